@@ -1,0 +1,103 @@
+// The project's test command (npm test / ./run test): runs the suites and ends with the
+// plain line "N passed, N failed" that CI reads.
+//   node scripts/test.mjs                 all suites available here
+//   node scripts/test.mjs --suite pglite   unit + integration tests on the embedded PGlite
+//   node scripts/test.mjs --suite postgres integration tests on PostgreSQL (DATABASE_URL,
+//                                          default postgres://postgres@127.0.0.1:5432/postgres)
+//   node scripts/test.mjs --suite browser  Playwright + axe in Chromium
+// Extra arguments after -- go to the test runner (e.g. a file filter).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const suites = [];
+const passthrough = [];
+for (let i = 0; i < args.length; i++) {
+	if (args[i] === '--suite') suites.push(...args[++i].split(','));
+	else if (args[i] !== '--') passthrough.push(args[i]);
+}
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!suites.length) {
+	suites.push('pglite');
+	if (process.env.DATABASE_URL) suites.push('postgres');
+	if (existsSync(chromium)) suites.push('browser');
+	else console.log(`(browser suite skipped: no Chromium at ${chromium})`);
+}
+
+const out = mkdtempSync(join(tmpdir(), 'maillage-results-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function files(dir, pred, acc = []) {
+	for (const e of readdirSync(dir, { withFileTypes: true })) {
+		const p = join(dir, e.name);
+		if (e.isDirectory()) files(p, pred, acc);
+		else if (pred(p)) acc.push(p);
+	}
+	return acc;
+}
+
+function vitest(name, env, filter = []) {
+	const json = join(out, `${name}.json`);
+	const r = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...filter, ...passthrough], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, ...env }
+	});
+	let passed = 0, failed = 0, skipped = 0;
+	if (existsSync(json)) {
+		const j = JSON.parse(readFileSync(json, 'utf8'));
+		passed = j.numPassedTests;
+		failed = j.numFailedTests + (j.numFailedTestSuites ?? 0);
+		skipped = j.numPendingTests + j.numTodoTests;
+		if (!j.success && failed === 0) failed = 1;
+	} else if (r.status !== 0) failed = 1;
+	return { passed, failed, skipped };
+}
+
+function playwright() {
+	const json = join(out, 'browser.json');
+	const r = spawnSync(bin('playwright'), ['test', ...passthrough], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium }
+	});
+	let passed = 0, failed = 0, skipped = 0;
+	if (existsSync(json)) {
+		const s = JSON.parse(readFileSync(json, 'utf8')).stats ?? {};
+		passed = (s.expected ?? 0) + (s.flaky ?? 0);
+		failed = s.unexpected ?? 0;
+		skipped = s.skipped ?? 0;
+		if (r.status !== 0 && failed === 0) failed = 1;
+	} else if (r.status !== 0) failed = 1;
+	return { passed, failed, skipped };
+}
+
+for (const suite of suites) {
+	console.log(`\n=== ${suite} suite ===`);
+	let res;
+	if (suite === 'pglite') {
+		res = vitest('pglite', { DATABASE_URL: '' });
+	} else if (suite === 'postgres') {
+		// only the test files that use a database
+		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
+			.concat(existsSync(join(root, 'test')) ? files(join(root, 'test'), (p) => p.endsWith('.test.ts')) : [])
+			.filter((p) => /createTestDatabase|openDatabase\(/.test(readFileSync(p, 'utf8')))
+			.map((p) => relative(root, p));
+		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
+	} else if (suite === 'browser') {
+		res = playwright();
+	} else {
+		console.error(`unknown suite ${suite}`);
+		res = { passed: 0, failed: 1, skipped: 0 };
+	}
+	console.log(`${suite}: ${res.passed} passed, ${res.failed} failed, ${res.skipped} skipped`);
+	for (const k of Object.keys(totals)) totals[k] += res[k];
+}
+rmSync(out, { recursive: true, force: true });
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed ? 1 : 0);

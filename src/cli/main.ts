@@ -1,0 +1,193 @@
+/**
+ * The `maillage` command: same database settings as the server (DATABASE_URL, else the
+ * embedded PGlite in DATA_DIR). Messages in English; data (reasons) stays in French.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Database } from '../lib/server/db/client.ts';
+import { importPlaces, formatReport } from '../lib/server/places/import.ts';
+import { allPlaces, countPlaces, listErrorReports } from '../lib/server/places/service.ts';
+import { csvHeader, csvRow } from '../lib/server/places/csv.ts';
+import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
+import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, areasFromCsv } from '../lib/server/territory/service.ts';
+import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
+import { sharedDataDir } from '../lib/server/paths.ts';
+
+const HELP = `maillage — command-line tool of the maillage platform
+
+Database: DATABASE_URL=postgres://… for a PostgreSQL server, otherwise the embedded
+PGlite database in DATA_DIR (default ./data; stop the server first: one process at a time).
+
+Usage:
+  maillage import places <file>… [--dry-run] [--json] [--departement 47,33]
+      Import places from the national standard (CSV with | or ; lists, JSON), v0 exports,
+      or any source format of ../shared/data (detected from the content).
+  maillage export places [--out file.csv] [--departement 47,33]
+      Export every place in the national standard's CSV (v1.0.2).
+  maillage import-reports [list | show <id>]      Stored import reports.
+  maillage reports errors                          Open "Signaler une erreur" reports.
+  maillage seed territory | demo                   Load the territory / the demo network.
+  maillage areas list [--departement 33] | import-gironde | import <file.csv>
+  maillage config show | set [--name …] [--departements 47,33] [--primary #1f4e8c]
+                            [--accent #…] [--logo URL] [--contact e-mail]
+  maillage migrate                                 Apply pending migrations.
+  maillage help
+`;
+
+function deps(v: string | undefined): string[] | undefined {
+	return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
+async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+	const db = await openDatabase();
+	try {
+		return await fn(db);
+	} finally {
+		await db.close();
+	}
+}
+
+export async function main(argv: string[]): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			'dry-run': { type: 'boolean' },
+			json: { type: 'boolean' },
+			out: { type: 'string', short: 'o' },
+			departement: { type: 'string' },
+			departements: { type: 'string' },
+			name: { type: 'string' },
+			primary: { type: 'string' },
+			accent: { type: 'string' },
+			logo: { type: 'string' },
+			contact: { type: 'string' },
+			help: { type: 'boolean', short: 'h' }
+		}
+	});
+	const [cmd, sub, ...rest] = positionals;
+	if (!cmd || cmd === 'help' || values.help) {
+		process.stdout.write(HELP);
+		return 0;
+	}
+	const log = (m: string) => process.stderr.write(m + '\n');
+
+	if (cmd === 'migrate') {
+		await withDb(async () => log('migrations applied'));
+		return 0;
+	}
+	if (cmd === 'import' && sub === 'places') {
+		if (!rest.length) throw new UsageError('import places needs at least one file');
+		await withDb(async (db) => {
+			for (const file of rest) {
+				const content = await readFile(file);
+				const report = await importPlaces(db, {
+					fileName: basename(file),
+					content,
+					dryRun: values['dry-run'],
+					onlyDepartments: deps(values.departement)
+				});
+				if (values.json) process.stdout.write(JSON.stringify(report) + '\n');
+				else process.stdout.write(formatReport(report) + '\n');
+			}
+		});
+		return 0;
+	}
+	if (cmd === 'export' && sub === 'places') {
+		await withDb(async (db) => {
+			const chunks: string[] = [csvHeader()];
+			let n = 0;
+			for await (const batch of allPlaces(db, { departements: deps(values.departement) })) {
+				for (const p of batch) chunks.push(csvRow(p));
+				n += batch.length;
+			}
+			if (values.out) {
+				await writeFile(values.out, chunks.join(''));
+				log(`${n} places written to ${values.out}`);
+			} else process.stdout.write(chunks.join(''));
+		});
+		return 0;
+	}
+	if (cmd === 'import-reports') {
+		await withDb(async (db) => {
+			if (sub === 'show') {
+				const r = await getImportReport(db, Number(rest[0]));
+				if (!r) throw new UsageError(`no import report #${rest[0]}`);
+				process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+			} else {
+				for (const r of await listImportReports(db)) {
+					process.stdout.write(
+						`#${r.id} ${r.startedAt.toISOString()} ${r.fileName} (${r.format}): ${r.total} rows, created ${r.created}, updated ${r.updated}, merged ${r.merged}, unchanged ${r.unchanged}, rejected ${r.rejected}, skipped ${r.skipped}\n`
+					);
+				}
+			}
+		});
+		return 0;
+	}
+	if (cmd === 'reports' && sub === 'errors') {
+		await withDb(async (db) => {
+			for (const r of await listErrorReports(db)) {
+				process.stdout.write(`#${r.id} ${r.createdAt.toISOString()} ${r.placeName} [${r.fields.join(', ')}]: ${r.message.replace(/\s+/g, ' ')}\n`);
+			}
+		});
+		return 0;
+	}
+	if (cmd === 'seed') {
+		await withDb(async (db) => {
+			if (sub === 'territory') await ensureTerritory(db, log);
+			else if (sub === 'demo') await ensureDemo(db, log);
+			else throw new UsageError('seed territory | demo');
+			log(`${await countPlaces(db)} places in the database`);
+		});
+		return 0;
+	}
+	if (cmd === 'areas') {
+		await withDb(async (db) => {
+			if (sub === 'import-gironde') log(JSON.stringify(await importAreasFromGironde(db, sharedDataDir())));
+			else if (sub === 'import') {
+				if (!rest[0]) throw new UsageError('areas import <file.csv>');
+				const r = await areasFromCsv(db, await readFile(rest[0], 'utf8'));
+				process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+			} else {
+				for (const a of await listAreas(db, values.departement)) process.stdout.write(JSON.stringify(a) + '\n');
+			}
+		});
+		return 0;
+	}
+	if (cmd === 'config') {
+		await withDb(async (db) => {
+			if (sub === 'set') {
+				const patch: Record<string, unknown> = {};
+				if (values.name) patch.name = values.name;
+				if (values.departements) patch.departmentCodes = deps(values.departements);
+				if (values.primary) patch.colorPrimary = values.primary;
+				if (values.accent) patch.colorAccent = values.accent;
+				if (values.logo) patch.logoUrl = values.logo;
+				if (values.contact) patch.contactEmail = values.contact;
+				const r = await updateInstanceSettings(db, patch);
+				if (!r.ok) throw new UsageError(Object.values(r.errors).join('; '));
+			}
+			process.stdout.write(JSON.stringify(await getInstanceSettings(db), null, 2) + '\n');
+		});
+		return 0;
+	}
+	throw new UsageError(`unknown command: ${[cmd, sub].filter(Boolean).join(' ')}`);
+}
+
+export class UsageError extends Error {}
+
+export async function run(argv = process.argv.slice(2)) {
+	try {
+		process.exitCode = await main(argv);
+	} catch (e) {
+		if (e instanceof UsageError) {
+			process.stderr.write(`maillage: ${e.message}\nRun "maillage help" for usage.\n`);
+			process.exitCode = 2;
+		} else {
+			process.stderr.write(`maillage: ${(e as Error).message}\n`);
+			if (process.env.DEBUG) console.error(e);
+			process.exitCode = 1;
+		}
+	}
+}

@@ -1,0 +1,53 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import { getDatabase } from '$lib/server/db/client.ts';
+import { ensureDemo, ensureTerritory } from '$lib/server/demo/seed.ts';
+import { log } from '$lib/server/log.ts';
+
+export const init: ServerInit = async () => {
+	const t = performance.now();
+	const db = await getDatabase();
+	const say = (m: string) => log('info', m);
+	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
+	else await ensureDemo(db, say);
+	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
+};
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'strict-transport-security': 'max-age=63072000; includeSubDomains',
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'strict-origin-when-cross-origin',
+	'permissions-policy': 'camera=(), microphone=(), geolocation=(self), interest-cohort=()',
+	'cross-origin-opener-policy': 'same-origin',
+	'x-frame-options': 'DENY'
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const start = performance.now();
+	const response = await resolve(event);
+	for (const [k, v] of Object.entries(SECURITY_HEADERS)) {
+		if (!response.headers.has(k)) {
+			try {
+				response.headers.set(k, v);
+			} catch {
+				/* immutable headers (e.g. fetch passthrough) */
+			}
+		}
+	}
+	if (process.env.LOG_REQUESTS !== '0') {
+		log('info', 'request', {
+			method: event.request.method,
+			route: event.route.id,
+			status: response.status,
+			ms: Math.round(performance.now() - start)
+		});
+	}
+	return response;
+};
+
+export const handleError: HandleServerError = ({ error, status, message }) => {
+	if (status === 404) return { message: 'Cette page n’existe pas.' };
+	const id = randomUUID();
+	log('error', 'unhandled error', { id, status, message, error: error instanceof Error ? error.stack : String(error) });
+	return { message: `Une erreur est survenue de notre côté. Réessayez dans quelques minutes. (référence ${id.slice(0, 8)})` };
+};

@@ -1,0 +1,151 @@
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import * as schema from './schema.ts';
+import { dataDir, projectRoot } from '../paths.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle has the same query API as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+	db: Db;
+	kind: 'pglite' | 'postgres';
+	/** rows of a raw SQL query */
+	query<T = Record<string, unknown>>(q: SQL): Promise<T[]>;
+	close(): Promise<void>;
+	/** the PGlite instance, when embedded (for dumps in tests) */
+	pglite?: import('@electric-sql/pglite').PGlite;
+}
+
+export interface OpenOptions {
+	/** postgres://… : a real server. Default: process.env.DATABASE_URL */
+	url?: string;
+	/** PGlite data folder. Default: $DATA_DIR/pglite. 'memory' for an in-memory database. */
+	dataDir?: string;
+	/** a PGlite dump (from dumpDataDir) to start from, for fast test databases */
+	loadDataDir?: Blob | File;
+	/** apply pending migrations (default true) */
+	migrate?: boolean;
+	/** pool size for PostgreSQL */
+	max?: number;
+}
+
+export const migrationsFolder = () => join(projectRoot(), 'migrations');
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+	const url = opts.url ?? (opts.dataDir ? undefined : process.env.DATABASE_URL);
+	const database = url ? await openPostgres(url, opts.max) : await openPglite(opts);
+	if (opts.migrate !== false) await migrateDatabase(database);
+	return database;
+}
+
+async function openPostgres(url: string, max = 10): Promise<Database> {
+	const pg = (await import('pg')).default;
+	const { drizzle } = await import('drizzle-orm/node-postgres');
+	const pool = new pg.Pool({ connectionString: url, max });
+	pool.on('error', (err) => console.error('[db] idle client error', err.message));
+	const db = drizzle(pool, { schema }) as unknown as Db;
+	return {
+		db,
+		kind: 'postgres',
+		async query<T>(q: SQL) {
+			const res = await db.execute(q);
+			return (res as unknown as { rows: T[] }).rows;
+		},
+		close: () => pool.end()
+	};
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+	const { cube } = await import('@electric-sql/pglite/contrib/cube');
+	const { earthdistance } = await import('@electric-sql/pglite/contrib/earthdistance');
+	const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
+	const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
+	const { drizzle } = await import('drizzle-orm/pglite');
+	let dir: string | undefined = opts.dataDir ?? join(dataDir(), 'pglite');
+	if (dir === 'memory') dir = undefined;
+	else {
+		mkdirSync(dir, { recursive: true });
+		lockDataDir(dir);
+	}
+	const client = await PGlite.create({
+		dataDir: dir,
+		loadDataDir: opts.loadDataDir,
+		extensions: { pg_trgm, cube, earthdistance, unaccent, pgcrypto }
+	});
+	const db = drizzle(client, { schema }) as unknown as Db;
+	return {
+		db,
+		kind: 'pglite',
+		pglite: client,
+		async query<T>(q: SQL) {
+			const res = await db.execute(q);
+			return (res as unknown as { rows: T[] }).rows;
+		},
+		close: async () => {
+			await client.close();
+			if (dir) rmSync(`${dir}.lock`, { force: true });
+		}
+	};
+}
+
+/** PGlite is single-process: refuse to open a data folder another live process holds. */
+function lockDataDir(dir: string) {
+	const lock = `${dir}.lock`;
+	try {
+		const pid = Number(readFileSync(lock, 'utf8'));
+		if (pid && pid !== process.pid) {
+			let alive = true;
+			try {
+				process.kill(pid, 0);
+			} catch {
+				alive = false;
+			}
+			if (alive) {
+				throw new Error(
+					`The embedded database ${dir} is in use by process ${pid} (a running server?). Stop it first, or use a PostgreSQL server with DATABASE_URL.`
+				);
+			}
+		}
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+	}
+	writeFileSync(lock, String(process.pid));
+}
+
+export async function migrateDatabase(database: Database): Promise<void> {
+	const folder = migrationsFolder();
+	if (database.kind === 'pglite') {
+		const { migrate } = await import('drizzle-orm/pglite/migrator');
+		await migrate(database.db as never, { migrationsFolder: folder });
+	} else {
+		const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+		// one migrator at a time across processes (server + CLI started together)
+		await database.db.execute(sql`select pg_advisory_lock(734001)`);
+		try {
+			await migrate(database.db as never, { migrationsFolder: folder });
+		} finally {
+			await database.db.execute(sql`select pg_advisory_unlock(734001)`);
+		}
+	}
+}
+
+let shared: Promise<Database> | undefined;
+
+/** The process-wide database, opened from the environment (DATABASE_URL or DATA_DIR). */
+export function getDatabase(): Promise<Database> {
+	shared ??= openDatabase();
+	return shared;
+}
+
+export async function closeDatabase(): Promise<void> {
+	if (!shared) return;
+	const d = await shared;
+	shared = undefined;
+	await d.close();
+}

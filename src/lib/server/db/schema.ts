@@ -1,0 +1,3 @@
+// Every table, for drizzle-kit and for the typed database handle.
+export * from '../territory/db.ts';
+export * from '../places/db.ts';

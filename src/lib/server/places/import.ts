@@ -1,0 +1,444 @@
+/**
+ * Import of places from any known file format: parse → map to the standard → validate →
+ * match (same source key, else dedup) → recompose each touched place from all its sources
+ * → write everything in ONE transaction, with a stored report. Re-importing is idempotent.
+ */
+import { createHash } from 'node:crypto';
+import { eq, inArray, sql, getTableColumns } from 'drizzle-orm';
+import type { Database, Tx } from '../db/client.ts';
+import { places, placeSources, importReports } from './db.ts';
+import { parseSourceFile } from './sources/index.ts';
+import { parseStandardRecord, normalizeKey, contentHash } from './model.ts';
+import { weeklyOpenRanges } from './hours.ts';
+import { municipalityLookup } from '../territory/service.ts';
+import { DedupIndex, addressKey, type DedupCandidate } from './dedup.ts';
+import type { LocationPrecision, MunicipalityLookup, PlaceFields, Rejection } from './types.ts';
+
+export interface ImportWarning {
+	row: number;
+	sourceId?: string;
+	message: string;
+}
+
+export interface ImportReport {
+	id: number | null;
+	fileName: string;
+	format: string;
+	source: string;
+	total: number;
+	created: number;
+	updated: number;
+	merged: number;
+	unchanged: number;
+	rejected: number;
+	/** valid records outside onlyDepartments */
+	skipped: number;
+	rejections: Rejection[];
+	warnings: ImportWarning[];
+	ms: number;
+}
+
+export interface ImportOptions {
+	fileName: string;
+	content: Buffer | string;
+	/** today's date for date_maj defaults (YYYY-MM-DD) */
+	today?: string;
+	/** validate and report without writing */
+	dryRun?: boolean;
+	/** tag the report's source differently from the detected one */
+	source?: string;
+	/** keep only places in these départements (others are counted as skipped, not rejected) */
+	onlyDepartments?: string[];
+}
+
+/** What we keep of one source's view of a place: validated fields + how precise its position is. */
+export interface SourceView {
+	fields: Omit<PlaceFields, 'id'>;
+	locationPrecision: LocationPrecision;
+}
+
+interface Accepted {
+	row: number;
+	source: string;
+	sourceId: string;
+	view: SourceView;
+	hash: string;
+	/** the standard's id when the file is in the standard's format */
+	standardId: string | null;
+}
+
+const CHUNK = 400;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/;
+
+export function placeIdFor(source: string, sourceId: string): string {
+	return 'l' + createHash('sha256').update(`${source}\u0000${sourceId}`).digest('hex').slice(0, 15);
+}
+
+export function departmentOf(codeInsee: string | null, codePostal: string, lookup?: MunicipalityLookup): string | null {
+	if (codeInsee) {
+		const m = lookup?.byInsee(codeInsee);
+		if (m) return m.departmentCode;
+		return codeInsee.startsWith('97') ? codeInsee.slice(0, 3) : codeInsee.slice(0, 2);
+	}
+	const byCp = lookup?.byPostcode(codePostal)[0];
+	if (byCp) return byCp.departmentCode;
+	return codePostal.startsWith('97') ? codePostal.slice(0, 3) : codePostal.slice(0, 2);
+}
+
+const hoursCache = new Map<string, string | null>();
+/** weekly ranges, memoised per distinct horaires string (bounded) */
+function openWeekOf(horaires: string | null): string | null {
+	if (!horaires) return null;
+	let v = hoursCache.get(horaires);
+	if (v === undefined) {
+		v = weeklyOpenRanges(horaires);
+		if (hoursCache.size > 20_000) hoursCache.clear();
+		hoursCache.set(horaires, v);
+	}
+	return v;
+}
+
+/** Validates every record of a parsed file; fills INSEE code, département and missing positions. */
+function validateRecords(
+	parsed: ReturnType<typeof parseSourceFile>,
+	lookup: MunicipalityLookup,
+	today: string,
+	rejections: Rejection[],
+	warnings: ImportWarning[]
+): Accepted[] {
+	const accepted: Accepted[] = [];
+	const seen = new Set<string>();
+	const standardFormat = parsed.format.startsWith('standard');
+	for (const r of parsed.records) {
+		const key = `${r.source}\u0000${r.sourceId}`;
+		if (seen.has(key)) {
+			rejections.push({ row: r.row, sourceId: r.sourceId, reasons: [`identifiant « ${r.sourceId} » déjà présent plus haut dans le fichier`] });
+			continue;
+		}
+		const v = parseStandardRecord(r.record, { today });
+		if (!v.ok) {
+			rejections.push({ row: r.row, sourceId: r.sourceId, reasons: v.errors });
+			continue;
+		}
+		seen.add(key);
+		const fields: Omit<PlaceFields, 'id'> & { id?: string } = { ...v.place };
+		delete fields.id;
+		const notes = [...r.warnings, ...v.warnings];
+		let precision: LocationPrecision = r.locationPrecision;
+		const commune =
+			(fields.codeInsee && lookup.byInsee(fields.codeInsee)) ||
+			lookup.byName(fields.commune, { postcode: fields.codePostal }) ||
+			(lookup.byPostcode(fields.codePostal).length === 1 ? lookup.byPostcode(fields.codePostal)[0] : undefined);
+		if (!fields.codeInsee && commune) fields.codeInsee = commune.inseeCode;
+		if (fields.latitude == null || fields.longitude == null) {
+			if (commune?.latitude != null && commune.longitude != null) {
+				fields.latitude = commune.latitude;
+				fields.longitude = commune.longitude;
+				precision = 'municipality';
+				notes.push('coordonnées absentes : lieu placé au centre de la commune');
+			} else {
+				rejections.push({
+					row: r.row,
+					sourceId: r.sourceId,
+					reasons: [`commune introuvable (« ${fields.commune} », ${fields.codePostal}) et pas de coordonnées : le lieu ne pourrait pas être trouvé par distance`]
+				});
+				seen.delete(key);
+				continue;
+			}
+		}
+		for (const message of notes) warnings.push({ row: r.row, sourceId: r.sourceId, message });
+		const view: SourceView = { fields: fields as Omit<PlaceFields, 'id'>, locationPrecision: precision };
+		accepted.push({
+			row: r.row,
+			source: r.source,
+			sourceId: r.sourceId,
+			view,
+			hash: contentHash({ ...view.fields, id: '' } as PlaceFields) + (precision === 'municipality' ? ':m' : ''),
+			standardId: standardFormat ? String(r.record.id ?? '') || null : null
+		});
+	}
+	return accepted;
+}
+
+const SCALARS_FROM_PRIMARY = [
+	'nom', 'commune', 'codePostal', 'codeInsee', 'adresse', 'complementAdresse', 'latitude', 'longitude'
+] as const;
+const LISTS = [
+	'typologie', 'courriels', 'siteWeb', 'itinerance', 'services', 'publicsSpecifiquementAdresses',
+	'priseEnChargeSpecifique', 'fraisACharge', 'dispositifProgrammesNationaux', 'formationsLabels',
+	'autresFormationsLabels', 'modalitesAcces', 'modalitesAccompagnement'
+] as const;
+const OTHER_SCALARS = [
+	'telephone', 'horaires', 'presentationResume', 'presentationDetail', 'structureParente', 'ficheAccesLibre', 'priseRdv'
+] as const;
+
+/** Orders a place's sources: precise position first, then the most recently updated. */
+function byPriority(a: SourceView & { source: string }, b: SourceView & { source: string }): number {
+	if (a.locationPrecision !== b.locationPrecision) return a.locationPrecision === 'address' ? -1 : 1;
+	if (a.fields.dateMaj !== b.fields.dateMaj) return a.fields.dateMaj < b.fields.dateMaj ? 1 : -1;
+	return a.source < b.source ? -1 : a.source > b.source ? 1 : 0;
+}
+
+/** One place from all its sources: identity and position from the best source, the rest completed, lists joined. */
+export function composePlace(id: string, views: (SourceView & { source: string })[]): PlaceFields & { locationPrecision: LocationPrecision } {
+	const sorted = [...views].sort(byPriority);
+	const primary = sorted[0];
+	const out = { ...primary.fields, id } as PlaceFields & { locationPrecision: LocationPrecision };
+	out.locationPrecision = primary.locationPrecision;
+	for (const k of SCALARS_FROM_PRIMARY) (out as unknown as Record<string, unknown>)[k] = primary.fields[k];
+	for (const k of OTHER_SCALARS) {
+		const found = sorted.find((v) => v.fields[k] != null && v.fields[k] !== '');
+		(out as unknown as Record<string, unknown>)[k] = found ? found.fields[k] : null;
+	}
+	if (/^0+$/.test(out.pivot)) {
+		const real = sorted.find((v) => !/^0+$/.test(v.fields.pivot));
+		if (real) out.pivot = real.fields.pivot;
+	}
+	for (const k of LISTS) {
+		const set = new Set<string>();
+		for (const v of sorted) for (const x of v.fields[k]) set.add(x);
+		out[k] = [...set];
+	}
+	out.dateMaj = sorted.reduce((m, v) => (v.fields.dateMaj > m ? v.fields.dateMaj : m), primary.fields.dateMaj);
+	out.source = primary.fields.source || primary.source;
+	return out;
+}
+
+function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup: MunicipalityLookup) {
+	return {
+		...p,
+		departmentCode: departmentOf(p.codeInsee, p.codePostal, lookup),
+		openWeek: openWeekOf(p.horaires),
+		nameKey: normalizeKey(p.nom),
+		updatedAt: new Date()
+	};
+}
+
+function candidateOf(id: string, p: Pick<PlaceFields, 'nom' | 'adresse' | 'latitude' | 'longitude' | 'codeInsee' | 'codePostal' | 'pivot'>, precise: boolean, importTag?: number): DedupCandidate {
+	return {
+		id,
+		nameKey: normalizeKey(p.nom),
+		addressKey: addressKey(p.adresse),
+		latitude: p.latitude,
+		longitude: p.longitude,
+		codeInsee: p.codeInsee,
+		codePostal: p.codePostal,
+		pivot: p.pivot,
+		precise,
+		importTag
+	};
+}
+
+export async function importPlaces(database: Database, opts: ImportOptions): Promise<ImportReport> {
+	const t0 = performance.now();
+	const today = opts.today ?? new Date().toISOString().slice(0, 10);
+	const lookup = await municipalityLookup(database);
+	const parsed = parseSourceFile(opts.fileName, opts.content, { municipalities: lookup, today });
+	const rejections: Rejection[] = [...parsed.rejected];
+	const warnings: ImportWarning[] = [];
+	let accepted = validateRecords(parsed, lookup, today, rejections, warnings);
+	rejections.sort((a, b) => a.row - b.row);
+	let skipped = 0;
+	if (opts.onlyDepartments?.length) {
+		const keep = new Set(opts.onlyDepartments);
+		const before = accepted.length;
+		accepted = accepted.filter((a) => keep.has(departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup) ?? ''));
+		skipped = before - accepted.length;
+		const kept = new Set(accepted.map((a) => a.row));
+		for (let i = warnings.length - 1; i >= 0; i--) if (!kept.has(warnings[i].row)) warnings.splice(i, 1);
+	}
+	const report: ImportReport = {
+		id: null,
+		fileName: opts.fileName,
+		format: parsed.format,
+		source: opts.source ?? parsed.source,
+		total: parsed.records.length + parsed.rejected.length,
+		created: 0,
+		updated: 0,
+		merged: 0,
+		unchanged: 0,
+		rejected: rejections.length,
+		skipped,
+		rejections,
+		warnings,
+		ms: 0
+	};
+
+	const write = async (tx: Tx) => {
+		const sources = [...new Set(accepted.map((a) => a.source))];
+		// 1. existing source keys
+		const existing = new Map<string, { placeId: string; hash: string }>();
+		if (sources.length) {
+			const rows = await tx
+				.select({ source: placeSources.source, sourceId: placeSources.sourceId, placeId: placeSources.placeId, hash: placeSources.contentHash })
+				.from(placeSources)
+				.where(inArray(placeSources.source, sources));
+			for (const r of rows) existing.set(`${r.source}\u0000${r.sourceId}`, { placeId: r.placeId, hash: r.hash });
+		}
+		// 2. the places of the départements concerned, for matching
+		const deps = [...new Set(accepted.map((a) => departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup)).filter((d): d is string => !!d))];
+		const index = new DedupIndex();
+		const allIds = new Set<string>();
+		for (const r of await tx.select({ id: places.id }).from(places)) allIds.add(r.id);
+		if (deps.length) {
+			const rows = await tx
+				.select({
+					id: places.id, nom: places.nom, adresse: places.adresse, latitude: places.latitude, longitude: places.longitude,
+					codeInsee: places.codeInsee, codePostal: places.codePostal, pivot: places.pivot, precision: places.locationPrecision
+				})
+				.from(places)
+				.where(inArray(places.departmentCode, deps));
+			for (const r of rows) index.add(candidateOf(r.id, r, r.precision === 'address'));
+		}
+
+		// 3. match every accepted record
+		const importTag = Date.now();
+		const dirty = new Map<string, Map<string, Accepted>>(); // placeId → key → record of this file
+		const touchedSources: { a: Accepted; placeId: string; score: number | null }[] = [];
+		for (const a of accepted) {
+			const key = `${a.source}\u0000${a.sourceId}`;
+			const ex = existing.get(key);
+			let placeId: string;
+			let score: number | null = null;
+			if (ex) {
+				if (ex.hash === a.hash) {
+					report.unchanged++;
+					continue;
+				}
+				placeId = ex.placeId;
+				report.updated++;
+			} else {
+				const cand = candidateOf('', a.view.fields, a.view.locationPrecision === 'address', importTag);
+				const own = a.standardId && allIds.has(a.standardId) ? { id: a.standardId, score: 1 } : null;
+				const match = own ?? index.bestMatch(cand);
+				if (match) {
+					placeId = match.id;
+					score = match.score;
+					report.merged++;
+				} else {
+					placeId =
+						a.standardId && ID_PATTERN.test(a.standardId) && !allIds.has(a.standardId)
+							? a.standardId
+							: placeIdFor(a.source, a.sourceId);
+					if (allIds.has(placeId)) placeId = placeIdFor(a.source, `${a.sourceId}\u0000${importTag}`);
+					allIds.add(placeId);
+					report.created++;
+					cand.id = placeId;
+					index.add(cand);
+				}
+			}
+			let m = dirty.get(placeId);
+			if (!m) dirty.set(placeId, (m = new Map()));
+			m.set(key, a);
+			touchedSources.push({ a, placeId, score });
+		}
+		if (opts.dryRun || dirty.size === 0) return;
+
+		// 4. recompose each touched place from all its sources
+		const dirtyIds = [...dirty.keys()];
+		const otherViews = new Map<string, (SourceView & { source: string })[]>();
+		for (let i = 0; i < dirtyIds.length; i += 5000) {
+			const rows = await tx
+				.select({ placeId: placeSources.placeId, source: placeSources.source, sourceId: placeSources.sourceId, record: placeSources.record })
+				.from(placeSources)
+				.where(inArray(placeSources.placeId, dirtyIds.slice(i, i + 5000)));
+			for (const r of rows) {
+				if (dirty.get(r.placeId)?.has(`${r.source}\u0000${r.sourceId}`)) continue; // replaced by this file
+				const list = otherViews.get(r.placeId) ?? [];
+				list.push({ ...(r.record as SourceView), source: r.source });
+				otherViews.set(r.placeId, list);
+			}
+		}
+		const placeRows = dirtyIds.map((id) => {
+			const views = [...(otherViews.get(id) ?? []), ...[...dirty.get(id)!.values()].map((a) => ({ ...a.view, source: a.source }))];
+			return toRow(composePlace(id, views), lookup);
+		});
+
+		// 5. write
+		const cols = getTableColumns(places);
+		const set = Object.fromEntries(
+			Object.entries(cols)
+				.filter(([k]) => k !== 'id' && k !== 'createdAt')
+				.map(([k, c]) => [k, sql.raw(`excluded."${c.name}"`)])
+		);
+		for (let i = 0; i < placeRows.length; i += CHUNK) {
+			await tx.insert(places).values(placeRows.slice(i, i + CHUNK)).onConflictDoUpdate({ target: places.id, set });
+		}
+		const [rep] = await tx.insert(importReports).values({ fileName: opts.fileName, format: parsed.format, source: report.source }).returning({ id: importReports.id });
+		report.id = rep.id;
+		const now = new Date();
+		const srcRows = touchedSources.map(({ a, placeId, score }) => ({
+			placeId,
+			source: a.source,
+			sourceId: a.sourceId,
+			record: a.view,
+			contentHash: a.hash,
+			importId: rep.id,
+			matchScore: score,
+			lastSeenAt: now
+		}));
+		for (let i = 0; i < srcRows.length; i += CHUNK) {
+			await tx
+				.insert(placeSources)
+				.values(srcRows.slice(i, i + CHUNK))
+				.onConflictDoUpdate({
+					target: [placeSources.source, placeSources.sourceId],
+					set: {
+						placeId: sql`excluded.place_id`,
+						record: sql`excluded.record`,
+						contentHash: sql`excluded.content_hash`,
+						importId: sql`excluded.import_id`,
+						lastSeenAt: sql`excluded.last_seen_at`
+					}
+				});
+		}
+	};
+
+	if (!opts.dryRun) {
+		await database.db.transaction(async (tx) => {
+			await write(tx);
+			report.ms = Math.round(performance.now() - t0);
+			const values = {
+				fileName: opts.fileName,
+				format: parsed.format,
+				source: report.source,
+				finishedAt: new Date(),
+				total: report.total,
+				created: report.created,
+				updated: report.updated,
+				merged: report.merged,
+				unchanged: report.unchanged,
+				rejected: report.rejected,
+				skipped: report.skipped,
+				rejections: report.rejections,
+				warnings: report.warnings
+			};
+			if (report.id == null) {
+				const [rep] = await tx.insert(importReports).values(values).returning({ id: importReports.id });
+				report.id = rep.id;
+			} else {
+				await tx.update(importReports).set(values).where(eq(importReports.id, report.id));
+			}
+		});
+	} else {
+		// matching only: `write` returns before writing anything
+		await database.db.transaction(write);
+	}
+	report.ms = Math.round(performance.now() - t0);
+	return report;
+}
+
+/** Human-readable summary for the CLI (English; rejection reasons stay in French as stored). */
+export function formatReport(r: ImportReport, maxLines = 50): string {
+	const lines = [
+		`${r.fileName} (${r.format}, source ${r.source}): ${r.total} rows in ${r.ms} ms`,
+		`  created ${r.created} · updated ${r.updated} · merged into existing ${r.merged} · unchanged ${r.unchanged} · rejected ${r.rejected}${r.skipped ? ` · skipped (outside the territory) ${r.skipped}` : ''}`
+	];
+	if (r.id != null) lines.push(`  report #${r.id} stored`);
+	for (const rej of r.rejections.slice(0, maxLines)) {
+		lines.push(`  rejected row ${rej.row}${rej.sourceId ? ` (${rej.sourceId})` : ''}: ${rej.reasons.join(' ; ')}`);
+	}
+	if (r.rejections.length > maxLines) lines.push(`  … and ${r.rejections.length - maxLines} more rejections (see the stored report)`);
+	if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings (see the stored report)`);
+	return lines.join('\n');
+}

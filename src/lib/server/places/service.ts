@@ -1,0 +1,288 @@
+/**
+ * Places use cases: public search, a place's page, "Signaler une erreur", export.
+ * Routes call these; nothing here renders.
+ */
+import { and, asc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client.ts';
+import { places, placeSources, placeErrorReports } from './db.ts';
+import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
+import { resolveWhere } from '../territory/service.ts';
+import type { AddressApi } from '../territory/address-api.ts';
+import type { LocationPrecision, PlaceFields, PlaceFilters, WhereResolution, WherePoint } from './types.ts';
+
+export type PlaceRow = typeof places.$inferSelect;
+export type PublicPlace = PlaceFields & { locationPrecision: LocationPrecision };
+export interface OpeningState {
+	open: boolean;
+	label: string;
+	detail: string | null;
+}
+export interface SearchItem {
+	place: PublicPlace;
+	distanceMeters: number | null;
+	status: OpeningState | null;
+}
+export interface SearchResult {
+	where: WhereResolution | null;
+	items: SearchItem[];
+	nextCursor: string | null;
+	/** places matching the filters (and the point's reach), counted on the first page only */
+	total: number | null;
+}
+export interface SearchParams {
+	where?: string;
+	/** a point already resolved (API: lat/lng) */
+	point?: WherePoint;
+	filters: PlaceFilters;
+	after?: string;
+	limit?: number;
+	now?: Date;
+	/** compute opening status per item (HTML); the JSON API skips it */
+	withStatus?: boolean;
+	/** the instance's départements: preferred for ambiguous "Où ?" and used when there's no point */
+	homeDepartments?: string[];
+	addressApi?: AddressApi;
+}
+
+export class InvalidCursorError extends Error {
+	constructor() {
+		super('Le curseur de pagination est invalide ou périmé.');
+	}
+}
+
+const SATURDAY = sql`int4multirange(int4range(7200, 8640))`;
+
+function textArray(values: string[]): SQL {
+	return sql`ARRAY[${sql.join(
+		values.map((v) => sql`${v}`),
+		sql`, `
+	)}]::text[]`;
+}
+
+export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
+	const c: SQL[] = [];
+	const any = (col: SQL | typeof places.services, values: string[]) => {
+		if (values.length) c.push(sql`${col} && ${textArray(values)}`);
+	};
+	any(places.services, f.services);
+	any(places.publicsSpecifiquementAdresses, f.publics);
+	any(places.priseEnChargeSpecifique, f.priseEnCharge);
+	any(places.modalitesAcces, f.modalitesAcces);
+	any(places.modalitesAccompagnement, f.modalitesAccompagnement);
+	any(places.dispositifProgrammesNationaux, f.programmes);
+	if (f.gratuit) c.push(sql`'Gratuit' = ANY(${places.fraisACharge})`);
+	if (f.itinerant) c.push(sql`'Itinérant' = ANY(${places.itinerance})`);
+	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`);
+	if (f.ouvertSamedi) c.push(sql`${places.openWeek} && ${SATURDAY}`);
+	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
+	return c;
+}
+
+interface Cursor {
+	/** chord distance (cube units) of the last item, or null when sorted by name */
+	d: number | null;
+	/** sort key of the last item when sorted by name */
+	k: string | null;
+	id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+	return Buffer.from(JSON.stringify([c.d, c.k, c.id])).toString('base64url');
+}
+
+export function decodeCursor(s: string): Cursor {
+	try {
+		const [d, k, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+		if ((d !== null && typeof d !== 'number') || (k !== null && typeof k !== 'string') || typeof id !== 'string') throw new Error();
+		return { d, k, id };
+	} catch {
+		throw new InvalidCursorError();
+	}
+}
+
+export function toPublicPlace(r: PlaceRow): PublicPlace {
+	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, ...rest } = r;
+	return rest;
+}
+
+export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
+	const now = p.now ?? new Date();
+	const limit = Math.min(Math.max(p.limit ?? 20, 1), 200);
+	let where: WhereResolution | null = null;
+	let point: WherePoint | null = p.point ?? null;
+	if (!point && p.where?.trim()) {
+		where = await resolveWhere(database, p.where, { departmentCodes: p.homeDepartments, addressApi: p.addressApi });
+		if (where.status !== 'found') return { where, items: [], nextCursor: null, total: 0 };
+		point = where.point;
+	} else if (point) {
+		where = { status: 'found', point };
+	}
+	const filters = { ...p.filters };
+	if (!point && !filters.departements.length && p.homeDepartments?.length) filters.departements = p.homeDepartments;
+	const conds = filterConditions(filters, now);
+	const cursor = p.after ? decodeCursor(p.after) : null;
+
+	let rows: (PlaceRow & { chord: number | null; metres: number | null })[];
+	if (point) {
+		const origin = sql`ll_to_earth(${point.latitude}::float8, ${point.longitude}::float8)`;
+		const pos = sql`ll_to_earth(${places.latitude}, ${places.longitude})`;
+		const chord = sql<number>`(${pos} <-> ${origin})`;
+		const located = [sql`${places.latitude} IS NOT NULL`, sql`${places.longitude} IS NOT NULL`];
+		const after = cursor
+			? [sql`(${chord} > ${cursor.d ?? 0}::float8 OR (${chord} = ${cursor.d ?? 0}::float8 AND ${places.id} > ${cursor.id}))`]
+			: [];
+		rows = (await database.db
+			.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord'), metres: sql<number>`earth_distance(${pos}, ${origin})`.as('metres') })
+			.from(places)
+			.where(and(...located, ...conds, ...after))
+			.orderBy(sql`${chord}`, asc(places.id))
+			.limit(limit + 1)) as never;
+	} else {
+		const after = cursor ? [sql`(${places.nameKey}, ${places.id}) > (${cursor.k ?? ''}, ${cursor.id})`] : [];
+		rows = (await database.db
+			.select({ ...getTableColumns(places), chord: sql<null>`NULL`.as('chord'), metres: sql<null>`NULL`.as('metres') })
+			.from(places)
+			.where(and(...conds, ...after))
+			.orderBy(asc(places.nameKey), asc(places.id))
+			.limit(limit + 1)) as never;
+	}
+	const more = rows.length > limit;
+	const page = more ? rows.slice(0, limit) : rows;
+	const last = page[page.length - 1];
+	const nextCursor = more && last ? encodeCursor({ d: point ? Number(last.chord) : null, k: point ? null : last.nameKey, id: last.id }) : null;
+
+	let total: number | null = null;
+	if (!cursor) {
+		if (!more) total = page.length;
+		else {
+			const [{ n }] = await database.db
+				.select({ n: sql<number>`count(*)::int` })
+				.from(places)
+				.where(and(...(point ? [sql`${places.latitude} IS NOT NULL`] : []), ...conds));
+			total = Number(n);
+		}
+	}
+	const items = page.map((r) => ({
+		place: toPublicPlace(r),
+		distanceMeters: r.metres == null ? null : Math.round(Number(r.metres)),
+		status: p.withStatus && r.horaires ? openingStatusOf(r.horaires, now) : null
+	}));
+	return { where, items, nextCursor, total };
+}
+
+function openingStatusOf(horaires: string, now: Date): OpeningState | null {
+	const s = openingStatus(horaires, now);
+	return s ? { open: s.open, label: s.label, detail: s.detail } : null;
+}
+
+export interface PlaceDetail extends PublicPlace {
+	sources: { source: string; sourceId: string; lastSeenAt: Date }[];
+	week: ReturnType<typeof weekTable>;
+	status: OpeningState | null;
+	departmentCode: string | null;
+}
+
+export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
+	if (!id || id.length > 200) return null;
+	const [row] = await database.db.select().from(places).where(eq(places.id, id)).limit(1);
+	if (!row) return null;
+	const sources = await database.db
+		.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt })
+		.from(placeSources)
+		.where(eq(placeSources.placeId, id))
+		.orderBy(asc(placeSources.firstSeenAt), asc(placeSources.id));
+	return {
+		...toPublicPlace(row),
+		departmentCode: row.departmentCode,
+		sources,
+		week: row.horaires ? weekTable(row.horaires) : null,
+		status: row.horaires ? openingStatusOf(row.horaires, now) : null
+	};
+}
+
+export const ERROR_REPORT_FIELDS = {
+	horaires: 'Les horaires',
+	adresse: "L'adresse",
+	telephone: 'Le téléphone ou le courriel',
+	services: 'Les services proposés',
+	ferme: 'Le lieu a fermé définitivement',
+	autre: 'Autre chose'
+} as const;
+
+const errorReportSchema = z.object({
+	champs: z.array(z.enum(Object.keys(ERROR_REPORT_FIELDS) as [keyof typeof ERROR_REPORT_FIELDS])).max(6).default([]),
+	message: z
+		.string()
+		.trim()
+		.min(1, { error: 'Décrivez l’erreur en quelques mots.' })
+		.max(2000, { error: 'Votre message est trop long : 2 000 caractères au plus.' }),
+	courriel: z
+		.union([z.literal(''), z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple : nom@exemple.fr' })])
+		.optional()
+});
+
+export type ErrorReportResult = { ok: true } | { ok: false; errors: Record<string, string> };
+
+export async function reportPlaceError(database: Database, placeId: string, form: unknown): Promise<ErrorReportResult> {
+	const parsed = errorReportSchema.safeParse(form);
+	if (!parsed.success) {
+		const errors: Record<string, string> = {};
+		for (const issue of parsed.error.issues) {
+			const k = String(issue.path[0] ?? 'message');
+			errors[k] ??= k === 'champs' ? 'Choix inconnu.' : issue.message;
+		}
+		return { ok: false, errors };
+	}
+	const [exists] = await database.db.select({ id: places.id }).from(places).where(eq(places.id, placeId)).limit(1);
+	if (!exists) return { ok: false, errors: { message: 'Ce lieu n’existe plus.' } };
+	await database.db.insert(placeErrorReports).values({
+		placeId,
+		fields: parsed.data.champs,
+		message: parsed.data.message,
+		contactEmail: parsed.data.courriel || null
+	});
+	return { ok: true };
+}
+
+export async function listErrorReports(database: Database, opts: { status?: 'open' | 'resolved'; limit?: number } = {}) {
+	return database.db
+		.select({
+			id: placeErrorReports.id,
+			placeId: placeErrorReports.placeId,
+			placeName: places.nom,
+			fields: placeErrorReports.fields,
+			message: placeErrorReports.message,
+			contactEmail: placeErrorReports.contactEmail,
+			status: placeErrorReports.status,
+			createdAt: placeErrorReports.createdAt
+		})
+		.from(placeErrorReports)
+		.innerJoin(places, eq(places.id, placeErrorReports.placeId))
+		.where(eq(placeErrorReports.status, opts.status ?? 'open'))
+		.orderBy(asc(placeErrorReports.createdAt))
+		.limit(opts.limit ?? 200);
+}
+
+/** Every place (optionally of some départements), in id order, page by page — for exports. */
+export async function* allPlaces(database: Database, opts: { departements?: string[]; batch?: number } = {}): AsyncGenerator<PublicPlace[]> {
+	const batch = opts.batch ?? 2000;
+	let after = '';
+	for (;;) {
+		const rows = await database.db
+			.select()
+			.from(places)
+			.where(and(gt(places.id, after), opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined))
+			.orderBy(asc(places.id))
+			.limit(batch);
+		if (!rows.length) return;
+		yield rows.map(toPublicPlace);
+		after = rows[rows.length - 1].id;
+		if (rows.length < batch) return;
+	}
+}
+
+export async function countPlaces(database: Database): Promise<number> {
+	const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places);
+	return Number(n);
+}

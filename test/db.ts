@@ -1,0 +1,42 @@
+/**
+ * A fresh database per test file, cloned from the run's template (migrated, territory
+ * loaded): PGlite by default, PostgreSQL when DATABASE_URL is set.
+ */
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import pg from 'pg';
+import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
+
+function adminUrl(url: string, db = 'postgres'): string {
+	const u = new URL(url);
+	u.pathname = `/${db}`;
+	return u.toString();
+}
+
+export async function createTestDatabase(): Promise<Database> {
+	const url = process.env.DATABASE_URL;
+	const pgTemplate = inject('pgTemplate');
+	if (url && pgTemplate) {
+		const name = `maillage_t_${randomBytes(6).toString('hex')}`;
+		const admin = new pg.Client({ connectionString: adminUrl(url) });
+		await admin.connect();
+		await admin.query(`create database ${name} template ${pgTemplate}`);
+		await admin.end();
+		const db = await openDatabase({ url: adminUrl(url, name), max: 4 });
+		const close = db.close;
+		db.close = async () => {
+			await close();
+			const a = new pg.Client({ connectionString: adminUrl(url) });
+			await a.connect();
+			await a.query(`drop database if exists ${name} with (force)`);
+			await a.end();
+		};
+		return db;
+	}
+	const file = inject('pgliteTemplate');
+	const blob = new Blob([await readFile(file)]);
+	return openDatabase({ dataDir: 'memory', loadDataDir: blob });
+}
+
+export const onPostgres = () => !!process.env.DATABASE_URL;
