@@ -1,8 +1,31 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import adapter from '@sveltejs/adapter-node';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [
+		sveltekit({
+			// static assets precompressed (gzip, brotli) at build time
+			adapter: adapter({ out: 'build', precompress: true }),
+			// Strict CSP: no inline script. Public pages are server-rendered without
+			// JavaScript; SvelteKit hashes what it injects itself.
+			csp: {
+				mode: 'auto',
+				directives: {
+					'default-src': ['self'],
+					'script-src': ['self'],
+					'style-src': ['self'],
+					'img-src': ['self', 'data:', 'https:'],
+					'connect-src': ['self'],
+					'font-src': ['self'],
+					'object-src': ['none'],
+					'base-uri': ['self'],
+					'form-action': ['self'],
+					'frame-ancestors': ['none']
+				}
+			}
+		})
+	],
 	server: { fs: { allow: ['..'] } },
 	test: {
 		include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -138,6 +138,7 @@ CREATE TABLE "places" (
 	"prise_rdv" text,
 	"location_precision" text DEFAULT 'address' NOT NULL,
 	"department_code" text,
+	"pos" "cube",
 	"open_week" "int4multirange",
 	"name_key" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -164,4 +165,5 @@ CREATE INDEX "places_services_idx" ON "places" USING gin ("services");--> statem
 CREATE INDEX "places_publics_idx" ON "places" USING gin ("publics_specifiquement_adresses");--> statement-breakpoint
 CREATE INDEX "places_pec_idx" ON "places" USING gin ("prise_en_charge_specifique");--> statement-breakpoint
 CREATE INDEX "places_programmes_idx" ON "places" USING gin ("dispositif_programmes_nationaux");--> statement-breakpoint
-CREATE INDEX "places_open_week_idx" ON "places" USING gist ("open_week");
+CREATE INDEX "places_open_week_idx" ON "places" USING gist ("open_week");--> statement-breakpoint
+CREATE INDEX "places_pos_idx" ON "places" USING gist ("pos");

@@ -77,6 +77,9 @@ function playwright() {
 	return { passed, failed, skipped };
 }
 
+// .svelte-kit/tsconfig.json and the generated types must exist before vite/vitest start
+spawnSync(bin('svelte-kit'), ['sync'], { cwd: root, stdio: 'inherit' });
+
 for (const suite of suites) {
 	console.log(`\n=== ${suite} suite ===`);
 	let res;

@@ -1,8 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { getDatabase } from '$lib/server/db/client.ts';
-import { ensureDemo, ensureTerritory } from '$lib/server/demo/seed.ts';
-import { log } from '$lib/server/log.ts';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
+import { log } from '#lib/server/log.ts';
 
 export const init: ServerInit = async () => {
 	const t = performance.now();
@@ -34,6 +34,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 			}
 		}
 	}
+	const compressed = compress(event.request, response);
 	if (process.env.LOG_REQUESTS !== '0') {
 		log('info', 'request', {
 			method: event.request.method,
@@ -42,8 +43,31 @@ export const handle: Handle = async ({ event, resolve }) => {
 			ms: Math.round(performance.now() - start)
 		});
 	}
-	return response;
+	return compressed;
 };
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|geo\+json|xml))/;
+
+/** gzip for pages and API answers (static files are precompressed at build time). */
+function compress(request: Request, response: Response): Response {
+	if (
+		!response.body ||
+		response.headers.has('content-encoding') ||
+		!/\bgzip\b/.test(request.headers.get('accept-encoding') ?? '') ||
+		!COMPRESSIBLE.test(response.headers.get('content-type') ?? '')
+	) {
+		return response;
+	}
+	const headers = new Headers(response.headers);
+	headers.set('content-encoding', 'gzip');
+	headers.delete('content-length');
+	headers.append('vary', 'Accept-Encoding');
+	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+}
 
 export const handleError: HandleServerError = ({ error, status, message }) => {
 	if (status === 404) return { message: 'Cette page n’existe pas.' };

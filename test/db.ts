@@ -14,14 +14,24 @@ function adminUrl(url: string, db = 'postgres'): string {
 	return u.toString();
 }
 
+/** A database with the territory loaded (cloned from the run's template). */
 export async function createTestDatabase(): Promise<Database> {
+	return create(true);
+}
+
+/** A migrated database with nothing loaded. */
+export async function createEmptyTestDatabase(): Promise<Database> {
+	return create(false);
+}
+
+async function create(withTerritory: boolean): Promise<Database> {
 	const url = process.env.DATABASE_URL;
 	const pgTemplate = inject('pgTemplate');
 	if (url && pgTemplate) {
 		const name = `maillage_t_${randomBytes(6).toString('hex')}`;
 		const admin = new pg.Client({ connectionString: adminUrl(url) });
 		await admin.connect();
-		await admin.query(`create database ${name} template ${pgTemplate}`);
+		await admin.query(withTerritory ? `create database ${name} template ${pgTemplate}` : `create database ${name}`);
 		await admin.end();
 		const db = await openDatabase({ url: adminUrl(url, name), max: 4 });
 		const close = db.close;
@@ -34,6 +44,7 @@ export async function createTestDatabase(): Promise<Database> {
 		};
 		return db;
 	}
+	if (!withTerritory) return openDatabase({ dataDir: 'memory' });
 	const file = inject('pgliteTemplate');
 	const blob = new Blob([await readFile(file)]);
 	return openDatabase({ dataDir: 'memory', loadDataDir: blob });

@@ -10,7 +10,7 @@ import { importPlaces, formatReport } from '../lib/server/places/import.ts';
 import { allPlaces, countPlaces, listErrorReports } from '../lib/server/places/service.ts';
 import { csvHeader, csvRow } from '../lib/server/places/csv.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
-import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, areasFromCsv } from '../lib/server/territory/service.ts';
+import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/service.ts';
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
 
@@ -147,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
 			if (sub === 'import-gironde') log(JSON.stringify(await importAreasFromGironde(db, sharedDataDir())));
 			else if (sub === 'import') {
 				if (!rest[0]) throw new UsageError('areas import <file.csv>');
-				const r = await areasFromCsv(db, await readFile(rest[0], 'utf8'));
+				const r = await importAreasFromCsv(db, await readFile(rest[0], "utf8"));
 				process.stdout.write(JSON.stringify(r, null, 2) + '\n');
 			} else {
 				for (const a of await listAreas(db, values.departement)) process.stdout.write(JSON.stringify(a) + '\n');
@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
 				if (values.logo) patch.logoUrl = values.logo;
 				if (values.contact) patch.contactEmail = values.contact;
 				const r = await updateInstanceSettings(db, patch);
-				if (!r.ok) throw new UsageError(Object.values(r.errors).join('; '));
+				if (!r.ok) throw new UsageError(r.errors.map((e) => e.message).join("; "));
 			}
 			process.stdout.write(JSON.stringify(await getInstanceSettings(db), null, 2) + '\n');
 		});

@@ -143,6 +143,11 @@ export function getDatabase(): Promise<Database> {
 	return shared;
 }
 
+/** Tests: make route handlers use this database. */
+export function setDatabase(database: Database | undefined): void {
+	shared = database ? Promise.resolve(database) : undefined;
+}
+
 export async function closeDatabase(): Promise<void> {
 	if (!shared) return;
 	const d = await shared;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
 	pgTable, text, doublePrecision, integer, serial, index, uniqueIndex, timestamp, date, jsonb
 } from 'drizzle-orm/pg-core';
-import { int4multirange } from '../db/types.ts';
+import { cube, int4multirange } from '../db/types.ts';
 
 const list = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
 
@@ -49,6 +49,8 @@ export const places = pgTable(
 		/** 'address' (geocoded address) or 'municipality' (placed at the commune's centroid) */
 		locationPrecision: text('location_precision').notNull().default('address'),
 		departmentCode: text('department_code'),
+		/** position on the earth as a 3-D point (cube), for nearest-first search with a GiST index */
+		pos: cube('pos'),
 		/** weekly opening as minutes from Monday 00:00 (0–10080), derived from horaires */
 		openWeek: int4multirange('open_week'),
 		nameKey: text('name_key').notNull(),
@@ -63,7 +65,8 @@ export const places = pgTable(
 		index('places_publics_idx').using('gin', t.publicsSpecifiquementAdresses),
 		index('places_pec_idx').using('gin', t.priseEnChargeSpecifique),
 		index('places_programmes_idx').using('gin', t.dispositifProgrammesNationaux),
-		index('places_open_week_idx').using('gist', t.openWeek)
+		index('places_open_week_idx').using('gist', t.openWeek),
+		index('places_pos_idx').using('gist', t.pos)
 	]
 );
 

@@ -128,8 +128,9 @@ export function matchScore(a: DedupCandidate, b: DedupCandidate): number {
 	}
 	let score = 0.45 * name + 0.3 * address + 0.25 * proximity;
 	if (a.pivot === b.pivot && !UNKNOWN_PIVOT.test(a.pivot)) score += 0.1;
-	// a very different name is never the same place, whatever the address (one building hosts several)
-	if (name < 0.35) score = Math.min(score, 0.5);
+	// a very different name is never the same place, whatever the address (one building hosts several),
+	// and neither is a namesake that is not nearby
+	if (name < 0.35 || proximity === 0) score = Math.min(score, 0.5);
 	return Math.min(1, score);
 }
 

@@ -4,7 +4,9 @@
  * → write everything in ONE transaction, with a stored report. Re-importing is idempotent.
  */
 import { createHash } from 'node:crypto';
-import { eq, inArray, sql, getTableColumns } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
+import { bulkUpsert } from '../db/bulk.ts';
+import { earthPoint } from '../db/types.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { places, placeSources, importReports } from './db.ts';
 import { parseSourceFile } from './sources/index.ts';
@@ -36,6 +38,8 @@ export interface ImportReport {
 	rejections: Rejection[];
 	warnings: ImportWarning[];
 	ms: number;
+	/** milliseconds per phase: lookup, parse, validate, match, compose, write */
+	phases: Record<string, number>;
 }
 
 export interface ImportOptions {
@@ -67,7 +71,6 @@ interface Accepted {
 	standardId: string | null;
 }
 
-const CHUNK = 400;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/;
 
 export function placeIdFor(source: string, sourceId: string): string {
@@ -209,9 +212,10 @@ function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup
 		...p,
 		departmentCode: departmentOf(p.codeInsee, p.codePostal, lookup),
 		openWeek: openWeekOf(p.horaires),
+		pos: p.latitude != null && p.longitude != null ? earthPoint(p.latitude, p.longitude) : null,
 		nameKey: normalizeKey(p.nom),
 		updatedAt: new Date()
-	};
+	} satisfies Omit<typeof places.$inferInsert, 'createdAt'>;
 }
 
 function candidateOf(id: string, p: Pick<PlaceFields, 'nom' | 'adresse' | 'latitude' | 'longitude' | 'codeInsee' | 'codePostal' | 'pivot'>, precise: boolean, importTag?: number): DedupCandidate {
@@ -231,12 +235,22 @@ function candidateOf(id: string, p: Pick<PlaceFields, 'nom' | 'adresse' | 'latit
 
 export async function importPlaces(database: Database, opts: ImportOptions): Promise<ImportReport> {
 	const t0 = performance.now();
+	const phases: Record<string, number> = {};
+	let tp = t0;
+	const phase = (name: string) => {
+		const t = performance.now();
+		phases[name] = Math.round((phases[name] ?? 0) + t - tp);
+		tp = t;
+	};
 	const today = opts.today ?? new Date().toISOString().slice(0, 10);
 	const lookup = await municipalityLookup(database);
+	phase('lookup');
 	const parsed = parseSourceFile(opts.fileName, opts.content, { municipalities: lookup, today });
+	phase('parse');
 	const rejections: Rejection[] = [...parsed.rejected];
 	const warnings: ImportWarning[] = [];
 	let accepted = validateRecords(parsed, lookup, today, rejections, warnings);
+	phase('validate');
 	rejections.sort((a, b) => a.row - b.row);
 	let skipped = 0;
 	if (opts.onlyDepartments?.length) {
@@ -261,7 +275,8 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		skipped,
 		rejections,
 		warnings,
-		ms: 0
+		ms: 0,
+		phases
 	};
 
 	const write = async (tx: Tx) => {
@@ -291,6 +306,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			for (const r of rows) index.add(candidateOf(r.id, r, r.precision === 'address'));
 		}
 
+		phase('load');
 		// 3. match every accepted record
 		const importTag = Date.now();
 		const dirty = new Map<string, Map<string, Accepted>>(); // placeId → key → record of this file
@@ -332,6 +348,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			m.set(key, a);
 			touchedSources.push({ a, placeId, score });
 		}
+		phase('match');
 		if (opts.dryRun || dirty.size === 0) return;
 
 		// 4. recompose each touched place from all its sources
@@ -354,16 +371,9 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			return toRow(composePlace(id, views), lookup);
 		});
 
+		phase('compose');
 		// 5. write
-		const cols = getTableColumns(places);
-		const set = Object.fromEntries(
-			Object.entries(cols)
-				.filter(([k]) => k !== 'id' && k !== 'createdAt')
-				.map(([k, c]) => [k, sql.raw(`excluded."${c.name}"`)])
-		);
-		for (let i = 0; i < placeRows.length; i += CHUNK) {
-			await tx.insert(places).values(placeRows.slice(i, i + CHUNK)).onConflictDoUpdate({ target: places.id, set });
-		}
+		await bulkUpsert(tx, places, placeRows, { conflict: ['id'] });
 		const [rep] = await tx.insert(importReports).values({ fileName: opts.fileName, format: parsed.format, source: report.source }).returning({ id: importReports.id });
 		report.id = rep.id;
 		const now = new Date();
@@ -375,28 +385,19 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			contentHash: a.hash,
 			importId: rep.id,
 			matchScore: score,
+			firstSeenAt: now,
 			lastSeenAt: now
 		}));
-		for (let i = 0; i < srcRows.length; i += CHUNK) {
-			await tx
-				.insert(placeSources)
-				.values(srcRows.slice(i, i + CHUNK))
-				.onConflictDoUpdate({
-					target: [placeSources.source, placeSources.sourceId],
-					set: {
-						placeId: sql`excluded.place_id`,
-						record: sql`excluded.record`,
-						contentHash: sql`excluded.content_hash`,
-						importId: sql`excluded.import_id`,
-						lastSeenAt: sql`excluded.last_seen_at`
-					}
-				});
-		}
+		await bulkUpsert(tx, placeSources, srcRows, {
+			conflict: ['source', 'sourceId'],
+			update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt']
+		});
 	};
 
 	if (!opts.dryRun) {
 		await database.db.transaction(async (tx) => {
 			await write(tx);
+			phase('write');
 			report.ms = Math.round(performance.now() - t0);
 			const values = {
 				fileName: opts.fileName,

@@ -6,6 +6,7 @@ import { and, asc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizz
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
+import { chordToMetres, earthPoint } from '../db/types.ts';
 import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
 import { resolveWhere } from '../territory/service.ts';
 import type { AddressApi } from '../territory/address-api.ts';
@@ -102,7 +103,7 @@ export function decodeCursor(s: string): Cursor {
 }
 
 export function toPublicPlace(r: PlaceRow): PublicPlace {
-	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, ...rest } = r;
+	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, pos: _p, ...rest } = r;
 	return rest;
 }
 
@@ -123,25 +124,22 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	const conds = filterConditions(filters, now);
 	const cursor = p.after ? decodeCursor(p.after) : null;
 
-	let rows: (PlaceRow & { chord: number | null; metres: number | null })[];
+	let rows: (PlaceRow & { chord: number | null })[];
 	if (point) {
-		const origin = sql`ll_to_earth(${point.latitude}::float8, ${point.longitude}::float8)`;
-		const pos = sql`ll_to_earth(${places.latitude}, ${places.longitude})`;
-		const chord = sql<number>`(${pos} <-> ${origin})`;
-		const located = [sql`${places.latitude} IS NOT NULL`, sql`${places.longitude} IS NOT NULL`];
+		const chord = sql<number>`(${places.pos} <-> ${earthPoint(point.latitude, point.longitude)}::cube)`;
 		const after = cursor
 			? [sql`(${chord} > ${cursor.d ?? 0}::float8 OR (${chord} = ${cursor.d ?? 0}::float8 AND ${places.id} > ${cursor.id}))`]
 			: [];
 		rows = (await database.db
-			.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord'), metres: sql<number>`earth_distance(${pos}, ${origin})`.as('metres') })
+			.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord') })
 			.from(places)
-			.where(and(...located, ...conds, ...after))
+			.where(and(sql`${places.pos} IS NOT NULL`, ...conds, ...after))
 			.orderBy(sql`${chord}`, asc(places.id))
 			.limit(limit + 1)) as never;
 	} else {
 		const after = cursor ? [sql`(${places.nameKey}, ${places.id}) > (${cursor.k ?? ''}, ${cursor.id})`] : [];
 		rows = (await database.db
-			.select({ ...getTableColumns(places), chord: sql<null>`NULL`.as('chord'), metres: sql<null>`NULL`.as('metres') })
+			.select({ ...getTableColumns(places), chord: sql<null>`NULL`.as('chord') })
 			.from(places)
 			.where(and(...conds, ...after))
 			.orderBy(asc(places.nameKey), asc(places.id))
@@ -159,13 +157,13 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 			const [{ n }] = await database.db
 				.select({ n: sql<number>`count(*)::int` })
 				.from(places)
-				.where(and(...(point ? [sql`${places.latitude} IS NOT NULL`] : []), ...conds));
+				.where(and(...(point ? [sql`${places.pos} IS NOT NULL`] : []), ...conds));
 			total = Number(n);
 		}
 	}
-	const items = page.map((r) => ({
+	const items = page.map(({ chord, ...r }) => ({
 		place: toPublicPlace(r),
-		distanceMeters: r.metres == null ? null : Math.round(Number(r.metres)),
+		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus && r.horaires ? openingStatusOf(r.horaires, now) : null
 	}));
 	return { where, items, nextCursor, total };

@@ -1,0 +1,131 @@
+/**
+ * The public places API (/api/v1/places…): query parsing with clear French errors, and
+ * places as JSON records with the national standard's field names.
+ */
+import { z } from 'zod';
+import { ApiError } from '../api/errors.ts';
+import { filtersFromSearchParams, FILTER_PARAMS } from './filters.ts';
+import { VOCABULARIES, KEY_TO_FIELD } from './vocabulary.ts';
+import { InvalidCursorError, type PublicPlace, type SearchParams, type SearchResult } from './service.ts';
+import type { PlaceFilters, WherePoint } from './types.ts';
+
+/** A place as the API returns it: the standard's snake_case names, lists as JSON arrays. */
+export function placeToJson(p: PublicPlace, extra: Record<string, unknown> = {}): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(p)) {
+		if (k === 'locationPrecision') continue;
+		out[(KEY_TO_FIELD as Record<string, string>)[k] ?? k] = v;
+	}
+	out.position_approximative = p.locationPrecision === 'municipality';
+	return { ...out, ...extra };
+}
+
+/** which vocabulary each list filter must belong to */
+const FILTER_VOCABULARY: Partial<Record<keyof PlaceFilters, readonly string[]>> = {
+	services: VOCABULARIES.services,
+	publics: VOCABULARIES.publics_specifiquement_adresses,
+	priseEnCharge: VOCABULARIES.prise_en_charge_specifique,
+	modalitesAcces: VOCABULARIES.modalites_acces,
+	modalitesAccompagnement: VOCABULARIES.modalites_accompagnement,
+	programmes: VOCABULARIES.dispositif_programmes_nationaux
+};
+
+/** Checks filter values against the national vocabularies; unknown values → 400 listing the accepted ones. */
+export function validateFilters(f: PlaceFilters): PlaceFilters {
+	for (const [key, vocab] of Object.entries(FILTER_VOCABULARY) as [keyof typeof FILTER_PARAMS, readonly string[]][]) {
+		const bad = f[key].filter((v) => !vocab.includes(v));
+		if (bad.length) {
+			throw new ApiError(400, 'invalid_filter', `Valeur inconnue pour « ${FILTER_PARAMS[key]} » : ${bad.map((b) => `« ${b} »`).join(', ')}.`, {
+				parameter: FILTER_PARAMS[key],
+				accepted: vocab
+			});
+		}
+	}
+	const badDep = f.departements.filter((d) => !/^(\d{2}|2[AB]|97\d)$/.test(d));
+	if (badDep.length) throw new ApiError(400, 'invalid_filter', `Code de département invalide : ${badDep.join(', ')}.`, { parameter: 'departement' });
+	return f;
+}
+
+const coord = (min: number, max: number, name: string) =>
+	z.coerce
+		.number({ error: `« ${name} » doit être un nombre.` })
+		.min(min, { error: `« ${name} » doit être entre ${min} et ${max}.` })
+		.max(max, { error: `« ${name} » doit être entre ${min} et ${max}.` });
+
+const querySchema = z.object({
+	ou: z.string().trim().max(200, { error: '« ou » est trop long (200 caractères au plus).' }).optional(),
+	lat: coord(-90, 90, 'lat').optional(),
+	lng: coord(-180, 180, 'lng').optional(),
+	limit: z.coerce
+		.number({ error: '« limit » doit être un nombre.' })
+		.int({ error: '« limit » doit être un nombre entier.' })
+		.min(1, { error: '« limit » doit être entre 1 et 200.' })
+		.max(200, { error: '« limit » doit être entre 1 et 200.' })
+		.default(50),
+	apres: z.string().max(500).optional()
+});
+
+/** Turns the query string of GET /api/v1/places into search parameters, or throws ApiError 400. */
+export function searchParamsFromQuery(sp: URLSearchParams): SearchParams {
+	const raw = Object.fromEntries(['ou', 'lat', 'lng', 'limit', 'apres'].filter((k) => sp.has(k)).map((k) => [k, sp.get(k)!]));
+	const q = querySchema.safeParse(raw);
+	if (!q.success) {
+		const issue = q.error.issues[0];
+		throw new ApiError(400, 'invalid_parameter', issue.message, { parameter: issue.path.join('.') });
+	}
+	if ((q.data.lat === undefined) !== (q.data.lng === undefined)) {
+		throw new ApiError(400, 'invalid_parameter', '« lat » et « lng » vont ensemble : donnez les deux ou aucun.');
+	}
+	const point: WherePoint | undefined =
+		q.data.lat !== undefined && q.data.lng !== undefined
+			? { label: `${q.data.lat}, ${q.data.lng}`, latitude: q.data.lat, longitude: q.data.lng, kind: 'address' }
+			: undefined;
+	return {
+		where: point ? undefined : q.data.ou,
+		point,
+		filters: validateFilters(filtersFromSearchParams(sp)),
+		after: q.data.apres,
+		limit: q.data.limit
+	};
+}
+
+export function mapSearchError(e: unknown): never {
+	if (e instanceof InvalidCursorError) throw new ApiError(400, 'invalid_cursor', e.message, { parameter: 'apres' });
+	throw e;
+}
+
+/** The JSON body of a search: data, the resolved point, pagination links. */
+export function searchToJson(r: SearchResult, url: URL): Record<string, unknown> {
+	let next: string | null = null;
+	if (r.nextCursor) {
+		const u = new URL(url);
+		u.searchParams.set('apres', r.nextCursor);
+		next = u.pathname + u.search;
+	}
+	return {
+		ou: r.where,
+		total: r.total,
+		data: r.items.map((i) => placeToJson(i.place, i.distanceMeters == null ? {} : { distance_m: i.distanceMeters })),
+		pagination: { suivant: next, apres: r.nextCursor }
+	};
+}
+
+export function searchToGeoJson(r: SearchResult): Record<string, unknown> {
+	return {
+		type: 'FeatureCollection',
+		features: r.items
+			.filter((i) => i.place.latitude != null && i.place.longitude != null)
+			.map((i) => ({
+				type: 'Feature',
+				geometry: { type: 'Point', coordinates: [i.place.longitude, i.place.latitude] },
+				properties: {
+					id: i.place.id,
+					nom: i.place.nom,
+					adresse: i.place.adresse,
+					commune: i.place.commune,
+					distance_m: i.distanceMeters,
+					position_approximative: i.place.locationPrecision === 'municipality'
+				}
+			}))
+	};
+}

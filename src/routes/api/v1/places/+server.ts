@@ -1,0 +1,31 @@
+import type { RequestHandler } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { searchPlaces } from '#lib/server/places/service.ts';
+import { searchParamsFromQuery, searchToJson, searchToGeoJson, mapSearchError } from '#lib/server/places/api.ts';
+import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
+
+/** GET /api/v1/places — search, nearest first when `ou` or `lat`/`lng` is given. Public. */
+export const GET: RequestHandler = async ({ url }) => {
+	try {
+		const params = searchParamsFromQuery(url.searchParams);
+		const format = url.searchParams.get('format') ?? 'json';
+		if (format !== 'json' && format !== 'geojson') throw new ApiError(400, 'invalid_parameter', '« format » accepte json ou geojson.', { parameter: 'format' });
+		const db = await getDatabase();
+		const result = await searchPlaces(db, params).catch(mapSearchError);
+		if (params.where && result.where && result.where.status !== 'found') {
+			const status = result.where.status === 'ambiguous' ? 'ambiguous_location' : 'unknown_location';
+			throw new ApiError(
+				400,
+				status,
+				result.where.status === 'ambiguous'
+					? `Plusieurs lieux correspondent à « ${params.where} » : précisez (code postal ou département).`
+					: `Aucune commune ni code postal ne correspond à « ${params.where} ».`,
+				result.where.status === 'ambiguous' ? { candidates: result.where.candidates } : undefined
+			);
+		}
+		const body = format === 'geojson' ? searchToGeoJson(result) : searchToJson(result, url);
+		return json(body, 200, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
+	} catch (e) {
+		return apiErrorResponse(e);
+	}
+};

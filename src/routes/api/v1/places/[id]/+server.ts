@@ -1,0 +1,22 @@
+import type { RequestHandler } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { getPlace } from '#lib/server/places/service.ts';
+import { placeToJson } from '#lib/server/places/api.ts';
+import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
+
+/** GET /api/v1/places/{id} — one place, with its sources. Public. */
+export const GET: RequestHandler = async ({ params }) => {
+	try {
+		const db = await getDatabase();
+		const p = await getPlace(db, params.id);
+		if (!p) throw new ApiError(404, 'not_found', `Aucun lieu n’a l’identifiant « ${params.id} ».`);
+		const { sources, week: _w, status: _s, departmentCode: _d, ...place } = p;
+		return json(
+			placeToJson(place, { sources: sources.map((s) => ({ source: s.source, identifiant: s.sourceId, vu_le: s.lastSeenAt.toISOString() })) }),
+			200,
+			{ 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' }
+		);
+	} catch (e) {
+		return apiErrorResponse(e);
+	}
+};
