@@ -13,6 +13,8 @@ export type DbOrTx = Db | Tx;
 export interface Database {
 	db: Db;
 	kind: 'pglite' | 'postgres';
+	/** the connection URL, for PostgreSQL */
+	url?: string;
 	/** rows of a raw SQL query */
 	query<T = Record<string, unknown>>(q: SQL): Promise<T[]>;
 	close(): Promise<void>;
@@ -51,6 +53,7 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 	return {
 		db,
 		kind: 'postgres',
+		url,
 		async query<T>(q: SQL) {
 			const res = await db.execute(q);
 			return (res as unknown as { rows: T[] }).rows;

@@ -1,0 +1,79 @@
+/**
+ * The `maillage` command as a user runs it (a real process): import, report, export,
+ * with the same database settings as the server (DATA_DIR, or DATABASE_URL).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmptyTestDatabase } from '../../test/db.ts';
+import type { Database } from '../lib/server/db/client.ts';
+import { parseStandardCsv } from '../lib/server/places/csv.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+const fixture = join(root, 'test', 'fixtures', 'places-agen.json');
+let dir: string;
+let pgDb: Database | undefined;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'maillage-cli-'));
+	if (process.env.DATABASE_URL) {
+		pgDb = await createEmptyTestDatabase();
+		env = { DATABASE_URL: pgDb.url! };
+		await pgDb.close().catch(() => {});
+		pgDb = undefined;
+	} else env = { DATA_DIR: dir, DATABASE_URL: '' };
+});
+afterAll(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
+
+function maillage(...args: string[]) {
+	return run(process.execPath, [join(root, 'bin', 'maillage.mjs'), ...args], {
+		cwd: root,
+		env: { ...process.env, ...env },
+		maxBuffer: 64 * 1024 * 1024
+	});
+}
+
+describe('npx maillage', () => {
+	it('prints its usage', async () => {
+		const { stdout } = await maillage('help');
+		expect(stdout).toMatch(/import places <file>/);
+		expect(stdout).toMatch(/export places/);
+	});
+
+	it('refuses an unknown command with a usage hint and exit code 2', async () => {
+		const err = await maillage('frobnicate').catch((e) => e);
+		expect(err.code).toBe(2);
+		expect(err.stderr).toMatch(/unknown command/);
+	});
+
+	it('imports, reports, exports', async () => {
+		await maillage('seed', 'territory');
+		const imp = await maillage('import', 'places', fixture);
+		expect(imp.stdout).toMatch(/created 5 · updated 0 · merged into existing 0 · unchanged 0 · rejected 0/);
+		const again = await maillage('import', 'places', fixture, '--json');
+		expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, unchanged: 5 });
+
+		const bad = join(dir, 'bad.json');
+		await writeFile(bad, JSON.stringify([{ id: 'x1', nom: 'Sans adresse', pivot: '123', commune: 'Agen', code_postal: '47000', date_maj: '2024-01-01' }]));
+		const rej = await maillage('import', 'places', bad);
+		expect(rej.stdout).toMatch(/rejected row 1 \(x1\): .*adresse/);
+
+		const list = await maillage('import-reports');
+		expect(list.stdout.trim().split('\n')).toHaveLength(3);
+
+		const out = join(dir, 'export.csv');
+		await maillage('export', 'places', '--out', out);
+		const { headers, rows } = parseStandardCsv(await readFile(out, 'utf8'));
+		expect(headers[0]).toBe('id');
+		expect(rows.map((r) => r.id).sort()).toEqual(['fixture-boe', 'fixture-bordeaux', 'fixture-bus', 'fixture-lacepede', 'fixture-villeneuve']);
+		const only33 = await maillage('export', 'places', '--departement', '33');
+		expect(parseStandardCsv(only33.stdout).rows).toHaveLength(1);
+	});
+});
