@@ -1,0 +1,21 @@
+import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Runs axe on the page (JS-enabled context only: axe hangs without JavaScript) and expects no violation. */
+export async function expectNoAxeViolations(page: Page, what: string) {
+	const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+	const summary = results.violations.map(
+		(v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).join('\n')
+	);
+	expect(summary, `axe violations on ${what}`).toEqual([]);
+}
+
+/** The first place of a search, as a path ("/lieux/…"). */
+export async function firstPlacePath(page: Page, search = '/lieux?ou=Agen'): Promise<string> {
+	await page.goto(search);
+	const href = await page.locator('#resultats li h3 a').first().getAttribute('href');
+	expect(href, 'a place in the results').toBeTruthy();
+	return new URL(href!, 'http://x').pathname;
+}

@@ -1,0 +1,75 @@
+import { defineConfig, devices } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Browser tests against the real server: `node scripts/start.mjs` (builds when needed,
+ * migrates and seeds the demo territory) on a free port, with a throw-away DATA_DIR.
+ * Chromium is Debian's (/usr/bin/chromium): never `playwright install`.
+ *
+ * The config is evaluated again in each worker: the port and the folder are chosen once
+ * and passed down through the environment.
+ */
+if (!process.env.E2E_PORT) {
+	process.env.E2E_PORT = execFileSync(
+		process.execPath,
+		['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
+		{ encoding: 'utf8' }
+	).trim();
+}
+if (!process.env.E2E_DATA_DIR) {
+	process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'maillage-e2e-'));
+	process.env.E2E_DATA_DIR_OWNED = '1';
+}
+const port = Number(process.env.E2E_PORT);
+const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
+
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
+export default defineConfig({
+	testDir: 'e2e',
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	fullyParallel: false,
+	workers: 2,
+	retries: 0,
+	reporter: [['list']],
+	globalTeardown: './e2e/global-teardown.ts',
+	use: {
+		baseURL,
+		locale: 'fr-FR',
+		timezoneId: 'Europe/Paris',
+		trace: 'retain-on-failure',
+		launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }
+	},
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	webServer: process.env.E2E_BASE_URL
+		? undefined
+		: {
+				command: 'node scripts/start.mjs',
+				url: `${baseURL}/lieux`,
+				timeout: 300_000,
+				reuseExistingServer: false,
+				stdout: 'ignore',
+				stderr: 'pipe',
+				env: {
+					PORT: String(port),
+					HOST: '127.0.0.1',
+					ORIGIN: baseURL,
+					DATA_DIR: process.env.E2E_DATA_DIR!,
+					LOG_REQUESTS: '0',
+					// no outside network in tests: the map's tiles must fail, visibly
+					MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png'
+				}
+			}
+});

@@ -1,0 +1,119 @@
+/** Display helpers for French, plain-language pages. Pure functions (no I/O). */
+
+const nf1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+
+/** 850 → "à 850 m", 1234 → "à 1,2 km", 23456 → "à 23 km". */
+export function formatDistance(meters: number | null | undefined): string | null {
+	if (meters == null || !Number.isFinite(meters)) return null;
+	if (meters < 1000) return `à ${nf0.format(Math.max(10, Math.round(meters / 10) * 10))} m`;
+	const km = meters / 1000;
+	return `à ${km < 10 ? nf1.format(km) : nf0.format(km)} km`;
+}
+
+/** "+33553123456" → "05 53 12 34 56"; anything else is returned as is. */
+export function formatPhone(phone: string): string {
+	const digits = phone.replace(/[^\d+]/g, '');
+	let national: string | null = null;
+	if (/^\+33\d{9}$/.test(digits)) national = '0' + digits.slice(3);
+	else if (/^0033\d{9}$/.test(digits)) national = '0' + digits.slice(4);
+	else if (/^0\d{9}$/.test(digits)) national = digits;
+	return national ? national.replace(/(\d{2})(?=\d)/g, '$1 ') : phone.trim();
+}
+
+/** "05 53 12 34 56" → "tel:+33553123456". */
+export function phoneHref(phone: string): string {
+	const digits = phone.replace(/[^\d+]/g, '');
+	if (/^0\d{9}$/.test(digits)) return 'tel:+33' + digits.slice(1);
+	return 'tel:' + digits;
+}
+
+const dateFmt = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "2024-03-12" → "12 mars 2024" (1 → "1er"). */
+export function formatDate(value: string | Date | null | undefined): string | null {
+	if (!value) return null;
+	const d = typeof value === 'string' ? new Date(value.length === 10 ? value + 'T00:00:00Z' : value) : value;
+	if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : null;
+	return dateFmt.format(d).replace(/^1 /, '1er ');
+}
+
+/** 1 → "1 lieu", 12 → "12 lieux". */
+export function plural(n: number, one: string, many: string): string {
+	return `${nf0.format(n)} ${n > 1 ? many : one}`;
+}
+
+/** "près d'Agen", "près de Bordeaux", "près du Havre", "près des Mureaux". */
+export function near(label: string): string {
+	const l = label.trim();
+	if (/^le\s/i.test(l)) return 'près du ' + l.slice(3);
+	if (/^les\s/i.test(l)) return 'près des ' + l.slice(4);
+	if (/^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(l)) return 'près d’' + l;
+	return 'près de ' + l;
+}
+
+/** The visible part of a URL: "https://www.example.fr/page/" → "www.example.fr/page". */
+export function shortUrl(url: string): string {
+	return url.replace(/^https?:\/\//i, '').replace(/\/$/, '');
+}
+
+/** Only http(s) and mailto links are rendered as links. */
+export function safeHref(url: string | null | undefined): string | null {
+	if (!url) return null;
+	const u = url.trim();
+	if (/^https?:\/\//i.test(u)) return u;
+	if (/^www\./i.test(u)) return 'https://' + u;
+	return null;
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+	'france-services': 'France Services (ANCT)',
+	'conseillers-numeriques': 'Conseillers numériques (ANCT)',
+	'conseiller-numerique': 'Conseillers numériques (ANCT)',
+	cnfs: 'Conseillers numériques (ANCT)',
+	'bus-france-services': 'France Services itinérants (ANCT)',
+	fibre64: 'Pyrénées-Atlantiques (enquête Fibre 64)',
+	'aidants-connect': 'Aidants Connect',
+	'gironde-33': 'Département de la Gironde',
+	'pyrenees-atlantiques-64': 'Pyrénées-Atlantiques (enquête Fibre 64)',
+	'fibre-64': 'Pyrénées-Atlantiques (enquête Fibre 64)',
+	'charente-16': 'Département de la Charente',
+	'cartographie-nationale': 'Cartographie nationale des lieux d’inclusion numérique',
+	'hub-numerique': 'Hub du numérique',
+	manual: 'Saisie par l’équipe du Département',
+	saisie: 'Saisie par l’équipe du Département'
+};
+
+/** A readable name for a data source id ("france-services" → "France Services (ANCT)"). */
+export function sourceLabel(source: string): string {
+	const key = source.trim().toLowerCase();
+	if (SOURCE_LABELS[key]) return SOURCE_LABELS[key];
+	const prefix = Object.keys(SOURCE_LABELS)
+		.sort((a, b) => b.length - a.length)
+		.find((k) => key.startsWith(k));
+	if (prefix) return SOURCE_LABELS[prefix];
+	const words = source.replace(/[-_]+/g, ' ').trim();
+	return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+const DAY_CODES = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'];
+
+/** The French name of a day given as "Lundi", "lundi", "Mo" or "monday". */
+export function dayName(day: string): string {
+	const d = day.trim().toLowerCase();
+	const i = DAYS.includes(d) ? DAYS.indexOf(d) : DAY_CODES.indexOf(d.slice(0, 2));
+	const name = i >= 0 ? DAYS[i] : d;
+	return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Today's French day name in Paris time ("Lundi"). */
+export function todayName(now: Date = new Date()): string {
+	const name = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', timeZone: 'Europe/Paris' }).format(now);
+	return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** "09:00-12:00" → "09:00 à 12:00". */
+export function formatRange(range: string): string {
+	return range.replace(/\s*[-–]\s*/, ' à ');
+}

@@ -1,0 +1,14 @@
+export { default as SkipLinks } from './SkipLinks.svelte';
+export { default as Header } from './Header.svelte';
+export { default as Footer } from './Footer.svelte';
+export { default as Button } from './Button.svelte';
+export { default as Field } from './Field.svelte';
+export { default as CheckboxGroup } from './CheckboxGroup.svelte';
+export { default as Checkbox } from './Checkbox.svelte';
+export { default as Tag } from './Tag.svelte';
+export { default as TagList } from './TagList.svelte';
+export { default as Alert } from './Alert.svelte';
+export { default as ErrorSummary } from './ErrorSummary.svelte';
+export { default as Breadcrumb } from './Breadcrumb.svelte';
+export { default as Pagination } from './Pagination.svelte';
+export { default as Table } from './Table.svelte';

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { getInstanceSettings } from '#lib/server/territory/service.ts';
+
+/** What the layout and the theme need from the instance's settings. */
+export interface InstanceView {
+	name: string;
+	logoUrl: string | null;
+	contactEmail: string | null;
+	departmentCodes: string[];
+	colorPrimary: string | null;
+	colorAccent: string | null;
+	/** changes when the colours change: cache-buster for /theme.css */
+	themeVersion: string;
+}
+
+const FALLBACK_NAME = 'Trouver de l’aide au numérique';
+
+/** Reads the settings; pages still render (with defaults) when the database is not ready. */
+export async function loadInstance(): Promise<InstanceView> {
+	let s: Partial<{
+		name: string;
+		departmentCodes: string[];
+		logoUrl: string | null;
+		colorPrimary: string;
+		colorAccent: string;
+		contactEmail: string | null;
+	}> | null = null;
+	try {
+		s = await getInstanceSettings(await getDatabase());
+	} catch (e) {
+		console.error('[layout] instance settings unavailable:', (e as Error).message);
+	}
+	const colorPrimary = s?.colorPrimary ?? null;
+	const colorAccent = s?.colorAccent ?? null;
+	return {
+		name: s?.name || FALLBACK_NAME,
+		logoUrl: s?.logoUrl ?? null,
+		contactEmail: s?.contactEmail ?? null,
+		departmentCodes: s?.departmentCodes ?? [],
+		colorPrimary,
+		colorAccent,
+		themeVersion: createHash('sha256').update(`${colorPrimary}|${colorAccent}`).digest('hex').slice(0, 10)
+	};
+}

@@ -1,0 +1,42 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { getPlace, reportPlaceError, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+
+export const csr = false;
+
+/** The search to go back to: only a query string, re-encoded (no open redirect). */
+function backHref(retour: string | null): string | null {
+	if (!retour) return null;
+	const qs = new URLSearchParams(retour.replace(/^\?/, '')).toString();
+	return qs ? `/lieux?${qs}` : '/lieux';
+}
+
+export const load: PageServerLoad = async ({ params, url }) => {
+	const place = await getPlace(await getDatabase(), params.id);
+	if (!place) error(404, 'Ce lieu n’existe pas, ou il n’est plus dans l’annuaire.');
+	const { sources, week, status, ...fields } = place;
+	return {
+		place: fields,
+		sources: sources.map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt.toISOString() })),
+		week,
+		status,
+		back: backHref(url.searchParams.get('retour')),
+		reportFields: Object.entries(ERROR_REPORT_FIELDS).map(([value, label]) => ({ value, label })),
+		origin: url.origin
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ params, request }) => {
+		const form = await request.formData();
+		const values = {
+			champs: form.getAll('champs').map(String),
+			message: String(form.get('message') ?? ''),
+			courriel: String(form.get('courriel') ?? '').trim()
+		};
+		const result = await reportPlaceError(await getDatabase(), params.id, values);
+		if (!result.ok) return fail(400, { errors: result.errors, values });
+		return { sent: true as const };
+	}
+};
