@@ -1,6 +1,6 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
-import { getDatabase } from '#lib/server/db/client.ts';
+import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
 import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
 import { log } from '#lib/server/log.ts';
 
@@ -11,6 +11,8 @@ export const init: ServerInit = async () => {
 	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
 	else await ensureDemo(db, say);
 	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
+	// scripts/start.mjs calls this on SIGTERM/SIGINT so the embedded database closes cleanly
+	(globalThis as { maillageShutdown?: () => Promise<void> }).maillageShutdown = closeDatabase;
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -69,9 +71,10 @@ function compress(request: Request, response: Response): Response {
 	});
 }
 
-export const handleError: HandleServerError = ({ error, status, message }) => {
-	if (status === 404) return { message: 'Cette page n’existe pas.' };
+/** Unknown errors: logged with a reference, never shown (no stack trace to users). */
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	if (kind !== 'unknown') return; // error(404, …) and SvelteKit's own errors keep their message
 	const id = randomUUID();
-	log('error', 'unhandled error', { id, status, message, error: error instanceof Error ? error.stack : String(error) });
+	log('error', 'unhandled error', { id, route: event.route.id, error: error instanceof Error ? error.stack : String(error) });
 	return { message: `Une erreur est survenue de notre côté. Réessayez dans quelques minutes. (référence ${id.slice(0, 8)})` };
 };
