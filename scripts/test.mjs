@@ -61,7 +61,7 @@ function vitest(name, env, filter = []) {
 
 function playwright() {
 	const json = join(out, 'browser.json');
-	const r = spawnSync(bin('playwright'), ['test', ...passthrough], {
+	const r = spawnSync(bin('playwright'), ['test', '--reporter=list,json', ...passthrough], {
 		cwd: root,
 		stdio: 'inherit',
 		env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium }

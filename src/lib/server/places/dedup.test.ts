@@ -48,6 +48,18 @@ describe('dedup score', () => {
 		expect(addressSimilarity(addressKey('12 bd Carnot'), addressKey('14 Boulevard Carnot'))).toBeLessThan(0.7);
 	});
 
+	it('words of the commune name do not make two places the same', () => {
+		const commune = normalizeKey('La Teste-de-Buch');
+		const a = cand('a', 'Maison de quartier centre ville la teste de buch', 'place jean hameau', 44.6306, -1.1449, { communeKey: commune });
+		const b = cand('b', 'Bibliothèque La Teste de Buch', 'Place Jean Hameau Hôtel Lalanne', 44.6307, -1.1450, { communeKey: commune });
+		expect(nameSimilarity(a.nameKey, b.nameKey, commune)).toBeLessThan(0.6);
+		expect(matchScore(a, b)).toBeLessThan(MERGE_THRESHOLD);
+		// but a structure named after its commune still matches its France services
+		const c = cand('c', 'Castelmoron-sur-Lot', '5 Rue du 8 Mai 1945', 44.398, 0.496, { communeKey: normalizeKey('Castelmoron-sur-Lot'), precise: false });
+		const d = cand('d', 'France services Castelmoron-sur-Lot', '5 Rue du 8 mai 1945', 44.3975, 0.4955, { communeKey: normalizeKey('Castelmoron-sur-Lot') });
+		expect(matchScore(c, d)).toBeGreaterThanOrEqual(MERGE_THRESHOLD);
+	});
+
 	it('name similarity ignores generic words', () => {
 		expect(nameSimilarity(normalizeKey('Médiathèque de Marmande'), normalizeKey('Marmande médiathèque municipale'))).toBeGreaterThan(0.8);
 	});

@@ -10,6 +10,8 @@ export interface DedupCandidate {
 	id: string;
 	nameKey: string;
 	addressKey: string;
+	/** normalised commune name: its words are ignored when comparing names */
+	communeKey?: string;
 	latitude: number | null;
 	longitude: number | null;
 	codeInsee: string | null;
@@ -29,11 +31,9 @@ const GENERIC = new Set([
 	'bibliotheque', 'site', 'principal', 'antenne'
 ]);
 
-/** token set of a name without generic words, falling back to all tokens */
-function nameTokens(key: string): Set<string> {
-	const all = key.split(' ').filter(Boolean);
-	const specific = all.filter((t) => !GENERIC.has(t) && t.length > 1);
-	return new Set(specific.length ? specific : all);
+/** the specific words of a name: no generic word, no word of its commune's name */
+function nameTokens(key: string, commune: Set<string>): Set<string> {
+	return new Set(key.split(' ').filter((t) => t.length > 1 && !GENERIC.has(t) && !commune.has(t)));
 }
 
 function bigrams(s: string): Map<string, number> {
@@ -61,9 +61,16 @@ export function dice(a: string, b: string): number {
 	return (2 * inter) / (na + nb);
 }
 
-export function nameSimilarity(a: string, b: string): number {
-	const ta = nameTokens(a);
-	const tb = nameTokens(b);
+/**
+ * Similarity of two normalised names, 0..1: character bigrams of the whole names, or the
+ * share of specific words in common. Words of the commune's name don't count as
+ * specific ("Bibliothèque La Teste de Buch" vs "Maison de quartier … La Teste de Buch").
+ */
+export function nameSimilarity(a: string, b: string, communeKey = ''): number {
+	const commune = new Set(communeKey.split(' '));
+	const ta = nameTokens(a, commune);
+	const tb = nameTokens(b, commune);
+	if (!ta.size || !tb.size) return dice(a, b);
 	let inter = 0;
 	for (const t of ta) if (tb.has(t)) inter++;
 	const jaccard = inter / (ta.size + tb.size - inter || 1);
@@ -115,7 +122,7 @@ export function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: n
 const UNKNOWN_PIVOT = /^0+$/;
 
 export function matchScore(a: DedupCandidate, b: DedupCandidate): number {
-	const name = nameSimilarity(a.nameKey, b.nameKey);
+	const name = nameSimilarity(a.nameKey, b.nameKey, a.communeKey === b.communeKey ? a.communeKey : `${a.communeKey ?? ''} ${b.communeKey ?? ''}`);
 	const address = addressSimilarity(a.addressKey, b.addressKey);
 	let proximity = 0;
 	if (a.precise && b.precise && a.latitude != null && a.longitude != null && b.latitude != null && b.longitude != null) {

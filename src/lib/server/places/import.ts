@@ -218,10 +218,11 @@ function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup
 	} satisfies Omit<typeof places.$inferInsert, 'createdAt'>;
 }
 
-function candidateOf(id: string, p: Pick<PlaceFields, 'nom' | 'adresse' | 'latitude' | 'longitude' | 'codeInsee' | 'codePostal' | 'pivot'>, precise: boolean, importTag?: number): DedupCandidate {
+function candidateOf(id: string, p: Pick<PlaceFields, 'nom' | 'commune' | 'adresse' | 'latitude' | 'longitude' | 'codeInsee' | 'codePostal' | 'pivot'>, precise: boolean, importTag?: number): DedupCandidate {
 	return {
 		id,
 		nameKey: normalizeKey(p.nom),
+		communeKey: normalizeKey(p.commune),
 		addressKey: addressKey(p.adresse),
 		latitude: p.latitude,
 		longitude: p.longitude,
@@ -298,7 +299,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		if (deps.length) {
 			const rows = await tx
 				.select({
-					id: places.id, nom: places.nom, adresse: places.adresse, latitude: places.latitude, longitude: places.longitude,
+					id: places.id, nom: places.nom, commune: places.commune, adresse: places.adresse, latitude: places.latitude, longitude: places.longitude,
 					codeInsee: places.codeInsee, codePostal: places.codePostal, pivot: places.pivot, precision: places.locationPrecision
 				})
 				.from(places)
