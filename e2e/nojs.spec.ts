@@ -11,7 +11,7 @@ test('search, filter, next results, a place, report an error — without JavaScr
 	await expect(page).toHaveURL(/\/lieux\?ou=Agen/);
 	const h1 = page.getByRole('heading', { level: 1 });
 	await expect(h1).toHaveText(/^Lieux près d’Agen/);
-	await expect(page.getByText(/^\d[\d\s\u202f]* lieux correspondent à votre recherche, du plus proche au plus éloigné\.$/)).toBeVisible();
+	await expect(page.getByText(/^\d[\d\s\u202f]* lieux à moins de 30 km, du plus proche au plus éloigné\.$/)).toBeVisible();
 	await expect(page).toHaveTitle(/Agen/);
 	await expect(page.locator('#resultats > li').first()).toBeVisible();
 	await expect(page.locator('#resultats')).toContainText(/à [\d,]+ k?m/);

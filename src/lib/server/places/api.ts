@@ -105,6 +105,7 @@ export function searchToJson(r: SearchResult, url: URL): Record<string, unknown>
 	return {
 		ou: r.where,
 		total: r.total,
+		rayon_m: r.radiusMeters,
 		data: r.items.map((i) => placeToJson(i.place, i.distanceMeters == null ? {} : { distance_m: i.distanceMeters })),
 		pagination: { suivant: next, apres: r.nextCursor }
 	};

@@ -4,7 +4,7 @@
  * → write everything in ONE transaction, with a stored report. Re-importing is idempotent.
  */
 import { createHash } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { bulkUpsert } from '../db/bulk.ts';
 import { earthPoint } from '../db/types.ts';
 import type { Database, Tx } from '../db/client.ts';
@@ -71,6 +71,8 @@ interface Accepted {
 	standardId: string | null;
 }
 
+/** rows written from which an import refreshes the planner's statistics */
+const ANALYZE_AFTER = 500;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/;
 
 export function placeIdFor(source: string, sourceId: string): string {
@@ -422,6 +424,13 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 				await tx.update(importReports).set(values).where(eq(importReports.id, report.id));
 			}
 		});
+		// fresh planner statistics after a large import: with stale ones PostgreSQL guesses
+		// that a filter like services && {…} keeps 0.5 % of the places and sorts thousands
+		// of rows instead of walking the position index nearest first (54 ms instead of 1 ms)
+		if (report.created + report.updated + report.merged >= ANALYZE_AFTER) {
+			await database.db.execute(sql`analyze places`);
+			await database.db.execute(sql`analyze place_sources`);
+		}
 	} else {
 		// matching only: `write` returns before writing anything
 		await database.db.transaction(write);

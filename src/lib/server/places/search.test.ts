@@ -34,7 +34,9 @@ describe('search near a commune', () => {
 		// Agen → Villeneuve-sur-Lot is about 23 km as the crow flies
 		expect(d[3]).toBeGreaterThan(20_000);
 		expect(d[3]).toBeLessThan(27_000);
-		expect(r.total).toBe(5);
+		// counted within 30 km: Bordeaux (≈ 120 km) is listed but not counted
+		expect(r.total).toBe(4);
+		expect(r.radiusMeters).toBe(30_000);
 	});
 
 	it('finds the same by postcode', async () => {
@@ -74,7 +76,7 @@ describe('every filter', () => {
 	])('%s', async (_, f, expected) => {
 		const r = await search(f);
 		expect(ids(r)).toEqual(expected);
-		expect(r.total).toBe(expected.length);
+		expect(r.total).toBe(expected.filter((e) => e !== 'bordeaux').length);
 	});
 });
 
@@ -96,6 +98,27 @@ describe('pagination', () => {
 		expect(r.total).toBe(4);
 		const r2 = await searchPlaces(db, { filters: emptyFilters(), homeDepartments: ['47'], limit: 2, after: r.nextCursor! });
 		expect([...ids(r), ...ids(r2)]).toEqual(['bus', 'villeneuve', 'boe', 'lacepede']);
+	});
+
+	it('orders places at the very same position by id, across pages', async () => {
+		// 40 places at one point (e.g. structures placed at their commune's centroid): more
+		// than the first window the search reads, so it has to widen it
+		const same = Array.from({ length: 40 }, (_, i) => ({
+			id: `tieplace-${String(39 - i).padStart(2, '0')}`, pivot: '00000000000000', nom: `Structure ${i}`, commune: 'Astaffort', code_postal: '47220',
+			code_insee: '47015', adresse: `${i + 1} place de la Mairie`, latitude: 44.0646, longitude: 0.6513, date_maj: '2024-01-01', source: 'ties'
+		}));
+		await importPlaces(db, { fileName: 'ties.json', content: JSON.stringify(same), today: '2026-11-18' });
+		const seen: string[] = [];
+		let after: string | undefined;
+		for (let i = 0; i < 30; i++) {
+			const r = await searchPlaces(db, { point: { label: 'Astaffort', latitude: 44.0646, longitude: 0.6513, kind: 'municipality' }, filters: emptyFilters(), limit: 3, after });
+			seen.push(...r.items.map((x) => x.place.id));
+			if (!r.nextCursor) break;
+			after = r.nextCursor;
+		}
+		expect(seen.slice(0, 40)).toEqual(Array.from({ length: 40 }, (_, i) => `tieplace-${String(i).padStart(2, '0')}`));
+		expect(new Set(seen).size).toBe(seen.length);
+		expect(seen).toHaveLength(45);
 	});
 
 	it('rejects a forged cursor', async () => {

@@ -28,8 +28,13 @@ export interface SearchResult {
 	where: WhereResolution | null;
 	items: SearchItem[];
 	nextCursor: string | null;
-	/** places matching the filters (and the point's reach), counted on the first page only */
+	/**
+	 * places matching the filters, counted on the first page only: within NEARBY_METRES of
+	 * the point when there is one, else all of them
+	 */
 	total: number | null;
+	/** the radius `total` counts in, when searching around a point */
+	radiusMeters: number | null;
 }
 export interface SearchParams {
 	where?: string;
@@ -53,6 +58,8 @@ export class InvalidCursorError extends Error {
 }
 
 const SATURDAY = sql`int4multirange(int4range(7200, 8640))`;
+/** the reach of "near": results go further, but the count is of places within it */
+export const NEARBY_METRES = 30_000;
 
 function textArray(values: string[]): SQL {
 	return sql`ARRAY[${sql.join(
@@ -114,7 +121,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	let point: WherePoint | null = p.point ?? null;
 	if (!point && p.where?.trim()) {
 		where = await resolveWhere(database, p.where, { departmentCodes: p.homeDepartments, addressApi: p.addressApi });
-		if (where.status !== 'found') return { where, items: [], nextCursor: null, total: 0 };
+		if (where.status !== 'found') return { where, items: [], nextCursor: null, total: 0, radiusMeters: null };
 		point = where.point;
 	} else if (point) {
 		where = { status: 'found', point };
@@ -124,49 +131,71 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	const conds = filterConditions(filters, now);
 	const cursor = p.after ? decodeCursor(p.after) : null;
 
-	let rows: (PlaceRow & { chord: number | null })[];
+	let page: (PlaceRow & { chord: number | null })[];
+	let more: boolean;
+	let total: number | null = null;
 	if (point) {
-		const chord = sql<number>`(${places.pos} <-> ${earthPoint(point.latitude, point.longitude)}::cube)`;
+		const origin = earthPoint(point.latitude, point.longitude);
+		const chord = sql<number>`(${places.pos} <-> ${origin}::cube)`;
 		const after = cursor
 			? [sql`(${chord} > ${cursor.d ?? 0}::float8 OR (${chord} = ${cursor.d ?? 0}::float8 AND ${places.id} > ${cursor.id}))`]
 			: [];
-		rows = (await database.db
-			.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord') })
-			.from(places)
-			.where(and(sql`${places.pos} IS NOT NULL`, ...conds, ...after))
-			.orderBy(sql`${chord}`, asc(places.id))
-			.limit(limit + 1)) as never;
+		// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
+		// (adding ", id" makes it sort every row). Exact ties (places at the same commune
+		// centroid) are ordered by id here, on a window that grows until it holds the
+		// whole tie group at the page boundary.
+		let window = limit + 1 + 32;
+		let rows: (PlaceRow & { chord: number })[];
+		for (;;) {
+			rows = (await database.db
+				.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord') })
+				.from(places)
+				.where(and(sql`${places.pos} IS NOT NULL`, ...conds, ...after))
+				.orderBy(sql`${chord}`)
+				.limit(window)) as never;
+			for (const r of rows) r.chord = Number(r.chord);
+			rows.sort((a, b) => a.chord - b.chord || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+			const boundary = rows[Math.min(limit, rows.length - 1)];
+			if (rows.length < window || !boundary || rows[rows.length - 1].chord > boundary.chord) break;
+			window *= 4;
+		}
+		more = rows.length > limit;
+		page = rows.slice(0, limit);
+		if (!cursor) {
+			// how many match within the radius (GiST range scan, then the exact distance)
+			const [{ n }] = await database.db
+				.select({ n: sql<number>`count(*)::int` })
+				.from(places)
+				.where(and(sql`${places.pos} <@ cube_enlarge(${origin}::cube, ${NEARBY_METRES}::float8, 3)`, sql`${chord} <= ${NEARBY_METRES}::float8`, ...conds));
+			total = Number(n);
+		}
 	} else {
 		const after = cursor ? [sql`(${places.nameKey}, ${places.id}) > (${cursor.k ?? ''}, ${cursor.id})`] : [];
-		rows = (await database.db
+		const rows = (await database.db
 			.select({ ...getTableColumns(places), chord: sql<null>`NULL`.as('chord') })
 			.from(places)
 			.where(and(...conds, ...after))
 			.orderBy(asc(places.nameKey), asc(places.id))
-			.limit(limit + 1)) as never;
+			.limit(limit + 1)) as (PlaceRow & { chord: null })[];
+		more = rows.length > limit;
+		page = rows.slice(0, limit);
+		if (!cursor) {
+			if (!more) total = page.length;
+			else {
+				const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...conds));
+				total = Number(n);
+			}
+		}
 	}
-	const more = rows.length > limit;
-	const page = more ? rows.slice(0, limit) : rows;
 	const last = page[page.length - 1];
 	const nextCursor = more && last ? encodeCursor({ d: point ? Number(last.chord) : null, k: point ? null : last.nameKey, id: last.id }) : null;
 
-	let total: number | null = null;
-	if (!cursor) {
-		if (!more) total = page.length;
-		else {
-			const [{ n }] = await database.db
-				.select({ n: sql<number>`count(*)::int` })
-				.from(places)
-				.where(and(...(point ? [sql`${places.pos} IS NOT NULL`] : []), ...conds));
-			total = Number(n);
-		}
-	}
 	const items = page.map(({ chord, ...r }) => ({
 		place: toPublicPlace(r),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus && r.horaires ? openingStatusOf(r.horaires, now) : null
 	}));
-	return { where, items, nextCursor, total };
+	return { where, items, nextCursor, total, radiusMeters: point ? NEARBY_METRES : null };
 }
 
 function openingStatusOf(horaires: string, now: Date): OpeningState | null {

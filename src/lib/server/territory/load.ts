@@ -377,6 +377,9 @@ export async function loadTerritory(database: Database, opts: { sharedDir: strin
 			.values({ step: TERRITORY_SEED_STEP, detail })
 			.onConflictDoUpdate({ target: seedRuns.step, set: { detail, doneAt: sql`now()` } });
 	});
+	// planner statistics for the freshly loaded tables
+	await database.db.execute(sql`analyze municipalities`);
+	await database.db.execute(sql`analyze fragility_index`);
 	forgetLookup(database);
 	releaseDecoupageCache();
 	const ms = performance.now() - started;

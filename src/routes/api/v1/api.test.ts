@@ -67,7 +67,8 @@ describe('GET /api/v1/places', () => {
 		expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 		expect(body.data.map((p: any) => p.id)).toEqual(['fixture-lacepede', 'fixture-boe']);
 		expect(body.data[0].distance_m).toBeGreaterThan(0);
-		expect(body.total).toBe(5);
+		expect(body.total).toBe(4);
+		expect(body.rayon_m).toBe(30000);
 		expect(body.pagination.suivant).toMatch(/apres=/);
 		const next = await (await call(list, body.pagination.suivant)).json();
 		expect(validate(next)).toBe(true);
