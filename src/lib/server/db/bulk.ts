@@ -9,30 +9,61 @@ import type { DbOrTx } from './client.ts';
 
 const quote = (n: string) => `"${n.replace(/"/g, '""')}"`;
 
+/**
+ * Rows may also come lazily, chunk by chunk (an iterable of arrays): each chunk is
+ * prepared in JavaScript while the database writes the previous one — on two cores the
+ * two costs overlap instead of adding up.
+ */
 export async function bulkUpsert<T extends PgTable>(
 	db: DbOrTx,
 	table: T,
-	rows: Partial<T['$inferInsert']>[],
+	rows: Partial<T['$inferInsert']>[] | Iterable<Partial<T['$inferInsert']>[]>,
 	opts: { conflict: (keyof T['$inferInsert'] & string)[]; update?: (keyof T['$inferInsert'] & string)[]; chunk?: number }
 ): Promise<void> {
-	if (!rows.length) return;
+	const size = opts.chunk ?? 1000;
+	const chunks: Iterable<Partial<T['$inferInsert']>[]> = Array.isArray(rows) ? slices(rows, size) : rows;
 	const columns = getTableColumns(table) as Record<string, { name: string }>;
-	const keys = Object.keys(rows[0]).filter((k) => columns[k]);
+	let keys: string[] | undefined;
+	let pending: Promise<unknown> | undefined;
+	let statement: ((json: string) => ReturnType<typeof sql.join>) | undefined;
+	for (const chunk of chunks) {
+		if (!chunk.length) continue;
+		if (!keys) {
+			keys = Object.keys(chunk[0]).filter((k) => columns[k]);
+			statement = upsertStatement(table, columns, keys, opts);
+		}
+		const names = keys.map((k) => columns[k].name);
+		const json = JSON.stringify(
+			chunk.map((r) => {
+				const o: Record<string, unknown> = {};
+				for (let j = 0; j < keys!.length; j++) o[names[j]] = (r as Record<string, unknown>)[keys![j]];
+				return o;
+			})
+		);
+		await pending;
+		// Drizzle's query promises are lazy: .then() sends the query now
+		pending = db.execute(statement!(json)).then(() => undefined);
+	}
+	await pending;
+}
+
+function* slices<R>(rows: R[], size: number): Iterable<R[]> {
+	for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+function upsertStatement(
+	table: PgTable,
+	columns: Record<string, { name: string }>,
+	keys: string[],
+	opts: { conflict: string[]; update?: string[] }
+) {
 	const names = keys.map((k) => columns[k].name);
 	const list = names.map(quote).join(', ');
 	const update = (opts.update ?? keys.filter((k) => !opts.conflict.includes(k))).map((k) => `${quote(columns[k].name)} = excluded.${quote(columns[k].name)}`);
 	const tableName = quote(getTableName(table));
-	const head = `insert into ${tableName} (${list}) select ${list} from json_populate_recordset(null::${tableName}, `;
-	const tail = `::json) on conflict (${opts.conflict.map((k) => quote(columns[k].name)).join(', ')}) ${update.length ? `do update set ${update.join(', ')}` : 'do nothing'}`;
-	const size = opts.chunk ?? 1000;
-	for (let i = 0; i < rows.length; i += size) {
-		const json = JSON.stringify(
-			rows.slice(i, i + size).map((r) => {
-				const o: Record<string, unknown> = {};
-				for (let j = 0; j < keys.length; j++) o[names[j]] = (r as Record<string, unknown>)[keys[j]];
-				return o;
-			})
-		);
-		await db.execute(sql.join([sql.raw(head), sql`${json}`, sql.raw(tail)]));
-	}
+	const head = sql.raw(`insert into ${tableName} (${list}) select ${list} from json_populate_recordset(null::${tableName}, `);
+	const tail = sql.raw(
+		`::json) on conflict (${opts.conflict.map((k) => quote(columns[k].name)).join(', ')}) ${update.length ? `do update set ${update.join(', ')}` : 'do nothing'}`
+	);
+	return (json: string) => sql.join([head, sql`${json}`, tail]);
 }

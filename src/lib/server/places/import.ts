@@ -369,14 +369,18 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 				otherViews.set(r.placeId, list);
 			}
 		}
-		const placeRows = dirtyIds.map((id) => {
-			const views = [...(otherViews.get(id) ?? []), ...[...dirty.get(id)!.values()].map((a) => ({ ...a.view, source: a.source }))];
-			return toRow(composePlace(id, views), lookup);
-		});
-
-		phase('compose');
-		// 5. write
-		await bulkUpsert(tx, places, placeRows, { conflict: ['id'] });
+		// 5. write: each chunk of places is composed while the previous one is written
+		const compose = function* (): Iterable<ReturnType<typeof toRow>[]> {
+			for (let i = 0; i < dirtyIds.length; i += 1000) {
+				yield dirtyIds.slice(i, i + 1000).map((id) => {
+					const views = [...(otherViews.get(id) ?? []), ...[...dirty.get(id)!.values()].map((a) => ({ ...a.view, source: a.source }))];
+					return toRow(composePlace(id, views), lookup);
+				});
+			}
+		};
+		phase('load-sources');
+		await bulkUpsert(tx, places, compose(), { conflict: ['id'] });
+		phase('compose+write-places');
 		const [rep] = await tx.insert(importReports).values({ fileName: opts.fileName, format: parsed.format, source: report.source }).returning({ id: importReports.id });
 		report.id = rep.id;
 		const now = new Date();
