@@ -31,12 +31,7 @@ const YES_RE = /^oui$/i;
 
 export function parseConseillersNumeriquesStructures(csv: CsvInput, ctx: AdapterContext): ParsedFile {
 	const table = readCsv(csv.data, csv.delimiter);
-	const col = new Map<string, number>();
-	table.header.forEach((h, i) => col.set(foldKey(h), i));
-	const get = (cells: string[], name: string): string | undefined => {
-		const i = col.get(name);
-		return i === undefined ? undefined : cells[i];
-	};
+	const get = table.get;
 	const records: SourceRecordWithExtra[] = [];
 	const rejected: Rejection[] = [...table.rejected];
 	const date = ctx.fileDate ?? ctx.today;

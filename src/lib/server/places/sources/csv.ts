@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Rejection } from '../types.ts';
+import { foldKey } from './common.ts';
 
 export interface CsvRow {
 	/** 1-based data row number (header excluded; a record spread over several lines counts once) */
@@ -17,6 +18,8 @@ export interface CsvTable {
 	header: string[];
 	rows: CsvRow[];
 	rejected: Rejection[];
+	/** a cell by its column's name, compared folded (foldKey: case, accents and punctuation ignored) */
+	get(cells: string[], name: string): string | undefined;
 }
 
 const CANDIDATES = [',', ';', '\t'] as const;
@@ -114,7 +117,15 @@ export function readCsv(data: string | Buffer, delimiter?: string): CsvTable {
 		rows.push({ row, cells: n === cells.length ? cells : cells.slice(0, width) });
 	}
 	rejected.sort((a, b) => a.row - b.row);
-	return { delimiter: delim, header, rows, rejected };
+	const col = new Map<string, number>();
+	header.forEach((h, i) => col.set(foldKey(h), i));
+	const byName = new Map<string, number | undefined>();
+	const get = (cells: string[], name: string): string | undefined => {
+		let i = byName.get(name);
+		if (i === undefined && !byName.has(name)) byName.set(name, (i = col.get(foldKey(name))));
+		return i === undefined ? undefined : cells[i];
+	};
+	return { delimiter: delim, header, rows, rejected, get };
 }
 
 function csvErrorFr(code: string | undefined, line: number | undefined): string {

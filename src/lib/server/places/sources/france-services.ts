@@ -9,7 +9,6 @@ import {
 	cleanText,
 	compact,
 	coordinate,
-	foldKey,
 	inseeCode,
 	padCode,
 	type AdapterContext,
@@ -26,12 +25,7 @@ const YES_RE = /^(oui|yes|true|1|x)$/i;
 
 export function parseFranceServices(csv: CsvInput, ctx: AdapterContext): ParsedFile {
 	const table = readCsv(csv.data, csv.delimiter);
-	const col = new Map<string, number>();
-	table.header.forEach((h, i) => col.set(foldKey(h).replace(/ /g, '_'), i));
-	const get = (cells: string[], name: string): string | undefined => {
-		const i = col.get(name);
-		return i === undefined ? undefined : cells[i];
-	};
+	const get = table.get;
 	const records: SourceRecordWithExtra[] = [];
 	const rejected: Rejection[] = [...table.rejected];
 	const date = ctx.fileDate ?? ctx.today;
