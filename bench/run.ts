@@ -215,10 +215,21 @@ async function main() {
 				const list = await (await fetch(`${base}/api/v1/places?ou=Agen&limit=1`)).json();
 				const placePath = `/lieux/${list.data[0].id}`;
 				if (ONLY.has('bytes')) {
+					const map = await bytesOf(base, '/lieux?ou=Agen&vue=carte');
+					// what static/carte.js then loads: Leaflet (script, stylesheet) and the places as GeoJSON
+					const extra: { url: string; gzip: number }[] = [];
+					const html = await (await fetch(`${base}/lieux?ou=Agen&vue=carte`)).text();
+					const api = /data-api="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+					for (const u of ['/vendor/leaflet/leaflet.js', '/vendor/leaflet/leaflet.css', ...(api ? [api] : [])]) {
+						const body = Buffer.from(await (await fetch(base + u)).arrayBuffer());
+						extra.push({ url: u, gzip: gzipSync(body).length });
+					}
+					const search = await bytesOf(base, '/lieux?ou=Agen');
+					const mapTotal = map.totalGzip + extra.reduce((n, e) => n + e.gzip, 0);
 					results.bytes = {
-						search: await bytesOf(base, '/lieux?ou=Agen'),
+						search,
 						place: await bytesOf(base, placePath),
-						map: await bytesOf(base, '/lieux?ou=Agen&vue=carte')
+						map: { ...map, loadedByScript: extra, totalGzip: mapTotal, addedOverList: mapTotal - search.totalGzip }
 					};
 					log(`bytes: ${JSON.stringify(results.bytes)}`);
 				}

@@ -13,6 +13,8 @@ export const init: ServerInit = async () => {
 	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
 	// scripts/start.mjs calls this on SIGTERM/SIGINT so the embedded database closes cleanly
 	(globalThis as { maillageShutdown?: () => Promise<void> }).maillageShutdown = closeDatabase;
+	// and adapter-node's own entry point (build/index.js) emits this one
+	process.once('sveltekit:shutdown' as never, () => void closeDatabase());
 };
 
 const SECURITY_HEADERS: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getDatabase } from '#lib/server/db/client.ts';
+import type { InstanceSettings } from '#lib/server/territory/model.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 
 /** What the layout and the theme need from the instance's settings. */
@@ -18,14 +19,7 @@ const FALLBACK_NAME = 'Trouver de l’aide au numérique';
 
 /** Reads the settings; pages still render (with defaults) when the database is not ready. */
 export async function loadInstance(): Promise<InstanceView> {
-	let s: Partial<{
-		name: string;
-		departmentCodes: string[];
-		logoUrl: string | null;
-		colorPrimary: string;
-		colorAccent: string;
-		contactEmail: string | null;
-	}> | null = null;
+	let s: Partial<InstanceSettings> | null = null;
 	try {
 		s = await getInstanceSettings(await getDatabase());
 	} catch (e) {
