@@ -122,14 +122,13 @@ const QUERIES = ['Agen', 'Bordeaux', 'Périgueux', 'Cahors', 'Montauban', 'Auch'
 async function load(url: string, connections: number, paths: string[]) {
 	let i = 0;
 	const times: number[] = [];
-	const instance = autocannon({
-		url,
-		connections,
-		duration: DURATION,
-		requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[i++ % paths.length] }) }]
+	const r = await new Promise<autocannon.Result>((resolve, reject) => {
+		const instance = autocannon(
+			{ url, connections, duration: DURATION, requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }] },
+			(err, res) => (err ? reject(err) : resolve(res))
+		);
+		instance.on('response', (_c, _status, _bytes, ms) => times.push(ms));
 	});
-	instance.on('response', (_c: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
-	const r: autocannon.Result = await instance;
 	times.sort((a, b) => a - b);
 	const q = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] * 100) / 100;
 	return {

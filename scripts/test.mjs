@@ -5,6 +5,7 @@
 //   node scripts/test.mjs --suite postgres integration tests on PostgreSQL (DATABASE_URL,
 //                                          default postgres://postgres@127.0.0.1:5432/postgres)
 //   node scripts/test.mjs --suite browser  Playwright + axe in Chromium
+//   node scripts/test.mjs --suite types    svelte-check (TypeScript strict), counted as one test
 // Extra arguments after -- go to the test runner (e.g. a file filter).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
@@ -22,7 +23,7 @@ for (let i = 0; i < args.length; i++) {
 }
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!suites.length) {
-	suites.push('pglite');
+	suites.push('types', 'pglite');
 	if (process.env.DATABASE_URL) suites.push('postgres');
 	if (existsSync(chromium)) suites.push('browser');
 	else console.log(`(browser suite skipped: no Chromium at ${chromium})`);
@@ -94,6 +95,9 @@ for (const suite of suites) {
 		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
 	} else if (suite === 'browser') {
 		res = playwright();
+	} else if (suite === 'types') {
+		const r = spawnSync(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root, stdio: 'inherit' });
+		res = { passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1, skipped: 0 };
 	} else {
 		console.error(`unknown suite ${suite}`);
 		res = { passed: 0, failed: 1, skipped: 0 };

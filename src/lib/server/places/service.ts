@@ -111,7 +111,7 @@ export function decodeCursor(s: string): Cursor {
 
 export function toPublicPlace(r: PlaceRow): PublicPlace {
 	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, pos: _p, ...rest } = r;
-	return rest;
+	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
 }
 
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
