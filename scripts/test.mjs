@@ -53,7 +53,8 @@ function vitest(name, env, filter = []) {
 	if (existsSync(json)) {
 		const j = JSON.parse(readFileSync(json, 'utf8'));
 		passed = j.numPassedTests;
-		failed = j.numFailedTests + (j.numFailedTestSuites ?? 0);
+		// failed tests, plus test files that failed before running any test (e.g. an import error)
+		failed = j.numFailedTests + (j.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).length).length;
 		skipped = j.numPendingTests + j.numTodoTests;
 		if (!j.success && failed === 0) failed = 1;
 	} else if (r.status !== 0) failed = 1;
@@ -90,7 +91,7 @@ for (const suite of suites) {
 		// only the test files that use a database
 		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
 			.concat(existsSync(join(root, 'test')) ? files(join(root, 'test'), (p) => p.endsWith('.test.ts')) : [])
-			.filter((p) => /createTestDatabase|openDatabase\(/.test(readFileSync(p, 'utf8')))
+			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(/.test(readFileSync(p, "utf8")))
 			.map((p) => relative(root, p));
 		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
 	} else if (suite === 'browser') {

@@ -22,13 +22,13 @@ let env: Record<string, string>;
 beforeAll(async () => {
 	dir = await mkdtemp(join(tmpdir(), 'maillage-cli-'));
 	if (process.env.DATABASE_URL) {
+		// a database of its own, dropped when closed (after the CLI runs)
 		pgDb = await createEmptyTestDatabase();
 		env = { DATABASE_URL: pgDb.url! };
-		await pgDb.close().catch(() => {});
-		pgDb = undefined;
 	} else env = { DATA_DIR: dir, DATABASE_URL: '' };
 });
 afterAll(async () => {
+	await pgDb?.close();
 	await rm(dir, { recursive: true, force: true });
 });
 

@@ -61,6 +61,30 @@ export interface SourceView {
 	locationPrecision: LocationPrecision;
 }
 
+/** A source view as stored: fields without their empty values (lists [], null), about half the size. */
+export type StoredView = { fields: Partial<Omit<PlaceFields, 'id'>>; locationPrecision: LocationPrecision };
+
+export function compactView(v: SourceView): StoredView {
+	const fields: Record<string, unknown> = {};
+	for (const [k, x] of Object.entries(v.fields)) {
+		if (x == null || (Array.isArray(x) && x.length === 0)) continue;
+		fields[k] = x;
+	}
+	return { fields: fields as StoredView['fields'], locationPrecision: v.locationPrecision };
+}
+
+const EMPTY_FIELDS: Omit<PlaceFields, 'id' | 'pivot' | 'nom' | 'commune' | 'codePostal' | 'adresse' | 'dateMaj'> = {
+	codeInsee: null, complementAdresse: null, latitude: null, longitude: null, typologie: [], telephone: null, courriels: [],
+	siteWeb: [], horaires: null, presentationResume: null, presentationDetail: null, source: null, itinerance: [],
+	structureParente: null, services: [], publicsSpecifiquementAdresses: [], priseEnChargeSpecifique: [], fraisACharge: [],
+	dispositifProgrammesNationaux: [], formationsLabels: [], autresFormationsLabels: [], modalitesAcces: [],
+	modalitesAccompagnement: [], ficheAccesLibre: null, priseRdv: null
+};
+
+export function expandView(v: StoredView): SourceView {
+	return { fields: { ...EMPTY_FIELDS, ...v.fields } as SourceView['fields'], locationPrecision: v.locationPrecision };
+}
+
 interface Accepted {
 	row: number;
 	source: string;
@@ -365,7 +389,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			for (const r of rows) {
 				if (dirty.get(r.placeId)?.has(`${r.source}\u0000${r.sourceId}`)) continue; // replaced by this file
 				const list = otherViews.get(r.placeId) ?? [];
-				list.push({ ...(r.record as SourceView), source: r.source });
+				list.push({ ...expandView(r.record as StoredView), source: r.source });
 				otherViews.set(r.placeId, list);
 			}
 		}
@@ -388,7 +412,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			placeId,
 			source: a.source,
 			sourceId: a.sourceId,
-			record: a.view,
+			record: compactView(a.view),
 			contentHash: a.hash,
 			importId: rep.id,
 			matchScore: score,

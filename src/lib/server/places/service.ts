@@ -145,10 +145,19 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 		// centroid) are ordered by id here, on a window that grows until it holds the
 		// whole tie group at the page boundary.
 		let window = limit + 1 + 32;
-		let rows: (PlaceRow & { chord: number })[];
+		// first page: the count within the radius comes in the same round trip (an
+		// uncorrelated subquery, evaluated once: GiST range scan, then the exact distance)
+		const nearby = cursor
+			? sql<null>`NULL`
+			: sql<number>`(select count(*)::int from ${places} where ${and(
+					sql`${places.pos} <@ cube_enlarge(${origin}::cube, ${NEARBY_METRES}::float8, 3)`,
+					sql`${chord} <= ${NEARBY_METRES}::float8`,
+					...conds
+				)})`;
+		let rows: (PlaceRow & { chord: number; nearby: number | null })[];
 		for (;;) {
 			rows = (await database.db
-				.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord') })
+				.select({ ...getTableColumns(places), chord: sql<number>`${chord}`.as('chord'), nearby: nearby.as('nearby') })
 				.from(places)
 				.where(and(sql`${places.pos} IS NOT NULL`, ...conds, ...after))
 				.orderBy(sql`${chord}`)
@@ -160,15 +169,8 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 			window *= 4;
 		}
 		more = rows.length > limit;
-		page = rows.slice(0, limit);
-		if (!cursor) {
-			// how many match within the radius (GiST range scan, then the exact distance)
-			const [{ n }] = await database.db
-				.select({ n: sql<number>`count(*)::int` })
-				.from(places)
-				.where(and(sql`${places.pos} <@ cube_enlarge(${origin}::cube, ${NEARBY_METRES}::float8, 3)`, sql`${chord} <= ${NEARBY_METRES}::float8`, ...conds));
-			total = Number(n);
-		}
+		page = rows.slice(0, limit).map(({ nearby: _n, ...r }) => r);
+		if (!cursor) total = rows.length ? Number(rows[0].nearby) : 0;
 	} else {
 		const after = cursor ? [sql`(${places.nameKey}, ${places.id}) > (${cursor.k ?? ''}, ${cursor.id})`] : [];
 		const rows = (await database.db
