@@ -17,13 +17,26 @@ export const cube = customType<{ data: string; driverData: string }>({
 /** Earth radius used by the earthdistance extension (metres). */
 export const EARTH_RADIUS = 6378168;
 
-/** A position as a 3-D point on the earth's surface (metres), the text form of a cube. */
-export function earthPoint(latitude: number, longitude: number): string {
+/**
+ * A position as a 3-D point on the earth's surface (metres), the text form of a cube.
+ * With a `tieBreaker` (a place's id), the point moves by a fixed amount of at most
+ * ±0.25 m per axis derived from it: places at the very same position (dozens of
+ * structures placed at their commune's centroid) then come out nearest-first in a
+ * stable order without sorting, and no distance shown to people changes.
+ */
+export function earthPoint(latitude: number, longitude: number, tieBreaker?: string): string {
 	const la = (latitude * Math.PI) / 180;
 	const lo = (longitude * Math.PI) / 180;
-	const x = EARTH_RADIUS * Math.cos(la) * Math.cos(lo);
-	const y = EARTH_RADIUS * Math.cos(la) * Math.sin(lo);
-	const z = EARTH_RADIUS * Math.sin(la);
+	let x = EARTH_RADIUS * Math.cos(la) * Math.cos(lo);
+	let y = EARTH_RADIUS * Math.cos(la) * Math.sin(lo);
+	let z = EARTH_RADIUS * Math.sin(la);
+	if (tieBreaker) {
+		let h = 0x811c9dc5; // FNV-1a
+		for (let i = 0; i < tieBreaker.length; i++) h = Math.imul(h ^ tieBreaker.charCodeAt(i), 0x01000193) >>> 0;
+		x += ((h & 0x3ff) / 0x3ff - 0.5) * 0.5;
+		y += (((h >>> 10) & 0x3ff) / 0x3ff - 0.5) * 0.5;
+		z += (((h >>> 20) & 0x3ff) / 0x3ff - 0.5) * 0.5;
+	}
 	return `(${x}, ${y}, ${z})`;
 }
 

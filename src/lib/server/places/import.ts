@@ -238,7 +238,7 @@ function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup
 		...p,
 		departmentCode: departmentOf(p.codeInsee, p.codePostal, lookup),
 		openWeek: openWeekOf(p.horaires),
-		pos: p.latitude != null && p.longitude != null ? earthPoint(p.latitude, p.longitude) : null,
+		pos: p.latitude != null && p.longitude != null ? earthPoint(p.latitude, p.longitude, p.id) : null,
 		nameKey: normalizeKey(p.nom),
 		updatedAt: new Date()
 	} satisfies Omit<typeof places.$inferInsert, 'createdAt'>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
@@ -100,25 +101,35 @@ describe('pagination', () => {
 		expect([...ids(r), ...ids(r2)]).toEqual(['bus', 'villeneuve', 'boe', 'lacepede']);
 	});
 
-	it('orders places at the very same position by id, across pages', async () => {
-		// 40 places at one point (e.g. structures placed at their commune's centroid): more
-		// than the first window the search reads, so it has to widen it
+	it('places at the very same position come nearest first in a stable order, across pages', async () => {
+		// 40 places at one point (e.g. structures placed at their commune's centroid)
 		const same = Array.from({ length: 40 }, (_, i) => ({
 			id: `tieplace-${String(39 - i).padStart(2, '0')}`, pivot: '00000000000000', nom: `Structure ${i}`, commune: 'Astaffort', code_postal: '47220',
 			code_insee: '47015', adresse: `${i + 1} place de la Mairie`, latitude: 44.0646, longitude: 0.6513, date_maj: '2024-01-01', source: 'ties'
 		}));
 		await importPlaces(db, { fileName: 'ties.json', content: JSON.stringify(same), today: '2026-11-18' });
-		const seen: string[] = [];
-		let after: string | undefined;
-		for (let i = 0; i < 30; i++) {
-			const r = await searchPlaces(db, { point: { label: 'Astaffort', latitude: 44.0646, longitude: 0.6513, kind: 'municipality' }, filters: emptyFilters(), limit: 3, after });
-			seen.push(...r.items.map((x) => x.place.id));
-			if (!r.nextCursor) break;
-			after = r.nextCursor;
-		}
-		expect(seen.slice(0, 40)).toEqual(Array.from({ length: 40 }, (_, i) => `tieplace-${String(i).padStart(2, '0')}`));
-		expect(new Set(seen).size).toBe(seen.length);
-		expect(seen).toHaveLength(45);
+		const walk = async () => {
+			const seen: { id: string; d: number }[] = [];
+			let after: string | undefined;
+			for (let i = 0; i < 30; i++) {
+				const r = await searchPlaces(db, { point: { label: 'Astaffort', latitude: 44.0646, longitude: 0.6513, kind: 'municipality' }, filters: emptyFilters(), limit: 3, after });
+				seen.push(...r.items.map((x) => ({ id: x.place.id, d: x.distanceMeters! })));
+				if (!r.nextCursor) break;
+				after = r.nextCursor;
+			}
+			return seen;
+		};
+		const first = await walk();
+		expect(first).toHaveLength(45);
+		expect(new Set(first.map((x) => x.id)).size).toBe(45);
+		expect(first.slice(0, 40).every((x) => x.id.startsWith('tieplace-') && x.d === 0)).toBe(true);
+		expect((await walk()).map((x) => x.id)).toEqual(first.map((x) => x.id));
+
+		// exact ties (same stored point) still page correctly, ordered by id
+		await db.query(sql`update places set pos = (select pos from places where id = 'tieplace-00') where id like 'tieplace-%'`);
+		const tied = (await walk()).map((x) => x.id);
+		expect(tied.slice(0, 40)).toEqual(Array.from({ length: 40 }, (_, i) => `tieplace-${String(i).padStart(2, '0')}`));
+		expect(new Set(tied).size).toBe(45);
 	});
 
 	it('rejects a forged cursor', async () => {

@@ -141,10 +141,10 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 			? [sql`(${chord} > ${cursor.d ?? 0}::float8 OR (${chord} = ${cursor.d ?? 0}::float8 AND ${places.id} > ${cursor.id}))`]
 			: [];
 		// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
-		// (adding ", id" makes it sort every row). Exact ties (places at the same commune
-		// centroid) are ordered by id here, on a window that grows until it holds the
-		// whole tie group at the page boundary.
-		let window = limit + 1 + 32;
+		// (adding ", id" makes it sort every row). Stored points carry a sub-metre offset
+		// per place (earthPoint's tieBreaker), so exact ties don't happen in practice; should
+		// one straddle the page boundary, the window grows until it holds the tie group.
+		let window = limit + 2;
 		// first page: the count within the radius comes in the same round trip (an
 		// uncorrelated subquery, evaluated once: GiST range scan, then the exact distance)
 		const nearby = cursor
