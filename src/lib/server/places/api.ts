@@ -94,21 +94,19 @@ export function mapSearchError(e: unknown): never {
 	throw e;
 }
 
-/** The JSON body of a search: data, the resolved point, pagination links. */
-export function searchToJson(r: SearchResult, url: URL): Record<string, unknown> {
+/**
+ * The JSON body of a search: data, the resolved point, pagination links. The places come
+ * already serialised by PostgreSQL (searchPlacesJson) and are spliced in as they are.
+ */
+export function searchJsonBody(r: Omit<SearchResult, 'items'> & { items: string[] }, url: URL): string {
 	let next: string | null = null;
 	if (r.nextCursor) {
 		const u = new URL(url);
 		u.searchParams.set('apres', r.nextCursor);
 		next = u.pathname + u.search;
 	}
-	return {
-		ou: r.where,
-		total: r.total,
-		rayon_m: r.radiusMeters,
-		data: r.items.map((i) => placeToJson(i.place, i.distanceMeters == null ? {} : { distance_m: i.distanceMeters })),
-		pagination: { suivant: next, apres: r.nextCursor }
-	};
+	const head = JSON.stringify({ ou: r.where, total: r.total, rayon_m: r.radiusMeters, pagination: { suivant: next, apres: r.nextCursor } });
+	return `${head.slice(0, -1)},"data":[${r.items.join(',')}]}`;
 }
 
 export function searchToGeoJson(r: SearchResult): Record<string, unknown> {

@@ -10,6 +10,9 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import { setDatabase, type Database } from '#lib/server/db/client.ts';
 import { importPlaces } from '#lib/server/places/import.ts';
 import { parseStandardCsv } from '#lib/server/places/csv.ts';
+import { searchPlaces } from '#lib/server/places/service.ts';
+import { placeToJson } from '#lib/server/places/api.ts';
+import { emptyFilters } from '#lib/server/places/filters.ts';
 import { GET as list } from './places/+server.ts';
 import { GET as one } from './places/[id]/+server.ts';
 import { GET as csv } from './places.csv/+server.ts';
@@ -73,6 +76,12 @@ describe('GET /api/v1/places', () => {
 		const next = await (await call(list, body.pagination.suivant)).json();
 		expect(validate(next)).toBe(true);
 		expect(next.data.map((p: any) => p.id)).toEqual(['fixture-bus', 'fixture-villeneuve']);
+	});
+
+	it('serialises places exactly as placeToJson does (SQL-built JSON)', async () => {
+		const body = await (await call(list, '/api/v1/places?ou=Agen&limit=5')).json();
+		const objects = await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 5 });
+		expect(body.data).toEqual(objects.items.map((i) => placeToJson(i.place, { distance_m: i.distanceMeters })));
 	});
 
 	it('takes lat/lng and filters from the URL', async () => {

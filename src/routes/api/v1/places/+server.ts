@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces } from '#lib/server/places/service.ts';
-import { searchParamsFromQuery, searchToJson, searchToGeoJson, mapSearchError } from '#lib/server/places/api.ts';
-import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
+import { searchPlaces, searchPlacesJson } from '#lib/server/places/service.ts';
+import { searchParamsFromQuery, searchJsonBody, searchToGeoJson, mapSearchError } from '#lib/server/places/api.ts';
+import { ApiError, apiErrorResponse } from '#lib/server/api/errors.ts';
 
 /** GET /api/v1/places — search, nearest first when `ou` or `lat`/`lng` is given. Public. */
 export const GET: RequestHandler = async ({ url }) => {
@@ -11,7 +11,7 @@ export const GET: RequestHandler = async ({ url }) => {
 		const format = url.searchParams.get('format') ?? 'json';
 		if (format !== 'json' && format !== 'geojson') throw new ApiError(400, 'invalid_parameter', '« format » accepte json ou geojson.', { parameter: 'format' });
 		const db = await getDatabase();
-		const result = await searchPlaces(db, params).catch(mapSearchError);
+		const result = await (format === 'geojson' ? searchPlaces(db, params) : searchPlacesJson(db, params)).catch(mapSearchError);
 		if (params.where && result.where && result.where.status !== 'found') {
 			const status = result.where.status === 'ambiguous' ? 'ambiguous_location' : 'unknown_location';
 			throw new ApiError(
@@ -23,8 +23,12 @@ export const GET: RequestHandler = async ({ url }) => {
 				result.where.status === 'ambiguous' ? { candidates: result.where.candidates } : undefined
 			);
 		}
-		const body = format === 'geojson' ? searchToGeoJson(result) : searchToJson(result, url);
-		return json(body, 200, { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' });
+		const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' };
+		const body =
+			format === 'geojson'
+				? JSON.stringify(searchToGeoJson(result as Awaited<ReturnType<typeof searchPlaces>>))
+				: searchJsonBody(result as Awaited<ReturnType<typeof searchPlacesJson>>, url);
+		return new Response(body, { headers });
 	} catch (e) {
 		return apiErrorResponse(e);
 	}
