@@ -18,7 +18,13 @@ export async function bulkUpsert<T extends PgTable>(
 	db: DbOrTx,
 	table: T,
 	rows: Partial<T['$inferInsert']>[] | Iterable<Partial<T['$inferInsert']>[]>,
-	opts: { conflict: (keyof T['$inferInsert'] & string)[]; update?: (keyof T['$inferInsert'] & string)[]; chunk?: number }
+	opts: {
+		conflict: (keyof T['$inferInsert'] & string)[];
+		update?: (keyof T['$inferInsert'] & string)[];
+		/** leave rows whose values are all the same untouched (no new row version, no index update) */
+		onlyIfChanged?: boolean;
+		chunk?: number;
+	}
 ): Promise<void> {
 	const size = opts.chunk ?? 1000;
 	const chunks: Iterable<Partial<T['$inferInsert']>[]> = Array.isArray(rows) ? slices(rows, size) : rows;
@@ -29,7 +35,10 @@ export async function bulkUpsert<T extends PgTable>(
 	for (const chunk of chunks) {
 		if (!chunk.length) continue;
 		if (!keys) {
-			keys = Object.keys(chunk[0]).filter((k) => columns[k]);
+			// the columns any row of the first chunk sets (absent keys are written as NULL)
+			const seen = new Set<string>();
+			for (const r of chunk) for (const k of Object.keys(r)) seen.add(k);
+			keys = [...seen].filter((k) => columns[k]);
 			statement = upsertStatement(table, columns, keys, opts);
 		}
 		const names = keys.map((k) => columns[k].name);
@@ -55,15 +64,19 @@ function upsertStatement(
 	table: PgTable,
 	columns: Record<string, { name: string }>,
 	keys: string[],
-	opts: { conflict: string[]; update?: string[] }
+	opts: { conflict: string[]; update?: string[]; onlyIfChanged?: boolean }
 ) {
 	const names = keys.map((k) => columns[k].name);
 	const list = names.map(quote).join(', ');
-	const update = (opts.update ?? keys.filter((k) => !opts.conflict.includes(k))).map((k) => `${quote(columns[k].name)} = excluded.${quote(columns[k].name)}`);
+	const updated = (opts.update ?? keys.filter((k) => !opts.conflict.includes(k))).map((k) => quote(columns[k].name));
 	const tableName = quote(getTableName(table));
+	let update = updated.map((c) => `${c} = excluded.${c}`).join(', ');
+	if (update && opts.onlyIfChanged) {
+		update += ` where (${updated.map((c) => `${tableName}.${c}`).join(', ')}) is distinct from (${updated.map((c) => `excluded.${c}`).join(', ')})`;
+	}
 	const head = sql.raw(`insert into ${tableName} (${list}) select ${list} from json_populate_recordset(null::${tableName}, `);
 	const tail = sql.raw(
-		`::json) on conflict (${opts.conflict.map((k) => quote(columns[k].name)).join(', ')}) ${update.length ? `do update set ${update.join(', ')}` : 'do nothing'}`
+		`::json) on conflict (${opts.conflict.map((k) => quote(columns[k].name)).join(', ')}) ${update ? `do update set ${update}` : 'do nothing'}`
 	);
 	return (json: string) => sql.join([head, sql`${json}`, tail]);
 }
