@@ -49,7 +49,8 @@ export async function bulkUpsert<T extends PgTable>(
 				return o;
 			})
 		);
-		await pending;
+		// (the first statement goes out at once, without giving the event loop a turn)
+		if (pending) await pending;
 		// Drizzle's query promises are lazy: .then() sends the query now
 		pending = db.execute(statement!(json)).then(() => undefined);
 	}

@@ -161,6 +161,10 @@ export class DedupIndex {
 		push(this.byInsee, k, c);
 	}
 
+	has(id: string): boolean {
+		return this.byId.has(id);
+	}
+
 	remove(id: string): void {
 		const old = this.byId.get(id);
 		if (!old) return;

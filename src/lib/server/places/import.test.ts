@@ -102,6 +102,19 @@ describe('transactions', () => {
 		expect(Number(n)).toBe(0);
 	});
 
+	it('never half-imports a large file either: a failure in its last chunk rolls back every chunk', async () => {
+		// records go through in chunks of 2,000 written while the next chunk is validated
+		await db.query(sql.raw(`create function boom() returns trigger language plpgsql as $$
+			begin if new.nom = 'Arile Thémis' then raise exception 'simulated late failure'; end if; return new; end $$`));
+		await db.query(sql.raw(`create trigger boom before insert on places for each row execute function boom()`));
+		const err = await importFile('reseaux/aidants-connect-structures-2024-02.csv').catch((e: Error) => e);
+		expect(err).toBeInstanceOf(Error);
+		expect(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)).toMatch(/simulated late failure/);
+		expect(await countPlaces(db)).toBe(0);
+		const [{ n }] = await db.query<{ n: number }>(sql`select count(*)::int as n from place_sources`);
+		expect(Number(n)).toBe(0);
+	});
+
 	it('a dry run writes nothing', async () => {
 		const r = await importFile('reseaux/france-services-20221201.csv', { dryRun: true, onlyDepartments: ['47'] });
 		expect(r.created).toBe(23);

@@ -95,6 +95,10 @@ interface Accepted {
 	standardId: string | null;
 }
 
+/** records validated, matched and written together */
+const CHUNK = 2000;
+/** records validated between two turns of the event loop */
+const SLICE = 250;
 /** rows written from which an import refreshes the planner's statistics */
 const ANALYZE_AFTER = 500;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/;
@@ -129,16 +133,17 @@ function openWeekOf(horaires: string | null): string | null {
 
 /** Validates every record of a parsed file; fills INSEE code, département and missing positions. */
 function validateRecords(
-	parsed: ReturnType<typeof parseSourceFile>,
+	records: ReturnType<typeof parseSourceFile>['records'],
+	standardFormat: boolean,
 	lookup: MunicipalityLookup,
 	today: string,
 	rejections: Rejection[],
-	warnings: ImportWarning[]
+	warnings: ImportWarning[],
+	/** source keys already seen in the file (shared by the chunks of one file) */
+	seen: Set<string>
 ): Accepted[] {
 	const accepted: Accepted[] = [];
-	const seen = new Set<string>();
-	const standardFormat = parsed.format.startsWith('standard');
-	for (const r of parsed.records) {
+	for (const r of records) {
 		const key = `${r.source}\u0000${r.sourceId}`;
 		if (seen.has(key)) {
 			rejections.push({ row: r.row, sourceId: r.sourceId, reasons: [`identifiant « ${r.sourceId} » déjà présent plus haut dans le fichier`] });
@@ -276,18 +281,6 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 	phase('parse');
 	const rejections: Rejection[] = [...parsed.rejected];
 	const warnings: ImportWarning[] = [];
-	let accepted = validateRecords(parsed, lookup, today, rejections, warnings);
-	phase('validate');
-	rejections.sort((a, b) => a.row - b.row);
-	let skipped = 0;
-	if (opts.onlyDepartments?.length) {
-		const keep = new Set(opts.onlyDepartments);
-		const before = accepted.length;
-		accepted = accepted.filter((a) => keep.has(departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup) ?? ''));
-		skipped = before - accepted.length;
-		const kept = new Set(accepted.map((a) => a.row));
-		for (let i = warnings.length - 1; i >= 0; i--) if (!kept.has(warnings[i].row)) warnings.splice(i, 1);
-	}
 	const report: ImportReport = {
 		id: null,
 		fileName: opts.fileName,
@@ -298,17 +291,36 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		updated: 0,
 		merged: 0,
 		unchanged: 0,
-		rejected: rejections.length,
-		skipped,
+		rejected: 0,
+		skipped: 0,
 		rejections,
 		warnings,
 		ms: 0,
 		phases
 	};
+	const keepDepartments = opts.onlyDepartments?.length ? new Set(opts.onlyDepartments) : null;
+	const standardFormat = parsed.format.startsWith('standard');
 
+	/**
+	 * The file goes through in chunks: validating and matching chunk n+1 (JavaScript) runs
+	 * while PostgreSQL writes chunk n, since the writes are sent without waiting. Queries
+	 * on the transaction's one connection run in order, so each chunk reads what the
+	 * previous ones wrote.
+	 */
+	let failure: unknown = null;
 	const write = async (tx: Tx) => {
-		const sources = [...new Set(accepted.map((a) => a.source))];
-		// 1. existing source keys
+		try {
+			await writeChunks(tx);
+		} catch (e) {
+			// a later query may fail only because an earlier write aborted the transaction
+			throw failure ?? e;
+		}
+	};
+	const writeChunks = async (tx: Tx) => {
+		const seen = new Set<string>();
+		const importTag = Date.now();
+		const sources = [...new Set(parsed.records.map((r) => r.source))];
+		// 1. existing source keys, every place id, and the reports row (its id goes on each source)
 		const existing = new Map<string, { placeId: string; hash: string }>();
 		if (sources.length) {
 			const rows = await tx
@@ -317,118 +329,147 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 				.where(inArray(placeSources.source, sources));
 			for (const r of rows) existing.set(`${r.source}\u0000${r.sourceId}`, { placeId: r.placeId, hash: r.hash });
 		}
-		// 2. the places of the départements concerned, for matching
-		const deps = [...new Set(accepted.map((a) => departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup)).filter((d): d is string => !!d))];
-		const index = new DedupIndex();
 		const allIds = new Set<string>();
 		for (const r of await tx.select({ id: places.id }).from(places)) allIds.add(r.id);
-		if (deps.length) {
-			const rows = await tx
-				.select({
-					id: places.id, nom: places.nom, commune: places.commune, adresse: places.adresse, latitude: places.latitude, longitude: places.longitude,
-					codeInsee: places.codeInsee, codePostal: places.codePostal, pivot: places.pivot, precision: places.locationPrecision
-				})
-				.from(places)
-				.where(inArray(places.departmentCode, deps));
-			for (const r of rows) index.add(candidateOf(r.id, r, r.precision === 'address'));
+		if (!opts.dryRun) {
+			const [rep] = await tx.insert(importReports).values({ fileName: opts.fileName, format: parsed.format, source: report.source }).returning({ id: importReports.id });
+			report.id = rep.id;
 		}
-
+		const index = new DedupIndex();
+		const loadedDeps = new Set<string>();
 		phase('load');
-		// 3. match every accepted record
-		const importTag = Date.now();
-		const dirty = new Map<string, Map<string, Accepted>>(); // placeId → key → record of this file
-		const touchedSources: { a: Accepted; placeId: string; score: number | null }[] = [];
-		for (const a of accepted) {
-			const key = `${a.source}\u0000${a.sourceId}`;
-			const ex = existing.get(key);
-			let placeId: string;
-			let score: number | null = null;
-			if (ex) {
-				if (ex.hash === a.hash) {
-					report.unchanged++;
-					continue;
-				}
-				placeId = ex.placeId;
-				report.updated++;
-			} else {
-				const cand = candidateOf('', a.view.fields, a.view.locationPrecision === 'address', importTag);
-				const own = a.standardId && allIds.has(a.standardId) ? { id: a.standardId, score: 1 } : null;
-				const match = own ?? index.bestMatch(cand);
-				if (match) {
-					placeId = match.id;
-					score = match.score;
-					report.merged++;
-				} else {
-					placeId =
-						a.standardId && ID_PATTERN.test(a.standardId) && !allIds.has(a.standardId)
-							? a.standardId
-							: placeIdFor(a.source, a.sourceId);
-					if (allIds.has(placeId)) placeId = placeIdFor(a.source, `${a.sourceId}\u0000${importTag}`);
-					allIds.add(placeId);
-					report.created++;
-					cand.id = placeId;
-					index.add(cand);
-				}
-			}
-			let m = dirty.get(placeId);
-			if (!m) dirty.set(placeId, (m = new Map()));
-			m.set(key, a);
-			touchedSources.push({ a, placeId, score });
-		}
-		phase('match');
-		if (opts.dryRun || dirty.size === 0) return;
 
-		// 4. recompose each touched place from all its sources
-		const dirtyIds = [...dirty.keys()];
-		const otherViews = new Map<string, (SourceView & { source: string })[]>();
-		for (let i = 0; i < dirtyIds.length; i += 5000) {
-			const rows = await tx
-				.select({ placeId: placeSources.placeId, source: placeSources.source, sourceId: placeSources.sourceId, record: placeSources.record })
-				.from(placeSources)
-				.where(inArray(placeSources.placeId, dirtyIds.slice(i, i + 5000)));
+		let pending: Promise<unknown> = Promise.resolve();
+		for (let c = 0; c < parsed.records.length; c += CHUNK) {
+			// 2. validate this chunk (while the previous chunk is being written)
+			const chunkWarnings: ImportWarning[] = [];
+			let accepted: Accepted[] = [];
+			for (let v = c; v < Math.min(c + CHUNK, parsed.records.length); v += SLICE) {
+				accepted.push(...validateRecords(parsed.records.slice(v, Math.min(v + SLICE, c + CHUNK)), standardFormat, lookup, today, rejections, chunkWarnings, seen));
+				// give the event loop a turn: the driver sends the previous chunk's next statement
+				await new Promise<void>((resolve) => setImmediate(resolve));
+			}
+			if (keepDepartments) {
+				const before = accepted.length;
+				accepted = accepted.filter((a) => keepDepartments.has(departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup) ?? ''));
+				report.skipped += before - accepted.length;
+				// warnings of records outside the territory are not reported
+				const kept = new Set(accepted.map((a) => a.row));
+				for (const w of chunkWarnings) if (kept.has(w.row)) warnings.push(w);
+			} else warnings.push(...chunkWarnings);
+			phase('validate');
+			// 3. the places of the départements this chunk touches, for matching (once each)
+			const deps = [...new Set(accepted.map((a) => departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup)).filter((d): d is string => !!d && !loadedDeps.has(d)))];
+			if (deps.length) {
+				for (const d of deps) loadedDeps.add(d);
+				const rows = await tx
+					.select({
+						id: places.id, nom: places.nom, commune: places.commune, adresse: places.adresse, latitude: places.latitude, longitude: places.longitude,
+						codeInsee: places.codeInsee, codePostal: places.codePostal, pivot: places.pivot, precision: places.locationPrecision
+					})
+					.from(places)
+					.where(inArray(places.departmentCode, deps));
+				// places created by earlier chunks of this file are already in the index
+				for (const r of rows) if (!index.has(r.id)) index.add(candidateOf(r.id, r, r.precision === 'address'));
+				phase('load');
+			}
+			// 4. match
+			const dirty = new Map<string, Map<string, Accepted>>(); // placeId → key → record of this chunk
+			const createdHere = new Set<string>(); // new places: no other source to read back
+			const touched: { a: Accepted; placeId: string; score: number | null }[] = [];
+			for (const a of accepted) {
+				const key = `${a.source}\u0000${a.sourceId}`;
+				const ex = existing.get(key);
+				let placeId: string;
+				let score: number | null = null;
+				if (ex) {
+					if (ex.hash === a.hash) {
+						report.unchanged++;
+						continue;
+					}
+					placeId = ex.placeId;
+					report.updated++;
+				} else {
+					const cand = candidateOf('', a.view.fields, a.view.locationPrecision === 'address', importTag);
+					const own = a.standardId && allIds.has(a.standardId) ? { id: a.standardId, score: 1 } : null;
+					const match = own ?? index.bestMatch(cand);
+					if (match) {
+						placeId = match.id;
+						score = match.score;
+						report.merged++;
+					} else {
+						placeId = a.standardId && ID_PATTERN.test(a.standardId) && !allIds.has(a.standardId) ? a.standardId : placeIdFor(a.source, a.sourceId);
+						if (allIds.has(placeId)) placeId = placeIdFor(a.source, `${a.sourceId}\u0000${importTag}`);
+						allIds.add(placeId);
+						report.created++;
+						createdHere.add(placeId);
+						cand.id = placeId;
+						index.add(cand);
+					}
+				}
+				let m = dirty.get(placeId);
+				if (!m) dirty.set(placeId, (m = new Map()));
+				m.set(key, a);
+				touched.push({ a, placeId, score });
+			}
+			phase('match');
+			if (opts.dryRun || dirty.size === 0) continue;
+			// 5. the other sources of each touched place that existed before this chunk (this
+			// query waits for the previous writes: skipped when the chunk only creates places)
+			const dirtyIds = [...dirty.keys()];
+			const otherViews = new Map<string, (SourceView & { source: string })[]>();
+			const known = dirtyIds.filter((id) => !createdHere.has(id));
+			const rows = known.length
+				? await tx
+						.select({ placeId: placeSources.placeId, source: placeSources.source, sourceId: placeSources.sourceId, record: placeSources.record })
+						.from(placeSources)
+						.where(inArray(placeSources.placeId, known))
+				: [];
 			for (const r of rows) {
-				if (dirty.get(r.placeId)?.has(`${r.source}\u0000${r.sourceId}`)) continue; // replaced by this file
+				if (dirty.get(r.placeId)?.has(`${r.source}\u0000${r.sourceId}`)) continue; // replaced by this chunk
 				const list = otherViews.get(r.placeId) ?? [];
 				list.push({ ...expandView(r.record as StoredView), source: r.source });
 				otherViews.set(r.placeId, list);
 			}
+			phase('load-sources');
+			// 6. compose the places, then send their rows and the sources' without waiting
+			const placeRows = dirtyIds.map((id) => {
+				const views = [...(otherViews.get(id) ?? []), ...[...dirty.get(id)!.values()].map((a) => ({ ...a.view, source: a.source }))];
+				return toRow(composePlace(id, views), lookup);
+			});
+			const now = new Date();
+			const srcRows = touched.map(({ a, placeId, score }) => ({
+				placeId,
+				source: a.source,
+				sourceId: a.sourceId,
+				record: compactView(a.view),
+				contentHash: a.hash,
+				importId: report.id,
+				matchScore: score,
+				firstSeenAt: now,
+				lastSeenAt: now
+			}));
+			phase('compose');
+			await pending;
+			phase('write');
+			pending = bulkUpsert(tx, places, placeRows, { conflict: ['id'] }).then(() =>
+				bulkUpsert(tx, placeSources, srcRows, {
+					conflict: ['source', 'sourceId'],
+					update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt']
+				})
+			);
+			// a failed write aborts the transaction: remember its error, the real cause
+			pending.catch((e: unknown) => (failure ??= e));
 		}
-		// 5. write: each chunk of places is composed while the previous one is written
-		const compose = function* (): Iterable<ReturnType<typeof toRow>[]> {
-			for (let i = 0; i < dirtyIds.length; i += 1000) {
-				yield dirtyIds.slice(i, i + 1000).map((id) => {
-					const views = [...(otherViews.get(id) ?? []), ...[...dirty.get(id)!.values()].map((a) => ({ ...a.view, source: a.source }))];
-					return toRow(composePlace(id, views), lookup);
-				});
-			}
-		};
-		phase('load-sources');
-		await bulkUpsert(tx, places, compose(), { conflict: ['id'] });
-		phase('compose+write-places');
-		const [rep] = await tx.insert(importReports).values({ fileName: opts.fileName, format: parsed.format, source: report.source }).returning({ id: importReports.id });
-		report.id = rep.id;
-		const now = new Date();
-		const srcRows = touchedSources.map(({ a, placeId, score }) => ({
-			placeId,
-			source: a.source,
-			sourceId: a.sourceId,
-			record: compactView(a.view),
-			contentHash: a.hash,
-			importId: rep.id,
-			matchScore: score,
-			firstSeenAt: now,
-			lastSeenAt: now
-		}));
-		await bulkUpsert(tx, placeSources, srcRows, {
-			conflict: ['source', 'sourceId'],
-			update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt']
-		});
+		await pending;
+		phase('write');
+		rejections.sort((a, b) => a.row - b.row);
+		report.rejected = rejections.length;
 	};
 
 	if (!opts.dryRun) {
 		await database.db.transaction(async (tx) => {
 			await write(tx);
-			phase('write');
 			report.ms = Math.round(performance.now() - t0);
 			const values = {
 				fileName: opts.fileName,
