@@ -118,19 +118,6 @@ export function departmentOf(codeInsee: string | null, codePostal: string, looku
 	return codePostal.startsWith('97') ? codePostal.slice(0, 3) : codePostal.slice(0, 2);
 }
 
-const hoursCache = new Map<string, string | null>();
-/** weekly ranges, memoised per distinct horaires string (bounded) */
-function openWeekOf(horaires: string | null): string | null {
-	if (!horaires) return null;
-	let v = hoursCache.get(horaires);
-	if (v === undefined) {
-		v = weeklyOpenRanges(horaires);
-		if (hoursCache.size > 20_000) hoursCache.clear();
-		hoursCache.set(horaires, v);
-	}
-	return v;
-}
-
 /** Validates every record of a parsed file; fills INSEE code, département and missing positions. */
 function validateRecords(
 	records: ReturnType<typeof parseSourceFile>['records'],
@@ -242,7 +229,7 @@ function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup
 	return {
 		...p,
 		departmentCode: departmentOf(p.codeInsee, p.codePostal, lookup),
-		openWeek: openWeekOf(p.horaires),
+		openWeek: weeklyOpenRanges(p.horaires), // memoised per horaires value in hours.ts
 		pos: p.latitude != null && p.longitude != null ? earthPoint(p.latitude, p.longitude, p.id) : null,
 		nameKey: normalizeKey(p.nom),
 		updatedAt: new Date()
