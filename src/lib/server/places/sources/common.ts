@@ -4,7 +4,7 @@
  * expression is compiled once, here, at module load (the adapters run on ~100,000 rows).
  */
 import { createHash } from 'node:crypto';
-import type { MunicipalityInfo, MunicipalityLookup, SourceRecord, StandardRecord } from '../types.ts';
+import type { MunicipalityInfo, MunicipalityLookup, Rejection, SourceRecord, StandardRecord } from '../types.ts';
 
 /** A SourceRecord with the source's own columns we keep beside the standard (e.g. Gironde's areas). */
 export interface SourceRecordWithExtra extends SourceRecord {
@@ -584,4 +584,22 @@ export function municipalityNamedIn(lookup: MunicipalityLookup, pc: string, text
 		}
 	}
 	return best;
+}
+
+/**
+ * The rows of a JSON source that are objects; any other row is rejected as unreadable.
+ */
+export function* jsonObjectRows(rows: Iterable<{ row: number; raw: unknown }>, rejected: Rejection[]): Generator<{ row: number; r: Record<string, unknown> }> {
+	for (const { row, raw } of rows) {
+		if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+			rejected.push({ row, reasons: ['ligne illisible : ce n’est pas un objet JSON'] });
+			continue;
+		}
+		yield { row, r: raw as Record<string, unknown> };
+	}
+}
+
+/** A JSON array's items with their 1-based row numbers. */
+export function numbered(items: unknown[]): { row: number; raw: unknown }[] {
+	return items.map((raw, i) => ({ row: i + 1, raw }));
 }

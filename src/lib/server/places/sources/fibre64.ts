@@ -18,6 +18,8 @@ import {
 	padCode,
 	splitList,
 	stableId,
+	jsonObjectRows,
+	numbered,
 	type AdapterContext,
 	type SourceRecordWithExtra
 } from './common.ts';
@@ -49,13 +51,7 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 	const date = ctx.fileDate ?? ctx.today;
 	const mainActivities = new Map(ACTIVITIES.map(([, label, services]) => [foldKey(label), { label, services }]));
 
-	items.forEach((item, i) => {
-		const row = i + 1;
-		if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-			rejected.push({ row, reasons: ['ligne illisible : ce n’est pas un objet JSON'] });
-			return;
-		}
-		const r = item as Record<string, unknown>;
+	for (const { row, r } of jsonObjectRows(numbered(items), rejected)) {
 		const ticked = (c: string) => TICKED_RE.test(String(r[c] ?? ''));
 		const nom = clean(r['Nomdelastructure']);
 		const adresse = clean(r['Adressenumeronomdelavoie']);
@@ -67,13 +63,13 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 		if (!commune && !codePostal) reasons.push('commune absente');
 		if (reasons.length) {
 			rejected.push({ row, reasons });
-			return;
+			continue;
 		}
 		const sourceId = stableId(nom!, adresse, codePostal);
 		const firstRow = seenIds.get(sourceId);
 		if (firstRow !== undefined) {
 			rejected.push({ row, sourceId, reasons: [`doublon de la ligne ${firstRow} (même nom, même adresse)`] });
-			return;
+			continue;
 		}
 		seenIds.set(sourceId, row);
 		const warnings: string[] = [WARN_NO_PIVOT];
@@ -175,7 +171,7 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 			warnings,
 			...(epci ? { extra: { EPCI: epci } } : {})
 		});
-	});
+	}
 	return { format: 'fibre64', source: FIBRE64_SOURCE, records, rejected };
 }
 

@@ -19,6 +19,8 @@ import {
 	splitAddress,
 	splitList,
 	stableId,
+	jsonObjectRows,
+	numbered,
 	type AdapterContext,
 	type SourceRecordWithExtra
 } from './common.ts';
@@ -54,13 +56,7 @@ export function parseGironde(items: unknown[], ctx: AdapterContext): ParsedFile 
 	const rejected: Rejection[] = [];
 	/** id (from name and address) → first row: ids must be unique within a source */
 	const seenIds = new Map<string, number>();
-	items.forEach((item, i) => {
-		const row = i + 1;
-		if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-			rejected.push({ row, reasons: ['ligne illisible : ce n’est pas un objet JSON'] });
-			return;
-		}
-		const r = item as Record<string, unknown>;
+	for (const { row, r } of jsonObjectRows(numbered(items), rejected)) {
 		const nom = clean(r['Lieu']);
 		const addressText = clean(r['Adresse postale']);
 		const communeName = clean(r['Commune']);
@@ -71,13 +67,13 @@ export function parseGironde(items: unknown[], ctx: AdapterContext): ParsedFile 
 		if (!communeName && !addr?.postcode) reasons.push('commune absente');
 		if (reasons.length) {
 			rejected.push({ row, sourceId: nom && addressText ? stableId(nom, addressText) : undefined, reasons });
-			return;
+			continue;
 		}
 		const sourceId = stableId(nom!, addressText);
 		const firstRow = seenIds.get(sourceId);
 		if (firstRow !== undefined) {
 			rejected.push({ row, sourceId, reasons: [`doublon de la ligne ${firstRow} (même nom, même adresse)`] });
-			return;
+			continue;
 		}
 		seenIds.set(sourceId, row);
 		// no SIRET in this file: the standard's convention for an unknown one (the validator notes it)
@@ -164,6 +160,6 @@ export function parseGironde(items: unknown[], ctx: AdapterContext): ParsedFile 
 			warnings: [...warnings, ...resolved.warnings],
 			extra
 		});
-	});
+	}
 	return { format: 'gironde-33', source: GIRONDE_SOURCE, records, rejected };
 }

@@ -22,6 +22,8 @@ import {
 	siret,
 	splitList,
 	stableId,
+	jsonObjectRows,
+	numbered,
 	type AdapterContext,
 	type SourceRecordWithExtra
 } from './common.ts';
@@ -275,12 +277,8 @@ function mapRows(
 	rejected: Rejection[]
 ): void {
 	const roles = new Map<string, Role>();
-	for (const { row, raw } of rows) {
-		if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-			rejected.push({ row, reasons: ['ligne illisible : ce n’est pas un objet JSON'] });
-			continue;
-		}
-		const out = toSourceRecord(row, mapStandardObject(raw as Record<string, unknown>, opts, roles), ctx);
+	for (const { row, r } of jsonObjectRows(rows, rejected)) {
+		const out = toSourceRecord(row, mapStandardObject(r, opts, roles), ctx);
 		if ('record' in out) records.push(out.record);
 		else rejected.push(out.rejection);
 	}
@@ -290,7 +288,7 @@ export function parseStandardJson(items: unknown[], format: 'standard-json' | 'v
 	const records: SourceRecordWithExtra[] = [];
 	const rejected: Rejection[] = [];
 	mapRows(
-		items.map((raw, i) => ({ row: i + 1, raw })),
+		numbered(items),
 		{ v0: format === 'v0-json', semicolonLists: true },
 		ctx,
 		records,
