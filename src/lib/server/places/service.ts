@@ -148,11 +148,15 @@ export async function searchPlacesJson(database: Database, p: SearchParams): Pro
 }
 
 /** json_build_object of a place with the standard's names; `distance_m` when searching around a point. */
+let placeJsonPairs: SQL[] | undefined;
 function placeJsonSql(chord: SQL<number> | null): SQL<string> {
-	const cols = getTableColumns(places) as Record<string, unknown>;
-	const pairs: SQL[] = [];
-	for (const [key, field] of Object.entries(KEY_TO_FIELD)) pairs.push(sql`${field}::text, ${cols[key]}`);
-	pairs.push(sql`'position_approximative', ${places.locationPrecision} = 'municipality'`);
+	placeJsonPairs ??= (() => {
+		const cols = getTableColumns(places) as Record<string, unknown>;
+		const base = Object.entries(KEY_TO_FIELD).map(([key, field]) => sql`${field}::text, ${cols[key]}`);
+		base.push(sql`'position_approximative', ${places.locationPrecision} = 'municipality'`);
+		return base;
+	})();
+	const pairs = [...placeJsonPairs];
 	if (chord) pairs.push(sql`'distance_m', round(2 * ${EARTH_RADIUS}::float8 * asin(least(1, ${chord} / (2 * ${EARTH_RADIUS}::float8))))::int`);
 	return sql<string>`json_build_object(${sql.join(pairs, sql`, `)})::text`;
 }
