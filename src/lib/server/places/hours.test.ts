@@ -338,3 +338,11 @@ describe.each([
 		);
 	});
 });
+
+describe('a value the library corrects into nothing', () => {
+	it('is refused, not accepted as empty hours', () => {
+		// found by the round-trip property test of model.test.ts (seed -1014061218)
+		expect(validateHoraires('H')).toEqual({ ok: false, error: 'aucun horaire reconnu dans la valeur' });
+		expect(weeklyOpenRanges('H')).toBeNull();
+	});
+});

@@ -159,6 +159,8 @@ function analyse(raw: string): Entry {
 		// value as written when it differs only by spacing or zero-padding ("week 1-53/2")
 		const pretty = oh.prettifyValue();
 		const value = oh.getWarnings().length > 0 || canonical(pretty) !== canonical(v) ? pretty : v;
+		// the library may "correct" a stray word (e.g. "H") into nothing: that is no hours at all
+		if (value.trim() === '') return { value: null, error: 'aucun horaire reconnu dans la valeur', corrected: false, week: null };
 		if (value === v) lruSet(ohCache, value, oh, OH_CACHE_MAX);
 		return { value, error: null, corrected: canonical(value) !== canonical(s), week: null };
 	} catch (e) {
