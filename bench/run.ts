@@ -5,7 +5,7 @@
  *   bytes transferred (gzip) for /lieux?ou=Agen and a place page, and Lighthouse (mobile).
  * Results: bench/results/<date>.json and a printed Markdown table for docs/benchmarks.md.
  *
- * Options (env): BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
+ * Options (env): BENCH_TARGETS (pglite,postgres), BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
  * BENCH_ONLY (comma list: import,search,bytes,lighthouse), BENCH_PG_URL (admin URL).
  */
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +26,7 @@ import { syntheticPlaces } from './synthetic.ts';
 const N = Number(process.env.BENCH_PLACES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,search,bytes,lighthouse').split(','));
+const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'maillage_bench';
 const root = projectRoot();
@@ -191,17 +192,21 @@ async function main() {
 	const pgliteDir = mkdtempSync(join(tmpdir(), 'maillage-bench-'));
 	try {
 		if (ONLY.has('import') || ONLY.has('search')) {
-			log(`== PGlite: fill to ${N} places`);
-			const lite = await openDatabase({ dataDir: join(pgliteDir, 'pglite') });
-			results.pglite = { import: await fill(lite, 'pglite') };
-			await lite.close();
-			log(`== PostgreSQL: fill to ${N} places`);
-			const url = await freshPg();
-			const pgdb = await openDatabase({ url });
-			results.postgres = { import: await fill(pgdb, 'postgres') };
-			await pgdb.close();
-			if (ONLY.has('search')) {
-				(results.postgres as Record<string, unknown>).search = await searchBench('postgres', { DATABASE_URL: url }, 4317);
+			if (TARGETS.has('pglite')) {
+				log(`== PGlite: fill to ${N} places`);
+				const lite = await openDatabase({ dataDir: join(pgliteDir, 'pglite') });
+				results.pglite = { import: await fill(lite, 'pglite') };
+				await lite.close();
+			}
+			if (TARGETS.has('postgres')) {
+				log(`== PostgreSQL: fill to ${N} places`);
+				const url = await freshPg();
+				const pgdb = await openDatabase({ url });
+				results.postgres = { import: await fill(pgdb, 'postgres') };
+				await pgdb.close();
+				if (ONLY.has('search')) (results.postgres as Record<string, unknown>).search = await searchBench('postgres', { DATABASE_URL: url }, 4317);
+			}
+			if (TARGETS.has('pglite') && ONLY.has('search')) {
 				(results.pglite as Record<string, unknown>).search = await searchBench('pglite', { DATA_DIR: pgliteDir, DATABASE_URL: '' }, 4318);
 			}
 		}

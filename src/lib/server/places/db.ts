@@ -59,8 +59,6 @@ export const places = pgTable(
 	},
 	(t) => [
 		index('places_department_idx').on(t.departmentCode),
-		index('places_insee_idx').on(t.codeInsee),
-		index('places_postcode_idx').on(t.codePostal),
 		index('places_services_idx').using('gin', t.services),
 		index('places_publics_idx').using('gin', t.publicsSpecifiquementAdresses),
 		index('places_pec_idx').using('gin', t.priseEnChargeSpecifique),

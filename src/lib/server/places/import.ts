@@ -142,8 +142,9 @@ function validateRecords(
 			continue;
 		}
 		seen.add(key);
-		const fields: Omit<PlaceFields, 'id'> & { id?: string } = { ...v.place };
-		delete fields.id;
+		// (destructured, not `delete`d: a deleted key turns the object into a slow dictionary
+		// that every later step, hashing, composing and serialising, pays for)
+		const { id: _id, ...fields } = v.place as PlaceFields;
 		const notes = [...r.warnings, ...v.warnings];
 		let precision: LocationPrecision = r.locationPrecision;
 		const commune =
@@ -168,7 +169,7 @@ function validateRecords(
 			}
 		}
 		for (const message of notes) warnings.push({ row: r.row, sourceId: r.sourceId, message });
-		const view: SourceView = { fields: fields as Omit<PlaceFields, 'id'>, locationPrecision: precision };
+		const view: SourceView = { fields, locationPrecision: precision };
 		accepted.push({
 			row: r.row,
 			source: r.source,
@@ -202,6 +203,13 @@ function byPriority(a: SourceView & { source: string }, b: SourceView & { source
 
 /** One place from all its sources: identity and position from the best source, the rest completed, lists joined. */
 export function composePlace(id: string, views: (SourceView & { source: string })[]): PlaceFields & { locationPrecision: LocationPrecision } {
+	if (views.length === 1) {
+		// one source (most places): its fields as they are, lists already without duplicates
+		const [v] = views;
+		const out = { ...v.fields, id, locationPrecision: v.locationPrecision };
+		if (!out.source) out.source = v.source;
+		return out;
+	}
 	const sorted = [...views].sort(byPriority);
 	const primary = sorted[0];
 	const out = { ...primary.fields, id } as PlaceFields & { locationPrecision: LocationPrecision };

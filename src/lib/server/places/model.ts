@@ -333,18 +333,38 @@ export function matchVocabulary(field: VocabularyField, value: string): string |
 	return VOCABULARY_INDEX[field].get(normalizeKey(value)) ?? null;
 }
 
+/**
+ * The same few list values repeat across a file's rows (a network's services, its
+ * publics): each distinct raw value is split and matched once.
+ */
+const VOCABULARY_MEMO = new Map<string, { values: string[]; warning: string | null }>();
+const VOCABULARY_MEMO_MAX = 20_000;
+
 function vocabularyList(field: VocabularyField, v: unknown, warnings: string[]): string[] {
-	const out: string[] = [];
-	const unknown: string[] = [];
-	for (const part of splitList(v)) {
-		const exact = VOCABULARY_INDEX[field].get(normalizeKey(part));
-		if (exact) {
-			if (!out.includes(exact)) out.push(exact);
-		} else unknown.push(part);
+	const raw = rawString(v);
+	if (!raw) return [];
+	const memoKey = field + '\u0000' + raw;
+	let hit = VOCABULARY_MEMO.get(memoKey);
+	if (!hit) {
+		const values: string[] = [];
+		const unknown: string[] = [];
+		for (const part of splitList(raw)) {
+			const exact = VOCABULARY_INDEX[field].get(normalizeKey(part));
+			if (exact) {
+				if (!values.includes(exact)) values.push(exact);
+			} else unknown.push(part);
+		}
+		const warning =
+			unknown.length === 1
+				? `${field} : valeur hors vocabulaire ignorée : ${quote(unknown[0])}`
+				: unknown.length > 1
+					? `${field} : valeurs hors vocabulaire ignorées : ${unknown.map(quote).join(', ')}`
+					: null;
+		if (VOCABULARY_MEMO.size >= VOCABULARY_MEMO_MAX) VOCABULARY_MEMO.clear();
+		VOCABULARY_MEMO.set(memoKey, (hit = { values, warning }));
 	}
-	if (unknown.length === 1) warnings.push(`${field} : valeur hors vocabulaire ignorée : ${quote(unknown[0])}`);
-	else if (unknown.length > 1) warnings.push(`${field} : valeurs hors vocabulaire ignorées : ${unknown.map(quote).join(', ')}`);
-	return out;
+	if (hit.warning) warnings.push(hit.warning);
+	return hit.values.slice();
 }
 
 // ——— dates ———
