@@ -158,10 +158,11 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 								'application/json': {
 									schema: {
 										type: 'object',
-										required: ['data', 'pagination', 'total', 'rayon_m', 'ou'],
+										required: ['data', 'pagination', 'total', 'total_plafonne', 'rayon_m', 'ou'],
 										properties: {
 											ou: { oneOf: [{ type: 'null' }, { type: 'object', required: ['status', 'point'], properties: { status: { const: 'found' }, point } }] },
-											total: { type: ['integer', 'null'], description: 'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement)' },
+											total: { type: ['integer', 'null'], description: 'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement) ; compté jusqu’à 200 autour d’un point (voir total_plafonne)' },
+											total_plafonne: { type: 'boolean', description: 'Vrai quand le compte autour du point s’est arrêté à total : il y a davantage de lieux' },
 											rayon_m: { type: ['integer', 'null'], description: 'Rayon compté par total, en mètres' },
 											data: { type: 'array', items: { $ref: '#/components/schemas/Place' } },
 											pagination: {

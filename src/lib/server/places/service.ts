@@ -34,6 +34,11 @@ export interface SearchResult {
 	 * the point when there is one, else all of them
 	 */
 	total: number | null;
+	/**
+	 * true when the count around a point stopped at NEARBY_COUNT_CAP: there are more
+	 * ("plus de 200 lieux"); counting all 5,000 places around Paris costs 20 ms for nothing
+	 */
+	totalCapped: boolean;
 	/** the radius `total` counts in, when searching around a point */
 	radiusMeters: number | null;
 }
@@ -61,6 +66,8 @@ export class InvalidCursorError extends Error {
 const SATURDAY = sql`int4multirange(int4range(7200, 8640))`;
 /** the reach of "near": results go further, but the count is of places within it */
 export const NEARBY_METRES = 30_000;
+/** around a point, places are counted up to this many */
+export const NEARBY_COUNT_CAP = 200;
 
 function textArray(values: string[]): SQL {
 	return sql`ARRAY[${sql.join(
@@ -87,6 +94,52 @@ export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
 	return c;
 }
+
+/**
+ * The same filters as placeholders, for prepared statements: one statement per set of
+ * filters used (not per value), its values in `params`.
+ */
+export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; params: Record<string, unknown>; key: string } {
+	const conds: SQL[] = [];
+	const params: Record<string, unknown> = {};
+	const keys: string[] = [];
+	const overlap = (name: string, col: typeof places.services, values: string[]) => {
+		if (!values.length) return;
+		conds.push(sql`${col} && ${sql.placeholder(name)}::text[]`);
+		params[name] = values;
+		keys.push(name);
+	};
+	overlap('services', places.services, f.services);
+	overlap('publics', places.publicsSpecifiquementAdresses, f.publics);
+	overlap('pec', places.priseEnChargeSpecifique, f.priseEnCharge);
+	overlap('acces', places.modalitesAcces, f.modalitesAcces);
+	overlap('accompagnement', places.modalitesAccompagnement, f.modalitesAccompagnement);
+	overlap('programmes', places.dispositifProgrammesNationaux, f.programmes);
+	const flag = (name: string, on: boolean, cond: SQL) => {
+		if (!on) return;
+		conds.push(cond);
+		keys.push(name);
+	};
+	flag('gratuit', f.gratuit, sql`'Gratuit' = ANY(${places.fraisACharge})`);
+	flag('itinerant', f.itinerant, sql`'Itinérant' = ANY(${places.itinerance})`);
+	flag('samedi', f.ouvertSamedi, sql`${places.openWeek} && ${SATURDAY}`);
+	if (f.ouvertMaintenant) {
+		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`);
+		params.minute = minuteOfWeek(now);
+		keys.push('minute');
+	}
+	if (f.departements.length) {
+		conds.push(sql`${places.departmentCode} = ANY(${sql.placeholder('departements')}::text[])`);
+		params.departements = f.departements;
+		keys.push('departements');
+	}
+	return { conds, params, key: keys.join(',') };
+}
+
+/** A search statement prepared once per database, kind of rows, cursor or not, and set of filters. */
+type NearStatement = { execute(params: Record<string, unknown>): Promise<unknown[]> };
+const nearStatements = new WeakMap<Database, Map<string, NearStatement>>();
+let statementCounter = 0;
 
 interface Cursor {
 	/** chord distance (cube units) of the last item, or null when sorted by name */
@@ -123,18 +176,19 @@ interface RowsResult<R> {
 	rows: (R & { chord: number | null })[];
 	nextCursor: string | null;
 	total: number | null;
+	totalCapped: boolean;
 	radiusMeters: number | null;
 }
 
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
 	const now = p.now ?? new Date();
-	const r = await searchRows<PlaceRow>(database, p, () => getTableColumns(places));
+	const r = await searchRows<PlaceRow>(database, p, 'row', () => getTableColumns(places));
 	const items = r.rows.map(({ chord, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus && row.horaires ? openingStatusOf(row.horaires, now) : null
 	}));
-	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, radiusMeters: r.radiusMeters };
+	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters };
 }
 
 /**
@@ -143,8 +197,8 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
  * re-serialising in Node, the cost that capped throughput.
  */
 export async function searchPlacesJson(database: Database, p: SearchParams): Promise<Omit<SearchResult, 'items'> & { items: string[] }> {
-	const r = await searchRows<{ json: string }>(database, p, (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
-	return { where: r.where, items: r.rows.map((x) => x.json), nextCursor: r.nextCursor, total: r.total, radiusMeters: r.radiusMeters };
+	const r = await searchRows<{ json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
+	return { where: r.where, items: r.rows.map((x) => x.json), nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters };
 }
 
 /** json_build_object of a place with the standard's names; `distance_m` when searching around a point. */
@@ -161,14 +215,14 @@ function placeJsonSql(chord: SQL<number> | null): SQL<string> {
 	return sql<string>`json_build_object(${sql.join(pairs, sql`, `)})::text`;
 }
 
-async function searchRows<R>(database: Database, p: SearchParams, shape: RowShape<R>): Promise<RowsResult<R>> {
+async function searchRows<R>(database: Database, p: SearchParams, shapeKey: string, shape: RowShape<R>): Promise<RowsResult<R>> {
 	const now = p.now ?? new Date();
 	const limit = Math.min(Math.max(p.limit ?? 20, 1), 200);
 	let where: WhereResolution | null = null;
 	let point: WherePoint | null = p.point ?? null;
 	if (!point && p.where?.trim()) {
 		where = await resolveWhere(database, p.where, { departmentCodes: p.homeDepartments, addressApi: p.addressApi });
-		if (where.status !== 'found') return { where, rows: [], nextCursor: null, total: 0, radiusMeters: null };
+		if (where.status !== 'found') return { where, rows: [], nextCursor: null, total: 0, totalCapped: false, radiusMeters: null };
 		point = where.point;
 	} else if (point) {
 		where = { status: 'found', point };
@@ -182,34 +236,21 @@ async function searchRows<R>(database: Database, p: SearchParams, shape: RowShap
 	let page: Row[];
 	let more: boolean;
 	let total: number | null = null;
+	let totalCapped = false;
 	if (point) {
 		const origin = earthPoint(point.latitude, point.longitude);
-		const chord = sql<number>`(${places.pos} <-> ${origin}::cube)`;
-		const after = cursor
-			? [sql`(${chord} > ${cursor.d ?? 0}::float8 OR (${chord} = ${cursor.d ?? 0}::float8 AND ${places.id} > ${cursor.id}))`]
-			: [];
+		const f = filterPlaceholders(filters, now);
+		const statement = nearStatement(database, shapeKey, shape, f, !!cursor);
+		const params: Record<string, unknown> = { ...f.params, origin };
+		if (cursor) Object.assign(params, { afterChord: cursor.d ?? 0, afterId: cursor.id });
 		// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
 		// (adding ", id" makes it sort every row). Stored points carry a sub-metre offset
 		// per place (earthPoint's tieBreaker), so exact ties don't happen in practice; should
 		// one straddle the page boundary, the window grows until it holds the tie group.
 		let window = limit + 2;
-		// first page: the count within the radius comes in the same round trip (an
-		// uncorrelated subquery, evaluated once: GiST range scan, then the exact distance)
-		const nearby = cursor
-			? sql<null>`NULL`
-			: sql<number>`(select count(*)::int from ${places} where ${and(
-					sql`${places.pos} <@ cube_enlarge(${origin}::cube, ${NEARBY_METRES}::float8, 3)`,
-					sql`${chord} <= ${NEARBY_METRES}::float8`,
-					...conds
-				)})`;
 		let rows: (Row & { chord: number; nearby: number | null })[];
 		for (;;) {
-			rows = (await database.db
-				.select({ ...shape(chord), chord: sql<number>`${chord}`.as('chord'), nearby: nearby.as('nearby') } as never)
-				.from(places)
-				.where(and(sql`${places.pos} IS NOT NULL`, ...conds, ...after))
-				.orderBy(sql`${chord}`)
-				.limit(window)) as never;
+			rows = (await statement.execute({ ...params, window })) as never;
 			for (const r of rows) r.chord = Number(r.chord);
 			rows.sort((a, b) => a.chord - b.chord || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 			const boundary = rows[Math.min(limit, rows.length - 1)];
@@ -218,7 +259,13 @@ async function searchRows<R>(database: Database, p: SearchParams, shape: RowShap
 		}
 		more = rows.length > limit;
 		page = rows.slice(0, limit).map(({ nearby: _n, ...r }) => r as unknown as Row);
-		if (!cursor) total = rows.length ? Number(rows[0].nearby) : 0;
+		if (!cursor) {
+			total = rows.length ? Number(rows[0].nearby) : 0;
+			if (total > NEARBY_COUNT_CAP) {
+				total = NEARBY_COUNT_CAP;
+				totalCapped = true;
+			}
+		}
 	} else {
 		const after = cursor ? [sql`(${places.nameKey}, ${places.id}) > (${cursor.k ?? ''}, ${cursor.id})`] : [];
 		const rows = (await database.db
@@ -240,7 +287,54 @@ async function searchRows<R>(database: Database, p: SearchParams, shape: RowShap
 	const last = page[page.length - 1];
 	const nextCursor = more && last ? encodeCursor({ d: point ? Number(last.chord) : null, k: point ? null : last.nameKey, id: last.id }) : null;
 
-	return { where, rows: page, nextCursor, total, radiusMeters: point ? NEARBY_METRES : null };
+	return { where, rows: page, nextCursor, total, totalCapped, radiusMeters: point ? NEARBY_METRES : null };
+}
+
+/**
+ * The nearest-first search as a prepared statement: built by Drizzle once and, without
+ * filters, planned by PostgreSQL once per connection (named statement) instead of at every
+ * request: the SQL building and planning cost more than the index walk itself. On the first page the count
+ * within NEARBY_METRES (up to NEARBY_COUNT_CAP + 1) comes in the same round trip, as an
+ * uncorrelated subquery evaluated once: GiST range scan, then the exact distance.
+ */
+function nearStatement<R>(
+	database: Database,
+	shapeKey: string,
+	shape: RowShape<R>,
+	f: { conds: SQL[]; key: string },
+	withCursor: boolean
+): NearStatement {
+	let cache = nearStatements.get(database);
+	if (!cache) nearStatements.set(database, (cache = new Map()));
+	const key = `${shapeKey}|${withCursor ? 'next' : 'first'}|${f.key}`;
+	let statement = cache.get(key);
+	if (statement) return statement;
+	const origin = sql`${sql.placeholder('origin')}::cube`;
+	const chord = sql<number>`(${places.pos} <-> ${origin})`;
+	const after = withCursor
+		? [sql`(${chord} > ${sql.placeholder('afterChord')}::float8 OR (${chord} = ${sql.placeholder('afterChord')}::float8 AND ${places.id} > ${sql.placeholder('afterId')}))`]
+		: [];
+	const nearby = withCursor
+		? sql<null>`NULL`
+		: sql<number>`(select count(*)::int from (select 1 from ${places} where ${and(
+				sql`${places.pos} <@ cube_enlarge(${origin}, ${sql.raw(String(NEARBY_METRES))}::float8, 3)`,
+				sql`${chord} <= ${sql.raw(String(NEARBY_METRES))}::float8`,
+				...f.conds
+			)} limit ${sql.raw(String(NEARBY_COUNT_CAP + 1))}) nearby)`;
+	statement = database.db
+		.select({ ...shape(chord), chord: sql<number>`${chord}`.as('chord'), nearby: nearby.as('nearby') } as never)
+		.from(places)
+		.where(and(sql`${places.pos} IS NOT NULL`, ...f.conds, ...after))
+		.orderBy(sql`${chord}`)
+		.limit(sql.placeholder('window'))
+		// named (planned once per connection) only without filters: PostgreSQL's generic plan
+		// for `services && $1` guesses the filter is selective and sorts thousands of rows
+		// (137 ms instead of 1 ms); filtered searches keep a plan made for their values
+		.prepare((f.key ? undefined : `near_${++statementCounter}`) as string) as unknown as NearStatement;
+	// a few dozen shapes in practice; bounded all the same
+	if (cache.size >= 256) cache.clear();
+	cache.set(key, statement);
+	return statement;
 }
 
 function openingStatusOf(horaires: string, now: Date): OpeningState | null {

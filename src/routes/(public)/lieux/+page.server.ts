@@ -74,6 +74,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		result: {
 			where: result.where,
 			total: result.total,
+			totalCapped: result.totalCapped,
 			radiusMeters: result.radiusMeters,
 			nextCursor: result.nextCursor,
 			items: result.items.map(({ place, distanceMeters, status }) => ({
