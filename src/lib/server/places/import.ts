@@ -175,7 +175,7 @@ function validateRecords(
 			source: r.source,
 			sourceId: r.sourceId,
 			view,
-			hash: contentHash({ ...view.fields, id: '' } as PlaceFields) + (precision === 'municipality' ? ':m' : ''),
+			hash: contentHash(view.fields) + (precision === 'municipality' ? ':m' : ''),
 			standardId: standardFormat ? String(r.record.id ?? '') || null : null
 		});
 	}

@@ -690,21 +690,23 @@ const LIST_KEYS = new Set<string>(
 		'fraisACharge', 'dispositifProgrammesNationaux', 'formationsLabels', 'autresFormationsLabels', 'modalitesAcces', 'modalitesAccompagnement']
 );
 const HASH_KEYS = (Object.values(FIELD_TO_KEY) as string[]).filter((k) => k !== 'id').sort();
+/** `"key":` of each hashed key, quoted once */
+const HASH_KEY_PREFIX = HASH_KEYS.map((k, i) => (i ? ',' : '') + JSON.stringify(k) + ':');
+const HASH_KEY_IS_LIST = HASH_KEYS.map((k) => LIST_KEYS.has(k));
 
 /**
  * SHA-256 (hex) of a canonical JSON of a place's standard fields, `id` excluded (the same
  * content under another identifier hashes the same): keys sorted, list values sorted (their
  * order does not count), missing values as null (lists as []). Other properties are ignored.
  */
-export function contentHash(place: Partial<PlaceFields>): string {
+export function contentHash(place: Partial<Omit<PlaceFields, 'id'>>): string {
 	const rec = place as Record<string, unknown>;
 	let json = '{';
 	for (let i = 0; i < HASH_KEYS.length; i++) {
-		const k = HASH_KEYS[i];
-		let v = rec[k];
-		if (LIST_KEYS.has(k)) v = Array.isArray(v) ? (v as unknown[]).map(String).sort() : [];
+		let v = rec[HASH_KEYS[i]];
+		if (HASH_KEY_IS_LIST[i]) v = Array.isArray(v) ? (v.length > 1 ? (v as unknown[]).map(String).sort() : v.map(String)) : [];
 		else if (v === undefined) v = null;
-		json += (i ? ',' : '') + JSON.stringify(k) + ':' + JSON.stringify(v);
+		json += HASH_KEY_PREFIX[i] + JSON.stringify(v);
 	}
 	json += '}';
 	return createHash('sha256').update(json).digest('hex');
