@@ -32,6 +32,8 @@ export default defineConfig({
 		globalSetup: ['test/global-setup.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
-		pool: 'forks'
+		pool: 'forks',
+		// a fixed instance secret: tests never create data/secret.key
+		env: { SECRET_KEY: 'test-secret-key-not-for-production-0123456789' }
 	}
 });

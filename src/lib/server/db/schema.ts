@@ -1,3 +1,5 @@
 // Every table, for drizzle-kit and for the typed database handle.
 export * from '../territory/db.ts';
 export * from '../places/db.ts';
+export * from '../accounts/db.ts';
+export * from '../audit/db.ts';

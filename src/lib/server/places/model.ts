@@ -699,7 +699,7 @@ const HASH_KEY_IS_LIST = HASH_KEYS.map((k) => LIST_KEYS.has(k));
  * content under another identifier hashes the same): keys sorted, list values sorted (their
  * order does not count), missing values as null (lists as []). Other properties are ignored.
  */
-export function contentHash(place: Partial<Omit<PlaceFields, 'id'>>): string {
+export function contentHash(place: Partial<PlaceFields>): string {
 	const rec = place as Record<string, unknown>;
 	let json = '{';
 	for (let i = 0; i < HASH_KEYS.length; i++) {

@@ -1,0 +1,65 @@
+/**
+ * Throttling of failed attempts per key (an account, an IP address, a form), kept in the
+ * database so that it holds across restarts and processes. A key that fails `limit` times
+ * within `windowMinutes` is locked for `lockMinutes`.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { throttles } from './db.ts';
+
+export interface ThrottleRule {
+	limit: number;
+	windowMinutes: number;
+	lockMinutes: number;
+}
+
+export const RULES = {
+	/** wrong passwords or codes for one account */
+	account: { limit: 5, windowMinutes: 15, lockMinutes: 15 },
+	/** failures from one address, whatever the account */
+	ip: { limit: 30, windowMinutes: 15, lockMinutes: 15 },
+	/** password reset and public forms: requests, not failures */
+	form: { limit: 10, windowMinutes: 60, lockMinutes: 60 }
+} satisfies Record<string, ThrottleRule>;
+
+/** The latest lock among the keys, or null when none is locked. */
+export async function lockedUntil(db: DbOrTx, keys: string[], now = new Date()): Promise<Date | null> {
+	let latest: Date | null = null;
+	for (const key of keys) {
+		const [row] = await db.select({ lockedUntil: throttles.lockedUntil }).from(throttles).where(eq(throttles.key, key));
+		if (row?.lockedUntil && row.lockedUntil > now && (!latest || row.lockedUntil > latest)) latest = row.lockedUntil;
+	}
+	return latest;
+}
+
+/** Counts one failure (or one request); returns the lock's end when this one crosses the limit. */
+export async function hit(db: DbOrTx, key: string, rule: ThrottleRule, now = new Date()): Promise<Date | null> {
+	const windowStart = new Date(now.getTime() - rule.windowMinutes * 60_000);
+	const lock = new Date(now.getTime() + rule.lockMinutes * 60_000);
+	const [row] = await db
+		.insert(throttles)
+		.values({ key, failures: 1, windowStart: now })
+		.onConflictDoUpdate({
+			target: throttles.key,
+			set: {
+				failures: sql`case when ${throttles.windowStart} < ${windowStart.toISOString()}::timestamptz then 1 else ${throttles.failures} + 1 end`,
+				windowStart: sql`case when ${throttles.windowStart} < ${windowStart.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${throttles.windowStart} end`
+			}
+		})
+		.returning({ failures: throttles.failures });
+	if (row.failures >= rule.limit) {
+		await db.update(throttles).set({ lockedUntil: lock, failures: 0, windowStart: now }).where(eq(throttles.key, key));
+		return lock;
+	}
+	return null;
+}
+
+export async function clear(db: DbOrTx, key: string): Promise<void> {
+	await db.delete(throttles).where(eq(throttles.key, key));
+}
+
+/** "Réessayez dans 12 minutes." */
+export function retryMessage(until: Date, now = new Date()): string {
+	const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+	return `Trop de tentatives. Par sécurité, réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+}
