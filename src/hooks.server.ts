@@ -1,8 +1,12 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
+import { error, json, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
 import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
 import { log } from '#lib/server/log.ts';
+import { loadSession } from '#lib/server/accounts/service.ts';
+import { decide } from '#lib/server/access.ts';
+import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 
 export const init: ServerInit = async () => {
 	const t = performance.now();
@@ -26,9 +30,49 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'x-frame-options': 'DENY'
 };
 
+/** Request bodies above this are refused (forms and API; imports go through the command line). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const start = performance.now();
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > MAX_BODY_BYTES) {
+		return new Response('Requête trop volumineuse.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	event.locals.ip = clientIp(event.request, event.getClientAddress);
+	event.locals.session = null;
+	event.locals.sessionToken = null;
+	const token = event.cookies.get(sessionCookieName(event.url));
+	if (token) {
+		event.locals.session = await loadSession((await getDatabase()).db, token);
+		if (event.locals.session) event.locals.sessionToken = token;
+		else clearSessionCookie(event.cookies, event.url);
+	}
+	const decision = decide(event.route.id, event.locals.session);
+	if (decision !== 'allow') {
+		const api = event.url.pathname.startsWith('/api/');
+		if (decision === 'no-rule') {
+			log('error', 'route without an access rule', { route: event.route.id });
+			error(403, 'Cette page n’est pas ouverte.');
+		}
+		if (decision === 'forbidden') {
+			if (api) return json({ erreur: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
+			error(403, 'Vous n’avez pas accès à cette page avec votre compte.');
+		}
+		if (api) return json({ erreur: 'unauthenticated', message: 'Connexion requise.' }, { status: 401 });
+		const back = encodeURIComponent(event.url.pathname + event.url.search);
+		if (decision === 'login') redirect(303, `/connexion?retour=${back}`);
+		if (decision === 'second-factor') redirect(303, `/connexion/code?retour=${back}`);
+		redirect(303, `/compte/double-authentification?retour=${back}`);
+	}
 	const response = await resolve(event);
+	if (event.locals.session) {
+		try {
+			response.headers.set('cache-control', 'private, no-store');
+		} catch {
+			/* immutable headers */
+		}
+	}
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(k)) {
 			try {

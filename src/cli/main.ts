@@ -13,6 +13,10 @@ import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/service.ts';
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
+import { verifyChain } from '../lib/server/audit/service.ts';
+import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, type Role } from '../lib/server/accounts/service.ts';
+import { users } from '../lib/server/accounts/db.ts';
+import { eq } from 'drizzle-orm';
 
 const HELP = `maillage — command-line tool of the maillage platform
 
@@ -31,6 +35,13 @@ Usage:
   maillage areas list [--departement 33] | import-gironde | import <file.csv>
   maillage config show | set [--name …] [--departements 47,33] [--primary #1f4e8c]
                             [--accent #…] [--logo URL] [--contact e-mail]
+  maillage audit verify                            Check the audit journal's hash chain;
+                                                   names the first altered or removed entry.
+  maillage organisations list | add --name … --kind departement --departement 47 [--siret …]
+  maillage users invite --email … --name … --organisation <id> --role coordinator [--admin]
+      Prints the invitation link (valid 7 days, single use). Roles: coordinator, partner,
+      prescriber, mediator, place_manager. --admin: instance administrator (all territories).
+  maillage users deactivate <email>                Ends the account's sessions, blocks login.
   maillage migrate                                 Apply pending migrations.
   maillage help
 `;
@@ -63,6 +74,13 @@ export async function main(argv: string[]): Promise<number> {
 			accent: { type: 'string' },
 			logo: { type: 'string' },
 			contact: { type: 'string' },
+			email: { type: 'string' },
+			kind: { type: 'string' },
+			siret: { type: 'string' },
+			organisation: { type: 'string' },
+			role: { type: 'string' },
+			admin: { type: 'boolean' },
+			origin: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
@@ -172,10 +190,62 @@ export async function main(argv: string[]): Promise<number> {
 		});
 		return 0;
 	}
+	if (cmd === 'audit' && sub === 'verify') {
+		return withDb(async (db) => {
+			const r = await verifyChain(db);
+			if (r.ok) {
+				process.stdout.write(`audit journal: ${r.checked} entries, chain intact\n`);
+				return 0;
+			}
+			process.stdout.write(`audit journal: chain BROKEN at entry #${r.firstBroken!.id} (${r.firstBroken!.reason}); ${r.checked} entries before it are intact\n`);
+			return 1;
+		});
+	}
+	if (cmd === 'organisations') {
+		return withDb(async (db) => {
+			if (sub === 'add') {
+				const o = await createOrganisation(db, null, { name: values.name, kind: values.kind, departmentCode: values.departement, siret: values.siret ?? '' }).catch(accountUsage);
+				process.stdout.write(`${o.id}\t${o.departmentCode}\t${o.name}\n`);
+			} else {
+				const all = await listOrganisations(db, { userId: 'cli', isAdmin: true, mfa: true, memberships: [] });
+				for (const o of all) process.stdout.write(`${o.id}\t${o.departmentCode}\t${o.kind}\t${o.name}\n`);
+			}
+			return 0;
+		});
+	}
+	if (cmd === 'users' && sub === 'invite') {
+		const role = values.role as Role;
+		if (!values.email || !values.name || !values.organisation || !ROLES.includes(role))
+			throw new UsageError(`users invite --email … --name … --organisation <id> --role ${ROLES.join('|')} [--admin]`);
+		return withDb(async (db) => {
+			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }).catch(accountUsage);
+			const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+			process.stdout.write(`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`);
+			return 0;
+		});
+	}
+	if (cmd === 'users' && sub === 'deactivate') {
+		if (!rest[0]) throw new UsageError('users deactivate <email>');
+		return withDb(async (db) => {
+			const [u] = await db.db.select({ id: users.id }).from(users).where(eq(users.email, rest[0].toLowerCase()));
+			if (!u) throw new UsageError(`no account ${rest[0]}`);
+			await setUserActive(db, null, u.id, false);
+			log(`${rest[0]} deactivated, sessions ended`);
+			return 0;
+		});
+	}
 	throw new UsageError(`unknown command: ${[cmd, sub].filter(Boolean).join(' ')}`);
 }
 
 export class UsageError extends Error {}
+
+function accountUsage(e: unknown): never {
+	if (e instanceof AccountError) {
+		const details = Object.entries(e.fields).map(([k, v]) => `${k}: ${v}`);
+		throw new UsageError([e.message, ...details].join('\n  '));
+	}
+	throw e;
+}
 
 export async function run(argv = process.argv.slice(2)) {
 	try {

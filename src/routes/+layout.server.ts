@@ -5,7 +5,8 @@ import { loadInstance } from '#lib/components/instance.server.ts';
 // hydration (enhanced forms) opts in with `export const csr = true` in its own layout.
 export const csr = false;
 
-export const load: LayoutServerLoad = async () => {
+export const load: LayoutServerLoad = async ({ locals }) => {
 	const instance = await loadInstance();
-	return { instance };
+	// only whether someone is logged in, for the header link: pages load what they need
+	return { instance, loggedIn: !!locals.session };
 };

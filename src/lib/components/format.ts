@@ -38,6 +38,23 @@ export function formatDate(value: string | Date | null | undefined): string | nu
 	return dateFmt.format(d).replace(/^1 /, '1er ');
 }
 
+const dateTimeFmt = new Intl.DateTimeFormat('fr-FR', {
+	day: 'numeric',
+	month: 'long',
+	year: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit',
+	timeZone: 'Europe/Paris'
+});
+
+/** An instant in Paris time: "22 novembre 2026 à 10:35". */
+export function formatDateTime(value: string | Date | null | undefined): string | null {
+	if (!value) return null;
+	const d = typeof value === 'string' ? new Date(value) : value;
+	if (Number.isNaN(d.getTime())) return null;
+	return dateTimeFmt.format(d).replace(/^1 /, '1er ');
+}
+
 /** 1 → "1 lieu", 12 → "12 lieux". */
 export function plural(n: number, one: string, many: string): string {
 	return `${nf0.format(n)} ${n > 1 ? many : one}`;

@@ -23,17 +23,19 @@ import {
 } from './model.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { checkTotp, newTotpSecret, openTotpSecret, totpQrSvg, totpUri } from './totp.ts';
-import { createSession, deleteSession, deleteUserSessions, hashToken, type LoadedSession, type SessionMeta } from './sessions.ts';
+import { createSession, deleteSession, deleteUserSessions, hashToken, listUserSessions, type LoadedSession, type SessionMeta } from './sessions.ts';
 import { clear, hit, lockedUntil, retryMessage, RULES } from './throttle.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 
-export { loadSession, deleteSession, deleteUserSessions, listUserSessions, purgeSessions, IDLE_MINUTES, ABSOLUTE_HOURS } from './sessions.ts';
+export { loadSession, deleteSession, deleteUserSessions, purgeSessions, IDLE_MINUTES, ABSOLUTE_HOURS } from './sessions.ts';
+export { listUserSessions };
 export type { LoadedSession } from './sessions.ts';
 export { can, hasRole, departmentsWith, type Actor, type Action } from './permissions.ts';
 export { ROLES, ROLE_LABELS, ORGANISATION_KINDS, passwordProblem, PASSWORD_MIN_LENGTH } from './model.ts';
 export type { Role, OrganisationKind } from './model.ts';
 
 export { AccountError } from './model.ts';
+import { listInvitations } from './invitations.ts';
 export { invite, checkInvitation, acceptInvitation, listInvitations, INVITATION_DAYS } from './invitations.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
@@ -401,3 +403,43 @@ export async function setUserActive(database: Database, actor: Actor | null, use
 }
 
 export { hashToken };
+
+/** What "Mon compte" shows: roles with their organisations, sessions, second factor. */
+export async function accountOverview(database: Database, session: LoadedSession) {
+	const db = database.db;
+	const roles = await db
+		.select({ organisationId: organisations.id, organisationName: organisations.name, departmentCode: organisations.departmentCode, role: memberships.role })
+		.from(memberships)
+		.innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+		.where(eq(memberships.userId, session.userId))
+		.orderBy(asc(organisations.name));
+	const list = await listUserSessions(db, session.userId);
+	return {
+		roles: roles.map((r) => ({ ...r, role: r.role as Role })),
+		sessions: list.map((s) => ({ current: s.tokenHash === session.tokenHash, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, device: s.device, method: s.method })),
+		recoveryCodesLeft: session.user.totpEnrolled ? await remainingRecoveryCodes(database, session.userId) : null,
+		mfaRequired: requiresMfa(session.actor)
+	};
+}
+
+/** An organisation with its members and pending invitations, for those who may see it. */
+export async function organisationDetail(database: Database, actor: Actor, organisationId: string) {
+	if (!/^[0-9a-f-]{36}$/.test(organisationId)) return null;
+	const db = database.db;
+	const [org] = await db.select().from(organisations).where(eq(organisations.id, organisationId));
+	if (!org || !can(actor, 'organisation.read', { departmentCode: org.departmentCode, organisationId: org.id })) return null;
+	const members = await db
+		.select({ userId: users.id, email: users.email, displayName: users.displayName, active: users.active, role: memberships.role, totp: users.totpConfirmedAt })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.where(eq(memberships.organisationId, org.id))
+		.orderBy(asc(users.displayName));
+	const pending = (await listInvitations(database, org.id)).filter((i) => !i.usedAt && !i.revokedAt);
+	return {
+		organisation: org,
+		members: members.map((m) => ({ ...m, role: m.role as Role, totpEnrolled: !!m.totp })),
+		invitations: pending,
+		canInvite: ROLES.filter((role) => can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role })),
+		canDeactivate: can(actor, 'user.deactivate', { departmentCode: org.departmentCode })
+	};
+}

@@ -1,0 +1,132 @@
+/**
+ * The authorisation matrix: every route of src/routes, every persona (anonymous, each role,
+ * a coordinator before the second factor, a coordinator of another département), and what
+ * each one gets. A new route fails this test until it has a rule here and in access.ts.
+ * (e2e/authz.spec.ts checks the same over HTTP with real accounts.)
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { decide, ROUTE_RULES, type Decision } from './access.ts';
+import type { LoadedSession } from './accounts/service.ts';
+import type { Role } from './accounts/model.ts';
+
+const ROUTES_DIR = join(import.meta.dirname, '..', '..', 'routes');
+
+/** Route ids as SvelteKit computes them: the folder of each +page / +server file. */
+function routeIds(): string[] {
+	const ids = new Set<string>();
+	const walk = (dir: string) => {
+		for (const name of readdirSync(dir)) {
+			const p = join(dir, name);
+			if (statSync(p).isDirectory()) walk(p);
+			else if (/^\+(page|server)\.(svelte|ts|js)$/.test(name)) {
+				const rel = relative(ROUTES_DIR, dir).split(sep).join('/');
+				ids.add('/' + rel);
+			}
+		}
+	};
+	walk(ROUTES_DIR);
+	return [...ids].map((id) => (id === '/' ? '/' : id.replace(/\/$/, ''))).sort();
+}
+
+function persona(roles: Role[], opts: { department?: string; mfa?: boolean; enrolled?: boolean; admin?: boolean } = {}): LoadedSession {
+	const mfa = opts.mfa ?? true;
+	return {
+		tokenHash: 'x',
+		userId: 'u',
+		mfa,
+		method: 'password',
+		createdAt: new Date(),
+		expiresAt: new Date(),
+		user: { id: 'u', email: 'x@y.fr', displayName: 'X', isAdmin: !!opts.admin, totpEnrolled: opts.enrolled ?? true },
+		actor: { userId: 'u', isAdmin: !!opts.admin, mfa, memberships: roles.map((role) => ({ organisationId: 'o', role, departmentCode: opts.department ?? '47' })) }
+	};
+}
+
+const PERSONAS: Record<string, LoadedSession | null> = {
+	anonymous: null,
+	coordinator: persona(['coordinator']),
+	coordinator_other_department: persona(['coordinator'], { department: '33' }),
+	coordinator_before_code: persona(['coordinator'], { mfa: false }),
+	coordinator_not_enrolled: persona(['coordinator'], { mfa: false, enrolled: false }),
+	partner: persona(['partner']),
+	prescriber: persona(['prescriber']),
+	mediator: persona(['mediator']),
+	place_manager: persona(['place_manager'], { mfa: false, enrolled: false }),
+	no_role: persona([], { mfa: false, enrolled: false }),
+	admin: persona([], { admin: true })
+};
+
+const ALL = Object.keys(PERSONAS);
+const PUBLIC = Object.fromEntries(ALL.map((p) => [p, 'allow'])) as Record<string, Decision>;
+const LOGGED_IN_ANY = { ...PUBLIC, anonymous: 'login' } as Record<string, Decision>;
+/** a professional page: any role, second factor passed when the role needs it */
+const PRO: Record<string, Decision> = {
+	anonymous: 'login',
+	coordinator: 'allow',
+	coordinator_other_department: 'allow',
+	coordinator_before_code: 'second-factor',
+	coordinator_not_enrolled: 'enrol',
+	partner: 'allow',
+	prescriber: 'allow',
+	mediator: 'allow',
+	place_manager: 'allow',
+	no_role: 'allow',
+	admin: 'allow'
+};
+const restrict = (allowed: string[]): Record<string, Decision> =>
+	Object.fromEntries(Object.entries(PRO).map(([p, d]) => [p, d === 'allow' ? (allowed.includes(p) ? 'allow' : 'forbidden') : d])) as Record<string, Decision>;
+
+/** What each persona gets on each route. The other département is refused by the services (404), not here. */
+const EXPECTED: Record<string, Record<string, Decision>> = {
+	'/': PUBLIC,
+	'/(public)/lieux': PUBLIC,
+	'/(public)/lieux/[id]': PUBLIC,
+	'/(public)/accessibilite': PUBLIC,
+	'/(public)/donnees': PUBLIC,
+	'/(public)/plan-du-site': PUBLIC,
+	'/theme.css': PUBLIC,
+	'/vendor/leaflet/[...file]': PUBLIC,
+	'/api/v1/places': PUBLIC,
+	'/api/v1/places/[id]': PUBLIC,
+	'/api/v1/places.csv': PUBLIC,
+	'/api/v1/openapi.json': PUBLIC,
+	'/(auth)/connexion': PUBLIC,
+	'/(auth)/invitation/[token]': PUBLIC,
+	'/(auth)/connexion/code': LOGGED_IN_ANY,
+	'/(auth)/deconnexion': LOGGED_IN_ANY,
+	'/(pro)/compte/double-authentification': LOGGED_IN_ANY,
+	'/(pro)/compte': PRO,
+	'/(pro)/espace': PRO,
+	'/(pro)/admin/journal': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/organisations': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/organisations/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin'])
+};
+
+describe('authorisation matrix', () => {
+	const ids = routeIds();
+
+	it('finds the routes on disk', () => {
+		expect(ids).toContain('/(public)/lieux');
+		expect(ids.length).toBeGreaterThan(15);
+	});
+
+	it('has a rule and an expectation for every route, and none for a route that no longer exists', () => {
+		expect(ids.filter((id) => !ROUTE_RULES[id]), 'routes without a rule in access.ts').toEqual([]);
+		expect(ids.filter((id) => !EXPECTED[id]), 'routes without an expectation in this test').toEqual([]);
+		expect(Object.keys(ROUTE_RULES).filter((id) => !ids.includes(id)), 'rules for routes that do not exist').toEqual([]);
+	});
+
+	for (const id of Object.keys(EXPECTED)) {
+		it(`${id}: every persona`, () => {
+			const got = Object.fromEntries(ALL.map((p) => [p, decide(id, PERSONAS[p])]));
+			expect(got).toEqual(EXPECTED[id]);
+		});
+	}
+
+	it('refuses a route nobody wrote a rule for', () => {
+		expect(decide('/(pro)/admin/nouvelle-page', PERSONAS.admin)).toBe('no-rule');
+		expect(decide('/(pro)/admin/nouvelle-page', null)).toBe('no-rule');
+	});
+});

@@ -1,0 +1,61 @@
+/**
+ * Who may open which route: one rule per SvelteKit route id, checked in hooks.server.ts
+ * before anything else runs. A route without a rule is refused (and the authorisation
+ * matrix test fails), so a new page can't be public by accident. Finer checks (which
+ * département, which place) happen in the services through can().
+ */
+import type { LoadedSession } from './accounts/service.ts';
+import { hasRole, requiresMfa, type Role } from './accounts/service.ts';
+
+export type RouteRule =
+	/** anyone */
+	| { access: 'public' }
+	/** a session, even before the second factor (the code page, the enrolment page, logout) */
+	| { access: 'session' }
+	/** a professional: second factor passed when their roles require it; one of `roles` when given */
+	| { access: 'pro'; roles?: readonly Role[] }
+	/** the instance administrator */
+	| { access: 'admin' };
+
+const PUBLIC = { access: 'public' } as const;
+const COORDINATORS = { access: 'pro', roles: ['coordinator'] } as const;
+
+export const ROUTE_RULES: Record<string, RouteRule> = {
+	'/': PUBLIC,
+	'/(public)/lieux': PUBLIC,
+	'/(public)/lieux/[id]': PUBLIC,
+	'/(public)/accessibilite': PUBLIC,
+	'/(public)/donnees': PUBLIC,
+	'/(public)/plan-du-site': PUBLIC,
+	'/theme.css': PUBLIC,
+	'/vendor/leaflet/[...file]': PUBLIC,
+	'/api/v1/places': PUBLIC,
+	'/api/v1/places/[id]': PUBLIC,
+	'/api/v1/places.csv': PUBLIC,
+	'/api/v1/openapi.json': PUBLIC,
+	'/(auth)/connexion': PUBLIC,
+	'/(auth)/invitation/[token]': PUBLIC,
+	'/(auth)/connexion/code': { access: 'session' },
+	'/(auth)/deconnexion': { access: 'session' },
+	'/(pro)/compte/double-authentification': { access: 'session' },
+	'/(pro)/compte': { access: 'pro' },
+	'/(pro)/espace': { access: 'pro' },
+	'/(pro)/admin/journal': COORDINATORS,
+	'/(pro)/admin/organisations': COORDINATORS,
+	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] }
+};
+
+export type Decision = 'allow' | 'login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';
+
+export function decide(routeId: string | null, session: LoadedSession | null): Decision {
+	if (routeId === null) return 'allow'; // no route: SvelteKit answers 404
+	const rule = ROUTE_RULES[routeId];
+	if (!rule) return 'no-rule';
+	if (rule.access === 'public') return 'allow';
+	if (!session) return 'login';
+	if (rule.access === 'session') return 'allow';
+	if (requiresMfa(session.actor) && !session.mfa) return session.user.totpEnrolled ? 'second-factor' : 'enrol';
+	if (rule.access === 'admin') return session.actor.isAdmin ? 'allow' : 'forbidden';
+	if (rule.roles && !hasRole(session.actor, rule.roles)) return 'forbidden';
+	return 'allow';
+}

@@ -1,0 +1,37 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { accountOverview, changePassword, logoutEverywhere, ROLE_LABELS, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/service.ts';
+import { clearSessionCookie } from '#lib/server/web/session-cookie.ts';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const s = locals.session!;
+	const o = await accountOverview(await getDatabase(), s);
+	return {
+		user: { email: s.user.email, displayName: s.user.displayName, totpEnrolled: s.user.totpEnrolled, isAdmin: s.user.isAdmin },
+		roles: o.roles.map((r) => ({ ...r, roleLabel: ROLE_LABELS[r.role] })),
+		sessions: o.sessions.map((x) => ({ ...x, createdAt: x.createdAt.toISOString(), lastSeenAt: x.lastSeenAt.toISOString() })),
+		recoveryCodesLeft: o.recoveryCodesLeft,
+		mfaRequired: o.mfaRequired,
+		minLength: PASSWORD_MIN_LENGTH
+	};
+};
+
+export const actions: Actions = {
+	password: async ({ request, locals }) => {
+		const form = await request.formData();
+		const r = await changePassword(
+			await getDatabase(),
+			locals.session!,
+			{ current: String(form.get('current') ?? ''), next: String(form.get('next') ?? ''), confirm: String(form.get('confirm') ?? '') },
+			locals.ip
+		);
+		if (!r.ok) return fail(400, { passwordErrors: r.fields });
+		return { passwordChanged: true };
+	},
+	everywhere: async ({ locals, cookies, url }) => {
+		await logoutEverywhere(await getDatabase(), locals.session!, locals.ip);
+		clearSessionCookie(cookies, url);
+		redirect(303, '/connexion?deconnecte');
+	}
+};

@@ -1,0 +1,12 @@
+import type { PageServerLoad } from './$types';
+import { hasRole } from '#lib/server/accounts/service.ts';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const s = locals.session!;
+	return {
+		displayName: s.user.displayName,
+		coordinator: hasRole(s.actor, ['coordinator']),
+		placeManager: hasRole(s.actor, ['place_manager']),
+		noRole: !s.actor.isAdmin && !s.actor.memberships.length
+	};
+};
