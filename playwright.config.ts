@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Browser tests against the real server: `node scripts/start.mjs` (builds when needed,
- * migrates and seeds the demo territory) on a free port, with a throw-away DATA_DIR.
+ * Browser tests against the real server: `node e2e/serve.mjs` (seeds the test accounts'
+ * invitations, then `scripts/start.mjs`: builds when needed, migrates and seeds the demo
+ * territory) on a free port, with a throw-away DATA_DIR.
  * Chromium is Debian's (/usr/bin/chromium): never `playwright install`.
  *
  * The config is evaluated again in each worker: the port and the folder are chosen once
@@ -52,11 +53,15 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }
 	},
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	projects: [
+		// accepts each persona's invitation, sets up their second factor, keeps their session
+		{ name: 'accounts', testMatch: /accounts\.setup\.ts/, use: { ...devices['Desktop Chrome'], channel: undefined } },
+		{ name: 'chromium', dependencies: ['accounts'], use: { ...devices['Desktop Chrome'], channel: undefined } }
+	],
 	webServer: process.env.E2E_BASE_URL
 		? undefined
 		: {
-				command: 'node scripts/start.mjs',
+				command: 'node e2e/serve.mjs',
 				url: `${baseURL}/lieux`,
 				timeout: 300_000,
 				reuseExistingServer: false,

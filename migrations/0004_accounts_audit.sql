@@ -72,6 +72,7 @@ CREATE TABLE "users" (
 	"password_hash" text,
 	"totp_secret" text,
 	"totp_confirmed_at" timestamp with time zone,
+	"totp_pending_secret" text,
 	"totp_last_step" integer,
 	"is_admin" boolean DEFAULT false NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,

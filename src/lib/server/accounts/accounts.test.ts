@@ -118,6 +118,17 @@ describe('login with password and TOTP', () => {
 		expect(await remainingRecoveryCodes(db, s.userId)).toBe(9);
 	});
 
+	it('keeps the current app valid while a new phone is being set up', async () => {
+		const t2 = new Date(t0.getTime() + 7200_000);
+		const r = (await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, meta, t2)) as { token: string };
+		const s = (await loadSession(db.db, r.token, t2))!;
+		const fresh = await startTotpEnrolment(db, s, 'maillage 47');
+		expect(fresh.secret).not.toBe(secret);
+		// abandoned: the old app still opens the account, the new one does not yet
+		expect((await passSecondFactor(db, s, r.token, { code: totpCodeAt(fresh.secret, t2.getTime()) }, meta, t2)).status).toBe('invalid');
+		expect((await passSecondFactor(db, s, r.token, { code: totpCodeAt(secret, t2.getTime()) }, meta, t2)).status).toBe('ok');
+	});
+
 	it('gives the same answer for an unknown address and a wrong password', async () => {
 		const a = await loginWithPassword(db, { email: 'nobody@cd47.fr', password: PASSWORD }, { ip: '203.0.113.1' });
 		const b = await loginWithPassword(db, { email: 'coord@cd47.fr', password: 'pas le bon mot de passe' }, { ip: '203.0.113.2' });

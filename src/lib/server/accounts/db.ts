@@ -49,6 +49,8 @@ export const users = pgTable(
 		/** TOTP secret, encrypted (AES-256-GCM, key derived from the instance secret) */
 		totpSecret: text('totp_secret'),
 		totpConfirmedAt: timestamp('totp_confirmed_at', { withTimezone: true }),
+		/** a new secret being set up (first time or new phone), encrypted; the active one stays until it is confirmed */
+		totpPendingSecret: text('totp_pending_secret'),
 		/** the last TOTP time step accepted: a code is never accepted twice */
 		totpLastStep: integer('totp_last_step'),
 		/** technical administrator of the instance (bootstrap, every territory) */

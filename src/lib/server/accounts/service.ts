@@ -182,18 +182,28 @@ export interface Enrolment {
 	qrSvg: string;
 }
 
-/** A new secret, kept (encrypted, unconfirmed) until the first valid code confirms it. */
+/**
+ * A new secret, kept apart (encrypted) until a valid code from the app confirms it: the
+ * active secret, if any, keeps working meanwhile, so an abandoned change never leaves the
+ * account without its second factor.
+ */
 export async function startTotpEnrolment(database: Database, session: LoadedSession, issuer: string): Promise<Enrolment> {
 	const { base32, sealed } = newTotpSecret();
-	await database.db.update(users).set({ totpSecret: sealed, totpConfirmedAt: null, totpLastStep: null }).where(eq(users.id, session.userId));
+	await database.db.update(users).set({ totpPendingSecret: sealed }).where(eq(users.id, session.userId));
 	return enrolmentView(base32, session.user.email, issuer);
 }
 
-/** The pending enrolment (to show the same QR code again after a wrong code). */
+/** The enrolment under way (to show the same QR code again after a wrong code). */
 export async function pendingEnrolment(database: Database, session: LoadedSession, issuer: string): Promise<Enrolment | null> {
-	const [u] = await database.db.select({ s: users.totpSecret, c: users.totpConfirmedAt }).from(users).where(eq(users.id, session.userId));
-	if (!u?.s || u.c) return null;
+	const [u] = await database.db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, session.userId));
+	if (!u?.s) return null;
 	return enrolmentView(openTotpSecret(u.s), session.user.email, issuer);
+}
+
+/** Whether the account has an active second factor, read now (not from the request's session). */
+export async function totpEnrolled(database: Database, userId: string): Promise<boolean> {
+	const [u] = await database.db.select({ c: users.totpConfirmedAt }).from(users).where(eq(users.id, userId));
+	return !!u?.c;
 }
 
 async function enrolmentView(base32: string, email: string, issuer: string): Promise<Enrolment> {
@@ -218,8 +228,8 @@ export async function confirmTotpEnrolment(
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
 	const parsed = totpCodeSchema.safeParse(code);
 	if (!parsed.success) return { status: 'invalid', message: parsed.error.issues[0].message };
-	const [u] = await db.select({ s: users.totpSecret, c: users.totpConfirmedAt }).from(users).where(eq(users.id, session.userId));
-	if (!u?.s || u.c) return { status: 'invalid', message: 'Recommencez l’activation : la page a expiré.' };
+	const [u] = await db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, session.userId));
+	if (!u?.s) return { status: 'invalid', message: 'Recommencez l’activation : la page a expiré.' };
 	const step = checkTotp(openTotpSecret(u.s), parsed.data, now.getTime());
 	if (step === null) {
 		const lock = await hit(db, key, RULES.account, now);
@@ -228,7 +238,7 @@ export async function confirmTotpEnrolment(
 	}
 	const codes = Array.from({ length: 10 }, () => newRecoveryCode());
 	const token = await db.transaction(async (tx) => {
-		await tx.update(users).set({ totpConfirmedAt: now, totpLastStep: step, updatedAt: now }).where(eq(users.id, session.userId));
+		await tx.update(users).set({ totpSecret: u.s, totpPendingSecret: null, totpConfirmedAt: now, totpLastStep: step, updatedAt: now }).where(eq(users.id, session.userId));
 		await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, session.userId));
 		await tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: session.userId, codeHash: recoveryHash(session.userId, normaliseRecoveryCode(c)) })));
 		await deleteSession(tx, oldToken);

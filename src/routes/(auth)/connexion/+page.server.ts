@@ -2,11 +2,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { loginWithPassword } from '#lib/server/accounts/service.ts';
+import { decide } from '#lib/server/access.ts';
 import { safeReturnPath, setSessionCookie } from '#lib/server/web/session-cookie.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const back = safeReturnPath(url.searchParams.get('retour'));
-	if (locals.session?.mfa) redirect(303, back ?? '/espace');
+	// already through (second factor passed, or not needed for this account's roles)
+	if (locals.session && decide('/(pro)/espace', locals.session) === 'allow') redirect(303, back ?? '/espace');
 	return { back, loggedOut: url.searchParams.has('deconnecte') };
 };
 

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { confirmTotpEnrolment, pendingEnrolment, startTotpEnrolment } from '#lib/server/accounts/service.ts';
+import { confirmTotpEnrolment, pendingEnrolment, startTotpEnrolment, totpEnrolled } from '#lib/server/accounts/service.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { safeReturnPath, setSessionCookie } from '#lib/server/web/session-cookie.ts';
 
@@ -9,16 +9,20 @@ async function issuer() {
 	return (await getInstanceSettings(await getDatabase())).name;
 }
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url, request }) => {
 	const s = locals.session!;
-	const back = safeReturnPath(url.searchParams.get('retour'));
-	// already enrolled: a new enrolment replaces the app only after a fresh second factor
-	if (s.user.totpEnrolled && !s.mfa) redirect(303, `/connexion/code${back ? `?retour=${encodeURIComponent(back)}` : ''}`);
 	const db = await getDatabase();
-	const renew = url.searchParams.has('changer') && s.mfa;
-	if (s.user.totpEnrolled && !renew) return { enrolled: true as const, back, enrolment: null };
-	const enrolment = (await pendingEnrolment(db, s, await issuer())) ?? (await startTotpEnrolment(db, s, await issuer()));
-	return { enrolled: false as const, back, enrolment: { qrSvg: enrolment.qrSvg, secretGroups: enrolment.secretGroups } };
+	const back = safeReturnPath(url.searchParams.get('retour'));
+	const enrolled = await totpEnrolled(db, s.userId);
+	// after the form was posted, its result (the recovery codes) is the page
+	if (request.method === 'POST') return { enrolled, back, enrolment: null };
+	// already enrolled: a new phone only after this session's second factor
+	if (enrolled && !s.mfa) redirect(303, `/connexion/code${back ? `?retour=${encodeURIComponent(back)}` : ''}`);
+	const renew = url.searchParams.has('changer');
+	if (enrolled && !renew) return { enrolled, back, enrolment: null };
+	const name = await issuer();
+	const enrolment = (await pendingEnrolment(db, s, name)) ?? (await startTotpEnrolment(db, s, name));
+	return { enrolled, back, enrolment: { qrSvg: enrolment.qrSvg, secretGroups: enrolment.secretGroups } };
 };
 
 export const actions: Actions = {

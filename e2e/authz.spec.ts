@@ -1,0 +1,105 @@
+/**
+ * The authorisation matrix over HTTP, with real accounts (e2e/accounts.setup.ts): every
+ * route, every persona, the status each one gets. The same matrix at the unit level, with
+ * the check that no route lacks a rule, is src/lib/server/access.test.ts.
+ */
+import { test, expect, request as pwRequest, type APIRequestContext } from '@playwright/test';
+import { PERSONAS, seed, statePath, type Persona } from './accounts.ts';
+
+type Who = Persona | 'anonymous';
+const EVERYONE: Who[] = ['anonymous', ...PERSONAS];
+/** what a persona gets: a status, or a redirection to a path */
+type Outcome = 200 | 403 | 404 | `→ ${string}`;
+
+const LOGIN = '→ /connexion';
+const CODE = '→ /connexion/code';
+const SPACE = '→ /espace';
+
+function row(defaults: Outcome, overrides: Partial<Record<Who, Outcome>> = {}): Record<Who, Outcome> {
+	return Object.fromEntries(EVERYONE.map((w) => [w, overrides[w] ?? defaults])) as Record<Who, Outcome>;
+}
+const PRO = (overrides: Partial<Record<Who, Outcome>> = {}) => row(200, { anonymous: LOGIN, coordinator_before_code: CODE, ...overrides });
+const COORDINATION = (overrides: Partial<Record<Who, Outcome>> = {}) =>
+	PRO({ partner: 403, prescriber: 403, mediator: 403, place_manager: 403, ...overrides });
+
+let ctx: Record<Who, APIRequestContext>;
+let matrix: [string, Record<Who, Outcome>][];
+
+test.beforeAll(async ({ baseURL }) => {
+	const s = seed();
+	ctx = {} as Record<Who, APIRequestContext>;
+	for (const w of EVERYONE) {
+		ctx[w] = await pwRequest.newContext({ baseURL, maxRedirects: 0, storageState: w === 'anonymous' ? undefined : statePath(w) });
+	}
+	const list = await (await ctx.anonymous.get('/api/v1/places?ou=Agen&limit=1')).json();
+	const place = list.data[0].id as string;
+	const { cd47, mediatheque } = s.organisations;
+	matrix = [
+		['/', row(200)],
+		['/lieux?ou=Agen', row(200)],
+		[`/lieux/${place}`, row(200)],
+		['/accessibilite', row(200)],
+		['/donnees', row(200)],
+		['/plan-du-site', row(200)],
+		['/theme.css', row(200)],
+		['/vendor/leaflet/leaflet.js', row(200)],
+		['/api/v1/places?ou=Agen', row(200)],
+		[`/api/v1/places/${place}`, row(200)],
+		['/api/v1/places.csv?departement=47', row(200)],
+		['/api/v1/openapi.json', row(200)],
+		['/invitation/lien-abime', row(200)],
+		['/connexion', row(SPACE, { anonymous: 200, coordinator_before_code: 200 })],
+		['/connexion/code', row(SPACE, { anonymous: LOGIN, coordinator_before_code: 200, place_manager: '→ /compte/double-authentification' })],
+		['/deconnexion', row(200, { anonymous: LOGIN })],
+		['/compte/double-authentification', row(200, { anonymous: LOGIN, coordinator_before_code: CODE })],
+		['/compte', PRO()],
+		['/espace', PRO()],
+		['/admin/journal', COORDINATION()],
+		['/admin/organisations', COORDINATION()],
+		// another département's structure does not exist for them; a place manager sees their own only
+		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
+		[`/admin/organisations/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })]
+	];
+});
+
+test.afterAll(async () => {
+	for (const c of Object.values(ctx ?? {})) await c.dispose();
+});
+
+test('every route, every persona', async () => {
+	const got: Record<string, Record<string, Outcome>> = {};
+	const want: Record<string, Record<string, Outcome>> = {};
+	for (const [url, expected] of matrix) {
+		got[url] = {};
+		want[url] = expected;
+		for (const w of EVERYONE) {
+			const res = await ctx[w].get(url, { headers: { accept: 'text/html' } });
+			const location = res.headers()['location'];
+			got[url][w] = location ? (`→ ${new URL(location, 'http://x').pathname}` as Outcome) : (res.status() as Outcome);
+		}
+	}
+	expect(got).toEqual(want);
+});
+
+test('a coordinator reads the journal of their own département only', async () => {
+	const { cd47, cd33 } = seed().organisations;
+	const theirs = await (await ctx.coordinator_other_department.get('/admin/journal')).text();
+	expect(theirs).toContain(cd33);
+	expect(theirs).not.toContain(cd47);
+	const mine = await (await ctx.coordinator.get('/admin/journal')).text();
+	expect(mine).toContain(cd47);
+	expect(mine).not.toContain(cd33);
+});
+
+test('a form posted from another site is refused (CSRF)', async ({ baseURL }) => {
+	const res = await ctx.coordinator.post('/admin/organisations', {
+		headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+		data: 'name=Pirate&kind=autre&departmentCode=47'
+	});
+	expect(res.status()).toBe(403);
+	const same = await ctx.coordinator.post('/admin/organisations', {
+		headers: { origin: baseURL!, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		data: 'name=&kind=&departmentCode=47'
+	});
+	expect(same.status()).toBe(400);
+});
