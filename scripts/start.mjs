@@ -18,6 +18,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 	process.exit(1);
 }
 
+/** @param {string} path @returns {number} */
 function newest(path) {
 	const s = statSync(path);
 	if (!s.isDirectory()) return s.mtimeMs;
@@ -54,13 +55,14 @@ server.listen(port, host, () => {
 });
 
 let stopping = false;
+/** @param {string} signal */
 function stop(signal) {
 	if (stopping) return;
 	stopping = true;
 	console.log(`${signal}: shutting down`);
 	setTimeout(() => process.exit(0), 10_000).unref();
 	server.close(async () => {
-		await globalThis.maillageShutdown?.();
+		await /** @type {{ maillageShutdown?: () => Promise<void> }} */ (globalThis).maillageShutdown?.();
 		process.exit(0);
 	});
 	server.closeIdleConnections();
