@@ -48,6 +48,8 @@ test.beforeAll(async ({ baseURL }) => {
 		['/api/v1/places.csv?departement=47', row(200)],
 		['/api/v1/openapi.json', row(200)],
 		['/invitation/lien-abime', row(200)],
+		['/mot-de-passe-oublie', row(200)],
+		['/mot-de-passe/lien-abime', row(200)],
 		['/connexion', row(SPACE, { anonymous: 200, coordinator_before_code: 200 })],
 		['/connexion/code', row(SPACE, { anonymous: LOGIN, coordinator_before_code: 200, place_manager: '→ /compte/double-authentification' })],
 		['/deconnexion', row(200, { anonymous: LOGIN })],

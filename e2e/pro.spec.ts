@@ -99,6 +99,21 @@ test.describe('logging in', () => {
 		await expect(page.getByText('Ce lien d’invitation a déjà servi')).toBeVisible();
 	});
 
+	test('forgotten password: the same answer for any address, pages without axe violations', async ({ page }) => {
+		await page.goto('/connexion');
+		await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+		await expectNoAxeViolations(page, '/mot-de-passe-oublie');
+		await page.getByRole('button', { name: 'Recevoir le lien' }).click();
+		await expect(page.getByRole('alert')).toContainText('L’adresse e-mail n’est pas valide');
+		await expectNoAxeViolations(page, '/mot-de-passe-oublie with an error');
+		await page.getByLabel('Adresse e-mail').fill('quelquun@nulle.part');
+		await page.getByRole('button', { name: 'Recevoir le lien' }).click();
+		await expect(page.getByRole('status')).toContainText('Si un compte existe avec l’adresse quelquun@nulle.part');
+		await page.goto('/mot-de-passe/lien-abime');
+		await expect(page.getByText('Ce lien n’est pas valide ou a déjà servi')).toBeVisible();
+		await expectNoAxeViolations(page, '/mot-de-passe/<invalid>');
+	});
+
 	test('a place manager sets up the second factor on an accessible page', async ({ browser }) => {
 		const context = await browser.newContext({ storageState: statePath('place_manager') });
 		const page = await context.newPage();

@@ -6,6 +6,8 @@ import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
 import { log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/service.ts';
 import { decide } from '#lib/server/access.ts';
+import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
+import { stopBoss } from '#lib/server/jobs/boss.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 
 export const init: ServerInit = async () => {
@@ -15,10 +17,18 @@ export const init: ServerInit = async () => {
 	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
 	else await ensureDemo(db, say);
 	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
+	if (process.env.MAILLAGE_JOBS !== '0') {
+		await startMailWorker(db);
+		if (!mailConfigured()) log('warn', 'SMTP_URL is not set: e-mails wait in the outbox and invitation links are shown on screen');
+	}
+	const shutdown = async () => {
+		await stopBoss(db);
+		await closeDatabase();
+	};
 	// scripts/start.mjs calls this on SIGTERM/SIGINT so the embedded database closes cleanly
-	(globalThis as { maillageShutdown?: () => Promise<void> }).maillageShutdown = closeDatabase;
+	(globalThis as { maillageShutdown?: () => Promise<void> }).maillageShutdown = shutdown;
 	// and adapter-node's own entry point (build/index.js) emits this one
-	process.once('sveltekit:shutdown' as never, () => void closeDatabase());
+	process.once('sveltekit:shutdown' as never, () => void shutdown());
 };
 
 const SECURITY_HEADERS: Record<string, string> = {

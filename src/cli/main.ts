@@ -16,6 +16,8 @@ import { sharedDataDir } from '../lib/server/paths.ts';
 import { verifyChain } from '../lib/server/audit/service.ts';
 import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, type Role } from '../lib/server/accounts/service.ts';
 import { users } from '../lib/server/accounts/db.ts';
+import { mailConfigured } from '../lib/server/mail/service.ts';
+import { stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
 
 const HELP = `maillage — command-line tool of the maillage platform
@@ -55,6 +57,7 @@ async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 	try {
 		return await fn(db);
 	} finally {
+		await stopBoss(db);
 		await db.close();
 	}
 }
@@ -218,8 +221,9 @@ export async function main(argv: string[]): Promise<number> {
 		if (!values.email || !values.name || !values.organisation || !ROLES.includes(role))
 			throw new UsageError(`users invite --email … --name … --organisation <id> --role ${ROLES.join('|')} [--admin]`);
 		return withDb(async (db) => {
-			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }).catch(accountUsage);
 			const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+			// the link is printed; it is also e-mailed when an SMTP server is configured (the server's worker delivers it)
+			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }, mailConfigured() ? { origin, instanceName: (await getInstanceSettings(db)).name } : {}).catch(accountUsage);
 			process.stdout.write(`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`);
 			return 0;
 		});

@@ -94,6 +94,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/api/v1/openapi.json': PUBLIC,
 	'/(auth)/connexion': PUBLIC,
 	'/(auth)/invitation/[token]': PUBLIC,
+	'/(auth)/mot-de-passe-oublie': PUBLIC,
+	'/(auth)/mot-de-passe/[token]': PUBLIC,
 	'/(auth)/connexion/code': LOGGED_IN_ANY,
 	'/(auth)/deconnexion': LOGGED_IN_ANY,
 	'/(pro)/compte/double-authentification': LOGGED_IN_ANY,

@@ -35,6 +35,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/openapi.json': PUBLIC,
 	'/(auth)/connexion': PUBLIC,
 	'/(auth)/invitation/[token]': PUBLIC,
+	'/(auth)/mot-de-passe-oublie': PUBLIC,
+	'/(auth)/mot-de-passe/[token]': PUBLIC,
 	'/(auth)/connexion/code': { access: 'session' },
 	'/(auth)/deconnexion': { access: 'session' },
 	'/(pro)/compte/double-authentification': { access: 'session' },

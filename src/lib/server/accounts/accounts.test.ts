@@ -52,7 +52,7 @@ describe('invitations', () => {
 
 	it('refuses a tampered or expired link', async () => {
 		const now = new Date('2026-11-01T10:00:00Z');
-		const { token } = await invite(db, null, { email: 'late@cd47.fr', displayName: 'Lou Retard', organisationId: cd47, role: 'prescriber' }, null, now);
+		const { token } = await invite(db, null, { email: 'late@cd47.fr', displayName: 'Lou Retard', organisationId: cd47, role: 'prescriber' }, { now });
 		expect(await checkInvitation(db, token, new Date('2026-11-09T10:00:00Z'))).toMatchObject({ ok: false, reason: 'expired', message: expect.stringMatching(/expiré/) });
 		const [body, sig] = token.split('.');
 		const forged = Buffer.from(JSON.stringify({ i: JSON.parse(Buffer.from(body, 'base64url').toString()).i, exp: 4102444800 })).toString('base64url');

@@ -13,6 +13,7 @@ import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLE_LAB
 import { hashPassword } from './password.ts';
 import { can, type Actor } from './permissions.ts';
 import { createSession, type SessionMeta } from './sessions.ts';
+import { invitationMail, queueMail } from '../mail/service.ts';
 
 export const INVITATION_DAYS = 7;
 const PURPOSE = 'invitation';
@@ -26,7 +27,17 @@ export interface NewInvitation {
 }
 
 /** Creates the invitation and returns the token for its link (`/invitation/<token>`). */
-export async function invite(database: Database, actor: Actor | null, input: NewInvitation, ip?: string | null, now = new Date()) {
+export interface InviteOptions {
+	/** the site's address: when given, the invitation is e-mailed (through the outbox) */
+	origin?: string;
+	instanceName?: string;
+	ip?: string | null;
+	now?: Date;
+}
+
+export async function invite(database: Database, actor: Actor | null, input: NewInvitation, opts: InviteOptions = {}) {
+	const now = opts.now ?? new Date();
+	const ip = opts.ip ?? null;
 	const fields: Record<string, string> = {};
 	const email = emailSchema.safeParse(input.email);
 	const name = displayNameSchema.safeParse(input.displayName);
@@ -55,7 +66,25 @@ export async function invite(database: Database, actor: Actor | null, input: New
 			ip,
 			details: { organisationId: org.id, role: input.role, admin: !!input.isAdmin }
 		});
-		return { invitation: row, token: signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime()) };
+		const token = signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime());
+		let mailed = false;
+		if (opts.origin) {
+			await queueMail(
+				database,
+				tx,
+				invitationMail({
+					to: row.email,
+					displayName: row.displayName,
+					organisationName: org.name,
+					roleLabel: ROLE_LABELS[input.role].toLowerCase(),
+					link: `${opts.origin.replace(/\/$/, '')}/invitation/${token}`,
+					expiresAt,
+					instanceName: opts.instanceName ?? 'maillage'
+				})
+			);
+			mailed = true;
+		}
+		return { invitation: row, token, mailed };
 	});
 }
 

@@ -36,6 +36,8 @@ export type { Role, OrganisationKind } from './model.ts';
 
 export { AccountError } from './model.ts';
 import { listInvitations } from './invitations.ts';
+export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
+export { hit as countAttempt, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
 export { invite, checkInvitation, acceptInvitation, listInvitations, INVITATION_DAYS } from './invitations.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });

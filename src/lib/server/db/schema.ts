@@ -3,3 +3,4 @@ export * from '../territory/db.ts';
 export * from '../places/db.ts';
 export * from '../accounts/db.ts';
 export * from '../audit/db.ts';
+export * from '../mail/db.ts';

@@ -9,7 +9,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const back = safeReturnPath(url.searchParams.get('retour'));
 	// already through (second factor passed, or not needed for this account's roles)
 	if (locals.session && decide('/(pro)/espace', locals.session) === 'allow') redirect(303, back ?? '/espace');
-	return { back, loggedOut: url.searchParams.has('deconnecte') };
+	return { back, loggedOut: url.searchParams.has('deconnecte'), passwordChanged: url.searchParams.has('mot-de-passe-change') };
 };
 
 export const actions: Actions = {

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, reportPlaceError, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
 
 export const csr = false;
 
@@ -28,14 +29,19 @@ export const load: PageServerLoad = async ({ params, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ params, request }) => {
+	default: async ({ params, request, locals }) => {
 		const form = await request.formData();
 		const values = {
 			champs: form.getAll('champs').map(String),
 			message: String(form.get('message') ?? ''),
 			courriel: String(form.get('courriel') ?? '').trim()
 		};
-		const result = await reportPlaceError(await getDatabase(), params.id, values);
+		const db = await getDatabase();
+		// a public form: a few reports per address and hour, no more
+		const key = `form:report:${locals.ip ?? 'unknown'}`;
+		const locked = (await lockedUntil(db.db, [key])) ?? (await countAttempt(db.db, key, THROTTLE_RULES.form));
+		if (locked) return fail(429, { errors: { message: retryMessage(locked) }, values });
+		const result = await reportPlaceError(db, params.id, values);
 		if (!result.ok) return fail(400, { errors: result.errors, values });
 		return { sent: true as const };
 	}

@@ -1,6 +1,8 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
+import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { mailConfigured } from '#lib/server/mail/service.ts';
 import {
 	AccountError,
 	invite,
@@ -38,8 +40,14 @@ export const actions: Actions = {
 		const values = { email: String(form.get('email') ?? ''), displayName: String(form.get('displayName') ?? ''), role: String(form.get('role') ?? '') };
 		try {
 			if (!ROLES.includes(values.role as Role)) throw new AccountError('invalid', 'Vérifiez les champs signalés.', { role: 'Choisissez le rôle.' });
-			const r = await invite(await getDatabase(), locals.session!.actor, { ...values, role: values.role as Role, organisationId: params.id }, locals.ip);
-			return { invited: { email: r.invitation.email, link: `${url.origin}/invitation/${r.token}` } };
+			const db = await getDatabase();
+			const r = await invite(db, locals.session!.actor, { ...values, role: values.role as Role, organisationId: params.id }, {
+				ip: locals.ip,
+				origin: url.origin,
+				instanceName: (await getInstanceSettings(db)).name
+			});
+			// without an SMTP server (a demo, a first install) the link is shown to be passed on by hand
+			return { invited: { email: r.invitation.email, link: mailConfigured() ? null : `${url.origin}/invitation/${r.token}` } };
 		} catch (e) {
 			return failure(e, values);
 		}

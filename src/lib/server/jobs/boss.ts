@@ -1,0 +1,35 @@
+/**
+ * pg-boss, on the same database as everything else: PostgreSQL through its own small
+ * pool, PGlite through its adapter (one connection, in process). Started once per process
+ * by the server (hooks.server.ts); the command line never starts workers.
+ */
+import { PgBoss, fromPglite } from 'pg-boss';
+import type { Database } from '../db/client.ts';
+import { log } from '../log.ts';
+
+const bosses = new WeakMap<Database, Promise<PgBoss>>();
+
+export function getBoss(database: Database): Promise<PgBoss> {
+	let b = bosses.get(database);
+	if (!b) {
+		b = (async () => {
+			const boss =
+				database.kind === 'pglite'
+					? new PgBoss({ db: fromPglite(database.pglite! as never), backend: 'pglite', schema: 'pgboss' })
+					: new PgBoss({ connectionString: database.url!, max: 3, schema: 'pgboss', application_name: 'maillage-jobs' });
+			boss.on('error', (e: Error) => log('error', 'job queue error', { error: e.message }));
+			await boss.start();
+			return boss;
+		})();
+		bosses.set(database, b);
+	}
+	return b;
+}
+
+export async function stopBoss(database: Database): Promise<void> {
+	const b = bosses.get(database);
+	if (!b) return;
+	bosses.delete(database);
+	const boss = await b.catch(() => null);
+	await boss?.stop({ graceful: true, timeout: 5000 });
+}

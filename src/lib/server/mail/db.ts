@@ -1,0 +1,27 @@
+import { pgTable, text, uuid, integer, timestamp, index } from 'drizzle-orm/pg-core';
+
+/**
+ * E-mails to send, written in the same transaction as what they announce, then delivered
+ * by a pg-boss job (retries with backoff). Bodies hold names and links: purged after
+ * MAIL_RETENTION_DAYS.
+ */
+export const outbox = pgTable(
+	'outbox',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		to: text('to').notNull(),
+		subject: text('subject').notNull(),
+		text: text('text').notNull(),
+		html: text('html'),
+		/** template name, for the logs and the tests */
+		template: text('template').notNull(),
+		/** 'pending' | 'sent' | 'failed' */
+		status: text('status').notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		messageId: text('message_id'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		sentAt: timestamp('sent_at', { withTimezone: true })
+	},
+	(t) => [index('outbox_status_idx').on(t.status, t.createdAt)]
+);

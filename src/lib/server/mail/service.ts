@@ -1,0 +1,117 @@
+/**
+ * The outbox: `queueMail` writes the e-mail in the caller's transaction and enqueues its
+ * delivery job in that same transaction (pg-boss through Drizzle), so an e-mail exists
+ * exactly when what it announces was committed. The worker sends it with nodemailer over
+ * SMTP (SMTP_URL, MAIL_FROM), retrying with exponential backoff; a failure after the last
+ * retry leaves the row 'failed' with its reason.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { fromDrizzle } from 'pg-boss';
+import type { Database, Tx } from '../db/client.ts';
+import { getBoss } from '../jobs/boss.ts';
+import { log } from '../log.ts';
+import { outbox } from './db.ts';
+import type { Mail } from './templates.ts';
+
+export * from './templates.ts';
+
+export const MAIL_QUEUE = 'mail-outbox';
+const PURGE_QUEUE = 'mail-purge';
+const SWEEP_QUEUE = 'mail-sweep';
+export const MAIL_RETRIES = 6;
+export const MAIL_RETENTION_DAYS = 30;
+
+/** Is an SMTP server configured? Without one, e-mails wait in the outbox (and the UI shows links). */
+export function mailConfigured(): boolean {
+	return !!process.env.SMTP_URL;
+}
+
+let transport: Transporter | undefined;
+let transportUrl: string | undefined;
+function getTransport(): Transporter {
+	const url = process.env.SMTP_URL!;
+	if (!transport || transportUrl !== url) {
+		transport = nodemailer.createTransport(url);
+		transportUrl = url;
+	}
+	return transport;
+}
+
+/** Queues an e-mail inside the caller's transaction. */
+export async function queueMail(database: Database, tx: Tx, mail: Mail): Promise<string> {
+	const [row] = await tx.insert(outbox).values({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template }).returning({ id: outbox.id });
+	const boss = await getBoss(database);
+	await boss.send(MAIL_QUEUE, { id: row.id }, { db: fromDrizzle(tx as never, sql as never), retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
+	return row.id;
+}
+
+/** Sends one queued e-mail; throws on failure so that pg-boss retries it. */
+export async function deliver(database: Database, id: string, lastAttempt: boolean): Promise<void> {
+	const [m] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+	if (!m || m.status === 'sent') return;
+	// no SMTP server (a demo): the e-mail waits in the outbox; the sweep sends it once one is configured
+	if (!mailConfigured()) return;
+	try {
+		const info = await getTransport().sendMail({ from: process.env.MAIL_FROM ?? 'maillage <ne-pas-repondre@maillage.localhost>', to: m.to, subject: m.subject, text: m.text, html: m.html ?? undefined });
+		await database.db.update(outbox).set({ status: 'sent', sentAt: new Date(), messageId: info.messageId ?? null, attempts: sql`${outbox.attempts} + 1`, lastError: null }).where(eq(outbox.id, id));
+		log('info', 'mail sent', { id, template: m.template });
+	} catch (e) {
+		const message = (e as Error).message.slice(0, 500);
+		await database.db
+			.update(outbox)
+			.set({ attempts: sql`${outbox.attempts} + 1`, lastError: message, status: lastAttempt ? 'failed' : 'pending' })
+			.where(eq(outbox.id, id));
+		log('warn', 'mail delivery failed', { id, template: m.template, error: message, final: lastAttempt });
+		throw e;
+	}
+}
+
+/** Removes e-mails older than the retention period (their bodies hold names and links). */
+export async function purgeOutbox(database: Database, now = new Date()): Promise<number> {
+	const before = new Date(now.getTime() - MAIL_RETENTION_DAYS * 86400_000);
+	const rows = await database.db
+		.delete(outbox)
+		.where(and(lt(outbox.createdAt, before), sql`${outbox.status} <> 'pending'`))
+		.returning({ id: outbox.id });
+	return rows.length;
+}
+
+/** Enqueues the e-mails still pending (after a restart with SMTP newly configured, or a lost job). */
+export async function sweepOutbox(database: Database, olderThanMs = 60_000): Promise<number> {
+	if (!mailConfigured()) return 0;
+	const boss = await getBoss(database);
+	const rows = await database.db
+		.select({ id: outbox.id })
+		.from(outbox)
+		.where(and(eq(outbox.status, 'pending'), lt(outbox.createdAt, new Date(Date.now() - olderThanMs))));
+	for (const r of rows) await boss.send(MAIL_QUEUE, { id: r.id }, { singletonKey: r.id, retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
+	return rows.length;
+}
+
+/** Starts the delivery worker, the sweep (every 10 minutes) and the daily purge (server only). */
+export async function startMailWorker(database: Database, opts: { pollingIntervalSeconds?: number } = {}): Promise<void> {
+	const boss = await getBoss(database);
+	await boss.createQueue(MAIL_QUEUE);
+	await boss.createQueue(PURGE_QUEUE);
+	const options = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, includeMetadata: true } as const;
+	await boss.work<{ id: string }, void, typeof options>(MAIL_QUEUE, options, async ([job]) => {
+		await deliver(database, job.data.id, job.retryCount >= job.retryLimit);
+	});
+	await boss.work(PURGE_QUEUE, async () => {
+		const n = await purgeOutbox(database);
+		if (n) log('info', 'outbox purged', { removed: n });
+	});
+	await boss.schedule(PURGE_QUEUE, '17 3 * * *', null, { tz: 'Europe/Paris' });
+	await boss.createQueue(SWEEP_QUEUE);
+	await boss.work(SWEEP_QUEUE, async () => {
+		const n = await sweepOutbox(database);
+		if (n) log('info', 'outbox swept', { enqueued: n });
+	});
+	await boss.schedule(SWEEP_QUEUE, '*/10 * * * *');
+	await sweepOutbox(database, 0);
+}
+
+export async function outboxFor(database: Database, to: string) {
+	return database.db.select().from(outbox).where(eq(outbox.to, to)).orderBy(outbox.createdAt);
+}

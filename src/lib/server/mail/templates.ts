@@ -1,0 +1,55 @@
+/**
+ * E-mails in plain French, short sentences, the action first. Each has a text part (read
+ * by every client, and by screen readers without surprise) and a minimal HTML part.
+ */
+export interface Mail {
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	template: string;
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function html(paragraphs: string[], link: { href: string; label: string }): string {
+	const body = paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n');
+	return `<!doctype html><html lang="fr"><body style="font-family:sans-serif;font-size:16px;line-height:1.5">
+${body}
+<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>
+</body></html>`;
+}
+
+const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
+
+export function invitationMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; expiresAt: Date; instanceName: string }): Mail {
+	const lines = [
+		`Bonjour ${p.displayName},`,
+		`Vous êtes invité à rejoindre l’espace professionnel de ${p.instanceName}, comme ${p.roleLabel} à ${p.organisationName}.`,
+		`Pour créer votre compte, ouvrez ce lien et choisissez votre mot de passe. Le lien est valable jusqu’au ${dateFr(p.expiresAt)} et ne sert qu’une fois.`
+	];
+	const end = 'Si vous ne vous attendiez pas à cette invitation, ignorez ce message : aucun compte ne sera créé.';
+	return {
+		to: p.to,
+		subject: `Invitation à l’espace professionnel de ${p.instanceName}`,
+		text: [...lines, p.link, end].join('\n\n') + '\n',
+		html: html([...lines], { href: p.link, label: 'Créer mon compte' }).replace('</body>', `<p>${escape(end)}</p>\n</body>`),
+		template: 'invitation'
+	};
+}
+
+export function passwordResetMail(p: { to: string; displayName: string; link: string; minutes: number; instanceName: string }): Mail {
+	const lines = [
+		`Bonjour ${p.displayName},`,
+		`Vous avez demandé à changer le mot de passe de votre compte ${p.instanceName}.`,
+		`Ouvrez ce lien dans les ${p.minutes} minutes pour en choisir un nouveau. Il ne sert qu’une fois.`
+	];
+	const end = 'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste le même.';
+	return {
+		to: p.to,
+		subject: `Changer votre mot de passe – ${p.instanceName}`,
+		text: [...lines, p.link, end].join('\n\n') + '\n',
+		html: html(lines, { href: p.link, label: 'Choisir un nouveau mot de passe' }).replace('</body>', `<p>${escape(end)}</p>\n</body>`),
+		template: 'password-reset'
+	};
+}
