@@ -419,17 +419,20 @@ export { hashToken };
 /** What "Mon compte" shows: roles with their organisations, sessions, second factor. */
 export async function accountOverview(database: Database, session: LoadedSession) {
 	const db = database.db;
-	const roles = await db
-		.select({ organisationId: organisations.id, organisationName: organisations.name, departmentCode: organisations.departmentCode, role: memberships.role })
-		.from(memberships)
-		.innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-		.where(eq(memberships.userId, session.userId))
-		.orderBy(asc(organisations.name));
-	const list = await listUserSessions(db, session.userId);
+	const [roles, list, recoveryCodesLeft] = await Promise.all([
+		db
+			.select({ organisationId: organisations.id, organisationName: organisations.name, departmentCode: organisations.departmentCode, role: memberships.role })
+			.from(memberships)
+			.innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+			.where(eq(memberships.userId, session.userId))
+			.orderBy(asc(organisations.name)),
+		listUserSessions(db, session.userId),
+		session.user.totpEnrolled ? remainingRecoveryCodes(database, session.userId) : null
+	]);
 	return {
 		roles: roles.map((r) => ({ ...r, role: r.role as Role })),
 		sessions: list.map((s) => ({ current: s.tokenHash === session.tokenHash, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, device: s.device, method: s.method })),
-		recoveryCodesLeft: session.user.totpEnrolled ? await remainingRecoveryCodes(database, session.userId) : null,
+		recoveryCodesLeft,
 		mfaRequired: requiresMfa(session.actor)
 	};
 }

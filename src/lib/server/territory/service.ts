@@ -1009,7 +1009,23 @@ function toSettings(row: typeof instanceSettings.$inferSelect): InstanceSettings
 }
 
 /** The instance's settings; the row is created from the environment on first call. */
-export async function getInstanceSettings(database: Database): Promise<InstanceSettings> {
+/**
+ * Every page reads the settings (name, colours): kept 10 seconds in memory. A change made
+ * here is seen at once; one made by another process (`maillage config set`) within 10 s.
+ */
+const settingsCache = new WeakMap<Database, { at: number; value: Promise<InstanceSettings> }>();
+const SETTINGS_TTL_MS = 10_000;
+
+export function getInstanceSettings(database: Database): Promise<InstanceSettings> {
+	const hit = settingsCache.get(database);
+	if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
+	const value = readInstanceSettings(database);
+	settingsCache.set(database, { at: Date.now(), value });
+	value.catch(() => settingsCache.delete(database));
+	return value;
+}
+
+async function readInstanceSettings(database: Database): Promise<InstanceSettings> {
 	const [row] = await database.db.select().from(instanceSettings).where(eq(instanceSettings.id, 1));
 	if (row) return toSettings(row);
 	await database.db
@@ -1024,6 +1040,7 @@ export type UpdateInstanceSettingsResult = { ok: true; settings: InstanceSetting
 
 /** Validates and applies a partial change (French messages per field); nothing is written when invalid. */
 export async function updateInstanceSettings(database: Database, patch: unknown): Promise<UpdateInstanceSettingsResult> {
+	settingsCache.delete(database);
 	const parsed = instanceSettingsPatchSchema.safeParse(patch);
 	if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
 	const data = parsed.data;
@@ -1043,6 +1060,7 @@ export async function updateInstanceSettings(database: Database, patch: unknown)
 		.set({ ...set, updatedAt: new Date() })
 		.where(eq(instanceSettings.id, 1))
 		.returning();
+	settingsCache.delete(database);
 	return { ok: true, settings: toSettings(row) };
 }
 
