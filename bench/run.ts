@@ -6,7 +6,7 @@
  * Results: bench/results/<date>.json and a printed Markdown table for docs/benchmarks.md.
  *
  * Options (env): BENCH_TARGETS (pglite,postgres), BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
- * BENCH_ONLY (comma list: import,search,auth,bytes,lighthouse), BENCH_PG_URL (admin URL).
+ * BENCH_ONLY (comma list: parse,import,search,auth,bytes,lighthouse), BENCH_PG_URL (admin URL).
  */
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import { syntheticPlaces } from './synthetic.ts';
 
 const N = Number(process.env.BENCH_PLACES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,search,auth,bytes,lighthouse').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'parse,import,search,auth,bytes,lighthouse').split(','));
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'maillage_bench';
@@ -209,6 +209,10 @@ async function main() {
 			if (TARGETS.has('pglite') && ONLY.has('search')) {
 				(results.pglite as Record<string, unknown>).search = await searchBench('pglite', { DATA_DIR: pgliteDir, DATABASE_URL: '' }, 4318);
 			}
+		}
+		if (ONLY.has('parse')) {
+			const { parseBench } = await import('./parse.ts');
+			results.parse = parseBench(log);
 		}
 		if (ONLY.has('auth')) {
 			const { authBench } = await import('./auth.ts');

@@ -684,17 +684,4 @@ describe('real files (shared/data/lieux)', () => {
 		expect(r.place.telephone).toBe('+33630392518');
 		expect(r.place.pivot).toBe('00000000000000');
 	});
-
-	it('parses fast enough for the importer (≥ 5,000 rows/s)', () => {
-		const sample = records.slice(0, 5000);
-		for (const r of sample) parseStandardRecord(r, { today: TODAY }); // warm-up (fills the horaires cache)
-		const t0 = performance.now();
-		let n = 0;
-		while (performance.now() - t0 < 1000) {
-			for (const r of sample) parseStandardRecord(r, { today: TODAY });
-			n += sample.length;
-		}
-		const perSecond = (n / (performance.now() - t0)) * 1000;
-		expect(perSecond).toBeGreaterThan(5000);
-	});
 });
