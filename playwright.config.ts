@@ -24,7 +24,15 @@ if (!process.env.E2E_DATA_DIR) {
 	process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'maillage-e2e-'));
 	process.env.E2E_DATA_DIR_OWNED = '1';
 }
+if (!process.env.E2E_OIDC_PORT) {
+	process.env.E2E_OIDC_PORT = execFileSync(
+		process.execPath,
+		['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
+		{ encoding: 'utf8' }
+	).trim();
+}
 const port = Number(process.env.E2E_PORT);
+const oidcPort = Number(process.env.E2E_OIDC_PORT);
 const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
 
 export const CHROMIUM_ARGS = [
@@ -60,7 +68,23 @@ export default defineConfig({
 	],
 	webServer: process.env.E2E_BASE_URL
 		? undefined
-		: {
+		: [
+			{
+				// the identity provider standing in for ProConnect
+				command: 'node e2e/oidc-provider.mjs',
+				url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+				timeout: 60_000,
+				reuseExistingServer: false,
+				stdout: 'ignore',
+				stderr: 'pipe',
+				env: {
+					OIDC_PORT: String(oidcPort),
+					OIDC_REDIRECT_URI: `${baseURL}/connexion/proconnect/retour`,
+					OIDC_CLIENT_ID: 'maillage-e2e',
+					OIDC_CLIENT_SECRET: 'e2e-client-secret'
+				}
+			},
+			{
 				command: 'node e2e/serve.mjs',
 				url: `${baseURL}/lieux`,
 				timeout: 300_000,
@@ -74,7 +98,11 @@ export default defineConfig({
 					DATA_DIR: process.env.E2E_DATA_DIR!,
 					LOG_REQUESTS: '0',
 					// no outside network in tests: the map's tiles must fail, visibly
-					MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png'
+					MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png',
+					OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+					OIDC_CLIENT_ID: 'maillage-e2e',
+					OIDC_CLIENT_SECRET: 'e2e-client-secret'
 				}
 			}
+		]
 });

@@ -51,6 +51,9 @@ test.beforeAll(async ({ baseURL }) => {
 		['/mot-de-passe-oublie', row(200)],
 		['/mot-de-passe/lien-abime', row(200)],
 		['/connexion', row(SPACE, { anonymous: 200, coordinator_before_code: 200 })],
+		// off to the identity provider, for anyone; its answer without the attempt's cookie is refused
+		['/connexion/proconnect', row('→ /auth')],
+		['/connexion/proconnect/retour', row('→ /connexion')],
 		['/connexion/code', row(SPACE, { anonymous: LOGIN, coordinator_before_code: 200, place_manager: '→ /compte/double-authentification' })],
 		['/deconnexion', row(200, { anonymous: LOGIN })],
 		['/compte/double-authentification', row(200, { anonymous: LOGIN, coordinator_before_code: CODE })],

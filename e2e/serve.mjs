@@ -39,6 +39,11 @@ if (!existsSync(seedFile)) {
 		const r = await invite(db, null, { email, displayName, organisationId: orgs[o].id, role, isAdmin: key === 'admin' });
 		invitations[key] = { email, token: r.token };
 	}
+	// invitations for ProConnect logins (accepted through the identity provider, not the link)
+	for (const [key, email] of [['oidc_partner', 'agent.oidc@caf47.test'], ['oidc_mfa', 'mfa.agent@caf47.test']]) {
+		const r = await invite(db, null, { email, displayName: 'Alex Agent', organisationId: orgs.caf47.id, role: 'partner' });
+		invitations[key] = { email, token: r.token };
+	}
 	await db.close();
 	writeFileSync(seedFile, JSON.stringify({ organisations: Object.fromEntries(Object.entries(orgs).map(([k, v]) => [k, v.id])), invitations }, null, 2));
 }

@@ -93,6 +93,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/api/v1/places.csv': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
 	'/(auth)/connexion': PUBLIC,
+	'/(auth)/connexion/proconnect': PUBLIC,
+	'/(auth)/connexion/proconnect/retour': PUBLIC,
 	'/(auth)/invitation/[token]': PUBLIC,
 	'/(auth)/mot-de-passe-oublie': PUBLIC,
 	'/(auth)/mot-de-passe/[token]': PUBLIC,

@@ -34,6 +34,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/places.csv': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
 	'/(auth)/connexion': PUBLIC,
+	'/(auth)/connexion/proconnect': PUBLIC,
+	'/(auth)/connexion/proconnect/retour': PUBLIC,
 	'/(auth)/invitation/[token]': PUBLIC,
 	'/(auth)/mot-de-passe-oublie': PUBLIC,
 	'/(auth)/mot-de-passe/[token]': PUBLIC,

@@ -53,6 +53,9 @@ export const users = pgTable(
 		totpPendingSecret: text('totp_pending_secret'),
 		/** the last TOTP time step accepted: a code is never accepted twice */
 		totpLastStep: integer('totp_last_step'),
+		/** the identity provider's issuer and subject once the account was linked (ProConnect) */
+		oidcIssuer: text('oidc_issuer'),
+		oidcSubject: text('oidc_subject'),
 		/** technical administrator of the instance (bootstrap, every territory) */
 		isAdmin: boolean('is_admin').notNull().default(false),
 		active: boolean('active').notNull().default(true),
@@ -61,7 +64,10 @@ export const users = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [uniqueIndex('users_email_idx').on(t.email)]
+	(t) => [
+		uniqueIndex('users_email_idx').on(t.email),
+		uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject).where(sql`${t.oidcSubject} IS NOT NULL`)
+	]
 );
 
 /** A user's role in an organisation (several roles, several organisations). */

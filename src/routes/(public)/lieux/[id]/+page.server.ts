@@ -40,7 +40,7 @@ export const actions: Actions = {
 		// a public form: a few reports per address and hour, no more
 		const key = `form:report:${locals.ip ?? 'unknown'}`;
 		const locked = (await lockedUntil(db.db, [key])) ?? (await countAttempt(db.db, key, THROTTLE_RULES.form));
-		if (locked) return fail(429, { errors: { message: retryMessage(locked) }, values });
+		if (locked) return fail(429, { errors: { message: retryMessage(locked) } as Record<string, string>, values });
 		const result = await reportPlaceError(db, params.id, values);
 		if (!result.ok) return fail(400, { errors: result.errors, values });
 		return { sent: true as const };
