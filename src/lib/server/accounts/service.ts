@@ -3,10 +3,11 @@
  * sessions, organisations, users and memberships. Every write is journaled.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/service.ts';
-import { memberships, organisations, recoveryCodes, users } from './db.ts';
+import { invitations, memberships, organisations, recoveryCodes, users } from './db.ts';
+import { asScoped } from './scope.ts';
 import {
 	loginSchema,
 	normaliseRecoveryCode,
@@ -31,11 +32,11 @@ export { loadSession, deleteSession, deleteUserSessions, purgeSessions, IDLE_MIN
 export { listUserSessions };
 export type { LoadedSession } from './sessions.ts';
 export { can, hasRole, departmentsWith, type Actor, type Action } from './permissions.ts';
+export { asScoped } from './scope.ts';
 export { ROLES, ROLE_LABELS, ORGANISATION_KINDS, passwordProblem, PASSWORD_MIN_LENGTH } from './model.ts';
 export type { Role, OrganisationKind } from './model.ts';
 
 export { AccountError } from './model.ts';
-import { listInvitations } from './invitations.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
 export { oidcSettings, startOidcLogin, finishOidcLogin, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
@@ -332,13 +333,15 @@ export async function createOrganisation(database: Database, actor: Actor | null
 export async function listOrganisations(database: Database, actor: Actor): Promise<Organisation[]> {
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	const own = actor.memberships.map((m) => m.organisationId);
-	const q = database.db.select().from(organisations);
-	if (deps === null) return q.orderBy(asc(organisations.departmentCode), asc(organisations.name));
-	const conds = [];
-	if (deps.length) conds.push(inArray(organisations.departmentCode, deps));
-	if (own.length) conds.push(inArray(organisations.id, own));
-	if (!conds.length) return [];
-	return q.where(sql.join(conds, sql` or `)).orderBy(asc(organisations.departmentCode), asc(organisations.name));
+	return asScoped(database, actor, async (db) => {
+		const q = db.select().from(organisations);
+		if (deps === null) return q.orderBy(asc(organisations.departmentCode), asc(organisations.name));
+		const conds = [];
+		if (deps.length) conds.push(inArray(organisations.departmentCode, deps));
+		if (own.length) conds.push(inArray(organisations.id, own));
+		if (!conds.length) return [];
+		return q.where(sql.join(conds, sql` or `)).orderBy(asc(organisations.departmentCode), asc(organisations.name));
+	});
 }
 
 /**
@@ -441,7 +444,10 @@ export async function accountOverview(database: Database, session: LoadedSession
 /** An organisation with its members and pending invitations, for those who may see it. */
 export async function organisationDetail(database: Database, actor: Actor, organisationId: string) {
 	if (!/^[0-9a-f-]{36}$/.test(organisationId)) return null;
-	const db = database.db;
+	return asScoped(database, actor, (db) => organisationDetailIn(db, actor, organisationId));
+}
+
+async function organisationDetailIn(db: DbOrTx, actor: Actor, organisationId: string) {
 	const [org] = await db.select().from(organisations).where(eq(organisations.id, organisationId));
 	if (!org || !can(actor, 'organisation.read', { departmentCode: org.departmentCode, organisationId: org.id })) return null;
 	const members = await db
@@ -450,7 +456,7 @@ export async function organisationDetail(database: Database, actor: Actor, organ
 		.innerJoin(users, eq(users.id, memberships.userId))
 		.where(eq(memberships.organisationId, org.id))
 		.orderBy(asc(users.displayName));
-	const pending = (await listInvitations(database, org.id)).filter((i) => !i.usedAt && !i.revokedAt);
+	const pending = (await db.select().from(invitations).where(eq(invitations.organisationId, org.id)).orderBy(desc(invitations.createdAt))).filter((i) => !i.usedAt && !i.revokedAt);
 	return {
 		organisation: org,
 		members: members.map((m) => ({ ...m, role: m.role as Role, totpEnrolled: !!m.totp })),

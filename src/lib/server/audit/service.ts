@@ -25,8 +25,10 @@ export async function journal(db: DbOrTx, ...entries: AuditEntry[]): Promise<voi
 	if (!entries.length) return;
 	if (!isTx(db)) return db.transaction((tx) => journal(tx, ...entries));
 	await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
-	const [last] = await db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-	let prev = last?.hash ?? GENESIS_HASH;
+	// through a SECURITY DEFINER function: under row-level security (a scoped transaction)
+	// a plain SELECT would see only the actor's département and fork the chain
+	const res = (await db.execute(sql`select audit_last_hash() as hash`)) as unknown as { rows: { hash: string | null }[] };
+	let prev = res.rows[0]?.hash ?? GENESIS_HASH;
 	const rows = entries.map((e) => {
 		const fields: ChainedFields = {
 			// millisecond precision: what the column keeps, so `verify` recomputes the same hash
@@ -110,7 +112,7 @@ export interface JournalQuery {
 }
 
 /** Newest first. Entries without a département (accounts, settings) only for the instance administrator. */
-export async function searchJournal(database: Database, q: JournalQuery): Promise<{ rows: AuditRow[]; next: number | null }> {
+export async function searchJournal(database: Database, q: JournalQuery, executor: DbOrTx = database.db): Promise<{ rows: AuditRow[]; next: number | null }> {
 	const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
 	const c: SQL[] = [];
 	if (q.departmentCodes) c.push(q.departmentCodes.length ? inArray(auditLog.departmentCode, q.departmentCodes) : sql`false`);
@@ -121,7 +123,7 @@ export async function searchJournal(database: Database, q: JournalQuery): Promis
 	if (q.from) c.push(gte(auditLog.at, q.from));
 	if (q.to) c.push(lte(auditLog.at, q.to));
 	if (q.before) c.push(lt(auditLog.id, q.before));
-	const rows = await database.db
+	const rows = await executor
 		.select()
 		.from(auditLog)
 		.where(and(...c))

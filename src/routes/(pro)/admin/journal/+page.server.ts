@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { departmentsWith } from '#lib/server/accounts/service.ts';
+import { asScoped, departmentsWith } from '#lib/server/accounts/service.ts';
 import { searchJournal } from '#lib/server/audit/service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,9 +21,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (q.du && !DAY.test(q.du)) errors.du = 'Date invalide. Format attendu : 2026-11-22';
 	if (q.au && !DAY.test(q.au)) errors.au = 'Date invalide. Format attendu : 2026-11-22';
 	const before = Number(p.get('avant')) || undefined;
+	const db = await getDatabase();
 	const result = Object.keys(errors).length
 		? { rows: [], next: null }
-		: await searchJournal(await getDatabase(), {
+		: await asScoped(db, actor, (scoped) => searchJournal(db, {
 				departmentCodes: actor.isAdmin ? null : departmentsWith(actor, ['coordinator']),
 				action: q.action || undefined,
 				targetId: q.cible || undefined,
@@ -32,7 +33,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				to: q.au ? new Date(`${q.au}T23:59:59+01:00`) : undefined,
 				before,
 				limit: 50
-			});
+			}, scoped));
 	const next = result.next ? new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), avant: String(result.next) }).toString() : null;
 	return {
 		q,
