@@ -60,6 +60,7 @@ test.beforeAll(async ({ baseURL }) => {
 		['/compte', PRO()],
 		['/espace', PRO()],
 		['/admin/journal', COORDINATION()],
+		['/admin/signalements', COORDINATION()],
 		['/admin/organisations', COORDINATION()],
 		// another département's structure does not exist for them; a place manager sees their own only
 		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],

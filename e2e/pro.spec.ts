@@ -13,7 +13,7 @@ test.describe('pages of a coordinator', () => {
 
 	test('each page has no axe violation', async ({ page }) => {
 		const { cd47 } = seed().organisations;
-		for (const path of ['/espace', '/compte', '/compte/double-authentification', '/admin/organisations', `/admin/organisations/${cd47}`, '/admin/journal', '/deconnexion']) {
+		for (const path of ['/espace', '/compte', '/compte/double-authentification', '/admin/organisations', `/admin/organisations/${cd47}`, '/admin/journal', '/admin/signalements', '/admin/signalements?statut=traites', '/deconnexion']) {
 			await page.goto(path);
 			await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 			await expectNoAxeViolations(page, path);
@@ -51,6 +51,33 @@ test.describe('pages of a coordinator', () => {
 		await page.goto('/admin/journal?du=hier');
 		await expect(page.getByRole('alert')).toContainText('Date invalide');
 		await expectNoAxeViolations(page, 'journal with an error');
+	});
+});
+
+test.describe('error reports', () => {
+	test('a visitor’s report reaches the coordinator, who closes it', async ({ browser }) => {
+		const visitor = await browser.newPage();
+		await visitor.goto('/lieux?ou=Agen');
+		const place = visitor.locator('#resultats li h3 a').first();
+		const name = (await place.innerText()).trim();
+		await place.click();
+		const message = `Le lieu est fermé le mercredi après-midi depuis septembre (réf. ${Date.now()}).`;
+		await visitor.getByLabel('Votre message').fill(message);
+		await visitor.getByRole('button', { name: 'Envoyer le signalement' }).click();
+		await expect(visitor.getByRole('status')).toContainText('Merci');
+		await visitor.close();
+
+		const context = await browser.newContext({ storageState: statePath('coordinator') });
+		const page = await context.newPage();
+		await page.goto('/admin/signalements');
+		const card = page.locator('.reports li', { hasText: message });
+		await expect(card.getByRole('heading')).toContainText(name);
+		await card.getByRole('button', { name: /Marquer comme traité/ }).click();
+		await expect(page.getByRole('status')).toHaveText('Le signalement est marqué comme traité.');
+		await expectNoAxeViolations(page, '/admin/signalements after closing one');
+		await page.goto('/admin/signalements?statut=traites');
+		await expect(page.locator('.reports li', { hasText: message })).toBeVisible();
+		await context.close();
 	});
 });
 

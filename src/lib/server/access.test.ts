@@ -104,6 +104,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/compte': PRO,
 	'/(pro)/espace': PRO,
 	'/(pro)/admin/journal': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/signalements': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/organisations': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/organisations/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin'])
 };

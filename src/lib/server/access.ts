@@ -45,6 +45,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/compte': { access: 'pro' },
 	'/(pro)/espace': { access: 'pro' },
 	'/(pro)/admin/journal': COORDINATORS,
+	'/(pro)/admin/signalements': COORDINATORS,
 	'/(pro)/admin/organisations': COORDINATORS,
 	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] }
 };

@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
-import { searchPlaces, getPlace, reportPlaceError, listErrorReports } from './service.ts';
+import { searchPlaces, getPlace, reportPlaceError, listErrorReports, resolveErrorReport } from './service.ts';
+import { searchJournal } from '../audit/service.ts';
 import { emptyFilters, filtersFromSearchParams, filtersToSearchParams } from './filters.ts';
 import type { PlaceFilters } from './types.ts';
 
@@ -173,5 +174,20 @@ describe('a place and its error reports', () => {
 		expect(ok.ok).toBe(true);
 		const open = await listErrorReports(db);
 		expect(open.map((r) => [r.placeName, r.fields])).toEqual([['France services de Boé', ['horaires']]]);
+	});
+
+	it('lets a coordinator of the place’s département close a report, once, erasing the reporter’s e-mail', async () => {
+		await reportPlaceError(db, 'fixture-lacepede', { message: 'Le téléphone a changé.', courriel: 'habitant@exemple.fr' });
+		const [r] = (await listErrorReports(db, { departments: ['47'] })).filter((x) => x.placeId === 'fixture-lacepede');
+		expect(r.contactEmail).toBe('habitant@exemple.fr');
+		expect(await listErrorReports(db, { departments: ['33'] })).toEqual([]);
+		const by = { actorId: '00000000-0000-4000-8000-000000000001', ip: '192.0.2.1' };
+		expect(await resolveErrorReport(db, r.id, { ...by, departments: ['33'] })).toBe(false);
+		expect(await resolveErrorReport(db, r.id, { ...by, departments: ['47'] })).toBe(true);
+		expect(await resolveErrorReport(db, r.id, { ...by, departments: ['47'] })).toBe(false);
+		const [done] = (await listErrorReports(db, { status: 'resolved', departments: ['47'] })).filter((x) => x.id === r.id);
+		expect(done).toMatchObject({ status: 'resolved', contactEmail: null });
+		const log = await searchJournal(db, { departmentCodes: ['47'], action: 'error_report.resolved' });
+		expect(log.rows.map((e) => e.targetId)).toEqual([String(r.id)]);
 	});
 });

@@ -2,9 +2,10 @@
  * Places use cases: public search, a place's page, "Signaler une erreur", export.
  * Routes call these; nothing here renders.
  */
-import { and, asc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
+import { journal } from '../audit/service.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
@@ -411,23 +412,48 @@ export async function reportPlaceError(database: Database, placeId: string, form
 	return { ok: true };
 }
 
-export async function listErrorReports(database: Database, opts: { status?: 'open' | 'resolved'; limit?: number } = {}) {
+export async function listErrorReports(database: Database, opts: { status?: 'open' | 'resolved'; limit?: number; departments?: string[] | null } = {}) {
+	const conds = [eq(placeErrorReports.status, opts.status ?? 'open')];
+	if (opts.departments) conds.push(opts.departments.length ? inArray(places.departmentCode, opts.departments) : sql`false`);
 	return database.db
 		.select({
 			id: placeErrorReports.id,
 			placeId: placeErrorReports.placeId,
 			placeName: places.nom,
+			commune: places.commune,
+			departmentCode: places.departmentCode,
 			fields: placeErrorReports.fields,
 			message: placeErrorReports.message,
 			contactEmail: placeErrorReports.contactEmail,
 			status: placeErrorReports.status,
-			createdAt: placeErrorReports.createdAt
+			createdAt: placeErrorReports.createdAt,
+			resolvedAt: placeErrorReports.resolvedAt
 		})
 		.from(placeErrorReports)
 		.innerJoin(places, eq(places.id, placeErrorReports.placeId))
-		.where(eq(placeErrorReports.status, opts.status ?? 'open'))
-		.orderBy(asc(placeErrorReports.createdAt))
+		.where(and(...conds))
+		.orderBy(opts.status === 'resolved' ? desc(placeErrorReports.resolvedAt) : asc(placeErrorReports.createdAt))
 		.limit(opts.limit ?? 200);
+}
+
+/**
+ * A coordinator closes a "Signaler une erreur" report of their département (after fixing
+ * the place, or not). The reporter's e-mail is erased then: it served only to answer.
+ * Returns false when the report is unknown, already closed, or outside `departments`.
+ */
+export async function resolveErrorReport(database: Database, id: number, by: { departments: string[] | null; actorId: string; ip?: string | null }): Promise<boolean> {
+	const departments = by.departments;
+	return database.db.transaction(async (tx) => {
+		const [r] = await tx
+			.select({ id: placeErrorReports.id, departmentCode: places.departmentCode, status: placeErrorReports.status })
+			.from(placeErrorReports)
+			.innerJoin(places, eq(places.id, placeErrorReports.placeId))
+			.where(eq(placeErrorReports.id, id));
+		if (!r || r.status !== 'open' || (departments && !departments.includes(r.departmentCode ?? ''))) return false;
+		await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, id));
+		await journal(tx, { actor: { kind: 'user', id: by.actorId }, action: 'error_report.resolved', targetType: 'error_report', targetId: String(id), departmentCode: r.departmentCode, ip: by.ip });
+		return true;
+	});
 }
 
 /** Every place (optionally of some départements), in id order, page by page — for exports. */
