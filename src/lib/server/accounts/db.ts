@@ -148,3 +148,21 @@ export const invitations = pgTable(
 	},
 	(t) => [index('invitations_organisation_idx').on(t.organisationId), index('invitations_email_idx').on(t.email)]
 );
+
+/** A place manager asks to manage a place for their organisation; a coordinator decides. */
+export const placeClaims = pgTable(
+	'place_claims',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		placeId: text('place_id').notNull().references(() => places.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+		requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+		message: text('message'),
+		/** 'pending' | 'approved' | 'rejected' */
+		status: text('status').notNull().default('pending'),
+		decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+		decidedAt: timestamp('decided_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('place_claims_status_idx').on(t.status, t.createdAt), index('place_claims_place_idx').on(t.placeId)]
+);

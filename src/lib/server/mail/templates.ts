@@ -53,3 +53,19 @@ export function passwordResetMail(p: { to: string; displayName: string; link: st
 		template: 'password-reset'
 	};
 }
+
+export function staleReminderMail(p: { to: string; displayName: string; placeName: string; lastUpdate: string; link: string; instanceName: string }): Mail {
+	const [y, m, d] = p.lastUpdate.split('-').map(Number);
+	const lines = [
+		`Bonjour ${p.displayName},`,
+		`La page de « ${p.placeName} » n’a pas été mise à jour depuis le ${dateFr(new Date(Date.UTC(y, m - 1, d, 12)))}.`,
+		'Les personnes qui cherchent de l’aide s’y fient : vérifiez les horaires, le téléphone et les services proposés, puis enregistrez, même si rien n’a changé.'
+	];
+	return {
+		to: p.to,
+		subject: `Votre lieu « ${p.placeName} » : vérifiez sa page – ${p.instanceName}`,
+		text: [...lines, p.link].join('\n\n') + '\n',
+		html: html(lines, { href: p.link, label: 'Vérifier la page du lieu' }),
+		template: 'stale-reminder'
+	};
+}

@@ -13,6 +13,8 @@ import {
 	openingStatus,
 	parisInstant,
 	rangesToHoraires,
+	withClosures,
+	splitClosures,
 	validateHoraires,
 	weeklyOpenIntervals,
 	weeklyOpenIntervalsByLibrary,
@@ -344,5 +346,30 @@ describe('a value the library corrects into nothing', () => {
 		// found by the round-trip property test of model.test.ts (seed -1014061218)
 		expect(validateHoraires('H')).toEqual({ ok: false, error: 'aucun horaire reconnu dans la valeur' });
 		expect(weeklyOpenRanges('H')).toBeNull();
+	});
+});
+
+describe('exceptional closures', () => {
+	it('adds "off" rules that the library accepts, and reads them back', () => {
+		const h = withClosures('Mo-Fr 09:00-12:00,14:00-17:00', [
+			{ from: '2026-12-24', to: '2026-12-26' },
+			{ from: '2027-01-01', to: '2027-01-01' }
+		]);
+		expect(h).toBe('Mo-Fr 09:00-12:00,14:00-17:00; 2026 Dec 24-2026 Dec 26 off; 2027 Jan 01 off');
+		expect(validateHoraires(h!)).toMatchObject({ ok: true });
+		// closed on Christmas Eve (a Thursday), open the Thursday before
+		expect(openingStatus(h, new Date('2026-12-24T10:00:00+01:00'))?.open).toBe(false);
+		expect(openingStatus(h, new Date('2026-12-17T10:00:00+01:00'))?.open).toBe(true);
+		expect(splitClosures(h)).toEqual({
+			weekly: 'Mo-Fr 09:00-12:00,14:00-17:00',
+			closures: [
+				{ from: '2026-12-24', to: '2026-12-26' },
+				{ from: '2027-01-01', to: '2027-01-01' }
+			]
+		});
+	});
+	it('refuses a closure that ends before it starts, or a date that is not one', () => {
+		expect(() => withClosures('Mo 09:00-12:00', [{ from: '2026-12-26', to: '2026-12-24' }])).toThrow(/finir après/);
+		expect(() => withClosures('Mo 09:00-12:00', [{ from: '24/12/2026', to: '' }])).toThrow(/date invalide/);
 	});
 });

@@ -559,3 +559,52 @@ export function rangesToHoraires(days: WeekRanges): string | null {
 	}
 	return rules.length ? rules.join('; ') : null;
 }
+
+// ——— exceptional closures (the place manager's form) ———
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CLOSURE_RULE = /^(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2})(?:-(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}))? off$/;
+
+export interface Closure {
+	/** YYYY-MM-DD */
+	from: string;
+	/** YYYY-MM-DD, the same day or later */
+	to: string;
+}
+
+function osmDate(iso: string): string {
+	const m = ISO_DAY.exec(iso);
+	if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > 31) throw new RangeError(`date invalide : « ${iso} » (format attendu : 2026-12-24)`);
+	return `${m[1]} ${MONTHS[+m[2] - 1]} ${m[3]}`;
+}
+
+/** The weekly rules plus one "… off" rule per closure: "Mo-Fr 09:00-17:00; 2026 Dec 24-2026 Dec 26 off". */
+export function withClosures(weekly: string | null, closures: Closure[]): string | null {
+	const rules = weekly ? [weekly] : [];
+	for (const c of closures) {
+		const from = osmDate(c.from);
+		const to = osmDate(c.to || c.from);
+		if ((c.to || c.from) < c.from) throw new RangeError(`la fermeture du ${c.from} au ${c.to} doit finir après son début`);
+		rules.push(from === to ? `${from} off` : `${from}-${to} off`);
+	}
+	return rules.length ? rules.join('; ') : null;
+}
+
+/** The reverse: the weekly part and the closures of a value written by withClosures (other values: all weekly). */
+export function splitClosures(h: string | null | undefined): { weekly: string | null; closures: Closure[] } {
+	if (!h?.trim()) return { weekly: null, closures: [] };
+	const closures: Closure[] = [];
+	const rest: string[] = [];
+	for (const rule of h.split(';').map((r) => r.trim()).filter(Boolean)) {
+		const m = CLOSURE_RULE.exec(rule);
+		if (!m) {
+			rest.push(rule);
+			continue;
+		}
+		const iso = (y: string, mon: string, d: string) => `${y}-${String(MONTHS.indexOf(mon as (typeof MONTHS)[number]) + 1).padStart(2, '0')}-${d}`;
+		const from = iso(m[1], m[2], m[3]);
+		closures.push({ from, to: m[4] ? iso(m[4], m[5], m[6]) : from });
+	}
+	return { weekly: rest.length ? rest.join('; ') : null, closures };
+}

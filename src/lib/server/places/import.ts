@@ -202,7 +202,12 @@ function byPriority(a: SourceView & { source: string }, b: SourceView & { source
 }
 
 /** One place from all its sources: identity and position from the best source, the rest completed, lists joined. */
+/** The source of what a place's manager wrote in maillage itself: it wins over imported sources. */
+export const MANAGER_SOURCE = 'maillage';
+
 export function composePlace(id: string, views: (SourceView & { source: string })[]): PlaceFields & { locationPrecision: LocationPrecision } {
+	const managed = views.find((v) => v.source === MANAGER_SOURCE);
+	if (managed) views = [managed];
 	if (views.length === 1) {
 		// one source (most places): its fields as they are, lists already without duplicates
 		const [v] = views;
