@@ -61,6 +61,10 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace', PRO()],
 		['/admin/journal', COORDINATION()],
 		['/admin/signalements', COORDINATION()],
+		['/admin/lieux', COORDINATION()],
+		['/espace/lieux', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403 })],
+		// editing a place: its managers and its département's coordinators; nobody manages this one yet
+		[`/espace/lieux/${place}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		['/admin/organisations', COORDINATION()],
 		// another département's structure does not exist for them; a place manager sees their own only
 		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],

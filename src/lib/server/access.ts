@@ -46,6 +46,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace': { access: 'pro' },
 	'/(pro)/admin/journal': COORDINATORS,
 	'/(pro)/admin/signalements': COORDINATORS,
+	'/(pro)/admin/lieux': COORDINATORS,
+	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
+	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/admin/organisations': COORDINATORS,
 	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] }
 };

@@ -478,3 +478,5 @@ export async function countPlaces(database: Database): Promise<number> {
 	const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places);
 	return Number(n);
 }
+
+export { claimPlace, listClaims, decideClaim, managedPlaces, canEditPlace, updatePlace, stalePlaces, remindStalePlace, PlaceManagementError, type PlaceForm } from './manage.ts';

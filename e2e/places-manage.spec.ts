@@ -1,0 +1,83 @@
+/**
+ * A place manager claims their place, the coordinator accepts, the manager updates the
+ * hours (weekday by weekday, with an exceptional closure) and the services; the public
+ * page shows it. Without JavaScript, every page scanned by axe.
+ */
+import { test, expect } from '@playwright/test';
+import { expectNoAxeViolations, firstPlacePath } from './helpers.ts';
+import { statePath } from './accounts.ts';
+
+test('claim, accept, edit, and the public page is up to date', async ({ browser }) => {
+	// the place: the nearest to Nérac
+	const anon = await browser.newPage();
+	const placePath = await firstPlacePath(anon, '/lieux?ou=N%C3%A9rac');
+	await anon.close();
+
+	const managerCtx = await browser.newContext({ storageState: statePath('place_manager'), javaScriptEnabled: false });
+	const manager = await managerCtx.newPage();
+	await manager.goto('/espace/lieux');
+	await manager.getByLabel('Adresse de la page du lieu').fill(`http://exemple/${placePath.slice(1)}?retour=x`);
+	await manager.getByRole('button', { name: 'Envoyer la demande' }).click();
+	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
+	await manager.getByRole('button', { name: 'Envoyer la demande' }).click();
+	await expect(manager.getByRole('alert')).toContainText('Collez l’adresse de la page du lieu');
+
+	const coordCtx = await browser.newContext({ storageState: statePath('coordinator'), javaScriptEnabled: false });
+	const coord = await coordCtx.newPage();
+	await coord.goto('/admin/lieux');
+	await coord.getByRole('button', { name: /^Accepter la demande pour/ }).first().click();
+	await expect(coord.getByRole('status')).toContainText('Demande acceptée');
+	await coordCtx.close();
+
+	await manager.goto('/espace/lieux');
+	await manager.locator('main ul a').first().click();
+	await expect(manager.getByRole('heading', { level: 1 })).toContainText('Modifier la page de');
+	// Monday 09:00–12:00 and 14:00–17:30, the rest of the week closed, closed at Christmas
+	for (let d = 0; d < 7; d++) for (const i of [0, 1]) for (const w of ['debut', 'fin']) await manager.locator(`#j${d}_${i}_${w}`).fill('');
+	await manager.locator('#j0_0_debut').fill('09:00');
+	await manager.locator('#j0_0_fin').fill('12:00');
+	await manager.locator('#j0_1_debut').fill('14:00');
+	await manager.locator('#j0_1_fin').fill('17:30');
+	await manager.locator('#fermeture_0_du').fill('2026-12-24');
+	await manager.locator('#fermeture_0_au').fill('2026-12-26');
+	await manager.locator('#lieu-telephone').fill('12');
+	await manager.getByRole('button', { name: 'Enregistrer' }).click();
+	await expect(manager.getByRole('alert')).toContainText('Le formulaire contient 1 erreur');
+	// what was typed is still there
+	await expect(manager.locator('#j0_1_fin')).toHaveValue('17:30');
+	await manager.locator('#lieu-telephone').fill('05 53 97 00 00');
+	await manager.getByRole('button', { name: 'Enregistrer' }).click();
+	await expect(manager.getByRole('status')).toHaveText('C’est enregistré : la page du lieu est à jour.');
+
+	const pub = await browser.newPage();
+	await pub.goto(placePath);
+	const hours = pub.getByRole('table').first();
+	await expect(hours).toContainText('Lundi');
+	await expect(hours).toContainText('Lundi09:00 à 12:00 et 14:00 à 17:30MardiFermé');
+	await expect(pub.getByRole('link', { name: /05 53 97 00 00/ })).toBeVisible();
+	await pub.close();
+	await managerCtx.close();
+});
+
+test('the new pages have no axe violation', async ({ browser }) => {
+	const coordCtx = await browser.newContext({ storageState: statePath('coordinator') });
+	const coord = await coordCtx.newPage();
+	await coord.goto('/admin/lieux');
+	await expectNoAxeViolations(coord, '/admin/lieux');
+	const anon = await browser.newPage();
+	const placePath = await firstPlacePath(anon, '/lieux?ou=Agen');
+	await anon.close();
+	await coord.goto(`/espace/lieux/${placePath.split('/').pop()}`);
+	await expectNoAxeViolations(coord, 'place edit form');
+	await coord.locator('#j1_0_debut').fill('18:00');
+	await coord.locator('#j1_0_fin').fill('09:00');
+	await coord.getByRole('button', { name: 'Enregistrer' }).click();
+	await expect(coord.getByRole('alert')).toContainText('Mardi : la plage 18:00–09:00 doit finir après son début');
+	await expectNoAxeViolations(coord, 'place edit form with errors');
+	await coordCtx.close();
+	const mgrCtx = await browser.newContext({ storageState: statePath('place_manager') });
+	const mgr = await mgrCtx.newPage();
+	await mgr.goto('/espace/lieux');
+	await expectNoAxeViolations(mgr, '/espace/lieux');
+	await mgrCtx.close();
+});

@@ -1,0 +1,45 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { decideClaim, listClaims, remindStalePlace, stalePlaces, PlaceManagementError } from '#lib/server/places/service.ts';
+import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { mailConfigured } from '#lib/server/mail/service.ts';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const actor = locals.session!.actor;
+	const db = await getDatabase();
+	const [claims, stale] = await Promise.all([listClaims(db, actor), stalePlaces(db, actor, 100)]);
+	return {
+		claims: claims.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
+		stale,
+		mail: mailConfigured()
+	};
+};
+
+function failure(e: unknown) {
+	if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 404, { message: e.message });
+	throw e;
+}
+
+export const actions: Actions = {
+	decide: async ({ request, locals }) => {
+		const f = await request.formData();
+		try {
+			const approve = f.get('decision') === 'accepter';
+			await decideClaim(await getDatabase(), locals.session!.actor, String(f.get('id') ?? ''), approve, locals.ip);
+			return { decided: approve ? 'accepted' : 'rejected' };
+		} catch (e) {
+			return failure(e);
+		}
+	},
+	remind: async ({ request, locals, url }) => {
+		const f = await request.formData();
+		try {
+			const db = await getDatabase();
+			const n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), { origin: url.origin, instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+			return { reminded: n };
+		} catch (e) {
+			return failure(e);
+		}
+	}
+};

@@ -1,0 +1,86 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceForm } from '#lib/server/places/service.ts';
+import { horairesToRanges, splitClosures, withClosures, rangesToHoraires, DAY_NAMES } from '#lib/server/places/hours.ts';
+import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
+
+const CLOSURE_ROWS = 3;
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const db = await getDatabase();
+	if (!(await canEditPlace(db, locals.session!.actor, params.id))) error(404, 'Ce lieu n’existe pas, ou vous ne le gérez pas.');
+	const p = (await getPlace(db, params.id))!;
+	const { weekly, closures } = splitClosures(p.horaires);
+	const week = horairesToRanges(weekly) ?? Array.from({ length: 7 }, () => []);
+	// hours that the weekday form cannot express (alternate weeks, public holidays…) are said so
+	let advanced = false;
+	try {
+		advanced = !!p.horaires && withClosures(rangesToHoraires(week), closures) !== p.horaires;
+	} catch {
+		advanced = true;
+	}
+	return {
+		place: {
+			id: p.id,
+			nom: p.nom,
+			commune: p.commune,
+			dateMaj: p.dateMaj,
+			horaires: p.horaires,
+			presentationResume: p.presentationResume ?? '',
+			telephone: p.telephone ?? '',
+			courriels: p.courriels.join(', '),
+			siteWeb: p.siteWeb.join(' '),
+			priseRdv: p.priseRdv ?? '',
+			services: p.services,
+			publics: p.publicsSpecifiquementAdresses,
+			frais: p.fraisACharge,
+			modalitesAcces: p.modalitesAcces,
+			modalitesAccompagnement: p.modalitesAccompagnement
+		},
+		week: week.map((ranges, d) => ({ day: DAY_NAMES[d], ranges: [ranges[0] ?? { start: '', end: '' }, ranges[1] ?? { start: '', end: '' }] })),
+		extraRanges: week.some((r) => r.length > 2),
+		closures: [...closures, ...Array.from({ length: Math.max(0, CLOSURE_ROWS - closures.length) }, () => ({ from: '', to: '' }))],
+		advanced,
+		vocab: { services: SERVICES, publics: PUBLICS_SPECIFIQUEMENT_ADRESSES, frais: FRAIS_A_CHARGE, acces: MODALITES_ACCES, accompagnement: MODALITES_ACCOMPAGNEMENT }
+	};
+};
+
+function formOf(f: FormData): PlaceForm {
+	const str = (k: string) => String(f.get(k) ?? '');
+	const week = Array.from({ length: 7 }, (_, d) =>
+		[0, 1]
+			.map((i) => ({ start: str(`j${d}_${i}_debut`), end: str(`j${d}_${i}_fin`) }))
+			.filter((r) => r.start || r.end)
+			.map((r) => ({ start: r.start || '?', end: r.end || '?' }))
+	);
+	const closures = Array.from({ length: 10 }, (_, i) => ({ from: str(`fermeture_${i}_du`), to: str(`fermeture_${i}_au`) })).filter((c) => c.from || c.to).map((c) => ({ from: c.from || c.to, to: c.to || c.from }));
+	return {
+		presentationResume: str('presentationResume'),
+		telephone: str('telephone'),
+		courriels: str('courriels'),
+		siteWeb: str('siteWeb'),
+		priseRdv: str('priseRdv'),
+		services: f.getAll('services').map(String),
+		publics: f.getAll('publics').map(String),
+		frais: f.getAll('frais').map(String),
+		modalitesAcces: f.getAll('modalitesAcces').map(String),
+		modalitesAccompagnement: f.getAll('modalitesAccompagnement').map(String),
+		week,
+		closures
+	};
+}
+
+export const actions: Actions = {
+	default: async ({ params, request, locals }) => {
+		const f = await request.formData();
+		const input = formOf(f);
+		try {
+			await updatePlace(await getDatabase(), locals.session!.actor, params.id, input, locals.ip);
+			return { saved: true };
+		} catch (e) {
+			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, fields: e.fields, input: { ...input, raw: Object.fromEntries([...f.entries()].filter(([k]) => /^(j\d_|fermeture_)/.test(k)).map(([k, v]) => [k, String(v)])) } });
+			throw e;
+		}
+	}
+};
