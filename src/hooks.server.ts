@@ -8,6 +8,7 @@ import { loadSession } from '#lib/server/accounts/service.ts';
 import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { stopBoss } from '#lib/server/jobs/boss.ts';
+import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 
 export const init: ServerInit = async () => {
@@ -19,6 +20,7 @@ export const init: ServerInit = async () => {
 	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
 	if (process.env.MAILLAGE_JOBS !== '0') {
 		await startMailWorker(db);
+		await startMaintenance(db);
 		if (!mailConfigured()) log('warn', 'SMTP_URL is not set: e-mails wait in the outbox and invitation links are shown on screen');
 	}
 	const shutdown = async () => {

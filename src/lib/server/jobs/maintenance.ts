@@ -1,0 +1,46 @@
+/**
+ * Scheduled purges of what must not outlive its use: expired and idle sessions, old
+ * throttling counters, expired invitations' personal data (their e-mail and name).
+ * Runs every hour through pg-boss on the server.
+ */
+import { and, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { getBoss } from './boss.ts';
+import { log } from '../log.ts';
+import { purgeSessions } from '../accounts/service.ts';
+import { invitations, throttles } from '../accounts/db.ts';
+
+const QUEUE = 'maintenance-purge';
+/** an unused invitation keeps its addressee's name and e-mail this long after expiring */
+export const EXPIRED_INVITATION_DAYS = 30;
+
+export async function purgePersonalData(database: Database, now = new Date()) {
+	const db = database.db;
+	const sessions = await purgeSessions(db, now);
+	const dayAgo = new Date(now.getTime() - 86400_000);
+	const counters = (
+		await db
+			.delete(throttles)
+			.where(and(lt(throttles.windowStart, dayAgo), or(isNull(throttles.lockedUntil), lt(throttles.lockedUntil, now))))
+			.returning({ k: throttles.key })
+	).length;
+	const cutoff = new Date(now.getTime() - EXPIRED_INVITATION_DAYS * 86400_000);
+	const anonymised = (
+		await db
+			.update(invitations)
+			.set({ email: sql`'expiree-' || ${invitations.id} || '@invalid'`, displayName: '(invitation expirée)' })
+			.where(and(isNull(invitations.usedAt), lt(invitations.expiresAt, cutoff), sql`${invitations.email} not like 'expiree-%'`))
+			.returning({ id: invitations.id })
+	).length;
+	return { sessions, counters, invitations: anonymised };
+}
+
+export async function startMaintenance(database: Database): Promise<void> {
+	const boss = await getBoss(database);
+	await boss.createQueue(QUEUE);
+	await boss.work(QUEUE, async () => {
+		const r = await purgePersonalData(database);
+		if (r.sessions || r.counters || r.invitations) log('info', 'personal data purged', r);
+	});
+	await boss.schedule(QUEUE, '7 * * * *');
+}
