@@ -38,13 +38,17 @@ test.describe('pages of a coordinator', () => {
 
 		await page.getByLabel('Prénom et nom').fill('Jo Médiation');
 		await page.getByLabel('Adresse e-mail professionnelle').fill('jo@fumel.test');
-		await page.getByLabel('Rôle').selectOption({ label: 'Médiateur numérique' });
+		await page.getByLabel('Rôle (obligatoire)').selectOption({ label: 'Médiateur numérique' });
 		await page.getByRole('button', { name: 'Créer l’invitation' }).click();
 		await expect(page.getByRole('status')).toContainText('L’invitation est créée pour jo@fumel.test');
 		const link = await page.locator('.alert--success code').innerText();
 		expect(link).toMatch(/\/invitation\/[\w-]+\.[\w-]+$/);
 		await expect(page.getByText('Jo Médiation (jo@fumel.test), Médiateur numérique')).toBeVisible();
 		await expectNoAxeViolations(page, 'organisation with an invitation');
+		await page.getByLabel('Nom de la structure').fill('Espace numérique du Fumélois');
+		await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+		await expect(page.getByRole('status')).toHaveText('La structure est mise à jour.');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Espace numérique du Fumélois');
 
 		await page.goto('/admin/journal?action=invitation.');
 		await expect(page.locator('table tbody tr').first()).toContainText('invitation.created');

@@ -130,8 +130,10 @@ describe('login with password and TOTP', () => {
 	});
 
 	it('gives the same answer for an unknown address and a wrong password', async () => {
-		const a = await loginWithPassword(db, { email: 'nobody@cd47.fr', password: PASSWORD }, { ip: '203.0.113.1' });
-		const b = await loginWithPassword(db, { email: 'coord@cd47.fr', password: 'pas le bon mot de passe' }, { ip: '203.0.113.2' });
+		// a fixed time, far from the other tests' (the throttling counters are time windows)
+		const t = new Date('2026-11-20T08:00:00Z');
+		const a = await loginWithPassword(db, { email: 'nobody@cd47.fr', password: PASSWORD }, { ip: '203.0.113.1' }, t);
+		const b = await loginWithPassword(db, { email: 'coord@cd47.fr', password: 'pas le bon mot de passe' }, { ip: '203.0.113.2' }, t);
 		expect(a).toEqual(b);
 		expect(a).toEqual({ status: 'invalid', message: 'Adresse e-mail ou mot de passe incorrect.' });
 	});
@@ -183,5 +185,26 @@ describe('login with password and TOTP', () => {
 		for (const a of ['organisation.created', 'invitation.created', 'invitation.accepted', 'user.created', 'user.totp_enrolled', 'session.second_factor_ok', 'session.recovery_code_used', 'session.logout_everywhere', 'user.deactivated'])
 			expect(actions, a).toContain(a);
 		expect(JSON.stringify(rows)).not.toMatch(/coord@cd47\.fr|Camille/);
+	});
+});
+
+describe('editing a structure', () => {
+	it('lets its département’s coordinator rename or deactivate it; deactivation ends its members’ sessions', async () => {
+		const { updateOrganisation } = await import('./service.ts');
+		const org = await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' });
+		const { userId } = await addMember(db, null, { email: 'agent@ccas-nerac.test', displayName: 'Agent Nérac', organisationId: org.id, role: 'place_manager', password: PASSWORD });
+		const t = new Date('2026-11-24T08:00:00Z');
+		const s = (await loginWithPassword(db, { email: 'agent@ccas-nerac.test', password: PASSWORD }, meta, t)) as { token: string };
+		const coordId = (await addMember(db, null, { email: 'coord2@cd47.fr', displayName: 'Coordination Deux', organisationId: cd47, role: 'coordinator', password: PASSWORD })).userId;
+		const coord = await actorFor(db.db, coordId, true);
+		const other = await actorFor(db.db, (await addMember(db, null, { email: 'coord@cd33.fr', displayName: 'Coordination Gironde', organisationId: cd33, role: 'coordinator', password: PASSWORD })).userId, true);
+		const input = { name: 'CCAS de la ville de Nérac', kind: 'ccas', departmentCode: '47', siret: '', active: true };
+		await expect(updateOrganisation(db, other, org.id, input)).rejects.toThrow(/votre département/);
+		await expect(updateOrganisation(db, coord, org.id, { ...input, departmentCode: '33' })).rejects.toThrow(/votre département/);
+		expect((await updateOrganisation(db, coord, org.id, input)).name).toBe('CCAS de la ville de Nérac');
+		expect(await loadSession(db.db, s.token, t)).not.toBeNull();
+		await updateOrganisation(db, coord, org.id, { ...input, active: false });
+		expect(await loadSession(db.db, s.token, t)).toBeNull();
+		expect((await actorFor(db.db, userId, false)).memberships).toEqual([]);
 	});
 });

@@ -5,7 +5,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
-import { journal, type AuditActor } from '../audit/service.ts';
+import { journal, changedFields, type AuditActor } from '../audit/service.ts';
+import { z } from 'zod';
 import { invitations, memberships, organisations, recoveryCodes, users } from './db.ts';
 import { asScoped } from './scope.ts';
 import {
@@ -464,4 +465,38 @@ async function organisationDetailIn(db: DbOrTx, actor: Actor, organisationId: st
 		canInvite: ROLES.filter((role) => can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role })),
 		canDeactivate: can(actor, 'user.deactivate', { departmentCode: org.departmentCode })
 	};
+}
+
+/** A coordinator renames, corrects or deactivates a structure of their département (its members then lose its roles' access). */
+export async function updateOrganisation(database: Database, actor: Actor, organisationId: string, input: unknown, ip?: string | null): Promise<Organisation> {
+	const parsed = organisationSchema.extend({ active: z.boolean() }).safeParse(input);
+	if (!parsed.success) throw new AccountError('invalid', 'Vérifiez les champs signalés.', fieldErrors(parsed.error.issues));
+	const [org] = await database.db.select().from(organisations).where(eq(organisations.id, organisationId));
+	if (!org) throw new AccountError('not_found', 'Structure introuvable.');
+	if (!can(actor, 'organisation.manage', { departmentCode: org.departmentCode }) || !can(actor, 'organisation.manage', { departmentCode: parsed.data.departmentCode }))
+		throw new AccountError('forbidden', 'Vous ne pouvez modifier que les structures de votre département.');
+	return database.db.transaction(async (tx) => {
+		if (parsed.data.siret && parsed.data.siret !== org.siret) {
+			const [dup] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.siret, parsed.data.siret));
+			if (dup) throw new AccountError('conflict', 'Une structure avec ce SIRET existe déjà.', { siret: 'Une structure avec ce SIRET existe déjà.' });
+		}
+		const [row] = await tx.update(organisations).set({ ...parsed.data, updatedAt: new Date() }).where(eq(organisations.id, organisationId)).returning();
+		if (org.active && !row.active) {
+			// its members' sessions end: their roles there no longer count
+			const members = await tx.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.organisationId, organisationId));
+			for (const m of members) await deleteUserSessions(tx, m.userId);
+		}
+		await journal(tx, {
+			actor: actorOf(actor),
+			action: row.active === org.active ? 'organisation.updated' : row.active ? 'organisation.reactivated' : 'organisation.deactivated',
+			targetType: 'organisation',
+			targetId: row.id,
+			departmentCode: row.departmentCode,
+			before: org,
+			after: row,
+			ip,
+			details: { fields: changedFields({ ...org, updatedAt: null }, { ...row, updatedAt: null }) }
+		});
+		return row;
+	});
 }

@@ -9,6 +9,8 @@ import {
 	organisationDetail,
 	ORGANISATION_KINDS,
 	removeMember,
+	updateOrganisation,
+	can,
 	ROLE_LABELS,
 	ROLES,
 	setUserActive,
@@ -25,6 +27,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		invitations: d.invitations.map((i) => ({ email: i.email, displayName: i.displayName, roleLabel: ROLE_LABELS[i.role as Role], expiresAt: i.expiresAt.toISOString() })),
 		roles: d.canInvite.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
 		canDeactivate: d.canDeactivate,
+		canManage: can(locals.session!.actor, 'organisation.manage', { departmentCode: d.organisation.departmentCode }),
+		kinds: Object.entries(ORGANISATION_KINDS).map(([value, label]) => ({ value, label })),
 		me: locals.session!.userId
 	};
 };
@@ -50,6 +54,23 @@ export const actions: Actions = {
 			return { invited: { email: r.invitation.email, link: mailConfigured() ? null : `${url.origin}/invitation/${r.token}` } };
 		} catch (e) {
 			return failure(e, values);
+		}
+	},
+	update: async ({ params, request, locals }) => {
+		const form = await request.formData();
+		const values = {
+			name: String(form.get('name') ?? ''),
+			siret: String(form.get('siret') ?? ''),
+			kind: String(form.get('kind') ?? ''),
+			departmentCode: String(form.get('departmentCode') ?? ''),
+			active: form.get('active') === '1'
+		};
+		try {
+			await updateOrganisation(await getDatabase(), locals.session!.actor, params.id, values, locals.ip);
+			return { updated: true };
+		} catch (e) {
+			if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, orgFields: e.fields, orgValues: values });
+			throw e;
 		}
 	},
 	remove: async ({ params, request, locals }) => {
