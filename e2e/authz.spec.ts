@@ -62,6 +62,7 @@ test.beforeAll(async ({ baseURL }) => {
 		['/admin/journal', COORDINATION()],
 		['/admin/signalements', COORDINATION()],
 		['/admin/lieux', COORDINATION()],
+		['/admin/instance', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403, place_manager: 403 })],
 		['/espace/lieux', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403 })],
 		// editing a place: its managers and its département's coordinators; nobody manages this one yet
 		[`/espace/lieux/${place}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],

@@ -58,6 +58,22 @@ test.describe('pages of a coordinator', () => {
 	});
 });
 
+test.describe('instance settings', () => {
+	test.use({ storageState: statePath('admin') });
+	test('the administrator renames the site and is told about unreadable colours', async ({ page }) => {
+		await page.goto('/admin/instance');
+		await expectNoAxeViolations(page, '/admin/instance');
+		await page.getByLabel('Couleur principale').fill('#eeeeee');
+		await page.getByRole('button', { name: 'Enregistrer' }).click();
+		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 1 erreur');
+		await expectNoAxeViolations(page, '/admin/instance with an error');
+		await page.getByLabel('Couleur principale').fill('#1f4e8c');
+		await page.getByLabel('Nom du site').fill('Déclic 47 — réseau d’inclusion numérique');
+		await page.getByRole('button', { name: 'Enregistrer' }).click();
+		await expect(page.getByRole('status')).toHaveText('Les réglages sont enregistrés.');
+	});
+});
+
 test.describe('error reports', () => {
 	test('a visitor’s report reaches the coordinator, who closes it', async ({ browser }) => {
 		const visitor = await browser.newPage();

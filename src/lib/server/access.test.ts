@@ -106,6 +106,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/admin/journal': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/signalements': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/lieux': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/instance': restrict(['admin']),
 	'/(pro)/espace/lieux': restrict(['place_manager', 'admin']),
 	'/(pro)/espace/lieux/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
 	'/(pro)/admin/organisations': restrict(['coordinator', 'coordinator_other_department', 'admin']),

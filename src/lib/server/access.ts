@@ -47,6 +47,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/admin/journal': COORDINATORS,
 	'/(pro)/admin/signalements': COORDINATORS,
 	'/(pro)/admin/lieux': COORDINATORS,
+	'/(pro)/admin/instance': { access: 'admin' },
 	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
 	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/admin/organisations': COORDINATORS,

@@ -7,6 +7,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 		displayName: s.user.displayName,
 		coordinator: hasRole(s.actor, ['coordinator']),
 		placeManager: hasRole(s.actor, ['place_manager']),
+		admin: s.actor.isAdmin,
 		noRole: !s.actor.isAdmin && !s.actor.memberships.length
 	};
 };

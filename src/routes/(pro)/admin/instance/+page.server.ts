@@ -1,0 +1,34 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { getInstanceSettings, updateInstanceSettings } from '#lib/server/territory/service.ts';
+import { journal } from '#lib/server/audit/service.ts';
+
+export const load: PageServerLoad = async () => {
+	const s = await getInstanceSettings(await getDatabase());
+	return { settings: { ...s, departmentCodes: s.departmentCodes.join(', '), updatedAt: s.updatedAt.toISOString() } };
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const f = await request.formData();
+		const values = {
+			name: String(f.get('name') ?? ''),
+			departmentCodes: String(f.get('departmentCodes') ?? ''),
+			colorPrimary: String(f.get('colorPrimary') ?? ''),
+			colorAccent: String(f.get('colorAccent') ?? ''),
+			logoUrl: String(f.get('logoUrl') ?? ''),
+			contactEmail: String(f.get('contactEmail') ?? '')
+		};
+		const db = await getDatabase();
+		const before = await getInstanceSettings(db);
+		const r = await updateInstanceSettings(db, { ...values, departmentCodes: values.departmentCodes.split(/[\s,;]+/).filter(Boolean) });
+		if (!r.ok) {
+			const fields: Record<string, string> = {};
+			for (const e of r.errors) fields[e.field] ??= e.message;
+			return fail(400, { fields, values });
+		}
+		await journal(db.db, { actor: { kind: 'user', id: locals.session!.userId }, action: 'instance.settings_updated', targetType: 'instance', targetId: '1', ip: locals.ip, before, after: r.settings });
+		return { saved: true };
+	}
+};
