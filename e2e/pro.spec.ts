@@ -45,6 +45,13 @@ test.describe('pages of a coordinator', () => {
 		expect(link).toMatch(/\/invitation\/[\w-]+\.[\w-]+$/);
 		await expect(page.getByText('Jo Médiation (jo@fumel.test), Médiateur numérique')).toBeVisible();
 		await expectNoAxeViolations(page, 'organisation with an invitation');
+		const orgPath = new URL(page.url()).pathname;
+		await page.getByRole('button', { name: 'Annuler l’invitation de Jo Médiation' }).click();
+		await expect(page.getByRole('status')).toHaveText('L’invitation est annulée : son lien ne fonctionne plus.');
+		await expect(page.getByText('Jo Médiation (jo@fumel.test)')).toHaveCount(0);
+		await page.goto(link.replace(/^https?:\/\/[^/]+/, ''));
+		await expect(page.getByText('Ce lien d’invitation n’est pas valide')).toBeVisible();
+		await page.goto(orgPath);
 		await page.getByLabel('Nom de la structure').fill('Espace numérique du Fumélois');
 		await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
 		await expect(page.getByRole('status')).toHaveText('La structure est mise à jour.');

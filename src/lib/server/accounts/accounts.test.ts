@@ -61,6 +61,15 @@ describe('invitations', () => {
 		expect(await checkInvitation(db, signToken('invitation', { i: '00000000-0000-4000-8000-000000000000' }, 60), now)).toMatchObject({ ok: false, reason: 'invalid' });
 	});
 
+	it('stops working once cancelled', async () => {
+		const { revokeInvitation } = await import('./service.ts');
+		const { invitation, token } = await invite(db, null, { email: 'annule@cd47.fr', displayName: 'Annulé', organisationId: cd47, role: 'mediator' });
+		const coord = await actorFor(db.db, (await loginUserId('coord@cd47.fr'))!, true);
+		await revokeInvitation(db, coord, invitation.id);
+		expect(await checkInvitation(db, token)).toMatchObject({ ok: false, reason: 'invalid' });
+		await expect(revokeInvitation(db, coord, invitation.id)).rejects.toThrow(/déjà été annulée/);
+	});
+
 	it('lets a coordinator invite in their département only', async () => {
 		const coord = await actorFor(db.db, (await loginUserId('coord@cd47.fr'))!, true);
 		await expect(invite(db, coord, { email: 'x@cd33.fr', displayName: 'Xavier Gironde', organisationId: cd33, role: 'prescriber' })).rejects.toThrow(/ne pouvez pas/);

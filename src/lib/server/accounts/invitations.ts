@@ -179,3 +179,20 @@ export async function acceptInvitation(
 export async function listInvitations(database: Database, organisationId: string) {
 	return database.db.select().from(invitations).where(eq(invitations.organisationId, organisationId)).orderBy(desc(invitations.createdAt));
 }
+
+/** Cancels a pending invitation: its link stops working at once. */
+export async function revokeInvitation(database: Database, actor: Actor, invitationId: string, ip?: string | null): Promise<void> {
+	if (!/^[0-9a-f-]{36}$/.test(invitationId)) throw new AccountError('not_found', 'Invitation introuvable.');
+	const [row] = await database.db
+		.select({ inv: invitations, departmentCode: organisations.departmentCode })
+		.from(invitations)
+		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+		.where(eq(invitations.id, invitationId));
+	if (!row || row.inv.usedAt || row.inv.revokedAt) throw new AccountError('not_found', 'Cette invitation n’existe pas, a déjà servi ou a déjà été annulée.');
+	if (!can(actor, 'user.invite', { departmentCode: row.departmentCode, organisationId: row.inv.organisationId, role: row.inv.role as Role }))
+		throw new AccountError('forbidden', 'Vous ne pouvez pas annuler cette invitation.');
+	await database.db.transaction(async (tx) => {
+		await tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, invitationId));
+		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, departmentCode: row.departmentCode, ip });
+	});
+}

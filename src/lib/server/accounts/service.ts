@@ -41,7 +41,7 @@ export { AccountError } from './model.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
 export { oidcSettings, startOidcLogin, finishOidcLogin, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
-export { invite, checkInvitation, acceptInvitation, listInvitations, INVITATION_DAYS } from './invitations.ts';
+export { invite, checkInvitation, acceptInvitation, listInvitations, revokeInvitation, INVITATION_DAYS } from './invitations.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
 

@@ -10,6 +10,7 @@ import {
 	ORGANISATION_KINDS,
 	removeMember,
 	updateOrganisation,
+	revokeInvitation,
 	can,
 	ROLE_LABELS,
 	ROLES,
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		created: url.searchParams.has('cree'),
 		organisation: { ...d.organisation, kindLabel: ORGANISATION_KINDS[d.organisation.kind as keyof typeof ORGANISATION_KINDS] ?? d.organisation.kind },
 		members: d.members.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role] })),
-		invitations: d.invitations.map((i) => ({ email: i.email, displayName: i.displayName, roleLabel: ROLE_LABELS[i.role as Role], expiresAt: i.expiresAt.toISOString() })),
+		invitations: d.invitations.map((i) => ({ id: i.id, email: i.email, displayName: i.displayName, roleLabel: ROLE_LABELS[i.role as Role], expiresAt: i.expiresAt.toISOString() })),
 		roles: d.canInvite.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
 		canDeactivate: d.canDeactivate,
 		canManage: can(locals.session!.actor, 'organisation.manage', { departmentCode: d.organisation.departmentCode }),
@@ -71,6 +72,15 @@ export const actions: Actions = {
 		} catch (e) {
 			if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, orgFields: e.fields, orgValues: values });
 			throw e;
+		}
+	},
+	revoke: async ({ request, locals }) => {
+		const form = await request.formData();
+		try {
+			await revokeInvitation(await getDatabase(), locals.session!.actor, String(form.get('id') ?? ''), locals.ip);
+			return { revoked: true };
+		} catch (e) {
+			return failure(e);
 		}
 	},
 	remove: async ({ params, request, locals }) => {
