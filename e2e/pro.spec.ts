@@ -58,7 +58,8 @@ test.describe('pages of a coordinator', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Espace numérique du Fumélois');
 
 		await page.goto('/admin/journal?action=invitation.');
-		await expect(page.locator('table tbody tr').first()).toContainText('invitation.created');
+		await expect(page.locator('table tbody tr').first()).toContainText('invitation.revoked');
+		await expect(page.locator('table tbody')).toContainText('invitation.created');
 		await page.goto('/admin/journal?du=hier');
 		await expect(page.getByRole('alert')).toContainText('Date invalide');
 		await expectNoAxeViolations(page, 'journal with an error');
