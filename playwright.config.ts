@@ -13,24 +13,20 @@ import { join } from 'node:path';
  * The config is evaluated again in each worker: the port and the folder are chosen once
  * and passed down through the environment.
  */
-if (!process.env.E2E_PORT) {
-	process.env.E2E_PORT = execFileSync(
+/** A free TCP port, asked of the system (synchronously: the config is not async). */
+const freePort = () =>
+	execFileSync(
 		process.execPath,
 		['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
 		{ encoding: 'utf8' }
 	).trim();
-}
+process.env.E2E_PORT ??= freePort();
+process.env.E2E_OIDC_PORT ??= freePort();
 if (!process.env.E2E_DATA_DIR) {
 	process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'maillage-e2e-'));
 	process.env.E2E_DATA_DIR_OWNED = '1';
 }
-if (!process.env.E2E_OIDC_PORT) {
-	process.env.E2E_OIDC_PORT = execFileSync(
-		process.execPath,
-		['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
-		{ encoding: 'utf8' }
-	).trim();
-}
+
 const port = Number(process.env.E2E_PORT);
 const oidcPort = Number(process.env.E2E_OIDC_PORT);
 const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;

@@ -90,6 +90,7 @@ export type OidcResult =
 	| { status: 'ok'; token: string; next: 'home' | 'second-factor' | 'enrol'; back: string | null }
 	| { status: 'error'; code: 'expired' | 'denied' | 'no-account' | 'inactive' | 'acr' | 'email' | 'failed'; message: string };
 
+
 const MESSAGES = {
 	expired: 'La connexion a pris trop de temps ou a été interrompue. Recommencez.',
 	denied: 'La connexion a été annulée.',
@@ -97,9 +98,16 @@ const MESSAGES = {
 	inactive: 'Ce compte est désactivé. Adressez-vous à l’équipe de coordination de votre Département.',
 	acr: 'Le niveau de sécurité de cette connexion est insuffisant. Recommencez avec votre fournisseur d’identité habituel.',
 	email: 'Votre fournisseur d’identité n’a pas transmis d’adresse e-mail vérifiée.',
-	failed: 'La connexion n’a pas abouti. Réessayez dans quelques minutes.'
+	failed: 'La connexion n’a pas abouti. Réessayez dans quelques minutes.',
+	indisponible: 'Le service d’identification ne répond pas. Réessayez dans quelques minutes, ou connectez-vous avec votre mot de passe.'
 } as const;
-const fail = (code: keyof typeof MESSAGES): OidcResult => ({ status: 'error', code, message: MESSAGES[code] });
+type OidcErrorCode = Exclude<keyof typeof MESSAGES, 'indisponible'>;
+const fail = (code: OidcErrorCode): OidcResult => ({ status: 'error', code, message: MESSAGES[code] });
+
+/** The French message for an error code carried back to /connexion?erreur=… (unknown codes: the generic one). */
+export function oidcErrorMessage(code: string): string {
+	return MESSAGES[code as keyof typeof MESSAGES] ?? MESSAGES.failed;
+}
 
 /** The callback: checks everything, links or finds the account, opens a session. */
 export async function finishOidcLogin(database: Database, currentUrl: URL, cookie: string | undefined, meta: SessionMeta, now = new Date()): Promise<OidcResult> {

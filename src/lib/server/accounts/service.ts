@@ -39,7 +39,7 @@ export type { Role, OrganisationKind } from './model.ts';
 
 export { AccountError } from './model.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
-export { oidcSettings, startOidcLogin, finishOidcLogin, OIDC_COOKIE, type OidcResult } from './oidc.ts';
+export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
 export { invite, checkInvitation, acceptInvitation, listInvitations, revokeInvitation, INVITATION_DAYS } from './invitations.ts';
 

@@ -1,18 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { loginWithPassword, oidcSettings } from '#lib/server/accounts/service.ts';
+import { loginWithPassword, oidcErrorMessage, oidcSettings } from '#lib/server/accounts/service.ts';
 
-const OIDC_ERRORS: Record<string, string> = {
-	expired: 'La connexion a pris trop de temps ou a été interrompue. Recommencez.',
-	denied: 'La connexion a été annulée.',
-	'no-account': 'Aucun compte ni invitation ne correspond à votre adresse e-mail professionnelle. Demandez une invitation à l’équipe de coordination de votre Département.',
-	inactive: 'Ce compte est désactivé. Adressez-vous à l’équipe de coordination de votre Département.',
-	acr: 'Le niveau de sécurité de cette connexion est insuffisant. Recommencez avec votre fournisseur d’identité habituel.',
-	email: 'Votre fournisseur d’identité n’a pas transmis d’adresse e-mail vérifiée.',
-	indisponible: 'Le service d’identification ne répond pas. Réessayez dans quelques minutes, ou connectez-vous avec votre mot de passe.',
-	failed: 'La connexion n’a pas abouti. Réessayez dans quelques minutes.'
-};
 import { decide } from '#lib/server/access.ts';
 import { safeReturnPath, setSessionCookie } from '#lib/server/web/session-cookie.ts';
 
@@ -27,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		loggedOut: url.searchParams.has('deconnecte'),
 		passwordChanged: url.searchParams.has('mot-de-passe-change'),
 		oidc: oidc ? { name: oidc.name } : null,
-		oidcError: code ? (OIDC_ERRORS[code] ?? OIDC_ERRORS.failed) : null
+		oidcError: code ? oidcErrorMessage(code) : null
 	};
 };
 
