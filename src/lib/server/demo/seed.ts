@@ -49,7 +49,7 @@ export async function ensureDemo(
 	const onlyDepartments = demoDepartments();
 	for (const file of DEMO_FILES) {
 		const content = await readFile(join(sharedDir, file));
-		const r = await importPlaces(database, { fileName: file, content, onlyDepartments });
+		const r = await importPlaces(database, { fileName: file, content, onlyDepartments, actor: { kind: 'system' } });
 		log(`demo: ${file}: created ${r.created}, merged ${r.merged}, rejected ${r.rejected}, outside the demo territory ${r.skipped} (${r.ms} ms)`);
 		reports.push(r);
 	}

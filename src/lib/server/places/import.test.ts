@@ -9,6 +9,7 @@ import { importPlaces, type ImportReport } from './import.ts';
 import { allPlaces, countPlaces, getPlace } from './service.ts';
 import { csvHeader, csvRow } from './csv.ts';
 import { getImportReport } from './reports.ts';
+import { searchJournal, verifyChain } from '../audit/service.ts';
 
 const shared = (f: string) => readFile(join(sharedDataDir(), f));
 const TODAY = '2026-11-18';
@@ -159,5 +160,18 @@ describe('export → import → export', () => {
 		} finally {
 			await other.close();
 		}
+	});
+});
+
+describe('the journal', () => {
+	it('records each import that wrote places: who, the file’s digest, the counts', async () => {
+		const r = await importFile('lieux/charente-16-schema-v1.json');
+		const again = await importFile('lieux/charente-16-schema-v1.json');
+		expect(again.created + again.updated + again.merged).toBe(0);
+		const { rows } = await searchJournal(db, { departmentCodes: null, action: 'places.imported' });
+		expect(rows).toHaveLength(1); // the unchanged re-import wrote nothing
+		expect(rows[0]).toMatchObject({ actorKind: 'cli', targetId: String(r.id), afterDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		expect(rows[0].details).toMatchObject({ file: 'lieux/charente-16-schema-v1.json', created: r.created, rejected: r.rejected });
+		expect((await verifyChain(db)).ok).toBe(true);
 	});
 });

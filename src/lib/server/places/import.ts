@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { bulkUpsert } from '../db/bulk.ts';
+import { journal, type AuditActor } from '../audit/service.ts';
 import { earthPoint } from '../db/types.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { places, placeSources, importReports } from './db.ts';
@@ -53,6 +54,8 @@ export interface ImportOptions {
 	source?: string;
 	/** keep only places in these départements (others are counted as skipped, not rejected) */
 	onlyDepartments?: string[];
+	/** who imports, for the journal (default: the command line) */
+	actor?: AuditActor;
 }
 
 /** What we keep of one source's view of a place: validated fields + how precise its position is. */
@@ -492,6 +495,16 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			} else {
 				await tx.update(importReports).set(values).where(eq(importReports.id, report.id));
 			}
+			// one journal entry per file: its digest and counts (the rows are in the stored report)
+			if (report.created + report.updated + report.merged > 0)
+				await journal(tx, {
+					actor: opts.actor ?? { kind: 'cli' },
+					action: 'places.imported',
+					targetType: 'import_report',
+					targetId: String(report.id),
+					after: { sha256: createHash('sha256').update(opts.content).digest('hex') },
+					details: { file: opts.fileName, format: parsed.format, created: report.created, updated: report.updated, merged: report.merged, rejected: report.rejected }
+				});
 		});
 		// fresh planner statistics after a large import: with stale ones PostgreSQL guesses
 		// that a filter like services && {…} keeps 0.5 % of the places and sorts thousands

@@ -401,13 +401,23 @@ export async function reportPlaceError(database: Database, placeId: string, form
 		}
 		return { ok: false, errors };
 	}
-	const [exists] = await database.db.select({ id: places.id }).from(places).where(eq(places.id, placeId)).limit(1);
+	const [exists] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, placeId)).limit(1);
 	if (!exists) return { ok: false, errors: { message: 'Ce lieu n’existe plus.' } };
-	await database.db.insert(placeErrorReports).values({
-		placeId,
-		fields: parsed.data.champs,
-		message: parsed.data.message,
-		contactEmail: parsed.data.courriel || null
+	await database.db.transaction(async (tx) => {
+		const [row] = await tx
+			.insert(placeErrorReports)
+			.values({ placeId, fields: parsed.data.champs, message: parsed.data.message, contactEmail: parsed.data.courriel || null })
+			.returning({ id: placeErrorReports.id });
+		// the message and the e-mail are personal data: journaled as a digest
+		await journal(tx, {
+			actor: { kind: 'public' },
+			action: 'error_report.created',
+			targetType: 'error_report',
+			targetId: String(row.id),
+			departmentCode: exists.departmentCode,
+			after: parsed.data,
+			details: { placeId, withEmail: !!parsed.data.courriel }
+		});
 	});
 	return { ok: true };
 }
