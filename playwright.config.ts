@@ -92,6 +92,10 @@ export default defineConfig({
 					HOST: '127.0.0.1',
 					ORIGIN: baseURL,
 					DATA_DIR: process.env.E2E_DATA_DIR!,
+					// the embedded database in the throw-away folder, even when the shell has a
+					// DATABASE_URL (.ci/run sets one for the PostgreSQL suite): a browser run must
+					// never write into, or depend on, a shared database
+					DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
 					LOG_REQUESTS: '0',
 					// no outside network in tests: the map's tiles must fail, visibly
 					MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png',
