@@ -329,7 +329,11 @@ describe.each([
 					if (!s.nextChange) return;
 					expect(s.nextChange.getTime()).toBeGreaterThan(now.getTime());
 					expect(s.nextChange.getTime() - now.getTime()).toBeLessThanOrEqual(7 * 86_400_000 + 3_600_000);
-					expect(openAt(iv, minuteOfWeek(s.nextChange))).toBe(!s.open);
+					// a range inside the hour skipped in spring (Su 02:00-02:01 on the last Sunday of
+					// March) has no instant of its own: the change lands on the clock's jump, where the
+					// weekly model already reads 03:00. Checked elsewhere when it lands anywhere else.
+					const onTheJump = offsetOf(new Date(s.nextChange.getTime() - 60_000)) !== offsetOf(s.nextChange);
+					if (!onTheJump) expect(openAt(iv, minuteOfWeek(s.nextChange))).toBe(!s.open);
 					if (offsetOf(now) === offsetOf(s.nextChange)) {
 						const before = new Date(s.nextChange.getTime() - 60_000);
 						if (before > now) expect(openAt(iv, minuteOfWeek(before))).toBe(s.open);
