@@ -107,5 +107,7 @@ for (const suite of suites) {
 	for (const k of Object.keys(totals)) totals[k] += res[k];
 }
 rmSync(out, { recursive: true, force: true });
-console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (totals.skipped) console.log(`(${totals.skipped} skipped: tests for another database than this suite's)`);
+// the last line, plain, as CI reads it
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed ? 1 : 0);
