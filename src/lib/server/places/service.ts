@@ -490,3 +490,5 @@ export async function countPlaces(database: Database): Promise<number> {
 }
 
 export { claimPlace, listClaims, decideClaim, managedPlaces, canEditPlace, updatePlace, stalePlaces, remindStalePlace, PlaceManagementError, type PlaceForm } from './manage.ts';
+export { emptyFilters } from './filters.ts';
+export { weeklyOpenIntervals } from './hours.ts';

@@ -1,0 +1,97 @@
+/**
+ * A ranked recommendation of places for an assessment: the places near the person, scored
+ * on what the assessment asks (services for the needs, distance, Saturday opening,
+ * adapted reception, fees, the way of being helped, a travelling service), each with the
+ * reasons in plain French, and what it lacks. The prescriber chooses; the ranking only
+ * proposes.
+ */
+import type { Database } from '../db/client.ts';
+import { searchPlaces, emptyFilters, weeklyOpenIntervals, type SearchItem } from '../places/service.ts';
+import type { Assessment } from './model.ts';
+
+const SATURDAY: [number, number] = [5 * 1440, 6 * 1440];
+const CANDIDATES = 60;
+
+export interface Recommendation {
+	item: SearchItem;
+	score: number;
+	reasons: string[];
+	missing: string[];
+}
+
+function km(m: number): string {
+	return m < 1000 ? `À ${Math.max(100, Math.round(m / 100) * 100)} m` : `À ${Math.round(m / 1000)} km`;
+}
+
+/** The score of one place for one assessment (0 to about 100), with its reasons. Pure. */
+export function scorePlace(item: SearchItem, a: Assessment): Recommendation {
+	const p = item.place;
+	const reasons: string[] = [];
+	const missing: string[] = [];
+	let score = 0;
+
+	const offered = a.services.filter((s) => p.services.includes(s));
+	if (a.services.length) {
+		score += 40 * (offered.length / a.services.length);
+		if (offered.length) reasons.push(`Propose : ${offered.join(', ')}`);
+		const lacking = a.services.filter((s) => !p.services.includes(s));
+		if (lacking.length) missing.push(`Ne propose pas : ${lacking.join(', ')}`);
+	} else score += 20;
+
+	if (item.distanceMeters != null) {
+		score += 30 * Math.exp(-item.distanceMeters / 10_000);
+		reasons.push(km(item.distanceMeters));
+	}
+
+	const iv = p.horaires ? weeklyOpenIntervals(p.horaires) : null;
+	if (a.filters.ouvertSamedi) {
+		const saturday = !!iv?.some(([s, e]) => s < SATURDAY[1] && e > SATURDAY[0]);
+		if (saturday) {
+			score += 10;
+			reasons.push('Ouvert le samedi');
+		} else missing.push(iv ? 'Fermé le samedi' : 'Horaires inconnus');
+	} else if (!iv) missing.push('Horaires inconnus');
+
+	const adapted = a.filters.priseEnCharge.filter((x) => p.priseEnChargeSpecifique.includes(x));
+	if (adapted.length) {
+		score += Math.min(20, 10 * adapted.length);
+		reasons.push(`Accueil adapté : ${adapted.join(', ')}`);
+	} else if (a.filters.priseEnCharge.length) missing.push('Pas d’accueil adapté signalé');
+
+	if (a.filters.gratuit) {
+		if (p.fraisACharge.includes('Gratuit')) {
+			score += 10;
+			reasons.push('Gratuit');
+		} else if (p.fraisACharge.includes('Gratuit sous condition')) {
+			score += 5;
+			reasons.push('Gratuit sous condition');
+		} else if (p.fraisACharge.includes('Payant')) {
+			score -= 20;
+			missing.push('Payant');
+		}
+	}
+
+	const how = a.filters.accompagnement.filter((x) => p.modalitesAccompagnement.includes(x));
+	if (how.length) {
+		score += 5;
+		reasons.push(how.join(', '));
+	}
+	if (a.filters.itinerant && p.itinerance.includes('Itinérant')) {
+		score += 5;
+		reasons.push('Se déplace (itinérant)');
+	}
+	return { item, score: Math.round(score * 10) / 10, reasons, missing };
+}
+
+export async function recommendPlaces(
+	database: Database,
+	a: Assessment,
+	where: { where?: string; point?: { latitude: number; longitude: number; label: string; kind: 'municipality' } },
+	opts: { limit?: number; homeDepartments?: string[]; now?: Date } = {}
+) {
+	const r = await searchPlaces(database, { ...where, filters: emptyFilters(), limit: CANDIDATES, homeDepartments: opts.homeDepartments, now: opts.now, withStatus: true });
+	const ranked = r.items
+		.map((i) => scorePlace(i, a))
+		.sort((x, y) => y.score - x.score || (x.item.distanceMeters ?? Infinity) - (y.item.distanceMeters ?? Infinity));
+	return { where: r.where, recommendations: ranked.slice(0, opts.limit ?? 10) };
+}
