@@ -41,6 +41,7 @@ test.beforeAll(async ({ baseURL }) => {
 		['/accessibilite', row(200)],
 		['/donnees', row(200)],
 		['/plan-du-site', row(200)],
+		['/diagnostic', row(200)],
 		['/theme.css', row(200)],
 		['/vendor/leaflet/leaflet.js', row(200)],
 		['/api/v1/places?ou=Agen', row(200)],

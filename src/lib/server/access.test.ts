@@ -86,6 +86,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/accessibilite': PUBLIC,
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
+	'/(public)/diagnostic': PUBLIC,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
 	'/api/v1/places': PUBLIC,

@@ -27,6 +27,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/accessibilite': PUBLIC,
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
+	'/(public)/diagnostic': PUBLIC,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
 	'/api/v1/places': PUBLIC,
