@@ -5,7 +5,7 @@
  * the role to an existing account).
  */
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { invitations, memberships, organisations, users } from './db.ts';
@@ -176,8 +176,13 @@ export async function acceptInvitation(
 	});
 }
 
-export async function listInvitations(database: Database, organisationId: string) {
-	return database.db.select().from(invitations).where(eq(invitations.organisationId, organisationId)).orderBy(desc(invitations.createdAt));
+/** An organisation's invitations still waiting for an answer (neither used nor cancelled), newest first. */
+export async function listPendingInvitations(db: DbOrTx, organisationId: string) {
+	return db
+		.select()
+		.from(invitations)
+		.where(and(eq(invitations.organisationId, organisationId), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+		.orderBy(desc(invitations.createdAt));
 }
 
 /** Cancels a pending invitation: its link stops working at once. */

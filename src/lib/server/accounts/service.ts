@@ -3,7 +3,7 @@
  * sessions, organisations, users and memberships. Every write is journaled.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal, changedFields, type AuditActor } from '../audit/service.ts';
 import { z } from 'zod';
@@ -41,7 +41,8 @@ export { AccountError } from './model.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
 export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
-export { invite, checkInvitation, acceptInvitation, listInvitations, revokeInvitation, INVITATION_DAYS } from './invitations.ts';
+import { listPendingInvitations } from './invitations.ts';
+export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, INVITATION_DAYS } from './invitations.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
 
@@ -457,7 +458,7 @@ async function organisationDetailIn(db: DbOrTx, actor: Actor, organisationId: st
 		.innerJoin(users, eq(users.id, memberships.userId))
 		.where(eq(memberships.organisationId, org.id))
 		.orderBy(asc(users.displayName));
-	const pending = (await db.select().from(invitations).where(eq(invitations.organisationId, org.id)).orderBy(desc(invitations.createdAt))).filter((i) => !i.usedAt && !i.revokedAt);
+	const pending = await listPendingInvitations(db, org.id);
 	return {
 		organisation: org,
 		members: members.map((m) => ({ ...m, role: m.role as Role, totpEnrolled: !!m.totp })),

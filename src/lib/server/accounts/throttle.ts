@@ -3,7 +3,7 @@
  * database so that it holds across restarts and processes. A key that fails `limit` times
  * within `windowMinutes` is locked for `lockMinutes`.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { throttles } from './db.ts';
 
@@ -24,11 +24,11 @@ export const RULES = {
 
 /** The latest lock among the keys, or null when none is locked. */
 export async function lockedUntil(db: DbOrTx, keys: string[], now = new Date()): Promise<Date | null> {
+	if (!keys.length) return null;
+	// one query for all the keys (a login checks the account's and the address's)
+	const rows = await db.select({ lockedUntil: throttles.lockedUntil }).from(throttles).where(inArray(throttles.key, keys));
 	let latest: Date | null = null;
-	for (const key of keys) {
-		const [row] = await db.select({ lockedUntil: throttles.lockedUntil }).from(throttles).where(eq(throttles.key, key));
-		if (row?.lockedUntil && row.lockedUntil > now && (!latest || row.lockedUntil > latest)) latest = row.lockedUntil;
-	}
+	for (const { lockedUntil: l } of rows) if (l && l > now && (!latest || l > latest)) latest = l;
 	return latest;
 }
 
