@@ -4,3 +4,6 @@ export * from '../places/db.ts';
 export * from '../accounts/db.ts';
 export * from '../audit/db.ts';
 export * from '../mail/db.ts';
+export * from '../beneficiaries/db.ts';
+export * from '../referral/db.ts';
+export * from '../accompaniments/db.ts';

@@ -9,6 +9,9 @@ export const outbox = pgTable(
 	'outbox',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
+		/** 'email' | 'sms' */
+		channel: text('channel').notNull().default('email'),
+		/** an e-mail address, or a phone number in E.164 for an SMS */
 		to: text('to').notNull(),
 		subject: text('subject').notNull(),
 		text: text('text').notNull(),

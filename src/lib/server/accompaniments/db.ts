@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, text, uuid, integer, timestamp, index, jsonb, date } from 'drizzle-orm/pg-core';
+import { organisations, users } from '../accounts/db.ts';
+import { places } from '../places/db.ts';
+import { beneficiaries } from '../beneficiaries/db.ts';
+import { referrals } from '../referral/db.ts';
+
+/**
+ * An accompaniment recorded by a mediator, in the national vocabulary (model.ts):
+ * individual (anonymous profile or a beneficiary) or collective (a workshop with its
+ * participants counted by gender, age band and status).
+ */
+export const accompaniments = pgTable(
+	'accompaniments',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		placeId: text('place_id').references(() => places.id),
+		mediatorId: uuid('mediator_id').references(() => users.id, { onDelete: 'set null' }),
+		departmentCode: text('department_code').notNull(),
+		date: date('date').notNull(),
+		/** 'individual' | 'collective' */
+		kind: text('kind').notNull(),
+		durationMinutes: integer('duration_minutes').notNull(),
+		location: text('location').notNull(),
+		themes: text('themes').array().notNull().default(sql`'{}'::text[]`),
+		procedureThemes: text('procedure_themes').array().notNull().default(sql`'{}'::text[]`),
+		autonomy: text('autonomy'),
+		equipment: text('equipment').array().notNull().default(sql`'{}'::text[]`),
+		redirectedTo: text('redirected_to').array().notNull().default(sql`'{}'::text[]`),
+		beneficiaryId: uuid('beneficiary_id').references(() => beneficiaries.id, { onDelete: 'set null' }),
+		referralId: uuid('referral_id').references(() => referrals.id, { onDelete: 'set null' }),
+		/** anonymous profile of an individual accompaniment */
+		gender: text('gender'),
+		ageBand: text('age_band'),
+		socialStatus: text('social_status'),
+		communeCode: text('commune_code'),
+		/** workshop */
+		title: text('title'),
+		level: text('level'),
+		participants: integer('participants').notNull().default(1),
+		/** { gender: {F: n…}, ageBand: {…}, status: {…} } */
+		breakdown: jsonb('breakdown'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('accompaniments_place_idx').on(t.placeId, t.date),
+		index('accompaniments_organisation_idx').on(t.organisationId, t.date),
+		index('accompaniments_mediator_idx').on(t.mediatorId, t.createdAt),
+		index('accompaniments_beneficiary_idx').on(t.beneficiaryId).where(sql`${t.beneficiaryId} IS NOT NULL`)
+	]
+);

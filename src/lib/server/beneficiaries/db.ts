@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, text, uuid, integer, timestamp, index, jsonb } from 'drizzle-orm/pg-core';
+import { organisations, users } from '../accounts/db.ts';
+
+/**
+ * A person helped (beneficiary), minimal identity. The organisation that created the
+ * record owns it; another organisation sees it only through a consent that covers it
+ * (consents). Anonymised after 24 months without activity: identity and contact columns
+ * are emptied, `anonymisedAt` set, the counts that depend on the row stay true.
+ */
+export const beneficiaries = pgTable(
+	'beneficiaries',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		departmentCode: text('department_code').notNull(),
+		firstName: text('first_name'),
+		lastName: text('last_name'),
+		/** instead of the last name, when the person prefers */
+		pseudonym: text('pseudonym'),
+		birthYear: integer('birth_year'),
+		communeCode: text('commune_code'),
+		communeName: text('commune_name'),
+		/** E.164 */
+		phone: text('phone'),
+		email: text('email'),
+		/** 'sms' | 'phone' | 'email' | 'post' | 'none' */
+		preferredContact: text('preferred_contact').notNull().default('none'),
+		language: text('language').notNull().default('fr'),
+		/** keys of ACCESSIBILITY_NEEDS */
+		accessibilityNeeds: text('accessibility_needs').array().notNull().default(sql`'{}'::text[]`),
+		accessibilityNote: text('accessibility_note'),
+		/** lower-cased, unaccented first + last name / pseudonym, for duplicate detection */
+		nameKey: text('name_key'),
+		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		/** the last referral, consent, assessment or accompaniment: the 24-month clock starts here */
+		lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+		anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
+		/** merged into another record (this one is kept empty, pointing to the survivor) */
+		mergedInto: uuid('merged_into')
+	},
+	(t) => [
+		index('beneficiaries_organisation_idx').on(t.organisationId, t.updatedAt),
+		index('beneficiaries_activity_idx').on(t.lastActivityAt).where(sql`${t.anonymisedAt} IS NULL`),
+		index('beneficiaries_name_key_idx').on(t.departmentCode, t.nameKey),
+		index('beneficiaries_phone_idx').on(t.phone).where(sql`${t.phone} IS NOT NULL`),
+		index('beneficiaries_email_idx').on(t.email).where(sql`${t.email} IS NOT NULL`)
+	]
+);
+
+/**
+ * What the person agreed to share, with whom, when and how. A consent with
+ * `withOrganisationId` lets that organisation's team read the record (identity, contact,
+ * and what `scope` lists); one tied to a referral also covers the place's answer through
+ * its link. Withdrawn at any time: `withdrawnAt` set, access ends at once.
+ */
+export const consents = pgTable(
+	'consents',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		/** keys of CONSENT_SCOPES: 'identity', 'contact', 'assessment', 'referral_reason' */
+		scope: text('scope').array().notNull(),
+		/** the organisation that may read (null: a place without an account, through the referral's link) */
+		withOrganisationId: uuid('with_organisation_id').references(() => organisations.id),
+		withPlaceId: text('with_place_id'),
+		/** what the person was told, in their words (shown on their page) */
+		purpose: text('purpose').notNull(),
+		/** 'signature' | 'oral' | 'sms' */
+		method: text('method').notNull(),
+		givenAt: timestamp('given_at', { withTimezone: true }).notNull().defaultNow(),
+		recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+		recordedByOrganisationId: uuid('recorded_by_organisation_id').notNull().references(() => organisations.id),
+		withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+		/** 'person' | 'professional' */
+		withdrawnBy: text('withdrawn_by')
+	},
+	(t) => [
+		index('consents_beneficiary_idx').on(t.beneficiaryId),
+		index('consents_organisation_idx').on(t.withOrganisationId).where(sql`${t.withdrawnAt} IS NULL`)
+	]
+);
+
+/** An assessment of digital autonomy (questionnaire version, answers, computed profile). */
+export const assessments = pgTable(
+	'assessments',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id').references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id').references(() => organisations.id),
+		version: integer('version').notNull(),
+		answers: jsonb('answers').notNull(),
+		/** the result: level per axis, needs, constraints */
+		result: jsonb('result').notNull(),
+		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('assessments_beneficiary_idx').on(t.beneficiaryId, t.createdAt)]
+);
+
+/**
+ * The person's own access: a one-time code sent by SMS or e-mail (stored hashed, 15
+ * minutes, 5 tries), exchanged for a short session on their page.
+ */
+export const personCodes = pgTable(
+	'person_codes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		codeHash: text('code_hash').notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('person_codes_beneficiary_idx').on(t.beneficiaryId, t.createdAt)]
+);
