@@ -55,7 +55,7 @@ test.beforeAll(async ({ baseURL }) => {
 		// off to the identity provider, for anyone; its answer without the attempt's cookie is refused
 		['/connexion/proconnect', row('→ /auth')],
 		['/connexion/proconnect/retour', row('→ /connexion')],
-		['/connexion/code', row(SPACE, { anonymous: LOGIN, coordinator_before_code: 200, place_manager: '→ /compte/double-authentification' })],
+		['/connexion/code', row(SPACE, { anonymous: LOGIN, coordinator_before_code: 200 })],
 		['/deconnexion', row(200, { anonymous: LOGIN })],
 		['/compte/double-authentification', row(200, { anonymous: LOGIN, coordinator_before_code: CODE })],
 		['/compte', PRO()],

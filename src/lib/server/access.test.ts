@@ -53,7 +53,7 @@ const PERSONAS: Record<string, LoadedSession | null> = {
 	partner: persona(['partner']),
 	prescriber: persona(['prescriber']),
 	mediator: persona(['mediator']),
-	place_manager: persona(['place_manager'], { mfa: false, enrolled: false }),
+	place_manager: persona(['place_manager']),
 	no_role: persona([], { mfa: false, enrolled: false }),
 	admin: persona([], { admin: true })
 };
@@ -87,6 +87,9 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
+	'/(public)/mes-orientations': PUBLIC,
+	'/(public)/mes-orientations/[token]': PUBLIC,
+	'/(public)/orientation/[token]': PUBLIC,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
 	'/api/v1/places': PUBLIC,
@@ -111,7 +114,19 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/lieux': restrict(['place_manager', 'admin']),
 	'/(pro)/espace/lieux/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
 	'/(pro)/admin/organisations': restrict(['coordinator', 'coordinator_other_department', 'admin']),
-	'/(pro)/admin/organisations/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin'])
+	'/(pro)/admin/organisations/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
+	// the administrator passes the door but the services give them no personal record (can())
+	'/(pro)/espace/personnes': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/personnes/nouvelle': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/personnes/[id]': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/personnes/[id]/export.json': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/personnes/[id]/export.pdf': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/personnes/[id]/orienter': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/orientations': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/orientations/[id]': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/orientations/[id]/fiche.pdf': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/accompagnements': restrict(['mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/accompagnements/nouveau': restrict(['mediator', 'place_manager', 'admin'])
 };
 
 describe('authorisation matrix', () => {

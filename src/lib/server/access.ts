@@ -19,6 +19,12 @@ export type RouteRule =
 
 const PUBLIC = { access: 'public' } as const;
 const COORDINATORS = { access: 'pro', roles: ['coordinator'] } as const;
+/** the people who work with the persons helped: records, referrals sent */
+const CARE = { access: 'pro', roles: ['prescriber', 'mediator'] } as const;
+/** referrals sent or received */
+const REFERRALS = { access: 'pro', roles: ['prescriber', 'mediator', 'place_manager'] } as const;
+/** a place's team: referrals received, accompaniments */
+const PLACE_TEAM = { access: 'pro', roles: ['mediator', 'place_manager'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -28,6 +34,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
+	// the person helped: their referrals, by link or one-time code; a place without an account answering by link
+	'/(public)/mes-orientations': PUBLIC,
+	'/(public)/mes-orientations/[token]': PUBLIC,
+	'/(public)/orientation/[token]': PUBLIC,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
 	'/api/v1/places': PUBLIC,
@@ -52,7 +62,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
 	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/admin/organisations': COORDINATORS,
-	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] }
+	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] },
+	'/(pro)/espace/personnes': CARE,
+	'/(pro)/espace/personnes/nouvelle': CARE,
+	'/(pro)/espace/personnes/[id]': CARE,
+	'/(pro)/espace/personnes/[id]/export.json': CARE,
+	'/(pro)/espace/personnes/[id]/export.pdf': CARE,
+	'/(pro)/espace/personnes/[id]/orienter': CARE,
+	'/(pro)/espace/orientations': REFERRALS,
+	'/(pro)/espace/orientations/[id]': REFERRALS,
+	'/(pro)/espace/orientations/[id]/fiche.pdf': REFERRALS,
+	'/(pro)/espace/accompagnements': PLACE_TEAM,
+	'/(pro)/espace/accompagnements/nouveau': PLACE_TEAM
 };
 
 export type Decision = 'allow' | 'login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

@@ -17,7 +17,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 /** Roles that can see personal data about people helped: their accounts need a second factor. */
-export const ROLES_WITH_PERSONAL_DATA: readonly Role[] = ['coordinator', 'partner', 'prescriber', 'mediator'];
+/** Every role: place managers too, since they receive referrals (the person's name and contact). */
+export const ROLES_WITH_PERSONAL_DATA: readonly Role[] = ['coordinator', 'partner', 'prescriber', 'mediator', 'place_manager'];
 
 export const ORGANISATION_KINDS = {
 	departement: 'Département',

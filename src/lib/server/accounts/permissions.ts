@@ -31,15 +31,25 @@ export type Action =
 	| 'place.claim'
 	| 'claim.moderate'
 	| 'report.moderate'
-	| 'settings.manage';
+	| 'settings.manage'
+	// personal data of the people helped: never through the instance administrator's rights
+	| 'beneficiary.create'
+	| 'beneficiary.read'
+	| 'beneficiary.write'
+	| 'referral.send'
+	| 'referral.answer'
+	| 'accompaniment.record'
+	| 'accompaniment.read';
 
 export interface Resource {
 	departmentCode?: string | null;
 	organisationId?: string | null;
 	/** for user.invite / membership.manage: the role being given */
 	role?: Role;
-	/** for place.edit: the organisations that run the place */
+	/** for place.edit and referral.answer: the organisations that run the place */
 	placeOrganisationIds?: string[];
+	/** for beneficiary.read / write: the organisations a consent in force lets read the record */
+	consentedOrganisationIds?: string[];
 }
 
 /** The départements where the actor holds one of the roles. */
@@ -59,8 +69,37 @@ function holds(actor: Actor, organisationId: string | null | undefined, roles: r
 	return !!organisationId && actor.memberships.some((m) => m.organisationId === organisationId && roles.includes(m.role));
 }
 
+/** The teams who work with the people helped. */
+const CARE_ROLES = ['prescriber', 'mediator'] as const;
+const PLACE_TEAM = ['mediator', 'place_manager'] as const;
+
+/**
+ * Personal data of the people helped: the organisation that holds the record (its
+ * prescribers and mediators), or an organisation the person consented to share it with.
+ * The instance administrator and the coordinators get no access by their rank.
+ */
+function canCare(actor: Actor, action: Action, r: Resource): boolean | null {
+	switch (action) {
+		case 'beneficiary.create':
+		case 'referral.send':
+			return holds(actor, r.organisationId, CARE_ROLES);
+		case 'beneficiary.read':
+		case 'beneficiary.write':
+			return holds(actor, r.organisationId, CARE_ROLES) || (r.consentedOrganisationIds ?? []).some((o) => holds(actor, o, [...CARE_ROLES, 'place_manager']));
+		case 'referral.answer':
+			return (r.placeOrganisationIds ?? []).some((o) => holds(actor, o, PLACE_TEAM));
+		case 'accompaniment.record':
+		case 'accompaniment.read':
+			return holds(actor, r.organisationId, PLACE_TEAM);
+		default:
+			return null;
+	}
+}
+
 export function can(actor: Actor | null, action: Action, r: Resource = {}): boolean {
 	if (!actor) return false;
+	const care = canCare(actor, action, r);
+	if (care !== null) return care;
 	if (actor.isAdmin) return true;
 	switch (action) {
 		case 'organisation.read':
@@ -87,6 +126,8 @@ export function can(actor: Actor | null, action: Action, r: Resource = {}): bool
 		case 'place.claim':
 			return actor.memberships.some((m) => m.role === 'place_manager' && (!r.organisationId || m.organisationId === r.organisationId));
 		case 'settings.manage':
+			return false;
+		default:
 			return false;
 	}
 }
