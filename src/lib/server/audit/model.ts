@@ -3,7 +3,8 @@
  */
 import { createHash } from 'node:crypto';
 
-export type AuditActor = { kind: 'user'; id: string } | { kind: 'system' } | { kind: 'cli' } | { kind: 'public' };
+/** 'person': the person helped, on their own page; 'link': a place answering through a signed link */
+export type AuditActor = { kind: 'user'; id: string } | { kind: 'system' } | { kind: 'cli' } | { kind: 'public' } | { kind: 'person' } | { kind: 'link' };
 
 export interface AuditEntry {
 	actor: AuditActor;

@@ -1,0 +1,243 @@
+/**
+ * The person helped (beneficiary): pure rules. Minimal identity, the ways to reach them,
+ * what a consent covers, duplicate detection, the 24-month retention.
+ */
+import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+export const PREFERRED_CONTACTS = {
+	sms: 'Par SMS',
+	phone: 'Par téléphone',
+	email: 'Par e-mail',
+	post: 'Par courrier, ou en passant sur place',
+	none: 'Ne souhaite pas être contactée'
+} as const;
+export type PreferredContact = keyof typeof PREFERRED_CONTACTS;
+
+export const LANGUAGES = {
+	fr: 'Français',
+	en: 'Anglais',
+	ar: 'Arabe',
+	es: 'Espagnol',
+	pt: 'Portugais',
+	tr: 'Turc',
+	ro: 'Roumain',
+	ru: 'Russe',
+	uk: 'Ukrainien',
+	lsf: 'Langue des signes française',
+	other: 'Une autre langue'
+} as const;
+export type Language = keyof typeof LANGUAGES;
+
+export const ACCESSIBILITY_NEEDS = {
+	vision: 'Voit mal ou pas du tout',
+	hearing: 'Entend mal ou pas du tout',
+	mobility: 'Se déplace difficilement',
+	reading: 'Lit ou écrit difficilement',
+	time: 'A besoin de temps et d’explications simples'
+} as const;
+export type AccessibilityNeed = keyof typeof ACCESSIBILITY_NEEDS;
+
+/** What a consent lets the other organisation see. */
+export const CONSENT_SCOPES = {
+	identity: 'Son prénom, son nom et sa commune',
+	contact: 'Son téléphone et son adresse e-mail',
+	assessment: 'Le résultat de son diagnostic numérique',
+	referral_reason: 'Le motif de l’orientation'
+} as const;
+export type ConsentScope = keyof typeof CONSENT_SCOPES;
+
+export const CONSENT_METHODS = {
+	signature: 'Signature sur place',
+	oral: 'Accord oral, confirmé par le professionnel',
+	sms: 'Réponse par SMS'
+} as const;
+export type ConsentMethod = keyof typeof CONSENT_METHODS;
+
+/** Records without activity for this long are anonymised. */
+export const RETENTION_MONTHS = 24;
+
+export function retentionCutoff(now: Date): Date {
+	const d = new Date(now);
+	d.setUTCMonth(d.getUTCMonth() - RETENTION_MONTHS);
+	return d;
+}
+
+/** Lower-case, no accents, no punctuation, single spaces. */
+export function normalizeName(s: string | null | undefined): string {
+	return (s ?? '')
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, ' ')
+		.trim();
+}
+
+export function nameKeyOf(p: { firstName?: string | null; lastName?: string | null; pseudonym?: string | null }): string | null {
+	const k = normalizeName([p.firstName, p.lastName ?? p.pseudonym].filter(Boolean).join(' '));
+	return k || null;
+}
+
+/** A French (or overseas) phone number in E.164, or null when it is not a valid one. */
+export function normalizePhone(raw: string): string | null {
+	const p = parsePhoneNumberFromString(raw.trim(), 'FR');
+	return p && p.isValid() ? p.number : null;
+}
+
+/** '+33612345678' → '06 12 34 56 78' */
+export function displayPhone(e164: string | null | undefined): string {
+	if (!e164) return '';
+	const p = parsePhoneNumberFromString(e164);
+	return p ? p.formatNational() : e164;
+}
+
+/** 'Marie D.': what a list or a message shows of a person. */
+export function shortName(p: { firstName: string | null; lastName: string | null; pseudonym: string | null; anonymisedAt?: Date | null }): string {
+	if (p.anonymisedAt) return 'Personne anonymisée';
+	if (p.pseudonym && !p.lastName) return p.firstName ? `${p.firstName} (${p.pseudonym})` : p.pseudonym;
+	return [p.firstName, p.lastName ? `${p.lastName.charAt(0).toUpperCase()}.` : null].filter(Boolean).join(' ') || 'Sans nom';
+}
+
+export function fullName(p: { firstName: string | null; lastName: string | null; pseudonym: string | null; anonymisedAt?: Date | null }): string {
+	if (p.anonymisedAt) return 'Personne anonymisée';
+	const name = [p.firstName, p.lastName].filter(Boolean).join(' ');
+	if (p.pseudonym) return name ? `${name} (${p.pseudonym})` : p.pseudonym;
+	return name || 'Sans nom';
+}
+
+const text = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max, `${max} caractères au plus.`)
+		.transform((s) => s || null)
+		.nullable()
+		.optional()
+		.transform((s) => s ?? null);
+
+const thisYear = () => new Date().getUTCFullYear();
+
+/** The form of a person's record (the commune is resolved by the service). */
+export const beneficiaryInput = z
+	.object({
+		firstName: text(80),
+		lastName: text(80),
+		pseudonym: text(80),
+		birthYear: z
+			.string()
+			.trim()
+			.optional()
+			.transform((s, ctx) => {
+				if (!s) return null;
+				const n = Number(s);
+				if (!/^\d{4}$/.test(s) || n < 1900 || n > thisYear()) {
+					ctx.addIssue({ code: 'custom', message: `Indiquez une année sur 4 chiffres, entre 1900 et ${thisYear()}. Exemple : 1958` });
+					return z.NEVER;
+				}
+				return n;
+			}),
+		commune: text(120),
+		phone: z
+			.string()
+			.trim()
+			.optional()
+			.transform((s, ctx) => {
+				if (!s) return null;
+				const p = normalizePhone(s);
+				if (!p) {
+					ctx.addIssue({ code: 'custom', message: 'Ce numéro de téléphone n’est pas valide. Exemple : 06 12 34 56 78' });
+					return z.NEVER;
+				}
+				return p;
+			}),
+		email: z
+			.string()
+			.trim()
+			.toLowerCase()
+			.optional()
+			.transform((s, ctx) => {
+				if (!s) return null;
+				if (!z.email().safeParse(s).success) {
+					ctx.addIssue({ code: 'custom', message: 'Cette adresse e-mail n’est pas valide. Exemple : nom@exemple.fr' });
+					return z.NEVER;
+				}
+				return s;
+			}),
+		preferredContact: z.enum(Object.keys(PREFERRED_CONTACTS) as [PreferredContact, ...PreferredContact[]], { message: 'Choisissez comment la personne souhaite être contactée.' }),
+		language: z.enum(Object.keys(LANGUAGES) as [Language, ...Language[]], { message: 'Choisissez une langue de la liste.' }).default('fr'),
+		accessibilityNeeds: z.array(z.enum(Object.keys(ACCESSIBILITY_NEEDS) as [AccessibilityNeed, ...AccessibilityNeed[]])).default([]),
+		accessibilityNote: text(500)
+	})
+	.superRefine((v, ctx) => {
+		if (!v.firstName && !v.pseudonym) ctx.addIssue({ code: 'custom', path: ['firstName'], message: 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.' });
+		if ((v.preferredContact === 'sms' || v.preferredContact === 'phone') && !v.phone)
+			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Pour être contactée par téléphone ou SMS, la personne doit donner un numéro.' });
+		if (v.preferredContact === 'sms' && v.phone && !isMobile(v.phone))
+			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Ce numéro n’est pas un portable : il ne peut pas recevoir de SMS. Choisissez « Par téléphone ».' });
+		if (v.preferredContact === 'email' && !v.email)
+			ctx.addIssue({ code: 'custom', path: ['email'], message: 'Pour être contactée par e-mail, la personne doit donner une adresse.' });
+	});
+export type BeneficiaryInput = z.output<typeof beneficiaryInput>;
+
+export function isMobile(e164: string): boolean {
+	const p = parsePhoneNumberFromString(e164);
+	const t = p?.getType();
+	return t === 'MOBILE' || t === 'FIXED_LINE_OR_MOBILE';
+}
+
+export const consentInput = z.object({
+	method: z.enum(Object.keys(CONSENT_METHODS) as [ConsentMethod, ...ConsentMethod[]], { message: 'Indiquez comment la personne a donné son accord.' }),
+	scope: z
+		.array(z.enum(Object.keys(CONSENT_SCOPES) as [ConsentScope, ...ConsentScope[]]))
+		.min(1, 'Cochez au moins ce que la personne accepte de partager.')
+		.refine((s) => s.includes('identity'), 'Le lieu doit au moins connaître le prénom de la personne pour la recevoir : cochez « Son prénom, son nom et sa commune ».')
+});
+export type ConsentInput = z.output<typeof consentInput>;
+
+// ——— duplicates ———
+
+export interface DuplicateCandidate {
+	id: string;
+	firstName: string | null;
+	lastName: string | null;
+	pseudonym: string | null;
+	birthYear: number | null;
+	phone: string | null;
+	email: string | null;
+	communeCode: string | null;
+	nameKey: string | null;
+}
+
+/**
+ * How likely two records are the same person, 0 to 1, with the reasons. Same phone or
+ * e-mail is strong; the same name is strong only with the same birth year or commune; a
+ * different birth year rules it out.
+ */
+export function duplicateScore(a: Omit<DuplicateCandidate, 'id'>, b: Omit<DuplicateCandidate, 'id'>): { score: number; reasons: string[] } {
+	const reasons: string[] = [];
+	if (a.birthYear && b.birthYear && a.birthYear !== b.birthYear) return { score: 0, reasons };
+	let score = 0;
+	if (a.phone && a.phone === b.phone) {
+		score += 0.6;
+		reasons.push('même téléphone');
+	}
+	if (a.email && a.email === b.email) {
+		score += 0.6;
+		reasons.push('même e-mail');
+	}
+	if (a.nameKey && a.nameKey === b.nameKey) {
+		score += 0.4;
+		reasons.push('même nom');
+		if (a.birthYear && a.birthYear === b.birthYear) {
+			score += 0.3;
+			reasons.push('même année de naissance');
+		}
+		if (a.communeCode && a.communeCode === b.communeCode) {
+			score += 0.2;
+			reasons.push('même commune');
+		}
+	}
+	return { score: Math.min(1, score), reasons };
+}
+
+export const DUPLICATE_THRESHOLD = 0.4;
