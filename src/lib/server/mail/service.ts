@@ -4,13 +4,17 @@
  * exactly when what it announces was committed. The worker sends it with nodemailer over
  * SMTP (SMTP_URL, MAIL_FROM), retrying with exponential backoff; a failure after the last
  * retry leaves the row 'failed' with its reason.
+ *
+ * The outbox also carries SMS (channel 'sms', queued by the sms capability's `queueSms`):
+ * the same job, retries and bookkeeping, sent through the configured SMS provider.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { fromDrizzle } from 'pg-boss';
 import type { Database, Tx } from '../db/client.ts';
 import { getBoss } from '../jobs/boss.ts';
 import { log } from '../log.ts';
+import { smsConfigured, smsProviderFromEnv } from '../sms/provider.ts';
 import { outbox } from './db.ts';
 import type { Mail } from './templates.ts';
 
@@ -40,29 +44,48 @@ function getTransport(): Transporter {
 
 /** Queues an e-mail inside the caller's transaction. */
 export async function queueMail(database: Database, tx: Tx, mail: Mail): Promise<string> {
-	const [row] = await tx.insert(outbox).values({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template }).returning({ id: outbox.id });
+	return queueOutbox(database, tx, { channel: 'email', to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template });
+}
+
+/** Writes a message of any channel in the caller's transaction and enqueues its delivery in that same transaction. */
+export async function queueOutbox(
+	database: Database,
+	tx: Tx,
+	message: { channel: 'email' | 'sms'; to: string; subject: string; text: string; html?: string | null; template: string }
+): Promise<string> {
+	const [row] = await tx.insert(outbox).values(message).returning({ id: outbox.id });
 	const boss = await getBoss(database);
 	await boss.send(MAIL_QUEUE, { id: row.id }, { db: fromDrizzle(tx as never, sql as never), retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
 	return row.id;
 }
 
-/** Sends one queued e-mail; throws on failure so that pg-boss retries it. */
+/** Sends one queued message (e-mail or SMS, by its channel); throws on failure so that pg-boss retries it. */
 export async function deliver(database: Database, id: string, lastAttempt: boolean): Promise<void> {
 	const [m] = await database.db.select().from(outbox).where(eq(outbox.id, id));
 	if (!m || m.status === 'sent') return;
-	// no SMTP server (a demo): the e-mail waits in the outbox; the sweep sends it once one is configured
-	if (!mailConfigured()) return;
+	const sms = m.channel === 'sms';
+	// no SMTP server or no SMS provider (a demo): the message waits in the outbox; the sweep sends it once one is configured
+	if (sms ? !smsConfigured() : !mailConfigured()) return;
 	try {
-		const info = await getTransport().sendMail({ from: process.env.MAIL_FROM ?? 'maillage <ne-pas-repondre@maillage.localhost>', to: m.to, subject: m.subject, text: m.text, html: m.html ?? undefined });
-		await database.db.update(outbox).set({ status: 'sent', sentAt: new Date(), messageId: info.messageId ?? null, attempts: sql`${outbox.attempts} + 1`, lastError: null }).where(eq(outbox.id, id));
-		log('info', 'mail sent', { id, template: m.template });
+		let messageId: string | null;
+		if (sms) {
+			// a misconfigured provider throws here: its reason becomes the row's last_error
+			const provider = smsProviderFromEnv()!;
+			messageId = (await provider.send(m.to, m.text)).id || null;
+		} else {
+			const info = await getTransport().sendMail({ from: process.env.MAIL_FROM ?? 'maillage <ne-pas-repondre@maillage.localhost>', to: m.to, subject: m.subject, text: m.text, html: m.html ?? undefined });
+			messageId = info.messageId ?? null;
+		}
+		await database.db.update(outbox).set({ status: 'sent', sentAt: new Date(), messageId, attempts: sql`${outbox.attempts} + 1`, lastError: null }).where(eq(outbox.id, id));
+		log('info', sms ? 'sms sent' : 'mail sent', { id, template: m.template });
 	} catch (e) {
 		const message = (e as Error).message.slice(0, 500);
 		await database.db
 			.update(outbox)
 			.set({ attempts: sql`${outbox.attempts} + 1`, lastError: message, status: lastAttempt ? 'failed' : 'pending' })
 			.where(eq(outbox.id, id));
-		log('warn', 'mail delivery failed', { id, template: m.template, error: message, final: lastAttempt });
+		// SMS errors never hold the number or the text (see SmsSendError)
+		log('warn', sms ? 'sms delivery failed' : 'mail delivery failed', { id, template: m.template, error: message, final: lastAttempt });
 		throw e;
 	}
 }
@@ -77,14 +100,15 @@ export async function purgeOutbox(database: Database, now = new Date()): Promise
 	return rows.length;
 }
 
-/** Enqueues the e-mails still pending (after a restart with SMTP newly configured, or a lost job). */
+/** Enqueues the messages still pending on a configured channel (after a restart with SMTP or SMS newly configured, or a lost job). */
 export async function sweepOutbox(database: Database, olderThanMs = 60_000): Promise<number> {
-	if (!mailConfigured()) return 0;
+	const channels = [...(mailConfigured() ? ['email'] : []), ...(smsConfigured() ? ['sms'] : [])];
+	if (!channels.length) return 0;
 	const boss = await getBoss(database);
 	const rows = await database.db
 		.select({ id: outbox.id })
 		.from(outbox)
-		.where(and(eq(outbox.status, 'pending'), lt(outbox.createdAt, new Date(Date.now() - olderThanMs))));
+		.where(and(eq(outbox.status, 'pending'), inArray(outbox.channel, channels), lt(outbox.createdAt, new Date(Date.now() - olderThanMs))));
 	for (const r of rows) await boss.send(MAIL_QUEUE, { id: r.id }, { singletonKey: r.id, retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
 	return rows.length;
 }
