@@ -120,6 +120,14 @@ describe('reading the form', () => {
 		expect(v.title).toBe('');
 		expect(Object.keys(v).sort()).toEqual(Object.keys(emptyForm()).sort());
 	});
+	it('reads whether the person is anonymous from the person chosen, when the page sends no explicit choice', () => {
+		const f = new FormData();
+		expect(readAccompanimentForm(f).person).toBe('anonymous');
+		f.set('beneficiaryId', ID);
+		expect(readAccompanimentForm(f).person).toBe('beneficiary');
+		f.set('person', 'anonymous');
+		expect(readAccompanimentForm(f).person).toBe('anonymous');
+	});
 });
 
 describe('validation', () => {

@@ -206,7 +206,7 @@ export interface AccompanimentForm {
 	autonomy: string;
 	equipment: string[];
 	redirectedTo: string[];
-	/** individual: 'beneficiary' (a person followed) or 'anonymous' */
+	/** individual: 'beneficiary' (a person followed) or 'anonymous'; read from the chosen person when the page sends no choice */
 	person: string;
 	beneficiaryId: string;
 	/** the referral this accompaniment answers, when the page was opened from it */
@@ -248,7 +248,8 @@ export function readAccompanimentForm(f: { get(name: string): unknown; getAll(na
 		autonomy: str('autonomy'),
 		equipment: all('equipment'),
 		redirectedTo: all('redirectedTo'),
-		person: str('person'),
+		// a page may offer one list ("a person anonymous" or one of the people followed) instead of the choice
+		person: str('person') || (str('beneficiaryId').trim() ? 'beneficiary' : 'anonymous'),
 		beneficiaryId: str('beneficiaryId'),
 		referralId: str('referralId'),
 		gender: str('gender'),

@@ -1,0 +1,34 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { placeAccompaniments } from '#lib/server/accompaniments/service.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const q = url.searchParams;
+	try {
+		const view = await placeAccompaniments(await getDatabase(), locals.session!.actor, {
+			organisationId: q.get('structure'),
+			placeId: q.get('lieu'),
+			from: q.get('du'),
+			to: q.get('au'),
+			page: Number(q.get('page')) || 1
+		});
+		// the filters as they stand, for the pages' links
+		const filters = new URLSearchParams();
+		if (view.organisationId) filters.set('structure', view.organisationId);
+		if (view.placeId) filters.set('lieu', view.placeId);
+		filters.set('du', view.from);
+		filters.set('au', view.to);
+		return {
+			view,
+			filters: filters.toString(),
+			// the confirmation after the form's redirect
+			saved: q.has('enregistre'),
+			honoured: q.get('orientation') === 'honoree'
+		};
+	} catch (e) {
+		if (e instanceof CareError) error(e.code === 'forbidden' ? 403 : 404, e.message);
+		throw e;
+	}
+};

@@ -1,0 +1,98 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+import { CareError } from '#lib/server/beneficiaries/service.ts';
+import {
+	AGE_BANDS,
+	AUTONOMY,
+	BREAKDOWNS,
+	DIGITAL_THEMES,
+	DURATIONS,
+	EQUIPMENT,
+	GENDERS,
+	KINDS,
+	LOCATIONS,
+	MAX_DURATION,
+	MAX_PARTICIPANTS,
+	PROCEDURE_HELP_THEME,
+	PROCEDURE_THEMES,
+	REDIRECTED_TO,
+	STATUSES,
+	WORKSHOP_LEVELS,
+	firstOfMonth,
+	formatMinutes,
+	oneYearBefore,
+	parseDay,
+	readAccompanimentForm,
+	recordAccompaniment,
+	recordingForm,
+	todayInParis
+} from '#lib/server/accompaniments/service.ts';
+
+const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const q = url.searchParams;
+	const today = todayInParis();
+	try {
+		const view = await recordingForm(await getDatabase(), locals.session!.actor, {
+			personId: q.get('personne'),
+			referralId: q.get('orientation'),
+			repeat: q.has('reprendre'),
+			today
+		});
+		return {
+			...view,
+			today,
+			earliest: oneYearBefore(today),
+			vocab: {
+				kinds: [
+					{ value: 'individual', label: `${KINDS.individual} : une personne` },
+					{ value: 'collective', label: `${KINDS.collective} : un atelier` }
+				],
+				durations: [...DURATIONS.map((d) => ({ value: String(d), label: formatMinutes(d) })), { value: 'other', label: 'Autre durée' }],
+				locations: options(LOCATIONS),
+				themes: [...DIGITAL_THEMES],
+				procedureThemes: [...PROCEDURE_THEMES],
+				procedureHelpTheme: PROCEDURE_HELP_THEME,
+				// a choice left empty stays possible without JavaScript (a radio cannot be unchecked)
+				autonomy: [{ value: '', label: 'Non évaluée' }, ...options(AUTONOMY)],
+				equipment: [...EQUIPMENT],
+				redirectedTo: [...REDIRECTED_TO],
+				genders: options(GENDERS),
+				ageBands: options(AGE_BANDS),
+				statuses: options(STATUSES),
+				levels: [{ value: '', label: 'Non précisé' }, ...options(WORKSHOP_LEVELS)],
+				breakdowns: Object.entries(BREAKDOWNS).map(([field, b]) => ({ field, label: b.label, options: options(b.options) })),
+				maxDuration: MAX_DURATION,
+				maxParticipants: MAX_PARTICIPANTS
+			}
+		};
+	} catch (e) {
+		if (e instanceof CareError) error(e.code === 'forbidden' ? 403 : 404, e.message);
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, url }) => {
+		const values = readAccompanimentForm(await request.formData());
+		const today = todayInParis();
+		let result;
+		try {
+			result = await recordAccompaniment(await getDatabase(), locals.session!.actor, values, { origin: url.origin, instanceName: (await loadInstance()).name }, locals.ip, today);
+		} catch (e) {
+			if (!(e instanceof CareError)) throw e;
+			if (e.code === 'forbidden') return fail(403, { message: e.message, fields: {} as Record<string, string>, values });
+			// a referral closed meanwhile: the form goes on without it
+			return fail(400, { message: e.message, fields: e.fields, values: e.fields.referralId ? { ...values, referralId: '' } : values });
+		}
+		// back to the list, on a period that shows the new one
+		const q = new URLSearchParams({ enregistre: '1' });
+		if (result.referralId) q.set('orientation', 'honoree');
+		const date = parseDay(values.date) ?? today;
+		if (date < firstOfMonth(today)) q.set('du', date);
+		redirect(303, `/espace/accompagnements?${q}`);
+	}
+};
