@@ -181,9 +181,11 @@ describe('recording', () => {
 		expect(b.at.getTime()).toBeGreaterThan(new Date('2026-01-01T00:00:00Z').getTime());
 	});
 
-	it('an organisation without a place records without one', async () => {
+	it('an organisation without a place records without one; with one place, that one when none is said', async () => {
 		const { id } = await record(loner, individual({ organisationId: '', placeId: '' }));
 		expect((await rowOf(id)).placeId).toBeNull();
+		const only = await record(mediator, individual({ organisationId: '', placeId: '' }));
+		expect(await rowOf(only.id)).toMatchObject({ organisationId: mediatheque, placeId: 'fixture-lacepede' });
 	});
 
 	it('explains each problem and writes nothing', async () => {

@@ -86,7 +86,7 @@ export interface RecordResult {
 
 /**
  * Records an accompaniment for one of the actor's organisations. The place must be one
- * the organisation runs (none when it runs none); a person followed must be readable by
+ * the organisation runs (its only one when none is given; none when it runs none); a person followed must be readable by
  * the actor. Insert, journal and, for a person followed, their referral to one of the
  * organisation's places honoured: one transaction.
  */
@@ -105,7 +105,8 @@ export async function recordAccompaniment(
 
 	const parsed = parseAccompaniment(form, today);
 	const fields: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
-	const placeId = form.placeId.trim() || null;
+	// no place said and only one the organisation runs (a form shown before it had one, a tool): that one
+	const placeId = form.placeId.trim() || (org.places.length === 1 ? org.places[0].id : null);
 	if (org.places.length ? !org.places.some((p) => p.id === placeId) : placeId) fields.placeId = 'Choisissez un des lieux de votre structure.';
 	if (!parsed.ok) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
 	const v = parsed.value;
