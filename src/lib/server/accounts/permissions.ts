@@ -84,8 +84,10 @@ function canCare(actor: Actor, action: Action, r: Resource): boolean | null {
 		case 'referral.send':
 			return holds(actor, r.organisationId, CARE_ROLES);
 		case 'beneficiary.read':
-		case 'beneficiary.write':
 			return holds(actor, r.organisationId, CARE_ROLES) || (r.consentedOrganisationIds ?? []).some((o) => holds(actor, o, [...CARE_ROLES, 'place_manager']));
+		case 'beneficiary.write':
+			// a consent lets another organisation read, never edit
+			return holds(actor, r.organisationId, CARE_ROLES);
 		case 'referral.answer':
 			return (r.placeOrganisationIds ?? []).some((o) => holds(actor, o, PLACE_TEAM));
 		case 'accompaniment.record':

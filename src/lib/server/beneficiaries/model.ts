@@ -3,7 +3,9 @@
  * what a consent covers, duplicate detection, the 24-month retention.
  */
 import { z } from 'zod';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { normalisePhone, isMobile, formatPhone } from '../sms/model.ts';
+
+export { isMobile };
 
 export const PREFERRED_CONTACTS = {
 	sms: 'Par SMS',
@@ -79,16 +81,11 @@ export function nameKeyOf(p: { firstName?: string | null; lastName?: string | nu
 }
 
 /** A French (or overseas) phone number in E.164, or null when it is not a valid one. */
-export function normalizePhone(raw: string): string | null {
-	const p = parsePhoneNumberFromString(raw.trim(), 'FR');
-	return p && p.isValid() ? p.number : null;
-}
+export const normalizePhone = normalisePhone;
 
 /** '+33612345678' → '06 12 34 56 78' */
 export function displayPhone(e164: string | null | undefined): string {
-	if (!e164) return '';
-	const p = parsePhoneNumberFromString(e164);
-	return p ? p.formatNational() : e164;
+	return e164 ? formatPhone(e164) : '';
 }
 
 /** 'Marie D.': what a list or a message shows of a person. */
@@ -178,12 +175,6 @@ export const beneficiaryInput = z
 			ctx.addIssue({ code: 'custom', path: ['email'], message: 'Pour être contactée par e-mail, la personne doit donner une adresse.' });
 	});
 export type BeneficiaryInput = z.output<typeof beneficiaryInput>;
-
-export function isMobile(e164: string): boolean {
-	const p = parsePhoneNumberFromString(e164);
-	const t = p?.getType();
-	return t === 'MOBILE' || t === 'FIXED_LINE_OR_MOBILE';
-}
 
 export const consentInput = z.object({
 	method: z.enum(Object.keys(CONSENT_METHODS) as [ConsentMethod, ...ConsentMethod[]], { message: 'Indiquez comment la personne a donné son accord.' }),

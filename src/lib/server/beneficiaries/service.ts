@@ -121,7 +121,13 @@ async function resolveCommune(database: Database, text: string | null, departmen
 
 async function parseForm(database: Database, raw: unknown, departmentCode: string) {
 	const parsed = beneficiaryInput.safeParse(raw);
-	if (!parsed.success) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fieldErrors(parsed.error.issues));
+	if (!parsed.success) {
+		// the checks across fields run only once every field is valid: say the missing name at once too
+		const r = (raw ?? {}) as Record<string, unknown>;
+		const errors = fieldErrors(parsed.error.issues);
+		if (!String(r.firstName ?? '').trim() && !String(r.pseudonym ?? '').trim()) errors.firstName ??= 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.';
+		throw new CareError('invalid', 'Le formulaire contient des erreurs.', errors);
+	}
 	const v = parsed.data;
 	const commune = await resolveCommune(database, v.commune, [departmentCode]);
 	return {

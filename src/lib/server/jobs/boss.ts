@@ -7,6 +7,9 @@ import { PgBoss, fromPglite } from 'pg-boss';
 import type { Database } from '../db/client.ts';
 import { log } from '../log.ts';
 
+/** the outbox's delivery queue (mail/service.ts MAIL_QUEUE) */
+export const TRANSACTIONAL_QUEUES = ['mail-outbox'] as const;
+
 const bosses = new WeakMap<Database, Promise<PgBoss>>();
 
 export function getBoss(database: Database): Promise<PgBoss> {
@@ -19,6 +22,14 @@ export function getBoss(database: Database): Promise<PgBoss> {
 					: new PgBoss({ connectionString: database.url!, max: 3, schema: 'pgboss', application_name: 'maillage-jobs' });
 			boss.on('error', (e: Error) => log('error', 'job queue error', { error: e.message }));
 			await boss.start();
+			// Queues that services send to inside their own transaction (the outbox) must be in
+			// pg-boss's queue cache first: on a cache miss it looks the queue up outside the
+			// transaction, which on PGlite (a single connection) waits for that transaction forever.
+			for (const q of TRANSACTIONAL_QUEUES) {
+				await boss.createQueue(q);
+				// a read that goes through the cache (and fills it): no job has the nil id
+				await boss.getJobById(q, '00000000-0000-0000-0000-000000000000');
+			}
 			return boss;
 		})();
 		bosses.set(database, b);

@@ -9,6 +9,10 @@ import { getBoss } from './boss.ts';
 import { log } from '../log.ts';
 import { purgeSessions } from '../accounts/service.ts';
 import { invitations, throttles } from '../accounts/db.ts';
+import { anonymiseInactive } from '../beneficiaries/service.ts';
+import { personCodes } from '../beneficiaries/db.ts';
+import { runReferralClock } from '../referral/service.ts';
+import { getInstanceSettings } from '../territory/service.ts';
 
 const QUEUE = 'maintenance-purge';
 /** an unused invitation keeps its addressee's name and e-mail this long after expiring */
@@ -32,15 +36,32 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 			.where(and(isNull(invitations.usedAt), lt(invitations.expiresAt, cutoff), sql`${invitations.email} not like 'expiree-%'`))
 			.returning({ id: invitations.id })
 	).length;
-	return { sessions, counters, invitations: anonymised };
+	const codes = (await db.delete(personCodes).where(lt(personCodes.expiresAt, dayAgo)).returning({ id: personCodes.id })).length;
+	const records = await anonymiseInactive(database, now);
+	return { sessions, counters, invitations: anonymised, codes, records };
 }
+
+/** The links in reminders need the public address: ORIGIN (as adapter-node), else the local one. */
+export async function publicLinks(database: Database): Promise<{ origin: string; instanceName: string }> {
+	const origin = (process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+	return { origin, instanceName: (await getInstanceSettings(database)).name };
+}
+
+const CLOCK_QUEUE = 'referral-clock';
 
 export async function startMaintenance(database: Database): Promise<void> {
 	const boss = await getBoss(database);
 	await boss.createQueue(QUEUE);
 	await boss.work(QUEUE, async () => {
 		const r = await purgePersonalData(database);
-		if (r.sessions || r.counters || r.invitations) log('info', 'personal data purged', r);
+		if (r.sessions || r.counters || r.invitations || r.codes || r.records) log('info', 'personal data purged', r);
 	});
 	await boss.schedule(QUEUE, '7 * * * *');
+	// referrals: reminders at day 10 and 20, expiry at day 30
+	await boss.createQueue(CLOCK_QUEUE);
+	await boss.work(CLOCK_QUEUE, async () => {
+		const r = await runReferralClock(database, await publicLinks(database));
+		if (r.reminded || r.expired) log('info', 'referral clock', r);
+	});
+	await boss.schedule(CLOCK_QUEUE, '17 * * * *');
 }

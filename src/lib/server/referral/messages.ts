@@ -98,8 +98,8 @@ export function personMessage(p: { status: ReferralStatus; placeName: string; ap
 		under_study: `${p.placeName} étudie votre demande.`,
 		accepted: p.appointmentAt ? `${p.placeName} vous attend le ${dateTimeFr(p.appointmentAt)}.` : `${p.placeName} accepte de vous recevoir et va vous contacter.`,
 		declined: `${p.placeName} ne peut pas vous recevoir. ${p.prescriberOrganisation} vous proposera un autre lieu.`,
-		honoured: `Merci d’être venu(e) à ${p.placeName}.`,
-		no_show: `Vous n’êtes pas venu(e) à ${p.placeName}. Vous pouvez reprendre rendez-vous.`,
+		honoured: `Merci de votre venue à ${p.placeName}.`,
+		no_show: `Vous n’avez pas pu venir à ${p.placeName}. Vous pouvez reprendre rendez-vous.`,
 		expired: `${p.placeName} n’a pas répondu. ${p.prescriberOrganisation} vous proposera un autre lieu.`,
 		withdrawn: `Votre orientation vers ${p.placeName} est annulée.`
 	};

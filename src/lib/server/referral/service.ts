@@ -13,7 +13,7 @@ import { can, type Actor } from '../accounts/service.ts';
 import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { queueMail } from '../mail/service.ts';
-import { queueSms } from '../sms/service.ts';
+import { queueSms, smsFriendly, smsLength, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
 import { CareError, loadBeneficiary, recordConsent, touchBeneficiary, shortName, fullName, holdingOrganisations, type Beneficiary } from '../beneficiaries/service.ts';
@@ -180,8 +180,22 @@ export async function sendReferral(database: Database, actor: Actor, input: Send
 /** An SMS or an e-mail to the person, as they asked to be contacted; nothing otherwise. */
 async function notifyPerson(database: Database, tx: Tx, b: Beneficiary, m: { subject: string; text: string }, links: Links): Promise<void> {
 	if (b.anonymisedAt) return;
-	if (b.preferredContact === 'sms' && b.phone) await queueSms(database, tx, { to: b.phone, text: m.text, template: 'referral-person' });
+	if (b.preferredContact === 'sms' && b.phone) await queueSms(database, tx, { to: b.phone, text: fitSms(m.text), template: 'referral-person' });
 	else if (b.preferredContact === 'email' && b.email) await queueMail(database, tx, personMail(b.email, m, links.instanceName));
+}
+
+/**
+ * An SMS of at most 3 parts whatever the place's name: letters outside the GSM alphabet
+ * (ê, ô, î…) lose their accent rather than making the whole text cost 2.3 times more, and
+ * a text still too long keeps only its link.
+ */
+export function fitSms(text: string): string {
+	let t = smsFriendly(text);
+	const l = smsLength(t);
+	if (l.encoding !== 'GSM-7') t = t.replace(/[^\n -~£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà€]/gu, (c) => c.normalize('NFD').replace(/\p{M}/gu, '') || '?');
+	if (smsSegments(t) <= SMS_MAX_SEGMENTS) return t;
+	const link = /https?:\/\/\S+$/.exec(t)?.[0] ?? '';
+	return `Votre orientation a changé. Voir : ${link}`;
 }
 
 // ——— transitions ———

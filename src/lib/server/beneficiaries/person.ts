@@ -1,0 +1,120 @@
+/**
+ * The person's own access to their referrals, without an account: a link in each message
+ * (referral/service.ts personLink), or a one-time code sent to the phone or e-mail address
+ * a professional recorded. The code (6 digits) is stored hashed, lasts 15 minutes, allows
+ * 5 tries, and opens a 30-minute session (a signed cookie listing the person's records).
+ * The answer never says whether a contact is known.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { and, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { journal } from '../audit/service.ts';
+import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '../accounts/service.ts';
+import { queueMail } from '../mail/service.ts';
+import { queueSms } from '../sms/service.ts';
+import { signToken, verifyToken } from '../security/secret.ts';
+import { beneficiaries, personCodes } from './db.ts';
+import { normalizePhone } from './model.ts';
+import { personCodeMessage } from '../referral/messages.ts';
+
+export const CODE_MINUTES = 15;
+export const CODE_TRIES = 5;
+export const PERSON_SESSION_MINUTES = 30;
+export const PERSON_COOKIE = 'maillage_personne';
+const SESSION_PURPOSE = 'person-session';
+
+const hashCode = (beneficiaryId: string, code: string) => createHash('sha256').update(`${beneficiaryId}:${code}`).digest('hex');
+
+type Contact = { kind: 'phone' | 'email'; value: string };
+
+export function parseContact(raw: string): Contact | null {
+	const s = String(raw ?? '').trim();
+	if (!s) return null;
+	if (s.includes('@')) return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) ? { kind: 'email', value: s.toLowerCase() } : null;
+	const p = normalizePhone(s);
+	return p ? { kind: 'phone', value: p } : null;
+}
+
+async function recordsOf(database: Database, c: Contact): Promise<{ id: string; departmentCode: string }[]> {
+	return database.db
+		.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
+		.from(beneficiaries)
+		.where(and(c.kind === 'phone' ? eq(beneficiaries.phone, c.value) : eq(beneficiaries.email, c.value), isNull(beneficiaries.anonymisedAt), isNull(beneficiaries.mergedInto)));
+}
+
+export type CodeRequest = { status: 'sent'; contact: string } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
+
+/** Sends a code when the contact is known; answers the same either way. */
+export async function requestPersonCode(database: Database, raw: string, meta: { ip?: string | null; instanceName: string }, now = new Date()): Promise<CodeRequest> {
+	const c = parseContact(raw);
+	if (!c) return { status: 'invalid', message: 'Écrivez votre numéro de portable (exemple : 06 12 34 56 78) ou votre adresse e-mail.' };
+	const keys = [`person-code:${c.value}`, `person-code-ip:${meta.ip ?? '?'}`];
+	const locked = await lockedUntil(database.db, keys, now);
+	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
+	for (const k of keys) await countAttempt(database.db, k, THROTTLE_RULES.form, now);
+	const records = await recordsOf(database, c);
+	if (records.length) {
+		const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+		const message = personCodeMessage(code, meta.instanceName);
+		await database.db.transaction(async (tx) => {
+			// one code for all the person's records: stored against each
+			await tx.insert(personCodes).values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
+			if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });
+			else
+				await queueMail(database, tx, {
+					to: c.value,
+					subject: message.subject,
+					text: `Bonjour,\n\n${message.text}\n\nSi vous n’avez rien demandé, ignorez ce message.\n`,
+					html: `<!doctype html><html lang="fr"><body style="font-family:sans-serif;font-size:16px;line-height:1.5"><p>Bonjour,</p><p>${message.text}</p><p>Si vous n’avez rien demandé, ignorez ce message.</p></body></html>`,
+					template: 'person-code'
+				});
+			await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: meta.ip, details: { channel: c.kind } })));
+		});
+	}
+	return { status: 'sent', contact: c.kind === 'phone' ? 'votre téléphone' : 'votre adresse e-mail' };
+}
+
+export type CodeCheck = { status: 'ok'; token: string; beneficiaryIds: string[] } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
+
+export async function verifyPersonCode(database: Database, raw: string, code: string, meta: { ip?: string | null }, now = new Date()): Promise<CodeCheck> {
+	const c = parseContact(raw);
+	const wrong = { status: 'invalid' as const, message: 'Ce code n’est pas le bon, ou il a expiré. Vérifiez-le, ou demandez un nouveau code.' };
+	if (!c) return { status: 'invalid', message: 'Écrivez le numéro ou l’adresse e-mail où vous avez reçu le code.' };
+	const keys = [`person-verify:${c.value}`, `ip:${meta.ip ?? '?'}`];
+	const locked = await lockedUntil(database.db, keys, now);
+	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
+	const digits = String(code ?? '').replace(/\D/g, '');
+	const records = await recordsOf(database, c);
+	if (!records.length || digits.length !== 6) {
+		for (const k of keys) await countAttempt(database.db, k, k.startsWith('ip:') ? THROTTLE_RULES.ip : THROTTLE_RULES.account, now);
+		return wrong;
+	}
+	const ids = records.map((r) => r.id);
+	const rows = await database.db
+		.select()
+		.from(personCodes)
+		.where(and(inArray(personCodes.beneficiaryId, ids), isNull(personCodes.usedAt), gt(personCodes.expiresAt, now)))
+		.orderBy(desc(personCodes.createdAt));
+	const hit = rows.find((r) => r.attempts < CODE_TRIES && r.codeHash === hashCode(r.beneficiaryId, digits));
+	if (!hit) {
+		if (rows.length) await database.db.update(personCodes).set({ attempts: rows[0].attempts + 1 }).where(eq(personCodes.id, rows[0].id));
+		for (const k of keys) await countAttempt(database.db, k, k.startsWith('ip:') ? THROTTLE_RULES.ip : THROTTLE_RULES.account, now);
+		return wrong;
+	}
+	// every code of the same sending is spent (one per record)
+	await database.db
+		.update(personCodes)
+		.set({ usedAt: now })
+		.where(and(inArray(personCodes.beneficiaryId, ids), isNull(personCodes.usedAt), or(eq(personCodes.id, hit.id), gt(personCodes.expiresAt, now))));
+	return { status: 'ok', token: personSessionToken(ids, now), beneficiaryIds: ids };
+}
+
+export function personSessionToken(beneficiaryIds: string[], now = new Date()): string {
+	return signToken(SESSION_PURPOSE, { b: beneficiaryIds }, PERSON_SESSION_MINUTES * 60, now.getTime());
+}
+
+export function readPersonSession(token: string | undefined, now = Date.now()): string[] | null {
+	if (!token) return null;
+	const v = verifyToken<{ b: string[] }>(SESSION_PURPOSE, token, now);
+	return v.ok && Array.isArray(v.payload.b) ? v.payload.b.filter((x) => typeof x === 'string') : null;
+}
