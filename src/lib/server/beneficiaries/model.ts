@@ -232,3 +232,33 @@ export function duplicateScore(a: Omit<DuplicateCandidate, 'id'>, b: Omit<Duplic
 }
 
 export const DUPLICATE_THRESHOLD = 0.4;
+
+// ——— forms ———
+
+const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
+/** The choices of the person form, as the pages list them. */
+export const PERSON_FORM_VOCAB = {
+	contacts: options(PREFERRED_CONTACTS),
+	languages: options(LANGUAGES),
+	needs: options(ACCESSIBILITY_NEEDS),
+	scopes: options(CONSENT_SCOPES),
+	methods: options(CONSENT_METHODS)
+};
+
+/** The raw values of the person form (what beneficiaryInput parses, and what a page shows back). */
+export function personFormValues(f: FormData): Record<string, string | string[]> {
+	const s = (k: string) => String(f.get(k) ?? '').slice(0, 1000);
+	return {
+		firstName: s('firstName'),
+		lastName: s('lastName'),
+		pseudonym: s('pseudonym'),
+		birthYear: s('birthYear'),
+		commune: s('commune'),
+		phone: s('phone'),
+		email: s('email'),
+		preferredContact: s('preferredContact'),
+		language: s('language') || 'fr',
+		accessibilityNeeds: f.getAll('accessibilityNeeds').map(String),
+		accessibilityNote: s('accessibilityNote')
+	};
+}

@@ -733,3 +733,36 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 	}));
 }
 
+
+/** How each place receives referrals: its team on the platform, its e-mail (a link), or not online. */
+export async function howPlacesReceive(database: Database, placeIds: string[]): Promise<Map<string, 'team' | 'email' | null>> {
+	const out = new Map<string, 'team' | 'email' | null>();
+	if (!placeIds.length) return out;
+	const rows = await database.db
+		.select({ id: places.id, courriels: places.courriels, team: sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id where op.place_id = ${places.id} and o.active)` })
+		.from(places)
+		.where(inArray(places.id, placeIds));
+	for (const r of rows) out.set(r.id, r.team ? 'team' : r.courriels?.length ? 'email' : null);
+	return out;
+}
+
+/** The printable sheet for the person (PDF): where, when, why, who, and their page as a QR code. */
+export async function referralSheet(database: Database, actor: Actor, id: string, links: Links): Promise<{ pdf: Buffer; reference: string }> {
+	const d = await referralDetail(database, actor, id);
+	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
+	const { weekTable } = await import('../places/hours.ts');
+	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day} : ${r.closed ? 'fermé' : r.ranges.map((x) => x.replace(/(\d\d):(\d\d)/g, (_, h, m) => `${Number(h)} h${m === '00' ? '' : ' ' + m}`)).join(', ')}`);
+	const pdf = await referralSheetPdf({
+		instanceName: links.instanceName,
+		reference: d.reference,
+		personName: d.person.name,
+		place: { name: d.place.nom, address: d.place.adresse, postalCode: d.place.codePostal, commune: d.place.commune, phone: d.place.telephone, emails: d.place.courriels, hours, access: null },
+		reason: d.reason ?? '',
+		toBring: null,
+		sentAt: d.sentAt,
+		appointmentAt: d.appointmentAt,
+		prescriber: { name: d.from.prescriber ?? '', organisation: d.from.organisation, phone: null },
+		personLink: personLink(d.beneficiaryId, links)
+	});
+	return { pdf, reference: d.reference };
+}

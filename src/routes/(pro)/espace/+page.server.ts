@@ -7,6 +7,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		displayName: s.user.displayName,
 		coordinator: hasRole(s.actor, ['coordinator']),
 		placeManager: hasRole(s.actor, ['place_manager']),
+		care: s.actor.memberships.some((m) => m.role === 'prescriber' || m.role === 'mediator'),
+		placeTeam: s.actor.memberships.some((m) => m.role === 'mediator' || m.role === 'place_manager'),
 		admin: s.actor.isAdmin,
 		noRole: !s.actor.isAdmin && !s.actor.memberships.length
 	};

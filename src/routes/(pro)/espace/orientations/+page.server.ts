@@ -1,0 +1,16 @@
+import type { PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { teamReferrals, STATUS_LABELS, REFERRAL_STATUSES } from '#lib/server/referral/service.ts';
+import { holdingOrganisations } from '#lib/server/beneficiaries/service.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const actor = locals.session!.actor;
+	const canReceive = actor.memberships.some((m) => m.role === 'mediator' || m.role === 'place_manager');
+	const canSend = holdingOrganisations(actor).length > 0;
+	const asked = url.searchParams.get('boite');
+	const box: 'received' | 'sent' = asked === 'envoyees' ? 'sent' : asked === 'recues' ? 'received' : canReceive ? 'received' : 'sent';
+	const status = url.searchParams.get('statut');
+	const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+	const view = await teamReferrals(await getDatabase(), actor, { box, status, page });
+	return { box, status: status && (REFERRAL_STATUSES as readonly string[]).includes(status) ? status : null, view, labels: STATUS_LABELS, canReceive, canSend };
+};

@@ -1,0 +1,43 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
+import { AXES } from '#lib/server/assessment/service.ts';
+import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+
+export const load: PageServerLoad = async ({ params, locals, url }) => {
+	try {
+		const detail = await referralDetail(await getDatabase(), locals.session!.actor, params.id);
+		return { detail, declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
+	} catch (e) {
+		if (e instanceof CareError) error(404, e.message);
+		throw e;
+	}
+};
+
+const DONE: Partial<Record<EventType, string>> = {
+	study: 'L’orientation est notée « en cours d’examen ».',
+	accept: 'L’orientation est acceptée. La personne qui l’a envoyée est prévenue.',
+	decline: 'L’orientation est refusée. La personne qui l’a envoyée est prévenue.',
+	honour: 'L’orientation est honorée.',
+	no_show: 'L’orientation est notée « personne non venue ».',
+	withdraw: 'L’orientation est retirée. Le lieu et la personne sont prévenus.'
+};
+
+export const actions: Actions = {
+	default: async ({ params, request, locals, url }) => {
+		const f = await request.formData();
+		const type = String(f.get('action') ?? '') as EventType;
+		if (type === 'withdraw' && f.get('confirmer') !== '1') return { confirmWithdraw: true };
+		const input = { type, appointmentAt: String(f.get('appointmentAt') ?? '') || null, reason: String(f.get('reason') ?? '') || null, note: String(f.get('note') ?? '') || null };
+		try {
+			const instance = await loadInstance();
+			await actOnReferral(await getDatabase(), locals.session!.actor, params.id, input, { origin: url.origin, instanceName: instance.name }, locals.ip);
+			return { done: DONE[type] ?? 'C’est enregistré.' };
+		} catch (e) {
+			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { action: type, fields: e.fields, message: e.message, values: input });
+			throw e;
+		}
+	}
+};

@@ -1,0 +1,19 @@
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { referralSheet } from '#lib/server/referral/service.ts';
+import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+
+export const GET: RequestHandler = async ({ params, locals, url }) => {
+	try {
+		const instance = await loadInstance();
+		const { pdf, reference } = await referralSheet(await getDatabase(), locals.session!.actor, params.id, { origin: url.origin, instanceName: instance.name });
+		return new Response(new Uint8Array(pdf), {
+			headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="orientation-${reference}.pdf"`, 'cache-control': 'private, no-store' }
+		});
+	} catch (e) {
+		if (e instanceof CareError) error(404, e.message);
+		throw e;
+	}
+};

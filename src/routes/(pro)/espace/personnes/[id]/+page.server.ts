@@ -1,0 +1,92 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import {
+	beneficiaryDetail,
+	assessmentsOf,
+	updateBeneficiary,
+	withdrawConsent,
+	eraseBeneficiary,
+	mergeBeneficiaries,
+	recordAssessment,
+	findDuplicates,
+	loadBeneficiary,
+	personFormValues,
+	CareError,
+	PERSON_FORM_VOCAB
+} from '#lib/server/beneficiaries/service.ts';
+import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
+import { QUESTIONS, AXES } from '#lib/server/assessment/service.ts';
+
+export const load: PageServerLoad = async ({ params, locals, url }) => {
+	const db = await getDatabase();
+	const actor = locals.session!.actor;
+	try {
+		const d = await beneficiaryDetail(db, actor, params.id);
+		const b = d.held ? await loadBeneficiary(db.db, actor, params.id, 'write') : null;
+		return {
+			...d,
+			assessments: await assessmentsOf(db, actor, params.id),
+			referrals: await referralsOfBeneficiary(db, actor, params.id),
+			duplicates: b && !b.anonymisedAt ? await findDuplicates(db.db, b.organisationId, b, b.id) : [],
+			mode: url.searchParams.has('modifier') ? 'edit' : url.searchParams.has('diagnostic') ? 'assessment' : 'view',
+			saved: url.searchParams.get('enregistree') ?? null,
+			vocab: PERSON_FORM_VOCAB,
+			questions: QUESTIONS,
+			axes: AXES as Record<string, string>,
+			editValues: b
+				? { firstName: b.firstName ?? '', lastName: b.lastName ?? '', pseudonym: b.pseudonym ?? '', birthYear: b.birthYear ? String(b.birthYear) : '', commune: b.communeName ?? '', phone: b.phone ?? '', email: b.email ?? '', preferredContact: b.preferredContact, language: b.language, accessibilityNeeds: b.accessibilityNeeds, accessibilityNote: b.accessibilityNote ?? '' }
+				: null
+		};
+	} catch (e) {
+		if (e instanceof CareError) error(404, e.message);
+		throw e;
+	}
+};
+
+async function run<T>(fn: () => Promise<T>, values?: unknown) {
+	try {
+		return await fn();
+	} catch (e) {
+		if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { fields: e.fields, message: e.message, values });
+		throw e;
+	}
+}
+
+export const actions: Actions = {
+	modifier: async ({ params, request, locals }) => {
+		const db = await getDatabase();
+		const values = personFormValues(await request.formData());
+		const r = await run(() => updateBeneficiary(db, locals.session!.actor, params.id, values, locals.ip), values);
+		if (r && typeof r === 'object' && 'status' in r) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=modifiee`);
+	},
+	diagnostic: async ({ params, request, locals }) => {
+		const db = await getDatabase();
+		const f = await request.formData();
+		const raw: Record<string, string | string[]> = {};
+		for (const q of QUESTIONS) raw[q.id] = q.multiple ? f.getAll(q.id).map(String) : String(f.get(q.id) ?? '');
+		const r = await run(() => recordAssessment(db, locals.session!.actor, params.id, raw, locals.ip), raw);
+		if (r && typeof r === 'object' && 'status' in r) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=diagnostic`);
+	},
+	retirerConsentement: async ({ request, locals }) => {
+		const db = await getDatabase();
+		const id = String((await request.formData()).get('consentId') ?? '');
+		return (await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? { done: 'Le consentement est retiré : le lieu ne voit plus la fiche.' };
+	},
+	effacer: async ({ params, request, locals }) => {
+		const db = await getDatabase();
+		if ((await request.formData()).get('confirmer') !== '1') return { confirmErase: true };
+		const r = await run(() => eraseBeneficiary(db, locals.session!.actor, params.id, locals.ip));
+		if (r && typeof r === 'object' && 'status' in r) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=effacee`);
+	},
+	fusionner: async ({ params, request, locals }) => {
+		const db = await getDatabase();
+		const other = String((await request.formData()).get('autre') ?? '');
+		const r = await run(() => mergeBeneficiaries(db, locals.session!.actor, params.id, other, locals.ip));
+		if (r && typeof r === 'object' && 'status' in r) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=fusionnee`);
+	}
+};
