@@ -1,0 +1,89 @@
+/**
+ * A place without an account answers a referral through the signed link it received by
+ * e-mail: one answer per link. No JavaScript, not indexed, not cached, and no Referer
+ * (the token is in the address).
+ */
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
+import { AXES } from '#lib/server/assessment/service.ts';
+import { ACCESSIBILITY_NEEDS, LANGUAGES, PREFERRED_CONTACTS, CareError } from '#lib/server/beneficiaries/service.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+
+export const csr = false;
+
+const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+
+const label = <T extends Record<string, string>>(labels: T, key: string | null | undefined) => (key && key in labels ? labels[key as keyof T] : key) ?? null;
+
+export const load: PageServerLoad = async ({ params, request, setHeaders }) => {
+	setHeaders(PRIVATE_HEADERS);
+	const r = await referralByLink(await getDatabase(), params.token);
+	if (!r.ok) {
+		// after an answer the link is spent: the page shows the action's result instead
+		if (request.method === 'POST') return { detail: null };
+		error(r.reason === 'invalid' ? 404 : 410, r.message);
+	}
+	const d = r.detail;
+	return {
+		detail: {
+			reference: d.reference,
+			status: d.status,
+			statusLabel: d.statusLabel,
+			reason: d.reason,
+			sentOn: dateFr(d.sentAt),
+			appointment: d.appointmentAt && dateTimeFr(d.appointmentAt),
+			place: { nom: d.place.nom, commune: d.place.commune },
+			from: d.from,
+			person: {
+				fullName: d.person.fullName,
+				commune: d.person.commune,
+				phone: d.person.phone,
+				email: d.person.email,
+				preferredContact: label(PREFERRED_CONTACTS, d.person.preferredContact),
+				language: d.person.language && d.person.language !== 'fr' ? label(LANGUAGES, d.person.language) : null,
+				needs: d.person.accessibilityNeeds.map((n) => label(ACCESSIBILITY_NEEDS, n)!),
+				accessibilityNote: d.person.accessibilityNote
+			},
+			assessment: d.assessment && {
+				on: dateFr(d.assessment.at),
+				profile: Object.entries(d.assessment.profile).map(([axis, level]) => ({ axis: label(AXES, axis)!, level })),
+				services: d.assessment.services,
+				urgency: d.assessment.urgency
+			},
+			timeline: d.timeline.map((e) => ({ at: e.at, label: e.toStatusLabel, actorKind: e.actorKind })),
+			actions: d.actions
+		},
+		declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label }))
+	};
+};
+
+const ANSWERS: readonly EventType[] = ['study', 'accept', 'decline', 'honour', 'no_show'];
+
+export const actions: Actions = {
+	default: async ({ params, request, locals, url }) => {
+		const f = await request.formData();
+		const type = String(f.get('type') ?? '') as EventType;
+		const values = {
+			appointmentAt: String(f.get('appointmentAt') ?? '').slice(0, 40),
+			reason: String(f.get('reason') ?? '').slice(0, 40),
+			note: String(f.get('note') ?? '').slice(0, 2000)
+		};
+		if (!ANSWERS.includes(type)) return fail(400, { type, message: 'Choisissez une réponse avec l’un des boutons.', fields: {} as Record<string, string>, values });
+		try {
+			const instance = await loadInstance();
+			const status = await answerByLink(
+				await getDatabase(),
+				params.token,
+				{ type, appointmentAt: values.appointmentAt || null, reason: values.reason || null, note: values.note || null },
+				{ origin: url.origin, instanceName: instance.name },
+				locals.ip
+			);
+			return { done: true as const, type, status };
+		} catch (e) {
+			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'forbidden' ? 403 : 409, { type, message: e.message, fields: e.fields, values });
+			throw e;
+		}
+	}
+};
