@@ -1,0 +1,44 @@
+/**
+ * What both pages of the person (by code: /mes-orientations, by link:
+ * /mes-orientations/<link>) share: the list as the person sees it, the headers of a private
+ * page, and "Annuler cette orientation" in two steps.
+ */
+import { fail, type RequestEvent } from '@sveltejs/kit';
+import type { Database } from '#lib/server/db/client.ts';
+import { personReferrals, withdrawByPerson, dateFr, dateTimeFr } from '#lib/server/referral/service.ts';
+import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { weekTable } from '#lib/server/places/hours.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
+
+/** Not cached, not indexed, no Referer (a link's token is in the address). */
+export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+
+export async function referralsView(database: Database, beneficiaryIds: string[]): Promise<PersonReferralItem[]> {
+	const list = await personReferrals(database, beneficiaryIds);
+	return list.map((r) => ({
+		id: r.id,
+		reference: r.reference,
+		statusLabel: r.statusLabel,
+		sentOn: dateFr(r.sentAt),
+		appointment: r.appointmentAt ? dateTimeFr(r.appointmentAt) : null,
+		from: r.from,
+		canWithdraw: r.canWithdraw,
+		place: { ...r.place, week: weekTable(r.place.horaires) }
+	}));
+}
+
+/** First submit: asks to confirm; second (confirmer=1): cancels and says so. */
+export async function withdraw(database: Database, beneficiaryIds: string[], event: Pick<RequestEvent, 'request' | 'url' | 'locals'>) {
+	const f = await event.request.formData();
+	const referralId = String(f.get('referralId') ?? '').slice(0, 64);
+	if (f.get('confirmer') !== '1') return { confirmId: referralId };
+	try {
+		const instance = await loadInstance();
+		await withdrawByPerson(database, beneficiaryIds, referralId, { origin: event.url.origin, instanceName: instance.name }, event.locals.ip);
+		return { withdrawn: true as const };
+	} catch (e) {
+		if (e instanceof CareError) return fail(e.code === 'not_found' ? 404 : 409, { withdrawError: e.message });
+		throw e;
+	}
+}
