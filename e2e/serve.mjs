@@ -47,4 +47,120 @@ if (!existsSync(seedFile)) {
 	await db.close();
 	writeFileSync(seedFile, JSON.stringify({ organisations: Object.fromEntries(Object.entries(orgs).map(([k, v]) => [k, v.id])), invitations }, null, 2));
 }
+// ——— begin: the referral loop's public pages (e2e/person.spec.ts) ———
+// A person followed by the CAF, referred three times to places without an account (their
+// e-mail set to test addresses), created through the services as a prescriber would; the
+// links the place and the person received are written to e2e-seed.json under "person".
+// The demo territory is loaded here (the server would load it at start anyway): referrals
+// need places. No place is linked to an organisation: other specs claim and edit places.
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.person && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { and, eq, isNotNull, asc, sql } = await import('drizzle-orm');
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
+		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/service.ts');
+		const { createBeneficiary, recordAssessment } = await import('../src/lib/server/beneficiaries/service.ts');
+		const { sendReferral, personLink } = await import('../src/lib/server/referral/service.ts');
+		const { places } = await import('../src/lib/server/places/db.ts');
+		const { outbox } = await import('../src/lib/server/mail/db.ts');
+		const db = await openDatabase();
+		await ensureDemo(db, (m) => console.log(m));
+		// started before any transaction queues an e-mail (on PGlite it would wait for that transaction)
+		await getBoss(db);
+		const links = { origin: process.env.ORIGIN || `http://localhost:${process.env.PORT ?? 3000}`, instanceName: 'maillage (tests)' };
+		const pick = async (communes, not = []) => {
+			const rows = await db.db
+				.select({ id: places.id, nom: places.nom, commune: places.commune })
+				.from(places)
+				.where(and(eq(places.departmentCode, '47'), isNotNull(places.horaires), sql`lower(${places.commune}) in (${sql.join(communes.map((c) => sql`${c}`), sql`, `)})`))
+				.orderBy(asc(places.nom));
+			const p = rows.find((r) => !not.includes(r.id));
+			if (!p) throw new Error(`e2e seed: no place with hours in ${communes.join(', ')}`);
+			return p;
+		};
+		const byLink = await pick(['monflanquin', 'villeneuve-sur-lot', 'fumel']);
+		const other = await pick(['sainte-livrade-sur-lot', 'tonneins', 'casseneuil', 'marmande'], [byLink.id]);
+		// a place without an account receives referrals at the first address of its page
+		await db.db.update(places).set({ courriels: ['lieu@sans-compte.test'] }).where(eq(places.id, byLink.id));
+		await db.db.update(places).set({ courriels: ['autre-lieu@sans-compte.test'] }).where(eq(places.id, other.id));
+		const { userId } = await addMember(db, null, { email: 'prescripteur.personne@caf47.test', displayName: 'Paule Prescriptrice', organisationId: seed.organisations.caf47, role: 'prescriber' });
+		const prescriber = await actorFor(db.db, userId, true);
+		const created = await createBeneficiary(db, prescriber, {
+			organisationId: seed.organisations.caf47,
+			confirmNew: true,
+			form: { firstName: 'Marie', lastName: 'Testeuse', birthYear: '1956', commune: 'Monflanquin', phone: '06 47 12 34 56', email: 'marie@personne.test', preferredContact: 'email', language: 'fr', accessibilityNeeds: ['reading', 'time'], accessibilityNote: 'Préfère un rendez-vous le matin.' }
+		});
+		const beneficiaryId = created.id;
+		const assessment = await recordAssessment(db, prescriber, beneficiaryId, {
+			appareils: ['smartphone'], internet: 'telephone', ecrire: 'aide', courriel: 'non', mot_de_passe: 'non', document: 'aide', franceconnect: 'non',
+			deja_fait: ['aucune'], besoin: ['demarche'], urgence: 'mois', contraintes: ['lecture'], accompagnement: 'individuel'
+		});
+		const seen = new Set();
+		const send = async (place, reason, scope, assessmentId = null) => {
+			const { id } = await sendReferral(db, prescriber, { beneficiaryId, organisationId: seed.organisations.caf47, placeId: place.id, reason, assessmentId, consent: { method: 'oral', scope } }, links);
+			const mails = await db.db.select({ id: outbox.id, text: outbox.text }).from(outbox).where(eq(outbox.template, 'referral-link'));
+			const mail = mails.find((m) => !seen.has(m.id) && m.text.includes(`${links.origin}/orientation/`));
+			if (!mail) throw new Error('e2e seed: the place’s e-mail with its link was not queued');
+			seen.add(mail.id);
+			return { id, answerLink: /\/orientation\/\S+/.exec(mail.text)[0] };
+		};
+		const everything = ['identity', 'contact', 'assessment', 'referral_reason'];
+		const accepted = await send(byLink, 'Créer son espace Ameli et télécharger une attestation de droits.', everything, assessment.id);
+		const declined = await send(byLink, 'Apprendre à joindre une photo à un e-mail.', ['identity', 'referral_reason']);
+		const withdrawn = await send(other, 'Faire sa déclaration de revenus en ligne.', ['identity', 'referral_reason']);
+		await stopBoss(db);
+		await db.close();
+		seed.person = {
+			beneficiaryId,
+			name: 'Marie Testeuse',
+			email: 'marie@personne.test',
+			phone: '+33647123456',
+			prescriber: { name: 'Paule Prescriptrice', email: 'prescripteur.personne@caf47.test', organisation: 'CAF de Lot-et-Garonne' },
+			placeByLink: byLink,
+			otherPlace: other,
+			/** paths (no origin): accept it without JavaScript */
+			referralToAccept: accepted,
+			/** decline it in the axe test (JavaScript on) */
+			referralToDecline: declined,
+			/** the person cancels it */
+			referralToWithdraw: withdrawn,
+			personLink: new URL(personLink(beneficiaryId, links)).pathname
+		};
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: the referral loop's public pages ———
+
+// ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
+// So that a test can read a one-time code sent by SMS: started on a free port unless
+// SMS_PROVIDER is already set; the address of its message list is written to
+// $DATA_DIR/e2e-sms.json at every start. It stops with this process.
+if (!process.env.SMS_PROVIDER) {
+	const { spawn } = await import('node:child_process');
+	const { createServer } = await import('node:net');
+	const smsPort = await new Promise((ok, ko) => {
+		const s = createServer().once('error', ko);
+		s.listen(0, '127.0.0.1', () => {
+			const p = s.address().port;
+			s.close(() => ok(p));
+		});
+	});
+	const child = spawn(process.execPath, [new URL('./sms-provider.mjs', import.meta.url).pathname], {
+		env: { ...process.env, PORT: String(smsPort), SMS_API_KEY: 'e2e-sms-key' },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	process.on('exit', () => child.kill());
+	for (let i = 0; i < 100; i++) {
+		if (await fetch(`http://127.0.0.1:${smsPort}/health`).then((r) => r.ok, () => false)) break;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	Object.assign(process.env, { SMS_PROVIDER: 'brevo', SMS_API_KEY: 'e2e-sms-key', SMS_SENDER: 'Maillage', SMS_API_URL: `http://127.0.0.1:${smsPort}/v3` });
+}
+if (process.env.SMS_API_URL) writeFileSync(join(dataDir, 'e2e-sms.json'), JSON.stringify({ messages: `${new URL(process.env.SMS_API_URL).origin}/messages` }));
+// ——— end: a stand-in of the SMS provider ———
+
 await import('../scripts/start.mjs');
