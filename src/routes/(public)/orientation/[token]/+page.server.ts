@@ -7,13 +7,15 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
-import { AXES } from '#lib/server/assessment/service.ts';
+import { AXES, QUESTIONS } from '#lib/server/assessment/service.ts';
 import { ACCESSIBILITY_NEEDS, LANGUAGES, PREFERRED_CONTACTS, CareError } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 
 export const csr = false;
 
 const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+
+const URGENCY = QUESTIONS.find((q) => q.id === 'urgence')?.options ?? [];
 
 const label = <T extends Record<string, string>>(labels: T, key: string | null | undefined) => (key && key in labels ? labels[key as keyof T] : key) ?? null;
 
@@ -50,7 +52,7 @@ export const load: PageServerLoad = async ({ params, request, setHeaders }) => {
 				on: dateFr(d.assessment.at),
 				profile: Object.entries(d.assessment.profile).map(([axis, level]) => ({ axis: label(AXES, axis)!, level })),
 				services: d.assessment.services,
-				urgency: d.assessment.urgency
+				urgency: d.assessment.urgency && (URGENCY.find((o) => o.value === d.assessment!.urgency)?.label ?? d.assessment.urgency)
 			},
 			timeline: d.timeline.map((e) => ({ at: e.at, label: e.toStatusLabel, actorKind: e.actorKind })),
 			actions: d.actions
