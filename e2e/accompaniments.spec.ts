@@ -99,7 +99,8 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		await expect(workshop).toContainText('Collectif');
 		await expect(workshop).toContainText('6 participants');
 		await expect(workshop).toContainText('1 h 30');
-		await expect(workshop).toContainText('E-mail, Navigation sur internet');
+		// themes in the national vocabulary's order
+		await expect(workshop).toContainText('Navigation sur internet, E-mail');
 		await expect(workshop).toContainText('Lou Médiation');
 		const individual = page.getByRole('row').filter({ hasText: 'Personne anonyme' }).filter({ hasText: '45 min' }).first();
 		await expect(individual).toContainText('E-mail, Aide aux démarches administratives, Social – Santé');

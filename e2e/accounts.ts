@@ -19,6 +19,8 @@ export const PASSWORD = 'une longue phrase pour les tests';
 export interface Seed {
 	organisations: Record<'cd47' | 'cd33' | 'caf47' | 'ccas' | 'mediatheque', string>;
 	invitations: Record<Persona, { email: string; token: string }>;
+	/** a place the médiathèque's organisation runs (e2e/serve.mjs) */
+	places?: { mediatheque: { id: string; nom: string; commune: string } };
 }
 
 const dir = () => process.env.E2E_DATA_DIR!;

@@ -22,6 +22,10 @@ const PRO = (overrides: Partial<Record<Who, Outcome>> = {}) => row(200, { anonym
 const COORDINATION = (overrides: Partial<Record<Who, Outcome>> = {}) =>
 	PRO({ partner: 403, prescriber: 403, mediator: 403, place_manager: 403, ...overrides });
 
+/** prescribers and mediators (the instance administrator passes the door, sees no record) */
+const CARE = (overrides: Partial<Record<Who, Outcome>> = {}) => PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, place_manager: 403, ...overrides });
+const NIL = '00000000-0000-4000-8000-000000000000';
+
 let ctx: Record<Who, APIRequestContext>;
 let matrix: [string, Record<Who, Outcome>][];
 
@@ -70,7 +74,22 @@ test.beforeAll(async ({ baseURL }) => {
 		['/admin/organisations', COORDINATION()],
 		// another département's structure does not exist for them; a place manager sees their own only
 		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
-		[`/admin/organisations/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })]
+		[`/admin/organisations/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })],
+		// the people helped: prescribers and mediators; a record exists only for those who may read it
+		['/espace/personnes', CARE()],
+		['/espace/personnes/nouvelle', CARE({ admin: 403 })],
+		[`/espace/personnes/${NIL}`, CARE({ prescriber: 404, mediator: 404, admin: 404 })],
+		[`/espace/personnes/${NIL}/orienter`, CARE({ prescriber: 404, mediator: 404, admin: 404 })],
+		[`/espace/personnes/${NIL}/export.json`, CARE({ prescriber: 404, mediator: 404, admin: 404 })],
+		[`/espace/personnes/${NIL}/export.pdf`, CARE({ prescriber: 404, mediator: 404, admin: 404 })],
+		['/espace/orientations', CARE({ place_manager: 200 })],
+		[`/espace/orientations/${NIL}`, CARE({ prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })],
+		[`/espace/orientations/${NIL}/fiche.pdf`, CARE({ prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })],
+		['/espace/accompagnements', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
+		['/espace/accompagnements/nouveau', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
+		// a place's answer link, and the person's page: no account; a damaged link is refused
+		['/orientation/lien-abime', row(404)],
+		['/mes-orientations', row(200)]
 	];
 });
 

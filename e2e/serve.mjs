@@ -135,6 +135,38 @@ if (!existsSync(seedFile)) {
 }
 // ——— end: the referral loop's public pages ———
 
+// ——— begin: the médiathèque runs a place (e2e/referral.spec.ts) ———
+// The closed loop needs a place with a team: the médiathèque's organisation runs one place
+// of a small town (not the nearest to Nérac nor the first of Agen, which other specs
+// claim or expect unmanaged); written to e2e-seed.json under "places".
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.places && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { and, eq, isNotNull, asc, sql } = await import('drizzle-orm');
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
+		const { places } = await import('../src/lib/server/places/db.ts');
+		const { organisationPlaces } = await import('../src/lib/server/accounts/db.ts');
+		const db = await openDatabase();
+		await ensureDemo(db, (m) => console.log(m));
+		const towns = ['casteljaloux', 'aiguillon', 'duras', 'miramont-de-guyenne', 'lauzun', 'castillonnès', 'port-sainte-marie'];
+		const [place] = await db.db
+			.select({ id: places.id, nom: places.nom, commune: places.commune })
+			.from(places)
+			.where(and(eq(places.departmentCode, '47'), isNotNull(places.horaires), sql`lower(${places.commune}) in (${sql.join(towns.map((c) => sql`${c}`), sql`, `)})`))
+			.orderBy(asc(places.commune), asc(places.nom))
+			.limit(1);
+		if (!place) throw new Error('e2e seed: no place in the small towns listed');
+		await db.db.insert(organisationPlaces).values({ organisationId: seed.organisations.mediatheque, placeId: place.id }).onConflictDoNothing();
+		await db.close();
+		seed.places = { mediatheque: place };
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: the médiathèque runs a place ———
+
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS: started on a free port unless
 // SMS_PROVIDER is already set; the address of its message list is written to
