@@ -45,7 +45,12 @@ export const accompaniments = pgTable(
 	},
 	(t) => [
 		index('accompaniments_place_idx').on(t.placeId, t.date),
-		index('accompaniments_organisation_idx').on(t.organisationId, t.date),
+		// the team's view of a period (placeAccompaniments) reads its totals, themes and autonomy
+		// from this index alone (index-only scans): migration 0011 creates it with
+		// INCLUDE (kind, participants, duration_minutes, autonomy, themes, department_code),
+		// which Drizzle cannot declare. It also serves the list's page (same key columns as the
+		// former accompaniments_organisation_idx, dropped).
+		index('accompaniments_organisation_cover_idx').on(t.organisationId, t.date),
 		index('accompaniments_mediator_idx').on(t.mediatorId, t.createdAt),
 		index('accompaniments_beneficiary_idx').on(t.beneficiaryId).where(sql`${t.beneficiaryId} IS NOT NULL`)
 	]

@@ -342,25 +342,28 @@ export async function placeAccompaniments(
 	)!;
 
 	return asScoped(database, actor, async (db: DbOrTx) => {
-		const [sums] = await db
-			.select({
-				count: sql<number>`count(*)::int`,
-				individual: sql<number>`count(*) filter (where ${accompaniments.kind} = 'individual')::int`,
-				collective: sql<number>`count(*) filter (where ${accompaniments.kind} = 'collective')::int`,
-				peopleReached: sql<number>`coalesce(sum(case when ${accompaniments.kind} = 'collective' then ${accompaniments.participants} else 1 end), 0)::int`,
-				minutes: sql<number>`coalesce(sum(${accompaniments.durationMinutes}), 0)::int`
-			})
-			.from(accompaniments)
-			.where(where);
-		const themeRows = rowsOf<{ theme: string; n: number }>(
-			await db.execute(sql`select t.theme as theme, count(*)::int as n from ${accompaniments} cross join lateral unnest(${accompaniments.themes}) as t(theme)
-				where ${where} group by t.theme order by n desc, t.theme asc limit ${TOP_THEMES}`)
+		// the totals, the top themes and the autonomy in ONE scan of the period's rows (an
+		// index-only scan of accompaniments_organisation_cover_idx): grouped by theme list first
+		// (a few hundred lists for tens of thousands of rows), the themes then counted from the
+		// groups, the autonomy levels counted in the same pass
+		const acc = accompaniments;
+		const codes = Object.keys(AUTONOMY) as Autonomy[];
+		const [sums] = rowsOf<{ count: number; individual: number; collective: number; peopleReached: number; minutes: number; themes: { theme: string; n: number }[] | null } & Record<Autonomy, number>>(
+			await db.execute(sql`with g as materialized (
+				select ${acc.themes} as themes, count(*) as n,
+					count(*) filter (where ${acc.kind} = 'individual') as individual, count(*) filter (where ${acc.kind} = 'collective') as collective,
+					sum(case when ${acc.kind} = 'collective' then ${acc.participants} else 1 end) as people, sum(${acc.durationMinutes}) as minutes,
+					${sql.join(codes.map((code) => sql`count(*) filter (where ${acc.autonomy} = ${code}) as ${sql.identifier(code)}`), sql`, `)}
+				from ${acc} where ${where} group by 1)
+			select coalesce(sum(n), 0)::int as count, coalesce(sum(individual), 0)::int as individual, coalesce(sum(collective), 0)::int as collective,
+				coalesce(sum(people), 0)::int as "peopleReached", coalesce(sum(minutes), 0)::int as minutes,
+				${sql.join(codes.map((code) => sql`coalesce(sum(${sql.identifier(code)}), 0)::int as ${sql.identifier(code)}`), sql`, `)},
+				(select json_agg(json_build_object('theme', theme, 'n', n) order by n desc, theme asc) from (
+					select t.theme, sum(g.n)::int as n from g cross join lateral unnest(g.themes) as t(theme)
+					group by t.theme order by n desc, t.theme asc limit ${TOP_THEMES}) x) as themes
+			from g`)
 		);
-		const autonomyRows = await db
-			.select({ code: accompaniments.autonomy, n: sql<number>`count(*)::int` })
-			.from(accompaniments)
-			.where(and(where, sql`${accompaniments.autonomy} is not null`))
-			.groupBy(accompaniments.autonomy);
+		const themeRows = sums.themes ?? [];
 
 		const pages = Math.max(1, Math.ceil(sums.count / PAGE_SIZE));
 		const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1) || 1), pages);
@@ -396,7 +399,7 @@ export async function placeAccompaniments(
 				minutes: sums.minutes,
 				time: formatMinutes(sums.minutes),
 				topThemes: themeRows.map((r) => ({ theme: r.theme, count: Number(r.n) })),
-				autonomy: (Object.keys(AUTONOMY) as Autonomy[]).map((code) => ({ code, label: AUTONOMY[code], count: autonomyRows.find((r) => r.code === code)?.n ?? 0 }))
+				autonomy: codes.map((code) => ({ code, label: AUTONOMY[code], count: sums[code] }))
 			},
 			items: rows.map(({ a, placeName, mediatorName, b }) => {
 				const kind = a.kind as Kind;
