@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { and, eq, like } from 'drizzle-orm';
-import { createTestDatabase } from '../../../../test/db.ts';
+import { and, eq, like, sql } from 'drizzle-orm';
+import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { importPlaces } from '../places/import.ts';
 import { places } from '../places/db.ts';
-import { organisationPlaces } from '../accounts/db.ts';
+import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { verifyChain } from '../audit/service.ts';
@@ -359,5 +359,33 @@ describe('RGPD', () => {
 		expect(kept).toMatchObject({ phone: '+33640404040', email: 'yves@exemple.fr', birthYear: 1950 });
 		expect((await db.db.select().from(referrals).where(eq(referrals.id, rid)))[0].beneficiaryId).toBe(a);
 		await expect(loadBeneficiary(db.db, prescriber, b)).rejects.toThrow(/n’existe pas/);
+	});
+});
+
+const pgOnly = onPostgres() ? describe : describe.skip;
+pgOnly('row-level security of the care tables (PostgreSQL, as the scoped role)', () => {
+	const asRole = <T>(departments: string, q: ReturnType<typeof sql>) =>
+		db.db.transaction(async (tx) => {
+			await tx.execute(sql`set local role maillage_scoped`);
+			await tx.execute(sql`select set_config('maillage.departments', ${departments}, true)`);
+			return ((await tx.execute(q)) as unknown as { rows: T[] }).rows;
+		});
+
+	it('another département sees a record only through a consent given to one of its organisations', async () => {
+		const id = await newPerson({ firstName: 'Gaspard', lastName: 'Frontière', phone: '06 50 50 50 50' });
+		const count = async (dep: string) => (await asRole<{ n: number }>(dep, sql`select count(*)::int as n from beneficiaries where id = ${id}`))[0].n;
+		expect(await count('47')).toBe(1);
+		expect(await count('33')).toBe(0);
+		const bordeaux = (await db.db.select({ id: places.id }).from(places).where(eq(places.nom, 'Tiers-lieu numérique de Bordeaux')))[0].id;
+		const org33 = (await db.db.select({ o: memberships.organisationId }).from(memberships).where(eq(memberships.userId, mediator33.userId)))[0].o;
+		await db.db.insert(organisationPlaces).values({ organisationId: org33, placeId: bordeaux }).onConflictDoNothing();
+		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: bordeaux, reason: 'Suivre ses démarches depuis Bordeaux.', consent: CONSENT }, links);
+		expect(await count('33')).toBe(1);
+		expect((await asRole<{ id: string }>('33', sql`select id from referrals where id = ${rid}`)).length).toBe(1);
+		expect((await asRole<{ id: string }>('64', sql`select id from referrals where id = ${rid}`)).length).toBe(0);
+		expect(await count('64')).toBe(0);
+		const [c] = await db.db.select().from(consents).where(eq(consents.beneficiaryId, id));
+		await withdrawConsent(db, { person: [id] }, c.id);
+		expect(await count('33')).toBe(0);
 	});
 });
