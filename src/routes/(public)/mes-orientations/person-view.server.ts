@@ -11,8 +11,12 @@ import { weekTable } from '#lib/server/places/hours.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
 
-/** Not cached, not indexed, no Referer (a link's token is in the address). */
-export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+/**
+ * Not cached, not indexed, and the address (a link's token) never sent as a Referer to
+ * another site. 'same-origin', not 'no-referrer': with 'no-referrer' browsers send
+ * `Origin: null` on the page's own form posts, and SvelteKit's CSRF check refuses them.
+ */
+export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
 
 export async function referralsView(database: Database, beneficiaryIds: string[]): Promise<PersonReferralItem[]> {
 	const list = await personReferrals(database, beneficiaryIds);

@@ -1,7 +1,7 @@
 /**
  * A place without an account answers a referral through the signed link it received by
- * e-mail: one answer per link. No JavaScript, not indexed, not cached, and no Referer
- * (the token is in the address).
+ * e-mail: one answer per link. No JavaScript, not indexed, not cached, and the address
+ * (which holds the token) never sent as a Referer to another site.
  */
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,7 +13,12 @@ import { loadInstance } from '#lib/components/instance.server.ts';
 
 export const csr = false;
 
-const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+/**
+ * 'same-origin', not 'no-referrer': with 'no-referrer' browsers send `Origin: null` on the
+ * page's own form posts, and SvelteKit's CSRF check refuses them. 'same-origin' still never
+ * sends the address to another site.
+ */
+const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
 
 const URGENCY = QUESTIONS.find((q) => q.id === 'urgence')?.options ?? [];
 
