@@ -7,7 +7,7 @@ import { log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/service.ts';
 import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
-import { stopBoss } from '#lib/server/jobs/boss.ts';
+import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 
@@ -22,6 +22,10 @@ export const init: ServerInit = async () => {
 		await startMailWorker(db);
 		await startMaintenance(db);
 		if (!mailConfigured()) log('warn', 'SMTP_URL is not set: e-mails wait in the outbox and invitation links are shown on screen');
+	} else {
+		// no workers here, but the queue is started now: messages are queued inside the
+		// services' transactions, where starting it would wait on PGlite's single connection
+		await getBoss(db);
 	}
 	const shutdown = async () => {
 		await stopBoss(db);

@@ -389,3 +389,13 @@ pgOnly('row-level security of the care tables (PostgreSQL, as the scoped role)',
 		expect(await count('33')).toBe(0);
 	});
 });
+
+describe('small things a person or a place can do', () => {
+	it('refuses an impossible appointment date instead of rolling it over', async () => {
+		const { parisLocal } = await import('./service.ts');
+		expect(parisLocal('2026-13-01T10:00')).toBeNull();
+		expect(parisLocal('2026-04-31T10:00')).toBeNull();
+		expect(parisLocal('2026-11-24T25:00')).toBeNull();
+		expect(parisLocal('2026-07-14T10:00')?.toISOString()).toBe('2026-07-14T08:00:00.000Z');
+	});
+});

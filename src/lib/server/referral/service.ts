@@ -234,6 +234,8 @@ export function parisLocal(s: string): Date | null {
 	const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(s.trim());
 	if (!m) return null;
 	const [y, mo, d, h, mi] = m.slice(1).map(Number);
+	// an impossible date (13th month, 31 April, 25 h) is refused, not rolled over
+	if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate() || h > 23 || mi > 59) return null;
 	// the offset of Paris at that wall time (winter +1, summer +2)
 	const guess = new Date(Date.UTC(y, mo - 1, d, h, mi));
 	const paris = new Date(guess.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
@@ -313,9 +315,9 @@ async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: 
 	if (who.kind !== 'person')
 		await notifyPerson(database, tx, b, personMessage({ status, placeName: place.nom, appointmentAt: r.appointmentAt, prescriberOrganisation: from.name, link: personLink(b.id, links), instanceName: links.instanceName }), links);
 	// a place answering by link gets the next link (the one it used is spent)
-	if (who.viaLink && status === 'accepted' && place.courriels[0]) {
+	if (who.viaLink && (status === 'accepted' || status === 'under_study') && place.courriels[0]) {
 		const link = answerLink(r, links);
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'outcome' }));
+		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: status === 'accepted' ? 'outcome' : 'answer' }));
 	}
 }
 
@@ -382,6 +384,8 @@ export async function withdrawByPerson(database: Database, beneficiaryIds: strin
 	await database.db.transaction(async (tx) => {
 		const r = await lockReferral(tx, referralId);
 		if (!r || !beneficiaryIds.includes(r.beneficiaryId)) throw new CareError('not_found', 'Cette orientation n’existe pas.');
+		// cancelled twice (a second click, a page kept open): it is cancelled, that is all
+		if (r.status === 'withdrawn') return;
 		await apply(database, tx, r, { type: 'withdraw', by: 'person' }, { kind: 'person', audit: { kind: 'person' } }, links, ip);
 	});
 }
