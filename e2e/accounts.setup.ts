@@ -5,6 +5,7 @@
 import { test as setup, expect } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { PASSWORD, PERSONAS, seed, secretPath, statePath, totpNow } from './accounts.ts';
+import { expectNoAxeViolations } from './helpers.ts';
 
 for (const persona of PERSONAS) {
 	setup(`account: ${persona}`, async ({ page }) => {
@@ -16,6 +17,11 @@ for (const persona of PERSONAS) {
 		await page.getByRole('button', { name: 'Créer mon compte' }).click();
 		{
 			await expect(page).toHaveURL(/\/compte\/double-authentification/);
+			if (persona === 'place_manager') {
+				// the enrolment page, as a newcomer sees it: accessible
+				await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+				await expectNoAxeViolations(page, 'TOTP enrolment');
+			}
 			const secret = (await page.locator('code').first().innerText()).replace(/\s+/g, '');
 			writeFileSync(secretPath(persona), secret);
 			await page.getByLabel('Le code à 6 chiffres affiché par l’application').fill(totpNow(secret));

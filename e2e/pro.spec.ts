@@ -169,14 +169,7 @@ test.describe('logging in', () => {
 		await expectNoAxeViolations(page, '/mot-de-passe/<invalid>');
 	});
 
-	test('a place manager sets up the second factor on an accessible page', async ({ browser }) => {
-		const context = await browser.newContext({ storageState: statePath('place_manager') });
-		const page = await context.newPage();
-		await page.goto('/compte/double-authentification');
-		await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
-		await expectNoAxeViolations(page, 'TOTP enrolment');
-		await context.close();
-	});
+	// the enrolment page's axe scan happens where every persona enrols: e2e/accounts.setup.ts
 });
 
 test.describe('without JavaScript', () => {

@@ -64,7 +64,7 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	await expectNoAxeViolations(m, 'accompaniment for the referred person');
 	await group(m, /^Thèmes/).getByLabel('Santé', { exact: true }).check();
 	await m.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
-	await expect(m.getByRole('status')).toContainText(/honorée/);
+	await expect(m.getByRole('status')).toContainText('L’orientation de cette personne vers votre lieu est close : elle est venue.');
 
 	// the prescriber sees it
 	await p.goto('/espace/orientations?boite=envoyees&statut=honoured');
