@@ -303,8 +303,10 @@ export async function consentsOf(db: DbOrTx, beneficiaryId: string): Promise<Con
 }
 
 /** A record and what the actor may see of it: the full record for its holders; what the consents cover for the others. */
-export async function beneficiaryDetail(database: Database, actor: Actor, id: string) {
+export async function beneficiaryDetail(database: Database, actor: Actor, id: string, ip?: string | null) {
 	const b = await loadBeneficiary(database.db, actor, id, 'read');
+	// who read the record is part of what the person can ask for (their export lists it)
+	await journal(database.db, { actor: userActor(actor), action: 'beneficiary.viewed', targetType: 'beneficiary', targetId: id, departmentCode: b.departmentCode, ip });
 	const held = holdingOrganisations(actor).includes(b.organisationId);
 	const [holder] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, b.organisationId));
 	const allConsents = await consentsOf(database.db, id);
@@ -546,6 +548,9 @@ const AUDIT_LABELS: Record<string, string> = {
 	'assessment.recorded': 'Diagnostic enregistré',
 	'referral.sent': 'Orientation envoyée',
 	'referral.transition': 'Orientation mise à jour',
+	'referral.viewed': 'Consultation de l’orientation',
+	'referral.reminded': 'Rappel envoyé au lieu',
+	'person.code_sent': 'Code envoyé pour voir vos orientations',
 	'accompaniment.recorded': 'Accompagnement enregistré'
 };
 

@@ -325,6 +325,9 @@ describe('RGPD', () => {
 		expect(data.referrals[0]).toMatchObject({ place: 'Médiathèque Lacépède', status: 'Envoyée', reason: 'Payer la cantine en ligne.' });
 		expect(data.journal.map((j) => j.action)).toEqual(expect.arrayContaining(['Création du dossier', 'Orientation envoyée', 'Consentement enregistré']));
 		expect(data.journal.find((j) => j.action === 'Création du dossier')!.organisation).toBe('CCAS de Nérac');
+		// reads of the record are part of it too
+		await beneficiaryDetail(db, prescriber, id);
+		expect((await exportRecord(db, prescriber, id, 'maillage 47')).journal.map((j) => j.action)).toContain('Consultation du dossier');
 
 		await expect(eraseBeneficiary(db, mediator, id)).rejects.toThrow();
 		await eraseBeneficiary(db, prescriber, id);

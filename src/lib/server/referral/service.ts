@@ -673,12 +673,13 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 	};
 }
 
-export async function referralDetail(database: Database, actor: Actor, id: string): Promise<ReferralDetail> {
+export async function referralDetail(database: Database, actor: Actor, id: string, ip?: string | null): Promise<ReferralDetail> {
 	const notFound = new CareError('not_found', 'Cette orientation n’existe pas, ou vous n’y avez pas accès.');
 	if (!UUID.test(id)) throw notFound;
 	const [r] = await database.db.select().from(referrals).where(eq(referrals.id, id));
 	const side = r ? await sideOf(database.db, actor, r) : null;
 	if (!r || !side) throw notFound;
+	await journal(database.db, { actor: { kind: 'user', id: actor.userId }, action: 'referral.viewed', targetType: 'referral', targetId: id, departmentCode: r.departmentCode, ip });
 	return detailOf(database.db, r, side);
 }
 

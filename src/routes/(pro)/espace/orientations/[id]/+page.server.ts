@@ -8,7 +8,7 @@ import { loadInstance } from '#lib/components/instance.server.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
-		const detail = await referralDetail(await getDatabase(), locals.session!.actor, params.id);
+		const detail = await referralDetail(await getDatabase(), locals.session!.actor, params.id, locals.ip);
 		return { detail, declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
 	} catch (e) {
 		if (e instanceof CareError) error(404, e.message);

@@ -22,7 +22,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
 	try {
-		const d = await beneficiaryDetail(db, actor, params.id);
+		const d = await beneficiaryDetail(db, actor, params.id, locals.ip);
 		const b = d.held ? await loadBeneficiary(db.db, actor, params.id, 'write') : null;
 		return {
 			...d,

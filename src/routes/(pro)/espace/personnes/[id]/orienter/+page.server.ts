@@ -18,7 +18,7 @@ const NEUTRAL: Assessment = {
 async function person(locals: App.Locals, id: string) {
 	const db = await getDatabase();
 	try {
-		const d = await beneficiaryDetail(db, locals.session!.actor, id);
+		const d = await beneficiaryDetail(db, locals.session!.actor, id, locals.ip);
 		if (!d.held) error(403, 'Seule la structure qui suit la personne peut l’orienter.');
 		return d;
 	} catch (e) {
