@@ -113,3 +113,10 @@ export class AccountError extends Error {
 		super(message);
 	}
 }
+
+/** A zod error as the forms show it: the first message of each field ('form' for the whole). */
+export function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const i of issues) out[String(i.path[0] ?? 'form')] ??= i.message;
+	return out;
+}

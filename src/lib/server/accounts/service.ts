@@ -21,6 +21,7 @@ import {
 	displayNameSchema,
 	totpCodeSchema,
 	AccountError,
+	fieldErrors,
 	type Role
 } from './model.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
@@ -34,7 +35,7 @@ export { listUserSessions };
 export type { LoadedSession } from './sessions.ts';
 export { can, hasRole, departmentsWith, type Actor, type Action } from './permissions.ts';
 export { asScoped } from './scope.ts';
-export { ROLES, ROLE_LABELS, ORGANISATION_KINDS, passwordProblem, PASSWORD_MIN_LENGTH } from './model.ts';
+export { ROLES, ROLE_LABELS, ORGANISATION_KINDS, passwordProblem, PASSWORD_MIN_LENGTH, fieldErrors } from './model.ts';
 export type { Role, OrganisationKind } from './model.ts';
 
 export { AccountError } from './model.ts';
@@ -51,11 +52,6 @@ export function requiresMfa(actor: Pick<Actor, 'isAdmin' | 'memberships'>): bool
 	return actor.isAdmin || actor.memberships.some((m) => ROLES_WITH_PERSONAL_DATA.includes(m.role));
 }
 
-function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const i of issues) out[String(i.path[0] ?? 'form')] ??= i.message;
-	return out;
-}
 
 // ---------------------------------------------------------------------------
 // Login

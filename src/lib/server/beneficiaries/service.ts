@@ -7,7 +7,7 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal, changedFields, type AuditActor } from '../audit/service.ts';
-import { can, type Actor } from '../accounts/service.ts';
+import { can, fieldErrors, type Actor } from '../accounts/service.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { places } from '../places/db.ts';
@@ -99,12 +99,6 @@ export async function loadBeneficiary(db: DbOrTx, actor: Actor, id: string, need
 /** Marks activity on a record: its 24-month clock starts again. */
 export async function touchBeneficiary(db: DbOrTx, id: string, now = new Date()): Promise<void> {
 	await db.update(beneficiaries).set({ lastActivityAt: now }).where(eq(beneficiaries.id, id));
-}
-
-function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const i of issues) out[String(i.path[0] ?? 'form')] ??= i.message;
-	return out;
 }
 
 async function resolveCommune(database: Database, text: string | null, departmentCodes: string[]): Promise<{ code: string | null; name: string | null }> {
