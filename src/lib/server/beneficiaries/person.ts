@@ -10,7 +10,7 @@ import { and, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '../accounts/service.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, plainMail } from '../mail/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { beneficiaries, personCodes } from './db.ts';
@@ -61,13 +61,7 @@ export async function requestPersonCode(database: Database, raw: string, meta: {
 			await tx.insert(personCodes).values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
 			if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });
 			else
-				await queueMail(database, tx, {
-					to: c.value,
-					subject: message.subject,
-					text: `Bonjour,\n\n${message.text}\n\nSi vous n’avez rien demandé, ignorez ce message.\n`,
-					html: `<!doctype html><html lang="fr"><body style="font-family:sans-serif;font-size:16px;line-height:1.5"><p>Bonjour,</p><p>${message.text}</p><p>Si vous n’avez rien demandé, ignorez ce message.</p></body></html>`,
-					template: 'person-code'
-				});
+				await queueMail(database, tx, plainMail(c.value, message.subject, ['Bonjour,', message.text, 'Si vous n’avez rien demandé, ignorez ce message.'], null, 'person-code'));
 			await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: meta.ip, details: { channel: c.kind } })));
 		});
 	}

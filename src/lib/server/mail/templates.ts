@@ -12,12 +12,24 @@ export interface Mail {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function html(paragraphs: string[], link: { href: string; label: string }): string {
+function html(paragraphs: string[], link: { href: string; label: string } | null): string {
 	const body = paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n');
+	const a = link ? `\n<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>` : '';
 	return `<!doctype html><html lang="fr"><body style="font-family:sans-serif;font-size:16px;line-height:1.5">
-${body}
-<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>
+${body}${a}
 </body></html>`;
+}
+
+/** An e-mail in the house style: paragraphs, then the link (its address also in the text part), then a closing line. */
+export function plainMail(to: string, subject: string, lines: string[], link: { href: string; label: string } | null, template: string, end?: string): Mail {
+	const tail = end ? `<p>${escape(end)}</p>\n</body>` : '</body>';
+	return {
+		to,
+		subject,
+		text: [...lines, ...(link ? [link.href] : []), ...(end ? [end] : [])].join('\n\n') + '\n',
+		html: html(lines, link).replace('</body>', tail),
+		template
+	};
 }
 
 const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);

@@ -2,10 +2,8 @@
  * The messages of the referral loop, in plain French: to the place's team, to the
  * prescriber, to the person (e-mail or SMS: short, no jargon, never the decline reason).
  */
-import type { Mail } from '../mail/service.ts';
+import { plainMail as mail, type Mail } from '../mail/service.ts';
 import { STATUS_LABELS, type ReferralStatus } from './model.ts';
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export const dateTimeFr = (d: Date) =>
 	new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' })
@@ -13,19 +11,6 @@ export const dateTimeFr = (d: Date) =>
 		.replace(':', ' h ')
 		.replace(/ h 00$/, ' h');
 export const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
-
-function mail(to: string, subject: string, lines: string[], link: { href: string; label: string } | null, template: string, end?: string): Mail {
-	const body = lines.map((p) => `<p>${escape(p)}</p>`).join('\n');
-	const a = link ? `\n<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>` : '';
-	const tail = end ? `\n<p>${escape(end)}</p>` : '';
-	return {
-		to,
-		subject,
-		text: [...lines, ...(link ? [link.href] : []), ...(end ? [end] : [])].join('\n\n') + '\n',
-		html: `<!doctype html><html lang="fr"><body style="font-family:sans-serif;font-size:16px;line-height:1.5">\n${body}${a}${tail}\n</body></html>`,
-		template
-	};
-}
 
 /** To a member of the place's team (they have an account). */
 export function referralReceivedMail(p: { to: string; placeName: string; fromOrganisation: string; personName: string; link: string; instanceName: string }): Mail {
