@@ -7,3 +7,4 @@ export * from '../mail/db.ts';
 export * from '../beneficiaries/db.ts';
 export * from '../referral/db.ts';
 export * from '../accompaniments/db.ts';
+export * from '../pass/db.ts';
