@@ -55,6 +55,11 @@ export const beneficiaries = pgTable(
  * `withOrganisationId` lets that organisation's team read the record (identity, contact,
  * and what `scope` lists); one tied to a referral also covers the place's answer through
  * its link. Withdrawn at any time: `withdrawnAt` set, access ends at once.
+ *
+ * In force only when `status` is 'in_force' and `withdrawnAt` is null. A consent asked by
+ * SMS is 'pending' until the person answers (consent_requests): it opens nothing, and
+ * becomes 'in_force' (OUI), 'refused' (NON), 'expired' (no answer in time) or 'cancelled'
+ * (by the professional).
  */
 export const consents = pgTable(
 	'consents',
@@ -70,7 +75,10 @@ export const consents = pgTable(
 		purpose: text('purpose').notNull(),
 		/** 'signature' | 'oral' | 'sms' */
 		method: text('method').notNull(),
+		/** when it was given (for a consent by SMS: the time of the person's OUI; while pending: the request's) */
 		givenAt: timestamp('given_at', { withTimezone: true }).notNull().defaultNow(),
+		/** 'pending' | 'in_force' | 'refused' | 'expired' | 'cancelled' (see CONSENT_STATUSES) */
+		status: text('status').notNull().default('in_force'),
 		recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
 		recordedByOrganisationId: uuid('recorded_by_organisation_id').notNull().references(() => organisations.id),
 		withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
@@ -80,6 +88,46 @@ export const consents = pgTable(
 	(t) => [
 		index('consents_beneficiary_idx').on(t.beneficiaryId),
 		index('consents_organisation_idx').on(t.withOrganisationId).where(sql`${t.withdrawnAt} IS NULL`)
+	]
+);
+
+/**
+ * A consent asked by SMS: the text sent to the person's mobile (`phone`, E.164, as it was
+ * then) carries `reference` ("OUI 4821"), so that a person with several requests waiting
+ * can say which one they answer. Open until `expiresAt`; one resend allowed. `referral`
+ * holds the referral to send once the person says OUI (place, reason, assessment): it is
+ * sent then, and `referralId` points to it.
+ */
+export const consentRequests = pgTable(
+	'consent_requests',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		consentId: uuid('consent_id')
+			.notNull()
+			.unique()
+			.references(() => consents.id, { onDelete: 'cascade' }),
+		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+		/** E.164: the mobile the request was sent to; a reply is matched on it */
+		phone: text('phone').notNull(),
+		/** 4 digits, distinct among the requests waiting on the same phone */
+		reference: text('reference').notNull(),
+		sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		resends: integer('resends').notNull().default(0),
+		/** the outbox row of the last SMS sent (outbox rows are purged: no foreign key) */
+		outboxId: uuid('outbox_id'),
+		/** the person's answer, or the professional's cancellation, or the expiry */
+		closedAt: timestamp('closed_at', { withTimezone: true }),
+		/** { placeId, reason, assessmentId }: the referral sent once the person says OUI */
+		referral: jsonb('referral'),
+		referralId: uuid('referral_id')
+	},
+	(t) => [
+		index('consent_requests_phone_idx').on(t.phone, t.sentAt),
+		index('consent_requests_beneficiary_idx').on(t.beneficiaryId),
+		index('consent_requests_open_idx').on(t.expiresAt).where(sql`${t.closedAt} IS NULL`)
 	]
 );
 
