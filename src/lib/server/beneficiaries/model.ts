@@ -56,6 +56,91 @@ export const CONSENT_METHODS = {
 } as const;
 export type ConsentMethod = keyof typeof CONSENT_METHODS;
 
+/** Where a consent stands. Only 'in_force' (and not withdrawn) opens anything. */
+export const CONSENT_STATUSES = {
+	pending: 'En attente de sa réponse par SMS',
+	in_force: 'En cours',
+	refused: 'Refusé par SMS',
+	expired: 'Pas de réponse au SMS',
+	cancelled: 'Demande annulée'
+} as const;
+export type ConsentStatus = keyof typeof CONSENT_STATUSES;
+
+// ——— consent by SMS reply ———
+
+/** A consent asked by SMS waits this long for the person's answer. */
+export const CONSENT_REQUEST_DAYS = 7;
+/** How many times the professional may send the SMS again. */
+export const CONSENT_REQUEST_RESENDS = 1;
+
+/** What each scope is called in the SMS (short, addressed to the person). */
+const SCOPE_IN_SMS: Record<ConsentScope, string> = {
+	identity: 'vos nom et commune',
+	contact: 'vos téléphone et e-mail',
+	assessment: 'votre diagnostic numérique',
+	referral_reason: 'le motif de votre demande'
+};
+
+const listFr = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`);
+const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1).trimEnd()}.`);
+
+/**
+ * The SMS that asks for the person's consent: who asks, what is shared with whom, how to
+ * answer, with the request's reference. `fits` shortens the names when the text is too
+ * long for the SMS limit (the caller passes the check).
+ */
+export function consentRequestText(
+	p: { organisation: string; withName: string; scope: readonly string[]; reference: string; days?: number },
+	fits: (text: string) => boolean = () => true
+): string {
+	const what = listFr(p.scope.filter((s): s is ConsentScope => s in SCOPE_IN_SMS).map((s) => SCOPE_IN_SMS[s])) || 'vos informations';
+	const build = (org: string, to: string, shared: string) =>
+		`${org} vous demande votre accord pour transmettre ${shared} à ${to}, pour vous y orienter. ` +
+		`Répondez OUI ${p.reference} pour accepter, NON ${p.reference} pour refuser. ` +
+		`Sans réponse sous ${p.days ?? CONSENT_REQUEST_DAYS} jours, rien n'est transmis.`;
+	for (const [n, shared] of [[200, what], [60, what], [40, 'vos informations'], [25, 'vos informations']] as const) {
+		const t = build(clip(p.organisation, n), clip(p.withName, n), shared);
+		if (fits(t)) return t;
+	}
+	return build(clip(p.organisation, 20), clip(p.withName, 20), 'vos informations');
+}
+
+export type ConsentAnswer = 'yes' | 'no';
+
+const YES_WORDS = new Set(['oui', 'ok', 'okay', 'oki', 'yes', 'ouais', 'daccord', 'accepte']);
+const NO_WORDS = new Set(['non', 'no', 'nan', 'stop', 'refuse']);
+/** Phrases of several words, read as one word first. */
+const PHRASES: [RegExp, string][] = [
+	[/\b(je ne suis pas|pas) d accord\b/g, 'non'],
+	[/\bje refuse\b/g, 'refuse'],
+	[/\b(je suis )?d accord\b/g, 'daccord'],
+	[/\bj(e)? accepte\b/g, 'accepte']
+];
+/** Words of politeness that may come with the answer without changing it. */
+const FILLER = new Set(['merci', 'beaucoup', 'bonjour', 'bonsoir', 'madame', 'monsieur', 'svp', 'stp', 'cordialement', 'bien', 'sur', 'c', 'est', 'bon']);
+
+/**
+ * Reads the person's reply: OUI / NON (and their usual variants: "ok", "Oui 4821",
+ * "d'accord", "STOP", "non merci"), with the request's reference when there is one. A
+ * reply that says more ("oui mais pas mon téléphone") is not an answer: consent must be
+ * unambiguous, so it is left for the professional to clear up.
+ */
+export function parseConsentReply(text: string): { answer: ConsentAnswer | null; reference: string | null } {
+	const t = String(text ?? '')
+		.slice(0, 500)
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase();
+	const digits = t.replace(/\D/g, '');
+	const reference = digits ? digits : null;
+	let phrase = t.replace(/[^a-z]+/g, ' ').trim();
+	for (const [re, word] of PHRASES) phrase = phrase.replace(re, word);
+	const words = phrase.split(' ').filter((w) => w && !FILLER.has(w));
+	if (words.length && words.every((w) => YES_WORDS.has(w))) return { answer: 'yes', reference };
+	if (words.length && words.every((w) => NO_WORDS.has(w))) return { answer: 'no', reference };
+	return { answer: null, reference };
+}
+
 /** Records without activity for this long are anonymised. */
 export const RETENTION_MONTHS = 24;
 

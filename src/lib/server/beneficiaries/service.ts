@@ -15,7 +15,7 @@ import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS } from '../referral/model.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { municipalityLookup, resolveWhere } from '../territory/service.ts';
-import { beneficiaries, consents, assessments, personCodes } from './db.ts';
+import { beneficiaries, consents, consentRequests, assessments, personCodes } from './db.ts';
 import {
 	beneficiaryInput,
 	consentInput,
@@ -24,6 +24,7 @@ import {
 	retentionCutoff,
 	CONSENT_METHODS,
 	CONSENT_SCOPES,
+	CONSENT_STATUSES,
 	ACCESSIBILITY_NEEDS,
 	LANGUAGES,
 	PREFERRED_CONTACTS,
@@ -61,8 +62,11 @@ function receivingOrganisations(actor: Actor): string[] {
 	return [...new Set(actor.memberships.filter((m) => [...CARE_ROLES, 'place_manager'].includes(m.role)).map((m) => m.organisationId))];
 }
 
+/** A consent opens something only when in force: given (not pending an SMS answer, nor refused) and not withdrawn. */
+export const inForce = () => and(eq(consents.status, 'in_force'), isNull(consents.withdrawnAt))!;
+
 function activeConsentFor(orgIds: string[]): SQL {
-	return sql`exists (select 1 from ${consents} c where c.beneficiary_id = ${beneficiaries.id} and c.withdrawn_at is null
+	return sql`exists (select 1 from ${consents} c where c.beneficiary_id = ${beneficiaries.id} and c.status = 'in_force' and c.withdrawn_at is null
 		and c.with_organisation_id in (${sql.join(orgIds.map((o) => sql`${o}::uuid`), sql`, `)}))`;
 }
 
@@ -81,7 +85,7 @@ async function consentedOrganisations(db: DbOrTx, beneficiaryId: string): Promis
 	const rows = await db
 		.select({ o: consents.withOrganisationId })
 		.from(consents)
-		.where(and(eq(consents.beneficiaryId, beneficiaryId), isNull(consents.withdrawnAt)));
+		.where(and(eq(consents.beneficiaryId, beneficiaryId), inForce()));
 	return [...new Set(rows.map((r) => r.o).filter((o): o is string => !!o))];
 }
 
@@ -269,6 +273,9 @@ export interface ConsentView {
 	method: string;
 	methodLabel: string;
 	givenAt: Date;
+	/** see CONSENT_STATUSES; only 'in_force' opens anything */
+	status: string;
+	statusLabel: string;
 	withdrawnAt: Date | null;
 	withdrawnBy: string | null;
 }
@@ -291,6 +298,8 @@ export async function consentsOf(db: DbOrTx, beneficiaryId: string): Promise<Con
 		method: c.method,
 		methodLabel: CONSENT_METHODS[c.method as keyof typeof CONSENT_METHODS] ?? c.method,
 		givenAt: c.givenAt,
+		status: c.status,
+		statusLabel: CONSENT_STATUSES[c.status as keyof typeof CONSENT_STATUSES] ?? c.status,
 		withdrawnAt: c.withdrawnAt,
 		withdrawnBy: c.withdrawnBy
 	}));
@@ -311,7 +320,7 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 		: await database.db
 				.select({ scope: consents.scope })
 				.from(consents)
-				.where(and(eq(consents.beneficiaryId, id), isNull(consents.withdrawnAt), inArray(consents.withOrganisationId, [...recv])));
+				.where(and(eq(consents.beneficiaryId, id), inForce(), inArray(consents.withOrganisationId, [...recv])));
 	const scope = new Set<string>(held ? Object.keys(CONSENT_SCOPES) : consentRows.flatMap((r) => r.scope));
 	return {
 		record: {
@@ -341,14 +350,18 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 		holder: holder?.name ?? '',
 		held,
 		scope: [...scope] as ConsentScope[],
-		consents: held ? allConsents : allConsents.filter((c) => !c.withdrawnAt && c.withOrganisation),
+		consents: held ? allConsents : allConsents.filter((c) => c.status === 'in_force' && !c.withdrawnAt && c.withOrganisation),
 		canWrite: held
 	};
 }
 
 // ——— consents ———
 
-/** Records a consent in the caller's transaction (a referral records its own). */
+/**
+ * Records a consent in the caller's transaction (a referral records its own). Given by SMS
+ * reply, it is recorded 'pending' and opens nothing until the person answers OUI: the
+ * caller asks them (consent-sms.ts requestConsentBySms) in the same transaction.
+ */
 export async function recordConsent(
 	tx: Tx,
 	actor: Actor,
@@ -366,6 +379,7 @@ export async function recordConsent(
 			withPlaceId: c.withPlaceId,
 			purpose: c.purpose,
 			method: parsed.data.method,
+			status: parsed.data.method === 'sms' ? 'pending' : 'in_force',
 			recordedBy: actor.userId,
 			recordedByOrganisationId: c.recordedByOrganisationId
 		})
@@ -378,7 +392,7 @@ export async function recordConsent(
 		targetId: c.beneficiary.id,
 		departmentCode: c.beneficiary.departmentCode,
 		ip,
-		details: { consentId: row.id, scope: parsed.data.scope, method: parsed.data.method, withOrganisationId: c.withOrganisationId }
+		details: { consentId: row.id, scope: parsed.data.scope, method: parsed.data.method, withOrganisationId: c.withOrganisationId, pending: parsed.data.method === 'sms' }
 	});
 	return { id: row.id, input: parsed.data };
 }
@@ -401,6 +415,8 @@ export async function withdrawConsent(
 			if (!can(by.actor, 'beneficiary.write', { organisationId: b.organisationId })) throw new CareError('not_found', 'Ce consentement n’existe pas.');
 		} else if (!by.person.includes(c.beneficiaryId)) throw new CareError('not_found', 'Ce consentement n’existe pas.');
 		if (c.withdrawnAt) return;
+		// a consent that was never in force (waiting for an SMS answer, refused…) has nothing to withdraw
+		if (c.status !== 'in_force') throw new CareError('conflict', c.status === 'pending' ? 'Ce consentement attend la réponse de la personne par SMS : annulez la demande.' : 'Ce consentement n’est pas en cours.');
 		await tx
 			.update(consents)
 			.set({ withdrawnAt: new Date(), withdrawnBy: 'actor' in by ? 'professional' : 'person' })
@@ -439,6 +455,7 @@ export async function mergeBeneficiaries(database: Database, actor: Actor, keepI
 	await database.db.transaction(async (tx) => {
 		// the other capabilities' rows that point to the person move with them
 		await tx.update(consents).set({ beneficiaryId: keepId }).where(eq(consents.beneficiaryId, dropId));
+		await tx.update(consentRequests).set({ beneficiaryId: keepId }).where(eq(consentRequests.beneficiaryId, dropId));
 		await tx.update(assessments).set({ beneficiaryId: keepId }).where(eq(assessments.beneficiaryId, dropId));
 		await tx.update(personCodes).set({ beneficiaryId: keepId }).where(eq(personCodes.beneficiaryId, dropId));
 		await tx.update(referrals).set({ beneficiaryId: keepId }).where(eq(referrals.beneficiaryId, dropId));
@@ -483,7 +500,13 @@ const EMPTY_IDENTITY = {
  */
 async function anonymise(tx: Tx, b: Beneficiary, now: Date): Promise<void> {
 	await tx.update(beneficiaries).set({ ...EMPTY_IDENTITY, preferredContact: 'none', anonymisedAt: now, updatedAt: now }).where(eq(beneficiaries.id, b.id));
-	await tx.update(consents).set({ withdrawnAt: now, withdrawnBy: 'system' }).where(and(eq(consents.beneficiaryId, b.id), isNull(consents.withdrawnAt)));
+	await tx.update(consents).set({ withdrawnAt: now, withdrawnBy: 'system' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'in_force'), isNull(consents.withdrawnAt)));
+	// requests still waiting for an SMS answer are cancelled (a later OUI opens nothing); the number they went to is forgotten
+	await tx.update(consents).set({ status: 'cancelled' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'pending')));
+	await tx
+		.update(consentRequests)
+		.set({ phone: '', referral: null, closedAt: sql`coalesce(${consentRequests.closedAt}, ${now.toISOString()}::timestamptz)` })
+		.where(eq(consentRequests.beneficiaryId, b.id));
 	await tx.update(referrals).set({ reason: '', declineNote: null }).where(eq(referrals.beneficiaryId, b.id));
 	await tx.update(assessments).set({ answers: {} }).where(eq(assessments.beneficiaryId, b.id));
 	await tx.delete(personCodes).where(eq(personCodes.beneficiaryId, b.id));
@@ -539,6 +562,12 @@ const AUDIT_LABELS: Record<string, string> = {
 	'beneficiary.viewed': 'Consultation du dossier',
 	'consent.recorded': 'Consentement enregistré',
 	'consent.withdrawn': 'Consentement retiré',
+	'consent.requested': 'Accord demandé par SMS',
+	'consent.request_resent': 'Demande d’accord renvoyée par SMS',
+	'consent.request_cancelled': 'Demande d’accord par SMS annulée',
+	'consent.confirmed': 'Accord donné par SMS',
+	'consent.refused': 'Accord refusé par SMS',
+	'consent.expired': 'Demande d’accord expirée sans réponse',
 	'assessment.recorded': 'Diagnostic enregistré',
 	'referral.sent': 'Orientation envoyée',
 	'referral.transition': 'Orientation mise à jour',
@@ -612,6 +641,7 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 			withOrganisation: c.withOrganisation ?? c.withPlace,
 			method: c.methodLabel,
 			givenAt: c.givenAt.toISOString(),
+			status: c.statusLabel,
 			withdrawnAt: c.withdrawnAt?.toISOString() ?? null
 		})),
 		assessments: assessmentRows.map((a) => {

@@ -31,7 +31,7 @@ export interface RecordExport {
 		createdAt: string;
 		updatedAt: string;
 	};
-	consents: { purpose: string; scope: string[]; withOrganisation: string | null; method: string; givenAt: string; withdrawnAt: string | null }[];
+	consents: { purpose: string; scope: string[]; withOrganisation: string | null; method: string; givenAt: string; status?: string; withdrawnAt: string | null }[];
 	assessments: { date: string; version: number; levels: Record<string, string>; needs: string[] }[];
 	referrals: { sentAt: string; place: string; status: string; appointmentAt: string | null; reason: string }[];
 	accompaniments: { date: string; place: string | null; themes: string[]; durationMinutes: number }[];
@@ -87,7 +87,11 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 				['Avec qui', or(c.withOrganisation, 'Le lieu de votre orientation')],
 				['Comment', c.method],
 				['Donné le', frenchDateTime(c.givenAt)],
-				['Retiré', c.withdrawnAt ? `Oui, le ${frenchDateTime(c.withdrawnAt)}` : 'Non, il est toujours valable']
+				c.withdrawnAt
+					? ['Retiré', `Oui, le ${frenchDateTime(c.withdrawnAt)}`]
+					: c.status && c.status !== 'En cours'
+						? ['État', c.status]
+						: ['Retiré', 'Non, il est toujours valable']
 			]);
 		}
 	}

@@ -12,6 +12,7 @@ import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive } from '../beneficiaries/service.ts';
 import { personCodes } from '../beneficiaries/db.ts';
 import { runReferralClock } from '../referral/service.ts';
+import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '../territory/service.ts';
 
 const QUEUE = 'maintenance-purge';
@@ -57,11 +58,14 @@ export async function startMaintenance(database: Database): Promise<void> {
 		if (r.sessions || r.counters || r.invitations || r.codes || r.records) log('info', 'personal data purged', r);
 	});
 	await boss.schedule(QUEUE, '7 * * * *');
-	// referrals: reminders at day 10 and 20, expiry at day 30
+	// referrals: reminders at day 10 and 20, expiry at day 30; consents asked by SMS: expiry at day 7
 	await boss.createQueue(CLOCK_QUEUE);
 	await boss.work(CLOCK_QUEUE, async () => {
-		const r = await runReferralClock(database, await publicLinks(database));
+		const links = await publicLinks(database);
+		const r = await runReferralClock(database, links);
 		if (r.reminded || r.expired) log('info', 'referral clock', r);
+		const consentRequests = await expireConsentRequests(database, links);
+		if (consentRequests) log('info', 'consent requests expired', { count: consentRequests });
 	});
 	await boss.schedule(CLOCK_QUEUE, '17 * * * *');
 }

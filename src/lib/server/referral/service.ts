@@ -13,10 +13,11 @@ import { can, type Actor } from '../accounts/service.ts';
 import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { queueMail } from '../mail/service.ts';
-import { queueSms, smsFriendly, smsLength, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
+import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
 import { CareError, loadBeneficiary, recordConsent, touchBeneficiary, shortName, fullName, holdingOrganisations, type Beneficiary } from '../beneficiaries/service.ts';
+import { canAskBySms, requestConsentBySms, NO_MOBILE } from '../beneficiaries/consent-sms.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	transition,
@@ -117,7 +118,19 @@ export interface SendInput {
 	consent: unknown;
 }
 
-export async function sendReferral(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<{ id: string }> {
+type Place = { id: string; nom: string; departmentCode: string | null; courriels: string[] };
+interface Prepared {
+	b: Beneficiary;
+	place: Place;
+	toOrg: string | null;
+	fromName: string;
+	reason: string;
+	assessmentId: string | null;
+	method: string;
+}
+
+/** Checks everything a referral needs before anything is written; every error at once, per field. */
+async function prepareReferral(database: Database, actor: Actor, input: SendInput): Promise<Prepared> {
 	if (!can(actor, 'referral.send', { organisationId: input.organisationId }))
 		throw new CareError('forbidden', 'Seuls les prescripteurs et les médiateurs peuvent orienter une personne.');
 	const b = await loadBeneficiary(database.db, actor, input.beneficiaryId, 'write');
@@ -136,45 +149,110 @@ export async function sendReferral(database: Database, actor: Actor, input: Send
 		const [a] = await database.db.select({ b: assessments.beneficiaryId }).from(assessments).where(eq(assessments.id, input.assessmentId));
 		if (!a || a.b !== b.id) fields.assessmentId = 'Ce diagnostic n’est pas celui de la personne.';
 	}
+	const method = String((input.consent as { method?: unknown } | null)?.method ?? '');
+	if (method === 'sms' && !canAskBySms(b)) fields.method = NO_MOBILE;
 	if (Object.keys(fields).length) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
 	const placeOrgs = await placeOrganisations(database.db, place.id);
 	const toOrg = placeOrgs[0] ?? null;
 	if (!toOrg && !place.courriels.length)
 		throw new CareError('invalid', 'Ce lieu n’a ni équipe sur la plateforme ni adresse e-mail : appelez-le, ou choisissez un autre lieu.', { placeId: 'Ce lieu ne peut pas recevoir d’orientation en ligne.' });
 	const [from] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, input.organisationId));
+	return { b, place, toOrg, fromName: from.name, reason, assessmentId: input.assessmentId || null, method };
+}
 
+/** Writes the referral, its first event and journal entry, and its messages (place's team or link, person), in the caller's transaction. */
+async function insertReferral(
+	database: Database,
+	tx: Tx,
+	p: Omit<Prepared, 'method'> & { organisationId: string; prescriberId: string | null; consentId: string },
+	audit: AuditActor,
+	links: Links,
+	ip?: string | null,
+	details: Record<string, unknown> = {}
+): Promise<string> {
+	const { b, place, toOrg } = p;
+	const [r] = await tx
+		.insert(referrals)
+		.values({
+			beneficiaryId: b.id,
+			fromOrganisationId: p.organisationId,
+			prescriberId: p.prescriberId,
+			placeId: place.id,
+			toOrganisationId: toOrg,
+			consentId: p.consentId,
+			assessmentId: p.assessmentId,
+			reason: p.reason,
+			status: 'sent',
+			departmentCode: b.departmentCode,
+			placeDepartmentCode: place.departmentCode,
+			linkNonce: newNonce()
+		})
+		.returning();
+	await tx.insert(referralEvents).values({ referralId: r.id, type: 'send', actorKind: 'prescriber', userId: p.prescriberId, fromStatus: null, toStatus: 'sent' });
+	await journal(tx, { actor: audit, action: 'referral.sent', targetType: 'referral', targetId: r.id, departmentCode: b.departmentCode, ip, details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg, ...details } });
+	const personName = shortName(b);
+	if (toOrg) {
+		for (const to of await teamEmails(tx, toOrg))
+			await queueMail(database, tx, referralReceivedMail({ to, placeName: place.nom, fromOrganisation: p.fromName, personName, link: `${links.origin}/espace/orientations/${r.id}`, instanceName: links.instanceName }));
+	} else if (place.courriels[0]) {
+		const link = answerLink(r, links);
+		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: p.fromName, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'answer' }));
+	}
+	await notifyPerson(database, tx, b, personMessage({ status: 'sent', placeName: place.nom, prescriberOrganisation: p.fromName, link: personLink(b.id, links), instanceName: links.instanceName }), links);
+	return r.id;
+}
+
+export type SendResult = { status: 'sent'; id: string } | { status: 'consent_requested'; requestId: string; consentId: string };
+
+/**
+ * Refers the person with their consent. Given on site or orally, the referral is sent at
+ * once. Asked by SMS, the consent is recorded pending and the person gets the SMS: the
+ * referral waits, and leaves on its own when they answer OUI (consent-sms.ts); nothing is
+ * sent on NON, on no answer within 7 days, or when the professional cancels.
+ */
+export async function referOrAskConsent(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<SendResult> {
+	const p = await prepareReferral(database, actor, input);
 	return database.db.transaction(async (tx) => {
-		const consent = await recordConsent(tx, actor, { beneficiary: b, recordedByOrganisationId: input.organisationId, withOrganisationId: toOrg, withPlaceId: place.id, purpose: `Orientation vers ${place.nom}`, input: input.consent }, ip);
-		const [r] = await tx
-			.insert(referrals)
-			.values({
-				beneficiaryId: b.id,
-				fromOrganisationId: input.organisationId,
-				prescriberId: actor.userId,
-				placeId: place.id,
-				toOrganisationId: toOrg,
-				consentId: consent.id,
-				assessmentId: input.assessmentId || null,
-				reason,
-				status: 'sent',
-				departmentCode: b.departmentCode,
-				placeDepartmentCode: place.departmentCode,
-				linkNonce: newNonce()
-			})
-			.returning();
-		await tx.insert(referralEvents).values({ referralId: r.id, type: 'send', actorKind: 'prescriber', userId: actor.userId, fromStatus: null, toStatus: 'sent' });
-		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'referral.sent', targetType: 'referral', targetId: r.id, departmentCode: b.departmentCode, ip, details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg } });
-		const personName = shortName(b);
-		if (toOrg) {
-			for (const to of await teamEmails(tx, toOrg))
-				await queueMail(database, tx, referralReceivedMail({ to, placeName: place.nom, fromOrganisation: from.name, personName, link: `${links.origin}/espace/orientations/${r.id}`, instanceName: links.instanceName }));
-		} else {
-			const link = answerLink(r, links);
-			await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'answer' }));
+		const consent = await recordConsent(tx, actor, { beneficiary: p.b, recordedByOrganisationId: input.organisationId, withOrganisationId: p.toOrg, withPlaceId: p.place.id, purpose: `Orientation vers ${p.place.nom}`, input: input.consent }, ip);
+		if (consent.input.method === 'sms') {
+			const req = await requestConsentBySms(database, tx, actor, { beneficiary: p.b, consentId: consent.id, organisationId: input.organisationId, referral: { placeId: p.place.id, reason: p.reason, assessmentId: p.assessmentId } }, ip);
+			return { status: 'consent_requested' as const, requestId: req.id, consentId: consent.id };
 		}
-		await notifyPerson(database, tx, b, personMessage({ status: 'sent', placeName: place.nom, prescriberOrganisation: from.name, link: personLink(b.id, links), instanceName: links.instanceName }), links);
-		return { id: r.id };
+		const id = await insertReferral(database, tx, { ...p, organisationId: input.organisationId, prescriberId: actor.userId, consentId: consent.id }, { kind: 'user', id: actor.userId }, links, ip);
+		return { status: 'sent' as const, id };
 	});
+}
+
+/** Sends a referral now, with a consent given on site or orally (see referOrAskConsent for a consent asked by SMS). */
+export async function sendReferral(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<{ id: string }> {
+	if ((input.consent as { method?: unknown } | null)?.method === 'sms') throw new CareError('invalid', 'Un accord par SMS attend la réponse de la personne : utilisez referOrAskConsent.');
+	const r = await referOrAskConsent(database, actor, input, links, ip);
+	if (r.status !== 'sent') throw new Error('unreachable');
+	return { id: r.id };
+}
+
+/**
+ * The person said OUI by SMS to a consent asked with a referral: the referral leaves now,
+ * in the reply's transaction, as the prescriber wrote it (journaled as caused by the person).
+ */
+export async function sendReferralOnConsent(
+	database: Database,
+	tx: Tx,
+	c: { request: { organisationId: string; requestedBy: string | null; id: string }; consent: { id: string; withOrganisationId: string | null }; beneficiary: Beneficiary; draft: { placeId: string; reason: string; assessmentId: string | null } },
+	links: Links
+): Promise<string> {
+	const [place] = await tx.select({ id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels }).from(places).where(eq(places.id, c.draft.placeId));
+	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.request.organisationId));
+	const [a] = c.draft.assessmentId ? await tx.select({ id: assessments.id }).from(assessments).where(eq(assessments.id, c.draft.assessmentId)) : [];
+	return insertReferral(
+		database,
+		tx,
+		{ b: c.beneficiary, place, toOrg: c.consent.withOrganisationId, fromName: from.name, reason: c.draft.reason, assessmentId: a?.id ?? null, organisationId: c.request.organisationId, prescriberId: c.request.requestedBy, consentId: c.consent.id },
+		{ kind: 'person' },
+		links,
+		null,
+		{ afterConsentBySms: true, requestId: c.request.id }
+	);
 }
 
 /** An SMS or an e-mail to the person, as they asked to be contacted; nothing otherwise. */
@@ -190,9 +268,7 @@ async function notifyPerson(database: Database, tx: Tx, b: Beneficiary, m: { sub
  * a text still too long keeps only its link.
  */
 export function fitSms(text: string): string {
-	let t = smsFriendly(text);
-	const l = smsLength(t);
-	if (l.encoding !== 'GSM-7') t = t.replace(/[^\n -~£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà€]/gu, (c) => c.normalize('NFD').replace(/\p{M}/gu, '') || '?');
+	const t = toGsm7(text);
 	if (smsSegments(t) <= SMS_MAX_SEGMENTS) return t;
 	const link = /https?:\/\/\S+$/.exec(t)?.[0] ?? '';
 	return `Votre orientation a changé. Voir : ${link}`;
@@ -625,9 +701,9 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 		.where(eq(places.id, r.placeId));
 	const [from] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const [prescriber] = r.prescriberId ? await db.select({ name: users.displayName, email: users.email }).from(users).where(eq(users.id, r.prescriberId)) : [];
-	const [consent] = await db.select({ scope: consents.scope, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.id, r.consentId));
-	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn)
-	const scope = side === 'sender' ? ['identity', 'contact', 'assessment', 'referral_reason'] : consent && !consent.withdrawnAt ? consent.scope : [];
+	const [consent] = await db.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.id, r.consentId));
+	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
+	const scope = side === 'sender' ? ['identity', 'contact', 'assessment', 'referral_reason'] : consent && consent.status === 'in_force' && !consent.withdrawnAt ? consent.scope : [];
 	const has = (s: string) => scope.includes(s);
 	let assessment: ReferralDetail['assessment'] = null;
 	if (r.assessmentId && has('assessment')) {

@@ -175,6 +175,17 @@ export function smsFriendly(text: string): string {
 		.replace(/[\u00A0\u2007\u202F\u2009]/g, ' ');
 }
 
+/**
+ * A text in the GSM alphabet when it can be: plain typography (`smsFriendly`), and the
+ * letters outside the alphabet (ê, ô, î, ç…) without their accent, rather than making the
+ * whole text cost 2.3 times more as UCS-2. A character with no plain form becomes "?".
+ */
+export function toGsm7(text: string): string {
+	const t = smsFriendly(text);
+	if (smsLength(t).encoding === 'GSM-7') return t;
+	return [...t].map((c) => (GSM7_BASIC.has(c) || GSM7_EXTENSION.has(c) ? c : c.normalize('NFD').replace(/\p{M}/gu, '') || '?')).join('');
+}
+
 /** An SMS longer than this is refused: texts are notifications and codes, not letters. */
 export const SMS_MAX_SEGMENTS = 3;
 
