@@ -96,6 +96,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/api/v1/places/[id]': PUBLIC,
 	'/api/v1/places.csv': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
+	// no session needed: the provider's shared secret is checked by the route (401 without it)
+	'/api/sms/entrant': PUBLIC,
 	'/(auth)/connexion': PUBLIC,
 	'/(auth)/connexion/proconnect': PUBLIC,
 	'/(auth)/connexion/proconnect/retour': PUBLIC,
@@ -149,6 +151,11 @@ describe('authorisation matrix', () => {
 			expect(got).toEqual(EXPECTED[id]);
 		});
 	}
+
+	it('names the secret of each route a provider calls', () => {
+		const provider = Object.entries(ROUTE_RULES).filter(([, r]) => r.access === 'provider');
+		expect(provider.map(([id, r]) => [id, r.access === 'provider' && r.secret])).toEqual([['/api/sms/entrant', 'SMS_INBOUND_SECRET']]);
+	});
 
 	it('refuses a route nobody wrote a rule for', () => {
 		expect(decide('/(pro)/admin/nouvelle-page', PERSONAS.admin)).toBe('no-rule');

@@ -15,7 +15,9 @@ export type RouteRule =
 	/** a professional: second factor passed when their roles require it; one of `roles` when given */
 	| { access: 'pro'; roles?: readonly Role[] }
 	/** the instance administrator */
-	| { access: 'admin' };
+	| { access: 'admin' }
+	/** a provider calling us server to server (no session): the route itself checks its shared secret */
+	| { access: 'provider'; secret: string };
 
 const PUBLIC = { access: 'public' } as const;
 const COORDINATORS = { access: 'pro', roles: ['coordinator'] } as const;
@@ -44,6 +46,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/places/[id]': PUBLIC,
 	'/api/v1/places.csv': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
+	// the SMS provider posts the replies of the people (consent by SMS): its shared secret, checked in the route
+	'/api/sms/entrant': { access: 'provider', secret: 'SMS_INBOUND_SECRET' },
 	'/(auth)/connexion': PUBLIC,
 	'/(auth)/connexion/proconnect': PUBLIC,
 	'/(auth)/connexion/proconnect/retour': PUBLIC,
@@ -82,7 +86,7 @@ export function decide(routeId: string | null, session: LoadedSession | null): D
 	if (routeId === null) return 'allow'; // no route: SvelteKit answers 404
 	const rule = ROUTE_RULES[routeId];
 	if (!rule) return 'no-rule';
-	if (rule.access === 'public') return 'allow';
+	if (rule.access === 'public' || rule.access === 'provider') return 'allow';
 	if (!session) return 'login';
 	if (rule.access === 'session') return 'allow';
 	if (requiresMfa(session.actor) && !session.mfa) return session.user.totpEnrolled ? 'second-factor' : 'enrol';

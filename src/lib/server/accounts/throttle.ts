@@ -19,7 +19,9 @@ export const RULES = {
 	/** failures from one address, whatever the account */
 	ip: { limit: 30, windowMinutes: 15, lockMinutes: 15 },
 	/** password reset and public forms: requests, not failures */
-	form: { limit: 10, windowMinutes: 60, lockMinutes: 60 }
+	form: { limit: 10, windowMinutes: 60, lockMinutes: 60 },
+	/** a provider's webhook calls from one address (the person's replies): requests, generous */
+	webhook: { limit: 300, windowMinutes: 5, lockMinutes: 5 }
 } satisfies Record<string, ThrottleRule>;
 
 /** The latest lock among the keys, or null when none is locked. */
