@@ -16,6 +16,7 @@ import {
 	PERSON_FORM_VOCAB
 } from '#lib/server/beneficiaries/service.ts';
 import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
+import { consentRequestsOf, cancelConsentRequest, resendConsentRequest } from '#lib/server/beneficiaries/consent-sms.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/service.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
@@ -28,6 +29,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			...d,
 			assessments: await assessmentsOf(db, actor, params.id),
 			referrals: await referralsOfBeneficiary(db, actor, params.id),
+			consentRequests: await consentRequestsOf(db, actor, params.id),
 			duplicates: b && !b.anonymisedAt ? await findDuplicates(db.db, b.organisationId, b, b.id) : [],
 			mode: url.searchParams.has('modifier') ? 'edit' : url.searchParams.has('diagnostic') ? 'assessment' : 'view',
 			saved: url.searchParams.get('enregistree') ?? null,
@@ -74,6 +76,16 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('consentId') ?? '');
 		return (await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? { done: 'Le consentement est retiré : le lieu ne voit plus la fiche.' };
+	},
+	annulerDemande: async ({ request, locals }) => {
+		const db = await getDatabase();
+		const id = String((await request.formData()).get('requestId') ?? '');
+		return (await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'La demande est annulée : même si la personne répond OUI, rien ne sera partagé.' };
+	},
+	renvoyerDemande: async ({ request, locals }) => {
+		const db = await getDatabase();
+		const id = String((await request.formData()).get('requestId') ?? '');
+		return (await run(() => resendConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'Le SMS est renvoyé à la personne. Elle a de nouveau 7 jours pour répondre.' };
 	},
 	effacer: async ({ params, request, locals }) => {
 		const db = await getDatabase();

@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { beneficiaryDetail, assessmentsOf, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
+import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
 import { recommendPlaces, AXES, type Assessment } from '#lib/server/assessment/service.ts';
-import { sendReferral, howPlacesReceive } from '#lib/server/referral/service.ts';
+import { referOrAskConsent, howPlacesReceive } from '#lib/server/referral/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 
 /** Without an assessment: the nearest places first, every service counting. */
@@ -53,7 +53,14 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		} else whereError = r.where?.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} » : ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ».`;
 	}
 	return {
-		person: { id: d.record.id, name: [d.record.firstName, d.record.lastName].filter(Boolean).join(' ') || d.record.pseudonym || 'Sans nom', preferredContact: d.record.preferredContactLabel, communeName: d.record.communeName },
+		person: {
+			id: d.record.id,
+			name: [d.record.firstName, d.record.lastName].filter(Boolean).join(' ') || d.record.pseudonym || 'Sans nom',
+			preferredContact: d.record.preferredContactLabel,
+			communeName: d.record.communeName,
+			/** can be asked for their consent by SMS */
+			mobile: !!d.record.phone && isMobile(d.record.phone)
+		},
 		assessment: latest ? { id: latest.id, createdAt: latest.createdAt, services: latest.result.services } : null,
 		ou: url.searchParams.get('ou') ?? d.record.communeName ?? '',
 		where,
@@ -77,7 +84,7 @@ export const actions: Actions = {
 		};
 		const instance = await loadInstance();
 		try {
-			const r = await sendReferral(
+			const r = await referOrAskConsent(
 				await getDatabase(),
 				locals.session!.actor,
 				{
@@ -91,6 +98,8 @@ export const actions: Actions = {
 				{ origin: url.origin, instanceName: instance.name },
 				locals.ip
 			);
+			// asked by SMS: the referral waits for the person's OUI; their record shows the request
+			if (r.status === 'consent_requested') redirect(303, `/espace/personnes/${params.id}?enregistree=sms`);
 			redirect(303, `/espace/orientations/${r.id}?envoyee=1`);
 		} catch (e) {
 			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : 409, { values, fields: e.fields, message: e.message });
