@@ -9,7 +9,7 @@ import { PERSONAS, seed, statePath, type Persona } from './accounts.ts';
 type Who = Persona | 'anonymous';
 const EVERYONE: Who[] = ['anonymous', ...PERSONAS];
 /** what a persona gets: a status, or a redirection to a path */
-type Outcome = 200 | 403 | 404 | `→ ${string}`;
+type Outcome = 200 | 403 | 404 | 405 | `→ ${string}`;
 
 const LOGIN = '→ /connexion';
 const CODE = '→ /connexion/code';
@@ -52,6 +52,8 @@ test.beforeAll(async ({ baseURL }) => {
 		[`/api/v1/places/${place}`, row(200)],
 		['/api/v1/places.csv?departement=47', row(200)],
 		['/api/v1/openapi.json', row(200)],
+		// the SMS provider's webhook: POST only, with its shared secret (see the test below)
+		['/api/sms/entrant', row(405)],
 		['/invitation/lien-abime', row(200)],
 		['/mot-de-passe-oublie', row(200)],
 		['/mot-de-passe/lien-abime', row(200)],
@@ -120,6 +122,22 @@ test('a coordinator reads the journal of their own département only', async () 
 	const mine = await (await ctx.coordinator.get('/admin/journal')).text();
 	expect(mine).toContain(cd47);
 	expect(mine).not.toContain(cd33);
+});
+
+test('the SMS provider’s webhook wants its shared secret: no session opens it, and a form from another site never reaches it', async () => {
+	const reply = { from: '+33612345678', text: 'OUI' };
+	for (const w of EVERYONE) {
+		const res = await ctx[w].post('/api/sms/entrant', { headers: { 'content-type': 'application/json' }, data: JSON.stringify(reply) });
+		expect(res.status(), w).toBe(401);
+		expect(await res.json(), w).toEqual({ ok: false });
+	}
+	const wrong = await ctx.anonymous.post('/api/sms/entrant', { headers: { 'content-type': 'application/json', authorization: 'Bearer pas-le-bon' }, data: JSON.stringify(reply) });
+	expect(wrong.status()).toBe(401);
+	const form = await ctx.anonymous.post('/api/sms/entrant', {
+		headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+		data: 'from=%2B33612345678&text=OUI'
+	});
+	expect(form.status()).toBe(403);
 });
 
 test('a form posted from another site is refused (CSRF)', async ({ baseURL }) => {

@@ -3,11 +3,14 @@
  * them in at most 3 screens; the place's mediator accepts, records the accompaniment,
  * which honours the referral; the prescriber sees it. Axe on every page on the way.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, type Page, type Locator } from '@playwright/test';
 import { statePath, seed } from './accounts.ts';
 import { expectNoAxeViolations } from './helpers.ts';
 
 const group = (page: Page, name: string | RegExp): Locator => page.getByRole('group', { name });
+const literally = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 test('prescriber → place → accepted → accompaniment → honoured → prescriber sees it', async ({ browser }) => {
 	const place = seed().places!.mediatheque;
@@ -92,4 +95,72 @@ test('the people list and a record are refused to other organisations', async ({
 	const res = await page.goto('/espace/personnes/00000000-0000-4000-8000-000000000000');
 	expect(res?.status()).toBe(404);
 	await ctx.close();
+});
+
+/** The SMS provider's stand-in (e2e/sms-provider.mjs, started by e2e/serve.mjs). */
+const smsStandIn = (): { messages: string; reply: string } => JSON.parse(readFileSync(join(process.env.E2E_DATA_DIR!, 'e2e-sms.json'), 'utf8'));
+
+test('consent by SMS reply: the prescriber asks, the person answers OUI, the referral leaves (without JavaScript)', async ({ browser }) => {
+	const place = seed().places!.mediatheque;
+	const who = `Sms${Date.now().toString(36)}`;
+	const mobile = `06${String(Date.now()).slice(-8)}`;
+	const e164 = `+33${mobile.slice(1)}`;
+	const noJs = await browser.newContext({ storageState: statePath('prescriber'), javaScriptEnabled: false });
+	const p = await noJs.newPage();
+
+	await p.goto('/espace/personnes/nouvelle');
+	await p.locator('#p-prenom').fill('Rosa');
+	await p.locator('#p-nom').fill(who);
+	await p.locator('#p-commune').fill(place.commune);
+	await p.locator('#p-tel').fill(mobile);
+	await group(p, 'Elle préfère être contactée').getByLabel('Par SMS').check();
+	await p.getByRole('button', { name: 'Enregistrer et orienter la personne' }).click();
+	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Orienter Rosa ${who}`);
+	await group(p, /^Vers quel lieu/).getByLabel(new RegExp(place.nom)).check();
+	await p.getByLabel(/^Pourquoi l’orienter/).fill('Déclarer ses revenus en ligne.');
+	const bySms = group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Réponse par SMS');
+	await expect(bySms).toHaveAccessibleDescription(/Elle répond OUI ou NON\. L’orientation part dès qu’elle répond OUI/);
+	await bySms.check();
+	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
+
+	// the record: the request waits, the referral is not sent
+	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Rosa ${who}`);
+	await expect(p.getByRole('status')).toContainText('Le SMS est envoyé à la personne. L’orientation partira dès qu’elle répondra OUI.');
+	await expect(p.getByText(`${place.nom} : pas encore envoyée, en attente de son accord par SMS`)).toBeVisible();
+	// the consent is given to the organisation that runs the place
+	const row = p.getByRole('row', { name: /^Médiathèque de Nérac/ }).filter({ hasText: '(réponse par sms)' });
+	await expect(row).toContainText('En attente de la réponse par SMS, envoyée le');
+	await expect(row.getByRole('button', { name: /^Annuler la demande/ })).toBeVisible();
+	const recordPath = new URL(p.url()).pathname;
+
+	// axe on the record with the request waiting (a context with JavaScript: axe hangs without)
+	const jsCtx = await browser.newContext({ storageState: statePath('prescriber') });
+	const a = await jsCtx.newPage();
+	await a.goto(recordPath);
+	await expectNoAxeViolations(a, 'record with a consent asked by SMS');
+
+	// the person's phone gets the SMS; they answer OUI with its reference
+	const { messages, reply } = smsStandIn();
+	let text = '';
+	await expect
+		.poll(async () => {
+			const list = (await (await fetch(`${messages}?to=${encodeURIComponent(e164)}`)).json()) as { text: string }[];
+			text = list.find((m) => /OUI \d{4}/.test(m.text))?.text ?? '';
+			return text;
+		}, { timeout: 30_000 })
+		.toMatch(/^CCAS de Marmande vous demande votre accord pour transmettre .* à .*, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\./);
+	const ref = /OUI (\d{4})/.exec(text)![1];
+	const answered = await fetch(reply, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: e164, text: `Oui ${ref}` }) });
+	expect((await answered.json()).status).toBe(200);
+
+	// the record now shows the consent in force and the referral sent
+	await p.goto(recordPath);
+	await expect(row).toContainText('En cours');
+	await expect(row).not.toContainText('En attente');
+	await expect(p.getByRole('link', { name: literally(place.nom) })).toBeVisible();
+	await expect(p.getByText(/en attente de son accord par SMS/)).toHaveCount(0);
+	await a.goto(recordPath);
+	await expectNoAxeViolations(a, 'record with the consent given by SMS');
+	await noJs.close();
+	await jsCtx.close();
 });

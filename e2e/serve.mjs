@@ -168,9 +168,13 @@ if (!existsSync(seedFile)) {
 // ——— end: the médiathèque runs a place ———
 
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
-// So that a test can read a one-time code sent by SMS: started on a free port unless
-// SMS_PROVIDER is already set; the address of its message list is written to
-// $DATA_DIR/e2e-sms.json at every start. It stops with this process.
+// So that a test can read a one-time code sent by SMS, and answer an SMS as the person
+// would (its POST /reply posts the reply to this server's /api/sms/entrant with the shared
+// secret): started on a free port unless SMS_PROVIDER is already set; the addresses of its
+// message list and of /reply are written to $DATA_DIR/e2e-sms.json at every start. It
+// stops with this process.
+process.env.SMS_INBOUND_SECRET ||= 'e2e-inbound-secret';
+const appOrigin = process.env.ORIGIN || `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 if (!process.env.SMS_PROVIDER) {
 	const { spawn } = await import('node:child_process');
 	const { createServer } = await import('node:net');
@@ -182,7 +186,7 @@ if (!process.env.SMS_PROVIDER) {
 		});
 	});
 	const child = spawn(process.execPath, [new URL('./sms-provider.mjs', import.meta.url).pathname], {
-		env: { ...process.env, PORT: String(smsPort), SMS_API_KEY: 'e2e-sms-key' },
+		env: { ...process.env, PORT: String(smsPort), SMS_API_KEY: 'e2e-sms-key', INBOUND_URL: `${appOrigin}/api/sms/entrant`, INBOUND_SECRET: process.env.SMS_INBOUND_SECRET },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	process.on('exit', () => child.kill());
@@ -192,7 +196,10 @@ if (!process.env.SMS_PROVIDER) {
 	}
 	Object.assign(process.env, { SMS_PROVIDER: 'brevo', SMS_API_KEY: 'e2e-sms-key', SMS_SENDER: 'Maillage', SMS_API_URL: `http://127.0.0.1:${smsPort}/v3` });
 }
-if (process.env.SMS_API_URL) writeFileSync(join(dataDir, 'e2e-sms.json'), JSON.stringify({ messages: `${new URL(process.env.SMS_API_URL).origin}/messages` }));
+if (process.env.SMS_API_URL) {
+	const origin = new URL(process.env.SMS_API_URL).origin;
+	writeFileSync(join(dataDir, 'e2e-sms.json'), JSON.stringify({ messages: `${origin}/messages`, reply: `${origin}/reply` }));
+}
 // ——— end: a stand-in of the SMS provider ———
 
 await import('../scripts/start.mjs');

@@ -12,6 +12,10 @@
  *   GET    /messages?to=+336…    only those sent to that number (E.164)
  *   DELETE /messages             forgets them
  *   POST   /fail?count=N&status=500   the next N sends are answered with that status
+ *   POST   /reply  { from, text }      the person answers: posts Brevo's 'replied' event
+ *                                      ({ msg_status, to, reply, ts_event }) to INBOUND_URL with
+ *                                      `Authorization: Bearer INBOUND_SECRET`, and answers
+ *                                      { status } (the app's HTTP status)
  */
 import { createServer } from 'node:http';
 
@@ -21,6 +25,9 @@ if (!port) {
 	process.exit(1);
 }
 const apiKey = process.env.SMS_API_KEY || 'e2e-sms-key';
+/** where the app receives replies (its /api/sms/entrant), and the secret it expects */
+const inboundUrl = process.env.INBOUND_URL;
+const inboundSecret = process.env.INBOUND_SECRET;
 
 /** @type {{ id: number, to: string, text: string, sender: string, type: string, at: string }[]} */
 let messages = [];
@@ -63,6 +70,17 @@ createServer(async (req, res) => {
 		if (url.pathname === '/fail' && req.method === 'POST') {
 			failures = { count: Number(url.searchParams.get('count') ?? 1), status: Number(url.searchParams.get('status') ?? 500) };
 			return json(res, 200, failures);
+		}
+		if (url.pathname === '/reply' && req.method === 'POST') {
+			if (!inboundUrl) return json(res, 501, { code: 'not_configured', message: 'set INBOUND_URL' });
+			const { from, text } = (await readJson(req)) ?? {};
+			if (typeof from !== 'string' || typeof text !== 'string') return json(res, 400, { code: 'missing_parameter', message: 'from and text are required' });
+			const r = await fetch(inboundUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...(inboundSecret ? { authorization: `Bearer ${inboundSecret}` } : {}) },
+				body: JSON.stringify({ id: 1, msg_status: 'replied', to: from.replace(/^\+/, ''), reply: text, ts_event: Math.floor(Date.now() / 1000), type: 'transactional' })
+			});
+			return json(res, 200, { status: r.status });
 		}
 		if (url.pathname === '/v3/transactionalSMS/send' && req.method === 'POST') {
 			if (req.headers['api-key'] !== apiKey) return json(res, 401, { code: 'unauthorized', message: 'Key not found' });
