@@ -317,7 +317,7 @@ describe('the provider’s webhook (/api/sms/entrant)', () => {
 		const p = await newPerson();
 		const r = await ask(p.id);
 		const body = { msg_status: 'replied', to: p.phone.slice(1), reply: 'OUI' };
-		for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${SECRET}x` }, { authorization: 'Basic ' + Buffer.from('u:nope').toString('base64') }]) {
+		for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${SECRET}x` }, { authorization: 'Basic ' + Buffer.from('u:nope').toString('base64') }] as Record<string, string>[]) {
 			const res = await post(body, headers);
 			expect(res.status).toBe(401);
 			expect(await res.json()).toEqual({ ok: false });
