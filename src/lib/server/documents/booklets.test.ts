@@ -346,4 +346,18 @@ describe('writing into a stream', () => {
 		await expect(writeBookletsPdf(many, 'a6', failing)).rejects.toThrow(/client gone|closed/);
 		expect(written).toBeLessThan(2_000_000);
 	});
+
+	it('stops and rejects when the destination is closed without an error', async () => {
+		let written = 0;
+		const closing = new Writable({
+			highWaterMark: 1024,
+			write(chunk: Buffer, _enc, cb) {
+				written += chunk.length;
+				setImmediate(cb);
+				if (written > 20_000) closing.destroy();
+			}
+		});
+		const many = { ...data, booklets: Array.from({ length: 200 }, (_, i) => booklet(i + 1, 10)) };
+		await expect(writeBookletsPdf(many, 'a4', closing)).rejects.toThrow(/closed before the end/);
+	});
 });

@@ -537,7 +537,9 @@ export async function writeBookletsPdf(data: BookletsData, format: BookletFormat
 	let failure: Error | null = null;
 	let needDrain = false;
 	const fail = (e: Error) => (failure ??= e);
+	const closed = () => fail(new Error('booklets: the destination closed before the end of the document'));
 	out.on('error', fail);
+	out.on('close', closed);
 	doc.on('error', fail);
 	doc.on('data', (chunk: Buffer) => {
 		if (!out.write(chunk)) needDrain = true;
@@ -604,6 +606,7 @@ export async function writeBookletsPdf(data: BookletsData, format: BookletFormat
 		doc.end();
 		await ended;
 		if (failure) throw failure;
+		out.off('close', closed);
 		await new Promise<void>((resolve, reject) => {
 			out.once('finish', resolve);
 			out.once('error', reject);
@@ -611,6 +614,7 @@ export async function writeBookletsPdf(data: BookletsData, format: BookletFormat
 		});
 	} finally {
 		out.off('error', fail);
+		out.off('close', closed);
 	}
 
 	/** After each booklet: wait for `out` to drain, or let the event loop breathe. */
