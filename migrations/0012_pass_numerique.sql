@@ -199,7 +199,7 @@ CREATE INDEX "pass_ledger_lines_entry_idx" ON "pass_ledger_lines" USING btree ("
 CREATE INDEX "pass_ledger_lines_account_idx" ON "pass_ledger_lines" USING btree ("account");--> statement-breakpoint
 CREATE UNIQUE INDEX "pass_qualifications_siret_idx" ON "pass_qualifications" USING btree ("siret");--> statement-breakpoint
 CREATE INDEX "pass_qualifications_organisation_idx" ON "pass_qualifications" USING btree ("organisation_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "pass_statements_month_place_idx" ON "pass_statements" USING btree ("month","place_id");--> statement-breakpoint
+CREATE INDEX "pass_statements_month_place_idx" ON "pass_statements" USING btree ("month","place_id");--> statement-breakpoint
 CREATE INDEX "pass_statements_department_idx" ON "pass_statements" USING btree ("department_code","month");--> statement-breakpoint
 CREATE UNIQUE INDEX "pass_vouchers_code_idx" ON "pass_vouchers" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "pass_vouchers_booklet_idx" ON "pass_vouchers" USING btree ("booklet_id","position");--> statement-breakpoint

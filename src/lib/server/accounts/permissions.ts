@@ -39,7 +39,12 @@ export type Action =
 	| 'referral.send'
 	| 'referral.answer'
 	| 'accompaniment.record'
-	| 'accompaniment.read';
+	| 'accompaniment.read'
+	// Pass Numérique
+	| 'pass.manage'
+	| 'pass.read'
+	| 'pass.distribute'
+	| 'pass.redeem';
 
 export interface Resource {
 	departmentCode?: string | null;
@@ -50,6 +55,8 @@ export interface Resource {
 	placeOrganisationIds?: string[];
 	/** for beneficiary.read / write: the organisations a consent in force lets read the record */
 	consentedOrganisationIds?: string[];
+	/** for pass.read: the organisations funding the campaign */
+	funderOrganisationIds?: string[];
 }
 
 /** The départements where the actor holds one of the roles. */
@@ -93,6 +100,11 @@ function canCare(actor: Actor, action: Action, r: Resource): boolean | null {
 		case 'accompaniment.record':
 		case 'accompaniment.read':
 			return holds(actor, r.organisationId, PLACE_TEAM);
+		// handing a voucher to a person and redeeming it are acts of the care teams: not by rank
+		case 'pass.distribute':
+			return holds(actor, r.organisationId, ['prescriber']);
+		case 'pass.redeem':
+			return holds(actor, r.organisationId, PLACE_TEAM);
 		default:
 			return null;
 	}
@@ -129,6 +141,11 @@ export function can(actor: Actor | null, action: Action, r: Resource = {}): bool
 			return actor.memberships.some((m) => m.role === 'place_manager' && (!r.organisationId || m.organisationId === r.organisationId));
 		case 'settings.manage':
 			return false;
+		case 'pass.manage':
+			return coordinates(actor, r.departmentCode);
+		case 'pass.read':
+			// the fund's dashboards: the coordinators, and a partner for what it funds
+			return coordinates(actor, r.departmentCode) || (r.funderOrganisationIds ?? []).some((o) => holds(actor, o, ['partner']));
 		default:
 			return false;
 	}

@@ -161,7 +161,11 @@ export const passQualifications = pgTable(
 	(t) => [uniqueIndex('pass_qualifications_siret_idx').on(t.siret), index('pass_qualifications_organisation_idx').on(t.organisationId)]
 );
 
-/** A place's monthly statement: the vouchers it redeemed in the month, to be reimbursed. */
+/**
+ * A place's monthly statement: the vouchers it redeemed in the month, to be reimbursed.
+ * Usually one per place and month; a voucher of that month that reaches the ledger after
+ * its statement was paid gets a supplementary statement.
+ */
 export const passStatements = pgTable(
 	'pass_statements',
 	{
@@ -178,7 +182,7 @@ export const passStatements = pgTable(
 		paidBy: uuid('paid_by').references(() => users.id, { onDelete: 'set null' }),
 		paymentRef: text('payment_ref')
 	},
-	(t) => [uniqueIndex('pass_statements_month_place_idx').on(t.month, t.placeId), index('pass_statements_department_idx').on(t.departmentCode, t.month)]
+	(t) => [index('pass_statements_month_place_idx').on(t.month, t.placeId), index('pass_statements_department_idx').on(t.departmentCode, t.month)]
 );
 
 /** A ledger transaction: its lines (pass_ledger_lines) sum to zero. */
