@@ -91,7 +91,26 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace/accompagnements/nouveau', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		// a place's answer link, and the person's page: no account; a damaged link is refused
 		['/orientation/lien-abime', row(404)],
-		['/mes-orientations', row(200)]
+		['/mes-orientations', row(200)],
+		// Pass Numérique (the other département's coordinator sees their own, empty, fund)
+		['/espace/pass', PRO()],
+		['/espace/pass/fonds', COORDINATION()],
+		['/espace/pass/campagnes', COORDINATION()],
+		['/espace/pass/campagnes/nouvelle', COORDINATION()],
+		[`/espace/pass/campagnes/${NIL}`, COORDINATION({ partner: 404, coordinator: 404, coordinator_other_department: 404, admin: 404 })],
+		[`/espace/pass/campagnes/${NIL}/carnets.pdf?format=a4`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, admin: 404 })],
+		['/espace/pass/lieux', COORDINATION()],
+		['/espace/pass/releves', COORDINATION()],
+		[`/espace/pass/releves/${NIL}`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })],
+		[`/espace/pass/releves/${NIL}/releve.csv`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })],
+		[`/espace/pass/releves/${NIL}/releve.pdf`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })],
+		['/espace/pass/alertes', COORDINATION()],
+		['/espace/pass/tableau-de-bord', COORDINATION({ partner: 200 })],
+		['/espace/pass/tableau-de-bord.csv', COORDINATION({ partner: 200 })],
+		['/espace/pass/remettre', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, mediator: 403, place_manager: 403 })],
+		['/espace/pass/encaisser', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403 })],
+		// a voucher's QR code: a code that exists nowhere is a 404 page; a place's team goes to the redemption page
+		['/pass/0000-0000-0000-00', row(404, { mediator: '→ /espace/pass/encaisser', place_manager: '→ /espace/pass/encaisser' })]
 	];
 });
 

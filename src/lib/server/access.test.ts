@@ -128,7 +128,24 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/orientations/[id]': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/orientations/[id]/fiche.pdf': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/accompagnements': restrict(['mediator', 'place_manager', 'admin']),
-	'/(pro)/espace/accompagnements/nouveau': restrict(['mediator', 'place_manager', 'admin'])
+	'/(pro)/espace/accompagnements/nouveau': restrict(['mediator', 'place_manager', 'admin']),
+	'/(public)/pass/[code]': PUBLIC,
+	'/(pro)/espace/pass': PRO,
+	'/(pro)/espace/pass/fonds': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/campagnes': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/campagnes/nouvelle': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/campagnes/[id]': restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']),
+	'/(pro)/espace/pass/campagnes/[id]/carnets.pdf': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/lieux': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/releves': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/releves/[id]': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/pass/releves/[id]/releve.csv': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/pass/releves/[id]/releve.pdf': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/pass/alertes': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/espace/pass/tableau-de-bord': restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']),
+	'/(pro)/espace/pass/tableau-de-bord.csv': restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']),
+	'/(pro)/espace/pass/remettre': restrict(['prescriber', 'admin']),
+	'/(pro)/espace/pass/encaisser': restrict(['mediator', 'place_manager', 'admin'])
 };
 
 describe('authorisation matrix', () => {

@@ -27,6 +27,10 @@ const CARE = { access: 'pro', roles: ['prescriber', 'mediator'] } as const;
 const REFERRALS = { access: 'pro', roles: ['prescriber', 'mediator', 'place_manager'] } as const;
 /** a place's team: referrals received, accompaniments */
 const PLACE_TEAM = { access: 'pro', roles: ['mediator', 'place_manager'] } as const;
+/** Pass Numérique figures: the coordinators, and the partners for the campaigns they fund */
+const PASS_READERS = { access: 'pro', roles: ['coordinator', 'partner'] } as const;
+/** a Pass Numérique statement: the coordinators, and the team of the place it pays */
+const STATEMENT_READERS = { access: 'pro', roles: ['coordinator', 'mediator', 'place_manager'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -77,7 +81,25 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/orientations/[id]': REFERRALS,
 	'/(pro)/espace/orientations/[id]/fiche.pdf': REFERRALS,
 	'/(pro)/espace/accompagnements': PLACE_TEAM,
-	'/(pro)/espace/accompagnements/nouveau': PLACE_TEAM
+	'/(pro)/espace/accompagnements/nouveau': PLACE_TEAM,
+	// Pass Numérique: the coordinators run the fund; partners read what they fund; prescribers hand out; place teams redeem
+	'/(public)/pass/[code]': PUBLIC,
+	'/(pro)/espace/pass': { access: 'pro' },
+	'/(pro)/espace/pass/fonds': COORDINATORS,
+	'/(pro)/espace/pass/campagnes': COORDINATORS,
+	'/(pro)/espace/pass/campagnes/nouvelle': COORDINATORS,
+	'/(pro)/espace/pass/campagnes/[id]': PASS_READERS,
+	'/(pro)/espace/pass/campagnes/[id]/carnets.pdf': COORDINATORS,
+	'/(pro)/espace/pass/lieux': COORDINATORS,
+	'/(pro)/espace/pass/releves': COORDINATORS,
+	'/(pro)/espace/pass/releves/[id]': STATEMENT_READERS,
+	'/(pro)/espace/pass/releves/[id]/releve.csv': STATEMENT_READERS,
+	'/(pro)/espace/pass/releves/[id]/releve.pdf': STATEMENT_READERS,
+	'/(pro)/espace/pass/alertes': COORDINATORS,
+	'/(pro)/espace/pass/tableau-de-bord': PASS_READERS,
+	'/(pro)/espace/pass/tableau-de-bord.csv': PASS_READERS,
+	'/(pro)/espace/pass/remettre': { access: 'pro', roles: ['prescriber'] },
+	'/(pro)/espace/pass/encaisser': PLACE_TEAM
 };
 
 export type Decision = 'allow' | 'login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';
