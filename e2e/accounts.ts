@@ -21,6 +21,22 @@ export interface Seed {
 	invitations: Record<Persona, { email: string; token: string }>;
 	/** a place the médiathèque's organisation runs (e2e/serve.mjs) */
 	places?: { mediatheque: { id: string; nom: string; commune: string } };
+	/** Pass Numérique (e2e/serve.mjs): a funded campaign, codes, a statement, an alert */
+	pass?: {
+		campaign: { id: string; name: string };
+		person: { id: string; name: string };
+		/** booklet 2, entrusted to the CCAS, not handed out */
+		activated: string[];
+		/** handed to the person, ready to redeem at the médiathèque's place */
+		distributed: string[];
+		/** redeemed last month, on the statement below */
+		redeemedCode: string;
+		/** the médiathèque's accompaniments today: a workshop of 10 first, then two individual ones */
+		accompanimentIds: string[];
+		statementId: string;
+		alertId: string;
+		siret: string;
+	};
 }
 
 const dir = () => process.env.E2E_DATA_DIR!;

@@ -167,6 +167,113 @@ if (!existsSync(seedFile)) {
 }
 // ——— end: the médiathèque runs a place ———
 
+// ——— begin: Pass Numérique (e2e/pass-*.spec.ts) ———
+// A funded campaign "Pass Numérique 2026" (the CAF's share paid), 4 booklets of 10: 1–3
+// entrusted to the CCAS (the prescriber persona's structure); the médiathèque qualified
+// (its structure's SIRET); a person of the CCAS with 8 vouchers handed out, one of them
+// redeemed last month at the médiathèque's place and on last month's (unpaid) statement;
+// 3 accompaniments of the médiathèque today; an open alert. Written under "pass".
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.pass && seed.places && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { eq, sql } = await import('drizzle-orm');
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/service.ts');
+		const { organisations } = await import('../src/lib/server/accounts/db.ts');
+		const { accompaniments } = await import('../src/lib/server/accompaniments/db.ts');
+		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/service.ts');
+		const { passVouchers, passBooklets, passAlerts } = await import('../src/lib/server/pass/db.ts');
+		const pass = await import('../src/lib/server/pass/service.ts');
+		const db = await openDatabase();
+		await getBoss(db);
+		const { cd47, caf47, ccas, mediatheque } = seed.organisations;
+		const member = async (email, displayName, organisationId, role) => actorFor(db.db, (await addMember(db, null, { email, displayName, organisationId, role })).userId, true);
+		const coordinator = await member('coordination.pass@cd47.test', 'Camille Coordination', cd47, 'coordinator');
+		const prescriber = await member('prescription.pass@ccas.test', 'Paul Prescription', ccas, 'prescriber');
+		const mediator = await member('mediation.pass@mediatheque.test', 'Léo Médiation', mediatheque, 'mediator');
+		// a SIRET that passes the Luhn check, for the médiathèque's structure
+		let siret = '';
+		for (let n = 0; n < 10 && !siret; n++) {
+			const candidate = `2147000${String(n).padStart(6, '0')}`;
+			for (let d = 0; d < 10; d++) {
+				const s = candidate + d;
+				const sum = [...s].reverse().reduce((acc, c, i) => { let v = Number(c) * (i % 2 ? 2 : 1); if (v > 9) v -= 9; return acc + v; }, 0);
+				if (sum % 10 === 0) { siret = s; break; }
+			}
+		}
+		await db.db.update(organisations).set({ siret }).where(eq(organisations.id, mediatheque));
+		await pass.qualify(db, coordinator, '47', { siret, organisationId: mediatheque });
+		const year = new Date().getFullYear();
+		await pass.recordContribution(db, coordinator, '47', { funderId: caf47, amount: '5000', receivedOn: `${year}-01-15`, agreementRef: `CAF47-PN-${year}` });
+		const campaignId = await pass.createCampaign(
+			db,
+			coordinator,
+			'47',
+			{ name: `Pass Numérique ${year}`, faceValue: '10', bookletSize: '10', validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, toleranceDays: '31', publics: [], areaIds: [] },
+			[{ funderId: caf47, amount: '1000' }]
+		);
+		await pass.generateBooklets(db, coordinator, campaignId, 4);
+		await pass.recordSharePaid(db, coordinator, campaignId, caf47);
+		await pass.entrustBooklets(db, coordinator, campaignId, ccas, 1, 3);
+		const codesOf = async (number) =>
+			(await db.db.select({ code: passVouchers.code }).from(passVouchers).innerJoin(passBooklets, eq(passBooklets.id, passVouchers.bookletId))
+				.where(sql`${passBooklets.campaignId} = ${campaignId} and ${passBooklets.number} = ${number}`).orderBy(passVouchers.position)).map((r) => r.code);
+		const [b1, b2] = [await codesOf(1), await codesOf(2)];
+		const created = await createBeneficiary(db, prescriber, {
+			organisationId: ccas,
+			form: { firstName: 'Jeanne', lastName: 'Passe', birthYear: '1951', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+			confirmNew: true
+		});
+		if (created.status !== 'created') throw new Error('e2e seed: the Pass person was not created');
+		const personId = created.id;
+		await pass.distribute(db, prescriber, { beneficiaryId: personId, codes: b1.slice(0, 8) });
+		const placeId = seed.places.mediatheque.id;
+		const today = pass.parisDay();
+		const accompanimentIds = [];
+		for (const participants of [10, 1, 1]) {
+			const [a] = await db.db.insert(accompaniments).values({
+				organisationId: mediatheque, placeId, mediatorId: mediator.userId, departmentCode: '47', date: today,
+				kind: participants > 1 ? 'collective' : 'individual', durationMinutes: 120, location: 'place', participants,
+				title: participants > 1 ? 'Atelier : mes démarches en ligne' : null, themes: ['Démarches en ligne']
+			}).returning({ id: accompaniments.id });
+			accompanimentIds.push(a.id);
+		}
+		// one redeemed last month, on last month's statement
+		const [old] = await db.db.insert(accompaniments).values({
+			organisationId: mediatheque, placeId, mediatorId: mediator.userId, departmentCode: '47', date: today,
+			kind: 'individual', durationMinutes: 120, location: 'place', participants: 1
+		}).returning({ id: accompaniments.id });
+		const redeemedCode = b1[7];
+		const r = await pass.redeem(db, mediator, { code: redeemedCode, placeId, accompanimentId: old.id });
+		const lastMonth = pass.previousMonth(pass.monthOf(today));
+		await db.db.execute(sql`update pass_vouchers set redeemed_at = ${`${lastMonth.slice(0, 8)}15T10:00:00Z`} where id = ${r.voucherId}`);
+		await pass.makeStatements(db, null, '47', lastMonth);
+		const [{ id: statementId }] = await db.db.execute(sql`select id from pass_statements where place_id = ${placeId} and month = ${lastMonth}`).then((x) => x.rows);
+		const [alert] = await db.db.insert(passAlerts).values({
+			departmentCode: '47', kind: 'outside_area', campaignId, placeId, organisationId: mediatheque, userId: mediator.userId,
+			details: { commune: seed.places.mediatheque.commune }
+		}).returning({ id: passAlerts.id });
+		await stopBoss(db);
+		await db.close();
+		seed.pass = {
+			campaign: { id: campaignId, name: `Pass Numérique ${year}` },
+			person: { id: personId, name: 'Jeanne Passe' },
+			activated: b2,
+			distributed: b1.slice(0, 7),
+			redeemedCode,
+			accompanimentIds,
+			statementId,
+			alertId: alert.id,
+			siret
+		};
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: Pass Numérique ———
+
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS, and answer an SMS as the person
 // would (its POST /reply posts the reply to this server's /api/sms/entrant with the shared
