@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createEmptyTestDatabase } from '../../test/db.ts';
 import type { Database } from '../lib/server/db/client.ts';
 import { parseStandardCsv } from '../lib/server/places/csv.ts';
+import { openDatabase } from '../lib/server/db/client.ts';
+import { sql } from 'drizzle-orm';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -75,5 +77,23 @@ describe('npx maillage', () => {
 		expect(rows.map((r) => r.id).sort()).toEqual(['fixture-boe', 'fixture-bordeaux', 'fixture-bus', 'fixture-lacepede', 'fixture-villeneuve']);
 		const only33 = await maillage('export', 'places', '--departement', '33');
 		expect(parseStandardCsv(only33.stdout).rows).toHaveLength(1);
+	});
+
+	it('pass verify: says every invariant holds, then names a breach with exit code 1', async () => {
+		const ok = await maillage('pass', 'verify');
+		expect(ok.stdout).toMatch(/^pass: \d+ ledger entries \(\d+ lines\), \d+ vouchers, \d+ statements: every invariant holds/);
+		// an unbalanced transaction written behind the application's back
+		const db = pgDb ?? (await openDatabase({ dataDir: join(dir, 'pglite') }));
+		try {
+			await db.db.execute(sql`with e as (insert into pass_ledger_entries (department_code, kind, ref_type, ref_id) values ('47', 'contribution', 'contribution', 'x') returning id)
+				insert into pass_ledger_lines (entry_id, account, amount_cents) select id, 'cash', 500 from e`);
+		} finally {
+			if (!pgDb) await db.close();
+		}
+		const err = await maillage('pass', 'verify').catch((e) => e);
+		expect(err.code).toBe(1);
+		expect(err.stdout).toMatch(/2 breaches/);
+		expect(err.stdout).toMatch(/ledger entry \d+ \(contribution\) is unbalanced: its 1 lines sum to 500 cents/);
+		expect(err.stdout).toMatch(/the balances sum to 500 cents, not 0/);
 	});
 });

@@ -14,6 +14,7 @@ import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFrom
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { verifyChain } from '../lib/server/audit/service.ts';
+import { verifyLedger } from '../lib/server/pass/service.ts';
 import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, type Role } from '../lib/server/accounts/service.ts';
 import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
@@ -39,6 +40,10 @@ Usage:
                             [--accent #…] [--logo URL] [--contact e-mail]
   maillage audit verify                            Check the audit journal's hash chain;
                                                    names the first altered or removed entry.
+  maillage pass verify                             Check the Pass Numérique fund's invariants (balanced
+                                                   ledger, each voucher in one consistent state, every
+                                                   redeemed voucher on exactly one statement…); names
+                                                   every breach; exit code 1 when there is one.
   maillage organisations list | add --name … --kind departement --departement 47 [--siret …]
   maillage users invite --email … --name … --organisation <id> --role coordinator [--admin]
       Prints the invitation link (valid 7 days, single use). Roles: coordinator, partner,
@@ -201,6 +206,18 @@ export async function main(argv: string[]): Promise<number> {
 				return 0;
 			}
 			process.stdout.write(`audit journal: chain BROKEN at entry #${r.firstBroken!.id} (${r.firstBroken!.reason}); ${r.checked} entries before it are intact\n`);
+			return 1;
+		});
+	}
+	if (cmd === 'pass' && sub === 'verify') {
+		return withDb(async (db) => {
+			const r = await verifyLedger(db);
+			const what = `${r.checked.entries} ledger entries (${r.checked.lines} lines), ${r.checked.vouchers} vouchers, ${r.checked.statements} statements`;
+			if (r.ok) {
+				process.stdout.write(`pass: ${what}: every invariant holds\n`);
+				return 0;
+			}
+			process.stdout.write(`pass: ${what}: ${r.breaches.length} breach${r.breaches.length > 1 ? 'es' : ''}\n${r.breaches.map((b) => `  - ${b}`).join('\n')}\n`);
 			return 1;
 		});
 	}

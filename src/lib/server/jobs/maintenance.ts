@@ -12,6 +12,7 @@ import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive } from '../beneficiaries/service.ts';
 import { personCodes } from '../beneficiaries/db.ts';
 import { runReferralClock } from '../referral/service.ts';
+import { runPassClock } from '../pass/service.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '../territory/service.ts';
 
@@ -49,6 +50,7 @@ export async function publicLinks(database: Database): Promise<{ origin: string;
 }
 
 const CLOCK_QUEUE = 'referral-clock';
+const PASS_QUEUE = 'pass-clock';
 
 export async function startMaintenance(database: Database): Promise<void> {
 	const boss = await getBoss(database);
@@ -68,4 +70,11 @@ export async function startMaintenance(database: Database): Promise<void> {
 		if (consentRequests) log('info', 'consent requests expired', { count: consentRequests });
 	});
 	await boss.schedule(CLOCK_QUEUE, '17 * * * *');
+	// Pass Numérique: expiry and credit-back, warnings at D-30/15/7, statements of finished months
+	await boss.createQueue(PASS_QUEUE);
+	await boss.work(PASS_QUEUE, async () => {
+		const r = await runPassClock(database, await publicLinks(database));
+		if (r.expired || r.creditedBack || r.warned || r.statements) log('info', 'pass clock', r);
+	});
+	await boss.schedule(PASS_QUEUE, '27 1 * * *', null, { tz: 'Europe/Paris' });
 }
