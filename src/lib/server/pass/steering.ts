@@ -1,0 +1,136 @@
+/**
+ * The coordinators' Pass Numérique pages (qualified places, statements, alerts,
+ * dashboards): the small decisions the routes share, kept here so they are tested
+ * without a server. PassError → HTTP, which département a page shows, the months a
+ * statement can be made for, and the readable forms of a service's rows.
+ */
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import type { Database } from '../db/client.ts';
+import { departmentsWith, type Actor } from '../accounts/service.ts';
+import { PassError, dashboard, managedDepartments } from './service.ts';
+import { formatCode } from './code.ts';
+import { ALERT_LABELS, FRAUD, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
+
+/** In a load or an endpoint: a PassError becomes the error page with its French message. */
+export function passPageError(e: unknown): never {
+	if (e instanceof PassError) {
+		const status = e.code === 'not_found' ? 404 : e.code === 'forbidden' ? 403 : e.code === 'conflict' ? 409 : e.code === 'throttled' ? 429 : 400;
+		error(status, e.message);
+	}
+	throw e;
+}
+
+export type PassFailure = ActionFailure<{ message: string; code: PassError['code']; fields: Record<string, string>; values: Record<string, string>; target: string }>;
+
+/**
+ * In a form action: invalid → 400 with the fields, conflict → 409 with the message (and
+ * its fields), throttled → 429; not_found and forbidden → the error page (404, 403).
+ * `target` names the form that failed (a page may have several), `values` what was typed.
+ */
+export function passFail(e: unknown, target: string, values: Record<string, string> = {}): PassFailure {
+	if (e instanceof PassError) {
+		if (e.code === 'not_found' || e.code === 'forbidden') passPageError(e);
+		const status = e.code === 'invalid' ? 400 : e.code === 'conflict' ? 409 : 429;
+		return fail(status, { message: e.message, code: e.code, fields: e.fields, values, target });
+	}
+	throw e;
+}
+
+/**
+ * The département a page shows: `?departement=` when it is one of the actor's, else
+ * their first. None at all: the page is not for them (403).
+ */
+export function pickDepartment(departments: readonly string[], asked: string | null | undefined): string {
+	if (!departments.length) error(403, 'Aucun département ne vous est confié pour le Pass Numérique.');
+	return asked && departments.includes(asked) ? asked : departments[0];
+}
+
+/** The finished months, most recent first: last month, and the `count - 1` before it. */
+export function finishedMonths(today = parisDay(), count = 24): { value: string; label: string }[] {
+	const out: { value: string; label: string }[] = [];
+	let m = previousMonth(monthOf(today));
+	for (let i = 0; i < count; i++, m = previousMonth(m)) out.push({ value: m, label: monthLabel(m) });
+	return out;
+}
+
+/** "2026-11-01" when it is a finished month, else null. */
+export function finishedMonth(value: string | null | undefined, today = parisDay()): string | null {
+	if (!value || !/^\d{4}-(0[1-9]|1[0-2])-01$/.test(value)) return null;
+	return value < monthOf(today) ? value : null;
+}
+
+/** A day of an instant in Paris ("2026-11-22"), for the French date helpers. */
+export const parisDate = (at: Date | string | null | undefined): string | null => (at ? parisDay(new Date(at)) : null);
+
+/** A voucher's code as printed (groups of four), or a dash. */
+export const printedCode = (code: string | null | undefined): string => (code ? formatCode(code) : '—');
+
+/** The French label of an alert kind (the code itself when unknown). */
+export const alertLabel = (kind: string): string => ALERT_LABELS[kind] ?? kind;
+
+/** What an alert's details say, in words ("Commune : Nérac", "10 pass en 4,5 min"). */
+export function alertFacts(kind: string, details: unknown): string[] {
+	const d = (details && typeof details === 'object' ? details : {}) as Record<string, unknown>;
+	const n = (x: unknown) => (typeof x === 'number' ? new Intl.NumberFormat('fr-FR').format(x) : null);
+	const out: string[] = [];
+	if (kind === 'outside_area' && typeof d.commune === 'string') out.push(`Commune du lieu : ${d.commune}${typeof d.codeInsee === 'string' ? ` (code Insee ${d.codeInsee})` : ''}`);
+	if (kind === 'booklet_burst' && n(d.vouchers)) out.push(`${n(d.vouchers)} pass utilisés en ${n(d.minutes) ?? '?'} min`);
+	if (kind === 'check_failures' && n(d.failures)) out.push(`${n(d.failures)} codes inconnus en ${n(d.minutes) ?? '?'} min : la vérification des codes est bloquée ${FRAUD.failures.lockMinutes} min pour ce compte`);
+	return out;
+}
+
+/** The URL query of the dashboard's filters (département, campaign, funder), empty parts left out. */
+export function dashboardQuery(f: { departement?: string | null; campagne?: string | null; financeur?: string | null }): string {
+	const q = new URLSearchParams();
+	if (f.departement) q.set('departement', f.departement);
+	if (f.campagne) q.set('campagne', f.campagne);
+	if (f.financeur) q.set('financeur', f.financeur);
+	const s = q.toString();
+	return s ? `?${s}` : '';
+}
+
+/** "21470000000018" → "214 700 000 00018" (SIREN, then the establishment's number). */
+export const spacedSiret = (s: string | null | undefined): string => (s ?? '').replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
+
+/** "releve-pass-2026-11-mediatheque-de-nerac.csv": the month and the place, ASCII only. */
+export function statementFileName(s: { month: string; place: string }, ext: 'csv' | 'pdf'): string {
+	const slug = s.place
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.slice(0, 60)
+		.replace(/-+$/, '');
+	return `releve-pass-${s.month.slice(0, 7)}${slug ? `-${slug}` : ''}.${ext}`;
+}
+
+/** The départements whose dashboards the actor reads: those they coordinate, and their partner memberships'. */
+export async function dashboardDepartments(database: Database, actor: Actor): Promise<string[]> {
+	return [...new Set([...(await managedDepartments(database, actor)), ...departmentsWith(actor, ['partner'])])];
+}
+
+/** The dashboard for the URL's filters (`?departement=&campagne=&financeur=`), shared by the page and its CSV. */
+export async function dashboardFor(database: Database, actor: Actor, params: URLSearchParams) {
+	const departments = await dashboardDepartments(database, actor);
+	const departmentCode = pickDepartment(departments, params.get('departement'));
+	try {
+		const d = await dashboard(database, actor, departmentCode, { campaignId: params.get('campagne') || undefined, funderId: params.get('financeur') || undefined });
+		return { departments, departmentCode, ...d };
+	} catch (e) {
+		passPageError(e);
+	}
+}
+
+/** A dashboard row with its value in euros, for the page. */
+export interface DashboardRowView {
+	key: string;
+	label: string;
+	issued: number;
+	distributed: number;
+	redeemed: number;
+	reimbursed: number;
+	expired: number;
+	redeemedCents: number;
+	value: string;
+}
