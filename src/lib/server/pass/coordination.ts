@@ -1,0 +1,43 @@
+/**
+ * What the coordinators' Pass Numérique pages share: which département a page shows
+ * (`?departement=47`, the first one managed by default) and how a PassError becomes an
+ * HTTP answer (an error page in a load, a failed form in an action).
+ */
+import { error, fail } from '@sveltejs/kit';
+import type { Database } from '../db/client.ts';
+import type { Actor } from '../accounts/service.ts';
+import { managedDepartments, PassError, STATE_SHORT, VOUCHER_STATES } from './service.ts';
+
+const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.';
+
+/**
+ * The départements the actor runs the fund of, and the one asked for (else the first).
+ * `strict` (a form posted for a département): one the actor does not run is refused.
+ */
+export async function pickDepartment(database: Database, actor: Actor, asked: string | null | undefined, strict = false): Promise<{ departments: string[]; departmentCode: string }> {
+	const departments = await managedDepartments(database, actor);
+	if (!departments.length || (strict && asked && !departments.includes(asked))) error(403, NOT_YOURS);
+	const departmentCode = asked && departments.includes(asked) ? asked : departments[0];
+	return { departments, departmentCode };
+}
+
+const STATUS = { not_found: 404, forbidden: 403, invalid: 400, conflict: 409, throttled: 429 } as const;
+
+/** In a load: a PassError becomes the error page. */
+export function passErrorPage(e: unknown): never {
+	if (e instanceof PassError) error(STATUS[e.code], e.message);
+	throw e;
+}
+
+/** In an action: a PassError becomes a failed form (fields, message, what was typed; `form` says which form of the page). */
+export function passFail<V>(e: unknown, form: string, values: V) {
+	if (!(e instanceof PassError)) throw e;
+	if (e.code === 'not_found') error(404, e.message);
+	return fail(STATUS[e.code], { form, message: e.message, fields: e.fields, values });
+}
+
+/** A campaign's status, in French. */
+export const CAMPAIGN_STATUS: Record<string, string> = { draft: 'En attente du financement', funded: 'Financée', closed: 'Close' };
+
+/** The voucher states as table columns, in the order of their life. */
+export const stateColumns = VOUCHER_STATES.map((state) => ({ state, label: STATE_SHORT[state] }));
