@@ -18,6 +18,7 @@ import {
 import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
 import { consentRequestsOf, cancelConsentRequest, resendConsentRequest } from '#lib/server/beneficiaries/consent-sms.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/service.ts';
+import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/service.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
@@ -30,6 +31,10 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			assessments: await assessmentsOf(db, actor, params.id),
 			referrals: await referralsOfBeneficiary(db, actor, params.id),
 			consentRequests: await consentRequestsOf(db, actor, params.id),
+			// Pass Numérique: what prescribers handed to the person
+			pass: actor.memberships.some((m) => m.role === 'prescriber')
+				? (await vouchersOfPerson(db.db, params.id)).map((v) => ({ code: formatCode(v.code), spoken: spokenCode(v.code), state: STATE_LABELS[v.state as keyof typeof STATE_LABELS] ?? v.state, value: euros(v.faceValueCents), validUntil: dayLabel(v.validUntil), date: v.redeemedAt ?? v.distributedAt, redeemed: !!v.redeemedAt }))
+				: null,
 			duplicates: b && !b.anonymisedAt ? await findDuplicates(db.db, b.organisationId, b, b.id) : [],
 			mode: url.searchParams.has('modifier') ? 'edit' : url.searchParams.has('diagnostic') ? 'assessment' : 'view',
 			saved: url.searchParams.get('enregistree') ?? null,
