@@ -88,6 +88,9 @@ export const actions: Actions = {
 			// a referral closed meanwhile: the form goes on without it
 			return fail(400, { message: e.message, fields: e.fields, values: e.fields.referralId ? { ...values, referralId: '' } : values });
 		}
+		// recorded to tie a Pass Numérique to it: back to the redemption (the form posts to its own URL, ?retour=… included)
+		const back = url.searchParams.get('retour');
+		if (back && /^\/espace\/pass\/encaisser(\?[^#]*)?$/.test(back)) redirect(303, back);
 		// back to the list, on a period that shows the new one
 		const q = new URLSearchParams({ enregistre: '1' });
 		if (result.referralId) q.set('orientation', 'honoree');
