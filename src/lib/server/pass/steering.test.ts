@@ -27,7 +27,10 @@ describe('PassError → HTTP', () => {
 	it('a form: invalid 400 and conflict 409 stay on the page with the fields and what was typed; not_found and forbidden are pages', () => {
 		const invalid = passFail(new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: '14 chiffres' }), 'qualifier', { siret: '123' });
 		expect(invalid.status).toBe(400);
-		expect(invalid.data).toEqual({ message: 'Le SIRET n’est pas valide.', code: 'invalid', fields: { siret: '14 chiffres' }, values: { siret: '123' }, target: 'qualifier' });
+		expect(invalid.data).toEqual({ message: 'Le SIRET n’est pas valide.', code: 'invalid', fields: { siret: 'Le SIRET n’est pas valide. 14 chiffres' }, values: { siret: '123' }, target: 'qualifier' });
+		// several fields: each says its own
+		const two = passFail(new PassError('invalid', 'Incomplet.', { a: 'A ?', b: 'B ?' }), 'f');
+		expect(two.data.fields).toEqual({ a: 'A ?', b: 'B ?' });
 		const conflict = passFail(new PassError('conflict', 'Ce relevé est déjà payé.'), 'payer');
 		expect(conflict.status).toBe(409);
 		expect(conflict.data.message).toBe('Ce relevé est déjà payé.');

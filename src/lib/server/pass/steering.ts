@@ -31,7 +31,10 @@ export function passFail(e: unknown, target: string, values: Record<string, stri
 	if (e instanceof PassError) {
 		if (e.code === 'not_found' || e.code === 'forbidden') passPageError(e);
 		const status = e.code === 'invalid' ? 400 : e.code === 'conflict' ? 409 : 429;
-		return fail(status, { message: e.message, code: e.code, fields: e.fields, values, target });
+		// one field wrong: its message says what to do, the field's what it expects ("Indiquez la référence du virement. Par exemple …")
+		const keys = Object.keys(e.fields);
+		const fields = e.code === 'invalid' && keys.length === 1 && !e.fields[keys[0]].includes(e.message) ? { [keys[0]]: `${e.message} ${e.fields[keys[0]]}` } : e.fields;
+		return fail(status, { message: e.message, code: e.code, fields, values, target });
 	}
 	throw e;
 }
