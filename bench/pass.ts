@@ -7,12 +7,14 @@
  * timed too), all handed out, one accompaniment per voucher. Then BENCH_PASS_CLIENTS
  * concurrent clients call the real `redeem` (the service a mediator's form calls: check,
  * conditional update, ledger posting, journal, fraud controls, one transaction) for
- * BENCH_PASS_SECONDS seconds on a queue where EVERY code appears twice, shuffled: each
- * second attempt is a double spend that must be refused. At the end: successes, refusals,
+ * BENCH_PASS_SECONDS seconds on a shuffled queue where a share of the codes
+ * (BENCH_PASS_DUPLICATES, 10 % by default; 1 for every code) appears twice, close
+ * together: each second attempt is a double spend that must be refused. At the end: successes, refusals,
  * latency, and the proof of no double spend: one redemption posting per redeemed voucher,
  * and `verifyLedger` clean.
  *
- * Options (env): BENCH_PASS_VOUCHERS (20000), BENCH_PASS_CLIENTS (16), BENCH_PASS_SECONDS (20).
+ * Options (env): BENCH_PASS_VOUCHERS (20000), BENCH_PASS_CLIENTS (16), BENCH_PASS_SECONDS (20),
+ * BENCH_PASS_DUPLICATES (0.1).
  */
 import { cpus, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
@@ -45,6 +47,8 @@ const DB_NAME = 'maillage_bench_pass';
 const VOUCHERS = Number(process.env.BENCH_PASS_VOUCHERS ?? 20_000);
 const CLIENTS = Number(process.env.BENCH_PASS_CLIENTS ?? 16);
 const SECONDS = Number(process.env.BENCH_PASS_SECONDS ?? 20);
+/** the share of codes attempted a second time, concurrently (a double spend to refuse) */
+const DUPLICATES = Number(process.env.BENCH_PASS_DUPLICATES ?? 0.1);
 const TARGET = 300;
 
 const q = (xs: number[], p: number) => {
@@ -108,12 +112,15 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 		await db.db.execute(sql`vacuum analyze`);
 		const codes = ((await db.db.execute(sql`select code from pass_vouchers where campaign_id = ${campaign} order by random()`)) as unknown as { rows: { code: string }[] }).rows.map((r) => r.code);
 		const accs = ((await db.db.execute(sql`select id from accompaniments`)) as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
-		// every code twice: the second attempt is a double spend, a little later, from another client
+		// a share of the codes attempted twice, close together from other clients: each second attempt is a double spend
 		const queue: { code: string; acc: string }[] = [];
+		let a = 0;
 		for (let i = 0; i < codes.length; i += 50) {
 			const chunk = codes.slice(i, i + 50);
-			const again = [...chunk].sort(() => Math.random() - 0.5);
-			queue.push(...chunk.map((code, j) => ({ code, acc: accs[2 * (i + j)] ?? accs[(i + j) % accs.length] })), ...again.map((code, j) => ({ code, acc: accs[2 * (i + j) + 1] ?? accs[(i + j + 1) % accs.length] })));
+			const again = chunk.filter(() => Math.random() < DUPLICATES).sort(() => Math.random() - 0.5);
+			const round = [...chunk, ...again].map((code) => ({ code, acc: accs[a++ % accs.length] }));
+			// interleave: the second attempts land among the first ones, still in flight
+			queue.push(...round.sort(() => Math.random() - 0.5));
 		}
 		let next = 0;
 		let ok = 0;
@@ -131,7 +138,7 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 						await redeem(db, mediator, { code, placeId: place.id, accompanimentId: acc });
 						ok++;
 					} catch (e) {
-						if (e instanceof PassError && /déjà été utilisé|vient d’être utilisé/.test(e.message)) refused++;
+						if (e instanceof PassError && /déjà été utilisé|vient d’être utilisé|en train d’être encaissé/.test(e.message)) refused++;
 						else if (errors.length < 5) errors.push(String((e as Error).message));
 					}
 					latencies.push(performance.now() - t);
@@ -152,6 +159,7 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 			machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
 			vouchers: VOUCHERS,
 			clients: CLIENTS,
+			duplicates: DUPLICATES,
 			seconds: Math.round(elapsed * 10) / 10,
 			attempts: latencies.length,
 			redeemed: ok,

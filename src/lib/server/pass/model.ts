@@ -147,8 +147,9 @@ export function parseEuros(input: string): number | null {
 }
 
 /** Today in Paris, YYYY-MM-DD. */
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 export function parisDay(at: Date = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+	return PARIS_DAY.format(at);
 }
 
 export function addDays(day: string, n: number): string {

@@ -852,7 +852,14 @@ function placeFor(places: RedeemingPlace[], placeId: string | null | undefined):
 	return p;
 }
 
-function problemsOf(v: Voucher & { campaign: Campaign; redeemedPlace?: string | null }, place: RedeemingPlace, today: string): { problems: CheckProblem[]; outsideArea: boolean } {
+function problemsOf(
+	v: Pick<Voucher, 'state' | 'redeemedAt' | 'endedReason'> & {
+		campaign: Pick<Campaign, 'departmentCode' | 'validFrom' | 'validUntil' | 'toleranceDays' | 'communeCodes'>;
+		redeemedPlace?: string | null;
+	},
+	place: RedeemingPlace,
+	today: string
+): { problems: CheckProblem[]; outsideArea: boolean } {
 	const c = v.campaign;
 	const problems: CheckProblem[] = [];
 	if (!place.qualified)
@@ -998,10 +1005,12 @@ interface RedeemJob {
 	resolve: (r: Redemption | null) => void;
 	reject: (e: unknown) => void;
 	tries: number;
+	/** run in a batch of its own (after its batch failed for a reason that was not a race) */
+	alone?: boolean;
 }
 
 /** At most this many redemptions per transaction, and batches in flight at once. */
-const BATCH = { max: 32, inFlight: 4 };
+const BATCH = { max: 32, inFlight: 2 };
 const batchers = new WeakMap<Database, { queue: RedeemJob[]; inFlight: number }>();
 
 function enqueue(database: Database, job: RedeemJob) {
@@ -1015,7 +1024,8 @@ function pump(database: Database, b: { queue: RedeemJob[]; inFlight: number }) {
 	// PGlite has one connection: one batch at a time
 	const limit = database.kind === 'postgres' ? BATCH.inFlight : 1;
 	while (b.inFlight < limit && b.queue.length) {
-		const jobs = b.queue.splice(0, BATCH.max);
+		const lone = b.queue.findIndex((j) => j.alone);
+		const jobs = lone >= 0 ? b.queue.splice(lone, 1) : b.queue.splice(0, BATCH.max);
 		b.inFlight++;
 		runBatch(database, jobs).finally(() => {
 			b.inFlight--;
@@ -1027,18 +1037,20 @@ function pump(database: Database, b: { queue: RedeemJob[]; inFlight: number }) {
 const isRetryable = (e: unknown) => ['40P01', '40001'].includes((e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? '');
 
 async function runBatch(database: Database, jobs: RedeemJob[]): Promise<void> {
-	type Outcome = { job: RedeemJob; ok?: Redemption; journal?: Parameters<typeof journal>[1]; unknown?: boolean; error?: unknown; retry?: boolean };
+	type Outcome = { job: RedeemJob; ok?: Redemption; journal?: Parameters<typeof journal>[1]; unknown?: boolean; error?: unknown };
 	let outcomes: Outcome[];
 	try {
 		outcomes = await database.db.transaction(async (tx) => {
 			const out: Outcome[] = [];
-			for (const job of jobs) {
+			// accompaniments are locked in one order by every batch: no deadlock between batches
+			for (const job of [...jobs].sort((a, b) => a.input.accompanimentId.localeCompare(b.input.accompanimentId))) {
 				try {
-					const r = await tx.transaction((sp) => redeemOne(sp, job));
+					const r = await redeemOne(tx, job);
 					out.push(r ? { job, ok: r.redemption, journal: r.entry } : { job, unknown: true });
 				} catch (e) {
-					// the savepoint is rolled back: this voucher only
-					out.push({ job, error: e, retry: isRetryable(e) && job.tries < 3 });
+					// a refusal is raised before anything is written (redeemOne's contract): the others go on
+					if (e instanceof PassError) out.push({ job, error: e });
+					else throw e;
 				}
 			}
 			const entries = out.filter((o) => o.journal).map((o) => o.journal!);
@@ -1046,58 +1058,112 @@ async function runBatch(database: Database, jobs: RedeemJob[]): Promise<void> {
 			return out;
 		});
 	} catch (e) {
-		// the batch did not commit: nothing of it happened
-		for (const job of jobs) job.reject(e);
+		// the batch did not commit: nothing of it happened. A deadlock or a lost race is tried
+		// again; anything else is tried alone, so that one bad request fails alone.
+		for (const job of jobs) {
+			if (job.tries < 3 && (isRetryable(e) || jobs.length > 1)) {
+				job.tries++;
+				if (jobs.length > 1 && !isRetryable(e)) job.alone = true;
+				enqueue(database, job);
+			} else job.reject(e);
+		}
 		return;
 	}
 	for (const o of outcomes) {
 		if (o.ok) o.job.resolve(o.ok);
 		else if (o.unknown) o.job.resolve(null);
-		else if (o.retry) {
-			o.job.tries++;
-			enqueue(database, o.job);
-		} else o.job.reject(o.error);
+		else o.job.reject(o.error);
 	}
 }
 
-/** One redemption inside the batch's transaction (its own savepoint). Null: no such code. */
+/**
+ * One redemption inside the batch's transaction. Null: no such code. Every refusal
+ * (PassError) is raised before anything is written, so the batch's other redemptions
+ * stand; three statements for a redemption, two for a refusal.
+ */
 async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redemption; entry: Parameters<typeof journal>[1] } | null> {
 	const { actor, place, input, today } = job;
-	const v = await voucherByCode(tx, job.code);
-	if (!v) return null;
+	// The voucher, locked unless another redemption holds it (then it is being redeemed
+	// elsewhere right now: refused at once, never waited for, so that concurrent batches
+	// never wait on each other's vouchers nor deadlock), its campaign, and the
+	// accompaniment, locked (two vouchers cannot both take its last seat; batches take
+	// accompaniments in id order), with the vouchers already on it.
+	const [row] = rowsOf<{
+		id: string; code: string; campaign_id: string; booklet_id: string; department_code: string; face_value_cents: number; state: string;
+		redeemed_at: string | null; ended_reason: string | null; beneficiary_id: string | null; redeemed_place: string | null;
+		c_name: string; c_department_code: string; valid_from: string; valid_until: string; tolerance_days: number; commune_codes: string[]; publics: string[];
+		a_id: string; a_organisation_id: string; a_place_id: string | null; a_participants: number; a_beneficiary_id: string | null; used: number;
+	}>(
+		await tx.execute(sql`
+			select v.id, v.code, v.campaign_id, v.booklet_id, v.department_code, v.face_value_cents, v.state, v.redeemed_at, v.ended_reason, v.beneficiary_id,
+				p.nom as redeemed_place, c.name as c_name, c.department_code as c_department_code, c.valid_from::text, c.valid_until::text, c.tolerance_days,
+				c.commune_codes, c.publics, a.id as a_id, a.organisation_id as a_organisation_id, a.place_id as a_place_id, a.participants as a_participants,
+				a.beneficiary_id as a_beneficiary_id, (select count(*)::int from pass_vouchers u where u.accompaniment_id = a.id) as used
+			from pass_vouchers v
+			join pass_campaigns c on c.id = v.campaign_id
+			join accompaniments a on a.id = ${input.accompanimentId}
+			left join places p on p.id = v.redeemed_place_id
+			where v.code = ${job.code}
+			for update of a
+			for update of v skip locked`)
+	);
+	if (!row) {
+		const other = await voucherByCode(tx, job.code);
+		if (!other) return null;
+		const [a] = await tx.select({ id: accompaniments.id }).from(accompaniments).where(eq(accompaniments.id, input.accompanimentId));
+		if (a) throw new PassError('conflict', 'Ce pass est en train d’être encaissé par ailleurs. Vérifiez-le à nouveau dans un instant.');
+	}
+	if (!row || row.a_organisation_id !== place.organisationId || (row.a_place_id && row.a_place_id !== place.placeId))
+		throw new PassError('invalid', 'Cet accompagnement n’est pas un de ceux de votre lieu.', { accompanimentId: 'Choisissez un accompagnement de votre lieu.' });
+	const acc = { id: row.a_id, participants: row.a_participants, beneficiaryId: row.a_beneficiary_id };
+	const v = {
+		id: row.id,
+		code: row.code,
+		campaignId: row.campaign_id,
+		bookletId: row.booklet_id,
+		departmentCode: row.department_code,
+		faceValueCents: row.face_value_cents,
+		state: row.state,
+		redeemedAt: row.redeemed_at ? new Date(row.redeemed_at) : null,
+		endedReason: row.ended_reason,
+		beneficiaryId: row.beneficiary_id,
+		redeemedPlace: row.redeemed_place,
+		campaign: { id: row.campaign_id, name: row.c_name, departmentCode: row.c_department_code, validFrom: row.valid_from, validUntil: row.valid_until, toleranceDays: row.tolerance_days, communeCodes: row.commune_codes, publics: row.publics }
+	};
 	const { problems, outsideArea } = problemsOf(v, place, today);
 	const blocking = problems.find((x) => x.kind === 'blocking');
 	if (blocking) throw new PassError('conflict', blocking.message);
 	if (outsideArea && !input.confirmOutsideArea) throw new PassError('conflict', problems.find((x) => x.kind === 'confirm')!.message, { confirmOutsideArea: 'Confirmez pour encaisser hors du territoire.' });
-	// the accompaniment, locked (two vouchers cannot both take its last free seat), with the vouchers already on it
-	const [acc] = rowsOf<{ id: string; organisation_id: string; place_id: string | null; participants: number; beneficiary_id: string | null; used: number }>(
-		await tx.execute(sql`
-			select a.id, a.organisation_id, a.place_id, a.participants, a.beneficiary_id,
-				(select count(*)::int from pass_vouchers u where u.accompaniment_id = a.id) as used
-			from accompaniments a where a.id = ${input.accompanimentId} for update of a`)
-	);
-	if (!acc || acc.organisation_id !== place.organisationId || (acc.place_id && acc.place_id !== place.placeId))
-		throw new PassError('invalid', 'Cet accompagnement n’est pas un de ceux de votre lieu.', { accompanimentId: 'Choisissez un accompagnement de votre lieu.' });
-	if (acc.beneficiary_id && v.beneficiaryId && acc.beneficiary_id !== v.beneficiaryId)
+	if (acc.beneficiaryId && v.beneficiaryId && acc.beneficiaryId !== v.beneficiaryId)
 		throw new PassError('conflict', 'Ce pass a été remis à une autre personne que celle de cet accompagnement.', { accompanimentId: 'Vérifiez la personne.' });
-	if (acc.used >= acc.participants)
+	if (row.used >= acc.participants)
 		throw new PassError(
 			'conflict',
 			acc.participants > 1
-				? `Cet atelier compte ${acc.participants} participants et ${acc.used} pass y sont déjà rattachés : un pass par participant.`
+				? `Cet atelier compte ${acc.participants} participants et ${row.used} pass y sont déjà rattachés : un pass par participant.`
 				: 'Un pass est déjà rattaché à cet accompagnement : un pass par personne et par accompagnement.',
 			{ accompanimentId: 'Choisissez un autre accompagnement.' }
 		);
-	// the move itself: only from 'distributed', so that exactly one attempt wins
-	const [moved] = rowsOf<{ moved_count: number; n: number; places: number; span: number; size: number }>(
+	// the move, only from 'distributed' (so that exactly one attempt wins), and its ledger
+	// posting, in one statement: the posting exists exactly when the move happened
+	const lines = POST.redemption(v.campaignId, place.placeId, v.faceValueCents);
+	const [moved] = rowsOf<{ moved_count: number; lines: number; n: number; places: number; span: number; size: number }>(
 		await tx.execute(sql`
 			with moved as (
 				update pass_vouchers set state = 'redeemed', redeemed_at = now(), redeemed_by = ${actor.userId}, redeemed_place_id = ${place.placeId},
 					redeemed_organisation_id = ${place.organisationId}, accompaniment_id = ${acc.id}
 				where id = ${v.id} and state = 'distributed'
 				returning id
+			), entry as (
+				insert into pass_ledger_entries (department_code, kind, ref_type, ref_id)
+				select ${v.departmentCode}, 'redemption', 'voucher', id::text from moved
+				returning id
+			), posted as (
+				insert into pass_ledger_lines (entry_id, account, amount_cents)
+				select entry.id, l.account, l.amount from entry, unnest(${`{${lines.map((l) => l.account).join(',')}}`}::text[], ${`{${lines.map((l) => l.amountCents).join(',')}}`}::bigint[]) as l(account, amount)
+				returning 1
 			)
-			select (select count(*)::int from moved) as moved_count,
+			select (select count(*)::int from moved) as moved_count, (select count(*)::int from posted) as lines,
 				-- the booklet's redemptions, this one included (the fraud control below)
 				(select count(*)::int from pass_vouchers b where b.booklet_id = ${v.bookletId} and (b.redeemed_at is not null or b.id in (select id from moved))) as n,
 				(select count(distinct coalesce(b.redeemed_place_id, ${place.placeId}))::int from pass_vouchers b where b.booklet_id = ${v.bookletId} and (b.redeemed_at is not null or b.id in (select id from moved))) as places,
@@ -1105,7 +1171,7 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 				(select size from pass_booklets where id = ${v.bookletId}) as size`)
 	);
 	if (!moved.moved_count) throw new PassError('conflict', 'Ce pass vient d’être utilisé.');
-	await post(tx, { departmentCode: v.departmentCode, kind: 'redemption', refType: 'voucher', refId: v.id, lines: POST.redemption(v.campaignId, place.placeId, v.faceValueCents) });
+	if (moved.lines !== lines.length) throw new Error(`redeem: the posting of voucher ${v.id} has ${moved.lines} lines`);
 	const alerts: string[] = [];
 	if (outsideArea) {
 		await tx.insert(passAlerts).values({
