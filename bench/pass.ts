@@ -14,7 +14,7 @@
  * and `verifyLedger` clean.
  *
  * Options (env): BENCH_PASS_VOUCHERS (20000), BENCH_PASS_CLIENTS (16), BENCH_PASS_SECONDS (20),
- * BENCH_PASS_DUPLICATES (0.1).
+ * BENCH_PASS_DUPLICATES (0.1), BENCH_PASS_KEEP=1 (keep the database, maillage_bench_pass, to look at it).
  */
 import { cpus, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
@@ -181,9 +181,11 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 	} finally {
 		await stopBoss(db);
 		await db.close();
-		const a = new pg.Client({ connectionString: pgAdmin });
-		await a.connect();
-		await a.query(`drop database if exists ${DB_NAME} with (force)`);
-		await a.end();
+		if (process.env.BENCH_PASS_KEEP !== '1') {
+			const a = new pg.Client({ connectionString: pgAdmin });
+			await a.connect();
+			await a.query(`drop database if exists ${DB_NAME} with (force)`);
+			await a.end();
+		}
 	}
 }

@@ -1549,6 +1549,8 @@ export async function verifyLedger(database: Database, today = parisDay()): Prom
 	const db = database.db;
 	const breaches: string[] = [];
 	const q = async <T>(s: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(s));
+	// fresh statistics: the checks join whole tables, a plan made on stale counts can be quadratic
+	await db.execute(sql`analyze pass_vouchers, pass_ledger_entries, pass_ledger_lines, pass_statements, pass_campaigns`);
 	const [counts] = await q<{ entries: number; lines: number; vouchers: number; statements: number }>(sql`
 		select (select count(*)::int from pass_ledger_entries) as entries, (select count(*)::int from pass_ledger_lines) as lines,
 			(select count(*)::int from pass_vouchers) as vouchers, (select count(*)::int from pass_statements) as statements`);
@@ -1595,15 +1597,15 @@ export async function verifyLedger(database: Database, today = parisDay()): Prom
 
 	// redemption postings: exactly one per redeemed voucher, none for others
 	for (const r of await q<{ code: string; state: string; n: number }>(sql`
-		select v.code, v.state, count(e.id)::int as n from pass_vouchers v
-		left join pass_ledger_entries e on e.ref_type = 'voucher' and e.ref_id = v.id::text and e.kind = 'redemption'
-		group by v.id having count(e.id) <> (case when v.state in ('redeemed', 'reimbursed') or (v.redeemed_at is not null) then 1 else 0 end)
+		with r as (select ref_id, count(*)::int as n from pass_ledger_entries where ref_type = 'voucher' and kind = 'redemption' group by ref_id)
+		select v.code, v.state, coalesce(r.n, 0) as n from pass_vouchers v left join r on r.ref_id = v.id::text
+		where coalesce(r.n, 0) <> (case when v.state in ('redeemed', 'reimbursed') or (v.redeemed_at is not null) then 1 else 0 end)
 		limit 100`))
 		breaches.push(`voucher ${formatCode(r.code)} (${r.state}) has ${r.n} redemption postings`);
 	for (const r of await q<{ code: string; state: string; n: number }>(sql`
-		select v.code, v.state, count(e.id)::int as n from pass_vouchers v
-		left join pass_ledger_entries e on e.ref_type = 'voucher' and e.ref_id = v.id::text and e.kind = 'credit_back'
-		group by v.id having count(e.id) <> (case when v.state = 'credited_back' then 1 else 0 end)
+		with r as (select ref_id, count(*)::int as n from pass_ledger_entries where ref_type = 'voucher' and kind = 'credit_back' group by ref_id)
+		select v.code, v.state, coalesce(r.n, 0) as n from pass_vouchers v left join r on r.ref_id = v.id::text
+		where coalesce(r.n, 0) <> (case when v.state = 'credited_back' then 1 else 0 end)
 		limit 100`))
 		breaches.push(`voucher ${formatCode(r.code)} (${r.state}) has ${r.n} credit-back postings`);
 
