@@ -12,3 +12,5 @@ export { default as ErrorSummary } from './ErrorSummary.svelte';
 export { default as Breadcrumb } from './Breadcrumb.svelte';
 export { default as Pagination } from './Pagination.svelte';
 export { default as Table } from './Table.svelte';
+export { default as DepartmentSelect } from './DepartmentSelect.svelte';
+export { default as DepartmentPicker } from './DepartmentPicker.svelte';

@@ -87,6 +87,11 @@ const rowsOf = <T>(r: unknown): T[] => (r as Rows<T>).rows;
 
 // ——— who manages which département ———
 
+/** The actor's organisations where they may do a care team's Pass action (hand out, redeem). */
+function organisationsFor(actor: Actor, action: 'pass.redeem' | 'pass.distribute'): string[] {
+	return [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, action, { organisationId: id }));
+}
+
 /** The départements whose fund the actor manages: a coordinator's, all the instance's for its administrator. */
 export async function managedDepartments(database: Database, actor: Actor): Promise<string[]> {
 	if (actor.isAdmin) return (await getInstanceSettings(database)).departmentCodes;
@@ -668,7 +673,7 @@ export interface RedeemingPlace {
  * has a qualification that is not suspended).
  */
 export async function redeemingPlaces(database: Database, actor: Actor): Promise<RedeemingPlace[]> {
-	const orgIds = [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, 'pass.redeem', { organisationId: id }));
+	const orgIds = organisationsFor(actor, 'pass.redeem');
 	if (!orgIds.length) return [];
 	const rows = rowsOf<{ place_id: string; nom: string; commune: string; code_insee: string | null; organisation_id: string; organisation: string; department_code: string; q_active: boolean; q_suspended: boolean }>(
 		await database.db.execute(sql`
@@ -695,7 +700,7 @@ export async function redeemingPlaces(database: Database, actor: Actor): Promise
 // ——— distribution ———
 
 export async function distributableBooklets(database: Database, actor: Actor) {
-	const orgIds = [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, 'pass.distribute', { organisationId: id }));
+	const orgIds = organisationsFor(actor, 'pass.distribute');
 	if (!orgIds.length) return [];
 	const today = parisDay();
 	return database.db
@@ -1221,7 +1226,7 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 
 /** The vouchers a place team redeemed, newest first. */
 export async function placeRedemptions(database: Database, actor: Actor, limit = 50) {
-	const orgIds = [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, 'pass.redeem', { organisationId: id }));
+	const orgIds = organisationsFor(actor, 'pass.redeem');
 	if (!orgIds.length) return [];
 	return database.db
 		.select({
@@ -1319,7 +1324,7 @@ export async function listStatements(database: Database, actor: Actor, departmen
 
 /** The statements of the actor's place teams (what they are owed and were paid). */
 export async function myStatements(database: Database, actor: Actor) {
-	const orgIds = [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, 'pass.redeem', { organisationId: id }));
+	const orgIds = organisationsFor(actor, 'pass.redeem');
 	if (!orgIds.length) return [];
 	return statementRows(database.db, inArray(passStatements.organisationId, orgIds));
 }
@@ -1776,7 +1781,7 @@ export interface HandedOut {
  * page. Only those handed for a structure where the actor still hands out vouchers.
  */
 export async function handedOutNotUsed(database: Database, actor: Actor, limit = 50): Promise<HandedOut[]> {
-	const orgIds = [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, 'pass.distribute', { organisationId: id }));
+	const orgIds = organisationsFor(actor, 'pass.distribute');
 	if (!orgIds.length) return [];
 	const rows = rowsOf<{
 		code: string;

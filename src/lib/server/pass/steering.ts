@@ -7,7 +7,7 @@
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/service.ts';
-import { PassError, dashboard, managedDepartments } from './service.ts';
+import { PassError, dashboard, managedDepartments, type DashboardRow } from './service.ts';
 import { formatCode } from './code.ts';
 import { ALERT_LABELS, FRAUD, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
 
@@ -126,14 +126,6 @@ export async function dashboardFor(database: Database, actor: Actor, params: URL
 }
 
 /** A dashboard row with its value in euros, for the page. */
-export interface DashboardRowView {
-	key: string;
-	label: string;
-	issued: number;
-	distributed: number;
-	redeemed: number;
-	reimbursed: number;
-	expired: number;
-	redeemedCents: number;
+export interface DashboardRowView extends DashboardRow {
 	value: string;
 }
