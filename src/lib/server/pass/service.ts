@@ -85,6 +85,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Rows<T> = { rows: T[] };
 const rowsOf = <T>(r: unknown): T[] => (r as Rows<T>).rows;
 
+/**
+ * A hot query as a named prepared statement on PostgreSQL (parsed and planned once per
+ * connection: planning the redemption's joins costs more than running them), the same
+ * text unnamed on PGlite. `on`: the database handle or the transaction.
+ */
+async function prepared<T>(on: DbOrTx, name: string, text: string, values: unknown[]): Promise<T[]> {
+	type Client = { query: (...args: unknown[]) => Promise<{ rows: T[] }>; release?: unknown; totalCount?: unknown };
+	const client = (on as unknown as { session: { client: Client } }).session.client;
+	// node-postgres: a Pool (outside a transaction) or a PoolClient (inside one)
+	const nodePg = typeof client.release === 'function' || typeof client.totalCount === 'number';
+	return (await (nodePg ? client.query({ name, text, values }) : client.query(text, values))).rows;
+}
+
 // ——— who manages which département ———
 
 /** The actor's organisations where they may do a care team's Pass action (hand out, redeem). */
@@ -675,14 +688,16 @@ export interface RedeemingPlace {
 export async function redeemingPlaces(database: Database, actor: Actor): Promise<RedeemingPlace[]> {
 	const orgIds = organisationsFor(actor, 'pass.redeem');
 	if (!orgIds.length) return [];
-	const rows = rowsOf<{ place_id: string; nom: string; commune: string; code_insee: string | null; organisation_id: string; organisation: string; department_code: string; q_active: boolean; q_suspended: boolean }>(
-		await database.db.execute(sql`
-			select p.id as place_id, p.nom, p.commune, p.code_insee, o.id as organisation_id, o.name as organisation, o.department_code,
-				exists (select 1 from pass_qualifications q where q.siret in (p.pivot, o.siret) and q.suspended_at is null) as q_active,
-				exists (select 1 from pass_qualifications q where q.siret in (p.pivot, o.siret) and q.suspended_at is not null) as q_suspended
-			from organisation_places op join places p on p.id = op.place_id join organisations o on o.id = op.organisation_id
-			where op.organisation_id = any(${`{${orgIds.join(',')}}`}::uuid[]) and o.active
-			order by p.nom, p.commune`)
+	const rows = await prepared<{ place_id: string; nom: string; commune: string; code_insee: string | null; organisation_id: string; organisation: string; department_code: string; q_active: boolean; q_suspended: boolean }>(
+		database.db,
+		'pass-redeeming-places',
+		`select p.id as place_id, p.nom, p.commune, p.code_insee, o.id as organisation_id, o.name as organisation, o.department_code,
+			exists (select 1 from pass_qualifications q where q.siret in (p.pivot, o.siret) and q.suspended_at is null) as q_active,
+			exists (select 1 from pass_qualifications q where q.siret in (p.pivot, o.siret) and q.suspended_at is not null) as q_suspended
+		from organisation_places op join places p on p.id = op.place_id join organisations o on o.id = op.organisation_id
+		where op.organisation_id = any($1::uuid[]) and o.active
+		order by p.nom, p.commune`,
+		[`{${orgIds.join(',')}}`]
 	);
 	return rows.map((r) => ({
 		placeId: r.place_id,
@@ -1093,24 +1108,26 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 	// never wait on each other's vouchers nor deadlock), its campaign, and the
 	// accompaniment, locked (two vouchers cannot both take its last seat; batches take
 	// accompaniments in id order), with the vouchers already on it.
-	const [row] = rowsOf<{
+	const [row] = await prepared<{
 		id: string; code: string; campaign_id: string; booklet_id: string; department_code: string; face_value_cents: number; state: string;
 		redeemed_at: string | null; ended_reason: string | null; beneficiary_id: string | null; redeemed_place: string | null;
 		c_name: string; c_department_code: string; valid_from: string; valid_until: string; tolerance_days: number; commune_codes: string[]; publics: string[];
 		a_id: string; a_organisation_id: string; a_place_id: string | null; a_participants: number; a_beneficiary_id: string | null; used: number;
 	}>(
-		await tx.execute(sql`
-			select v.id, v.code, v.campaign_id, v.booklet_id, v.department_code, v.face_value_cents, v.state, v.redeemed_at, v.ended_reason, v.beneficiary_id,
-				p.nom as redeemed_place, c.name as c_name, c.department_code as c_department_code, c.valid_from::text, c.valid_until::text, c.tolerance_days,
-				c.commune_codes, c.publics, a.id as a_id, a.organisation_id as a_organisation_id, a.place_id as a_place_id, a.participants as a_participants,
-				a.beneficiary_id as a_beneficiary_id, (select count(*)::int from pass_vouchers u where u.accompaniment_id = a.id) as used
-			from pass_vouchers v
-			join pass_campaigns c on c.id = v.campaign_id
-			join accompaniments a on a.id = ${input.accompanimentId}
-			left join places p on p.id = v.redeemed_place_id
-			where v.code = ${job.code}
-			for update of a
-			for update of v skip locked`)
+		tx,
+		'pass-redeem-lookup',
+		`select v.id, v.code, v.campaign_id, v.booklet_id, v.department_code, v.face_value_cents, v.state, v.redeemed_at, v.ended_reason, v.beneficiary_id,
+			p.nom as redeemed_place, c.name as c_name, c.department_code as c_department_code, c.valid_from::text, c.valid_until::text, c.tolerance_days,
+			c.commune_codes, c.publics, a.id as a_id, a.organisation_id as a_organisation_id, a.place_id as a_place_id, a.participants as a_participants,
+			a.beneficiary_id as a_beneficiary_id, (select count(*)::int from pass_vouchers u where u.accompaniment_id = a.id) as used
+		from pass_vouchers v
+		join pass_campaigns c on c.id = v.campaign_id
+		join accompaniments a on a.id = $1
+		left join places p on p.id = v.redeemed_place_id
+		where v.code = $2
+		for update of a
+		for update of v skip locked`,
+		[input.accompanimentId, job.code]
 	);
 	if (!row) {
 		const other = await voucherByCode(tx, job.code);
@@ -1152,28 +1169,40 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 	// the move, only from 'distributed' (so that exactly one attempt wins), and its ledger
 	// posting, in one statement: the posting exists exactly when the move happened
 	const lines = POST.redemption(v.campaignId, place.placeId, v.faceValueCents);
-	const [moved] = rowsOf<{ moved_count: number; lines: number; n: number; places: number; span: number; size: number }>(
-		await tx.execute(sql`
-			with moved as (
-				update pass_vouchers set state = 'redeemed', redeemed_at = now(), redeemed_by = ${actor.userId}, redeemed_place_id = ${place.placeId},
-					redeemed_organisation_id = ${place.organisationId}, accompaniment_id = ${acc.id}
-				where id = ${v.id} and state = 'distributed'
-				returning id
-			), entry as (
-				insert into pass_ledger_entries (department_code, kind, ref_type, ref_id)
-				select ${v.departmentCode}, 'redemption', 'voucher', id::text from moved
-				returning id
-			), posted as (
-				insert into pass_ledger_lines (entry_id, account, amount_cents)
-				select entry.id, l.account, l.amount from entry, unnest(${`{${lines.map((l) => l.account).join(',')}}`}::text[], ${`{${lines.map((l) => l.amountCents).join(',')}}`}::bigint[]) as l(account, amount)
-				returning 1
-			)
-			select (select count(*)::int from moved) as moved_count, (select count(*)::int from posted) as lines,
-				-- the booklet's redemptions, this one included (the fraud control below)
-				(select count(*)::int from pass_vouchers b where b.booklet_id = ${v.bookletId} and (b.redeemed_at is not null or b.id in (select id from moved))) as n,
-				(select count(distinct coalesce(b.redeemed_place_id, ${place.placeId}))::int from pass_vouchers b where b.booklet_id = ${v.bookletId} and (b.redeemed_at is not null or b.id in (select id from moved))) as places,
-				(select coalesce(extract(epoch from now() - min(b.redeemed_at)), 0)::float8 from pass_vouchers b where b.booklet_id = ${v.bookletId} and b.redeemed_at is not null) as span,
-				(select size from pass_booklets where id = ${v.bookletId}) as size`)
+	const [moved] = await prepared<{ moved_count: number; lines: number; n: number; places: number; span: number; size: number }>(
+		tx,
+		'pass-redeem-move',
+		`with moved as (
+			update pass_vouchers set state = 'redeemed', redeemed_at = now(), redeemed_by = $1, redeemed_place_id = $2,
+				redeemed_organisation_id = $3, accompaniment_id = $4
+			where id = $5 and state = 'distributed'
+			returning id
+		), entry as (
+			insert into pass_ledger_entries (department_code, kind, ref_type, ref_id)
+			select $6, 'redemption', 'voucher', id::text from moved
+			returning id
+		), posted as (
+			insert into pass_ledger_lines (entry_id, account, amount_cents)
+			select entry.id, l.account, l.amount from entry, unnest($7::text[], $8::bigint[]) as l(account, amount)
+			returning 1
+		)
+		select (select count(*)::int from moved) as moved_count, (select count(*)::int from posted) as lines,
+			-- the booklet's redemptions, this one included (the fraud control below)
+			(select count(*)::int from pass_vouchers b where b.booklet_id = $9 and (b.redeemed_at is not null or b.id in (select id from moved))) as n,
+			(select count(distinct coalesce(b.redeemed_place_id, $2))::int from pass_vouchers b where b.booklet_id = $9 and (b.redeemed_at is not null or b.id in (select id from moved))) as places,
+			(select coalesce(extract(epoch from now() - min(b.redeemed_at)), 0)::float8 from pass_vouchers b where b.booklet_id = $9 and b.redeemed_at is not null) as span,
+			(select size from pass_booklets where id = $9) as size`,
+		[
+			actor.userId,
+			place.placeId,
+			place.organisationId,
+			acc.id,
+			v.id,
+			v.departmentCode,
+			`{${lines.map((l) => l.account).join(',')}}`,
+			`{${lines.map((l) => l.amountCents).join(',')}}`,
+			v.bookletId
+		]
 	);
 	if (!moved.moved_count) throw new PassError('conflict', 'Ce pass vient d’être utilisé.');
 	if (moved.lines !== lines.length) throw new Error(`redeem: the posting of voucher ${v.id} has ${moved.lines} lines`);
