@@ -225,8 +225,11 @@ describe('a voucher’s life', () => {
 		expect(given.count).toBe(2);
 		// someone else's booklet, or twice
 		await expect(distribute(db, prescriber, { beneficiaryId: marie, codes: [codes[0]] })).rejects.toThrow(/déjà été remis/);
-		const check = await checkCode(db, mediator, { code: formatCode(codes[0]) });
+		const check = await checkCode(db, mediator, { code: formatCode(codes[0]) }, undefined, '203.0.113.9');
 		expect(check).toMatchObject({ redeemable: true, faceValueCents: 1000, state: 'distributed', problems: [] });
+		// every check is journaled: who, where, which voucher
+		const checks = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'pass.voucher.checked'), eq(auditLog.targetId, check.voucherId)));
+		expect(checks.at(-1)).toMatchObject({ actorId: mediator.userId, ip: '203.0.113.9', details: { placeId: lacepede, found: true, state: 'distributed' } });
 		const acc = await accompaniment(1, marie);
 		const r = await redeem(db, mediator, { code: codes[0], accompanimentId: acc }, '203.0.113.9');
 		expect(r).toMatchObject({ code: codes[0], faceValueCents: 1000, alerts: [] });

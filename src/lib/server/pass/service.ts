@@ -927,13 +927,29 @@ async function voucherByCode(db: DbOrTx, code: string) {
 }
 
 /** Checks a typed or scanned code for a place of the actor: valid? campaign? expiry? area? Rate limited. */
-export async function checkCode(database: Database, actor: Actor, input: { code: string; placeId?: string | null }, today = parisDay()): Promise<CheckResult> {
+export async function checkCode(
+	database: Database,
+	actor: Actor,
+	input: { code: string; placeId?: string | null },
+	today = parisDay(),
+	ip?: string | null
+): Promise<CheckResult> {
 	const myPlaces = await redeemingPlaces(database, actor);
 	const place = placeFor(myPlaces, input.placeId);
 	await throttleCheck(database, actor);
 	const p = parseCode(input.code);
 	if (!p.ok) throw new PassError('invalid', p.message, { code: p.message });
 	const v = await voucherByCode(database.db, p.code);
+	// every check is journaled (who, where, which voucher or none): the coordinators can trace a code's history and a guessing session
+	await journal(database.db, {
+		actor: userActor(actor),
+		action: 'pass.voucher.checked',
+		targetType: 'pass_voucher',
+		targetId: v?.id ?? null,
+		departmentCode: v?.departmentCode ?? place.departmentCode,
+		ip,
+		details: { placeId: place.placeId, found: !!v, ...(v ? { state: v.state } : {}) }
+	});
 	if (!v) return unknownCode(database, actor, place);
 	const { problems, outsideArea } = problemsOf(v, place, today);
 	return {

@@ -50,8 +50,8 @@ function checkView(c: CheckResult) {
 }
 
 /** The check and, when it can be redeemed, the accompaniments to tie it to. */
-async function checked(db: Database, actor: Actor, code: string, placeId: string) {
-	const c = await checkCode(db, actor, { code, placeId });
+async function checked(db: Database, actor: Actor, code: string, placeId: string, ip: string | null) {
+	const c = await checkCode(db, actor, { code, placeId }, undefined, ip);
 	const accompaniments = c.redeemable
 		? (await recentAccompaniments(db, actor, placeId)).map((a) => ({
 				id: a.id,
@@ -100,7 +100,7 @@ export const actions: Actions = {
 		const f = await request.formData();
 		const values = { code: typed(f.get('code')), placeId: typed(f.get('lieu')) };
 		try {
-			return await checked(db, locals.session!.actor, values.code, values.placeId);
+			return await checked(db, locals.session!.actor, values.code, values.placeId, locals.ip);
 		} catch (e) {
 			if (!(e instanceof PassError)) throw e;
 			return fail(STATUS[e.code], { step: 'error' as const, message: e.message, fields: e.fields, values });
@@ -124,7 +124,7 @@ export const actions: Actions = {
 			// what the voucher is now, to choose again (or to see why it cannot be)
 			if (e.code !== 'throttled' && parseCode(values.code).ok) {
 				try {
-					const again = await checked(db, actor, values.code, values.placeId);
+					const again = await checked(db, actor, values.code, values.placeId, locals.ip);
 					return fail(status, { ...again, message: e.message, fields: e.fields, chosen: values.accompanimentId });
 				} catch (e2) {
 					if (!(e2 instanceof PassError)) throw e2;
