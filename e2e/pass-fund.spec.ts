@@ -202,3 +202,32 @@ test.describe('without JavaScript', () => {
 		await expect(page.getByRole('button', { name: `Enregistrer le versement de ${CCAS}` })).toBeVisible();
 	});
 });
+
+test.describe('the hub for the care teams', () => {
+	test('a prescriber: how many pass their structure can still hand out, and where to do it', async ({ browser, baseURL }) => {
+		const context = await browser.newContext({ baseURL, storageState: statePath('prescriber') });
+		const page = await context.newPage();
+		await page.goto('/espace/pass');
+		await expect(h1(page)).toHaveText('Pass Numérique');
+		await expect(page.getByRole('heading', { name: 'Remettre des pass' })).toBeVisible();
+		// the seed entrusted booklets to the prescriber's structure
+		await expect(page.getByText(/Votre structure a encore \d+ pass à remettre \(\d+ carnets?\)/)).toBeVisible();
+		await expect(page.getByRole('link', { name: 'Remettre des pass à une personne' })).toHaveAttribute('href', '/espace/pass/remettre');
+		// coordination is not theirs
+		await expect(page.getByRole('link', { name: 'Fonds', exact: true })).toHaveCount(0);
+		await expectNoAxeViolations(page, '/espace/pass (prescriber)');
+		await context.close();
+	});
+
+	test('a mediator: redeem a pass, their place’s statements and latest redemptions', async ({ browser, baseURL }) => {
+		const context = await browser.newContext({ baseURL, storageState: statePath('mediator') });
+		const page = await context.newPage();
+		await page.goto('/espace/pass');
+		await expect(page.getByRole('link', { name: 'Encaisser un pass' })).toHaveAttribute('href', '/espace/pass/encaisser');
+		await expect(page.getByRole('heading', { name: 'Vos derniers relevés' })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Derniers pass encaissés' })).toBeVisible();
+		await expect(page.getByRole('link', { name: 'Remettre des pass à une personne' })).toHaveCount(0);
+		await expectNoAxeViolations(page, '/espace/pass (mediator)');
+		await context.close();
+	});
+});
