@@ -21,11 +21,9 @@ export async function pickDepartment(database: Database, actor: Actor, asked: st
 	return { departments, departmentCode };
 }
 
-const STATUS = { not_found: 404, forbidden: 403, invalid: 400, conflict: 409, throttled: 429 } as const;
-
 /** In a load: a PassError becomes the error page. */
 export function passErrorPage(e: unknown): never {
-	if (e instanceof PassError) error(STATUS[e.code], e.message);
+	if (e instanceof PassError) error(e.status, e.message);
 	throw e;
 }
 
@@ -33,7 +31,7 @@ export function passErrorPage(e: unknown): never {
 export function passFail<V>(e: unknown, form: string, values: V) {
 	if (!(e instanceof PassError)) throw e;
 	if (e.code === 'not_found') error(404, e.message);
-	return fail(STATUS[e.code], { form, message: e.message, fields: e.fields, values });
+	return fail(e.status, { form, message: e.message, fields: e.fields, values });
 }
 
 /** A campaign's status, in French. */

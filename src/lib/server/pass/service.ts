@@ -77,7 +77,14 @@ export class PassError extends Error {
 	) {
 		super(message);
 	}
+
+	/** The HTTP status a page or a form answers with. */
+	get status(): 400 | 403 | 404 | 409 | 429 {
+		return PASS_ERROR_STATUS[this.code];
+	}
 }
+
+const PASS_ERROR_STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, throttled: 429 } as const;
 
 const userActor = (a: Actor) => ({ kind: 'user' as const, id: a.userId });
 const SYSTEM = { kind: 'system' as const };

@@ -9,16 +9,11 @@ import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/service.ts';
 import { PassError, dashboard, managedDepartments, type DashboardRow } from './service.ts';
 import { formatCode } from './code.ts';
+import { passErrorPage as passPageError } from './coordination.ts';
 import { ALERT_LABELS, FRAUD, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
 
-/** In a load or an endpoint: a PassError becomes the error page with its French message. */
-export function passPageError(e: unknown): never {
-	if (e instanceof PassError) {
-		const status = e.code === 'not_found' ? 404 : e.code === 'forbidden' ? 403 : e.code === 'conflict' ? 409 : e.code === 'throttled' ? 429 : 400;
-		error(status, e.message);
-	}
-	throw e;
-}
+/** In a load or an endpoint: a PassError becomes the error page with its French message (one mapping for every Pass page). */
+export { passPageError };
 
 export type PassFailure = ActionFailure<{ message: string; code: PassError['code']; fields: Record<string, string>; values: Record<string, string>; target: string }>;
 
@@ -30,11 +25,10 @@ export type PassFailure = ActionFailure<{ message: string; code: PassError['code
 export function passFail(e: unknown, target: string, values: Record<string, string> = {}): PassFailure {
 	if (e instanceof PassError) {
 		if (e.code === 'not_found' || e.code === 'forbidden') passPageError(e);
-		const status = e.code === 'invalid' ? 400 : e.code === 'conflict' ? 409 : 429;
 		// one field wrong: its message says what to do, the field's what it expects ("Indiquez la référence du virement. Par exemple …")
 		const keys = Object.keys(e.fields);
 		const fields = e.code === 'invalid' && keys.length === 1 && !e.fields[keys[0]].includes(e.message) ? { [keys[0]]: `${e.message} ${e.fields[keys[0]]}` } : e.fields;
-		return fail(status, { message: e.message, code: e.code, fields, values, target });
+		return fail(e.status, { message: e.message, code: e.code, fields, values, target });
 	}
 	throw e;
 }

@@ -20,7 +20,6 @@ import {
 	type RedeemingPlace
 } from '#lib/server/pass/service.ts';
 
-const STATUS: Record<PassError['code'], number> = { invalid: 400, not_found: 404, forbidden: 403, conflict: 409, throttled: 429 };
 
 const placeLabel = (p: RedeemingPlace) => `${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? ' : qualification suspendue' : ' : lieu non qualifié'}`;
 
@@ -103,7 +102,7 @@ export const actions: Actions = {
 			return await checked(db, locals.session!.actor, values.code, values.placeId, locals.ip);
 		} catch (e) {
 			if (!(e instanceof PassError)) throw e;
-			return fail(STATUS[e.code], { step: 'error' as const, message: e.message, fields: e.fields, values });
+			return fail(e.status, { step: 'error' as const, message: e.message, fields: e.fields, values });
 		}
 	},
 	encaisser: async ({ request, locals }) => {
@@ -120,7 +119,7 @@ export const actions: Actions = {
 			};
 		} catch (e) {
 			if (!(e instanceof PassError)) throw e;
-			const status = STATUS[e.code];
+			const status = e.status;
 			// what the voucher is now, to choose again (or to see why it cannot be)
 			if (e.code !== 'throttled' && parseCode(values.code).ok) {
 				try {
@@ -128,7 +127,7 @@ export const actions: Actions = {
 					return fail(status, { ...again, message: e.message, fields: e.fields, chosen: values.accompanimentId });
 				} catch (e2) {
 					if (!(e2 instanceof PassError)) throw e2;
-					return fail(STATUS[e2.code], { step: 'error' as const, message: e2.message, fields: e2.fields, values });
+					return fail(e2.status, { step: 'error' as const, message: e2.message, fields: e2.fields, values });
 				}
 			}
 			return fail(status, { step: 'error' as const, message: e.message, fields: e.fields, values });

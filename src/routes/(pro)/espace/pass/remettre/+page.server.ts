@@ -19,7 +19,6 @@ import {
 import type { Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/service.ts';
 
-const STATUS: Record<PassError['code'], number> = { invalid: 400, not_found: 404, forbidden: 403, conflict: 409, throttled: 429 };
 
 /** The person, when the actor can hand them vouchers (their structure holds the record). */
 async function personFor(database: Database, actor: Actor, id: string | null) {
@@ -108,7 +107,7 @@ export const actions: Actions = {
 			);
 		} catch (e) {
 			if (!(e instanceof PassError)) throw e;
-			return fail(STATUS[e.code], { message: e.message, fields: e.fields, values: e.fields.referralId ? { ...values, referralId: '' } : values });
+			return fail(e.status, { message: e.message, fields: e.fields, values: e.fields.referralId ? { ...values, referralId: '' } : values });
 		}
 		const person = await personFor(db, actor, values.personId);
 		const given = new Set(result.codes);
