@@ -28,6 +28,7 @@ import QRCode from 'qrcode';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatCode, isValidCode } from '../pass/code.ts';
+import { euros } from '../pass/model.ts';
 import { frenchDate, mm, winAnsi } from './pdf.ts';
 
 export interface BookletsData {
@@ -68,11 +69,8 @@ const COLOR = { text: '#1a1a1a', heading: '#14325c', muted: '#404040', rule: '#8
 /** The link a voucher's QR code holds. */
 export const passLink = (origin: string, code: string): string => `${origin.replace(/\/+$/, '')}/pass/${code}`;
 
-/** 1000 → "10 €", 1050 → "10,50 €" (no-break space). */
-export function euros(cents: number): string {
-	const value = cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2).replace('.', ',');
-	return `${value}\u00a0€`;
-}
+/** 1000 → "10 €", 1050 → "10,50 €": the Pass's own formatting. */
+export { euros };
 
 /** "10 pass de 10 €" (pass is invariable). */
 const passCount = (n: number, cents: number) => `${n} pass de ${euros(cents)}`;
