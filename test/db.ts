@@ -28,7 +28,8 @@ async function create(withTerritory: boolean): Promise<Database> {
 	const url = process.env.DATABASE_URL;
 	const pgTemplate = inject('pgTemplate');
 	if (url && pgTemplate) {
-		const name = `maillage_t_${randomBytes(6).toString('hex')}`;
+		const prefix = (process.env.TEST_DB_PREFIX ?? '').replace(/[^a-z0-9]/g, '');
+		const name = `maillage_t_${prefix ? `${prefix}_` : ''}${randomBytes(6).toString('hex')}`;
 		const admin = new pg.Client({ connectionString: adminUrl(url) });
 		await admin.connect();
 		await admin.query(withTerritory ? `create database ${name} template ${pgTemplate}` : `create database ${name}`);

@@ -12,7 +12,9 @@ import { openDatabase } from '../src/lib/server/db/client.ts';
 import { loadTerritory } from '../src/lib/server/territory/load.ts';
 import { sharedDataDir } from '../src/lib/server/paths.ts';
 
-export const TEMPLATE_DB = 'maillage_test_template';
+/** Runs from several checkouts may share one server: TEST_DB_PREFIX keeps their databases apart. */
+export const TEST_DB_PREFIX = (process.env.TEST_DB_PREFIX ?? '').replace(/[^a-z0-9]/g, '');
+export const TEMPLATE_DB = `maillage_test_template${TEST_DB_PREFIX ? `_${TEST_DB_PREFIX}` : ''}`;
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -34,7 +36,7 @@ export default async function setup(project: TestProject) {
 		const admin = new pg.Client({ connectionString: adminUrl(url) });
 		await admin.connect();
 		// leftovers of an interrupted run
-		const old = await admin.query(`select datname from pg_database where datname like 'maillage_t_%' or datname = $1`, [TEMPLATE_DB]);
+		const old = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [`maillage_t_${TEST_DB_PREFIX ? `${TEST_DB_PREFIX}_` : ''}%`, TEMPLATE_DB]);
 		for (const r of old.rows) await admin.query(`drop database if exists "${r.datname}" with (force)`);
 		await admin.query(`create database ${TEMPLATE_DB}`);
 		const db = await openDatabase({ url: adminUrl(url, TEMPLATE_DB), max: 2 });
