@@ -9,6 +9,7 @@ import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
+import { startControlSocket } from '#lib/server/ops/control.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 
 export const init: ServerInit = async () => {
@@ -27,7 +28,10 @@ export const init: ServerInit = async () => {
 		// services' transactions, where starting it would wait on PGlite's single connection
 		await getBoss(db);
 	}
+	// PGlite belongs to this process: `maillage backup` asks it for the dump
+	const stopControl = await startControlSocket(db);
 	const shutdown = async () => {
+		await stopControl();
 		await stopBoss(db);
 		await closeDatabase();
 	};

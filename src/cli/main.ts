@@ -20,6 +20,8 @@ import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
 import { stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
+import { backupCommand, restoreCommand } from './backup.ts';
+import { BackupError } from '../lib/server/ops/backup.ts';
 
 const HELP = `maillage — command-line tool of the maillage platform
 
@@ -50,6 +52,14 @@ Usage:
       prescriber, mediator, place_manager. --admin: instance administrator (all territories).
   maillage users deactivate <email>                Ends the account's sessions, blocks login.
   maillage migrate                                 Apply pending migrations.
+  maillage backup [--out file.tar]                 One file: the database (pg_dump's format on
+                                                   PostgreSQL, the data folder on PGlite) and the
+                                                   journal's checkpoints. While the server runs on
+                                                   PGlite, the server makes it (consistent).
+  maillage restore <file.tar> [--force]            Restores a backup (the embedded folder, or
+                                                   DATABASE_URL, which must be empty unless --force;
+                                                   what is replaced is set aside, not deleted), then
+                                                   runs audit verify and pass verify on it.
   maillage help
 `;
 
@@ -88,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
 			organisation: { type: 'string' },
 			role: { type: 'string' },
 			admin: { type: 'boolean' },
+			force: { type: 'boolean' },
 			origin: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
@@ -99,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	const log = (m: string) => process.stderr.write(m + '\n');
 
+	if (cmd === 'backup') return backupCommand(values.out);
+	if (cmd === 'restore') return restoreCommand(sub, !!values.force);
 	if (cmd === 'migrate') {
 		await withDb(async () => log('migrations applied'));
 		return 0;
@@ -272,7 +285,7 @@ export async function run(argv = process.argv.slice(2)) {
 	try {
 		process.exitCode = await main(argv);
 	} catch (e) {
-		if (e instanceof UsageError) {
+		if (e instanceof UsageError || e instanceof BackupError) {
 			process.stderr.write(`maillage: ${e.message}\nRun "maillage help" for usage.\n`);
 			process.exitCode = 2;
 		} else {
