@@ -4,6 +4,9 @@
 //   node scripts/test.mjs --suite pglite   unit + integration tests on the embedded PGlite
 //   node scripts/test.mjs --suite postgres integration tests on PostgreSQL (DATABASE_URL,
 //                                          default postgres://postgres@127.0.0.1:5432/postgres)
+//   node scripts/test.mjs --suite security the attacks of issue 11 and their regression tests
+//                                          (test/security/), on PGlite, then on PostgreSQL when
+//                                          DATABASE_URL is set (concurrency, row-level security)
 //   node scripts/test.mjs --suite browser  Playwright + axe in Chromium
 //   node scripts/test.mjs --suite types    svelte-check (TypeScript strict), counted as one test
 // Extra arguments after -- go to the test runner (e.g. a file filter).
@@ -25,6 +28,7 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!suites.length) {
 	suites.push('types', 'pglite');
 	if (process.env.DATABASE_URL) suites.push('postgres');
+	suites.push('security');
 	if (existsSync(chromium)) suites.push('browser');
 	else console.log(`(browser suite skipped: no Chromium at ${chromium})`);
 }
@@ -86,14 +90,22 @@ for (const suite of suites) {
 	console.log(`\n=== ${suite} suite ===`);
 	let res;
 	if (suite === 'pglite') {
-		res = vitest('pglite', { DATABASE_URL: '' });
+		res = vitest('pglite', { DATABASE_URL: '' }, ['--exclude', 'test/security/**']);
 	} else if (suite === 'postgres') {
 		// only the test files that use a database
 		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
 			.concat(existsSync(join(root, 'test')) ? files(join(root, 'test'), (p) => p.endsWith('.test.ts')) : [])
 			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(/.test(readFileSync(p, "utf8")))
+			.filter((p) => !relative(root, p).startsWith(join('test', 'security')))
 			.map((p) => relative(root, p));
 		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
+	} else if (suite === 'security') {
+		// on PGlite (the embedded default), then on PostgreSQL when there is one
+		res = vitest('security-pglite', { DATABASE_URL: '' }, ['test/security']);
+		if (process.env.DATABASE_URL) {
+			const pgRes = vitest('security-postgres', { DATABASE_URL: process.env.DATABASE_URL }, ['test/security']);
+			for (const k of Object.keys(res)) res[k] += pgRes[k];
+		}
 	} else if (suite === 'browser') {
 		res = playwright();
 	} else if (suite === 'types') {
