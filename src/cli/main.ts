@@ -21,6 +21,7 @@ import { mailConfigured } from '../lib/server/mail/service.ts';
 import { stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
 import { backupCommand, restoreCommand } from './backup.ts';
+import { createDemoAccounts, demoCode, demoGuide, DemoError } from '../lib/server/demo/accounts.ts';
 import { BackupError } from '../lib/server/ops/backup.ts';
 
 const HELP = `maillage — command-line tool of the maillage platform
@@ -37,6 +38,11 @@ Usage:
   maillage import-reports [list | show <id>]      Stored import reports.
   maillage reports errors                          Open "Signaler une erreur" reports.
   maillage seed territory | demo                   Load the territory / the demo network.
+  maillage demo accounts                           One account per role on real structures of the
+                                                   demo territory, with password and second factor
+                                                   printed (refused without the demo data; again:
+                                                   new passwords).
+  maillage demo code <e-mail>                      The current second-factor code of a demo account.
   maillage areas list [--departement 33] | import-gironde | import <file.csv>
   maillage config show | set [--name …] [--departements 47,33] [--primary #1f4e8c]
                             [--accent #…] [--logo URL] [--contact e-mail]
@@ -110,6 +116,23 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	const log = (m: string) => process.stderr.write(m + '\n');
 
+	if (cmd === 'demo' && sub === 'accounts') {
+		return withDb(async (db) => {
+			const accounts = await createDemoAccounts(db).catch(demoUsage);
+			const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+			process.stdout.write(demoGuide(accounts, origin));
+			return 0;
+		});
+	}
+	if (cmd === 'demo' && sub === 'code') {
+		if (!rest[0]) throw new UsageError('demo code <e-mail of a demo account>');
+		return withDb(async (db) => {
+			const { code, validForSeconds } = await demoCode(db, rest[0]).catch(demoUsage);
+			process.stdout.write(`${code}\n`);
+			log(`(valid for ${validForSeconds} more seconds; each code can be used once)`);
+			return 0;
+		});
+	}
 	if (cmd === 'backup') return backupCommand(values.out);
 	if (cmd === 'restore') return restoreCommand(sub, !!values.force);
 	if (cmd === 'migrate') {
@@ -272,6 +295,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+function demoUsage(e: unknown): never {
+	if (e instanceof DemoError) throw new UsageError(e.message);
+	throw e;
+}
 
 function accountUsage(e: unknown): never {
 	if (e instanceof AccountError) {

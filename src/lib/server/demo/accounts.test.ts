@@ -1,0 +1,69 @@
+/**
+ * Demo accounts (issue 12, item 18): one per role on real structures of the demo
+ * territory, with a password and a second factor that work for logging in; refused on an
+ * instance without the demo data; running it again replaces the credentials.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import * as OTPAuth from 'otpauth';
+import { createTestDatabase } from '../../../../test/db.ts';
+import type { Database } from '../db/client.ts';
+import { importPlaces } from '../places/import.ts';
+import { seedRuns } from '../territory/db.ts';
+import { organisations } from '../accounts/db.ts';
+import { loginWithPassword, passSecondFactor, loadSession } from '../accounts/service.ts';
+import { createDemoAccounts, demoCode, demoGuide, DemoError, PERSONAS } from './accounts.ts';
+
+let db: Database;
+beforeAll(async () => {
+	db = await createTestDatabase();
+	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
+	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
+});
+afterAll(async () => {
+	await db?.close();
+});
+
+describe('maillage demo accounts', () => {
+	it('is refused on an instance without the demo data', async () => {
+		await expect(createDemoAccounts(db)).rejects.toBeInstanceOf(DemoError);
+		expect(await db.db.select().from(organisations)).toEqual([]);
+	});
+
+	it('creates one account per role on the demo structures, and each can log in with its second factor', async () => {
+		await db.db.insert(seedRuns).values({ step: 'demo', detail: 'test' });
+		const accounts = await createDemoAccounts(db);
+		expect(accounts.map((a) => a.role).sort()).toEqual(['coordinator', 'coordinator', 'mediator', 'partner', 'place_manager', 'prescriber']);
+		expect(accounts.filter((a) => a.admin)).toHaveLength(1);
+		const guide = demoGuide(accounts, 'https://declic47.test');
+		for (const a of accounts) {
+			expect(guide).toContain(a.email);
+			expect(guide).toContain(a.password);
+		}
+		const mediator = accounts.find((a) => a.role === 'mediator')!;
+		const login = await loginWithPassword(db, { email: mediator.email, password: mediator.password }, { ip: '127.0.0.1' });
+		expect(login).toMatchObject({ status: 'ok', next: 'second-factor' });
+		const session = (await loadSession(db.db, (login as { token: string }).token))!;
+		const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(mediator.totpSecret) }).generate();
+		expect((await demoCode(db, mediator.email)).code).toBe(code);
+		const second = await passSecondFactor(db, session, (login as { token: string }).token, { code }, { ip: '127.0.0.1' });
+		expect(second.status).toBe('ok');
+	});
+
+	it('gives every account a new password when run again, the old one no longer works', async () => {
+		const first = await createDemoAccounts(db);
+		const again = await createDemoAccounts(db);
+		expect(again).toHaveLength(PERSONAS.length);
+		const old = await loginWithPassword(db, { email: first[0].email, password: first[0].password }, { ip: '127.0.0.2' });
+		expect(old.status).toBe('invalid');
+		const now = await loginWithPassword(db, { email: again[0].email, password: again[0].password }, { ip: '127.0.0.2' });
+		expect(now.status).toBe('ok');
+		// the structures are not duplicated
+		const orgs = await db.db.select({ name: organisations.name }).from(organisations);
+		expect(orgs.length).toBe(4);
+	});
+
+	it('prints codes for demo accounts only', async () => {
+		await expect(demoCode(db, 'camille@cd47.fr')).rejects.toThrow(/only demo accounts/);
+	});
+});

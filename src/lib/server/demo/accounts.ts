@@ -1,0 +1,137 @@
+/**
+ * `maillage demo accounts`: one account per role on real structures of the demo territory
+ * (Lot-et-Garonne), so that anyone evaluating the product sees every space in minutes.
+ * Refused on an instance without the demo data: these accounts have known passwords and
+ * second factors printed on a terminal, which a real network must never have.
+ *
+ * The structures are the real ones of the demo data (the Département, the CAF, the CCAS
+ * and the France services of Agen, whose place then receives referrals); the addresses are
+ * in the reserved `.invalid` domain, so no e-mail ever leaves for them. Running it again
+ * gives every demo account a new password and second factor (and ends its sessions).
+ */
+import { randomInt } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import * as OTPAuth from 'otpauth';
+import type { Database } from '../db/client.ts';
+import { seedRuns } from '../territory/db.ts';
+import { places } from '../places/db.ts';
+import { memberships, organisationPlaces, organisations, recoveryCodes, users } from '../accounts/db.ts';
+import { addMember, createOrganisation, deleteUserSessions, type Role } from '../accounts/service.ts';
+import { hashPassword } from '../accounts/password.ts';
+import { newTotpSecret, openTotpSecret } from '../accounts/totp.ts';
+import { journal } from '../audit/service.ts';
+import type { OrganisationKind } from '../accounts/model.ts';
+
+export const DEMO_DOMAIN = 'demo.invalid';
+
+interface DemoStructure {
+	key: string;
+	name: string;
+	kind: OrganisationKind;
+	/** a place of the demo data this structure runs (found by name in Agen) */
+	place?: string;
+}
+
+const STRUCTURES: DemoStructure[] = [
+	{ key: 'cd47', name: 'Département de Lot-et-Garonne', kind: 'departement' },
+	{ key: 'caf47', name: 'CAF de Lot-et-Garonne', kind: 'operateur' },
+	{ key: 'ccas', name: 'CCAS d’Agen', kind: 'ccas' },
+	{ key: 'fs', name: 'France services Agen Léon Blum', kind: 'france_services', place: 'France services Agen Léon Blum' }
+];
+
+interface DemoPersona {
+	email: string;
+	name: string;
+	structure: string;
+	role: Role;
+	admin?: boolean;
+	/** what this account shows, for the printed guide */
+	sees: string;
+}
+
+export const PERSONAS: DemoPersona[] = [
+	{ email: `coordination@${DEMO_DOMAIN}`, name: 'Camille Coordination', structure: 'cd47', role: 'coordinator', sees: 'le réseau du département : lieux, structures, journal, Pass Numérique' },
+	{ email: `partenaire@${DEMO_DOMAIN}`, name: 'Alex Partenaire', structure: 'caf47', role: 'partner', sees: 'ce que la CAF finance (Pass Numérique)' },
+	{ email: `prescription@${DEMO_DOMAIN}`, name: 'Sacha Prescription', structure: 'ccas', role: 'prescriber', sees: 'les personnes suivies, le diagnostic, les orientations, la remise de pass' },
+	{ email: `mediation@${DEMO_DOMAIN}`, name: 'Lou Médiation', structure: 'fs', role: 'mediator', sees: 'les orientations reçues, les accompagnements, l’encaissement des pass' },
+	{ email: `responsable@${DEMO_DOMAIN}`, name: 'Noa Responsable', structure: 'fs', role: 'place_manager', sees: 'la fiche du lieu et ses horaires' },
+	{ email: `administration@${DEMO_DOMAIN}`, name: 'Ada Administration', structure: 'cd47', role: 'coordinator', admin: true, sees: 'les réglages de l’instance, tous les départements' }
+];
+
+export class DemoError extends Error {}
+
+export interface DemoAccount extends DemoPersona {
+	password: string;
+	totpSecret: string;
+	organisation: string;
+}
+
+/** A password of 4 groups of 5 letters and digits (about 100 bits), easy to type from a terminal. */
+function newPassword(): string {
+	const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+	return Array.from({ length: 4 }, () => Array.from({ length: 5 }, () => alphabet[randomInt(alphabet.length)]).join('')).join('-');
+}
+
+export async function createDemoAccounts(database: Database): Promise<DemoAccount[]> {
+	const db = database.db;
+	const [demo] = await db.select().from(seedRuns).where(eq(seedRuns.step, 'demo'));
+	if (!demo) throw new DemoError('this instance has no demo data (MAILLAGE_DEMO=0, or real data): demo accounts are refused here');
+	const orgIds = new Map<string, { id: string; name: string }>();
+	for (const s of STRUCTURES) {
+		let [org] = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(and(eq(organisations.name, s.name), eq(organisations.departmentCode, '47')));
+		org ??= await createOrganisation(database, null, { name: s.name, kind: s.kind, departmentCode: '47' });
+		orgIds.set(s.key, org);
+		if (s.place) {
+			const [place] = await db.select({ id: places.id }).from(places).where(and(eq(places.nom, s.place), eq(places.departmentCode, '47')));
+			if (place) await db.insert(organisationPlaces).values({ organisationId: org.id, placeId: place.id }).onConflictDoNothing();
+		}
+	}
+	const out: DemoAccount[] = [];
+	for (const p of PERSONAS) {
+		const org = orgIds.get(p.structure)!;
+		const password = newPassword();
+		const { base32, sealed } = newTotpSecret();
+		const { userId } = await addMember(database, null, { email: p.email, displayName: p.name, organisationId: org.id, role: p.role, password, isAdmin: !!p.admin });
+		await db.transaction(async (tx) => {
+			await tx.insert(memberships).values({ userId, organisationId: org.id, role: p.role }).onConflictDoNothing();
+			await tx
+				.update(users)
+				.set({ passwordHash: await hashPassword(password), totpSecret: sealed, totpPendingSecret: null, totpConfirmedAt: new Date(), totpLastStep: null, active: true, isAdmin: !!p.admin, updatedAt: new Date() })
+				.where(eq(users.id, userId));
+			await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+			await deleteUserSessions(tx, userId);
+			await journal(tx, { actor: { kind: 'cli' }, action: 'user.demo_credentials_set', targetType: 'user', targetId: userId, departmentCode: '47' });
+		});
+		out.push({ ...p, password, totpSecret: base32, organisation: org.name });
+	}
+	return out;
+}
+
+/** The current second-factor code of a demo account (refused for any other account). */
+export async function demoCode(database: Database, email: string, now = Date.now()): Promise<{ code: string; validForSeconds: number }> {
+	if (!email.toLowerCase().endsWith(`@${DEMO_DOMAIN}`)) throw new DemoError(`only demo accounts (…@${DEMO_DOMAIN}) have their code printed here`);
+	const [u] = await database.db.select({ s: users.totpSecret }).from(users).where(eq(users.email, email.toLowerCase()));
+	if (!u?.s) throw new DemoError(`no demo account ${email}: run "maillage demo accounts" first`);
+	const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(openTotpSecret(u.s)) });
+	return { code: totp.generate({ timestamp: now }), validForSeconds: 30 - Math.floor(now / 1000) % 30 };
+}
+
+/** What the command prints: every account, how to log in, the second factor. */
+export function demoGuide(accounts: DemoAccount[], origin: string): string {
+	const lines = [
+		`Demo accounts on real structures of Lot-et-Garonne. Log in at ${origin}/connexion`,
+		'Second factor: add the secret to an authenticator app, or print the current code with',
+		'  npx maillage demo code <e-mail>',
+		''
+	];
+	for (const a of accounts) {
+		lines.push(`${a.name} — ${a.role}${a.admin ? ' (administrateur de l’instance)' : ''}, ${a.organisation}`);
+		lines.push(`  e-mail:       ${a.email}`);
+		lines.push(`  password:     ${a.password}`);
+		lines.push(`  TOTP secret:  ${a.totpSecret.replace(/(.{4})/g, '$1 ').trim()}`);
+		lines.push(`  sees:         ${a.sees}`);
+		lines.push('');
+	}
+	lines.push('Running "maillage demo accounts" again gives every demo account a new password and second factor.');
+	return lines.join('\n') + '\n';
+}
