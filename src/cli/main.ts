@@ -3,7 +3,7 @@
  * embedded PGlite in DATA_DIR). Messages in English; data (reasons) stays in French.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../lib/server/db/client.ts';
 import { importPlaces, formatReport } from '../lib/server/places/import.ts';
@@ -21,6 +21,9 @@ import { mailConfigured } from '../lib/server/mail/service.ts';
 import { stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
 import { backupCommand, restoreCommand } from './backup.ts';
+import { dataDir } from '../lib/server/paths.ts';
+import { liveHolder } from '../lib/server/ops/backup.ts';
+import { requestDemoAccounts } from '../lib/server/ops/control.ts';
 import { createDemoAccounts, demoCode, demoGuide, DemoError } from '../lib/server/demo/accounts.ts';
 import { BackupError } from '../lib/server/ops/backup.ts';
 
@@ -42,7 +45,7 @@ Usage:
                                                    demo territory, with password and second factor
                                                    printed (refused without the demo data; again:
                                                    new passwords).
-  maillage demo code <e-mail>                      The current second-factor code of a demo account.
+  maillage demo code <TOTP secret>                 The current second-factor code for a printed secret.
   maillage areas list [--departement 33] | import-gironde | import <file.csv>
   maillage config show | set [--name …] [--departements 47,33] [--primary #1f4e8c]
                             [--accent #…] [--logo URL] [--contact e-mail]
@@ -117,21 +120,28 @@ export async function main(argv: string[]): Promise<number> {
 	const log = (m: string) => process.stderr.write(m + '\n');
 
 	if (cmd === 'demo' && sub === 'accounts') {
+		const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+		// the running server holds the embedded database: it creates them
+		if (!process.env.DATABASE_URL && liveHolder(join(dataDir(), 'pglite'))) {
+			process.stdout.write(await requestDemoAccounts(origin).catch((e: Error) => Promise.reject(new UsageError(e.message))));
+			return 0;
+		}
 		return withDb(async (db) => {
-			const accounts = await createDemoAccounts(db).catch(demoUsage);
-			const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
-			process.stdout.write(demoGuide(accounts, origin));
+			process.stdout.write(demoGuide(await createDemoAccounts(db).catch(demoUsage), origin));
 			return 0;
 		});
 	}
 	if (cmd === 'demo' && sub === 'code') {
-		if (!rest[0]) throw new UsageError('demo code <e-mail of a demo account>');
-		return withDb(async (db) => {
-			const { code, validForSeconds } = await demoCode(db, rest[0]).catch(demoUsage);
-			process.stdout.write(`${code}\n`);
-			log(`(valid for ${validForSeconds} more seconds; each code can be used once)`);
-			return 0;
-		});
+		const { code, validForSeconds } = (() => {
+			try {
+				return demoCode([rest[0] ?? '', ...rest.slice(1)].join(''));
+			} catch (e) {
+				return demoUsage(e);
+			}
+		})();
+		process.stdout.write(`${code}\n`);
+		log(`(valid for ${validForSeconds} more seconds; each code can be used once)`);
+		return 0;
 	}
 	if (cmd === 'backup') return backupCommand(values.out);
 	if (cmd === 'restore') return restoreCommand(sub, !!values.force);

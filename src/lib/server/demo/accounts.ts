@@ -18,7 +18,7 @@ import { places } from '../places/db.ts';
 import { memberships, organisationPlaces, organisations, recoveryCodes, users } from '../accounts/db.ts';
 import { addMember, createOrganisation, deleteUserSessions, type Role } from '../accounts/service.ts';
 import { hashPassword } from '../accounts/password.ts';
-import { newTotpSecret, openTotpSecret } from '../accounts/totp.ts';
+import { newTotpSecret } from '../accounts/totp.ts';
 import { journal } from '../audit/service.ts';
 import type { OrganisationKind } from '../accounts/model.ts';
 
@@ -107,13 +107,16 @@ export async function createDemoAccounts(database: Database): Promise<DemoAccoun
 	return out;
 }
 
-/** The current second-factor code of a demo account (refused for any other account). */
-export async function demoCode(database: Database, email: string, now = Date.now()): Promise<{ code: string; validForSeconds: number }> {
-	if (!email.toLowerCase().endsWith(`@${DEMO_DOMAIN}`)) throw new DemoError(`only demo accounts (…@${DEMO_DOMAIN}) have their code printed here`);
-	const [u] = await database.db.select({ s: users.totpSecret }).from(users).where(eq(users.email, email.toLowerCase()));
-	if (!u?.s) throw new DemoError(`no demo account ${email}: run "maillage demo accounts" first`);
-	const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(openTotpSecret(u.s)) });
-	return { code: totp.generate({ timestamp: now }), validForSeconds: 30 - Math.floor(now / 1000) % 30 };
+/**
+ * The current second-factor code for a TOTP secret as `demo accounts` prints it (spaces
+ * allowed): what an authenticator app would show. Needs no database, so it works while
+ * the server holds the embedded one.
+ */
+export function demoCode(secret: string, now = Date.now()): { code: string; validForSeconds: number } {
+	const base32 = secret.replace(/\s+/g, '').toUpperCase();
+	if (!/^[A-Z2-7]{16,}$/.test(base32)) throw new DemoError('give the TOTP secret printed by "maillage demo accounts" (letters A–Z and digits 2–7)');
+	const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(base32) });
+	return { code: totp.generate({ timestamp: now }), validForSeconds: 30 - (Math.floor(now / 1000) % 30) };
 }
 
 /** What the command prints: every account, how to log in, the second factor. */
@@ -121,7 +124,7 @@ export function demoGuide(accounts: DemoAccount[], origin: string): string {
 	const lines = [
 		`Demo accounts on real structures of Lot-et-Garonne. Log in at ${origin}/connexion`,
 		'Second factor: add the secret to an authenticator app, or print the current code with',
-		'  npx maillage demo code <e-mail>',
+		'  npx maillage demo code <TOTP secret>',
 		''
 	];
 	for (const a of accounts) {

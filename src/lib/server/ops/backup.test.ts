@@ -6,7 +6,7 @@
  * is touched; a non-empty target is never overwritten without --force.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,8 @@ describe('backup and restore of the embedded database', () => {
 	it('writes one file that restores elsewhere, with the journal and the ledger intact', async () => {
 		const m = await backup(source, file);
 		expect(m.kind).toBe('pglite');
+		// personal data: readable by its owner only
+		expect(statSync(file).mode & 0o777).toBe(0o600);
 		expect(Object.keys(m.files).sort()).toEqual(['audit-checkpoints.jsonl', 'database.tar.gz']);
 		const target = join(work, 'restored', 'pglite');
 		const checkpoints = join(work, 'restored', 'checkpoints.jsonl');

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -125,6 +125,8 @@ async function writeBackup(out: string, kind: Manifest['kind'], source: { dump?:
 		// written beside the target, then renamed: a failed backup never leaves half a file
 		const partial = `${out}.partial`;
 		await tar.c({ file: partial, cwd: work, portable: true }, ['manifest.json', ...Object.keys(files)]);
+		// it holds personal data: readable by its owner only
+		chmodSync(partial, 0o600);
 		renameSync(partial, out);
 		return manifest;
 	} finally {

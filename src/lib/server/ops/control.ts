@@ -5,6 +5,8 @@
  * already read the data folder. One request per connection, a JSON line:
  *   {"cmd":"backup"}  →  a JSON line {"ok":true,"bytes":N,"lastMigration":…} then N bytes (the dump)
  *                    or  {"ok":false,"error":"…"}
+ *   {"cmd":"demo-accounts","origin":"…"}  →  {"ok":true,"bytes":N} then the printed guide
+ *                    (`maillage demo accounts` while the server runs; refused without demo data)
  */
 import { createConnection, createServer, type Server } from 'node:net';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { Database } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
 import { dumpPglite, lastMigration } from './backup.ts';
 import { log } from '../log.ts';
+import { createDemoAccounts, demoGuide } from '../demo/accounts.ts';
 
 /** Unix socket paths are limited to about 100 bytes: a long DATA_DIR gets one in the temporary folder. */
 export function controlSocketPath(dir = dataDir()): string {
@@ -43,6 +46,16 @@ export async function startControlSocket(database: Database, path = controlSocke
 				req = JSON.parse(buf.slice(0, buf.indexOf('\n')));
 			} catch {
 				conn.end(JSON.stringify({ ok: false, error: 'bad request' }) + '\n');
+				return;
+			}
+			if (req.cmd === 'demo-accounts') {
+				try {
+					const guide = Buffer.from(demoGuide(await createDemoAccounts(database), String((req as { origin?: string }).origin ?? '')));
+					conn.write(JSON.stringify({ ok: true, bytes: guide.length }) + '\n');
+					conn.end(guide);
+				} catch (e) {
+					conn.end(JSON.stringify({ ok: false, error: (e as Error).message }) + '\n');
+				}
 				return;
 			}
 			if (req.cmd !== 'backup') {
@@ -74,22 +87,32 @@ export async function startControlSocket(database: Database, path = controlSocke
 }
 
 /** Asks the running server for a dump of its embedded database. */
-export function requestDump(path = controlSocketPath()): Promise<{ dump: Buffer; lastMigration: string | null }> {
+export async function requestDump(path = controlSocketPath()): Promise<{ dump: Buffer; lastMigration: string | null }> {
+	const { body, head } = await ask(path, { cmd: 'backup' });
+	return { dump: body, lastMigration: (head.lastMigration as string | null) ?? null };
+}
+
+/** Asks the running server to (re)create the demo accounts; returns the guide to print. */
+export async function requestDemoAccounts(origin: string, path = controlSocketPath()): Promise<string> {
+	return (await ask(path, { cmd: 'demo-accounts', origin })).body.toString('utf8');
+}
+
+function ask(path: string, request: Record<string, unknown>): Promise<{ head: Record<string, unknown>; body: Buffer }> {
 	return new Promise((resolve, reject) => {
 		const conn = createConnection(path);
 		const chunks: Buffer[] = [];
 		conn.on('error', (e) => reject(new Error(`the server's control socket ${path} does not answer (${(e as NodeJS.ErrnoException).code})`)));
-		conn.on('connect', () => conn.write(JSON.stringify({ cmd: 'backup' }) + '\n'));
+		conn.on('connect', () => conn.write(JSON.stringify(request) + '\n'));
 		conn.on('data', (d: Buffer) => chunks.push(d));
 		conn.on('end', () => {
 			const all = Buffer.concat(chunks);
 			const nl = all.indexOf(10);
 			if (nl < 0) return reject(new Error('the server closed the control socket without an answer'));
-			const head = JSON.parse(all.subarray(0, nl).toString('utf8')) as { ok: boolean; bytes?: number; error?: string; lastMigration?: string | null };
-			if (!head.ok) return reject(new Error(`the server could not make the backup: ${head.error}`));
+			const head = JSON.parse(all.subarray(0, nl).toString('utf8')) as { ok: boolean; bytes?: number; error?: string };
+			if (!head.ok) return reject(new Error(`the server refused: ${head.error}`));
 			const body = all.subarray(nl + 1);
-			if (body.length !== head.bytes) return reject(new Error(`the backup was cut short (${body.length} of ${head.bytes} bytes)`));
-			resolve({ dump: body, lastMigration: head.lastMigration ?? null });
+			if (body.length !== head.bytes) return reject(new Error(`the answer was cut short (${body.length} of ${head.bytes} bytes)`));
+			resolve({ head, body });
 		});
 	});
 }
