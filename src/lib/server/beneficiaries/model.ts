@@ -61,6 +61,9 @@ export type SharedField = (typeof SCOPE_FIELDS)[ConsentScope][number];
 /** Scopes of sensitive data (RGPD art. 9): asked for explicitly, never by default. */
 export const SENSITIVE_SCOPES: readonly ConsentScope[] = ['health'];
 
+/** What the consent form ticks first (the diagnostic only when there is one): never a sensitive scope. */
+export const DEFAULT_CONSENT_SCOPES: readonly ConsentScope[] = ['identity', 'contact', 'referral_reason', 'assessment'];
+
 /** How the consent form names each field (with its article). */
 export const SHARED_FIELD_LABELS: Record<SharedField, string> = {
 	firstName: 'son prénom',

@@ -647,6 +647,8 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 			preferredContact: PREFERRED_CONTACTS[b.preferredContact as keyof typeof PREFERRED_CONTACTS] ?? b.preferredContact,
 			language: LANGUAGES[b.language as keyof typeof LANGUAGES] ?? b.language,
 			accessibilityNeeds: b.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n),
+			// held about them, so given back to them (it was missing from the export)
+			accessibilityNote: b.accessibilityNote,
 			createdAt: b.createdAt.toISOString(),
 			updatedAt: b.updatedAt.toISOString()
 		},
