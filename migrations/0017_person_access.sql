@@ -37,3 +37,8 @@ CREATE INDEX "person_sessions_expires_idx" ON "person_sessions" USING btree ("ex
 -- The messages to or about a person (outbox): found and purged with the record on erasure.
 ALTER TABLE "outbox" ADD COLUMN "beneficiary_id" uuid;--> statement-breakpoint
 CREATE INDEX "outbox_beneficiary_idx" ON "outbox" USING btree ("beneficiary_id") WHERE "outbox"."beneficiary_id" IS NOT NULL;
+--> statement-breakpoint
+-- A professional's request (the holder ends the person's links, the prescriber prints the
+-- sheet) may run as the scoped role: it needs these tables (no département column: the
+-- services check the record first).
+GRANT SELECT, INSERT, UPDATE, DELETE ON person_links, person_sessions TO maillage_scoped;
