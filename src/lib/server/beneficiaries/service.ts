@@ -35,6 +35,7 @@ import {
 	fullName,
 	normalizeName,
 	scopedPerson,
+	personIp,
 	type ConsentInput,
 	type ConsentScope
 } from './model.ts';
@@ -434,7 +435,8 @@ export async function withdrawConsent(
 			targetType: 'beneficiary',
 			targetId: b.id,
 			departmentCode: b.departmentCode,
-			ip,
+			// the person's own address: its network only
+			ip: 'actor' in by ? ip : personIp(ip),
 			details: { consentId }
 		});
 	});
