@@ -65,3 +65,19 @@ export function retryMessage(until: Date, now = new Date()): string {
 	const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
 	return `Trop de tentatives. Par sécurité, réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
 }
+
+/**
+ * Forgets the counters whose key names one of these values after its prefix
+ * (`person-code:<e-mail>`, `person-verify:<phone>`…): a person's erasure takes their
+ * e-mail and phone out of the throttle table too. Returns how many keys went.
+ */
+export async function clearKeysNaming(db: DbOrTx, values: (string | null | undefined)[]): Promise<number> {
+	const vs = values.filter((v): v is string => !!v);
+	if (!vs.length) return 0;
+	const like = (v: string) => `%:${v.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
+	const rows = await db
+		.delete(throttles)
+		.where(sql`${sql.join(vs.map((v) => sql`${throttles.key} like ${like(v)}`), sql` or `)}`)
+		.returning({ key: throttles.key });
+	return rows.length;
+}

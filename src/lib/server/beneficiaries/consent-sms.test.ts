@@ -109,7 +109,7 @@ describe('what the person reads and writes', () => {
 	it('the SMS says who asks, what is shared with whom, and how to answer, within 3 SMS', () => {
 		const t = consentRequestText({ organisation: 'CCAS de Nérac', withName: 'Médiathèque Lacépède', scope: ['identity', 'contact', 'referral_reason'], reference: '4821' });
 		expect(t).toBe(
-			'CCAS de Nérac vous demande votre accord pour transmettre vos nom et commune, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter. Répondez OUI 4821 pour accepter, NON 4821 pour refuser. Sans réponse sous 7 jours, rien n\'est transmis.'
+			'CCAS de Nérac vous demande votre accord pour transmettre vos nom, commune et langue, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter. Répondez OUI 4821 pour accepter, NON 4821 pour refuser. Sans réponse sous 7 jours, rien n\'est transmis.'
 		);
 		const long = consentRequestText({ organisation: 'Centre communal d’action sociale de la ville de Villeneuve-sur-Lot '.repeat(3), withName: 'Espace public numérique '.repeat(6), scope: ['identity'], reference: '1234' }, (s) => s.length <= 459);
 		expect(long.length).toBeLessThanOrEqual(459);
@@ -138,7 +138,7 @@ describe('asking', () => {
 		expect(await referralsOf(p.id)).toEqual([]);
 		const [sms] = await smsTo(p.phone);
 		expect(sms.template).toBe('consent-request');
-		expect(sms.text).toMatch(/^CCAS de Nérac vous demande votre accord pour transmettre vos nom et commune, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\. Sans réponse sous 7 jours, rien n'est transmis\.$/);
+		expect(sms.text).toMatch(/^CCAS de Nérac vous demande votre accord pour transmettre vos nom, commune et langue, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\. Sans réponse sous 7 jours, rien n'est transmis\.$/);
 		// the professional sees it waiting
 		const [view] = await consentRequestsOf(db, prescriber, p.id);
 		expect(view).toMatchObject({ status: 'pending', withName: 'Médiathèque Lacépède', canResend: true });

@@ -21,7 +21,7 @@ import { journal, type AuditActor } from '../audit/service.ts';
 import type { Actor } from '../accounts/service.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { queueMail, plainMail } from '../mail/service.ts';
+import { queueMail, plainMail, tagOutbox } from '../mail/service.ts';
 import { queueSms, isMobile, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
 import type { InboundSms } from '../sms/inbound.ts';
 import { log } from '../log.ts';
@@ -106,6 +106,7 @@ export async function requestConsentBySms(
 		})
 		.returning();
 	const outboxId = await queueSms(database, tx, { to: req.phone, text: await requestText(tx, req), template: 'consent-request' });
+	await tagOutbox(tx, outboxId, req.beneficiaryId);
 	await tx.update(consentRequests).set({ outboxId }).where(eq(consentRequests.id, req.id));
 	await journal(tx, {
 		actor: userActor(actor),
@@ -200,6 +201,7 @@ export async function resendConsentRequest(database: Database, actor: Actor, req
 		if (c.status !== 'pending' || req.expiresAt <= now) throw new CareError('conflict', 'La demande n’attend plus de réponse : elle ne peut pas être renvoyée.');
 		if (req.resends >= CONSENT_REQUEST_RESENDS) throw new CareError('conflict', 'Le SMS a déjà été renvoyé une fois. Appelez la personne, ou annulez la demande et recueillez son accord autrement.');
 		const outboxId = await queueSms(database, tx, { to: req.phone, text: await requestText(tx, req), template: 'consent-request' });
+		await tagOutbox(tx, outboxId, req.beneficiaryId);
 		await tx
 			.update(consentRequests)
 			.set({ resends: req.resends + 1, sentAt: now, expiresAt: new Date(now.getTime() + CONSENT_REQUEST_DAYS * DAY), outboxId })
@@ -236,7 +238,7 @@ async function tellPrescriber(database: Database, tx: Tx, req: ConsentRequest, b
 	if (!req.requestedBy) return;
 	const [u] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, req.requestedBy));
 	if (!u?.active) return;
-	await queueMail(database, tx, answerMail(u.email, { personName: shortName(b), withName, outcome, referralSent, link: `${links.origin}/espace/personnes/${b.id}` }));
+	await queueMail(database, tx, answerMail(u.email, { personName: shortName(b), withName, outcome, referralSent, link: `${links.origin}/espace/personnes/${b.id}` }), b.id);
 }
 
 async function withNameOf(tx: Tx, c: typeof consents.$inferSelect): Promise<string> {

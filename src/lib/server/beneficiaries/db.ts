@@ -165,3 +165,54 @@ export const personCodes = pgTable(
 	},
 	(t) => [index('person_codes_beneficiary_idx').on(t.beneficiaryId, t.createdAt)]
 );
+
+/**
+ * A link to the person's page (/mes-orientations/<token>), in a message (SMS, e-mail) or on
+ * the printed sheet. Only the token's hash is kept. One live link per person and channel
+ * (per referral for the sheet): a new message or a reprint revokes the previous one. The
+ * person or the holding organisation can revoke it; it expires. Each use opens a session
+ * (person_sessions, via 'link') and is journaled.
+ */
+export const personLinks = pgTable(
+	'person_links',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		/** 'sms' | 'email' | 'sheet' */
+		channel: text('channel').notNull(),
+		/** the referral a sheet was printed for */
+		referralId: uuid('referral_id'),
+		/** who printed the sheet */
+		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+		uses: integer('uses').notNull().default(0),
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		/** 'person' | 'professional' | 'rotation' | 'erasure' */
+		revokedBy: text('revoked_by')
+	},
+	(t) => [index('person_links_beneficiary_idx').on(t.beneficiaryId, t.channel).where(sql`${t.revokedAt} IS NULL`)]
+);
+
+/**
+ * The person's session on /mes-orientations, opened by a one-time code or a link: the
+ * cookie holds a random token whose hash is here. Logout, or the revocation of the link
+ * that opened it, ends it at once.
+ */
+export const personSessions = pgTable(
+	'person_sessions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		tokenHash: text('token_hash').notNull().unique(),
+		beneficiaryIds: uuid('beneficiary_ids').array().notNull(),
+		/** 'code' | 'link' */
+		via: text('via').notNull(),
+		linkId: uuid('link_id').references(() => personLinks.id, { onDelete: 'cascade' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		endedAt: timestamp('ended_at', { withTimezone: true })
+	},
+	(t) => [index('person_sessions_expires_idx').on(t.expiresAt)]
+);

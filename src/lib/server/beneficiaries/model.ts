@@ -40,14 +40,92 @@ export const ACCESSIBILITY_NEEDS = {
 } as const;
 export type AccessibilityNeed = keyof typeof ACCESSIBILITY_NEEDS;
 
-/** What a consent lets the other organisation see. */
-export const CONSENT_SCOPES = {
-	identity: 'Son prénom, son nom et sa commune',
-	contact: 'Son téléphone et son adresse e-mail',
-	assessment: 'Le résultat de son diagnostic numérique',
-	referral_reason: 'Le motif de l’orientation'
+/**
+ * What a consent lets another organisation see: ONE table, scope → the fields it reveals,
+ * read by every view another structure gets (the place's view of a referral and its link,
+ * the record page, the place's e-mails, the printed sheet) and by the labels of the consent
+ * form. A field in no scope the consent lists is never shown to them. Health and
+ * disability details are a scope of their own (sensitive data, RGPD art. 9): never ticked
+ * by default, never implied by another scope.
+ */
+export const SCOPE_FIELDS = {
+	identity: ['firstName', 'lastName', 'pseudonym', 'communeName', 'communeCode', 'language'],
+	contact: ['phone', 'email', 'preferredContact'],
+	health: ['accessibilityNeeds', 'accessibilityNote'],
+	assessment: ['assessment'],
+	referral_reason: ['reason']
 } as const;
-export type ConsentScope = keyof typeof CONSENT_SCOPES;
+export type ConsentScope = keyof typeof SCOPE_FIELDS;
+export type SharedField = (typeof SCOPE_FIELDS)[ConsentScope][number];
+
+/** Scopes of sensitive data (RGPD art. 9): asked for explicitly, never by default. */
+export const SENSITIVE_SCOPES: readonly ConsentScope[] = ['health'];
+
+/** What the consent form ticks first (the diagnostic only when there is one): never a sensitive scope. */
+export const DEFAULT_CONSENT_SCOPES: readonly ConsentScope[] = ['identity', 'contact', 'referral_reason', 'assessment'];
+
+/** How the consent form names each field (with its article). */
+export const SHARED_FIELD_LABELS: Record<SharedField, string> = {
+	firstName: 'son prénom',
+	lastName: 'son nom',
+	pseudonym: 'son pseudonyme',
+	communeName: 'sa commune',
+	communeCode: 'le code de sa commune',
+	language: 'sa langue',
+	phone: 'son téléphone',
+	email: 'son adresse e-mail',
+	preferredContact: 'comment elle préfère être contactée',
+	accessibilityNeeds: 'ses besoins liés à sa santé ou à un handicap (vue, audition, déplacement, lecture, temps)',
+	accessibilityNote: 'la note qui précise ces besoins',
+	assessment: 'le résultat de son diagnostic numérique (niveaux, besoins, urgence)',
+	reason: 'le motif de l’orientation'
+};
+
+const SCOPE_TITLES: Record<ConsentScope, string> = {
+	identity: 'Identité',
+	contact: 'Coordonnées',
+	health: 'Santé et handicap (donnée sensible)',
+	assessment: 'Diagnostic numérique',
+	referral_reason: 'Motif'
+};
+
+const listFrAnd = (items: readonly string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`);
+
+/** 'Identité : son prénom, son nom, …': what the consent form and the record's consents say each scope shares. */
+export const CONSENT_SCOPES = Object.fromEntries(
+	(Object.keys(SCOPE_FIELDS) as ConsentScope[]).map((s) => [s, `${SCOPE_TITLES[s]} : ${listFrAnd(SCOPE_FIELDS[s].filter((f) => f !== 'communeCode').map((f) => SHARED_FIELD_LABELS[f]))}`])
+) as Record<ConsentScope, string>;
+
+/** The fields a set of scopes reveals. */
+export function revealedFields(scope: readonly string[]): Set<SharedField> {
+	return new Set(scope.flatMap((s) => (s in SCOPE_FIELDS ? [...SCOPE_FIELDS[s as ConsentScope]] : [])));
+}
+
+type PersonFields = { firstName: string | null; lastName: string | null; pseudonym: string | null; communeName: string | null; communeCode: string | null; language: string; phone: string | null; email: string | null; preferredContact: string; accessibilityNeeds: string[]; accessibilityNote: string | null };
+
+/**
+ * The person as another structure sees them under `scope`: each field the scopes do not
+ * reveal is null (an empty list for the needs). `name` ('Marie D.') needs the identity.
+ */
+export function scopedPerson(b: PersonFields & { anonymisedAt?: Date | null }, scope: readonly string[]) {
+	const f = revealedFields(scope);
+	const v = <K extends SharedField & keyof PersonFields>(k: K): PersonFields[K] | null => (f.has(k) ? b[k] : null);
+	return {
+		name: f.has('firstName') ? shortName(b) : 'La personne',
+		fullName: f.has('lastName') ? fullName(b) : f.has('firstName') ? shortName(b) : 'La personne',
+		firstName: v('firstName'),
+		lastName: v('lastName'),
+		pseudonym: v('pseudonym'),
+		communeName: v('communeName'),
+		communeCode: v('communeCode'),
+		language: v('language'),
+		phone: v('phone'),
+		email: v('email'),
+		preferredContact: v('preferredContact'),
+		accessibilityNeeds: f.has('accessibilityNeeds') ? b.accessibilityNeeds : [],
+		accessibilityNote: v('accessibilityNote')
+	};
+}
 
 export const CONSENT_METHODS = {
 	signature: 'Signature sur place',
@@ -75,8 +153,9 @@ export const CONSENT_REQUEST_RESENDS = 1;
 
 /** What each scope is called in the SMS (short, addressed to the person). */
 const SCOPE_IN_SMS: Record<ConsentScope, string> = {
-	identity: 'vos nom et commune',
+	identity: 'vos nom, commune et langue',
 	contact: 'vos téléphone et e-mail',
+	health: 'vos besoins liés à la santé ou au handicap',
 	assessment: 'votre diagnostic numérique',
 	referral_reason: 'le motif de votre demande'
 };
@@ -139,6 +218,22 @@ export function parseConsentReply(text: string): { answer: ConsentAnswer | null;
 	if (words.length && words.every((w) => YES_WORDS.has(w))) return { answer: 'yes', reference };
 	if (words.length && words.every((w) => NO_WORDS.has(w))) return { answer: 'no', reference };
 	return { answer: null, reference };
+}
+
+/**
+ * The person's address as the journal keeps it: the network, not the device (IPv4 /24,
+ * IPv6 /48). Enough to see a guessing session from one network; not enough to single out
+ * a household.
+ */
+export function personIp(ip: string | null | undefined): string | null {
+	if (!ip) return null;
+	const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(ip);
+	if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0`;
+	if (ip.includes(':')) {
+		const head = ip.split('::')[0].split(':').filter(Boolean).slice(0, 3);
+		return `${head.join(':')}::`;
+	}
+	return null;
 }
 
 /** Records without activity for this long are anonymised. */
@@ -266,7 +361,7 @@ export const consentInput = z.object({
 	scope: z
 		.array(z.enum(Object.keys(CONSENT_SCOPES) as [ConsentScope, ...ConsentScope[]]))
 		.min(1, 'Cochez au moins ce que la personne accepte de partager.')
-		.refine((s) => s.includes('identity'), 'Le lieu doit au moins connaître le prénom de la personne pour la recevoir : cochez « Son prénom, son nom et sa commune ».')
+		.refine((s) => s.includes('identity'), 'Le lieu doit au moins connaître le prénom de la personne pour la recevoir : cochez « Identité ».')
 });
 export type ConsentInput = z.output<typeof consentInput>;
 

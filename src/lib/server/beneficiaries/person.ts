@@ -1,9 +1,10 @@
 /**
  * The person's own access to their referrals, without an account: a link in each message
- * (referral/service.ts personLink), or a one-time code sent to the phone or e-mail address
- * a professional recorded. The code (6 digits) is stored hashed, lasts 15 minutes, allows
- * 5 tries, and opens a 30-minute session (a signed cookie listing the person's records).
- * The answer never says whether a contact is known.
+ * and on the sheet printed for them (person-access.ts), or a one-time code sent to the
+ * phone or e-mail address a professional recorded. The code (6 digits) is stored hashed,
+ * lasts 15 minutes, allows 5 tries, and opens a 30-minute session kept server-side
+ * (person-access.ts openPersonSession; logout ends it). The answer never says whether a
+ * contact is known.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
@@ -12,9 +13,9 @@ import { journal } from '../audit/service.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '../accounts/service.ts';
 import { queueMail, plainMail } from '../mail/service.ts';
 import { queueSms } from '../sms/service.ts';
-import { signToken, verifyToken } from '../security/secret.ts';
+import { signToken } from '../security/secret.ts';
 import { beneficiaries, personCodes } from './db.ts';
-import { normalizePhone } from './model.ts';
+import { normalizePhone, personIp } from './model.ts';
 import { personCodeMessage } from '../referral/messages.ts';
 
 export const CODE_MINUTES = 15;
@@ -62,7 +63,7 @@ export async function requestPersonCode(database: Database, raw: string, meta: {
 			if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });
 			else
 				await queueMail(database, tx, plainMail(c.value, message.subject, ['Bonjour,', message.text, 'Si vous n’avez rien demandé, ignorez ce message.'], null, 'person-code'));
-			await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: meta.ip, details: { channel: c.kind } })));
+			await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: personIp(meta.ip), details: { channel: c.kind } })));
 		});
 	}
 	return { status: 'sent', contact: c.kind === 'phone' ? 'votre téléphone' : 'votre adresse e-mail' };
@@ -103,12 +104,11 @@ export async function verifyPersonCode(database: Database, raw: string, code: st
 	return { status: 'ok', token: personSessionToken(ids, now), beneficiaryIds: ids };
 }
 
+/**
+ * A signed token naming the records (verifyPersonCode's `token`). It opens nothing by
+ * itself: the page opens a server-side session (person-access.ts openPersonSession), which
+ * logout ends; this token is kept only for verifyPersonCode's callers' compatibility.
+ */
 export function personSessionToken(beneficiaryIds: string[], now = new Date()): string {
 	return signToken(SESSION_PURPOSE, { b: beneficiaryIds }, PERSON_SESSION_MINUTES * 60, now.getTime());
-}
-
-export function readPersonSession(token: string | undefined, now = Date.now()): string[] | null {
-	if (!token) return null;
-	const v = verifyToken<{ b: string[] }>(SESSION_PURPOSE, token, now);
-	return v.ok && Array.isArray(v.payload.b) ? v.payload.b.filter((x) => typeof x === 'string') : null;
 }

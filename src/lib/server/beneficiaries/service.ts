@@ -15,7 +15,10 @@ import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS } from '../referral/model.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { municipalityLookup, resolveWhere } from '../territory/service.ts';
-import { beneficiaries, consents, consentRequests, assessments, personCodes } from './db.ts';
+import { beneficiaries, consents, consentRequests, assessments, personCodes, personLinks } from './db.ts';
+import { purgeMessagesOf } from '../mail/service.ts';
+import { clearKeysNaming } from '../accounts/throttle.ts';
+import { endAllAccess } from './person-access.ts';
 import {
 	beneficiaryInput,
 	consentInput,
@@ -31,6 +34,8 @@ import {
 	DUPLICATE_THRESHOLD,
 	fullName,
 	normalizeName,
+	scopedPerson,
+	personIp,
 	type ConsentInput,
 	type ConsentScope
 } from './model.ts';
@@ -322,24 +327,26 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 				.from(consents)
 				.where(and(eq(consents.beneficiaryId, id), inForce(), inArray(consents.withOrganisationId, [...recv])));
 	const scope = new Set<string>(held ? Object.keys(CONSENT_SCOPES) : consentRows.flatMap((r) => r.scope));
+	// another structure sees only the fields of the scopes it was given (SCOPE_FIELDS)
+	const p = scopedPerson(b, [...scope]);
 	return {
 		record: {
 			id: b.id,
-			firstName: b.firstName,
-			lastName: scope.has('identity') ? b.lastName : null,
-			pseudonym: b.pseudonym,
+			firstName: p.firstName,
+			lastName: p.lastName,
+			pseudonym: p.pseudonym,
 			birthYear: held ? b.birthYear : null,
-			communeName: scope.has('identity') ? b.communeName : null,
-			communeCode: scope.has('identity') ? b.communeCode : null,
-			phone: scope.has('contact') ? b.phone : null,
-			email: scope.has('contact') ? b.email : null,
-			preferredContact: b.preferredContact,
-			preferredContactLabel: PREFERRED_CONTACTS[b.preferredContact as keyof typeof PREFERRED_CONTACTS] ?? b.preferredContact,
-			language: b.language,
-			languageLabel: LANGUAGES[b.language as keyof typeof LANGUAGES] ?? b.language,
-			accessibilityNeeds: b.accessibilityNeeds,
-			accessibilityLabels: b.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n),
-			accessibilityNote: b.accessibilityNote,
+			communeName: p.communeName,
+			communeCode: p.communeCode,
+			phone: p.phone,
+			email: p.email,
+			preferredContact: p.preferredContact ?? 'none',
+			preferredContactLabel: p.preferredContact ? (PREFERRED_CONTACTS[p.preferredContact as keyof typeof PREFERRED_CONTACTS] ?? p.preferredContact) : '',
+			language: p.language ?? 'fr',
+			languageLabel: p.language ? (LANGUAGES[p.language as keyof typeof LANGUAGES] ?? p.language) : '',
+			accessibilityNeeds: p.accessibilityNeeds,
+			accessibilityLabels: p.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n),
+			accessibilityNote: p.accessibilityNote,
 			organisationId: b.organisationId,
 			departmentCode: b.departmentCode,
 			createdAt: b.createdAt,
@@ -428,7 +435,8 @@ export async function withdrawConsent(
 			targetType: 'beneficiary',
 			targetId: b.id,
 			departmentCode: b.departmentCode,
-			ip,
+			// the person's own address: its network only
+			ip: 'actor' in by ? ip : personIp(ip),
 			details: { consentId }
 		});
 	});
@@ -458,6 +466,7 @@ export async function mergeBeneficiaries(database: Database, actor: Actor, keepI
 		await tx.update(consentRequests).set({ beneficiaryId: keepId }).where(eq(consentRequests.beneficiaryId, dropId));
 		await tx.update(assessments).set({ beneficiaryId: keepId }).where(eq(assessments.beneficiaryId, dropId));
 		await tx.update(personCodes).set({ beneficiaryId: keepId }).where(eq(personCodes.beneficiaryId, dropId));
+		await tx.update(personLinks).set({ beneficiaryId: keepId }).where(eq(personLinks.beneficiaryId, dropId));
 		await tx.update(referrals).set({ beneficiaryId: keepId }).where(eq(referrals.beneficiaryId, dropId));
 		await tx.update(accompaniments).set({ beneficiaryId: keepId }).where(eq(accompaniments.beneficiaryId, dropId));
 		const lastActivityAt = keep.lastActivityAt > drop.lastActivityAt ? keep.lastActivityAt : drop.lastActivityAt;
@@ -496,9 +505,17 @@ const EMPTY_IDENTITY = {
 /**
  * Empties a record in place: identity and contact, free texts of its referrals, the
  * answers of its assessments (their levels stay, unlinked from anyone), codes; consents
- * in force are withdrawn. The commune stays (counts per commune stay true).
+ * in force are withdrawn. The commune stays (counts per commune stay true). What
+ * outlives the record elsewhere goes with it: every message to or about the person in the
+ * outbox (sent, or pending: then never sent), the throttle counters naming their phone or
+ * e-mail, their links (revoked) and sessions (ended). The journal keeps ids, never names:
+ * past entries are not rewritten (hash chain); entries by the person keep only their
+ * network (personIp).
  */
 async function anonymise(tx: Tx, b: Beneficiary, now: Date): Promise<void> {
+	await purgeMessagesOf(tx, { beneficiaryId: b.id, addresses: [b.phone, b.email] });
+	await clearKeysNaming(tx, [b.phone, b.email]);
+	await endAllAccess(tx, b.id, now);
 	await tx.update(beneficiaries).set({ ...EMPTY_IDENTITY, preferredContact: 'none', anonymisedAt: now, updatedAt: now }).where(eq(beneficiaries.id, b.id));
 	await tx.update(consents).set({ withdrawnAt: now, withdrawnBy: 'system' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'in_force'), isNull(consents.withdrawnAt)));
 	// requests still waiting for an SMS answer are cancelled (a later OUI opens nothing); the number they went to is forgotten
@@ -632,6 +649,8 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 			preferredContact: PREFERRED_CONTACTS[b.preferredContact as keyof typeof PREFERRED_CONTACTS] ?? b.preferredContact,
 			language: LANGUAGES[b.language as keyof typeof LANGUAGES] ?? b.language,
 			accessibilityNeeds: b.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n),
+			// held about them, so given back to them (it was missing from the export)
+			accessibilityNote: b.accessibilityNote,
 			createdAt: b.createdAt.toISOString(),
 			updatedAt: b.updatedAt.toISOString()
 		},

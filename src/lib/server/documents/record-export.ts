@@ -28,6 +28,8 @@ export interface RecordExport {
 		preferredContact: string;
 		language: string;
 		accessibilityNeeds: string[];
+		/** the free-text note on those needs (health, disability): sensitive */
+		accessibilityNote?: string | null;
 		createdAt: string;
 		updatedAt: string;
 	};
@@ -72,6 +74,7 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 		['Pour vous contacter', or(p.preferredContact)],
 		['Langue', or(p.language)],
 		['Besoins particuliers', p.accessibilityNeeds.length ? p.accessibilityNeeds : 'Aucun'],
+		['Note sur ces besoins', or(p.accessibilityNote, 'Aucune')],
 		['Dossier créé le', frenchDate(p.createdAt)],
 		['Dernière modification', frenchDate(p.updatedAt)]
 	]);

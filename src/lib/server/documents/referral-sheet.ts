@@ -2,6 +2,8 @@
  * "Votre orientation": the sheet a person takes with them when they prefer paper. Very
  * plain French, one idea per line, the most useful first: where to go, when, why, what to
  * bring, who sent them, and how to see or cancel it online (a QR code and the link).
+ * The place's copy has no link of the person's: it says to ask for a code on the public
+ * page instead.
  *
  * Only what the person should read: never the place's decline reason nor any note
  * between professionals (this function does not take them).
@@ -31,8 +33,13 @@ export interface ReferralSheetData {
 	sentAt: Date;
 	appointmentAt?: Date | null;
 	prescriber: { name: string; organisation: string; phone?: string | null };
-	/** absolute URL of the person's page */
-	personLink: string;
+	/**
+	 * The person's own link (absolute URL), only on the sheet their prescriber prints for
+	 * them. Null on the place's copy: it must carry no access of the person's.
+	 */
+	personLink: string | null;
+	/** the public page where the person asks for a one-time code (absolute URL) */
+	publicPage?: string;
 }
 
 /** The QR code's width on paper: well above the 3 cm a phone needs at arm's length. */
@@ -59,7 +66,7 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 		bodySize: 13,
 		footer: `${data.instanceName} · Orientation ${data.reference}`
 	});
-	const qr = await qrPng(data.personLink);
+	const qr = data.personLink ? await qrPng(data.personLink) : null;
 
 	w.kicker(data.instanceName);
 	w.heading('Votre orientation', 1);
@@ -123,11 +130,18 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 	);
 
 	w.heading('Voir ou annuler', 2);
-	w.imageBeside(qr, { width: mm(QR_WIDTH_MM), alt: 'Code QR : il ouvre la page de votre orientation sur Internet.' }, [
-		{ text: 'Pour voir ou annuler cette orientation, scannez ce code ou allez sur :' },
-		{ text: data.personLink, link: data.personLink, bold: true },
-		{ text: `Votre référence : ${data.reference}` }
-	]);
+	if (qr && data.personLink) {
+		w.imageBeside(qr, { width: mm(QR_WIDTH_MM), alt: 'Code QR : il ouvre la page de votre orientation sur Internet.' }, [
+			{ text: 'Pour voir ou annuler cette orientation, scannez ce code ou allez sur :' },
+			{ text: data.personLink, link: data.personLink, bold: true },
+			{ text: `Votre référence : ${data.reference}` },
+			{ text: 'Ce lien est personnel : ne le donnez à personne. Il est valable 90 jours.' }
+		]);
+	} else {
+		w.paragraph('Pour voir ou annuler cette orientation, allez sur la page ci-dessous et demandez un code : il arrive sur le téléphone ou l’adresse e-mail que vous avez donnés.');
+		if (data.publicPage) w.paragraph(data.publicPage, { bold: true });
+		w.paragraph(`Votre référence : ${data.reference}`);
+	}
 
 	return w.finish();
 }

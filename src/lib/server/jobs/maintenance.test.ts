@@ -22,13 +22,13 @@ describe('scheduled purge of personal data', () => {
 		const s = (await loginWithPassword(db, { email: 'agent@ccas.test', password: 'une phrase de passe solide' }, { ip: '192.0.2.1' }, t0)) as { token: string };
 		await loginWithPassword(db, { email: 'agent@ccas.test', password: 'faux mot de passe ici' }, { ip: '192.0.2.1' }, t0);
 		const r = await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'));
-		expect(r).toEqual({ sessions: 1, counters: 2, invitations: 1, codes: 0, records: 0 });
+		expect(r).toEqual({ sessions: 1, counters: 2, invitations: 1, codes: 0, personAccess: 0, records: 0 });
 		const [gone] = await db.db.select().from(invitations).where(eq(invitations.id, old.invitation.id));
 		expect(gone).toMatchObject({ email: `expiree-${old.invitation.id}@invalid`, displayName: '(invitation expirée)' });
 		const [kept] = await db.db.select().from(invitations).where(eq(invitations.id, fresh.invitation.id));
 		expect(kept.email).toBe('recent@ccas.test');
 		expect(await loadSession(db.db, s.token, new Date('2026-03-01T09:00:00Z'))).toBeNull();
 		// a second run has nothing left to do
-		expect(await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'))).toEqual({ sessions: 0, counters: 0, invitations: 0, codes: 0, records: 0 });
+		expect(await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'))).toEqual({ sessions: 0, counters: 0, invitations: 0, codes: 0, personAccess: 0, records: 0 });
 	});
 });

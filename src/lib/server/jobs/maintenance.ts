@@ -1,6 +1,7 @@
 /**
  * Scheduled purges of what must not outlive its use: expired and idle sessions, old
- * throttling counters, expired invitations' personal data (their e-mail and name).
+ * throttling counters, expired invitations' personal data (their e-mail and name), the
+ * person's ended sessions and dead links.
  * Runs every hour through pg-boss on the server.
  */
 import { and, isNull, lt, or, sql } from 'drizzle-orm';
@@ -10,7 +11,7 @@ import { log } from '../log.ts';
 import { purgeSessions } from '../accounts/service.ts';
 import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive } from '../beneficiaries/service.ts';
-import { personCodes } from '../beneficiaries/db.ts';
+import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
 import { runReferralClock } from '../referral/service.ts';
 import { runPassClock } from '../pass/service.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
@@ -39,8 +40,13 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 			.returning({ id: invitations.id })
 	).length;
 	const codes = (await db.delete(personCodes).where(lt(personCodes.expiresAt, dayAgo)).returning({ id: personCodes.id })).length;
+	// the person's sessions a day after their end; their links (hashes) a month after they stopped working
+	const monthAgo = new Date(now.getTime() - 30 * 86400_000);
+	const personAccess =
+		(await db.delete(personSessions).where(lt(personSessions.expiresAt, dayAgo)).returning({ id: personSessions.id })).length +
+		(await db.delete(personLinks).where(or(lt(personLinks.expiresAt, monthAgo), lt(personLinks.revokedAt, monthAgo))).returning({ id: personLinks.id })).length;
 	const records = await anonymiseInactive(database, now);
-	return { sessions, counters, invitations: anonymised, codes, records };
+	return { sessions, counters, invitations: anonymised, codes, personAccess, records };
 }
 
 /** The links in reminders need the public address: ORIGIN (as adapter-node), else the local one. */
@@ -57,7 +63,7 @@ export async function startMaintenance(database: Database): Promise<void> {
 	await boss.createQueue(QUEUE);
 	await boss.work(QUEUE, async () => {
 		const r = await purgePersonalData(database);
-		if (r.sessions || r.counters || r.invitations || r.codes || r.records) log('info', 'personal data purged', r);
+		if (r.sessions || r.counters || r.invitations || r.codes || r.personAccess || r.records) log('info', 'personal data purged', r);
 	});
 	await boss.schedule(QUEUE, '7 * * * *');
 	// referrals: reminders at day 10 and 20, expiry at day 30; consents asked by SMS: expiry at day 7

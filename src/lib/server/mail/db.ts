@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { pgTable, text, uuid, integer, timestamp, index } from 'drizzle-orm/pg-core';
 
 /**
@@ -24,7 +25,9 @@ export const outbox = pgTable(
 		lastError: text('last_error'),
 		messageId: text('message_id'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-		sentAt: timestamp('sent_at', { withTimezone: true })
+		sentAt: timestamp('sent_at', { withTimezone: true }),
+		/** the person the message is to or about (purged with their record on erasure); no foreign key */
+		beneficiaryId: uuid('beneficiary_id')
 	},
-	(t) => [index('outbox_status_idx').on(t.status, t.createdAt)]
+	(t) => [index('outbox_status_idx').on(t.status, t.createdAt), index('outbox_beneficiary_idx').on(t.beneficiaryId).where(sql`${t.beneficiaryId} IS NOT NULL`)]
 );

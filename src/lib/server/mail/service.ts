@@ -9,7 +9,7 @@
  * the same job, retries and bookkeeping, sent through the configured SMS provider.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { fromDrizzle } from 'pg-boss';
 import type { Database, Tx } from '../db/client.ts';
 import { getBoss } from '../jobs/boss.ts';
@@ -42,16 +42,38 @@ function getTransport(): Transporter {
 	return transport;
 }
 
-/** Queues an e-mail inside the caller's transaction. */
-export async function queueMail(database: Database, tx: Tx, mail: Mail): Promise<string> {
-	return queueOutbox(database, tx, { channel: 'email', to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template });
+/**
+ * Queues an e-mail inside the caller's transaction. `about`: the person (beneficiary) the
+ * e-mail is to or about, so that their erasure purges it (purgeMessagesOf).
+ */
+export async function queueMail(database: Database, tx: Tx, mail: Mail, about?: string | null): Promise<string> {
+	return queueOutbox(database, tx, { channel: 'email', to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template, beneficiaryId: about ?? null });
+}
+
+/** Marks a queued message (an SMS queued by the sms capability) as to or about a person. */
+export async function tagOutbox(tx: Tx, id: string, beneficiaryId: string): Promise<void> {
+	await tx.update(outbox).set({ beneficiaryId }).where(eq(outbox.id, id));
+}
+
+/**
+ * Erasure: every message to or about the person goes, sent or still pending (a pending
+ * one is then never sent: its delivery job finds nothing): those tagged with the record,
+ * and those addressed to its phone or e-mail (one-time codes, consent requests).
+ */
+export async function purgeMessagesOf(tx: Tx, p: { beneficiaryId: string; addresses: (string | null | undefined)[] }): Promise<number> {
+	const addresses = p.addresses.filter((a): a is string => !!a);
+	const rows = await tx
+		.delete(outbox)
+		.where(or(eq(outbox.beneficiaryId, p.beneficiaryId), addresses.length ? inArray(outbox.to, addresses) : undefined))
+		.returning({ id: outbox.id });
+	return rows.length;
 }
 
 /** Writes a message of any channel in the caller's transaction and enqueues its delivery in that same transaction. */
 export async function queueOutbox(
 	database: Database,
 	tx: Tx,
-	message: { channel: 'email' | 'sms'; to: string; subject: string; text: string; html?: string | null; template: string }
+	message: { channel: 'email' | 'sms'; to: string; subject: string; text: string; html?: string | null; template: string; beneficiaryId?: string | null }
 ): Promise<string> {
 	const [row] = await tx.insert(outbox).values(message).returning({ id: outbox.id });
 	const boss = await getBoss(database);

@@ -29,7 +29,8 @@ import {
 	CareError
 } from '../beneficiaries/service.ts';
 import { beneficiaries, consents } from '../beneficiaries/db.ts';
-import { requestPersonCode, verifyPersonCode, readPersonSession } from '../beneficiaries/person.ts';
+import { requestPersonCode, verifyPersonCode } from '../beneficiaries/person.ts';
+import { checkPersonLink, openPersonSession, readPersonSession } from '../beneficiaries/person-access.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	sendReferral,
@@ -42,7 +43,6 @@ import {
 	teamReferrals,
 	personReferrals,
 	withdrawByPerson,
-	checkPersonLink,
 	honourByAccompaniment
 } from './service.ts';
 
@@ -174,7 +174,7 @@ describe('the loop with a place that has a team', () => {
 		const sms = await db.db.select().from(outbox).where(and(eq(outbox.to, '+33644444444'), eq(outbox.channel, 'sms')));
 		expect(sms[0].text).toMatch(/CCAS de Nérac vous oriente vers Médiathèque Lacépède/);
 		const personToken = linkIn(sms[0].text, 'mes-orientations')!;
-		expect(checkPersonLink(personToken)).toEqual({ ok: true, beneficiaryId: id });
+		expect(await checkPersonLink(db.db, personToken)).toMatchObject({ ok: true, beneficiaryId: id, channel: 'sms' });
 
 		expect((await referralDetail(db, mediator, rid)).actions).toEqual(['study', 'accept', 'decline']);
 		expect((await referralDetail(db, prescriber, rid)).actions).toEqual(['withdraw']);
@@ -302,12 +302,13 @@ describe('the person', () => {
 		const ok = await verifyPersonCode(db, '0699999999', code, {});
 		expect(ok.status).toBe('ok');
 		expect((await verifyPersonCode(db, '0699999999', code, {})).status).toBe('invalid');
-		const ids = readPersonSession(ok.status === 'ok' ? ok.token : '')!;
+		const session = (await readPersonSession(db.db, await openPersonSession(db, ok.status === 'ok' ? ok.beneficiaryIds : [], {})))!;
+		const ids = session.beneficiaryIds;
 		expect(ids).toEqual([id]);
 		const mine = await personReferrals(db, ids);
 		expect(mine[0]).toMatchObject({ id: rid, canWithdraw: true });
-		await expect(withdrawByPerson(db, [ids[0].replace(/.$/, '0')], rid, links)).rejects.toThrow(/n’existe pas/);
-		await withdrawByPerson(db, ids, rid, links);
+		await expect(withdrawByPerson(db, { ...session, beneficiaryIds: [ids[0].replace(/.$/, '0')] }, rid, links)).rejects.toThrow(/n’existe pas/);
+		await withdrawByPerson(db, session, rid, links);
 		expect((await personReferrals(db, ids))[0]).toMatchObject({ status: 'withdrawn', canWithdraw: false });
 		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Inès M. : retirée')).toBe(true);
 	});

@@ -12,11 +12,12 @@ import { journal, type AuditActor } from '../audit/service.ts';
 import { can, type Actor } from '../accounts/service.ts';
 import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, tagOutbox } from '../mail/service.ts';
+import { issuePersonLink, personIp } from '../beneficiaries/person-access.ts';
 import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
-import { CareError, loadBeneficiary, recordConsent, touchBeneficiary, shortName, fullName, holdingOrganisations, type Beneficiary } from '../beneficiaries/service.ts';
+import { CareError, loadBeneficiary, recordConsent, touchBeneficiary, shortName, holdingOrganisations, revealedFields, scopedPerson, SCOPE_FIELDS, type Beneficiary } from '../beneficiaries/service.ts';
 import { canAskBySms, requestConsentBySms, NO_MOBILE } from '../beneficiaries/consent-sms.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
@@ -57,8 +58,6 @@ export const referenceOf = (id: string) => `OR-${id.replace(/-/g, '').slice(0, 6
 // ——— links ———
 
 const LINK_PURPOSE = 'referral-answer';
-const PERSON_PURPOSE = 'person-page';
-export const PERSON_LINK_DAYS = 90;
 
 /** The link of a place without an account: bound to the referral's current nonce (one answer per link). */
 function answerLink(r: Pick<Referral, 'id' | 'linkNonce' | 'status' | 'sentAt'>, links: Links, now = Date.now()): { href: string; expiresAt: Date } {
@@ -68,15 +67,11 @@ function answerLink(r: Pick<Referral, 'id' | 'linkNonce' | 'status' | 'sentAt'>,
 	return { href: `${links.origin}/orientation/${signToken(LINK_PURPOSE, { r: r.id, n: r.linkNonce }, ttl, now)}`, expiresAt: new Date(until) };
 }
 
-/** The person's own page (their referrals), for messages and the printed sheet. */
-export function personLink(beneficiaryId: string, links: Links, now = Date.now()): string {
-	return `${links.origin}/mes-orientations/${signToken(PERSON_PURPOSE, { b: beneficiaryId }, PERSON_LINK_DAYS * 86400, now)}`;
-}
-
-export function checkPersonLink(token: string, now = Date.now()): { ok: true; beneficiaryId: string } | { ok: false; reason: 'invalid' | 'expired' } {
-	const v = verifyToken<{ b: string }>(PERSON_PURPOSE, token, now);
-	return v.ok ? { ok: true, beneficiaryId: v.payload.b } : v;
-}
+/**
+ * The person's own page: each message and the sheet printed for them carries a link of
+ * its own, stored hashed, revocable, rotated, expiring (beneficiaries/person-access.ts).
+ */
+export { PERSON_LINK_DAYS } from '../beneficiaries/person-access.ts';
 
 // ——— who ———
 
@@ -190,15 +185,16 @@ async function insertReferral(
 		.returning();
 	await tx.insert(referralEvents).values({ referralId: r.id, type: 'send', actorKind: 'prescriber', userId: p.prescriberId, fromStatus: null, toStatus: 'sent' });
 	await journal(tx, { actor: audit, action: 'referral.sent', targetType: 'referral', targetId: r.id, departmentCode: b.departmentCode, ip, details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg, ...details } });
-	const personName = shortName(b);
+	// the place's e-mail names the person only as far as the consent's scope goes
+	const personName = await nameForPlace(tx, r);
 	if (toOrg) {
 		for (const to of await teamEmails(tx, toOrg))
-			await queueMail(database, tx, referralReceivedMail({ to, placeName: place.nom, fromOrganisation: p.fromName, personName, link: `${links.origin}/espace/orientations/${r.id}`, instanceName: links.instanceName }));
+			await queueMail(database, tx, referralReceivedMail({ to, placeName: place.nom, fromOrganisation: p.fromName, personName, link: `${links.origin}/espace/orientations/${r.id}`, instanceName: links.instanceName }), b.id);
 	} else if (place.courriels[0]) {
 		const link = answerLink(r, links);
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: p.fromName, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'answer' }));
+		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: p.fromName, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'answer' }), b.id);
 	}
-	await notifyPerson(database, tx, b, personMessage({ status: 'sent', placeName: place.nom, prescriberOrganisation: p.fromName, link: personLink(b.id, links), instanceName: links.instanceName }), links);
+	await notifyPerson(database, tx, b, (link) => personMessage({ status: 'sent', placeName: place.nom, prescriberOrganisation: p.fromName, link, instanceName: links.instanceName }), links);
 	return r.id;
 }
 
@@ -255,11 +251,25 @@ export async function sendReferralOnConsent(
 	);
 }
 
-/** An SMS or an e-mail to the person, as they asked to be contacted; nothing otherwise. */
-async function notifyPerson(database: Database, tx: Tx, b: Beneficiary, m: { subject: string; text: string }, links: Links): Promise<void> {
+/**
+ * An SMS or an e-mail to the person, as they asked to be contacted; nothing otherwise. The
+ * message carries a new link of its channel (the previous one of that channel stops).
+ */
+async function notifyPerson(database: Database, tx: Tx, b: Beneficiary, message: (link: string) => { subject: string; text: string }, links: Links): Promise<void> {
 	if (b.anonymisedAt) return;
-	if (b.preferredContact === 'sms' && b.phone) await queueSms(database, tx, { to: b.phone, text: fitSms(m.text), template: 'referral-person' });
-	else if (b.preferredContact === 'email' && b.email) await queueMail(database, tx, personMail(b.email, m, links.instanceName));
+	const channel = b.preferredContact === 'sms' && b.phone ? 'sms' : b.preferredContact === 'email' && b.email ? 'email' : null;
+	if (!channel) return;
+	const link = await issuePersonLink(tx, { beneficiaryId: b.id, channel, origin: links.origin });
+	const m = message(link.href);
+	if (channel === 'sms') await tagOutbox(tx, await queueSms(database, tx, { to: b.phone!, text: fitSms(m.text), template: 'referral-person' }), b.id);
+	else await queueMail(database, tx, personMail(b.email!, m, links.instanceName), b.id);
+}
+
+/** What the place's messages call the person: the scope of the referral's consent decides (beneficiaries/model.ts SCOPE_FIELDS). */
+async function nameForPlace(db: DbOrTx, r: Pick<Referral, 'consentId' | 'beneficiaryId'>): Promise<string> {
+	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
+	const [c] = await db.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.id, r.consentId));
+	return scopedPerson(b, c && c.status === 'in_force' && !c.withdrawnAt ? c.scope : []).name;
 }
 
 /**
@@ -325,6 +335,8 @@ interface Who {
 	userId?: string | null;
 	/** answered through the place's signed link */
 	viaLink?: boolean;
+	/** the person acted in a session opened by their link or by a one-time code */
+	personAccess?: { by: 'code' | 'link'; linkId: string | null };
 }
 
 /**
@@ -356,7 +368,7 @@ async function apply(database: Database, tx: Tx, r: Referral, event: ReferralEve
 		targetId: r.id,
 		departmentCode: r.departmentCode,
 		ip,
-		details: { event: event.type, from: r.status, to: t.status, viaLink: !!who.viaLink }
+		details: { event: event.type, from: r.status, to: t.status, viaLink: !!who.viaLink, ...(who.personAccess ? { by: who.personAccess.by, personLinkId: who.personAccess.linkId } : {}) }
 	});
 	await touchBeneficiary(tx, r.beneficiaryId, now);
 	await notify(database, tx, updated, who, links);
@@ -369,6 +381,7 @@ async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: 
 	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const status = r.status as ReferralStatus;
 	const personName = shortName(b);
+	const placeSide = await nameForPlace(tx, r);
 	// the prescriber, unless they acted themselves
 	if (who.kind !== 'prescriber' && r.prescriberId) {
 		const [p] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, r.prescriberId));
@@ -384,16 +397,17 @@ async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: 
 					appointmentAt: r.appointmentAt,
 					declineReason: r.declineReason ? DECLINE_REASONS[r.declineReason as DeclineReason] : null,
 					link: `${links.origin}/espace/orientations/${r.id}`
-				})
+				}),
+				b.id
 			);
 	}
 	// the person, unless they acted themselves
 	if (who.kind !== 'person')
-		await notifyPerson(database, tx, b, personMessage({ status, placeName: place.nom, appointmentAt: r.appointmentAt, prescriberOrganisation: from.name, link: personLink(b.id, links), instanceName: links.instanceName }), links);
+		await notifyPerson(database, tx, b, (link) => personMessage({ status, placeName: place.nom, appointmentAt: r.appointmentAt, prescriberOrganisation: from.name, link, instanceName: links.instanceName }), links);
 	// a place answering by link gets the next link (the one it used is spent)
 	if (who.viaLink && (status === 'accepted' || status === 'under_study') && place.courriels[0]) {
 		const link = answerLink(r, links);
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: status === 'accepted' ? 'outcome' : 'answer' }));
+		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName: placeSide, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: status === 'accepted' ? 'outcome' : 'answer' }), b.id);
 	}
 }
 
@@ -454,15 +468,24 @@ export const LINK_MESSAGES = {
 	used: 'Ce lien a déjà servi pour répondre. Si l’orientation attend une autre réponse, un nouveau lien vous a été envoyé par e-mail.'
 } as const;
 
-/** The person withdraws one of their referrals from their page. */
-export async function withdrawByPerson(database: Database, beneficiaryIds: string[], referralId: string, links: Links, ip?: string | null): Promise<void> {
+/**
+ * The person withdraws one of their referrals from their page, in a session opened by
+ * their link or a one-time code (journaled with which, and the person's network only).
+ */
+export async function withdrawByPerson(
+	database: Database,
+	session: { beneficiaryIds: string[]; via: 'code' | 'link'; linkId: string | null },
+	referralId: string,
+	links: Links,
+	ip?: string | null
+): Promise<void> {
 	if (!UUID.test(referralId)) throw new CareError('not_found', 'Cette orientation n’existe pas.');
 	await database.db.transaction(async (tx) => {
 		const r = await lockReferral(tx, referralId);
-		if (!r || !beneficiaryIds.includes(r.beneficiaryId)) throw new CareError('not_found', 'Cette orientation n’existe pas.');
+		if (!r || !session.beneficiaryIds.includes(r.beneficiaryId)) throw new CareError('not_found', 'Cette orientation n’existe pas.');
 		// cancelled twice (a second click, a page kept open): it is cancelled, that is all
 		if (r.status === 'withdrawn') return;
-		await apply(database, tx, r, { type: 'withdraw', by: 'person' }, { kind: 'person', audit: { kind: 'person' } }, links, ip);
+		await apply(database, tx, r, { type: 'withdraw', by: 'person' }, { kind: 'person', audit: { kind: 'person' }, personAccess: { by: session.via, linkId: session.linkId } }, links, personIp(ip));
 	});
 }
 
@@ -544,16 +567,15 @@ export async function runReferralClock(database: Database, links: Links, now = n
 }
 
 async function remind(database: Database, tx: Tx, r: Referral, days: number, links: Links): Promise<void> {
-	const [b] = await tx.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
 	const [place] = await tx.select({ nom: places.nom, courriels: places.courriels }).from(places).where(eq(places.id, r.placeId));
-	const personName = shortName(b);
+	const personName = await nameForPlace(tx, r);
 	if (r.toOrganisationId) {
 		for (const to of await teamEmails(tx, r.toOrganisationId))
-			await queueMail(database, tx, referralReminderMail({ to, placeName: place.nom, personName, days, link: `${links.origin}/espace/orientations/${r.id}` }));
+			await queueMail(database, tx, referralReminderMail({ to, placeName: place.nom, personName, days, link: `${links.origin}/espace/orientations/${r.id}` }), r.beneficiaryId);
 	} else if (place.courriels[0]) {
 		const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 		const link = answerLink(r, links, Date.now());
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'reminder' }));
+		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'reminder' }), r.beneficiaryId);
 	}
 }
 
@@ -684,7 +706,7 @@ export interface ReferralDetail {
 	declineNote: string | null;
 	place: { id: string; nom: string; adresse: string; codePostal: string; commune: string; telephone: string | null; courriels: string[]; horaires: string | null };
 	from: { organisation: string; prescriber: string | null; prescriberEmail: string | null };
-	person: { id: string; name: string; fullName: string; commune: string | null; phone: string | null; email: string | null; preferredContact: string; language: string; accessibilityNeeds: string[]; accessibilityNote: string | null };
+	person: { id: string; name: string; fullName: string; commune: string | null; phone: string | null; email: string | null; preferredContact: string | null; language: string | null; accessibilityNeeds: string[]; accessibilityNote: string | null };
 	scope: string[];
 	assessment: { profile: Record<string, string | null>; services: string[]; urgency: string | null; at: Date } | null;
 	timeline: { at: Date; type: string; actorKind: string; toStatus: string; toStatusLabel: string }[];
@@ -703,8 +725,11 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 	const [prescriber] = r.prescriberId ? await db.select({ name: users.displayName, email: users.email }).from(users).where(eq(users.id, r.prescriberId)) : [];
 	const [consent] = await db.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.id, r.consentId));
 	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
-	const scope = side === 'sender' ? ['identity', 'contact', 'assessment', 'referral_reason'] : consent && consent.status === 'in_force' && !consent.withdrawnAt ? consent.scope : [];
-	const has = (s: string) => scope.includes(s);
+	const scope = side === 'sender' ? (Object.keys(SCOPE_FIELDS) as string[]) : consent && consent.status === 'in_force' && !consent.withdrawnAt ? consent.scope : [];
+	// every field through the one table of what each scope reveals (beneficiaries/model.ts SCOPE_FIELDS)
+	const shown = revealedFields(scope);
+	const p = scopedPerson(b, scope);
+	const has = (s: 'assessment' | 'referral_reason') => shown.has(s === 'assessment' ? 'assessment' : 'reason');
 	let assessment: ReferralDetail['assessment'] = null;
 	if (r.assessmentId && has('assessment')) {
 		const [a] = await db.select().from(assessments).where(eq(assessments.id, r.assessmentId));
@@ -730,15 +755,15 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 		from: { organisation: from.name, prescriber: prescriber?.name ?? null, prescriberEmail: prescriber?.email ?? null },
 		person: {
 			id: b.id,
-			name: shortName(b),
-			fullName: has('identity') ? fullName(b) : shortName(b),
-			commune: has('identity') ? b.communeName : null,
-			phone: has('contact') ? b.phone : null,
-			email: has('contact') ? b.email : null,
-			preferredContact: b.preferredContact,
-			language: b.language,
-			accessibilityNeeds: b.accessibilityNeeds,
-			accessibilityNote: has('identity') ? b.accessibilityNote : null
+			name: p.name,
+			fullName: p.fullName,
+			commune: p.communeName,
+			phone: p.phone,
+			email: p.email,
+			preferredContact: p.preferredContact,
+			language: p.language,
+			accessibilityNeeds: p.accessibilityNeeds,
+			accessibilityNote: p.accessibilityNote
 		},
 		scope,
 		assessment,
@@ -829,12 +854,28 @@ export async function howPlacesReceive(database: Database, placeIds: string[]): 
 	return out;
 }
 
-/** The printable sheet for the person (PDF): where, when, why, who, and their page as a QR code. */
-export async function referralSheet(database: Database, actor: Actor, id: string, links: Links): Promise<{ pdf: Buffer; reference: string }> {
-	const d = await referralDetail(database, actor, id);
+/**
+ * The printable sheet for the person (PDF): where, when, why, who. Printed by the
+ * prescriber's side (for the person, who prefers paper), it carries a new link to the
+ * person's page (QR code and address): printing again revokes the previous sheet's link.
+ * Printed by the place's team, it carries no access of the person's: only the public page
+ * where the person asks for a one-time code.
+ */
+export async function referralSheet(database: Database, actor: Actor, id: string, links: Links, ip?: string | null): Promise<{ pdf: Buffer; reference: string; withPersonLink: boolean }> {
+	const d = await referralDetail(database, actor, id, ip);
 	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
 	const { weekTable } = await import('../places/hours.ts');
 	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day} : ${r.closed ? 'fermé' : r.ranges.map((x) => x.replace(/(\d\d):(\d\d)/g, (_, h, m) => `${Number(h)} h${m === '00' ? '' : ' ' + m}`)).join(', ')}`);
+	let personLink: string | null = null;
+	if (d.side === 'sender') {
+		personLink = await database.db.transaction(async (tx) => {
+			const [b] = await tx.select({ anonymisedAt: beneficiaries.anonymisedAt, departmentCode: beneficiaries.departmentCode }).from(beneficiaries).where(eq(beneficiaries.id, d.beneficiaryId));
+			if (!b || b.anonymisedAt) return null;
+			const link = await issuePersonLink(tx, { beneficiaryId: d.beneficiaryId, channel: 'sheet', referralId: d.id, createdBy: actor.userId, origin: links.origin });
+			await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'person.link_issued', targetType: 'beneficiary', targetId: d.beneficiaryId, departmentCode: b.departmentCode, ip, details: { channel: 'sheet', referralId: d.id, linkId: link.id } });
+			return link.href;
+		});
+	}
 	const pdf = await referralSheetPdf({
 		instanceName: links.instanceName,
 		reference: d.reference,
@@ -845,7 +886,8 @@ export async function referralSheet(database: Database, actor: Actor, id: string
 		sentAt: d.sentAt,
 		appointmentAt: d.appointmentAt,
 		prescriber: { name: d.from.prescriber ?? '', organisation: d.from.organisation, phone: null },
-		personLink: personLink(d.beneficiaryId, links)
+		personLink,
+		publicPage: `${links.origin}/mes-orientations`
 	});
-	return { pdf, reference: d.reference };
+	return { pdf, reference: d.reference, withPersonLink: !!personLink };
 }

@@ -1,23 +1,29 @@
 /**
  * The person's own page, without an account: a one-time code sent to the phone or e-mail
- * address a professional recorded opens a 30-minute session (a cookie on this path only).
+ * address a professional recorded, or their link (../[token]), opens a 30-minute session
+ * kept server-side (a cookie on this path only). Logout ends it server-side. The person
+ * sees the links that still open their page, and can end them.
  */
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { requestPersonCode, verifyPersonCode, readPersonSession, PERSON_COOKIE, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/person.ts';
+import { requestPersonCode, verifyPersonCode, PERSON_COOKIE } from '#lib/server/beneficiaries/person.ts';
+import { openPersonSession, readPersonSession, endPersonSession, liveLinks, revokeLinksByPerson, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/person-access.ts';
+import { dateFr } from '#lib/server/referral/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
-import { PRIVATE_HEADERS, referralsView, withdraw } from './person-view.server.ts';
+import { PRIVATE_HEADERS, COOKIE_PATH, referralsView, withdraw } from './person-view.server.ts';
 
 export const csr = false;
 
-const COOKIE_PATH = '/mes-orientations';
+const CLOSED = 'Pour votre sécurité, la page s’est fermée au bout de 30 minutes, ou vous vous êtes déconnecté(e). Demandez un nouveau code pour continuer.';
 
 export const load: PageServerLoad = async ({ cookies, setHeaders }) => {
 	setHeaders(PRIVATE_HEADERS);
-	const ids = readPersonSession(cookies.get(PERSON_COOKIE));
-	if (!ids) return { signedIn: false as const, referrals: [], minutes: PERSON_SESSION_MINUTES };
-	return { signedIn: true as const, referrals: await referralsView(await getDatabase(), ids), minutes: PERSON_SESSION_MINUTES };
+	const db = await getDatabase();
+	const session = await readPersonSession(db.db, cookies.get(PERSON_COOKIE));
+	if (!session) return { signedIn: false as const, referrals: [], links: [], minutes: PERSON_SESSION_MINUTES };
+	const links = (await liveLinks(db.db, session.beneficiaryIds)).map((l) => ({ id: l.id, label: l.label, since: dateFr(l.createdAt), until: dateFr(l.expiresAt), current: l.id === session.linkId }));
+	return { signedIn: true as const, referrals: await referralsView(db, session.beneficiaryIds), links, minutes: PERSON_SESSION_MINUTES };
 };
 
 const contactOf = (f: FormData) => String(f.get('contact') ?? '').trim().slice(0, 200);
@@ -33,17 +39,31 @@ export const actions: Actions = {
 	verifier: async ({ request, locals, cookies, url }) => {
 		const f = await request.formData();
 		const contact = contactOf(f);
-		const r = await verifyPersonCode(await getDatabase(), contact, String(f.get('code') ?? '').slice(0, 20), { ip: locals.ip });
+		const db = await getDatabase();
+		const r = await verifyPersonCode(db, contact, String(f.get('code') ?? '').slice(0, 20), { ip: locals.ip });
 		if (r.status !== 'ok') return fail(r.status === 'throttled' ? 429 : 400, { step: 'code' as const, contact, error: r.message });
-		cookies.set(PERSON_COOKIE, r.token, { path: COOKIE_PATH, httpOnly: true, secure: url.protocol === 'https:', sameSite: 'lax', maxAge: PERSON_SESSION_MINUTES * 60 });
+		// the session is kept server-side (logout ends it), not the signed token verifyPersonCode also returns
+		const token = await openPersonSession(db, r.beneficiaryIds, { ip: locals.ip });
+		cookies.set(PERSON_COOKIE, token, { path: COOKIE_PATH, httpOnly: true, secure: url.protocol === 'https:', sameSite: 'lax', maxAge: PERSON_SESSION_MINUTES * 60 });
 		redirect(303, '/mes-orientations');
 	},
 	annuler: async (event) => {
-		const ids = readPersonSession(event.cookies.get(PERSON_COOKIE));
-		if (!ids) return fail(401, { withdrawError: 'Pour votre sécurité, la page s’est fermée au bout de 30 minutes. Demandez un nouveau code pour continuer.' });
-		return withdraw(await getDatabase(), ids, event);
+		const db = await getDatabase();
+		const session = await readPersonSession(db.db, event.cookies.get(PERSON_COOKIE));
+		if (!session) return fail(401, { withdrawError: CLOSED });
+		return withdraw(db, session, event);
+	},
+	liens: async ({ request, cookies, locals }) => {
+		const db = await getDatabase();
+		const session = await readPersonSession(db.db, cookies.get(PERSON_COOKIE));
+		if (!session) return fail(401, { linksError: CLOSED });
+		const f = await request.formData();
+		const which = String(f.get('lien') ?? '').slice(0, 64);
+		const n = await revokeLinksByPerson(db, session, which === 'tous' ? null : which, { ip: locals.ip });
+		return { linksRevoked: n };
 	},
 	deconnexion: async ({ cookies, url }) => {
+		await endPersonSession((await getDatabase()).db, cookies.get(PERSON_COOKIE));
 		cookies.delete(PERSON_COOKIE, { path: COOKIE_PATH, secure: url.protocol === 'https:' });
 		return { loggedOut: true as const };
 	}

@@ -1,12 +1,13 @@
 /**
- * What both pages of the person (by code: /mes-orientations, by link:
- * /mes-orientations/<link>) share: the list as the person sees it, the headers of a private
+ * What the person's page (/mes-orientations, in a session opened by a code or a link)
+ * needs: the list as the person sees it, the headers of a private
  * page, and "Annuler cette orientation" in two steps.
  */
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import type { Database } from '#lib/server/db/client.ts';
 import { personReferrals, withdrawByPerson, dateFr, dateTimeFr } from '#lib/server/referral/service.ts';
 import { CareError } from '#lib/server/beneficiaries/service.ts';
+import type { PersonSession } from '#lib/server/beneficiaries/person-access.ts';
 import { weekTable } from '#lib/server/places/hours.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
@@ -17,6 +18,9 @@ import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte'
  * `Origin: null` on the page's own form posts, and SvelteKit's CSRF check refuses them.
  */
 export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
+
+/** The person's session cookie lives on these pages only. */
+export const COOKIE_PATH = '/mes-orientations';
 
 export async function referralsView(database: Database, beneficiaryIds: string[]): Promise<PersonReferralItem[]> {
 	const list = await personReferrals(database, beneficiaryIds);
@@ -33,13 +37,13 @@ export async function referralsView(database: Database, beneficiaryIds: string[]
 }
 
 /** First submit: asks to confirm; second (confirmer=1): cancels and says so. */
-export async function withdraw(database: Database, beneficiaryIds: string[], event: Pick<RequestEvent, 'request' | 'url' | 'locals'>) {
+export async function withdraw(database: Database, session: PersonSession, event: Pick<RequestEvent, 'request' | 'url' | 'locals'>) {
 	const f = await event.request.formData();
 	const referralId = String(f.get('referralId') ?? '').slice(0, 64);
 	if (f.get('confirmer') !== '1') return { confirmId: referralId };
 	try {
 		const instance = await loadInstance();
-		await withdrawByPerson(database, beneficiaryIds, referralId, { origin: event.url.origin, instanceName: instance.name }, event.locals.ip);
+		await withdrawByPerson(database, session, referralId, { origin: event.url.origin, instanceName: instance.name }, event.locals.ip);
 		return { withdrawn: true as const };
 	} catch (e) {
 		if (e instanceof CareError) return fail(e.code === 'not_found' ? 404 : 409, { withdrawError: e.message });

@@ -1,31 +1,28 @@
 /**
- * The person's page reached by the link in their SMS, e-mail or printed sheet (valid 90
- * days, not spent by use): the same list and "Annuler" as /mes-orientations, without a code.
+ * The person's link, from their SMS, e-mail or the sheet their prescriber printed for them
+ * (valid 90 days unless revoked or replaced; not spent by use): it opens a 30-minute
+ * session (journaled "by link") and leads to /mes-orientations, so the token leaves the
+ * address bar. A link revoked, replaced or expired says so, with the code form instead.
  */
-import { error } from '@sveltejs/kit';
-import type { Actions, PageServerLoad } from './$types';
+import { error, redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { checkPersonLink, PERSON_LINK_DAYS } from '#lib/server/referral/service.ts';
-import { PRIVATE_HEADERS, referralsView, withdraw } from '../person-view.server.ts';
+import { PERSON_COOKIE } from '#lib/server/beneficiaries/person.ts';
+import { usePersonLink, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/person-access.ts';
+import { COOKIE_PATH, PRIVATE_HEADERS } from '../person-view.server.ts';
 
 export const csr = false;
 
 const MESSAGES = {
 	invalid: 'Ce lien n’est pas valide. Vérifiez qu’il est complet : il est parfois coupé en deux dans un SMS ou un e-mail.',
-	expired: `Ce lien a expiré : il est valable ${PERSON_LINK_DAYS} jours.`
+	expired: `Ce lien a expiré : il est valable ${PERSON_LINK_DAYS} jours.`,
+	revoked: 'Ce lien ne marche plus : il a été désactivé, ou remplacé par un lien plus récent (dans un nouveau message, ou sur une nouvelle feuille).'
 };
 
-export const load: PageServerLoad = async ({ params, setHeaders }) => {
+export const load: PageServerLoad = async ({ params, setHeaders, cookies, url, locals }) => {
 	setHeaders(PRIVATE_HEADERS);
-	const c = checkPersonLink(params.token);
-	if (!c.ok) error(c.reason === 'expired' ? 410 : 404, MESSAGES[c.reason]);
-	return { referrals: await referralsView(await getDatabase(), [c.beneficiaryId]) };
-};
-
-export const actions: Actions = {
-	annuler: async (event) => {
-		const c = checkPersonLink(event.params.token ?? '');
-		if (!c.ok) error(c.reason === 'expired' ? 410 : 404, MESSAGES[c.reason]);
-		return withdraw(await getDatabase(), [c.beneficiaryId], event);
-	}
+	const r = await usePersonLink(await getDatabase(), params.token, { ip: locals.ip });
+	if (!r.ok) error(r.reason === 'invalid' ? 404 : 410, MESSAGES[r.reason]);
+	cookies.set(PERSON_COOKIE, r.sessionToken, { path: COOKIE_PATH, httpOnly: true, secure: url.protocol === 'https:', sameSite: 'lax', maxAge: PERSON_SESSION_MINUTES * 60 });
+	redirect(303, '/mes-orientations');
 };

@@ -3,13 +3,15 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
 import { AXES } from '#lib/server/assessment/service.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
 		const detail = await referralDetail(await getDatabase(), locals.session!.actor, params.id, locals.ip);
-		return { detail, declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
+		// the needs are in the view only when the consent covers health and disability (scope 'health')
+		const needs = detail.person.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n);
+		return { detail, needs, declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
 	} catch (e) {
 		if (e instanceof CareError) error(404, e.message);
 		throw e;

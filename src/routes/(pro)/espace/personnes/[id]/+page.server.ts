@@ -16,6 +16,7 @@ import {
 	PERSON_FORM_VOCAB
 } from '#lib/server/beneficiaries/service.ts';
 import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
+import { liveLinks, revokeLinksByHolder } from '#lib/server/beneficiaries/person-access.ts';
 import { consentRequestsOf, cancelConsentRequest, resendConsentRequest } from '#lib/server/beneficiaries/consent-sms.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/service.ts';
 import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/service.ts';
@@ -36,6 +37,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				? (await vouchersOfPerson(db.db, params.id)).map((v) => ({ code: formatCode(v.code), spoken: spokenCode(v.code), state: STATE_LABELS[v.state as keyof typeof STATE_LABELS] ?? v.state, value: euros(v.faceValueCents), validUntil: dayLabel(v.validUntil), date: v.redeemedAt ?? v.distributedAt, redeemed: !!v.redeemedAt }))
 				: null,
 			duplicates: b && !b.anonymisedAt ? await findDuplicates(db.db, b.organisationId, b, b.id) : [],
+			// the holder sees (and can end) the links that open the person's page
+			personLinks: b ? (await liveLinks(db.db, [b.id])).map((l) => ({ label: l.label, expiresAt: l.expiresAt })) : [],
 			mode: url.searchParams.has('modifier') ? 'edit' : url.searchParams.has('diagnostic') ? 'assessment' : 'view',
 			saved: url.searchParams.get('enregistree') ?? null,
 			vocab: PERSON_FORM_VOCAB,
@@ -91,6 +94,12 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('requestId') ?? '');
 		return (await run(() => resendConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'Le SMS est renvoyé à la personne. Elle a de nouveau 7 jours pour répondre.' };
+	},
+	desactiverLiens: async ({ params, locals }) => {
+		const db = await getDatabase();
+		const r = await run(() => revokeLinksByHolder(db, locals.session!.actor, params.id, locals.ip));
+		if (r && typeof r === 'object' && 'status' in r) return r;
+		return { done: r ? 'Ses liens sont désactivés : ils ne marchent plus pour personne.' : 'Aucun lien n’était actif.' };
 	},
 	effacer: async ({ params, request, locals }) => {
 		const db = await getDatabase();

@@ -8,7 +8,7 @@ import { loadInstance } from '#lib/components/instance.server.ts';
 export const GET: RequestHandler = async ({ params, locals, url }) => {
 	try {
 		const instance = await loadInstance();
-		const { pdf, reference } = await referralSheet(await getDatabase(), locals.session!.actor, params.id, { origin: url.origin, instanceName: instance.name });
+		const { pdf, reference } = await referralSheet(await getDatabase(), locals.session!.actor, params.id, { origin: url.origin, instanceName: instance.name }, locals.ip);
 		return new Response(new Uint8Array(pdf), {
 			headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="orientation-${reference}.pdf"`, 'cache-control': 'private, no-store' }
 		});

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
+import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB, DEFAULT_CONSENT_SCOPES } from '#lib/server/beneficiaries/service.ts';
 import { recommendPlaces, AXES, type Assessment } from '#lib/server/assessment/service.ts';
 import { referOrAskConsent, howPlacesReceive } from '#lib/server/referral/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
@@ -66,7 +66,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		where,
 		whereError,
 		places,
-		vocab: { scopes: PERSON_FORM_VOCAB.scopes, methods: PERSON_FORM_VOCAB.methods }
+		vocab: { scopes: PERSON_FORM_VOCAB.scopes, methods: PERSON_FORM_VOCAB.methods, defaultScope: DEFAULT_CONSENT_SCOPES }
 	};
 };
 
