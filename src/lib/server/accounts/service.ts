@@ -42,8 +42,8 @@ export { AccountError } from './model.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
 export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, reserve as reserveAttempt, release as releaseAttempt, clear as clearAttempts, lockAfterFailure, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
-import { listPendingInvitations } from './invitations.ts';
-export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, INVITATION_DAYS } from './invitations.ts';
+import { invite, listPendingInvitations } from './invitations.ts';
+export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, INVITATION_DAYS } from './invitations.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
 
@@ -375,14 +375,16 @@ export async function listOrganisations(database: Database, actor: Actor): Promi
 
 /**
  * Creates (or finds) a user and gives them a role in an organisation. The password is
- * optional: invited users choose theirs from the invitation link.
+ * optional: invited users choose theirs from the invitation link. Done by a professional
+ * (not the command line) on an existing account, the role is only offered: it waits for
+ * the owner's acceptance (issue 11, finding 4).
  */
 export async function addMember(
 	database: Database,
 	actor: Actor | null,
 	input: { email: string; displayName: string; organisationId: string; role: Role; password?: string; isAdmin?: boolean },
 	ip?: string | null
-): Promise<{ userId: string; created: boolean }> {
+): Promise<{ userId: string; created: boolean; pending?: boolean }> {
 	const email = emailSchema.safeParse(input.email);
 	const name = displayNameSchema.safeParse(input.displayName);
 	const fields: Record<string, string> = {};
@@ -398,6 +400,15 @@ export async function addMember(
 	if (!org) throw new AccountError('not_found', 'Structure introuvable.');
 	if (actor && !can(actor, 'membership.manage', { departmentCode: org.departmentCode, organisationId: org.id, role: input.role }))
 		throw new AccountError('forbidden', 'Vous ne pouvez pas donner ce rôle dans cette structure.');
+	if (actor) {
+		// a professional never adds a role to an existing account directly: it becomes a pending
+		// role that the account's owner accepts after logging in (and nobody grants it to themselves)
+		const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, email.data!));
+		if (existing) {
+			await invite(database, actor, { email: email.data!, displayName: name.data!, organisationId: org.id, role: input.role }, { ip });
+			return { userId: existing.id, created: false, pending: true };
+		}
+	}
 	const passwordHash = input.password ? await hashPassword(input.password) : null;
 	return database.db.transaction(async (tx) => {
 		let [user] = await tx.select().from(users).where(eq(users.email, email.data!));
@@ -439,6 +450,10 @@ export async function setUserActive(database: Database, actor: Actor | null, use
 	if (actor && !(actor.isAdmin || (deps.length > 0 && deps.every((d) => can(actor, 'user.deactivate', { departmentCode: d })))))
 		throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département : seul un administrateur peut le désactiver.');
 	if (actor && actor.userId === userId && !active) throw new AccountError('invalid', 'Vous ne pouvez pas désactiver votre propre compte.');
+	if (actor && !actor.isAdmin) {
+		const [t] = await database.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId));
+		if (t?.isAdmin) throw new AccountError('forbidden', 'Seul un administrateur peut désactiver ou réactiver un compte d’administration.');
+	}
 	await database.db.transaction(async (tx) => {
 		const now = new Date();
 		await tx.update(users).set({ active, deactivatedAt: active ? null : now, updatedAt: now }).where(eq(users.id, userId));
