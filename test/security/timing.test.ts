@@ -41,7 +41,7 @@ async function statementsOf(call: () => Promise<unknown>): Promise<{ sql: string
 	const sql: string[] = [];
 	const record = <T extends object>(target: T, method: keyof T) => {
 		const original = target[method] as (...a: unknown[]) => unknown;
-		target[method] = ((...a: unknown[]) => (sql.push(String(a[0])), original.apply(target, a))) as T[keyof T];
+		target[method] = ((...a: unknown[]) => (sql.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string })?.text ?? typeof a[0])), original.apply(target, a))) as T[keyof T];
 		return () => (target[method] = original as T[keyof T]);
 	};
 	// PGlite: one client; PostgreSQL: the pool's query (drizzle node-postgres)
@@ -78,6 +78,7 @@ describe('issue 11, finding 11: a code or reset request takes the same work whet
 	it('sends the very same SQL for a password reset of an existing or an unknown address', async () => {
 		const t = new Date('2026-12-05T09:00:00Z');
 		const known = await statementsOf(() => requestPasswordReset(db, 'sacha@ccas.test', { ...opts, ip: '10.2.0.1' }, t));
+		await backgroundSettled();
 		const unknown = await statementsOf(() => requestPasswordReset(db, 'personne@ccas.test', { ...opts, ip: '10.2.0.2' }, t));
 		await backgroundSettled();
 		expect(known.answer).toEqual({ ok: true });
