@@ -113,6 +113,17 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 		expect(await rolesOf(coordId)).toEqual(['coordinator@cd47']);
 	});
 
+	it('never lets an invitation link set a password on, or add a role to, an account without a password (a ProConnect one)', async () => {
+		const [oidcOnly] = await db.db.insert(users).values({ email: 'proconnect@ccas.test', displayName: 'Agent ProConnect', oidcIssuer: 'https://idp.test', oidcSubject: 'sub-1' }).returning();
+		const coord = await actorFor(db.db, await userId('coord@cd47.fr'), true);
+		const { token, existingAccount } = await invite(db, coord, { email: 'proconnect@ccas.test', displayName: 'Agent', organisationId: ccas, role: 'mediator' });
+		expect(existingAccount).toBe(true);
+		expect(await acceptInvitation(db, token, { password: PASSWORD, confirm: PASSWORD }, {})).toMatchObject({ ok: true, token: null, existingAccount: true });
+		const [after] = await db.db.select({ p: users.passwordHash }).from(users).where(eq(users.id, oidcOnly.id));
+		expect(after.p).toBeNull();
+		expect(await rolesOf(oidcOnly.id)).toEqual([]);
+	});
+
 	it('still lets the command line bootstrap the first accounts (actor null)', async () => {
 		const { token } = await invite(db, null, { email: 'admin@maillage.test', displayName: 'Admin', organisationId: cd47, role: 'coordinator', isAdmin: true });
 		expect(await acceptInvitation(db, token, { password: PASSWORD, confirm: PASSWORD }, {})).toMatchObject({ ok: true, existingAccount: false });

@@ -64,8 +64,10 @@ export async function invite(database: Database, actor: Actor | null, input: New
 			throw new AccountError('forbidden', SELF_GRANT, { email: SELF_GRANT });
 		}
 	}
-	const [existing] = await database.db.select({ id: users.id, hasPassword: users.passwordHash }).from(users).where(eq(users.email, email.data!));
-	const pendingForExisting = !!existing?.hasPassword;
+	// any existing account, with or without a password (one that logs in with ProConnect has none):
+	// a link must never set a password on it nor add a role to it
+	const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, email.data!));
+	const pendingForExisting = !!existing;
 	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
 	return database.db.transaction(async (tx) => {
 		const [row] = await tx
@@ -143,13 +145,13 @@ export async function checkInvitation(database: Database, token: string, now = n
 	if (!row || row.invitation.revokedAt) return { ok: false, reason: 'invalid', message: MESSAGES.invalid };
 	if (row.invitation.usedAt) return { ok: false, reason: 'used', message: MESSAGES.used };
 	if (row.invitation.expiresAt <= now) return { ok: false, reason: 'expired', message: MESSAGES.expired };
-	const [existing] = await database.db.select({ id: users.id, hasPassword: users.passwordHash }).from(users).where(eq(users.email, row.invitation.email));
+	const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
 	return {
 		ok: true,
 		invitation: row.invitation,
 		organisationName: row.organisationName,
 		roleLabel: ROLE_LABELS[row.invitation.role as Role] ?? row.invitation.role,
-		existingAccount: !!existing?.hasPassword
+		existingAccount: !!existing
 	};
 }
 
@@ -195,9 +197,9 @@ export async function acceptInvitation(
 	}
 	const [org] = await database.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
 	return database.db.transaction(async (tx) => {
-		// an account made with a password meanwhile: its owner accepts after logging in, like any other
-		const [owner] = await tx.select({ id: users.id, hasPassword: users.passwordHash }).from(users).where(eq(users.email, inv.email));
-		if (owner?.hasPassword) return { ok: true as const, token: null, existingAccount: true };
+		// an account made meanwhile: its owner accepts after logging in, like any other
+		const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.email, inv.email));
+		if (owner) return { ok: true as const, token: null, existingAccount: true };
 		// single use, whatever the concurrency: only one transaction turns used_at from null
 		const claimed = await tx
 			.update(invitations)
@@ -205,16 +207,8 @@ export async function acceptInvitation(
 			.where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt)))
 			.returning({ id: invitations.id });
 		if (!claimed.length) return { ok: false as const, message: MESSAGES.used };
-		let [user] = await tx.select().from(users).where(eq(users.email, inv.email));
-		if (!user) {
-			[user] = await tx.insert(users).values({ email: inv.email, displayName, passwordHash, isAdmin: inv.isAdmin }).returning();
-			await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org?.departmentCode, after: { email: user.email, displayName }, ip: meta.ip, details: { invitationId: inv.id } });
-		} else {
-			const patch: Partial<typeof users.$inferInsert> = { updatedAt: now };
-			if (!user.passwordHash && passwordHash) patch.passwordHash = passwordHash;
-			if (inv.isAdmin) patch.isAdmin = true;
-			await tx.update(users).set(patch).where(eq(users.id, user.id));
-		}
+		const [user] = await tx.insert(users).values({ email: inv.email, displayName, passwordHash, isAdmin: inv.isAdmin }).returning();
+		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org?.departmentCode, after: { email: user.email, displayName }, ip: meta.ip, details: { invitationId: inv.id } });
 		await tx.insert(memberships).values({ userId: user.id, organisationId: inv.organisationId, role: inv.role }).onConflictDoNothing();
 		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: org?.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: inv.role } });
 		const session = await createSession(tx, user.id, { method: 'password', mfa: false, ...meta }, now);
