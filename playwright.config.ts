@@ -101,7 +101,9 @@ export default defineConfig({
 					MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png',
 					OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
 					OIDC_CLIENT_ID: 'maillage-e2e',
-					OIDC_CLIENT_SECRET: 'e2e-client-secret'
+					OIDC_CLIENT_SECRET: 'e2e-client-secret',
+					// oidc.spec.ts checks that a provider's second factor (eidas2) is trusted when so configured
+					OIDC_TRUST_MFA: '1'
 				}
 			}
 		]

@@ -40,7 +40,17 @@ const provider = new Provider(issuer, {
 	async findAccount(_ctx, id) {
 		return {
 			accountId: id,
-			claims: async () => ({ sub: `sub-${id}`, email: id, email_verified: true, given_name: 'Alex', usual_name: 'Agent', uid: id, siret: '21470001500016', idp_id: 'test' })
+			// addresses starting with "unverified." are sent with email_verified false, "unchecked." without it
+			claims: async () => ({
+				sub: `sub-${id}`,
+				email: id,
+				...(id.startsWith('unchecked.') ? {} : { email_verified: !id.startsWith('unverified.') }),
+				given_name: 'Alex',
+				usual_name: 'Agent',
+				uid: id,
+				siret: '21470001500016',
+				idp_id: 'test'
+			})
 		};
 	}
 });

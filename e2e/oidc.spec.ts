@@ -36,6 +36,12 @@ test('an existing account is linked by its e-mail and keeps its second factor', 
 	await expect(page).toHaveURL(/\/connexion\/code/);
 });
 
+test('an identity whose e-mail the provider has not verified is linked to nothing (issue 11)', async ({ page }) => {
+	await proconnect(page, 'unverified.agent@caf47.test');
+	await expect(page).toHaveURL(/\/connexion\?erreur=email/);
+	await expect(page.getByRole('alert')).toContainText('adresse e-mail vérifiée');
+});
+
 test('an address with neither account nor invitation is told what to do', async ({ page }) => {
 	await proconnect(page, 'inconnu@ailleurs.test');
 	await expect(page).toHaveURL(/\/connexion\?erreur=no-account/);

@@ -288,6 +288,7 @@ export async function main(argv: string[]): Promise<number> {
 			// the link is printed; it is also e-mailed when an SMTP server is configured (the server's worker delivers it)
 			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }, mailConfigured() ? { origin, instanceName: (await getInstanceSettings(db)).name } : {}).catch(accountUsage);
 			process.stdout.write(`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`);
+			if (r.existingAccount) process.stdout.write('existing account: the role stays pending until its owner logs in and accepts it (Mon compte)\n');
 			return 0;
 		});
 	}

@@ -1,19 +1,26 @@
 /**
  * Invitations: a coordinator (or a place manager, for their team) invites someone by
  * e-mail into an organisation with a role. The link is signed, expires after 7 days and
- * works once. Accepting it creates the account with the password chosen there (or adds
- * the role to an existing account).
+ * works once. Accepting it creates the account with the password chosen there.
+ *
+ * A role offered to an EXISTING account is only a pending role: its owner sees it in
+ * « Mon compte » after logging in and accepts or refuses it there (the link alone no longer
+ * adds it); the account is told by e-mail. Nobody gives themselves a role that opens
+ * personal data: neither by inviting their own address nor by accepting an invitation they
+ * created (issue 11, finding 4). Every step is journaled.
  */
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { invitations, memberships, organisations, users } from './db.ts';
-import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLE_LABELS, ROLES, type Role } from './model.ts';
+import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLE_LABELS, ROLES, ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';
 import { hashPassword } from './password.ts';
 import { can, type Actor } from './permissions.ts';
 import { createSession, type SessionMeta } from './sessions.ts';
 import { invitationMail, queueMail } from '../mail/service.ts';
+import { pendingRoleMail, roleAddedMail } from '../mail/templates.ts';
+import type { LoadedSession } from './sessions.ts';
 
 export const INVITATION_DAYS = 7;
 const PURPOSE = 'invitation';
@@ -50,6 +57,17 @@ export async function invite(database: Database, actor: Actor | null, input: New
 	if (actor && !can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role: input.role }))
 		throw new AccountError('forbidden', 'Vous ne pouvez pas inviter à ce rôle dans cette structure.');
 	if (actor && input.isAdmin) throw new AccountError('forbidden', 'Les droits d’administration se donnent en ligne de commande.');
+	if (actor && ROLES_WITH_PERSONAL_DATA.includes(input.role)) {
+		const [me] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
+		if (me && me.email === email.data) {
+			await journalRefusedSelfGrant(database, actor.userId, org.departmentCode, ip, { organisationId: org.id, role: input.role, step: 'invite' });
+			throw new AccountError('forbidden', SELF_GRANT, { email: SELF_GRANT });
+		}
+	}
+	// any existing account, with or without a password (one that logs in with ProConnect has none):
+	// a link must never set a password on it nor add a role to it
+	const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, email.data!));
+	const pendingForExisting = !!existing;
 	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
 	return database.db.transaction(async (tx) => {
 		const [row] = await tx
@@ -64,11 +82,27 @@ export async function invite(database: Database, actor: Actor | null, input: New
 			departmentCode: org.departmentCode,
 			after: { email: row.email, displayName: row.displayName },
 			ip,
-			details: { organisationId: org.id, role: input.role, admin: !!input.isAdmin }
+			details: { organisationId: org.id, role: input.role, admin: !!input.isAdmin, existingAccount: pendingForExisting }
 		});
 		const token = signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime());
 		let mailed = false;
-		if (opts.origin) {
+		if (opts.origin && pendingForExisting) {
+			// an existing account is told; the role waits for its owner in « Mon compte »
+			await queueMail(
+				database,
+				tx,
+				pendingRoleMail({
+					to: row.email,
+					displayName: row.displayName,
+					organisationName: org.name,
+					roleLabel: ROLE_LABELS[input.role].toLowerCase(),
+					link: `${opts.origin.replace(/\/$/, '')}/compte`,
+					expiresAt,
+					instanceName: opts.instanceName ?? 'maillage'
+				})
+			);
+			mailed = true;
+		} else if (opts.origin) {
 			await queueMail(
 				database,
 				tx,
@@ -84,7 +118,7 @@ export async function invite(database: Database, actor: Actor | null, input: New
 			);
 			mailed = true;
 		}
-		return { invitation: row, token, mailed };
+		return { invitation: row, token, mailed, existingAccount: pendingForExisting };
 	});
 }
 
@@ -111,21 +145,30 @@ export async function checkInvitation(database: Database, token: string, now = n
 	if (!row || row.invitation.revokedAt) return { ok: false, reason: 'invalid', message: MESSAGES.invalid };
 	if (row.invitation.usedAt) return { ok: false, reason: 'used', message: MESSAGES.used };
 	if (row.invitation.expiresAt <= now) return { ok: false, reason: 'expired', message: MESSAGES.expired };
-	const [existing] = await database.db.select({ id: users.id, hasPassword: users.passwordHash }).from(users).where(eq(users.email, row.invitation.email));
+	const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
 	return {
 		ok: true,
 		invitation: row.invitation,
 		organisationName: row.organisationName,
 		roleLabel: ROLE_LABELS[row.invitation.role as Role] ?? row.invitation.role,
-		existingAccount: !!existing?.hasPassword
+		existingAccount: !!existing
 	};
 }
 
 export type AcceptResult = { ok: true; token: string | null; existingAccount: boolean } | { ok: false; message: string; fields?: Record<string, string> };
 
+const SELF_GRANT = 'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles : demandez-le à une autre personne de la coordination ou à l’administrateur.';
+
+async function journalRefusedSelfGrant(database: Database, userId: string, departmentCode: string | null | undefined, ip: string | null | undefined, details: Record<string, unknown>) {
+	await database.db.transaction((tx) =>
+		journal(tx, { actor: { kind: 'user', id: userId }, action: 'membership.self_grant_refused', targetType: 'user', targetId: userId, departmentCode: departmentCode ?? null, ip, details })
+	);
+}
+
 /**
- * Accepts an invitation: a new account gets the password chosen now and a session; an
- * existing account just gains the role (its owner logs in as usual).
+ * Accepts an invitation from its link: a new account gets the password chosen now and a
+ * session. For an existing account the link adds nothing: the role stays pending until its
+ * owner logs in and accepts it in « Mon compte » (`answerPendingRole`).
  */
 export async function acceptInvitation(
 	database: Database,
@@ -137,6 +180,8 @@ export async function acceptInvitation(
 	const check = await checkInvitation(database, token, now);
 	if (!check.ok) return { ok: false, message: check.message };
 	const inv = check.invitation;
+	// whoever holds the link is not yet the account's owner: that one logs in first
+	if (check.existingAccount) return { ok: true, token: null, existingAccount: true };
 	let passwordHash: string | null = null;
 	let displayName = inv.displayName;
 	if (!check.existingAccount) {
@@ -152,6 +197,9 @@ export async function acceptInvitation(
 	}
 	const [org] = await database.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
 	return database.db.transaction(async (tx) => {
+		// an account made meanwhile: its owner accepts after logging in, like any other
+		const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.email, inv.email));
+		if (owner) return { ok: true as const, token: null, existingAccount: true };
 		// single use, whatever the concurrency: only one transaction turns used_at from null
 		const claimed = await tx
 			.update(invitations)
@@ -159,20 +207,12 @@ export async function acceptInvitation(
 			.where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt)))
 			.returning({ id: invitations.id });
 		if (!claimed.length) return { ok: false as const, message: MESSAGES.used };
-		let [user] = await tx.select().from(users).where(eq(users.email, inv.email));
-		if (!user) {
-			[user] = await tx.insert(users).values({ email: inv.email, displayName, passwordHash, isAdmin: inv.isAdmin }).returning();
-			await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org?.departmentCode, after: { email: user.email, displayName }, ip: meta.ip, details: { invitationId: inv.id } });
-		} else {
-			const patch: Partial<typeof users.$inferInsert> = { updatedAt: now };
-			if (!user.passwordHash && passwordHash) patch.passwordHash = passwordHash;
-			if (inv.isAdmin) patch.isAdmin = true;
-			await tx.update(users).set(patch).where(eq(users.id, user.id));
-		}
+		const [user] = await tx.insert(users).values({ email: inv.email, displayName, passwordHash, isAdmin: inv.isAdmin }).returning();
+		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org?.departmentCode, after: { email: user.email, displayName }, ip: meta.ip, details: { invitationId: inv.id } });
 		await tx.insert(memberships).values({ userId: user.id, organisationId: inv.organisationId, role: inv.role }).onConflictDoNothing();
 		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: org?.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: inv.role } });
-		const session = check.existingAccount ? null : await createSession(tx, user.id, { method: 'password', mfa: false, ...meta }, now);
-		return { ok: true as const, token: session, existingAccount: check.existingAccount };
+		const session = await createSession(tx, user.id, { method: 'password', mfa: false, ...meta }, now);
+		return { ok: true as const, token: session, existingAccount: false };
 	});
 }
 
@@ -199,5 +239,82 @@ export async function revokeInvitation(database: Database, actor: Actor, invitat
 	await database.db.transaction(async (tx) => {
 		await tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, invitationId));
 		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, departmentCode: row.departmentCode, ip });
+	});
+}
+
+/** The roles offered to the logged-in account and waiting for its answer (« Mon compte »). */
+export async function pendingRoles(database: Database, session: Pick<LoadedSession, 'userId' | 'user'>, now = new Date()) {
+	const rows = await database.db
+		.select({ invitation: invitations, organisationName: organisations.name, departmentCode: organisations.departmentCode, inviter: users.displayName })
+		.from(invitations)
+		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+		.leftJoin(users, eq(users.id, invitations.invitedBy))
+		.where(and(eq(invitations.email, session.user.email), isNull(invitations.usedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now), eq(organisations.active, true)))
+		.orderBy(desc(invitations.createdAt));
+	return rows.map((r) => ({
+		id: r.invitation.id,
+		organisationName: r.organisationName,
+		departmentCode: r.departmentCode,
+		role: r.invitation.role as Role,
+		roleLabel: ROLE_LABELS[r.invitation.role as Role] ?? r.invitation.role,
+		invitedBy: r.invitation.invitedBy === session.userId ? 'vous-même' : (r.inviter ?? 'l’administration (ligne de commande)'),
+		personalData: ROLES_WITH_PERSONAL_DATA.includes(r.invitation.role as Role),
+		selfGranted: r.invitation.invitedBy === session.userId,
+		expiresAt: r.invitation.expiresAt
+	}));
+}
+
+/**
+ * The account's owner, logged in, accepts or refuses a pending role. A role that opens
+ * personal data is refused when the invitation was created by this same account.
+ */
+export async function answerPendingRole(
+	database: Database,
+	session: Pick<LoadedSession, 'userId' | 'user'>,
+	invitationId: string,
+	accept: boolean,
+	meta: SessionMeta & { origin?: string; instanceName?: string } = {},
+	now = new Date()
+): Promise<{ ok: true; accepted: boolean } | { ok: false; message: string }> {
+	const gone = 'Ce rôle n’est plus proposé : l’invitation a expiré, a été annulée ou a déjà reçu une réponse.';
+	if (!/^[0-9a-f-]{36}$/.test(invitationId)) return { ok: false, message: gone };
+	const [row] = await database.db
+		.select({ inv: invitations, departmentCode: organisations.departmentCode, organisationName: organisations.name, active: organisations.active })
+		.from(invitations)
+		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+		.where(and(eq(invitations.id, invitationId), eq(invitations.email, session.user.email)));
+	if (!row || !row.active || row.inv.usedAt || row.inv.revokedAt || row.inv.expiresAt <= now) return { ok: false, message: gone };
+	const inv = row.inv;
+	const role = inv.role as Role;
+	if (accept && inv.invitedBy === session.userId && (ROLES_WITH_PERSONAL_DATA.includes(role) || inv.isAdmin)) {
+		await journalRefusedSelfGrant(database, session.userId, row.departmentCode, meta.ip, { organisationId: inv.organisationId, role, invitationId: inv.id, step: 'accept' });
+		return { ok: false, message: SELF_GRANT };
+	}
+	return database.db.transaction(async (tx) => {
+		const claimed = await tx
+			.update(invitations)
+			.set(accept ? { usedAt: now } : { revokedAt: now })
+			.where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+			.returning({ id: invitations.id });
+		if (!claimed.length) return { ok: false as const, message: gone };
+		const actor = { kind: 'user' as const, id: session.userId };
+		if (!accept) {
+			await journal(tx, { actor, action: 'invitation.declined', targetType: 'invitation', targetId: inv.id, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role } });
+			return { ok: true as const, accepted: false };
+		}
+		if (inv.isAdmin) await tx.update(users).set({ isAdmin: true, updatedAt: now }).where(eq(users.id, session.userId));
+		await tx.insert(memberships).values({ userId: session.userId, organisationId: inv.organisationId, role }).onConflictDoNothing();
+		await journal(
+			tx,
+			{ actor, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role } },
+			{ actor, action: 'membership.added', targetType: 'user', targetId: session.userId, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role, invitationId: inv.id, invitedBy: inv.invitedBy } }
+		);
+		if (meta.origin)
+			await queueMail(
+				database,
+				tx,
+				roleAddedMail({ to: session.user.email, displayName: session.user.displayName, organisationName: row.organisationName, roleLabel: ROLE_LABELS[role].toLowerCase(), link: `${meta.origin.replace(/\/$/, '')}/compte`, instanceName: meta.instanceName ?? 'maillage' })
+			);
+		return { ok: true as const, accepted: true };
 	});
 }

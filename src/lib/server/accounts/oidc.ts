@@ -8,8 +8,12 @@
  *
  * Environment: OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET; OIDC_SCOPES (default the
  * ProConnect ones); OIDC_ACR_VALUES (asked and required, default eidas1); OIDC_MFA_ACR (the
- * acr values that count as a second factor, default eidas2,eidas3); OIDC_NAME (the button's
- * label, default ProConnect).
+ * acr values that count as a second factor, default eidas2,eidas3); OIDC_TRUST_MFA (1: a
+ * login the provider vouches with a second factor, by those acr values or `amr: mfa`, skips
+ * our TOTP; default off, the TOTP is asked); OIDC_NAME (the button's label, default ProConnect).
+ *
+ * An identity is linked to an account (or to an invitation) by its e-mail only when the
+ * provider says the address is verified (`email_verified: true`); once linked, by its subject.
  */
 import * as client from 'openid-client';
 import { and, eq, isNull, sql } from 'drizzle-orm';
@@ -34,6 +38,8 @@ export function oidcSettings() {
 		scopes: list(process.env.OIDC_SCOPES, 'openid email given_name usual_name uid siret idp_id'),
 		acrValues: list(process.env.OIDC_ACR_VALUES, 'eidas1'),
 		mfaAcr: list(process.env.OIDC_MFA_ACR, 'eidas2,eidas3'),
+		/** whether the provider's second factor replaces ours (issue 11: off unless set) */
+		trustMfa: process.env.OIDC_TRUST_MFA === '1',
 		name: process.env.OIDC_NAME ?? 'ProConnect'
 	};
 }
@@ -135,13 +141,17 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 	const acr = typeof claims.acr === 'string' ? claims.acr : null;
 	if (s.acrValues.length && (!acr || ![...s.acrValues, ...s.mfaAcr].includes(acr))) return fail('acr');
 	const rawEmail = (info.email ?? claims.email) as string | undefined;
-	if (!rawEmail || info.email_verified === false) return fail('email');
+	if (!rawEmail) return fail('email');
+	// only an address the provider has verified may link an identity to an account or an invitation
+	const verified = info.email !== undefined ? info.email_verified === true : claims.email_verified === true;
 	const email = rawEmail.trim().toLowerCase();
 	const issuer = (claims.iss as string) ?? s.issuer;
-	const mfa = (acr !== null && s.mfaAcr.includes(acr)) || (Array.isArray(claims.amr) && (claims.amr as string[]).includes('mfa'));
+	const providerMfa = (acr !== null && s.mfaAcr.includes(acr)) || (Array.isArray(claims.amr) && (claims.amr as string[]).includes('mfa'));
+	const mfa = s.trustMfa && providerMfa;
 
 	const result = await database.db.transaction(async (tx) => {
 		let [user] = await tx.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, claims.sub)));
+		if (!user && !verified) return 'unverified' as const;
 		if (!user) [user] = await tx.select().from(users).where(eq(users.email, email));
 		if (!user) {
 			// a pending invitation for this address: accepted now, the account has no password
@@ -167,9 +177,13 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 		if (!user.active) return 'inactive' as const;
 		await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
 		const token = await createSession(tx, user.id, { method: 'oidc', mfa, ...meta }, now);
-		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'session.oidc_ok', targetType: 'user', targetId: user.id, ip: meta.ip, details: { acr, mfa } });
+		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'session.oidc_ok', targetType: 'user', targetId: user.id, ip: meta.ip, details: { acr, mfa, providerMfa } });
 		return { token, userId: user.id, enrolled: !!user.totpConfirmedAt };
 	});
+	if (result === 'unverified') {
+		await journal(database.db, { actor: { kind: 'public' }, action: 'session.oidc_failed', targetType: 'user', ip: meta.ip, details: { error: 'email not verified' } });
+		return fail('email');
+	}
 	if (result === null || result === 'conflict') return fail('no-account');
 	if (result === 'inactive') return fail('inactive');
 	const actor = await actorFor(database.db, result.userId, mfa);

@@ -2,7 +2,8 @@
  * "Mot de passe oublié": the same answer whether the address has an account or not; the
  * e-mailed link is signed, lasts 30 minutes, and is bound to the current password (its
  * hash's digest), so it stops working once used. A reset ends every session; the second
- * factor is still asked at the next login.
+ * factor is still asked at the next login. The request answers before the address is even
+ * looked up (the e-mail goes out after the answer), so its duration tells nothing.
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -14,7 +15,8 @@ import { users } from './db.ts';
 import { emailSchema, passwordProblem } from './model.ts';
 import { hashPassword } from './password.ts';
 import { deleteUserSessions, type SessionMeta } from './sessions.ts';
-import { hit, lockedUntil, retryMessage, RULES } from './throttle.ts';
+import { lockedUntil, reserve, retryMessage, RULES } from './throttle.ts';
+import { afterResponse } from './background.ts';
 
 export const RESET_MINUTES = 30;
 const PURPOSE = 'password-reset';
@@ -34,11 +36,23 @@ export async function requestPasswordReset(
 	const keys = [`reset-ip:${opts.ip ?? 'unknown'}`, `reset-account:${parsed.data}`];
 	const locked = await lockedUntil(db, keys, now);
 	if (locked) return { ok: false, message: retryMessage(locked, now) };
-	for (const k of keys) await hit(db, k, RULES.form, now);
-	const [u] = await db.select().from(users).where(eq(users.email, parsed.data));
-	if (!u || !u.active) return { ok: true };
+	// counted before anything else, atomically (concurrent requests cannot pass the limit)
+	for (const k of keys) {
+		const r = await reserve(db, k, RULES.form, now);
+		if (!r.allowed) return { ok: false, message: retryMessage(r.lockedUntil ?? new Date(now.getTime() + RULES.form.lockMinutes * 60_000), now) };
+	}
+	// the same work and the same time whether the address has an account or not: the lookup
+	// and the e-mail happen after the answer
+	const address = parsed.data;
+	afterResponse('password-reset', () => sendResetLink(database, address, opts, now));
+	return { ok: true };
+}
+
+async function sendResetLink(database: Database, email: string, opts: { origin: string; instanceName: string } & SessionMeta, now: Date): Promise<void> {
+	const [u] = await database.db.select().from(users).where(eq(users.email, email));
+	if (!u || !u.active) return;
 	const token = signToken(PURPOSE, { u: u.id, p: bind(u.passwordHash) }, RESET_MINUTES * 60, now.getTime());
-	await db.transaction(async (tx) => {
+	await database.db.transaction(async (tx) => {
 		await queueMail(
 			database,
 			tx,
@@ -46,7 +60,6 @@ export async function requestPasswordReset(
 		);
 		await journal(tx, { actor: { kind: 'public' }, action: 'user.password_reset_requested', targetType: 'user', targetId: u.id, ip: opts.ip });
 	});
-	return { ok: true };
 }
 
 const INVALID = 'Ce lien n’est pas valide ou a déjà servi. Demandez un nouveau lien depuis la page « Mot de passe oublié ».';

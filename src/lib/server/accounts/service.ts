@@ -27,7 +27,7 @@ import {
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { checkTotp, newTotpSecret, openTotpSecret, totpQrSvg, totpUri } from './totp.ts';
 import { createSession, deleteSession, deleteUserSessions, hashToken, listUserSessions, type LoadedSession, type SessionMeta } from './sessions.ts';
-import { clear, hit, lockedUntil, retryMessage, RULES } from './throttle.ts';
+import { clear, lockAfterFailure, lockedUntil, release, reserve, reserveAll, retryMessage, RULES } from './throttle.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 
 export { loadSession, deleteSession, deleteUserSessions, purgeSessions, IDLE_MINUTES, ABSOLUTE_HOURS } from './sessions.ts';
@@ -41,9 +41,9 @@ export type { Role, OrganisationKind } from './model.ts';
 export { AccountError } from './model.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
 export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
-export { hit as countAttempt, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
-import { listPendingInvitations } from './invitations.ts';
-export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, INVITATION_DAYS } from './invitations.ts';
+export { hit as countAttempt, reserve as reserveAttempt, release as releaseAttempt, clear as clearAttempts, lockAfterFailure, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
+import { invite, listPendingInvitations } from './invitations.ts';
+export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, INVITATION_DAYS } from './invitations.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
 
@@ -74,16 +74,20 @@ export async function loginWithPassword(database: Database, input: unknown, meta
 	const accountKey = `account:${user?.id ?? email}`;
 	const locked = await lockedUntil(db, [accountKey, ipKey], now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
+	// the attempt is counted before the password is checked: concurrent guesses cannot pass the limit
+	const rules = [RULES.account, RULES.ip];
+	const { allowed, reservations } = await reserveAll(db, [[accountKey, RULES.account], [ipKey, RULES.ip]], now);
+	if (!allowed) return { status: 'throttled', message: retryMessage(lockAfterFailure(reservations, rules, now) ?? new Date(now.getTime() + RULES.account.lockMinutes * 60_000), now) };
 
 	const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
 	if (!ok || !user || !user.active) {
-		const accountLock = await hit(db, accountKey, RULES.account, now);
-		const ipLock = await hit(db, ipKey, RULES.ip, now);
-		const lock = accountLock ?? ipLock;
+		const lock = lockAfterFailure(reservations, rules, now);
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
 		return { status: 'invalid', message: INVALID_LOGIN };
 	}
+	// a right password clears the password counter only (never the second factor's, `mfa:`)
 	await clear(db, accountKey);
+	await release(db, ipKey, RULES.ip);
 	const actor = await actorFor(db, user.id, false);
 	const mfaNeeded = requiresMfa(actor);
 	const token = await db.transaction(async (tx) => {
@@ -123,15 +127,30 @@ export async function passSecondFactor(
 	now = new Date()
 ): Promise<SecondFactorResult> {
 	const db = database.db;
-	const key = `account:${session.userId}`;
+	// the second factor's own counter: TOTP and recovery codes together, never cleared by a password
+	const key = mfaKey(session.userId);
 	const locked = await lockedUntil(db, [key], now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
 	const [user] = await db.select().from(users).where(eq(users.id, session.userId));
 	if (!user?.totpSecret || !user.totpConfirmedAt) return { status: 'invalid', message: 'La double authentification n’est pas encore activée pour ce compte.' };
+	const recovery = input.recoveryCode !== undefined;
+	const totp = recovery ? null : totpCodeSchema.safeParse(input.code ?? '');
+	if (totp && !totp.success) return { status: 'invalid', message: totp.error.issues[0].message };
+	const wrong = (): SecondFactorResult => {
+		const lock = lockAfterFailure([reservation], [RULES.mfa], now);
+		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
+		return {
+			status: 'invalid',
+			message: recovery ? 'Ce code de secours n’est pas valide ou a déjà servi.' : 'Ce code n’est pas le bon, ou il a expiré : saisissez le code affiché maintenant par votre application.'
+		};
+	};
+	// reserved before the code is checked: concurrent guesses cannot pass the limit
+	const reservation = await reserve(db, key, RULES.mfa, now);
+	if (!reservation.allowed) return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
 
 	let accepted: { step?: number; recoveryId?: string } | null = null;
-	if (input.recoveryCode !== undefined) {
-		const code = normaliseRecoveryCode(input.recoveryCode);
+	if (recovery) {
+		const code = normaliseRecoveryCode(input.recoveryCode!);
 		const [rc] = code
 			? await db
 					.select({ id: recoveryCodes.id })
@@ -140,23 +159,24 @@ export async function passSecondFactor(
 			: [];
 		if (rc) accepted = { recoveryId: rc.id };
 	} else {
-		const parsed = totpCodeSchema.safeParse(input.code ?? '');
-		if (!parsed.success) return { status: 'invalid', message: parsed.error.issues[0].message };
-		const step = checkTotp(openTotpSecret(user.totpSecret), parsed.data, now.getTime());
+		const step = checkTotp(openTotpSecret(user.totpSecret), totp!.data!, now.getTime());
 		if (step !== null && (user.totpLastStep === null || step > user.totpLastStep)) accepted = { step };
 	}
-	if (!accepted) {
-		const lock = await hit(db, key, RULES.account, now);
-		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
-		return {
-			status: 'invalid',
-			message: input.recoveryCode !== undefined ? 'Ce code de secours n’est pas valide ou a déjà servi.' : 'Ce code n’est pas le bon, ou il a expiré : saisissez le code affiché maintenant par votre application.'
-		};
-	}
-	await clear(db, key);
+	if (!accepted) return wrong();
 	const token = await db.transaction(async (tx) => {
-		if (accepted.step !== undefined) await tx.update(users).set({ totpLastStep: accepted.step }).where(eq(users.id, user.id));
-		if (accepted.recoveryId) await tx.update(recoveryCodes).set({ usedAt: now }).where(eq(recoveryCodes.id, accepted.recoveryId));
+		// spent once, whatever the concurrency: a code (or its time step) used by a parallel request is refused
+		const spent = accepted.step !== undefined
+			? await tx
+					.update(users)
+					.set({ totpLastStep: accepted.step })
+					.where(and(eq(users.id, user.id), sql`(${users.totpLastStep} is null or ${users.totpLastStep} < ${accepted.step})`))
+					.returning({ id: users.id })
+			: await tx
+					.update(recoveryCodes)
+					.set({ usedAt: now })
+					.where(and(eq(recoveryCodes.id, accepted.recoveryId!), isNull(recoveryCodes.usedAt)))
+					.returning({ id: recoveryCodes.id });
+		if (!spent.length) return null;
 		await deleteSession(tx, oldToken);
 		const t = await createSession(tx, user.id, { method: session.method as 'password' | 'oidc', mfa: true, ...meta }, now);
 		await journal(tx, {
@@ -168,8 +188,14 @@ export async function passSecondFactor(
 		});
 		return t;
 	});
+	if (!token) return wrong();
+	// only a passed second factor clears its counter
+	await clear(db, key);
 	return { status: 'ok', token };
 }
+
+/** The throttling key of an account's second factor (TOTP, recovery and enrolment codes). */
+export const mfaKey = (userId: string) => `mfa:${userId}`;
 
 // ---------------------------------------------------------------------------
 // TOTP enrolment
@@ -225,19 +251,24 @@ export async function confirmTotpEnrolment(
 	now = new Date()
 ): Promise<EnrolmentResult> {
 	const db = database.db;
-	const key = `account:${session.userId}`;
+	const key = mfaKey(session.userId);
 	const locked = await lockedUntil(db, [key], now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
 	const parsed = totpCodeSchema.safeParse(code);
 	if (!parsed.success) return { status: 'invalid', message: parsed.error.issues[0].message };
-	const [u] = await db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, session.userId));
+	const [u] = await db.select({ s: users.totpPendingSecret, confirmed: users.totpConfirmedAt }).from(users).where(eq(users.id, session.userId));
+	// replacing an active second factor needs a session that passed it
+	if (u?.confirmed && !session.mfa) return { status: 'invalid', message: 'Confirmez d’abord votre identité avec le code de votre application actuelle.' };
 	if (!u?.s) return { status: 'invalid', message: 'Recommencez l’activation : la page a expiré.' };
+	const reservation = await reserve(db, key, RULES.mfa, now);
+	if (!reservation.allowed) return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
 	const step = checkTotp(openTotpSecret(u.s), parsed.data, now.getTime());
 	if (step === null) {
-		const lock = await hit(db, key, RULES.account, now);
+		const lock = lockAfterFailure([reservation], [RULES.mfa], now);
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
 		return { status: 'invalid', message: 'Ce code ne correspond pas : vérifiez que l’application affiche le compte « maillage » et saisissez le code actuel.' };
 	}
+	await clear(db, key);
 	const codes = Array.from({ length: 10 }, () => newRecoveryCode());
 	const token = await db.transaction(async (tx) => {
 		await tx.update(users).set({ totpSecret: u.s, totpPendingSecret: null, totpConfirmedAt: now, totpLastStep: step, updatedAt: now }).where(eq(users.id, session.userId));
@@ -344,14 +375,16 @@ export async function listOrganisations(database: Database, actor: Actor): Promi
 
 /**
  * Creates (or finds) a user and gives them a role in an organisation. The password is
- * optional: invited users choose theirs from the invitation link.
+ * optional: invited users choose theirs from the invitation link. Done by a professional
+ * (not the command line) on an existing account, the role is only offered: it waits for
+ * the owner's acceptance (issue 11, finding 4).
  */
 export async function addMember(
 	database: Database,
 	actor: Actor | null,
 	input: { email: string; displayName: string; organisationId: string; role: Role; password?: string; isAdmin?: boolean },
 	ip?: string | null
-): Promise<{ userId: string; created: boolean }> {
+): Promise<{ userId: string; created: boolean; pending?: boolean }> {
 	const email = emailSchema.safeParse(input.email);
 	const name = displayNameSchema.safeParse(input.displayName);
 	const fields: Record<string, string> = {};
@@ -367,6 +400,15 @@ export async function addMember(
 	if (!org) throw new AccountError('not_found', 'Structure introuvable.');
 	if (actor && !can(actor, 'membership.manage', { departmentCode: org.departmentCode, organisationId: org.id, role: input.role }))
 		throw new AccountError('forbidden', 'Vous ne pouvez pas donner ce rôle dans cette structure.');
+	if (actor) {
+		// a professional never adds a role to an existing account directly: it becomes a pending
+		// role that the account's owner accepts after logging in (and nobody grants it to themselves)
+		const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, email.data!));
+		if (existing) {
+			await invite(database, actor, { email: email.data!, displayName: name.data!, organisationId: org.id, role: input.role }, { ip });
+			return { userId: existing.id, created: false, pending: true };
+		}
+	}
 	const passwordHash = input.password ? await hashPassword(input.password) : null;
 	return database.db.transaction(async (tx) => {
 		let [user] = await tx.select().from(users).where(eq(users.email, email.data!));
@@ -408,6 +450,10 @@ export async function setUserActive(database: Database, actor: Actor | null, use
 	if (actor && !(actor.isAdmin || (deps.length > 0 && deps.every((d) => can(actor, 'user.deactivate', { departmentCode: d })))))
 		throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département : seul un administrateur peut le désactiver.');
 	if (actor && actor.userId === userId && !active) throw new AccountError('invalid', 'Vous ne pouvez pas désactiver votre propre compte.');
+	if (actor && !actor.isAdmin) {
+		const [t] = await database.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId));
+		if (t?.isAdmin) throw new AccountError('forbidden', 'Seul un administrateur peut désactiver ou réactiver un compte d’administration.');
+	}
 	await database.db.transaction(async (tx) => {
 		const now = new Date();
 		await tx.update(users).set({ active, deactivatedAt: active ? null : now, updatedAt: now }).where(eq(users.id, userId));

@@ -1,7 +1,8 @@
 /**
  * Throttling of failed attempts per key (an account, an IP address, a form), kept in the
  * database so that it holds across restarts and processes. A key that fails `limit` times
- * within `windowMinutes` is locked for `lockMinutes`.
+ * within `windowMinutes` is locked for `lockMinutes`. Attempts are reserved (counted) before
+ * they are checked, atomically (see `reserve`), so concurrent requests cannot exceed the limit.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
@@ -14,8 +15,10 @@ export interface ThrottleRule {
 }
 
 export const RULES = {
-	/** wrong passwords or codes for one account */
+	/** wrong passwords for one account */
 	account: { limit: 5, windowMinutes: 15, lockMinutes: 15 },
+	/** wrong second-factor codes (TOTP, recovery or enrolment codes) for one account: a counter of its own, never cleared by a right password */
+	mfa: { limit: 5, windowMinutes: 15, lockMinutes: 15 },
 	/** failures from one address, whatever the account */
 	ip: { limit: 30, windowMinutes: 15, lockMinutes: 15 },
 	/** password reset and public forms: requests, not failures */
@@ -34,26 +37,79 @@ export async function lockedUntil(db: DbOrTx, keys: string[], now = new Date()):
 	return latest;
 }
 
-/** Counts one failure (or one request); returns the lock's end when this one crosses the limit. */
-export async function hit(db: DbOrTx, key: string, rule: ThrottleRule, now = new Date()): Promise<Date | null> {
-	const windowStart = new Date(now.getTime() - rule.windowMinutes * 60_000);
-	const lock = new Date(now.getTime() + rule.lockMinutes * 60_000);
+export interface Reservation {
+	key: string;
+	/** whether this attempt may be checked (it is within the limit) */
+	allowed: boolean;
+	/** attempts counted in the current run, this one included (capped at limit + 1) */
+	count: number;
+	/** when the key unlocks, once the limit is reached */
+	lockedUntil: Date | null;
+}
+
+/**
+ * Reserves one attempt BEFORE it is checked, in one conditional upsert: the row is locked by
+ * the upsert, so concurrent attempts are counted one after the other and at most `limit` of
+ * them are ever allowed, whatever the concurrency. `window_start` holds the time of the last
+ * allowed attempt: the count starts again only after `windowMinutes` without an allowed
+ * attempt, so no span of `windowMinutes` ever holds more than `limit` allowed attempts
+ * (no burst across a window's boundary). Refused attempts do not extend the lock.
+ * A success may then `release` (one attempt given back) or `clear` the key.
+ */
+export async function reserve(db: DbOrTx, key: string, rule: ThrottleRule, now = new Date()): Promise<Reservation> {
+	const stale = new Date(now.getTime() - Math.max(rule.windowMinutes, rule.lockMinutes) * 60_000).toISOString();
+	const at = now.toISOString();
+	const lock = new Date(now.getTime() + rule.lockMinutes * 60_000).toISOString();
+	const isStale = sql`${throttles.windowStart} <= ${stale}::timestamptz`;
 	const [row] = await db
 		.insert(throttles)
-		.values({ key, failures: 1, windowStart: now })
+		.values({ key, failures: 1, windowStart: now, lockedUntil: rule.limit <= 1 ? new Date(lock) : null })
 		.onConflictDoUpdate({
 			target: throttles.key,
 			set: {
-				failures: sql`case when ${throttles.windowStart} < ${windowStart.toISOString()}::timestamptz then 1 else ${throttles.failures} + 1 end`,
-				windowStart: sql`case when ${throttles.windowStart} < ${windowStart.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${throttles.windowStart} end`
+				failures: sql`case when ${isStale} then 1 else least(${throttles.failures} + 1, ${rule.limit + 1}::int) end`,
+				windowStart: sql`case when ${isStale} or ${throttles.failures} + 1 <= ${rule.limit}::int then ${at}::timestamptz else ${throttles.windowStart} end`,
+				lockedUntil: sql`case when ${isStale} then ${rule.limit <= 1 ? lock : null}::timestamptz when ${throttles.failures} + 1 = ${rule.limit}::int then ${lock}::timestamptz else ${throttles.lockedUntil} end`
 			}
 		})
-		.returning({ failures: throttles.failures });
-	if (row.failures >= rule.limit) {
-		await db.update(throttles).set({ lockedUntil: lock, failures: 0, windowStart: now }).where(eq(throttles.key, key));
-		return lock;
-	}
-	return null;
+		.returning({ failures: throttles.failures, lockedUntil: throttles.lockedUntil });
+	return { key, allowed: row.failures <= rule.limit, count: row.failures, lockedUntil: row.lockedUntil };
+}
+
+/** Reserves one attempt on each key (in a fixed order); allowed only when every key allows it. */
+export async function reserveAll(db: DbOrTx, entries: [key: string, rule: ThrottleRule][], now = new Date()): Promise<{ allowed: boolean; reservations: Reservation[] }> {
+	const reservations: Reservation[] = [];
+	for (const [key, rule] of entries) reservations.push(await reserve(db, key, rule, now));
+	return { allowed: reservations.every((r) => r.allowed), reservations };
+}
+
+/** The lock to announce after a failed check: set when one of the keys has reached its limit. */
+export function lockAfterFailure(reservations: Reservation[], rules: ThrottleRule[], now = new Date()): Date | null {
+	let latest: Date | null = null;
+	reservations.forEach((r, i) => {
+		if (r.count >= rules[i].limit && r.lockedUntil && r.lockedUntil > now && (!latest || r.lockedUntil > latest)) latest = r.lockedUntil;
+	});
+	return latest;
+}
+
+/** Gives back one reserved attempt (a success that should not count as a failure). */
+export async function release(db: DbOrTx, key: string, rule: ThrottleRule): Promise<void> {
+	await db
+		.update(throttles)
+		.set({
+			failures: sql`greatest(${throttles.failures} - 1, 0)`,
+			lockedUntil: sql`case when ${throttles.failures} - 1 < ${rule.limit}::int then null else ${throttles.lockedUntil} end`
+		})
+		.where(eq(throttles.key, key));
+}
+
+/**
+ * Counts one failure (or one request) atomically; returns the lock's end when this one
+ * reaches the limit, or when the limit was already reached.
+ */
+export async function hit(db: DbOrTx, key: string, rule: ThrottleRule, now = new Date()): Promise<Date | null> {
+	const r = await reserve(db, key, rule, now);
+	return r.count >= rule.limit ? (r.lockedUntil && r.lockedUntil > now ? r.lockedUntil : new Date(now.getTime() + rule.lockMinutes * 60_000)) : null;
 }
 
 export async function clear(db: DbOrTx, key: string): Promise<void> {

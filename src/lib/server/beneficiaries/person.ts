@@ -7,10 +7,11 @@
  * contact is known.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
-import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '../accounts/service.ts';
+import { clearAttempts, lockAfterFailure, lockedUntil, releaseAttempt, reserveAttempt, retryMessage, THROTTLE_RULES } from '../accounts/service.ts';
+import { afterResponse } from '../accounts/background.ts';
 import { queueMail, plainMail } from '../mail/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { signToken } from '../security/secret.ts';
@@ -45,45 +46,65 @@ async function recordsOf(database: Database, c: Contact): Promise<{ id: string; 
 
 export type CodeRequest = { status: 'sent'; contact: string } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
 
-/** Sends a code when the contact is known; answers the same either way. */
+/**
+ * Sends a code when the contact is known; answers the same, in the same time, either way:
+ * the request only counts the attempt (the same queries whatever the contact), and the
+ * lookup, the code and the message happen after the answer (accounts/background.ts).
+ */
 export async function requestPersonCode(database: Database, raw: string, meta: { ip?: string | null; instanceName: string }, now = new Date()): Promise<CodeRequest> {
 	const c = parseContact(raw);
 	if (!c) return { status: 'invalid', message: 'Écrivez votre numéro de portable (exemple : 06 12 34 56 78) ou votre adresse e-mail.' };
 	const keys = [`person-code:${c.value}`, `person-code-ip:${meta.ip ?? '?'}`];
 	const locked = await lockedUntil(database.db, keys, now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
-	for (const k of keys) await countAttempt(database.db, k, THROTTLE_RULES.form, now);
-	const records = await recordsOf(database, c);
-	if (records.length) {
-		const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-		const message = personCodeMessage(code, meta.instanceName);
-		await database.db.transaction(async (tx) => {
-			// one code for all the person's records: stored against each
-			await tx.insert(personCodes).values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
-			if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });
-			else
-				await queueMail(database, tx, plainMail(c.value, message.subject, ['Bonjour,', message.text, 'Si vous n’avez rien demandé, ignorez ce message.'], null, 'person-code'));
-			await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: personIp(meta.ip), details: { channel: c.kind } })));
-		});
+	for (const k of keys) {
+		const r = await reserveAttempt(database.db, k, THROTTLE_RULES.form, now);
+		if (!r.allowed) return { status: 'throttled', message: retryMessage(r.lockedUntil ?? new Date(now.getTime() + THROTTLE_RULES.form.lockMinutes * 60_000), now) };
 	}
+	afterResponse('person-code', () => sendPersonCode(database, c, meta, now));
 	return { status: 'sent', contact: c.kind === 'phone' ? 'votre téléphone' : 'votre adresse e-mail' };
+}
+
+/** The part of a code request that depends on the contact being known (after the answer). */
+async function sendPersonCode(database: Database, c: Contact, meta: { ip?: string | null; instanceName: string }, now: Date): Promise<void> {
+	const records = await recordsOf(database, c);
+	if (!records.length) return;
+	const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+	const message = personCodeMessage(code, meta.instanceName);
+	await database.db.transaction(async (tx) => {
+		// one code for all the person's records: stored against each
+		await tx.insert(personCodes).values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
+		if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });
+		else await queueMail(database, tx, plainMail(c.value, message.subject, ['Bonjour,', message.text, 'Si vous n’avez rien demandé, ignorez ce message.'], null, 'person-code'));
+		await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: personIp(meta.ip), details: { channel: c.kind } })));
+	});
 }
 
 export type CodeCheck = { status: 'ok'; token: string; beneficiaryIds: string[] } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
 
+/**
+ * Checks a one-time code. Each guess is counted (reserved) before it is checked, atomically:
+ * at most 5 guesses per contact, whatever the concurrency.
+ */
 export async function verifyPersonCode(database: Database, raw: string, code: string, meta: { ip?: string | null }, now = new Date()): Promise<CodeCheck> {
 	const c = parseContact(raw);
 	const wrong = { status: 'invalid' as const, message: 'Ce code n’est pas le bon, ou il a expiré. Vérifiez-le, ou demandez un nouveau code.' };
 	if (!c) return { status: 'invalid', message: 'Écrivez le numéro ou l’adresse e-mail où vous avez reçu le code.' };
-	const keys = [`person-verify:${c.value}`, `ip:${meta.ip ?? '?'}`];
-	const locked = await lockedUntil(database.db, keys, now);
+	const contactKey = `person-verify:${c.value}`;
+	const ipKey = `ip:${meta.ip ?? '?'}`;
+	const rules = [THROTTLE_RULES.account, THROTTLE_RULES.ip];
+	const locked = await lockedUntil(database.db, [contactKey, ipKey], now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
+	const reservations = [await reserveAttempt(database.db, contactKey, rules[0], now), await reserveAttempt(database.db, ipKey, rules[1], now)];
+	const lock = () => lockAfterFailure(reservations, rules, now);
+	if (!reservations.every((r) => r.allowed)) return { status: 'throttled', message: retryMessage(lock() ?? new Date(now.getTime() + rules[0].lockMinutes * 60_000), now) };
+	const failed = (): CodeCheck => {
+		const l = lock();
+		return l ? { status: 'throttled', message: retryMessage(l, now) } : wrong;
+	};
 	const digits = String(code ?? '').replace(/\D/g, '');
 	const records = await recordsOf(database, c);
-	if (!records.length || digits.length !== 6) {
-		for (const k of keys) await countAttempt(database.db, k, k.startsWith('ip:') ? THROTTLE_RULES.ip : THROTTLE_RULES.account, now);
-		return wrong;
-	}
+	if (!records.length || digits.length !== 6) return failed();
 	const ids = records.map((r) => r.id);
 	const rows = await database.db
 		.select()
@@ -92,15 +113,18 @@ export async function verifyPersonCode(database: Database, raw: string, code: st
 		.orderBy(desc(personCodes.createdAt));
 	const hit = rows.find((r) => r.attempts < CODE_TRIES && r.codeHash === hashCode(r.beneficiaryId, digits));
 	if (!hit) {
-		if (rows.length) await database.db.update(personCodes).set({ attempts: rows[0].attempts + 1 }).where(eq(personCodes.id, rows[0].id));
-		for (const k of keys) await countAttempt(database.db, k, k.startsWith('ip:') ? THROTTLE_RULES.ip : THROTTLE_RULES.account, now);
-		return wrong;
+		if (rows.length) await database.db.update(personCodes).set({ attempts: sql`${personCodes.attempts} + 1` }).where(eq(personCodes.id, rows[0].id));
+		return failed();
 	}
-	// every code of the same sending is spent (one per record)
-	await database.db
+	// every code of the same sending is spent (one per record); a parallel request that spent it first wins
+	const spent = await database.db
 		.update(personCodes)
 		.set({ usedAt: now })
-		.where(and(inArray(personCodes.beneficiaryId, ids), isNull(personCodes.usedAt), or(eq(personCodes.id, hit.id), gt(personCodes.expiresAt, now))));
+		.where(and(inArray(personCodes.beneficiaryId, ids), isNull(personCodes.usedAt), or(eq(personCodes.id, hit.id), gt(personCodes.expiresAt, now))))
+		.returning({ id: personCodes.id });
+	if (!spent.some((r) => r.id === hit.id)) return failed();
+	await clearAttempts(database.db, contactKey);
+	await releaseAttempt(database.db, ipKey, rules[1]);
 	return { status: 'ok', token: personSessionToken(ids, now), beneficiaryIds: ids };
 }
 

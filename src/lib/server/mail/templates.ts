@@ -50,6 +50,34 @@ export function invitationMail(p: { to: string; displayName: string; organisatio
 	};
 }
 
+/** A role offered to an existing account: it waits for its owner's answer in « Mon compte » (issue 11, finding 4). */
+export function pendingRoleMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; expiresAt: Date; instanceName: string }): Mail {
+	return plainMail(
+		p.to,
+		`Un nouveau rôle vous est proposé – ${p.instanceName}`,
+		[
+			`Bonjour ${p.displayName},`,
+			`On vous propose le rôle de ${p.roleLabel} à ${p.organisationName}, sur votre compte ${p.instanceName}.`,
+			`Ce rôle ne s’ajoute pas tout seul : connectez-vous, puis acceptez-le ou refusez-le dans « Mon compte », avant le ${dateFr(p.expiresAt)}.`
+		],
+		{ href: p.link, label: 'Voir le rôle proposé' },
+		'pending-role',
+		'Si vous ne vous attendiez pas à ce message, refusez le rôle et prévenez la coordination de votre département.'
+	);
+}
+
+/** A role now active on the account, so that its owner knows (issue 11, finding 4). */
+export function roleAddedMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; instanceName: string }): Mail {
+	return plainMail(
+		p.to,
+		`Nouveau rôle sur votre compte – ${p.instanceName}`,
+		[`Bonjour ${p.displayName},`, `Votre compte ${p.instanceName} a maintenant le rôle de ${p.roleLabel} à ${p.organisationName}.`, 'Vos rôles sont listés dans « Mon compte ».'],
+		{ href: p.link, label: 'Mon compte' },
+		'role-added',
+		'Si ce n’est pas vous qui avez accepté ce rôle, changez votre mot de passe et prévenez la coordination de votre département.'
+	);
+}
+
 export function passwordResetMail(p: { to: string; displayName: string; link: string; minutes: number; instanceName: string }): Mail {
 	const lines = [
 		`Bonjour ${p.displayName},`,

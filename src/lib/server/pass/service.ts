@@ -11,7 +11,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
-import { can, departmentsWith, countAttempt, lockedUntil, type Actor } from '../accounts/service.ts';
+import { can, departmentsWith, countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/service.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
@@ -854,7 +854,9 @@ async function throttleCheck(database: Database, actor: Actor): Promise<void> {
 		const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
 		throw new PassError('throttled', `Trop de vérifications de codes en peu de temps. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`);
 	}
-	await countAttempt(database.db, `pass-check:${actor.userId}`, CHECK_RULE);
+	// reserved before the code is checked, atomically: concurrent checks cannot pass the limit (issue 11, finding 9)
+	const r = await reserveAttempt(database.db, `pass-check:${actor.userId}`, CHECK_RULE);
+	if (!r.allowed) throw new PassError('throttled', 'Trop de vérifications de codes en peu de temps. Réessayez dans 10 minutes.');
 }
 
 /** An unknown code: counted; too many in a short time lock the checks and raise an alert. */
@@ -1901,7 +1903,9 @@ export async function publicPassStatus(database: Database, input: string, ip: st
 		const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
 		return { status: 'throttled', message: `Trop de pass consultés depuis votre connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.` };
 	}
-	await countAttempt(database.db, keys[0], PUBLIC_PASS_LOOKUPS, now);
+	// reserved before the lookup, atomically (issue 11, finding 9)
+	const r = await reserveAttempt(database.db, keys[0], PUBLIC_PASS_LOOKUPS, now);
+	if (!r.allowed) return { status: 'throttled', message: `Trop de pass consultés depuis votre connexion. Réessayez dans ${PUBLIC_PASS_LOOKUPS.lockMinutes} minutes.` };
 	const p = parseCode(input);
 	const v = p.ok ? await voucherByCode(database.db, p.code) : null;
 	if (!v) {

@@ -31,6 +31,7 @@ import {
 import { beneficiaries, consents } from '../beneficiaries/db.ts';
 import { requestPersonCode, verifyPersonCode } from '../beneficiaries/person.ts';
 import { checkPersonLink, openPersonSession, readPersonSession } from '../beneficiaries/person-access.ts';
+import { backgroundSettled } from '../accounts/background.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	sendReferral,
@@ -294,8 +295,10 @@ describe('the person', () => {
 		const id = await newPerson({ firstName: 'Inès', lastName: 'Morel', phone: '06 99 99 99 99' });
 		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Ouvrir un compte France Travail.', consent: CONSENT }, links);
 		expect(await requestPersonCode(db, '07 81 23 45 67', { ip: '10.0.0.1', instanceName: 'maillage 47' })).toEqual({ status: 'sent', contact: 'votre téléphone' });
+		await backgroundSettled(); // the code is sent after the answer (issue 11, finding 11)
 		expect(await db.db.select().from(outbox).where(eq(outbox.to, '+33781234567'))).toEqual([]);
 		await requestPersonCode(db, '06 99 99 99 99', { ip: '10.0.0.1', instanceName: 'maillage 47' });
+		await backgroundSettled();
 		const [codeSms] = await db.db.select().from(outbox).where(and(eq(outbox.to, '+33699999999'), like(outbox.text, 'Votre code%')));
 		const code = /(\d{6})/.exec(codeSms.text)![1];
 		expect((await verifyPersonCode(db, '0699999999', code === '000000' ? '111111' : '000000', {})).status).toBe('invalid');

@@ -1,13 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { accountOverview, changePassword, logoutEverywhere, ROLE_LABELS, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/service.ts';
+import { accountOverview, answerPendingRole, changePassword, logoutEverywhere, pendingRoles, ROLE_LABELS, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/service.ts';
+import { publicLinks } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie } from '#lib/server/web/session-cookie.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const s = locals.session!;
-	const o = await accountOverview(await getDatabase(), s);
+	const db = await getDatabase();
+	const [o, pending] = await Promise.all([accountOverview(db, s), pendingRoles(db, s)]);
 	return {
+		pending: pending.map((p) => ({ ...p, expiresAt: p.expiresAt.toISOString() })),
 		user: { email: s.user.email, displayName: s.user.displayName, totpEnrolled: s.user.totpEnrolled, isAdmin: s.user.isAdmin },
 		roles: o.roles.map((r) => ({ ...r, roleLabel: ROLE_LABELS[r.role] })),
 		sessions: o.sessions.map((x) => ({ ...x, createdAt: x.createdAt.toISOString(), lastSeenAt: x.lastSeenAt.toISOString() })),
@@ -28,6 +31,14 @@ export const actions: Actions = {
 		);
 		if (!r.ok) return fail(400, { passwordErrors: r.fields });
 		return { passwordChanged: true };
+	},
+	/** a role offered to this account: only its owner, logged in, makes it effective */
+	role: async ({ request, locals }) => {
+		const form = await request.formData();
+		const db = await getDatabase();
+		const r = await answerPendingRole(db, locals.session!, String(form.get('id') ?? ''), form.get('answer') === 'accept', { ip: locals.ip, ...(await publicLinks(db)) });
+		if (!r.ok) return fail(r.message.startsWith('Vous ne pouvez pas') ? 403 : 400, { roleError: r.message });
+		return { roleAnswered: r.accepted ? 'accepted' : 'refused' };
 	},
 	everywhere: async ({ locals, cookies, url }) => {
 		await logoutEverywhere(await getDatabase(), locals.session!, locals.ip);

@@ -33,6 +33,7 @@ export const actions: Actions = {
 			setSessionCookie(cookies, url, r.token);
 			redirect(303, '/espace');
 		}
-		redirect(303, '/connexion');
+		// an existing account: its owner logs in, then accepts or refuses the role in « Mon compte »
+		redirect(303, '/connexion?retour=%2Fcompte%23roles-proposes');
 	}
 };

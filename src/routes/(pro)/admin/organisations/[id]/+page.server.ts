@@ -52,7 +52,7 @@ export const actions: Actions = {
 				instanceName: (await getInstanceSettings(db)).name
 			});
 			// without an SMTP server (a demo, a first install) the link is shown to be passed on by hand
-			return { invited: { email: r.invitation.email, link: mailConfigured() ? null : `${url.origin}/invitation/${r.token}` } };
+			return { invited: { email: r.invitation.email, existingAccount: r.existingAccount, link: mailConfigured() || r.existingAccount ? null : `${url.origin}/invitation/${r.token}` } };
 		} catch (e) {
 			return failure(e, values);
 		}
