@@ -17,6 +17,7 @@ import { beneficiaries } from '../../src/lib/server/beneficiaries/db.ts';
 import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/service.ts';
 import { eraseBeneficiary, anonymiseInactive } from '../../src/lib/server/beneficiaries/service.ts';
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
+import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
 import { usePersonLink, readPersonSession } from '../../src/lib/server/beneficiaries/person-access.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 
@@ -35,6 +36,7 @@ async function withTraces(p: { lastName: string; phone: string; phoneE164: strin
 	await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.byLink, reason: 'Une autre démarche.', consent: { method: 'sms', scope: ['identity'] } }, links);
 	await requestPersonCode(c.db, p.email, { ip: '192.0.2.44', instanceName: links.instanceName });
 	await requestPersonCode(c.db, p.phone, { ip: '192.0.2.44', instanceName: links.instanceName });
+	await backgroundSettled(); // the codes are sent just after the answer (finding 11)
 	await verifyPersonCode(c.db, p.email, '000000', { ip: '192.0.2.44' });
 	const [mail] = await c.db.db.select().from(outbox).where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, p.email)));
 	const token = personLinksIn(mail.text)[0];

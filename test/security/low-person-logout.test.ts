@@ -10,6 +10,7 @@ import { careNetwork, links, personLinksIn, CANARY, type Care } from './care-fix
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/service.ts';
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
+import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
 import { openPersonSession, readPersonSession, endPersonSession, usePersonLink, PERSON_SESSION_MINUTES } from '../../src/lib/server/beneficiaries/person-access.ts';
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 
@@ -26,6 +27,7 @@ describe('issue 11, low: the person’s session ends at logout', () => {
 		const id = await c.newPerson({ phone: '06 55 44 33 22', email: '' });
 		const { id: rid } = await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity'] } }, links);
 		await requestPersonCode(c.db, '06 55 44 33 22', { ip: '198.51.100.7', instanceName: links.instanceName });
+		await backgroundSettled(); // the code is sent just after the answer (finding 11)
 		const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.to, '+33655443322'), like(outbox.text, 'Votre code%')));
 		const ok = await verifyPersonCode(c.db, '0655443322', /(\d{6})/.exec(sms.text)![1], {});
 		if (ok.status !== 'ok') throw new Error('code refused');
