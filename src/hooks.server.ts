@@ -10,9 +10,14 @@ import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
+import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
 	const t = performance.now();
+	// production refuses to start without its public URL; elsewhere (the embedded default,
+	// `node build`) it is derived from PORT/HOST, and requests for another host are refused
+	checkOriginAtStart();
+	if (!import.meta.env.DEV && !process.env.ORIGIN) process.env.ORIGIN = derivedOrigin();
 	const db = await getDatabase();
 	const say = (m: string) => log('info', m);
 	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
@@ -51,6 +56,15 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const start = performance.now();
+	// a request for another host (a forged Host header): links are never built from it, and it
+	// gets no page either (the dev server, without ORIGIN, serves whatever host it is given)
+	const host = event.request.headers.get('host');
+	if (process.env.ORIGIN && host !== null && !hostAllowed(host)) {
+		return new Response('Cette adresse ne correspond pas à ce site. Utilisez l’adresse publique du service.', {
+			status: 421,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
+	}
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > MAX_BODY_BYTES) {
 		return new Response('Requête trop volumineuse.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });

@@ -20,6 +20,7 @@ import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
 import { stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
+import { parseOrigin, savedPublicOrigin } from '../lib/server/web/origin.ts';
 
 const HELP = `maillage — command-line tool of the maillage platform
 
@@ -238,7 +239,8 @@ export async function main(argv: string[]): Promise<number> {
 		if (!values.email || !values.name || !values.organisation || !ROLES.includes(role))
 			throw new UsageError(`users invite --email … --name … --organisation <id> --role ${ROLES.join('|')} [--admin]`);
 		return withDb(async (db) => {
-			const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+			// the public URL (ORIGIN, else the one the embedded server recorded at its last start)
+			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
 			// the link is printed; it is also e-mailed when an SMTP server is configured (the server's worker delivers it)
 			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }, mailConfigured() ? { origin, instanceName: (await getInstanceSettings(db)).name } : {}).catch(accountUsage);
 			process.stdout.write(`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`);
