@@ -3,13 +3,14 @@ import { error, json, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
 import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
-import { log } from '#lib/server/log.ts';
+import { describeError, log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/service.ts';
 import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
+import { BAD_INPUT_MESSAGE, bodyOk, urlOk } from '#lib/server/web/input.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
@@ -68,6 +69,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > MAX_BODY_BYTES) {
 		return new Response('Requête trop volumineuse.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	// control characters, lone surrogates, malformed UTF-8: refused here for every route
+	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
+	if (!urlOk(event.url) || !(await bodyOk(event.request))) {
+		if (event.url.pathname.startsWith('/api/')) return json({ erreur: 'bad_request', message: BAD_INPUT_MESSAGE }, { status: 400 });
+		error(400, BAD_INPUT_MESSAGE);
 	}
 	event.locals.ip = clientIp(event.request, event.getClientAddress);
 	event.locals.session = null;
@@ -151,6 +158,6 @@ function compress(request: Request, response: Response): Response {
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return; // error(404, …) and SvelteKit's own errors keep their message
 	const id = randomUUID();
-	log('error', 'unhandled error', { id, route: event.route.id, error: error instanceof Error ? error.stack : String(error) });
+	log('error', 'unhandled error', { id, route: event.route.id, error: describeError(error) });
 	return { message: `Une erreur est survenue de notre côté. Réessayez dans quelques minutes. (référence ${id.slice(0, 8)})` };
 };
