@@ -11,6 +11,7 @@ import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 import { BAD_INPUT_MESSAGE, bodyOk, urlOk } from '#lib/server/web/input.ts';
+import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
@@ -73,6 +74,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// control characters, lone surrogates, malformed UTF-8: refused here for every route
 	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
 	if (!urlOk(event.url) || !(await bodyOk(event.request))) {
+		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 400, code: 'bad_request', message: BAD_INPUT_MESSAGE } }, { status: 400 });
 		if (event.url.pathname.startsWith('/api/')) return json({ erreur: 'bad_request', message: BAD_INPUT_MESSAGE }, { status: 400 });
 		error(400, BAD_INPUT_MESSAGE);
 	}
@@ -102,6 +104,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (decision === 'second-factor') redirect(303, `/connexion/code?retour=${back}`);
 		redirect(303, `/compte/double-authentification?retour=${back}`);
 	}
+	// an identifier that cannot exist is a 404, a malformed one in the query a 400, before any query
+	if (impossibleRouteId(event.route.id, event.params ?? {})) {
+		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 404, code: 'not_found', message: 'Aucun lieu n’a cet identifiant.' } }, { status: 404 });
+		error(404, 'Cette page n’existe pas : l’adresse est incomplète ou erronée.');
+	}
+	const badQuery = malformedUuidQuery(event.url);
+	if (badQuery) error(400, `Le paramètre « ${badQuery} » de l’adresse n’est pas valide. Revenez à la page précédente et choisissez dans la liste.`);
 	const response = await resolve(event);
 	if (event.locals.session) {
 		try {

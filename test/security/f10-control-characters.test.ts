@@ -95,6 +95,7 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 				const api = await through('POST', '/api/sms/entrant', json, 'application/json');
 				expect(api.status).toBe(400);
 				expect(JSON.parse(api.text)).toMatchObject({ erreur: 'bad_request' });
+				expect(JSON.parse((await through('GET', `/api/v1/places?ou=${enc(bad)}`)).text)).toMatchObject({ error: { status: 400 } });
 				expect((await through('GET', `/lieux?ou=${enc(`${CANARY}${bad}`)}`)).status).toBe(400);
 				expect((await through('GET', `/lieux/${enc(`${CANARY}${bad}`)}`)).status).toBe(400);
 				n += 3;

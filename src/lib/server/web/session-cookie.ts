@@ -39,5 +39,7 @@ export function clientIp(request: Request, getClientAddress: () => string): stri
 /** Only a local path (no "//host", no scheme): where to go back after logging in. */
 export function safeReturnPath(v: string | null | undefined): string | null {
 	if (!v || !v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\') || v.length > 500) return null;
+	// no control character or whitespace (browsers drop tab and newline: "/\t/x" is "//x")
+	if (/[\u0000-\u0020\u007f\\]/.test(v)) return null;
 	return v;
 }
