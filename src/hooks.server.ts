@@ -9,7 +9,7 @@ import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
-import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
+import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 import { BAD_INPUT_MESSAGE, bodyOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
@@ -19,6 +19,7 @@ export const init: ServerInit = async () => {
 	// production refuses to start without its public URL; elsewhere (the embedded default,
 	// `node build`) it is derived from PORT/HOST, and requests for another host are refused
 	checkOriginAtStart();
+	parseTrustProxy(process.env.TRUST_PROXY); // a malformed list stops the start, not the first request
 	if (!import.meta.env.DEV && !process.env.ORIGIN) process.env.ORIGIN = derivedOrigin();
 	const db = await getDatabase();
 	const say = (m: string) => log('info', m);
