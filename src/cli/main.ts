@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../lib/server/db/client.ts';
-import { importPlaces, formatReport } from '../lib/server/places/import.ts';
+import { importPlaces, formatReport, ImportFailedError } from '../lib/server/places/import.ts';
 import { allPlaces, countPlaces, listErrorReports } from '../lib/server/places/service.ts';
 import { csvHeader, csvRow } from '../lib/server/places/csv.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
@@ -21,6 +21,7 @@ import { mailConfigured } from '../lib/server/mail/service.ts';
 import { stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
 import { parseOrigin, savedPublicOrigin } from '../lib/server/web/origin.ts';
+import { describeError } from '../lib/server/log.ts';
 
 const HELP = `maillage — command-line tool of the maillage platform
 
@@ -114,6 +115,10 @@ export async function main(argv: string[]): Promise<number> {
 					content,
 					dryRun: values['dry-run'],
 					onlyDepartments: deps(values.departement)
+				}).catch((e: unknown) => {
+					// the row and the reason, never the SQL nor the rows' values
+					if (e instanceof ImportFailedError) throw new Error(`${basename(file)}: ${e.message}`);
+					throw e;
 				});
 				if (values.json) process.stdout.write(JSON.stringify(report) + '\n');
 				else process.stdout.write(formatReport(report) + '\n');
@@ -278,7 +283,8 @@ export async function run(argv = process.argv.slice(2)) {
 			process.stderr.write(`maillage: ${e.message}\nRun "maillage help" for usage.\n`);
 			process.exitCode = 2;
 		} else {
-			process.stderr.write(`maillage: ${(e as Error).message}\n`);
+			// redacted: a database error carries its query's values (issue 11); DEBUG shows the rest
+			process.stderr.write(`maillage: ${String(describeError(e).message)}\n`);
 			if (process.env.DEBUG) console.error(e);
 			process.exitCode = 1;
 		}
