@@ -51,7 +51,7 @@ export function parseTrustProxy(value: string | undefined): Trust {
 
 function trustProxy(): Trust {
 	const value = process.env.TRUST_PROXY;
-	if (trustCache?.value !== value) trustCache = { value, trust: parseTrustProxy(value) };
+	if (!trustCache || trustCache.value !== value) trustCache = { value, trust: parseTrustProxy(value) };
 	return trustCache.trust;
 }
 
