@@ -62,9 +62,9 @@ if (!process.env.ORIGIN) {
 let origin;
 try {
 	origin = new URL(process.env.ORIGIN);
-	if (!/^https?:$/.test(origin.protocol)) throw new Error('not http(s)');
+	if (!/^https?:$/.test(origin.protocol) || origin.pathname !== '/' || origin.search || origin.hash) throw new Error('not an origin');
 } catch {
-	console.error(`ORIGIN is not an http(s) URL: ${process.env.ORIGIN}`);
+	console.error(`ORIGIN must be an http(s) URL without a path (scheme://host[:port]): ${process.env.ORIGIN}`);
 	process.exit(1);
 }
 
