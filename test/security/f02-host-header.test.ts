@@ -12,7 +12,10 @@ import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { users } from '../../src/lib/server/accounts/db.ts';
 import { acceptInvitation, actorFor, createOrganisation, invite } from '../../src/lib/server/accounts/service.ts';
-import { checkOriginAtStart, derivedOrigin, hostAllowed, publicOrigin } from '../../src/lib/server/web/origin.ts';
+import { checkOriginAtStart, derivedOrigin, hostAllowed, publicOrigin, savedPublicOrigin } from '../../src/lib/server/web/origin.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { publicLinks } from '../../src/lib/server/jobs/maintenance.ts';
 import { handle } from '../../src/hooks.server.ts';
 import { actions as forgotten } from '../../src/routes/(auth)/mot-de-passe-oublie/+page.server.ts';
@@ -101,5 +104,22 @@ describe('issue 11, finding 2: links never follow the Host header', () => {
 		expect(() => checkOriginAtStart({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ORIGIN: PUBLIC })).not.toThrow();
 		expect(() => checkOriginAtStart({})).not.toThrow();
 		expect(publicOrigin()).toBe(PUBLIC);
+	});
+
+	it('the command line (`users invite`) prints the URL the server recorded, not localhost:3000', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'edges-origin-'));
+		writeFileSync(join(dir, 'public-url'), 'http://localhost:8080\n');
+		const env = { ORIGIN: process.env.ORIGIN, DATA_DIR: process.env.DATA_DIR };
+		try {
+			delete process.env.ORIGIN;
+			process.env.DATA_DIR = dir;
+			expect(savedPublicOrigin()).toBe('http://localhost:8080');
+			process.env.ORIGIN = PUBLIC;
+			expect(savedPublicOrigin()).toBe(PUBLIC);
+		} finally {
+			process.env.ORIGIN = env.ORIGIN;
+			if (env.DATA_DIR === undefined) delete process.env.DATA_DIR;
+			else process.env.DATA_DIR = env.DATA_DIR;
+		}
 	});
 });
