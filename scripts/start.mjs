@@ -4,9 +4,11 @@
 //
 // adapter-node 6 derives each request's origin from headers and defaults the protocol
 // to https, so form posts over plain http would fail SvelteKit's CSRF origin check. We
-// serve its request handler ourselves and state the origin: ORIGIN when set (behind a
-// proxy), else http://<Host header>.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// serve its request handler ourselves and state the origin, never taken from the request's
+// Host header (e-mailed links are built from it): ORIGIN when set (required in production:
+// NODE_ENV=production with DATABASE_URL, or MAILLAGE_PRODUCTION=1), else derived from
+// PORT/HOST (http://localhost:3000) and recorded in DATA_DIR/public-url for the command line.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -36,22 +38,57 @@ if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mti
 }
 
 process.env.MAILLAGE_ROOT ??= root;
-const origin = process.env.ORIGIN ? new URL(process.env.ORIGIN) : null;
 process.env.PROTOCOL_HEADER = 'x-maillage-proto';
 process.env.HOST_HEADER = 'x-maillage-host';
-const port = Number(process.env.PORT ?? 3000);
+const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '0.0.0.0';
+if (!process.env.ORIGIN) {
+	if (process.env.MAILLAGE_PRODUCTION === '1' || (process.env.NODE_ENV === 'production' && process.env.DATABASE_URL)) {
+		console.error('ORIGIN is required in production: the public URL of the service, e.g. ORIGIN=https://maillage.example.fr');
+		process.exit(1);
+	}
+	// the same derivation as src/lib/server/web/origin.ts (derivedOrigin)
+	const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+	process.env.ORIGIN = `http://${h}:${port}`;
+	try {
+		const dir = process.env.DATA_DIR || join(root, 'data');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, 'public-url'), process.env.ORIGIN + '\n');
+	} catch {
+		/* read-only folder: the command line falls back to PORT/HOST */
+	}
+}
+/** @type {URL} */
+let origin;
+try {
+	origin = new URL(process.env.ORIGIN);
+	if (!/^https?:$/.test(origin.protocol) || origin.pathname !== '/' || origin.search || origin.hash) throw new Error('not an origin');
+} catch {
+	console.error(`ORIGIN must be an http(s) URL without a path (scheme://host[:port]): ${process.env.ORIGIN}`);
+	process.exit(1);
+}
+
+// A loopback public URL (the embedded default) is reached as localhost, 127.0.0.1 or [::1]:
+// pages and form posts (SvelteKit's same-origin check) work under each name; every other
+// Host is refused by the server's hook, and links always use ORIGIN.
+const loopback = ['localhost', '127.0.0.1', '[::1]'];
+/** @param {string | undefined} h */
+const sameLoopback = (h) => {
+	if (!h || !loopback.includes(origin.hostname)) return false;
+	const m = /^(localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?$/.exec(h);
+	return !!m && (m[2] ?? (origin.protocol === 'https:' ? '443' : '80')) === (origin.port || (origin.protocol === 'https:' ? '443' : '80'));
+};
 
 // Loading the handler runs the server's init hook: migrations and first-start seeding.
 const { handler } = await import(join(root, 'build', 'handler.js'));
 const server = createServer((req, res) => {
-	req.headers['x-maillage-proto'] = origin ? origin.protocol.slice(0, -1) : 'http';
-	req.headers['x-maillage-host'] = origin ? origin.host : (req.headers.host ?? `localhost:${port}`);
+	req.headers['x-maillage-proto'] = origin.protocol.slice(0, -1);
+	req.headers['x-maillage-host'] = sameLoopback(req.headers.host) ? /** @type {string} */ (req.headers.host) : origin.host;
 	handler(req, res);
 });
 server.keepAliveTimeout = 5_000;
 server.listen(port, host, () => {
-	console.log(`maillage: ${origin ? origin.origin : `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`}/lieux`);
+	console.log(`maillage: ${origin.origin}/lieux`);
 });
 
 let stopping = false;

@@ -3,17 +3,25 @@ import { error, json, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
 import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
-import { log } from '#lib/server/log.ts';
+import { describeError, log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/service.ts';
 import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { startControlSocket } from '#lib/server/ops/control.ts';
-import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
+import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
+import { BAD_INPUT_MESSAGE, bodyOk, urlOk } from '#lib/server/web/input.ts';
+import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
+import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
 	const t = performance.now();
+	// production refuses to start without its public URL; elsewhere (the embedded default,
+	// `node build`) it is derived from PORT/HOST, and requests for another host are refused
+	checkOriginAtStart();
+	parseTrustProxy(process.env.TRUST_PROXY); // a malformed list stops the start, not the first request
+	if (!import.meta.env.DEV && !process.env.ORIGIN) process.env.ORIGIN = derivedOrigin();
 	const db = await getDatabase();
 	const say = (m: string) => log('info', m);
 	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
@@ -55,9 +63,25 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const start = performance.now();
+	// a request for another host (a forged Host header): links are never built from it, and it
+	// gets no page either (the dev server, without ORIGIN, serves whatever host it is given)
+	const host = event.request.headers.get('host');
+	if (process.env.ORIGIN && host !== null && !hostAllowed(host)) {
+		return new Response('Cette adresse ne correspond pas à ce site. Utilisez l’adresse publique du service.', {
+			status: 421,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
+	}
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > MAX_BODY_BYTES) {
 		return new Response('Requête trop volumineuse.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	// control characters, lone surrogates, malformed UTF-8: refused here for every route
+	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
+	if (!urlOk(event.url) || !(await bodyOk(event.request))) {
+		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 400, code: 'bad_request', message: BAD_INPUT_MESSAGE } }, { status: 400 });
+		if (event.url.pathname.startsWith('/api/')) return json({ erreur: 'bad_request', message: BAD_INPUT_MESSAGE }, { status: 400 });
+		error(400, BAD_INPUT_MESSAGE);
 	}
 	event.locals.ip = clientIp(event.request, event.getClientAddress);
 	event.locals.session = null;
@@ -85,6 +109,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (decision === 'second-factor') redirect(303, `/connexion/code?retour=${back}`);
 		redirect(303, `/compte/double-authentification?retour=${back}`);
 	}
+	// an identifier that cannot exist is a 404, a malformed one in the query a 400, before any query
+	if (impossibleRouteId(event.route.id, event.params ?? {})) {
+		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 404, code: 'not_found', message: 'Aucun lieu n’a cet identifiant.' } }, { status: 404 });
+		error(404, 'Cette page n’existe pas : l’adresse est incomplète ou erronée.');
+	}
+	const badQuery = malformedUuidQuery(event.url);
+	if (badQuery) error(400, `Le paramètre « ${badQuery} » de l’adresse n’est pas valide. Revenez à la page précédente et choisissez dans la liste.`);
 	const response = await resolve(event);
 	if (event.locals.session) {
 		try {
@@ -141,6 +172,6 @@ function compress(request: Request, response: Response): Response {
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return; // error(404, …) and SvelteKit's own errors keep their message
 	const id = randomUUID();
-	log('error', 'unhandled error', { id, route: event.route.id, error: error instanceof Error ? error.stack : String(error) });
+	log('error', 'unhandled error', { id, route: event.route.id, error: describeError(error) });
 	return { message: `Une erreur est survenue de notre côté. Réessayez dans quelques minutes. (référence ${id.slice(0, 8)})` };
 };

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../lib/server/db/client.ts';
-import { importPlaces, formatReport } from '../lib/server/places/import.ts';
+import { importPlaces, formatReport, ImportFailedError } from '../lib/server/places/import.ts';
 import { allPlaces, countPlaces, listErrorReports } from '../lib/server/places/service.ts';
 import { csvHeader, csvRow } from '../lib/server/places/csv.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
@@ -26,6 +26,8 @@ import { liveHolder } from '../lib/server/ops/backup.ts';
 import { requestDemoAccounts } from '../lib/server/ops/control.ts';
 import { createDemoAccounts, demoCode, demoGuide, DemoError } from '../lib/server/demo/accounts.ts';
 import { BackupError } from '../lib/server/ops/backup.ts';
+import { parseOrigin, savedPublicOrigin } from '../lib/server/web/origin.ts';
+import { describeError } from '../lib/server/log.ts';
 
 const HELP = `maillage — command-line tool of the maillage platform
 
@@ -120,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
 	const log = (m: string) => process.stderr.write(m + '\n');
 
 	if (cmd === 'demo' && sub === 'accounts') {
-		const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+		const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
 		// the running server holds the embedded database: it creates them
 		if (!process.env.DATABASE_URL && liveHolder(join(dataDir(), 'pglite'))) {
 			process.stdout.write(await requestDemoAccounts(origin).catch((e: Error) => Promise.reject(new UsageError(e.message))));
@@ -159,6 +161,10 @@ export async function main(argv: string[]): Promise<number> {
 					content,
 					dryRun: values['dry-run'],
 					onlyDepartments: deps(values.departement)
+				}).catch((e: unknown) => {
+					// the row and the reason, never the SQL nor the rows' values
+					if (e instanceof ImportFailedError) throw new Error(`${basename(file)}: ${e.message}`);
+					throw e;
 				});
 				if (values.json) process.stdout.write(JSON.stringify(report) + '\n');
 				else process.stdout.write(formatReport(report) + '\n');
@@ -284,7 +290,8 @@ export async function main(argv: string[]): Promise<number> {
 		if (!values.email || !values.name || !values.organisation || !ROLES.includes(role))
 			throw new UsageError(`users invite --email … --name … --organisation <id> --role ${ROLES.join('|')} [--admin]`);
 		return withDb(async (db) => {
-			const origin = (values.origin ?? process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+			// the public URL (ORIGIN, else the one the embedded server recorded at its last start)
+			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
 			// the link is printed; it is also e-mailed when an SMTP server is configured (the server's worker delivers it)
 			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }, mailConfigured() ? { origin, instanceName: (await getInstanceSettings(db)).name } : {}).catch(accountUsage);
 			process.stdout.write(`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`);
@@ -328,7 +335,8 @@ export async function run(argv = process.argv.slice(2)) {
 			process.stderr.write(`maillage: ${e.message}\nRun "maillage help" for usage.\n`);
 			process.exitCode = 2;
 		} else {
-			process.stderr.write(`maillage: ${(e as Error).message}\n`);
+			// redacted: a database error carries its query's values (issue 11); DEBUG shows the rest
+			process.stderr.write(`maillage: ${String(describeError(e).message)}\n`);
 			if (process.env.DEBUG) console.error(e);
 			process.exitCode = 1;
 		}

@@ -16,6 +16,7 @@ import { runReferralClock } from '../referral/service.ts';
 import { runPassClock } from '../pass/service.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '../territory/service.ts';
+import { publicOrigin } from '../web/origin.ts';
 
 const QUEUE = 'maintenance-purge';
 /** an unused invitation keeps its addressee's name and e-mail this long after expiring */
@@ -49,10 +50,9 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	return { sessions, counters, invitations: anonymised, codes, personAccess, records };
 }
 
-/** The links in reminders need the public address: ORIGIN (as adapter-node), else the local one. */
+/** The links in reminders need the public address: ORIGIN, else the local one (web/origin.ts). */
 export async function publicLinks(database: Database): Promise<{ origin: string; instanceName: string }> {
-	const origin = (process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
-	return { origin, instanceName: (await getInstanceSettings(database)).name };
+	return { origin: publicOrigin(), instanceName: (await getInstanceSettings(database)).name };
 }
 
 const CLOCK_QUEUE = 'referral-clock';

@@ -61,6 +61,7 @@ import {
 	type Line,
 	type VoucherState
 } from './model.ts';
+import { spreadsheetCell } from '../web/spreadsheet.ts';
 
 export * from './model.ts';
 export { formatCode, parseCode, spokenCode } from './code.ts';
@@ -1799,7 +1800,7 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 /** The dashboard as CSV (French headers, semicolon for spreadsheets in French). */
 export function dashboardCsv(d: Awaited<ReturnType<typeof dashboard>>): string {
 	const head = ['Vue', 'Libellé', 'Émis', 'Remis', 'Utilisés', 'Remboursés', 'Expirés', 'Valeur utilisée (€)'];
-	const esc = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+	const esc = (s: string) => spreadsheetCell(s); // formulas neutralised (issue 11, finding 12)
 	const rows = (view: string, rs: DashboardRow[]) =>
 		rs.map((r) => [view, r.label, r.issued, r.distributed, r.redeemed, r.reimbursed, r.expired, (r.redeemedCents / 100).toFixed(2).replace('.', ',')].map((x) => esc(String(x))).join(';'));
 	return '\ufeff' + [head.join(';'), ...rows('Campagne', d.byCampaign), ...rows('Territoire', d.byArea), ...rows('Lieu', d.byPlace)].join('\r\n') + '\r\n';
@@ -1807,7 +1808,7 @@ export function dashboardCsv(d: Awaited<ReturnType<typeof dashboard>>): string {
 
 /** A statement as CSV (one line per voucher). */
 export function statementCsv(d: Awaited<ReturnType<typeof statementDetail>>): string {
-	const esc = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+	const esc = (s: string) => spreadsheetCell(s); // formulas neutralised (issue 11, finding 12)
 	const fmt = (t: Date | null) => (t ? new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(t) : '');
 	const head = ['Relevé', 'Mois', 'Lieu', 'Structure', 'SIRET', 'Code du pass', 'Campagne', 'Utilisé le', 'Accompagnement du', 'Valeur (€)'];
 	const s = d.statement;

@@ -311,12 +311,15 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 	 * previous ones wrote.
 	 */
 	let failure: unknown = null;
+	/** the file's rows of the chunk being written when the database refused it */
+	let failedRows: FailedChunk | null = null;
 	const write = async (tx: Tx) => {
 		try {
 			await writeChunks(tx);
 		} catch (e) {
-			// a later query may fail only because an earlier write aborted the transaction
-			throw failure ?? e;
+			// a later query may fail only because an earlier write aborted the transaction;
+			// the message names the row and the reason, never the SQL nor the values
+			throw importFailure(failure ?? e, failedRows);
 		}
 	};
 	const writeChunks = async (tx: Tx) => {
@@ -462,7 +465,11 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 				})
 			);
 			// a failed write aborts the transaction: remember its error, the real cause
-			pending.catch((e: unknown) => (failure ??= e));
+			const chunkRows = { rows: touched.map((t) => t.a.row), placeRows, srcRows, placeOf: touched.map((t) => t.placeId) };
+			pending.catch((e: unknown) => {
+				if (!failure) failedRows = chunkRows;
+				failure ??= e;
+			});
 		}
 		await pending;
 		phase('write');
@@ -505,6 +512,10 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 					after: { sha256: createHash('sha256').update(opts.content).digest('hex') },
 					details: { file: opts.fileName, format: parsed.format, created: report.created, updated: report.updated, merged: report.merged, rejected: report.rejected }
 				});
+		}).catch(async (e: unknown) => {
+			// the database refused a chunk: find its row at fault (each alone, then rolled back)
+			if (e instanceof ImportFailedError && failedRows && e.rows.length > 1) throw await locateFailure(database, e, failedRows);
+			throw e;
 		});
 		// fresh planner statistics after a large import: with stale ones PostgreSQL guesses
 		// that a filter like services && {…} keeps 0.5 % of the places and sorts thousands
@@ -534,4 +545,83 @@ export function formatReport(r: ImportReport, maxLines = 50): string {
 	if (r.rejections.length > maxLines) lines.push(`  … and ${r.rejections.length - maxLines} more rejections (see the stored report)`);
 	if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings (see the stored report)`);
 	return lines.join('\n');
+}
+
+/**
+ * An import the database refused (issue 11, low finding: the command line printed the raw
+ * SQL and every row of the chunk). Its message gives the file's row and the reason only.
+ */
+export class ImportFailedError extends Error {
+	constructor(
+		message: string,
+		public rows: number[],
+		public code: string | null
+	) {
+		super(message);
+		this.name = 'ImportFailedError';
+	}
+}
+
+const REASONS: Record<string, string> = {
+	'22021': 'a text holds a character the database refuses (NUL or invalid UTF-8)',
+	'22P05': 'a text holds a character the database refuses (NUL or invalid UTF-8)',
+	'22001': 'a value is too long for its column',
+	'22003': 'a number is out of range',
+	'23505': 'the same place or source identifier appears twice',
+	'23502': 'a required value is missing',
+	'23514': 'a value breaks a rule of the database'
+};
+
+interface FailedChunk {
+	rows: number[];
+	placeRows: Record<string, unknown>[];
+	srcRows: Record<string, unknown>[];
+	/** the place of each row (same order as rows) */
+	placeOf: string[];
+}
+
+class Rollback extends Error {}
+
+/** Writes the failed chunk's rows one at a time (savepoints, all rolled back) to name the first refused. */
+async function locateFailure(database: Database, e: ImportFailedError, failed: FailedChunk): Promise<ImportFailedError> {
+	let found: number | null = null;
+	await database.db
+		.transaction(async (tx) => {
+			for (const row of failed.placeRows) {
+				const ok = await tx.transaction(async (sp) => bulkUpsert(sp, places, [row] as never, { conflict: ['id'] })).then(() => true, () => false);
+				if (!ok) {
+					const i = failed.placeOf.indexOf(String(row.id));
+					if (i >= 0) found = failed.rows[i];
+					break;
+				}
+			}
+			if (found === null)
+				for (let i = 0; i < failed.srcRows.length; i++) {
+					const ok = await tx
+						.transaction(async (sp) => bulkUpsert(sp, placeSources, [{ ...failed.srcRows[i], importId: null }] as never, { conflict: ['source', 'sourceId'], update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt'] }))
+						.then(() => true, () => false);
+					if (!ok) {
+						found = failed.rows[i];
+						break;
+					}
+				}
+			throw new Rollback();
+		})
+		.catch((x: unknown) => {
+			if (!(x instanceof Rollback)) throw x;
+		})
+		.catch(() => undefined);
+	if (found === null) return e;
+	return new ImportFailedError(e.message.replace(/^rows \d+–\d+/, `row ${found}`), [found], e.code);
+}
+
+function importFailure(e: unknown, failed: FailedChunk | null): unknown {
+	if (e instanceof ImportFailedError) return e;
+	const cause = (e as { cause?: unknown })?.cause;
+	const code = [e, cause].map((x) => (x as { code?: unknown } | undefined)?.code).find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) ?? null;
+	if (!code && !(e instanceof Error && /Failed query/.test(e.message))) return e; // not the database's refusal
+	const reason = (code && REASONS[code]) ?? `the database refused it (SQLSTATE ${code ?? 'unknown'})`;
+	const rows = failed?.rows ?? [];
+	const where = rows.length === 0 ? 'import failed' : rows.length === 1 ? `row ${rows[0]}` : `rows ${Math.min(...rows)}–${Math.max(...rows)}`;
+	return new ImportFailedError(`${where}: ${reason}; nothing was imported`, rows, code);
 }

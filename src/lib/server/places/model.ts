@@ -75,6 +75,19 @@ function oneLine(v: unknown): string {
 	return s.replace(CONTROL_CHARS, '').replace(WS_RUN, ' ').trim();
 }
 
+/**
+ * A text a spreadsheet would run as a formula that does something (issue 11, finding 12):
+ * it starts with =, or with +, - or @ glued to what follows and calls a function or another
+ * program (a parenthesis, | or !). Real names start with "@tout Clic", real addresses with
+ * "- Avenue", real descriptions with "- " lists: those stay.
+ */
+export function formulaLike(s: string): boolean {
+	const t = s.trimStart();
+	return t.startsWith('=') || (/^[+\-@]\S/.test(t) && /[(|!]/.test(t));
+}
+
+const FORMULA_REASON = 'ressemble à une formule de tableur (commence par =, ou par +, - ou @ suivis d’une fonction) : un tableur l’exécuterait';
+
 /** Multi-line text: controls removed, line ends → \n, trimmed. */
 function multiLine(v: unknown): string {
 	return rawString(v).replace(CRLF, '\n').replace(CONTROL_CHARS, '').trim();
@@ -455,6 +468,8 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	if (!commune) errors.push('commune : champ obligatoire manquant');
 	const adresse = oneLine(rec.adresse);
 	if (!adresse) errors.push('adresse : champ obligatoire manquant');
+	for (const [name, value] of [['id', id], ['nom', nom], ['commune', commune], ['adresse', adresse]] as const)
+		if (value && formulaLike(value)) errors.push(`${name} : ${quote(value)} ${FORMULA_REASON}`);
 
 	// — pivot —
 	let pivot = '';
@@ -618,6 +633,10 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 
 	// presentation
 	let presentationResume: string | null = multiLine(rec.presentation_resume) || null;
+	if (presentationResume && formulaLike(presentationResume)) {
+		warnings.push(`presentation_resume : ${quote(presentationResume.slice(0, 40))} ${FORMULA_REASON} ; valeur ignorée`);
+		presentationResume = null;
+	}
 	if (presentationResume && presentationResume.length > RESUME_MAX_LENGTH) {
 		const t = truncateResume(presentationResume);
 		if (t !== presentationResume) {
@@ -625,13 +644,30 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 			presentationResume = t;
 		}
 	}
-	const presentationDetail = multiLine(rec.presentation_detail) || null;
+	let presentationDetail = multiLine(rec.presentation_detail) || null;
+	if (presentationDetail && formulaLike(presentationDetail)) {
+		warnings.push(`presentation_detail : ${quote(presentationDetail.slice(0, 40))} ${FORMULA_REASON} ; valeur ignorée`);
+		presentationDetail = null;
+	}
+	// the other free texts: a formula-like value is dropped
+	const freeText = (field: 'complement_adresse' | 'source' | 'structure_parente'): string | null => {
+		const v = oneLine(rec[field]);
+		if (v && formulaLike(v)) {
+			warnings.push(`${field} : ${quote(v)} ${FORMULA_REASON} ; valeur ignorée`);
+			return null;
+		}
+		return v || null;
+	};
 
 	// vocabularies
 	const services = vocabularyList('services', rec.services, warnings);
 	if (!services.length) warnings.push('services : aucun service du référentiel renseigné');
 
-	const autresFormationsLabels = splitList(rec.autres_formations_labels);
+	const autresFormationsLabels = splitList(rec.autres_formations_labels).filter((v) => {
+		if (!formulaLike(v)) return true;
+		warnings.push(`autres_formations_labels : ${quote(v)} ${FORMULA_REASON} ; valeur ignorée`);
+		return false;
+	});
 
 	const place: ParsedPlace = {
 		id,
@@ -641,7 +677,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		codePostal,
 		codeInsee,
 		adresse,
-		complementAdresse: oneLine(rec.complement_adresse) || null,
+		complementAdresse: freeText('complement_adresse'),
 		latitude,
 		longitude,
 		typologie: vocabularyList('typologie', rec.typologie, warnings),
@@ -651,9 +687,9 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		horaires,
 		presentationResume,
 		presentationDetail,
-		source: oneLine(rec.source) || null,
+		source: freeText('source'),
 		itinerance: vocabularyList('itinerance', rec.itinerance, warnings),
-		structureParente: oneLine(rec.structure_parente) || null,
+		structureParente: freeText('structure_parente'),
 		dateMaj,
 		services,
 		publicsSpecifiquementAdresses: vocabularyList('publics_specifiquement_adresses', rec.publics_specifiquement_adresses, warnings),

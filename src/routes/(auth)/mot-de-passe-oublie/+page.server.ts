@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { requestPasswordReset, RESET_MINUTES } from '#lib/server/accounts/service.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async () => ({ minutes: RESET_MINUTES });
 
@@ -11,7 +12,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const email = String(form.get('email') ?? '');
 		const db = await getDatabase();
-		const r = await requestPasswordReset(db, email, { origin: url.origin, instanceName: (await getInstanceSettings(db)).name, ip: locals.ip, userAgent: request.headers.get('user-agent') });
+		const r = await requestPasswordReset(db, email, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip, userAgent: request.headers.get('user-agent') });
 		if (!r.ok) return fail(r.field ? 400 : 429, { message: r.message, field: r.field ?? null, email });
 		return { sent: true, email };
 	}

@@ -5,6 +5,7 @@ import { filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from
 import { VOCABULARIES } from '#lib/server/places/vocabulary.ts';
 import { suggestMunicipalities } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const csr = false;
 
@@ -122,6 +123,6 @@ export const load: PageServerLoad = async ({ url }) => {
 			modalitesAccompagnement: [...VOCABULARIES.modalites_accompagnement],
 			programmes: [...VOCABULARIES.dispositif_programmes_nationaux]
 		},
-		origin: url.origin
+		origin: publicOrigin()
 	};
 };

@@ -11,6 +11,7 @@ import type { PersonSession } from '#lib/server/beneficiaries/person-access.ts';
 import { weekTable } from '#lib/server/places/hours.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 /**
  * Not cached, not indexed, and the address (a link's token) never sent as a Referer to
@@ -43,7 +44,7 @@ export async function withdraw(database: Database, session: PersonSession, event
 	if (f.get('confirmer') !== '1') return { confirmId: referralId };
 	try {
 		const instance = await loadInstance();
-		await withdrawByPerson(database, session, referralId, { origin: event.url.origin, instanceName: instance.name }, event.locals.ip);
+		await withdrawByPerson(database, session, referralId, { origin: publicOrigin(), instanceName: instance.name }, event.locals.ip);
 		return { withdrawn: true as const };
 	} catch (e) {
 		if (e instanceof CareError) return fail(e.code === 'not_found' ? 404 : 409, { withdrawError: e.message });

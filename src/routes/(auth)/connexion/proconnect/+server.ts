@@ -3,13 +3,14 @@ import type { RequestHandler } from './$types';
 import { oidcSettings, startOidcLogin, OIDC_COOKIE } from '#lib/server/accounts/service.ts';
 import { safeReturnPath } from '#lib/server/web/session-cookie.ts';
 import { log } from '#lib/server/log.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 /** "S’identifier avec ProConnect": off to the identity provider, the attempt remembered in a cookie. */
 export const GET: RequestHandler = async ({ url, cookies }) => {
 	if (!oidcSettings()) error(404, 'La connexion par ProConnect n’est pas activée sur cette instance.');
 	let target: { url: string; cookie: string };
 	try {
-		target = await startOidcLogin(`${url.origin}/connexion/proconnect/retour`, safeReturnPath(url.searchParams.get('retour')));
+		target = await startOidcLogin(`${publicOrigin()}/connexion/proconnect/retour`, safeReturnPath(url.searchParams.get('retour')));
 	} catch (e) {
 		log('error', 'identity provider unreachable', { error: (e as Error).message });
 		redirect(303, '/connexion?erreur=indisponible');

@@ -1,7 +1,9 @@
+import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { asScoped, departmentsWith } from '#lib/server/accounts/service.ts';
 import { searchJournal } from '#lib/server/audit/service.ts';
+import { isCalendarDay, positiveInteger } from '#lib/server/web/params.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -18,9 +20,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 	const errors: Record<string, string> = {};
 	if (q.auteur && !UUID.test(q.auteur)) errors.auteur = 'L’identifiant de l’auteur n’est pas valide (il figure dans la colonne « Auteur »).';
-	if (q.du && !DAY.test(q.du)) errors.du = 'Date invalide. Format attendu : 2026-11-22';
-	if (q.au && !DAY.test(q.au)) errors.au = 'Date invalide. Format attendu : 2026-11-22';
-	const before = Number(p.get('avant')) || undefined;
+	// a date in the right format that does not exist (2026-13-45) gets the same message
+	if (q.du && (!DAY.test(q.du) || !isCalendarDay(q.du))) errors.du = 'Date invalide. Format attendu : 2026-11-22';
+	if (q.au && (!DAY.test(q.au) || !isCalendarDay(q.au))) errors.au = 'Date invalide. Format attendu : 2026-11-22';
+	// the cursor of the next page: a whole number written by this page (1e400 was a 500)
+	const cursor = positiveInteger(p.get('avant'));
+	if (Number.isNaN(cursor)) error(400, 'Le lien de la page suivante n’est pas valide. Relancez la recherche.');
+	const before = cursor ?? undefined;
 	const db = await getDatabase();
 	const result = Object.keys(errors).length
 		? { rows: [], next: null }

@@ -4,6 +4,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { decideClaim, listClaims, remindStalePlace, stalePlaces, PlaceManagementError } from '#lib/server/places/service.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const actor = locals.session!.actor;
@@ -36,7 +37,7 @@ export const actions: Actions = {
 		const f = await request.formData();
 		try {
 			const db = await getDatabase();
-			const n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), { origin: url.origin, instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+			const n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
 			return { reminded: n };
 		} catch (e) {
 			return failure(e);

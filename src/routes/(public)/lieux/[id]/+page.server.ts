@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, reportPlaceError, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const csr = false;
 
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		status,
 		back: backHref(url.searchParams.get('retour')),
 		reportFields: Object.entries(ERROR_REPORT_FIELDS).map(([value, label]) => ({ value, label })),
-		origin: url.origin
+		origin: publicOrigin()
 	};
 };
 

@@ -10,6 +10,7 @@ import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type
 import { AXES, QUESTIONS } from '#lib/server/assessment/service.ts';
 import { ACCESSIBILITY_NEEDS, LANGUAGES, PREFERRED_CONTACTS, CareError } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const csr = false;
 
@@ -84,7 +85,7 @@ export const actions: Actions = {
 				await getDatabase(),
 				params.token,
 				{ type, appointmentAt: values.appointmentAt || null, reason: values.reason || null, note: values.note || null },
-				{ origin: url.origin, instanceName: instance.name },
+				{ origin: publicOrigin(), instanceName: instance.name },
 				locals.ip
 			);
 			return { done: true as const, type, status };

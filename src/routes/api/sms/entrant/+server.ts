@@ -22,6 +22,7 @@ import { hasInboundSecret, parseInboundSms } from '#lib/server/sms/inbound.ts';
 import { answerConsentBySms } from '#lib/server/beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { log } from '#lib/server/log.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 const MAX_BODY = 64 * 1024;
 const headers = { 'cache-control': 'no-store' };
@@ -49,7 +50,7 @@ export const POST: RequestHandler = async ({ request, locals, url }) => {
 	}
 	// Brevo may batch events in an array
 	const items = Array.isArray(body) ? body.slice(0, 100) : [body];
-	const links = { origin: url.origin, instanceName: (await getInstanceSettings(db)).name };
+	const links = { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name };
 	for (const item of items) {
 		const sms = parseInboundSms(item);
 		if (!sms) {

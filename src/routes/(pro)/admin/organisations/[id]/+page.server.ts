@@ -17,6 +17,7 @@ import {
 	setUserActive,
 	type Role
 } from '#lib/server/accounts/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const d = await organisationDetail(await getDatabase(), locals.session!.actor, params.id);
@@ -48,11 +49,11 @@ export const actions: Actions = {
 			const db = await getDatabase();
 			const r = await invite(db, locals.session!.actor, { ...values, role: values.role as Role, organisationId: params.id }, {
 				ip: locals.ip,
-				origin: url.origin,
+				origin: publicOrigin(),
 				instanceName: (await getInstanceSettings(db)).name
 			});
 			// without an SMTP server (a demo, a first install) the link is shown to be passed on by hand
-			return { invited: { email: r.invitation.email, existingAccount: r.existingAccount, link: mailConfigured() || r.existingAccount ? null : `${url.origin}/invitation/${r.token}` } };
+			return { invited: { email: r.invitation.email, existingAccount: r.existingAccount, link: mailConfigured() || r.existingAccount ? null : `${publicOrigin()}/invitation/${r.token}` } };
 		} catch (e) {
 			return failure(e, values);
 		}

@@ -29,6 +29,7 @@ import {
 	recordingForm,
 	todayInParis
 } from '#lib/server/accompaniments/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
 
@@ -81,7 +82,7 @@ export const actions: Actions = {
 		const today = todayInParis();
 		let result;
 		try {
-			result = await recordAccompaniment(await getDatabase(), locals.session!.actor, values, { origin: url.origin, instanceName: (await loadInstance()).name }, locals.ip, today);
+			result = await recordAccompaniment(await getDatabase(), locals.session!.actor, values, { origin: publicOrigin(), instanceName: (await loadInstance()).name }, locals.ip, today);
 		} catch (e) {
 			if (!(e instanceof CareError)) throw e;
 			if (e.code === 'forbidden') return fail(403, { message: e.message, fields: {} as Record<string, string>, values });

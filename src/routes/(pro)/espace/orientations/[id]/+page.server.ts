@@ -5,6 +5,7 @@ import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '
 import { AXES } from '#lib/server/assessment/service.ts';
 import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
@@ -35,7 +36,7 @@ export const actions: Actions = {
 		const input = { type, appointmentAt: String(f.get('appointmentAt') ?? '') || null, reason: String(f.get('reason') ?? '') || null, note: String(f.get('note') ?? '') || null };
 		try {
 			const instance = await loadInstance();
-			await actOnReferral(await getDatabase(), locals.session!.actor, params.id, input, { origin: url.origin, instanceName: instance.name }, locals.ip);
+			await actOnReferral(await getDatabase(), locals.session!.actor, params.id, input, { origin: publicOrigin(), instanceName: instance.name }, locals.ip);
 			return { done: DONE[type] ?? 'C’est enregistré.' };
 		} catch (e) {
 			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { action: type, fields: e.fields, message: e.message, values: input });

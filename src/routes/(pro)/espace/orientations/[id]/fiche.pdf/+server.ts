@@ -4,11 +4,12 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { referralSheet } from '#lib/server/referral/service.ts';
 import { CareError } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const GET: RequestHandler = async ({ params, locals, url }) => {
 	try {
 		const instance = await loadInstance();
-		const { pdf, reference } = await referralSheet(await getDatabase(), locals.session!.actor, params.id, { origin: url.origin, instanceName: instance.name }, locals.ip);
+		const { pdf, reference } = await referralSheet(await getDatabase(), locals.session!.actor, params.id, { origin: publicOrigin(), instanceName: instance.name }, locals.ip);
 		return new Response(new Uint8Array(pdf), {
 			headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="orientation-${reference}.pdf"`, 'cache-control': 'private, no-store' }
 		});

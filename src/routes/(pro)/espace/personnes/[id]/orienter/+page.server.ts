@@ -5,6 +5,7 @@ import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCA
 import { recommendPlaces, AXES, type Assessment } from '#lib/server/assessment/service.ts';
 import { referOrAskConsent, howPlacesReceive } from '#lib/server/referral/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 /** Without an assessment: the nearest places first, every service counting. */
 const NEUTRAL: Assessment = {
@@ -95,7 +96,7 @@ export const actions: Actions = {
 					assessmentId: values.joindre && values.assessmentId ? values.assessmentId : null,
 					consent: { method: values.method, scope: values.scope }
 				},
-				{ origin: url.origin, instanceName: instance.name },
+				{ origin: publicOrigin(), instanceName: instance.name },
 				locals.ip
 			);
 			// asked by SMS: the referral waits for the person's OUI; their record shows the request

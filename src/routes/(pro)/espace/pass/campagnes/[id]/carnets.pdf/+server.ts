@@ -8,6 +8,7 @@ import { journal } from '#lib/server/audit/service.ts';
 import { listAreas } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { log } from '#lib/server/log.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 /** The largest booklet number a range may name (the column is an integer). */
 const MAX_NUMBER = 2_147_483_647;
@@ -62,8 +63,8 @@ export const GET: RequestHandler = async ({ params, locals, url }) => {
 	writeBookletsPdf(
 		{
 			instanceName: instance.name,
-			// adapter-node gives url.origin from ORIGIN when it is set: the QR codes point at the public site
-			origin: url.origin,
+			// the QR codes point at the public site (ORIGIN), never at the request's Host
+			origin: publicOrigin(),
 			campaign: {
 				name: c.name,
 				faceValueCents: c.faceValueCents,
