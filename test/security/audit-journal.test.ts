@@ -82,10 +82,13 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 	it('detects an entry edited and every hash after it recomputed (the chain alone says intact)', async () => {
 		const { db, file } = await journalOf40('recomputed');
 		try {
+			// a later checkpoint too: the one at #40 still holds and bounds the rewritten stretch
+			for (let i = 41; i <= 50; i++) await journal(db.db, entry(i));
+			await makeCheckpoint(db, { file });
 			await asOwner(db, async () => {
-				await db.db.execute(sql`update audit_log set target_id = 'lieu-autre' where seq = 20`);
+				await db.db.execute(sql`update audit_log set target_id = 'lieu-autre' where seq = 45`);
 				// recompute the chain from there, as an attacker who read the code would
-				const rows = (await db.db.execute(sql`select * from audit_log where seq >= 19 order by seq`)) as unknown as { rows: Record<string, unknown>[] };
+				const rows = (await db.db.execute(sql`select * from audit_log where seq >= 44 order by seq`)) as unknown as { rows: Record<string, unknown>[] };
 				let prev = rows.rows[0].hash as string;
 				for (const r of rows.rows.slice(1)) {
 					const hash = chainHash(prev, {
@@ -108,7 +111,7 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			expect((await verifyChain(db)).ok).toBe(true);
 			const r = await verifyAudit(db, { file });
 			expect(r.ok).toBe(false);
-			expect(r.problems).toEqual([expect.stringMatching(/^entry #40 does not match the checkpoint of .*: the chain was rewritten up to there$/)]);
+			expect(r.problems).toEqual([expect.stringMatching(/^entry #50 does not match the checkpoint of .*: the chain was rewritten after entry #40 \(still matching the checkpoint of .*\) up to there$/)]);
 		} finally {
 			await db.close();
 		}

@@ -213,9 +213,12 @@ function checkAgainst(valid: Checkpoint[], w: Walk): string[] {
 	// the first checkpoint the chain no longer matches: rewritten up to there
 	const mismatched = valid.filter((c) => c.seq <= headSeq && w.hashAt.has(c.seq) && w.hashAt.get(c.seq) !== c.hash);
 	if (mismatched.length) {
-		const c = mismatched[0];
+		const c = [...mismatched].sort((a, b) => a.seq - b.seq)[0];
+		// the last checkpoint before it that still holds bounds the rewritten stretch
+		const holds = valid.filter((x) => x.seq < c.seq && w.hashAt.get(x.seq) === x.hash).sort((a, b) => b.seq - a.seq)[0];
+		const from = holds ? `after entry #${holds.seq} (still matching the checkpoint of ${holds.at}) ` : '';
 		out.push(
-			`entry #${c.seq} does not match the checkpoint of ${c.at}: the chain was rewritten up to there${mismatched.length > 1 ? ` (and ${mismatched.length - 1} later checkpoint${mismatched.length > 2 ? 's' : ''} no longer match)` : ''}`
+			`entry #${c.seq} does not match the checkpoint of ${c.at}: the chain was rewritten ${from}up to there${mismatched.length > 1 ? ` (and ${mismatched.length - 1} later checkpoint${mismatched.length > 2 ? 's' : ''} no longer match)` : ''}`
 		);
 	}
 	return out;
