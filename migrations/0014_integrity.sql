@@ -16,6 +16,10 @@ CREATE TRIGGER pass_ledger_lines_no_truncate BEFORE TRUNCATE ON pass_ledger_line
 -- transactions, sequence numbers do not, so a missing entry is named by its number. The
 -- signed checkpoints written outside the database (audit/checkpoint.ts) anchor it.
 ALTER TABLE audit_log ADD COLUMN seq bigint;--> statement-breakpoint
+-- each new entry's seal: an HMAC of its number and hash with a key derived from the
+-- instance secret, which is not in the database: whoever holds only the database cannot
+-- append an entry that passes `audit verify` (entries written before this have none)
+ALTER TABLE audit_log ADD COLUMN mac text;--> statement-breakpoint
 ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete;--> statement-breakpoint
 UPDATE audit_log a SET seq = n.seq FROM (SELECT id, row_number() OVER (ORDER BY id) AS seq FROM audit_log) n WHERE n.id = a.id;--> statement-breakpoint
 ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete;--> statement-breakpoint

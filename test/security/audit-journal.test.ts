@@ -111,7 +111,11 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			expect((await verifyChain(db)).ok).toBe(true);
 			const r = await verifyAudit(db, { file });
 			expect(r.ok).toBe(false);
-			expect(r.problems).toEqual([expect.stringMatching(/^entry #50 does not match the checkpoint of .*: the chain was rewritten after entry #40 \(still matching the checkpoint of .*\) up to there$/)]);
+			// the checkpoint names the stretch; the seals (which need the instance secret) name each rewritten entry
+			expect(r.problems).toEqual([
+				...[45, 46, 47, 48, 49, 50].map((n) => expect.stringMatching(new RegExp(`^entry #${n} \\(id \\d+\\) has a bad seal: forged, or written with another instance secret$`))),
+				expect.stringMatching(/^entry #50 does not match the checkpoint of .*: the chain was rewritten after entry #40 \(still matching the checkpoint of .*\) up to there$/)
+			]);
 		} finally {
 			await db.close();
 		}
@@ -143,6 +147,46 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			await appendFile(file, JSON.stringify({ ...JSON.parse(second), key: '0123456789abcdef' }) + '\n');
 			r = await verifyAudit(db, { file });
 			expect(r.problems).toEqual([expect.stringMatching(/^checkpoint line 2 .* is signed with another key/)]);
+		} finally {
+			await db.close();
+		}
+	});
+
+	it('names an entry appended behind the application\'s back (a valid chain hash, but no seal)', async () => {
+		const { db, file } = await journalOf40('appended');
+		try {
+			const [head] = ((await db.db.execute(sql`select seq, hash from audit_log order by seq desc limit 1`)) as unknown as { rows: { seq: string; hash: string }[] }).rows;
+			const at = new Date();
+			const fake = { at, actorKind: 'system', actorId: null, action: 'pass.contribution.recorded', targetType: 'pass_contribution', targetId: 'faux', departmentCode: '47', ip: null, beforeDigest: null, afterDigest: null, details: { amountCents: 100_000_000 } };
+			const hash = chainHash(head.hash, fake);
+			// an INSERT: the append-only triggers do not even need to be disabled
+			await db.db.execute(sql`insert into audit_log (seq, at, actor_kind, action, target_type, target_id, department_code, details, prev_hash, hash)
+				values (41, ${at.toISOString()}, 'system', 'pass.contribution.recorded', 'pass_contribution', 'faux', '47', ${JSON.stringify(fake.details)}::jsonb, ${head.hash}, ${hash})`);
+			expect((await verifyChain(db)).ok).toBe(true);
+			expect((await verifyAudit(db, { file })).problems).toEqual([expect.stringMatching(/^entry #41 \(id \d+\) has no seal: it was not written by the application$/)]);
+			await expect(makeCheckpoint(db, { file })).rejects.toBeInstanceOf(AuditIntegrityError);
+			// a made-up seal does no better
+			await asOwner(db, () => db.db.execute(sql`update audit_log set mac = ${'0'.repeat(64)} where seq = 41`));
+			expect((await verifyAudit(db, { file })).problems).toEqual([expect.stringMatching(/^entry #41 \(id \d+\) has a bad seal/)]);
+		} finally {
+			await db.close();
+		}
+	});
+
+	it('accepts the unsealed entries written before the seals existed, and none after them', async () => {
+		const db = await createEmptyTestDatabase();
+		const file = join(dir, 'legacy.jsonl');
+		try {
+			for (let i = 1; i <= 4; i++) await journal(db.db, entry(i));
+			// entries #1 and #2 as migration 0014 leaves older entries: no seal
+			await asOwner(db, () => db.db.execute(sql`update audit_log set mac = null where seq <= 2`));
+			expect(await makeCheckpoint(db, { file })).toMatchObject({ written: true, checkpoint: { seq: 4, sealedFrom: 3 } });
+			expect((await verifyAudit(db, { file })).ok).toBe(true);
+			await asOwner(db, () => db.db.execute(sql`update audit_log set mac = null where seq >= 3`));
+			expect((await verifyAudit(db, { file })).problems).toEqual([
+				expect.stringMatching(/^entry #3 \(id \d+\) has no seal/),
+				expect.stringMatching(/^entry #4 \(id \d+\) has no seal/)
+			]);
 		} finally {
 			await db.close();
 		}

@@ -14,6 +14,10 @@
  * instance itself. Each line also carries the previous line's signature, so a line
  * removed from the middle of the file shows.
  *
+ * Between two checkpoints, each entry's seal (an HMAC of its number and hash with another
+ * derived key, service.ts) shows an entry appended behind the application's back: without
+ * the instance secret, nobody computes a valid one.
+ *
  * `verifyAudit` walks the chain in sequence order and checks every checkpoint: a missing
  * entry is named by its sequence number, a cut tail by the checkpoint that covered it, a
  * recomputed chain by the checkpoint whose hash no longer matches, a forged checkpoint by
@@ -27,7 +31,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
 import { derivedKey } from '../security/secret.ts';
 import { auditLog } from './db.ts';
-import { canonicalJson, chainHash, GENESIS_HASH } from './model.ts';
+import { canonicalJson, chainHash, GENESIS_HASH, seal } from './model.ts';
 
 export interface Checkpoint {
 	v: 1;
@@ -41,6 +45,8 @@ export interface Checkpoint {
 	key: string;
 	/** the previous line's signature, null on the first line */
 	prev: string | null;
+	/** the first sealed entry (migration 0014 on): every entry from it on must carry a valid seal */
+	sealedFrom: number | null;
 	sig: string;
 }
 
@@ -58,7 +64,7 @@ export function keyFingerprint(): string {
 
 function signature(c: Omit<Checkpoint, 'sig'>): string {
 	return createHmac('sha256', key())
-		.update(canonicalJson([c.v, c.seq, c.hash, c.at, c.key, c.prev]))
+		.update(canonicalJson([c.v, c.seq, c.hash, c.at, c.key, c.prev, c.sealedFrom ?? null]))
 		.digest('hex');
 }
 
@@ -130,13 +136,19 @@ interface Walk {
 	head: { seq: number; hash: string } | null;
 	problems: string[];
 	hashAt: Map<number, string>;
+	/** the first entry with a valid seal met */
+	firstSealed: number | null;
 }
 
 /**
  * Walks the chain in sequence order from entry `from` (1: the whole journal), the entry
  * before it being `start` (seq, hash). Records the stored hash of the entries in `watch`.
  */
-async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENESIS_HASH }, batch = 5000): Promise<Walk> {
+async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENESIS_HASH }, sealedFrom: number | null = null, batch = 5000): Promise<Walk> {
+	const sealKey = derivedKey('audit-entries');
+	let firstSealed: number | null = null;
+	// once an entry is sealed, every later one must be: an entry appended behind the application's back has no valid seal
+	let mustSeal = sealedFrom !== null && start.seq >= sealedFrom;
 	const problems: string[] = [];
 	const hashAt = new Map<number, string>();
 	const push = (m: string) => {
@@ -171,6 +183,13 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 				details: r.details
 			});
 			if (recomputed !== r.hash) push(`entry #${r.seq} (id ${r.id}) was changed: its hash does not match its content`);
+			if (r.mac === null) {
+				if (mustSeal || (sealedFrom !== null && r.seq >= sealedFrom)) push(`entry #${r.seq} (id ${r.id}) has no seal: it was not written by the application`);
+			} else if (r.mac !== seal(sealKey, r.seq, r.hash)) push(`entry #${r.seq} (id ${r.id}) has a bad seal: forged, or written with another instance secret`);
+			else {
+				mustSeal = true;
+				firstSealed ??= r.seq;
+			}
 			if (watch.has(r.seq)) hashAt.set(r.seq, r.hash);
 			// go on from the stored hash: one edit is named once, not at every entry after it
 			prev = r.hash;
@@ -180,7 +199,7 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 		if (rows.length < batch) break;
 		after = rows[rows.length - 1].seq;
 	}
-	return { entries, head, problems, hashAt };
+	return { entries, head, problems, hashAt, firstSealed };
 }
 
 /** Checks the whole chain and every checkpoint of the file. */
@@ -188,7 +207,8 @@ export async function verifyAudit(database: Database, opts: { file?: string } = 
 	const file = opts.file ?? checkpointFile();
 	const lines = await readCheckpoints(file);
 	const valid = lines.filter((l) => l.signed).map((l) => l.checkpoint!);
-	const w = await walk(database.db, new Set(valid.map((c) => c.seq)));
+	const sealedFrom = valid.reduce<number | null>((m, c) => (typeof c.sealedFrom === 'number' && (m === null || c.sealedFrom < m) ? c.sealedFrom : m), null);
+	const w = await walk(database.db, new Set(valid.map((c) => c.seq)), undefined, sealedFrom);
 	const problems = [...w.problems, ...lines.filter((l) => l.problem).map((l) => l.problem!)];
 	problems.push(...checkAgainst(valid, w));
 	return {
@@ -250,15 +270,23 @@ export async function makeCheckpoint(database: Database, opts: { file?: string; 
 		let start = { seq: 0, hash: GENESIS_HASH };
 		if (latest) {
 			const [at] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).where(sql`${auditLog.seq} = ${latest.seq}`);
-			const problems = checkAgainst([latest], { entries: 0, head: at ? { seq: at.seq, hash: at.hash } : null, problems: [], hashAt: new Map(at ? [[at.seq, at.hash]] : []) });
+			const problems = checkAgainst([latest], { entries: 0, head: at ? { seq: at.seq, hash: at.hash } : null, problems: [], hashAt: new Map(at ? [[at.seq, at.hash]] : []), firstSealed: null });
 			if (!at && !problems.length) problems.push(`entry #${latest.seq} is missing`);
 			if (problems.length) throw new AuditIntegrityError(problems);
 			start = { seq: latest.seq, hash: latest.hash };
 		}
-		const w = await walk(tx, new Set(), start);
+		const w = await walk(tx, new Set(), start, latest?.sealedFrom ?? null);
 		if (w.problems.length) throw new AuditIntegrityError(w.problems);
 		if (!w.head || (latest && w.head.seq === latest.seq)) return { written: false, checkpoint: latest, checked: w.entries };
-		const unsigned = { v: 1 as const, seq: w.head.seq, hash: w.head.hash, at: (opts.now ?? new Date()).toISOString(), key: keyFingerprint(), prev: latest?.sig ?? null };
+		const unsigned = {
+			v: 1 as const,
+			seq: w.head.seq,
+			hash: w.head.hash,
+			at: (opts.now ?? new Date()).toISOString(),
+			key: keyFingerprint(),
+			prev: latest?.sig ?? null,
+			sealedFrom: latest?.sealedFrom ?? w.firstSealed
+		};
 		const checkpoint: Checkpoint = { ...unsigned, sig: signature(unsigned) };
 		await mkdir(dirname(file), { recursive: true });
 		await appendFile(file, JSON.stringify(checkpoint) + '\n', { mode: 0o600 });

@@ -27,7 +27,9 @@ export const auditLog = pgTable(
 		/** non-personal details: which fields changed, a role, a status */
 		details: jsonb('details'),
 		prevHash: text('prev_hash').notNull(),
-		hash: text('hash').notNull()
+		hash: text('hash').notNull(),
+		/** seal: HMAC of seq and hash with a key derived from the instance secret (not in the database); null on entries older than migration 0014 */
+		mac: text('mac')
 	},
 	(t) => [
 		uniqueIndex('audit_log_seq_idx').on(t.seq),

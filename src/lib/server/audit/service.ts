@@ -6,7 +6,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { auditLog } from './db.ts';
-import { chainHash, digest, GENESIS_HASH, type AuditEntry, type ChainedFields } from './model.ts';
+import { chainHash, digest, GENESIS_HASH, seal, type AuditEntry, type ChainedFields } from './model.ts';
+import { derivedKey } from '../security/secret.ts';
 
 export type { AuditEntry, AuditActor } from './model.ts';
 export { changedFields, digest } from './model.ts';
@@ -46,7 +47,8 @@ export async function journal(db: DbOrTx, ...entries: AuditEntry[]): Promise<voi
 			details: e.details ?? null
 		};
 		const hash = chainHash(prev, fields);
-		const row = { ...fields, seq: ++seq, prevHash: prev, hash };
+		seq++;
+		const row = { ...fields, seq, prevHash: prev, hash, mac: seal(derivedKey('audit-entries'), seq, hash) };
 		prev = hash;
 		return row;
 	});
