@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { checkCode, euros, formatCode, redeem, verifyLedger } from '../../src/lib/server/pass/service.ts';
+import { chainHash } from '../../src/lib/server/audit/model.ts';
 import { passWorld, TODAY } from './pass-world.ts';
 
 let db: Database;
@@ -92,6 +93,26 @@ describe('issue 11, finding 8: the ledger does not accept consistent tampering',
 				`voucher ${formatCode(codes[1])}: the journal says redeemed (entry #${journal.seq}, at place ${w.lacepede}) but it is distributed`
 			].sort()
 		);
+	});
+
+	it('names a journal entry forged to cover a fake contribution (no seal)', async () => {
+		const [fake] = await rows<{ id: string }>(sql`
+			insert into pass_contributions (department_code, funder_id, amount_cents, received_on, agreement_ref)
+			values ('47', ${w.caf}, 50000000, ${TODAY}, 'FAUX-2') returning id`);
+		await db.db.execute(sql`
+			with e as (insert into pass_ledger_entries (department_code, kind, ref_type, ref_id) values ('47', 'contribution', 'contribution', ${fake.id}) returning id)
+			insert into pass_ledger_lines (entry_id, account, amount_cents) select e.id, l.a, l.c from e, (values ('cash', 50000000), (${'funder:' + w.caf}, -50000000)) as l(a, c)`);
+		// its journal entry, chained after the head (a hash anyone can compute), but unsealed
+		const [head] = await rows<{ seq: string; hash: string }>(sql`select seq::text, hash from audit_log order by audit_log.seq desc limit 1`);
+		const details = { funderId: w.caf, amountCents: 50_000_000, agreementRef: 'FAUX-2' };
+		const at = new Date();
+		const hash = chainHash(head.hash, { at, actorKind: 'system', actorId: null, action: 'pass.contribution.recorded', targetType: 'pass_contribution', targetId: fake.id, departmentCode: '47', ip: null, beforeDigest: null, afterDigest: null, details });
+		const seq = Number(head.seq) + 1;
+		await db.db.execute(sql`insert into audit_log (seq, at, actor_kind, action, target_type, target_id, department_code, details, prev_hash, hash)
+			values (${seq}, ${at.toISOString()}, 'system', 'pass.contribution.recorded', 'pass_contribution', ${fake.id}, '47', ${JSON.stringify(details)}::jsonb, ${head.hash}, ${hash})`);
+		const breaches = (await verifyLedger(db)).breaches;
+		expect(breaches).toContain(`journal entry #${seq} (pass.contribution.recorded ${fake.id}) has no seal: not written by the application`);
+		expect(breaches.some((b) => b.includes(`contribution ${fake.id}`) && b.includes('no journal entry'))).toBe(false);
 	});
 
 	it('names a posting whose source record does not exist', async () => {

@@ -12,6 +12,8 @@
  *   payment has its journal entry with the same amounts, place and funder, and every such
  *   journal entry has its record in the state it says (a voucher the journal says
  *   redeemed but whose row says distributed is named);
+ * - the journal entries relied on carry the application's seal (an entry forged with the
+ *   tampering has none: audit/checkpoint.ts);
  * - no accompaniment holds more vouchers than its participants.
  *
  * The ledger tables themselves are append-only (migration 0014). Each query names at most
@@ -21,6 +23,8 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { formatCode } from './code.ts';
 import { euros } from './model.ts';
+import { seal } from '../audit/model.ts';
+import { derivedKey } from '../security/secret.ts';
 
 type Rows<T> = { rows: T[] };
 
@@ -124,6 +128,20 @@ export async function verifySources(db: DbOrTx): Promise<string[]> {
 		breaches.push(`ledger entry ${r.id} (${r.kind}) posts to ${r.account}, an account foreign to its ${r.kind === 'activation' ? 'campaign' : 'voucher'}`);
 
 	// ——— the ledger against the journal ———
+	// the journal entries relied on must be the application's: sealed with the instance's key
+	// (audit/service.ts), unless older than the first sealed entry (written before seals existed)
+	const sealKey = derivedKey('audit-entries');
+	const [first] = await q<{ seq: string | null }>(sql`select min(seq)::text as seq from audit_log where mac is not null`);
+	const sealedFrom = first?.seq == null ? null : Number(first.seq);
+	let unsealed = 0;
+	for (const r of await q<{ seq: string; action: string; target_id: string | null; hash: string; mac: string | null }>(sql`
+		select seq::text, action, target_id, hash, mac from audit_log
+		where action in ('pass.contribution.recorded', 'pass.share.paid', 'pass.voucher.redeemed', 'pass.statement.paid') order by audit_log.seq`)) {
+		const seq = Number(r.seq);
+		const ok = r.mac === null ? sealedFrom === null || seq < sealedFrom : r.mac === seal(sealKey, seq, r.hash);
+		if (!ok && unsealed++ < 100) breaches.push(`journal entry #${seq} (${r.action} ${r.target_id ?? ''}) ${r.mac === null ? 'has no seal' : 'has a bad seal'}: not written by the application`);
+	}
+
 	const J = (action: string, targetType: string) => sql`(select target_id, count(*)::int as n, min(seq) as seq, (array_agg(details order by seq))[1] as details
 		from audit_log where action = ${action} and target_type = ${targetType} group by target_id)`;
 
