@@ -113,7 +113,7 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			expect(r.ok).toBe(false);
 			// the checkpoint names the stretch; the seals (which need the instance secret) name each rewritten entry
 			expect(r.problems).toEqual([
-				...[45, 46, 47, 48, 49, 50].map((n) => expect.stringMatching(new RegExp(`^entry #${n} \\(id \\d+\\) has a bad seal: forged, or written with another instance secret$`))),
+				'entries #45 to #50 have bad seals (6): forged, or written with another instance secret',
 				expect.stringMatching(/^entry #50 does not match the checkpoint of .*: the chain was rewritten after entry #40 \(still matching the checkpoint of .*\) up to there$/)
 			]);
 		} finally {
@@ -183,10 +183,7 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			expect(await makeCheckpoint(db, { file })).toMatchObject({ written: true, checkpoint: { seq: 4, sealedFrom: 3 } });
 			expect((await verifyAudit(db, { file })).ok).toBe(true);
 			await asOwner(db, () => db.db.execute(sql`update audit_log set mac = null where seq >= 3`));
-			expect((await verifyAudit(db, { file })).problems).toEqual([
-				expect.stringMatching(/^entry #3 \(id \d+\) has no seal/),
-				expect.stringMatching(/^entry #4 \(id \d+\) has no seal/)
-			]);
+			expect((await verifyAudit(db, { file })).problems).toEqual(['entries #3 to #4 have no seal (2): they were not written by the application']);
 		} finally {
 			await db.close();
 		}

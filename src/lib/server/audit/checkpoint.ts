@@ -149,6 +149,7 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 	let firstSealed: number | null = null;
 	// once an entry is sealed, every later one must be: an entry appended behind the application's back has no valid seal
 	let mustSeal = sealedFrom !== null && start.seq >= sealedFrom;
+	const unsealed: { seq: number; id: number; kind: 'none' | 'bad' }[] = [];
 	const problems: string[] = [];
 	const hashAt = new Map<number, string>();
 	const push = (m: string) => {
@@ -184,8 +185,8 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 			});
 			if (recomputed !== r.hash) push(`entry #${r.seq} (id ${r.id}) was changed: its hash does not match its content`);
 			if (r.mac === null) {
-				if (mustSeal || (sealedFrom !== null && r.seq >= sealedFrom)) push(`entry #${r.seq} (id ${r.id}) has no seal: it was not written by the application`);
-			} else if (r.mac !== seal(sealKey, r.seq, r.hash)) push(`entry #${r.seq} (id ${r.id}) has a bad seal: forged, or written with another instance secret`);
+				if (mustSeal || (sealedFrom !== null && r.seq >= sealedFrom)) unsealed.push({ seq: r.seq, id: r.id, kind: 'none' });
+			} else if (r.mac !== seal(sealKey, r.seq, r.hash)) unsealed.push({ seq: r.seq, id: r.id, kind: 'bad' });
 			else {
 				mustSeal = true;
 				firstSealed ??= r.seq;
@@ -199,7 +200,28 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 		if (rows.length < batch) break;
 		after = rows[rows.length - 1].seq;
 	}
+	for (const m of sealRuns(unsealed)) push(m);
 	return { entries, head, problems, hashAt, firstSealed };
+}
+
+/** The entries without a valid seal, consecutive ones of the same kind named together. */
+function sealRuns(xs: { seq: number; id: number; kind: 'none' | 'bad' }[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < xs.length; ) {
+		let j = i;
+		while (j + 1 < xs.length && xs[j + 1].kind === xs[i].kind && xs[j + 1].seq === xs[j].seq + 1) j++;
+		const { kind } = xs[i];
+		if (i === j)
+			out.push(kind === 'none' ? `entry #${xs[i].seq} (id ${xs[i].id}) has no seal: it was not written by the application` : `entry #${xs[i].seq} (id ${xs[i].id}) has a bad seal: forged, or written with another instance secret`);
+		else
+			out.push(
+				kind === 'none'
+					? `entries #${xs[i].seq} to #${xs[j].seq} have no seal (${j - i + 1}): they were not written by the application`
+					: `entries #${xs[i].seq} to #${xs[j].seq} have bad seals (${j - i + 1}): forged, or written with another instance secret`
+			);
+		i = j + 1;
+	}
+	return out;
 }
 
 /** Checks the whole chain and every checkpoint of the file. */
