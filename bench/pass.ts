@@ -43,7 +43,8 @@ import {
 	parisDay
 } from '../src/lib/server/pass/service.ts';
 
-const DB_NAME = 'maillage_bench_pass';
+/** TEST_DB_PREFIX (as the tests): several checkouts can run it on one server without dropping each other's database */
+const DB_NAME = `maillage_bench_pass${process.env.TEST_DB_PREFIX ? '_' + process.env.TEST_DB_PREFIX.replace(/[^a-z0-9]/g, '') : ''}`;
 const VOUCHERS = Number(process.env.BENCH_PASS_VOUCHERS ?? 20_000);
 const CLIENTS = Number(process.env.BENCH_PASS_CLIENTS ?? 16);
 const SECONDS = Number(process.env.BENCH_PASS_SECONDS ?? 20);

@@ -8,7 +8,7 @@ import { openDatabase } from '../lib/server/db/client.ts';
 import { dataDir } from '../lib/server/paths.ts';
 import { backup, backupFromDump, liveHolder, restore, BackupError, type Manifest } from '../lib/server/ops/backup.ts';
 import { controlSocketPath, requestDump } from '../lib/server/ops/control.ts';
-import { verifyChain } from '../lib/server/audit/service.ts';
+import { formatAuditReport, verifyAudit } from '../lib/server/audit/checkpoint.ts';
 import { verifyLedger } from '../lib/server/pass/service.ts';
 
 const say = (m: string) => process.stderr.write(m + '\n');
@@ -50,8 +50,8 @@ export async function restoreCommand(file: string | undefined, force: boolean): 
 	// the restored data is checked at once: the journal's chain and checkpoints, the ledger
 	const database = await openDatabase({ migrate: false, ...(r.manifest.kind === 'pglite' ? { dataDir: join(dataDir(), 'pglite') } : {}) });
 	try {
-		const chain = await verifyChain(database);
-		say(chain.ok ? `audit journal: ${chain.checked} entries, chain intact` : `audit journal: chain BROKEN at entry #${chain.firstBroken!.id} (${chain.firstBroken!.reason})`);
+		const chain = await verifyAudit(database);
+		say(formatAuditReport(chain).trimEnd());
 		const ledger = await verifyLedger(database);
 		say(ledger.ok ? 'pass: every invariant holds' : `pass: ${ledger.breaches.length} breach(es)\n${ledger.breaches.map((b) => `  - ${b}`).join('\n')}`);
 		return chain.ok && ledger.ok ? 0 : 1;

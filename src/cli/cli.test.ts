@@ -92,8 +92,20 @@ describe('npx maillage', () => {
 		}
 		const err = await maillage('pass', 'verify').catch((e) => e);
 		expect(err.code).toBe(1);
-		expect(err.stdout).toMatch(/2 breaches/);
+		expect(err.stdout).toMatch(/3 breaches/);
 		expect(err.stdout).toMatch(/ledger entry \d+ \(contribution\) is unbalanced: its 1 lines sum to 500 cents/);
 		expect(err.stdout).toMatch(/the balances sum to 500 cents, not 0/);
+		// and a posting must have its source record
+		expect(err.stdout).toMatch(/ledger entry \d+ \(contribution\) refers to contribution x, which does not exist/);
+	});
+
+	it('audit checkpoint and audit verify: signs the journal\'s head outside the database, then checks the chain against it', async () => {
+		const file = join(dir, 'checkpoints.jsonl');
+		const withFile = (...args: string[]) => run(process.execPath, [join(root, 'bin', 'maillage.mjs'), ...args], { cwd: root, env: { ...process.env, ...env, AUDIT_CHECKPOINT_FILE: file } });
+		const first = await withFile('audit', 'checkpoint');
+		expect(first.stdout).toMatch(/^audit checkpoint: entry #\d+ \(hash [0-9a-f]{16}…\) signed at .*, \d+ entries checked\n$/);
+		const ok = await withFile('audit', 'verify');
+		expect(ok.stdout).toMatch(/^audit journal: \d+ entries \(#1 to #\d+\), chain intact; 1 checkpoint, the latest at entry #\d+ \(.*\) matches\n$/);
+		expect(JSON.parse((await readFile(file, 'utf8')).trim())).toMatchObject({ v: 1, seq: expect.any(Number), sig: expect.stringMatching(/^[0-9a-f]{64}$/) });
 	});
 });

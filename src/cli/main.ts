@@ -13,7 +13,7 @@ import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/service.ts';
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
-import { verifyChain } from '../lib/server/audit/service.ts';
+import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/checkpoint.ts';
 import { verifyLedger } from '../lib/server/pass/service.ts';
 import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, type Role } from '../lib/server/accounts/service.ts';
 import { users } from '../lib/server/accounts/db.ts';
@@ -51,8 +51,14 @@ Usage:
   maillage areas list [--departement 33] | import-gironde | import <file.csv>
   maillage config show | set [--name …] [--departements 47,33] [--primary #1f4e8c]
                             [--accent #…] [--logo URL] [--contact e-mail]
-  maillage audit verify                            Check the audit journal's hash chain;
-                                                   names the first altered or removed entry.
+  maillage audit verify                            Check the audit journal's hash chain and its signed
+                                                   checkpoints: names every altered or missing entry
+                                                   (by sequence number), a cut tail, a rewritten chain,
+                                                   a forged checkpoint; exit code 1 when there is one.
+  maillage audit checkpoint                        Sign the journal's head and append it to the
+                                                   checkpoint file (AUDIT_CHECKPOINT_FILE, default
+                                                   DATA_DIR/audit-checkpoints.jsonl; the server does it
+                                                   every hour). Refused when the journal is tampered.
   maillage pass verify                             Check the Pass Numérique fund's invariants (balanced
                                                    ledger, each voucher in one consistent state, every
                                                    redeemed voucher on exactly one statement…); names
@@ -252,13 +258,25 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (cmd === 'audit' && sub === 'verify') {
 		return withDb(async (db) => {
-			const r = await verifyChain(db);
-			if (r.ok) {
-				process.stdout.write(`audit journal: ${r.checked} entries, chain intact\n`);
+			const r = await verifyAudit(db);
+			process.stdout.write(formatAuditReport(r));
+			return r.ok ? 0 : 1;
+		});
+	}
+	if (cmd === 'audit' && sub === 'checkpoint') {
+		return withDb(async (db) => {
+			try {
+				const r = await makeCheckpoint(db);
+				const c = r.checkpoint;
+				if (!c) process.stdout.write('audit checkpoint: the journal is empty, nothing to sign\n');
+				else if (!r.written) process.stdout.write(`audit checkpoint: no entry since the checkpoint of ${c.at} (entry #${c.seq})\n`);
+				else process.stdout.write(`audit checkpoint: entry #${c.seq} (hash ${c.hash.slice(0, 16)}…) signed at ${c.at}, ${r.checked} entries checked\n`);
 				return 0;
+			} catch (e) {
+				if (!(e instanceof AuditIntegrityError)) throw e;
+				process.stdout.write(`audit checkpoint: REFUSED, the journal was tampered with:\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+				return 1;
 			}
-			process.stdout.write(`audit journal: chain BROKEN at entry #${r.firstBroken!.id} (${r.firstBroken!.reason}); ${r.checked} entries before it are intact\n`);
-			return 1;
 		});
 	}
 	if (cmd === 'pass' && sub === 'verify') {

@@ -1,7 +1,7 @@
 /**
  * Pure rules of the audit journal: canonical JSON, digests, the chain hash.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** 'person': the person helped, on their own page; 'link': a place answering through a signed link */
 export type AuditActor = { kind: 'user'; id: string } | { kind: 'system' } | { kind: 'cli' } | { kind: 'public' } | { kind: 'person' } | { kind: 'link' };
@@ -80,4 +80,9 @@ export function chainHash(prevHash: string, e: ChainedFields): string {
 export function changedFields(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined): string[] {
 	const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
 	return [...keys].filter((k) => canonicalJson(before?.[k]) !== canonicalJson(after?.[k])).sort();
+}
+
+/** An entry's seal: binds its sequence number and hash to a key the database does not hold. */
+export function seal(key: Buffer, seq: number, hash: string): string {
+	return createHmac('sha256', key).update(`${seq}:${hash}`).digest('hex');
 }

@@ -6,7 +6,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { auditLog } from './db.ts';
-import { chainHash, digest, GENESIS_HASH, type AuditEntry, type ChainedFields } from './model.ts';
+import { chainHash, digest, GENESIS_HASH, seal, type AuditEntry, type ChainedFields } from './model.ts';
+import { derivedKey } from '../security/secret.ts';
 
 export type { AuditEntry, AuditActor } from './model.ts';
 export { changedFields, digest } from './model.ts';
@@ -27,8 +28,9 @@ export async function journal(db: DbOrTx, ...entries: AuditEntry[]): Promise<voi
 	await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
 	// through a SECURITY DEFINER function: under row-level security (a scoped transaction)
 	// a plain SELECT would see only the actor's département and fork the chain
-	const res = (await db.execute(sql`select audit_last_hash() as hash`)) as unknown as { rows: { hash: string | null }[] };
+	const res = (await db.execute(sql`select seq, hash from audit_head()`)) as unknown as { rows: { seq: string | number; hash: string }[] };
 	let prev = res.rows[0]?.hash ?? GENESIS_HASH;
+	let seq = Number(res.rows[0]?.seq ?? 0);
 	const rows = entries.map((e) => {
 		const fields: ChainedFields = {
 			// millisecond precision: what the column keeps, so `verify` recomputes the same hash
@@ -45,7 +47,8 @@ export async function journal(db: DbOrTx, ...entries: AuditEntry[]): Promise<voi
 			details: e.details ?? null
 		};
 		const hash = chainHash(prev, fields);
-		const row = { ...fields, prevHash: prev, hash };
+		seq++;
+		const row = { ...fields, seq, prevHash: prev, hash, mac: seal(derivedKey('audit-entries'), seq, hash) };
 		prev = hash;
 		return row;
 	});

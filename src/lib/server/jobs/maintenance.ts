@@ -17,6 +17,7 @@ import { runPassClock } from '../pass/service.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '../territory/service.ts';
 import { publicOrigin } from '../web/origin.ts';
+import { AuditIntegrityError, makeCheckpoint } from '../audit/checkpoint.ts';
 
 const QUEUE = 'maintenance-purge';
 /** an unused invitation keeps its addressee's name and e-mail this long after expiring */
@@ -57,6 +58,7 @@ export async function publicLinks(database: Database): Promise<{ origin: string;
 
 const CLOCK_QUEUE = 'referral-clock';
 const PASS_QUEUE = 'pass-clock';
+const CHECKPOINT_QUEUE = 'audit-checkpoint';
 
 export async function startMaintenance(database: Database): Promise<void> {
 	const boss = await getBoss(database);
@@ -83,4 +85,15 @@ export async function startMaintenance(database: Database): Promise<void> {
 		if (r.expired || r.creditedBack || r.warned || r.statements) log('info', 'pass clock', r);
 	});
 	await boss.schedule(PASS_QUEUE, '27 1 * * *', null, { tz: 'Europe/Paris' });
+	// the audit journal's head, signed and written outside the database (audit/checkpoint.ts)
+	await boss.createQueue(CHECKPOINT_QUEUE);
+	await boss.work(CHECKPOINT_QUEUE, async () => {
+		try {
+			await makeCheckpoint(database);
+		} catch (e) {
+			if (!(e instanceof AuditIntegrityError)) throw e;
+			log('error', 'audit journal tampered with: no checkpoint written', { problems: e.problems.slice(0, 20) });
+		}
+	});
+	await boss.schedule(CHECKPOINT_QUEUE, '47 * * * *');
 }

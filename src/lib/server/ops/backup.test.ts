@@ -17,12 +17,12 @@ import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { createOrganisation, actorFor, addMember } from '../accounts/service.ts';
 import { recordContribution, verifyLedger } from '../pass/service.ts';
-import { verifyChain } from '../audit/service.ts';
+import { makeCheckpoint, verifyAudit } from '../audit/checkpoint.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';
 import { requestDump, startControlSocket } from './control.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'maillage-backup-test-'));
-process.env.AUDIT_CHECKPOINTS_FILE = join(work, 'checkpoints.jsonl');
+process.env.AUDIT_CHECKPOINT_FILE = join(work, 'checkpoints.jsonl');
 
 async function fill(db: Database) {
 	const dep = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
@@ -50,7 +50,8 @@ describe('backup and restore of the embedded database', () => {
 		source = await openDatabase({ dataDir: join(work, 'source') });
 		await fill(source);
 		before = await counts(source);
-		writeFileSync(process.env.AUDIT_CHECKPOINTS_FILE!, '{"seq":1}\n');
+		// a signed checkpoint of the journal, outside the database: it travels with the backup
+		await makeCheckpoint(source);
 	});
 	afterAll(async () => {
 		await source?.close();
@@ -66,11 +67,13 @@ describe('backup and restore of the embedded database', () => {
 		const checkpoints = join(work, 'restored', 'checkpoints.jsonl');
 		const r = await restore(file, { pgliteDir: target, checkpoints });
 		expect(r.setAside).toEqual([]);
-		expect(await readFile(checkpoints, 'utf8')).toBe('{"seq":1}\n');
+		expect(await readFile(checkpoints, 'utf8')).toBe(await readFile(process.env.AUDIT_CHECKPOINT_FILE!, 'utf8'));
 		const copy = await openDatabase({ dataDir: target, migrate: false });
 		try {
 			expect(await counts(copy)).toEqual(before);
-			expect((await verifyChain(copy)).ok).toBe(true);
+			const audit = await verifyAudit(copy, { file: checkpoints });
+			expect(audit.problems).toEqual([]);
+			expect(audit.checkpoints.valid).toBe(1);
 			const ledger = await verifyLedger(copy);
 			expect(ledger.breaches).toEqual([]);
 			expect(ledger.checked.entries).toBeGreaterThanOrEqual(2);
@@ -146,6 +149,7 @@ describe.runIf(onPostgres())('backup and restore on PostgreSQL (pg_dump format)'
 	beforeAll(async () => {
 		source = await createTestDatabase();
 		await fill(source);
+		await makeCheckpoint(source, { file: join(work, 'pg-source-checkpoints.jsonl') });
 		targetName = `maillage_t_${(process.env.TEST_DB_PREFIX ?? '').replace(/[^a-z0-9]/g, '')}restore_${Date.now()}`;
 		const c = new pg.Client({ connectionString: admin() });
 		await c.connect();
@@ -163,6 +167,7 @@ describe.runIf(onPostgres())('backup and restore on PostgreSQL (pg_dump format)'
 
 	it('restores into an empty database; audit verify and pass verify pass on the copy', async () => {
 		const file = join(work, 'pg.tar');
+		process.env.AUDIT_CHECKPOINT_FILE = join(work, 'pg-source-checkpoints.jsonl');
 		const m = await backup(source, file);
 		expect(m.kind).toBe('postgres');
 		const u = new URL(process.env.DATABASE_URL!);
@@ -170,7 +175,9 @@ describe.runIf(onPostgres())('backup and restore on PostgreSQL (pg_dump format)'
 		await restore(file, { url: u.toString(), checkpoints: join(work, 'pg-checkpoints.jsonl') });
 		target = await openDatabase({ url: u.toString(), migrate: false, max: 2 });
 		expect(await counts(target)).toEqual(await counts(source));
-		expect((await verifyChain(target)).ok).toBe(true);
+		const audit = await verifyAudit(target, { file: join(work, 'pg-checkpoints.jsonl') });
+		expect(audit.problems).toEqual([]);
+		expect(audit.checkpoints.valid).toBe(1);
 		expect((await verifyLedger(target)).breaches).toEqual([]);
 		// a second restore into the now non-empty database is refused without --force
 		await expect(restore(file, { url: u.toString(), checkpoints: join(work, 'pg-checkpoints.jsonl') })).rejects.toThrow(/not empty/);

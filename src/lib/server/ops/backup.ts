@@ -26,6 +26,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
+import { checkpointFile } from '../audit/checkpoint.ts';
 
 export const BACKUP_FORMAT = 'maillage-backup';
 export const BACKUP_VERSION = 1;
@@ -43,9 +44,7 @@ export interface Manifest {
 export class BackupError extends Error {}
 
 /** Where the audit journal's signed checkpoints are kept (outside the database). */
-export function checkpointsFile(): string {
-	return process.env.AUDIT_CHECKPOINTS_FILE ?? join(dataDir(), 'audit-checkpoints.jsonl');
-}
+export const checkpointsFile = checkpointFile;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

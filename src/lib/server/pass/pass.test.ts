@@ -404,6 +404,8 @@ describe('npx maillage pass verify', () => {
 		expect((await verifyLedger(db)).ok).toBe(true);
 		const [line] = await db.db.select().from(passLedgerLines).limit(1);
 		const [v] = await db.db.select().from(passVouchers).where(eq(passVouchers.state, 'credited_back')).limit(1);
+		// the ledger is append-only: only its owner, switching the trigger off, can do this
+		await db.db.execute(sql`alter table pass_ledger_lines disable trigger pass_ledger_lines_no_update_delete`);
 		try {
 			await db.db.update(passLedgerLines).set({ amountCents: line.amountCents + 1 }).where(eq(passLedgerLines.id, line.id));
 			await db.db.update(passVouchers).set({ state: 'redeemed', redeemedAt: new Date(), redeemedPlaceId: lacepede, distributedAt: new Date() }).where(eq(passVouchers.id, v.id));
@@ -419,6 +421,7 @@ describe('npx maillage pass verify', () => {
 			);
 		} finally {
 			await db.db.update(passLedgerLines).set({ amountCents: line.amountCents }).where(eq(passLedgerLines.id, line.id));
+			await db.db.execute(sql`alter table pass_ledger_lines enable trigger pass_ledger_lines_no_update_delete`);
 			await db.db.update(passVouchers).set({ state: v.state, redeemedAt: v.redeemedAt, redeemedPlaceId: v.redeemedPlaceId, distributedAt: v.distributedAt }).where(eq(passVouchers.id, v.id));
 		}
 		expect((await verifyLedger(db)).breaches).toEqual([]);

@@ -25,6 +25,7 @@ import { plainMail } from '../mail/templates.ts';
 import { fieldErrors } from '../accounts/model.ts';
 import { log } from '../log.ts';
 import { formatCode, newCode, parseCode } from './code.ts';
+import { verifySources } from './verify.ts';
 import {
 	passAlerts,
 	passBooklets,
@@ -849,12 +850,17 @@ export interface CheckResult {
 
 const CHECK_RULE = { limit: FRAUD.checksPer10Minutes, windowMinutes: 10, lockMinutes: 10 };
 
-async function throttleCheck(database: Database, actor: Actor): Promise<void> {
+/** Refused while the actor's code checks are locked (too many checks, or unknown codes): checking and redeeming alike. */
+async function mustNotBeLocked(database: Database, actor: Actor): Promise<void> {
 	const until = await lockedUntil(database.db, [`pass-check:${actor.userId}`, `pass-fail:${actor.userId}`]);
 	if (until) {
 		const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
 		throw new PassError('throttled', `Trop de vérifications de codes en peu de temps. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`);
 	}
+}
+
+async function throttleCheck(database: Database, actor: Actor): Promise<void> {
+	await mustNotBeLocked(database, actor);
 	// reserved before the code is checked, atomically: concurrent checks cannot pass the limit (issue 11, finding 9)
 	const r = await reserveAttempt(database.db, `pass-check:${actor.userId}`, CHECK_RULE);
 	if (!r.allowed) throw new PassError('throttled', 'Trop de vérifications de codes en peu de temps. Réessayez dans 10 minutes.');
@@ -1032,6 +1038,8 @@ export async function recentAccompaniments(database: Database, actor: Actor, pla
 export async function redeem(database: Database, actor: Actor, input: RedeemInput, ip?: string | null, today = parisDay()): Promise<Redemption> {
 	const myPlaces = await redeemingPlaces(database, actor);
 	const place = placeFor(myPlaces, input.placeId);
+	// the lock that guards code checks guards redemption too: no guessing codes by redeeming them
+	await mustNotBeLocked(database, actor);
 	const p = parseCode(input.code);
 	if (!p.ok) throw new PassError('invalid', p.message, { code: p.message });
 	if (!UUID.test(input.accompanimentId ?? ''))
@@ -1184,24 +1192,31 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 	if (outsideArea && !input.confirmOutsideArea) throw new PassError('conflict', problems.find((x) => x.kind === 'confirm')!.message, { confirmOutsideArea: 'Confirmez pour encaisser hors du territoire.' });
 	if (acc.beneficiaryId && v.beneficiaryId && acc.beneficiaryId !== v.beneficiaryId)
 		throw new PassError('conflict', 'Ce pass a été remis à une autre personne que celle de cet accompagnement.', { accompanimentId: 'Vérifiez la personne.' });
-	if (row.used >= acc.participants)
-		throw new PassError(
+	const seatsTaken = (used: number) =>
+		new PassError(
 			'conflict',
 			acc.participants > 1
-				? `Cet atelier compte ${acc.participants} participants et ${row.used} pass y sont déjà rattachés : un pass par participant.`
+				? `Cet atelier compte ${acc.participants} participants et ${used} pass y sont déjà rattachés : un pass par participant.`
 				: 'Un pass est déjà rattaché à cet accompagnement : un pass par personne et par accompagnement.',
 			{ accompanimentId: 'Choisissez un autre accompagnement.' }
 		);
-	// the move, only from 'distributed' (so that exactly one attempt wins), and its ledger
-	// posting, in one statement: the posting exists exactly when the move happened
+	if (row.used >= acc.participants) throw seatsTaken(row.used);
+	// the move, only from 'distributed' (so that exactly one attempt wins) and only while the
+	// accompaniment has a seat left, and its ledger posting, in one statement: the posting
+	// exists exactly when the move happened. The seats are counted HERE, not from the lookup:
+	// that statement may have waited for the accompaniment's lock while another batch filled
+	// it, and a statement's subqueries see the data as of its start (a 3-seat workshop took
+	// 5 vouchers so). This statement starts after the lock is ours: its count is final.
 	const lines = POST.redemption(v.campaignId, place.placeId, v.faceValueCents);
-	const [moved] = await prepared<{ moved_count: number; lines: number; n: number; places: number; span: number; size: number }>(
+	const [moved] = await prepared<{ moved_count: number; lines: number; n: number; places: number; span: number; size: number; seats_used: number }>(
 		tx,
 		'pass-redeem-move',
-		`with moved as (
+		`with seats as (
+			select count(*)::int as used from pass_vouchers u where u.accompaniment_id = $4
+		), moved as (
 			update pass_vouchers set state = 'redeemed', redeemed_at = now(), redeemed_by = $1, redeemed_place_id = $2,
 				redeemed_organisation_id = $3, accompaniment_id = $4
-			where id = $5 and state = 'distributed'
+			where id = $5 and state = 'distributed' and (select used from seats) < $10
 			returning id
 		), entry as (
 			insert into pass_ledger_entries (department_code, kind, ref_type, ref_id)
@@ -1217,7 +1232,7 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 			(select count(*)::int from pass_vouchers b where b.booklet_id = $9 and (b.redeemed_at is not null or b.id in (select id from moved))) as n,
 			(select count(distinct coalesce(b.redeemed_place_id, $2))::int from pass_vouchers b where b.booklet_id = $9 and (b.redeemed_at is not null or b.id in (select id from moved))) as places,
 			(select coalesce(extract(epoch from now() - min(b.redeemed_at)), 0)::float8 from pass_vouchers b where b.booklet_id = $9 and b.redeemed_at is not null) as span,
-			(select size from pass_booklets where id = $9) as size`,
+			(select size from pass_booklets where id = $9) as size, (select used from seats) as seats_used`,
 		[
 			actor.userId,
 			place.placeId,
@@ -1227,9 +1242,11 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 			v.departmentCode,
 			`{${lines.map((l) => l.account).join(',')}}`,
 			`{${lines.map((l) => l.amountCents).join(',')}}`,
-			v.bookletId
+			v.bookletId,
+			acc.participants
 		]
 	);
+	if (!moved.moved_count && moved.seats_used >= acc.participants) throw seatsTaken(moved.seats_used);
 	if (!moved.moved_count) throw new PassError('conflict', 'Ce pass vient d’être utilisé.');
 	if (moved.lines !== lines.length) throw new Error(`redeem: the posting of voucher ${v.id} has ${moved.lines} lines`);
 	const alerts: string[] = [];
@@ -1603,7 +1620,9 @@ export interface VerifyReport {
  * that state requires; the campaigns' outstanding accounts equal the value of their
  * vouchers in circulation; the places' payables equal their redeemed, unreimbursed
  * vouchers; each redeemed voucher has exactly one redemption posting and, once its month
- * is over, is on exactly one statement whose totals match; no account is overdrawn.
+ * is over, is on exactly one statement whose totals match; no account is overdrawn; and
+ * (verify.ts) every posting matches its source record, the ledger matches the journal,
+ * no accompaniment holds more vouchers than its participants.
  */
 export async function verifyLedger(database: Database, today = parisDay()): Promise<VerifyReport> {
 	const db = database.db;
@@ -1717,6 +1736,9 @@ export async function verifyLedger(database: Database, today = parisDay()): Prom
 		where coalesce((select sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
 			where e.kind = 'commitment' and e.ref_id = c.id::text and l.account = 'funder:' || cf.funder_id::text), 0) <> (case when cf.paid_at is null then 0 else cf.share_cents end)`))
 		breaches.push(`${r.name}'s share of « ${r.campaign} » (${r.share} cents) is posted as ${r.posted} cents`);
+
+	// every posting against its source record, the ledger against the journal, the seats (verify.ts)
+	breaches.push(...(await verifySources(db)));
 
 	return { ok: breaches.length === 0, checked: counts, breaches };
 }
