@@ -9,11 +9,13 @@ import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
+import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 
 export const init: ServerInit = async () => {
 	const t = performance.now();
-	const db = await getDatabase();
+	// seeding and the scheduled jobs run as the tables' owner (docs/decisions/0006)
+	const db = (await getDatabase()).privileged;
 	const say = (m: string) => log('info', m);
 	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
 	else await ensureDemo(db, say);
@@ -60,7 +62,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.sessionToken = null;
 	const token = event.cookies.get(sessionCookieName(event.url));
 	if (token) {
-		event.locals.session = await loadSession((await getDatabase()).db, token);
+		event.locals.session = await loadSession((await getDatabase()).privileged.db, token);
 		if (event.locals.session) event.locals.sessionToken = token;
 		else clearSessionCookie(event.cookies, event.url);
 	}
@@ -81,7 +83,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (decision === 'second-factor') redirect(303, `/connexion/code?retour=${back}`);
 		redirect(303, `/compte/double-authentification?retour=${back}`);
 	}
-	const response = await resolve(event);
+	const response = await resolveInScope(event, () => resolve(event));
 	if (event.locals.session) {
 		try {
 			response.headers.set('cache-control', 'private, no-store');

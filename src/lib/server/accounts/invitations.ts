@@ -103,7 +103,7 @@ export async function checkInvitation(database: Database, token: string, now = n
 	const v = verifyToken<{ i: string }>(PURPOSE, token, now.getTime());
 	if (!v.ok) return { ok: false, reason: v.reason, message: MESSAGES[v.reason] };
 	if (typeof v.payload.i !== 'string' || !/^[0-9a-f-]{36}$/.test(v.payload.i)) return { ok: false, reason: 'invalid', message: MESSAGES.invalid };
-	const [row] = await database.db
+	const [row] = await database.privileged.db
 		.select({ invitation: invitations, organisationName: organisations.name })
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -111,7 +111,7 @@ export async function checkInvitation(database: Database, token: string, now = n
 	if (!row || row.invitation.revokedAt) return { ok: false, reason: 'invalid', message: MESSAGES.invalid };
 	if (row.invitation.usedAt) return { ok: false, reason: 'used', message: MESSAGES.used };
 	if (row.invitation.expiresAt <= now) return { ok: false, reason: 'expired', message: MESSAGES.expired };
-	const [existing] = await database.db.select({ id: users.id, hasPassword: users.passwordHash }).from(users).where(eq(users.email, row.invitation.email));
+	const [existing] = await database.privileged.db.select({ id: users.id, hasPassword: users.passwordHash }).from(users).where(eq(users.email, row.invitation.email));
 	return {
 		ok: true,
 		invitation: row.invitation,
@@ -150,8 +150,8 @@ export async function acceptInvitation(
 		if (Object.keys(fields).length) return { ok: false, message: 'Vérifiez les champs signalés.', fields };
 		passwordHash = await hashPassword(input.password!);
 	}
-	const [org] = await database.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
-	return database.db.transaction(async (tx) => {
+	const [org] = await database.privileged.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
+	return database.privileged.db.transaction(async (tx) => {
 		// single use, whatever the concurrency: only one transaction turns used_at from null
 		const claimed = await tx
 			.update(invitations)
