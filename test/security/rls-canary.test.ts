@@ -152,8 +152,7 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		dataDir = mkdtempSync(join(tmpdir(), 'maillage-rls-'));
 		server = spawn(process.execPath, ['scripts/start.mjs'], {
 			cwd: process.cwd(),
-			// RLS_CANARY_AS_OWNER=1 shows the attack before the fix: requests as the tables' owner
-			env: { ...process.env, ...(process.env.RLS_CANARY_AS_OWNER ? { DATABASE_APP_URL: database.url } : {}), DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, MAILLAGE_JOBS: '0', MAILLAGE_DEMO: '0', SECRET_KEY, DATA_DIR: dataDir, LOG_REQUESTS: '0' },
+			env: { ...process.env, DATABASE_APP_URL: '', DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, MAILLAGE_JOBS: '0', MAILLAGE_DEMO: '0', SECRET_KEY, DATA_DIR: dataDir, LOG_REQUESTS: '0' },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		server.stdout!.on('data', (d) => logs.push(String(d)));
