@@ -74,3 +74,11 @@ CREATE FUNCTION maillage_end_sessions(target uuid) RETURNS integer LANGUAGE sql 
 $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION maillage_end_sessions(uuid) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION maillage_end_sessions(uuid) TO maillage_scoped;
+--> statement-breakpoint
+-- /pass/{code}: whoever holds a voucher's code reads that voucher and its campaign (value,
+-- validity), nothing else; the request sets maillage.voucher_code from the URL
+CREATE POLICY pass_vouchers_by_code ON pass_vouchers FOR SELECT TO maillage_scoped
+	USING (code = (SELECT nullif(current_setting('maillage.voucher_code', true), '')));--> statement-breakpoint
+CREATE POLICY pass_campaigns_by_code ON pass_campaigns FOR SELECT TO maillage_scoped
+	USING (EXISTS (SELECT 1 FROM pass_vouchers v WHERE v.campaign_id = pass_campaigns.id
+		AND v.code = (SELECT nullif(current_setting('maillage.voucher_code', true), ''))));

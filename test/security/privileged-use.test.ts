@@ -42,7 +42,6 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 			'/(public)/mes-orientations',
 			'/(public)/mes-orientations/[token]',
 			'/(public)/orientation/[token]',
-			'/(public)/pass/[code]',
 			'/api/sms/entrant'
 		]);
 	});

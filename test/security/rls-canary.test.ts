@@ -225,4 +225,23 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		expect(openedCanary).toEqual([]);
 		expect(seen).toBe(0);
 	}, 600_000);
+
+	it('measures an authenticated page: one persona (no scope change) and four in turn (a scope change per request)', async () => {
+		const time = async (personas: string[], n = 120) => {
+			const ms: number[] = [];
+			for (let i = 0; i < n; i++) {
+				const t = performance.now();
+				const res = await get('/espace/personnes', personas[i % personas.length]);
+				await res.arrayBuffer();
+				ms.push(performance.now() - t);
+			}
+			ms.splice(0, 20); // warm-up
+			ms.sort((a, b) => a - b);
+			return { p50: Math.round(ms[Math.floor(ms.length / 2)] * 10) / 10, p95: Math.round(ms[Math.floor(ms.length * 0.95)] * 10) / 10 };
+		};
+		const one = await time(['prescriber']);
+		const turns = await time(['prescriber', 'mediator', 'coordinator', 'partner']);
+		console.log(`[rls latency] GET /espace/personnes ms: one persona ${JSON.stringify(one)}; four in turn ${JSON.stringify(turns)}`);
+		expect(one.p50).toBeGreaterThan(0);
+	}, 120_000);
 });

@@ -26,6 +26,8 @@ import { invite } from '../../src/lib/server/accounts/invitations.ts';
 import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
+import { newCode } from '../../src/lib/server/pass/code.ts';
+import { publicPassStatus } from '../../src/lib/server/pass/service.ts';
 
 /** Tables without personal data: readable by anyone (SELECT granted, no row-level security needed). */
 export const PUBLIC_TABLES = ['area_municipalities', 'areas', 'departments', 'fragility_index', 'import_reports', 'instance_settings', 'municipalities', 'place_sources', 'places', 'seed_runs'];
@@ -169,6 +171,29 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 		expect(await as(coordinator, n)).toBe(3);
 		expect((await request.query<{ n: number }>(sql`select count(*)::int as n from places`))[0].n).toBeGreaterThan(0);
 		expect(await as(coordinator, () => listOrganisations(request, coordinator))).toHaveLength(3);
+	});
+
+	it('/pass/{code}: the holder of a code reads that voucher and its campaign, nothing else', async () => {
+		const voucher = async (code: string, dep: string) => {
+			const [c] = await owner.query<{ id: string }>(sql`insert into pass_campaigns (department_code, name, valid_from, valid_until, status)
+				values (${dep}, ${'Campagne ' + dep}, current_date - 10, current_date + 300, 'funded') returning id`);
+			const [b] = await owner.query<{ id: string }>(sql`insert into pass_booklets (campaign_id, department_code, number, size) values (${c.id}, ${dep}, 1, 10) returning id`);
+			await owner.query(sql`insert into pass_vouchers (code, campaign_id, booklet_id, position, department_code, face_value_cents, state, distributed_at)
+				values (${code}, ${c.id}, ${b.id}, 1, ${dep}, 1000, 'distributed', now())`);
+		};
+		const mine = newCode();
+		const other = newCode();
+		await voucher(mine, '47');
+		await voucher(other, '33');
+		const holder = (code: string) => ({ departments: '', userId: '', owner: '', voucherCode: code });
+		const found = await runInScope(() => publicPassStatus(request, mine, '192.0.2.1'), holder(mine));
+		expect(found.status).toBe('found');
+		// anonymous without the code: nothing; with one code: that voucher only
+		expect((await publicPassStatus(request, mine, '192.0.2.2')).status).toBe('unknown');
+		const seen = await runInScope(() => request.query<{ code: string }>(sql`select code from pass_vouchers`), holder(mine));
+		expect(seen.map((r) => r.code)).toEqual([mine]);
+		const campaigns = await runInScope(() => request.query<{ d: string }>(sql`select department_code as d from pass_campaigns`), holder(mine));
+		expect(campaigns.map((r) => r.d)).toEqual(['47']);
 	});
 
 	it('runs the professionals’ writes: a record, a referral with its e-mail, its answer, an invitation, a role removed', async () => {

@@ -6,6 +6,7 @@
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import { scopeOf } from '../accounts/scope.ts';
+import { parseCode } from '../pass/code.ts';
 import { runInScope, type RequestScope } from './request-scope.ts';
 
 /**
@@ -17,19 +18,25 @@ export const OWNER_ROUTES: Record<string, string> = {
 	'/(public)/mes-orientations': 'the person, after a one-time code',
 	'/(public)/mes-orientations/[token]': 'the person, through their link',
 	'/(public)/orientation/[token]': 'the receiving place, through the referral’s signed link',
-	'/api/sms/entrant': 'the person’s SMS replies (signed webhook)',
-	'/(public)/pass/[code]': 'the holder of a Pass code'
+	'/api/sms/entrant': 'the person’s SMS replies (signed webhook)'
 };
 
-export function scopeOfEvent(event: Pick<RequestEvent, 'route' | 'locals'>): RequestScope {
+/** /pass/{code}: its holder reads that voucher only (policies pass_vouchers_by_code, pass_campaigns_by_code) */
+const PASS_PAGE = '/(public)/pass/[code]';
+
+type ScopedEvent = Pick<RequestEvent, 'route' | 'locals' | 'params'>;
+
+export function scopeOfEvent(event: ScopedEvent): RequestScope {
 	const session = event.locals.session;
+	const code = event.route.id === PASS_PAGE ? parseCode(event.params.code ?? '') : null;
 	return {
 		departments: session ? scopeOf(session.actor) : '',
 		userId: session?.userId ?? '',
-		owner: (event.route.id && OWNER_ROUTES[event.route.id]) || ''
+		owner: (event.route.id && OWNER_ROUTES[event.route.id]) || '',
+		voucherCode: code?.ok ? code.code : ''
 	};
 }
 
-export function resolveInScope<T>(event: Pick<RequestEvent, 'route' | 'locals'>, resolve: () => T): T {
+export function resolveInScope<T>(event: ScopedEvent, resolve: () => T): T {
 	return runInScope(resolve, scopeOfEvent(event));
 }

@@ -30,17 +30,44 @@ export function appRolePassword(): string {
 async function appUrl(owner: Database): Promise<string> {
 	if (process.env.DATABASE_APP_URL) return process.env.DATABASE_APP_URL;
 	const password = appRolePassword(); // base64url: no quote can appear in it
-	try {
-		await owner.query(sql.raw(`ALTER ROLE ${APP_ROLE} LOGIN PASSWORD '${password}'`));
-	} catch (e) {
-		throw new Error(
-			`Cannot set the password of the database role ${APP_ROLE} (${(e as Error).message}). Give DATABASE_URL's user the CREATEROLE attribute, or create the login yourself and set DATABASE_APP_URL.`
-		);
-	}
 	const u = new URL(owner.url!);
 	u.username = APP_ROLE;
 	u.password = password;
-	return u.toString();
+	const url = u.toString();
+	if (await canLogIn(url)) return url; // already set (another process, an earlier start)
+	for (let attempt = 1; ; attempt++) {
+		try {
+			// one process at a time (two servers starting together would update the role concurrently)
+			await owner.db.transaction(async (tx) => {
+				await tx.execute(sql`select pg_advisory_xact_lock(734002)`);
+				await tx.execute(sql.raw(`ALTER ROLE ${APP_ROLE} LOGIN PASSWORD '${password}'`));
+			});
+			return url;
+		} catch (e) {
+			// the driver's message, never the statement (it holds the password)
+			const reason = ((e as { cause?: Error }).cause ?? (e as Error)).message.replace(/PASSWORD '[^']*'/gi, "PASSWORD '…'");
+			if (attempt < 4 && /concurrently/.test(reason)) {
+				await new Promise((r) => setTimeout(r, 50 * attempt));
+				continue;
+			}
+			throw new Error(
+				`Cannot set the password of the database role ${APP_ROLE} (${reason}). Give DATABASE_URL's user the CREATEROLE attribute, or create the login yourself and set DATABASE_APP_URL.`
+			);
+		}
+	}
+}
+
+async function canLogIn(url: string): Promise<boolean> {
+	const pg = (await import('pg')).default;
+	const c = new pg.Client({ connectionString: url });
+	try {
+		await c.connect();
+		return true;
+	} catch {
+		return false;
+	} finally {
+		await c.end().catch(() => {});
+	}
 }
 
 /** clients of the request pool → the scope their session settings hold */
@@ -61,7 +88,10 @@ export async function openRequestDatabase(owner: Database, max = 10): Promise<Da
 		const key = scopeKey(scope);
 		if (applied.get(client) !== key) {
 			try {
-				await client.query(`select set_config('maillage.departments', $1, false), set_config('maillage.user_id', $2, false)`, [scope.departments, scope.userId]);
+				await client.query(
+					`select set_config('maillage.departments', $1, false), set_config('maillage.user_id', $2, false), set_config('maillage.voucher_code', $3, false)`,
+					[scope.departments, scope.userId, scope.voucherCode]
+				);
 			} catch (e) {
 				client.release(e as Error);
 				throw e;

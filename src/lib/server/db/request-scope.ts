@@ -2,7 +2,7 @@
  * The scope a request runs in, for row-level security (docs/decisions/0006-rls-by-default.md).
  * hooks.server.ts runs each request inside runInScope(); the request pool (client.ts) reads
  * the current scope whenever it hands out a connection and sets it on that connection
- * (PostgreSQL settings maillage.departments and maillage.user_id) when it differs from
+ * (PostgreSQL settings maillage.departments, maillage.user_id, maillage.voucher_code) when it differs from
  * what the connection already holds. Outside any request the scope is empty: public data only.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -18,9 +18,11 @@ export interface RequestScope {
 	 * connections come from the owner pool.
 	 */
 	owner: string;
+	/** /pass/{code}: the one voucher (and its campaign) the holder of its code may read, '' otherwise */
+	voucherCode: string;
 }
 
-export const NO_SCOPE: RequestScope = Object.freeze({ departments: '', userId: '', owner: '' });
+export const NO_SCOPE: RequestScope = Object.freeze({ departments: '', userId: '', owner: '', voucherCode: '' });
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
@@ -42,4 +44,4 @@ export function setScope(scope: Partial<RequestScope>): void {
 }
 
 /** The key a connection's settings are compared with. */
-export const scopeKey = (s: RequestScope) => `${s.departments}|${s.userId}`;
+export const scopeKey = (s: RequestScope) => `${s.departments}|${s.userId}|${s.voucherCode}`;
