@@ -2,7 +2,8 @@
  * Issue 11, finding 5: row-level security by default. Rows of département 33 are written
  * straight into the database as its owner (as a buggy import or a buggy service filter
  * would leave them), some carrying the id of a Lot-et-Garonne (47) organisation, each with
- * a canary string in its text. Then the real server runs on that database and every page
+ * a canary string in its text. Then the real server runs on that database, each persona logs
+ * in over HTTP (password, then TOTP code), and every page
  * and export of the app is fetched, for a prescriber, a mediator, a coordinator and a
  * partner of 47, with the canary rows' ids in the URLs: the canary never shows.
  * PostgreSQL only (PGlite has one user: the services' filters are its wall).
@@ -13,11 +14,13 @@ import { mkdtempSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createTestDatabase, onPostgres } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { addMember, createOrganisation } from '../../src/lib/server/accounts/service.ts';
-import { createSession } from '../../src/lib/server/accounts/sessions.ts';
+import { newTotpSecret, totpCodeAt } from '../../src/lib/server/accounts/totp.ts';
+import { users } from '../../src/lib/server/accounts/db.ts';
+import { resetSecretForTests } from '../../src/lib/server/security/secret.ts';
 import { journal } from '../../src/lib/server/audit/service.ts';
 import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { readFile } from 'node:fs/promises';
@@ -25,6 +28,7 @@ import { readFile } from 'node:fs/promises';
 const CANARY = 'CANARI-RLS';
 const OWN = 'PROPRE-47';
 const SECRET_KEY = 'rls-canary-test-secret-key-0123456789abcdef';
+const PASSWORD = 'une longue phrase pour les tests de cloisonnement';
 
 /** every route of the app: its id (folder under src/routes) */
 export function appRoutes(root = join(process.cwd(), 'src', 'routes')): string[] {
@@ -72,7 +76,8 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 	const logs: string[] = [];
 
 	beforeAll(async () => {
-		process.env.SECRET_KEY = SECRET_KEY;
+		process.env.SECRET_KEY = SECRET_KEY; // the server and this process seal and open the same TOTP secrets
+		resetSecretForTests();
 		database = await createTestDatabase();
 		const db = database.db;
 		const org = (name: string, kind: string, departmentCode: string) => createOrganisation(database, null, { name, kind, departmentCode });
@@ -96,9 +101,12 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 			['coordinator', cd47.id, 'coordinator'],
 			['partner', caf47.id, 'partner']
 		];
+		const secrets: Record<string, string> = {};
 		for (const [key, organisationId, role] of personas) {
-			const { userId } = await addMember(database, null, { email: `${key}@rls47.test`, displayName: `Persona ${key}`, organisationId, role: role as never });
-			tokens[key] = await createSession(db, userId, { method: 'password', mfa: true, ip: '127.0.0.1', userAgent: 'vitest' });
+			const { userId } = await addMember(database, null, { email: `${key}@rls47.test`, displayName: `Persona ${key}`, organisationId, role: role as never, password: PASSWORD });
+			const { base32, sealed } = newTotpSecret();
+			await db.update(users).set({ totpSecret: sealed, totpConfirmedAt: new Date() }).where(eq(users.id, userId));
+			secrets[key] = base32;
 			ids[`user_${key}`] = userId;
 		}
 		const coordinator33 = await addMember(database, null, { email: 'coordination@rls33.test', displayName: 'Coordination Gironde', organisationId: ccas33.id, role: 'coordinator' });
@@ -167,6 +175,27 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 			}
 			if (Date.now() > deadline) throw new Error(`server did not start: ${logs.join('')}`);
 			await new Promise((r) => setTimeout(r, 500));
+		}
+
+		// each persona logs in over HTTP: password, then the TOTP code (the credential checks
+		// go through the owner's connection, the rest of the requests through maillage_app)
+		const post = (path: string, form: Record<string, string>, cookie?: string) =>
+			fetch(origin + path, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie: `maillage_session=${cookie}` } : {}) },
+				body: new URLSearchParams(form).toString()
+			});
+		const sessionOf = (res: Response) => /maillage_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+		for (const [key] of personas) {
+			const first = await post('/connexion', { email: `${key}@rls47.test`, password: PASSWORD });
+			if (first.status !== 303) console.log(`[rls canary] login of ${key}: ${first.status} ${(await first.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 600)}`);
+			expect(first.status, `${key} password`).toBe(303);
+			expect(first.headers.get('location')).toMatch(/^\/connexion\/code/);
+			const second = await post('/connexion/code', { code: totpCodeAt(secrets[key]) }, sessionOf(first));
+			expect(second.status, `${key} code`).toBe(303);
+			tokens[key] = sessionOf(second)!;
+			expect(tokens[key]).toBeTruthy();
 		}
 	}, 300_000);
 
