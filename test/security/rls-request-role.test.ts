@@ -64,7 +64,7 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 	let ccas: string;
 	let mediatheque: string;
 	let withTeam: string;
-	const as = <T>(actor: Actor, fn: () => Promise<T>) => runInScope(fn, { departments: scopeOf(actor), userId: actor.userId, owner: '' });
+	const as = <T>(actor: Actor, fn: () => Promise<T>) => runInScope(fn, { departments: scopeOf(actor), userId: actor.userId, owner: '', voucherCode: '' });
 
 	beforeAll(async () => {
 		owner = await createTestDatabase();
