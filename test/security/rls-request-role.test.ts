@@ -165,6 +165,15 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 		expect((await asApp('truncate audit_log')).error).toMatch(/permission denied/);
 	});
 
+	it('refuses to serve requests through the owner’s login (a DATABASE_APP_URL set to DATABASE_URL)', async () => {
+		process.env.DATABASE_APP_URL = owner.url;
+		try {
+			await expect(openRequestDatabase(owner, 1)).rejects.toThrow(/not a superuser, bypass row-level security or own tables/);
+		} finally {
+			delete process.env.DATABASE_APP_URL;
+		}
+	});
+
 	it('sees public data only outside a request (fail closed), and one département inside', async () => {
 		const n = async () => (await request.query<{ n: number }>(sql`select count(*)::int as n from organisations`))[0].n;
 		expect(await n()).toBe(0);

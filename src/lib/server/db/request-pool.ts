@@ -113,13 +113,14 @@ export async function openRequestDatabase(owner: Database, max = 10): Promise<Da
 	// fail early (and clearly) when the role cannot log in, or would not be held by the policies
 	const [role] = (
 		(await db.execute(sql`select current_user as name, r.rolsuper as super, r.rolbypassrls as bypass,
-			exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relowner = r.oid) as owns
-			from pg_roles r where r.rolname = current_user`)) as unknown as { rows: { name: string; super: boolean; bypass: boolean; owns: boolean }[] }
+			exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relowner = r.oid) as owns,
+			pg_has_role(current_user, 'maillage_scoped', 'USAGE') as scoped
+			from pg_roles r where r.rolname = current_user`)) as unknown as { rows: { name: string; super: boolean; bypass: boolean; owns: boolean; scoped: boolean }[] }
 	).rows;
-	if (!role || role.super || role.bypass || role.owns) {
+	if (!role || role.super || role.bypass || role.owns || !role.scoped) {
 		await pool.end();
 		throw new Error(
-			`The request role ${role?.name ?? '?'} must not be a superuser, bypass row-level security or own tables (DATABASE_APP_URL must log in as a role like ${APP_ROLE}, not as the owner).`
+			`The request role ${role?.name ?? '?'} must be a member of maillage_scoped (with its privileges), and not a superuser, bypass row-level security or own tables (DATABASE_APP_URL must log in as a role like ${APP_ROLE}, not as the owner).`
 		);
 	}
 	return {
