@@ -318,8 +318,10 @@ function loggingDatabase(url: string) {
 		async query<T>(qy: SQL) {
 			return ((await db.execute(qy)) as unknown as { rows: T[] }).rows;
 		},
-		close: () => pool.end()
+		close: () => pool.end(),
+		privileged: undefined as unknown as Database
 	};
+	database.privileged = database;
 	return { database, state };
 }
 

@@ -10,6 +10,7 @@ import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { startControlSocket } from '#lib/server/ops/control.ts';
+import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 import { BAD_INPUT_MESSAGE, bodyOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
@@ -22,7 +23,8 @@ export const init: ServerInit = async () => {
 	checkOriginAtStart();
 	parseTrustProxy(process.env.TRUST_PROXY); // a malformed list stops the start, not the first request
 	if (!import.meta.env.DEV && !process.env.ORIGIN) process.env.ORIGIN = derivedOrigin();
-	const db = await getDatabase();
+	// seeding and the scheduled jobs run as the tables' owner (docs/decisions/0006)
+	const db = (await getDatabase()).privileged;
 	const say = (m: string) => log('info', m);
 	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
 	else await ensureDemo(db, say);
@@ -88,7 +90,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.sessionToken = null;
 	const token = event.cookies.get(sessionCookieName(event.url));
 	if (token) {
-		event.locals.session = await loadSession((await getDatabase()).db, token);
+		event.locals.session = await loadSession((await getDatabase()).privileged.db, token);
 		if (event.locals.session) event.locals.sessionToken = token;
 		else clearSessionCookie(event.cookies, event.url);
 	}
@@ -116,7 +118,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	const badQuery = malformedUuidQuery(event.url);
 	if (badQuery) error(400, `Le paramètre « ${badQuery} » de l’adresse n’est pas valide. Revenez à la page précédente et choisissez dans la liste.`);
-	const response = await resolve(event);
+	const response = await resolveInScope(event, () => resolve(event));
 	if (event.locals.session) {
 		try {
 			response.headers.set('cache-control', 'private, no-store');

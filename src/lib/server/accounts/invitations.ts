@@ -137,7 +137,7 @@ export async function checkInvitation(database: Database, token: string, now = n
 	const v = verifyToken<{ i: string }>(PURPOSE, token, now.getTime());
 	if (!v.ok) return { ok: false, reason: v.reason, message: MESSAGES[v.reason] };
 	if (typeof v.payload.i !== 'string' || !/^[0-9a-f-]{36}$/.test(v.payload.i)) return { ok: false, reason: 'invalid', message: MESSAGES.invalid };
-	const [row] = await database.db
+	const [row] = await database.privileged.db
 		.select({ invitation: invitations, organisationName: organisations.name })
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -145,7 +145,7 @@ export async function checkInvitation(database: Database, token: string, now = n
 	if (!row || row.invitation.revokedAt) return { ok: false, reason: 'invalid', message: MESSAGES.invalid };
 	if (row.invitation.usedAt) return { ok: false, reason: 'used', message: MESSAGES.used };
 	if (row.invitation.expiresAt <= now) return { ok: false, reason: 'expired', message: MESSAGES.expired };
-	const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
+	const [existing] = await database.privileged.db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
 	return {
 		ok: true,
 		invitation: row.invitation,
@@ -160,7 +160,7 @@ export type AcceptResult = { ok: true; token: string | null; existingAccount: bo
 const SELF_GRANT = 'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles : demandez-le à une autre personne de la coordination ou à l’administrateur.';
 
 async function journalRefusedSelfGrant(database: Database, userId: string, departmentCode: string | null | undefined, ip: string | null | undefined, details: Record<string, unknown>) {
-	await database.db.transaction((tx) =>
+	await database.privileged.db.transaction((tx) =>
 		journal(tx, { actor: { kind: 'user', id: userId }, action: 'membership.self_grant_refused', targetType: 'user', targetId: userId, departmentCode: departmentCode ?? null, ip, details })
 	);
 }
@@ -195,8 +195,8 @@ export async function acceptInvitation(
 		if (Object.keys(fields).length) return { ok: false, message: 'Vérifiez les champs signalés.', fields };
 		passwordHash = await hashPassword(input.password!);
 	}
-	const [org] = await database.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
-	return database.db.transaction(async (tx) => {
+	const [org] = await database.privileged.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
+	return database.privileged.db.transaction(async (tx) => {
 		// an account made meanwhile: its owner accepts after logging in, like any other
 		const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.email, inv.email));
 		if (owner) return { ok: true as const, token: null, existingAccount: true };
@@ -242,9 +242,13 @@ export async function revokeInvitation(database: Database, actor: Actor, invitat
 	});
 }
 
-/** The roles offered to the logged-in account and waiting for its answer (« Mon compte »). */
+/**
+ * The roles offered to the logged-in account and waiting for its answer (« Mon compte »).
+ * The account's own invitations, whatever their département (its scope does not cover a
+ * structure it is not in yet): read and answered as the owner (decision 0006).
+ */
 export async function pendingRoles(database: Database, session: Pick<LoadedSession, 'userId' | 'user'>, now = new Date()) {
-	const rows = await database.db
+	const rows = await database.privileged.db
 		.select({ invitation: invitations, organisationName: organisations.name, departmentCode: organisations.departmentCode, inviter: users.displayName })
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -278,7 +282,7 @@ export async function answerPendingRole(
 ): Promise<{ ok: true; accepted: boolean } | { ok: false; message: string }> {
 	const gone = 'Ce rôle n’est plus proposé : l’invitation a expiré, a été annulée ou a déjà reçu une réponse.';
 	if (!/^[0-9a-f-]{36}$/.test(invitationId)) return { ok: false, message: gone };
-	const [row] = await database.db
+	const [row] = await database.privileged.db
 		.select({ inv: invitations, departmentCode: organisations.departmentCode, organisationName: organisations.name, active: organisations.active })
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -290,7 +294,7 @@ export async function answerPendingRole(
 		await journalRefusedSelfGrant(database, session.userId, row.departmentCode, meta.ip, { organisationId: inv.organisationId, role, invitationId: inv.id, step: 'accept' });
 		return { ok: false, message: SELF_GRANT };
 	}
-	return database.db.transaction(async (tx) => {
+	return database.privileged.db.transaction(async (tx) => {
 		const claimed = await tx
 			.update(invitations)
 			.set(accept ? { usedAt: now } : { revokedAt: now })

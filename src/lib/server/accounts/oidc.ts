@@ -135,7 +135,7 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 		claims = tokens.claims()!;
 		info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
 	} catch (e) {
-		await journal(database.db, { actor: { kind: 'public' }, action: 'session.oidc_failed', targetType: 'user', ip: meta.ip, details: { error: String((e as Error).message).slice(0, 120) } });
+		await journal(database.privileged.db, { actor: { kind: 'public' }, action: 'session.oidc_failed', targetType: 'user', ip: meta.ip, details: { error: String((e as Error).message).slice(0, 120) } });
 		return fail('failed');
 	}
 	const acr = typeof claims.acr === 'string' ? claims.acr : null;
@@ -149,7 +149,7 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 	const providerMfa = (acr !== null && s.mfaAcr.includes(acr)) || (Array.isArray(claims.amr) && (claims.amr as string[]).includes('mfa'));
 	const mfa = s.trustMfa && providerMfa;
 
-	const result = await database.db.transaction(async (tx) => {
+	const result = await database.privileged.db.transaction(async (tx) => {
 		let [user] = await tx.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, claims.sub)));
 		if (!user && !verified) return 'unverified' as const;
 		if (!user) [user] = await tx.select().from(users).where(eq(users.email, email));
@@ -186,7 +186,7 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 	}
 	if (result === null || result === 'conflict') return fail('no-account');
 	if (result === 'inactive') return fail('inactive');
-	const actor = await actorFor(database.db, result.userId, mfa);
+	const actor = await actorFor(database.privileged.db, result.userId, mfa);
 	const next = mfa || !requiresMfa(actor) ? 'home' : result.enrolled ? 'second-factor' : 'enrol';
 	return { status: 'ok', token: result.token, next, back: flow.r };
 }

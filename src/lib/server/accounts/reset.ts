@@ -32,7 +32,7 @@ export async function requestPasswordReset(
 ): Promise<ResetRequestResult> {
 	const parsed = emailSchema.safeParse(email);
 	if (!parsed.success) return { ok: false, message: parsed.error.issues[0].message, field: 'email' };
-	const db = database.db;
+	const db = database.privileged.db;
 	const keys = [`reset-ip:${opts.ip ?? 'unknown'}`, `reset-account:${parsed.data}`];
 	const locked = await lockedUntil(db, keys, now);
 	if (locked) return { ok: false, message: retryMessage(locked, now) };
@@ -49,10 +49,11 @@ export async function requestPasswordReset(
 }
 
 async function sendResetLink(database: Database, email: string, opts: { origin: string; instanceName: string } & SessionMeta, now: Date): Promise<void> {
-	const [u] = await database.db.select().from(users).where(eq(users.email, email));
+	// the password hash binds the link to the current password: read as the owner (decision 0006)
+	const [u] = await database.privileged.db.select().from(users).where(eq(users.email, email));
 	if (!u || !u.active) return;
 	const token = signToken(PURPOSE, { u: u.id, p: bind(u.passwordHash) }, RESET_MINUTES * 60, now.getTime());
-	await database.db.transaction(async (tx) => {
+	await database.privileged.db.transaction(async (tx) => {
 		await queueMail(
 			database,
 			tx,
@@ -69,7 +70,7 @@ export async function checkResetToken(database: Database, token: string, now = n
 	const v = verifyToken<{ u: string; p: string }>(PURPOSE, token, now.getTime());
 	if (!v.ok) return { ok: false, message: v.reason === 'expired' ? EXPIRED : INVALID };
 	if (typeof v.payload.u !== 'string' || !/^[0-9a-f-]{36}$/.test(v.payload.u)) return { ok: false, message: INVALID };
-	const [u] = await database.db.select().from(users).where(eq(users.id, v.payload.u));
+	const [u] = await database.privileged.db.select().from(users).where(eq(users.id, v.payload.u));
 	if (!u || !u.active || bind(u.passwordHash) !== v.payload.p) return { ok: false, message: INVALID };
 	return { ok: true, userId: u.id, email: u.email };
 }
@@ -87,7 +88,7 @@ export async function resetPassword(
 	if (problem) return { ok: false, message: 'Vérifiez les champs signalés.', fields: { next: problem } };
 	if (input.next !== input.confirm) return { ok: false, message: 'Vérifiez les champs signalés.', fields: { confirm: 'Les deux saisies du mot de passe sont différentes.' } };
 	const passwordHash = await hashPassword(input.next!);
-	await database.db.transaction(async (tx) => {
+	await database.privileged.db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, check.userId));
 		await deleteUserSessions(tx, check.userId);
 		await journal(tx, { actor: { kind: 'public' }, action: 'user.password_reset', targetType: 'user', targetId: check.userId, ip: meta.ip });

@@ -1,9 +1,11 @@
 /**
- * The second wall of territory isolation (migration 0008): on PostgreSQL, a professional's
- * reads of territorial tables run as the role maillage_scoped, in a transaction where
- * maillage.departments holds their départements ('*' for the instance administrator), so
- * that row-level security hides any other département's rows even if a service's own
- * filter were wrong. PGlite (one embedded user) relies on the services' filter alone.
+ * The second wall of territory isolation (migration 0008): on PostgreSQL, row-level
+ * security hides any other département's rows even if a service's own filter were wrong.
+ * Since migration 0015 every request runs that way by default (the request pool, role
+ * maillage_app, scoped to the actor by hooks.server.ts: docs/decisions/0006). asScoped
+ * still narrows one call explicitly — to the given actor, as the role maillage_scoped, in a
+ * transaction — which also holds on the owner's connection (command line, tests).
+ * PGlite (one embedded user) relies on the services' filter alone.
  */
 import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';

@@ -68,7 +68,7 @@ export async function loginWithPassword(database: Database, input: unknown, meta
 	const parsed = loginSchema.safeParse(input);
 	if (!parsed.success) return { status: 'invalid', message: 'Vérifiez les champs signalés.', fields: fieldErrors(parsed.error.issues) };
 	const { email, password } = parsed.data;
-	const db = database.db;
+	const db = database.privileged.db;
 	const [user] = await db.select().from(users).where(eq(users.email, email));
 	const ipKey = `ip:${meta.ip ?? 'unknown'}`;
 	const accountKey = `account:${user?.id ?? email}`;
@@ -126,7 +126,7 @@ export async function passSecondFactor(
 	meta: SessionMeta,
 	now = new Date()
 ): Promise<SecondFactorResult> {
-	const db = database.db;
+	const db = database.privileged.db;
 	// the second factor's own counter: TOTP and recovery codes together, never cleared by a password
 	const key = mfaKey(session.userId);
 	const locked = await lockedUntil(db, [key], now);
@@ -217,13 +217,13 @@ export interface Enrolment {
  */
 export async function startTotpEnrolment(database: Database, session: LoadedSession, issuer: string): Promise<Enrolment> {
 	const { base32, sealed } = newTotpSecret();
-	await database.db.update(users).set({ totpPendingSecret: sealed }).where(eq(users.id, session.userId));
+	await database.privileged.db.update(users).set({ totpPendingSecret: sealed }).where(eq(users.id, session.userId));
 	return enrolmentView(base32, session.user.email, issuer);
 }
 
 /** The enrolment under way (to show the same QR code again after a wrong code). */
 export async function pendingEnrolment(database: Database, session: LoadedSession, issuer: string): Promise<Enrolment | null> {
-	const [u] = await database.db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, session.userId));
+	const [u] = await database.privileged.db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, session.userId));
 	if (!u?.s) return null;
 	return enrolmentView(openTotpSecret(u.s), session.user.email, issuer);
 }
@@ -250,7 +250,7 @@ export async function confirmTotpEnrolment(
 	meta: SessionMeta,
 	now = new Date()
 ): Promise<EnrolmentResult> {
-	const db = database.db;
+	const db = database.privileged.db;
 	const key = mfaKey(session.userId);
 	const locked = await lockedUntil(db, [key], now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
@@ -289,7 +289,7 @@ function newRecoveryCode(): string {
 }
 
 export async function remainingRecoveryCodes(database: Database, userId: string): Promise<number> {
-	const [r] = await database.db
+	const [r] = await database.privileged.db
 		.select({ n: sql<number>`count(*)::int` })
 		.from(recoveryCodes)
 		.where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
@@ -300,7 +300,7 @@ export async function remainingRecoveryCodes(database: Database, userId: string)
 // Sessions
 
 export async function logout(database: Database, token: string, session: LoadedSession | null, ip?: string | null): Promise<void> {
-	await database.db.transaction(async (tx) => {
+	await database.privileged.db.transaction(async (tx) => {
 		await deleteSession(tx, token);
 		if (session) await journal(tx, { actor: { kind: 'user', id: session.userId }, action: 'session.logout', targetType: 'user', targetId: session.userId, ip });
 	});
@@ -308,7 +308,7 @@ export async function logout(database: Database, token: string, session: LoadedS
 
 /** "Se déconnecter partout": every session of the account, this one included. */
 export async function logoutEverywhere(database: Database, session: LoadedSession, ip?: string | null): Promise<number> {
-	return database.db.transaction(async (tx) => {
+	return database.privileged.db.transaction(async (tx) => {
 		const n = await deleteUserSessions(tx, session.userId);
 		await journal(tx, { actor: { kind: 'user', id: session.userId }, action: 'session.logout_everywhere', targetType: 'user', targetId: session.userId, ip, details: { sessions: n } });
 		return n;
@@ -321,14 +321,14 @@ export async function changePassword(
 	input: { current?: string; next?: string; confirm?: string },
 	ip?: string | null
 ): Promise<{ ok: true } | { ok: false; fields: Record<string, string> }> {
-	const [u] = await database.db.select().from(users).where(eq(users.id, session.userId));
+	const [u] = await database.privileged.db.select().from(users).where(eq(users.id, session.userId));
 	if (!u) return { ok: false, fields: { form: 'Compte introuvable.' } };
 	if (u.passwordHash && !(await verifyPassword(u.passwordHash, input.current ?? ''))) return { ok: false, fields: { current: 'Le mot de passe actuel n’est pas le bon.' } };
 	const problem = passwordProblem(input.next ?? '', { email: u.email, name: u.displayName });
 	if (problem) return { ok: false, fields: { next: problem } };
 	if (input.next !== input.confirm) return { ok: false, fields: { confirm: 'Les deux saisies du nouveau mot de passe sont différentes.' } };
 	const passwordHash = await hashPassword(input.next!);
-	await database.db.transaction(async (tx) => {
+	await database.privileged.db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, u.id));
 		// other sessions end: whoever knew the old password is out
 		await deleteUserSessions(tx, u.id, session.tokenHash);
@@ -411,10 +411,10 @@ export async function addMember(
 	}
 	const passwordHash = input.password ? await hashPassword(input.password) : null;
 	return database.db.transaction(async (tx) => {
-		let [user] = await tx.select().from(users).where(eq(users.email, email.data!));
+		let [user] = await tx.select({ id: users.id, email: users.email, displayName: users.displayName }).from(users).where(eq(users.email, email.data!));
 		let created = false;
 		if (!user) {
-			[user] = await tx.insert(users).values({ email: email.data!, displayName: name.data!, passwordHash, isAdmin: !!input.isAdmin }).returning();
+			[user] = await tx.insert(users).values({ email: email.data!, displayName: name.data!, passwordHash, isAdmin: !!input.isAdmin }).returning({ id: users.id, email: users.email, displayName: users.displayName });
 			created = true;
 			await journal(tx, { actor: actorOf(actor), action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org.departmentCode, after: { email: user.email, displayName: user.displayName }, ip, details: { admin: !!input.isAdmin } });
 		}
@@ -445,7 +445,8 @@ export async function removeMember(database: Database, actor: Actor, input: { us
 
 /** Deactivation: the account can no longer log in, its sessions end; its history stays. */
 export async function setUserActive(database: Database, actor: Actor | null, userId: string, active: boolean, ip?: string | null): Promise<void> {
-	const target = await actorFor(database.db, userId, false);
+	// every role of the account, whatever its département: the check below needs them all
+	const target = await actorFor(database.privileged.db, userId, false);
 	const deps = [...new Set(target.memberships.map((m) => m.departmentCode))];
 	if (actor && !(actor.isAdmin || (deps.length > 0 && deps.every((d) => can(actor, 'user.deactivate', { departmentCode: d })))))
 		throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département : seul un administrateur peut le désactiver.');
@@ -466,7 +467,7 @@ export { hashToken };
 
 /** What "Mon compte" shows: roles with their organisations, sessions, second factor. */
 export async function accountOverview(database: Database, session: LoadedSession) {
-	const db = database.db;
+	const db = database.privileged.db;
 	const [roles, list, recoveryCodesLeft] = await Promise.all([
 		db
 			.select({ organisationId: organisations.id, organisationName: organisations.name, departmentCode: organisations.departmentCode, role: memberships.role })

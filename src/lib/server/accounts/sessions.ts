@@ -114,6 +114,11 @@ export async function deleteSession(db: DbOrTx, token: string): Promise<void> {
 
 /** Every session of a user ("se déconnecter partout"), or all but one. */
 export async function deleteUserSessions(db: DbOrTx, userId: string, exceptTokenHash?: string): Promise<number> {
+	if (!exceptTokenHash) {
+		// the request path cannot read sessions (migration 0015): a function of the owner ends them
+		const res = await db.execute(sql`select maillage_end_sessions(${userId}::uuid) as n`);
+		return Number((res as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+	}
 	const rows = await db
 		.delete(sessions)
 		.where(and(eq(sessions.userId, userId), exceptTokenHash ? sql`${sessions.tokenHash} <> ${exceptTokenHash}` : undefined))

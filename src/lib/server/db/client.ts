@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import { dataDir, projectRoot } from '../paths.ts';
+import { openRequestDatabase } from './request-pool.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query API as the database. */
@@ -20,6 +21,17 @@ export interface Database {
 	close(): Promise<void>;
 	/** the PGlite instance, when embedded (for dumps in tests) */
 	pglite?: import('@electric-sql/pglite').PGlite;
+	/**
+	 * The owner's connection, which row-level security does not restrict: migrations,
+	 * scheduled jobs, the command line and the credential checks of src/lib/server/accounts
+	 * (docs/decisions/0006-rls-by-default.md; test/security/privileged-use.test.ts keeps the
+	 * list of modules allowed to use it). The database itself when opened as the owner
+	 * (PGlite, the command line, tests); on a PostgreSQL server's request database, the
+	 * owner pool beside the request pool.
+	 */
+	privileged: Database;
+	/** PostgreSQL: the role the request pool logs in as, when this is a request database */
+	appRole?: string;
 }
 
 export interface OpenOptions {
@@ -50,7 +62,7 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 	const pool = new pg.Pool({ connectionString: url, max });
 	pool.on('error', (err) => console.error('[db] idle client error', err.message));
 	const db = drizzle(pool, { schema }) as unknown as Db;
-	return {
+	const database: Database = {
 		db,
 		kind: 'postgres',
 		url,
@@ -58,9 +70,16 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 			const res = await db.execute(q);
 			return (res as unknown as { rows: T[] }).rows;
 		},
-		close: () => pool.end()
+		close: () => pool.end(),
+		privileged: undefined as unknown as Database
 	};
+	database.privileged = database;
+	poolOf.set(database, pool);
+	return database;
 }
+
+/** the pg pool of an owner's PostgreSQL database (for the request pool's owner routes) */
+export const poolOf = new WeakMap<Database, import('pg').Pool>();
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
 	const { PGlite } = await import('@electric-sql/pglite');
@@ -82,7 +101,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 		extensions: { pg_trgm, cube, earthdistance, unaccent, pgcrypto }
 	});
 	const db = drizzle(client, { schema }) as unknown as Db;
-	return {
+	const database: Database = {
 		db,
 		kind: 'pglite',
 		pglite: client,
@@ -93,8 +112,12 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 		close: async () => {
 			await client.close();
 			if (dir) rmSync(`${dir}.lock`, { force: true });
-		}
+		},
+		privileged: undefined as unknown as Database
 	};
+	// one embedded user: the services' own filters are the wall (docs/decisions/0006)
+	database.privileged = database;
+	return database;
 }
 
 /** PGlite is single-process: refuse to open a data folder another live process holds. */
@@ -140,9 +163,13 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
 let shared: Promise<Database> | undefined;
 
-/** The process-wide database, opened from the environment (DATABASE_URL or DATA_DIR). */
+/**
+ * The process-wide database, opened from the environment (DATABASE_URL or DATA_DIR). On
+ * PostgreSQL, the server's requests go through the request pool (role maillage_app, under
+ * row-level security, scoped to the request's actor); its `privileged` is the owner's.
+ */
 export function getDatabase(): Promise<Database> {
-	shared ??= openDatabase();
+	shared ??= openDatabase().then((owner) => (owner.kind === 'postgres' ? openRequestDatabase(owner) : owner));
 	return shared;
 }
 

@@ -4,6 +4,7 @@
  * by the server (hooks.server.ts); the command line never starts workers.
  */
 import { PgBoss, fromPglite } from 'pg-boss';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { log } from '../log.ts';
 
@@ -12,7 +13,9 @@ export const TRANSACTIONAL_QUEUES = ['mail-outbox'] as const;
 
 const bosses = new WeakMap<Database, Promise<PgBoss>>();
 
-export function getBoss(database: Database): Promise<PgBoss> {
+export function getBoss(requestOrOwner: Database): Promise<PgBoss> {
+	// the queue is the owner's (docs/decisions/0006-rls-by-default.md), whichever handle asks
+	const database = requestOrOwner.privileged;
 	let b = bosses.get(database);
 	if (!b) {
 		b = (async () => {
@@ -22,6 +25,16 @@ export function getBoss(database: Database): Promise<PgBoss> {
 					: new PgBoss({ connectionString: database.url!, max: 3, schema: 'pgboss', application_name: 'maillage-jobs' });
 			boss.on('error', (e: Error) => log('error', 'job queue error', { error: e.message }));
 			await boss.start();
+			// the request path queues jobs inside its own transactions (the outbox), as maillage_scoped
+			if (database.kind === 'postgres') {
+				try {
+					await database.query(sql.raw('GRANT USAGE ON SCHEMA pgboss TO maillage_scoped'));
+					await database.query(sql.raw('GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA pgboss TO maillage_scoped'));
+				} catch (e) {
+					// another process granting at the same moment ("tuple concurrently updated")
+					log('warn', 'job queue grants', { error: (e as Error).message });
+				}
+			}
 			// Queues that services send to inside their own transaction (the outbox) must be in
 			// pg-boss's queue cache first: on a cache miss it looks the queue up outside the
 			// transaction, which on PGlite (a single connection) waits for that transaction forever.
@@ -37,7 +50,8 @@ export function getBoss(database: Database): Promise<PgBoss> {
 	return b;
 }
 
-export async function stopBoss(database: Database): Promise<void> {
+export async function stopBoss(requestOrOwner: Database): Promise<void> {
+	const database = requestOrOwner.privileged;
 	const b = bosses.get(database);
 	if (!b) return;
 	bosses.delete(database);

@@ -1,0 +1,42 @@
+/**
+ * hooks.server.ts runs each request's resolve() through resolveInScope: the request pool
+ * (request-pool.ts) then scopes every connection it hands out to the signed-in
+ * professional's départements, or to none (public data only) for everyone else
+ * (docs/decisions/0006-rls-by-default.md).
+ */
+import type { RequestEvent } from '@sveltejs/kit';
+import { scopeOf } from '../accounts/scope.ts';
+import { parseCode } from '../pass/code.ts';
+import { runInScope, type RequestScope } from './request-scope.ts';
+
+/**
+ * The flows without a professional that read a person's data from a token they verify
+ * themselves; their connections come from the owner pool. Each is listed in the decision
+ * record; narrowing them to a scope the policies understand is the next step.
+ */
+export const OWNER_ROUTES: Record<string, string> = {
+	'/(public)/mes-orientations': 'the person, after a one-time code',
+	'/(public)/mes-orientations/[token]': 'the person, through their link',
+	'/(public)/orientation/[token]': 'the receiving place, through the referral’s signed link',
+	'/api/sms/entrant': 'the person’s SMS replies (signed webhook)'
+};
+
+/** /pass/{code}: its holder reads that voucher only (policies pass_vouchers_by_code, pass_campaigns_by_code) */
+const PASS_PAGE = '/(public)/pass/[code]';
+
+type ScopedEvent = Pick<RequestEvent, 'route' | 'locals' | 'params'>;
+
+export function scopeOfEvent(event: ScopedEvent): RequestScope {
+	const session = event.locals.session;
+	const code = event.route.id === PASS_PAGE ? parseCode(event.params.code ?? '') : null;
+	return {
+		departments: session ? scopeOf(session.actor) : '',
+		userId: session?.userId ?? '',
+		owner: (event.route.id && OWNER_ROUTES[event.route.id]) || '',
+		voucherCode: code?.ok ? code.code : ''
+	};
+}
+
+export function resolveInScope<T>(event: ScopedEvent, resolve: () => T): T {
+	return runInScope(resolve, scopeOfEvent(event));
+}

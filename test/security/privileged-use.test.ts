@@ -1,0 +1,48 @@
+/**
+ * Issue 11, finding 5: the owner's connection (`database.privileged`, which row-level
+ * security does not restrict) is used by a short, reviewed list of modules only, and the
+ * requests served from the owner pool are the listed person flows
+ * (docs/decisions/0006-rls-by-default.md). A new use fails here until it is reviewed.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { OWNER_ROUTES } from '../../src/lib/server/db/handle-scope.ts';
+
+const ALLOWED: Record<string, string> = {
+	'src/lib/server/db/client.ts': 'defines it',
+	'src/lib/server/db/request-pool.ts': 'defines it',
+	'src/hooks.server.ts': 'loads the session (the token hash) and starts seeding and the scheduled jobs',
+	'src/lib/server/jobs/boss.ts': 'the job queue is the owner’s',
+	'src/lib/server/accounts/service.ts': 'passwords, TOTP secrets, recovery codes, sessions; all the roles of an account before deactivating it',
+	'src/lib/server/accounts/reset.ts': 'password reset: the token is bound to the password hash',
+	'src/lib/server/accounts/invitations.ts': 'accepting an invitation (no session yet)',
+	'src/lib/server/accounts/oidc.ts': 'ProConnect login (no session yet)'
+};
+
+function sources(dir: string): string[] {
+	return readdirSync(dir).flatMap((e) => {
+		const p = join(dir, e);
+		if (statSync(p).isDirectory()) return sources(p);
+		return /\.(ts|js|svelte)$/.test(e) && !/\.test\.ts$/.test(e) ? [p] : [];
+	});
+}
+
+describe('issue 11, finding 5: the owner’s connection is used only where reviewed', () => {
+	it('only the allowed modules use database.privileged', () => {
+		const root = process.cwd();
+		const users = sources(join(root, 'src'))
+			.filter((f) => /\bprivileged\b/.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')))
+			.map((f) => relative(root, f).split(sep).join('/'));
+		expect(users.filter((f) => !(f in ALLOWED))).toEqual([]);
+	});
+
+	it('serves only the person flows from the owner pool', () => {
+		expect(Object.keys(OWNER_ROUTES).sort()).toEqual([
+			'/(public)/mes-orientations',
+			'/(public)/mes-orientations/[token]',
+			'/(public)/orientation/[token]',
+			'/api/sms/entrant'
+		]);
+	});
+});
