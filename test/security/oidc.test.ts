@@ -89,6 +89,18 @@ describe('issue 11, low findings: OpenID Connect', () => {
 		expect(await db.db.select().from(users).where(eq(users.email, 'unverified.new@cd47.fr'))).toEqual([]);
 	});
 
+	it('with OIDC_EMAILS_VERIFIED=1 (ProConnect sends no claim), links an address sent without the claim, never one marked false', async () => {
+		process.env.OIDC_EMAILS_VERIFIED = '1';
+		try {
+			await invite(db, null, { email: 'unchecked.agent@cd47.fr', displayName: 'Agent Sans Claim', organisationId: org, role: 'partner' });
+			expect(await login('unchecked.agent@cd47.fr')).toMatchObject({ status: 'ok' });
+			await invite(db, null, { email: 'unverified.agent@cd47.fr', displayName: 'Agent Faux', organisationId: org, role: 'partner' });
+			expect(await login('unverified.agent@cd47.fr')).toMatchObject({ status: 'error', code: 'email' });
+		} finally {
+			delete process.env.OIDC_EMAILS_VERIFIED;
+		}
+	});
+
 	it('links a verified e-mail, and asks our TOTP even when the provider says mfa (by default)', async () => {
 		await invite(db, null, { email: 'mfa.agent@caf47.test', displayName: 'Alex Agent', organisationId: org, role: 'partner' });
 		const r = await login('mfa.agent@caf47.test');

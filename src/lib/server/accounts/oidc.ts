@@ -40,6 +40,12 @@ export function oidcSettings() {
 		mfaAcr: list(process.env.OIDC_MFA_ACR, 'eidas2,eidas3'),
 		/** whether the provider's second factor replaces ours (issue 11: off unless set) */
 		trustMfa: process.env.OIDC_TRUST_MFA === '1',
+		/**
+		 * whether the provider vouches for every address it sends, claim or not: ProConnect sends
+		 * no `email_verified` (its identity providers give the agent's professional address);
+		 * an explicit `email_verified: false` is refused whatever this says
+		 */
+		emailsVerified: process.env.OIDC_EMAILS_VERIFIED === '1',
 		name: process.env.OIDC_NAME ?? 'ProConnect'
 	};
 }
@@ -143,7 +149,8 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 	const rawEmail = (info.email ?? claims.email) as string | undefined;
 	if (!rawEmail) return fail('email');
 	// only an address the provider has verified may link an identity to an account or an invitation
-	const verified = info.email !== undefined ? info.email_verified === true : claims.email_verified === true;
+	const said = info.email !== undefined ? info.email_verified : claims.email_verified;
+	const verified = said === true || (s.emailsVerified && said === undefined);
 	const email = rawEmail.trim().toLowerCase();
 	const issuer = (claims.iss as string) ?? s.issuer;
 	const providerMfa = (acr !== null && s.mfaAcr.includes(acr)) || (Array.isArray(claims.amr) && (claims.amr as string[]).includes('mfa'));
