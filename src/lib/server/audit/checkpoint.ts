@@ -170,19 +170,7 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 				gap = true;
 			}
 			if (!gap && r.prevHash !== prev) push(`entry #${r.seq} (id ${r.id}) does not follow entry #${r.seq - 1}: an entry before it was changed or removed`);
-			const recomputed = chainHash(r.prevHash, {
-				at: r.at,
-				actorKind: r.actorKind,
-				actorId: r.actorId,
-				action: r.action,
-				targetType: r.targetType,
-				targetId: r.targetId,
-				departmentCode: r.departmentCode,
-				ip: r.ip,
-				beforeDigest: r.beforeDigest,
-				afterDigest: r.afterDigest,
-				details: r.details
-			});
+			const recomputed = chainHash(r.prevHash, r);
 			if (recomputed !== r.hash) push(`entry #${r.seq} (id ${r.id}) was changed: its hash does not match its content`);
 			if (r.mac === null) {
 				if (mustSeal || (sealedFrom !== null && r.seq >= sealedFrom)) unsealed.push({ seq: r.seq, id: r.id, kind: 'none' });

@@ -77,19 +77,7 @@ export async function verifyChain(database: Database, batch = 5000): Promise<Cha
 					firstBroken: { id: r.id, reason: 'previous hash does not match: an entry before this one was changed or removed' }
 				};
 			}
-			const expected = chainHash(r.prevHash, {
-				at: r.at,
-				actorKind: r.actorKind,
-				actorId: r.actorId,
-				action: r.action,
-				targetType: r.targetType,
-				targetId: r.targetId,
-				departmentCode: r.departmentCode,
-				ip: r.ip,
-				beforeDigest: r.beforeDigest,
-				afterDigest: r.afterDigest,
-				details: r.details
-			});
+			const expected = chainHash(r.prevHash, r);
 			if (expected !== r.hash) return { ok: false, checked, firstBroken: { id: r.id, reason: 'hash does not match the entry: this entry was changed' } };
 			prev = r.hash;
 			checked++;

@@ -59,18 +59,21 @@ export function urlOk(url: URL): boolean {
  * The request's body, read from a clone (the route still reads the original): forms
  * (urlencoded and multipart, files excepted) and JSON. Other bodies are the routes' own.
  */
+/** The body as text, or null when it is not valid UTF-8 (the request stays readable). */
+async function strictUtf8(request: Request): Promise<string | null> {
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(await request.clone().arrayBuffer()));
+	} catch {
+		return null;
+	}
+}
+
 export async function bodyOk(request: Request): Promise<boolean> {
 	if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return true;
 	const type = (request.headers.get('content-type') ?? '').toLowerCase();
 	if (type.startsWith('application/x-www-form-urlencoded')) {
-		const bytes = new Uint8Array(await request.clone().arrayBuffer());
-		let text: string;
-		try {
-			text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-		} catch {
-			return false;
-		}
-		return urlencodedOk(text, true);
+		const text = await strictUtf8(request);
+		return text !== null && urlencodedOk(text, true);
 	}
 	if (type.startsWith('multipart/form-data')) {
 		let form: FormData;
@@ -83,13 +86,8 @@ export async function bodyOk(request: Request): Promise<boolean> {
 		return true;
 	}
 	if (type.startsWith('application/json') || type.endsWith('+json')) {
-		const bytes = new Uint8Array(await request.clone().arrayBuffer());
-		let text: string;
-		try {
-			text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-		} catch {
-			return false;
-		}
+		const text = await strictUtf8(request);
+		if (text === null) return false;
 		try {
 			return jsonOk(JSON.parse(text));
 		} catch {
