@@ -77,7 +77,7 @@ describe('npx maillage', () => {
 		expect(rows.map((r) => r.id).sort()).toEqual(['fixture-boe', 'fixture-bordeaux', 'fixture-bus', 'fixture-lacepede', 'fixture-villeneuve']);
 		const only33 = await maillage('export', 'places', '--departement', '33');
 		expect(parseStandardCsv(only33.stdout).rows).toHaveLength(1);
-	});
+	}, 180_000); // it loads every commune of France first: a minute on a loaded machine
 
 	it('pass verify: says every invariant holds, then names a breach with exit code 1', async () => {
 		const ok = await maillage('pass', 'verify');
