@@ -104,5 +104,12 @@ function stop(signal) {
 	});
 	server.closeIdleConnections();
 }
+// A promise rejected with nobody to catch it must not stop the server for everyone (one
+// malformed request did): it is logged, without its content (it may carry data), and the
+// server goes on.
+process.on('unhandledRejection', (reason) => {
+	const r = /** @type {{ constructor?: { name?: string }, status?: number }} */ (reason ?? {});
+	console.error(JSON.stringify({ t: new Date().toISOString(), level: 'error', msg: 'unhandled rejection (the server goes on)', kind: r.constructor?.name ?? typeof reason, status: r.status }));
+});
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));

@@ -12,7 +12,7 @@ import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { startControlSocket } from '#lib/server/ops/control.ts';
 import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
-import { BAD_INPUT_MESSAGE, bodyOk, urlOk } from '#lib/server/web/input.ts';
+import { BAD_INPUT_MESSAGE, badPathResponse, bodyOk, pathOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
@@ -81,6 +81,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// control characters, lone surrogates, malformed UTF-8: refused here for every route
 	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
 	if (!urlOk(event.url) || !(await bodyOk(event.request))) {
+		if (!event.url.pathname.startsWith('/api/') && !pathOk(event.url)) return badPathResponse();
 		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 400, code: 'bad_request', message: BAD_INPUT_MESSAGE } }, { status: 400 });
 		if (event.url.pathname.startsWith('/api/')) return json({ erreur: 'bad_request', message: BAD_INPUT_MESSAGE }, { status: 400 });
 		error(400, BAD_INPUT_MESSAGE);

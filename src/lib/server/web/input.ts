@@ -47,6 +47,25 @@ function jsonOk(value: unknown, depth = 0): boolean {
 }
 
 /** The path and query string of a URL as received (still percent-encoded). */
+/** Whether the path alone decodes to clean text (SvelteKit cannot route one that does not). */
+export function pathOk(url: URL): boolean {
+	for (const segment of url.pathname.split('/')) {
+		const v = decodeStrict(segment, false);
+		if (v === null || !cleanText(v, false)) return false;
+	}
+	return true;
+}
+
+/**
+ * The answer to a path that does not decode: a page of its own, returned (not thrown).
+ * SvelteKit calls the handle hook for such a path outside its error handling, so an
+ * error thrown there is an unhandled rejection that stopped the whole server.
+ */
+export function badPathResponse(): Response {
+	const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adresse invalide</title></head><body><main><h1>Adresse invalide</h1><p>${BAD_INPUT_MESSAGE}</p><p><a href="/">Revenir à l’accueil</a></p></main></body></html>`;
+	return new Response(html, { status: 400, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
 export function urlOk(url: URL): boolean {
 	for (const segment of url.pathname.split('/')) {
 		const v = decodeStrict(segment, false);
@@ -55,10 +74,6 @@ export function urlOk(url: URL): boolean {
 	return urlencodedOk(url.search.slice(1), false);
 }
 
-/**
- * The request's body, read from a clone (the route still reads the original): forms
- * (urlencoded and multipart, files excepted) and JSON. Other bodies are the routes' own.
- */
 /** The body as text, or null when it is not valid UTF-8 (the request stays readable). */
 async function strictUtf8(request: Request): Promise<string | null> {
 	try {
@@ -68,6 +83,10 @@ async function strictUtf8(request: Request): Promise<string | null> {
 	}
 }
 
+/**
+ * The request's body, read from a clone (the route still reads the original): forms
+ * (urlencoded and multipart, files excepted) and JSON. Other bodies are the routes' own.
+ */
 export async function bodyOk(request: Request): Promise<boolean> {
 	if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return true;
 	const type = (request.headers.get('content-type') ?? '').toLowerCase();
