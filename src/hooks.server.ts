@@ -8,7 +8,7 @@ import { loadSession } from '#lib/server/accounts/service.ts';
 import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
-import { startMaintenance } from '#lib/server/jobs/maintenance.ts';
+import { checkpointAtStop, startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { startControlSocket } from '#lib/server/ops/control.ts';
 import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
@@ -42,6 +42,7 @@ export const init: ServerInit = async () => {
 	const stopControl = await startControlSocket(db);
 	const shutdown = async () => {
 		await stopControl();
+		if (process.env.MAILLAGE_JOBS !== '0') await checkpointAtStop(db);
 		await stopBoss(db);
 		await closeDatabase();
 	};

@@ -19,6 +19,7 @@ import { createOrganisation, actorFor, addMember } from '../accounts/service.ts'
 import { recordContribution, verifyLedger } from '../pass/service.ts';
 import { makeCheckpoint, verifyAudit } from '../audit/checkpoint.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';
+import { resetSecretForTests } from '../security/secret.ts';
 import { requestDump, startControlSocket } from './control.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'maillage-backup-test-'));
@@ -115,6 +116,19 @@ describe('backup and restore of the embedded database', () => {
 			await stop();
 		}
 		expect(existsSync(socket)).toBe(false);
+	});
+
+	it('refuses to restore with another instance key (the journal would read as forged, second factors lost)', async () => {
+		const before = process.env.SECRET_KEY;
+		process.env.SECRET_KEY = 'another-instance-key-0123456789-abcdefghij';
+		resetSecretForTests();
+		try {
+			await expect(restore(file, { pgliteDir: join(work, 'other-key') })).rejects.toThrow(/another instance key/);
+			expect(existsSync(join(work, 'other-key'))).toBe(false);
+		} finally {
+			process.env.SECRET_KEY = before;
+			resetSecretForTests();
+		}
 	});
 
 	it('refuses a damaged or foreign file before touching anything', async () => {

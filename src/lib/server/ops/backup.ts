@@ -26,7 +26,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
-import { checkpointFile } from '../audit/checkpoint.ts';
+import { checkpointFile, keyFingerprint } from '../audit/checkpoint.ts';
 
 export const BACKUP_FORMAT = 'maillage-backup';
 export const BACKUP_VERSION = 1;
@@ -38,6 +38,8 @@ export interface Manifest {
 	createdAt: string;
 	/** the last migration applied (its tag), to refuse a backup from a newer version */
 	lastMigration: string | null;
+	/** the fingerprint of the instance key that sealed the journal (never the key) */
+	keyFingerprint?: string;
 	files: Record<string, { sha256: string; bytes: number }>;
 }
 
@@ -118,7 +120,7 @@ async function writeBackup(out: string, kind: Manifest['kind'], source: { dump?:
 		}
 		const cp = checkpointsFile();
 		if (existsSync(cp)) await add('audit-checkpoints.jsonl', await readFile(cp));
-		const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, kind, createdAt: new Date().toISOString(), lastMigration: migration, files };
+		const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, kind, createdAt: new Date().toISOString(), lastMigration: migration, keyFingerprint: keyFingerprint(), files };
 		await writeFile(join(work, 'manifest.json'), JSON.stringify(manifest, null, 2));
 		await mkdir(dirname(out), { recursive: true });
 		// written beside the target, then renamed: a failed backup never leaves half a file
@@ -176,6 +178,14 @@ export interface RestoreResult {
 /** Restores a backup made by `backup()`: into an embedded folder, or into a PostgreSQL database. */
 export async function restore(file: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
 	const { dir, manifest } = await openBackup(file);
+	// the journal's seals, the TOTP secrets and the links need the instance key the backup
+	// was made with: without it the restored instance would make a new one and read as forged
+	try {
+		assertSameKey(manifest);
+	} catch (e) {
+		rmSync(dir, { recursive: true, force: true });
+		throw e;
+	}
 	const setAside: string[] = [];
 	const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 	try {
@@ -219,6 +229,16 @@ export async function restore(file: string, opts: RestoreOptions = {}): Promise<
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+function assertSameKey(manifest: Manifest): void {
+	if (!manifest.keyFingerprint) return;
+	if (!process.env.SECRET_KEY && !existsSync(join(dataDir(), 'secret.key')))
+		throw new BackupError(
+			`no instance key here: set SECRET_KEY, or copy the instance's secret.key into ${dataDir()} first (the backup's journal, second factors and links were sealed with it; its fingerprint is ${manifest.keyFingerprint})`
+		);
+	if (keyFingerprint() !== manifest.keyFingerprint)
+		throw new BackupError(`this backup was made with another instance key (fingerprint ${manifest.keyFingerprint}, here ${keyFingerprint()}): set SECRET_KEY or secret.key to the instance's own`);
 }
 
 async function pgliteExtensions() {
