@@ -430,6 +430,11 @@ export async function removeMember(database: Database, actor: Actor, input: { us
 	if (!org) throw new AccountError('not_found', 'Structure introuvable.');
 	if (!can(actor, 'membership.manage', { departmentCode: org.departmentCode, organisationId: org.id, role: input.role }))
 		throw new AccountError('forbidden', 'Vous ne pouvez pas retirer ce rôle dans cette structure.');
+	if (!actor.isAdmin) {
+		// the instance administrator's roles are theirs to give up (or another administrator's to remove)
+		const [t] = await database.privileged.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, input.userId));
+		if (t?.isAdmin) throw new AccountError('forbidden', 'Seul un administrateur peut retirer un rôle à un compte d’administration.');
+	}
 	await database.db.transaction(async (tx) => {
 		const gone = await tx
 			.delete(memberships)

@@ -72,6 +72,8 @@ async function sendPersonCode(database: Database, c: Contact, meta: { ip?: strin
 	const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
 	const message = personCodeMessage(code, meta.instanceName);
 	await database.db.transaction(async (tx) => {
+		// a new code replaces the ones sent before: only the latest message's code opens anything
+		await tx.update(personCodes).set({ usedAt: now }).where(and(inArray(personCodes.beneficiaryId, records.map((r) => r.id)), isNull(personCodes.usedAt)));
 		// one code for all the person's records: stored against each
 		await tx.insert(personCodes).values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
 		if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });

@@ -5,10 +5,15 @@
  * decoded path, query string and body of every request, before any route sees them.
  */
 
-/** C0 controls and DEL; tab, line feed and carriage return are allowed in bodies (multiline text). */
-const CONTROL_IN_BODY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * C0 controls and DEL (tab, line feed and carriage return are allowed in bodies: multiline
+ * text), and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), which make a name shown to someone else read backwards ("Zorglub‮ …"):
+ * text in Arabic or Hebrew needs none of them (the marks U+200E/U+200F stay allowed).
+ */
+const CONTROL_IN_BODY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 /** In a path or a query string, no control character at all (tab and newlines included). */
-const CONTROL_IN_URL = /[\u0000-\u001F\u007F]/;
+const CONTROL_IN_URL = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
 export const BAD_INPUT_MESSAGE = 'Le texte envoyé contient des caractères invisibles ou mal encodés. Retirez-les (ou retapez le texte) puis réessayez.';
 
