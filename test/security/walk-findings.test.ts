@@ -2,7 +2,8 @@
  * What the acceptance walk of issue 11 found beyond the issue's list (low), each fixed:
  * - a new one-time code left the previous one usable: only the latest message's code opens;
  * - a coordinator could remove the instance administrator's role (deactivating was refused);
- * - a right-to-left override (U+202E) in a name made it read backwards to everyone else.
+ * - a right-to-left override (U+202E) in a name made it read backwards to everyone else;
+ * - a coordinator invited their own mailbox as prescriber under a "+tag" alias.
  * (The malformed path that stopped the server is in f10-server-survives.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/benefi
 import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
 import { addMember, createOrganisation, removeMember, actorFor, AccountError } from '../../src/lib/server/accounts/service.ts';
 import { cleanText, urlOk } from '../../src/lib/server/web/input.ts';
+import { sameMailbox } from '../../src/lib/server/accounts/invitations.ts';
 
 let c: Care;
 beforeAll(async () => {
@@ -51,6 +53,13 @@ describe('acceptance walk of issue 11: low findings', () => {
 		expect((err as AccountError).message).toMatch(/Seul un administrateur/);
 		const adminActor = await actorFor(c.db.db, admin.userId, true);
 		expect(adminActor.memberships.some((m) => m.organisationId === dep.id && m.role === 'coordinator')).toBe(true);
+	});
+
+	it('a coordinator cannot invite their own mailbox under a +tag or with Gmail’s dots either', () => {
+		expect(sameMailbox('coordination@demo.invalid', 'Coordination+x@demo.invalid')).toBe(true);
+		expect(sameMailbox('camille.martin@gmail.com', 'camillemartin+pro@googlemail.com')).toBe(true);
+		expect(sameMailbox('camille.martin@cd47.fr', 'camillemartin@cd47.fr')).toBe(false);
+		expect(sameMailbox('camille@cd47.fr', 'camille@ccas-agen.fr')).toBe(false);
 	});
 
 	it('refuses bidirectional overrides and isolates in any input, keeps Arabic and Hebrew text', () => {

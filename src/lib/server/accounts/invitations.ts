@@ -59,7 +59,7 @@ export async function invite(database: Database, actor: Actor | null, input: New
 	if (actor && input.isAdmin) throw new AccountError('forbidden', 'Les droits d’administration se donnent en ligne de commande.');
 	if (actor && ROLES_WITH_PERSONAL_DATA.includes(input.role)) {
 		const [me] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
-		if (me && me.email === email.data) {
+		if (me && sameMailbox(me.email, email.data!)) {
 			await journalRefusedSelfGrant(database, actor.userId, org.departmentCode, ip, { organisationId: org.id, role: input.role, step: 'invite' });
 			throw new AccountError('forbidden', SELF_GRANT, { email: SELF_GRANT });
 		}
@@ -156,6 +156,21 @@ export async function checkInvitation(database: Database, token: string, now = n
 }
 
 export type AcceptResult = { ok: true; token: string | null; existingAccount: boolean } | { ok: false; message: string; fields?: Record<string, string> };
+
+/**
+ * Whether two addresses reach the same mailbox as far as their text tells: case, a
+ * "+tag" after the local part (prenom.nom+x@…), and the dots Gmail ignores. Another
+ * mailbox the same person holds cannot be told from text (see docs/security.md).
+ */
+export function sameMailbox(a: string, b: string): boolean {
+	const key = (e: string) => {
+		const [local, domain] = e.trim().toLowerCase().split('@');
+		const base = (local ?? '').split('+')[0];
+		const d = domain === 'googlemail.com' ? 'gmail.com' : domain;
+		return `${d === 'gmail.com' ? base.replace(/\./g, '') : base}@${d}`;
+	};
+	return key(a) === key(b);
+}
 
 const SELF_GRANT = 'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles : demandez-le à une autre personne de la coordination ou à l’administrateur.';
 
