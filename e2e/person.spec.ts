@@ -120,6 +120,7 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await expect(phone.getByRole('link', { name: '06 47 12 34 56' })).toBeVisible();
 	await expect(phone.getByText('Créer son espace Ameli')).toBeVisible();
 	await expect(phone.getByRole('heading', { name: /^Son diagnostic numérique/ })).toBeVisible();
+	// shared with the "health" consent (e2e/serve.mjs gives it with this referral)
 	await expect(phone.getByText('Lit ou écrit difficilement')).toBeVisible();
 	await expect(phone.getByText(s.prescriber.email)).toBeVisible();
 	await expect(phone.locator('main')).toContainText(s.prescriber.name);
@@ -171,6 +172,8 @@ test('a place declines (the form, a missing reason, the confirmation), with no a
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Orientation de ${s.name} vers ${s.placeByLink.nom}`);
 	await expect(page.getByText(s.email)).toHaveCount(0);
 	await expect(page.getByText(/n’a pas accepté de partager son téléphone/)).toBeVisible();
+	// her reading difficulty is health data: shown only with the "health" consent (not given here)
+	await expect(page.getByText('Lit ou écrit difficilement')).toHaveCount(0);
 	await page.getByLabel(/^Un mot pour la structure/).fill('Essayez l’espace numérique de Villeneuve.');
 	await page.getByRole('button', { name: 'Refuser l’orientation' }).click();
 	await expect(page.getByRole('alert')).toContainText('Choisissez la raison du refus.');
@@ -223,17 +226,20 @@ test('the person signs in and cancels a referral after confirming, without JavaS
 	await expect(cardOf(phone)).toContainText('Annulée');
 	await expect(cardOf(phone).getByRole('button')).toHaveCount(0);
 
-	// a link changed by hand: said plainly, with the code form instead
-	const bad = await phone.goto(tampered(s.personLink));
-	expect(bad?.status()).toBe(404);
-	await expect(phone.getByText(/Ce lien n’est pas valide/)).toBeVisible();
-	await axe.goto(tampered(s.personLink));
-	await expectNoAxeViolations(axe, 'an invalid person link');
-	await phone.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill(s.email);
-	await phone.getByRole('button', { name: 'Recevoir un code' }).click();
-	await expect(phone).toHaveURL(/\/mes-orientations\?\/code$/);
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Saisissez votre code');
 	await close();
+
+	// a link changed by hand: said plainly, with the code form instead (someone not signed in)
+	const { phone: other, axe: otherAxe, close: closeOther } = await contexts(browser);
+	const bad = await other.goto(tampered(s.personLink));
+	expect(bad?.status()).toBe(404);
+	await expect(other.getByText(/Ce lien n’est pas valide/)).toBeVisible();
+	await otherAxe.goto(tampered(s.personLink));
+	await expectNoAxeViolations(otherAxe, 'an invalid person link');
+	await other.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill(s.email);
+	await other.getByRole('button', { name: 'Recevoir un code' }).click();
+	await expect(other).toHaveURL(/\/mes-orientations\?\/code$/);
+	await expect(other.getByRole('heading', { level: 1 })).toHaveText('Saisissez votre code');
+	await closeOther();
 });
 
 test('the one-time code: the same answer for a known or unknown address; the code sent by SMS opens the page; log out', async ({ browser }) => {
@@ -300,13 +306,13 @@ test('the one-time code: the same answer for a known or unknown address; the cod
 	await expectNoAxeViolations(signedInPage, '/mes-orientations signed in');
 	await signedIn.close();
 
-	const before = await phone.context().storageState();
+	const beforeLogout = await phone.context().storageState();
 	await phone.getByRole('button', { name: 'Se déconnecter' }).click();
 	await expect(phone.getByRole('status')).toContainText('Vous êtes déconnecté(e).');
 	await phone.goto('/mes-orientations');
 	await expect(contactField()).toBeVisible();
 	// the session ended server-side: the cookie kept from before the logout opens nothing
-	const replay = await browser.newContext({ storageState: before, javaScriptEnabled: false });
+	const replay = await browser.newContext({ storageState: beforeLogout, javaScriptEnabled: false });
 	const replayPage = await replay.newPage();
 	await replayPage.goto('/mes-orientations');
 	await expect(replayPage.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
