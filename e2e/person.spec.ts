@@ -3,6 +3,9 @@
  * a place answers by the link it got by e-mail (once: the link is then spent), the person
  * sees their referrals by their own link or by a one-time code, and cancels one after
  * confirming. Every page scanned by axe (in a context with JavaScript: axe hangs without).
+ * Since issue 11 the person's link is stored server-side and replaced by each new message
+ * (the seeded one, from their latest e-mail, stops when the place answers): the tests that
+ * come after an answer sign the person in by a code sent by SMS.
  *
  * The data comes from e2e/serve.mjs ("person" in e2e-seed.json): Marie Testeuse, followed
  * by the CAF, referred three times to places without an account. The code sent by SMS is
@@ -28,7 +31,7 @@ interface PersonSeed {
 	referralToAccept: SeededReferral;
 	referralToDecline: SeededReferral;
 	referralToWithdraw: SeededReferral;
-	/** "/mes-orientations/<token>" */
+	/** "/mes-orientations/<token>", from the person's latest e-mail when the seed ran */
 	personLink: string;
 }
 
@@ -43,6 +46,22 @@ const smsMessages = async (to: string): Promise<{ text: string }[]> => {
 	const r = await fetch(`${messages}?to=${encodeURIComponent(to)}`);
 	return r.json();
 };
+/** The person asks for a code for their mobile on /mes-orientations, reads it in the SMS (sent just after the answer) and types it. */
+async function signInBySms(page: Page, s: PersonSeed) {
+	const before = (await smsMessages(s.phone)).length;
+	await page.goto('/mes-orientations');
+	await page.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill('06 47 12 34 56');
+	await page.getByRole('button', { name: 'Recevoir un code' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Saisissez votre code');
+	await expect.poll(async () => (await smsMessages(s.phone)).length, { message: 'the code reaches the SMS provider', timeout: 30_000 }).toBeGreaterThan(before);
+	const sms = (await smsMessages(s.phone)).at(-1)!.text;
+	const code = /\b(\d{6})\b/.exec(sms)?.[1];
+	expect(code, `a 6-digit code in "${sms}"`).toBeTruthy();
+	await page.getByLabel(/^Le code à 6 chiffres/).fill(code!);
+	await page.getByRole('button', { name: 'Voir mes orientations' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
+}
+
 /** the same token with its last two characters changed */
 const tampered = (link: string) => link.slice(0, -2) + (link.endsWith('xx') ? 'yy' : 'xx');
 
@@ -78,10 +97,16 @@ function nextWeekAt1430(): string {
 	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T14:30`;
 }
 
-test('a place without an account accepts by its link, without JavaScript; the link then says it has served; a changed link is refused', async ({ browser }) => {
+test('a place without an account accepts by its link, without JavaScript; the link then says it has served; a changed link is refused; the person’s link is replaced', async ({ browser }) => {
 	const s = person();
 	const link = s.referralToAccept.answerLink;
 	const { phone, axe, close } = await contexts(browser);
+
+	// the person's link (their latest e-mail) opens their page, and leaves the address bar
+	await phone.goto(s.personLink);
+	await expect(phone).toHaveURL(/\/mes-orientations$/);
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
+	await expect(phone.locator('main li').filter({ hasText: 'Lien reçu par e-mail' })).toContainText('(celui que vous venez d’utiliser)');
 
 	// axe on the page before the answer (nothing sent)
 	await axe.goto(link);
@@ -95,6 +120,7 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await expect(phone.getByRole('link', { name: '06 47 12 34 56' })).toBeVisible();
 	await expect(phone.getByText('Créer son espace Ameli')).toBeVisible();
 	await expect(phone.getByRole('heading', { name: /^Son diagnostic numérique/ })).toBeVisible();
+	// shared with the "health" consent (e2e/serve.mjs gives it with this referral)
 	await expect(phone.getByText('Lit ou écrit difficilement')).toBeVisible();
 	await expect(phone.getByText(s.prescriber.email)).toBeVisible();
 	await expect(phone.locator('main')).toContainText(s.prescriber.name);
@@ -122,8 +148,18 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await axe.goto(tampered(link));
 	await expectNoAxeViolations(axe, 'an invalid link');
 
+	// the person got a new e-mail: the link they had is replaced, and the page it opened is closed
+	await phone.goto('/mes-orientations');
+	await expect(phone.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
+	const replaced = await phone.goto(s.personLink);
+	expect(replaced?.status()).toBe(410);
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Ce lien ne marche plus');
+	await expect(phone.getByText(/remplacé par un lien plus récent/)).toBeVisible();
+	await axe.goto(s.personLink);
+	await expectNoAxeViolations(axe, 'a replaced person link');
+
 	// the person sees the appointment, in Paris time
-	await phone.goto(s.personLink);
+	await signInBySms(phone, s);
 	const card = phone.locator('li.card').filter({ hasText: 'Acceptée : le lieu vous attend' });
 	await expect(card).toContainText(`Orientation vers ${s.placeByLink.nom}`);
 	await expect(card).toContainText(/Votre rendez-vous : le \S+ \d+ \S+ à 14 h 30/);
@@ -136,6 +172,8 @@ test('a place declines (the form, a missing reason, the confirmation), with no a
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Orientation de ${s.name} vers ${s.placeByLink.nom}`);
 	await expect(page.getByText(s.email)).toHaveCount(0);
 	await expect(page.getByText(/n’a pas accepté de partager son téléphone/)).toBeVisible();
+	// her reading difficulty is health data: shown only with the "health" consent (not given here)
+	await expect(page.getByText('Lit ou écrit difficilement')).toHaveCount(0);
 	await page.getByLabel(/^Un mot pour la structure/).fill('Essayez l’espace numérique de Villeneuve.');
 	await page.getByRole('button', { name: 'Refuser l’orientation' }).click();
 	await expect(page.getByRole('alert')).toContainText('Choisissez la raison du refus.');
@@ -149,22 +187,29 @@ test('a place declines (the form, a missing reason, the confirmation), with no a
 	await expectNoAxeViolations(page, 'the confirmation');
 });
 
-test('the person opens their link and cancels a referral after confirming, without JavaScript', async ({ browser }) => {
+test('the person signs in and cancels a referral after confirming, without JavaScript', async ({ browser }) => {
 	const s = person();
-	const { phone, axe, close } = await contexts(browser);
+	const phoneCtx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+	const phone = await phoneCtx.newPage();
 	const cardOf = (page: Page) => page.locator('li.card').filter({ has: page.getByRole('heading', { name: `Orientation vers ${s.otherPlace.nom}` }) });
+	// their link was replaced when the places answered (test above): a code by SMS opens the page
+	await signInBySms(phone, s);
+	// the same session in a context with JavaScript, for axe
+	const axeCtx = await browser.newContext({ storageState: await phoneCtx.storageState() });
+	const axe = await axeCtx.newPage();
+	const close = async () => (await phoneCtx.close(), await axeCtx.close());
 
 	// axe on the list and on the confirmation step (which changes nothing)
-	await axe.goto(s.personLink);
-	await expectNoAxeViolations(axe, 'the person’s page by link');
+	await axe.goto('/mes-orientations');
+	await expectNoAxeViolations(axe, 'the person’s page');
 	await cardOf(axe).getByRole('button', { name: 'Annuler cette orientation' }).click();
 	await expect(axe.getByRole('alert')).toContainText('Voulez-vous vraiment annuler cette orientation ?');
 	await expectNoAxeViolations(axe, 'the cancel confirmation');
 	await axe.getByRole('link', { name: 'Non, la garder' }).click();
 	await expect(cardOf(axe).getByRole('button', { name: 'Annuler cette orientation' })).toBeVisible();
 
-	const res = await phone.goto(s.personLink);
-	await expectPrivate(phone, res, 'the person’s page by link');
+	const res = await phone.goto('/mes-orientations');
+	await expectPrivate(phone, res, 'the person’s page');
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
 	const card = cardOf(phone);
 	await expect(card).toContainText('Envoyée : le lieu va vous contacter');
@@ -181,17 +226,20 @@ test('the person opens their link and cancels a referral after confirming, witho
 	await expect(cardOf(phone)).toContainText('Annulée');
 	await expect(cardOf(phone).getByRole('button')).toHaveCount(0);
 
-	// a link changed by hand: said plainly, with the code form instead
-	const bad = await phone.goto(tampered(s.personLink));
-	expect(bad?.status()).toBe(404);
-	await expect(phone.getByText(/Ce lien n’est pas valide/)).toBeVisible();
-	await axe.goto(tampered(s.personLink));
-	await expectNoAxeViolations(axe, 'an invalid person link');
-	await phone.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill(s.email);
-	await phone.getByRole('button', { name: 'Recevoir un code' }).click();
-	await expect(phone).toHaveURL(/\/mes-orientations\?\/code$/);
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Saisissez votre code');
 	await close();
+
+	// a link changed by hand: said plainly, with the code form instead (someone not signed in)
+	const { phone: other, axe: otherAxe, close: closeOther } = await contexts(browser);
+	const bad = await other.goto(tampered(s.personLink));
+	expect(bad?.status()).toBe(404);
+	await expect(other.getByText(/Ce lien n’est pas valide/)).toBeVisible();
+	await otherAxe.goto(tampered(s.personLink));
+	await expectNoAxeViolations(otherAxe, 'an invalid person link');
+	await other.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill(s.email);
+	await other.getByRole('button', { name: 'Recevoir un code' }).click();
+	await expect(other).toHaveURL(/\/mes-orientations\?\/code$/);
+	await expect(other.getByRole('heading', { level: 1 })).toHaveText('Saisissez votre code');
+	await closeOther();
 });
 
 test('the one-time code: the same answer for a known or unknown address; the code sent by SMS opens the page; log out', async ({ browser }) => {
@@ -258,9 +306,17 @@ test('the one-time code: the same answer for a known or unknown address; the cod
 	await expectNoAxeViolations(signedInPage, '/mes-orientations signed in');
 	await signedIn.close();
 
+	const beforeLogout = await phone.context().storageState();
 	await phone.getByRole('button', { name: 'Se déconnecter' }).click();
 	await expect(phone.getByRole('status')).toContainText('Vous êtes déconnecté(e).');
 	await phone.goto('/mes-orientations');
 	await expect(contactField()).toBeVisible();
+	// the session ended server-side: the cookie kept from before the logout opens nothing
+	const replay = await browser.newContext({ storageState: beforeLogout, javaScriptEnabled: false });
+	const replayPage = await replay.newPage();
+	await replayPage.goto('/mes-orientations');
+	await expect(replayPage.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
+	await expect(replayPage.getByRole('heading', { level: 1 })).toHaveText('Voir mes orientations');
+	await replay.close();
 	await close();
 });

@@ -47,6 +47,11 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	await expectNoAxeViolations(p, 'referral sent');
 	const sheet = await p.request.get(`${referralPath}/fiche.pdf`);
 	expect(sheet.headers()['content-type']).toBe('application/pdf');
+	// printed by the prescriber for the person: a link of its own to their page, with its QR code
+	const personLinkIn = /\/mes-orientations\/[A-Za-z0-9_-]{20,}/;
+	const sheetRaw = (await sheet.body()).toString('latin1');
+	expect(sheetRaw, 'the person’s sheet carries their link').toMatch(personLinkIn);
+	expect(sheetRaw, 'the person’s sheet carries a QR code').toMatch(/\/Subtype\s*\/Image/);
 
 	// the place: the inbox, accept with an appointment
 	const mediatorCtx = await browser.newContext({ storageState: statePath('mediator') });
@@ -57,6 +62,12 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	await expect(m.getByRole('heading', { level: 1 })).toContainText(`Jeanne ${who}`);
 	await expect(m.getByText('Créer son espace Ameli')).toBeVisible();
 	await expectNoAxeViolations(m, 'received referral');
+	// the place's printed sheet carries no access of the person's: neither their link nor a QR code (issue 11)
+	const placeSheet = await m.request.get(`${new URL(m.url()).pathname}/fiche.pdf`);
+	expect(placeSheet.headers()['content-type']).toBe('application/pdf');
+	const placeSheetRaw = (await placeSheet.body()).toString('latin1');
+	expect(placeSheetRaw, 'the place’s sheet carries no person link').not.toMatch(personLinkIn);
+	expect(placeSheetRaw, 'the place’s sheet carries no QR code').not.toMatch(/\/Subtype\s*\/Image/);
 	await m.getByLabel(/^Rendez-vous/).fill('2030-01-15T14:30');
 	await m.getByRole('button', { name: 'Accepter l’orientation' }).click();
 	await expect(m.getByRole('status')).toContainText('L’orientation est acceptée');
@@ -79,6 +90,8 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	// the person's record: their rights
 	await p.getByRole('link', { name: 'Voir sa fiche' }).click();
 	await expectNoAxeViolations(p, 'person record');
+	// the sheet printed for her is one of the links that open her page, listed on the record
+	await expect(p.getByText(/lien de la feuille imprimée, jusqu’au/)).toBeVisible();
 	const exported = await p.request.get(`${new URL(p.url()).pathname}/export.json`);
 	const data = await exported.json();
 	expect(data.person.lastName).toBe(who);

@@ -44,6 +44,12 @@ if (!existsSync(seedFile)) {
 		const r = await invite(db, null, { email, displayName: 'Alex Agent', organisationId: orgs.caf47.id, role: 'partner' });
 		invitations[key] = { email, token: r.token };
 	}
+	// a newcomer who creates their account in e2e/trust.spec.ts, then is offered more roles
+	{
+		const email = 'nina.nouvelle@mediatheque.test';
+		const r = await invite(db, null, { email, displayName: 'Nina Nouvelle', organisationId: orgs.mediatheque.id, role: 'mediator' });
+		invitations.newcomer = { email, token: r.token };
+	}
 	await db.close();
 	writeFileSync(seedFile, JSON.stringify({ organisations: Object.fromEntries(Object.entries(orgs).map(([k, v]) => [k, v.id])), invitations }, null, 2));
 }
@@ -58,13 +64,13 @@ if (!existsSync(seedFile)) {
 	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
 	if (!seed.person && process.env.MAILLAGE_DEMO !== '0') {
 		register();
-		const { and, eq, isNotNull, asc, sql } = await import('drizzle-orm');
+		const { and, eq, isNotNull, asc, desc, sql } = await import('drizzle-orm');
 		const { openDatabase } = await import('../src/lib/server/db/client.ts');
 		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
 		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
 		const { addMember, actorFor } = await import('../src/lib/server/accounts/service.ts');
 		const { createBeneficiary, recordAssessment } = await import('../src/lib/server/beneficiaries/service.ts');
-		const { sendReferral, personLink } = await import('../src/lib/server/referral/service.ts');
+		const { sendReferral } = await import('../src/lib/server/referral/service.ts');
 		const { places } = await import('../src/lib/server/places/db.ts');
 		const { outbox } = await import('../src/lib/server/mail/db.ts');
 		const db = await openDatabase();
@@ -108,10 +114,37 @@ if (!existsSync(seedFile)) {
 			seen.add(mail.id);
 			return { id, answerLink: /\/orientation\/\S+/.exec(mail.text)[0] };
 		};
-		const everything = ['identity', 'contact', 'assessment', 'referral_reason'];
+		const everything = ['identity', 'contact', 'health', 'assessment', 'referral_reason'];
 		const accepted = await send(byLink, 'Créer son espace Ameli et télécharger une attestation de droits.', everything, assessment.id);
 		const declined = await send(byLink, 'Apprendre à joindre une photo à un e-mail.', ['identity', 'referral_reason']);
 		const withdrawn = await send(other, 'Faire sa déclaration de revenus en ligne.', ['identity', 'referral_reason']);
+		// person links are stored server-side and rotated with each message: the person's
+		// latest e-mail carries the one in force
+		const [personMailRow] = await db.db
+			.select({ text: outbox.text })
+			.from(outbox)
+			.where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, 'marie@personne.test')))
+			.orderBy(desc(outbox.createdAt))
+			.limit(1);
+		const personLinkPath = personMailRow && /\/mes-orientations\/\S+/.exec(personMailRow.text)?.[0];
+		if (!personLinkPath) throw new Error('e2e seed: the person’s e-mail with their link was not queued');
+		// two people of the CCAS (the prescriber persona's structure), each referred once and so
+		// holding a link received by e-mail: one ends it on /mes-orientations, the other's are
+		// ended from their record (e2e/links.spec.ts)
+		const ccasPrescriber = await actorFor(db.db, (await addMember(db, null, { email: 'prescription.liens@ccas.test', displayName: 'Lina Prescription', organisationId: seed.organisations.ccas, role: 'prescriber' })).userId, true);
+		const linkHolders = {};
+		for (const [key, firstName, lastName, email] of [['byPerson', 'Rose', 'Liens', 'rose@personne.test'], ['byHolder', 'Luc', 'Liens', 'luc@personne.test']]) {
+			const c = await createBeneficiary(db, ccasPrescriber, {
+				organisationId: seed.organisations.ccas,
+				confirmNew: true,
+				form: { firstName, lastName, birthYear: '1960', commune: 'Marmande', phone: '', email, preferredContact: 'email', language: 'fr', accessibilityNeeds: [] }
+			});
+			await sendReferral(db, ccasPrescriber, { beneficiaryId: c.id, organisationId: seed.organisations.ccas, placeId: other.id, reason: 'Apprendre à utiliser sa messagerie.', assessmentId: null, consent: { method: 'oral', scope: ['identity', 'contact', 'referral_reason'] } }, links);
+			const [m] = await db.db.select({ text: outbox.text }).from(outbox).where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, email))).orderBy(desc(outbox.createdAt)).limit(1);
+			const link = m && /\/mes-orientations\/\S+/.exec(m.text)?.[0];
+			if (!link) throw new Error('e2e seed: a link holder’s e-mail was not queued');
+			linkHolders[key] = { id: c.id, name: `${firstName} ${lastName}`, link };
+		}
 		await stopBoss(db);
 		await db.close();
 		seed.person = {
@@ -128,7 +161,9 @@ if (!existsSync(seedFile)) {
 			referralToDecline: declined,
 			/** the person cancels it */
 			referralToWithdraw: withdrawn,
-			personLink: new URL(personLink(beneficiaryId, links)).pathname
+			personLink: personLinkPath,
+			/** people of the CCAS holding a link by e-mail (paths, no origin) */
+			linkHolders
 		};
 		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
 	}
