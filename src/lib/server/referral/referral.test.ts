@@ -310,7 +310,7 @@ describe('the person', () => {
 		expect(ids).toEqual([id]);
 		const mine = await personReferrals(db, ids);
 		expect(mine[0]).toMatchObject({ id: rid, canWithdraw: true });
-		await expect(withdrawByPerson(db, { ...session, beneficiaryIds: [ids[0].replace(/.$/, '0')] }, rid, links)).rejects.toThrow(/n’existe pas/);
+		await expect(withdrawByPerson(db, { ...session, beneficiaryIds: [ids[0].slice(0, -1) + (ids[0].endsWith('0') ? '1' : '0')] }, rid, links)).rejects.toThrow(/n’existe pas/);
 		await withdrawByPerson(db, session, rid, links);
 		expect((await personReferrals(db, ids))[0]).toMatchObject({ status: 'withdrawn', canWithdraw: false });
 		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Inès M. : retirée')).toBe(true);
