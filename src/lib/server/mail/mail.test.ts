@@ -1,3 +1,4 @@
+import { backgroundSettled } from '../accounts/background.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../../../../test/db.ts';
@@ -103,10 +104,13 @@ describe('password reset by e-mail', () => {
 		const opts = { origin: ORIGIN, instanceName: 'maillage 47', ip: '192.0.2.10' };
 		expect(await requestPasswordReset(db, 'personne@nulle.part', opts)).toEqual({ ok: true });
 		expect(await requestPasswordReset(db, 'Sacha@CCAS.test', opts)).toEqual({ ok: true });
-		const mails = (await smtp.waitFor(before + 1)).slice(before);
+		await backgroundSettled(); // the reset e-mail is prepared after the answer (issue 11, finding 11)
+		const isReset = (m: { subject?: string }) => m.subject === 'Changer votre mot de passe – maillage 47';
+		for (let i = 0; i < 100 && !smtp.received.slice(before).some(isReset); i++) await new Promise((r) => setTimeout(r, 100));
 		await new Promise((r) => setTimeout(r, 1000));
-		expect(smtp.received.length).toBe(before + 1);
-		expect(mails[0].subject).toBe('Changer votre mot de passe – maillage 47');
+		// one reset e-mail, for the known address only (the invitation's own e-mail may arrive meanwhile)
+		const mails = smtp.received.slice(before).filter(isReset);
+		expect(mails).toHaveLength(1);
 		const link = linkIn(mails[0].text, 'mot-de-passe')!;
 		expect(await checkResetToken(db, link)).toMatchObject({ ok: true, email: 'sacha@ccas.test' });
 
