@@ -47,6 +47,11 @@ export interface OpenOptions {
 	max?: number;
 }
 
+/** A database's `query`: the rows of a raw SQL query, whatever the driver. */
+export function rowsOf(db: Db): Database['query'] {
+	return async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
+}
+
 export const migrationsFolder = () => join(projectRoot(), 'migrations');
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
@@ -66,10 +71,7 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		db,
 		kind: 'postgres',
 		url,
-		async query<T>(q: SQL) {
-			const res = await db.execute(q);
-			return (res as unknown as { rows: T[] }).rows;
-		},
+		query: rowsOf(db),
 		close: () => pool.end(),
 		privileged: undefined as unknown as Database
 	};
@@ -105,10 +107,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 		db,
 		kind: 'pglite',
 		pglite: client,
-		async query<T>(q: SQL) {
-			const res = await db.execute(q);
-			return (res as unknown as { rows: T[] }).rows;
-		},
+		query: rowsOf(db),
 		close: async () => {
 			await client.close();
 			if (dir) rmSync(`${dir}.lock`, { force: true });

@@ -8,9 +8,9 @@
  */
 import { createHmac } from 'node:crypto';
 import type pgTypes from 'pg';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
-import { poolOf, type Database, type Db } from './client.ts';
+import { poolOf, rowsOf, type Database, type Db } from './client.ts';
 import { currentScope, scopeKey } from './request-scope.ts';
 import { derivedKey } from '../security/secret.ts';
 
@@ -128,10 +128,7 @@ export async function openRequestDatabase(owner: Database, max = 10): Promise<Da
 		kind: 'postgres',
 		url,
 		appRole: APP_ROLE,
-		async query<T>(q: SQL) {
-			const res = await db.execute(q);
-			return (res as unknown as { rows: T[] }).rows;
-		},
+		query: rowsOf(db),
 		close: async () => {
 			await pool.end();
 			await owner.close();
