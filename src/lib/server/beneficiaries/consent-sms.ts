@@ -22,7 +22,7 @@ import type { Actor } from '../accounts/service.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { queueMail, plainMail, tagOutbox } from '../mail/service.ts';
-import { queueSms, isMobile, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
+import { queueSms, isMobile, toGsm7, smsSegments, smsConfigured, SMS_MAX_SEGMENTS } from '../sms/service.ts';
 import type { InboundSms } from '../sms/inbound.ts';
 import { log } from '../log.ts';
 import { beneficiaries, consents, consentRequests } from './db.ts';
@@ -46,6 +46,16 @@ export interface Links {
 }
 
 export const NO_MOBILE = 'La fiche de la personne n’a pas de numéro de portable : elle ne peut pas recevoir de SMS. Ajoutez son portable sur sa fiche, ou choisissez un autre moyen de recueillir son accord.';
+
+/**
+ * Can this site ask for a consent by SMS at all? Only when SMS leave (a provider is
+ * configured) AND replies come back (the provider's webhook has its shared secret):
+ * otherwise the request would wait in the outbox, or the OUI would be refused (401), and
+ * the referral would expire silently.
+ */
+export const smsConsentReady = (env: NodeJS.ProcessEnv = process.env) => smsConfigured(env) && !!env.SMS_INBOUND_SECRET;
+
+export const SMS_NOT_READY = 'L’accord par SMS n’est pas possible sur ce site : l’envoi des SMS ou la réception des réponses n’est pas configuré. Recueillez son accord sur place (signature) ou à l’oral.';
 
 /** Can this record receive a consent request by SMS? */
 export const canAskBySms = (b: Pick<Beneficiary, 'phone' | 'anonymisedAt'>) => !b.anonymisedAt && !!b.phone && isMobile(b.phone);

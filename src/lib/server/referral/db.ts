@@ -33,7 +33,9 @@ export const referrals = pgTable(
 		declineNote: text('decline_note'),
 		remindersSent: integer('reminders_sent').notNull().default(0),
 		linkNonce: text('link_nonce').notNull(),
-		honouredByAccompanimentId: uuid('honoured_by_accompaniment_id')
+		honouredByAccompanimentId: uuid('honoured_by_accompaniment_id'),
+		/** how it reached the place: 'team', 'email' (a signed link), 'prescriber' (they tell the place themselves) */
+		delivery: text('delivery').notNull().default('email')
 	},
 	(t) => [
 		index('referrals_to_org_idx').on(t.toOrganisationId, t.status, t.sentAt),

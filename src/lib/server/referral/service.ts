@@ -18,8 +18,11 @@ import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.
 import { signToken, verifyToken } from '../security/secret.ts';
 import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
 import { CareError, loadBeneficiary, recordConsent, touchBeneficiary, shortName, holdingOrganisations, revealedFields, scopedPerson, SCOPE_FIELDS, type Beneficiary } from '../beneficiaries/service.ts';
-import { canAskBySms, requestConsentBySms, NO_MOBILE } from '../beneficiaries/consent-sms.ts';
+import { canAskBySms, requestConsentBySms, NO_MOBILE, SMS_NOT_READY } from '../beneficiaries/consent-sms.ts';
+import { consentInput } from '../beneficiaries/model.ts';
+import { fieldErrors } from '../accounts/service.ts';
 import { referrals, referralEvents } from './db.ts';
+import { accompaniments } from '../accompaniments/db.ts';
 import {
 	transition,
 	allowedEvents,
@@ -48,6 +51,8 @@ export interface Links {
 	/** the site's origin, for the links in messages */
 	origin: string;
 	instanceName: string;
+	/** false: consent by SMS cannot be asked on this site (consent-sms.ts smsConsentReady) */
+	smsReady?: boolean;
 }
 
 const newNonce = () => randomBytes(9).toString('base64url');
@@ -111,13 +116,19 @@ export interface SendInput {
 	reason: string;
 	assessmentId?: string | null;
 	consent: unknown;
+	/** the place receives nothing online: the prescriber tells it themselves (by phone, in person) */
+	selfNotify?: boolean;
 }
+
+/** How a referral reaches its place: its team, a link at its e-mail, or the prescriber tells it. */
+export type Delivery = 'team' | 'email' | 'prescriber';
 
 type Place = { id: string; nom: string; departmentCode: string | null; courriels: string[] };
 interface Prepared {
 	b: Beneficiary;
 	place: Place;
 	toOrg: string | null;
+	delivery: Delivery;
 	fromName: string;
 	reason: string;
 	assessmentId: string | null;
@@ -125,7 +136,7 @@ interface Prepared {
 }
 
 /** Checks everything a referral needs before anything is written; every error at once, per field. */
-async function prepareReferral(database: Database, actor: Actor, input: SendInput): Promise<Prepared> {
+async function prepareReferral(database: Database, actor: Actor, input: SendInput, links?: Links): Promise<Prepared> {
 	if (!can(actor, 'referral.send', { organisationId: input.organisationId }))
 		throw new CareError('forbidden', 'Seuls les prescripteurs et les médiateurs peuvent orienter une personne.');
 	const b = await loadBeneficiary(database.db, actor, input.beneficiaryId, 'write');
@@ -133,26 +144,34 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé : la personne ne peut plus être orientée.');
 	const reason = String(input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
-	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple : « Créer son compte Ameli et le garder en mémoire. »';
-	else if (reason.length > 2000) fields.reason = '2 000 caractères au plus.';
 	const [place] = await database.db
 		.select({ id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels })
 		.from(places)
 		.where(eq(places.id, String(input.placeId ?? '')));
 	if (!place) fields.placeId = 'Choisissez un lieu dans la liste.';
+	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple : « Créer son compte Ameli et le garder en mémoire. »';
+	else if (reason.length > 2000) fields.reason = '2 000 caractères au plus.';
+	// the consent, box by box: checked here with the rest, so that every error shows at once
+	const consent = consentInput.safeParse(input.consent);
+	if (!consent.success) Object.assign(fields, fieldErrors(consent.error.issues));
+	const scope = consent.success ? consent.data.scope : [];
 	if (input.assessmentId) {
 		const [a] = await database.db.select({ b: assessments.beneficiaryId }).from(assessments).where(eq(assessments.id, input.assessmentId));
 		if (!a || a.b !== b.id) fields.assessmentId = 'Ce diagnostic n’est pas celui de la personne.';
+		else if (consent.success && !scope.includes('assessment'))
+			fields.scope ??= 'Vous joignez son diagnostic : cochez « Diagnostic numérique » si elle accepte de le partager, ou ne le joignez pas.';
 	}
 	const method = String((input.consent as { method?: unknown } | null)?.method ?? '');
-	if (method === 'sms' && !canAskBySms(b)) fields.method = NO_MOBILE;
-	if (Object.keys(fields).length) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
-	const placeOrgs = await placeOrganisations(database.db, place.id);
+	if (method === 'sms' && links?.smsReady === false) fields.method = SMS_NOT_READY;
+	else if (method === 'sms' && !canAskBySms(b)) fields.method = NO_MOBILE;
+	const placeOrgs = place ? await placeOrganisations(database.db, place.id) : [];
 	const toOrg = placeOrgs[0] ?? null;
-	if (!toOrg && !place.courriels.length)
-		throw new CareError('invalid', 'Ce lieu n’a ni équipe sur la plateforme ni adresse e-mail : appelez-le, ou choisissez un autre lieu.', { placeId: 'Ce lieu ne peut pas recevoir d’orientation en ligne.' });
+	const delivery: Delivery = toOrg ? 'team' : place?.courriels.length ? 'email' : 'prescriber';
+	if (place && delivery === 'prescriber' && !input.selfNotify)
+		fields.selfNotify = `${place.nom} ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail) : cochez « Je préviens le lieu moi-même », ou choisissez un autre lieu.`;
+	if (Object.keys(fields).length) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
 	const [from] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, input.organisationId));
-	return { b, place, toOrg, fromName: from.name, reason, assessmentId: input.assessmentId || null, method };
+	return { b, place: place!, toOrg, delivery, fromName: from.name, reason, assessmentId: input.assessmentId || null, method };
 }
 
 /** Writes the referral, its first event and journal entry, and its messages (place's team or link, person), in the caller's transaction. */
@@ -180,17 +199,18 @@ async function insertReferral(
 			status: 'sent',
 			departmentCode: b.departmentCode,
 			placeDepartmentCode: place.departmentCode,
-			linkNonce: newNonce()
+			linkNonce: newNonce(),
+			delivery: p.delivery
 		})
 		.returning();
 	await tx.insert(referralEvents).values({ referralId: r.id, type: 'send', actorKind: 'prescriber', userId: p.prescriberId, fromStatus: null, toStatus: 'sent' });
-	await journal(tx, { actor: audit, action: 'referral.sent', targetType: 'referral', targetId: r.id, departmentCode: b.departmentCode, ip, details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg, ...details } });
+	await journal(tx, { actor: audit, action: 'referral.sent', targetType: 'referral', targetId: r.id, departmentCode: b.departmentCode, ip, details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg, delivery: p.delivery, ...details } });
 	// the place's e-mail names the person only as far as the consent's scope goes
 	const personName = await nameForPlace(tx, r);
 	if (toOrg) {
 		for (const to of await teamEmails(tx, toOrg))
 			await queueMail(database, tx, referralReceivedMail({ to, placeName: place.nom, fromOrganisation: p.fromName, personName, link: `${links.origin}/espace/orientations/${r.id}`, instanceName: links.instanceName }), b.id);
-	} else if (place.courriels[0]) {
+	} else if (p.delivery === 'email' && place.courriels[0]) {
 		const link = answerLink(r, links);
 		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: p.fromName, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'answer' }), b.id);
 	}
@@ -207,7 +227,7 @@ export type SendResult = { status: 'sent'; id: string } | { status: 'consent_req
  * sent on NON, on no answer within 7 days, or when the professional cancels.
  */
 export async function referOrAskConsent(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<SendResult> {
-	const p = await prepareReferral(database, actor, input);
+	const p = await prepareReferral(database, actor, input, links);
 	return database.db.transaction(async (tx) => {
 		const consent = await recordConsent(tx, actor, { beneficiary: p.b, recordedByOrganisationId: input.organisationId, withOrganisationId: p.toOrg, withPlaceId: p.place.id, purpose: `Orientation vers ${p.place.nom}`, input: input.consent }, ip);
 		if (consent.input.method === 'sms') {
@@ -243,7 +263,7 @@ export async function sendReferralOnConsent(
 	return insertReferral(
 		database,
 		tx,
-		{ b: c.beneficiary, place, toOrg: c.consent.withOrganisationId, fromName: from.name, reason: c.draft.reason, assessmentId: a?.id ?? null, organisationId: c.request.organisationId, prescriberId: c.request.requestedBy, consentId: c.consent.id },
+		{ b: c.beneficiary, place, toOrg: c.consent.withOrganisationId, delivery: c.consent.withOrganisationId ? 'team' : place.courriels.length ? 'email' : 'prescriber', fromName: from.name, reason: c.draft.reason, assessmentId: a?.id ?? null, organisationId: c.request.organisationId, prescriberId: c.request.requestedBy, consentId: c.consent.id },
 		{ kind: 'person' },
 		links,
 		null,
@@ -713,6 +733,10 @@ export interface ReferralDetail {
 	actions: EventType[];
 	beneficiaryId: string;
 	honouredByAccompanimentId: string | null;
+	/** the day of the accompaniment that honoured it (YYYY-MM-DD), not the appointment's */
+	honouredOn: string | null;
+	/** how it reached the place ('prescriber': the prescriber tells the place themselves) */
+	delivery: Delivery;
 }
 
 async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<ReferralDetail> {
@@ -738,6 +762,7 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 			assessment = { profile: res.profile, services: res.services, urgency: res.urgency, at: a.createdAt };
 		}
 	}
+	const [honouring] = r.honouredByAccompanimentId ? await db.select({ date: accompaniments.date }).from(accompaniments).where(eq(accompaniments.id, r.honouredByAccompanimentId)) : [];
 	const events = await db.select().from(referralEvents).where(eq(referralEvents.referralId, r.id)).orderBy(asc(referralEvents.at), asc(referralEvents.id));
 	const actor: 'place' | 'prescriber' = side === 'sender' ? 'prescriber' : 'place';
 	return {
@@ -770,7 +795,10 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 		timeline: events.map((e) => ({ at: e.at, type: e.type, actorKind: e.actorKind, toStatus: e.toStatus, toStatusLabel: STATUS_LABELS[e.toStatus as ReferralStatus] })),
 		actions: allowedEvents(r.status as ReferralStatus, actor),
 		beneficiaryId: b.id,
-		honouredByAccompanimentId: r.honouredByAccompanimentId
+		honouredByAccompanimentId: r.honouredByAccompanimentId,
+		// the accompaniment's day when the viewer reads it (RLS), else the day it was recorded
+		honouredOn: honouring?.date ?? (r.status === 'honoured' ? (events.findLast((e) => e.toStatus === 'honoured')?.at.toISOString().slice(0, 10) ?? null) : null),
+		delivery: r.delivery as Delivery
 	};
 }
 

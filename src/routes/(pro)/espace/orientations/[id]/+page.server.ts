@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
@@ -6,13 +6,20 @@ import { AXES } from '#lib/server/assessment/service.ts';
 import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formatPhone } from '#lib/components/format.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
 		const detail = await referralDetail(await getDatabase(), locals.session!.actor, params.id, locals.ip);
 		// the needs are in the view only when the consent covers health and disability (scope 'health')
 		const needs = detail.person.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n);
-		return { detail, needs, declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
+		const fait = url.searchParams.get('fait') as EventType | null;
+		const telephone = detail.place.telephone;
+		return {
+			detail: { ...detail, place: { ...detail.place, telephoneDisplay: telephone ? formatPhone(telephone) : null, telephoneE164: telephone ? telephone.replace(/[^\d+]/g, '') : null } },
+			done: fait && Object.hasOwn(DONE, fait) ? (DONE[fait] ?? null) : null,
+			needs,
+			declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
 	} catch (e) {
 		if (e instanceof CareError) error(404, e.message);
 		throw e;
@@ -37,10 +44,11 @@ export const actions: Actions = {
 		try {
 			const instance = await loadInstance();
 			await actOnReferral(await getDatabase(), locals.session!.actor, params.id, input, { origin: publicOrigin(), instanceName: instance.name }, locals.ip);
-			return { done: DONE[type] ?? 'C’est enregistré.' };
 		} catch (e) {
 			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { action: type, fields: e.fields, message: e.message, values: input });
 			throw e;
 		}
+		// Post/Redirect/Get: reloading the page after "Accepter" does not accept again
+		redirect(303, `/espace/orientations/${params.id}?fait=${encodeURIComponent(type)}`);
 	}
 };

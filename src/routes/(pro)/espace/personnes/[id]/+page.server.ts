@@ -41,6 +41,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			personLinks: b ? (await liveLinks(db.db, [b.id])).map((l) => ({ label: l.label, expiresAt: l.expiresAt })) : [],
 			mode: url.searchParams.has('modifier') ? 'edit' : url.searchParams.has('diagnostic') ? 'assessment' : 'view',
 			saved: url.searchParams.get('enregistree') ?? null,
+			/** the assessment was opened from the referral form: back to it once saved */
+			backToReferral: url.searchParams.get('retour') === 'orienter',
 			vocab: PERSON_FORM_VOCAB,
 			questions: QUESTIONS,
 			axes: AXES as Record<string, string>,
@@ -78,6 +80,7 @@ export const actions: Actions = {
 		for (const q of QUESTIONS) raw[q.id] = q.multiple ? f.getAll(q.id).map(String) : String(f.get(q.id) ?? '');
 		const r = await run(() => recordAssessment(db, locals.session!.actor, params.id, raw, locals.ip), raw);
 		if (r && typeof r === 'object' && 'status' in r) return r;
+		if (f.get('retour') === 'orienter') redirect(303, `/espace/personnes/${params.id}/orienter?diagnostic=enregistre`);
 		redirect(303, `/espace/personnes/${params.id}?enregistree=diagnostic`);
 	},
 	retirerConsentement: async ({ request, locals }) => {

@@ -1,13 +1,18 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB, DEFAULT_CONSENT_SCOPES } from '#lib/server/beneficiaries/service.ts';
-import { recommendPlaces, AXES, type Assessment } from '#lib/server/assessment/service.ts';
-import { referOrAskConsent, howPlacesReceive } from '#lib/server/referral/service.ts';
+import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
+import { smsConsentReady } from '#lib/server/beneficiaries/consent-sms.ts';
+import { AXES, type Assessment } from '#lib/server/assessment/service.ts';
+import { scorePlace } from '#lib/server/assessment/recommend.ts';
+import { referOrAskConsent } from '#lib/server/referral/service.ts';
+import { referralCandidates, distanceLabel } from '#lib/server/referral/candidates.ts';
+import { resolveWhere } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { formatDistance, formatPhone } from '#lib/components/format.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
-/** Without an assessment: the nearest places first, every service counting. */
+/** Without an assessment: only what every place lacks (hours) is said. */
 const NEUTRAL: Assessment = {
 	version: 1,
 	profile: Object.fromEntries(Object.keys(AXES).map((k) => [k, null])) as Assessment['profile'],
@@ -15,6 +20,8 @@ const NEUTRAL: Assessment = {
 	services: [],
 	filters: { priseEnCharge: [], ouvertSamedi: false, gratuit: false, itinerant: false, accompagnement: [] }
 };
+/** places shown at first, and added by each "Voir plus de lieux" */
+const PAGE = 10;
 
 async function person(locals: App.Locals, id: string) {
 	const db = await getDatabase();
@@ -32,47 +39,69 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
 	const d = await person(locals, params.id);
 	const [latest] = await assessmentsOf(db, locals.session!.actor, params.id);
-	const ou = (url.searchParams.get('ou') ?? '').trim().slice(0, 200) || d.record.communeCode || '';
+	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 200);
+	const ouTyped = url.searchParams.get('ou');
+	const ou = (ouTyped ?? '').trim().slice(0, 200) || d.record.communeCode || '';
+	const shown = Math.min(Math.max(PAGE, Math.floor(Number(url.searchParams.get('n')) || PAGE)), 200);
 	const instance = await loadInstance();
 	let where: string | null = null;
 	let whereError: string | null = null;
-	let places: { id: string; nom: string; adresse: string; commune: string; reasons: string[]; missing: string[]; receives: 'team' | 'email' | null }[] = [];
+	let point: { latitude: number; longitude: number } | null = null;
 	if (ou) {
-		const r = await recommendPlaces(db, latest?.result ?? NEUTRAL, { where: ou }, { limit: 8, homeDepartments: instance.departmentCodes });
-		if (r.where?.status === 'found') {
-			where = r.where.point.label;
-			const receive = await howPlacesReceive(db, r.recommendations.map((x) => x.item.place.id));
-			places = r.recommendations.map((x) => ({
-				id: x.item.place.id,
-				nom: x.item.place.nom,
-				adresse: x.item.place.adresse,
-				commune: x.item.place.commune,
-				reasons: x.reasons,
-				missing: x.missing,
-				receives: receive.get(x.item.place.id) ?? null
-			}));
-		} else whereError = r.where?.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} » : ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ».`;
+		const r = await resolveWhere(db, ou, { departmentCodes: instance.departmentCodes });
+		if (r.status === 'found') {
+			where = r.point.label;
+			point = r.point;
+		} else whereError = r.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} » : ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ». Écrivez une commune ou un code postal.`;
 	}
+	const found = await referralCandidates(db, { point, text: q, limit: shown, departmentCodes: instance.departmentCodes });
+	const a = latest?.result ?? NEUTRAL;
+	const tierOf = (r: string | null) => (r === 'team' ? 0 : r === 'email' ? 1 : 2);
+	const scored = found.items.map((c, i) => ({ c, i, s: scorePlace({ place: c as never, distanceMeters: c.distanceMeters, status: null }, a) }));
+	// receiving first (the query's order); within each, by the assessment's score when there is one, else nearest
+	if (latest) scored.sort((x, y) => tierOf(x.c.receives) - tierOf(y.c.receives) || y.s.score - x.s.score || x.i - y.i);
+	const places = scored.map(({ c, s }) => ({
+		id: c.id,
+		nom: c.nom,
+		adresse: c.adresse,
+		commune: `${c.codePostal} ${c.commune}`.trim(),
+		telephone: c.telephone ? formatPhone(c.telephone) : null,
+		distance: distanceLabel(c, d.record.communeCode, formatDistance),
+		// the distance is said on its own
+		reasons: s.reasons.filter((r) => !/^À \d/.test(r)),
+		missing: s.missing,
+		receives: c.receives
+	}));
+	const language = d.record.language ?? 'fr';
 	return {
 		person: {
 			id: d.record.id,
 			name: [d.record.firstName, d.record.lastName].filter(Boolean).join(' ') || d.record.pseudonym || 'Sans nom',
 			preferredContact: d.record.preferredContactLabel,
+			/** messages to the person: 'sms' | 'email' | 'none' */
+			contactChannel: d.record.preferredContact,
 			communeName: d.record.communeName,
 			/** can be asked for their consent by SMS */
-			mobile: !!d.record.phone && isMobile(d.record.phone)
+			mobile: !!d.record.phone && isMobile(d.record.phone),
+			/** the language's name when it is not French: messages cannot follow */
+			otherLanguage: language !== 'fr' ? d.record.languageLabel || language : null
 		},
 		assessment: latest ? { id: latest.id, createdAt: latest.createdAt, services: latest.result.services } : null,
-		ou: url.searchParams.get('ou') ?? d.record.communeName ?? '',
+		q,
+		ou: ouTyped ?? d.record.communeName ?? '',
 		where,
 		whereError,
 		places,
-		vocab: { scopes: PERSON_FORM_VOCAB.scopes, methods: PERSON_FORM_VOCAB.methods, defaultScope: DEFAULT_CONSENT_SCOPES }
+		total: found.total,
+		more: found.more ? { href: `?${new URLSearchParams({ ...(q ? { q } : {}), ...(ouTyped != null ? { ou: ouTyped } : {}), n: String(shown + PAGE) })}#o-lieu-${shown}` } : null,
+		smsReady: smsConsentReady(),
+		assessmentSaved: url.searchParams.get('diagnostic') === 'enregistre',
+		vocab: { scopes: PERSON_FORM_VOCAB.scopes, methods: PERSON_FORM_VOCAB.methods }
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, locals, url }) => {
+	default: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const d = await person(locals, params.id);
 		const values = {
@@ -81,6 +110,7 @@ export const actions: Actions = {
 			method: String(f.get('method') ?? ''),
 			scope: f.getAll('scope').map(String),
 			joindre: f.get('joindreDiagnostic') === '1',
+			selfNotify: f.get('selfNotify') === '1',
 			assessmentId: String(f.get('assessmentId') ?? '')
 		};
 		const instance = await loadInstance();
@@ -94,9 +124,10 @@ export const actions: Actions = {
 					placeId: values.placeId,
 					reason: values.reason,
 					assessmentId: values.joindre && values.assessmentId ? values.assessmentId : null,
-					consent: { method: values.method, scope: values.scope }
+					consent: { method: values.method, scope: values.scope },
+					selfNotify: values.selfNotify
 				},
-				{ origin: publicOrigin(), instanceName: instance.name },
+				{ origin: publicOrigin(), instanceName: instance.name, smsReady: smsConsentReady() },
 				locals.ip
 			);
 			// asked by SMS: the referral waits for the person's OUI; their record shows the request
