@@ -37,6 +37,10 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	await expectNoAxeViolations(p, 'referral form');
 	await group(p, /^Vers quel lieu/).getByLabel(new RegExp(place.nom)).check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Créer son espace Ameli et télécharger une attestation.');
+	// consent is given box by box: nothing is ticked beforehand
+	const consent = group(p, 'Elle accepte que le lieu reçoive');
+	await expect(consent.getByRole('checkbox', { checked: true })).toHaveCount(0);
+	for (const box of [/^Identité/, /^Coordonnées/, /^Motif/]) await consent.getByLabel(box).check();
 	await group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Accord oral, confirmé par le professionnel').check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
 
@@ -131,6 +135,7 @@ test('consent by SMS reply: the prescriber asks, the person answers OUI, the ref
 	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Orienter Rosa ${who}`);
 	await group(p, /^Vers quel lieu/).getByLabel(new RegExp(place.nom)).check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Déclarer ses revenus en ligne.');
+	for (const box of [/^Identité/, /^Coordonnées/, /^Motif/]) await group(p, 'Elle accepte que le lieu reçoive').getByLabel(box).check();
 	const bySms = group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Réponse par SMS');
 	await expect(bySms).toHaveAccessibleDescription(/Elle répond OUI ou NON\. L’orientation part dès qu’elle répond OUI/);
 	await bySms.check();

@@ -309,6 +309,39 @@ if (!existsSync(seedFile)) {
 }
 // ——— end: Pass Numérique ———
 
+// ——— begin: referral ———
+// Issue 12, item 1 (e2e/referral-agen.spec.ts): in Agen, the France services of avenue
+// Léon Blum is run by an organisation of its own, so that it receives
+// referrals online; every other place of Agen stays as the real data has it. Written to
+// e2e-seed.json under "referral".
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.referral && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { and, eq, ilike } = await import('drizzle-orm');
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
+		const { createOrganisation } = await import('../src/lib/server/accounts/service.ts');
+		const { places } = await import('../src/lib/server/places/db.ts');
+		const { organisationPlaces } = await import('../src/lib/server/accounts/db.ts');
+		const db = await openDatabase();
+		await ensureDemo(db, (m) => console.log(m));
+		const [place] = await db.db
+			.select({ id: places.id, nom: places.nom, commune: places.commune })
+			.from(places)
+			.where(and(eq(places.departmentCode, '47'), ilike(places.nom, '%Agen%Léon Blum%')))
+			.limit(1);
+		if (!place) throw new Error('e2e seed: France services Agen Léon Blum is not in the demo data');
+		const org = await createOrganisation(db, null, { name: 'France services Agen Léon Blum', kind: 'france_services', departmentCode: '47' });
+		await db.db.insert(organisationPlaces).values({ organisationId: org.id, placeId: place.id }).onConflictDoNothing();
+		await db.close();
+		seed.referral = { agenPlace: place, agenOrganisation: org.id };
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: referral ———
+
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS, and answer an SMS as the person
 // would (its POST /reply posts the reply to this server's /api/sms/entrant with the shared

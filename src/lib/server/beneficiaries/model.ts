@@ -295,6 +295,14 @@ const text = (max: number) =>
 const thisYear = () => new Date().getUTCFullYear();
 
 /** The form of a person's record (the commune is resolved by the service). */
+/** How to contact a person who did not say: by e-mail if they gave one, else SMS to a portable, else a call, else not at all. */
+export function defaultContact(v: { phone?: string | null; email?: string | null }): PreferredContact {
+	if (v.email) return 'email';
+	if (v.phone && isMobile(v.phone)) return 'sms';
+	if (v.phone) return 'phone';
+	return 'none';
+}
+
 export const beneficiaryInput = z
 	.object({
 		firstName: text(80),
@@ -340,11 +348,13 @@ export const beneficiaryInput = z
 				}
 				return s;
 			}),
-		preferredContact: z.enum(Object.keys(PREFERRED_CONTACTS) as [PreferredContact, ...PreferredContact[]], { message: 'Choisissez comment la personne souhaite être contactée.' }),
+		// not chosen: a way that works with what was given (defaultContact), never SMS without a portable
+		preferredContact: z.union([z.literal(''), z.enum(Object.keys(PREFERRED_CONTACTS) as [PreferredContact, ...PreferredContact[]])], { message: 'Choisissez comment la personne souhaite être contactée.' }).optional(),
 		language: z.enum(Object.keys(LANGUAGES) as [Language, ...Language[]], { message: 'Choisissez une langue de la liste.' }).default('fr'),
 		accessibilityNeeds: z.array(z.enum(Object.keys(ACCESSIBILITY_NEEDS) as [AccessibilityNeed, ...AccessibilityNeed[]])).default([]),
 		accessibilityNote: text(500)
 	})
+	.transform((v) => ({ ...v, preferredContact: v.preferredContact || defaultContact(v) }))
 	.superRefine((v, ctx) => {
 		if (!v.firstName && !v.pseudonym) ctx.addIssue({ code: 'custom', path: ['firstName'], message: 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.' });
 		if ((v.preferredContact === 'sms' || v.preferredContact === 'phone') && !v.phone)

@@ -18,6 +18,7 @@ import { formatDistance } from '../../components/format.ts';
 import { referralCandidates, candidateWords, distanceLabel } from './candidates.ts';
 import { referOrAskConsent, referralDetail } from './service.ts';
 import { referrals } from './db.ts';
+import { beneficiaries } from '../beneficiaries/db.ts';
 import { openRequestDatabase } from '../db/request-pool.ts';
 import { runInScope } from '../db/request-scope.ts';
 import { scopeOf } from '../accounts/scope.ts';
@@ -137,6 +138,19 @@ describe('the referral form’s errors', () => {
 		const id = await c.newPerson();
 		const e = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'sms', scope: ['identity'] } }, { ...links, smsReady: false }).catch((x) => x);
 		expect(e.fields.method).toMatch(/pas configuré/);
+	});
+});
+
+describe('a new person without a chosen way to be contacted', () => {
+	it('gets a way that works with what was given: never SMS without a portable', async () => {
+		const way = async (over: Record<string, unknown>) => {
+			const id = await c.newPerson({ preferredContact: '', ...over });
+			return (await c.db.db.select({ w: beneficiaries.preferredContact }).from(beneficiaries).where(eq(beneficiaries.id, id)))[0].w;
+		};
+		expect(await way({ phone: '', email: '' })).toBe('none');
+		expect(await way({ phone: '', email: 'elle@exemple.test' })).toBe('email');
+		expect(await way({ phone: '05 53 00 00 00', email: '' })).toBe('phone');
+		expect(await way({ phone: '06 12 34 56 78', email: '' })).toBe('sms');
 	});
 });
 
