@@ -130,7 +130,7 @@ describe('the referral form’s errors', () => {
 		const noIdentity = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'oral', scope: ['referral_reason'] } }, links).catch((x) => x);
 		expect(noIdentity.fields.scope).toMatch(/Identité/);
 		const a = await recordAssessment(c.db, c.prescriber, id, { appareils: ['smartphone'], internet: 'telephone', besoin: ['demarche'] });
-		const noAssessment = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', assessmentId: a.id, consent: { method: 'oral', scope: ['identity'] } }, links).catch((x) => x);
+		const noAssessment = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', assessmentId: a.id, assessmentNeedsScope: true, consent: { method: 'oral', scope: ['identity'] } }, links).catch((x) => x);
 		expect(noAssessment.fields.scope).toMatch(/Diagnostic numérique/);
 	});
 

@@ -118,6 +118,8 @@ export interface SendInput {
 	consent: unknown;
 	/** the place receives nothing online: the prescriber tells it themselves (by phone, in person) */
 	selfNotify?: boolean;
+	/** the form's rule: an assessment is joined only when the person agreed to share it (scope 'assessment') */
+	assessmentNeedsScope?: boolean;
 }
 
 /** How a referral reaches its place: its team, a link at its e-mail, or the prescriber tells it. */
@@ -158,7 +160,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	if (input.assessmentId) {
 		const [a] = await database.db.select({ b: assessments.beneficiaryId }).from(assessments).where(eq(assessments.id, input.assessmentId));
 		if (!a || a.b !== b.id) fields.assessmentId = 'Ce diagnostic n’est pas celui de la personne.';
-		else if (consent.success && !scope.includes('assessment'))
+		else if (input.assessmentNeedsScope && consent.success && !scope.includes('assessment'))
 			fields.scope ??= 'Vous joignez son diagnostic : cochez « Diagnostic numérique » si elle accepte de le partager, ou ne le joignez pas.';
 	}
 	const method = String((input.consent as { method?: unknown } | null)?.method ?? '');

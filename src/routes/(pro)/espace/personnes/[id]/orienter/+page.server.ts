@@ -125,7 +125,8 @@ export const actions: Actions = {
 					reason: values.reason,
 					assessmentId: values.joindre && values.assessmentId ? values.assessmentId : null,
 					consent: { method: values.method, scope: values.scope },
-					selfNotify: values.selfNotify
+					selfNotify: values.selfNotify,
+					assessmentNeedsScope: true
 				},
 				{ origin: publicOrigin(), instanceName: instance.name, smsReady: smsConsentReady() },
 				locals.ip
