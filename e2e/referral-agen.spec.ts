@@ -18,7 +18,7 @@ async function newPersonInAgen(p: Page, who: string) {
 	await p.locator('#p-prenom').fill('Awa');
 	await p.locator('#p-nom').fill(who);
 	await p.locator('#p-commune').fill('Agen');
-	await p.locator('#p-courriel').fill('awa@personne.test');
+	await p.locator('#p-courriel').fill(`${who.toLowerCase()}@personne.test`);
 	await p.getByRole('button', { name: 'Enregistrer et orienter la personne' }).click();
 	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Orienter Awa ${who}`);
 }

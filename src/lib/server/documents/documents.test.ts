@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frenchDate, frenchDateTime, frenchDuration, frenchPhone, winAnsi } from './pdf.ts';
-import { QR_WIDTH_MM, referralSheetPdf, type ReferralSheetData } from './referral-sheet.ts';
+import { QR_WIDTH_MM, groupHours, referralSheetPdf, type ReferralSheetData } from './referral-sheet.ts';
 import { recordExportPdf, type RecordExport } from './record-export.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -291,6 +291,23 @@ describe('the referral sheet', () => {
 			return r.stdout.split('\n').filter(Boolean);
 		});
 		expect(decoded).toEqual([sheet.personLink]);
+	});
+
+	it('fits on one A4 page, as the platform prints it (no list of things to bring), with or without an appointment', async (ctx) => {
+		needPoppler(ctx);
+		for (const appointmentAt of [sheet.appointmentAt, null]) {
+			const file = save(`orientation-une-page-${appointmentAt ? 'rdv' : 'sans'}.pdf`, await referralSheetPdf({ ...sheet, appointmentAt, toBring: null }));
+			expect(info(file).Pages).toBe('1');
+			expect(text(file)).toContain('Page 1 sur 1');
+		}
+	});
+
+	it('groups the days with the same hours', () => {
+		expect(groupHours(['Lundi : 9 h – 12 h', 'Mardi : 9 h – 12 h', 'Mercredi : 9 h – 12 h', 'Jeudi : 14 h – 17 h', 'Vendredi : fermé', 'Samedi : fermé'])).toEqual([
+			'Lundi au mercredi : 9 h – 12 h',
+			'Jeudi : 14 h – 17 h',
+			'Vendredi et samedi : fermé'
+		]);
 	});
 
 	it('without an appointment, says so and how to get one', async (ctx) => {

@@ -199,6 +199,8 @@ export interface PdfOptions {
 	bodySize?: number;
 	/** the left part of the footer, beside "Page 1 sur 2" */
 	footer?: string;
+	/** tighter headings (smaller, less space around): a one-page sheet */
+	compact?: boolean;
 }
 
 /** A label and its value (one line of text, or several). */
@@ -234,12 +236,14 @@ export class PdfWriter {
 	private readonly chunks: Buffer[] = [];
 	private readonly done: Promise<Buffer>;
 	private readonly footer: string;
+	private readonly compact: boolean;
 	/** headings (and introductions) waiting for the content they introduce */
 	private pending: { height: number; draw: () => void }[] = [];
 
 	constructor(opts: PdfOptions) {
 		this.size = Math.max(MIN_SIZE, opts.bodySize ?? MIN_SIZE);
 		this.footer = winAnsi(opts.footer ?? opts.instanceName);
+		this.compact = !!opts.compact;
 		this.doc = new PDFDocument({
 			size: 'A4',
 			margins: MARGIN,
@@ -371,9 +375,11 @@ export class PdfWriter {
 	}
 
 	private headingSize(level: Level): number {
+		if (this.compact) return level === 1 ? 22 : level === 2 ? 16 : Math.max(13, this.size + 1);
 		return level === 1 ? 26 : level === 2 ? 18 : Math.max(14, this.size + 1);
 	}
 	private headingSpace(level: Level): { before: number; after: number } {
+		if (this.compact) return level === 1 ? { before: 0, after: 6 } : level === 2 ? { before: 10, after: 5 } : { before: 6, after: 2 };
 		return level === 1 ? { before: 4, after: 12 } : level === 2 ? { before: 24, after: 8 } : { before: 14, after: 4 };
 	}
 	private headingHeight(text: string, level: Level): number {

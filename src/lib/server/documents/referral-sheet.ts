@@ -9,7 +9,7 @@
  * between professionals (this function does not take them).
  */
 import QRCode from 'qrcode';
-import { PdfWriter, capitalize, frenchDate, frenchDateTime, frenchPhone, mm, type KeyValue } from './pdf.ts';
+import { PdfWriter, capitalize, frenchDate, frenchDateTime, frenchPhone, mm } from './pdf.ts';
 
 export interface ReferralSheetData {
 	instanceName: string;
@@ -43,7 +43,7 @@ export interface ReferralSheetData {
 }
 
 /** The QR code's width on paper: well above the 3 cm a phone needs at arm's length. */
-export const QR_WIDTH_MM = 40;
+export const QR_WIDTH_MM = 30;
 
 /** The person's link as a QR code (PNG, error correction M, quiet zone of 4 modules). */
 export function qrPng(link: string): Promise<Buffer> {
@@ -57,85 +57,78 @@ const lines = (s: string | null | undefined) =>
 		.map((l) => l.trim())
 		.filter(Boolean);
 
+/**
+ * Opening hours on few lines: consecutive days with the same hours together ("Lundi au
+ * jeudi : 9 h – 12 h", "Samedi et dimanche : fermé"). Lines not of the form "Jour : …"
+ * are kept as they are.
+ */
+export function groupHours(hours: readonly string[]): string[] {
+	const parsed = hours.map((h) => /^([^:]+?)\s*:\s*(.*)$/.exec(h));
+	if (parsed.some((m) => !m)) return [...hours];
+	const runs: { days: string[]; value: string }[] = [];
+	for (const m of parsed as RegExpExecArray[]) {
+		const last = runs[runs.length - 1];
+		if (last && last.value === m[2]) last.days.push(m[1]);
+		else runs.push({ days: [m[1]], value: m[2] });
+	}
+	return runs.map(({ days, value }) => {
+		const label = days.length === 1 ? days[0] : days.length === 2 ? `${days[0]} et ${days[1].toLowerCase()}` : `${days[0]} au ${days[days.length - 1].toLowerCase()}`;
+		return `${label} : ${value}`;
+	});
+}
+
+/** Everything on one A4 page for a usual referral: short sections, the place's contact in its box, hours grouped. */
 export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer> {
 	const { place, prescriber } = data;
 	const w = new PdfWriter({
 		title: 'Votre orientation',
 		instanceName: data.instanceName,
 		subject: `Orientation ${data.reference} vers ${place.name}`,
-		bodySize: 13,
+		bodySize: 12,
+		compact: true,
 		footer: `${data.instanceName} · Orientation ${data.reference}`
 	});
 	const qr = data.personLink ? await qrPng(data.personLink) : null;
 
-	w.kicker(data.instanceName);
+	// the site's name is in the footer and the metadata: no kicker line
 	w.heading('Votre orientation', 1);
-	w.keyValues(
-		[
-			['Pour', data.personName],
-			['Référence', data.reference]
-		],
-		{ labelWidth: mm(32) }
-	);
-	w.paragraph('Cette feuille vous dit où aller, quand y aller et pourquoi.');
+	w.paragraph(`Pour ${data.personName} · Référence ${data.reference}. Cette feuille vous dit où aller, quand et pourquoi.`);
 
-	w.heading('Où aller', 2);
+	w.heading('Où aller, et quand', 2);
+	const emails = place.emails.filter(Boolean);
 	w.box([
-		{ text: place.name, bold: true, size: 16 },
-		{ text: place.address },
-		{ text: `${place.postalCode} ${place.commune}`.trim() }
+		{ text: place.name, bold: true, size: 15 },
+		{ text: `${place.address}, ${`${place.postalCode} ${place.commune}`.trim()}` },
+		...(place.phone ? [{ text: `Téléphone : ${frenchPhone(place.phone)}` }] : []),
+		...(emails.length ? [{ text: `${emails.length > 1 ? 'E-mails' : 'E-mail'} : ${emails.join(', ')}` }] : []),
+		...(place.access?.trim() ? [{ text: `Accès : ${place.access.trim()}` }] : []),
+		...(data.appointmentAt
+			? [
+					{ text: `Votre rendez-vous : ${capitalize(frenchDateTime(data.appointmentAt))}`, bold: true },
+					{ text: place.phone ? `Si vous ne pouvez pas venir, appelez le ${frenchPhone(place.phone)} pour prévenir.` : 'Si vous ne pouvez pas venir, prévenez le lieu.' }
+				]
+			: [{ text: `Il n’y a pas encore de rendez-vous. ${place.phone ? `Appelez le ${frenchPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.'}` }]),
+		...(place.hours.length ? [{ text: 'Horaires d’ouverture :', bold: true }, ...groupHours(place.hours).map((text) => ({ text }))] : [])
 	]);
-	const contact: KeyValue[] = [
-		['Téléphone', frenchPhone(place.phone)],
-		[place.emails.length > 1 ? 'E-mails' : 'E-mail', place.emails],
-		['Accès', place.access?.trim() ?? '']
-	];
-	w.keyValues(contact, { labelWidth: mm(32) });
-	if (place.hours.length) {
-		w.heading('Horaires d’ouverture', 3);
-		w.bullets(place.hours);
-	}
-
-	w.heading('Quand y aller', 2);
-	if (data.appointmentAt) {
-		w.box([
-			{ text: 'Votre rendez-vous :' },
-			{ text: capitalize(frenchDateTime(data.appointmentAt)), bold: true, size: 16 },
-			{ text: place.phone ? `Si vous ne pouvez pas venir, appelez le ${frenchPhone(place.phone)} pour prévenir.` : 'Si vous ne pouvez pas venir, prévenez le lieu.' }
-		]);
-	} else {
-		w.paragraph('Il n’y a pas encore de rendez-vous.');
-		w.paragraph(place.phone ? `Appelez le ${frenchPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.');
-	}
 
 	w.heading('Pourquoi y aller', 2);
 	for (const l of lines(data.reason)) w.paragraph(l);
-
 	const bring = lines(data.toBring);
 	if (bring.length) {
-		w.heading('À apporter', 2);
+		w.heading('À apporter', 3);
 		if (bring.length > 1) w.bullets(bring);
 		else w.paragraph(bring[0]);
 	}
 
 	w.heading('Qui vous envoie', 2);
-	w.keyValues(
-		[
-			['Nom', prescriber.name],
-			['Structure', prescriber.organisation],
-			['Téléphone', frenchPhone(prescriber.phone)],
-			['Envoyée le', frenchDate(data.sentAt)]
-		],
-		{ labelWidth: mm(32) }
-	);
+	w.paragraph(`${[prescriber.name, prescriber.organisation, frenchPhone(prescriber.phone)].filter((x) => x && x.trim()).join(', ')}. Envoyée le ${frenchDate(data.sentAt)}.`);
 
 	w.heading('Voir ou annuler', 2);
 	if (qr && data.personLink) {
 		w.imageBeside(qr, { width: mm(QR_WIDTH_MM), alt: 'Code QR : il ouvre la page de votre orientation sur Internet.' }, [
 			{ text: 'Pour voir ou annuler cette orientation, scannez ce code ou allez sur :' },
 			{ text: data.personLink, link: data.personLink, bold: true },
-			{ text: `Votre référence : ${data.reference}` },
-			{ text: 'Ce lien est personnel : ne le donnez à personne. Il est valable 90 jours.' }
+			{ text: 'Ce lien est personnel, valable 90 jours : ne le donnez à personne.' }
 		]);
 	} else {
 		w.paragraph('Pour voir ou annuler cette orientation, allez sur la page ci-dessous et demandez un code : il arrive sur le téléphone ou l’adresse e-mail que vous avez donnés.');
