@@ -846,6 +846,8 @@ export interface CheckResult {
 	redeemable: boolean;
 	problems: CheckProblem[];
 	outsideArea: boolean;
+	/** the person the voucher was handed to (an accompaniment of another person cannot take it) */
+	holderId?: string | null;
 }
 
 const CHECK_RULE = { limit: FRAUD.checksPer10Minutes, windowMinutes: 10, lockMinutes: 10 };
@@ -976,7 +978,8 @@ export async function checkCode(
 		state: v.state as VoucherState,
 		redeemable: !problems.some((x) => x.kind === 'blocking'),
 		problems,
-		outsideArea
+		outsideArea,
+		holderId: v.beneficiaryId ?? null
 	};
 }
 
@@ -998,6 +1001,16 @@ export interface Redemption {
 }
 
 /** The accompaniments a voucher can be tied to: the organisation's, at the place, in the last 60 days. */
+/**
+ * Whether an accompaniment of the list can take a voucher, as redeem() decides it: 'full'
+ * (one voucher per participant), 'other_person' (the voucher was handed to someone else
+ * than the accompaniment's person), else 'ok'. The list and the refusal agree.
+ */
+export function seatFor(a: { participants: number; used: number; beneficiaryId: string | null }, holderId: string | null | undefined): 'ok' | 'full' | 'other_person' {
+	if (a.beneficiaryId && holderId && a.beneficiaryId !== holderId) return 'other_person';
+	return a.used >= a.participants ? 'full' : 'ok';
+}
+
 export async function recentAccompaniments(database: Database, actor: Actor, placeId: string, today = parisDay()) {
 	const place = placeFor(await redeemingPlaces(database, actor), placeId);
 	return database.db
@@ -1008,7 +1021,10 @@ export async function recentAccompaniments(database: Database, actor: Actor, pla
 			title: accompaniments.title,
 			themes: accompaniments.themes,
 			participants: accompaniments.participants,
-			used: sql<number>`(select count(*)::int from pass_vouchers v where v.accompaniment_id = ${accompaniments.id})`
+			beneficiaryId: accompaniments.beneficiaryId,
+			// qualified by hand: Drizzle writes a column of the query's only table unqualified, and
+			// inside the subquery "id" would then be the voucher's own id (the count was always 0)
+			used: sql<number>`(select count(*)::int from pass_vouchers v where v.accompaniment_id = "accompaniments"."id")`
 		})
 		.from(accompaniments)
 		.where(

@@ -72,7 +72,7 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 		if (origin) conds.push(sql`${places.pos} <@ cube_enlarge(${origin}, ${sql.raw(String(NEARBY_METRES))}::float8, 3)`, sql`${chord} <= ${sql.raw(String(NEARBY_METRES))}::float8`);
 		else if (q.departmentCodes?.length) conds.push(sql`${places.departmentCode} in (${sql.join(q.departmentCodes.map((d) => sql`${d}`), sql`, `)})`);
 	}
-	const team = sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id where op.place_id = ${places.id} and o.active)`;
+	const team = sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id where op.place_id = "places"."id" and o.active)`;
 	const tier = sql<number>`case when ${team} then 0 when coalesce(cardinality(${places.courriels}), 0) > 0 then 1 else 2 end`;
 	const limit = Math.min(Math.max(1, q.limit), 200);
 	const [rows, [{ n }]] = await Promise.all([

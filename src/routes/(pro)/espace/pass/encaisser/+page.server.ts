@@ -13,6 +13,7 @@ import {
 	parseCode,
 	placeRedemptions,
 	recentAccompaniments,
+	seatFor,
 	redeem,
 	redeemingPlaces,
 	spokenCode,
@@ -61,7 +62,9 @@ async function checked(db: Database, actor: Actor, code: string, placeId: string
 				themes: a.themes.join(', '),
 				participants: a.participants,
 				used: a.used,
-				full: a.used >= a.participants
+				// what redeem() refuses (409), the list says and does not offer
+				full: seatFor(a, c.holderId) === 'full',
+				otherPerson: seatFor(a, c.holderId) === 'other_person'
 			}))
 		: [];
 	return { step: 'check' as const, placeId, check: checkView(c), accompaniments };
