@@ -82,6 +82,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/orientations/[id]/fiche.pdf': REFERRALS,
 	'/(pro)/espace/accompagnements': PLACE_TEAM,
 	'/(pro)/espace/accompagnements/nouveau': PLACE_TEAM,
+	'/(pro)/espace/accompagnements/export.csv': PLACE_TEAM,
 	// Pass Numérique: the coordinators run the fund; partners read what they fund; prescribers hand out; place teams redeem
 	'/(public)/pass/[code]': PUBLIC,
 	'/(pro)/espace/pass': { access: 'pro' },
