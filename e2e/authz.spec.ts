@@ -89,6 +89,7 @@ test.beforeAll(async ({ baseURL }) => {
 		[`/espace/orientations/${NIL}/fiche.pdf`, CARE({ prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })],
 		['/espace/accompagnements', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		['/espace/accompagnements/nouveau', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
+		['/espace/accompagnements/export.csv', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		// a place's answer link, and the person's page: no account; a damaged link is refused
 		['/orientation/lien-abime', row(404)],
 		['/mes-orientations', row(200)],

@@ -129,6 +129,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/orientations/[id]/fiche.pdf': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/accompagnements': restrict(['mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/accompagnements/nouveau': restrict(['mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/accompagnements/export.csv': restrict(['mediator', 'place_manager', 'admin']),
 	'/(public)/pass/[code]': PUBLIC,
 	'/(pro)/espace/pass': PRO,
 	'/(pro)/espace/pass/fonds': restrict(['coordinator', 'coordinator_other_department', 'admin']),
