@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
 import { smsConsentReady } from '#lib/server/beneficiaries/consent-sms.ts';
+import { smsConfigured } from '#lib/server/sms/service.ts';
 import { AXES, type Assessment } from '#lib/server/assessment/service.ts';
 import { scorePlace } from '#lib/server/assessment/recommend.ts';
 import { referOrAskConsent } from '#lib/server/referral/service.ts';
@@ -95,6 +96,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		total: found.total,
 		more: found.more ? { href: `?${new URLSearchParams({ ...(q ? { q } : {}), ...(ouTyped != null ? { ou: ouTyped } : {}), n: String(shown + PAGE) })}#o-lieu-${shown}` } : null,
 		smsReady: smsConsentReady(),
+		/** SMS leave this site at all (the person's messages, when they prefer SMS) */
+		smsSending: smsConfigured(),
 		assessmentSaved: url.searchParams.get('diagnostic') === 'enregistre',
 		vocab: { scopes: PERSON_FORM_VOCAB.scopes, methods: PERSON_FORM_VOCAB.methods }
 	};
