@@ -30,7 +30,8 @@ export async function referralsView(database: Database, beneficiaryIds: string[]
 		reference: r.reference,
 		statusLabel: r.statusLabel,
 		sentOn: dateFr(r.sentAt),
-		appointment: r.appointmentAt ? dateTimeFr(r.appointmentAt) : null,
+		// an appointment to come only: once honoured (or closed), "votre rendez-vous" would cite a past or other date
+		appointment: r.appointmentAt && r.status === 'accepted' ? dateTimeFr(r.appointmentAt) : null,
 		from: r.from,
 		canWithdraw: r.canWithdraw,
 		place: { ...r.place, week: weekTable(r.place.horaires) }
