@@ -75,6 +75,10 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	await m.getByLabel(/^Rendez-vous/).fill('2030-01-15T14:30');
 	await m.getByRole('button', { name: 'Accepter l’orientation' }).click();
 	await expect(m.getByRole('status')).toContainText('L’orientation est acceptée');
+	// Post/Redirect/Get: reloading shows the page again, it does not accept again
+	expect(new URL(m.url()).searchParams.get('fait')).toBe('accept');
+	await m.reload();
+	await expect(m.getByRole('status')).toContainText('L’orientation est acceptée');
 	await expect(m.getByText(/rendez-vous le .*15 janvier 2030/)).toBeVisible();
 
 	// the accompaniment closes it
