@@ -80,7 +80,10 @@ test('a place without an account can be chosen: the prescriber tells it themselv
 	await expectNoAxeViolations(p, 'referral form, Agen, 390 px');
 
 	const places = group(p, /^Vers quel lieu/);
-	const choice = places.locator('.place-choice').filter({ hasText: 'Ne reçoit pas d’orientation en ligne' }).first();
+	// the places that receive referrals come first: further down, one that receives nothing online
+	const offlineChoices = places.locator('.place-choice').filter({ hasText: 'Ne reçoit pas d’orientation en ligne' });
+	for (let i = 0; i < 8 && !(await offlineChoices.count()); i++) await p.getByRole('link', { name: 'Voir plus de lieux' }).click();
+	const choice = offlineChoices.first();
 	const offline = choice.getByRole('radio');
 	await expect(offline).toBeEnabled();
 	const name = (await choice.locator('label strong').textContent()) ?? '';

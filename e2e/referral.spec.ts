@@ -13,6 +13,8 @@ const group = (page: Page, name: string | RegExp): Locator => page.getByRole('gr
 const literally = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 test('prescriber → place → accepted → accompaniment → honoured → prescriber sees it', async ({ browser }) => {
+	// many pages, each checked by axe: more than the default minute on a loaded machine
+	test.slow();
 	const place = seed().places!.mediatheque;
 	const who = `Loop${Date.now().toString(36)}`;
 	const prescriberCtx = await browser.newContext({ storageState: statePath('prescriber') });
