@@ -872,18 +872,6 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 }
 
 
-/** How each place receives referrals: its team on the platform, its e-mail (a link), or not online. */
-export async function howPlacesReceive(database: Database, placeIds: string[]): Promise<Map<string, 'team' | 'email' | null>> {
-	const out = new Map<string, 'team' | 'email' | null>();
-	if (!placeIds.length) return out;
-	const rows = await database.db
-		.select({ id: places.id, courriels: places.courriels, team: sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id where op.place_id = places.id and o.active)` })
-		.from(places)
-		.where(inArray(places.id, placeIds));
-	for (const r of rows) out.set(r.id, r.team ? 'team' : r.courriels?.length ? 'email' : null);
-	return out;
-}
-
 /**
  * The printable sheet for the person (PDF): where, when, why, who. Printed by the
  * prescriber's side (for the person, who prefers paper), it carries a new link to the
