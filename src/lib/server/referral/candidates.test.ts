@@ -16,7 +16,8 @@ import { auditLog } from '../audit/db.ts';
 import { recordAssessment, CareError } from '../beneficiaries/service.ts';
 import { formatDistance } from '../../components/format.ts';
 import { referralCandidates, candidateWords, distanceLabel } from './candidates.ts';
-import { referOrAskConsent, referralDetail } from './service.ts';
+import { referOrAskConsent, referralDetail, actOnReferral } from './service.ts';
+import { recordAccompaniment, emptyForm } from '../accompaniments/service.ts';
 import { referrals } from './db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { openRequestDatabase } from '../db/request-pool.ts';
@@ -138,6 +139,29 @@ describe('the referral form’s errors', () => {
 		const id = await c.newPerson();
 		const e = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'sms', scope: ['identity'] } }, { ...links, smsReady: false }).catch((x) => x);
 		expect(e.fields.method).toMatch(/pas configuré/);
+	});
+});
+
+describe('an honoured referral', () => {
+	it('cites the day of the accompaniment that honoured it, not an earlier appointment', async () => {
+		const id = await c.newPerson();
+		const sent = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links);
+		if (sent.status !== 'sent') throw new Error('not sent');
+		await actOnReferral(c.db, c.mediator, sent.id, { type: 'accept', appointmentAt: '2026-12-08T10:00' }, links);
+		const { referralId } = await recordAccompaniment(
+			c.db,
+			c.mediator,
+			{ ...emptyForm(), organisationId: c.mediatheque, placeId: c.withTeam, date: '2026-12-02', kind: 'individual', duration: '30', location: 'place', themes: ['E-mail'], person: 'beneficiary', beneficiaryId: id, referralId: sent.id },
+			links,
+			null,
+			'2026-12-06'
+		);
+		expect(referralId).toBe(sent.id);
+		for (const actor of [c.prescriber, c.mediator]) {
+			const d = await referralDetail(c.db, actor, sent.id);
+			expect(d.status).toBe('honoured');
+			expect(d.honouredOn).toEqual(actor === c.mediator ? '2026-12-02' : expect.stringMatching(/^\d{4}-\d\d-\d\d$/));
+		}
 	});
 });
 
