@@ -3,7 +3,7 @@
  * e-mail: one answer per link. No JavaScript, not indexed, not cached, and the address
  * (which holds the token) never sent as a Referer to another site.
  */
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
@@ -25,12 +25,18 @@ const URGENCY = QUESTIONS.find((q) => q.id === 'urgence')?.options ?? [];
 
 const label = <T extends Record<string, string>>(labels: T, key: string | null | undefined) => (key && key in labels ? labels[key as keyof T] : key) ?? null;
 
-export const load: PageServerLoad = async ({ params, request, setHeaders }) => {
+/** Where an answer may leave the referral (the confirmation after the redirect names it). */
+const ANSWERED = ['under_study', 'accepted', 'declined', 'honoured', 'no_show'];
+
+export const load: PageServerLoad = async ({ params, request, setHeaders, url }) => {
 	setHeaders(PRIVATE_HEADERS);
 	const r = await referralByLink(await getDatabase(), params.token);
 	if (!r.ok) {
 		// after an answer the link is spent: the page shows the action's result instead
-		if (request.method === 'POST') return { detail: null };
+		if (request.method === 'POST') return { detail: null, answered: null };
+		// Post/Redirect/Get: the confirmation, shown again on reload (it holds nothing of the referral)
+		const answered = url.searchParams.get('reponse');
+		if (r.reason === 'used' && answered && ANSWERED.includes(answered)) return { detail: null, answered };
 		error(r.reason === 'invalid' ? 404 : 410, r.message);
 	}
 	const d = r.detail;
@@ -63,7 +69,8 @@ export const load: PageServerLoad = async ({ params, request, setHeaders }) => {
 			timeline: d.timeline.map((e) => ({ at: e.at, label: e.toStatusLabel, actorKind: e.actorKind })),
 			actions: d.actions
 		},
-		declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label }))
+		declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })),
+		answered: null
 	};
 };
 
@@ -79,19 +86,21 @@ export const actions: Actions = {
 			note: String(f.get('note') ?? '').slice(0, 2000)
 		};
 		if (!ANSWERS.includes(type)) return fail(400, { type, message: 'Choisissez une réponse avec l’un des boutons.', fields: {} as Record<string, string>, values });
+		let status: string;
 		try {
 			const instance = await loadInstance();
-			const status = await answerByLink(
+			status = await answerByLink(
 				await getDatabase(),
 				params.token,
 				{ type, appointmentAt: values.appointmentAt || null, reason: values.reason || null, note: values.note || null },
 				{ origin: publicOrigin(), instanceName: instance.name },
 				locals.ip
 			);
-			return { done: true as const, type, status };
 		} catch (e) {
 			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'forbidden' ? 403 : 409, { type, message: e.message, fields: e.fields, values });
 			throw e;
 		}
+		// Post/Redirect/Get: reloading the confirmation does not answer again
+		redirect(303, `${url.pathname}?reponse=${encodeURIComponent(status)}`);
 	}
 };
