@@ -106,6 +106,8 @@ export interface PlaceFilters {
 	ouvertMaintenant: boolean;
 	ouvertSamedi: boolean;
 	itinerant: boolean;
+	/** places that accept the Pass Numérique (qualified: see maillage_pass_places()) */
+	pass: boolean;
 	/** restrict to these départements (the instance's, by default in the UI) */
 	departements: string[];
 }
