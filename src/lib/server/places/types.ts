@@ -122,6 +122,7 @@ export interface WherePoint {
 }
 
 export type WhereResolution =
-	| { status: 'found'; point: WherePoint }
+	/** addressNotFound: an address was typed but only its commune was found (the search runs from the commune's centre) */
+	| { status: 'found'; point: WherePoint; addressNotFound?: boolean }
 	| { status: 'ambiguous'; query: string; candidates: WherePoint[] }
 	| { status: 'not_found'; query: string };
