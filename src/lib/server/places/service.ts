@@ -10,7 +10,8 @@ import { places, placeSources, placeErrorReports } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
 import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
-import { resolveWhere } from '../territory/service.ts';
+import { resolveWhere, municipalityLookup } from '../territory/service.ts';
+import { departments } from '../territory/db.ts';
 import type { AddressApi } from '../territory/address-api.ts';
 import type { LocationPrecision, PlaceFields, PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 
@@ -613,6 +614,33 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 		after = rows[rows.length - 1].id;
 		if (rows.length < batch) return;
 	}
+}
+
+/**
+ * The area the site covers, in words ("Lot-et-Garonne (47)"), and whether a searched point
+ * lies outside it (its commune in another département): the search then says which area
+ * the site covers (issue 12, item 5).
+ */
+export async function coverage(database: Database, homeDepartments: string[], point?: WherePoint | null): Promise<{ label: string; outside: boolean }> {
+	const rows = homeDepartments.length
+		? await database.db.select({ code: departments.code, name: departments.name }).from(departments).where(inArray(departments.code, homeDepartments)).orderBy(asc(departments.code))
+		: [];
+	const label = rows.map((r) => `${r.name} (${r.code})`).join(', ');
+	let outside = false;
+	if (point?.inseeCode && homeDepartments.length) {
+		const m = (await municipalityLookup(database)).byInsee(point.inseeCode);
+		outside = !!m && !homeDepartments.includes(m.departmentCode);
+	}
+	return { label, outside };
+}
+
+/** Great-circle distance in metres between two positions (a place's page, from the search's point). */
+export function distanceMetres(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+	const r = (x: number) => (x * Math.PI) / 180;
+	const dLat = r(b.latitude - a.latitude);
+	const dLon = r(b.longitude - a.longitude);
+	const h = Math.sin(dLat / 2) ** 2 + Math.cos(r(a.latitude)) * Math.cos(r(b.latitude)) * Math.sin(dLon / 2) ** 2;
+	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 export async function countPlaces(database: Database): Promise<number> {
