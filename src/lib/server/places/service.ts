@@ -480,12 +480,15 @@ export interface PlaceDetail extends PublicPlace {
 	week: ReturnType<typeof weekTable>;
 	status: OpeningState | null;
 	departmentCode: string | null;
+	/** accepts the Pass Numérique */
+	acceptsPass: boolean;
 }
 
 export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
 	if (!id || id.length > 200) return null;
-	const [row] = await database.db.select().from(places).where(eq(places.id, id)).limit(1);
-	if (!row) return null;
+	const [found] = await database.db.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }).from(places).where(eq(places.id, id)).limit(1);
+	if (!found) return null;
+	const { acceptsPass, ...row } = found;
 	const sources = await database.db
 		.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt })
 		.from(placeSources)
@@ -494,6 +497,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 	return {
 		...toPublicPlace(row),
 		departmentCode: row.departmentCode,
+		acceptsPass: !!acceptsPass,
 		sources,
 		week: row.horaires ? weekTable(row.horaires) : null,
 		status: row.horaires ? openingStatusOf(row.horaires, now) : null
