@@ -13,6 +13,8 @@ import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
 import type { PlaceFilters } from './types.ts';
+import { recommendPlaces } from '../assessment/recommend.ts';
+import { assess } from '../assessment/model.ts';
 
 let db: Database;
 const HOME = ['47'];
@@ -141,5 +143,14 @@ describe('Pass Numérique (item 7)', () => {
 		expect(r.total).toBe(r.items.length);
 		await db.db.execute(sql`update pass_qualifications set suspended_at = now() where id = ${q.id}`);
 		expect((await page('Agen', 1, { pass: true })).items.map((i) => i.place.id)).not.toContain(target.place.id);
+	});
+});
+
+describe('the assessment’s recommendations (item 4)', () => {
+	it('around Agen, each says how far (or « Dans la commune »), and complete places come first', async () => {
+		const r = await recommendPlaces(db, assess({}), { where: 'Agen' }, { limit: 10, homeDepartments: HOME, now: WEDNESDAY_3PM });
+		expect(r.recommendations.length).toBe(10);
+		for (const x of r.recommendations) expect(x.reasons.some((t) => /^(À (environ )?[\d,]+ k?m|Dans la commune)$/.test(t)), x.reasons.join(' | ')).toBe(true);
+		expect(r.recommendations[0].item.completeness).toBe(3);
 	});
 });
