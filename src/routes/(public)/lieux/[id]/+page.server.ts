@@ -28,11 +28,12 @@ async function distanceFromSearch(database: Awaited<ReturnType<typeof getDatabas
 	const where = await resolveWhere(database, ou, { departmentCodes: instance.departmentCodes }).catch(() => null);
 	if (where?.status !== 'found') return null;
 	const m = distanceMetres(where.point, { latitude: place.latitude, longitude: place.longitude });
-	if (place.locationPrecision === 'municipality') {
-		if (where.point.inseeCode && where.point.inseeCode === place.codeInsee) return { text: 'dans la commune', from: where.point.label };
-		return { text: formatDistance(Math.max(m, 1000))!.replace(/^à /, 'à environ '), from: where.point.label };
-	}
-	return { text: formatDistance(m)!, from: where.point.label };
+	const label = where.point.label;
+	if (place.locationPrecision === 'municipality' && where.point.inseeCode && where.point.inseeCode === place.codeInsee) return `Dans la commune recherchée (${label})`;
+	const text = place.locationPrecision === 'municipality' ? formatDistance(Math.max(m, 1000))!.replace(/^à /, 'à environ ') : formatDistance(m)!;
+	// "à 190 m d’Agen (47)", "à 3 km de Boé (47)", "à 12 km du Passage (47)"
+	const from = /^le\s/i.test(label) ? `du ${label.slice(3)}` : /^les\s/i.test(label) ? `des ${label.slice(4)}` : /^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(label) ? `d’${label}` : `de ${label}`;
+	return `${text[0].toUpperCase()}${text.slice(1)} ${from}`;
 }
 
 export const load: PageServerLoad = async ({ params, url }) => {
