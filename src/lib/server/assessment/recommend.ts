@@ -23,8 +23,25 @@ function km(m: number): string {
 	return m < 1000 ? `À ${Math.max(100, Math.round(m / 100) * 100)} m` : `À ${Math.round(m / 1000)} km`;
 }
 
-/** The score of one place for one assessment (0 to about 100), with its reasons. Pure. */
-export function scorePlace(item: SearchItem, a: Assessment): Recommendation {
+/**
+ * The distance as the public search shows it (issue 12, item 4): a place set at its
+ * commune's centre is "dans la commune" when that is the commune searched, else "à environ".
+ */
+export function distanceLabel(item: SearchItem, searchedInsee?: string | null): string | null {
+	const m = item.distanceMeters;
+	if (m == null) return null;
+	if (item.place.locationPrecision !== 'municipality') return km(m);
+	if (searchedInsee && item.place.codeInsee === searchedInsee) return 'Dans la commune';
+	return `À environ ${Math.max(1, Math.round(m / 1000))} km`;
+}
+
+/**
+ * The score of one place for one assessment (0 to about 100), with its reasons. Pure.
+ * What is known of the place counts too (issue 12, item 4): 5 points each for an exact
+ * position, known opening hours and a phone or an e-mail, so that a complete place comes
+ * before an incomplete one nearby.
+ */
+export function scorePlace(item: SearchItem, a: Assessment, searchedInsee?: string | null): Recommendation {
 	const p = item.place;
 	const reasons: string[] = [];
 	const missing: string[] = [];
@@ -40,8 +57,10 @@ export function scorePlace(item: SearchItem, a: Assessment): Recommendation {
 
 	if (item.distanceMeters != null) {
 		score += 30 * Math.exp(-item.distanceMeters / 10_000);
-		reasons.push(km(item.distanceMeters));
+		reasons.push(distanceLabel(item, searchedInsee)!);
 	}
+	score += 5 * (item.completeness ?? 0);
+	if (!p.telephone && !p.courriels.length) missing.push('Ni téléphone ni e-mail connus');
 
 	const iv = p.horaires ? weeklyOpenIntervals(p.horaires) : null;
 	if (a.filters.ouvertSamedi) {
@@ -90,8 +109,9 @@ export async function recommendPlaces(
 	opts: { limit?: number; homeDepartments?: string[]; now?: Date } = {}
 ) {
 	const r = await searchPlaces(database, { ...where, filters: emptyFilters(), limit: CANDIDATES, homeDepartments: opts.homeDepartments, now: opts.now, withStatus: true });
+	const searchedInsee = r.where?.status === 'found' ? (r.where.point.inseeCode ?? null) : null;
 	const ranked = r.items
-		.map((i) => scorePlace(i, a))
+		.map((i) => scorePlace(i, a, searchedInsee))
 		.sort((x, y) => y.score - x.score || (x.item.distanceMeters ?? Infinity) - (y.item.distanceMeters ?? Infinity));
 	return { where: r.where, recommendations: ranked.slice(0, opts.limit ?? 10) };
 }

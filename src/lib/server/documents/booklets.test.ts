@@ -120,7 +120,9 @@ const data: BookletsData = {
 		faceValueCents: 1000,
 		validUntil: '2026-12-31',
 		area: 'Tout le département',
-		publics: ['Personnes de plus de 60 ans', 'Allocataires du RSA']
+		publics: ['Personnes de plus de 60 ans', 'Allocataires du RSA'],
+		department: 'Département de Lot-et-Garonne',
+		funders: ['CAF de Lot-et-Garonne', 'Département de Lot-et-Garonne']
 	},
 	booklets: [booklet(12, 5), booklet(13, 5), booklet(14, 10)]
 };
@@ -178,7 +180,7 @@ describe('booklet helpers', () => {
 
 describe.each([
 	{ format: 'a4' as const, size: [595, 842], pages: 2 /* booklets of 5 share page 1, the booklet of 10 fills page 2 */ },
-	{ format: 'a6' as const, size: [298, 420], pages: 3 + 20 /* a cover per booklet, a page per voucher */ }
+	{ format: 'a6' as const, size: [298, 420], pages: 3 + 20 + 3 /* a cover per booklet, a page per voucher, a back per booklet (where to use them: issue 12, item 7) */ }
 ])('booklets, $format', ({ format, size, pages }) => {
 	let file = '';
 	let pdf: Buffer;
@@ -231,7 +233,9 @@ describe.each([
 		const pngs = readdirSync(dir).filter((f) => f.startsWith(`all-${format}-`) && f.endsWith('.png'));
 		expect(pngs).toHaveLength(pages);
 		const decoded = pngs.flatMap((png) => spawnSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
-		expect(decoded.sort()).toEqual([...links].sort());
+		// plus, in A6, the back of each booklet: the places that accept the pass (issue 12, item 7)
+		const backs = format === 'a6' ? data.booklets.map(() => `${ORIGIN}/lieux?pass=1`) : [];
+		expect(decoded.sort()).toEqual([...links, ...backs].sort());
 	});
 });
 
@@ -239,7 +243,7 @@ describe('A6 booklets, page by page', () => {
 	it('opens each booklet with its cover, in plain French', async (ctx) => {
 		needPoppler(ctx);
 		const file = save('carnets-a6-covers.pdf', await bookletsPdf(data, 'a6'));
-		const coverPages = [1, 7, 13];
+		const coverPages = [1, 8, 15];
 		data.booklets.forEach((b, k) => {
 			const cover = text(file, { page: coverPages[k] });
 			expect(cover).toContain(`Carnet n° ${b.number} — ${b.vouchers.length} pass de 10 €`);
@@ -249,7 +253,18 @@ describe('A6 booklets, page by page', () => {
 			expect(cover).toContain('Valable jusqu’au 31 décembre 2026');
 			expect(cover).toContain('Pour : Personnes de plus de 60 ans, Allocataires du RSA');
 			expect(printedCodes(cover)).toEqual([]);
+			// issue 12, item 7: the back says where to use them, and who proposes and funds them
+			const back = text(file, { page: coverPages[k] + b.vouchers.length + 1 }).replace(/\s+/g, ' ');
+			expect(back).toContain('Où utiliser vos pass');
+			expect(back).toContain('Dans les lieux qui acceptent le Pass Numérique.');
+			expect(back).toContain('Proposé par : Département de Lot-et-Garonne. Financé par : CAF de Lot-et-Garonne.');
 		});
+	});
+
+	it('the back’s QR code opens the search for the places that accept the pass', async (ctx) => {
+		needZbar(ctx);
+		const file = save('carnets-a6-back-qr.pdf', await bookletsPdf({ ...data, booklets: [data.booklets[0]] }, 'a6'));
+		expect(decode(file, 1 + data.booklets[0].vouchers.length + 1)).toEqual([`${ORIGIN}/lieux?pass=1`]);
 	});
 
 	it('prints under each QR code the code it holds, one voucher a page', async (ctx) => {
@@ -267,6 +282,8 @@ describe('A6 booklets, page by page', () => {
 				expect(t).toContain('jusqu’au jeudi 31 décembre 2026');
 				expect(decode(file, page), `page ${page}`).toEqual([`${ORIGIN}/pass/${v.code}`]);
 			});
+			page++; // the back: where to use them
+			expect(decode(file, page)).toEqual([`${ORIGIN}/lieux?pass=1`]);
 		}
 	});
 });

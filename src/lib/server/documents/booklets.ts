@@ -45,6 +45,9 @@ export interface BookletsData {
 		area?: string | null;
 		/** eligible publics, shown on the A6 covers */
 		publics?: string[];
+		/** who runs the scheme, e.g. 'Département de Lot-et-Garonne', and who funds it: shown on the A6 covers */
+		department?: string | null;
+		funders?: string[];
 	};
 	booklets: {
 		/** the booklet's number in the campaign */
@@ -65,6 +68,9 @@ export const A4_GRID = { columns: 2, rows: 5 } as const;
 
 const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', code: 'Courier-Bold' } as const;
 const COLOR = { text: '#1a1a1a', heading: '#14325c', muted: '#404040', rule: '#8c8c8c', tint: '#eef2f8', accent: '#14325c' } as const;
+
+/** Where the pass can be used: the public search filtered on the qualified places (the A6 cover's QR code). */
+export const passPlacesLink = (origin: string): string => `${origin.replace(/\/+$/, '')}/lieux?pass=1`;
 
 /** The link a voucher's QR code holds. */
 export const passLink = (origin: string, code: string): string => `${origin.replace(/\/+$/, '')}/pass/${code}`;
@@ -254,7 +260,14 @@ const USAGE = [
 	'Un pass = un atelier ou un accompagnement d’environ 2 heures.',
 	'Gratuit pour vous.'
 ];
-const WHERE = 'Où l’utiliser ? Demandez-le à la personne qui vous a remis ce carnet.';
+const WHERE = 'Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous, ou demandez à la personne qui vous a remis ce carnet.';
+/** "Proposé par le Département de Lot-et-Garonne, financé par la CAF de Lot-et-Garonne." */
+export function fundedBy(c: BookletsData['campaign']): string | null {
+	const dep = c.department?.trim();
+	const funders = (c.funders ?? []).map((f) => f.trim()).filter((f) => f && f !== dep);
+	if (!dep && !funders.length) return null;
+	return [dep ? `Proposé par : ${dep}` : null, funders.length ? `Financé par : ${funders.join(', ')}` : null].filter(Boolean).join('. ') + '.';
+}
 
 /** pdfkit's options, with the layout box it writes (in top-down points) and its types miss. */
 type StructOptions = PDFKit.Mixins.StructureElementOptions & { bbox?: [number, number, number, number] };
@@ -386,7 +399,12 @@ function a6Layout(run: Run) {
 		coverValidity: wrap(doc, winAnsi(`Valable jusqu’au ${frenchDate(c.validUntil, { weekday: false })}`), s.validity, width, 2),
 		coverArea: c.area?.trim() ? wrap(doc, winAnsi(`Où : ${c.area.trim()}`), s.body, width, 3) : [],
 		publics: c.publics?.length ? wrap(doc, winAnsi(`Pour : ${c.publics.join(', ')}`), s.body, width, 3) : [],
-		where: wrap(doc, winAnsi(WHERE), s.body, width, 3)
+		// the back: where to use it, who proposes and funds it
+		whereTitle: wrap(doc, winAnsi('Où utiliser vos pass\u00a0?'), s.campaign, width, 2),
+		where: wrap(doc, winAnsi(WHERE), s.body, width, 4),
+		whereUrl: wrap(doc, winAnsi(passPlacesLink(run.origin).replace(/^https?:\/\//, '')), s.caption, width, 2),
+		whereQr: qrModules(passPlacesLink(run.origin)),
+		funded: fundedBy(c) ? wrap(doc, winAnsi(fundedBy(c)!), s.body, width, 4) : []
 	};
 }
 
@@ -421,10 +439,36 @@ function drawA6Cover(run: Run, L: ReturnType<typeof a6Layout>, parent: Struct, b
 	y = top + boxHeight + 8;
 	tag(doc, parent, 'P', () => (y = writeLines(doc, L.coverValidity, s.validity, x, y, L.width)));
 	y += 3;
-	for (const lines of [L.coverArea, L.publics, L.where]) {
+	for (const lines of [L.coverArea, L.publics]) {
 		if (!lines.length) continue;
 		tag(doc, parent, 'P', () => (y = writeLines(doc, lines, s.body, x, y, L.width)));
 		y += 3;
+	}
+}
+
+/**
+ * The back of each A6 booklet (issue 12, item 7): where to use the pass (a QR code to the
+ * public search of the places that accept it, and its address in words), then who proposes
+ * and who funds it.
+ */
+function drawA6Back(run: Run, L: ReturnType<typeof a6Layout>, parent: Struct): void {
+	const { doc } = run;
+	const s = S.a6;
+	const x = A6_MARGIN;
+	let y = A6_MARGIN;
+	tag(doc, parent, 'H2', () => (y = writeLines(doc, L.whereTitle, s.campaign, x, y, L.width)));
+	y += 4;
+	tag(doc, parent, 'P', () => (y = writeLines(doc, L.where, s.body, x, y, L.width)));
+	y += 8;
+	const box = L.box;
+	const qrX = (A6.width - box) / 2;
+	const qrY = y;
+	tag(doc, parent, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, box), { alt: 'QR code : les lieux qui acceptent le Pass Numérique', bbox: [qrX, qrY, qrX + box, qrY + box] });
+	y += box + 4;
+	tag(doc, parent, 'P', () => (y = writeLines(doc, L.whereUrl, s.caption, x, y, L.width, 'center')));
+	if (L.funded.length) {
+		const bottom = A6.height - A6_MARGIN - L.funded.length * lineHeight(s.body);
+		tag(doc, parent, 'P', () => writeLines(doc, L.funded, s.body, x, Math.max(y + 8, bottom), L.width));
 	}
 }
 
@@ -596,6 +640,8 @@ export async function writeBookletsPdf(data: BookletsData, format: BookletFormat
 					doc.addPage(page);
 					drawA6Voucher(run, layout!, sect, b.number, i + 1, n, code);
 				});
+				doc.addPage(page);
+				drawA6Back(run, layout, sect);
 				sect.end();
 				await pause();
 			}

@@ -15,7 +15,7 @@ import { can, departmentsWith, countAttempt, lockedUntil, reserveAttempt, type A
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
-import { areaMunicipalities, areas } from '../territory/db.ts';
+import { areaMunicipalities, areas, departments } from '../territory/db.ts';
 import { getInstanceSettings } from '../territory/service.ts';
 import { loadBeneficiary, CareError } from '../beneficiaries/service.ts';
 import { referrals } from '../referral/db.ts';
@@ -605,6 +605,23 @@ export async function campaignDetail(database: Database, actor: Actor, campaignI
 		areaNames: areaRows.map((a) => a.name),
 		manage: can(actor, 'pass.manage', { departmentCode: c.departmentCode })
 	};
+}
+
+/**
+ * Who the booklets name (issue 12, item 7): the Département running the campaign (its
+ * structure of kind 'departement', else "Département de …") and the campaign's funders.
+ * Called after campaignVouchersForPrint, which checks the actor may print.
+ */
+export async function campaignSponsors(database: Database, campaignId: string, departmentCode: string): Promise<{ department: string | null; funders: string[] }> {
+	const [dep] = await database.db
+		.select({ name: organisations.name })
+		.from(organisations)
+		.where(and(eq(organisations.kind, 'departement'), eq(organisations.departmentCode, departmentCode), eq(organisations.active, true)))
+		.orderBy(asc(organisations.name))
+		.limit(1);
+	const [d] = dep ? [] : await database.db.select({ name: departments.name }).from(departments).where(eq(departments.code, departmentCode));
+	const funders = (await campaignShares(database.db, campaignId)).map((s) => s.name);
+	return { department: dep?.name ?? (d ? `Département de ${d.name}` : null), funders };
 }
 
 /** Every voucher of a campaign with its booklet, for printing (booklet order). */

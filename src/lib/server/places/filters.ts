@@ -15,7 +15,8 @@ const FLAG_PARAMS = {
 	gratuit: 'gratuit',
 	ouvertMaintenant: 'ouvert',
 	ouvertSamedi: 'samedi',
-	itinerant: 'itinerant'
+	itinerant: 'itinerant',
+	pass: 'pass'
 } as const satisfies Partial<Record<keyof PlaceFilters, string>>;
 
 export function emptyFilters(): PlaceFilters {
@@ -30,6 +31,7 @@ export function emptyFilters(): PlaceFilters {
 		ouvertMaintenant: false,
 		ouvertSamedi: false,
 		itinerant: false,
+		pass: false,
 		departements: []
 	};
 }

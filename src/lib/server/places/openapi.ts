@@ -147,6 +147,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 						flagParam('ouvert', 'Seulement les lieux ouverts maintenant'),
 						flagParam('samedi', 'Seulement les lieux ouverts le samedi'),
 						flagParam('itinerant', 'Seulement les lieux itinérants'),
+						flagParam('pass', 'Seulement les lieux qui acceptent le Pass Numérique (qualifiés)'),
 						{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
 						{ name: 'apres', in: 'query', description: 'Curseur de la page suivante (pagination.apres de la réponse précédente)', schema: { type: 'string' } },
 						{ name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'geojson'], default: 'json' } }

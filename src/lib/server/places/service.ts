@@ -10,7 +10,8 @@ import { places, placeSources, placeErrorReports } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
 import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
-import { resolveWhere } from '../territory/service.ts';
+import { resolveWhere, municipalityLookup } from '../territory/service.ts';
+import { departments } from '../territory/db.ts';
 import type { AddressApi } from '../territory/address-api.ts';
 import type { LocationPrecision, PlaceFields, PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 
@@ -25,6 +26,10 @@ export interface SearchItem {
 	place: PublicPlace;
 	distanceMeters: number | null;
 	status: OpeningState | null;
+	/** 0–3: exact position, known hours, a phone or an e-mail (see COMPLETENESS) */
+	completeness: number;
+	/** accepts the Pass Numérique */
+	acceptsPass: boolean;
 }
 export interface SearchResult {
 	where: WhereResolution | null;
@@ -42,6 +47,8 @@ export interface SearchResult {
 	totalCapped: boolean;
 	/** the radius `total` counts in, when searching around a point */
 	radiusMeters: number | null;
+	/** there are results after this page */
+	hasMore: boolean;
 }
 export interface SearchParams {
 	where?: string;
@@ -49,6 +56,10 @@ export interface SearchParams {
 	point?: WherePoint;
 	filters: PlaceFilters;
 	after?: string;
+	/** numbered pages (the HTML search): skip this many results instead of a cursor; the count is then given on every page */
+	offset?: number;
+	/** around a point, only places within this distance (the HTML search: NEARBY_METRES, so that the count and the pages agree) */
+	maxMetres?: number;
 	limit?: number;
 	now?: Date;
 	/** compute opening status per item (HTML); the JSON API skips it */
@@ -65,6 +76,28 @@ export class InvalidCursorError extends Error {
 }
 
 const SATURDAY = sql`int4multirange(int4range(7200, 8640))`;
+/** the place accepts the Pass Numérique (migration 0022: a qualification in force for its SIRET or its structure's) */
+export const ACCEPTS_PASS = sql<boolean>`(${places.id} IN (SELECT maillage_pass_places()))`;
+
+/**
+ * Ranking around a point (issue 12, item 4). Results come by distance BAND, and within a
+ * band the most complete places first: an exact position, known opening hours and a way to
+ * contact the place (phone or e-mail) count one point each (COMPLETENESS, 0 to 3); then by
+ * distance, then by id. So a complete place 1.5 km away comes before a place placed at the
+ * commune's centre with no hours and no phone, while a complete place 8 km away does not
+ * jump ahead of an incomplete one 500 m away. Beyond the last band (30 km, the reach of
+ * "near") places come by distance alone. Documented in docs/search.md.
+ */
+export const DISTANCE_BANDS_METRES = [2_000, 5_000, 10_000, 20_000, 30_000] as const;
+export const COMPLETENESS = sql<number>`((${places.locationPrecision} <> 'municipality')::int + (${places.openWeek} IS NOT NULL)::int + (${places.telephone} IS NOT NULL OR cardinality(${places.courriels}) > 0)::int)`;
+const metresToChord = (m: number) => 2 * EARTH_RADIUS * Math.sin(m / (2 * EARTH_RADIUS));
+const BAND_CHORDS = DISTANCE_BANDS_METRES.map(metresToChord);
+/** band b covers chords [bandLow(b), bandHigh(b)); the last band (b = BAND_CHORDS.length) has no end */
+const bandLow = (b: number) => (b === 0 ? 0 : BAND_CHORDS[b - 1]);
+export function bandOf(metres: number): number {
+	const i = DISTANCE_BANDS_METRES.findIndex((m) => metres < m);
+	return i < 0 ? DISTANCE_BANDS_METRES.length : i;
+}
 /** the reach of "near": results go further, but the count is of places within it */
 export const NEARBY_METRES = 30_000;
 /** around a point, places are counted up to this many */
@@ -92,6 +125,7 @@ export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	if (f.itinerant) c.push(sql`'Itinérant' = ANY(${places.itinerance})`);
 	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`);
 	if (f.ouvertSamedi) c.push(sql`${places.openWeek} && ${SATURDAY}`);
+	if (f.pass) c.push(ACCEPTS_PASS);
 	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
 	return c;
 }
@@ -124,6 +158,7 @@ export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; 
 	flag('gratuit', f.gratuit, sql`'Gratuit' = ANY(${places.fraisACharge})`);
 	flag('itinerant', f.itinerant, sql`'Itinérant' = ANY(${places.itinerance})`);
 	flag('samedi', f.ouvertSamedi, sql`${places.openWeek} && ${SATURDAY}`);
+	flag('pass', !!f.pass, ACCEPTS_PASS);
 	if (f.ouvertMaintenant) {
 		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`);
 		params.minute = minuteOfWeek(now);
@@ -143,7 +178,9 @@ const nearStatements = new WeakMap<Database, Map<string, NearStatement>>();
 let statementCounter = 0;
 
 interface Cursor {
-	/** chord distance (cube units) of the last item, or null when sorted by name */
+	/** around a point: the distance band of the last item, its completeness, its chord distance (cube units) */
+	b: number | null;
+	s: number | null;
 	d: number | null;
 	/** sort key of the last item when sorted by name */
 	k: string | null;
@@ -151,14 +188,18 @@ interface Cursor {
 }
 
 export function encodeCursor(c: Cursor): string {
-	return Buffer.from(JSON.stringify([c.d, c.k, c.id])).toString('base64url');
+	return Buffer.from(JSON.stringify([c.b, c.s, c.d, c.k, c.id])).toString('base64url');
 }
 
 export function decodeCursor(s: string): Cursor {
 	try {
-		const [d, k, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-		if ((d !== null && typeof d !== 'number') || (k !== null && typeof k !== 'string') || typeof id !== 'string') throw new Error();
-		return { d, k, id };
+		const a = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+		if (!Array.isArray(a) || a.length !== 5) throw new Error();
+		const [b, sc, d, k, id] = a;
+		const num = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x));
+		if (!num(b) || !num(sc) || !num(d) || (k !== null && typeof k !== 'string') || typeof id !== 'string') throw new Error();
+		if (b !== null && (!Number.isInteger(b) || b < 0 || b > DISTANCE_BANDS_METRES.length)) throw new Error();
+		return { b, s: sc, d, k, id };
 	} catch {
 		throw new InvalidCursorError();
 	}
@@ -169,27 +210,30 @@ export function toPublicPlace(r: PlaceRow): PublicPlace {
 	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
 }
 
-/** What a search reads per row: always id, nameKey and chord (for the cursor), then any columns. */
-type RowShape<R> = (chord: SQL<number> | null) => Record<string, unknown> & { id: unknown; nameKey: unknown };
+/** What a search reads per row: always id and nameKey (for the cursor), then any columns. */
+type RowShape = (chord: SQL<number> | null) => Record<string, unknown> & { id: unknown; nameKey: unknown };
 
 interface RowsResult<R> {
 	where: WhereResolution | null;
-	rows: (R & { chord: number | null })[];
+	rows: (R & { chord: number | null; score: number })[];
 	nextCursor: string | null;
 	total: number | null;
 	totalCapped: boolean;
 	radiusMeters: number | null;
+	hasMore: boolean;
 }
 
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
 	const now = p.now ?? new Date();
-	const r = await searchRows<PlaceRow>(database, p, 'row', () => getTableColumns(places));
-	const items = r.rows.map(({ chord, ...row }) => ({
+	const r = await searchRows<PlaceRow & { acceptsPass: boolean }>(database, p, 'row', () => ({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }));
+	const items = r.rows.map(({ chord, score, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
-		status: p.withStatus && row.horaires ? openingStatusOf(row.horaires, now) : null
+		status: p.withStatus && row.horaires ? openingStatusOf(row.horaires, now) : null,
+		completeness: Number(score),
+		acceptsPass: !!acceptsPass
 	}));
-	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters };
+	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
 }
 
 /**
@@ -199,7 +243,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
  */
 export async function searchPlacesJson(database: Database, p: SearchParams): Promise<Omit<SearchResult, 'items'> & { items: string[] }> {
 	const r = await searchRows<{ json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
-	return { where: r.where, items: r.rows.map((x) => x.json), nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters };
+	return { where: r.where, items: r.rows.map((x) => x.json), nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
 }
 
 /** json_build_object of a place with the standard's names; `distance_m` when searching around a point. */
@@ -216,14 +260,16 @@ function placeJsonSql(chord: SQL<number> | null): SQL<string> {
 	return sql<string>`json_build_object(${sql.join(pairs, sql`, `)})::text`;
 }
 
-async function searchRows<R>(database: Database, p: SearchParams, shapeKey: string, shape: RowShape<R>): Promise<RowsResult<R>> {
+async function searchRows<R>(database: Database, p: SearchParams, shapeKey: string, shape: RowShape): Promise<RowsResult<R>> {
 	const now = p.now ?? new Date();
 	const limit = Math.min(Math.max(p.limit ?? 20, 1), 200);
+	const offset = p.offset != null ? Math.max(0, Math.floor(p.offset)) : null;
 	let where: WhereResolution | null = null;
 	let point: WherePoint | null = p.point ?? null;
+	const none = { rows: [], nextCursor: null, total: 0, totalCapped: false, radiusMeters: null, hasMore: false };
 	if (!point && p.where?.trim()) {
 		where = await resolveWhere(database, p.where, { departmentCodes: p.homeDepartments, addressApi: p.addressApi });
-		if (where.status !== 'found') return { where, rows: [], nextCursor: null, total: 0, totalCapped: false, radiusMeters: null };
+		if (where.status !== 'found') return { where, ...none };
 		point = where.point;
 	} else if (point) {
 		where = { status: 'found', point };
@@ -231,54 +277,41 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 	const filters = { ...p.filters };
 	if (!point && !filters.departements.length && p.homeDepartments?.length) filters.departements = p.homeDepartments;
 	const conds = filterConditions(filters, now);
-	const cursor = p.after ? decodeCursor(p.after) : null;
+	const cursor = offset == null && p.after ? decodeCursor(p.after) : null;
+	const counted = offset != null || !cursor;
 
-	type Row = R & { id: string; nameKey: string; chord: number | null };
+	type Row = R & { id: string; nameKey: string; chord: number | null; score: number };
 	let page: Row[];
 	let more: boolean;
 	let total: number | null = null;
 	let totalCapped = false;
 	if (point) {
+		if (cursor && cursor.b == null) throw new InvalidCursorError();
 		const origin = earthPoint(point.latitude, point.longitude);
 		const f = filterPlaceholders(filters, now);
-		const statement = nearStatement(database, shapeKey, shape, f, !!cursor);
-		const params: Record<string, unknown> = { ...f.params, origin };
-		if (cursor) Object.assign(params, { afterChord: cursor.d ?? 0, afterId: cursor.id });
-		// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
-		// (adding ", id" makes it sort every row). Stored points carry a sub-metre offset
-		// per place (earthPoint's tieBreaker), so exact ties don't happen in practice; should
-		// one straddle the page boundary, the window grows until it holds the tie group.
-		let window = limit + 2;
-		let rows: (Row & { chord: number; nearby: number | null })[];
-		for (;;) {
-			rows = (await statement.execute({ ...params, window })) as never;
-			for (const r of rows) r.chord = Number(r.chord);
-			rows.sort((a, b) => a.chord - b.chord || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-			const boundary = rows[Math.min(limit, rows.length - 1)];
-			if (rows.length < window || !boundary || rows[rows.length - 1].chord > boundary.chord) break;
-			window *= 4;
-		}
+		const maxChord = p.maxMetres != null ? metresToChord(p.maxMetres) : null;
+		const rows = await bandedRows<Row>(database, shapeKey, shape, f, origin, { cursor, offset, need: limit + 1, maxChord });
 		more = rows.length > limit;
-		page = rows.slice(0, limit).map(({ nearby: _n, ...r }) => r as unknown as Row);
-		if (!cursor) {
-			total = rows.length ? Number(rows[0].nearby) : 0;
-			if (total > NEARBY_COUNT_CAP) {
-				total = NEARBY_COUNT_CAP;
-				totalCapped = true;
-			}
+		page = rows.slice(0, limit);
+		if (counted) {
+			const n = await countNear(database, f, origin);
+			total = Math.min(n, NEARBY_COUNT_CAP);
+			totalCapped = n > NEARBY_COUNT_CAP;
 		}
 	} else {
+		if (cursor && cursor.b != null) throw new InvalidCursorError();
 		const after = cursor ? [sql`(${places.nameKey}, ${places.id}) > (${cursor.k ?? ''}, ${cursor.id})`] : [];
 		const rows = (await database.db
-			.select({ ...shape(null), chord: sql<null>`NULL`.as('chord') } as never)
+			.select({ ...shape(null), chord: sql<null>`NULL`.as('chord'), score: sql<number>`${COMPLETENESS}`.as('score') } as never)
 			.from(places)
 			.where(and(...conds, ...after))
 			.orderBy(asc(places.nameKey), asc(places.id))
-			.limit(limit + 1)) as Row[];
+			.limit(limit + 1)
+			.offset(offset ?? 0)) as Row[];
 		more = rows.length > limit;
 		page = rows.slice(0, limit);
-		if (!cursor) {
-			if (!more) total = page.length;
+		if (counted) {
+			if (!more && !offset) total = page.length;
 			else {
 				const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...conds));
 				total = Number(n);
@@ -286,52 +319,151 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 		}
 	}
 	const last = page[page.length - 1];
-	const nextCursor = more && last ? encodeCursor({ d: point ? Number(last.chord) : null, k: point ? null : last.nameKey, id: last.id }) : null;
+	let nextCursor: string | null = null;
+	if (more && last) {
+		if (point) {
+			const chord = Number(last.chord);
+			const b = bandOfChord(chord);
+			nextCursor = encodeCursor({ b, s: b === BAND_CHORDS.length ? null : Number(last.score), d: chord, k: null, id: last.id });
+		} else nextCursor = encodeCursor({ b: null, s: null, d: null, k: last.nameKey, id: last.id });
+	}
 
-	return { where, rows: page, nextCursor, total, totalCapped, radiusMeters: point ? NEARBY_METRES : null };
+	return { where, rows: page, nextCursor, total, totalCapped, radiusMeters: point ? NEARBY_METRES : null, hasMore: more };
+}
+
+function bandOfChord(chord: number): number {
+	const i = BAND_CHORDS.findIndex((c) => chord < c);
+	return i < 0 ? BAND_CHORDS.length : i;
+}
+
+type Filters = { conds: SQL[]; params: Record<string, unknown>; key: string };
+
+/**
+ * The rows of one page around a point, in the ranking's order (see DISTANCE_BANDS_METRES):
+ * band after band, each read with the GiST index (the band's ball), ordered by
+ * completeness then distance; after the last band, nearest first by the index walk.
+ * A cursor starts within its band; an offset skips whole bands by counting them.
+ */
+async function bandedRows<Row extends { id: string; chord: number | null; score: number }>(
+	database: Database,
+	shapeKey: string,
+	shape: RowShape,
+	f: Filters,
+	origin: string,
+	o: { cursor: Cursor | null; offset: number | null; need: number; maxChord: number | null }
+): Promise<Row[]> {
+	const out: Row[] = [];
+	let skip = o.offset ?? 0;
+	const start = o.cursor?.b ?? 0;
+	for (let b = start; b <= BAND_CHORDS.length && out.length < o.need; b++) {
+		const lo = bandLow(b);
+		if (o.maxChord != null && lo >= o.maxChord) break;
+		const cursorHere = o.cursor && o.cursor.b === b ? o.cursor : null;
+		if (b < BAND_CHORDS.length) {
+			const hi = o.maxChord != null ? Math.min(BAND_CHORDS[b], o.maxChord) : BAND_CHORDS[b];
+			const base = { ...f.params, origin, lo, hi };
+			if (skip > 0) {
+				const [{ n }] = (await statementFor(database, 'count', shapeKey, shape, f, false).execute(base)) as { n: number }[];
+				if (Number(n) <= skip) {
+					skip -= Number(n);
+					continue;
+				}
+			}
+			const params: Record<string, unknown> = { ...base, lim: o.need - out.length, skip };
+			if (cursorHere) Object.assign(params, { afterScore: cursorHere.s ?? 0, afterChord: cursorHere.d ?? 0, afterId: cursorHere.id });
+			const rows = (await statementFor(database, 'band', shapeKey, shape, f, !!cursorHere).execute(params)) as Row[];
+			skip = 0;
+			for (const r of rows) out.push({ ...r, chord: Number(r.chord), score: Number(r.score) });
+			continue;
+		}
+		// beyond the last band: nearest first (an offset this far is not asked for: numbered pages stop at maxMetres)
+		const statement = statementFor(database, 'tail', shapeKey, shape, f, true);
+		const params: Record<string, unknown> = { ...f.params, origin, afterChord: cursorHere?.d ?? lo, afterId: cursorHere?.id ?? '' };
+		const want = o.need - out.length;
+		// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
+		// (adding ", id" makes it sort every row). Stored points carry a sub-metre offset
+		// per place (earthPoint's tieBreaker), so exact ties don't happen in practice; should
+		// one straddle the page boundary, the window grows until it holds the tie group.
+		let window = want + 2;
+		let rows: Row[];
+		for (;;) {
+			rows = (await statement.execute({ ...params, window })) as Row[];
+			for (const r of rows) r.chord = Number(r.chord);
+			rows.sort((a, c) => Number(a.chord) - Number(c.chord) || (a.id < c.id ? -1 : a.id > c.id ? 1 : 0));
+			const boundary = rows[Math.min(want, rows.length - 1)];
+			if (rows.length < window || !boundary || Number(rows[rows.length - 1].chord) > Number(boundary.chord)) break;
+			window *= 4;
+		}
+		for (const r of rows.slice(0, want)) out.push({ ...r, score: Number(r.score) });
+	}
+	return out;
+}
+
+/** Places matching the filters within NEARBY_METRES, counted up to NEARBY_COUNT_CAP + 1. */
+async function countNear(database: Database, f: Filters, origin: string): Promise<number> {
+	const [{ n }] = (await statementFor(database, 'nearby', 'count', () => ({ id: places.id, nameKey: places.nameKey }), f, false).execute({ ...f.params, origin })) as { n: number }[];
+	return Number(n);
 }
 
 /**
- * The nearest-first search as a prepared statement: built by Drizzle once and, without
- * filters, planned by PostgreSQL once per connection (named statement) instead of at every
- * request: the SQL building and planning cost more than the index walk itself. On the first page the count
- * within NEARBY_METRES (up to NEARBY_COUNT_CAP + 1) comes in the same round trip, as an
- * uncorrelated subquery evaluated once: GiST range scan, then the exact distance.
+ * The statements of a search around a point, prepared once per database, kind, cursor or
+ * not, and set of filters: built by Drizzle once and, without filters, planned by
+ * PostgreSQL once per connection (named statement) instead of at every request: the SQL
+ * building and planning cost more than the index walk itself.
+ * - band: the places of one distance band [lo, hi), a GiST range scan, by completeness then distance;
+ * - count: how many there are in a band (to skip bands for numbered pages);
+ * - tail: beyond the last band, nearest first (KNN walk of the GiST index);
+ * - nearby: the count within NEARBY_METRES (up to NEARBY_COUNT_CAP + 1).
  */
-function nearStatement<R>(
-	database: Database,
-	shapeKey: string,
-	shape: RowShape<R>,
-	f: { conds: SQL[]; key: string },
-	withCursor: boolean
-): NearStatement {
+function statementFor(database: Database, kind: 'band' | 'count' | 'tail' | 'nearby', shapeKey: string, shape: RowShape, f: Filters, withCursor: boolean): NearStatement {
 	let cache = nearStatements.get(database);
 	if (!cache) nearStatements.set(database, (cache = new Map()));
-	const key = `${shapeKey}|${withCursor ? 'next' : 'first'}|${f.key}`;
+	const key = `${kind}|${shapeKey}|${withCursor ? 'next' : 'first'}|${f.key}`;
 	let statement = cache.get(key);
 	if (statement) return statement;
 	const origin = sql`${sql.placeholder('origin')}::cube`;
 	const chord = sql<number>`(${places.pos} <-> ${origin})`;
-	const after = withCursor
-		? [sql`(${chord} > ${sql.placeholder('afterChord')}::float8 OR (${chord} = ${sql.placeholder('afterChord')}::float8 AND ${places.id} > ${sql.placeholder('afterId')}))`]
-		: [];
-	const nearby = withCursor
-		? sql<null>`NULL`
-		: sql<number>`(select count(*)::int from (select 1 from ${places} where ${and(
-				sql`${places.pos} <@ cube_enlarge(${origin}, ${sql.raw(String(NEARBY_METRES))}::float8, 3)`,
-				sql`${chord} <= ${sql.raw(String(NEARBY_METRES))}::float8`,
-				...f.conds
-			)} limit ${sql.raw(String(NEARBY_COUNT_CAP + 1))}) nearby)`;
-	statement = database.db
-		.select({ ...shape(chord), chord: sql<number>`${chord}`.as('chord'), nearby: nearby.as('nearby') } as never)
-		.from(places)
-		.where(and(sql`${places.pos} IS NOT NULL`, ...f.conds, ...after))
-		.orderBy(sql`${chord}`)
-		.limit(sql.placeholder('window'))
-		// named (planned once per connection) only without filters: PostgreSQL's generic plan
-		// for `services && $1` guesses the filter is selective and sorts thousands of rows
-		// (137 ms instead of 1 ms); filtered searches keep a plan made for their values
-		.prepare((f.key ? undefined : `near_${++statementCounter}`) as string) as unknown as NearStatement;
+	const lo = sql`${sql.placeholder('lo')}::float8`;
+	const hi = sql`${sql.placeholder('hi')}::float8`;
+	const inBand = [sql`${places.pos} <@ cube_enlarge(${origin}, ${hi}, 3)`, sql`${chord} >= ${lo}`, sql`${chord} < ${hi}`];
+	const afterChord = sql`${sql.placeholder('afterChord')}::float8`;
+	const afterId = sql`${sql.placeholder('afterId')}::text`;
+	const afterScore = sql`${sql.placeholder('afterScore')}::int`;
+	const columns = () => ({ ...shape(chord), chord: sql<number>`${chord}`.as('chord'), score: sql<number>`${COMPLETENESS}`.as('score') }) as never;
+	// named (planned once per connection) only without filters: PostgreSQL's generic plan
+	// for `services && $1` guesses the filter is selective and sorts thousands of rows
+	// (137 ms instead of 1 ms); filtered searches keep a plan made for their values
+	const name = (f.key ? undefined : `near_${++statementCounter}`) as string;
+	let built: { prepare(name: string): unknown };
+	if (kind === 'band') {
+		const after = withCursor
+			? [sql`(${COMPLETENESS} < ${afterScore} OR (${COMPLETENESS} = ${afterScore} AND (${chord} > ${afterChord} OR (${chord} = ${afterChord} AND ${places.id} > ${afterId}))))`]
+			: [];
+		built = database.db
+			.select(columns())
+			.from(places)
+			.where(and(...inBand, ...f.conds, ...after))
+			.orderBy(sql`${COMPLETENESS} DESC`, sql`${chord}`, asc(places.id))
+			.limit(sql.placeholder('lim'))
+			.offset(sql.placeholder('skip'));
+	} else if (kind === 'count') {
+		built = database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...inBand, ...f.conds));
+	} else if (kind === 'tail') {
+		built = database.db
+			.select(columns())
+			.from(places)
+			.where(and(sql`${places.pos} IS NOT NULL`, ...f.conds, sql`(${chord} > ${afterChord} OR (${chord} = ${afterChord} AND ${places.id} > ${afterId}))`))
+			.orderBy(sql`${chord}`)
+			.limit(sql.placeholder('window'));
+	} else {
+		const radius = sql.raw(String(metresToChord(NEARBY_METRES)));
+		built = database.db
+			.select({ n: sql<number>`count(*)::int` })
+			.from(
+				sql`(select 1 from ${places} where ${and(sql`${places.pos} <@ cube_enlarge(${origin}, ${radius}::float8, 3)`, sql`${chord} < ${radius}::float8`, ...f.conds)} limit ${sql.raw(String(NEARBY_COUNT_CAP + 1))}) nearby`
+			);
+	}
+	statement = built.prepare(name) as unknown as NearStatement;
 	// a few dozen shapes in practice; bounded all the same
 	if (cache.size >= 256) cache.clear();
 	cache.set(key, statement);
@@ -348,12 +480,15 @@ export interface PlaceDetail extends PublicPlace {
 	week: ReturnType<typeof weekTable>;
 	status: OpeningState | null;
 	departmentCode: string | null;
+	/** accepts the Pass Numérique */
+	acceptsPass: boolean;
 }
 
 export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
 	if (!id || id.length > 200) return null;
-	const [row] = await database.db.select().from(places).where(eq(places.id, id)).limit(1);
-	if (!row) return null;
+	const [found] = await database.db.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }).from(places).where(eq(places.id, id)).limit(1);
+	if (!found) return null;
+	const { acceptsPass, ...row } = found;
 	const sources = await database.db
 		.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt })
 		.from(placeSources)
@@ -362,6 +497,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 	return {
 		...toPublicPlace(row),
 		departmentCode: row.departmentCode,
+		acceptsPass: !!acceptsPass,
 		sources,
 		week: row.horaires ? weekTable(row.horaires) : null,
 		status: row.horaires ? openingStatusOf(row.horaires, now) : null
@@ -482,6 +618,33 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 		after = rows[rows.length - 1].id;
 		if (rows.length < batch) return;
 	}
+}
+
+/**
+ * The area the site covers, in words ("Lot-et-Garonne (47)"), and whether a searched point
+ * lies outside it (its commune in another département): the search then says which area
+ * the site covers (issue 12, item 5).
+ */
+export async function coverage(database: Database, homeDepartments: string[], point?: WherePoint | null): Promise<{ label: string; outside: boolean }> {
+	const rows = homeDepartments.length
+		? await database.db.select({ code: departments.code, name: departments.name }).from(departments).where(inArray(departments.code, homeDepartments)).orderBy(asc(departments.code))
+		: [];
+	const label = rows.map((r) => `${r.name} (${r.code})`).join(', ');
+	let outside = false;
+	if (point?.inseeCode && homeDepartments.length) {
+		const m = (await municipalityLookup(database)).byInsee(point.inseeCode);
+		outside = !!m && !homeDepartments.includes(m.departmentCode);
+	}
+	return { label, outside };
+}
+
+/** Great-circle distance in metres between two positions (a place's page, from the search's point). */
+export function distanceMetres(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+	const r = (x: number) => (x * Math.PI) / 180;
+	const dLat = r(b.latitude - a.latitude);
+	const dLon = r(b.longitude - a.longitude);
+	const h = Math.sin(dLat / 2) ** 2 + Math.cos(r(a.latitude)) * Math.cos(r(b.latitude)) * Math.sin(dLon / 2) ** 2;
+	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 export async function countPlaces(database: Database): Promise<number> {

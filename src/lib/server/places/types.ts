@@ -106,6 +106,8 @@ export interface PlaceFilters {
 	ouvertMaintenant: boolean;
 	ouvertSamedi: boolean;
 	itinerant: boolean;
+	/** places that accept the Pass Numérique (qualified: see maillage_pass_places()) */
+	pass: boolean;
 	/** restrict to these départements (the instance's, by default in the UI) */
 	departements: string[];
 }
@@ -120,6 +122,7 @@ export interface WherePoint {
 }
 
 export type WhereResolution =
-	| { status: 'found'; point: WherePoint }
+	/** addressNotFound: an address was typed but only its commune was found (the search runs from the commune's centre) */
+	| { status: 'found'; point: WherePoint; addressNotFound?: boolean }
 	| { status: 'ambiguous'; query: string; candidates: WherePoint[] }
 	| { status: 'not_found'; query: string };

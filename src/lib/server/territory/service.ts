@@ -423,6 +423,32 @@ function resolvePostcode(ctx: WhereContext, postcode: string): WhereResolution |
 	return { status: 'ambiguous', query: ctx.q.raw, candidates };
 }
 
+/**
+ * The instance's own département first (issue 12, item 5): "Villeneuve" is
+ * Villeneuve-sur-Lot on a Lot-et-Garonne site, not one of the communes named exactly
+ * "Villeneuve" elsewhere; "Sainte Livrade" is Sainte-Livrade-sur-Lot, not Sainte-Livrade
+ * (31). When no commune of the instance's départements bears the name itself, the one
+ * there whose name starts with it wins: the only one, or by far the most populated (at
+ * least twice all the others together; "Castelnau" stays a choice between
+ * Castelnau-sur-Gupie and Castelnaud-de-Gratecambe). Not when a postcode or a département
+ * is typed.
+ */
+function resolveHomePrefix(ctx: WhereContext, text: string): WhereResolution | undefined {
+	if (!ctx.prefer.size || ctx.q.postcode || ctx.q.departmentCode) return undefined;
+	const key = matchKey(text);
+	if (key.length < 3) return undefined;
+	if (ctx.lookup.byNameAll(text).some((m) => ctx.prefer.has(m.departmentCode))) return undefined;
+	const list = ctx.lookup
+		.byNamePrefix(text)
+		.filter((m) => hasPoint(m) && ctx.prefer.has(m.departmentCode))
+		.sort(byPopulation);
+	if (!list.length) return undefined;
+	const [top, ...others] = list;
+	const rest = others.reduce((n, m) => n + (m.population ?? 0), 0);
+	if (others.length && (top.population ?? 0) < 2 * rest) return undefined;
+	return found(municipalityPoint(top));
+}
+
 function resolvePrefix(ctx: WhereContext, text: string): WhereResolution | undefined {
 	const key = matchKey(text);
 	if (key.length < 3) return undefined;
@@ -518,6 +544,8 @@ export async function resolveWhere(database: Database, query: string, opts: Reso
 		}
 		return notFound;
 	}
+	const home = resolveHomePrefix(ctx, q.rest);
+	if (home) return home;
 	const named = resolveName(ctx, q.rest);
 	if (named) return named;
 	// a commune of that name exists but has no centre (a few overseas): nothing better to offer
@@ -528,7 +556,9 @@ export async function resolveWhere(database: Database, query: string, opts: Reso
 			const r = await resolveWithAddressApi(ctx, opts.addressApi);
 			if (r) return r;
 		}
-		return resolveInText(ctx) ?? (q.postcode ? resolvePostcode(ctx, q.postcode) : undefined) ?? notFound;
+		const commune = resolveInText(ctx) ?? (q.postcode ? resolvePostcode(ctx, q.postcode) : undefined);
+		// the address itself was not found: say so, and search around its commune
+		return commune?.status === 'found' ? { ...commune, addressNotFound: true } : (commune ?? notFound);
 	}
 
 	const r =

@@ -240,6 +240,23 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 			expect(await foundCode('Castelnau-sur-Gupie (47)')).toBe('47056');
 		});
 
+		it('the instance’s own département first: a commune there whose name starts with the words (issue 12, item 5)', async () => {
+			const lg = { departmentCodes: ['47'] };
+			expect(await where('Villeneuve', lg)).toMatchObject({ status: 'found', point: { label: 'Villeneuve-sur-Lot (47)', inseeCode: '47323' } });
+			expect(await where('Sainte Livrade', lg)).toMatchObject({ status: 'found', point: { inseeCode: '47252' } });
+			expect(await where('sainte-livrade', lg)).toMatchObject({ status: 'found', point: { inseeCode: '47252' } });
+			// typed with its département or postcode, another one is asked for
+			expect(await where('Sainte-Livrade (31)', lg)).toMatchObject({ status: 'found', point: { inseeCode: '31496' } });
+			// a site elsewhere keeps the homonyms
+			expect((await where('Villeneuve', { departmentCodes: [] })).status).toBe('ambiguous');
+		});
+
+		it('an address that cannot be found is said so, the search runs from its commune', async () => {
+			const r = await where('12 rue qui n’existe pas, Agen', { departmentCodes: ['47'] });
+			expect(r).toMatchObject({ status: 'found', addressNotFound: true, point: { inseeCode: '47001' } });
+			expect(await where('Agen', { departmentCodes: ['47'] })).not.toHaveProperty('addressNotFound');
+		});
+
 		it('homonyms: the instance’s one, else a choice labelled with the département', async () => {
 			expect(await foundCode('Pujols')).toBe('47215');
 			const both = await where('Pujols', { departmentCodes: demoDepartments() });
@@ -260,11 +277,16 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 				expect(c.candidates.length).toBe(10);
 				expect(c.candidates[2].label).toMatch(/^Castelnau.* \((?!47)\d+\)$/);
 			}
+			// on a Gironde site, Castelnau-de-Médoc is by far the largest "Castelnau…" of 33: it wins
+			// (issue 12, item 5; it came first in a choice before)
 			const c33 = await where('Castelnau', { departmentCodes: ['33'] });
-			expect(c33.status === 'ambiguous' && c33.candidates[0].label).toBe('Castelnau-de-Médoc (33)');
+			expect(c33.status === 'found' && c33.point.label).toBe('Castelnau-de-Médoc (33)');
 			expect(await where('Castelnau (47)')).toMatchObject({ status: 'ambiguous', candidates: [{ inseeCode: '47056' }, { inseeCode: '47055' }] });
 			// "Saint-Sylvestre" alone is a commune in three départements, and the start of many names
-			expect((await where('ST SYLVESTRE')).status).toBe('ambiguous');
+			expect((await where('ST SYLVESTRE', { departmentCodes: ['33'] })).status).toBe('ambiguous');
+			// … but on a Lot-et-Garonne site it is Saint-Sylvestre-sur-Lot, the only commune of 47
+			// named so (issue 12, item 5: the instance's own département first)
+			expect(await where('ST SYLVESTRE', { departmentCodes: ['47'] })).toMatchObject({ status: 'found', point: { label: 'Saint-Sylvestre-sur-Lot (47)' } });
 		});
 
 		it('an address: the commune named in it when no address service', async () => {

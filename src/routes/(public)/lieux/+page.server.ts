@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces, InvalidCursorError, type SearchResult } from '#lib/server/places/service.ts';
+import { searchPlaces, coverage, NEARBY_METRES } from '#lib/server/places/service.ts';
 import { filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from '#lib/server/places/filters.ts';
 import { VOCABULARIES } from '#lib/server/places/vocabulary.ts';
 import { suggestMunicipalities } from '#lib/server/territory/service.ts';
@@ -13,34 +13,37 @@ const PAGE_SIZE = 20;
 const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>';
 
+/** The page number asked for (1 when absent or not a number). */
+function pageNumber(v: string | null): number {
+	const n = Number(v);
+	return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : 1;
+}
+
 export const load: PageServerLoad = async ({ url }) => {
 	const sp = url.searchParams;
 	const filters = filtersFromSearchParams(sp);
 	const ou = (sp.get('ou') ?? '').trim().slice(0, 200);
-	const after = sp.get('apres')?.trim() || undefined;
+	const pageNo = pageNumber(sp.get('page'));
 	const view: 'liste' | 'carte' = sp.get('vue') === 'carte' ? 'carte' : 'liste';
 	const instance = await loadInstance();
 	const database = await getDatabase();
 
-	let result: SearchResult;
-	let cursorExpired = false;
-	const search = (cursor: string | undefined) =>
-		searchPlaces(database, {
-			where: ou || undefined,
-			filters,
-			after: cursor,
-			limit: PAGE_SIZE,
-			withStatus: true,
-			homeDepartments: instance.departmentCodes
-		});
-	try {
-		result = await search(after);
-	} catch (e) {
-		if (!(e instanceof InvalidCursorError)) throw e;
-		// a broken "Résultats suivants" link: show the first results, and say so
-		cursorExpired = true;
-		result = await search(undefined);
-	}
+	// numbered pages: around a point, only the places within NEARBY_METRES, so that the
+	// count ("70 lieux à moins de 30 km") and the pages agree; without a point, all the
+	// places of the instance's départements by name
+	const result = await searchPlaces(database, {
+		where: ou || undefined,
+		filters,
+		offset: (pageNo - 1) * PAGE_SIZE,
+		limit: PAGE_SIZE,
+		maxMetres: NEARBY_METRES,
+		withStatus: true,
+		homeDepartments: instance.departmentCodes
+	});
+	const point = result.where?.status === 'found' ? result.where.point : null;
+	const area = await coverage(database, instance.departmentCodes, point);
+	const pageCount = result.total != null ? Math.max(1, Math.ceil(result.total / PAGE_SIZE)) : pageNo;
+	const lastPage = result.hasMore ? Math.max(pageCount, pageNo + 1) : pageNo;
 
 	/** the search's own parameters, without the cursor nor the view */
 	const base = (extra: Record<string, string | undefined> = {}) =>
@@ -64,27 +67,32 @@ export const load: PageServerLoad = async ({ url }) => {
 		suggestions = points.map((c) => ({ label: c.label, href: href(filtersToSearchParams(filters, { ou: c.label, vue }).toString()) }));
 	}
 
-	const listQuery = base({ apres: after });
+	const pageHref = (n: number) => href(base({ page: n > 1 ? String(n) : undefined, vue }));
+	const listQuery = base({ page: pageNo > 1 ? String(pageNo) : undefined });
 	return {
 		ou,
 		view,
 		filters,
 		activeFilters: hasActiveFilters(filters),
-		cursorExpired,
-		isFirstPage: !after || cursorExpired,
+		isFirstPage: pageNo === 1,
+		page: pageNo,
+		pages: Array.from({ length: Math.min(Math.max(pageCount, lastPage), 50) }, (_, i) => ({ number: i + 1, href: pageHref(i + 1) })),
+		area,
+		searchedInsee: point?.inseeCode ?? null,
 		result: {
 			where: result.where,
 			total: result.total,
 			totalCapped: result.totalCapped,
 			radiusMeters: result.radiusMeters,
-			nextCursor: result.nextCursor,
-			items: result.items.map(({ place, distanceMeters, status }) => ({
+			hasMore: result.hasMore,
+			items: result.items.map(({ place, distanceMeters, status, acceptsPass }) => ({
 				id: place.id,
 				nom: place.nom,
 				adresse: place.adresse,
 				complementAdresse: place.complementAdresse,
 				codePostal: place.codePostal,
 				commune: place.commune,
+				codeInsee: place.codeInsee,
 				latitude: place.latitude,
 				longitude: place.longitude,
 				locationPrecision: place.locationPrecision,
@@ -92,20 +100,23 @@ export const load: PageServerLoad = async ({ url }) => {
 				itinerant: place.itinerance.includes('Itinérant'),
 				gratuit: place.fraisACharge.includes('Gratuit'),
 				distanceMeters,
-				status
+				status,
+				acceptsPass
 			}))
 		},
 		candidates,
 		suggestions,
 		links: {
-			self: href(base({ apres: after, vue })),
-			next: result.nextCursor ? href(base({ apres: result.nextCursor, vue })) : null,
-			first: after ? href(base({ vue })) : null,
-			map: href(base({ apres: after, vue: 'carte' })),
+			self: href(base({ page: pageNo > 1 ? String(pageNo) : undefined, vue })),
+			next: result.hasMore ? pageHref(pageNo + 1) : null,
+			previous: pageNo > 1 ? pageHref(pageNo - 1) : null,
+			first: pageNo > 1 ? pageHref(1) : null,
+			map: href(base({ page: pageNo > 1 ? String(pageNo) : undefined, vue: 'carte' })),
 			list: href(listQuery),
 			clearFilters: href(ou ? new URLSearchParams({ ou, ...(vue ? { vue } : {}) }).toString() : vue ? 'vue=carte' : ''),
 			/** what a place's page needs to link back to these results */
-			retour: base({ apres: after, vue }),
+			retour: base({ page: pageNo > 1 ? String(pageNo) : undefined, vue }),
+			withoutOpenNow: filters.ouvertMaintenant ? href(filtersToSearchParams({ ...filters, ouvertMaintenant: false }, { ou: ou || undefined, vue }).toString()) : null,
 			api: `/api/v1/places?${filtersToSearchParams(filters, { ou: ou || undefined, format: 'geojson', limit: '200' })}`
 		},
 		map:

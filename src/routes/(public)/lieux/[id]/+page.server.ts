@@ -1,7 +1,10 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, reportPlaceError, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+import { getPlace, reportPlaceError, distanceMetres, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+import { resolveWhere } from '#lib/server/territory/service.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+import { formatDistance } from '#lib/components/format.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
@@ -14,11 +17,41 @@ function backHref(retour: string | null): string | null {
 	return qs ? `/lieux?${qs}` : '/lieux';
 }
 
+/**
+ * "À 1,2 km d’Agen": the distance from the point of the search the visitor came from (its
+ * "Où ?" in the link back), as the results showed it.
+ */
+async function distanceFromSearch(database: Awaited<ReturnType<typeof getDatabase>>, retour: string | null, place: { latitude: number | null; longitude: number | null; locationPrecision: string; codeInsee: string | null }) {
+	const ou = retour ? new URLSearchParams(retour.replace(/^\?/, '')).get('ou')?.trim().slice(0, 200) : null;
+	if (!ou || place.latitude == null || place.longitude == null) return null;
+	const instance = await loadInstance();
+	const where = await resolveWhere(database, ou, { departmentCodes: instance.departmentCodes }).catch(() => null);
+	if (where?.status !== 'found') return null;
+	const m = distanceMetres(where.point, { latitude: place.latitude, longitude: place.longitude });
+	const label = where.point.label;
+	if (place.locationPrecision === 'municipality' && where.point.inseeCode && where.point.inseeCode === place.codeInsee) return `Dans la commune recherchée (${label})`;
+	const text = place.locationPrecision === 'municipality' ? formatDistance(Math.max(m, 1000))!.replace(/^à /, 'à environ ') : formatDistance(m)!;
+	// "à 190 m d’Agen (47)", "à 3 km de Boé (47)", "à 12 km du Passage (47)"
+	const from = /^le\s/i.test(label) ? `du ${label.slice(3)}` : /^les\s/i.test(label) ? `des ${label.slice(4)}` : /^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(label) ? `d’${label}` : `de ${label}`;
+	return `${text[0].toUpperCase()}${text.slice(1)} ${from}`;
+}
+
 export const load: PageServerLoad = async ({ params, url }) => {
-	const place = await getPlace(await getDatabase(), params.id);
+	const database = await getDatabase();
+	const place = await getPlace(database, params.id);
 	if (!place) error(404, 'Ce lieu n’existe pas, ou il n’est plus dans l’annuaire.');
 	const { sources, week, status, ...fields } = place;
+	const retour = url.searchParams.get('retour');
+	const hasPosition = fields.latitude != null && fields.longitude != null;
 	return {
+		distance: await distanceFromSearch(database, retour, fields),
+		directions: hasPosition
+			? {
+					geo: `geo:${fields.latitude},${fields.longitude}`,
+					osm: `https://www.openstreetmap.org/directions?route=%3B${fields.latitude}%2C${fields.longitude}`
+				}
+			: null,
+		claimHref: `/espace/lieux?lieu=${encodeURIComponent(fields.id)}#demander`,
 		place: fields,
 		sources: sources.map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt.toISOString() })),
 		week,

@@ -10,7 +10,7 @@ export const GET: RequestHandler = async ({ params }) => {
 		const db = await getDatabase();
 		const p = await getPlace(db, params.id);
 		if (!p) throw new ApiError(404, 'not_found', `Aucun lieu n’a l’identifiant « ${params.id} ».`);
-		const { sources, week: _w, status: _s, departmentCode: _d, ...place } = p;
+		const { sources, week: _w, status: _s, departmentCode: _d, acceptsPass: _p, ...place } = p;
 		return json(
 			placeToJson(place, { sources: sources.map((s) => ({ source: s.source, identifiant: s.sourceId, vu_le: s.lastSeenAt.toISOString() })) }),
 			200,

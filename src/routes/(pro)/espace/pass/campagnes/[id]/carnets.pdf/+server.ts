@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { PassThrough, Readable } from 'node:stream';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { campaignVouchersForPrint, PassError } from '#lib/server/pass/service.ts';
+import { campaignVouchersForPrint, campaignSponsors, PassError } from '#lib/server/pass/service.ts';
 import { writeBookletsPdf, type BookletFormat } from '#lib/server/documents/booklets.ts';
 import { journal } from '#lib/server/audit/service.ts';
 import { listAreas } from '#lib/server/territory/service.ts';
@@ -45,7 +45,11 @@ export const GET: RequestHandler = async ({ params, locals, url }) => {
 	const { campaign: c, booklets } = print;
 	if (!booklets.length) error(404, range ? 'Aucun carnet ne porte ces numéros dans cette campagne.' : 'Cette campagne n’a pas encore de carnet.');
 
-	const [instance, areas] = await Promise.all([loadInstance(), c.areaIds.length ? listAreas(db, c.departmentCode) : Promise.resolve([])]);
+	const [instance, areas, sponsors] = await Promise.all([
+		loadInstance(),
+		c.areaIds.length ? listAreas(db, c.departmentCode) : Promise.resolve([]),
+		campaignSponsors(db, c.id, c.departmentCode)
+	]);
 	const vouchers = booklets.reduce((n, b) => n + b.vouchers.length, 0);
 	const first = booklets[0].number;
 	const last = booklets[booklets.length - 1].number;
@@ -70,7 +74,9 @@ export const GET: RequestHandler = async ({ params, locals, url }) => {
 				faceValueCents: c.faceValueCents,
 				validUntil: c.validUntil,
 				area: c.areaIds.length ? areas.filter((a) => c.areaIds.includes(a.id)).map((a) => a.name).join(', ') : null,
-				publics: c.publics
+				publics: c.publics,
+				department: sponsors.department,
+				funders: sponsors.funders
 			},
 			booklets
 		},
