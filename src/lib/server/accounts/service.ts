@@ -43,7 +43,8 @@ export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } f
 export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, reserve as reserveAttempt, release as releaseAttempt, clear as clearAttempts, lockAfterFailure, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
 import { invite, listPendingInvitations } from './invitations.ts';
-export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, INVITATION_DAYS } from './invitations.ts';
+export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, invitationToken, rolesLabel, labels as roleLabels, INVITATION_DAYS } from './invitations.ts';
+export { remindInvitation, remindWaitingInvitations, REMINDER_DAYS } from './reminders.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
 
