@@ -74,6 +74,7 @@ test.beforeAll(async ({ baseURL }) => {
 		// editing a place: its managers and its département's coordinators; nobody manages this one yet
 		[`/espace/lieux/${place}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		['/admin/organisations', COORDINATION()],
+		['/admin/organisations/import', COORDINATION()],
 		// another département's structure does not exist for them; a place manager sees their own only
 		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		[`/admin/organisations/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })],

@@ -117,6 +117,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/lieux': restrict(['place_manager', 'admin']),
 	'/(pro)/espace/lieux/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
 	'/(pro)/admin/organisations': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/organisations/import': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/organisations/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
 	'/(pro)/espace/structure': restrict(['place_manager', 'admin']),
 	'/(pro)/espace/structure/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),

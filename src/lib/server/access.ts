@@ -72,6 +72,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
 	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/admin/organisations': COORDINATORS,
+	'/(pro)/admin/organisations/import': COORDINATORS,
 	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] },
 	// a place manager's own structure (the service shows only the structures the actor may read)
 	'/(pro)/espace/structure': { access: 'pro', roles: ['place_manager'] },

@@ -404,3 +404,31 @@ export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<
 	}
 	return { rows, skipped };
 }
+
+/**
+ * The places of the coordinator's départements that nobody manages yet (no structure of
+ * theirs has a place manager), with their contact address and whether a manager's
+ * invitation already waits. By name.
+ */
+export async function placesWithoutManager(db: DbOrTx, actor: Actor) {
+	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
+	if (deps && !deps.length) return [];
+	const rows = await db
+		.select({
+			id: places.id,
+			nom: places.nom,
+			commune: places.commune,
+			courriels: places.courriels,
+			waiting: sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${invitations} i on i.organisation_id = op.organisation_id where op.place_id = "places"."id" and i.used_at is null and i.revoked_at is null and i.expires_at > now() and (i.role = 'place_manager' or 'place_manager' = any(i.extra_roles)))`
+		})
+		.from(places)
+		.where(
+			and(
+				deps ? inArray(places.departmentCode, deps) : undefined,
+				sql`not exists (select 1 from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = "places"."id")`
+			)
+		)
+		.orderBy(places.nom)
+		.limit(1000);
+	return rows.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }));
+}
