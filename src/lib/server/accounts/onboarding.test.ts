@@ -132,3 +132,18 @@ describe('inviting places’ own contact addresses as their managers', () => {
 		expect(link).toBeTruthy();
 	});
 });
+
+describe('claiming a place by its name', () => {
+	it('finds it by words of its name or commune, accents ignored, and shows the claim waiting', async () => {
+		const { claimPlace } = await import('../places/service.ts');
+		const { placesToClaim, pendingClaimsOf } = await import('./claims.ts');
+		const org = (await createOrganisation(db, null, { name: 'Association Clic Villeneuvois', kind: 'association', departmentCode: '47' })).id;
+		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@clic.test', displayName: 'Rémi Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		expect((await placesToClaim(db, manager, 'epn VILLENEUVE')).map((p) => p.id)).toEqual(['fixture-villeneuve']);
+		expect((await placesToClaim(db, manager, 'médiathèque agen')).map((p) => p.id)).toEqual(['fixture-lacepede']);
+		expect(await placesToClaim(db, manager, 'x')).toEqual([]);
+		await claimPlace(db, manager, { placeId: 'fixture-villeneuve', organisationId: org });
+		expect((await pendingClaimsOf(db, manager)).map((c) => [c.placeId, c.organisationName])).toEqual([['fixture-villeneuve', 'Association Clic Villeneuvois']]);
+		expect(await placesToClaim(db, manager, 'villeneuve')).toMatchObject([{ id: 'fixture-villeneuve', pending: true, ours: false }]);
+	});
+});
