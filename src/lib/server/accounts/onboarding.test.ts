@@ -147,3 +147,21 @@ describe('claiming a place by its name', () => {
 		expect(await placesToClaim(db, manager, 'villeneuve')).toMatchObject([{ id: 'fixture-villeneuve', pending: true, ours: false }]);
 	});
 });
+
+describe('the coordinator’s home', () => {
+	it('counts what waits for them in their département only', async () => {
+		const { coordinatorDashboard } = await import('../network/dashboard.ts');
+		const d = (await coordinatorDashboard(db, coordinator))!;
+		expect(d.departments).toEqual(['47']);
+		// claims (Villeneuve), invitations of this file's imports, the 4 fixture places of 47
+		expect(d.waiting.claims).toBe(1);
+		expect(d.waiting.invitationsWaiting).toBeGreaterThanOrEqual(4);
+		expect(d.waiting.placesWithoutManager).toBe(4);
+		expect(d.waiting.placesWithoutHours + d.waiting.placesApproximate + d.waiting.placesWithoutContact).toBeGreaterThan(0);
+		expect(d.month.referrals).toEqual([]);
+		const d33 = (await coordinatorDashboard(db, coordinator33))!;
+		expect(d33.waiting.claims).toBe(0);
+		expect(d33.waiting.invitationsWaiting).toBe(0);
+		expect(JSON.stringify(d)).not.toMatch(/@/);
+	});
+});
