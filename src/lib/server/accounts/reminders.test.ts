@@ -115,3 +115,22 @@ describe('reminders to invitations not accepted', () => {
 		await expect(remindInvitation(db, coord, invitation.id, links)).rejects.toThrow(/n’attend plus/);
 	});
 });
+
+describe('sessions, one by one', () => {
+	it('lists the account’s sessions with their device and ends one, not the others', async () => {
+		const { loginWithPassword, accountOverview, logoutOneSession } = await import('./service.ts');
+		const phone = await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '198.51.100.8', userAgent: 'Mozilla/5.0 (Linux; Android 13) Firefox/120.0' });
+		const desk = await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '198.51.100.9', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0' });
+		const here = (await loadSession(db.db, (desk as { token: string }).token))!;
+		const o = await accountOverview(db, here);
+		expect(o.sessions.length).toBeGreaterThanOrEqual(2);
+		const other = o.sessions.find((s) => !s.current && /Android/.test(s.device ?? ''))!;
+		expect(other).toBeTruthy();
+		// this device's own session is not ended from the list
+		expect(await logoutOneSession(db, here, o.sessions.find((s) => s.current)!.ref)).toBe(false);
+		expect(await logoutOneSession(db, here, other.ref)).toBe(true);
+		expect(await loadSession(db.db, (phone as { token: string }).token)).toBeNull();
+		expect(await loadSession(db.db, (desk as { token: string }).token)).not.toBeNull();
+		expect(await logoutOneSession(db, here, other.ref)).toBe(false);
+	});
+});
