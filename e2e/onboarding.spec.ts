@@ -38,6 +38,8 @@ test('the coordinator’s home: what waits for them and the network this month, 
 });
 
 test('CSV import: check, import once, a reload imports nothing; the places without a manager', async ({ browser }) => {
+	// the list of the places without a manager is long (the demo territory's ~100 places): axe takes its time
+	test.setTimeout(240_000);
 	const ctx = await browser.newContext({ storageState: statePath('coordinator') });
 	const page = await ctx.newPage();
 	const places = await realPlaces(page);
@@ -81,6 +83,7 @@ test('CSV import: check, import once, a reload imports nothing; the places witho
 });
 
 test('a place manager’s structure: members, an invitation with its link to copy, no second one on reload', async ({ browser }) => {
+	test.setTimeout(120_000);
 	const ctx = await browser.newContext({ storageState: statePath('place_manager') });
 	const page = await ctx.newPage();
 	await page.goto('/espace');
@@ -95,7 +98,7 @@ test('a place manager’s structure: members, an invitation with its link to cop
 	await page.getByRole('button', { name: 'Créer l’invitation' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'L’invitation est créée' })).toContainText(`L’invitation est créée pour ${email}`);
 	// without an SMTP server the link is shown, with a button to copy it (JavaScript on)
-	await expect(page.getByRole('button', { name: 'Copier le lien' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Copier le lien', exact: true })).toBeVisible();
 	await page.reload();
 	await expect(page.getByText(`Dominique Essai (${email})`)).toHaveCount(1);
 	await axeAtWidths(page, 'place manager structure');
