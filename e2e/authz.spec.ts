@@ -74,9 +74,14 @@ test.beforeAll(async ({ baseURL }) => {
 		// editing a place: its managers and its département's coordinators; nobody manages this one yet
 		[`/espace/lieux/${place}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		['/admin/organisations', COORDINATION()],
+		['/admin/organisations/import', COORDINATION()],
 		// another département's structure does not exist for them; a place manager sees their own only
 		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		[`/admin/organisations/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })],
+		// a place manager's own structure, in their space (straight to it when they have one)
+		['/espace/structure', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403, place_manager: `→ /espace/structure/${mediatheque}` })],
+		[`/espace/structure/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
+		[`/espace/structure/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })],
 		// the people helped: prescribers and mediators; a record exists only for those who may read it
 		['/espace/personnes', CARE()],
 		['/espace/personnes/nouvelle', CARE({ admin: 403 })],

@@ -11,16 +11,21 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 	// the place: the nearest to Nérac
 	const anon = await browser.newPage();
 	const placePath = await firstPlacePath(anon, '/lieux?ou=N%C3%A9rac');
+	await anon.goto(placePath);
+	const placeName = ((await anon.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
 	await anon.close();
 
 	const managerCtx = await browser.newContext({ storageState: statePath('place_manager'), javaScriptEnabled: false });
 	const manager = await managerCtx.newPage();
 	await manager.goto('/espace/lieux');
-	await manager.getByLabel('Adresse de la page du lieu').fill(`http://exemple/${placePath.slice(1)}?retour=x`);
-	await manager.getByRole('button', { name: 'Envoyer la demande' }).click();
+	// the place is found by its name (no address to paste), the claim then waits in « Mes lieux »
+	await manager.getByLabel('Nom du lieu ou commune').fill(placeName);
+	await manager.getByRole('button', { name: 'Chercher' }).click();
+	await manager.getByRole('button', { name: `Demander à gérer ${placeName}`, exact: true }).first().click();
 	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
-	await manager.getByRole('button', { name: 'Envoyer la demande' }).click();
-	await expect(manager.getByRole('alert')).toContainText('Collez l’adresse de la page du lieu');
+	await expect(manager.locator('#demandes + * + ul, #demandes ~ ul').first()).toContainText(placeName);
+	await manager.reload();
+	await expect(manager.getByText('demande en attente').first()).toBeVisible();
 
 	const coordCtx = await browser.newContext({ storageState: statePath('coordinator'), javaScriptEnabled: false });
 	const coord = await coordCtx.newPage();

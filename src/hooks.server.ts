@@ -14,6 +14,7 @@ import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 import { BAD_INPUT_MESSAGE, badPathResponse, bodyOk, pathOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
+import { REFUSALS, type Refusal } from '#lib/server/web/refusals.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
@@ -101,11 +102,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 		const api = event.url.pathname.startsWith('/api/');
 		if (decision === 'no-rule') {
 			log('error', 'route without an access rule', { route: event.route.id });
-			error(403, 'Cette page n’est pas ouverte.');
+			return refusal(event, 'page-fermee');
 		}
 		if (decision === 'forbidden') {
 			if (api) return json({ erreur: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
-			error(403, 'Vous n’avez pas accès à cette page avec votre compte.');
+			return refusal(event, 'acces-refuse');
 		}
 		if (api) return json({ erreur: 'unauthenticated', message: 'Connexion requise.' }, { status: 401 });
 		const back = encodeURIComponent(event.url.pathname + event.url.search);
@@ -116,7 +117,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// an identifier that cannot exist is a 404, a malformed one in the query a 400, before any query
 	if (impossibleRouteId(event.route.id, event.params ?? {})) {
 		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 404, code: 'not_found', message: 'Aucun lieu n’a cet identifiant.' } }, { status: 404 });
-		error(404, 'Cette page n’existe pas : l’adresse est incomplète ou erronée.');
+		return refusal(event, 'introuvable');
 	}
 	const badQuery = malformedUuidQuery(event.url);
 	if (badQuery) error(400, `Le paramètre « ${badQuery} » de l’adresse n’est pas valide. Revenez à la page précédente et choisissez dans la liste.`);
@@ -148,6 +149,21 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	return compressed;
 };
+
+/**
+ * A refusal of the access rules as the site's own error page (header, footer, a way back),
+ * not SvelteKit's bare fallback: the page /erreur/<raison> is rendered for the same visitor
+ * and sent with the refusal's status. Without `fetch` (a hook called outside a server) the
+ * plain error is thrown.
+ */
+async function refusal(event: Parameters<Handle>[0]['event'], reason: Refusal): Promise<Response> {
+	const r = REFUSALS[reason];
+	if (typeof event.fetch !== 'function' || event.url.pathname.startsWith('/erreur/')) error(r.status, r.message);
+	const page = await event.fetch(`/erreur/${reason}`, { headers: { accept: 'text/html' } });
+	const headers = new Headers(page.headers);
+	headers.set('cache-control', 'private, no-store');
+	return new Response(await page.text(), { status: r.status, headers });
+}
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|geo\+json|xml))/;
 

@@ -15,7 +15,8 @@ import { listImportReports, getImportReport } from '../lib/server/places/reports
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/checkpoint.ts';
 import { verifyLedger } from '../lib/server/pass/service.ts';
-import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, type Role } from '../lib/server/accounts/service.ts';
+import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, ORGANISATION_KINDS, type Role } from '../lib/server/accounts/service.ts';
+import { formatOnboardingReport, importOnboarding, readOnboardingCsv } from '../lib/server/accounts/onboarding.ts';
 import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
 import { stopBoss } from '../lib/server/jobs/boss.ts';
@@ -64,6 +65,12 @@ Usage:
                                                    redeemed voucher on exactly one statement…); names
                                                    every breach; exit code 1 when there is one.
   maillage organisations list | add --name … --kind departement --departement 47 [--siret …]
+      Kinds: ${Object.keys(ORGANISATION_KINDS).join(', ')}.
+  maillage organisations import <file.csv> [--dry-run]
+      Structures, the places they run and their members, from a CSV (columns: structure,
+      siret, type, departement, lieu, nom, courriel, role). One transaction: a line in
+      error and nothing is written; run twice, nothing is doubled. Invitations are
+      e-mailed when SMTP is configured, their links printed otherwise.
   maillage users invite --email … --name … --organisation <id> --role coordinator [--admin]
       Prints the invitation link (valid 7 days, single use). Roles: coordinator, partner,
       prescriber, mediator, place_manager. --admin: instance administrator (all territories).
@@ -291,9 +298,21 @@ export async function main(argv: string[]): Promise<number> {
 			return 1;
 		});
 	}
+	if (cmd === 'organisations' && sub === 'import') {
+		if (!rest[0]) throw new UsageError('organisations import <file.csv> [--dry-run]');
+		const read = readOnboardingCsv(await readFile(rest[0], 'utf8').catch(() => Promise.reject(new UsageError(`cannot read ${rest[0]}`))));
+		if (read.error !== null) throw new UsageError(read.error);
+		return withDb(async (db) => {
+			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
+			const r = await importOnboarding(db, null, read.rows, { dryRun: !!values['dry-run'], origin, instanceName: (await getInstanceSettings(db)).name, showLinks: !mailConfigured() });
+			process.stdout.write(formatOnboardingReport(r));
+			return r.errors.length ? 1 : 0;
+		});
+	}
 	if (cmd === 'organisations') {
 		return withDb(async (db) => {
 			if (sub === 'add') {
+				if (values.kind && !(values.kind in ORGANISATION_KINDS)) throw new UsageError(`unknown --kind ${values.kind}; kinds: ${Object.keys(ORGANISATION_KINDS).join(', ')}`);
 				const o = await createOrganisation(db, null, { name: values.name, kind: values.kind, departmentCode: values.departement, siret: values.siret ?? '' }).catch(accountUsage);
 				process.stdout.write(`${o.id}\t${o.departmentCode}\t${o.name}\n`);
 			} else {

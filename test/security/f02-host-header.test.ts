@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { publicLinks } from '../../src/lib/server/jobs/maintenance.ts';
 import { handle } from '../../src/hooks.server.ts';
 import { actions as forgotten } from '../../src/routes/(auth)/mot-de-passe-oublie/+page.server.ts';
-import { actions as organisationPage } from '../../src/routes/(pro)/admin/organisations/[id]/+page.server.ts';
+import { actions as organisationPage, load as organisationLoad } from '../../src/routes/(pro)/admin/organisations/[id]/+page.server.ts';
 
 const PUBLIC = 'https://maillage.example.fr';
 const P = 'une phrase de passe solide';
@@ -66,14 +66,23 @@ describe('issue 11, finding 2: links never follow the Host header', () => {
 		const url = new URL(`http://evil.test/admin/organisations/${org}?/invite`);
 		const [u] = await db.db.select({ id: users.id }).from(users).where(eq(users.email, 'sacha@cd47.test'));
 		const actor = await actorFor(db.db, u.id, true);
-		const r = (await organisationPage.invite({
-			params: { id: org },
-			request: formRequest(url.href, { email: 'lou@cd47.test', displayName: 'Lou Médiation', role: 'partner' }),
-			locals: { ip: '192.0.2.21', session: { actor } },
-			url
-		} as never)) as { invited?: { link: string | null } };
+		// Post/Redirect/Get: the action answers with a redirection to the page, which shows the link
+		const thrown = await Promise.resolve(
+			organisationPage.invite({
+				params: { id: org },
+				request: formRequest(url.href, { email: 'lou@cd47.test', displayName: 'Lou Médiation', role: 'partner' }),
+				locals: { ip: '192.0.2.21', session: { actor } },
+				url
+			} as never)
+		).then(
+			() => null,
+			(e: { status?: number; location?: string }) => e
+		);
+		expect(thrown?.status).toBe(303);
+		const back = new URL(thrown!.location!, url);
+		const page = (await organisationLoad({ params: { id: org }, locals: { ip: '192.0.2.21', session: { actor, userId: u.id } }, url: back } as never)) as { justInvited: { link: string | null } | null };
 		// without SMTP the link is shown on screen
-		expect(r.invited?.link).toMatch(new RegExp(`^${PUBLIC}/invitation/`));
+		expect(page.justInvited?.link).toMatch(new RegExp(`^${PUBLIC}/invitation/`));
 		const mails = await db.db.select({ text: outbox.text }).from(outbox).where(eq(outbox.template, 'invitation'));
 		for (const m of mails) expect(m.text).not.toContain('evil.test');
 	});

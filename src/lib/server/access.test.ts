@@ -98,6 +98,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/api/v1/openapi.json': PUBLIC,
 	// no session needed: the provider's shared secret is checked by the route (401 without it)
 	'/api/sms/entrant': PUBLIC,
+	'/(public)/erreur/[raison]': PUBLIC,
 	'/(auth)/connexion': PUBLIC,
 	'/(auth)/connexion/proconnect': PUBLIC,
 	'/(auth)/connexion/proconnect/retour': PUBLIC,
@@ -116,7 +117,10 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/lieux': restrict(['place_manager', 'admin']),
 	'/(pro)/espace/lieux/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
 	'/(pro)/admin/organisations': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/organisations/import': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/organisations/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
+	'/(pro)/espace/structure': restrict(['place_manager', 'admin']),
+	'/(pro)/espace/structure/[id]': restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']),
 	// the administrator passes the door but the services give them no personal record (can())
 	'/(pro)/espace/personnes': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/nouvelle': restrict(['prescriber', 'mediator', 'admin']),

@@ -39,6 +39,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/accessibilite': PUBLIC,
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
+	// the branded page of a refusal decided before routing (hooks.server.ts)
+	'/(public)/erreur/[raison]': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
 	// the person helped: their referrals, by link or one-time code; a place without an account answering by link
 	'/(public)/mes-orientations': PUBLIC,
@@ -70,7 +72,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
 	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/admin/organisations': COORDINATORS,
+	'/(pro)/admin/organisations/import': COORDINATORS,
 	'/(pro)/admin/organisations/[id]': { access: 'pro', roles: ['coordinator', 'place_manager'] },
+	// a place manager's own structure (the service shows only the structures the actor may read)
+	'/(pro)/espace/structure': { access: 'pro', roles: ['place_manager'] },
+	'/(pro)/espace/structure/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/espace/personnes': CARE,
 	'/(pro)/espace/personnes/nouvelle': CARE,
 	'/(pro)/espace/personnes/[id]': CARE,

@@ -144,9 +144,19 @@ export const invitations = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		usedAt: timestamp('used_at', { withTimezone: true }),
-		revokedAt: timestamp('revoked_at', { withTimezone: true })
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		/** further roles in the same structure, given with `role` when the invitation is accepted */
+		extraRoles: text('extra_roles').array().notNull().default(sql`'{}'`),
+		/** reminders sent (D+3, D+10, or by hand), each renewing the link */
+		reminders: integer('reminders').notNull().default(0),
+		remindedAt: timestamp('reminded_at', { withTimezone: true })
 	},
-	(t) => [index('invitations_organisation_idx').on(t.organisationId), index('invitations_email_idx').on(t.email)]
+	(t) => [
+		index('invitations_organisation_idx').on(t.organisationId),
+		index('invitations_email_idx').on(t.email),
+		// one invitation waiting per address and structure
+		uniqueIndex('invitations_waiting_idx').on(t.organisationId, t.email).where(sql`${t.usedAt} IS NULL AND ${t.revokedAt} IS NULL`)
+	]
 );
 
 /** A place manager asks to manage a place for their organisation; a coordinator decides. */

@@ -30,7 +30,34 @@ export interface NewInvitation {
 	displayName: string;
 	organisationId: string;
 	role: Role;
+	/** further roles in the same structure, given together when the invitation is accepted */
+	extraRoles?: Role[];
 	isAdmin?: boolean;
+}
+
+/** "médiateur numérique et responsable de lieu" */
+export function rolesLabel(role: string, extraRoles: readonly string[] = []): string {
+	return [role, ...extraRoles.filter((r) => r !== role)].map((r) => (ROLE_LABELS[r as Role] ?? r).toLowerCase()).join(' et ');
+}
+
+/** The link of a waiting invitation, signed again (same invitation, valid until its expiry). */
+/** "Médiateur numérique et Responsable de lieu" */
+export function labels(role: string, extraRoles: readonly string[] = []): string {
+	return [role, ...extraRoles.filter((r) => r !== role)].map((r) => ROLE_LABELS[r as Role] ?? r).join(' et ');
+}
+
+export function invitationToken(invitation: { id: string; expiresAt: Date }, now = new Date()): string {
+	const seconds = Math.max(1, Math.floor((invitation.expiresAt.getTime() - now.getTime()) / 1000));
+	return signToken(PURPOSE, { i: invitation.id }, seconds, now.getTime());
+}
+
+const WAITING = (who: string, roles: string) => `Une invitation attend déjà la réponse de ${who} dans cette structure (${roles}) : relancez-la ou annulez-la plutôt que d’en créer une autre.`;
+
+/** Whether a database error is the one-waiting-invitation-per-address index (two submissions at once). */
+function isWaitingConflict(e: unknown): boolean {
+	const err = e as { code?: string; constraint?: string; message?: string; cause?: { code?: string; constraint?: string; message?: string } };
+	const c = err?.cause ?? err;
+	return c?.code === '23505' && (c.constraint === 'invitations_waiting_idx' || /invitations_waiting_idx/.test(c.message ?? ''));
 }
 
 /** Creates the invitation and returns the token for its link (`/invitation/<token>`). */
@@ -50,14 +77,15 @@ export async function invite(database: Database, actor: Actor | null, input: New
 	const name = displayNameSchema.safeParse(input.displayName);
 	if (!email.success) fields.email = email.error.issues[0].message;
 	if (!name.success) fields.displayName = name.error.issues[0].message;
-	if (!ROLES.includes(input.role)) fields.role = 'Choisissez un rôle.';
+	const extraRoles = [...new Set(input.extraRoles ?? [])].filter((r) => r !== input.role);
+	if (!ROLES.includes(input.role) || extraRoles.some((r) => !ROLES.includes(r))) fields.role = 'Choisissez un rôle.';
 	if (Object.keys(fields).length) throw new AccountError('invalid', 'Vérifiez les champs signalés.', fields);
 	const [org] = await database.db.select().from(organisations).where(eq(organisations.id, input.organisationId));
 	if (!org || !org.active) throw new AccountError('not_found', 'Structure introuvable.');
-	if (actor && !can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role: input.role }))
+	if (actor && [input.role, ...extraRoles].some((role) => !can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role })))
 		throw new AccountError('forbidden', 'Vous ne pouvez pas inviter à ce rôle dans cette structure.');
 	if (actor && input.isAdmin) throw new AccountError('forbidden', 'Les droits d’administration se donnent en ligne de commande.');
-	if (actor && ROLES_WITH_PERSONAL_DATA.includes(input.role)) {
+	if (actor && [input.role, ...extraRoles].some((r) => ROLES_WITH_PERSONAL_DATA.includes(r))) {
 		const [me] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
 		if (me && sameMailbox(me.email, email.data!)) {
 			await journalRefusedSelfGrant(database, actor.userId, org.departmentCode, ip, { organisationId: org.id, role: input.role, step: 'invite' });
@@ -69,10 +97,21 @@ export async function invite(database: Database, actor: Actor | null, input: New
 	const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, email.data!));
 	const pendingForExisting = !!existing;
 	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
-	return database.db.transaction(async (tx) => {
+	const roles = rolesLabel(input.role, extraRoles);
+	try {
+		return await database.db.transaction(async (tx) => {
+		// one invitation waiting per address and structure (F5 on the form, or a second role: it goes with the first)
+		const [waiting] = await tx
+			.select()
+			.from(invitations)
+			.where(and(eq(invitations.organisationId, org.id), eq(invitations.email, email.data!), isNull(invitations.usedAt), isNull(invitations.revokedAt)));
+		if (waiting && waiting.expiresAt > now)
+			throw new AccountError('conflict', WAITING(email.data!, rolesLabel(waiting.role, waiting.extraRoles)), { email: WAITING(email.data!, rolesLabel(waiting.role, waiting.extraRoles)) });
+		// an expired one is set aside: the new one replaces it
+		if (waiting) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, waiting.id));
 		const [row] = await tx
 			.insert(invitations)
-			.values({ email: email.data!, displayName: name.data!, organisationId: org.id, role: input.role, isAdmin: !!input.isAdmin, invitedBy: actor?.userId ?? null, createdAt: now, expiresAt })
+			.values({ email: email.data!, displayName: name.data!, organisationId: org.id, role: input.role, extraRoles, isAdmin: !!input.isAdmin, invitedBy: actor?.userId ?? null, createdAt: now, expiresAt })
 			.returning();
 		await journal(tx, {
 			actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' },
@@ -82,7 +121,7 @@ export async function invite(database: Database, actor: Actor | null, input: New
 			departmentCode: org.departmentCode,
 			after: { email: row.email, displayName: row.displayName },
 			ip,
-			details: { organisationId: org.id, role: input.role, admin: !!input.isAdmin, existingAccount: pendingForExisting }
+			details: { organisationId: org.id, role: input.role, extraRoles, admin: !!input.isAdmin, existingAccount: pendingForExisting }
 		});
 		const token = signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime());
 		let mailed = false;
@@ -95,7 +134,7 @@ export async function invite(database: Database, actor: Actor | null, input: New
 					to: row.email,
 					displayName: row.displayName,
 					organisationName: org.name,
-					roleLabel: ROLE_LABELS[input.role].toLowerCase(),
+					roleLabel: roles,
 					link: `${opts.origin.replace(/\/$/, '')}/compte`,
 					expiresAt,
 					instanceName: opts.instanceName ?? 'maillage'
@@ -110,7 +149,7 @@ export async function invite(database: Database, actor: Actor | null, input: New
 					to: row.email,
 					displayName: row.displayName,
 					organisationName: org.name,
-					roleLabel: ROLE_LABELS[input.role].toLowerCase(),
+					roleLabel: roles,
 					link: `${opts.origin.replace(/\/$/, '')}/invitation/${token}`,
 					expiresAt,
 					instanceName: opts.instanceName ?? 'maillage'
@@ -119,7 +158,12 @@ export async function invite(database: Database, actor: Actor | null, input: New
 			mailed = true;
 		}
 		return { invitation: row, token, mailed, existingAccount: pendingForExisting };
-	});
+		});
+	} catch (e) {
+		// the same form sent twice at once: the index lets one through
+		if (isWaitingConflict(e)) throw new AccountError('conflict', WAITING(email.data!, roles), { email: WAITING(email.data!, roles) });
+		throw e;
+	}
 }
 
 export type InvitationCheck =
@@ -150,7 +194,7 @@ export async function checkInvitation(database: Database, token: string, now = n
 		ok: true,
 		invitation: row.invitation,
 		organisationName: row.organisationName,
-		roleLabel: ROLE_LABELS[row.invitation.role as Role] ?? row.invitation.role,
+		roleLabel: labels(row.invitation.role, row.invitation.extraRoles),
 		existingAccount: !!existing
 	};
 }
@@ -224,8 +268,11 @@ export async function acceptInvitation(
 		if (!claimed.length) return { ok: false as const, message: MESSAGES.used };
 		const [user] = await tx.insert(users).values({ email: inv.email, displayName, passwordHash, isAdmin: inv.isAdmin }).returning();
 		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org?.departmentCode, after: { email: user.email, displayName }, ip: meta.ip, details: { invitationId: inv.id } });
-		await tx.insert(memberships).values({ userId: user.id, organisationId: inv.organisationId, role: inv.role }).onConflictDoNothing();
-		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: org?.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: inv.role } });
+		await tx
+			.insert(memberships)
+			.values([inv.role, ...inv.extraRoles].map((role) => ({ userId: user.id, organisationId: inv.organisationId, role })))
+			.onConflictDoNothing();
+		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: org?.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: inv.role, extraRoles: inv.extraRoles } });
 		const session = await createSession(tx, user.id, { method: 'password', mfa: false, ...meta }, now);
 		return { ok: true as const, token: session, existingAccount: false };
 	});
@@ -275,9 +322,9 @@ export async function pendingRoles(database: Database, session: Pick<LoadedSessi
 		organisationName: r.organisationName,
 		departmentCode: r.departmentCode,
 		role: r.invitation.role as Role,
-		roleLabel: ROLE_LABELS[r.invitation.role as Role] ?? r.invitation.role,
+		roleLabel: labels(r.invitation.role, r.invitation.extraRoles),
 		invitedBy: r.invitation.invitedBy === session.userId ? 'vous-même' : (r.inviter ?? 'l’administration (ligne de commande)'),
-		personalData: ROLES_WITH_PERSONAL_DATA.includes(r.invitation.role as Role),
+		personalData: [r.invitation.role, ...r.invitation.extraRoles].some((x) => ROLES_WITH_PERSONAL_DATA.includes(x as Role)),
 		selfGranted: r.invitation.invitedBy === session.userId,
 		expiresAt: r.invitation.expiresAt
 	}));
@@ -305,7 +352,8 @@ export async function answerPendingRole(
 	if (!row || !row.active || row.inv.usedAt || row.inv.revokedAt || row.inv.expiresAt <= now) return { ok: false, message: gone };
 	const inv = row.inv;
 	const role = inv.role as Role;
-	if (accept && inv.invitedBy === session.userId && (ROLES_WITH_PERSONAL_DATA.includes(role) || inv.isAdmin)) {
+	const allRoles = [role, ...(inv.extraRoles as Role[])];
+	if (accept && inv.invitedBy === session.userId && (allRoles.some((r) => ROLES_WITH_PERSONAL_DATA.includes(r)) || inv.isAdmin)) {
 		await journalRefusedSelfGrant(database, session.userId, row.departmentCode, meta.ip, { organisationId: inv.organisationId, role, invitationId: inv.id, step: 'accept' });
 		return { ok: false, message: SELF_GRANT };
 	}
@@ -322,17 +370,20 @@ export async function answerPendingRole(
 			return { ok: true as const, accepted: false };
 		}
 		if (inv.isAdmin) await tx.update(users).set({ isAdmin: true, updatedAt: now }).where(eq(users.id, session.userId));
-		await tx.insert(memberships).values({ userId: session.userId, organisationId: inv.organisationId, role }).onConflictDoNothing();
+		await tx
+			.insert(memberships)
+			.values(allRoles.map((r) => ({ userId: session.userId, organisationId: inv.organisationId, role: r })))
+			.onConflictDoNothing();
 		await journal(
 			tx,
-			{ actor, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role } },
-			{ actor, action: 'membership.added', targetType: 'user', targetId: session.userId, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role, invitationId: inv.id, invitedBy: inv.invitedBy } }
+			{ actor, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role, extraRoles: inv.extraRoles } },
+			...allRoles.map((r) => ({ actor, action: 'membership.added', targetType: 'user', targetId: session.userId, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: r, invitationId: inv.id, invitedBy: inv.invitedBy } }))
 		);
 		if (meta.origin)
 			await queueMail(
 				database,
 				tx,
-				roleAddedMail({ to: session.user.email, displayName: session.user.displayName, organisationName: row.organisationName, roleLabel: ROLE_LABELS[role].toLowerCase(), link: `${meta.origin.replace(/\/$/, '')}/compte`, instanceName: meta.instanceName ?? 'maillage' })
+				roleAddedMail({ to: session.user.email, displayName: session.user.displayName, organisationName: row.organisationName, roleLabel: rolesLabel(role, inv.extraRoles), link: `${meta.origin.replace(/\/$/, '')}/compte`, instanceName: meta.instanceName ?? 'maillage' })
 			);
 		return { ok: true as const, accepted: true };
 	});

@@ -102,7 +102,23 @@ export const organisationSchema = z.object({
 	departmentCode: z.string().trim().toUpperCase().regex(/^(\d{2}|2A|2B|97\d)$/, { error: 'Choisissez le département de la structure.' })
 });
 
-export const displayNameSchema = z.string().trim().min(2, { error: 'Indiquez le prénom et le nom.' }).max(120, { error: 'Le nom est trop long (120 caractères au plus).' });
+/**
+ * A person's name as it will appear in e-mails and pages: Unicode NFC, spaces collapsed
+ * (tabs, line breaks and non-breaking spaces included), and only what a name is made of —
+ * letters (then digits), with spaces, hyphens, apostrophes and dots between them. No
+ * address, link, markup or line break: the name goes into an e-mail sent in the instance's name.
+ */
+export const displayNameSchema = z
+	.string()
+	.transform((s) => s.normalize('NFC').replace(/[\s\u00a0\u202f]+/gu, ' ').replace(/[’ʼ`]/gu, '’').trim())
+	.pipe(
+		z
+			.string()
+			.min(2, { error: 'Indiquez le prénom et le nom.' })
+			.max(120, { error: 'Le nom est trop long (120 caractères au plus).' })
+			.regex(/^\p{L}[\p{L}\p{M}\p{N} .’'-]*$/u, { error: 'Le nom ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes. Exemple : Camille Martin' })
+			.refine((s) => !/[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u.test(s), { error: 'Le nom ne peut pas contenir d’adresse de site. Exemple : Camille Martin' })
+	);
 
 export class AccountError extends Error {
 	constructor(

@@ -26,7 +26,7 @@ import {
 } from './model.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { checkTotp, newTotpSecret, openTotpSecret, totpQrSvg, totpUri } from './totp.ts';
-import { createSession, deleteSession, deleteUserSessions, hashToken, listUserSessions, type LoadedSession, type SessionMeta } from './sessions.ts';
+import { createSession, deleteSession, deleteSessionByRef, deleteUserSessions, hashToken, listUserSessions, sessionRef, type LoadedSession, type SessionMeta } from './sessions.ts';
 import { clear, lockAfterFailure, lockedUntil, release, reserve, reserveAll, retryMessage, RULES } from './throttle.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 
@@ -43,7 +43,8 @@ export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } f
 export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
 export { hit as countAttempt, reserve as reserveAttempt, release as releaseAttempt, clear as clearAttempts, lockAfterFailure, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
 import { invite, listPendingInvitations } from './invitations.ts';
-export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, INVITATION_DAYS } from './invitations.ts';
+export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, invitationToken, rolesLabel, labels as roleLabels, INVITATION_DAYS } from './invitations.ts';
+export { remindInvitation, remindWaitingInvitations, REMINDER_DAYS } from './reminders.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
 
@@ -266,7 +267,7 @@ export async function confirmTotpEnrolment(
 	if (step === null) {
 		const lock = lockAfterFailure([reservation], [RULES.mfa], now);
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
-		return { status: 'invalid', message: 'Ce code ne correspond pas : vérifiez que l’application affiche le compte « maillage » et saisissez le code actuel.' };
+		return { status: 'invalid', message: 'Ce code ne correspond pas : vérifiez que l’application affiche le compte à votre adresse e-mail, au nom de ce site, et saisissez le code actuel.' };
 	}
 	await clear(db, key);
 	const codes = Array.from({ length: 10 }, () => newRecoveryCode());
@@ -303,6 +304,16 @@ export async function logout(database: Database, token: string, session: LoadedS
 	await database.privileged.db.transaction(async (tx) => {
 		await deleteSession(tx, token);
 		if (session) await journal(tx, { actor: { kind: 'user', id: session.userId }, action: 'session.logout', targetType: 'user', targetId: session.userId, ip });
+	});
+}
+
+/** « Fermer cette session »: one session of the account, another device's (this one: the logout). */
+export async function logoutOneSession(database: Database, session: LoadedSession, ref: string, ip?: string | null): Promise<boolean> {
+	if (ref === sessionRef(session.tokenHash)) return false;
+	return database.privileged.db.transaction(async (tx) => {
+		const ended = await deleteSessionByRef(tx, session.userId, ref);
+		if (ended) await journal(tx, { actor: { kind: 'user', id: session.userId }, action: 'session.ended', targetType: 'user', targetId: session.userId, ip });
+		return ended;
 	});
 }
 
@@ -485,7 +496,7 @@ export async function accountOverview(database: Database, session: LoadedSession
 	]);
 	return {
 		roles: roles.map((r) => ({ ...r, role: r.role as Role })),
-		sessions: list.map((s) => ({ current: s.tokenHash === session.tokenHash, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, device: s.device, method: s.method })),
+		sessions: list.map((s) => ({ ref: sessionRef(s.tokenHash), current: s.tokenHash === session.tokenHash, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, device: s.device, method: s.method })),
 		recoveryCodesLeft,
 		mfaRequired: requiresMfa(session.actor)
 	};

@@ -143,3 +143,16 @@ export async function purgeSessions(db: DbOrTx, now = new Date()): Promise<numbe
 		.returning({ t: sessions.tokenHash });
 	return rows.length;
 }
+
+/** A session's public reference, for « Mon compte » (neither its token nor the hash that finds it). */
+export const sessionRef = (tokenHash: string) => createHash('sha256').update(`session-ref:${tokenHash}`).digest('hex').slice(0, 32);
+
+/** Ends one session of the account, named by its reference; false when there is none (already ended). */
+export async function deleteSessionByRef(db: DbOrTx, userId: string, ref: string): Promise<boolean> {
+	if (!/^[0-9a-f]{32}$/.test(ref)) return false;
+	const mine = await db.select({ t: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId));
+	const hit = mine.find((m) => sessionRef(m.t) === ref);
+	if (!hit) return false;
+	const gone = await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, hit.t))).returning({ t: sessions.tokenHash });
+	return gone.length > 0;
+}

@@ -8,7 +8,7 @@ import { and, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { getBoss } from './boss.ts';
 import { log } from '../log.ts';
-import { purgeSessions } from '../accounts/service.ts';
+import { purgeSessions, remindWaitingInvitations } from '../accounts/service.ts';
 import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive } from '../beneficiaries/service.ts';
 import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
@@ -77,7 +77,8 @@ export async function startMaintenance(database: Database): Promise<void> {
 		if (r.sessions || r.counters || r.invitations || r.codes || r.personAccess || r.records) log('info', 'personal data purged', r);
 	});
 	await boss.schedule(QUEUE, '7 * * * *');
-	// referrals: reminders at day 10 and 20, expiry at day 30; consents asked by SMS: expiry at day 7
+	// referrals: reminders at day 10 and 20, expiry at day 30; consents asked by SMS: expiry at day 7;
+	// invitations not accepted: reminders at day 3 and 10
 	await boss.createQueue(CLOCK_QUEUE);
 	await boss.work(CLOCK_QUEUE, async () => {
 		const links = await publicLinks(database);
@@ -85,6 +86,9 @@ export async function startMaintenance(database: Database): Promise<void> {
 		if (r.reminded || r.expired) log('info', 'referral clock', r);
 		const consentRequests = await expireConsentRequests(database, links);
 		if (consentRequests) log('info', 'consent requests expired', { count: consentRequests });
+		// invitations not accepted: reminded at D+3 and D+10, their link renewed
+		const invitationsReminded = await remindWaitingInvitations(database, links);
+		if (invitationsReminded) log('info', 'invitations reminded', { count: invitationsReminded });
 	});
 	await boss.schedule(CLOCK_QUEUE, '17 * * * *');
 	// Pass Numérique: expiry and credit-back, warnings at D-30/15/7, statements of finished months

@@ -1,9 +1,14 @@
 import type { PageServerLoad } from './$types';
 import { hasRole } from '#lib/server/accounts/service.ts';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { coordinatorDashboard } from '#lib/server/network/dashboard.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const s = locals.session!;
+	const coordinator = hasRole(s.actor, ['coordinator']);
 	return {
+		// what waits for the coordinator and the network this month: counts only
+		dashboard: coordinator ? await coordinatorDashboard(await getDatabase(), s.actor) : null,
 		displayName: s.user.displayName,
 		coordinator: hasRole(s.actor, ['coordinator']),
 		placeManager: hasRole(s.actor, ['place_manager']),

@@ -1,16 +1,22 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { claimPlace, managedPlaces, PlaceManagementError } from '#lib/server/places/service.ts';
 import { listOrganisations } from '#lib/server/accounts/service.ts';
+import { pendingClaimsOf, placesToClaim } from '#lib/server/accounts/claims.ts';
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
 	const db = await getDatabase();
 	const mine = new Set(actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId));
+	const q = (url.searchParams.get('q') ?? '').slice(0, 120);
 	return {
 		places: await managedPlaces(db, actor),
-		organisations: (await listOrganisations(db, actor)).filter((o) => mine.has(o.id)).map((o) => ({ id: o.id, name: o.name }))
+		organisations: (await listOrganisations(db, actor)).filter((o) => mine.has(o.id)).map((o) => ({ id: o.id, name: o.name })),
+		q,
+		results: q.trim() ? await placesToClaim(db, actor, q) : null,
+		pending: (await pendingClaimsOf(db, actor)).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
+		claimed: url.searchParams.has('demande')
 	};
 };
 
@@ -22,16 +28,19 @@ function placeIdOf(v: string): string {
 }
 
 export const actions: Actions = {
-	default: async ({ request, locals }) => {
+	default: async ({ request, locals, url }) => {
 		const form = await request.formData();
 		const values = { lieu: String(form.get('lieu') ?? ''), organisation: String(form.get('organisation') ?? ''), message: String(form.get('message') ?? '') };
-		if (!values.lieu.trim()) return fail(400, { fields: { lieu: 'Collez l’adresse de la page du lieu, ou son identifiant.' }, values });
+		if (!values.lieu.trim()) return fail(400, { fields: { lieu: 'Cherchez votre lieu par son nom, puis choisissez-le dans la liste.' }, values });
 		try {
 			await claimPlace(await getDatabase(), locals.session!.actor, { placeId: placeIdOf(values.lieu), organisationId: values.organisation, message: values.message }, locals.ip);
-			return { claimed: true };
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { fields: { lieu: e.message }, values });
 			throw e;
 		}
+		// Post/Redirect/Get: the claim waits in « Demandes en attente »
+		const back = new URLSearchParams({ demande: '1' });
+		if (url.searchParams.get('q')) back.set('q', url.searchParams.get('q')!);
+		redirect(303, `/espace/lieux?${back}#demandes`);
 	}
 };

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
@@ -15,18 +15,44 @@ import {
 	ROLE_LABELS,
 	ROLES,
 	setUserActive,
+	invitationToken,
+	remindInvitation,
+	roleLabels,
 	type Role
 } from '#lib/server/accounts/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
+/** The same page serves the coordinators (/admin/organisations/…) and a place manager's own structure (/espace/structure/…). */
+const inSpace = (url: URL) => url.pathname.startsWith('/espace/');
+
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const d = await organisationDetail(await getDatabase(), locals.session!.actor, params.id);
 	if (!d) error(404, 'Cette structure n’existe pas, ou elle n’est pas sur votre territoire.');
+	const now = new Date();
+	// without an SMTP server (a demo, a first install) the links are shown, to be passed on by hand
+	const showLinks = !mailConfigured();
+	const invitations = d.invitations.map((i) => ({
+		id: i.id,
+		email: i.email,
+		displayName: i.displayName,
+		roleLabel: roleLabels(i.role, i.extraRoles),
+		expiresAt: i.expiresAt.toISOString(),
+		expired: i.expiresAt <= now,
+		reminders: i.reminders,
+		link: showLinks && i.expiresAt > now ? `${publicOrigin()}/invitation/${invitationToken(i, now)}` : null
+	}));
+	const justInvited = invitations.find((i) => i.id === url.searchParams.get('invitation')) ?? null;
+	const reminded = invitations.find((i) => i.id === url.searchParams.get('relance')) ?? null;
+	const people = [...new Map(d.members.map((m) => [m.userId, { userId: m.userId, displayName: m.displayName }])).values()];
 	return {
 		created: url.searchParams.has('cree'),
+		space: inSpace(url),
 		organisation: { ...d.organisation, kindLabel: ORGANISATION_KINDS[d.organisation.kind as keyof typeof ORGANISATION_KINDS] ?? d.organisation.kind },
 		members: d.members.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role] })),
-		invitations: d.invitations.map((i) => ({ id: i.id, email: i.email, displayName: i.displayName, roleLabel: ROLE_LABELS[i.role as Role], expiresAt: i.expiresAt.toISOString() })),
+		people,
+		invitations,
+		justInvited: justInvited ? { email: justInvited.email, existingAccount: url.searchParams.has('existant'), link: justInvited.link } : null,
+		reminded: reminded ? { email: reminded.email, link: reminded.link } : null,
 		roles: d.canInvite.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
 		canDeactivate: d.canDeactivate,
 		canManage: can(locals.session!.actor, 'organisation.manage', { departmentCode: d.organisation.departmentCode }),
@@ -44,6 +70,7 @@ export const actions: Actions = {
 	invite: async ({ params, request, locals, url }) => {
 		const form = await request.formData();
 		const values = { email: String(form.get('email') ?? ''), displayName: String(form.get('displayName') ?? ''), role: String(form.get('role') ?? '') };
+		let done: { id: string; existing: boolean };
 		try {
 			if (!ROLES.includes(values.role as Role)) throw new AccountError('invalid', 'Vérifiez les champs signalés.', { role: 'Choisissez le rôle.' });
 			const db = await getDatabase();
@@ -52,11 +79,49 @@ export const actions: Actions = {
 				origin: publicOrigin(),
 				instanceName: (await getInstanceSettings(db)).name
 			});
-			// without an SMTP server (a demo, a first install) the link is shown to be passed on by hand
-			return { invited: { email: r.invitation.email, existingAccount: r.existingAccount, link: mailConfigured() || r.existingAccount ? null : `${publicOrigin()}/invitation/${r.token}` } };
+			done = { id: r.invitation.id, existing: r.existingAccount };
 		} catch (e) {
 			return failure(e, values);
 		}
+		// Post/Redirect/Get: reloading the page does not send the invitation again
+		redirect(303, `${url.pathname}?invitation=${done.id}${done.existing ? '&existant=1' : ''}#inviter`);
+	},
+	/** a role more for someone already in the structure: offered, their owner accepts it in « Mon compte » */
+	addRole: async ({ params, request, locals, url }) => {
+		const form = await request.formData();
+		const userId = String(form.get('userId') ?? '');
+		const role = String(form.get('role') ?? '');
+		const db = await getDatabase();
+		const d = await organisationDetail(db, locals.session!.actor, params.id);
+		const member = d?.members.find((m) => m.userId === userId);
+		if (!member) return fail(400, { roleFields: { userId: 'Choisissez un membre de la structure.' }, roleValues: { userId, role } });
+		if (!ROLES.includes(role as Role)) return fail(400, { roleFields: { role: 'Choisissez le rôle à proposer.' }, roleValues: { userId, role } });
+		if (d!.members.some((m) => m.userId === userId && m.role === role))
+			return fail(400, { roleFields: { role: `${member.displayName} a déjà ce rôle dans la structure.` }, roleValues: { userId, role } });
+		let id: string;
+		try {
+			const r = await invite(db, locals.session!.actor, { email: member.email, displayName: member.displayName, role: role as Role, organisationId: params.id }, {
+				ip: locals.ip,
+				origin: publicOrigin(),
+				instanceName: (await getInstanceSettings(db)).name
+			});
+			id = r.invitation.id;
+		} catch (e) {
+			if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : 400, { roleFields: { role: e.fields.email ?? e.fields.role ?? e.message }, roleValues: { userId, role } });
+			throw e;
+		}
+		redirect(303, `${url.pathname}?invitation=${id}&existant=1#inviter`);
+	},
+	remind: async ({ request, locals, url }) => {
+		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		try {
+			const db = await getDatabase();
+			await remindInvitation(db, locals.session!.actor, id, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name }, locals.ip);
+		} catch (e) {
+			return failure(e);
+		}
+		redirect(303, `${url.pathname}?relance=${id}#invitations`);
 	},
 	update: async ({ params, request, locals }) => {
 		const form = await request.formData();

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { and, eq, sql } from 'drizzle-orm';
+import { createTestDatabase } from '../../../../test/db.ts';
+import type { Database } from '../db/client.ts';
+import { importPlaces } from '../places/import.ts';
+import { places } from '../places/db.ts';
+import { getBoss, stopBoss } from '../jobs/boss.ts';
+import { verifyChain } from '../audit/service.ts';
+import { actorFor, addMember, createOrganisation, type Actor } from './service.ts';
+import { invitations, organisationPlaces, organisations } from './db.ts';
+import { importOnboarding, placeContactRows, readOnboardingCsv } from './onboarding.ts';
+
+let db: Database;
+let coordinator: Actor;
+let coordinator33: Actor;
+const P = 'une phrase de passe solide';
+const opts = { origin: 'https://maillage.example.fr', instanceName: 'maillage 47', showLinks: true };
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	await getBoss(db);
+	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
+	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
+	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
+	const cd33 = (await createOrganisation(db, null, { name: 'Département de la Gironde', kind: 'departement', departmentCode: '33' })).id;
+	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'camille@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
+	coordinator33 = await actorFor(db.db, (await addMember(db, null, { email: 'dom@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId, true);
+});
+afterAll(async () => {
+	if (db) await stopBoss(db);
+	await db?.close();
+});
+
+const CSV = [
+	'Structure;SIRET;Type;Lieu;Nom;Courriel;Rôle',
+	'Médiathèque Lacépède;;mediatheque;fixture-lacepede;Noa Bernard;noa@lacepede.test;responsable|médiateur',
+	'Médiathèque Lacépède;;mediatheque;;Sam Roux;sam@lacepede.test;mediateur',
+	'France services de Boé;;France Services;fixture-boe;;accueil@boe.test;',
+	'CCAS d’Agen;;ccas;;;;'
+].join('\n');
+
+const count = async (t: typeof organisations | typeof invitations | typeof organisationPlaces) => Number((await db.db.select({ n: sql<number>`count(*)::int` }).from(t))[0].n);
+
+describe('importing structures, places and members from a CSV', () => {
+	it('reads the columns whatever their order and accents, with ; or ,', () => {
+		const r = readOnboardingCsv('\uFEFFcourriel,STRUCTURE,rôle\nx@y.test,Asso,mediateur\n');
+		expect(r.rows).toEqual([{ courriel: 'x@y.test', structure: 'Asso', role: 'mediateur' }]);
+		expect(readOnboardingCsv('nom;courriel\nA;b@c.test').error).toMatch(/« structure »/);
+	});
+
+	it('a dry run says what would be done and writes nothing', async () => {
+		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
+		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, { ...opts, dryRun: true });
+		expect(r).toMatchObject({ dryRun: true, written: false, errors: [], structures: { created: 3, existing: 0 }, places: { linked: 2 }, members: { invited: 3 } });
+		expect([await count(organisations), await count(invitations), await count(organisationPlaces)]).toEqual(before);
+	});
+
+	it('names every line in error, in French, and writes nothing', async () => {
+		const bad = [
+			CSV,
+			'Asso du Pin;123;;;;;',
+			'Asso du Lac;;garage;;;;',
+			'Asso du Lot;;;lieu-inconnu;;x@lot.test;chef',
+			'Asso des Landes;;;;Léa;;',
+			'Tiers-lieu;;;fixture-bordeaux;;t@bdx.test;'
+		].join('\n');
+		const before = await count(organisations);
+		const r = await importOnboarding(db, coordinator, readOnboardingCsv(bad).rows!, opts);
+		expect(r.written).toBe(false);
+		const messages = r.errors.map((e) => e.message).join('\n');
+		expect(messages).toMatch(/Ligne 6 : Le SIRET compte 14 chiffres/);
+		expect(messages).toMatch(/Ligne 7 : le type « garage » n’existe pas\. Types possibles : departement,/);
+		expect(messages).toMatch(/Ligne 8 : aucun lieu de l’annuaire n’a l’identifiant « lieu-inconnu »/);
+		expect(messages).toMatch(/Ligne 8 : le rôle « chef » n’existe pas/);
+		expect(messages).toMatch(/Ligne 9 : indiquez l’adresse e-mail/);
+		// a place of another département: not this coordinator's
+		expect(messages).toMatch(/Ligne 10 : .*(département 33|vous ne pouvez pas)/);
+		expect(await count(organisations)).toBe(before);
+	});
+
+	it('imports in one go, then a second run changes nothing', async () => {
+		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, opts);
+		expect(r).toMatchObject({ written: true, errors: [], structures: { created: 3 }, places: { linked: 2 }, members: { invited: 3 } });
+		// the links, to pass on by hand when no e-mail is sent
+		expect(r.outcomes.map((o) => o.link)).toEqual([expect.stringMatching(/^https:\/\/maillage.example.fr\/invitation\//), expect.any(String), expect.any(String)]);
+		const [noa] = await db.db.select().from(invitations).where(eq(invitations.email, 'noa@lacepede.test'));
+		expect([noa.role, ...noa.extraRoles]).toEqual(['place_manager', 'mediator']);
+		const [boe] = await db.db.select().from(invitations).where(eq(invitations.email, 'accueil@boe.test'));
+		expect(boe).toMatchObject({ role: 'place_manager', displayName: 'Équipe du lieu' });
+		const again = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, opts);
+		expect(again).toMatchObject({ written: true, structures: { created: 0, existing: 3 }, places: { linked: 0, already: 2 }, members: { invited: 0, waiting: 3 } });
+		expect(await db.db.select().from(invitations).where(eq(invitations.email, 'noa@lacepede.test'))).toHaveLength(1);
+		expect(await verifyChain(db)).toMatchObject({ ok: true });
+	});
+
+	it('rolls everything back when a write fails half-way', async () => {
+		// the database refuses the third line's invitation, after the first lines were written
+		await db.db.execute(
+			sql.raw(`create function refuse_one() returns trigger language plpgsql as $$ begin if new.email = 'refuse@asso.test' then raise exception 'refused for the test'; end if; return new; end $$`)
+		);
+		await db.db.execute(sql.raw('create trigger refuse_one before insert on invitations for each row execute function refuse_one()'));
+		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
+		const rows = readOnboardingCsv(['structure;lieu;courriel', 'Asso Un;fixture-bus;un@asso.test', 'Asso Deux;;deux@asso.test', 'Asso Trois;;refuse@asso.test'].join('\n')).rows!;
+		await expect(importOnboarding(db, coordinator, rows, opts)).rejects.toThrow();
+		expect([await count(organisations), await count(invitations), await count(organisationPlaces)]).toEqual(before);
+		await db.db.execute(sql.raw('drop trigger refuse_one on invitations'));
+		await db.db.execute(sql.raw('drop function refuse_one()'));
+	});
+
+	it('refuses a SIRET held by another département’s structure', async () => {
+		await createOrganisation(db, null, { name: 'Commune de Gironde', kind: 'collectivite', departmentCode: '33', siret: '21330063500017' });
+		const r = await importOnboarding(db, coordinator, readOnboardingCsv('structure;siret\nAutre mairie;21330063500017').rows!, opts);
+		expect(r.errors[0].message).toMatch(/Ligne 2 : le SIRET 21330063500017 est celui d’une structure du département 33/);
+	});
+
+	it('keeps each coordinator to their département', async () => {
+		const r = await importOnboarding(db, coordinator33, readOnboardingCsv('structure;departement\nAsso;47').rows!, opts);
+		expect(r.errors[0].message).toMatch(/Ligne 2 : vous ne pouvez pas ajouter de structure dans le département 47/);
+	});
+});
+
+describe('inviting places’ own contact addresses as their managers', () => {
+	it('one structure per place (or the one that runs it), the contact invited as place manager', async () => {
+		await db.db.update(places).set({ courriels: ['contact@villeneuve.test'] }).where(eq(places.id, 'fixture-villeneuve'));
+		const { rows, skipped } = await placeContactRows(db.db, ['fixture-villeneuve', 'fixture-bus', 'fixture-boe']);
+		expect(skipped.map((s) => s.id).sort()).toEqual(['fixture-boe', 'fixture-bus']);
+		const r = await importOnboarding(db, coordinator, rows, opts);
+		expect(r).toMatchObject({ written: true, structures: { created: 1 }, places: { linked: 1 }, members: { invited: 1 } });
+		const [org] = await db.db.select().from(organisations).where(eq(organisations.name, 'EPN de Villeneuve-sur-Lot'));
+		const [link] = await db.db.select().from(organisationPlaces).where(and(eq(organisationPlaces.organisationId, org.id), eq(organisationPlaces.placeId, 'fixture-villeneuve')));
+		expect(link).toBeTruthy();
+	});
+});
+
+describe('claiming a place by its name', () => {
+	it('finds it by words of its name or commune, accents ignored, and shows the claim waiting', async () => {
+		const { claimPlace } = await import('../places/service.ts');
+		const { placesToClaim, pendingClaimsOf } = await import('./claims.ts');
+		const org = (await createOrganisation(db, null, { name: 'Association Clic Villeneuvois', kind: 'association', departmentCode: '47' })).id;
+		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@clic.test', displayName: 'Rémi Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		expect((await placesToClaim(db, manager, 'epn VILLENEUVE')).map((p) => p.id)).toEqual(['fixture-villeneuve']);
+		expect((await placesToClaim(db, manager, 'médiathèque agen')).map((p) => p.id)).toEqual(['fixture-lacepede']);
+		expect(await placesToClaim(db, manager, 'x')).toEqual([]);
+		await claimPlace(db, manager, { placeId: 'fixture-villeneuve', organisationId: org });
+		expect((await pendingClaimsOf(db, manager)).map((c) => [c.placeId, c.organisationName])).toEqual([['fixture-villeneuve', 'Association Clic Villeneuvois']]);
+		expect(await placesToClaim(db, manager, 'villeneuve')).toMatchObject([{ id: 'fixture-villeneuve', pending: true, ours: false }]);
+	});
+});
+
+describe('the coordinator’s home', () => {
+	it('counts what waits for them in their département only', async () => {
+		const { coordinatorDashboard } = await import('../network/dashboard.ts');
+		const d = (await coordinatorDashboard(db, coordinator))!;
+		expect(d.departments).toEqual(['47']);
+		// claims (Villeneuve), invitations of this file's imports, the 4 fixture places of 47
+		expect(d.waiting.claims).toBe(1);
+		expect(d.waiting.invitationsWaiting).toBeGreaterThanOrEqual(4);
+		expect(d.waiting.placesWithoutManager).toBe(4);
+		expect(d.waiting.placesWithoutHours + d.waiting.placesApproximate + d.waiting.placesWithoutContact).toBeGreaterThan(0);
+		expect(d.month.referrals).toEqual([]);
+		const d33 = (await coordinatorDashboard(db, coordinator33))!;
+		expect(d33.waiting.claims).toBe(0);
+		expect(d33.waiting.invitationsWaiting).toBe(0);
+		expect(JSON.stringify(d)).not.toMatch(/@/);
+	});
+});

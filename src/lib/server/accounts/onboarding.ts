@@ -1,0 +1,434 @@
+/**
+ * Bringing a network on from one file (issue 12, item 9): structures, the places they run
+ * and their members, from a CSV a coordinator fills in a spreadsheet. A dry run says what
+ * would be done, line by line; the import does it in ONE transaction (a line in error: nothing
+ * is written), and doing it again changes nothing (structures found by SIRET or by name,
+ * places already linked, members already there or already invited are reported, not doubled).
+ *
+ * Columns (header names in French, order free, `,` or `;`): structure (required), siret, type,
+ * departement, lieu (the place's id in the directory), nom, courriel, role (several joined
+ * with `|`; "responsable de lieu" when empty). Without a person's name the invitation says
+ * « Équipe du lieu » and the person writes their own name when creating the account.
+ *
+ * The same engine invites places' own contact addresses as their managers
+ * (`placeContactRows`): one structure per place when it has none.
+ */
+import { parse } from 'csv-parse/sync';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database, DbOrTx, Tx } from '../db/client.ts';
+import { journal } from '../audit/service.ts';
+import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
+import { places } from '../places/db.ts';
+import { normalizeKey } from '../places/model.ts';
+import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLE_LABELS, ROLES, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
+import { can, departmentsWith, type Actor } from './permissions.ts';
+import { INVITATION_DAYS, invitationToken, rolesLabel, sameMailbox } from './invitations.ts';
+import { queueMail } from '../mail/service.ts';
+import { invitationMail, pendingRoleMail } from '../mail/templates.ts';
+
+export const DEFAULT_MEMBER_NAME = 'Équipe du lieu';
+export const MAX_LINES = 5000;
+
+/** A line of the file, as read (strings, trimmed). */
+export interface OnboardingRow {
+	structure: string;
+	siret?: string;
+	type?: string;
+	departement?: string;
+	lieu?: string;
+	nom?: string;
+	courriel?: string;
+	role?: string;
+}
+
+const HEADERS: Record<string, keyof OnboardingRow> = {
+	structure: 'structure',
+	'nom de la structure': 'structure',
+	'nom structure': 'structure',
+	siret: 'siret',
+	type: 'type',
+	'type de structure': 'type',
+	departement: 'departement',
+	lieu: 'lieu',
+	'id lieu': 'lieu',
+	'lieu id': 'lieu',
+	'identifiant du lieu': 'lieu',
+	nom: 'nom',
+	'prenom et nom': 'nom',
+	'nom du membre': 'nom',
+	courriel: 'courriel',
+	email: 'courriel',
+	'e mail': 'courriel',
+	'adresse e mail': 'courriel',
+	role: 'role',
+	roles: 'role'
+};
+
+const ROLE_WORDS: Record<string, Role> = {
+	...Object.fromEntries(ROLES.map((r) => [r.replace('_', ' '), r])),
+	...Object.fromEntries(Object.entries(ROLE_LABELS).map(([r, l]) => [normalizeKey(l), r as Role])),
+	responsable: 'place_manager',
+	'responsable de lieu': 'place_manager',
+	mediateur: 'mediator',
+	mediatrice: 'mediator',
+	'mediateur numerique': 'mediator',
+	'conseiller numerique': 'mediator',
+	prescripteur: 'prescriber',
+	prescriptrice: 'prescriber',
+	partenaire: 'partner',
+	coordination: 'coordinator',
+	coordinateur: 'coordinator',
+	coordinatrice: 'coordinator'
+};
+
+const KIND_WORDS: Record<string, OrganisationKind> = {
+	...Object.fromEntries(Object.keys(ORGANISATION_KINDS).map((k) => [normalizeKey(k), k as OrganisationKind])),
+	...Object.fromEntries(Object.entries(ORGANISATION_KINDS).map(([k, l]) => [normalizeKey(l), k as OrganisationKind])),
+	ccas: 'ccas',
+	cias: 'ccas',
+	commune: 'collectivite',
+	mairie: 'collectivite',
+	intercommunalite: 'collectivite',
+	mediatheque: 'mediatheque',
+	bibliotheque: 'mediatheque',
+	'france services': 'france_services'
+};
+
+/** What the file says, line by line, or the reason it cannot be read at all. */
+export function readOnboardingCsv(text: string): { rows: OnboardingRow[]; error: null } | { rows: null; error: string } {
+	const body = text.replace(/^\uFEFF/, '');
+	const first = body.split(/\r?\n/, 1)[0] ?? '';
+	if (!first.trim()) return { rows: null, error: 'Le fichier est vide.' };
+	const delimiter = (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ';' : ',';
+	let records: string[][];
+	try {
+		records = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
+	} catch (e) {
+		return { rows: null, error: `Le fichier n’est pas un CSV lisible (${(e as { code?: string }).code ?? 'format'}) : enregistrez-le au format « CSV UTF-8 ».` };
+	}
+	const header = records[0].map((h) => HEADERS[normalizeKey(h)] ?? null);
+	if (!header.includes('structure'))
+		return { rows: null, error: 'La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles : structure, siret, type, departement, lieu, nom, courriel, role.' };
+	if (records.length - 1 > MAX_LINES) return { rows: null, error: `Le fichier compte ${records.length - 1} lignes : ${MAX_LINES} au plus par import.` };
+	const rows = records.slice(1).map((rec) => {
+		const row: OnboardingRow = { structure: '' };
+		header.forEach((key, i) => {
+			if (key && rec[i] !== undefined) row[key] = rec[i].trim();
+		});
+		return row;
+	});
+	return { rows, error: null };
+}
+
+export interface OnboardingOptions {
+	dryRun?: boolean;
+	/** the site's address: invitations are e-mailed (outbox); links are returned to be shown when `showLinks` */
+	origin?: string;
+	instanceName?: string;
+	showLinks?: boolean;
+	ip?: string | null;
+	now?: Date;
+}
+
+export interface MemberOutcome {
+	line: number;
+	structure: string;
+	email: string;
+	roles: string;
+	/** invited: a new account will be made; offered: an existing account gets a role to accept */
+	status: 'invited' | 'offered' | 'member' | 'waiting';
+	link?: string | null;
+}
+
+export interface OnboardingReport {
+	dryRun: boolean;
+	lines: number;
+	errors: { line: number; message: string }[];
+	structures: { created: number; existing: number };
+	places: { linked: number; already: number };
+	members: { invited: number; offered: number; member: number; waiting: number };
+	outcomes: MemberOutcome[];
+	/** nothing was written (a dry run, or an error in a line) */
+	written: boolean;
+}
+
+interface PlannedStructure {
+	key: string;
+	id: string | null;
+	name: string;
+	siret: string | null;
+	kind: OrganisationKind;
+	departmentCode: string;
+	line: number;
+	places: Map<string, number>;
+	members: Map<string, { line: number; email: string; displayName: string; roles: Role[] }>;
+}
+
+const lineMessage = (line: number, m: string) => ({ line, message: `Ligne ${line} : ${m}` });
+
+function parseRoles(v: string | undefined): { roles: Role[]; bad: string[] } {
+	const words = (v ?? '').split(/[|+/]/).map((w) => w.trim()).filter(Boolean);
+	if (!words.length) return { roles: ['place_manager'], bad: [] };
+	const roles: Role[] = [];
+	const bad: string[] = [];
+	for (const w of words) {
+		const r = ROLE_WORDS[normalizeKey(w)];
+		if (r) roles.includes(r) || roles.push(r);
+		else bad.push(w);
+	}
+	return { roles, bad };
+}
+
+async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
+	const errors: { line: number; message: string }[] = [];
+	const structures = new Map<string, PlannedStructure>();
+	const ownDeps = actor ? (actor.isAdmin ? null : departmentsWith(actor, ['coordinator'])) : null;
+	const placeIds = [...new Set(rows.map((r) => r.lieu).filter((v): v is string => !!v))];
+	const found = placeIds.length
+		? await db.select({ id: places.id, departmentCode: places.departmentCode, nom: places.nom }).from(places).where(inArray(places.id, placeIds))
+		: [];
+	const placeById = new Map(found.map((p) => [p.id, p]));
+	const [me] = actor ? await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId)) : [];
+
+	for (const [i, row] of rows.entries()) {
+		const line = i + 2; // the header is line 1
+		const before = errors.length;
+		const place = row.lieu ? placeById.get(row.lieu) : undefined;
+		if (row.lieu && !place) errors.push(lineMessage(line, `aucun lieu de l’annuaire n’a l’identifiant « ${row.lieu} » (colonne « lieu » : l’identifiant de l’export des lieux).`));
+		const dep = (row.departement || place?.departmentCode || (ownDeps?.length === 1 ? ownDeps[0] : '') || '').toUpperCase();
+		const kindWord = normalizeKey(row.type);
+		const kind = kindWord ? KIND_WORDS[kindWord] : 'autre';
+		if (!kind) errors.push(lineMessage(line, `le type « ${row.type} » n’existe pas. Types possibles : ${Object.keys(ORGANISATION_KINDS).join(', ')}.`));
+		const org = organisationSchema.safeParse({ name: row.structure, siret: row.siret ?? '', kind: kind ?? 'autre', departmentCode: dep });
+		if (!org.success) for (const issue of org.error.issues) errors.push(lineMessage(line, issue.message));
+		if (place && dep && place.departmentCode && place.departmentCode !== dep)
+			errors.push(lineMessage(line, `le lieu « ${place.nom} » est dans le département ${place.departmentCode}, la structure dans le ${dep}.`));
+		if (org.success && actor && !can(actor, 'organisation.manage', { departmentCode: org.data.departmentCode }))
+			errors.push(lineMessage(line, `vous ne pouvez pas ajouter de structure dans le département ${org.data.departmentCode}.`));
+		let member: { email: string; displayName: string; roles: Role[] } | null = null;
+		if (row.courriel) {
+			const email = emailSchema.safeParse(row.courriel);
+			const name = displayNameSchema.safeParse(row.nom || DEFAULT_MEMBER_NAME);
+			const { roles, bad } = parseRoles(row.role);
+			if (!email.success) errors.push(lineMessage(line, `${email.error.issues[0].message} (« ${row.courriel} »)`));
+			if (!name.success) errors.push(lineMessage(line, name.error.issues[0].message));
+			if (bad.length) errors.push(lineMessage(line, `le rôle « ${bad.join(', ')} » n’existe pas. Rôles possibles : responsable de lieu, médiateur, prescripteur, partenaire, coordination.`));
+			if (email.success && me && sameMailbox(me.email, email.data) && roles.some((r) => ROLES_WITH_PERSONAL_DATA.includes(r)))
+				errors.push(lineMessage(line, 'vous ne pouvez pas vous inviter vous-même : demandez-le à une autre personne de la coordination.'));
+			if (org.success && actor && roles.some((role) => !can(actor, 'user.invite', { departmentCode: org.data.departmentCode, role })))
+				errors.push(lineMessage(line, `vous ne pouvez pas inviter au rôle ${rolesLabel(roles[0], roles.slice(1))} dans ce département.`));
+			if (email.success && name.success) member = { email: email.data, displayName: name.data, roles };
+		} else if (row.nom || row.role) errors.push(lineMessage(line, 'indiquez l’adresse e-mail de la personne (colonne « courriel »), ou laissez « nom » et « role » vides.'));
+		if (errors.length > before || !org.success) continue;
+
+		const o = org.data;
+		const key = o.siret ? `siret:${o.siret}` : `name:${o.departmentCode}:${normalizeKey(o.name)}`;
+		let s = structures.get(key);
+		if (!s) {
+			s = { key, id: null, name: o.name, siret: o.siret, kind: o.kind, departmentCode: o.departmentCode, line, places: new Map(), members: new Map() };
+			structures.set(key, s);
+		}
+		if (place) s.places.has(place.id) || s.places.set(place.id, line);
+		if (member) {
+			const m = s.members.get(member.email);
+			if (m) for (const r of member.roles) m.roles.includes(r) || m.roles.push(r);
+			else s.members.set(member.email, { line, ...member });
+		}
+	}
+
+	// what exists already: structures (by SIRET, else by name in the département)
+	for (const s of structures.values()) {
+		const [hit] = s.siret
+			? await db.select({ id: organisations.id, departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.siret, s.siret))
+			: await db
+					.select({ id: organisations.id, departmentCode: organisations.departmentCode })
+					.from(organisations)
+					.where(and(eq(organisations.departmentCode, s.departmentCode), sql`lower(${organisations.name}) = lower(${s.name})`))
+					.limit(1);
+		if (hit && hit.departmentCode !== s.departmentCode) errors.push(lineMessage(s.line, `le SIRET ${s.siret} est celui d’une structure du département ${hit.departmentCode}.`));
+		s.id = hit?.id ?? null;
+	}
+	errors.sort((a, b) => a.line - b.line);
+	return { errors, structures: [...structures.values()] };
+}
+
+/**
+ * Reads the plan against the database and, unless it is a dry run or a line is in error,
+ * writes it in one transaction. `actor` null: the command line (every département).
+ */
+export async function importOnboarding(database: Database, actor: Actor | null, rows: OnboardingRow[], opts: OnboardingOptions = {}): Promise<OnboardingReport> {
+	const now = opts.now ?? new Date();
+	const run = async (tx: DbOrTx, write: boolean): Promise<OnboardingReport> => {
+		const p = await plan(tx, actor, rows);
+		const report: OnboardingReport = {
+			dryRun: !write,
+			lines: rows.length,
+			errors: p.errors,
+			structures: { created: 0, existing: 0 },
+			places: { linked: 0, already: 0 },
+			members: { invited: 0, offered: 0, member: 0, waiting: 0 },
+			outcomes: [],
+			written: false
+		};
+		const doWrite = write && !p.errors.length;
+		const actorRef = actor ? ({ kind: 'user', id: actor.userId } as const) : ({ kind: 'cli' } as const);
+		for (const s of p.structures) {
+			if (s.id) report.structures.existing++;
+			else {
+				report.structures.created++;
+				if (doWrite) {
+					const [row] = await tx.insert(organisations).values({ name: s.name, siret: s.siret, kind: s.kind, departmentCode: s.departmentCode }).returning();
+					s.id = row.id;
+					await journal(tx, { actor: actorRef, action: 'organisation.created', targetType: 'organisation', targetId: row.id, departmentCode: row.departmentCode, after: row, ip: opts.ip ?? null, details: { import: true } });
+				}
+			}
+			const linked = s.id && s.places.size ? await tx.select({ p: organisationPlaces.placeId }).from(organisationPlaces).where(and(eq(organisationPlaces.organisationId, s.id), inArray(organisationPlaces.placeId, [...s.places.keys()]))) : [];
+			const already = new Set(linked.map((l) => l.p));
+			for (const placeId of s.places.keys()) {
+				if (already.has(placeId)) report.places.already++;
+				else {
+					report.places.linked++;
+					if (doWrite) {
+						await tx.insert(organisationPlaces).values({ organisationId: s.id!, placeId }).onConflictDoNothing();
+						await journal(tx, { actor: actorRef, action: 'organisation.place_linked', targetType: 'place', targetId: placeId, departmentCode: s.departmentCode, ip: opts.ip ?? null, details: { organisationId: s.id, import: true } });
+					}
+				}
+			}
+			for (const m of s.members.values()) {
+				const outcome: MemberOutcome = { line: m.line, structure: s.name, email: m.email, roles: rolesLabel(m.roles[0], m.roles.slice(1)), status: 'invited' };
+				const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, m.email));
+				const held = user && s.id ? (await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.organisationId, s.id)))).map((r) => r.role) : [];
+				const missing = m.roles.filter((r) => !held.includes(r));
+				const [waiting] = s.id
+					? await tx.select({ id: invitations.id, expiresAt: invitations.expiresAt }).from(invitations).where(and(eq(invitations.organisationId, s.id), eq(invitations.email, m.email), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+					: [];
+				if (!missing.length) outcome.status = 'member';
+				else if (waiting && waiting.expiresAt > now) outcome.status = 'waiting';
+				else {
+					outcome.status = user ? 'offered' : 'invited';
+					outcome.roles = rolesLabel(missing[0], missing.slice(1));
+					if (doWrite) outcome.link = await writeInvitation(database, tx as Tx, { ...m, roles: missing }, { id: s.id!, name: s.name, departmentCode: s.departmentCode }, !!user, waiting?.id ?? null, actor, opts, now);
+				}
+				report.members[outcome.status]++;
+				report.outcomes.push(outcome);
+			}
+		}
+		if (doWrite) {
+			await journal(tx, {
+				actor: actorRef,
+				action: 'organisation.imported',
+				targetType: 'import',
+				departmentCode: p.structures[0]?.departmentCode ?? null,
+				ip: opts.ip ?? null,
+				details: { lines: rows.length, structures: report.structures, places: report.places, members: report.members }
+			});
+			report.written = true;
+		}
+		return report;
+	};
+	if (opts.dryRun) return run(database.db, false);
+	return database.db.transaction((tx) => run(tx, true));
+}
+
+async function writeInvitation(
+	database: Database,
+	tx: Tx,
+	m: { email: string; displayName: string; roles: Role[] },
+	org: { id: string; name: string; departmentCode: string },
+	existingAccount: boolean,
+	expiredId: string | null,
+	actor: Actor | null,
+	opts: OnboardingOptions,
+	now: Date
+): Promise<string | null> {
+	if (expiredId) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, expiredId));
+	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
+	const [row] = await tx
+		.insert(invitations)
+		.values({ email: m.email, displayName: m.displayName, organisationId: org.id, role: m.roles[0], extraRoles: m.roles.slice(1), invitedBy: actor?.userId ?? null, createdAt: now, expiresAt })
+		.returning();
+	await journal(tx, {
+		actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' },
+		action: 'invitation.created',
+		targetType: 'invitation',
+		targetId: row.id,
+		departmentCode: org.departmentCode,
+		after: { email: row.email, displayName: row.displayName },
+		ip: opts.ip ?? null,
+		details: { organisationId: org.id, role: row.role, extraRoles: row.extraRoles, existingAccount, import: true }
+	});
+	const token = invitationToken(row, now);
+	if (opts.origin) {
+		const base = opts.origin.replace(/\/$/, '');
+		const p = { to: row.email, displayName: row.displayName, organisationName: org.name, roleLabel: rolesLabel(row.role, row.extraRoles), expiresAt, instanceName: opts.instanceName ?? 'maillage' };
+		await queueMail(database, tx, existingAccount ? pendingRoleMail({ ...p, link: `${base}/compte` }) : invitationMail({ ...p, link: `${base}/invitation/${token}` }));
+	}
+	return opts.showLinks && !existingAccount && opts.origin ? `${opts.origin.replace(/\/$/, '')}/invitation/${token}` : null;
+}
+
+/** The report as the command line prints it (English around, the French reasons as they are). */
+export function formatOnboardingReport(r: OnboardingReport): string {
+	const out = [
+		`${r.dryRun ? 'dry run' : r.written ? 'imported' : 'NOT imported'}: ${r.lines} lines`,
+		`structures: ${r.structures.created} ${r.dryRun ? 'to create' : 'created'}, ${r.structures.existing} existing`,
+		`places: ${r.places.linked} ${r.dryRun ? 'to link' : 'linked'}, ${r.places.already} already linked`,
+		`members: ${r.members.invited} ${r.dryRun ? 'to invite' : 'invited'}, ${r.members.offered} existing accounts offered a role, ${r.members.member} already members, ${r.members.waiting} already invited`
+	];
+	if (r.errors.length) out.push(`${r.errors.length} line(s) in error, nothing written:`, ...r.errors.map((e) => `  - ${e.message}`));
+	for (const o of r.outcomes) if (o.link) out.push(`  ${o.email}: ${o.link}`);
+	return out.join('\n') + '\n';
+}
+
+/**
+ * The lines that invite places' own contact addresses as their managers: the structure that
+ * runs the place when there is one, else a new one named after the place.
+ */
+export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<{ rows: OnboardingRow[]; skipped: { id: string; nom: string; reason: string }[] }> {
+	if (!placeIds.length) return { rows: [], skipped: [] };
+	const list = await db
+		.select({
+			id: places.id,
+			nom: places.nom,
+			departmentCode: places.departmentCode,
+			courriels: places.courriels,
+			organisation: sql<string | null>`(select o.name from ${organisationPlaces} op join ${organisations} o on o.id = op.organisation_id where op.place_id = "places"."id" order by o.created_at limit 1)`
+		})
+		.from(places)
+		.where(inArray(places.id, placeIds));
+	const rows: OnboardingRow[] = [];
+	const skipped: { id: string; nom: string; reason: string }[] = [];
+	for (const p of list) {
+		const email = (p.courriels as unknown as string[] | null)?.[0];
+		if (!email) skipped.push({ id: p.id, nom: p.nom, reason: 'pas d’adresse e-mail de contact' });
+		else rows.push({ structure: p.organisation ?? p.nom.slice(0, 200), departement: p.departmentCode ?? '', lieu: p.id, courriel: email, role: 'place_manager' });
+	}
+	return { rows, skipped };
+}
+
+/**
+ * The places of the coordinator's départements that nobody manages yet (no structure of
+ * theirs has a place manager), with their contact address and whether a manager's
+ * invitation already waits. By name.
+ */
+export async function placesWithoutManager(db: DbOrTx, actor: Actor) {
+	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
+	if (deps && !deps.length) return [];
+	const rows = await db
+		.select({
+			id: places.id,
+			nom: places.nom,
+			commune: places.commune,
+			courriels: places.courriels,
+			waiting: sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${invitations} i on i.organisation_id = op.organisation_id where op.place_id = "places"."id" and i.used_at is null and i.revoked_at is null and i.expires_at > now() and (i.role = 'place_manager' or 'place_manager' = any(i.extra_roles)))`
+		})
+		.from(places)
+		.where(
+			and(
+				deps ? inArray(places.departmentCode, deps) : undefined,
+				sql`not exists (select 1 from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = "places"."id")`
+			)
+		)
+		.orderBy(places.nom)
+		.limit(1000);
+	return rows.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }));
+}

@@ -1,0 +1,63 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { mailConfigured } from '#lib/server/mail/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
+import { importOnboarding, placeContactRows, placesWithoutManager, readOnboardingCsv, type OnboardingReport } from '#lib/server/accounts/onboarding.ts';
+
+/** Bringing the network on: a CSV of structures, places and members; places' contacts invited as their managers. */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const db = await getDatabase();
+	const done = /^(\d+)-(\d+)-(\d+)-(\d+)-(\d+)$/.exec(url.searchParams.get('fait') ?? '');
+	return {
+		places: await placesWithoutManager(db.db, locals.session!.actor),
+		done: done ? { structures: Number(done[1]), places: Number(done[2]), invited: Number(done[3]), offered: Number(done[4]), skipped: Number(done[5]) } : null,
+		mail: mailConfigured()
+	};
+};
+
+const summary = (r: OnboardingReport, skipped = 0) => `${r.structures.created}-${r.places.linked}-${r.members.invited}-${r.members.offered}-${skipped + r.members.waiting + r.members.member}`;
+
+async function fileText(form: FormData): Promise<string> {
+	const file = form.get('fichier');
+	if (file instanceof File && file.size) return file.text();
+	return String(form.get('contenu') ?? '');
+}
+
+export const actions: Actions = {
+	/** "Vérifier" (dry run) and "Importer": the same form, two buttons */
+	import: async ({ request, locals }) => {
+		const form = await request.formData();
+		const text = await fileText(form);
+		const dryRun = form.get('etape') !== 'importer';
+		const read = readOnboardingCsv(text);
+		if (read.error !== null) return fail(400, { fileError: text.trim() ? read.error : 'Choisissez un fichier CSV, ou collez son contenu.' });
+		const db = await getDatabase();
+		const report = await importOnboarding(db, locals.session!.actor, read.rows, {
+			dryRun,
+			origin: publicOrigin(),
+			instanceName: (await getInstanceSettings(db)).name,
+			showLinks: false,
+			ip: locals.ip
+		});
+		if (report.errors.length || dryRun) return report.errors.length ? fail(400, { report, content: text }) : { report, content: text };
+		// Post/Redirect/Get: reloading does not import again
+		redirect(303, `/admin/organisations/import?fait=${summary(report)}#resultat`);
+	},
+	/** one action: the contact address of each place chosen (or of every place listed) invited as its manager */
+	contacts: async ({ request, locals }) => {
+		const form = await request.formData();
+		const db = await getDatabase();
+		const actor = locals.session!.actor;
+		const listed = await placesWithoutManager(db.db, actor);
+		const chosen = form.get('tous') ? listed.filter((p) => p.email && !p.waiting).map((p) => p.id) : form.getAll('lieu').map(String);
+		const allowed = new Set(listed.map((p) => p.id));
+		const ids = chosen.filter((id) => allowed.has(id));
+		if (!ids.length) return fail(400, { contactsError: 'Cochez au moins un lieu, ou choisissez « Inviter tous les contacts ».' });
+		const { rows, skipped } = await placeContactRows(db.db, ids);
+		const report = await importOnboarding(db, actor, rows, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+		if (report.errors.length) return fail(400, { contactsReport: report });
+		redirect(303, `/admin/organisations/import?fait=${summary(report, skipped.length)}#resultat`);
+	}
+};
