@@ -1,0 +1,103 @@
+/**
+ * The partner's own figures (issue 12, item 12): a CAF sees its contributions, the
+ * campaigns it funds and its agents' referrals counted by outcome — before its second
+ * factor too, since nothing personal is in them — and nothing of another structure.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../../test/db.ts';
+import { passWorld } from '../../../../test/security/pass-world.ts';
+import type { Database } from '../db/client.ts';
+import { getBoss, stopBoss } from '../jobs/boss.ts';
+import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/service.ts';
+import { createBeneficiary } from '../beneficiaries/service.ts';
+import { actOnReferral, sendReferral } from '../referral/service.ts';
+import { PartnerError, partnerOrganisations, partnerOverview, shownCount } from './service.ts';
+
+const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
+
+let db: Database;
+let world: Awaited<ReturnType<typeof passWorld>>;
+let partner: Actor;
+let msaPartner: Actor;
+let cafAgent: Actor;
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	await getBoss(db);
+	world = await passWorld(db);
+	const member = async (email: string, organisationId: string, role: 'partner' | 'prescriber', mfa: boolean) =>
+		actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId, mfa);
+	// the partner has not typed its code: the figures are open to it all the same
+	partner = await member('direction@caf47.test', world.caf, 'partner', false);
+	cafAgent = await member('agent@caf47.test', world.caf, 'prescriber', true);
+	const msa = (await createOrganisation(db, null, { name: 'MSA Dordogne Lot-et-Garonne', kind: 'operateur', departmentCode: '47' })).id;
+	msaPartner = await member('direction@msa.test', msa, 'partner', true);
+	await world.campaign(2);
+	// the CAF's agent refers 7 people; the médiathèque accepts one of them
+	const ids: string[] = [];
+	for (let i = 0; i < 7; i++) {
+		const p = await createBeneficiary(db, cafAgent, {
+			organisationId: world.caf,
+			form: { firstName: 'Jean', lastName: `Allocataire ${i}`, birthYear: '1960', commune: 'Agen', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+			confirmNew: true
+		});
+		if (p.status !== 'created') throw new Error('person not created');
+		const r = await sendReferral(db, cafAgent, { beneficiaryId: p.id, organisationId: world.caf, placeId: world.lacepede, reason: 'Créer son espace CAF.', assessmentId: null, consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links);
+		ids.push(r.id);
+	}
+	await actOnReferral(db, world.mediator, ids[0], { type: 'accept' }, links);
+	// a referral of the CCAS: not the CAF's
+	const other = await createBeneficiary(db, world.prescriber, {
+		organisationId: world.ccas,
+		form: { firstName: 'Paule', lastName: 'Autre', birthYear: '1970', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+		confirmNew: true
+	});
+	if (other.status !== 'created') throw new Error('person not created');
+	await sendReferral(db, world.prescriber, { beneficiaryId: other.id, organisationId: world.ccas, placeId: world.lacepede, reason: 'Déclarer ses revenus.', assessmentId: null, consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links);
+}, 120_000);
+
+afterAll(async () => {
+	await stopBoss(db);
+	await db.close();
+});
+
+describe('the partner’s figures', () => {
+	it('its contributions, what they funded, and its campaigns with their vouchers', async () => {
+		expect((await partnerOrganisations(db, partner)).map((o) => o.name)).toEqual(['CAF de Lot-et-Garonne']);
+		const o = await partnerOverview(db, partner, world.caf);
+		expect(o.organisation.name).toBe('CAF de Lot-et-Garonne');
+		expect(o.contributions).toHaveLength(1);
+		expect(o.contributions[0].amountCents).toBe(20_000);
+		expect(o.fund).toEqual({ contributedCents: 20_000, committedCents: 20_000, creditedBackCents: 0, availableCents: 0 });
+		expect(o.campaigns).toHaveLength(1);
+		expect(o.campaigns[0]).toMatchObject({ shareCents: 20_000, paid: true, issued: 20, distributed: 0, redeemed: 0, status: 'Financée, pass actifs' });
+	});
+
+	it('its agents’ referrals counted by outcome, not another structure’s; nothing personal in them', async () => {
+		const o = await partnerOverview(db, partner, world.caf);
+		const by = Object.fromEntries(o.referrals.map((r) => [r.status, r.total]));
+		expect(by.sent).toBe(6);
+		expect(by.accepted).toBe(1);
+		expect(o.referralTotals.total).toBe(7);
+		expect(o.referralTotals.lastYear).toBe(7);
+		const text = JSON.stringify(o);
+		expect(text).not.toContain('Allocataire');
+		expect(text).not.toContain('Créer son espace CAF');
+	});
+
+	it('small counts are shown as "moins de 5"', () => {
+		expect(shownCount(0)).toBe('0');
+		expect(shownCount(1)).toBe('moins de 5');
+		expect(shownCount(4)).toBe('moins de 5');
+		expect(shownCount(6)).toBe('6');
+		expect(shownCount(1234)).toBe('1\u202f234');
+	});
+
+	it('another partner, an agent without the partner role: refused', async () => {
+		await expect(partnerOverview(db, msaPartner, world.caf)).rejects.toBeInstanceOf(PartnerError);
+		await expect(partnerOverview(db, cafAgent, world.caf)).rejects.toThrow(/réservés aux partenaires/);
+		expect(await partnerOrganisations(db, cafAgent)).toEqual([]);
+		// the coordinator of the département reads them too (the same figures as its fund's pages)
+		expect((await partnerOverview(db, world.coordinator, world.caf)).referralTotals.total).toBe(7);
+	});
+});
