@@ -121,6 +121,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/compte': PRO,
 	'/(pro)/espace': PRO,
 	'/(pro)/admin/journal': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/journal/journal.csv': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/signalements': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/lieux': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/instance': restrict(['admin']),

@@ -69,6 +69,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/compte': { access: 'pro' },
 	'/(pro)/espace': { access: 'pro' },
 	'/(pro)/admin/journal': COORDINATORS,
+	'/(pro)/admin/journal/journal.csv': COORDINATORS,
 	'/(pro)/admin/signalements': COORDINATORS,
 	'/(pro)/admin/lieux': COORDINATORS,
 	'/(pro)/admin/instance': { access: 'admin' },
