@@ -42,6 +42,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/lieux': PUBLIC,
 	'/(public)/lieux/[id]': PUBLIC,
 	'/(public)/accessibilite': PUBLIC,
+	// the legal pages (issue 12, item 14)
+	'/(public)/mentions-legales': PUBLIC,
+	'/(public)/donnees-personnelles': PUBLIC,
+	'/(public)/cookies': PUBLIC,
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
