@@ -12,6 +12,7 @@ import { actorFor, addMember, createOrganisation, type Actor } from '../accounts
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { actOnReferral, sendReferral } from '../referral/service.ts';
 import { PartnerError, partnerOrganisations, partnerOverview, shownCount } from './service.ts';
+import { dashboard, NOT_HANDED_OUT } from '../pass/service.ts';
 
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 
@@ -32,7 +33,8 @@ beforeAll(async () => {
 	cafAgent = await member('agent@caf47.test', world.caf, 'prescriber', true);
 	const msa = (await createOrganisation(db, null, { name: 'MSA Dordogne Lot-et-Garonne', kind: 'operateur', departmentCode: '47' })).id;
 	msaPartner = await member('direction@msa.test', msa, 'partner', true);
-	await world.campaign(2);
+	const codes = await world.campaign(2);
+	await world.handOut(codes.slice(0, 3));
 	// the CAF's agent refers 7 people; the médiathèque accepts one of them
 	const ids: string[] = [];
 	for (let i = 0; i < 7; i++) {
@@ -61,6 +63,19 @@ afterAll(async () => {
 	await db.close();
 });
 
+describe('the Pass dashboard', () => {
+	it('the territories count the same vouchers as the campaigns (those not handed out in a row of their own)', async () => {
+		const d = await dashboard(db, partner, '47');
+		const sum = (rows: typeof d.byCampaign, k: 'issued' | 'distributed' | 'redeemed') => rows.reduce((s, r) => s + r[k], 0);
+		for (const k of ['issued', 'distributed', 'redeemed'] as const) expect(sum(d.byArea, k), k).toBe(sum(d.byCampaign, k));
+		expect(sum(d.byCampaign, 'issued')).toBe(20);
+		const notYet = d.byArea.find((r) => r.key === NOT_HANDED_OUT)!;
+		expect(notYet).toMatchObject({ label: 'Pas encore remis à une personne', issued: 17, distributed: 0 });
+		// it comes last
+		expect(d.byArea.at(-1)!.key).toBe(NOT_HANDED_OUT);
+	});
+});
+
 describe('the partner’s figures', () => {
 	it('its contributions, what they funded, and its campaigns with their vouchers', async () => {
 		expect((await partnerOrganisations(db, partner)).map((o) => o.name)).toEqual(['CAF de Lot-et-Garonne']);
@@ -70,7 +85,7 @@ describe('the partner’s figures', () => {
 		expect(o.contributions[0].amountCents).toBe(20_000);
 		expect(o.fund).toEqual({ contributedCents: 20_000, committedCents: 20_000, creditedBackCents: 0, availableCents: 0 });
 		expect(o.campaigns).toHaveLength(1);
-		expect(o.campaigns[0]).toMatchObject({ shareCents: 20_000, paid: true, issued: 20, distributed: 0, redeemed: 0, status: 'Financée, pass actifs' });
+		expect(o.campaigns[0]).toMatchObject({ shareCents: 20_000, paid: true, issued: 20, distributed: 3, redeemed: 0, status: 'Financée, pass actifs' });
 	});
 
 	it('its agents’ referrals counted by outcome, not another structure’s; nothing personal in them', async () => {

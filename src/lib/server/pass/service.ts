@@ -1757,7 +1757,14 @@ export interface DashboardRow {
 	redeemedCents: number;
 }
 
-/** Counts per campaign, per area (of the place that redeemed, or the person's commune when not yet redeemed) and per place. */
+/** The key of the dashboard's territory row for the vouchers not handed out yet. */
+export const NOT_HANDED_OUT = 'non-remis';
+
+/**
+ * Counts per campaign, per area (of the place that redeemed, or the person's commune when
+ * not yet redeemed; the vouchers not handed out yet in a row of their own, so that both
+ * tables count every voucher) and per place (the vouchers redeemed there).
+ */
 export async function dashboard(database: Database, actor: Actor, departmentCode: string, filter: { campaignId?: string; funderId?: string } = {}) {
 	const manage = can(actor, 'pass.manage', { departmentCode });
 	// a partner sees the campaigns it funds
@@ -1782,15 +1789,18 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 	const db = database.db;
 	const [byCampaign, byArea, byPlace, campaigns, funders] = await Promise.all([
 		db.execute(sql`select c.id::text as key, c.name as label, ${counts} from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id where ${scope} group by c.id order by c.valid_until desc, c.name`),
+		// every voucher, so that the totals agree with the campaigns' (issue 12: "Émis 2" beside "Émis 30"):
+		// a voucher has a territory once handed out; the others are one row of their own
 		db.execute(sql`
-			select coalesce(a.id::text, '-') as key, coalesce(a.name, 'Hors territoire découpé') as label, ${counts}
+			select case when v.distributed_at is null then ${NOT_HANDED_OUT} else coalesce(a.id::text, '-') end as key,
+				case when v.distributed_at is null then 'Pas encore remis à une personne' else coalesce(a.name, 'Hors territoire découpé') end as label, ${counts}
 			from pass_vouchers v
 			left join places p on p.id = v.redeemed_place_id
 			left join beneficiaries b on b.id = v.beneficiary_id
 			left join lateral (select ar.id, ar.name from area_municipalities am join areas ar on ar.id = am.area_id
 				where am.insee_code = coalesce(p.code_insee, b.commune_code) and ar.department_code = ${departmentCode} order by ar.kind, ar.name limit 1) a on true
-			where ${scope} and v.distributed_at is not null
-			group by a.id, a.name order by label`),
+			where ${scope}
+			group by 1, 2 order by min(case when v.distributed_at is null then 1 else 0 end), 2`),
 		db.execute(sql`
 			select p.id as key, p.nom || ' (' || p.commune || ')' as label, ${counts}
 			from pass_vouchers v join places p on p.id = v.redeemed_place_id
