@@ -88,17 +88,17 @@ describe('the journal’s sentences', () => {
 		expect(sentence('membership.added', facts({ target: 'Lou Médiation', d: { role: 'mediator' } }))).toBe(
 			'Camille Martin a donné le rôle « Médiateur numérique » à Lou Médiation dans CAF de Lot-et-Garonne'
 		);
-		expect(sentence('pass.contribution.recorded', facts({ d: { amountCents: 500000 } }))).toMatch(/^Camille Martin a enregistré une contribution de CAF de Lot-et-Garonne au fonds : 5\s000\s€$/);
+		expect(sentence('pass.contribution.recorded', facts({ d: { amountCents: 500000 } }))).toMatch(/^Camille Martin a enregistré une contribution de CAF de Lot-et-Garonne au fonds\u00a0: 5\s000\s€$/);
 		expect(sentence('unknown.action', facts())).toContain('action non décrite');
 	});
 
 	it('elision and details in words', () => {
 		expect(de('une personne')).toBe('d’une personne');
 		expect(de('Marie')).toBe('de Marie');
-		expect(detailLines('place.updated', { fields: ['nom', 'horaires', 'latitude', 'longitude'] })).toEqual(['Champs modifiés : nom, horaires, position']);
-		expect(detailLines('referral.transition', { event: 'accept', from: 'sent', to: 'accepted', viaLink: false })).toEqual(['Statut : Envoyée → Acceptée']);
+		expect(detailLines('place.updated', { fields: ['nom', 'horaires', 'latitude', 'longitude'] })).toEqual(['Champs modifiés : nom, horaires, position']);
+		expect(detailLines('referral.transition', { event: 'accept', from: 'sent', to: 'accepted', viaLink: false })).toEqual(['Statut : Envoyée → Acceptée']);
 		expect(detailLines('membership.added', { organisationId: '8a4c1d8e-0000-4000-8000-000000000000', role: 'mediator' })).toEqual([]);
-		expect(detailLines('pass.qualification.granted', { siret: '21470000000018' })).toEqual(['SIRET : 214 700 000 00018']);
+		expect(detailLines('pass.qualification.granted', { siret: '21470000000018' })).toEqual(['SIRET : 214 700 000 00018']);
 	});
 
 	it('the filter list: each family with its actions, every action in one family', () => {

@@ -83,7 +83,7 @@ export const ACTIONS: Record<string, ActionText> = {
 	'user.demo_credentials_set': { label: 'Identifiants de démonstration', say: (f) => `${f.actor} a donné des identifiants de démonstration à ${f.target}` },
 	'membership.added': { label: 'Rôle donné', say: (f) => `${f.actor} a donné le rôle ${role(f.d.role)} à ${f.target} dans ${f.organisation}` },
 	'membership.removed': { label: 'Rôle retiré', say: (f) => `${f.actor} a retiré le rôle ${role(f.d.role)} à ${f.target} dans ${f.organisation}` },
-	'membership.self_grant_refused': { label: 'Rôle donné à soi-même : refusé', say: (f) => `${f.actor} a tenté d’accepter un rôle qu’il ou elle s’était donné : refusé` },
+	'membership.self_grant_refused': { label: 'Rôle donné à soi-même : refusé', say: (f) => `${f.actor} a tenté d’accepter un rôle qu’il ou elle s’était donné : refusé` },
 	'invitation.created': { label: 'Invitation envoyée', say: (f) => `${f.actor} a invité ${f.target} à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}` },
 	'invitation.accepted': { label: 'Invitation acceptée', say: (f) => `${f.actor} a accepté l’invitation à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}` },
 	'invitation.declined': { label: 'Rôle proposé refusé', say: (f) => `${f.actor} a refusé le rôle ${role(f.d.role)} dans ${f.organisation}` },
@@ -98,7 +98,7 @@ export const ACTIONS: Record<string, ActionText> = {
 	// ——— places ———
 	'places.imported': {
 		label: 'Lieux importés',
-		say: (f) => `${f.actor} a importé le fichier « ${str(f.d.file)} » : ${plural(f.d.created, 'lieu créé', 'lieux créés')}, ${plural(f.d.updated, 'mis à jour', 'mis à jour')}, ${plural(f.d.rejected, 'ligne refusée', 'lignes refusées')}`
+		say: (f) => `${f.actor} a importé le fichier « ${str(f.d.file)} » : ${plural(f.d.created, 'lieu créé', 'lieux créés')}, ${plural(f.d.updated, 'mis à jour', 'mis à jour')}, ${plural(f.d.rejected, 'ligne refusée', 'lignes refusées')}`
 	},
 	'place.updated': { label: 'Page d’un lieu modifiée', say: (f) => `${f.actor} a modifié la page de ${f.target}` },
 	'place.claimed': { label: 'Gestion d’un lieu demandée', say: (f) => `${f.actor} a demandé à gérer ${f.target} pour ${f.organisation}` },
@@ -151,25 +151,25 @@ export const ACTIONS: Record<string, ActionText> = {
 	},
 
 	// ——— Pass Numérique ———
-	'pass.contribution.recorded': { label: 'Contribution au fonds enregistrée', say: (f) => `${f.actor} a enregistré une contribution de ${f.organisation} au fonds : ${money(f.d.amountCents)}` },
+	'pass.contribution.recorded': { label: 'Contribution au fonds enregistrée', say: (f) => `${f.actor} a enregistré une contribution de ${f.organisation} au fonds : ${money(f.d.amountCents)}` },
 	'pass.campaign.created': { label: 'Campagne créée', say: (f) => `${f.actor} a créé ${f.target}` },
 	'pass.share.paid': { label: 'Part d’un financeur versée', say: (f) => `${f.actor} a enregistré le versement de la part de ${f.organisation} (${money(f.d.shareCents)}) pour ${f.target}` },
-	'pass.campaign.funded': { label: 'Campagne financée', say: (f) => `${capital(f.target)} est entièrement financée : ${plural(f.d.activated, 'pass activé', 'pass activés')}` },
+	'pass.campaign.funded': { label: 'Campagne financée', say: (f) => `${capital(f.target)} est entièrement financée : ${plural(f.d.activated, 'pass activé', 'pass activés')}` },
 	'pass.booklets.generated': { label: 'Carnets créés', say: (f) => `${f.actor} a créé les carnets ${num(f.d.first)} à ${num(f.d.last)} (${plural(f.d.vouchers, 'pass', 'pass')}) de ${f.target}` },
 	'pass.booklets.printed': { label: 'Carnets imprimés', say: (f) => `${f.actor} a imprimé les carnets ${num(f.d.first)} à ${num(f.d.last)} de ${f.target}` },
 	'pass.booklets.entrusted': { label: 'Carnets confiés', say: (f) => `${f.actor} a confié les carnets ${num(f.d.from)} à ${num(f.d.to)} de ${f.target} à ${f.organisation}` },
 	'pass.vouchers.cancelled': { label: 'Pass annulés', say: (f) => `${f.actor} a annulé ${plural(f.d.count, 'pass', 'pass')} de ${f.target}` },
 	'pass.vouchers.distributed': { label: 'Pass remis à une personne', say: (f) => `${f.actor} a remis ${plural(f.d.count, 'pass', 'pass')} à ${f.person}` },
-	'pass.voucher.checked': { label: 'Code de pass vérifié', say: (f) => `${f.actor} a vérifié un code de pass à ${f.place}${f.d.found === false ? ' : code inconnu' : ''}` },
+	'pass.voucher.checked': { label: 'Code de pass vérifié', say: (f) => `${f.actor} a vérifié un code de pass à ${f.place}${f.d.found === false ? ' : code inconnu' : ''}` },
 	'pass.voucher.redeemed': { label: 'Pass encaissé', say: (f) => `${f.actor} a encaissé un pass de ${money(f.d.faceValueCents)} à ${f.place}` },
 	'pass.qualification.granted': { label: 'Lieu habilité au Pass', say: (f) => `${f.actor} a habilité ${f.target} à recevoir le Pass Numérique` },
 	'pass.qualification.restored': { label: 'Habilitation rétablie', say: (f) => `${f.actor} a rétabli l’habilitation de ${f.target} au Pass Numérique` },
 	'pass.qualification.suspended': { label: 'Habilitation suspendue', say: (f) => `${f.actor} a suspendu l’habilitation de ${f.target} au Pass Numérique` },
 	'pass.statements.made': { label: 'Relevés mensuels établis', say: (f) => `${f.actor} a établi les relevés de ${typeof f.d.month === 'string' ? monthLabel(f.d.month) : 'un mois'} (${plural(f.d.statements, 'relevé', 'relevés')})` },
-	'pass.statement.paid': { label: 'Relevé payé', say: (f) => `${f.actor} a enregistré le paiement ${de(f.target)} : ${money(f.d.totalCents)}` },
+	'pass.statement.paid': { label: 'Relevé payé', say: (f) => `${f.actor} a enregistré le paiement ${de(f.target)} : ${money(f.d.totalCents)}` },
 	'pass.vouchers.credited_back': { label: 'Pass expirés rendus au fonds', say: (f) => `${plural(f.d.count, 'pass expiré a', 'pass expirés ont')} été rendus au fonds` },
-	'pass.warning.sent': { label: 'Rappel d’expiration envoyé', say: (f) => `Un rappel a été envoyé à ${f.user} : ${plural(f.d.vouchers, 'pass', 'pass')} de ${f.target} expirent dans ${num(f.d.daysBefore)} jours` },
-	'pass.alert.raised': { label: 'Alerte levée', say: (f) => `Une alerte a été levée : ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'}` },
+	'pass.warning.sent': { label: 'Rappel d’expiration envoyé', say: (f) => `Un rappel a été envoyé à ${f.user} : ${plural(f.d.vouchers, 'pass', 'pass')} de ${f.target} expirent dans ${num(f.d.daysBefore)} jours` },
+	'pass.alert.raised': { label: 'Alerte levée', say: (f) => `Une alerte a été levée : ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'}` },
 	'pass.alert.reviewed': { label: 'Alerte examinée', say: (f) => `${f.actor} a examiné l’alerte « ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'} »` }
 };
 
@@ -264,56 +264,56 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 		if (/Ids?$/.test(k) || k === 'id' || k === 'voucherIds') continue;
 		switch (k) {
 			case 'fields':
-				if (Array.isArray(v) && v.length) out.push(`Champs modifiés : ${fields(v)}`);
+				if (Array.isArray(v) && v.length) out.push(`Champs modifiés : ${fields(v)}`);
 				break;
 			case 'filled':
-				if (Array.isArray(v) && v.length) out.push(`Champs repris de l’autre dossier : ${fields(v)}`);
+				if (Array.isArray(v) && v.length) out.push(`Champs repris de l’autre dossier : ${fields(v)}`);
 				break;
 			case 'from':
 			case 'to':
 				if (action === 'referral.transition') {
-					if (k === 'from') out.push(`Statut : ${status(d.from)} → ${status(d.to)}`);
-				} else if (action !== 'pass.booklets.entrusted') out.push(`${k === 'from' ? 'De' : 'À'} : ${str(v)}`);
+					if (k === 'from') out.push(`Statut : ${status(d.from)} → ${status(d.to)}`);
+				} else if (action !== 'pass.booklets.entrusted') out.push(`${k === 'from' ? 'De' : 'À'} : ${str(v)}`);
 				break;
 			case 'agreementRef':
-				out.push(`Convention : ${str(v)}`);
+				out.push(`Convention : ${str(v)}`);
 				break;
 			case 'paymentRef':
-				out.push(`Référence du paiement : ${str(v)}`);
+				out.push(`Référence du paiement : ${str(v)}`);
 				break;
 			case 'reason':
-				out.push(`Motif : ${v === 'inactive-24-months' ? 'sans activité depuis 24 mois' : str(v)}`);
+				out.push(`Motif : ${v === 'inactive-24-months' ? 'sans activité depuis 24 mois' : str(v)}`);
 				break;
 			case 'siret':
-				out.push(`SIRET : ${str(v).replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4')}`);
+				out.push(`SIRET : ${str(v).replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4')}`);
 				break;
 			case 'scope':
-				if (Array.isArray(v)) out.push(`Ce que la personne accepte de partager : ${v.length} ${v.length > 1 ? 'catégories' : 'catégorie'}`);
+				if (Array.isArray(v)) out.push(`Ce que la personne accepte de partager : ${v.length} ${v.length > 1 ? 'catégories' : 'catégorie'}`);
 				break;
 			case 'method':
-				out.push(`Recueilli : ${({ signature: 'par signature sur place', oral: 'oralement', sms: 'par SMS' } as Record<string, string>)[str(v)] ?? str(v)}`);
+				out.push(`Recueilli : ${({ signature: 'par signature sur place', oral: 'oralement', sms: 'par SMS' } as Record<string, string>)[str(v)] ?? str(v)}`);
 				break;
 			case 'channel':
 			case 'by':
-				out.push(`Par : ${CHANNELS[str(v)] ?? str(v)}`);
+				out.push(`Par : ${CHANNELS[str(v)] ?? str(v)}`);
 				break;
 			case 'format':
-				out.push(`Format : ${str(v)}`);
+				out.push(`Format : ${str(v)}`);
 				break;
 			case 'date':
-				out.push(`Date : ${str(v)}`);
+				out.push(`Date : ${str(v)}`);
 				break;
 			case 'durationMinutes':
-				out.push(`Durée : ${num(v)} min`);
+				out.push(`Durée : ${num(v)} min`);
 				break;
 			case 'recipients':
-				out.push(`Destinataires : ${num(v)}`);
+				out.push(`Destinataires : ${num(v)}`);
 				break;
 			case 'merged':
-				out.push(`Doublons fusionnés : ${num(v)}`);
+				out.push(`Doublons fusionnés : ${num(v)}`);
 				break;
 			case 'error':
-				out.push(`Raison : ${str(v)}`);
+				out.push(`Raison : ${str(v)}`);
 				break;
 			case 'admin':
 				if (v === true) out.push('Avec les droits d’administration de l’instance');
@@ -322,10 +322,10 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 				if (v === true) out.push('En attente de la réponse de la personne');
 				break;
 			case 'alerts':
-				if (Array.isArray(v) && v.length) out.push(`Alertes : ${v.map((a) => ALERT_LABELS[str(a)] ?? str(a)).join(', ')}`);
+				if (Array.isArray(v) && v.length) out.push(`Alertes : ${v.map((a) => ALERT_LABELS[str(a)] ?? str(a)).join(', ')}`);
 				break;
 			case 'mfa':
-				out.push(v ? 'Double authentification : oui' : 'Double authentification : non');
+				out.push(v ? 'Double authentification : oui' : 'Double authentification : non');
 				break;
 			// already in the sentence, or technical
 			case 'event':
@@ -370,7 +370,7 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 			case 'filters':
 				break;
 			default:
-				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);
+				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);
 		}
 	}
 	return out;
