@@ -12,7 +12,23 @@ import { actorFor, addMember, createOrganisation, type Actor } from '../accounts
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { actOnReferral, sendReferral } from '../referral/service.ts';
 import { PartnerError, partnerOrganisations, partnerOverview, shownCount } from './service.ts';
-import { dashboard, NOT_HANDED_OUT } from '../pass/service.ts';
+import { dashboard, NOT_HANDED_OUT, PassError, qualifiableOrganisations, qualify, listQualifications } from '../pass/service.ts';
+import { organisations } from '../accounts/db.ts';
+import { eq } from 'drizzle-orm';
+
+/** A SIRET that passes the Luhn key, from its first 13 digits. */
+function luhnSiret(first13: string): string {
+	for (let d = 0; d < 10; d++) {
+		const s = first13 + d;
+		const sum = [...s].reverse().reduce((acc, c, i) => {
+			let v = Number(c) * (i % 2 ? 2 : 1);
+			if (v > 9) v -= 9;
+			return acc + v;
+		}, 0);
+		if (sum % 10 === 0) return s;
+	}
+	throw new Error('no key');
+}
 
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 
@@ -73,6 +89,24 @@ describe('the Pass dashboard', () => {
 		expect(notYet).toMatchObject({ label: 'Pas encore remis à une personne', issued: 17, distributed: 0 });
 		// it comes last
 		expect(d.byArea.at(-1)!.key).toBe(NOT_HANDED_OUT);
+	});
+});
+
+describe('qualifying a structure whose SIRET is stored', () => {
+	it('is offered in one click, and the SIRET is not asked again', async () => {
+		const siret = luhnSiret('4470000000012');
+		const asso = (await createOrganisation(db, null, { name: 'Association Clic 47', kind: 'association', departmentCode: '47' })).id;
+		await db.db.update(organisations).set({ siret }).where(eq(organisations.id, asso));
+		expect((await qualifiableOrganisations(db, world.coordinator, '47')).map((o) => o.name)).toContain('Association Clic 47');
+		await qualify(db, world.coordinator, '47', { siret: '', organisationId: asso });
+		expect((await listQualifications(db, world.coordinator, '47')).find((q) => q.organisationId === asso)?.siret).toBe(siret);
+		expect((await qualifiableOrganisations(db, world.coordinator, '47')).map((o) => o.name)).not.toContain('Association Clic 47');
+		// a structure without one: the SIRET is asked for, by its field
+		const e = await qualify(db, world.coordinator, '47', { siret: '', organisationId: world.ccas }).catch((x) => x);
+		expect(e).toBeInstanceOf(PassError);
+		expect(e.fields.siret).toMatch(/n’a pas de SIRET enregistré/);
+		// only a coordinator
+		await expect(qualifiableOrganisations(db, partner, '47')).rejects.toThrow(/coordination/);
 	});
 });
 

@@ -626,11 +626,15 @@ export async function campaignVouchersForPrint(database: Database, actor: Actor,
 
 export async function qualify(database: Database, actor: Actor, departmentCode: string, input: { siret: string; organisationId: string }, ip?: string | null): Promise<string> {
 	mustManage(actor, departmentCode);
-	const siret = (input.siret ?? '').replace(/\s/g, '');
-	if (!isValidSiret(siret)) throw new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: 'Un SIRET compte 14 chiffres (il figure sur l’avis de situation Insee).' });
+	const typed = (input.siret ?? '').replace(/\s/g, '');
+	if (typed && !isValidSiret(typed)) throw new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: 'Un SIRET compte 14 chiffres (il figure sur l’avis de situation Insee).' });
 	return database.db.transaction(async (tx) => {
 		const org = await orgInDepartment(tx, input.organisationId, departmentCode);
 		if (!org) throw new PassError('invalid', 'Choisissez la structure qui sera remboursée.', { organisationId: 'Choisissez une structure de ce département.' });
+		// nothing typed: the structure's own SIRET, when it is known (issue 12: it was asked again)
+		const siret = typed || org.siret || '';
+		if (!siret) throw new PassError('invalid', 'Indiquez le SIRET.', { siret: `${org.name} n’a pas de SIRET enregistré : saisissez celui du lieu ou de la structure (14 chiffres, sur l’avis de situation Insee).` });
+		if (!isValidSiret(siret)) throw new PassError('invalid', 'Le SIRET enregistré pour cette structure n’est pas valide.', { siret: 'Saisissez le SIRET du lieu ou de la structure (14 chiffres).' });
 		const [existing] = await tx.select().from(passQualifications).where(eq(passQualifications.siret, siret));
 		if (existing) {
 			if (existing.departmentCode !== departmentCode) throw new PassError('conflict', 'Ce SIRET est déjà qualifié dans un autre département.');
@@ -643,6 +647,23 @@ export async function qualify(database: Database, actor: Actor, departmentCode: 
 		await journal(tx, { actor: userActor(actor), action: 'pass.qualification.granted', targetType: 'pass_qualification', targetId: row.id, departmentCode, ip, details: { siret, organisationId: org.id } });
 		return row.id;
 	});
+}
+
+/** The structures of the département whose SIRET is known and not qualified yet: qualified in one click. */
+export async function qualifiableOrganisations(database: Database, actor: Actor, departmentCode: string) {
+	mustManage(actor, departmentCode);
+	return database.db
+		.select({ id: organisations.id, name: organisations.name, siret: organisations.siret })
+		.from(organisations)
+		.where(
+			and(
+				eq(organisations.departmentCode, departmentCode),
+				eq(organisations.active, true),
+				sql`${organisations.siret} is not null`,
+				sql`not exists (select 1 from pass_qualifications q where q.siret = ${organisations.siret})`
+			)
+		)
+		.orderBy(organisations.name);
 }
 
 export async function suspendQualification(database: Database, actor: Actor, id: string, reason: string, ip?: string | null): Promise<void> {
