@@ -151,7 +151,15 @@ export const ACTIONS: Record<string, ActionText> = {
 	},
 
 	// ——— Pass Numérique ———
-	'pass.contribution.recorded': { label: 'Contribution au fonds enregistrée', say: (f) => `${f.actor} a enregistré une contribution de ${f.organisation} au fonds : ${money(f.d.amountCents)}` },
+	'pass.contribution.recorded': {
+		label: 'Contribution au fonds enregistrée',
+		say: (f) =>
+			f.d.correctionOf
+				? `${f.actor} a annulé une contribution de ${f.organisation} au fonds (${money(typeof f.d.amountCents === 'number' ? -f.d.amountCents : null)}), pour la corriger`
+				: f.d.replaces
+					? `${f.actor} a enregistré le bon montant d’une contribution corrigée de ${f.organisation} au fonds : ${money(f.d.amountCents)}`
+					: `${f.actor} a enregistré une contribution de ${f.organisation} au fonds : ${money(f.d.amountCents)}`
+	},
 	'pass.campaign.created': { label: 'Campagne créée', say: (f) => `${f.actor} a créé ${f.target}` },
 	'pass.share.paid': { label: 'Part d’un financeur versée', say: (f) => `${f.actor} a enregistré le versement de la part de ${f.organisation} (${money(f.d.shareCents)}) pour ${f.target}` },
 	'pass.campaign.funded': { label: 'Campagne financée', say: (f) => `${capital(f.target)} est entièrement financée : ${plural(f.d.activated, 'pass activé', 'pass activés')}` },
@@ -368,6 +376,8 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 			case 'minutes':
 			case 'failures':
 			case 'filters':
+			case 'correctionOf':
+			case 'replaces':
 				break;
 			default:
 				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);

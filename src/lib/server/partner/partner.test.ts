@@ -12,7 +12,10 @@ import { actorFor, addMember, createOrganisation, type Actor } from '../accounts
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { actOnReferral, sendReferral } from '../referral/service.ts';
 import { PartnerError, partnerOrganisations, partnerOverview, shownCount } from './service.ts';
-import { dashboard, NOT_HANDED_OUT, PassError, qualifiableOrganisations, qualify, listQualifications } from '../pass/service.ts';
+import { correctContribution, dashboard, listContributions, listQualifications, NOT_HANDED_OUT, PassError, qualifiableOrganisations, qualify, recordContribution, verifyLedger } from '../pass/service.ts';
+import { passContributions } from '../pass/db.ts';
+import { searchJournal } from '../audit/service.ts';
+import { readableEntries } from '../audit/readable.ts';
 import { organisations } from '../accounts/db.ts';
 import { eq } from 'drizzle-orm';
 
@@ -148,5 +151,40 @@ describe('the partner’s figures', () => {
 		expect(await partnerOrganisations(db, cafAgent)).toEqual([]);
 		// the coordinator of the département reads them too (the same figures as its fund's pages)
 		expect((await partnerOverview(db, world.coordinator, world.caf)).referralTotals.total).toBe(7);
+	});
+});
+
+describe('a wrong contribution is corrected, never updated', () => {
+	it('a reversal and the right amount, in the ledger and the journal; verify agrees', async () => {
+		// the money committed to a campaign cannot be taken back (the CAF's 200 € are all in its campaign)
+		const first = (await listContributions(db, world.coordinator, '47')).find((c) => c.amountCents === 20_000)!;
+		await expect(correctContribution(db, world.coordinator, first.id, { amount: '', reason: 'doublon' })).rejects.toThrow(/déjà engagés dans des campagnes/);
+		const id = await recordContribution(db, world.coordinator, '47', { funderId: world.caf, amount: '50000', receivedOn: '2026-03-02', agreementRef: 'CAF47-2026-02' });
+		// no reason: asked for, nothing written
+		const noReason = await correctContribution(db, world.coordinator, id, { amount: '5000', reason: '' }).catch((e) => e);
+		expect(noReason).toBeInstanceOf(PassError);
+		expect(noReason.fields.reason).toMatch(/Indiquez pourquoi/);
+		await correctContribution(db, world.coordinator, id, { amount: '5 000', reason: 'Montant saisi 50 000 € au lieu de 5 000 €' });
+		const rows = (await listContributions(db, world.coordinator, '47')).filter((c) => c.agreementRef === 'CAF47-2026-02');
+		expect(rows.map((r) => r.amountCents).sort((a, b) => a - b)).toEqual([-5_000_000, 500_000, 5_000_000]);
+		expect(rows.find((r) => r.id === id)!.corrected).toBe(true);
+		expect(rows.find((r) => r.amountCents < 0)!.correctionReason).toBe('Montant saisi 50 000 € au lieu de 5 000 €');
+		// the original row is untouched
+		const [original] = await db.db.select().from(passContributions).where(eq(passContributions.id, id));
+		expect(original.amountCents).toBe(5_000_000);
+		// corrected once only; a reversal is not corrected
+		await expect(correctContribution(db, world.coordinator, id, { amount: '4000', reason: 'encore' })).rejects.toThrow(/déjà été corrigée/);
+		const reversal = rows.find((r) => r.amountCents < 0)!;
+		await expect(correctContribution(db, world.coordinator, reversal.id, { amount: '1', reason: 'x' })).rejects.toThrow(/annule déjà/);
+		// only a coordinator
+		await expect(correctContribution(db, partner, id, { amount: '1', reason: 'x' })).rejects.toThrow(/coordination/);
+		expect((await partnerOverview(db, partner, world.caf)).fund.contributedCents).toBe(20_000 + 500_000);
+		const report = await verifyLedger(db);
+		expect(report.breaches).toEqual([]);
+		// the journal says it in words
+		const { rows: entries } = await searchJournal(db, { departmentCodes: ['47'], action: 'pass.contribution.recorded', limit: 5 });
+		const said = (await readableEntries(db.db, world.coordinator, entries)).map((e) => e.sentence);
+		expect(said[0]).toMatch(/a enregistré le bon montant d’une contribution corrigée de CAF de Lot-et-Garonne au fonds\u00a0: 5\s000\s€\.$/);
+		expect(said[1]).toMatch(/a annulé une contribution de CAF de Lot-et-Garonne au fonds \(50\s000\s€\), pour la corriger\.$/);
 	});
 });

@@ -51,7 +51,7 @@ const STATUS_ORDER: ReferralStatus[] = ['sent', 'under_study', 'accepted', 'hono
 export interface PartnerOverview {
 	organisation: { id: string; name: string; departmentCode: string };
 	fund: { contributedCents: number; committedCents: number; creditedBackCents: number; availableCents: number };
-	contributions: { id: string; receivedOn: string; amountCents: number; agreementRef: string; restrictions: string | null }[];
+	contributions: { id: string; receivedOn: string; amountCents: number; agreementRef: string; restrictions: string | null; correctsId: string | null }[];
 	campaigns: {
 		id: string;
 		name: string;
@@ -92,7 +92,8 @@ export async function partnerOverview(database: Database, actor: Actor, organisa
 				receivedOn: passContributions.receivedOn,
 				amountCents: passContributions.amountCents,
 				agreementRef: passContributions.agreementRef,
-				restrictions: passContributions.restrictions
+				restrictions: passContributions.restrictions,
+				correctsId: passContributions.correctsId
 			})
 			.from(passContributions)
 			.where(eq(passContributions.funderId, org.id))

@@ -198,6 +198,85 @@ export async function recordContribution(database: Database, actor: Actor, depar
 	});
 }
 
+/**
+ * Corrects a contribution recorded wrong (issue 12, item 17). The ledger and the journal
+ * are append-only: nothing is updated. In one transaction, a reversal — a contribution of
+ * the opposite amount naming the one it cancels, posted (funder debited, cash credited)
+ * and journaled — then, when a right amount is given, a new contribution. Refused when
+ * the funder has already committed the money the reversal would take back.
+ */
+export async function correctContribution(
+	database: Database,
+	actor: Actor,
+	contributionId: string,
+	input: { amount?: string; receivedOn?: string; agreementRef?: string; reason?: string },
+	ip?: string | null
+): Promise<{ reversalId: string; newId: string | null }> {
+	if (!UUID.test(contributionId)) throw new PassError('not_found', 'Cette contribution n’existe pas.');
+	const reason = (input.reason ?? '').trim();
+	const fields: Record<string, string> = {};
+	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple : montant saisi 50 000 € au lieu de 5 000 €';
+	else if (reason.length > 300) fields.reason = '300 caractères au plus.';
+	const amountText = (input.amount ?? '').trim();
+	const newCents = amountText === '' || amountText === '0' ? 0 : parseEuros(amountText);
+	if (newCents === null || newCents < 0) fields.amount = 'Indiquez le bon montant en euros (par exemple 5 000), ou laissez vide pour seulement annuler la contribution.';
+	return database.db.transaction(async (tx) => {
+		const [c] = await tx.select().from(passContributions).where(eq(passContributions.id, contributionId)).for('update');
+		if (!c) throw new PassError('not_found', 'Cette contribution n’existe pas.');
+		mustManage(actor, c.departmentCode);
+		if (c.correctsId) throw new PassError('conflict', 'Cette ligne annule déjà une contribution : corrigez plutôt la nouvelle contribution.');
+		const [already] = await tx.select({ id: passContributions.id }).from(passContributions).where(eq(passContributions.correctsId, c.id));
+		if (already) throw new PassError('conflict', 'Cette contribution a déjà été corrigée : corrigez la nouvelle contribution enregistrée à sa place.');
+		const next = newCents
+			? contributionInput.safeParse({ funderId: c.funderId, amount: amountText, receivedOn: input.receivedOn || c.receivedOn, agreementRef: (input.agreementRef ?? '').trim() || c.agreementRef, restrictions: c.restrictions ?? '' })
+			: null;
+		if (next && !next.success) Object.assign(fields, fieldErrors(next.error.issues));
+		if (Object.keys(fields).length) throw new PassError('invalid', 'La correction n’est pas complète.', fields);
+		if (newCents === c.amountCents) throw new PassError('invalid', 'La correction n’est pas complète.', { amount: `La contribution est déjà de ${euros(c.amountCents)} : indiquez le bon montant, ou laissez vide pour l’annuler.` });
+		const available = await funderAvailable(tx, c.funderId);
+		if (available - c.amountCents + (newCents ?? 0) < 0)
+			throw new PassError(
+				'conflict',
+				`Impossible : ${euros(c.amountCents - available)} de cette contribution sont déjà engagés dans des campagnes. Corrigez d’abord la part du financeur dans la campagne, ou indiquez un montant d’au moins ${euros(c.amountCents - available)}.`
+			);
+		const [funder] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.funderId));
+		const [rev] = await tx
+			.insert(passContributions)
+			.values({ departmentCode: c.departmentCode, funderId: c.funderId, amountCents: -c.amountCents, receivedOn: parisDay(), agreementRef: c.agreementRef, correctsId: c.id, correctionReason: reason, recordedBy: actor.userId })
+			.returning({ id: passContributions.id });
+		await post(tx, { departmentCode: c.departmentCode, kind: 'contribution', refType: 'contribution', refId: rev.id, memo: `Annulation · ${funder?.name ?? ''} · ${c.agreementRef}`, lines: POST.contribution(c.funderId, c.amountCents).map((l) => ({ ...l, amountCents: -l.amountCents })) });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'pass.contribution.recorded',
+			targetType: 'pass_contribution',
+			targetId: rev.id,
+			departmentCode: c.departmentCode,
+			ip,
+			details: { funderId: c.funderId, amountCents: -c.amountCents, agreementRef: c.agreementRef, correctionOf: c.id, reason }
+		});
+		let newId: string | null = null;
+		if (next?.success) {
+			const v = next.data;
+			const [row] = await tx
+				.insert(passContributions)
+				.values({ departmentCode: c.departmentCode, funderId: c.funderId, amountCents: v.amount, receivedOn: v.receivedOn, agreementRef: v.agreementRef, restrictions: v.restrictions || null, recordedBy: actor.userId })
+				.returning({ id: passContributions.id });
+			await post(tx, { departmentCode: c.departmentCode, kind: 'contribution', refType: 'contribution', refId: row.id, memo: `${funder?.name ?? ''} · ${v.agreementRef} (correction)`, lines: POST.contribution(c.funderId, v.amount) });
+			await journal(tx, {
+				actor: userActor(actor),
+				action: 'pass.contribution.recorded',
+				targetType: 'pass_contribution',
+				targetId: row.id,
+				departmentCode: c.departmentCode,
+				ip,
+				details: { funderId: c.funderId, amountCents: v.amount, agreementRef: v.agreementRef, replaces: c.id }
+			});
+			newId = row.id;
+		}
+		return { reversalId: rev.id, newId };
+	});
+}
+
 export interface FunderBalance {
 	funderId: string;
 	name: string;
@@ -244,7 +323,10 @@ export async function listContributions(database: Database, actor: Actor, depart
 			amountCents: passContributions.amountCents,
 			receivedOn: passContributions.receivedOn,
 			agreementRef: passContributions.agreementRef,
-			restrictions: passContributions.restrictions
+			restrictions: passContributions.restrictions,
+			correctsId: passContributions.correctsId,
+			correctionReason: passContributions.correctionReason,
+			corrected: sql<boolean>`exists (select 1 from pass_contributions r where r.corrects_id = ${passContributions.id})`
 		})
 		.from(passContributions)
 		.innerJoin(organisations, eq(organisations.id, passContributions.funderId))
