@@ -163,7 +163,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/pass/remettre': restrict(['prescriber', 'admin']),
 	'/(pro)/espace/pass/encaisser': restrict(['mediator', 'place_manager', 'admin']),
 	// ——— partner (issue 12, item 12) ———
-	'/(pro)/espace/partenaire': PARTNER_FIGURES
+	'/(pro)/espace/partenaire': { ...restrict(['partner', 'admin']), partner_before_code: 'allow', partner_not_enrolled: 'allow' }
 };
 
 describe('authorisation matrix', () => {

@@ -36,6 +36,8 @@ const STATEMENT_READERS = { access: 'pro', roles: ['coordinator', 'mediator', 'p
  * the partner role before the second factor (`aggregate`); anything personal still asks for it.
  */
 const PARTNER_FIGURES = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
+/** the partner's own page: its figures, for the partner role only */
+const PARTNER_PAGE = { access: 'pro', roles: ['partner'], aggregate: ['partner'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -112,7 +114,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/pass/remettre': { access: 'pro', roles: ['prescriber'] },
 	'/(pro)/espace/pass/encaisser': PLACE_TEAM,
 	// ——— partner (issue 12, item 12) ———
-	'/(pro)/espace/partenaire': PARTNER_FIGURES
+	'/(pro)/espace/partenaire': PARTNER_PAGE
 };
 
 export type Decision = 'allow' | 'login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';
