@@ -59,7 +59,7 @@ test.describe('pages of a coordinator', () => {
 
 		// the journal in French: sentences with names, filtered on a family of actions chosen in a list
 		await page.goto('/admin/journal');
-		await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Invitations : toutes' });
+		await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Invitations\u00a0: toutes' });
 		await page.getByRole('button', { name: 'Filtrer' }).click();
 		await expect(page).toHaveURL(/action=invitation\./);
 		await expect(page.locator('.journal > li').first()).toContainText('a annulé l’invitation de Jo Médiation (jo@fumel.test).');
