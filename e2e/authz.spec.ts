@@ -115,6 +115,12 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace/pass/tableau-de-bord.csv', COORDINATION({ partner: 200 })],
 		['/espace/pass/remettre', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, mediator: 403, place_manager: 403 })],
 		['/espace/pass/encaisser', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403 })],
+		// ——— issue 12, items 12–14 (helper "partner") ———
+		['/espace/partenaire', PRO({ coordinator: 403, coordinator_other_department: 403, prescriber: 403, mediator: 403, place_manager: 403, admin: 403 })],
+		['/admin/journal/journal.csv', COORDINATION()],
+		['/mentions-legales', row(200)],
+		['/donnees-personnelles', row(200)],
+		['/cookies', row(200)],
 		// a voucher's QR code: a code that exists nowhere is a 404 page; a place's team goes to the redemption page
 		['/pass/0000-0000-0000-00', row(404, { mediator: '→ /espace/pass/encaisser', place_manager: '→ /espace/pass/encaisser' })]
 	];

@@ -44,8 +44,11 @@ test.describe('without JavaScript', () => {
 		const { person, activated } = pass();
 		await page.goto('/espace/pass/remettre');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Remettre des Pass Numérique');
-		await page.getByLabel(/^À qui remettez-vous des pass/).selectOption(person.id);
-		await page.getByRole('button', { name: 'Continuer' }).click();
+		// the person is searched by name, not picked in a list of everyone
+		await page.getByLabel(/^À qui remettez-vous des pass/).fill(person.name.split(' ')[1].toLowerCase());
+		await page.getByRole('button', { name: 'Chercher' }).click();
+		await expect(page).toHaveURL(/nom=/);
+		await page.getByRole('list', { name: /personnes? trouvées? pour/ }).getByRole('link', { name: person.name }).click();
 		await expect(page).toHaveURL(new RegExp(`personne=${person.id}`));
 		await expect(page.getByRole('link', { name: person.name })).toBeVisible();
 		await expect(page.getByLabel('Des pass à l’unité : saisissez leurs codes')).toBeChecked();

@@ -59,11 +59,16 @@ test.describe('the coordinator, without JavaScript', () => {
 		// the seed's médiathèque is qualified
 		await expect(page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: spacedSiret(pass().siret) }) })).toContainText('Médiathèque de Nérac');
 
-		// nothing typed: the SIRET is asked for, in French, linked to its field
+		// nothing chosen: the structure is asked for, in French, linked to its field (the SIRET may be left empty: the structure's stored one is taken)
 		await page.getByRole('button', { name: 'Qualifier ce SIRET' }).click();
 		await expect(page).toHaveTitle(/^Erreur : /);
 		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 1 erreur');
+		await expect(page.getByRole('alert').getByRole('link')).toHaveAttribute('href', '#qualifier-structure');
+		// a structure without a stored SIRET: the SIRET is asked for
+		await page.getByLabel(/^Structure remboursée/).selectOption({ label: 'CCAS de Marmande' });
+		await page.getByRole('button', { name: 'Qualifier ce SIRET' }).click();
 		await expect(page.getByRole('alert').getByRole('link')).toHaveAttribute('href', '#qualifier-siret');
+		await expect(page.getByRole('alert')).toContainText('CCAS de Marmande n’a pas de SIRET enregistré');
 		// a wrong key: still refused, what was typed kept
 		await page.getByLabel(/^Structure remboursée/).selectOption({ label: 'CCAS de Marmande' });
 		await page.getByRole('textbox', { name: /^SIRET/ }).fill(siret.slice(0, 13) + String((Number(siret[13]) + 1) % 10));
@@ -74,6 +79,10 @@ test.describe('the coordinator, without JavaScript', () => {
 		await page.getByRole('textbox', { name: /^SIRET/ }).fill(spacedSiret(siret));
 		await page.getByRole('button', { name: 'Qualifier ce SIRET' }).click();
 		await expect(page.getByRole('status')).toContainText(`Le SIRET ${siret} est qualifié`);
+		// Post/Redirect/Get: a reload repeats nothing
+		await expect(page).toHaveURL(/fait=qualifie/);
+		await page.reload();
+		await expect(page.getByRole('alert')).toHaveCount(0);
 		await expect(row()).toContainText('CCAS de Marmande');
 		await expect(row()).toContainText('En service');
 

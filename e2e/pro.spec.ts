@@ -57,9 +57,13 @@ test.describe('pages of a coordinator', () => {
 		await expect(page.getByRole('status')).toHaveText('La structure est mise à jour.');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Espace numérique du Fumélois');
 
-		await page.goto('/admin/journal?action=invitation.');
-		await expect(page.locator('table tbody tr').first()).toContainText('invitation.revoked');
-		await expect(page.locator('table tbody')).toContainText('invitation.created');
+		// the journal in French: sentences with names, filtered on a family of actions chosen in a list
+		await page.goto('/admin/journal');
+		await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Invitations\u00a0: toutes' });
+		await page.getByRole('button', { name: 'Filtrer' }).click();
+		await expect(page).toHaveURL(/action=invitation\./);
+		await expect(page.locator('.journal > li').first()).toContainText('a annulé l’invitation de Jo Médiation (jo@fumel.test).');
+		await expect(page.locator('.journal')).toContainText('a invité Jo Médiation (jo@fumel.test) à rejoindre Espace numérique du Fumélois avec le rôle « Médiateur numérique »');
 		await page.goto('/admin/journal?du=hier');
 		await expect(page.getByRole('alert')).toContainText('Date invalide');
 		await expectNoAxeViolations(page, 'journal with an error');

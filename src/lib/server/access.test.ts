@@ -51,6 +51,8 @@ const PERSONAS: Record<string, LoadedSession | null> = {
 	coordinator_before_code: persona(['coordinator'], { mfa: false }),
 	coordinator_not_enrolled: persona(['coordinator'], { mfa: false, enrolled: false }),
 	partner: persona(['partner']),
+	partner_before_code: persona(['partner'], { mfa: false }),
+	partner_not_enrolled: persona(['partner'], { mfa: false, enrolled: false }),
 	prescriber: persona(['prescriber']),
 	mediator: persona(['mediator']),
 	place_manager: persona(['place_manager']),
@@ -69,6 +71,8 @@ const PRO: Record<string, Decision> = {
 	coordinator_before_code: 'second-factor',
 	coordinator_not_enrolled: 'enrol',
 	partner: 'allow',
+	partner_before_code: 'second-factor',
+	partner_not_enrolled: 'enrol',
 	prescriber: 'allow',
 	mediator: 'allow',
 	place_manager: 'allow',
@@ -78,12 +82,22 @@ const PRO: Record<string, Decision> = {
 const restrict = (allowed: string[]): Record<string, Decision> =>
 	Object.fromEntries(Object.entries(PRO).map(([p, d]) => [p, d === 'allow' ? (allowed.includes(p) ? 'allow' : 'forbidden') : d])) as Record<string, Decision>;
 
+/** A partner's own figures: the partner before its second factor (enrolled or not) too; nobody else without it. */
+const PARTNER_FIGURES: Record<string, Decision> = {
+	...restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']),
+	partner_before_code: 'allow',
+	partner_not_enrolled: 'allow'
+};
+
 /** What each persona gets on each route. The other département is refused by the services (404), not here. */
 const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/': PUBLIC,
 	'/(public)/lieux': PUBLIC,
 	'/(public)/lieux/[id]': PUBLIC,
 	'/(public)/accessibilite': PUBLIC,
+	'/(public)/mentions-legales': PUBLIC,
+	'/(public)/donnees-personnelles': PUBLIC,
+	'/(public)/cookies': PUBLIC,
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
@@ -111,6 +125,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/compte': PRO,
 	'/(pro)/espace': PRO,
 	'/(pro)/admin/journal': restrict(['coordinator', 'coordinator_other_department', 'admin']),
+	'/(pro)/admin/journal/journal.csv': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/signalements': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/lieux': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/admin/instance': restrict(['admin']),
@@ -147,10 +162,13 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/pass/releves/[id]/releve.csv': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/pass/releves/[id]/releve.pdf': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/pass/alertes': restrict(['coordinator', 'coordinator_other_department', 'admin']),
-	'/(pro)/espace/pass/tableau-de-bord': restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']),
-	'/(pro)/espace/pass/tableau-de-bord.csv': restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']),
+	// counts and amounts only: a partner reads them before the second factor (a coordinator does not)
+	'/(pro)/espace/pass/tableau-de-bord': PARTNER_FIGURES,
+	'/(pro)/espace/pass/tableau-de-bord.csv': PARTNER_FIGURES,
 	'/(pro)/espace/pass/remettre': restrict(['prescriber', 'admin']),
-	'/(pro)/espace/pass/encaisser': restrict(['mediator', 'place_manager', 'admin'])
+	'/(pro)/espace/pass/encaisser': restrict(['mediator', 'place_manager', 'admin']),
+	// ——— partner (issue 12, item 12) ———
+	'/(pro)/espace/partenaire': { ...restrict(['partner', 'admin']), partner_before_code: 'allow', partner_not_enrolled: 'allow' }
 };
 
 describe('authorisation matrix', () => {

@@ -13,7 +13,7 @@ export type RouteRule =
 	/** a session, even before the second factor (the code page, the enrolment page, logout) */
 	| { access: 'session' }
 	/** a professional: second factor passed when their roles require it; one of `roles` when given */
-	| { access: 'pro'; roles?: readonly Role[] }
+	| { access: 'pro'; roles?: readonly Role[]; aggregate?: readonly Role[] }
 	/** the instance administrator */
 	| { access: 'admin' }
 	/** a provider calling us server to server (no session): the route itself checks its shared secret */
@@ -31,12 +31,23 @@ const PLACE_TEAM = { access: 'pro', roles: ['mediator', 'place_manager'] } as co
 const PASS_READERS = { access: 'pro', roles: ['coordinator', 'partner'] } as const;
 /** a Pass Numérique statement: the coordinators, and the team of the place it pays */
 const STATEMENT_READERS = { access: 'pro', roles: ['coordinator', 'mediator', 'place_manager'] } as const;
+/**
+ * A partner's own figures (counts and amounts, nothing personal): open to a member holding
+ * the partner role before the second factor (`aggregate`); anything personal still asks for it.
+ */
+const PARTNER_FIGURES = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
+/** the partner's own page: its figures, for the partner role only */
+const PARTNER_PAGE = { access: 'pro', roles: ['partner'], aggregate: ['partner'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
 	'/(public)/lieux': PUBLIC,
 	'/(public)/lieux/[id]': PUBLIC,
 	'/(public)/accessibilite': PUBLIC,
+	// the legal pages (issue 12, item 14)
+	'/(public)/mentions-legales': PUBLIC,
+	'/(public)/donnees-personnelles': PUBLIC,
+	'/(public)/cookies': PUBLIC,
 	'/(public)/donnees': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	// the branded page of a refusal decided before routing (hooks.server.ts)
@@ -66,6 +77,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/compte': { access: 'pro' },
 	'/(pro)/espace': { access: 'pro' },
 	'/(pro)/admin/journal': COORDINATORS,
+	'/(pro)/admin/journal/journal.csv': COORDINATORS,
 	'/(pro)/admin/signalements': COORDINATORS,
 	'/(pro)/admin/lieux': COORDINATORS,
 	'/(pro)/admin/instance': { access: 'admin' },
@@ -103,10 +115,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/pass/releves/[id]/releve.csv': STATEMENT_READERS,
 	'/(pro)/espace/pass/releves/[id]/releve.pdf': STATEMENT_READERS,
 	'/(pro)/espace/pass/alertes': COORDINATORS,
-	'/(pro)/espace/pass/tableau-de-bord': PASS_READERS,
-	'/(pro)/espace/pass/tableau-de-bord.csv': PASS_READERS,
+	// counts and amounts only: a partner reads them before the second factor too
+	'/(pro)/espace/pass/tableau-de-bord': PARTNER_FIGURES,
+	'/(pro)/espace/pass/tableau-de-bord.csv': PARTNER_FIGURES,
 	'/(pro)/espace/pass/remettre': { access: 'pro', roles: ['prescriber'] },
-	'/(pro)/espace/pass/encaisser': PLACE_TEAM
+	'/(pro)/espace/pass/encaisser': PLACE_TEAM,
+	// ——— partner (issue 12, item 12) ———
+	'/(pro)/espace/partenaire': PARTNER_PAGE
 };
 
 export type Decision = 'allow' | 'login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';
@@ -118,8 +133,23 @@ export function decide(routeId: string | null, session: LoadedSession | null): D
 	if (rule.access === 'public' || rule.access === 'provider') return 'allow';
 	if (!session) return 'login';
 	if (rule.access === 'session') return 'allow';
-	if (requiresMfa(session.actor) && !session.mfa) return session.user.totpEnrolled ? 'second-factor' : 'enrol';
+	if (requiresMfa(session.actor) && !session.mfa && !aggregateBeforeCode(rule, session)) return session.user.totpEnrolled ? 'second-factor' : 'enrol';
 	if (rule.access === 'admin') return session.actor.isAdmin ? 'allow' : 'forbidden';
 	if (rule.roles && !hasRole(session.actor, rule.roles)) return 'forbidden';
 	return 'allow';
+}
+
+/**
+ * A page of aggregates only (RouteRule `aggregate`): a member holding one of those roles
+ * reaches it with the password alone. The instance administrator's rank does not count.
+ */
+function aggregateBeforeCode(rule: RouteRule, session: LoadedSession): boolean {
+	if (rule.access !== 'pro' || !rule.aggregate) return false;
+	const roles = rule.aggregate;
+	return session.actor.memberships.some((m) => roles.includes(m.role));
+}
+
+/** Whether the session may open a page of aggregates before the second factor (the code page offers the way). */
+export function mayReadAggregatesBeforeCode(session: LoadedSession | null): boolean {
+	return !!session && !session.mfa && decide('/(pro)/espace/partenaire', session) === 'allow';
 }

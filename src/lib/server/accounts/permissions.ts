@@ -44,7 +44,9 @@ export type Action =
 	| 'pass.manage'
 	| 'pass.read'
 	| 'pass.distribute'
-	| 'pass.redeem';
+	| 'pass.redeem'
+	// a partner's own figures (its contributions, the campaigns it funds, its agents' referrals counted): no personal data
+	| 'partner.read';
 
 export interface Resource {
 	departmentCode?: string | null;
@@ -146,6 +148,8 @@ export function can(actor: Actor | null, action: Action, r: Resource = {}): bool
 		case 'pass.read':
 			// the fund's dashboards: the coordinators, and a partner for what it funds
 			return coordinates(actor, r.departmentCode) || (r.funderOrganisationIds ?? []).some((o) => holds(actor, o, ['partner']));
+		case 'partner.read':
+			return holds(actor, r.organisationId, ['partner']) || coordinates(actor, r.departmentCode);
 		default:
 			return false;
 	}

@@ -95,22 +95,31 @@ export interface JournalQuery {
 	targetType?: string;
 	targetId?: string;
 	actorId?: string;
+	/** entries of a structure: by its members, about it, or naming it in their details */
+	organisationId?: string;
 	from?: Date;
 	to?: Date;
 	/** entries older than this id (pagination, newest first) */
 	before?: number;
 	limit?: number;
+	/** the largest `limit` allowed (200 for a page; the CSV export asks for more) */
+	maxLimit?: number;
 }
 
 /** Newest first. Entries without a département (accounts, settings) only for the instance administrator. */
 export async function searchJournal(database: Database, q: JournalQuery, executor: DbOrTx = database.db): Promise<{ rows: AuditRow[]; next: number | null }> {
-	const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+	const limit = Math.min(Math.max(q.limit ?? 50, 1), q.maxLimit ?? 200);
 	const c: SQL[] = [];
 	if (q.departmentCodes) c.push(q.departmentCodes.length ? inArray(auditLog.departmentCode, q.departmentCodes) : sql`false`);
 	if (q.action) c.push(sql`${auditLog.action} like ${q.action.replace(/[%_\\]/g, (m) => '\\' + m) + '%'}`);
 	if (q.targetType) c.push(eq(auditLog.targetType, q.targetType));
 	if (q.targetId) c.push(eq(auditLog.targetId, q.targetId));
 	if (q.actorId) c.push(eq(auditLog.actorId, q.actorId));
+	if (q.organisationId)
+		c.push(sql`(${auditLog.actorId} in (select m.user_id from memberships m where m.organisation_id = ${q.organisationId}::uuid)
+			or (${auditLog.targetType} = 'organisation' and ${auditLog.targetId} = ${q.organisationId})
+			or ${auditLog.details}->>'organisationId' = ${q.organisationId}
+			or ${auditLog.details}->>'funderId' = ${q.organisationId})`);
 	if (q.from) c.push(gte(auditLog.at, q.from));
 	if (q.to) c.push(lte(auditLog.at, q.to));
 	if (q.before) c.push(lt(auditLog.id, q.before));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid, integer, bigint, bigserial, timestamp, index, uniqueIndex, jsonb, date, check, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, integer, bigint, bigserial, timestamp, index, uniqueIndex, jsonb, date, check, primaryKey, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
@@ -25,9 +25,16 @@ export const passContributions = pgTable(
 		/** what the funder asked the money to be used for, in its own words */
 		restrictions: text('restrictions'),
 		recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		/** a reversal (migration 0020): the contribution it cancels, its amount the opposite; never updated */
+		correctsId: uuid('corrects_id').references((): AnyPgColumn => passContributions.id),
+		correctionReason: text('correction_reason')
 	},
-	(t) => [index('pass_contributions_funder_idx').on(t.departmentCode, t.funderId), check('pass_contributions_positive', sql`${t.amountCents} > 0`)]
+	(t) => [
+		index('pass_contributions_funder_idx').on(t.departmentCode, t.funderId),
+		check('pass_contributions_sign', sql`(${t.correctsId} IS NULL AND ${t.amountCents} > 0) OR (${t.correctsId} IS NOT NULL AND ${t.amountCents} < 0 AND ${t.correctionReason} IS NOT NULL)`),
+		uniqueIndex('pass_contributions_corrects_idx').on(t.correctsId).where(sql`${t.correctsId} IS NOT NULL`)
+	]
 );
 
 /** A campaign: vouchers of one face value, valid between two dates, for publics and areas. */

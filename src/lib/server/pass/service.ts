@@ -198,6 +198,85 @@ export async function recordContribution(database: Database, actor: Actor, depar
 	});
 }
 
+/**
+ * Corrects a contribution recorded wrong (issue 12, item 17). The ledger and the journal
+ * are append-only: nothing is updated. In one transaction, a reversal — a contribution of
+ * the opposite amount naming the one it cancels, posted (funder debited, cash credited)
+ * and journaled — then, when a right amount is given, a new contribution. Refused when
+ * the funder has already committed the money the reversal would take back.
+ */
+export async function correctContribution(
+	database: Database,
+	actor: Actor,
+	contributionId: string,
+	input: { amount?: string; receivedOn?: string; agreementRef?: string; reason?: string },
+	ip?: string | null
+): Promise<{ reversalId: string; newId: string | null }> {
+	if (!UUID.test(contributionId)) throw new PassError('not_found', 'Cette contribution n’existe pas.');
+	const reason = (input.reason ?? '').trim();
+	const fields: Record<string, string> = {};
+	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple : montant saisi 50 000 € au lieu de 5 000 €';
+	else if (reason.length > 300) fields.reason = '300 caractères au plus.';
+	const amountText = (input.amount ?? '').trim();
+	const newCents = amountText === '' || amountText === '0' ? 0 : parseEuros(amountText);
+	if (newCents === null || newCents < 0) fields.amount = 'Indiquez le bon montant en euros (par exemple 5 000), ou laissez vide pour seulement annuler la contribution.';
+	return database.db.transaction(async (tx) => {
+		const [c] = await tx.select().from(passContributions).where(eq(passContributions.id, contributionId)).for('update');
+		if (!c) throw new PassError('not_found', 'Cette contribution n’existe pas.');
+		mustManage(actor, c.departmentCode);
+		if (c.correctsId) throw new PassError('conflict', 'Cette ligne annule déjà une contribution : corrigez plutôt la nouvelle contribution.');
+		const [already] = await tx.select({ id: passContributions.id }).from(passContributions).where(eq(passContributions.correctsId, c.id));
+		if (already) throw new PassError('conflict', 'Cette contribution a déjà été corrigée : corrigez la nouvelle contribution enregistrée à sa place.');
+		const next = newCents
+			? contributionInput.safeParse({ funderId: c.funderId, amount: amountText, receivedOn: input.receivedOn || c.receivedOn, agreementRef: (input.agreementRef ?? '').trim() || c.agreementRef, restrictions: c.restrictions ?? '' })
+			: null;
+		if (next && !next.success) Object.assign(fields, fieldErrors(next.error.issues));
+		if (Object.keys(fields).length) throw new PassError('invalid', 'La correction n’est pas complète.', fields);
+		if (newCents === c.amountCents) throw new PassError('invalid', 'La correction n’est pas complète.', { amount: `La contribution est déjà de ${euros(c.amountCents)} : indiquez le bon montant, ou laissez vide pour l’annuler.` });
+		const available = await funderAvailable(tx, c.funderId);
+		if (available - c.amountCents + (newCents ?? 0) < 0)
+			throw new PassError(
+				'conflict',
+				`Impossible : ${euros(c.amountCents - available)} de cette contribution sont déjà engagés dans des campagnes. Corrigez d’abord la part du financeur dans la campagne, ou indiquez un montant d’au moins ${euros(c.amountCents - available)}.`
+			);
+		const [funder] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.funderId));
+		const [rev] = await tx
+			.insert(passContributions)
+			.values({ departmentCode: c.departmentCode, funderId: c.funderId, amountCents: -c.amountCents, receivedOn: parisDay(), agreementRef: c.agreementRef, correctsId: c.id, correctionReason: reason, recordedBy: actor.userId })
+			.returning({ id: passContributions.id });
+		await post(tx, { departmentCode: c.departmentCode, kind: 'contribution', refType: 'contribution', refId: rev.id, memo: `Annulation · ${funder?.name ?? ''} · ${c.agreementRef}`, lines: POST.contribution(c.funderId, c.amountCents).map((l) => ({ ...l, amountCents: -l.amountCents })) });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'pass.contribution.recorded',
+			targetType: 'pass_contribution',
+			targetId: rev.id,
+			departmentCode: c.departmentCode,
+			ip,
+			details: { funderId: c.funderId, amountCents: -c.amountCents, agreementRef: c.agreementRef, correctionOf: c.id, reason }
+		});
+		let newId: string | null = null;
+		if (next?.success) {
+			const v = next.data;
+			const [row] = await tx
+				.insert(passContributions)
+				.values({ departmentCode: c.departmentCode, funderId: c.funderId, amountCents: v.amount, receivedOn: v.receivedOn, agreementRef: v.agreementRef, restrictions: v.restrictions || null, recordedBy: actor.userId })
+				.returning({ id: passContributions.id });
+			await post(tx, { departmentCode: c.departmentCode, kind: 'contribution', refType: 'contribution', refId: row.id, memo: `${funder?.name ?? ''} · ${v.agreementRef} (correction)`, lines: POST.contribution(c.funderId, v.amount) });
+			await journal(tx, {
+				actor: userActor(actor),
+				action: 'pass.contribution.recorded',
+				targetType: 'pass_contribution',
+				targetId: row.id,
+				departmentCode: c.departmentCode,
+				ip,
+				details: { funderId: c.funderId, amountCents: v.amount, agreementRef: v.agreementRef, replaces: c.id }
+			});
+			newId = row.id;
+		}
+		return { reversalId: rev.id, newId };
+	});
+}
+
 export interface FunderBalance {
 	funderId: string;
 	name: string;
@@ -244,7 +323,10 @@ export async function listContributions(database: Database, actor: Actor, depart
 			amountCents: passContributions.amountCents,
 			receivedOn: passContributions.receivedOn,
 			agreementRef: passContributions.agreementRef,
-			restrictions: passContributions.restrictions
+			restrictions: passContributions.restrictions,
+			correctsId: passContributions.correctsId,
+			correctionReason: passContributions.correctionReason,
+			corrected: sql<boolean>`exists (select 1 from pass_contributions r where r.corrects_id = ${passContributions.id})`
 		})
 		.from(passContributions)
 		.innerJoin(organisations, eq(organisations.id, passContributions.funderId))
@@ -643,11 +725,15 @@ export async function campaignVouchersForPrint(database: Database, actor: Actor,
 
 export async function qualify(database: Database, actor: Actor, departmentCode: string, input: { siret: string; organisationId: string }, ip?: string | null): Promise<string> {
 	mustManage(actor, departmentCode);
-	const siret = (input.siret ?? '').replace(/\s/g, '');
-	if (!isValidSiret(siret)) throw new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: 'Un SIRET compte 14 chiffres (il figure sur l’avis de situation Insee).' });
+	const typed = (input.siret ?? '').replace(/\s/g, '');
+	if (typed && !isValidSiret(typed)) throw new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: 'Un SIRET compte 14 chiffres (il figure sur l’avis de situation Insee).' });
 	return database.db.transaction(async (tx) => {
 		const org = await orgInDepartment(tx, input.organisationId, departmentCode);
 		if (!org) throw new PassError('invalid', 'Choisissez la structure qui sera remboursée.', { organisationId: 'Choisissez une structure de ce département.' });
+		// nothing typed: the structure's own SIRET, when it is known (issue 12: it was asked again)
+		const siret = typed || org.siret || '';
+		if (!siret) throw new PassError('invalid', 'Indiquez le SIRET.', { siret: `${org.name} n’a pas de SIRET enregistré : saisissez celui du lieu ou de la structure (14 chiffres, sur l’avis de situation Insee).` });
+		if (!isValidSiret(siret)) throw new PassError('invalid', 'Le SIRET enregistré pour cette structure n’est pas valide.', { siret: 'Saisissez le SIRET du lieu ou de la structure (14 chiffres).' });
 		const [existing] = await tx.select().from(passQualifications).where(eq(passQualifications.siret, siret));
 		if (existing) {
 			if (existing.departmentCode !== departmentCode) throw new PassError('conflict', 'Ce SIRET est déjà qualifié dans un autre département.');
@@ -660,6 +746,23 @@ export async function qualify(database: Database, actor: Actor, departmentCode: 
 		await journal(tx, { actor: userActor(actor), action: 'pass.qualification.granted', targetType: 'pass_qualification', targetId: row.id, departmentCode, ip, details: { siret, organisationId: org.id } });
 		return row.id;
 	});
+}
+
+/** The structures of the département whose SIRET is known and not qualified yet: qualified in one click. */
+export async function qualifiableOrganisations(database: Database, actor: Actor, departmentCode: string) {
+	mustManage(actor, departmentCode);
+	return database.db
+		.select({ id: organisations.id, name: organisations.name, siret: organisations.siret })
+		.from(organisations)
+		.where(
+			and(
+				eq(organisations.departmentCode, departmentCode),
+				eq(organisations.active, true),
+				sql`${organisations.siret} is not null`,
+				sql`not exists (select 1 from pass_qualifications q where q.siret = ${organisations.siret})`
+			)
+		)
+		.orderBy(organisations.name);
 }
 
 export async function suspendQualification(database: Database, actor: Actor, id: string, reason: string, ip?: string | null): Promise<void> {
@@ -1790,7 +1893,14 @@ export interface DashboardRow {
 	redeemedCents: number;
 }
 
-/** Counts per campaign, per area (of the place that redeemed, or the person's commune when not yet redeemed) and per place. */
+/** The key of the dashboard's territory row for the vouchers not handed out yet. */
+export const NOT_HANDED_OUT = 'non-remis';
+
+/**
+ * Counts per campaign, per area (of the place that redeemed, or the person's commune when
+ * not yet redeemed; the vouchers not handed out yet in a row of their own, so that both
+ * tables count every voucher) and per place (the vouchers redeemed there).
+ */
 export async function dashboard(database: Database, actor: Actor, departmentCode: string, filter: { campaignId?: string; funderId?: string } = {}) {
 	const manage = can(actor, 'pass.manage', { departmentCode });
 	// a partner sees the campaigns it funds
@@ -1815,15 +1925,18 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 	const db = database.db;
 	const [byCampaign, byArea, byPlace, campaigns, funders] = await Promise.all([
 		db.execute(sql`select c.id::text as key, c.name as label, ${counts} from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id where ${scope} group by c.id order by c.valid_until desc, c.name`),
+		// every voucher, so that the totals agree with the campaigns' (issue 12: "Émis 2" beside "Émis 30"):
+		// a voucher has a territory once handed out; the others are one row of their own
 		db.execute(sql`
-			select coalesce(a.id::text, '-') as key, coalesce(a.name, 'Hors territoire découpé') as label, ${counts}
+			select case when v.distributed_at is null then ${NOT_HANDED_OUT} else coalesce(a.id::text, '-') end as key,
+				case when v.distributed_at is null then 'Pas encore remis à une personne' else coalesce(a.name, 'Hors territoire découpé') end as label, ${counts}
 			from pass_vouchers v
 			left join places p on p.id = v.redeemed_place_id
 			left join beneficiaries b on b.id = v.beneficiary_id
 			left join lateral (select ar.id, ar.name from area_municipalities am join areas ar on ar.id = am.area_id
 				where am.insee_code = coalesce(p.code_insee, b.commune_code) and ar.department_code = ${departmentCode} order by ar.kind, ar.name limit 1) a on true
-			where ${scope} and v.distributed_at is not null
-			group by a.id, a.name order by label`),
+			where ${scope}
+			group by 1, 2 order by min(case when v.distributed_at is null then 1 else 0 end), 2`),
 		db.execute(sql`
 			select p.id as key, p.nom || ' (' || p.commune || ')' as label, ${counts}
 			from pass_vouchers v join places p on p.id = v.redeemed_place_id

@@ -78,6 +78,12 @@ export const instanceSettings = pgTable('instance_settings', {
 	colorPrimary: text('color_primary').notNull(),
 	colorAccent: text('color_accent').notNull(),
 	contactEmail: text('contact_email'),
+	/** the legal pages (issue 12, item 14, migration 0020): who publishes, who hosts, whom to write to */
+	publisher: text('publisher'),
+	publicationDirector: text('publication_director'),
+	host: text('host'),
+	dpoContact: text('dpo_contact'),
+	accessibilityContact: text('accessibility_contact'),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 });
 

@@ -462,6 +462,16 @@ export interface InstanceSettings {
 	colorPrimary: string;
 	colorAccent: string;
 	contactEmail: string | null;
+	/** the publisher: its name and postal address (mentions légales) */
+	publisher: string | null;
+	/** the director of the publication (usually the Département's president) */
+	publicationDirector: string | null;
+	/** the host: name, address, telephone */
+	host: string | null;
+	/** how to reach the data protection officer: an e-mail address or a postal address */
+	dpoContact: string | null;
+	/** the accessibility contact: an e-mail address or a web page */
+	accessibilityContact: string | null;
 	updatedAt: Date;
 }
 
@@ -488,7 +498,12 @@ export function defaultInstanceSettings(env: Record<string, string | undefined> 
 		logoUrl: null,
 		colorPrimary: DEFAULT_COLOR_PRIMARY,
 		colorAccent: DEFAULT_COLOR_ACCENT,
-		contactEmail: null
+		contactEmail: null,
+		publisher: null,
+		publicationDirector: null,
+		host: null,
+		dpoContact: null,
+		accessibilityContact: null
 	};
 }
 
@@ -515,6 +530,17 @@ const hexColour = (what: string) =>
 		.trim()
 		.regex(/^#[0-9a-fA-F]{6}$/, { message: `${what} : couleur attendue au format #rrggbb (par exemple #1f4e8c).` })
 		.transform((s) => s.toLowerCase());
+
+/** A text of the legal pages (several lines allowed), empty → null. */
+const legalText = (what: string, max: number) =>
+	z.preprocess(
+		emptyToNull,
+		z
+			.string()
+			.trim()
+			.max(max, { message: `${what} : ${max} caractères au plus.` })
+			.nullable()
+	);
 
 /** What an administrator may change; department codes are checked against the database by the service. */
 export const instanceSettingsPatchSchema = z.strictObject(
@@ -565,6 +591,31 @@ export const instanceSettingsPatchSchema = z.strictObject(
 		colorAccent: hexColour("Couleur d'accent").optional(),
 		contactEmail: z
 			.preprocess(emptyToNull, z.email({ message: 'Adresse e-mail de contact invalide.' }).max(254).nullable())
+			.optional(),
+		publisher: legalText('L’éditeur', 600).optional(),
+		publicationDirector: legalText('Le directeur ou la directrice de la publication', 200).optional(),
+		host: legalText('L’hébergeur', 600).optional(),
+		dpoContact: z
+			.preprocess(
+				emptyToNull,
+				z
+					.string()
+					.trim()
+					.max(600, { message: 'Le contact du délégué à la protection des données est trop long (600 caractères au plus).' })
+					.refine((s) => !s.includes('@') || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { message: 'Contact du délégué à la protection des données : adresse e-mail invalide. Exemple : dpo@cd47.fr' })
+					.nullable()
+			)
+			.optional(),
+		accessibilityContact: z
+			.preprocess(
+				emptyToNull,
+				z
+					.string()
+					.trim()
+					.max(600, { message: 'Le contact pour l’accessibilité est trop long (600 caractères au plus).' })
+					.refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) || /^https:\/\/\S+$/i.test(s), { message: 'Contact pour l’accessibilité : une adresse e-mail ou une page https://… Exemple : accessibilite@cd47.fr' })
+					.nullable()
+			)
 			.optional()
 	},
 	{ error: (issue) => (issue.code === 'unrecognized_keys' ? `Champ(s) inconnu(s) : ${issue.keys.join(', ')}.` : undefined) }

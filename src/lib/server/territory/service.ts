@@ -1034,6 +1034,11 @@ function toSettings(row: typeof instanceSettings.$inferSelect): InstanceSettings
 		colorPrimary: row.colorPrimary,
 		colorAccent: row.colorAccent,
 		contactEmail: row.contactEmail,
+		publisher: row.publisher,
+		publicationDirector: row.publicationDirector,
+		host: row.host,
+		dpoContact: row.dpoContact,
+		accessibilityContact: row.accessibilityContact,
 		updatedAt: row.updatedAt
 	};
 }

@@ -15,6 +15,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		care: s.actor.memberships.some((m) => m.role === 'prescriber' || m.role === 'mediator'),
 		placeTeam: s.actor.memberships.some((m) => m.role === 'mediator' || m.role === 'place_manager'),
 		admin: s.actor.isAdmin,
+		// partner (issue 12, item 12): its own figures
+		partner: s.actor.memberships.some((m) => m.role === 'partner'),
 		noRole: !s.actor.isAdmin && !s.actor.memberships.length
 	};
 };

@@ -3,12 +3,14 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { passSecondFactor } from '#lib/server/accounts/service.ts';
 import { safeReturnPath, setSessionCookie } from '#lib/server/web/session-cookie.ts';
+import { mayReadAggregatesBeforeCode } from '#lib/server/access.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const back = safeReturnPath(url.searchParams.get('retour'));
 	if (locals.session!.mfa) redirect(303, back ?? '/espace');
 	if (!locals.session!.user.totpEnrolled) redirect(303, '/compte/double-authentification');
-	return { back, recovery: url.searchParams.has('secours') };
+	// a partner may read its own figures (no personal data) without the code
+	return { back, recovery: url.searchParams.has('secours'), partnerFigures: mayReadAggregatesBeforeCode(locals.session) };
 };
 
 export const actions: Actions = {

@@ -18,7 +18,13 @@ export const actions: Actions = {
 			colorPrimary: String(f.get('colorPrimary') ?? ''),
 			colorAccent: String(f.get('colorAccent') ?? ''),
 			logoUrl: String(f.get('logoUrl') ?? ''),
-			contactEmail: String(f.get('contactEmail') ?? '')
+			contactEmail: String(f.get('contactEmail') ?? ''),
+			// the legal pages (issue 12, item 14)
+			publisher: String(f.get('publisher') ?? ''),
+			publicationDirector: String(f.get('publicationDirector') ?? ''),
+			host: String(f.get('host') ?? ''),
+			dpoContact: String(f.get('dpoContact') ?? ''),
+			accessibilityContact: String(f.get('accessibilityContact') ?? '')
 		};
 		const db = await getDatabase();
 		const before = await getInstanceSettings(db);

@@ -4,6 +4,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { confirmTotpEnrolment, pendingEnrolment, startTotpEnrolment, totpEnrolled } from '#lib/server/accounts/service.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { safeReturnPath, setSessionCookie } from '#lib/server/web/session-cookie.ts';
+import { mayReadAggregatesBeforeCode } from '#lib/server/access.ts';
 
 async function issuer() {
 	return (await getInstanceSettings(await getDatabase())).name;
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, url, request }) => {
 	if (enrolled && !renew) return { enrolled, back, enrolment: null };
 	const name = await issuer();
 	const enrolment = (await pendingEnrolment(db, s, name)) ?? (await startTotpEnrolment(db, s, name));
-	return { enrolled, back, enrolment: { qrSvg: enrolment.qrSvg, secretGroups: enrolment.secretGroups } };
+	return { enrolled, back, enrolment: { qrSvg: enrolment.qrSvg, secretGroups: enrolment.secretGroups }, partnerFigures: !enrolled && mayReadAggregatesBeforeCode(s) };
 };
 
 export const actions: Actions = {

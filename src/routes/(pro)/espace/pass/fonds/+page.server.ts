@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/service.ts';
+import { correctContribution, euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/service.ts';
 import { passErrorPage, passFail, pickDepartment } from '#lib/server/pass/coordination.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -23,10 +23,22 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				available: euros(b.availableCents)
 			})),
 			totals: { contributed: total('contributedCents'), committed: total('committedCents'), creditedBack: total('creditedBackCents'), available: total('availableCents') },
-			contributions: contributions.map((c) => ({ id: c.id, funder: c.funder, amount: euros(c.amountCents), receivedOn: c.receivedOn, agreementRef: c.agreementRef, restrictions: c.restrictions })),
+			contributions: contributions.map((c) => ({
+				id: c.id,
+				funder: c.funder,
+				amount: euros(c.amountCents),
+				receivedOn: c.receivedOn,
+				agreementRef: c.agreementRef,
+				restrictions: c.restrictions,
+				// a correction is a reversal row and a new one: never an update (issue 12, item 17)
+				reversal: !!c.correctsId,
+				correctionReason: c.correctionReason,
+				corrected: c.corrected
+			})),
 			funders: funders.map((f) => ({ id: f.id, name: f.name })),
 			today: parisDay(),
-			recorded: url.searchParams.has('enregistree')
+			recorded: url.searchParams.has('enregistree'),
+			corrected: url.searchParams.has('corrigee')
 		};
 	} catch (e) {
 		passErrorPage(e);
@@ -34,7 +46,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals }) => {
+	enregistrer: async ({ request, locals }) => {
 		const db = await getDatabase();
 		const actor = locals.session!.actor;
 		const f = await request.formData();
@@ -47,5 +59,20 @@ export const actions: Actions = {
 			return passFail(e, 'contribution', values);
 		}
 		redirect(303, `/espace/pass/fonds?departement=${departmentCode}&enregistree=1#contributions`);
+	},
+	corriger: async ({ request, locals }) => {
+		const db = await getDatabase();
+		const actor = locals.session!.actor;
+		const f = await request.formData();
+		const text = (k: string) => String(f.get(k) ?? '');
+		const id = text('id');
+		const values = { amount: text('amount'), receivedOn: text('receivedOn'), agreementRef: text('agreementRef'), reason: text('reason') };
+		const { departmentCode } = await pickDepartment(db, actor, text('departement'), true);
+		try {
+			await correctContribution(db, actor, id, values, locals.ip);
+		} catch (e) {
+			return passFail(e, `corriger:${id}`, values);
+		}
+		redirect(303, `/espace/pass/fonds?departement=${departmentCode}&corrigee=1#contributions`);
 	}
 };

@@ -1,6 +1,7 @@
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { listQualifications, managedDepartments, possibleFunders, qualify, suspendQualification } from '#lib/server/pass/service.ts';
+import { listQualifications, managedDepartments, possibleFunders, qualifiableOrganisations, qualify, suspendQualification } from '#lib/server/pass/service.ts';
 import { parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/steering.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -9,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const departments = await managedDepartments(db, actor);
 	const departmentCode = pickDepartment(departments, url.searchParams.get('departement'));
 	try {
-		const [rows, orgs] = await Promise.all([listQualifications(db, actor, departmentCode), possibleFunders(db, departmentCode)]);
+		const [rows, orgs, known] = await Promise.all([listQualifications(db, actor, departmentCode), possibleFunders(db, departmentCode), qualifiableOrganisations(db, actor, departmentCode)]);
 		return {
 			departments,
 			departmentCode,
@@ -24,12 +25,33 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				suspendedOn: parisDate(q.suspendedAt),
 				suspensionReason: q.suspensionReason
 			})),
-			organisations: [...orgs].sort((a, b) => a.name.localeCompare(b.name, 'fr')).map((o) => ({ id: o.id, name: o.name }))
+			organisations: [...orgs].sort((a, b) => a.name.localeCompare(b.name, 'fr')).map((o) => ({ id: o.id, name: o.name })),
+			// their SIRET is stored: nothing to type (issue 12)
+			knownSirets: known.map((o) => ({ id: o.id, name: o.name, siret: o.siret!, siretLabel: spacedSiret(o.siret) })),
+			done: doneMessage(url.searchParams)
 		};
 	} catch (e) {
 		passPageError(e);
 	}
 };
+
+/** The message after an action: each action redirects (Post/Redirect/Get), F5 never repeats it. */
+function doneMessage(q: URLSearchParams): string | null {
+	const siret = (q.get('siret') ?? '').replace(/\D/g, '').slice(0, 14);
+	switch (q.get('fait')) {
+		case 'qualifie':
+			return `Le SIRET ${siret} est qualifié : ses lieux peuvent encaisser des pass.`;
+		case 'suspendu':
+			return 'La qualification est suspendue : ses lieux ne peuvent plus encaisser de pass.';
+		case 'retabli':
+			return `La qualification du SIRET ${siret} est rétablie.`;
+		default:
+			return null;
+	}
+}
+
+const back = (departmentCode: string, fait: string, siret = '') =>
+	`/espace/pass/lieux?${new URLSearchParams({ departement: departmentCode, fait, ...(siret ? { siret } : {}) })}`;
 
 async function departmentOf(locals: App.Locals, form: FormData): Promise<string> {
 	const departments = await managedDepartments(await getDatabase(), locals.session!.actor);
@@ -41,23 +63,27 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const values = { siret: String(form.get('siret') ?? '').trim(), organisationId: String(form.get('organisationId') ?? '') };
 		const departmentCode = await departmentOf(locals, form);
+		let siret: string;
 		try {
-			await qualify(await getDatabase(), locals.session!.actor, departmentCode, values, locals.ip);
-			return { done: `Le SIRET ${values.siret.replace(/\s/g, '')} est qualifié : ses lieux peuvent encaisser des pass.` };
+			const db = await getDatabase();
+			const id = await qualify(db, locals.session!.actor, departmentCode, values, locals.ip);
+			siret = (await listQualifications(db, locals.session!.actor, departmentCode)).find((q) => q.id === id)?.siret ?? values.siret.replace(/\s/g, '');
 		} catch (e) {
 			return passFail(e, 'qualifier', values);
 		}
+		redirect(303, `${back(departmentCode, 'qualifie', siret)}#qualifications`);
 	},
 	suspendre: async ({ request, locals }) => {
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const reason = String(form.get('reason') ?? '');
+		const departmentCode = await departmentOf(locals, form);
 		try {
 			await suspendQualification(await getDatabase(), locals.session!.actor, id, reason, locals.ip);
-			return { done: 'La qualification est suspendue : ses lieux ne peuvent plus encaisser de pass.' };
 		} catch (e) {
 			return passFail(e, `suspendre:${id}`, { reason });
 		}
+		redirect(303, back(departmentCode, 'suspendu'));
 	},
 	requalifier: async ({ request, locals }) => {
 		const form = await request.formData();
@@ -65,9 +91,9 @@ export const actions: Actions = {
 		const departmentCode = await departmentOf(locals, form);
 		try {
 			await qualify(await getDatabase(), locals.session!.actor, departmentCode, values, locals.ip);
-			return { done: `La qualification du SIRET ${values.siret} est rétablie.` };
 		} catch (e) {
 			return passFail(e, `requalifier:${values.siret}`);
 		}
+		redirect(303, back(departmentCode, 'retabli', values.siret));
 	}
 };

@@ -32,6 +32,9 @@ async function personFor(database: Database, actor: Actor, id: string | null) {
 	}
 }
 
+/** People offered without a search: the most recently updated records. */
+const RECENT = 5;
+
 /** Codes typed one per line (commas and semicolons also separate); blank lines ignored, repeats once. */
 function typedCodes(text: string): string[] {
 	return [...new Set(text.split(/[\r\n,;]+/).map((l) => l.trim()).filter(Boolean))];
@@ -42,8 +45,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
 	const wanted = url.searchParams.get('personne');
 	const person = await personFor(db, actor, wanted);
+	// the person is searched by name (issue 12: a list of everyone was offered); without a search, the few most recent
+	const search = (url.searchParams.get('nom') ?? '').trim().slice(0, 80);
 	const [people, booklets, handed, referrals] = await Promise.all([
-		person ? Promise.resolve([]) : listBeneficiaries(db, actor, { limit: 300 }),
+		person ? Promise.resolve([]) : listBeneficiaries(db, actor, search ? { q: search, limit: 30 } : { limit: RECENT }),
 		distributableBooklets(db, actor),
 		handedOutNotUsed(db, actor),
 		person ? referralsOfBeneficiary(db, actor, person.id) : Promise.resolve([])
@@ -51,6 +56,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return {
 		person,
 		personNotFound: !!wanted && !person,
+		search,
 		people: people.filter((p) => p.held && !p.anonymised).map((p) => ({ id: p.id, name: p.name, commune: p.communeName })),
 		referrals: referrals.map((r) => ({ id: r.id, label: `${r.placeName} (${r.placeCommune}) : ${r.statusLabel.toLowerCase()}` , sentAt: r.sentAt })),
 		booklets: booklets

@@ -1,0 +1,110 @@
+/**
+ * The journal's sentences (issue 12, item 13): every action the code writes to the journal
+ * has one (this test reads the code for them), and they read as French with names.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ACTIONS, actionChoices, de, detailLines, sentence, type Facts } from './sentences.ts';
+
+const SRC = join(import.meta.dirname, '..', '..', '..');
+
+function sourceFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const p = join(dir, name);
+		if (statSync(p).isDirectory()) return sourceFiles(p);
+		return /\.(ts|js)$/.test(name) && !/\.test\.ts$/.test(name) ? [p] : [];
+	});
+}
+
+/** The authorisation actions of can() (permissions.ts): not journal entries. */
+function canActions(): Set<string> {
+	const text = readFileSync(join(SRC, 'lib', 'server', 'accounts', 'permissions.ts'), 'utf8');
+	const block = /export type Action =([\s\S]*?);/.exec(text)![1];
+	return new Set([...block.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]));
+}
+
+/**
+ * The actions written to the journal anywhere in src: the dotted strings of every
+ * `action: …` (ternaries included) and of the journal helpers called with an action first
+ * (`entry('consent.refused')`).
+ */
+function journaledActions(): Map<string, string> {
+	const found = new Map<string, string>();
+	const skip = canActions();
+	for (const file of sourceFiles(SRC)) {
+		if (file.endsWith(join('audit', 'sentences.ts'))) continue;
+		const text = readFileSync(file, 'utf8');
+		const segments = [...text.matchAll(/\baction:\s*([^,\n}]*(?:\?[^,\n}]*)?)/g), ...text.matchAll(/\bentry\(\s*('[^']*')/g)].map((m) => m[1]);
+		for (const seg of segments) {
+			for (const m of seg.matchAll(/'([a-z_]+(?:\.[a-z_]+)+)'/g)) {
+				if (skip.has(m[1])) continue;
+				if (!found.has(m[1])) found.set(m[1], relative(SRC, file));
+			}
+		}
+	}
+	return found;
+}
+
+const facts = (over: Partial<Facts> = {}): Facts => ({
+	actor: 'Camille Martin',
+	target: 'Médiathèque de Nérac (Nérac)',
+	person: 'une personne',
+	place: 'Médiathèque de Nérac (Nérac)',
+	organisation: 'CAF de Lot-et-Garonne',
+	user: 'Sacha Prescripteur',
+	d: {},
+	...over
+});
+
+describe('the journal’s sentences', () => {
+	it('reads the actions from the code (the grep finds the known ones)', () => {
+		const found = journaledActions();
+		for (const a of ['referral.sent', 'referral.transition', 'place.claim_approved', 'place.claim_rejected', 'consent.refused', 'consent.confirmed', 'session.recovery_code_used', 'organisation.deactivated', 'journal.exported'])
+			expect([...found.keys()], a).toContain(a);
+		// an authorisation action is not a journal entry
+		expect(found.has('pass.redeem')).toBe(false);
+	});
+
+	it('every action written anywhere in the code has a sentence and a label', () => {
+		const missing = [...journaledActions()].filter(([a]) => !ACTIONS[a]).map(([a, file]) => `${a} (${file})`);
+		expect(missing, 'actions without a sentence in src/lib/server/audit/sentences.ts').toEqual([]);
+	});
+
+	it('every sentence and label is French with names, no code nor id', () => {
+		for (const [action, t] of Object.entries(ACTIONS)) {
+			const s = t.say(facts({ d: { role: 'mediator', event: 'accept', count: 3, amountCents: 500000, kind: 'outside_area', month: '2026-11-01' } }));
+			expect(s, action).not.toMatch(/undefined|null|\[object|NaN/);
+			expect(s, action).not.toContain(action);
+			expect(t.label.length, action).toBeGreaterThan(3);
+		}
+	});
+
+	it('the accepted referral: who, whose (minimised), where', () => {
+		expect(sentence('referral.transition', facts({ d: { event: 'accept', from: 'sent', to: 'accepted' } }))).toBe(
+			'Camille Martin a accepté l’orientation d’une personne vers Médiathèque de Nérac (Nérac)'
+		);
+		expect(sentence('referral.sent', facts({ person: 'Marie Testeuse', actor: 'Sacha Prescripteur' }))).toBe('Sacha Prescripteur a orienté Marie Testeuse vers Médiathèque de Nérac (Nérac)');
+		expect(sentence('membership.added', facts({ target: 'Lou Médiation', d: { role: 'mediator' } }))).toBe(
+			'Camille Martin a donné le rôle « Médiateur numérique » à Lou Médiation dans CAF de Lot-et-Garonne'
+		);
+		expect(sentence('pass.contribution.recorded', facts({ d: { amountCents: 500000 } }))).toMatch(/^Camille Martin a enregistré une contribution de CAF de Lot-et-Garonne au fonds\u00a0: 5\s000\s€$/);
+		expect(sentence('unknown.action', facts())).toContain('action non décrite');
+	});
+
+	it('elision and details in words', () => {
+		expect(de('une personne')).toBe('d’une personne');
+		expect(de('Marie')).toBe('de Marie');
+		expect(detailLines('place.updated', { fields: ['nom', 'horaires', 'latitude', 'longitude'] })).toEqual(['Champs modifiés : nom, horaires, position']);
+		expect(detailLines('referral.transition', { event: 'accept', from: 'sent', to: 'accepted', viaLink: false })).toEqual(['Statut : Envoyée → Acceptée']);
+		expect(detailLines('membership.added', { organisationId: '8a4c1d8e-0000-4000-8000-000000000000', role: 'mediator' })).toEqual([]);
+		expect(detailLines('pass.qualification.granted', { siret: '21470000000018' })).toEqual(['SIRET : 214 700 000 00018']);
+	});
+
+	it('the filter list: each family with its actions, every action in one family', () => {
+		const choices = actionChoices();
+		const listed = choices.flatMap((c) => c.actions.map((a) => a.value));
+		expect(listed.sort()).toEqual(Object.keys(ACTIONS).sort());
+		expect(choices.find((c) => c.prefix === 'referral.')!.actions.map((a) => a.label)).toContain('Orientation envoyée');
+	});
+});

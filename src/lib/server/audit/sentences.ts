@@ -1,0 +1,387 @@
+/**
+ * The journal in French (issue 12, item 13): every action written to the journal, as a
+ * sentence ("Camille Martin a accepté l'orientation d'une personne vers Médiathèque de
+ * Nérac (Nérac)") and as a short label for the filter list. ONE table for every action:
+ * sentences.test.ts greps the code for the actions it journals and fails when one has no
+ * entry here. Pure: the names come resolved (readable.ts), a person's name only when the
+ * viewer may see it ("une personne" otherwise).
+ */
+import { ROLE_LABELS, type Role } from '../accounts/model.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
+import { ALERT_LABELS, euros, monthLabel } from '../pass/model.ts';
+
+/** What a sentence is made of: names, never ids. */
+export interface Facts {
+	/** who acted, as the subject of the sentence: "Camille Martin", "Le traitement automatique", "La personne" */
+	actor: string;
+	/** the target, by its name: a professional, a structure, "Médiathèque de Nérac (Nérac)", "la campagne « Pass 2026 »" */
+	target: string;
+	/** the person concerned: their name where the viewer may see it, else "une personne" */
+	person: string;
+	/** the place concerned (the target's, the referral's, the details'), "un lieu" when unknown */
+	place: string;
+	/** the structure of the details (organisation, funder, receiving organisation), "une structure" when unknown */
+	organisation: string;
+	/** a professional named in the details (the one warned…), "un professionnel" when unknown */
+	user: string;
+	/** the entry's details (non-personal: fields changed, a role, a count) */
+	d: Record<string, unknown>;
+}
+
+export interface ActionText {
+	/** short, for the filter list: "Orientation envoyée" */
+	label: string;
+	say: (f: Facts) => string;
+}
+
+const nf = new Intl.NumberFormat('fr-FR');
+const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? nf.format(v) : '?');
+const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
+const money = (v: unknown): string => (typeof v === 'number' ? euros(v) : '?');
+const role = (v: unknown): string => (typeof v === 'string' && v in ROLE_LABELS ? `« ${ROLE_LABELS[v as Role]} »` : 'un rôle');
+const status = (v: unknown): string => (typeof v === 'string' && v in STATUS_LABELS ? STATUS_LABELS[v as ReferralStatus] : str(v));
+const plural = (n: unknown, one: string, many: string) => `${num(n)} ${typeof n === 'number' && n > 1 ? many : one}`;
+
+/** "de Camille" / "d’Anne" / "d’une personne". */
+export function de(x: string): string {
+	return /^[aeiouyàâäéèêëîïôöûüœ]/i.test(x) ? `d’${x}` : `de ${x}`;
+}
+
+/** "une personne" → "Une personne" (a sentence's first word). */
+export function capital(x: string): string {
+	return x ? x.charAt(0).toUpperCase() + x.slice(1) : x;
+}
+
+const REFERRAL_EVENTS: Record<string, string> = {
+	study: 'a mis à l’étude',
+	accept: 'a accepté',
+	decline: 'a refusé',
+	honour: 'a marqué comme honorée',
+	no_show: 'a marqué « personne non venue »',
+	expire: 'a clos faute de réponse',
+	withdraw: 'a retiré'
+};
+
+/** Every action the code journals → its label and its sentence. */
+export const ACTIONS: Record<string, ActionText> = {
+	// ——— accounts and sessions ———
+	'session.password_ok': { label: 'Mot de passe saisi', say: (f) => `${f.actor} a saisi son mot de passe` },
+	'session.second_factor_ok': { label: 'Connexion avec le code de vérification', say: (f) => `${f.actor} s’est connecté·e avec son code de vérification` },
+	'session.recovery_code_used': { label: 'Connexion avec un code de secours', say: (f) => `${f.actor} s’est connecté·e avec un code de secours` },
+	'session.oidc_ok': { label: 'Connexion avec ProConnect', say: (f) => `${f.actor} s’est connecté·e avec ProConnect` },
+	'session.oidc_failed': { label: 'Connexion ProConnect échouée', say: () => 'Une connexion avec ProConnect a échoué' },
+	'session.logout': { label: 'Déconnexion', say: (f) => `${f.actor} s’est déconnecté·e` },
+	'session.logout_everywhere': { label: 'Déconnexion de tous les appareils', say: (f) => `${f.actor} s’est déconnecté·e de tous ses appareils (${plural(f.d.sessions, 'session', 'sessions')})` },
+	'user.created': { label: 'Compte créé', say: (f) => (f.actor === f.target ? `${f.actor} a créé son compte` : `${f.actor} a créé le compte de ${f.target}`) },
+	'user.deactivated': { label: 'Compte désactivé', say: (f) => `${f.actor} a désactivé le compte de ${f.target}` },
+	'user.reactivated': { label: 'Compte réactivé', say: (f) => `${f.actor} a réactivé le compte de ${f.target}` },
+	'user.password_changed': { label: 'Mot de passe changé', say: (f) => `${f.actor} a changé son mot de passe` },
+	'user.password_reset_requested': { label: 'Réinitialisation du mot de passe demandée', say: (f) => `Une réinitialisation du mot de passe de ${f.target} a été demandée` },
+	'user.password_reset': { label: 'Mot de passe réinitialisé', say: (f) => `Le mot de passe de ${f.target} a été réinitialisé par le lien reçu par e-mail` },
+	'user.totp_enrolled': { label: 'Double authentification activée', say: (f) => `${f.actor} a activé la double authentification` },
+	'user.oidc_linked': { label: 'Compte relié à ProConnect', say: (f) => `${f.actor} a relié son compte à ProConnect` },
+	'user.demo_credentials_set': { label: 'Identifiants de démonstration', say: (f) => `${f.actor} a donné des identifiants de démonstration à ${f.target}` },
+	'membership.added': { label: 'Rôle donné', say: (f) => `${f.actor} a donné le rôle ${role(f.d.role)} à ${f.target} dans ${f.organisation}` },
+	'membership.removed': { label: 'Rôle retiré', say: (f) => `${f.actor} a retiré le rôle ${role(f.d.role)} à ${f.target} dans ${f.organisation}` },
+	'membership.self_grant_refused': { label: 'Rôle donné à soi-même : refusé', say: (f) => `${f.actor} a tenté d’accepter un rôle qu’il ou elle s’était donné : refusé` },
+	'invitation.created': { label: 'Invitation envoyée', say: (f) => `${f.actor} a invité ${f.target} à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}` },
+	'invitation.accepted': { label: 'Invitation acceptée', say: (f) => `${f.actor} a accepté l’invitation à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}` },
+	'invitation.declined': { label: 'Rôle proposé refusé', say: (f) => `${f.actor} a refusé le rôle ${role(f.d.role)} dans ${f.organisation}` },
+	'invitation.revoked': { label: 'Invitation annulée', say: (f) => `${f.actor} a annulé l’invitation de ${f.target}` },
+	'organisation.created': { label: 'Structure créée', say: (f) => `${f.actor} a créé la structure ${f.target}` },
+	'organisation.updated': { label: 'Structure modifiée', say: (f) => `${f.actor} a modifié la structure ${f.target}` },
+	'organisation.deactivated': { label: 'Structure désactivée', say: (f) => `${f.actor} a désactivé la structure ${f.target}` },
+	'organisation.reactivated': { label: 'Structure réactivée', say: (f) => `${f.actor} a réactivé la structure ${f.target}` },
+	'instance.settings_updated': { label: 'Réglages de l’instance modifiés', say: (f) => `${f.actor} a modifié les réglages de l’instance` },
+	'journal.exported': { label: 'Journal exporté', say: (f) => `${f.actor} a exporté le journal (${plural(f.d.rows, 'ligne', 'lignes')})` },
+
+	// ——— places ———
+	'places.imported': {
+		label: 'Lieux importés',
+		say: (f) => `${f.actor} a importé le fichier « ${str(f.d.file)} » : ${plural(f.d.created, 'lieu créé', 'lieux créés')}, ${plural(f.d.updated, 'mis à jour', 'mis à jour')}, ${plural(f.d.rejected, 'ligne refusée', 'lignes refusées')}`
+	},
+	'place.updated': { label: 'Page d’un lieu modifiée', say: (f) => `${f.actor} a modifié la page de ${f.target}` },
+	'place.claimed': { label: 'Gestion d’un lieu demandée', say: (f) => `${f.actor} a demandé à gérer ${f.target} pour ${f.organisation}` },
+	'place.claim_approved': { label: 'Demande de gestion acceptée', say: (f) => `${f.actor} a accepté que ${f.organisation} gère ${f.target}` },
+	'place.claim_rejected': { label: 'Demande de gestion refusée', say: (f) => `${f.actor} a refusé que ${f.organisation} gère ${f.target}` },
+	'place.reminder_sent': { label: 'Rappel de mise à jour envoyé', say: (f) => `${f.actor} a rappelé aux responsables de ${f.target} de mettre sa page à jour` },
+	'error_report.created': { label: 'Erreur signalée sur un lieu', say: (f) => `${f.actor} a signalé une erreur sur la page de ${f.place}` },
+	'error_report.resolved': { label: 'Signalement traité', say: (f) => `${f.actor} a traité un signalement d’erreur sur ${f.place}` },
+
+	// ——— the people helped ———
+	'beneficiary.created': { label: 'Dossier créé', say: (f) => `${f.actor} a créé le dossier ${de(f.person)}` },
+	'beneficiary.updated': { label: 'Dossier modifié', say: (f) => `${f.actor} a modifié le dossier ${de(f.person)}` },
+	'beneficiary.viewed': { label: 'Dossier consulté', say: (f) => `${f.actor} a consulté le dossier ${de(f.person)}` },
+	'beneficiary.exported': { label: 'Dossier exporté', say: (f) => `${f.actor} a exporté le dossier ${de(f.person)}` },
+	'beneficiary.merged': { label: 'Dossiers fusionnés', say: (f) => `${f.actor} a fusionné deux dossiers en celui ${de(f.person)}` },
+	'beneficiary.erased': { label: 'Dossier effacé', say: (f) => `${f.actor} a effacé le dossier ${de(f.person)}` },
+	'beneficiary.anonymised': { label: 'Dossier anonymisé', say: (f) => `${f.actor} a anonymisé le dossier ${de(f.person)}, sans activité depuis 24 mois` },
+	'assessment.recorded': { label: 'Diagnostic enregistré', say: (f) => `${f.actor} a enregistré un diagnostic pour ${f.person}` },
+	'consent.recorded': { label: 'Consentement enregistré', say: (f) => `${f.actor} a enregistré le consentement ${de(f.person)}${f.d.withOrganisationId ? ` à partager son dossier avec ${f.organisation}` : ''}` },
+	'consent.withdrawn': { label: 'Consentement retiré', say: (f) => `${f.actor} a enregistré le retrait du consentement ${de(f.person)}` },
+	'consent.requested': { label: 'Accord demandé par SMS', say: (f) => `${f.actor} a demandé par SMS l’accord ${de(f.person)}` },
+	'consent.request_resent': { label: 'Demande d’accord renvoyée', say: (f) => `${f.actor} a renvoyé à ${f.person} la demande d’accord par SMS` },
+	'consent.request_cancelled': { label: 'Demande d’accord annulée', say: (f) => `${f.actor} a annulé la demande d’accord par SMS envoyée à ${f.person}` },
+	'consent.confirmed': { label: 'Accord donné par SMS', say: (f) => `${capital(f.person)} a donné son accord par SMS` },
+	'consent.refused': { label: 'Accord refusé par SMS', say: (f) => `${capital(f.person)} a refusé par SMS de donner son accord` },
+	'consent.expired': { label: 'Demande d’accord expirée', say: (f) => `La demande d’accord par SMS envoyée à ${f.person} a expiré sans réponse` },
+	'person.code_sent': { label: 'Code demandé par la personne', say: (f) => `${capital(f.person)} a demandé un code pour voir ses orientations` },
+	'person.signed_in': { label: 'Personne connectée avec un code', say: (f) => `${capital(f.person)} a ouvert ses orientations avec un code` },
+	'person.link_used': { label: 'Lien de la personne utilisé', say: (f) => `${capital(f.person)} a ouvert ses orientations par son lien` },
+	'person.link_issued': { label: 'Lien remis à la personne', say: (f) => `${f.actor} a remis à ${f.person} un lien vers ses orientations` },
+	'person.links_revoked': { label: 'Liens de la personne désactivés', say: (f) => `${f.actor} a désactivé les liens ${de(f.person)} vers ses orientations` },
+
+	// ——— referrals ———
+	'referral.sent': { label: 'Orientation envoyée', say: (f) => `${f.actor} a orienté ${f.person} vers ${f.place}` },
+	'referral.viewed': { label: 'Orientation consultée', say: (f) => `${f.actor} a consulté l’orientation ${de(f.person)} vers ${f.place}` },
+	'referral.reminded': { label: 'Rappel envoyé au lieu', say: (f) => `Un rappel a été envoyé à ${f.place} pour l’orientation ${de(f.person)}` },
+	'referral.transition': {
+		label: 'Orientation mise à jour',
+		say: (f) => {
+			const verb = REFERRAL_EVENTS[str(f.d.event)];
+			const who = f.d.viaLink ? `${f.actor}, par le lien reçu,` : f.actor;
+			return verb
+				? `${who} ${verb} l’orientation ${de(f.person)} vers ${f.place}`
+				: `${who} a fait passer l’orientation ${de(f.person)} vers ${f.place} de « ${status(f.d.from)} » à « ${status(f.d.to)} »`;
+		}
+	},
+	'accompaniment.recorded': {
+		label: 'Accompagnement enregistré',
+		say: (f) => `${f.actor} a enregistré ${f.d.kind === 'collective' ? `un atelier collectif (${plural(f.d.participants, 'participant', 'participants')})` : 'un accompagnement individuel'} à ${f.place}`
+	},
+
+	// ——— Pass Numérique ———
+	'pass.contribution.recorded': {
+		label: 'Contribution au fonds enregistrée',
+		say: (f) =>
+			f.d.correctionOf
+				? `${f.actor} a annulé une contribution de ${f.organisation} au fonds (${money(typeof f.d.amountCents === 'number' ? -f.d.amountCents : null)}), pour la corriger`
+				: f.d.replaces
+					? `${f.actor} a enregistré le bon montant d’une contribution corrigée de ${f.organisation} au fonds : ${money(f.d.amountCents)}`
+					: `${f.actor} a enregistré une contribution de ${f.organisation} au fonds : ${money(f.d.amountCents)}`
+	},
+	'pass.campaign.created': { label: 'Campagne créée', say: (f) => `${f.actor} a créé ${f.target}` },
+	'pass.share.paid': { label: 'Part d’un financeur versée', say: (f) => `${f.actor} a enregistré le versement de la part de ${f.organisation} (${money(f.d.shareCents)}) pour ${f.target}` },
+	'pass.campaign.funded': { label: 'Campagne financée', say: (f) => `${capital(f.target)} est entièrement financée : ${plural(f.d.activated, 'pass activé', 'pass activés')}` },
+	'pass.booklets.generated': { label: 'Carnets créés', say: (f) => `${f.actor} a créé les carnets ${num(f.d.first)} à ${num(f.d.last)} (${plural(f.d.vouchers, 'pass', 'pass')}) de ${f.target}` },
+	'pass.booklets.printed': { label: 'Carnets imprimés', say: (f) => `${f.actor} a imprimé les carnets ${num(f.d.first)} à ${num(f.d.last)} de ${f.target}` },
+	'pass.booklets.entrusted': { label: 'Carnets confiés', say: (f) => `${f.actor} a confié les carnets ${num(f.d.from)} à ${num(f.d.to)} de ${f.target} à ${f.organisation}` },
+	'pass.vouchers.cancelled': { label: 'Pass annulés', say: (f) => `${f.actor} a annulé ${plural(f.d.count, 'pass', 'pass')} de ${f.target}` },
+	'pass.vouchers.distributed': { label: 'Pass remis à une personne', say: (f) => `${f.actor} a remis ${plural(f.d.count, 'pass', 'pass')} à ${f.person}` },
+	'pass.voucher.checked': { label: 'Code de pass vérifié', say: (f) => `${f.actor} a vérifié un code de pass à ${f.place}${f.d.found === false ? ' : code inconnu' : ''}` },
+	'pass.voucher.redeemed': { label: 'Pass encaissé', say: (f) => `${f.actor} a encaissé un pass de ${money(f.d.faceValueCents)} à ${f.place}` },
+	'pass.qualification.granted': { label: 'Lieu habilité au Pass', say: (f) => `${f.actor} a habilité ${f.target} à recevoir le Pass Numérique` },
+	'pass.qualification.restored': { label: 'Habilitation rétablie', say: (f) => `${f.actor} a rétabli l’habilitation de ${f.target} au Pass Numérique` },
+	'pass.qualification.suspended': { label: 'Habilitation suspendue', say: (f) => `${f.actor} a suspendu l’habilitation de ${f.target} au Pass Numérique` },
+	'pass.statements.made': { label: 'Relevés mensuels établis', say: (f) => `${f.actor} a établi les relevés de ${typeof f.d.month === 'string' ? monthLabel(f.d.month) : 'un mois'} (${plural(f.d.statements, 'relevé', 'relevés')})` },
+	'pass.statement.paid': { label: 'Relevé payé', say: (f) => `${f.actor} a enregistré le paiement ${de(f.target)} : ${money(f.d.totalCents)}` },
+	'pass.vouchers.credited_back': { label: 'Pass expirés rendus au fonds', say: (f) => `${plural(f.d.count, 'pass expiré a', 'pass expirés ont')} été rendus au fonds` },
+	'pass.warning.sent': { label: 'Rappel d’expiration envoyé', say: (f) => `Un rappel a été envoyé à ${f.user} : ${plural(f.d.vouchers, 'pass', 'pass')} de ${f.target} expirent dans ${num(f.d.daysBefore)} jours` },
+	'pass.alert.raised': { label: 'Alerte levée', say: (f) => `Une alerte a été levée : ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'}` },
+	'pass.alert.reviewed': { label: 'Alerte examinée', say: (f) => `${f.actor} a examiné l’alerte « ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'} »` }
+};
+
+/** An action no sentence knows yet (never expected: the test checks): said plainly, not as a code. */
+export function sentence(action: string, f: Facts): string {
+	const t = ACTIONS[action];
+	return t ? t.say(f) : `${f.actor} a fait une action non décrite (${action})`;
+}
+
+export function actionLabel(action: string): string {
+	return ACTIONS[action]?.label ?? action;
+}
+
+/** The families of actions, for the filter list (a family filters on the prefix). */
+export const FAMILIES: { prefix: string; label: string }[] = [
+	{ prefix: 'referral.', label: 'Orientations' },
+	{ prefix: 'beneficiary.', label: 'Dossiers des personnes' },
+	{ prefix: 'consent.', label: 'Consentements' },
+	{ prefix: 'person.', label: 'Accès des personnes à leurs orientations' },
+	{ prefix: 'assessment.', label: 'Diagnostics' },
+	{ prefix: 'accompaniment.', label: 'Accompagnements' },
+	{ prefix: 'pass.', label: 'Pass Numérique' },
+	{ prefix: 'place', label: 'Lieux' },
+	{ prefix: 'error_report.', label: 'Signalements d’erreurs' },
+	{ prefix: 'organisation.', label: 'Structures' },
+	{ prefix: 'membership.', label: 'Rôles' },
+	{ prefix: 'invitation.', label: 'Invitations' },
+	{ prefix: 'user.', label: 'Comptes' },
+	{ prefix: 'session.', label: 'Connexions' },
+	{ prefix: 'instance.', label: 'Réglages' },
+	{ prefix: 'journal.', label: 'Journal' }
+];
+
+/** The filter list: each family, then its actions. */
+export function actionChoices(): { prefix: string; label: string; actions: { value: string; label: string }[] }[] {
+	return FAMILIES.map((fam) => ({
+		...fam,
+		actions: Object.entries(ACTIONS)
+			.filter(([a]) => a.startsWith(fam.prefix) && !FAMILIES.some((o) => o !== fam && o.prefix.length > fam.prefix.length && a.startsWith(o.prefix)))
+			.map(([value, t]) => ({ value, label: t.label }))
+	}));
+}
+
+// ——— details, readable ———
+
+const FIELD_LABELS: Record<string, string> = {
+	firstName: 'prénom',
+	lastName: 'nom',
+	pseudonym: 'pseudonyme',
+	birthYear: 'année de naissance',
+	communeCode: 'commune',
+	communeName: 'commune',
+	phone: 'téléphone',
+	email: 'e-mail',
+	preferredContact: 'moyen de contact',
+	language: 'langue',
+	accessibilityNeeds: 'besoins particuliers',
+	accessibilityNote: 'note sur les besoins',
+	nom: 'nom',
+	adresse: 'adresse',
+	complement_adresse: 'complément d’adresse',
+	code_postal: 'code postal',
+	commune: 'commune',
+	horaires: 'horaires',
+	telephone: 'téléphone',
+	courriels: 'e-mails',
+	site_web: 'site web',
+	services: 'services',
+	latitude: 'position',
+	longitude: 'position',
+	presentation_resume: 'présentation',
+	presentation_detail: 'présentation détaillée',
+	publics_specifiquement_adresses: 'publics',
+	frais_a_charge: 'frais',
+	modalites_acces: 'modalités d’accès',
+	modalites_accompagnement: 'modalités d’accompagnement',
+	prise_rdv: 'prise de rendez-vous'
+};
+
+const CHANNELS: Record<string, string> = { sms: 'SMS', email: 'e-mail', sheet: 'fiche imprimée', link: 'lien', code: 'code' };
+
+/**
+ * The details worth reading, as "Label : valeur" lines. Ids are left out (their names are in
+ * the sentence); what is not known is shown plainly rather than as JSON.
+ */
+export function detailLines(action: string, d: Record<string, unknown> | null | undefined): string[] {
+	if (!d) return [];
+	const out: string[] = [];
+	const fields = (v: unknown) => [...new Set((Array.isArray(v) ? v : []).map((x) => FIELD_LABELS[str(x)] ?? str(x)))].join(', ');
+	for (const [k, v] of Object.entries(d)) {
+		if (v === null || v === undefined || v === '') continue;
+		if (/Ids?$/.test(k) || k === 'id' || k === 'voucherIds') continue;
+		switch (k) {
+			case 'fields':
+				if (Array.isArray(v) && v.length) out.push(`Champs modifiés : ${fields(v)}`);
+				break;
+			case 'filled':
+				if (Array.isArray(v) && v.length) out.push(`Champs repris de l’autre dossier : ${fields(v)}`);
+				break;
+			case 'from':
+			case 'to':
+				if (action === 'referral.transition') {
+					if (k === 'from') out.push(`Statut : ${status(d.from)} → ${status(d.to)}`);
+				} else if (action !== 'pass.booklets.entrusted') out.push(`${k === 'from' ? 'De' : 'À'} : ${str(v)}`);
+				break;
+			case 'agreementRef':
+				out.push(`Convention : ${str(v)}`);
+				break;
+			case 'paymentRef':
+				out.push(`Référence du paiement : ${str(v)}`);
+				break;
+			case 'reason':
+				out.push(`Motif : ${v === 'inactive-24-months' ? 'sans activité depuis 24 mois' : str(v)}`);
+				break;
+			case 'siret':
+				out.push(`SIRET : ${str(v).replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4')}`);
+				break;
+			case 'scope':
+				if (Array.isArray(v)) out.push(`Ce que la personne accepte de partager : ${v.length} ${v.length > 1 ? 'catégories' : 'catégorie'}`);
+				break;
+			case 'method':
+				out.push(`Recueilli : ${({ signature: 'par signature sur place', oral: 'oralement', sms: 'par SMS' } as Record<string, string>)[str(v)] ?? str(v)}`);
+				break;
+			case 'channel':
+			case 'by':
+				out.push(`Par : ${CHANNELS[str(v)] ?? str(v)}`);
+				break;
+			case 'format':
+				out.push(`Format : ${str(v)}`);
+				break;
+			case 'date':
+				out.push(`Date : ${str(v)}`);
+				break;
+			case 'durationMinutes':
+				out.push(`Durée : ${num(v)} min`);
+				break;
+			case 'recipients':
+				out.push(`Destinataires : ${num(v)}`);
+				break;
+			case 'merged':
+				out.push(`Doublons fusionnés : ${num(v)}`);
+				break;
+			case 'error':
+				out.push(`Raison : ${str(v)}`);
+				break;
+			case 'admin':
+				if (v === true) out.push('Avec les droits d’administration de l’instance');
+				break;
+			case 'pending':
+				if (v === true) out.push('En attente de la réponse de la personne');
+				break;
+			case 'alerts':
+				if (Array.isArray(v) && v.length) out.push(`Alertes : ${v.map((a) => ALERT_LABELS[str(a)] ?? str(a)).join(', ')}`);
+				break;
+			case 'mfa':
+				out.push(v ? 'Double authentification : oui' : 'Double authentification : non');
+				break;
+			// already in the sentence, or technical
+			case 'event':
+			case 'viaLink':
+			case 'role':
+			case 'kind':
+			case 'count':
+			case 'vouchers':
+			case 'booklets':
+			case 'first':
+			case 'last':
+			case 'file':
+			case 'created':
+			case 'updated':
+			case 'rejected':
+			case 'amountCents':
+			case 'shareCents':
+			case 'totalCents':
+			case 'faceValueCents':
+			case 'activated':
+			case 'month':
+			case 'statements':
+			case 'daysBefore':
+			case 'participants':
+			case 'sessions':
+			case 'rows':
+			case 'found':
+			case 'state':
+			case 'name':
+			case 'shares':
+			case 'linked':
+			case 'withReferral':
+			case 'acr':
+			case 'providerMfa':
+			case 'existingAccount':
+			case 'via':
+			case 'day':
+			case 'version':
+			case 'links':
+			case 'minutes':
+			case 'failures':
+			case 'filters':
+			case 'correctionOf':
+			case 'replaces':
+				break;
+			default:
+				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);
+		}
+	}
+	return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * A partner's own figures (issue 12, item 12): what a funder such as the CAF sees of its
+ * part in the network — its contributions to the Pass Numérique fund, the campaigns it
+ * funds, and its agents' referrals counted by outcome. Aggregates only: no person, no
+ * name, no place of a person; counts under 5 are never shown (DOMAIN.md, steering). So
+ * these pages are open to a partner before the second factor (access.ts, `aggregate`).
+ */
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { can, type Actor } from '../accounts/permissions.ts';
+import { organisations } from '../accounts/db.ts';
+import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
+import { referrals } from '../referral/db.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
+import { ACCOUNT } from '../pass/model.ts';
+
+export class PartnerError extends Error {
+	constructor(
+		public code: 'forbidden' | 'not_found',
+		message: string
+	) {
+		super(message);
+	}
+}
+
+/** Counts under this are shown as "moins de 5" (a small count could point to a person). */
+export const SMALL_COUNT = 5;
+
+/** "moins de 5" for 1 to 4, the number otherwise (0 stays 0: nothing to hide). */
+export function shownCount(n: number): string {
+	if (n > 0 && n < SMALL_COUNT) return `moins de ${SMALL_COUNT}`;
+	return new Intl.NumberFormat('fr-FR').format(n);
+}
+
+/** The organisations where the actor holds the partner role (name and département). */
+export async function partnerOrganisations(database: Database, actor: Actor): Promise<{ id: string; name: string; departmentCode: string }[]> {
+	const ids = [...new Set(actor.memberships.filter((m) => m.role === 'partner').map((m) => m.organisationId))];
+	if (!ids.length) return [];
+	return database.db
+		.select({ id: organisations.id, name: organisations.name, departmentCode: organisations.departmentCode })
+		.from(organisations)
+		.where(and(inArray(organisations.id, ids), eq(organisations.active, true)))
+		.orderBy(organisations.name);
+}
+
+const CAMPAIGN_STATUS: Record<string, string> = { draft: 'En préparation', funded: 'Financée, pass actifs', closed: 'Close' };
+
+/** The order outcomes are shown in: where the referral went, from waiting to ended. */
+const STATUS_ORDER: ReferralStatus[] = ['sent', 'under_study', 'accepted', 'honoured', 'declined', 'no_show', 'expired', 'withdrawn'];
+
+export interface PartnerOverview {
+	organisation: { id: string; name: string; departmentCode: string };
+	fund: { contributedCents: number; committedCents: number; creditedBackCents: number; availableCents: number };
+	contributions: { id: string; receivedOn: string; amountCents: number; agreementRef: string; restrictions: string | null; correctsId: string | null }[];
+	campaigns: {
+		id: string;
+		name: string;
+		validFrom: string;
+		validUntil: string;
+		status: string;
+		shareCents: number;
+		paid: boolean;
+		issued: number;
+		distributed: number;
+		redeemed: number;
+		expired: number;
+	}[];
+	referrals: { status: ReferralStatus; label: string; lastYear: number; total: number }[];
+	referralTotals: { lastYear: number; total: number };
+}
+
+/**
+ * Everything the partner page shows for one of the actor's partner organisations.
+ * `can(actor, 'partner.read')`: the partner of that organisation, or a coordinator of its département.
+ */
+export async function partnerOverview(database: Database, actor: Actor, organisationId: string, now = new Date()): Promise<PartnerOverview> {
+	const db = database.db;
+	const [org] = await db
+		.select({ id: organisations.id, name: organisations.name, departmentCode: organisations.departmentCode })
+		.from(organisations)
+		.where(eq(organisations.id, organisationId));
+	if (!org) throw new PartnerError('not_found', 'Cette structure n’existe pas.');
+	if (!can(actor, 'partner.read', { organisationId: org.id, departmentCode: org.departmentCode }))
+		throw new PartnerError('forbidden', 'Ces chiffres sont réservés aux partenaires de cette structure.');
+
+	const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+	const funderAccount = ACCOUNT.funder(org.id);
+	const [contributions, fundRows, campaigns, byStatus] = await Promise.all([
+		db
+			.select({
+				id: passContributions.id,
+				receivedOn: passContributions.receivedOn,
+				amountCents: passContributions.amountCents,
+				agreementRef: passContributions.agreementRef,
+				restrictions: passContributions.restrictions,
+				correctsId: passContributions.correctsId
+			})
+			.from(passContributions)
+			.where(eq(passContributions.funderId, org.id))
+			.orderBy(desc(passContributions.receivedOn), desc(passContributions.createdAt)),
+		db.execute(sql`
+			select
+				coalesce((select sum(amount_cents) from pass_contributions where funder_id = ${org.id}::uuid), 0)::text as contributed,
+				coalesce((select sum(share_cents) from pass_campaign_funders where funder_id = ${org.id}::uuid and paid_at is not null), 0)::text as committed,
+				coalesce((select -sum(l.amount_cents) from pass_ledger_lines l join pass_ledger_entries e on e.id = l.entry_id where l.account = ${funderAccount} and e.kind = 'credit_back'), 0)::text as credited,
+				coalesce((select sum(l.amount_cents) from pass_ledger_lines l where l.account = ${funderAccount}), 0)::text as balance`),
+		db
+			.select({
+				id: passCampaigns.id,
+				name: passCampaigns.name,
+				validFrom: passCampaigns.validFrom,
+				validUntil: passCampaigns.validUntil,
+				status: passCampaigns.status,
+				shareCents: passCampaignFunders.shareCents,
+				paidAt: passCampaignFunders.paidAt,
+				issued: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.activated_at is not null)::int`,
+				distributed: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.distributed_at is not null)::int`,
+				redeemed: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.state in ('redeemed', 'reimbursed'))::int`,
+				expired: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.ended_reason = 'expired')::int`
+			})
+			.from(passCampaignFunders)
+			.innerJoin(passCampaigns, eq(passCampaigns.id, passCampaignFunders.campaignId))
+			.where(eq(passCampaignFunders.funderId, org.id))
+			.orderBy(desc(passCampaigns.validUntil), passCampaigns.name),
+		db
+			.select({
+				status: referrals.status,
+				total: sql<number>`count(*)::int`,
+				lastYear: sql<number>`(count(*) filter (where ${referrals.sentAt} >= ${yearAgo.toISOString()}::timestamptz))::int`
+			})
+			.from(referrals)
+			.where(eq(referrals.fromOrganisationId, org.id))
+			.groupBy(referrals.status)
+	]);
+	const f = (fundRows as unknown as { rows: { contributed: string; committed: string; credited: string; balance: string }[] }).rows[0];
+	const counted = new Map(byStatus.map((r) => [r.status, r]));
+	const rows = STATUS_ORDER.map((status) => ({ status, label: STATUS_LABELS[status], lastYear: counted.get(status)?.lastYear ?? 0, total: counted.get(status)?.total ?? 0 }));
+	return {
+		organisation: org,
+		fund: { contributedCents: Number(f.contributed), committedCents: Number(f.committed), creditedBackCents: Number(f.credited), availableCents: -Number(f.balance) || 0 },
+		contributions,
+		campaigns: campaigns.map((c) => ({
+			id: c.id,
+			name: c.name,
+			validFrom: c.validFrom,
+			validUntil: c.validUntil,
+			status: CAMPAIGN_STATUS[c.status] ?? c.status,
+			shareCents: c.shareCents,
+			paid: !!c.paidAt,
+			issued: c.issued,
+			distributed: c.distributed,
+			redeemed: c.redeemed,
+			expired: c.expired
+		})),
+		referrals: rows,
+		referralTotals: { lastYear: rows.reduce((s, r) => s + r.lastYear, 0), total: rows.reduce((s, r) => s + r.total, 0) }
+	};
+}

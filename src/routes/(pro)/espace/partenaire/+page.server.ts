@@ -1,0 +1,37 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { euros } from '#lib/server/pass/model.ts';
+import { PartnerError, partnerOrganisations, partnerOverview, shownCount, SMALL_COUNT } from '#lib/server/partner/service.ts';
+
+/** The partner's own figures (issue 12, item 12): reachable before the second factor, nothing personal on it. */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const session = locals.session!;
+	const db = await getDatabase();
+	const mine = await partnerOrganisations(db, session.actor);
+	if (!mine.length) error(403, 'Cette page présente les chiffres d’une structure partenaire : votre compte n’a pas le rôle « partenaire ».');
+	const asked = url.searchParams.get('structure');
+	const org = mine.find((o) => o.id === asked) ?? mine[0];
+	try {
+		const o = await partnerOverview(db, session.actor, org.id);
+		return {
+			organisations: mine.map((m) => ({ id: m.id, name: m.name })),
+			organisation: o.organisation,
+			beforeCode: !session.mfa,
+			fund: {
+				contributed: euros(o.fund.contributedCents),
+				committed: euros(o.fund.committedCents),
+				creditedBack: euros(o.fund.creditedBackCents),
+				available: euros(o.fund.availableCents)
+			},
+			contributions: o.contributions.map((c) => ({ ...c, amount: euros(c.amountCents) })),
+			campaigns: o.campaigns.map((c) => ({ ...c, share: euros(c.shareCents) })),
+			referrals: o.referrals.map((r) => ({ status: r.status, label: r.label, lastYear: shownCount(r.lastYear), total: shownCount(r.total) })),
+			referralTotals: { lastYear: shownCount(o.referralTotals.lastYear), total: shownCount(o.referralTotals.total) },
+			smallCount: SMALL_COUNT
+		};
+	} catch (e) {
+		if (e instanceof PartnerError) error(e.code === 'forbidden' ? 403 : 404, e.message);
+		throw e;
+	}
+};
