@@ -1,9 +1,10 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, reportPlaceError, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { survivorOf } from '#lib/server/places/edit.ts';
 
 export const csr = false;
 
@@ -15,14 +16,22 @@ function backHref(retour: string | null): string | null {
 }
 
 export const load: PageServerLoad = async ({ params, url }) => {
-	const place = await getPlace(await getDatabase(), params.id);
+	const db = await getDatabase();
+	const place = await getPlace(db, params.id);
+	if (!place) {
+		// a place merged into another: its address leads there, for good
+		const survivor = await survivorOf(db, params.id);
+		if (survivor) redirect(308, `/lieux/${encodeURIComponent(survivor)}${url.search}`);
+	}
 	if (!place) error(404, 'Ce lieu n’existe pas, ou il n’est plus dans l’annuaire.');
-	const { sources, week, status, ...fields } = place;
+	const { sources, week, status, closure, ...fields } = place;
 	return {
 		place: fields,
 		sources: sources.map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt.toISOString() })),
 		week,
-		status,
+		// closed: the opening status of the hours would mislead
+		status: closure ? null : status,
+		closure,
 		back: backHref(url.searchParams.get('retour')),
 		reportFields: Object.entries(ERROR_REPORT_FIELDS).map(([value, label]) => ({ value, label })),
 		origin: publicOrigin()
