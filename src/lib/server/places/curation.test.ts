@@ -115,7 +115,7 @@ describe('a hand correction', () => {
 		expect((await getPlace(db, p.id))!.nom).toBe(p.nom);
 		expect((await placeOverrides(db, p.id)).map((x) => x.field)).not.toContain('nom');
 
-		const { rows } = await searchJournal(db, { targetType: 'place', targetId: p.id });
+		const { rows } = await searchJournal(db, { departmentCodes: null, targetType: 'place', targetId: p.id });
 		expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['place.corrected', 'place.source_value_taken']));
 		const corrected = rows.find((r) => r.action === 'place.corrected')!;
 		expect(corrected.actorId).toBe(coordinator.userId);
@@ -159,7 +159,7 @@ describe('closing a place', () => {
 		expect(await search()).not.toContain(p.id);
 		await reopenPlace(db, coordinator, p.id);
 		expect(await search()).toContain(p.id);
-		const { rows } = await searchJournal(db, { targetType: 'place', targetId: p.id });
+		const { rows } = await searchJournal(db, { departmentCodes: null, targetType: 'place', targetId: p.id });
 		expect(rows.filter((r) => r.action === 'place.closed').length).toBe(2);
 	});
 });
@@ -191,7 +191,7 @@ describe('merging the two Maison Pour Tous Saint Exupéry', () => {
 		expect(await getPlace(db, b.id)).toBeNull();
 		expect((await getPlace(db, a.id))!.nom).toBe(b.nom);
 
-		const { rows } = await searchJournal(db, { targetType: 'place', targetId: a.id });
+		const { rows } = await searchJournal(db, { departmentCodes: null, targetType: 'place', targetId: a.id });
 		const merged = rows.find((x) => x.action === 'place.merged')!;
 		expect(merged.details).toMatchObject({ mergedId: b.id, choices: { nom: 'autre', adresse: 'survivant' } });
 		expect((await verifyChain(db)).ok).toBe(true);
