@@ -19,6 +19,10 @@ import { PlaceManagementError } from './manage.ts';
 import { correctPlace, identityFormOf, takeSourceValue, placeOverrides, closePlace, reopenPlace, createPlace, survivorOf, applyNormalCase, normalCase, inCapitals } from './edit.ts';
 import { mergePlaces } from './merge.ts';
 import { workList } from './worklist.ts';
+import { rejectErrorReport } from './report-answer.ts';
+import { reportPlaceError } from './service.ts';
+import { outbox } from '../mail/db.ts';
+import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { searchJournal, verifyChain } from '../audit/service.ts';
 
@@ -45,6 +49,8 @@ async function touchSources(placeId: string) {
 
 beforeAll(async () => {
 	db = await createTestDatabase();
+	// started before any transaction queues an e-mail (on PGlite it would wait for that transaction)
+	await getBoss(db);
 	await importDemo();
 	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
 	const cd33 = (await createOrganisation(db, null, { name: 'Département de la Gironde', kind: 'departement', departmentCode: '33' })).id;
@@ -52,7 +58,10 @@ beforeAll(async () => {
 	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'c@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
 	coordinator33 = await actorFor(db.db, (await addMember(db, null, { email: 'c@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId, true);
 }, 300_000);
-afterAll(async () => db?.close());
+afterAll(async () => {
+	if (db) await stopBoss(db);
+	await db?.close();
+});
 
 describe('the work list of Lot-et-Garonne', () => {
 	it('counts the places to check, the names in capitals and the probable duplicates', async () => {
@@ -195,6 +204,31 @@ describe('merging the two Maison Pour Tous Saint Exupéry', () => {
 		const merged = rows.find((x) => x.action === 'place.merged')!;
 		expect(merged.details).toMatchObject({ mergedId: b.id, choices: { nom: 'autre', adresse: 'survivant' } });
 		expect((await verifyChain(db)).ok).toBe(true);
+	});
+});
+
+describe('acting on an error report from the report', () => {
+	it('a correction closes the report; a rejection answers the reporter by e-mail, then forgets the address', async () => {
+		const [p] = await placesNamed('%ville d%agen%');
+		const reportsOf = async () => db.db.select().from(placeErrorReports).where(eq(placeErrorReports.placeId, p.id)).orderBy(placeErrorReports.id);
+		expect(await reportPlaceError(db, p.id, { champs: ['autre'], message: 'Le nom est en double avec la mairie.' })).toEqual({ ok: true });
+		expect(await reportPlaceError(db, p.id, { champs: ['ferme'], message: 'Le lieu a fermé.', courriel: 'visiteur@exemple.fr' })).toEqual({ ok: true });
+		const [first, second] = (await reportsOf()).slice(-2);
+		await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), nom: 'Ville d’Agen – accueil' }, { reportId: first.id, today: TODAY });
+		expect((await reportsOf()).find((r) => r.id === first.id)!.status).toBe('resolved');
+
+		const opts = { instanceName: 'Déclic 47', origin: 'https://declic47.test' };
+		await expect(rejectErrorReport(db, coordinator33, second.id, 'Non.', opts)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(rejectErrorReport(db, coordinator, second.id, '  ', opts)).rejects.toMatchObject({ fields: { reponse: expect.any(String) } });
+		expect(await rejectErrorReport(db, coordinator, second.id, 'Le lieu est ouvert : nous avons appelé la mairie.', opts)).toEqual({ mailed: true });
+		const after = (await reportsOf()).find((r) => r.id === second.id)!;
+		expect(after).toMatchObject({ status: 'resolved', contactEmail: null });
+		const [mail] = await db.db.select().from(outbox).where(eq(outbox.to, 'visiteur@exemple.fr'));
+		expect(mail.text).toContain('nous avons appelé la mairie');
+		expect(mail.text).toContain(`https://declic47.test/lieux/${p.id}`);
+		const { rows } = await searchJournal(db, { departmentCodes: null, targetType: 'error_report', targetId: String(second.id) });
+		expect(rows[0]).toMatchObject({ action: 'error_report.rejected', actorId: coordinator.userId });
+		expect(JSON.stringify(rows[0].details)).not.toContain('visiteur@exemple.fr');
 	});
 });
 
