@@ -7,7 +7,7 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers.ts';
-import { statePath } from './accounts.ts';
+import { seed, statePath } from './accounts.ts';
 
 test.use({ storageState: statePath('coordinator') });
 
@@ -163,4 +163,26 @@ test('a new place, then Post/Redirect/Get to its page', async ({ page }) => {
 	await page.getByRole('button', { name: 'Ajouter le lieu' }).click();
 	await expect(page).toHaveURL(/\/admin\/lieux\/l[0-9a-f]+\?cree=1/);
 	await expect(page.getByRole('status')).toContainText('Le lieu est ajouté');
+});
+
+test.describe('the place’s manager', () => {
+	test.use({ storageState: statePath('place_manager') });
+	test('closes their place for a while from its page, then reopens it; closing for good is the coordinators’', async ({ page }) => {
+		const place = seed().places!.mediatheque;
+		await page.goto(`/espace/lieux/${place.id}`);
+		await expect(page.getByRole('heading', { name: 'Fermeture pour un temps' })).toBeVisible();
+		await expect(page.locator('main')).not.toContainText('définitivement');
+		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
+		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 2 erreurs');
+		await axeAtBothWidths(page, 'manager’s closure with errors');
+		await page.getByLabel('Rouvre le').fill('2099-03-01');
+		await page.getByLabel('Raison, que le public lira').fill('Congés annuels');
+		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
+		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+		await page.goto(`/lieux/${place.id}`);
+		await expect(page.locator('.alert--warning')).toContainText('Ce lieu est fermé jusqu’au 1er mars 2099');
+		await page.goto(`/espace/lieux/${place.id}`);
+		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
+		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+	});
 });

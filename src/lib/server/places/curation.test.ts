@@ -13,7 +13,7 @@ import type { Database } from '../db/client.ts';
 import { sharedDataDir } from '../paths.ts';
 import { DEMO_FILES } from '../demo/seed.ts';
 import { importPlaces } from './import.ts';
-import { getPlace, searchPlaces, emptyFilters } from './service.ts';
+import { getPlace, searchPlaces, emptyFilters, allPlaces } from './service.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './manage.ts';
 import { correctPlace, identityFormOf, takeSourceValue, placeOverrides, closePlace, reopenPlace, createPlace, survivorOf, applyNormalCase, normalCase, inCapitals } from './edit.ts';
@@ -166,6 +166,9 @@ describe('closing a place', () => {
 		await closePlace(db, coordinator, p.id, { kind: 'permanent', until: '', reason: 'Service regroupé à la mairie' }, { today: TODAY });
 		expect((await getPlace(db, p.id))!.closure).toMatchObject({ kind: 'permanent' });
 		expect(await search()).not.toContain(p.id);
+		const exported: string[] = [];
+		for await (const batch of allPlaces(db, { departements: ['47'] })) exported.push(...batch.map((x) => x.id));
+		expect(exported).not.toContain(p.id); // nor in the open data
 		await reopenPlace(db, coordinator, p.id);
 		expect(await search()).toContain(p.id);
 		const { rows } = await searchJournal(db, { departmentCodes: null, targetType: 'place', targetId: p.id });

@@ -456,5 +456,5 @@ export async function survivorOf(database: Database, id: string): Promise<string
 }
 
 function sqlAny(id: string) {
-	return sql`${id} = ANY(${places.mergedIds})`;
+	return sql`${places.mergedIds} @> ARRAY[${id}]::text[]`; // the GIN index of merged_ids
 }

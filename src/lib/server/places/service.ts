@@ -484,7 +484,7 @@ export async function resolveErrorReport(database: Database, id: number, by: { d
 	});
 }
 
-/** Every place (optionally of some départements), in id order, page by page — for exports. */
+/** Every place (optionally of some départements), in id order, page by page — for exports. Places closed for good are left out. */
 export async function* allPlaces(database: Database, opts: { departements?: string[]; batch?: number } = {}): AsyncGenerator<PublicPlace[]> {
 	const batch = opts.batch ?? 2000;
 	let after = '';
@@ -492,7 +492,7 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 		const rows = await database.db
 			.select()
 			.from(places)
-			.where(and(gt(places.id, after), opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined))
+			.where(and(gt(places.id, after), sql`${places.closure} IS DISTINCT FROM 'permanent'`, opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined))
 			.orderBy(asc(places.id))
 			.limit(batch);
 		if (!rows.length) return;
