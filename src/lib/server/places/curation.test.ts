@@ -244,5 +244,13 @@ describe('a new place', () => {
 		expect(p.sources.map((s) => s.source)).toEqual(['maillage']);
 		await expect(createPlace(db, coordinator33, form)).rejects.toMatchObject({ code: 'invalid', fields: { commune: expect.stringMatching(/pas dans votre département/) } });
 		await expect(createPlace(db, coordinator, { ...form, nom: '', services: [] })).rejects.toMatchObject({ fields: { nom: expect.any(String), services: expect.any(String) } });
+
+		// added by mistake beside a known place: merged into it, its own record becomes the survivor's
+		const [known] = await placesNamed('%ville d%agen%');
+		await mergePlaces(db, coordinator, { survivorId: known.id, otherId: id, choices: { telephone: 'autre' } }, { today: TODAY });
+		const merged = (await getPlace(db, known.id))!;
+		expect(merged.telephone).toBe(p.telephone);
+		expect(merged.sources.filter((s) => s.source === 'maillage').map((s) => s.sourceId)).toEqual([known.id]);
+		expect(await survivorOf(db, id)).toBe(known.id);
 	});
 });

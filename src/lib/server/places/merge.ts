@@ -7,7 +7,7 @@
  * Where the two places differed, the chosen value becomes a hand correction, so that a
  * later import recomposing the place from both sources keeps the coordinator's choice.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import type { Actor } from '../accounts/service.ts';
@@ -17,6 +17,7 @@ import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
 import { PlaceManagementError } from './manage.ts';
 import { canCuratePlace } from './edit.ts';
+import { MANAGER_SOURCE } from './import.ts';
 import { addressKey, nameSimilarity } from './dedup.ts';
 
 type Row = typeof places.$inferSelect;
@@ -98,6 +99,11 @@ export async function mergePlaces(
 	return database.db.transaction(async (tx) => {
 		// what referred to the other place now refers to the survivor (within the caller's territory only)
 		await tx.execute(sql`select maillage_move_place_references(${other.id}, ${survivor.id})`);
+		// the place's own record (what its managers wrote, MANAGER_SOURCE) is one per place, keyed by its id:
+		// the survivor keeps its own, or takes the other's under its id
+		const [own] = await tx.select({ id: placeSources.id }).from(placeSources).where(and(eq(placeSources.placeId, survivor.id), eq(placeSources.source, MANAGER_SOURCE)));
+		if (own) await tx.delete(placeSources).where(and(eq(placeSources.placeId, other.id), eq(placeSources.source, MANAGER_SOURCE)));
+		else await tx.update(placeSources).set({ sourceId: survivor.id }).where(and(eq(placeSources.placeId, other.id), eq(placeSources.source, MANAGER_SOURCE)));
 		const moved = await tx.update(placeSources).set({ placeId: survivor.id }).where(eq(placeSources.placeId, other.id)).returning({ id: placeSources.id });
 		await tx.delete(places).where(eq(places.id, other.id));
 		await tx
