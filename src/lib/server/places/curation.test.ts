@@ -133,9 +133,10 @@ describe('a hand correction', () => {
 
 	it('refuses what cannot be right, field by field, in French', async () => {
 		const [p] = await placesNamed('%ville d%agen%');
-		const err = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), nom: '', codePostal: '470', latitude: '48,85', longitude: 'x' }).catch((e) => e);
+		const err = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), nom: '', pivot: '12345678901234', codePostal: '470', latitude: '48,85', longitude: 'x' }).catch((e) => e);
 		expect(err).toBeInstanceOf(PlaceManagementError);
-		expect(Object.keys(err.fields).sort()).toEqual(['codePostal', 'longitude', 'nom']);
+		expect(Object.keys(err.fields).sort()).toEqual(['codePostal', 'longitude', 'nom', 'pivot']);
+		expect(err.fields.pivot).toMatch(/clé de contrôle/);
 		const far = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), latitude: '48,85', longitude: '2,35' }).catch((e) => e);
 		expect(far.fields.latitude).toMatch(/km de Agen/);
 	});

@@ -18,7 +18,10 @@ import { journal } from '../audit/service.ts';
 import { can, type Actor } from '../accounts/service.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
-import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord } from './model.ts';
+import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';
+
+/** the standard's convention for an unknown SIRET */
+const UNKNOWN_PIVOT = '00000000000000';
 import { applyOverrides, composePlace, compactView, expandView, MANAGER_SOURCE, placeIdFor, type SourceView, type StoredView } from './import.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
@@ -29,6 +32,7 @@ import type { LocationPrecision, PlaceFields } from './types.ts';
 /** The fields a coordinator corrects by hand here, with their French labels. */
 export const CORRECTABLE = {
 	nom: 'Nom',
+	pivot: 'SIRET ou RNA',
 	adresse: 'Adresse',
 	complementAdresse: 'Complément d’adresse',
 	codePostal: 'Code postal',
@@ -73,6 +77,8 @@ async function resolveReport(tx: DbOrTx, actor: Actor, placeId: string, reportId
 
 export interface IdentityForm {
 	nom: string;
+	/** SIRET or RNA; empty: unknown */
+	pivot?: string;
 	adresse: string;
 	complementAdresse: string;
 	codePostal: string;
@@ -81,9 +87,10 @@ export interface IdentityForm {
 	longitude: string;
 }
 
-export function identityFormOf(p: { nom: string; adresse: string; complementAdresse: string | null; codePostal: string; commune: string; latitude: number | null; longitude: number | null }): IdentityForm {
+export function identityFormOf(p: { nom: string; pivot: string; adresse: string; complementAdresse: string | null; codePostal: string; commune: string; latitude: number | null; longitude: number | null }): IdentityForm {
 	return {
 		nom: p.nom,
+		pivot: /^0+$/.test(p.pivot) ? '' : p.pivot,
 		adresse: p.adresse,
 		complementAdresse: p.complementAdresse ?? '',
 		codePostal: p.codePostal,
@@ -98,10 +105,20 @@ const COORD = /^-?\d{1,3}(?:[.,]\d+)?$/;
 /** Checks the identity form; returns the values or the errors, field by field, in French. */
 async function validateIdentity(database: Database, f: IdentityForm) {
 	const errors: Record<string, string> = {};
+	let pivotError: string | null = null;
 	const nom = f.nom.replace(/\s+/g, ' ').trim();
 	if (!nom) errors.nom = 'Indiquez le nom du lieu.';
 	else if (nom.length > 200) errors.nom = 'Le nom est trop long : 200 caractères au plus.';
 	else if (/^[\d\s.]{9,}$/.test(nom)) errors.nom = 'Le nom est un numéro (SIRET ?) : donnez le nom que le public connaît.';
+	const pivotRaw = (f.pivot ?? '').replace(/[\s.-]+/g, '').toUpperCase();
+	let pivot = UNKNOWN_PIVOT;
+	if (pivotRaw) {
+		if (/^\d{14}$/.test(pivotRaw) && isValidSiret(pivotRaw)) pivot = pivotRaw;
+		else if (/^W[0-9A-Z]{9}$/.test(pivotRaw)) pivot = pivotRaw;
+		else if (/^\d{14}$/.test(pivotRaw)) pivotError = 'Ce SIRET a une clé de contrôle invalide : vérifiez les 14 chiffres.';
+		else pivotError = 'Un SIRET a 14 chiffres, un numéro RNA commence par W suivi de 9 caractères. Laissez vide s’il est inconnu.';
+	}
+	if (pivotError) errors.pivot = pivotError;
 	const adresse = f.adresse.replace(/\s+/g, ' ').trim();
 	if (!adresse) errors.adresse = 'Indiquez l’adresse (numéro et voie).';
 	else if (adresse.length > 300) errors.adresse = 'L’adresse est trop longue : 300 caractères au plus.';
@@ -135,7 +152,7 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 	return {
 		errors,
 		town,
-		values: { nom, adresse, complementAdresse, codePostal, commune: town?.name ?? f.commune.trim(), codeInsee: town?.inseeCode ?? null, latitude, longitude }
+		values: { nom, pivot, adresse, complementAdresse, codePostal, commune: town?.name ?? f.commune.trim(), codeInsee: town?.inseeCode ?? null, latitude, longitude }
 	};
 }
 
@@ -165,6 +182,8 @@ export async function correctPlace(
 	const { errors, town, values } = await validateIdentity(database, form);
 	if (town && !canCuratePlace(actor, town.departmentCode)) errors.commune = 'Cette commune n’est pas dans votre département.';
 	if (Object.keys(errors).length) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', errors);
+	// an unknown SIRET stays written as the source wrote it
+	if (values.pivot === UNKNOWN_PIVOT && /^0+$/.test(row.pivot)) values.pivot = row.pivot;
 	let precision = row.locationPrecision as LocationPrecision;
 	let { latitude, longitude } = values;
 	if (latitude == null || longitude == null) {
@@ -399,7 +418,7 @@ export async function createPlace(database: Database, actor: Actor, form: NewPla
 	const parsed = parseStandardRecord(
 		{
 			id,
-			pivot: '00000000000000',
+			pivot: values.pivot,
 			nom: values.nom || 'x',
 			adresse: values.adresse || 'x',
 			complement_adresse: values.complementAdresse ?? '',

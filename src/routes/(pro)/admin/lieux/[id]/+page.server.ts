@@ -70,7 +70,7 @@ export const actions: Actions = {
 	corriger: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const str = (k: string) => String(f.get(k) ?? '');
-		const input: IdentityForm = { nom: str('nom'), adresse: str('adresse'), complementAdresse: str('complementAdresse'), codePostal: str('codePostal'), commune: str('commune'), latitude: str('latitude'), longitude: str('longitude') };
+		const input: IdentityForm = { nom: str('nom'), pivot: str('pivot'), adresse: str('adresse'), complementAdresse: str('complementAdresse'), codePostal: str('codePostal'), commune: str('commune'), latitude: str('latitude'), longitude: str('longitude') };
 		try {
 			const r = await correctPlace(await getDatabase(), locals.session!.actor, params.id, input, { ip: locals.ip, reportId: reportOf(f) });
 			return { corrected: r.changed.length, reportClosed: reportOf(f) != null };

@@ -13,6 +13,7 @@ export const actions: Actions = {
 		const str = (k: string) => String(f.get(k) ?? '');
 		const input: NewPlaceForm = {
 			nom: str('nom'),
+			pivot: str('pivot'),
 			adresse: str('adresse'),
 			complementAdresse: str('complementAdresse'),
 			codePostal: str('codePostal'),
