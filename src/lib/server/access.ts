@@ -80,6 +80,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/admin/journal/journal.csv': COORDINATORS,
 	'/(pro)/admin/signalements': COORDINATORS,
 	'/(pro)/admin/lieux': COORDINATORS,
+	// keeping the places right (issue 12, item 8): the département's coordinators (can('place.curate') in the services)
+	'/(pro)/admin/lieux/[id]': COORDINATORS,
+	'/(pro)/admin/lieux/nouveau': COORDINATORS,
+	'/(pro)/admin/lieux/fusion': COORDINATORS,
+	'/(pro)/admin/lieux/a-verifier': COORDINATORS,
 	'/(pro)/admin/instance': { access: 'admin' },
 	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
 	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },

@@ -28,6 +28,8 @@ export type Action =
 	| 'membership.manage'
 	| 'journal.read'
 	| 'place.edit'
+	/** a place's identity, position, closure for good, creation, merges: the coordinators of its département */
+	| 'place.curate'
 	| 'place.claim'
 	| 'claim.moderate'
 	| 'report.moderate'
@@ -139,6 +141,8 @@ export function can(actor: Actor | null, action: Action, r: Resource = {}): bool
 			return coordinates(actor, r.departmentCode);
 		case 'place.edit':
 			return coordinates(actor, r.departmentCode) || (r.placeOrganisationIds ?? []).some((o) => holds(actor, o, ['place_manager']));
+		case 'place.curate':
+			return coordinates(actor, r.departmentCode);
 		case 'place.claim':
 			return actor.memberships.some((m) => m.role === 'place_manager' && (!r.organisationId || m.organisationId === r.organisationId));
 		case 'settings.manage':

@@ -54,6 +54,15 @@ export const places = pgTable(
 		/** weekly opening as minutes from Monday 00:00 (0–10080), derived from horaires */
 		openWeek: int4multirange('open_week'),
 		nameKey: text('name_key').notNull(),
+		/** NULL (open), 'temporary' (until closedUntil) or 'permanent' (hidden from search) */
+		closure: text('closure'),
+		closedUntil: date('closed_until', { mode: 'string' }),
+		/** shown on the public page */
+		closureReason: text('closure_reason'),
+		/** ids of the places merged into this one: their addresses redirect here */
+		mergedIds: text('merged_ids').array().notNull().default(sql`'{}'::text[]`),
+		/** hand corrections by a coordinator, field → value: imports leave these fields alone */
+		overrides: jsonb('overrides').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},

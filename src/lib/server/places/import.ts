@@ -4,7 +4,7 @@
  * → write everything in ONE transaction, with a stored report. Re-importing is idempotent.
  */
 import { createHash } from 'node:crypto';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { bulkUpsert } from '../db/bulk.ts';
 import { journal, type AuditActor } from '../audit/service.ts';
 import { earthPoint } from '../db/types.ts';
@@ -241,6 +241,26 @@ export function composePlace(id: string, views: (SourceView & { source: string }
 	return out;
 }
 
+/** Fields a coordinator may correct by hand (places.overrides); the import leaves them as corrected. */
+const OVERRIDABLE = new Set<string>([
+	'nom', 'adresse', 'complementAdresse', 'codePostal', 'commune', 'codeInsee', 'latitude', 'longitude', 'locationPrecision',
+	'telephone', 'courriels', 'siteWeb', 'horaires', 'presentationResume', 'presentationDetail', 'priseRdv', 'pivot',
+	'services', 'publicsSpecifiquementAdresses', 'fraisACharge', 'modalitesAcces', 'modalitesAccompagnement', 'typologie', 'structureParente'
+]);
+
+/** Puts a place's hand corrections back over what its sources say. */
+export function applyOverrides<T extends PlaceFields & { locationPrecision: LocationPrecision }>(p: T, overrides: Record<string, unknown> | null | undefined): T {
+	if (!overrides) return p;
+	let out: Record<string, unknown> | null = null;
+	for (const [k, v] of Object.entries(overrides)) {
+		if (!OVERRIDABLE.has(k)) continue;
+		const o: Record<string, unknown> = out ?? { ...(p as Record<string, unknown>) };
+		o[k] = v;
+		out = o;
+	}
+	return (out ?? p) as T;
+}
+
 function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup: MunicipalityLookup) {
 	return {
 		...p,
@@ -437,11 +457,16 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 				list.push({ ...expandView(r.record as StoredView), source: r.source });
 				otherViews.set(r.placeId, list);
 			}
+			// hand corrections of the known places (edit.ts): the fields corrected stay as corrected
+			const corrections = new Map<string, Record<string, unknown>>();
+			if (known.length)
+				for (const r of await tx.select({ id: places.id, overrides: places.overrides }).from(places).where(and(inArray(places.id, known), sql`${places.overrides} <> '{}'::jsonb`)))
+					corrections.set(r.id, r.overrides);
 			phase('load-sources');
 			// 6. compose the places, then send their rows and the sources' without waiting
 			const placeRows = dirtyIds.map((id) => {
 				const views = [...(otherViews.get(id) ?? []), ...[...dirty.get(id)!.values()].map((a) => ({ ...a.view, source: a.source }))];
-				return toRow(composePlace(id, views), lookup);
+				return toRow(applyOverrides(composePlace(id, views), corrections.get(id)), lookup);
 			});
 			const now = new Date();
 			const srcRows = touched.map(({ a, placeId, score }) => ({

@@ -83,6 +83,17 @@ const placeWithSources = {
 				required: ['source', 'identifiant', 'vu_le'],
 				properties: { source: str(), identifiant: str(), vu_le: { type: 'string', format: 'date-time' } }
 			}
+		},
+		fermeture: {
+			description: 'Le lieu est fermé pour un temps (jusqu’à une date) ou définitivement ; null s’il est ouvert.',
+			oneOf: [
+				{ type: 'null' },
+				{
+					type: 'object',
+					required: ['type', 'jusqu_au', 'raison'],
+					properties: { type: { type: 'string', enum: ['temporaire', 'definitive'] }, jusqu_au: { type: ['string', 'null'], format: 'date' }, raison: { type: ['string', 'null'] } }
+				}
+			]
 		}
 	}
 };
@@ -191,6 +202,15 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 							content: {
 								'application/json': {
 									schema: { $ref: '#/components/schemas/PlaceWithSources' }
+								}
+							}
+						},
+						'308': {
+							description: 'Lieu fusionné avec un autre : l’en-tête Location donne l’adresse du lieu qui reste, et le corps son identifiant (fusionne_dans)',
+							headers: { Location: { schema: { type: 'string' } } },
+							content: {
+								'application/json': {
+									schema: { type: 'object', required: ['erreur', 'fusionne_dans', 'lien'], properties: { erreur: { type: 'string', enum: ['fusionne'] }, message: str(), fusionne_dans: str(), lien: str() } }
 								}
 							}
 						},

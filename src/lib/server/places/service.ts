@@ -111,7 +111,8 @@ function textArray(values: string[]): SQL {
 }
 
 export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
-	const c: SQL[] = [];
+	// a place closed for good is not searched (its page says it is closed)
+	const c: SQL[] = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
 	const any = (col: SQL | typeof places.services, values: string[]) => {
 		if (values.length) c.push(sql`${col} && ${textArray(values)}`);
 	};
@@ -135,7 +136,8 @@ export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
  * filters used (not per value), its values in `params`.
  */
 export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; params: Record<string, unknown>; key: string } {
-	const conds: SQL[] = [];
+	// a place closed for good is not searched (its page says it is closed)
+	const conds: SQL[] = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
 	const params: Record<string, unknown> = {};
 	const keys: string[] = [];
 	const overlap = (name: string, col: typeof places.services, values: string[]) => {
@@ -206,7 +208,7 @@ export function decodeCursor(s: string): Cursor {
 }
 
 export function toPublicPlace(r: PlaceRow): PublicPlace {
-	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, pos: _p, ...rest } = r;
+	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, pos: _p, closure: _cl, closedUntil: _cu, closureReason: _cr, mergedIds: _m, overrides: _o, ...rest } = r;
 	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
 }
 
@@ -482,6 +484,21 @@ export interface PlaceDetail extends PublicPlace {
 	departmentCode: string | null;
 	/** accepts the Pass Numérique */
 	acceptsPass: boolean;
+	/** closed for a while (until a date, with a reason) or for good; null when open */
+	closure: PlaceClosure | null;
+}
+
+export interface PlaceClosure {
+	kind: 'temporary' | 'permanent';
+	until: string | null;
+	reason: string | null;
+}
+
+/** The closure in force today: a temporary closure whose date has passed is over. */
+export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = new Date().toISOString().slice(0, 10)): PlaceClosure | null {
+	if (r.closure === 'permanent') return { kind: 'permanent', until: null, reason: r.closureReason };
+	if (r.closure === 'temporary' && (!r.closedUntil || r.closedUntil >= today)) return { kind: 'temporary', until: r.closedUntil, reason: r.closureReason };
+	return null;
 }
 
 export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
@@ -498,6 +515,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 		...toPublicPlace(row),
 		departmentCode: row.departmentCode,
 		acceptsPass: !!acceptsPass,
+		closure: closureOf(row, now.toISOString().slice(0, 10)),
 		sources,
 		week: row.horaires ? weekTable(row.horaires) : null,
 		status: row.horaires ? openingStatusOf(row.horaires, now) : null
@@ -602,7 +620,7 @@ export async function resolveErrorReport(database: Database, id: number, by: { d
 	});
 }
 
-/** Every place (optionally of some départements), in id order, page by page — for exports. */
+/** Every place (optionally of some départements), in id order, page by page — for exports. Places closed for good are left out. */
 export async function* allPlaces(database: Database, opts: { departements?: string[]; batch?: number } = {}): AsyncGenerator<PublicPlace[]> {
 	const batch = opts.batch ?? 2000;
 	let after = '';
@@ -610,7 +628,7 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 		const rows = await database.db
 			.select()
 			.from(places)
-			.where(and(gt(places.id, after), opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined))
+			.where(and(gt(places.id, after), sql`${places.closure} IS DISTINCT FROM 'permanent'`, opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined))
 			.orderBy(asc(places.id))
 			.limit(batch);
 		if (!rows.length) return;

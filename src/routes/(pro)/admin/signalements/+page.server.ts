@@ -2,7 +2,10 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { departmentsWith } from '#lib/server/accounts/service.ts';
-import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport } from '#lib/server/places/service.ts';
+import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport, PlaceManagementError } from '#lib/server/places/service.ts';
+import { rejectErrorReport } from '#lib/server/places/report-answer.ts';
+import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
@@ -21,7 +24,21 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals }) => {
+	// nothing to change on the place: the report is rejected, with an answer e-mailed to the reporter when they left an address
+	rejeter: async ({ request, locals }) => {
+		const f = await request.formData();
+		const id = Number(f.get('id'));
+		const answer = String(f.get('reponse') ?? '');
+		try {
+			const db = await getDatabase();
+			const r = await rejectErrorReport(db, locals.session!.actor, id, answer, { instanceName: (await getInstanceSettings(db)).name, origin: publicOrigin(), ip: locals.ip });
+			return { rejectedId: id, mailed: r.mailed };
+		} catch (e) {
+			if (e instanceof PlaceManagementError) return fail(e.code === 'invalid' ? 400 : 404, { message: e.message, fields: e.fields, reportId: id, answer });
+			throw e;
+		}
+	},
+	traiter: async ({ request, locals }) => {
 		const actor = locals.session!.actor;
 		const id = Number((await request.formData()).get('id'));
 		const ok = Number.isInteger(id) && (await resolveErrorReport(await getDatabase(), id, { departments: actor.isAdmin ? null : departmentsWith(actor, ['coordinator']), actorId: actor.userId, ip: locals.ip }));

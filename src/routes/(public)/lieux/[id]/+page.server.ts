@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, reportPlaceError, distanceMetres, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
@@ -7,6 +7,7 @@ import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance } from '#lib/components/format.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { survivorOf } from '#lib/server/places/edit.ts';
 
 export const csr = false;
 
@@ -39,8 +40,13 @@ async function distanceFromSearch(database: Awaited<ReturnType<typeof getDatabas
 export const load: PageServerLoad = async ({ params, url }) => {
 	const database = await getDatabase();
 	const place = await getPlace(database, params.id);
+	if (!place) {
+		// a place merged into another: its address leads there, for good
+		const survivor = await survivorOf(database, params.id);
+		if (survivor) redirect(308, `/lieux/${encodeURIComponent(survivor)}${url.search}`);
+	}
 	if (!place) error(404, 'Ce lieu n’existe pas, ou il n’est plus dans l’annuaire.');
-	const { sources, week, status, ...fields } = place;
+	const { sources, week, status, closure, ...fields } = place;
 	const retour = url.searchParams.get('retour');
 	const hasPosition = fields.latitude != null && fields.longitude != null;
 	return {
@@ -55,7 +61,9 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		place: fields,
 		sources: sources.map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt.toISOString() })),
 		week,
-		status,
+		// closed: the opening status of the hours would mislead
+		status: closure ? null : status,
+		closure,
 		back: backHref(url.searchParams.get('retour')),
 		reportFields: Object.entries(ERROR_REPORT_FIELDS).map(([value, label]) => ({ value, label })),
 		origin: publicOrigin()

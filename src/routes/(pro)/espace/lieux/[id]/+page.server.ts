@@ -3,6 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceForm } from '#lib/server/places/service.ts';
 import { horairesToRanges, splitClosures, withClosures, rangesToHoraires, DAY_NAMES } from '#lib/server/places/hours.ts';
+import { closePlace, reopenPlace, canCuratePlace } from '#lib/server/places/edit.ts';
+import { parisToday } from '#lib/server/places/model.ts';
 import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
 
 const CLOSURE_ROWS = 3;
@@ -42,6 +44,10 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		extraRanges: week.some((r) => r.length > 2),
 		closures: [...closures, ...Array.from({ length: Math.max(0, CLOSURE_ROWS - closures.length) }, () => ({ from: '', to: '' }))],
 		advanced,
+		closure: p.closure,
+		today: parisToday(),
+		// the coordinators also correct the name, address and position, and close for good
+		curator: canCuratePlace(locals.session!.actor, p.departmentCode),
 		vocab: { services: SERVICES, publics: PUBLICS_SPECIFIQUEMENT_ADRESSES, frais: FRAIS_A_CHARGE, acces: MODALITES_ACCES, accompagnement: MODALITES_ACCOMPAGNEMENT }
 	};
 };
@@ -72,7 +78,28 @@ function formOf(f: FormData): PlaceForm {
 }
 
 export const actions: Actions = {
-	default: async ({ params, request, locals }) => {
+	// closed for a while (the place's managers too): until a date, with a reason shown publicly
+	fermer: async ({ params, request, locals }) => {
+		const f = await request.formData();
+		const closure = { kind: 'temporary' as const, until: String(f.get('jusquau') ?? ''), reason: String(f.get('raison') ?? '') };
+		try {
+			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip });
+			return { closed: true };
+		} catch (e) {
+			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, closureFields: e.fields, closureInput: closure });
+			throw e;
+		}
+	},
+	rouvrir: async ({ params, locals }) => {
+		try {
+			await reopenPlace(await getDatabase(), locals.session!.actor, params.id, { ip: locals.ip });
+			return { reopened: true };
+		} catch (e) {
+			if (e instanceof PlaceManagementError) return fail(403, { message: e.message });
+			throw e;
+		}
+	},
+	enregistrer: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const input = formOf(f);
 		try {

@@ -3,16 +3,32 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace } from '#lib/server/places/service.ts';
 import { placeToJson } from '#lib/server/places/api.ts';
 import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
+import { survivorOf } from '#lib/server/places/edit.ts';
 
 /** GET /api/v1/places/{id} — one place, with its sources. Public. */
 export const GET: RequestHandler = async ({ params }) => {
 	try {
 		const db = await getDatabase();
 		const p = await getPlace(db, params.id);
+		if (!p) {
+			// merged into another place: a permanent redirect, and the body says where
+			const survivor = await survivorOf(db, params.id);
+			if (survivor) {
+				const location = `/api/v1/places/${encodeURIComponent(survivor)}`;
+				return json({ erreur: 'fusionne', message: `Ce lieu a été fusionné avec le lieu « ${survivor} ».`, fusionne_dans: survivor, lien: location }, 308, {
+					location,
+					'cache-control': 'public, max-age=60',
+					'access-control-allow-origin': '*'
+				});
+			}
+		}
 		if (!p) throw new ApiError(404, 'not_found', `Aucun lieu n’a l’identifiant « ${params.id} ».`);
-		const { sources, week: _w, status: _s, departmentCode: _d, acceptsPass: _p, ...place } = p;
+		const { sources, week: _w, status: _s, departmentCode: _d, acceptsPass: _p, closure, ...place } = p;
 		return json(
-			placeToJson(place, { sources: sources.map((s) => ({ source: s.source, identifiant: s.sourceId, vu_le: s.lastSeenAt.toISOString() })) }),
+			placeToJson(place, {
+				sources: sources.map((s) => ({ source: s.source, identifiant: s.sourceId, vu_le: s.lastSeenAt.toISOString() })),
+				fermeture: closure ? { type: closure.kind === 'permanent' ? 'definitive' : 'temporaire', jusqu_au: closure.until, raison: closure.reason } : null
+			}),
 			200,
 			{ 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' }
 		);

@@ -1,0 +1,188 @@
+/**
+ * Coordinators keep the places right (issue 12, item 8), on the demo territory's real
+ * places: the work list with its counts, a correction of a name and a position, a
+ * temporary closure shown on the public page, the merge of the two "Maison Pour Tous Saint
+ * Exupéry" of Agen (the old address redirects), and a visitor's report acted on from the
+ * report (corrected, or rejected with an answer). Axe at 390 and 1280 px.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './helpers.ts';
+import { seed, statePath } from './accounts.ts';
+
+test.use({ storageState: statePath('coordinator') });
+
+async function axeAtBothWidths(page: Page, what: string) {
+	for (const width of [390, 1280]) {
+		await page.setViewportSize({ width, height: 900 });
+		await expectNoAxeViolations(page, `${what} at ${width} px`);
+	}
+}
+
+test('the work list counts what to check, and a name in capitals is rewritten in one click', async ({ page }) => {
+	await page.goto('/admin/lieux/a-verifier');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lieux à vérifier');
+	const kinds = page.getByRole('navigation', { name: 'Ce qui est à vérifier' });
+	await expect(kinds).toContainText('Doublons probables');
+	await expect(kinds).toContainText('Position approximative');
+	await axeAtBothWidths(page, 'work list: duplicates');
+	await expect(page.locator('.dup', { hasText: /maison pour tous saint exup/i })).toBeVisible();
+
+	await kinds.getByRole('link', { name: 'Noms à réécrire' }).click();
+	await axeAtBothWidths(page, 'work list: names');
+	const before = Number(await kinds.locator('li', { hasText: 'Noms à réécrire' }).locator('strong').innerText());
+	expect(before).toBeGreaterThan(0);
+	const button = page.getByRole('button', { name: /^Mettre en casse normale/ }).filter({ hasNotText: /maison pour tous/i }).first();
+	const suggestion = /« (.*) »/.exec(await button.innerText())![1];
+	await button.click();
+	await expect(page.getByRole('status')).toContainText(`Le nom est corrigé : « ${suggestion} »`);
+	await expect(kinds.locator('li', { hasText: 'Noms à réécrire' }).locator('strong')).toHaveText(String(before - 1));
+});
+
+test('a correction of the name and the position, then a temporary closure shown publicly', async ({ page, browser }) => {
+	await page.goto('/admin/lieux/a-verifier?liste=position');
+	const first = page.locator('.work-places li a').filter({ hasNotText: /maison pour tous/i }).first();
+	const name = (await first.innerText()).trim();
+	await first.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+	await axeAtBothWidths(page, 'place page');
+	const lat = Number((await page.getByLabel('Latitude').inputValue()).replace(',', '.'));
+	const lng = Number((await page.getByLabel('Longitude').inputValue()).replace(',', '.'));
+	expect(lat).toBeGreaterThan(43);
+
+	// an error first: kept as typed, said field by field
+	await page.getByLabel('Latitude').fill('quarante-quatre');
+	await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
+	await expect(page.getByRole('alert').first()).toContainText('Le formulaire contient 1 erreur');
+	await expect(page.getByLabel('Latitude')).toHaveValue('quarante-quatre');
+	await expect(page).toHaveTitle(/^Erreur : /);
+	await axeAtBothWidths(page, 'place page with an error');
+
+	// the position was the commune's centre: typed a little further (the map is an enhancement of these fields)
+	await expect(page.locator('#carte-position')).toHaveCount(1);
+	await page.getByLabel('Nom du lieu').fill(`${name} (accueil)`);
+	await page.getByLabel('Latitude').fill(String(lat + 0.001).replace('.', ','));
+	await page.getByLabel('Longitude').fill(String(lng + 0.001).replace('.', ','));
+	await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
+	await expect(page.getByRole('status')).toContainText('la fiche du lieu est corrigée');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${name} (accueil)`);
+	await expect(page.locator('.overrides')).toContainText('Nom');
+
+	// closed until a date, with a reason the public reads
+	await page.getByLabel(/pour un temps/).check();
+	await page.getByLabel(/Rouvre le/).fill('2099-01-15');
+	await page.getByLabel('Raison, que le public lira').fill('Travaux de rénovation');
+	await page.getByRole('button', { name: 'Fermer le lieu' }).click();
+	await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+	await axeAtBothWidths(page, 'place page, closed');
+	const id = new URL(page.url()).pathname.split('/').pop()!;
+
+	const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] }, javaScriptEnabled: false });
+	const pub = await visitor.newPage();
+	await pub.goto(`/lieux/${id}`);
+	await expect(pub.locator('.alert--warning')).toContainText('Ce lieu est fermé jusqu’au 15 janvier 2099');
+	await expect(pub.locator('.alert--warning')).toContainText('Travaux de rénovation');
+	await visitor.close();
+
+	await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
+	await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+});
+
+test('merging the two Maison Pour Tous Saint Exupéry: field by field, the old address redirects', async ({ page, request }) => {
+	await page.goto('/admin/lieux/a-verifier');
+	const group = page.locator('.dup', { hasText: /maison pour tous saint exup/i });
+	const ids = await group.locator('li > a:first-child').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.split('/').pop()!));
+	expect(ids.length).toBe(2);
+	await group.getByRole('link', { name: /fusionner en gardant cette fiche/ }).first().click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Fusionner');
+	await axeAtBothWidths(page, 'merge page');
+	const keep = new URL(page.url()).searchParams.get('garder')!;
+	const other = ids.find((i) => i !== keep)!;
+	// the name of the other record wins
+	await page.locator('fieldset', { hasText: 'Nom' }).getByLabel(/fiche fusionnée/).check();
+	await page.getByRole('button', { name: 'Fusionner les deux lieux' }).click();
+	await expect(page).toHaveURL(new RegExp(`/admin/lieux/${keep}`));
+	await expect(page.getByRole('status')).toContainText('Les deux lieux sont fusionnés');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/maison pour tous saint exup/i);
+	expect(await page.locator('#sources + ul li').count()).toBeGreaterThanOrEqual(2);
+
+	const old = await request.get(`/lieux/${other}`, { maxRedirects: 0 });
+	expect(old.status()).toBe(308);
+	expect(old.headers()['location']).toBe(`/lieux/${keep}`);
+	const api = await request.get(`/api/v1/places/${other}`, { maxRedirects: 0 });
+	expect(api.status()).toBe(308);
+	expect(await api.json()).toMatchObject({ fusionne_dans: keep });
+});
+
+test('a visitor’s report, acted on from the report: corrected, or rejected with an answer', async ({ page, browser }) => {
+	const visitorCtx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	const visitor = await visitorCtx.newPage();
+	await visitor.goto('/lieux?ou=Marmande');
+	const places = visitor.locator('#resultats li h3 a');
+	const names: string[] = [];
+	for (const i of [0, 1]) {
+		await visitor.goto('/lieux?ou=Marmande');
+		const a = places.nth(i);
+		names.push((await a.innerText()).trim());
+		await a.click();
+		await visitor.getByLabel('Votre message').fill(i === 0 ? `Le nom a changé (réf. ${Date.now()}).` : `Ce lieu n’existe plus (réf. ${Date.now()}).`);
+		if (i === 1) await visitor.getByLabel(/e-mail/i).fill('visiteur@exemple.fr');
+		await visitor.getByRole('button', { name: 'Envoyer le signalement' }).click();
+		await expect(visitor.getByRole('status')).toContainText('Merci');
+	}
+	await visitorCtx.close();
+
+	await page.goto('/admin/signalements');
+	await axeAtBothWidths(page, 'reports with actions');
+	const card = page.locator('.reports > li', { hasText: 'Le nom a changé' }).last();
+	await card.getByRole('link', { name: /Corriger la fiche/ }).click();
+	await expect(page.getByRole('heading', { name: 'Signalement à traiter' })).toBeVisible();
+	await page.getByLabel('Nom du lieu').fill(`${names[0]} – espace numérique`);
+	await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
+	await expect(page.getByRole('status')).toContainText('Le signalement est marqué comme traité');
+
+	await page.goto('/admin/signalements');
+	const second = page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last();
+	await second.getByRole('button', { name: /Rejeter le signalement/ }).click();
+	await expect(page.locator('.field__error').first()).toContainText('Écrivez la réponse');
+	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter : votre réponse/).fill('Le lieu est bien ouvert : nous avons vérifié auprès de la mairie.');
+	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByRole('button', { name: /Rejeter le signalement/ }).click();
+	await expect(page.getByRole('status')).toContainText('votre réponse est envoyée à la personne');
+});
+
+test('a new place, then Post/Redirect/Get to its page', async ({ page }) => {
+	await page.goto('/admin/lieux/nouveau');
+	await axeAtBothWidths(page, 'new place');
+	await page.getByRole('button', { name: 'Ajouter le lieu' }).click();
+	await expect(page.getByRole('alert')).toContainText('Le formulaire contient');
+	await axeAtBothWidths(page, 'new place with errors');
+	await page.getByLabel('Nom du lieu').fill('Espace numérique de la gare');
+	await page.locator('#lieu-adresse').fill('1 place de la Gare');
+	await page.getByLabel('Code postal').fill('47300');
+	await page.getByLabel('Commune').fill('Villeneuve-sur-Lot');
+	await page.getByLabel('Aide aux démarches administratives').check();
+	await page.getByRole('button', { name: 'Ajouter le lieu' }).click();
+	await expect(page).toHaveURL(/\/admin\/lieux\/l[0-9a-f]+\?cree=1/);
+	await expect(page.getByRole('status')).toContainText('Le lieu est ajouté');
+});
+
+test.describe('the place’s manager', () => {
+	test.use({ storageState: statePath('place_manager') });
+	test('closes their place for a while from its page, then reopens it; closing for good is the coordinators’', async ({ page }) => {
+		const place = seed().places!.mediatheque;
+		await page.goto(`/espace/lieux/${place.id}`);
+		await expect(page.getByRole('heading', { name: 'Fermeture pour un temps' })).toBeVisible();
+		await expect(page.locator('main')).not.toContainText('définitivement');
+		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
+		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 2 erreurs');
+		await axeAtBothWidths(page, 'manager’s closure with errors');
+		await page.getByLabel('Rouvre le').fill('2099-03-01');
+		await page.getByLabel('Raison, que le public lira').fill('Congés annuels');
+		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
+		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+		await page.goto(`/lieux/${place.id}`);
+		await expect(page.locator('.alert--warning')).toContainText('Ce lieu est fermé jusqu’au 1er mars 2099');
+		await page.goto(`/espace/lieux/${place.id}`);
+		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
+		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+	});
+});

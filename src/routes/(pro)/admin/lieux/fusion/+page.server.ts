@@ -1,0 +1,53 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { PlaceManagementError } from '#lib/server/places/service.ts';
+import { loadMergePair, mergeCandidates, mergePlaces, mergePreview, MERGE_FIELDS, type MergeChoice } from '#lib/server/places/merge.ts';
+import { canCuratePlace } from '#lib/server/places/edit.ts';
+import { getPlace } from '#lib/server/places/service.ts';
+
+/** "l123…", or the address of a place's page (…/lieux/l123…?…) */
+function placeIdOf(v: string | null): string {
+	const s = (v ?? '').trim();
+	const m = /\/lieux\/([^/?#]+)/.exec(s);
+	return decodeURIComponent(m ? m[1] : s).slice(0, 200);
+}
+
+export const load: PageServerLoad = async ({ url, locals }) => {
+	const db = await getDatabase();
+	const actor = locals.session!.actor;
+	const keepId = placeIdOf(url.searchParams.get('garder'));
+	const otherId = placeIdOf(url.searchParams.get('autre'));
+	const keep = keepId ? await getPlace(db, keepId) : null;
+	if (!keep || !canCuratePlace(actor, keep.departmentCode)) error(404, 'Ce lieu n’existe pas, ou il n’est pas dans votre département.');
+	const place = { id: keep.id, nom: keep.nom, adresse: keep.adresse, commune: keep.commune };
+	if (!otherId) return { place, other: null, rows: null, candidates: await mergeCandidates(db, actor, keep.id), choiceError: null };
+	try {
+		const { survivor, other } = await loadMergePair(db, actor, keep.id, otherId);
+		return { place, other: { id: other.id, nom: other.nom, adresse: other.adresse, commune: other.commune }, rows: mergePreview(survivor, other), candidates: [], choiceError: null };
+	} catch (e) {
+		if (e instanceof PlaceManagementError) return { place, other: null, rows: null, candidates: await mergeCandidates(db, actor, keep.id), choiceError: e.message, typed: otherId };
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const f = await request.formData();
+		const survivorId = String(f.get('garder') ?? '');
+		const otherId = String(f.get('autre') ?? '');
+		const choices: Record<string, MergeChoice> = {};
+		for (const g of MERGE_FIELDS) choices[g.key] = f.get(`choix_${g.key}`) === 'autre' ? 'autre' : 'survivant';
+		let mergedName = '';
+		try {
+			const db = await getDatabase();
+			const pair = await loadMergePair(db, locals.session!.actor, survivorId, otherId);
+			mergedName = pair.other.nom;
+			await mergePlaces(db, locals.session!.actor, { survivorId, otherId, choices }, { ip: locals.ip });
+		} catch (e) {
+			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message });
+			throw e;
+		}
+		redirect(303, `/admin/lieux/${encodeURIComponent(survivorId)}?fusionne=${encodeURIComponent(mergedName)}`);
+	}
+};
