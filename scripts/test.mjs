@@ -8,7 +8,7 @@
 //                                          (test/security/), on PGlite, then on PostgreSQL when
 //                                          DATABASE_URL is set (concurrency, row-level security)
 //   node scripts/test.mjs --suite browser  Playwright + axe in Chromium
-//   node scripts/test.mjs --suite types    svelte-check (TypeScript strict), counted as one test
+//   node scripts/test.mjs --suite types    svelte-check (TypeScript strict) and the French typography of the source (scripts/typography.mjs), one test each
 // Extra arguments after -- go to the test runner (e.g. a file filter).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
@@ -110,7 +110,10 @@ for (const suite of suites) {
 		res = playwright();
 	} else if (suite === 'types') {
 		const r = spawnSync(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root, stdio: 'inherit' });
-		res = { passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1, skipped: 0 };
+		// French typography of the source's user-facing text (scripts/typography.mjs)
+		const t = spawnSync(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root, stdio: 'inherit' });
+		const ok = [r.status, t.status].filter((s) => s === 0).length;
+		res = { passed: ok, failed: 2 - ok, skipped: 0 };
 	} else {
 		console.error(`unknown suite ${suite}`);
 		res = { passed: 0, failed: 1, skipped: 0 };
