@@ -69,6 +69,11 @@ test.beforeAll(async ({ baseURL }) => {
 		['/admin/journal', COORDINATION()],
 		['/admin/signalements', COORDINATION()],
 		['/admin/lieux', COORDINATION()],
+		// keeping the places right: the département's coordinators (another département's place does not exist for them)
+		['/admin/lieux/a-verifier', COORDINATION()],
+		['/admin/lieux/nouveau', COORDINATION()],
+		[`/admin/lieux/${place}`, COORDINATION({ coordinator_other_department: 404 })],
+		[`/admin/lieux/fusion?garder=${place}`, COORDINATION({ coordinator_other_department: 404 })],
 		['/admin/instance', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403, place_manager: 403 })],
 		['/espace/lieux', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403 })],
 		// editing a place: its managers and its département's coordinators; nobody manages this one yet
