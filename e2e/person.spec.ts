@@ -132,6 +132,9 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await expect(phone.getByRole('status')).toContainText('Vous acceptez de recevoir la personne');
 	await expect(phone.getByText(/nouveau lien par e-mail/)).toBeVisible();
 	await noHorizontalScroll(phone, 'the confirmation');
+	// Post/Redirect/Get: reloading the confirmation shows it again, and does not answer again
+	await phone.reload();
+	await expect(phone.getByRole('status')).toContainText('Vous acceptez de recevoir la personne');
 
 	// the same link again: spent
 	const again = await phone.goto(link);

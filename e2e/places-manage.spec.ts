@@ -32,6 +32,8 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 	await coord.goto('/admin/lieux');
 	await coord.getByRole('button', { name: /^Accepter la demande pour/ }).first().click();
 	await expect(coord.getByRole('status')).toContainText('Demande acceptée');
+	// Post/Redirect/Get (issue 12, item 16): reloading does not decide again
+	expect(new URL(coord.url()).searchParams.get('demande')).toBe('accepted');
 	await coordCtx.close();
 
 	// the médiathèque may run other places (the seed gives it one): open this one

@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { decideClaim, listClaims, remindStalePlace, stalePlaces, PlaceManagementError } from '#lib/server/places/service.ts';
@@ -6,14 +6,16 @@ import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
 	const db = await getDatabase();
 	const [claims, stale] = await Promise.all([listClaims(db, actor), stalePlaces(db, actor, 100)]);
 	return {
 		claims: claims.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
 		stale,
-		mail: mailConfigured()
+		mail: mailConfigured(),
+		// the confirmation after a decision's redirect (Post/Redirect/Get)
+		decided: (['accepted', 'rejected'] as const).find((d) => d === url.searchParams.get('demande')) ?? null
 	};
 };
 
@@ -25,13 +27,14 @@ function failure(e: unknown) {
 export const actions: Actions = {
 	decide: async ({ request, locals }) => {
 		const f = await request.formData();
+		const approve = f.get('decision') === 'accepter';
 		try {
-			const approve = f.get('decision') === 'accepter';
 			await decideClaim(await getDatabase(), locals.session!.actor, String(f.get('id') ?? ''), approve, locals.ip);
-			return { decided: approve ? 'accepted' : 'rejected' };
 		} catch (e) {
 			return failure(e);
 		}
+		// Post/Redirect/Get: reloading the page does not decide again
+		redirect(303, `/admin/lieux?demande=${approve ? 'accepted' : 'rejected'}`);
 	},
 	remind: async ({ request, locals, url }) => {
 		const f = await request.formData();
