@@ -58,7 +58,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const found = await referralCandidates(db, { point, text: q, limit: shown, departmentCodes: instance.departmentCodes });
 	const a = latest?.result ?? NEUTRAL;
 	const tierOf = (r: string | null) => (r === 'team' ? 0 : r === 'email' ? 1 : 2);
-	const scored = found.items.map((c, i) => ({ c, i, s: scorePlace({ place: c as never, distanceMeters: c.distanceMeters, status: null }, a) }));
+	const scored = found.items.map((c, i) => ({ c, i, s: scorePlace({ place: c as never, distanceMeters: c.distanceMeters, status: null, completeness: 0, acceptsPass: false }, a) }));
 	// receiving first (the query's order); within each, by the assessment's score when there is one, else nearest
 	if (latest) scored.sort((x, y) => tierOf(x.c.receives) - tierOf(y.c.receives) || y.s.score - x.s.score || x.i - y.i);
 	const places = scored.map(({ c, s }) => ({
@@ -69,7 +69,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		telephone: c.telephone ? formatPhone(c.telephone) : null,
 		distance: distanceLabel(c, d.record.communeCode, formatDistance),
 		// the distance is said on its own
-		reasons: s.reasons.filter((r) => !/^À \d/.test(r)),
+		reasons: s.reasons.filter((r) => !/^(À (environ )?\d|Dans la commune)/i.test(r)),
 		missing: s.missing,
 		receives: c.receives
 	}));
