@@ -25,6 +25,15 @@ for (const [path, title] of PAGES) {
 	});
 }
 
+test('no horizontal scroll at 320 px on the legal pages', async ({ page }) => {
+	await page.setViewportSize({ width: 320, height: 640 });
+	for (const [path] of PAGES) {
+		await page.goto(path);
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
+	}
+});
+
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 	test('from the footer of the home page to each legal page', async ({ page }) => {

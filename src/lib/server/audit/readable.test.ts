@@ -68,7 +68,10 @@ describe('the journal in French', () => {
 		expect((await read(coordinator, { periode: 'jour', action: 'referral.sent' })).length).toBe(1);
 		expect((await read(coordinator, { periode: 'mois-dernier', action: 'referral.sent' })).length).toBe(0);
 		// the lists offer names
-		expect((await journalActors(care.db.db, ['47'])).map((p) => p.name)).toEqual(expect.arrayContaining(['Camille Martin', 'lou', 'pat']));
+		const people = await journalActors(care.db.db, ['47']);
+		expect(people.map((p) => p.name)).toEqual(expect.arrayContaining(['Camille Martin', 'lou', 'pat']));
+		// with their structure: two professionals may share a name
+		expect(people.find((p) => p.name === 'lou')!.label).toBe('lou (Médiathèque Lacépède)');
 		expect((await journalOrganisations(care.db.db, ['47'])).map((o) => o.name)).toContain('CCAS de Test');
 	});
 

@@ -202,13 +202,16 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 }
 
 /** The professionals who appear in the journal the viewer reads (the "person" filter's list), by name. */
-export async function journalActors(db: DbOrTx, departmentCodes: string[] | null): Promise<{ id: string; name: string }[]> {
+export async function journalActors(db: DbOrTx, departmentCodes: string[] | null): Promise<{ id: string; name: string; label: string }[]> {
 	const where = departmentCodes === null ? sql`true` : departmentCodes.length ? sql`a.department_code in (${sql.join(departmentCodes.map((c) => sql`${c}`), sql`, `)})` : sql`false`;
 	const r = await db.execute(sql`
-		select u.id, u.display_name as name from users u
+		select u.id, u.display_name as name,
+			(select string_agg(distinct o.name, ', ') from memberships m join organisations o on o.id = m.organisation_id where m.user_id = u.id) as orgs
+		from users u
 		where exists (select 1 from audit_log a where a.actor_id = u.id and ${where})
 		order by u.display_name limit 2000`);
-	return (r as unknown as { rows: { id: string; name: string }[] }).rows;
+	// two professionals may share a name: their structures tell them apart
+	return (r as unknown as { rows: { id: string; name: string; orgs: string | null }[] }).rows.map((p) => ({ id: p.id, name: p.name, label: p.orgs ? `${p.name} (${p.orgs})` : p.name }));
 }
 
 /** The structures of the viewer's départements (the "structure" filter's list). */
