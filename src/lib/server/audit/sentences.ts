@@ -41,6 +41,9 @@ const money = (v: unknown): string => (typeof v === 'number' ? euros(v) : '?');
 const role = (v: unknown): string => (typeof v === 'string' && v in ROLE_LABELS ? `« ${ROLE_LABELS[v as Role]} »` : 'un rôle');
 const status = (v: unknown): string => (typeof v === 'string' && v in STATUS_LABELS ? STATUS_LABELS[v as ReferralStatus] : str(v));
 const plural = (n: unknown, one: string, many: string) => `${num(n)} ${typeof n === 'number' && n > 1 ? many : one}`;
+const fieldList = (v: unknown): string => (Array.isArray(v) && v.length ? v.map(String).join(', ') : 'des champs');
+/** "2026-12-31" → "31/12/2026" */
+const frDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
 
 /** "de Camille" / "d’Anne" / "d’une personne". */
 export function de(x: string): string {
@@ -107,6 +110,36 @@ export const ACTIONS: Record<string, ActionText> = {
 	'place.reminder_sent': { label: 'Rappel de mise à jour envoyé', say: (f) => `${f.actor} a rappelé aux responsables de ${f.target} de mettre sa page à jour` },
 	'error_report.created': { label: 'Erreur signalée sur un lieu', say: (f) => `${f.actor} a signalé une erreur sur la page de ${f.place}` },
 	'error_report.resolved': { label: 'Signalement traité', say: (f) => `${f.actor} a traité un signalement d’erreur sur ${f.place}` },
+	'error_report.rejected': {
+		label: 'Signalement rejeté',
+		say: (f) => `${f.actor} a rejeté un signalement d’erreur sur ${f.place}${f.d.answered ? ', avec une réponse envoyée à son auteur' : ''}`
+	},
+	'place.corrected': { label: 'Lieu corrigé', say: (f) => `${f.actor} a corrigé ${f.target} (${fieldList(f.d.fields)})` },
+	'place.source_value_taken': { label: 'Valeur de la source reprise', say: (f) => `${f.actor} a repris la valeur de la source pour ${f.target} (${fieldList(f.d.fields)})` },
+	'place.closed': {
+		label: 'Lieu fermé',
+		say: (f) =>
+			f.d.kind === 'permanent'
+				? `${f.actor} a indiqué que ${f.target} a fermé définitivement`
+				: `${f.actor} a fermé ${f.target} temporairement${typeof f.d.until === 'string' ? ` jusqu’au ${frDate(f.d.until)}` : ''}`
+	},
+	'place.reopened': { label: 'Lieu rouvert', say: (f) => `${f.actor} a rouvert ${f.target}` },
+	'place.created': { label: 'Lieu créé', say: (f) => `${f.actor} a créé ${f.target}` },
+	'place.merged': { label: 'Lieux fusionnés', say: (f) => `${f.actor} a fusionné « ${str(f.d.mergedName)} » dans ${f.target}` },
+	'organisation.place_linked': { label: 'Lieu rattaché à une structure', say: (f) => `${f.actor} a rattaché ${f.target} à ${f.organisation}` },
+	'organisation.imported': {
+		label: 'Réseau importé (CSV)',
+		say: (f) => `${f.actor} a importé un fichier de ${plural(f.d.lines, 'ligne', 'lignes')} (structures, lieux et membres)`
+	},
+	'invitation.reminded': {
+		label: 'Invitation relancée',
+		say: (f) => `${f.d.byHand ? f.actor : 'Le traitement automatique'} a relancé l’invitation à rejoindre ${f.organisation}`
+	},
+	'session.ended': { label: 'Session d’un appareil fermée', say: (f) => `${f.actor} a fermé une de ses sessions sur un autre appareil` },
+	'accompaniment.exported': {
+		label: 'Accompagnements exportés',
+		say: (f) => `${f.actor} a exporté ${plural(f.d.rows, 'accompagnement', 'accompagnements')} en CSV`
+	},
 
 	// ——— the people helped ———
 	'beneficiary.created': { label: 'Dossier créé', say: (f) => `${f.actor} a créé le dossier ${de(f.person)}` },
