@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase } from '../../../../test/db.ts';
+import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
+import { openRequestDatabase } from '../db/request-pool.ts';
+import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
 import { ensureDemo } from '../demo/seed.ts';
 import { searchPlaces, searchPlacesJson, coverage, NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf, type SearchItem } from './service.ts';
@@ -141,6 +143,18 @@ describe('Pass Numérique (item 7)', () => {
 		expect(r.items.map((i) => i.place.id)).toContain(target.place.id);
 		expect(r.items.every((i) => i.acceptsPass)).toBe(true);
 		expect(r.total).toBe(r.items.length);
+		if (onPostgres()) {
+			// a visitor's connection (the request role, no scope): it sees which places accept
+			// the pass (maillage_pass_places(), migration 0022), never the qualifications
+			// (not closed here: its close() ends the owner's pool too; dropping the test database ends it)
+			const request = await openRequestDatabase(db, 1);
+			{
+				const visitor = { departments: '', userId: '', owner: '', voucherCode: '' };
+				const seen = await runInScope(() => searchPlaces(request, { where: 'Agen', filters: { ...emptyFilters(), pass: true }, offset: 0, limit: 20, maxMetres: NEARBY_METRES, homeDepartments: HOME }), visitor);
+				expect(seen.items.map((i) => i.place.id)).toContain(target.place.id);
+				expect(await runInScope(() => request.db.select().from(passQualifications), visitor)).toEqual([]);
+			}
+		}
 		await db.db.execute(sql`update pass_qualifications set suspended_at = now() where id = ${q.id}`);
 		expect((await page('Agen', 1, { pass: true })).items.map((i) => i.place.id)).not.toContain(target.place.id);
 	});
