@@ -14,6 +14,8 @@ import { searchPlaces, searchPlacesJson, coverage, NEARBY_METRES, DISTANCE_BANDS
 import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
+import { campaignSponsors } from '../pass/service.ts';
+import { randomUUID } from 'node:crypto';
 import type { PlaceFilters } from './types.ts';
 import { recommendPlaces } from '../assessment/recommend.ts';
 import { assess } from '../assessment/model.ts';
@@ -157,6 +159,14 @@ describe('Pass Numérique (item 7)', () => {
 		}
 		await db.db.execute(sql`update pass_qualifications set suspended_at = now() where id = ${q.id}`);
 		expect((await page('Agen', 1, { pass: true })).items.map((i) => i.place.id)).not.toContain(target.place.id);
+	});
+});
+
+describe('the booklets name who proposes the pass (item 7)', () => {
+	it('the Département’s own structure, else « Département de … »', async () => {
+		expect(await campaignSponsors(db, randomUUID(), '47')).toEqual({ department: 'Département de Lot-et-Garonne', funders: [] });
+		await db.db.insert(organisations).values({ name: 'Conseil départemental de Lot-et-Garonne', kind: 'departement', departmentCode: '47' });
+		expect((await campaignSponsors(db, randomUUID(), '47')).department).toBe('Conseil départemental de Lot-et-Garonne');
 	});
 });
 
