@@ -5,13 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase } from '../../../../test/db.ts';
+import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
+import { openRequestDatabase } from '../db/request-pool.ts';
+import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
 import { ensureDemo } from '../demo/seed.ts';
 import { searchPlaces, searchPlacesJson, coverage, NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf, type SearchItem } from './service.ts';
 import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
+import { campaignSponsors } from '../pass/service.ts';
+import { randomUUID } from 'node:crypto';
 import type { PlaceFilters } from './types.ts';
 import { recommendPlaces } from '../assessment/recommend.ts';
 import { assess } from '../assessment/model.ts';
@@ -141,8 +145,28 @@ describe('Pass Numérique (item 7)', () => {
 		expect(r.items.map((i) => i.place.id)).toContain(target.place.id);
 		expect(r.items.every((i) => i.acceptsPass)).toBe(true);
 		expect(r.total).toBe(r.items.length);
+		if (onPostgres()) {
+			// a visitor's connection (the request role, no scope): it sees which places accept
+			// the pass (maillage_pass_places(), migration 0022), never the qualifications
+			// (not closed here: its close() ends the owner's pool too; dropping the test database ends it)
+			const request = await openRequestDatabase(db, 1);
+			{
+				const visitor = { departments: '', userId: '', owner: '', voucherCode: '' };
+				const seen = await runInScope(() => searchPlaces(request, { where: 'Agen', filters: { ...emptyFilters(), pass: true }, offset: 0, limit: 20, maxMetres: NEARBY_METRES, homeDepartments: HOME }), visitor);
+				expect(seen.items.map((i) => i.place.id)).toContain(target.place.id);
+				expect(await runInScope(() => request.db.select().from(passQualifications), visitor)).toEqual([]);
+			}
+		}
 		await db.db.execute(sql`update pass_qualifications set suspended_at = now() where id = ${q.id}`);
 		expect((await page('Agen', 1, { pass: true })).items.map((i) => i.place.id)).not.toContain(target.place.id);
+	});
+});
+
+describe('the booklets name who proposes the pass (item 7)', () => {
+	it('the Département’s own structure, else « Département de … »', async () => {
+		expect(await campaignSponsors(db, randomUUID(), '47')).toEqual({ department: 'Département de Lot-et-Garonne', funders: [] });
+		await db.db.insert(organisations).values({ name: 'Conseil départemental de Lot-et-Garonne', kind: 'departement', departmentCode: '47' });
+		expect((await campaignSponsors(db, randomUUID(), '47')).department).toBe('Conseil départemental de Lot-et-Garonne');
 	});
 });
 

@@ -92,8 +92,7 @@ export const DISTANCE_BANDS_METRES = [2_000, 5_000, 10_000, 20_000, 30_000] as c
 export const COMPLETENESS = sql<number>`((${places.locationPrecision} <> 'municipality')::int + (${places.openWeek} IS NOT NULL)::int + (${places.telephone} IS NOT NULL OR cardinality(${places.courriels}) > 0)::int)`;
 const metresToChord = (m: number) => 2 * EARTH_RADIUS * Math.sin(m / (2 * EARTH_RADIUS));
 const BAND_CHORDS = DISTANCE_BANDS_METRES.map(metresToChord);
-/** band b covers chords [bandLow(b), bandHigh(b)); the last band (b = BAND_CHORDS.length) has no end */
-const bandLow = (b: number) => (b === 0 ? 0 : BAND_CHORDS[b - 1]);
+/** band b covers chords [BAND_CHORDS[b - 1] (0 for the first), BAND_CHORDS[b]); the last band (b = BAND_CHORDS.length) has no end */
 export function bandOf(metres: number): number {
 	const i = DISTANCE_BANDS_METRES.findIndex((m) => metres < m);
 	return i < 0 ? DISTANCE_BANDS_METRES.length : i;
@@ -292,11 +291,11 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 		const origin = earthPoint(point.latitude, point.longitude);
 		const f = filterPlaceholders(filters, now);
 		const maxChord = p.maxMetres != null ? metresToChord(p.maxMetres) : null;
-		const rows = await bandedRows<Row>(database, shapeKey, shape, f, origin, { cursor, offset, need: limit + 1, maxChord });
+		const { rows, nearby } = await bandedRows<Row>(database, shapeKey, shape, f, origin, { cursor, offset, need: limit + 1, maxChord });
 		more = rows.length > limit;
 		page = rows.slice(0, limit);
 		if (counted) {
-			const n = await countNear(database, f, origin);
+			const n = nearby ?? (await countNear(database, f, origin));
 			total = Math.min(n, NEARBY_COUNT_CAP);
 			totalCapped = n > NEARBY_COUNT_CAP;
 		}
@@ -340,11 +339,20 @@ function bandOfChord(chord: number): number {
 
 type Filters = { conds: SQL[]; params: Record<string, unknown>; key: string };
 
+/** SQL: the distance band of a chord (0 … BAND_CHORDS.length), constants inlined. */
+function bandSql(chord: SQL<number>): SQL<number> {
+	return sql<number>`(CASE ${sql.join(
+		BAND_CHORDS.map((c, i) => sql`WHEN ${chord} < ${sql.raw(String(c))}::float8 THEN ${sql.raw(String(i))}`),
+		sql` `
+	)} ELSE ${sql.raw(String(BAND_CHORDS.length))} END)`;
+}
+
 /**
  * The rows of one page around a point, in the ranking's order (see DISTANCE_BANDS_METRES):
- * band after band, each read with the GiST index (the band's ball), ordered by
- * completeness then distance; after the last band, nearest first by the index walk.
- * A cursor starts within its band; an offset skips whole bands by counting them.
+ * within the bands (30 km), one statement reads the ball with the GiST index and sorts it
+ * by band, completeness, distance and id (a few hundred rows at most in a département;
+ * the count within 30 km comes with it, as a window); beyond, nearest first by the index
+ * walk. A cursor continues after its row in that order; an offset skips rows of the bands.
  */
 async function bandedRows<Row extends { id: string; chord: number | null; score: number }>(
 	database: Database,
@@ -353,52 +361,42 @@ async function bandedRows<Row extends { id: string; chord: number | null; score:
 	f: Filters,
 	origin: string,
 	o: { cursor: Cursor | null; offset: number | null; need: number; maxChord: number | null }
-): Promise<Row[]> {
+): Promise<{ rows: Row[]; nearby: number | null }> {
 	const out: Row[] = [];
-	let skip = o.offset ?? 0;
-	const start = o.cursor?.b ?? 0;
-	for (let b = start; b <= BAND_CHORDS.length && out.length < o.need; b++) {
-		const lo = bandLow(b);
-		if (o.maxChord != null && lo >= o.maxChord) break;
-		const cursorHere = o.cursor && o.cursor.b === b ? o.cursor : null;
-		if (b < BAND_CHORDS.length) {
-			const hi = o.maxChord != null ? Math.min(BAND_CHORDS[b], o.maxChord) : BAND_CHORDS[b];
-			const base = { ...f.params, origin, lo, hi };
-			if (skip > 0) {
-				const [{ n }] = (await statementFor(database, 'count', shapeKey, shape, f, false).execute(base)) as { n: number }[];
-				if (Number(n) <= skip) {
-					skip -= Number(n);
-					continue;
-				}
-			}
-			const params: Record<string, unknown> = { ...base, lim: o.need - out.length, skip };
-			if (cursorHere) Object.assign(params, { afterScore: cursorHere.s ?? 0, afterChord: cursorHere.d ?? 0, afterId: cursorHere.id });
-			const rows = (await statementFor(database, 'band', shapeKey, shape, f, !!cursorHere).execute(params)) as Row[];
-			skip = 0;
-			for (const r of rows) out.push({ ...r, chord: Number(r.chord), score: Number(r.score) });
-			continue;
-		}
-		// beyond the last band: nearest first (an offset this far is not asked for: numbered pages stop at maxMetres)
-		const statement = statementFor(database, 'tail', shapeKey, shape, f, true);
-		const params: Record<string, unknown> = { ...f.params, origin, afterChord: cursorHere?.d ?? lo, afterId: cursorHere?.id ?? '' };
-		const want = o.need - out.length;
-		// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
-		// (adding ", id" makes it sort every row). Stored points carry a sub-metre offset
-		// per place (earthPoint's tieBreaker), so exact ties don't happen in practice; should
-		// one straddle the page boundary, the window grows until it holds the tie group.
-		let window = want + 2;
-		let rows: Row[];
-		for (;;) {
-			rows = (await statement.execute({ ...params, window })) as Row[];
-			for (const r of rows) r.chord = Number(r.chord);
-			rows.sort((a, c) => Number(a.chord) - Number(c.chord) || (a.id < c.id ? -1 : a.id > c.id ? 1 : 0));
-			const boundary = rows[Math.min(want, rows.length - 1)];
-			if (rows.length < window || !boundary || Number(rows[rows.length - 1].chord) > Number(boundary.chord)) break;
-			window *= 4;
-		}
-		for (const r of rows.slice(0, want)) out.push({ ...r, score: Number(r.score) });
+	let nearby: number | null = null;
+	const lastBand = BAND_CHORDS.length;
+	const hi = o.maxChord != null ? Math.min(o.maxChord, BAND_CHORDS[lastBand - 1]) : BAND_CHORDS[lastBand - 1];
+	if (!o.cursor || (o.cursor.b ?? 0) < lastBand) {
+		const c = o.cursor;
+		const params: Record<string, unknown> = { ...f.params, origin, hi, lim: o.need, skip: o.offset ?? 0 };
+		if (c) Object.assign(params, { afterBand: c.b ?? 0, afterScore: c.s ?? 0, afterChord: c.d ?? 0, afterId: c.id });
+		const rows = (await statementFor(database, 'band', shapeKey, shape, f, !!c).execute(params)) as (Row & { nearby?: number })[];
+		if (!c && rows.length) nearby = Number(rows[0].nearby);
+		if (!c && !rows.length && !o.offset) nearby = 0;
+		for (const { nearby: _n, ...r } of rows) out.push({ ...(r as unknown as Row), chord: Number(r.chord), score: Number(r.score) });
 	}
-	return out;
+	if (out.length >= o.need || (o.maxChord != null && o.maxChord <= BAND_CHORDS[lastBand - 1])) return { rows: out, nearby };
+	// beyond the last band: nearest first (an offset this far is not asked for: numbered pages stop at maxMetres)
+	const cursorHere = o.cursor && o.cursor.b === lastBand ? o.cursor : null;
+	const statement = statementFor(database, 'tail', shapeKey, shape, f, true);
+	const params: Record<string, unknown> = { ...f.params, origin, afterChord: cursorHere?.d ?? BAND_CHORDS[lastBand - 1], afterId: cursorHere?.id ?? '' };
+	const want = o.need - out.length;
+	// ORDER BY the distance alone so PostgreSQL walks the GiST index nearest first
+	// (adding ", id" makes it sort every row). Stored points carry a sub-metre offset
+	// per place (earthPoint's tieBreaker), so exact ties don't happen in practice; should
+	// one straddle the page boundary, the window grows until it holds the tie group.
+	let window = want + 2;
+	let rows: Row[];
+	for (;;) {
+		rows = (await statement.execute({ ...params, window })) as Row[];
+		for (const r of rows) r.chord = Number(r.chord);
+		rows.sort((a, c) => Number(a.chord) - Number(c.chord) || (a.id < c.id ? -1 : a.id > c.id ? 1 : 0));
+		const boundary = rows[Math.min(want, rows.length - 1)];
+		if (rows.length < window || !boundary || Number(rows[rows.length - 1].chord) > Number(boundary.chord)) break;
+		window *= 4;
+	}
+	for (const r of rows.slice(0, want)) out.push({ ...r, score: Number(r.score) });
+	return { rows: out, nearby };
 }
 
 /** Places matching the filters within NEARBY_METRES, counted up to NEARBY_COUNT_CAP + 1. */
@@ -412,12 +410,12 @@ async function countNear(database: Database, f: Filters, origin: string): Promis
  * not, and set of filters: built by Drizzle once and, without filters, planned by
  * PostgreSQL once per connection (named statement) instead of at every request: the SQL
  * building and planning cost more than the index walk itself.
- * - band: the places of one distance band [lo, hi), a GiST range scan, by completeness then distance;
- * - count: how many there are in a band (to skip bands for numbered pages);
+ * - band: the places within the bands (hi: 30 km, or less), a GiST range scan, by band,
+ *   completeness, distance and id, with their count (a window);
  * - tail: beyond the last band, nearest first (KNN walk of the GiST index);
  * - nearby: the count within NEARBY_METRES (up to NEARBY_COUNT_CAP + 1).
  */
-function statementFor(database: Database, kind: 'band' | 'count' | 'tail' | 'nearby', shapeKey: string, shape: RowShape, f: Filters, withCursor: boolean): NearStatement {
+function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shapeKey: string, shape: RowShape, f: Filters, withCursor: boolean): NearStatement {
 	let cache = nearStatements.get(database);
 	if (!cache) nearStatements.set(database, (cache = new Map()));
 	const key = `${kind}|${shapeKey}|${withCursor ? 'next' : 'first'}|${f.key}`;
@@ -425,9 +423,7 @@ function statementFor(database: Database, kind: 'band' | 'count' | 'tail' | 'nea
 	if (statement) return statement;
 	const origin = sql`${sql.placeholder('origin')}::cube`;
 	const chord = sql<number>`(${places.pos} <-> ${origin})`;
-	const lo = sql`${sql.placeholder('lo')}::float8`;
 	const hi = sql`${sql.placeholder('hi')}::float8`;
-	const inBand = [sql`${places.pos} <@ cube_enlarge(${origin}, ${hi}, 3)`, sql`${chord} >= ${lo}`, sql`${chord} < ${hi}`];
 	const afterChord = sql`${sql.placeholder('afterChord')}::float8`;
 	const afterId = sql`${sql.placeholder('afterId')}::text`;
 	const afterScore = sql`${sql.placeholder('afterScore')}::int`;
@@ -438,18 +434,19 @@ function statementFor(database: Database, kind: 'band' | 'count' | 'tail' | 'nea
 	const name = (f.key ? undefined : `near_${++statementCounter}`) as string;
 	let built: { prepare(name: string): unknown };
 	if (kind === 'band') {
+		const band = bandSql(chord);
 		const after = withCursor
-			? [sql`(${COMPLETENESS} < ${afterScore} OR (${COMPLETENESS} = ${afterScore} AND (${chord} > ${afterChord} OR (${chord} = ${afterChord} AND ${places.id} > ${afterId}))))`]
+			? [
+					sql`(${band}, -${COMPLETENESS}, ${chord}, ${places.id}) > (${sql.placeholder('afterBand')}::int, -${afterScore}, ${afterChord}, ${afterId})`
+				]
 			: [];
 		built = database.db
-			.select(columns())
+			.select({ ...(columns() as object), nearby: sql<number>`count(*) over ()`.as('nearby') } as never)
 			.from(places)
-			.where(and(...inBand, ...f.conds, ...after))
-			.orderBy(sql`${COMPLETENESS} DESC`, sql`${chord}`, asc(places.id))
+			.where(and(sql`${places.pos} <@ cube_enlarge(${origin}, ${hi}, 3)`, sql`${chord} < ${hi}`, ...f.conds, ...after))
+			.orderBy(sql`${band}`, sql`${COMPLETENESS} DESC`, sql`${chord}`, asc(places.id))
 			.limit(sql.placeholder('lim'))
 			.offset(sql.placeholder('skip'));
-	} else if (kind === 'count') {
-		built = database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...inBand, ...f.conds));
 	} else if (kind === 'tail') {
 		built = database.db
 			.select(columns())
