@@ -164,6 +164,12 @@ describe('closing a place', () => {
 		expect((await getPlace(db, p.id, new Date('2027-01-20T10:00:00Z')))!.closure).toBeNull(); // the date passed
 		const search = async () => (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'] })).items.map((i) => i.place.id);
 		expect(await search()).toContain(p.id);
+		// the results say it is closed, and "open now" leaves it out even at an hour it would be open
+		const monday10 = new Date('2026-12-14T09:00:00Z');
+		const listed = (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'], withStatus: true, now: monday10 })).items.find((i) => i.place.id === p.id)!;
+		expect(listed.status).toEqual({ open: false, label: 'Fermé temporairement', detail: 'jusqu’au 15/01/2027' });
+		const openNow = (await searchPlaces(db, { where: 'Agen', filters: { ...emptyFilters(), ouvertMaintenant: true }, limit: 200, homeDepartments: ['47'], now: monday10 })).items.map((i) => i.place.id);
+		expect(openNow).not.toContain(p.id);
 		await closePlace(db, coordinator, p.id, { kind: 'permanent', until: '', reason: 'Service regroupé à la mairie' }, { today: TODAY });
 		expect((await getPlace(db, p.id))!.closure).toMatchObject({ kind: 'permanent' });
 		expect(await search()).not.toContain(p.id);

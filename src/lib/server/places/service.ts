@@ -109,6 +109,10 @@ function textArray(values: string[]): SQL {
 	)}]::text[]`;
 }
 
+/** not closed for a while on that day (closureOf's rule, in SQL): "open now" leaves such places out */
+const notClosedToday = (today: SQL) =>
+	sql`NOT (${places.closure} IS NOT DISTINCT FROM 'temporary' AND (${places.closedUntil} IS NULL OR ${places.closedUntil} >= ${today}))`;
+
 export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	// a place closed for good is not searched (its page says it is closed)
 	const c: SQL[] = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
@@ -123,7 +127,7 @@ export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	any(places.dispositifProgrammesNationaux, f.programmes);
 	if (f.gratuit) c.push(sql`'Gratuit' = ANY(${places.fraisACharge})`);
 	if (f.itinerant) c.push(sql`'Itinérant' = ANY(${places.itinerance})`);
-	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`);
+	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`, notClosedToday(sql`${now.toISOString().slice(0, 10)}::date`));
 	if (f.ouvertSamedi) c.push(sql`${places.openWeek} && ${SATURDAY}`);
 	if (f.pass) c.push(ACCEPTS_PASS);
 	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
@@ -161,8 +165,9 @@ export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; 
 	flag('samedi', f.ouvertSamedi, sql`${places.openWeek} && ${SATURDAY}`);
 	flag('pass', !!f.pass, ACCEPTS_PASS);
 	if (f.ouvertMaintenant) {
-		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`);
+		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`, notClosedToday(sql`${sql.placeholder('today')}::date`));
 		params.minute = minuteOfWeek(now);
+		params.today = now.toISOString().slice(0, 10);
 		keys.push('minute');
 	}
 	if (f.departements.length) {
@@ -230,7 +235,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	const items = r.rows.map(({ chord, score, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
-		status: p.withStatus && row.horaires ? openingStatusOf(row.horaires, now) : null,
+		status: p.withStatus ? closedStatus(closureOf(row, now.toISOString().slice(0, 10))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null) : null,
 		completeness: Number(score),
 		acceptsPass: !!acceptsPass
 	}));
@@ -467,6 +472,12 @@ function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shap
 	if (cache.size >= 256) cache.clear();
 	cache.set(key, statement);
 	return statement;
+}
+
+/** a temporary closure in force, said where the opening status would be */
+function closedStatus(c: PlaceClosure | null): OpeningState | null {
+	if (!c || c.kind !== 'temporary') return null;
+	return { open: false, label: 'Fermé temporairement', detail: c.until ? `jusqu’au ${c.until.split('-').reverse().join('/')}` : null };
 }
 
 function openingStatusOf(horaires: string, now: Date): OpeningState | null {
