@@ -126,6 +126,8 @@ export interface OnboardingOptions {
 	origin?: string;
 	instanceName?: string;
 	showLinks?: boolean;
+	/** queue the invitations' e-mails (default true; the command line without SMTP prints the links instead) */
+	mail?: boolean;
 	ip?: string | null;
 	now?: Date;
 }
@@ -358,7 +360,7 @@ async function writeInvitation(
 		details: { organisationId: org.id, role: row.role, extraRoles: row.extraRoles, existingAccount, import: true }
 	});
 	const token = invitationToken(row, now);
-	if (opts.origin) {
+	if (opts.origin && opts.mail !== false) {
 		const base = opts.origin.replace(/\/$/, '');
 		const p = { to: row.email, displayName: row.displayName, organisationName: org.name, roleLabel: rolesLabel(row.role, row.extraRoles), expiresAt, instanceName: opts.instanceName ?? 'maillage' };
 		await queueMail(database, tx, existingAccount ? pendingRoleMail({ ...p, link: `${base}/compte` }) : invitationMail({ ...p, link: `${base}/invitation/${token}` }));
