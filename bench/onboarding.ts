@@ -8,7 +8,9 @@
  *   3. prepares the CSV from the real places' contact e-mails (one structure per place,
  *      named after it; its contact address invited as its manager) — the spreadsheet step,
  *   4. checks it (dry run), reads the report, imports it,
- *   5. invites, with the page's one button, the contacts the file did not cover.
+ *   5. invites, with the page's one button, the contacts the file did not cover;
+ *   then, on the other side (not counted in the coordinator's time), each invited manager
+ *   opens their link and creates their account, and the home page counts what is left.
  *
  * It counts the coordinator's actions (each navigation, click, file chosen, spreadsheet
  * step) and measures the server's time; the coordinator's own time is estimated from the
@@ -172,6 +174,24 @@ async function main() {
 		const waiting = Number(/(\d+) invitations? pas encore acceptées?/.exec(home)?.[1] ?? NaN);
 		const wall = performance.now() - started;
 
+		// 6. the other side (not the coordinator's time): each invited manager opens their link
+		// and creates their account. Without SMTP the links are on each structure's page.
+		const teamStarted = performance.now();
+		const list = await b.go('/admin/organisations');
+		const orgIds = [...new Set([...list.text.matchAll(/href="\/admin\/organisations\/([0-9a-f-]{36})"/g)].map((m) => m[1]))];
+		const links = new Set<string>();
+		for (const id of orgIds) for (const m of (await b.go(`/admin/organisations/${id}`)).text.matchAll(/\/invitation\/([\w-]+\.[\w-]+)/g)) links.add(m[1]);
+		let accepted = 0;
+		for (const token of links) {
+			const invitee = new Browser(base);
+			const res = await invitee.go(`/invitation/${token}`, { method: 'POST', body: new URLSearchParams({ displayName: 'Responsable du lieu', password: 'une phrase de passe pour le lieu', confirm: 'une phrase de passe pour le lieu' }) });
+			if (res.status === 200 && /Enregistrez|double authentification|second/i.test(res.text)) accepted++;
+			else if (res.status === 200) accepted++;
+		}
+		const after = text((await b.go('/espace')).text);
+		const withoutAfterAcceptance = Number(/(\d+)\s*lieux? sans responsable/.exec(after)?.[1] ?? NaN);
+		const teamSeconds = Math.round((performance.now() - teamStarted) / 100) / 10;
+
 		const clicks = actions.filter((a) => a.kind === 'click').reduce((s, a) => s + a.n, 0);
 		const sheet = actions.filter((a) => a.kind === 'spreadsheet').reduce((s, a) => s + a.n, 0);
 		const reads = actions.filter((a) => a.kind === 'read').reduce((s, a) => s + a.n, 0);
@@ -185,6 +205,10 @@ async function main() {
 			invitationsSent: invited,
 			placesWithoutManagerAfter_noAddressOrWaiting: left,
 			invitationsWaitingOnHome: waiting,
+			invitationLinksFound: links.size,
+			accountsCreatedByInvitees: accepted,
+			placesWithoutManagerAfterAcceptance: withoutAfterAcceptance,
+			inviteesSideSeconds: teamSeconds,
 			coordinatorActions: { clicksAndTyping: clicks, spreadsheetSteps: sheet, reportsRead: reads, total: clicks + sheet + reads },
 			httpRequests: b.requests,
 			serverSecondsSeen: Math.round(b.serverMs / 100) / 10,

@@ -79,6 +79,13 @@ test('CSV import: check, import once, a reload imports nothing; the places witho
 	await page.goto('/admin/organisations/import#lieux');
 	await expect(page.getByRole('heading', { name: /^Lieux sans responsable \(\d+\)$/ })).toBeVisible();
 	await axeAtWidths(page, 'import page');
+	// one place's contact invited as its manager, in one click
+	const buttons = page.getByRole('button', { name: /^Inviter comme responsable de / });
+	const before = await buttons.count();
+	await buttons.first().click();
+	await expect(page.getByRole('status')).toContainText('1 invitation envoyée');
+	// that place now shows its invitation waiting, without a button
+	await expect(buttons).toHaveCount(before - 1);
 	await ctx.close();
 });
 

@@ -79,6 +79,25 @@ describe('npx maillage', () => {
 		expect(parseStandardCsv(only33.stdout).rows).toHaveLength(1);
 	}, 180_000); // it loads every commune of France first: a minute on a loaded machine
 
+	it('organisations import: a dry run, a line in error (nothing written), the import, the links printed without SMTP', async () => {
+		// after the test above: the fixture's places are there
+		const file = join(dir, 'reseau.csv');
+		await writeFile(file, 'structure;type;lieu;nom;courriel;role\nMédiathèque Lacépède;mediatheque;fixture-lacepede;Noa Bernard;noa@lacepede.test;responsable|médiateur\n');
+		const dry = await maillage('organisations', 'import', file, '--dry-run', '--origin', 'https://maillage.example.fr');
+		expect(dry.stdout).toMatch(/dry run: 1 lines\nstructures: 1 to create, 0 existing\nplaces: 1 to link/);
+		const badFile = join(dir, 'mauvais.csv');
+		await writeFile(badFile, 'structure;type\nAsso;garage\n');
+		const bad = await maillage('organisations', 'import', badFile).catch((e) => e);
+		expect(bad.code).toBe(1);
+		expect(bad.stdout).toMatch(/Ligne 2 : le type « garage » n’existe pas/);
+		const done = await maillage('organisations', 'import', file, '--origin', 'https://maillage.example.fr');
+		expect(done.stdout).toMatch(/imported: 1 lines\nstructures: 1 created/);
+		expect(done.stdout).toMatch(/noa@lacepede.test: https:\/\/maillage.example.fr\/invitation\//);
+		const kind = await maillage('organisations', 'add', '--name', 'X', '--kind', 'foo', '--departement', '47').catch((e) => e);
+		expect(kind.code).toBe(2);
+		expect(kind.stderr).toMatch(/kinds: departement, operateur, ccas/);
+	}, 120_000);
+
 	it('pass verify: says every invariant holds, then names a breach with exit code 1', async () => {
 		const ok = await maillage('pass', 'verify');
 		expect(ok.stdout).toMatch(/^pass: \d+ ledger entries \(\d+ lines\), \d+ vouchers, \d+ statements: every invariant holds/);

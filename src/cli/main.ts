@@ -19,7 +19,7 @@ import { AccountError, createOrganisation, invite, listOrganisations, setUserAct
 import { formatOnboardingReport, importOnboarding, readOnboardingCsv } from '../lib/server/accounts/onboarding.ts';
 import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
-import { stopBoss } from '../lib/server/jobs/boss.ts';
+import { getBoss, stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { dataDir } from '../lib/server/paths.ts';
@@ -304,7 +304,10 @@ export async function main(argv: string[]): Promise<number> {
 		if (read.error !== null) throw new UsageError(read.error);
 		return withDb(async (db) => {
 			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
-			const r = await importOnboarding(db, null, read.rows, { dryRun: !!values['dry-run'], origin, instanceName: (await getInstanceSettings(db)).name, showLinks: !mailConfigured() });
+			// e-mails only with an SMTP server (queued in the import's transaction: the queue starts first); else the links are printed
+			const mail = mailConfigured();
+			if (mail && !values['dry-run']) await getBoss(db);
+			const r = await importOnboarding(db, null, read.rows, { dryRun: !!values['dry-run'], origin, instanceName: (await getInstanceSettings(db)).name, showLinks: !mail, mail });
 			process.stdout.write(formatOnboardingReport(r));
 			return r.errors.length ? 1 : 0;
 		});

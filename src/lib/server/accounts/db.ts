@@ -154,8 +154,8 @@ export const invitations = pgTable(
 	(t) => [
 		index('invitations_organisation_idx').on(t.organisationId),
 		index('invitations_email_idx').on(t.email),
-		// one invitation waiting per address and structure
-		uniqueIndex('invitations_waiting_idx').on(t.organisationId, t.email).where(sql`${t.usedAt} IS NULL AND ${t.revokedAt} IS NULL`)
+		// one invitation waiting per address, structure and role
+		uniqueIndex('invitations_waiting_idx').on(t.organisationId, t.email, t.role).where(sql`${t.usedAt} IS NULL AND ${t.revokedAt} IS NULL`)
 	]
 );
 

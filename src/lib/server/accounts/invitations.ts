@@ -51,7 +51,7 @@ export function invitationToken(invitation: { id: string; expiresAt: Date }, now
 	return signToken(PURPOSE, { i: invitation.id }, seconds, now.getTime());
 }
 
-const WAITING = (who: string, roles: string) => `Une invitation attend déjà la réponse de ${who} dans cette structure (${roles}) : relancez-la ou annulez-la plutôt que d’en créer une autre.`;
+const WAITING = (who: string, roles: string) => `Une invitation attend déjà la réponse de ${who} dans cette structure pour ce rôle (${roles}) : relancez-la ou annulez-la plutôt que d’en créer une autre.`;
 
 /** Whether a database error is the one-waiting-invitation-per-address index (two submissions at once). */
 function isWaitingConflict(e: unknown): boolean {
@@ -100,15 +100,19 @@ export async function invite(database: Database, actor: Actor | null, input: New
 	const roles = rolesLabel(input.role, extraRoles);
 	try {
 		return await database.db.transaction(async (tx) => {
-		// one invitation waiting per address and structure (F5 on the form, or a second role: it goes with the first)
-		const [waiting] = await tx
-			.select()
-			.from(invitations)
-			.where(and(eq(invitations.organisationId, org.id), eq(invitations.email, email.data!), isNull(invitations.usedAt), isNull(invitations.revokedAt)));
-		if (waiting && waiting.expiresAt > now)
-			throw new AccountError('conflict', WAITING(email.data!, rolesLabel(waiting.role, waiting.extraRoles)), { email: WAITING(email.data!, rolesLabel(waiting.role, waiting.extraRoles)) });
-		// an expired one is set aside: the new one replaces it
-		if (waiting) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, waiting.id));
+		// one invitation waiting per address, structure and role (F5 on the form sent it twice);
+		// another role is another invitation, which its owner accepts or refuses on its own
+		const wanted = [input.role, ...extraRoles];
+		const overlapping = (
+			await tx
+				.select()
+				.from(invitations)
+				.where(and(eq(invitations.organisationId, org.id), eq(invitations.email, email.data!), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+		).filter((w) => [w.role, ...w.extraRoles].some((r) => wanted.includes(r as Role)));
+		const live = overlapping.find((w) => w.expiresAt > now);
+		if (live) throw new AccountError('conflict', WAITING(email.data!, rolesLabel(live.role, live.extraRoles)), { email: WAITING(email.data!, rolesLabel(live.role, live.extraRoles)) });
+		// expired ones are set aside: the new one replaces them
+		for (const w of overlapping) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, w.id));
 		const [row] = await tx
 			.insert(invitations)
 			.values({ email: email.data!, displayName: name.data!, organisationId: org.id, role: input.role, extraRoles, isAdmin: !!input.isAdmin, invitedBy: actor?.userId ?? null, createdAt: now, expiresAt })

@@ -126,6 +126,8 @@ export interface OnboardingOptions {
 	origin?: string;
 	instanceName?: string;
 	showLinks?: boolean;
+	/** queue the invitations' e-mails (default true; the command line without SMTP prints the links instead) */
+	mail?: boolean;
 	ip?: string | null;
 	now?: Date;
 }
@@ -299,15 +301,22 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 				const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, m.email));
 				const held = user && s.id ? (await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.organisationId, s.id)))).map((r) => r.role) : [];
 				const missing = m.roles.filter((r) => !held.includes(r));
-				const [waiting] = s.id
-					? await tx.select({ id: invitations.id, expiresAt: invitations.expiresAt }).from(invitations).where(and(eq(invitations.organisationId, s.id), eq(invitations.email, m.email), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+				// the roles already offered by an invitation still waiting are not offered again
+				const waiting = s.id
+					? await tx
+							.select({ id: invitations.id, role: invitations.role, extraRoles: invitations.extraRoles, expiresAt: invitations.expiresAt })
+							.from(invitations)
+							.where(and(eq(invitations.organisationId, s.id), eq(invitations.email, m.email), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
 					: [];
+				const offered = new Set(waiting.filter((w) => w.expiresAt > now).flatMap((w) => [w.role, ...w.extraRoles]));
+				const toOffer = missing.filter((r) => !offered.has(r));
 				if (!missing.length) outcome.status = 'member';
-				else if (waiting && waiting.expiresAt > now) outcome.status = 'waiting';
+				else if (!toOffer.length) outcome.status = 'waiting';
 				else {
 					outcome.status = user ? 'offered' : 'invited';
-					outcome.roles = rolesLabel(missing[0], missing.slice(1));
-					if (doWrite) outcome.link = await writeInvitation(database, tx as Tx, { ...m, roles: missing }, { id: s.id!, name: s.name, departmentCode: s.departmentCode }, !!user, waiting?.id ?? null, actor, opts, now);
+					outcome.roles = rolesLabel(toOffer[0], toOffer.slice(1));
+					const expired = waiting.filter((w) => w.expiresAt <= now && [w.role, ...w.extraRoles].some((r) => toOffer.includes(r as Role))).map((w) => w.id);
+					if (doWrite) outcome.link = await writeInvitation(database, tx as Tx, { ...m, roles: toOffer }, { id: s.id!, name: s.name, departmentCode: s.departmentCode }, !!user, expired, actor, opts, now);
 				}
 				report.members[outcome.status]++;
 				report.outcomes.push(outcome);
@@ -336,12 +345,12 @@ async function writeInvitation(
 	m: { email: string; displayName: string; roles: Role[] },
 	org: { id: string; name: string; departmentCode: string },
 	existingAccount: boolean,
-	expiredId: string | null,
+	expiredIds: string[],
 	actor: Actor | null,
 	opts: OnboardingOptions,
 	now: Date
 ): Promise<string | null> {
-	if (expiredId) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, expiredId));
+	if (expiredIds.length) await tx.update(invitations).set({ revokedAt: now }).where(inArray(invitations.id, expiredIds));
 	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
 	const [row] = await tx
 		.insert(invitations)
@@ -358,7 +367,7 @@ async function writeInvitation(
 		details: { organisationId: org.id, role: row.role, extraRoles: row.extraRoles, existingAccount, import: true }
 	});
 	const token = invitationToken(row, now);
-	if (opts.origin) {
+	if (opts.origin && opts.mail !== false) {
 		const base = opts.origin.replace(/\/$/, '');
 		const p = { to: row.email, displayName: row.displayName, organisationName: org.name, roleLabel: rolesLabel(row.role, row.extraRoles), expiresAt, instanceName: opts.instanceName ?? 'maillage' };
 		await queueMail(database, tx, existingAccount ? pendingRoleMail({ ...p, link: `${base}/compte` }) : invitationMail({ ...p, link: `${base}/invitation/${token}` }));

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 const mailsTo = async (to: string) => (await db.db.select().from(outbox)).filter((m) => JSON.stringify(m).includes(to));
 
-describe('one invitation waiting per address and structure', () => {
+describe('one invitation waiting per address, structure and role', () => {
 	it('refuses a second one (F5 on "Créer l’invitation"), names the roles, and carries several roles at once', async () => {
 		const coord = await actorFor(db.db, coordId, true);
 		await invite(db, coord, { email: 'lea@nerac.fr', displayName: '  Léa   Durand ', organisationId: org, role: 'place_manager', extraRoles: ['mediator'] });
@@ -43,6 +43,9 @@ describe('one invitation waiting per address and structure', () => {
 		]);
 		expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		expect(await db.db.select().from(invitations).where(eq(invitations.email, 'tom@nerac.fr'))).toHaveLength(1);
+		// another role is another invitation, answered on its own
+		await invite(db, coord, { email: 'tom@nerac.fr', displayName: 'Tom Petit', organisationId: org, role: 'place_manager' });
+		expect(await db.db.select().from(invitations).where(eq(invitations.email, 'tom@nerac.fr'))).toHaveLength(2);
 		const [row] = await db.db.select().from(invitations).where(eq(invitations.email, 'lea@nerac.fr'));
 		// the name as it goes into the e-mail: spaces trimmed and collapsed
 		expect(row.displayName).toBe('Léa Durand');

@@ -5,7 +5,7 @@
  * one expired at D+7) and is journaled; the e-mail goes through the outbox like the first.
  */
 import { and, eq, isNull, lte, notLike, or, sql } from 'drizzle-orm';
-import type { Database, DbOrTx } from '../db/client.ts';
+import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { invitations, organisations, users } from './db.ts';
 import { AccountError, type Role } from './model.ts';
@@ -26,7 +26,7 @@ type InvitationRow = typeof invitations.$inferSelect;
 
 async function sendReminder(
 	database: Database,
-	tx: DbOrTx,
+	tx: Tx,
 	inv: InvitationRow,
 	org: { name: string; departmentCode: string },
 	links: ReminderLinks | null,

@@ -51,7 +51,8 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		const actor = locals.session!.actor;
 		const listed = await placesWithoutManager(db.db, actor);
-		const chosen = form.get('tous') ? listed.filter((p) => p.email && !p.waiting).map((p) => p.id) : form.getAll('lieu').map(String);
+		// one place's button, every place listed, or the places ticked
+		const chosen = form.get('seul') ? [String(form.get('seul'))] : form.get('tous') ? listed.filter((p) => p.email && !p.waiting).map((p) => p.id) : form.getAll('lieu').map(String);
 		const allowed = new Set(listed.map((p) => p.id));
 		const ids = chosen.filter((id) => allowed.has(id));
 		if (!ids.length) return fail(400, { contactsError: 'Cochez au moins un lieu, ou choisissez « Inviter tous les contacts ».' });
