@@ -46,7 +46,7 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		await page.getByRole('link', { name: 'Enregistrer un accompagnement' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enregistrer un accompagnement');
 		await noHorizontalScroll(page, 'the form');
-		await expect(group(page, 'Type').getByLabel('Individuel : une personne')).toBeChecked();
+		await expect(group(page, 'Type').getByLabel('Individuel\u00a0: une personne')).toBeChecked();
 		await expect(group(page, 'Durée').getByLabel('30 min', { exact: true })).toBeChecked();
 		await expect(group(page, 'Où').getByLabel('Lieu d’activité')).toBeChecked();
 		await expect(page.getByLabel(/^Date/)).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
@@ -73,7 +73,7 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 
 		// a workshop: too many people in a breakdown, then right
 		await page.getByRole('link', { name: 'Enregistrer un accompagnement' }).click();
-		await group(page, 'Type').getByLabel('Collectif : un atelier').check();
+		await group(page, 'Type').getByLabel('Collectif\u00a0: un atelier').check();
 		await group(page, 'Durée').getByLabel('1 h 30', { exact: true }).check();
 		await group(page, /^Thèmes/).getByLabel('E-mail', { exact: true }).check();
 		await group(page, /^Thèmes/).getByLabel('Navigation sur internet').check();
@@ -85,7 +85,7 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		await group(page, 'Participants par genre').getByLabel('Homme', { exact: true }).fill('3');
 		await group(page, 'Participants par tranche d’âge').getByLabel('70 ans et plus').fill('5');
 		await submit(page);
-		await expect(page.getByRole('alert')).toContainText('Répartition par genre : elle compte 7 personnes, mais l’atelier a 6 participants.');
+		await expect(page.getByRole('alert')).toContainText('Répartition par genre\u00a0: elle compte 7 personnes, mais l’atelier a 6 participants.');
 		await noHorizontalScroll(page, 'the workshop form with an error');
 		// the breakdown stays open with what was typed
 		await expect(group(page, 'Participants par genre').getByLabel('Homme', { exact: true })).toHaveValue('3');
@@ -117,7 +117,7 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		// repeat the last one: the workshop, without its counts
 		await page.getByRole('link', { name: 'Reprendre le dernier accompagnement' }).click();
 		await expect(page.getByRole('heading', { name: 'Le formulaire reprend votre dernier accompagnement' })).toBeVisible();
-		await expect(group(page, 'Type').getByLabel('Collectif : un atelier')).toBeChecked();
+		await expect(group(page, 'Type').getByLabel('Collectif\u00a0: un atelier')).toBeChecked();
 		await expect(group(page, 'Durée').getByLabel('1 h 30', { exact: true })).toBeChecked();
 		await expect(group(page, /^Thèmes/).getByLabel('E-mail', { exact: true })).toBeChecked();
 		await expect(group(page, /^Thèmes/).getByLabel('Navigation sur internet')).toBeChecked();
@@ -141,7 +141,7 @@ test('both pages have no axe violation, errors and folded parts included', async
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enregistrer un accompagnement');
 	await expectNoAxeViolations(page, '/espace/accompagnements/nouveau');
 	// nothing is written: the form has an error (no theme)
-	await page.getByRole('group', { name: 'Type', exact: true }).getByLabel('Collectif : un atelier').check();
+	await page.getByRole('group', { name: 'Type', exact: true }).getByLabel('Collectif\u00a0: un atelier').check();
 	await page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
 	await expect(page.getByRole('alert')).toContainText('Cochez au moins un thème.');
 	await page.getByText('Profil de la personne anonyme (facultatif)').click();

@@ -12,7 +12,7 @@ test('the questionnaire and the result have no axe violation', async ({ page }) 
 	await page.getByRole('button', { name: 'Voir mon résultat' }).click();
 	await expect(page.getByRole('alert')).toContainText('Indiquez votre commune');
 	await expectNoAxeViolations(page, '/diagnostic with an error');
-	await page.getByLabel('Où habitez-vous ?').fill('Agen');
+	await page.getByLabel('Où habitez-vous\u00a0?').fill('Agen');
 	await page.getByRole('button', { name: 'Voir mon résultat' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre résultat');
 	await expectNoAxeViolations(page, '/diagnostic result');
@@ -31,14 +31,14 @@ test.describe('on a small phone, without JavaScript', () => {
 		await page.getByRole('group', { name: /besoin d’aide/ }).getByLabel(/Faire une démarche/).check();
 		await page.getByRole('group', { name: /vous gêner/ }).getByLabel('Je ne suis libre que le samedi').check();
 		await page.getByRole('group', { name: /vous gêner/ }).getByLabel('Je ne peux pas payer').check();
-		await page.getByLabel('Où habitez-vous ?').fill('47000');
+		await page.getByLabel('Où habitez-vous\u00a0?').fill('47000');
 		await page.getByRole('button', { name: 'Voir mon résultat' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre résultat');
 		await expect(page.locator('.profile')).toContainText('Gestes de base Avec guidage');
 		await expect(page.locator('.profile')).toContainText('Équipement et connexion Autonome avec guidage en cas de besoin');
 		await expect(page.getByRole('listitem').filter({ hasText: 'Aide aux démarches administratives' }).first()).toBeVisible();
 		const first = page.locator('.reports > li').first();
-		await expect(first).toContainText('Propose : Aide aux démarches administratives');
+		await expect(first).toContainText('Propose\u00a0: Aide aux démarches administratives');
 		await expect(page.getByText('Rien n’a été enregistré.')).toBeVisible();
 		// no horizontal scrolling at 320 px
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);

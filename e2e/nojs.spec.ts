@@ -68,7 +68,7 @@ test('search, filter, next results, a place, report an error — without JavaScr
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
 });
 
-test('an ambiguous "Où ?" offers the communes, an unknown one explains what to do', async ({ page }) => {
+test('an ambiguous "Où\u00a0?" offers the communes, an unknown one explains what to do', async ({ page }) => {
 	await page.goto('/lieux?ou=Saint-Martin');
 	await expect(page.getByRole('heading', { name: 'Plusieurs communes correspondent' })).toBeVisible();
 	const choices = page.locator('.alert--warning ul a');

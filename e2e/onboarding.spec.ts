@@ -55,14 +55,14 @@ test('CSV import: check, import once, a reload imports nothing; the places witho
 	// a line in error: named, in French, nothing written
 	await page.getByLabel(/Ou collez son contenu/).fill(`${csv}\nAutre;garage;;;;`);
 	await page.getByRole('button', { name: 'Vérifier, sans rien enregistrer' }).click();
-	await expect(page.locator('#rapport')).toContainText('Ligne 4 : le type « garage » n’existe pas');
+	await expect(page.locator('#rapport')).toContainText('Ligne 4\u00a0: le type « garage » n’existe pas');
 	await axeAtWidths(page, 'import with errors');
 	// the right file: the check says what will be done
 	await page.getByLabel(/Ou collez son contenu/).fill(csv);
 	await page.getByRole('button', { name: 'Vérifier, sans rien enregistrer' }).click();
-	await expect(page.locator('#rapport')).toContainText('Structures : 1 à créer');
-	await expect(page.locator('#rapport')).toContainText('Lieux : 2 à rattacher');
-	await expect(page.locator('#rapport')).toContainText('Personnes : 2 à inviter');
+	await expect(page.locator('#rapport')).toContainText('Structures\u00a0: 1 à créer');
+	await expect(page.locator('#rapport')).toContainText('Lieux\u00a0: 2 à rattacher');
+	await expect(page.locator('#rapport')).toContainText('Personnes\u00a0: 2 à inviter');
 	await axeAtWidths(page, 'import check');
 	await page.getByRole('button', { name: 'Importer ces 2 lignes' }).click();
 	await expect(page.getByRole('status')).toContainText('1 structure créée');
@@ -73,7 +73,7 @@ test('CSV import: check, import once, a reload imports nothing; the places witho
 	// the same file again: nothing doubled
 	await page.getByLabel(/Ou collez son contenu/).fill(csv);
 	await page.getByRole('button', { name: 'Vérifier, sans rien enregistrer' }).click();
-	await expect(page.locator('#rapport')).toContainText('Structures : 0 à créer, 1 déjà là');
+	await expect(page.locator('#rapport')).toContainText('Structures\u00a0: 0 à créer, 1 déjà là');
 	await expect(page.locator('#rapport')).toContainText('2 déjà invitées');
 	// the places without a manager, with their contact address
 	await page.goto('/admin/organisations/import#lieux');

@@ -78,7 +78,7 @@ test.describe.serial('the coordinator runs the fund', () => {
 		// two booklets of 5: created, waiting for the funding
 		await page.getByLabel(/^Nombre de carnets/).fill('2');
 		await page.getByRole('button', { name: 'Créer les carnets' }).click();
-		await expect(page.getByRole('status')).toContainText('Carnets n° 1 à 2 créés : 10 pass.');
+		await expect(page.getByRole('status')).toContainText('Carnets n° 1 à 2 créés\u00a0: 10 pass.');
 		await expect(stateCount(page, 'Créés')).toHaveText('10');
 		await expect(stateCount(page, 'Activés')).toHaveText('0');
 

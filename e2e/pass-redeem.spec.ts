@@ -51,7 +51,7 @@ test.describe('without JavaScript', () => {
 		await page.getByRole('list', { name: /personnes? trouvées? pour/ }).getByRole('link', { name: person.name }).click();
 		await expect(page).toHaveURL(new RegExp(`personne=${person.id}`));
 		await expect(page.getByRole('link', { name: person.name })).toBeVisible();
-		await expect(page.getByLabel('Des pass à l’unité : saisissez leurs codes')).toBeChecked();
+		await expect(page.getByLabel('Des pass à l’unité\u00a0: saisissez leurs codes')).toBeChecked();
 
 		// one typo among the two: a French message naming the line, nothing handed
 		const codes = page.getByLabel(/^Codes des pass, un par ligne/);
@@ -69,7 +69,7 @@ test.describe('without JavaScript', () => {
 		await expect(done).toContainText(`2 pass remis à ${person.name}`);
 		await expect(done).toContainText(fmt(activated[0]));
 		await expect(done).toContainText(fmt(activated[1]));
-		await expect(done).toContainText('Pensez à dire à la personne : valable jusqu’au 31 décembre');
+		await expect(done).toContainText('Pensez à dire à la personne\u00a0: valable jusqu’au 31 décembre');
 		await expect(done).toContainText('dans un lieu qualifié');
 		// the list of what this prescriber handed out and is not used yet
 		const handed = page.getByRole('region', { name: /Pass remis par vous/ });
@@ -114,7 +114,7 @@ test.describe('without JavaScript', () => {
 		await expect(page.getByRole('alert')).toContainText('Choisissez l’accompagnement');
 		await page.locator(`input[name="accompagnement"][value="${accompanimentIds[0]}"]`).check();
 		await page.getByRole('button', { name: 'Encaisser ce pass' }).click();
-		await expect(page.getByRole('status')).toContainText('Pass encaissé : 10 €');
+		await expect(page.getByRole('status')).toContainText('Pass encaissé\u00a0: 10 €');
 		await expect(page.getByRole('status')).toContainText(fmt(distributed[0]));
 		await expect(page.getByRole('region', { name: /pass encaissés/ })).toContainText(fmt(distributed[0]));
 

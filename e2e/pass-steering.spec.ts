@@ -94,7 +94,7 @@ test.describe('the coordinator, without JavaScript', () => {
 		await row().getByRole('button', { name: 'Suspendre la qualification' }).click();
 		await expect(page.getByRole('status')).toContainText('La qualification est suspendue');
 		await expect(row()).toContainText('Suspendu');
-		await expect(row()).toContainText('Raison : Lieu fermé pour travaux jusqu’en mars');
+		await expect(row()).toContainText('Raison\u00a0: Lieu fermé pour travaux jusqu’en mars');
 
 		// restored
 		await row().getByRole('button', { name: `Rétablir la qualification du SIRET ${spacedSiret(siret)}` }).click();
@@ -106,7 +106,7 @@ test.describe('the coordinator, without JavaScript', () => {
 		await page.getByLabel(/^Structure remboursée/).selectOption({ label: 'Médiathèque de Nérac' });
 		await page.getByRole('textbox', { name: /^SIRET/ }).fill(siret);
 		await page.getByRole('button', { name: 'Qualifier ce SIRET' }).click();
-		await expect(page.getByRole('alert')).toContainText('Ce SIRET est déjà qualifié : une seule qualification par SIRET.');
+		await expect(page.getByRole('alert')).toContainText('Ce SIRET est déjà qualifié\u00a0: une seule qualification par SIRET.');
 		await expect(row()).toContainText('CCAS de Marmande');
 	});
 
@@ -152,7 +152,7 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		// prepared again: idempotent, nothing new (or what other specs redeemed meanwhile)
 		await page.getByLabel('Mois terminé').selectOption({ label: month });
 		await page.getByRole('button', { name: 'Préparer les relevés du mois' }).click();
-		await expect(page.getByRole('status')).toContainText(`Relevés de ${month} :`);
+		await expect(page.getByRole('status')).toContainText(`Relevés de ${month}\u00a0:`);
 
 		// only the unpaid ones of last month
 		await page.getByLabel('Mois', { exact: true }).selectOption({ label: month });
@@ -199,7 +199,7 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		await expect(page.getByRole('button', { name: 'Marquer comme payé' })).toHaveCount(0);
 		// and in the list
 		await page.goto('/espace/pass/releves');
-		await expect(page.getByRole('row').filter({ has: page.locator(`a[href="/espace/pass/releves/${statementId}"]`) })).toContainText('Référence : MANDAT-2026-0042');
+		await expect(page.getByRole('row').filter({ has: page.locator(`a[href="/espace/pass/releves/${statementId}"]`) })).toContainText('Référence\u00a0: MANDAT-2026-0042');
 	});
 
 	test('alerts: reviews the seed’s alert with a note; it moves to the reviewed ones', async ({ page }) => {
@@ -214,7 +214,7 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		await expectNoAxeViolations(page, '/espace/pass/alertes');
 
 		await card().getByRole('button', { name: 'Marquer comme examinée' }).click();
-		await expect(card()).toContainText('Indiquez ce que vous avez constaté. Par exemple : atelier collectif vérifié avec le lieu.');
+		await expect(card()).toContainText('Indiquez ce que vous avez constaté. Par exemple\u00a0: atelier collectif vérifié avec le lieu.');
 		await expect(card().getByLabel(/^Ce que vous avez constaté/)).toHaveAttribute('aria-invalid', 'true');
 		const note = `Atelier à la médiathèque pour des habitants d’une commune voisine (${Date.now().toString(36)})`;
 		await card().getByLabel(/^Ce que vous avez constaté/).fill(note);

@@ -163,7 +163,7 @@ test('a place without an account accepts by its link, without JavaScript; the li
 
 	// the person sees the appointment, in Paris time
 	await signInBySms(phone, s);
-	const card = phone.locator('li.card').filter({ hasText: 'Acceptée : le lieu vous attend' });
+	const card = phone.locator('li.card').filter({ hasText: 'Acceptée\u00a0: le lieu vous attend' });
 	await expect(card).toContainText(`Orientation vers ${s.placeByLink.nom}`);
 	await expect(card).toContainText(/Votre rendez-vous : le \S+ \d+ \S+ à 14 h 30/);
 	await close();
@@ -206,7 +206,7 @@ test('the person signs in and cancels a referral after confirming, without JavaS
 	await axe.goto('/mes-orientations');
 	await expectNoAxeViolations(axe, 'the person’s page');
 	await cardOf(axe).getByRole('button', { name: 'Annuler cette orientation' }).click();
-	await expect(axe.getByRole('alert')).toContainText('Voulez-vous vraiment annuler cette orientation ?');
+	await expect(axe.getByRole('alert')).toContainText('Voulez-vous vraiment annuler cette orientation\u00a0?');
 	await expectNoAxeViolations(axe, 'the cancel confirmation');
 	await axe.getByRole('link', { name: 'Non, la garder' }).click();
 	await expect(cardOf(axe).getByRole('button', { name: 'Annuler cette orientation' })).toBeVisible();
@@ -215,14 +215,14 @@ test('the person signs in and cancels a referral after confirming, without JavaS
 	await expectPrivate(phone, res, 'the person’s page');
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
 	const card = cardOf(phone);
-	await expect(card).toContainText('Envoyée : le lieu va vous contacter');
+	await expect(card).toContainText('Envoyée\u00a0: le lieu va vous contacter');
 	await expect(card).toContainText(s.otherPlace.commune);
 	await expect(card.getByRole('table')).toContainText('Lundi');
 	await expect(card).toContainText(`Envoyée par ${s.prescriber.organisation}`);
 	await noHorizontalScroll(phone, 'the person’s page');
 
 	await card.getByRole('button', { name: 'Annuler cette orientation' }).click();
-	await expect(phone.getByRole('alert')).toContainText('Voulez-vous vraiment annuler cette orientation ?');
+	await expect(phone.getByRole('alert')).toContainText('Voulez-vous vraiment annuler cette orientation\u00a0?');
 	await noHorizontalScroll(phone, 'the cancel confirmation');
 	await cardOf(phone).getByRole('button', { name: 'Oui, annuler cette orientation' }).click();
 	await expect(phone.getByRole('status')).toContainText('Votre orientation est annulée');

@@ -34,7 +34,7 @@ test('the work list counts what to check, and a name in capitals is rewritten in
 	const button = page.getByRole('button', { name: /^Mettre en casse normale/ }).filter({ hasNotText: /maison pour tous/i }).first();
 	const suggestion = /« (.*) »/.exec(await button.innerText())![1];
 	await button.click();
-	await expect(page.getByRole('status')).toContainText(`Le nom est corrigé : « ${suggestion} »`);
+	await expect(page.getByRole('status')).toContainText(`Le nom est corrigé\u00a0: « ${suggestion} »`);
 	await expect(kinds.locator('li', { hasText: 'Noms à réécrire' }).locator('strong')).toHaveText(String(before - 1));
 });
 
@@ -144,7 +144,7 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 	const second = page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last();
 	await second.getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.locator('.field__error').first()).toContainText('Écrivez la réponse');
-	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter : votre réponse/).fill('Le lieu est bien ouvert : nous avons vérifié auprès de la mairie.');
+	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter : votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
 	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.getByRole('status')).toContainText('votre réponse est envoyée à la personne');
 });

@@ -54,7 +54,7 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 	await expect(manager.locator('#j0_1_fin')).toHaveValue('17:30');
 	await manager.locator('#lieu-telephone').fill('05 53 97 00 00');
 	await manager.getByRole('button', { name: 'Enregistrer' }).click();
-	await expect(manager.getByRole('status')).toHaveText('C’est enregistré : la page du lieu est à jour.');
+	await expect(manager.getByRole('status')).toHaveText('C’est enregistré\u00a0: la page du lieu est à jour.');
 
 	const pub = await browser.newPage();
 	await pub.goto(placePath);
@@ -79,7 +79,7 @@ test('the new pages have no axe violation', async ({ browser }) => {
 	await coord.locator('#j1_0_debut').fill('18:00');
 	await coord.locator('#j1_0_fin').fill('09:00');
 	await coord.getByRole('button', { name: 'Enregistrer' }).click();
-	await expect(coord.getByRole('alert')).toContainText('Mardi : la plage 18:00–09:00 doit finir après son début');
+	await expect(coord.getByRole('alert')).toContainText('Mardi\u00a0: la plage 18:00–09:00 doit finir après son début');
 	await expectNoAxeViolations(coord, 'place edit form with errors');
 	await coordCtx.close();
 	const mgrCtx = await browser.newContext({ storageState: statePath('place_manager') });

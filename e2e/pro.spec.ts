@@ -47,7 +47,7 @@ test.describe('pages of a coordinator', () => {
 		await expectNoAxeViolations(page, 'organisation with an invitation');
 		const orgPath = new URL(page.url()).pathname;
 		await page.getByRole('button', { name: 'Annuler l’invitation de Jo Médiation' }).click();
-		await expect(page.getByRole('status')).toHaveText('L’invitation est annulée : son lien ne fonctionne plus.');
+		await expect(page.getByRole('status')).toHaveText('L’invitation est annulée\u00a0: son lien ne fonctionne plus.');
 		await expect(page.getByText('Jo Médiation (jo@fumel.test)')).toHaveCount(0);
 		await page.goto(link.replace(/^https?:\/\/[^/]+/, ''));
 		await expect(page.getByText('Ce lien d’invitation n’est pas valide')).toBeVisible();
@@ -160,7 +160,7 @@ test.describe('logging in', () => {
 
 	test('forgotten password: the same answer for any address, pages without axe violations', async ({ page }) => {
 		await page.goto('/connexion');
-		await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+		await page.getByRole('link', { name: 'Mot de passe oublié\u00a0?' }).click();
 		await expectNoAxeViolations(page, '/mot-de-passe-oublie');
 		await page.getByRole('button', { name: 'Recevoir le lien' }).click();
 		await expect(page.getByRole('alert')).toContainText('L’adresse e-mail n’est pas valide');

@@ -29,7 +29,7 @@ test('a person of Agen without an assessment is referred to the place that recei
 	const p = await ctx.newPage();
 	const who = `Agen${Date.now().toString(36)}`;
 	await newPersonInAgen(p, who);
-	await expect(p.getByText('Pas encore de diagnostic : il est facultatif.')).toBeVisible();
+	await expect(p.getByText('Pas encore de diagnostic\u00a0: il est facultatif.')).toBeVisible();
 
 	// the place that receives referrals comes first, with a distance; every place can be chosen
 	const places = group(p, /^Vers quel lieu/);
@@ -64,7 +64,7 @@ test('a person of Agen without an assessment is referred to the place that recei
 	await places.getByLabel(new RegExp(`^${FS}`)).check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Créer son espace Ameli et demander la complémentaire santé.');
 	for (const box of [/^Identité/, /^Coordonnées/, /^Motif/]) await consent.getByLabel(box).check();
-	await group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Signature sur place').check();
+	await group(p, 'Comment a-t-elle donné son accord\u00a0?').getByLabel('Signature sur place').check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
 	await expect(p.getByRole('status')).toContainText('L’orientation est envoyée');
 	await expect(p.getByRole('heading', { level: 1 })).toContainText(FS);
@@ -90,7 +90,7 @@ test('a place without an account can be chosen: the prescriber tells it themselv
 	await offline.check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Apprendre à envoyer un document par e-mail.');
 	await group(p, 'Elle accepte que le lieu reçoive').getByLabel(/^Identité/).check();
-	await group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Accord oral, confirmé par le professionnel').check();
+	await group(p, 'Comment a-t-elle donné son accord\u00a0?').getByLabel('Accord oral, confirmé par le professionnel').check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
 	// asked to say they will tell the place; what was typed is kept
 	await expect(p.getByRole('alert').filter({ hasText: 'Le formulaire contient 1 erreur' })).toContainText('Je préviens le lieu moi-même');
@@ -99,7 +99,7 @@ test('a place without an account can be chosen: the prescriber tells it themselv
 	await expectNoAxeViolations(p, 'referral form, place without an account, error');
 	await p.getByLabel('Je préviens le lieu moi-même').check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
-	await expect(p.getByRole('status')).toContainText('L’orientation est enregistrée : prévenez le lieu vous-même');
+	await expect(p.getByRole('status')).toContainText('L’orientation est enregistrée\u00a0: prévenez le lieu vous-même');
 	await expect(p.getByRole('heading', { level: 1 })).toContainText(name.trim());
 	await expectNoAxeViolations(p, 'referral recorded, the prescriber tells the place');
 	await ctx.close();

@@ -43,7 +43,7 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	const consent = group(p, 'Elle accepte que le lieu reçoive');
 	await expect(consent.getByRole('checkbox', { checked: true })).toHaveCount(0);
 	for (const box of [/^Identité/, /^Coordonnées/, /^Motif/]) await consent.getByLabel(box).check();
-	await group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Accord oral, confirmé par le professionnel').check();
+	await group(p, 'Comment a-t-elle donné son accord\u00a0?').getByLabel('Accord oral, confirmé par le professionnel').check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
 
 	// screen 3: sent
@@ -88,7 +88,7 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	await expectNoAxeViolations(m, 'accompaniment for the referred person');
 	await group(m, /^Thèmes/).getByLabel('Santé', { exact: true }).check();
 	await m.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
-	await expect(m.getByRole('status')).toContainText('L’orientation de cette personne vers votre lieu est close : elle est venue.');
+	await expect(m.getByRole('status')).toContainText('L’orientation de cette personne vers votre lieu est close\u00a0: elle est venue.');
 
 	// the prescriber sees it
 	await p.goto('/espace/orientations?boite=envoyees&statut=honoured');
@@ -142,7 +142,7 @@ test('consent by SMS reply: the prescriber asks, the person answers OUI, the ref
 	await group(p, /^Vers quel lieu/).getByLabel(new RegExp(place.nom)).check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Déclarer ses revenus en ligne.');
 	for (const box of [/^Identité/, /^Coordonnées/, /^Motif/]) await group(p, 'Elle accepte que le lieu reçoive').getByLabel(box).check();
-	const bySms = group(p, 'Comment a-t-elle donné son accord ?').getByLabel('Réponse par SMS');
+	const bySms = group(p, 'Comment a-t-elle donné son accord\u00a0?').getByLabel('Réponse par SMS');
 	await expect(bySms).toHaveAccessibleDescription(/Elle répond OUI ou NON\. L’orientation part dès qu’elle répond OUI/);
 	await bySms.check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
@@ -150,7 +150,7 @@ test('consent by SMS reply: the prescriber asks, the person answers OUI, the ref
 	// the record: the request waits, the referral is not sent
 	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Rosa ${who}`);
 	await expect(p.getByRole('status')).toContainText('Le SMS est envoyé à la personne. L’orientation partira dès qu’elle répondra OUI.');
-	await expect(p.getByText(`${place.nom} : pas encore envoyée, en attente de son accord par SMS`)).toBeVisible();
+	await expect(p.getByText(`${place.nom}\u00a0: pas encore envoyée, en attente de son accord par SMS`)).toBeVisible();
 	// the consent is given to the organisation that runs the place
 	const row = p.getByRole('row', { name: /^Médiathèque de Nérac/ }).filter({ hasText: '(réponse par sms)' });
 	await expect(row).toContainText('En attente de la réponse par SMS, envoyée le');

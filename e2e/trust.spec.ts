@@ -107,7 +107,7 @@ test.describe('roles offered to an existing account (« Mon compte » → « Rô
 		await expect(nojs.getByRole('status')).toContainText('Le rôle est ajouté à votre compte.');
 		await expect(nojs.getByText('Prescripteur (orientation) à CCAS de Marmande (47)', { exact: true })).toBeVisible();
 		await item('CAF de Lot-et-Garonne').getByRole('button', { name: 'Refuser' }).click();
-		await expect(nojs.getByRole('status')).toContainText('Le rôle est refusé : il n’est pas ajouté à votre compte.');
+		await expect(nojs.getByRole('status')).toContainText('Le rôle est refusé\u00a0: il n’est pas ajouté à votre compte.');
 		await expect(nojs.getByRole('heading', { name: 'Rôles proposés' })).toHaveCount(0);
 		await expect(nojs.getByText('Partenaire (opérateur) à CAF de Lot-et-Garonne (47)', { exact: true })).toHaveCount(0);
 		await nojsCtx.close();
@@ -137,7 +137,7 @@ test.describe('the person’s links', () => {
 		await expect(current).toContainText('(celui que vous venez d’utiliser)');
 		await current.getByRole('button', { name: /^Désactiver ce lien/ }).click();
 		// the session it opened ends with it
-		await expect(phone.getByRole('status')).toContainText('C’est fait : le lien que vous avez utilisé ne marche plus. Pour revenir sur votre page, demandez un code.');
+		await expect(phone.getByRole('status')).toContainText('C’est fait\u00a0: le lien que vous avez utilisé ne marche plus. Pour revenir sur votre page, demandez un code.');
 		await expect(phone.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
 
 		const again = await phone.goto(h.link);
@@ -167,8 +167,8 @@ test.describe('the person’s links', () => {
 		const nojs = await nojsCtx.newPage();
 		await nojs.goto(`/espace/personnes/${h.id}`);
 		await nojs.getByRole('button', { name: 'Désactiver ses liens' }).click();
-		await expect(nojs.getByRole('status')).toContainText('Ses liens sont désactivés : ils ne marchent plus pour personne.');
-		await expect(nojs.getByText('Aucun lien actif : la personne peut demander un code sur la page « Mes orientations ».')).toBeVisible();
+		await expect(nojs.getByRole('status')).toContainText('Ses liens sont désactivés\u00a0: ils ne marchent plus pour personne.');
+		await expect(nojs.getByText('Aucun lien actif\u00a0: la personne peut demander un code sur la page « Mes orientations ».')).toBeVisible();
 		await expect(nojs.getByRole('button', { name: 'Désactiver ses liens' })).toHaveCount(0);
 
 		// the person's link no longer opens anything

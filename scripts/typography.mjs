@@ -9,6 +9,8 @@
  *   node scripts/typography.mjs          lists the faults, exits 1 if any (run by lint)
  *   node scripts/typography.mjs --write  fixes them (markup gets &nbsp;, strings \u00a0)
  *
+ * A line of TypeScript ending with the comment "typography: ignore" is left alone.
+ *
  * The browser suite scans the rendered pages too (e2e/typography.spec.ts): data and
  * composed strings are caught there.
  */
@@ -26,12 +28,18 @@ const SPACE_PUNCT = /([\p{L}\p{N}»)’'"%€*]) ([:;?!])(?=[\s"'`<]|$)/gu;
 /** the same at the very start of a text that follows an expression: "{n} :" */
 const LEADING = /^ ([:;?!])(?=[\s"'`<]|$)/u;
 
+/**
+ * Not scanned: the readers of outside data and their vocabularies, whose strings are the
+ * sources' own values ("Gratuit : Je peux accéder…"), matched as the files write them.
+ */
+const DATA = /[\\/]places[\\/](sources[\\/]|vocabulary\.ts$)/;
+
 function files(dir, acc = []) {
 	for (const e of readdirSync(dir, { withFileTypes: true })) {
 		const p = join(dir, e.name);
 		if (e.isDirectory()) {
 			if (!['node_modules', 'vendor', '.svelte-kit', 'build', 'cli'].includes(e.name)) files(p, acc);
-		} else if (/\.(svelte|ts)$/.test(e.name) && !/\.d\.ts$/.test(e.name)) acc.push(p);
+		} else if (/\.(svelte|ts)$/.test(e.name) && !/\.d\.ts$/.test(e.name) && !DATA.test(p)) acc.push(p);
 	}
 	return acc;
 }
@@ -53,6 +61,9 @@ function tsEdits(code, offset, fileName) {
 		) {
 			const start = node.getStart(sf);
 			const raw = code.slice(start, node.getEnd());
+			// a line may say it is not French text: "// typography: ignore"
+			const lineEnd = code.indexOf('\n', node.getEnd());
+			if (/typography: ignore/.test(code.slice(code.lastIndexOf('\n', start) + 1, lineEnd < 0 ? undefined : lineEnd))) return;
 			let fixed = raw.replace(SPACE_PUNCT, '$1\\u00a0$2');
 			// "${n} :" — the literal part starts right after the expression
 			if (ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) fixed = fixed.replace(/^\} ([:;?!])(?=[\s`]|$)/u, '}\\u00a0$1');

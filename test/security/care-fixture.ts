@@ -37,7 +37,7 @@ export const CANARY = {
 	needs: ['vision', 'hearing'],
 	needLabel: 'Voit mal',
 	note: 'Diabétique, malvoyante, suivie pour dépression',
-	reason: 'MotifCanari : créer son compte Ameli.'
+	reason: 'MotifCanari\u00a0: créer son compte Ameli.'
 };
 
 export interface Care {

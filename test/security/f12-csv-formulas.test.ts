@@ -56,7 +56,7 @@ describe('issue 11, finding 12: formulas in CSV files', () => {
 		expect(report.rejected).toBe(3);
 		expect(report.created).toBe(3);
 		const warnings = JSON.stringify(report.warnings);
-		for (const f of ['presentation_resume', 'presentation_detail', 'complement_adresse', 'structure_parente', 'autres_formations_labels']) expect(warnings).toContain(`${f} : `);
+		for (const f of ['presentation_resume', 'presentation_detail', 'complement_adresse', 'structure_parente', 'autres_formations_labels']) expect(warnings).toContain(`${f}\u00a0: `);
 
 		const res = await placesCsv({ url: new URL('http://localhost/api/v1/places.csv?departement=47'), params: {}, request: new Request('http://localhost/api/v1/places.csv') } as never);
 		const { rows } = parseStandardCsv(await res.text());

@@ -30,7 +30,7 @@ describe('issue 11, finding 6: seats hold whatever the concurrency', () => {
 		const results = [];
 		for (const code of codes) results.push(await redeem(db, w.mediator, { code, accompanimentId: workshop }).then(() => 'ok', (e: Error) => e.message));
 		expect(results.filter((r) => r === 'ok')).toHaveLength(3);
-		expect(results.slice(3)).toEqual(Array(2).fill('Cet atelier compte 3 participants et 3 pass y sont déjà rattachés : un pass par participant.'));
+		expect(results.slice(3)).toEqual(Array(2).fill('Cet atelier compte 3 participants et 3 pass y sont déjà rattachés\u00a0: un pass par participant.'));
 		expect(await seatsOf(workshop)).toBe(3);
 		expect((await verifyLedger(db)).breaches).toEqual([]);
 	});

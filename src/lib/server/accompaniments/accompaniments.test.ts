@@ -193,7 +193,7 @@ describe('recording', () => {
 		const e = await failure(record(mediator, individual({ placeId: 'fixture-boe', themes: [], date: '2026-11-22' })));
 		expect(e.code).toBe('invalid');
 		expect(e.fields).toEqual({
-			date: 'La date ne peut pas être dans le futur : indiquez le jour où l’accompagnement a eu lieu.',
+			date: 'La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.',
 			themes: 'Cochez au moins un thème.',
 			placeId: 'Choisissez un des lieux de votre structure.'
 		});

@@ -141,7 +141,7 @@ describe('validation', () => {
 		const v = valueOf(individual({ person: 'beneficiary', beneficiaryId: ID.toUpperCase(), gender: 'F', referralId: ID }));
 		expect(v).toMatchObject({ beneficiaryId: ID, referralId: ID, gender: null });
 		expect(errorsOf(individual({ person: 'beneficiary', beneficiaryId: '' }))).toEqual({ beneficiaryId: 'Choisissez la personne dans la liste, ou « Personne anonyme ».' });
-		expect(errorsOf(individual({ person: '' }))).toEqual({ person: 'Choisissez : une personne que vous suivez, ou une personne anonyme.' });
+		expect(errorsOf(individual({ person: '' }))).toEqual({ person: 'Choisissez\u00a0: une personne que vous suivez, ou une personne anonyme.' });
 		// a referral without a person is ignored
 		expect(valueOf(individual({ referralId: ID })).referralId).toBeNull();
 	});
@@ -149,8 +149,8 @@ describe('validation', () => {
 	it('refuses a date in the future, more than a year back, or that does not exist', () => {
 		expect(valueOf(individual({ date: TODAY })).date).toBe(TODAY);
 		expect(valueOf(individual({ date: '21/11/2025' })).date).toBe('2025-11-21');
-		expect(errorsOf(individual({ date: '2026-11-22' })).date).toBe('La date ne peut pas être dans le futur : indiquez le jour où l’accompagnement a eu lieu.');
-		expect(errorsOf(individual({ date: '2025-11-20' })).date).toBe('Un accompagnement de plus d’un an ne peut plus être enregistré : la date doit être le 21 novembre 2025 ou après.');
+		expect(errorsOf(individual({ date: '2026-11-22' })).date).toBe('La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.');
+		expect(errorsOf(individual({ date: '2025-11-20' })).date).toBe('Un accompagnement de plus d’un an ne peut plus être enregistré\u00a0: la date doit être le 21 novembre 2025 ou après.');
 		expect(errorsOf(individual({ date: '' })).date).toMatch(/^Indiquez la date/);
 		expect(errorsOf(individual({ date: '2026-13-01' })).date).toMatch(/^Cette date n’existe pas/);
 	});
@@ -169,15 +169,15 @@ describe('validation', () => {
 		expect(valueOf(individual({ duration: 'other', durationOther: ' 20 ' })).durationMinutes).toBe(20);
 		expect(valueOf(individual({ duration: 'other', durationOther: '600' })).durationMinutes).toBe(600);
 		for (const bad of ['0', '601', '1,5', ''])
-			expect(errorsOf(individual({ duration: 'other', durationOther: bad })).durationOther).toBe('Indiquez la durée en minutes, un nombre entier entre 1 et 600. Exemple : 20');
+			expect(errorsOf(individual({ duration: 'other', durationOther: bad })).durationOther).toBe('Indiquez la durée en minutes, un nombre entier entre 1 et 600. Exemple\u00a0: 20');
 		expect(errorsOf(individual({ duration: '' })).duration).toMatch(/^Choisissez une durée/);
 		expect(errorsOf(individual({ duration: '31' })).duration).toMatch(/^Choisissez une durée/);
 	});
 
 	it('refuses values outside the vocabulary, and lists every problem at once', () => {
 		expect(errorsOf(individual({ kind: 'x', location: 'lune', autonomy: 'total', date: '' }))).toEqual({
-			date: 'Indiquez la date de l’accompagnement. Exemple : 21/11/2026',
-			kind: 'Choisissez : accompagnement individuel ou atelier collectif.',
+			date: 'Indiquez la date de l’accompagnement. Exemple\u00a0: 21/11/2026',
+			kind: 'Choisissez\u00a0: accompagnement individuel ou atelier collectif.',
 			location: 'Choisissez où l’accompagnement a eu lieu.',
 			autonomy: 'Choisissez le niveau d’autonomie dans la liste.'
 		});
@@ -204,18 +204,18 @@ describe('validation', () => {
 
 	it('needs a workshop’s title and participants; a breakdown never counts more people than came', () => {
 		expect(errorsOf(workshop({ title: ' ', participants: '0' }))).toEqual({
-			title: 'Donnez un titre à l’atelier. Exemple : Découvrir sa messagerie',
-			participants: 'Indiquez le nombre de participants, un nombre entier entre 1 et 200. Exemple : 8'
+			title: 'Donnez un titre à l’atelier. Exemple\u00a0: Découvrir sa messagerie',
+			participants: 'Indiquez le nombre de participants, un nombre entier entre 1 et 200. Exemple\u00a0: 8'
 		});
 		expect(errorsOf(workshop({ participants: '201' })).participants).toBeDefined();
 		expect(errorsOf(workshop({ byGender: { F: '5', M: '4', unknown: '' } }))).toEqual({
-			byGender: 'Répartition par genre : elle compte 9 personnes, mais l’atelier a 8 participants.'
+			byGender: 'Répartition par genre\u00a0: elle compte 9 personnes, mais l’atelier a 8 participants.'
 		});
 		expect(errorsOf(workshop({ participants: '1', byStatus: { student: '1', unemployed: '1', employed: '', retired: '', unknown: '' } }))).toEqual({
-			byStatus: 'Répartition par statut : elle compte 2 personnes, mais l’atelier a 1 participant.'
+			byStatus: 'Répartition par statut\u00a0: elle compte 2 personnes, mais l’atelier a 1 participant.'
 		});
 		expect(errorsOf(workshop({ byAgeBand: { ...emptyForm().byAgeBand, '18-24': 'deux' } }))).toEqual({
-			byAgeBand: 'Répartition par tranche d’âge : indiquez des nombres entiers, ou laissez vide.'
+			byAgeBand: 'Répartition par tranche d’âge\u00a0: indiquez des nombres entiers, ou laissez vide.'
 		});
 		// partly filled, or all empty, is fine
 		expect(valueOf(workshop({ byGender: { F: '8', M: '', unknown: '' } })).breakdown).toEqual({ gender: { F: 8 } });

@@ -379,23 +379,23 @@ export function accompanimentSchema(today: string) {
 
 			// date
 			let date = today;
-			if (!v.date.trim()) issue('date', 'Indiquez la date de l’accompagnement. Exemple : 21/11/2026');
+			if (!v.date.trim()) issue('date', 'Indiquez la date de l’accompagnement. Exemple\u00a0: 21/11/2026');
 			else {
 				const day = parseDay(v.date);
-				if (!day) issue('date', 'Cette date n’existe pas. Écrivez-la ainsi : 21/11/2026');
-				else if (day > today) issue('date', 'La date ne peut pas être dans le futur : indiquez le jour où l’accompagnement a eu lieu.');
-				else if (day < earliest) issue('date', `Un accompagnement de plus d’un an ne peut plus être enregistré : la date doit être le ${dayInFrench(earliest)} ou après.`);
+				if (!day) issue('date', 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 21/11/2026');
+				else if (day > today) issue('date', 'La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.');
+				else if (day < earliest) issue('date', `Un accompagnement de plus d’un an ne peut plus être enregistré\u00a0: la date doit être le ${dayInFrench(earliest)} ou après.`);
 				else date = day;
 			}
 
-			const kind = choice('kind', KINDS, v.kind, 'Choisissez : accompagnement individuel ou atelier collectif.', true);
+			const kind = choice('kind', KINDS, v.kind, 'Choisissez\u00a0: accompagnement individuel ou atelier collectif.', true);
 
 			// duration
 			let durationMinutes = 0;
 			if (v.duration === 'other') {
 				const s = v.durationOther.trim();
 				const n = Number(s);
-				if (!/^\d+$/.test(s) || n < 1 || n > MAX_DURATION) issue('durationOther', `Indiquez la durée en minutes, un nombre entier entre 1 et ${MAX_DURATION}. Exemple : 20`);
+				if (!/^\d+$/.test(s) || n < 1 || n > MAX_DURATION) issue('durationOther', `Indiquez la durée en minutes, un nombre entier entre 1 et ${MAX_DURATION}. Exemple\u00a0: 20`);
 				else durationMinutes = n;
 			} else if (/^\d+$/.test(v.duration) && (DURATIONS as readonly number[]).includes(Number(v.duration))) durationMinutes = Number(v.duration);
 			else issue('duration', 'Choisissez une durée, ou « Autre durée » et le nombre de minutes.');
@@ -436,16 +436,16 @@ export function accompanimentSchema(today: string) {
 						socialStatus: choice('socialStatus', STATUSES, v.socialStatus, 'Choisissez le statut dans la liste.'),
 						commune
 					};
-				} else issue('person', 'Choisissez : une personne que vous suivez, ou une personne anonyme.');
+				} else issue('person', 'Choisissez\u00a0: une personne que vous suivez, ou une personne anonyme.');
 			} else if (kind === 'collective') {
 				title = trimmed(v.title);
-				if (!title) issue('title', 'Donnez un titre à l’atelier. Exemple : Découvrir sa messagerie');
+				if (!title) issue('title', 'Donnez un titre à l’atelier. Exemple\u00a0: Découvrir sa messagerie');
 				else if (title.length > 120) issue('title', '120 caractères au plus.');
 				level = choice('level', WORKSHOP_LEVELS, v.level, 'Choisissez le niveau dans la liste.');
 				const p = v.participants.trim();
 				const n = Number(p);
 				if (!/^\d+$/.test(p) || n < 1 || n > MAX_PARTICIPANTS) {
-					issue('participants', `Indiquez le nombre de participants, un nombre entier entre 1 et ${MAX_PARTICIPANTS}. Exemple : 8`);
+					issue('participants', `Indiquez le nombre de participants, un nombre entier entre 1 et ${MAX_PARTICIPANTS}. Exemple\u00a0: 8`);
 					participants = 0;
 				} else participants = n;
 				// each breakdown may be left empty, or partly filled; it never counts more people than came
@@ -454,13 +454,13 @@ export function accompanimentSchema(today: string) {
 					const { key, label, options } = BREAKDOWNS[field];
 					const given = Object.entries(v[field]).filter(([code, s]) => isKey(options, code) && s.trim() !== '');
 					if (given.some(([, s]) => !/^\d+$/.test(s.trim()) || Number(s) > MAX_PARTICIPANTS)) {
-						issue(field, `Répartition ${label} : indiquez des nombres entiers, ou laissez vide.`);
+						issue(field, `Répartition ${label}\u00a0: indiquez des nombres entiers, ou laissez vide.`);
 						continue;
 					}
 					const counts = Object.fromEntries(given.map(([code, s]) => [code, Number(s)] as const).filter(([, n]) => n > 0));
 					const sum = Object.values(counts).reduce((a, b) => a + b, 0);
 					if (participants && sum > participants)
-						issue(field, `Répartition ${label} : elle compte ${plural(sum, 'personne', 'personnes')}, mais l’atelier a ${plural(participants, 'participant', 'participants')}.`);
+						issue(field, `Répartition ${label}\u00a0: elle compte ${plural(sum, 'personne', 'personnes')}, mais l’atelier a ${plural(participants, 'participant', 'participants')}.`);
 					if (sum) (counted as Record<string, Record<string, number>>)[key] = counts;
 				}
 				breakdown = Object.keys(counted).length ? counted : null;
@@ -582,7 +582,7 @@ export function periodOf(from: string | null | undefined, to: string | null | un
 	const read = (raw: string | null | undefined, fallback: string, key: 'from' | 'to') => {
 		if (!raw?.trim()) return fallback;
 		const d = parseDay(raw);
-		if (!d) errors[key] = 'Cette date n’existe pas. Écrivez-la ainsi : 21/11/2026';
+		if (!d) errors[key] = 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 21/11/2026';
 		return d ?? fallback;
 	};
 	let f = read(from, firstOfMonth(today), 'from');

@@ -74,7 +74,7 @@ const NO_ACCESS = 'Cette personne n’existe pas, ou vous n’y avez pas accès.
 async function resolveCommune(database: Database, text: string, departmentCode: string): Promise<{ code: string } | { error: string }> {
 	const r = await resolveWhere(database, text, { departmentCodes: [departmentCode] });
 	if (r.status === 'found' && r.point.inseeCode && (await municipalityLookup(database)).byInsee(r.point.inseeCode)) return { code: r.point.inseeCode };
-	if (r.status === 'ambiguous') return { error: `Plusieurs communes s’appellent « ${text} » : ajoutez le code postal. Exemple : ${text} 47000` };
+	if (r.status === 'ambiguous') return { error: `Plusieurs communes s’appellent « ${text} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${text} 47000` };
 	return { error: `Nous ne trouvons pas la commune « ${text} ». Vérifiez l’orthographe, ou indiquez le code postal.` };
 }
 
@@ -115,7 +115,7 @@ export async function recordAccompaniment(
 	if (v.beneficiaryId) {
 		try {
 			person = await loadBeneficiary(database.db, actor, v.beneficiaryId, 'read');
-			if (person.anonymisedAt) fields.beneficiaryId = 'Le dossier de cette personne a été anonymisé : enregistrez l’accompagnement comme « Personne anonyme ».';
+			if (person.anonymisedAt) fields.beneficiaryId = 'Le dossier de cette personne a été anonymisé\u00a0: enregistrez l’accompagnement comme « Personne anonyme ».';
 		} catch (e) {
 			if (!(e instanceof CareError)) throw e;
 			fields.beneficiaryId = NO_ACCESS;

@@ -51,7 +51,7 @@ export function invitationToken(invitation: { id: string; expiresAt: Date }, now
 	return signToken(PURPOSE, { i: invitation.id }, seconds, now.getTime());
 }
 
-const WAITING = (who: string, roles: string) => `Une invitation attend déjà la réponse de ${who} dans cette structure pour ce rôle (${roles}) : relancez-la ou annulez-la plutôt que d’en créer une autre.`;
+const WAITING = (who: string, roles: string) => `Une invitation attend déjà la réponse de ${who} dans cette structure pour ce rôle (${roles})\u00a0: relancez-la ou annulez-la plutôt que d’en créer une autre.`;
 
 /** Whether a database error is the one-waiting-invitation-per-address index (two submissions at once). */
 function isWaitingConflict(e: unknown): boolean {
@@ -220,7 +220,7 @@ export function sameMailbox(a: string, b: string): boolean {
 	return key(a) === key(b);
 }
 
-const SELF_GRANT = 'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles : demandez-le à une autre personne de la coordination ou à l’administrateur.';
+const SELF_GRANT = 'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles\u00a0: demandez-le à une autre personne de la coordination ou à l’administrateur.';
 
 async function journalRefusedSelfGrant(database: Database, userId: string, departmentCode: string | null | undefined, ip: string | null | undefined, details: Record<string, unknown>) {
 	await database.privileged.db.transaction((tx) =>
@@ -346,7 +346,7 @@ export async function answerPendingRole(
 	meta: SessionMeta & { origin?: string; instanceName?: string } = {},
 	now = new Date()
 ): Promise<{ ok: true; accepted: boolean } | { ok: false; message: string }> {
-	const gone = 'Ce rôle n’est plus proposé : l’invitation a expiré, a été annulée ou a déjà reçu une réponse.';
+	const gone = 'Ce rôle n’est plus proposé\u00a0: l’invitation a expiré, a été annulée ou a déjà reçu une réponse.';
 	if (!/^[0-9a-f-]{36}$/.test(invitationId)) return { ok: false, message: gone };
 	const [row] = await database.privileged.db
 		.select({ inv: invitations, departmentCode: organisations.departmentCode, organisationName: organisations.name, active: organisations.active })

@@ -51,7 +51,7 @@ export function passwordProblem(password: string, context: { email?: string; nam
 	const lower = password.toLowerCase();
 	const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
 	if (COMMON.has(lower) || (core.length >= 4 && COMMON.has(core)) || /^(.)\1+$/u.test(password) || isSequence(lower))
-		return 'Ce mot de passe fait partie des mots de passe les plus courants : choisissez-en un autre, par exemple une phrase de plusieurs mots.';
+		return 'Ce mot de passe fait partie des mots de passe les plus courants\u00a0: choisissez-en un autre, par exemple une phrase de plusieurs mots.';
 	const letters = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[\d\W_]+/gu, '');
 	const mine = letters(password);
 	const local = letters(context.email?.split('@')[0]);
@@ -70,7 +70,7 @@ export const emailSchema = z
 	.trim()
 	.toLowerCase()
 	.max(254, { error: 'L’adresse e-mail est trop longue.' })
-	.pipe(z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple : prenom.nom@exemple.fr' }));
+	.pipe(z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple\u00a0: prenom.nom@exemple.fr' }));
 
 export const loginSchema = z.object({
 	email: emailSchema,
@@ -80,7 +80,7 @@ export const loginSchema = z.object({
 export const totpCodeSchema = z
 	.string()
 	.transform((s) => s.replace(/\s+/g, ''))
-	.pipe(z.string().regex(/^\d{6}$/, { error: 'Le code compte 6 chiffres, sans espace. Exemple : 123456' }));
+	.pipe(z.string().regex(/^\d{6}$/, { error: 'Le code compte 6 chiffres, sans espace. Exemple\u00a0: 123456' }));
 
 /** Recovery codes are shown as xxxx-xxxx-xxxx (no ambiguous characters). */
 export const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -94,8 +94,8 @@ export const organisationSchema = z.object({
 		.string()
 		.trim()
 		.transform((s) => s.replace(/\s+/g, ''))
-		.pipe(z.union([z.literal(''), z.string().regex(/^\d{14}$/, { error: 'Le SIRET compte 14 chiffres. Exemple : 224 700 014 00017' })]))
-		.refine((s) => !s || isValidSiret(s), { error: 'Ce SIRET n’est pas valide : vérifiez les chiffres (la clé de contrôle ne correspond pas).' })
+		.pipe(z.union([z.literal(''), z.string().regex(/^\d{14}$/, { error: 'Le SIRET compte 14 chiffres. Exemple\u00a0: 224 700 014 00017' })]))
+		.refine((s) => !s || isValidSiret(s), { error: 'Ce SIRET n’est pas valide\u00a0: vérifiez les chiffres (la clé de contrôle ne correspond pas).' })
 		.optional()
 		.transform((s) => s || null),
 	kind: z.enum(Object.keys(ORGANISATION_KINDS) as [OrganisationKind, ...OrganisationKind[]], { error: 'Choisissez le type de structure.' }),
@@ -116,8 +116,8 @@ export const displayNameSchema = z
 			.string()
 			.min(2, { error: 'Indiquez le prénom et le nom.' })
 			.max(120, { error: 'Le nom est trop long (120 caractères au plus).' })
-			.regex(/^\p{L}[\p{L}\p{M}\p{N} .’'-]*$/u, { error: 'Le nom ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes. Exemple : Camille Martin' })
-			.refine((s) => !/[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u.test(s), { error: 'Le nom ne peut pas contenir d’adresse de site. Exemple : Camille Martin' })
+			.regex(/^\p{L}[\p{L}\p{M}\p{N} .’'-]*$/u, { error: 'Le nom ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes. Exemple\u00a0: Camille Martin' })
+			.refine((s) => !/[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u.test(s), { error: 'Le nom ne peut pas contenir d’adresse de site. Exemple\u00a0: Camille Martin' })
 	);
 
 export class AccountError extends Error {

@@ -43,7 +43,7 @@ const CSV = [
 const count = async (t: typeof organisations | typeof invitations | typeof organisationPlaces) => Number((await db.db.select({ n: sql<number>`count(*)::int` }).from(t))[0].n);
 
 describe('importing structures, places and members from a CSV', () => {
-	it('reads the columns whatever their order and accents, with ; or ,', () => {
+	it('reads the columns whatever their order and accents, with\u00a0; or ,', () => {
 		const r = readOnboardingCsv('\uFEFFcourriel,STRUCTURE,rôle\nx@y.test,Asso,mediateur\n');
 		expect(r.rows).toEqual([{ courriel: 'x@y.test', structure: 'Asso', role: 'mediateur' }]);
 		expect(readOnboardingCsv('nom;courriel\nA;b@c.test').error).toMatch(/« structure »/);

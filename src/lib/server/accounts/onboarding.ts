@@ -104,12 +104,12 @@ export function readOnboardingCsv(text: string): { rows: OnboardingRow[]; error:
 	try {
 		records = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
 	} catch (e) {
-		return { rows: null, error: `Le fichier n’est pas un CSV lisible (${(e as { code?: string }).code ?? 'format'}) : enregistrez-le au format « CSV UTF-8 ».` };
+		return { rows: null, error: `Le fichier n’est pas un CSV lisible (${(e as { code?: string }).code ?? 'format'})\u00a0: enregistrez-le au format « CSV UTF-8 ».` };
 	}
 	const header = records[0].map((h) => HEADERS[normalizeKey(h)] ?? null);
 	if (!header.includes('structure'))
-		return { rows: null, error: 'La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles : structure, siret, type, departement, lieu, nom, courriel, role.' };
-	if (records.length - 1 > MAX_LINES) return { rows: null, error: `Le fichier compte ${records.length - 1} lignes : ${MAX_LINES} au plus par import.` };
+		return { rows: null, error: 'La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles\u00a0: structure, siret, type, departement, lieu, nom, courriel, role.' };
+	if (records.length - 1 > MAX_LINES) return { rows: null, error: `Le fichier compte ${records.length - 1} lignes\u00a0: ${MAX_LINES} au plus par import.` };
 	const rows = records.slice(1).map((rec) => {
 		const row: OnboardingRow = { structure: '' };
 		header.forEach((key, i) => {
@@ -166,7 +166,7 @@ interface PlannedStructure {
 	members: Map<string, { line: number; email: string; displayName: string; roles: Role[] }>;
 }
 
-const lineMessage = (line: number, m: string) => ({ line, message: `Ligne ${line} : ${m}` });
+const lineMessage = (line: number, m: string) => ({ line, message: `Ligne ${line}\u00a0: ${m}` });
 
 function parseRoles(v: string | undefined): { roles: Role[]; bad: string[] } {
 	const words = (v ?? '').split(/[|+/]/).map((w) => w.trim()).filter(Boolean);
@@ -196,11 +196,11 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 		const line = i + 2; // the header is line 1
 		const before = errors.length;
 		const place = row.lieu ? placeById.get(row.lieu) : undefined;
-		if (row.lieu && !place) errors.push(lineMessage(line, `aucun lieu de l’annuaire n’a l’identifiant « ${row.lieu} » (colonne « lieu » : l’identifiant de l’export des lieux).`));
+		if (row.lieu && !place) errors.push(lineMessage(line, `aucun lieu de l’annuaire n’a l’identifiant « ${row.lieu} » (colonne « lieu »\u00a0: l’identifiant de l’export des lieux).`));
 		const dep = (row.departement || place?.departmentCode || (ownDeps?.length === 1 ? ownDeps[0] : '') || '').toUpperCase();
 		const kindWord = normalizeKey(row.type);
 		const kind = kindWord ? KIND_WORDS[kindWord] : 'autre';
-		if (!kind) errors.push(lineMessage(line, `le type « ${row.type} » n’existe pas. Types possibles : ${Object.keys(ORGANISATION_KINDS).join(', ')}.`));
+		if (!kind) errors.push(lineMessage(line, `le type « ${row.type} » n’existe pas. Types possibles\u00a0: ${Object.keys(ORGANISATION_KINDS).join(', ')}.`));
 		const org = organisationSchema.safeParse({ name: row.structure, siret: row.siret ?? '', kind: kind ?? 'autre', departmentCode: dep });
 		if (!org.success) for (const issue of org.error.issues) errors.push(lineMessage(line, issue.message));
 		if (place && dep && place.departmentCode && place.departmentCode !== dep)
@@ -214,9 +214,9 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 			const { roles, bad } = parseRoles(row.role);
 			if (!email.success) errors.push(lineMessage(line, `${email.error.issues[0].message} (« ${row.courriel} »)`));
 			if (!name.success) errors.push(lineMessage(line, name.error.issues[0].message));
-			if (bad.length) errors.push(lineMessage(line, `le rôle « ${bad.join(', ')} » n’existe pas. Rôles possibles : responsable de lieu, médiateur, prescripteur, partenaire, coordination.`));
+			if (bad.length) errors.push(lineMessage(line, `le rôle « ${bad.join(', ')} » n’existe pas. Rôles possibles\u00a0: responsable de lieu, médiateur, prescripteur, partenaire, coordination.`));
 			if (email.success && me && sameMailbox(me.email, email.data) && roles.some((r) => ROLES_WITH_PERSONAL_DATA.includes(r)))
-				errors.push(lineMessage(line, 'vous ne pouvez pas vous inviter vous-même : demandez-le à une autre personne de la coordination.'));
+				errors.push(lineMessage(line, 'vous ne pouvez pas vous inviter vous-même\u00a0: demandez-le à une autre personne de la coordination.'));
 			if (org.success && actor && roles.some((role) => !can(actor, 'user.invite', { departmentCode: org.data.departmentCode, role })))
 				errors.push(lineMessage(line, `vous ne pouvez pas inviter au rôle ${rolesLabel(roles[0], roles.slice(1))} dans ce département.`));
 			if (email.success && name.success) member = { email: email.data, displayName: name.data, roles };

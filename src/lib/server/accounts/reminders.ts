@@ -49,7 +49,7 @@ async function sendReminder(
 		const base = links.origin.replace(/\/$/, '');
 		const p = { to: row.email, displayName: row.displayName, organisationName: org.name, roleLabel, expiresAt, instanceName: links.instanceName };
 		const mail = existing ? pendingRoleMail({ ...p, link: `${base}/compte` }) : invitationMail({ ...p, link: `${base}/invitation/${token}` });
-		await queueMail(database, tx, { ...mail, subject: `Rappel : ${mail.subject}` });
+		await queueMail(database, tx, { ...mail, subject: `Rappel\u00a0: ${mail.subject}` });
 	}
 	await journal(tx, {
 		actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'system' },
@@ -71,11 +71,11 @@ export async function remindInvitation(database: Database, actor: Actor, invitat
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
 		.where(eq(invitations.id, invitationId));
-	if (!row || row.inv.usedAt || row.inv.revokedAt || !row.active) throw new AccountError('not_found', 'Cette invitation n’attend plus de réponse : elle a servi ou a été annulée.');
+	if (!row || row.inv.usedAt || row.inv.revokedAt || !row.active) throw new AccountError('not_found', 'Cette invitation n’attend plus de réponse\u00a0: elle a servi ou a été annulée.');
 	if (![row.inv.role, ...row.inv.extraRoles].every((role) => can(actor, 'user.invite', { departmentCode: row.departmentCode, organisationId: row.inv.organisationId, role: role as Role })))
 		throw new AccountError('forbidden', 'Vous ne pouvez pas relancer cette invitation.');
 	const r = await database.db.transaction((tx) => sendReminder(database, tx, row.inv, row, links, actor, now, ip));
-	if (!r) throw new AccountError('conflict', 'Cette invitation vient de changer : rechargez la page.');
+	if (!r) throw new AccountError('conflict', 'Cette invitation vient de changer\u00a0: rechargez la page.');
 	return r;
 }
 

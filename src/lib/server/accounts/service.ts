@@ -142,7 +142,7 @@ export async function passSecondFactor(
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
 		return {
 			status: 'invalid',
-			message: recovery ? 'Ce code de secours n’est pas valide ou a déjà servi.' : 'Ce code n’est pas le bon, ou il a expiré : saisissez le code affiché maintenant par votre application.'
+			message: recovery ? 'Ce code de secours n’est pas valide ou a déjà servi.' : 'Ce code n’est pas le bon, ou il a expiré\u00a0: saisissez le code affiché maintenant par votre application.'
 		};
 	};
 	// reserved before the code is checked: concurrent guesses cannot pass the limit
@@ -260,14 +260,14 @@ export async function confirmTotpEnrolment(
 	const [u] = await db.select({ s: users.totpPendingSecret, confirmed: users.totpConfirmedAt }).from(users).where(eq(users.id, session.userId));
 	// replacing an active second factor needs a session that passed it
 	if (u?.confirmed && !session.mfa) return { status: 'invalid', message: 'Confirmez d’abord votre identité avec le code de votre application actuelle.' };
-	if (!u?.s) return { status: 'invalid', message: 'Recommencez l’activation : la page a expiré.' };
+	if (!u?.s) return { status: 'invalid', message: 'Recommencez l’activation\u00a0: la page a expiré.' };
 	const reservation = await reserve(db, key, RULES.mfa, now);
 	if (!reservation.allowed) return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
 	const step = checkTotp(openTotpSecret(u.s), parsed.data, now.getTime());
 	if (step === null) {
 		const lock = lockAfterFailure([reservation], [RULES.mfa], now);
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
-		return { status: 'invalid', message: 'Ce code ne correspond pas : vérifiez que l’application affiche le compte à votre adresse e-mail, au nom de ce site, et saisissez le code actuel.' };
+		return { status: 'invalid', message: 'Ce code ne correspond pas\u00a0: vérifiez que l’application affiche le compte à votre adresse e-mail, au nom de ce site, et saisissez le code actuel.' };
 	}
 	await clear(db, key);
 	const codes = Array.from({ length: 10 }, () => newRecoveryCode());
@@ -465,7 +465,7 @@ export async function setUserActive(database: Database, actor: Actor | null, use
 	const target = await actorFor(database.privileged.db, userId, false);
 	const deps = [...new Set(target.memberships.map((m) => m.departmentCode))];
 	if (actor && !(actor.isAdmin || (deps.length > 0 && deps.every((d) => can(actor, 'user.deactivate', { departmentCode: d })))))
-		throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département : seul un administrateur peut le désactiver.');
+		throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département\u00a0: seul un administrateur peut le désactiver.');
 	if (actor && actor.userId === userId && !active) throw new AccountError('invalid', 'Vous ne pouvez pas désactiver votre propre compte.');
 	if (actor && !actor.isAdmin) {
 		const [t] = await database.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId));

@@ -21,7 +21,7 @@ describe('the questionnaire (version 1)', () => {
 		for (const m of a.filters.accompagnement) expect(MODALITES_ACCOMPAGNEMENT).toContain(m);
 	});
 	it('refuses unknown answers, and two answers to a single-choice question', () => {
-		expect(checkAnswers({ internet: 'peut-être' })).toEqual({ ok: false, errors: { internet: 'Réponse inconnue : choisissez parmi les propositions.' } });
+		expect(checkAnswers({ internet: 'peut-être' })).toEqual({ ok: false, errors: { internet: 'Réponse inconnue\u00a0: choisissez parmi les propositions.' } });
 		expect(checkAnswers({ internet: ['oui', 'non'] })).toMatchObject({ ok: false, errors: { internet: 'Une seule réponse à cette question.' } });
 		expect(checkAnswers({ internet: 'oui', besoin: ['demarche', 'demarche'], inconnue: 'x' })).toEqual({ ok: true, answers: { internet: 'oui', besoin: ['demarche'] } });
 	});

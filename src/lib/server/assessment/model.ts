@@ -38,30 +38,30 @@ const SKILL: Option[] = [
 
 export const QUESTIONNAIRE_VERSION = 1;
 export const QUESTIONS: readonly Question[] = [
-	{ id: 'appareils', axis: 'equipment', pictogram: 'telephone', multiple: true, text: 'Quels appareils avez-vous ?', options: [
+	{ id: 'appareils', axis: 'equipment', pictogram: 'telephone', multiple: true, text: 'Quels appareils avez-vous\u00a0?', options: [
 		{ value: 'smartphone', label: 'Un téléphone avec internet (smartphone)' },
 		{ value: 'ordinateur', label: 'Un ordinateur' },
 		{ value: 'tablette', label: 'Une tablette' },
 		{ value: 'aucun', label: 'Aucun de ces appareils' }
 	] },
-	{ id: 'internet', axis: 'equipment', pictogram: 'wifi', multiple: false, text: 'Avez-vous internet chez vous ?', options: [
+	{ id: 'internet', axis: 'equipment', pictogram: 'wifi', multiple: false, text: 'Avez-vous internet chez vous\u00a0?', options: [
 		{ value: 'oui', label: 'Oui', points: 2 },
 		{ value: 'telephone', label: 'Seulement sur mon téléphone', points: 1 },
 		{ value: 'non', label: 'Non', points: 0 }
 	] },
-	{ id: 'ecrire', axis: 'skills', pictogram: 'clavier', multiple: false, text: 'Savez-vous écrire un message sur un téléphone ou un ordinateur ?', options: SKILL },
-	{ id: 'courriel', axis: 'skills', pictogram: 'enveloppe', multiple: false, text: 'Savez-vous lire et envoyer un e-mail ?', options: SKILL },
-	{ id: 'mot_de_passe', axis: 'skills', pictogram: 'cadenas', multiple: false, text: 'Savez-vous retrouver ou changer un mot de passe ?', options: SKILL },
-	{ id: 'document', axis: 'skills', pictogram: 'document', multiple: false, text: 'Savez-vous envoyer une photo d’un papier, par exemple votre carte d’identité ?', options: SKILL },
-	{ id: 'franceconnect', axis: 'procedures', pictogram: 'cle', multiple: false, text: 'Savez-vous vous connecter avec FranceConnect ?', options: SKILL },
-	{ id: 'deja_fait', axis: 'procedures', pictogram: 'coche', multiple: true, text: 'Quelles démarches avez-vous déjà faites seul sur internet ?', options: [
+	{ id: 'ecrire', axis: 'skills', pictogram: 'clavier', multiple: false, text: 'Savez-vous écrire un message sur un téléphone ou un ordinateur\u00a0?', options: SKILL },
+	{ id: 'courriel', axis: 'skills', pictogram: 'enveloppe', multiple: false, text: 'Savez-vous lire et envoyer un e-mail\u00a0?', options: SKILL },
+	{ id: 'mot_de_passe', axis: 'skills', pictogram: 'cadenas', multiple: false, text: 'Savez-vous retrouver ou changer un mot de passe\u00a0?', options: SKILL },
+	{ id: 'document', axis: 'skills', pictogram: 'document', multiple: false, text: 'Savez-vous envoyer une photo d’un papier, par exemple votre carte d’identité\u00a0?', options: SKILL },
+	{ id: 'franceconnect', axis: 'procedures', pictogram: 'cle', multiple: false, text: 'Savez-vous vous connecter avec FranceConnect\u00a0?', options: SKILL },
+	{ id: 'deja_fait', axis: 'procedures', pictogram: 'coche', multiple: true, text: 'Quelles démarches avez-vous déjà faites seul sur internet\u00a0?', options: [
 		{ value: 'caf', label: 'CAF' },
 		{ value: 'impots', label: 'Impôts' },
 		{ value: 'sante', label: 'Santé (Ameli)' },
 		{ value: 'emploi', label: 'Emploi (France Travail)' },
 		{ value: 'aucune', label: 'Aucune' }
 	] },
-	{ id: 'besoin', axis: 'needs', pictogram: 'question', multiple: true, text: 'Pour quoi avez-vous besoin d’aide aujourd’hui ?', options: [
+	{ id: 'besoin', axis: 'needs', pictogram: 'question', multiple: true, text: 'Pour quoi avez-vous besoin d’aide aujourd’hui\u00a0?', options: [
 		{ value: 'demarche', label: 'Faire une démarche (CAF, impôts, santé, papiers…)' },
 		{ value: 'emploi', label: 'Chercher un emploi ou une formation' },
 		{ value: 'bases', label: 'Apprendre à utiliser mon téléphone ou un ordinateur' },
@@ -69,12 +69,12 @@ export const QUESTIONS: readonly Question[] = [
 		{ value: 'materiel', label: 'Avoir un appareil ou une connexion' },
 		{ value: 'enfants', label: 'Suivre la scolarité de mes enfants' }
 	] },
-	{ id: 'urgence', axis: 'needs', pictogram: 'horloge', multiple: false, text: 'Est-ce urgent ?', options: [
+	{ id: 'urgence', axis: 'needs', pictogram: 'horloge', multiple: false, text: 'Est-ce urgent\u00a0?', options: [
 		{ value: 'semaine', label: 'Oui, cette semaine' },
 		{ value: 'mois', label: 'Dans le mois' },
 		{ value: 'non', label: 'Non, pas urgent' }
 	] },
-	{ id: 'contraintes', axis: 'constraints', pictogram: 'personne', multiple: true, text: 'Qu’est-ce qui peut vous gêner pour venir ?', options: [
+	{ id: 'contraintes', axis: 'constraints', pictogram: 'personne', multiple: true, text: 'Qu’est-ce qui peut vous gêner pour venir\u00a0?', options: [
 		{ value: 'deplacement', label: 'J’ai du mal à me déplacer' },
 		{ value: 'samedi', label: 'Je ne suis libre que le samedi' },
 		{ value: 'langue', label: 'Je parle peu le français' },
@@ -83,7 +83,7 @@ export const QUESTIONS: readonly Question[] = [
 		{ value: 'vue', label: 'Je vois mal' },
 		{ value: 'cout', label: 'Je ne peux pas payer' }
 	] },
-	{ id: 'accompagnement', axis: 'constraints', pictogram: 'groupe', multiple: false, text: 'Comment préférez-vous être aidé ?', options: [
+	{ id: 'accompagnement', axis: 'constraints', pictogram: 'groupe', multiple: false, text: 'Comment préférez-vous être aidé\u00a0?', options: [
 		{ value: 'individuel', label: 'Seul avec une personne' },
 		{ value: 'atelier', label: 'En petit groupe' },
 		{ value: 'egal', label: 'Cela m’est égal' }
@@ -113,7 +113,7 @@ export function checkAnswers(raw: Record<string, unknown>): AnswersCheck {
 		if (v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
 		const values = (Array.isArray(v) ? v : [v]).map(String);
 		const known = new Set(q.options.map((o) => o.value));
-		if (values.some((x) => !known.has(x))) errors[q.id] = 'Réponse inconnue : choisissez parmi les propositions.';
+		if (values.some((x) => !known.has(x))) errors[q.id] = 'Réponse inconnue\u00a0: choisissez parmi les propositions.';
 		else if (!q.multiple && values.length > 1) errors[q.id] = 'Une seule réponse à cette question.';
 		else answers[q.id] = q.multiple ? [...new Set(values)] : values[0];
 	}

@@ -22,7 +22,7 @@ describe('recommendation of places for an assessment (fixed cases, around Agen)'
 		const r = await recommendPlaces(db, a, { where: 'Agen' });
 		expect(ids(r)[0]).toBe('lacepede');
 		const first = r.recommendations[0];
-		expect(first.reasons).toEqual(['Propose : Aide aux démarches administratives', expect.stringMatching(/^À \d+ (m|km)$/), 'Ouvert le samedi', 'Gratuit']);
+		expect(first.reasons).toEqual(['Propose\u00a0: Aide aux démarches administratives', expect.stringMatching(/^À \d+ (m|km)$/), 'Ouvert le samedi', 'Gratuit']);
 		expect(first.missing).toEqual([]);
 		// Boé offers the procedure but is closed on Saturdays: second, and says why
 		const boe = r.recommendations.find((x) => x.item.place.id === 'fixture-boe')!;
@@ -35,7 +35,7 @@ describe('recommendation of places for an assessment (fixed cases, around Agen)'
 		const a = assess({ besoin: ['bases'], contraintes: ['audition', 'deplacement'] });
 		const r = await recommendPlaces(db, a, { where: 'Agen' });
 		expect(ids(r).slice(0, 2)).toEqual(['lacepede', 'bus']);
-		expect(r.recommendations[0].reasons).toContain('Accueil adapté : Surdité');
+		expect(r.recommendations[0].reasons).toContain('Accueil adapté\u00a0: Surdité');
 		expect(r.recommendations[1].reasons).toContain('Se déplace (itinérant)');
 	});
 

@@ -50,9 +50,9 @@ export function scorePlace(item: SearchItem, a: Assessment, searchedInsee?: stri
 	const offered = a.services.filter((s) => p.services.includes(s));
 	if (a.services.length) {
 		score += 40 * (offered.length / a.services.length);
-		if (offered.length) reasons.push(`Propose : ${offered.join(', ')}`);
+		if (offered.length) reasons.push(`Propose\u00a0: ${offered.join(', ')}`);
 		const lacking = a.services.filter((s) => !p.services.includes(s));
-		if (lacking.length) missing.push(`Ne propose pas : ${lacking.join(', ')}`);
+		if (lacking.length) missing.push(`Ne propose pas\u00a0: ${lacking.join(', ')}`);
 	} else score += 20;
 
 	if (item.distanceMeters != null) {
@@ -74,7 +74,7 @@ export function scorePlace(item: SearchItem, a: Assessment, searchedInsee?: stri
 	const adapted = a.filters.priseEnCharge.filter((x) => p.priseEnChargeSpecifique.includes(x));
 	if (adapted.length) {
 		score += Math.min(20, 10 * adapted.length);
-		reasons.push(`Accueil adapté : ${adapted.join(', ')}`);
+		reasons.push(`Accueil adapté\u00a0: ${adapted.join(', ')}`);
 	} else if (a.filters.priseEnCharge.length) missing.push('Pas d’accueil adapté signalé');
 
 	if (a.filters.gratuit) {

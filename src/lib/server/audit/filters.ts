@@ -90,8 +90,8 @@ export function journalQuery(actor: Actor, f: JournalFilters, now = new Date()):
 	if (f.action && !knownAction(f.action)) errors.action = 'Choisissez l’action dans la liste.';
 	if (f.periode && !(f.periode in PERIODS)) errors.periode = 'Choisissez la période dans la liste.';
 	// a date in the right format that does not exist (2026-13-45) gets the same message
-	if (f.du && (!DAY.test(f.du) || !isCalendarDay(f.du))) errors.du = 'Date invalide. Format attendu : 2026-11-22';
-	if (f.au && (!DAY.test(f.au) || !isCalendarDay(f.au))) errors.au = 'Date invalide. Format attendu : 2026-11-22';
+	if (f.du && (!DAY.test(f.du) || !isCalendarDay(f.du))) errors.du = 'Date invalide. Format attendu\u00a0: 2026-11-22';
+	if (f.au && (!DAY.test(f.au) || !isCalendarDay(f.au))) errors.au = 'Date invalide. Format attendu\u00a0: 2026-11-22';
 	if (!errors.du && !errors.au && f.du && f.au && f.du > f.au) errors.au = 'La date de fin doit suivre la date de début.';
 	let from: Date | undefined;
 	let to: Date | undefined;

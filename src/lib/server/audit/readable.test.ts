@@ -81,7 +81,7 @@ describe('the journal in French', () => {
 			auteur: 'Choisissez la personne dans la liste.',
 			action: 'Choisissez l’action dans la liste.',
 			periode: 'Choisissez la période dans la liste.',
-			du: 'Date invalide. Format attendu : 2026-11-22'
+			du: 'Date invalide. Format attendu\u00a0: 2026-11-22'
 		});
 	});
 

@@ -230,7 +230,7 @@ export const JOURNAL_CSV_MAX = 20_000;
  */
 export function journalCsv(entries: ReadableEntry[]): string {
 	const at = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' });
-	const rows = entries.map((e) => [at.format(new Date(e.at)), e.actor, e.actionLabel, e.sentence, e.details.join(' ; '), e.departmentCode ?? '', e.ip ?? ''].map((v) => neutraliseFormula(v)));
+	const rows = entries.map((e) => [at.format(new Date(e.at)), e.actor, e.actionLabel, e.sentence, e.details.join('\u00a0; '), e.departmentCode ?? '', e.ip ?? ''].map((v) => neutraliseFormula(v)));
 	return (
 		'\ufeff' +
 		stringify([['Date', 'Auteur', 'Action', 'Ce qui a été fait', 'Détails', 'Département', 'Adresse IP'], ...rows], {

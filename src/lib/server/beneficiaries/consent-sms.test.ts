@@ -120,7 +120,7 @@ describe('what the person reads and writes', () => {
 		for (const yes of ['OUI', 'oui', 'Oui 4821', 'ok', 'OK.', 'oui merci', 'D’accord', "d'accord 4821", 'Oui oui', 'ouí', 'J’accepte'])
 			expect(parseConsentReply(yes).answer, yes).toBe('yes');
 		for (const no of ['NON', 'non merci', 'STOP', 'Stop 4821', 'Je refuse', "pas d'accord"]) expect(parseConsentReply(no).answer, no).toBe('no');
-		for (const unclear of ['peut-être', 'oui mais pas mon téléphone', 'non oui', 'Qui êtes-vous ?', '4821', '']) expect(parseConsentReply(unclear).answer, unclear).toBeNull();
+		for (const unclear of ['peut-être', 'oui mais pas mon téléphone', 'non oui', 'Qui êtes-vous\u00a0?', '4821', '']) expect(parseConsentReply(unclear).answer, unclear).toBeNull();
 		expect(parseConsentReply('Oui 4821')).toEqual({ answer: 'yes', reference: '4821' });
 		expect(parseConsentReply('OUI 48 21')).toEqual({ answer: 'yes', reference: '4821' });
 		expect(parseConsentReply('non')).toEqual({ answer: 'no', reference: null });
@@ -225,7 +225,7 @@ describe('the person answers', () => {
 		const before = await db.db.select({ n: sql<number>`count(*)::int` }).from(outbox);
 		expect(await reply('+33798765432', 'OUI')).toBe('unknown_number');
 		expect(await answerConsentBySms(db, { from: null, text: 'OUI', at: new Date() }, links)).toBe('unknown_number');
-		expect(await reply(p.phone, 'Qui êtes-vous ?')).toBe('not_understood');
+		expect(await reply(p.phone, 'Qui êtes-vous\u00a0?')).toBe('not_understood');
 		expect(await reply(p.phone, 'oui mais pas mon téléphone')).toBe('not_understood');
 		expect(await reply(p.phone, 'OUI 0000')).toBe('unknown_reference');
 		expect((await statusOf(r.consentId)).status).toBe('pending');

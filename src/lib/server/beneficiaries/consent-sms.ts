@@ -45,7 +45,7 @@ export interface Links {
 	instanceName: string;
 }
 
-export const NO_MOBILE = 'La fiche de la personne n’a pas de numéro de portable : elle ne peut pas recevoir de SMS. Ajoutez son portable sur sa fiche, ou choisissez un autre moyen de recueillir son accord.';
+export const NO_MOBILE = 'La fiche de la personne n’a pas de numéro de portable\u00a0: elle ne peut pas recevoir de SMS. Ajoutez son portable sur sa fiche, ou choisissez un autre moyen de recueillir son accord.';
 
 /**
  * Can this site ask for a consent by SMS at all? Only when SMS leave (a provider is
@@ -55,7 +55,7 @@ export const NO_MOBILE = 'La fiche de la personne n’a pas de numéro de portab
  */
 export const smsConsentReady = (env: NodeJS.ProcessEnv = process.env) => smsConfigured(env) && !!env.SMS_INBOUND_SECRET;
 
-export const SMS_NOT_READY = 'L’accord par SMS n’est pas possible sur ce site : l’envoi des SMS ou la réception des réponses n’est pas configuré. Recueillez son accord sur place (signature) ou à l’oral.';
+export const SMS_NOT_READY = 'L’accord par SMS n’est pas possible sur ce site\u00a0: l’envoi des SMS ou la réception des réponses n’est pas configuré. Recueillez son accord sur place (signature) ou à l’oral.';
 
 /** Can this record receive a consent request by SMS? */
 export const canAskBySms = (b: Pick<Beneficiary, 'phone' | 'anonymisedAt'>) => !b.anonymisedAt && !!b.phone && isMobile(b.phone);
@@ -197,7 +197,7 @@ export async function cancelConsentRequest(database: Database, actor: Actor, req
 		const { req, b, c } = await lockOwnRequest(tx, actor, requestId);
 		// cancelled twice (a page kept open): it is cancelled, that is all
 		if (c.status === 'cancelled') return;
-		if (c.status !== 'pending') throw new CareError('conflict', 'La personne a déjà répondu : la demande ne peut plus être annulée.');
+		if (c.status !== 'pending') throw new CareError('conflict', 'La personne a déjà répondu\u00a0: la demande ne peut plus être annulée.');
 		await tx.update(consents).set({ status: 'cancelled' }).where(eq(consents.id, c.id));
 		await tx.update(consentRequests).set({ closedAt: now }).where(eq(consentRequests.id, req.id));
 		await journal(tx, { actor: userActor(actor), action: 'consent.request_cancelled', targetType: 'beneficiary', targetId: b.id, departmentCode: b.departmentCode, ip, details: { consentId: c.id, requestId: req.id } });
@@ -208,7 +208,7 @@ export async function cancelConsentRequest(database: Database, actor: Actor, req
 export async function resendConsentRequest(database: Database, actor: Actor, requestId: string, ip?: string | null, now = new Date()): Promise<void> {
 	await database.db.transaction(async (tx) => {
 		const { req, b, c } = await lockOwnRequest(tx, actor, requestId);
-		if (c.status !== 'pending' || req.expiresAt <= now) throw new CareError('conflict', 'La demande n’attend plus de réponse : elle ne peut pas être renvoyée.');
+		if (c.status !== 'pending' || req.expiresAt <= now) throw new CareError('conflict', 'La demande n’attend plus de réponse\u00a0: elle ne peut pas être renvoyée.');
 		if (req.resends >= CONSENT_REQUEST_RESENDS) throw new CareError('conflict', 'Le SMS a déjà été renvoyé une fois. Appelez la personne, ou annulez la demande et recueillez son accord autrement.');
 		const outboxId = await queueSms(database, tx, { to: req.phone, text: await requestText(tx, req), template: 'consent-request' });
 		await tagOutbox(tx, outboxId, req.beneficiaryId);
@@ -236,9 +236,9 @@ export type ReplyOutcome =
 /** The prescriber, by e-mail: what the person answered. */
 function answerMail(to: string, p: { personName: string; withName: string; outcome: 'confirmed' | 'refused' | 'expired'; referralSent: boolean; link: string }) {
 	const lines = {
-		confirmed: [`${p.personName} a répondu OUI par SMS : son accord pour partager ses informations avec ${p.withName} est enregistré.`, p.referralSent ? `L’orientation vers ${p.withName} est envoyée.` : ''],
-		refused: [`${p.personName} a répondu NON par SMS : ses informations ne sont pas partagées avec ${p.withName}.`, p.referralSent ? '' : 'L’orientation n’est pas envoyée. Parlez-en avec la personne si besoin.'],
-		expired: [`${p.personName} n’a pas répondu au SMS qui demandait son accord pour ${p.withName}. La demande a expiré : rien n’est partagé.`, 'L’orientation n’est pas envoyée. Vous pouvez recueillir son accord autrement et l’orienter à nouveau.']
+		confirmed: [`${p.personName} a répondu OUI par SMS\u00a0: son accord pour partager ses informations avec ${p.withName} est enregistré.`, p.referralSent ? `L’orientation vers ${p.withName} est envoyée.` : ''],
+		refused: [`${p.personName} a répondu NON par SMS\u00a0: ses informations ne sont pas partagées avec ${p.withName}.`, p.referralSent ? '' : 'L’orientation n’est pas envoyée. Parlez-en avec la personne si besoin.'],
+		expired: [`${p.personName} n’a pas répondu au SMS qui demandait son accord pour ${p.withName}. La demande a expiré\u00a0: rien n’est partagé.`, 'L’orientation n’est pas envoyée. Vous pouvez recueillir son accord autrement et l’orienter à nouveau.']
 	}[p.outcome].filter(Boolean);
 	const subject = { confirmed: `${p.personName} a donné son accord par SMS`, refused: `${p.personName} a refusé par SMS`, expired: `${p.personName} n’a pas répondu au SMS` }[p.outcome];
 	return plainMail(to, subject, ['Bonjour,', ...lines], { href: p.link, label: 'Voir sa fiche' }, `consent-${p.outcome}`);
@@ -298,7 +298,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 	} else if (open.length === 1) target = open[0];
 	else if (open.length > 1) {
 		await db.transaction((tx) =>
-			sayToPerson(database, tx, sms.from!, `Vous avez plusieurs demandes d'accord en attente. Répondez OUI ou NON suivi du numéro écrit dans le SMS, par exemple : ${reply.answer === 'yes' ? 'OUI' : 'NON'} ${open[0].r.reference}`, 'consent-reply-help')
+			sayToPerson(database, tx, sms.from!, `Vous avez plusieurs demandes d'accord en attente. Répondez OUI ou NON suivi du numéro écrit dans le SMS, par exemple\u00a0: ${reply.answer === 'yes' ? 'OUI' : 'NON'} ${open[0].r.reference}`, 'consent-reply-help')
 		);
 		return { outcome: 'ambiguous' };
 	} else return { outcome: sent.some((s) => s.status !== 'pending') ? 'already_answered' : 'no_open_request' };
@@ -317,7 +317,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 
 		if (req.expiresAt <= sms.at) {
 			await expire(database, tx, req, c, b, withName, links, sms.at);
-			await sayToPerson(database, tx, req.phone, `Cette demande d'accord a expiré : rien n'a été transmis à ${withName}. Contactez ${org?.name ?? 'la structure qui vous suit'} si besoin.`, 'consent-reply-expired');
+			await sayToPerson(database, tx, req.phone, `Cette demande d'accord a expiré\u00a0: rien n'a été transmis à ${withName}. Contactez ${org?.name ?? 'la structure qui vous suit'} si besoin.`, 'consent-reply-expired');
 			return { outcome: 'expired' as const, requestId };
 		}
 		if (reply.answer === 'no') {
@@ -326,7 +326,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 			await touchBeneficiary(tx, b.id);
 			await entry('consent.refused');
 			await tellPrescriber(database, tx, req, b, withName, 'refused', false, links);
-			await sayToPerson(database, tx, req.phone, `C'est noté : vous refusez. Rien n'est transmis à ${withName}.`, 'consent-reply-refused');
+			await sayToPerson(database, tx, req.phone, `C'est noté\u00a0: vous refusez. Rien n'est transmis à ${withName}.`, 'consent-reply-refused');
 			return { outcome: 'refused' as const, requestId };
 		}
 		await tx.update(consents).set({ status: 'in_force', givenAt: sms.at }).where(eq(consents.id, c.id));

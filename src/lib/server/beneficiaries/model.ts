@@ -93,7 +93,7 @@ const listFrAnd = (items: readonly string[]) => (items.length <= 1 ? items.join(
 
 /** 'Identité : son prénom, son nom, …': what the consent form and the record's consents say each scope shares. */
 export const CONSENT_SCOPES = Object.fromEntries(
-	(Object.keys(SCOPE_FIELDS) as ConsentScope[]).map((s) => [s, `${SCOPE_TITLES[s]} : ${listFrAnd(SCOPE_FIELDS[s].filter((f) => f !== 'communeCode').map((f) => SHARED_FIELD_LABELS[f]))}`])
+	(Object.keys(SCOPE_FIELDS) as ConsentScope[]).map((s) => [s, `${SCOPE_TITLES[s]}\u00a0: ${listFrAnd(SCOPE_FIELDS[s].filter((f) => f !== 'communeCode').map((f) => SHARED_FIELD_LABELS[f]))}`])
 ) as Record<ConsentScope, string>;
 
 /** The fields a set of scopes reveals. */
@@ -316,7 +316,7 @@ export const beneficiaryInput = z
 				if (!s) return null;
 				const n = Number(s);
 				if (!/^\d{4}$/.test(s) || n < 1900 || n > thisYear()) {
-					ctx.addIssue({ code: 'custom', message: `Indiquez une année sur 4 chiffres, entre 1900 et ${thisYear()}. Exemple : 1958` });
+					ctx.addIssue({ code: 'custom', message: `Indiquez une année sur 4 chiffres, entre 1900 et ${thisYear()}. Exemple\u00a0: 1958` });
 					return z.NEVER;
 				}
 				return n;
@@ -330,7 +330,7 @@ export const beneficiaryInput = z
 				if (!s) return null;
 				const p = normalizePhone(s);
 				if (!p) {
-					ctx.addIssue({ code: 'custom', message: 'Ce numéro de téléphone n’est pas valide. Exemple : 06 12 34 56 78' });
+					ctx.addIssue({ code: 'custom', message: 'Ce numéro de téléphone n’est pas valide. Exemple\u00a0: 06 12 34 56 78' });
 					return z.NEVER;
 				}
 				return p;
@@ -343,7 +343,7 @@ export const beneficiaryInput = z
 			.transform((s, ctx) => {
 				if (!s) return null;
 				if (!z.email().safeParse(s).success) {
-					ctx.addIssue({ code: 'custom', message: 'Cette adresse e-mail n’est pas valide. Exemple : nom@exemple.fr' });
+					ctx.addIssue({ code: 'custom', message: 'Cette adresse e-mail n’est pas valide. Exemple\u00a0: nom@exemple.fr' });
 					return z.NEVER;
 				}
 				return s;
@@ -360,7 +360,7 @@ export const beneficiaryInput = z
 		if ((v.preferredContact === 'sms' || v.preferredContact === 'phone') && !v.phone)
 			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Pour être contactée par téléphone ou SMS, la personne doit donner un numéro.' });
 		if (v.preferredContact === 'sms' && v.phone && !isMobile(v.phone))
-			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Ce numéro n’est pas un portable : il ne peut pas recevoir de SMS. Choisissez « Par téléphone ».' });
+			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Ce numéro n’est pas un portable\u00a0: il ne peut pas recevoir de SMS. Choisissez « Par téléphone ».' });
 		if (v.preferredContact === 'email' && !v.email)
 			ctx.addIssue({ code: 'custom', path: ['email'], message: 'Pour être contactée par e-mail, la personne doit donner une adresse.' });
 	});
@@ -371,7 +371,7 @@ export const consentInput = z.object({
 	scope: z
 		.array(z.enum(Object.keys(CONSENT_SCOPES) as [ConsentScope, ...ConsentScope[]]))
 		.min(1, 'Cochez au moins ce que la personne accepte de partager.')
-		.refine((s) => s.includes('identity'), 'Le lieu doit au moins connaître le prénom de la personne pour la recevoir : cochez « Identité ».')
+		.refine((s) => s.includes('identity'), 'Le lieu doit au moins connaître le prénom de la personne pour la recevoir\u00a0: cochez « Identité ».')
 });
 export type ConsentInput = z.output<typeof consentInput>;
 

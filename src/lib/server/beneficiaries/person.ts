@@ -53,7 +53,7 @@ export type CodeRequest = { status: 'sent'; contact: string } | { status: 'inval
  */
 export async function requestPersonCode(database: Database, raw: string, meta: { ip?: string | null; instanceName: string }, now = new Date()): Promise<CodeRequest> {
 	const c = parseContact(raw);
-	if (!c) return { status: 'invalid', message: 'Écrivez votre numéro de portable (exemple : 06 12 34 56 78) ou votre adresse e-mail.' };
+	if (!c) return { status: 'invalid', message: 'Écrivez votre numéro de portable (exemple\u00a0: 06 12 34 56 78) ou votre adresse e-mail.' };
 	const keys = [`person-code:${c.value}`, `person-code-ip:${meta.ip ?? '?'}`];
 	const locked = await lockedUntil(database.db, keys, now);
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };

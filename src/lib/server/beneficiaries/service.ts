@@ -118,7 +118,7 @@ async function resolveCommune(database: Database, text: string | null, departmen
 		return { code: r.point.inseeCode, name: m?.name ?? r.point.label };
 	}
 	if (r.status === 'ambiguous')
-		throw new CareError('invalid', 'Vérifiez la commune.', { commune: `Plusieurs communes s’appellent « ${text} » : ajoutez le code postal. Exemple : ${text} 47000` });
+		throw new CareError('invalid', 'Vérifiez la commune.', { commune: `Plusieurs communes s’appellent « ${text} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${text} 47000` });
 	throw new CareError('invalid', 'Vérifiez la commune.', { commune: `Nous ne trouvons pas la commune « ${text} ». Vérifiez l’orthographe, ou indiquez le code postal.` });
 }
 
@@ -216,7 +216,7 @@ export async function createBeneficiary(
 
 export async function updateBeneficiary(database: Database, actor: Actor, id: string, form: unknown, ip?: string | null): Promise<void> {
 	const b = await loadBeneficiary(database.db, actor, id, 'write');
-	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé : il ne peut plus être modifié.');
+	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé\u00a0: il ne peut plus être modifié.');
 	const values = await parseForm(database, form, b.departmentCode);
 	await database.db.transaction(async (tx) => {
 		await tx.update(beneficiaries).set({ ...values, updatedAt: new Date(), lastActivityAt: new Date() }).where(eq(beneficiaries.id, id));
@@ -423,7 +423,7 @@ export async function withdrawConsent(
 		} else if (!by.person.includes(c.beneficiaryId)) throw new CareError('not_found', 'Ce consentement n’existe pas.');
 		if (c.withdrawnAt) return;
 		// a consent that was never in force (waiting for an SMS answer, refused…) has nothing to withdraw
-		if (c.status !== 'in_force') throw new CareError('conflict', c.status === 'pending' ? 'Ce consentement attend la réponse de la personne par SMS : annulez la demande.' : 'Ce consentement n’est pas en cours.');
+		if (c.status !== 'in_force') throw new CareError('conflict', c.status === 'pending' ? 'Ce consentement attend la réponse de la personne par SMS\u00a0: annulez la demande.' : 'Ce consentement n’est pas en cours.');
 		await tx
 			.update(consents)
 			.set({ withdrawnAt: new Date(), withdrawnBy: 'actor' in by ? 'professional' : 'person' })

@@ -50,7 +50,7 @@ interface DemoPersona {
 }
 
 export const PERSONAS: DemoPersona[] = [
-	{ email: `coordination@${DEMO_DOMAIN}`, name: 'Camille Coordination', structure: 'cd47', role: 'coordinator', sees: 'le réseau du département : lieux, structures, journal, Pass Numérique' },
+	{ email: `coordination@${DEMO_DOMAIN}`, name: 'Camille Coordination', structure: 'cd47', role: 'coordinator', sees: 'le réseau du département\u00a0: lieux, structures, journal, Pass Numérique' },
 	{ email: `partenaire@${DEMO_DOMAIN}`, name: 'Alex Partenaire', structure: 'caf47', role: 'partner', sees: 'ce que la CAF finance (Pass Numérique)' },
 	{ email: `prescription@${DEMO_DOMAIN}`, name: 'Sacha Prescription', structure: 'ccas', role: 'prescriber', sees: 'les personnes suivies, le diagnostic, les orientations, la remise de pass' },
 	{ email: `mediation@${DEMO_DOMAIN}`, name: 'Lou Médiation', structure: 'fs', role: 'mediator', sees: 'les orientations reçues, les accompagnements, l’encaissement des pass' },

@@ -266,7 +266,7 @@ export function fundedBy(c: BookletsData['campaign']): string | null {
 	const dep = c.department?.trim();
 	const funders = (c.funders ?? []).map((f) => f.trim()).filter((f) => f && f !== dep);
 	if (!dep && !funders.length) return null;
-	return [dep ? `Proposé par : ${dep}` : null, funders.length ? `Financé par : ${funders.join(', ')}` : null].filter(Boolean).join('. ') + '.';
+	return [dep ? `Proposé par\u00a0: ${dep}` : null, funders.length ? `Financé par\u00a0: ${funders.join(', ')}` : null].filter(Boolean).join('. ') + '.';
 }
 
 /** pdfkit's options, with the layout box it writes (in top-down points) and its types miss. */
@@ -315,7 +315,7 @@ function a4Layout(run: Run) {
 		value: wrap(doc, winAnsi(run.value), s.value, textWidth, 1),
 		campaign: wrap(doc, winAnsi(data.campaign.name), s.bodyBold, textWidth, 3),
 		validity: wrap(doc, winAnsi(`Valable jusqu’au ${run.until}`), s.body, textWidth, 2),
-		area: data.campaign.area?.trim() ? wrap(doc, winAnsi(`Où : ${data.campaign.area.trim()}`), s.body, textWidth, 1) : [],
+		area: data.campaign.area?.trim() ? wrap(doc, winAnsi(`Où\u00a0: ${data.campaign.area.trim()}`), s.body, textWidth, 1) : [],
 		caption: wrap(doc, winAnsi(CAPTION), s.caption, rightWidth, 2),
 		/** the booklet and position, at the foot of the left column */
 		positionY: CELL.height - pad - lineHeight(s.position, 0)
@@ -389,7 +389,7 @@ function a6Layout(run: Run) {
 		value: wrap(doc, winAnsi(run.value), s.value, width, 1),
 		campaign: wrap(doc, winAnsi(c.name), s.bodyBold, width, 2),
 		validity: wrap(doc, winAnsi(`Valable jusqu’au ${run.until}`), s.body, width, 2),
-		area: c.area?.trim() ? wrap(doc, winAnsi(`Où : ${c.area.trim()}`), s.body, width, 1) : [],
+		area: c.area?.trim() ? wrap(doc, winAnsi(`Où\u00a0: ${c.area.trim()}`), s.body, width, 1) : [],
 		caption: wrap(doc, winAnsi(CAPTION), s.caption, width, 2),
 		// the cover
 		instance: wrap(doc, winAnsi(data.instanceName), s.instance, width, 2),
@@ -397,8 +397,8 @@ function a6Layout(run: Run) {
 		coverCampaign: wrap(doc, winAnsi(c.name), s.campaign, width, 3),
 		usage: USAGE.map((p) => wrap(doc, winAnsi(p), s.body, width - mm(6), 4)),
 		coverValidity: wrap(doc, winAnsi(`Valable jusqu’au ${frenchDate(c.validUntil, { weekday: false })}`), s.validity, width, 2),
-		coverArea: c.area?.trim() ? wrap(doc, winAnsi(`Où : ${c.area.trim()}`), s.body, width, 3) : [],
-		publics: c.publics?.length ? wrap(doc, winAnsi(`Pour : ${c.publics.join(', ')}`), s.body, width, 3) : [],
+		coverArea: c.area?.trim() ? wrap(doc, winAnsi(`Où\u00a0: ${c.area.trim()}`), s.body, width, 3) : [],
+		publics: c.publics?.length ? wrap(doc, winAnsi(`Pour\u00a0: ${c.publics.join(', ')}`), s.body, width, 3) : [],
 		// the back: where to use it, who proposes and funds it
 		whereTitle: wrap(doc, winAnsi('Où utiliser vos pass\u00a0?'), s.campaign, width, 2),
 		where: wrap(doc, winAnsi(WHERE), s.body, width, 4),
@@ -463,7 +463,7 @@ function drawA6Back(run: Run, L: ReturnType<typeof a6Layout>, parent: Struct): v
 	const box = L.box;
 	const qrX = (A6.width - box) / 2;
 	const qrY = y;
-	tag(doc, parent, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, box), { alt: 'QR code : les lieux qui acceptent le Pass Numérique', bbox: [qrX, qrY, qrX + box, qrY + box] });
+	tag(doc, parent, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, box), { alt: 'QR code\u00a0: les lieux qui acceptent le Pass Numérique', bbox: [qrX, qrY, qrX + box, qrY + box] });
 	y += box + 4;
 	tag(doc, parent, 'P', () => (y = writeLines(doc, L.whereUrl, s.caption, x, y, L.width, 'center')));
 	if (L.funded.length) {

@@ -57,10 +57,10 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 	w.heading('Vos données enregistrées', 1);
 	w.paragraph(`Document créé le ${frenchDateTime(data.generatedAt)}.`);
 	w.paragraph(
-		`Voici toutes les informations enregistrées sur vous sur la plateforme ${data.instanceName}. Vous pouvez demander à les corriger ou à les effacer : voir « Vos droits », à la fin.`
+		`Voici toutes les informations enregistrées sur vous sur la plateforme ${data.instanceName}. Vous pouvez demander à les corriger ou à les effacer\u00a0: voir « Vos droits », à la fin.`
 	);
 
-	w.paragraph(`Votre dossier est tenu par : ${data.holder.organisation}.`);
+	w.paragraph(`Votre dossier est tenu par\u00a0: ${data.holder.organisation}.`);
 
 	w.heading('Votre identité', 2);
 	w.keyValues([
@@ -154,18 +154,18 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 	// the rights: one block, on one page
 	const contact = data.holder.contact?.trim();
 	const rights = [
-		'de corriger une information fausse ou incomplète (droit de rectification) ;',
-		'd’effacer vos informations (droit à l’effacement) ;',
-		'de retirer un consentement : le partage s’arrête tout de suite ;',
+		'de corriger une information fausse ou incomplète (droit de rectification)\u00a0;',
+		'd’effacer vos informations (droit à l’effacement)\u00a0;',
+		'de retirer un consentement\u00a0: le partage s’arrête tout de suite\u00a0;',
 		'une copie de vos informations dans un fichier, pour les donner à un autre service (droit à la portabilité).'
 	];
-	const before = ['Ces informations sont à vous. À tout moment, vous pouvez demander :'];
+	const before = ['Ces informations sont à vous. À tout moment, vous pouvez demander\u00a0:'];
 	const after = [
 		'On doit vous répondre en un mois au plus (trois mois si la demande est complexe).',
 		'Sans nouvelle activité pendant 24 mois, votre nom et vos coordonnées sont effacés automatiquement.',
-		'Si vous n’avez pas de réponse, ou si la réponse ne vous convient pas, vous pouvez vous plaindre auprès de la CNIL (Commission nationale de l’informatique et des libertés) : www.cnil.fr ou 01 53 73 22 22.'
+		'Si vous n’avez pas de réponse, ou si la réponse ne vous convient pas, vous pouvez vous plaindre auprès de la CNIL (Commission nationale de l’informatique et des libertés)\u00a0: www.cnil.fr ou 01 53 73 22 22.'
 	];
-	const ask = 'Pour cela, adressez-vous à la structure qui tient votre dossier :';
+	const ask = 'Pour cela, adressez-vous à la structure qui tient votre dossier\u00a0:';
 	const whom: KeyValue[] = [
 		['Structure', data.holder.organisation],
 		['Contact', contact ?? '']

@@ -73,7 +73,7 @@ export function groupHours(hours: readonly string[]): string[] {
 	}
 	return runs.map(({ days, value }) => {
 		const label = days.length === 1 ? days[0] : days.length === 2 ? `${days[0]} et ${days[1].toLowerCase()}` : `${days[0]} au ${days[days.length - 1].toLowerCase()}`;
-		return `${label} : ${value}`;
+		return `${label}\u00a0: ${value}`;
 	});
 }
 
@@ -99,16 +99,16 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 	w.box([
 		{ text: place.name, bold: true, size: 15 },
 		{ text: `${place.address}, ${`${place.postalCode} ${place.commune}`.trim()}` },
-		...(place.phone ? [{ text: `Téléphone : ${frenchPhone(place.phone)}` }] : []),
-		...(emails.length ? [{ text: `${emails.length > 1 ? 'E-mails' : 'E-mail'} : ${emails.join(', ')}` }] : []),
-		...(place.access?.trim() ? [{ text: `Accès : ${place.access.trim()}` }] : []),
+		...(place.phone ? [{ text: `Téléphone\u00a0: ${frenchPhone(place.phone)}` }] : []),
+		...(emails.length ? [{ text: `${emails.length > 1 ? 'E-mails' : 'E-mail'}\u00a0: ${emails.join(', ')}` }] : []),
+		...(place.access?.trim() ? [{ text: `Accès\u00a0: ${place.access.trim()}` }] : []),
 		...(data.appointmentAt
 			? [
-					{ text: `Votre rendez-vous : ${capitalize(frenchDateTime(data.appointmentAt))}`, bold: true },
+					{ text: `Votre rendez-vous\u00a0: ${capitalize(frenchDateTime(data.appointmentAt))}`, bold: true },
 					{ text: place.phone ? `Si vous ne pouvez pas venir, appelez le ${frenchPhone(place.phone)} pour prévenir.` : 'Si vous ne pouvez pas venir, prévenez le lieu.' }
 				]
 			: [{ text: `Il n’y a pas encore de rendez-vous. ${place.phone ? `Appelez le ${frenchPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.'}` }]),
-		...(place.hours.length ? [{ text: 'Horaires d’ouverture :', bold: true }, ...groupHours(place.hours).map((text) => ({ text }))] : [])
+		...(place.hours.length ? [{ text: 'Horaires d’ouverture\u00a0:', bold: true }, ...groupHours(place.hours).map((text) => ({ text }))] : [])
 	]);
 
 	w.heading('Pourquoi y aller', 2);
@@ -125,15 +125,15 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 
 	w.heading('Voir ou annuler', 2);
 	if (qr && data.personLink) {
-		w.imageBeside(qr, { width: mm(QR_WIDTH_MM), alt: 'Code QR : il ouvre la page de votre orientation sur Internet.' }, [
-			{ text: 'Pour voir ou annuler cette orientation, scannez ce code ou allez sur :' },
+		w.imageBeside(qr, { width: mm(QR_WIDTH_MM), alt: 'Code QR\u00a0: il ouvre la page de votre orientation sur Internet.' }, [
+			{ text: 'Pour voir ou annuler cette orientation, scannez ce code ou allez sur\u00a0:' },
 			{ text: data.personLink, link: data.personLink, bold: true },
-			{ text: 'Ce lien est personnel, valable 90 jours : ne le donnez à personne.' }
+			{ text: 'Ce lien est personnel, valable 90 jours\u00a0: ne le donnez à personne.' }
 		]);
 	} else {
-		w.paragraph('Pour voir ou annuler cette orientation, allez sur la page ci-dessous et demandez un code : il arrive sur le téléphone ou l’adresse e-mail que vous avez donnés.');
+		w.paragraph('Pour voir ou annuler cette orientation, allez sur la page ci-dessous et demandez un code\u00a0: il arrive sur le téléphone ou l’adresse e-mail que vous avez donnés.');
 		if (data.publicPage) w.paragraph(data.publicPage, { bold: true });
-		w.paragraph(`Votre référence : ${data.reference}`);
+		w.paragraph(`Votre référence\u00a0: ${data.reference}`);
 	}
 
 	return w.finish();

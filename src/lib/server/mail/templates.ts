@@ -40,7 +40,7 @@ export function invitationMail(p: { to: string; displayName: string; organisatio
 		`Vous êtes invité à rejoindre l’espace professionnel de ${p.instanceName}, comme ${p.roleLabel} à ${p.organisationName}.`,
 		`Pour créer votre compte, ouvrez ce lien et choisissez votre mot de passe. Le lien est valable jusqu’au ${dateFr(p.expiresAt)} et ne sert qu’une fois.`
 	];
-	const end = 'Si vous ne vous attendiez pas à cette invitation, ignorez ce message : aucun compte ne sera créé.';
+	const end = 'Si vous ne vous attendiez pas à cette invitation, ignorez ce message\u00a0: aucun compte ne sera créé.';
 	return {
 		to: p.to,
 		subject: `Invitation à l’espace professionnel de ${p.instanceName}`,
@@ -58,7 +58,7 @@ export function pendingRoleMail(p: { to: string; displayName: string; organisati
 		[
 			`Bonjour ${p.displayName},`,
 			`On vous propose le rôle de ${p.roleLabel} à ${p.organisationName}, sur votre compte ${p.instanceName}.`,
-			`Ce rôle ne s’ajoute pas tout seul : connectez-vous, puis acceptez-le ou refusez-le dans « Mon compte », avant le ${dateFr(p.expiresAt)}.`
+			`Ce rôle ne s’ajoute pas tout seul\u00a0: connectez-vous, puis acceptez-le ou refusez-le dans « Mon compte », avant le ${dateFr(p.expiresAt)}.`
 		],
 		{ href: p.link, label: 'Voir le rôle proposé' },
 		'pending-role',
@@ -84,7 +84,7 @@ export function passwordResetMail(p: { to: string; displayName: string; link: st
 		`Vous avez demandé à changer le mot de passe de votre compte ${p.instanceName}.`,
 		`Ouvrez ce lien dans les ${p.minutes} minutes pour en choisir un nouveau. Il ne sert qu’une fois.`
 	];
-	const end = 'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste le même.';
+	const end = 'Si vous n’avez rien demandé, ignorez ce message\u00a0: votre mot de passe reste le même.';
 	return {
 		to: p.to,
 		subject: `Changer votre mot de passe – ${p.instanceName}`,
@@ -99,11 +99,11 @@ export function staleReminderMail(p: { to: string; displayName: string; placeNam
 	const lines = [
 		`Bonjour ${p.displayName},`,
 		`La page de « ${p.placeName} » n’a pas été mise à jour depuis le ${dateFr(new Date(Date.UTC(y, m - 1, d, 12)))}.`,
-		'Les personnes qui cherchent de l’aide s’y fient : vérifiez les horaires, le téléphone et les services proposés, puis enregistrez, même si rien n’a changé.'
+		'Les personnes qui cherchent de l’aide s’y fient\u00a0: vérifiez les horaires, le téléphone et les services proposés, puis enregistrez, même si rien n’a changé.'
 	];
 	return {
 		to: p.to,
-		subject: `Votre lieu « ${p.placeName} » : vérifiez sa page – ${p.instanceName}`,
+		subject: `Votre lieu « ${p.placeName} »\u00a0: vérifiez sa page – ${p.instanceName}`,
 		text: [...lines, p.link].join('\n\n') + '\n',
 		html: html(lines, { href: p.link, label: 'Vérifier la page du lieu' }),
 		template: 'stale-reminder'

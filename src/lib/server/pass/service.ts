@@ -215,7 +215,7 @@ export async function correctContribution(
 	if (!UUID.test(contributionId)) throw new PassError('not_found', 'Cette contribution n’existe pas.');
 	const reason = (input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
-	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple : montant saisi 50 000 € au lieu de 5 000 €';
+	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple\u00a0: montant saisi 50 000 € au lieu de 5 000 €';
 	else if (reason.length > 300) fields.reason = '300 caractères au plus.';
 	const amountText = (input.amount ?? '').trim();
 	const newCents = amountText === '' || amountText === '0' ? 0 : parseEuros(amountText);
@@ -224,20 +224,20 @@ export async function correctContribution(
 		const [c] = await tx.select().from(passContributions).where(eq(passContributions.id, contributionId)).for('update');
 		if (!c) throw new PassError('not_found', 'Cette contribution n’existe pas.');
 		mustManage(actor, c.departmentCode);
-		if (c.correctsId) throw new PassError('conflict', 'Cette ligne annule déjà une contribution : corrigez plutôt la nouvelle contribution.');
+		if (c.correctsId) throw new PassError('conflict', 'Cette ligne annule déjà une contribution\u00a0: corrigez plutôt la nouvelle contribution.');
 		const [already] = await tx.select({ id: passContributions.id }).from(passContributions).where(eq(passContributions.correctsId, c.id));
-		if (already) throw new PassError('conflict', 'Cette contribution a déjà été corrigée : corrigez la nouvelle contribution enregistrée à sa place.');
+		if (already) throw new PassError('conflict', 'Cette contribution a déjà été corrigée\u00a0: corrigez la nouvelle contribution enregistrée à sa place.');
 		const next = newCents
 			? contributionInput.safeParse({ funderId: c.funderId, amount: amountText, receivedOn: input.receivedOn || c.receivedOn, agreementRef: (input.agreementRef ?? '').trim() || c.agreementRef, restrictions: c.restrictions ?? '' })
 			: null;
 		if (next && !next.success) Object.assign(fields, fieldErrors(next.error.issues));
 		if (Object.keys(fields).length) throw new PassError('invalid', 'La correction n’est pas complète.', fields);
-		if (newCents === c.amountCents) throw new PassError('invalid', 'La correction n’est pas complète.', { amount: `La contribution est déjà de ${euros(c.amountCents)} : indiquez le bon montant, ou laissez vide pour l’annuler.` });
+		if (newCents === c.amountCents) throw new PassError('invalid', 'La correction n’est pas complète.', { amount: `La contribution est déjà de ${euros(c.amountCents)}\u00a0: indiquez le bon montant, ou laissez vide pour l’annuler.` });
 		const available = await funderAvailable(tx, c.funderId);
 		if (available - c.amountCents + (newCents ?? 0) < 0)
 			throw new PassError(
 				'conflict',
-				`Impossible : ${euros(c.amountCents - available)} de cette contribution sont déjà engagés dans des campagnes. Corrigez d’abord la part du financeur dans la campagne, ou indiquez un montant d’au moins ${euros(c.amountCents - available)}.`
+				`Impossible\u00a0: ${euros(c.amountCents - available)} de cette contribution sont déjà engagés dans des campagnes. Corrigez d’abord la part du financeur dans la campagne, ou indiquez un montant d’au moins ${euros(c.amountCents - available)}.`
 			);
 		const [funder] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.funderId));
 		const [rev] = await tx
@@ -453,7 +453,7 @@ export async function recordSharePaid(database: Database, actor: Actor, campaign
 			const [f] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, funderId));
 			throw new PassError(
 				'conflict',
-				`Les contributions de ${f?.name ?? 'ce financeur'} ne couvrent pas sa part : il reste ${euros(available)} disponibles pour une part de ${euros(share.shareCents)}. Enregistrez d’abord son versement.`
+				`Les contributions de ${f?.name ?? 'ce financeur'} ne couvrent pas sa part\u00a0: il reste ${euros(available)} disponibles pour une part de ${euros(share.shareCents)}. Enregistrez d’abord son versement.`
 			);
 		}
 		await tx.update(passCampaignFunders).set({ paidAt: new Date(), paidBy: actor.userId }).where(and(eq(passCampaignFunders.campaignId, campaignId), eq(passCampaignFunders.funderId, funderId)));
@@ -529,7 +529,7 @@ export async function generateBooklets(database: Database, actor: Actor, campaig
 				'conflict',
 				capacity >= c.bookletSize
 					? `Les parts des financeurs permettent encore ${capacity} pass, soit ${Math.floor(capacity / c.bookletSize)} carnets de ${c.bookletSize}.`
-					: 'Les parts des financeurs ne permettent plus de nouveau carnet : augmentez le financement de la campagne.',
+					: 'Les parts des financeurs ne permettent plus de nouveau carnet\u00a0: augmentez le financement de la campagne.',
 				{ count: `${Math.floor(capacity / c.bookletSize)} carnets au plus.` }
 			);
 		const [{ max }] = rowsOf<{ max: number }>(await tx.execute(sql`select coalesce(max(number), 0)::int as max from pass_booklets where campaign_id = ${c.id}`));
@@ -594,7 +594,7 @@ export async function entrustBooklets(database: Database, actor: Actor, campaign
 
 /** Cancels vouchers (lost or stolen booklet, error): not yet redeemed ones only. Their value is credited back by the daily clock. */
 export async function cancelVouchers(database: Database, actor: Actor, campaignId: string, target: { bookletNumber?: number; code?: string }, reason: string, ip?: string | null): Promise<number> {
-	if (!reason.trim()) throw new PassError('invalid', 'Indiquez pourquoi ces pass sont annulés.', { reason: 'Par exemple : carnet perdu.' });
+	if (!reason.trim()) throw new PassError('invalid', 'Indiquez pourquoi ces pass sont annulés.', { reason: 'Par exemple\u00a0: carnet perdu.' });
 	return database.db.transaction(async (tx) => {
 		const c = await loadCampaign(tx, campaignId);
 		mustManage(actor, c.departmentCode);
@@ -732,12 +732,12 @@ export async function qualify(database: Database, actor: Actor, departmentCode: 
 		if (!org) throw new PassError('invalid', 'Choisissez la structure qui sera remboursée.', { organisationId: 'Choisissez une structure de ce département.' });
 		// nothing typed: the structure's own SIRET, when it is known (issue 12: it was asked again)
 		const siret = typed || org.siret || '';
-		if (!siret) throw new PassError('invalid', 'Indiquez le SIRET.', { siret: `${org.name} n’a pas de SIRET enregistré : saisissez celui du lieu ou de la structure (14 chiffres, sur l’avis de situation Insee).` });
+		if (!siret) throw new PassError('invalid', 'Indiquez le SIRET.', { siret: `${org.name} n’a pas de SIRET enregistré\u00a0: saisissez celui du lieu ou de la structure (14 chiffres, sur l’avis de situation Insee).` });
 		if (!isValidSiret(siret)) throw new PassError('invalid', 'Le SIRET enregistré pour cette structure n’est pas valide.', { siret: 'Saisissez le SIRET du lieu ou de la structure (14 chiffres).' });
 		const [existing] = await tx.select().from(passQualifications).where(eq(passQualifications.siret, siret));
 		if (existing) {
 			if (existing.departmentCode !== departmentCode) throw new PassError('conflict', 'Ce SIRET est déjà qualifié dans un autre département.');
-			if (!existing.suspendedAt) throw new PassError('conflict', 'Ce SIRET est déjà qualifié : une seule qualification par SIRET.', { siret: 'Déjà qualifié.' });
+			if (!existing.suspendedAt) throw new PassError('conflict', 'Ce SIRET est déjà qualifié\u00a0: une seule qualification par SIRET.', { siret: 'Déjà qualifié.' });
 			await tx.update(passQualifications).set({ suspendedAt: null, suspensionReason: null, organisationId: org.id, qualifiedAt: new Date(), qualifiedBy: actor.userId }).where(eq(passQualifications.id, existing.id));
 			await journal(tx, { actor: userActor(actor), action: 'pass.qualification.restored', targetType: 'pass_qualification', targetId: existing.id, departmentCode, ip, details: { siret } });
 			return existing.id;
@@ -893,7 +893,7 @@ export async function distribute(database: Database, actor: Actor, input: Distri
 	for (const raw of input.codes ?? []) {
 		if (!raw.trim()) continue;
 		const p = parseCode(raw);
-		if (!p.ok) throw new PassError('invalid', p.message, { codes: `${raw.trim()} : ${p.message}` });
+		if (!p.ok) throw new PassError('invalid', p.message, { codes: `${raw.trim()}\u00a0: ${p.message}` });
 		codes.push(p.code);
 	}
 	if (!input.bookletId && !codes.length) throw new PassError('invalid', 'Choisissez un carnet ou saisissez les codes des pass remis.', { codes: 'Un carnet ou au moins un code.' });
@@ -919,7 +919,7 @@ export async function distribute(database: Database, actor: Actor, input: Distri
 			if (!v.holder || v.holder !== org || !can(actor, 'pass.distribute', { organisationId: v.holder }))
 				throw new PassError('forbidden', `Le pass ${formatCode(v.code)} n’appartient pas à un carnet confié à votre structure.`);
 			if (v.state !== 'activated')
-				throw new PassError('conflict', `Le pass ${formatCode(v.code)} ne peut pas être remis : ${v.state === 'created' ? 'sa campagne n’est pas encore financée' : 'il a déjà été remis ou n’est plus valable'}.`);
+				throw new PassError('conflict', `Le pass ${formatCode(v.code)} ne peut pas être remis\u00a0: ${v.state === 'created' ? 'sa campagne n’est pas encore financée' : 'il a déjà été remis ou n’est plus valable'}.`);
 			if (v.campaign.validUntil < today) throw new PassError('conflict', `Le pass ${formatCode(v.code)} n’est plus valable depuis le ${dayLabel(v.campaign.validUntil)}.`);
 		}
 		const ids = candidates.map((v) => v.id);
@@ -1021,12 +1021,12 @@ function problemsOf(
 	const c = v.campaign;
 	const problems: CheckProblem[] = [];
 	if (!place.qualified)
-		problems.push({ kind: 'blocking', message: place.suspended ? 'La qualification de votre lieu est suspendue : vous ne pouvez pas encaisser de pass. Contactez la coordination.' : 'Votre lieu n’est pas qualifié pour encaisser des pass. Contactez la coordination.' });
+		problems.push({ kind: 'blocking', message: place.suspended ? 'La qualification de votre lieu est suspendue\u00a0: vous ne pouvez pas encaisser de pass. Contactez la coordination.' : 'Votre lieu n’est pas qualifié pour encaisser des pass. Contactez la coordination.' });
 	if (c.departmentCode !== place.departmentCode) problems.push({ kind: 'blocking', message: 'Ce pass appartient à une campagne d’un autre département.' });
 	const dateFr = (d: Date | null) => (d ? new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d) : '');
 	switch (v.state as VoucherState) {
 		case 'created':
-			problems.push({ kind: 'blocking', message: 'Ce pass n’est pas encore activé : sa campagne attend son financement.' });
+			problems.push({ kind: 'blocking', message: 'Ce pass n’est pas encore activé\u00a0: sa campagne attend son financement.' });
 			break;
 		case 'activated':
 			problems.push({ kind: 'blocking', message: 'Ce pass n’a pas été remis à une personne par un prescripteur. Il ne peut pas encore être utilisé.' });
@@ -1037,7 +1037,7 @@ function problemsOf(
 			break;
 		case 'expired':
 		case 'credited_back':
-			problems.push({ kind: 'blocking', message: v.endedReason === 'cancelled' ? 'Ce pass a été annulé.' : `Ce pass a expiré : il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
+			problems.push({ kind: 'blocking', message: v.endedReason === 'cancelled' ? 'Ce pass a été annulé.' : `Ce pass a expiré\u00a0: il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
 			break;
 		case 'cancelled':
 			problems.push({ kind: 'blocking', message: 'Ce pass a été annulé (carnet perdu ou erreur). Il ne peut pas être utilisé.' });
@@ -1047,10 +1047,10 @@ function problemsOf(
 	}
 	if (v.state === 'distributed' || v.state === 'activated') {
 		if (today < c.validFrom) problems.push({ kind: 'blocking', message: `Ce pass n’est valable qu’à partir du ${dayLabel(c.validFrom)}.` });
-		if (today > lastRedemptionDay(c)) problems.push({ kind: 'blocking', message: `Ce pass a expiré : il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
+		if (today > lastRedemptionDay(c)) problems.push({ kind: 'blocking', message: `Ce pass a expiré\u00a0: il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
 	}
 	const outsideArea = c.communeCodes.length > 0 && !(place.codeInsee && c.communeCodes.includes(place.codeInsee));
-	if (outsideArea) problems.push({ kind: 'confirm', message: `Votre lieu (${place.commune}) est hors du territoire de cette campagne. Vous pouvez l’encaisser quand même ; la coordination en sera informée.` });
+	if (outsideArea) problems.push({ kind: 'confirm', message: `Votre lieu (${place.commune}) est hors du territoire de cette campagne. Vous pouvez l’encaisser quand même\u00a0; la coordination en sera informée.` });
 	return { problems, outsideArea };
 }
 
@@ -1332,8 +1332,8 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 		new PassError(
 			'conflict',
 			acc.participants > 1
-				? `Cet atelier compte ${acc.participants} participants et ${used} pass y sont déjà rattachés : un pass par participant.`
-				: 'Un pass est déjà rattaché à cet accompagnement : un pass par personne et par accompagnement.',
+				? `Cet atelier compte ${acc.participants} participants et ${used} pass y sont déjà rattachés\u00a0: un pass par participant.`
+				: 'Un pass est déjà rattaché à cet accompagnement\u00a0: un pass par personne et par accompagnement.',
 			{ accompanimentId: 'Choisissez un autre accompagnement.' }
 		);
 	if (row.used >= acc.participants) throw seatsTaken(row.used);
@@ -1602,7 +1602,7 @@ export async function markStatementPaid(database: Database, actor: Actor, id: st
 		const total = moved.reduce((a, r) => a + r.cents, 0);
 		if (moved.length !== s.voucherCount || total !== s.totalCents) throw new Error(`statement ${id}: vouchers (${moved.length}, ${total}) differ from its totals (${s.voucherCount}, ${s.totalCents})`);
 		const cash = await balanceOf(tx, ACCOUNT.cash);
-		if (cash < total) throw new PassError('conflict', `Le fonds ne dispose que de ${euros(cash)} : il ne peut pas payer ce relevé de ${euros(total)}.`);
+		if (cash < total) throw new PassError('conflict', `Le fonds ne dispose que de ${euros(cash)}\u00a0: il ne peut pas payer ce relevé de ${euros(total)}.`);
 		await tx.update(passStatements).set({ paidAt: now, paidBy: actor.userId, paymentRef: paymentRef.trim().slice(0, 120) }).where(eq(passStatements.id, id));
 		if (total > 0) await post(tx, { departmentCode: s.departmentCode, kind: 'reimbursement', refType: 'statement', refId: id, memo: paymentRef.trim().slice(0, 120), lines: POST.reimbursement(s.placeId, total) });
 		await journal(tx, { actor: userActor(actor), action: 'pass.statement.paid', targetType: 'pass_statement', targetId: id, departmentCode: s.departmentCode, ip, details: { totalCents: total, vouchers: moved.length, paymentRef: paymentRef.trim().slice(0, 120) } });
@@ -1731,7 +1731,7 @@ export async function listAlerts(database: Database, actor: Actor, departmentCod
 }
 
 export async function reviewAlert(database: Database, actor: Actor, id: string, note: string, ip?: string | null): Promise<void> {
-	if (!note.trim()) throw new PassError('invalid', 'Indiquez ce que vous avez constaté.', { note: 'Par exemple : atelier collectif vérifié avec le lieu.' });
+	if (!note.trim()) throw new PassError('invalid', 'Indiquez ce que vous avez constaté.', { note: 'Par exemple\u00a0: atelier collectif vérifié avec le lieu.' });
 	await database.db.transaction(async (tx) => {
 		const [a] = UUID.test(id) ? await tx.select().from(passAlerts).where(eq(passAlerts.id, id)) : [];
 		if (!a) throw new PassError('not_found', 'Cette alerte n’existe pas.');

@@ -29,8 +29,8 @@ describe('PassError → HTTP', () => {
 		expect(invalid.status).toBe(400);
 		expect(invalid.data).toEqual({ message: 'Le SIRET n’est pas valide.', code: 'invalid', fields: { siret: 'Le SIRET n’est pas valide. 14 chiffres' }, values: { siret: '123' }, target: 'qualifier' });
 		// several fields: each says its own
-		const two = passFail(new PassError('invalid', 'Incomplet.', { a: 'A ?', b: 'B ?' }), 'f');
-		expect(two.data.fields).toEqual({ a: 'A ?', b: 'B ?' });
+		const two = passFail(new PassError('invalid', 'Incomplet.', { a: 'A\u00a0?', b: 'B\u00a0?' }), 'f');
+		expect(two.data.fields).toEqual({ a: 'A\u00a0?', b: 'B\u00a0?' });
 		const conflict = passFail(new PassError('conflict', 'Ce relevé est déjà payé.'), 'payer');
 		expect(conflict.status).toBe(409);
 		expect(conflict.data.message).toBe('Ce relevé est déjà payé.');
@@ -86,7 +86,7 @@ describe('readable forms', () => {
 	it('alerts in words', () => {
 		expect(alertLabel('outside_area')).toBe('Pass utilisé hors du territoire de la campagne');
 		expect(alertLabel('nouveau')).toBe('nouveau');
-		expect(alertFacts('outside_area', { commune: 'Nérac', codeInsee: '47195' })).toEqual(['Commune du lieu : Nérac (code Insee 47195)']);
+		expect(alertFacts('outside_area', { commune: 'Nérac', codeInsee: '47195' })).toEqual(['Commune du lieu\u00a0: Nérac (code Insee 47195)']);
 		expect(alertFacts('booklet_burst', { vouchers: 10, minutes: 4.5 })).toEqual(['10 pass utilisés en 4,5 min']);
 		expect(alertFacts('check_failures', { failures: 10, minutes: 15 })[0]).toMatch(/^10 codes inconnus en 15 min/);
 		expect(alertFacts('outside_area', null)).toEqual([]);

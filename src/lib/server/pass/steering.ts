@@ -70,9 +70,9 @@ export function alertFacts(kind: string, details: unknown): string[] {
 	const d = (details && typeof details === 'object' ? details : {}) as Record<string, unknown>;
 	const n = (x: unknown) => (typeof x === 'number' ? new Intl.NumberFormat('fr-FR').format(x) : null);
 	const out: string[] = [];
-	if (kind === 'outside_area' && typeof d.commune === 'string') out.push(`Commune du lieu : ${d.commune}${typeof d.codeInsee === 'string' ? ` (code Insee ${d.codeInsee})` : ''}`);
+	if (kind === 'outside_area' && typeof d.commune === 'string') out.push(`Commune du lieu\u00a0: ${d.commune}${typeof d.codeInsee === 'string' ? ` (code Insee ${d.codeInsee})` : ''}`);
 	if (kind === 'booklet_burst' && n(d.vouchers)) out.push(`${n(d.vouchers)} pass utilisés en ${n(d.minutes) ?? '?'} min`);
-	if (kind === 'check_failures' && n(d.failures)) out.push(`${n(d.failures)} codes inconnus en ${n(d.minutes) ?? '?'} min : la vérification des codes est bloquée ${FRAUD.failures.lockMinutes} min pour ce compte`);
+	if (kind === 'check_failures' && n(d.failures)) out.push(`${n(d.failures)} codes inconnus en ${n(d.minutes) ?? '?'} min\u00a0: la vérification des codes est bloquée ${FRAUD.failures.lockMinutes} min pour ce compte`);
 	return out;
 }
 

@@ -35,14 +35,14 @@ export function validateFilters(f: PlaceFilters): PlaceFilters {
 	for (const [key, vocab] of Object.entries(FILTER_VOCABULARY) as [keyof typeof FILTER_PARAMS, readonly string[]][]) {
 		const bad = f[key].filter((v) => !vocab.includes(v));
 		if (bad.length) {
-			throw new ApiError(400, 'invalid_filter', `Valeur inconnue pour « ${FILTER_PARAMS[key]} » : ${bad.map((b) => `« ${b} »`).join(', ')}.`, {
+			throw new ApiError(400, 'invalid_filter', `Valeur inconnue pour « ${FILTER_PARAMS[key]} »\u00a0: ${bad.map((b) => `« ${b} »`).join(', ')}.`, {
 				parameter: FILTER_PARAMS[key],
 				accepted: vocab
 			});
 		}
 	}
 	const badDep = f.departements.filter((d) => !/^(\d{2}|2[AB]|97\d)$/.test(d));
-	if (badDep.length) throw new ApiError(400, 'invalid_filter', `Code de département invalide : ${badDep.join(', ')}.`, { parameter: 'departement' });
+	if (badDep.length) throw new ApiError(400, 'invalid_filter', `Code de département invalide\u00a0: ${badDep.join(', ')}.`, { parameter: 'departement' });
 	return f;
 }
 
@@ -74,7 +74,7 @@ export function searchParamsFromQuery(sp: URLSearchParams): SearchParams {
 		throw new ApiError(400, 'invalid_parameter', issue.message, { parameter: issue.path.join('.') });
 	}
 	if ((q.data.lat === undefined) !== (q.data.lng === undefined)) {
-		throw new ApiError(400, 'invalid_parameter', '« lat » et « lng » vont ensemble : donnez les deux ou aucun.');
+		throw new ApiError(400, 'invalid_parameter', '« lat » et « lng » vont ensemble\u00a0: donnez les deux ou aucun.');
 	}
 	const point: WherePoint | undefined =
 		q.data.lat !== undefined && q.data.lng !== undefined

@@ -63,24 +63,24 @@ function schemaViolations(csv: string, patterns = FIXED): string[] {
 	const rows = parse(csv, { bom: true, relax_column_count: false }) as string[][];
 	const errors: string[] = [];
 	const [header, ...data] = rows;
-	if (JSON.stringify(header) !== JSON.stringify(schema.fields.map((f) => f.name))) errors.push(`en-tête : ${header.join(',')}`);
+	if (JSON.stringify(header) !== JSON.stringify(schema.fields.map((f) => f.name))) errors.push(`en-tête\u00a0: ${header.join(',')}`);
 	const seen = new Map<string, Set<string>>();
 	data.forEach((row, r) => {
 		schema.fields.forEach((f, i) => {
 			const v = row[i] ?? '';
 			const where = `ligne ${r + 2}, ${f.name}`;
 			if (v === '') {
-				if (f.constraints?.required) errors.push(`${where} : obligatoire`);
+				if (f.constraints?.required) errors.push(`${where}\u00a0: obligatoire`);
 				return;
 			}
-			if (f.type === 'number' && !(NUMBER.test(v) && Number.isFinite(Number(v)))) errors.push(`${where} : nombre attendu (${v})`);
-			if (f.type === 'date' && !isDate(v)) errors.push(`${where} : date attendue (${v})`);
+			if (f.type === 'number' && !(NUMBER.test(v) && Number.isFinite(Number(v)))) errors.push(`${where}\u00a0: nombre attendu (${v})`);
+			if (f.type === 'date' && !isDate(v)) errors.push(`${where}\u00a0: date attendue (${v})`);
 			const p = patterns.get(f.name);
-			if (p && !p.test(v)) errors.push(`${where} : motif non respecté (${v})`);
-			if (f.constraints?.maxLength !== undefined && Array.from(v).length > f.constraints.maxLength) errors.push(`${where} : trop long`);
+			if (p && !p.test(v)) errors.push(`${where}\u00a0: motif non respecté (${v})`);
+			if (f.constraints?.maxLength !== undefined && Array.from(v).length > f.constraints.maxLength) errors.push(`${where}\u00a0: trop long`);
 			if (f.constraints?.unique) {
 				const s = seen.get(f.name) ?? new Set<string>();
-				if (s.has(v)) errors.push(`${where} : doublon (${v})`);
+				if (s.has(v)) errors.push(`${where}\u00a0: doublon (${v})`);
 				s.add(v);
 				seen.set(f.name, s);
 			}
@@ -180,9 +180,9 @@ describe('the schema validator used below', () => {
 		const [p] = realPlaces;
 		const bad: Record<string, string> = { ...toStandardRecord(p), code_postal: '3300', telephone: '0557657539', services: 'Autre', date_maj: '2024-02-30', latitude: '1e3', presentation_resume: 'x'.repeat(281), nom: '' };
 		const csv = placesToCsv([p, p]).replace(/^id,/, 'identifiant,');
-		expect(schemaViolations(csv).map((e) => e.split(' : ')[0])).toEqual(['en-tête', 'ligne 3, id']); // header, duplicate id
+		expect(schemaViolations(csv).map((e) => e.split('\u00a0: ')[0])).toEqual(['en-tête', 'ligne 3, id']); // header, duplicate id
 		const one = [STANDARD_FIELDS.join(','), STANDARD_FIELDS.map((f) => JSON.stringify(bad[f])).join(',')].join('\r\n');
-		expect(schemaViolations(one).map((e) => e.split(' : ')[0])).toEqual([
+		expect(schemaViolations(one).map((e) => e.split('\u00a0: ')[0])).toEqual([
 			'ligne 2, nom',
 			'ligne 2, code_postal',
 			'ligne 2, latitude',
@@ -256,7 +256,7 @@ describe('parseStandardCsv', () => {
 			headers: ['id', 'nom', 'services'],
 			rows: [{ id: '1', nom: 'Lieu, un', services: 'Aide aux démarches administratives|Loisirs et créations numériques' }]
 		});
-		const semi = '\ufeff id ; nom;services\n1;"Lieu; deux";Jeunes\n\n2;Trois\n';
+		const semi = '\ufeff id\u00a0; nom;services\n1;"Lieu; deux";Jeunes\n\n2;Trois\n';
 		expect(parseStandardCsv(semi)).toEqual({
 			headers: ['id', 'nom', 'services'],
 			rows: [

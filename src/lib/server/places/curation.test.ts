@@ -230,7 +230,7 @@ describe('acting on an error report from the report', () => {
 		const opts = { instanceName: 'Déclic 47', origin: 'https://declic47.test' };
 		await expect(rejectErrorReport(db, coordinator33, second.id, 'Non.', opts)).rejects.toMatchObject({ code: 'not_found' });
 		await expect(rejectErrorReport(db, coordinator, second.id, '  ', opts)).rejects.toMatchObject({ fields: { reponse: expect.any(String) } });
-		expect(await rejectErrorReport(db, coordinator, second.id, 'Le lieu est ouvert : nous avons appelé la mairie.', opts)).toEqual({ mailed: true });
+		expect(await rejectErrorReport(db, coordinator, second.id, 'Le lieu est ouvert\u00a0: nous avons appelé la mairie.', opts)).toEqual({ mailed: true });
 		const after = (await reportsOf()).find((r) => r.id === second.id)!;
 		expect(after).toMatchObject({ status: 'resolved', contactEmail: null });
 		const [mail] = await db.db.select().from(outbox).where(eq(outbox.to, 'visiteur@exemple.fr'));

@@ -108,23 +108,23 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 	let pivotError: string | null = null;
 	const nom = f.nom.replace(/\s+/g, ' ').trim();
 	if (!nom) errors.nom = 'Indiquez le nom du lieu.';
-	else if (nom.length > 200) errors.nom = 'Le nom est trop long : 200 caractères au plus.';
-	else if (/^[\d\s.]{9,}$/.test(nom)) errors.nom = 'Le nom est un numéro (SIRET ?) : donnez le nom que le public connaît.';
+	else if (nom.length > 200) errors.nom = 'Le nom est trop long\u00a0: 200 caractères au plus.';
+	else if (/^[\d\s.]{9,}$/.test(nom)) errors.nom = 'Le nom est un numéro (SIRET ?)\u00a0: donnez le nom que le public connaît.';
 	const pivotRaw = (f.pivot ?? '').replace(/[\s.-]+/g, '').toUpperCase();
 	let pivot = UNKNOWN_PIVOT;
 	if (pivotRaw) {
 		if (/^\d{14}$/.test(pivotRaw) && isValidSiret(pivotRaw)) pivot = pivotRaw;
 		else if (/^W[0-9A-Z]{9}$/.test(pivotRaw)) pivot = pivotRaw;
-		else if (/^\d{14}$/.test(pivotRaw)) pivotError = 'Ce SIRET a une clé de contrôle invalide : vérifiez les 14 chiffres.';
+		else if (/^\d{14}$/.test(pivotRaw)) pivotError = 'Ce SIRET a une clé de contrôle invalide\u00a0: vérifiez les 14 chiffres.';
 		else pivotError = 'Un SIRET a 14 chiffres, un numéro RNA commence par W suivi de 9 caractères. Laissez vide s’il est inconnu.';
 	}
 	if (pivotError) errors.pivot = pivotError;
 	const adresse = f.adresse.replace(/\s+/g, ' ').trim();
 	if (!adresse) errors.adresse = 'Indiquez l’adresse (numéro et voie).';
-	else if (adresse.length > 300) errors.adresse = 'L’adresse est trop longue : 300 caractères au plus.';
+	else if (adresse.length > 300) errors.adresse = 'L’adresse est trop longue\u00a0: 300 caractères au plus.';
 	const complementAdresse = f.complementAdresse.replace(/\s+/g, ' ').trim().slice(0, 300) || null;
 	const codePostal = f.codePostal.replace(/\s+/g, '');
-	if (!/^\d{5}$/.test(codePostal)) errors.codePostal = 'Le code postal a 5 chiffres. Exemple : 47000';
+	if (!/^\d{5}$/.test(codePostal)) errors.codePostal = 'Le code postal a 5 chiffres. Exemple\u00a0: 47000';
 	const lookup = await municipalityLookup(database);
 	const town = errors.codePostal ? undefined : lookup.byName(f.commune.trim(), { postcode: codePostal }) ?? (f.commune.trim() ? undefined : lookup.byPostcode(codePostal)[0]);
 	if (!f.commune.trim()) errors.commune = 'Indiquez la commune.';
@@ -135,8 +135,8 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 	const lo = f.longitude.trim();
 	if (la || lo) {
 		if (!COORD.test(la) || !COORD.test(lo)) {
-			if (!COORD.test(la)) errors.latitude = 'La latitude est un nombre décimal. Exemple : 44,2031';
-			if (!COORD.test(lo)) errors.longitude = 'La longitude est un nombre décimal. Exemple : 0,6163';
+			if (!COORD.test(la)) errors.latitude = 'La latitude est un nombre décimal. Exemple\u00a0: 44,2031';
+			if (!COORD.test(lo)) errors.longitude = 'La longitude est un nombre décimal. Exemple\u00a0: 0,6163';
 		} else {
 			latitude = Number(la.replace(',', '.'));
 			longitude = Number(lo.replace(',', '.'));
@@ -145,7 +145,7 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 			// a point far from its commune is surely a typing error (latitude and longitude swapped…)
 			if (!errors.latitude && !errors.longitude && town?.latitude != null && town.longitude != null) {
 				const km = Math.hypot((latitude - town.latitude) * 111, (longitude - town.longitude) * 111 * Math.cos((town.latitude * Math.PI) / 180));
-				if (km > 30) errors.latitude = `Ce point est à ${Math.round(km)} km de ${town.name} : vérifiez la latitude et la longitude.`;
+				if (km > 30) errors.latitude = `Ce point est à ${Math.round(km)} km de ${town.name}\u00a0: vérifiez la latitude et la longitude.`;
 			}
 		}
 	}
@@ -263,7 +263,7 @@ export async function takeSourceValue(database: Database, actor: Actor, placeId:
 	const overrides = { ...(row.overrides ?? {}) };
 	if (!(field in overrides)) throw new PlaceManagementError('not_found', 'Ce champ n’a pas de correction à la main.');
 	const composed = await sourceComposition(database.db, placeId);
-	if (!composed) throw new PlaceManagementError('conflict', 'Ce lieu n’a pas de source importée : la valeur saisie reste.');
+	if (!composed) throw new PlaceManagementError('conflict', 'Ce lieu n’a pas de source importée\u00a0: la valeur saisie reste.');
 	const position = ['latitude', 'longitude', 'locationPrecision'];
 	const group = position.includes(field) ? position : ['commune', 'codeInsee', 'codePostal'].includes(field) ? ['commune', 'codeInsee', 'codePostal'] : [field];
 	const set: Record<string, unknown> = {};
@@ -353,14 +353,14 @@ export async function closePlace(database: Database, actor: Actor, placeId: stri
 	if (!editor) throw new PlaceManagementError('forbidden', 'Vous ne gérez pas ce lieu.');
 	const errors: Record<string, string> = {};
 	const reason = form.reason.replace(/\s+/g, ' ').trim();
-	if (form.kind !== 'temporary' && form.kind !== 'permanent') errors.kind = 'Choisissez : fermé pour un temps, ou définitivement.';
+	if (form.kind !== 'temporary' && form.kind !== 'permanent') errors.kind = 'Choisissez\u00a0: fermé pour un temps, ou définitivement.';
 	if (form.kind === 'permanent' && !curator) errors.kind = 'Seule l’équipe de coordination peut fermer un lieu définitivement.';
 	if (form.kind === 'temporary') {
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(form.until)) errors.until = 'Indiquez la date de réouverture. Exemple : 2027-01-15';
-		else if (form.until <= today) errors.until = 'La date de réouverture est passée : choisissez une date à venir.';
-		if (!reason) errors.reason = 'Indiquez la raison, que le public lira. Exemple : travaux.';
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(form.until)) errors.until = 'Indiquez la date de réouverture. Exemple\u00a0: 2027-01-15';
+		else if (form.until <= today) errors.until = 'La date de réouverture est passée\u00a0: choisissez une date à venir.';
+		if (!reason) errors.reason = 'Indiquez la raison, que le public lira. Exemple\u00a0: travaux.';
 	}
-	if (reason.length > 200) errors.reason = 'La raison est trop longue : 200 caractères au plus.';
+	if (reason.length > 200) errors.reason = 'La raison est trop longue\u00a0: 200 caractères au plus.';
 	if (Object.keys(errors).length) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', errors);
 	const set = { closure: form.kind as 'temporary' | 'permanent', closedUntil: form.kind === 'temporary' ? form.until : null, closureReason: reason || null };
 	await database.db.transaction(async (tx) => {
@@ -411,7 +411,7 @@ export interface NewPlaceForm extends IdentityForm {
 export async function createPlace(database: Database, actor: Actor, form: NewPlaceForm, opts: { ip?: string | null; today?: string } = {}): Promise<string> {
 	const today = opts.today ?? parisToday();
 	const { errors, town, values } = await validateIdentity(database, form);
-	if (town && !canCuratePlace(actor, town.departmentCode)) errors.commune = 'Cette commune n’est pas dans votre département : vous ne pouvez pas y ajouter de lieu.';
+	if (town && !canCuratePlace(actor, town.departmentCode)) errors.commune = 'Cette commune n’est pas dans votre département\u00a0: vous ne pouvez pas y ajouter de lieu.';
 	if (!form.services.length) errors.services = 'Cochez au moins un service proposé.';
 	const id = placeIdFor(MANAGER_SOURCE, randomUUID());
 	const precise = values.latitude != null && values.longitude != null;

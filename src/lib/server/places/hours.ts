@@ -514,7 +514,7 @@ function parseTime(t: string, isEnd: boolean): number {
 	const h = m ? +m[1] : NaN;
 	const mi = m ? +m[2] : NaN;
 	if (!m || mi > 59 || h > 24 || (h === 24 && (mi !== 0 || !isEnd))) {
-		throw new RangeError(`horaire invalide : « ${t} » (format HH:MM attendu)`);
+		throw new RangeError(`horaire invalide\u00a0: « ${t} » (format HH:MM attendu)`);
 	}
 	return h * 60 + mi;
 }
@@ -531,7 +531,7 @@ export function rangesToHoraires(days: WeekRanges): string | null {
 		const iv: Interval[] = (ranges ?? []).map((r) => {
 			const a = parseTime(r.start, false);
 			const b = parseTime(r.end, true);
-			if (b <= a) throw new RangeError(`${DAY_NAMES[d]} : la plage ${r.start}–${r.end} doit finir après son début`);
+			if (b <= a) throw new RangeError(`${DAY_NAMES[d]}\u00a0: la plage ${r.start}–${r.end} doit finir après son début`);
 			return [a, b];
 		});
 		return mergeIntervals(iv)
@@ -575,7 +575,7 @@ export interface Closure {
 
 function osmDate(iso: string): string {
 	const m = ISO_DAY.exec(iso);
-	if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > 31) throw new RangeError(`date invalide : « ${iso} » (format attendu : 2026-12-24)`);
+	if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > 31) throw new RangeError(`date invalide\u00a0: « ${iso} » (format attendu\u00a0: 2026-12-24)`);
 	return `${m[1]} ${MONTHS[+m[2] - 1]} ${m[3]}`;
 }
 

@@ -160,12 +160,12 @@ function validateRecords(
 				fields.latitude = commune.latitude;
 				fields.longitude = commune.longitude;
 				precision = 'municipality';
-				notes.push('coordonnées absentes : lieu placé au centre de la commune');
+				notes.push('coordonnées absentes\u00a0: lieu placé au centre de la commune');
 			} else {
 				rejections.push({
 					row: r.row,
 					sourceId: r.sourceId,
-					reasons: [`commune introuvable (« ${fields.commune} », ${fields.codePostal}) et pas de coordonnées : le lieu ne pourrait pas être trouvé par distance`]
+					reasons: [`commune introuvable (« ${fields.commune} », ${fields.codePostal}) et pas de coordonnées\u00a0: le lieu ne pourrait pas être trouvé par distance`]
 				});
 				seen.delete(key);
 				continue;
@@ -565,7 +565,7 @@ export function formatReport(r: ImportReport, maxLines = 50): string {
 	];
 	if (r.id != null) lines.push(`  report #${r.id} stored`);
 	for (const rej of r.rejections.slice(0, maxLines)) {
-		lines.push(`  rejected row ${rej.row}${rej.sourceId ? ` (${rej.sourceId})` : ''}: ${rej.reasons.join(' ; ')}`);
+		lines.push(`  rejected row ${rej.row}${rej.sourceId ? ` (${rej.sourceId})` : ''}: ${rej.reasons.join('\u00a0; ')}`);
 	}
 	if (r.rejections.length > maxLines) lines.push(`  … and ${r.rejections.length - maxLines} more rejections (see the stored report)`);
 	if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings (see the stored report)`);

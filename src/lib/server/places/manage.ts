@@ -48,7 +48,7 @@ export async function claimPlace(database: Database, actor: Actor, input: { plac
 			.select({ id: placeClaims.id })
 			.from(placeClaims)
 			.where(and(eq(placeClaims.placeId, place.id), eq(placeClaims.organisationId, input.organisationId), eq(placeClaims.status, 'pending')));
-		if (pending) throw new PlaceManagementError('conflict', 'Une demande est déjà en attente pour ce lieu : l’équipe de coordination va l’examiner.');
+		if (pending) throw new PlaceManagementError('conflict', 'Une demande est déjà en attente pour ce lieu\u00a0: l’équipe de coordination va l’examiner.');
 		const [claim] = await tx
 			.insert(placeClaims)
 			.values({ placeId: place.id, organisationId: input.organisationId, requestedBy: actor.userId, message: input.message?.trim().slice(0, 1000) || null })
@@ -164,7 +164,7 @@ export async function updatePlace(database: Database, actor: Actor, placeId: str
 	try {
 		horaires = withClosures(rangesToHoraires(form.week), form.closures);
 	} catch (e) {
-		fields.horaires = `Horaires : ${(e as Error).message}.`;
+		fields.horaires = `Horaires\u00a0: ${(e as Error).message}.`;
 	}
 	const current = toStandardRecord({ ...row } as unknown as PlaceFields);
 	const record = {

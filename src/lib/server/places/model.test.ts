@@ -200,7 +200,7 @@ const messyRecordArb: fc.Arbitrary<StandardRecord> = fc.record({
 	formations_labels: fc.oneof(fc.constant('Étapes numériques(La Poste)'), vocabList('formations_labels').map((l) => l.join('|'))),
 	autres_formations_labels: messyText,
 	modalites_acces: vocabList('modalites_acces').map((l) => l.join('|')),
-	modalites_accompagnement: fc.oneof(fc.constant("Dans un atelier collectif : j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)"), messyText),
+	modalites_accompagnement: fc.oneof(fc.constant("Dans un atelier collectif\u00a0: j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)"), messyText),
 	fiche_acces_libre: fc.oneof(domainArb, messyText),
 	prise_rdv: fc.oneof(domainArb.map((d) => 'http://' + d), messyText)
 });
@@ -243,20 +243,20 @@ describe('SIRET', () => {
 	});
 
 	it('rejects a record whose SIRET key is wrong, in French, naming the field', () => {
-		expect(errorsOf({ ...base, pivot: '12345678901234' })).toEqual(['pivot : le SIRET 12345678901234 a une clé de contrôle invalide']);
+		expect(errorsOf({ ...base, pivot: '12345678901234' })).toEqual(['pivot\u00a0: le SIRET 12345678901234 a une clé de contrôle invalide']);
 	});
 
 	it('accepts the "unknown" convention with a warning', () => {
 		const r = ok({ ...base, pivot: '00000000000000' });
 		expect(r.place.pivot).toBe('00000000000000');
-		expect(r.warnings).toEqual(['pivot : SIRET inconnu (00000000000000, convention nationale)']);
+		expect(r.warnings).toEqual(['pivot\u00a0: SIRET inconnu (00000000000000, convention nationale)']);
 	});
 
 	it('normalises spaces and rejects a SIREN or garbage', () => {
 		expect(ok({ ...base, pivot: ' 434 933 123 00029 ' }).place.pivot).toBe('43493312300029');
 		expect(errorsOf({ ...base, pivot: '434933123' })[0]).toMatch(/^pivot : 434933123 est un SIREN/);
 		expect(errorsOf({ ...base, pivot: 'inconnu' })[0]).toMatch(/^pivot : « inconnu » n'est ni un SIRET/);
-		expect(errorsOf({ ...base, pivot: '' })).toEqual(['pivot : champ obligatoire manquant (SIRET ou RNA)']);
+		expect(errorsOf({ ...base, pivot: '' })).toEqual(['pivot\u00a0: champ obligatoire manquant (SIRET ou RNA)']);
 	});
 });
 
@@ -338,14 +338,14 @@ describe('telephone', () => {
 			expect(extractPhones(raw).numbers, raw).toEqual(['+33557657539', '+33612345678']);
 			const r = ok({ ...base, telephone: raw });
 			expect(r.place.telephone).toBe('+33557657539');
-			expect(r.warnings).toEqual(['telephone : plusieurs numéros (+33557657539, +33612345678) ; seul le premier est gardé']);
+			expect(r.warnings).toEqual(['telephone\u00a0: plusieurs numéros (+33557657539, +33612345678)\u00a0; seul le premier est gardé']);
 		}
 	});
 
 	it('drops invalid and foreign numbers with a warning', () => {
 		let r = ok({ ...base, telephone: '12' });
 		expect(r.place.telephone).toBeNull();
-		expect(r.warnings).toEqual(["telephone : « 12 » n'est pas un numéro de téléphone valide ; valeur ignorée"]);
+		expect(r.warnings).toEqual(["telephone\u00a0: « 12 » n'est pas un numéro de téléphone valide\u00a0; valeur ignorée"]);
 		r = ok({ ...base, telephone: '+32 2 555 12 12' });
 		expect(r.place.telephone).toBeNull();
 		expect(r.warnings[0]).toMatch(/^telephone : « \+32 2 555 12 12 » n'est pas un numéro français/);
@@ -376,7 +376,7 @@ describe('code_postal and code_insee', () => {
 			fc.property(fc.integer({ min: 1000, max: 9999 }), (n) => {
 				const r = ok({ ...base, code_postal: n });
 				expect(r.place.codePostal).toBe('0' + n);
-				expect(r.warnings).toEqual([`code_postal : ${n} complété en 0${n} (zéro initial perdu)`]);
+				expect(r.warnings).toEqual([`code_postal\u00a0: ${n} complété en 0${n} (zéro initial perdu)`]);
 			})
 		);
 		expect(ok({ ...base, code_postal: 1400 }).place.codePostal).toBe('01400');
@@ -387,11 +387,11 @@ describe('code_postal and code_insee', () => {
 				fc.oneof(digits(3), digits(6), fc.string({ minLength: 1 })).filter((s) => !/^\s*\d{4,5}\s*$/.test(s.replace(/\s+/g, '')) && s.trim() !== ''),
 				(cp) => {
 					const r = parseStandardRecord({ ...base, code_postal: cp }, { today: TODAY });
-					return !r.ok && r.errors.some((e) => e.startsWith('code_postal : '));
+					return !r.ok && r.errors.some((e) => e.startsWith('code_postal\u00a0: '));
 				}
 			)
 		);
-		expect(errorsOf({ ...base, code_postal: '' })).toEqual(['code_postal : champ obligatoire manquant']);
+		expect(errorsOf({ ...base, code_postal: '' })).toEqual(['code_postal\u00a0: champ obligatoire manquant']);
 	});
 	it('checks code_insee, including Corsica, and drops invalid ones with a warning', () => {
 		expect(ok({ ...base, code_insee: '33318' }).place.codeInsee).toBe('33318');
@@ -400,7 +400,7 @@ describe('code_postal and code_insee', () => {
 		expect(ok({ ...base, code_insee: '97411' }).place.codeInsee).toBe('97411');
 		const padded = ok({ ...base, code_insee: 1053 });
 		expect(padded.place.codeInsee).toBe('01053');
-		expect(padded.warnings).toEqual(['code_insee : 1053 complété en 01053 (zéro initial perdu)']);
+		expect(padded.warnings).toEqual(['code_insee\u00a0: 1053 complété en 01053 (zéro initial perdu)']);
 		for (const bad of ['20004', '2C004', '123', 'abcde']) {
 			const r = ok({ ...base, code_insee: bad });
 			expect(r.place.codeInsee).toBeNull();
@@ -439,12 +439,12 @@ describe('courriels, site_web and URLs', () => {
 	it('splits e-mails on | ; , and spaces, drops invalid ones with a warning', () => {
 		const r = ok({ ...base, courriels: 'contact@laquincaillerie.tl|responsable@LaQuincaillerie.TL; mailto:x@y.fr , pas-un-mail  z@w.org' });
 		expect(r.place.courriels).toEqual(['contact@laquincaillerie.tl', 'responsable@laquincaillerie.tl', 'x@y.fr', 'z@w.org']);
-		expect(r.warnings).toEqual(['courriels : adresse(s) invalide(s) ignorée(s) : « pas-un-mail »']);
+		expect(r.warnings).toEqual(['courriels\u00a0: adresse(s) invalide(s) ignorée(s)\u00a0: « pas-un-mail »']);
 	});
 	it('warns but does not reject when every address is invalid', () => {
 		const r = ok({ ...base, courriels: 'secrétariat-kissel@groupe-sos.org' });
 		expect(r.place.courriels).toEqual([]);
-		expect(r.warnings).toEqual(['courriels : aucune adresse valide dans « secrétariat-kissel@groupe-sos.org » ; valeur ignorée']);
+		expect(r.warnings).toEqual(['courriels\u00a0: aucune adresse valide dans « secrétariat-kissel@groupe-sos.org »\u00a0; valeur ignorée']);
 	});
 	it('adds https:// when the scheme is missing and drops invalid URLs', () => {
 		expect(normalizeUrl('abracodabra.fr')).toBe('https://abracodabra.fr');
@@ -454,7 +454,7 @@ describe('courriels, site_web and URLs', () => {
 		for (const bad of ['http//www.x.fr', 'ftp://x.fr', 'mailto:a@b.fr', 'pas une url', 'localhost', 'https://', 'x']) expect(normalizeUrl(bad), bad).toBeNull();
 		const r = ok({ ...base, site_web: 'www.ville.fr|https://m.facebook.com/page/ ; www.autre.fr pas-une-url' });
 		expect(r.place.siteWeb).toEqual(['https://www.ville.fr', 'https://m.facebook.com/page/', 'https://www.autre.fr']);
-		expect(r.warnings).toEqual(['site_web : adresse(s) web invalide(s) ignorée(s) : « pas-une-url »']);
+		expect(r.warnings).toEqual(['site_web\u00a0: adresse(s) web invalide(s) ignorée(s)\u00a0: « pas-une-url »']);
 	});
 	it('is idempotent', () => {
 		fc.assert(fc.property(fc.string(), (s) => {
@@ -463,10 +463,10 @@ describe('courriels, site_web and URLs', () => {
 		}));
 	});
 	it('checks fiche_acces_libre and prise_rdv', () => {
-		const r = ok({ ...base, fiche_acces_libre: 'acceslibre.beta.gouv.fr/app/16-saint-fraigne/', prise_rdv: 'rdv !' });
+		const r = ok({ ...base, fiche_acces_libre: 'acceslibre.beta.gouv.fr/app/16-saint-fraigne/', prise_rdv: 'rdv\u00a0!' });
 		expect(r.place.ficheAccesLibre).toBe('https://acceslibre.beta.gouv.fr/app/16-saint-fraigne/');
 		expect(r.place.priseRdv).toBeNull();
-		expect(r.warnings).toEqual(["prise_rdv : « rdv ! » n'est pas une adresse web valide ; valeur ignorée"]);
+		expect(r.warnings).toEqual(["prise_rdv\u00a0: « rdv\u00a0! » n'est pas une adresse web valide\u00a0; valeur ignorée"]);
 	});
 });
 
@@ -479,7 +479,7 @@ describe('texts', () => {
 		expect(v.endsWith('…')).toBe(true);
 		expect(long.startsWith(v.slice(0, -1))).toBe(true);
 		expect(long[v.length - 1]).toMatch(/\s/); // cut before a space
-		expect(r.warnings).toEqual([`presentation_resume : ${long.trim().length} caractères (280 au plus) ; texte tronqué`]);
+		expect(r.warnings).toEqual([`presentation_resume\u00a0: ${long.trim().length} caractères (280 au plus)\u00a0; texte tronqué`]);
 		const exact = 'é'.repeat(280);
 		expect(ok({ ...base, presentation_resume: exact }).place.presentationResume).toBe(exact);
 	});
@@ -496,13 +496,13 @@ describe('texts', () => {
 	});
 	it('lists every missing required field', () => {
 		expect(errorsOf({})).toEqual([
-			'id : champ obligatoire manquant',
-			'nom : champ obligatoire manquant',
-			'commune : champ obligatoire manquant',
-			'adresse : champ obligatoire manquant',
-			'pivot : champ obligatoire manquant (SIRET ou RNA)',
-			'code_postal : champ obligatoire manquant',
-			'date_maj : champ obligatoire manquant'
+			'id\u00a0: champ obligatoire manquant',
+			'nom\u00a0: champ obligatoire manquant',
+			'commune\u00a0: champ obligatoire manquant',
+			'adresse\u00a0: champ obligatoire manquant',
+			'pivot\u00a0: champ obligatoire manquant (SIRET ou RNA)',
+			'code_postal\u00a0: champ obligatoire manquant',
+			'date_maj\u00a0: champ obligatoire manquant'
 		]);
 	});
 });
@@ -516,7 +516,7 @@ describe('horaires', () => {
 		expect(r.warnings[0]).toMatch(/^horaires : « Mo-Fr 09:00-12:00; Tu 12:30 » ne respecte pas le format OpenStreetMap \(.+\) ; valeur ignorée$/);
 		r = ok({ ...base, horaires: 'We 09:00-09:00,14:00-17:00' });
 		expect(r.place.horaires).toBe('We 14:00-17:00');
-		expect(r.warnings).toEqual(['horaires : « We 09:00-09:00,14:00-17:00 » corrigées en « We 14:00-17:00 »']);
+		expect(r.warnings).toEqual(['horaires\u00a0: « We 09:00-09:00,14:00-17:00 » corrigées en « We 14:00-17:00 »']);
 	});
 });
 
@@ -535,10 +535,10 @@ describe('date_maj', () => {
 	it('replaces a date before 2000 or in the future by today, with a warning', () => {
 		let r = ok({ ...base, date_maj: '1969-12-31' });
 		expect(r.place.dateMaj).toBe(TODAY);
-		expect(r.warnings).toEqual([`date_maj : la date 1969-12-31 est antérieure à 2000 ; remplacée par la date du jour (${TODAY})`]);
+		expect(r.warnings).toEqual([`date_maj\u00a0: la date 1969-12-31 est antérieure à 2000\u00a0; remplacée par la date du jour (${TODAY})`]);
 		r = ok({ ...base, date_maj: '2030-01-01' });
 		expect(r.place.dateMaj).toBe(TODAY);
-		expect(r.warnings).toEqual([`date_maj : la date 2030-01-01 est dans le futur ; remplacée par la date du jour (${TODAY})`]);
+		expect(r.warnings).toEqual([`date_maj\u00a0: la date 2030-01-01 est dans le futur\u00a0; remplacée par la date du jour (${TODAY})`]);
 		expect(ok({ ...base, date_maj: TODAY }).warnings).toEqual([]);
 	});
 	it('defaults today to the Paris date', () => {
@@ -546,7 +546,7 @@ describe('date_maj', () => {
 		expect(r.ok && r.place.dateMaj).toMatch(/^20\d\d-\d\d-\d\d$/);
 	});
 	it('rejects an unreadable date', () => {
-		expect(errorsOf({ ...base, date_maj: 'hier' })).toEqual(["date_maj : « hier » n'est pas une date (AAAA-MM-JJ attendu)"]);
+		expect(errorsOf({ ...base, date_maj: 'hier' })).toEqual(["date_maj\u00a0: « hier » n'est pas une date (AAAA-MM-JJ attendu)"]);
 	});
 });
 
@@ -557,7 +557,7 @@ describe('vocabularies', () => {
 			services: 'Comprehension du monde numerique; AIDE AUX DÉMARCHES ADMINISTRATIVES | aide aux démarches administratives|Prendre en main un ordinateur',
 			frais_a_charge: 'gratuit|Gratuit sous condition',
 			formations_labels: 'Étapes numériques(La Poste)',
-			modalites_accompagnement: "Dans un atelier collectif : j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)",
+			modalites_accompagnement: "Dans un atelier collectif\u00a0: j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)",
 			typologie: 'tiers_lieux|asso|XYZ',
 			itinerance: 'itinerant'
 		});
@@ -568,14 +568,14 @@ describe('vocabularies', () => {
 		expect(r.place.typologie).toEqual(['TIERS_LIEUX', 'ASSO']);
 		expect(r.place.itinerance).toEqual(['Itinérant']);
 		expect(r.warnings).toEqual([
-			'services : valeur hors vocabulaire ignorée : « Prendre en main un ordinateur »',
-			'typologie : valeur hors vocabulaire ignorée : « XYZ »'
+			'services\u00a0: valeur hors vocabulaire ignorée\u00a0: « Prendre en main un ordinateur »',
+			'typologie\u00a0: valeur hors vocabulaire ignorée\u00a0: « XYZ »'
 		]);
 	});
 	it('keeps a record without any service, with a warning (the schema does not require services)', () => {
 		const r = ok({ ...base, services: '' });
 		expect(r.place.services).toEqual([]);
-		expect(r.warnings).toEqual(['services : aucun service du référentiel renseigné']);
+		expect(r.warnings).toEqual(['services\u00a0: aucun service du référentiel renseigné']);
 	});
 	it('has no two values of a vocabulary with the same key', () => {
 		for (const [field, values] of Object.entries(VOCABULARIES)) {

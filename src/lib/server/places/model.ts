@@ -86,7 +86,7 @@ export function formulaLike(s: string): boolean {
 	return t.startsWith('=') || (/^[+\-@]\S/.test(t) && /[(|!]/.test(t));
 }
 
-const FORMULA_REASON = 'ressemble à une formule de tableur (commence par =, ou par +, - ou @ suivis d’une fonction) : un tableur l’exécuterait';
+const FORMULA_REASON = 'ressemble à une formule de tableur (commence par =, ou par +, - ou @ suivis d’une fonction)\u00a0: un tableur l’exécuterait';
 
 /** Multi-line text: controls removed, line ends → \n, trimmed. */
 function multiLine(v: unknown): string {
@@ -369,9 +369,9 @@ function vocabularyList(field: VocabularyField, v: unknown, warnings: string[]):
 		}
 		const warning =
 			unknown.length === 1
-				? `${field} : valeur hors vocabulaire ignorée : ${quote(unknown[0])}`
+				? `${field}\u00a0: valeur hors vocabulaire ignorée\u00a0: ${quote(unknown[0])}`
 				: unknown.length > 1
-					? `${field} : valeurs hors vocabulaire ignorées : ${unknown.map(quote).join(', ')}`
+					? `${field}\u00a0: valeurs hors vocabulaire ignorées\u00a0: ${unknown.map(quote).join(', ')}`
 					: null;
 		if (VOCABULARY_MEMO.size >= VOCABULARY_MEMO_MAX) VOCABULARY_MEMO.clear();
 		VOCABULARY_MEMO.set(memoKey, (hit = { values, warning }));
@@ -461,62 +461,62 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 
 	// — required text fields —
 	const id = oneLine(rec.id);
-	if (!id) errors.push('id : champ obligatoire manquant');
+	if (!id) errors.push('id\u00a0: champ obligatoire manquant');
 	const nom = oneLine(rec.nom);
-	if (!nom) errors.push('nom : champ obligatoire manquant');
+	if (!nom) errors.push('nom\u00a0: champ obligatoire manquant');
 	const commune = oneLine(rec.commune);
-	if (!commune) errors.push('commune : champ obligatoire manquant');
+	if (!commune) errors.push('commune\u00a0: champ obligatoire manquant');
 	const adresse = oneLine(rec.adresse);
-	if (!adresse) errors.push('adresse : champ obligatoire manquant');
+	if (!adresse) errors.push('adresse\u00a0: champ obligatoire manquant');
 	for (const [name, value] of [['id', id], ['nom', nom], ['commune', commune], ['adresse', adresse]] as const)
-		if (value && formulaLike(value)) errors.push(`${name} : ${quote(value)} ${FORMULA_REASON}`);
+		if (value && formulaLike(value)) errors.push(`${name}\u00a0: ${quote(value)} ${FORMULA_REASON}`);
 
 	// — pivot —
 	let pivot = '';
 	const pivotRaw = oneLine(rec.pivot);
-	if (!pivotRaw) errors.push('pivot : champ obligatoire manquant (SIRET ou RNA)');
+	if (!pivotRaw) errors.push('pivot\u00a0: champ obligatoire manquant (SIRET ou RNA)');
 	else {
 		let p = pivotRaw.replace(PIVOT_STRIP, '').toUpperCase();
 		if (typeof rec.pivot === 'number' && DIGITS_13.test(p)) {
 			p = '0' + p;
-			warnings.push(`pivot : ${pivotRaw} lu comme un nombre, zéro initial rétabli (${p})`);
+			warnings.push(`pivot\u00a0: ${pivotRaw} lu comme un nombre, zéro initial rétabli (${p})`);
 		}
 		if (p === UNKNOWN_SIRET) {
 			pivot = p;
-			warnings.push('pivot : SIRET inconnu (00000000000000, convention nationale)');
+			warnings.push('pivot\u00a0: SIRET inconnu (00000000000000, convention nationale)');
 		} else if (DIGITS_14.test(p)) {
 			if (isValidSiret(p)) pivot = p;
-			else errors.push(`pivot : le SIRET ${p} a une clé de contrôle invalide`);
+			else errors.push(`pivot\u00a0: le SIRET ${p} a une clé de contrôle invalide`);
 		} else if (RNA.test(p)) pivot = p;
-		else if (DIGITS_9.test(p)) errors.push(`pivot : ${p} est un SIREN (9 chiffres) ; le SIRET de l'établissement (14 chiffres) ou un numéro RNA est attendu`);
-		else errors.push(`pivot : ${quote(pivotRaw)} n'est ni un SIRET (14 chiffres) ni un numéro RNA (W suivi de 9 caractères)`);
+		else if (DIGITS_9.test(p)) errors.push(`pivot\u00a0: ${p} est un SIREN (9 chiffres)\u00a0; le SIRET de l'établissement (14 chiffres) ou un numéro RNA est attendu`);
+		else errors.push(`pivot\u00a0: ${quote(pivotRaw)} n'est ni un SIRET (14 chiffres) ni un numéro RNA (W suivi de 9 caractères)`);
 	}
 
 	// — code_postal —
 	let codePostal = '';
 	const cpRaw = oneLine(rec.code_postal).replace(WS_RUN, '');
-	if (!cpRaw) errors.push('code_postal : champ obligatoire manquant');
+	if (!cpRaw) errors.push('code_postal\u00a0: champ obligatoire manquant');
 	else if (POSTCODE.test(cpRaw)) codePostal = cpRaw;
 	else if (POSTCODE_4.test(cpRaw)) {
 		codePostal = '0' + cpRaw;
-		warnings.push(`code_postal : ${cpRaw} complété en ${codePostal} (zéro initial perdu)`);
-	} else errors.push(`code_postal : ${quote(cpRaw)} n'est pas un code postal (5 chiffres)`);
+		warnings.push(`code_postal\u00a0: ${cpRaw} complété en ${codePostal} (zéro initial perdu)`);
+	} else errors.push(`code_postal\u00a0: ${quote(cpRaw)} n'est pas un code postal (5 chiffres)`);
 
 	// — date_maj —
 	let dateMaj = '';
 	const dateRaw = oneLine(rec.date_maj);
-	if (!dateRaw) errors.push('date_maj : champ obligatoire manquant');
+	if (!dateRaw) errors.push('date_maj\u00a0: champ obligatoire manquant');
 	else {
 		const d = normalizeDate(dateRaw);
-		if (!d) errors.push(`date_maj : ${quote(dateRaw)} n'est pas une date (AAAA-MM-JJ attendu)`);
+		if (!d) errors.push(`date_maj\u00a0: ${quote(dateRaw)} n'est pas une date (AAAA-MM-JJ attendu)`);
 		else {
 			const today = opts.today ?? parisToday();
 			if (d < '2000-01-01') {
 				dateMaj = today;
-				warnings.push(`date_maj : la date ${d} est antérieure à 2000 ; remplacée par la date du jour (${today})`);
+				warnings.push(`date_maj\u00a0: la date ${d} est antérieure à 2000\u00a0; remplacée par la date du jour (${today})`);
 			} else if (d > today) {
 				dateMaj = today;
-				warnings.push(`date_maj : la date ${d} est dans le futur ; remplacée par la date du jour (${today})`);
+				warnings.push(`date_maj\u00a0: la date ${d} est dans le futur\u00a0; remplacée par la date du jour (${today})`);
 			} else dateMaj = d;
 		}
 	}
@@ -530,8 +530,8 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		if (INSEE.test(inseeRaw)) codeInsee = inseeRaw;
 		else if (INSEE_4.test(inseeRaw) && INSEE.test('0' + inseeRaw)) {
 			codeInsee = '0' + inseeRaw;
-			warnings.push(`code_insee : ${inseeRaw} complété en ${codeInsee} (zéro initial perdu)`);
-		} else warnings.push(`code_insee : ${quote(inseeRaw)} n'est pas un code INSEE de commune ; valeur ignorée`);
+			warnings.push(`code_insee\u00a0: ${inseeRaw} complété en ${codeInsee} (zéro initial perdu)`);
+		} else warnings.push(`code_insee\u00a0: ${quote(inseeRaw)} n'est pas un code INSEE de commune\u00a0; valeur ignorée`);
 	}
 
 	let latitude: number | null = null;
@@ -539,14 +539,14 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	const lat = parseCoordinate(rec.latitude);
 	const lon = parseCoordinate(rec.longitude);
 	if (lat === undefined || lon === undefined) {
-		warnings.push(`latitude/longitude : coordonnées illisibles (${quote(rawString(rec.latitude))}, ${quote(rawString(rec.longitude))}) ; ignorées`);
+		warnings.push(`latitude/longitude\u00a0: coordonnées illisibles (${quote(rawString(rec.latitude))}, ${quote(rawString(rec.longitude))})\u00a0; ignorées`);
 	} else if ((lat === null) !== (lon === null)) {
-		warnings.push(`latitude/longitude : ${lat === null ? 'latitude' : 'longitude'} absente ; coordonnées ignorées`);
+		warnings.push(`latitude/longitude\u00a0: ${lat === null ? 'latitude' : 'longitude'} absente\u00a0; coordonnées ignorées`);
 	} else if (lat !== null && lon !== null) {
 		if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
-			warnings.push(`latitude/longitude : coordonnées hors limites (${lat}, ${lon}) ; ignorées`);
+			warnings.push(`latitude/longitude\u00a0: coordonnées hors limites (${lat}, ${lon})\u00a0; ignorées`);
 		} else if (lat === 0 && lon === 0) {
-			warnings.push('latitude/longitude : coordonnées (0, 0) ; ignorées');
+			warnings.push('latitude/longitude\u00a0: coordonnées (0, 0)\u00a0; ignorées');
 		} else {
 			latitude = lat;
 			longitude = lon;
@@ -560,14 +560,14 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const ph = extractPhones(telRaw);
 		telephone = ph.numbers[0] ?? null;
 		if (ph.numbers.length > 1) {
-			warnings.push(`telephone : plusieurs numéros (${ph.numbers.join(', ')}) ; seul le premier est gardé`);
+			warnings.push(`telephone\u00a0: plusieurs numéros (${ph.numbers.join(', ')})\u00a0; seul le premier est gardé`);
 		}
-		if (ph.legacyMayotte && telephone) warnings.push(`telephone : ancien indicatif de Mayotte +269 remplacé par +262`);
+		if (ph.legacyMayotte && telephone) warnings.push(`telephone\u00a0: ancien indicatif de Mayotte +269 remplacé par +262`);
 		if (!telephone) {
-			if (ph.foreign.length) warnings.push(`telephone : ${quote(telRaw)} n'est pas un numéro français (le standard n'admet que +33 et les indicatifs d'outre-mer) ; valeur ignorée`);
-			else warnings.push(`telephone : ${quote(telRaw)} n'est pas un numéro de téléphone valide ; valeur ignorée`);
+			if (ph.foreign.length) warnings.push(`telephone\u00a0: ${quote(telRaw)} n'est pas un numéro français (le standard n'admet que +33 et les indicatifs d'outre-mer)\u00a0; valeur ignorée`);
+			else warnings.push(`telephone\u00a0: ${quote(telRaw)} n'est pas un numéro de téléphone valide\u00a0; valeur ignorée`);
 		} else if (ph.invalid.length || ph.foreign.length) {
-			warnings.push(`telephone : partie non reconnue ignorée : ${[...ph.invalid, ...ph.foreign].map(quote).join(', ')}`);
+			warnings.push(`telephone\u00a0: partie non reconnue ignorée\u00a0: ${[...ph.invalid, ...ph.foreign].map(quote).join(', ')}`);
 		}
 	}
 
@@ -586,8 +586,8 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		if (bad.length) {
 			warnings.push(
 				courriels.length
-					? `courriels : adresse(s) invalide(s) ignorée(s) : ${bad.map(quote).join(', ')}`
-					: `courriels : aucune adresse valide dans ${quote(emailsRaw)} ; valeur ignorée`
+					? `courriels\u00a0: adresse(s) invalide(s) ignorée(s)\u00a0: ${bad.map(quote).join(', ')}`
+					: `courriels\u00a0: aucune adresse valide dans ${quote(emailsRaw)}\u00a0; valeur ignorée`
 			);
 		}
 	}
@@ -604,7 +604,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 				if (!siteWeb.includes(u)) siteWeb.push(u);
 			} else bad.push(part);
 		}
-		if (bad.length) warnings.push(`site_web : adresse(s) web invalide(s) ignorée(s) : ${bad.map(quote).join(', ')}`);
+		if (bad.length) warnings.push(`site_web\u00a0: adresse(s) web invalide(s) ignorée(s)\u00a0: ${bad.map(quote).join(', ')}`);
 	}
 
 	// single URLs
@@ -612,7 +612,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const raw = oneLine(rec[field]);
 		if (!raw) return null;
 		const u = normalizeUrl(raw);
-		if (!u) warnings.push(`${field} : ${quote(raw)} n'est pas une adresse web valide ; valeur ignorée`);
+		if (!u) warnings.push(`${field}\u00a0: ${quote(raw)} n'est pas une adresse web valide\u00a0; valeur ignorée`);
 		return u;
 	};
 	const ficheAccesLibre = singleUrl('fiche_acces_libre');
@@ -625,35 +625,35 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const h = validateHoraires(horairesRaw);
 		if (h.ok) {
 			horaires = h.value;
-			if (h.corrected) warnings.push(`horaires : ${quote(horairesRaw)} corrigées en ${quote(h.value)}`);
+			if (h.corrected) warnings.push(`horaires\u00a0: ${quote(horairesRaw)} corrigées en ${quote(h.value)}`);
 		} else {
-			warnings.push(`horaires : ${quote(horairesRaw)} ne respecte pas le format OpenStreetMap (${h.error}) ; valeur ignorée`);
+			warnings.push(`horaires\u00a0: ${quote(horairesRaw)} ne respecte pas le format OpenStreetMap (${h.error})\u00a0; valeur ignorée`);
 		}
 	}
 
 	// presentation
 	let presentationResume: string | null = multiLine(rec.presentation_resume) || null;
 	if (presentationResume && formulaLike(presentationResume)) {
-		warnings.push(`presentation_resume : ${quote(presentationResume.slice(0, 40))} ${FORMULA_REASON} ; valeur ignorée`);
+		warnings.push(`presentation_resume\u00a0: ${quote(presentationResume.slice(0, 40))} ${FORMULA_REASON}\u00a0; valeur ignorée`);
 		presentationResume = null;
 	}
 	if (presentationResume && presentationResume.length > RESUME_MAX_LENGTH) {
 		const t = truncateResume(presentationResume);
 		if (t !== presentationResume) {
-			warnings.push(`presentation_resume : ${Array.from(presentationResume).length} caractères (280 au plus) ; texte tronqué`);
+			warnings.push(`presentation_resume\u00a0: ${Array.from(presentationResume).length} caractères (280 au plus)\u00a0; texte tronqué`);
 			presentationResume = t;
 		}
 	}
 	let presentationDetail = multiLine(rec.presentation_detail) || null;
 	if (presentationDetail && formulaLike(presentationDetail)) {
-		warnings.push(`presentation_detail : ${quote(presentationDetail.slice(0, 40))} ${FORMULA_REASON} ; valeur ignorée`);
+		warnings.push(`presentation_detail\u00a0: ${quote(presentationDetail.slice(0, 40))} ${FORMULA_REASON}\u00a0; valeur ignorée`);
 		presentationDetail = null;
 	}
 	// the other free texts: a formula-like value is dropped
 	const freeText = (field: 'complement_adresse' | 'source' | 'structure_parente'): string | null => {
 		const v = oneLine(rec[field]);
 		if (v && formulaLike(v)) {
-			warnings.push(`${field} : ${quote(v)} ${FORMULA_REASON} ; valeur ignorée`);
+			warnings.push(`${field}\u00a0: ${quote(v)} ${FORMULA_REASON}\u00a0; valeur ignorée`);
 			return null;
 		}
 		return v || null;
@@ -661,11 +661,11 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 
 	// vocabularies
 	const services = vocabularyList('services', rec.services, warnings);
-	if (!services.length) warnings.push('services : aucun service du référentiel renseigné');
+	if (!services.length) warnings.push('services\u00a0: aucun service du référentiel renseigné');
 
 	const autresFormationsLabels = splitList(rec.autres_formations_labels).filter((v) => {
 		if (!formulaLike(v)) return true;
-		warnings.push(`autres_formations_labels : ${quote(v)} ${FORMULA_REASON} ; valeur ignorée`);
+		warnings.push(`autres_formations_labels\u00a0: ${quote(v)} ${FORMULA_REASON}\u00a0; valeur ignorée`);
 		return false;
 	});
 

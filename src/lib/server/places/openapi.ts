@@ -16,7 +16,7 @@ const listParam = (name: string, values: readonly string[], description: string)
 	name,
 	in: 'query',
 	required: false,
-	description: `${description} Répétable (ou valeurs séparées par « | ») : un lieu correspond s'il a au moins une des valeurs.`,
+	description: `${description} Répétable (ou valeurs séparées par « | »)\u00a0: un lieu correspond s'il a au moins une des valeurs.`,
 	schema: { type: 'array', items: { type: 'string', enum: [...values] } },
 	style: 'form',
 	explode: true
@@ -85,7 +85,7 @@ const placeWithSources = {
 			}
 		},
 		fermeture: {
-			description: 'Le lieu est fermé pour un temps (jusqu’à une date) ou définitivement ; null s’il est ouvert.',
+			description: 'Le lieu est fermé pour un temps (jusqu’à une date) ou définitivement\u00a0; null s’il est ouvert.',
 			oneOf: [
 				{ type: 'null' },
 				{
@@ -134,7 +134,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 			title: 'maillage — lieux de médiation numérique',
 			version: '1.0.0',
 			description:
-				'Lieux de médiation numérique du territoire, au format du schéma national v1.0.2 (mêmes noms de champs ; les listes sont des tableaux JSON). Données publiques, sans authentification.',
+				'Lieux de médiation numérique du territoire, au format du schéma national v1.0.2 (mêmes noms de champs\u00a0; les listes sont des tableaux JSON). Données publiques, sans authentification.',
 			license: { name: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' }
 		},
 		servers: [{ url: serverUrl }],
@@ -173,8 +173,8 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 										required: ['data', 'pagination', 'total', 'total_plafonne', 'rayon_m', 'ou'],
 										properties: {
 											ou: { oneOf: [{ type: 'null' }, { type: 'object', required: ['status', 'point'], properties: { status: { const: 'found' }, point } }] },
-											total: { type: ['integer', 'null'], description: 'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement) ; compté jusqu’à 200 autour d’un point (voir total_plafonne)' },
-											total_plafonne: { type: 'boolean', description: 'Vrai quand le compte autour du point s’est arrêté à total : il y a davantage de lieux' },
+											total: { type: ['integer', 'null'], description: 'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement)\u00a0; compté jusqu’à 200 autour d’un point (voir total_plafonne)' },
+											total_plafonne: { type: 'boolean', description: 'Vrai quand le compte autour du point s’est arrêté à total\u00a0: il y a davantage de lieux' },
 											rayon_m: { type: ['integer', 'null'], description: 'Rayon compté par total, en mètres' },
 											data: { type: 'array', items: { $ref: '#/components/schemas/Place' } },
 											pagination: {
@@ -206,7 +206,7 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 							}
 						},
 						'308': {
-							description: 'Lieu fusionné avec un autre : l’en-tête Location donne l’adresse du lieu qui reste, et le corps son identifiant (fusionne_dans)',
+							description: 'Lieu fusionné avec un autre\u00a0: l’en-tête Location donne l’adresse du lieu qui reste, et le corps son identifiant (fusionne_dans)',
 							headers: { Location: { schema: { type: 'string' } } },
 							content: {
 								'application/json': {

@@ -33,12 +33,12 @@ export function referralByLinkMail(p: { to: string; placeName: string; fromOrgan
 		p.step === 'outcome'
 			? `Vous avez accepté de recevoir ${p.personName}, orientée par ${p.fromOrganisation}. Quand le rendez-vous a eu lieu (ou si la personne n’est pas venue), dites-le avec ce lien.`
 			: p.step === 'reminder'
-				? `Rappel : ${p.fromOrganisation} attend votre réponse pour ${p.personName}, orientée vers ${p.placeName}.`
+				? `Rappel\u00a0: ${p.fromOrganisation} attend votre réponse pour ${p.personName}, orientée vers ${p.placeName}.`
 				: `${p.fromOrganisation} oriente ${p.personName} vers ${p.placeName}, avec son accord.`;
 	return mail(
 		p.to,
-		p.step === 'reminder' ? `Rappel : une orientation attend votre réponse` : p.step === 'outcome' ? `Orientation : la personne est-elle venue ?` : `Nouvelle orientation vers ${p.placeName}`,
-		['Bonjour,', intro, `Ce lien personnel est valable jusqu’au ${dateFr(p.expiresAt)}. Il ne demande pas de compte : ne le transférez pas.`],
+		p.step === 'reminder' ? `Rappel\u00a0: une orientation attend votre réponse` : p.step === 'outcome' ? `Orientation\u00a0: la personne est-elle venue\u00a0?` : `Nouvelle orientation vers ${p.placeName}`,
+		['Bonjour,', intro, `Ce lien personnel est valable jusqu’au ${dateFr(p.expiresAt)}. Il ne demande pas de compte\u00a0: ne le transférez pas.`],
 		{ href: p.link, label: p.step === 'outcome' ? 'Dire si la personne est venue' : 'Répondre à l’orientation' },
 		p.step === 'reminder' ? 'referral-reminder' : 'referral-link',
 		`Vous recevez ce message parce que l’adresse de ${p.placeName} est publiée dans l’annuaire de ${p.instanceName}.`
@@ -48,7 +48,7 @@ export function referralByLinkMail(p: { to: string; placeName: string; fromOrgan
 export function referralReminderMail(p: { to: string; placeName: string; personName: string; days: number; link: string }): Mail {
 	return mail(
 		p.to,
-		`Rappel : une orientation attend votre réponse depuis ${p.days} jours`,
+		`Rappel\u00a0: une orientation attend votre réponse depuis ${p.days} jours`,
 		['Bonjour,', `${p.personName} a été orientée vers ${p.placeName} il y a ${p.days} jours et attend votre réponse.`, 'Sans réponse, l’orientation expire au bout de 30 jours.'],
 		{ href: p.link, label: 'Répondre à l’orientation' },
 		'referral-reminder'
@@ -62,14 +62,14 @@ export function referralUpdateMail(p: { to: string; placeName: string; personNam
 		under_study: `est en cours d’examen par ${p.placeName}`,
 		accepted: `a été acceptée par ${p.placeName}${p.appointmentAt ? `, rendez-vous le ${dateTimeFr(p.appointmentAt)}` : ''}`,
 		declined: `a été refusée par ${p.placeName}${p.declineReason ? ` (${p.declineReason})` : ''}`,
-		honoured: `est honorée : ${p.placeName} a reçu la personne`,
+		honoured: `est honorée\u00a0: ${p.placeName} a reçu la personne`,
 		no_show: `: la personne n’est pas venue à ${p.placeName}`,
-		expired: `a expiré : ${p.placeName} n’a pas répondu en 30 jours`,
+		expired: `a expiré\u00a0: ${p.placeName} n’a pas répondu en 30 jours`,
 		withdrawn: 'a été retirée par la personne'
 	};
 	return mail(
 		p.to,
-		`Orientation de ${p.personName} : ${STATUS_LABELS[p.status].toLowerCase()}`,
+		`Orientation de ${p.personName}\u00a0: ${STATUS_LABELS[p.status].toLowerCase()}`,
 		['Bonjour,', `L’orientation de ${p.personName} vers ${p.placeName} ${what[p.status]}.`],
 		{ href: p.link, label: 'Voir l’orientation' },
 		'referral-update'
@@ -88,14 +88,14 @@ export function personMessage(p: { status: ReferralStatus; placeName: string; ap
 		expired: `${p.placeName} n’a pas répondu. ${p.prescriberOrganisation} vous proposera un autre lieu.`,
 		withdrawn: `Votre orientation vers ${p.placeName} est annulée.`
 	};
-	return { subject: `Votre orientation vers ${p.placeName}`, text: `${t[p.status]} Voir ou annuler : ${p.link}` };
+	return { subject: `Votre orientation vers ${p.placeName}`, text: `${t[p.status]} Voir ou annuler\u00a0: ${p.link}` };
 }
 
 export function personMail(to: string, m: { subject: string; text: string }, instanceName: string): Mail {
-	const [sentence, link] = m.text.split(' Voir ou annuler : ');
-	return mail(to, m.subject, ['Bonjour,', sentence, 'Pour voir vos orientations, ou en annuler une, ouvrez ce lien :'], { href: link, label: 'Voir mes orientations' }, 'referral-person', `Ce message vous est envoyé par ${instanceName}.`);
+	const [sentence, link] = m.text.split(' Voir ou annuler\u00a0: ');
+	return mail(to, m.subject, ['Bonjour,', sentence, 'Pour voir vos orientations, ou en annuler une, ouvrez ce lien\u00a0:'], { href: link, label: 'Voir mes orientations' }, 'referral-person', `Ce message vous est envoyé par ${instanceName}.`);
 }
 
 export function personCodeMessage(code: string, instanceName: string): { subject: string; text: string } {
-	return { subject: `Votre code : ${code}`, text: `Votre code pour voir vos orientations sur ${instanceName} : ${code}. Il est valable 15 minutes.` };
+	return { subject: `Votre code\u00a0: ${code}`, text: `Votre code pour voir vos orientations sur ${instanceName}\u00a0: ${code}. Il est valable 15 minutes.` };
 }

@@ -244,7 +244,7 @@ describe('a place without an account answers by its link', () => {
 		await answerByLink(db, token, { type: 'accept' }, links);
 		expect(await checkAnswerLink(db.db, token)).toEqual({ ok: false, reason: 'used' });
 		await expect(answerByLink(db, token, { type: 'honour' }, links)).rejects.toThrow(/déjà servi/);
-		const next = (await mails('boe@france-services.test')).find((m) => m.subject === 'Orientation : la personne est-elle venue ?')!;
+		const next = (await mails('boe@france-services.test')).find((m) => m.subject === 'Orientation\u00a0: la personne est-elle venue\u00a0?')!;
 		const token2 = linkIn(next.text, 'orientation')!;
 		await answerByLink(db, token2, { type: 'honour' }, links);
 		const [r] = await db.db.select().from(referrals).where(eq(referrals.id, rid));

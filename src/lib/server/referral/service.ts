@@ -143,7 +143,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 		throw new CareError('forbidden', 'Seuls les prescripteurs et les médiateurs peuvent orienter une personne.');
 	const b = await loadBeneficiary(database.db, actor, input.beneficiaryId, 'write');
 	if (b.organisationId !== input.organisationId) throw new CareError('forbidden', 'Seule la structure qui suit la personne peut l’orienter.');
-	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé : la personne ne peut plus être orientée.');
+	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé\u00a0: la personne ne peut plus être orientée.');
 	const reason = String(input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
 	const [place] = await database.db
@@ -151,7 +151,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 		.from(places)
 		.where(eq(places.id, String(input.placeId ?? '')));
 	if (!place) fields.placeId = 'Choisissez un lieu dans la liste.';
-	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple : « Créer son compte Ameli et le garder en mémoire. »';
+	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple\u00a0: « Créer son compte Ameli et le garder en mémoire. »';
 	else if (reason.length > 2000) fields.reason = '2 000 caractères au plus.';
 	// the consent, box by box: checked here with the rest, so that every error shows at once
 	const consent = consentInput.safeParse(input.consent);
@@ -161,7 +161,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 		const [a] = await database.db.select({ b: assessments.beneficiaryId }).from(assessments).where(eq(assessments.id, input.assessmentId));
 		if (!a || a.b !== b.id) fields.assessmentId = 'Ce diagnostic n’est pas celui de la personne.';
 		else if (input.assessmentNeedsScope && consent.success && !scope.includes('assessment'))
-			fields.scope ??= 'Vous joignez son diagnostic : cochez « Diagnostic numérique » si elle accepte de le partager, ou ne le joignez pas.';
+			fields.scope ??= 'Vous joignez son diagnostic\u00a0: cochez « Diagnostic numérique » si elle accepte de le partager, ou ne le joignez pas.';
 	}
 	const method = String((input.consent as { method?: unknown } | null)?.method ?? '');
 	if (method === 'sms' && links?.smsReady === false) fields.method = SMS_NOT_READY;
@@ -170,7 +170,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	const toOrg = placeOrgs[0] ?? null;
 	const delivery: Delivery = toOrg ? 'team' : place?.courriels.length ? 'email' : 'prescriber';
 	if (place && delivery === 'prescriber' && !input.selfNotify)
-		fields.selfNotify = `${place.nom} ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail) : cochez « Je préviens le lieu moi-même », ou choisissez un autre lieu.`;
+		fields.selfNotify = `${place.nom} ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail)\u00a0: cochez « Je préviens le lieu moi-même », ou choisissez un autre lieu.`;
 	if (Object.keys(fields).length) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
 	const [from] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, input.organisationId));
 	return { b, place: place!, toOrg, delivery, fromName: from.name, reason, assessmentId: input.assessmentId || null, method };
@@ -243,7 +243,7 @@ export async function referOrAskConsent(database: Database, actor: Actor, input:
 
 /** Sends a referral now, with a consent given on site or orally (see referOrAskConsent for a consent asked by SMS). */
 export async function sendReferral(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<{ id: string }> {
-	if ((input.consent as { method?: unknown } | null)?.method === 'sms') throw new CareError('invalid', 'Un accord par SMS attend la réponse de la personne : utilisez referOrAskConsent.');
+	if ((input.consent as { method?: unknown } | null)?.method === 'sms') throw new CareError('invalid', 'Un accord par SMS attend la réponse de la personne\u00a0: utilisez referOrAskConsent.');
 	const r = await referOrAskConsent(database, actor, input, links, ip);
 	if (r.status !== 'sent') throw new Error('unreachable');
 	return { id: r.id };
@@ -303,7 +303,7 @@ export function fitSms(text: string): string {
 	const t = toGsm7(text);
 	if (smsSegments(t) <= SMS_MAX_SEGMENTS) return t;
 	const link = /https?:\/\/\S+$/.exec(t)?.[0] ?? '';
-	return `Votre orientation a changé. Voir : ${link}`;
+	return `Votre orientation a changé. Voir\u00a0: ${link}`;
 }
 
 // ——— transitions ———
@@ -316,7 +316,7 @@ function eventOf(input: AnswerInput, by: 'place' | 'person' | 'prescriber' | 'sy
 			let at: Date | null = null;
 			if (input.appointmentAt) {
 				at = input.appointmentAt instanceof Date ? input.appointmentAt : parisLocal(String(input.appointmentAt));
-				if (!at || Number.isNaN(at.getTime())) return { error: 'La date du rendez-vous n’est pas valide. Exemple : 24/11/2026 à 14:30', field: 'appointmentAt' };
+				if (!at || Number.isNaN(at.getTime())) return { error: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 24/11/2026 à 14:30', field: 'appointmentAt' };
 			}
 			return { type: 'accept', by: 'place', appointmentAt: at };
 		}
@@ -381,7 +381,7 @@ async function apply(database: Database, tx: Tx, r: Referral, event: ReferralEve
 		.set(set)
 		.where(and(eq(referrals.id, r.id), eq(referrals.status, r.status)))
 		.returning();
-	if (!updated) throw new CareError('conflict', 'Cette orientation vient d’être modifiée par quelqu’un d’autre : rechargez la page.');
+	if (!updated) throw new CareError('conflict', 'Cette orientation vient d’être modifiée par quelqu’un d’autre\u00a0: rechargez la page.');
 	await tx.insert(referralEvents).values({ referralId: r.id, type: event.type, actorKind: who.kind, userId: who.userId ?? null, fromStatus: r.status, toStatus: t.status });
 	await journal(tx, {
 		actor: who.audit,
@@ -849,9 +849,9 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		.where(and(inArray(referrals.beneficiaryId, beneficiaryIds), isNull(beneficiaries.anonymisedAt)))
 		.orderBy(desc(referrals.sentAt));
 	const PERSON_STATUS: Record<ReferralStatus, string> = {
-		sent: 'Envoyée : le lieu va vous contacter',
+		sent: 'Envoyée\u00a0: le lieu va vous contacter',
 		under_study: 'Le lieu étudie votre demande',
-		accepted: 'Acceptée : le lieu vous attend',
+		accepted: 'Acceptée\u00a0: le lieu vous attend',
 		declined: 'Le lieu ne peut pas vous recevoir',
 		honoured: 'Vous êtes venu(e)',
 		no_show: 'Vous n’êtes pas venu(e)',
@@ -883,7 +883,7 @@ export async function referralSheet(database: Database, actor: Actor, id: string
 	const d = await referralDetail(database, actor, id, ip);
 	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
 	const { weekTable } = await import('../places/hours.ts');
-	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day} : ${r.closed ? 'fermé' : r.ranges.map((x) => x.replace(/(\d\d):(\d\d)/g, (_, h, m) => `${Number(h)} h${m === '00' ? '' : ' ' + m}`)).join(', ')}`);
+	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day}\u00a0: ${r.closed ? 'fermé' : r.ranges.map((x) => x.replace(/(\d\d):(\d\d)/g, (_, h, m) => `${Number(h)} h${m === '00' ? '' : ' ' + m}`)).join(', ')}`);
 	let personLink: string | null = null;
 	if (d.side === 'sender') {
 		personLink = await database.db.transaction(async (tx) => {

@@ -71,8 +71,8 @@ export function maskPhone(input: string): string {
 	return [...national].map((c) => (/\d/.test(c) ? (++seen <= 2 || seen > digits - 2 ? c : '•') : c)).join('');
 }
 
-export const PHONE_INVALID = 'Ce numéro de téléphone n’est pas valide. Exemple : 06 12 34 56 78.';
-export const PHONE_NOT_MOBILE = 'Ce numéro n’est pas un numéro de portable : il ne peut pas recevoir de SMS.';
+export const PHONE_INVALID = 'Ce numéro de téléphone n’est pas valide. Exemple\u00a0: 06 12 34 56 78.';
+export const PHONE_NOT_MOBILE = 'Ce numéro n’est pas un numéro de portable\u00a0: il ne peut pas recevoir de SMS.';
 
 /** A French phone number (any kind), given back in E.164. */
 export const phoneSchema = z
@@ -103,7 +103,7 @@ export const mobilePhoneSchema = z
 
 /** The GSM 03.38 default alphabet (one septet each), without the escape character. */
 const GSM7_BASIC = new Set(
-	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
+	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ\u00a0!"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
 );
 /** Its extension table: two septets each (escape + character). */
 const GSM7_EXTENSION = new Set('\f^{}\\[~]|€');

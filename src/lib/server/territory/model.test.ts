@@ -79,7 +79,7 @@ describe('codes', () => {
 	});
 });
 
-describe('the "Où ?" text', () => {
+describe('the "Où\u00a0?" text', () => {
 	it('finds postcode, département, INSEE code and address hints', () => {
 		expect(parseWhereQuery('47000')).toMatchObject({ postcode: '47000', rest: '', inseeCode: '47000' });
 		expect(parseWhereQuery('Agen 47000')).toMatchObject({ postcode: '47000', rest: 'Agen', looksLikeAddress: false });

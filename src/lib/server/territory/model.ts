@@ -287,8 +287,8 @@ export const areaInputSchema = z.object({
 		.string()
 		.trim()
 		.toUpperCase()
-		.refine(isDepartmentCode, { message: 'Code de département invalide (exemples : 47, 2A, 974).' }),
-	kind: z.enum(AREA_KINDS, { message: `Type de territoire inconnu (attendu : ${AREA_KINDS.join(', ')}).` }),
+		.refine(isDepartmentCode, { message: 'Code de département invalide (exemples\u00a0: 47, 2A, 974).' }),
+	kind: z.enum(AREA_KINDS, { message: `Type de territoire inconnu (attendu\u00a0: ${AREA_KINDS.join(', ')}).` }),
 	name: z
 		.string()
 		.trim()
@@ -349,7 +349,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 	} catch (err) {
 		return {
 			areas: [],
-			rejected: [{ line: 0, reasons: [`Fichier illisible : ${(err as Error).message}`], values: [] }],
+			rejected: [{ line: 0, reasons: [`Fichier illisible\u00a0: ${(err as Error).message}`], values: [] }],
 			warnings
 		};
 	}
@@ -362,7 +362,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 		if (index === 0 && /^d[ée]p/i.test(values[0] ?? '') && !isDepartmentCode(values[0])) return; // header
 		const reasons: string[] = [];
 		if (values.length < 4) {
-			rejected.push({ line, values, reasons: ['Ligne incomplète : 4 colonnes attendues (departement;type;nom;code_insee).'] });
+			rejected.push({ line, values, reasons: ['Ligne incomplète\u00a0: 4 colonnes attendues (departement;type;nom;code_insee).'] });
 			return;
 		}
 		let [dep, kindText, name, code] = values;
@@ -372,7 +372,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 		const kind = parseAreaKind(kindText);
 		if (!kind)
 			reasons.push(
-				`Type « ${kindText} » inconnu (attendu : ${AREA_KINDS.map((k) => AREA_KIND_LABELS[k].toLowerCase()).join(', ')}).`
+				`Type « ${kindText} » inconnu (attendu\u00a0: ${AREA_KINDS.map((k) => AREA_KIND_LABELS[k].toLowerCase()).join(', ')}).`
 			);
 		if (!name) reasons.push('Nom du territoire manquant.');
 		else if (name.length > 120) reasons.push('Nom du territoire trop long (120 caractères au plus).');
@@ -384,10 +384,10 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 			const lookup = opts.lookup;
 			let m = isInseeCode(code) ? lookup.byInsee(code) : undefined;
 			if (m && m.inseeCode !== code)
-				warnings.push(`Ligne ${line} : le code ${code} est un ancien code, remplacé par ${m.inseeCode} (${m.name}).`);
+				warnings.push(`Ligne ${line}\u00a0: le code ${code} est un ancien code, remplacé par ${m.inseeCode} (${m.name}).`);
 			if (!m && !isInseeCode(code)) {
 				m = lookup.byName(values[3], { departmentCode: dep });
-				if (m) warnings.push(`Ligne ${line} : « ${values[3]} » lu comme la commune ${m.name} (${m.inseeCode}).`);
+				if (m) warnings.push(`Ligne ${line}\u00a0: « ${values[3]} » lu comme la commune ${m.name} (${m.inseeCode}).`);
 			}
 			if (!m) reasons.push(`Commune « ${values[3]} » inconnue.`);
 			else if (isDepartmentCode(dep) && m.departmentCode !== dep)
@@ -410,7 +410,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 		}
 		const other = seen.get(`${dep}|${kind}|${insee}`);
 		if (other && other !== area.name)
-			warnings.push(`Ligne ${line} : la commune ${insee} est aussi dans « ${other} » (même type de territoire).`);
+			warnings.push(`Ligne ${line}\u00a0: la commune ${insee} est aussi dans « ${other} » (même type de territoire).`);
 		seen.set(`${dep}|${kind}|${insee}`, area.name);
 		area.inseeCodes.push(insee);
 	});
@@ -526,9 +526,9 @@ const emptyToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? 
 
 const hexColour = (what: string) =>
 	z
-		.string({ message: `${what} : une couleur est attendue.` })
+		.string({ message: `${what}\u00a0: une couleur est attendue.` })
 		.trim()
-		.regex(/^#[0-9a-fA-F]{6}$/, { message: `${what} : couleur attendue au format #rrggbb (par exemple #1f4e8c).` })
+		.regex(/^#[0-9a-fA-F]{6}$/, { message: `${what}\u00a0: couleur attendue au format #rrggbb (par exemple #1f4e8c).` })
 		.transform((s) => s.toLowerCase());
 
 /** A text of the legal pages (several lines allowed), empty → null. */
@@ -538,7 +538,7 @@ const legalText = (what: string, max: number) =>
 		z
 			.string()
 			.trim()
-			.max(max, { message: `${what} : ${max} caractères au plus.` })
+			.max(max, { message: `${what}\u00a0: ${max} caractères au plus.` })
 			.nullable()
 	);
 
@@ -558,7 +558,7 @@ export const instanceSettingsPatchSchema = z.strictObject(
 					.trim()
 					.toUpperCase()
 					.transform((d) => (/^\d$/.test(d) ? `0${d}` : d))
-					.refine(isDepartmentCode, { message: 'Code de département invalide (exemples : 47, 2A, 974).' }),
+					.refine(isDepartmentCode, { message: 'Code de département invalide (exemples\u00a0: 47, 2A, 974).' }),
 				{ message: 'Liste de départements attendue.' }
 			)
 			.min(1, { message: 'Indiquez au moins un département.' })
@@ -584,7 +584,7 @@ export const instanceSettingsPatchSchema = z.strictObject(
 				if (ratio < 4.5)
 					ctx.addIssue({
 						code: 'custom',
-						message: `Couleur principale ${c} trop claire : le texte blanc n'y est pas lisible (contraste ${formatRatio(ratio)}:1, il faut au moins 4,5:1 pour le niveau AA). Choisissez une couleur plus foncée.`
+						message: `Couleur principale ${c} trop claire\u00a0: le texte blanc n'y est pas lisible (contraste ${formatRatio(ratio)}:1, il faut au moins 4,5:1 pour le niveau AA). Choisissez une couleur plus foncée.`
 					});
 			})
 			.optional(),
@@ -602,7 +602,7 @@ export const instanceSettingsPatchSchema = z.strictObject(
 					.string()
 					.trim()
 					.max(600, { message: 'Le contact du délégué à la protection des données est trop long (600 caractères au plus).' })
-					.refine((s) => !s.includes('@') || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { message: 'Contact du délégué à la protection des données : adresse e-mail invalide. Exemple : dpo@cd47.fr' })
+					.refine((s) => !s.includes('@') || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { message: 'Contact du délégué à la protection des données\u00a0: adresse e-mail invalide. Exemple\u00a0: dpo@cd47.fr' })
 					.nullable()
 			)
 			.optional(),
@@ -613,12 +613,12 @@ export const instanceSettingsPatchSchema = z.strictObject(
 					.string()
 					.trim()
 					.max(600, { message: 'Le contact pour l’accessibilité est trop long (600 caractères au plus).' })
-					.refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) || /^https:\/\/\S+$/i.test(s), { message: 'Contact pour l’accessibilité : une adresse e-mail ou une page https://… Exemple : accessibilite@cd47.fr' })
+					.refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) || /^https:\/\/\S+$/i.test(s), { message: 'Contact pour l’accessibilité\u00a0: une adresse e-mail ou une page https://… Exemple\u00a0: accessibilite@cd47.fr' })
 					.nullable()
 			)
 			.optional()
 	},
-	{ error: (issue) => (issue.code === 'unrecognized_keys' ? `Champ(s) inconnu(s) : ${issue.keys.join(', ')}.` : undefined) }
+	{ error: (issue) => (issue.code === 'unrecognized_keys' ? `Champ(s) inconnu(s)\u00a0: ${issue.keys.join(', ')}.` : undefined) }
 );
 
 export type InstanceSettingsPatch = z.input<typeof instanceSettingsPatchSchema>;

@@ -638,8 +638,8 @@ async function checkMunicipalities(database: Database, departmentCode: string, i
 		else codes.add(m.inseeCode);
 	}
 	const details = [
-		...(unknown.length ? [`Commune(s) inconnue(s) : ${unknown.join(', ')}.`] : []),
-		...(elsewhere.length ? [`Commune(s) hors du département ${departmentCode} : ${elsewhere.join(', ')}.`] : [])
+		...(unknown.length ? [`Commune(s) inconnue(s)\u00a0: ${unknown.join(', ')}.`] : []),
+		...(elsewhere.length ? [`Commune(s) hors du département ${departmentCode}\u00a0: ${elsewhere.join(', ')}.`] : [])
 	];
 	if (details.length) throw new TerritoryError('invalid', details.join(' '), details);
 	return [...codes];
@@ -814,7 +814,7 @@ export async function importAreasFromCsv(database: Database, text: string): Prom
 	const rejected: CsvRejection[] = [...parsed.rejected];
 	const valid = parsed.areas.filter((a) => {
 		if (known.has(a.departmentCode)) return true;
-		rejected.push({ line: 0, values: [a.departmentCode, a.kind, a.name], reasons: [`Département ${a.departmentCode} inconnu : territoire « ${a.name} » ignoré.`] });
+		rejected.push({ line: 0, values: [a.departmentCode, a.kind, a.name], reasons: [`Département ${a.departmentCode} inconnu\u00a0: territoire « ${a.name} » ignoré.`] });
 		return false;
 	});
 	const saved = await saveAreas(database, valid);
@@ -903,7 +903,7 @@ export async function importAreasFromGironde(
 		const commune = str(rec['Commune']);
 		const postcode = /\b(\d{5})\b/.exec(str(rec['Adresse postale']))?.[1];
 		if (!pole) {
-			report.warnings.push(`Lieu ${row} (${str(rec['Lieu']) || 'sans nom'}) : pas de pôle territorial, ignoré.`);
+			report.warnings.push(`Lieu ${row} (${str(rec['Lieu']) || 'sans nom'})\u00a0: pas de pôle territorial, ignoré.`);
 			return;
 		}
 		if (!placesPerPole.has(pole)) poleOrder.push(pole);
@@ -928,7 +928,7 @@ export async function importAreasFromGironde(
 			return;
 		}
 		if (m && m.epciCode && m.epciCode !== epci.code)
-			report.warnings.push(`Lieu ${row} : la commune ${m.name} n'est pas dans « ${written} » mais dans « ${m.epciName} ».`);
+			report.warnings.push(`Lieu ${row}\u00a0: la commune ${m.name} n'est pas dans « ${written} » mais dans « ${m.epciName} ».`);
 		epciByCode.set(epci.code, epci);
 		const counts = epciPoles.get(epci.code) ?? new Map<string, number>();
 		counts.set(pole, (counts.get(pole) ?? 0) + 1);
@@ -944,7 +944,7 @@ export async function importAreasFromGironde(
 		const prev = assignment.get(insee);
 		if (prev && prev !== pole) {
 			const m = lookup.byInsee(insee);
-			report.warnings.push(`La commune ${m?.name ?? insee} relève à la fois de « ${prev} » et de « ${pole} » (${why}) : laissée dans « ${prev} ».`);
+			report.warnings.push(`La commune ${m?.name ?? insee} relève à la fois de « ${prev} » et de « ${pole} » (${why})\u00a0: laissée dans « ${prev} ».`);
 			return;
 		}
 		assignment.set(insee, pole);
@@ -953,7 +953,7 @@ export async function importAreasFromGironde(
 	for (const [code, counts] of epciPoles) {
 		const epci = epciByCode.get(code)!;
 		if (epci.outside)
-			report.warnings.push(`${epci.name} : ${epci.outside} commune(s) hors de la Gironde non rattachée(s).`);
+			report.warnings.push(`${epci.name}\u00a0: ${epci.outside} commune(s) hors de la Gironde non rattachée(s).`);
 		if (counts.size === 1) {
 			const pole = [...counts.keys()][0];
 			for (const m of epci.members) assign(m.inseeCode, pole, epci.name);
@@ -965,7 +965,7 @@ export async function importAreasFromGironde(
 			const own = communePoles.get(m.inseeCode)!;
 			if (own.size > 1)
 				report.warnings.push(
-					`La commune ${m.name} a des lieux dans plusieurs pôles (${[...own.keys()].join(', ')}) : rattachée à « ${majority(own)} », qui en compte le plus.`
+					`La commune ${m.name} a des lieux dans plusieurs pôles (${[...own.keys()].join(', ')})\u00a0: rattachée à « ${majority(own)} », qui en compte le plus.`
 				);
 			assign(m.inseeCode, majority(own), 'lieux');
 		}
@@ -998,7 +998,7 @@ export async function importAreasFromGironde(
 			poles: [...u.poles],
 			municipalities: [...u.communes].map((c) => lookup.byInsee(c)?.name ?? c)
 		});
-		report.warnings.push(`Intercommunalité « ${written} » non reconnue : seules les communes de ses lieux sont rattachées.`);
+		report.warnings.push(`Intercommunalité « ${written} » non reconnue\u00a0: seules les communes de ses lieux sont rattachées.`);
 	}
 
 	const mentioned = new Set(epciPoles.keys());
@@ -1085,7 +1085,7 @@ export async function updateInstanceSettings(database: Database, patch: unknown)
 		if (unknown.length)
 			return {
 				ok: false,
-				errors: [{ field: 'departmentCodes', message: `Département(s) inconnu(s) : ${unknown.join(', ')}.` }]
+				errors: [{ field: 'departmentCodes', message: `Département(s) inconnu(s)\u00a0: ${unknown.join(', ')}.` }]
 			};
 	}
 	await getInstanceSettings(database);

@@ -178,7 +178,7 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 		});
 	});
 
-	describe('resolveWhere ("Où ?")', () => {
+	describe('resolveWhere ("Où\u00a0?")', () => {
 		const mine = { departmentCodes: ['47'] };
 		const where = (q: string, opts: Parameters<typeof resolveWhere>[2] = mine) => resolveWhere(database, q, opts);
 		const foundCode = async (q: string, opts?: Parameters<typeof resolveWhere>[2]) => {
@@ -461,7 +461,7 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 				['Val de Garonne (test)', 2],
 				['Fumélois (test)', 1]
 			]);
-			expect(res.warnings).toEqual(['Ligne 3 : « Tonneins » lu comme la commune Tonneins (47310).']);
+			expect(res.warnings).toEqual(['Ligne 3\u00a0: « Tonneins » lu comme la commune Tonneins (47310).']);
 			expect(res.rejected.map((r) => [r.line, r.reasons.join(' ')])).toEqual([
 				[4, 'La commune Bordeaux (33063) est dans le département 33, pas 47.'],
 				[5, 'Commune « 47999 » inconnue.']
@@ -492,7 +492,7 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 			}
 			// "20": well formed, but Corsica has been 2A and 2B since 1976
 			const unknownDep = await updateInstanceSettings(database, { departmentCodes: ['47', '20'] });
-			expect(unknownDep).toEqual({ ok: false, errors: [{ field: 'departmentCodes', message: 'Département(s) inconnu(s) : 20.' }] });
+			expect(unknownDep).toEqual({ ok: false, errors: [{ field: 'departmentCodes', message: 'Département(s) inconnu(s)\u00a0: 20.' }] });
 			const format = await updateInstanceSettings(database, { colorAccent: 'orange', contactEmail: 'nope' });
 			expect(!format.ok && format.errors.map((e) => e.field)).toEqual(['colorAccent', 'contactEmail']);
 			expect(await getInstanceSettings(database)).toEqual(initial);

@@ -2,6 +2,6 @@
 export const REFUSALS = {
 	'acces-refuse': { status: 403, message: 'Vous n’avez pas accès à cette page avec votre compte.' },
 	'page-fermee': { status: 403, message: 'Cette page n’est pas ouverte.' },
-	introuvable: { status: 404, message: 'Cette page n’existe pas : l’adresse est incomplète ou erronée.' }
+	introuvable: { status: 404, message: 'Cette page n’existe pas\u00a0: l’adresse est incomplète ou erronée.' }
 } as const;
 export type Refusal = keyof typeof REFUSALS;

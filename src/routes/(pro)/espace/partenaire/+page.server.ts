@@ -9,7 +9,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const session = locals.session!;
 	const db = await getDatabase();
 	const mine = await partnerOrganisations(db, session.actor);
-	if (!mine.length) error(403, 'Cette page présente les chiffres d’une structure partenaire : votre compte n’a pas le rôle « partenaire ».');
+	if (!mine.length) error(403, 'Cette page présente les chiffres d’une structure partenaire\u00a0: votre compte n’a pas le rôle « partenaire ».');
 	const asked = url.searchParams.get('structure');
 	const org = mine.find((o) => o.id === asked) ?? mine[0];
 	try {

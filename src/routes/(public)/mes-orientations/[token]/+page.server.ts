@@ -14,9 +14,9 @@ import { COOKIE_PATH, PRIVATE_HEADERS } from '../person-view.server.ts';
 export const csr = false;
 
 const MESSAGES = {
-	invalid: 'Ce lien n’est pas valide. Vérifiez qu’il est complet : il est parfois coupé en deux dans un SMS ou un e-mail.',
-	expired: `Ce lien a expiré : il est valable ${PERSON_LINK_DAYS} jours.`,
-	revoked: 'Ce lien ne marche plus : il a été désactivé, ou remplacé par un lien plus récent (dans un nouveau message, ou sur une nouvelle feuille).'
+	invalid: 'Ce lien n’est pas valide. Vérifiez qu’il est complet\u00a0: il est parfois coupé en deux dans un SMS ou un e-mail.',
+	expired: `Ce lien a expiré\u00a0: il est valable ${PERSON_LINK_DAYS} jours.`,
+	revoked: 'Ce lien ne marche plus\u00a0: il a été désactivé, ou remplacé par un lien plus récent (dans un nouveau message, ou sur une nouvelle feuille).'
 };
 
 export const load: PageServerLoad = async ({ params, setHeaders, cookies, url, locals }) => {

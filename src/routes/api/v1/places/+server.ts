@@ -18,7 +18,7 @@ export const GET: RequestHandler = async ({ url }) => {
 				400,
 				status,
 				result.where.status === 'ambiguous'
-					? `Plusieurs lieux correspondent à « ${params.where} » : précisez (code postal ou département).`
+					? `Plusieurs lieux correspondent à « ${params.where} »\u00a0: précisez (code postal ou département).`
 					: `Aucune commune ni code postal ne correspond à « ${params.where} ».`,
 				result.where.status === 'ambiguous' ? { candidates: result.where.candidates } : undefined
 			);

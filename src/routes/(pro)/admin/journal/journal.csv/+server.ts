@@ -10,7 +10,7 @@ import { JOURNAL_CSV_MAX, journalCsv, readableEntries } from '#lib/server/audit/
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
 	const { query, errors } = journalQuery(actor, readFilters(url.searchParams));
-	if (Object.keys(errors).length) error(400, `Les filtres ne sont pas valides : ${Object.values(errors).join(' ')} Revenez au journal et choisissez-les dans les listes.`);
+	if (Object.keys(errors).length) error(400, `Les filtres ne sont pas valides\u00a0: ${Object.values(errors).join(' ')} Revenez au journal et choisissez-les dans les listes.`);
 	const departments = query.departmentCodes;
 	if (departments !== null && !departments.some((d) => can(actor, 'journal.read', { departmentCode: d }))) error(403, 'Le journal est réservé à la coordination départementale.');
 	const db = await getDatabase();

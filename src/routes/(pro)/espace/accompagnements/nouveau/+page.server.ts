@@ -49,8 +49,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			earliest: oneYearBefore(today),
 			vocab: {
 				kinds: [
-					{ value: 'individual', label: `${KINDS.individual} : une personne` },
-					{ value: 'collective', label: `${KINDS.collective} : un atelier` }
+					{ value: 'individual', label: `${KINDS.individual}\u00a0: une personne` },
+					{ value: 'collective', label: `${KINDS.collective}\u00a0: un atelier` }
 				],
 				durations: [...DURATIONS.map((d) => ({ value: String(d), label: formatMinutes(d) })), { value: 'other', label: 'Autre durée' }],
 				locations: options(LOCATIONS),

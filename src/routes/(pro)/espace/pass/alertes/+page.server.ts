@@ -37,7 +37,7 @@ export const actions: Actions = {
 		const note = String(form.get('note') ?? '');
 		try {
 			await reviewAlert(await getDatabase(), locals.session!.actor, id, note, locals.ip);
-			return { done: 'L’alerte est examinée : elle passe dans les alertes examinées, avec votre note.' };
+			return { done: 'L’alerte est examinée\u00a0: elle passe dans les alertes examinées, avec votre note.' };
 		} catch (e) {
 			return passFail(e, `examiner:${id}`, { note });
 		}

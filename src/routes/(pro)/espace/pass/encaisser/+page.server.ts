@@ -22,7 +22,7 @@ import {
 } from '#lib/server/pass/service.ts';
 
 
-const placeLabel = (p: RedeemingPlace) => `${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? ' : qualification suspendue' : ' : lieu non qualifié'}`;
+const placeLabel = (p: RedeemingPlace) => `${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? '\u00a0: qualification suspendue' : '\u00a0: lieu non qualifié'}`;
 
 /** The place chosen, or the one to propose: the only one, else the first qualified. */
 function defaultPlace(places: RedeemingPlace[], wanted: string | null): string {

@@ -57,8 +57,8 @@ export const actions: Actions = {
 			const label = monthLabel(month);
 			return {
 				done: r.vouchers
-					? `Relevés de ${label} : ${r.statements} nouveau${r.statements > 1 ? 'x' : ''} relevé${r.statements > 1 ? 's' : ''}, ${r.vouchers} pass ajouté${r.vouchers > 1 ? 's' : ''}.`
-					: `Relevés de ${label} : aucun pass utilisé à ajouter, ils sont à jour.`,
+					? `Relevés de ${label}\u00a0: ${r.statements} nouveau${r.statements > 1 ? 'x' : ''} relevé${r.statements > 1 ? 's' : ''}, ${r.vouchers} pass ajouté${r.vouchers > 1 ? 's' : ''}.`
+					: `Relevés de ${label}\u00a0: aucun pass utilisé à ajouter, ils sont à jour.`,
 				month
 			};
 		} catch (e) {

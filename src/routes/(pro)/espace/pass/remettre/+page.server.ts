@@ -58,7 +58,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		personNotFound: !!wanted && !person,
 		search,
 		people: people.filter((p) => p.held && !p.anonymised).map((p) => ({ id: p.id, name: p.name, commune: p.communeName })),
-		referrals: referrals.map((r) => ({ id: r.id, label: `${r.placeName} (${r.placeCommune}) : ${r.statusLabel.toLowerCase()}` , sentAt: r.sentAt })),
+		referrals: referrals.map((r) => ({ id: r.id, label: `${r.placeName} (${r.placeCommune})\u00a0: ${r.statusLabel.toLowerCase()}` , sentAt: r.sentAt })),
 		booklets: booklets
 			.filter((b) => b.available > 0)
 			.map((b) => ({ id: b.bookletId, number: b.number, campaign: b.campaign, organisation: b.organisation, available: b.available, value: euros(b.faceValueCents), validUntil: dayLabel(b.validUntil) })),
@@ -92,11 +92,11 @@ export const actions: Actions = {
 			if (!lines.length) fields.codes = 'Saisissez au moins un code, un par ligne, ou choisissez un carnet entier.';
 			const bad = lines.flatMap((l) => {
 				const p = parseCode(l);
-				return p.ok ? [] : [`${l} : ${p.message}`];
+				return p.ok ? [] : [`${l}\u00a0: ${p.message}`];
 			});
 			if (bad.length) fields.codes = bad.length === 1 ? bad[0] : `${bad.length} codes sont à corriger. ${bad.join(' ')}`;
 		} else if (lines.length) {
-			fields.codes = 'Vous avez choisi un carnet entier : videz la liste des codes, ou choisissez « Des pass à l’unité ».';
+			fields.codes = 'Vous avez choisi un carnet entier\u00a0: videz la liste des codes, ou choisissez « Des pass à l’unité ».';
 		}
 		if (Object.keys(fields).length) return fail(400, { message: 'Vérifiez ce que vous remettez.', fields, values });
 		let result;

@@ -86,12 +86,12 @@ export const actions: Actions = {
 	retirerConsentement: async ({ request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('consentId') ?? '');
-		return (await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? { done: 'Le consentement est retiré : le lieu ne voit plus la fiche.' };
+		return (await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? { done: 'Le consentement est retiré\u00a0: le lieu ne voit plus la fiche.' };
 	},
 	annulerDemande: async ({ request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('requestId') ?? '');
-		return (await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'La demande est annulée : même si la personne répond OUI, rien ne sera partagé.' };
+		return (await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'La demande est annulée\u00a0: même si la personne répond OUI, rien ne sera partagé.' };
 	},
 	renvoyerDemande: async ({ request, locals }) => {
 		const db = await getDatabase();
@@ -102,7 +102,7 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		const r = await run(() => revokeLinksByHolder(db, locals.session!.actor, params.id, locals.ip));
 		if (r && typeof r === 'object' && 'status' in r) return r;
-		return { done: r ? 'Ses liens sont désactivés : ils ne marchent plus pour personne.' : 'Aucun lien n’était actif.' };
+		return { done: r ? 'Ses liens sont désactivés\u00a0: ils ne marchent plus pour personne.' : 'Aucun lien n’était actif.' };
 	},
 	effacer: async ({ params, request, locals }) => {
 		const db = await getDatabase();

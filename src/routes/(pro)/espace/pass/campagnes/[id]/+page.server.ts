@@ -25,22 +25,22 @@ function doneMessage(q: URLSearchParams, organisations: { id: string; name: stri
 	const n = int(q.get('n')) ?? 0;
 	switch (q.get('fait')) {
 		case 'creee':
-			return 'La campagne est créée. Créez ses carnets, puis enregistrez le versement de chaque financeur : les pass seront activés quand toutes les parts seront versées.';
+			return 'La campagne est créée. Créez ses carnets, puis enregistrez le versement de chaque financeur\u00a0: les pass seront activés quand toutes les parts seront versées.';
 		case 'versement':
 			return q.get('financee') === '1'
-				? `Le versement est enregistré. Toutes les parts sont versées : la campagne est financée${n ? `, ${n} pass activés` : ''}.`
+				? `Le versement est enregistré. Toutes les parts sont versées\u00a0: la campagne est financée${n ? `, ${n} pass activés` : ''}.`
 				: 'Le versement est enregistré. Les pass seront activés quand toutes les parts seront versées.';
 		case 'carnets': {
 			const from = int(q.get('de'));
 			const to = int(q.get('a'));
-			return `${from === to ? `Carnet n° ${from} créé` : `Carnets n° ${from} à ${to} créés`} : ${n} pass.`;
+			return `${from === to ? `Carnet n° ${from} créé` : `Carnets n° ${from} à ${to} créés`}\u00a0: ${n} pass.`;
 		}
 		case 'confies': {
 			const org = organisations.find((o) => o.id === q.get('structure'));
 			return `${n > 1 ? `${n} carnets confiés` : `${n} carnet confié`}${org ? ` à ${org.name}` : ''}.`;
 		}
 		case 'annules':
-			return n ? `${n > 1 ? `${n} pass annulés` : '1 pass annulé'}. Leur valeur reviendra aux financeurs.` : 'Aucun pass annulé : ils étaient déjà utilisés ou annulés.';
+			return n ? `${n > 1 ? `${n} pass annulés` : '1 pass annulé'}. Leur valeur reviendra aux financeurs.` : 'Aucun pass annulé\u00a0: ils étaient déjà utilisés ou annulés.';
 		default:
 			return null;
 	}
@@ -138,7 +138,7 @@ export const actions: Actions = {
 			const fields: Record<string, string> = {};
 			if (!values.bookletNumber && !values.code) fields.bookletNumber = 'Indiquez le numéro d’un carnet, ou le code d’un pass.';
 			else if (!values.code && !int(values.bookletNumber)) fields.bookletNumber = 'Le numéro du carnet, en chiffres.';
-			if (!values.reason) fields.reason = 'Indiquez pourquoi, par exemple : carnet perdu.';
+			if (!values.reason) fields.reason = 'Indiquez pourquoi, par exemple\u00a0: carnet perdu.';
 			if (Object.keys(fields).length) throw new PassError('invalid', 'Indiquez quoi annuler et pourquoi.', fields);
 			n = await cancelVouchers(
 				await getDatabase(),

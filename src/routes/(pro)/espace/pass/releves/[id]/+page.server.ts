@@ -42,7 +42,7 @@ export const actions: Actions = {
 		const paymentRef = String((await request.formData()).get('paymentRef') ?? '');
 		try {
 			await markStatementPaid(await getDatabase(), locals.session!.actor, params.id, paymentRef, locals.ip);
-			return { done: 'Le relevé est marqué payé : ses pass sont remboursés.' };
+			return { done: 'Le relevé est marqué payé\u00a0: ses pass sont remboursés.' };
 		} catch (e) {
 			return passFail(e, 'payer', { paymentRef });
 		}

@@ -53,7 +53,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		if (r.status === 'found') {
 			where = r.point.label;
 			point = r.point;
-		} else whereError = r.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} » : ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ». Écrivez une commune ou un code postal.`;
+		} else whereError = r.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} »\u00a0: ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ». Écrivez une commune ou un code postal.`;
 	}
 	const found = await referralCandidates(db, { point, text: q, limit: shown, departmentCodes: instance.departmentCodes });
 	const a = latest?.result ?? NEUTRAL;
