@@ -9,7 +9,8 @@
  *   node scripts/typography.mjs          lists the faults, exits 1 if any (run by lint)
  *   node scripts/typography.mjs --write  fixes them (markup gets &nbsp;, strings \u00a0)
  *
- * A line of TypeScript ending with the comment "typography: ignore" is left alone.
+ * A line of TypeScript ending with the comment "typography: ignore" is left alone; a file
+ * holding "typography: ignore-file" too (tests reading PDFs back: pdftotext gives spaces).
  *
  * The browser suite scans the rendered pages too (e2e/typography.spec.ts): data and
  * composed strings are caught there.
@@ -112,6 +113,7 @@ let faults = 0;
 const dirs = ['src', 'e2e', 'test'].map((d) => join(root, d));
 for (const file of dirs.flatMap((d) => { try { return files(d); } catch { return []; } })) {
 	const code = readFileSync(file, 'utf8');
+	if (code.includes('typography: ignore-file')) continue;
 	let edits;
 	try {
 		edits = file.endsWith('.svelte') ? svelteEdits(code, file) : tsEdits(code, 0, file);
