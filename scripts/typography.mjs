@@ -25,15 +25,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const write = process.argv.includes('--write');
 
 /** a letter, digit or closing sign, an ordinary space, then high punctuation ending a phrase */
-const SPACE_PUNCT = /([\p{L}\p{N}»)’'"%€*]) ([:;?!])(?=[\s"'`<]|$)/gu;
+const SPACE_PUNCT = /([\p{L}\p{N}»)’'"%€*.]) ([:;?!])(?=[\s"'`<]|$)/gu;
 /** the same at the very start of a text that follows an expression: "{n} :" */
 const LEADING = /^ ([:;?!])(?=[\s"'`<]|$)/u;
 
 /**
  * Not scanned: the readers of outside data and their vocabularies, whose strings are the
- * sources' own values ("Gratuit : Je peux accéder…"), matched as the files write them.
+ * sources' own values ("Gratuit : Je peux accéder…"), matched as the files write them; the
+ * SMS module, whose texts and alphabets are GSM-7 (no non-breaking space there).
  */
-const DATA = /[\\/]places[\\/](sources[\\/]|vocabulary\.ts$)/;
+const DATA = /[\\/]places[\\/](sources[\\/]|vocabulary\.ts$)|[\\/]sms[\\/]/;
 
 function files(dir, acc = []) {
 	for (const e of readdirSync(dir, { withFileTypes: true })) {

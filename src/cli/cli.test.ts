@@ -89,7 +89,7 @@ describe('npx maillage', () => {
 		await writeFile(badFile, 'structure;type\nAsso;garage\n');
 		const bad = await maillage('organisations', 'import', badFile).catch((e) => e);
 		expect(bad.code).toBe(1);
-		expect(bad.stdout).toMatch(/Ligne 2 : le type « garage » n’existe pas/);
+		expect(bad.stdout).toMatch(/Ligne 2\s: le type « garage » n’existe pas/);
 		const done = await maillage('organisations', 'import', file, '--origin', 'https://maillage.example.fr');
 		expect(done.stdout).toMatch(/imported: 1 lines\nstructures: 1 created/);
 		expect(done.stdout).toMatch(/noa@lacepede.test: https:\/\/maillage.example.fr\/invitation\//);

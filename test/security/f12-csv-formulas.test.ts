@@ -52,7 +52,7 @@ describe('issue 11, finding 12: formulas in CSV files', () => {
 			{ ...base, id: 'liste-legitime', nom: 'Tiers-lieu', presentation_resume: '- ateliers\n- permanences', presentation_detail: '+ de 20 ateliers par mois' }
 		];
 		const report = await importPlaces(db, { fileName: 'lieux.json', content: JSON.stringify(records), today: '2026-11-18' });
-		expect(JSON.stringify(report.rejections)).toMatch(/nom : .*formule/);
+		expect(JSON.stringify(report.rejections)).toMatch(/nom\s: .*formule/);
 		expect(report.rejected).toBe(3);
 		expect(report.created).toBe(3);
 		const warnings = JSON.stringify(report.warnings);
@@ -70,7 +70,7 @@ describe('issue 11, finding 12: formulas in CSV files', () => {
 	it('the managers’ form gets a field error for a formula in the description', () => {
 		const r = parseStandardRecord({ ...base, id: 'x', nom: 'Lieu', presentation_resume: PAYLOAD } as never, { today: '2026-11-18' });
 		expect(r.ok && r.place.presentationResume).toBe(null);
-		expect(r.ok && r.warnings.join(' ')).toMatch(/presentation_resume : .*formule de tableur.* ; valeur ignorée/);
+		expect(r.ok && r.warnings.join(' ')).toMatch(/presentation_resume\s: .*formule de tableur.*\s; valeur ignorée/);
 	});
 
 	it('the Pass dashboard and statement CSVs neutralise formulas (leading apostrophe), numbers stay numbers', () => {

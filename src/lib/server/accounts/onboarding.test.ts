@@ -69,13 +69,13 @@ describe('importing structures, places and members from a CSV', () => {
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv(bad).rows!, opts);
 		expect(r.written).toBe(false);
 		const messages = r.errors.map((e) => e.message).join('\n');
-		expect(messages).toMatch(/Ligne 6 : Le SIRET compte 14 chiffres/);
-		expect(messages).toMatch(/Ligne 7 : le type « garage » n’existe pas\. Types possibles : departement,/);
-		expect(messages).toMatch(/Ligne 8 : aucun lieu de l’annuaire n’a l’identifiant « lieu-inconnu »/);
-		expect(messages).toMatch(/Ligne 8 : le rôle « chef » n’existe pas/);
-		expect(messages).toMatch(/Ligne 9 : indiquez l’adresse e-mail/);
+		expect(messages).toMatch(/Ligne 6\s: Le SIRET compte 14 chiffres/);
+		expect(messages).toMatch(/Ligne 7\s: le type « garage » n’existe pas\. Types possibles\s: departement,/);
+		expect(messages).toMatch(/Ligne 8\s: aucun lieu de l’annuaire n’a l’identifiant « lieu-inconnu »/);
+		expect(messages).toMatch(/Ligne 8\s: le rôle « chef » n’existe pas/);
+		expect(messages).toMatch(/Ligne 9\s: indiquez l’adresse e-mail/);
 		// a place of another département: not this coordinator's
-		expect(messages).toMatch(/Ligne 10 : .*(département 33|vous ne pouvez pas)/);
+		expect(messages).toMatch(/Ligne 10\s: .*(département 33|vous ne pouvez pas)/);
 		expect(await count(organisations)).toBe(before);
 	});
 
@@ -111,12 +111,12 @@ describe('importing structures, places and members from a CSV', () => {
 	it('refuses a SIRET held by another département’s structure', async () => {
 		await createOrganisation(db, null, { name: 'Commune de Gironde', kind: 'collectivite', departmentCode: '33', siret: '21330063500017' });
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv('structure;siret\nAutre mairie;21330063500017').rows!, opts);
-		expect(r.errors[0].message).toMatch(/Ligne 2 : le SIRET 21330063500017 est celui d’une structure du département 33/);
+		expect(r.errors[0].message).toMatch(/Ligne 2\s: le SIRET 21330063500017 est celui d’une structure du département 33/);
 	});
 
 	it('keeps each coordinator to their département', async () => {
 		const r = await importOnboarding(db, coordinator33, readOnboardingCsv('structure;departement\nAsso;47').rows!, opts);
-		expect(r.errors[0].message).toMatch(/Ligne 2 : vous ne pouvez pas ajouter de structure dans le département 47/);
+		expect(r.errors[0].message).toMatch(/Ligne 2\s: vous ne pouvez pas ajouter de structure dans le département 47/);
 	});
 });
 

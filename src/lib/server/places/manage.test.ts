@@ -76,7 +76,7 @@ describe('editing a place', () => {
 		const e = await updatePlace(db, manager, 'fixture-lacepede', form({ telephone: '12', courriels: 'pas-un-mail', services: [], week: form().week.map((d, i) => (i === 0 ? [{ start: '18:00', end: '09:00' }] : d)) })).catch((x) => x);
 		expect(e).toBeInstanceOf(PlaceManagementError);
 		expect(Object.keys(e.fields).sort()).toEqual(['courriels', 'horaires', 'services', 'telephone']);
-		expect(e.fields.horaires).toMatch(/Lundi : la plage 18:00–09:00 doit finir après son début/);
+		expect(e.fields.horaires).toMatch(/Lundi\s: la plage 18:00–09:00 doit finir après son début/);
 		expect(await getPlace(db, 'fixture-lacepede')).toEqual(before);
 	});
 

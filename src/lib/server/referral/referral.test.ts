@@ -188,7 +188,7 @@ describe('the loop with a place that has a team', () => {
 		expect(accepted.status).toBe('accepted');
 		expect(accepted.appointmentAt?.toISOString()).toBe('2026-12-01T13:30:00.000Z');
 		const toPrescriber = await mails('pat@ccas.test');
-		expect(toPrescriber.map((m) => m.subject)).toEqual(expect.arrayContaining(['Orientation de Hélène R. : en cours d’examen', 'Orientation de Hélène R. : acceptée']));
+		expect(toPrescriber.map((m) => m.subject)).toEqual(expect.arrayContaining(['Orientation de Hélène R.\u00a0: en cours d’examen', 'Orientation de Hélène R.\u00a0: acceptée']));
 		expect(toPrescriber.find((m) => m.subject.endsWith('acceptée'))!.text).toContain('rendez-vous le mardi 1 décembre à 14 h 30');
 
 		await actOnReferral(db, mediator, rid, { type: 'honour' }, links);
@@ -268,7 +268,7 @@ describe('the clock', () => {
 		await runReferralClock(db, links, new Date(sent + 30 * DAY + 1000));
 		const [r] = await db.db.select().from(referrals).where(eq(referrals.id, rid));
 		expect(r.status).toBe('expired');
-		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Paul N. : expirée sans réponse')).toBe(true);
+		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Paul N.\u00a0: expirée sans réponse')).toBe(true);
 		await runReferralClock(db, links, new Date(sent + 31 * DAY));
 		expect(await reminders()).toBe(2);
 	});
@@ -313,7 +313,7 @@ describe('the person', () => {
 		await expect(withdrawByPerson(db, { ...session, beneficiaryIds: [ids[0].slice(0, -1) + (ids[0].endsWith('0') ? '1' : '0')] }, rid, links)).rejects.toThrow(/n’existe pas/);
 		await withdrawByPerson(db, session, rid, links);
 		expect((await personReferrals(db, ids))[0]).toMatchObject({ status: 'withdrawn', canWithdraw: false });
-		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Inès M. : retirée')).toBe(true);
+		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Inès M.\u00a0: retirée')).toBe(true);
 	});
 });
 

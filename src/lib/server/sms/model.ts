@@ -103,7 +103,7 @@ export const mobilePhoneSchema = z
 
 /** The GSM 03.38 default alphabet (one septet each), without the escape character. */
 const GSM7_BASIC = new Set(
-	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ\u00a0!"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
+	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
 );
 /** Its extension table: two septets each (escape + character). */
 const GSM7_EXTENSION = new Set('\f^{}\\[~]|€');

@@ -80,7 +80,7 @@ describe('French phone numbers', () => {
 
 describe('SMS length', () => {
 	it('counts GSM-7 texts: 160 characters in one SMS, then 153 per part', () => {
-		expect(smsLength('Votre code maillage\u00a0: 482913')).toMatchObject({ encoding: 'GSM-7', units: 28, segments: 1, remaining: 132, nonGsm: [] });
+		expect(smsLength('Votre code maillage : 482913')).toMatchObject({ encoding: 'GSM-7', units: 28, segments: 1, remaining: 132, nonGsm: [] });
 		expect(smsSegments('')).toBe(0);
 		expect(smsSegments('a'.repeat(160))).toBe(1);
 		expect(smsSegments('a'.repeat(161))).toBe(2);
@@ -99,7 +99,7 @@ describe('SMS length', () => {
 
 	it('needs UCS-2 for French letters outside the GSM alphabet: 70 characters, then 67', () => {
 		expect(smsLength('Élève à l’école').encoding).toBe('UCS-2');
-		expect(smsLength('Élève à l\'école, déjà reçu\u00a0?')).toMatchObject({ encoding: 'UCS-2', nonGsm: ['ç'] });
+		expect(smsLength('Élève à l\'école, déjà reçu ?')).toMatchObject({ encoding: 'UCS-2', nonGsm: ['ç'] });
 		expect(smsLength('Élève à l\'école').encoding).toBe('GSM-7');
 		expect(smsLength('À bientôt').nonGsm).toEqual(['À', 'ô']);
 		expect(smsSegments('ê'.repeat(70))).toBe(1);
@@ -210,7 +210,7 @@ describe('SMS through the outbox', () => {
 		let id = '';
 		await expect(
 			db.db.transaction(async (tx) => {
-				id = await queueSms(db, tx, { to: '06 00 00 00 01', text: 'Votre code\u00a0: 111111', template: 'code' });
+				id = await queueSms(db, tx, { to: '06 00 00 00 01', text: 'Votre code : 111111', template: 'code' });
 				throw new Error('the referral failed');
 			})
 		).rejects.toThrow('the referral failed');
@@ -230,11 +230,11 @@ describe('SMS through the outbox', () => {
 	});
 
 	it('sends a queued SMS to the provider: the key, the sender, the number in E.164, the text; no personal data in the logs', async () => {
-		const id = await queue('06 12 34 56 78', 'Votre code maillage\u00a0: 482913. Il expire dans 10 minutes.', 'code');
+		const id = await queue('06 12 34 56 78', 'Votre code maillage : 482913. Il expire dans 10 minutes.', 'code');
 		expect(await rowOf(id)).toMatchObject({ channel: 'sms', to: '+33612345678', subject: '', status: 'pending', attempts: 0 });
 		const logs = await logsOf(() => deliver(db, id, false));
 		expect(sentTo('+33612345678')).toEqual([
-			{ to: '+33612345678', text: 'Votre code maillage\u00a0: 482913. Il expire dans 10 minutes.', sender: SENDER, type: 'transactional', unicodeEnabled: false }
+			{ to: '+33612345678', text: 'Votre code maillage : 482913. Il expire dans 10 minutes.', sender: SENDER, type: 'transactional', unicodeEnabled: false }
 		]);
 		expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 1, lastError: null, messageId: expect.stringMatching(/^\d+$/), sentAt: expect.any(Date) });
 		expect(logs).toContain('"msg":"sms sent"');
@@ -245,18 +245,18 @@ describe('SMS through the outbox', () => {
 	});
 
 	it('stores the text GSM-friendly, and asks for unicode only when a letter needs it', async () => {
-		const a = await queue('07 56 12 34 56', 'C’est noté\u00a0: rendez-vous à l’espace « Déclic ».');
+		const a = await queue('07 56 12 34 56', 'C’est noté : rendez-vous à l’espace « Déclic ».');
 		const b = await queue('07 56 12 34 56', 'Votre demande a été reçue.');
 		await deliver(db, a, false);
 		await deliver(db, b, false);
 		expect(sentTo('+33756123456').map((m) => [m.text, m.unicodeEnabled])).toEqual([
-			['C\'est noté\u00a0: rendez-vous à l\'espace "Déclic".', false],
+			['C\'est noté : rendez-vous à l\'espace "Déclic".', false],
 			['Votre demande a été reçue.', true]
 		]);
 	});
 
 	it('keeps an SMS the provider could not take (500, network) with its reason, and sends it on a retry', async () => {
-		const id = await queue('0690 00 12 34', 'Votre code\u00a0: 222222');
+		const id = await queue('0690 00 12 34', 'Votre code : 222222');
 		provider.failNext(1, 500);
 		const logs = await logsOf(() => deliver(db, id, false));
 		expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/^brevo: HTTP 500 .*temporary$/) });
@@ -274,7 +274,7 @@ describe('SMS through the outbox', () => {
 	});
 
 	it('ends a message the provider refuses as failed, with its reason, after the last attempt', async () => {
-		const id = await queue('06 00 00 00 02', 'Votre code\u00a0: 333333');
+		const id = await queue('06 00 00 00 02', 'Votre code : 333333');
 		provider.failNext(2, 400);
 		await expect(deliver(db, id, false)).rejects.toMatchObject({ permanent: true, status: 400 });
 		expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/HTTP 400 .*permanent/) });
@@ -284,7 +284,7 @@ describe('SMS through the outbox', () => {
 	});
 
 	it('treats a wrong API key as permanent, and a misconfiguration as the reason', async () => {
-		const id = await queue('06 00 00 00 03', 'Votre code\u00a0: 444444');
+		const id = await queue('06 00 00 00 03', 'Votre code : 444444');
 		process.env.SMS_API_KEY = 'not-the-key';
 		await expect(deliver(db, id, false)).rejects.toThrow(/HTTP 401 unauthorized: Key not found \(permanent/);
 		delete process.env.SMS_SENDER;
@@ -306,7 +306,7 @@ describe('SMS with the outbox worker', () => {
 
 	it('without a provider, keeps SMS waiting in the outbox, then sends them once one is configured', async () => {
 		delete process.env.SMS_PROVIDER;
-		const id = await queue('06 11 22 33 44', 'Votre code\u00a0: 555555');
+		const id = await queue('06 11 22 33 44', 'Votre code : 555555');
 		// the worker has run its job, and left the SMS as it was
 		await expect
 			.poll(async () => (await db.query<{ state: string }>(sql`select state from pgboss.job where name = ${MAIL_QUEUE} and data->>'id' = ${id}`))[0]?.state, { timeout: 20_000 })

@@ -206,6 +206,6 @@ describe('instance settings rules', () => {
 		expect(messages.find((m) => m.startsWith('contactEmail'))).toMatch(/e-mail/);
 		expect(messages.find((m) => m.startsWith('departmentCodes'))).toMatch(/Code de département invalide/);
 		const unknown = instanceSettingsPatchSchema.safeParse({ couleur: '#000000' });
-		expect(unknown.error!.issues[0].message).toMatch(/Champ\(s\) inconnu\(s\) : couleur/);
+		expect(unknown.error!.issues[0].message).toMatch(/Champ\(s\) inconnu\(s\)\s: couleur/);
 	});
 });
