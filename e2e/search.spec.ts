@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers.ts';
+import { statePath } from './accounts.ts';
 
 /**
  * Issue 12, items 4–7, on the demo territory's real data (Lot-et-Garonne, loaded by
@@ -108,5 +109,21 @@ test.describe('without JavaScript', () => {
 	test('the home page links to « Mes orientations »', async ({ page }) => {
 		await page.goto('/');
 		await expect(page.getByRole('link', { name: 'retrouvez vos orientations' })).toHaveAttribute('href', '/mes-orientations');
+	});
+});
+
+test.describe('a professional table on a phone (390 × 844)', () => {
+	test.use({ viewport: { width: 390, height: 844 }, storageState: statePath('coordinator') });
+	test('reflows into one block per row, each cell labelled with its column', async ({ page }) => {
+		await page.goto('/admin/organisations');
+		const table = page.locator('.table-wrap .table').first();
+		await expect(table).toBeVisible();
+		const firstCell = table.locator('tbody tr').first().locator('td').first();
+		await expect(firstCell).toHaveAttribute('data-label', /\S/);
+		expect(await firstCell.evaluate((td) => getComputedStyle(td).display)).toBe('block');
+		const label = await firstCell.evaluate((td) => getComputedStyle(td, '::before').content);
+		expect(label).toContain(await firstCell.getAttribute('data-label'));
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		await expectNoAxeViolations(page, '/admin/organisations at 390 px');
 	});
 });

@@ -438,8 +438,8 @@ export async function createPlace(database: Database, actor: Actor, form: NewPla
 	);
 	const FIELD: Record<string, string> = { telephone: 'telephone', courriels: 'courriels', site_web: 'siteWeb', services: 'services' };
 	for (const m of parsed.ok ? parsed.warnings : parsed.errors) {
-		const key = FIELD[/^(\w+) :/.exec(m)?.[1] ?? ''];
-		if (key && !errors[key] && !/aucun service du référentiel/.test(m)) errors[key] = m.replace(/^\w+ : /, '').replace(/ ; valeur ignorée$/, '');
+		const key = FIELD[/^(\w+)\s:/.exec(m)?.[1] ?? ''];
+		if (key && !errors[key] && !/aucun service du référentiel/.test(m)) errors[key] = m.replace(/^\w+\s:\s/, '').replace(/\s; valeur ignorée$/, '');
 	}
 	if (!town && !errors.commune && !errors.codePostal) errors.commune = 'Commune introuvable.';
 	if (Object.keys(errors).length || !parsed.ok || !town) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', errors);

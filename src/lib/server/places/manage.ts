@@ -185,9 +185,9 @@ export async function updatePlace(database: Database, actor: Actor, placeId: str
 	const parsed = parseStandardRecord(record, { today });
 	const messages = parsed.ok ? parsed.warnings : parsed.errors;
 	for (const m of messages) {
-		const key = FIELD_OF[/^(\w+) :/.exec(m)?.[1] ?? ''];
+		const key = FIELD_OF[/^(\w+)\s:/.exec(m)?.[1] ?? ''];
 		// what the form sets is checked strictly: a value the validator would drop is an error here
-		if (key && !fields[key] && !/aucun service du référentiel/.test(m)) fields[key] = m.replace(/^\w+ : /, '').replace(/ ; valeur ignorée$/, '');
+		if (key && !fields[key] && !/aucun service du référentiel/.test(m)) fields[key] = m.replace(/^\w+\s:\s/, '').replace(/\s; valeur ignorée$/, '');
 	}
 	if (!form.services.length) fields.services = 'Cochez au moins un service proposé.';
 	if (!parsed.ok || Object.keys(fields).length) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', fields);
