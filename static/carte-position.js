@@ -3,41 +3,14 @@
 // dragging the marker fills the fields; typing in the fields moves the marker. Leaflet is
 // served from our own origin (/vendor/leaflet/…), as for the directory's map (carte.js).
 
-const LEAFLET = '/vendor/leaflet/';
+import { LEAFLET, loadCss, loadScript, statusLine } from './leaflet-loader.js';
+
 const container = document.getElementById('carte-position');
 const status = document.getElementById('carte-position-etat');
 const lat = /** @type {HTMLInputElement | null} */ (document.getElementById('lieu-latitude'));
 const lng = /** @type {HTMLInputElement | null} */ (document.getElementById('lieu-longitude'));
 
-/** @param {string} message */
-function say(message) {
-	if (!status) return;
-	status.className = 'map-status alert alert--warning';
-	status.textContent = message;
-}
-
-/** @param {string} href */
-function loadCss(href) {
-	return new Promise((resolve, reject) => {
-		const link = document.createElement('link');
-		link.rel = 'stylesheet';
-		link.href = href;
-		link.onload = () => resolve(undefined);
-		link.onerror = () => reject(new Error(`CSS non chargée : ${href}`));
-		document.head.append(link);
-	});
-}
-
-/** @param {string} src */
-function loadScript(src) {
-	return new Promise((resolve, reject) => {
-		const script = document.createElement('script');
-		script.src = src;
-		script.onload = () => resolve(undefined);
-		script.onerror = () => reject(new Error(`Script non chargé : ${src}`));
-		document.head.append(script);
-	});
-}
+const say = statusLine(status);
 
 /** @param {string} v */
 const num = (v) => Number(String(v).trim().replace(',', '.'));

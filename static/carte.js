@@ -2,42 +2,15 @@
 // page; this module only adds a Leaflet map above it. Leaflet is served from our own
 // origin (/vendor/leaflet/…) because the CSP allows scripts and styles from 'self' only.
 
-const LEAFLET = '/vendor/leaflet/';
+import { LEAFLET, loadCss, loadScript, statusLine } from './leaflet-loader.js';
+
 const TILE_ERROR = 'Le fond de carte n’a pas pu être chargé. Les lieux restent listés ci-dessous.';
 const MAP_ERROR = 'La carte n’a pas pu être affichée. Les lieux restent listés ci-dessous.';
 
 const container = document.getElementById('carte');
 const status = document.getElementById('carte-etat');
 
-/** @param {string} message */
-function say(message) {
-	if (!status) return;
-	status.className = 'map-status alert alert--warning';
-	status.textContent = message;
-}
-
-/** @param {string} href */
-function loadCss(href) {
-	return new Promise((resolve, reject) => {
-		const link = document.createElement('link');
-		link.rel = 'stylesheet';
-		link.href = href;
-		link.onload = () => resolve(undefined);
-		link.onerror = () => reject(new Error(`CSS non chargée : ${href}`));
-		document.head.append(link);
-	});
-}
-
-/** @param {string} src */
-function loadScript(src) {
-	return new Promise((resolve, reject) => {
-		const script = document.createElement('script');
-		script.src = src;
-		script.onload = () => resolve(undefined);
-		script.onerror = () => reject(new Error(`Script non chargé : ${src}`));
-		document.head.append(script);
-	});
-}
+const say = statusLine(status);
 
 /**
  * @typedef {{ id: string, name: string, lat: number, lng: number, address: string, href: string }} MapPlace

@@ -5,18 +5,15 @@
  * (docs/decisions/0005-csv-formulas.md); the person's short name only where the list
  * shows it (the actor may read their record). Journaled, in the export's transaction.
  */
-import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { asScoped, type Actor } from '../accounts/service.ts';
-import { users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { shortName, visibleTo } from '../beneficiaries/service.ts';
+import { shortName } from '../beneficiaries/service.ts';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import { accompaniments } from './db.ts';
-import { placeAccompaniments } from './service.ts';
+import { accompanimentRows, placeAccompaniments } from './service.ts';
 import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './model.ts';
 
 export const EXPORT_HEADERS = [
@@ -52,22 +49,7 @@ export async function accompanimentsCsv(
 		gte(accompaniments.date, view.from),
 		lte(accompaniments.date, view.to)
 	);
-	const rows = await asScoped(database, actor, (db: DbOrTx) =>
-		db
-			.select({
-				a: accompaniments,
-				placeName: places.nom,
-				mediatorName: users.displayName,
-				b: { id: beneficiaries.id, firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt }
-			})
-			.from(accompaniments)
-			.leftJoin(places, eq(places.id, accompaniments.placeId))
-			.leftJoin(users, eq(users.id, accompaniments.mediatorId))
-			.leftJoin(beneficiaries, and(eq(beneficiaries.id, accompaniments.beneficiaryId), visibleTo(actor)))
-			.where(where)
-			.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
-			.limit(EXPORT_MAX_ROWS)
-	);
+	const rows = await asScoped(database, actor, (db: DbOrTx) => accompanimentRows(db, actor, where, { limit: EXPORT_MAX_ROWS }));
 	const records = rows.map(({ a, placeName, mediatorName, b }) => {
 		const kind = a.kind as Kind;
 		const who = kind === 'collective' ? (a.title ?? 'Atelier') : a.beneficiaryId ? (b?.id ? shortName(b) : 'Personne suivie') : 'Personne anonyme';

@@ -318,6 +318,28 @@ const TOP_THEMES = 5;
 const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
 
 /**
+ * Accompaniments as the list and its CSV export show them, newest first: the place's and
+ * the mediator's names, and the person's only when the actor may read their record.
+ */
+export function accompanimentRows(db: DbOrTx, actor: Actor, where: SQL | undefined, page: { limit: number; offset?: number }) {
+	return db
+		.select({
+			a: accompaniments,
+			placeName: places.nom,
+			mediatorName: users.displayName,
+			b: { firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt, id: beneficiaries.id }
+		})
+		.from(accompaniments)
+		.leftJoin(places, eq(places.id, accompaniments.placeId))
+		.leftJoin(users, eq(users.id, accompaniments.mediatorId))
+		.leftJoin(beneficiaries, and(eq(beneficiaries.id, accompaniments.beneficiaryId), visibleTo(actor)))
+		.where(where)
+		.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
+		.limit(page.limit)
+		.offset(page.offset ?? 0);
+}
+
+/**
  * The accompaniments of the actor's organisations (or one of them, or one place) for a
  * period (this month by default), newest first, with the period's totals.
  */
@@ -367,22 +389,7 @@ export async function placeAccompaniments(
 
 		const pages = Math.max(1, Math.ceil(sums.count / PAGE_SIZE));
 		const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1) || 1), pages);
-		const rows = await db
-			.select({
-				a: accompaniments,
-				placeName: places.nom,
-				mediatorName: users.displayName,
-				b: { firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt, id: beneficiaries.id }
-			})
-			.from(accompaniments)
-			.leftJoin(places, eq(places.id, accompaniments.placeId))
-			.leftJoin(users, eq(users.id, accompaniments.mediatorId))
-			// the person's name only when the actor may read their record
-			.leftJoin(beneficiaries, and(eq(beneficiaries.id, accompaniments.beneficiaryId), visibleTo(actor)))
-			.where(where)
-			.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
-			.limit(PAGE_SIZE)
-			.offset((page - 1) * PAGE_SIZE);
+		const rows = await accompanimentRows(db, actor, where, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
 
 		return {
 			organisations: orgs,
