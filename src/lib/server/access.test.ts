@@ -206,3 +206,16 @@ describe('authorisation matrix', () => {
 		expect(decide('/(pro)/admin/nouvelle-page', null)).toBe('no-rule');
 	});
 });
+
+describe('pages of aggregates before the second factor', () => {
+	it('open to an account whose roles are all aggregate roles, not to one that is also coordinator or prescriber', () => {
+		const pages = ['/(pro)/espace/partenaire', '/(pro)/espace/pass/tableau-de-bord'];
+		for (const page of pages) {
+			expect(decide(page, persona(['partner'], { mfa: false })), page).toBe('allow');
+			// the page acts with every role of the account: the coordinator's wider figures need the code
+			expect(decide(page, persona(['partner', 'coordinator'], { mfa: false })), page).not.toBe('allow');
+			expect(decide(page, persona(['partner', 'prescriber'], { mfa: false })), page).not.toBe('allow');
+			expect(decide(page, persona(['partner'], { mfa: false, admin: true })), page).not.toBe('allow');
+		}
+	});
+});

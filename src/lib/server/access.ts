@@ -145,13 +145,16 @@ export function decide(routeId: string | null, session: LoadedSession | null): D
 }
 
 /**
- * A page of aggregates only (RouteRule `aggregate`): a member holding one of those roles
- * reaches it with the password alone. The instance administrator's rank does not count.
+ * A page of aggregates only (RouteRule `aggregate`): a member whose roles are ALL among
+ * those reaches it with the password alone. A page acts with every role of the account: an
+ * account that is also coordinator (or prescriber…) would read that role's wider figures
+ * without the code, so it gives the code first. The administrator's rank does not count.
  */
 function aggregateBeforeCode(rule: RouteRule, session: LoadedSession): boolean {
 	if (rule.access !== 'pro' || !rule.aggregate) return false;
 	const roles = rule.aggregate;
-	return session.actor.memberships.some((m) => roles.includes(m.role));
+	const { memberships } = session.actor;
+	return memberships.length > 0 && memberships.every((m) => roles.includes(m.role)) && !session.actor.isAdmin;
 }
 
 /** Whether the session may open a page of aggregates before the second factor (the code page offers the way). */

@@ -139,6 +139,10 @@ describe('a hand correction', () => {
 		expect(err.fields.pivot).toMatch(/clé de contrôle/);
 		const far = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), latitude: '48,85', longitude: '2,35' }).catch((e) => e);
 		expect(far.fields.latitude).toMatch(/km de Agen/);
+		// the national CSV carries these fields as they are: no spreadsheet formula gets in
+		const formula = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), nom: "-2+3+cmd|' /C calc'!A0", adresse: '@SUM(1+1)', complementAdresse: '=HYPERLINK("http://evil.test";"x")' }).catch((e) => e);
+		expect(Object.keys(formula.fields).sort()).toEqual(['adresse', 'complementAdresse', 'nom']);
+		expect(formula.fields.nom).toMatch(/formule de tableur/);
 	});
 
 	it('is refused to a coordinator of another département', async () => {
@@ -159,6 +163,9 @@ describe('closing a place', () => {
 	it('for a while: the page says until when and why; for good: it leaves the search', async () => {
 		const [p] = await placesNamed('%ville d%agen%');
 		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2026-01-01', reason: '' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: expect.any(String), reason: expect.any(String) } });
+		// a day that does not exist, or more than a year (closing for good is the coordination's decision)
+		for (const until of ['2026-13-45', '2027-02-30', '9999-12-31', '2027-12-07'])
+			await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until, reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: expect.any(String) } });
 		await closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2027-01-15', reason: 'Travaux' }, { today: TODAY });
 		expect((await getPlace(db, p.id, new Date('2026-12-10T10:00:00Z')))!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: 'Travaux' });
 		expect((await getPlace(db, p.id, new Date('2027-01-20T10:00:00Z')))!.closure).toBeNull(); // the date passed

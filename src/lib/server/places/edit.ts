@@ -18,7 +18,8 @@ import { journal } from '../audit/service.ts';
 import { can, type Actor } from '../accounts/service.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
-import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';
+import { isCalendarDay } from '../web/params.ts';
+import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret, formulaLike } from './model.ts';
 
 /** the standard's convention for an unknown SIRET */
 const UNKNOWN_PIVOT = '00000000000000';
@@ -103,6 +104,13 @@ export function identityFormOf(p: { nom: string; pivot: string; adresse: string;
 const COORD = /^-?\d{1,3}(?:[.,]\d+)?$/;
 
 /** Checks the identity form; returns the values or the errors, field by field, in French. */
+/** "2026-12-06" → "2027-12-06" (29 February → 1 March) */
+function addYear(day: string): string {
+	const d = new Date(day + 'T12:00:00Z');
+	d.setUTCFullYear(d.getUTCFullYear() + 1);
+	return d.toISOString().slice(0, 10);
+}
+
 async function validateIdentity(database: Database, f: IdentityForm) {
 	const errors: Record<string, string> = {};
 	let pivotError: string | null = null;
@@ -123,6 +131,12 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 	if (!adresse) errors.adresse = 'Indiquez l’adresse (numéro et voie).';
 	else if (adresse.length > 300) errors.adresse = 'L’adresse est trop longue\u00a0: 300 caractères au plus.';
 	const complementAdresse = f.complementAdresse.replace(/\s+/g, ' ').trim().slice(0, 300) || null;
+	// these fields go to the national CSV as they are (docs/decisions/0005-csv-formulas.md): no formula
+	const FORMULA = 'Ce texte commence comme une formule de tableur (=, +, - ou @ suivis d’une fonction)\u00a0: réécrivez-le.';
+	if (!errors.nom && formulaLike(nom)) errors.nom = FORMULA;
+	if (!errors.adresse && formulaLike(adresse)) errors.adresse = FORMULA;
+	if (complementAdresse && formulaLike(complementAdresse)) errors.complementAdresse = FORMULA;
+	if (formulaLike(f.commune.trim())) errors.commune = FORMULA;
 	const codePostal = f.codePostal.replace(/\s+/g, '');
 	if (!/^\d{5}$/.test(codePostal)) errors.codePostal = 'Le code postal a 5 chiffres. Exemple\u00a0: 47000';
 	const lookup = await municipalityLookup(database);
@@ -356,8 +370,10 @@ export async function closePlace(database: Database, actor: Actor, placeId: stri
 	if (form.kind !== 'temporary' && form.kind !== 'permanent') errors.kind = 'Choisissez\u00a0: fermé pour un temps, ou définitivement.';
 	if (form.kind === 'permanent' && !curator) errors.kind = 'Seule l’équipe de coordination peut fermer un lieu définitivement.';
 	if (form.kind === 'temporary') {
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(form.until)) errors.until = 'Indiquez la date de réouverture. Exemple\u00a0: 2027-01-15';
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(form.until) || !isCalendarDay(form.until)) errors.until = 'Indiquez la date de réouverture. Exemple\u00a0: 2027-01-15';
 		else if (form.until <= today) errors.until = 'La date de réouverture est passée\u00a0: choisissez une date à venir.';
+		// a year at most: beyond, the place is closed for good, which only the coordination decides
+		else if (form.until > addYear(today)) errors.until = 'Une fermeture temporaire dure un an au plus. Au-delà, demandez à l’équipe de coordination de fermer le lieu définitivement.';
 		if (!reason) errors.reason = 'Indiquez la raison, que le public lira. Exemple\u00a0: travaux.';
 	}
 	if (reason.length > 200) errors.reason = 'La raison est trop longue\u00a0: 200 caractères au plus.';

@@ -15,8 +15,8 @@ import { places } from '../places/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { recordAssessment, CareError } from '../beneficiaries/service.ts';
 import { formatDistance } from '../../components/format.ts';
-import { referralCandidates, candidateWords, distanceLabel } from './candidates.ts';
-import { referOrAskConsent, referralDetail, actOnReferral } from './service.ts';
+import { referralCandidates, candidateWords, distanceLabel, scoreCandidates } from './candidates.ts';
+import { referOrAskConsent, referralDetail, actOnReferral, personReferrals } from './service.ts';
 import { recordAccompaniment, emptyForm } from '../accompaniments/service.ts';
 import { referrals } from './db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
@@ -67,6 +67,15 @@ describe('the places a prescriber can refer to', () => {
 		expect(candidateWords('  L’EPN   de  Villeneuve ')).toEqual(['epn', 'de', 'villeneuve']);
 	});
 
+	it('scores every candidate, a place with neither phone nor e-mail included (the referral page crashed on one)', async () => {
+		const r = await referralCandidates(c.db, { point: AGEN, limit: 10 });
+		expect(r.items.some((p) => !p.telephone && !p.courriels.length)).toBe(true);
+		const scored = scoreCandidates(r.items, null);
+		expect(scored.map((x) => x.c.nom)).toEqual(r.items.map((p) => p.nom));
+		const bare = scored.find((x) => !x.c.telephone && !x.c.courriels.length)!;
+		expect(bare.s.missing).toContain('Ni téléphone ni e-mail connus');
+	});
+
 	it('shows more than a page on asking: a limit and whether there are more', async () => {
 		const first = await referralCandidates(c.db, { point: AGEN, limit: 2 });
 		expect(first.items).toHaveLength(2);
@@ -106,6 +115,20 @@ describe('referring to a place that receives nothing online', () => {
 		expect(d.delivery).toBe('prescriber');
 		const [entry] = await c.db.db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.action, 'referral.sent'), eq(auditLog.targetId, r.id)));
 		expect(entry.details).toMatchObject({ delivery: 'prescriber', placeId: bus });
+		// the person reads who tells the place, not that the place will call
+		expect((await personReferrals(c.db, [id]))[0].statusLabel).toBe('Envoyée\u00a0: la structure qui vous oriente prévient le lieu');
+	});
+
+	it('never to a place closed for good: not offered, and refused', async () => {
+		const id = await c.newPerson({ preferredContact: 'none', email: '', phone: '' });
+		await c.db.db.update(places).set({ closure: 'permanent' }).where(eq(places.id, c.byLink));
+		try {
+			expect((await referralCandidates(c.db, { point: AGEN, limit: 10 })).items.map((p) => p.id)).not.toContain(c.byLink);
+			const refused = await referOrAskConsent(c.db, c.prescriber, input(id, { placeId: c.byLink }), links).catch((e) => e);
+			expect(refused.fields?.placeId).toMatch(/fermé définitivement/);
+		} finally {
+			await c.db.db.update(places).set({ closure: null }).where(eq(places.id, c.byLink));
+		}
 	});
 
 	it('sends the link to the place’s e-mail when it has no team', async () => {

@@ -15,6 +15,9 @@ import { places } from '../places/db.ts';
 import { normalizeKey } from '../places/model.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
 import { NEARBY_METRES } from '../places/service.ts';
+import type { PublicPlace } from '../places/service.ts';
+import { AXES, type Assessment } from '../assessment/service.ts';
+import { scorePlace } from '../assessment/recommend.ts';
 
 export type Receives = 'team' | 'email' | null;
 
@@ -26,6 +29,7 @@ export interface Candidate {
 	commune: string;
 	codeInsee: string | null;
 	telephone: string | null;
+	courriels: string[];
 	horaires: string | null;
 	/** 'address' or 'municipality' (placed at its commune's centre) */
 	locationPrecision: string;
@@ -65,14 +69,16 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 	const words = candidateWords(q.text);
 	const origin = q.point ? sql`${earthPoint(q.point.latitude, q.point.longitude)}::cube` : null;
 	const chord = origin ? sql<number | null>`(${places.pos} <-> ${origin})` : sql<null>`NULL::float8`;
-	const conds: SQL[] = [];
+	// a place closed for good is not offered (the service refuses it too)
+	const conds: SQL[] = [sql`${places.closure} is distinct from 'permanent'`];
 	const haystack = sql`(${places.nameKey} || ' ' || ${folded(sql`${places.commune} || ' ' || ${places.codePostal} || ' ' || ${places.adresse}`)})`;
 	for (const w of words) conds.push(sql`${haystack} like ${'%' + w.replace(/[%_\\]/g, '') + '%'}`);
 	if (!words.length) {
 		if (origin) conds.push(sql`${places.pos} <@ cube_enlarge(${origin}, ${sql.raw(String(NEARBY_METRES))}::float8, 3)`, sql`${chord} <= ${sql.raw(String(NEARBY_METRES))}::float8`);
 		else if (q.departmentCodes?.length) conds.push(sql`${places.departmentCode} in (${sql.join(q.departmentCodes.map((d) => sql`${d}`), sql`, `)})`);
 	}
-	const team = sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id where op.place_id = "places"."id" and o.active)`;
+	// a team that can read referrals: an active structure with an active mediator or place manager (as the service decides)
+	const team = sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id join memberships m on m.organisation_id = o.id and m.role in ('mediator', 'place_manager') join users u on u.id = m.user_id and u.active where op.place_id = "places"."id" and o.active)`;
 	const tier = sql<number>`case when ${team} then 0 when coalesce(cardinality(${places.courriels}), 0) > 0 then 1 else 2 end`;
 	const limit = Math.min(Math.max(1, q.limit), 200);
 	const [rows, [{ n }]] = await Promise.all([
@@ -85,6 +91,7 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 				commune: places.commune,
 				codeInsee: places.codeInsee,
 				telephone: places.telephone,
+				courriels: places.courriels,
 				horaires: places.horaires,
 				locationPrecision: places.locationPrecision,
 				services: places.services,
@@ -103,6 +110,7 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 	]);
 	const items = rows.slice(0, limit).map(({ tier: t, chord: c, ...r }) => ({
 		...r,
+		courriels: r.courriels ?? [],
 		services: r.services ?? [],
 		priseEnChargeSpecifique: r.priseEnChargeSpecifique ?? [],
 		fraisACharge: r.fraisACharge ?? [],
@@ -122,4 +130,26 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 export function distanceLabel(c: Pick<Candidate, 'codeInsee' | 'locationPrecision' | 'distanceMeters'>, inseeCode: string | null, format: (m: number | null | undefined) => string | null): string | null {
 	if (inseeCode && c.codeInsee === inseeCode && c.locationPrecision !== 'address') return 'dans la commune';
 	return format(c.distanceMeters);
+}
+
+/** Without an assessment: only what every place lacks (hours, a contact) is said. */
+const NEUTRAL: Assessment = {
+	version: 1,
+	profile: Object.fromEntries(Object.keys(AXES).map((k) => [k, null])) as Assessment['profile'],
+	urgency: null,
+	services: [],
+	filters: { priseEnCharge: [], ouvertSamedi: false, gratuit: false, itinerant: false, accompagnement: [] }
+};
+
+/**
+ * Each candidate with its reasons and what it lacks (assessment/recommend.ts scorePlace).
+ * The query's order stands (receiving places first); with an assessment, within each of
+ * those groups, the best score first, then the query's order.
+ */
+export function scoreCandidates(items: Candidate[], assessment: Assessment | null) {
+	const tierOf = (r: Receives) => (r === 'team' ? 0 : r === 'email' ? 1 : 2);
+	// a candidate carries every field scorePlace reads (Candidate's fields above)
+	const scored = items.map((c, i) => ({ c, i, s: scorePlace({ place: c as unknown as PublicPlace, distanceMeters: c.distanceMeters, status: null, completeness: 0, acceptsPass: false }, assessment ?? NEUTRAL) }));
+	if (assessment) scored.sort((x, y) => tierOf(x.c.receives) - tierOf(y.c.receives) || y.s.score - x.s.score || x.i - y.i);
+	return scored;
 }

@@ -80,12 +80,18 @@ export { PERSON_LINK_DAYS } from '../beneficiaries/person-access.ts';
 
 // ——— who ———
 
-/** Organisations running the place now. */
+/**
+ * Organisations running the place now with someone to read its referrals: an active
+ * mediator or place manager. A structure just imported, whose invitations are not accepted
+ * yet, does not count: the referral goes by e-mail, or the prescriber calls.
+ */
 async function placeOrganisations(db: DbOrTx, placeId: string): Promise<string[]> {
 	const rows = await db
-		.select({ o: organisationPlaces.organisationId })
+		.selectDistinct({ o: organisationPlaces.organisationId })
 		.from(organisationPlaces)
 		.innerJoin(organisations, eq(organisations.id, organisationPlaces.organisationId))
+		.innerJoin(memberships, and(eq(memberships.organisationId, organisationPlaces.organisationId), inArray(memberships.role, PLACE_TEAM)))
+		.innerJoin(users, and(eq(users.id, memberships.userId), eq(users.active, true)))
 		.where(and(eq(organisationPlaces.placeId, placeId), eq(organisations.active, true)));
 	return rows.map((r) => r.o);
 }
@@ -147,10 +153,11 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	const reason = String(input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
 	const [place] = await database.db
-		.select({ id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels })
+		.select({ id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels, closure: places.closure })
 		.from(places)
 		.where(eq(places.id, String(input.placeId ?? '')));
 	if (!place) fields.placeId = 'Choisissez un lieu dans la liste.';
+	else if (place.closure === 'permanent') fields.placeId = `${place.nom} a fermé définitivement\u00a0: choisissez un autre lieu.`;
 	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple\u00a0: « Créer son compte Ameli et le garder en mémoire. »';
 	else if (reason.length > 2000) fields.reason = '2 000 caractères au plus.';
 	// the consent, box by box: checked here with the rest, so that every error shows at once
@@ -675,7 +682,7 @@ export async function teamReferrals(database: Database, actor: Actor, opts: { bo
 	const awaiting = sql`${referrals.status} in ('sent', 'under_study')`;
 	const rows = await db
 		.select({
-			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt },
+			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
 			b: { firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt },
 			placeName: places.nom,
 			placeCommune: places.commune,
@@ -838,7 +845,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 	if (!beneficiaryIds.length) return [];
 	const rows = await database.db
 		.select({
-			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt },
+			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
 			place: { id: places.id, nom: places.nom, adresse: places.adresse, codePostal: places.codePostal, commune: places.commune, telephone: places.telephone, horaires: places.horaires },
 			from: organisations.name
 		})
@@ -862,7 +869,8 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		id: r.id,
 		reference: referenceOf(r.id),
 		status: r.status as ReferralStatus,
-		statusLabel: PERSON_STATUS[r.status as ReferralStatus],
+		// the place has no account and no e-mail: the prescriber tells it, the place does not call first
+		statusLabel: r.status === 'sent' && r.delivery === 'prescriber' ? 'Envoyée\u00a0: la structure qui vous oriente prévient le lieu' : PERSON_STATUS[r.status as ReferralStatus],
 		sentAt: r.sentAt,
 		appointmentAt: r.appointmentAt,
 		place,

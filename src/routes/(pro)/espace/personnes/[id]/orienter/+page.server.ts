@@ -4,23 +4,13 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
 import { smsConsentReady } from '#lib/server/beneficiaries/consent-sms.ts';
 import { smsConfigured } from '#lib/server/sms/service.ts';
-import { AXES, type Assessment } from '#lib/server/assessment/service.ts';
-import { scorePlace } from '#lib/server/assessment/recommend.ts';
 import { referOrAskConsent } from '#lib/server/referral/service.ts';
-import { referralCandidates, distanceLabel } from '#lib/server/referral/candidates.ts';
+import { referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/candidates.ts';
 import { resolveWhere } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance, formatPhone } from '#lib/components/format.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
-/** Without an assessment: only what every place lacks (hours) is said. */
-const NEUTRAL: Assessment = {
-	version: 1,
-	profile: Object.fromEntries(Object.keys(AXES).map((k) => [k, null])) as Assessment['profile'],
-	urgency: null,
-	services: [],
-	filters: { priseEnCharge: [], ouvertSamedi: false, gratuit: false, itinerant: false, accompagnement: [] }
-};
 /** places shown at first, and added by each "Voir plus de lieux" */
 const PAGE = 10;
 
@@ -56,11 +46,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		} else whereError = r.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} »\u00a0: ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ». Écrivez une commune ou un code postal.`;
 	}
 	const found = await referralCandidates(db, { point, text: q, limit: shown, departmentCodes: instance.departmentCodes });
-	const a = latest?.result ?? NEUTRAL;
-	const tierOf = (r: string | null) => (r === 'team' ? 0 : r === 'email' ? 1 : 2);
-	const scored = found.items.map((c, i) => ({ c, i, s: scorePlace({ place: c as never, distanceMeters: c.distanceMeters, status: null, completeness: 0, acceptsPass: false }, a) }));
-	// receiving first (the query's order); within each, by the assessment's score when there is one, else nearest
-	if (latest) scored.sort((x, y) => tierOf(x.c.receives) - tierOf(y.c.receives) || y.s.score - x.s.score || x.i - y.i);
+	const scored = scoreCandidates(found.items, latest?.result ?? null);
 	const places = scored.map(({ c, s }) => ({
 		id: c.id,
 		nom: c.nom,
