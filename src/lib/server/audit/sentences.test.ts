@@ -108,3 +108,25 @@ describe('the journal’s sentences', () => {
 		expect(choices.find((c) => c.prefix === 'referral.')!.actions.map((a) => a.label)).toContain('Orientation envoyée');
 	});
 });
+
+describe('details of the actions issue 12 added', () => {
+	it('read in French, never as the code’s key names', () => {
+		const lines = [
+			...detailLines('place.merged', { mergedId: 'l1', mergedName: 'Maison Pour Tous', choices: { nom: 'a' }, sourcesMoved: 2 }),
+			...detailLines('place.closed', { kind: 'temporary', until: '2027-01-15', reason: 'Travaux', before: { kind: null } }),
+			...detailLines('organisation.imported', { lines: 2, structures: { created: 1 }, places: {}, members: {} }),
+			...detailLines('place.corrected', { fields: ['complementAdresse', 'codePostal'], changes: {} }),
+			...detailLines('error_report.rejected', { placeId: 'l1', answered: true, answer: 'Les horaires sont justes.' })
+		];
+		expect(lines).toEqual([
+			'Lieu fusionné\u00a0: Maison Pour Tous',
+			'Sources rattachées\u00a0: 2',
+			'Jusqu’au\u00a0: 15/01/2027',
+			'Motif\u00a0: Travaux',
+			'Lignes du fichier\u00a0: 2',
+			'Champs modifiés\u00a0: complément d’adresse, code postal',
+			'Réponse envoyée à l’auteur du signalement',
+			'Réponse\u00a0: Les horaires sont justes.'
+		]);
+	});
+});

@@ -41,7 +41,7 @@ const money = (v: unknown): string => (typeof v === 'number' ? euros(v) : '?');
 const role = (v: unknown): string => (typeof v === 'string' && v in ROLE_LABELS ? `« ${ROLE_LABELS[v as Role]} »` : 'un rôle');
 const status = (v: unknown): string => (typeof v === 'string' && v in STATUS_LABELS ? STATUS_LABELS[v as ReferralStatus] : str(v));
 const plural = (n: unknown, one: string, many: string) => `${num(n)} ${typeof n === 'number' && n > 1 ? many : one}`;
-const fieldList = (v: unknown): string => (Array.isArray(v) && v.length ? v.map(String).join(', ') : 'des champs');
+const fieldList = (v: unknown): string => (Array.isArray(v) && v.length ? [...new Set(v.map((x) => FIELD_LABELS[String(x)] ?? String(x)))].join(', ') : 'des champs');
 /** "2026-12-31" → "31/12/2026" */
 const frDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
 
@@ -287,7 +287,12 @@ const FIELD_LABELS: Record<string, string> = {
 	frais_a_charge: 'frais',
 	modalites_acces: 'modalités d’accès',
 	modalites_accompagnement: 'modalités d’accompagnement',
-	prise_rdv: 'prise de rendez-vous'
+	prise_rdv: 'prise de rendez-vous',
+	// a place's identity, as the coordinators' form names it
+	complementAdresse: 'complément d’adresse',
+	codePostal: 'code postal',
+	pivot: 'SIRET',
+	position: 'position'
 };
 
 const CHANNELS: Record<string, string> = { sms: 'SMS', email: 'e-mail', sheet: 'fiche imprimée', link: 'lien', code: 'code' };
@@ -368,6 +373,30 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 			case 'mfa':
 				out.push(v ? 'Double authentification : oui' : 'Double authentification : non');
 				break;
+			case 'until':
+				out.push(`Jusqu’au\u00a0: ${/^\d{4}-\d{2}-\d{2}$/.test(str(v)) ? str(v).split('-').reverse().join('/') : str(v)}`);
+				break;
+			case 'mergedName':
+				out.push(`Lieu fusionné\u00a0: ${str(v)}`);
+				break;
+			case 'sourcesMoved':
+				out.push(`Sources rattachées\u00a0: ${num(v)}`);
+				break;
+			case 'lines':
+				out.push(`Lignes du fichier\u00a0: ${num(v)}`);
+				break;
+			case 'answer':
+				out.push(`Réponse\u00a0: ${str(v)}`);
+				break;
+			case 'answered':
+				out.push(v ? 'Réponse envoyée à l’auteur du signalement' : 'Sans réponse (pas d’adresse laissée)');
+				break;
+			case 'reminder':
+				out.push(`Relance n° ${num(v)}`);
+				break;
+			case 'withEmail':
+				out.push(v ? 'Avec l’adresse e-mail du lieu' : 'Sans adresse e-mail du lieu');
+				break;
 			// already in the sentence, or technical
 			case 'event':
 			case 'viaLink':
@@ -411,6 +440,17 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 			case 'filters':
 			case 'correctionOf':
 			case 'replaces':
+			// issue 12: in the sentence, or values kept for the record (the journal's CSV has them)
+			case 'import':
+			case 'byHand':
+			case 'changes':
+			case 'choices':
+			case 'before':
+			case 'record':
+			case 'structures':
+			case 'places':
+			case 'members':
+			case 'delivery':
 				break;
 			default:
 				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);
