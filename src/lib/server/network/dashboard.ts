@@ -50,10 +50,10 @@ export async function coordinatorDashboard(database: Database, actor: Actor, now
 		select
 			(select count(*)::int from place_claims c join places p on p.id = c.place_id where c.status = 'pending' and ${inDeps(sql`p.department_code`)}) as claims,
 			(select count(*)::int from place_error_reports r join places p on p.id = r.place_id where r.status = 'open' and ${inDeps(sql`p.department_code`)}) as reports,
-			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and p.location_precision = 'municipality') as approximate,
-			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and coalesce(p.horaires, '') = '') as no_hours,
-			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and coalesce(p.telephone, '') = '' and cardinality(p.courriels) = 0) as no_contact,
-			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and not exists (
+			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and p.closure is distinct from 'permanent' and p.location_precision = 'municipality') as approximate,
+			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and p.closure is distinct from 'permanent' and coalesce(p.horaires, '') = '') as no_hours,
+			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and p.closure is distinct from 'permanent' and coalesce(p.telephone, '') = '' and cardinality(p.courriels) = 0) as no_contact,
+			(select count(*)::int from places p where ${inDeps(sql`p.department_code`)} and p.closure is distinct from 'permanent' and not exists (
 				select 1 from organisation_places op join memberships m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = p.id)) as no_manager,
 			(select count(*)::int from referrals r where r.status in ('sent', 'under_study') and r.sent_at <= ${now.toISOString()}::timestamptz - make_interval(days => ${OVERDUE_DAYS})
 				and (${inDeps(sql`r.department_code`)} or ${inDeps(sql`r.place_department_code`)})) as overdue,
