@@ -163,7 +163,7 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 	const second = page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last();
 	await second.getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.locator('.field__error').first()).toContainText('Écrivez la réponse');
-	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter : votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
+	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter\s: votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
 	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.getByRole('status')).toContainText('votre réponse est envoyée à la personne');
 	expectRedirected(page, 'rejete-repondu');
