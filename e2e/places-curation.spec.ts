@@ -18,6 +18,13 @@ async function axeAtBothWidths(page: Page, what: string) {
 	}
 }
 
+/** Post/Redirect/Get: after a successful action the address is a page's, not the action's (F5 sends nothing again) */
+function expectRedirected(page: Page, done: string) {
+	const url = new URL(page.url());
+	expect(page.url()).not.toContain('?/');
+	expect(url.searchParams.get('fait')).toBe(done);
+}
+
 test('the work list counts what to check, and a name in capitals is rewritten in one click', async ({ page }) => {
 	await page.goto('/admin/lieux/a-verifier');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lieux à vérifier');
@@ -34,6 +41,13 @@ test('the work list counts what to check, and a name in capitals is rewritten in
 	const button = page.getByRole('button', { name: /^Mettre en casse normale/ }).filter({ hasNotText: /maison pour tous/i }).first();
 	const suggestion = /« (.*) »/.exec(await button.innerText())![1];
 	await button.click();
+	await expect(page.getByRole('status')).toContainText(`Le nom est corrigé\u00a0: « ${suggestion} »`);
+	expectRedirected(page, 'casse');
+	// back on the list the button was on
+	expect(new URL(page.url()).searchParams.get('liste')).toBe('noms');
+	await expect(kinds.locator('li', { hasText: 'Noms à réécrire' }).locator('strong')).toHaveText(String(before - 1));
+	// reloading renames nothing more, and says it again
+	await page.reload();
 	await expect(page.getByRole('status')).toContainText(`Le nom est corrigé\u00a0: « ${suggestion} »`);
 	await expect(kinds.locator('li', { hasText: 'Noms à réécrire' }).locator('strong')).toHaveText(String(before - 1));
 });
@@ -64,6 +78,7 @@ test('a correction of the name and the position, then a temporary closure shown 
 	await page.getByLabel('Longitude').fill(String(lng + 0.001).replace('.', ','));
 	await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
 	await expect(page.getByRole('status')).toContainText('la fiche du lieu est corrigée');
+	expectRedirected(page, 'corrige');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${name} (accueil)`);
 	await expect(page.locator('.overrides')).toContainText('Nom');
 
@@ -73,6 +88,7 @@ test('a correction of the name and the position, then a temporary closure shown 
 	await page.getByLabel('Raison, que le public lira').fill('Travaux de rénovation');
 	await page.getByRole('button', { name: 'Fermer le lieu' }).click();
 	await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+	expectRedirected(page, 'ferme-temporairement');
 	await axeAtBothWidths(page, 'place page, closed');
 	const id = new URL(page.url()).pathname.split('/').pop()!;
 
@@ -85,6 +101,7 @@ test('a correction of the name and the position, then a temporary closure shown 
 
 	await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
 	await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+	expectRedirected(page, 'rouvert');
 });
 
 test('merging the two Maison Pour Tous Saint Exupéry: field by field, the old address redirects', async ({ page, request }) => {
@@ -102,6 +119,7 @@ test('merging the two Maison Pour Tous Saint Exupéry: field by field, the old a
 	await page.getByRole('button', { name: 'Fusionner les deux lieux' }).click();
 	await expect(page).toHaveURL(new RegExp(`/admin/lieux/${keep}`));
 	await expect(page.getByRole('status')).toContainText('Les deux lieux sont fusionnés');
+	expectRedirected(page, 'fusionne');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/maison pour tous saint exup/i);
 	expect(await page.locator('#sources + ul li').count()).toBeGreaterThanOrEqual(2);
 
@@ -139,14 +157,17 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 	await page.getByLabel('Nom du lieu').fill(`${names[0]} – espace numérique`);
 	await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
 	await expect(page.getByRole('status')).toContainText('Le signalement est marqué comme traité');
+	expectRedirected(page, 'corrige');
 
 	await page.goto('/admin/signalements');
 	const second = page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last();
 	await second.getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.locator('.field__error').first()).toContainText('Écrivez la réponse');
-	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter : votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
+	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter\s: votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
 	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.getByRole('status')).toContainText('votre réponse est envoyée à la personne');
+	expectRedirected(page, 'rejete-repondu');
+	await expect(page).toHaveURL(/\/admin\/signalements\?/);
 });
 
 test('a new place, then Post/Redirect/Get to its page', async ({ page }) => {
@@ -161,8 +182,9 @@ test('a new place, then Post/Redirect/Get to its page', async ({ page }) => {
 	await page.getByLabel('Commune').fill('Villeneuve-sur-Lot');
 	await page.getByLabel('Aide aux démarches administratives').check();
 	await page.getByRole('button', { name: 'Ajouter le lieu' }).click();
-	await expect(page).toHaveURL(/\/admin\/lieux\/l[0-9a-f]+\?cree=1/);
+	await expect(page).toHaveURL(/\/admin\/lieux\/l[0-9a-f]+\?fait=cree$/);
 	await expect(page.getByRole('status')).toContainText('Le lieu est ajouté');
+	expectRedirected(page, 'cree');
 });
 
 test.describe('the place’s manager', () => {

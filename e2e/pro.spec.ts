@@ -106,6 +106,9 @@ test.describe('error reports', () => {
 		await expect(card.getByRole('heading')).toContainText(name);
 		await card.getByRole('button', { name: /Marquer comme traité/ }).click();
 		await expect(page.getByRole('status')).toHaveText('Le signalement est marqué comme traité.');
+		// Post/Redirect/Get: the address is the list's, not the action's (F5 sends nothing again)
+		expect(page.url()).not.toContain('?/');
+		expect(new URL(page.url()).searchParams.get('fait')).toBe('traite');
 		await expectNoAxeViolations(page, '/admin/signalements after closing one');
 		await page.goto('/admin/signalements?statut=traites');
 		await expect(page.locator('.reports li', { hasText: message })).toBeVisible();

@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { departmentsWith } from '#lib/server/accounts/service.ts';
@@ -12,7 +12,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const departments = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	const resolved = url.searchParams.get('statut') === 'traites';
 	const rows = await listErrorReports(await getDatabase(), { status: resolved ? 'resolved' : 'open', departments, limit: 200 });
+	const fait = url.searchParams.get('fait');
 	return {
+		done: fait && Object.hasOwn(DONE, fait) ? DONE[fait as keyof typeof DONE] : null,
 		resolved,
 		reports: rows.map((r) => ({
 			...r,
@@ -23,26 +25,34 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
+/** Post/Redirect/Get: a successful action redirects here with `?fait=<code>`; only a known code shows a message */
+const DONE = {
+	traite: 'Le signalement est marqué comme traité.',
+	rejete: 'Le signalement est rejeté.',
+	'rejete-repondu': 'Le signalement est rejeté\u00a0: votre réponse est envoyée à la personne.'
+} as const;
+
 export const actions: Actions = {
 	// nothing to change on the place: the report is rejected, with an answer e-mailed to the reporter when they left an address
 	rejeter: async ({ request, locals }) => {
 		const f = await request.formData();
 		const id = Number(f.get('id'));
 		const answer = String(f.get('reponse') ?? '');
+		let mailed: boolean;
 		try {
 			const db = await getDatabase();
-			const r = await rejectErrorReport(db, locals.session!.actor, id, answer, { instanceName: (await getInstanceSettings(db)).name, origin: publicOrigin(), ip: locals.ip });
-			return { rejectedId: id, mailed: r.mailed };
+			mailed = (await rejectErrorReport(db, locals.session!.actor, id, answer, { instanceName: (await getInstanceSettings(db)).name, origin: publicOrigin(), ip: locals.ip })).mailed;
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'invalid' ? 400 : 404, { message: e.message, fields: e.fields, reportId: id, answer });
 			throw e;
 		}
+		redirect(303, `/admin/signalements?fait=${mailed ? 'rejete-repondu' : 'rejete'}`);
 	},
 	traiter: async ({ request, locals }) => {
 		const actor = locals.session!.actor;
 		const id = Number((await request.formData()).get('id'));
 		const ok = Number.isInteger(id) && (await resolveErrorReport(await getDatabase(), id, { departments: actor.isAdmin ? null : departmentsWith(actor, ['coordinator']), actorId: actor.userId, ip: locals.ip }));
 		if (!ok) return fail(404, { message: 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.' });
-		return { resolvedId: id };
+		redirect(303, '/admin/signalements?fait=traite');
 	}
 };

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
@@ -48,12 +48,28 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			.map((o) => ({ field: o.field, label: o.label, value: show(o.value), sourceValue: o.sourceValue === undefined ? null : show(o.sourceValue), same: JSON.stringify(o.value) === JSON.stringify(o.sourceValue) })),
 		report: report && report.placeId === p.id && report.status === 'open' ? { id: report.id, message: report.message, fields: report.fields.map((f) => ERROR_REPORT_FIELDS[f as keyof typeof ERROR_REPORT_FIELDS] ?? f) } : null,
 		today: parisToday(),
-		created: url.searchParams.has('cree'),
-		merged: url.searchParams.get('fusionne'),
+		done: doneOf(url.searchParams.get('fait')),
+		reportClosed: url.searchParams.get('signalement') === 'traite',
+		created: url.searchParams.get('fait') === 'cree',
+		// the merged place is gone: its name travels in the address, shown only with its code (escaped, as any text)
+		merged: url.searchParams.get('fait') === 'fusionne' ? (url.searchParams.get('nom') ?? '').slice(0, 200) || null : null,
 		map: { tiles: process.env.MAP_TILES_URL?.trim() || DEFAULT_TILES, attribution: process.env.MAP_TILES_ATTRIBUTION?.trim() || DEFAULT_ATTRIBUTION },
 		labels: CORRECTABLE
 	};
 };
+
+/** Post/Redirect/Get: a successful action redirects here with `?fait=<code>`; only a known code shows a message */
+const DONE = {
+	corrige: 'C’est enregistré\u00a0: la fiche du lieu est corrigée.',
+	inchange: 'Rien n’a changé\u00a0: la fiche était déjà ainsi.',
+	'ferme-definitivement': 'Le lieu est fermé définitivement\u00a0: il ne paraît plus dans la recherche.',
+	'ferme-temporairement': 'Le lieu est fermé pour un temps\u00a0: sa page le dit.',
+	rouvert: 'Le lieu est rouvert.',
+	source: 'La valeur de la source est reprise\u00a0: la correction à la main est retirée.'
+} as const;
+type Done = keyof typeof DONE;
+const doneOf = (code: string | null) => (code && Object.hasOwn(DONE, code) ? { code: code as Done, title: DONE[code as Done] } : null);
+const backTo = (id: string, code: Done, reportClosed = false) => `/admin/lieux/${encodeURIComponent(id)}?fait=${code}${reportClosed ? '&signalement=traite' : ''}`;
 
 const reportOf = (f: FormData) => {
 	const n = Number(f.get('signalement'));
@@ -71,21 +87,22 @@ export const actions: Actions = {
 		const f = await request.formData();
 		const str = (k: string) => String(f.get(k) ?? '');
 		const input: IdentityForm = { nom: str('nom'), pivot: str('pivot'), adresse: str('adresse'), complementAdresse: str('complementAdresse'), codePostal: str('codePostal'), commune: str('commune'), latitude: str('latitude'), longitude: str('longitude') };
+		let changed: number;
 		try {
-			const r = await correctPlace(await getDatabase(), locals.session!.actor, params.id, input, { ip: locals.ip, reportId: reportOf(f) });
-			return { corrected: r.changed.length, reportClosed: reportOf(f) != null };
+			changed = (await correctPlace(await getDatabase(), locals.session!.actor, params.id, input, { ip: locals.ip, reportId: reportOf(f) })).changed.length;
 		} catch (e) {
 			return failure(e, { form: 'identite', input });
 		}
+		redirect(303, backTo(params.id, changed ? 'corrige' : 'inchange', reportOf(f) != null));
 	},
 	source: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		try {
 			await takeSourceValue(await getDatabase(), locals.session!.actor, params.id, String(f.get('champ') ?? ''), { ip: locals.ip });
-			return { taken: String(f.get('champ') ?? '') };
 		} catch (e) {
 			return failure(e, { form: 'source' });
 		}
+		redirect(303, backTo(params.id, 'source'));
 	},
 	fermer: async ({ params, request, locals }) => {
 		const f = await request.formData();
@@ -93,17 +110,17 @@ export const actions: Actions = {
 		const closure: ClosureForm = { kind: kind === 'temporary' || kind === 'permanent' ? kind : '', until: String(f.get('jusquau') ?? ''), reason: String(f.get('raison') ?? '') };
 		try {
 			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip, reportId: reportOf(f) });
-			return { closed: closure.kind, reportClosed: reportOf(f) != null };
 		} catch (e) {
 			return failure(e, { form: 'fermeture', closureInput: closure });
 		}
+		redirect(303, backTo(params.id, closure.kind === 'permanent' ? 'ferme-definitivement' : 'ferme-temporairement', reportOf(f) != null));
 	},
 	rouvrir: async ({ params, locals }) => {
 		try {
 			await reopenPlace(await getDatabase(), locals.session!.actor, params.id, { ip: locals.ip });
-			return { reopened: true };
 		} catch (e) {
 			return failure(e, { form: 'fermeture' });
 		}
+		redirect(303, backTo(params.id, 'rouvert'));
 	}
 };

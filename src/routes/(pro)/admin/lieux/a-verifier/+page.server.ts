@@ -1,8 +1,8 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/service.ts';
-import { applyNormalCase } from '#lib/server/places/edit.ts';
+import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
+import { applyNormalCase, canCuratePlace } from '#lib/server/places/edit.ts';
 import { workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/worklist.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
@@ -13,7 +13,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const kindParam = url.searchParams.get('liste') ?? 'doublons';
 	const kind: WorkKind = kindParam in WORK_KINDS ? (kindParam as WorkKind) : 'doublons';
 	const [areas, list] = await Promise.all([workAreas(db, actor), workList(db, actor, { areaId })]);
+	// Post/Redirect/Get: after « casse », `?fait=casse&lieu=<id>`; the new name is read from the place itself
+	const renamedPlace = url.searchParams.get('fait') === 'casse' ? await getPlace(db, url.searchParams.get('lieu') ?? '') : null;
 	return {
+		renamed: renamedPlace && canCuratePlace(actor, renamedPlace.departmentCode) ? renamedPlace.nom : null,
 		areas,
 		areaId,
 		kind,
@@ -28,12 +31,19 @@ export const actions: Actions = {
 	// one click: the name in normal case (the suggestion shown), a correction like any other
 	casse: async ({ request, locals }) => {
 		const f = await request.formData();
+		const id = String(f.get('id') ?? '');
 		try {
-			const nom = await applyNormalCase(await getDatabase(), locals.session!.actor, String(f.get('id') ?? ''), { ip: locals.ip });
-			return { renamed: nom };
+			await applyNormalCase(await getDatabase(), locals.session!.actor, id, { ip: locals.ip });
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message });
 			throw e;
 		}
+		// back to the list the button was on (its area kept)
+		const back = new URLSearchParams({ liste: 'noms' });
+		const zone = Number(f.get('zone'));
+		if (Number.isInteger(zone) && zone > 0) back.set('zone', String(zone));
+		back.set('fait', 'casse');
+		back.set('lieu', id);
+		redirect(303, `/admin/lieux/a-verifier?${back}`);
 	}
 };

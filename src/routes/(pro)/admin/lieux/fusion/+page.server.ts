@@ -48,6 +48,6 @@ export const actions: Actions = {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message });
 			throw e;
 		}
-		redirect(303, `/admin/lieux/${encodeURIComponent(survivorId)}?fusionne=${encodeURIComponent(mergedName)}`);
+		redirect(303, `/admin/lieux/${encodeURIComponent(survivorId)}?fait=fusionne&nom=${encodeURIComponent(mergedName)}`);
 	}
 };

@@ -33,6 +33,6 @@ export const actions: Actions = {
 			throw e;
 		}
 		// Post/Redirect/Get: the new place's page
-		redirect(303, `/admin/lieux/${encodeURIComponent(id)}?cree=1`);
+		redirect(303, `/admin/lieux/${encodeURIComponent(id)}?fait=cree`);
 	}
 };
