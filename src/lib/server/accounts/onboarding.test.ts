@@ -49,6 +49,31 @@ describe('importing structures, places and members from a CSV', () => {
 		expect(readOnboardingCsv('nom;courriel\nA;b@c.test').error).toMatch(/« structure »/);
 	});
 
+	it('reads a file saved by Excel in Windows-1252 with its accents, and says so', async () => {
+		const latin1 = new Uint8Array(Buffer.from('Structure;Nom;Courriel;Rôle\r\nAssociation Françoise;Zoé Dupré;zoe@francoise.test;médiateur\r\n', 'latin1'));
+		const r = readOnboardingCsv(latin1);
+		expect(r.error).toBeNull();
+		expect(r.warning).toMatch(/^Le fichier n’était pas en UTF-8\s: lu comme Windows-1252 \(Excel\)/);
+		expect(r.rows).toEqual([{ structure: 'Association Françoise', nom: 'Zoé Dupré', courriel: 'zoe@francoise.test', role: 'médiateur' }]);
+		const report = await importOnboarding(db, coordinator, r.rows!, { ...opts, dryRun: true });
+		expect(report).toMatchObject({ errors: [], structures: { created: 1 }, members: { invited: 1 } });
+		expect(report.outcomes[0].roles).toMatch(/médiat/i);
+		// the same file in UTF-8, with or without a byte order mark: no warning
+		const utf8 = new TextEncoder().encode('\uFEFFStructure;Rôle\nAssociation Françoise;médiateur\n');
+		expect(readOnboardingCsv(utf8)).toMatchObject({ warning: null, rows: [{ structure: 'Association Françoise', role: 'médiateur' }] });
+	});
+
+	it('refuses random bytes with a French message, without throwing', () => {
+		let seed = 12;
+		const random = new Uint8Array(4096).map(() => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 23);
+		const r = readOnboardingCsv(random);
+		expect(r.rows).toBeNull();
+		expect(r.error).toMatch(/enregistrez-le au format « CSV UTF-8 »/);
+		expect(readOnboardingCsv(new Uint8Array([0x73, 0x74, 0x72, 0x75, 0x63, 0x74, 0x75, 0x72, 0x65, 0x0a, 0x00, 0x01])).error).toMatch(/CSV UTF-8/);
+		expect(readOnboardingCsv('structure\nA\u0000B').error).toMatch(/CSV UTF-8/);
+		expect(readOnboardingCsv(new Uint8Array()).error).toBe('Le fichier est vide.');
+	});
+
 	it('a dry run says what would be done and writes nothing', async () => {
 		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, { ...opts, dryRun: true });
