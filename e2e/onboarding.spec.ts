@@ -142,3 +142,22 @@ test('403 and 404 are the site’s own pages, with a way back', async ({ browser
 	await axeAtWidths(page, '404 page');
 	await ctx.close();
 });
+
+test('CSV import: a file saved by Excel in Windows-1252 is read with its accents and a warning; random bytes get a French message', async ({ browser }) => {
+	const ctx = await browser.newContext({ storageState: statePath('coordinator') });
+	const page = await ctx.newPage();
+	await page.goto('/admin/organisations/import');
+	const stamp = Date.now();
+	const latin1 = Buffer.from(`structure;nom;courriel;rôle\r\nAssociation Françoise ${stamp};Zoé Dupré;zoe.${stamp}@exemple.fr;médiateur\r\n`, 'latin1');
+	await page.getByLabel(/Fichier CSV/).setInputFiles({ name: 'reseau.csv', mimeType: 'text/csv', buffer: latin1 });
+	await page.getByRole('button', { name: 'Vérifier, sans rien enregistrer' }).click();
+	await expect(page.locator('#rapport')).toContainText('Le fichier n’était pas en UTF-8\u00a0: lu comme Windows-1252 (Excel). Vérifiez les accents.');
+	await expect(page.locator('#rapport')).toContainText(`Association Françoise ${stamp}`);
+	await expect(page.locator('#rapport')).not.toContainText('\ufffd');
+	// random bytes: a French message, not an error page
+	const random = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 256));
+	await page.getByLabel(/Fichier CSV/).setInputFiles({ name: 'image.csv', mimeType: 'text/csv', buffer: random });
+	await page.getByRole('button', { name: 'Vérifier, sans rien enregistrer' }).click();
+	await expect(page.getByRole('alert').filter({ hasText: 'enregistrez-le au format « CSV UTF-8 »' })).toBeVisible();
+	await ctx.close();
+});

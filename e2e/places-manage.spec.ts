@@ -88,3 +88,17 @@ test('the new pages have no axe violation', async ({ browser }) => {
 	await expectNoAxeViolations(mgr, '/espace/lieux');
 	await mgrCtx.close();
 });
+
+test('the search example finds its place, and a place of another département is not offered', async ({ browser }) => {
+	const ctx = await browser.newContext({ storageState: statePath('place_manager'), javaScriptEnabled: false });
+	const page = await ctx.newPage();
+	await page.goto('/espace/lieux');
+	await expect(page.getByText('Exemple\u00a0: France services Nérac')).toBeVisible();
+	await page.getByLabel('Nom du lieu ou commune').fill('france services nerac');
+	await page.getByRole('button', { name: 'Chercher' }).click();
+	await expect(page.locator('.claim-results')).toContainText(/France services Nérac/i);
+	await page.getByLabel('Nom du lieu ou commune').fill('Bordeaux');
+	await page.getByRole('button', { name: 'Chercher' }).click();
+	await expect(page.locator('#resultats')).toHaveText('Aucun lieu trouvé');
+	await ctx.close();
+});

@@ -300,8 +300,10 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (cmd === 'organisations' && sub === 'import') {
 		if (!rest[0]) throw new UsageError('organisations import <file.csv> [--dry-run]');
-		const read = readOnboardingCsv(await readFile(rest[0], 'utf8').catch(() => Promise.reject(new UsageError(`cannot read ${rest[0]}`))));
+		// the bytes: UTF-8, else Windows-1252 (Excel) with a warning
+		const read = readOnboardingCsv(new Uint8Array(await readFile(rest[0]).catch(() => Promise.reject(new UsageError(`cannot read ${rest[0]}`)))));
 		if (read.error !== null) throw new UsageError(read.error);
+		if (read.warning) process.stderr.write(`warning: ${read.warning}\n`);
 		return withDb(async (db) => {
 			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
 			// e-mails only with an SMTP server (queued in the import's transaction: the queue starts first); else the links are printed

@@ -8,21 +8,40 @@ import type { Database } from '../db/client.ts';
 import { organisationPlaces, organisations, placeClaims } from './db.ts';
 import { places } from '../places/db.ts';
 import { normalizeKey } from '../places/model.ts';
-import type { Actor } from './permissions.ts';
+import { departmentsWith, type Actor } from './permissions.ts';
 
 const managerOrgs = (actor: Actor) => actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);
 
-/** Places whose name or commune contains every word typed (accents and case ignored), 20 at most, with who runs them. */
+/**
+ * The départements where the actor may claim a place: those of their structures (a claim
+ * goes to the coordinators of the place's département, who see only theirs). null: any
+ * (the instance administrator, who decides every claim).
+ */
+export function claimDepartments(actor: Actor): string[] | null {
+	const deps = departmentsWith(actor, ['place_manager']);
+	return actor.isAdmin && !deps.length ? null : deps;
+}
+
+/**
+ * Places of the actor's départements where each word typed is in the name or in the commune
+ * (one word may be the commune, another a word of the name; accents, case, hyphens and
+ * apostrophes ignored), 20 at most, with who runs them.
+ */
 export async function placesToClaim(database: Database, actor: Actor, query: string, limit = 20) {
 	const words = normalizeKey(query).split(' ').filter((w) => w.length >= 2).slice(0, 6);
 	if (!words.length) return [];
+	const deps = claimDepartments(actor);
+	if (deps && !deps.length) return [];
 	const orgs = managerOrgs(actor);
+	// the commune as normalizeKey() writes it: « Penne-d'Agenais » → « penne d agenais »
+	const haystack = sql`(' ' || ${places.nameKey} || ' ' || regexp_replace(lower(unaccent(coalesce(${places.commune}, ''))), '[^a-z0-9]+', ' ', 'g') || ' ')`;
 	const rows = await database.db
 		.select({
 			id: places.id,
 			nom: places.nom,
 			commune: places.commune,
 			adresse: places.adresse,
+			departmentCode: places.departmentCode,
 			ours: orgs.length
 				? sql<boolean>`exists (select 1 from ${organisationPlaces} op where op.place_id = "places"."id" and op.organisation_id in (${sql.join(orgs.map((o) => sql`${o}::uuid`), sql`, `)}))`
 				: sql<boolean>`false`,
@@ -31,7 +50,7 @@ export async function placesToClaim(database: Database, actor: Actor, query: str
 				: sql<boolean>`false`
 		})
 		.from(places)
-		.where(and(...words.map((w) => sql`(${places.nameKey} || ' ' || lower(unaccent(${places.commune}))) like ${'%' + w + '%'}`)))
+		.where(and(deps ? inArray(places.departmentCode, deps) : undefined, ...words.map((w) => sql`${haystack} like ${'%' + w + '%'}`)))
 		.orderBy(asc(places.nom))
 		.limit(limit);
 	return rows.map((r) => ({ ...r, ours: !!r.ours, pending: !!r.pending }));

@@ -49,6 +49,31 @@ describe('importing structures, places and members from a CSV', () => {
 		expect(readOnboardingCsv('nom;courriel\nA;b@c.test').error).toMatch(/« structure »/);
 	});
 
+	it('reads a file saved by Excel in Windows-1252 with its accents, and says so', async () => {
+		const latin1 = new Uint8Array(Buffer.from('Structure;Nom;Courriel;Rôle\r\nAssociation Françoise;Zoé Dupré;zoe@francoise.test;médiateur\r\n', 'latin1'));
+		const r = readOnboardingCsv(latin1);
+		expect(r.error).toBeNull();
+		expect(r.warning).toMatch(/^Le fichier n’était pas en UTF-8\s: lu comme Windows-1252 \(Excel\)/);
+		expect(r.rows).toEqual([{ structure: 'Association Françoise', nom: 'Zoé Dupré', courriel: 'zoe@francoise.test', role: 'médiateur' }]);
+		const report = await importOnboarding(db, coordinator, r.rows!, { ...opts, dryRun: true });
+		expect(report).toMatchObject({ errors: [], structures: { created: 1 }, members: { invited: 1 } });
+		expect(report.outcomes[0].roles).toMatch(/médiat/i);
+		// the same file in UTF-8, with or without a byte order mark: no warning
+		const utf8 = new TextEncoder().encode('\uFEFFStructure;Rôle\nAssociation Françoise;médiateur\n');
+		expect(readOnboardingCsv(utf8)).toMatchObject({ warning: null, rows: [{ structure: 'Association Françoise', role: 'médiateur' }] });
+	});
+
+	it('refuses random bytes with a French message, without throwing', () => {
+		let seed = 12;
+		const random = new Uint8Array(4096).map(() => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 23);
+		const r = readOnboardingCsv(random);
+		expect(r.rows).toBeNull();
+		expect(r.error).toMatch(/enregistrez-le au format « CSV UTF-8 »/);
+		expect(readOnboardingCsv(new Uint8Array([0x73, 0x74, 0x72, 0x75, 0x63, 0x74, 0x75, 0x72, 0x65, 0x0a, 0x00, 0x01])).error).toMatch(/CSV UTF-8/);
+		expect(readOnboardingCsv('structure\nA\u0000B').error).toMatch(/CSV UTF-8/);
+		expect(readOnboardingCsv(new Uint8Array()).error).toBe('Le fichier est vide.');
+	});
+
 	it('a dry run says what would be done and writes nothing', async () => {
 		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, { ...opts, dryRun: true });
@@ -145,6 +170,41 @@ describe('claiming a place by its name', () => {
 		await claimPlace(db, manager, { placeId: 'fixture-villeneuve', organisationId: org });
 		expect((await pendingClaimsOf(db, manager)).map((c) => [c.placeId, c.organisationName])).toEqual([['fixture-villeneuve', 'Association Clic Villeneuvois']]);
 		expect(await placesToClaim(db, manager, 'villeneuve')).toMatchObject([{ id: 'fixture-villeneuve', pending: true, ours: false }]);
+	});
+
+	it('one word may be the commune and another a word of the name, hyphens and apostrophes ignored', async () => {
+		const { placesToClaim } = await import('./claims.ts');
+		const org = (await createOrganisation(db, null, { name: 'Association Agen Numérique', kind: 'association', departmentCode: '47' })).id;
+		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@agen-num.test', displayName: 'Rose Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		expect((await placesToClaim(db, manager, 'Médiathèque AGEN')).map((p) => p.id)).toEqual(['fixture-lacepede']);
+		expect((await placesToClaim(db, manager, 'agen lacepede')).map((p) => p.id)).toEqual(['fixture-lacepede']);
+		expect((await placesToClaim(db, manager, 'bus layrac')).map((p) => p.id)).toEqual(['fixture-bus']);
+		expect((await placesToClaim(db, manager, 'villeneuve sur lot epn')).map((p) => p.id)).toEqual(['fixture-villeneuve']);
+		expect(await placesToClaim(db, manager, 'médiathèque layrac')).toEqual([]);
+	});
+
+	it('keeps the search and the claim to the département of the claimant’s structure, whose coordinators decide', async () => {
+		const { claimPlace, listClaims, decideClaim } = await import('../places/service.ts');
+		const { placesToClaim } = await import('./claims.ts');
+		const org = (await createOrganisation(db, null, { name: 'Espace numérique de Nérac', kind: 'association', departmentCode: '47' })).id;
+		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@nerac.test', displayName: 'Noé Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		// a manager of Lot-et-Garonne searching « Bordeaux » finds nothing of Gironde
+		expect(await placesToClaim(db, manager, 'Bordeaux')).toEqual([]);
+		expect(await placesToClaim(db, manager, 'tiers lieu numerique')).toEqual([]);
+		// and cannot claim it by its identifier either: a clear French message, no claim recorded
+		await expect(claimPlace(db, manager, { placeId: 'fixture-bordeaux', organisationId: org })).rejects.toThrow(
+			/Ce lieu n’est pas dans le département de votre structure \(47\)\s: seule l’équipe de coordination de son département/
+		);
+		expect((await listClaims(db, coordinator33)).filter((c) => c.placeId === 'fixture-bordeaux')).toEqual([]);
+		// a manager of Gironde finds it and their claim reaches the Gironde coordinator
+		const org33 = (await createOrganisation(db, null, { name: 'Tiers-lieu de Bordeaux', kind: 'association', departmentCode: '33' })).id;
+		const manager33 = await actorFor(db.db, (await addMember(db, null, { email: 'resp@tl33.test', displayName: 'Léa Resp', organisationId: org33, role: 'place_manager', password: P })).userId, true);
+		expect((await placesToClaim(db, manager33, 'Bordeaux')).map((p) => p.id)).toEqual(['fixture-bordeaux']);
+		expect(await placesToClaim(db, manager33, 'agen')).toEqual([]);
+		const claim = await claimPlace(db, manager33, { placeId: 'fixture-bordeaux', organisationId: org33 });
+		expect((await listClaims(db, coordinator33)).map((c) => c.placeId)).toEqual(['fixture-bordeaux']);
+		await decideClaim(db, coordinator33, claim.id, false);
+		await expect(claimPlace(db, manager33, { placeId: 'fixture-lacepede', organisationId: org33 })).rejects.toThrow(/département de votre structure \(33\)/);
 	});
 });
 

@@ -94,22 +94,52 @@ const KIND_WORDS: Record<string, OrganisationKind> = {
 	'france services': 'france_services'
 };
 
-/** What the file says, line by line, or the reason it cannot be read at all. */
-export function readOnboardingCsv(text: string): { rows: OnboardingRow[]; error: null } | { rows: null; error: string } {
-	const body = text.replace(/^\uFEFF/, '');
+export const NOT_UTF8_WARNING = 'Le fichier n’était pas en UTF-8\u00a0: lu comme Windows-1252 (Excel). Vérifiez les accents.';
+const UNREADABLE = 'Ce fichier ne peut pas être lu comme un tableau CSV (caractères illisibles)\u00a0: dans votre tableur, enregistrez-le au format « CSV UTF-8 », puis importez ce fichier.';
+// C0 controls except \t \n \r, DEL, C1 controls (what Windows-1252 gives for its unassigned bytes): a binary file
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+
+/**
+ * The file's bytes as text: UTF-8 (a byte order mark dropped), else Windows-1252, what Excel
+ * writes for « CSV (séparateur : point-virgule) » in France, with a warning. A binary file
+ * (controls, bytes no encoding explains) is refused with a French message: never an exception.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; warning: string | null; error: null } | { text: null; warning: null; error: string } {
+	const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+	let text: string;
+	let warning: string | null = null;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+	} catch {
+		text = new TextDecoder('windows-1252').decode(body);
+		warning = NOT_UTF8_WARNING;
+	}
+	if (BINARY.test(text)) return { text: null, warning: null, error: UNREADABLE };
+	return { text, warning, error: null };
+}
+
+/** What the file says, line by line, or the reason it cannot be read at all (its bytes: decoded by decodeCsvBytes). */
+export function readOnboardingCsv(
+	input: string | Uint8Array
+): { rows: OnboardingRow[]; error: null; warning: string | null; text: string } | { rows: null; error: string; warning: null; text: null } {
+	const fail = (error: string) => ({ rows: null, error, warning: null, text: null });
+	const decoded = typeof input === 'string' ? { text: input, warning: null, error: BINARY.test(input) ? UNREADABLE : null } : decodeCsvBytes(input);
+	if (decoded.error !== null) return fail(decoded.error);
+	const { warning } = decoded;
+	const body = decoded.text!.replace(/^\uFEFF/, '');
 	const first = body.split(/\r?\n/, 1)[0] ?? '';
-	if (!first.trim()) return { rows: null, error: 'Le fichier est vide.' };
+	if (!first.trim()) return fail('Le fichier est vide.');
 	const delimiter = (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ';' : ',';
 	let records: string[][];
 	try {
 		records = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
 	} catch (e) {
-		return { rows: null, error: `Le fichier n’est pas un CSV lisible (${(e as { code?: string }).code ?? 'format'})\u00a0: enregistrez-le au format « CSV UTF-8 ».` };
+		return fail(`Le fichier n’est pas un CSV lisible (${(e as { code?: string }).code ?? 'format'})\u00a0: enregistrez-le au format « CSV UTF-8 ».`);
 	}
 	const header = records[0].map((h) => HEADERS[normalizeKey(h)] ?? null);
 	if (!header.includes('structure'))
-		return { rows: null, error: 'La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles\u00a0: structure, siret, type, departement, lieu, nom, courriel, role.' };
-	if (records.length - 1 > MAX_LINES) return { rows: null, error: `Le fichier compte ${records.length - 1} lignes\u00a0: ${MAX_LINES} au plus par import.` };
+		return fail('La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles\u00a0: structure, siret, type, departement, lieu, nom, courriel, role.');
+	if (records.length - 1 > MAX_LINES) return fail(`Le fichier compte ${records.length - 1} lignes\u00a0: ${MAX_LINES} au plus par import.`);
 	const rows = records.slice(1).map((rec) => {
 		const row: OnboardingRow = { structure: '' };
 		header.forEach((key, i) => {
@@ -117,7 +147,7 @@ export function readOnboardingCsv(text: string): { rows: OnboardingRow[]; error:
 		});
 		return row;
 	});
-	return { rows, error: null };
+	return { rows, error: null, warning, text: body };
 }
 
 export interface OnboardingOptions {

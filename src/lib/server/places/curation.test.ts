@@ -84,8 +84,23 @@ describe('the work list of Lot-et-Garonne', () => {
 	});
 
 	it('suggests a name in normal case, applied only on the coordinator’s click', async () => {
-		expect(normalCase('MAISON POUR TOUS SAINT EXUPERY')).toBe('Maison pour Tous Saint Exupery');
+		expect(normalCase('MAISON POUR TOUS SAINT EXUPERY')).toBe('Maison pour tous Saint Exupery');
 		expect(normalCase('CCAS DE NERAC')).toBe('CCAS de Nerac');
+		// only the case changes: accents and apostrophes kept, or put back when the source lost them
+		expect(normalCase('CAMPUS NUMÉRIQUE 47')).toBe('Campus numérique 47');
+		expect(normalCase('CAMPUS NUMERIQUE 47')).toBe('Campus numérique 47');
+		expect(normalCase("MISSION LOCALE DE L'AGENAIS")).toBe("Mission locale de l'Agenais");
+		expect(normalCase('MISSION LOCALE DE L AGENAIS ET DE L ALBRET')).toBe('Mission locale de l’Agenais et de l’Albret');
+		expect(normalCase('CCPL47')).toBe('CCPL47');
+		expect(normalCase('DÉPARTEMENT DE LOT-ET-GARONNE')).toBe('Département de Lot-et-Garonne');
+		expect(normalCase('DEPARTEMENT DU LOT ET GARONNE')).toBe('Département du Lot-et-Garonne');
+		expect(normalCase('TIERS-LIEU DE VILLENEUVE-SUR-LOT')).toBe('Tiers-lieu de Villeneuve-sur-Lot');
+		expect(normalCase('ESPACE NUMERIQUE A AGEN')).toBe('Espace numérique à Agen');
+		// with the communes' names: their accents and hyphens
+		const communes = new Map([['nerac', 'Nérac'], ['villeneuve sur lot', 'Villeneuve-sur-Lot'], ['penne d agenais', "Penne-d'Agenais"]]);
+		expect(normalCase('CCAS DE NERAC', communes)).toBe('CCAS de Nérac');
+		expect(normalCase('EPN VILLENEUVE SUR LOT', communes)).toBe('EPN Villeneuve-sur-Lot');
+		expect(normalCase('FRANCE SERVICES PENNE D AGENAIS', communes)).toBe("France services Penne-d'Agenais");
 		const w = await workList(db, coordinator, { today: TODAY });
 		const first = w.lists.noms.find((p) => p.suggestion)!;
 		expect((await getPlace(db, first.id))!.nom).toBe(first.nom); // not changed by listing

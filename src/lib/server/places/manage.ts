@@ -41,6 +41,18 @@ export async function claimPlace(database: Database, actor: Actor, input: { plac
 		throw new PlaceManagementError('forbidden', 'Seul un responsable de lieu peut demander à gérer un lieu pour sa structure.');
 	const [place] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, input.placeId));
 	if (!place) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
+	// the claim goes to the coordinators of the place's département: the structure must be of it
+	const organisationDepartment =
+		actor.memberships.find((m) => m.organisationId === input.organisationId)?.departmentCode ??
+		(/^[0-9a-f-]{36}$/i.test(input.organisationId)
+			? (await database.db.select({ d: organisations.departmentCode }).from(organisations).where(eq(organisations.id, input.organisationId)))[0]?.d
+			: undefined);
+	if (!organisationDepartment) throw new PlaceManagementError('not_found', 'Cette structure n’existe pas.');
+	if (place.departmentCode !== organisationDepartment)
+		throw new PlaceManagementError(
+			'invalid',
+			`Ce lieu n’est pas dans le département de votre structure (${organisationDepartment})\u00a0: seule l’équipe de coordination de son département peut le confier. Cherchez un lieu de votre département, ou contactez l’équipe de coordination.`
+		);
 	if ((await placeOrganisations(database, place.id)).includes(input.organisationId))
 		throw new PlaceManagementError('conflict', 'Votre structure gère déjà ce lieu.');
 	return database.db.transaction(async (tx) => {

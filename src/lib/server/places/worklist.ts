@@ -14,7 +14,7 @@ import { places } from './db.ts';
 import { parisToday } from './model.ts';
 import { addressKey, distanceMetres, nameSimilarity } from './dedup.ts';
 import { normalizeKey } from './model.ts';
-import { inCapitals, normalCase } from './edit.ts';
+import { inCapitals, normalCase, properNamesOf } from './edit.ts';
 
 export const WORK_KINDS = {
 	doublons: 'Doublons probables',
@@ -86,6 +86,7 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 			commune: places.commune,
 			adresse: places.adresse,
 			codeInsee: places.codeInsee,
+			departmentCode: places.departmentCode,
 			dateMaj: places.dateMaj,
 			latitude: places.latitude,
 			longitude: places.longitude,
@@ -99,12 +100,15 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 		.orderBy(asc(places.commune), asc(places.nom));
 	const out: WorkList = { ...empty, counts: { ...empty.counts }, lists: { position: [], horaires: [], contact: [], anciens: [], noms: [] }, duplicates: [], total: rows.length };
 	const item = (r: (typeof rows)[number]): WorkPlace => ({ id: r.id, nom: r.nom, commune: r.commune, adresse: r.adresse, dateMaj: r.dateMaj });
+	// the communes' spelling (« NERAC » → « Nérac ») for the names in capitals
+	const capitals = rows.filter((r) => inCapitals(r.nom));
+	const properNames = capitals.length ? await properNamesOf(database.db, capitals.map((r) => r.departmentCode)) : undefined;
 	for (const r of rows) {
 		if (r.precision === 'municipality') out.lists.position.push(item(r));
 		if (!r.horaires) out.lists.horaires.push(item(r));
 		if (!r.telephone && !r.courriels.length) out.lists.contact.push(item(r));
 		if (r.dateMaj < cutoff) out.lists.anciens.push(item(r));
-		if (inCapitals(r.nom)) out.lists.noms.push({ ...item(r), suggestion: normalCase(r.nom) });
+		if (inCapitals(r.nom)) out.lists.noms.push({ ...item(r), suggestion: normalCase(r.nom, properNames) });
 		else if (NUMBER_NAME.test(r.nom)) out.lists.noms.push({ ...item(r), suggestion: null });
 	}
 	out.lists.anciens.sort((a, b) => (a.dateMaj < b.dateMaj ? -1 : a.dateMaj > b.dateMaj ? 1 : 0));

@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = (url.searchParams.get('q') ?? '').slice(0, 120);
 	return {
 		places: await managedPlaces(db, actor),
-		organisations: (await listOrganisations(db, actor)).filter((o) => mine.has(o.id)).map((o) => ({ id: o.id, name: o.name })),
+		organisations: (await listOrganisations(db, actor)).filter((o) => mine.has(o.id)).map((o) => ({ id: o.id, name: o.name, departmentCode: o.departmentCode })),
 		q,
 		results: q.trim() ? await placesToClaim(db, actor, q) : null,
 		pending: (await pendingClaimsOf(db, actor)).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),

@@ -19,9 +19,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 const summary = (r: OnboardingReport, skipped = 0) => `${r.structures.created}-${r.places.linked}-${r.members.invited}-${r.members.offered}-${skipped + r.members.waiting + r.members.member}`;
 
-async function fileText(form: FormData): Promise<string> {
+/** The file's bytes (decoded by readOnboardingCsv: UTF-8, else Windows-1252 as Excel writes it), or the text pasted. */
+async function fileContent(form: FormData): Promise<Uint8Array | string> {
 	const file = form.get('fichier');
-	if (file instanceof File && file.size) return file.text();
+	if (file instanceof File && file.size) return new Uint8Array(await file.arrayBuffer());
 	return String(form.get('contenu') ?? '');
 }
 
@@ -29,10 +30,13 @@ export const actions: Actions = {
 	/** "Vérifier" (dry run) and "Importer": the same form, two buttons */
 	import: async ({ request, locals }) => {
 		const form = await request.formData();
-		const text = await fileText(form);
+		const input = await fileContent(form);
 		const dryRun = form.get('etape') !== 'importer';
-		const read = readOnboardingCsv(text);
-		if (read.error !== null) return fail(400, { fileError: text.trim() ? read.error : 'Choisissez un fichier CSV, ou collez son contenu.' });
+		const read = readOnboardingCsv(input);
+		if (read.error !== null) return fail(400, { fileError: input.length && (typeof input !== 'string' || input.trim()) ? read.error : 'Choisissez un fichier CSV, ou collez son contenu.' });
+		// the text as read (a Windows-1252 file: its accents right), carried to the « Importer » step
+		const text = read.text;
+		const warning = read.warning;
 		const db = await getDatabase();
 		const report = await importOnboarding(db, locals.session!.actor, read.rows, {
 			dryRun,
@@ -41,7 +45,7 @@ export const actions: Actions = {
 			showLinks: false,
 			ip: locals.ip
 		});
-		if (report.errors.length || dryRun) return report.errors.length ? fail(400, { report, content: text }) : { report, content: text };
+		if (report.errors.length || dryRun) return report.errors.length ? fail(400, { report, content: text, warning }) : { report, content: text, warning };
 		// Post/Redirect/Get: reloading does not import again
 		redirect(303, `/admin/organisations/import?fait=${summary(report)}#resultat`);
 	},
