@@ -24,7 +24,7 @@ async function noHorizontalScroll(page: Page, what: string) {
 async function totals(page: Page) {
 	const dd = (term: string) => page.locator('dl.profile dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
 	if (!(await page.locator('dl.profile').count())) return { count: 0, individual: 0, collective: 0, people: 0 };
-	const counts = (await dd('Accompagnements').innerText()).match(/^(\d+) : (\d+) individuels?, (\d+) ateliers?/);
+	const counts = (await dd('Accompagnements').innerText()).match(/^(\d+)\s: (\d+) individuels?, (\d+) ateliers?/);
 	expect(counts, 'the summary counts the accompaniments').toBeTruthy();
 	const people = Number((await dd('Personnes accompagnées').innerText()).match(/^\d+/)![0]);
 	return { count: Number(counts![1]), individual: Number(counts![2]), collective: Number(counts![3]), people };
@@ -53,7 +53,7 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		await expect(page.getByLabel(/^Pour qui/)).toHaveValue('');
 		await group(page, 'Durée').getByLabel('45 min', { exact: true }).check();
 		await submit(page);
-		await expect(page).toHaveTitle(/^Erreur : /);
+		await expect(page).toHaveTitle(/^Erreur\s: /);
 		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 1 erreur');
 		await expect(page.getByRole('alert').getByRole('link', { name: 'Cochez au moins un thème.' })).toHaveAttribute('href', '#acc-themes-0');
 		await noHorizontalScroll(page, 'the form with an error');
@@ -111,7 +111,7 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		// one person, and the workshop's six
 		expect(after.people - before.people).toBeGreaterThanOrEqual(7);
 		await expect(page.locator('dl.profile')).toContainText('Temps passé');
-		await expect(page.locator('dl.profile')).toContainText(/Autonome : [1-9]/);
+		await expect(page.locator('dl.profile')).toContainText(/Autonome\s: [1-9]/);
 		await noHorizontalScroll(page, 'the list with its table');
 
 		// repeat the last one: the workshop, without its counts

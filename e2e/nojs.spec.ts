@@ -50,7 +50,7 @@ test('search, filter, next results, a place, report an error — without JavaScr
 	await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
 	await expect(page).toHaveURL(/#signaler$/);
 	await expect(page.getByRole('alert')).toContainText('Le formulaire contient 1 erreur');
-	await expect(page).toHaveTitle(/^Erreur : /);
+	await expect(page).toHaveTitle(/^Erreur\s: /);
 	const message = page.getByLabel(/Votre message/);
 	await expect(message).toHaveAttribute('aria-invalid', 'true');
 	await expect(message).toHaveAttribute('aria-describedby', 'signalement-message-erreur');

@@ -151,7 +151,7 @@ test.describe('without JavaScript', () => {
 	test('the fund’s form: French errors for an empty form, then the contribution is recorded', async ({ page }) => {
 		await page.goto('/espace/pass/fonds');
 		await page.getByRole('button', { name: 'Enregistrer la contribution' }).click();
-		await expect(page).toHaveTitle(/^Erreur : /);
+		await expect(page).toHaveTitle(/^Erreur\s: /);
 		const alert = page.getByRole('alert');
 		await expect(alert).toContainText('Le formulaire contient 3 erreurs');
 		await expect(alert.getByRole('link', { name: 'Choisissez le partenaire qui verse la contribution.' })).toHaveAttribute('href', '#fonds-financeur');
@@ -176,7 +176,7 @@ test.describe('without JavaScript', () => {
 		await page.getByRole('group', { name: 'Pass par carnet' }).getByLabel('5 pass').check();
 		await page.getByRole('group', { name: /^Publics/ }).getByLabel('Seniors').check();
 		await page.getByRole('button', { name: 'Créer la campagne' }).click();
-		await expect(page).toHaveTitle(/^Erreur : /);
+		await expect(page).toHaveTitle(/^Erreur\s: /);
 		const alert = page.getByRole('alert');
 		await expect(alert).toContainText('Le formulaire contient 2 erreurs');
 		await expect(alert.getByRole('link', { name: 'Donnez un nom à la campagne (3 caractères au moins).' })).toHaveAttribute('href', '#campagne-nom');

@@ -57,7 +57,7 @@ test.describe('without JavaScript', () => {
 		const codes = page.getByLabel(/^Codes des pass, un par ligne/);
 		await codes.fill(`${fmt(activated[0]).toLowerCase()}\n${typo(activated[1])}`);
 		await page.getByRole('button', { name: 'Remettre ces pass' }).click();
-		await expect(page).toHaveTitle(/^Erreur : /);
+		await expect(page).toHaveTitle(/^Erreur\s: /);
 		await expect(page.getByRole('alert')).toContainText('erreur de saisie');
 		await expect(page.getByRole('alert')).toContainText(typo(activated[1]));
 		await expect(codes).toHaveValue(`${fmt(activated[0]).toLowerCase()}\n${typo(activated[1])}`);

@@ -61,7 +61,7 @@ test.describe('the coordinator, without JavaScript', () => {
 
 		// nothing chosen: the structure is asked for, in French, linked to its field (the SIRET may be left empty: the structure's stored one is taken)
 		await page.getByRole('button', { name: 'Qualifier ce SIRET' }).click();
-		await expect(page).toHaveTitle(/^Erreur : /);
+		await expect(page).toHaveTitle(/^Erreur\s: /);
 		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 1 erreur');
 		await expect(page.getByRole('alert').getByRole('link')).toHaveAttribute('href', '#qualifier-structure');
 		// a structure without a stored SIRET: the SIRET is asked for

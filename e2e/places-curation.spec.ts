@@ -68,7 +68,7 @@ test('a correction of the name and the position, then a temporary closure shown 
 	await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
 	await expect(page.getByRole('alert').first()).toContainText('Le formulaire contient 1 erreur');
 	await expect(page.getByLabel('Latitude')).toHaveValue('quarante-quatre');
-	await expect(page).toHaveTitle(/^Erreur : /);
+	await expect(page).toHaveTitle(/^Erreur\s: /);
 	await axeAtBothWidths(page, 'place page with an error');
 
 	// the position was the commune's centre: typed a little further (the map is an enhancement of these fields)

@@ -24,7 +24,7 @@ test.describe('pages of a coordinator', () => {
 		await page.goto('/admin/organisations');
 		await page.getByRole('button', { name: 'Ajouter la structure' }).click();
 		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 2 erreurs');
-		await expect(page).toHaveTitle(/^Erreur : /);
+		await expect(page).toHaveTitle(/^Erreur\s: /);
 		await expectNoAxeViolations(page, 'structure form with errors');
 		await page.getByLabel('Nom de la structure').fill('Espace numérique de Fumel');
 		await page.getByLabel('Type de structure').selectOption({ label: 'Association' });
