@@ -7,6 +7,13 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers.ts';
+
+/** the 15th of the month after next: within the year a temporary closure may last */
+const soon = (() => {
+	const d = new Date();
+	const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 15));
+	return { iso: day.toISOString().slice(0, 10), french: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(day) };
+})();
 import { seed, statePath } from './accounts.ts';
 
 test.use({ storageState: statePath('coordinator') });
@@ -84,7 +91,8 @@ test('a correction of the name and the position, then a temporary closure shown 
 
 	// closed until a date, with a reason the public reads
 	await page.getByLabel(/pour un temps/).check();
-	await page.getByLabel(/Rouvre le/).fill('2099-01-15');
+	// a temporary closure lasts a year at most: a day within the coming months
+	await page.getByLabel(/Rouvre le/).fill(soon.iso);
 	await page.getByLabel('Raison, que le public lira').fill('Travaux de rénovation');
 	await page.getByRole('button', { name: 'Fermer le lieu' }).click();
 	await expect(page.getByRole('status')).toContainText('fermé pour un temps');
@@ -95,7 +103,7 @@ test('a correction of the name and the position, then a temporary closure shown 
 	const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] }, javaScriptEnabled: false });
 	const pub = await visitor.newPage();
 	await pub.goto(`/lieux/${id}`);
-	await expect(pub.locator('.alert--warning')).toContainText('Ce lieu est fermé jusqu’au 15 janvier 2099');
+	await expect(pub.locator('.alert--warning')).toContainText(`Ce lieu est fermé jusqu’au ${soon.french}`);
 	await expect(pub.locator('.alert--warning')).toContainText('Travaux de rénovation');
 	await visitor.close();
 
@@ -197,12 +205,12 @@ test.describe('the place’s manager', () => {
 		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
 		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 2 erreurs');
 		await axeAtBothWidths(page, 'manager’s closure with errors');
-		await page.getByLabel('Rouvre le').fill('2099-03-01');
+		await page.getByLabel('Rouvre le').fill(soon.iso);
 		await page.getByLabel('Raison, que le public lira').fill('Congés annuels');
 		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
 		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
 		await page.goto(`/lieux/${place.id}`);
-		await expect(page.locator('.alert--warning')).toContainText('Ce lieu est fermé jusqu’au 1er mars 2099');
+		await expect(page.locator('.alert--warning')).toContainText(`Ce lieu est fermé jusqu’au ${soon.french}`);
 		await page.goto(`/espace/lieux/${place.id}`);
 		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
 		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');

@@ -335,6 +335,11 @@ if (!existsSync(seedFile)) {
 		if (!place) throw new Error('e2e seed: France services Agen Léon Blum is not in the demo data');
 		const org = await createOrganisation(db, null, { name: 'France services Agen Léon Blum', kind: 'france_services', departmentCode: '47' });
 		await db.db.insert(organisationPlaces).values({ organisationId: org.id, placeId: place.id }).onConflictDoNothing();
+		// a mediator who has accepted: the place receives referrals only with someone to read them
+		const { invite: inviteMember, acceptInvitation } = await import('../src/lib/server/accounts/invitations.ts');
+		const inv = await inviteMember(db, null, { email: 'mediation@fs-agen.test', displayName: 'Lou Léon Blum', organisationId: org.id, role: 'mediator' });
+		const accepted = await acceptInvitation(db, inv.token, { displayName: 'Lou Léon Blum', password: 'une longue phrase pour les tests', confirm: 'une longue phrase pour les tests' }, { ip: null, userAgent: null });
+		if (!accepted.ok) throw new Error('e2e seed: the Léon Blum mediator: ' + accepted.message);
 		await db.close();
 		seed.referral = { agenPlace: place, agenOrganisation: org.id };
 		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
