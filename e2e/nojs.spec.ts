@@ -5,7 +5,7 @@ test.use({ javaScriptEnabled: false });
 
 test('search, filter, next results, a place, report an error — without JavaScript', async ({ page }) => {
 	await page.goto('/');
-	await page.getByLabel(/Où \? Commune, code postal ou adresse/).fill('Agen');
+	await page.getByLabel(/Où\s\? Commune, code postal ou adresse/).fill('Agen');
 	await page.getByRole('button', { name: 'Rechercher' }).click();
 
 	await expect(page).toHaveURL(/\/lieux\?ou=Agen/);

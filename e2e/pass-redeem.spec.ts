@@ -142,7 +142,7 @@ test('anyone else opening a QR code reads the voucher’s value and validity, no
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre Pass Numérique');
 	await expect(page.locator('main')).toContainText('Ce Pass Numérique vaut 10 €. Il est valable jusqu’au 31 décembre');
 	await expect(page.locator('main')).toContainText('Présentez-le dans un lieu qualifié pour un atelier ou un accompagnement.');
-	await expect(page.getByRole('link', { name: 'Trouver un lieu près de chez vous' })).toHaveAttribute('href', '/lieux');
+	await expect(page.getByRole('link', { name: 'Tous les lieux qui acceptent le Pass Numérique' })).toHaveAttribute('href', '/lieux?pass=1');
 	await expect(page.locator('main')).not.toContainText(seed().places!.mediatheque.nom);
 	await expect(page.locator('main')).not.toContainText(pass().person.name);
 	await expectNoAxeViolations(page, '/pass/[code]');
