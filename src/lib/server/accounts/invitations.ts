@@ -41,6 +41,33 @@ export function rolesLabel(role: string, extraRoles: readonly string[] = []): st
 }
 
 /** The link of a waiting invitation, signed again (same invitation, valid until its expiry). */
+/**
+ * A new waiting invitation and its journal entry, in the caller's transaction: one way to
+ * write it, for the form, the command line and the CSV onboarding.
+ */
+export async function recordInvitation(
+	tx: DbOrTx,
+	actor: Actor | null,
+	inv: { email: string; displayName: string; organisation: { id: string; departmentCode: string }; role: string; extraRoles: string[]; isAdmin?: boolean; createdAt: Date; expiresAt: Date },
+	opts: { ip?: string | null; details?: Record<string, unknown> } = {}
+) {
+	const [row] = await tx
+		.insert(invitations)
+		.values({ email: inv.email, displayName: inv.displayName, organisationId: inv.organisation.id, role: inv.role, extraRoles: inv.extraRoles, isAdmin: !!inv.isAdmin, invitedBy: actor?.userId ?? null, createdAt: inv.createdAt, expiresAt: inv.expiresAt })
+		.returning();
+	await journal(tx, {
+		actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' },
+		action: 'invitation.created',
+		targetType: 'invitation',
+		targetId: row.id,
+		departmentCode: inv.organisation.departmentCode,
+		after: { email: row.email, displayName: row.displayName },
+		ip: opts.ip ?? null,
+		details: { organisationId: inv.organisation.id, role: row.role, extraRoles: row.extraRoles, ...opts.details }
+	});
+	return row;
+}
+
 /** "Médiateur numérique et Responsable de lieu" */
 export function labels(role: string, extraRoles: readonly string[] = []): string {
 	return [role, ...extraRoles.filter((r) => r !== role)].map((r) => ROLE_LABELS[r as Role] ?? r).join(' et ');
@@ -113,20 +140,12 @@ export async function invite(database: Database, actor: Actor | null, input: New
 		if (live) throw new AccountError('conflict', WAITING(email.data!, rolesLabel(live.role, live.extraRoles)), { email: WAITING(email.data!, rolesLabel(live.role, live.extraRoles)) });
 		// expired ones are set aside: the new one replaces them
 		for (const w of overlapping) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, w.id));
-		const [row] = await tx
-			.insert(invitations)
-			.values({ email: email.data!, displayName: name.data!, organisationId: org.id, role: input.role, extraRoles, isAdmin: !!input.isAdmin, invitedBy: actor?.userId ?? null, createdAt: now, expiresAt })
-			.returning();
-		await journal(tx, {
-			actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' },
-			action: 'invitation.created',
-			targetType: 'invitation',
-			targetId: row.id,
-			departmentCode: org.departmentCode,
-			after: { email: row.email, displayName: row.displayName },
-			ip,
-			details: { organisationId: org.id, role: input.role, extraRoles, admin: !!input.isAdmin, existingAccount: pendingForExisting }
-		});
+		const row = await recordInvitation(
+			tx,
+			actor,
+			{ email: email.data!, displayName: name.data!, organisation: org, role: input.role, extraRoles, isAdmin: !!input.isAdmin, createdAt: now, expiresAt },
+			{ ip, details: { admin: !!input.isAdmin, existingAccount: pendingForExisting } }
+		);
 		const token = signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime());
 		let mailed = false;
 		if (opts.origin && pendingForExisting) {

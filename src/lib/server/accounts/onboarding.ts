@@ -22,7 +22,7 @@ import { places } from '../places/db.ts';
 import { normalizeKey } from '../places/model.ts';
 import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLE_LABELS, ROLES, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
-import { INVITATION_DAYS, invitationToken, rolesLabel, sameMailbox } from './invitations.ts';
+import { INVITATION_DAYS, invitationToken, recordInvitation, rolesLabel, sameMailbox } from './invitations.ts';
 import { queueMail } from '../mail/service.ts';
 import { invitationMail, pendingRoleMail } from '../mail/templates.ts';
 
@@ -382,20 +382,12 @@ async function writeInvitation(
 ): Promise<string | null> {
 	if (expiredIds.length) await tx.update(invitations).set({ revokedAt: now }).where(inArray(invitations.id, expiredIds));
 	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
-	const [row] = await tx
-		.insert(invitations)
-		.values({ email: m.email, displayName: m.displayName, organisationId: org.id, role: m.roles[0], extraRoles: m.roles.slice(1), invitedBy: actor?.userId ?? null, createdAt: now, expiresAt })
-		.returning();
-	await journal(tx, {
-		actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' },
-		action: 'invitation.created',
-		targetType: 'invitation',
-		targetId: row.id,
-		departmentCode: org.departmentCode,
-		after: { email: row.email, displayName: row.displayName },
-		ip: opts.ip ?? null,
-		details: { organisationId: org.id, role: row.role, extraRoles: row.extraRoles, existingAccount, import: true }
-	});
+	const row = await recordInvitation(
+		tx,
+		actor,
+		{ email: m.email, displayName: m.displayName, organisation: org, role: m.roles[0], extraRoles: m.roles.slice(1), createdAt: now, expiresAt },
+		{ ip: opts.ip, details: { existingAccount, import: true } }
+	);
 	const token = invitationToken(row, now);
 	if (opts.origin && opts.mail !== false) {
 		const base = opts.origin.replace(/\/$/, '');
