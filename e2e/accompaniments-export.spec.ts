@@ -19,6 +19,6 @@ test('a mediator downloads the accompaniments of the period as CSV', async ({ br
 	const text = await res.text();
 	const lines = text.replace(/^\ufeff/, '').trim().split('\r\n');
 	expect(lines[0]).toBe('Date;Type;Personne ou atelier;Participants;Durée (minutes);Thèmes;Démarches;Autonomie;Lieu;Où;Médiateur ou médiatrice;Orientation honorée');
-	expect(lines.some((l) => l.includes('Atelier : mes démarches en ligne'))).toBe(true); // typography: ignore (the title typed in e2e/serve.mjs)
+	expect(lines.some((l) => l.includes('Atelier\u00a0: mes démarches en ligne'))).toBe(true);
 	await ctx.close();
 });

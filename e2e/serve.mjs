@@ -272,7 +272,7 @@ if (!existsSync(seedFile)) {
 			const [a] = await db.db.insert(accompaniments).values({
 				organisationId: mediatheque, placeId, mediatorId: mediator.userId, departmentCode: '47', date: today,
 				kind: participants > 1 ? 'collective' : 'individual', durationMinutes: 120, location: 'place', participants,
-				title: participants > 1 ? 'Atelier : mes démarches en ligne' : null, themes: ['Démarches en ligne']
+				title: participants > 1 ? 'Atelier\u00a0: mes démarches en ligne' /* as the form saves it */ : null, themes: ['Démarches en ligne']
 			}).returning({ id: accompaniments.id });
 			accompanimentIds.push(a.id);
 		}

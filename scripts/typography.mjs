@@ -90,11 +90,19 @@ function svelteEdits(code, fileName) {
 		if (node.type === 'Text' && typeof node.start === 'number') {
 			const raw = code.slice(node.start, node.end);
 			let fixed = raw.replace(SPACE_PUNCT, '$1&nbsp;$2');
-			if (prev && prev.type === 'ExpressionTag') fixed = fixed.replace(LEADING, '&nbsp;$1');
+			// "{n} :" or "<a>Relevés</a> : …": the text starts right after an expression or an element
+			if (!prev || (prev.type !== 'Text' && prev.type !== 'Comment')) fixed = fixed.replace(LEADING, '&nbsp;$1');
 			if (fixed !== raw) edits.push([node.start, node.end, fixed]);
 			return;
 		}
-		if (node.type === 'Script' || node.type === 'StyleSheet' || node.type === 'ExpressionTag') return;
+		if (node.type === 'Script' || node.type === 'StyleSheet') return;
+		if (node.type === 'ExpressionTag' && node.expression && typeof node.expression.start === 'number') {
+			// the strings written inside markup: hint={ou ? undefined : 'Par exemple : Agen'}
+			const { start, end } = node.expression;
+			const wrapped = `(${code.slice(start, end)})`;
+			edits.push(...tsEdits(wrapped, start - 1, fileName).map(([s, e, t]) => [s, e, t]));
+			return;
+		}
 		for (const [k, v] of Object.entries(node)) {
 			if (k === 'parent' || k === 'metadata') continue;
 			if (v && typeof v === 'object') walk(v, null);

@@ -8,6 +8,7 @@
  * stored as short codes with a label each.
  */
 import { z } from 'zod';
+import { frenchSpacing } from '../../text/typography';
 
 // ——— the national vocabulary ———
 
@@ -438,7 +439,7 @@ export function accompanimentSchema(today: string) {
 					};
 				} else issue('person', 'Choisissez\u00a0: une personne que vous suivez, ou une personne anonyme.');
 			} else if (kind === 'collective') {
-				title = trimmed(v.title);
+				title = frenchSpacing(trimmed(v.title)); // « Atelier : … » reads with French spacing
 				if (!title) issue('title', 'Donnez un titre à l’atelier. Exemple\u00a0: Découvrir sa messagerie');
 				else if (title.length > 120) issue('title', '120 caractères au plus.');
 				level = choice('level', WORKSHOP_LEVELS, v.level, 'Choisissez le niveau dans la liste.');

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { isValidSiret } from '../places/model.ts';
+import { frenchSpacing } from '../../text/typography';
 
 export const ROLES = ['coordinator', 'partner', 'prescriber', 'mediator', 'place_manager'] as const;
 export type Role = (typeof ROLES)[number];
@@ -89,7 +90,7 @@ export function normaliseRecoveryCode(s: string): string {
 }
 
 export const organisationSchema = z.object({
-	name: z.string().trim().min(2, { error: 'Indiquez le nom de la structure.' }).max(200, { error: 'Le nom est trop long (200 caractères au plus).' }),
+	name: z.string().trim().min(2, { error: 'Indiquez le nom de la structure.' }).max(200, { error: 'Le nom est trop long (200 caractères au plus).' }).transform((s) => frenchSpacing(s)),
 	siret: z
 		.string()
 		.trim()

@@ -30,6 +30,7 @@ import { municipalityLookup } from '../territory/service.ts';
 import { departments, municipalities } from '../territory/db.ts';
 import { PlaceManagementError } from './manage.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
+import { frenchSpacing } from '../../text/typography';
 
 /** The fields a coordinator corrects by hand here, with their French labels. */
 export const CORRECTABLE = {
@@ -115,7 +116,7 @@ function addYear(day: string): string {
 async function validateIdentity(database: Database, f: IdentityForm) {
 	const errors: Record<string, string> = {};
 	let pivotError: string | null = null;
-	const nom = f.nom.replace(/\s+/g, ' ').trim();
+	const nom = frenchSpacing(f.nom.replace(/\s+/g, ' ').trim());
 	if (!nom) errors.nom = 'Indiquez le nom du lieu.';
 	else if (nom.length > 200) errors.nom = 'Le nom est trop long\u00a0: 200 caractères au plus.';
 	else if (/^[\d\s.]{9,}$/.test(nom)) errors.nom = 'Le nom est un numéro (SIRET ?)\u00a0: donnez le nom que le public connaît.';

@@ -16,6 +16,7 @@ import { weeklyOpenRanges } from './hours.ts';
 import { municipalityLookup } from '../territory/service.ts';
 import { DedupIndex, addressKey, type DedupCandidate } from './dedup.ts';
 import type { LocationPrecision, MunicipalityLookup, PlaceFields, Rejection } from './types.ts';
+import { frenchSpacing } from '../../text/typography';
 
 export interface ImportWarning {
 	row: number;
@@ -264,6 +265,7 @@ export function applyOverrides<T extends PlaceFields & { locationPrecision: Loca
 function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup: MunicipalityLookup) {
 	return {
 		...p,
+		nom: frenchSpacing(p.nom), // the sources' "ESPACE 3E: EMPLOI" reads with French spacing
 		departmentCode: departmentOf(p.codeInsee, p.codePostal, lookup),
 		openWeek: weeklyOpenRanges(p.horaires), // memoised per horaires value in hours.ts
 		pos: p.latitude != null && p.longitude != null ? earthPoint(p.latitude, p.longitude, p.id) : null,
