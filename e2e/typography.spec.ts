@@ -6,7 +6,8 @@
  * a bound; the visible text of each page (document.body.innerText) is scanned for:
  * - « : », « ; », « ? », « ! » without a non-breaking space before them;
  * - a word or number glued to "(" ("lieu(x)"-style plural marks excepted);
- * - a phone number in international format ("+33…") instead of "05 53 67 48 14".
+ * - a phone number in international format ("+33…") instead of "05 53 67 48 14";
+ * - a table cell without data-label (on a phone it would show a value without its column).
  * The scan covers pages added later without listing them here.
  */
 import { test, expect, type Page } from '@playwright/test';
@@ -41,6 +42,11 @@ async function crawl(page: Page, start: string[]): Promise<Map<string, string[]>
 		if (!response || !(response.headers()['content-type'] ?? '').includes('text/html')) continue;
 		const text = await page.evaluate(() => document.body.innerText);
 		const found = typographyFaults(text);
+		// on a phone a table reflows and each cell shows its column's name (data-label)
+		const unlabelled = await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) =>
+			tds.map((td) => `cell without its column's name: ${(td.textContent ?? '').trim().slice(0, 30)}`)
+		);
+		found.push(...unlabelled.slice(0, 3));
 		if (found.length > 0) faults.set(path, found);
 		const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
 		for (const href of hrefs) {
