@@ -15,6 +15,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Opening hours are read on the server's clock (opening_hours.js); a zone with daylight
+// saving other than Paris's would skip openings in its own missing hour. Paris time is
+// computed explicitly everywhere, so the process runs in UTC unless told otherwise.
+process.env.TZ ||= 'UTC';
 if (Number(process.versions.node.split('.')[0]) < 22) {
 	console.error(`maillage needs Node.js 22 (this is ${process.version}). Run ./run start, which installs it.`);
 	process.exit(1);
