@@ -75,7 +75,9 @@ describe('the outbox', () => {
 		const id = await db.db.transaction((tx) =>
 			queueMail(db, tx, invitationMail({ to: 'retry@cd47.test', displayName: 'Retry', organisationName: 'X', roleLabel: 'x', link: ORIGIN, expiresAt: new Date(), instanceName: 'm' }))
 		);
-		// the worker may deliver it first; make sure it is pending again for the direct calls
+		// let the worker deliver it first (its job then ends), and only then make it pending
+		// again for the direct calls: a worker attempt racing them would count as a fourth
+		await expect.poll(async () => (await db.db.select().from(outbox).where(eq(outbox.id, id)))[0].status, { timeout: 15_000 }).toBe('sent');
 		await db.db.update(outbox).set({ status: 'pending', attempts: 0 }).where(eq(outbox.id, id));
 		process.env.SMTP_URL = 'smtp://127.0.0.1:9';
 		await expect(deliver(db, id, false)).rejects.toThrow();
