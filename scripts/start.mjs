@@ -83,11 +83,30 @@ const sameLoopback = (h) => {
 	return !!m && (m[2] ?? (origin.protocol === 'https:' ? '443' : '80')) === (origin.port || (origin.protocol === 'https:' ? '443' : '80'));
 };
 
+// adapter-node's own limit (512 KB by default, refused in English) set to the server hook's
+// (MAX_BODY_BYTES, 1 MB), which refuses a larger body with a French page
+process.env.BODY_SIZE_LIMIT ??= '1M';
+
 // Loading the handler runs the server's init hook: migrations and first-start seeding.
 const { handler } = await import(join(root, 'build', 'handler.js'));
+// SvelteKit refuses a form posted from another site (or without an Origin header) with a bare
+// English text, before any hook runs. The same test is made here: such a request is marked
+// (x-maillage-cross-site) and given our own origin so that it reaches the server's hook, which
+// refuses it with the site's French error page, without running any action.
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 const server = createServer((req, res) => {
-	req.headers['x-maillage-proto'] = origin.protocol.slice(0, -1);
-	req.headers['x-maillage-host'] = sameLoopback(req.headers.host) ? /** @type {string} */ (req.headers.host) : origin.host;
+	delete req.headers['x-maillage-cross-site'];
+	const proto = origin.protocol.slice(0, -1);
+	const reqHost = sameLoopback(req.headers.host) ? /** @type {string} */ (req.headers.host) : origin.host;
+	req.headers['x-maillage-proto'] = proto;
+	req.headers['x-maillage-host'] = reqHost;
+	const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const self = `${proto}://${reqHost}`;
+	if (MUTATING.has(req.method ?? '') && (!type || FORM_TYPES.has(type)) && req.headers.origin !== self) {
+		req.headers['x-maillage-cross-site'] = '1';
+		req.headers.origin = self;
+	}
 	handler(req, res);
 });
 server.keepAliveTimeout = 5_000;

@@ -62,8 +62,13 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'x-frame-options': 'DENY'
 };
 
-/** Request bodies above this are refused (forms and API; imports go through the command line). */
+/** Request bodies above this are refused (forms and API; imports go through the command line). scripts/start.mjs sets adapter-node's BODY_SIZE_LIMIT to the same. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** set by scripts/start.mjs on a form posted from another origin (it removes any such header the client sent) */
+const CROSS_SITE_HEADER = 'x-maillage-cross-site';
+
+const wantsJson = (event: Parameters<Handle>[0]['event']) =>
+	event.url.pathname.startsWith('/api/') || /^application\/json\b/.test(event.request.headers.get('accept') ?? '');
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const start = performance.now();
@@ -76,13 +81,31 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8' }
 		});
 	}
-	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) {
-		return new Response('Requête trop volumineuse.', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	// a form posted from another site: SvelteKit's own refusal is a bare English text, so the
+	// server's entry (scripts/start.mjs) marks the request and it is refused here, in French
+	if (event.request.headers.get(CROSS_SITE_HEADER) === '1') {
+		const r = REFUSALS['autre-site'];
+		if (wantsJson(event)) return json({ erreur: 'cross_site', message: r.message }, { status: r.status });
+		return refusal(event, 'autre-site');
 	}
+	const tooLarge = () => {
+		const r = REFUSALS['trop-volumineux'];
+		if (wantsJson(event)) return json({ erreur: 'payload_too_large', message: r.message }, { status: r.status });
+		return refusal(event, 'trop-volumineux');
+	};
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > MAX_BODY_BYTES) return tooLarge();
 	// control characters, lone surrogates, malformed UTF-8: refused here for every route
 	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
-	if (!urlOk(event.url) || !(await bodyOk(event.request))) {
+	let inputOk: boolean;
+	try {
+		inputOk = urlOk(event.url) && (await bodyOk(event.request));
+	} catch (e) {
+		// a body sent without its length that goes over adapter-node's limit (BODY_SIZE_LIMIT)
+		if ((e as { status?: number } | null)?.status === 413) return tooLarge();
+		throw e;
+	}
+	if (!inputOk) {
 		if (!event.url.pathname.startsWith('/api/') && !pathOk(event.url)) return badPathResponse();
 		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 400, code: 'bad_request', message: BAD_INPUT_MESSAGE } }, { status: 400 });
 		if (event.url.pathname.startsWith('/api/')) return json({ erreur: 'bad_request', message: BAD_INPUT_MESSAGE }, { status: 400 });
@@ -190,6 +213,8 @@ function compress(request: Request, response: Response): Response {
 
 /** Unknown errors: logged with a reference, never shown (no stack trace to users). */
 export const handleError: HandleServerError = ({ kind, error, event }) => {
+	// a body above the limit sent without a length (chunked): adapter-node stops reading it with an English message
+	if (kind === 'framework' && error.status === 413) return { message: REFUSALS['trop-volumineux'].message };
 	if (kind !== 'unknown') return; // error(404, …) and SvelteKit's own errors keep their message
 	const id = randomUUID();
 	log('error', 'unhandled error', { id, route: event.route.id, error: describeError(error) });

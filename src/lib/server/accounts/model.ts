@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { isValidSiret } from '../places/model.ts';
 import { frenchSpacing } from '../../text/typography';
+import { nameProblem, tidyName } from '../../text/names.ts';
 
 export const ROLES = ['coordinator', 'partner', 'prescriber', 'mediator', 'place_manager'] as const;
 export type Role = (typeof ROLES)[number];
@@ -90,12 +91,26 @@ export function normaliseRecoveryCode(s: string): string {
 }
 
 export const organisationSchema = z.object({
-	name: z.string().trim().min(2, { error: 'Indiquez le nom de la structure.' }).max(200, { error: 'Le nom est trop long (200 caractères au plus).' }).transform((s) => frenchSpacing(s)),
+	// one line, no invisible character, no web or e-mail address: the name goes into invitations (text/names.ts)
+	name: z
+		.string()
+		.transform(tidyName)
+		.pipe(
+			z
+				.string()
+				.min(2, { error: 'Indiquez le nom de la structure.' })
+				.max(200, { error: 'Le nom est trop long (200 caractères au plus).' })
+				.superRefine((s, ctx) => {
+					const problem = nameProblem(s, 'Le nom de la structure');
+					if (problem) ctx.addIssue({ code: 'custom', message: problem });
+				})
+		)
+		.transform((s) => frenchSpacing(s)),
 	siret: z
 		.string()
 		.trim()
 		.transform((s) => s.replace(/\s+/g, ''))
-		.pipe(z.union([z.literal(''), z.string().regex(/^\d{14}$/, { error: 'Le SIRET compte 14 chiffres. Exemple\u00a0: 224 700 014 00017' })]))
+		.pipe(z.union([z.literal(''), z.string().regex(/^\d{14}$/, { error: 'Le SIRET compte 14 chiffres. Exemple\u00a0: 224\u202f700\u202f014\u202f00017' })]))
 		.refine((s) => !s || isValidSiret(s), { error: 'Ce SIRET n’est pas valide\u00a0: vérifiez les chiffres (la clé de contrôle ne correspond pas).' })
 		.optional()
 		.transform((s) => s || null),

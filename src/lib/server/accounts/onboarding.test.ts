@@ -74,6 +74,41 @@ describe('importing structures, places and members from a CSV', () => {
 		expect(readOnboardingCsv(new Uint8Array()).error).toBe('Le fichier est vide.');
 	});
 
+	it('refuses a file of more than 1\u202f000 lines or 512\u00a0Ko whole, saying the limit and how to split it', () => {
+		const lines = (n: number) => ['structure;courriel', ...Array.from({ length: n }, (_, i) => `Asso ${i};p${i}@asso.test`)].join('\n');
+		expect(readOnboardingCsv(lines(1000))).toMatchObject({ error: null });
+		expect(readOnboardingCsv(lines(1000)).rows).toHaveLength(1000);
+		const tooMany = readOnboardingCsv(lines(3000));
+		expect(tooMany.rows).toBeNull();
+		expect(tooMany.error).toBe(
+			'Le fichier compte 3\u202f000\u00a0lignes\u00a0: 1\u202f000\u00a0au plus par import. Découpez-le en plusieurs fichiers de 1\u202f000\u00a0lignes au plus, en recopiant la première ligne (le nom des colonnes) en haut de chacun, puis importez-les l’un après l’autre.'
+		);
+		// bytes: refused before they are decoded or parsed (a few long lines are as costly as many short ones)
+		const big = new TextEncoder().encode('structure;courriel\n' + `Asso;${'x'.repeat(600 * 1024)}@asso.test\n`);
+		expect(readOnboardingCsv(big).error).toMatch(/^Le fichier pèse 601\u00a0Ko\u00a0: 512\u00a0Ko au plus par import\. Découpez-le/);
+		expect(readOnboardingCsv(new TextDecoder().decode(big)).error).toMatch(/^Le fichier pèse/);
+	});
+
+	it('refuses a hostile name (a line break, a link, an address) line by line, in French, and writes nothing', async () => {
+		const hostile = [
+			'structure;nom;courriel',
+			'"Mairie',
+			'Cliquez ici\u00a0: https://evil.example";;victime@asso.test',
+			'Asso www.evil.example;;b@asso.test',
+			'Asso contact@evil.example;;c@asso.test',
+			'Asso du Pin;Noa https://evil.example;d@asso.test'
+		].join('\n');
+		const before = await count(organisations);
+		const r = await importOnboarding(db, coordinator, readOnboardingCsv(hostile).rows!, opts);
+		expect(r.written).toBe(false);
+		const messages = r.errors.map((e) => e.message);
+		expect(messages).toContain('Ligne 2\u00a0: Le nom de la structure doit tenir sur une seule ligne\u00a0: retirez les retours à la ligne.');
+		expect(messages.find((m) => m.startsWith('Ligne 3'))).toMatch(/Le nom de la structure ne peut pas contenir d’adresse de site/);
+		expect(messages.find((m) => m.startsWith('Ligne 4'))).toMatch(/Le nom de la structure ne peut pas contenir d’adresse e-mail/);
+		expect(messages.find((m) => m.startsWith('Ligne 5'))).toMatch(/Le nom ne peut/);
+		expect(await count(organisations)).toBe(before);
+	});
+
 	it('a dry run says what would be done and writes nothing', async () => {
 		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, { ...opts, dryRun: true });

@@ -23,6 +23,8 @@ export const RULES = {
 	ip: { limit: 30, windowMinutes: 15, lockMinutes: 15 },
 	/** password reset and public forms: requests, not failures */
 	form: { limit: 10, windowMinutes: 60, lockMinutes: 60 },
+	/** claims of a place by one account (a coordinator reads each one): 10 a day */
+	claim: { limit: 10, windowMinutes: 24 * 60, lockMinutes: 24 * 60 },
 	/** a provider's webhook calls from one address (the person's replies): requests, generous */
 	webhook: { limit: 300, windowMinutes: 5, lockMinutes: 5 }
 } satisfies Record<string, ThrottleRule>;

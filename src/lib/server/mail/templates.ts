@@ -2,6 +2,8 @@
  * E-mails in plain French, short sentences, the action first. Each has a text part (read
  * by every client, and by screen readers without surprise) and a minimal HTML part.
  */
+import { inlineName as n } from '../../text/names.ts';
+
 export interface Mail {
 	to: string;
 	subject: string;
@@ -36,14 +38,14 @@ const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', m
 
 export function invitationMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; expiresAt: Date; instanceName: string }): Mail {
 	const lines = [
-		`Bonjour ${p.displayName},`,
-		`Vous êtes invité à rejoindre l’espace professionnel de ${p.instanceName}, comme ${p.roleLabel} à ${p.organisationName}.`,
+		`Bonjour ${n(p.displayName)},`,
+		`Vous êtes invité à rejoindre l’espace professionnel de ${n(p.instanceName)}, comme ${p.roleLabel} à ${n(p.organisationName)}.`,
 		`Pour créer votre compte, ouvrez ce lien et choisissez votre mot de passe. Le lien est valable jusqu’au ${dateFr(p.expiresAt)} et ne sert qu’une fois.`
 	];
 	const end = 'Si vous ne vous attendiez pas à cette invitation, ignorez ce message\u00a0: aucun compte ne sera créé.';
 	return {
 		to: p.to,
-		subject: `Invitation à l’espace professionnel de ${p.instanceName}`,
+		subject: `Invitation à l’espace professionnel de ${n(p.instanceName)}`,
 		text: [...lines, p.link, end].join('\n\n') + '\n',
 		html: html([...lines], { href: p.link, label: 'Créer mon compte' }).replace('</body>', `<p>${escape(end)}</p>\n</body>`),
 		template: 'invitation'
@@ -54,10 +56,10 @@ export function invitationMail(p: { to: string; displayName: string; organisatio
 export function pendingRoleMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; expiresAt: Date; instanceName: string }): Mail {
 	return plainMail(
 		p.to,
-		`Un nouveau rôle vous est proposé – ${p.instanceName}`,
+		`Un nouveau rôle vous est proposé – ${n(p.instanceName)}`,
 		[
-			`Bonjour ${p.displayName},`,
-			`On vous propose le rôle de ${p.roleLabel} à ${p.organisationName}, sur votre compte ${p.instanceName}.`,
+			`Bonjour ${n(p.displayName)},`,
+			`On vous propose le rôle de ${p.roleLabel} à ${n(p.organisationName)}, sur votre compte ${n(p.instanceName)}.`,
 			`Ce rôle ne s’ajoute pas tout seul\u00a0: connectez-vous, puis acceptez-le ou refusez-le dans « Mon compte », avant le ${dateFr(p.expiresAt)}.`
 		],
 		{ href: p.link, label: 'Voir le rôle proposé' },
@@ -70,8 +72,8 @@ export function pendingRoleMail(p: { to: string; displayName: string; organisati
 export function roleAddedMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; instanceName: string }): Mail {
 	return plainMail(
 		p.to,
-		`Nouveau rôle sur votre compte – ${p.instanceName}`,
-		[`Bonjour ${p.displayName},`, `Votre compte ${p.instanceName} a maintenant le rôle de ${p.roleLabel} à ${p.organisationName}.`, 'Vos rôles sont listés dans « Mon compte ».'],
+		`Nouveau rôle sur votre compte – ${n(p.instanceName)}`,
+		[`Bonjour ${n(p.displayName)},`, `Votre compte ${n(p.instanceName)} a maintenant le rôle de ${p.roleLabel} à ${n(p.organisationName)}.`, 'Vos rôles sont listés dans « Mon compte ».'],
 		{ href: p.link, label: 'Mon compte' },
 		'role-added',
 		'Si ce n’est pas vous qui avez accepté ce rôle, changez votre mot de passe et prévenez la coordination de votre département.'
@@ -80,14 +82,14 @@ export function roleAddedMail(p: { to: string; displayName: string; organisation
 
 export function passwordResetMail(p: { to: string; displayName: string; link: string; minutes: number; instanceName: string }): Mail {
 	const lines = [
-		`Bonjour ${p.displayName},`,
-		`Vous avez demandé à changer le mot de passe de votre compte ${p.instanceName}.`,
+		`Bonjour ${n(p.displayName)},`,
+		`Vous avez demandé à changer le mot de passe de votre compte ${n(p.instanceName)}.`,
 		`Ouvrez ce lien dans les ${p.minutes} minutes pour en choisir un nouveau. Il ne sert qu’une fois.`
 	];
 	const end = 'Si vous n’avez rien demandé, ignorez ce message\u00a0: votre mot de passe reste le même.';
 	return {
 		to: p.to,
-		subject: `Changer votre mot de passe – ${p.instanceName}`,
+		subject: `Changer votre mot de passe – ${n(p.instanceName)}`,
 		text: [...lines, p.link, end].join('\n\n') + '\n',
 		html: html(lines, { href: p.link, label: 'Choisir un nouveau mot de passe' }).replace('</body>', `<p>${escape(end)}</p>\n</body>`),
 		template: 'password-reset'
@@ -97,13 +99,13 @@ export function passwordResetMail(p: { to: string; displayName: string; link: st
 export function staleReminderMail(p: { to: string; displayName: string; placeName: string; lastUpdate: string; link: string; instanceName: string }): Mail {
 	const [y, m, d] = p.lastUpdate.split('-').map(Number);
 	const lines = [
-		`Bonjour ${p.displayName},`,
-		`La page de « ${p.placeName} » n’a pas été mise à jour depuis le ${dateFr(new Date(Date.UTC(y, m - 1, d, 12)))}.`,
+		`Bonjour ${n(p.displayName)},`,
+		`La page de « ${n(p.placeName)} » n’a pas été mise à jour depuis le ${dateFr(new Date(Date.UTC(y, m - 1, d, 12)))}.`,
 		'Les personnes qui cherchent de l’aide s’y fient\u00a0: vérifiez les horaires, le téléphone et les services proposés, puis enregistrez, même si rien n’a changé.'
 	];
 	return {
 		to: p.to,
-		subject: `Votre lieu « ${p.placeName} »\u00a0: vérifiez sa page – ${p.instanceName}`,
+		subject: `Votre lieu « ${n(p.placeName)} »\u00a0: vérifiez sa page – ${n(p.instanceName)}`,
 		text: [...lines, p.link].join('\n\n') + '\n',
 		html: html(lines, { href: p.link, label: 'Vérifier la page du lieu' }),
 		template: 'stale-reminder'

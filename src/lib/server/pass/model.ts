@@ -220,7 +220,7 @@ export const contributionInput = z.object({
 	amount: z
 		.string()
 		.transform((s) => parseEuros(s))
-		.refine((v): v is number => v !== null && v > 0, { message: 'Indiquez un montant en euros, par exemple 15 000 ou 2 500,50.' }),
+		.refine((v): v is number => v !== null && v > 0, { message: 'Indiquez un montant en euros, par exemple 15\u202f000 ou 2\u202f500,50.' }),
 	receivedOn: day,
 	agreementRef: z.string().trim().min(1, { message: 'Indiquez la référence de la convention.' }).max(120, { message: '120 caractères au plus.' }),
 	restrictions: z.string().trim().max(500, { message: '500 caractères au plus.' }).optional().default('')
@@ -236,7 +236,7 @@ export const campaignInput = z
 			.string()
 			.optional()
 			.transform((s) => (s && s.trim() ? parseEuros(s) : 1000))
-			.refine((v): v is number => v !== null && v >= 100 && v <= 100_00, { message: 'La valeur d’un pass va de 1 € à 100 €.' }),
+			.refine((v): v is number => v !== null && v >= 100 && v <= 100_00, { message: 'La valeur d’un pass va de 1\u00a0€ à 100\u00a0€.' }),
 		bookletSize: z.coerce.number().refine((n) => n === 5 || n === 10, { message: 'Un carnet compte 5 ou 10 pass.' }),
 		validFrom: day,
 		validUntil: day,

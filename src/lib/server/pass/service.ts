@@ -215,11 +215,11 @@ export async function correctContribution(
 	if (!UUID.test(contributionId)) throw new PassError('not_found', 'Cette contribution n’existe pas.');
 	const reason = (input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
-	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple\u00a0: montant saisi 50 000 € au lieu de 5 000 €';
+	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple\u00a0: montant saisi 50\u202f000\u00a0€ au lieu de 5\u202f000\u00a0€';
 	else if (reason.length > 300) fields.reason = '300 caractères au plus.';
 	const amountText = (input.amount ?? '').trim();
 	const newCents = amountText === '' || amountText === '0' ? 0 : parseEuros(amountText);
-	if (newCents === null || newCents < 0) fields.amount = 'Indiquez le bon montant en euros (par exemple 5 000), ou laissez vide pour seulement annuler la contribution.';
+	if (newCents === null || newCents < 0) fields.amount = 'Indiquez le bon montant en euros (par exemple 5\u202f000), ou laissez vide pour seulement annuler la contribution.';
 	return database.db.transaction(async (tx) => {
 		const [c] = await tx.select().from(passContributions).where(eq(passContributions.id, contributionId)).for('update');
 		if (!c) throw new PassError('not_found', 'Cette contribution n’existe pas.');
@@ -516,7 +516,7 @@ async function remainingCapacity(db: DbOrTx, c: Campaign): Promise<number> {
  * In a funded campaign they are activated at once (the budget must cover them).
  */
 export async function generateBooklets(database: Database, actor: Actor, campaignId: string, count: number, ip?: string | null): Promise<{ first: number; last: number; vouchers: number }> {
-	if (!Number.isInteger(count) || count < 1 || count > 2000) throw new PassError('invalid', 'Indiquez un nombre de carnets entre 1 et 2 000.', { count: 'Entre 1 et 2 000 carnets à la fois.' });
+	if (!Number.isInteger(count) || count < 1 || count > 2000) throw new PassError('invalid', 'Indiquez un nombre de carnets entre 1 et 2\u202f000.', { count: 'Entre 1 et 2\u202f000 carnets à la fois.' });
 	return database.db.transaction(async (tx) => {
 		const [c] = await tx.select().from(passCampaigns).where(eq(passCampaigns.id, campaignId)).for('update');
 		if (!c) throw new PassError('not_found', 'Cette campagne n’existe pas.');

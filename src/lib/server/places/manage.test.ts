@@ -8,6 +8,8 @@ import { claimPlace, decideClaim, listClaims, managedPlaces, stalePlaces, update
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { horairesToRanges } from './hours.ts';
 import { searchJournal, verifyChain } from '../audit/service.ts';
+import { clear, reserve, RULES } from '../accounts/throttle.ts';
+import { placeClaims } from '../accounts/db.ts';
 
 let db: Database;
 let manager: Actor;
@@ -67,6 +69,25 @@ describe('claiming a place', () => {
 		expect(await canEditPlace(db, manager, 'fixture-lacepede')).toBe(true);
 		expect((await managedPlaces(db, manager)).map((p) => p.id)).toEqual(['fixture-lacepede']);
 		expect(await canEditPlace(db, manager, 'fixture-boe')).toBe(false);
+	});
+});
+
+describe('claims per account', () => {
+	it('10 a day at most: the 11th is refused in French, nothing written, and allowed again a day later', async () => {
+		const key = `place-claim:${manager.userId}`;
+		await clear(db.db, key);
+		const now = new Date('2026-12-06T10:00:00Z');
+		for (let i = 0; i < 10; i++) expect((await reserve(db.db, key, RULES.claim, now)).allowed).toBe(true);
+		const before = await db.db.select().from(placeClaims);
+		const later = new Date(now.getTime() + 3600_000);
+		await expect(claimPlace(db, manager, { placeId: 'fixture-boe', organisationId: mediatheque }, null, later)).rejects.toThrow(
+			'Vous avez déjà fait 10\u00a0demandes ces dernières 24\u00a0heures, le maximum\u00a0: chacune est lue par l’équipe de coordination. Réessayez dans 23 heures, ou écrivez à l’équipe de coordination de votre département pour les lieux qui restent.'
+		);
+		expect(await db.db.select().from(placeClaims)).toHaveLength(before.length);
+		// the next day
+		const claim = await claimPlace(db, manager, { placeId: 'fixture-boe', organisationId: mediatheque }, null, new Date(now.getTime() + 25 * 3600_000));
+		expect(claim.placeId).toBe('fixture-boe');
+		await clear(db.db, key);
 	});
 });
 

@@ -18,10 +18,12 @@ import { earthPoint } from '../db/types.ts';
 import type { PlaceFields, LocationPrecision } from './types.ts';
 import { getPlace } from './service.ts';
 import { queueMail, staleReminderMail } from '../mail/service.ts';
+import { reserve, RULES } from '../accounts/throttle.ts';
+import { plural } from '../../components/format.ts';
 
 export class PlaceManagementError extends Error {
 	constructor(
-		public code: 'forbidden' | 'not_found' | 'conflict' | 'invalid',
+		public code: 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'throttled',
 		message: string,
 		public fields: Record<string, string> = {}
 	) {
@@ -36,7 +38,13 @@ async function placeOrganisations(database: Database, placeId: string): Promise<
 
 // ——— claims ———
 
-export async function claimPlace(database: Database, actor: Actor, input: { placeId: string; organisationId: string; message?: string }, ip?: string | null) {
+/** « Vous avez déjà fait 10 demandes… Réessayez dans 5 heures. » */
+export function claimLimitMessage(until: Date | null, now = new Date()): string {
+	const hours = until ? Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 3_600_000)) : 24;
+	return `Vous avez déjà fait ${RULES.claim.limit}\u00a0demandes ces dernières 24\u00a0heures, le maximum\u00a0: chacune est lue par l’équipe de coordination. Réessayez dans ${plural(hours, 'heure', 'heures')}, ou écrivez à l’équipe de coordination de votre département pour les lieux qui restent.`;
+}
+
+export async function claimPlace(database: Database, actor: Actor, input: { placeId: string; organisationId: string; message?: string }, ip?: string | null, now = new Date()) {
 	if (!can(actor, 'place.claim', { organisationId: input.organisationId }))
 		throw new PlaceManagementError('forbidden', 'Seul un responsable de lieu peut demander à gérer un lieu pour sa structure.');
 	const [place] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, input.placeId));
@@ -55,6 +63,9 @@ export async function claimPlace(database: Database, actor: Actor, input: { plac
 		);
 	if ((await placeOrganisations(database, place.id)).includes(input.organisationId))
 		throw new PlaceManagementError('conflict', 'Votre structure gère déjà ce lieu.');
+	// each claim is read by a coordinator: 10 a day per account (counted before it is written, so that concurrent ones cannot pass the limit)
+	const quota = await reserve(database.db, `place-claim:${actor.userId}`, RULES.claim, now);
+	if (!quota.allowed) throw new PlaceManagementError('throttled', claimLimitMessage(quota.lockedUntil, now));
 	return database.db.transaction(async (tx) => {
 		const [pending] = await tx
 			.select({ id: placeClaims.id })

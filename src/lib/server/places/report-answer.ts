@@ -41,7 +41,7 @@ export async function rejectErrorReport(
 		if (!r || r.status !== 'open' || !can(actor, 'report.moderate', { departmentCode: r.departmentCode }))
 			throw new PlaceManagementError('not_found', 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.');
 		if (r.contactEmail && !text) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'Écrivez la réponse que la personne recevra.' });
-		if (text.length > 2000) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'La réponse est trop longue\u00a0: 2 000 caractères au plus.' });
+		if (text.length > 2000) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'La réponse est trop longue\u00a0: 2\u202f000 caractères au plus.' });
 		let mailed = false;
 		if (r.contactEmail) {
 			const link = `${opts.origin.replace(/\/$/, '')}/lieux/${encodeURIComponent(r.placeId)}`;

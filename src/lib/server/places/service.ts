@@ -545,7 +545,7 @@ const errorReportSchema = z.object({
 		.string()
 		.trim()
 		.min(1, { error: 'Décrivez l’erreur en quelques mots.' })
-		.max(2000, { error: 'Votre message est trop long\u00a0: 2 000 caractères au plus.' }),
+		.max(2000, { error: 'Votre message est trop long\u00a0: 2\u202f000 caractères au plus.' }),
 	courriel: z
 		.union([z.literal(''), z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple\u00a0: nom@exemple.fr' })])
 		.optional()

@@ -159,7 +159,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	if (!place) fields.placeId = 'Choisissez un lieu dans la liste.';
 	else if (place.closure === 'permanent') fields.placeId = `${place.nom} a fermé définitivement\u00a0: choisissez un autre lieu.`;
 	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple\u00a0: « Créer son compte Ameli et le garder en mémoire. »';
-	else if (reason.length > 2000) fields.reason = '2 000 caractères au plus.';
+	else if (reason.length > 2000) fields.reason = '2\u202f000 caractères au plus.';
 	// the consent, box by box: checked here with the rest, so that every error shows at once
 	const consent = consentInput.safeParse(input.consent);
 	if (!consent.success) Object.assign(fields, fieldErrors(consent.error.issues));

@@ -83,7 +83,9 @@ export function urlOk(url: URL): boolean {
 async function strictUtf8(request: Request): Promise<string | null> {
 	try {
 		return new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(await request.clone().arrayBuffer()));
-	} catch {
+	} catch (e) {
+		// a body above the server's limit, sent without its length: the caller says so (413)
+		if ((e as { status?: number } | null)?.status === 413) throw e;
 		return null;
 	}
 }

@@ -15,7 +15,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		stale,
 		mail: mailConfigured(),
 		// the confirmation after a decision's redirect (Post/Redirect/Get)
-		decided: (['accepted', 'rejected'] as const).find((d) => d === url.searchParams.get('demande')) ?? null
+		decided: (['accepted', 'rejected'] as const).find((d) => d === url.searchParams.get('demande')) ?? null,
+		// the confirmation after a reminder's redirect: how many managers were written to
+		reminded: /^\d{1,4}$/.test(url.searchParams.get('rappel') ?? '') ? Number(url.searchParams.get('rappel')) : null
 	};
 };
 
@@ -36,14 +38,16 @@ export const actions: Actions = {
 		// Post/Redirect/Get: reloading the page does not decide again
 		redirect(303, `/admin/lieux?demande=${approve ? 'accepted' : 'rejected'}`);
 	},
-	remind: async ({ request, locals, url }) => {
+	remind: async ({ request, locals }) => {
 		const f = await request.formData();
+		let n: number;
 		try {
 			const db = await getDatabase();
-			const n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
-			return { reminded: n };
+			n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
 		} catch (e) {
 			return failure(e);
 		}
+		// Post/Redirect/Get: reloading the page does not send the reminder again
+		redirect(303, `/admin/lieux?rappel=${n}`);
 	}
 };

@@ -35,7 +35,7 @@ export const actions: Actions = {
 		try {
 			await claimPlace(await getDatabase(), locals.session!.actor, { placeId: placeIdOf(values.lieu), organisationId: values.organisation, message: values.message }, locals.ip);
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { fields: { lieu: e.message }, values });
+			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : e.code === 'throttled' ? 429 : 400, { fields: { lieu: e.message }, values });
 			throw e;
 		}
 		// Post/Redirect/Get: the claim waits in « Demandes en attente »
