@@ -129,6 +129,38 @@ test('a correction of the name and the position, then a temporary closure shown 
 	expectRedirected(page, 'rouvert');
 });
 
+test('a place closed for good: its page says so, without hours nor directions, and the search leaves it out', async ({ page, browser }) => {
+	const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	const pub = await visitor.newPage();
+	await pub.goto('/lieux?ou=Nérac');
+	const first = pub.locator('.result h3 a').first();
+	const name = (await first.innerText()).trim();
+	const id = new URL((await first.getAttribute('href'))!, 'http://x').pathname.split('/').pop()!;
+	await page.goto(`/admin/lieux/${id}`);
+	await page.getByLabel(/définitivement/).check();
+	await page.getByLabel('Raison, que le public lira').fill('Service regroupé à la mairie');
+	await page.getByRole('button', { name: 'Fermer le lieu' }).click();
+	await expect(page.getByRole('status')).toContainText('fermé définitivement');
+	try {
+		await pub.goto(`/lieux/${id}`);
+		await expect(pub.locator('.alert--warning')).toContainText('Ce lieu a fermé définitivement.');
+		await expect(pub.locator('.alert--warning')).toContainText('Raison\u00a0: Service regroupé à la mairie');
+		await expect(pub.getByRole('link', { name: /^Trouver un autre lieu à / })).toBeVisible();
+		await expect(pub.getByRole('table')).toHaveCount(0);
+		await expect(pub.locator('main')).toContainText('il n’a plus d’horaires d’ouverture');
+		await expect(pub.locator('main')).not.toContainText('Itinéraire');
+		await expect(pub.locator('main')).not.toContainText('Ouvert maintenant');
+		await axeAtBothWidths(pub, 'public page of a place closed for good');
+		await pub.goto('/lieux?ou=Nérac');
+		await expect(pub.locator('.result h3 a', { hasText: name })).toHaveCount(0);
+	} finally {
+		await page.goto(`/admin/lieux/${id}`);
+		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
+		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+		await visitor.close();
+	}
+});
+
 test('merging the two Maison Pour Tous Saint Exupéry: field by field, the old address redirects', async ({ page, request }) => {
 	await page.goto('/admin/lieux/a-verifier');
 	const group = page.locator('.dup', { hasText: /maison pour tous saint exup/i });
