@@ -16,6 +16,13 @@ test('the questionnaire and the result have no axe violation', async ({ page }) 
 	await page.getByRole('button', { name: 'Voir mon résultat' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre résultat');
 	await expectNoAxeViolations(page, '/diagnostic result');
+	// a closed place says when it opens next, hours written « 9 h », never a bare « Fermé »
+	const statuses = await page.locator('.reports > li .status').allTextContents();
+	expect(statuses.length).toBeGreaterThan(0);
+	for (const s of statuses) {
+		expect(s).not.toMatch(/\d:\d\d/);
+		expect(s).toMatch(/^(Ouvert maintenant(, ferme .+)?|Fermé( aujourd’hui)?, ouvre .+ à \d{1,2}\u00a0h.*|Fermé temporairement, rouvre le .+)$/);
+	}
 });
 
 test.describe('on a small phone, without JavaScript', () => {

@@ -12,7 +12,9 @@ import { expectNoAxeViolations } from './helpers.ts';
 const soon = (() => {
 	const d = new Date();
 	const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 15));
-	return { iso: day.toISOString().slice(0, 10), french: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(day) };
+	const fr = (x: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(x);
+	// the date is the day the place reopens: it is closed until the day before, included
+	return { iso: day.toISOString().slice(0, 10), french: fr(day), lastClosed: fr(new Date(day.getTime() - 86_400_000)) };
 })();
 import { seed, statePath } from './accounts.ts';
 
@@ -103,13 +105,60 @@ test('a correction of the name and the position, then a temporary closure shown 
 	const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] }, javaScriptEnabled: false });
 	const pub = await visitor.newPage();
 	await pub.goto(`/lieux/${id}`);
-	await expect(pub.locator('.alert--warning')).toContainText(`Ce lieu est fermé jusqu’au ${soon.french}`);
-	await expect(pub.locator('.alert--warning')).toContainText('Travaux de rénovation');
+	// first the closure, when it reopens and why; the usual hours are those « à la réouverture »
+	const alert = pub.locator('.alert--warning');
+	await expect(alert).toContainText(`Fermé temporairement jusqu’au ${soon.lastClosed} inclus`);
+	await expect(alert).toContainText(`Il rouvre le ${soon.french}. Ne vous déplacez pas avant.`);
+	await expect(alert).toContainText('Raison\u00a0: Travaux de rénovation');
+	await expect(pub.locator('main')).not.toContainText('Ouvert maintenant');
+	await expect(pub.locator('main')).not.toContainText('(aujourd’hui)');
+	if (await pub.getByRole('table').count()) {
+		await expect(pub.getByRole('heading', { name: 'Horaires à la réouverture' })).toBeVisible();
+		await expect(pub.locator('#horaires-titre + p')).toContainText(`Voici ses horaires habituels, à partir du ${soon.french}.`);
+	}
 	await visitor.close();
+	// axe needs JavaScript: the same page in a context that runs it
+	const reader = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	const readerPage = await reader.newPage();
+	await readerPage.goto(`/lieux/${id}`);
+	await axeAtBothWidths(readerPage, 'public page of a place closed for a while');
+	await reader.close();
 
 	await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
 	await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
 	expectRedirected(page, 'rouvert');
+});
+
+test('a place closed for good: its page says so, without hours nor directions, and the search leaves it out', async ({ page, browser }) => {
+	const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	const pub = await visitor.newPage();
+	await pub.goto('/lieux?ou=Nérac');
+	const first = pub.locator('.result h3 a').first();
+	const name = (await first.innerText()).trim();
+	const id = new URL((await first.getAttribute('href'))!, 'http://x').pathname.split('/').pop()!;
+	await page.goto(`/admin/lieux/${id}`);
+	await page.getByLabel(/définitivement/).check();
+	await page.getByLabel('Raison, que le public lira').fill('Service regroupé à la mairie');
+	await page.getByRole('button', { name: 'Fermer le lieu' }).click();
+	await expect(page.getByRole('status')).toContainText('fermé définitivement');
+	try {
+		await pub.goto(`/lieux/${id}`);
+		await expect(pub.locator('.alert--warning')).toContainText('Ce lieu a fermé définitivement.');
+		await expect(pub.locator('.alert--warning')).toContainText('Raison\u00a0: Service regroupé à la mairie');
+		await expect(pub.getByRole('link', { name: /^Trouver un autre lieu à / })).toBeVisible();
+		await expect(pub.getByRole('table')).toHaveCount(0);
+		await expect(pub.locator('main')).toContainText('il n’a plus d’horaires d’ouverture');
+		await expect(pub.locator('main')).not.toContainText('Itinéraire');
+		await expect(pub.locator('main')).not.toContainText('Ouvert maintenant');
+		await axeAtBothWidths(pub, 'public page of a place closed for good');
+		await pub.goto('/lieux?ou=Nérac');
+		await expect(pub.locator('.result h3 a', { hasText: name })).toHaveCount(0);
+	} finally {
+		await page.goto(`/admin/lieux/${id}`);
+		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
+		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+		await visitor.close();
+	}
 });
 
 test('merging the two Maison Pour Tous Saint Exupéry: field by field, the old address redirects', async ({ page, request }) => {
@@ -209,10 +258,32 @@ test.describe('the place’s manager', () => {
 		await page.getByLabel('Raison, que le public lira').fill('Congés annuels');
 		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
 		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+		await expect(page.locator('.alert--warning')).toContainText(`Fermé temporairement jusqu’au ${soon.lastClosed} inclus.`);
+		await expect(page.locator('.alert--warning')).toContainText(`Il rouvre le ${soon.french}`);
 		await page.goto(`/lieux/${place.id}`);
-		await expect(page.locator('.alert--warning')).toContainText(`Ce lieu est fermé jusqu’au ${soon.french}`);
+		await expect(page.locator('.alert--warning')).toContainText(`Fermé temporairement jusqu’au ${soon.lastClosed} inclus`);
+		await expect(page.locator('.alert--warning')).toContainText('Congés annuels');
 		await page.goto(`/espace/lieux/${place.id}`);
 		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
 		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+	});
+
+	test('« Mes lieux » shows a place closed for a while, and reopens it there', async ({ page }) => {
+		const place = seed().places!.mediatheque;
+		await page.goto(`/espace/lieux/${place.id}`);
+		await page.getByLabel('Rouvre le').fill(soon.iso);
+		await page.getByLabel('Raison, que le public lira').fill('Travaux');
+		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
+		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+		await page.goto('/espace/lieux');
+		const line = page.locator('.my-places li', { hasText: place.nom });
+		await expect(line.locator('.tag')).toHaveText(`Fermé temporairement jusqu’au ${soon.lastClosed} inclus`);
+		await expect(line).not.toContainText('mis à jour le');
+		await axeAtBothWidths(page, '« Mes lieux » with a place closed for a while');
+		await line.getByRole('button', { name: `Rouvrir maintenant ${place.nom}` }).click();
+		await expect(page).toHaveURL(/\/espace\/lieux\?rouvert=1$/);
+		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert');
+		await expect(page.locator('.my-places li', { hasText: place.nom }).locator('.tag')).toHaveCount(0);
+		await expect(page.locator('.my-places li', { hasText: place.nom })).toContainText('mis à jour le');
 	});
 });

@@ -112,6 +112,9 @@ test.describe('error reports', () => {
 		await expectNoAxeViolations(page, '/admin/signalements after closing one');
 		await page.goto('/admin/signalements?statut=traites');
 		await expect(page.locator('.reports li', { hasText: message })).toBeVisible();
+		// « Reçu le 6 décembre 2026 à 17 h 23 · traité le … »: the time in words, a space before the dot
+		const when = await page.locator('.reports li', { hasText: message }).locator('p.muted').first().textContent();
+		expect(when).toMatch(/^Reçu le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h(\u00a0\d{2})?\u00a0· traité le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h(\u00a0\d{2})?$/);
 		await context.close();
 	});
 });

@@ -1,8 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { dayName, formatDate, formatDistance, formatPhone, near, phoneHref, plural, safeHref, sourceLabel, todayName } from './format.ts';
+import { closureLabel, reopening, statusText, dayName, formatDate, formatDateTime, formatDistance, formatMinutes, formatRange, formatTime, formatPhone, near, phoneHref, plural, safeHref, sourceLabel, todayName } from './format.ts';
 import { contrast, parseHex, themeCss } from './theme.ts';
 
 describe('format', () => {
+	it('closures and statuses in one phrase', () => {
+		expect(closureLabel({ kind: 'permanent', until: null })).toBe('Fermé définitivement');
+		expect(closureLabel({ kind: 'temporary', until: '2027-01-15' })).toBe('Fermé temporairement jusqu’au 14 janvier 2027 inclus');
+		expect(closureLabel({ kind: 'temporary', until: '2027-03-01' })).toBe('Fermé temporairement jusqu’au 28 février 2027 inclus');
+		expect(closureLabel({ kind: 'temporary', until: '2027-02-02' })).toBe('Fermé temporairement jusqu’au 1er février 2027 inclus');
+		expect(closureLabel({ kind: 'temporary', until: null })).toBe('Fermé temporairement');
+		expect(reopening({ kind: 'temporary', until: '2027-01-15' })).toBe('rouvre le 15 janvier 2027');
+		expect(reopening({ kind: 'permanent', until: null })).toBeNull();
+		expect(statusText({ label: 'Fermé', detail: 'ouvre mardi à 9\u00a0h' })).toBe('Fermé, ouvre mardi à 9\u00a0h');
+		expect(statusText({ label: 'Ouvert maintenant', detail: null })).toBe('Ouvert maintenant');
+		expect(statusText(null)).toBeNull();
+	});
+	it('hours in French administrative style, with non-breaking spaces', () => {
+		const n = '\u00a0';
+		expect(formatTime('09:00')).toBe(`9${n}h`);
+		expect(formatTime('09:30')).toBe(`9${n}h${n}30`);
+		expect(formatTime('14h05')).toBe(`14${n}h${n}05`);
+		expect(formatTime('24:00')).toBe(`24${n}h`);
+		expect(formatTime('midi')).toBe('midi');
+		expect(formatMinutes(9 * 60 + 5)).toBe(`9${n}h${n}05`);
+		expect(formatMinutes(14 * 60)).toBe(`14${n}h`);
+		expect(formatRange('14:00-17:30')).toBe(`14${n}h${n}– 17${n}h${n}30`);
+		expect(formatRange('09:00 – 12:00')).toBe(`9${n}h${n}– 12${n}h`);
+		// the date and time of an instant, Paris time
+		expect(formatDateTime('2026-11-22T16:23:00Z')).toBe(`22 novembre 2026 à 17${n}h${n}23`);
+		expect(formatDateTime('2026-07-01T07:00:00Z')).toBe(`1er juillet 2026 à 9${n}h`);
+	});
 	it('distances', () => {
 		expect(formatDistance(null)).toBeNull();
 		expect(formatDistance(0)).toBe('à 10 m');

@@ -47,12 +47,15 @@ const dateTimeFmt = new Intl.DateTimeFormat('fr-FR', {
 	timeZone: 'Europe/Paris'
 });
 
-/** An instant in Paris time: "22 novembre 2026 à 10:35". */
+/** An instant in Paris time: "22 novembre 2026 à 10 h 35" (the time as formatTime writes it). */
 export function formatDateTime(value: string | Date | null | undefined): string | null {
 	if (!value) return null;
 	const d = typeof value === 'string' ? new Date(value) : value;
 	if (Number.isNaN(d.getTime())) return null;
-	return dateTimeFmt.format(d).replace(/^1 /, '1er ');
+	return dateTimeFmt
+		.format(d)
+		.replace(/^1 /, '1er ')
+		.replace(/(\d{1,2}):(\d{2})$/, (t) => formatTime(t));
 }
 
 /** 1 → "1 lieu", 12 → "12 lieux". */
@@ -130,7 +133,69 @@ export function todayName(now: Date = new Date()): string {
 	return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** "09:00-12:00" → "09:00 à 12:00". */
+const NBSP = '\u00a0';
+const CLOCK = /^([01]?\d|2[0-4])\s*[:hH]\s*([0-5]\d)?$/;
+
+/**
+ * A time of day as French administrative style writes it: "09:00" → "9 h", "09:30" →
+ * "9 h 30", "14h05" → "14 h 05", with non-breaking spaces (never "9" at a line's end and
+ * "h" on the next). Anything else is returned as is. The stored and API format stays
+ * "HH:MM" (OpenStreetMap opening_hours): this is for what a person reads.
+ */
+export function formatTime(time: string): string {
+	const m = CLOCK.exec(time.trim());
+	if (!m) return time;
+	const h = Number(m[1]);
+	return m[2] && m[2] !== '00' ? `${h}${NBSP}h${NBSP}${m[2]}` : `${h}${NBSP}h`;
+}
+
+/** Minutes since midnight → "9 h 30" (1440 → "24 h"). */
+export function formatMinutes(minutes: number): string {
+	const h = Math.floor(minutes / 60);
+	const m = minutes % 60;
+	return m ? `${h}${NBSP}h${NBSP}${m < 10 ? '0' : ''}${m}` : `${h}${NBSP}h`;
+}
+
+/**
+ * An opening range: "09:00-12:00" or "09:00 – 12:00" → "9 h – 12 h", "14:00-17:30" →
+ * "14 h – 17 h 30" (non-breaking space before the dash: the range breaks, if it must,
+ * after it). The one formatter of hours for pages, e-mails and PDFs.
+ */
 export function formatRange(range: string): string {
-	return range.replace(/\s*[-–]\s*/, ' à ');
+	const parts = range.split(/\s*[-–]\s*/);
+	if (parts.length !== 2) return formatTime(range);
+	return `${formatTime(parts[0])}${NBSP}– ${formatTime(parts[1])}`;
+}
+
+/** A place's closure, as the pages show it. `until` is the day it reopens (YYYY-MM-DD). */
+export interface ClosureView {
+	kind: 'temporary' | 'permanent';
+	until: string | null;
+	reason?: string | null;
+}
+
+/** The day before a YYYY-MM-DD day. */
+function dayBefore(iso: string): string {
+	const t = Date.parse(iso + 'T00:00:00Z');
+	return Number.isNaN(t) ? iso : new Date(t - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * « Fermé définitivement », « Fermé temporairement jusqu’au 14 janvier 2027 inclus » (the
+ * last closed day: the place reopens on `until`), « Fermé temporairement ».
+ */
+export function closureLabel(c: ClosureView): string {
+	if (c.kind === 'permanent') return 'Fermé définitivement';
+	return c.until ? `Fermé temporairement jusqu’au ${formatDate(dayBefore(c.until))} inclus` : 'Fermé temporairement';
+}
+
+/** « rouvre le 15 janvier 2027 » for a temporary closure with a date; null otherwise. */
+export function reopening(c: ClosureView): string | null {
+	return c.kind === 'temporary' && c.until ? `rouvre le ${formatDate(c.until)}` : null;
+}
+
+/** An opening status in one phrase: « Fermé, ouvre mardi à 9 h », « Fermé temporairement, rouvre le 15 janvier 2027 ». */
+export function statusText(s: { label: string; detail: string | null } | null | undefined): string | null {
+	if (!s) return null;
+	return s.detail ? `${s.label}, ${s.detail}` : s.label;
 }

@@ -102,6 +102,8 @@ export function scorePlace(item: SearchItem, a: Assessment, searchedInsee?: stri
 	return { item, score: Math.round(score * 10) / 10, reasons, missing };
 }
 
+const closedForAWhile = (r: { item: { status: { label: string } | null } }) => (r.item.status?.label === 'Fermé temporairement' ? 1 : 0);
+
 export async function recommendPlaces(
 	database: Database,
 	a: Assessment,
@@ -112,6 +114,7 @@ export async function recommendPlaces(
 	const searchedInsee = r.where?.status === 'found' ? (r.where.point.inseeCode ?? null) : null;
 	const ranked = r.items
 		.map((i) => scorePlace(i, a, searchedInsee))
-		.sort((x, y) => y.score - x.score || (x.item.distanceMeters ?? Infinity) - (y.item.distanceMeters ?? Infinity));
+		// a place closed for a while comes after the open ones (its line says when it reopens)
+		.sort((x, y) => closedForAWhile(x) - closedForAWhile(y) || y.score - x.score || (x.item.distanceMeters ?? Infinity) - (y.item.distanceMeters ?? Infinity));
 	return { where: r.where, recommendations: ranked.slice(0, opts.limit ?? 10) };
 }

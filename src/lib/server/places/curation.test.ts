@@ -183,13 +183,18 @@ describe('closing a place', () => {
 			await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until, reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: expect.any(String) } });
 		await closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2027-01-15', reason: 'Travaux' }, { today: TODAY });
 		expect((await getPlace(db, p.id, new Date('2026-12-10T10:00:00Z')))!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: 'Travaux' });
+		expect((await getPlace(db, p.id, new Date('2027-01-14T22:30:00Z')))!.closure).toMatchObject({ kind: 'temporary' }); // 23 h 30 in Paris, the last day closed
+		expect((await getPlace(db, p.id, new Date('2027-01-14T23:30:00Z')))!.closure).toBeNull(); // 0 h 30 in Paris on the 15th: it reopens that day
 		expect((await getPlace(db, p.id, new Date('2027-01-20T10:00:00Z')))!.closure).toBeNull(); // the date passed
 		const search = async () => (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'] })).items.map((i) => i.place.id);
 		expect(await search()).toContain(p.id);
 		// the results say it is closed, and "open now" leaves it out even at an hour it would be open
 		const monday10 = new Date('2026-12-14T09:00:00Z');
 		const listed = (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'], withStatus: true, now: monday10 })).items.find((i) => i.place.id === p.id)!;
-		expect(listed.status).toEqual({ open: false, label: 'Fermé temporairement', detail: 'jusqu’au 15/01/2027' });
+		expect(listed.status).toEqual({ open: false, label: 'Fermé temporairement', detail: 'rouvre le 15 janvier 2027' });
+		// on the day it reopens, it is open again (the form asks « Rouvre le »)
+		const reopeningDay = (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'], withStatus: true, now: new Date('2027-01-15T09:00:00Z') })).items.find((i) => i.place.id === p.id)!;
+		expect(reopeningDay.status?.label).not.toBe('Fermé temporairement');
 		const openNow = (await searchPlaces(db, { where: 'Agen', filters: { ...emptyFilters(), ouvertMaintenant: true }, limit: 200, homeDepartments: ['47'], now: monday10 })).items.map((i) => i.place.id);
 		expect(openNow).not.toContain(p.id);
 		await closePlace(db, coordinator, p.id, { kind: 'permanent', until: '', reason: 'Service regroupé à la mairie' }, { today: TODAY });

@@ -11,6 +11,7 @@ import {
 	horairesToRanges,
 	minuteOfWeek,
 	openingStatus,
+	statusSentence,
 	parisInstant,
 	rangesToHoraires,
 	withClosures,
@@ -269,25 +270,35 @@ describe.each([
 	it('says open or closed, and when that changes', () => {
 		const h = 'Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00';
 		expect(openingStatus(h, new Date('2025-11-19T09:30:00Z'))).toEqual({
-			open: true, label: 'Ouvert maintenant', detail: 'Ferme à 12:00', nextChange: new Date('2025-11-19T11:00:00Z')
+			open: true, label: 'Ouvert maintenant', detail: 'ferme à 12\u00a0h', nextChange: new Date('2025-11-19T11:00:00Z')
 		});
 		expect(openingStatus(h, new Date('2025-11-19T11:30:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'Ouvre à 14:00', nextChange: new Date('2025-11-19T13:00:00Z')
+			open: false, label: 'Fermé', detail: 'ouvre à 14\u00a0h', nextChange: new Date('2025-11-19T13:00:00Z')
 		});
 		expect(openingStatus(h, new Date('2025-11-19T18:00:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'Ouvre demain à 09:00', nextChange: new Date('2025-11-20T08:00:00Z')
+			open: false, label: 'Fermé', detail: 'ouvre demain à 9\u00a0h', nextChange: new Date('2025-11-20T08:00:00Z')
 		});
 		expect(openingStatus(h, new Date('2025-11-22T12:00:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'Ouvre lundi à 09:00', nextChange: new Date('2025-11-24T08:00:00Z')
+			open: false, label: 'Fermé', detail: 'ouvre lundi à 9\u00a0h', nextChange: new Date('2025-11-24T08:00:00Z')
 		});
 		// summer time
 		expect(openingStatus(h, new Date('2025-07-16T08:30:00Z'))).toEqual({
-			open: true, label: 'Ouvert maintenant', detail: 'Ferme à 12:00', nextChange: new Date('2025-07-16T10:00:00Z')
+			open: true, label: 'Ouvert maintenant', detail: 'ferme à 12\u00a0h', nextChange: new Date('2025-07-16T10:00:00Z')
 		});
 		// a Saturday just before Paris midnight, UTC still on Saturday
-		expect(openingStatus('Su 10:00-12:00', new Date('2025-07-05T21:30:00Z'))!.detail).toBe('Ouvre demain à 10:00');
-		expect(openingStatus('Mo-Fr 09:00-24:00', new Date('2025-11-19T20:00:00Z'))!.detail).toBe('Ferme à minuit');
+		expect(openingStatus('Su 10:00-12:00', new Date('2025-07-05T21:30:00Z'))!.detail).toBe('ouvre demain à 10\u00a0h');
+		expect(openingStatus('Mo-Fr 09:00-24:00', new Date('2025-11-19T20:00:00Z'))!.detail).toBe('ferme à minuit');
 		expect(openingStatus('24/7', new Date())).toEqual({ open: true, label: 'Ouvert maintenant', detail: null, nextChange: null });
+		// Saturday 12:00 after the morning: closed, opens Monday (it was open this morning)
+		expect(statusSentence(openingStatus(h, new Date('2025-11-22T12:00:00Z')))).toBe('Fermé, ouvre lundi à 9\u00a0h');
+		// Sunday: not open today at all
+		expect(statusSentence(openingStatus(h, new Date('2025-11-23T10:00:00Z')))).toBe('Fermé aujourd’hui, ouvre demain à 9\u00a0h');
+		expect(statusSentence(openingStatus('Tu 14:00-17:30', new Date('2025-11-24T10:00:00Z')))).toBe('Fermé aujourd’hui, ouvre demain à 14\u00a0h');
+		expect(statusSentence(openingStatus('Tu 09:00-12:00', new Date('2025-11-20T10:00:00Z')))).toBe('Fermé aujourd’hui, ouvre mardi à 9\u00a0h');
+		// early morning, opening later today
+		expect(statusSentence(openingStatus(h, new Date('2025-11-19T06:00:00Z')))).toBe('Fermé, ouvre à 9\u00a0h');
+		expect(statusSentence(openingStatus(h, new Date('2025-11-19T09:30:00Z')))).toBe('Ouvert maintenant, ferme à 12\u00a0h');
+		expect(statusSentence(null)).toBeNull();
 		expect(openingStatus('garbage', new Date())).toBeNull();
 		expect(openingStatus(null, new Date())).toBeNull();
 	});
@@ -296,16 +307,16 @@ describe.each([
 		const bus = 'week 1-53/2 Mo 09:30-12:30,13:30-15:30; PH off';
 		// Monday 24 November 2025 is in week 48 (even): next opening Monday 1 December (week 49)
 		expect(openingStatus(bus, new Date('2025-11-24T09:00:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'Ouvre le 1er décembre à 09:30', nextChange: new Date('2025-12-01T08:30:00Z')
+			open: false, label: 'Fermé aujourd’hui', detail: 'ouvre le 1er décembre à 9\u00a0h\u00a030', nextChange: new Date('2025-12-01T08:30:00Z')
 		});
 		expect(openingStatus(bus, new Date('2025-11-17T09:00:00Z'))!.open).toBe(true);
 		// Christmas (Thursday) is a public holiday
 		expect(openingStatus('Mo-Fr 09:00-12:00; PH off', new Date('2025-12-25T09:00:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'Ouvre demain à 09:00', nextChange: new Date('2025-12-26T08:00:00Z')
+			open: false, label: 'Fermé aujourd’hui', detail: 'ouvre demain à 9\u00a0h', nextChange: new Date('2025-12-26T08:00:00Z')
 		});
 		// spring forward (Sunday 30 March 2025, 02:00 CET → 03:00 CEST)
 		expect(openingStatus('Su 01:00-05:00', new Date('2025-03-30T00:30:00Z'))).toEqual({
-			open: true, label: 'Ouvert maintenant', detail: 'Ferme à 05:00', nextChange: new Date('2025-03-30T03:00:00Z')
+			open: true, label: 'Ouvert maintenant', detail: 'ferme à 5\u00a0h', nextChange: new Date('2025-03-30T03:00:00Z')
 		});
 		expect(openingStatus('Mo 09:00-12:00', new Date('2025-03-29T12:00:00Z'))!.nextChange).toEqual(new Date('2025-03-31T07:00:00Z'));
 		// fall back (Sunday 26 October 2025)
@@ -325,7 +336,7 @@ describe.each([
 					const iv = weeklyOpenIntervals(h)!;
 					const s = openingStatus(h, now)!;
 					expect(s.open).toBe(openAt(iv, minuteOfWeek(now)));
-					expect(s.label).toBe(s.open ? 'Ouvert maintenant' : 'Fermé');
+					expect(s.label).toMatch(s.open ? /^Ouvert maintenant$/ : /^Fermé( aujourd’hui)?$/);
 					if (!s.nextChange) return;
 					expect(s.nextChange.getTime()).toBeGreaterThan(now.getTime());
 					// opening_hours.js walks the server's own clock: a change that falls in the hour

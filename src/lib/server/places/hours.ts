@@ -14,6 +14,7 @@
  *   256 library objects (≈ 30 kB each).
  */
 import opening_hours from 'opening_hours';
+import { formatMinutes, statusText } from '../../components/format.ts';
 
 export const PARIS_TIME_ZONE = 'Europe/Paris';
 /** Minutes in a week: weekly ranges are minutes from Monday 00:00, in [0, 10080]. */
@@ -42,9 +43,9 @@ export type HorairesValidation =
 
 export interface OpeningStatus {
 	open: boolean;
-	/** "Ouvert maintenant" | "Fermé" */
+	/** "Ouvert maintenant" | "Fermé" | "Fermé aujourd’hui" (closed now, not open earlier today, opening on a later day) */
 	label: string;
-	/** "Ferme à 12:00", "Ouvre demain à 09:00", "Ouvre lundi à 09:00"… */
+	/** "ferme à 12 h", "ouvre demain à 9 h", "ouvre lundi à 9 h 30"… (times in French administrative style) */
 	detail: string | null;
 	nextChange: Date | null;
 }
@@ -443,6 +444,7 @@ export function openingStatus(horaires: string | null | undefined, now: Date): O
 	const fakeNow = toFakeLocal(now);
 	let open: boolean;
 	let fakeNext: Date | null = null;
+	let openedToday = false;
 	try {
 		const it = oh.getIterator(fakeNow);
 		open = it.getState() || it.getUnknown();
@@ -454,26 +456,36 @@ export function openingStatus(horaires: string | null | undefined, now: Date): O
 				break;
 			}
 		}
+		// closed now: was it open earlier today? (else « Fermé aujourd’hui »)
+		if (!open) {
+			const midnight = new Date(fakeNow.getFullYear(), fakeNow.getMonth(), fakeNow.getDate());
+			openedToday = fakeNow > midnight && oh.getOpenIntervals(midnight, fakeNow).length > 0;
+		}
 	} catch {
 		return null;
 	}
-	const label = open ? 'Ouvert maintenant' : 'Fermé';
-	if (!fakeNext) return { open, label, detail: null, nextChange: null };
-	const verb = open ? 'Ferme' : 'Ouvre';
+	if (!fakeNext) return { open, label: open ? 'Ouvert maintenant' : 'Fermé', detail: null, nextChange: null };
+	const verb = open ? 'ferme' : 'ouvre';
 	const dayDiff = Math.round(
 		(Date.UTC(fakeNext.getFullYear(), fakeNext.getMonth(), fakeNext.getDate()) -
 			Date.UTC(fakeNow.getFullYear(), fakeNow.getMonth(), fakeNow.getDate())) /
 			DAY_MS
 	);
-	const time = hhmm(fakeNext.getHours() * 60 + fakeNext.getMinutes());
+	const minutes = fakeNext.getHours() * 60 + fakeNext.getMinutes();
+	const time = formatMinutes(minutes);
 	let detail: string;
 	if (dayDiff <= 0) detail = `${verb} à ${time}`;
-	else if (dayDiff === 1 && open && time === '00:00') detail = `${verb} à minuit`;
+	else if (dayDiff === 1 && open && minutes === 0) detail = `${verb} à minuit`;
 	else if (dayDiff === 1) detail = `${verb} demain à ${time}`;
 	else if (dayDiff < 7) detail = `${verb} ${DAY_NAMES[(fakeNext.getDay() + 6) % 7].toLowerCase()} à ${time}`;
 	else detail = `${verb} le ${fakeNext.getDate() === 1 ? '1er' : fakeNext.getDate()} ${MONTH_NAMES[fakeNext.getMonth()]} à ${time}`;
+	// closed, opening on a later day, not open earlier today: « Fermé aujourd’hui, ouvre demain à 14 h »
+	const label = open ? 'Ouvert maintenant' : dayDiff >= 1 && !openedToday ? 'Fermé aujourd’hui' : 'Fermé';
 	return { open, label, detail, nextChange: fromFakeLocal(fakeNext) };
 }
+
+/** The status in one phrase: « Fermé, ouvre mardi à 9 h », « Ouvert maintenant, ferme à 12 h ». */
+export const statusSentence = statusText;
 
 function perDay(week: Interval[]): Interval[][] {
 	const days: Interval[][] = [[], [], [], [], [], [], []];

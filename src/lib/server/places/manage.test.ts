@@ -4,9 +4,11 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
 import { getPlace, allPlaces } from './service.ts';
-import { claimPlace, decideClaim, listClaims, managedPlaces, stalePlaces, updatePlace, canEditPlace, PlaceManagementError, type PlaceForm } from './manage.ts';
+import { claimPlace, decideClaim, listClaims, managedPlaces, remindStalePlace, stalePlaces, updatePlace, canEditPlace, PlaceManagementError, type PlaceForm } from './manage.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { horairesToRanges } from './hours.ts';
+import { places } from './db.ts';
+import { eq } from 'drizzle-orm';
 import { searchJournal, verifyChain } from '../audit/service.ts';
 import { clear, reserve, RULES } from '../accounts/throttle.ts';
 import { placeClaims } from '../accounts/db.ts';
@@ -129,5 +131,35 @@ describe('stale places', () => {
 		expect(stale.every((s) => s.dateMaj < '2025-11-22')).toBe(true);
 		expect(stale.map((s) => s.dateMaj)).toEqual([...stale.map((s) => s.dateMaj)].sort());
 		expect(await stalePlaces(db, manager)).toEqual([]);
+	});
+
+	it('leaves out a place closed for good (nothing to update), and says when one is closed for a while', async () => {
+		const stale = await stalePlaces(db, coordinator, 100, '2026-11-22');
+		expect(stale.length).toBeGreaterThan(1);
+		const [gone, paused] = stale;
+		await db.db.update(places).set({ closure: 'permanent' }).where(eq(places.id, gone.id));
+		await db.db.update(places).set({ closure: 'temporary', closedUntil: '2027-01-15' }).where(eq(places.id, paused.id));
+		try {
+			const after = await stalePlaces(db, coordinator, 100, '2026-11-22');
+			expect(after.map((s) => s.id)).not.toContain(gone.id);
+			expect(after.find((s) => s.id === paused.id)!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: null });
+			expect(after.find((s) => s.id !== paused.id)!.closure).toBeNull();
+			await expect(remindStalePlace(db, coordinator, gone.id, { origin: 'https://exemple.fr', instanceName: 'Test' })).rejects.toMatchObject({ code: 'invalid' });
+		} finally {
+			await db.db.update(places).set({ closure: null, closedUntil: null }).where(eq(places.id, gone.id));
+			await db.db.update(places).set({ closure: null, closedUntil: null }).where(eq(places.id, paused.id));
+		}
+	});
+
+	it('« Mes lieux » carries each place’s closure in force', async () => {
+		expect((await managedPlaces(db, manager)).map((p) => p.closure)).toEqual([null]);
+		await db.db.update(places).set({ closure: 'temporary', closedUntil: '2027-01-15', closureReason: 'Travaux' }).where(eq(places.id, 'fixture-lacepede'));
+		try {
+			expect((await managedPlaces(db, manager, '2026-12-06'))[0].closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: 'Travaux' });
+			// on the day it reopens, it is open
+			expect((await managedPlaces(db, manager, '2027-01-15'))[0].closure).toBeNull();
+		} finally {
+			await db.db.update(places).set({ closure: null, closedUntil: null, closureReason: null }).where(eq(places.id, 'fixture-lacepede'));
+		}
 	});
 });

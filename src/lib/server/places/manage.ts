@@ -16,7 +16,7 @@ import { composePlace, MANAGER_SOURCE, compactView, type SourceView } from './im
 import { weeklyOpenRanges, withClosures, rangesToHoraires, type Closure, type WeekRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
 import type { PlaceFields, LocationPrecision } from './types.ts';
-import { getPlace } from './service.ts';
+import { closureOf, getPlace } from './service.ts';
 import { queueMail, staleReminderMail } from '../mail/service.ts';
 import { reserve, RULES } from '../accounts/throttle.ts';
 import { plural } from '../../components/format.ts';
@@ -129,15 +129,17 @@ export async function decideClaim(database: Database, actor: Actor, claimId: str
 }
 
 /** The places the actor's organisations run (place managers), or of their département (coordinators). */
-export async function managedPlaces(database: Database, actor: Actor) {
+/** The places the actor's structures manage, each with its closure in force (null when open). */
+export async function managedPlaces(database: Database, actor: Actor, today = parisToday()) {
 	const orgs = actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);
 	if (!orgs.length) return [];
 	return database.db
-		.selectDistinct({ id: places.id, nom: places.nom, commune: places.commune, dateMaj: places.dateMaj })
+		.selectDistinct({ id: places.id, nom: places.nom, commune: places.commune, dateMaj: places.dateMaj, closure: places.closure, closedUntil: places.closedUntil, closureReason: places.closureReason })
 		.from(organisationPlaces)
 		.innerJoin(places, eq(places.id, organisationPlaces.placeId))
 		.where(inArray(organisationPlaces.organisationId, orgs))
-		.orderBy(asc(places.nom));
+		.orderBy(asc(places.nom))
+		.then((rows) => rows.map(({ closure: _k, closedUntil: _u, closureReason: _r, ...r }) => ({ ...r, closure: closureOf({ closure: _k, closedUntil: _u, closureReason: _r }, today) })));
 }
 
 // ——— editing ———
@@ -262,18 +264,23 @@ export async function stalePlaces(database: Database, actor: Actor, limit = 100,
 			nom: places.nom,
 			commune: places.commune,
 			dateMaj: places.dateMaj,
+			closure: places.closure,
+			closedUntil: places.closedUntil,
 			managers: sql<number>`(select count(*)::int from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = ${places.id})`
 		})
 		.from(places)
-		.where(and(lt(places.dateMaj, cutoff), deps ? inArray(places.departmentCode, deps) : undefined))
+		// a place closed for good has nothing to update: it is not asked (nor listed)
+		.where(and(lt(places.dateMaj, cutoff), sql`${places.closure} IS DISTINCT FROM 'permanent'`, deps ? inArray(places.departmentCode, deps) : undefined))
 		.orderBy(asc(places.dateMaj), asc(places.nom))
-		.limit(limit);
+		.limit(limit)
+		.then((rows) => rows.map(({ closure: _k, closedUntil: _u, ...r }) => ({ ...r, closure: closureOf({ closure: _k, closedUntil: _u, closureReason: null }, today) })));
 }
 
 /** E-mails the managers of a stale place, asking them to check its page. Returns how many were written to. */
 export async function remindStalePlace(database: Database, actor: Actor, placeId: string, opts: { origin: string; instanceName: string; ip?: string | null }): Promise<number> {
-	const [p] = await database.db.select({ nom: places.nom, dateMaj: places.dateMaj, departmentCode: places.departmentCode }).from(places).where(eq(places.id, placeId));
+	const [p] = await database.db.select({ nom: places.nom, dateMaj: places.dateMaj, departmentCode: places.departmentCode, closure: places.closure }).from(places).where(eq(places.id, placeId));
 	if (!p) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
+	if (p.closure === 'permanent') throw new PlaceManagementError('invalid', 'Ce lieu a fermé définitivement\u00a0: il n’a plus rien à mettre à jour.');
 	if (!can(actor, 'claim.moderate', { departmentCode: p.departmentCode })) throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
 	const managers = await database.db
 		.selectDistinct({ email: users.email, displayName: users.displayName })

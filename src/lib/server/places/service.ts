@@ -10,6 +10,8 @@ import { places, placeSources, placeErrorReports } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
 import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
+import { parisToday } from './model.ts';
+import { formatDate } from '../../components/format.ts';
 import { resolveWhere, municipalityLookup } from '../territory/service.ts';
 import { departments } from '../territory/db.ts';
 import type { AddressApi } from '../territory/address-api.ts';
@@ -111,7 +113,7 @@ function textArray(values: string[]): SQL {
 
 /** not closed for a while on that day (closureOf's rule, in SQL): "open now" leaves such places out */
 const notClosedToday = (today: SQL) =>
-	sql`NOT (${places.closure} IS NOT DISTINCT FROM 'temporary' AND (${places.closedUntil} IS NULL OR ${places.closedUntil} >= ${today}))`;
+	sql`NOT (${places.closure} IS NOT DISTINCT FROM 'temporary' AND (${places.closedUntil} IS NULL OR ${places.closedUntil} > ${today}))`;
 
 export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	// a place closed for good is not searched (its page says it is closed)
@@ -127,7 +129,7 @@ export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	any(places.dispositifProgrammesNationaux, f.programmes);
 	if (f.gratuit) c.push(sql`'Gratuit' = ANY(${places.fraisACharge})`);
 	if (f.itinerant) c.push(sql`'Itinérant' = ANY(${places.itinerance})`);
-	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`, notClosedToday(sql`${now.toISOString().slice(0, 10)}::date`));
+	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`, notClosedToday(sql`${parisToday(now)}::date`));
 	if (f.ouvertSamedi) c.push(sql`${places.openWeek} && ${SATURDAY}`);
 	if (f.pass) c.push(ACCEPTS_PASS);
 	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
@@ -167,7 +169,7 @@ export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; 
 	if (f.ouvertMaintenant) {
 		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`, notClosedToday(sql`${sql.placeholder('today')}::date`));
 		params.minute = minuteOfWeek(now);
-		params.today = now.toISOString().slice(0, 10);
+		params.today = parisToday(now);
 		keys.push('minute');
 	}
 	if (f.departements.length) {
@@ -235,7 +237,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	const items = r.rows.map(({ chord, score, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
-		status: p.withStatus ? closedStatus(closureOf(row, now.toISOString().slice(0, 10))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null) : null,
+		status: p.withStatus ? closedStatus(closureOf(row, parisToday(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null) : null,
 		completeness: Number(score),
 		acceptsPass: !!acceptsPass
 	}));
@@ -474,10 +476,10 @@ function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shap
 	return statement;
 }
 
-/** a temporary closure in force, said where the opening status would be */
-function closedStatus(c: PlaceClosure | null): OpeningState | null {
+/** a temporary closure in force, said where the opening status would be: « Fermé temporairement, rouvre le 15 janvier » */
+export function closedStatus(c: PlaceClosure | null): OpeningState | null {
 	if (!c || c.kind !== 'temporary') return null;
-	return { open: false, label: 'Fermé temporairement', detail: c.until ? `jusqu’au ${c.until.split('-').reverse().join('/')}` : null };
+	return { open: false, label: 'Fermé temporairement', detail: c.until ? `rouvre le ${formatDate(c.until)}` : null };
 }
 
 function openingStatusOf(horaires: string, now: Date): OpeningState | null {
@@ -502,10 +504,13 @@ export interface PlaceClosure {
 	reason: string | null;
 }
 
-/** The closure in force today: a temporary closure whose date has passed is over. */
-export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = new Date().toISOString().slice(0, 10)): PlaceClosure | null {
+/**
+ * The closure in force today (Paris day). `closedUntil` is the day the place reopens (the
+ * forms ask « Rouvre le »): the place is closed before it and open on it.
+ */
+export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = parisToday()): PlaceClosure | null {
 	if (r.closure === 'permanent') return { kind: 'permanent', until: null, reason: r.closureReason };
-	if (r.closure === 'temporary' && (!r.closedUntil || r.closedUntil >= today)) return { kind: 'temporary', until: r.closedUntil, reason: r.closureReason };
+	if (r.closure === 'temporary' && (!r.closedUntil || r.closedUntil > today)) return { kind: 'temporary', until: r.closedUntil, reason: r.closureReason };
 	return null;
 }
 
@@ -523,7 +528,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 		...toPublicPlace(row),
 		departmentCode: row.departmentCode,
 		acceptsPass: !!acceptsPass,
-		closure: closureOf(row, now.toISOString().slice(0, 10)),
+		closure: closureOf(row, parisToday(now)),
 		sources,
 		week: row.horaires ? weekTable(row.horaires) : null,
 		status: row.horaires ? openingStatusOf(row.horaires, now) : null

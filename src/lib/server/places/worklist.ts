@@ -32,6 +32,8 @@ export interface WorkPlace {
 	commune: string;
 	adresse: string;
 	dateMaj: string;
+	/** closed for a while (until the day it reopens), else null; places closed for good are not listed */
+	closure?: { kind: 'temporary' | 'permanent'; until: string | null } | null;
 	/** for "noms": the suggested spelling (capitals), or null (a number: to write by hand) */
 	suggestion?: string | null;
 }
@@ -92,6 +94,8 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 			longitude: places.longitude,
 			precision: places.locationPrecision,
 			horaires: places.horaires,
+			closure: places.closure,
+			closedUntil: places.closedUntil,
 			telephone: places.telephone,
 			courriels: places.courriels
 		})
@@ -99,7 +103,8 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 		.where(and(...conds))
 		.orderBy(asc(places.commune), asc(places.nom));
 	const out: WorkList = { ...empty, counts: { ...empty.counts }, lists: { position: [], horaires: [], contact: [], anciens: [], noms: [] }, duplicates: [], total: rows.length };
-	const item = (r: (typeof rows)[number]): WorkPlace => ({ id: r.id, nom: r.nom, commune: r.commune, adresse: r.adresse, dateMaj: r.dateMaj });
+	const closed = (r: (typeof rows)[number]) => (r.closure === 'temporary' && r.closedUntil && r.closedUntil > today ? { kind: 'temporary' as const, until: r.closedUntil } : null);
+	const item = (r: (typeof rows)[number]): WorkPlace => ({ id: r.id, nom: r.nom, commune: r.commune, adresse: r.adresse, dateMaj: r.dateMaj, closure: closed(r) });
 	// the communes' spelling (« NERAC » → « Nérac ») for the names in capitals
 	const capitals = rows.filter((r) => inCapitals(r.nom));
 	const properNames = capitals.length ? await properNamesOf(database.db, capitals.map((r) => r.departmentCode)) : undefined;

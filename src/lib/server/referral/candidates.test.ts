@@ -131,6 +131,18 @@ describe('referring to a place that receives nothing online', () => {
 		}
 	});
 
+	it('offers a place closed for a while, saying so (the prescriber reads until when)', async () => {
+		const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+		await c.db.db.update(places).set({ closure: 'temporary', closedUntil: until }).where(eq(places.id, c.byLink));
+		try {
+			const items = (await referralCandidates(c.db, { point: AGEN, limit: 10 })).items;
+			expect(items.find((p) => p.id === c.byLink)!.closure).toEqual({ kind: 'temporary', until });
+			expect(items.filter((p) => p.id !== c.byLink).every((p) => p.closure === null)).toBe(true);
+		} finally {
+			await c.db.db.update(places).set({ closure: null, closedUntil: null }).where(eq(places.id, c.byLink));
+		}
+	});
+
 	it('sends the link to the place’s e-mail when it has no team', async () => {
 		const id = await c.newPerson({ preferredContact: 'none', email: '', phone: '' });
 		const r = await referOrAskConsent(c.db, c.prescriber, input(id, { placeId: c.byLink }), links);

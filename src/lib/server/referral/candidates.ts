@@ -12,7 +12,7 @@
 import { and, asc, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey } from '../places/model.ts';
+import { normalizeKey, parisToday } from '../places/model.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
 import { NEARBY_METRES } from '../places/service.ts';
 import type { PublicPlace } from '../places/service.ts';
@@ -35,6 +35,8 @@ export interface Candidate {
 	locationPrecision: string;
 	distanceMeters: number | null;
 	receives: Receives;
+	/** closed for a while today (until the day it reopens), else null */
+	closure: { kind: 'temporary' | 'permanent'; until: string | null } | null;
 	/** for scoring against an assessment (assessment/recommend.ts scorePlace) */
 	services: string[];
 	priseEnChargeSpecifique: string[];
@@ -99,6 +101,8 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 				fraisACharge: places.fraisACharge,
 				modalitesAccompagnement: places.modalitesAccompagnement,
 				itinerance: places.itinerance,
+				closure: places.closure,
+				closedUntil: places.closedUntil,
 				tier: tier.as('tier'),
 				chord: chord.as('chord')
 			})
@@ -108,8 +112,10 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 			.limit(limit + 1),
 		database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...conds))
 	]);
-	const items = rows.slice(0, limit).map(({ tier: t, chord: c, ...r }) => ({
+	const today = parisToday();
+	const items = rows.slice(0, limit).map(({ tier: t, chord: c, closure: k, closedUntil: u, ...r }) => ({
 		...r,
+		closure: k === 'temporary' && u && u > today ? { kind: 'temporary' as const, until: u } : null,
 		courriels: r.courriels ?? [],
 		services: r.services ?? [],
 		priseEnChargeSpecifique: r.priseEnChargeSpecifique ?? [],

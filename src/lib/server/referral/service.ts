@@ -891,7 +891,8 @@ export async function referralSheet(database: Database, actor: Actor, id: string
 	const d = await referralDetail(database, actor, id, ip);
 	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
 	const { weekTable } = await import('../places/hours.ts');
-	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day}\u00a0: ${r.closed ? 'fermé' : r.ranges.map((x) => x.replace(/(\d\d):(\d\d)/g, (_, h, m) => `${Number(h)} h${m === '00' ? '' : ' ' + m}`)).join(', ')}`);
+	const { formatRange } = await import('../../components/format.ts');
+	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day}\u00a0: ${r.closed ? 'fermé' : r.ranges.map(formatRange).join(' et ')}`);
 	let personLink: string | null = null;
 	if (d.side === 'sender') {
 		personLink = await database.db.transaction(async (tx) => {

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { QUESTIONS, AXES, assess, checkAnswers, recommendPlaces } from '#lib/server/assessment/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { statusText } from '#lib/components/format.ts';
 
 export const csr = false;
 
@@ -37,7 +38,8 @@ export const actions: Actions = {
 					telephone: x.item.place.telephone,
 					reasons: x.reasons,
 					missing: x.missing,
-					status: x.item.status?.label ?? null
+					status: statusText(x.item.status),
+					statusOpen: x.item.status?.open ?? null
 				}))
 			}
 		};

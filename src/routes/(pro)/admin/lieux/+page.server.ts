@@ -22,7 +22,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 function failure(e: unknown) {
-	if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 404, { message: e.message });
+	if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : e.code === 'invalid' ? 400 : 404, { message: e.message });
 	throw e;
 }
 

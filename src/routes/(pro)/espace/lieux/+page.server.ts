@@ -16,7 +16,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		q,
 		results: q.trim() ? await placesToClaim(db, actor, q) : null,
 		pending: (await pendingClaimsOf(db, actor)).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
-		claimed: url.searchParams.has('demande')
+		claimed: url.searchParams.has('demande'),
+		// back from « Rouvrir maintenant » (Post/Redirect/Get)
+		reopened: url.searchParams.has('rouvert')
 	};
 };
 

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceForm } from '#lib/server/places/service.ts';
@@ -90,14 +90,17 @@ export const actions: Actions = {
 			throw e;
 		}
 	},
-	rouvrir: async ({ params, locals }) => {
+	rouvrir: async ({ params, locals, request }) => {
+		const f = await request.formData();
 		try {
 			await reopenPlace(await getDatabase(), locals.session!.actor, params.id, { ip: locals.ip });
-			return { reopened: true };
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(403, { message: e.message });
 			throw e;
 		}
+		// from « Mes lieux »: back on the list (Post/Redirect/Get)
+		if (f.get('retour') === 'liste') redirect(303, '/espace/lieux?rouvert=1');
+		return { reopened: true };
 	},
 	enregistrer: async ({ params, request, locals }) => {
 		const f = await request.formData();

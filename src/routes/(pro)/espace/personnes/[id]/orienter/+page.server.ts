@@ -8,7 +8,7 @@ import { referOrAskConsent } from '#lib/server/referral/service.ts';
 import { referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/candidates.ts';
 import { resolveWhere } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
-import { formatDistance, formatPhone } from '#lib/components/format.ts';
+import { closureLabel, formatDistance, formatPhone, reopening } from '#lib/components/format.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 /** places shown at first, and added by each "Voir plus de lieux" */
@@ -57,7 +57,9 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		// the distance is said on its own
 		reasons: s.reasons.filter((r) => !/^(À (environ )?\d|Dans la commune)/i.test(r)),
 		missing: s.missing,
-		receives: c.receives
+		receives: c.receives,
+		// closed for a while: the prescriber reads it before sending someone there
+		closure: c.closure ? `${closureLabel(c.closure)}${c.closure.until ? ` (${reopening(c.closure)})` : ''}.` : null
 	}));
 	const language = d.record.language ?? 'fr';
 	return {
