@@ -207,7 +207,7 @@ async function main() {
 				const pgdb = await openDatabase({ url });
 				results.postgres = { import: await fill(pgdb, 'postgres') };
 				await pgdb.close();
-				if (ONLY.has('search')) (results.postgres as Record<string, unknown>).search = await searchBench('postgres', { DATABASE_URL: url }, 4317);
+				if (ONLY.has('search')) (results.postgres as Record<string, unknown>).search = await searchBench('postgres', { DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'maillage-bench-pg-')) }, 4317);
 			}
 			if (TARGETS.has('pglite') && ONLY.has('search')) {
 				(results.pglite as Record<string, unknown>).search = await searchBench('pglite', { DATA_DIR: pgliteDir, DATABASE_URL: '' }, 4318);
