@@ -14,7 +14,7 @@ import { passCampaignFunders, passCampaigns, passContributions, passVouchers } f
 import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
 import { ACCOUNT } from '../pass/model.ts';
-import { MASKED, shownColumn } from '../stats/small-counts.ts';
+import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
 import { dashboard, PassError } from '../pass/service.ts';
 import { shownDashboard } from '../pass/steering.ts';
 
@@ -32,11 +32,15 @@ export { SMALL_COUNT, MASKED } from '../stats/small-counts.ts';
 /**
  * The referrals' table as the page shows it: each column (the last 12 months, since the
  * start) protected by the small-counts rule (stats/small-counts.ts): the counts from 1 to 4
- * masked, and as many more as it takes so that no masked count comes back from the total.
+ * masked, and as many more as it takes so that no masked count comes back from the total,
+ * nor a small count of referrals older than 12 months from the difference of the two columns.
  */
 export function shownReferrals(o: Pick<PartnerOverview, 'referrals'>): { rows: { status: ReferralStatus; label: string; lastYear: string; total: string }[]; totals: { lastYear: string; total: string } } {
-	const lastYear = shownColumn(o.referrals.map((r) => r.lastYear));
-	const total = shownColumn(o.referrals.map((r) => r.total));
+	// the last 12 months are part of all time: the difference (before) is protected too
+	const { part: lastYear, whole: total } = shownNestedColumns(
+		o.referrals.map((r) => r.lastYear),
+		o.referrals.map((r) => r.total)
+	);
 	return {
 		rows: o.referrals.map((r, i) => ({ status: r.status, label: r.label, lastYear: lastYear.cells[i], total: total.cells[i] })),
 		totals: { lastYear: lastYear.total, total: total.total }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASKED, protectedBy, recomputable, shownColumn, suppressSmallCounts } from './small-counts.ts';
+import { MASKED, protectedBy, recomputable, shownColumn, shownNestedColumns, suppressSmallCounts } from './small-counts.ts';
 
 /** What the attacker reads: the page's strings, back to numbers (null when masked). */
 const read = (s: string): number | null => (s === MASKED ? null : Number(s.replace(/\D/g, '')));
@@ -67,5 +67,46 @@ describe('small counts: primary and secondary suppression', () => {
 		// with the rule, two cells are masked and the difference (11) leaves each from 1 to 10
 		const c = shownColumn([10, 3, 8]);
 		expect(recomputable(c.cells.map(read), read(c.total))[1]).toEqual({ min: 1, max: 10 });
+	});
+});
+
+describe('two nested columns (the last 12 months within all time)', () => {
+	it('masks the part when all time minus it would give a small count of older ones', () => {
+		// sent: 6 in the last 12 months, 7 in all: 7 − 6 = 1 sent before; accepted: 20 and 20
+		const c = shownNestedColumns([6, 20, 9], [7, 20, 30]);
+		expect(c.part.cells[0]).toBe(MASKED);
+		expect(c.whole.cells[0]).toBe('7');
+		// the part's column is protected again: a lone masked cell would come back from its total
+		expect(c.part.cells.filter((x) => x === MASKED).length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('the attack: no small count in either column, nor in their difference, can be recomputed', () => {
+		let seed = 777;
+		const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		for (let t = 0; t < 3000; t++) {
+			const n = 1 + Math.floor(rand() * 8);
+			const whole = Array.from({ length: n }, () => (rand() < 0.5 ? Math.floor(rand() * 6) : Math.floor(rand() * 40)));
+			const part = whole.map((w) => Math.floor(rand() * (w + 1)));
+			const c = shownNestedColumns(part, whole);
+			const p = c.part.cells.map(read);
+			const w = c.whole.cells.map(read);
+			for (const [col, raw] of [
+				[c.part, part],
+				[c.whole, whole]
+			] as const) {
+				recomputable(col.cells.map(read), read(col.total)).forEach((range, i) => {
+					if (!range || raw[i] === 0 || raw[i] >= 5) return;
+					expect(range.min).toBeLessThanOrEqual(1);
+					expect(range.max).toBeGreaterThanOrEqual(4);
+				});
+			}
+			// a row's difference from two shown counts is never from 1 to 4; nor the totals'
+			p.forEach((v, i) => {
+				if (v !== null && w[i] !== null) expect(w[i]! - v === 0 || w[i]! - v >= 5, `${part} / ${whole}`).toBe(true);
+			});
+			const pt = read(c.part.total);
+			const wt = read(c.whole.total);
+			if (pt !== null && wt !== null) expect(wt - pt === 0 || wt - pt >= 5).toBe(true);
+		}
 	});
 });

@@ -43,9 +43,10 @@ export function protectedBy(hiddenValues: readonly number[], threshold = SMALL_C
 /**
  * Which of `values` (one column of counts that add up to a total) are masked, and whether the
  * total is: the rule above. Pure; the caller shows `MASKED` for the masked ones.
+ * `alsoHidden`: cells masked for another reason (see `shownNestedColumns`), protected alike.
  */
-export function suppressSmallCounts(values: readonly number[], threshold = SMALL_COUNT): Suppression {
-	const hidden = values.map((v) => v > 0 && v < threshold);
+export function suppressSmallCounts(values: readonly number[], threshold = SMALL_COUNT, alsoHidden: readonly boolean[] = []): Suppression {
+	const hidden = values.map((v, i) => (v > 0 && v < threshold) || !!alsoHidden[i]);
 	const total = values.reduce((a, b) => a + b, 0);
 	const masked = () => values.filter((_, i) => hidden[i]);
 	while (!protectedBy(masked(), threshold)) {
@@ -90,4 +91,34 @@ export function recomputable(shown: readonly (number | null)[], total: number | 
 	const k = shown.filter((v) => v === null).length;
 	const rest = total - known;
 	return shown.map((v) => (v === null ? { min: k === 1 ? rest : 1, max: rest - (k - 1) } : null));
+}
+
+/**
+ * Two columns where the first counts part of the second (the last 12 months within all
+ * time): each column by the rule, and also the count the reader gets by difference (all time
+ * minus the last 12 months, "before"). When, in a row, that difference is from 1 to 4 and
+ * both counts are shown, the part is masked too (then its column is protected again), and
+ * so on until nothing changes; the same for the two totals.
+ */
+export function shownNestedColumns(part: readonly number[], whole: readonly number[], threshold = SMALL_COUNT): { part: { cells: string[]; total: string }; whole: { cells: string[]; total: string } } {
+	const small = (n: number) => n > 0 && n < threshold;
+	const forced = part.map(() => false);
+	let forcedTotal = false;
+	for (;;) {
+		const p = suppressSmallCounts(part, threshold, forced);
+		const w = suppressSmallCounts(whole, threshold);
+		let changed = false;
+		part.forEach((v, i) => {
+			if (!p.hidden[i] && !w.hidden[i] && small(whole[i] - v)) forced[i] = changed = true;
+		});
+		const partTotal = part.reduce((a, b) => a + b, 0);
+		const wholeTotal = whole.reduce((a, b) => a + b, 0);
+		const totalHidden = p.totalHidden || forcedTotal;
+		if (!totalHidden && !w.totalHidden && small(wholeTotal - partTotal)) forcedTotal = changed = true;
+		if (!changed)
+			return {
+				part: { cells: part.map((v, i) => shownCount(v, p.hidden[i])), total: shownCount(partTotal, totalHidden) },
+				whole: { cells: whole.map((v, i) => shownCount(v, w.hidden[i])), total: shownCount(wholeTotal, w.totalHidden) }
+			};
+	}
 }
