@@ -11,7 +11,7 @@ import { PassError, dashboard, managedDepartments, type DashboardRow } from './s
 import { formatCode } from './code.ts';
 import { passErrorPage as passPageError } from './coordination.ts';
 import { ALERT_LABELS, FRAUD, euros, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
-import { MASKED, suppressSmallCounts } from '../stats/small-counts.ts';
+import { MASKED, SMALL_COUNT, suppressSmallCounts } from '../stats/small-counts.ts';
 
 /** In a load or an endpoint: a PassError becomes the error page with its French message (one mapping for every Pass page). */
 export { passPageError };
@@ -135,6 +135,16 @@ export function dashboardRowView(r: ShownDashboardRow): DashboardRowView {
 export const DASHBOARD_COUNTS = ['issued', 'distributed', 'redeemed', 'reimbursed', 'expired'] as const;
 type CountKey = (typeof DASHBOARD_COUNTS)[number];
 
+/**
+ * The dashboard's nested counts about people, [part, whole]: used within handed out (the
+ * difference: people holding a pass not used yet), reimbursed within used (a recent use).
+ * Issued minus handed out is the stock, nobody's.
+ */
+const NESTED: [CountKey, CountKey][] = [
+	['redeemed', 'distributed'],
+	['reimbursed', 'redeemed']
+];
+
 /** A dashboard row as shown: null where the count is masked (small-counts rule). */
 export type ShownDashboardRow = { key: string; label: string } & Record<CountKey | 'redeemedCents', number | null>;
 
@@ -158,7 +168,8 @@ export interface ShownDashboard {
  * other tables would give the total back. The places' table adds up to the vouchers used:
  * its issued, handed-out and used columns all sum to the total of used vouchers. The value
  * used is masked wherever the used or reimbursed count is (it is their count times the
- * face value).
+ * face value). The columns are nested: where a row's (or the totals') difference of two shown
+ * counts would be from 1 to 4, the part is masked, and everything protected again.
  */
 export function shownDashboard(d: { byCampaign: DashboardRow[]; byArea: DashboardRow[]; byPlace: DashboardRow[] }, exact: boolean): ShownDashboard {
 	const tables = { byCampaign: d.byCampaign, byArea: d.byArea, byPlace: d.byPlace };
@@ -171,21 +182,49 @@ export function shownDashboard(d: { byCampaign: DashboardRow[]; byArea: Dashboar
 	if (exact) return { ...tables, total: totalRow, masked: false };
 	// which total each column of the places' table adds up to
 	const placeTotal: Record<CountKey, CountKey> = { issued: 'redeemed', distributed: 'redeemed', redeemed: 'redeemed', reimbursed: 'reimbursed', expired: 'expired' };
-	const hidden = { byCampaign: new Map<CountKey, boolean[]>(), byArea: new Map<CountKey, boolean[]>(), byPlace: new Map<CountKey, boolean[]>() };
-	const collapsed = new Set<CountKey>();
-	for (const [name, rows] of Object.entries(tables) as [keyof typeof tables, DashboardRow[]][]) {
-		for (const k of DASHBOARD_COUNTS) {
-			const s = suppressSmallCounts(rows.map((r) => r[k]));
-			hidden[name].set(k, s.hidden);
-			if (s.totalHidden) collapsed.add(name === 'byPlace' ? placeTotal[k] : k);
-		}
+	const names = Object.keys(tables) as (keyof typeof tables)[];
+	const small = (n: number) => n > 0 && n < SMALL_COUNT;
+	const totalOf = (name: keyof typeof tables, k: CountKey) => (name === 'byPlace' ? placeTotal[k] : k);
+	// cells masked because of a difference (below), and columns masked because of their totals'
+	const forced = Object.fromEntries(names.map((n) => [n, new Map(DASHBOARD_COUNTS.map((k) => [k, tables[n].map(() => false)]))])) as Record<keyof typeof tables, Map<CountKey, boolean[]>>;
+	const forcedCollapse = new Set<CountKey>();
+	let hidden = {} as Record<keyof typeof tables, Map<CountKey, boolean[]>>;
+	let collapsed = new Set<CountKey>();
+	const masked = (name: keyof typeof tables, k: CountKey, i: number) => hidden[name].get(k)![i] || (collapsed.has(totalOf(name, k)) && tables[name][i][k] > 0);
+	for (;;) {
+		hidden = Object.fromEntries(names.map((n) => [n, new Map<CountKey, boolean[]>()])) as typeof hidden;
+		collapsed = new Set(forcedCollapse);
+		for (const name of names)
+			for (const k of DASHBOARD_COUNTS) {
+				const s = suppressSmallCounts(
+					tables[name].map((r) => r[k]),
+					SMALL_COUNT,
+					forced[name].get(k)
+				);
+				hidden[name].set(k, s.hidden);
+				if (s.totalHidden) collapsed.add(totalOf(name, k));
+			}
+		// the columns are nested (used within handed out, reimbursed within used): the difference
+		// of two shown counts of a row must not be from 1 to 4 either ("2 pass handed out and not
+		// used in this commune"); else the part is masked
+		let changed = false;
+		for (const name of names)
+			tables[name].forEach((r, i) => {
+				for (const [part, whole] of NESTED)
+					if (!masked(name, part, i) && !masked(name, whole, i) && small(r[whole] - r[part])) forced[name].get(part)![i] = changed = true;
+			});
+		for (const [part, whole] of NESTED)
+			if (!collapsed.has(part) && !collapsed.has(whole) && small(totalRow[whole] - totalRow[part])) {
+				forcedCollapse.add(part);
+				changed = true;
+			}
+		if (!changed) break;
 	}
 	const show = (rows: DashboardRow[], name: keyof typeof tables): ShownDashboardRow[] =>
 		rows.map((r, i) => {
 			const out = { key: r.key, label: r.label } as ShownDashboardRow;
 			for (const k of DASHBOARD_COUNTS) {
-				const masked = hidden[name].get(k)![i] || (collapsed.has(name === 'byPlace' ? placeTotal[k] : k) && r[k] > 0);
-				out[k] = masked ? null : r[k];
+				out[k] = masked(name, k, i) ? null : r[k];
 			}
 			out.redeemedCents = out.redeemed === null || out.reimbursed === null ? null : r.redeemedCents;
 			return out;
@@ -194,6 +233,6 @@ export function shownDashboard(d: { byCampaign: DashboardRow[]; byArea: Dashboar
 	for (const k of DASHBOARD_COUNTS) total[k] = collapsed.has(k) ? null : totalRow[k];
 	total.redeemedCents = total.redeemed === null || total.reimbursed === null ? null : totalRow.redeemedCents;
 	const shown = { byCampaign: show(d.byCampaign, 'byCampaign'), byArea: show(d.byArea, 'byArea'), byPlace: show(d.byPlace, 'byPlace') };
-	const masked = [...shown.byCampaign, ...shown.byArea, ...shown.byPlace, total].some((r) => DASHBOARD_COUNTS.some((k) => r[k] === null));
-	return { ...shown, total, masked };
+	const any = [...shown.byCampaign, ...shown.byArea, ...shown.byPlace, total].some((r) => DASHBOARD_COUNTS.some((k) => r[k] === null));
+	return { ...shown, total, masked: any };
 }
