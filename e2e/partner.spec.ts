@@ -30,8 +30,20 @@ test('the CAF reads its figures before the code, the rest of its space after', a
 	await expect(campaigns).toContainText('(versée)');
 	const referrals = page.getByRole('table', { name: 'Orientations envoyées par CAF de Lot-et-Garonne, selon leur issue' });
 	await expect(referrals.getByRole('rowheader', { name: 'Acceptée' })).toBeVisible();
-	// the seed's three referrals of the CAF: a small count is never shown as such
-	await expect(referrals.locator('tfoot')).toContainText('moins de 5');
+	// the seed's three referrals of the CAF: a small count is never shown, nor the total that would give it back
+	await expect(referrals.locator('tfoot')).toContainText('masqué');
+	await expect(page.locator('#chiffres-masques')).toContainText('un nombre entre 1 et 4 n’est jamais affiché');
+	await expect(page.locator('#chiffres-masques')).toContainText('en retirant du total les autres nombres de sa colonne');
+	for (const t of await page.locator('main table td').allInnerTexts()) {
+		const n = Number(t.replace(/\s/g, ''));
+		if (Number.isInteger(n)) expect(n === 0 || n >= 5, `a count of ${t} shown`).toBe(true);
+	}
+	// in a column, never one masked count alone beside a shown total
+	for (const col of [0, 1]) {
+		const column = (await referrals.locator('tbody tr').evaluateAll((rows, c) => rows.map((r) => r.querySelectorAll('td')[c]?.textContent?.trim()), col)) as string[];
+		const total = (await referrals.locator('tfoot td').nth(col).innerText()).trim();
+		if (total !== 'masqué') expect(column.filter((x) => x === 'masqué').length).not.toBe(1);
+	}
 	const text = await page.locator('main').innerText();
 	expect(text).not.toContain('Marie');
 	expect(text).not.toContain('Testeuse');

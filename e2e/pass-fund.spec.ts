@@ -11,6 +11,10 @@
  * own campaign is neither needed nor touched.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectNoAxeViolations } from './helpers.ts';
 import { statePath } from './accounts.ts';
 
@@ -110,6 +114,21 @@ test.describe.serial('the coordinator runs the fund', () => {
 		expect(pdf.headers()['cache-control']).toMatch(/\bno-store\b/);
 		const body = await pdf.body();
 		expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		// where to use them (issue 12, item 7): the slip of each booklet, read as a person would (poppler, zbar)
+		const dir = mkdtempSync(join(tmpdir(), 'maillage-e2e-carnets-'));
+		writeFileSync(join(dir, 'carnets.pdf'), body);
+		const printed = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'carnets.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+		const places = `${new URL(page.url()).origin}/lieux?pass=1`;
+		expect(printed).toMatch(/Où utiliser vos pass\s\?/);
+		expect(printed).toContain('Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous.');
+		expect(printed).toMatch(/Proposé par : Département de Lot-et-Garonne\. Financé par : CAF de Lot-et-Garonne\./);
+		expect(printed).toContain('Carnet n° 1 — 5 pass de 10 €');
+		expect(printed).toContain('Carnet n° 2 — 5 pass de 10 €');
+		execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '2', '-l', '2', join(dir, 'carnets.pdf'), join(dir, 'slips')]);
+		const decoded = execFileSync('zbarimg', ['--raw', '-q', ...readdirSync(dir).filter((f) => f.startsWith('slips')).map((f) => join(dir, f))], { encoding: 'utf8' }).split('\n').filter(Boolean);
+		expect(decoded).toEqual([places, places]);
+		expect(printed).toContain(places);
+		rmSync(dir, { recursive: true, force: true });
 		// a range, in A6; a range with no booklet is a 404
 		const a6 = await page.request.get(`${campaignPath}/carnets.pdf?format=a6&de=2&a=2`);
 		expect(a6.status()).toBe(200);

@@ -242,6 +242,9 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		expect(Number(await cells.nth(1).innerText())).toBeGreaterThanOrEqual(8);
 		expect(Number(await cells.nth(2).innerText())).toBeGreaterThanOrEqual(1);
 		await expect(page.getByRole('table', { name: /^Pass utilisés, par lieu/ })).toContainText(seed().places!.mediatheque.nom);
+		// the coordinator reads exact counts: nothing masked
+		await expect(page.locator('#chiffres-masques')).toHaveCount(0);
+		expect(await page.locator('main table td').allInnerTexts()).not.toContain('masqué');
 
 		const href = await page.getByRole('link', { name: /Télécharger ces tableaux/ }).getAttribute('href');
 		expect(href).toContain(`campagne=${campaign.id}`);
@@ -286,9 +289,21 @@ test.describe('the CAF’s partner', () => {
 		await expect(h1(page)).toHaveText('Tableau de bord du Pass Numérique');
 		await expect(page.getByText('Vous voyez les campagnes que votre structure finance.')).toBeVisible();
 		await expect(page.getByRole('table', { name: /^Pass par campagne/ })).toContainText(campaign.name);
+		// small counts (the seed's 1 pass used at the médiathèque, a few handed out per territory) are masked,
+		// and enough others that no total gives them back; the page says how
+		await expect(page.locator('#chiffres-masques')).toContainText('un nombre entre 1 et 4 n’est jamais affiché');
+		const cells = await page.locator('main table td').allInnerTexts();
+		expect(cells).toContain('masqué');
+		for (const t of cells) {
+			const n = Number(t.replace(/\s/g, ''));
+			if (Number.isInteger(n)) expect(n === 0 || n >= 5, `a count of ${t} shown`).toBe(true);
+		}
 		await expectNoAxeViolations(page, '/espace/pass/tableau-de-bord (partner)');
 		const csv = await page.request.get('/espace/pass/tableau-de-bord.csv');
 		expect(csv.status()).toBe(200);
-		expect(await csv.text()).toContain(`Campagne;${campaign.name};`);
+		const body = await csv.text();
+		expect(body).toContain(`Campagne;${campaign.name};`);
+		expect(body).toContain('masqué');
+		for (const line of body.trim().split('\r\n').slice(1)) for (const x of line.split(';').slice(2, 7)) expect(x === 'masqué' || x === '0' || Number(x) >= 5, line).toBe(true);
 	});
 });

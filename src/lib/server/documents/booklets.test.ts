@@ -180,7 +180,7 @@ describe('booklet helpers', () => {
 // the two formats
 
 describe.each([
-	{ format: 'a4' as const, size: [595, 842], pages: 2 /* booklets of 5 share page 1, the booklet of 10 fills page 2 */ },
+	{ format: 'a4' as const, size: [595, 842], pages: 3 /* booklets of 5 share page 1, the booklet of 10 fills page 2, the slips (where to use them) page 3 */ },
 	{ format: 'a6' as const, size: [298, 420], pages: 3 + 20 + 3 /* a cover per booklet, a page per voucher, a back per booklet (where to use them: issue 12, item 7) */ }
 ])('booklets, $format', ({ format, size, pages }) => {
 	let file = '';
@@ -234,8 +234,8 @@ describe.each([
 		const pngs = readdirSync(dir).filter((f) => f.startsWith(`all-${format}-`) && f.endsWith('.png'));
 		expect(pngs).toHaveLength(pages);
 		const decoded = pngs.flatMap((png) => spawnSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
-		// plus, in A6, the back of each booklet: the places that accept the pass (issue 12, item 7)
-		const backs = format === 'a6' ? data.booklets.map(() => `${ORIGIN}/lieux?pass=1`) : [];
+		// plus the back of each A6 booklet, or the slip of each A4 one: the places that accept the pass (issue 12, item 7)
+		const backs = data.booklets.map(() => `${ORIGIN}/lieux?pass=1`);
 		expect(decoded.sort()).toEqual([...links, ...backs].sort());
 	});
 });
@@ -309,14 +309,39 @@ describe('A4 sheets, cell by cell', () => {
 			});
 	});
 
+	it('ends with a slip per booklet: where to use the pass (a sentence, its address, a QR code to it), who proposes and funds it', async (ctx) => {
+		needZbar(ctx);
+		needPoppler(ctx);
+		const file = save('carnets-a4-slips.pdf', await bookletsPdf(data, 'a4'));
+		const cell = { width: mm(210) / A4_GRID.columns, height: mm(297) / A4_GRID.rows };
+		data.booklets.forEach((b, k) => {
+			const region: [number, number, number, number] = [(k % A4_GRID.columns) * cell.width, Math.floor(k / A4_GRID.columns) * cell.height, cell.width, cell.height];
+			const t = text(file, { page: 3, region });
+			expect(t).toContain('Où utiliser vos pass ?');
+			expect(t).toContain('Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous.');
+			expect(t).toContain(`${ORIGIN}/lieux?pass=1`);
+			expect(t).toContain('Proposé par : Département de Lot-et-Garonne. Financé par : CAF de Lot-et-Garonne.');
+			expect(t).toContain(`Carnet n° ${b.number} — ${b.vouchers.length} pass de 10 €`);
+			expect(printedCodes(t)).toEqual([]);
+			expect(decode(file, 3, region), `slip ${k + 1}`).toEqual([`${ORIGIN}/lieux?pass=1`]);
+		});
+		// nothing else on the page of slips
+		expect(decode(file, 3)).toHaveLength(data.booklets.length);
+		// a campaign with no funder named: no "Financé par"
+		const bare = save('carnets-a4-slips-bare.pdf', await bookletsPdf({ ...data, campaign: { ...data.campaign, department: null, funders: [] }, booklets: [data.booklets[0]] }, 'a4'));
+		expect(text(bare, { page: 2 })).not.toContain('Financé par');
+		expect(text(bare, { page: 2 })).toContain('Où utiliser vos pass ?');
+	});
+
 	it('starts a booklet on a new page when it does not fit in the rest of the page', async (ctx) => {
 		needPoppler(ctx);
 		// 5 + 10: the booklet of 10 cannot share the first page; 5 + 5 + 5: the third starts page 2
+		// (and a page of slips after them)
 		const a = save('a4-5-10.pdf', await bookletsPdf({ ...data, booklets: [data.booklets[0], data.booklets[2]] }, 'a4'));
-		expect(Number(info(a).Pages)).toBe(2);
+		expect(Number(info(a).Pages)).toBe(3);
 		expect(text(a, { page: 1 })).not.toContain('Carnet 14');
 		const b = save('a4-5-5-5.pdf', await bookletsPdf({ ...data, booklets: [data.booklets[0], data.booklets[1], { ...data.booklets[0], number: 15 }] }, 'a4'));
-		expect(Number(info(b).Pages)).toBe(2);
+		expect(Number(info(b).Pages)).toBe(3);
 		expect(text(b, { page: 2 })).toContain('Carnet 15 · pass 5/5');
 		expect(text(b, { page: 2 })).not.toContain('Carnet 13');
 	});
@@ -346,7 +371,8 @@ describe('writing into a stream', () => {
 		const pdf = Buffer.concat(chunks);
 		expect(pdf.subarray(0, 8).toString()).toBe('%PDF-1.7');
 		expect(pdf.subarray(-6).toString()).toBe('%%EOF\n');
-		expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(30);
+		// 30 pages of vouchers, 3 of slips (one per booklet, 10 a page)
+		expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(33);
 	});
 
 	it('stops and rejects when the destination fails (a client that hangs up)', async () => {

@@ -3,9 +3,12 @@
  *
  * - `a4`: sheets to cut, 10 vouchers a page in a 2 × 5 grid of 105 × 59.4 mm (A4 cut in
  *   ten, no waste), dashed cut lines between them. A booklet is never split across two
- *   pages: booklets of 5 share a page, a booklet of 10 fills one.
+ *   pages: booklets of 5 share a page, a booklet of 10 fills one. After the vouchers, a
+ *   slip per booklet in the same grid, to hand out with it: where to use the pass (the QR
+ *   code of `${origin}/lieux?pass=1` and that address), who proposes and funds it.
  * - `a6`: one A6 page per voucher, each booklet preceded by its cover (the campaign, the
- *   booklet's number, how to use a pass in plain French, the validity).
+ *   booklet's number, how to use a pass in plain French, the validity) and followed by
+ *   its back (where to use the pass, who proposes and funds it, as on the A4 slips).
  *
  * Every voucher shows "Pass Numérique", its face value, the campaign, its validity in
  * French, its booklet and position, the QR code of `${origin}/pass/${code}` and the code
@@ -260,6 +263,8 @@ const USAGE = [
 	'Un pass = un atelier ou un accompagnement d’environ 2 heures.',
 	'Gratuit pour vous.'
 ];
+/** The A4 slip's shorter sentence (a cell of the grid). */
+const SLIP_WHERE = 'Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous.';
 const WHERE = 'Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous, ou demandez à la personne qui vous a remis ce carnet.';
 /** "Proposé par le Département de Lot-et-Garonne, financé par la CAF de Lot-et-Garonne." */
 export function fundedBy(c: BookletsData['campaign']): string | null {
@@ -318,8 +323,60 @@ function a4Layout(run: Run) {
 		area: data.campaign.area?.trim() ? wrap(doc, winAnsi(`Où\u00a0: ${data.campaign.area.trim()}`), s.body, textWidth, 1) : [],
 		caption: wrap(doc, winAnsi(CAPTION), s.caption, rightWidth, 2),
 		/** the booklet and position, at the foot of the left column */
-		positionY: CELL.height - pad - lineHeight(s.position, 0)
+		positionY: CELL.height - pad - lineHeight(s.position, 0),
+		// the slip joined to each booklet: where to use the pass, who proposes and funds it
+		slip: slipLayout(run, pad, box),
+		whereQr: qrModules(passPlacesLink(run.origin))
 	};
+}
+
+/**
+ * The slip's layout: the QR code at the top right (no code to print under it, so a narrower
+ * right column than a voucher's), the left column (title, sentence, who funds it) ending
+ * above the address, which spans the cell at its foot.
+ */
+function slipLayout(run: Run, pad: number, box: number) {
+	const { doc, data } = run;
+	const s = S.a4;
+	const qrX = CELL.width - pad - box;
+	const textWidth = qrX - pad - mm(2.5);
+	const title = wrap(doc, winAnsi('Où utiliser vos pass\u00a0?'), s.kicker, textWidth, 2);
+	const where = wrap(doc, winAnsi(SLIP_WHERE), s.body, textWidth, 4);
+	const url = wrap(doc, winAnsi(passPlacesLink(run.origin)), s.caption, CELL.width - 2 * pad, 2);
+	const urlY = CELL.height - pad - url.length * lineHeight(s.caption);
+	const fundedY = mm(4) + title.length * lineHeight(s.kicker) + 2 + where.length * lineHeight(s.body) + 3;
+	const room = Math.max(1, Math.floor((urlY - 2 - fundedY) / lineHeight(s.body)));
+	// who proposes it, then who funds it, each on its own line
+	const text = fundedBy(data.campaign)?.replace('. Financé par', '.\nFinancé par');
+	return { qrX, textWidth, title, where, url, urlY, funded: text ? wrap(doc, winAnsi(text), s.body, textWidth, room) : [] };
+}
+
+/**
+ * The slip joined to each A4 booklet (issue 12, item 7), a cell of the grid like a voucher:
+ * where to use the pass (a sentence, the QR code of the public search of the places that
+ * accept it, its address in full), who proposes and who funds it, and the booklet it goes
+ * with. The A4 sheets are cut into single vouchers: the slip travels with them.
+ */
+function drawA4Slip(run: Run, L: ReturnType<typeof a4Layout>, parent: Struct, cell: number, booklet: number, count: number): void {
+	const { doc, data } = run;
+	const s = S.a4;
+	const K = L.slip;
+	const x0 = (cell % A4_GRID.columns) * CELL.width;
+	const y0 = Math.floor(cell / A4_GRID.columns) * CELL.height;
+	const left = x0 + L.pad;
+	const slip = doc.struct('Div');
+	parent.add(slip);
+	let y = y0 + mm(4);
+	tag(doc, slip, 'H2', () => (y = writeLines(doc, K.title, s.kicker, left, y, K.textWidth)));
+	tag(doc, slip, 'P', () => (y = writeLines(doc, K.where, s.body, left, y + 2, K.textWidth)));
+	if (K.funded.length) tag(doc, slip, 'P', () => (y = writeLines(doc, K.funded, s.body, left, y + 3, K.textWidth)));
+	const qrX = x0 + K.qrX;
+	const qrY = y0 + L.qrY;
+	tag(doc, slip, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, L.box), { alt: 'QR code\u00a0: les lieux qui acceptent le Pass Numérique', bbox: [qrX, qrY, qrX + L.box, qrY + L.box] });
+	const withBooklet = wrap(doc, winAnsi(`Carnet n° ${booklet} — ${passCount(count, data.campaign.faceValueCents)}`), s.caption, L.box, 3);
+	tag(doc, slip, 'P', () => writeLines(doc, withBooklet, s.caption, qrX, qrY + L.box + mm(1), L.box, 'center'));
+	tag(doc, slip, 'P', () => writeLines(doc, K.url, s.caption, left, y0 + K.urlY, CELL.width - 2 * L.pad));
+	slip.end();
 }
 
 function drawA4Voucher(run: Run, L: ReturnType<typeof a4Layout>, parent: Struct, cell: number, booklet: number, position: number, count: number, code: string): void {
@@ -627,6 +684,20 @@ export async function writeBookletsPdf(data: BookletsData, format: BookletFormat
 				await pause();
 			}
 			drawCutLines(doc, used);
+			// then a slip per booklet, on pages of their own: where to use the pass, who funds it
+			const slips = doc.struct('Sect');
+			root.add(slips);
+			used = PER_PAGE;
+			for (const b of data.booklets) {
+				if (used === PER_PAGE) {
+					if (b !== data.booklets[0]) drawCutLines(doc, used);
+					doc.addPage(page);
+					used = 0;
+				}
+				drawA4Slip(run, layout!, slips, used++, b.number, b.vouchers.length);
+			}
+			drawCutLines(doc, used);
+			slips.end();
 		} else {
 			let layout: ReturnType<typeof a6Layout> | null = null;
 			for (const b of data.booklets) {

@@ -11,7 +11,8 @@ import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/service.ts';
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { actOnReferral, sendReferral } from '../referral/service.ts';
-import { PartnerError, partnerOrganisations, partnerOverview, shownCount } from './service.ts';
+import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals } from './service.ts';
+import { recomputable } from '../stats/small-counts.ts';
 import { correctContribution, dashboard, listContributions, listQualifications, NOT_HANDED_OUT, PassError, qualifiableOrganisations, qualify, recordContribution, verifyLedger } from '../pass/service.ts';
 import { passContributions } from '../pass/db.ts';
 import { searchJournal } from '../audit/service.ts';
@@ -137,12 +138,29 @@ describe('the partner’s figures', () => {
 		expect(text).not.toContain('Créer son espace CAF');
 	});
 
-	it('small counts are shown as "moins de 5"', () => {
-		expect(shownCount(0)).toBe('0');
-		expect(shownCount(1)).toBe('moins de 5');
-		expect(shownCount(4)).toBe('moins de 5');
-		expect(shownCount(6)).toBe('6');
-		expect(shownCount(1234)).toBe('1\u202f234');
+	it('the page’s table masks the small counts and enough others that the total does not give them back', async () => {
+		const o = await partnerOverview(db, partner, world.caf);
+		const t = shownReferrals(o);
+		const by = Object.fromEntries(t.rows.map((r) => [r.status, r]));
+		// 1 accepted is masked, and the 6 sent with it: 7 − 6 would give it back
+		expect(by.accepted.total).toBe(MASKED);
+		expect(by.sent.total).toBe(MASKED);
+		expect(by.declined.total).toBe('0');
+		expect(t.totals.total).toBe('7');
+		expect(t.rows.filter((r) => r.total === MASKED)).toHaveLength(2);
+		// the attack: what the partner reads, back to numbers, with the total
+		const read = (s: string) => (s === MASKED ? null : Number(s.replace(/\D/g, '')));
+		const ranges = recomputable(t.rows.map((r) => read(r.total)), read(t.totals.total));
+		const accepted = ranges[t.rows.findIndex((r) => r.status === 'accepted')]!;
+		expect(accepted.min).toBe(1);
+		expect(accepted.max).toBeGreaterThanOrEqual(4);
+		for (const col of ['lastYear', 'total'] as const) expect(t.rows.filter((r) => r[col] === MASKED).length).not.toBe(1);
+	});
+
+	it('the campaigns’ counts as the Pass dashboard shows them to the funder: 3 handed out is masked, 20 issued and 0 used shown', async () => {
+		const o = await partnerOverview(db, partner, world.caf);
+		const shown = await shownPartnerCampaigns(db, partner, o);
+		expect(shown.get(o.campaigns[0].id)).toEqual({ issued: '20', distributed: MASKED, redeemed: '0', expired: '0' });
 	});
 
 	it('another partner, an agent without the partner role: refused', async () => {

@@ -2,7 +2,8 @@
  * A partner's own figures (issue 12, item 12): what a funder such as the CAF sees of its
  * part in the network — its contributions to the Pass Numérique fund, the campaigns it
  * funds, and its agents' referrals counted by outcome. Aggregates only: no person, no
- * name, no place of a person; counts under 5 are never shown (DOMAIN.md, steering). So
+ * name, no place of a person; counts under 5 are never shown, nor recomputable from a total
+ * (DOMAIN.md, steering; the rule in stats/small-counts.ts). So
  * these pages are open to a partner before the second factor (access.ts, `aggregate`).
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -13,6 +14,9 @@ import { passCampaignFunders, passCampaigns, passContributions, passVouchers } f
 import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
 import { ACCOUNT } from '../pass/model.ts';
+import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
+import { dashboard, PassError } from '../pass/service.ts';
+import { shownDashboard } from '../pass/steering.ts';
 
 export class PartnerError extends Error {
 	constructor(
@@ -23,13 +27,24 @@ export class PartnerError extends Error {
 	}
 }
 
-/** Counts under this are shown as "moins de 5" (a small count could point to a person). */
-export const SMALL_COUNT = 5;
+export { SMALL_COUNT, MASKED } from '../stats/small-counts.ts';
 
-/** "moins de 5" for 1 to 4, the number otherwise (0 stays 0: nothing to hide). */
-export function shownCount(n: number): string {
-	if (n > 0 && n < SMALL_COUNT) return `moins de ${SMALL_COUNT}`;
-	return new Intl.NumberFormat('fr-FR').format(n);
+/**
+ * The referrals' table as the page shows it: each column (the last 12 months, since the
+ * start) protected by the small-counts rule (stats/small-counts.ts): the counts from 1 to 4
+ * masked, and as many more as it takes so that no masked count comes back from the total,
+ * nor a small count of referrals older than 12 months from the difference of the two columns.
+ */
+export function shownReferrals(o: Pick<PartnerOverview, 'referrals'>): { rows: { status: ReferralStatus; label: string; lastYear: string; total: string }[]; totals: { lastYear: string; total: string } } {
+	// the last 12 months are part of all time: the difference (before) is protected too
+	const { part: lastYear, whole: total } = shownNestedColumns(
+		o.referrals.map((r) => r.lastYear),
+		o.referrals.map((r) => r.total)
+	);
+	return {
+		rows: o.referrals.map((r, i) => ({ status: r.status, label: r.label, lastYear: lastYear.cells[i], total: total.cells[i] })),
+		totals: { lastYear: lastYear.total, total: total.total }
+	};
 }
 
 /** The organisations where the actor holds the partner role (name and département). */
@@ -155,4 +170,31 @@ export async function partnerOverview(database: Database, actor: Actor, organisa
 		referrals: rows,
 		referralTotals: { lastYear: rows.reduce((s, r) => s + r.lastYear, 0), total: rows.reduce((s, r) => s + r.total, 0) }
 	};
+}
+
+/**
+ * The campaigns' counts as the page shows them: the same as the Pass dashboard shows this
+ * funder (shownDashboard, small counts masked), so that the two pages cannot be set one
+ * against the other to give a masked count back.
+ */
+export async function shownPartnerCampaigns(
+	database: Database,
+	actor: Actor,
+	o: Pick<PartnerOverview, 'organisation' | 'campaigns'>
+): Promise<Map<string, { issued: string; distributed: string; redeemed: string; expired: string }>> {
+	const nf = new Intl.NumberFormat('fr-FR');
+	const cell = (n: number | null) => (n === null ? MASKED : nf.format(n));
+	const d = await dashboard(database, actor, o.organisation.departmentCode, { funderId: o.organisation.id }).catch((e) => {
+		if (e instanceof PassError) return null;
+		throw e;
+	});
+	const shown = new Map(d ? shownDashboard(d, false).byCampaign.map((r) => [r.key, r]) : []);
+	return new Map(
+		o.campaigns.map((c) => {
+			const r = shown.get(c.id);
+			// not in the dashboard: a campaign without a voucher yet (0 everywhere), or a reader the dashboard refuses (all masked but 0)
+			const count = (k: 'issued' | 'distributed' | 'redeemed' | 'expired') => cell(r ? r[k] : d || !c[k] ? c[k] : null);
+			return [c.id, { issued: count('issued'), distributed: count('distributed'), redeemed: count('redeemed'), expired: count('expired') }];
+		})
+	);
 }

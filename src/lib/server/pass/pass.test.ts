@@ -56,6 +56,7 @@ import {
 	previousMonth,
 	parisDay
 } from './service.ts';
+import { DASHBOARD_COUNTS, shownDashboard } from './steering.ts';
 
 let db: Database;
 let coordinator: Actor;
@@ -396,6 +397,28 @@ describe('dashboards', () => {
 		expect(p.byCampaign.some((c) => c.key === msaOnly)).toBe(false);
 		expect(d.byCampaign.find((c) => c.key === msaOnly)).toMatchObject({ issued: 0, redeemed: 0 });
 		await expect(dashboard(db, prescriber, '47')).rejects.toThrow(/réservés/);
+	});
+
+	it('the funder reads small counts masked, the coordinator exact; nothing masked comes back from the totals', async () => {
+		const exact = await dashboard(db, partner, '47');
+		const s = shownDashboard(exact, false);
+		const all = (x: typeof s) => [...x.byCampaign, ...x.byArea, ...x.byPlace, x.total];
+		// never a count from 1 to 4 in what the funder reads, and never one masked cell alone in a column
+		for (const r of all(s)) for (const k of DASHBOARD_COUNTS) expect(r[k] === null || r[k] === 0 || r[k]! >= 5, `${r.label} ${k}`).toBe(true);
+		// (a lone one only when the total is masked too: the places' columns add up to the used or reimbursed total)
+		const placeTotal = { issued: 'redeemed', distributed: 'redeemed', redeemed: 'redeemed', reimbursed: 'reimbursed', expired: 'expired' } as const;
+		for (const [name, t] of [['campaign', s.byCampaign], ['area', s.byArea], ['place', s.byPlace]] as const)
+			for (const k of DASHBOARD_COUNTS) if (s.total[name === 'place' ? placeTotal[k] : k] !== null) expect(t.filter((r) => r[k] === null).length, `${name} ${k}`).not.toBe(1);
+		// the data has small counts: some are masked, the rest equal the exact ones
+		expect(s.masked).toBe(true);
+		const exactRows = [...exact.byCampaign, ...exact.byArea, ...exact.byPlace];
+		const shownRows = [...s.byCampaign, ...s.byArea, ...s.byPlace];
+		shownRows.forEach((r, i) => DASHBOARD_COUNTS.forEach((k) => r[k] !== null && expect(r[k]).toBe(exactRows[i][k])));
+		expect(dashboardCsv(s)).toContain('masqué');
+		// the coordinator: exact
+		const c = shownDashboard(await dashboard(db, coordinator, '47'), true);
+		expect(c.masked).toBe(false);
+		expect(all(c).every((r) => DASHBOARD_COUNTS.every((k) => r[k] !== null))).toBe(true);
 	});
 });
 

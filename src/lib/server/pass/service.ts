@@ -8,6 +8,7 @@
  * conditional UPDATE (`… WHERE state = 'distributed'`): under any concurrency, one
  * redemption wins and the others find the voucher already used.
  */
+import { MASKED } from '../stats/small-counts.ts';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
@@ -1965,12 +1966,20 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 	};
 }
 
-/** The dashboard as CSV (French headers, semicolon for spreadsheets in French). */
-export function dashboardCsv(d: Awaited<ReturnType<typeof dashboard>>): string {
+/** A dashboard row for the CSV: null where a count is masked (pass/steering.ts, shownDashboard). */
+type CsvDashboardRow = { label: string } & Record<'issued' | 'distributed' | 'redeemed' | 'reimbursed' | 'expired' | 'redeemedCents', number | null>;
+
+/** The dashboard as CSV (French headers, semicolon for spreadsheets in French); a masked count reads `MASKED`. */
+export function dashboardCsv(d: { byCampaign: CsvDashboardRow[]; byArea: CsvDashboardRow[]; byPlace: CsvDashboardRow[] }): string {
 	const head = ['Vue', 'Libellé', 'Émis', 'Remis', 'Utilisés', 'Remboursés', 'Expirés', 'Valeur utilisée (€)'];
 	const esc = (s: string) => spreadsheetCell(s); // formulas neutralised (issue 11, finding 12)
-	const rows = (view: string, rs: DashboardRow[]) =>
-		rs.map((r) => [view, r.label, r.issued, r.distributed, r.redeemed, r.reimbursed, r.expired, (r.redeemedCents / 100).toFixed(2).replace('.', ',')].map((x) => esc(String(x))).join(';'));
+	const n = (x: number | null) => (x === null ? MASKED : String(x));
+	const rows = (view: string, rs: CsvDashboardRow[]) =>
+		rs.map((r) =>
+			[view, r.label, n(r.issued), n(r.distributed), n(r.redeemed), n(r.reimbursed), n(r.expired), r.redeemedCents === null ? MASKED : (r.redeemedCents / 100).toFixed(2).replace('.', ',')]
+				.map((x) => esc(x))
+				.join(';')
+		);
 	return '\ufeff' + [head.join(';'), ...rows('Campagne', d.byCampaign), ...rows('Territoire', d.byArea), ...rows('Lieu', d.byPlace)].join('\r\n') + '\r\n';
 }
 

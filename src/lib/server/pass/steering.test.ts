@@ -1,8 +1,9 @@
 /** The coordinators' Pass Numérique pages: the decisions their routes share. */
 import { describe, expect, it } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
-import { PassError } from './service.ts';
-import { alertFacts, alertLabel, dashboardQuery, finishedMonth, finishedMonths, passFail, passPageError, pickDepartment, printedCode, spacedSiret, statementFileName } from './steering.ts';
+import { PassError, dashboardCsv, type DashboardRow } from './service.ts';
+import { MASKED, recomputable } from '../stats/small-counts.ts';
+import { DASHBOARD_COUNTS, alertFacts, alertLabel, dashboardQuery, dashboardRowView, shownDashboard, finishedMonth, finishedMonths, passFail, passPageError, pickDepartment, printedCode, spacedSiret, statementFileName } from './steering.ts';
 
 const thrown = (fn: () => unknown) => {
 	try {
@@ -95,5 +96,105 @@ describe('readable forms', () => {
 	it('the dashboard’s filters in the CSV link', () => {
 		expect(dashboardQuery({ departement: '47', campagne: 'abc', financeur: null })).toBe('?departement=47&campagne=abc');
 		expect(dashboardQuery({})).toBe('');
+	});
+});
+
+describe('the dashboard a funder sees: small counts masked, none recomputable', () => {
+	const row = (key: string, issued: number, distributed: number, redeemed: number, reimbursed = 0, expired = 0): DashboardRow => ({
+		key,
+		label: key,
+		issued,
+		distributed,
+		redeemed,
+		reimbursed,
+		expired,
+		redeemedCents: (redeemed + reimbursed) * 1000
+	});
+	// one campaign of 40 pass; a small commune where 1 pass was used, the town where 12 were
+	const d = {
+		byCampaign: [row('campagne', 40, 30, 13)],
+		byArea: [row('Agen', 28, 28, 12), row('Laroque-Timbaut', 2, 2, 1), row('non-remis', 10, 0, 0)],
+		byPlace: [row('Médiathèque (Agen)', 12, 12, 12), row('Mairie (Laroque-Timbaut)', 1, 1, 1)]
+	};
+
+	it('the coordinator sees every count', () => {
+		const s = shownDashboard(d, true);
+		expect(s.masked).toBe(false);
+		expect(s.byArea).toEqual(d.byArea);
+		expect(s.total).toMatchObject({ issued: 40, redeemed: 13 });
+	});
+
+	it('the funder: the 1 pass of the small commune is masked, and the 12 beside it, since 13 − 12 would give it back', () => {
+		const s = shownDashboard(d, false);
+		expect(s.masked).toBe(true);
+		const area = Object.fromEntries(s.byArea.map((r) => [r.key, r]));
+		expect(area['Laroque-Timbaut']).toMatchObject({ issued: null, distributed: null, redeemed: null, redeemedCents: null });
+		expect(area['Agen']).toMatchObject({ redeemed: null, redeemedCents: null });
+		// issued: the 2 of the small commune with the next smallest (10 not handed out yet); 28 stays
+		expect(area['non-remis'].issued).toBeNull();
+		expect(area['Agen'].issued).toBe(28);
+		const place = Object.fromEntries(s.byPlace.map((r) => [r.key, r]));
+		expect(place['Mairie (Laroque-Timbaut)'].redeemed).toBeNull();
+		expect(place['Médiathèque (Agen)'].redeemed).toBeNull();
+		// the page and the CSV say « masqué »
+		expect(dashboardRowView(s.byArea[1]).redeemed).toBe(MASKED);
+		expect(dashboardRowView(s.byArea[1]).value).toBe(MASKED);
+		expect(dashboardCsv(s)).toContain('Territoire;Laroque-Timbaut;masqué;masqué;masqué;0;0;masqué');
+	});
+
+	it('the attack: from what the funder reads and the totals, no small count comes back', () => {
+		const s = shownDashboard(d, false);
+		const placeTotal = { issued: 'redeemed', distributed: 'redeemed', redeemed: 'redeemed', reimbursed: 'reimbursed', expired: 'expired' } as const;
+		for (const name of ['byCampaign', 'byArea', 'byPlace'] as const) {
+			for (const k of DASHBOARD_COUNTS) {
+				const raw = d[name].map((r) => r[k]);
+				const known = s.total[name === 'byPlace' ? placeTotal[k] : k] === null ? null : raw.reduce((a, b) => a + b, 0);
+				recomputable(
+					s[name].map((r) => r[k]),
+					known
+				).forEach((range, i) => {
+					if (!range || raw[i] === 0 || raw[i] >= 5) return;
+					expect(range.min, `${name} ${k} ${d[name][i].key}`).toBeLessThanOrEqual(1);
+					expect(range.max, `${name} ${k} ${d[name][i].key}`).toBeGreaterThanOrEqual(4);
+				});
+				// nothing from 1 to 4 is ever shown
+				for (const r of s[name]) expect(r[k] === null || r[k] === 0 || r[k]! >= 5).toBe(true);
+			}
+		}
+	});
+
+	it('the nested columns: « 2 handed out and not used » in a commune is not readable from two shown counts', () => {
+		const nested = {
+			byCampaign: [row('campagne', 60, 60, 48)],
+			byArea: [row('Agen', 30, 30, 28), row('Nérac', 30, 30, 20)],
+			byPlace: [row('Médiathèque (Agen)', 28, 28, 28), row('Mairie (Nérac)', 20, 20, 20)]
+		};
+		const s = shownDashboard(nested, false);
+		const agen = s.byArea.find((r) => r.key === 'Agen')!;
+		// 30 − 28 = 2: the used count is masked, and Nérac's with it (the total would give it back)
+		expect(agen.distributed).toBe(30);
+		expect(agen.redeemed).toBeNull();
+		expect(s.byArea.find((r) => r.key === 'Nérac')!.redeemed).toBeNull();
+		// every row: no shown pair differs by 1 to 4
+		for (const r of [...s.byCampaign, ...s.byArea, ...s.byPlace, s.total])
+			for (const [part, whole] of [
+				['redeemed', 'distributed'],
+				['reimbursed', 'redeemed']
+			] as const)
+				if (r[part] !== null && r[whole] !== null) expect(r[whole]! - r[part]! === 0 || r[whole]! - r[part]! >= 5, `${r.key} ${part}`).toBe(true);
+	});
+
+	it('a column the places cannot protect but by its total is masked everywhere', () => {
+		// 6 pass used, one in each of 6 places: 6 − 5 masked ones… every place 1 — the total must go
+		const spread = {
+			byCampaign: [row('campagne', 20, 20, 6)],
+			byArea: [row('Agen', 20, 20, 6)],
+			byPlace: Array.from({ length: 6 }, (_, i) => row(`lieu ${i}`, 1, 1, 1))
+		};
+		const s = shownDashboard(spread, false);
+		expect(s.total.redeemed).toBeNull();
+		expect(s.byCampaign[0].redeemed).toBeNull();
+		expect(s.byArea[0].redeemed).toBeNull();
+		expect(s.byCampaign[0].issued).toBe(20);
 	});
 });

@@ -10,7 +10,8 @@ import { departmentsWith, type Actor } from '../accounts/service.ts';
 import { PassError, dashboard, managedDepartments, type DashboardRow } from './service.ts';
 import { formatCode } from './code.ts';
 import { passErrorPage as passPageError } from './coordination.ts';
-import { ALERT_LABELS, FRAUD, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
+import { ALERT_LABELS, FRAUD, euros, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
+import { MASKED, SMALL_COUNT, suppressSmallCounts } from '../stats/small-counts.ts';
 
 /** In a load or an endpoint: a PassError becomes the error page with its French message (one mapping for every Pass page). */
 export { passPageError };
@@ -119,7 +120,119 @@ export async function dashboardFor(database: Database, actor: Actor, params: URL
 	}
 }
 
-/** A dashboard row with its value in euros, for the page. */
-export interface DashboardRowView extends DashboardRow {
-	value: string;
+/** A dashboard row as the page shows it: French numbers, the value in euros, `MASKED` where masked. */
+export type DashboardRowView = { key: string; label: string; value: string } & Record<(typeof DASHBOARD_COUNTS)[number], string>;
+
+/** A shown row for the page. */
+export function dashboardRowView(r: ShownDashboardRow): DashboardRowView {
+	const nf = new Intl.NumberFormat('fr-FR');
+	const out = { key: r.key, label: r.label, value: r.redeemedCents === null ? MASKED : euros(r.redeemedCents) } as DashboardRowView;
+	for (const k of DASHBOARD_COUNTS) out[k] = r[k] === null ? MASKED : nf.format(r[k]);
+	return out;
+}
+
+/** The dashboard's counts, in the order of its columns. */
+export const DASHBOARD_COUNTS = ['issued', 'distributed', 'redeemed', 'reimbursed', 'expired'] as const;
+type CountKey = (typeof DASHBOARD_COUNTS)[number];
+
+/**
+ * The dashboard's nested counts about people, [part, whole]: used within handed out (the
+ * difference: people holding a pass not used yet), reimbursed within used (a recent use).
+ * Issued minus handed out is the stock, nobody's.
+ */
+const NESTED: [CountKey, CountKey][] = [
+	['redeemed', 'distributed'],
+	['reimbursed', 'redeemed']
+];
+
+/** A dashboard row as shown: null where the count is masked (small-counts rule). */
+export type ShownDashboardRow = { key: string; label: string } & Record<CountKey | 'redeemedCents', number | null>;
+
+export interface ShownDashboard {
+	byCampaign: ShownDashboardRow[];
+	byArea: ShownDashboardRow[];
+	byPlace: ShownDashboardRow[];
+	/** the sum of the campaigns' rows (the same as the territories': every voucher is in both) */
+	total: ShownDashboardRow;
+	/** whether some count is masked */
+	masked: boolean;
+}
+
+/**
+ * The dashboard's three tables as a reader sees them. `exact` (a coordinator of the
+ * département: `pass.manage`, who reads every voucher in the statements anyway) sees every
+ * count. Anyone else (a funder) sees them through the small-counts rule
+ * (stats/small-counts.ts), column by column in each table, the total of every column
+ * being known (it is the campaigns' total row). When a table cannot protect a column but by
+ * masking its total, that column is masked in all three tables and in the total, since the
+ * other tables would give the total back. The places' table adds up to the vouchers used:
+ * its issued, handed-out and used columns all sum to the total of used vouchers. The value
+ * used is masked wherever the used or reimbursed count is (it is their count times the
+ * face value). The columns are nested: where a row's (or the totals') difference of two shown
+ * counts would be from 1 to 4, the part is masked, and everything protected again.
+ */
+export function shownDashboard(d: { byCampaign: DashboardRow[]; byArea: DashboardRow[]; byPlace: DashboardRow[] }, exact: boolean): ShownDashboard {
+	const tables = { byCampaign: d.byCampaign, byArea: d.byArea, byPlace: d.byPlace };
+	const sum = (rows: DashboardRow[], k: CountKey | 'redeemedCents') => rows.reduce((a, r) => a + r[k], 0);
+	const totalRow: DashboardRow = {
+		key: 'total',
+		label: 'Total',
+		...(Object.fromEntries([...DASHBOARD_COUNTS, 'redeemedCents'].map((k) => [k, sum(d.byCampaign, k as CountKey)])) as Record<CountKey | 'redeemedCents', number>)
+	};
+	if (exact) return { ...tables, total: totalRow, masked: false };
+	// which total each column of the places' table adds up to
+	const placeTotal: Record<CountKey, CountKey> = { issued: 'redeemed', distributed: 'redeemed', redeemed: 'redeemed', reimbursed: 'reimbursed', expired: 'expired' };
+	const names = Object.keys(tables) as (keyof typeof tables)[];
+	const small = (n: number) => n > 0 && n < SMALL_COUNT;
+	const totalOf = (name: keyof typeof tables, k: CountKey) => (name === 'byPlace' ? placeTotal[k] : k);
+	// cells masked because of a difference (below), and columns masked because of their totals'
+	const forced = Object.fromEntries(names.map((n) => [n, new Map(DASHBOARD_COUNTS.map((k) => [k, tables[n].map(() => false)]))])) as Record<keyof typeof tables, Map<CountKey, boolean[]>>;
+	const forcedCollapse = new Set<CountKey>();
+	let hidden = {} as Record<keyof typeof tables, Map<CountKey, boolean[]>>;
+	let collapsed = new Set<CountKey>();
+	const masked = (name: keyof typeof tables, k: CountKey, i: number) => hidden[name].get(k)![i] || (collapsed.has(totalOf(name, k)) && tables[name][i][k] > 0);
+	for (;;) {
+		hidden = Object.fromEntries(names.map((n) => [n, new Map<CountKey, boolean[]>()])) as typeof hidden;
+		collapsed = new Set(forcedCollapse);
+		for (const name of names)
+			for (const k of DASHBOARD_COUNTS) {
+				const s = suppressSmallCounts(
+					tables[name].map((r) => r[k]),
+					SMALL_COUNT,
+					forced[name].get(k)
+				);
+				hidden[name].set(k, s.hidden);
+				if (s.totalHidden) collapsed.add(totalOf(name, k));
+			}
+		// the columns are nested (used within handed out, reimbursed within used): the difference
+		// of two shown counts of a row must not be from 1 to 4 either ("2 pass handed out and not
+		// used in this commune"); else the part is masked
+		let changed = false;
+		for (const name of names)
+			tables[name].forEach((r, i) => {
+				for (const [part, whole] of NESTED)
+					if (!masked(name, part, i) && !masked(name, whole, i) && small(r[whole] - r[part])) forced[name].get(part)![i] = changed = true;
+			});
+		for (const [part, whole] of NESTED)
+			if (!collapsed.has(part) && !collapsed.has(whole) && small(totalRow[whole] - totalRow[part])) {
+				forcedCollapse.add(part);
+				changed = true;
+			}
+		if (!changed) break;
+	}
+	const show = (rows: DashboardRow[], name: keyof typeof tables): ShownDashboardRow[] =>
+		rows.map((r, i) => {
+			const out = { key: r.key, label: r.label } as ShownDashboardRow;
+			for (const k of DASHBOARD_COUNTS) {
+				out[k] = masked(name, k, i) ? null : r[k];
+			}
+			out.redeemedCents = out.redeemed === null || out.reimbursed === null ? null : r.redeemedCents;
+			return out;
+		});
+	const total = { key: 'total', label: 'Total' } as ShownDashboardRow;
+	for (const k of DASHBOARD_COUNTS) total[k] = collapsed.has(k) ? null : totalRow[k];
+	total.redeemedCents = total.redeemed === null || total.reimbursed === null ? null : totalRow.redeemedCents;
+	const shown = { byCampaign: show(d.byCampaign, 'byCampaign'), byArea: show(d.byArea, 'byArea'), byPlace: show(d.byPlace, 'byPlace') };
+	const any = [...shown.byCampaign, ...shown.byArea, ...shown.byPlace, total].some((r) => DASHBOARD_COUNTS.some((k) => r[k] === null));
+	return { ...shown, total, masked: any };
 }

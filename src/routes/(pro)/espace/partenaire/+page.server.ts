@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { euros } from '#lib/server/pass/model.ts';
-import { PartnerError, partnerOrganisations, partnerOverview, shownCount, SMALL_COUNT } from '#lib/server/partner/service.ts';
+import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals, SMALL_COUNT } from '#lib/server/partner/service.ts';
 
 /** The partner's own figures (issue 12, item 12): reachable before the second factor, nothing personal on it. */
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -14,6 +14,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const org = mine.find((o) => o.id === asked) ?? mine[0];
 	try {
 		const o = await partnerOverview(db, session.actor, org.id);
+		const referrals = shownReferrals(o);
+		const counts = await shownPartnerCampaigns(db, session.actor, o);
 		return {
 			organisations: mine.map((m) => ({ id: m.id, name: m.name })),
 			organisation: o.organisation,
@@ -25,10 +27,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				available: euros(o.fund.availableCents)
 			},
 			contributions: o.contributions.map((c) => ({ ...c, amount: euros(c.amountCents) })),
-			campaigns: o.campaigns.map((c) => ({ ...c, share: euros(c.shareCents) })),
-			referrals: o.referrals.map((r) => ({ status: r.status, label: r.label, lastYear: shownCount(r.lastYear), total: shownCount(r.total) })),
-			referralTotals: { lastYear: shownCount(o.referralTotals.lastYear), total: shownCount(o.referralTotals.total) },
-			smallCount: SMALL_COUNT
+			campaigns: o.campaigns.map((c) => ({ ...c, share: euros(c.shareCents), ...counts.get(c.id)! })),
+			referrals: referrals.rows,
+			referralTotals: referrals.totals,
+			smallCount: SMALL_COUNT,
+			masked: MASKED
 		};
 	} catch (e) {
 		if (e instanceof PartnerError) error(e.code === 'forbidden' ? 403 : 404, e.message);
