@@ -19,3 +19,12 @@ export async function firstPlacePath(page: Page, search = '/lieux?ou=Agen'): Pro
 	expect(href, 'a place in the results').toBeTruthy();
 	return new URL(href!, 'http://x').pathname;
 }
+
+/** A place manager asks to manage a place found by its name (« Mes lieux »), and sees the claim sent. */
+export async function claimPlace(manager: Page, placeName: string) {
+	await manager.goto('/espace/lieux');
+	await manager.getByLabel('Nom du lieu ou commune').fill(placeName);
+	await manager.getByRole('button', { name: 'Chercher' }).click();
+	await manager.getByRole('button', { name: `Demander à gérer ${placeName}`, exact: true }).first().click();
+	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
+}

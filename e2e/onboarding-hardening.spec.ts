@@ -5,7 +5,7 @@
  * plurals and numbers, and checkboxes too small to tap at 390 px. Axe on the new states.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers.ts';
+import { claimPlace, expectNoAxeViolations } from './helpers.ts';
 import { statePath } from './accounts.ts';
 
 async function axeAtWidths(page: Page, what: string) {
@@ -73,11 +73,7 @@ test('a stale place’s reminder: Post/Redirect/Get, reloading sends nothing', a
 	expect(placeName).not.toBe('');
 	const managerCtx = await browser.newContext({ storageState: statePath('place_manager') });
 	const manager = await managerCtx.newPage();
-	await manager.goto('/espace/lieux');
-	await manager.getByLabel('Nom du lieu ou commune').fill(placeName);
-	await manager.getByRole('button', { name: 'Chercher' }).click();
-	await manager.getByRole('button', { name: `Demander à gérer ${placeName}`, exact: true }).first().click();
-	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
+	await claimPlace(manager, placeName);
 	await managerCtx.close();
 	await coord.goto('/admin/lieux');
 	await coord.getByRole('button', { name: `Accepter la demande pour ${placeName}`, exact: true }).first().click();

@@ -4,7 +4,7 @@
  * page shows it. Without JavaScript, every page scanned by axe.
  */
 import { test, expect } from '@playwright/test';
-import { expectNoAxeViolations, firstPlacePath } from './helpers.ts';
+import { claimPlace, expectNoAxeViolations, firstPlacePath } from './helpers.ts';
 import { statePath } from './accounts.ts';
 
 test('claim, accept, edit, and the public page is up to date', async ({ browser }) => {
@@ -17,12 +17,8 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 
 	const managerCtx = await browser.newContext({ storageState: statePath('place_manager'), javaScriptEnabled: false });
 	const manager = await managerCtx.newPage();
-	await manager.goto('/espace/lieux');
 	// the place is found by its name (no address to paste), the claim then waits in « Mes lieux »
-	await manager.getByLabel('Nom du lieu ou commune').fill(placeName);
-	await manager.getByRole('button', { name: 'Chercher' }).click();
-	await manager.getByRole('button', { name: `Demander à gérer ${placeName}`, exact: true }).first().click();
-	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
+	await claimPlace(manager, placeName);
 	await expect(manager.locator('#demandes + * + ul, #demandes ~ ul').first()).toContainText(placeName);
 	await manager.reload();
 	await expect(manager.getByText('demande en attente').first()).toBeVisible();
