@@ -161,3 +161,42 @@ test('CSV import: a file saved by Excel in Windows-1252 is read with its accents
 	await expect(page.getByRole('alert').filter({ hasText: 'enregistrez-le au format « CSV UTF-8 »' })).toBeVisible();
 	await ctx.close();
 });
+
+test('a place without a manager: its coordinator invites its contact from the place’s page, in one click; no one else can', async ({ browser, baseURL }) => {
+	const ctx = await browser.newContext({ storageState: statePath('coordinator') });
+	const page = await ctx.newPage();
+	// a real place of Lot-et-Garonne that nobody manages, with a contact address and no invitation waiting
+	await page.goto('/admin/organisations/import#lieux');
+	const id = await page.locator('button[name="seul"]').last().getAttribute('value');
+	expect(id).toBeTruthy();
+	const path = `/admin/lieux/${encodeURIComponent(id!)}`;
+
+	// someone who is not its coordinator: refused, nothing sent
+	for (const who of ['prescriber', 'place_manager', 'coordinator_other_department'] as const) {
+		const other = await browser.newContext({ storageState: statePath(who) });
+		const res = await other.request.post(`${path}?/inviter`, { headers: { origin: baseURL!, accept: 'text/html' }, form: {}, maxRedirects: 0 });
+		expect(res.status(), who).toBe(403);
+		await other.close();
+	}
+
+	await page.goto(path);
+	const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Responsable du lieu' }) });
+	await expect(section).toContainText('Personne ne tient cette fiche à jour. Son adresse de contact,');
+	await axeAtWidths(page, 'place page, no manager');
+	await section.getByRole('button', { name: 'Inviter son contact comme responsable' }).click();
+	// Post/Redirect/Get: the place's page again, the invitation waiting, no button any more
+	await expect(page).toHaveURL(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\?fait=invite$`));
+	await expect(page.getByRole('status')).toContainText('L’invitation est envoyée\u00a0: son contact deviendra responsable du lieu en l’acceptant.');
+	await expect(section).toContainText('Une invitation de responsable attend la réponse de son contact');
+	await expect(section.getByRole('button')).toHaveCount(0);
+	await axeAtWidths(page, 'place page, invitation waiting');
+	// a reload sends nothing more; the onboarding page shows it waiting too
+	await page.reload();
+	await expect(section).toContainText('Une invitation de responsable attend');
+	await page.goto('/admin/organisations/import#lieux');
+	await expect(page.locator(`button[name="seul"][value="${id}"]`)).toHaveCount(0);
+	// journaled (recordInvitation, as from the onboarding page)
+	await page.goto('/admin/journal?action=invitation.created');
+	await expect(page.locator('main')).toContainText('a invité');
+	await ctx.close();
+});

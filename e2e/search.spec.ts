@@ -28,6 +28,16 @@ test.describe('on a phone (390 × 844)', () => {
 		await expectNoAxeViolations(page, '/lieux?ou=Agen at 390 px');
 	});
 
+	test('« Villeneuve »: Villeneuve-sur-Lot, its complete places first, not the one set at the commune’s centre with nothing known', async ({ page }) => {
+		await page.goto('/lieux?ou=Villeneuve');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lieux près de Villeneuve-sur-Lot (47)');
+		for (const r of (await page.locator('#resultats > li').all()).slice(0, 2)) {
+			await expect(r).toContainText(/47300\s*Villeneuve-sur-Lot/i);
+			await expect(r).not.toContainText('Position approximative');
+			await expect(r).not.toContainText('Horaires non renseignés');
+		}
+	});
+
 	test('a place’s page: distance from the search, directions, the claim link; hours fit two lines a day', async ({ page }) => {
 		await page.goto('/lieux?ou=Agen');
 		await page.locator('#resultats > li h3 a').first().click();

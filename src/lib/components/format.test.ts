@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closureLabel, reopening, statusText, dayName, formatDate, formatDateTime, formatDistance, formatMinutes, formatRange, formatTime, formatPhone, near, phoneHref, plural, safeHref, sourceLabel, todayName } from './format.ts';
+import { closureLabel, reopening, statusText, dayName, formatDate, formatDateTime, formatDistance, formatMinutes, formatRange, formatTime, formatPhone, near, of, phoneHref, plural, safeHref, sourceLabel, todayName } from './format.ts';
 import { contrast, parseHex, themeCss } from './theme.ts';
 
 describe('format', () => {
@@ -56,6 +56,9 @@ describe('format', () => {
 		expect(near('Les Mureaux (78)')).toBe('près des Mureaux (78)');
 		expect(near('Hendaye (64)')).toBe('près d’Hendaye (64)');
 		expect(near('Écouché')).toBe('près d’Écouché');
+		expect(of('Agen (47)')).toBe('d’Agen (47)');
+		expect(of('Le Passage (47)')).toBe('du Passage (47)');
+		expect(of('Villeneuve-sur-Lot (47)')).toBe('de Villeneuve-sur-Lot (47)');
 	});
 	it('plural, days, links, sources', () => {
 		expect(plural(1, 'lieu', 'lieux')).toBe('1 lieu');

@@ -65,11 +65,16 @@ export function plural(n: number, one: string, many: string): string {
 
 /** "près d'Agen", "près de Bordeaux", "près du Havre", "près des Mureaux". */
 export function near(label: string): string {
+	return 'près ' + of(label);
+}
+
+/** "d’Agen", "de Bordeaux", "du Havre", "des Mureaux" ("à moins de 30 km d’Agen"). */
+export function of(label: string): string {
 	const l = label.trim();
-	if (/^le\s/i.test(l)) return 'près du ' + l.slice(3);
-	if (/^les\s/i.test(l)) return 'près des ' + l.slice(4);
-	if (/^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(l)) return 'près d’' + l;
-	return 'près de ' + l;
+	if (/^le\s/i.test(l)) return 'du ' + l.slice(3);
+	if (/^les\s/i.test(l)) return 'des ' + l.slice(4);
+	if (/^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(l)) return 'd’' + l;
+	return 'de ' + l;
 }
 
 /** The visible part of a URL: "https://www.example.fr/page/" → "www.example.fr/page". */

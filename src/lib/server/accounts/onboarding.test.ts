@@ -9,7 +9,8 @@ import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { verifyChain } from '../audit/service.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from './service.ts';
 import { invitations, organisationPlaces, organisations } from './db.ts';
-import { importOnboarding, placeContactRows, readOnboardingCsv } from './onboarding.ts';
+import { importOnboarding, invitePlaceContacts, placeContactRows, placeManagerState, readOnboardingCsv } from './onboarding.ts';
+import { auditLog } from '../audit/db.ts';
 
 let db: Database;
 let coordinator: Actor;
@@ -190,6 +191,28 @@ describe('inviting places’ own contact addresses as their managers', () => {
 		const [org] = await db.db.select().from(organisations).where(eq(organisations.name, 'EPN de Villeneuve-sur-Lot'));
 		const [link] = await db.db.select().from(organisationPlaces).where(and(eq(organisationPlaces.organisationId, org.id), eq(organisationPlaces.placeId, 'fixture-villeneuve')));
 		expect(link).toBeTruthy();
+	});
+
+	it('one place from its page (invitePlaceContacts): by a coordinator of its département only, journaled, not twice', async () => {
+		await db.db.update(places).set({ courriels: ['bus@layrac.test'] }).where(eq(places.id, 'fixture-bus'));
+		expect(await placeManagerState(db.db, 'fixture-bus')).toEqual({ managed: false, waiting: false, email: 'bus@layrac.test' });
+		// the coordinator of another département: nothing taken, nothing written
+		const before = await count(invitations);
+		expect(await invitePlaceContacts(db, coordinator33, ['fixture-bus'], opts)).toEqual({ report: null, skipped: [] });
+		expect(await count(invitations)).toBe(before);
+		const { report } = await invitePlaceContacts(db, coordinator, ['fixture-bus'], { ...opts, ip: '203.0.113.9' });
+		expect(report).toMatchObject({ written: true, members: { invited: 1 } });
+		expect(await placeManagerState(db.db, 'fixture-bus')).toEqual({ managed: false, waiting: true, email: 'bus@layrac.test' });
+		const [inv] = await db.db.select().from(invitations).where(eq(invitations.email, 'bus@layrac.test'));
+		expect(inv).toMatchObject({ role: 'place_manager', invitedBy: coordinator.userId });
+		const [entry] = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
+		expect(entry).toMatchObject({ actorId: coordinator.userId, departmentCode: '47' });
+		// again: the invitation waits, nothing more is sent
+		expect((await invitePlaceContacts(db, coordinator, ['fixture-bus'], opts)).report).toMatchObject({ members: { invited: 0, waiting: 1 } });
+		expect(await count(invitations)).toBe(before + 1);
+		// a place without a contact address is said so
+		expect((await invitePlaceContacts(db, coordinator, ['fixture-boe'], opts)).skipped.map((x) => x.id)).toEqual(['fixture-boe']);
+		expect(await verifyChain(db)).toMatchObject({ ok: true });
 	});
 });
 

@@ -449,30 +449,62 @@ export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<
 	return { rows, skipped };
 }
 
+/** A place manager's invitation waits at a structure running the place (SQL, about "places"). */
+const MANAGER_WAITING = sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${invitations} i on i.organisation_id = op.organisation_id where op.place_id = "places"."id" and i.used_at is null and i.revoked_at is null and i.expires_at > now() and (i.role = 'place_manager' or 'place_manager' = any(i.extra_roles)))`;
+/** A structure running the place has a place manager (SQL, about "places"). */
+const MANAGED = sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = "places"."id")`;
+
 /**
  * The places of the coordinator's départements that nobody manages yet (no structure of
  * theirs has a place manager), with their contact address and whether a manager's
- * invitation already waits. By name.
+ * invitation already waits. By name; only those of `ids` when given.
  */
-export async function placesWithoutManager(db: DbOrTx, actor: Actor) {
+export async function placesWithoutManager(db: DbOrTx, actor: Actor, ids?: string[]) {
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return [];
+	if (ids && !ids.length) return [];
 	const rows = await db
 		.select({
 			id: places.id,
 			nom: places.nom,
 			commune: places.commune,
 			courriels: places.courriels,
-			waiting: sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${invitations} i on i.organisation_id = op.organisation_id where op.place_id = "places"."id" and i.used_at is null and i.revoked_at is null and i.expires_at > now() and (i.role = 'place_manager' or 'place_manager' = any(i.extra_roles)))`
+			waiting: MANAGER_WAITING
 		})
 		.from(places)
-		.where(
-			and(
-				deps ? inArray(places.departmentCode, deps) : undefined,
-				sql`not exists (select 1 from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = "places"."id")`
-			)
-		)
+		.where(and(deps ? inArray(places.departmentCode, deps) : undefined, ids ? inArray(places.id, ids) : undefined, sql`not ${MANAGED}`))
 		.orderBy(places.nom)
 		.limit(1000);
 	return rows.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }));
+}
+
+/**
+ * Who answers for one place (a coordinator's place page): a place manager, an invitation
+ * waiting for one, or neither; its contact address (the first), the one to invite.
+ */
+export async function placeManagerState(db: DbOrTx, placeId: string): Promise<{ managed: boolean; waiting: boolean; email: string | null } | null> {
+	const [r] = await db.select({ managed: MANAGED, waiting: MANAGER_WAITING, courriels: places.courriels }).from(places).where(eq(places.id, placeId));
+	if (!r) return null;
+	return { managed: !!r.managed, waiting: !!r.waiting, email: (r.courriels as unknown as string[] | null)?.[0] ?? null };
+}
+
+/**
+ * The contact address of each place given invited as its manager, in one click: the
+ * onboarding page's « Lieux sans responsable » and a coordinator's place page. Only the
+ * places without a manager in the actor's départements are taken (placesWithoutManager);
+ * each becomes a line of the onboarding engine (placeContactRows: the structure running it,
+ * else a new one at its name), which checks the rights again, writes in one transaction,
+ * journals and e-mails (recordInvitation). `report` null: none of the places could be taken.
+ */
+export async function invitePlaceContacts(
+	database: Database,
+	actor: Actor,
+	placeIds: string[],
+	opts: Pick<OnboardingOptions, 'origin' | 'instanceName' | 'ip'> = {}
+): Promise<{ report: OnboardingReport | null; skipped: { id: string; nom: string; reason: string }[] }> {
+	const allowed = await placesWithoutManager(database.db, actor, [...new Set(placeIds)]);
+	if (!allowed.length) return { report: null, skipped: [] };
+	const { rows, skipped } = await placeContactRows(database.db, allowed.map((p) => p.id));
+	if (!rows.length) return { report: null, skipped };
+	return { report: await importOnboarding(database, actor, rows, opts), skipped };
 }

@@ -16,6 +16,22 @@ export const PREFERRED_CONTACTS = {
 } as const;
 export type PreferredContact = keyof typeof PREFERRED_CONTACTS;
 
+/**
+ * Not a choice, so not offered on the form: what a record holds when no way was chosen and
+ * the person gave no phone nor e-mail (defaultContact), or once anonymised. Having no
+ * contact is not refusing to be contacted ('none' is said only when she asks for it).
+ */
+export const NO_CONTACT = 'unknown';
+export const NO_CONTACT_LABEL = 'Pas de moyen de contact enregistré';
+export type RecordedContact = PreferredContact | typeof NO_CONTACT;
+
+/** What a record's way to be contacted reads (PREFERRED_CONTACTS, or NO_CONTACT_LABEL); '' when none is known to the reader. */
+export function contactLabel(value: string | null | undefined): string {
+	if (!value) return '';
+	if (value === NO_CONTACT) return NO_CONTACT_LABEL;
+	return PREFERRED_CONTACTS[value as PreferredContact] ?? value;
+}
+
 export const LANGUAGES = {
 	fr: 'Français',
 	en: 'Anglais',
@@ -295,12 +311,13 @@ const text = (max: number) =>
 const thisYear = () => new Date().getUTCFullYear();
 
 /** The form of a person's record (the commune is resolved by the service). */
-/** How to contact a person who did not say: by e-mail if they gave one, else SMS to a portable, else a call, else not at all. */
-export function defaultContact(v: { phone?: string | null; email?: string | null }): PreferredContact {
+/** How to contact a person who did not say: by e-mail if they gave one, else SMS to a portable, else a call, else: no way recorded (NO_CONTACT). */
+export function defaultContact(v: { phone?: string | null; email?: string | null }): RecordedContact {
 	if (v.email) return 'email';
 	if (v.phone && isMobile(v.phone)) return 'sms';
 	if (v.phone) return 'phone';
-	return 'none';
+	// nothing to reach her with: said as such, never as a refusal ('none')
+	return NO_CONTACT;
 }
 
 export const beneficiaryInput = z

@@ -30,7 +30,8 @@ import {
 	CONSENT_STATUSES,
 	ACCESSIBILITY_NEEDS,
 	LANGUAGES,
-	PREFERRED_CONTACTS,
+	contactLabel,
+	NO_CONTACT,
 	DUPLICATE_THRESHOLD,
 	fullName,
 	normalizeName,
@@ -341,7 +342,7 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 			phone: p.phone,
 			email: p.email,
 			preferredContact: p.preferredContact ?? 'none',
-			preferredContactLabel: p.preferredContact ? (PREFERRED_CONTACTS[p.preferredContact as keyof typeof PREFERRED_CONTACTS] ?? p.preferredContact) : '',
+			preferredContactLabel: contactLabel(p.preferredContact),
 			language: p.language ?? 'fr',
 			languageLabel: p.language ? (LANGUAGES[p.language as keyof typeof LANGUAGES] ?? p.language) : '',
 			accessibilityNeeds: p.accessibilityNeeds,
@@ -516,7 +517,7 @@ async function anonymise(tx: Tx, b: Beneficiary, now: Date): Promise<void> {
 	await purgeMessagesOf(tx, { beneficiaryId: b.id, addresses: [b.phone, b.email] });
 	await clearKeysNaming(tx, [b.phone, b.email]);
 	await endAllAccess(tx, b.id, now);
-	await tx.update(beneficiaries).set({ ...EMPTY_IDENTITY, preferredContact: 'none', anonymisedAt: now, updatedAt: now }).where(eq(beneficiaries.id, b.id));
+	await tx.update(beneficiaries).set({ ...EMPTY_IDENTITY, preferredContact: NO_CONTACT, anonymisedAt: now, updatedAt: now }).where(eq(beneficiaries.id, b.id));
 	await tx.update(consents).set({ withdrawnAt: now, withdrawnBy: 'system' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'in_force'), isNull(consents.withdrawnAt)));
 	// requests still waiting for an SMS answer are cancelled (a later OUI opens nothing); the number they went to is forgotten
 	await tx.update(consents).set({ status: 'cancelled' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'pending')));
@@ -646,7 +647,7 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 			commune: b.communeName,
 			phone: b.phone,
 			email: b.email,
-			preferredContact: PREFERRED_CONTACTS[b.preferredContact as keyof typeof PREFERRED_CONTACTS] ?? b.preferredContact,
+			preferredContact: contactLabel(b.preferredContact),
 			language: LANGUAGES[b.language as keyof typeof LANGUAGES] ?? b.language,
 			accessibilityNeeds: b.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n),
 			// held about them, so given back to them (it was missing from the export)

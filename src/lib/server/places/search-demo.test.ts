@@ -50,7 +50,9 @@ describe('useful places first (item 4)', () => {
 
 	it('ranks by distance band, then completeness, then distance: a complete place never comes after a less complete one of its band', async () => {
 		const r = await page('Agen');
-		const keys = r.items.map((i) => [bandOf(i.distanceMeters!), -i.completeness, i.distanceMeters!] as const);
+		// the band of its distance, but the places of the commune searched are all in the first one
+		for (const i of r.items) expect(i.band).toBe(i.place.codeInsee === '47001' ? 0 : bandOf(i.distanceMeters!));
+		const keys = r.items.map((i) => [i.band!, -i.completeness, i.distanceMeters!] as const);
 		for (let k = 1; k < keys.length; k++) {
 			const [a, b] = [keys[k - 1], keys[k]];
 			expect(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] <= b[2])))).toBe(true);
@@ -60,6 +62,36 @@ describe('useful places first (item 4)', () => {
 		expect(firstIncomplete).toBeGreaterThan(3);
 		expect(bandOf(r.items[firstIncomplete].distanceMeters!)).toBe(0);
 		expect(DISTANCE_BANDS_METRES[0]).toBe(2000);
+	});
+
+	it('"Villeneuve": the complete places of Villeneuve-sur-Lot first, though the commune’s centre lies kilometres from the town', async () => {
+		const r = await page('Villeneuve');
+		expect(r.where).toMatchObject({ status: 'found', point: { inseeCode: '47323', kind: 'municipality' } });
+		const town = r.items.filter((i) => i.place.codeInsee === '47323');
+		// before: the centre of its 81 km² (territoire/communes-2024.csv) is 3.6 km from the
+		// France services, so the first band (2 km) held only a place set at that centre with
+		// no hours, listed first; the complete places of the town came after it
+		expect(town.filter(complete).length).toBeGreaterThan(1);
+		expect(Math.min(...town.filter(complete).map((i) => i.distanceMeters!))).toBeGreaterThan(DISTANCE_BANDS_METRES[0]);
+		// every place of the commune is in the first band, the most complete first
+		expect(town.every((i) => i.band === 0)).toBe(true);
+		expect(r.items.slice(0, town.length).map((i) => i.place.id)).toEqual(town.map((i) => i.place.id));
+		expect(r.items[0].place.codeInsee).toBe('47323');
+		expect(r.items.slice(0, 2).every(complete), r.items.slice(0, 3).map((i) => `${i.place.nom} (${i.completeness})`).join(', ')).toBe(true);
+		const scores = town.map((i) => i.completeness);
+		expect(scores).toEqual([...scores].sort((a, b) => b - a));
+		// its postcode gives the same first places; from an address, distances alone decide
+		expect((await page('47300')).items.slice(0, 3).map((i) => i.place.id)).toEqual(r.items.slice(0, 3).map((i) => i.place.id));
+		// the API's cursor walks the same order
+		const walked: string[] = [];
+		let after: string | undefined;
+		while (walked.length < r.items.length) {
+			const j = await searchPlaces(db, { where: 'Villeneuve', filters: emptyFilters(), limit: 7, after, homeDepartments: HOME });
+			walked.push(...j.items.map((i) => i.place.id));
+			if (!j.nextCursor) break;
+			after = j.nextCursor;
+		}
+		expect(walked.slice(0, r.items.length)).toEqual(r.items.map((i) => i.place.id));
 	});
 
 	it('the JSON API gives the same order (it shares the search)', async () => {

@@ -30,6 +30,8 @@ export interface SearchItem {
 	status: OpeningState | null;
 	/** 0–3: exact position, known hours, a phone or an e-mail (see COMPLETENESS) */
 	completeness: number;
+	/** around a point: its distance band (0 … DISTANCE_BANDS_METRES.length; the commune searched is band 0, see homeBand) */
+	band: number | null;
 	/** accepts the Pass Numérique */
 	acceptsPass: boolean;
 }
@@ -89,6 +91,13 @@ export const ACCEPTS_PASS = sql<boolean>`(${places.id} IN (SELECT maillage_pass_
  * commune's centre with no hours and no phone, while a complete place 8 km away does not
  * jump ahead of an incomplete one 500 m away. Beyond the last band (30 km, the reach of
  * "near") places come by distance alone. Documented in docs/search.md.
+ *
+ * A commune searched by its name or its postcode is searched from its centre, the middle of
+ * its area (territoire/communes-2024.csv), which in a large commune lies kilometres from the
+ * town: Villeneuve-sur-Lot's is 3.6 km from its France services. So the places OF the
+ * commune searched all belong to the first band (homeBand), whatever their distance to that
+ * point: "Villeneuve" lists the complete places of Villeneuve-sur-Lot first, not the one
+ * placed at the centre with nothing known. From an address, distances alone decide.
  */
 export const DISTANCE_BANDS_METRES = [2_000, 5_000, 10_000, 20_000, 30_000] as const;
 export const COMPLETENESS = sql<number>`((${places.locationPrecision} <> 'municipality')::int + (${places.openWeek} IS NOT NULL)::int + (${places.telephone} IS NOT NULL OR cardinality(${places.courriels}) > 0)::int)`;
@@ -223,7 +232,7 @@ type RowShape = (chord: SQL<number> | null) => Record<string, unknown> & { id: u
 
 interface RowsResult<R> {
 	where: WhereResolution | null;
-	rows: (R & { chord: number | null; score: number })[];
+	rows: (R & { chord: number | null; score: number; band?: number })[];
 	nextCursor: string | null;
 	total: number | null;
 	totalCapped: boolean;
@@ -234,11 +243,12 @@ interface RowsResult<R> {
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
 	const now = p.now ?? new Date();
 	const r = await searchRows<PlaceRow & { acceptsPass: boolean }>(database, p, 'row', () => ({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }));
-	const items = r.rows.map(({ chord, score, acceptsPass, ...row }) => ({
+	const items = r.rows.map(({ chord, score, band, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus ? closedStatus(closureOf(row, parisToday(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null) : null,
 		completeness: Number(score),
+		band: chord == null ? null : Number(band ?? bandOfChord(Number(chord))),
 		acceptsPass: !!acceptsPass
 	}));
 	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
@@ -288,7 +298,7 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 	const cursor = offset == null && p.after ? decodeCursor(p.after) : null;
 	const counted = offset != null || !cursor;
 
-	type Row = R & { id: string; nameKey: string; chord: number | null; score: number };
+	type Row = R & { id: string; nameKey: string; chord: number | null; score: number; band?: number };
 	let page: Row[];
 	let more: boolean;
 	let total: number | null = null;
@@ -298,7 +308,7 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 		const origin = earthPoint(point.latitude, point.longitude);
 		const f = filterPlaceholders(filters, now);
 		const maxChord = p.maxMetres != null ? metresToChord(p.maxMetres) : null;
-		const { rows, nearby } = await bandedRows<Row>(database, shapeKey, shape, f, origin, { cursor, offset, need: limit + 1, maxChord });
+		const { rows, nearby } = await bandedRows<Row>(database, shapeKey, shape, f, origin, { cursor, offset, need: limit + 1, maxChord, home: homeBand(point) });
 		more = rows.length > limit;
 		page = rows.slice(0, limit);
 		if (counted) {
@@ -331,7 +341,7 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 	if (more && last) {
 		if (point) {
 			const chord = Number(last.chord);
-			const b = bandOfChord(chord);
+			const b = last.band ?? bandOfChord(chord);
 			nextCursor = encodeCursor({ b, s: b === BAND_CHORDS.length ? null : Number(last.score), d: chord, k: null, id: last.id });
 		} else nextCursor = encodeCursor({ b: null, s: null, d: null, k: last.nameKey, id: last.id });
 	}
@@ -346,9 +356,18 @@ function bandOfChord(chord: number): number {
 
 type Filters = { conds: SQL[]; params: Record<string, unknown>; key: string };
 
-/** SQL: the distance band of a chord (0 … BAND_CHORDS.length), constants inlined. */
-function bandSql(chord: SQL<number>): SQL<number> {
-	return sql<number>`(CASE ${sql.join(
+/**
+ * The commune whose places all belong to the first band: the one searched by its name or its
+ * postcode (the point is its centre, see DISTANCE_BANDS_METRES); none from an address or a
+ * point given (lat/lng).
+ */
+export function homeBand(point: Pick<WherePoint, 'kind' | 'inseeCode'>): string {
+	return point.kind !== 'address' && point.inseeCode ? point.inseeCode : '';
+}
+
+/** SQL: the distance band of a place (0 … BAND_CHORDS.length), constants inlined; the places of the commune `home` (INSEE code, '' for none) are band 0. */
+function bandSql(chord: SQL<number>, home: SQL<string>): SQL<number> {
+	return sql<number>`(CASE WHEN ${home} <> '' AND ${places.codeInsee} = ${home} THEN 0 ${sql.join(
 		BAND_CHORDS.map((c, i) => sql`WHEN ${chord} < ${sql.raw(String(c))}::float8 THEN ${sql.raw(String(i))}`),
 		sql` `
 	)} ELSE ${sql.raw(String(BAND_CHORDS.length))} END)`;
@@ -361,13 +380,13 @@ function bandSql(chord: SQL<number>): SQL<number> {
  * the count within 30 km comes with it, as a window); beyond, nearest first by the index
  * walk. A cursor continues after its row in that order; an offset skips rows of the bands.
  */
-async function bandedRows<Row extends { id: string; chord: number | null; score: number }>(
+async function bandedRows<Row extends { id: string; chord: number | null; score: number; band?: number }>(
 	database: Database,
 	shapeKey: string,
 	shape: RowShape,
 	f: Filters,
 	origin: string,
-	o: { cursor: Cursor | null; offset: number | null; need: number; maxChord: number | null }
+	o: { cursor: Cursor | null; offset: number | null; need: number; maxChord: number | null; home: string }
 ): Promise<{ rows: Row[]; nearby: number | null }> {
 	const out: Row[] = [];
 	let nearby: number | null = null;
@@ -375,12 +394,12 @@ async function bandedRows<Row extends { id: string; chord: number | null; score:
 	const hi = o.maxChord != null ? Math.min(o.maxChord, BAND_CHORDS[lastBand - 1]) : BAND_CHORDS[lastBand - 1];
 	if (!o.cursor || (o.cursor.b ?? 0) < lastBand) {
 		const c = o.cursor;
-		const params: Record<string, unknown> = { ...f.params, origin, hi, lim: o.need, skip: o.offset ?? 0 };
+		const params: Record<string, unknown> = { ...f.params, origin, hi, home: o.home, lim: o.need, skip: o.offset ?? 0 };
 		if (c) Object.assign(params, { afterBand: c.b ?? 0, afterScore: c.s ?? 0, afterChord: c.d ?? 0, afterId: c.id });
 		const rows = (await statementFor(database, 'band', shapeKey, shape, f, !!c).execute(params)) as (Row & { nearby?: number })[];
 		if (!c && rows.length) nearby = Number(rows[0].nearby);
 		if (!c && !rows.length && !o.offset) nearby = 0;
-		for (const { nearby: _n, ...r } of rows) out.push({ ...(r as unknown as Row), chord: Number(r.chord), score: Number(r.score) });
+		for (const { nearby: _n, ...r } of rows) out.push({ ...(r as unknown as Row), chord: Number(r.chord), score: Number(r.score), band: Number(r.band) });
 	}
 	if (out.length >= o.need || (o.maxChord != null && o.maxChord <= BAND_CHORDS[lastBand - 1])) return { rows: out, nearby };
 	// beyond the last band: nearest first (an offset this far is not asked for: numbered pages stop at maxMetres)
@@ -402,7 +421,7 @@ async function bandedRows<Row extends { id: string; chord: number | null; score:
 		if (rows.length < window || !boundary || Number(rows[rows.length - 1].chord) > Number(boundary.chord)) break;
 		window *= 4;
 	}
-	for (const r of rows.slice(0, want)) out.push({ ...r, score: Number(r.score) });
+	for (const r of rows.slice(0, want)) out.push({ ...r, score: Number(r.score), band: lastBand });
 	return { rows: out, nearby };
 }
 
@@ -441,14 +460,14 @@ function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shap
 	const name = (f.key ? undefined : `near_${++statementCounter}`) as string;
 	let built: { prepare(name: string): unknown };
 	if (kind === 'band') {
-		const band = bandSql(chord);
+		const band = bandSql(chord, sql<string>`${sql.placeholder('home')}::text`);
 		const after = withCursor
 			? [
 					sql`(${band}, -${COMPLETENESS}, ${chord}, ${places.id}) > (${sql.placeholder('afterBand')}::int, -${afterScore}, ${afterChord}, ${afterId})`
 				]
 			: [];
 		built = database.db
-			.select({ ...(columns() as object), nearby: sql<number>`count(*) over ()`.as('nearby') } as never)
+			.select({ ...(columns() as object), band: sql<number>`${band}`.as('band'), nearby: sql<number>`count(*) over ()`.as('nearby') } as never)
 			.from(places)
 			.where(and(sql`${places.pos} <@ cube_enlarge(${origin}, ${hi}, 3)`, sql`${chord} < ${hi}`, ...f.conds, ...after))
 			.orderBy(sql`${band}`, sql`${COMPLETENESS} DESC`, sql`${chord}`, asc(places.id))

@@ -13,7 +13,7 @@ import { stopBoss } from '../jobs/boss.ts';
 import type { Database } from '../db/client.ts';
 import { places } from '../places/db.ts';
 import { auditLog } from '../audit/db.ts';
-import { recordAssessment, CareError } from '../beneficiaries/service.ts';
+import { recordAssessment, beneficiaryDetail, contactLabel, CareError, NO_CONTACT, PERSON_FORM_VOCAB } from '../beneficiaries/service.ts';
 import { formatDistance } from '../../components/format.ts';
 import { referralCandidates, candidateWords, distanceLabel, scoreCandidates } from './candidates.ts';
 import { referOrAskConsent, referralDetail, actOnReferral, personReferrals } from './service.ts';
@@ -206,10 +206,22 @@ describe('a new person without a chosen way to be contacted', () => {
 			const id = await c.newPerson({ preferredContact: '', ...over });
 			return (await c.db.db.select({ w: beneficiaries.preferredContact }).from(beneficiaries).where(eq(beneficiaries.id, id)))[0].w;
 		};
-		expect(await way({ phone: '', email: '' })).toBe('none');
+		// no phone nor e-mail: no way recorded, which is not a refusal ('none' is chosen, never guessed)
+		expect(await way({ phone: '', email: '' })).toBe(NO_CONTACT);
 		expect(await way({ phone: '', email: 'elle@exemple.test' })).toBe('email');
 		expect(await way({ phone: '05 53 00 00 00', email: '' })).toBe('phone');
 		expect(await way({ phone: '06 12 34 56 78', email: '' })).toBe('sms');
+		expect(await way({ phone: '', email: '', preferredContact: 'none' })).toBe('none');
+	});
+
+	it('a person with no phone nor e-mail reads « Pas de moyen de contact enregistré », not a refusal', async () => {
+		const id = await c.newPerson({ preferredContact: '', phone: '', email: '' });
+		const d = await beneficiaryDetail(c.db, c.prescriber, id);
+		expect(d.record.preferredContactLabel).toBe('Pas de moyen de contact enregistré');
+		expect(contactLabel('none')).toBe('Ne souhaite pas être contactée');
+		// the state is not a choice offered on the form, nor accepted from it
+		expect(PERSON_FORM_VOCAB.contacts.map((o) => o.value)).not.toContain(NO_CONTACT);
+		await expect(c.newPerson({ preferredContact: NO_CONTACT, phone: '', email: '' })).rejects.toThrow(CareError);
 	});
 });
 

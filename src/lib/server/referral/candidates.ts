@@ -155,7 +155,7 @@ const NEUTRAL: Assessment = {
 export function scoreCandidates(items: Candidate[], assessment: Assessment | null) {
 	const tierOf = (r: Receives) => (r === 'team' ? 0 : r === 'email' ? 1 : 2);
 	// a candidate carries every field scorePlace reads (Candidate's fields above)
-	const scored = items.map((c, i) => ({ c, i, s: scorePlace({ place: c as unknown as PublicPlace, distanceMeters: c.distanceMeters, status: null, completeness: 0, acceptsPass: false }, assessment ?? NEUTRAL) }));
+	const scored = items.map((c, i) => ({ c, i, s: scorePlace({ place: c as unknown as PublicPlace, distanceMeters: c.distanceMeters, status: null, completeness: 0, band: null, acceptsPass: false }, assessment ?? NEUTRAL) }));
 	if (assessment) scored.sort((x, y) => tierOf(x.c.receives) - tierOf(y.c.receives) || y.s.score - x.s.score || x.i - y.i);
 	return scored;
 }

@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
 import { AXES, QUESTIONS } from '#lib/server/assessment/service.ts';
-import { ACCESSIBILITY_NEEDS, LANGUAGES, PREFERRED_CONTACTS, CareError } from '#lib/server/beneficiaries/service.ts';
+import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel, CareError } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
@@ -55,7 +55,7 @@ export const load: PageServerLoad = async ({ params, request, setHeaders, url })
 				commune: d.person.commune,
 				phone: d.person.phone,
 				email: d.person.email,
-				preferredContact: label(PREFERRED_CONTACTS, d.person.preferredContact),
+				preferredContact: contactLabel(d.person.preferredContact) || null,
 				language: d.person.language && d.person.language !== 'fr' ? label(LANGUAGES, d.person.language) : null,
 				needs: d.person.accessibilityNeeds.map((n) => label(ACCESSIBILITY_NEEDS, n)!),
 				accessibilityNote: d.person.accessibilityNote

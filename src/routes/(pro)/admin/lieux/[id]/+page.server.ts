@@ -6,6 +6,9 @@ import { canCuratePlace, closePlace, correctPlace, identityFormOf, placeOverride
 import { getErrorReport } from '#lib/server/places/report-answer.ts';
 import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
 import { parisToday } from '#lib/server/places/model.ts';
+import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/onboarding.ts';
+import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 
 const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>';
@@ -26,6 +29,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const reportId = Number(url.searchParams.get('signalement'));
 	const report = Number.isInteger(reportId) && reportId > 0 ? await getErrorReport(db, actor, reportId) : null;
 	const overrides = await placeOverrides(db, p.id);
+	const manager = await placeManagerState(db.db, p.id);
 	return {
 		place: {
 			id: p.id,
@@ -42,6 +46,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		},
 		identity: identityFormOf(p),
 		closure: p.closure,
+		/** who answers for the place: a manager, an invitation waiting, or its contact address to invite (the onboarding page's action) */
+		manager: manager && { managed: manager.managed, waiting: manager.waiting, email: manager.email },
 		sources: p.sources.map((s) => ({ source: s.source, sourceId: s.sourceId, lastSeenAt: s.lastSeenAt.toISOString() })),
 		overrides: overrides
 			.filter((o) => o.field !== 'locationPrecision' && o.field !== 'codeInsee')
@@ -65,7 +71,9 @@ const DONE = {
 	'ferme-definitivement': 'Le lieu est fermé définitivement\u00a0: il ne paraît plus dans la recherche.',
 	'ferme-temporairement': 'Le lieu est fermé pour un temps\u00a0: sa page le dit.',
 	rouvert: 'Le lieu est rouvert.',
-	source: 'La valeur de la source est reprise\u00a0: la correction à la main est retirée.'
+	source: 'La valeur de la source est reprise\u00a0: la correction à la main est retirée.',
+	invite: 'L’invitation est envoyée\u00a0: son contact deviendra responsable du lieu en l’acceptant.',
+	'deja-invite': 'Rien de plus à envoyer\u00a0: une invitation attend déjà, ou son contact est déjà responsable.'
 } as const;
 type Done = keyof typeof DONE;
 const doneOf = (code: string | null) => (code && Object.hasOwn(DONE, code) ? { code: code as Done, title: DONE[code as Done] } : null);
@@ -114,6 +122,19 @@ export const actions: Actions = {
 			return failure(e, { form: 'fermeture', closureInput: closure });
 		}
 		redirect(303, backTo(params.id, closure.kind === 'permanent' ? 'ferme-definitivement' : 'ferme-temporairement', reportOf(f) != null));
+	},
+	/** its contact address invited as its manager, in one click: the function the onboarding page uses (« Lieux sans responsable »), journaled there */
+	inviter: async ({ params, locals }) => {
+		const db = await getDatabase();
+		const actor = locals.session!.actor;
+		const p = await getPlace(db, params.id);
+		if (!p) error(404, 'Ce lieu n’existe pas, ou il n’est plus dans l’annuaire.');
+		if (!canCuratePlace(actor, p.departmentCode)) error(403, 'Ce lieu n’est pas dans votre département.');
+		const { report, skipped } = await invitePlaceContacts(db, actor, [p.id], { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+		if (skipped.length) return fail(409, { form: 'responsable', message: 'Ce lieu n’a pas d’adresse e-mail de contact à inviter.' });
+		if (!report) return fail(409, { form: 'responsable', message: 'Ce lieu a déjà un responsable.' });
+		if (report.errors.length) return fail(400, { form: 'responsable', message: report.errors.map((e) => e.message).join(' ') });
+		redirect(303, backTo(params.id, report.members.invited + report.members.offered ? 'invite' : 'deja-invite'));
 	},
 	rouvrir: async ({ params, locals }) => {
 		try {

@@ -4,7 +4,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { importOnboarding, placeContactRows, placesWithoutManager, readOnboardingCsv, type OnboardingReport } from '#lib/server/accounts/onboarding.ts';
+import { importOnboarding, invitePlaceContacts, placesWithoutManager, readOnboardingCsv, type OnboardingReport } from '#lib/server/accounts/onboarding.ts';
 
 /** Bringing the network on: a CSV of structures, places and members; places' contacts invited as their managers. */
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -54,15 +54,16 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const db = await getDatabase();
 		const actor = locals.session!.actor;
-		const listed = await placesWithoutManager(db.db, actor);
 		// one place's button, every place listed, or the places ticked
-		const chosen = form.get('seul') ? [String(form.get('seul'))] : form.get('tous') ? listed.filter((p) => p.email && !p.waiting).map((p) => p.id) : form.getAll('lieu').map(String);
-		const allowed = new Set(listed.map((p) => p.id));
-		const ids = chosen.filter((id) => allowed.has(id));
-		if (!ids.length) return fail(400, { contactsError: 'Cochez au moins un lieu, ou choisissez « Inviter tous les contacts ».' });
-		const { rows, skipped } = await placeContactRows(db.db, ids);
-		const report = await importOnboarding(db, actor, rows, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
-		if (report.errors.length) return fail(400, { contactsReport: report });
-		redirect(303, `/admin/organisations/import?fait=${summary(report, skipped.length)}#resultat`);
+		const chosen = form.get('seul')
+			? [String(form.get('seul'))]
+			: form.get('tous')
+				? (await placesWithoutManager(db.db, actor)).filter((p) => p.email && !p.waiting).map((p) => p.id)
+				: form.getAll('lieu').map(String);
+		// the places without a manager of the coordinator's départements only (invitePlaceContacts)
+		const { report, skipped } = await invitePlaceContacts(db, actor, chosen, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+		if (!report && !skipped.length) return fail(400, { contactsError: 'Cochez au moins un lieu, ou choisissez « Inviter tous les contacts ».' });
+		if (report?.errors.length) return fail(400, { contactsReport: report });
+		redirect(303, `/admin/organisations/import?fait=${report ? summary(report, skipped.length) : `0-0-0-0-${skipped.length}`}#resultat`);
 	}
 };

@@ -66,9 +66,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		person: {
 			id: d.record.id,
 			name: [d.record.firstName, d.record.lastName].filter(Boolean).join(' ') || d.record.pseudonym || 'Sans nom',
-			preferredContact: d.record.preferredContactLabel,
-			/** messages to the person: 'sms' | 'email' | 'none' */
-			contactChannel: d.record.preferredContact,
+			/** messages the platform sends the person (referral/service.ts notifyPerson): by SMS or e-mail as she prefers, when she gave the number or the address; none otherwise (a call, a letter, no way recorded) */
+			contactChannel: (d.record.preferredContact === 'sms' && d.record.phone ? 'sms' : d.record.preferredContact === 'email' && d.record.email ? 'email' : 'none') as 'sms' | 'email' | 'none',
 			communeName: d.record.communeName,
 			/** can be asked for their consent by SMS */
 			mobile: !!d.record.phone && isMobile(d.record.phone),
