@@ -118,7 +118,7 @@ describe('money and dates in French', () => {
 		expect(r.success).toBe(false);
 		const messages = r.error!.issues.map((i) => i.message).join(' | ');
 		expect(messages).toMatch(/3 caractères au moins/);
-		expect(messages).toMatch(/de 1 € à 100 €/);
+		expect(messages).toMatch(/de 1\s€ à 100\s€/);
 		expect(messages).toMatch(/5 ou 10 pass/);
 		expect(messages).toMatch(/Entre 0 et 90 jours/);
 	});
