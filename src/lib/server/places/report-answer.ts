@@ -37,7 +37,10 @@ export async function rejectErrorReport(
 			.select({ id: placeErrorReports.id, status: placeErrorReports.status, contactEmail: placeErrorReports.contactEmail, placeId: places.id, placeName: places.nom, departmentCode: places.departmentCode })
 			.from(placeErrorReports)
 			.innerJoin(places, eq(places.id, placeErrorReports.placeId))
-			.where(eq(placeErrorReports.id, id));
+			.where(eq(placeErrorReports.id, id))
+			// the same rejection sent twice at once (a double click, two coordinators): the second waits for the
+			// first, then finds the report resolved; the reporter receives one answer, not one per request
+			.for('update', { of: placeErrorReports });
 		if (!r || r.status !== 'open' || !can(actor, 'report.moderate', { departmentCode: r.departmentCode }))
 			throw new PlaceManagementError('not_found', 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.');
 		if (r.contactEmail && !text) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'Écrivez la réponse que la personne recevra.' });
