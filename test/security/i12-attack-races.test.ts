@@ -136,6 +136,22 @@ describe('issue 12, attacks: the same change sent many times at once has one eff
 	});
 });
 
+describe('issue 12, attacks: a place’s name is never a link in the answer to a reporter', () => {
+	it('a name with a web address (open data, or a hand correction) is neutralised in the subject and the text', async () => {
+		const place = ids['Tiers-lieu numérique de Bordeaux'];
+		await db.db.update(places).set({ nom: 'Tiers-lieu – validez votre compte sur https://evil.example/login' }).where(eq(places.id, place));
+		expect((await reportPlaceError(db, place, { champs: ['horaires'], message: 'Fermé le lundi', courriel: 'lea@exemple.test' })).ok).toBe(true);
+		const [r] = await db.db.select({ id: placeErrorReports.id }).from(placeErrorReports).where(eq(placeErrorReports.placeId, place));
+		const admin = { ...coordinator, isAdmin: true };
+		await rejectErrorReport(db, admin, r.id, 'Les horaires sont bons.', { instanceName: 'maillage (tests)', origin: 'http://localhost:3000' });
+		const [mail] = await db.db.select().from(outbox).where(eq(outbox.to, 'lea@exemple.test'));
+		for (const part of [mail.subject, mail.text, mail.html ?? '']) {
+			expect(part).not.toMatch(/https:\/\/evil|evil\.example/);
+			expect(part).toContain('https[:]//evil[.]example');
+		}
+	});
+});
+
 describe('issue 12, attacks: malformed input is not a 500', () => {
 	it('a « % » in the merge page’s place fields and in a claim', async () => {
 		const { load } = await import('../../src/routes/(pro)/admin/lieux/fusion/+page.server.ts');
@@ -167,7 +183,7 @@ describe.skipIf(!onPostgres())('issue 12, attacks: the public error report under
 				voucherCode: ''
 			});
 			expect(r.ok).toBe(true);
-			expect(await db.db.select({ id: placeErrorReports.id }).from(placeErrorReports).where(eq(placeErrorReports.placeId, place))).toHaveLength(1);
+			expect(await db.db.select({ id: placeErrorReports.id }).from(placeErrorReports).where(eq(placeErrorReports.message, 'Le numéro ne répond plus'))).toHaveLength(1);
 		}
 	});
 });

@@ -11,6 +11,7 @@ import { can, type Actor } from '../accounts/service.ts';
 import { places, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './manage.ts';
 import { plainMail, queueMail } from '../mail/service.ts';
+import { inlineName as n } from '../../text/names.ts';
 
 export async function getErrorReport(database: Database, actor: Actor, id: number) {
 	if (!Number.isInteger(id)) return null;
@@ -53,8 +54,9 @@ export async function rejectErrorReport(
 				tx,
 				plainMail(
 					r.contactEmail,
-					`Votre signalement sur « ${r.placeName} » – ${opts.instanceName}`,
-					['Bonjour,', `Merci d’avoir signalé une erreur sur la page de « ${r.placeName} ». Après vérification, la page n’a pas été modifiée. Voici la réponse de l’équipe de coordination\u00a0:`, ...text.split(/\n{2,}/)],
+					// the place's name comes from open data or a hand correction: written as a name, never a link (text/names.ts)
+					`Votre signalement sur « ${n(r.placeName)} » – ${n(opts.instanceName)}`,
+					['Bonjour,', `Merci d’avoir signalé une erreur sur la page de « ${n(r.placeName)} ». Après vérification, la page n’a pas été modifiée. Voici la réponse de l’équipe de coordination\u00a0:`, ...text.split(/\n{2,}/)],
 					{ href: link, label: 'Voir la page du lieu' },
 					'error-report-answer'
 				)
