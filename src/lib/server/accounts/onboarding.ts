@@ -379,7 +379,13 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 		return report;
 	};
 	if (opts.dryRun) return run(database.db, false);
-	return database.db.transaction((tx) => run(tx, true));
+	return database.db.transaction(async (tx) => {
+		// one import at a time: the plan (structures found by name, invitations waiting) is read after the
+		// previous import is written, so that the same file sent twice at once (a double click, the page and
+		// the command line) creates its structures and e-mails its invitations once
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtext('maillage onboarding import'))`);
+		return run(tx, true);
+	});
 }
 
 async function writeInvitation(

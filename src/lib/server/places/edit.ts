@@ -70,7 +70,7 @@ export function canCuratePlace(actor: Actor, departmentCode: string | null): boo
 /** Closes the error report the change answers, in the change's transaction. */
 async function resolveReport(tx: DbOrTx, actor: Actor, placeId: string, reportId: number | null | undefined, how: string, departmentCode: string | null, ip?: string | null) {
 	if (reportId == null) return;
-	const [r] = await tx.select({ id: placeErrorReports.id, status: placeErrorReports.status, placeId: placeErrorReports.placeId }).from(placeErrorReports).where(eq(placeErrorReports.id, reportId));
+	const [r] = await tx.select({ id: placeErrorReports.id, status: placeErrorReports.status, placeId: placeErrorReports.placeId }).from(placeErrorReports).where(eq(placeErrorReports.id, reportId)).for('update');
 	if (!r || r.status !== 'open' || r.placeId !== placeId) return;
 	await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, reportId));
 	await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'error_report.resolved', targetType: 'error_report', targetId: String(reportId), departmentCode, ip, details: { placeId, how } });
@@ -470,6 +470,13 @@ export async function closePlace(database: Database, actor: Actor, placeId: stri
 	if (Object.keys(errors).length) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', errors);
 	const set = { closure: form.kind as 'temporary' | 'permanent', closedUntil: form.kind === 'temporary' ? form.until : null, closureReason: reason || null };
 	await database.db.transaction(async (tx) => {
+		// the same closure sent again (a double click, 50 requests at once): one change, one journal entry
+		const [now] = await tx.select({ closure: places.closure, closedUntil: places.closedUntil, closureReason: places.closureReason }).from(places).where(eq(places.id, placeId)).for('update');
+		if (!now) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
+		if (now.closure === set.closure && (now.closedUntil ?? null) === set.closedUntil && (now.closureReason ?? null) === set.closureReason) {
+			await resolveReport(tx, actor, placeId, opts.reportId, 'closed', row.departmentCode, opts.ip);
+			return;
+		}
 		await tx.update(places).set({ ...set, updatedAt: new Date() }).where(eq(places.id, placeId));
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
@@ -491,6 +498,8 @@ export async function reopenPlace(database: Database, actor: Actor, placeId: str
 	if (!curator && (row.closure === 'permanent' || !can(actor, 'place.edit', { departmentCode: row.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) })))
 		throw new PlaceManagementError('forbidden', 'Vous ne pouvez pas rouvrir ce lieu.');
 	await database.db.transaction(async (tx) => {
+		const [now] = await tx.select({ closure: places.closure }).from(places).where(eq(places.id, placeId)).for('update');
+		if (!now?.closure) return; // reopened meanwhile
 		await tx.update(places).set({ closure: null, closedUntil: null, closureReason: null, updatedAt: new Date() }).where(eq(places.id, placeId));
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },

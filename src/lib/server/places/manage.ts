@@ -63,15 +63,25 @@ export async function claimPlace(database: Database, actor: Actor, input: { plac
 		);
 	if ((await placeOrganisations(database, place.id)).includes(input.organisationId))
 		throw new PlaceManagementError('conflict', 'Votre structure gère déjà ce lieu.');
+	const waitingAlready = () =>
+		new PlaceManagementError('conflict', 'Une demande est déjà en attente pour ce lieu\u00a0: l’équipe de coordination va l’examiner.');
+	// a claim already waiting does not spend the day's quota
+	const [before] = await database.db
+		.select({ id: placeClaims.id })
+		.from(placeClaims)
+		.where(and(eq(placeClaims.placeId, place.id), eq(placeClaims.organisationId, input.organisationId), eq(placeClaims.status, 'pending')));
+	if (before) throw waitingAlready();
 	// each claim is read by a coordinator: 10 a day per account (counted before it is written, so that concurrent ones cannot pass the limit)
 	const quota = await reserve(database.db, `place-claim:${actor.userId}`, RULES.claim, now);
 	if (!quota.allowed) throw new PlaceManagementError('throttled', claimLimitMessage(quota.lockedUntil, now));
 	return database.db.transaction(async (tx) => {
+		// the same claim sent several times at once: one claim, the others told it waits already
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'place-claim:' + place.id + ':' + input.organisationId}))`);
 		const [pending] = await tx
 			.select({ id: placeClaims.id })
 			.from(placeClaims)
 			.where(and(eq(placeClaims.placeId, place.id), eq(placeClaims.organisationId, input.organisationId), eq(placeClaims.status, 'pending')));
-		if (pending) throw new PlaceManagementError('conflict', 'Une demande est déjà en attente pour ce lieu\u00a0: l’équipe de coordination va l’examiner.');
+		if (pending) throw waitingAlready();
 		const [claim] = await tx
 			.insert(placeClaims)
 			.values({ placeId: place.id, organisationId: input.organisationId, requestedBy: actor.userId, message: input.message?.trim().slice(0, 1000) || null })

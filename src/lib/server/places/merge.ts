@@ -7,7 +7,7 @@
  * Where the two places differed, the chosen value becomes a hand correction, so that a
  * later import recomposing the place from both sources keeps the coordinator's choice.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import type { Actor } from '../accounts/service.ts';
@@ -97,6 +97,19 @@ export async function mergePlaces(
 	if (!canCuratePlace(actor, next.departmentCode)) throw new PlaceManagementError('forbidden', 'Les deux lieux doivent être dans votre département.');
 	const mergedIds = [...new Set([...survivor.mergedIds, other.id, ...other.mergedIds])];
 	return database.db.transaction(async (tx) => {
+		// two merges of the same places at once (a double click, two coordinators, A into B and B into A):
+		// both rows locked in a fixed order, then read again; the later merge finds the other place gone
+		// and says so, instead of a second merge on stale rows (or a database error)
+		const locked = await tx
+			.select({ id: places.id, updatedAt: places.updatedAt })
+			.from(places)
+			.where(inArray(places.id, [survivor.id, other.id].sort()))
+			.orderBy(places.id)
+			.for('update');
+		const now = new Map(locked.map((r) => [r.id, r.updatedAt?.getTime()]));
+		if (now.size !== 2) throw new PlaceManagementError('not_found', 'L’un des deux lieux n’existe pas (ou a déjà été fusionné).');
+		if (now.get(survivor.id) !== survivor.updatedAt?.getTime() || now.get(other.id) !== other.updatedAt?.getTime())
+			throw new PlaceManagementError('conflict', 'L’un des deux lieux vient d’être modifié\u00a0: rechargez la page, vérifiez les valeurs, puis fusionnez de nouveau.');
 		// what referred to the other place now refers to the survivor (within the caller's territory only)
 		await tx.execute(sql`select maillage_move_place_references(${other.id}, ${survivor.id})`);
 		// the place's own record (what its managers wrote, MANAGER_SOURCE) is one per place, keyed by its id:

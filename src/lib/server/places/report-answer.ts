@@ -11,6 +11,7 @@ import { can, type Actor } from '../accounts/service.ts';
 import { places, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './manage.ts';
 import { plainMail, queueMail } from '../mail/service.ts';
+import { inlineName as n } from '../../text/names.ts';
 
 export async function getErrorReport(database: Database, actor: Actor, id: number) {
 	if (!Number.isInteger(id)) return null;
@@ -37,7 +38,10 @@ export async function rejectErrorReport(
 			.select({ id: placeErrorReports.id, status: placeErrorReports.status, contactEmail: placeErrorReports.contactEmail, placeId: places.id, placeName: places.nom, departmentCode: places.departmentCode })
 			.from(placeErrorReports)
 			.innerJoin(places, eq(places.id, placeErrorReports.placeId))
-			.where(eq(placeErrorReports.id, id));
+			.where(eq(placeErrorReports.id, id))
+			// the same rejection sent twice at once (a double click, two coordinators): the second waits for the
+			// first, then finds the report resolved; the reporter receives one answer, not one per request
+			.for('update', { of: placeErrorReports });
 		if (!r || r.status !== 'open' || !can(actor, 'report.moderate', { departmentCode: r.departmentCode }))
 			throw new PlaceManagementError('not_found', 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.');
 		if (r.contactEmail && !text) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'Écrivez la réponse que la personne recevra.' });
@@ -50,8 +54,9 @@ export async function rejectErrorReport(
 				tx,
 				plainMail(
 					r.contactEmail,
-					`Votre signalement sur « ${r.placeName} » – ${opts.instanceName}`,
-					['Bonjour,', `Merci d’avoir signalé une erreur sur la page de « ${r.placeName} ». Après vérification, la page n’a pas été modifiée. Voici la réponse de l’équipe de coordination\u00a0:`, ...text.split(/\n{2,}/)],
+					// the place's name comes from open data or a hand correction: written as a name, never a link (text/names.ts)
+					`Votre signalement sur « ${n(r.placeName)} » – ${n(opts.instanceName)}`,
+					['Bonjour,', `Merci d’avoir signalé une erreur sur la page de « ${n(r.placeName)} ». Après vérification, la page n’a pas été modifiée. Voici la réponse de l’équipe de coordination\u00a0:`, ...text.split(/\n{2,}/)],
 					{ href: link, label: 'Voir la page du lieu' },
 					'error-report-answer'
 				)

@@ -590,10 +590,11 @@ export async function reportPlaceError(database: Database, placeId: string, form
 	const [exists] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, placeId)).limit(1);
 	if (!exists) return { ok: false, errors: { message: 'Ce lieu n’existe plus.' } };
 	await database.db.transaction(async (tx) => {
-		const [row] = await tx
-			.insert(placeErrorReports)
-			.values({ placeId, fields: parsed.data.champs, message: parsed.data.message, contactEmail: parsed.data.courriel || null })
-			.returning({ id: placeErrorReports.id });
+		// the id is drawn first: on PostgreSQL the public request may insert a report (row-level security,
+		// place_error_reports_report) but not read it back, and RETURNING reads it (an error page, no report)
+		const drawn = (await tx.execute(sql`select nextval(pg_get_serial_sequence('place_error_reports', 'id'))::int as id`)) as unknown as { rows: { id: number }[] };
+		const row = { id: Number(drawn.rows[0].id) };
+		await tx.insert(placeErrorReports).values({ id: row.id, placeId, fields: parsed.data.champs, message: parsed.data.message, contactEmail: parsed.data.courriel || null });
 		// the message and the e-mail are personal data: journaled as a digest
 		await journal(tx, {
 			actor: { kind: 'public' },
@@ -644,7 +645,9 @@ export async function resolveErrorReport(database: Database, id: number, by: { d
 			.select({ id: placeErrorReports.id, departmentCode: places.departmentCode, status: placeErrorReports.status })
 			.from(placeErrorReports)
 			.innerJoin(places, eq(places.id, placeErrorReports.placeId))
-			.where(eq(placeErrorReports.id, id));
+			.where(eq(placeErrorReports.id, id))
+			// two coordinators (or a double click) at once: the second waits, then finds it resolved
+			.for('update', { of: placeErrorReports });
 		if (!r || r.status !== 'open' || (departments && !departments.includes(r.departmentCode ?? ''))) return false;
 		await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, id));
 		await journal(tx, { actor: { kind: 'user', id: by.actorId }, action: 'error_report.resolved', targetType: 'error_report', targetId: String(id), departmentCode: r.departmentCode, ip: by.ip });

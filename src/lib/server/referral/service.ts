@@ -266,7 +266,12 @@ export async function sendReferralOnConsent(
 	c: { request: { organisationId: string; requestedBy: string | null; id: string }; consent: { id: string; withOrganisationId: string | null }; beneficiary: Beneficiary; draft: { placeId: string; reason: string; assessmentId: string | null } },
 	links: Links
 ): Promise<string> {
-	const [place] = await tx.select({ id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels }).from(places).where(eq(places.id, c.draft.placeId));
+	const cols = { id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels };
+	// the place chosen may have been merged into another while the person had not answered yet (its id lives on in merged_ids)
+	const [place] = (await tx.select(cols).from(places).where(eq(places.id, c.draft.placeId))).concat(
+		await tx.select(cols).from(places).where(sql`${places.mergedIds} @> ARRAY[${c.draft.placeId}]::text[]`).limit(1)
+	);
+	if (!place) throw new CareError('not_found', 'Le lieu choisi n’existe plus.');
 	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.request.organisationId));
 	const [a] = c.draft.assessmentId ? await tx.select({ id: assessments.id }).from(assessments).where(eq(assessments.id, c.draft.assessmentId)) : [];
 	return insertReferral(

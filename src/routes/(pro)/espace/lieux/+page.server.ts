@@ -23,10 +23,19 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 /** "https://…/lieux/abc?x" or "abc" → "abc" */
+/** a malformed escape (« % » typed or pasted) is kept as it is: then « aucun lieu », never an error page */
+const safeDecode = (v: string) => {
+	try {
+		return decodeURIComponent(v);
+	} catch {
+		return v;
+	}
+};
+
 function placeIdOf(v: string): string {
 	const t = v.trim();
 	const m = /\/lieux\/([^/?#]+)/.exec(t);
-	return decodeURIComponent(m ? m[1] : t);
+	return safeDecode(m ? m[1] : t).slice(0, 200);
 }
 
 export const actions: Actions = {

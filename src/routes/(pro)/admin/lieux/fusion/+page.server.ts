@@ -7,10 +7,19 @@ import { canCuratePlace } from '#lib/server/places/edit.ts';
 import { getPlace } from '#lib/server/places/service.ts';
 
 /** "l123…", or the address of a place's page (…/lieux/l123…?…) */
+/** a malformed escape (« % » typed or pasted) is kept as it is: then « aucun lieu », never an error page */
+const safeDecode = (v: string) => {
+	try {
+		return decodeURIComponent(v);
+	} catch {
+		return v;
+	}
+};
+
 function placeIdOf(v: string | null): string {
 	const s = (v ?? '').trim();
 	const m = /\/lieux\/([^/?#]+)/.exec(s);
-	return decodeURIComponent(m ? m[1] : s).slice(0, 200);
+	return safeDecode(m ? m[1] : s).slice(0, 200);
 }
 
 export const load: PageServerLoad = async ({ url, locals }) => {
