@@ -74,10 +74,51 @@ describe('two nested columns (the last 12 months within all time)', () => {
 	it('masks the part when all time minus it would give a small count of older ones', () => {
 		// sent: 6 in the last 12 months, 7 in all: 7 − 6 = 1 sent before; accepted: 20 and 20
 		const c = shownNestedColumns([6, 20, 9], [7, 20, 30]);
+		// masked by row, in both columns: a shown whole beside a masked part bounds it
 		expect(c.part.cells[0]).toBe(MASKED);
-		expect(c.whole.cells[0]).toBe('7');
+		expect(c.whole.cells[0]).toBe(MASKED);
 		// the part's column is protected again: a lone masked cell would come back from its total
 		expect(c.part.cells.filter((x) => x === MASKED).length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('the attack found on the partner page: a shown part is a lower bound of its masked whole', () => {
+		// sent 5 / ?, accepted 0 / 5, declined 0 / ?, totals 5 / 11: sent ≥ 5 and sent + declined
+		// = 6 gave declined = 1 (one person declined more than 12 months ago)
+		const c = shownNestedColumns([5, 0, 0], [5, 5, 1]);
+		for (let i = 0; i < 3; i++) expect(c.part.cells[i] === MASKED, `row ${i} masked in both columns or neither`).toBe(c.whole.cells[i] === MASKED);
+		expect(c.whole.cells[2]).toBe(MASKED);
+		expect(c.whole.total === MASKED || c.whole.cells.filter((x) => x === MASKED).length >= 2).toBe(true);
+	});
+
+	it('exhaustively, 3 rows with counts up to 8: no masked count nor older count is told by what is shown', () => {
+		// every display an attacker can see, with every input that gives it: a masked cell (or a
+		// row's difference) that is small and the same in all of them is a leak
+		const D = 8;
+		const pairs: [number, number][] = [];
+		for (let w = 0; w <= D; w++) for (let p = 0; p <= w; p++) pairs.push([p, w]);
+		const seen = new Map<string, [number, number][][]>();
+		for (const a of pairs) for (const b of pairs) for (const c of pairs) {
+			const rows = [a, b, c];
+			const key = JSON.stringify(shownNestedColumns(rows.map((r) => r[0]), rows.map((r) => r[1])));
+			(seen.get(key) ?? seen.set(key, []).get(key)!).push(rows);
+		}
+		const leaks: string[] = [];
+		for (const [key, inputs] of seen) {
+			// at the domain's edge the attacker learns from the bound D itself, not from the page
+			if (inputs.some((rows) => rows.some(([, w]) => w === D))) continue;
+			const shown = JSON.parse(key) as ReturnType<typeof shownNestedColumns>;
+			for (let i = 0; i < 3; i++) {
+				const told = (f: (r: [number, number]) => number) => {
+					const values = new Set(inputs.map((rows) => f(rows[i])));
+					const [v] = values;
+					return values.size === 1 && v > 0 && v < 5;
+				};
+				if (shown.part.cells[i] === MASKED && told((r) => r[0])) leaks.push(`part ${i} ${key}`);
+				if (shown.whole.cells[i] === MASKED && told((r) => r[1])) leaks.push(`whole ${i} ${key}`);
+				if ((shown.part.cells[i] === MASKED || shown.whole.cells[i] === MASKED) && told((r) => r[1] - r[0])) leaks.push(`before ${i} ${key}`);
+			}
+		}
+		expect(leaks.slice(0, 5)).toEqual([]);
 	});
 
 	it('the attack: no small count in either column, nor in their difference, can be recomputed', () => {

@@ -95,30 +95,35 @@ export function recomputable(shown: readonly (number | null)[], total: number | 
 
 /**
  * Two columns where the first counts part of the second (the last 12 months within all
- * time): each column by the rule, and also the count the reader gets by difference (all time
- * minus the last 12 months, "before"). When, in a row, that difference is from 1 to 4 and
- * both counts are shown, the part is masked too (then its column is protected again), and
- * so on until nothing changes; the same for the two totals.
+ * time). A reader gets a third column by difference (all time minus the last 12 months,
+ * "before") and knows that a part never exceeds its whole, so the two are masked by row:
+ * a row is masked in both columns at once when its part, its whole or its difference is
+ * small (1 to 4); then, while one of the three columns' masked cells would be told by its
+ * total (`protectedBy`), the row with the smallest shown whole is masked too; when no row is
+ * left, both totals are masked. Masked parts may be 0: that only widens what a reader can
+ * guess.
  */
 export function shownNestedColumns(part: readonly number[], whole: readonly number[], threshold = SMALL_COUNT): { part: { cells: string[]; total: string }; whole: { cells: string[]; total: string } } {
 	const small = (n: number) => n > 0 && n < threshold;
-	const forced = part.map(() => false);
-	let forcedTotal = false;
-	for (;;) {
-		const p = suppressSmallCounts(part, threshold, forced);
-		const w = suppressSmallCounts(whole, threshold);
-		let changed = false;
-		part.forEach((v, i) => {
-			if (!p.hidden[i] && !w.hidden[i] && small(whole[i] - v)) forced[i] = changed = true;
+	const before = whole.map((w, i) => w - part[i]);
+	const hidden = whole.map((w, i) => small(part[i]) || small(w) || small(before[i]));
+	const partTotal = part.reduce((a, b) => a + b, 0);
+	const wholeTotal = whole.reduce((a, b) => a + b, 0);
+	const of = (col: readonly number[]) => col.filter((_, i) => hidden[i]);
+	let totalsHidden = small(partTotal) || small(wholeTotal) || small(wholeTotal - partTotal);
+	// every column protected, the differences too, even when all of them are 0: a reader who
+	// knows this rule learns from which rows are masked (the exhaustive test found leaks with
+	// any exemption)
+	while (!totalsHidden && ![part, whole, before].every((col) => protectedBy(of(col), threshold))) {
+		let next = -1;
+		whole.forEach((w, i) => {
+			if (!hidden[i] && w > 0 && (next < 0 || w < whole[next])) next = i;
 		});
-		const partTotal = part.reduce((a, b) => a + b, 0);
-		const wholeTotal = whole.reduce((a, b) => a + b, 0);
-		const totalHidden = p.totalHidden || forcedTotal;
-		if (!totalHidden && !w.totalHidden && small(wholeTotal - partTotal)) forcedTotal = changed = true;
-		if (!changed)
-			return {
-				part: { cells: part.map((v, i) => shownCount(v, p.hidden[i])), total: shownCount(partTotal, totalHidden) },
-				whole: { cells: whole.map((v, i) => shownCount(v, w.hidden[i])), total: shownCount(wholeTotal, w.totalHidden) }
-			};
+		if (next < 0) totalsHidden = true;
+		else hidden[next] = true;
 	}
+	return {
+		part: { cells: part.map((v, i) => shownCount(v, hidden[i])), total: shownCount(partTotal, totalsHidden) },
+		whole: { cells: whole.map((v, i) => shownCount(v, hidden[i])), total: shownCount(wholeTotal, totalsHidden) }
+	};
 }
