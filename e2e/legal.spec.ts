@@ -49,6 +49,8 @@ test.describe('without JavaScript', () => {
 		await expect(page.getByRole('heading', { name: 'Vos droits' })).toBeVisible();
 		await expect(page.locator('main')).toContainText('anonymisé après 24 mois sans activité');
 		await expect(page.locator('main')).toContainText('www.cnil.fr/fr/plaintes');
+		// the DPO not set yet read « …de l’instance.. Nous vous répondons » (acceptance walk)
+		expect(await page.locator('main').innerText()).not.toMatch(/[^.]\.\.[^.]/);
 	});
 });
 
@@ -80,6 +82,7 @@ test.describe('the administrator fills the legal settings in', () => {
 		await page.goto('/donnees-personnelles');
 		await expect(page.locator('main')).toContainText('Le responsable du traitement est\u00a0: Département de Lot-et-Garonne.');
 		await expect(page.getByRole('link', { name: 'dpo@cd47.test' }).first()).toHaveAttribute('href', 'mailto:dpo@cd47.test');
+		await expect(page.locator('main')).toContainText('écrivez au délégué à la protection des données\u00a0: dpo@cd47.test. Nous vous répondons');
 		await page.goto('/mentions-legales');
 		await expect(page.locator('main')).toContainText('Hébergeur de test');
 		await expect(page.locator('main')).toContainText('La présidence du Conseil départemental');

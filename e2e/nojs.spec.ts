@@ -66,6 +66,14 @@ test('search, filter, next results, a place, report an error — without JavaScr
 	await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
 	await expect(page.getByRole('status')).toContainText('Merci, votre signalement a été transmis à l’équipe du Département.');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+	// Post/Redirect/Get: F5 shows the thanks again, it does not send a second report
+	await expect(page).toHaveURL(/\?retour=[^#]*signale=1#signaler$/);
+	const posts: string[] = [];
+	page.on('request', (r) => void (r.method() === 'POST' && posts.push(r.url())));
+	await page.reload();
+	await expect(page.getByRole('status')).toContainText('Merci, votre signalement a été transmis');
+	expect(posts).toEqual([]);
+	await expect(back).toHaveAttribute('href', /\/lieux\?.*page=2/);
 });
 
 test('an ambiguous "Où\u00a0?" offers the communes, an unknown one explains what to do', async ({ page }) => {

@@ -253,11 +253,21 @@ test.describe('the place’s manager', () => {
 		await expect(page.locator('main')).not.toContainText('définitivement');
 		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
 		await expect(page.getByRole('alert')).toContainText('Le formulaire contient 2 erreurs');
+		// the errors are at the bottom of a long page: the page says so in its title and lands on them
+		await expect(page).toHaveTitle(/^Erreur/);
+		await expect(page).toHaveURL(/#fermeture-titre$/);
 		await axeAtBothWidths(page, 'manager’s closure with errors');
 		await page.getByLabel('Rouvre le').fill(soon.iso);
 		await page.getByLabel('Raison, que le public lira').fill('Congés annuels');
 		await page.getByRole('button', { name: 'Fermer le lieu pour un temps' }).click();
 		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+		// Post/Redirect/Get: F5 shows the page again, it does not close the place a second time
+		await expect(page).toHaveURL(/\?fait=ferme#fermeture-titre$/);
+		const posts: string[] = [];
+		page.on('request', (r) => void (r.method() === 'POST' && posts.push(r.url())));
+		await page.reload();
+		await expect(page.getByRole('status')).toContainText('fermé pour un temps');
+		expect(posts).toEqual([]);
 		await expect(page.locator('.alert--warning')).toContainText(`Fermé temporairement jusqu’au ${soon.lastClosed} inclus.`);
 		await expect(page.locator('.alert--warning')).toContainText(`Il rouvre le ${soon.french}`);
 		await page.goto(`/lieux/${place.id}`);
@@ -266,6 +276,7 @@ test.describe('the place’s manager', () => {
 		await page.goto(`/espace/lieux/${place.id}`);
 		await page.getByRole('button', { name: 'Rouvrir le lieu' }).click();
 		await expect(page.getByRole('status')).toContainText('Le lieu est rouvert.');
+		await expect(page).toHaveURL(/\?fait=rouvert#fermeture-titre$/);
 	});
 
 	test('« Mes lieux » shows a place closed for a while, and reopens it there', async ({ page }) => {

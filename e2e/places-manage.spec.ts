@@ -51,6 +51,9 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 	await manager.locator('#lieu-telephone').fill('05 53 97 00 00');
 	await manager.getByRole('button', { name: 'Enregistrer' }).click();
 	await expect(manager.getByRole('status')).toHaveText('C’est enregistré\u00a0: la page du lieu est à jour.');
+	// Post/Redirect/Get, and the number as the public reads it, not as stored (+33553970000)
+	await expect(manager).toHaveURL(/\?fait=enregistre$/);
+	await expect(manager.locator('#lieu-telephone')).toHaveValue('05 53 97 00 00');
 
 	const pub = await browser.newPage();
 	await pub.goto(placePath);

@@ -129,6 +129,9 @@ test.describe('logging in', () => {
 		await page.getByRole('button', { name: 'Se connecter' }).click();
 		await expect(page).toHaveURL(/\/connexion\/code/);
 		await expectNoAxeViolations(page, '/connexion/code');
+		// the app lists the code under the instance's name (the enrolment's issuer), not « maillage »
+		const instance = (await page.title()).split(' – ').pop()!;
+		await expect(page.locator('main')).toContainText(`affiché pour « ${instance} »`);
 		await page.getByLabel('Code à 6 chiffres').fill('12');
 		await page.getByRole('button', { name: 'Valider' }).click();
 		await expect(page.getByRole('alert')).toContainText('Le code compte 6 chiffres');

@@ -116,7 +116,13 @@ describe('details of the actions issue 12 added', () => {
 			...detailLines('place.closed', { kind: 'temporary', until: '2027-01-15', reason: 'Travaux', before: { kind: null } }),
 			...detailLines('organisation.imported', { lines: 2, structures: { created: 1 }, places: {}, members: {} }),
 			...detailLines('place.corrected', { fields: ['complementAdresse', 'codePostal'], changes: {} }),
-			...detailLines('error_report.rejected', { placeId: 'l1', answered: true, answer: 'Les horaires sont justes.' })
+			...detailLines('error_report.rejected', { placeId: 'l1', answered: true, answer: 'Les horaires sont justes.' }),
+			// seen in the acceptance walk: "how : closed", "date_maj", and the reporter's address called the place's
+			...detailLines('error_report.resolved', { placeId: 'l1', how: 'closed' }),
+			...detailLines('error_report.resolved', { placeId: 'l1', how: 'corrected' }),
+			...detailLines('error_report.created', { placeId: 'l1', withEmail: true }),
+			...detailLines('error_report.created', { placeId: 'l1', withEmail: false }),
+			...detailLines('place.updated', { fields: ['date_maj', 'presentation_resume'] })
 		];
 		expect(lines).toEqual([
 			'Lieu fusionné\u00a0: Maison Pour Tous',
@@ -126,7 +132,12 @@ describe('details of the actions issue 12 added', () => {
 			'Lignes du fichier\u00a0: 2',
 			'Champs modifiés\u00a0: complément d’adresse, code postal',
 			'Réponse envoyée à l’auteur du signalement',
-			'Réponse\u00a0: Les horaires sont justes.'
+			'Réponse\u00a0: Les horaires sont justes.',
+			'Réglé en fermant le lieu',
+			'Réglé en corrigeant la fiche du lieu',
+			'La personne a laissé une adresse e-mail pour la réponse',
+			'Sans adresse e-mail pour la réponse',
+			'Champs modifiés\u00a0: date de mise à jour, présentation'
 		]);
 	});
 });

@@ -288,6 +288,7 @@ const FIELD_LABELS: Record<string, string> = {
 	modalites_acces: 'modalités d’accès',
 	modalites_accompagnement: 'modalités d’accompagnement',
 	prise_rdv: 'prise de rendez-vous',
+	date_maj: 'date de mise à jour',
 	// a place's identity, as the coordinators' form names it
 	complementAdresse: 'complément d’adresse',
 	codePostal: 'code postal',
@@ -395,7 +396,13 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 				out.push(`Relance n° ${num(v)}`);
 				break;
 			case 'withEmail':
-				out.push(v ? 'Avec l’adresse e-mail du lieu' : 'Sans adresse e-mail du lieu');
+				// error_report.created: the reporter's own address, left for an answer (not the place's)
+				out.push(v ? 'La personne a laissé une adresse e-mail pour la réponse' : 'Sans adresse e-mail pour la réponse');
+				break;
+			case 'how':
+				// error_report.resolved: what the coordinator did from the report
+				if (v === 'corrected') out.push('Réglé en corrigeant la fiche du lieu');
+				else if (v === 'closed') out.push('Réglé en fermant le lieu');
 				break;
 			// already in the sentence, or technical
 			case 'event':

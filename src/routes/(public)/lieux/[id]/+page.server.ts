@@ -66,12 +66,14 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		closure,
 		back: backHref(url.searchParams.get('retour')),
 		reportFields: Object.entries(ERROR_REPORT_FIELDS).map(([value, label]) => ({ value, label })),
-		origin: publicOrigin()
+		origin: publicOrigin(),
+		// after a report, Post/Redirect/Get (?signale=1): F5 no longer sends it again
+		sent: url.searchParams.get('signale') === '1'
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, locals }) => {
+	default: async ({ params, request, locals, url }) => {
 		const form = await request.formData();
 		const values = {
 			champs: form.getAll('champs').map(String),
@@ -85,6 +87,9 @@ export const actions: Actions = {
 		if (locked) return fail(429, { errors: { message: retryMessage(locked) } as Record<string, string>, values });
 		const result = await reportPlaceError(db, params.id, values);
 		if (!result.ok) return fail(400, { errors: result.errors, values });
-		return { sent: true as const };
+		// F5 on the answer to the post sent the report a second time (a duplicate for the coordinators)
+		const back = new URLSearchParams(url.search);
+		back.set('signale', '1');
+		redirect(303, `${url.pathname}?${back}#signaler`);
 	}
 };

@@ -5,11 +5,15 @@ import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceFo
 import { horairesToRanges, splitClosures, withClosures, rangesToHoraires, DAY_NAMES } from '#lib/server/places/hours.ts';
 import { closePlace, reopenPlace, canCuratePlace } from '#lib/server/places/edit.ts';
 import { parisToday } from '#lib/server/places/model.ts';
+import { formatPhone } from '#lib/components/format.ts';
 import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
 
 const CLOSURE_ROWS = 3;
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+/** What a Post/Redirect/Get brings back (?fait=…): F5 shows the page, it does not post again. */
+const DONE = ['enregistre', 'ferme', 'rouvert'] as const;
+
+export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
 	if (!(await canEditPlace(db, locals.session!.actor, params.id))) error(404, 'Ce lieu n’existe pas, ou vous ne le gérez pas.');
 	const p = (await getPlace(db, params.id))!;
@@ -30,7 +34,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			dateMaj: p.dateMaj,
 			horaires: p.horaires,
 			presentationResume: p.presentationResume ?? '',
-			telephone: p.telephone ?? '',
+			// as the public reads it (05 53 66 00 00), not as stored (+33553660000)
+			telephone: p.telephone ? formatPhone(p.telephone) : '',
 			courriels: p.courriels.join(', '),
 			siteWeb: p.siteWeb.join(' '),
 			priseRdv: p.priseRdv ?? '',
@@ -45,6 +50,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		closures: [...closures, ...Array.from({ length: Math.max(0, CLOSURE_ROWS - closures.length) }, () => ({ from: '', to: '' }))],
 		advanced,
 		closure: p.closure,
+		done: (DONE as readonly string[]).includes(url.searchParams.get('fait') ?? '') ? (url.searchParams.get('fait') as (typeof DONE)[number]) : null,
 		today: parisToday(),
 		// the coordinators also correct the name, address and position, and close for good
 		curator: canCuratePlace(locals.session!.actor, p.departmentCode),
@@ -84,11 +90,12 @@ export const actions: Actions = {
 		const closure = { kind: 'temporary' as const, until: String(f.get('jusquau') ?? ''), reason: String(f.get('raison') ?? '') };
 		try {
 			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip });
-			return { closed: true };
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, closureFields: e.fields, closureInput: closure });
 			throw e;
 		}
+		// F5 used to close it again (a second journal entry): Post/Redirect/Get
+		redirect(303, `/espace/lieux/${encodeURIComponent(params.id)}?fait=ferme#fermeture-titre`);
 	},
 	rouvrir: async ({ params, locals, request }) => {
 		const f = await request.formData();
@@ -100,17 +107,17 @@ export const actions: Actions = {
 		}
 		// from « Mes lieux »: back on the list (Post/Redirect/Get)
 		if (f.get('retour') === 'liste') redirect(303, '/espace/lieux?rouvert=1');
-		return { reopened: true };
+		redirect(303, `/espace/lieux/${encodeURIComponent(params.id)}?fait=rouvert#fermeture-titre`);
 	},
 	enregistrer: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const input = formOf(f);
 		try {
 			await updatePlace(await getDatabase(), locals.session!.actor, params.id, input, locals.ip);
-			return { saved: true };
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, fields: e.fields, input: { ...input, raw: Object.fromEntries([...f.entries()].filter(([k]) => /^(j\d_|fermeture_)/.test(k)).map(([k, v]) => [k, String(v)])) } });
 			throw e;
 		}
+		redirect(303, `/espace/lieux/${encodeURIComponent(params.id)}?fait=enregistre`);
 	}
 };
