@@ -12,6 +12,7 @@
  * booklets: issue 5's Pass Numérique booklet PDFs, 10,000 vouchers (bench/booklets.ts, its own options there).
  */
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -192,6 +193,9 @@ async function bytesOf(base: string, path: string) {
 
 async function main() {
 	mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+	// one instance secret for this process (it imports and journals) and the servers it starts
+	// (they verify the journal's seals at their checkpoints): else each has its DATA_DIR's own
+	process.env.SECRET_KEY ||= randomBytes(32).toString('base64');
 	const pgliteDir = mkdtempSync(join(tmpdir(), 'maillage-bench-'));
 	try {
 		if (ONLY.has('import') || ONLY.has('search')) {
