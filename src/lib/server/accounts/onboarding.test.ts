@@ -207,6 +207,14 @@ describe('inviting places’ own contact addresses as their managers', () => {
 		expect(inv).toMatchObject({ role: 'place_manager', invitedBy: coordinator.userId });
 		const [entry] = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
 		expect(entry).toMatchObject({ actorId: coordinator.userId, departmentCode: '47' });
+		// journaled as what it was, not as « a importé un fichier de 1 ligne »
+		const { readableEntries } = await import('../audit/readable.ts');
+		const clicks = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'organisation.contacts_invited'), eq(auditLog.targetId, 'fixture-bus')));
+		expect(clicks).toHaveLength(1);
+		const [read] = await readableEntries(db.db, coordinator, clicks);
+		expect(read.sentence).toBe('Camille a invité le contact de Bus numérique 47 (Layrac) comme responsable.');
+		expect(read.actionLabel).toBe('Contact d’un lieu invité comme responsable');
+		expect(await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'organisation.imported'), eq(auditLog.ip, '203.0.113.9')))).toEqual([]);
 		// again: the invitation waits, nothing more is sent
 		expect((await invitePlaceContacts(db, coordinator, ['fixture-bus'], opts)).report).toMatchObject({ members: { invited: 0, waiting: 1 } });
 		expect(await count(invitations)).toBe(before + 1);

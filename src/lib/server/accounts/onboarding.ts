@@ -173,6 +173,8 @@ export interface OnboardingOptions {
 	mail?: boolean;
 	ip?: string | null;
 	now?: Date;
+	/** « Inviter son contact comme responsable » (invitePlaceContacts): the places whose contact is invited, journaled as such rather than as a file's import */
+	contactsOf?: string[];
 }
 
 export interface MemberOutcome {
@@ -366,13 +368,18 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 			}
 		}
 		if (doWrite) {
+			const contacts = opts.contactsOf?.length ? opts.contactsOf : null;
 			await journal(tx, {
 				actor: actorRef,
-				action: 'organisation.imported',
-				targetType: 'import',
+				// a click on « Inviter son contact comme responsable » is not a file's import: the journal says what it was
+				action: contacts ? 'organisation.contacts_invited' : 'organisation.imported',
+				targetType: contacts ? (contacts.length === 1 ? 'place' : 'import') : 'import',
+				targetId: contacts?.length === 1 ? contacts[0] : undefined,
 				departmentCode: p.structures[0]?.departmentCode ?? null,
 				ip: opts.ip ?? null,
-				details: { lines: rows.length, structures: report.structures, places: report.places, members: report.members }
+				details: contacts
+					? { placeCount: contacts.length, structures: report.structures, places: report.places, members: report.members }
+					: { lines: rows.length, structures: report.structures, places: report.places, members: report.members }
 			});
 			report.written = true;
 		}
@@ -512,5 +519,5 @@ export async function invitePlaceContacts(
 	if (!allowed.length) return { report: null, skipped: [] };
 	const { rows, skipped } = await placeContactRows(database.db, allowed.map((p) => p.id));
 	if (!rows.length) return { report: null, skipped };
-	return { report: await importOnboarding(database, actor, rows, opts), skipped };
+	return { report: await importOnboarding(database, actor, rows, { ...opts, contactsOf: rows.map((r) => r.lieu!).filter(Boolean) }), skipped };
 }

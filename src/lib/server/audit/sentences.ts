@@ -132,6 +132,13 @@ export const ACTIONS: Record<string, ActionText> = {
 		label: 'Réseau importé (CSV)',
 		say: (f) => `${f.actor} a importé un fichier de ${plural(f.d.lines, 'ligne', 'lignes')} (structures, lieux et membres)`
 	},
+	'organisation.contacts_invited': {
+		label: 'Contact d’un lieu invité comme responsable',
+		say: (f) =>
+			typeof f.d.placeCount === 'number' && f.d.placeCount > 1
+				? `${f.actor} a invité le contact de ${num(f.d.placeCount)} lieux comme responsable`
+				: `${f.actor} a invité le contact de ${f.target} comme responsable`
+	},
 	'invitation.reminded': {
 		label: 'Invitation relancée',
 		say: (f) => `${f.d.byHand ? f.actor : 'Le traitement automatique'} a relancé l’invitation à rejoindre ${f.organisation}`
@@ -384,6 +391,9 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 				break;
 			case 'sourcesMoved':
 				out.push(`Sources rattachées\u00a0: ${num(v)}`);
+				break;
+			case 'placeCount':
+				if (typeof v === 'number' && v > 1) out.push(`Lieux\u00a0: ${num(v)}`);
 				break;
 			case 'lines':
 				out.push(`Lignes du fichier\u00a0: ${num(v)}`);
