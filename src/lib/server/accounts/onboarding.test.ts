@@ -9,7 +9,7 @@ import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { verifyChain } from '../audit/service.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from './service.ts';
 import { invitations, organisationPlaces, organisations } from './db.ts';
-import { importOnboarding, invitePlaceContacts, placeContactRows, placeManagerState, readOnboardingCsv } from './onboarding.ts';
+import { byFrenchName, importOnboarding, invitePlaceContacts, placeContactRows, placeManagerState, placesWithoutManager, readOnboardingCsv } from './onboarding.ts';
 import { auditLog } from '../audit/db.ts';
 
 let db: Database;
@@ -221,6 +221,15 @@ describe('inviting places’ own contact addresses as their managers', () => {
 		// a place without a contact address is said so
 		expect((await invitePlaceContacts(db, coordinator, ['fixture-boe'], opts)).skipped.map((x) => x.id)).toEqual(['fixture-boe']);
 		expect(await verifyChain(db)).toMatchObject({ ok: true });
+	});
+});
+
+describe('the places without a manager, in French order', () => {
+	it('sorts as a French reader does: case and accents aside', async () => {
+		expect(['AUDACE/S', 'Agence postale', 'espace numérique', 'École', 'Bus'].sort(byFrenchName)).toEqual(['Agence postale', 'AUDACE/S', 'Bus', 'École', 'espace numérique']);
+		const names = (await placesWithoutManager(db.db, coordinator)).map((p) => p.nom);
+		expect(names.length).toBeGreaterThan(1);
+		expect(names).toEqual([...names].sort(byFrenchName));
 	});
 });
 

@@ -488,7 +488,15 @@ export async function placesWithoutManager(db: DbOrTx, actor: Actor, ids?: strin
 		.where(and(deps ? inArray(places.departmentCode, deps) : undefined, ids ? inArray(places.id, ids) : undefined, sql`not ${MANAGED}`))
 		.orderBy(places.nom)
 		.limit(1000);
-	return rows.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }));
+	return rows
+		.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }))
+		.sort((a, b) => byFrenchName(a.nom, b.nom) || byFrenchName(a.commune, b.commune));
+}
+
+const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+/** As a French reader sorts: case and accents aside (« Agence postale » before « AUDACE/S », which the database's byte order put first). */
+export function byFrenchName(a: string | null | undefined, b: string | null | undefined): number {
+	return FRENCH.compare(a ?? '', b ?? '');
 }
 
 /**
