@@ -105,6 +105,9 @@ test('a place manager’s structure: members, an invitation with its link to cop
 	await page.getByRole('link', { name: 'Ma structure' }).click();
 	await expect(page).toHaveURL(new RegExp(`/espace/structure/${seed().organisations.mediatheque}$`));
 	await expect(page.getByRole('heading', { name: 'Membres' })).toBeVisible();
+	// the places the structure runs, each a link to its page
+	await expect(page.getByRole('heading', { name: 'Lieux', exact: true })).toBeVisible();
+	await expect(page.locator('h2#lieux + ul a[href^="/espace/lieux/"]').first()).toBeVisible();
 	await expect(page.getByRole('navigation', { name: /fil d’Ariane/i }).getByRole('link', { name: 'Structures' })).toHaveCount(0);
 	const email = `mediation.${Date.now()}@exemple.fr`;
 	await page.getByLabel('Prénom et nom').fill('  Dominique   Essai ');
