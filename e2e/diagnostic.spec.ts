@@ -46,6 +46,11 @@ test.describe('on a small phone, without JavaScript', () => {
 		await expect(page.getByRole('listitem').filter({ hasText: 'Aide aux démarches administratives' }).first()).toBeVisible();
 		const first = page.locator('.reports > li').first();
 		await expect(first).toContainText('Propose\u00a0: Aide aux démarches administratives');
+		// free on Saturdays only: a place open on Saturday first, every one open then before those closed then
+		await expect(first).toContainText('Ouvert le samedi');
+		const cards = await page.locator('.reports > li').allInnerTexts();
+		const closedAt = cards.findIndex((t) => t.includes('Fermé le samedi'));
+		if (closedAt >= 0) expect(cards.slice(closedAt).some((t) => t.includes('Ouvert le samedi'))).toBe(false);
 		await expect(page.getByText('Rien n’a été enregistré.')).toBeVisible();
 		// no horizontal scrolling at 320 px
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);

@@ -19,12 +19,24 @@ test('sentences with names, filters from lists, CSV', async ({ page }) => {
 		await expectNoAxeViolations(page, `/admin/journal at ${width} px`);
 	}
 
+	// on a phone: the filters folded under « Filtrer le journal », the first entry on the first screen; no developer command
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(page.locator('main')).toContainText('Le journal est protégé\u00a0: personne ne peut modifier ni effacer une action écrite, et toute modification serait détectée.');
+	await expect(page.locator('main')).not.toContainText('npx maillage');
+	await expect(page.locator('details.journal-filters')).not.toHaveAttribute('open', /.*/);
+	await expect(page.getByLabel('Structure')).toBeHidden();
+	await expect(list.locator('.journal__sentence').first()).toBeInViewport();
+	await page.getByText('Filtrer le journal', { exact: true }).click();
+
 	// a structure and an action, chosen in the lists
 	await page.getByLabel('Structure').selectOption({ label: 'CAF de Lot-et-Garonne' });
 	await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Orientation envoyée' });
 	await page.getByLabel('Période').selectOption({ label: 'Cette année' });
-	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await page.getByRole('button', { name: 'Filtrer', exact: true }).click();
 	await expect(page).toHaveURL(new RegExp(`structure=${s.organisations.caf47}`));
+	// filters chosen: the box is open and says how many
+	await expect(page.locator('details.journal-filters > summary')).toHaveText('Filtrer le journal (3 filtres choisis)');
+	await expect(page.locator('details.journal-filters')).toHaveAttribute('open', '');
 	const sentences = await list.locator('.journal__sentence').allInnerTexts();
 	expect(sentences.length).toBeGreaterThanOrEqual(3);
 	for (const t of sentences) expect(t).toMatch(/^Paule Prescriptrice a orienté une personne vers .+ \(.+\)\.$/);

@@ -79,6 +79,11 @@ test('CSV import: check, import once, a reload imports nothing; the places witho
 	// the places without a manager, with their contact address
 	await page.goto('/admin/organisations/import#lieux');
 	await expect(page.getByRole('heading', { name: /^Lieux sans responsable \(\d+\)$/ })).toBeVisible();
+	// in French order (« Agence postale » before « AUDACE/S »), and a place without an address says so in its first cell
+	const names = await page.locator('#lieux ~ form tbody tr td:nth-child(2)').allInnerTexts();
+	expect(names).toEqual([...names].sort(new Intl.Collator('fr', { sensitivity: 'base', numeric: true }).compare));
+	const noAddress = page.locator('#lieux ~ form tbody tr', { hasText: 'pas d’adresse\u00a0: à trouver' });
+	if (await noAddress.count()) await expect(noAddress.first().locator('td').first()).toHaveText('pas d’adresse\u00a0: à trouver');
 	await axeAtWidths(page, 'import page');
 	// one place's contact invited as its manager, in one click
 	const buttons = page.getByRole('button', { name: /^Inviter comme responsable de / });
@@ -100,6 +105,9 @@ test('a place manager’s structure: members, an invitation with its link to cop
 	await page.getByRole('link', { name: 'Ma structure' }).click();
 	await expect(page).toHaveURL(new RegExp(`/espace/structure/${seed().organisations.mediatheque}$`));
 	await expect(page.getByRole('heading', { name: 'Membres' })).toBeVisible();
+	// the places the structure runs, each a link to its page
+	await expect(page.getByRole('heading', { name: 'Lieux', exact: true })).toBeVisible();
+	await expect(page.locator('h2#lieux + ul a[href^="/espace/lieux/"]').first()).toBeVisible();
 	await expect(page.getByRole('navigation', { name: /fil d’Ariane/i }).getByRole('link', { name: 'Structures' })).toHaveCount(0);
 	const email = `mediation.${Date.now()}@exemple.fr`;
 	await page.getByLabel('Prénom et nom').fill('  Dominique   Essai ');

@@ -59,8 +59,9 @@ test.describe('pages of a coordinator', () => {
 
 		// the journal in French: sentences with names, filtered on a family of actions chosen in a list
 		await page.goto('/admin/journal');
+		await page.getByText('Filtrer le journal', { exact: true }).click();
 		await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Invitations\u00a0: toutes' });
-		await page.getByRole('button', { name: 'Filtrer' }).click();
+		await page.getByRole('button', { name: 'Filtrer', exact: true }).click();
 		await expect(page).toHaveURL(/action=invitation\./);
 		await expect(page.locator('.journal > li').first()).toContainText('a annulé l’invitation de Jo Médiation (jo@fumel.test).');
 		await expect(page.locator('.journal')).toContainText('a invité Jo Médiation (jo@fumel.test) à rejoindre Espace numérique du Fumélois avec le rôle « Médiateur numérique »');

@@ -7,9 +7,9 @@ import { importPlaces } from '../places/import.ts';
 import { places } from '../places/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { verifyChain } from '../audit/service.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from './service.ts';
+import { actorFor, addMember, createOrganisation, organisationDetail, type Actor } from './service.ts';
 import { invitations, organisationPlaces, organisations } from './db.ts';
-import { importOnboarding, invitePlaceContacts, placeContactRows, placeManagerState, readOnboardingCsv } from './onboarding.ts';
+import { byFrenchName, placeKind, importOnboarding, invitePlaceContacts, placeContactRows, placeManagerState, placesWithoutManager, readOnboardingCsv } from './onboarding.ts';
 import { auditLog } from '../audit/db.ts';
 
 let db: Database;
@@ -207,12 +207,49 @@ describe('inviting places’ own contact addresses as their managers', () => {
 		expect(inv).toMatchObject({ role: 'place_manager', invitedBy: coordinator.userId });
 		const [entry] = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
 		expect(entry).toMatchObject({ actorId: coordinator.userId, departmentCode: '47' });
+		// journaled as what it was, not as « a importé un fichier de 1 ligne »
+		const { readableEntries } = await import('../audit/readable.ts');
+		const clicks = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'organisation.contacts_invited'), eq(auditLog.targetId, 'fixture-bus')));
+		expect(clicks).toHaveLength(1);
+		const [read] = await readableEntries(db.db, coordinator, clicks);
+		expect(read.sentence).toBe('Camille a invité le contact de Bus numérique 47 (Layrac) comme responsable.');
+		expect(read.actionLabel).toBe('Contact d’un lieu invité comme responsable');
+		expect(await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'organisation.imported'), eq(auditLog.ip, '203.0.113.9')))).toEqual([]);
+		// the structure made at the place's name: of the kind its data says, and its page lists the place
+		const [made] = await db.db.select().from(organisations).where(eq(organisations.id, inv.organisationId));
+		const [busRow] = await db.db.select().from(places).where(eq(places.id, 'fixture-bus'));
+		expect(made.kind).toBe(placeKind({ nom: busRow.nom, typologie: busRow.typologie as unknown as string[], programmes: busRow.dispositifProgrammesNationaux as unknown as string[], pivot: busRow.pivot }));
+		expect((await organisationDetail(db, coordinator, made.id))!.places).toEqual([{ id: 'fixture-bus', nom: 'Bus numérique 47', commune: 'Layrac' }]);
 		// again: the invitation waits, nothing more is sent
 		expect((await invitePlaceContacts(db, coordinator, ['fixture-bus'], opts)).report).toMatchObject({ members: { invited: 0, waiting: 1 } });
 		expect(await count(invitations)).toBe(before + 1);
 		// a place without a contact address is said so
 		expect((await invitePlaceContacts(db, coordinator, ['fixture-boe'], opts)).skipped.map((x) => x.id)).toEqual(['fixture-boe']);
 		expect(await verifyChain(db)).toMatchObject({ ok: true });
+	});
+});
+
+describe('the kind of a structure made at a place’s name', () => {
+	it('is what the place’s data says, else « autre »', () => {
+		expect(placeKind({ nom: 'Espace public', programmes: ['France Services'] })).toBe('france_services');
+		expect(placeKind({ nom: 'Maison de services', typologie: ['MSAP'] })).toBe('france_services');
+		expect(placeKind({ nom: 'France services de Boé' })).toBe('france_services');
+		expect(placeKind({ nom: 'Médiathèque Lacépède' })).toBe('mediatheque');
+		expect(placeKind({ nom: 'Lieu', typologie: ['BIB'] })).toBe('mediatheque');
+		expect(placeKind({ nom: 'CCAS d’Agen' })).toBe('ccas');
+		expect(placeKind({ nom: 'Mairie', typologie: ['MUNI'] })).toBe('collectivite');
+		expect(placeKind({ nom: 'Clic', pivot: 'W473001234' })).toBe('association');
+		expect(placeKind({ nom: 'Mission locale', typologie: ['ML'] })).toBe('emploi');
+		expect(placeKind({ nom: 'AUDACE/S', pivot: '12345678900012' })).toBe('autre');
+	});
+});
+
+describe('the places without a manager, in French order', () => {
+	it('sorts as a French reader does: case and accents aside', async () => {
+		expect(['AUDACE/S', 'Agence postale', 'espace numérique', 'École', 'Bus'].sort(byFrenchName)).toEqual(['Agence postale', 'AUDACE/S', 'Bus', 'École', 'espace numérique']);
+		const names = (await placesWithoutManager(db.db, coordinator)).map((p) => p.nom);
+		expect(names.length).toBeGreaterThan(1);
+		expect(names).toEqual([...names].sort(byFrenchName));
 	});
 });
 

@@ -173,6 +173,8 @@ export interface OnboardingOptions {
 	mail?: boolean;
 	ip?: string | null;
 	now?: Date;
+	/** « Inviter son contact comme responsable » (invitePlaceContacts): the places whose contact is invited, journaled as such rather than as a file's import */
+	contactsOf?: string[];
 }
 
 export interface MemberOutcome {
@@ -366,13 +368,18 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 			}
 		}
 		if (doWrite) {
+			const contacts = opts.contactsOf?.length ? opts.contactsOf : null;
 			await journal(tx, {
 				actor: actorRef,
-				action: 'organisation.imported',
-				targetType: 'import',
+				// a click on « Inviter son contact comme responsable » is not a file's import: the journal says what it was
+				action: contacts ? 'organisation.contacts_invited' : 'organisation.imported',
+				targetType: contacts ? (contacts.length === 1 ? 'place' : 'import') : 'import',
+				targetId: contacts?.length === 1 ? contacts[0] : undefined,
 				departmentCode: p.structures[0]?.departmentCode ?? null,
 				ip: opts.ip ?? null,
-				details: { lines: rows.length, structures: report.structures, places: report.places, members: report.members }
+				details: contacts
+					? { placeCount: contacts.length, structures: report.structures, places: report.places, members: report.members }
+					: { lines: rows.length, structures: report.structures, places: report.places, members: report.members }
 			});
 			report.written = true;
 		}
@@ -441,6 +448,9 @@ export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<
 			nom: places.nom,
 			departmentCode: places.departmentCode,
 			courriels: places.courriels,
+			typologie: places.typologie,
+			programmes: places.dispositifProgrammesNationaux,
+			pivot: places.pivot,
 			organisation: sql<string | null>`(select o.name from ${organisationPlaces} op join ${organisations} o on o.id = op.organisation_id where op.place_id = "places"."id" order by o.created_at limit 1)`
 		})
 		.from(places)
@@ -450,9 +460,61 @@ export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<
 	for (const p of list) {
 		const email = (p.courriels as unknown as string[] | null)?.[0];
 		if (!email) skipped.push({ id: p.id, nom: p.nom, reason: 'pas d’adresse e-mail de contact' });
-		else rows.push({ structure: p.organisation ?? p.nom.slice(0, 200), departement: p.departmentCode ?? '', lieu: p.id, courriel: email, role: 'place_manager' });
+		else
+			rows.push({
+				structure: p.organisation ?? p.nom.slice(0, 200),
+				// a new structure at the place's name: of the kind its source data says (used only when it is created)
+				type: p.organisation ? undefined : placeKind({ nom: p.nom, typologie: p.typologie as unknown as string[] | null, programmes: p.programmes as unknown as string[] | null, pivot: p.pivot }),
+				departement: p.departmentCode ?? '',
+				lieu: p.id,
+				courriel: email,
+				role: 'place_manager'
+			});
 	}
 	return { rows, skipped };
+}
+
+const TYPOLOGY_KINDS: Record<string, OrganisationKind> = {
+	MSAP: 'france_services',
+	BIB: 'mediatheque',
+	CCAS: 'ccas',
+	CIAS: 'ccas',
+	MUNI: 'collectivite',
+	EPCI: 'collectivite',
+	CC: 'collectivite',
+	ASSO: 'association',
+	ASSO_CHOMEUR: 'association',
+	CAF: 'operateur',
+	CPAM: 'operateur',
+	MSA: 'operateur',
+	FT: 'emploi',
+	PE: 'emploi',
+	ML: 'emploi',
+	CAP_EMPLOI: 'emploi',
+	MDE: 'emploi',
+	MDEF: 'emploi',
+	PLIE: 'emploi'
+};
+
+/**
+ * The kind of structure a place's source data says it is (« Inviter son contact comme
+ * responsable » creates one at its name): France Services by its programme or typology, a
+ * médiathèque by its typology or its name, a CCAS, a commune, an association (also by an RNA
+ * number), an operator, an employment service; else « autre ».
+ */
+export function placeKind(p: { nom: string; typologie?: string[] | null; programmes?: string[] | null; pivot?: string | null }): OrganisationKind {
+	const programmes = (p.programmes ?? []).map((x) => normalizeKey(x));
+	if (programmes.includes(normalizeKey('France Services'))) return 'france_services';
+	for (const t of p.typologie ?? []) {
+		const kind = TYPOLOGY_KINDS[t.trim().toUpperCase()];
+		if (kind) return kind;
+	}
+	const name = normalizeKey(p.nom);
+	if (/^france services\b/.test(name)) return 'france_services';
+	if (/^(mediatheque|bibliotheque)\b/.test(name)) return 'mediatheque';
+	if (/^(ccas|cias)\b/.test(name)) return 'ccas';
+	if (/^W\d{9}$/i.test((p.pivot ?? '').trim())) return 'association';
+	return 'autre';
 }
 
 /** A place manager's invitation waits at a structure running the place (SQL, about "places"). */
@@ -481,7 +543,15 @@ export async function placesWithoutManager(db: DbOrTx, actor: Actor, ids?: strin
 		.where(and(deps ? inArray(places.departmentCode, deps) : undefined, ids ? inArray(places.id, ids) : undefined, sql`not ${MANAGED}`))
 		.orderBy(places.nom)
 		.limit(1000);
-	return rows.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }));
+	return rows
+		.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }))
+		.sort((a, b) => byFrenchName(a.nom, b.nom) || byFrenchName(a.commune, b.commune));
+}
+
+const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+/** As a French reader sorts: case and accents aside (« Agence postale » before « AUDACE/S », which the database's byte order put first). */
+export function byFrenchName(a: string | null | undefined, b: string | null | undefined): number {
+	return FRENCH.compare(a ?? '', b ?? '');
 }
 
 /**
@@ -512,5 +582,5 @@ export async function invitePlaceContacts(
 	if (!allowed.length) return { report: null, skipped: [] };
 	const { rows, skipped } = await placeContactRows(database.db, allowed.map((p) => p.id));
 	if (!rows.length) return { report: null, skipped };
-	return { report: await importOnboarding(database, actor, rows, opts), skipped };
+	return { report: await importOnboarding(database, actor, rows, { ...opts, contactsOf: rows.map((r) => r.lieu!).filter(Boolean) }), skipped };
 }

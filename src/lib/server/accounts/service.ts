@@ -7,7 +7,8 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal, changedFields, type AuditActor } from '../audit/service.ts';
 import { z } from 'zod';
-import { invitations, memberships, organisations, recoveryCodes, users } from './db.ts';
+import { invitations, memberships, organisationPlaces, organisations, recoveryCodes, users } from './db.ts';
+import { places } from '../places/db.ts';
 import { asScoped } from './scope.ts';
 import {
 	loginSchema,
@@ -518,8 +519,16 @@ async function organisationDetailIn(db: DbOrTx, actor: Actor, organisationId: st
 		.where(eq(memberships.organisationId, org.id))
 		.orderBy(asc(users.displayName));
 	const pending = await listPendingInvitations(db, org.id);
+	// the places it runs (issue: the structure's page did not say which)
+	const run = await db
+		.select({ id: places.id, nom: places.nom, commune: places.commune })
+		.from(organisationPlaces)
+		.innerJoin(places, eq(places.id, organisationPlaces.placeId))
+		.where(eq(organisationPlaces.organisationId, org.id));
+	const fr = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 	return {
 		organisation: org,
+		places: run.sort((a, b) => fr.compare(a.nom, b.nom) || fr.compare(a.commune ?? '', b.commune ?? '')),
 		members: members.map((m) => ({ ...m, role: m.role as Role, totpEnrolled: !!m.totp })),
 		invitations: pending,
 		canInvite: ROLES.filter((role) => can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role })),

@@ -8,6 +8,7 @@
 import type { Database } from '../db/client.ts';
 import { searchPlaces, emptyFilters, weeklyOpenIntervals, type SearchItem } from '../places/service.ts';
 import type { Assessment } from './model.ts';
+import { formatDistance } from '../../components/format.ts';
 
 const SATURDAY: [number, number] = [5 * 1440, 6 * 1440];
 const CANDIDATES = 60;
@@ -17,22 +18,25 @@ export interface Recommendation {
 	score: number;
 	reasons: string[];
 	missing: string[];
+	/** the person said when they are free (« Je ne suis libre que le samedi ») and the place is open then: it comes first */
+	openWhenFree?: boolean;
 }
 
-function km(m: number): string {
-	return m < 1000 ? `À ${Math.max(100, Math.round(m / 100) * 100)} m` : `À ${Math.round(m / 1000)} km`;
-}
+/** « à 780 m » → « À 780 m »: a reason starts its line. */
+const capital = (s: string | null) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : null);
 
 /**
- * The distance as the public search shows it (issue 12, item 4): a place set at its
- * commune's centre is "dans la commune" when that is the commune searched, else "à environ".
+ * The distance as the public search shows it (issue 12, item 4), with the same rounding
+ * (formatDistance: « À 780 m », « À 6,3 km », as /lieux says it of the same place): a place
+ * set at its commune's centre is "dans la commune" when that is the commune searched, else
+ * "à environ" (a kilometre at least, as the search's ResultItem).
  */
 export function distanceLabel(item: SearchItem, searchedInsee?: string | null): string | null {
 	const m = item.distanceMeters;
 	if (m == null) return null;
-	if (item.place.locationPrecision !== 'municipality') return km(m);
+	if (item.place.locationPrecision !== 'municipality') return capital(formatDistance(m));
 	if (searchedInsee && item.place.codeInsee === searchedInsee) return 'Dans la commune';
-	return `À environ ${Math.max(1, Math.round(m / 1000))} km`;
+	return capital(formatDistance(Math.max(m, 1000))?.replace(/^à /, 'à environ ') ?? null);
 }
 
 /**
@@ -63,8 +67,8 @@ export function scorePlace(item: SearchItem, a: Assessment, searchedInsee?: stri
 	if (!p.telephone && !p.courriels.length) missing.push('Ni téléphone ni e-mail connus');
 
 	const iv = p.horaires ? weeklyOpenIntervals(p.horaires) : null;
+	const saturday = !!iv?.some(([s, e]) => s < SATURDAY[1] && e > SATURDAY[0]);
 	if (a.filters.ouvertSamedi) {
-		const saturday = !!iv?.some(([s, e]) => s < SATURDAY[1] && e > SATURDAY[0]);
 		if (saturday) {
 			score += 10;
 			reasons.push('Ouvert le samedi');
@@ -99,9 +103,10 @@ export function scorePlace(item: SearchItem, a: Assessment, searchedInsee?: stri
 		score += 5;
 		reasons.push('Se déplace (itinérant)');
 	}
-	return { item, score: Math.round(score * 10) / 10, reasons, missing };
+	return { item, score: Math.round(score * 10) / 10, reasons, missing, openWhenFree: a.filters.ouvertSamedi ? saturday : undefined };
 }
 
+const notWhenFree = (r: Recommendation) => (r.openWhenFree === false ? 1 : 0);
 const closedForAWhile = (r: { item: { status: { label: string } | null } }) => (r.item.status?.label === 'Fermé temporairement' ? 1 : 0);
 
 export async function recommendPlaces(
@@ -114,7 +119,14 @@ export async function recommendPlaces(
 	const searchedInsee = r.where?.status === 'found' ? (r.where.point.inseeCode ?? null) : null;
 	const ranked = r.items
 		.map((i) => scorePlace(i, a, searchedInsee))
-		// a place closed for a while comes after the open ones (its line says when it reopens)
-		.sort((x, y) => closedForAWhile(x) - closedForAWhile(y) || y.score - x.score || (x.item.distanceMeters ?? Infinity) - (y.item.distanceMeters ?? Infinity));
+		// a place closed for a while comes after the open ones (its line says when it reopens); when the
+		// person said when they are free, the places open then come before those closed then, however near
+		.sort(
+			(x, y) =>
+				closedForAWhile(x) - closedForAWhile(y) ||
+				notWhenFree(x) - notWhenFree(y) ||
+				y.score - x.score ||
+				(x.item.distanceMeters ?? Infinity) - (y.item.distanceMeters ?? Infinity)
+		);
 	return { where: r.where, recommendations: ranked.slice(0, opts.limit ?? 10) };
 }

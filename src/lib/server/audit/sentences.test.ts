@@ -109,6 +109,16 @@ describe('the journal’s sentences', () => {
 	});
 });
 
+describe('a temporary closure in the journal', () => {
+	it('says the reopening day as the place’s page does (the stored day is the reopening day)', () => {
+		// the page: « Fermé temporairement jusqu’au 19 décembre 2026 inclus, rouvre le 20 décembre 2026 »
+		expect(ACTIONS['place.closed'].say(facts({ d: { kind: 'temporary', until: '2026-12-20', reason: 'Travaux' } }))).toBe(
+			'Camille Martin a fermé Médiathèque de Nérac (Nérac) temporairement jusqu’à sa réouverture le 20 décembre 2026'
+		);
+		expect(ACTIONS['place.closed'].say(facts({ d: { kind: 'temporary', until: '2027-02-01' } }))).toContain('jusqu’à sa réouverture le 1er février 2027');
+	});
+});
+
 describe('details of the actions issue 12 added', () => {
 	it('read in French, never as the code’s key names', () => {
 		const lines = [
@@ -127,7 +137,7 @@ describe('details of the actions issue 12 added', () => {
 		expect(lines).toEqual([
 			'Lieu fusionné\u00a0: Maison Pour Tous',
 			'Sources rattachées\u00a0: 2',
-			'Jusqu’au\u00a0: 15/01/2027',
+			'Réouverture\u00a0: 15 janvier 2027',
 			'Motif\u00a0: Travaux',
 			'Lignes du fichier\u00a0: 2',
 			'Champs modifiés\u00a0: complément d’adresse, code postal',

@@ -9,6 +9,7 @@
 import { ROLE_LABELS, type Role } from '../accounts/model.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
 import { ALERT_LABELS, euros, monthLabel } from '../pass/model.ts';
+import { formatDate } from '../../components/format.ts';
 
 /** What a sentence is made of: names, never ids. */
 export interface Facts {
@@ -42,8 +43,8 @@ const role = (v: unknown): string => (typeof v === 'string' && v in ROLE_LABELS 
 const status = (v: unknown): string => (typeof v === 'string' && v in STATUS_LABELS ? STATUS_LABELS[v as ReferralStatus] : str(v));
 const plural = (n: unknown, one: string, many: string) => `${num(n)} ${typeof n === 'number' && n > 1 ? many : one}`;
 const fieldList = (v: unknown): string => (Array.isArray(v) && v.length ? [...new Set(v.map((x) => FIELD_LABELS[String(x)] ?? String(x)))].join(', ') : 'des champs');
-/** "2026-12-31" → "31/12/2026" */
-const frDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
+/** "2026-12-20" → "20 décembre 2026" (as the place's page says it: « rouvre le 20 décembre 2026 ») */
+const frDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? (formatDate(v) ?? v) : v);
 
 /** "de Camille" / "d’Anne" / "d’une personne". */
 export function de(x: string): string {
@@ -121,7 +122,7 @@ export const ACTIONS: Record<string, ActionText> = {
 		say: (f) =>
 			f.d.kind === 'permanent'
 				? `${f.actor} a indiqué que ${f.target} a fermé définitivement`
-				: `${f.actor} a fermé ${f.target} temporairement${typeof f.d.until === 'string' ? ` jusqu’au ${frDate(f.d.until)}` : ''}`
+				: `${f.actor} a fermé ${f.target} temporairement${typeof f.d.until === 'string' ? ` jusqu’à sa réouverture le ${frDate(f.d.until)}` : ''}`
 	},
 	'place.reopened': { label: 'Lieu rouvert', say: (f) => `${f.actor} a rouvert ${f.target}` },
 	'place.created': { label: 'Lieu créé', say: (f) => `${f.actor} a créé ${f.target}` },
@@ -130,6 +131,13 @@ export const ACTIONS: Record<string, ActionText> = {
 	'organisation.imported': {
 		label: 'Réseau importé (CSV)',
 		say: (f) => `${f.actor} a importé un fichier de ${plural(f.d.lines, 'ligne', 'lignes')} (structures, lieux et membres)`
+	},
+	'organisation.contacts_invited': {
+		label: 'Contact d’un lieu invité comme responsable',
+		say: (f) =>
+			typeof f.d.placeCount === 'number' && f.d.placeCount > 1
+				? `${f.actor} a invité le contact de ${num(f.d.placeCount)} lieux comme responsable`
+				: `${f.actor} a invité le contact de ${f.target} comme responsable`
 	},
 	'invitation.reminded': {
 		label: 'Invitation relancée',
@@ -375,13 +383,17 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 				out.push(v ? 'Double authentification : oui' : 'Double authentification : non');
 				break;
 			case 'until':
-				out.push(`Jusqu’au\u00a0: ${/^\d{4}-\d{2}-\d{2}$/.test(str(v)) ? str(v).split('-').reverse().join('/') : str(v)}`);
+				// the stored day is the reopening day (the page: « jusqu’au 19 décembre 2026 inclus, rouvre le 20 »)
+				out.push(`Réouverture\u00a0: ${frDate(str(v))}`);
 				break;
 			case 'mergedName':
 				out.push(`Lieu fusionné\u00a0: ${str(v)}`);
 				break;
 			case 'sourcesMoved':
 				out.push(`Sources rattachées\u00a0: ${num(v)}`);
+				break;
+			case 'placeCount':
+				if (typeof v === 'number' && v > 1) out.push(`Lieux\u00a0: ${num(v)}`);
 				break;
 			case 'lines':
 				out.push(`Lignes du fichier\u00a0: ${num(v)}`);

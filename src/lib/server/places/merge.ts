@@ -44,10 +44,51 @@ export type MergeChoice = 'survivant' | 'autre';
 /** Shown on the merge page: each group's value on both places, and whether they differ. */
 export function mergePreview(a: Row, b: Row) {
 	return MERGE_FIELDS.map((g) => {
-		const va = g.fields.map((f) => show((a as Record<string, unknown>)[f])).filter(Boolean).join(' · ');
-		const vb = g.fields.map((f) => show((b as Record<string, unknown>)[f])).filter(Boolean).join(' · ');
+		const va = groupText(g.fields, a as Record<string, unknown>);
+		const vb = groupText(g.fields, b as Record<string, unknown>);
 		return { key: g.key, label: g.label, survivant: va, autre: vb, differ: va !== vb };
 	});
+}
+
+/**
+ * The values of a group of several fields, each with its name (« Adresse : Place du docteur
+ * Esquirol · Code postal : 47000 · Commune : Agen · Code INSEE : 47001 · Département : 47 »):
+ * bare codes side by side read as noise. A group of one field: its value alone.
+ */
+const VALUE_LABELS: Record<string, string> = {
+	adresse: 'Adresse',
+	complementAdresse: 'Complément',
+	codePostal: 'Code postal',
+	commune: 'Commune',
+	codeInsee: 'Code INSEE',
+	departmentCode: 'Département',
+	latitude: 'Latitude',
+	longitude: 'Longitude',
+	locationPrecision: 'Précision',
+	presentationResume: 'Résumé',
+	presentationDetail: 'Détail',
+	modalitesAcces: 'Accès',
+	modalitesAccompagnement: 'Accompagnement',
+	fraisACharge: 'Frais',
+	priseRdv: 'Prise de rendez-vous',
+	typologie: 'Type',
+	structureParente: 'Structure parente'
+};
+
+function groupText(fields: readonly string[], row: Record<string, unknown>): string {
+	return fields
+		.map((f) => {
+			const v = f === 'pivot' ? pivotText(row[f]) : show(row[f]);
+			return v && fields.length > 1 ? `${VALUE_LABELS[f] ?? f}\u00a0: ${v}` : v;
+		})
+		.filter(Boolean)
+		.join(' · ');
+}
+
+/** A SIRET as it is printed, « 123 456 789 00012 »; an RNA number as it is. */
+function pivotText(v: unknown): string {
+	const s = show(v).replace(/\s+/g, '');
+	return /^\d{14}$/.test(s) ? s.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4') : show(v);
 }
 
 function show(v: unknown): string {

@@ -49,6 +49,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		space: inSpace(url),
 		organisation: { ...d.organisation, kindLabel: ORGANISATION_KINDS[d.organisation.kind as keyof typeof ORGANISATION_KINDS] ?? d.organisation.kind },
 		members: d.members.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role] })),
+		places: d.places,
 		people,
 		invitations,
 		justInvited: justInvited ? { email: justInvited.email, existingAccount: url.searchParams.has('existant'), link: justInvited.link } : null,
