@@ -556,7 +556,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 
 export const ERROR_REPORT_FIELDS = {
 	horaires: 'Les horaires',
-	adresse: "L'adresse",
+	adresse: "L’adresse",
 	telephone: 'Le téléphone ou le courriel',
 	services: 'Les services proposés',
 	ferme: 'Le lieu a fermé définitivement',
