@@ -691,6 +691,20 @@ export async function coverage(database: Database, homeDepartments: string[], po
 	return { label, outside };
 }
 
+/**
+ * Whether some place of the instance's départements accepts the Pass Numérique: when none
+ * does yet, the search filtered on the Pass says so instead of « Aucun lieu à moins de 30 km ».
+ */
+export async function anyPassPlace(database: Database, homeDepartments: string[]): Promise<boolean> {
+	if (!homeDepartments.length) return false;
+	const [row] = await database.db
+		.select({ id: places.id })
+		.from(places)
+		.where(and(inArray(places.departmentCode, homeDepartments), ACCEPTS_PASS))
+		.limit(1);
+	return !!row;
+}
+
 /** Great-circle distance in metres between two positions (a place's page, from the search's point). */
 export function distanceMetres(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
 	const r = (x: number) => (x * Math.PI) / 180;
