@@ -203,6 +203,8 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 		const a = places.nth(i);
 		names.push((await a.innerText()).trim());
 		await a.click();
+		// the report form's choices, with a curly apostrophe (before: « L'adresse »)
+		if (i === 0) await expect(visitor.getByRole('checkbox', { name: 'L’adresse', exact: true })).toBeVisible();
 		await visitor.getByLabel('Votre message').fill(i === 0 ? `Le nom a changé (réf. ${Date.now()}).` : `Ce lieu n’existe plus (réf. ${Date.now()}).`);
 		if (i === 1) await visitor.getByLabel(/e-mail/i).fill('visiteur@exemple.fr');
 		await visitor.getByRole('button', { name: 'Envoyer le signalement' }).click();
