@@ -76,7 +76,7 @@ test.describe('without JavaScript', () => {
 		await expect(handed).toContainText(fmt(activated[0]));
 		await expect(handed).toContainText(person.name);
 
-		await page.getByRole('link', { name: `Retour à la fiche de ${person.name}` }).click();
+		await page.getByRole('link', { name: `Retour à la fiche ${/^[aeiouyhàâéèêîôû]/i.test(person.name) ? 'd’' : 'de '}${person.name}` }).click();
 		await expect(page.getByRole('heading', { level: 2, name: 'Pass Numérique' })).toBeVisible();
 		const list = page.getByRole('heading', { level: 2, name: 'Pass Numérique' }).locator('xpath=following-sibling::ul[1]');
 		await expect(list).toContainText(fmt(activated[0]));

@@ -165,7 +165,7 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		await expect(page.locator('dl.profile')).toContainText('Reste à payer');
 
 		await link.click();
-		await expect(h1(page)).toHaveText(`Relevé Pass Numérique de ${month}`);
+		await expect(h1(page)).toHaveText(`Relevé Pass Numérique ${/^[aeiouyhàâéèêîôû]/i.test(month) ? 'd’' : 'de '}${month}`);
 		await expect(page.locator('dl.profile')).toContainText('Médiathèque de Nérac');
 		await expect(page.locator('dl.profile')).toContainText(spacedSiret(pass().siret));
 		const vouchers = page.getByRole('table', { name: /^Pass du relevé/ });
@@ -266,7 +266,7 @@ test.describe('the médiathèque’s mediator', () => {
 		const { statementId, redeemedCode } = pass();
 		const res = await page.goto(`/espace/pass/releves/${statementId}`);
 		expect(res?.status()).toBe(200);
-		await expect(h1(page)).toHaveText(`Relevé Pass Numérique de ${lastMonthLabel()}`);
+		await expect(h1(page)).toHaveText(`Relevé Pass Numérique ${/^[aeiouyhàâéèêîôû]/i.test(lastMonthLabel()) ? 'd’' : 'de '}${lastMonthLabel()}`);
 		await expect(page.getByRole('table', { name: /^Pass du relevé/ })).toContainText(printed(redeemedCode));
 		await expect(page.getByRole('button', { name: 'Marquer comme payé' })).toHaveCount(0);
 		await expect(page.getByRole('heading', { name: 'Marquer comme payé' })).toHaveCount(0);

@@ -114,7 +114,7 @@ test('a place without an account accepts by its link, without JavaScript; the li
 
 	const res = await phone.goto(link);
 	await expectPrivate(phone, res, 'the answer page');
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText(`Orientation de ${s.name} vers ${s.placeByLink.nom}`);
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText(`Orientation ${/^[aeiouyhàâéèêîôû]/i.test(s.name) ? 'd’' : 'de '}${s.name} vers ${s.placeByLink.nom}`);
 	// everything shared: contact, reason, diagnostic; who sends it
 	await expect(phone.getByText(s.email, { exact: true })).toBeVisible();
 	await expect(phone.getByRole('link', { name: '06 47 12 34 56' })).toBeVisible();
@@ -172,7 +172,7 @@ test('a place without an account accepts by its link, without JavaScript; the li
 test('a place declines (the form, a missing reason, the confirmation), with no axe violation; the contact is hidden when the consent does not share it', async ({ page }) => {
 	const s = person();
 	await page.goto(s.referralToDecline.answerLink);
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Orientation de ${s.name} vers ${s.placeByLink.nom}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Orientation ${/^[aeiouyhàâéèêîôû]/i.test(s.name) ? 'd’' : 'de '}${s.name} vers ${s.placeByLink.nom}`);
 	await expect(page.getByText(s.email)).toHaveCount(0);
 	await expect(page.getByText(/n’a pas accepté de partager son téléphone/)).toBeVisible();
 	// her reading difficulty is health data: shown only with the "health" consent (not given here)

@@ -35,6 +35,10 @@ function expectRedirected(page: Page, done: string) {
 }
 
 test('the work list counts what to check, and a name in capitals is rewritten in one click', async ({ page }) => {
+	// /admin/lieux names its section of stale places for what it is, the work list keeps « Lieux à vérifier »
+	await page.goto('/admin/lieux');
+	await expect(page.getByRole('heading', { level: 2, name: 'Lieux sans mise à jour depuis un an' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: 'Lieux à vérifier' })).toHaveCount(0);
 	await page.goto('/admin/lieux/a-verifier');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lieux à vérifier');
 	const kinds = page.getByRole('navigation', { name: 'Ce qui est à vérifier' });
@@ -199,6 +203,8 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 		const a = places.nth(i);
 		names.push((await a.innerText()).trim());
 		await a.click();
+		// the report form's choices, with a curly apostrophe (before: « L'adresse »)
+		if (i === 0) await expect(visitor.getByRole('checkbox', { name: 'L’adresse', exact: true })).toBeVisible();
 		await visitor.getByLabel('Votre message').fill(i === 0 ? `Le nom a changé (réf. ${Date.now()}).` : `Ce lieu n’existe plus (réf. ${Date.now()}).`);
 		if (i === 1) await visitor.getByLabel(/e-mail/i).fill('visiteur@exemple.fr');
 		await visitor.getByRole('button', { name: 'Envoyer le signalement' }).click();
@@ -222,7 +228,7 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 	await expect(page.locator('.field__error').first()).toContainText('Écrivez la réponse');
 	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter\s: votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
 	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByRole('button', { name: /Rejeter le signalement/ }).click();
-	await expect(page.getByRole('status')).toContainText('votre réponse est envoyée à la personne');
+	await expect(page.getByRole('status')).toHaveText('Le signalement est rejeté\u00a0: votre réponse à la personne partira dès que l’envoi d’e-mails sera configuré.');
 	expectRedirected(page, 'rejete-repondu');
 	await expect(page).toHaveURL(/\/admin\/signalements\?/);
 });

@@ -42,7 +42,8 @@ async function crawl(page: Page, start: string[]): Promise<Map<string, string[]>
 		if (!response || !(response.headers()['content-type'] ?? '').includes('text/html')) continue;
 		const text = await page.evaluate(() => document.body.innerText);
 		const found = typographyFaults(text);
-		// on a phone a table reflows and each cell shows its column's name (data-label)
+		// on a phone a table reflows and each cell shows its column's name (data-label; an empty
+		// one marks a cell that says itself what it is, e.g. « pas d’adresse : à trouver »)
 		const unlabelled = await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) =>
 			tds.map((td) => `cell without its column's name: ${(td.textContent ?? '').trim().slice(0, 30)}`)
 		);

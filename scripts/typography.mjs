@@ -9,6 +9,10 @@
  *   node scripts/typography.mjs          lists the faults, exits 1 if any (run by lint)
  *   node scripts/typography.mjs --write  fixes them (markup gets &nbsp;, strings \u00a0)
  *
+ * A French elision takes a curly apostrophe: « l’adresse », not « l'adresse » (not in tests,
+ * whose literals copy outside data as it is written, nor on a line marked "typography: gsm":
+ * an SMS text, where ’ would make it UCS-2).
+ *
  * A line of TypeScript ending with the comment "typography: ignore" is left alone; a file
  * holding "typography: ignore-file" too (tests reading PDFs back: pdftotext gives spaces).
  *
@@ -28,6 +32,8 @@ const write = process.argv.includes('--write');
 const SPACE_PUNCT = /([\p{L}\p{N}»)’'"%€*.]) ([:;?!])(?=[\s"'`<]|$)/gu;
 /** the same at the very start of a text that follows an expression: "{n} :" */
 const LEADING = /^ ([:;?!])(?=[\s"'`<]|$)/u;
+/** a straight apostrophe after an elided word, before a letter: « l'adresse », « qu'il » */
+const ELISION = /(?<![\p{L}\\])((?:[LlDdNnSsJjCcMmTt]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu))'(?=\p{L})/gu;
 
 /**
  * Not scanned: the readers of outside data and their vocabularies, whose strings are the
@@ -67,6 +73,8 @@ function tsEdits(code, offset, fileName) {
 			const lineEnd = code.indexOf('\n', node.getEnd());
 			if (/typography: ignore/.test(code.slice(code.lastIndexOf('\n', start) + 1, lineEnd < 0 ? undefined : lineEnd))) return;
 			let fixed = raw.replace(SPACE_PUNCT, '$1\\u00a0$2');
+			const line = code.slice(code.lastIndexOf('\n', start) + 1, lineEnd < 0 ? undefined : lineEnd);
+			if (!/\.test\.ts$/.test(fileName) && !/typography: gsm/.test(line)) fixed = fixed.replace(ELISION, '$1’');
 			// "${n} :" — the literal part starts right after the expression
 			if (ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) fixed = fixed.replace(/^\} ([:;?!])(?=[\s`]|$)/u, '}\\u00a0$1');
 			if (fixed !== raw) edits.push([offset + start, offset + node.getEnd(), fixed]);
@@ -89,7 +97,7 @@ function svelteEdits(code, fileName) {
 		}
 		if (node.type === 'Text' && typeof node.start === 'number') {
 			const raw = code.slice(node.start, node.end);
-			let fixed = raw.replace(SPACE_PUNCT, '$1&nbsp;$2');
+			let fixed = raw.replace(SPACE_PUNCT, '$1&nbsp;$2').replace(ELISION, '$1’');
 			// "{n} :" or "<a>Relevés</a> : …": the text starts right after an expression or an element
 			if (!prev || (prev.type !== 'Text' && prev.type !== 'Comment')) fixed = fixed.replace(LEADING, '&nbsp;$1');
 			if (fixed !== raw) edits.push([node.start, node.end, fixed]);
@@ -146,6 +154,6 @@ for (const file of dirs.flatMap((d) => { try { return files(d); } catch { return
 }
 if (write) console.log(`typography: fixed ${faults} literal(s)`);
 else if (faults > 0) {
-	console.log(`typography: ${faults} literal(s) need a non-breaking space before : ; ? ! (node scripts/typography.mjs --write)`);
+	console.log(`typography: ${faults} literal(s) need a non-breaking space before : ; ? ! or a curly apostrophe (node scripts/typography.mjs --write)`);
 	process.exitCode = 1;
 } else console.log('typography: ok');

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { closureLabel, reopening, statusText, dayName, formatDate, formatDateTime, formatDistance, formatMinutes, formatRange, formatTime, formatPhone, near, of, phoneHref, plural, safeHref, sourceLabel, todayName } from './format.ts';
+import { closureLabel, reopening, statusText, dayName, formatDate, formatDateTime, formatDistance, formatMinutes, formatRange, formatTime, formatPhone, near, of, ofPerson, phoneHref, shown, plural, safeHref, sourceLabel, todayName } from './format.ts';
 import { contrast, parseHex, themeCss } from './theme.ts';
 
 describe('format', () => {
+	it('elides « de » before a person’s name, never turning « Le » into « du »', () => {
+		expect(ofPerson('Ahmed Benali')).toBe('d’Ahmed Benali');
+		expect(ofPerson('Hélène Roy')).toBe('d’Hélène Roy');
+		expect(ofPerson('Le Goff Marie')).toBe('de Le Goff Marie');
+		expect(of('Équipe du lieu')).toBe('d’Équipe du lieu');
+		expect(of('Albret Communauté')).toBe('d’Albret Communauté');
+	});
+	it('shows a value of the standard with a curly apostrophe, the value unchanged elsewhere', () => {
+		expect(shown("Ce lieu n'accueille pas de public")).toBe('Ce lieu n’accueille pas de public');
+		expect(shown("Point d'accès numérique CAF")).toBe('Point d’accès numérique CAF');
+		expect(shown('Se présenter')).toBe('Se présenter');
+	});
+
 	it('closures and statuses in one phrase', () => {
 		expect(closureLabel({ kind: 'permanent', until: null })).toBe('Fermé définitivement');
 		expect(closureLabel({ kind: 'temporary', until: '2027-01-15' })).toBe('Fermé temporairement jusqu’au 14 janvier 2027 inclus');

@@ -77,6 +77,21 @@ export function of(label: string): string {
 	return 'de ' + l;
 }
 
+/** A person's name after « de »: "d’Ahmed Benali", "de Marie Le Goff", "de Le Goff" (a name, never "du"). */
+export function ofPerson(name: string): string {
+	const n = name.trim();
+	return /^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(n) ? 'd’' + n : 'de ' + n;
+}
+
+/**
+ * A value of the national standard as the pages show it: the standard spells its values
+ * with a straight apostrophe (« Ce lieu n'accueille pas de public »), the pages with ’.
+ * The value itself (stored, filtered, exported) stays as the standard has it.
+ */
+export function shown(value: string): string {
+	return value.replace(/(\p{L})'(\p{L})/gu, '$1’$2');
+}
+
 /** The visible part of a URL: "https://www.example.fr/page/" → "www.example.fr/page". */
 export function shortUrl(url: string): string {
 	return url.replace(/^https?:\/\//i, '').replace(/\/$/, '');

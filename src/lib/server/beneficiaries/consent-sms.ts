@@ -298,7 +298,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 	} else if (open.length === 1) target = open[0];
 	else if (open.length > 1) {
 		await db.transaction((tx) =>
-			sayToPerson(database, tx, sms.from!, `Vous avez plusieurs demandes d'accord en attente. Répondez OUI ou NON suivi du numéro écrit dans le SMS, par exemple\u00a0: ${reply.answer === 'yes' ? 'OUI' : 'NON'} ${open[0].r.reference}`, 'consent-reply-help')
+			sayToPerson(database, tx, sms.from!, `Vous avez plusieurs demandes d'accord en attente. Répondez OUI ou NON suivi du numéro écrit dans le SMS, par exemple\u00a0: ${reply.answer === 'yes' ? 'OUI' : 'NON'} ${open[0].r.reference}`, 'consent-reply-help') // typography: gsm (SMS text: straight apostrophes stay GSM-7)
 		);
 		return { outcome: 'ambiguous' };
 	} else return { outcome: sent.some((s) => s.status !== 'pending') ? 'already_answered' : 'no_open_request' };
@@ -317,7 +317,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 
 		if (req.expiresAt <= sms.at) {
 			await expire(database, tx, req, c, b, withName, links, sms.at);
-			await sayToPerson(database, tx, req.phone, `Cette demande d'accord a expiré\u00a0: rien n'a été transmis à ${withName}. Contactez ${org?.name ?? 'la structure qui vous suit'} si besoin.`, 'consent-reply-expired');
+			await sayToPerson(database, tx, req.phone, `Cette demande d'accord a expiré\u00a0: rien n'a été transmis à ${withName}. Contactez ${org?.name ?? 'la structure qui vous suit'} si besoin.`, 'consent-reply-expired'); // typography: gsm
 			return { outcome: 'expired' as const, requestId };
 		}
 		if (reply.answer === 'no') {
@@ -326,7 +326,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 			await touchBeneficiary(tx, b.id);
 			await entry('consent.refused');
 			await tellPrescriber(database, tx, req, b, withName, 'refused', false, links);
-			await sayToPerson(database, tx, req.phone, `C'est noté\u00a0: vous refusez. Rien n'est transmis à ${withName}.`, 'consent-reply-refused');
+			await sayToPerson(database, tx, req.phone, `C'est noté\u00a0: vous refusez. Rien n'est transmis à ${withName}.`, 'consent-reply-refused'); // typography: gsm
 			return { outcome: 'refused' as const, requestId };
 		}
 		await tx.update(consents).set({ status: 'in_force', givenAt: sms.at }).where(eq(consents.id, c.id));

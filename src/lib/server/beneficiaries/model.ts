@@ -192,7 +192,7 @@ export function consentRequestText(
 	const build = (org: string, to: string, shared: string) =>
 		`${org} vous demande votre accord pour transmettre ${shared} à ${to}, pour vous y orienter. ` +
 		`Répondez OUI ${p.reference} pour accepter, NON ${p.reference} pour refuser. ` +
-		`Sans réponse sous ${p.days ?? CONSENT_REQUEST_DAYS} jours, rien n'est transmis.`;
+		`Sans réponse sous ${p.days ?? CONSENT_REQUEST_DAYS} jours, rien n'est transmis.`; // typography: gsm (SMS text: straight apostrophes stay GSM-7)
 	for (const [n, shared] of [[200, what], [60, what], [40, 'vos informations'], [25, 'vos informations']] as const) {
 		const t = build(clip(p.organisation, n), clip(p.withName, n), shared);
 		if (fits(t)) return t;

@@ -4,13 +4,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { seedRuns } from '../territory/db.ts';
 import { loadTerritory } from '../territory/load.ts';
-import { demoDepartments, getInstanceSettings, importAreasFromGironde } from '../territory/service.ts';
+import { demoDepartments, getInstanceSettings, importAreasFromGironde, updateInstanceSettings } from '../territory/service.ts';
 import { importPlaces, type ImportReport } from '../places/import.ts';
 import { sharedDataDir } from '../paths.ts';
+import { places } from '../places/db.ts';
+import { isValidSiret } from '../places/model.ts';
+import { organisations } from '../accounts/db.ts';
+import { passQualifications } from '../pass/db.ts';
+import { journal } from '../audit/service.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
 export const DEMO_FILES = [
@@ -37,6 +42,72 @@ export async function ensureTerritory(database: Database, log: (m: string) => vo
 	await mark(database, 'territory', JSON.stringify(r));
 }
 
+/**
+ * The legal settings of the demo, plainly marked as such: the legal pages read as they will
+ * on a real instance instead of five « Non renseigné ». The publisher's address is the
+ * Département's in the open data (Aidants Connect structures, SIRET 224 700 013 00424);
+ * the e-mail addresses are in .invalid, which never receives mail.
+ */
+export const DEMO_LEGAL = {
+	publisher: 'Département de Lot-et-Garonne (démonstration)\n1633 avenue du Général Leclerc, Cité Saint-Jacques\n47000 Agen',
+	publicationDirector: 'La présidence du Conseil départemental de Lot-et-Garonne (démonstration)',
+	host: 'Instance de démonstration, hébergée par l’équipe du projet maillage\nAucune donnée réelle de personne ne doit y être saisie',
+	dpoContact: 'dpo@demo.invalid',
+	accessibilityContact: 'accessibilite@demo.invalid'
+} as const;
+
+/** Fills the legal settings still empty with DEMO_LEGAL (never one an administrator has set). */
+async function fillDemoLegal(database: Database): Promise<string[]> {
+	const current = await getInstanceSettings(database);
+	const patch = Object.fromEntries(Object.entries(DEMO_LEGAL).filter(([k]) => current[k as keyof typeof DEMO_LEGAL] == null));
+	if (!Object.keys(patch).length) return [];
+	const r = await updateInstanceSettings(database, patch);
+	if (!r.ok) throw new Error(`demo legal settings: ${r.errors.map((e) => e.message).join(' ')}`);
+	return Object.keys(patch);
+}
+
+/**
+ * Communes of Lot-et-Garonne where the demo qualifies a real place for the Pass Numérique, so
+ * that the badge and the filter « Accepte le Pass Numérique » show something (no open data
+ * says which places accept it). In each, the first place by name whose pivot is a valid SIRET;
+ * in Agen the France services of the demo accounts (its mediator redeems the pass).
+ */
+export const DEMO_PASS_COMMUNES = [
+	{ codeInsee: '47001', prefer: 'France services Agen Léon Blum' },
+	{ codeInsee: '47157', prefer: null },
+	{ codeInsee: '47323', prefer: null }
+] as const;
+
+/** Qualifies a few real places of the demo for the Pass (a structure per SIRET, journaled as the system). */
+async function qualifyDemoPassPlaces(database: Database): Promise<string[]> {
+	const done: string[] = [];
+	for (const c of DEMO_PASS_COMMUNES) {
+		const candidates = await database.db
+			.select({ nom: places.nom, pivot: places.pivot })
+			.from(places)
+			.where(and(eq(places.codeInsee, c.codeInsee), eq(places.departmentCode, '47')))
+			.orderBy(sql`${places.nom} = ${c.prefer ?? ''} desc`, asc(places.nom));
+		const p = candidates.find((x) => isValidSiret(x.pivot) && !/^0+$/.test(x.pivot));
+		if (!p) continue;
+		await database.db.transaction(async (tx) => {
+			if ((await tx.select({ id: passQualifications.id }).from(passQualifications).where(eq(passQualifications.siret, p.pivot))).length) return;
+			let [org] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.siret, p.pivot));
+			if (!org) {
+				// the France services keeps the name the demo accounts look for (createDemoAccounts)
+				[org] = await tx
+					.insert(organisations)
+					.values({ name: p.nom, kind: /^france services/i.test(p.nom) ? 'france_services' : 'association', departmentCode: '47', siret: p.pivot })
+					.returning({ id: organisations.id });
+				await journal(tx, { actor: { kind: 'system' }, action: 'organisation.created', targetType: 'organisation', targetId: org.id, departmentCode: '47', details: { demo: true } });
+			}
+			const [q] = await tx.insert(passQualifications).values({ departmentCode: '47', siret: p.pivot, organisationId: org.id }).returning({ id: passQualifications.id });
+			await journal(tx, { actor: { kind: 'system' }, action: 'pass.qualification.granted', targetType: 'pass_qualification', targetId: q.id, departmentCode: '47', details: { siret: p.pivot, organisationId: org.id, demo: true } });
+			done.push(p.nom);
+		});
+	}
+	return done;
+}
+
 export async function ensureDemo(
 	database: Database,
 	log: (m: string) => void = () => {},
@@ -53,6 +124,11 @@ export async function ensureDemo(
 		log(`demo: ${file}: created ${r.created}, merged ${r.merged}, rejected ${r.rejected}, outside the demo territory ${r.skipped} (${r.ms} ms)`);
 		reports.push(r);
 	}
+	// only here, with the demo network (a real instance starts with MAILLAGE_DEMO=0 and never comes here)
+	const legal = await fillDemoLegal(database);
+	log(`demo: legal settings filled: ${legal.join(', ') || 'none'}`);
+	const pass = await qualifyDemoPassPlaces(database);
+	log(`demo: places qualified for the Pass Numérique: ${pass.join(', ') || 'none'}`);
 	const areas = await importAreasFromGironde(database, sharedDir);
 	log(`demo: areas from Gironde: ${JSON.stringify(areas).slice(0, 200)}`);
 	await mark(database, 'demo', reports.map((r) => `${r.fileName}:${r.created}+${r.merged}`).join(' '));

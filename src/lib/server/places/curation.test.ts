@@ -181,6 +181,11 @@ describe('closing a place', () => {
 		// a day that does not exist, or more than a year (closing for good is the coordination's decision)
 		for (const until of ['2026-13-45', '2027-02-30', '9999-12-31', '2027-12-07'])
 			await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until, reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: expect.any(String) } });
+		// the messages give an example in the French form, which is accepted too (a browser without a date picker)
+		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '', reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: 'Indiquez la date de réouverture. Exemple\u00a0: 15/01/2027' } });
+		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '30/02/2027', reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 15/01/2027' } });
+		await closePlace(db, coordinator, p.id, { kind: 'temporary', until: '15/01/2027', reason: 'Travaux' }, { today: TODAY });
+		expect((await getPlace(db, p.id, new Date('2026-12-10T10:00:00Z')))!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: 'Travaux' });
 		await closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2027-01-15', reason: 'Travaux' }, { today: TODAY });
 		expect((await getPlace(db, p.id, new Date('2026-12-10T10:00:00Z')))!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: 'Travaux' });
 		expect((await getPlace(db, p.id, new Date('2027-01-14T22:30:00Z')))!.closure).toMatchObject({ kind: 'temporary' }); // 23 h 30 in Paris, the last day closed

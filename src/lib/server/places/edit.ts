@@ -19,6 +19,7 @@ import { can, type Actor } from '../accounts/service.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { isCalendarDay } from '../web/params.ts';
+import { parseDay } from '../accompaniments/model.ts';
 import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret, formulaLike } from './model.ts';
 
 /** the standard's convention for an unknown SIRET */
@@ -460,10 +461,14 @@ export async function closePlace(database: Database, actor: Actor, placeId: stri
 	if (form.kind !== 'temporary' && form.kind !== 'permanent') errors.kind = 'Choisissez\u00a0: fermé pour un temps, ou définitivement.';
 	if (form.kind === 'permanent' && !curator) errors.kind = 'Seule l’équipe de coordination peut fermer un lieu définitivement.';
 	if (form.kind === 'temporary') {
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(form.until) || !isCalendarDay(form.until)) errors.until = 'Indiquez la date de réouverture. Exemple\u00a0: 2027-01-15';
-		else if (form.until <= today) errors.until = 'La date de réouverture est passée\u00a0: choisissez une date à venir.';
+		// the date picker sends 2027-01-15; a browser without one, what the person typed (15/01/2027)
+		const day = parseDay(form.until);
+		if (!form.until.trim()) errors.until = 'Indiquez la date de réouverture. Exemple\u00a0: 15/01/2027';
+		else if (!day || !isCalendarDay(day)) errors.until = 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 15/01/2027';
+		else if (day <= today) errors.until = 'La date de réouverture est passée\u00a0: choisissez une date à venir.';
 		// a year at most: beyond, the place is closed for good, which only the coordination decides
-		else if (form.until > addYear(today)) errors.until = 'Une fermeture temporaire dure un an au plus. Au-delà, demandez à l’équipe de coordination de fermer le lieu définitivement.';
+		else if (day > addYear(today)) errors.until = 'Une fermeture temporaire dure un an au plus. Au-delà, demandez à l’équipe de coordination de fermer le lieu définitivement.';
+		else form = { ...form, until: day };
 		if (!reason) errors.reason = 'Indiquez la raison, que le public lira. Exemple\u00a0: travaux.';
 	}
 	if (reason.length > 200) errors.reason = 'La raison est trop longue\u00a0: 200 caractères au plus.';

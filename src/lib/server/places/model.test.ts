@@ -255,7 +255,7 @@ describe('SIRET', () => {
 	it('normalises spaces and rejects a SIREN or garbage', () => {
 		expect(ok({ ...base, pivot: ' 434 933 123 00029 ' }).place.pivot).toBe('43493312300029');
 		expect(errorsOf({ ...base, pivot: '434933123' })[0]).toMatch(/^pivot\s: 434933123 est un SIREN/);
-		expect(errorsOf({ ...base, pivot: 'inconnu' })[0]).toMatch(/^pivot\s: « inconnu » n'est ni un SIRET/);
+		expect(errorsOf({ ...base, pivot: 'inconnu' })[0]).toMatch(/^pivot\s: « inconnu » n’est ni un SIRET/);
 		expect(errorsOf({ ...base, pivot: '' })).toEqual(['pivot\u00a0: champ obligatoire manquant (SIRET ou RNA)']);
 	});
 });
@@ -345,10 +345,10 @@ describe('telephone', () => {
 	it('drops invalid and foreign numbers with a warning', () => {
 		let r = ok({ ...base, telephone: '12' });
 		expect(r.place.telephone).toBeNull();
-		expect(r.warnings).toEqual(["telephone\u00a0: « 12 » n'est pas un numéro de téléphone valide\u00a0; valeur ignorée"]);
+		expect(r.warnings).toEqual(['telephone\u00a0: « 12 » n’est pas un numéro de téléphone valide (exemple\u00a0: 05 53 69 47 47)\u00a0; valeur ignorée']);
 		r = ok({ ...base, telephone: '+32 2 555 12 12' });
 		expect(r.place.telephone).toBeNull();
-		expect(r.warnings[0]).toMatch(/^telephone\s: « \+32 2 555 12 12 » n'est pas un numéro français/);
+		expect(r.warnings[0]).toMatch(/^telephone\s: « \+32 2 555 12 12 » n’est pas un numéro français/);
 	});
 
 	it('always produces values matching the schema pattern', () => {
@@ -466,7 +466,7 @@ describe('courriels, site_web and URLs', () => {
 		const r = ok({ ...base, fiche_acces_libre: 'acceslibre.beta.gouv.fr/app/16-saint-fraigne/', prise_rdv: 'rdv !' }); // typography: ignore (outside data)
 		expect(r.place.ficheAccesLibre).toBe('https://acceslibre.beta.gouv.fr/app/16-saint-fraigne/');
 		expect(r.place.priseRdv).toBeNull();
-		expect(r.warnings).toEqual(["prise_rdv\u00a0: « rdv ! » n'est pas une adresse web valide\u00a0; valeur ignorée"]); // typography: ignore (quotes the data)
+		expect(r.warnings).toEqual(['prise_rdv\u00a0: « rdv ! » n’est pas une adresse web valide\u00a0; valeur ignorée']); // typography: ignore (quotes the data)
 	});
 });
 
@@ -546,7 +546,7 @@ describe('date_maj', () => {
 		expect(r.ok && r.place.dateMaj).toMatch(/^20\d\d-\d\d-\d\d$/);
 	});
 	it('rejects an unreadable date', () => {
-		expect(errorsOf({ ...base, date_maj: 'hier' })).toEqual(["date_maj\u00a0: « hier » n'est pas une date (AAAA-MM-JJ attendu)"]);
+		expect(errorsOf({ ...base, date_maj: 'hier' })).toEqual(['date_maj\u00a0: « hier » n’est pas une date (AAAA-MM-JJ attendu)']);
 	});
 });
 

@@ -488,8 +488,8 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 			if (isValidSiret(p)) pivot = p;
 			else errors.push(`pivot\u00a0: le SIRET ${p} a une clé de contrôle invalide`);
 		} else if (RNA.test(p)) pivot = p;
-		else if (DIGITS_9.test(p)) errors.push(`pivot\u00a0: ${p} est un SIREN (9 chiffres)\u00a0; le SIRET de l'établissement (14 chiffres) ou un numéro RNA est attendu`);
-		else errors.push(`pivot\u00a0: ${quote(pivotRaw)} n'est ni un SIRET (14 chiffres) ni un numéro RNA (W suivi de 9 caractères)`);
+		else if (DIGITS_9.test(p)) errors.push(`pivot\u00a0: ${p} est un SIREN (9 chiffres)\u00a0; le SIRET de l’établissement (14 chiffres) ou un numéro RNA est attendu`);
+		else errors.push(`pivot\u00a0: ${quote(pivotRaw)} n’est ni un SIRET (14 chiffres) ni un numéro RNA (W suivi de 9 caractères)`);
 	}
 
 	// — code_postal —
@@ -500,7 +500,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	else if (POSTCODE_4.test(cpRaw)) {
 		codePostal = '0' + cpRaw;
 		warnings.push(`code_postal\u00a0: ${cpRaw} complété en ${codePostal} (zéro initial perdu)`);
-	} else errors.push(`code_postal\u00a0: ${quote(cpRaw)} n'est pas un code postal (5 chiffres)`);
+	} else errors.push(`code_postal\u00a0: ${quote(cpRaw)} n’est pas un code postal (5 chiffres)`);
 
 	// — date_maj —
 	let dateMaj = '';
@@ -508,7 +508,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	if (!dateRaw) errors.push('date_maj\u00a0: champ obligatoire manquant');
 	else {
 		const d = normalizeDate(dateRaw);
-		if (!d) errors.push(`date_maj\u00a0: ${quote(dateRaw)} n'est pas une date (AAAA-MM-JJ attendu)`);
+		if (!d) errors.push(`date_maj\u00a0: ${quote(dateRaw)} n’est pas une date (AAAA-MM-JJ attendu)`);
 		else {
 			const today = opts.today ?? parisToday();
 			if (d < '2000-01-01') {
@@ -531,7 +531,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		else if (INSEE_4.test(inseeRaw) && INSEE.test('0' + inseeRaw)) {
 			codeInsee = '0' + inseeRaw;
 			warnings.push(`code_insee\u00a0: ${inseeRaw} complété en ${codeInsee} (zéro initial perdu)`);
-		} else warnings.push(`code_insee\u00a0: ${quote(inseeRaw)} n'est pas un code INSEE de commune\u00a0; valeur ignorée`);
+		} else warnings.push(`code_insee\u00a0: ${quote(inseeRaw)} n’est pas un code INSEE de commune\u00a0; valeur ignorée`);
 	}
 
 	let latitude: number | null = null;
@@ -564,8 +564,8 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		}
 		if (ph.legacyMayotte && telephone) warnings.push(`telephone\u00a0: ancien indicatif de Mayotte +269 remplacé par +262`);
 		if (!telephone) {
-			if (ph.foreign.length) warnings.push(`telephone\u00a0: ${quote(telRaw)} n'est pas un numéro français (le standard n'admet que +33 et les indicatifs d'outre-mer)\u00a0; valeur ignorée`);
-			else warnings.push(`telephone\u00a0: ${quote(telRaw)} n'est pas un numéro de téléphone valide\u00a0; valeur ignorée`);
+			if (ph.foreign.length) warnings.push(`telephone\u00a0: ${quote(telRaw)} n’est pas un numéro français (le standard n’admet que +33 et les indicatifs d’outre-mer)\u00a0; valeur ignorée`);
+			else warnings.push(`telephone\u00a0: ${quote(telRaw)} n’est pas un numéro de téléphone valide (exemple\u00a0: 05 53 69 47 47)\u00a0; valeur ignorée`);
 		} else if (ph.invalid.length || ph.foreign.length) {
 			warnings.push(`telephone\u00a0: partie non reconnue ignorée\u00a0: ${[...ph.invalid, ...ph.foreign].map(quote).join(', ')}`);
 		}
@@ -612,7 +612,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const raw = oneLine(rec[field]);
 		if (!raw) return null;
 		const u = normalizeUrl(raw);
-		if (!u) warnings.push(`${field}\u00a0: ${quote(raw)} n'est pas une adresse web valide\u00a0; valeur ignorée`);
+		if (!u) warnings.push(`${field}\u00a0: ${quote(raw)} n’est pas une adresse web valide\u00a0; valeur ignorée`);
 		return u;
 	};
 	const ficheAccesLibre = singleUrl('fiche_acces_libre');

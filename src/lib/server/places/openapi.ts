@@ -16,7 +16,7 @@ const listParam = (name: string, values: readonly string[], description: string)
 	name,
 	in: 'query',
 	required: false,
-	description: `${description} Répétable (ou valeurs séparées par « | »)\u00a0: un lieu correspond s'il a au moins une des valeurs.`,
+	description: `${description} Répétable (ou valeurs séparées par « | »)\u00a0: un lieu correspond s’il a au moins une des valeurs.`,
 	schema: { type: 'array', items: { type: 'string', enum: [...values] } },
 	style: 'form',
 	explode: true

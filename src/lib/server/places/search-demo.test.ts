@@ -10,7 +10,8 @@ import { openRequestDatabase } from '../db/request-pool.ts';
 import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
 import { ensureDemo } from '../demo/seed.ts';
-import { searchPlaces, searchPlacesJson, coverage, NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf, type SearchItem } from './service.ts';
+import { getInstanceSettings } from '../territory/service.ts';
+import { searchPlaces, searchPlacesJson, coverage, anyPassPlace, NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf, type SearchItem } from './service.ts';
 import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
@@ -166,9 +167,34 @@ describe('names resolve to the instance’s département first (item 5)', () => 
 });
 
 describe('Pass Numérique (item 7)', () => {
+	it('the demo qualifies real places of Agen, Marmande and Villeneuve-sur-Lot: the filter finds them with the badge', async () => {
+		expect(await anyPassPlace(db, HOME)).toBe(true);
+		// before: no place of Lot-et-Garonne accepted the pass, /lieux?pass=1 said « Aucun lieu trouvé »
+		const agen = await page('Agen', 1, { pass: true });
+		expect(agen.items.map((i) => i.place.nom)).toContain('France services Agen Léon Blum');
+		expect(agen.items.every((i) => i.acceptsPass)).toBe(true);
+		for (const town of ['Marmande', 'Villeneuve-sur-Lot']) {
+			const r = await page(town, 1, { pass: true });
+			expect(r.items.length, town).toBeGreaterThan(0);
+			expect(r.items[0].distanceMeters!, town).toBeLessThan(5000);
+		}
+		// another département of the demo data has none: the search says so there
+		expect(await anyPassPlace(db, ['24'])).toBe(false);
+	});
+
+	it('the demo fills the legal settings with values marked as demo', async () => {
+		const s = await getInstanceSettings(db);
+		expect(s.publisher).toBe('Département de Lot-et-Garonne (démonstration)\n1633 avenue du Général Leclerc, Cité Saint-Jacques\n47000 Agen');
+		expect(s.publicationDirector).toBe('La présidence du Conseil départemental de Lot-et-Garonne (démonstration)');
+		expect(s.host).toMatch(/^Instance de démonstration/);
+		expect(s.dpoContact).toBe('dpo@demo.invalid');
+		expect(s.accessibilityContact).toBe('accessibilite@demo.invalid');
+		expect(s.name).toBe('Déclic 47 — réseau d’inclusion numérique');
+	});
+
 	it('a place whose SIRET is qualified shows the badge and is found by the filter; a suspended one is not', async () => {
 		const agen = await page('Agen');
-		const target = agen.items.find((i) => /^\d{14}$/.test(i.place.pivot) && i.place.pivot !== '00000000000000')!;
+		const target = agen.items.find((i) => /^\d{14}$/.test(i.place.pivot) && i.place.pivot !== '00000000000000' && !i.acceptsPass)!;
 		expect(target).toBeTruthy();
 		expect(target.acceptsPass).toBe(false);
 		const [org] = await db.db.insert(organisations).values({ name: 'Structure qualifiée', kind: 'association', departmentCode: '47' }).returning();
@@ -177,6 +203,7 @@ describe('Pass Numérique (item 7)', () => {
 		expect(r.items.map((i) => i.place.id)).toContain(target.place.id);
 		expect(r.items.every((i) => i.acceptsPass)).toBe(true);
 		expect(r.total).toBe(r.items.length);
+		expect(r.items.length).toBeGreaterThan(1); // with the demo's own
 		if (onPostgres()) {
 			// a visitor's connection (the request role, no scope): it sees which places accept
 			// the pass (maillage_pass_places(), migration 0022), never the qualifications

@@ -556,7 +556,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 
 export const ERROR_REPORT_FIELDS = {
 	horaires: 'Les horaires',
-	adresse: "L'adresse",
+	adresse: "L’adresse",
 	telephone: 'Le téléphone ou le courriel',
 	services: 'Les services proposés',
 	ferme: 'Le lieu a fermé définitivement',
@@ -689,6 +689,20 @@ export async function coverage(database: Database, homeDepartments: string[], po
 		outside = !!m && !homeDepartments.includes(m.departmentCode);
 	}
 	return { label, outside };
+}
+
+/**
+ * Whether some place of the instance's départements accepts the Pass Numérique: when none
+ * does yet, the search filtered on the Pass says so instead of « Aucun lieu à moins de 30 km ».
+ */
+export async function anyPassPlace(database: Database, homeDepartments: string[]): Promise<boolean> {
+	if (!homeDepartments.length) return false;
+	const [row] = await database.db
+		.select({ id: places.id })
+		.from(places)
+		.where(and(inArray(places.departmentCode, homeDepartments), ACCEPTS_PASS))
+		.limit(1);
+	return !!row;
 }
 
 /** Great-circle distance in metres between two positions (a place's page, from the search's point). */

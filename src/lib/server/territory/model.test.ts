@@ -168,7 +168,7 @@ describe('EPCI names as written', () => {
 describe('instance settings rules', () => {
 	it('defaults from the environment', () => {
 		expect(defaultInstanceSettings({})).toMatchObject({
-			name: "Déclic 47 — réseau d'inclusion numérique",
+			name: 'Déclic 47 — réseau d’inclusion numérique',
 			departmentCodes: ['47'],
 			colorPrimary: '#1f4e8c',
 			logoUrl: null

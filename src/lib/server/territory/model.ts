@@ -395,7 +395,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 			else insee = m.inseeCode;
 		} else if (!isInseeCode(code)) reasons.push(`Code INSEE « ${values[3]} » invalide (5 caractères, par exemple 47001).`);
 		else if (isDepartmentCode(dep) && !code.startsWith(dep.length === 3 ? dep : dep.slice(0, 2)))
-			reasons.push(`Le code INSEE ${code} n'est pas dans le département ${dep}.`);
+			reasons.push(`Le code INSEE ${code} n’est pas dans le département ${dep}.`);
 		else insee = code;
 		if (reasons.length || !kind || !insee) {
 			rejected.push({ line, values, reasons });
@@ -475,7 +475,7 @@ export interface InstanceSettings {
 	updatedAt: Date;
 }
 
-export const DEFAULT_INSTANCE_NAME = "Déclic 47 — réseau d'inclusion numérique";
+export const DEFAULT_INSTANCE_NAME = "Déclic 47 — réseau d’inclusion numérique";
 export const DEFAULT_COLOR_PRIMARY = '#1f4e8c';
 /** burnt orange, 5.5:1 against white: usable for text, borders and focus rings */
 export const DEFAULT_COLOR_ACCENT = '#b34700';
@@ -571,7 +571,7 @@ export const instanceSettingsPatchSchema = z.strictObject(
 				z
 					.string()
 					.trim()
-					.max(2000, { message: "L'adresse du logo est trop longue." })
+					.max(2000, { message: "L’adresse du logo est trop longue." })
 					.refine((s) => /^https:\/\/[^\s]+$/i.test(s) || /^\/[^\s/][^\s]*$/.test(s), {
 						message: "Le logo doit être une adresse https://… ou un chemin du site commençant par « / »."
 					})
@@ -584,11 +584,11 @@ export const instanceSettingsPatchSchema = z.strictObject(
 				if (ratio < 4.5)
 					ctx.addIssue({
 						code: 'custom',
-						message: `Couleur principale ${c} trop claire\u00a0: le texte blanc n'y est pas lisible (contraste ${formatRatio(ratio)}:1, il faut au moins 4,5:1 pour le niveau AA). Choisissez une couleur plus foncée.`
+						message: `Couleur principale ${c} trop claire\u00a0: le texte blanc n’y est pas lisible (contraste ${formatRatio(ratio)}:1, il faut au moins 4,5:1 pour le niveau AA). Choisissez une couleur plus foncée.`
 					});
 			})
 			.optional(),
-		colorAccent: hexColour("Couleur d'accent").optional(),
+		colorAccent: hexColour("Couleur d’accent").optional(),
 		contactEmail: z
 			.preprocess(emptyToNull, z.email({ message: 'Adresse e-mail de contact invalide.' }).max(254).nullable())
 			.optional(),

@@ -928,7 +928,7 @@ export async function importAreasFromGironde(
 			return;
 		}
 		if (m && m.epciCode && m.epciCode !== epci.code)
-			report.warnings.push(`Lieu ${row}\u00a0: la commune ${m.name} n'est pas dans « ${written} » mais dans « ${m.epciName} ».`);
+			report.warnings.push(`Lieu ${row}\u00a0: la commune ${m.name} n’est pas dans « ${written} » mais dans « ${m.epciName} ».`);
 		epciByCode.set(epci.code, epci);
 		const counts = epciPoles.get(epci.code) ?? new Map<string, number>();
 		counts.set(pole, (counts.get(pole) ?? 0) + 1);

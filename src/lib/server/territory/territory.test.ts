@@ -476,7 +476,7 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 		it('creates the default row, then validates changes', async () => {
 			const initial = await getInstanceSettings(database);
 			expect(initial).toMatchObject({
-				name: process.env.MAILLAGE_NAME || "Déclic 47 — réseau d'inclusion numérique",
+				name: process.env.MAILLAGE_NAME || 'Déclic 47 — réseau d’inclusion numérique',
 				colorPrimary: '#1f4e8c',
 				colorAccent: '#b34700',
 				logoUrl: null
@@ -488,7 +488,7 @@ describe.each(backends)('territory on $name', ({ name, open }) => {
 			if (!bad.ok) {
 				expect(bad.errors).toHaveLength(1);
 				expect(bad.errors[0].field).toBe('colorPrimary');
-				expect(bad.errors[0].message).toMatch(/texte blanc n'y est pas lisible \(contraste 1,\d\d:1/);
+				expect(bad.errors[0].message).toMatch(/texte blanc n’y est pas lisible \(contraste 1,\d\d:1/);
 			}
 			// "20": well formed, but Corsica has been 2A and 2B since 1976
 			const unknownDep = await updateInstanceSettings(database, { departmentCodes: ['47', '20'] });

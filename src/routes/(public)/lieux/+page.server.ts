@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces, coverage, NEARBY_METRES } from '#lib/server/places/service.ts';
+import { searchPlaces, coverage, anyPassPlace, NEARBY_METRES } from '#lib/server/places/service.ts';
 import { filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from '#lib/server/places/filters.ts';
 import { VOCABULARIES } from '#lib/server/places/vocabulary.ts';
 import { suggestMunicipalities } from '#lib/server/territory/service.ts';
@@ -42,6 +42,8 @@ export const load: PageServerLoad = async ({ url }) => {
 	});
 	const point = result.where?.status === 'found' ? result.where.point : null;
 	const area = await coverage(database, instance.departmentCodes, point);
+	// no result with the Pass filter: is it that no place of the instance accepts the Pass yet?
+	const noPassPlace = filters.pass && !result.items.length && pageNo === 1 ? !(await anyPassPlace(database, instance.departmentCodes)) : false;
 	const pageCount = result.total != null ? Math.max(1, Math.ceil(result.total / PAGE_SIZE)) : pageNo;
 	const lastPage = result.hasMore ? Math.max(pageCount, pageNo + 1) : pageNo;
 
@@ -78,6 +80,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		page: pageNo,
 		pages: Array.from({ length: Math.min(Math.max(pageCount, lastPage), 50) }, (_, i) => ({ number: i + 1, href: pageHref(i + 1) })),
 		area,
+		noPassPlace,
 		searchedInsee: point?.inseeCode ?? null,
 		result: {
 			where: result.where,

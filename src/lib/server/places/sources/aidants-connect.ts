@@ -64,7 +64,7 @@ export function parseAidantsConnect(csv: CsvInput, ctx: AdapterContext): ParsedF
 				const m = fromAddress.municipality;
 				resolved = {
 					municipality: m,
-					warnings: [`${resolved.failure} : commune ${m.name} (${m.inseeCode}) déduite de l'adresse`, ...fromAddress.warnings]
+					warnings: [`${resolved.failure} : commune ${m.name} (${m.inseeCode}) déduite de l’adresse`, ...fromAddress.warnings]
 				};
 				zip = addr.postcode;
 			}

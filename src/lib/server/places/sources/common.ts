@@ -557,7 +557,7 @@ export function resolveMunicipality(lookup: MunicipalityLookup, input: ResolveIn
 			return { warnings, failure: `commune incohérente : code INSEE ${insee} (${m.name}) et code postal ${pc}${name ? ` (« ${name} »)` : ''}` };
 		}
 		if (alt) {
-			warnings.push(`code INSEE ${insee} inconnu : commune ${alt.municipality.name} (${alt.municipality.inseeCode}) retenue d'après ${name ? 'le nom et ' : ''}le code postal`);
+			warnings.push(`code INSEE ${insee} inconnu : commune ${alt.municipality.name} (${alt.municipality.inseeCode}) retenue d’après ${name ? 'le nom et ' : ''}le code postal`);
 			return accept(alt);
 		}
 		return { warnings, failure: `commune introuvable (code INSEE ${insee}${pc ? `, code postal ${pc}` : ''}${name ? `, « ${name} »` : ''})` };

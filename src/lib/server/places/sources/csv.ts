@@ -97,7 +97,7 @@ export function readCsv(data: string | Buffer, delimiter?: string): CsvTable {
 		}) as string[][];
 	} catch (e) {
 		const err = e as { code?: string; records?: number; lines?: number };
-		rejected.push({ row: Math.max(1, err.records ?? 1), reasons: [`fichier CSV illisible à partir d'ici (${csvErrorFr(err.code, err.lines)})`] });
+		rejected.push({ row: Math.max(1, err.records ?? 1), reasons: [`fichier CSV illisible à partir d’ici (${csvErrorFr(err.code, err.lines)})`] });
 	}
 	const header = (records[0] ?? []).map((h) => h.trim());
 	const width = header.length;

@@ -73,7 +73,7 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 		}
 		seenIds.set(sourceId, row);
 		const warnings: string[] = [WARN_NO_PIVOT];
-		if (!ctx.fileDate) warnings.push(`date de mise à jour absente de l'enquête : ${date} retenue`);
+		if (!ctx.fileDate) warnings.push(`date de mise à jour absente de l’enquête : ${date} retenue`);
 
 		// services
 		const services: string[] = [];
@@ -135,7 +135,7 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 		const score = Number(r['result_score']);
 		const locationPrecision = resultType === 'municipality' ? 'municipality' : 'address';
 		if (resultType === 'municipality') warnings.push('adresse géocodée à la commune seulement');
-		else if (Number.isFinite(score) && score < LOW_SCORE) warnings.push(`géocodage de l'adresse incertain (score ${score.toFixed(2)})`);
+		else if (Number.isFinite(score) && score < LOW_SCORE) warnings.push(`géocodage de l’adresse incertain (score ${score.toFixed(2)})`);
 
 		const epci = clean(r['EPCI']);
 		records.push({

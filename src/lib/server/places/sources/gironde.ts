@@ -89,8 +89,8 @@ export function parseGironde(items: unknown[], ctx: AdapterContext): ParsedFile 
 		} else if (!codePostal) {
 			if (m?.postcodes.length) {
 				codePostal = m.postcodes[0];
-				warnings.push(`code postal absent de l'adresse : ${codePostal} (${m.name}) retenu`);
-			} else warnings.push(`code postal absent de l'adresse et commune « ${communeName} » introuvable`);
+				warnings.push(`code postal absent de l’adresse : ${codePostal} (${m.name}) retenu`);
+			} else warnings.push(`code postal absent de l’adresse et commune « ${communeName} » introuvable`);
 		}
 		if (!m) warnings.push(`commune « ${communeName ?? addr!.city} » introuvable : code INSEE non renseigné`);
 

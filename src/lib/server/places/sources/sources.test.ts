@@ -295,7 +295,7 @@ describe('Fibre 64 survey', () => {
 		expect(r.warnings).toContain('pivot (SIRET/RNA) absent : « 00000000000000 » utilisé');
 		// no date in the survey
 		expect(r.record.date_maj).toBe(TODAY);
-		expect(r.warnings).toContain(`date de mise à jour absente de l'enquête : ${TODAY} retenue`);
+		expect(r.warnings).toContain(`date de mise à jour absente de l’enquête : ${TODAY} retenue`);
 	});
 });
 

@@ -231,7 +231,7 @@ describe('v0 (old vocabulary)', () => {
 		});
 		expect(r.warnings).toEqual([
 			'services : valeur « Faire du vélo » sans équivalent dans le standard : non reprise',
-			"conditions d'accès « Accepte le Pass numérique » sans équivalent dans frais_a_charge : non reprises",
+			'conditions d’accès « Accepte le Pass numérique » sans équivalent dans frais_a_charge : non reprises',
 			'label national « Label inconnu » inconnu : non repris',
 			'public accueilli « Public langues étrangères » sans équivalent : non repris',
 			'pivot (SIRET/RNA) absent : « 00000000000000 » utilisé'

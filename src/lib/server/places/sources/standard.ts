@@ -134,7 +134,7 @@ export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOp
 		for (const c of splitList(v0.conditions_access, opts.semicolonLists)) {
 			const r = detectFrais(c);
 			if (r.values.length) addAll(list('frais_a_charge'), r.values);
-			else warnings.push(`conditions d'accès « ${c} » sans équivalent dans frais_a_charge : non reprises`);
+			else warnings.push(`conditions d’accès « ${c} » sans équivalent dans frais_a_charge : non reprises`);
 		}
 	}
 	if (v0.labels_nationaux !== undefined) {

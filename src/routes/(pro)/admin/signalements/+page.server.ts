@@ -6,6 +6,7 @@ import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport, PlaceManagem
 import { rejectErrorReport } from '#lib/server/places/report-answer.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { mailConfigured } from '#lib/server/mail/service.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const rows = await listErrorReports(await getDatabase(), { status: resolved ? 'resolved' : 'open', departments, limit: 200 });
 	const fait = url.searchParams.get('fait');
 	return {
-		done: fait && Object.hasOwn(DONE, fait) ? DONE[fait as keyof typeof DONE] : null,
+		done: fait && Object.hasOwn(DONE, fait) ? (fait === 'rejete-repondu' && !mailConfigured() ? DONE_WITHOUT_MAIL : DONE[fait as keyof typeof DONE]) : null,
 		resolved,
 		reports: rows.map((r) => ({
 			...r,
@@ -31,6 +32,8 @@ const DONE = {
 	rejete: 'Le signalement est rejeté.',
 	'rejete-repondu': 'Le signalement est rejeté\u00a0: votre réponse est envoyée à la personne.'
 } as const;
+/** the answer is queued, but no e-mail leaves while SMTP_URL is not set */
+const DONE_WITHOUT_MAIL = 'Le signalement est rejeté\u00a0: votre réponse à la personne partira dès que l’envoi d’e-mails sera configuré.';
 
 export const actions: Actions = {
 	// nothing to change on the place: the report is rejected, with an answer e-mailed to the reporter when they left an address
