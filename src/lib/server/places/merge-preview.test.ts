@@ -24,3 +24,15 @@ describe('the merge page’s comparison', () => {
 		expect(rows.find((r) => r.key === 'nom')!.survivant).toBe('Maison pour tous');
 	});
 });
+
+describe('a stored value as the coordinator reads it', () => {
+	it('a phone in French format, hours in words, texts with French spacing', async () => {
+		const { placeValueText } = await import('./display.ts');
+		expect(placeValueText('telephone', '+33556846440')).toBe('05 56 84 64 40');
+		expect(placeValueText('horaires', 'Mo-We 09:00-12:00,14:00-17:00; Th 09:00-12:00')).toBe(
+			'Lundi\u00a0: 9\u00a0h\u00a0– 12\u00a0h, 14\u00a0h\u00a0– 17\u00a0h\u00a0; Mardi\u00a0: 9\u00a0h\u00a0– 12\u00a0h, 14\u00a0h\u00a0– 17\u00a0h\u00a0; Mercredi\u00a0: 9\u00a0h\u00a0– 12\u00a0h, 14\u00a0h\u00a0– 17\u00a0h\u00a0; Jeudi\u00a0: 9\u00a0h\u00a0– 12\u00a0h'
+		);
+		expect(placeValueText('presentationResume', 'Diverses activités : Espace information')).toBe('Diverses activités\u00a0: Espace information'); // typography: ignore (the source's text)
+		expect(placeValueText('pivot', '12345678900012')).toBe('123 456 789 00012');
+	});
+});

@@ -19,6 +19,7 @@ import { PlaceManagementError } from './manage.ts';
 import { canCuratePlace } from './edit.ts';
 import { MANAGER_SOURCE } from './import.ts';
 import { addressKey, nameSimilarity } from './dedup.ts';
+import { placeValueText } from './display.ts';
 
 type Row = typeof places.$inferSelect;
 
@@ -78,25 +79,11 @@ const VALUE_LABELS: Record<string, string> = {
 function groupText(fields: readonly string[], row: Record<string, unknown>): string {
 	return fields
 		.map((f) => {
-			const v = f === 'pivot' ? pivotText(row[f]) : show(row[f]);
+			const v = placeValueText(f, row[f]);
 			return v && fields.length > 1 ? `${VALUE_LABELS[f] ?? f}\u00a0: ${v}` : v;
 		})
 		.filter(Boolean)
 		.join(' · ');
-}
-
-/** A SIRET as it is printed, « 123 456 789 00012 »; an RNA number as it is. */
-function pivotText(v: unknown): string {
-	const s = show(v).replace(/\s+/g, '');
-	return /^\d{14}$/.test(s) ? s.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4') : show(v);
-}
-
-function show(v: unknown): string {
-	if (v == null) return '';
-	if (Array.isArray(v)) return v.join(', ');
-	if (v === 'municipality') return 'approximative (centre de la commune)';
-	if (v === 'address') return 'à l’adresse';
-	return String(v);
 }
 
 export async function loadMergePair(database: Database, actor: Actor, survivorId: string, otherId: string): Promise<{ survivor: Row; other: Row }> {

@@ -9,17 +9,13 @@ import { parisToday } from '#lib/server/places/model.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/onboarding.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { placeValueText } from '#lib/server/places/display.ts';
 
 const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>';
 
-function show(v: unknown): string {
-	if (v == null || v === '') return '(vide)';
-	if (Array.isArray(v)) return v.length ? v.join(', ') : '(vide)';
-	if (v === 'municipality') return 'approximative (centre de la commune)';
-	if (v === 'address') return 'à l’adresse';
-	return String(v);
-}
+/** a stored value as the coordinator reads it (a phone « 05 53 … », hours in words) */
+const show = (field: string, v: unknown): string => placeValueText(field, v) || '(vide)';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
@@ -51,7 +47,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		sources: p.sources.map((s) => ({ source: s.source, sourceId: s.sourceId, lastSeenAt: s.lastSeenAt.toISOString() })),
 		overrides: overrides
 			.filter((o) => o.field !== 'locationPrecision' && o.field !== 'codeInsee')
-			.map((o) => ({ field: o.field, label: o.label, value: show(o.value), sourceValue: o.sourceValue === undefined ? null : show(o.sourceValue), same: JSON.stringify(o.value) === JSON.stringify(o.sourceValue) })),
+			.map((o) => ({ field: o.field, label: o.label, value: show(o.field, o.value), sourceValue: o.sourceValue === undefined ? null : show(o.field, o.sourceValue), same: JSON.stringify(o.value) === JSON.stringify(o.sourceValue) })),
 		report: report && report.placeId === p.id && report.status === 'open' ? { id: report.id, message: report.message, fields: report.fields.map((f) => ERROR_REPORT_FIELDS[f as keyof typeof ERROR_REPORT_FIELDS] ?? f) } : null,
 		today: parisToday(),
 		done: doneOf(url.searchParams.get('fait')),
