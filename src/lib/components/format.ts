@@ -21,6 +21,9 @@ export function formatPhone(phone: string): string {
 	return national ? national.replace(/(\d{2})(?=\d)/g, '$1 ') : phone.trim();
 }
 
+/** A SIRET as it is printed, « 214 700 000 00018 »; anything else (an RNA number) as it is. */
+export const spacedSiret = (s: string | null | undefined): string => (s ?? '').replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
+
 /** "05 53 12 34 56" → "tel:+33553123456". */
 export function phoneHref(phone: string): string {
 	const digits = phone.replace(/[^\d+]/g, '');

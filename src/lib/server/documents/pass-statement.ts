@@ -7,6 +7,7 @@
  */
 import { euros } from '../pass/model.ts';
 import { PdfWriter, frenchDate, frenchDateTime, mm, type KeyValue } from './pdf.ts';
+import { spacedSiret } from '../../components/format.ts';
 
 export interface PassStatementData {
 	instanceName: string;
@@ -56,7 +57,7 @@ export async function passStatementPdf(data: PassStatementData): Promise<Buffer>
 		[
 			['Lieu', `${data.place.name} (${data.place.commune})`],
 			['Structure remboursée', data.organisation.name],
-			['SIRET', data.organisation.siret ? spaced(data.organisation.siret) : 'Non renseigné'],
+			['SIRET', data.organisation.siret ? spacedSiret(data.organisation.siret) : 'Non renseigné'],
 			['Mois', data.month],
 			['Référence', reference]
 		] satisfies KeyValue[],
@@ -92,8 +93,4 @@ export async function passStatementPdf(data: PassStatementData): Promise<Buffer>
 	if (data.madeAt) w.paragraph(`Document établi le ${frenchDateTime(data.madeAt, { weekday: false })}.`, { size: 12 });
 
 	return w.finish();
-}
-
-function spaced(siret: string): string {
-	return siret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
 }

@@ -88,7 +88,7 @@ export function dashboardQuery(f: { departement?: string | null; campagne?: stri
 }
 
 /** "21470000000018" → "214 700 000 00018" (SIREN, then the establishment's number). */
-export const spacedSiret = (s: string | null | undefined): string => (s ?? '').replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
+export { spacedSiret } from '../../components/format.ts';
 
 /** "releve-pass-2026-11-mediatheque-de-nerac.csv": the month and the place, ASCII only. */
 export function statementFileName(s: { month: string; place: string }, ext: 'csv' | 'pdf'): string {

@@ -4,7 +4,7 @@
  * « 123 456 789 00012 », texts from the sources with French spacing. The stored values (the
  * national standard's formats) are never changed by this.
  */
-import { formatPhone, formatRange } from '../../components/format.ts';
+import { formatPhone, formatRange, spacedSiret } from '../../components/format.ts';
 import { frenchSpacing } from '../../text/typography.ts';
 import { weekTable } from './hours.ts';
 
@@ -14,10 +14,7 @@ export function placeValueText(field: string, v: unknown): string {
 	const s = String(v);
 	if (field === 'locationPrecision') return s === 'municipality' ? 'approximative (centre de la commune)' : s === 'address' ? 'à l’adresse' : s;
 	if (field === 'telephone') return formatPhone(s);
-	if (field === 'pivot') {
-		const digits = s.replace(/\s+/g, '');
-		return /^\d{14}$/.test(digits) ? digits.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4') : s;
-	}
+	if (field === 'pivot') return /^\d{14}$/.test(s.replace(/\s+/g, '')) ? spacedSiret(s.replace(/\s+/g, '')) : s;
 	if (field === 'horaires') {
 		const week = weekTable(s);
 		if (!week) return frenchSpacing(s.split(/\s*;\s*/).join('\u00a0; ')); // not the standard's format: as written, spaced
