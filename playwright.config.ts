@@ -65,46 +65,46 @@ export default defineConfig({
 	webServer: process.env.E2E_BASE_URL
 		? undefined
 		: [
-			{
-				// the identity provider standing in for ProConnect
-				command: 'node e2e/oidc-provider.mjs',
-				url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
-				timeout: 60_000,
-				reuseExistingServer: false,
-				stdout: 'ignore',
-				stderr: 'pipe',
-				env: {
-					OIDC_PORT: String(oidcPort),
-					OIDC_REDIRECT_URI: `${baseURL}/connexion/proconnect/retour`,
-					OIDC_CLIENT_ID: 'maillage-e2e',
-					OIDC_CLIENT_SECRET: 'e2e-client-secret'
+				{
+					// the identity provider standing in for ProConnect
+					command: 'node e2e/oidc-provider.mjs',
+					url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+					timeout: 60_000,
+					reuseExistingServer: false,
+					stdout: 'ignore',
+					stderr: 'pipe',
+					env: {
+						OIDC_PORT: String(oidcPort),
+						OIDC_REDIRECT_URI: `${baseURL}/connexion/proconnect/retour`,
+						OIDC_CLIENT_ID: 'maillage-e2e',
+						OIDC_CLIENT_SECRET: 'e2e-client-secret'
+					}
+				},
+				{
+					command: 'node e2e/serve.mjs',
+					url: `${baseURL}/lieux`,
+					timeout: 300_000,
+					reuseExistingServer: false,
+					stdout: 'ignore',
+					stderr: 'pipe',
+					env: {
+						PORT: String(port),
+						HOST: '127.0.0.1',
+						ORIGIN: baseURL,
+						DATA_DIR: process.env.E2E_DATA_DIR!,
+						// the embedded database in the throw-away folder, even when the shell has a
+						// DATABASE_URL (.ci/run sets one for the PostgreSQL suite): a browser run must
+						// never write into, or depend on, a shared database
+						DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+						LOG_REQUESTS: '0',
+						// no outside network in tests: the map's tiles must fail, visibly
+						MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png',
+						OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+						OIDC_CLIENT_ID: 'maillage-e2e',
+						OIDC_CLIENT_SECRET: 'e2e-client-secret',
+						// oidc.spec.ts checks that a provider's second factor (eidas2) is trusted when so configured
+						OIDC_TRUST_MFA: '1'
+					}
 				}
-			},
-			{
-				command: 'node e2e/serve.mjs',
-				url: `${baseURL}/lieux`,
-				timeout: 300_000,
-				reuseExistingServer: false,
-				stdout: 'ignore',
-				stderr: 'pipe',
-				env: {
-					PORT: String(port),
-					HOST: '127.0.0.1',
-					ORIGIN: baseURL,
-					DATA_DIR: process.env.E2E_DATA_DIR!,
-					// the embedded database in the throw-away folder, even when the shell has a
-					// DATABASE_URL (.ci/run sets one for the PostgreSQL suite): a browser run must
-					// never write into, or depend on, a shared database
-					DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
-					LOG_REQUESTS: '0',
-					// no outside network in tests: the map's tiles must fail, visibly
-					MAP_TILES_URL: process.env.E2E_TILES_URL ?? 'https://127.0.0.1:9/{z}/{x}/{y}.png',
-					OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
-					OIDC_CLIENT_ID: 'maillage-e2e',
-					OIDC_CLIENT_SECRET: 'e2e-client-secret',
-					// oidc.spec.ts checks that a provider's second factor (eidas2) is trusted when so configured
-					OIDC_TRUST_MFA: '1'
-				}
-			}
-		]
+			]
 });

@@ -62,7 +62,17 @@ export async function authBench(pgAdmin: string, log: (m: string) => void, durat
 	const base = `http://127.0.0.1:${port}`;
 	const serverMs: Record<string, number[]> = {};
 	const server: ChildProcess = spawn(process.execPath, [join(projectRoot(), 'scripts', 'start.mjs')], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_URL: url, MAILLAGE_DEMO: '0', LOG_REQUESTS: '1', MAILLAGE_JOBS: '0', SMTP_URL: '' },
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: base,
+			DATABASE_URL: url,
+			MAILLAGE_DEMO: '0',
+			LOG_REQUESTS: '1',
+			MAILLAGE_JOBS: '0',
+			SMTP_URL: ''
+		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	createInterface({ input: server.stdout! }).on('line', (line) => {
@@ -93,7 +103,12 @@ export async function authBench(pgAdmin: string, log: (m: string) => void, durat
 			const t = performance.now();
 			const r1 = await fetch(`${base}/connexion`, { method: 'POST', headers, body: form({ email: s.email, password: PASSWORD }), redirect: 'manual' });
 			const c1 = r1.headers.get('set-cookie')!.split(';')[0];
-			const r2 = await fetch(`${base}/connexion/code`, { method: 'POST', headers: { ...headers, cookie: c1 }, body: form({ code: totpCodeAt(s.secret) }), redirect: 'manual' });
+			const r2 = await fetch(`${base}/connexion/code`, {
+				method: 'POST',
+				headers: { ...headers, cookie: c1 },
+				body: form({ code: totpCodeAt(s.secret) }),
+				redirect: 'manual'
+			});
 			if (r2.status !== 303 || !r2.headers.get('location')?.endsWith('/espace')) throw new Error(`login failed: ${r2.status}`);
 			logins.push(performance.now() - t);
 			cookies.push(r2.headers.get('set-cookie')!.split(';')[0]);
@@ -110,13 +125,26 @@ export async function authBench(pgAdmin: string, log: (m: string) => void, durat
 			const times: number[] = [];
 			const r = await new Promise<autocannon.Result>((resolve, reject) => {
 				const inst = autocannon(
-					{ url: base, connections, duration: durationSeconds, requests: [{ setupRequest: (req) => ({ ...req, path: '/compte', headers: { ...req.headers, cookie: sessions[i++ % sessions.length] } }) }] },
+					{
+						url: base,
+						connections,
+						duration: durationSeconds,
+						requests: [{ setupRequest: (req) => ({ ...req, path: '/compte', headers: { ...req.headers, cookie: sessions[i++ % sessions.length] } }) }]
+					},
 					(e, res) => (e ? reject(e) : resolve(res))
 				);
 				inst.on('response', (_c, _s, _b, ms) => times.push(ms));
 			});
 			const srv = serverMs['GET /(pro)/compte'] ?? [];
-			const page = { connections, rps: Math.round(r.requests.average), non2xx: r.non2xx, serverP50: q(srv, 50), serverP95: q(srv, 95), clientP50: q(times, 50), clientP95: q(times, 95) };
+			const page = {
+				connections,
+				rps: Math.round(r.requests.average),
+				non2xx: r.non2xx,
+				serverP50: q(srv, 50),
+				serverP95: q(srv, 95),
+				clientP50: q(times, 50),
+				clientP95: q(times, 95)
+			};
 			log(`[auth] /compte at ${connections} session(s): ${JSON.stringify(page)}`);
 			pages.push(page);
 		}

@@ -87,7 +87,12 @@ function measure(format: BookletFormat, booklets: number): ChildResult {
 }
 
 export function bookletsBench(log: (m: string) => void) {
-	const out: Record<string, unknown> = { machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30) }, booklets: BOOKLETS, size: SIZE, targetSeconds: TARGET_S };
+	const out: Record<string, unknown> = {
+		machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30) },
+		booklets: BOOKLETS,
+		size: SIZE,
+		targetSeconds: TARGET_S
+	};
 	for (const format of ['a4', 'a6'] as const) {
 		const small = measure(format, Math.max(1, Math.round(BOOKLETS / 10)));
 		const full = measure(format, BOOKLETS);

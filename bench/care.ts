@@ -26,10 +26,10 @@
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL } from 'drizzle-orm';
 import * as schema from '../src/lib/server/db/schema.ts';
 import { openDatabase, type Database, type Db } from '../src/lib/server/db/client.ts';
-import { actorFor, type Actor } from '../src/lib/server/accounts/service.ts';
+import { actorFor } from '../src/lib/server/accounts/service.ts';
 import { teamReferrals, referralDetail } from '../src/lib/server/referral/service.ts';
 import { placeAccompaniments, todayInParis, oneYearBefore, DIGITAL_THEMES, PROCEDURE_THEMES } from '../src/lib/server/accompaniments/service.ts';
 
@@ -53,15 +53,84 @@ const lit = (xs: readonly string[]) => `array[${xs.map((x) => `'${x.replace(/'/g
 // ——— the data ———
 
 // themes by how often mediators pick them (the first ones most)
-const THEMES = ['Aide aux démarches administratives', 'E-mail', 'Navigation sur internet', 'Prendre en main du matériel', ...DIGITAL_THEMES.filter((t) => !['Aide aux démarches administratives', 'E-mail', 'Navigation sur internet', 'Prendre en main du matériel'].includes(t))];
+const THEMES = [
+	'Aide aux démarches administratives',
+	'E-mail',
+	'Navigation sur internet',
+	'Prendre en main du matériel',
+	...DIGITAL_THEMES.filter((t) => !['Aide aux démarches administratives', 'E-mail', 'Navigation sur internet', 'Prendre en main du matériel'].includes(t))
+];
 const COMMUNES_47 = [
-	['Agen', '47000'], ['Villeneuve-sur-Lot', '47300'], ['Marmande', '47200'], ['Nérac', '47600'], ['Tonneins', '47400'], ['Fumel', '47500'], ['Casteljaloux', '47700'], ['Le Passage', '47520']
+	['Agen', '47000'],
+	['Villeneuve-sur-Lot', '47300'],
+	['Marmande', '47200'],
+	['Nérac', '47600'],
+	['Tonneins', '47400'],
+	['Fumel', '47500'],
+	['Casteljaloux', '47700'],
+	['Le Passage', '47520']
 ];
 const COMMUNES_33 = [
-	['Bordeaux', '33000'], ['Mérignac', '33700'], ['Pessac', '33600'], ['Talence', '33400'], ['Libourne', '33500'], ['Arcachon', '33120'], ['Langon', '33210'], ['Lesparre-Médoc', '33340'], ['Blaye', '33390'], ['Bègles', '33130']
+	['Bordeaux', '33000'],
+	['Mérignac', '33700'],
+	['Pessac', '33600'],
+	['Talence', '33400'],
+	['Libourne', '33500'],
+	['Arcachon', '33120'],
+	['Langon', '33210'],
+	['Lesparre-Médoc', '33340'],
+	['Blaye', '33390'],
+	['Bègles', '33130']
 ];
-const FIRST = ['Marie', 'Jean', 'Fatima', 'Michel', 'Nathalie', 'Ahmed', 'Monique', 'Pierre', 'Sandrine', 'Karim', 'Josette', 'Alain', 'Aïcha', 'Bernard', 'Sylvie', 'Mamadou', 'Christiane', 'Daniel', 'Léa', 'Thierry'];
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Garcia', 'Lefebvre', 'Moreau', 'Laurent', 'Benali', 'Fournier', 'Girard', 'Lopez', 'Mercier', 'Diallo', 'Faure', 'Roussel', 'Blanc', 'Guerin', 'Muller', 'Henry', 'Roux', 'Nguyen', 'Perrin', 'Morel', 'Da Silva', 'Lambert'];
+const FIRST = [
+	'Marie',
+	'Jean',
+	'Fatima',
+	'Michel',
+	'Nathalie',
+	'Ahmed',
+	'Monique',
+	'Pierre',
+	'Sandrine',
+	'Karim',
+	'Josette',
+	'Alain',
+	'Aïcha',
+	'Bernard',
+	'Sylvie',
+	'Mamadou',
+	'Christiane',
+	'Daniel',
+	'Léa',
+	'Thierry'
+];
+const LAST = [
+	'Martin',
+	'Bernard',
+	'Dubois',
+	'Garcia',
+	'Lefebvre',
+	'Moreau',
+	'Laurent',
+	'Benali',
+	'Fournier',
+	'Girard',
+	'Lopez',
+	'Mercier',
+	'Diallo',
+	'Faure',
+	'Roussel',
+	'Blanc',
+	'Guerin',
+	'Muller',
+	'Henry',
+	'Roux',
+	'Nguyen',
+	'Perrin',
+	'Morel',
+	'Da Silva',
+	'Lambert'
+];
 const REASONS = [
 	'Créer son compte Ameli et le garder en mémoire.',
 	'Déclarer ses revenus en ligne pour la première fois.',
@@ -414,7 +483,13 @@ export async function careBench(pgAdmin: string, log: (m: string) => void, impl:
 		const statuses = Object.fromEntries(
 			(await one<{ status: string; n: number }>(`select status, count(*)::int n from referrals group by status order by n desc`)).map((r) => [r.status, r.n])
 		);
-		const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: (await one<{ server_version: string }>('show server_version'))[0].server_version.split(' ')[0] };
+		const machine = {
+			cpus: cpus().length,
+			cpu: cpus()[0]?.model,
+			memGiB: Math.round(totalmem() / 2 ** 30),
+			node: process.version,
+			postgres: (await one<{ server_version: string }>('show server_version'))[0].server_version.split(' ')[0]
+		};
 		log(`[care] machine: ${JSON.stringify(machine)}`);
 		log(`[care] volumes: ${JSON.stringify(volumes)}`);
 		log(`[care] referrals by status: ${JSON.stringify(statuses)}`);
@@ -436,7 +511,8 @@ export async function careBench(pgAdmin: string, log: (m: string) => void, impl:
 			[today, yearFrom]
 		);
 		const userOf = async (orgId: string, role: string) =>
-			(await one<{ user_id: string }>(`select user_id from memberships where organisation_id = $1 and role = $2 order by user_id limit 1`, [orgId, role]))[0].user_id;
+			(await one<{ user_id: string }>(`select user_id from memberships where organisation_id = $1 and role = $2 order by user_id limit 1`, [orgId, role]))[0]
+				.user_id;
 		const mediatorRecv = await actorFor(database.db, await userOf(recv.id, 'mediator'), true);
 		const prescriber = await actorFor(database.db, await userOf(sent.id, 'prescriber'), true);
 		const mediatorAcc = await actorFor(database.db, await userOf(acc.id, 'mediator'), true);
@@ -446,7 +522,9 @@ export async function careBench(pgAdmin: string, log: (m: string) => void, impl:
 				[recv.id]
 			)
 		).map((r) => r.id);
-		log(`[care] busiest: received ${recv.name} (${recv.n} referrals, ${recv.places} places); sent ${sent.name} (${sent.n}); accompaniments ${acc.name} (${acc.n} in a year, ${acc.month} this month)`);
+		log(
+			`[care] busiest: received ${recv.name} (${recv.n} referrals, ${recv.places} places); sent ${sent.name} (${sent.n}); accompaniments ${acc.name} (${acc.n} in a year, ${acc.month} this month)`
+		);
 
 		const first = await teamReferrals(database, mediatorRecv, { box: 'received' });
 		const bigStatus = Object.entries(first.counts).sort((a, b) => b[1] - a[1])[0][0];

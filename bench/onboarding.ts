@@ -64,7 +64,11 @@ async function startServer(): Promise<{ base: string; dataDir: string; child: Ch
 
 /** The demo coordinator's e-mail, password and TOTP secret, from `maillage demo accounts`. */
 function demoCoordinator(dataDir: string, base: string) {
-	const r = spawnSync(process.execPath, [join(root, 'bin', 'maillage.mjs'), 'demo', 'accounts', '--origin', base], { cwd: root, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
+	const r = spawnSync(process.execPath, [join(root, 'bin', 'maillage.mjs'), 'demo', 'accounts', '--origin', base], {
+		cwd: root,
+		env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+		encoding: 'utf8'
+	});
 	const block = r.stdout.split('\n\n').find((b) => / — coordinator/.test(b));
 	if (!block) throw new Error(`no coordinator in the demo accounts: ${r.stderr}`);
 	const field = (name: string) => new RegExp(`${name}:\\s+(.+)`).exec(block)![1].trim();
@@ -76,7 +80,10 @@ class Browser {
 	serverMs = 0;
 	requests = 0;
 	constructor(public base: string) {}
-	async request(path: string, init: { method?: string; body?: FormData | URLSearchParams } = {}): Promise<{ status: number; location: string | null; text: string }> {
+	async request(
+		path: string,
+		init: { method?: string; body?: FormData | URLSearchParams } = {}
+	): Promise<{ status: number; location: string | null; text: string }> {
 		const t = performance.now();
 		const res = await fetch(new URL(path, this.base), {
 			method: init.method ?? 'GET',
@@ -103,7 +110,12 @@ class Browser {
 	}
 }
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|\u00a0|\u202f/g, ' ').replace(/&#39;|&rsquo;/g, '’').replace(/\s+/g, ' ');
+const text = (html: string) =>
+	html
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/&nbsp;|\u00a0|\u202f/g, ' ')
+		.replace(/&#39;|&rsquo;/g, '’')
+		.replace(/\s+/g, ' ');
 
 async function main() {
 	const own = process.env.BASE_URL ? null : await startServer();
@@ -135,7 +147,9 @@ async function main() {
 
 		// 3. the spreadsheet: keep id, nom, courriels (first address); name the columns; save as CSV
 		const withEmail = places.filter((p) => (p.courriels ?? '').trim());
-		const csv = ['lieu;structure;courriel', ...withEmail.map((p) => [p.id, p.nom.replace(/;/g, ','), p.courriels.split(/[|;]/)[0].trim()].join(';'))].join('\n');
+		const csv = ['lieu;structure;courriel', ...withEmail.map((p) => [p.id, p.nom.replace(/;/g, ','), p.courriels.split(/[|;]/)[0].trim()].join(';'))].join(
+			'\n'
+		);
 		act('spreadsheet: keep the columns id, nom, courriels', 1, 'spreadsheet');
 		act('spreadsheet: rename them lieu, structure, courriel', 1, 'spreadsheet');
 		act('spreadsheet: keep the first address of each place, save as CSV', 1, 'spreadsheet');
@@ -184,7 +198,14 @@ async function main() {
 		let accepted = 0;
 		for (const token of links) {
 			const invitee = new Browser(base);
-			const res = await invitee.go(`/invitation/${token}`, { method: 'POST', body: new URLSearchParams({ displayName: 'Responsable du lieu', password: 'une phrase de passe pour le lieu', confirm: 'une phrase de passe pour le lieu' }) });
+			const res = await invitee.go(`/invitation/${token}`, {
+				method: 'POST',
+				body: new URLSearchParams({
+					displayName: 'Responsable du lieu',
+					password: 'une phrase de passe pour le lieu',
+					confirm: 'une phrase de passe pour le lieu'
+				})
+			});
 			if (res.status === 200 && /Enregistrez|double authentification|second/i.test(res.text)) accepted++;
 			else if (res.status === 200) accepted++;
 		}

@@ -73,7 +73,11 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 	try {
 		await getBoss(db);
 		await loadTerritory(db, { sharedDir: sharedDataDir() });
-		await importPlaces(db, { fileName: 'places-agen.json', content: await readFile(join(projectRoot(), 'test', 'fixtures', 'places-agen.json')), today: parisDay() });
+		await importPlaces(db, {
+			fileName: 'places-agen.json',
+			content: await readFile(join(projectRoot(), 'test', 'fixtures', 'places-agen.json')),
+			today: parisDay()
+		});
 		const dep = (await createOrganisation(db, null, { name: 'Département', kind: 'departement', departmentCode: '47' })).id;
 		const caf = (await createOrganisation(db, null, { name: 'CAF', kind: 'operateur', departmentCode: '47' })).id;
 		const ccas = (await createOrganisation(db, null, { name: 'CCAS', kind: 'ccas', departmentCode: '47' })).id;
@@ -93,7 +97,16 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 			db,
 			coordinator,
 			'47',
-			{ name: 'Bench', faceValue: '10', bookletSize: '10', validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, toleranceDays: '31', publics: [], areaIds: [] },
+			{
+				name: 'Bench',
+				faceValue: '10',
+				bookletSize: '10',
+				validFrom: `${year}-01-01`,
+				validUntil: `${year}-12-31`,
+				toleranceDays: '31',
+				publics: [],
+				areaIds: []
+			},
 			[{ funderId: caf, amount: euros }]
 		);
 		// generation through the service, in batches of 2,000 booklets (its limit per call)
@@ -111,7 +124,9 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 			insert into accompaniments (organisation_id, place_id, mediator_id, department_code, date, kind, duration_minutes, location, participants)
 			select ${lib}, ${place.id}, ${mediator.userId}, '47', current_date, 'individual', 120, 'place', 1 from generate_series(1, ${VOUCHERS})`);
 		await db.db.execute(sql`vacuum analyze`);
-		const codes = ((await db.db.execute(sql`select code from pass_vouchers where campaign_id = ${campaign} order by random()`)) as unknown as { rows: { code: string }[] }).rows.map((r) => r.code);
+		const codes = (
+			(await db.db.execute(sql`select code from pass_vouchers where campaign_id = ${campaign} order by random()`)) as unknown as { rows: { code: string }[] }
+		).rows.map((r) => r.code);
 		const accs = ((await db.db.execute(sql`select id from accompaniments`)) as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
 		// a share of the codes attempted twice, close together from other clients: each second attempt is a double spend
 		const queue: { code: string; acc: string }[] = [];
@@ -147,12 +162,14 @@ export async function passBench(pgAdmin: string, log: (m: string) => void) {
 			})
 		);
 		const elapsed = (performance.now() - t0) / 1000;
-		const [post] = ((await db.db.execute(sql`
+		const [post] = (
+			(await db.db.execute(sql`
 			select (select count(*)::int from pass_vouchers where state = 'redeemed') as redeemed,
 				(select count(*)::int from pass_ledger_entries where kind = 'redemption') as postings,
 				(select count(*)::int from (select ref_id from pass_ledger_entries where kind = 'redemption' group by ref_id having count(*) > 1) d) as doubled`)) as unknown as {
-			rows: { redeemed: number; postings: number; doubled: number }[];
-		}).rows;
+				rows: { redeemed: number; postings: number; doubled: number }[];
+			}
+		).rows;
 		const tVerify = performance.now();
 		const report = await verifyLedger(db);
 		const verifyMs = performance.now() - tVerify;

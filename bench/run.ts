@@ -61,7 +61,15 @@ async function fill(db: Database, label: string) {
 		const r = await importPlaces(db, { fileName: f, content: await readFile(join(shared, f)) });
 		rows += r.total;
 		ms += r.ms;
-		perFile.push({ file: f, rows: r.total, created: r.created, merged: r.merged, rejected: r.rejected, ms: r.ms, rowsPerSecond: Math.round(r.total / (r.ms / 1000)) });
+		perFile.push({
+			file: f,
+			rows: r.total,
+			created: r.created,
+			merged: r.merged,
+			rejected: r.rejected,
+			ms: r.ms,
+			rowsPerSecond: Math.round(r.total / (r.ms / 1000))
+		});
 		log(`[${label}] ${f}: ${r.total} rows in ${r.ms} ms (created ${r.created}, merged ${r.merged}, rejected ${r.rejected})`);
 	}
 	const real = await countPlaces(db);
@@ -102,7 +110,16 @@ async function freshPg(): Promise<string> {
 function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [join(root, 'build', 'index.js')], {
-			env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, MAILLAGE_DEMO: '0', LOG_REQUESTS: '0', MAILLAGE_ROOT: root, ...env },
+			env: {
+				...process.env,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				ORIGIN: `http://127.0.0.1:${port}`,
+				MAILLAGE_DEMO: '0',
+				LOG_REQUESTS: '0',
+				MAILLAGE_ROOT: root,
+				...env
+			},
 			stdio: ['ignore', 'pipe', 'inherit']
 		});
 		const deadline = Date.now() + 120_000;
@@ -122,7 +139,33 @@ function startServer(env: Record<string, string>, port: number): Promise<ChildPr
 	});
 }
 
-const QUERIES = ['Agen', 'Bordeaux', 'Périgueux', 'Cahors', 'Montauban', 'Auch', 'Mont-de-Marsan', 'Marmande', 'Villeneuve-sur-Lot', 'Nérac', '47000', '33000', 'Lyon', 'Lille', 'Rennes', 'Strasbourg', 'Toulouse', 'Nantes', 'Brest', 'Dijon', '75011', '13001', 'Limoges', 'Pau', 'Bayonne'];
+const QUERIES = [
+	'Agen',
+	'Bordeaux',
+	'Périgueux',
+	'Cahors',
+	'Montauban',
+	'Auch',
+	'Mont-de-Marsan',
+	'Marmande',
+	'Villeneuve-sur-Lot',
+	'Nérac',
+	'47000',
+	'33000',
+	'Lyon',
+	'Lille',
+	'Rennes',
+	'Strasbourg',
+	'Toulouse',
+	'Nantes',
+	'Brest',
+	'Dijon',
+	'75011',
+	'13001',
+	'Limoges',
+	'Pau',
+	'Bayonne'
+];
 
 async function load(url: string, connections: number, paths: string[]) {
 	let i = 0;
@@ -152,7 +195,9 @@ async function searchBench(label: string, env: Record<string, string>, port: num
 	try {
 		const base = `http://127.0.0.1:${port}`;
 		const json = QUERIES.map((q) => `/api/v1/places?ou=${encodeURIComponent(q)}&limit=20`);
-		const jsonFiltered = QUERIES.map((q, k) => `/api/v1/places?ou=${encodeURIComponent(q)}&limit=20&service=Aide%20aux%20d%C3%A9marches%20administratives${k % 2 ? '&gratuit=1' : '&ouvert=1'}`);
+		const jsonFiltered = QUERIES.map(
+			(q, k) => `/api/v1/places?ou=${encodeURIComponent(q)}&limit=20&service=Aide%20aux%20d%C3%A9marches%20administratives${k % 2 ? '&gratuit=1' : '&ouvert=1'}`
+		);
 		const html = QUERIES.map((q) => `/lieux?ou=${encodeURIComponent(q)}`);
 		// warm up
 		await load(base, 4, json).catch(() => null);
@@ -211,7 +256,12 @@ async function main() {
 				const pgdb = await openDatabase({ url });
 				results.postgres = { import: await fill(pgdb, 'postgres') };
 				await pgdb.close();
-				if (ONLY.has('search')) (results.postgres as Record<string, unknown>).search = await searchBench('postgres', { DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'maillage-bench-pg-')) }, 4317);
+				if (ONLY.has('search'))
+					(results.postgres as Record<string, unknown>).search = await searchBench(
+						'postgres',
+						{ DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'maillage-bench-pg-')) },
+						4317
+					);
 			}
 			if (TARGETS.has('pglite') && ONLY.has('search')) {
 				(results.pglite as Record<string, unknown>).search = await searchBench('pglite', { DATA_DIR: pgliteDir, DATABASE_URL: '' }, 4318);

@@ -33,11 +33,38 @@ export function loadCommunes(sharedDir: string): Commune[] {
 	const rows = parse(readFileSync(join(sharedDir, 'territoire', 'communes-2024.csv')), { columns: true }) as Record<string, string>[];
 	return rows
 		.filter((r) => r.commune_type === 'COM' && r.lat && r.lng)
-		.map((r) => ({ insee: r.insee_com, name: r.commune_article || r.commune, postcode: r.code_postal, lat: +r.lat, lng: +r.lng, pop: +r.population_2021 || 1 }));
+		.map((r) => ({
+			insee: r.insee_com,
+			name: r.commune_article || r.commune,
+			postcode: r.code_postal,
+			lat: +r.lat,
+			lng: +r.lng,
+			pop: +r.population_2021 || 1
+		}));
 }
 
-const KINDS = ['Médiathèque', 'Espace numérique', 'France services', 'CCAS', 'Tiers-lieu', 'Centre social', 'Maison de quartier', 'Point numérique CAF', 'Mairie', 'Association'];
-const STREETS = ['rue de la République', 'place de la Mairie', 'avenue Jean Jaurès', 'rue Victor Hugo', 'place du Marché', 'rue des Écoles', 'boulevard Gambetta', 'rue de la Gare'];
+const KINDS = [
+	'Médiathèque',
+	'Espace numérique',
+	'France services',
+	'CCAS',
+	'Tiers-lieu',
+	'Centre social',
+	'Maison de quartier',
+	'Point numérique CAF',
+	'Mairie',
+	'Association'
+];
+const STREETS = [
+	'rue de la République',
+	'place de la Mairie',
+	'avenue Jean Jaurès',
+	'rue Victor Hugo',
+	'place du Marché',
+	'rue des Écoles',
+	'boulevard Gambetta',
+	'rue de la Gare'
+];
 const HOURS = [
 	'Mo-Fr 09:00-12:00,14:00-17:00',
 	'Mo-Fr 09:00-12:00,13:30-17:00; Sa 09:00-12:00',

@@ -4,7 +4,9 @@ import { register } from 'tsx/esm/api';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
-	process.stderr.write(`maillage needs Node.js 22 (this is ${process.version}). Use ./run maillage …, or put Node 22 first on PATH (bash scripts/node22.sh prints its folder).\n`);
+	process.stderr.write(
+		`maillage needs Node.js 22 (this is ${process.version}). Use ./run maillage …, or put Node 22 first on PATH (bash scripts/node22.sh prints its folder).\n`
+	);
 	process.exit(1);
 }
 register();

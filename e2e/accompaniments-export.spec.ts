@@ -17,8 +17,13 @@ test('a mediator downloads the accompaniments of the period as CSV', async ({ br
 	expect(res.headers()['content-type']).toBe('text/csv; charset=utf-8');
 	expect(res.headers()['content-disposition']).toMatch(/^attachment; filename="accompagnements-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv"$/);
 	const text = await res.text();
-	const lines = text.replace(/^\ufeff/, '').trim().split('\r\n');
-	expect(lines[0]).toBe('Date;Type;Personne ou atelier;Participants;Durée (minutes);Thèmes;Démarches;Autonomie;Lieu;Où;Médiateur ou médiatrice;Orientation honorée');
+	const lines = text
+		.replace(/^\ufeff/, '')
+		.trim()
+		.split('\r\n');
+	expect(lines[0]).toBe(
+		'Date;Type;Personne ou atelier;Participants;Durée (minutes);Thèmes;Démarches;Autonomie;Lieu;Où;Médiateur ou médiatrice;Orientation honorée'
+	);
 	expect(lines.some((l) => l.includes('Atelier\u00a0: mes démarches en ligne'))).toBe(true);
 	await ctx.close();
 });

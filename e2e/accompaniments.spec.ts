@@ -59,10 +59,18 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		await noHorizontalScroll(page, 'the form with an error');
 		// what was chosen is still there
 		await expect(group(page, 'Durée').getByLabel('45 min', { exact: true })).toBeChecked();
-		await group(page, /^Thèmes/).getByLabel('E-mail', { exact: true }).check();
-		await group(page, /^Démarches administratives/).getByLabel('Social – Santé').check();
-		await group(page, /^Matériel utilisé/).getByLabel('Téléphone', { exact: true }).check();
-		await group(page, /^Autonomie atteinte/).getByLabel('Autonome', { exact: true }).check();
+		await group(page, /^Thèmes/)
+			.getByLabel('E-mail', { exact: true })
+			.check();
+		await group(page, /^Démarches administratives/)
+			.getByLabel('Social – Santé')
+			.check();
+		await group(page, /^Matériel utilisé/)
+			.getByLabel('Téléphone', { exact: true })
+			.check();
+		await group(page, /^Autonomie atteinte/)
+			.getByLabel('Autonome', { exact: true })
+			.check();
 		// the anonymous profile is folded: it opens without JavaScript
 		await page.getByText('Profil de la personne anonyme (facultatif)').click();
 		await page.getByLabel(/^Tranche d’âge/).selectOption({ label: '60 à 69 ans' });
@@ -75,10 +83,16 @@ test.describe('a mediator on a small phone, without JavaScript', () => {
 		await page.getByRole('link', { name: 'Enregistrer un accompagnement' }).click();
 		await group(page, 'Type').getByLabel('Collectif\u00a0: un atelier').check();
 		await group(page, 'Durée').getByLabel('1 h 30', { exact: true }).check();
-		await group(page, /^Thèmes/).getByLabel('E-mail', { exact: true }).check();
-		await group(page, /^Thèmes/).getByLabel('Navigation sur internet').check();
+		await group(page, /^Thèmes/)
+			.getByLabel('E-mail', { exact: true })
+			.check();
+		await group(page, /^Thèmes/)
+			.getByLabel('Navigation sur internet')
+			.check();
 		await page.getByLabel(/^Titre de l’atelier/).fill(WORKSHOP);
-		await group(page, /^Niveau/).getByLabel('Débutant').check();
+		await group(page, /^Niveau/)
+			.getByLabel('Débutant')
+			.check();
 		await page.getByLabel(/^Nombre de participants/).fill('6');
 		await page.getByText('Répartition des participants (facultatif)').click();
 		await group(page, 'Participants par genre').getByLabel('Femme', { exact: true }).fill('4');

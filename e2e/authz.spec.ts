@@ -19,11 +19,11 @@ function row(defaults: Outcome, overrides: Partial<Record<Who, Outcome>> = {}): 
 	return Object.fromEntries(EVERYONE.map((w) => [w, overrides[w] ?? defaults])) as Record<Who, Outcome>;
 }
 const PRO = (overrides: Partial<Record<Who, Outcome>> = {}) => row(200, { anonymous: LOGIN, coordinator_before_code: CODE, ...overrides });
-const COORDINATION = (overrides: Partial<Record<Who, Outcome>> = {}) =>
-	PRO({ partner: 403, prescriber: 403, mediator: 403, place_manager: 403, ...overrides });
+const COORDINATION = (overrides: Partial<Record<Who, Outcome>> = {}) => PRO({ partner: 403, prescriber: 403, mediator: 403, place_manager: 403, ...overrides });
 
 /** prescribers and mediators (the instance administrator passes the door, sees no record) */
-const CARE = (overrides: Partial<Record<Who, Outcome>> = {}) => PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, place_manager: 403, ...overrides });
+const CARE = (overrides: Partial<Record<Who, Outcome>> = {}) =>
+	PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, place_manager: 403, ...overrides });
 const NIL = '00000000-0000-4000-8000-000000000000';
 
 let ctx: Record<Who, APIRequestContext>;
@@ -84,7 +84,17 @@ test.beforeAll(async ({ baseURL }) => {
 		[`/admin/organisations/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		[`/admin/organisations/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })],
 		// a place manager's own structure, in their space (straight to it when they have one)
-		['/espace/structure', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403, place_manager: `→ /espace/structure/${mediatheque}` })],
+		[
+			'/espace/structure',
+			PRO({
+				coordinator: 403,
+				coordinator_other_department: 403,
+				partner: 403,
+				prescriber: 403,
+				mediator: 403,
+				place_manager: `→ /espace/structure/${mediatheque}`
+			})
+		],
 		[`/espace/structure/${cd47}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
 		[`/espace/structure/${mediatheque}`, COORDINATION({ coordinator_other_department: 404, place_manager: 200 })],
 		// the people helped: prescribers and mediators; a record exists only for those who may read it
@@ -113,8 +123,14 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace/pass/lieux', COORDINATION()],
 		['/espace/pass/releves', COORDINATION()],
 		[`/espace/pass/releves/${NIL}`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })],
-		[`/espace/pass/releves/${NIL}/releve.csv`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })],
-		[`/espace/pass/releves/${NIL}/releve.pdf`, COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })],
+		[
+			`/espace/pass/releves/${NIL}/releve.csv`,
+			COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
+		[
+			`/espace/pass/releves/${NIL}/releve.pdf`,
+			COORDINATION({ coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
 		['/espace/pass/alertes', COORDINATION()],
 		['/espace/pass/tableau-de-bord', COORDINATION({ partner: 200 })],
 		['/espace/pass/tableau-de-bord.csv', COORDINATION({ partner: 200 })],
@@ -167,7 +183,10 @@ test('the SMS provider’s webhook wants its shared secret: no session opens it,
 		expect(res.status(), w).toBe(401);
 		expect(await res.json(), w).toEqual({ ok: false });
 	}
-	const wrong = await ctx.anonymous.post('/api/sms/entrant', { headers: { 'content-type': 'application/json', authorization: 'Bearer pas-le-bon' }, data: JSON.stringify(reply) });
+	const wrong = await ctx.anonymous.post('/api/sms/entrant', {
+		headers: { 'content-type': 'application/json', authorization: 'Bearer pas-le-bon' },
+		data: JSON.stringify(reply)
+	});
 	expect(wrong.status()).toBe(401);
 	const form = await ctx.anonymous.post('/api/sms/entrant', {
 		headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },

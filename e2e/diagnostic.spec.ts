@@ -31,13 +31,34 @@ test.describe('on a small phone, without JavaScript', () => {
 	test('a person with a phone only, a procedure to do, free, on Saturdays', async ({ page }) => {
 		await page.goto('/');
 		await page.getByRole('link', { name: 'Faites le point en 12 questions' }).click();
-		await page.getByRole('group', { name: /Quels appareils/ }).getByLabel('Un téléphone avec internet (smartphone)').check();
-		await page.getByRole('group', { name: /internet chez vous/ }).getByLabel('Seulement sur mon téléphone').check();
-		await page.getByRole('group', { name: /écrire un message/ }).getByLabel('Oui, avec de l’aide').check();
-		await page.getByRole('group', { name: /e-mail/ }).getByLabel('Non').check();
-		await page.getByRole('group', { name: /besoin d’aide/ }).getByLabel(/Faire une démarche/).check();
-		await page.getByRole('group', { name: /vous gêner/ }).getByLabel('Je ne suis libre que le samedi').check();
-		await page.getByRole('group', { name: /vous gêner/ }).getByLabel('Je ne peux pas payer').check();
+		await page
+			.getByRole('group', { name: /Quels appareils/ })
+			.getByLabel('Un téléphone avec internet (smartphone)')
+			.check();
+		await page
+			.getByRole('group', { name: /internet chez vous/ })
+			.getByLabel('Seulement sur mon téléphone')
+			.check();
+		await page
+			.getByRole('group', { name: /écrire un message/ })
+			.getByLabel('Oui, avec de l’aide')
+			.check();
+		await page
+			.getByRole('group', { name: /e-mail/ })
+			.getByLabel('Non')
+			.check();
+		await page
+			.getByRole('group', { name: /besoin d’aide/ })
+			.getByLabel(/Faire une démarche/)
+			.check();
+		await page
+			.getByRole('group', { name: /vous gêner/ })
+			.getByLabel('Je ne suis libre que le samedi')
+			.check();
+		await page
+			.getByRole('group', { name: /vous gêner/ })
+			.getByLabel('Je ne peux pas payer')
+			.check();
 		await page.getByLabel('Où habitez-vous\u00a0?').fill('47000');
 		await page.getByRole('button', { name: 'Voir mon résultat' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre résultat');

@@ -25,6 +25,9 @@ export async function claimPlace(manager: Page, placeName: string) {
 	await manager.goto('/espace/lieux');
 	await manager.getByLabel('Nom du lieu ou commune').fill(placeName);
 	await manager.getByRole('button', { name: 'Chercher' }).click();
-	await manager.getByRole('button', { name: `Demander à gérer ${placeName}`, exact: true }).first().click();
+	await manager
+		.getByRole('button', { name: `Demander à gérer ${placeName}`, exact: true })
+		.first()
+		.click();
 	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
 }

@@ -21,7 +21,9 @@ test('sentences with names, filters from lists, CSV', async ({ page }) => {
 
 	// on a phone: the filters folded under « Filtrer le journal », the first entry on the first screen; no developer command
 	await page.setViewportSize({ width: 390, height: 844 });
-	await expect(page.locator('main')).toContainText('Le journal est protégé\u00a0: personne ne peut modifier ni effacer une action écrite, et toute modification serait détectée.');
+	await expect(page.locator('main')).toContainText(
+		'Le journal est protégé\u00a0: personne ne peut modifier ni effacer une action écrite, et toute modification serait détectée.'
+	);
 	await expect(page.locator('main')).not.toContainText('npx maillage');
 	await expect(page.locator('details.journal-filters')).not.toHaveAttribute('open', /.*/);
 	await expect(page.getByLabel('Structure')).toBeHidden();

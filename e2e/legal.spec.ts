@@ -40,7 +40,14 @@ test.describe('without JavaScript', () => {
 		for (const [path, title] of PAGES) {
 			await page.goto('/');
 			const footer = page.locator('footer');
-			const name = path === '/accessibilite' ? /^Accessibilité/ : path === '/mentions-legales' ? 'Mentions légales' : path === '/cookies' ? 'Cookies' : 'Données personnelles';
+			const name =
+				path === '/accessibilite'
+					? /^Accessibilité/
+					: path === '/mentions-legales'
+						? 'Mentions légales'
+						: path === '/cookies'
+							? 'Cookies'
+							: 'Données personnelles';
 			await footer.getByRole('link', { name }).click();
 			await expect(page).toHaveURL(new RegExp(`${path}$`));
 			await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);

@@ -9,9 +9,7 @@ test('map view: the map appears, tiles fail offline with a French message, marke
 	const map = page.locator('#carte');
 	await expect(map).toBeVisible();
 	await expect(map).toHaveClass(/leaflet-container/);
-	await expect(page.locator('#carte-etat')).toHaveText(
-		'Le fond de carte n’a pas pu être chargé. Les lieux restent listés ci-dessous.'
-	);
+	await expect(page.locator('#carte-etat')).toHaveText('Le fond de carte n’a pas pu être chargé. Les lieux restent listés ci-dessous.');
 	await expect(page.locator('#carte-etat')).toHaveAttribute('aria-live', 'polite');
 	await expect(page.locator('.leaflet-marker-icon').first()).toBeVisible();
 	expect(await page.locator('.leaflet-marker-icon').count()).toBeGreaterThan(1);

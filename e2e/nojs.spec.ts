@@ -60,7 +60,10 @@ test('search, filter, next results, a place, report an error — without JavaScr
 	await expect(page.getByRole('alert')).toContainText('Le formulaire contient 2 erreurs');
 	await expect(page.getByLabel('Votre adresse e-mail')).toHaveValue('pas-une-adresse');
 
-	await page.getByRole('group', { name: /Qu’est-ce qui est faux/ }).getByLabel('Les horaires').check();
+	await page
+		.getByRole('group', { name: /Qu’est-ce qui est faux/ })
+		.getByLabel('Les horaires')
+		.check();
 	await message.fill('Le lieu est fermé le mercredi après-midi.');
 	await page.getByLabel('Votre adresse e-mail').fill('');
 	await page.getByRole('button', { name: 'Envoyer le signalement' }).click();

@@ -55,7 +55,8 @@ const provider = new Provider(issuer, {
 	}
 });
 
-const page = (body) => `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fournisseur d’identité de test</title></head><body><main>${body}</main></body></html>`;
+const page = (body) =>
+	`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fournisseur d’identité de test</title></head><body><main>${body}</main></body></html>`;
 
 const handler = provider.callback();
 createServer(async (req, res) => {
@@ -65,14 +66,23 @@ createServer(async (req, res) => {
 		const details = await provider.interactionDetails(req, res);
 		if (details.prompt.name === 'login' && req.method === 'GET') {
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-			return res.end(page(`<h1>Identification de test</h1><form method="post" action="/interaction/${details.uid}/login"><label for="email">Adresse e-mail</label><input id="email" name="email" type="email" required><button type="submit">Continuer</button></form>`));
+			return res.end(
+				page(
+					`<h1>Identification de test</h1><form method="post" action="/interaction/${details.uid}/login"><label for="email">Adresse e-mail</label><input id="email" name="email" type="email" required><button type="submit">Continuer</button></form>`
+				)
+			);
 		}
 		if (details.prompt.name === 'login') {
 			let body = '';
 			for await (const chunk of req) body += chunk;
 			const email = new URLSearchParams(body).get('email') ?? '';
 			const acr = email.startsWith('mfa.') ? 'eidas2' : 'eidas1';
-			return provider.interactionFinished(req, res, { login: { accountId: email, acr, amr: acr === 'eidas2' ? ['pwd', 'mfa'] : ['pwd'] } }, { mergeWithLastSubmission: false });
+			return provider.interactionFinished(
+				req,
+				res,
+				{ login: { accountId: email, acr, amr: acr === 'eidas2' ? ['pwd', 'mfa'] : ['pwd'] } },
+				{ mergeWithLastSubmission: false }
+			);
 		}
 		// consent: granted at once (the relying party is this platform)
 		const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });

@@ -42,14 +42,23 @@ test('an attacker’s structure name (a line break, a link) is refused in the CS
 	const ctx = await browser.newContext({ storageState: statePath('coordinator') });
 	const page = await ctx.newPage();
 	const stamp = Date.now();
-	const csv = ['structure;courriel', `"Mairie ${stamp}`, `Cliquez ici\u00a0: https://evil.example";victime.${stamp}@exemple.fr`, `Asso www.evil.example;b.${stamp}@exemple.fr`].join('\n');
+	const csv = [
+		'structure;courriel',
+		`"Mairie ${stamp}`,
+		`Cliquez ici\u00a0: https://evil.example";victime.${stamp}@exemple.fr`,
+		`Asso www.evil.example;b.${stamp}@exemple.fr`
+	].join('\n');
 	await page.goto('/admin/organisations/import');
 	await page.getByLabel(/Ou collez son contenu/).fill(csv);
 	await page.getByRole('button', { name: 'Vérifier, sans rien enregistrer' }).click();
 	await expect(page.locator('#rapport-titre')).toHaveText('2 lignes à corriger\u00a0: rien n’a été enregistré');
-	await expect(page.locator('#rapport')).toContainText('Ligne 2\u00a0: Le nom de la structure doit tenir sur une seule ligne\u00a0: retirez les retours à la ligne.');
+	await expect(page.locator('#rapport')).toContainText(
+		'Ligne 2\u00a0: Le nom de la structure doit tenir sur une seule ligne\u00a0: retirez les retours à la ligne.'
+	);
 	// lines are the file's records (the one with a line break is line 2, in the spreadsheet too)
-	await expect(page.locator('#rapport')).toContainText('Ligne 3\u00a0: Le nom de la structure ne peut pas contenir d’adresse de site (lien)\u00a0: écrivez seulement le nom.');
+	await expect(page.locator('#rapport')).toContainText(
+		'Ligne 3\u00a0: Le nom de la structure ne peut pas contenir d’adresse de site (lien)\u00a0: écrivez seulement le nom.'
+	);
 	await axeAtWidths(page, 'import refused, hostile names');
 
 	await page.goto('/admin/organisations');
@@ -68,7 +77,11 @@ test('a stale place’s reminder: Post/Redirect/Get, reloading sends nothing', a
 	const coord = await coordCtx.newPage();
 	await coord.goto('/admin/lieux');
 	// a stale place nobody runs yet: the médiathèque's manager claims it, the coordinator accepts
-	const row = coord.getByRole('table', { name: /^Lieux sans mise à jour/ }).getByRole('row').filter({ hasText: 'Aucun responsable' }).first();
+	const row = coord
+		.getByRole('table', { name: /^Lieux sans mise à jour/ })
+		.getByRole('row')
+		.filter({ hasText: 'Aucun responsable' })
+		.first();
 	const placeName = ((await row.getByRole('link').textContent()) ?? '').trim();
 	expect(placeName).not.toBe('');
 	const managerCtx = await browser.newContext({ storageState: statePath('place_manager') });
@@ -76,10 +89,16 @@ test('a stale place’s reminder: Post/Redirect/Get, reloading sends nothing', a
 	await claimPlace(manager, placeName);
 	await managerCtx.close();
 	await coord.goto('/admin/lieux');
-	await coord.getByRole('button', { name: `Accepter la demande pour ${placeName}`, exact: true }).first().click();
+	await coord
+		.getByRole('button', { name: `Accepter la demande pour ${placeName}`, exact: true })
+		.first()
+		.click();
 	await expect(coord.getByRole('status')).toContainText('Demande acceptée');
 
-	await coord.getByRole('button', { name: `Envoyer un rappel pour ${placeName}`, exact: true }).first().click();
+	await coord
+		.getByRole('button', { name: `Envoyer un rappel pour ${placeName}`, exact: true })
+		.first()
+		.click();
 	await expect(coord.getByRole('status')).toHaveText('Rappel envoyé à 1 responsable.');
 	expect(new URL(coord.url()).searchParams.get('rappel')).toBe('1');
 	expect(coord.url()).not.toContain('?/');
@@ -106,7 +125,11 @@ test('a form posted from another site, and a too-large body: refused in French, 
 	expect(crossBody).toContain('<h1>Accès refusé</h1>');
 	expect(crossBody).not.toMatch(/Cross-site|forbidden/i);
 	// the same for a JSON client
-	const crossJson = await page.request.post('/connexion', { headers: { origin: 'https://evil.example', accept: 'application/json' }, form: { email: 'a' }, maxRedirects: 0 });
+	const crossJson = await page.request.post('/connexion', {
+		headers: { origin: 'https://evil.example', accept: 'application/json' },
+		form: { email: 'a' },
+		maxRedirects: 0
+	});
 	expect(crossJson.status()).toBe(403);
 	expect((await crossJson.json()).message).toMatch(/^Ce formulaire a été envoyé depuis un autre site/);
 

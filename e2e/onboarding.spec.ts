@@ -21,7 +21,9 @@ async function axeAtWidths(page: Page, what: string) {
 async function realPlaces(page: Page): Promise<{ id: string; nom: string }[]> {
 	const res = await page.request.get('/api/v1/places?ou=N%C3%A9rac&limit=5');
 	const body = await res.json();
-	return (body.data as { id: string; nom?: string; name?: string; attributes?: { nom?: string } }[]).slice(0, 2).map((p) => ({ id: p.id, nom: p.nom ?? p.attributes?.nom ?? p.name ?? '' }));
+	return (body.data as { id: string; nom?: string; name?: string; attributes?: { nom?: string } }[])
+		.slice(0, 2)
+		.map((p) => ({ id: p.id, nom: p.nom ?? p.attributes?.nom ?? p.name ?? '' }));
 }
 
 test('the coordinator’s home: what waits for them and the network this month, in counts', async ({ browser }) => {

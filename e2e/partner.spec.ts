@@ -40,7 +40,9 @@ test('the CAF reads its figures before the code, the rest of its space after', a
 	}
 	// in a column, never one masked count alone beside a shown total
 	for (const col of [0, 1]) {
-		const column = (await referrals.locator('tbody tr').evaluateAll((rows, c) => rows.map((r) => r.querySelectorAll('td')[c]?.textContent?.trim()), col)) as string[];
+		const column = (await referrals
+			.locator('tbody tr')
+			.evaluateAll((rows, c) => rows.map((r) => r.querySelectorAll('td')[c]?.textContent?.trim()), col)) as string[];
 		const total = (await referrals.locator('tfoot td').nth(col).innerText()).trim();
 		if (total !== 'masqué') expect(column.filter((x) => x === 'masqué').length).not.toBe(1);
 	}

@@ -49,7 +49,11 @@ test('the fund with a correction open has no axe violation', async ({ browser })
 	const ctx = await browser.newContext({ storageState: statePath('coordinator') });
 	const page = await ctx.newPage();
 	await page.goto('/espace/pass/fonds');
-	await page.getByRole('table', { name: /Contributions des partenaires/ }).locator('summary').first().click();
+	await page
+		.getByRole('table', { name: /Contributions des partenaires/ })
+		.locator('summary')
+		.first()
+		.click();
 	await expectNoAxeViolations(page, '/espace/pass/fonds with a correction form open');
 	await ctx.close();
 });

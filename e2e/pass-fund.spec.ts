@@ -26,7 +26,10 @@ const CCAS = 'CCAS de Marmande';
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 /** the count of one state in the campaign's "Pass par état" table */
 const stateCount = (page: Page, label: string) =>
-	page.getByRole('table', { name: /Nombre de pass de la campagne/ }).locator('tr', { has: page.getByRole('rowheader', { name: label, exact: true }) }).getByRole('cell');
+	page
+		.getByRole('table', { name: /Nombre de pass de la campagne/ })
+		.locator('tr', { has: page.getByRole('rowheader', { name: label, exact: true }) })
+		.getByRole('cell');
 
 test.describe.serial('the coordinator runs the fund', () => {
 	test.use({ storageState: statePath('coordinator') });
@@ -125,7 +128,19 @@ test.describe.serial('the coordinator runs the fund', () => {
 		expect(printed).toContain('Carnet n° 1 — 5 pass de 10 €');
 		expect(printed).toContain('Carnet n° 2 — 5 pass de 10 €');
 		execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '2', '-l', '2', join(dir, 'carnets.pdf'), join(dir, 'slips')]);
-		const decoded = execFileSync('zbarimg', ['--raw', '-q', ...readdirSync(dir).filter((f) => f.startsWith('slips')).map((f) => join(dir, f))], { encoding: 'utf8' }).split('\n').filter(Boolean);
+		const decoded = execFileSync(
+			'zbarimg',
+			[
+				'--raw',
+				'-q',
+				...readdirSync(dir)
+					.filter((f) => f.startsWith('slips'))
+					.map((f) => join(dir, f))
+			],
+			{ encoding: 'utf8' }
+		)
+			.split('\n')
+			.filter(Boolean);
 		expect(decoded).toEqual([places, places]);
 		expect(printed).toContain(places);
 		rmSync(dir, { recursive: true, force: true });
@@ -193,7 +208,10 @@ test.describe('without JavaScript', () => {
 	test('the campaign’s form: French errors for an empty form, what was chosen kept, then created', async ({ page }) => {
 		await page.goto('/espace/pass/campagnes/nouvelle');
 		await page.getByRole('group', { name: 'Pass par carnet' }).getByLabel('5 pass').check();
-		await page.getByRole('group', { name: /^Publics/ }).getByLabel('Seniors').check();
+		await page
+			.getByRole('group', { name: /^Publics/ })
+			.getByLabel('Seniors')
+			.check();
 		await page.getByRole('button', { name: 'Créer la campagne' }).click();
 		await expect(page).toHaveTitle(/^Erreur\s: /);
 		const alert = page.getByRole('alert');

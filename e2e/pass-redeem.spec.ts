@@ -48,7 +48,10 @@ test.describe('without JavaScript', () => {
 		await page.getByLabel(/^À qui remettez-vous des pass/).fill(person.name.split(' ')[1].toLowerCase());
 		await page.getByRole('button', { name: 'Chercher' }).click();
 		await expect(page).toHaveURL(/nom=/);
-		await page.getByRole('list', { name: /personnes? trouvées? pour/ }).getByRole('link', { name: person.name }).click();
+		await page
+			.getByRole('list', { name: /personnes? trouvées? pour/ })
+			.getByRole('link', { name: person.name })
+			.click();
 		await expect(page).toHaveURL(new RegExp(`personne=${person.id}`));
 		await expect(page.getByRole('link', { name: person.name })).toBeVisible();
 		await expect(page.getByLabel('Des pass à l’unité\u00a0: saisissez leurs codes')).toBeChecked();
@@ -86,7 +89,9 @@ test.describe('without JavaScript', () => {
 		await context.close();
 	});
 
-	test('a mediator checks a typo, then a valid voucher, redeems it for the workshop, finds it used; a QR code leads to the redemption page', async ({ browser }) => {
+	test('a mediator checks a typo, then a valid voucher, redeems it for the workshop, finds it used; a QR code leads to the redemption page', async ({
+		browser
+	}) => {
 		const context = await browser.newContext({ storageState: statePath('mediator'), javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
 		const page = await context.newPage();
 		const { distributed, accompanimentIds, campaign } = pass();
@@ -197,32 +202,35 @@ test('the camera scan: no button when the browser cannot decode QR codes; with i
 	if (!hasDetector) await expect(page.getByRole('button', { name: 'Scanner le QR code' })).toBeHidden();
 
 	// a stand-in decoder that "sees" the voucher's QR code, and a stand-in camera
-	await page.addInitScript((link: string) => {
-		class FakeDetector {
-			static async getSupportedFormats() {
-				return ['qr_code'];
+	await page.addInitScript(
+		(link: string) => {
+			class FakeDetector {
+				static async getSupportedFormats() {
+					return ['qr_code'];
+				}
+				async detect() {
+					return [{ rawValue: link, format: 'qr_code' }];
+				}
 			}
-			async detect() {
-				return [{ rawValue: link, format: 'qr_code' }];
-			}
-		}
-		Object.defineProperty(window, 'BarcodeDetector', { value: FakeDetector, configurable: true });
-		Object.defineProperty(navigator.mediaDevices, 'getUserMedia', {
-			configurable: true,
-			value: async () => {
-				const canvas = document.createElement('canvas');
-				canvas.width = 64;
-				canvas.height = 64;
-				const g = canvas.getContext('2d')!;
-				let n = 0;
-				setInterval(() => {
-					g.fillStyle = n++ % 2 ? '#000' : '#fff';
-					g.fillRect(0, 0, 64, 64);
-				}, 50);
-				return canvas.captureStream(20);
-			}
-		});
-	}, `${new URL(page.url()).origin}/pass/${distributed[2]}`);
+			Object.defineProperty(window, 'BarcodeDetector', { value: FakeDetector, configurable: true });
+			Object.defineProperty(navigator.mediaDevices, 'getUserMedia', {
+				configurable: true,
+				value: async () => {
+					const canvas = document.createElement('canvas');
+					canvas.width = 64;
+					canvas.height = 64;
+					const g = canvas.getContext('2d')!;
+					let n = 0;
+					setInterval(() => {
+						g.fillStyle = n++ % 2 ? '#000' : '#fff';
+						g.fillRect(0, 0, 64, 64);
+					}, 50);
+					return canvas.captureStream(20);
+				}
+			});
+		},
+		`${new URL(page.url()).origin}/pass/${distributed[2]}`
+	);
 	await page.reload();
 	await choosePlace(page);
 	const scan = page.getByRole('button', { name: 'Scanner le QR code' });

@@ -90,14 +90,18 @@ test.describe('the coordinator, without JavaScript', () => {
 		await row().locator('summary').click();
 		await row().getByRole('button', { name: 'Suspendre la qualification' }).click();
 		await expect(row().getByText('Indiquez la raison de la suspension. La raison est gardée au journal.')).toBeVisible();
-		await row().getByLabel(/^Raison de la suspension/).fill('Lieu fermé pour travaux jusqu’en mars');
+		await row()
+			.getByLabel(/^Raison de la suspension/)
+			.fill('Lieu fermé pour travaux jusqu’en mars');
 		await row().getByRole('button', { name: 'Suspendre la qualification' }).click();
 		await expect(page.getByRole('status')).toContainText('La qualification est suspendue');
 		await expect(row()).toContainText('Suspendu');
 		await expect(row()).toContainText('Raison\u00a0: Lieu fermé pour travaux jusqu’en mars');
 
 		// restored
-		await row().getByRole('button', { name: `Rétablir la qualification du SIRET ${spacedSiret(siret)}` }).click();
+		await row()
+			.getByRole('button', { name: `Rétablir la qualification du SIRET ${spacedSiret(siret)}` })
+			.click();
 		await expect(page.getByRole('status')).toContainText('est rétablie');
 		await expect(row()).toContainText('En service');
 		await expect(row()).not.toContainText('Suspendu');
@@ -199,7 +203,9 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		await expect(page.getByRole('button', { name: 'Marquer comme payé' })).toHaveCount(0);
 		// and in the list
 		await page.goto('/espace/pass/releves');
-		await expect(page.getByRole('row').filter({ has: page.locator(`a[href="/espace/pass/releves/${statementId}"]`) })).toContainText('Référence\u00a0: MANDAT-2026-0042');
+		await expect(page.getByRole('row').filter({ has: page.locator(`a[href="/espace/pass/releves/${statementId}"]`) })).toContainText(
+			'Référence\u00a0: MANDAT-2026-0042'
+		);
 	});
 
 	test('alerts: reviews the seed’s alert with a note; it moves to the reviewed ones', async ({ page }) => {
@@ -217,7 +223,9 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		await expect(card()).toContainText('Indiquez ce que vous avez constaté. Par exemple\u00a0: atelier collectif vérifié avec le lieu.');
 		await expect(card().getByLabel(/^Ce que vous avez constaté/)).toHaveAttribute('aria-invalid', 'true');
 		const note = `Atelier à la médiathèque pour des habitants d’une commune voisine (${Date.now().toString(36)})`;
-		await card().getByLabel(/^Ce que vous avez constaté/).fill(note);
+		await card()
+			.getByLabel(/^Ce que vous avez constaté/)
+			.fill(note);
 		await card().getByRole('button', { name: 'Marquer comme examinée' }).click();
 		await expect(page.getByRole('status')).toContainText('L’alerte est examinée');
 		await expect(card()).toHaveCount(0);
@@ -234,7 +242,10 @@ test.describe.serial('the coordinator, with JavaScript', () => {
 		await page.getByLabel('Campagne', { exact: true }).selectOption({ label: campaign.name });
 		await page.getByRole('button', { name: 'Afficher' }).click();
 		await expect(page).toHaveURL(new RegExp(`campagne=${campaign.id}`));
-		const row = page.getByRole('table', { name: /^Pass par campagne/ }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: campaign.name }) });
+		const row = page
+			.getByRole('table', { name: /^Pass par campagne/ })
+			.getByRole('row')
+			.filter({ has: page.getByRole('rowheader', { name: campaign.name }) });
 		// 40 issued (4 booklets of 10, funded), 8 handed out, 1 used (reimbursed once its statement is paid)
 		const cells = row.getByRole('cell');
 		await expect(cells.nth(0)).toHaveText('40');
@@ -304,6 +315,7 @@ test.describe('the CAF’s partner', () => {
 		const body = await csv.text();
 		expect(body).toContain(`Campagne;${campaign.name};`);
 		expect(body).toContain('masqué');
-		for (const line of body.trim().split('\r\n').slice(1)) for (const x of line.split(';').slice(2, 7)) expect(x === 'masqué' || x === '0' || Number(x) >= 5, line).toBe(true);
+		for (const line of body.trim().split('\r\n').slice(1))
+			for (const x of line.split(';').slice(2, 7)) expect(x === 'masqué' || x === '0' || Number(x) >= 5, line).toBe(true);
 	});
 });

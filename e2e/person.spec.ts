@@ -97,7 +97,9 @@ function nextWeekAt1430(): string {
 	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T14:30`;
 }
 
-test('a place without an account accepts by its link, without JavaScript; the link then says it has served; a changed link is refused; the person’s link is replaced', async ({ browser }) => {
+test('a place without an account accepts by its link, without JavaScript; the link then says it has served; a changed link is refused; the person’s link is replaced', async ({
+	browser
+}) => {
 	const s = person();
 	const link = s.referralToAccept.answerLink;
 	const { phone, axe, close } = await contexts(browser);
@@ -114,7 +116,9 @@ test('a place without an account accepts by its link, without JavaScript; the li
 
 	const res = await phone.goto(link);
 	await expectPrivate(phone, res, 'the answer page');
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText(`Orientation ${/^[aeiouyhàâéèêîôû]/i.test(s.name) ? 'd’' : 'de '}${s.name} vers ${s.placeByLink.nom}`);
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText(
+		`Orientation ${/^[aeiouyhàâéèêîôû]/i.test(s.name) ? 'd’' : 'de '}${s.name} vers ${s.placeByLink.nom}`
+	);
 	// everything shared: contact, reason, diagnostic; who sends it
 	await expect(phone.getByText(s.email, { exact: true })).toBeVisible();
 	await expect(phone.getByRole('link', { name: '06 47 12 34 56' })).toBeVisible();
@@ -169,10 +173,14 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await close();
 });
 
-test('a place declines (the form, a missing reason, the confirmation), with no axe violation; the contact is hidden when the consent does not share it', async ({ page }) => {
+test('a place declines (the form, a missing reason, the confirmation), with no axe violation; the contact is hidden when the consent does not share it', async ({
+	page
+}) => {
 	const s = person();
 	await page.goto(s.referralToDecline.answerLink);
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Orientation ${/^[aeiouyhàâéèêîôû]/i.test(s.name) ? 'd’' : 'de '}${s.name} vers ${s.placeByLink.nom}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		`Orientation ${/^[aeiouyhàâéèêîôû]/i.test(s.name) ? 'd’' : 'de '}${s.name} vers ${s.placeByLink.nom}`
+	);
 	await expect(page.getByText(s.email)).toHaveCount(0);
 	await expect(page.getByText(/n’a pas accepté de partager son téléphone/)).toBeVisible();
 	// her reading difficulty is health data: shown only with the "health" consent (not given here)
@@ -183,7 +191,10 @@ test('a place declines (the form, a missing reason, the confirmation), with no a
 	// the note is still there
 	await expect(page.getByLabel(/^Un mot pour la structure/)).toHaveValue('Essayez l’espace numérique de Villeneuve.');
 	await expectNoAxeViolations(page, 'the answer page with an error');
-	await page.getByRole('group', { name: /^Pourquoi \?/ }).getByLabel('Plus de place disponible').check();
+	await page
+		.getByRole('group', { name: /^Pourquoi \?/ })
+		.getByLabel('Plus de place disponible')
+		.check();
 	await page.getByRole('button', { name: 'Refuser l’orientation' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Merci, votre réponse est enregistrée');
 	await expect(page.getByRole('status')).toContainText('Vous ne pouvez pas recevoir la personne');

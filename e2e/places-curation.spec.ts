@@ -51,7 +51,10 @@ test('the work list counts what to check, and a name in capitals is rewritten in
 	await axeAtBothWidths(page, 'work list: names');
 	const before = Number(await kinds.locator('li', { hasText: 'Noms à réécrire' }).locator('strong').innerText());
 	expect(before).toBeGreaterThan(0);
-	const button = page.getByRole('button', { name: /^Mettre en casse normale/ }).filter({ hasNotText: /maison pour tous/i }).first();
+	const button = page
+		.getByRole('button', { name: /^Mettre en casse normale/ })
+		.filter({ hasNotText: /maison pour tous/i })
+		.first();
 	const suggestion = /« (.*) »/.exec(await button.innerText())![1];
 	await button.click();
 	await expect(page.getByRole('status')).toContainText(`Le nom est corrigé\u00a0: « ${suggestion} »`);
@@ -67,7 +70,10 @@ test('the work list counts what to check, and a name in capitals is rewritten in
 
 test('a correction of the name and the position, then a temporary closure shown publicly', async ({ page, browser }) => {
 	await page.goto('/admin/lieux/a-verifier?liste=position');
-	const first = page.locator('.work-places li a').filter({ hasNotText: /maison pour tous/i }).first();
+	const first = page
+		.locator('.work-places li a')
+		.filter({ hasNotText: /maison pour tous/i })
+		.first();
 	const name = (await first.innerText()).trim();
 	await first.click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
@@ -171,13 +177,19 @@ test('merging the two Maison Pour Tous Saint Exupéry: field by field, the old a
 	const group = page.locator('.dup', { hasText: /maison pour tous saint exup/i });
 	const ids = await group.locator('li > a:first-child').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.split('/').pop()!));
 	expect(ids.length).toBe(2);
-	await group.getByRole('link', { name: /fusionner en gardant cette fiche/ }).first().click();
+	await group
+		.getByRole('link', { name: /fusionner en gardant cette fiche/ })
+		.first()
+		.click();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('Fusionner');
 	await axeAtBothWidths(page, 'merge page');
 	const keep = new URL(page.url()).searchParams.get('garder')!;
 	const other = ids.find((i) => i !== keep)!;
 	// the name of the other record wins
-	await page.locator('fieldset', { hasText: 'Nom' }).getByLabel(/fiche fusionnée/).check();
+	await page
+		.locator('fieldset', { hasText: 'Nom' })
+		.getByLabel(/fiche fusionnée/)
+		.check();
 	await page.getByRole('button', { name: 'Fusionner les deux lieux' }).click();
 	await expect(page).toHaveURL(new RegExp(`/admin/lieux/${keep}`));
 	await expect(page.getByRole('status')).toContainText('Les deux lieux sont fusionnés');
@@ -227,9 +239,19 @@ test('a visitor’s report, acted on from the report: corrected, or rejected wit
 	const second = page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last();
 	await second.getByRole('button', { name: /Rejeter le signalement/ }).click();
 	await expect(page.locator('.field__error').first()).toContainText('Écrivez la réponse');
-	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByLabel(/Rejeter\s: votre réponse/).fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
-	await page.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' }).last().getByRole('button', { name: /Rejeter le signalement/ }).click();
-	await expect(page.getByRole('status')).toHaveText('Le signalement est rejeté\u00a0: votre réponse à la personne partira dès que l’envoi d’e-mails sera configuré.');
+	await page
+		.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' })
+		.last()
+		.getByLabel(/Rejeter\s: votre réponse/)
+		.fill('Le lieu est bien ouvert\u00a0: nous avons vérifié auprès de la mairie.');
+	await page
+		.locator('.reports > li', { hasText: 'Ce lieu n’existe plus' })
+		.last()
+		.getByRole('button', { name: /Rejeter le signalement/ })
+		.click();
+	await expect(page.getByRole('status')).toHaveText(
+		'Le signalement est rejeté\u00a0: votre réponse à la personne partira dès que l’envoi d’e-mails sera configuré.'
+	);
 	expectRedirected(page, 'rejete-repondu');
 	await expect(page).toHaveURL(/\/admin\/signalements\?/);
 });

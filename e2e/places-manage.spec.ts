@@ -26,7 +26,10 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 	const coordCtx = await browser.newContext({ storageState: statePath('coordinator'), javaScriptEnabled: false });
 	const coord = await coordCtx.newPage();
 	await coord.goto('/admin/lieux');
-	await coord.getByRole('button', { name: /^Accepter la demande pour/ }).first().click();
+	await coord
+		.getByRole('button', { name: /^Accepter la demande pour/ })
+		.first()
+		.click();
 	await expect(coord.getByRole('status')).toContainText('Demande acceptée');
 	// Post/Redirect/Get (issue 12, item 16): reloading does not decide again
 	expect(new URL(coord.url()).searchParams.get('demande')).toBe('accepted');

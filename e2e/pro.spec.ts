@@ -13,7 +13,17 @@ test.describe('pages of a coordinator', () => {
 
 	test('each page has no axe violation', async ({ page }) => {
 		const { cd47 } = seed().organisations;
-		for (const path of ['/espace', '/compte', '/compte/double-authentification', '/admin/organisations', `/admin/organisations/${cd47}`, '/admin/journal', '/admin/signalements', '/admin/signalements?statut=traites', '/deconnexion']) {
+		for (const path of [
+			'/espace',
+			'/compte',
+			'/compte/double-authentification',
+			'/admin/organisations',
+			`/admin/organisations/${cd47}`,
+			'/admin/journal',
+			'/admin/signalements',
+			'/admin/signalements?statut=traites',
+			'/deconnexion'
+		]) {
 			await page.goto(path);
 			await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 			await expectNoAxeViolations(page, path);
@@ -64,7 +74,9 @@ test.describe('pages of a coordinator', () => {
 		await page.getByRole('button', { name: 'Filtrer', exact: true }).click();
 		await expect(page).toHaveURL(/action=invitation\./);
 		await expect(page.locator('.journal > li').first()).toContainText('a annulé l’invitation de Jo Médiation (jo@fumel.test).');
-		await expect(page.locator('.journal')).toContainText('a invité Jo Médiation (jo@fumel.test) à rejoindre Espace numérique du Fumélois avec le rôle « Médiateur numérique »');
+		await expect(page.locator('.journal')).toContainText(
+			'a invité Jo Médiation (jo@fumel.test) à rejoindre Espace numérique du Fumélois avec le rôle « Médiateur numérique »'
+		);
 		await page.goto('/admin/journal?du=hier');
 		await expect(page.getByRole('alert')).toContainText('Date invalide');
 		await expectNoAxeViolations(page, 'journal with an error');
@@ -115,7 +127,9 @@ test.describe('error reports', () => {
 		await expect(page.locator('.reports li', { hasText: message })).toBeVisible();
 		// « Reçu le 6 décembre 2026 à 17 h 23 · traité le … »: the time in words, a space before the dot
 		const when = await page.locator('.reports li', { hasText: message }).locator('p.muted').first().textContent();
-		expect(when).toMatch(/^Reçu le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h(\u00a0\d{2})?\u00a0· traité le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h(\u00a0\d{2})?$/);
+		expect(when).toMatch(
+			/^Reçu le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h(\u00a0\d{2})?\u00a0· traité le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h(\u00a0\d{2})?$/
+		);
 		await context.close();
 	});
 });

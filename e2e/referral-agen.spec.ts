@@ -29,7 +29,10 @@ async function expectReadableChoices(p: Page, what: string) {
 		expect(detail.y, `${what}: the detail under the name`).toBeGreaterThanOrEqual(label.y + label.height - 1);
 		expect(Math.abs(detail.x + detail.width - (label.x + label.width)), what).toBeLessThan(2);
 	}
-	expect(await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${what}: no sideways scroll`).toBeLessThanOrEqual(0);
+	expect(
+		await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+		`${what}: no sideways scroll`
+	).toBeLessThanOrEqual(0);
 }
 const FS = 'France services Agen Léon Blum';
 
@@ -116,7 +119,8 @@ test('a place without an account can be chosen: the prescriber tells it themselv
 	const offlineChoices = places.locator('.place-choice').filter({ hasText: 'Ne reçoit pas d’orientation en ligne' });
 	for (let i = 0; i < 8 && !(await offlineChoices.count()); i++) await p.getByRole('link', { name: 'Voir plus de lieux' }).click();
 	// how to tell it, in words apart (it read « prévenez-leau 05… »), its phone when known
-	const telling = /^Ne reçoit pas d’orientation en ligne\u00a0: si vous le choisissez, cochez « Je préviens le lieu moi-même » et prévenez-le( au 0\d( \d\d){4})?\.$/;
+	const telling =
+		/^Ne reçoit pas d’orientation en ligne\u00a0: si vous le choisissez, cochez « Je préviens le lieu moi-même » et prévenez-le( au 0\d( \d\d){4})?\.$/;
 	for (const t of await offlineChoices.locator('.place-choice__receives').allTextContents()) expect(t.trim()).toMatch(telling);
 	const withPhone = offlineChoices.filter({ hasText: /prévenez-le au 0/ });
 	for (let i = 0; i < 8 && !(await withPhone.count()); i++) await p.getByRole('link', { name: 'Voir plus de lieux' }).click();
@@ -128,7 +132,9 @@ test('a place without an account can be chosen: the prescriber tells it themselv
 	const name = (await choice.locator('label strong').textContent()) ?? '';
 	await offline.check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Apprendre à envoyer un document par e-mail.');
-	await group(p, 'Elle accepte que le lieu reçoive').getByLabel(/^Identité/).check();
+	await group(p, 'Elle accepte que le lieu reçoive')
+		.getByLabel(/^Identité/)
+		.check();
 	await group(p, 'Comment a-t-elle donné son accord\u00a0?').getByLabel('Accord oral, confirmé par le professionnel').check();
 	await p.getByRole('button', { name: 'Envoyer l’orientation' }).click();
 	// asked to say they will tell the place; what was typed is kept
@@ -150,7 +156,9 @@ test('a person with no phone nor e-mail is not said to refuse contact', async ({
 	const who = `Sanscontact${Date.now().toString(36)}`;
 	await newPersonInAgen(p, who, { email: false });
 	// she is not told of the referral: nothing to reach her with (it said « et la personne aussi (ne souhaite pas être contactée) »)
-	await expect(p.getByText(/^Choisissez un lieu, écrivez pourquoi/)).toHaveText('Choisissez un lieu, écrivez pourquoi, et notez l’accord de la personne. Le lieu reçoit l’orientation et répond\u00a0; vous êtes prévenu à chaque étape.');
+	await expect(p.getByText(/^Choisissez un lieu, écrivez pourquoi/)).toHaveText(
+		'Choisissez un lieu, écrivez pourquoi, et notez l’accord de la personne. Le lieu reçoit l’orientation et répond\u00a0; vous êtes prévenu à chaque étape.'
+	);
 	await p.getByRole('link', { name: `Awa ${who}` }).click();
 	await expect(p.getByRole('heading', { level: 1 })).toContainText(who);
 	const dl = p.locator('dl.dl');

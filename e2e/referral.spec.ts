@@ -37,7 +37,9 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	// screen 2: where and why, with consent
 	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Orienter Jeanne ${who}`);
 	await expectNoAxeViolations(p, 'referral form');
-	await group(p, /^Vers quel lieu/).getByLabel(new RegExp(place.nom)).check();
+	await group(p, /^Vers quel lieu/)
+		.getByLabel(new RegExp(place.nom))
+		.check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Créer son espace Ameli et télécharger une attestation.');
 	// consent is given box by box: nothing is ticked beforehand
 	const consent = group(p, 'Elle accepte que le lieu reçoive');
@@ -64,7 +66,10 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	const m = await mediatorCtx.newPage();
 	await m.goto('/espace/orientations');
 	await expectNoAxeViolations(m, 'inbox');
-	await m.getByRole('link', { name: new RegExp(`Jeanne ${who.charAt(0)}\\.`) }).first().click();
+	await m
+		.getByRole('link', { name: new RegExp(`Jeanne ${who.charAt(0)}\\.`) })
+		.first()
+		.click();
 	await expect(m.getByRole('heading', { level: 1 })).toContainText(`Jeanne ${who}`);
 	await expect(m.getByText('Créer son espace Ameli')).toBeVisible();
 	await expectNoAxeViolations(m, 'received referral');
@@ -86,7 +91,9 @@ test('prescriber → place → accepted → accompaniment → honoured → presc
 	// the accompaniment closes it
 	await m.getByRole('link', { name: 'Enregistrer l’accompagnement' }).click();
 	await expectNoAxeViolations(m, 'accompaniment for the referred person');
-	await group(m, /^Thèmes/).getByLabel('Santé', { exact: true }).check();
+	await group(m, /^Thèmes/)
+		.getByLabel('Santé', { exact: true })
+		.check();
 	await m.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
 	await expect(m.getByRole('status')).toContainText('L’orientation de cette personne vers votre lieu est close\u00a0: elle est venue.');
 
@@ -140,7 +147,9 @@ test('consent by SMS reply: the prescriber asks, the person answers OUI, the ref
 	await group(p, 'Elle préfère être contactée').getByLabel('Par SMS').check();
 	await p.getByRole('button', { name: 'Enregistrer et orienter la personne' }).click();
 	await expect(p.getByRole('heading', { level: 1 })).toHaveText(`Orienter Rosa ${who}`);
-	await group(p, /^Vers quel lieu/).getByLabel(new RegExp(place.nom)).check();
+	await group(p, /^Vers quel lieu/)
+		.getByLabel(new RegExp(place.nom))
+		.check();
 	await p.getByLabel(/^Pourquoi l’orienter/).fill('Déclarer ses revenus en ligne.');
 	for (const box of [/^Identité/, /^Coordonnées/, /^Motif/]) await group(p, 'Elle accepte que le lieu reçoive').getByLabel(box).check();
 	const bySms = group(p, 'Comment a-t-elle donné son accord\u00a0?').getByLabel('Réponse par SMS');
@@ -168,14 +177,23 @@ test('consent by SMS reply: the prescriber asks, the person answers OUI, the ref
 	const { messages, reply } = smsStandIn();
 	let text = '';
 	await expect
-		.poll(async () => {
-			const list = (await (await fetch(`${messages}?to=${encodeURIComponent(e164)}`)).json()) as { text: string }[];
-			text = list.find((m) => /OUI \d{4}/.test(m.text))?.text ?? '';
-			return text;
-		}, { timeout: 30_000 })
-		.toMatch(/^CCAS de Marmande vous demande votre accord pour transmettre .* à .*, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\./);
+		.poll(
+			async () => {
+				const list = (await (await fetch(`${messages}?to=${encodeURIComponent(e164)}`)).json()) as { text: string }[];
+				text = list.find((m) => /OUI \d{4}/.test(m.text))?.text ?? '';
+				return text;
+			},
+			{ timeout: 30_000 }
+		)
+		.toMatch(
+			/^CCAS de Marmande vous demande votre accord pour transmettre .* à .*, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\./
+		);
 	const ref = /OUI (\d{4})/.exec(text)![1];
-	const answered = await fetch(reply, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: e164, text: `Oui ${ref}` }) });
+	const answered = await fetch(reply, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ from: e164, text: `Oui ${ref}` })
+	});
 	expect((await answered.json()).status).toBe(200);
 
 	// the record now shows the consent in force and the referral sent

@@ -40,7 +40,10 @@ if (!existsSync(seedFile)) {
 		invitations[key] = { email, token: r.token };
 	}
 	// invitations for ProConnect logins (accepted through the identity provider, not the link)
-	for (const [key, email] of [['oidc_partner', 'agent.oidc@caf47.test'], ['oidc_mfa', 'mfa.agent@caf47.test']]) {
+	for (const [key, email] of [
+		['oidc_partner', 'agent.oidc@caf47.test'],
+		['oidc_mfa', 'mfa.agent@caf47.test']
+	]) {
 		const r = await invite(db, null, { email, displayName: 'Alex Agent', organisationId: orgs.caf47.id, role: 'partner' });
 		invitations[key] = { email, token: r.token };
 	}
@@ -82,7 +85,16 @@ if (!existsSync(seedFile)) {
 			const rows = await db.db
 				.select({ id: places.id, nom: places.nom, commune: places.commune })
 				.from(places)
-				.where(and(eq(places.departmentCode, '47'), isNotNull(places.horaires), sql`lower(${places.commune}) in (${sql.join(communes.map((c) => sql`${c}`), sql`, `)})`))
+				.where(
+					and(
+						eq(places.departmentCode, '47'),
+						isNotNull(places.horaires),
+						sql`lower(${places.commune}) in (${sql.join(
+							communes.map((c) => sql`${c}`),
+							sql`, `
+						)})`
+					)
+				)
 				.orderBy(asc(places.nom));
 			const p = rows.find((r) => !not.includes(r.id));
 			if (!p) throw new Error(`e2e seed: no place with hours in ${communes.join(', ')}`);
@@ -91,23 +103,60 @@ if (!existsSync(seedFile)) {
 		const byLink = await pick(['monflanquin', 'villeneuve-sur-lot', 'fumel']);
 		const other = await pick(['sainte-livrade-sur-lot', 'tonneins', 'casseneuil', 'marmande'], [byLink.id]);
 		// a place without an account receives referrals at the first address of its page
-		await db.db.update(places).set({ courriels: ['lieu@sans-compte.test'] }).where(eq(places.id, byLink.id));
-		await db.db.update(places).set({ courriels: ['autre-lieu@sans-compte.test'] }).where(eq(places.id, other.id));
-		const { userId } = await addMember(db, null, { email: 'prescripteur.personne@caf47.test', displayName: 'Paule Prescriptrice', organisationId: seed.organisations.caf47, role: 'prescriber' });
+		await db.db
+			.update(places)
+			.set({ courriels: ['lieu@sans-compte.test'] })
+			.where(eq(places.id, byLink.id));
+		await db.db
+			.update(places)
+			.set({ courriels: ['autre-lieu@sans-compte.test'] })
+			.where(eq(places.id, other.id));
+		const { userId } = await addMember(db, null, {
+			email: 'prescripteur.personne@caf47.test',
+			displayName: 'Paule Prescriptrice',
+			organisationId: seed.organisations.caf47,
+			role: 'prescriber'
+		});
 		const prescriber = await actorFor(db.db, userId, true);
 		const created = await createBeneficiary(db, prescriber, {
 			organisationId: seed.organisations.caf47,
 			confirmNew: true,
-			form: { firstName: 'Marie', lastName: 'Testeuse', birthYear: '1956', commune: 'Monflanquin', phone: '06 47 12 34 56', email: 'marie@personne.test', preferredContact: 'email', language: 'fr', accessibilityNeeds: ['reading', 'time'], accessibilityNote: 'Préfère un rendez-vous le matin.' }
+			form: {
+				firstName: 'Marie',
+				lastName: 'Testeuse',
+				birthYear: '1956',
+				commune: 'Monflanquin',
+				phone: '06 47 12 34 56',
+				email: 'marie@personne.test',
+				preferredContact: 'email',
+				language: 'fr',
+				accessibilityNeeds: ['reading', 'time'],
+				accessibilityNote: 'Préfère un rendez-vous le matin.'
+			}
 		});
 		const beneficiaryId = created.id;
 		const assessment = await recordAssessment(db, prescriber, beneficiaryId, {
-			appareils: ['smartphone'], internet: 'telephone', ecrire: 'aide', courriel: 'non', mot_de_passe: 'non', document: 'aide', franceconnect: 'non',
-			deja_fait: ['aucune'], besoin: ['demarche'], urgence: 'mois', contraintes: ['lecture'], accompagnement: 'individuel'
+			appareils: ['smartphone'],
+			internet: 'telephone',
+			ecrire: 'aide',
+			courriel: 'non',
+			mot_de_passe: 'non',
+			document: 'aide',
+			franceconnect: 'non',
+			deja_fait: ['aucune'],
+			besoin: ['demarche'],
+			urgence: 'mois',
+			contraintes: ['lecture'],
+			accompagnement: 'individuel'
 		});
 		const seen = new Set();
 		const send = async (place, reason, scope, assessmentId = null) => {
-			const { id } = await sendReferral(db, prescriber, { beneficiaryId, organisationId: seed.organisations.caf47, placeId: place.id, reason, assessmentId, consent: { method: 'oral', scope } }, links);
+			const { id } = await sendReferral(
+				db,
+				prescriber,
+				{ beneficiaryId, organisationId: seed.organisations.caf47, placeId: place.id, reason, assessmentId, consent: { method: 'oral', scope } },
+				links
+			);
 			const mails = await db.db.select({ id: outbox.id, text: outbox.text }).from(outbox).where(eq(outbox.template, 'referral-link'));
 			const mail = mails.find((m) => !seen.has(m.id) && m.text.includes(`${links.origin}/orientation/`));
 			if (!mail) throw new Error('e2e seed: the place’s e-mail with its link was not queued');
@@ -131,16 +180,57 @@ if (!existsSync(seedFile)) {
 		// two people of the CCAS (the prescriber persona's structure), each referred once and so
 		// holding a link received by e-mail: one ends it on /mes-orientations, the other's are
 		// ended from their record (e2e/links.spec.ts)
-		const ccasPrescriber = await actorFor(db.db, (await addMember(db, null, { email: 'prescription.liens@ccas.test', displayName: 'Lina Prescription', organisationId: seed.organisations.ccas, role: 'prescriber' })).userId, true);
+		const ccasPrescriber = await actorFor(
+			db.db,
+			(
+				await addMember(db, null, {
+					email: 'prescription.liens@ccas.test',
+					displayName: 'Lina Prescription',
+					organisationId: seed.organisations.ccas,
+					role: 'prescriber'
+				})
+			).userId,
+			true
+		);
 		const linkHolders = {};
-		for (const [key, firstName, lastName, email] of [['byPerson', 'Rose', 'Liens', 'rose@personne.test'], ['byHolder', 'Luc', 'Liens', 'luc@personne.test']]) {
+		for (const [key, firstName, lastName, email] of [
+			['byPerson', 'Rose', 'Liens', 'rose@personne.test'],
+			['byHolder', 'Luc', 'Liens', 'luc@personne.test']
+		]) {
 			const c = await createBeneficiary(db, ccasPrescriber, {
 				organisationId: seed.organisations.ccas,
 				confirmNew: true,
-				form: { firstName, lastName, birthYear: '1960', commune: 'Marmande', phone: '', email, preferredContact: 'email', language: 'fr', accessibilityNeeds: [] }
+				form: {
+					firstName,
+					lastName,
+					birthYear: '1960',
+					commune: 'Marmande',
+					phone: '',
+					email,
+					preferredContact: 'email',
+					language: 'fr',
+					accessibilityNeeds: []
+				}
 			});
-			await sendReferral(db, ccasPrescriber, { beneficiaryId: c.id, organisationId: seed.organisations.ccas, placeId: other.id, reason: 'Apprendre à utiliser sa messagerie.', assessmentId: null, consent: { method: 'oral', scope: ['identity', 'contact', 'referral_reason'] } }, links);
-			const [m] = await db.db.select({ text: outbox.text }).from(outbox).where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, email))).orderBy(desc(outbox.createdAt)).limit(1);
+			await sendReferral(
+				db,
+				ccasPrescriber,
+				{
+					beneficiaryId: c.id,
+					organisationId: seed.organisations.ccas,
+					placeId: other.id,
+					reason: 'Apprendre à utiliser sa messagerie.',
+					assessmentId: null,
+					consent: { method: 'oral', scope: ['identity', 'contact', 'referral_reason'] }
+				},
+				links
+			);
+			const [m] = await db.db
+				.select({ text: outbox.text })
+				.from(outbox)
+				.where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, email)))
+				.orderBy(desc(outbox.createdAt))
+				.limit(1);
 			const link = m && /\/mes-orientations\/\S+/.exec(m.text)?.[0];
 			if (!link) throw new Error('e2e seed: a link holder’s e-mail was not queued');
 			linkHolders[key] = { id: c.id, name: `${firstName} ${lastName}`, link };
@@ -190,7 +280,16 @@ if (!existsSync(seedFile)) {
 		const [place] = await db.db
 			.select({ id: places.id, nom: places.nom, commune: places.commune })
 			.from(places)
-			.where(and(eq(places.departmentCode, '47'), isNotNull(places.horaires), sql`lower(${places.commune}) in (${sql.join(towns.map((c) => sql`${c}`), sql`, `)})`))
+			.where(
+				and(
+					eq(places.departmentCode, '47'),
+					isNotNull(places.horaires),
+					sql`lower(${places.commune}) in (${sql.join(
+						towns.map((c) => sql`${c}`),
+						sql`, `
+					)})`
+				)
+			)
 			.orderBy(asc(places.commune), asc(places.nom))
 			.limit(1);
 		if (!place) throw new Error('e2e seed: no place in the small towns listed');
@@ -225,7 +324,8 @@ if (!existsSync(seedFile)) {
 		const db = await openDatabase();
 		await getBoss(db);
 		const { cd47, caf47, ccas, mediatheque } = seed.organisations;
-		const member = async (email, displayName, organisationId, role) => actorFor(db.db, (await addMember(db, null, { email, displayName, organisationId, role })).userId, true);
+		const member = async (email, displayName, organisationId, role) =>
+			actorFor(db.db, (await addMember(db, null, { email, displayName, organisationId, role })).userId, true);
 		const coordinator = await member('coordination.pass@cd47.test', 'Camille Coordination', cd47, 'coordinator');
 		const prescriber = await member('prescription.pass@ccas.test', 'Paul Prescription', ccas, 'prescriber');
 		const mediator = await member('mediation.pass@mediatheque.test', 'Léo Médiation', mediatheque, 'mediator');
@@ -235,8 +335,15 @@ if (!existsSync(seedFile)) {
 			const candidate = `2147000${String(n).padStart(6, '0')}`;
 			for (let d = 0; d < 10; d++) {
 				const s = candidate + d;
-				const sum = [...s].reverse().reduce((acc, c, i) => { let v = Number(c) * (i % 2 ? 2 : 1); if (v > 9) v -= 9; return acc + v; }, 0);
-				if (sum % 10 === 0) { siret = s; break; }
+				const sum = [...s].reverse().reduce((acc, c, i) => {
+					let v = Number(c) * (i % 2 ? 2 : 1);
+					if (v > 9) v -= 9;
+					return acc + v;
+				}, 0);
+				if (sum % 10 === 0) {
+					siret = s;
+					break;
+				}
 			}
 		}
 		await db.db.update(organisations).set({ siret }).where(eq(organisations.id, mediatheque));
@@ -247,19 +354,44 @@ if (!existsSync(seedFile)) {
 			db,
 			coordinator,
 			'47',
-			{ name: `Pass Numérique ${year}`, faceValue: '10', bookletSize: '10', validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, toleranceDays: '31', publics: [], areaIds: [] },
+			{
+				name: `Pass Numérique ${year}`,
+				faceValue: '10',
+				bookletSize: '10',
+				validFrom: `${year}-01-01`,
+				validUntil: `${year}-12-31`,
+				toleranceDays: '31',
+				publics: [],
+				areaIds: []
+			},
 			[{ funderId: caf47, amount: '1000' }]
 		);
 		await pass.generateBooklets(db, coordinator, campaignId, 4);
 		await pass.recordSharePaid(db, coordinator, campaignId, caf47);
 		await pass.entrustBooklets(db, coordinator, campaignId, ccas, 1, 3);
 		const codesOf = async (number) =>
-			(await db.db.select({ code: passVouchers.code }).from(passVouchers).innerJoin(passBooklets, eq(passBooklets.id, passVouchers.bookletId))
-				.where(sql`${passBooklets.campaignId} = ${campaignId} and ${passBooklets.number} = ${number}`).orderBy(passVouchers.position)).map((r) => r.code);
+			(
+				await db.db
+					.select({ code: passVouchers.code })
+					.from(passVouchers)
+					.innerJoin(passBooklets, eq(passBooklets.id, passVouchers.bookletId))
+					.where(sql`${passBooklets.campaignId} = ${campaignId} and ${passBooklets.number} = ${number}`)
+					.orderBy(passVouchers.position)
+			).map((r) => r.code);
 		const [b1, b2] = [await codesOf(1), await codesOf(2)];
 		const created = await createBeneficiary(db, prescriber, {
 			organisationId: ccas,
-			form: { firstName: 'Jeanne', lastName: 'Passe', birthYear: '1951', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+			form: {
+				firstName: 'Jeanne',
+				lastName: 'Passe',
+				birthYear: '1951',
+				commune: 'Nérac',
+				phone: '',
+				email: '',
+				preferredContact: 'none',
+				language: 'fr',
+				accessibilityNeeds: []
+			},
 			confirmNew: true
 		});
 		if (created.status !== 'created') throw new Error('e2e seed: the Pass person was not created');
@@ -269,28 +401,59 @@ if (!existsSync(seedFile)) {
 		const today = pass.parisDay();
 		const accompanimentIds = [];
 		for (const participants of [10, 1, 1]) {
-			const [a] = await db.db.insert(accompaniments).values({
-				organisationId: mediatheque, placeId, mediatorId: mediator.userId, departmentCode: '47', date: today,
-				kind: participants > 1 ? 'collective' : 'individual', durationMinutes: 120, location: 'place', participants,
-				title: participants > 1 ? 'Atelier\u00a0: mes démarches en ligne' /* as the form saves it */ : null, themes: ['Démarches en ligne']
-			}).returning({ id: accompaniments.id });
+			const [a] = await db.db
+				.insert(accompaniments)
+				.values({
+					organisationId: mediatheque,
+					placeId,
+					mediatorId: mediator.userId,
+					departmentCode: '47',
+					date: today,
+					kind: participants > 1 ? 'collective' : 'individual',
+					durationMinutes: 120,
+					location: 'place',
+					participants,
+					title: participants > 1 ? 'Atelier\u00a0: mes démarches en ligne' /* as the form saves it */ : null,
+					themes: ['Démarches en ligne']
+				})
+				.returning({ id: accompaniments.id });
 			accompanimentIds.push(a.id);
 		}
 		// one redeemed last month, on last month's statement
-		const [old] = await db.db.insert(accompaniments).values({
-			organisationId: mediatheque, placeId, mediatorId: mediator.userId, departmentCode: '47', date: today,
-			kind: 'individual', durationMinutes: 120, location: 'place', participants: 1
-		}).returning({ id: accompaniments.id });
+		const [old] = await db.db
+			.insert(accompaniments)
+			.values({
+				organisationId: mediatheque,
+				placeId,
+				mediatorId: mediator.userId,
+				departmentCode: '47',
+				date: today,
+				kind: 'individual',
+				durationMinutes: 120,
+				location: 'place',
+				participants: 1
+			})
+			.returning({ id: accompaniments.id });
 		const redeemedCode = b1[7];
 		const r = await pass.redeem(db, mediator, { code: redeemedCode, placeId, accompanimentId: old.id });
 		const lastMonth = pass.previousMonth(pass.monthOf(today));
 		await db.db.execute(sql`update pass_vouchers set redeemed_at = ${`${lastMonth.slice(0, 8)}15T10:00:00Z`} where id = ${r.voucherId}`);
 		await pass.makeStatements(db, null, '47', lastMonth);
-		const [{ id: statementId }] = await db.db.execute(sql`select id from pass_statements where place_id = ${placeId} and month = ${lastMonth}`).then((x) => x.rows);
-		const [alert] = await db.db.insert(passAlerts).values({
-			departmentCode: '47', kind: 'outside_area', campaignId, placeId, organisationId: mediatheque, userId: mediator.userId,
-			details: { commune: seed.places.mediatheque.commune }
-		}).returning({ id: passAlerts.id });
+		const [{ id: statementId }] = await db.db
+			.execute(sql`select id from pass_statements where place_id = ${placeId} and month = ${lastMonth}`)
+			.then((x) => x.rows);
+		const [alert] = await db.db
+			.insert(passAlerts)
+			.values({
+				departmentCode: '47',
+				kind: 'outside_area',
+				campaignId,
+				placeId,
+				organisationId: mediatheque,
+				userId: mediator.userId,
+				details: { commune: seed.places.mediatheque.commune }
+			})
+			.returning({ id: passAlerts.id });
 		await stopBoss(db);
 		await db.close();
 		seed.pass = {
@@ -338,7 +501,12 @@ if (!existsSync(seedFile)) {
 		// a mediator who has accepted: the place receives referrals only with someone to read them
 		const { invite: inviteMember, acceptInvitation } = await import('../src/lib/server/accounts/invitations.ts');
 		const inv = await inviteMember(db, null, { email: 'mediation@fs-agen.test', displayName: 'Lou Léon Blum', organisationId: org.id, role: 'mediator' });
-		const accepted = await acceptInvitation(db, inv.token, { displayName: 'Lou Léon Blum', password: 'une longue phrase pour les tests', confirm: 'une longue phrase pour les tests' }, { ip: null, userAgent: null });
+		const accepted = await acceptInvitation(
+			db,
+			inv.token,
+			{ displayName: 'Lou Léon Blum', password: 'une longue phrase pour les tests', confirm: 'une longue phrase pour les tests' },
+			{ ip: null, userAgent: null }
+		);
 		if (!accepted.ok) throw new Error('e2e seed: the Léon Blum mediator: ' + accepted.message);
 		await db.close();
 		seed.referral = { agenPlace: place, agenOrganisation: org.id };
@@ -366,12 +534,24 @@ if (!process.env.SMS_PROVIDER) {
 		});
 	});
 	const child = spawn(process.execPath, [new URL('./sms-provider.mjs', import.meta.url).pathname], {
-		env: { ...process.env, PORT: String(smsPort), SMS_API_KEY: 'e2e-sms-key', INBOUND_URL: `${appOrigin}/api/sms/entrant`, INBOUND_SECRET: process.env.SMS_INBOUND_SECRET },
+		env: {
+			...process.env,
+			PORT: String(smsPort),
+			SMS_API_KEY: 'e2e-sms-key',
+			INBOUND_URL: `${appOrigin}/api/sms/entrant`,
+			INBOUND_SECRET: process.env.SMS_INBOUND_SECRET
+		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	process.on('exit', () => child.kill());
 	for (let i = 0; i < 100; i++) {
-		if (await fetch(`http://127.0.0.1:${smsPort}/health`).then((r) => r.ok, () => false)) break;
+		if (
+			await fetch(`http://127.0.0.1:${smsPort}/health`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	Object.assign(process.env, { SMS_PROVIDER: 'brevo', SMS_API_KEY: 'e2e-sms-key', SMS_SENDER: 'Maillage', SMS_API_URL: `http://127.0.0.1:${smsPort}/v3` });

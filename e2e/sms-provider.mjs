@@ -60,7 +60,10 @@ createServer(async (req, res) => {
 		}
 		if (url.pathname === '/messages' && req.method === 'GET') {
 			// an unencoded "+" arrives as a space
-			const to = url.searchParams.get('to')?.trim().replace(/^(?=\d)/, '+');
+			const to = url.searchParams
+				.get('to')
+				?.trim()
+				.replace(/^(?=\d)/, '+');
 			return json(res, 200, to ? messages.filter((m) => m.to === to) : messages);
 		}
 		if (url.pathname === '/messages' && req.method === 'DELETE') {
@@ -78,7 +81,14 @@ createServer(async (req, res) => {
 			const r = await fetch(inboundUrl, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json', ...(inboundSecret ? { authorization: `Bearer ${inboundSecret}` } : {}) },
-				body: JSON.stringify({ id: 1, msg_status: 'replied', to: from.replace(/^\+/, ''), reply: text, ts_event: Math.floor(Date.now() / 1000), type: 'transactional' })
+				body: JSON.stringify({
+					id: 1,
+					msg_status: 'replied',
+					to: from.replace(/^\+/, ''),
+					reply: text,
+					ts_event: Math.floor(Date.now() / 1000),
+					type: 'transactional'
+				})
 			});
 			return json(res, 200, { status: r.status });
 		}
@@ -86,7 +96,10 @@ createServer(async (req, res) => {
 			if (req.headers['api-key'] !== apiKey) return json(res, 401, { code: 'unauthorized', message: 'Key not found' });
 			if (failures.count > 0) {
 				failures.count--;
-				return json(res, failures.status, { code: failures.status >= 500 ? 'internal_error' : 'invalid_parameter', message: `simulated failure ${failures.status}` });
+				return json(res, failures.status, {
+					code: failures.status >= 500 ? 'internal_error' : 'invalid_parameter',
+					message: `simulated failure ${failures.status}`
+				});
 			}
 			const body = await readJson(req);
 			const { sender, recipient, content, type } = body ?? {};

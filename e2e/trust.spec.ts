@@ -44,7 +44,9 @@ function rawGet(baseURL: string, path: string, host: string): Promise<{ status: 
 }
 
 test.describe('roles offered to an existing account (« Mon compte » → « Rôles proposés »)', () => {
-	test('the owner accepts one and refuses the other, without JavaScript; nobody invites their own address to a role with personal data', async ({ browser }) => {
+	test('the owner accepts one and refuses the other, without JavaScript; nobody invites their own address to a role with personal data', async ({
+		browser
+	}) => {
 		const s = seed();
 		const newcomer = raw().invitations.newcomer as { email: string; token: string };
 		expect(newcomer, 'e2e/serve.mjs seeds the newcomer’s invitation').toBeTruthy();
@@ -94,7 +96,9 @@ test.describe('roles offered to an existing account (« Mon compte » → « Rô
 		await expect(owner.getByRole('heading', { name: 'Rôles proposés' })).toBeVisible();
 		const offered = owner.locator('li').filter({ has: owner.getByRole('button', { name: 'Accepter ce rôle' }) });
 		await expect(offered).toHaveCount(2);
-		await expect(offered.filter({ hasText: 'CCAS de Marmande' })).toContainText('Prescripteur (orientation) à CCAS de Marmande (47), proposé par Camille Coordination');
+		await expect(offered.filter({ hasText: 'CCAS de Marmande' })).toContainText(
+			'Prescripteur (orientation) à CCAS de Marmande (47), proposé par Camille Coordination'
+		);
 		await expect(owner.getByText('Prescripteur (orientation) à CCAS de Marmande (47)', { exact: true })).toHaveCount(0);
 		await expectNoAxeViolations(owner, '« Mon compte » with roles offered');
 
@@ -102,7 +106,11 @@ test.describe('roles offered to an existing account (« Mon compte » → « Rô
 		const nojsCtx = await browser.newContext({ javaScriptEnabled: false, storageState: await ownerCtx.storageState() });
 		const nojs = await nojsCtx.newPage();
 		await nojs.goto('/compte');
-		const item = (org: string) => nojs.locator('li').filter({ hasText: org }).filter({ has: nojs.getByRole('button', { name: 'Accepter ce rôle' }) });
+		const item = (org: string) =>
+			nojs
+				.locator('li')
+				.filter({ hasText: org })
+				.filter({ has: nojs.getByRole('button', { name: 'Accepter ce rôle' }) });
 		await item('CCAS de Marmande').getByRole('button', { name: 'Accepter ce rôle' }).click();
 		await expect(nojs.getByRole('status')).toContainText('Le rôle est ajouté à votre compte.');
 		await expect(nojs.getByText('Prescripteur (orientation) à CCAS de Marmande (47)', { exact: true })).toBeVisible();
@@ -137,7 +145,9 @@ test.describe('the person’s links', () => {
 		await expect(current).toContainText('(celui que vous venez d’utiliser)');
 		await current.getByRole('button', { name: /^Désactiver ce lien/ }).click();
 		// the session it opened ends with it
-		await expect(phone.getByRole('status')).toContainText('C’est fait\u00a0: le lien que vous avez utilisé ne marche plus. Pour revenir sur votre page, demandez un code.');
+		await expect(phone.getByRole('status')).toContainText(
+			'C’est fait\u00a0: le lien que vous avez utilisé ne marche plus. Pour revenir sur votre page, demandez un code.'
+		);
 		await expect(phone.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
 
 		const again = await phone.goto(h.link);
@@ -204,7 +214,10 @@ test.describe('requests refused at the door, in French', () => {
 		await expect(page.getByText(message)).toBeVisible();
 		await expectNoAxeViolations(page, 'the 400 page');
 		// a form sent with a control character: refused before anything is written
-		const post = await request.post('/mes-orientations?/code', { form: { contact: 'marie\u0001@personne.test' }, headers: { origin: new URL(page.url()).origin } });
+		const post = await request.post('/mes-orientations?/code', {
+			form: { contact: 'marie\u0001@personne.test' },
+			headers: { origin: new URL(page.url()).origin }
+		});
 		expect(post.status()).toBe(400);
 		expect(await post.text()).toContain('caractères invisibles');
 	});

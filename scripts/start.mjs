@@ -132,7 +132,15 @@ function stop(signal) {
 // server goes on.
 process.on('unhandledRejection', (reason) => {
 	const r = /** @type {{ constructor?: { name?: string }, status?: number }} */ (reason ?? {});
-	console.error(JSON.stringify({ t: new Date().toISOString(), level: 'error', msg: 'unhandled rejection (the server goes on)', kind: r.constructor?.name ?? typeof reason, status: r.status }));
+	console.error(
+		JSON.stringify({
+			t: new Date().toISOString(),
+			level: 'error',
+			msg: 'unhandled rejection (the server goes on)',
+			kind: r.constructor?.name ?? typeof reason,
+			status: r.status
+		})
+	);
 });
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));

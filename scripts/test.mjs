@@ -8,7 +8,8 @@
 //                                          (test/security/), on PGlite, then on PostgreSQL when
 //                                          DATABASE_URL is set (concurrency, row-level security)
 //   node scripts/test.mjs --suite browser  Playwright + axe in Chromium
-//   node scripts/test.mjs --suite types    svelte-check (TypeScript strict) and the French typography of the source (scripts/typography.mjs), one test each
+//   node scripts/test.mjs --suite types    svelte-check (TypeScript strict), the French typography of the source (scripts/typography.mjs),
+//                                          Prettier and ESLint: one test each
 // Extra arguments after -- go to the test runner (e.g. a file filter).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
@@ -53,7 +54,9 @@ function vitest(name, env, filter = []) {
 		stdio: 'inherit',
 		env: { ...process.env, ...env }
 	});
-	let passed = 0, failed = 0, skipped = 0;
+	let passed = 0,
+		failed = 0,
+		skipped = 0;
 	if (existsSync(json)) {
 		const j = JSON.parse(readFileSync(json, 'utf8'));
 		passed = j.numPassedTests;
@@ -72,7 +75,9 @@ function playwright() {
 		stdio: 'inherit',
 		env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium }
 	});
-	let passed = 0, failed = 0, skipped = 0;
+	let passed = 0,
+		failed = 0,
+		skipped = 0;
 	if (existsSync(json)) {
 		const s = JSON.parse(readFileSync(json, 'utf8')).stats ?? {};
 		passed = (s.expected ?? 0) + (s.flaky ?? 0);
@@ -95,7 +100,7 @@ for (const suite of suites) {
 		// only the test files that use a database
 		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
 			.concat(existsSync(join(root, 'test')) ? files(join(root, 'test'), (p) => p.endsWith('.test.ts')) : [])
-			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(/.test(readFileSync(p, "utf8")))
+			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(/.test(readFileSync(p, 'utf8')))
 			.filter((p) => !relative(root, p).startsWith(join('test', 'security')))
 			.map((p) => relative(root, p));
 		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
@@ -112,8 +117,13 @@ for (const suite of suites) {
 		const r = spawnSync(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root, stdio: 'inherit' });
 		// French typography of the source's user-facing text (scripts/typography.mjs)
 		const t = spawnSync(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root, stdio: 'inherit' });
-		const ok = [r.status, t.status].filter((s) => s === 0).length;
-		res = { passed: ok, failed: 2 - ok, skipped: 0 };
+		// the layout (Prettier) and the lint rules (ESLint: typescript-eslint, eslint-plugin-svelte; eslint.config.js)
+		const f = spawnSync(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: root, stdio: 'inherit' });
+		if (f.status !== 0) console.error('prettier: run `npm run format` to lay the files out');
+		const l = spawnSync(bin('eslint'), ['.'], { cwd: root, stdio: 'inherit' });
+		const checks = [r.status, t.status, f.status, l.status];
+		const ok = checks.filter((s) => s === 0).length;
+		res = { passed: ok, failed: checks.length - ok, skipped: 0 };
 	} else {
 		console.error(`unknown suite ${suite}`);
 		res = { passed: 0, failed: 1, skipped: 0 };

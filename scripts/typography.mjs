@@ -128,7 +128,13 @@ function svelteEdits(code, fileName) {
 let faults = 0;
 // the CLI speaks English (src/cli, bin): not scanned
 const dirs = ['src', 'e2e', 'test'].map((d) => join(root, d));
-for (const file of dirs.flatMap((d) => { try { return files(d); } catch { return []; } })) {
+for (const file of dirs.flatMap((d) => {
+	try {
+		return files(d);
+	} catch {
+		return [];
+	}
+})) {
 	const code = readFileSync(file, 'utf8');
 	if (code.includes('typography: ignore-file')) continue;
 	let edits;

@@ -139,7 +139,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	// an identifier that cannot exist is a 404, a malformed one in the query a 400, before any query
 	if (impossibleRouteId(event.route.id, event.params ?? {})) {
-		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 404, code: 'not_found', message: 'Aucun lieu n’a cet identifiant.' } }, { status: 404 });
+		if (event.url.pathname.startsWith('/api/v1/'))
+			return json({ error: { status: 404, code: 'not_found', message: 'Aucun lieu n’a cet identifiant.' } }, { status: 404 });
 		return refusal(event, 'introuvable');
 	}
 	const badQuery = malformedUuidQuery(event.url);

@@ -36,7 +36,10 @@ export default async function setup(project: TestProject) {
 		const admin = new pg.Client({ connectionString: adminUrl(url) });
 		await admin.connect();
 		// leftovers of an interrupted run
-		const old = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [`maillage_t_${TEST_DB_PREFIX ? `${TEST_DB_PREFIX}_` : ''}%`, TEMPLATE_DB]);
+		const old = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [
+			`maillage_t_${TEST_DB_PREFIX ? `${TEST_DB_PREFIX}_` : ''}%`,
+			TEMPLATE_DB
+		]);
 		for (const r of old.rows) await admin.query(`drop database if exists "${r.datname}" with (force)`);
 		await admin.query(`create database ${TEMPLATE_DB}`);
 		const db = await openDatabase({ url: adminUrl(url, TEMPLATE_DB), max: 2 });

@@ -53,7 +53,10 @@ export async function startSmsProvider(opts: { apiKey?: string } = {}): Promise<
 		if (req.headers['api-key'] !== apiKey) return json(res, 401, { code: 'unauthorized', message: 'Key not found' });
 		if (failures.n > 0) {
 			failures.n--;
-			return json(res, failures.status, { code: failures.status >= 500 ? 'internal_error' : 'invalid_parameter', message: `simulated failure ${failures.status}` });
+			return json(res, failures.status, {
+				code: failures.status >= 500 ? 'internal_error' : 'invalid_parameter',
+				message: `simulated failure ${failures.status}`
+			});
 		}
 		readBody(req)
 			.then((raw) => {
@@ -67,7 +70,13 @@ export async function startSmsProvider(opts: { apiKey?: string } = {}): Promise<
 				if (typeof sender !== 'string' || typeof recipient !== 'string' || typeof content !== 'string' || !sender || !recipient || !content)
 					return json(res, 400, { code: 'missing_parameter', message: 'sender, recipient and content are required' });
 				if (!/^\+?\d{6,15}$/.test(recipient)) return json(res, 400, { code: 'invalid_parameter', message: 'Invalid phone number' });
-				received.push({ to: recipient, text: content, sender, type: typeof type === 'string' ? type : 'transactional', unicodeEnabled: body.unicodeEnabled === true });
+				received.push({
+					to: recipient,
+					text: content,
+					sender,
+					type: typeof type === 'string' ? type : 'transactional',
+					unicodeEnabled: body.unicodeEnabled === true
+				});
 				json(res, 201, { messageId: ++messageId });
 			})
 			.catch(() => json(res, 500, { code: 'internal_error', message: 'read error' }));

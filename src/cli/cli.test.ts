@@ -82,7 +82,10 @@ describe('npx maillage', () => {
 	it('organisations import: a dry run, a line in error (nothing written), the import, the links printed without SMTP', async () => {
 		// after the test above: the fixture's places are there
 		const file = join(dir, 'reseau.csv');
-		await writeFile(file, 'structure;type;lieu;nom;courriel;role\nMédiathèque Lacépède;mediatheque;fixture-lacepede;Noa Bernard;noa@lacepede.test;responsable|médiateur\n');
+		await writeFile(
+			file,
+			'structure;type;lieu;nom;courriel;role\nMédiathèque Lacépède;mediatheque;fixture-lacepede;Noa Bernard;noa@lacepede.test;responsable|médiateur\n'
+		);
 		const dry = await maillage('organisations', 'import', file, '--dry-run', '--origin', 'https://maillage.example.fr');
 		expect(dry.stdout).toMatch(/dry run: 1 lines\nstructures: 1 to create, 0 existing\nplaces: 1 to link/);
 		const badFile = join(dir, 'mauvais.csv');
@@ -104,7 +107,8 @@ describe('npx maillage', () => {
 		// an unbalanced transaction written behind the application's back
 		const db = pgDb ?? (await openDatabase({ dataDir: join(dir, 'pglite') }));
 		try {
-			await db.db.execute(sql`with e as (insert into pass_ledger_entries (department_code, kind, ref_type, ref_id) values ('47', 'contribution', 'contribution', 'x') returning id)
+			await db.db
+				.execute(sql`with e as (insert into pass_ledger_entries (department_code, kind, ref_type, ref_id) values ('47', 'contribution', 'contribution', 'x') returning id)
 				insert into pass_ledger_lines (entry_id, account, amount_cents) select id, 'cash', 500 from e`);
 		} finally {
 			if (!pgDb) await db.close();
@@ -118,9 +122,10 @@ describe('npx maillage', () => {
 		expect(err.stdout).toMatch(/ledger entry \d+ \(contribution\) refers to contribution x, which does not exist/);
 	});
 
-	it('audit checkpoint and audit verify: signs the journal\'s head outside the database, then checks the chain against it', async () => {
+	it("audit checkpoint and audit verify: signs the journal's head outside the database, then checks the chain against it", async () => {
 		const file = join(dir, 'checkpoints.jsonl');
-		const withFile = (...args: string[]) => run(process.execPath, [join(root, 'bin', 'maillage.mjs'), ...args], { cwd: root, env: { ...process.env, ...env, AUDIT_CHECKPOINT_FILE: file } });
+		const withFile = (...args: string[]) =>
+			run(process.execPath, [join(root, 'bin', 'maillage.mjs'), ...args], { cwd: root, env: { ...process.env, ...env, AUDIT_CHECKPOINT_FILE: file } });
 		const first = await withFile('audit', 'checkpoint');
 		expect(first.stdout).toMatch(/^audit checkpoint: entry #\d+ \(hash [0-9a-f]{16}…\) signed at .*, \d+ entries checked\n$/);
 		const ok = await withFile('audit', 'verify');

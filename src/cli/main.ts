@@ -15,7 +15,16 @@ import { listImportReports, getImportReport } from '../lib/server/places/reports
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/checkpoint.ts';
 import { verifyLedger } from '../lib/server/pass/service.ts';
-import { AccountError, createOrganisation, invite, listOrganisations, setUserActive, ROLES, ORGANISATION_KINDS, type Role } from '../lib/server/accounts/service.ts';
+import {
+	AccountError,
+	createOrganisation,
+	invite,
+	listOrganisations,
+	setUserActive,
+	ROLES,
+	ORGANISATION_KINDS,
+	type Role
+} from '../lib/server/accounts/service.ts';
 import { formatOnboardingReport, importOnboarding, readOnboardingCsv } from '../lib/server/accounts/onboarding.ts';
 import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
@@ -88,7 +97,12 @@ Usage:
 `;
 
 function deps(v: string | undefined): string[] | undefined {
-	return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+	return v
+		? v
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		: undefined;
 }
 
 async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
@@ -238,7 +252,7 @@ export async function main(argv: string[]): Promise<number> {
 			if (sub === 'import-gironde') log(JSON.stringify(await importAreasFromGironde(db, sharedDataDir())));
 			else if (sub === 'import') {
 				if (!rest[0]) throw new UsageError('areas import <file.csv>');
-				const r = await importAreasFromCsv(db, await readFile(rest[0], "utf8"));
+				const r = await importAreasFromCsv(db, await readFile(rest[0], 'utf8'));
 				process.stdout.write(JSON.stringify(r, null, 2) + '\n');
 			} else {
 				for (const a of await listAreas(db, values.departement)) process.stdout.write(JSON.stringify(a) + '\n');
@@ -257,7 +271,7 @@ export async function main(argv: string[]): Promise<number> {
 				if (values.logo) patch.logoUrl = values.logo;
 				if (values.contact) patch.contactEmail = values.contact;
 				const r = await updateInstanceSettings(db, patch);
-				if (!r.ok) throw new UsageError(r.errors.map((e) => e.message).join("; "));
+				if (!r.ok) throw new UsageError(r.errors.map((e) => e.message).join('; '));
 			}
 			process.stdout.write(JSON.stringify(await getInstanceSettings(db), null, 2) + '\n');
 		});
@@ -309,7 +323,13 @@ export async function main(argv: string[]): Promise<number> {
 			// e-mails only with an SMTP server (queued in the import's transaction: the queue starts first); else the links are printed
 			const mail = mailConfigured();
 			if (mail && !values['dry-run']) await getBoss(db);
-			const r = await importOnboarding(db, null, read.rows, { dryRun: !!values['dry-run'], origin, instanceName: (await getInstanceSettings(db)).name, showLinks: !mail, mail });
+			const r = await importOnboarding(db, null, read.rows, {
+				dryRun: !!values['dry-run'],
+				origin,
+				instanceName: (await getInstanceSettings(db)).name,
+				showLinks: !mail,
+				mail
+			});
 			process.stdout.write(formatOnboardingReport(r));
 			return r.errors.length ? 1 : 0;
 		});
@@ -317,8 +337,14 @@ export async function main(argv: string[]): Promise<number> {
 	if (cmd === 'organisations') {
 		return withDb(async (db) => {
 			if (sub === 'add') {
-				if (values.kind && !(values.kind in ORGANISATION_KINDS)) throw new UsageError(`unknown --kind ${values.kind}; kinds: ${Object.keys(ORGANISATION_KINDS).join(', ')}`);
-				const o = await createOrganisation(db, null, { name: values.name, kind: values.kind, departmentCode: values.departement, siret: values.siret ?? '' }).catch(accountUsage);
+				if (values.kind && !(values.kind in ORGANISATION_KINDS))
+					throw new UsageError(`unknown --kind ${values.kind}; kinds: ${Object.keys(ORGANISATION_KINDS).join(', ')}`);
+				const o = await createOrganisation(db, null, {
+					name: values.name,
+					kind: values.kind,
+					departmentCode: values.departement,
+					siret: values.siret ?? ''
+				}).catch(accountUsage);
 				process.stdout.write(`${o.id}\t${o.departmentCode}\t${o.name}\n`);
 			} else {
 				const all = await listOrganisations(db, { userId: 'cli', isAdmin: true, mfa: true, memberships: [] });
@@ -335,8 +361,15 @@ export async function main(argv: string[]): Promise<number> {
 			// the public URL (ORIGIN, else the one the embedded server recorded at its last start)
 			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
 			// the link is printed; it is also e-mailed when an SMTP server is configured (the server's worker delivers it)
-			const r = await invite(db, null, { email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin }, mailConfigured() ? { origin, instanceName: (await getInstanceSettings(db)).name } : {}).catch(accountUsage);
-			process.stdout.write(`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`);
+			const r = await invite(
+				db,
+				null,
+				{ email: values.email!, displayName: values.name!, organisationId: values.organisation!, role, isAdmin: !!values.admin },
+				mailConfigured() ? { origin, instanceName: (await getInstanceSettings(db)).name } : {}
+			).catch(accountUsage);
+			process.stdout.write(
+				`invitation for ${r.invitation.email} (${role}${values.admin ? ', administrator' : ''}), valid until ${r.invitation.expiresAt.toISOString()}:\n${origin}/invitation/${r.token}\n`
+			);
 			if (r.existingAccount) process.stdout.write('existing account: the role stays pending until its owner logs in and accepts it (Mon compte)\n');
 			return 0;
 		});

@@ -59,7 +59,9 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			const r = await verifyAudit(db, { file });
 			expect(r.ok).toBe(false);
 			expect(r.problems).toContain('entry #17 is missing');
-			expect(formatAuditReport(r)).toMatch(/^audit journal: 39 entries \(#1 to #40\); 1 checkpoint, the latest at entry #40 .*: 1 problem\n {2}- entry #17 is missing\n$/);
+			expect(formatAuditReport(r)).toMatch(
+				/^audit journal: 39 entries \(#1 to #40\); 1 checkpoint, the latest at entry #40 .*: 1 problem\n {2}- entry #17 is missing\n$/
+			);
 		} finally {
 			await db.close();
 		}
@@ -73,7 +75,9 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			expect((await verifyChain(db)).ok).toBe(true);
 			const r = await verifyAudit(db, { file });
 			expect(r.ok).toBe(false);
-			expect(r.problems).toEqual([expect.stringMatching(/^the journal ends at entry #15 but the checkpoint of .* covers entry #40: entries #16 to #40 were removed \(tail cut\)$/)]);
+			expect(r.problems).toEqual([
+				expect.stringMatching(/^the journal ends at entry #15 but the checkpoint of .* covers entry #40: entries #16 to #40 were removed \(tail cut\)$/)
+			]);
 		} finally {
 			await db.close();
 		}
@@ -114,7 +118,9 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 			// the checkpoint names the stretch; the seals (which need the instance secret) name each rewritten entry
 			expect(r.problems).toEqual([
 				'entries #45 to #50 have bad seals (6): forged, or written with another instance secret',
-				expect.stringMatching(/^entry #50 does not match the checkpoint of .*: the chain was rewritten after entry #40 \(still matching the checkpoint of .*\) up to there$/)
+				expect.stringMatching(
+					/^entry #50 does not match the checkpoint of .*: the chain was rewritten after entry #40 \(still matching the checkpoint of .*\) up to there$/
+				)
 			]);
 		} finally {
 			await db.close();
@@ -152,18 +158,34 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 		}
 	});
 
-	it('names an entry appended behind the application\'s back (a valid chain hash, but no seal)', async () => {
+	it("names an entry appended behind the application's back (a valid chain hash, but no seal)", async () => {
 		const { db, file } = await journalOf40('appended');
 		try {
-			const [head] = ((await db.db.execute(sql`select seq, hash from audit_log order by seq desc limit 1`)) as unknown as { rows: { seq: string; hash: string }[] }).rows;
+			const [head] = (
+				(await db.db.execute(sql`select seq, hash from audit_log order by seq desc limit 1`)) as unknown as { rows: { seq: string; hash: string }[] }
+			).rows;
 			const at = new Date();
-			const fake = { at, actorKind: 'system', actorId: null, action: 'pass.contribution.recorded', targetType: 'pass_contribution', targetId: 'faux', departmentCode: '47', ip: null, beforeDigest: null, afterDigest: null, details: { amountCents: 100_000_000 } };
+			const fake = {
+				at,
+				actorKind: 'system',
+				actorId: null,
+				action: 'pass.contribution.recorded',
+				targetType: 'pass_contribution',
+				targetId: 'faux',
+				departmentCode: '47',
+				ip: null,
+				beforeDigest: null,
+				afterDigest: null,
+				details: { amountCents: 100_000_000 }
+			};
 			const hash = chainHash(head.hash, fake);
 			// an INSERT: the append-only triggers do not even need to be disabled
 			await db.db.execute(sql`insert into audit_log (seq, at, actor_kind, action, target_type, target_id, department_code, details, prev_hash, hash)
 				values (41, ${at.toISOString()}, 'system', 'pass.contribution.recorded', 'pass_contribution', 'faux', '47', ${JSON.stringify(fake.details)}::jsonb, ${head.hash}, ${hash})`);
 			expect((await verifyChain(db)).ok).toBe(true);
-			expect((await verifyAudit(db, { file })).problems).toEqual([expect.stringMatching(/^entry #41 \(id \d+\) has no seal: it was not written by the application$/)]);
+			expect((await verifyAudit(db, { file })).problems).toEqual([
+				expect.stringMatching(/^entry #41 \(id \d+\) has no seal: it was not written by the application$/)
+			]);
 			await expect(makeCheckpoint(db, { file })).rejects.toBeInstanceOf(AuditIntegrityError);
 			// a made-up seal does no better
 			await asOwner(db, () => db.db.execute(sql`update audit_log set mac = ${'0'.repeat(64)} where seq = 41`));
@@ -201,7 +223,9 @@ describe('issue 11, finding 7: the audit journal cannot be cut or rewritten unse
 				})
 			).rejects.toThrow('rolled back');
 			await journal(db.db, entry(3));
-			const seqs = ((await db.db.execute(sql`select seq from audit_log order by id`)) as unknown as { rows: { seq: number | string }[] }).rows.map((r) => Number(r.seq));
+			const seqs = ((await db.db.execute(sql`select seq from audit_log order by id`)) as unknown as { rows: { seq: number | string }[] }).rows.map((r) =>
+				Number(r.seq)
+			);
 			expect(seqs).toEqual([1, 2]);
 			expect(await makeCheckpoint(db, { file })).toMatchObject({ written: true, checked: 2 });
 			expect(await makeCheckpoint(db, { file })).toMatchObject({ written: false, checked: 0 });

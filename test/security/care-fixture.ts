@@ -63,7 +63,11 @@ export async function careNetwork(): Promise<Care> {
 	const mediatheque = (await createOrganisation(db, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
 	const other = (await createOrganisation(db, null, { name: 'Association Clic Clac', kind: 'association', departmentCode: '47' })).id;
 	const member = async (email: string, organisationId: string, role: 'prescriber' | 'mediator' | 'place_manager') =>
-		actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId, true);
+		actorFor(
+			db.db,
+			(await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId,
+			true
+		);
 	const prescriber = await member('pat@ccas.test', ccas, 'prescriber');
 	const mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
 	const manager = await member('noa@mediatheque.test', mediatheque, 'place_manager');
@@ -72,7 +76,10 @@ export async function careNetwork(): Promise<Care> {
 	const withTeam = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
 	const byLink = all.find((p) => p.nom === 'France services de Boé')!.id;
 	await db.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
-	await db.db.update(places).set({ courriels: ['boe@france-services.test'] }).where(eq(places.id, byLink));
+	await db.db
+		.update(places)
+		.set({ courriels: ['boe@france-services.test'] })
+		.where(eq(places.id, byLink));
 	let n = 0;
 	const newPerson = async (over: Record<string, unknown> = {}) => {
 		n++;

@@ -35,7 +35,13 @@ beforeAll(async () => {
 	setDatabase(db);
 	await getBoss(db);
 	org = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-	const { token } = await invite(db, null, { email: 'sacha@cd47.test', displayName: 'Sacha Coordination', organisationId: org, role: 'coordinator', isAdmin: true });
+	const { token } = await invite(db, null, {
+		email: 'sacha@cd47.test',
+		displayName: 'Sacha Coordination',
+		organisationId: org,
+		role: 'coordinator',
+		isAdmin: true
+	});
 	await acceptInvitation(db, token, { password: P, confirm: P }, { ip: '192.0.2.9' });
 });
 afterAll(async () => {
@@ -80,7 +86,9 @@ describe('issue 11, finding 2: links never follow the Host header', () => {
 		);
 		expect(thrown?.status).toBe(303);
 		const back = new URL(thrown!.location!, url);
-		const page = (await organisationLoad({ params: { id: org }, locals: { ip: '192.0.2.21', session: { actor, userId: u.id } }, url: back } as never)) as { justInvited: { link: string | null } | null };
+		const page = (await organisationLoad({ params: { id: org }, locals: { ip: '192.0.2.21', session: { actor, userId: u.id } }, url: back } as never)) as {
+			justInvited: { link: string | null } | null;
+		};
 		// without SMTP the link is shown on screen
 		expect(page.justInvited?.link).toMatch(new RegExp(`^${PUBLIC}/invitation/`));
 		const mails = await db.db.select({ text: outbox.text }).from(outbox).where(eq(outbox.template, 'invitation'));
@@ -92,8 +100,16 @@ describe('issue 11, finding 2: links never follow the Host header', () => {
 	});
 
 	it('the server refuses a request for another host (421, in French)', async () => {
-		const event = { request: new Request('http://evil.test/mot-de-passe-oublie', { headers: { host: 'evil.test' } }), url: new URL('http://evil.test/mot-de-passe-oublie') };
-		const res = await handle({ event: event as never, resolve: () => { throw new Error('must not be served'); } });
+		const event = {
+			request: new Request('http://evil.test/mot-de-passe-oublie', { headers: { host: 'evil.test' } }),
+			url: new URL('http://evil.test/mot-de-passe-oublie')
+		};
+		const res = await handle({
+			event: event as never,
+			resolve: () => {
+				throw new Error('must not be served');
+			}
+		});
 		expect(res.status).toBe(421);
 		expect(await res.text()).toMatch(/adresse publique/);
 		for (const host of ['evil.test', 'maillage.example.fr.evil.test', 'maillage.example.fr@evil.test', 'maillage.example.fr/x', 'localhost:3000', ''])

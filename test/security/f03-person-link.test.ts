@@ -16,7 +16,15 @@ import { auditLog } from '../../src/lib/server/audit/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { personLinks } from '../../src/lib/server/beneficiaries/db.ts';
 import { sendReferral, referralSheet, withdrawByPerson, personReferrals } from '../../src/lib/server/referral/service.ts';
-import { usePersonLink, readPersonSession, revokeLinksByPerson, revokeLinksByHolder, liveLinks, checkPersonLink, PERSON_LINK_DAYS } from '../../src/lib/server/beneficiaries/person-access.ts';
+import {
+	usePersonLink,
+	readPersonSession,
+	revokeLinksByPerson,
+	revokeLinksByHolder,
+	liveLinks,
+	checkPersonLink,
+	PERSON_LINK_DAYS
+} from '../../src/lib/server/beneficiaries/person-access.ts';
 import { signToken } from '../../src/lib/server/security/secret.ts';
 
 let c: Care;
@@ -32,7 +40,12 @@ afterAll(async () => {
 
 async function referred(over: Record<string, unknown> = {}) {
 	const id = await c.newPerson(over);
-	const { id: rid } = await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: CONSENT }, links);
+	const { id: rid } = await sendReferral(
+		c.db,
+		c.prescriber,
+		{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: CONSENT },
+		links
+	);
 	return { id, rid };
 }
 
@@ -86,23 +99,46 @@ describe('issue 11, finding 3: the person’s access stays with the person', () 
 
 	it('each use is journaled by link, and a withdrawal says it came by link; the person’s address only as a network', async () => {
 		const { id, rid } = await referred();
-		const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.to, CANARY.phoneE164), eq(outbox.template, 'referral-person'), eq(outbox.beneficiaryId, id)));
+		const [sms] = await c.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, CANARY.phoneE164), eq(outbox.template, 'referral-person'), eq(outbox.beneficiaryId, id)));
 		const [token] = personLinksIn(sms.text);
 		const opened = await usePersonLink(c.db, token, { ip: '203.0.113.57' });
 		if (!opened.ok) throw new Error('link refused');
 		const session = (await readPersonSession(c.db.db, opened.sessionToken))!;
 		await withdrawByPerson(c.db, session, rid, links, '203.0.113.57');
-		const uses = await c.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'person.link_used'), eq(auditLog.targetId, id)));
+		const uses = await c.db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'person.link_used'), eq(auditLog.targetId, id)));
 		expect(uses).toHaveLength(1);
 		expect(uses[0]).toMatchObject({ actorKind: 'person', ip: '203.0.113.0', details: { by: 'link', channel: 'sms' } });
-		const [w] = await c.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'referral.transition'), eq(auditLog.targetId, rid)));
-		expect(w).toMatchObject({ actorKind: 'person', ip: '203.0.113.0', details: { event: 'withdraw', by: 'link', personLinkId: uses[0].details && (uses[0].details as { linkId: string }).linkId } });
+		const [w] = await c.db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'referral.transition'), eq(auditLog.targetId, rid)));
+		expect(w).toMatchObject({
+			actorKind: 'person',
+			ip: '203.0.113.0',
+			details: { event: 'withdraw', by: 'link', personLinkId: uses[0].details && (uses[0].details as { linkId: string }).linkId }
+		});
 	});
 
 	it('a new message on the same channel replaces the previous link', async () => {
 		const { id } = await referred();
-		await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Une deuxième démarche.', consent: CONSENT }, links);
-		const texts = (await c.db.db.select().from(outbox).where(and(eq(outbox.beneficiaryId, id), eq(outbox.template, 'referral-person')))).map((m) => m.text);
+		await sendReferral(
+			c.db,
+			c.prescriber,
+			{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Une deuxième démarche.', consent: CONSENT },
+			links
+		);
+		const texts = (
+			await c.db.db
+				.select()
+				.from(outbox)
+				.where(and(eq(outbox.beneficiaryId, id), eq(outbox.template, 'referral-person')))
+		).map((m) => m.text);
 		expect(texts).toHaveLength(2);
 		const tokens = texts.map((t) => personLinksIn(t)[0]);
 		const checks = await Promise.all(tokens.map((t) => checkPersonLink(c.db.db, t)));
@@ -114,7 +150,10 @@ describe('issue 11, finding 3: the person’s access stays with the person', () 
 		const { id, rid } = await referred();
 		const sheet = await referralSheet(c.db, c.prescriber, rid, links);
 		const [fromSheet] = personLinksIn(pdfText(sheet.pdf).raw);
-		const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.beneficiaryId, id), eq(outbox.template, 'referral-person')));
+		const [sms] = await c.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.beneficiaryId, id), eq(outbox.template, 'referral-person')));
 		const [fromSms] = personLinksIn(sms.text);
 		expect(await liveLinks(c.db.db, [id])).toHaveLength(2);
 
@@ -141,7 +180,10 @@ describe('issue 11, finding 3: the person’s access stays with the person', () 
 
 	it('a link expires', async () => {
 		const { id } = await referred();
-		const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.beneficiaryId, id), eq(outbox.template, 'referral-person')));
+		const [sms] = await c.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.beneficiaryId, id), eq(outbox.template, 'referral-person')));
 		const [token] = personLinksIn(sms.text);
 		expect(await usePersonLink(c.db, token, {}, new Date(Date.now() + (PERSON_LINK_DAYS + 1) * DAY))).toMatchObject({ ok: false, reason: 'expired' });
 	});

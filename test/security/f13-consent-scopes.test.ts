@@ -39,8 +39,18 @@ afterAll(async () => {
 });
 
 const ANSWERS = {
-	appareils: ['smartphone'], internet: 'telephone', ecrire: 'aide', courriel: 'non', mot_de_passe: 'non', document: 'aide', franceconnect: 'non',
-	deja_fait: ['aucune'], besoin: ['demarche'], urgence: 'mois', contraintes: ['lecture'], accompagnement: 'individuel'
+	appareils: ['smartphone'],
+	internet: 'telephone',
+	ecrire: 'aide',
+	courriel: 'non',
+	mot_de_passe: 'non',
+	document: 'aide',
+	franceconnect: 'non',
+	deja_fait: ['aucune'],
+	besoin: ['demarche'],
+	urgence: 'mois',
+	contraintes: ['lecture'],
+	accompagnement: 'individuel'
 };
 
 /** The fields a text (a view as JSON, an e-mail, a PDF's text) lets one read. */
@@ -86,8 +96,18 @@ describe('issue 11, finding 13: each scope reveals exactly its fields', () => {
 			const id = await c.newPerson();
 			const assessment = await recordAssessment(c.db, c.prescriber, id, ANSWERS);
 			const consent = { method: 'oral', scope: consentScope };
-			const { id: rid } = await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, assessmentId: assessment.id, consent }, links);
-			await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.byLink, reason: CANARY.reason, assessmentId: assessment.id, consent }, links);
+			const { id: rid } = await sendReferral(
+				c.db,
+				c.prescriber,
+				{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, assessmentId: assessment.id, consent },
+				links
+			);
+			await sendReferral(
+				c.db,
+				c.prescriber,
+				{ beneficiaryId: id, organisationId: c.ccas, placeId: c.byLink, reason: CANARY.reason, assessmentId: assessment.id, consent },
+				links
+			);
 
 			// the place's team: the referral's page
 			const team = await referralDetail(c.db, c.mediator, rid);
@@ -95,7 +115,10 @@ describe('issue 11, finding 13: each scope reveals exactly its fields', () => {
 			expect(only(seen(JSON.stringify(team)), referralFields), 'referral page').toEqual(only(expected, referralFields));
 
 			// the place without an account: the page its link opens
-			const [linkMail] = await c.db.db.select().from(outbox).where(and(eq(outbox.beneficiaryId, id), eq(outbox.to, 'boe@france-services.test')));
+			const [linkMail] = await c.db.db
+				.select()
+				.from(outbox)
+				.where(and(eq(outbox.beneficiaryId, id), eq(outbox.to, 'boe@france-services.test')));
 			const token = /\/orientation\/(\S+)/.exec(linkMail.text)![1];
 			const byLink = await referralByLink(c.db, token);
 			if (!byLink.ok) throw new Error(byLink.message);
@@ -108,9 +131,13 @@ describe('issue 11, finding 13: each scope reveals exactly its fields', () => {
 			expect(record.record.communeCode !== null).toBe(expected.has('communeCode'));
 
 			// the place's e-mails: never more than the scope
-			const mails = await c.db.db.select().from(outbox).where(and(eq(outbox.beneficiaryId, id), like(outbox.to, '%@mediatheque.test')));
+			const mails = await c.db.db
+				.select()
+				.from(outbox)
+				.where(and(eq(outbox.beneficiaryId, id), like(outbox.to, '%@mediatheque.test')));
 			expect(mails.length).toBeGreaterThan(0);
-			for (const m of [...mails, linkMail]) for (const f of seen(`${m.subject}\n${m.text}\n${m.html ?? ''}`)) expect(expected.has(f), `e-mail shows ${f}`).toBe(true);
+			for (const m of [...mails, linkMail])
+				for (const f of seen(`${m.subject}\n${m.text}\n${m.html ?? ''}`)) expect(expected.has(f), `e-mail shows ${f}`).toBe(true);
 
 			// the sheet printed by the place's team
 			const sheet = pdfText((await referralSheet(c.db, c.mediator, rid, links)).pdf);
@@ -120,7 +147,12 @@ describe('issue 11, finding 13: each scope reveals exactly its fields', () => {
 
 	it('the person’s export (JSON and PDF) says what each consent shared in the table’s words, and gives back the note; only the holder exports', async () => {
 		const id = await c.newPerson();
-		await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity', 'health'] } }, links);
+		await sendReferral(
+			c.db,
+			c.prescriber,
+			{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity', 'health'] } },
+			links
+		);
 		const data = await exportRecord(c.db, c.prescriber, id, links.instanceName);
 		expect(data.consents[0].scope).toEqual([CONSENT_SCOPES.identity, CONSENT_SCOPES.health]);
 		expect(data.person.accessibilityNote).toBe(CANARY.note);

@@ -38,12 +38,23 @@ beforeAll(async () => {
 	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-12-06' });
 	ccas = (await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' })).id;
 	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-	prescriber = await actorFor(db.db, (await addMember(db, null, { email: 'pat@ccas.test', displayName: 'Pat', organisationId: ccas, role: 'prescriber', password: P })).userId, true);
-	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'cam@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
+	prescriber = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'pat@ccas.test', displayName: 'Pat', organisationId: ccas, role: 'prescriber', password: P })).userId,
+		true
+	);
+	coordinator = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'cam@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId,
+		true
+	);
 	const all = await db.db.select({ id: places.id, nom: places.nom }).from(places);
 	keep = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
 	gone = all.find((p) => p.nom === 'France services de Boé')!.id;
-	await db.db.update(places).set({ courriels: ['boe@france-services.test'] }).where(eq(places.id, gone));
+	await db.db
+		.update(places)
+		.set({ courriels: ['boe@france-services.test'] })
+		.where(eq(places.id, gone));
 }, 120_000);
 
 afterAll(async () => {
@@ -57,10 +68,31 @@ describe('issue 12, attacks: a place merged while the person’s OUI is awaited'
 		const r = await createBeneficiary(db, prescriber, {
 			organisationId: ccas,
 			confirmNew: true,
-			form: { firstName: 'Marie', lastName: 'Durand', birthYear: '1958', commune: 'Nérac', phone: '06 98 76 54 32', email: '', preferredContact: 'sms', language: 'fr', accessibilityNeeds: [] }
+			form: {
+				firstName: 'Marie',
+				lastName: 'Durand',
+				birthYear: '1958',
+				commune: 'Nérac',
+				phone: '06 98 76 54 32',
+				email: '',
+				preferredContact: 'sms',
+				language: 'fr',
+				accessibilityNeeds: []
+			}
 		});
 		if (r.status !== 'created') throw new Error('not created');
-		const asked = await referOrAskConsent(db, prescriber, { beneficiaryId: r.id, organisationId: ccas, placeId: gone, reason: 'Créer son compte Ameli.', consent: { method: 'sms', scope: ['identity', 'contact', 'referral_reason'] } }, links);
+		const asked = await referOrAskConsent(
+			db,
+			prescriber,
+			{
+				beneficiaryId: r.id,
+				organisationId: ccas,
+				placeId: gone,
+				reason: 'Créer son compte Ameli.',
+				consent: { method: 'sms', scope: ['identity', 'contact', 'referral_reason'] }
+			},
+			links
+		);
 		expect(asked.status).toBe('consent_requested');
 		await mergePlaces(db, coordinator, { survivorId: keep, otherId: gone, choices: { courriels: 'autre' } });
 		const [sms] = await db.db.select().from(outbox).where(eq(outbox.to, '+33698765432'));

@@ -45,7 +45,11 @@ const ids: Record<string, string> = {};
 
 const journaled = async (action: string, targetId?: string) =>
 	Number(
-		(await db.query<{ n: number }>(sql`select count(*)::int as n from audit_log where action = ${action} ${targetId ? sql`and target_id = ${targetId}` : sql``}`))[0].n
+		(
+			await db.query<{ n: number }>(
+				sql`select count(*)::int as n from audit_log where action = ${action} ${targetId ? sql`and target_id = ${targetId}` : sql``}`
+			)
+		)[0].n
 	);
 
 /** N times the same call at once: how many succeeded, and the errors (each a PlaceManagementError, never a database error) */
@@ -64,8 +68,16 @@ beforeAll(async () => {
 	for (const r of await db.db.select({ id: places.id, nom: places.nom }).from(places)) ids[r.nom] = r.id;
 	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
 	team = (await createOrganisation(db, null, { name: 'Association Les Claviers', kind: 'association', departmentCode: '47' })).id;
-	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'cam@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
-	manager = await actorFor(db.db, (await addMember(db, null, { email: 'noa@claviers.test', displayName: 'Noa', organisationId: team, role: 'place_manager', password: P })).userId, true);
+	coordinator = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'cam@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId,
+		true
+	);
+	manager = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'noa@claviers.test', displayName: 'Noa', organisationId: team, role: 'place_manager', password: P })).userId,
+		true
+	);
 }, 120_000);
 
 afterAll(async () => {
@@ -86,11 +98,16 @@ describe('issue 12, attacks: the same change sent many times at once has one eff
 
 		const a = ids['Bus numérique 47'];
 		const b = ids['EPN de Villeneuve-sur-Lot'];
-		const cross = await race((i) => mergePlaces(db, coordinator, i % 2 ? { survivorId: a, otherId: b, choices: {} } : { survivorId: b, otherId: a, choices: {} }));
+		const cross = await race((i) =>
+			mergePlaces(db, coordinator, i % 2 ? { survivorId: a, otherId: b, choices: {} } : { survivorId: b, otherId: a, choices: {} })
+		);
 		expect(cross.ok).toBe(1);
 		for (const e of cross.errors) expect(e).toBeInstanceOf(PlaceManagementError);
 		// one of the two is left, holding the other's id
-		const left = await db.db.select({ id: places.id, mergedIds: places.mergedIds }).from(places).where(sql`${places.id} in (${a}, ${b})`);
+		const left = await db.db
+			.select({ id: places.id, mergedIds: places.mergedIds })
+			.from(places)
+			.where(sql`${places.id} in (${a}, ${b})`);
 		expect(left).toHaveLength(1);
 		expect(left[0].mergedIds).toContain(left[0].id === a ? b : a);
 		expect((await verifyChain(db)).ok).toBe(true);
@@ -100,14 +117,18 @@ describe('issue 12, attacks: the same change sent many times at once has one eff
 		const place = ids['Médiathèque Lacépède'];
 		expect((await reportPlaceError(db, place, { champs: ['horaires'], message: 'Fermé le lundi', courriel: 'zoe@exemple.test' })).ok).toBe(true);
 		const [r] = await db.db.select({ id: placeErrorReports.id }).from(placeErrorReports).where(eq(placeErrorReports.placeId, place));
-		const done = await race(() => rejectErrorReport(db, coordinator, r.id, 'Les horaires sont bons.', { instanceName: 'maillage (tests)', origin: 'http://localhost:3000' }));
+		const done = await race(() =>
+			rejectErrorReport(db, coordinator, r.id, 'Les horaires sont bons.', { instanceName: 'maillage (tests)', origin: 'http://localhost:3000' })
+		);
 		expect(done.ok).toBe(1);
 		for (const e of done.errors) expect(e).toBeInstanceOf(PlaceManagementError);
 		expect(await db.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.to, 'zoe@exemple.test'))).toHaveLength(1);
 	});
 
 	it('the same onboarding file imported N times at once: one structure, one invitation, one e-mail', async () => {
-		const read = readOnboardingCsv('structure,type,departement,nom,courriel,role\nCentre social Les Tilleuls,association,47,Zoé Martin,zoe.martin@exemple.test,mediateur\n');
+		const read = readOnboardingCsv(
+			'structure,type,departement,nom,courriel,role\nCentre social Les Tilleuls,association,47,Zoé Martin,zoe.martin@exemple.test,mediateur\n'
+		);
 		const done = await race(() => importOnboarding(db, coordinator, read.rows!, { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' }));
 		expect(done.errors).toEqual([]);
 		expect(await db.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, 'Centre social Les Tilleuls'))).toHaveLength(1);
@@ -164,8 +185,16 @@ describe('issue 12, attacks: malformed input is not a 500', () => {
 		}
 		const { actions } = await import('../../src/routes/(pro)/espace/lieux/+page.server.ts');
 		const body = new URLSearchParams({ lieu: '%', organisation: team });
-		const request = new Request('http://localhost:3000/espace/lieux', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-		const out = await (actions.default as (e: unknown) => Promise<unknown>)({ request, locals: { session: { actor: manager } }, url: new URL(request.url) }).catch((e: unknown) => e);
+		const request = new Request('http://localhost:3000/espace/lieux', {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }
+		});
+		const out = await (actions.default as (e: unknown) => Promise<unknown>)({
+			request,
+			locals: { session: { actor: manager } },
+			url: new URL(request.url)
+		}).catch((e: unknown) => e);
 		expect(out).not.toBeInstanceOf(URIError);
 		expect((out as { status?: number }).status).toBe(400);
 	});
@@ -183,7 +212,9 @@ describe.skipIf(!onPostgres())('issue 12, attacks: the public error report under
 				voucherCode: ''
 			});
 			expect(r.ok).toBe(true);
-			expect(await db.db.select({ id: placeErrorReports.id }).from(placeErrorReports).where(eq(placeErrorReports.message, 'Le numéro ne répond plus'))).toHaveLength(1);
+			expect(
+				await db.db.select({ id: placeErrorReports.id }).from(placeErrorReports).where(eq(placeErrorReports.message, 'Le numéro ne répond plus'))
+			).toHaveLength(1);
 		}
 	});
 });

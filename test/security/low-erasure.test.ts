@@ -32,13 +32,32 @@ afterAll(async () => {
 /** A person with every trace the platform can leave: messages (pending), a link and a session, throttle keys, journal entries. */
 async function withTraces(p: { lastName: string; phone: string; phoneE164: string; email: string }) {
 	const id = await c.newPerson({ lastName: p.lastName, phone: p.phone, email: p.email, preferredContact: 'email' });
-	await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Une démarche en ligne.', consent: { method: 'oral', scope: ['identity', 'contact'] } }, links);
-	await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.byLink, reason: 'Une autre démarche.', consent: { method: 'sms', scope: ['identity'] } }, links);
+	await sendReferral(
+		c.db,
+		c.prescriber,
+		{
+			beneficiaryId: id,
+			organisationId: c.ccas,
+			placeId: c.withTeam,
+			reason: 'Une démarche en ligne.',
+			consent: { method: 'oral', scope: ['identity', 'contact'] }
+		},
+		links
+	);
+	await referOrAskConsent(
+		c.db,
+		c.prescriber,
+		{ beneficiaryId: id, organisationId: c.ccas, placeId: c.byLink, reason: 'Une autre démarche.', consent: { method: 'sms', scope: ['identity'] } },
+		links
+	);
 	await requestPersonCode(c.db, p.email, { ip: '192.0.2.44', instanceName: links.instanceName });
 	await requestPersonCode(c.db, p.phone, { ip: '192.0.2.44', instanceName: links.instanceName });
 	await backgroundSettled(); // the codes are sent just after the answer (finding 11)
 	await verifyPersonCode(c.db, p.email, '000000', { ip: '192.0.2.44' });
-	const [mail] = await c.db.db.select().from(outbox).where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, p.email)));
+	const [mail] = await c.db.db
+		.select()
+		.from(outbox)
+		.where(and(eq(outbox.template, 'referral-person'), eq(outbox.to, p.email)));
 	const token = personLinksIn(mail.text)[0];
 	const opened = await usePersonLink(c.db, token, { ip: '192.0.2.44' });
 	if (!opened.ok) throw new Error('link refused');
@@ -50,7 +69,10 @@ async function withTraces(p: { lastName: string; phone: string; phoneE164: strin
 }
 
 const keysNaming = (p: { phoneE164: string; email: string }) =>
-	c.db.db.select().from(throttles).where(or(like(throttles.key, `%${p.email}%`), like(throttles.key, `%${p.phoneE164}%`)));
+	c.db.db
+		.select()
+		.from(throttles)
+		.where(or(like(throttles.key, `%${p.email}%`), like(throttles.key, `%${p.phoneE164}%`)));
 
 async function expectGone(p: { lastName: string; phoneE164: string; email: string }, t: Awaited<ReturnType<typeof withTraces>>) {
 	// no message to or about the person, sent or pending
@@ -85,7 +107,10 @@ describe('issue 11, low: erasure leaves nothing behind', () => {
 	it('the anonymisation after 24 months does the same', async () => {
 		const p = { lastName: 'Oubliable', phone: '06 12 00 00 02', phoneE164: '+33612000002', email: 'oubliable@exemple.test' };
 		const t = await withTraces(p);
-		await c.db.db.update(beneficiaries).set({ lastActivityAt: sql`now() - interval '25 months'` }).where(eq(beneficiaries.id, t.id));
+		await c.db.db
+			.update(beneficiaries)
+			.set({ lastActivityAt: sql`now() - interval '25 months'` })
+			.where(eq(beneficiaries.id, t.id));
 		expect(await anonymiseInactive(c.db)).toBeGreaterThanOrEqual(1);
 		await expectGone(p, t);
 	});

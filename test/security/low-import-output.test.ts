@@ -18,7 +18,11 @@ let db: Database;
 
 beforeAll(async () => {
 	db = await createEmptyTestDatabase();
-	await db.db.execute(sql.raw(`create function edges_refuse() returns trigger language plpgsql as $$ begin if new.nom like '%Refusé%' then raise exception 'refused %', new.nom; end if; return new; end $$`));
+	await db.db.execute(
+		sql.raw(
+			`create function edges_refuse() returns trigger language plpgsql as $$ begin if new.nom like '%Refusé%' then raise exception 'refused %', new.nom; end if; return new; end $$`
+		)
+	);
 	await db.db.execute(sql.raw(`create trigger edges_refuse before insert or update on places for each row execute function edges_refuse()`));
 });
 afterAll(async () => {
@@ -42,7 +46,10 @@ const record = (i: number, nom: string) => ({
 describe('issue 11, low: a failed import names the row and the reason, nothing else', () => {
 	it('the error gives the row number and a reason, no SQL, no value', async () => {
 		const records = [record(1, 'Médiathèque A'), record(2, 'Médiathèque B'), record(3, 'Lieu Refusé'), record(4, 'Médiathèque D')];
-		const e = await importPlaces(db, { fileName: 'lieux.json', content: JSON.stringify(records), today: '2026-11-18' }).then(() => null, (x: unknown) => x);
+		const e = await importPlaces(db, { fileName: 'lieux.json', content: JSON.stringify(records), today: '2026-11-18' }).then(
+			() => null,
+			(x: unknown) => x
+		);
 		expect(e).toBeInstanceOf(ImportFailedError);
 		const message = (e as Error).message;
 		expect(message).toMatch(/^row 3: the database refused it \(SQLSTATE P0001\); nothing was imported$/);

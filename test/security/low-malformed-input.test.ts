@@ -36,7 +36,15 @@ afterAll(async () => {
 /** A GET through the hook, for a route and its params as SvelteKit would have matched them. */
 async function get(path: string, routeId: string | null, params: Record<string, string> = {}) {
 	const url = new URL(path, 'http://localhost:3000');
-	const event = { request: new Request(url), url, route: { id: routeId }, params, getClientAddress: () => '192.0.2.1', cookies: { get: () => undefined }, locals: {} };
+	const event = {
+		request: new Request(url),
+		url,
+		route: { id: routeId },
+		params,
+		getClientAddress: () => '192.0.2.1',
+		cookies: { get: () => undefined },
+		locals: {}
+	};
 	let resolved = false;
 	try {
 		const res = await handle({ event: event as never, resolve: async () => ((resolved = true), new Response('ok')) });
@@ -91,7 +99,10 @@ describe('issue 11, low: malformed input is a 400 or a 404 with a French message
 	it('the journal: a cursor out of range is a 400, an impossible date a field error in French', async () => {
 		const call = (qs: string) => journal({ locals: { session: { actor: coordinator } }, url: new URL(`http://localhost:3000/admin/journal${qs}`) } as never);
 		for (const avant of ['1e400', '-1', '1.5', 'abc', '99999999999999999999']) {
-			const e = await Promise.resolve(call(`?avant=${avant}`)).then(() => null, (x) => x);
+			const e = await Promise.resolve(call(`?avant=${avant}`)).then(
+				() => null,
+				(x) => x
+			);
 			expect(e, avant).toMatchObject({ status: 400, body: { message: expect.stringMatching(/n’est pas valide/) } });
 		}
 		for (const du of ['2026-13-45', '2026-02-30', '0000-01-01']) {

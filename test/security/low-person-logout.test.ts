@@ -11,7 +11,13 @@ import { outbox } from '../../src/lib/server/mail/db.ts';
 import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/service.ts';
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
 import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
-import { openPersonSession, readPersonSession, endPersonSession, usePersonLink, PERSON_SESSION_MINUTES } from '../../src/lib/server/beneficiaries/person-access.ts';
+import {
+	openPersonSession,
+	readPersonSession,
+	endPersonSession,
+	usePersonLink,
+	PERSON_SESSION_MINUTES
+} from '../../src/lib/server/beneficiaries/person-access.ts';
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 
 let c: Care;
@@ -25,17 +31,28 @@ afterAll(async () => {
 describe('issue 11, low: the person’s session ends at logout', () => {
 	it('a session opened by a one-time code: logout ends it server-side; the reused cookie opens nothing', async () => {
 		const id = await c.newPerson({ phone: '06 55 44 33 22', email: '' });
-		const { id: rid } = await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity'] } }, links);
+		const { id: rid } = await sendReferral(
+			c.db,
+			c.prescriber,
+			{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity'] } },
+			links
+		);
 		await requestPersonCode(c.db, '06 55 44 33 22', { ip: '198.51.100.7', instanceName: links.instanceName });
 		await backgroundSettled(); // the code is sent just after the answer (finding 11)
-		const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.to, '+33655443322'), like(outbox.text, 'Votre code%')));
+		const [sms] = await c.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, '+33655443322'), like(outbox.text, 'Votre code%')));
 		const ok = await verifyPersonCode(c.db, '0655443322', /(\d{6})/.exec(sms.text)![1], {});
 		if (ok.status !== 'ok') throw new Error('code refused');
 		const cookie = await openPersonSession(c.db, ok.beneficiaryIds, { ip: '198.51.100.7' });
 		const session = await readPersonSession(c.db.db, cookie);
 		expect(session).toMatchObject({ beneficiaryIds: [id], via: 'code' });
 		// journaled by code, the address as a network
-		const [signedIn] = await c.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'person.signed_in'), eq(auditLog.targetId, id)));
+		const [signedIn] = await c.db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'person.signed_in'), eq(auditLog.targetId, id)));
 		expect(signedIn).toMatchObject({ ip: '198.51.100.0', details: { by: 'code' } });
 
 		expect(await endPersonSession(c.db.db, cookie)).toBe(true);
@@ -49,8 +66,16 @@ describe('issue 11, low: the person’s session ends at logout', () => {
 
 	it('a session opened by a link: logout ends it; the link itself opens a new one (until revoked)', async () => {
 		const id = await c.newPerson({ phone: '06 55 44 33 11', email: '' });
-		const { id: rid } = await sendReferral(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity'] } }, links);
-		const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.to, '+33655443311'), eq(outbox.template, 'referral-person')));
+		const { id: rid } = await sendReferral(
+			c.db,
+			c.prescriber,
+			{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: CANARY.reason, consent: { method: 'oral', scope: ['identity'] } },
+			links
+		);
+		const [sms] = await c.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, '+33655443311'), eq(outbox.template, 'referral-person')));
 		const opened = await usePersonLink(c.db, personLinksIn(sms.text)[0], {});
 		if (!opened.ok) throw new Error('link refused');
 		await endPersonSession(c.db.db, opened.sessionToken);

@@ -35,7 +35,13 @@ beforeAll(async () => {
 	});
 	const issuer = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 100; i++) {
-		if (await fetch(`${issuer}/.well-known/openid-configuration`).then((r) => r.ok, () => false)) break;
+		if (
+			await fetch(`${issuer}/.well-known/openid-configuration`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	Object.assign(process.env, { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'maillage-test', OIDC_CLIENT_SECRET: 'test-client-secret' });
@@ -53,7 +59,11 @@ async function login(email: string) {
 	const { url, cookie } = await startOidcLogin(REDIRECT, null);
 	const jar = new Map<string, string>();
 	const send = async (target: string, init: RequestInit = {}) => {
-		const r = await fetch(target, { ...init, redirect: 'manual', headers: { ...(init.headers as object), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+		const r = await fetch(target, {
+			...init,
+			redirect: 'manual',
+			headers: { ...(init.headers as object), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') }
+		});
 		for (const c of r.headers.getSetCookie()) {
 			const [pair] = c.split(';');
 			const i = pair.indexOf('=');
@@ -67,7 +77,11 @@ async function login(email: string) {
 		let r = await send(next);
 		if (r.status === 200 && /\/interaction\//.test(next)) {
 			const action = /action="([^"]+)"/.exec(await r.text())![1];
-			r = await send(new URL(action, next).href, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }).toString() });
+			r = await send(new URL(action, next).href, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ email }).toString()
+			});
 		}
 		const location = r.headers.get('location');
 		if (!location) throw new Error(`no redirect from ${next}: ${r.status}`);
@@ -78,8 +92,20 @@ async function login(email: string) {
 
 describe('issue 11, low findings: OpenID Connect', () => {
 	it('never links an identity whose e-mail is not verified (false or absent) to an existing account or an invitation', async () => {
-		await addMember(db, null, { email: 'unverified.coord@cd47.fr', displayName: 'Victime', organisationId: org, role: 'coordinator', password: 'une phrase de passe solide' });
-		await addMember(db, null, { email: 'unchecked.coord@cd47.fr', displayName: 'Victime Deux', organisationId: org, role: 'coordinator', password: 'une phrase de passe solide' });
+		await addMember(db, null, {
+			email: 'unverified.coord@cd47.fr',
+			displayName: 'Victime',
+			organisationId: org,
+			role: 'coordinator',
+			password: 'une phrase de passe solide'
+		});
+		await addMember(db, null, {
+			email: 'unchecked.coord@cd47.fr',
+			displayName: 'Victime Deux',
+			organisationId: org,
+			role: 'coordinator',
+			password: 'une phrase de passe solide'
+		});
 		await invite(db, null, { email: 'unverified.new@cd47.fr', displayName: 'Invité', organisationId: org, role: 'partner' });
 		for (const email of ['unverified.coord@cd47.fr', 'unchecked.coord@cd47.fr', 'unverified.new@cd47.fr']) {
 			expect(await login(email), email).toMatchObject({ status: 'error', code: 'email' });

@@ -22,7 +22,11 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-const failure = (q: Promise<unknown>) => q.then(() => 'accepted', (e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+const failure = (q: Promise<unknown>) =>
+	q.then(
+		() => 'accepted',
+		(e: Error & { cause?: Error }) => e.cause?.message ?? e.message
+	);
 const rows = async <T>(q: ReturnType<typeof sql>) => ((await db.db.execute(q)) as unknown as { rows: T[] }).rows;
 
 /** As the tables' owner: the ledger's append-only triggers off for the time of the tampering. */
@@ -67,7 +71,9 @@ describe('issue 11, finding 8: the ledger does not accept consistent tampering',
 		const [moved] = await rows<{ id: string; entry: number }>(sql`
 			select v.id, e.id::int as entry from pass_vouchers v join pass_ledger_entries e on e.kind = 'redemption' and e.ref_id = v.id::text where v.code = ${codes[0]}`);
 		await asOwner(async () => {
-			await db.db.execute(sql`update pass_ledger_lines set account = ${`place:${w.otherPlace}:payable`} where entry_id = ${moved.entry} and account like 'place:%'`);
+			await db.db.execute(
+				sql`update pass_ledger_lines set account = ${`place:${w.otherPlace}:payable`} where entry_id = ${moved.entry} and account like 'place:%'`
+			);
 			await db.db.execute(sql`update pass_vouchers set redeemed_place_id = ${w.otherPlace} where id = ${moved.id}`);
 		});
 
@@ -77,7 +83,9 @@ describe('issue 11, finding 8: the ledger does not accept consistent tampering',
 		await asOwner(async () => {
 			await db.db.execute(sql`delete from pass_ledger_lines where entry_id = ${undone.entry}`);
 			await db.db.execute(sql`delete from pass_ledger_entries where id = ${undone.entry}`);
-			await db.db.execute(sql`update pass_vouchers set state = 'distributed', redeemed_at = null, redeemed_by = null, redeemed_place_id = null, redeemed_organisation_id = null, accompaniment_id = null where id = ${undone.id}`);
+			await db.db.execute(
+				sql`update pass_vouchers set state = 'distributed', redeemed_at = null, redeemed_by = null, redeemed_place_id = null, redeemed_organisation_id = null, accompaniment_id = null where id = ${undone.id}`
+			);
 		});
 		// the code is spendable again, as far as its row says
 		expect((await checkCode(db, w.mediator, { code: codes[1] })).redeemable).toBe(true);
@@ -106,7 +114,19 @@ describe('issue 11, finding 8: the ledger does not accept consistent tampering',
 		const [head] = await rows<{ seq: string; hash: string }>(sql`select seq::text, hash from audit_log order by audit_log.seq desc limit 1`);
 		const details = { funderId: w.caf, amountCents: 50_000_000, agreementRef: 'FAUX-2' };
 		const at = new Date();
-		const hash = chainHash(head.hash, { at, actorKind: 'system', actorId: null, action: 'pass.contribution.recorded', targetType: 'pass_contribution', targetId: fake.id, departmentCode: '47', ip: null, beforeDigest: null, afterDigest: null, details });
+		const hash = chainHash(head.hash, {
+			at,
+			actorKind: 'system',
+			actorId: null,
+			action: 'pass.contribution.recorded',
+			targetType: 'pass_contribution',
+			targetId: fake.id,
+			departmentCode: '47',
+			ip: null,
+			beforeDigest: null,
+			afterDigest: null,
+			details
+		});
 		const seq = Number(head.seq) + 1;
 		await db.db.execute(sql`insert into audit_log (seq, at, actor_kind, action, target_type, target_id, department_code, details, prev_hash, hash)
 			values (${seq}, ${at.toISOString()}, 'system', 'pass.contribution.recorded', 'pass_contribution', ${fake.id}, '47', ${JSON.stringify(details)}::jsonb, ${head.hash}, ${hash})`);
@@ -119,6 +139,8 @@ describe('issue 11, finding 8: the ledger does not accept consistent tampering',
 		await db.db.execute(sql`
 			with e as (insert into pass_ledger_entries (department_code, kind, ref_type, ref_id) values ('47', 'contribution', 'contribution', 'x') returning id)
 			insert into pass_ledger_lines (entry_id, account, amount_cents) select e.id, l.a, l.c from e, (values ('cash', 500), ('funder:x', -500)) as l(a, c)`);
-		expect((await verifyLedger(db)).breaches).toEqual(expect.arrayContaining([expect.stringMatching(/^ledger entry \d+ \(contribution\) refers to contribution x, which does not exist$/)]));
+		expect((await verifyLedger(db)).breaches).toEqual(
+			expect.arrayContaining([expect.stringMatching(/^ledger entry \d+ \(contribution\) refers to contribution x, which does not exist$/)])
+		);
 	});
 });

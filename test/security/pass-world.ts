@@ -13,7 +13,16 @@ import { accompaniments } from '../../src/lib/server/accompaniments/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/service.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { passBooklets, passVouchers } from '../../src/lib/server/pass/db.ts';
-import { createCampaign, distribute, entrustBooklets, generateBooklets, parisDay, qualify, recordContribution, recordSharePaid } from '../../src/lib/server/pass/service.ts';
+import {
+	createCampaign,
+	distribute,
+	entrustBooklets,
+	generateBooklets,
+	parisDay,
+	qualify,
+	recordContribution,
+	recordSharePaid
+} from '../../src/lib/server/pass/service.ts';
 
 export const TODAY = parisDay();
 const YEAR = TODAY.slice(0, 4);
@@ -27,7 +36,11 @@ export async function passWorld(db: Database) {
 	const ccas = await org('CCAS de Nérac', 'ccas');
 	const mediatheque = await org('Médiathèque Lacépède', 'mediatheque');
 	const member = async (email: string, organisationId: string, role: 'coordinator' | 'prescriber' | 'mediator'): Promise<Actor> =>
-		actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId, true);
+		actorFor(
+			db.db,
+			(await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId,
+			true
+		);
 	const coordinator = await member('coord@cd47.test', dep, 'coordinator');
 	const prescriber = await member('pat@ccas.test', ccas, 'prescriber');
 	const mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
@@ -44,7 +57,16 @@ export async function passWorld(db: Database) {
 			db,
 			coordinator,
 			'47',
-			{ name: `Campagne ${Math.random().toString(36).slice(2, 7)}`, faceValue: '10', bookletSize: '10', validFrom: `${YEAR}-01-01`, validUntil: `${YEAR}-12-31`, toleranceDays: '31', publics: [], areaIds: [] },
+			{
+				name: `Campagne ${Math.random().toString(36).slice(2, 7)}`,
+				faceValue: '10',
+				bookletSize: '10',
+				validFrom: `${YEAR}-01-01`,
+				validUntil: `${YEAR}-12-31`,
+				toleranceDays: '31',
+				publics: [],
+				areaIds: []
+			},
 			[{ funderId: caf, amount: euros }]
 		);
 		await generateBooklets(db, coordinator, id, booklets);
@@ -64,7 +86,17 @@ export async function passWorld(db: Database) {
 	async function handOut(codes: string[]): Promise<void> {
 		const r = await createBeneficiary(db, prescriber, {
 			organisationId: ccas,
-			form: { firstName: 'Marie', lastName: `Durand ${Math.random()}`, birthYear: '1958', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+			form: {
+				firstName: 'Marie',
+				lastName: `Durand ${Math.random()}`,
+				birthYear: '1958',
+				commune: 'Nérac',
+				phone: '',
+				email: '',
+				preferredContact: 'none',
+				language: 'fr',
+				accessibilityNeeds: []
+			},
 			confirmNew: true
 		});
 		if (r.status !== 'created') throw new Error('person not created');
@@ -79,7 +111,17 @@ export async function passWorld(db: Database) {
 	async function accompaniment(participants = 1): Promise<string> {
 		const [a] = await db.db
 			.insert(accompaniments)
-			.values({ organisationId: mediatheque, placeId: lacepede, mediatorId: mediator.userId, departmentCode: '47', date: TODAY, kind: participants > 1 ? 'collective' : 'individual', durationMinutes: 120, location: 'place', participants })
+			.values({
+				organisationId: mediatheque,
+				placeId: lacepede,
+				mediatorId: mediator.userId,
+				departmentCode: '47',
+				date: TODAY,
+				kind: participants > 1 ? 'collective' : 'individual',
+				durationMinutes: 120,
+				location: 'place',
+				participants
+			})
 			.returning({ id: accompaniments.id });
 		return a.id;
 	}

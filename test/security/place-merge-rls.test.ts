@@ -56,7 +56,10 @@ describe.skipIf(!onPostgres())('issue 12, item 8: merging and correcting places 
 		keep = rows.find((r) => r.nom === 'Médiathèque Lacépède')!.id;
 		gone = rows.find((r) => r.nom === 'France services de Boé')!.id;
 		// a place without a team receives referrals by e-mail
-		await owner.db.update(places).set({ courriels: ['boe@exemple.test'] }).where(eq(places.id, gone));
+		await owner.db
+			.update(places)
+			.set({ courriels: ['boe@exemple.test'] })
+			.where(eq(places.id, gone));
 	}, 120_000);
 
 	afterAll(async () => {
@@ -66,11 +69,19 @@ describe.skipIf(!onPostgres())('issue 12, item 8: merging and correcting places 
 
 	it('a coordinator of another département changes nothing, even through the function', async () => {
 		const [p] = await owner.db.select().from(places).where(eq(places.id, keep));
-		await expect(as(coordinator33, () => correctPlace(request, coordinator33, keep, { ...identityFormOf(p), nom: 'Autre' }))).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(as(coordinator33, () => closePlace(request, coordinator33, keep, { kind: 'permanent', until: '', reason: '' }))).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(as(coordinator33, () => mergePlaces(request, coordinator33, { survivorId: keep, otherId: gone, choices: {} }))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(as(coordinator33, () => correctPlace(request, coordinator33, keep, { ...identityFormOf(p), nom: 'Autre' }))).rejects.toMatchObject({
+			code: 'forbidden'
+		});
+		await expect(as(coordinator33, () => closePlace(request, coordinator33, keep, { kind: 'permanent', until: '', reason: '' }))).rejects.toMatchObject({
+			code: 'forbidden'
+		});
+		await expect(as(coordinator33, () => mergePlaces(request, coordinator33, { survivorId: keep, otherId: gone, choices: {} }))).rejects.toMatchObject({
+			code: 'forbidden'
+		});
 		// the database refuses the move itself outside the caller's territory
-		await expect(as(coordinator33, () => request.db.transaction((tx) => tx.execute(sql`select maillage_move_place_references(${gone}, ${keep})`)))).rejects.toThrow();
+		await expect(
+			as(coordinator33, () => request.db.transaction((tx) => tx.execute(sql`select maillage_move_place_references(${gone}, ${keep})`)))
+		).rejects.toThrow();
 		expect((await owner.db.select({ nom: places.nom }).from(places).where(eq(places.id, keep)))[0].nom).toBe('Médiathèque Lacépède');
 	});
 
@@ -78,13 +89,34 @@ describe.skipIf(!onPostgres())('issue 12, item 8: merging and correcting places 
 		const created = await as(prescriber, () =>
 			createBeneficiary(request, prescriber, {
 				organisationId: ccas,
-				form: { firstName: 'Marie', lastName: 'Durand', birthYear: '1958', commune: 'Agen', phone: '06 12 34 56 78', email: 'marie@exemple.test', preferredContact: 'email', language: 'fr', accessibilityNeeds: [] },
+				form: {
+					firstName: 'Marie',
+					lastName: 'Durand',
+					birthYear: '1958',
+					commune: 'Agen',
+					phone: '06 12 34 56 78',
+					email: 'marie@exemple.test',
+					preferredContact: 'email',
+					language: 'fr',
+					accessibilityNeeds: []
+				},
 				confirmNew: true
 			})
 		);
 		const bid = created.status === 'created' ? created.id : '';
 		const { id: rid } = await as(prescriber, () =>
-			sendReferral(request, prescriber, { beneficiaryId: bid, organisationId: ccas, placeId: gone, reason: 'Créer son compte Ameli.', consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links)
+			sendReferral(
+				request,
+				prescriber,
+				{
+					beneficiaryId: bid,
+					organisationId: ccas,
+					placeId: gone,
+					reason: 'Créer son compte Ameli.',
+					consent: { method: 'oral', scope: ['identity', 'referral_reason'] }
+				},
+				links
+			)
 		);
 		// a coordinator of another département does not even see the referral
 		const seen = await as(coordinator33, () => request.query<{ id: string }>(sql`select id from referrals`));

@@ -103,13 +103,24 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		];
 		const secrets: Record<string, string> = {};
 		for (const [key, organisationId, role] of personas) {
-			const { userId } = await addMember(database, null, { email: `${key}@rls47.test`, displayName: `Persona ${key}`, organisationId, role: role as never, password: PASSWORD });
+			const { userId } = await addMember(database, null, {
+				email: `${key}@rls47.test`,
+				displayName: `Persona ${key}`,
+				organisationId,
+				role: role as never,
+				password: PASSWORD
+			});
 			const { base32, sealed } = newTotpSecret();
 			await db.update(users).set({ totpSecret: sealed, totpConfirmedAt: new Date() }).where(eq(users.id, userId));
 			secrets[key] = base32;
 			ids[`user_${key}`] = userId;
 		}
-		const coordinator33 = await addMember(database, null, { email: 'coordination@rls33.test', displayName: 'Coordination Gironde', organisationId: ccas33.id, role: 'coordinator' });
+		const coordinator33 = await addMember(database, null, {
+			email: 'coordination@rls33.test',
+			displayName: 'Coordination Gironde',
+			organisationId: ccas33.id,
+			role: 'coordinator'
+		});
 
 		// --- the 47's own record: the pages must still show it (the scope is really applied)
 		const [own] = await database.query<{ id: string }>(sql`insert into beneficiaries (organisation_id, department_code, first_name, last_name)
@@ -128,22 +139,27 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		const consentOrg47 = await q(sql`insert into consents (beneficiary_id, scope, purpose, method, recorded_by_organisation_id)
 			values (${ids.benef_org47}, '{identity}', ${CANARY + '-finalite47'}, 'oral', ${ccas33.id}) returning id`);
 		// a 33 referral sent "from" the 47 CCAS to the 47 médiathèque's place, department fields 33
-		ids.referral33 = await q(sql`insert into referrals (beneficiary_id, from_organisation_id, place_id, to_organisation_id, consent_id, reason, department_code, place_department_code, link_nonce)
+		ids.referral33 =
+			await q(sql`insert into referrals (beneficiary_id, from_organisation_id, place_id, to_organisation_id, consent_id, reason, department_code, place_department_code, link_nonce)
 			values (${ids.benef_org47}, ${ccas47.id}, ${place33}, ${media47.id}, ${consentOrg47}, ${CANARY + '-motif'}, '33', '33', 'nonce') returning id`);
 		await database.query(sql`insert into referral_events (referral_id, type, actor_kind, to_status) values (${ids.referral33}, 'sent', 'user', 'sent')`);
-		ids.accompaniment33 = await q(sql`insert into accompaniments (organisation_id, place_id, department_code, date, kind, duration_minutes, location, title, beneficiary_id)
+		ids.accompaniment33 =
+			await q(sql`insert into accompaniments (organisation_id, place_id, department_code, date, kind, duration_minutes, location, title, beneficiary_id)
 			values (${media47.id}, ${place47}, '33', current_date, 'collective', 60, 'place', ${CANARY + '-atelier'}, ${ids.benef_org47}) returning id`);
 		await database.query(sql`insert into consent_requests (consent_id, beneficiary_id, organisation_id, phone, reference, expires_at)
 			values (${ids.consent33}, ${ids.benef33}, ${ccas33.id}, '+33600000033', ${CANARY + '-ref'}, now() + interval '1 day')`);
 		await database.query(sql`insert into invitations (email, display_name, organisation_id, role, expires_at)
 			values ('invite@rls33.test', ${CANARY + '-invite'}, ${ccas33.id}, 'prescriber', now() + interval '1 day')`);
-		await database.query(sql`insert into place_error_reports (place_id, message, contact_email) values (${place33}, ${CANARY + '-signalement'}, 'canari@rls33.test')`);
+		await database.query(
+			sql`insert into place_error_reports (place_id, message, contact_email) values (${place33}, ${CANARY + '-signalement'}, 'canari@rls33.test')`
+		);
 		// the Pass: a 33 campaign, a booklet, a voucher handed out by the 47 CCAS, a statement and an alert about 47 organisations
 		ids.campaign33 = await q(sql`insert into pass_campaigns (department_code, name, valid_from, valid_until, status)
 			values ('33', ${CANARY + '-campagne'}, current_date - 10, current_date + 300, 'funded') returning id`);
 		const booklet = await q(sql`insert into pass_booklets (campaign_id, department_code, number, size, holder_organisation_id)
 			values (${ids.campaign33}, '33', 1, 10, ${ccas47.id}) returning id`);
-		ids.voucher33 = await q(sql`insert into pass_vouchers (code, campaign_id, booklet_id, position, department_code, face_value_cents, state, distributed_at, distributed_organisation_id, beneficiary_id)
+		ids.voucher33 =
+			await q(sql`insert into pass_vouchers (code, campaign_id, booklet_id, position, department_code, face_value_cents, state, distributed_at, distributed_organisation_id, beneficiary_id)
 			values ('CANARIRLS33', ${ids.campaign33}, ${booklet}, 1, '33', 1000, 'distributed', now(), ${ccas47.id}, ${ids.benef_org47}) returning id`);
 		ids.statement33 = await q(sql`insert into pass_statements (department_code, month, place_id, organisation_id, voucher_count, total_cents, payment_ref)
 			values ('33', date_trunc('month', current_date)::date, ${place47}, ${media47.id}, 1, 1000, ${CANARY + '-virement'}) returning id`);
@@ -152,7 +168,14 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		await database.query(sql`insert into pass_contributions (department_code, funder_id, amount_cents, received_on, agreement_ref)
 			values ('33', ${ccas33.id}, 100000, current_date, ${CANARY + '-convention'})`);
 		// the journal: an entry of 33 about the 47 CCAS
-		await journal(db, { actor: { kind: 'user', id: coordinator33.userId }, action: 'beneficiary.created', targetType: 'beneficiary', targetId: `${CANARY}-journal`, departmentCode: '33', details: { organisationId: ccas47.id } });
+		await journal(db, {
+			actor: { kind: 'user', id: coordinator33.userId },
+			action: 'beneficiary.created',
+			targetType: 'beneficiary',
+			targetId: `${CANARY}-journal`,
+			departmentCode: '33',
+			details: { organisationId: ccas47.id }
+		});
 
 		// --- the real server on this database, as the request role
 		const port = await freePort();
@@ -160,7 +183,19 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		dataDir = mkdtempSync(join(tmpdir(), 'maillage-rls-'));
 		server = spawn(process.execPath, ['scripts/start.mjs'], {
 			cwd: process.cwd(),
-			env: { ...process.env, DATABASE_APP_URL: '', DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, MAILLAGE_JOBS: '0', MAILLAGE_DEMO: '0', SECRET_KEY, DATA_DIR: dataDir, LOG_REQUESTS: '0' },
+			env: {
+				...process.env,
+				DATABASE_APP_URL: '',
+				DATABASE_URL: database.url,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				ORIGIN: origin,
+				MAILLAGE_JOBS: '0',
+				MAILLAGE_DEMO: '0',
+				SECRET_KEY,
+				DATA_DIR: dataDir,
+				LOG_REQUESTS: '0'
+			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		server.stdout!.on('data', (d) => logs.push(String(d)));
@@ -183,13 +218,24 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 			fetch(origin + path, {
 				method: 'POST',
 				redirect: 'manual',
-				headers: { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie: `maillage_session=${cookie}` } : {}) },
+				headers: {
+					origin,
+					accept: 'text/html',
+					'content-type': 'application/x-www-form-urlencoded',
+					...(cookie ? { cookie: `maillage_session=${cookie}` } : {})
+				},
 				body: new URLSearchParams(form).toString()
 			});
 		const sessionOf = (res: Response) => /maillage_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
 		for (const [key] of personas) {
 			const first = await post('/connexion', { email: `${key}@rls47.test`, password: PASSWORD });
-			if (first.status !== 303) console.log(`[rls canary] login of ${key}: ${first.status} ${(await first.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 600)}`);
+			if (first.status !== 303)
+				console.log(
+					`[rls canary] login of ${key}: ${first.status} ${(await first.text())
+						.replace(/<[^>]+>/g, ' ')
+						.replace(/\s+/g, ' ')
+						.slice(0, 600)}`
+				);
 			expect(first.status, `${key} password`).toBe(303);
 			expect(first.headers.get('location')).toMatch(/^\/connexion\/code/);
 			const second = await post('/connexion/code', { code: totpCodeAt(secrets[key]) }, sessionOf(first));
@@ -208,8 +254,7 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 	});
 
-	const get = (path: string, persona: string) =>
-		fetch(origin + path, { headers: { cookie: `maillage_session=${tokens[persona]}` }, redirect: 'manual' });
+	const get = (path: string, persona: string) => fetch(origin + path, { headers: { cookie: `maillage_session=${tokens[persona]}` }, redirect: 'manual' });
 
 	it('runs the request path as maillage_app, scoped: a prescriber sees their own record', async () => {
 		const res = await get('/espace/personnes', 'prescriber');
@@ -221,7 +266,19 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 
 	it('shows no canary on any page or export, for any persona (0 on every route)', async () => {
 		const routes = appRoutes().filter((r) => !r.includes('[...'));
-		const idList = [ids.own, ids.benef_org47, ids.benef33, ids.referral33, ids.accompaniment33, ids.campaign33, ids.statement33, ids.org33, ids.ccas47, ids.place33, ids.voucher33];
+		const idList = [
+			ids.own,
+			ids.benef_org47,
+			ids.benef33,
+			ids.referral33,
+			ids.accompaniment33,
+			ids.campaign33,
+			ids.statement33,
+			ids.org33,
+			ids.ccas47,
+			ids.place33,
+			ids.voucher33
+		];
 		const params = { id: idList, token: ['x'], code: ['CANARIRLS33'] };
 		let requests = 0;
 		const statuses: Record<number, number> = {};
@@ -248,7 +305,9 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 				}
 			}
 		}
-		console.log(`[rls canary] ${requests} requests over ${routes.length} routes × 4 personas: canary seen ${seen} times; 5xx: ${errors.length}; canary file exports answered: ${openedCanary.length}; statuses ${JSON.stringify(statuses)}`);
+		console.log(
+			`[rls canary] ${requests} requests over ${routes.length} routes × 4 personas: canary seen ${seen} times; 5xx: ${errors.length}; canary file exports answered: ${openedCanary.length}; statuses ${JSON.stringify(statuses)}`
+		);
 		if (errors.length) console.log(`[rls canary] server errors:\n${errors.join('\n')}\n${logs.join('').slice(-4000)}`);
 		expect(leaks).toEqual([]);
 		expect(openedCanary).toEqual([]);

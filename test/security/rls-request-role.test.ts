@@ -30,7 +30,18 @@ import { newCode } from '../../src/lib/server/pass/code.ts';
 import { publicPassStatus } from '../../src/lib/server/pass/service.ts';
 
 /** Tables without personal data: readable by anyone (SELECT granted, no row-level security needed). */
-export const PUBLIC_TABLES = ['area_municipalities', 'areas', 'departments', 'fragility_index', 'import_reports', 'instance_settings', 'municipalities', 'place_sources', 'places', 'seed_runs'];
+export const PUBLIC_TABLES = [
+	'area_municipalities',
+	'areas',
+	'departments',
+	'fragility_index',
+	'import_reports',
+	'instance_settings',
+	'municipalities',
+	'place_sources',
+	'places',
+	'seed_runs'
+];
 /** Failure counters of the throttles: read and written by anonymous requests (login, forms), by key. */
 export const COUNTER_TABLES = ['throttles'];
 /** Tables the request role may write but reads only these columns of (no RLS needed: nothing personal is readable). */
@@ -186,7 +197,9 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 		const voucher = async (code: string, dep: string) => {
 			const [c] = await owner.query<{ id: string }>(sql`insert into pass_campaigns (department_code, name, valid_from, valid_until, status)
 				values (${dep}, ${'Campagne ' + dep}, current_date - 10, current_date + 300, 'funded') returning id`);
-			const [b] = await owner.query<{ id: string }>(sql`insert into pass_booklets (campaign_id, department_code, number, size) values (${c.id}, ${dep}, 1, 10) returning id`);
+			const [b] = await owner.query<{ id: string }>(
+				sql`insert into pass_booklets (campaign_id, department_code, number, size) values (${c.id}, ${dep}, 1, 10) returning id`
+			);
 			await owner.query(sql`insert into pass_vouchers (code, campaign_id, booklet_id, position, department_code, face_value_cents, state, distributed_at)
 				values (${code}, ${c.id}, ${b.id}, 1, ${dep}, 1000, 'distributed', now())`);
 		};
@@ -209,7 +222,17 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 		const created = await as(prescriber, () =>
 			createBeneficiary(request, prescriber, {
 				organisationId: ccas,
-				form: { firstName: 'Marie', lastName: 'Durand', birthYear: '1958', commune: 'Nérac', phone: '06 12 34 56 78', email: 'marie@exemple.test', preferredContact: 'email', language: 'fr', accessibilityNeeds: [] },
+				form: {
+					firstName: 'Marie',
+					lastName: 'Durand',
+					birthYear: '1958',
+					commune: 'Nérac',
+					phone: '06 12 34 56 78',
+					email: 'marie@exemple.test',
+					preferredContact: 'email',
+					language: 'fr',
+					accessibilityNeeds: []
+				},
 				confirmNew: true
 			})
 		);
@@ -220,7 +243,18 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 		await expect(loadBeneficiary(request.db, prescriber, id, 'read')).rejects.toThrow();
 
 		const { id: rid } = await as(prescriber, () =>
-			sendReferral(request, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links)
+			sendReferral(
+				request,
+				prescriber,
+				{
+					beneficiaryId: id,
+					organisationId: ccas,
+					placeId: withTeam,
+					reason: 'Créer son compte Ameli.',
+					consent: { method: 'oral', scope: ['identity', 'referral_reason'] }
+				},
+				links
+			)
 		);
 		const box = await as(mediator, () => teamReferrals(request, mediator, { box: 'received' }));
 		expect(JSON.stringify(box)).toContain(rid);
@@ -230,7 +264,9 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 		const [{ jobs }] = await owner.query<{ jobs: number }>(sql`select count(*)::int as jobs from pgboss.job where name = 'mail-outbox'`);
 		expect(jobs).toBeGreaterThan(0);
 
-		const inv = await as(coordinator, () => invite(request, coordinator, { email: 'nouvelle@ccas.test', displayName: 'Nouvelle Personne', organisationId: ccas, role: 'prescriber' }));
+		const inv = await as(coordinator, () =>
+			invite(request, coordinator, { email: 'nouvelle@ccas.test', displayName: 'Nouvelle Personne', organisationId: ccas, role: 'prescriber' })
+		);
 		expect(inv.token).toBeTruthy();
 
 		// removing a role ends the member's sessions, though the request role cannot read them

@@ -45,7 +45,10 @@ afterAll(async () => {
 });
 
 const userId = async (email: string) => (await db.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0].id;
-const rolesOf = async (id: string) => (await db.db.select({ o: memberships.organisationId, r: memberships.role }).from(memberships).where(eq(memberships.userId, id))).map((m) => `${m.r}@${m.o === ccas ? 'ccas' : 'cd47'}`);
+const rolesOf = async (id: string) =>
+	(await db.db.select({ o: memberships.organisationId, r: memberships.role }).from(memberships).where(eq(memberships.userId, id))).map(
+		(m) => `${m.r}@${m.o === ccas ? 'ccas' : 'cd47'}`
+	);
 async function sessionOf(email: string) {
 	const r = (await loginWithPassword(db, { email, password: PASSWORD }, { ip: '192.0.2.40' })) as { token: string };
 	return (await loadSession(db.db, r.token))!;
@@ -53,10 +56,20 @@ async function sessionOf(email: string) {
 
 describe('issue 11, finding 4: nobody grants themselves access to personal data; a new role needs its owner', () => {
 	it('refuses a coordinator inviting their own e-mail as prescriber, and journals the attempt', async () => {
-		const { userId: coordId } = await addMember(db, null, { email: 'coord@cd47.fr', displayName: 'Camille Coordination', organisationId: cd47, role: 'coordinator', password: PASSWORD });
+		const { userId: coordId } = await addMember(db, null, {
+			email: 'coord@cd47.fr',
+			displayName: 'Camille Coordination',
+			organisationId: cd47,
+			role: 'coordinator',
+			password: PASSWORD
+		});
 		const coord = await actorFor(db.db, coordId, true);
-		await expect(invite(db, coord, { email: 'Coord@CD47.fr', displayName: 'Camille', organisationId: ccas, role: 'prescriber' }, links)).rejects.toThrow(/vous donner vous-même/);
-		await expect(addMember(db, coord, { email: 'coord@cd47.fr', displayName: 'Camille', organisationId: ccas, role: 'prescriber' })).rejects.toThrow(/vous donner vous-même/);
+		await expect(invite(db, coord, { email: 'Coord@CD47.fr', displayName: 'Camille', organisationId: ccas, role: 'prescriber' }, links)).rejects.toThrow(
+			/vous donner vous-même/
+		);
+		await expect(addMember(db, coord, { email: 'coord@cd47.fr', displayName: 'Camille', organisationId: ccas, role: 'prescriber' })).rejects.toThrow(
+			/vous donner vous-même/
+		);
 		expect(await rolesOf(coordId)).toEqual(['coordinator@cd47']);
 		const { rows } = await searchJournal(db, { departmentCodes: null, limit: 50 });
 		expect(rows.filter((r) => r.action === 'membership.self_grant_refused').length).toBe(2);
@@ -64,11 +77,25 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 
 	it('gives an existing account a pending role only: the link adds nothing; the owner, logged in, accepts or refuses; the account is told', async () => {
 		const coord = await actorFor(db.db, await userId('coord@cd47.fr'), true);
-		const { userId: medId } = await addMember(db, null, { email: 'med@ccas.test', displayName: 'Dominique Médiation', organisationId: ccas, role: 'mediator', password: PASSWORD });
-		const { token, existingAccount } = await invite(db, coord, { email: 'med@ccas.test', displayName: 'Dominique', organisationId: ccas, role: 'prescriber' }, links);
+		const { userId: medId } = await addMember(db, null, {
+			email: 'med@ccas.test',
+			displayName: 'Dominique Médiation',
+			organisationId: ccas,
+			role: 'mediator',
+			password: PASSWORD
+		});
+		const { token, existingAccount } = await invite(
+			db,
+			coord,
+			{ email: 'med@ccas.test', displayName: 'Dominique', organisationId: ccas, role: 'prescriber' },
+			links
+		);
 		expect(existingAccount).toBe(true);
 		// the account is told, with a link to « Mon compte », not a link that adds the role
-		const [mail] = await db.db.select().from(outbox).where(and(eq(outbox.to, 'med@ccas.test'), eq(outbox.template, 'pending-role')));
+		const [mail] = await db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, 'med@ccas.test'), eq(outbox.template, 'pending-role')));
 		expect(mail.text).toMatch(/ne s’ajoute pas tout seul/);
 		expect(mail.text).toContain('https://maillage.test/compte');
 		// whoever holds the link (or the coordinator) cannot make it effective
@@ -76,7 +103,10 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 		expect(await acceptInvitation(db, token, {}, { ip: '192.0.2.41' })).toMatchObject({ ok: true, token: null, existingAccount: true });
 		expect(await rolesOf(medId)).toEqual(['mediator@ccas']);
 		// addMember by a professional on an existing account: pending too
-		expect(await addMember(db, coord, { email: 'med@ccas.test', displayName: 'Dominique', organisationId: ccas, role: 'place_manager' })).toMatchObject({ pending: true, created: false });
+		expect(await addMember(db, coord, { email: 'med@ccas.test', displayName: 'Dominique', organisationId: ccas, role: 'place_manager' })).toMatchObject({
+			pending: true,
+			created: false
+		});
 		expect(await rolesOf(medId)).toEqual(['mediator@ccas']);
 		// the owner logs in and sees both
 		const s = await sessionOf('med@ccas.test');
@@ -94,7 +124,10 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 		expect(await pendingRoles(db, s)).toEqual([]);
 		// answered once
 		expect(await answerPendingRole(db, s, manager.id, true)).toMatchObject({ ok: false, message: expect.stringMatching(/plus proposé/) });
-		const [added] = await db.db.select().from(outbox).where(and(eq(outbox.to, 'med@ccas.test'), eq(outbox.template, 'role-added')));
+		const [added] = await db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, 'med@ccas.test'), eq(outbox.template, 'role-added')));
 		expect(added.text).toMatch(/prescripteur|prescription/i);
 		const { rows } = await searchJournal(db, { departmentCodes: null, limit: 100 });
 		const actions = rows.map((r) => r.action);
@@ -102,7 +135,13 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 	});
 
 	it('refuses to let an account accept a personal-data role from an invitation it created itself', async () => {
-		const { userId: coordId } = await addMember(db, null, { email: 'coord2@cd47.fr', displayName: 'Alex Coordination', organisationId: cd47, role: 'coordinator', password: PASSWORD });
+		const { userId: coordId } = await addMember(db, null, {
+			email: 'coord2@cd47.fr',
+			displayName: 'Alex Coordination',
+			organisationId: cd47,
+			role: 'coordinator',
+			password: PASSWORD
+		});
 		// an invitation the coordinator created for an address that is now their account's
 		// (e.g. they changed their address afterwards): written directly, invite() refuses it
 		const { invitation } = await invite(db, null, { email: 'coord2@cd47.fr', displayName: 'Alex', organisationId: ccas, role: 'mediator' });
@@ -114,7 +153,10 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 	});
 
 	it('never lets an invitation link set a password on, or add a role to, an account without a password (a ProConnect one)', async () => {
-		const [oidcOnly] = await db.db.insert(users).values({ email: 'proconnect@ccas.test', displayName: 'Agent ProConnect', oidcIssuer: 'https://idp.test', oidcSubject: 'sub-1' }).returning();
+		const [oidcOnly] = await db.db
+			.insert(users)
+			.values({ email: 'proconnect@ccas.test', displayName: 'Agent ProConnect', oidcIssuer: 'https://idp.test', oidcSubject: 'sub-1' })
+			.returning();
 		const coord = await actorFor(db.db, await userId('coord@cd47.fr'), true);
 		const { token, existingAccount } = await invite(db, coord, { email: 'proconnect@ccas.test', displayName: 'Agent', organisationId: ccas, role: 'mediator' });
 		expect(existingAccount).toBe(true);

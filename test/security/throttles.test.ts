@@ -34,9 +34,8 @@ vi.mock('../../src/lib/server/accounts/password.ts', async (original) => {
 	return { ...m, verifyPassword: (...a: Parameters<typeof m.verifyPassword>) => (checks.password++, m.verifyPassword(...a)) };
 });
 
-const { addMember, confirmTotpEnrolment, createOrganisation, loadSession, loginWithPassword, passSecondFactor, startTotpEnrolment } = await import(
-	'../../src/lib/server/accounts/service.ts'
-);
+const { addMember, confirmTotpEnrolment, createOrganisation, loadSession, loginWithPassword, passSecondFactor, startTotpEnrolment } =
+	await import('../../src/lib/server/accounts/service.ts');
 const { totpCodeAt } = await import('../../src/lib/server/accounts/totp.ts');
 const { requestPersonCode, verifyPersonCode } = await import('../../src/lib/server/beneficiaries/person.ts');
 const { backgroundSettled } = await import('../../src/lib/server/accounts/background.ts');
@@ -145,7 +144,9 @@ describe('issue 11, finding 9: throttles hold under concurrency', () => {
 		await addMember(db, null, { email: 'pw@ccas.test', displayName: 'Cible Test', organisationId: org, role: 'mediator', password: PASSWORD });
 		checks.password = 0;
 		const answers = await Promise.all(
-			Array.from({ length: 60 }, (_, i) => loginWithPassword(db, { email: 'pw@ccas.test', password: `mauvais mot de passe ${i}` }, { ip: `203.0.113.${i + 1}` }, t))
+			Array.from({ length: 60 }, (_, i) =>
+				loginWithPassword(db, { email: 'pw@ccas.test', password: `mauvais mot de passe ${i}` }, { ip: `203.0.113.${i + 1}` }, t)
+			)
 		);
 		console.log(`finding 9: ${checks.password} of 60 concurrent wrong passwords checked`);
 		expect(checks.password).toBeLessThanOrEqual(5);

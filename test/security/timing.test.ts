@@ -41,7 +41,10 @@ async function statementsOf(call: () => Promise<unknown>): Promise<{ sql: string
 	const sql: string[] = [];
 	const record = <T extends object>(target: T, method: keyof T) => {
 		const original = target[method] as (...a: unknown[]) => unknown;
-		target[method] = ((...a: unknown[]) => (sql.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string })?.text ?? typeof a[0])), original.apply(target, a))) as T[keyof T];
+		target[method] = ((...a: unknown[]) => (
+			sql.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string })?.text ?? typeof a[0])),
+			original.apply(target, a)
+		)) as T[keyof T];
 		return () => (target[method] = original as T[keyof T]);
 	};
 	// PGlite: one client; PostgreSQL: the pool's query (drizzle node-postgres)

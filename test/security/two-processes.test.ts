@@ -159,7 +159,12 @@ describe.runIf(onPostgres())('issue 11 item 14: two processes on one PostgreSQL'
 		expect(refused).toBeGreaterThan(0);
 		expect(acknowledged.length).toBeGreaterThan(10);
 		const hashes = acknowledged.map((t) => hashToken(t));
-		const rows = await db.query<{ n: number }>(sql`select count(*)::int as n from sessions where token_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)})`);
+		const rows = await db.query<{ n: number }>(
+			sql`select count(*)::int as n from sessions where token_hash in (${sql.join(
+				hashes.map((h) => sql`${h}`),
+				sql`, `
+			)})`
+		);
 		expect(Number(rows[0].n)).toBe(acknowledged.length);
 		// B still serves, and still sees the sessions A wrote
 		const r = await fetch(`${b.url}/lieux`);

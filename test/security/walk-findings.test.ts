@@ -25,7 +25,12 @@ afterAll(async () => {
 });
 
 async function latestCode(phone: string): Promise<string> {
-	const [sms] = await c.db.db.select().from(outbox).where(and(eq(outbox.to, phone), like(outbox.text, 'Votre code%'))).orderBy(desc(outbox.createdAt)).limit(1);
+	const [sms] = await c.db.db
+		.select()
+		.from(outbox)
+		.where(and(eq(outbox.to, phone), like(outbox.text, 'Votre code%')))
+		.orderBy(desc(outbox.createdAt))
+		.limit(1);
 	return /(\d{6})/.exec(sms.text)![1];
 }
 
@@ -45,8 +50,21 @@ describe('acceptance walk of issue 11: low findings', () => {
 
 	it('a coordinator cannot remove the instance administrator’s role', async () => {
 		const dep = await createOrganisation(c.db, null, { name: 'Département du Lot', kind: 'departement', departmentCode: '46' });
-		const admin = await addMember(c.db, null, { email: 'ada@instance.test', displayName: 'Ada', organisationId: dep.id, role: 'coordinator', isAdmin: true, password: 'une phrase de passe solide' });
-		const coord = await addMember(c.db, null, { email: 'claude@cd46.test', displayName: 'Claude', organisationId: dep.id, role: 'coordinator', password: 'une phrase de passe solide' });
+		const admin = await addMember(c.db, null, {
+			email: 'ada@instance.test',
+			displayName: 'Ada',
+			organisationId: dep.id,
+			role: 'coordinator',
+			isAdmin: true,
+			password: 'une phrase de passe solide'
+		});
+		const coord = await addMember(c.db, null, {
+			email: 'claude@cd46.test',
+			displayName: 'Claude',
+			organisationId: dep.id,
+			role: 'coordinator',
+			password: 'une phrase de passe solide'
+		});
 		const coordinator = await actorFor(c.db.db, coord.userId, true);
 		const err = await removeMember(c.db, coordinator, { userId: admin.userId, organisationId: dep.id, role: 'coordinator' }).catch((e) => e);
 		expect(err).toBeInstanceOf(AccountError);

@@ -1,5 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { closureLabel, reopening, statusText, dayName, formatDate, formatDateTime, formatDistance, formatMinutes, formatRange, formatTime, formatPhone, near, of, ofPerson, phoneHref, shown, plural, safeHref, sourceLabel, todayName } from './format.ts';
+import {
+	closureLabel,
+	reopening,
+	statusText,
+	dayName,
+	formatDate,
+	formatDateTime,
+	formatDistance,
+	formatMinutes,
+	formatRange,
+	formatTime,
+	formatPhone,
+	near,
+	of,
+	ofPerson,
+	phoneHref,
+	shown,
+	plural,
+	safeHref,
+	sourceLabel,
+	todayName
+} from './format.ts';
 import { contrast, parseHex, themeCss } from './theme.ts';
 
 describe('format', () => {

@@ -22,7 +22,16 @@ export function parseHex(value: string | null | undefined): Rgb | null {
 }
 
 export function toHex([r, g, b]: Rgb): string {
-	return '#' + [r, g, b].map((c) => Math.round(Math.min(255, Math.max(0, c))).toString(16).padStart(2, '0')).join('');
+	return (
+		'#' +
+		[r, g, b]
+			.map((c) =>
+				Math.round(Math.min(255, Math.max(0, c)))
+					.toString(16)
+					.padStart(2, '0')
+			)
+			.join('')
+	);
 }
 
 function luminance([r, g, b]: Rgb): number {

@@ -40,7 +40,12 @@ function persona(roles: Role[], opts: { department?: string; mfa?: boolean; enro
 		createdAt: new Date(),
 		expiresAt: new Date(),
 		user: { id: 'u', email: 'x@y.fr', displayName: 'X', isAdmin: !!opts.admin, totpEnrolled: opts.enrolled ?? true },
-		actor: { userId: 'u', isAdmin: !!opts.admin, mfa, memberships: roles.map((role) => ({ organisationId: 'o', role, departmentCode: opts.department ?? '47' })) }
+		actor: {
+			userId: 'u',
+			isAdmin: !!opts.admin,
+			mfa,
+			memberships: roles.map((role) => ({ organisationId: 'o', role, departmentCode: opts.department ?? '47' }))
+		}
 	};
 }
 
@@ -184,9 +189,18 @@ describe('authorisation matrix', () => {
 	});
 
 	it('has a rule and an expectation for every route, and none for a route that no longer exists', () => {
-		expect(ids.filter((id) => !ROUTE_RULES[id]), 'routes without a rule in access.ts').toEqual([]);
-		expect(ids.filter((id) => !EXPECTED[id]), 'routes without an expectation in this test').toEqual([]);
-		expect(Object.keys(ROUTE_RULES).filter((id) => !ids.includes(id)), 'rules for routes that do not exist').toEqual([]);
+		expect(
+			ids.filter((id) => !ROUTE_RULES[id]),
+			'routes without a rule in access.ts'
+		).toEqual([]);
+		expect(
+			ids.filter((id) => !EXPECTED[id]),
+			'routes without an expectation in this test'
+		).toEqual([]);
+		expect(
+			Object.keys(ROUTE_RULES).filter((id) => !ids.includes(id)),
+			'rules for routes that do not exist'
+		).toEqual([]);
 	});
 
 	for (const id of Object.keys(EXPECTED)) {

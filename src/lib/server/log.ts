@@ -21,7 +21,10 @@ export function log(level: Level, msg: string, fields: Record<string, unknown> =
 export function redact(text: string): string {
 	return text
 		.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/g, '\nparams: [redacted]')
-		.replace(/((?:invalid input (?:syntax|value) for (?:type|enum) [^:\n]+|invalid byte sequence for encoding [^:\n]+|value too long for type [^:\n]+)): [^\n]*/g, '$1: [redacted]')
+		.replace(
+			/((?:invalid input (?:syntax|value) for (?:type|enum) [^:\n]+|invalid byte sequence for encoding [^:\n]+|value too long for type [^:\n]+)): [^\n]*/g,
+			'$1: [redacted]'
+		)
 		.replace(/\bKey \([^)]*\)=\([\s\S]*?\)(?= already exists| is not present| conflicts|\.|$)/g, 'Key [redacted]');
 }
 
@@ -30,7 +33,11 @@ export function describeError(e: unknown): Record<string, unknown> {
 	if (!(e instanceof Error)) return { message: redact(String(e)).slice(0, 500) };
 	const cause = (e as { cause?: unknown }).cause;
 	const code = (e as { code?: unknown }).code ?? (cause as { code?: unknown } | undefined)?.code;
-	const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12).join('\n');
+	const frames = (e.stack ?? '')
+		.split('\n')
+		.filter((l) => /^\s+at /.test(l))
+		.slice(0, 12)
+		.join('\n');
 	return {
 		name: e.name,
 		...(typeof code === 'string' ? { code } : {}),

@@ -20,9 +20,7 @@ export function projectRoot(): string {
 
 /** The real public data shipped beside the project (../shared/data), or MAILLAGE_SHARED_DATA. */
 export function sharedDataDir(): string {
-	return process.env.MAILLAGE_SHARED_DATA
-		? resolve(process.env.MAILLAGE_SHARED_DATA)
-		: resolve(projectRoot(), '..', 'shared', 'data');
+	return process.env.MAILLAGE_SHARED_DATA ? resolve(process.env.MAILLAGE_SHARED_DATA) : resolve(projectRoot(), '..', 'shared', 'data');
 }
 
 export function dataDir(): string {

@@ -7,15 +7,19 @@ const HOSTILE = 'Mairie\nCliquez ici\u00a0: https://evil.example';
 
 describe('names typed or imported, on their way in', () => {
 	it('takes an ordinary name, initials and French punctuation included', () => {
-		for (const name of ['Médiathèque J.Verne', 'S.A.R.L. Le Lien', 'CCAS d’Agen', 'ESPACE 3E\u00a0: EMPLOI', 'France services – Boé']) expect(nameProblem(tidyName(name)), name).toBeNull();
+		for (const name of ['Médiathèque J.Verne', 'S.A.R.L. Le Lien', 'CCAS d’Agen', 'ESPACE 3E\u00a0: EMPLOI', 'France services – Boé'])
+			expect(nameProblem(tidyName(name)), name).toBeNull();
 		expect(tidyName('  Asso \t du   Pin ')).toBe('Asso du Pin');
 	});
 
 	it('refuses a line break, a control or invisible character, a web or an e-mail address, in French', () => {
-		expect(nameProblem(tidyName(HOSTILE), 'Le nom de la structure')).toBe('Le nom de la structure doit tenir sur une seule ligne\u00a0: retirez les retours à la ligne.');
+		expect(nameProblem(tidyName(HOSTILE), 'Le nom de la structure')).toBe(
+			'Le nom de la structure doit tenir sur une seule ligne\u00a0: retirez les retours à la ligne.'
+		);
 		expect(nameProblem('Asso\u0007Pin')).toMatch(/caractères invisibles ou de contrôle\u00a0: retapez-le\.$/);
 		expect(nameProblem('Asso \u202eedcba')).toMatch(/caractères invisibles/);
-		for (const name of ['Cliquez ici https://evil.example', 'Voir www.evil-site.com', 'Asso evil.example', 'Mairie agen.fr', 'ftp://x']) expect(nameProblem(name), name).toMatch(/ne peut pas contenir d’adresse de site \(lien\)/);
+		for (const name of ['Cliquez ici https://evil.example', 'Voir www.evil-site.com', 'Asso evil.example', 'Mairie agen.fr', 'ftp://x'])
+			expect(nameProblem(name), name).toMatch(/ne peut pas contenir d’adresse de site \(lien\)/);
 		expect(nameProblem('Écrivez à contact@evil.example')).toMatch(/ne peut pas contenir d’adresse e-mail/);
 	});
 
@@ -23,7 +27,9 @@ describe('names typed or imported, on their way in', () => {
 		const r = organisationSchema.safeParse({ name: HOSTILE, kind: 'association', departmentCode: '47' });
 		expect(r.success).toBe(false);
 		expect(r.error!.issues[0].message).toMatch(/^Le nom de la structure doit tenir sur une seule ligne/);
-		expect(organisationSchema.safeParse({ name: 'Asso https://evil.example', kind: 'association', departmentCode: '47' }).error!.issues[0].message).toMatch(/adresse de site/);
+		expect(organisationSchema.safeParse({ name: 'Asso https://evil.example', kind: 'association', departmentCode: '47' }).error!.issues[0].message).toMatch(
+			/adresse de site/
+		);
 		expect(organisationSchema.parse({ name: ' Asso\tdu Pin ', kind: 'association', departmentCode: '47' }).name).toBe('Asso du Pin');
 	});
 });
@@ -37,7 +43,15 @@ describe('names in e-mails', () => {
 	});
 
 	it('an invitation to a hostile structure says nothing the attacker wrote as a link, text and HTML', () => {
-		const p = { to: 'a@b.test', displayName: 'Équipe du lieu', organisationName: HOSTILE, roleLabel: 'responsable de lieu', link: 'https://maillage.example.fr/invitation/t', expiresAt: new Date('2026-12-13T12:00:00Z'), instanceName: 'maillage' };
+		const p = {
+			to: 'a@b.test',
+			displayName: 'Équipe du lieu',
+			organisationName: HOSTILE,
+			roleLabel: 'responsable de lieu',
+			link: 'https://maillage.example.fr/invitation/t',
+			expiresAt: new Date('2026-12-13T12:00:00Z'),
+			instanceName: 'maillage'
+		};
 		for (const mail of [invitationMail(p), pendingRoleMail(p)]) {
 			expect(mail.text).not.toMatch(/evil\.example|https:\/\/evil/);
 			expect(mail.html).not.toMatch(/evil\.example|https:\/\/evil/);
@@ -47,7 +61,14 @@ describe('names in e-mails', () => {
 			// every paragraph of the text part on its line: the hostile line break is gone
 			expect(mail.text.split('\n\n')[1]).not.toContain('\n');
 		}
-		const stale = staleReminderMail({ to: 'a@b.test', displayName: 'Noa', placeName: 'Lieu\nhttps://evil.example', lastUpdate: '2025-01-01', link: 'https://m.example.fr/x', instanceName: 'maillage' });
+		const stale = staleReminderMail({
+			to: 'a@b.test',
+			displayName: 'Noa',
+			placeName: 'Lieu\nhttps://evil.example',
+			lastUpdate: '2025-01-01',
+			link: 'https://m.example.fr/x',
+			instanceName: 'maillage'
+		});
 		expect(stale.subject).toBe('Votre lieu « Lieu https[:]//evil[.]example »\u00a0: vérifiez sa page – maillage');
 		expect(stale.text).not.toMatch(/https:\/\/evil/);
 	});

@@ -19,7 +19,8 @@ const SPACES = /[ \t\u1680\u2000-\u200a\u205f\u3000]+/gu;
  * followed by a dot and a common top-level domain (« evil.example », « agen.fr »). Initials
  * (« J.Verne », « S.A.R.L. ») are names, not addresses.
  */
-const TLD = 'fr|com|org|net|eu|info|io|co|me|app|dev|xyz|site|online|link|click|ly|biz|gouv|example|test|invalid|top|shop|store|page|bzh|paris|re|gp|mq|gf|yt|pm|nc|pf|ru|cn|tk';
+const TLD =
+	'fr|com|org|net|eu|info|io|co|me|app|dev|xyz|site|online|link|click|ly|biz|gouv|example|test|invalid|top|shop|store|page|bzh|paris|re|gp|mq|gf|yt|pm|nc|pf|ru|cn|tk';
 const SCHEME = /\b[a-z][a-z0-9+.-]*:\/\//i;
 const WWW = /\bwww\./i;
 const DOMAIN = new RegExp(`[\\p{L}\\p{N}-]\\.(?:${TLD})(?![\\p{L}\\p{N}])`, 'iu');
@@ -37,7 +38,8 @@ export function tidyName(s: string): string {
 export function nameProblem(s: string, what = 'Le nom'): string | null {
 	if (LINE_BREAK.test(s)) return `${what} doit tenir sur une seule ligne\u00a0: retirez les retours à la ligne.`;
 	if (INVISIBLE.test(s)) return `${what} contient des caractères invisibles ou de contrôle\u00a0: retapez-le.`;
-	if (s.includes('@')) return `${what} ne peut pas contenir d’adresse e-mail ni de «\u00a0@\u00a0»\u00a0: écrivez seulement le nom. Exemple\u00a0: Médiathèque de Nérac`;
+	if (s.includes('@'))
+		return `${what} ne peut pas contenir d’adresse e-mail ni de «\u00a0@\u00a0»\u00a0: écrivez seulement le nom. Exemple\u00a0: Médiathèque de Nérac`;
 	if (SCHEME.test(s) || WWW.test(s) || DOMAIN.test(s))
 		return `${what} ne peut pas contenir d’adresse de site (lien)\u00a0: écrivez seulement le nom. Exemple\u00a0: Médiathèque de Nérac`;
 	return null;

@@ -93,7 +93,11 @@ const failure = async (p: Promise<unknown>): Promise<CareError> => {
 	return e as CareError;
 };
 const newPerson = async (actor: Actor, organisationId: string, firstName: string) => {
-	const r = await createBeneficiary(db, actor, { organisationId, form: { firstName, lastName: 'Martin', preferredContact: 'phone', phone: '06 12 34 56 78' }, confirmNew: true });
+	const r = await createBeneficiary(db, actor, {
+		organisationId,
+		form: { firstName, lastName: 'Martin', preferredContact: 'phone', phone: '06 12 34 56 78' },
+		confirmNew: true
+	});
 	if (r.status !== 'created') throw new Error('not created');
 	return r.id;
 };
@@ -101,7 +105,12 @@ const newPerson = async (actor: Actor, organisationId: string, firstName: string
 describe('who records for what', () => {
 	it('lists the organisations of the place’s team, with the places each runs', async () => {
 		expect(await recordingOrganisations(db, mediator)).toEqual([
-			{ id: mediatheque, name: 'Médiathèque Lacépède', departmentCode: '47', places: [{ id: 'fixture-lacepede', nom: 'Médiathèque Lacépède', commune: 'Agen' }] }
+			{
+				id: mediatheque,
+				name: 'Médiathèque Lacépède',
+				departmentCode: '47',
+				places: [{ id: 'fixture-lacepede', nom: 'Médiathèque Lacépède', commune: 'Agen' }]
+			}
 		]);
 		expect(await recordingOrganisations(db, prescriber)).toEqual([]);
 		expect((await recordingOrganisations(db, loner))[0].places).toEqual([]);
@@ -112,7 +121,16 @@ describe('recording', () => {
 	it('records an anonymous individual accompaniment with its profile, and journals it without personal data', async () => {
 		const { id, referralId } = await record(
 			mediator,
-			individual({ themes: ['E-mail', 'Santé'], equipment: ['Téléphone'], autonomy: 'partly', redirectedTo: ['Administration'], gender: 'F', ageBand: '60-69', socialStatus: 'retired', commune: 'Boé' })
+			individual({
+				themes: ['E-mail', 'Santé'],
+				equipment: ['Téléphone'],
+				autonomy: 'partly',
+				redirectedTo: ['Administration'],
+				gender: 'F',
+				ageBand: '60-69',
+				socialStatus: 'retired',
+				commune: 'Boé'
+			})
 		);
 		expect(referralId).toBeNull();
 		const a = await rowOf(id);
@@ -140,7 +158,16 @@ describe('recording', () => {
 		const log = await searchJournal(db, { departmentCodes: ['47'], action: 'accompaniment.recorded' });
 		const entry = log.rows.find((r) => r.targetId === id)!;
 		expect(entry).toMatchObject({ actorId: mediator.userId, targetType: 'accompaniment', ip: '192.0.2.7' });
-		expect(entry.details).toEqual({ organisationId: mediatheque, placeId: 'fixture-lacepede', kind: 'individual', date: '2026-11-20', durationMinutes: 30, participants: 1, linked: false, referralId: null });
+		expect(entry.details).toEqual({
+			organisationId: mediatheque,
+			placeId: 'fixture-lacepede',
+			kind: 'individual',
+			date: '2026-11-20',
+			durationMinutes: 30,
+			participants: 1,
+			linked: false,
+			referralId: null
+		});
 		expect(JSON.stringify(entry.details)).not.toMatch(/47031|Boé|60-69/);
 	});
 
@@ -172,8 +199,14 @@ describe('recording', () => {
 
 	it('links an accompaniment to a person the mediator follows', async () => {
 		const person = await newPerson(mediator, mediatheque, 'Jeanne');
-		await db.db.update(beneficiaries).set({ lastActivityAt: new Date('2026-01-01T00:00:00Z') }).where(eq(beneficiaries.id, person));
-		const { id, referralId } = await record(mediator, individual({ person: 'beneficiary', beneficiaryId: person, gender: 'F', duration: 'other', durationOther: '20' }));
+		await db.db
+			.update(beneficiaries)
+			.set({ lastActivityAt: new Date('2026-01-01T00:00:00Z') })
+			.where(eq(beneficiaries.id, person));
+		const { id, referralId } = await record(
+			mediator,
+			individual({ person: 'beneficiary', beneficiaryId: person, gender: 'F', duration: 'other', durationOther: '20' })
+		);
 		expect(referralId).toBeNull();
 		expect(await rowOf(id)).toMatchObject({ beneficiaryId: person, gender: null, durationMinutes: 20, referralId: null });
 		// recording is activity on the record: its 24-month clock starts again
@@ -200,7 +233,9 @@ describe('recording', () => {
 		expect((await failure(record(mediator, individual({ commune: 'Zzxqwv' })))).fields).toEqual({
 			commune: 'Nous ne trouvons pas la commune « Zzxqwv ». Vérifiez l’orthographe, ou indiquez le code postal.'
 		});
-		expect((await failure(record(loner, individual({ organisationId: '', placeId: 'fixture-lacepede' })))).fields).toEqual({ placeId: 'Choisissez un des lieux de votre structure.' });
+		expect((await failure(record(loner, individual({ organisationId: '', placeId: 'fixture-lacepede' })))).fields).toEqual({
+			placeId: 'Choisissez un des lieux de votre structure.'
+		});
 		expect((await db.db.select({ id: accompaniments.id }).from(accompaniments)).length).toBe(before);
 	});
 });
@@ -211,7 +246,9 @@ describe('permissions', () => {
 		expect((await failure(record(prescriber, individual()))).code).toBe('forbidden');
 		expect((await failure(record(otherMediator, individual()))).code).toBe('forbidden');
 		// with their own organisation, not the médiathèque's place
-		expect((await failure(record(otherMediator, individual({ organisationId: boe })))).fields).toEqual({ placeId: 'Choisissez un des lieux de votre structure.' });
+		expect((await failure(record(otherMediator, individual({ organisationId: boe })))).fields).toEqual({
+			placeId: 'Choisissez un des lieux de votre structure.'
+		});
 	});
 
 	it('refuses a person of another organisation who gave no consent, without saying whether they exist', async () => {
@@ -237,7 +274,13 @@ describe('a referred person', () => {
 		const { id: referralId } = await sendReferral(
 			db,
 			prescriber,
-			{ beneficiaryId: person, organisationId: ccas, placeId: 'fixture-lacepede', reason: 'Créer son compte Ameli et le garder en mémoire.', consent: { method: 'oral', scope: ['identity', 'contact'] } },
+			{
+				beneficiaryId: person,
+				organisationId: ccas,
+				placeId: 'fixture-lacepede',
+				reason: 'Créer son compte Ameli et le garder en mémoire.',
+				consent: { method: 'oral', scope: ['identity', 'contact'] }
+			},
 			LINKS
 		);
 		// the consent opens the record to the médiathèque: the mediator finds the person in the form
@@ -277,7 +320,13 @@ describe('a referred person', () => {
 		const { id: referralId } = await sendReferral(
 			db,
 			prescriber,
-			{ beneficiaryId: person, organisationId: ccas, placeId: 'fixture-lacepede', reason: 'Apprendre à utiliser sa messagerie.', consent: { method: 'signature', scope: ['identity'] } },
+			{
+				beneficiaryId: person,
+				organisationId: ccas,
+				placeId: 'fixture-lacepede',
+				reason: 'Apprendre à utiliser sa messagerie.',
+				consent: { method: 'signature', scope: ['identity'] }
+			},
 			LINKS
 		);
 		const form = individual({ person: 'beneficiary', beneficiaryId: person, referralId });
@@ -286,20 +335,49 @@ describe('a referred person', () => {
 		const e = await failure(record(manager, form));
 		expect(e.fields).toEqual({ referralId: 'Choisissez une orientation reçue par votre lieu et encore ouverte.' });
 		// the failed attempt left nothing behind
-		expect(await db.db.select().from(accompaniments).where(and(eq(accompaniments.beneficiaryId, person)))).toHaveLength(1);
+		expect(
+			await db.db
+				.select()
+				.from(accompaniments)
+				.where(and(eq(accompaniments.beneficiaryId, person)))
+		).toHaveLength(1);
 	});
 });
 
 describe('fast entry', () => {
 	it('starts from the defaults, or repeats the mediator’s own last one without its person', async () => {
 		const fresh = await recordingForm(db, mediator, { today: TODAY });
-		expect(fresh.values).toMatchObject({ date: TODAY, kind: 'individual', duration: '30', location: 'place', organisationId: mediatheque, placeId: 'fixture-lacepede', themes: [] });
+		expect(fresh.values).toMatchObject({
+			date: TODAY,
+			kind: 'individual',
+			duration: '30',
+			location: 'place',
+			organisationId: mediatheque,
+			placeId: 'fixture-lacepede',
+			themes: []
+		});
 		expect(fresh.repeated).toBeNull();
 		expect(fresh.canCreatePerson).toBe(true);
 
 		const person = await newPerson(mediator, mediatheque, 'Rose');
-		await record(mediator, individual({ person: 'beneficiary', beneficiaryId: person, duration: '45', location: 'home', themes: ['Bureautique'], procedureThemes: ['Logement'], equipment: ['Ordinateur'], autonomy: 'autonomous' }));
-		expect(await lastAccompaniment(db, mediator)).toMatchObject({ durationMinutes: 45, location: 'home', themes: ['Bureautique', 'Aide aux démarches administratives'] });
+		await record(
+			mediator,
+			individual({
+				person: 'beneficiary',
+				beneficiaryId: person,
+				duration: '45',
+				location: 'home',
+				themes: ['Bureautique'],
+				procedureThemes: ['Logement'],
+				equipment: ['Ordinateur'],
+				autonomy: 'autonomous'
+			})
+		);
+		expect(await lastAccompaniment(db, mediator)).toMatchObject({
+			durationMinutes: 45,
+			location: 'home',
+			themes: ['Bureautique', 'Aide aux démarches administratives']
+		});
 		const again = await recordingForm(db, mediator, { repeat: true, today: TODAY });
 		expect(again.repeated).toBe('last');
 		expect(again.values).toMatchObject({
@@ -345,7 +423,12 @@ describe('the team view', () => {
 		expect(v.totals.individual).toBe(org - 1);
 		// the workshop's 8 participants + one per individual accompaniment
 		expect(v.totals.peopleReached).toBe(org - 1 + 8);
-		const minutes = (await db.db.select({ m: accompaniments.durationMinutes, d: accompaniments.date }).from(accompaniments).where(eq(accompaniments.organisationId, mediatheque)))
+		const minutes = (
+			await db.db
+				.select({ m: accompaniments.durationMinutes, d: accompaniments.date })
+				.from(accompaniments)
+				.where(eq(accompaniments.organisationId, mediatheque))
+		)
 			.filter((r) => r.d >= '2026-11-01')
 			.reduce((s, r) => s + r.m, 0);
 		expect(v.totals.minutes).toBe(minutes);
@@ -359,7 +442,14 @@ describe('the team view', () => {
 		expect(v.items).toHaveLength(org);
 		expect(v.items.every((i, n) => n === 0 || v.items[n - 1].date >= i.date)).toBe(true);
 		const workshop = v.items.find((i) => i.kind === 'collective')!;
-		expect(workshop).toMatchObject({ who: 'Découvrir sa messagerie', participants: 8, duration: '2 h', kindLabel: 'Collectif', placeName: 'Médiathèque Lacépède', mediatorName: 'lou' });
+		expect(workshop).toMatchObject({
+			who: 'Découvrir sa messagerie',
+			participants: 8,
+			duration: '2 h',
+			kindLabel: 'Collectif',
+			placeName: 'Médiathèque Lacépède',
+			mediatorName: 'lou'
+		});
 		expect(v.items.some((i) => i.who === 'Odette M.' && i.honouredReferral)).toBe(true);
 		expect(v.items.some((i) => i.who === 'Personne anonyme')).toBe(true);
 

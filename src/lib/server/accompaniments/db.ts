@@ -14,7 +14,9 @@ export const accompaniments = pgTable(
 	'accompaniments',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		placeId: text('place_id').references(() => places.id),
 		mediatorId: uuid('mediator_id').references(() => users.id, { onDelete: 'set null' }),
 		departmentCode: text('department_code').notNull(),
@@ -23,11 +25,23 @@ export const accompaniments = pgTable(
 		kind: text('kind').notNull(),
 		durationMinutes: integer('duration_minutes').notNull(),
 		location: text('location').notNull(),
-		themes: text('themes').array().notNull().default(sql`'{}'::text[]`),
-		procedureThemes: text('procedure_themes').array().notNull().default(sql`'{}'::text[]`),
+		themes: text('themes')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		procedureThemes: text('procedure_themes')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		autonomy: text('autonomy'),
-		equipment: text('equipment').array().notNull().default(sql`'{}'::text[]`),
-		redirectedTo: text('redirected_to').array().notNull().default(sql`'{}'::text[]`),
+		equipment: text('equipment')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		redirectedTo: text('redirected_to')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		beneficiaryId: uuid('beneficiary_id').references(() => beneficiaries.id, { onDelete: 'set null' }),
 		referralId: uuid('referral_id').references(() => referrals.id, { onDelete: 'set null' }),
 		/** anonymous profile of an individual accompaniment */
@@ -52,6 +66,8 @@ export const accompaniments = pgTable(
 		// former accompaniments_organisation_idx, dropped).
 		index('accompaniments_organisation_cover_idx').on(t.organisationId, t.date),
 		index('accompaniments_mediator_idx').on(t.mediatorId, t.createdAt),
-		index('accompaniments_beneficiary_idx').on(t.beneficiaryId).where(sql`${t.beneficiaryId} IS NOT NULL`)
+		index('accompaniments_beneficiary_idx')
+			.on(t.beneficiaryId)
+			.where(sql`${t.beneficiaryId} IS NOT NULL`)
 	]
 );

@@ -14,7 +14,14 @@ import { accompanimentsCsv, EXPORT_HEADERS } from './export.ts';
 let c: Care;
 beforeAll(async () => {
 	c = await careNetwork();
-	const base = { organisationId: c.mediatheque, placeId: c.withTeam, mediatorId: c.mediator.userId, departmentCode: '47', durationMinutes: 90, location: 'place' };
+	const base = {
+		organisationId: c.mediatheque,
+		placeId: c.withTeam,
+		mediatorId: c.mediator.userId,
+		departmentCode: '47',
+		durationMinutes: 90,
+		location: 'place'
+	};
 	await c.db.db.insert(accompaniments).values([
 		{ ...base, date: '2026-11-20', kind: 'collective', participants: 6, title: '=HYPERLINK("http://x.test","clic")', themes: ['Smartphone'] },
 		{ ...base, date: '2026-11-19', kind: 'individual', participants: 1, themes: ['Démarches en ligne'] },
@@ -35,7 +42,10 @@ describe('the accompaniments CSV', () => {
 		expect(lines[1]).toContain(`"'=HYPERLINK(""http://x.test"";""clic"")"`.replace(';', ','));
 		expect(lines[1]).not.toMatch(/;=HYPERLINK/);
 		expect(lines[2]).toContain('Personne anonyme');
-		const [entry] = await c.db.db.select({ details: auditLog.details, ip: auditLog.ip }).from(auditLog).where(and(eq(auditLog.action, 'accompaniment.exported'), eq(auditLog.actorId, c.mediator.userId)));
+		const [entry] = await c.db.db
+			.select({ details: auditLog.details, ip: auditLog.ip })
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'accompaniment.exported'), eq(auditLog.actorId, c.mediator.userId)));
 		expect(entry.details).toMatchObject({ rows: 2, from: '2026-11-01', to: '2026-11-30', organisationIds: [c.mediatheque] });
 	});
 

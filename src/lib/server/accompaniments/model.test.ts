@@ -133,14 +133,29 @@ describe('reading the form', () => {
 describe('validation', () => {
 	it('accepts an anonymous individual accompaniment with an optional profile', () => {
 		const v = valueOf(individual({ gender: 'F', ageBand: '60-69', socialStatus: 'retired', commune: ' Nérac ', autonomy: 'partly', equipment: ['Téléphone'] }));
-		expect(v).toMatchObject({ kind: 'individual', durationMinutes: 30, location: 'place', beneficiaryId: null, gender: 'F', ageBand: '60-69', socialStatus: 'retired', commune: 'Nérac', autonomy: 'partly', participants: 1, breakdown: null, title: null });
+		expect(v).toMatchObject({
+			kind: 'individual',
+			durationMinutes: 30,
+			location: 'place',
+			beneficiaryId: null,
+			gender: 'F',
+			ageBand: '60-69',
+			socialStatus: 'retired',
+			commune: 'Nérac',
+			autonomy: 'partly',
+			participants: 1,
+			breakdown: null,
+			title: null
+		});
 		expect(valueOf(individual())).toMatchObject({ gender: null, ageBand: null, socialStatus: null, commune: null });
 	});
 
 	it('links an individual accompaniment to a person, without an anonymous profile', () => {
 		const v = valueOf(individual({ person: 'beneficiary', beneficiaryId: ID.toUpperCase(), gender: 'F', referralId: ID }));
 		expect(v).toMatchObject({ beneficiaryId: ID, referralId: ID, gender: null });
-		expect(errorsOf(individual({ person: 'beneficiary', beneficiaryId: '' }))).toEqual({ beneficiaryId: 'Choisissez la personne dans la liste, ou « Personne anonyme ».' });
+		expect(errorsOf(individual({ person: 'beneficiary', beneficiaryId: '' }))).toEqual({
+			beneficiaryId: 'Choisissez la personne dans la liste, ou « Personne anonyme ».'
+		});
 		expect(errorsOf(individual({ person: '' }))).toEqual({ person: 'Choisissez\u00a0: une personne que vous suivez, ou une personne anonyme.' });
 		// a referral without a person is ignored
 		expect(valueOf(individual({ referralId: ID })).referralId).toBeNull();
@@ -149,8 +164,12 @@ describe('validation', () => {
 	it('refuses a date in the future, more than a year back, or that does not exist', () => {
 		expect(valueOf(individual({ date: TODAY })).date).toBe(TODAY);
 		expect(valueOf(individual({ date: '21/11/2025' })).date).toBe('2025-11-21');
-		expect(errorsOf(individual({ date: '2026-11-22' })).date).toBe('La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.');
-		expect(errorsOf(individual({ date: '2025-11-20' })).date).toBe('Un accompagnement de plus d’un an ne peut plus être enregistré\u00a0: la date doit être le 21 novembre 2025 ou après.');
+		expect(errorsOf(individual({ date: '2026-11-22' })).date).toBe(
+			'La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.'
+		);
+		expect(errorsOf(individual({ date: '2025-11-20' })).date).toBe(
+			'Un accompagnement de plus d’un an ne peut plus être enregistré\u00a0: la date doit être le 21 novembre 2025 ou après.'
+		);
 		expect(errorsOf(individual({ date: '' })).date).toMatch(/^Indiquez la date/);
 		expect(errorsOf(individual({ date: '2026-13-01' })).date).toMatch(/^Cette date n’existe pas/);
 	});
@@ -169,7 +188,9 @@ describe('validation', () => {
 		expect(valueOf(individual({ duration: 'other', durationOther: ' 20 ' })).durationMinutes).toBe(20);
 		expect(valueOf(individual({ duration: 'other', durationOther: '600' })).durationMinutes).toBe(600);
 		for (const bad of ['0', '601', '1,5', ''])
-			expect(errorsOf(individual({ duration: 'other', durationOther: bad })).durationOther).toBe('Indiquez la durée en minutes, un nombre entier entre 1 et 600. Exemple\u00a0: 20');
+			expect(errorsOf(individual({ duration: 'other', durationOther: bad })).durationOther).toBe(
+				'Indiquez la durée en minutes, un nombre entier entre 1 et 600. Exemple\u00a0: 20'
+			);
 		expect(errorsOf(individual({ duration: '' })).duration).toMatch(/^Choisissez une durée/);
 		expect(errorsOf(individual({ duration: '31' })).duration).toMatch(/^Choisissez une durée/);
 	});
@@ -223,14 +244,31 @@ describe('validation', () => {
 });
 
 const orgs: RecordingOrganisation[] = [
-	{ id: 'org-a', name: 'Médiathèque', departmentCode: '47', places: [{ id: 'place-1', nom: 'Médiathèque de Nérac', commune: 'Nérac' }, { id: 'place-2', nom: 'Annexe', commune: 'Nérac' }] },
+	{
+		id: 'org-a',
+		name: 'Médiathèque',
+		departmentCode: '47',
+		places: [
+			{ id: 'place-1', nom: 'Médiathèque de Nérac', commune: 'Nérac' },
+			{ id: 'place-2', nom: 'Annexe', commune: 'Nérac' }
+		]
+	},
 	{ id: 'org-b', name: 'Association', departmentCode: '47', places: [] }
 ];
 
 describe('fast entry', () => {
 	it('starts from sensible defaults: today, individual, 30 minutes, at the mediator’s place', () => {
 		const d = defaultForm(TODAY, orgs);
-		expect(d).toMatchObject({ date: TODAY, kind: 'individual', duration: '30', location: 'place', organisationId: 'org-a', placeId: 'place-1', person: 'anonymous', themes: [] });
+		expect(d).toMatchObject({
+			date: TODAY,
+			kind: 'individual',
+			duration: '30',
+			location: 'place',
+			organisationId: 'org-a',
+			placeId: 'place-1',
+			person: 'anonymous',
+			themes: []
+		});
 		expect(defaultForm(TODAY, [orgs[1]]).placeId).toBe('');
 		expect(defaultForm(TODAY, []).organisationId).toBe('');
 	});
@@ -250,18 +288,51 @@ describe('fast entry', () => {
 
 	it('repeats the last one’s kind, duration, place and location, themes and equipment, dated today', () => {
 		const r = repeatForm(last, TODAY, orgs);
-		expect(r).toMatchObject({ date: TODAY, organisationId: 'org-a', placeId: 'place-2', kind: 'individual', duration: '45', durationOther: '', location: 'home', themes: ['E-mail', 'Santé'], procedureThemes: ['Social – Santé'], equipment: ['Tablette'] });
+		expect(r).toMatchObject({
+			date: TODAY,
+			organisationId: 'org-a',
+			placeId: 'place-2',
+			kind: 'individual',
+			duration: '45',
+			durationOther: '',
+			location: 'home',
+			themes: ['E-mail', 'Santé'],
+			procedureThemes: ['Social – Santé'],
+			equipment: ['Tablette']
+		});
 	});
 
 	it('never repeats the person, their profile, the autonomy reached nor a workshop’s counts', () => {
-		const r = repeatForm({ ...last, ...({ beneficiaryId: ID, gender: 'F', ageBand: '70plus', autonomy: 'autonomous', participants: 9 } as object) }, TODAY, orgs);
-		expect(r).toMatchObject({ person: 'anonymous', beneficiaryId: '', referralId: '', gender: '', ageBand: '', socialStatus: '', commune: '', autonomy: '', redirectedTo: [], participants: '' });
+		const r = repeatForm(
+			{ ...last, ...({ beneficiaryId: ID, gender: 'F', ageBand: '70plus', autonomy: 'autonomous', participants: 9 } as object) },
+			TODAY,
+			orgs
+		);
+		expect(r).toMatchObject({
+			person: 'anonymous',
+			beneficiaryId: '',
+			referralId: '',
+			gender: '',
+			ageBand: '',
+			socialStatus: '',
+			commune: '',
+			autonomy: '',
+			redirectedTo: [],
+			participants: ''
+		});
 		expect(Object.values(r.byGender).every((v) => v === '')).toBe(true);
 	});
 
 	it('repeats a workshop series (title and level) and an unusual duration', () => {
 		const r = repeatForm({ ...last, kind: 'collective', durationMinutes: 100, title: 'Atelier tablette', level: 'intermediate' }, TODAY, orgs);
-		expect(r).toMatchObject({ kind: 'collective', duration: 'other', durationOther: '100', title: 'Atelier tablette', level: 'intermediate', participants: '' });
+		expect(r).toMatchObject({
+			kind: 'collective',
+			duration: 'other',
+			durationOther: '100',
+			title: 'Atelier tablette',
+			level: 'intermediate',
+			participants: ''
+		});
 	});
 
 	it('falls back to the defaults for a place or an organisation the mediator no longer works for', () => {

@@ -336,158 +336,170 @@ const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : 
 export function accompanimentSchema(today: string) {
 	const earliest = oneYearBefore(today);
 	const strings = z.array(z.string());
-	return z
-		.object({
-			organisationId: z.string(),
-			placeId: z.string(),
-			date: z.string(),
-			kind: z.string(),
-			duration: z.string(),
-			durationOther: z.string(),
-			location: z.string(),
-			themes: strings,
-			procedureThemes: strings,
-			autonomy: z.string(),
-			equipment: strings,
-			redirectedTo: strings,
-			person: z.string(),
-			beneficiaryId: z.string(),
-			referralId: z.string(),
-			gender: z.string(),
-			ageBand: z.string(),
-			socialStatus: z.string(),
-			commune: z.string(),
-			title: z.string(),
-			level: z.string(),
-			participants: z.string(),
-			byGender: z.record(z.string(), z.string()),
-			byAgeBand: z.record(z.string(), z.string()),
-			byStatus: z.record(z.string(), z.string())
-		})
-		// every field is checked in one pass, so that the page lists every problem at once
-		.transform((v, ctx): AccompanimentInput => {
-			const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-			const choice = <T extends object>(path: string, options: T, raw: string, message: string, required = false): Extract<keyof T, string> | null => {
-				const s = raw.trim();
-				if (isKey(options, s)) return s;
-				if (s || required) issue(path, message);
-				return null;
-			};
-			const list = <T extends readonly string[]>(path: string, values: T, raw: string[], message: string): T[number][] => {
-				if (raw.some((x) => !values.includes(x))) issue(path, message);
-				return values.filter((x) => raw.includes(x));
-			};
+	return (
+		z
+			.object({
+				organisationId: z.string(),
+				placeId: z.string(),
+				date: z.string(),
+				kind: z.string(),
+				duration: z.string(),
+				durationOther: z.string(),
+				location: z.string(),
+				themes: strings,
+				procedureThemes: strings,
+				autonomy: z.string(),
+				equipment: strings,
+				redirectedTo: strings,
+				person: z.string(),
+				beneficiaryId: z.string(),
+				referralId: z.string(),
+				gender: z.string(),
+				ageBand: z.string(),
+				socialStatus: z.string(),
+				commune: z.string(),
+				title: z.string(),
+				level: z.string(),
+				participants: z.string(),
+				byGender: z.record(z.string(), z.string()),
+				byAgeBand: z.record(z.string(), z.string()),
+				byStatus: z.record(z.string(), z.string())
+			})
+			// every field is checked in one pass, so that the page lists every problem at once
+			.transform((v, ctx): AccompanimentInput => {
+				const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+				const choice = <T extends object>(path: string, options: T, raw: string, message: string, required = false): Extract<keyof T, string> | null => {
+					const s = raw.trim();
+					if (isKey(options, s)) return s;
+					if (s || required) issue(path, message);
+					return null;
+				};
+				const list = <T extends readonly string[]>(path: string, values: T, raw: string[], message: string): T[number][] => {
+					if (raw.some((x) => !values.includes(x))) issue(path, message);
+					return values.filter((x) => raw.includes(x));
+				};
 
-			// date
-			let date = today;
-			if (!v.date.trim()) issue('date', 'Indiquez la date de l’accompagnement. Exemple\u00a0: 21/11/2026');
-			else {
-				const day = parseDay(v.date);
-				if (!day) issue('date', 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 21/11/2026');
-				else if (day > today) issue('date', 'La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.');
-				else if (day < earliest) issue('date', `Un accompagnement de plus d’un an ne peut plus être enregistré\u00a0: la date doit être le ${dayInFrench(earliest)} ou après.`);
-				else date = day;
-			}
-
-			const kind = choice('kind', KINDS, v.kind, 'Choisissez\u00a0: accompagnement individuel ou atelier collectif.', true);
-
-			// duration
-			let durationMinutes = 0;
-			if (v.duration === 'other') {
-				const s = v.durationOther.trim();
-				const n = Number(s);
-				if (!/^\d+$/.test(s) || n < 1 || n > MAX_DURATION) issue('durationOther', `Indiquez la durée en minutes, un nombre entier entre 1 et ${MAX_DURATION}. Exemple\u00a0: 20`);
-				else durationMinutes = n;
-			} else if (/^\d+$/.test(v.duration) && (DURATIONS as readonly number[]).includes(Number(v.duration))) durationMinutes = Number(v.duration);
-			else issue('duration', 'Choisissez une durée, ou « Autre durée » et le nombre de minutes.');
-
-			const location = choice('location', LOCATIONS, v.location, 'Choisissez où l’accompagnement a eu lieu.', true);
-
-			// themes: at least one; a procedure implies "Aide aux démarches administratives"
-			const procedureThemes = list('procedureThemes', PROCEDURE_THEMES, v.procedureThemes, 'Choisissez les démarches dans la liste.');
-			const chosen = list('themes', DIGITAL_THEMES, v.themes, 'Choisissez les thèmes dans la liste.');
-			const themes = DIGITAL_THEMES.filter((t) => chosen.includes(t) || (t === PROCEDURE_HELP_THEME && procedureThemes.length > 0));
-			if (!themes.length) issue('themes', 'Cochez au moins un thème.');
-
-			const autonomy = choice('autonomy', AUTONOMY, v.autonomy, 'Choisissez le niveau d’autonomie dans la liste.');
-			const equipment = list('equipment', EQUIPMENT, v.equipment, 'Choisissez le matériel dans la liste.');
-			const redirectedTo = list('redirectedTo', REDIRECTED_TO, v.redirectedTo, 'Choisissez les orientations dans la liste.');
-
-			let beneficiaryId: string | null = null;
-			let referralId: string | null = null;
-			let profile: Pick<AccompanimentInput, 'gender' | 'ageBand' | 'socialStatus' | 'commune'> = { gender: null, ageBand: null, socialStatus: null, commune: null };
-			let participants = 1;
-			let breakdown: Breakdown | null = null;
-			let title: string | null = null;
-			let level: WorkshopLevel | null = null;
-			if (kind === 'individual') {
-				if (v.person === 'beneficiary') {
-					const id = v.beneficiaryId.trim().toLowerCase();
-					if (!UUID.test(id)) issue('beneficiaryId', 'Choisissez la personne dans la liste, ou « Personne anonyme ».');
-					else beneficiaryId = id;
-					const r = v.referralId.trim().toLowerCase();
-					referralId = UUID.test(r) ? r : null;
-				} else if (v.person === 'anonymous') {
-					// an anonymous person's profile, all optional; a person followed has their record instead
-					const commune = trimmed(v.commune);
-					if (commune && commune.length > 120) issue('commune', '120 caractères au plus.');
-					profile = {
-						gender: choice('gender', GENDERS, v.gender, 'Choisissez le genre dans la liste.'),
-						ageBand: choice('ageBand', AGE_BANDS, v.ageBand, 'Choisissez la tranche d’âge dans la liste.'),
-						socialStatus: choice('socialStatus', STATUSES, v.socialStatus, 'Choisissez le statut dans la liste.'),
-						commune
-					};
-				} else issue('person', 'Choisissez\u00a0: une personne que vous suivez, ou une personne anonyme.');
-			} else if (kind === 'collective') {
-				title = frenchSpacing(trimmed(v.title)); // « Atelier : … » reads with French spacing
-				if (!title) issue('title', 'Donnez un titre à l’atelier. Exemple\u00a0: Découvrir sa messagerie');
-				else if (title.length > 120) issue('title', '120 caractères au plus.');
-				level = choice('level', WORKSHOP_LEVELS, v.level, 'Choisissez le niveau dans la liste.');
-				const p = v.participants.trim();
-				const n = Number(p);
-				if (!/^\d+$/.test(p) || n < 1 || n > MAX_PARTICIPANTS) {
-					issue('participants', `Indiquez le nombre de participants, un nombre entier entre 1 et ${MAX_PARTICIPANTS}. Exemple\u00a0: 8`);
-					participants = 0;
-				} else participants = n;
-				// each breakdown may be left empty, or partly filled; it never counts more people than came
-				const counted: Breakdown = {};
-				for (const field of BREAKDOWN_FIELDS) {
-					const { key, label, options } = BREAKDOWNS[field];
-					const given = Object.entries(v[field]).filter(([code, s]) => isKey(options, code) && s.trim() !== '');
-					if (given.some(([, s]) => !/^\d+$/.test(s.trim()) || Number(s) > MAX_PARTICIPANTS)) {
-						issue(field, `Répartition ${label}\u00a0: indiquez des nombres entiers, ou laissez vide.`);
-						continue;
-					}
-					const counts = Object.fromEntries(given.map(([code, s]) => [code, Number(s)] as const).filter(([, n]) => n > 0));
-					const sum = Object.values(counts).reduce((a, b) => a + b, 0);
-					if (participants && sum > participants)
-						issue(field, `Répartition ${label}\u00a0: elle compte ${plural(sum, 'personne', 'personnes')}, mais l’atelier a ${plural(participants, 'participant', 'participants')}.`);
-					if (sum) (counted as Record<string, Record<string, number>>)[key] = counts;
+				// date
+				let date = today;
+				if (!v.date.trim()) issue('date', 'Indiquez la date de l’accompagnement. Exemple\u00a0: 21/11/2026');
+				else {
+					const day = parseDay(v.date);
+					if (!day) issue('date', 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 21/11/2026');
+					else if (day > today) issue('date', 'La date ne peut pas être dans le futur\u00a0: indiquez le jour où l’accompagnement a eu lieu.');
+					else if (day < earliest)
+						issue('date', `Un accompagnement de plus d’un an ne peut plus être enregistré\u00a0: la date doit être le ${dayInFrench(earliest)} ou après.`);
+					else date = day;
 				}
-				breakdown = Object.keys(counted).length ? counted : null;
-			}
 
-			return {
-				organisationId: trimmed(v.organisationId),
-				placeId: trimmed(v.placeId),
-				date,
-				kind: kind ?? 'individual',
-				durationMinutes,
-				location: location ?? 'place',
-				themes,
-				procedureThemes,
-				autonomy,
-				equipment,
-				redirectedTo,
-				beneficiaryId,
-				referralId,
-				...profile,
-				title,
-				level,
-				participants,
-				breakdown
-			};
-		});
+				const kind = choice('kind', KINDS, v.kind, 'Choisissez\u00a0: accompagnement individuel ou atelier collectif.', true);
+
+				// duration
+				let durationMinutes = 0;
+				if (v.duration === 'other') {
+					const s = v.durationOther.trim();
+					const n = Number(s);
+					if (!/^\d+$/.test(s) || n < 1 || n > MAX_DURATION)
+						issue('durationOther', `Indiquez la durée en minutes, un nombre entier entre 1 et ${MAX_DURATION}. Exemple\u00a0: 20`);
+					else durationMinutes = n;
+				} else if (/^\d+$/.test(v.duration) && (DURATIONS as readonly number[]).includes(Number(v.duration))) durationMinutes = Number(v.duration);
+				else issue('duration', 'Choisissez une durée, ou « Autre durée » et le nombre de minutes.');
+
+				const location = choice('location', LOCATIONS, v.location, 'Choisissez où l’accompagnement a eu lieu.', true);
+
+				// themes: at least one; a procedure implies "Aide aux démarches administratives"
+				const procedureThemes = list('procedureThemes', PROCEDURE_THEMES, v.procedureThemes, 'Choisissez les démarches dans la liste.');
+				const chosen = list('themes', DIGITAL_THEMES, v.themes, 'Choisissez les thèmes dans la liste.');
+				const themes = DIGITAL_THEMES.filter((t) => chosen.includes(t) || (t === PROCEDURE_HELP_THEME && procedureThemes.length > 0));
+				if (!themes.length) issue('themes', 'Cochez au moins un thème.');
+
+				const autonomy = choice('autonomy', AUTONOMY, v.autonomy, 'Choisissez le niveau d’autonomie dans la liste.');
+				const equipment = list('equipment', EQUIPMENT, v.equipment, 'Choisissez le matériel dans la liste.');
+				const redirectedTo = list('redirectedTo', REDIRECTED_TO, v.redirectedTo, 'Choisissez les orientations dans la liste.');
+
+				let beneficiaryId: string | null = null;
+				let referralId: string | null = null;
+				let profile: Pick<AccompanimentInput, 'gender' | 'ageBand' | 'socialStatus' | 'commune'> = {
+					gender: null,
+					ageBand: null,
+					socialStatus: null,
+					commune: null
+				};
+				let participants = 1;
+				let breakdown: Breakdown | null = null;
+				let title: string | null = null;
+				let level: WorkshopLevel | null = null;
+				if (kind === 'individual') {
+					if (v.person === 'beneficiary') {
+						const id = v.beneficiaryId.trim().toLowerCase();
+						if (!UUID.test(id)) issue('beneficiaryId', 'Choisissez la personne dans la liste, ou « Personne anonyme ».');
+						else beneficiaryId = id;
+						const r = v.referralId.trim().toLowerCase();
+						referralId = UUID.test(r) ? r : null;
+					} else if (v.person === 'anonymous') {
+						// an anonymous person's profile, all optional; a person followed has their record instead
+						const commune = trimmed(v.commune);
+						if (commune && commune.length > 120) issue('commune', '120 caractères au plus.');
+						profile = {
+							gender: choice('gender', GENDERS, v.gender, 'Choisissez le genre dans la liste.'),
+							ageBand: choice('ageBand', AGE_BANDS, v.ageBand, 'Choisissez la tranche d’âge dans la liste.'),
+							socialStatus: choice('socialStatus', STATUSES, v.socialStatus, 'Choisissez le statut dans la liste.'),
+							commune
+						};
+					} else issue('person', 'Choisissez\u00a0: une personne que vous suivez, ou une personne anonyme.');
+				} else if (kind === 'collective') {
+					title = frenchSpacing(trimmed(v.title)); // « Atelier : … » reads with French spacing
+					if (!title) issue('title', 'Donnez un titre à l’atelier. Exemple\u00a0: Découvrir sa messagerie');
+					else if (title.length > 120) issue('title', '120 caractères au plus.');
+					level = choice('level', WORKSHOP_LEVELS, v.level, 'Choisissez le niveau dans la liste.');
+					const p = v.participants.trim();
+					const n = Number(p);
+					if (!/^\d+$/.test(p) || n < 1 || n > MAX_PARTICIPANTS) {
+						issue('participants', `Indiquez le nombre de participants, un nombre entier entre 1 et ${MAX_PARTICIPANTS}. Exemple\u00a0: 8`);
+						participants = 0;
+					} else participants = n;
+					// each breakdown may be left empty, or partly filled; it never counts more people than came
+					const counted: Breakdown = {};
+					for (const field of BREAKDOWN_FIELDS) {
+						const { key, label, options } = BREAKDOWNS[field];
+						const given = Object.entries(v[field]).filter(([code, s]) => isKey(options, code) && s.trim() !== '');
+						if (given.some(([, s]) => !/^\d+$/.test(s.trim()) || Number(s) > MAX_PARTICIPANTS)) {
+							issue(field, `Répartition ${label}\u00a0: indiquez des nombres entiers, ou laissez vide.`);
+							continue;
+						}
+						const counts = Object.fromEntries(given.map(([code, s]) => [code, Number(s)] as const).filter(([, n]) => n > 0));
+						const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+						if (participants && sum > participants)
+							issue(
+								field,
+								`Répartition ${label}\u00a0: elle compte ${plural(sum, 'personne', 'personnes')}, mais l’atelier a ${plural(participants, 'participant', 'participants')}.`
+							);
+						if (sum) (counted as Record<string, Record<string, number>>)[key] = counts;
+					}
+					breakdown = Object.keys(counted).length ? counted : null;
+				}
+
+				return {
+					organisationId: trimmed(v.organisationId),
+					placeId: trimmed(v.placeId),
+					date,
+					kind: kind ?? 'individual',
+					durationMinutes,
+					location: location ?? 'place',
+					themes,
+					procedureThemes,
+					autonomy,
+					equipment,
+					redirectedTo,
+					beneficiaryId,
+					referralId,
+					...profile,
+					title,
+					level,
+					participants,
+					breakdown
+				};
+			})
+	);
 }
 
 export type ParseResult = { ok: true; value: AccompanimentInput } | { ok: false; fields: Record<string, string> };

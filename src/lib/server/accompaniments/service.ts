@@ -115,7 +115,8 @@ export async function recordAccompaniment(
 	if (v.beneficiaryId) {
 		try {
 			person = await loadBeneficiary(database.db, actor, v.beneficiaryId, 'read');
-			if (person.anonymisedAt) fields.beneficiaryId = 'Le dossier de cette personne a été anonymisé\u00a0: enregistrez l’accompagnement comme « Personne anonyme ».';
+			if (person.anonymisedAt)
+				fields.beneficiaryId = 'Le dossier de cette personne a été anonymisé\u00a0: enregistrez l’accompagnement comme « Personne anonyme ».';
 		} catch (e) {
 			if (!(e instanceof CareError)) throw e;
 			fields.beneficiaryId = NO_ACCESS;
@@ -177,7 +178,16 @@ export async function recordAccompaniment(
 			targetId: row.id,
 			departmentCode: org.departmentCode,
 			ip,
-			details: { organisationId: org.id, placeId, kind: v.kind, date: v.date, durationMinutes: v.durationMinutes, participants: v.participants, linked: !!person, referralId }
+			details: {
+				organisationId: org.id,
+				placeId,
+				kind: v.kind,
+				date: v.date,
+				durationMinutes: v.durationMinutes,
+				participants: v.participants,
+				linked: !!person,
+				referralId
+			}
 		});
 		return { id: row.id, referralId };
 	});
@@ -255,7 +265,13 @@ export async function recordingForm(
 				person = { id: b.id, name: shortName(b) };
 				if (!people.some((p) => p.id === b.id)) people.unshift({ id: b.id, name: b.communeName ? `${shortName(b)} (${b.communeName})` : shortName(b) });
 				// a person is helped one to one
-				values = { ...values, kind: 'individual', person: 'beneficiary', beneficiaryId: b.id, referralId: opts.referralId && /^[0-9a-f-]{36}$/i.test(opts.referralId) ? opts.referralId : '' };
+				values = {
+					...values,
+					kind: 'individual',
+					person: 'beneficiary',
+					beneficiaryId: b.id,
+					referralId: opts.referralId && /^[0-9a-f-]{36}$/i.test(opts.referralId) ? opts.referralId : ''
+				};
 			}
 		} catch (e) {
 			if (!(e instanceof CareError)) throw e;
@@ -327,7 +343,13 @@ export function accompanimentRows(db: DbOrTx, actor: Actor, where: SQL | undefin
 			a: accompaniments,
 			placeName: places.nom,
 			mediatorName: users.displayName,
-			b: { firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt, id: beneficiaries.id }
+			b: {
+				firstName: beneficiaries.firstName,
+				lastName: beneficiaries.lastName,
+				pseudonym: beneficiaries.pseudonym,
+				anonymisedAt: beneficiaries.anonymisedAt,
+				id: beneficiaries.id
+			}
 		})
 		.from(accompaniments)
 		.leftJoin(places, eq(places.id, accompaniments.placeId))
@@ -351,13 +373,17 @@ export async function placeAccompaniments(
 	const orgs = (await recordingOrganisations(database, actor)).filter((o) => can(actor, 'accompaniment.read', { organisationId: o.id }));
 	if (!orgs.length) throw new CareError('forbidden', 'Seule l’équipe d’un lieu voit ses accompagnements.');
 	const organisationId = opts.organisationId || null;
-	if (organisationId && !orgs.some((o) => o.id === organisationId)) throw new CareError('forbidden', 'Vous ne faites pas partie de l’équipe de cette structure.');
+	if (organisationId && !orgs.some((o) => o.id === organisationId))
+		throw new CareError('forbidden', 'Vous ne faites pas partie de l’équipe de cette structure.');
 	const inOrgs = organisationId ? orgs.filter((o) => o.id === organisationId) : orgs;
 	const placeId = opts.placeId && inOrgs.some((o) => o.places.some((p) => p.id === opts.placeId)) ? opts.placeId : null;
 	const period = periodOf(opts.from, opts.to, opts.today ?? todayInParis());
 
 	const where: SQL = and(
-		inArray(accompaniments.organisationId, inOrgs.map((o) => o.id)),
+		inArray(
+			accompaniments.organisationId,
+			inOrgs.map((o) => o.id)
+		),
 		placeId ? eq(accompaniments.placeId, placeId) : undefined,
 		gte(accompaniments.date, period.from),
 		lte(accompaniments.date, period.to)
@@ -370,16 +396,27 @@ export async function placeAccompaniments(
 		// groups, the autonomy levels counted in the same pass
 		const acc = accompaniments;
 		const codes = Object.keys(AUTONOMY) as Autonomy[];
-		const [sums] = rowsOf<{ count: number; individual: number; collective: number; peopleReached: number; minutes: number; themes: { theme: string; n: number }[] | null } & Record<Autonomy, number>>(
+		const [sums] = rowsOf<
+			{ count: number; individual: number; collective: number; peopleReached: number; minutes: number; themes: { theme: string; n: number }[] | null } & Record<
+				Autonomy,
+				number
+			>
+		>(
 			await db.execute(sql`with g as materialized (
 				select ${acc.themes} as themes, count(*) as n,
 					count(*) filter (where ${acc.kind} = 'individual') as individual, count(*) filter (where ${acc.kind} = 'collective') as collective,
 					sum(case when ${acc.kind} = 'collective' then ${acc.participants} else 1 end) as people, sum(${acc.durationMinutes}) as minutes,
-					${sql.join(codes.map((code) => sql`count(*) filter (where ${acc.autonomy} = ${code}) as ${sql.identifier(code)}`), sql`, `)}
+					${sql.join(
+						codes.map((code) => sql`count(*) filter (where ${acc.autonomy} = ${code}) as ${sql.identifier(code)}`),
+						sql`, `
+					)}
 				from ${acc} where ${where} group by 1)
 			select coalesce(sum(n), 0)::int as count, coalesce(sum(individual), 0)::int as individual, coalesce(sum(collective), 0)::int as collective,
 				coalesce(sum(people), 0)::int as "peopleReached", coalesce(sum(minutes), 0)::int as minutes,
-				${sql.join(codes.map((code) => sql`coalesce(sum(${sql.identifier(code)}), 0)::int as ${sql.identifier(code)}`), sql`, `)},
+				${sql.join(
+					codes.map((code) => sql`coalesce(sum(${sql.identifier(code)}), 0)::int as ${sql.identifier(code)}`),
+					sql`, `
+				)},
 				(select json_agg(json_build_object('theme', theme, 'n', n) order by n desc, theme asc) from (
 					select t.theme, sum(g.n)::int as n from g cross join lateral unnest(g.themes) as t(theme)
 					group by t.theme order by n desc, t.theme asc limit ${TOP_THEMES}) x) as themes
@@ -410,14 +447,7 @@ export async function placeAccompaniments(
 			},
 			items: rows.map(({ a, placeName, mediatorName, b }) => {
 				const kind = a.kind as Kind;
-				const who =
-					kind === 'collective'
-						? (a.title ?? 'Atelier')
-						: a.beneficiaryId
-							? b?.id
-								? shortName(b)
-								: 'Personne suivie'
-							: 'Personne anonyme';
+				const who = kind === 'collective' ? (a.title ?? 'Atelier') : a.beneficiaryId ? (b?.id ? shortName(b) : 'Personne suivie') : 'Personne anonyme';
 				return {
 					id: a.id,
 					date: a.date,

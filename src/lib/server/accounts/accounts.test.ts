@@ -41,7 +41,12 @@ describe('invitations', () => {
 	it('creates an account from a valid link, once', async () => {
 		const { token } = await invite(db, null, { email: 'Coord@CD47.fr', displayName: 'Camille Coordination', organisationId: cd47, role: 'coordinator' });
 		const check = await checkInvitation(db, token);
-		expect(check).toMatchObject({ ok: true, organisationName: 'Département de Lot-et-Garonne', roleLabel: 'Coordination départementale', existingAccount: false });
+		expect(check).toMatchObject({
+			ok: true,
+			organisationName: 'Département de Lot-et-Garonne',
+			roleLabel: 'Coordination départementale',
+			existingAccount: false
+		});
 		const bad = await acceptInvitation(db, token, { password: 'azertyuiop12', confirm: 'azertyuiop12' }, meta);
 		expect(bad).toMatchObject({ ok: false, fields: { password: expect.stringMatching(/courants/) } });
 		const r = await acceptInvitation(db, token, { password: PASSWORD, confirm: PASSWORD }, meta);
@@ -53,12 +58,19 @@ describe('invitations', () => {
 	it('refuses a tampered or expired link', async () => {
 		const now = new Date('2026-11-01T10:00:00Z');
 		const { token } = await invite(db, null, { email: 'late@cd47.fr', displayName: 'Lou Retard', organisationId: cd47, role: 'prescriber' }, { now });
-		expect(await checkInvitation(db, token, new Date('2026-11-09T10:00:00Z'))).toMatchObject({ ok: false, reason: 'expired', message: expect.stringMatching(/expiré/) });
+		expect(await checkInvitation(db, token, new Date('2026-11-09T10:00:00Z'))).toMatchObject({
+			ok: false,
+			reason: 'expired',
+			message: expect.stringMatching(/expiré/)
+		});
 		const [body, sig] = token.split('.');
 		const forged = Buffer.from(JSON.stringify({ i: JSON.parse(Buffer.from(body, 'base64url').toString()).i, exp: 4102444800 })).toString('base64url');
 		expect(await checkInvitation(db, `${forged}.${sig}`, now)).toMatchObject({ ok: false, reason: 'invalid' });
 		// a well-signed token for an invitation that does not exist
-		expect(await checkInvitation(db, signToken('invitation', { i: '00000000-0000-4000-8000-000000000000' }, 60), now)).toMatchObject({ ok: false, reason: 'invalid' });
+		expect(await checkInvitation(db, signToken('invitation', { i: '00000000-0000-4000-8000-000000000000' }, 60), now)).toMatchObject({
+			ok: false,
+			reason: 'invalid'
+		});
 	});
 
 	it('stops working once cancelled', async () => {
@@ -72,8 +84,12 @@ describe('invitations', () => {
 
 	it('lets a coordinator invite in their département only', async () => {
 		const coord = await actorFor(db.db, (await loginUserId('coord@cd47.fr'))!, true);
-		await expect(invite(db, coord, { email: 'x@cd33.fr', displayName: 'Xavier Gironde', organisationId: cd33, role: 'prescriber' })).rejects.toThrow(/ne pouvez pas/);
-		await expect(invite(db, coord, { email: 'x@cd47.fr', displayName: 'Xavier', organisationId: cd47, role: 'prescriber', isAdmin: true })).rejects.toThrow(/ligne de commande/);
+		await expect(invite(db, coord, { email: 'x@cd33.fr', displayName: 'Xavier Gironde', organisationId: cd33, role: 'prescriber' })).rejects.toThrow(
+			/ne pouvez pas/
+		);
+		await expect(invite(db, coord, { email: 'x@cd47.fr', displayName: 'Xavier', organisationId: cd47, role: 'prescriber', isAdmin: true })).rejects.toThrow(
+			/ligne de commande/
+		);
 		const mine = await listOrganisations(db, coord);
 		expect(mine.map((o) => o.name)).toEqual(['Département de Lot-et-Garonne']);
 	});
@@ -149,17 +165,25 @@ describe('login with password and TOTP', () => {
 
 	it('locks an account after 5 failures, with a French message, even with the right password', async () => {
 		const t = new Date('2026-11-22T12:00:00Z');
-		for (let i = 0; i < 4; i++) expect((await loginWithPassword(db, { email: 'coord@cd47.fr', password: 'mauvais mot de passe ' + i }, { ip: `203.0.113.${10 + i}` }, t)).status).toBe('invalid');
+		for (let i = 0; i < 4; i++)
+			expect((await loginWithPassword(db, { email: 'coord@cd47.fr', password: 'mauvais mot de passe ' + i }, { ip: `203.0.113.${10 + i}` }, t)).status).toBe(
+				'invalid'
+			);
 		const fifth = await loginWithPassword(db, { email: 'coord@cd47.fr', password: 'encore mauvais' }, { ip: '203.0.113.20' }, t);
 		expect(fifth).toEqual({ status: 'throttled', message: 'Trop de tentatives. Par sécurité, réessayez dans 15 minutes.' });
-		expect((await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '203.0.113.21' }, new Date(t.getTime() + 60_000))).status).toBe('throttled');
-		expect((await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '203.0.113.21' }, new Date(t.getTime() + 16 * 60_000))).status).toBe('ok');
+		expect((await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '203.0.113.21' }, new Date(t.getTime() + 60_000))).status).toBe(
+			'throttled'
+		);
+		expect(
+			(await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '203.0.113.21' }, new Date(t.getTime() + 16 * 60_000))).status
+		).toBe('ok');
 	});
 
 	it('throttles one address trying many accounts', async () => {
 		const t = new Date('2026-11-22T14:00:00Z');
 		let last;
-		for (let i = 0; i < 30; i++) last = await loginWithPassword(db, { email: `guess${i}@cd47.fr`, password: 'nimporte quoi du tout' }, { ip: '203.0.113.99' }, t);
+		for (let i = 0; i < 30; i++)
+			last = await loginWithPassword(db, { email: `guess${i}@cd47.fr`, password: 'nimporte quoi du tout' }, { ip: '203.0.113.99' }, t);
 		expect(last).toMatchObject({ status: 'throttled' });
 	});
 
@@ -179,7 +203,14 @@ describe('login with password and TOTP', () => {
 		expect(await logoutEverywhere(db, sa)).toBeGreaterThanOrEqual(2);
 		expect(await loadSession(db.db, b.token, t)).toBeNull();
 		const c = (await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, meta, t)) as { token: string };
-		const { userId } = await addMember(db, null, { email: 'admin@maillage.test', displayName: 'Admin Instance', organisationId: cd47, role: 'coordinator', isAdmin: true, password: PASSWORD });
+		const { userId } = await addMember(db, null, {
+			email: 'admin@maillage.test',
+			displayName: 'Admin Instance',
+			organisationId: cd47,
+			role: 'coordinator',
+			isAdmin: true,
+			password: PASSWORD
+		});
 		const admin = await actorFor(db.db, userId, true);
 		await setUserActive(db, admin, sa.userId, false);
 		expect(await loadSession(db.db, c.token, t)).toBeNull();
@@ -191,7 +222,17 @@ describe('login with password and TOTP', () => {
 		expect(chain.ok).toBe(true);
 		const { rows } = await searchJournal(db, { departmentCodes: null, limit: 200 });
 		const actions = new Set(rows.map((r) => r.action));
-		for (const a of ['organisation.created', 'invitation.created', 'invitation.accepted', 'user.created', 'user.totp_enrolled', 'session.second_factor_ok', 'session.recovery_code_used', 'session.logout_everywhere', 'user.deactivated'])
+		for (const a of [
+			'organisation.created',
+			'invitation.created',
+			'invitation.accepted',
+			'user.created',
+			'user.totp_enrolled',
+			'session.second_factor_ok',
+			'session.recovery_code_used',
+			'session.logout_everywhere',
+			'user.deactivated'
+		])
 			expect(actions, a).toContain(a);
 		expect(JSON.stringify(rows)).not.toMatch(/coord@cd47\.fr|Camille/);
 	});
@@ -201,12 +242,32 @@ describe('editing a structure', () => {
 	it('lets its département’s coordinator rename or deactivate it; deactivation ends its members’ sessions', async () => {
 		const { updateOrganisation } = await import('./service.ts');
 		const org = await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' });
-		const { userId } = await addMember(db, null, { email: 'agent@ccas-nerac.test', displayName: 'Agent Nérac', organisationId: org.id, role: 'place_manager', password: PASSWORD });
+		const { userId } = await addMember(db, null, {
+			email: 'agent@ccas-nerac.test',
+			displayName: 'Agent Nérac',
+			organisationId: org.id,
+			role: 'place_manager',
+			password: PASSWORD
+		});
 		const t = new Date('2026-11-24T08:00:00Z');
 		const s = (await loginWithPassword(db, { email: 'agent@ccas-nerac.test', password: PASSWORD }, meta, t)) as { token: string };
-		const coordId = (await addMember(db, null, { email: 'coord2@cd47.fr', displayName: 'Coordination Deux', organisationId: cd47, role: 'coordinator', password: PASSWORD })).userId;
+		const coordId = (
+			await addMember(db, null, { email: 'coord2@cd47.fr', displayName: 'Coordination Deux', organisationId: cd47, role: 'coordinator', password: PASSWORD })
+		).userId;
 		const coord = await actorFor(db.db, coordId, true);
-		const other = await actorFor(db.db, (await addMember(db, null, { email: 'coord@cd33.fr', displayName: 'Coordination Gironde', organisationId: cd33, role: 'coordinator', password: PASSWORD })).userId, true);
+		const other = await actorFor(
+			db.db,
+			(
+				await addMember(db, null, {
+					email: 'coord@cd33.fr',
+					displayName: 'Coordination Gironde',
+					organisationId: cd33,
+					role: 'coordinator',
+					password: PASSWORD
+				})
+			).userId,
+			true
+		);
 		const input = { name: 'CCAS de la ville de Nérac', kind: 'ccas', departmentCode: '47', siret: '', active: true };
 		await expect(updateOrganisation(db, other, org.id, input)).rejects.toThrow(/votre département/);
 		await expect(updateOrganisation(db, coord, org.id, { ...input, departmentCode: '33' })).rejects.toThrow(/votre département/);

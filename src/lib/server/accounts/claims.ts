@@ -28,7 +28,10 @@ export function claimDepartments(actor: Actor): string[] | null {
  * apostrophes ignored), 20 at most, with who runs them.
  */
 export async function placesToClaim(database: Database, actor: Actor, query: string, limit = 20) {
-	const words = normalizeKey(query).split(' ').filter((w) => w.length >= 2).slice(0, 6);
+	const words = normalizeKey(query)
+		.split(' ')
+		.filter((w) => w.length >= 2)
+		.slice(0, 6);
 	if (!words.length) return [];
 	const deps = claimDepartments(actor);
 	if (deps && !deps.length) return [];
@@ -43,10 +46,16 @@ export async function placesToClaim(database: Database, actor: Actor, query: str
 			adresse: places.adresse,
 			departmentCode: places.departmentCode,
 			ours: orgs.length
-				? sql<boolean>`exists (select 1 from ${organisationPlaces} op where op.place_id = "places"."id" and op.organisation_id in (${sql.join(orgs.map((o) => sql`${o}::uuid`), sql`, `)}))`
+				? sql<boolean>`exists (select 1 from ${organisationPlaces} op where op.place_id = "places"."id" and op.organisation_id in (${sql.join(
+						orgs.map((o) => sql`${o}::uuid`),
+						sql`, `
+					)}))`
 				: sql<boolean>`false`,
 			pending: orgs.length
-				? sql<boolean>`exists (select 1 from ${placeClaims} c where c.place_id = "places"."id" and c.status = 'pending' and c.organisation_id in (${sql.join(orgs.map((o) => sql`${o}::uuid`), sql`, `)}))`
+				? sql<boolean>`exists (select 1 from ${placeClaims} c where c.place_id = "places"."id" and c.status = 'pending' and c.organisation_id in (${sql.join(
+						orgs.map((o) => sql`${o}::uuid`),
+						sql`, `
+					)}))`
 				: sql<boolean>`false`
 		})
 		.from(places)
@@ -61,7 +70,14 @@ export async function pendingClaimsOf(database: Database, actor: Actor) {
 	const orgs = managerOrgs(actor);
 	if (!orgs.length) return [];
 	return database.db
-		.select({ id: placeClaims.id, placeId: places.id, nom: places.nom, commune: places.commune, organisationName: organisations.name, createdAt: placeClaims.createdAt })
+		.select({
+			id: placeClaims.id,
+			placeId: places.id,
+			nom: places.nom,
+			commune: places.commune,
+			organisationName: organisations.name,
+			createdAt: placeClaims.createdAt
+		})
 		.from(placeClaims)
 		.innerJoin(places, eq(places.id, placeClaims.placeId))
 		.innerJoin(organisations, eq(organisations.id, placeClaims.organisationId))

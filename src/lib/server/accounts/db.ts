@@ -21,7 +21,9 @@ export const organisations = pgTable(
 	},
 	(t) => [
 		index('organisations_department_idx').on(t.departmentCode, t.name),
-		uniqueIndex('organisations_siret_idx').on(t.siret).where(sql`${t.siret} IS NOT NULL`)
+		uniqueIndex('organisations_siret_idx')
+			.on(t.siret)
+			.where(sql`${t.siret} IS NOT NULL`)
 	]
 );
 
@@ -29,8 +31,12 @@ export const organisations = pgTable(
 export const organisationPlaces = pgTable(
 	'organisation_places',
 	{
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
-		placeId: text('place_id').notNull().references(() => places.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		placeId: text('place_id')
+			.notNull()
+			.references(() => places.id, { onDelete: 'cascade' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.organisationId, t.placeId] }), index('organisation_places_place_idx').on(t.placeId)]
@@ -66,7 +72,9 @@ export const users = pgTable(
 	},
 	(t) => [
 		uniqueIndex('users_email_idx').on(t.email),
-		uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject).where(sql`${t.oidcSubject} IS NOT NULL`)
+		uniqueIndex('users_oidc_idx')
+			.on(t.oidcIssuer, t.oidcSubject)
+			.where(sql`${t.oidcSubject} IS NOT NULL`)
 	]
 );
 
@@ -74,8 +82,12 @@ export const users = pgTable(
 export const memberships = pgTable(
 	'memberships',
 	{
-		userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
 		role: text('role').notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -87,7 +99,9 @@ export const recoveryCodes = pgTable(
 	'recovery_codes',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		codeHash: text('code_hash').notNull(),
 		usedAt: timestamp('used_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
@@ -103,7 +117,9 @@ export const sessions = pgTable(
 	'sessions',
 	{
 		tokenHash: text('token_hash').primaryKey(),
-		userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		/** 'password' | 'oidc' */
 		method: text('method').notNull(),
 		/** the second factor was passed (or the identity provider vouched for it) */
@@ -136,7 +152,9 @@ export const invitations = pgTable(
 		id: uuid('id').primaryKey().defaultRandom(),
 		email: text('email').notNull(),
 		displayName: text('display_name').notNull(),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
 		role: text('role').notNull(),
 		/** instance administrator rights (bootstrap from the command line only) */
 		isAdmin: boolean('is_admin').notNull().default(false),
@@ -146,7 +164,10 @@ export const invitations = pgTable(
 		usedAt: timestamp('used_at', { withTimezone: true }),
 		revokedAt: timestamp('revoked_at', { withTimezone: true }),
 		/** further roles in the same structure, given with `role` when the invitation is accepted */
-		extraRoles: text('extra_roles').array().notNull().default(sql`'{}'`),
+		extraRoles: text('extra_roles')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		/** reminders sent (D+3, D+10, or by hand), each renewing the link */
 		reminders: integer('reminders').notNull().default(0),
 		remindedAt: timestamp('reminded_at', { withTimezone: true })
@@ -155,7 +176,9 @@ export const invitations = pgTable(
 		index('invitations_organisation_idx').on(t.organisationId),
 		index('invitations_email_idx').on(t.email),
 		// one invitation waiting per address, structure and role
-		uniqueIndex('invitations_waiting_idx').on(t.organisationId, t.email, t.role).where(sql`${t.usedAt} IS NULL AND ${t.revokedAt} IS NULL`)
+		uniqueIndex('invitations_waiting_idx')
+			.on(t.organisationId, t.email, t.role)
+			.where(sql`${t.usedAt} IS NULL AND ${t.revokedAt} IS NULL`)
 	]
 );
 
@@ -164,8 +187,12 @@ export const placeClaims = pgTable(
 	'place_claims',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		placeId: text('place_id').notNull().references(() => places.id, { onDelete: 'cascade' }),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+		placeId: text('place_id')
+			.notNull()
+			.references(() => places.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
 		requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
 		message: text('message'),
 		/** 'pending' | 'approved' | 'rejected' */

@@ -48,12 +48,31 @@ export function rolesLabel(role: string, extraRoles: readonly string[] = []): st
 export async function recordInvitation(
 	tx: DbOrTx,
 	actor: Actor | null,
-	inv: { email: string; displayName: string; organisation: { id: string; departmentCode: string }; role: string; extraRoles: string[]; isAdmin?: boolean; createdAt: Date; expiresAt: Date },
+	inv: {
+		email: string;
+		displayName: string;
+		organisation: { id: string; departmentCode: string };
+		role: string;
+		extraRoles: string[];
+		isAdmin?: boolean;
+		createdAt: Date;
+		expiresAt: Date;
+	},
 	opts: { ip?: string | null; details?: Record<string, unknown> } = {}
 ) {
 	const [row] = await tx
 		.insert(invitations)
-		.values({ email: inv.email, displayName: inv.displayName, organisationId: inv.organisation.id, role: inv.role, extraRoles: inv.extraRoles, isAdmin: !!inv.isAdmin, invitedBy: actor?.userId ?? null, createdAt: inv.createdAt, expiresAt: inv.expiresAt })
+		.values({
+			email: inv.email,
+			displayName: inv.displayName,
+			organisationId: inv.organisation.id,
+			role: inv.role,
+			extraRoles: inv.extraRoles,
+			isAdmin: !!inv.isAdmin,
+			invitedBy: actor?.userId ?? null,
+			createdAt: inv.createdAt,
+			expiresAt: inv.expiresAt
+		})
 		.returning();
 	await journal(tx, {
 		actor: actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' },
@@ -78,7 +97,8 @@ export function invitationToken(invitation: { id: string; expiresAt: Date }, now
 	return signToken(PURPOSE, { i: invitation.id }, seconds, now.getTime());
 }
 
-const WAITING = (who: string, roles: string) => `Une invitation attend déjà la réponse de ${who} dans cette structure pour ce rôle (${roles})\u00a0: relancez-la ou annulez-la plutôt que d’en créer une autre.`;
+const WAITING = (who: string, roles: string) =>
+	`Une invitation attend déjà la réponse de ${who} dans cette structure pour ce rôle (${roles})\u00a0: relancez-la ou annulez-la plutôt que d’en créer une autre.`;
 
 /** Whether a database error is the one-waiting-invitation-per-address index (two submissions at once). */
 function isWaitingConflict(e: unknown): boolean {
@@ -127,60 +147,63 @@ export async function invite(database: Database, actor: Actor | null, input: New
 	const roles = rolesLabel(input.role, extraRoles);
 	try {
 		return await database.db.transaction(async (tx) => {
-		// one invitation waiting per address, structure and role (F5 on the form sent it twice);
-		// another role is another invitation, which its owner accepts or refuses on its own
-		const wanted = [input.role, ...extraRoles];
-		const overlapping = (
-			await tx
-				.select()
-				.from(invitations)
-				.where(and(eq(invitations.organisationId, org.id), eq(invitations.email, email.data!), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
-		).filter((w) => [w.role, ...w.extraRoles].some((r) => wanted.includes(r as Role)));
-		const live = overlapping.find((w) => w.expiresAt > now);
-		if (live) throw new AccountError('conflict', WAITING(email.data!, rolesLabel(live.role, live.extraRoles)), { email: WAITING(email.data!, rolesLabel(live.role, live.extraRoles)) });
-		// expired ones are set aside: the new one replaces them
-		for (const w of overlapping) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, w.id));
-		const row = await recordInvitation(
-			tx,
-			actor,
-			{ email: email.data!, displayName: name.data!, organisation: org, role: input.role, extraRoles, isAdmin: !!input.isAdmin, createdAt: now, expiresAt },
-			{ ip, details: { admin: !!input.isAdmin, existingAccount: pendingForExisting } }
-		);
-		const token = signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime());
-		let mailed = false;
-		if (opts.origin && pendingForExisting) {
-			// an existing account is told; the role waits for its owner in « Mon compte »
-			await queueMail(
-				database,
+			// one invitation waiting per address, structure and role (F5 on the form sent it twice);
+			// another role is another invitation, which its owner accepts or refuses on its own
+			const wanted = [input.role, ...extraRoles];
+			const overlapping = (
+				await tx
+					.select()
+					.from(invitations)
+					.where(and(eq(invitations.organisationId, org.id), eq(invitations.email, email.data!), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+			).filter((w) => [w.role, ...w.extraRoles].some((r) => wanted.includes(r as Role)));
+			const live = overlapping.find((w) => w.expiresAt > now);
+			if (live)
+				throw new AccountError('conflict', WAITING(email.data!, rolesLabel(live.role, live.extraRoles)), {
+					email: WAITING(email.data!, rolesLabel(live.role, live.extraRoles))
+				});
+			// expired ones are set aside: the new one replaces them
+			for (const w of overlapping) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, w.id));
+			const row = await recordInvitation(
 				tx,
-				pendingRoleMail({
-					to: row.email,
-					displayName: row.displayName,
-					organisationName: org.name,
-					roleLabel: roles,
-					link: `${opts.origin.replace(/\/$/, '')}/compte`,
-					expiresAt,
-					instanceName: opts.instanceName ?? 'maillage'
-				})
+				actor,
+				{ email: email.data!, displayName: name.data!, organisation: org, role: input.role, extraRoles, isAdmin: !!input.isAdmin, createdAt: now, expiresAt },
+				{ ip, details: { admin: !!input.isAdmin, existingAccount: pendingForExisting } }
 			);
-			mailed = true;
-		} else if (opts.origin) {
-			await queueMail(
-				database,
-				tx,
-				invitationMail({
-					to: row.email,
-					displayName: row.displayName,
-					organisationName: org.name,
-					roleLabel: roles,
-					link: `${opts.origin.replace(/\/$/, '')}/invitation/${token}`,
-					expiresAt,
-					instanceName: opts.instanceName ?? 'maillage'
-				})
-			);
-			mailed = true;
-		}
-		return { invitation: row, token, mailed, existingAccount: pendingForExisting };
+			const token = signToken(PURPOSE, { i: row.id }, INVITATION_DAYS * 86400, now.getTime());
+			let mailed = false;
+			if (opts.origin && pendingForExisting) {
+				// an existing account is told; the role waits for its owner in « Mon compte »
+				await queueMail(
+					database,
+					tx,
+					pendingRoleMail({
+						to: row.email,
+						displayName: row.displayName,
+						organisationName: org.name,
+						roleLabel: roles,
+						link: `${opts.origin.replace(/\/$/, '')}/compte`,
+						expiresAt,
+						instanceName: opts.instanceName ?? 'maillage'
+					})
+				);
+				mailed = true;
+			} else if (opts.origin) {
+				await queueMail(
+					database,
+					tx,
+					invitationMail({
+						to: row.email,
+						displayName: row.displayName,
+						organisationName: org.name,
+						roleLabel: roles,
+						link: `${opts.origin.replace(/\/$/, '')}/invitation/${token}`,
+						expiresAt,
+						instanceName: opts.instanceName ?? 'maillage'
+					})
+				);
+				mailed = true;
+			}
+			return { invitation: row, token, mailed, existingAccount: pendingForExisting };
 		});
 	} catch (e) {
 		// the same form sent twice at once: the index lets one through
@@ -239,11 +262,26 @@ export function sameMailbox(a: string, b: string): boolean {
 	return key(a) === key(b);
 }
 
-const SELF_GRANT = 'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles\u00a0: demandez-le à une autre personne de la coordination ou à l’administrateur.';
+const SELF_GRANT =
+	'Vous ne pouvez pas vous donner vous-même un rôle qui ouvre l’accès aux données personnelles\u00a0: demandez-le à une autre personne de la coordination ou à l’administrateur.';
 
-async function journalRefusedSelfGrant(database: Database, userId: string, departmentCode: string | null | undefined, ip: string | null | undefined, details: Record<string, unknown>) {
+async function journalRefusedSelfGrant(
+	database: Database,
+	userId: string,
+	departmentCode: string | null | undefined,
+	ip: string | null | undefined,
+	details: Record<string, unknown>
+) {
 	await database.privileged.db.transaction((tx) =>
-		journal(tx, { actor: { kind: 'user', id: userId }, action: 'membership.self_grant_refused', targetType: 'user', targetId: userId, departmentCode: departmentCode ?? null, ip, details })
+		journal(tx, {
+			actor: { kind: 'user', id: userId },
+			action: 'membership.self_grant_refused',
+			targetType: 'user',
+			targetId: userId,
+			departmentCode: departmentCode ?? null,
+			ip,
+			details
+		})
 	);
 }
 
@@ -277,7 +315,10 @@ export async function acceptInvitation(
 		if (Object.keys(fields).length) return { ok: false, message: 'Vérifiez les champs signalés.', fields };
 		passwordHash = await hashPassword(input.password!);
 	}
-	const [org] = await database.privileged.db.select({ departmentCode: organisations.departmentCode }).from(organisations).where(eq(organisations.id, inv.organisationId));
+	const [org] = await database.privileged.db
+		.select({ departmentCode: organisations.departmentCode })
+		.from(organisations)
+		.where(eq(organisations.id, inv.organisationId));
 	return database.privileged.db.transaction(async (tx) => {
 		// an account made meanwhile: its owner accepts after logging in, like any other
 		const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.email, inv.email));
@@ -290,12 +331,29 @@ export async function acceptInvitation(
 			.returning({ id: invitations.id });
 		if (!claimed.length) return { ok: false as const, message: MESSAGES.used };
 		const [user] = await tx.insert(users).values({ email: inv.email, displayName, passwordHash, isAdmin: inv.isAdmin }).returning();
-		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org?.departmentCode, after: { email: user.email, displayName }, ip: meta.ip, details: { invitationId: inv.id } });
+		await journal(tx, {
+			actor: { kind: 'user', id: user.id },
+			action: 'user.created',
+			targetType: 'user',
+			targetId: user.id,
+			departmentCode: org?.departmentCode,
+			after: { email: user.email, displayName },
+			ip: meta.ip,
+			details: { invitationId: inv.id }
+		});
 		await tx
 			.insert(memberships)
 			.values([inv.role, ...inv.extraRoles].map((role) => ({ userId: user.id, organisationId: inv.organisationId, role })))
 			.onConflictDoNothing();
-		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: org?.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: inv.role, extraRoles: inv.extraRoles } });
+		await journal(tx, {
+			actor: { kind: 'user', id: user.id },
+			action: 'invitation.accepted',
+			targetType: 'invitation',
+			targetId: inv.id,
+			departmentCode: org?.departmentCode,
+			ip: meta.ip,
+			details: { organisationId: inv.organisationId, role: inv.role, extraRoles: inv.extraRoles }
+		});
 		const session = await createSession(tx, user.id, { method: 'password', mfa: false, ...meta }, now);
 		return { ok: true as const, token: session, existingAccount: false };
 	});
@@ -323,7 +381,14 @@ export async function revokeInvitation(database: Database, actor: Actor, invitat
 		throw new AccountError('forbidden', 'Vous ne pouvez pas annuler cette invitation.');
 	await database.db.transaction(async (tx) => {
 		await tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, invitationId));
-		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, departmentCode: row.departmentCode, ip });
+		await journal(tx, {
+			actor: { kind: 'user', id: actor.userId },
+			action: 'invitation.revoked',
+			targetType: 'invitation',
+			targetId: invitationId,
+			departmentCode: row.departmentCode,
+			ip
+		});
 	});
 }
 
@@ -338,7 +403,15 @@ export async function pendingRoles(database: Database, session: Pick<LoadedSessi
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
 		.leftJoin(users, eq(users.id, invitations.invitedBy))
-		.where(and(eq(invitations.email, session.user.email), isNull(invitations.usedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now), eq(organisations.active, true)))
+		.where(
+			and(
+				eq(invitations.email, session.user.email),
+				isNull(invitations.usedAt),
+				isNull(invitations.revokedAt),
+				gt(invitations.expiresAt, now),
+				eq(organisations.active, true)
+			)
+		)
 		.orderBy(desc(invitations.createdAt));
 	return rows.map((r) => ({
 		id: r.invitation.id,
@@ -377,7 +450,12 @@ export async function answerPendingRole(
 	const role = inv.role as Role;
 	const allRoles = [role, ...(inv.extraRoles as Role[])];
 	if (accept && inv.invitedBy === session.userId && (allRoles.some((r) => ROLES_WITH_PERSONAL_DATA.includes(r)) || inv.isAdmin)) {
-		await journalRefusedSelfGrant(database, session.userId, row.departmentCode, meta.ip, { organisationId: inv.organisationId, role, invitationId: inv.id, step: 'accept' });
+		await journalRefusedSelfGrant(database, session.userId, row.departmentCode, meta.ip, {
+			organisationId: inv.organisationId,
+			role,
+			invitationId: inv.id,
+			step: 'accept'
+		});
 		return { ok: false, message: SELF_GRANT };
 	}
 	return database.privileged.db.transaction(async (tx) => {
@@ -389,7 +467,15 @@ export async function answerPendingRole(
 		if (!claimed.length) return { ok: false as const, message: gone };
 		const actor = { kind: 'user' as const, id: session.userId };
 		if (!accept) {
-			await journal(tx, { actor, action: 'invitation.declined', targetType: 'invitation', targetId: inv.id, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role } });
+			await journal(tx, {
+				actor,
+				action: 'invitation.declined',
+				targetType: 'invitation',
+				targetId: inv.id,
+				departmentCode: row.departmentCode,
+				ip: meta.ip,
+				details: { organisationId: inv.organisationId, role }
+			});
 			return { ok: true as const, accepted: false };
 		}
 		if (inv.isAdmin) await tx.update(users).set({ isAdmin: true, updatedAt: now }).where(eq(users.id, session.userId));
@@ -399,14 +485,37 @@ export async function answerPendingRole(
 			.onConflictDoNothing();
 		await journal(
 			tx,
-			{ actor, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role, extraRoles: inv.extraRoles } },
-			...allRoles.map((r) => ({ actor, action: 'membership.added', targetType: 'user', targetId: session.userId, departmentCode: row.departmentCode, ip: meta.ip, details: { organisationId: inv.organisationId, role: r, invitationId: inv.id, invitedBy: inv.invitedBy } }))
+			{
+				actor,
+				action: 'invitation.accepted',
+				targetType: 'invitation',
+				targetId: inv.id,
+				departmentCode: row.departmentCode,
+				ip: meta.ip,
+				details: { organisationId: inv.organisationId, role, extraRoles: inv.extraRoles }
+			},
+			...allRoles.map((r) => ({
+				actor,
+				action: 'membership.added',
+				targetType: 'user',
+				targetId: session.userId,
+				departmentCode: row.departmentCode,
+				ip: meta.ip,
+				details: { organisationId: inv.organisationId, role: r, invitationId: inv.id, invitedBy: inv.invitedBy }
+			}))
 		);
 		if (meta.origin)
 			await queueMail(
 				database,
 				tx,
-				roleAddedMail({ to: session.user.email, displayName: session.user.displayName, organisationName: row.organisationName, roleLabel: rolesLabel(role, inv.extraRoles), link: `${meta.origin.replace(/\/$/, '')}/compte`, instanceName: meta.instanceName ?? 'maillage' })
+				roleAddedMail({
+					to: session.user.email,
+					displayName: session.user.displayName,
+					organisationName: row.organisationName,
+					roleLabel: rolesLabel(role, inv.extraRoles),
+					link: `${meta.origin.replace(/\/$/, '')}/compte`,
+					instanceName: meta.instanceName ?? 'maillage'
+				})
 			);
 		return { ok: true as const, accepted: true };
 	});

@@ -64,7 +64,12 @@ describe('organisation input', () => {
 
 describe('can(): territory isolation', () => {
 	const coord47: Actor = { userId: 'u1', isAdmin: false, mfa: true, memberships: [{ organisationId: 'cd47', role: 'coordinator', departmentCode: '47' }] };
-	const manager: Actor = { userId: 'u2', isAdmin: false, mfa: true, memberships: [{ organisationId: 'mediatheque', role: 'place_manager', departmentCode: '47' }] };
+	const manager: Actor = {
+		userId: 'u2',
+		isAdmin: false,
+		mfa: true,
+		memberships: [{ organisationId: 'mediatheque', role: 'place_manager', departmentCode: '47' }]
+	};
 	it('lets a coordinator act in their département only', () => {
 		expect(can(coord47, 'organisation.manage', { departmentCode: '47' })).toBe(true);
 		expect(can(coord47, 'organisation.manage', { departmentCode: '33' })).toBe(false);

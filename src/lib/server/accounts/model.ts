@@ -63,7 +63,12 @@ export function passwordProblem(password: string, context: { email?: string; nam
 }
 
 function isSequence(s: string): boolean {
-	const rows = ['0123456789012345678901234567890', 'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz', 'azertyuiopqsdfghjklmwxcvbn', 'qwertyuiopasdfghjklzxcvbnm'];
+	const rows = [
+		'0123456789012345678901234567890',
+		'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz',
+		'azertyuiopqsdfghjklmwxcvbn',
+		'qwertyuiopasdfghjklzxcvbnm'
+	];
 	return rows.some((r) => r.includes(s) || [...r].reverse().join('').includes(s));
 }
 
@@ -76,7 +81,10 @@ export const emailSchema = z
 
 export const loginSchema = z.object({
 	email: emailSchema,
-	password: z.string().min(1, { error: 'Saisissez votre mot de passe.' }).max(PASSWORD_MAX_LENGTH * 4)
+	password: z
+		.string()
+		.min(1, { error: 'Saisissez votre mot de passe.' })
+		.max(PASSWORD_MAX_LENGTH * 4)
 });
 
 export const totpCodeSchema = z
@@ -115,7 +123,11 @@ export const organisationSchema = z.object({
 		.optional()
 		.transform((s) => s || null),
 	kind: z.enum(Object.keys(ORGANISATION_KINDS) as [OrganisationKind, ...OrganisationKind[]], { error: 'Choisissez le type de structure.' }),
-	departmentCode: z.string().trim().toUpperCase().regex(/^(\d{2}|2A|2B|97\d)$/, { error: 'Choisissez le département de la structure.' })
+	departmentCode: z
+		.string()
+		.trim()
+		.toUpperCase()
+		.regex(/^(\d{2}|2A|2B|97\d)$/, { error: 'Choisissez le département de la structure.' })
 });
 
 /**
@@ -126,13 +138,21 @@ export const organisationSchema = z.object({
  */
 export const displayNameSchema = z
 	.string()
-	.transform((s) => s.normalize('NFC').replace(/[\s\u00a0\u202f]+/gu, ' ').replace(/[’ʼ`]/gu, '’').trim())
+	.transform((s) =>
+		s
+			.normalize('NFC')
+			.replace(/[\s\u00a0\u202f]+/gu, ' ')
+			.replace(/[’ʼ`]/gu, '’')
+			.trim()
+	)
 	.pipe(
 		z
 			.string()
 			.min(2, { error: 'Indiquez le prénom et le nom.' })
 			.max(120, { error: 'Le nom est trop long (120 caractères au plus).' })
-			.regex(/^\p{L}[\p{L}\p{M}\p{N} .’'-]*$/u, { error: 'Le nom ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes. Exemple\u00a0: Camille Martin' })
+			.regex(/^\p{L}[\p{L}\p{M}\p{N} .’'-]*$/u, {
+				error: 'Le nom ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes. Exemple\u00a0: Camille Martin'
+			})
 			.refine((s) => !/[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u.test(s), { error: 'Le nom ne peut pas contenir d’adresse de site. Exemple\u00a0: Camille Martin' })
 	);
 

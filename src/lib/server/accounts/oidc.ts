@@ -102,11 +102,11 @@ export type OidcResult =
 	| { status: 'ok'; token: string; next: 'home' | 'second-factor' | 'enrol'; back: string | null }
 	| { status: 'error'; code: 'expired' | 'denied' | 'no-account' | 'inactive' | 'acr' | 'email' | 'failed'; message: string };
 
-
 const MESSAGES = {
 	expired: 'La connexion a pris trop de temps ou a été interrompue. Recommencez.',
 	denied: 'La connexion a été annulée.',
-	'no-account': 'Aucun compte ni invitation ne correspond à votre adresse e-mail professionnelle. Demandez une invitation à l’équipe de coordination de votre Département.',
+	'no-account':
+		'Aucun compte ni invitation ne correspond à votre adresse e-mail professionnelle. Demandez une invitation à l’équipe de coordination de votre Département.',
 	inactive: 'Ce compte est désactivé. Adressez-vous à l’équipe de coordination de votre Département.',
 	acr: 'Le niveau de sécurité de cette connexion est insuffisant. Recommencez avec votre fournisseur d’identité habituel.',
 	email: 'Votre fournisseur d’identité n’a pas transmis d’adresse e-mail vérifiée.',
@@ -122,7 +122,13 @@ export function oidcErrorMessage(code: string): string {
 }
 
 /** The callback: checks everything, links or finds the account, opens a session. */
-export async function finishOidcLogin(database: Database, currentUrl: URL, cookie: string | undefined, meta: SessionMeta, now = new Date()): Promise<OidcResult> {
+export async function finishOidcLogin(
+	database: Database,
+	currentUrl: URL,
+	cookie: string | undefined,
+	meta: SessionMeta,
+	now = new Date()
+): Promise<OidcResult> {
 	const s = oidcSettings();
 	if (!s) return fail('failed');
 	let flow: Flow;
@@ -137,11 +143,22 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 	let info: client.UserInfoResponse;
 	try {
 		const config = await configuration(s);
-		const tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: flow.v, expectedState: flow.s, expectedNonce: flow.n, idTokenExpected: true });
+		const tokens = await client.authorizationCodeGrant(config, currentUrl, {
+			pkceCodeVerifier: flow.v,
+			expectedState: flow.s,
+			expectedNonce: flow.n,
+			idTokenExpected: true
+		});
 		claims = tokens.claims()!;
 		info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
 	} catch (e) {
-		await journal(database.privileged.db, { actor: { kind: 'public' }, action: 'session.oidc_failed', targetType: 'user', ip: meta.ip, details: { error: String((e as Error).message).slice(0, 120) } });
+		await journal(database.privileged.db, {
+			actor: { kind: 'public' },
+			action: 'session.oidc_failed',
+			targetType: 'user',
+			ip: meta.ip,
+			details: { error: String((e as Error).message).slice(0, 120) }
+		});
 		return fail('failed');
 	}
 	const acr = typeof claims.acr === 'string' ? claims.acr : null;
@@ -157,7 +174,10 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 	const mfa = s.trustMfa && providerMfa;
 
 	const result = await database.privileged.db.transaction(async (tx) => {
-		let [user] = await tx.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, claims.sub)));
+		let [user] = await tx
+			.select()
+			.from(users)
+			.where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, claims.sub)));
 		if (!user && !verified) return 'unverified' as const;
 		if (!user) [user] = await tx.select().from(users).where(eq(users.email, email));
 		if (!user) {
@@ -165,7 +185,14 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 			const [inv] = await tx
 				.select()
 				.from(invitations)
-				.where(and(eq(invitations.email, email), isNull(invitations.usedAt), isNull(invitations.revokedAt), sql`${invitations.expiresAt} > ${now.toISOString()}::timestamptz`))
+				.where(
+					and(
+						eq(invitations.email, email),
+						isNull(invitations.usedAt),
+						isNull(invitations.revokedAt),
+						sql`${invitations.expiresAt} > ${now.toISOString()}::timestamptz`
+					)
+				)
 				.orderBy(invitations.createdAt)
 				.limit(1);
 			if (!inv) return null;
@@ -173,7 +200,14 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 			[user] = await tx.insert(users).values({ email, displayName, isAdmin: inv.isAdmin, oidcIssuer: issuer, oidcSubject: claims.sub }).returning();
 			await tx.update(invitations).set({ usedAt: now }).where(eq(invitations.id, inv.id));
 			await tx.insert(memberships).values({ userId: user.id, organisationId: inv.organisationId, role: inv.role }).onConflictDoNothing();
-			await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, ip: meta.ip, details: { organisationId: inv.organisationId, role: inv.role, via: 'oidc' } });
+			await journal(tx, {
+				actor: { kind: 'user', id: user.id },
+				action: 'invitation.accepted',
+				targetType: 'invitation',
+				targetId: inv.id,
+				ip: meta.ip,
+				details: { organisationId: inv.organisationId, role: inv.role, via: 'oidc' }
+			});
 		} else if (user.oidcSubject && (user.oidcSubject !== claims.sub || user.oidcIssuer !== issuer)) {
 			// the address now belongs to another identity at the provider: no silent takeover
 			return 'conflict' as const;
@@ -184,11 +218,24 @@ export async function finishOidcLogin(database: Database, currentUrl: URL, cooki
 		if (!user.active) return 'inactive' as const;
 		await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
 		const token = await createSession(tx, user.id, { method: 'oidc', mfa, ...meta }, now);
-		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'session.oidc_ok', targetType: 'user', targetId: user.id, ip: meta.ip, details: { acr, mfa, providerMfa } });
+		await journal(tx, {
+			actor: { kind: 'user', id: user.id },
+			action: 'session.oidc_ok',
+			targetType: 'user',
+			targetId: user.id,
+			ip: meta.ip,
+			details: { acr, mfa, providerMfa }
+		});
 		return { token, userId: user.id, enrolled: !!user.totpConfirmedAt };
 	});
 	if (result === 'unverified') {
-		await journal(database.db, { actor: { kind: 'public' }, action: 'session.oidc_failed', targetType: 'user', ip: meta.ip, details: { error: 'email not verified' } });
+		await journal(database.db, {
+			actor: { kind: 'public' },
+			action: 'session.oidc_failed',
+			targetType: 'user',
+			ip: meta.ip,
+			details: { error: 'email not verified' }
+		});
 		return fail('email');
 	}
 	if (result === null || result === 'conflict') return fail('no-account');

@@ -9,7 +9,16 @@ import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { verifyChain } from '../audit/service.ts';
 import { actorFor, addMember, createOrganisation, organisationDetail, type Actor } from './service.ts';
 import { invitations, organisationPlaces, organisations } from './db.ts';
-import { byFrenchName, placeKind, importOnboarding, invitePlaceContacts, placeContactRows, placeManagerState, placesWithoutManager, readOnboardingCsv } from './onboarding.ts';
+import {
+	byFrenchName,
+	placeKind,
+	importOnboarding,
+	invitePlaceContacts,
+	placeContactRows,
+	placeManagerState,
+	placesWithoutManager,
+	readOnboardingCsv
+} from './onboarding.ts';
 import { auditLog } from '../audit/db.ts';
 
 let db: Database;
@@ -25,8 +34,16 @@ beforeAll(async () => {
 	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
 	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
 	const cd33 = (await createOrganisation(db, null, { name: 'Département de la Gironde', kind: 'departement', departmentCode: '33' })).id;
-	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'camille@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
-	coordinator33 = await actorFor(db.db, (await addMember(db, null, { email: 'dom@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId, true);
+	coordinator = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'camille@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId,
+		true
+	);
+	coordinator33 = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'dom@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId,
+		true
+	);
 });
 afterAll(async () => {
 	if (db) await stopBoss(db);
@@ -41,7 +58,8 @@ const CSV = [
 	'CCAS d’Agen;;ccas;;;;'
 ].join('\n');
 
-const count = async (t: typeof organisations | typeof invitations | typeof organisationPlaces) => Number((await db.db.select({ n: sql<number>`count(*)::int` }).from(t))[0].n);
+const count = async (t: typeof organisations | typeof invitations | typeof organisationPlaces) =>
+	Number((await db.db.select({ n: sql<number>`count(*)::int` }).from(t))[0].n);
 
 describe('importing structures, places and members from a CSV', () => {
 	it('reads the columns whatever their order and accents, with\u00a0; or ,', () => {
@@ -113,7 +131,14 @@ describe('importing structures, places and members from a CSV', () => {
 	it('a dry run says what would be done and writes nothing', async () => {
 		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, { ...opts, dryRun: true });
-		expect(r).toMatchObject({ dryRun: true, written: false, errors: [], structures: { created: 3, existing: 0 }, places: { linked: 2 }, members: { invited: 3 } });
+		expect(r).toMatchObject({
+			dryRun: true,
+			written: false,
+			errors: [],
+			structures: { created: 3, existing: 0 },
+			places: { linked: 2 },
+			members: { invited: 3 }
+		});
 		expect([await count(organisations), await count(invitations), await count(organisationPlaces)]).toEqual(before);
 	});
 
@@ -144,13 +169,22 @@ describe('importing structures, places and members from a CSV', () => {
 		const r = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, opts);
 		expect(r).toMatchObject({ written: true, errors: [], structures: { created: 3 }, places: { linked: 2 }, members: { invited: 3 } });
 		// the links, to pass on by hand when no e-mail is sent
-		expect(r.outcomes.map((o) => o.link)).toEqual([expect.stringMatching(/^https:\/\/maillage.example.fr\/invitation\//), expect.any(String), expect.any(String)]);
+		expect(r.outcomes.map((o) => o.link)).toEqual([
+			expect.stringMatching(/^https:\/\/maillage.example.fr\/invitation\//),
+			expect.any(String),
+			expect.any(String)
+		]);
 		const [noa] = await db.db.select().from(invitations).where(eq(invitations.email, 'noa@lacepede.test'));
 		expect([noa.role, ...noa.extraRoles]).toEqual(['place_manager', 'mediator']);
 		const [boe] = await db.db.select().from(invitations).where(eq(invitations.email, 'accueil@boe.test'));
 		expect(boe).toMatchObject({ role: 'place_manager', displayName: 'Équipe du lieu' });
 		const again = await importOnboarding(db, coordinator, readOnboardingCsv(CSV).rows!, opts);
-		expect(again).toMatchObject({ written: true, structures: { created: 0, existing: 3 }, places: { linked: 0, already: 2 }, members: { invited: 0, waiting: 3 } });
+		expect(again).toMatchObject({
+			written: true,
+			structures: { created: 0, existing: 3 },
+			places: { linked: 0, already: 2 },
+			members: { invited: 0, waiting: 3 }
+		});
 		expect(await db.db.select().from(invitations).where(eq(invitations.email, 'noa@lacepede.test'))).toHaveLength(1);
 		expect(await verifyChain(db)).toMatchObject({ ok: true });
 	});
@@ -158,11 +192,15 @@ describe('importing structures, places and members from a CSV', () => {
 	it('rolls everything back when a write fails half-way', async () => {
 		// the database refuses the third line's invitation, after the first lines were written
 		await db.db.execute(
-			sql.raw(`create function refuse_one() returns trigger language plpgsql as $$ begin if new.email = 'refuse@asso.test' then raise exception 'refused for the test'; end if; return new; end $$`)
+			sql.raw(
+				`create function refuse_one() returns trigger language plpgsql as $$ begin if new.email = 'refuse@asso.test' then raise exception 'refused for the test'; end if; return new; end $$`
+			)
 		);
 		await db.db.execute(sql.raw('create trigger refuse_one before insert on invitations for each row execute function refuse_one()'));
 		const before = [await count(organisations), await count(invitations), await count(organisationPlaces)];
-		const rows = readOnboardingCsv(['structure;lieu;courriel', 'Asso Un;fixture-bus;un@asso.test', 'Asso Deux;;deux@asso.test', 'Asso Trois;;refuse@asso.test'].join('\n')).rows!;
+		const rows = readOnboardingCsv(
+			['structure;lieu;courriel', 'Asso Un;fixture-bus;un@asso.test', 'Asso Deux;;deux@asso.test', 'Asso Trois;;refuse@asso.test'].join('\n')
+		).rows!;
 		await expect(importOnboarding(db, coordinator, rows, opts)).rejects.toThrow();
 		expect([await count(organisations), await count(invitations), await count(organisationPlaces)]).toEqual(before);
 		await db.db.execute(sql.raw('drop trigger refuse_one on invitations'));
@@ -183,18 +221,27 @@ describe('importing structures, places and members from a CSV', () => {
 
 describe('inviting places’ own contact addresses as their managers', () => {
 	it('one structure per place (or the one that runs it), the contact invited as place manager', async () => {
-		await db.db.update(places).set({ courriels: ['contact@villeneuve.test'] }).where(eq(places.id, 'fixture-villeneuve'));
+		await db.db
+			.update(places)
+			.set({ courriels: ['contact@villeneuve.test'] })
+			.where(eq(places.id, 'fixture-villeneuve'));
 		const { rows, skipped } = await placeContactRows(db.db, ['fixture-villeneuve', 'fixture-bus', 'fixture-boe']);
 		expect(skipped.map((s) => s.id).sort()).toEqual(['fixture-boe', 'fixture-bus']);
 		const r = await importOnboarding(db, coordinator, rows, opts);
 		expect(r).toMatchObject({ written: true, structures: { created: 1 }, places: { linked: 1 }, members: { invited: 1 } });
 		const [org] = await db.db.select().from(organisations).where(eq(organisations.name, 'EPN de Villeneuve-sur-Lot'));
-		const [link] = await db.db.select().from(organisationPlaces).where(and(eq(organisationPlaces.organisationId, org.id), eq(organisationPlaces.placeId, 'fixture-villeneuve')));
+		const [link] = await db.db
+			.select()
+			.from(organisationPlaces)
+			.where(and(eq(organisationPlaces.organisationId, org.id), eq(organisationPlaces.placeId, 'fixture-villeneuve')));
 		expect(link).toBeTruthy();
 	});
 
 	it('one place from its page (invitePlaceContacts): by a coordinator of its département only, journaled, not twice', async () => {
-		await db.db.update(places).set({ courriels: ['bus@layrac.test'] }).where(eq(places.id, 'fixture-bus'));
+		await db.db
+			.update(places)
+			.set({ courriels: ['bus@layrac.test'] })
+			.where(eq(places.id, 'fixture-bus'));
 		expect(await placeManagerState(db.db, 'fixture-bus')).toEqual({ managed: false, waiting: false, email: 'bus@layrac.test' });
 		// the coordinator of another département: nothing taken, nothing written
 		const before = await count(invitations);
@@ -205,20 +252,38 @@ describe('inviting places’ own contact addresses as their managers', () => {
 		expect(await placeManagerState(db.db, 'fixture-bus')).toEqual({ managed: false, waiting: true, email: 'bus@layrac.test' });
 		const [inv] = await db.db.select().from(invitations).where(eq(invitations.email, 'bus@layrac.test'));
 		expect(inv).toMatchObject({ role: 'place_manager', invitedBy: coordinator.userId });
-		const [entry] = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
+		const [entry] = await db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
 		expect(entry).toMatchObject({ actorId: coordinator.userId, departmentCode: '47' });
 		// journaled as what it was, not as « a importé un fichier de 1 ligne »
 		const { readableEntries } = await import('../audit/readable.ts');
-		const clicks = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'organisation.contacts_invited'), eq(auditLog.targetId, 'fixture-bus')));
+		const clicks = await db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'organisation.contacts_invited'), eq(auditLog.targetId, 'fixture-bus')));
 		expect(clicks).toHaveLength(1);
 		const [read] = await readableEntries(db.db, coordinator, clicks);
 		expect(read.sentence).toBe('Camille a invité le contact de Bus numérique 47 (Layrac) comme responsable.');
 		expect(read.actionLabel).toBe('Contact d’un lieu invité comme responsable');
-		expect(await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'organisation.imported'), eq(auditLog.ip, '203.0.113.9')))).toEqual([]);
+		expect(
+			await db.db
+				.select()
+				.from(auditLog)
+				.where(and(eq(auditLog.action, 'organisation.imported'), eq(auditLog.ip, '203.0.113.9')))
+		).toEqual([]);
 		// the structure made at the place's name: of the kind its data says, and its page lists the place
 		const [made] = await db.db.select().from(organisations).where(eq(organisations.id, inv.organisationId));
 		const [busRow] = await db.db.select().from(places).where(eq(places.id, 'fixture-bus'));
-		expect(made.kind).toBe(placeKind({ nom: busRow.nom, typologie: busRow.typologie as unknown as string[], programmes: busRow.dispositifProgrammesNationaux as unknown as string[], pivot: busRow.pivot }));
+		expect(made.kind).toBe(
+			placeKind({
+				nom: busRow.nom,
+				typologie: busRow.typologie as unknown as string[],
+				programmes: busRow.dispositifProgrammesNationaux as unknown as string[],
+				pivot: busRow.pivot
+			})
+		);
 		expect((await organisationDetail(db, coordinator, made.id))!.places).toEqual([{ id: 'fixture-bus', nom: 'Bus numérique 47', commune: 'Layrac' }]);
 		// again: the invitation waits, nothing more is sent
 		expect((await invitePlaceContacts(db, coordinator, ['fixture-bus'], opts)).report).toMatchObject({ members: { invited: 0, waiting: 1 } });
@@ -246,7 +311,13 @@ describe('the kind of a structure made at a place’s name', () => {
 
 describe('the places without a manager, in French order', () => {
 	it('sorts as a French reader does: case and accents aside', async () => {
-		expect(['AUDACE/S', 'Agence postale', 'espace numérique', 'École', 'Bus'].sort(byFrenchName)).toEqual(['Agence postale', 'AUDACE/S', 'Bus', 'École', 'espace numérique']);
+		expect(['AUDACE/S', 'Agence postale', 'espace numérique', 'École', 'Bus'].sort(byFrenchName)).toEqual([
+			'Agence postale',
+			'AUDACE/S',
+			'Bus',
+			'École',
+			'espace numérique'
+		]);
 		const names = (await placesWithoutManager(db.db, coordinator)).map((p) => p.nom);
 		expect(names.length).toBeGreaterThan(1);
 		expect(names).toEqual([...names].sort(byFrenchName));
@@ -258,7 +329,11 @@ describe('claiming a place by its name', () => {
 		const { claimPlace } = await import('../places/service.ts');
 		const { placesToClaim, pendingClaimsOf } = await import('./claims.ts');
 		const org = (await createOrganisation(db, null, { name: 'Association Clic Villeneuvois', kind: 'association', departmentCode: '47' })).id;
-		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@clic.test', displayName: 'Rémi Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		const manager = await actorFor(
+			db.db,
+			(await addMember(db, null, { email: 'resp@clic.test', displayName: 'Rémi Resp', organisationId: org, role: 'place_manager', password: P })).userId,
+			true
+		);
 		expect((await placesToClaim(db, manager, 'epn VILLENEUVE')).map((p) => p.id)).toEqual(['fixture-villeneuve']);
 		expect((await placesToClaim(db, manager, 'médiathèque agen')).map((p) => p.id)).toEqual(['fixture-lacepede']);
 		expect(await placesToClaim(db, manager, 'x')).toEqual([]);
@@ -270,7 +345,11 @@ describe('claiming a place by its name', () => {
 	it('one word may be the commune and another a word of the name, hyphens and apostrophes ignored', async () => {
 		const { placesToClaim } = await import('./claims.ts');
 		const org = (await createOrganisation(db, null, { name: 'Association Agen Numérique', kind: 'association', departmentCode: '47' })).id;
-		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@agen-num.test', displayName: 'Rose Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		const manager = await actorFor(
+			db.db,
+			(await addMember(db, null, { email: 'resp@agen-num.test', displayName: 'Rose Resp', organisationId: org, role: 'place_manager', password: P })).userId,
+			true
+		);
 		expect((await placesToClaim(db, manager, 'Médiathèque AGEN')).map((p) => p.id)).toEqual(['fixture-lacepede']);
 		expect((await placesToClaim(db, manager, 'agen lacepede')).map((p) => p.id)).toEqual(['fixture-lacepede']);
 		expect((await placesToClaim(db, manager, 'bus layrac')).map((p) => p.id)).toEqual(['fixture-bus']);
@@ -282,7 +361,11 @@ describe('claiming a place by its name', () => {
 		const { claimPlace, listClaims, decideClaim } = await import('../places/service.ts');
 		const { placesToClaim } = await import('./claims.ts');
 		const org = (await createOrganisation(db, null, { name: 'Espace numérique de Nérac', kind: 'association', departmentCode: '47' })).id;
-		const manager = await actorFor(db.db, (await addMember(db, null, { email: 'resp@nerac.test', displayName: 'Noé Resp', organisationId: org, role: 'place_manager', password: P })).userId, true);
+		const manager = await actorFor(
+			db.db,
+			(await addMember(db, null, { email: 'resp@nerac.test', displayName: 'Noé Resp', organisationId: org, role: 'place_manager', password: P })).userId,
+			true
+		);
 		// a manager of Lot-et-Garonne searching « Bordeaux » finds nothing of Gironde
 		expect(await placesToClaim(db, manager, 'Bordeaux')).toEqual([]);
 		expect(await placesToClaim(db, manager, 'tiers lieu numerique')).toEqual([]);
@@ -293,7 +376,11 @@ describe('claiming a place by its name', () => {
 		expect((await listClaims(db, coordinator33)).filter((c) => c.placeId === 'fixture-bordeaux')).toEqual([]);
 		// a manager of Gironde finds it and their claim reaches the Gironde coordinator
 		const org33 = (await createOrganisation(db, null, { name: 'Tiers-lieu de Bordeaux', kind: 'association', departmentCode: '33' })).id;
-		const manager33 = await actorFor(db.db, (await addMember(db, null, { email: 'resp@tl33.test', displayName: 'Léa Resp', organisationId: org33, role: 'place_manager', password: P })).userId, true);
+		const manager33 = await actorFor(
+			db.db,
+			(await addMember(db, null, { email: 'resp@tl33.test', displayName: 'Léa Resp', organisationId: org33, role: 'place_manager', password: P })).userId,
+			true
+		);
 		expect((await placesToClaim(db, manager33, 'Bordeaux')).map((p) => p.id)).toEqual(['fixture-bordeaux']);
 		expect(await placesToClaim(db, manager33, 'agen')).toEqual([]);
 		const claim = await claimPlace(db, manager33, { placeId: 'fixture-bordeaux', organisationId: org33 });

@@ -20,7 +20,17 @@ import { journal } from '../audit/service.ts';
 import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
 import { places } from '../places/db.ts';
 import { normalizeKey } from '../places/model.ts';
-import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLE_LABELS, ROLES, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
+import {
+	displayNameSchema,
+	emailSchema,
+	ORGANISATION_KINDS,
+	organisationSchema,
+	ROLE_LABELS,
+	ROLES,
+	ROLES_WITH_PERSONAL_DATA,
+	type OrganisationKind,
+	type Role
+} from './model.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 import { INVITATION_DAYS, invitationToken, recordInvitation, rolesLabel, sameMailbox } from './invitations.ts';
 import { queueMail } from '../mail/service.ts';
@@ -36,7 +46,8 @@ export const MAX_LINES = 1000;
 export const MAX_BYTES = 512 * 1024;
 const fr = new Intl.NumberFormat('fr-FR');
 const SPLIT_HINT = `Découpez-le en plusieurs fichiers de ${fr.format(MAX_LINES)}\u00a0lignes au plus, en recopiant la première ligne (le nom des colonnes) en haut de chacun, puis importez-les l’un après l’autre.`;
-export const tooManyLines = (n: number) => `Le fichier compte ${fr.format(n)}\u00a0lignes\u00a0: ${fr.format(MAX_LINES)}\u00a0au plus par import. ${SPLIT_HINT}`;
+export const tooManyLines = (n: number) =>
+	`Le fichier compte ${fr.format(n)}\u00a0lignes\u00a0: ${fr.format(MAX_LINES)}\u00a0au plus par import. ${SPLIT_HINT}`;
 export const tooLarge = (bytes: number) =>
 	`Le fichier pèse ${fr.format(Math.ceil(bytes / 1024))}\u00a0Ko\u00a0: ${fr.format(MAX_BYTES / 1024)}\u00a0Ko au plus par import. ${SPLIT_HINT}`;
 
@@ -106,7 +117,8 @@ const KIND_WORDS: Record<string, OrganisationKind> = {
 };
 
 export const NOT_UTF8_WARNING = 'Le fichier n’était pas en UTF-8\u00a0: lu comme Windows-1252 (Excel). Vérifiez les accents.';
-const UNREADABLE = 'Ce fichier ne peut pas être lu comme un tableau CSV (caractères illisibles)\u00a0: dans votre tableur, enregistrez-le au format « CSV UTF-8 », puis importez ce fichier.';
+const UNREADABLE =
+	'Ce fichier ne peut pas être lu comme un tableau CSV (caractères illisibles)\u00a0: dans votre tableur, enregistrez-le au format « CSV UTF-8 », puis importez ce fichier.';
 // C0 controls except \t \n \r, DEL, C1 controls (what Windows-1252 gives for its unassigned bytes): a binary file
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
 
@@ -151,7 +163,9 @@ export function readOnboardingCsv(
 	}
 	const header = records[0].map((h) => HEADERS[normalizeKey(h)] ?? null);
 	if (!header.includes('structure'))
-		return fail('La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles\u00a0: structure, siret, type, departement, lieu, nom, courriel, role.');
+		return fail(
+			'La première ligne doit nommer les colonnes, dont « structure ». Colonnes possibles\u00a0: structure, siret, type, departement, lieu, nom, courriel, role.'
+		);
 	if (records.length - 1 > MAX_LINES) return fail(tooManyLines(records.length - 1));
 	const rows = records.slice(1).map((rec) => {
 		const row: OnboardingRow = { structure: '' };
@@ -214,14 +228,18 @@ interface PlannedStructure {
 const lineMessage = (line: number, m: string) => ({ line, message: `Ligne ${line}\u00a0: ${m}` });
 
 function parseRoles(v: string | undefined): { roles: Role[]; bad: string[] } {
-	const words = (v ?? '').split(/[|+/]/).map((w) => w.trim()).filter(Boolean);
+	const words = (v ?? '')
+		.split(/[|+/]/)
+		.map((w) => w.trim())
+		.filter(Boolean);
 	if (!words.length) return { roles: ['place_manager'], bad: [] };
 	const roles: Role[] = [];
 	const bad: string[] = [];
 	for (const w of words) {
 		const r = ROLE_WORDS[normalizeKey(w)];
-		if (r) roles.includes(r) || roles.push(r);
-		else bad.push(w);
+		if (r) {
+			if (!roles.includes(r)) roles.push(r);
+		} else bad.push(w);
 	}
 	return { roles, bad };
 }
@@ -241,7 +259,10 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 		const line = i + 2; // the header is line 1
 		const before = errors.length;
 		const place = row.lieu ? placeById.get(row.lieu) : undefined;
-		if (row.lieu && !place) errors.push(lineMessage(line, `aucun lieu de l’annuaire n’a l’identifiant « ${row.lieu} » (colonne « lieu »\u00a0: l’identifiant de l’export des lieux).`));
+		if (row.lieu && !place)
+			errors.push(
+				lineMessage(line, `aucun lieu de l’annuaire n’a l’identifiant « ${row.lieu} » (colonne « lieu »\u00a0: l’identifiant de l’export des lieux).`)
+			);
 		const dep = (row.departement || place?.departmentCode || (ownDeps?.length === 1 ? ownDeps[0] : '') || '').toUpperCase();
 		const kindWord = normalizeKey(row.type);
 		const kind = kindWord ? KIND_WORDS[kindWord] : 'autre';
@@ -259,13 +280,20 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 			const { roles, bad } = parseRoles(row.role);
 			if (!email.success) errors.push(lineMessage(line, `${email.error.issues[0].message} (« ${row.courriel} »)`));
 			if (!name.success) errors.push(lineMessage(line, name.error.issues[0].message));
-			if (bad.length) errors.push(lineMessage(line, `le rôle « ${bad.join(', ')} » n’existe pas. Rôles possibles\u00a0: responsable de lieu, médiateur, prescripteur, partenaire, coordination.`));
+			if (bad.length)
+				errors.push(
+					lineMessage(
+						line,
+						`le rôle « ${bad.join(', ')} » n’existe pas. Rôles possibles\u00a0: responsable de lieu, médiateur, prescripteur, partenaire, coordination.`
+					)
+				);
 			if (email.success && me && sameMailbox(me.email, email.data) && roles.some((r) => ROLES_WITH_PERSONAL_DATA.includes(r)))
 				errors.push(lineMessage(line, 'vous ne pouvez pas vous inviter vous-même\u00a0: demandez-le à une autre personne de la coordination.'));
 			if (org.success && actor && roles.some((role) => !can(actor, 'user.invite', { departmentCode: org.data.departmentCode, role })))
 				errors.push(lineMessage(line, `vous ne pouvez pas inviter au rôle ${rolesLabel(roles[0], roles.slice(1))} dans ce département.`));
 			if (email.success && name.success) member = { email: email.data, displayName: name.data, roles };
-		} else if (row.nom || row.role) errors.push(lineMessage(line, 'indiquez l’adresse e-mail de la personne (colonne « courriel »), ou laissez « nom » et « role » vides.'));
+		} else if (row.nom || row.role)
+			errors.push(lineMessage(line, 'indiquez l’adresse e-mail de la personne (colonne « courriel »), ou laissez « nom » et « role » vides.'));
 		if (errors.length > before || !org.success) continue;
 
 		const o = org.data;
@@ -275,11 +303,12 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 			s = { key, id: null, name: o.name, siret: o.siret, kind: o.kind, departmentCode: o.departmentCode, line, places: new Map(), members: new Map() };
 			structures.set(key, s);
 		}
-		if (place) s.places.has(place.id) || s.places.set(place.id, line);
+		if (place && !s.places.has(place.id)) s.places.set(place.id, line);
 		if (member) {
 			const m = s.members.get(member.email);
-			if (m) for (const r of member.roles) m.roles.includes(r) || m.roles.push(r);
-			else s.members.set(member.email, { line, ...member });
+			if (m) {
+				for (const r of member.roles) if (!m.roles.includes(r)) m.roles.push(r);
+			} else s.members.set(member.email, { line, ...member });
 		}
 	}
 
@@ -292,7 +321,8 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 					.from(organisations)
 					.where(and(eq(organisations.departmentCode, s.departmentCode), sql`lower(${organisations.name}) = lower(${s.name})`))
 					.limit(1);
-		if (hit && hit.departmentCode !== s.departmentCode) errors.push(lineMessage(s.line, `le SIRET ${s.siret} est celui d’une structure du département ${hit.departmentCode}.`));
+		if (hit && hit.departmentCode !== s.departmentCode)
+			errors.push(lineMessage(s.line, `le SIRET ${s.siret} est celui d’une structure du département ${hit.departmentCode}.`));
 		s.id = hit?.id ?? null;
 	}
 	errors.sort((a, b) => a.line - b.line);
@@ -303,7 +333,12 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
  * Reads the plan against the database and, unless it is a dry run or a line is in error,
  * writes it in one transaction. `actor` null: the command line (every département).
  */
-export async function importOnboarding(database: Database, actor: Actor | null, rows: OnboardingRow[], opts: OnboardingOptions = {}): Promise<OnboardingReport> {
+export async function importOnboarding(
+	database: Database,
+	actor: Actor | null,
+	rows: OnboardingRow[],
+	opts: OnboardingOptions = {}
+): Promise<OnboardingReport> {
 	const now = opts.now ?? new Date();
 	const run = async (tx: DbOrTx, write: boolean): Promise<OnboardingReport> => {
 		const p = await plan(tx, actor, rows);
@@ -326,10 +361,25 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 				if (doWrite) {
 					const [row] = await tx.insert(organisations).values({ name: s.name, siret: s.siret, kind: s.kind, departmentCode: s.departmentCode }).returning();
 					s.id = row.id;
-					await journal(tx, { actor: actorRef, action: 'organisation.created', targetType: 'organisation', targetId: row.id, departmentCode: row.departmentCode, after: row, ip: opts.ip ?? null, details: { import: true } });
+					await journal(tx, {
+						actor: actorRef,
+						action: 'organisation.created',
+						targetType: 'organisation',
+						targetId: row.id,
+						departmentCode: row.departmentCode,
+						after: row,
+						ip: opts.ip ?? null,
+						details: { import: true }
+					});
 				}
 			}
-			const linked = s.id && s.places.size ? await tx.select({ p: organisationPlaces.placeId }).from(organisationPlaces).where(and(eq(organisationPlaces.organisationId, s.id), inArray(organisationPlaces.placeId, [...s.places.keys()]))) : [];
+			const linked =
+				s.id && s.places.size
+					? await tx
+							.select({ p: organisationPlaces.placeId })
+							.from(organisationPlaces)
+							.where(and(eq(organisationPlaces.organisationId, s.id), inArray(organisationPlaces.placeId, [...s.places.keys()])))
+					: [];
 			const already = new Set(linked.map((l) => l.p));
 			for (const placeId of s.places.keys()) {
 				if (already.has(placeId)) report.places.already++;
@@ -337,14 +387,30 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 					report.places.linked++;
 					if (doWrite) {
 						await tx.insert(organisationPlaces).values({ organisationId: s.id!, placeId }).onConflictDoNothing();
-						await journal(tx, { actor: actorRef, action: 'organisation.place_linked', targetType: 'place', targetId: placeId, departmentCode: s.departmentCode, ip: opts.ip ?? null, details: { organisationId: s.id, import: true } });
+						await journal(tx, {
+							actor: actorRef,
+							action: 'organisation.place_linked',
+							targetType: 'place',
+							targetId: placeId,
+							departmentCode: s.departmentCode,
+							ip: opts.ip ?? null,
+							details: { organisationId: s.id, import: true }
+						});
 					}
 				}
 			}
 			for (const m of s.members.values()) {
 				const outcome: MemberOutcome = { line: m.line, structure: s.name, email: m.email, roles: rolesLabel(m.roles[0], m.roles.slice(1)), status: 'invited' };
 				const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, m.email));
-				const held = user && s.id ? (await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.organisationId, s.id)))).map((r) => r.role) : [];
+				const held =
+					user && s.id
+						? (
+								await tx
+									.select({ role: memberships.role })
+									.from(memberships)
+									.where(and(eq(memberships.userId, user.id), eq(memberships.organisationId, s.id)))
+							).map((r) => r.role)
+						: [];
 				const missing = m.roles.filter((r) => !held.includes(r));
 				// the roles already offered by an invitation still waiting are not offered again
 				const waiting = s.id
@@ -361,7 +427,18 @@ export async function importOnboarding(database: Database, actor: Actor | null, 
 					outcome.status = user ? 'offered' : 'invited';
 					outcome.roles = rolesLabel(toOffer[0], toOffer.slice(1));
 					const expired = waiting.filter((w) => w.expiresAt <= now && [w.role, ...w.extraRoles].some((r) => toOffer.includes(r as Role))).map((w) => w.id);
-					if (doWrite) outcome.link = await writeInvitation(database, tx as Tx, { ...m, roles: toOffer }, { id: s.id!, name: s.name, departmentCode: s.departmentCode }, !!user, expired, actor, opts, now);
+					if (doWrite)
+						outcome.link = await writeInvitation(
+							database,
+							tx as Tx,
+							{ ...m, roles: toOffer },
+							{ id: s.id!, name: s.name, departmentCode: s.departmentCode },
+							!!user,
+							expired,
+							actor,
+							opts,
+							now
+						);
 				}
 				report.members[outcome.status]++;
 				report.outcomes.push(outcome);
@@ -417,8 +494,19 @@ async function writeInvitation(
 	const token = invitationToken(row, now);
 	if (opts.origin && opts.mail !== false) {
 		const base = opts.origin.replace(/\/$/, '');
-		const p = { to: row.email, displayName: row.displayName, organisationName: org.name, roleLabel: rolesLabel(row.role, row.extraRoles), expiresAt, instanceName: opts.instanceName ?? 'maillage' };
-		await queueMail(database, tx, existingAccount ? pendingRoleMail({ ...p, link: `${base}/compte` }) : invitationMail({ ...p, link: `${base}/invitation/${token}` }));
+		const p = {
+			to: row.email,
+			displayName: row.displayName,
+			organisationName: org.name,
+			roleLabel: rolesLabel(row.role, row.extraRoles),
+			expiresAt,
+			instanceName: opts.instanceName ?? 'maillage'
+		};
+		await queueMail(
+			database,
+			tx,
+			existingAccount ? pendingRoleMail({ ...p, link: `${base}/compte` }) : invitationMail({ ...p, link: `${base}/invitation/${token}` })
+		);
 	}
 	return opts.showLinks && !existingAccount && opts.origin ? `${opts.origin.replace(/\/$/, '')}/invitation/${token}` : null;
 }
@@ -440,7 +528,10 @@ export function formatOnboardingReport(r: OnboardingReport): string {
  * The lines that invite places' own contact addresses as their managers: the structure that
  * runs the place when there is one, else a new one named after the place.
  */
-export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<{ rows: OnboardingRow[]; skipped: { id: string; nom: string; reason: string }[] }> {
+export async function placeContactRows(
+	db: DbOrTx,
+	placeIds: string[]
+): Promise<{ rows: OnboardingRow[]; skipped: { id: string; nom: string; reason: string }[] }> {
 	if (!placeIds.length) return { rows: [], skipped: [] };
 	const list = await db
 		.select({
@@ -451,7 +542,9 @@ export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<
 			typologie: places.typologie,
 			programmes: places.dispositifProgrammesNationaux,
 			pivot: places.pivot,
-			organisation: sql<string | null>`(select o.name from ${organisationPlaces} op join ${organisations} o on o.id = op.organisation_id where op.place_id = "places"."id" order by o.created_at limit 1)`
+			organisation: sql<
+				string | null
+			>`(select o.name from ${organisationPlaces} op join ${organisations} o on o.id = op.organisation_id where op.place_id = "places"."id" order by o.created_at limit 1)`
 		})
 		.from(places)
 		.where(inArray(places.id, placeIds));
@@ -464,7 +557,14 @@ export async function placeContactRows(db: DbOrTx, placeIds: string[]): Promise<
 			rows.push({
 				structure: p.organisation ?? p.nom.slice(0, 200),
 				// a new structure at the place's name: of the kind its source data says (used only when it is created)
-				type: p.organisation ? undefined : placeKind({ nom: p.nom, typologie: p.typologie as unknown as string[] | null, programmes: p.programmes as unknown as string[] | null, pivot: p.pivot }),
+				type: p.organisation
+					? undefined
+					: placeKind({
+							nom: p.nom,
+							typologie: p.typologie as unknown as string[] | null,
+							programmes: p.programmes as unknown as string[] | null,
+							pivot: p.pivot
+						}),
 				departement: p.departmentCode ?? '',
 				lieu: p.id,
 				courriel: email,
@@ -580,7 +680,10 @@ export async function invitePlaceContacts(
 ): Promise<{ report: OnboardingReport | null; skipped: { id: string; nom: string; reason: string }[] }> {
 	const allowed = await placesWithoutManager(database.db, actor, [...new Set(placeIds)]);
 	if (!allowed.length) return { report: null, skipped: [] };
-	const { rows, skipped } = await placeContactRows(database.db, allowed.map((p) => p.id));
+	const { rows, skipped } = await placeContactRows(
+		database.db,
+		allowed.map((p) => p.id)
+	);
 	if (!rows.length) return { report: null, skipped };
 	return { report: await importOnboarding(database, actor, rows, { ...opts, contactsOf: rows.map((r) => r.lieu!).filter(Boolean) }), skipped };
 }

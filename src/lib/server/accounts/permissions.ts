@@ -130,8 +130,7 @@ export function can(actor: Actor | null, action: Action, r: Resource = {}): bool
 		case 'membership.manage':
 			// a coordinator gives any role in their département; a place manager builds their own team
 			return (
-				coordinates(actor, r.departmentCode) ||
-				(holds(actor, r.organisationId, ['place_manager']) && (r.role === 'mediator' || r.role === 'place_manager'))
+				coordinates(actor, r.departmentCode) || (holds(actor, r.organisationId, ['place_manager']) && (r.role === 'mediator' || r.role === 'place_manager'))
 			);
 		case 'user.deactivate':
 			return coordinates(actor, r.departmentCode);

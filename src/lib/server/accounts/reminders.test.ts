@@ -3,7 +3,19 @@ import { eq } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { outbox } from '../mail/db.ts';
-import { acceptInvitation, actorFor, addMember, answerPendingRole, checkInvitation, createOrganisation, invite, loadSession, pendingRoles, remindInvitation, remindWaitingInvitations } from './service.ts';
+import {
+	acceptInvitation,
+	actorFor,
+	addMember,
+	answerPendingRole,
+	checkInvitation,
+	createOrganisation,
+	invite,
+	loadSession,
+	pendingRoles,
+	remindInvitation,
+	remindWaitingInvitations
+} from './service.ts';
 import { invitations, memberships } from './db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 
@@ -20,7 +32,9 @@ beforeAll(async () => {
 	await getBoss(db);
 	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
 	org = (await createOrganisation(db, null, { name: 'Médiathèque de Nérac', kind: 'mediatheque', departmentCode: '47' })).id;
-	coordId = (await addMember(db, null, { email: 'coord@cd47.fr', displayName: 'Camille Coordination', organisationId: cd47, role: 'coordinator', password: PASSWORD })).userId;
+	coordId = (
+		await addMember(db, null, { email: 'coord@cd47.fr', displayName: 'Camille Coordination', organisationId: cd47, role: 'coordinator', password: PASSWORD })
+	).userId;
 });
 afterAll(async () => {
 	if (db) await stopBoss(db);
@@ -54,7 +68,9 @@ describe('one invitation waiting per address, structure and role', () => {
 	it('refuses a name that is not a name (a link, markup, digits first)', async () => {
 		const coord = await actorFor(db.db, coordId, true);
 		for (const displayName of ['<b>Léa</b>', 'www.exemple.com', '06 12 34 56 78', 'Cliquez ici https://x.fr'])
-			await expect(invite(db, coord, { email: 'x@nerac.fr', displayName, organisationId: org, role: 'mediator' })).rejects.toMatchObject({ fields: { displayName: expect.any(String) } });
+			await expect(invite(db, coord, { email: 'x@nerac.fr', displayName, organisationId: org, role: 'mediator' })).rejects.toMatchObject({
+				fields: { displayName: expect.any(String) }
+			});
 	});
 
 	it('gives every role of the invitation when it is accepted', async () => {
@@ -70,7 +86,12 @@ describe('one invitation waiting per address, structure and role', () => {
 describe('adding a role to an existing member', () => {
 	it('is offered, and given only when the owner accepts it in « Mon compte »', async () => {
 		const coord = await actorFor(db.db, coordId, true);
-		const r = await invite(db, coord, { email: 'lea@nerac.fr', displayName: 'Léa Durand', organisationId: org, role: 'prescriber' }, { origin: links.origin, instanceName: links.instanceName });
+		const r = await invite(
+			db,
+			coord,
+			{ email: 'lea@nerac.fr', displayName: 'Léa Durand', organisationId: org, role: 'prescriber' },
+			{ origin: links.origin, instanceName: links.instanceName }
+		);
 		expect(r.existingAccount).toBe(true);
 		const [u] = await db.db.select().from(memberships).where(eq(memberships.role, 'prescriber'));
 		expect(u).toBeUndefined();
@@ -79,7 +100,11 @@ describe('adding a role to an existing member', () => {
 		const offered = await pendingRoles(db, session);
 		expect(offered.map((o) => o.roleLabel)).toEqual(['Prescripteur (orientation)']);
 		expect(await answerPendingRole(db, session, offered[0].id, true, meta)).toMatchObject({ ok: true, accepted: true });
-		expect((await db.db.select().from(memberships).where(eq(memberships.userId, session.userId))).map((m) => m.role).sort()).toEqual(['mediator', 'place_manager', 'prescriber']);
+		expect((await db.db.select().from(memberships).where(eq(memberships.userId, session.userId))).map((m) => m.role).sort()).toEqual([
+			'mediator',
+			'place_manager',
+			'prescriber'
+		]);
 	});
 });
 
@@ -122,8 +147,16 @@ describe('reminders to invitations not accepted', () => {
 describe('sessions, one by one', () => {
 	it('lists the account’s sessions with their device and ends one, not the others', async () => {
 		const { loginWithPassword, accountOverview, logoutOneSession } = await import('./service.ts');
-		const phone = await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '198.51.100.8', userAgent: 'Mozilla/5.0 (Linux; Android 13) Firefox/120.0' });
-		const desk = await loginWithPassword(db, { email: 'coord@cd47.fr', password: PASSWORD }, { ip: '198.51.100.9', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0' });
+		const phone = await loginWithPassword(
+			db,
+			{ email: 'coord@cd47.fr', password: PASSWORD },
+			{ ip: '198.51.100.8', userAgent: 'Mozilla/5.0 (Linux; Android 13) Firefox/120.0' }
+		);
+		const desk = await loginWithPassword(
+			db,
+			{ email: 'coord@cd47.fr', password: PASSWORD },
+			{ ip: '198.51.100.9', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0' }
+		);
 		const here = (await loadSession(db.db, (desk as { token: string }).token))!;
 		const o = await accountOverview(db, here);
 		expect(o.sessions.length).toBeGreaterThanOrEqual(2);

@@ -64,15 +64,27 @@ async function sendReminder(
 }
 
 /** "Relancer": a coordinator of the structure's département, or whoever may invite to its role there. */
-export async function remindInvitation(database: Database, actor: Actor, invitationId: string, links: ReminderLinks | null, ip?: string | null, now = new Date()) {
+export async function remindInvitation(
+	database: Database,
+	actor: Actor,
+	invitationId: string,
+	links: ReminderLinks | null,
+	ip?: string | null,
+	now = new Date()
+) {
 	if (!/^[0-9a-f-]{36}$/.test(invitationId)) throw new AccountError('not_found', 'Invitation introuvable.');
 	const [row] = await database.db
 		.select({ inv: invitations, name: organisations.name, departmentCode: organisations.departmentCode, active: organisations.active })
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
 		.where(eq(invitations.id, invitationId));
-	if (!row || row.inv.usedAt || row.inv.revokedAt || !row.active) throw new AccountError('not_found', 'Cette invitation n’attend plus de réponse\u00a0: elle a servi ou a été annulée.');
-	if (![row.inv.role, ...row.inv.extraRoles].every((role) => can(actor, 'user.invite', { departmentCode: row.departmentCode, organisationId: row.inv.organisationId, role: role as Role })))
+	if (!row || row.inv.usedAt || row.inv.revokedAt || !row.active)
+		throw new AccountError('not_found', 'Cette invitation n’attend plus de réponse\u00a0: elle a servi ou a été annulée.');
+	if (
+		![row.inv.role, ...row.inv.extraRoles].every((role) =>
+			can(actor, 'user.invite', { departmentCode: row.departmentCode, organisationId: row.inv.organisationId, role: role as Role })
+		)
+	)
 		throw new AccountError('forbidden', 'Vous ne pouvez pas relancer cette invitation.');
 	const r = await database.db.transaction((tx) => sendReminder(database, tx, row.inv, row, links, actor, now, ip));
 	if (!r) throw new AccountError('conflict', 'Cette invitation vient de changer\u00a0: rechargez la page.');

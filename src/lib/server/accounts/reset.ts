@@ -20,7 +20,11 @@ import { afterResponse } from './background.ts';
 
 export const RESET_MINUTES = 30;
 const PURPOSE = 'password-reset';
-const bind = (passwordHash: string | null) => createHash('sha256').update(passwordHash ?? 'none').digest('base64url').slice(0, 16);
+const bind = (passwordHash: string | null) =>
+	createHash('sha256')
+		.update(passwordHash ?? 'none')
+		.digest('base64url')
+		.slice(0, 16);
 
 export type ResetRequestResult = { ok: true } | { ok: false; message: string; field?: string };
 
@@ -57,7 +61,13 @@ async function sendResetLink(database: Database, email: string, opts: { origin: 
 		await queueMail(
 			database,
 			tx,
-			passwordResetMail({ to: u.email, displayName: u.displayName, link: `${opts.origin.replace(/\/$/, '')}/mot-de-passe/${token}`, minutes: RESET_MINUTES, instanceName: opts.instanceName })
+			passwordResetMail({
+				to: u.email,
+				displayName: u.displayName,
+				link: `${opts.origin.replace(/\/$/, '')}/mot-de-passe/${token}`,
+				minutes: RESET_MINUTES,
+				instanceName: opts.instanceName
+			})
 		);
 		await journal(tx, { actor: { kind: 'public' }, action: 'user.password_reset_requested', targetType: 'user', targetId: u.id, ip: opts.ip });
 	});
@@ -66,7 +76,11 @@ async function sendResetLink(database: Database, email: string, opts: { origin: 
 const INVALID = 'Ce lien n’est pas valide ou a déjà servi. Demandez un nouveau lien depuis la page « Mot de passe oublié ».';
 const EXPIRED = `Ce lien a expiré (il est valable ${RESET_MINUTES} minutes). Demandez un nouveau lien depuis la page « Mot de passe oublié ».`;
 
-export async function checkResetToken(database: Database, token: string, now = new Date()): Promise<{ ok: true; userId: string; email: string } | { ok: false; message: string }> {
+export async function checkResetToken(
+	database: Database,
+	token: string,
+	now = new Date()
+): Promise<{ ok: true; userId: string; email: string } | { ok: false; message: string }> {
 	const v = verifyToken<{ u: string; p: string }>(PURPOSE, token, now.getTime());
 	if (!v.ok) return { ok: false, message: v.reason === 'expired' ? EXPIRED : INVALID };
 	if (typeof v.payload.u !== 'string' || !/^[0-9a-f-]{36}$/.test(v.payload.u)) return { ok: false, message: INVALID };
@@ -86,7 +100,8 @@ export async function resetPassword(
 	if (!check.ok) return check;
 	const problem = passwordProblem(input.next ?? '', { email: check.email });
 	if (problem) return { ok: false, message: 'Vérifiez les champs signalés.', fields: { next: problem } };
-	if (input.next !== input.confirm) return { ok: false, message: 'Vérifiez les champs signalés.', fields: { confirm: 'Les deux saisies du mot de passe sont différentes.' } };
+	if (input.next !== input.confirm)
+		return { ok: false, message: 'Vérifiez les champs signalés.', fields: { confirm: 'Les deux saisies du mot de passe sont différentes.' } };
 	const passwordHash = await hashPassword(input.next!);
 	await database.privileged.db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, check.userId));

@@ -16,7 +16,12 @@ pgOnly('row-level security on PostgreSQL', () => {
 	let db: Database;
 	let cd47: string;
 	let cd33: string;
-	const coordinator47 = (): Actor => ({ userId: '00000000-0000-4000-8000-000000000047', isAdmin: false, mfa: true, memberships: [{ organisationId: cd47, role: 'coordinator', departmentCode: '47' }] });
+	const coordinator47 = (): Actor => ({
+		userId: '00000000-0000-4000-8000-000000000047',
+		isAdmin: false,
+		mfa: true,
+		memberships: [{ organisationId: cd47, role: 'coordinator', departmentCode: '47' }]
+	});
 
 	beforeAll(async () => {
 		db = await createEmptyTestDatabase();
@@ -75,7 +80,9 @@ pgOnly('row-level security on PostgreSQL', () => {
 		expect((await organisationDetail(db, coordinator47(), cd47))?.invitations.map((i) => i.email)).toEqual(['a@cd47.test']);
 		// and journaling from inside a scoped transaction still works (the chain is read unscoped by verify)
 		await journal(db.db, { actor: { kind: 'cli' }, action: 'test.other', targetType: 'test', departmentCode: '33' });
-		await asScoped(db, coordinator47(), (tx) => journal(tx as never, { actor: { kind: 'user', id: coordinator47().userId }, action: 'test.scoped', targetType: 'test', departmentCode: '47' }));
+		await asScoped(db, coordinator47(), (tx) =>
+			journal(tx as never, { actor: { kind: 'user', id: coordinator47().userId }, action: 'test.scoped', targetType: 'test', departmentCode: '47' })
+		);
 		expect(await verifyChain(db)).toMatchObject({ ok: true });
 	});
 });

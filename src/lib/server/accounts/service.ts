@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal, changedFields, type AuditActor } from '../audit/service.ts';
 import { z } from 'zod';
-import { invitations, memberships, organisationPlaces, organisations, recoveryCodes, users } from './db.ts';
+import { memberships, organisationPlaces, organisations, recoveryCodes, users } from './db.ts';
 import { places } from '../places/db.ts';
 import { asScoped } from './scope.ts';
 import {
@@ -27,7 +27,17 @@ import {
 } from './model.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { checkTotp, newTotpSecret, openTotpSecret, totpQrSvg, totpUri } from './totp.ts';
-import { createSession, deleteSession, deleteSessionByRef, deleteUserSessions, hashToken, listUserSessions, sessionRef, type LoadedSession, type SessionMeta } from './sessions.ts';
+import {
+	createSession,
+	deleteSession,
+	deleteSessionByRef,
+	deleteUserSessions,
+	hashToken,
+	listUserSessions,
+	sessionRef,
+	type LoadedSession,
+	type SessionMeta
+} from './sessions.ts';
 import { clear, lockAfterFailure, lockedUntil, release, reserve, reserveAll, retryMessage, RULES } from './throttle.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 
@@ -42,9 +52,30 @@ export type { Role, OrganisationKind } from './model.ts';
 export { AccountError } from './model.ts';
 export { requestPasswordReset, checkResetToken, resetPassword, RESET_MINUTES } from './reset.ts';
 export { oidcSettings, startOidcLogin, finishOidcLogin, oidcErrorMessage, OIDC_COOKIE, type OidcResult } from './oidc.ts';
-export { hit as countAttempt, reserve as reserveAttempt, release as releaseAttempt, clear as clearAttempts, lockAfterFailure, lockedUntil, retryMessage, RULES as THROTTLE_RULES } from './throttle.ts';
+export {
+	hit as countAttempt,
+	reserve as reserveAttempt,
+	release as releaseAttempt,
+	clear as clearAttempts,
+	lockAfterFailure,
+	lockedUntil,
+	retryMessage,
+	RULES as THROTTLE_RULES
+} from './throttle.ts';
 import { invite, listPendingInvitations } from './invitations.ts';
-export { invite, checkInvitation, acceptInvitation, listPendingInvitations, revokeInvitation, pendingRoles, answerPendingRole, invitationToken, rolesLabel, labels as roleLabels, INVITATION_DAYS } from './invitations.ts';
+export {
+	invite,
+	checkInvitation,
+	acceptInvitation,
+	listPendingInvitations,
+	revokeInvitation,
+	pendingRoles,
+	answerPendingRole,
+	invitationToken,
+	rolesLabel,
+	labels as roleLabels,
+	INVITATION_DAYS
+} from './invitations.ts';
 export { remindInvitation, remindWaitingInvitations, REMINDER_DAYS } from './reminders.ts';
 
 const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });
@@ -53,7 +84,6 @@ const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id
 export function requiresMfa(actor: Pick<Actor, 'isAdmin' | 'memberships'>): boolean {
 	return actor.isAdmin || actor.memberships.some((m) => ROLES_WITH_PERSONAL_DATA.includes(m.role));
 }
-
 
 // ---------------------------------------------------------------------------
 // Login
@@ -78,8 +108,19 @@ export async function loginWithPassword(database: Database, input: unknown, meta
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
 	// the attempt is counted before the password is checked: concurrent guesses cannot pass the limit
 	const rules = [RULES.account, RULES.ip];
-	const { allowed, reservations } = await reserveAll(db, [[accountKey, RULES.account], [ipKey, RULES.ip]], now);
-	if (!allowed) return { status: 'throttled', message: retryMessage(lockAfterFailure(reservations, rules, now) ?? new Date(now.getTime() + RULES.account.lockMinutes * 60_000), now) };
+	const { allowed, reservations } = await reserveAll(
+		db,
+		[
+			[accountKey, RULES.account],
+			[ipKey, RULES.ip]
+		],
+		now
+	);
+	if (!allowed)
+		return {
+			status: 'throttled',
+			message: retryMessage(lockAfterFailure(reservations, rules, now) ?? new Date(now.getTime() + RULES.account.lockMinutes * 60_000), now)
+		};
 
 	const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
 	if (!ok || !user || !user.active) {
@@ -93,7 +134,11 @@ export async function loginWithPassword(database: Database, input: unknown, meta
 	const actor = await actorFor(db, user.id, false);
 	const mfaNeeded = requiresMfa(actor);
 	const token = await db.transaction(async (tx) => {
-		if (needsRehash(user.passwordHash!)) await tx.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
+		if (needsRehash(user.passwordHash!))
+			await tx
+				.update(users)
+				.set({ passwordHash: await hashPassword(password) })
+				.where(eq(users.id, user.id));
 		await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
 		const t = await createSession(tx, user.id, { method: 'password', mfa: false, ...meta }, now);
 		await journal(tx, { actor: { kind: 'user', id: user.id }, action: 'session.password_ok', targetType: 'user', targetId: user.id, ip: meta.ip });
@@ -143,12 +188,15 @@ export async function passSecondFactor(
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
 		return {
 			status: 'invalid',
-			message: recovery ? 'Ce code de secours n’est pas valide ou a déjà servi.' : 'Ce code n’est pas le bon, ou il a expiré\u00a0: saisissez le code affiché maintenant par votre application.'
+			message: recovery
+				? 'Ce code de secours n’est pas valide ou a déjà servi.'
+				: 'Ce code n’est pas le bon, ou il a expiré\u00a0: saisissez le code affiché maintenant par votre application.'
 		};
 	};
 	// reserved before the code is checked: concurrent guesses cannot pass the limit
 	const reservation = await reserve(db, key, RULES.mfa, now);
-	if (!reservation.allowed) return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
+	if (!reservation.allowed)
+		return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
 
 	let accepted: { step?: number; recoveryId?: string } | null = null;
 	if (recovery) {
@@ -167,17 +215,18 @@ export async function passSecondFactor(
 	if (!accepted) return wrong();
 	const token = await db.transaction(async (tx) => {
 		// spent once, whatever the concurrency: a code (or its time step) used by a parallel request is refused
-		const spent = accepted.step !== undefined
-			? await tx
-					.update(users)
-					.set({ totpLastStep: accepted.step })
-					.where(and(eq(users.id, user.id), sql`(${users.totpLastStep} is null or ${users.totpLastStep} < ${accepted.step})`))
-					.returning({ id: users.id })
-			: await tx
-					.update(recoveryCodes)
-					.set({ usedAt: now })
-					.where(and(eq(recoveryCodes.id, accepted.recoveryId!), isNull(recoveryCodes.usedAt)))
-					.returning({ id: recoveryCodes.id });
+		const spent =
+			accepted.step !== undefined
+				? await tx
+						.update(users)
+						.set({ totpLastStep: accepted.step })
+						.where(and(eq(users.id, user.id), sql`(${users.totpLastStep} is null or ${users.totpLastStep} < ${accepted.step})`))
+						.returning({ id: users.id })
+				: await tx
+						.update(recoveryCodes)
+						.set({ usedAt: now })
+						.where(and(eq(recoveryCodes.id, accepted.recoveryId!), isNull(recoveryCodes.usedAt)))
+						.returning({ id: recoveryCodes.id });
 		if (!spent.length) return null;
 		await deleteSession(tx, oldToken);
 		const t = await createSession(tx, user.id, { method: session.method as 'password' | 'oidc', mfa: true, ...meta }, now);
@@ -241,7 +290,8 @@ async function enrolmentView(base32: string, email: string, issuer: string): Pro
 	return { secret: base32, secretGroups: base32.replace(/(.{4})/g, '$1 ').trim(), uri, qrSvg: await totpQrSvg(uri) };
 }
 
-export type EnrolmentResult = { status: 'ok'; token: string; recoveryCodes: string[] } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
+export type EnrolmentResult =
+	{ status: 'ok'; token: string; recoveryCodes: string[] } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
 
 /** The first code confirms the app; the session gets the second factor; 10 recovery codes are shown once. */
 export async function confirmTotpEnrolment(
@@ -263,17 +313,25 @@ export async function confirmTotpEnrolment(
 	if (u?.confirmed && !session.mfa) return { status: 'invalid', message: 'Confirmez d’abord votre identité avec le code de votre application actuelle.' };
 	if (!u?.s) return { status: 'invalid', message: 'Recommencez l’activation\u00a0: la page a expiré.' };
 	const reservation = await reserve(db, key, RULES.mfa, now);
-	if (!reservation.allowed) return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
+	if (!reservation.allowed)
+		return { status: 'throttled', message: retryMessage(reservation.lockedUntil ?? new Date(now.getTime() + RULES.mfa.lockMinutes * 60_000), now) };
 	const step = checkTotp(openTotpSecret(u.s), parsed.data, now.getTime());
 	if (step === null) {
 		const lock = lockAfterFailure([reservation], [RULES.mfa], now);
 		if (lock) return { status: 'throttled', message: retryMessage(lock, now) };
-		return { status: 'invalid', message: 'Ce code ne correspond pas\u00a0: vérifiez que l’application affiche le compte à votre adresse e-mail, au nom de ce site, et saisissez le code actuel.' };
+		return {
+			status: 'invalid',
+			message:
+				'Ce code ne correspond pas\u00a0: vérifiez que l’application affiche le compte à votre adresse e-mail, au nom de ce site, et saisissez le code actuel.'
+		};
 	}
 	await clear(db, key);
 	const codes = Array.from({ length: 10 }, () => newRecoveryCode());
 	const token = await db.transaction(async (tx) => {
-		await tx.update(users).set({ totpSecret: u.s, totpPendingSecret: null, totpConfirmedAt: now, totpLastStep: step, updatedAt: now }).where(eq(users.id, session.userId));
+		await tx
+			.update(users)
+			.set({ totpSecret: u.s, totpPendingSecret: null, totpConfirmedAt: now, totpLastStep: step, updatedAt: now })
+			.where(eq(users.id, session.userId));
 		await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, session.userId));
 		await tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: session.userId, codeHash: recoveryHash(session.userId, normaliseRecoveryCode(c)) })));
 		await deleteSession(tx, oldToken);
@@ -322,7 +380,14 @@ export async function logoutOneSession(database: Database, session: LoadedSessio
 export async function logoutEverywhere(database: Database, session: LoadedSession, ip?: string | null): Promise<number> {
 	return database.privileged.db.transaction(async (tx) => {
 		const n = await deleteUserSessions(tx, session.userId);
-		await journal(tx, { actor: { kind: 'user', id: session.userId }, action: 'session.logout_everywhere', targetType: 'user', targetId: session.userId, ip, details: { sessions: n } });
+		await journal(tx, {
+			actor: { kind: 'user', id: session.userId },
+			action: 'session.logout_everywhere',
+			targetType: 'user',
+			targetId: session.userId,
+			ip,
+			details: { sessions: n }
+		});
 		return n;
 	});
 }
@@ -335,7 +400,8 @@ export async function changePassword(
 ): Promise<{ ok: true } | { ok: false; fields: Record<string, string> }> {
 	const [u] = await database.privileged.db.select().from(users).where(eq(users.id, session.userId));
 	if (!u) return { ok: false, fields: { form: 'Compte introuvable.' } };
-	if (u.passwordHash && !(await verifyPassword(u.passwordHash, input.current ?? ''))) return { ok: false, fields: { current: 'Le mot de passe actuel n’est pas le bon.' } };
+	if (u.passwordHash && !(await verifyPassword(u.passwordHash, input.current ?? '')))
+		return { ok: false, fields: { current: 'Le mot de passe actuel n’est pas le bon.' } };
 	const problem = passwordProblem(input.next ?? '', { email: u.email, name: u.displayName });
 	if (problem) return { ok: false, fields: { next: problem } };
 	if (input.next !== input.confirm) return { ok: false, fields: { confirm: 'Les deux saisies du nouveau mot de passe sont différentes.' } };
@@ -366,7 +432,15 @@ export async function createOrganisation(database: Database, actor: Actor | null
 			if (dup) throw new AccountError('conflict', 'Une structure avec ce SIRET existe déjà.', { siret: 'Une structure avec ce SIRET existe déjà.' });
 		}
 		const [row] = await tx.insert(organisations).values(o).returning();
-		await journal(tx, { actor: actorOf(actor), action: 'organisation.created', targetType: 'organisation', targetId: row.id, departmentCode: row.departmentCode, after: row, ip });
+		await journal(tx, {
+			actor: actorOf(actor),
+			action: 'organisation.created',
+			targetType: 'organisation',
+			targetId: row.id,
+			departmentCode: row.departmentCode,
+			after: row,
+			ip
+		});
 		return row;
 	});
 }
@@ -426,18 +500,43 @@ export async function addMember(
 		let [user] = await tx.select({ id: users.id, email: users.email, displayName: users.displayName }).from(users).where(eq(users.email, email.data!));
 		let created = false;
 		if (!user) {
-			[user] = await tx.insert(users).values({ email: email.data!, displayName: name.data!, passwordHash, isAdmin: !!input.isAdmin }).returning({ id: users.id, email: users.email, displayName: users.displayName });
+			[user] = await tx
+				.insert(users)
+				.values({ email: email.data!, displayName: name.data!, passwordHash, isAdmin: !!input.isAdmin })
+				.returning({ id: users.id, email: users.email, displayName: users.displayName });
 			created = true;
-			await journal(tx, { actor: actorOf(actor), action: 'user.created', targetType: 'user', targetId: user.id, departmentCode: org.departmentCode, after: { email: user.email, displayName: user.displayName }, ip, details: { admin: !!input.isAdmin } });
+			await journal(tx, {
+				actor: actorOf(actor),
+				action: 'user.created',
+				targetType: 'user',
+				targetId: user.id,
+				departmentCode: org.departmentCode,
+				after: { email: user.email, displayName: user.displayName },
+				ip,
+				details: { admin: !!input.isAdmin }
+			});
 		}
 		const inserted = await tx.insert(memberships).values({ userId: user.id, organisationId: org.id, role: input.role }).onConflictDoNothing().returning();
 		if (inserted.length)
-			await journal(tx, { actor: actorOf(actor), action: 'membership.added', targetType: 'user', targetId: user.id, departmentCode: org.departmentCode, ip, details: { organisationId: org.id, role: input.role } });
+			await journal(tx, {
+				actor: actorOf(actor),
+				action: 'membership.added',
+				targetType: 'user',
+				targetId: user.id,
+				departmentCode: org.departmentCode,
+				ip,
+				details: { organisationId: org.id, role: input.role }
+			});
 		return { userId: user.id, created };
 	});
 }
 
-export async function removeMember(database: Database, actor: Actor, input: { userId: string; organisationId: string; role: Role }, ip?: string | null): Promise<void> {
+export async function removeMember(
+	database: Database,
+	actor: Actor,
+	input: { userId: string; organisationId: string; role: Role },
+	ip?: string | null
+): Promise<void> {
 	const [org] = await database.db.select().from(organisations).where(eq(organisations.id, input.organisationId));
 	if (!org) throw new AccountError('not_found', 'Structure introuvable.');
 	if (!can(actor, 'membership.manage', { departmentCode: org.departmentCode, organisationId: org.id, role: input.role }))
@@ -455,7 +554,15 @@ export async function removeMember(database: Database, actor: Actor, input: { us
 		if (gone.length) {
 			// a role that gave access to data: its sessions end now, not at their timeout
 			await deleteUserSessions(tx, input.userId);
-			await journal(tx, { actor: actorOf(actor), action: 'membership.removed', targetType: 'user', targetId: input.userId, departmentCode: org.departmentCode, ip, details: { organisationId: org.id, role: input.role } });
+			await journal(tx, {
+				actor: actorOf(actor),
+				action: 'membership.removed',
+				targetType: 'user',
+				targetId: input.userId,
+				departmentCode: org.departmentCode,
+				ip,
+				details: { organisationId: org.id, role: input.role }
+			});
 		}
 	});
 }
@@ -474,9 +581,19 @@ export async function setUserActive(database: Database, actor: Actor | null, use
 	}
 	await database.db.transaction(async (tx) => {
 		const now = new Date();
-		await tx.update(users).set({ active, deactivatedAt: active ? null : now, updatedAt: now }).where(eq(users.id, userId));
+		await tx
+			.update(users)
+			.set({ active, deactivatedAt: active ? null : now, updatedAt: now })
+			.where(eq(users.id, userId));
 		if (!active) await deleteUserSessions(tx, userId);
-		await journal(tx, { actor: actorOf(actor), action: active ? 'user.reactivated' : 'user.deactivated', targetType: 'user', targetId: userId, departmentCode: deps[0] ?? null, ip });
+		await journal(tx, {
+			actor: actorOf(actor),
+			action: active ? 'user.reactivated' : 'user.deactivated',
+			targetType: 'user',
+			targetId: userId,
+			departmentCode: deps[0] ?? null,
+			ip
+		});
 	});
 }
 
@@ -497,7 +614,14 @@ export async function accountOverview(database: Database, session: LoadedSession
 	]);
 	return {
 		roles: roles.map((r) => ({ ...r, role: r.role as Role })),
-		sessions: list.map((s) => ({ ref: sessionRef(s.tokenHash), current: s.tokenHash === session.tokenHash, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, device: s.device, method: s.method })),
+		sessions: list.map((s) => ({
+			ref: sessionRef(s.tokenHash),
+			current: s.tokenHash === session.tokenHash,
+			createdAt: s.createdAt,
+			lastSeenAt: s.lastSeenAt,
+			device: s.device,
+			method: s.method
+		})),
 		recoveryCodesLeft,
 		mfaRequired: requiresMfa(session.actor)
 	};
@@ -542,14 +666,21 @@ export async function updateOrganisation(database: Database, actor: Actor, organ
 	if (!parsed.success) throw new AccountError('invalid', 'Vérifiez les champs signalés.', fieldErrors(parsed.error.issues));
 	const [org] = await database.db.select().from(organisations).where(eq(organisations.id, organisationId));
 	if (!org) throw new AccountError('not_found', 'Structure introuvable.');
-	if (!can(actor, 'organisation.manage', { departmentCode: org.departmentCode }) || !can(actor, 'organisation.manage', { departmentCode: parsed.data.departmentCode }))
+	if (
+		!can(actor, 'organisation.manage', { departmentCode: org.departmentCode }) ||
+		!can(actor, 'organisation.manage', { departmentCode: parsed.data.departmentCode })
+	)
 		throw new AccountError('forbidden', 'Vous ne pouvez modifier que les structures de votre département.');
 	return database.db.transaction(async (tx) => {
 		if (parsed.data.siret && parsed.data.siret !== org.siret) {
 			const [dup] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.siret, parsed.data.siret));
 			if (dup) throw new AccountError('conflict', 'Une structure avec ce SIRET existe déjà.', { siret: 'Une structure avec ce SIRET existe déjà.' });
 		}
-		const [row] = await tx.update(organisations).set({ ...parsed.data, updatedAt: new Date() }).where(eq(organisations.id, organisationId)).returning();
+		const [row] = await tx
+			.update(organisations)
+			.set({ ...parsed.data, updatedAt: new Date() })
+			.where(eq(organisations.id, organisationId))
+			.returning();
 		if (org.active && !row.active) {
 			// its members' sessions end: their roles there no longer count
 			const members = await tx.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.organisationId, organisationId));

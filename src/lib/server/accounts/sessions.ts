@@ -26,7 +26,17 @@ export interface SessionMeta {
 export function describeDevice(ua: string | null | undefined): string | null {
 	if (!ua) return null;
 	const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Navigateur';
-	const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : 'autre système';
+	const os = /Android/.test(ua)
+		? 'Android'
+		: /iPhone|iPad/.test(ua)
+			? 'iOS'
+			: /Windows/.test(ua)
+				? 'Windows'
+				: /Mac OS X/.test(ua)
+					? 'macOS'
+					: /Linux/.test(ua)
+						? 'Linux'
+						: 'autre système';
 	return `${browser} sur ${os}`;
 }
 
@@ -80,7 +90,9 @@ export async function loadSession(db: DbOrTx, token: string | undefined, now = n
 			isAdmin: users.isAdmin,
 			active: users.active,
 			totpConfirmedAt: users.totpConfirmedAt,
-			memberships: sql<Membership[]>`coalesce((select json_agg(json_build_object('organisationId', m.organisation_id, 'role', m.role, 'departmentCode', o.department_code))
+			memberships: sql<
+				Membership[]
+			>`coalesce((select json_agg(json_build_object('organisationId', m.organisation_id, 'role', m.role, 'departmentCode', o.department_code))
 				from ${memberships} m join ${organisations} o on o.id = m.organisation_id where m.user_id = ${users.id} and o.active), '[]'::json)`
 		})
 		.from(sessions)
@@ -153,6 +165,9 @@ export async function deleteSessionByRef(db: DbOrTx, userId: string, ref: string
 	const mine = await db.select({ t: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId));
 	const hit = mine.find((m) => sessionRef(m.t) === ref);
 	if (!hit) return false;
-	const gone = await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, hit.t))).returning({ t: sessions.tokenHash });
+	const gone = await db
+		.delete(sessions)
+		.where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, hit.t)))
+		.returning({ t: sessions.tokenHash });
 	return gone.length > 0;
 }

@@ -79,7 +79,11 @@ export async function reserve(db: DbOrTx, key: string, rule: ThrottleRule, now =
 }
 
 /** Reserves one attempt on each key (in a fixed order); allowed only when every key allows it. */
-export async function reserveAll(db: DbOrTx, entries: [key: string, rule: ThrottleRule][], now = new Date()): Promise<{ allowed: boolean; reservations: Reservation[] }> {
+export async function reserveAll(
+	db: DbOrTx,
+	entries: [key: string, rule: ThrottleRule][],
+	now = new Date()
+): Promise<{ allowed: boolean; reservations: Reservation[] }> {
 	const reservations: Reservation[] = [];
 	for (const [key, rule] of entries) reservations.push(await reserve(db, key, rule, now));
 	return { allowed: reservations.every((r) => r.allowed), reservations };
@@ -135,7 +139,12 @@ export async function clearKeysNaming(db: DbOrTx, values: (string | null | undef
 	const like = (v: string) => `%:${v.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
 	const rows = await db
 		.delete(throttles)
-		.where(sql`${sql.join(vs.map((v) => sql`${throttles.key} like ${like(v)}`), sql` or `)}`)
+		.where(
+			sql`${sql.join(
+				vs.map((v) => sql`${throttles.key} like ${like(v)}`),
+				sql` or `
+			)}`
+		)
 		.returning({ key: throttles.key });
 	return rows.length;
 }

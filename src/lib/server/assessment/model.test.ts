@@ -15,7 +15,13 @@ describe('the questionnaire (version 1)', () => {
 		}
 	});
 	it('maps only to the national vocabularies', () => {
-		const a = assess({ appareils: ['aucun'], internet: 'non', besoin: ['demarche', 'emploi', 'bases', 'securite', 'materiel', 'enfants'], contraintes: ['deplacement', 'langue', 'lecture', 'audition', 'vue'], accompagnement: 'atelier' });
+		const a = assess({
+			appareils: ['aucun'],
+			internet: 'non',
+			besoin: ['demarche', 'emploi', 'bases', 'securite', 'materiel', 'enfants'],
+			contraintes: ['deplacement', 'langue', 'lecture', 'audition', 'vue'],
+			accompagnement: 'atelier'
+		});
 		for (const s of a.services) expect(SERVICES).toContain(s);
 		for (const p of a.filters.priseEnCharge) expect(PRISE_EN_CHARGE_SPECIFIQUE).toContain(p);
 		for (const m of a.filters.accompagnement) expect(MODALITES_ACCOMPAGNEMENT).toContain(m);
@@ -23,7 +29,10 @@ describe('the questionnaire (version 1)', () => {
 	it('refuses unknown answers, and two answers to a single-choice question', () => {
 		expect(checkAnswers({ internet: 'peut-être' })).toEqual({ ok: false, errors: { internet: 'Réponse inconnue\u00a0: choisissez parmi les propositions.' } });
 		expect(checkAnswers({ internet: ['oui', 'non'] })).toMatchObject({ ok: false, errors: { internet: 'Une seule réponse à cette question.' } });
-		expect(checkAnswers({ internet: 'oui', besoin: ['demarche', 'demarche'], inconnue: 'x' })).toEqual({ ok: true, answers: { internet: 'oui', besoin: ['demarche'] } });
+		expect(checkAnswers({ internet: 'oui', besoin: ['demarche', 'demarche'], inconnue: 'x' })).toEqual({
+			ok: true,
+			answers: { internet: 'oui', besoin: ['demarche'] }
+		});
 	});
 });
 
@@ -49,7 +58,17 @@ describe('scoring on fixed cases', () => {
 		expect(a.filters).toEqual({ priseEnCharge: [], ouvertSamedi: true, gratuit: true, itinerant: false, accompagnement: ['Accompagnement individuel'] });
 	});
 	it('an autonomous person who wants to protect themselves from scams', () => {
-		const a = assess({ appareils: ['smartphone', 'ordinateur'], internet: 'oui', ecrire: 'seul', courriel: 'seul', mot_de_passe: 'seul', document: 'seul', franceconnect: 'seul', deja_fait: ['caf', 'impots', 'sante'], besoin: ['securite'] });
+		const a = assess({
+			appareils: ['smartphone', 'ordinateur'],
+			internet: 'oui',
+			ecrire: 'seul',
+			courriel: 'seul',
+			mot_de_passe: 'seul',
+			document: 'seul',
+			franceconnect: 'seul',
+			deja_fait: ['caf', 'impots', 'sante'],
+			besoin: ['securite']
+		});
 		expect(a.profile).toEqual({ equipment: 'Autonome', skills: 'Autonome', procedures: 'Autonome' });
 		expect(a.services).toEqual(['Utilisation sécurisée du numérique']);
 	});
@@ -57,7 +76,11 @@ describe('scoring on fixed cases', () => {
 		const a = assess({ appareils: ['aucun'], internet: 'non', besoin: ['demarche'], contraintes: ['deplacement', 'audition'] });
 		expect(a.profile.equipment).toBe('Avec guidage');
 		expect(a.profile.skills).toBeNull(); // not asked: no profile rather than a guess
-		expect(a.services).toEqual(['Aide aux démarches administratives', 'Accès internet et matériel informatique', 'Acquisition de matériel informatique à prix solidaire']);
+		expect(a.services).toEqual([
+			'Aide aux démarches administratives',
+			'Accès internet et matériel informatique',
+			'Acquisition de matériel informatique à prix solidaire'
+		]);
 		expect(a.filters).toMatchObject({ priseEnCharge: ['Handicaps moteurs', 'Surdité'], itinerant: true });
 	});
 	it('uses only the three levels of the national scale', () => {

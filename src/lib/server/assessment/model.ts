@@ -38,56 +38,119 @@ const SKILL: Option[] = [
 
 export const QUESTIONNAIRE_VERSION = 1;
 export const QUESTIONS: readonly Question[] = [
-	{ id: 'appareils', axis: 'equipment', pictogram: 'telephone', multiple: true, text: 'Quels appareils avez-vous\u00a0?', options: [
-		{ value: 'smartphone', label: 'Un téléphone avec internet (smartphone)' },
-		{ value: 'ordinateur', label: 'Un ordinateur' },
-		{ value: 'tablette', label: 'Une tablette' },
-		{ value: 'aucun', label: 'Aucun de ces appareils' }
-	] },
-	{ id: 'internet', axis: 'equipment', pictogram: 'wifi', multiple: false, text: 'Avez-vous internet chez vous\u00a0?', options: [
-		{ value: 'oui', label: 'Oui', points: 2 },
-		{ value: 'telephone', label: 'Seulement sur mon téléphone', points: 1 },
-		{ value: 'non', label: 'Non', points: 0 }
-	] },
-	{ id: 'ecrire', axis: 'skills', pictogram: 'clavier', multiple: false, text: 'Savez-vous écrire un message sur un téléphone ou un ordinateur\u00a0?', options: SKILL },
+	{
+		id: 'appareils',
+		axis: 'equipment',
+		pictogram: 'telephone',
+		multiple: true,
+		text: 'Quels appareils avez-vous\u00a0?',
+		options: [
+			{ value: 'smartphone', label: 'Un téléphone avec internet (smartphone)' },
+			{ value: 'ordinateur', label: 'Un ordinateur' },
+			{ value: 'tablette', label: 'Une tablette' },
+			{ value: 'aucun', label: 'Aucun de ces appareils' }
+		]
+	},
+	{
+		id: 'internet',
+		axis: 'equipment',
+		pictogram: 'wifi',
+		multiple: false,
+		text: 'Avez-vous internet chez vous\u00a0?',
+		options: [
+			{ value: 'oui', label: 'Oui', points: 2 },
+			{ value: 'telephone', label: 'Seulement sur mon téléphone', points: 1 },
+			{ value: 'non', label: 'Non', points: 0 }
+		]
+	},
+	{
+		id: 'ecrire',
+		axis: 'skills',
+		pictogram: 'clavier',
+		multiple: false,
+		text: 'Savez-vous écrire un message sur un téléphone ou un ordinateur\u00a0?',
+		options: SKILL
+	},
 	{ id: 'courriel', axis: 'skills', pictogram: 'enveloppe', multiple: false, text: 'Savez-vous lire et envoyer un e-mail\u00a0?', options: SKILL },
 	{ id: 'mot_de_passe', axis: 'skills', pictogram: 'cadenas', multiple: false, text: 'Savez-vous retrouver ou changer un mot de passe\u00a0?', options: SKILL },
-	{ id: 'document', axis: 'skills', pictogram: 'document', multiple: false, text: 'Savez-vous envoyer une photo d’un papier, par exemple votre carte d’identité\u00a0?', options: SKILL },
+	{
+		id: 'document',
+		axis: 'skills',
+		pictogram: 'document',
+		multiple: false,
+		text: 'Savez-vous envoyer une photo d’un papier, par exemple votre carte d’identité\u00a0?',
+		options: SKILL
+	},
 	{ id: 'franceconnect', axis: 'procedures', pictogram: 'cle', multiple: false, text: 'Savez-vous vous connecter avec FranceConnect\u00a0?', options: SKILL },
-	{ id: 'deja_fait', axis: 'procedures', pictogram: 'coche', multiple: true, text: 'Quelles démarches avez-vous déjà faites seul sur internet\u00a0?', options: [
-		{ value: 'caf', label: 'CAF' },
-		{ value: 'impots', label: 'Impôts' },
-		{ value: 'sante', label: 'Santé (Ameli)' },
-		{ value: 'emploi', label: 'Emploi (France Travail)' },
-		{ value: 'aucune', label: 'Aucune' }
-	] },
-	{ id: 'besoin', axis: 'needs', pictogram: 'question', multiple: true, text: 'Pour quoi avez-vous besoin d’aide aujourd’hui\u00a0?', options: [
-		{ value: 'demarche', label: 'Faire une démarche (CAF, impôts, santé, papiers…)' },
-		{ value: 'emploi', label: 'Chercher un emploi ou une formation' },
-		{ value: 'bases', label: 'Apprendre à utiliser mon téléphone ou un ordinateur' },
-		{ value: 'securite', label: 'Me protéger des arnaques sur internet' },
-		{ value: 'materiel', label: 'Avoir un appareil ou une connexion' },
-		{ value: 'enfants', label: 'Suivre la scolarité de mes enfants' }
-	] },
-	{ id: 'urgence', axis: 'needs', pictogram: 'horloge', multiple: false, text: 'Est-ce urgent\u00a0?', options: [
-		{ value: 'semaine', label: 'Oui, cette semaine' },
-		{ value: 'mois', label: 'Dans le mois' },
-		{ value: 'non', label: 'Non, pas urgent' }
-	] },
-	{ id: 'contraintes', axis: 'constraints', pictogram: 'personne', multiple: true, text: 'Qu’est-ce qui peut vous gêner pour venir\u00a0?', options: [
-		{ value: 'deplacement', label: 'J’ai du mal à me déplacer' },
-		{ value: 'samedi', label: 'Je ne suis libre que le samedi' },
-		{ value: 'langue', label: 'Je parle peu le français' },
-		{ value: 'lecture', label: 'J’ai du mal à lire' },
-		{ value: 'audition', label: 'J’entends mal' },
-		{ value: 'vue', label: 'Je vois mal' },
-		{ value: 'cout', label: 'Je ne peux pas payer' }
-	] },
-	{ id: 'accompagnement', axis: 'constraints', pictogram: 'groupe', multiple: false, text: 'Comment préférez-vous être aidé\u00a0?', options: [
-		{ value: 'individuel', label: 'Seul avec une personne' },
-		{ value: 'atelier', label: 'En petit groupe' },
-		{ value: 'egal', label: 'Cela m’est égal' }
-	] }
+	{
+		id: 'deja_fait',
+		axis: 'procedures',
+		pictogram: 'coche',
+		multiple: true,
+		text: 'Quelles démarches avez-vous déjà faites seul sur internet\u00a0?',
+		options: [
+			{ value: 'caf', label: 'CAF' },
+			{ value: 'impots', label: 'Impôts' },
+			{ value: 'sante', label: 'Santé (Ameli)' },
+			{ value: 'emploi', label: 'Emploi (France Travail)' },
+			{ value: 'aucune', label: 'Aucune' }
+		]
+	},
+	{
+		id: 'besoin',
+		axis: 'needs',
+		pictogram: 'question',
+		multiple: true,
+		text: 'Pour quoi avez-vous besoin d’aide aujourd’hui\u00a0?',
+		options: [
+			{ value: 'demarche', label: 'Faire une démarche (CAF, impôts, santé, papiers…)' },
+			{ value: 'emploi', label: 'Chercher un emploi ou une formation' },
+			{ value: 'bases', label: 'Apprendre à utiliser mon téléphone ou un ordinateur' },
+			{ value: 'securite', label: 'Me protéger des arnaques sur internet' },
+			{ value: 'materiel', label: 'Avoir un appareil ou une connexion' },
+			{ value: 'enfants', label: 'Suivre la scolarité de mes enfants' }
+		]
+	},
+	{
+		id: 'urgence',
+		axis: 'needs',
+		pictogram: 'horloge',
+		multiple: false,
+		text: 'Est-ce urgent\u00a0?',
+		options: [
+			{ value: 'semaine', label: 'Oui, cette semaine' },
+			{ value: 'mois', label: 'Dans le mois' },
+			{ value: 'non', label: 'Non, pas urgent' }
+		]
+	},
+	{
+		id: 'contraintes',
+		axis: 'constraints',
+		pictogram: 'personne',
+		multiple: true,
+		text: 'Qu’est-ce qui peut vous gêner pour venir\u00a0?',
+		options: [
+			{ value: 'deplacement', label: 'J’ai du mal à me déplacer' },
+			{ value: 'samedi', label: 'Je ne suis libre que le samedi' },
+			{ value: 'langue', label: 'Je parle peu le français' },
+			{ value: 'lecture', label: 'J’ai du mal à lire' },
+			{ value: 'audition', label: 'J’entends mal' },
+			{ value: 'vue', label: 'Je vois mal' },
+			{ value: 'cout', label: 'Je ne peux pas payer' }
+		]
+	},
+	{
+		id: 'accompagnement',
+		axis: 'constraints',
+		pictogram: 'groupe',
+		multiple: false,
+		text: 'Comment préférez-vous être aidé\u00a0?',
+		options: [
+			{ value: 'individuel', label: 'Seul avec une personne' },
+			{ value: 'atelier', label: 'En petit groupe' },
+			{ value: 'egal', label: 'Cela m’est égal' }
+		]
+	}
 ];
 
 export type Answers = Record<string, string | string[]>;

@@ -23,7 +23,12 @@ describe('recommendation of places for an assessment (fixed cases, around Agen)'
 		const r = await recommendPlaces(db, a, { where: 'Agen' });
 		expect(ids(r)[0]).toBe('lacepede');
 		const first = r.recommendations[0];
-		expect(first.reasons).toEqual(['Propose\u00a0: Aide aux démarches administratives', expect.stringMatching(/^À [\d,]+ (m|km)$/), 'Ouvert le samedi', 'Gratuit']);
+		expect(first.reasons).toEqual([
+			'Propose\u00a0: Aide aux démarches administratives',
+			expect.stringMatching(/^À [\d,]+ (m|km)$/),
+			'Ouvert le samedi',
+			'Gratuit'
+		]);
 		expect(first.missing).toEqual([]);
 		// Boé offers the procedure but is closed on Saturdays: first of those closed then (after every place open on Saturday), and says why
 		const boe = r.recommendations.find((x) => x.item.place.id === 'fixture-boe')!;
@@ -64,7 +69,8 @@ describe('recommendation of places for an assessment (fixed cases, around Agen)'
 });
 
 describe('the distance of a recommendation', () => {
-	const item = (distanceMeters: number, locationPrecision = 'address', codeInsee = '47001') => ({ distanceMeters, place: { locationPrecision, codeInsee } }) as unknown as Parameters<typeof distanceLabel>[0];
+	const item = (distanceMeters: number, locationPrecision = 'address', codeInsee = '47001') =>
+		({ distanceMeters, place: { locationPrecision, codeInsee } }) as unknown as Parameters<typeof distanceLabel>[0];
 	it('is the public search’s (« À 780 m », « À 6,3 km », not « À 800 m », « À 6 km »)', () => {
 		expect(distanceLabel(item(780))).toBe('À 780 m');
 		expect(distanceLabel(item(6_300))).toBe('À 6,3 km');

@@ -115,7 +115,14 @@ export async function recommendPlaces(
 	where: { where?: string; point?: { latitude: number; longitude: number; label: string; kind: 'municipality' } },
 	opts: { limit?: number; homeDepartments?: string[]; now?: Date } = {}
 ) {
-	const r = await searchPlaces(database, { ...where, filters: emptyFilters(), limit: CANDIDATES, homeDepartments: opts.homeDepartments, now: opts.now, withStatus: true });
+	const r = await searchPlaces(database, {
+		...where,
+		filters: emptyFilters(),
+		limit: CANDIDATES,
+		homeDepartments: opts.homeDepartments,
+		now: opts.now,
+		withStatus: true
+	});
 	const searchedInsee = r.where?.status === 'found' ? (r.where.point.inseeCode ?? null) : null;
 	const ranked = r.items
 		.map((i) => scorePlace(i, a, searchedInsee))

@@ -56,7 +56,11 @@ describe('the audit journal', () => {
 
 	it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
 		// Drizzle wraps the database's error: its cause is PostgreSQL's message
-		const failure = (q: Promise<unknown>) => q.then(() => 'accepted', (e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+		const failure = (q: Promise<unknown>) =>
+			q.then(
+				() => 'accepted',
+				(e: Error & { cause?: Error }) => e.cause?.message ?? e.message
+			);
 		expect(await failure(db.db.execute(sql`update audit_log set action = 'x'`))).toMatch(/append-only \(UPDATE refused\)/);
 		expect(await failure(db.db.execute(sql`delete from audit_log`))).toMatch(/append-only \(DELETE refused\)/);
 		expect(await failure(db.db.execute(sql`truncate audit_log`))).toMatch(/append-only \(TRUNCATE refused\)/);

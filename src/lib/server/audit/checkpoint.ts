@@ -195,12 +195,16 @@ async function walk(db: DbOrTx, watch: Set<number>, start = { seq: 0, hash: GENE
 /** The entries without a valid seal, consecutive ones of the same kind named together. */
 function sealRuns(xs: { seq: number; id: number; kind: 'none' | 'bad' }[]): string[] {
 	const out: string[] = [];
-	for (let i = 0; i < xs.length; ) {
+	for (let i = 0; i < xs.length;) {
 		let j = i;
 		while (j + 1 < xs.length && xs[j + 1].kind === xs[i].kind && xs[j + 1].seq === xs[j].seq + 1) j++;
 		const { kind } = xs[i];
 		if (i === j)
-			out.push(kind === 'none' ? `entry #${xs[i].seq} (id ${xs[i].id}) has no seal: it was not written by the application` : `entry #${xs[i].seq} (id ${xs[i].id}) has a bad seal: forged, or written with another instance secret`);
+			out.push(
+				kind === 'none'
+					? `entry #${xs[i].seq} (id ${xs[i].id}) has no seal: it was not written by the application`
+					: `entry #${xs[i].seq} (id ${xs[i].id}) has a bad seal: forged, or written with another instance secret`
+			);
 		else
 			out.push(
 				kind === 'none'
@@ -268,7 +272,10 @@ const CHECKPOINT_LOCK = 0x6d61_6370;
  * the latest valid checkpoint on (the whole journal the first time): a tampered journal
  * gets no checkpoint (AuditIntegrityError). Nothing new since the latest: nothing written.
  */
-export async function makeCheckpoint(database: Database, opts: { file?: string; now?: Date } = {}): Promise<{ written: boolean; checkpoint: Checkpoint | null; checked: number }> {
+export async function makeCheckpoint(
+	database: Database,
+	opts: { file?: string; now?: Date } = {}
+): Promise<{ written: boolean; checkpoint: Checkpoint | null; checked: number }> {
 	const file = opts.file ?? checkpointFile();
 	return database.db.transaction(async (tx) => {
 		// one writer of the file at a time (the hourly job and the command)
@@ -279,8 +286,17 @@ export async function makeCheckpoint(database: Database, opts: { file?: string; 
 		const latest = lines.at(-1)?.checkpoint ?? null;
 		let start = { seq: 0, hash: GENESIS_HASH };
 		if (latest) {
-			const [at] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).where(sql`${auditLog.seq} = ${latest.seq}`);
-			const problems = checkAgainst([latest], { entries: 0, head: at ? { seq: at.seq, hash: at.hash } : null, problems: [], hashAt: new Map(at ? [[at.seq, at.hash]] : []), firstSealed: null });
+			const [at] = await tx
+				.select({ seq: auditLog.seq, hash: auditLog.hash })
+				.from(auditLog)
+				.where(sql`${auditLog.seq} = ${latest.seq}`);
+			const problems = checkAgainst([latest], {
+				entries: 0,
+				head: at ? { seq: at.seq, hash: at.hash } : null,
+				problems: [],
+				hashAt: new Map(at ? [[at.seq, at.hash]] : []),
+				firstSealed: null
+			});
 			if (!at && !problems.length) problems.push(`entry #${latest.seq} is missing`);
 			if (problems.length) throw new AuditIntegrityError(problems);
 			start = { seq: latest.seq, hash: latest.hash };

@@ -77,7 +77,15 @@ export function journalDepartments(actor: Actor): string[] | null {
 
 export function readFilters(p: URLSearchParams): JournalFilters {
 	const get = (k: string, max = 80) => (p.get(k) ?? '').trim().slice(0, max);
-	return { auteur: get('auteur'), structure: get('structure'), action: get('action'), periode: get('periode'), du: get('du', 20), au: get('au', 20), cible: get('cible', 200) };
+	return {
+		auteur: get('auteur'),
+		structure: get('structure'),
+		action: get('action'),
+		periode: get('periode'),
+		du: get('du', 20),
+		au: get('au', 20),
+		cible: get('cible', 200)
+	};
 }
 
 const knownAction = (a: string) => a in ACTIONS || FAMILIES.some((f) => f.prefix === a);

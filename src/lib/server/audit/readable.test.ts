@@ -19,11 +19,35 @@ let formulaOrg: string;
 beforeAll(async () => {
 	care = await careNetwork();
 	const dep = (await createOrganisation(care.db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-	coordinator = await actorFor(care.db.db, (await addMember(care.db, null, { email: 'camille@cd47.test', displayName: 'Camille Martin', organisationId: dep, role: 'coordinator', password: 'une phrase de passe solide' })).userId, true);
+	coordinator = await actorFor(
+		care.db.db,
+		(
+			await addMember(care.db, null, {
+				email: 'camille@cd47.test',
+				displayName: 'Camille Martin',
+				organisationId: dep,
+				role: 'coordinator',
+				password: 'une phrase de passe solide'
+			})
+		).userId,
+		true
+	);
 	// a structure whose name would run as a formula in a spreadsheet
 	formulaOrg = (await createOrganisation(care.db, coordinator, { name: '=HYPERLINK("#A1";"clic")', kind: 'association', departmentCode: '47' })).id;
 	const person = await care.newPerson();
-	const { id } = await sendReferral(care.db, care.prescriber, { beneficiaryId: person, organisationId: care.ccas, placeId: care.withTeam, reason: CANARY.reason, assessmentId: null, consent: { method: 'oral', scope: ['identity', 'contact', 'referral_reason'] } }, links);
+	const { id } = await sendReferral(
+		care.db,
+		care.prescriber,
+		{
+			beneficiaryId: person,
+			organisationId: care.ccas,
+			placeId: care.withTeam,
+			reason: CANARY.reason,
+			assessmentId: null,
+			consent: { method: 'oral', scope: ['identity', 'contact', 'referral_reason'] }
+		},
+		links
+	);
 	await actOnReferral(care.db, care.mediator, id, { type: 'accept' }, links);
 }, 120_000);
 

@@ -66,13 +66,22 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 			reports.set(String(r.id), r.placeId);
 	}
 	const statements = await byIds(uuids(of('pass_statement')), (ids) =>
-		db.select({ id: passStatements.id, placeId: passStatements.placeId, month: passStatements.month }).from(passStatements).where(inArray(passStatements.id, ids))
+		db
+			.select({ id: passStatements.id, placeId: passStatements.placeId, month: passStatements.month })
+			.from(passStatements)
+			.where(inArray(passStatements.id, ids))
 	);
 	const qualifications = await byIds(uuids(of('pass_qualification')), (ids) =>
-		db.select({ id: passQualifications.id, organisationId: passQualifications.organisationId, siret: passQualifications.siret }).from(passQualifications).where(inArray(passQualifications.id, ids))
+		db
+			.select({ id: passQualifications.id, organisationId: passQualifications.organisationId, siret: passQualifications.siret })
+			.from(passQualifications)
+			.where(inArray(passQualifications.id, ids))
 	);
 	const invites = await byIds(uuids(of('invitation')), (ids) =>
-		db.select({ id: invitations.id, displayName: invitations.displayName, email: invitations.email, organisationId: invitations.organisationId }).from(invitations).where(inArray(invitations.id, ids))
+		db
+			.select({ id: invitations.id, displayName: invitations.displayName, email: invitations.email, organisationId: invitations.organisationId })
+			.from(invitations)
+			.where(inArray(invitations.id, ids))
 	);
 
 	const userIds = uuids([...rows.map((r) => r.actorId), ...of('user'), ...ds.map((d) => d.userId)]);
@@ -107,7 +116,9 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 				.from(beneficiaries)
 				.where(inArray(beneficiaries.id, ids))
 		),
-		byIds(uuids(of('pass_campaign')), (ids) => db.select({ id: passCampaigns.id, name: passCampaigns.name }).from(passCampaigns).where(inArray(passCampaigns.id, ids)))
+		byIds(uuids(of('pass_campaign')), (ids) =>
+			db.select({ id: passCampaigns.id, name: passCampaigns.name }).from(passCampaigns).where(inArray(passCampaigns.id, ids))
+		)
 	]);
 
 	const userName = (id: unknown) => (typeof id === 'string' && userMap.get(id)?.name) || null;
@@ -137,7 +148,12 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 								? 'Le lieu'
 								: 'Un visiteur';
 		const personName = r.targetType === 'beneficiary' ? person(r.targetId) : ref ? person(ref.beneficiaryId) : person(d.beneficiaryId);
-		const placeText = place(r.targetType === 'place' ? r.targetId : undefined) ?? place(ref?.placeId) ?? place(d.placeId) ?? (r.targetType === 'error_report' && r.targetId ? place(reports.get(r.targetId)) : null) ?? 'un lieu';
+		const placeText =
+			place(r.targetType === 'place' ? r.targetId : undefined) ??
+			place(ref?.placeId) ??
+			place(d.placeId) ??
+			(r.targetType === 'error_report' && r.targetId ? place(reports.get(r.targetId)) : null) ??
+			'un lieu';
 		const target = ((): string => {
 			const id = r.targetId;
 			switch (r.targetType) {
@@ -185,7 +201,12 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 		})();
 		const inv = r.targetType === 'invitation' && r.targetId ? invites.get(r.targetId) : undefined;
 		const organisation =
-			orgName(d.organisationId) ?? orgName(d.funderId) ?? orgName(d.withOrganisationId) ?? orgName(d.toOrganisationId) ?? (inv ? orgName(inv.organisationId) : null) ?? 'une structure';
+			orgName(d.organisationId) ??
+			orgName(d.funderId) ??
+			orgName(d.withOrganisationId) ??
+			orgName(d.toOrganisationId) ??
+			(inv ? orgName(inv.organisationId) : null) ??
+			'une structure';
 		const facts: Facts = { actor, target, person: personName, place: placeText, organisation, user: userName(d.userId) ?? 'un professionnel', d };
 		return {
 			id: r.id,
@@ -203,7 +224,15 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 
 /** The professionals who appear in the journal the viewer reads (the "person" filter's list), by name. */
 export async function journalActors(db: DbOrTx, departmentCodes: string[] | null): Promise<{ id: string; name: string; label: string }[]> {
-	const where = departmentCodes === null ? sql`true` : departmentCodes.length ? sql`a.department_code in (${sql.join(departmentCodes.map((c) => sql`${c}`), sql`, `)})` : sql`false`;
+	const where =
+		departmentCodes === null
+			? sql`true`
+			: departmentCodes.length
+				? sql`a.department_code in (${sql.join(
+						departmentCodes.map((c) => sql`${c}`),
+						sql`, `
+					)})`
+				: sql`false`;
 	const r = await db.execute(sql`
 		select u.id, u.display_name as name,
 			(select string_agg(distinct o.name, ', ') from memberships m join organisations o on o.id = m.organisation_id where m.user_id = u.id) as orgs
@@ -211,7 +240,11 @@ export async function journalActors(db: DbOrTx, departmentCodes: string[] | null
 		where exists (select 1 from audit_log a where a.actor_id = u.id and ${where})
 		order by u.display_name limit 2000`);
 	// two professionals may share a name: their structures tell them apart
-	return (r as unknown as { rows: { id: string; name: string; orgs: string | null }[] }).rows.map((p) => ({ id: p.id, name: p.name, label: p.orgs ? `${p.name} (${p.orgs})` : p.name }));
+	return (r as unknown as { rows: { id: string; name: string; orgs: string | null }[] }).rows.map((p) => ({
+		id: p.id,
+		name: p.name,
+		label: p.orgs ? `${p.name} (${p.orgs})` : p.name
+	}));
 }
 
 /** The structures of the viewer's départements (the "structure" filter's list). */
@@ -230,7 +263,11 @@ export const JOURNAL_CSV_MAX = 20_000;
  */
 export function journalCsv(entries: ReadableEntry[]): string {
 	const at = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' });
-	const rows = entries.map((e) => [at.format(new Date(e.at)), e.actor, e.actionLabel, e.sentence, e.details.join('\u00a0; '), e.departmentCode ?? '', e.ip ?? ''].map((v) => neutraliseFormula(v)));
+	const rows = entries.map((e) =>
+		[at.format(new Date(e.at)), e.actor, e.actionLabel, e.sentence, e.details.join('\u00a0; '), e.departmentCode ?? '', e.ip ?? ''].map((v) =>
+			neutraliseFormula(v)
+		)
+	);
 	return (
 		'\ufeff' +
 		stringify([['Date', 'Auteur', 'Action', 'Ce qui a été fait', 'Détails', 'Département', 'Adresse IP'], ...rows], {

@@ -60,7 +60,17 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
 describe('the journal’s sentences', () => {
 	it('reads the actions from the code (the grep finds the known ones)', () => {
 		const found = journaledActions();
-		for (const a of ['referral.sent', 'referral.transition', 'place.claim_approved', 'place.claim_rejected', 'consent.refused', 'consent.confirmed', 'session.recovery_code_used', 'organisation.deactivated', 'journal.exported'])
+		for (const a of [
+			'referral.sent',
+			'referral.transition',
+			'place.claim_approved',
+			'place.claim_rejected',
+			'consent.refused',
+			'consent.confirmed',
+			'session.recovery_code_used',
+			'organisation.deactivated',
+			'journal.exported'
+		])
 			expect([...found.keys()], a).toContain(a);
 		// an authorisation action is not a journal entry
 		expect(found.has('pass.redeem')).toBe(false);
@@ -84,11 +94,15 @@ describe('the journal’s sentences', () => {
 		expect(sentence('referral.transition', facts({ d: { event: 'accept', from: 'sent', to: 'accepted' } }))).toBe(
 			'Camille Martin a accepté l’orientation d’une personne vers Médiathèque de Nérac (Nérac)'
 		);
-		expect(sentence('referral.sent', facts({ person: 'Marie Testeuse', actor: 'Sacha Prescripteur' }))).toBe('Sacha Prescripteur a orienté Marie Testeuse vers Médiathèque de Nérac (Nérac)');
+		expect(sentence('referral.sent', facts({ person: 'Marie Testeuse', actor: 'Sacha Prescripteur' }))).toBe(
+			'Sacha Prescripteur a orienté Marie Testeuse vers Médiathèque de Nérac (Nérac)'
+		);
 		expect(sentence('membership.added', facts({ target: 'Lou Médiation', d: { role: 'mediator' } }))).toBe(
 			'Camille Martin a donné le rôle « Médiateur numérique » à Lou Médiation dans CAF de Lot-et-Garonne'
 		);
-		expect(sentence('pass.contribution.recorded', facts({ d: { amountCents: 500000 } }))).toMatch(/^Camille Martin a enregistré une contribution de CAF de Lot-et-Garonne au fonds\u00a0: 5\s000\s€$/);
+		expect(sentence('pass.contribution.recorded', facts({ d: { amountCents: 500000 } }))).toMatch(
+			/^Camille Martin a enregistré une contribution de CAF de Lot-et-Garonne au fonds\u00a0: 5\s000\s€$/
+		);
 		expect(sentence('unknown.action', facts())).toContain('action non décrite');
 	});
 

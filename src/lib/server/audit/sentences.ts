@@ -7,7 +7,6 @@
  * viewer may see it ("une personne" otherwise).
  */
 import { ROLE_LABELS, type Role } from '../accounts/model.ts';
-import { spacedSiret } from '../../components/format.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
 import { ALERT_LABELS, euros, monthLabel } from '../pass/model.ts';
 import { formatDate } from '../../components/format.ts';
@@ -43,7 +42,8 @@ const money = (v: unknown): string => (typeof v === 'number' ? euros(v) : '?');
 const role = (v: unknown): string => (typeof v === 'string' && v in ROLE_LABELS ? `« ${ROLE_LABELS[v as Role]} »` : 'un rôle');
 const status = (v: unknown): string => (typeof v === 'string' && v in STATUS_LABELS ? STATUS_LABELS[v as ReferralStatus] : str(v));
 const plural = (n: unknown, one: string, many: string) => `${num(n)} ${typeof n === 'number' && n > 1 ? many : one}`;
-const fieldList = (v: unknown): string => (Array.isArray(v) && v.length ? [...new Set(v.map((x) => FIELD_LABELS[String(x)] ?? String(x)))].join(', ') : 'des champs');
+const fieldList = (v: unknown): string =>
+	Array.isArray(v) && v.length ? [...new Set(v.map((x) => FIELD_LABELS[String(x)] ?? String(x)))].join(', ') : 'des champs';
 /** "2026-12-20" → "20 décembre 2026" (as the place's page says it: « rouvre le 20 décembre 2026 ») */
 const frDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? (formatDate(v) ?? v) : v);
 
@@ -76,21 +76,36 @@ export const ACTIONS: Record<string, ActionText> = {
 	'session.oidc_ok': { label: 'Connexion avec ProConnect', say: (f) => `${f.actor} s’est connecté·e avec ProConnect` },
 	'session.oidc_failed': { label: 'Connexion ProConnect échouée', say: () => 'Une connexion avec ProConnect a échoué' },
 	'session.logout': { label: 'Déconnexion', say: (f) => `${f.actor} s’est déconnecté·e` },
-	'session.logout_everywhere': { label: 'Déconnexion de tous les appareils', say: (f) => `${f.actor} s’est déconnecté·e de tous ses appareils (${plural(f.d.sessions, 'session', 'sessions')})` },
+	'session.logout_everywhere': {
+		label: 'Déconnexion de tous les appareils',
+		say: (f) => `${f.actor} s’est déconnecté·e de tous ses appareils (${plural(f.d.sessions, 'session', 'sessions')})`
+	},
 	'user.created': { label: 'Compte créé', say: (f) => (f.actor === f.target ? `${f.actor} a créé son compte` : `${f.actor} a créé le compte de ${f.target}`) },
 	'user.deactivated': { label: 'Compte désactivé', say: (f) => `${f.actor} a désactivé le compte de ${f.target}` },
 	'user.reactivated': { label: 'Compte réactivé', say: (f) => `${f.actor} a réactivé le compte de ${f.target}` },
 	'user.password_changed': { label: 'Mot de passe changé', say: (f) => `${f.actor} a changé son mot de passe` },
-	'user.password_reset_requested': { label: 'Réinitialisation du mot de passe demandée', say: (f) => `Une réinitialisation du mot de passe de ${f.target} a été demandée` },
+	'user.password_reset_requested': {
+		label: 'Réinitialisation du mot de passe demandée',
+		say: (f) => `Une réinitialisation du mot de passe de ${f.target} a été demandée`
+	},
 	'user.password_reset': { label: 'Mot de passe réinitialisé', say: (f) => `Le mot de passe de ${f.target} a été réinitialisé par le lien reçu par e-mail` },
 	'user.totp_enrolled': { label: 'Double authentification activée', say: (f) => `${f.actor} a activé la double authentification` },
 	'user.oidc_linked': { label: 'Compte relié à ProConnect', say: (f) => `${f.actor} a relié son compte à ProConnect` },
 	'user.demo_credentials_set': { label: 'Identifiants de démonstration', say: (f) => `${f.actor} a donné des identifiants de démonstration à ${f.target}` },
 	'membership.added': { label: 'Rôle donné', say: (f) => `${f.actor} a donné le rôle ${role(f.d.role)} à ${f.target} dans ${f.organisation}` },
 	'membership.removed': { label: 'Rôle retiré', say: (f) => `${f.actor} a retiré le rôle ${role(f.d.role)} à ${f.target} dans ${f.organisation}` },
-	'membership.self_grant_refused': { label: 'Rôle donné à soi-même : refusé', say: (f) => `${f.actor} a tenté d’accepter un rôle qu’il ou elle s’était donné : refusé` },
-	'invitation.created': { label: 'Invitation envoyée', say: (f) => `${f.actor} a invité ${f.target} à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}` },
-	'invitation.accepted': { label: 'Invitation acceptée', say: (f) => `${f.actor} a accepté l’invitation à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}` },
+	'membership.self_grant_refused': {
+		label: 'Rôle donné à soi-même : refusé',
+		say: (f) => `${f.actor} a tenté d’accepter un rôle qu’il ou elle s’était donné : refusé`
+	},
+	'invitation.created': {
+		label: 'Invitation envoyée',
+		say: (f) => `${f.actor} a invité ${f.target} à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}`
+	},
+	'invitation.accepted': {
+		label: 'Invitation acceptée',
+		say: (f) => `${f.actor} a accepté l’invitation à rejoindre ${f.organisation} avec le rôle ${role(f.d.role)}`
+	},
 	'invitation.declined': { label: 'Rôle proposé refusé', say: (f) => `${f.actor} a refusé le rôle ${role(f.d.role)} dans ${f.organisation}` },
 	'invitation.revoked': { label: 'Invitation annulée', say: (f) => `${f.actor} a annulé l’invitation de ${f.target}` },
 	'organisation.created': { label: 'Structure créée', say: (f) => `${f.actor} a créé la structure ${f.target}` },
@@ -103,7 +118,8 @@ export const ACTIONS: Record<string, ActionText> = {
 	// ——— places ———
 	'places.imported': {
 		label: 'Lieux importés',
-		say: (f) => `${f.actor} a importé le fichier « ${str(f.d.file)} » : ${plural(f.d.created, 'lieu créé', 'lieux créés')}, ${plural(f.d.updated, 'mis à jour', 'mis à jour')}, ${plural(f.d.rejected, 'ligne refusée', 'lignes refusées')}`
+		say: (f) =>
+			`${f.actor} a importé le fichier « ${str(f.d.file)} » : ${plural(f.d.created, 'lieu créé', 'lieux créés')}, ${plural(f.d.updated, 'mis à jour', 'mis à jour')}, ${plural(f.d.rejected, 'ligne refusée', 'lignes refusées')}`
 	},
 	'place.updated': { label: 'Page d’un lieu modifiée', say: (f) => `${f.actor} a modifié la page de ${f.target}` },
 	'place.claimed': { label: 'Gestion d’un lieu demandée', say: (f) => `${f.actor} a demandé à gérer ${f.target} pour ${f.organisation}` },
@@ -117,7 +133,10 @@ export const ACTIONS: Record<string, ActionText> = {
 		say: (f) => `${f.actor} a rejeté un signalement d’erreur sur ${f.place}${f.d.answered ? ', avec une réponse envoyée à son auteur' : ''}`
 	},
 	'place.corrected': { label: 'Lieu corrigé', say: (f) => `${f.actor} a corrigé ${f.target} (${fieldList(f.d.fields)})` },
-	'place.source_value_taken': { label: 'Valeur de la source reprise', say: (f) => `${f.actor} a repris la valeur de la source pour ${f.target} (${fieldList(f.d.fields)})` },
+	'place.source_value_taken': {
+		label: 'Valeur de la source reprise',
+		say: (f) => `${f.actor} a repris la valeur de la source pour ${f.target} (${fieldList(f.d.fields)})`
+	},
 	'place.closed': {
 		label: 'Lieu fermé',
 		say: (f) =>
@@ -159,7 +178,10 @@ export const ACTIONS: Record<string, ActionText> = {
 	'beneficiary.erased': { label: 'Dossier effacé', say: (f) => `${f.actor} a effacé le dossier ${de(f.person)}` },
 	'beneficiary.anonymised': { label: 'Dossier anonymisé', say: (f) => `${f.actor} a anonymisé le dossier ${de(f.person)}, sans activité depuis 24 mois` },
 	'assessment.recorded': { label: 'Diagnostic enregistré', say: (f) => `${f.actor} a enregistré un diagnostic pour ${f.person}` },
-	'consent.recorded': { label: 'Consentement enregistré', say: (f) => `${f.actor} a enregistré le consentement ${de(f.person)}${f.d.withOrganisationId ? ` à partager son dossier avec ${f.organisation}` : ''}` },
+	'consent.recorded': {
+		label: 'Consentement enregistré',
+		say: (f) => `${f.actor} a enregistré le consentement ${de(f.person)}${f.d.withOrganisationId ? ` à partager son dossier avec ${f.organisation}` : ''}`
+	},
 	'consent.withdrawn': { label: 'Consentement retiré', say: (f) => `${f.actor} a enregistré le retrait du consentement ${de(f.person)}` },
 	'consent.requested': { label: 'Accord demandé par SMS', say: (f) => `${f.actor} a demandé par SMS l’accord ${de(f.person)}` },
 	'consent.request_resent': { label: 'Demande d’accord renvoyée', say: (f) => `${f.actor} a renvoyé à ${f.person} la demande d’accord par SMS` },
@@ -189,7 +211,8 @@ export const ACTIONS: Record<string, ActionText> = {
 	},
 	'accompaniment.recorded': {
 		label: 'Accompagnement enregistré',
-		say: (f) => `${f.actor} a enregistré ${f.d.kind === 'collective' ? `un atelier collectif (${plural(f.d.participants, 'participant', 'participants')})` : 'un accompagnement individuel'} à ${f.place}`
+		say: (f) =>
+			`${f.actor} a enregistré ${f.d.kind === 'collective' ? `un atelier collectif (${plural(f.d.participants, 'participant', 'participants')})` : 'un accompagnement individuel'} à ${f.place}`
 	},
 
 	// ——— Pass Numérique ———
@@ -203,24 +226,52 @@ export const ACTIONS: Record<string, ActionText> = {
 					: `${f.actor} a enregistré une contribution de ${f.organisation} au fonds : ${money(f.d.amountCents)}`
 	},
 	'pass.campaign.created': { label: 'Campagne créée', say: (f) => `${f.actor} a créé ${f.target}` },
-	'pass.share.paid': { label: 'Part d’un financeur versée', say: (f) => `${f.actor} a enregistré le versement de la part de ${f.organisation} (${money(f.d.shareCents)}) pour ${f.target}` },
-	'pass.campaign.funded': { label: 'Campagne financée', say: (f) => `${capital(f.target)} est entièrement financée : ${plural(f.d.activated, 'pass activé', 'pass activés')}` },
-	'pass.booklets.generated': { label: 'Carnets créés', say: (f) => `${f.actor} a créé les carnets ${num(f.d.first)} à ${num(f.d.last)} (${plural(f.d.vouchers, 'pass', 'pass')}) de ${f.target}` },
+	'pass.share.paid': {
+		label: 'Part d’un financeur versée',
+		say: (f) => `${f.actor} a enregistré le versement de la part de ${f.organisation} (${money(f.d.shareCents)}) pour ${f.target}`
+	},
+	'pass.campaign.funded': {
+		label: 'Campagne financée',
+		say: (f) => `${capital(f.target)} est entièrement financée : ${plural(f.d.activated, 'pass activé', 'pass activés')}`
+	},
+	'pass.booklets.generated': {
+		label: 'Carnets créés',
+		say: (f) => `${f.actor} a créé les carnets ${num(f.d.first)} à ${num(f.d.last)} (${plural(f.d.vouchers, 'pass', 'pass')}) de ${f.target}`
+	},
 	'pass.booklets.printed': { label: 'Carnets imprimés', say: (f) => `${f.actor} a imprimé les carnets ${num(f.d.first)} à ${num(f.d.last)} de ${f.target}` },
-	'pass.booklets.entrusted': { label: 'Carnets confiés', say: (f) => `${f.actor} a confié les carnets ${num(f.d.from)} à ${num(f.d.to)} de ${f.target} à ${f.organisation}` },
+	'pass.booklets.entrusted': {
+		label: 'Carnets confiés',
+		say: (f) => `${f.actor} a confié les carnets ${num(f.d.from)} à ${num(f.d.to)} de ${f.target} à ${f.organisation}`
+	},
 	'pass.vouchers.cancelled': { label: 'Pass annulés', say: (f) => `${f.actor} a annulé ${plural(f.d.count, 'pass', 'pass')} de ${f.target}` },
 	'pass.vouchers.distributed': { label: 'Pass remis à une personne', say: (f) => `${f.actor} a remis ${plural(f.d.count, 'pass', 'pass')} à ${f.person}` },
-	'pass.voucher.checked': { label: 'Code de pass vérifié', say: (f) => `${f.actor} a vérifié un code de pass à ${f.place}${f.d.found === false ? ' : code inconnu' : ''}` },
+	'pass.voucher.checked': {
+		label: 'Code de pass vérifié',
+		say: (f) => `${f.actor} a vérifié un code de pass à ${f.place}${f.d.found === false ? ' : code inconnu' : ''}`
+	},
 	'pass.voucher.redeemed': { label: 'Pass encaissé', say: (f) => `${f.actor} a encaissé un pass de ${money(f.d.faceValueCents)} à ${f.place}` },
 	'pass.qualification.granted': { label: 'Lieu habilité au Pass', say: (f) => `${f.actor} a habilité ${f.target} à recevoir le Pass Numérique` },
 	'pass.qualification.restored': { label: 'Habilitation rétablie', say: (f) => `${f.actor} a rétabli l’habilitation de ${f.target} au Pass Numérique` },
 	'pass.qualification.suspended': { label: 'Habilitation suspendue', say: (f) => `${f.actor} a suspendu l’habilitation de ${f.target} au Pass Numérique` },
-	'pass.statements.made': { label: 'Relevés mensuels établis', say: (f) => `${f.actor} a établi les relevés de ${typeof f.d.month === 'string' ? monthLabel(f.d.month) : 'un mois'} (${plural(f.d.statements, 'relevé', 'relevés')})` },
+	'pass.statements.made': {
+		label: 'Relevés mensuels établis',
+		say: (f) =>
+			`${f.actor} a établi les relevés de ${typeof f.d.month === 'string' ? monthLabel(f.d.month) : 'un mois'} (${plural(f.d.statements, 'relevé', 'relevés')})`
+	},
 	'pass.statement.paid': { label: 'Relevé payé', say: (f) => `${f.actor} a enregistré le paiement ${de(f.target)} : ${money(f.d.totalCents)}` },
-	'pass.vouchers.credited_back': { label: 'Pass expirés rendus au fonds', say: (f) => `${plural(f.d.count, 'pass expiré a', 'pass expirés ont')} été rendus au fonds` },
-	'pass.warning.sent': { label: 'Rappel d’expiration envoyé', say: (f) => `Un rappel a été envoyé à ${f.user} : ${plural(f.d.vouchers, 'pass', 'pass')} de ${f.target} expirent dans ${num(f.d.daysBefore)} jours` },
+	'pass.vouchers.credited_back': {
+		label: 'Pass expirés rendus au fonds',
+		say: (f) => `${plural(f.d.count, 'pass expiré a', 'pass expirés ont')} été rendus au fonds`
+	},
+	'pass.warning.sent': {
+		label: 'Rappel d’expiration envoyé',
+		say: (f) => `Un rappel a été envoyé à ${f.user} : ${plural(f.d.vouchers, 'pass', 'pass')} de ${f.target} expirent dans ${num(f.d.daysBefore)} jours`
+	},
 	'pass.alert.raised': { label: 'Alerte levée', say: (f) => `Une alerte a été levée : ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'}` },
-	'pass.alert.reviewed': { label: 'Alerte examinée', say: (f) => `${f.actor} a examiné l’alerte « ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'} »` }
+	'pass.alert.reviewed': {
+		label: 'Alerte examinée',
+		say: (f) => `${f.actor} a examiné l’alerte « ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'} »`
+	}
 };
 
 /** An action no sentence knows yet (never expected: the test checks): said plainly, not as a code. */
@@ -460,8 +511,7 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 			case 'filters':
 			case 'correctionOf':
 			case 'replaces':
-			// issue 12: in the sentence, or values kept for the record (the journal's CSV has them)
-			case 'import':
+			case 'import': // issue 12: in the sentence, or values kept for the record (the journal's CSV has them)
 			case 'byHand':
 			case 'changes':
 			case 'choices':
@@ -473,7 +523,8 @@ export function detailLines(action: string, d: Record<string, unknown> | null | 
 			case 'delivery':
 				break;
 			default:
-				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);
+				if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+					out.push(`${k} : ${typeof v === 'boolean' ? (v ? 'oui' : 'non') : str(v)}`);
 		}
 	}
 	return out;

@@ -49,7 +49,18 @@ async function newPerson(over: Record<string, unknown> = {}): Promise<{ id: stri
 	const r = await createBeneficiary(db, prescriber, {
 		organisationId: ccas,
 		confirmNew: true,
-		form: { firstName: 'Marie', lastName: `Durand${phones}`, birthYear: '1958', commune: 'Nérac', phone, email: '', preferredContact: 'sms', language: 'fr', accessibilityNeeds: [], ...over }
+		form: {
+			firstName: 'Marie',
+			lastName: `Durand${phones}`,
+			birthYear: '1958',
+			commune: 'Nérac',
+			phone,
+			email: '',
+			preferredContact: 'sms',
+			language: 'fr',
+			accessibilityNeeds: [],
+			...over
+		}
 	});
 	if (r.status !== 'created') throw new Error('not created');
 	return { id: r.id, phone: e164(phone) };
@@ -61,7 +72,12 @@ async function ask(beneficiaryId: string, placeId = withTeam, reason = 'Créer s
 	return r;
 }
 
-const smsTo = (phone: string) => db.db.select().from(outbox).where(and(eq(outbox.to, phone), eq(outbox.channel, 'sms'))).orderBy(outbox.createdAt);
+const smsTo = (phone: string) =>
+	db.db
+		.select()
+		.from(outbox)
+		.where(and(eq(outbox.to, phone), eq(outbox.channel, 'sms')))
+		.orderBy(outbox.createdAt);
 const referenceIn = async (phone: string, nth = -1) => {
 	const asks = (await smsTo(phone)).filter((m) => m.template === 'consent-request');
 	return /OUI (\d{4})/.exec(asks.at(nth)!.text)![1];
@@ -69,11 +85,19 @@ const referenceIn = async (phone: string, nth = -1) => {
 const reply = (from: string, text: string, at = new Date()) => answerConsentBySms(db, { from, text, at }, links);
 const statusOf = async (consentId: string) => (await db.db.select().from(consents).where(eq(consents.id, consentId)))[0];
 const referralsOf = (beneficiaryId: string) => db.db.select().from(referrals).where(eq(referrals.beneficiaryId, beneficiaryId));
-const journalOf = (beneficiaryId: string, action: string) => db.db.select().from(auditLog).where(and(eq(auditLog.targetId, beneficiaryId), eq(auditLog.action, action)));
+const journalOf = (beneficiaryId: string, action: string) =>
+	db.db
+		.select()
+		.from(auditLog)
+		.where(and(eq(auditLog.targetId, beneficiaryId), eq(auditLog.action, action)));
 
 function post(body: unknown, headers: Record<string, string> = {}) {
 	const url = new URL('http://localhost/api/sms/entrant');
-	const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	const request = new Request(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: typeof body === 'string' ? body : JSON.stringify(body)
+	});
 	return inbound({ request, url, locals: { ip: '203.0.113.7' } } as never);
 }
 
@@ -96,7 +120,10 @@ beforeAll(async () => {
 	withTeam = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
 	byLink = all.find((p) => p.nom === 'France services de Boé')!.id;
 	await db.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
-	await db.db.update(places).set({ courriels: ['boe@france-services.test'] }).where(eq(places.id, byLink));
+	await db.db
+		.update(places)
+		.set({ courriels: ['boe@france-services.test'] })
+		.where(eq(places.id, byLink));
 });
 afterAll(async () => {
 	setDatabase(undefined);
@@ -107,11 +134,24 @@ afterAll(async () => {
 
 describe('what the person reads and writes', () => {
 	it('the SMS says who asks, what is shared with whom, and how to answer, within 3 SMS', () => {
-		const t = consentRequestText({ organisation: 'CCAS de Nérac', withName: 'Médiathèque Lacépède', scope: ['identity', 'contact', 'referral_reason'], reference: '4821' });
+		const t = consentRequestText({
+			organisation: 'CCAS de Nérac',
+			withName: 'Médiathèque Lacépède',
+			scope: ['identity', 'contact', 'referral_reason'],
+			reference: '4821'
+		});
 		expect(t).toBe(
-			'CCAS de Nérac vous demande votre accord pour transmettre vos nom, commune et langue, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter. Répondez OUI 4821 pour accepter, NON 4821 pour refuser. Sans réponse sous 7 jours, rien n\'est transmis.'
+			"CCAS de Nérac vous demande votre accord pour transmettre vos nom, commune et langue, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter. Répondez OUI 4821 pour accepter, NON 4821 pour refuser. Sans réponse sous 7 jours, rien n'est transmis."
 		);
-		const long = consentRequestText({ organisation: 'Centre communal d’action sociale de la ville de Villeneuve-sur-Lot '.repeat(3), withName: 'Espace public numérique '.repeat(6), scope: ['identity'], reference: '1234' }, (s) => s.length <= 459);
+		const long = consentRequestText(
+			{
+				organisation: 'Centre communal d’action sociale de la ville de Villeneuve-sur-Lot '.repeat(3),
+				withName: 'Espace public numérique '.repeat(6),
+				scope: ['identity'],
+				reference: '1234'
+			},
+			(s) => s.length <= 459
+		);
 		expect(long.length).toBeLessThanOrEqual(459);
 		expect(long).toContain('Répondez OUI 1234 pour accepter, NON 1234 pour refuser.');
 	});
@@ -120,7 +160,8 @@ describe('what the person reads and writes', () => {
 		for (const yes of ['OUI', 'oui', 'Oui 4821', 'ok', 'OK.', 'oui merci', 'D’accord', "d'accord 4821", 'Oui oui', 'ouí', 'J’accepte'])
 			expect(parseConsentReply(yes).answer, yes).toBe('yes');
 		for (const no of ['NON', 'non merci', 'STOP', 'Stop 4821', 'Je refuse', "pas d'accord"]) expect(parseConsentReply(no).answer, no).toBe('no');
-		for (const unclear of ['peut-être', 'oui mais pas mon téléphone', 'non oui', 'Qui êtes-vous\u00a0?', '4821', '']) expect(parseConsentReply(unclear).answer, unclear).toBeNull();
+		for (const unclear of ['peut-être', 'oui mais pas mon téléphone', 'non oui', 'Qui êtes-vous\u00a0?', '4821', ''])
+			expect(parseConsentReply(unclear).answer, unclear).toBeNull();
 		expect(parseConsentReply('Oui 4821')).toEqual({ answer: 'yes', reference: '4821' });
 		expect(parseConsentReply('OUI 48 21')).toEqual({ answer: 'yes', reference: '4821' });
 		expect(parseConsentReply('non')).toEqual({ answer: 'no', reference: null });
@@ -138,7 +179,9 @@ describe('asking', () => {
 		expect(await referralsOf(p.id)).toEqual([]);
 		const [sms] = await smsTo(p.phone);
 		expect(sms.template).toBe('consent-request');
-		expect(sms.text).toMatch(/^CCAS de Nérac vous demande votre accord pour transmettre vos nom, commune et langue, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\. Sans réponse sous 7 jours, rien n'est transmis\.$/);
+		expect(sms.text).toMatch(
+			/^CCAS de Nérac vous demande votre accord pour transmettre vos nom, commune et langue, vos téléphone et e-mail et le motif de votre demande à Médiathèque Lacépède, pour vous y orienter\. Répondez OUI (\d{4}) pour accepter, NON \1 pour refuser\. Sans réponse sous 7 jours, rien n'est transmis\.$/
+		);
 		// the professional sees it waiting
 		const [view] = await consentRequestsOf(db, prescriber, p.id);
 		expect(view).toMatchObject({ status: 'pending', withName: 'Médiathèque Lacépède', canResend: true });
@@ -150,15 +193,32 @@ describe('asking', () => {
 
 	it('needs a French mobile number, and says so in French', async () => {
 		const landline = await newPerson({ phone: '05 53 00 00 00', preferredContact: 'phone' });
-		const err = await referOrAskConsent(db, prescriber, { beneficiaryId: landline.id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte Ameli.', consent: SMS_CONSENT }, links).catch((e) => e);
+		const err = await referOrAskConsent(
+			db,
+			prescriber,
+			{ beneficiaryId: landline.id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte Ameli.', consent: SMS_CONSENT },
+			links
+		).catch((e) => e);
 		expect(err).toBeInstanceOf(CareError);
 		expect(err.fields.method).toMatch(/n’a pas de numéro de portable/);
 		const none = await newPerson({ phone: '', preferredContact: 'none' });
-		const err2 = await referOrAskConsent(db, prescriber, { beneficiaryId: none.id, organisationId: ccas, placeId: withTeam, reason: 'x', consent: SMS_CONSENT }, links).catch((e) => e);
+		const err2 = await referOrAskConsent(
+			db,
+			prescriber,
+			{ beneficiaryId: none.id, organisationId: ccas, placeId: withTeam, reason: 'x', consent: SMS_CONSENT },
+			links
+		).catch((e) => e);
 		expect(err2.fields).toMatchObject({ method: expect.stringMatching(/portable/), reason: expect.stringMatching(/une ou deux phrases/) });
 		expect(await db.db.select().from(consents).where(eq(consents.beneficiaryId, none.id))).toEqual([]);
 		// sendReferral sends now: an SMS consent goes through referOrAskConsent
-		await expect(sendReferral(db, prescriber, { beneficiaryId: none.id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte.', consent: SMS_CONSENT }, links)).rejects.toThrow(CareError);
+		await expect(
+			sendReferral(
+				db,
+				prescriber,
+				{ beneficiaryId: none.id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte.', consent: SMS_CONSENT },
+				links
+			)
+		).rejects.toThrow(CareError);
 	});
 });
 
@@ -179,8 +239,12 @@ describe('the person answers', () => {
 		const [j] = await journalOf(p.id, 'consent.confirmed');
 		expect(j).toMatchObject({ actorKind: 'person', actorId: null });
 		const mails = await db.db.select().from(outbox).where(eq(outbox.to, 'pat@ccas.test'));
-		expect(mails.find((m) => m.template === 'consent-confirmed')!.text).toMatch(/a répondu OUI par SMS.*\n\nL’orientation vers Médiathèque Lacépède est envoyée\./s);
-		expect((await db.db.select().from(outbox).where(eq(outbox.to, 'lou@mediatheque.test'))).some((m) => m.text.includes(`/espace/orientations/${ref.id}`))).toBe(true);
+		expect(mails.find((m) => m.template === 'consent-confirmed')!.text).toMatch(
+			/a répondu OUI par SMS.*\n\nL’orientation vers Médiathèque Lacépède est envoyée\./s
+		);
+		expect(
+			(await db.db.select().from(outbox).where(eq(outbox.to, 'lou@mediatheque.test'))).some((m) => m.text.includes(`/espace/orientations/${ref.id}`))
+		).toBe(true);
 		// the person prefers SMS: the referral's own SMS tells them what comes next
 		expect((await smsTo(p.phone)).map((m) => m.template)).toEqual(['consent-request', 'referral-person']);
 		const [view] = await consentRequestsOf(db, prescriber, p.id);
@@ -210,7 +274,11 @@ describe('the person answers', () => {
 		await expect(loadBeneficiary(db.db, mediator, p.id)).rejects.toThrow(/n’existe pas/);
 		expect(await referralsOf(p.id)).toEqual([]);
 		expect((await journalOf(p.id, 'consent.refused'))[0].actorKind).toBe('person');
-		expect((await db.db.select().from(outbox).where(eq(outbox.to, 'pat@ccas.test'))).some((m) => m.template === 'consent-refused' && /a répondu NON par SMS/.test(m.text))).toBe(true);
+		expect(
+			(await db.db.select().from(outbox).where(eq(outbox.to, 'pat@ccas.test'))).some(
+				(m) => m.template === 'consent-refused' && /a répondu NON par SMS/.test(m.text)
+			)
+		).toBe(true);
 		expect((await smsTo(p.phone)).at(-1)!.text).toMatch(/Rien n'est transmis à Médiathèque Lacépède/);
 		expect(await reply(p.phone, 'oui')).toBe('already_answered');
 		expect((await statusOf(r.consentId)).status).toBe('refused');
@@ -320,7 +388,12 @@ describe('the provider’s webhook (/api/sms/entrant)', () => {
 		const p = await newPerson();
 		const r = await ask(p.id);
 		const body = { msg_status: 'replied', to: p.phone.slice(1), reply: 'OUI' };
-		for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${SECRET}x` }, { authorization: 'Basic ' + Buffer.from('u:nope').toString('base64') }] as Record<string, string>[]) {
+		for (const headers of [
+			{},
+			{ authorization: 'Bearer nope' },
+			{ authorization: `Bearer ${SECRET}x` },
+			{ authorization: 'Basic ' + Buffer.from('u:nope').toString('base64') }
+		] as Record<string, string>[]) {
 			const res = await post(body, headers);
 			expect(res.status).toBe(401);
 			expect(await res.json()).toEqual({ ok: false });
@@ -344,7 +417,11 @@ describe('the provider’s webhook (/api/sms/entrant)', () => {
 	it('locks out an address after repeated wrong secrets', async () => {
 		const url = new URL('http://localhost/api/sms/entrant');
 		const call = (authorization: string) =>
-			inbound({ request: new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: '{}' }), url, locals: { ip: '198.51.100.23' } } as never);
+			inbound({
+				request: new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: '{}' }),
+				url,
+				locals: { ip: '198.51.100.23' }
+			} as never);
 		const statuses: number[] = [];
 		for (let i = 0; i < 31; i++) statuses.push((await call('Bearer wrong')).status);
 		expect(statuses.slice(0, 29).every((s) => s === 401)).toBe(true);

@@ -45,7 +45,8 @@ export interface Links {
 	instanceName: string;
 }
 
-export const NO_MOBILE = 'La fiche de la personne n’a pas de numéro de portable\u00a0: elle ne peut pas recevoir de SMS. Ajoutez son portable sur sa fiche, ou choisissez un autre moyen de recueillir son accord.';
+export const NO_MOBILE =
+	'La fiche de la personne n’a pas de numéro de portable\u00a0: elle ne peut pas recevoir de SMS. Ajoutez son portable sur sa fiche, ou choisissez un autre moyen de recueillir son accord.';
 
 /**
  * Can this site ask for a consent by SMS at all? Only when SMS leave (a provider is
@@ -55,7 +56,8 @@ export const NO_MOBILE = 'La fiche de la personne n’a pas de numéro de portab
  */
 export const smsConsentReady = (env: NodeJS.ProcessEnv = process.env) => smsConfigured(env) && !!env.SMS_INBOUND_SECRET;
 
-export const SMS_NOT_READY = 'L’accord par SMS n’est pas possible sur ce site\u00a0: l’envoi des SMS ou la réception des réponses n’est pas configuré. Recueillez son accord sur place (signature) ou à l’oral.';
+export const SMS_NOT_READY =
+	'L’accord par SMS n’est pas possible sur ce site\u00a0: l’envoi des SMS ou la réception des réponses n’est pas configuré. Recueillez son accord sur place (signature) ou à l’oral.';
 
 /** Can this record receive a consent request by SMS? */
 export const canAskBySms = (b: Pick<Beneficiary, 'phone' | 'anonymisedAt'>) => !b.anonymisedAt && !!b.phone && isMobile(b.phone);
@@ -83,7 +85,12 @@ async function requestText(db: DbOrTx, req: Pick<ConsentRequest, 'organisationId
 		.leftJoin(organisations, eq(organisations.id, consents.withOrganisationId))
 		.leftJoin(places, eq(places.id, consents.withPlaceId))
 		.where(eq(consents.id, req.consentId));
-	return toGsm7(consentRequestText({ organisation: org?.name ?? '', withName: c?.place ?? c?.org ?? 'un lieu d’accompagnement', scope: c?.scope ?? [], reference: req.reference }, fits));
+	return toGsm7(
+		consentRequestText(
+			{ organisation: org?.name ?? '', withName: c?.place ?? c?.org ?? 'un lieu d’accompagnement', scope: c?.scope ?? [], reference: req.reference },
+			fits
+		)
+	);
 }
 
 /**
@@ -200,7 +207,15 @@ export async function cancelConsentRequest(database: Database, actor: Actor, req
 		if (c.status !== 'pending') throw new CareError('conflict', 'La personne a déjà répondu\u00a0: la demande ne peut plus être annulée.');
 		await tx.update(consents).set({ status: 'cancelled' }).where(eq(consents.id, c.id));
 		await tx.update(consentRequests).set({ closedAt: now }).where(eq(consentRequests.id, req.id));
-		await journal(tx, { actor: userActor(actor), action: 'consent.request_cancelled', targetType: 'beneficiary', targetId: b.id, departmentCode: b.departmentCode, ip, details: { consentId: c.id, requestId: req.id } });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'consent.request_cancelled',
+			targetType: 'beneficiary',
+			targetId: b.id,
+			departmentCode: b.departmentCode,
+			ip,
+			details: { consentId: c.id, requestId: req.id }
+		});
 	});
 }
 
@@ -208,47 +223,79 @@ export async function cancelConsentRequest(database: Database, actor: Actor, req
 export async function resendConsentRequest(database: Database, actor: Actor, requestId: string, ip?: string | null, now = new Date()): Promise<void> {
 	await database.db.transaction(async (tx) => {
 		const { req, b, c } = await lockOwnRequest(tx, actor, requestId);
-		if (c.status !== 'pending' || req.expiresAt <= now) throw new CareError('conflict', 'La demande n’attend plus de réponse\u00a0: elle ne peut pas être renvoyée.');
-		if (req.resends >= CONSENT_REQUEST_RESENDS) throw new CareError('conflict', 'Le SMS a déjà été renvoyé une fois. Appelez la personne, ou annulez la demande et recueillez son accord autrement.');
+		if (c.status !== 'pending' || req.expiresAt <= now)
+			throw new CareError('conflict', 'La demande n’attend plus de réponse\u00a0: elle ne peut pas être renvoyée.');
+		if (req.resends >= CONSENT_REQUEST_RESENDS)
+			throw new CareError('conflict', 'Le SMS a déjà été renvoyé une fois. Appelez la personne, ou annulez la demande et recueillez son accord autrement.');
 		const outboxId = await queueSms(database, tx, { to: req.phone, text: await requestText(tx, req), template: 'consent-request' });
 		await tagOutbox(tx, outboxId, req.beneficiaryId);
 		await tx
 			.update(consentRequests)
 			.set({ resends: req.resends + 1, sentAt: now, expiresAt: new Date(now.getTime() + CONSENT_REQUEST_DAYS * DAY), outboxId })
 			.where(eq(consentRequests.id, req.id));
-		await journal(tx, { actor: userActor(actor), action: 'consent.request_resent', targetType: 'beneficiary', targetId: b.id, departmentCode: b.departmentCode, ip, details: { consentId: c.id, requestId: req.id } });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'consent.request_resent',
+			targetType: 'beneficiary',
+			targetId: b.id,
+			departmentCode: b.departmentCode,
+			ip,
+			details: { consentId: c.id, requestId: req.id }
+		});
 	});
 }
 
 // ——— the person's reply ———
 
 export type ReplyOutcome =
-	| 'confirmed'
-	| 'refused'
-	| 'expired'
-	| 'already_answered'
-	| 'ambiguous'
-	| 'not_understood'
-	| 'unknown_number'
-	| 'unknown_reference'
-	| 'no_open_request';
+	'confirmed' | 'refused' | 'expired' | 'already_answered' | 'ambiguous' | 'not_understood' | 'unknown_number' | 'unknown_reference' | 'no_open_request';
 
 /** The prescriber, by e-mail: what the person answered. */
-function answerMail(to: string, p: { personName: string; withName: string; outcome: 'confirmed' | 'refused' | 'expired'; referralSent: boolean; link: string }) {
+function answerMail(
+	to: string,
+	p: { personName: string; withName: string; outcome: 'confirmed' | 'refused' | 'expired'; referralSent: boolean; link: string }
+) {
 	const lines = {
-		confirmed: [`${p.personName} a répondu OUI par SMS\u00a0: son accord pour partager ses informations avec ${p.withName} est enregistré.`, p.referralSent ? `L’orientation vers ${p.withName} est envoyée.` : ''],
-		refused: [`${p.personName} a répondu NON par SMS\u00a0: ses informations ne sont pas partagées avec ${p.withName}.`, p.referralSent ? '' : 'L’orientation n’est pas envoyée. Parlez-en avec la personne si besoin.'],
-		expired: [`${p.personName} n’a pas répondu au SMS qui demandait son accord pour ${p.withName}. La demande a expiré\u00a0: rien n’est partagé.`, 'L’orientation n’est pas envoyée. Vous pouvez recueillir son accord autrement et l’orienter à nouveau.']
+		confirmed: [
+			`${p.personName} a répondu OUI par SMS\u00a0: son accord pour partager ses informations avec ${p.withName} est enregistré.`,
+			p.referralSent ? `L’orientation vers ${p.withName} est envoyée.` : ''
+		],
+		refused: [
+			`${p.personName} a répondu NON par SMS\u00a0: ses informations ne sont pas partagées avec ${p.withName}.`,
+			p.referralSent ? '' : 'L’orientation n’est pas envoyée. Parlez-en avec la personne si besoin.'
+		],
+		expired: [
+			`${p.personName} n’a pas répondu au SMS qui demandait son accord pour ${p.withName}. La demande a expiré\u00a0: rien n’est partagé.`,
+			'L’orientation n’est pas envoyée. Vous pouvez recueillir son accord autrement et l’orienter à nouveau.'
+		]
 	}[p.outcome].filter(Boolean);
-	const subject = { confirmed: `${p.personName} a donné son accord par SMS`, refused: `${p.personName} a refusé par SMS`, expired: `${p.personName} n’a pas répondu au SMS` }[p.outcome];
+	const subject = {
+		confirmed: `${p.personName} a donné son accord par SMS`,
+		refused: `${p.personName} a refusé par SMS`,
+		expired: `${p.personName} n’a pas répondu au SMS`
+	}[p.outcome];
 	return plainMail(to, subject, ['Bonjour,', ...lines], { href: p.link, label: 'Voir sa fiche' }, `consent-${p.outcome}`);
 }
 
-async function tellPrescriber(database: Database, tx: Tx, req: ConsentRequest, b: Beneficiary, withName: string, outcome: 'confirmed' | 'refused' | 'expired', referralSent: boolean, links: Links) {
+async function tellPrescriber(
+	database: Database,
+	tx: Tx,
+	req: ConsentRequest,
+	b: Beneficiary,
+	withName: string,
+	outcome: 'confirmed' | 'refused' | 'expired',
+	referralSent: boolean,
+	links: Links
+) {
 	if (!req.requestedBy) return;
 	const [u] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, req.requestedBy));
 	if (!u?.active) return;
-	await queueMail(database, tx, answerMail(u.email, { personName: shortName(b), withName, outcome, referralSent, link: `${links.origin}/espace/personnes/${b.id}` }), b.id);
+	await queueMail(
+		database,
+		tx,
+		answerMail(u.email, { personName: shortName(b), withName, outcome, referralSent, link: `${links.origin}/espace/personnes/${b.id}` }),
+		b.id
+	);
 }
 
 async function withNameOf(tx: Tx, c: typeof consents.$inferSelect): Promise<string> {
@@ -263,7 +310,8 @@ async function withNameOf(tx: Tx, c: typeof consents.$inferSelect): Promise<stri
 	return 'le lieu';
 }
 
-const sayToPerson = (database: Database, tx: Tx, phone: string, text: string, template: string) => queueSms(database, tx, { to: phone, text: toGsm7(text), template });
+const sayToPerson = (database: Database, tx: Tx, phone: string, text: string, template: string) =>
+	queueSms(database, tx, { to: phone, text: toGsm7(text), template });
 
 /**
  * Applies a reply the provider posted (already authenticated). Matches the sender's
@@ -298,7 +346,13 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 	} else if (open.length === 1) target = open[0];
 	else if (open.length > 1) {
 		await db.transaction((tx) =>
-			sayToPerson(database, tx, sms.from!, `Vous avez plusieurs demandes d'accord en attente. Répondez OUI ou NON suivi du numéro écrit dans le SMS, par exemple\u00a0: ${reply.answer === 'yes' ? 'OUI' : 'NON'} ${open[0].r.reference}`, 'consent-reply-help') // typography: gsm (SMS text: straight apostrophes stay GSM-7)
+			sayToPerson(
+				database,
+				tx,
+				sms.from!,
+				`Vous avez plusieurs demandes d'accord en attente. Répondez OUI ou NON suivi du numéro écrit dans le SMS, par exemple\u00a0: ${reply.answer === 'yes' ? 'OUI' : 'NON'} ${open[0].r.reference}`, // typography: gsm (SMS text: straight apostrophes stay GSM-7)
+				'consent-reply-help'
+			)
 		);
 		return { outcome: 'ambiguous' };
 	} else return { outcome: sent.some((s) => s.status !== 'pending') ? 'already_answered' : 'no_open_request' };
@@ -313,11 +367,24 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 		const withName = await withNameOf(tx, c);
 		const [org] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, req.organisationId));
 		const entry = (action: string, details: Record<string, unknown> = {}) =>
-			journal(tx, { actor: { kind: 'person' }, action, targetType: 'beneficiary', targetId: b.id, departmentCode: b.departmentCode, details: { consentId: c.id, requestId, channel: 'sms', ...details } });
+			journal(tx, {
+				actor: { kind: 'person' },
+				action,
+				targetType: 'beneficiary',
+				targetId: b.id,
+				departmentCode: b.departmentCode,
+				details: { consentId: c.id, requestId, channel: 'sms', ...details }
+			});
 
 		if (req.expiresAt <= sms.at) {
 			await expire(database, tx, req, c, b, withName, links, sms.at);
-			await sayToPerson(database, tx, req.phone, `Cette demande d'accord a expiré\u00a0: rien n'a été transmis à ${withName}. Contactez ${org?.name ?? 'la structure qui vous suit'} si besoin.`, 'consent-reply-expired'); // typography: gsm
+			await sayToPerson(
+				database,
+				tx,
+				req.phone,
+				`Cette demande d'accord a expiré\u00a0: rien n'a été transmis à ${withName}. Contactez ${org?.name ?? 'la structure qui vous suit'} si besoin.`, // typography: gsm
+				'consent-reply-expired'
+			);
 			return { outcome: 'expired' as const, requestId };
 		}
 		if (reply.answer === 'no') {
@@ -348,10 +415,26 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 	});
 }
 
-async function expire(database: Database, tx: Tx, req: ConsentRequest, c: typeof consents.$inferSelect, b: Beneficiary, withName: string, links: Links, now: Date) {
+async function expire(
+	database: Database,
+	tx: Tx,
+	req: ConsentRequest,
+	c: typeof consents.$inferSelect,
+	b: Beneficiary,
+	withName: string,
+	links: Links,
+	now: Date
+) {
 	await tx.update(consents).set({ status: 'expired' }).where(eq(consents.id, c.id));
 	await tx.update(consentRequests).set({ closedAt: now }).where(eq(consentRequests.id, req.id));
-	await journal(tx, { actor: { kind: 'system' }, action: 'consent.expired', targetType: 'beneficiary', targetId: b.id, departmentCode: b.departmentCode, details: { consentId: c.id, requestId: req.id } });
+	await journal(tx, {
+		actor: { kind: 'system' },
+		action: 'consent.expired',
+		targetType: 'beneficiary',
+		targetId: b.id,
+		departmentCode: b.departmentCode,
+		details: { consentId: c.id, requestId: req.id }
+	});
 	await tellPrescriber(database, tx, req, b, withName, 'expired', false, links);
 }
 

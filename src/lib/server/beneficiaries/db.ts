@@ -12,7 +12,9 @@ export const beneficiaries = pgTable(
 	'beneficiaries',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		departmentCode: text('department_code').notNull(),
 		firstName: text('first_name'),
 		lastName: text('last_name'),
@@ -28,7 +30,10 @@ export const beneficiaries = pgTable(
 		preferredContact: text('preferred_contact').notNull().default('none'),
 		language: text('language').notNull().default('fr'),
 		/** keys of ACCESSIBILITY_NEEDS */
-		accessibilityNeeds: text('accessibility_needs').array().notNull().default(sql`'{}'::text[]`),
+		accessibilityNeeds: text('accessibility_needs')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		accessibilityNote: text('accessibility_note'),
 		/** lower-cased, unaccented first + last name / pseudonym, for duplicate detection */
 		nameKey: text('name_key'),
@@ -43,10 +48,16 @@ export const beneficiaries = pgTable(
 	},
 	(t) => [
 		index('beneficiaries_organisation_idx').on(t.organisationId, t.updatedAt),
-		index('beneficiaries_activity_idx').on(t.lastActivityAt).where(sql`${t.anonymisedAt} IS NULL`),
+		index('beneficiaries_activity_idx')
+			.on(t.lastActivityAt)
+			.where(sql`${t.anonymisedAt} IS NULL`),
 		index('beneficiaries_name_key_idx').on(t.departmentCode, t.nameKey),
-		index('beneficiaries_phone_idx').on(t.phone).where(sql`${t.phone} IS NOT NULL`),
-		index('beneficiaries_email_idx').on(t.email).where(sql`${t.email} IS NOT NULL`)
+		index('beneficiaries_phone_idx')
+			.on(t.phone)
+			.where(sql`${t.phone} IS NOT NULL`),
+		index('beneficiaries_email_idx')
+			.on(t.email)
+			.where(sql`${t.email} IS NOT NULL`)
 	]
 );
 
@@ -65,7 +76,9 @@ export const consents = pgTable(
 	'consents',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
 		/** keys of CONSENT_SCOPES: 'identity', 'contact', 'assessment', 'referral_reason' */
 		scope: text('scope').array().notNull(),
 		/** the organisation that may read (null: a place without an account, through the referral's link) */
@@ -80,14 +93,18 @@ export const consents = pgTable(
 		/** 'pending' | 'in_force' | 'refused' | 'expired' | 'cancelled' (see CONSENT_STATUSES) */
 		status: text('status').notNull().default('in_force'),
 		recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
-		recordedByOrganisationId: uuid('recorded_by_organisation_id').notNull().references(() => organisations.id),
+		recordedByOrganisationId: uuid('recorded_by_organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
 		/** 'person' | 'professional' */
 		withdrawnBy: text('withdrawn_by')
 	},
 	(t) => [
 		index('consents_beneficiary_idx').on(t.beneficiaryId),
-		index('consents_organisation_idx').on(t.withOrganisationId).where(sql`${t.withdrawnAt} IS NULL`)
+		index('consents_organisation_idx')
+			.on(t.withOrganisationId)
+			.where(sql`${t.withdrawnAt} IS NULL`)
 	]
 );
 
@@ -106,8 +123,12 @@ export const consentRequests = pgTable(
 			.notNull()
 			.unique()
 			.references(() => consents.id, { onDelete: 'cascade' }),
-		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
 		/** E.164: the mobile the request was sent to; a reply is matched on it */
 		phone: text('phone').notNull(),
@@ -127,7 +148,9 @@ export const consentRequests = pgTable(
 	(t) => [
 		index('consent_requests_phone_idx').on(t.phone, t.sentAt),
 		index('consent_requests_beneficiary_idx').on(t.beneficiaryId),
-		index('consent_requests_open_idx').on(t.expiresAt).where(sql`${t.closedAt} IS NULL`)
+		index('consent_requests_open_idx')
+			.on(t.expiresAt)
+			.where(sql`${t.closedAt} IS NULL`)
 	]
 );
 
@@ -156,7 +179,9 @@ export const personCodes = pgTable(
 	'person_codes',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
 		codeHash: text('code_hash').notNull(),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		attempts: integer('attempts').notNull().default(0),
@@ -177,7 +202,9 @@ export const personLinks = pgTable(
 	'person_links',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
 		tokenHash: text('token_hash').notNull().unique(),
 		/** 'sms' | 'email' | 'sheet' */
 		channel: text('channel').notNull(),
@@ -193,7 +220,11 @@ export const personLinks = pgTable(
 		/** 'person' | 'professional' | 'rotation' | 'erasure' */
 		revokedBy: text('revoked_by')
 	},
-	(t) => [index('person_links_beneficiary_idx').on(t.beneficiaryId, t.channel).where(sql`${t.revokedAt} IS NULL`)]
+	(t) => [
+		index('person_links_beneficiary_idx')
+			.on(t.beneficiaryId, t.channel)
+			.where(sql`${t.revokedAt} IS NULL`)
+	]
 );
 
 /**

@@ -109,7 +109,10 @@ const listFrAnd = (items: readonly string[]) => (items.length <= 1 ? items.join(
 
 /** 'Identité : son prénom, son nom, …': what the consent form and the record's consents say each scope shares. */
 export const CONSENT_SCOPES = Object.fromEntries(
-	(Object.keys(SCOPE_FIELDS) as ConsentScope[]).map((s) => [s, `${SCOPE_TITLES[s]}\u00a0: ${listFrAnd(SCOPE_FIELDS[s].filter((f) => f !== 'communeCode').map((f) => SHARED_FIELD_LABELS[f]))}`])
+	(Object.keys(SCOPE_FIELDS) as ConsentScope[]).map((s) => [
+		s,
+		`${SCOPE_TITLES[s]}\u00a0: ${listFrAnd(SCOPE_FIELDS[s].filter((f) => f !== 'communeCode').map((f) => SHARED_FIELD_LABELS[f]))}`
+	])
 ) as Record<ConsentScope, string>;
 
 /** The fields a set of scopes reveals. */
@@ -117,7 +120,19 @@ export function revealedFields(scope: readonly string[]): Set<SharedField> {
 	return new Set(scope.flatMap((s) => (s in SCOPE_FIELDS ? [...SCOPE_FIELDS[s as ConsentScope]] : [])));
 }
 
-type PersonFields = { firstName: string | null; lastName: string | null; pseudonym: string | null; communeName: string | null; communeCode: string | null; language: string; phone: string | null; email: string | null; preferredContact: string; accessibilityNeeds: string[]; accessibilityNote: string | null };
+type PersonFields = {
+	firstName: string | null;
+	lastName: string | null;
+	pseudonym: string | null;
+	communeName: string | null;
+	communeCode: string | null;
+	language: string;
+	phone: string | null;
+	email: string | null;
+	preferredContact: string;
+	accessibilityNeeds: string[];
+	accessibilityNote: string | null;
+};
 
 /**
  * The person as another structure sees them under `scope`: each field the scopes do not
@@ -193,7 +208,12 @@ export function consentRequestText(
 		`${org} vous demande votre accord pour transmettre ${shared} à ${to}, pour vous y orienter. ` +
 		`Répondez OUI ${p.reference} pour accepter, NON ${p.reference} pour refuser. ` +
 		`Sans réponse sous ${p.days ?? CONSENT_REQUEST_DAYS} jours, rien n'est transmis.`; // typography: gsm (SMS text: straight apostrophes stay GSM-7)
-	for (const [n, shared] of [[200, what], [60, what], [40, 'vos informations'], [25, 'vos informations']] as const) {
+	for (const [n, shared] of [
+		[200, what],
+		[60, what],
+		[40, 'vos informations'],
+		[25, 'vos informations']
+	] as const) {
 		const t = build(clip(p.organisation, n), clip(p.withName, n), shared);
 		if (fits(t)) return t;
 	}
@@ -366,18 +386,27 @@ export const beneficiaryInput = z
 				return s;
 			}),
 		// not chosen: a way that works with what was given (defaultContact), never SMS without a portable
-		preferredContact: z.union([z.literal(''), z.enum(Object.keys(PREFERRED_CONTACTS) as [PreferredContact, ...PreferredContact[]])], { message: 'Choisissez comment la personne souhaite être contactée.' }).optional(),
+		preferredContact: z
+			.union([z.literal(''), z.enum(Object.keys(PREFERRED_CONTACTS) as [PreferredContact, ...PreferredContact[]])], {
+				message: 'Choisissez comment la personne souhaite être contactée.'
+			})
+			.optional(),
 		language: z.enum(Object.keys(LANGUAGES) as [Language, ...Language[]], { message: 'Choisissez une langue de la liste.' }).default('fr'),
 		accessibilityNeeds: z.array(z.enum(Object.keys(ACCESSIBILITY_NEEDS) as [AccessibilityNeed, ...AccessibilityNeed[]])).default([]),
 		accessibilityNote: text(500)
 	})
 	.transform((v) => ({ ...v, preferredContact: v.preferredContact || defaultContact(v) }))
 	.superRefine((v, ctx) => {
-		if (!v.firstName && !v.pseudonym) ctx.addIssue({ code: 'custom', path: ['firstName'], message: 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.' });
+		if (!v.firstName && !v.pseudonym)
+			ctx.addIssue({ code: 'custom', path: ['firstName'], message: 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.' });
 		if ((v.preferredContact === 'sms' || v.preferredContact === 'phone') && !v.phone)
 			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Pour être contactée par téléphone ou SMS, la personne doit donner un numéro.' });
 		if (v.preferredContact === 'sms' && v.phone && !isMobile(v.phone))
-			ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Ce numéro n’est pas un portable\u00a0: il ne peut pas recevoir de SMS. Choisissez « Par téléphone ».' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['phone'],
+				message: 'Ce numéro n’est pas un portable\u00a0: il ne peut pas recevoir de SMS. Choisissez « Par téléphone ».'
+			});
 		if (v.preferredContact === 'email' && !v.email)
 			ctx.addIssue({ code: 'custom', path: ['email'], message: 'Pour être contactée par e-mail, la personne doit donner une adresse.' });
 	});

@@ -59,7 +59,15 @@ export async function issuePersonLink(
 	const expiresAt = new Date(now.getTime() + PERSON_LINK_DAYS * DAY);
 	const [row] = await tx
 		.insert(personLinks)
-		.values({ beneficiaryId: p.beneficiaryId, tokenHash: hashToken(token), channel: p.channel, referralId: p.referralId ?? null, createdBy: p.createdBy ?? null, createdAt: now, expiresAt })
+		.values({
+			beneficiaryId: p.beneficiaryId,
+			tokenHash: hashToken(token),
+			channel: p.channel,
+			referralId: p.referralId ?? null,
+			createdBy: p.createdBy ?? null,
+			createdAt: now,
+			expiresAt
+		})
 		.returning({ id: personLinks.id });
 	return { href: `${p.origin}/mes-orientations/${token}`, id: row.id, expiresAt };
 }
@@ -67,7 +75,11 @@ export async function issuePersonLink(
 async function revokeWhere(db: DbOrTx, where: ReturnType<typeof and>, by: 'person' | 'professional' | 'rotation' | 'erasure', now: Date): Promise<string[]> {
 	const rows = await db.update(personLinks).set({ revokedAt: now, revokedBy: by }).where(where).returning({ id: personLinks.id });
 	const ids = rows.map((r) => r.id);
-	if (ids.length) await db.update(personSessions).set({ endedAt: now }).where(and(inArray(personSessions.linkId, ids), isNull(personSessions.endedAt)));
+	if (ids.length)
+		await db
+			.update(personSessions)
+			.set({ endedAt: now })
+			.where(and(inArray(personSessions.linkId, ids), isNull(personSessions.endedAt)));
 	return ids;
 }
 
@@ -76,11 +88,17 @@ export type LinkCheck = { ok: true; id: string; beneficiaryId: string; channel: 
 /** Whether a link works now (it is not spent by use: the person may open it again until it expires or is revoked). */
 export async function checkPersonLink(db: DbOrTx, token: string, now = new Date()): Promise<LinkCheck> {
 	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, reason: 'invalid' };
-	const [l] = await db.select().from(personLinks).where(eq(personLinks.tokenHash, hashToken(token)));
+	const [l] = await db
+		.select()
+		.from(personLinks)
+		.where(eq(personLinks.tokenHash, hashToken(token)));
 	if (!l) return { ok: false, reason: 'invalid' };
 	if (l.revokedAt) return { ok: false, reason: 'revoked' };
 	if (l.expiresAt <= now) return { ok: false, reason: 'expired' };
-	const [b] = await db.select({ anonymisedAt: beneficiaries.anonymisedAt, mergedInto: beneficiaries.mergedInto }).from(beneficiaries).where(eq(beneficiaries.id, l.beneficiaryId));
+	const [b] = await db
+		.select({ anonymisedAt: beneficiaries.anonymisedAt, mergedInto: beneficiaries.mergedInto })
+		.from(beneficiaries)
+		.where(eq(beneficiaries.id, l.beneficiaryId));
 	if (!b || b.anonymisedAt) return { ok: false, reason: 'revoked' };
 	return { ok: true, id: l.id, beneficiaryId: b.mergedInto ?? l.beneficiaryId, channel: l.channel as LinkChannel };
 }
@@ -89,7 +107,12 @@ export async function checkPersonLink(db: DbOrTx, token: string, now = new Date(
  * The person opens their link: a session starts (via 'link'), the use is counted and
  * journaled "by link". Returns the session's token for the cookie.
  */
-export async function usePersonLink(database: Database, token: string, meta: { ip?: string | null }, now = new Date()): Promise<{ ok: true; sessionToken: string } | Extract<LinkCheck, { ok: false }>> {
+export async function usePersonLink(
+	database: Database,
+	token: string,
+	meta: { ip?: string | null },
+	now = new Date()
+): Promise<{ ok: true; sessionToken: string } | Extract<LinkCheck, { ok: false }>> {
 	return database.db.transaction(async (tx) => {
 		const c = await checkPersonLink(tx, token, now);
 		if (!c.ok) return c;
@@ -99,7 +122,15 @@ export async function usePersonLink(database: Database, token: string, meta: { i
 			.where(eq(personLinks.id, c.id));
 		const sessionToken = await startSession(tx, [c.beneficiaryId], 'link', c.id, now);
 		const [b] = await tx.select({ departmentCode: beneficiaries.departmentCode }).from(beneficiaries).where(eq(beneficiaries.id, c.beneficiaryId));
-		await journal(tx, { actor: { kind: 'person' }, action: 'person.link_used', targetType: 'beneficiary', targetId: c.beneficiaryId, departmentCode: b?.departmentCode, ip: personIp(meta.ip), details: { by: 'link', linkId: c.id, channel: c.channel } });
+		await journal(tx, {
+			actor: { kind: 'person' },
+			action: 'person.link_used',
+			targetType: 'beneficiary',
+			targetId: c.beneficiaryId,
+			departmentCode: b?.departmentCode,
+			ip: personIp(meta.ip),
+			details: { by: 'link', linkId: c.id, channel: c.channel }
+		});
 		return { ok: true as const, sessionToken };
 	});
 }
@@ -108,7 +139,9 @@ export async function usePersonLink(database: Database, token: string, meta: { i
 
 async function startSession(tx: Tx, beneficiaryIds: string[], via: 'code' | 'link', linkId: string | null, now: Date): Promise<string> {
 	const token = newToken();
-	await tx.insert(personSessions).values({ tokenHash: hashToken(token), beneficiaryIds, via, linkId, createdAt: now, expiresAt: new Date(now.getTime() + PERSON_SESSION_MINUTES * 60_000) });
+	await tx
+		.insert(personSessions)
+		.values({ tokenHash: hashToken(token), beneficiaryIds, via, linkId, createdAt: now, expiresAt: new Date(now.getTime() + PERSON_SESSION_MINUTES * 60_000) });
 	return token;
 }
 
@@ -116,8 +149,24 @@ async function startSession(tx: Tx, beneficiaryIds: string[], via: 'code' | 'lin
 export async function openPersonSession(database: Database, beneficiaryIds: string[], meta: { ip?: string | null }, now = new Date()): Promise<string> {
 	return database.db.transaction(async (tx) => {
 		const token = await startSession(tx, beneficiaryIds, 'code', null, now);
-		const rows = beneficiaryIds.length ? await tx.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode }).from(beneficiaries).where(inArray(beneficiaries.id, beneficiaryIds)) : [];
-		await journal(tx, ...rows.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.signed_in', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: personIp(meta.ip), details: { by: 'code' } })));
+		const rows = beneficiaryIds.length
+			? await tx
+					.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
+					.from(beneficiaries)
+					.where(inArray(beneficiaries.id, beneficiaryIds))
+			: [];
+		await journal(
+			tx,
+			...rows.map((r) => ({
+				actor: { kind: 'person' as const },
+				action: 'person.signed_in',
+				targetType: 'beneficiary',
+				targetId: r.id,
+				departmentCode: r.departmentCode,
+				ip: personIp(meta.ip),
+				details: { by: 'code' }
+			}))
+		);
 		return token;
 	});
 }
@@ -170,14 +219,28 @@ export async function liveLinks(db: DbOrTx, beneficiaryIds: string[], now = new 
 		.from(personLinks)
 		.where(and(inArray(personLinks.beneficiaryId, beneficiaryIds), isNull(personLinks.revokedAt), gt(personLinks.expiresAt, now)))
 		.orderBy(desc(personLinks.createdAt));
-	return rows.map((l) => ({ id: l.id, channel: l.channel as LinkChannel, label: LINK_CHANNELS[l.channel as LinkChannel] ?? l.channel, createdAt: l.createdAt, expiresAt: l.expiresAt, lastUsedAt: l.lastUsedAt, uses: l.uses }));
+	return rows.map((l) => ({
+		id: l.id,
+		channel: l.channel as LinkChannel,
+		label: LINK_CHANNELS[l.channel as LinkChannel] ?? l.channel,
+		createdAt: l.createdAt,
+		expiresAt: l.expiresAt,
+		lastUsedAt: l.lastUsedAt,
+		uses: l.uses
+	}));
 }
 
 /**
  * The person ends one of their links (or all of them, `linkId` null) from their page.
  * The sessions those links opened end too, the current one included when it came by one.
  */
-export async function revokeLinksByPerson(database: Database, session: PersonSession, linkId: string | null, meta: { ip?: string | null }, now = new Date()): Promise<number> {
+export async function revokeLinksByPerson(
+	database: Database,
+	session: PersonSession,
+	linkId: string | null,
+	meta: { ip?: string | null },
+	now = new Date()
+): Promise<number> {
 	if (linkId !== null && !UUID.test(linkId)) return 0;
 	return database.db.transaction(async (tx) => {
 		const ids = await revokeWhere(
@@ -187,8 +250,22 @@ export async function revokeLinksByPerson(database: Database, session: PersonSes
 			now
 		);
 		if (ids.length) {
-			const rows = await tx.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode }).from(beneficiaries).where(inArray(beneficiaries.id, session.beneficiaryIds));
-			await journal(tx, ...rows.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.links_revoked', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: personIp(meta.ip), details: { links: ids, by: session.via } })));
+			const rows = await tx
+				.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
+				.from(beneficiaries)
+				.where(inArray(beneficiaries.id, session.beneficiaryIds));
+			await journal(
+				tx,
+				...rows.map((r) => ({
+					actor: { kind: 'person' as const },
+					action: 'person.links_revoked',
+					targetType: 'beneficiary',
+					targetId: r.id,
+					departmentCode: r.departmentCode,
+					ip: personIp(meta.ip),
+					details: { links: ids, by: session.via }
+				}))
+			);
 		}
 		return ids.length;
 	});
@@ -202,7 +279,16 @@ export async function revokeLinksByHolder(database: Database, actor: Actor, bene
 		throw new CareError('forbidden', 'Seule la structure qui suit la personne peut désactiver ses liens.');
 	return database.db.transaction(async (tx) => {
 		const ids = await revokeWhere(tx, and(eq(personLinks.beneficiaryId, b.id), isNull(personLinks.revokedAt)), 'professional', now);
-		if (ids.length) await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'person.links_revoked', targetType: 'beneficiary', targetId: b.id, departmentCode: b.departmentCode, ip, details: { links: ids } });
+		if (ids.length)
+			await journal(tx, {
+				actor: { kind: 'user', id: actor.userId },
+				action: 'person.links_revoked',
+				targetType: 'beneficiary',
+				targetId: b.id,
+				departmentCode: b.departmentCode,
+				ip,
+				details: { links: ids }
+			});
 		return ids.length;
 	});
 }

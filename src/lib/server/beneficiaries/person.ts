@@ -41,7 +41,13 @@ async function recordsOf(database: Database, c: Contact): Promise<{ id: string; 
 	return database.db
 		.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
 		.from(beneficiaries)
-		.where(and(c.kind === 'phone' ? eq(beneficiaries.phone, c.value) : eq(beneficiaries.email, c.value), isNull(beneficiaries.anonymisedAt), isNull(beneficiaries.mergedInto)));
+		.where(
+			and(
+				c.kind === 'phone' ? eq(beneficiaries.phone, c.value) : eq(beneficiaries.email, c.value),
+				isNull(beneficiaries.anonymisedAt),
+				isNull(beneficiaries.mergedInto)
+			)
+		);
 }
 
 export type CodeRequest = { status: 'sent'; contact: string } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
@@ -51,7 +57,12 @@ export type CodeRequest = { status: 'sent'; contact: string } | { status: 'inval
  * the request only counts the attempt (the same queries whatever the contact), and the
  * lookup, the code and the message happen after the answer (accounts/background.ts).
  */
-export async function requestPersonCode(database: Database, raw: string, meta: { ip?: string | null; instanceName: string }, now = new Date()): Promise<CodeRequest> {
+export async function requestPersonCode(
+	database: Database,
+	raw: string,
+	meta: { ip?: string | null; instanceName: string },
+	now = new Date()
+): Promise<CodeRequest> {
 	const c = parseContact(raw);
 	if (!c) return { status: 'invalid', message: 'Écrivez votre numéro de portable (exemple\u00a0: 06 12 34 56 78) ou votre adresse e-mail.' };
 	const keys = [`person-code:${c.value}`, `person-code-ip:${meta.ip ?? '?'}`];
@@ -59,7 +70,8 @@ export async function requestPersonCode(database: Database, raw: string, meta: {
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
 	for (const k of keys) {
 		const r = await reserveAttempt(database.db, k, THROTTLE_RULES.form, now);
-		if (!r.allowed) return { status: 'throttled', message: retryMessage(r.lockedUntil ?? new Date(now.getTime() + THROTTLE_RULES.form.lockMinutes * 60_000), now) };
+		if (!r.allowed)
+			return { status: 'throttled', message: retryMessage(r.lockedUntil ?? new Date(now.getTime() + THROTTLE_RULES.form.lockMinutes * 60_000), now) };
 	}
 	afterResponse('person-code', () => sendPersonCode(database, c, meta, now));
 	return { status: 'sent', contact: c.kind === 'phone' ? 'votre téléphone' : 'votre adresse e-mail' };
@@ -73,16 +85,46 @@ async function sendPersonCode(database: Database, c: Contact, meta: { ip?: strin
 	const message = personCodeMessage(code, meta.instanceName);
 	await database.db.transaction(async (tx) => {
 		// a new code replaces the ones sent before: only the latest message's code opens anything
-		await tx.update(personCodes).set({ usedAt: now }).where(and(inArray(personCodes.beneficiaryId, records.map((r) => r.id)), isNull(personCodes.usedAt)));
+		await tx
+			.update(personCodes)
+			.set({ usedAt: now })
+			.where(
+				and(
+					inArray(
+						personCodes.beneficiaryId,
+						records.map((r) => r.id)
+					),
+					isNull(personCodes.usedAt)
+				)
+			);
 		// one code for all the person's records: stored against each
-		await tx.insert(personCodes).values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
+		await tx
+			.insert(personCodes)
+			.values(records.map((r) => ({ beneficiaryId: r.id, codeHash: hashCode(r.id, code), expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000) })));
 		if (c.kind === 'phone') await queueSms(database, tx, { to: c.value, text: message.text, template: 'person-code' });
-		else await queueMail(database, tx, plainMail(c.value, message.subject, ['Bonjour,', message.text, 'Si vous n’avez rien demandé, ignorez ce message.'], null, 'person-code'));
-		await journal(tx, ...records.map((r) => ({ actor: { kind: 'person' as const }, action: 'person.code_sent', targetType: 'beneficiary', targetId: r.id, departmentCode: r.departmentCode, ip: personIp(meta.ip), details: { channel: c.kind } })));
+		else
+			await queueMail(
+				database,
+				tx,
+				plainMail(c.value, message.subject, ['Bonjour,', message.text, 'Si vous n’avez rien demandé, ignorez ce message.'], null, 'person-code')
+			);
+		await journal(
+			tx,
+			...records.map((r) => ({
+				actor: { kind: 'person' as const },
+				action: 'person.code_sent',
+				targetType: 'beneficiary',
+				targetId: r.id,
+				departmentCode: r.departmentCode,
+				ip: personIp(meta.ip),
+				details: { channel: c.kind }
+			}))
+		);
 	});
 }
 
-export type CodeCheck = { status: 'ok'; token: string; beneficiaryIds: string[] } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
+export type CodeCheck =
+	{ status: 'ok'; token: string; beneficiaryIds: string[] } | { status: 'invalid'; message: string } | { status: 'throttled'; message: string };
 
 /**
  * Checks a one-time code. Each guess is counted (reserved) before it is checked, atomically:
@@ -99,7 +141,8 @@ export async function verifyPersonCode(database: Database, raw: string, code: st
 	if (locked) return { status: 'throttled', message: retryMessage(locked, now) };
 	const reservations = [await reserveAttempt(database.db, contactKey, rules[0], now), await reserveAttempt(database.db, ipKey, rules[1], now)];
 	const lock = () => lockAfterFailure(reservations, rules, now);
-	if (!reservations.every((r) => r.allowed)) return { status: 'throttled', message: retryMessage(lock() ?? new Date(now.getTime() + rules[0].lockMinutes * 60_000), now) };
+	if (!reservations.every((r) => r.allowed))
+		return { status: 'throttled', message: retryMessage(lock() ?? new Date(now.getTime() + rules[0].lockMinutes * 60_000), now) };
 	const failed = (): CodeCheck => {
 		const l = lock();
 		return l ? { status: 'throttled', message: retryMessage(l, now) } : wrong;
@@ -115,7 +158,11 @@ export async function verifyPersonCode(database: Database, raw: string, code: st
 		.orderBy(desc(personCodes.createdAt));
 	const hit = rows.find((r) => r.attempts < CODE_TRIES && r.codeHash === hashCode(r.beneficiaryId, digits));
 	if (!hit) {
-		if (rows.length) await database.db.update(personCodes).set({ attempts: sql`${personCodes.attempts} + 1` }).where(eq(personCodes.id, rows[0].id));
+		if (rows.length)
+			await database.db
+				.update(personCodes)
+				.set({ attempts: sql`${personCodes.attempts} + 1` })
+				.where(eq(personCodes.id, rows[0].id));
 		return failed();
 	}
 	// every code of the same sending is spent (one per record); a parallel request that spent it first wins

@@ -73,7 +73,10 @@ export const inForce = () => and(eq(consents.status, 'in_force'), isNull(consent
 
 function activeConsentFor(orgIds: string[]): SQL {
 	return sql`exists (select 1 from ${consents} c where c.beneficiary_id = ${beneficiaries.id} and c.status = 'in_force' and c.withdrawn_at is null
-		and c.with_organisation_id in (${sql.join(orgIds.map((o) => sql`${o}::uuid`), sql`, `)}))`;
+		and c.with_organisation_id in (${sql.join(
+			orgIds.map((o) => sql`${o}::uuid`),
+			sql`, `
+		)}))`;
 }
 
 /** The records the actor may read: held by their organisations, or opened to them by a consent. */
@@ -119,8 +122,12 @@ async function resolveCommune(database: Database, text: string | null, departmen
 		return { code: r.point.inseeCode, name: m?.name ?? r.point.label };
 	}
 	if (r.status === 'ambiguous')
-		throw new CareError('invalid', 'Vérifiez la commune.', { commune: `Plusieurs communes s’appellent « ${text} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${text} 47000` });
-	throw new CareError('invalid', 'Vérifiez la commune.', { commune: `Nous ne trouvons pas la commune « ${text} ». Vérifiez l’orthographe, ou indiquez le code postal.` });
+		throw new CareError('invalid', 'Vérifiez la commune.', {
+			commune: `Plusieurs communes s’appellent « ${text} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${text} 47000`
+		});
+	throw new CareError('invalid', 'Vérifiez la commune.', {
+		commune: `Nous ne trouvons pas la commune « ${text} ». Vérifiez l’orthographe, ou indiquez le code postal.`
+	});
 }
 
 async function parseForm(database: Database, raw: unknown, departmentCode: string) {
@@ -129,7 +136,8 @@ async function parseForm(database: Database, raw: unknown, departmentCode: strin
 		// the checks across fields run only once every field is valid: say the missing name at once too
 		const r = (raw ?? {}) as Record<string, unknown>;
 		const errors = fieldErrors(parsed.error.issues);
-		if (!String(r.firstName ?? '').trim() && !String(r.pseudonym ?? '').trim()) errors.firstName ??= 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.';
+		if (!String(r.firstName ?? '').trim() && !String(r.pseudonym ?? '').trim())
+			errors.firstName ??= 'Indiquez au moins un prénom, ou un pseudonyme si la personne préfère.';
 		throw new CareError('invalid', 'Le formulaire contient des erreurs.', errors);
 	}
 	const v = parsed.data;
@@ -164,7 +172,16 @@ export interface DuplicateMatch {
 export async function findDuplicates(
 	db: DbOrTx,
 	organisationId: string,
-	c: { nameKey: string | null; phone: string | null; email: string | null; birthYear: number | null; communeCode: string | null; firstName: string | null; lastName: string | null; pseudonym: string | null },
+	c: {
+		nameKey: string | null;
+		phone: string | null;
+		email: string | null;
+		birthYear: number | null;
+		communeCode: string | null;
+		firstName: string | null;
+		lastName: string | null;
+		pseudonym: string | null;
+	},
 	exceptId?: string
 ): Promise<DuplicateMatch[]> {
 	const keys: SQL[] = [];
@@ -210,7 +227,15 @@ export async function createBeneficiary(
 			.insert(beneficiaries)
 			.values({ ...values, organisationId: input.organisationId, departmentCode: m.departmentCode, createdBy: actor.userId })
 			.returning({ id: beneficiaries.id });
-		await journal(tx, { actor: userActor(actor), action: 'beneficiary.created', targetType: 'beneficiary', targetId: row.id, departmentCode: m.departmentCode, ip, after: values });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'beneficiary.created',
+			targetType: 'beneficiary',
+			targetId: row.id,
+			departmentCode: m.departmentCode,
+			ip,
+			after: values
+		});
 		return { status: 'created' as const, id: row.id };
 	});
 }
@@ -220,7 +245,10 @@ export async function updateBeneficiary(database: Database, actor: Actor, id: st
 	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé\u00a0: il ne peut plus être modifié.');
 	const values = await parseForm(database, form, b.departmentCode);
 	await database.db.transaction(async (tx) => {
-		await tx.update(beneficiaries).set({ ...values, updatedAt: new Date(), lastActivityAt: new Date() }).where(eq(beneficiaries.id, id));
+		await tx
+			.update(beneficiaries)
+			.set({ ...values, updatedAt: new Date(), lastActivityAt: new Date() })
+			.where(eq(beneficiaries.id, id));
 		await journal(tx, {
 			actor: userActor(actor),
 			action: 'beneficiary.updated',
@@ -315,7 +343,14 @@ export async function consentsOf(db: DbOrTx, beneficiaryId: string): Promise<Con
 export async function beneficiaryDetail(database: Database, actor: Actor, id: string, ip?: string | null) {
 	const b = await loadBeneficiary(database.db, actor, id, 'read');
 	// who read the record is part of what the person can ask for (their export lists it)
-	await journal(database.db, { actor: userActor(actor), action: 'beneficiary.viewed', targetType: 'beneficiary', targetId: id, departmentCode: b.departmentCode, ip });
+	await journal(database.db, {
+		actor: userActor(actor),
+		action: 'beneficiary.viewed',
+		targetType: 'beneficiary',
+		targetId: id,
+		departmentCode: b.departmentCode,
+		ip
+	});
 	const held = holdingOrganisations(actor).includes(b.organisationId);
 	const [holder] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, b.organisationId));
 	const allConsents = await consentsOf(database.db, id);
@@ -373,7 +408,14 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 export async function recordConsent(
 	tx: Tx,
 	actor: Actor,
-	c: { beneficiary: Beneficiary; recordedByOrganisationId: string; withOrganisationId: string | null; withPlaceId: string | null; purpose: string; input: unknown },
+	c: {
+		beneficiary: Beneficiary;
+		recordedByOrganisationId: string;
+		withOrganisationId: string | null;
+		withPlaceId: string | null;
+		purpose: string;
+		input: unknown;
+	},
 	ip?: string | null
 ): Promise<{ id: string; input: ConsentInput }> {
 	const parsed = consentInput.safeParse(c.input);
@@ -400,7 +442,13 @@ export async function recordConsent(
 		targetId: c.beneficiary.id,
 		departmentCode: c.beneficiary.departmentCode,
 		ip,
-		details: { consentId: row.id, scope: parsed.data.scope, method: parsed.data.method, withOrganisationId: c.withOrganisationId, pending: parsed.data.method === 'sms' }
+		details: {
+			consentId: row.id,
+			scope: parsed.data.scope,
+			method: parsed.data.method,
+			withOrganisationId: c.withOrganisationId,
+			pending: parsed.data.method === 'sms'
+		}
 	});
 	return { id: row.id, input: parsed.data };
 }
@@ -409,12 +457,7 @@ export async function recordConsent(
  * Withdraws a consent: by the person (on their page: `beneficiaryIds` are theirs) or by a
  * professional of the holding organisation. Access through it ends at once.
  */
-export async function withdrawConsent(
-	database: Database,
-	by: { actor: Actor } | { person: string[] },
-	consentId: string,
-	ip?: string | null
-): Promise<void> {
+export async function withdrawConsent(database: Database, by: { actor: Actor } | { person: string[] }, consentId: string, ip?: string | null): Promise<void> {
 	await database.db.transaction(async (tx) => {
 		const [c] = await tx.select().from(consents).where(eq(consents.id, consentId));
 		if (!c) throw new CareError('not_found', 'Ce consentement n’existe pas.');
@@ -424,7 +467,11 @@ export async function withdrawConsent(
 		} else if (!by.person.includes(c.beneficiaryId)) throw new CareError('not_found', 'Ce consentement n’existe pas.');
 		if (c.withdrawnAt) return;
 		// a consent that was never in force (waiting for an SMS answer, refused…) has nothing to withdraw
-		if (c.status !== 'in_force') throw new CareError('conflict', c.status === 'pending' ? 'Ce consentement attend la réponse de la personne par SMS\u00a0: annulez la demande.' : 'Ce consentement n’est pas en cours.');
+		if (c.status !== 'in_force')
+			throw new CareError(
+				'conflict',
+				c.status === 'pending' ? 'Ce consentement attend la réponse de la personne par SMS\u00a0: annulez la demande.' : 'Ce consentement n’est pas en cours.'
+			);
 		await tx
 			.update(consents)
 			.set({ withdrawnAt: new Date(), withdrawnBy: 'actor' in by ? 'professional' : 'person' })
@@ -475,7 +522,10 @@ export async function mergeBeneficiaries(database: Database, actor: Actor, keepI
 			.update(beneficiaries)
 			.set({ ...fill, accessibilityNeeds: needs, nameKey: nameKeyOf({ ...keep, ...fill }), updatedAt: new Date(), lastActivityAt })
 			.where(eq(beneficiaries.id, keepId));
-		await tx.update(beneficiaries).set({ ...EMPTY_IDENTITY, mergedInto: keepId, updatedAt: new Date() }).where(eq(beneficiaries.id, dropId));
+		await tx
+			.update(beneficiaries)
+			.set({ ...EMPTY_IDENTITY, mergedInto: keepId, updatedAt: new Date() })
+			.where(eq(beneficiaries.id, dropId));
 		await journal(tx, {
 			actor: userActor(actor),
 			action: 'beneficiary.merged',
@@ -517,10 +567,19 @@ async function anonymise(tx: Tx, b: Beneficiary, now: Date): Promise<void> {
 	await purgeMessagesOf(tx, { beneficiaryId: b.id, addresses: [b.phone, b.email] });
 	await clearKeysNaming(tx, [b.phone, b.email]);
 	await endAllAccess(tx, b.id, now);
-	await tx.update(beneficiaries).set({ ...EMPTY_IDENTITY, preferredContact: NO_CONTACT, anonymisedAt: now, updatedAt: now }).where(eq(beneficiaries.id, b.id));
-	await tx.update(consents).set({ withdrawnAt: now, withdrawnBy: 'system' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'in_force'), isNull(consents.withdrawnAt)));
+	await tx
+		.update(beneficiaries)
+		.set({ ...EMPTY_IDENTITY, preferredContact: NO_CONTACT, anonymisedAt: now, updatedAt: now })
+		.where(eq(beneficiaries.id, b.id));
+	await tx
+		.update(consents)
+		.set({ withdrawnAt: now, withdrawnBy: 'system' })
+		.where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'in_force'), isNull(consents.withdrawnAt)));
 	// requests still waiting for an SMS answer are cancelled (a later OUI opens nothing); the number they went to is forgotten
-	await tx.update(consents).set({ status: 'cancelled' }).where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'pending')));
+	await tx
+		.update(consents)
+		.set({ status: 'cancelled' })
+		.where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'pending')));
 	await tx
 		.update(consentRequests)
 		.set({ phone: '', referral: null, closedAt: sql`coalesce(${consentRequests.closedAt}, ${now.toISOString()}::timestamptz)` })
@@ -537,7 +596,15 @@ export async function eraseBeneficiary(database: Database, actor: Actor, id: str
 	if (b.anonymisedAt) return;
 	await database.db.transaction(async (tx) => {
 		await anonymise(tx, b, new Date());
-		await journal(tx, { actor: userActor(actor), action: 'beneficiary.erased', targetType: 'beneficiary', targetId: id, departmentCode: b.departmentCode, ip, before: b });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'beneficiary.erased',
+			targetType: 'beneficiary',
+			targetId: id,
+			departmentCode: b.departmentCode,
+			ip,
+			before: b
+		});
 	});
 }
 
@@ -630,8 +697,12 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 	const actorIds = [...new Set(journalRows.map((j) => j.actorId).filter((x): x is string => !!x))];
 	const orgOf = new Map<string, string>();
 	if (actorIds.length) {
-		const rows = await db.execute(sql`select m.user_id, string_agg(distinct o.name, ', ') as names from memberships m join organisations o on o.id = m.organisation_id
-			where m.user_id in (${sql.join(actorIds.map((a) => sql`${a}::uuid`), sql`, `)}) group by m.user_id`);
+		const rows =
+			await db.execute(sql`select m.user_id, string_agg(distinct o.name, ', ') as names from memberships m join organisations o on o.id = m.organisation_id
+			where m.user_id in (${sql.join(
+				actorIds.map((a) => sql`${a}::uuid`),
+				sql`, `
+			)}) group by m.user_id`);
 		for (const r of (rows as unknown as { rows: { user_id: string; names: string }[] }).rows) orgOf.set(r.user_id, r.names);
 	}
 	const data = {
@@ -684,10 +755,24 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 		journal: journalRows.map((j) => ({
 			at: j.at.toISOString(),
 			action: AUDIT_LABELS[j.action] ?? j.action,
-			organisation: j.actorKind === 'person' ? 'Vous' : j.actorKind === 'system' ? 'Traitement automatique' : j.actorKind === 'link' ? 'Le lieu, par son lien' : (j.actorId && orgOf.get(j.actorId)) || null
+			organisation:
+				j.actorKind === 'person'
+					? 'Vous'
+					: j.actorKind === 'system'
+						? 'Traitement automatique'
+						: j.actorKind === 'link'
+							? 'Le lieu, par son lien'
+							: (j.actorId && orgOf.get(j.actorId)) || null
 		}))
 	};
-	await journal(database.db, { actor: userActor(actor), action: 'beneficiary.exported', targetType: 'beneficiary', targetId: id, departmentCode: b.departmentCode, ip });
+	await journal(database.db, {
+		actor: userActor(actor),
+		action: 'beneficiary.exported',
+		targetType: 'beneficiary',
+		targetId: id,
+		departmentCode: b.departmentCode,
+		ip
+	});
 	return data;
 }
 
@@ -699,7 +784,6 @@ export async function userNames(db: DbOrTx, ids: string[]): Promise<Map<string, 
 	const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids));
 	return new Map(rows.map((r) => [r.id, r.name]));
 }
-
 
 // ——— assessment with the person ———
 
@@ -715,10 +799,25 @@ export async function recordAssessment(database: Database, actor: Actor, benefic
 	return database.db.transaction(async (tx) => {
 		const [row] = await tx
 			.insert(assessments)
-			.values({ beneficiaryId, organisationId: membership?.organisationId ?? b.organisationId, version: result.version, answers: checked.answers, result, createdBy: actor.userId })
+			.values({
+				beneficiaryId,
+				organisationId: membership?.organisationId ?? b.organisationId,
+				version: result.version,
+				answers: checked.answers,
+				result,
+				createdBy: actor.userId
+			})
 			.returning({ id: assessments.id, createdAt: assessments.createdAt });
 		await touchBeneficiary(tx, beneficiaryId);
-		await journal(tx, { actor: userActor(actor), action: 'assessment.recorded', targetType: 'beneficiary', targetId: beneficiaryId, departmentCode: b.departmentCode, ip, details: { assessmentId: row.id, version: result.version } });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'assessment.recorded',
+			targetType: 'beneficiary',
+			targetId: beneficiaryId,
+			departmentCode: b.departmentCode,
+			ip,
+			details: { assessmentId: row.id, version: result.version }
+		});
 		return { id: row.id, createdAt: row.createdAt, result };
 	});
 }
@@ -728,5 +827,11 @@ export async function assessmentsOf(database: Database, actor: Actor, beneficiar
 	const b = await loadBeneficiary(database.db, actor, beneficiaryId, 'read');
 	if (!holdingOrganisations(actor).includes(b.organisationId)) return [];
 	const rows = await database.db.select().from(assessments).where(eq(assessments.beneficiaryId, beneficiaryId)).orderBy(desc(assessments.createdAt));
-	return rows.map((a) => ({ id: a.id, createdAt: a.createdAt, version: a.version, answers: a.answers as Record<string, string | string[]>, result: a.result as import('../assessment/service.ts').Assessment }));
+	return rows.map((a) => ({
+		id: a.id,
+		createdAt: a.createdAt,
+		version: a.version,
+		answers: a.answers as Record<string, string | string[]>,
+		result: a.result as import('../assessment/service.ts').Assessment
+	}));
 }

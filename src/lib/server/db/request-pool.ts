@@ -51,7 +51,8 @@ async function appUrl(owner: Database): Promise<string> {
 				continue;
 			}
 			throw new Error(
-				`Cannot set the password of the database role ${APP_ROLE} (${reason}). Give DATABASE_URL's user the CREATEROLE attribute, or create the login yourself and set DATABASE_APP_URL.`
+				`Cannot set the password of the database role ${APP_ROLE} (${reason}). Give DATABASE_URL's user the CREATEROLE attribute, or create the login yourself and set DATABASE_APP_URL.`,
+				{ cause: e }
 			);
 		}
 	}

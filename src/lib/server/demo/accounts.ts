@@ -50,12 +50,37 @@ interface DemoPersona {
 }
 
 export const PERSONAS: DemoPersona[] = [
-	{ email: `coordination@${DEMO_DOMAIN}`, name: 'Camille Coordination', structure: 'cd47', role: 'coordinator', sees: 'le réseau du département\u00a0: lieux, structures, journal, Pass Numérique' },
+	{
+		email: `coordination@${DEMO_DOMAIN}`,
+		name: 'Camille Coordination',
+		structure: 'cd47',
+		role: 'coordinator',
+		sees: 'le réseau du département\u00a0: lieux, structures, journal, Pass Numérique'
+	},
 	{ email: `partenaire@${DEMO_DOMAIN}`, name: 'Alex Partenaire', structure: 'caf47', role: 'partner', sees: 'ce que la CAF finance (Pass Numérique)' },
-	{ email: `prescription@${DEMO_DOMAIN}`, name: 'Sacha Prescription', structure: 'ccas', role: 'prescriber', sees: 'les personnes suivies, le diagnostic, les orientations, la remise de pass' },
-	{ email: `mediation@${DEMO_DOMAIN}`, name: 'Lou Médiation', structure: 'fs', role: 'mediator', sees: 'les orientations reçues, les accompagnements, l’encaissement des pass' },
+	{
+		email: `prescription@${DEMO_DOMAIN}`,
+		name: 'Sacha Prescription',
+		structure: 'ccas',
+		role: 'prescriber',
+		sees: 'les personnes suivies, le diagnostic, les orientations, la remise de pass'
+	},
+	{
+		email: `mediation@${DEMO_DOMAIN}`,
+		name: 'Lou Médiation',
+		structure: 'fs',
+		role: 'mediator',
+		sees: 'les orientations reçues, les accompagnements, l’encaissement des pass'
+	},
 	{ email: `responsable@${DEMO_DOMAIN}`, name: 'Noa Responsable', structure: 'fs', role: 'place_manager', sees: 'la fiche du lieu et ses horaires' },
-	{ email: `administration@${DEMO_DOMAIN}`, name: 'Ada Administration', structure: 'cd47', role: 'coordinator', admin: true, sees: 'les réglages de l’instance, tous les départements' }
+	{
+		email: `administration@${DEMO_DOMAIN}`,
+		name: 'Ada Administration',
+		structure: 'cd47',
+		role: 'coordinator',
+		admin: true,
+		sees: 'les réglages de l’instance, tous les départements'
+	}
 ];
 
 export class DemoError extends Error {}
@@ -78,11 +103,17 @@ export async function createDemoAccounts(database: Database): Promise<DemoAccoun
 	if (!demo) throw new DemoError('this instance has no demo data (MAILLAGE_DEMO=0, or real data): demo accounts are refused here');
 	const orgIds = new Map<string, { id: string; name: string }>();
 	for (const s of STRUCTURES) {
-		let [org] = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(and(eq(organisations.name, s.name), eq(organisations.departmentCode, '47')));
+		let [org] = await db
+			.select({ id: organisations.id, name: organisations.name })
+			.from(organisations)
+			.where(and(eq(organisations.name, s.name), eq(organisations.departmentCode, '47')));
 		org ??= await createOrganisation(database, null, { name: s.name, kind: s.kind, departmentCode: '47' });
 		orgIds.set(s.key, org);
 		if (s.place) {
-			const [place] = await db.select({ id: places.id }).from(places).where(and(eq(places.nom, s.place), eq(places.departmentCode, '47')));
+			const [place] = await db
+				.select({ id: places.id })
+				.from(places)
+				.where(and(eq(places.nom, s.place), eq(places.departmentCode, '47')));
 			if (place) await db.insert(organisationPlaces).values({ organisationId: org.id, placeId: place.id }).onConflictDoNothing();
 		}
 	}
@@ -91,12 +122,28 @@ export async function createDemoAccounts(database: Database): Promise<DemoAccoun
 		const org = orgIds.get(p.structure)!;
 		const password = newPassword();
 		const { base32, sealed } = newTotpSecret();
-		const { userId } = await addMember(database, null, { email: p.email, displayName: p.name, organisationId: org.id, role: p.role, password, isAdmin: !!p.admin });
+		const { userId } = await addMember(database, null, {
+			email: p.email,
+			displayName: p.name,
+			organisationId: org.id,
+			role: p.role,
+			password,
+			isAdmin: !!p.admin
+		});
 		await db.transaction(async (tx) => {
 			await tx.insert(memberships).values({ userId, organisationId: org.id, role: p.role }).onConflictDoNothing();
 			await tx
 				.update(users)
-				.set({ passwordHash: await hashPassword(password), totpSecret: sealed, totpPendingSecret: null, totpConfirmedAt: new Date(), totpLastStep: null, active: true, isAdmin: !!p.admin, updatedAt: new Date() })
+				.set({
+					passwordHash: await hashPassword(password),
+					totpSecret: sealed,
+					totpPendingSecret: null,
+					totpConfirmedAt: new Date(),
+					totpLastStep: null,
+					active: true,
+					isAdmin: !!p.admin,
+					updatedAt: new Date()
+				})
 				.where(eq(users.id, userId));
 			await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
 			await deleteUserSessions(tx, userId);

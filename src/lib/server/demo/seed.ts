@@ -32,7 +32,10 @@ async function done(database: Database, step: string): Promise<boolean> {
 }
 
 async function mark(database: Database, step: string, detail: string) {
-	await database.db.insert(seedRuns).values({ step, detail }).onConflictDoUpdate({ target: seedRuns.step, set: { detail, doneAt: new Date() } });
+	await database.db
+		.insert(seedRuns)
+		.values({ step, detail })
+		.onConflictDoUpdate({ target: seedRuns.step, set: { detail, doneAt: new Date() } });
 }
 
 export async function ensureTerritory(database: Database, log: (m: string) => void = () => {}, sharedDir = sharedDataDir()) {
@@ -98,21 +101,34 @@ async function qualifyDemoPassPlaces(database: Database): Promise<string[]> {
 					.insert(organisations)
 					.values({ name: p.nom, kind: /^france services/i.test(p.nom) ? 'france_services' : 'association', departmentCode: '47', siret: p.pivot })
 					.returning({ id: organisations.id });
-				await journal(tx, { actor: { kind: 'system' }, action: 'organisation.created', targetType: 'organisation', targetId: org.id, departmentCode: '47', details: { demo: true } });
+				await journal(tx, {
+					actor: { kind: 'system' },
+					action: 'organisation.created',
+					targetType: 'organisation',
+					targetId: org.id,
+					departmentCode: '47',
+					details: { demo: true }
+				});
 			}
-			const [q] = await tx.insert(passQualifications).values({ departmentCode: '47', siret: p.pivot, organisationId: org.id }).returning({ id: passQualifications.id });
-			await journal(tx, { actor: { kind: 'system' }, action: 'pass.qualification.granted', targetType: 'pass_qualification', targetId: q.id, departmentCode: '47', details: { siret: p.pivot, organisationId: org.id, demo: true } });
+			const [q] = await tx
+				.insert(passQualifications)
+				.values({ departmentCode: '47', siret: p.pivot, organisationId: org.id })
+				.returning({ id: passQualifications.id });
+			await journal(tx, {
+				actor: { kind: 'system' },
+				action: 'pass.qualification.granted',
+				targetType: 'pass_qualification',
+				targetId: q.id,
+				departmentCode: '47',
+				details: { siret: p.pivot, organisationId: org.id, demo: true }
+			});
 			done.push(p.nom);
 		});
 	}
 	return done;
 }
 
-export async function ensureDemo(
-	database: Database,
-	log: (m: string) => void = () => {},
-	sharedDir = sharedDataDir()
-): Promise<ImportReport[]> {
+export async function ensureDemo(database: Database, log: (m: string) => void = () => {}, sharedDir = sharedDataDir()): Promise<ImportReport[]> {
 	await ensureTerritory(database, log, sharedDir);
 	await getInstanceSettings(database);
 	if (await done(database, 'demo')) return [];

@@ -171,7 +171,9 @@ describe('booklet helpers', () => {
 	it('refuses a code that fails its check, and an empty run', async () => {
 		const typo = codes[0].slice(0, 13) + (codes[0][13] === 'A' ? 'B' : 'A');
 		await expect(bookletsPdf({ ...data, booklets: [{ number: 1, vouchers: [{ code: typo }] }] }, 'a4')).rejects.toThrow(/booklet 1, voucher 1/);
-		await expect(bookletsPdf({ ...data, booklets: [{ number: 1, vouchers: [{ code: formatCode(codes[0]) }] }] }, 'a6')).rejects.toThrow(/not a normalised valid code/);
+		await expect(bookletsPdf({ ...data, booklets: [{ number: 1, vouchers: [{ code: formatCode(codes[0]) }] }] }, 'a6')).rejects.toThrow(
+			/not a normalised valid code/
+		);
 		await expect(bookletsPdf({ ...data, booklets: [] }, 'a4')).rejects.toThrow(/no voucher/);
 	});
 });
@@ -181,7 +183,11 @@ describe('booklet helpers', () => {
 
 describe.each([
 	{ format: 'a4' as const, size: [595, 842], pages: 3 /* booklets of 5 share page 1, the booklet of 10 fills page 2, the slips (where to use them) page 3 */ },
-	{ format: 'a6' as const, size: [298, 420], pages: 3 + 20 + 3 /* a cover per booklet, a page per voucher, a back per booklet (where to use them: issue 12, item 7) */ }
+	{
+		format: 'a6' as const,
+		size: [298, 420],
+		pages: 3 + 20 + 3 /* a cover per booklet, a page per voucher, a back per booklet (where to use them: issue 12, item 7) */
+	}
 ])('booklets, $format', ({ format, size, pages }) => {
 	let file = '';
 	let pdf: Buffer;
@@ -233,7 +239,11 @@ describe.each([
 		run('pdftoppm', ['-r', '150', '-png', file, join(dir, `all-${format}`)]);
 		const pngs = readdirSync(dir).filter((f) => f.startsWith(`all-${format}-`) && f.endsWith('.png'));
 		expect(pngs).toHaveLength(pages);
-		const decoded = pngs.flatMap((png) => spawnSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
+		const decoded = pngs.flatMap((png) =>
+			spawnSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'utf8' })
+				.stdout.split('\n')
+				.filter(Boolean)
+		);
 		// plus the back of each A6 booklet, or the slip of each A4 one: the places that accept the pass (issue 12, item 7)
 		const backs = data.booklets.map(() => `${ORIGIN}/lieux?pass=1`);
 		expect(decoded.sort()).toEqual([...links, ...backs].sort());
@@ -296,12 +306,23 @@ describe('A4 sheets, cell by cell', () => {
 		const cell = { width: mm(210) / A4_GRID.columns, height: mm(297) / A4_GRID.rows };
 		// page 1: booklets 12 and 13 (5 + 5); page 2: booklet 14 (10)
 		const expected = [
-			{ page: 1, vouchers: [...data.booklets[0].vouchers.map((v, i) => ({ ...v, b: 12, i: i + 1, n: 5 })), ...data.booklets[1].vouchers.map((v, i) => ({ ...v, b: 13, i: i + 1, n: 5 }))] },
+			{
+				page: 1,
+				vouchers: [
+					...data.booklets[0].vouchers.map((v, i) => ({ ...v, b: 12, i: i + 1, n: 5 })),
+					...data.booklets[1].vouchers.map((v, i) => ({ ...v, b: 13, i: i + 1, n: 5 }))
+				]
+			},
 			{ page: 2, vouchers: data.booklets[2].vouchers.map((v, i) => ({ ...v, b: 14, i: i + 1, n: 10 })) }
 		];
 		for (const { page, vouchers } of expected)
 			vouchers.forEach((v, k) => {
-				const region: [number, number, number, number] = [(k % A4_GRID.columns) * cell.width, Math.floor(k / A4_GRID.columns) * cell.height, cell.width, cell.height];
+				const region: [number, number, number, number] = [
+					(k % A4_GRID.columns) * cell.width,
+					Math.floor(k / A4_GRID.columns) * cell.height,
+					cell.width,
+					cell.height
+				];
 				const t = text(file, { page, region });
 				expect(printedCodes(t), `page ${page}, cell ${k + 1}`).toEqual([v.code]);
 				expect(t).toContain(`Carnet ${v.b} · pass ${v.i}/${v.n}`);
@@ -315,7 +336,12 @@ describe('A4 sheets, cell by cell', () => {
 		const file = save('carnets-a4-slips.pdf', await bookletsPdf(data, 'a4'));
 		const cell = { width: mm(210) / A4_GRID.columns, height: mm(297) / A4_GRID.rows };
 		data.booklets.forEach((b, k) => {
-			const region: [number, number, number, number] = [(k % A4_GRID.columns) * cell.width, Math.floor(k / A4_GRID.columns) * cell.height, cell.width, cell.height];
+			const region: [number, number, number, number] = [
+				(k % A4_GRID.columns) * cell.width,
+				Math.floor(k / A4_GRID.columns) * cell.height,
+				cell.width,
+				cell.height
+			];
 			const t = text(file, { page: 3, region });
 			expect(t).toContain('Où utiliser vos pass ?');
 			expect(t).toContain('Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous.');
@@ -328,7 +354,10 @@ describe('A4 sheets, cell by cell', () => {
 		// nothing else on the page of slips
 		expect(decode(file, 3)).toHaveLength(data.booklets.length);
 		// a campaign with no funder named: no "Financé par"
-		const bare = save('carnets-a4-slips-bare.pdf', await bookletsPdf({ ...data, campaign: { ...data.campaign, department: null, funders: [] }, booklets: [data.booklets[0]] }, 'a4'));
+		const bare = save(
+			'carnets-a4-slips-bare.pdf',
+			await bookletsPdf({ ...data, campaign: { ...data.campaign, department: null, funders: [] }, booklets: [data.booklets[0]] }, 'a4')
+		);
 		expect(text(bare, { page: 2 })).not.toContain('Financé par');
 		expect(text(bare, { page: 2 })).toContain('Où utiliser vos pass ?');
 	});

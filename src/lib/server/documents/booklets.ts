@@ -207,7 +207,16 @@ const lineHeight = (s: Style, gap = 0.18) => s.size * (1.16 + gap);
 type Align = 'left' | 'center' | 'right';
 
 /** Writes lines (one `text` call each, no wrapping by pdfkit) from y; returns the y below. */
-function writeLines(doc: PDFKit.PDFDocument, lines: readonly Line[], s: Style, x: number, y: number, width: number, align: Align = 'left', gap?: number): number {
+function writeLines(
+	doc: PDFKit.PDFDocument,
+	lines: readonly Line[],
+	s: Style,
+	x: number,
+	y: number,
+	width: number,
+	align: Align = 'left',
+	gap?: number
+): number {
 	doc.font(s.font).fontSize(s.size).fillColor(s.color);
 	for (const l of lines) {
 		const lx = align === 'left' ? x : align === 'center' ? x + (width - l.width) / 2 : x + width - l.width;
@@ -265,7 +274,8 @@ const USAGE = [
 ];
 /** The A4 slip's shorter sentence (a cell of the grid). */
 const SLIP_WHERE = 'Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous.';
-const WHERE = 'Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous, ou demandez à la personne qui vous a remis ce carnet.';
+const WHERE =
+	'Dans les lieux qui acceptent le Pass Numérique. Scannez ce QR code pour voir les plus proches de chez vous, ou demandez à la personne qui vous a remis ce carnet.';
 /** "Proposé par le Département de Lot-et-Garonne, financé par la CAF de Lot-et-Garonne." */
 export function fundedBy(c: BookletsData['campaign']): string | null {
 	const dep = c.department?.trim();
@@ -372,14 +382,26 @@ function drawA4Slip(run: Run, L: ReturnType<typeof a4Layout>, parent: Struct, ce
 	if (K.funded.length) tag(doc, slip, 'P', () => (y = writeLines(doc, K.funded, s.body, left, y + 3, K.textWidth)));
 	const qrX = x0 + K.qrX;
 	const qrY = y0 + L.qrY;
-	tag(doc, slip, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, L.box), { alt: 'QR code\u00a0: les lieux qui acceptent le Pass Numérique', bbox: [qrX, qrY, qrX + L.box, qrY + L.box] });
+	tag(doc, slip, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, L.box), {
+		alt: 'QR code\u00a0: les lieux qui acceptent le Pass Numérique',
+		bbox: [qrX, qrY, qrX + L.box, qrY + L.box]
+	});
 	const withBooklet = wrap(doc, winAnsi(`Carnet n° ${booklet} — ${passCount(count, data.campaign.faceValueCents)}`), s.caption, L.box, 3);
 	tag(doc, slip, 'P', () => writeLines(doc, withBooklet, s.caption, qrX, qrY + L.box + mm(1), L.box, 'center'));
 	tag(doc, slip, 'P', () => writeLines(doc, K.url, s.caption, left, y0 + K.urlY, CELL.width - 2 * L.pad));
 	slip.end();
 }
 
-function drawA4Voucher(run: Run, L: ReturnType<typeof a4Layout>, parent: Struct, cell: number, booklet: number, position: number, count: number, code: string): void {
+function drawA4Voucher(
+	run: Run,
+	L: ReturnType<typeof a4Layout>,
+	parent: Struct,
+	cell: number,
+	booklet: number,
+	position: number,
+	count: number,
+	code: string
+): void {
 	const { doc } = run;
 	const s = S.a4;
 	const x0 = (cell % A4_GRID.columns) * CELL.width;
@@ -520,7 +542,10 @@ function drawA6Back(run: Run, L: ReturnType<typeof a6Layout>, parent: Struct): v
 	const box = L.box;
 	const qrX = (A6.width - box) / 2;
 	const qrY = y;
-	tag(doc, parent, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, box), { alt: 'QR code\u00a0: les lieux qui acceptent le Pass Numérique', bbox: [qrX, qrY, qrX + box, qrY + box] });
+	tag(doc, parent, 'Figure', () => drawQr(doc, L.whereQr, qrX, qrY, box), {
+		alt: 'QR code\u00a0: les lieux qui acceptent le Pass Numérique',
+		bbox: [qrX, qrY, qrX + box, qrY + box]
+	});
 	y += box + 4;
 	tag(doc, parent, 'P', () => (y = writeLines(doc, L.whereUrl, s.caption, x, y, L.width, 'center')));
 	if (L.funded.length) {
@@ -562,7 +587,9 @@ function drawA6Voucher(run: Run, L: ReturnType<typeof a6Layout>, parent: Struct,
 		writeLines(doc, L.caption, s.caption, x, captionY, L.width, 'center');
 	});
 	const positionText = `Carnet ${booklet} · pass ${position}/${count}`;
-	tag(doc, voucher, 'P', () => writeLines(doc, [{ text: positionText, width: measure(doc, positionText, s.position) }], s.position, x, positionY, L.width, 'center'));
+	tag(doc, voucher, 'P', () =>
+		writeLines(doc, [{ text: positionText, width: measure(doc, positionText, s.position) }], s.position, x, positionY, L.width, 'center')
+	);
 	voucher.end();
 }
 

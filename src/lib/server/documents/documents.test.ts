@@ -19,7 +19,10 @@ import { recordExportPdf, type RecordExport } from './record-export.ts';
 // tools
 
 const installed = (bin: string, arg = '-v') => !spawnSync(bin, [arg], { stdio: 'ignore' }).error;
-const tools = { poppler: installed('pdftotext') && installed('pdfinfo') && installed('pdftoppm') && installed('pdfimages'), zbar: installed('zbarimg', '--version') };
+const tools = {
+	poppler: installed('pdftotext') && installed('pdfinfo') && installed('pdftoppm') && installed('pdfimages'),
+	zbar: installed('zbarimg', '--version')
+};
 const POPPLER_MISSING = 'pdftotext, pdfinfo, pdftoppm or pdfimages is missing: install poppler-utils (apt-get install poppler-utils)';
 const ZBAR_MISSING = 'zbarimg is missing: install zbar-tools (apt-get install zbar-tools)';
 
@@ -92,7 +95,12 @@ const sheet: ReferralSheetData = {
 /** What a careless caller might pass along with the sheet's data. */
 const sheetWithInternals = { ...sheet, declineReason: DECLINE_REASON, internalNote: INTERNAL_NOTE } as ReferralSheetData;
 
-const THEMES = [['Smartphone', 'E-mail'], ['Démarches en ligne (CAF, Ameli)'], ['Traitement de texte'], ['Sécurité : arnaques et mots de passe', 'Réseaux sociaux']];
+const THEMES = [
+	['Smartphone', 'E-mail'],
+	['Démarches en ligne (CAF, Ameli)'],
+	['Traitement de texte'],
+	['Sécurité : arnaques et mots de passe', 'Réseaux sociaux']
+];
 
 const record: RecordExport = {
 	format: 'maillage-dossier-v1',
@@ -148,7 +156,13 @@ const record: RecordExport = {
 			reason:
 				'Apprendre à prendre rendez-vous chez le médecin sur Internet et à lire les messages de l’Assurance maladie, pas à pas, avec quelqu’un de patient qui prend le temps d’expliquer chaque étape.'
 		},
-		{ sentAt: '2026-07-01T07:05:00.000Z', place: 'France services de Lons', status: 'Honorée', appointmentAt: '2026-07-08T12:00:00.000Z', reason: 'Déclarer ses revenus en ligne.' }
+		{
+			sentAt: '2026-07-01T07:05:00.000Z',
+			place: 'France services de Lons',
+			status: 'Honorée',
+			appointmentAt: '2026-07-08T12:00:00.000Z',
+			reason: 'Déclarer ses revenus en ligne.'
+		}
 	],
 	accompaniments: Array.from({ length: 40 }, (_, i) => ({
 		date: new Date(Date.UTC(2026, 0, 15 + i * 7, 9)).toISOString(),
@@ -304,16 +318,24 @@ describe('the referral sheet', () => {
 	});
 
 	it('groups the days with the same hours', () => {
-		expect(groupHours(['Lundi\u00a0: 9 h – 12 h', 'Mardi\u00a0: 9 h – 12 h', 'Mercredi\u00a0: 9 h – 12 h', 'Jeudi\u00a0: 14 h – 17 h', 'Vendredi\u00a0: fermé', 'Samedi\u00a0: fermé'])).toEqual([
-			'Lundi au mercredi\u00a0: 9 h – 12 h',
-			'Jeudi\u00a0: 14 h – 17 h',
-			'Vendredi et samedi\u00a0: fermé'
-		]);
+		expect(
+			groupHours([
+				'Lundi\u00a0: 9 h – 12 h',
+				'Mardi\u00a0: 9 h – 12 h',
+				'Mercredi\u00a0: 9 h – 12 h',
+				'Jeudi\u00a0: 14 h – 17 h',
+				'Vendredi\u00a0: fermé',
+				'Samedi\u00a0: fermé'
+			])
+		).toEqual(['Lundi au mercredi\u00a0: 9 h – 12 h', 'Jeudi\u00a0: 14 h – 17 h', 'Vendredi et samedi\u00a0: fermé']);
 	});
 
 	it('without an appointment, says so and how to get one', async (ctx) => {
 		needPoppler(ctx);
-		const file = save('orientation-sans-rdv.pdf', await referralSheetPdf({ ...sheet, appointmentAt: null, toBring: null, place: { ...sheet.place, emails: [], access: null } }));
+		const file = save(
+			'orientation-sans-rdv.pdf',
+			await referralSheetPdf({ ...sheet, appointmentAt: null, toBring: null, place: { ...sheet.place, emails: [], access: null } })
+		);
 		const all = flat(text(file));
 		expect(all).toContain('Il n’y a pas encore de rendez-vous.');
 		expect(all).toContain('Appelez le 05 59 27 21 95, ou allez sur place aux heures d’ouverture.');

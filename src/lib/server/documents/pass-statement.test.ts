@@ -112,7 +112,16 @@ describe('the Pass Numérique statement', () => {
 
 	it('says when it was paid and with which reference', async (ctx) => {
 		needPoppler(ctx);
-		const paid = save('releve-paye.pdf', await passStatementPdf({ ...statement, vouchers: statement.vouchers.slice(0, 2), totalCents: 2050, paidAt: new Date('2026-12-15T10:00:00Z'), paymentRef: 'MANDAT-2026-1187' }));
+		const paid = save(
+			'releve-paye.pdf',
+			await passStatementPdf({
+				...statement,
+				vouchers: statement.vouchers.slice(0, 2),
+				totalCents: 2050,
+				paidAt: new Date('2026-12-15T10:00:00Z'),
+				paymentRef: 'MANDAT-2026-1187'
+			})
+		);
 		const all = flat(text(paid));
 		expect(all).toContain('20,50 € pour 2 pass');
 		expect(all).toContain('Payé le 15 décembre 2026 (référence MANDAT-2026-1187)');
@@ -122,7 +131,10 @@ describe('the Pass Numérique statement', () => {
 
 	it('an empty statement says so', async (ctx) => {
 		needPoppler(ctx);
-		const empty = save('releve-vide.pdf', await passStatementPdf({ ...statement, vouchers: [], totalCents: 0, organisation: { ...statement.organisation, siret: null } }));
+		const empty = save(
+			'releve-vide.pdf',
+			await passStatementPdf({ ...statement, vouchers: [], totalCents: 0, organisation: { ...statement.organisation, siret: null } })
+		);
 		const all = flat(text(empty));
 		expect(all).toContain('Ce relevé ne compte aucun pass.');
 		expect(all).toContain('SIRET : Non renseigné');

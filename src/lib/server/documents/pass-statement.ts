@@ -87,7 +87,10 @@ export async function passStatementPdf(data: PassStatementData): Promise<Buffer>
 	w.heading('Total', 2);
 	w.box([
 		{ text: `${euros(data.totalCents)} pour ${count} pass`, bold: true, size: 16 },
-		{ text: data.paidAt ? `Payé le ${frenchDate(data.paidAt, { weekday: false })}${data.paymentRef ? ` (référence ${data.paymentRef})` : ''}` : 'À payer', bold: true }
+		{
+			text: data.paidAt ? `Payé le ${frenchDate(data.paidAt, { weekday: false })}${data.paymentRef ? ` (référence ${data.paymentRef})` : ''}` : 'À payer',
+			bold: true
+		}
 	]);
 	if (!data.paidAt) w.paragraph(`Le fonds départemental versera ${euros(data.totalCents)} à ${data.organisation.name}.`);
 	if (data.madeAt) w.paragraph(`Document établi le ${frenchDateTime(data.madeAt, { weekday: false })}.`, { size: 12 });

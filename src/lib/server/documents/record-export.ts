@@ -33,7 +33,15 @@ export interface RecordExport {
 		createdAt: string;
 		updatedAt: string;
 	};
-	consents: { purpose: string; scope: string[]; withOrganisation: string | null; method: string; givenAt: string; status?: string; withdrawnAt: string | null }[];
+	consents: {
+		purpose: string;
+		scope: string[];
+		withOrganisation: string | null;
+		method: string;
+		givenAt: string;
+		status?: string;
+		withdrawnAt: string | null;
+	}[];
 	assessments: { date: string; version: number; levels: Record<string, string>; needs: string[] }[];
 	referrals: { sentAt: string; place: string; status: string; appointmentAt: string | null; reason: string }[];
 	accompaniments: { date: string; place: string | null; themes: string[]; durationMinutes: number }[];
@@ -104,7 +112,11 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 	else {
 		for (const a of data.assessments) {
 			const levels: KeyValue[] = Object.entries(a.levels).map(([axis, level]) => [capitalize(axis), level]);
-			w.entry(`Diagnostic du ${frenchDate(a.date)}`, [...levels, ['Vos besoins', a.needs.length ? a.needs : 'Aucun besoin relevé'], ['Questionnaire', `version ${a.version}`]]);
+			w.entry(`Diagnostic du ${frenchDate(a.date)}`, [
+				...levels,
+				['Vos besoins', a.needs.length ? a.needs : 'Aucun besoin relevé'],
+				['Questionnaire', `version ${a.version}`]
+			]);
 		}
 	}
 
@@ -133,7 +145,12 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 				{ header: 'Thèmes', width: 30 },
 				{ header: 'Durée', width: 14 }
 			],
-			data.accompaniments.map((x) => [frenchDate(x.date, { weekday: false }), or(x.place), x.themes.length ? x.themes.join(', ') : NOT_GIVEN, frenchDuration(x.durationMinutes)])
+			data.accompaniments.map((x) => [
+				frenchDate(x.date, { weekday: false }),
+				or(x.place),
+				x.themes.length ? x.themes.join(', ') : NOT_GIVEN,
+				frenchDuration(x.durationMinutes)
+			])
 		);
 	}
 
@@ -171,9 +188,7 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 		['Contact', contact ?? '']
 	];
 	w.heading('Vos droits', 2);
-	w.keep(
-		[...before, ask, ...after].reduce((a, t) => a + w.measure(t) + 6, 0) + w.bulletsHeight(rights) + w.keyValuesHeight(whom, mm(40)) + 20
-	);
+	w.keep([...before, ask, ...after].reduce((a, t) => a + w.measure(t) + 6, 0) + w.bulletsHeight(rights) + w.keyValuesHeight(whom, mm(40)) + 20);
 	for (const t of before) w.paragraph(t);
 	w.bullets(rights);
 	w.paragraph(ask);

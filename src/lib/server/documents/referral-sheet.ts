@@ -72,7 +72,8 @@ export function groupHours(hours: readonly string[]): string[] {
 		else runs.push({ days: [m[1]], value: m[2] });
 	}
 	return runs.map(({ days, value }) => {
-		const label = days.length === 1 ? days[0] : days.length === 2 ? `${days[0]} et ${days[1].toLowerCase()}` : `${days[0]} au ${days[days.length - 1].toLowerCase()}`;
+		const label =
+			days.length === 1 ? days[0] : days.length === 2 ? `${days[0]} et ${days[1].toLowerCase()}` : `${days[0]} au ${days[days.length - 1].toLowerCase()}`;
 		return `${label}\u00a0: ${value}`;
 	});
 }
@@ -105,9 +106,17 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 		...(data.appointmentAt
 			? [
 					{ text: `Votre rendez-vous\u00a0: ${capitalize(frenchDateTime(data.appointmentAt))}`, bold: true },
-					{ text: place.phone ? `Si vous ne pouvez pas venir, appelez le ${frenchPhone(place.phone)} pour prévenir.` : 'Si vous ne pouvez pas venir, prévenez le lieu.' }
+					{
+						text: place.phone
+							? `Si vous ne pouvez pas venir, appelez le ${frenchPhone(place.phone)} pour prévenir.`
+							: 'Si vous ne pouvez pas venir, prévenez le lieu.'
+					}
 				]
-			: [{ text: `Il n’y a pas encore de rendez-vous. ${place.phone ? `Appelez le ${frenchPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.'}` }]),
+			: [
+					{
+						text: `Il n’y a pas encore de rendez-vous. ${place.phone ? `Appelez le ${frenchPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.'}`
+					}
+				]),
 		...(place.hours.length ? [{ text: 'Horaires d’ouverture\u00a0:', bold: true }, ...groupHours(place.hours).map((text) => ({ text }))] : [])
 	]);
 
@@ -121,7 +130,9 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 	}
 
 	w.heading('Qui vous envoie', 2);
-	w.paragraph(`${[prescriber.name, prescriber.organisation, frenchPhone(prescriber.phone)].filter((x) => x && x.trim()).join(', ')}. Envoyée le ${frenchDate(data.sentAt)}.`);
+	w.paragraph(
+		`${[prescriber.name, prescriber.organisation, frenchPhone(prescriber.phone)].filter((x) => x && x.trim()).join(', ')}. Envoyée le ${frenchDate(data.sentAt)}.`
+	);
 
 	w.heading('Voir ou annuler', 2);
 	if (qr && data.personLink) {
@@ -131,7 +142,9 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 			{ text: 'Ce lien est personnel, valable 90 jours\u00a0: ne le donnez à personne.' }
 		]);
 	} else {
-		w.paragraph('Pour voir ou annuler cette orientation, allez sur la page ci-dessous et demandez un code\u00a0: il arrive sur le téléphone ou l’adresse e-mail que vous avez donnés.');
+		w.paragraph(
+			'Pour voir ou annuler cette orientation, allez sur la page ci-dessous et demandez un code\u00a0: il arrive sur le téléphone ou l’adresse e-mail que vous avez donnés.'
+		);
 		if (data.publicPage) w.paragraph(data.publicPage, { bold: true });
 		w.paragraph(`Votre référence\u00a0: ${data.reference}`);
 	}

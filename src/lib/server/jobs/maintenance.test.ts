@@ -18,7 +18,13 @@ describe('scheduled purge of personal data', () => {
 		const t0 = new Date('2026-01-01T09:00:00Z');
 		const old = await invite(db, null, { email: 'ancien@ccas.test', displayName: 'Ancien Invité', organisationId: org, role: 'prescriber' }, { now: t0 });
 		const fresh = await invite(db, null, { email: 'recent@ccas.test', displayName: 'Récent', organisationId: org, role: 'prescriber' });
-		await addMember(db, null, { email: 'agent@ccas.test', displayName: 'Agent', organisationId: org, role: 'place_manager', password: 'une phrase de passe solide' });
+		await addMember(db, null, {
+			email: 'agent@ccas.test',
+			displayName: 'Agent',
+			organisationId: org,
+			role: 'place_manager',
+			password: 'une phrase de passe solide'
+		});
 		const s = (await loginWithPassword(db, { email: 'agent@ccas.test', password: 'une phrase de passe solide' }, { ip: '192.0.2.1' }, t0)) as { token: string };
 		await loginWithPassword(db, { email: 'agent@ccas.test', password: 'faux mot de passe ici' }, { ip: '192.0.2.1' }, t0);
 		const r = await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'));
@@ -29,6 +35,13 @@ describe('scheduled purge of personal data', () => {
 		expect(kept.email).toBe('recent@ccas.test');
 		expect(await loadSession(db.db, s.token, new Date('2026-03-01T09:00:00Z'))).toBeNull();
 		// a second run has nothing left to do
-		expect(await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'))).toEqual({ sessions: 0, counters: 0, invitations: 0, codes: 0, personAccess: 0, records: 0 });
+		expect(await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'))).toEqual({
+			sessions: 0,
+			counters: 0,
+			invitations: 0,
+			codes: 0,
+			personAccess: 0,
+			records: 0
+		});
 	});
 });

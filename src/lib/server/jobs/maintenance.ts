@@ -46,7 +46,12 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	const monthAgo = new Date(now.getTime() - 30 * 86400_000);
 	const personAccess =
 		(await db.delete(personSessions).where(lt(personSessions.expiresAt, dayAgo)).returning({ id: personSessions.id })).length +
-		(await db.delete(personLinks).where(or(lt(personLinks.expiresAt, monthAgo), lt(personLinks.revokedAt, monthAgo))).returning({ id: personLinks.id })).length;
+		(
+			await db
+				.delete(personLinks)
+				.where(or(lt(personLinks.expiresAt, monthAgo), lt(personLinks.revokedAt, monthAgo)))
+				.returning({ id: personLinks.id })
+		).length;
 	const records = await anonymiseInactive(database, now);
 	return { sessions, counters, invitations: anonymised, codes, personAccess, records };
 }

@@ -24,11 +24,20 @@ export function contactOf(value: string | null | undefined): Contact {
 	if (!v) return null;
 	if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return { kind: 'email', value: v };
 	if (/^https:\/\/\S+$/i.test(v)) return { kind: 'url', value: v };
-	return { kind: 'text', lines: v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) };
+	return {
+		kind: 'text',
+		lines: v
+			.split(/\r?\n/)
+			.map((l) => l.trim())
+			.filter(Boolean)
+	};
 }
 
 const lines = (v: string | null | undefined): string[] | null => {
-	const ls = (v ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+	const ls = (v ?? '')
+		.split(/\r?\n/)
+		.map((l) => l.trim())
+		.filter(Boolean);
 	return ls.length ? ls : null;
 };
 
@@ -68,6 +77,14 @@ export const COOKIES = [
 		purpose: 'Garder connecté un professionnel dans son espace (sur un site en https, son nom commence par « __Host- »).',
 		duration: `La session : ${IDLE_MINUTES} minutes sans activité, ${ABSOLUTE_HOURS} heures au plus.`
 	},
-	{ name: PERSON_COOKIE, purpose: 'Garder ouverte la page « Mes orientations » d’une personne, après son lien ou son code.', duration: `${PERSON_SESSION_MINUTES} minutes.` },
-	{ name: OIDC_COOKIE, purpose: 'Relier le retour de ProConnect à la demande de connexion (protection contre la falsification).', duration: '10 minutes, pendant la connexion.' }
+	{
+		name: PERSON_COOKIE,
+		purpose: 'Garder ouverte la page « Mes orientations » d’une personne, après son lien ou son code.',
+		duration: `${PERSON_SESSION_MINUTES} minutes.`
+	},
+	{
+		name: OIDC_COOKIE,
+		purpose: 'Relier le retour de ProConnect à la demande de connexion (protection contre la falsification).',
+		duration: '10 minutes, pendant la connexion.'
+	}
 ];

@@ -29,5 +29,10 @@ export const outbox = pgTable(
 		/** the person the message is to or about (purged with their record on erasure); no foreign key */
 		beneficiaryId: uuid('beneficiary_id')
 	},
-	(t) => [index('outbox_status_idx').on(t.status, t.createdAt), index('outbox_beneficiary_idx').on(t.beneficiaryId).where(sql`${t.beneficiaryId} IS NOT NULL`)]
+	(t) => [
+		index('outbox_status_idx').on(t.status, t.createdAt),
+		index('outbox_beneficiary_idx')
+			.on(t.beneficiaryId)
+			.where(sql`${t.beneficiaryId} IS NOT NULL`)
+	]
 );

@@ -45,7 +45,12 @@ const linkIn = (text: string | undefined, path: string) => new RegExp(`${ORIGIN}
 describe('the outbox', () => {
 	it('e-mails an invitation, in plain French with a text part, and the link works', async () => {
 		const before = smtp.received.length;
-		await invite(db, null, { email: 'lou@mediatheque.test', displayName: 'Lou Médiation', organisationId: org, role: 'mediator' }, { origin: ORIGIN, instanceName: 'maillage 47' });
+		await invite(
+			db,
+			null,
+			{ email: 'lou@mediatheque.test', displayName: 'Lou Médiation', organisationId: org, role: 'mediator' },
+			{ origin: ORIGIN, instanceName: 'maillage 47' }
+		);
 		const [mail] = (await smtp.waitFor(before + 1)).slice(before);
 		expect(mail.subject).toBe('Invitation à l’espace professionnel de maillage 47');
 		expect(mail.from?.value[0]).toMatchObject({ name: 'maillage 47', address: 'ne-pas-repondre@maillage.test' });
@@ -62,7 +67,19 @@ describe('the outbox', () => {
 	it('writes nothing when the transaction it belongs to fails', async () => {
 		await expect(
 			db.db.transaction(async (tx) => {
-				await queueMail(db, tx, invitationMail({ to: 'ghost@nowhere.test', displayName: 'Fantôme', organisationName: 'X', roleLabel: 'x', link: ORIGIN, expiresAt: new Date(), instanceName: 'm' }));
+				await queueMail(
+					db,
+					tx,
+					invitationMail({
+						to: 'ghost@nowhere.test',
+						displayName: 'Fantôme',
+						organisationName: 'X',
+						roleLabel: 'x',
+						link: ORIGIN,
+						expiresAt: new Date(),
+						instanceName: 'm'
+					})
+				);
 				throw new Error('the invitation failed');
 			})
 		).rejects.toThrow('the invitation failed');
@@ -73,7 +90,19 @@ describe('the outbox', () => {
 
 	it('keeps a message that could not be sent, with the reason, until a retry succeeds or the last one fails', async () => {
 		const id = await db.db.transaction((tx) =>
-			queueMail(db, tx, invitationMail({ to: 'retry@cd47.test', displayName: 'Retry', organisationName: 'X', roleLabel: 'x', link: ORIGIN, expiresAt: new Date(), instanceName: 'm' }))
+			queueMail(
+				db,
+				tx,
+				invitationMail({
+					to: 'retry@cd47.test',
+					displayName: 'Retry',
+					organisationName: 'X',
+					roleLabel: 'x',
+					link: ORIGIN,
+					expiresAt: new Date(),
+					instanceName: 'm'
+				})
+			)
 		);
 		// let the worker deliver it first (its job then ends), and only then make it pending
 		// again for the direct calls: a worker attempt racing them would count as a fourth
@@ -117,10 +146,16 @@ describe('password reset by e-mail', () => {
 		expect(await checkResetToken(db, link)).toMatchObject({ ok: true, email: 'sacha@ccas.test' });
 
 		const session = (await loginWithPassword(db, { email: 'sacha@ccas.test', password: PASSWORD }, { ip: '192.0.2.11' })) as { token: string };
-		expect(await resetPassword(db, link, { next: 'azertyuiop123', confirm: 'azertyuiop123' }, {})).toMatchObject({ ok: false, fields: { next: expect.stringMatching(/courants/) } });
+		expect(await resetPassword(db, link, { next: 'azertyuiop123', confirm: 'azertyuiop123' }, {})).toMatchObject({
+			ok: false,
+			fields: { next: expect.stringMatching(/courants/) }
+		});
 		expect(await resetPassword(db, link, { next: 'un autre mot de passe long', confirm: 'un autre mot de passe long' }, {})).toEqual({ ok: true });
 		// used: the link is bound to the old password
-		expect(await resetPassword(db, link, { next: 'encore un autre mot de passe', confirm: 'encore un autre mot de passe' }, {})).toMatchObject({ ok: false, message: expect.stringMatching(/déjà servi/) });
+		expect(await resetPassword(db, link, { next: 'encore un autre mot de passe', confirm: 'encore un autre mot de passe' }, {})).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/déjà servi/)
+		});
 		expect(await loadSession(db.db, session.token)).toBeNull();
 		expect((await loginWithPassword(db, { email: 'sacha@ccas.test', password: 'un autre mot de passe long' }, { ip: '192.0.2.11' })).status).toBe('ok');
 	});
@@ -136,7 +171,12 @@ describe('password reset by e-mail', () => {
 describe('without an SMTP server', () => {
 	it('keeps e-mails pending, then sends them once one is configured', async () => {
 		delete process.env.SMTP_URL;
-		await invite(db, null, { email: 'later@cd47.test', displayName: 'Plus Tard', organisationId: org, role: 'partner' }, { origin: ORIGIN, instanceName: 'maillage 47' });
+		await invite(
+			db,
+			null,
+			{ email: 'later@cd47.test', displayName: 'Plus Tard', organisationId: org, role: 'partner' },
+			{ origin: ORIGIN, instanceName: 'maillage 47' }
+		);
 		await new Promise((r) => setTimeout(r, 1500));
 		const [row] = await outboxFor(db, 'later@cd47.test');
 		expect(row).toMatchObject({ status: 'pending', attempts: 0 });

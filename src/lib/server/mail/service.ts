@@ -47,7 +47,15 @@ function getTransport(): Transporter {
  * e-mail is to or about, so that their erasure purges it (purgeMessagesOf).
  */
 export async function queueMail(database: Database, tx: Tx, mail: Mail, about?: string | null): Promise<string> {
-	return queueOutbox(database, tx, { channel: 'email', to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, template: mail.template, beneficiaryId: about ?? null });
+	return queueOutbox(database, tx, {
+		channel: 'email',
+		to: mail.to,
+		subject: mail.subject,
+		text: mail.text,
+		html: mail.html,
+		template: mail.template,
+		beneficiaryId: about ?? null
+	});
 }
 
 /** Marks a queued message (an SMS queued by the sms capability) as to or about a person. */
@@ -77,7 +85,11 @@ export async function queueOutbox(
 ): Promise<string> {
 	const [row] = await tx.insert(outbox).values(message).returning({ id: outbox.id });
 	const boss = await getBoss(database);
-	await boss.send(MAIL_QUEUE, { id: row.id }, { db: fromDrizzle(tx as never, sql as never), retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
+	await boss.send(
+		MAIL_QUEUE,
+		{ id: row.id },
+		{ db: fromDrizzle(tx as never, sql as never), retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 }
+	);
 	return row.id;
 }
 
@@ -95,10 +107,19 @@ export async function deliver(database: Database, id: string, lastAttempt: boole
 			const provider = smsProviderFromEnv()!;
 			messageId = (await provider.send(m.to, m.text)).id || null;
 		} else {
-			const info = await getTransport().sendMail({ from: process.env.MAIL_FROM ?? 'maillage <ne-pas-repondre@maillage.localhost>', to: m.to, subject: m.subject, text: m.text, html: m.html ?? undefined });
+			const info = await getTransport().sendMail({
+				from: process.env.MAIL_FROM ?? 'maillage <ne-pas-repondre@maillage.localhost>',
+				to: m.to,
+				subject: m.subject,
+				text: m.text,
+				html: m.html ?? undefined
+			});
 			messageId = info.messageId ?? null;
 		}
-		await database.db.update(outbox).set({ status: 'sent', sentAt: new Date(), messageId, attempts: sql`${outbox.attempts} + 1`, lastError: null }).where(eq(outbox.id, id));
+		await database.db
+			.update(outbox)
+			.set({ status: 'sent', sentAt: new Date(), messageId, attempts: sql`${outbox.attempts} + 1`, lastError: null })
+			.where(eq(outbox.id, id));
 		log('info', sms ? 'sms sent' : 'mail sent', { id, template: m.template });
 	} catch (e) {
 		const message = (e as Error).message.slice(0, 500);
@@ -131,7 +152,8 @@ export async function sweepOutbox(database: Database, olderThanMs = 60_000): Pro
 		.select({ id: outbox.id })
 		.from(outbox)
 		.where(and(eq(outbox.status, 'pending'), inArray(outbox.channel, channels), lt(outbox.createdAt, new Date(Date.now() - olderThanMs))));
-	for (const r of rows) await boss.send(MAIL_QUEUE, { id: r.id }, { singletonKey: r.id, retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
+	for (const r of rows)
+		await boss.send(MAIL_QUEUE, { id: r.id }, { singletonKey: r.id, retryLimit: MAIL_RETRIES, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 });
 	return rows.length;
 }
 

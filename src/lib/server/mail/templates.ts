@@ -36,7 +36,15 @@ export function plainMail(to: string, subject: string, lines: string[], link: { 
 
 const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
 
-export function invitationMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; expiresAt: Date; instanceName: string }): Mail {
+export function invitationMail(p: {
+	to: string;
+	displayName: string;
+	organisationName: string;
+	roleLabel: string;
+	link: string;
+	expiresAt: Date;
+	instanceName: string;
+}): Mail {
 	const lines = [
 		`Bonjour ${n(p.displayName)},`,
 		`Vous êtes invité à rejoindre l’espace professionnel de ${n(p.instanceName)}, comme ${p.roleLabel} à ${n(p.organisationName)}.`,
@@ -53,7 +61,15 @@ export function invitationMail(p: { to: string; displayName: string; organisatio
 }
 
 /** A role offered to an existing account: it waits for its owner's answer in « Mon compte » (issue 11, finding 4). */
-export function pendingRoleMail(p: { to: string; displayName: string; organisationName: string; roleLabel: string; link: string; expiresAt: Date; instanceName: string }): Mail {
+export function pendingRoleMail(p: {
+	to: string;
+	displayName: string;
+	organisationName: string;
+	roleLabel: string;
+	link: string;
+	expiresAt: Date;
+	instanceName: string;
+}): Mail {
 	return plainMail(
 		p.to,
 		`Un nouveau rôle vous est proposé – ${n(p.instanceName)}`,
@@ -73,7 +89,11 @@ export function roleAddedMail(p: { to: string; displayName: string; organisation
 	return plainMail(
 		p.to,
 		`Nouveau rôle sur votre compte – ${n(p.instanceName)}`,
-		[`Bonjour ${n(p.displayName)},`, `Votre compte ${n(p.instanceName)} a maintenant le rôle de ${p.roleLabel} à ${n(p.organisationName)}.`, 'Vos rôles sont listés dans « Mon compte ».'],
+		[
+			`Bonjour ${n(p.displayName)},`,
+			`Votre compte ${n(p.instanceName)} a maintenant le rôle de ${p.roleLabel} à ${n(p.organisationName)}.`,
+			'Vos rôles sont listés dans « Mon compte ».'
+		],
 		{ href: p.link, label: 'Mon compte' },
 		'role-added',
 		'Si ce n’est pas vous qui avez accepté ce rôle, changez votre mot de passe et prévenez la coordination de votre département.'

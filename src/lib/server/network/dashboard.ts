@@ -40,9 +40,15 @@ const n = (v: unknown) => Number(v ?? 0);
 export async function coordinatorDashboard(database: Database, actor: Actor, now = new Date()): Promise<CoordinatorDashboard | null> {
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return null;
-	const list = deps ?? (await database.query<{ code: string }>(sql`select distinct department_code as code from places where department_code is not null`)).map((r) => r.code);
+	const list =
+		deps ??
+		(await database.query<{ code: string }>(sql`select distinct department_code as code from places where department_code is not null`)).map((r) => r.code);
 	if (!list.length) return null;
-	const inDeps = (col: SQL) => sql`${col} in (${sql.join(list.map((d) => sql`${d}`), sql`, `)})`;
+	const inDeps = (col: SQL) =>
+		sql`${col} in (${sql.join(
+			list.map((d) => sql`${d}`),
+			sql`, `
+		)})`;
 	const monthStart = sql`(date_trunc('month', ${now.toISOString()}::timestamptz at time zone 'Europe/Paris') at time zone 'Europe/Paris')`;
 	const monthStartDate = sql`(date_trunc('month', ${now.toISOString()}::timestamptz at time zone 'Europe/Paris'))::date`;
 
@@ -66,7 +72,9 @@ export async function coordinatorDashboard(database: Database, actor: Actor, now
 		select status, count(*)::int as count from referrals r
 		where r.sent_at >= ${monthStart} and (${inDeps(sql`r.department_code`)} or ${inDeps(sql`r.place_department_code`)})
 		group by status`);
-	const [acc] = await database.query<{ count: unknown }>(sql`select count(*)::int as count from accompaniments a where a.date >= ${monthStartDate} and ${inDeps(sql`a.department_code`)}`);
+	const [acc] = await database.query<{ count: unknown }>(
+		sql`select count(*)::int as count from accompaniments a where a.date >= ${monthStartDate} and ${inDeps(sql`a.department_code`)}`
+	);
 	const byTheme = await database.query<{ theme: string; count: unknown }>(sql`
 		select t.theme, count(*)::int as count from accompaniments a cross join lateral unnest(a.themes) as t(theme)
 		where a.date >= ${monthStartDate} and ${inDeps(sql`a.department_code`)} group by t.theme order by count(*) desc, t.theme`);

@@ -28,7 +28,19 @@ process.env.AUDIT_CHECKPOINT_FILE = join(work, 'checkpoints.jsonl');
 async function fill(db: Database) {
 	const dep = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
 	const caf = (await createOrganisation(db, null, { name: 'CAF de Lot-et-Garonne', kind: 'operateur', departmentCode: '47' })).id;
-	const coordinator = await actorFor(db.db, (await addMember(db, null, { email: `coord-${Math.random()}@cd47.test`, displayName: 'Camille', organisationId: dep, role: 'coordinator', password: 'une phrase de passe solide' })).userId, true);
+	const coordinator = await actorFor(
+		db.db,
+		(
+			await addMember(db, null, {
+				email: `coord-${Math.random()}@cd47.test`,
+				displayName: 'Camille',
+				organisationId: dep,
+				role: 'coordinator',
+				password: 'une phrase de passe solide'
+			})
+		).userId,
+		true
+	);
 	await recordContribution(db, coordinator, '47', { funderId: caf, amount: '1500', receivedOn: '2026-11-02', agreementRef: 'CONV-2026-07' });
 	await recordContribution(db, coordinator, '47', { funderId: caf, amount: '250,50', receivedOn: '2026-11-03', agreementRef: 'CONV-2026-08' });
 }

@@ -77,8 +77,18 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
 		let err = '';
 		child.stdout.on('data', (d: Buffer) => out.push(d));
 		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-		child.on('error', (e) => reject(new BackupError(`${cmd} could not be started (${(e as NodeJS.ErrnoException).code}): install the PostgreSQL client tools (postgresql-client) of the server's major version`)));
-		child.on('close', (code) => (code === 0 ? resolve({ stdout: Buffer.concat(out), stderr: err }) : reject(new BackupError(`${cmd} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' ')}`))));
+		child.on('error', (e) =>
+			reject(
+				new BackupError(
+					`${cmd} could not be started (${(e as NodeJS.ErrnoException).code}): install the PostgreSQL client tools (postgresql-client) of the server's major version`
+				)
+			)
+		);
+		child.on('close', (code) =>
+			code === 0
+				? resolve({ stdout: Buffer.concat(out), stderr: err })
+				: reject(new BackupError(`${cmd} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' ')}`))
+		);
 	});
 }
 
@@ -120,7 +130,15 @@ async function writeBackup(out: string, kind: Manifest['kind'], source: { dump?:
 		}
 		const cp = checkpointsFile();
 		if (existsSync(cp)) await add('audit-checkpoints.jsonl', await readFile(cp));
-		const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, kind, createdAt: new Date().toISOString(), lastMigration: migration, keyFingerprint: keyFingerprint(), files };
+		const manifest: Manifest = {
+			format: BACKUP_FORMAT,
+			version: BACKUP_VERSION,
+			kind,
+			createdAt: new Date().toISOString(),
+			lastMigration: migration,
+			keyFingerprint: keyFingerprint(),
+			files
+		};
 		await writeFile(join(work, 'manifest.json'), JSON.stringify(manifest, null, 2));
 		await mkdir(dirname(out), { recursive: true });
 		// written beside the target, then renamed: a failed backup never leaves half a file
@@ -209,7 +227,8 @@ export async function restore(file: string, opts: RestoreOptions = {}): Promise<
 			if (!url) throw new BackupError('this backup is of a PostgreSQL database: set DATABASE_URL to the database to restore into');
 			await prepareRoles(url, join(dir, 'database.dump'));
 			const empty = await isEmpty(url);
-			if (!empty && !opts.force) throw new BackupError('the target PostgreSQL database is not empty: restore into a new database, or add --force to replace its content');
+			if (!empty && !opts.force)
+				throw new BackupError('the target PostgreSQL database is not empty: restore into a new database, or add --force to replace its content');
 			const { args, env } = libpqArgs(url);
 			await run('pg_restore', [...(empty ? [] : ['--clean', '--if-exists']), '--exit-on-error', '--no-owner', ...args, join(dir, 'database.dump')], env);
 		}
@@ -238,7 +257,9 @@ function assertSameKey(manifest: Manifest): void {
 			`no instance key here: set SECRET_KEY, or copy the instance's secret.key into ${dataDir()} first (the backup's journal, second factors and links were sealed with it; its fingerprint is ${manifest.keyFingerprint})`
 		);
 	if (keyFingerprint() !== manifest.keyFingerprint)
-		throw new BackupError(`this backup was made with another instance key (fingerprint ${manifest.keyFingerprint}, here ${keyFingerprint()}): set SECRET_KEY or secret.key to the instance's own`);
+		throw new BackupError(
+			`this backup was made with another instance key (fingerprint ${manifest.keyFingerprint}, here ${keyFingerprint()}): set SECRET_KEY or secret.key to the instance's own`
+		);
 }
 
 async function pgliteExtensions() {
@@ -300,7 +321,9 @@ async function prepareRoles(url: string, dump: string): Promise<void> {
 	if (!names.size) return;
 	await withClient(url, async (c) => {
 		for (const name of names) {
-			await c.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} NOLOGIN; END IF; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+			await c.query(
+				`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} NOLOGIN; END IF; EXCEPTION WHEN duplicate_object THEN NULL; END $$`
+			);
 		}
 	});
 }

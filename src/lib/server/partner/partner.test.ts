@@ -13,7 +13,18 @@ import { createBeneficiary } from '../beneficiaries/service.ts';
 import { actOnReferral, sendReferral } from '../referral/service.ts';
 import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals } from './service.ts';
 import { recomputable } from '../stats/small-counts.ts';
-import { correctContribution, dashboard, listContributions, listQualifications, NOT_HANDED_OUT, PassError, qualifiableOrganisations, qualify, recordContribution, verifyLedger } from '../pass/service.ts';
+import {
+	correctContribution,
+	dashboard,
+	listContributions,
+	listQualifications,
+	NOT_HANDED_OUT,
+	PassError,
+	qualifiableOrganisations,
+	qualify,
+	recordContribution,
+	verifyLedger
+} from '../pass/service.ts';
 import { passContributions } from '../pass/db.ts';
 import { searchJournal } from '../audit/service.ts';
 import { readableEntries } from '../audit/readable.ts';
@@ -47,7 +58,11 @@ beforeAll(async () => {
 	await getBoss(db);
 	world = await passWorld(db);
 	const member = async (email: string, organisationId: string, role: 'partner' | 'prescriber', mfa: boolean) =>
-		actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId, mfa);
+		actorFor(
+			db.db,
+			(await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId,
+			mfa
+		);
 	// the partner has not typed its code: the figures are open to it all the same
 	partner = await member('direction@caf47.test', world.caf, 'partner', false);
 	cafAgent = await member('agent@caf47.test', world.caf, 'prescriber', true);
@@ -60,22 +75,66 @@ beforeAll(async () => {
 	for (let i = 0; i < 7; i++) {
 		const p = await createBeneficiary(db, cafAgent, {
 			organisationId: world.caf,
-			form: { firstName: 'Jean', lastName: `Allocataire ${i}`, birthYear: '1960', commune: 'Agen', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+			form: {
+				firstName: 'Jean',
+				lastName: `Allocataire ${i}`,
+				birthYear: '1960',
+				commune: 'Agen',
+				phone: '',
+				email: '',
+				preferredContact: 'none',
+				language: 'fr',
+				accessibilityNeeds: []
+			},
 			confirmNew: true
 		});
 		if (p.status !== 'created') throw new Error('person not created');
-		const r = await sendReferral(db, cafAgent, { beneficiaryId: p.id, organisationId: world.caf, placeId: world.lacepede, reason: 'Créer son espace CAF.', assessmentId: null, consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links);
+		const r = await sendReferral(
+			db,
+			cafAgent,
+			{
+				beneficiaryId: p.id,
+				organisationId: world.caf,
+				placeId: world.lacepede,
+				reason: 'Créer son espace CAF.',
+				assessmentId: null,
+				consent: { method: 'oral', scope: ['identity', 'referral_reason'] }
+			},
+			links
+		);
 		ids.push(r.id);
 	}
 	await actOnReferral(db, world.mediator, ids[0], { type: 'accept' }, links);
 	// a referral of the CCAS: not the CAF's
 	const other = await createBeneficiary(db, world.prescriber, {
 		organisationId: world.ccas,
-		form: { firstName: 'Paule', lastName: 'Autre', birthYear: '1970', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+		form: {
+			firstName: 'Paule',
+			lastName: 'Autre',
+			birthYear: '1970',
+			commune: 'Nérac',
+			phone: '',
+			email: '',
+			preferredContact: 'none',
+			language: 'fr',
+			accessibilityNeeds: []
+		},
 		confirmNew: true
 	});
 	if (other.status !== 'created') throw new Error('person not created');
-	await sendReferral(db, world.prescriber, { beneficiaryId: other.id, organisationId: world.ccas, placeId: world.lacepede, reason: 'Déclarer ses revenus.', assessmentId: null, consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links);
+	await sendReferral(
+		db,
+		world.prescriber,
+		{
+			beneficiaryId: other.id,
+			organisationId: world.ccas,
+			placeId: world.lacepede,
+			reason: 'Déclarer ses revenus.',
+			assessmentId: null,
+			consent: { method: 'oral', scope: ['identity', 'referral_reason'] }
+		},
+		links
+	);
 }, 120_000);
 
 afterAll(async () => {
@@ -153,7 +212,10 @@ describe('the partner’s figures', () => {
 		expect(t.rows.filter((r) => r.total === MASKED)).toHaveLength(2);
 		// the attack: what the partner reads, back to numbers, with the total
 		const read = (s: string) => (s === MASKED ? null : Number(s.replace(/\D/g, '')));
-		const ranges = recomputable(t.rows.map((r) => read(r.total)), read(t.totals.total));
+		const ranges = recomputable(
+			t.rows.map((r) => read(r.total)),
+			read(t.totals.total)
+		);
 		const accepted = ranges[t.rows.findIndex((r) => r.status === 'accepted')]!;
 		expect(accepted.min).toBe(1);
 		expect(accepted.max).toBeGreaterThanOrEqual(4);
@@ -180,7 +242,12 @@ describe('a wrong contribution is corrected, never updated', () => {
 		// the money committed to a campaign cannot be taken back (the CAF's 200 € are all in its campaign)
 		const first = (await listContributions(db, world.coordinator, '47')).find((c) => c.amountCents === 20_000)!;
 		await expect(correctContribution(db, world.coordinator, first.id, { amount: '', reason: 'doublon' })).rejects.toThrow(/déjà engagés dans des campagnes/);
-		const id = await recordContribution(db, world.coordinator, '47', { funderId: world.caf, amount: '50000', receivedOn: '2026-03-02', agreementRef: 'CAF47-2026-02' });
+		const id = await recordContribution(db, world.coordinator, '47', {
+			funderId: world.caf,
+			amount: '50000',
+			receivedOn: '2026-03-02',
+			agreementRef: 'CAF47-2026-02'
+		});
 		// no reason: asked for, nothing written
 		const noReason = await correctContribution(db, world.coordinator, id, { amount: '5000', reason: '' }).catch((e) => e);
 		expect(noReason).toBeInstanceOf(PassError);

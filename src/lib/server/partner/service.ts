@@ -35,7 +35,10 @@ export { SMALL_COUNT, MASKED } from '../stats/small-counts.ts';
  * masked, and as many more as it takes so that no masked count comes back from the total,
  * nor a small count of referrals older than 12 months from the difference of the two columns.
  */
-export function shownReferrals(o: Pick<PartnerOverview, 'referrals'>): { rows: { status: ReferralStatus; label: string; lastYear: string; total: string }[]; totals: { lastYear: string; total: string } } {
+export function shownReferrals(o: Pick<PartnerOverview, 'referrals'>): {
+	rows: { status: ReferralStatus; label: string; lastYear: string; total: string }[];
+	totals: { lastYear: string; total: string };
+} {
 	// the last 12 months are part of all time: the difference (before) is protected too
 	const { part: lastYear, whole: total } = shownNestedColumns(
 		o.referrals.map((r) => r.lastYear),
@@ -149,10 +152,20 @@ export async function partnerOverview(database: Database, actor: Actor, organisa
 	]);
 	const f = (fundRows as unknown as { rows: { contributed: string; committed: string; credited: string; balance: string }[] }).rows[0];
 	const counted = new Map(byStatus.map((r) => [r.status, r]));
-	const rows = STATUS_ORDER.map((status) => ({ status, label: STATUS_LABELS[status], lastYear: counted.get(status)?.lastYear ?? 0, total: counted.get(status)?.total ?? 0 }));
+	const rows = STATUS_ORDER.map((status) => ({
+		status,
+		label: STATUS_LABELS[status],
+		lastYear: counted.get(status)?.lastYear ?? 0,
+		total: counted.get(status)?.total ?? 0
+	}));
 	return {
 		organisation: org,
-		fund: { contributedCents: Number(f.contributed), committedCents: Number(f.committed), creditedBackCents: Number(f.credited), availableCents: -Number(f.balance) || 0 },
+		fund: {
+			contributedCents: Number(f.contributed),
+			committedCents: Number(f.committed),
+			creditedBackCents: Number(f.credited),
+			availableCents: -Number(f.balance) || 0
+		},
 		contributions,
 		campaigns: campaigns.map((c) => ({
 			id: c.id,

@@ -18,9 +18,7 @@ describe('voucher codes', () => {
 			expect(new Set(OP[x]).size).toBe(32); // each row a permutation
 			expect(new Set(OP.map((row) => row[x])).size).toBe(32); // each column a permutation
 		}
-		for (let c = 0; c < 32; c++)
-			for (let x = 0; x < 32; x++)
-				for (let y = 0; y < 32; y++) if (x !== y) expect(OP[OP[c][x]][y]).not.toBe(OP[OP[c][y]][x]);
+		for (let c = 0; c < 32; c++) for (let x = 0; x < 32; x++) for (let y = 0; y < 32; y++) if (x !== y) expect(OP[OP[c][x]][y]).not.toBe(OP[OP[c][y]][x]);
 	});
 
 	const code = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 13, maxLength: 13 }).map((v) => {
@@ -42,8 +40,7 @@ describe('voucher codes', () => {
 	it('catch every swap of two adjacent different characters (check character included)', () => {
 		fc.assert(
 			fc.property(code, (c) => {
-				for (let i = 0; i + 1 < CODE_LENGTH; i++)
-					if (c[i] !== c[i + 1]) expect(isValidCode(c.slice(0, i) + c[i + 1] + c[i] + c.slice(i + 2))).toBe(false);
+				for (let i = 0; i + 1 < CODE_LENGTH; i++) if (c[i] !== c[i + 1]) expect(isValidCode(c.slice(0, i) + c[i + 1] + c[i] + c.slice(i + 2))).toBe(false);
 			}),
 			{ numRuns: 1000 }
 		);

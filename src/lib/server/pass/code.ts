@@ -114,7 +114,11 @@ export function parseCode(input: string): ParsedCode {
 			message: `Un code de pass compte ${CODE_LENGTH} caractères\u00a0; vous en avez saisi ${s.length}. Vérifiez qu’il ne manque rien.`
 		};
 	if (!isValidCode(s))
-		return { ok: false, reason: 'check', message: 'Ce code contient une erreur de saisie\u00a0: relisez-le caractère par caractère (par exemple 8 et B, 5 et S, 2 et Z).' };
+		return {
+			ok: false,
+			reason: 'check',
+			message: 'Ce code contient une erreur de saisie\u00a0: relisez-le caractère par caractère (par exemple 8 et B, 5 et S, 2 et Z).'
+		};
 	return { ok: true, code: s };
 }
 

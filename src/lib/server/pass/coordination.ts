@@ -14,7 +14,12 @@ const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les c
  * The départements the actor runs the fund of, and the one asked for (else the first).
  * `strict` (a form posted for a département): one the actor does not run is refused.
  */
-export async function pickDepartment(database: Database, actor: Actor, asked: string | null | undefined, strict = false): Promise<{ departments: string[]; departmentCode: string }> {
+export async function pickDepartment(
+	database: Database,
+	actor: Actor,
+	asked: string | null | undefined,
+	strict = false
+): Promise<{ departments: string[]; departmentCode: string }> {
 	const departments = await managedDepartments(database, actor);
 	if (!departments.length || (strict && asked && !departments.includes(asked))) error(403, NOT_YOURS);
 	const departmentCode = asked && departments.includes(asked) ? asked : departments[0];

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid, integer, bigint, bigserial, timestamp, index, uniqueIndex, jsonb, date, check, primaryKey, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+	pgTable,
+	text,
+	uuid,
+	integer,
+	bigint,
+	bigserial,
+	timestamp,
+	index,
+	uniqueIndex,
+	jsonb,
+	date,
+	check,
+	primaryKey,
+	type AnyPgColumn
+} from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
@@ -18,7 +33,9 @@ export const passContributions = pgTable(
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
 		departmentCode: text('department_code').notNull(),
-		funderId: uuid('funder_id').notNull().references(() => organisations.id),
+		funderId: uuid('funder_id')
+			.notNull()
+			.references(() => organisations.id),
 		amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
 		receivedOn: date('received_on').notNull(),
 		agreementRef: text('agreement_ref').notNull(),
@@ -32,8 +49,13 @@ export const passContributions = pgTable(
 	},
 	(t) => [
 		index('pass_contributions_funder_idx').on(t.departmentCode, t.funderId),
-		check('pass_contributions_sign', sql`(${t.correctsId} IS NULL AND ${t.amountCents} > 0) OR (${t.correctsId} IS NOT NULL AND ${t.amountCents} < 0 AND ${t.correctionReason} IS NOT NULL)`),
-		uniqueIndex('pass_contributions_corrects_idx').on(t.correctsId).where(sql`${t.correctsId} IS NOT NULL`)
+		check(
+			'pass_contributions_sign',
+			sql`(${t.correctsId} IS NULL AND ${t.amountCents} > 0) OR (${t.correctsId} IS NOT NULL AND ${t.amountCents} < 0 AND ${t.correctionReason} IS NOT NULL)`
+		),
+		uniqueIndex('pass_contributions_corrects_idx')
+			.on(t.correctsId)
+			.where(sql`${t.correctsId} IS NOT NULL`)
 	]
 );
 
@@ -51,11 +73,20 @@ export const passCampaigns = pgTable(
 		/** days after validUntil during which a voucher is still redeemed (31 December → 31 January: 31) */
 		toleranceDays: integer('tolerance_days').notNull().default(31),
 		/** publics_specifiquement_adresses-like labels; empty: everyone */
-		publics: text('publics').array().notNull().default(sql`'{}'::text[]`),
+		publics: text('publics')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		/** the territory's areas the campaign is for (names kept for display); empty: the whole département */
-		areaIds: integer('area_ids').array().notNull().default(sql`'{}'::integer[]`),
+		areaIds: integer('area_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::integer[]`),
 		/** the INSEE codes of those areas' communes, resolved when the campaign is saved */
-		communeCodes: text('commune_codes').array().notNull().default(sql`'{}'::text[]`),
+		communeCodes: text('commune_codes')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		/** draft → funded (every share paid: vouchers activated) → closed */
 		status: text('status').notNull().default('draft'),
 		fundedAt: timestamp('funded_at', { withTimezone: true }),
@@ -75,8 +106,12 @@ export const passCampaigns = pgTable(
 export const passCampaignFunders = pgTable(
 	'pass_campaign_funders',
 	{
-		campaignId: uuid('campaign_id').notNull().references(() => passCampaigns.id, { onDelete: 'cascade' }),
-		funderId: uuid('funder_id').notNull().references(() => organisations.id),
+		campaignId: uuid('campaign_id')
+			.notNull()
+			.references(() => passCampaigns.id, { onDelete: 'cascade' }),
+		funderId: uuid('funder_id')
+			.notNull()
+			.references(() => organisations.id),
 		shareCents: bigint('share_cents', { mode: 'number' }).notNull(),
 		paidAt: timestamp('paid_at', { withTimezone: true }),
 		paidBy: uuid('paid_by').references(() => users.id, { onDelete: 'set null' })
@@ -89,7 +124,9 @@ export const passBooklets = pgTable(
 	'pass_booklets',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		campaignId: uuid('campaign_id').notNull().references(() => passCampaigns.id, { onDelete: 'cascade' }),
+		campaignId: uuid('campaign_id')
+			.notNull()
+			.references(() => passCampaigns.id, { onDelete: 'cascade' }),
 		departmentCode: text('department_code').notNull(),
 		number: integer('number').notNull(),
 		size: integer('size').notNull(),
@@ -109,8 +146,12 @@ export const passVouchers = pgTable(
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
 		code: text('code').notNull(),
-		campaignId: uuid('campaign_id').notNull().references(() => passCampaigns.id, { onDelete: 'cascade' }),
-		bookletId: uuid('booklet_id').notNull().references(() => passBooklets.id, { onDelete: 'cascade' }),
+		campaignId: uuid('campaign_id')
+			.notNull()
+			.references(() => passCampaigns.id, { onDelete: 'cascade' }),
+		bookletId: uuid('booklet_id')
+			.notNull()
+			.references(() => passBooklets.id, { onDelete: 'cascade' }),
 		position: integer('position').notNull(),
 		departmentCode: text('department_code').notNull(),
 		faceValueCents: integer('face_value_cents').notNull(),
@@ -137,14 +178,19 @@ export const passVouchers = pgTable(
 		uniqueIndex('pass_vouchers_code_idx').on(t.code),
 		uniqueIndex('pass_vouchers_booklet_idx').on(t.bookletId, t.position),
 		index('pass_vouchers_campaign_state_idx').on(t.campaignId, t.state),
-		index('pass_vouchers_distributed_by_idx').on(t.distributedBy).where(sql`${t.state} = 'distributed'`),
-		index('pass_vouchers_redeemed_idx').on(t.redeemedOrganisationId, t.redeemedAt).where(sql`${t.redeemedAt} IS NOT NULL`),
-		index('pass_vouchers_statement_idx').on(t.statementId).where(sql`${t.statementId} IS NOT NULL`),
-		index('pass_vouchers_accompaniment_idx').on(t.accompanimentId).where(sql`${t.accompanimentId} IS NOT NULL`),
-		check(
-			'pass_vouchers_state',
-			sql`${t.state} IN ('created', 'activated', 'distributed', 'redeemed', 'reimbursed', 'expired', 'cancelled', 'credited_back')`
-		),
+		index('pass_vouchers_distributed_by_idx')
+			.on(t.distributedBy)
+			.where(sql`${t.state} = 'distributed'`),
+		index('pass_vouchers_redeemed_idx')
+			.on(t.redeemedOrganisationId, t.redeemedAt)
+			.where(sql`${t.redeemedAt} IS NOT NULL`),
+		index('pass_vouchers_statement_idx')
+			.on(t.statementId)
+			.where(sql`${t.statementId} IS NOT NULL`),
+		index('pass_vouchers_accompaniment_idx')
+			.on(t.accompanimentId)
+			.where(sql`${t.accompanimentId} IS NOT NULL`),
+		check('pass_vouchers_state', sql`${t.state} IN ('created', 'activated', 'distributed', 'redeemed', 'reimbursed', 'expired', 'cancelled', 'credited_back')`),
 		// a redeemed voucher says where, when and for which accompaniment
 		check('pass_vouchers_redeemed', sql`${t.state} NOT IN ('redeemed', 'reimbursed') OR (${t.redeemedAt} IS NOT NULL AND ${t.redeemedPlaceId} IS NOT NULL)`),
 		check('pass_vouchers_reimbursed', sql`${t.state} <> 'reimbursed' OR (${t.reimbursedAt} IS NOT NULL AND ${t.statementId} IS NOT NULL)`)
@@ -159,7 +205,9 @@ export const passQualifications = pgTable(
 		departmentCode: text('department_code').notNull(),
 		siret: text('siret').notNull(),
 		/** the organisation reimbursed (its mediators redeem at the places with this SIRET) */
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		qualifiedAt: timestamp('qualified_at', { withTimezone: true }).notNull().defaultNow(),
 		qualifiedBy: uuid('qualified_by').references(() => users.id, { onDelete: 'set null' }),
 		suspendedAt: timestamp('suspended_at', { withTimezone: true }),
@@ -180,8 +228,12 @@ export const passStatements = pgTable(
 		departmentCode: text('department_code').notNull(),
 		/** first day of the month */
 		month: date('month').notNull(),
-		placeId: text('place_id').notNull().references(() => places.id),
-		organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+		placeId: text('place_id')
+			.notNull()
+			.references(() => places.id),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		voucherCount: integer('voucher_count').notNull(),
 		totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -224,7 +276,11 @@ export const passLedgerLines = pgTable(
 		account: text('account').notNull(),
 		amountCents: bigint('amount_cents', { mode: 'number' }).notNull()
 	},
-	(t) => [index('pass_ledger_lines_entry_idx').on(t.entryId), index('pass_ledger_lines_account_idx').on(t.account), check('pass_ledger_lines_nonzero', sql`${t.amountCents} <> 0`)]
+	(t) => [
+		index('pass_ledger_lines_entry_idx').on(t.entryId),
+		index('pass_ledger_lines_account_idx').on(t.account),
+		check('pass_ledger_lines_nonzero', sql`${t.amountCents} <> 0`)
+	]
 );
 
 /** Something for the coordinators to review: a booklet redeemed at once, a redemption outside the area, code guessing. */
@@ -249,7 +305,9 @@ export const passAlerts = pgTable(
 	},
 	(t) => [
 		index('pass_alerts_department_idx').on(t.departmentCode, t.createdAt),
-		uniqueIndex('pass_alerts_booklet_burst_idx').on(t.bookletId).where(sql`${t.kind} = 'booklet_burst'`)
+		uniqueIndex('pass_alerts_booklet_burst_idx')
+			.on(t.bookletId)
+			.where(sql`${t.kind} = 'booklet_burst'`)
 	]
 );
 
@@ -257,8 +315,12 @@ export const passAlerts = pgTable(
 export const passWarnings = pgTable(
 	'pass_warnings',
 	{
-		campaignId: uuid('campaign_id').notNull().references(() => passCampaigns.id, { onDelete: 'cascade' }),
-		userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		campaignId: uuid('campaign_id')
+			.notNull()
+			.references(() => passCampaigns.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		daysBefore: integer('days_before').notNull(),
 		voucherCount: integer('voucher_count').notNull(),
 		sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow()

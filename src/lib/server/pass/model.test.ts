@@ -80,7 +80,12 @@ describe('the ledger’s posting rules', () => {
 				}
 			)
 		);
-		expect(splitByShares(1000, [{ funderId: 'caf', shareCents: 2 }, { funderId: 'msa', shareCents: 1 }])).toEqual([
+		expect(
+			splitByShares(1000, [
+				{ funderId: 'caf', shareCents: 2 },
+				{ funderId: 'msa', shareCents: 1 }
+			])
+		).toEqual([
 			{ funderId: 'caf', cents: 667 },
 			{ funderId: 'msa', cents: 333 }
 		]);

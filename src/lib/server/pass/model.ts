@@ -98,7 +98,10 @@ export const POST = {
 	/** an unused voucher's value goes back to the funders, in proportion to their shares */
 	creditBack: (campaignId: string, cents: number, shares: { funderId: string; shareCents: number }[]): Line[] => {
 		const split = splitByShares(cents, shares);
-		return [{ account: ACCOUNT.outstanding(campaignId), amountCents: cents }, ...split.filter((s) => s.cents > 0).map((s) => ({ account: ACCOUNT.funder(s.funderId), amountCents: -s.cents }))];
+		return [
+			{ account: ACCOUNT.outstanding(campaignId), amountCents: cents },
+			...split.filter((s) => s.cents > 0).map((s) => ({ account: ACCOUNT.funder(s.funderId), amountCents: -s.cents }))
+		];
 	}
 };
 
@@ -227,7 +230,16 @@ export const contributionInput = z.object({
 });
 export type ContributionInput = z.infer<typeof contributionInput>;
 
-export const PUBLICS = ['Jeunes', 'Étudiants', 'Familles et/ou enfants', 'Seniors', 'Femmes', 'Demandeurs d’emploi', 'Allocataires du RSA', 'Personnes en situation de handicap'] as const;
+export const PUBLICS = [
+	'Jeunes',
+	'Étudiants',
+	'Familles et/ou enfants',
+	'Seniors',
+	'Femmes',
+	'Demandeurs d’emploi',
+	'Allocataires du RSA',
+	'Personnes en situation de handicap'
+] as const;
 
 export const campaignInput = z
 	.object({
@@ -240,7 +252,11 @@ export const campaignInput = z
 		bookletSize: z.coerce.number().refine((n) => n === 5 || n === 10, { message: 'Un carnet compte 5 ou 10 pass.' }),
 		validFrom: day,
 		validUntil: day,
-		toleranceDays: z.coerce.number().int({ message: 'Un nombre de jours entier.' }).min(0, { message: 'Entre 0 et 90 jours.' }).max(90, { message: 'Entre 0 et 90 jours.' }),
+		toleranceDays: z.coerce
+			.number()
+			.int({ message: 'Un nombre de jours entier.' })
+			.min(0, { message: 'Entre 0 et 90 jours.' })
+			.max(90, { message: 'Entre 0 et 90 jours.' }),
 		publics: z.array(z.enum(PUBLICS)).default([]),
 		areaIds: z.array(z.coerce.number().int().positive()).default([])
 	})

@@ -70,7 +70,17 @@ beforeAll(async () => {
 
 	const r = await createBeneficiary(db, prescriber, {
 		organisationId: ccas,
-		form: { firstName: 'Marie', lastName: 'Durand', birthYear: '1958', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+		form: {
+			firstName: 'Marie',
+			lastName: 'Durand',
+			birthYear: '1958',
+			commune: 'Nérac',
+			phone: '',
+			email: '',
+			preferredContact: 'none',
+			language: 'fr',
+			accessibilityNeeds: []
+		},
 		confirmNew: true
 	});
 	if (r.status !== 'created') throw new Error('not created');
@@ -81,7 +91,16 @@ beforeAll(async () => {
 		db,
 		coordinator,
 		'47',
-		{ name: 'Pass des pages', faceValue: '10', bookletSize: '5', validFrom: `${YEAR}-01-01`, validUntil: `${YEAR}-12-31`, toleranceDays: '31', publics: [], areaIds: [] },
+		{
+			name: 'Pass des pages',
+			faceValue: '10',
+			bookletSize: '5',
+			validFrom: `${YEAR}-01-01`,
+			validUntil: `${YEAR}-12-31`,
+			toleranceDays: '31',
+			publics: [],
+			areaIds: []
+		},
 		[{ funderId: caf, amount: '1000' }]
 	);
 	await generateBooklets(db, coordinator, campaignId, 2);
@@ -104,7 +123,18 @@ afterAll(async () => {
 async function workshop(): Promise<string> {
 	const [a] = await db.db
 		.insert(accompaniments)
-		.values({ organisationId: mediatheque, placeId: lacepede, mediatorId: mediator.userId, departmentCode: '47', date: TODAY, kind: 'collective', durationMinutes: 120, location: 'place', participants: 8, title: 'Atelier' })
+		.values({
+			organisationId: mediatheque,
+			placeId: lacepede,
+			mediatorId: mediator.userId,
+			departmentCode: '47',
+			date: TODAY,
+			kind: 'collective',
+			durationMinutes: 120,
+			location: 'place',
+			participants: 8,
+			title: 'Atelier'
+		})
 		.returning({ id: accompaniments.id });
 	return a.id;
 }
@@ -115,7 +145,13 @@ describe('the vouchers a prescriber handed out and not used yet', () => {
 		await distribute(db, prescriber, { beneficiaryId: personId, codes: [formatCode(codes[0]), codes[1].toLowerCase()] });
 		const mine = await handedOutNotUsed(db, prescriber);
 		expect(mine.map((v) => v.code).sort()).toEqual([codes[0], codes[1]].sort());
-		expect(mine[0]).toMatchObject({ campaign: 'Pass des pages', validUntil: `${YEAR}-12-31`, faceValueCents: 1000, beneficiaryId: personId, person: 'Marie Durand' });
+		expect(mine[0]).toMatchObject({
+			campaign: 'Pass des pages',
+			validUntil: `${YEAR}-12-31`,
+			faceValueCents: 1000,
+			beneficiaryId: personId,
+			person: 'Marie Durand'
+		});
 		expect(mine[0].distributedAt).toBeInstanceOf(Date);
 		// a colleague of the same structure, a mediator: not theirs
 		expect(await handedOutNotUsed(db, colleague)).toEqual([]);
@@ -132,7 +168,15 @@ describe('the public page of a voucher', () => {
 	it('says what a voucher is worth and until when, or that it was used, cancelled or is not handed out yet; never a person or a place', async () => {
 		await distribute(db, prescriber, { beneficiaryId: personId, codes: [codes[2], codes[3]] });
 		const usable = await publicPassStatus(db, formatCode(codes[2]), '192.0.2.1');
-		expect(usable).toEqual({ status: 'found', code: codes[2], faceValueCents: 1000, validFrom: `${YEAR}-01-01`, validUntil: `${YEAR}-12-31`, lastDay: `${Number(YEAR) + 1}-01-31`, state: 'usable' });
+		expect(usable).toEqual({
+			status: 'found',
+			code: codes[2],
+			faceValueCents: 1000,
+			validFrom: `${YEAR}-01-01`,
+			validUntil: `${YEAR}-12-31`,
+			lastDay: `${Number(YEAR) + 1}-01-31`,
+			state: 'usable'
+		});
 		// the link a QR code holds, lower case, without dashes: the same
 		expect(await publicPassStatus(db, `https://maillage.test/pass/${codes[2].toLowerCase()}`, '192.0.2.1')).toMatchObject({ state: 'usable' });
 		await redeem(db, mediator, { code: codes[3], placeId: lacepede, accompanimentId: await workshop() });

@@ -78,7 +78,17 @@ const YEAR = TODAY.slice(0, 4);
 async function person(firstName = 'Marie'): Promise<string> {
 	const r = await createBeneficiary(db, prescriber, {
 		organisationId: ccas,
-		form: { firstName, lastName: 'Durand', birthYear: '1958', commune: 'Nérac', phone: '', email: '', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] },
+		form: {
+			firstName,
+			lastName: 'Durand',
+			birthYear: '1958',
+			commune: 'Nérac',
+			phone: '',
+			email: '',
+			preferredContact: 'none',
+			language: 'fr',
+			accessibilityNeeds: []
+		},
 		confirmNew: true
 	});
 	if (r.status !== 'created') throw new Error('not created');
@@ -105,7 +115,9 @@ async function accompaniment(participants = 1, beneficiaryId: string | null = nu
 }
 
 /** A funded campaign with booklets entrusted to the CCAS; returns its id and its codes. */
-async function fundedCampaign(opts: { booklets?: number; size?: 5 | 10; areaIds?: number[]; validUntil?: string; toleranceDays?: number; validFrom?: string } = {}) {
+async function fundedCampaign(
+	opts: { booklets?: number; size?: 5 | 10; areaIds?: number[]; validUntil?: string; toleranceDays?: number; validFrom?: string } = {}
+) {
 	await recordContribution(db, coordinator, '47', { funderId: caf, amount: '1000', receivedOn: TODAY, agreementRef: `CONV-${Math.random()}` });
 	const id = await createCampaign(
 		db,
@@ -169,13 +181,21 @@ afterAll(async () => {
 
 describe('the fund and a campaign', () => {
 	it('records contributions per funder, on the ledger, with French errors for bad input', async () => {
-		await recordContribution(db, coordinator, '47', { funderId: msa, amount: '2 500,50', receivedOn: '2026-03-01', agreementRef: 'MSA-2026-01', restrictions: 'Publics agricoles' });
+		await recordContribution(db, coordinator, '47', {
+			funderId: msa,
+			amount: '2 500,50',
+			receivedOn: '2026-03-01',
+			agreementRef: 'MSA-2026-01',
+			restrictions: 'Publics agricoles'
+		});
 		const msaBalance = (await funderBalances(db, coordinator, '47')).find((f) => f.funderId === msa)!;
 		expect(msaBalance).toMatchObject({ contributedCents: 250_050, availableCents: 250_050, committedCents: 0 });
 		const err = await recordContribution(db, coordinator, '47', { funderId: msa, amount: 'beaucoup', receivedOn: '', agreementRef: '' }).catch((e) => e);
 		expect(err).toBeInstanceOf(PassError);
 		expect(err.fields).toMatchObject({ amount: expect.stringMatching(/montant en euros/), agreementRef: expect.stringMatching(/convention/) });
-		await expect(recordContribution(db, prescriber, '47', { funderId: msa, amount: '10', receivedOn: TODAY, agreementRef: 'X' })).rejects.toThrow(/coordination/);
+		await expect(recordContribution(db, prescriber, '47', { funderId: msa, amount: '10', receivedOn: TODAY, agreementRef: 'X' })).rejects.toThrow(
+			/coordination/
+		);
 		await expect(recordContribution(db, partner, '47', { funderId: caf, amount: '10', receivedOn: TODAY, agreementRef: 'X' })).rejects.toThrow(/coordination/);
 	});
 
@@ -184,7 +204,16 @@ describe('the fund and a campaign', () => {
 			db,
 			coordinator,
 			'47',
-			{ name: 'Pass 2026 — MSA et CAF', faceValue: '10', bookletSize: '10', validFrom: `${YEAR}-01-01`, validUntil: `${YEAR}-12-31`, toleranceDays: '31', publics: ['Seniors'], areaIds: [] },
+			{
+				name: 'Pass 2026 — MSA et CAF',
+				faceValue: '10',
+				bookletSize: '10',
+				validFrom: `${YEAR}-01-01`,
+				validUntil: `${YEAR}-12-31`,
+				toleranceDays: '31',
+				publics: ['Seniors'],
+				areaIds: []
+			},
 			[
 				{ funderId: msa, amount: '200' },
 				{ funderId: caf, amount: '100' }
@@ -229,17 +258,25 @@ describe('a voucher’s life', () => {
 		const check = await checkCode(db, mediator, { code: formatCode(codes[0]) }, undefined, '203.0.113.9');
 		expect(check).toMatchObject({ redeemable: true, faceValueCents: 1000, state: 'distributed', problems: [] });
 		// every check is journaled: who, where, which voucher
-		const checks = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'pass.voucher.checked'), eq(auditLog.targetId, check.voucherId)));
+		const checks = await db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'pass.voucher.checked'), eq(auditLog.targetId, check.voucherId)));
 		expect(checks.at(-1)).toMatchObject({ actorId: mediator.userId, ip: '203.0.113.9', details: { placeId: lacepede, found: true, state: 'distributed' } });
 		const acc = await accompaniment(1, marie);
 		const r = await redeem(db, mediator, { code: codes[0], accompanimentId: acc }, '203.0.113.9');
 		expect(r).toMatchObject({ code: codes[0], faceValueCents: 1000, alerts: [] });
 		// again: refused, saying when and where
-		await expect(redeem(db, mediator, { code: codes[0], accompanimentId: await accompaniment(1, marie) })).rejects.toThrow(/déjà été utilisé le .* \(Médiathèque Lacépède\)/);
+		await expect(redeem(db, mediator, { code: codes[0], accompanimentId: await accompaniment(1, marie) })).rejects.toThrow(
+			/déjà été utilisé le .* \(Médiathèque Lacépède\)/
+		);
 		// one voucher per person and accompaniment
 		await expect(redeem(db, mediator, { code: codes[1], accompanimentId: acc })).rejects.toThrow(/déjà rattaché/);
 		// journaled with where and for what
-		const [j] = await db.db.select().from(auditLog).where(and(eq(auditLog.action, 'pass.voucher.redeemed'), eq(auditLog.targetId, r.voucherId)));
+		const [j] = await db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'pass.voucher.redeemed'), eq(auditLog.targetId, r.voucherId)));
 		expect(j.details).toMatchObject({ placeId: lacepede, accompanimentId: acc });
 		expect(j.ip).toBe('203.0.113.9');
 		// the ledger owes the place 10 €
@@ -276,7 +313,9 @@ describe('a voucher’s life', () => {
 		await expect(checkCode(db, prescriber, { code: codes[0] })).rejects.toThrow(/lieu qualifié/);
 		await expect(qualify(db, coordinator, '47', { siret: '21470001500016', organisationId: mediatheque })).rejects.toThrow(/une seule qualification par SIRET/);
 		await expect(qualify(db, coordinator, '47', { siret: '12345678901234', organisationId: mediatheque })).rejects.toThrow(/SIRET n’est pas valide/);
-		const [q] = await db.db.execute(sql`select id from pass_qualifications where siret = '21470001500016'`).then((r) => (r as unknown as { rows: { id: string }[] }).rows);
+		const [q] = await db.db
+			.execute(sql`select id from pass_qualifications where siret = '21470001500016'`)
+			.then((r) => (r as unknown as { rows: { id: string }[] }).rows);
 		await suspendQualification(db, coordinator, q.id, 'Contrôle en cours');
 		expect((await redeemingPlaces(db, mediator))[0]).toMatchObject({ qualified: false, suspended: true });
 		const c = await checkCode(db, mediator, { code: codes[0] });
@@ -339,14 +378,23 @@ describe('expiry, warnings and credit-back', () => {
 		await distribute(db, prescriber, { beneficiaryId: await person('Jo'), codes: codes.slice(0, 3) });
 		await cancelVouchers(db, coordinator, id, { bookletNumber: 2 }, 'Carnet perdu');
 		const at = (day: string) => new Date(`${day}T09:00:00Z`);
-		const sent = async () => (await db.db.select().from(outbox).where(and(eq(outbox.to, 'pat@ccas.test'), eq(outbox.template, 'pass-expiry-warning')))).length;
+		const sent = async () =>
+			(
+				await db.db
+					.select()
+					.from(outbox)
+					.where(and(eq(outbox.to, 'pat@ccas.test'), eq(outbox.template, 'pass-expiry-warning')))
+			).length;
 		const before = await sent();
 		await runPassClock(db, links, at('2027-05-15'));
 		expect(await sent()).toBe(before);
 		await runPassClock(db, links, at('2027-05-31')); // D-30
 		await runPassClock(db, links, at('2027-06-01')); // nothing new
 		expect(await sent()).toBe(before + 1);
-		const [mail] = await db.db.select().from(outbox).where(and(eq(outbox.to, 'pat@ccas.test'), eq(outbox.template, 'pass-expiry-warning')));
+		const [mail] = await db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, 'pat@ccas.test'), eq(outbox.template, 'pass-expiry-warning')));
 		expect(mail.text).toMatch(/3 pass numériques que vous avez remis ne sont pas encore utilisés/);
 		expect(mail.text).toContain('30 juin 2027');
 		await runPassClock(db, links, at('2027-06-20')); // D-10: the D-15 warning
@@ -359,7 +407,10 @@ describe('expiry, warnings and credit-back', () => {
 		const cafBefore = (await funderBalances(db, coordinator, '47')).find((f) => f.funderId === caf)!;
 		const r = await runPassClock(db, links, at('2027-07-11'));
 		expect(r.expired).toBe(5); // booklet 1: 2 activated and 3 handed out; booklet 2 was cancelled
-		const states = await db.db.select({ state: passVouchers.state, reason: passVouchers.endedReason }).from(passVouchers).where(eq(passVouchers.campaignId, id));
+		const states = await db.db
+			.select({ state: passVouchers.state, reason: passVouchers.endedReason })
+			.from(passVouchers)
+			.where(eq(passVouchers.campaignId, id));
 		expect(states.every((s) => s.state === 'credited_back')).toBe(true);
 		expect(states.filter((s) => s.reason === 'cancelled')).toHaveLength(5);
 		const cafAfter = (await funderBalances(db, coordinator, '47')).find((f) => f.funderId === caf)!;
@@ -407,8 +458,13 @@ describe('dashboards', () => {
 		for (const r of all(s)) for (const k of DASHBOARD_COUNTS) expect(r[k] === null || r[k] === 0 || r[k]! >= 5, `${r.label} ${k}`).toBe(true);
 		// (a lone one only when the total is masked too: the places' columns add up to the used or reimbursed total)
 		const placeTotal = { issued: 'redeemed', distributed: 'redeemed', redeemed: 'redeemed', reimbursed: 'reimbursed', expired: 'expired' } as const;
-		for (const [name, t] of [['campaign', s.byCampaign], ['area', s.byArea], ['place', s.byPlace]] as const)
-			for (const k of DASHBOARD_COUNTS) if (s.total[name === 'place' ? placeTotal[k] : k] !== null) expect(t.filter((r) => r[k] === null).length, `${name} ${k}`).not.toBe(1);
+		for (const [name, t] of [
+			['campaign', s.byCampaign],
+			['area', s.byArea],
+			['place', s.byPlace]
+		] as const)
+			for (const k of DASHBOARD_COUNTS)
+				if (s.total[name === 'place' ? placeTotal[k] : k] !== null) expect(t.filter((r) => r[k] === null).length, `${name} ${k}`).not.toBe(1);
 		// the data has small counts: some are masked, the rest equal the exact ones
 		expect(s.masked).toBe(true);
 		const exactRows = [...exact.byCampaign, ...exact.byArea, ...exact.byPlace];
@@ -430,8 +486,14 @@ describe('npx maillage pass verify', () => {
 		// the ledger is append-only: only its owner, switching the trigger off, can do this
 		await db.db.execute(sql`alter table pass_ledger_lines disable trigger pass_ledger_lines_no_update_delete`);
 		try {
-			await db.db.update(passLedgerLines).set({ amountCents: line.amountCents + 1 }).where(eq(passLedgerLines.id, line.id));
-			await db.db.update(passVouchers).set({ state: 'redeemed', redeemedAt: new Date(), redeemedPlaceId: lacepede, distributedAt: new Date() }).where(eq(passVouchers.id, v.id));
+			await db.db
+				.update(passLedgerLines)
+				.set({ amountCents: line.amountCents + 1 })
+				.where(eq(passLedgerLines.id, line.id));
+			await db.db
+				.update(passVouchers)
+				.set({ state: 'redeemed', redeemedAt: new Date(), redeemedPlaceId: lacepede, distributedAt: new Date() })
+				.where(eq(passVouchers.id, v.id));
 			const report = await verifyLedger(db);
 			expect(report.ok).toBe(false);
 			expect(report.breaches).toEqual(
@@ -445,7 +507,10 @@ describe('npx maillage pass verify', () => {
 		} finally {
 			await db.db.update(passLedgerLines).set({ amountCents: line.amountCents }).where(eq(passLedgerLines.id, line.id));
 			await db.db.execute(sql`alter table pass_ledger_lines enable trigger pass_ledger_lines_no_update_delete`);
-			await db.db.update(passVouchers).set({ state: v.state, redeemedAt: v.redeemedAt, redeemedPlaceId: v.redeemedPlaceId, distributedAt: v.distributedAt }).where(eq(passVouchers.id, v.id));
+			await db.db
+				.update(passVouchers)
+				.set({ state: v.state, redeemedAt: v.redeemedAt, redeemedPlaceId: v.redeemedPlaceId, distributedAt: v.distributedAt })
+				.where(eq(passVouchers.id, v.id));
 		}
 		expect((await verifyLedger(db)).breaches).toEqual([]);
 	});
@@ -481,13 +546,19 @@ describe('the ledger’s invariants under random sequences of operations (fast-c
 								break;
 							case 'backdate':
 								// a redemption of last month (its statement can then be made)
-								await db.db.execute(sql`update pass_vouchers set redeemed_at = ${`${last.slice(0, 8)}12T10:00:00Z`} where code = ${codes[o.i]} and state = 'redeemed' and statement_id is null`);
+								await db.db.execute(
+									sql`update pass_vouchers set redeemed_at = ${`${last.slice(0, 8)}12T10:00:00Z`} where code = ${codes[o.i]} and state = 'redeemed' and statement_id is null`
+								);
 								break;
 							case 'statements':
 								await makeStatements(db, coordinator, '47', last);
 								break;
 							case 'pay': {
-								const [s] = await db.db.select().from(passStatements).where(sql`paid_at is null`).limit(1);
+								const [s] = await db.db
+									.select()
+									.from(passStatements)
+									.where(sql`paid_at is null`)
+									.limit(1);
 								if (s) await markStatementPaid(db, coordinator, s.id, 'VIR');
 								break;
 							}
@@ -522,7 +593,11 @@ describe.runIf(onPostgres())('on PostgreSQL', () => {
 		const ok = results.filter((r) => r.status === 'fulfilled');
 		expect(ok).toHaveLength(1);
 		for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PassError);
-		const [{ n }] = await db.db.execute(sql`select count(*)::int as n from pass_ledger_entries where kind = 'redemption' and ref_id = (select id::text from pass_vouchers where code = ${codes[0]})`).then((r) => (r as unknown as { rows: { n: number }[] }).rows);
+		const [{ n }] = await db.db
+			.execute(
+				sql`select count(*)::int as n from pass_ledger_entries where kind = 'redemption' and ref_id = (select id::text from pass_vouchers where code = ${codes[0]})`
+			)
+			.then((r) => (r as unknown as { rows: { n: number }[] }).rows);
 		expect(n).toBe(1);
 		expect((await verifyLedger(db)).breaches).toEqual([]);
 	});
@@ -531,7 +606,22 @@ describe.runIf(onPostgres())('on PostgreSQL', () => {
 		const funder = (await createOrganisation(db, null, { name: `CARSAT ${Math.random()}`, kind: 'operateur', departmentCode: '47' })).id;
 		await recordContribution(db, coordinator, '47', { funderId: funder, amount: '100', receivedOn: TODAY, agreementRef: 'C-1' });
 		const mk = () =>
-			createCampaign(db, coordinator, '47', { name: `Double ${Math.random()}`, faceValue: '10', bookletSize: '5', validFrom: TODAY, validUntil: `${YEAR}-12-31`, toleranceDays: '0', publics: [], areaIds: [] }, [{ funderId: funder, amount: '100' }]);
+			createCampaign(
+				db,
+				coordinator,
+				'47',
+				{
+					name: `Double ${Math.random()}`,
+					faceValue: '10',
+					bookletSize: '5',
+					validFrom: TODAY,
+					validUntil: `${YEAR}-12-31`,
+					toleranceDays: '0',
+					publics: [],
+					areaIds: []
+				},
+				[{ funderId: funder, amount: '100' }]
+			);
 		const [a, b] = [await mk(), await mk()];
 		const results = await Promise.allSettled([recordSharePaid(db, coordinator, a, funder), recordSharePaid(db, coordinator, b, funder)]);
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

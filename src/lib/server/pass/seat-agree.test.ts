@@ -37,14 +37,23 @@ describe('redeeming a voucher: the list and the refusal agree', () => {
 		const check = await checkCode(db, w.mediator, { code: codes[0], placeId: w.lacepede });
 		expect(check.holderId).toBe(holder);
 		const list = await recentAccompaniments(db, w.mediator, w.lacepede);
-		const seat = (id: string) => seatFor(list.find((a) => a.id === id)!, check.holderId);
+		const seat = (id: string) =>
+			seatFor(
+				list.find((a) => a.id === id)!,
+				check.holderId
+			);
 		expect(seat(theirs)).toBe('other_person');
 		expect(seat(mine)).toBe('ok');
 		await expect(redeem(db, w.mediator, { code: codes[0], placeId: w.lacepede, accompanimentId: theirs })).rejects.toThrow(/remis à une autre personne/);
 		await expect(redeem(db, w.mediator, { code: codes[0], placeId: w.lacepede, accompanimentId: mine })).resolves.toBeTruthy();
 		// now full, on both sides
 		const after = await recentAccompaniments(db, w.mediator, w.lacepede);
-		expect(seatFor(after.find((a) => a.id === mine)!, holder)).toBe('full');
+		expect(
+			seatFor(
+				after.find((a) => a.id === mine)!,
+				holder
+			)
+		).toBe('full');
 		await expect(redeem(db, w.mediator, { code: codes[1], placeId: w.lacepede, accompanimentId: mine })).rejects.toThrow(/déjà rattaché/);
 	});
 });

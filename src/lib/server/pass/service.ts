@@ -13,7 +13,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { can, departmentsWith, countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/service.ts';
-import { organisationPlaces, organisations, users } from '../accounts/db.ts';
+import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
 import { areaMunicipalities, areas, departments } from '../territory/db.ts';
@@ -33,8 +33,6 @@ import {
 	passCampaignFunders,
 	passCampaigns,
 	passContributions,
-	passLedgerEntries,
-	passLedgerLines,
 	passQualifications,
 	passStatements,
 	passVouchers,
@@ -57,7 +55,6 @@ import {
 	monthOf,
 	parisDay,
 	parseEuros,
-	previousMonth,
 	sumsToZero,
 	type LedgerKind,
 	type Line,
@@ -122,13 +119,17 @@ export async function managedDepartments(database: Database, actor: Actor): Prom
 }
 
 function mustManage(actor: Actor, departmentCode: string) {
-	if (!can(actor, 'pass.manage', { departmentCode })) throw new PassError('forbidden', 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.');
+	if (!can(actor, 'pass.manage', { departmentCode }))
+		throw new PassError('forbidden', 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.');
 }
 
 // ——— the ledger ———
 
 /** Posts a balanced transaction (one statement: the entry and its lines). */
-export async function post(tx: DbOrTx, t: { departmentCode: string; kind: LedgerKind; refType: string; refId: string; memo?: string | null; lines: Line[] }): Promise<void> {
+export async function post(
+	tx: DbOrTx,
+	t: { departmentCode: string; kind: LedgerKind; refType: string; refId: string; memo?: string | null; lines: Line[] }
+): Promise<void> {
 	if (!t.lines.length || !sumsToZero(t.lines)) throw new Error(`ledger: unbalanced ${t.kind} transaction`);
 	const accounts = `{${t.lines.map((l) => l.account).join(',')}}`;
 	const amounts = `{${t.lines.map((l) => l.amountCents).join(',')}}`;
@@ -169,7 +170,10 @@ export async function funderAvailable(db: DbOrTx, funderId: string): Promise<num
 
 async function orgInDepartment(db: DbOrTx, id: string, departmentCode: string) {
 	if (!UUID.test(id)) return null;
-	const [o] = await db.select().from(organisations).where(and(eq(organisations.id, id), eq(organisations.departmentCode, departmentCode)));
+	const [o] = await db
+		.select()
+		.from(organisations)
+		.where(and(eq(organisations.id, id), eq(organisations.departmentCode, departmentCode)));
 	return o ?? null;
 }
 
@@ -183,9 +187,24 @@ export async function recordContribution(database: Database, actor: Actor, depar
 		if (!funder) throw new PassError('invalid', 'La contribution n’est pas complète.', { funderId: 'Choisissez un partenaire de ce département.' });
 		const [row] = await tx
 			.insert(passContributions)
-			.values({ departmentCode, funderId: v.funderId, amountCents: v.amount, receivedOn: v.receivedOn, agreementRef: v.agreementRef, restrictions: v.restrictions || null, recordedBy: actor.userId })
+			.values({
+				departmentCode,
+				funderId: v.funderId,
+				amountCents: v.amount,
+				receivedOn: v.receivedOn,
+				agreementRef: v.agreementRef,
+				restrictions: v.restrictions || null,
+				recordedBy: actor.userId
+			})
 			.returning({ id: passContributions.id });
-		await post(tx, { departmentCode, kind: 'contribution', refType: 'contribution', refId: row.id, memo: `${funder.name} · ${v.agreementRef}`, lines: POST.contribution(v.funderId, v.amount) });
+		await post(tx, {
+			departmentCode,
+			kind: 'contribution',
+			refType: 'contribution',
+			refId: row.id,
+			memo: `${funder.name} · ${v.agreementRef}`,
+			lines: POST.contribution(v.funderId, v.amount)
+		});
 		await journal(tx, {
 			actor: userActor(actor),
 			action: 'pass.contribution.recorded',
@@ -216,11 +235,14 @@ export async function correctContribution(
 	if (!UUID.test(contributionId)) throw new PassError('not_found', 'Cette contribution n’existe pas.');
 	const reason = (input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
-	if (!reason) fields.reason = 'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple\u00a0: montant saisi 50\u202f000\u00a0€ au lieu de 5\u202f000\u00a0€';
+	if (!reason)
+		fields.reason =
+			'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple\u00a0: montant saisi 50\u202f000\u00a0€ au lieu de 5\u202f000\u00a0€';
 	else if (reason.length > 300) fields.reason = '300 caractères au plus.';
 	const amountText = (input.amount ?? '').trim();
 	const newCents = amountText === '' || amountText === '0' ? 0 : parseEuros(amountText);
-	if (newCents === null || newCents < 0) fields.amount = 'Indiquez le bon montant en euros (par exemple 5\u202f000), ou laissez vide pour seulement annuler la contribution.';
+	if (newCents === null || newCents < 0)
+		fields.amount = 'Indiquez le bon montant en euros (par exemple 5\u202f000), ou laissez vide pour seulement annuler la contribution.';
 	return database.db.transaction(async (tx) => {
 		const [c] = await tx.select().from(passContributions).where(eq(passContributions.id, contributionId)).for('update');
 		if (!c) throw new PassError('not_found', 'Cette contribution n’existe pas.');
@@ -229,11 +251,20 @@ export async function correctContribution(
 		const [already] = await tx.select({ id: passContributions.id }).from(passContributions).where(eq(passContributions.correctsId, c.id));
 		if (already) throw new PassError('conflict', 'Cette contribution a déjà été corrigée\u00a0: corrigez la nouvelle contribution enregistrée à sa place.');
 		const next = newCents
-			? contributionInput.safeParse({ funderId: c.funderId, amount: amountText, receivedOn: input.receivedOn || c.receivedOn, agreementRef: (input.agreementRef ?? '').trim() || c.agreementRef, restrictions: c.restrictions ?? '' })
+			? contributionInput.safeParse({
+					funderId: c.funderId,
+					amount: amountText,
+					receivedOn: input.receivedOn || c.receivedOn,
+					agreementRef: (input.agreementRef ?? '').trim() || c.agreementRef,
+					restrictions: c.restrictions ?? ''
+				})
 			: null;
 		if (next && !next.success) Object.assign(fields, fieldErrors(next.error.issues));
 		if (Object.keys(fields).length) throw new PassError('invalid', 'La correction n’est pas complète.', fields);
-		if (newCents === c.amountCents) throw new PassError('invalid', 'La correction n’est pas complète.', { amount: `La contribution est déjà de ${euros(c.amountCents)}\u00a0: indiquez le bon montant, ou laissez vide pour l’annuler.` });
+		if (newCents === c.amountCents)
+			throw new PassError('invalid', 'La correction n’est pas complète.', {
+				amount: `La contribution est déjà de ${euros(c.amountCents)}\u00a0: indiquez le bon montant, ou laissez vide pour l’annuler.`
+			});
 		const available = await funderAvailable(tx, c.funderId);
 		if (available - c.amountCents + (newCents ?? 0) < 0)
 			throw new PassError(
@@ -243,9 +274,25 @@ export async function correctContribution(
 		const [funder] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.funderId));
 		const [rev] = await tx
 			.insert(passContributions)
-			.values({ departmentCode: c.departmentCode, funderId: c.funderId, amountCents: -c.amountCents, receivedOn: parisDay(), agreementRef: c.agreementRef, correctsId: c.id, correctionReason: reason, recordedBy: actor.userId })
+			.values({
+				departmentCode: c.departmentCode,
+				funderId: c.funderId,
+				amountCents: -c.amountCents,
+				receivedOn: parisDay(),
+				agreementRef: c.agreementRef,
+				correctsId: c.id,
+				correctionReason: reason,
+				recordedBy: actor.userId
+			})
 			.returning({ id: passContributions.id });
-		await post(tx, { departmentCode: c.departmentCode, kind: 'contribution', refType: 'contribution', refId: rev.id, memo: `Annulation · ${funder?.name ?? ''} · ${c.agreementRef}`, lines: POST.contribution(c.funderId, c.amountCents).map((l) => ({ ...l, amountCents: -l.amountCents })) });
+		await post(tx, {
+			departmentCode: c.departmentCode,
+			kind: 'contribution',
+			refType: 'contribution',
+			refId: rev.id,
+			memo: `Annulation · ${funder?.name ?? ''} · ${c.agreementRef}`,
+			lines: POST.contribution(c.funderId, c.amountCents).map((l) => ({ ...l, amountCents: -l.amountCents }))
+		});
 		await journal(tx, {
 			actor: userActor(actor),
 			action: 'pass.contribution.recorded',
@@ -260,9 +307,24 @@ export async function correctContribution(
 			const v = next.data;
 			const [row] = await tx
 				.insert(passContributions)
-				.values({ departmentCode: c.departmentCode, funderId: c.funderId, amountCents: v.amount, receivedOn: v.receivedOn, agreementRef: v.agreementRef, restrictions: v.restrictions || null, recordedBy: actor.userId })
+				.values({
+					departmentCode: c.departmentCode,
+					funderId: c.funderId,
+					amountCents: v.amount,
+					receivedOn: v.receivedOn,
+					agreementRef: v.agreementRef,
+					restrictions: v.restrictions || null,
+					recordedBy: actor.userId
+				})
 				.returning({ id: passContributions.id });
-			await post(tx, { departmentCode: c.departmentCode, kind: 'contribution', refType: 'contribution', refId: row.id, memo: `${funder?.name ?? ''} · ${v.agreementRef} (correction)`, lines: POST.contribution(c.funderId, v.amount) });
+			await post(tx, {
+				departmentCode: c.departmentCode,
+				kind: 'contribution',
+				refType: 'contribution',
+				refId: row.id,
+				memo: `${funder?.name ?? ''} · ${v.agreementRef} (correction)`,
+				lines: POST.contribution(c.funderId, v.amount)
+			});
 			await journal(tx, {
 				actor: userActor(actor),
 				action: 'pass.contribution.recorded',
@@ -366,7 +428,8 @@ export async function createCampaign(
 	const v = parsed.data;
 	return database.db.transaction(async (tx) => {
 		for (const s of shareCents)
-			if (!(await orgInDepartment(tx, s.funderId, departmentCode))) throw new PassError('invalid', 'La campagne n’est pas complète.', { shares: 'Choisissez des financeurs de ce département.' });
+			if (!(await orgInDepartment(tx, s.funderId, departmentCode)))
+				throw new PassError('invalid', 'La campagne n’est pas complète.', { shares: 'Choisissez des financeurs de ce département.' });
 		const communeCodes = await areaCommunes(tx, departmentCode, v.areaIds);
 		if (communeCodes === null) throw new PassError('invalid', 'La campagne n’est pas complète.', { areaIds: 'Choisissez des territoires de ce département.' });
 		const [row] = await tx
@@ -402,7 +465,10 @@ export async function createCampaign(
 /** The communes of the chosen areas (null when one is not of the département). */
 async function areaCommunes(db: DbOrTx, departmentCode: string, areaIds: number[]): Promise<string[] | null> {
 	if (!areaIds.length) return [];
-	const found = await db.select({ id: areas.id }).from(areas).where(and(inArray(areas.id, areaIds), eq(areas.departmentCode, departmentCode)));
+	const found = await db
+		.select({ id: areas.id })
+		.from(areas)
+		.where(and(inArray(areas.id, areaIds), eq(areas.departmentCode, departmentCode)));
 	if (found.length !== new Set(areaIds).size) return null;
 	const rows = await db.selectDistinct({ code: areaMunicipalities.inseeCode }).from(areaMunicipalities).where(inArray(areaMunicipalities.areaId, areaIds));
 	return rows.map((r) => r.code).sort();
@@ -417,7 +483,12 @@ export async function loadCampaign(db: DbOrTx, id: string): Promise<Campaign> {
 
 async function campaignShares(db: DbOrTx, campaignId: string) {
 	return db
-		.select({ funderId: passCampaignFunders.funderId, name: organisations.name, shareCents: passCampaignFunders.shareCents, paidAt: passCampaignFunders.paidAt })
+		.select({
+			funderId: passCampaignFunders.funderId,
+			name: organisations.name,
+			shareCents: passCampaignFunders.shareCents,
+			paidAt: passCampaignFunders.paidAt
+		})
 		.from(passCampaignFunders)
 		.innerJoin(organisations, eq(organisations.id, passCampaignFunders.funderId))
 		.where(eq(passCampaignFunders.campaignId, campaignId))
@@ -436,7 +507,13 @@ export async function canReadCampaign(database: Database, actor: Actor, c: Campa
  * to the campaign's budget. When every share is paid, the campaign is funded and its
  * vouchers are activated.
  */
-export async function recordSharePaid(database: Database, actor: Actor, campaignId: string, funderId: string, ip?: string | null): Promise<{ funded: boolean; activated: number }> {
+export async function recordSharePaid(
+	database: Database,
+	actor: Actor,
+	campaignId: string,
+	funderId: string,
+	ip?: string | null
+): Promise<{ funded: boolean; activated: number }> {
 	return database.db.transaction(async (tx) => {
 		const [c] = await tx.select().from(passCampaigns).where(eq(passCampaigns.id, campaignId)).for('update');
 		if (!c) throw new PassError('not_found', 'Cette campagne n’existe pas.');
@@ -457,8 +534,18 @@ export async function recordSharePaid(database: Database, actor: Actor, campaign
 				`Les contributions de ${f?.name ?? 'ce financeur'} ne couvrent pas sa part\u00a0: il reste ${euros(available)} disponibles pour une part de ${euros(share.shareCents)}. Enregistrez d’abord son versement.`
 			);
 		}
-		await tx.update(passCampaignFunders).set({ paidAt: new Date(), paidBy: actor.userId }).where(and(eq(passCampaignFunders.campaignId, campaignId), eq(passCampaignFunders.funderId, funderId)));
-		await post(tx, { departmentCode: c.departmentCode, kind: 'commitment', refType: 'campaign', refId: c.id, memo: funderId, lines: POST.commitment(funderId, c.id, share.shareCents) });
+		await tx
+			.update(passCampaignFunders)
+			.set({ paidAt: new Date(), paidBy: actor.userId })
+			.where(and(eq(passCampaignFunders.campaignId, campaignId), eq(passCampaignFunders.funderId, funderId)));
+		await post(tx, {
+			departmentCode: c.departmentCode,
+			kind: 'commitment',
+			refType: 'campaign',
+			refId: c.id,
+			memo: funderId,
+			lines: POST.commitment(funderId, c.id, share.shareCents)
+		});
 		await journal(tx, {
 			actor: userActor(actor),
 			action: 'pass.share.paid',
@@ -499,13 +586,22 @@ async function activateCreated(tx: Tx, c: Campaign): Promise<number> {
 	const cents = rows.reduce((s, r) => s + r.cents, 0);
 	const budget = -(await balanceOf(tx, ACCOUNT.budget(c.id)));
 	if (budget < cents) throw new PassError('conflict', `Le budget de la campagne (${euros(budget)}) ne couvre pas ${rows.length} pass (${euros(cents)}).`);
-	await post(tx, { departmentCode: c.departmentCode, kind: 'activation', refType: 'campaign', refId: c.id, memo: `${rows.length} pass`, lines: POST.activation(c.id, cents) });
+	await post(tx, {
+		departmentCode: c.departmentCode,
+		kind: 'activation',
+		refType: 'campaign',
+		refId: c.id,
+		memo: `${rows.length} pass`,
+		lines: POST.activation(c.id, cents)
+	});
 	return rows.length;
 }
 
 /** The most vouchers a campaign can still have: its shares' total over the face value, minus those made and not cancelled before activation. */
 async function remainingCapacity(db: DbOrTx, c: Campaign): Promise<number> {
-	const [{ total }] = rowsOf<{ total: string }>(await db.execute(sql`select coalesce(sum(share_cents), 0)::text as total from pass_campaign_funders where campaign_id = ${c.id}`));
+	const [{ total }] = rowsOf<{ total: string }>(
+		await db.execute(sql`select coalesce(sum(share_cents), 0)::text as total from pass_campaign_funders where campaign_id = ${c.id}`)
+	);
 	const [{ made }] = rowsOf<{ made: number }>(
 		await db.execute(sql`select count(*)::int as made from pass_vouchers where campaign_id = ${c.id} and not (state = 'cancelled' and activated_at is null)`)
 	);
@@ -516,8 +612,15 @@ async function remainingCapacity(db: DbOrTx, c: Campaign): Promise<number> {
  * Generates booklets of the campaign's size, each voucher with a fresh unguessable code.
  * In a funded campaign they are activated at once (the budget must cover them).
  */
-export async function generateBooklets(database: Database, actor: Actor, campaignId: string, count: number, ip?: string | null): Promise<{ first: number; last: number; vouchers: number }> {
-	if (!Number.isInteger(count) || count < 1 || count > 2000) throw new PassError('invalid', 'Indiquez un nombre de carnets entre 1 et 2\u202f000.', { count: 'Entre 1 et 2\u202f000 carnets à la fois.' });
+export async function generateBooklets(
+	database: Database,
+	actor: Actor,
+	campaignId: string,
+	count: number,
+	ip?: string | null
+): Promise<{ first: number; last: number; vouchers: number }> {
+	if (!Number.isInteger(count) || count < 1 || count > 2000)
+		throw new PassError('invalid', 'Indiquez un nombre de carnets entre 1 et 2\u202f000.', { count: 'Entre 1 et 2\u202f000 carnets à la fois.' });
 	return database.db.transaction(async (tx) => {
 		const [c] = await tx.select().from(passCampaigns).where(eq(passCampaigns.id, campaignId)).for('update');
 		if (!c) throw new PassError('not_found', 'Cette campagne n’existe pas.');
@@ -533,14 +636,23 @@ export async function generateBooklets(database: Database, actor: Actor, campaig
 					: 'Les parts des financeurs ne permettent plus de nouveau carnet\u00a0: augmentez le financement de la campagne.',
 				{ count: `${Math.floor(capacity / c.bookletSize)} carnets au plus.` }
 			);
-		const [{ max }] = rowsOf<{ max: number }>(await tx.execute(sql`select coalesce(max(number), 0)::int as max from pass_booklets where campaign_id = ${c.id}`));
+		const [{ max }] = rowsOf<{ max: number }>(
+			await tx.execute(sql`select coalesce(max(number), 0)::int as max from pass_booklets where campaign_id = ${c.id}`)
+		);
 		const first = max + 1;
 		const bookletRows = await tx
 			.insert(passBooklets)
 			.values(Array.from({ length: count }, (_, i) => ({ campaignId: c.id, departmentCode: c.departmentCode, number: first + i, size: c.bookletSize })))
 			.returning({ id: passBooklets.id, number: passBooklets.number });
 		const vouchers = bookletRows.flatMap((b) =>
-			Array.from({ length: c.bookletSize }, (_, p) => ({ code: newCode(), campaignId: c.id, bookletId: b.id, position: p + 1, departmentCode: c.departmentCode, faceValueCents: c.faceValueCents }))
+			Array.from({ length: c.bookletSize }, (_, p) => ({
+				code: newCode(),
+				campaignId: c.id,
+				bookletId: b.id,
+				position: p + 1,
+				departmentCode: c.departmentCode,
+				faceValueCents: c.faceValueCents
+			}))
 		);
 		for (let i = 0; i < vouchers.length; i += 1000) {
 			const chunk = vouchers.slice(i, i + 1000);
@@ -567,11 +679,20 @@ export async function generateBooklets(database: Database, actor: Actor, campaig
 }
 
 /** Entrusts booklets (by number, from–to) to a prescribing organisation of the département. */
-export async function entrustBooklets(database: Database, actor: Actor, campaignId: string, organisationId: string, from: number, to: number, ip?: string | null): Promise<number> {
+export async function entrustBooklets(
+	database: Database,
+	actor: Actor,
+	campaignId: string,
+	organisationId: string,
+	from: number,
+	to: number,
+	ip?: string | null
+): Promise<number> {
 	return database.db.transaction(async (tx) => {
 		const c = await loadCampaign(tx, campaignId);
 		mustManage(actor, c.departmentCode);
-		if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from) throw new PassError('invalid', 'Indiquez les numéros des carnets, du premier au dernier.', { from: 'Par exemple de 1 à 20.' });
+		if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from)
+			throw new PassError('invalid', 'Indiquez les numéros des carnets, du premier au dernier.', { from: 'Par exemple de 1 à 20.' });
 		const org = await orgInDepartment(tx, organisationId, c.departmentCode);
 		if (!org) throw new PassError('invalid', 'Choisissez une structure de ce département.', { organisationId: 'Choisissez une structure.' });
 		const rows = await tx
@@ -594,7 +715,14 @@ export async function entrustBooklets(database: Database, actor: Actor, campaign
 }
 
 /** Cancels vouchers (lost or stolen booklet, error): not yet redeemed ones only. Their value is credited back by the daily clock. */
-export async function cancelVouchers(database: Database, actor: Actor, campaignId: string, target: { bookletNumber?: number; code?: string }, reason: string, ip?: string | null): Promise<number> {
+export async function cancelVouchers(
+	database: Database,
+	actor: Actor,
+	campaignId: string,
+	target: { bookletNumber?: number; code?: string },
+	reason: string,
+	ip?: string | null
+): Promise<number> {
 	if (!reason.trim()) throw new PassError('invalid', 'Indiquez pourquoi ces pass sont annulés.', { reason: 'Par exemple\u00a0: carnet perdu.' });
 	return database.db.transaction(async (tx) => {
 		const c = await loadCampaign(tx, campaignId);
@@ -605,7 +733,10 @@ export async function cancelVouchers(database: Database, actor: Actor, campaignI
 			if (!p.ok) throw new PassError('invalid', p.message, { code: p.message });
 			where = and(eq(passVouchers.campaignId, c.id), eq(passVouchers.code, p.code));
 		} else if (target.bookletNumber) {
-			const [b] = await tx.select({ id: passBooklets.id }).from(passBooklets).where(and(eq(passBooklets.campaignId, c.id), eq(passBooklets.number, target.bookletNumber)));
+			const [b] = await tx
+				.select({ id: passBooklets.id })
+				.from(passBooklets)
+				.where(and(eq(passBooklets.campaignId, c.id), eq(passBooklets.number, target.bookletNumber)));
 			if (!b) throw new PassError('invalid', 'Aucun carnet ne porte ce numéro.', { bookletNumber: 'Aucun carnet avec ce numéro.' });
 			where = eq(passVouchers.bookletId, b.id);
 		} else throw new PassError('invalid', 'Indiquez un carnet ou un code.');
@@ -632,8 +763,15 @@ const zeroCounts = (): StateCounts => ({ created: 0, activated: 0, distributed: 
 
 export async function listCampaigns(database: Database, actor: Actor, departmentCode: string) {
 	mustManage(actor, departmentCode);
-	const cs = await database.db.select().from(passCampaigns).where(eq(passCampaigns.departmentCode, departmentCode)).orderBy(desc(passCampaigns.validUntil), asc(passCampaigns.name));
-	const counts = await stateCounts(database.db, cs.map((c) => c.id));
+	const cs = await database.db
+		.select()
+		.from(passCampaigns)
+		.where(eq(passCampaigns.departmentCode, departmentCode))
+		.orderBy(desc(passCampaigns.validUntil), asc(passCampaigns.name));
+	const counts = await stateCounts(
+		database.db,
+		cs.map((c) => c.id)
+	);
 	return cs.map((c) => ({ ...c, counts: counts.get(c.id) ?? zeroCounts() }));
 }
 
@@ -695,7 +833,11 @@ export async function campaignDetail(database: Database, actor: Actor, campaignI
  * structure of kind 'departement', else "Département de …") and the campaign's funders.
  * Called after campaignVouchersForPrint, which checks the actor may print.
  */
-export async function campaignSponsors(database: Database, campaignId: string, departmentCode: string): Promise<{ department: string | null; funders: string[] }> {
+export async function campaignSponsors(
+	database: Database,
+	campaignId: string,
+	departmentCode: string
+): Promise<{ department: string | null; funders: string[] }> {
 	const [dep] = await database.db
 		.select({ name: organisations.name })
 		.from(organisations)
@@ -724,27 +866,63 @@ export async function campaignVouchersForPrint(database: Database, actor: Actor,
 
 // ——— qualification of places ———
 
-export async function qualify(database: Database, actor: Actor, departmentCode: string, input: { siret: string; organisationId: string }, ip?: string | null): Promise<string> {
+export async function qualify(
+	database: Database,
+	actor: Actor,
+	departmentCode: string,
+	input: { siret: string; organisationId: string },
+	ip?: string | null
+): Promise<string> {
 	mustManage(actor, departmentCode);
 	const typed = (input.siret ?? '').replace(/\s/g, '');
-	if (typed && !isValidSiret(typed)) throw new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: 'Un SIRET compte 14 chiffres (il figure sur l’avis de situation Insee).' });
+	if (typed && !isValidSiret(typed))
+		throw new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: 'Un SIRET compte 14 chiffres (il figure sur l’avis de situation Insee).' });
 	return database.db.transaction(async (tx) => {
 		const org = await orgInDepartment(tx, input.organisationId, departmentCode);
 		if (!org) throw new PassError('invalid', 'Choisissez la structure qui sera remboursée.', { organisationId: 'Choisissez une structure de ce département.' });
 		// nothing typed: the structure's own SIRET, when it is known (issue 12: it was asked again)
 		const siret = typed || org.siret || '';
-		if (!siret) throw new PassError('invalid', 'Indiquez le SIRET.', { siret: `${org.name} n’a pas de SIRET enregistré\u00a0: saisissez celui du lieu ou de la structure (14 chiffres, sur l’avis de situation Insee).` });
-		if (!isValidSiret(siret)) throw new PassError('invalid', 'Le SIRET enregistré pour cette structure n’est pas valide.', { siret: 'Saisissez le SIRET du lieu ou de la structure (14 chiffres).' });
+		if (!siret)
+			throw new PassError('invalid', 'Indiquez le SIRET.', {
+				siret: `${org.name} n’a pas de SIRET enregistré\u00a0: saisissez celui du lieu ou de la structure (14 chiffres, sur l’avis de situation Insee).`
+			});
+		if (!isValidSiret(siret))
+			throw new PassError('invalid', 'Le SIRET enregistré pour cette structure n’est pas valide.', {
+				siret: 'Saisissez le SIRET du lieu ou de la structure (14 chiffres).'
+			});
 		const [existing] = await tx.select().from(passQualifications).where(eq(passQualifications.siret, siret));
 		if (existing) {
 			if (existing.departmentCode !== departmentCode) throw new PassError('conflict', 'Ce SIRET est déjà qualifié dans un autre département.');
-			if (!existing.suspendedAt) throw new PassError('conflict', 'Ce SIRET est déjà qualifié\u00a0: une seule qualification par SIRET.', { siret: 'Déjà qualifié.' });
-			await tx.update(passQualifications).set({ suspendedAt: null, suspensionReason: null, organisationId: org.id, qualifiedAt: new Date(), qualifiedBy: actor.userId }).where(eq(passQualifications.id, existing.id));
-			await journal(tx, { actor: userActor(actor), action: 'pass.qualification.restored', targetType: 'pass_qualification', targetId: existing.id, departmentCode, ip, details: { siret } });
+			if (!existing.suspendedAt)
+				throw new PassError('conflict', 'Ce SIRET est déjà qualifié\u00a0: une seule qualification par SIRET.', { siret: 'Déjà qualifié.' });
+			await tx
+				.update(passQualifications)
+				.set({ suspendedAt: null, suspensionReason: null, organisationId: org.id, qualifiedAt: new Date(), qualifiedBy: actor.userId })
+				.where(eq(passQualifications.id, existing.id));
+			await journal(tx, {
+				actor: userActor(actor),
+				action: 'pass.qualification.restored',
+				targetType: 'pass_qualification',
+				targetId: existing.id,
+				departmentCode,
+				ip,
+				details: { siret }
+			});
 			return existing.id;
 		}
-		const [row] = await tx.insert(passQualifications).values({ departmentCode, siret, organisationId: org.id, qualifiedBy: actor.userId }).returning({ id: passQualifications.id });
-		await journal(tx, { actor: userActor(actor), action: 'pass.qualification.granted', targetType: 'pass_qualification', targetId: row.id, departmentCode, ip, details: { siret, organisationId: org.id } });
+		const [row] = await tx
+			.insert(passQualifications)
+			.values({ departmentCode, siret, organisationId: org.id, qualifiedBy: actor.userId })
+			.returning({ id: passQualifications.id });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'pass.qualification.granted',
+			targetType: 'pass_qualification',
+			targetId: row.id,
+			departmentCode,
+			ip,
+			details: { siret, organisationId: org.id }
+		});
 		return row.id;
 	});
 }
@@ -773,8 +951,19 @@ export async function suspendQualification(database: Database, actor: Actor, id:
 		if (!q) throw new PassError('not_found', 'Cette qualification n’existe pas.');
 		mustManage(actor, q.departmentCode);
 		if (q.suspendedAt) return;
-		await tx.update(passQualifications).set({ suspendedAt: new Date(), suspensionReason: reason.trim().slice(0, 300) }).where(eq(passQualifications.id, id));
-		await journal(tx, { actor: userActor(actor), action: 'pass.qualification.suspended', targetType: 'pass_qualification', targetId: id, departmentCode: q.departmentCode, ip, details: { reason: reason.trim().slice(0, 300) } });
+		await tx
+			.update(passQualifications)
+			.set({ suspendedAt: new Date(), suspensionReason: reason.trim().slice(0, 300) })
+			.where(eq(passQualifications.id, id));
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'pass.qualification.suspended',
+			targetType: 'pass_qualification',
+			targetId: id,
+			departmentCode: q.departmentCode,
+			ip,
+			details: { reason: reason.trim().slice(0, 300) }
+		});
 	});
 }
 
@@ -789,7 +978,9 @@ export async function listQualifications(database: Database, actor: Actor, depar
 			qualifiedAt: passQualifications.qualifiedAt,
 			suspendedAt: passQualifications.suspendedAt,
 			suspensionReason: passQualifications.suspensionReason,
-			places: sql<string[]>`coalesce((select array_agg(p.nom || ' (' || p.commune || ')' order by p.nom) from places p where p.pivot = ${passQualifications.siret}), '{}')`
+			places: sql<
+				string[]
+			>`coalesce((select array_agg(p.nom || ' (' || p.commune || ')' order by p.nom) from places p where p.pivot = ${passQualifications.siret}), '{}')`
 		})
 		.from(passQualifications)
 		.innerJoin(organisations, eq(organisations.id, passQualifications.organisationId))
@@ -818,7 +1009,17 @@ export interface RedeemingPlace {
 export async function redeemingPlaces(database: Database, actor: Actor): Promise<RedeemingPlace[]> {
 	const orgIds = organisationsFor(actor, 'pass.redeem');
 	if (!orgIds.length) return [];
-	const rows = await prepared<{ place_id: string; nom: string; commune: string; code_insee: string | null; organisation_id: string; organisation: string; department_code: string; q_active: boolean; q_suspended: boolean }>(
+	const rows = await prepared<{
+		place_id: string;
+		nom: string;
+		commune: string;
+		code_insee: string | null;
+		organisation_id: string;
+		organisation: string;
+		department_code: string;
+		q_active: boolean;
+		q_suspended: boolean;
+	}>(
 		database.db,
 		'pass-redeeming-places',
 		`select p.id as place_id, p.nom, p.commune, p.code_insee, o.id as organisation_id, o.name as organisation, o.department_code,
@@ -881,7 +1082,13 @@ export interface DistributeInput {
  * vouchers must be activated, the campaign still valid, the person's record readable by
  * the prescriber; the referral, when given, is the person's.
  */
-export async function distribute(database: Database, actor: Actor, input: DistributeInput, ip?: string | null, today = parisDay()): Promise<{ count: number; codes: string[] }> {
+export async function distribute(
+	database: Database,
+	actor: Actor,
+	input: DistributeInput,
+	ip?: string | null,
+	today = parisDay()
+): Promise<{ count: number; codes: string[] }> {
 	let person;
 	try {
 		person = await loadBeneficiary(database.db, actor, input.beneficiaryId, 'write');
@@ -897,14 +1104,21 @@ export async function distribute(database: Database, actor: Actor, input: Distri
 		if (!p.ok) throw new PassError('invalid', p.message, { codes: `${raw.trim()}\u00a0: ${p.message}` });
 		codes.push(p.code);
 	}
-	if (!input.bookletId && !codes.length) throw new PassError('invalid', 'Choisissez un carnet ou saisissez les codes des pass remis.', { codes: 'Un carnet ou au moins un code.' });
+	if (!input.bookletId && !codes.length)
+		throw new PassError('invalid', 'Choisissez un carnet ou saisissez les codes des pass remis.', { codes: 'Un carnet ou au moins un code.' });
 	return database.db.transaction(async (tx) => {
 		if (input.referralId) {
-			const [r] = UUID.test(input.referralId) ? await tx.select({ beneficiaryId: referrals.beneficiaryId }).from(referrals).where(eq(referrals.id, input.referralId)) : [];
-			if (!r || r.beneficiaryId !== person.id) throw new PassError('invalid', 'Cette orientation n’est pas celle de la personne.', { referralId: 'Choisissez une orientation de cette personne.' });
+			const [r] = UUID.test(input.referralId)
+				? await tx.select({ beneficiaryId: referrals.beneficiaryId }).from(referrals).where(eq(referrals.id, input.referralId))
+				: [];
+			if (!r || r.beneficiaryId !== person.id)
+				throw new PassError('invalid', 'Cette orientation n’est pas celle de la personne.', { referralId: 'Choisissez une orientation de cette personne.' });
 		}
 		const where = input.bookletId
-			? and(eq(passVouchers.bookletId, UUID.test(input.bookletId) ? input.bookletId : '00000000-0000-0000-0000-000000000000'), eq(passVouchers.state, 'activated'))
+			? and(
+					eq(passVouchers.bookletId, UUID.test(input.bookletId) ? input.bookletId : '00000000-0000-0000-0000-000000000000'),
+					eq(passVouchers.state, 'activated')
+				)
 			: inArray(passVouchers.code, codes);
 		const candidates = await tx
 			.select({ id: passVouchers.id, code: passVouchers.code, state: passVouchers.state, holder: passBooklets.holderOrganisationId, campaign: passCampaigns })
@@ -913,21 +1127,36 @@ export async function distribute(database: Database, actor: Actor, input: Distri
 			.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
 			.where(where)
 			.for('update', { of: passVouchers });
-		if (!candidates.length) throw new PassError('invalid', input.bookletId ? 'Ce carnet n’a plus de pass à remettre.' : 'Aucun pass ne correspond à ces codes.', { codes: 'Vérifiez les codes.' });
-		if (!input.bookletId && candidates.length !== codes.length) throw new PassError('invalid', 'Un des codes ne correspond à aucun pass.', { codes: 'Vérifiez les codes.' });
+		if (!candidates.length)
+			throw new PassError('invalid', input.bookletId ? 'Ce carnet n’a plus de pass à remettre.' : 'Aucun pass ne correspond à ces codes.', {
+				codes: 'Vérifiez les codes.'
+			});
+		if (!input.bookletId && candidates.length !== codes.length)
+			throw new PassError('invalid', 'Un des codes ne correspond à aucun pass.', { codes: 'Vérifiez les codes.' });
 		const org = candidates[0].holder;
 		for (const v of candidates) {
 			if (!v.holder || v.holder !== org || !can(actor, 'pass.distribute', { organisationId: v.holder }))
 				throw new PassError('forbidden', `Le pass ${formatCode(v.code)} n’appartient pas à un carnet confié à votre structure.`);
 			if (v.state !== 'activated')
-				throw new PassError('conflict', `Le pass ${formatCode(v.code)} ne peut pas être remis\u00a0: ${v.state === 'created' ? 'sa campagne n’est pas encore financée' : 'il a déjà été remis ou n’est plus valable'}.`);
-			if (v.campaign.validUntil < today) throw new PassError('conflict', `Le pass ${formatCode(v.code)} n’est plus valable depuis le ${dayLabel(v.campaign.validUntil)}.`);
+				throw new PassError(
+					'conflict',
+					`Le pass ${formatCode(v.code)} ne peut pas être remis\u00a0: ${v.state === 'created' ? 'sa campagne n’est pas encore financée' : 'il a déjà été remis ou n’est plus valable'}.`
+				);
+			if (v.campaign.validUntil < today)
+				throw new PassError('conflict', `Le pass ${formatCode(v.code)} n’est plus valable depuis le ${dayLabel(v.campaign.validUntil)}.`);
 		}
 		const ids = candidates.map((v) => v.id);
 		const now = new Date();
 		const moved = await tx
 			.update(passVouchers)
-			.set({ state: 'distributed', distributedAt: now, distributedBy: actor.userId, distributedOrganisationId: org, beneficiaryId: person.id, referralId: input.referralId || null })
+			.set({
+				state: 'distributed',
+				distributedAt: now,
+				distributedBy: actor.userId,
+				distributedOrganisationId: org,
+				beneficiaryId: person.id,
+				referralId: input.referralId || null
+			})
 			.where(and(inArray(passVouchers.id, ids), eq(passVouchers.state, 'activated')))
 			.returning({ id: passVouchers.id });
 		if (moved.length !== ids.length) throw new PassError('conflict', 'Un de ces pass vient d’être remis par quelqu’un d’autre. Recommencez.');
@@ -947,7 +1176,15 @@ export async function distribute(database: Database, actor: Actor, input: Distri
 /** The vouchers handed to a person (for their record). */
 export async function vouchersOfPerson(db: DbOrTx, beneficiaryId: string) {
 	return db
-		.select({ code: passVouchers.code, state: passVouchers.state, campaign: passCampaigns.name, validUntil: passCampaigns.validUntil, faceValueCents: passVouchers.faceValueCents, distributedAt: passVouchers.distributedAt, redeemedAt: passVouchers.redeemedAt })
+		.select({
+			code: passVouchers.code,
+			state: passVouchers.state,
+			campaign: passCampaigns.name,
+			validUntil: passCampaigns.validUntil,
+			faceValueCents: passVouchers.faceValueCents,
+			distributedAt: passVouchers.distributedAt,
+			redeemedAt: passVouchers.redeemedAt
+		})
 		.from(passVouchers)
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
 		.where(eq(passVouchers.beneficiaryId, beneficiaryId))
@@ -996,18 +1233,39 @@ async function unknownCode(database: Database, actor: Actor, place: RedeemingPla
 		await database.db.transaction(async (tx) => {
 			const [a] = await tx
 				.insert(passAlerts)
-				.values({ departmentCode: place.departmentCode, kind: 'check_failures', placeId: place.placeId, organisationId: place.organisationId, userId: actor.userId, details: { failures: FRAUD.failures.limit, minutes: FRAUD.failures.windowMinutes } })
+				.values({
+					departmentCode: place.departmentCode,
+					kind: 'check_failures',
+					placeId: place.placeId,
+					organisationId: place.organisationId,
+					userId: actor.userId,
+					details: { failures: FRAUD.failures.limit, minutes: FRAUD.failures.windowMinutes }
+				})
 				.returning({ id: passAlerts.id });
-			await journal(tx, { actor: userActor(actor), action: 'pass.alert.raised', targetType: 'pass_alert', targetId: a.id, departmentCode: place.departmentCode, details: { kind: 'check_failures' } });
+			await journal(tx, {
+				actor: userActor(actor),
+				action: 'pass.alert.raised',
+				targetType: 'pass_alert',
+				targetId: a.id,
+				departmentCode: place.departmentCode,
+				details: { kind: 'check_failures' }
+			});
 		});
 		log('warn', 'pass: code checks locked after repeated unknown codes', { userId: actor.userId });
 	}
-	throw new PassError('not_found', 'Ce code ne correspond à aucun pass. Vérifiez-le, ou demandez à la personne le carnet d’origine.', { code: 'Code inconnu.' });
+	throw new PassError('not_found', 'Ce code ne correspond à aucun pass. Vérifiez-le, ou demandez à la personne le carnet d’origine.', {
+		code: 'Code inconnu.'
+	});
 }
 
 function placeFor(places: RedeemingPlace[], placeId: string | null | undefined): RedeemingPlace {
 	const p = placeId ? places.find((x) => x.placeId === placeId) : places.length === 1 ? places[0] : undefined;
-	if (!p) throw new PassError(places.length ? 'invalid' : 'forbidden', places.length ? 'Choisissez le lieu où se fait l’accompagnement.' : 'Seule l’équipe d’un lieu qualifié encaisse des pass.', { placeId: 'Choisissez un lieu.' });
+	if (!p)
+		throw new PassError(
+			places.length ? 'invalid' : 'forbidden',
+			places.length ? 'Choisissez le lieu où se fait l’accompagnement.' : 'Seule l’équipe d’un lieu qualifié encaisse des pass.',
+			{ placeId: 'Choisissez un lieu.' }
+		);
 	return p;
 }
 
@@ -1022,7 +1280,12 @@ function problemsOf(
 	const c = v.campaign;
 	const problems: CheckProblem[] = [];
 	if (!place.qualified)
-		problems.push({ kind: 'blocking', message: place.suspended ? 'La qualification de votre lieu est suspendue\u00a0: vous ne pouvez pas encaisser de pass. Contactez la coordination.' : 'Votre lieu n’est pas qualifié pour encaisser des pass. Contactez la coordination.' });
+		problems.push({
+			kind: 'blocking',
+			message: place.suspended
+				? 'La qualification de votre lieu est suspendue\u00a0: vous ne pouvez pas encaisser de pass. Contactez la coordination.'
+				: 'Votre lieu n’est pas qualifié pour encaisser des pass. Contactez la coordination.'
+		});
 	if (c.departmentCode !== place.departmentCode) problems.push({ kind: 'blocking', message: 'Ce pass appartient à une campagne d’un autre département.' });
 	const dateFr = (d: Date | null) => (d ? new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d) : '');
 	switch (v.state as VoucherState) {
@@ -1038,7 +1301,10 @@ function problemsOf(
 			break;
 		case 'expired':
 		case 'credited_back':
-			problems.push({ kind: 'blocking', message: v.endedReason === 'cancelled' ? 'Ce pass a été annulé.' : `Ce pass a expiré\u00a0: il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
+			problems.push({
+				kind: 'blocking',
+				message: v.endedReason === 'cancelled' ? 'Ce pass a été annulé.' : `Ce pass a expiré\u00a0: il était valable jusqu’au ${dayLabel(c.validUntil)}.`
+			});
 			break;
 		case 'cancelled':
 			problems.push({ kind: 'blocking', message: 'Ce pass a été annulé (carnet perdu ou erreur). Il ne peut pas être utilisé.' });
@@ -1048,10 +1314,15 @@ function problemsOf(
 	}
 	if (v.state === 'distributed' || v.state === 'activated') {
 		if (today < c.validFrom) problems.push({ kind: 'blocking', message: `Ce pass n’est valable qu’à partir du ${dayLabel(c.validFrom)}.` });
-		if (today > lastRedemptionDay(c)) problems.push({ kind: 'blocking', message: `Ce pass a expiré\u00a0: il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
+		if (today > lastRedemptionDay(c))
+			problems.push({ kind: 'blocking', message: `Ce pass a expiré\u00a0: il était valable jusqu’au ${dayLabel(c.validUntil)}.` });
 	}
 	const outsideArea = c.communeCodes.length > 0 && !(place.codeInsee && c.communeCodes.includes(place.codeInsee));
-	if (outsideArea) problems.push({ kind: 'confirm', message: `Votre lieu (${place.commune}) est hors du territoire de cette campagne. Vous pouvez l’encaisser quand même\u00a0; la coordination en sera informée.` });
+	if (outsideArea)
+		problems.push({
+			kind: 'confirm',
+			message: `Votre lieu (${place.commune}) est hors du territoire de cette campagne. Vous pouvez l’encaisser quand même\u00a0; la coordination en sera informée.`
+		});
 	return { problems, outsideArea };
 }
 
@@ -1094,7 +1365,13 @@ export async function checkCode(
 	return {
 		code: v.code,
 		voucherId: v.id,
-		campaign: { id: v.campaign.id, name: v.campaign.name, validUntil: v.campaign.validUntil, lastDay: lastRedemptionDay(v.campaign), publics: v.campaign.publics },
+		campaign: {
+			id: v.campaign.id,
+			name: v.campaign.name,
+			validUntil: v.campaign.validUntil,
+			lastDay: lastRedemptionDay(v.campaign),
+			publics: v.campaign.publics
+		},
 		faceValueCents: v.faceValueCents,
 		state: v.state as VoucherState,
 		redeemable: !problems.some((x) => x.kind === 'blocking'),
@@ -1127,7 +1404,10 @@ export interface Redemption {
  * (one voucher per participant), 'other_person' (the voucher was handed to someone else
  * than the accompaniment's person), else 'ok'. The list and the refusal agree.
  */
-export function seatFor(a: { participants: number; used: number; beneficiaryId: string | null }, holderId: string | null | undefined): 'ok' | 'full' | 'other_person' {
+export function seatFor(
+	a: { participants: number; used: number; beneficiaryId: string | null },
+	holderId: string | null | undefined
+): 'ok' | 'full' | 'other_person' {
 	if (a.beneficiaryId && holderId && a.beneficiaryId !== holderId) return 'other_person';
 	return a.used >= a.participants ? 'full' : 'ok';
 }
@@ -1180,8 +1460,12 @@ export async function redeem(database: Database, actor: Actor, input: RedeemInpu
 	const p = parseCode(input.code);
 	if (!p.ok) throw new PassError('invalid', p.message, { code: p.message });
 	if (!UUID.test(input.accompanimentId ?? ''))
-		throw new PassError('invalid', 'Choisissez l’accompagnement pour lequel ce pass est utilisé.', { accompanimentId: 'Choisissez un accompagnement, ou enregistrez-le d’abord.' });
-	const result = await new Promise<Redemption | null>((resolve, reject) => enqueue(database, { actor, place, code: p.code, input, ip: ip ?? null, today, resolve, reject, tries: 0 }));
+		throw new PassError('invalid', 'Choisissez l’accompagnement pour lequel ce pass est utilisé.', {
+			accompanimentId: 'Choisissez un accompagnement, ou enregistrez-le d’abord.'
+		});
+	const result = await new Promise<Redemption | null>((resolve, reject) =>
+		enqueue(database, { actor, place, code: p.code, input, ip: ip ?? null, today, resolve, reject, tries: 0 })
+	);
 	if (!result) return unknownCode(database, actor, place);
 	return result;
 }
@@ -1225,7 +1509,8 @@ function pump(database: Database, b: { queue: RedeemJob[]; inFlight: number }) {
 	}
 }
 
-const isRetryable = (e: unknown) => ['40P01', '40001'].includes((e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? '');
+const isRetryable = (e: unknown) =>
+	['40P01', '40001'].includes((e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? '');
 
 async function runBatch(database: Database, jobs: RedeemJob[]): Promise<void> {
 	type Outcome = { job: RedeemJob; ok?: Redemption; journal?: Parameters<typeof journal>[1]; unknown?: boolean; error?: unknown };
@@ -1280,10 +1565,30 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 	// accompaniment, locked (two vouchers cannot both take its last seat; batches take
 	// accompaniments in id order), with the vouchers already on it.
 	const [row] = await prepared<{
-		id: string; code: string; campaign_id: string; booklet_id: string; department_code: string; face_value_cents: number; state: string;
-		redeemed_at: string | null; ended_reason: string | null; beneficiary_id: string | null; redeemed_place: string | null;
-		c_name: string; c_department_code: string; valid_from: string; valid_until: string; tolerance_days: number; commune_codes: string[]; publics: string[];
-		a_id: string; a_organisation_id: string; a_place_id: string | null; a_participants: number; a_beneficiary_id: string | null; used: number;
+		id: string;
+		code: string;
+		campaign_id: string;
+		booklet_id: string;
+		department_code: string;
+		face_value_cents: number;
+		state: string;
+		redeemed_at: string | null;
+		ended_reason: string | null;
+		beneficiary_id: string | null;
+		redeemed_place: string | null;
+		c_name: string;
+		c_department_code: string;
+		valid_from: string;
+		valid_until: string;
+		tolerance_days: number;
+		commune_codes: string[];
+		publics: string[];
+		a_id: string;
+		a_organisation_id: string;
+		a_place_id: string | null;
+		a_participants: number;
+		a_beneficiary_id: string | null;
+		used: number;
 	}>(
 		tx,
 		'pass-redeem-lookup',
@@ -1307,7 +1612,9 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 		if (a) throw new PassError('conflict', 'Ce pass est en train d’être encaissé par ailleurs. Vérifiez-le à nouveau dans un instant.');
 	}
 	if (!row || row.a_organisation_id !== place.organisationId || (row.a_place_id && row.a_place_id !== place.placeId))
-		throw new PassError('invalid', 'Cet accompagnement n’est pas un de ceux de votre lieu.', { accompanimentId: 'Choisissez un accompagnement de votre lieu.' });
+		throw new PassError('invalid', 'Cet accompagnement n’est pas un de ceux de votre lieu.', {
+			accompanimentId: 'Choisissez un accompagnement de votre lieu.'
+		});
 	const acc = { id: row.a_id, participants: row.a_participants, beneficiaryId: row.a_beneficiary_id };
 	const v = {
 		id: row.id,
@@ -1321,12 +1628,24 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 		endedReason: row.ended_reason,
 		beneficiaryId: row.beneficiary_id,
 		redeemedPlace: row.redeemed_place,
-		campaign: { id: row.campaign_id, name: row.c_name, departmentCode: row.c_department_code, validFrom: row.valid_from, validUntil: row.valid_until, toleranceDays: row.tolerance_days, communeCodes: row.commune_codes, publics: row.publics }
+		campaign: {
+			id: row.campaign_id,
+			name: row.c_name,
+			departmentCode: row.c_department_code,
+			validFrom: row.valid_from,
+			validUntil: row.valid_until,
+			toleranceDays: row.tolerance_days,
+			communeCodes: row.commune_codes,
+			publics: row.publics
+		}
 	};
 	const { problems, outsideArea } = problemsOf(v, place, today);
 	const blocking = problems.find((x) => x.kind === 'blocking');
 	if (blocking) throw new PassError('conflict', blocking.message);
-	if (outsideArea && !input.confirmOutsideArea) throw new PassError('conflict', problems.find((x) => x.kind === 'confirm')!.message, { confirmOutsideArea: 'Confirmez pour encaisser hors du territoire.' });
+	if (outsideArea && !input.confirmOutsideArea)
+		throw new PassError('conflict', problems.find((x) => x.kind === 'confirm')!.message, {
+			confirmOutsideArea: 'Confirmez pour encaisser hors du territoire.'
+		});
 	if (acc.beneficiaryId && v.beneficiaryId && acc.beneficiaryId !== v.beneficiaryId)
 		throw new PassError('conflict', 'Ce pass a été remis à une autre personne que celle de cet accompagnement.', { accompanimentId: 'Vérifiez la personne.' });
 	const seatsTaken = (used: number) =>
@@ -1506,7 +1825,8 @@ export async function makeStatements(
 				update pass_vouchers set statement_id = ${id}
 				where department_code = ${departmentCode} and state = 'redeemed' and statement_id is null and redeemed_place_id = ${g.place_id}
 					and redeemed_at >= ${start.toISOString()} and redeemed_at < ${end.toISOString()}`);
-			vouchers += (moved as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (moved as unknown as { affectedRows?: number }).affectedRows ?? g.n;
+			vouchers +=
+				(moved as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (moved as unknown as { affectedRows?: number }).affectedRows ?? g.n;
 			await tx.execute(sql`
 				update pass_statements s set voucher_count = t.n, total_cents = t.total
 				from (select count(*)::int as n, coalesce(sum(face_value_cents), 0) as total from pass_vouchers where statement_id = ${id}) t
@@ -1528,7 +1848,14 @@ export async function makeStatements(
 
 export async function listStatements(database: Database, actor: Actor, departmentCode: string, filter: { month?: string; unpaid?: boolean } = {}) {
 	mustManage(actor, departmentCode);
-	return statementRows(database.db, and(eq(passStatements.departmentCode, departmentCode), filter.month ? eq(passStatements.month, filter.month) : undefined, filter.unpaid ? isNull(passStatements.paidAt) : undefined));
+	return statementRows(
+		database.db,
+		and(
+			eq(passStatements.departmentCode, departmentCode),
+			filter.month ? eq(passStatements.month, filter.month) : undefined,
+			filter.unpaid ? isNull(passStatements.paidAt) : undefined
+		)
+	);
 }
 
 /** The statements of the actor's place teams (what they are owed and were paid). */
@@ -1583,7 +1910,11 @@ export async function statementDetail(database: Database, actor: Actor, id: stri
 		.leftJoin(users, eq(users.id, passVouchers.redeemedBy))
 		.where(eq(passVouchers.statementId, id))
 		.orderBy(asc(passVouchers.redeemedAt));
-	return { statement: { ...s, departmentCode: raw.departmentCode, monthLabel: monthLabel(s.month) }, vouchers, manage: can(actor, 'pass.manage', { departmentCode: raw.departmentCode }) };
+	return {
+		statement: { ...s, departmentCode: raw.departmentCode, monthLabel: monthLabel(s.month) },
+		vouchers,
+		manage: can(actor, 'pass.manage', { departmentCode: raw.departmentCode })
+	};
 }
 
 /** Marks a statement paid: its vouchers are reimbursed; the ledger pays the place from the fund's cash. */
@@ -1601,12 +1932,32 @@ export async function markStatementPaid(database: Database, actor: Actor, id: st
 			.where(and(eq(passVouchers.statementId, id), eq(passVouchers.state, 'redeemed')))
 			.returning({ cents: passVouchers.faceValueCents });
 		const total = moved.reduce((a, r) => a + r.cents, 0);
-		if (moved.length !== s.voucherCount || total !== s.totalCents) throw new Error(`statement ${id}: vouchers (${moved.length}, ${total}) differ from its totals (${s.voucherCount}, ${s.totalCents})`);
+		if (moved.length !== s.voucherCount || total !== s.totalCents)
+			throw new Error(`statement ${id}: vouchers (${moved.length}, ${total}) differ from its totals (${s.voucherCount}, ${s.totalCents})`);
 		const cash = await balanceOf(tx, ACCOUNT.cash);
 		if (cash < total) throw new PassError('conflict', `Le fonds ne dispose que de ${euros(cash)}\u00a0: il ne peut pas payer ce relevé de ${euros(total)}.`);
-		await tx.update(passStatements).set({ paidAt: now, paidBy: actor.userId, paymentRef: paymentRef.trim().slice(0, 120) }).where(eq(passStatements.id, id));
-		if (total > 0) await post(tx, { departmentCode: s.departmentCode, kind: 'reimbursement', refType: 'statement', refId: id, memo: paymentRef.trim().slice(0, 120), lines: POST.reimbursement(s.placeId, total) });
-		await journal(tx, { actor: userActor(actor), action: 'pass.statement.paid', targetType: 'pass_statement', targetId: id, departmentCode: s.departmentCode, ip, details: { totalCents: total, vouchers: moved.length, paymentRef: paymentRef.trim().slice(0, 120) } });
+		await tx
+			.update(passStatements)
+			.set({ paidAt: now, paidBy: actor.userId, paymentRef: paymentRef.trim().slice(0, 120) })
+			.where(eq(passStatements.id, id));
+		if (total > 0)
+			await post(tx, {
+				departmentCode: s.departmentCode,
+				kind: 'reimbursement',
+				refType: 'statement',
+				refId: id,
+				memo: paymentRef.trim().slice(0, 120),
+				lines: POST.reimbursement(s.placeId, total)
+			});
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'pass.statement.paid',
+			targetType: 'pass_statement',
+			targetId: id,
+			departmentCode: s.departmentCode,
+			ip,
+			details: { totalCents: total, vouchers: moved.length, paymentRef: paymentRef.trim().slice(0, 120) }
+		});
 	});
 }
 
@@ -1652,14 +2003,33 @@ export async function creditBack(database: Database, now = new Date()): Promise<
 		const shares = new Map<string, { funderId: string; shareCents: number }[]>();
 		for (const r of rows) {
 			if (!shares.has(r.campaignId))
-				shares.set(r.campaignId, await tx.select({ funderId: passCampaignFunders.funderId, shareCents: passCampaignFunders.shareCents }).from(passCampaignFunders).where(eq(passCampaignFunders.campaignId, r.campaignId)));
-			await post(tx, { departmentCode: r.departmentCode, kind: 'credit_back', refType: 'voucher', refId: r.id, lines: POST.creditBack(r.campaignId, r.cents, shares.get(r.campaignId)!) });
+				shares.set(
+					r.campaignId,
+					await tx
+						.select({ funderId: passCampaignFunders.funderId, shareCents: passCampaignFunders.shareCents })
+						.from(passCampaignFunders)
+						.where(eq(passCampaignFunders.campaignId, r.campaignId))
+				);
+			await post(tx, {
+				departmentCode: r.departmentCode,
+				kind: 'credit_back',
+				refType: 'voucher',
+				refId: r.id,
+				lines: POST.creditBack(r.campaignId, r.cents, shares.get(r.campaignId)!)
+			});
 		}
 		if (rows.length) {
 			const byDep = new Map<string, number>();
 			for (const r of rows) byDep.set(r.departmentCode, (byDep.get(r.departmentCode) ?? 0) + 1);
 			for (const [departmentCode, count] of byDep)
-				await journal(tx, { actor: SYSTEM, action: 'pass.vouchers.credited_back', targetType: 'pass_campaign', targetId: null, departmentCode, details: { count } });
+				await journal(tx, {
+					actor: SYSTEM,
+					action: 'pass.vouchers.credited_back',
+					targetType: 'pass_campaign',
+					targetId: null,
+					departmentCode,
+					details: { count }
+				});
 		}
 		return rows.length;
 	});
@@ -1667,7 +2037,16 @@ export async function creditBack(database: Database, now = new Date()): Promise<
 
 async function warnPrescribers(database: Database, links: { origin: string; instanceName: string }, today: string): Promise<number> {
 	const db = database.db;
-	const due = rowsOf<{ campaign_id: string; name: string; valid_until: string; user_id: string; email: string; display_name: string; n: number; department_code: string }>(
+	const due = rowsOf<{
+		campaign_id: string;
+		name: string;
+		valid_until: string;
+		user_id: string;
+		email: string;
+		display_name: string;
+		n: number;
+		department_code: string;
+	}>(
 		await db.execute(sql`
 			select c.id as campaign_id, c.name, c.valid_until::text, u.id as user_id, u.email, u.display_name, count(*)::int as n, c.department_code
 			from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id join users u on u.id = v.distributed_by
@@ -1681,18 +2060,42 @@ async function warnPrescribers(database: Database, links: { origin: string; inst
 		const threshold = [...WARNING_DAYS].reverse().find((t) => left <= t);
 		if (threshold === undefined) continue;
 		await db.transaction(async (tx) => {
-			const inserted = await tx.insert(passWarnings).values({ campaignId: d.campaign_id, userId: d.user_id, daysBefore: threshold, voucherCount: d.n }).onConflictDoNothing().returning({ at: passWarnings.sentAt });
+			const inserted = await tx
+				.insert(passWarnings)
+				.values({ campaignId: d.campaign_id, userId: d.user_id, daysBefore: threshold, voucherCount: d.n })
+				.onConflictDoNothing()
+				.returning({ at: passWarnings.sentAt });
 			if (!inserted.length) return;
 			// the larger thresholds are past: never send them after a smaller one
-			for (const t of WARNING_DAYS) if (t > threshold) await tx.insert(passWarnings).values({ campaignId: d.campaign_id, userId: d.user_id, daysBefore: t, voucherCount: d.n }).onConflictDoNothing();
+			for (const t of WARNING_DAYS)
+				if (t > threshold)
+					await tx.insert(passWarnings).values({ campaignId: d.campaign_id, userId: d.user_id, daysBefore: t, voucherCount: d.n }).onConflictDoNothing();
 			const lines = [
 				`Bonjour ${d.display_name},`,
 				`${d.n} pass numérique${d.n > 1 ? 's' : ''} que vous avez remis ${d.n > 1 ? 'ne sont pas encore utilisés' : 'n’est pas encore utilisé'} (campagne « ${d.name} »).`,
 				`${d.n > 1 ? 'Ils sont valables' : 'Il est valable'} jusqu’au ${dayLabel(d.valid_until)}, dans ${left} jour${left > 1 ? 's' : ''}. Ensuite, leur valeur revient au fonds.`,
 				'Si vous le pouvez, rappelez aux personnes qu’elles peuvent les utiliser dans un lieu qualifié, pour un atelier ou un accompagnement.'
 			];
-			await queueMail(database, tx, plainMail(d.email, `${d.n} pass numérique${d.n > 1 ? 's' : ''} à utiliser avant le ${dayLabel(d.valid_until)}`, lines, { href: `${links.origin}/espace/pass/remettre`, label: 'Voir les pass que vous avez remis' }, 'pass-expiry-warning', links.instanceName));
-			await journal(tx, { actor: SYSTEM, action: 'pass.warning.sent', targetType: 'pass_campaign', targetId: d.campaign_id, departmentCode: d.department_code, details: { userId: d.user_id, daysBefore: threshold, vouchers: d.n } });
+			await queueMail(
+				database,
+				tx,
+				plainMail(
+					d.email,
+					`${d.n} pass numérique${d.n > 1 ? 's' : ''} à utiliser avant le ${dayLabel(d.valid_until)}`,
+					lines,
+					{ href: `${links.origin}/espace/pass/remettre`, label: 'Voir les pass que vous avez remis' },
+					'pass-expiry-warning',
+					links.instanceName
+				)
+			);
+			await journal(tx, {
+				actor: SYSTEM,
+				action: 'pass.warning.sent',
+				targetType: 'pass_campaign',
+				targetId: d.campaign_id,
+				departmentCode: d.department_code,
+				details: { userId: d.user_id, daysBefore: threshold, vouchers: d.n }
+			});
 			sent++;
 		});
 	}
@@ -1732,14 +2135,26 @@ export async function listAlerts(database: Database, actor: Actor, departmentCod
 }
 
 export async function reviewAlert(database: Database, actor: Actor, id: string, note: string, ip?: string | null): Promise<void> {
-	if (!note.trim()) throw new PassError('invalid', 'Indiquez ce que vous avez constaté.', { note: 'Par exemple\u00a0: atelier collectif vérifié avec le lieu.' });
+	if (!note.trim())
+		throw new PassError('invalid', 'Indiquez ce que vous avez constaté.', { note: 'Par exemple\u00a0: atelier collectif vérifié avec le lieu.' });
 	await database.db.transaction(async (tx) => {
 		const [a] = UUID.test(id) ? await tx.select().from(passAlerts).where(eq(passAlerts.id, id)) : [];
 		if (!a) throw new PassError('not_found', 'Cette alerte n’existe pas.');
 		mustManage(actor, a.departmentCode);
 		if (a.reviewedAt) return;
-		await tx.update(passAlerts).set({ reviewedAt: new Date(), reviewedBy: actor.userId, reviewNote: note.trim().slice(0, 500) }).where(eq(passAlerts.id, id));
-		await journal(tx, { actor: userActor(actor), action: 'pass.alert.reviewed', targetType: 'pass_alert', targetId: id, departmentCode: a.departmentCode, ip, details: { kind: a.kind } });
+		await tx
+			.update(passAlerts)
+			.set({ reviewedAt: new Date(), reviewedBy: actor.userId, reviewNote: note.trim().slice(0, 500) })
+			.where(eq(passAlerts.id, id));
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'pass.alert.reviewed',
+			targetType: 'pass_alert',
+			targetId: id,
+			departmentCode: a.departmentCode,
+			ip,
+			details: { kind: a.kind }
+		});
 	});
 }
 
@@ -1922,10 +2337,21 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 		coalesce(sum(v.face_value_cents) filter (where v.state in ('redeemed', 'reimbursed')), 0)::int as redeemed_cents`;
 	type R = { key: string; label: string; issued: number; distributed: number; redeemed: number; reimbursed: number; expired: number; redeemed_cents: number };
 	const map = (rows: R[]): DashboardRow[] =>
-		rows.map((r) => ({ key: r.key, label: r.label, issued: r.issued, distributed: r.distributed, redeemed: r.redeemed, reimbursed: r.reimbursed, expired: r.expired, redeemedCents: r.redeemed_cents }));
+		rows.map((r) => ({
+			key: r.key,
+			label: r.label,
+			issued: r.issued,
+			distributed: r.distributed,
+			redeemed: r.redeemed,
+			reimbursed: r.reimbursed,
+			expired: r.expired,
+			redeemedCents: r.redeemed_cents
+		}));
 	const db = database.db;
 	const [byCampaign, byArea, byPlace, campaigns, funders] = await Promise.all([
-		db.execute(sql`select c.id::text as key, c.name as label, ${counts} from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id where ${scope} group by c.id order by c.valid_until desc, c.name`),
+		db.execute(
+			sql`select c.id::text as key, c.name as label, ${counts} from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id where ${scope} group by c.id order by c.valid_until desc, c.name`
+		),
 		// every voucher, so that the totals agree with the campaigns' (issue 12: "Émis 2" beside "Émis 30"):
 		// a voucher has a territory once handed out; the others are one row of their own
 		db.execute(sql`
@@ -1943,7 +2369,11 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 			from pass_vouchers v join places p on p.id = v.redeemed_place_id
 			where ${scope} group by p.id order by redeemed desc, label limit 200`),
 		manage
-			? db.select({ id: passCampaigns.id, name: passCampaigns.name }).from(passCampaigns).where(eq(passCampaigns.departmentCode, departmentCode)).orderBy(desc(passCampaigns.validUntil))
+			? db
+					.select({ id: passCampaigns.id, name: passCampaigns.name })
+					.from(passCampaigns)
+					.where(eq(passCampaigns.departmentCode, departmentCode))
+					.orderBy(desc(passCampaigns.validUntil))
 			: db
 					.selectDistinct({ id: passCampaigns.id, name: passCampaigns.name })
 					.from(passCampaigns)
@@ -1976,7 +2406,16 @@ export function dashboardCsv(d: { byCampaign: CsvDashboardRow[]; byArea: CsvDash
 	const n = (x: number | null) => (x === null ? MASKED : String(x));
 	const rows = (view: string, rs: CsvDashboardRow[]) =>
 		rs.map((r) =>
-			[view, r.label, n(r.issued), n(r.distributed), n(r.redeemed), n(r.reimbursed), n(r.expired), r.redeemedCents === null ? MASKED : (r.redeemedCents / 100).toFixed(2).replace('.', ',')]
+			[
+				view,
+				r.label,
+				n(r.issued),
+				n(r.distributed),
+				n(r.redeemed),
+				n(r.reimbursed),
+				n(r.expired),
+				r.redeemedCents === null ? MASKED : (r.redeemedCents / 100).toFixed(2).replace('.', ',')
+			]
 				.map((x) => esc(x))
 				.join(';')
 		);
@@ -1990,9 +2429,26 @@ export function statementCsv(d: Awaited<ReturnType<typeof statementDetail>>): st
 	const head = ['Relevé', 'Mois', 'Lieu', 'Structure', 'SIRET', 'Code du pass', 'Campagne', 'Utilisé le', 'Accompagnement du', 'Valeur (€)'];
 	const s = d.statement;
 	const lines = d.vouchers.map((v) =>
-		[s.id, s.monthLabel, s.place, s.organisation, s.siret ?? '', formatCode(v.code), v.campaign, fmt(v.redeemedAt), v.accompanimentDate ?? '', (v.faceValueCents / 100).toFixed(2).replace('.', ',')].map((x) => esc(String(x))).join(';')
+		[
+			s.id,
+			s.monthLabel,
+			s.place,
+			s.organisation,
+			s.siret ?? '',
+			formatCode(v.code),
+			v.campaign,
+			fmt(v.redeemedAt),
+			v.accompanimentDate ?? '',
+			(v.faceValueCents / 100).toFixed(2).replace('.', ',')
+		]
+			.map((x) => esc(String(x)))
+			.join(';')
 	);
-	return '\ufeff' + [head.join(';'), ...lines, ['Total', '', '', '', '', '', '', '', '', (s.totalCents / 100).toFixed(2).replace('.', ',')].join(';')].join('\r\n') + '\r\n';
+	return (
+		'\ufeff' +
+		[head.join(';'), ...lines, ['Total', '', '', '', '', '', '', '', '', (s.totalCents / 100).toFixed(2).replace('.', ',')].join(';')].join('\r\n') +
+		'\r\n'
+	);
 }
 
 // ——— the prescriber's and the person's pages ———
@@ -2074,7 +2530,13 @@ export const PUBLIC_PASS_FAILURES = { limit: 30, windowMinutes: 15, lockMinutes:
  * The state of a voucher for its public page, rate limited per address (it tells whether
  * a code exists): every lookup counts, unknown and malformed codes count twice.
  */
-export async function publicPassStatus(database: Database, input: string, ip: string | null | undefined, today = parisDay(), now = new Date()): Promise<PublicPass> {
+export async function publicPassStatus(
+	database: Database,
+	input: string,
+	ip: string | null | undefined,
+	today = parisDay(),
+	now = new Date()
+): Promise<PublicPass> {
 	const keys = [`pass-page:${ip ?? '?'}`, `pass-page-fail:${ip ?? '?'}`];
 	const until = await lockedUntil(database.db, keys, now);
 	if (until) {
@@ -2083,7 +2545,8 @@ export async function publicPassStatus(database: Database, input: string, ip: st
 	}
 	// reserved before the lookup, atomically (issue 11, finding 9)
 	const r = await reserveAttempt(database.db, keys[0], PUBLIC_PASS_LOOKUPS, now);
-	if (!r.allowed) return { status: 'throttled', message: `Trop de pass consultés depuis votre connexion. Réessayez dans ${PUBLIC_PASS_LOOKUPS.lockMinutes} minutes.` };
+	if (!r.allowed)
+		return { status: 'throttled', message: `Trop de pass consultés depuis votre connexion. Réessayez dans ${PUBLIC_PASS_LOOKUPS.lockMinutes} minutes.` };
 	const p = parseCode(input);
 	const v = p.ok ? await voucherByCode(database.db, p.code) : null;
 	if (!v) {
@@ -2109,5 +2572,13 @@ export async function publicPassStatus(database: Database, input: string, ip: st
 				return today < c.validFrom ? 'not_yet_valid' : 'usable';
 		}
 	})();
-	return { status: 'found', code: v.code, faceValueCents: v.faceValueCents, validFrom: c.validFrom, validUntil: c.validUntil, lastDay: lastRedemptionDay(c), state };
+	return {
+		status: 'found',
+		code: v.code,
+		faceValueCents: v.faceValueCents,
+		validFrom: c.validFrom,
+		validUntil: c.validUntil,
+		lastDay: lastRedemptionDay(c),
+		state
+	};
 }

@@ -3,7 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
 import { PassError, dashboardCsv, type DashboardRow } from './service.ts';
 import { MASKED, recomputable } from '../stats/small-counts.ts';
-import { DASHBOARD_COUNTS, alertFacts, alertLabel, dashboardQuery, dashboardRowView, shownDashboard, finishedMonth, finishedMonths, passFail, passPageError, pickDepartment, printedCode, spacedSiret, statementFileName } from './steering.ts';
+import {
+	DASHBOARD_COUNTS,
+	alertFacts,
+	alertLabel,
+	dashboardQuery,
+	dashboardRowView,
+	shownDashboard,
+	finishedMonth,
+	finishedMonths,
+	passFail,
+	passPageError,
+	pickDepartment,
+	printedCode,
+	spacedSiret,
+	statementFileName
+} from './steering.ts';
 
 const thrown = (fn: () => unknown) => {
 	try {
@@ -16,7 +31,13 @@ const thrown = (fn: () => unknown) => {
 
 describe('PassError → HTTP', () => {
 	it('a page: not_found 404, forbidden 403, conflict 409, invalid 400, with the French message', () => {
-		for (const [code, status] of [['not_found', 404], ['forbidden', 403], ['conflict', 409], ['invalid', 400], ['throttled', 429]] as const) {
+		for (const [code, status] of [
+			['not_found', 404],
+			['forbidden', 403],
+			['conflict', 409],
+			['invalid', 400],
+			['throttled', 429]
+		] as const) {
 			const e = thrown(() => passPageError(new PassError(code, 'Ce relevé n’existe pas.')));
 			expect(isHttpError(e) && e.status, code).toBe(status);
 			expect(isHttpError(e) && e.body.message).toBe('Ce relevé n’existe pas.');
@@ -28,7 +49,13 @@ describe('PassError → HTTP', () => {
 	it('a form: invalid 400 and conflict 409 stay on the page with the fields and what was typed; not_found and forbidden are pages', () => {
 		const invalid = passFail(new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: '14 chiffres' }), 'qualifier', { siret: '123' });
 		expect(invalid.status).toBe(400);
-		expect(invalid.data).toEqual({ message: 'Le SIRET n’est pas valide.', code: 'invalid', fields: { siret: 'Le SIRET n’est pas valide. 14 chiffres' }, values: { siret: '123' }, target: 'qualifier' });
+		expect(invalid.data).toEqual({
+			message: 'Le SIRET n’est pas valide.',
+			code: 'invalid',
+			fields: { siret: 'Le SIRET n’est pas valide. 14 chiffres' },
+			values: { siret: '123' },
+			target: 'qualifier'
+		});
 		// several fields: each says its own
 		const two = passFail(new PassError('invalid', 'Incomplet.', { a: 'A\u00a0?', b: 'B\u00a0?' }), 'f');
 		expect(two.data.fields).toEqual({ a: 'A\u00a0?', b: 'B\u00a0?' });
@@ -80,7 +107,9 @@ describe('readable forms', () => {
 		expect(spacedSiret(null)).toBe('');
 		expect(printedCode('7K2M9QXA4HTBZ1')).toBe('7K2M-9QXA-4HTB-Z1');
 		expect(printedCode(null)).toBe('—');
-		expect(statementFileName({ month: '2026-11-01', place: 'Médiathèque Lucien-Lagarde – Nérac' }, 'csv')).toBe('releve-pass-2026-11-mediatheque-lucien-lagarde-nerac.csv');
+		expect(statementFileName({ month: '2026-11-01', place: 'Médiathèque Lucien-Lagarde – Nérac' }, 'csv')).toBe(
+			'releve-pass-2026-11-mediatheque-lucien-lagarde-nerac.csv'
+		);
 		expect(statementFileName({ month: '2026-11-01', place: '«»' }, 'pdf')).toBe('releve-pass-2026-11.pdf');
 	});
 

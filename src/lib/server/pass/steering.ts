@@ -16,7 +16,13 @@ import { MASKED, SMALL_COUNT, suppressSmallCounts } from '../stats/small-counts.
 /** In a load or an endpoint: a PassError becomes the error page with its French message (one mapping for every Pass page). */
 export { passPageError };
 
-export type PassFailure = ActionFailure<{ message: string; code: PassError['code']; fields: Record<string, string>; values: Record<string, string>; target: string }>;
+export type PassFailure = ActionFailure<{
+	message: string;
+	code: PassError['code'];
+	fields: Record<string, string>;
+	values: Record<string, string>;
+	target: string;
+}>;
 
 /**
  * In a form action: invalid → 400 with the fields, conflict → 409 with the message (and
@@ -28,7 +34,8 @@ export function passFail(e: unknown, target: string, values: Record<string, stri
 		if (e.code === 'not_found' || e.code === 'forbidden') passPageError(e);
 		// one field wrong: its message says what to do, the field's what it expects ("Indiquez la référence du virement. Par exemple …")
 		const keys = Object.keys(e.fields);
-		const fields = e.code === 'invalid' && keys.length === 1 && !e.fields[keys[0]].includes(e.message) ? { [keys[0]]: `${e.message} ${e.fields[keys[0]]}` } : e.fields;
+		const fields =
+			e.code === 'invalid' && keys.length === 1 && !e.fields[keys[0]].includes(e.message) ? { [keys[0]]: `${e.message} ${e.fields[keys[0]]}` } : e.fields;
 		return fail(e.status, { message: e.message, code: e.code, fields, values, target });
 	}
 	throw e;
@@ -71,9 +78,13 @@ export function alertFacts(kind: string, details: unknown): string[] {
 	const d = (details && typeof details === 'object' ? details : {}) as Record<string, unknown>;
 	const n = (x: unknown) => (typeof x === 'number' ? new Intl.NumberFormat('fr-FR').format(x) : null);
 	const out: string[] = [];
-	if (kind === 'outside_area' && typeof d.commune === 'string') out.push(`Commune du lieu\u00a0: ${d.commune}${typeof d.codeInsee === 'string' ? ` (code Insee ${d.codeInsee})` : ''}`);
+	if (kind === 'outside_area' && typeof d.commune === 'string')
+		out.push(`Commune du lieu\u00a0: ${d.commune}${typeof d.codeInsee === 'string' ? ` (code Insee ${d.codeInsee})` : ''}`);
 	if (kind === 'booklet_burst' && n(d.vouchers)) out.push(`${n(d.vouchers)} pass utilisés en ${n(d.minutes) ?? '?'} min`);
-	if (kind === 'check_failures' && n(d.failures)) out.push(`${n(d.failures)} codes inconnus en ${n(d.minutes) ?? '?'} min\u00a0: la vérification des codes est bloquée ${FRAUD.failures.lockMinutes} min pour ce compte`);
+	if (kind === 'check_failures' && n(d.failures))
+		out.push(
+			`${n(d.failures)} codes inconnus en ${n(d.minutes) ?? '?'} min\u00a0: la vérification des codes est bloquée ${FRAUD.failures.lockMinutes} min pour ce compte`
+		);
 	return out;
 }
 
@@ -113,7 +124,10 @@ export async function dashboardFor(database: Database, actor: Actor, params: URL
 	const departments = await dashboardDepartments(database, actor);
 	const departmentCode = pickDepartment(departments, params.get('departement'));
 	try {
-		const d = await dashboard(database, actor, departmentCode, { campaignId: params.get('campagne') || undefined, funderId: params.get('financeur') || undefined });
+		const d = await dashboard(database, actor, departmentCode, {
+			campaignId: params.get('campagne') || undefined,
+			funderId: params.get('financeur') || undefined
+		});
 		return { departments, departmentCode, ...d };
 	} catch (e) {
 		passPageError(e);
@@ -177,16 +191,28 @@ export function shownDashboard(d: { byCampaign: DashboardRow[]; byArea: Dashboar
 	const totalRow: DashboardRow = {
 		key: 'total',
 		label: 'Total',
-		...(Object.fromEntries([...DASHBOARD_COUNTS, 'redeemedCents'].map((k) => [k, sum(d.byCampaign, k as CountKey)])) as Record<CountKey | 'redeemedCents', number>)
+		...(Object.fromEntries([...DASHBOARD_COUNTS, 'redeemedCents'].map((k) => [k, sum(d.byCampaign, k as CountKey)])) as Record<
+			CountKey | 'redeemedCents',
+			number
+		>)
 	};
 	if (exact) return { ...tables, total: totalRow, masked: false };
 	// which total each column of the places' table adds up to
-	const placeTotal: Record<CountKey, CountKey> = { issued: 'redeemed', distributed: 'redeemed', redeemed: 'redeemed', reimbursed: 'reimbursed', expired: 'expired' };
+	const placeTotal: Record<CountKey, CountKey> = {
+		issued: 'redeemed',
+		distributed: 'redeemed',
+		redeemed: 'redeemed',
+		reimbursed: 'reimbursed',
+		expired: 'expired'
+	};
 	const names = Object.keys(tables) as (keyof typeof tables)[];
 	const small = (n: number) => n > 0 && n < SMALL_COUNT;
 	const totalOf = (name: keyof typeof tables, k: CountKey) => (name === 'byPlace' ? placeTotal[k] : k);
 	// cells masked because of a difference (below), and columns masked because of their totals'
-	const forced = Object.fromEntries(names.map((n) => [n, new Map(DASHBOARD_COUNTS.map((k) => [k, tables[n].map(() => false)]))])) as Record<keyof typeof tables, Map<CountKey, boolean[]>>;
+	const forced = Object.fromEntries(names.map((n) => [n, new Map(DASHBOARD_COUNTS.map((k) => [k, tables[n].map(() => false)]))])) as Record<
+		keyof typeof tables,
+		Map<CountKey, boolean[]>
+	>;
 	const forcedCollapse = new Set<CountKey>();
 	let hidden = {} as Record<keyof typeof tables, Map<CountKey, boolean[]>>;
 	let collapsed = new Set<CountKey>();

@@ -29,11 +29,13 @@ import { derivedKey } from '../security/secret.ts';
 type Rows<T> = { rows: T[] };
 
 /** The lines of an entry as one comparable text: `account=amount` sorted by account, comma-separated. */
-const SIGNATURE = sql.raw(`(select string_agg(l.account || '=' || l.amount_cents::text, ',' order by l.account, l.amount_cents) from pass_ledger_lines l where l.entry_id = e.id)`);
+const SIGNATURE = sql.raw(
+	`(select string_agg(l.account || '=' || l.amount_cents::text, ',' order by l.account, l.amount_cents) from pass_ledger_lines l where l.entry_id = e.id)`
+);
 
 export async function verifySources(db: DbOrTx): Promise<string[]> {
 	const breaches: string[] = [];
-	const q = async <T>(s: ReturnType<typeof sql>) => (((await db.execute(s)) as unknown as Rows<T>).rows);
+	const q = async <T>(s: ReturnType<typeof sql>) => ((await db.execute(s)) as unknown as Rows<T>).rows;
 	const cents = (v: string | number | null) => euros(Number(v ?? 0));
 
 	// ——— seats: one voucher per participant ———
@@ -115,7 +117,9 @@ export async function verifySources(db: DbOrTx): Promise<string[]> {
 		where e.kind = 'commitment' and (cf.campaign_id is null or cf.paid_at is null
 			or ${SIGNATURE} is distinct from 'campaign:' || cf.campaign_id::text || ':budget=' || (-cf.share_cents)::text || ',funder:' || cf.funder_id::text || '=' || cf.share_cents::text)
 		limit 100`))
-		breaches.push(`ledger entry ${r.id} (commitment to campaign ${r.ref_id}) posts ${r.sig} but the campaign's share says ${r.expected ?? 'no paid share of that funder'}`);
+		breaches.push(
+			`ledger entry ${r.id} (commitment to campaign ${r.ref_id}) posts ${r.sig} but the campaign's share says ${r.expected ?? 'no paid share of that funder'}`
+		);
 
 	// activations and credit-backs stay within their campaign's accounts (and its funders')
 	for (const r of await q<{ id: number; kind: string; account: string }>(sql`
@@ -139,14 +143,25 @@ export async function verifySources(db: DbOrTx): Promise<string[]> {
 		where action in ('pass.contribution.recorded', 'pass.share.paid', 'pass.voucher.redeemed', 'pass.statement.paid') order by audit_log.seq`)) {
 		const seq = Number(r.seq);
 		const ok = r.mac === null ? sealedFrom === null || seq < sealedFrom : r.mac === seal(sealKey, seq, r.hash);
-		if (!ok && unsealed++ < 100) breaches.push(`journal entry #${seq} (${r.action} ${r.target_id ?? ''}) ${r.mac === null ? 'has no seal' : 'has a bad seal'}: not written by the application`);
+		if (!ok && unsealed++ < 100)
+			breaches.push(
+				`journal entry #${seq} (${r.action} ${r.target_id ?? ''}) ${r.mac === null ? 'has no seal' : 'has a bad seal'}: not written by the application`
+			);
 	}
 
 	const J = (action: string, targetType: string) => sql`(select target_id, count(*)::int as n, min(seq) as seq, (array_agg(details order by seq))[1] as details
 		from audit_log where action = ${action} and target_type = ${targetType} group by target_id)`;
 
 	// contributions
-	for (const r of await q<{ id: string | null; target: string | null; amount: string | null; n: number | null; seq: string | null; j_amount: string | null; funder_ok: boolean }>(sql`
+	for (const r of await q<{
+		id: string | null;
+		target: string | null;
+		amount: string | null;
+		n: number | null;
+		seq: string | null;
+		j_amount: string | null;
+		funder_ok: boolean;
+	}>(sql`
 		with j as ${J('pass.contribution.recorded', 'pass_contribution')}
 		select c.id, j.target_id as target, c.amount_cents::text as amount, j.n, j.seq::text, j.details->>'amountCents' as j_amount,
 			coalesce(j.details->>'funderId' = c.funder_id::text, false) as funder_ok
@@ -164,7 +179,14 @@ export async function verifySources(db: DbOrTx): Promise<string[]> {
 		);
 
 	// shares paid
-	for (const r of await q<{ campaign: string | null; funder: string | null; target: string | null; share: string | null; paid: boolean; seq: string | null }>(sql`
+	for (const r of await q<{
+		campaign: string | null;
+		funder: string | null;
+		target: string | null;
+		share: string | null;
+		paid: boolean;
+		seq: string | null;
+	}>(sql`
 		with j as (select target_id, details->>'funderId' as funder_id, (details->>'shareCents')::bigint as share, count(*)::int as n, min(seq) as seq
 			from audit_log where action = 'pass.share.paid' and target_type = 'pass_campaign' group by target_id, details->>'funderId', details->>'shareCents'),
 		cf as (select * from pass_campaign_funders where paid_at is not null)
@@ -180,7 +202,17 @@ export async function verifySources(db: DbOrTx): Promise<string[]> {
 		);
 
 	// redemptions: every redeemed voucher journaled as redeemed at its place, and every journaled redemption a redeemed voucher
-	for (const r of await q<{ code: string | null; target: string; state: string | null; n: number | null; seq: string | null; j_place: string | null; place: string | null; j_cents: string | null; cents: number | null }>(sql`
+	for (const r of await q<{
+		code: string | null;
+		target: string;
+		state: string | null;
+		n: number | null;
+		seq: string | null;
+		j_place: string | null;
+		place: string | null;
+		j_cents: string | null;
+		cents: number | null;
+	}>(sql`
 		with j as ${J('pass.voucher.redeemed', 'pass_voucher')},
 		v as (select id, code, state, redeemed_place_id, face_value_cents from pass_vouchers where state in ('redeemed', 'reimbursed') or redeemed_at is not null)
 		select coalesce(v.code, (select code from pass_vouchers x where x.id::text = j.target_id)) as code, coalesce(v.id::text, j.target_id) as target,

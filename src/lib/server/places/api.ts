@@ -105,7 +105,13 @@ export function searchJsonBody(r: Omit<SearchResult, 'items'> & { items: string[
 		u.searchParams.set('apres', r.nextCursor);
 		next = u.pathname + u.search;
 	}
-	const head = JSON.stringify({ ou: r.where, total: r.total, total_plafonne: r.totalCapped, rayon_m: r.radiusMeters, pagination: { suivant: next, apres: r.nextCursor } });
+	const head = JSON.stringify({
+		ou: r.where,
+		total: r.total,
+		total_plafonne: r.totalCapped,
+		rayon_m: r.radiusMeters,
+		pagination: { suivant: next, apres: r.nextCursor }
+	});
 	return `${head.slice(0, -1)},"data":[${r.items.join(',')}]}`;
 }
 

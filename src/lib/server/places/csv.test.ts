@@ -178,7 +178,16 @@ describe('the schema validator used below', () => {
 	});
 	it('catches violations', () => {
 		const [p] = realPlaces;
-		const bad: Record<string, string> = { ...toStandardRecord(p), code_postal: '3300', telephone: '0557657539', services: 'Autre', date_maj: '2024-02-30', latitude: '1e3', presentation_resume: 'x'.repeat(281), nom: '' };
+		const bad: Record<string, string> = {
+			...toStandardRecord(p),
+			code_postal: '3300',
+			telephone: '0557657539',
+			services: 'Autre',
+			date_maj: '2024-02-30',
+			latitude: '1e3',
+			presentation_resume: 'x'.repeat(281),
+			nom: ''
+		};
 		const csv = placesToCsv([p, p]).replace(/^id,/, 'identifiant,');
 		expect(schemaViolations(csv).map((e) => e.split('\u00a0: ')[0])).toEqual(['en-tête', 'ligne 3, id']); // header, duplicate id
 		const one = [STANDARD_FIELDS.join(','), STANDARD_FIELDS.map((f) => JSON.stringify(bad[f])).join(',')].join('\r\n');

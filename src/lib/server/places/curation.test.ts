@@ -16,7 +16,19 @@ import { importPlaces } from './import.ts';
 import { getPlace, searchPlaces, emptyFilters, allPlaces } from './service.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './manage.ts';
-import { correctPlace, identityFormOf, takeSourceValue, placeOverrides, closePlace, reopenPlace, createPlace, survivorOf, applyNormalCase, normalCase, inCapitals } from './edit.ts';
+import {
+	correctPlace,
+	identityFormOf,
+	takeSourceValue,
+	placeOverrides,
+	closePlace,
+	reopenPlace,
+	createPlace,
+	survivorOf,
+	applyNormalCase,
+	normalCase,
+	inCapitals
+} from './edit.ts';
 import { mergePlaces } from './merge.ts';
 import { workList } from './worklist.ts';
 import { rejectErrorReport } from './report-answer.ts';
@@ -34,12 +46,17 @@ const files = DEMO_FILES.filter((f) => !f.includes('gironde'));
 
 async function importDemo() {
 	const reports = [];
-	for (const file of files) reports.push(await importPlaces(db, { fileName: file, content: await readFile(join(sharedDataDir(), file)), onlyDepartments: ['47'], today: TODAY }));
+	for (const file of files)
+		reports.push(await importPlaces(db, { fileName: file, content: await readFile(join(sharedDataDir(), file)), onlyDepartments: ['47'], today: TODAY }));
 	return reports;
 }
 
 async function placesNamed(pattern: string) {
-	return db.db.select().from(places).where(and(eq(places.departmentCode, '47'), ilike(places.nom, pattern))).orderBy(places.id);
+	return db.db
+		.select()
+		.from(places)
+		.where(and(eq(places.departmentCode, '47'), ilike(places.nom, pattern)))
+		.orderBy(places.id);
 }
 
 /** the sources of a place read as changed, so that the next import recomposes it */
@@ -55,8 +72,16 @@ beforeAll(async () => {
 	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
 	const cd33 = (await createOrganisation(db, null, { name: 'Département de la Gironde', kind: 'departement', departmentCode: '33' })).id;
 	const P = 'une phrase de passe solide';
-	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'c@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
-	coordinator33 = await actorFor(db.db, (await addMember(db, null, { email: 'c@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId, true);
+	coordinator = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'c@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId,
+		true
+	);
+	coordinator33 = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'c@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId,
+		true
+	);
 }, 300_000);
 afterAll(async () => {
 	if (db) await stopBoss(db);
@@ -74,8 +99,14 @@ describe('the work list of Lot-et-Garonne', () => {
 		const summary = JSON.stringify(w.duplicates.map((g) => [g.reason, g.places.map((p) => p.nom)]));
 		// the issue counted 7 addresses holding 15 places (same text); addresses written differently are found too
 		expect(addressGroups.length, summary).toBeGreaterThanOrEqual(7);
-		expect(addressGroups.reduce((n, g) => n + g.places.length, 0), summary).toBeGreaterThanOrEqual(15);
-		expect(w.duplicates.some((g) => g.places.some((p) => /^mairie d.agen$/i.test(p.nom)) && g.places.some((p) => /^ville d.agen$/i.test(p.nom))), summary).toBe(true);
+		expect(
+			addressGroups.reduce((n, g) => n + g.places.length, 0),
+			summary
+		).toBeGreaterThanOrEqual(15);
+		expect(
+			w.duplicates.some((g) => g.places.some((p) => /^mairie d.agen$/i.test(p.nom)) && g.places.some((p) => /^ville d.agen$/i.test(p.nom))),
+			summary
+		).toBe(true);
 		expect(w.counts.doublons).toBe(w.duplicates.reduce((n, g) => n + g.places.length, 0));
 		for (const k of ['position', 'horaires', 'contact', 'anciens'] as const) expect(w.counts[k]).toBe(w.lists[k].length);
 		// nothing for a coordinator of another département
@@ -97,7 +128,11 @@ describe('the work list of Lot-et-Garonne', () => {
 		expect(normalCase('TIERS-LIEU DE VILLENEUVE-SUR-LOT')).toBe('Tiers-lieu de Villeneuve-sur-Lot');
 		expect(normalCase('ESPACE NUMERIQUE A AGEN')).toBe('Espace numérique à Agen');
 		// with the communes' names: their accents and hyphens
-		const communes = new Map([['nerac', 'Nérac'], ['villeneuve sur lot', 'Villeneuve-sur-Lot'], ['penne d agenais', "Penne-d'Agenais"]]);
+		const communes = new Map([
+			['nerac', 'Nérac'],
+			['villeneuve sur lot', 'Villeneuve-sur-Lot'],
+			['penne d agenais', "Penne-d'Agenais"]
+		]);
 		expect(normalCase('CCAS DE NERAC', communes)).toBe('CCAS de Nérac');
 		expect(normalCase('EPN VILLENEUVE SUR LOT', communes)).toBe('EPN Villeneuve-sur-Lot');
 		expect(normalCase('FRANCE SERVICES PENNE D AGENAIS', communes)).toBe("France services Penne-d'Agenais");
@@ -116,7 +151,13 @@ describe('a hand correction', () => {
 	it('survives a re-import, until the coordinator takes the source’s value', async () => {
 		const [p] = await placesNamed('%mairie%agen%');
 		const form = identityFormOf(p);
-		await correctPlace(db, coordinator, p.id, { ...form, nom: 'Mairie d’Agen – accueil numérique', latitude: '44,2034', longitude: '0,6165' }, { today: TODAY });
+		await correctPlace(
+			db,
+			coordinator,
+			p.id,
+			{ ...form, nom: 'Mairie d’Agen – accueil numérique', latitude: '44,2034', longitude: '0,6165' },
+			{ today: TODAY }
+		);
 		let after = (await getPlace(db, p.id))!;
 		expect(after).toMatchObject({ nom: 'Mairie d’Agen – accueil numérique', latitude: 44.2034, longitude: 0.6165, locationPrecision: 'address' });
 		const [{ overrides }] = await db.db.select({ overrides: places.overrides }).from(places).where(eq(places.id, p.id));
@@ -148,14 +189,26 @@ describe('a hand correction', () => {
 
 	it('refuses what cannot be right, field by field, in French', async () => {
 		const [p] = await placesNamed('%ville d%agen%');
-		const err = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), nom: '', pivot: '12345678901234', codePostal: '470', latitude: '48,85', longitude: 'x' }).catch((e) => e);
+		const err = await correctPlace(db, coordinator, p.id, {
+			...identityFormOf(p),
+			nom: '',
+			pivot: '12345678901234',
+			codePostal: '470',
+			latitude: '48,85',
+			longitude: 'x'
+		}).catch((e) => e);
 		expect(err).toBeInstanceOf(PlaceManagementError);
 		expect(Object.keys(err.fields).sort()).toEqual(['codePostal', 'longitude', 'nom', 'pivot']);
 		expect(err.fields.pivot).toMatch(/clé de contrôle/);
 		const far = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), latitude: '48,85', longitude: '2,35' }).catch((e) => e);
 		expect(far.fields.latitude).toMatch(/km de Agen/);
 		// the national CSV carries these fields as they are: no spreadsheet formula gets in
-		const formula = await correctPlace(db, coordinator, p.id, { ...identityFormOf(p), nom: "-2+3+cmd|' /C calc'!A0", adresse: '@SUM(1+1)', complementAdresse: '=HYPERLINK("http://evil.test";"x")' }).catch((e) => e);
+		const formula = await correctPlace(db, coordinator, p.id, {
+			...identityFormOf(p),
+			nom: "-2+3+cmd|' /C calc'!A0",
+			adresse: '@SUM(1+1)',
+			complementAdresse: '=HYPERLINK("http://evil.test";"x")'
+		}).catch((e) => e);
 		expect(Object.keys(formula.fields).sort()).toEqual(['adresse', 'complementAdresse', 'nom']);
 		expect(formula.fields.nom).toMatch(/formule de tableur/);
 	});
@@ -177,13 +230,21 @@ describe('a hand correction', () => {
 describe('closing a place', () => {
 	it('for a while: the page says until when and why; for good: it leaves the search', async () => {
 		const [p] = await placesNamed('%ville d%agen%');
-		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2026-01-01', reason: '' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: expect.any(String), reason: expect.any(String) } });
+		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2026-01-01', reason: '' }, { today: TODAY })).rejects.toMatchObject({
+			fields: { until: expect.any(String), reason: expect.any(String) }
+		});
 		// a day that does not exist, or more than a year (closing for good is the coordination's decision)
 		for (const until of ['2026-13-45', '2027-02-30', '9999-12-31', '2027-12-07'])
-			await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until, reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: expect.any(String) } });
+			await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until, reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({
+				fields: { until: expect.any(String) }
+			});
 		// the messages give an example in the French form, which is accepted too (a browser without a date picker)
-		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '', reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: 'Indiquez la date de réouverture. Exemple\u00a0: 15/01/2027' } });
-		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '30/02/2027', reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({ fields: { until: 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 15/01/2027' } });
+		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '', reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({
+			fields: { until: 'Indiquez la date de réouverture. Exemple\u00a0: 15/01/2027' }
+		});
+		await expect(closePlace(db, coordinator, p.id, { kind: 'temporary', until: '30/02/2027', reason: 'Travaux' }, { today: TODAY })).rejects.toMatchObject({
+			fields: { until: 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 15/01/2027' }
+		});
 		await closePlace(db, coordinator, p.id, { kind: 'temporary', until: '15/01/2027', reason: 'Travaux' }, { today: TODAY });
 		expect((await getPlace(db, p.id, new Date('2026-12-10T10:00:00Z')))!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: 'Travaux' });
 		await closePlace(db, coordinator, p.id, { kind: 'temporary', until: '2027-01-15', reason: 'Travaux' }, { today: TODAY });
@@ -191,16 +252,30 @@ describe('closing a place', () => {
 		expect((await getPlace(db, p.id, new Date('2027-01-14T22:30:00Z')))!.closure).toMatchObject({ kind: 'temporary' }); // 23 h 30 in Paris, the last day closed
 		expect((await getPlace(db, p.id, new Date('2027-01-14T23:30:00Z')))!.closure).toBeNull(); // 0 h 30 in Paris on the 15th: it reopens that day
 		expect((await getPlace(db, p.id, new Date('2027-01-20T10:00:00Z')))!.closure).toBeNull(); // the date passed
-		const search = async () => (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'] })).items.map((i) => i.place.id);
+		const search = async () =>
+			(await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'] })).items.map((i) => i.place.id);
 		expect(await search()).toContain(p.id);
 		// the results say it is closed, and "open now" leaves it out even at an hour it would be open
 		const monday10 = new Date('2026-12-14T09:00:00Z');
-		const listed = (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'], withStatus: true, now: monday10 })).items.find((i) => i.place.id === p.id)!;
+		const listed = (
+			await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'], withStatus: true, now: monday10 })
+		).items.find((i) => i.place.id === p.id)!;
 		expect(listed.status).toEqual({ open: false, label: 'Fermé temporairement', detail: 'rouvre le 15 janvier 2027' });
 		// on the day it reopens, it is open again (the form asks « Rouvre le »)
-		const reopeningDay = (await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 100, homeDepartments: ['47'], withStatus: true, now: new Date('2027-01-15T09:00:00Z') })).items.find((i) => i.place.id === p.id)!;
+		const reopeningDay = (
+			await searchPlaces(db, {
+				where: 'Agen',
+				filters: emptyFilters(),
+				limit: 100,
+				homeDepartments: ['47'],
+				withStatus: true,
+				now: new Date('2027-01-15T09:00:00Z')
+			})
+		).items.find((i) => i.place.id === p.id)!;
 		expect(reopeningDay.status?.label).not.toBe('Fermé temporairement');
-		const openNow = (await searchPlaces(db, { where: 'Agen', filters: { ...emptyFilters(), ouvertMaintenant: true }, limit: 200, homeDepartments: ['47'], now: monday10 })).items.map((i) => i.place.id);
+		const openNow = (
+			await searchPlaces(db, { where: 'Agen', filters: { ...emptyFilters(), ouvertMaintenant: true }, limit: 200, homeDepartments: ['47'], now: monday10 })
+		).items.map((i) => i.place.id);
 		expect(openNow).not.toContain(p.id);
 		await closePlace(db, coordinator, p.id, { kind: 'permanent', until: '', reason: 'Service regroupé à la mairie' }, { today: TODAY });
 		expect((await getPlace(db, p.id))!.closure).toMatchObject({ kind: 'permanent' });
@@ -219,10 +294,18 @@ describe('merging the two Maison Pour Tous Saint Exupéry', () => {
 	it('keeps both sources, chooses field by field, and the old id leads to the survivor', async () => {
 		const [a, b] = await placesNamed('%maison pour tous saint exup%');
 		expect(b).toBeDefined();
-		const sourcesBefore = await db.db.select().from(placeSources).where(sql`${placeSources.placeId} in (${a.id}, ${b.id})`);
+		const sourcesBefore = await db.db
+			.select()
+			.from(placeSources)
+			.where(sql`${placeSources.placeId} in (${a.id}, ${b.id})`);
 		// an error report on the other place follows it
 		await db.db.insert(placeErrorReports).values({ placeId: b.id, message: 'Deux fois le même lieu', fields: ['autre'] });
-		const r = await mergePlaces(db, coordinator, { survivorId: a.id, otherId: b.id, choices: { nom: 'autre', telephone: 'autre', horaires: 'autre' } }, { today: TODAY });
+		const r = await mergePlaces(
+			db,
+			coordinator,
+			{ survivorId: a.id, otherId: b.id, choices: { nom: 'autre', telephone: 'autre', horaires: 'autre' } },
+			{ today: TODAY }
+		);
 		expect(r.movedSources).toBe(sourcesBefore.filter((s) => s.placeId === b.id).length);
 		const survivor = (await getPlace(db, a.id))!;
 		expect(survivor.nom).toBe(b.nom);
@@ -235,7 +318,13 @@ describe('merging the two Maison Pour Tous Saint Exupéry', () => {
 
 		// a re-import lands both sources on the survivor: no place comes back
 		await touchSources(a.id);
-		const count = async () => (await db.db.select({ n: sql<number>`count(*)::int` }).from(places).where(eq(places.departmentCode, '47')))[0].n;
+		const count = async () =>
+			(
+				await db.db
+					.select({ n: sql<number>`count(*)::int` })
+					.from(places)
+					.where(eq(places.departmentCode, '47'))
+			)[0].n;
 		const n = await count();
 		await importDemo();
 		expect(await count()).toBe(n);
@@ -276,13 +365,36 @@ describe('acting on an error report from the report', () => {
 
 describe('a new place', () => {
 	it('is created in the coordinator’s département only, with its position or its commune’s', async () => {
-		const form = { nom: 'Espace numérique de la gare', adresse: '1 place de la Gare', complementAdresse: '', codePostal: '47000', commune: 'Agen', latitude: '', longitude: '', telephone: '05 53 00 00 00', courriels: 'gare@exemple.fr', siteWeb: '', services: ['Aide aux démarches administratives'] };
+		const form = {
+			nom: 'Espace numérique de la gare',
+			adresse: '1 place de la Gare',
+			complementAdresse: '',
+			codePostal: '47000',
+			commune: 'Agen',
+			latitude: '',
+			longitude: '',
+			telephone: '05 53 00 00 00',
+			courriels: 'gare@exemple.fr',
+			siteWeb: '',
+			services: ['Aide aux démarches administratives']
+		};
 		const id = await createPlace(db, coordinator, form, { today: TODAY });
 		const p = (await getPlace(db, id))!;
-		expect(p).toMatchObject({ nom: 'Espace numérique de la gare', commune: 'Agen', codeInsee: '47001', locationPrecision: 'municipality', departmentCode: '47' });
+		expect(p).toMatchObject({
+			nom: 'Espace numérique de la gare',
+			commune: 'Agen',
+			codeInsee: '47001',
+			locationPrecision: 'municipality',
+			departmentCode: '47'
+		});
 		expect(p.sources.map((s) => s.source)).toEqual(['maillage']);
-		await expect(createPlace(db, coordinator33, form)).rejects.toMatchObject({ code: 'invalid', fields: { commune: expect.stringMatching(/pas dans votre département/) } });
-		await expect(createPlace(db, coordinator, { ...form, nom: '', services: [] })).rejects.toMatchObject({ fields: { nom: expect.any(String), services: expect.any(String) } });
+		await expect(createPlace(db, coordinator33, form)).rejects.toMatchObject({
+			code: 'invalid',
+			fields: { commune: expect.stringMatching(/pas dans votre département/) }
+		});
+		await expect(createPlace(db, coordinator, { ...form, nom: '', services: [] })).rejects.toMatchObject({
+			fields: { nom: expect.any(String), services: expect.any(String) }
+		});
 
 		// added by mistake beside a known place: merged into it, its own record becomes the survivor's
 		const [known] = await placesNamed('%ville d%agen%');

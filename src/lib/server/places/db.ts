@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
-import {
-	pgTable, text, doublePrecision, integer, serial, index, uniqueIndex, timestamp, date, jsonb
-} from 'drizzle-orm/pg-core';
+import { pgTable, text, doublePrecision, integer, serial, index, uniqueIndex, timestamp, date, jsonb } from 'drizzle-orm/pg-core';
 import { cube, int4multirange } from '../db/types.ts';
 
-const list = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
+const list = (name: string) =>
+	text(name)
+		.array()
+		.notNull()
+		.default(sql`'{}'::text[]`);
 
 /**
  * A place of digital mediation, with every field of the national standard v1.0.2
@@ -60,9 +62,15 @@ export const places = pgTable(
 		/** shown on the public page */
 		closureReason: text('closure_reason'),
 		/** ids of the places merged into this one: their addresses redirect here */
-		mergedIds: text('merged_ids').array().notNull().default(sql`'{}'::text[]`),
+		mergedIds: text('merged_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		/** hand corrections by a coordinator, field → value: imports leave these fields alone */
-		overrides: jsonb('overrides').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+		overrides: jsonb('overrides')
+			.$type<Record<string, unknown>>()
+			.notNull()
+			.default(sql`'{}'::jsonb`),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -82,7 +90,9 @@ export const placeSources = pgTable(
 	'place_sources',
 	{
 		id: serial('id').primaryKey(),
-		placeId: text('place_id').notNull().references(() => places.id, { onDelete: 'cascade' }),
+		placeId: text('place_id')
+			.notNull()
+			.references(() => places.id, { onDelete: 'cascade' }),
 		/** the data set, e.g. "france-services", "gironde-33", or the standard's `source` value */
 		source: text('source').notNull(),
 		sourceId: text('source_id').notNull(),
@@ -94,10 +104,7 @@ export const placeSources = pgTable(
 		firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
 		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [
-		uniqueIndex('place_sources_source_id_idx').on(t.source, t.sourceId),
-		index('place_sources_place_idx').on(t.placeId)
-	]
+	(t) => [uniqueIndex('place_sources_source_id_idx').on(t.source, t.sourceId), index('place_sources_place_idx').on(t.placeId)]
 );
 
 /** One import run: its counts and every rejected row with its reason. */
@@ -117,9 +124,13 @@ export const importReports = pgTable('import_reports', {
 	/** valid records outside the départements asked for */
 	skipped: integer('skipped').notNull().default(0),
 	/** [{ row, sourceId, reasons: string[] }] */
-	rejections: jsonb('rejections').notNull().default(sql`'[]'::jsonb`),
+	rejections: jsonb('rejections')
+		.notNull()
+		.default(sql`'[]'::jsonb`),
 	/** [{ row, sourceId, message }]: accepted rows with something not mapped or corrected */
-	warnings: jsonb('warnings').notNull().default(sql`'[]'::jsonb`)
+	warnings: jsonb('warnings')
+		.notNull()
+		.default(sql`'[]'::jsonb`)
 });
 
 /** "Signaler une erreur" on a place's page, read by coordinators. */
@@ -127,8 +138,13 @@ export const placeErrorReports = pgTable(
 	'place_error_reports',
 	{
 		id: serial('id').primaryKey(),
-		placeId: text('place_id').notNull().references(() => places.id, { onDelete: 'cascade' }),
-		fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
+		placeId: text('place_id')
+			.notNull()
+			.references(() => places.id, { onDelete: 'cascade' }),
+		fields: text('fields')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		message: text('message').notNull(),
 		contactEmail: text('contact_email'),
 		status: text('status').notNull().default('open'),

@@ -25,10 +25,42 @@ export interface DedupCandidate {
 export const MERGE_THRESHOLD = 0.72;
 const NEAR_METRES = 300;
 const GENERIC = new Set([
-	'de', 'du', 'des', 'la', 'le', 'les', 'l', 'd', 'et', 'a', 'au', 'aux', 'en', 'sur', 'sous',
-	'numerique', 'espace', 'services', 'service', 'france', 'maison', 'mairie', 'centre', 'point',
-	'association', 'communal', 'communale', 'social', 'sociale', 'ccas', 'cias', 'mediatheque',
-	'bibliotheque', 'site', 'principal', 'antenne'
+	'de',
+	'du',
+	'des',
+	'la',
+	'le',
+	'les',
+	'l',
+	'd',
+	'et',
+	'a',
+	'au',
+	'aux',
+	'en',
+	'sur',
+	'sous',
+	'numerique',
+	'espace',
+	'services',
+	'service',
+	'france',
+	'maison',
+	'mairie',
+	'centre',
+	'point',
+	'association',
+	'communal',
+	'communale',
+	'social',
+	'sociale',
+	'ccas',
+	'cias',
+	'mediatheque',
+	'bibliotheque',
+	'site',
+	'principal',
+	'antenne'
 ]);
 
 /** the specific words of a name: no generic word, no word of its commune's name */
@@ -114,8 +146,7 @@ export function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: n
 	const toRad = Math.PI / 180;
 	const dLat = (lat2 - lat1) * toRad;
 	const dLng = (lng2 - lng1) * toRad;
-	const h =
-		Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLng / 2) ** 2;
+	const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLng / 2) ** 2;
 	return 2 * R * Math.asin(Math.sqrt(h));
 }
 
@@ -189,8 +220,7 @@ export class DedupIndex {
 		if (c.precise && c.latitude != null && c.longitude != null) {
 			const y = Math.floor(c.latitude * 200);
 			const x = Math.floor(c.longitude * 200);
-			for (let dy = -1; dy <= 1; dy++)
-				for (let dx = -1; dx <= 1; dx++) for (const o of this.cells.get(`${y + dy}:${x + dx}`) ?? []) consider(o);
+			for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) for (const o of this.cells.get(`${y + dy}:${x + dx}`) ?? []) consider(o);
 		}
 		for (const o of this.byInsee.get(c.codeInsee ?? `cp:${c.codePostal}`) ?? []) consider(o);
 		return best;

@@ -10,7 +10,11 @@ import { weekTable } from './hours.ts';
 
 export function placeValueText(field: string, v: unknown): string {
 	if (v == null || v === '') return '';
-	if (Array.isArray(v)) return v.map((x) => placeValueText(field, x)).filter(Boolean).join(', ');
+	if (Array.isArray(v))
+		return v
+			.map((x) => placeValueText(field, x))
+			.filter(Boolean)
+			.join(', ');
 	const s = String(v);
 	if (field === 'locationPrecision') return s === 'municipality' ? 'approximative (centre de la commune)' : s === 'address' ? 'à l’adresse' : s;
 	if (field === 'telephone') return formatPhone(s);

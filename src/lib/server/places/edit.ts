@@ -69,12 +69,32 @@ export function canCuratePlace(actor: Actor, departmentCode: string | null): boo
 }
 
 /** Closes the error report the change answers, in the change's transaction. */
-async function resolveReport(tx: DbOrTx, actor: Actor, placeId: string, reportId: number | null | undefined, how: string, departmentCode: string | null, ip?: string | null) {
+async function resolveReport(
+	tx: DbOrTx,
+	actor: Actor,
+	placeId: string,
+	reportId: number | null | undefined,
+	how: string,
+	departmentCode: string | null,
+	ip?: string | null
+) {
 	if (reportId == null) return;
-	const [r] = await tx.select({ id: placeErrorReports.id, status: placeErrorReports.status, placeId: placeErrorReports.placeId }).from(placeErrorReports).where(eq(placeErrorReports.id, reportId)).for('update');
+	const [r] = await tx
+		.select({ id: placeErrorReports.id, status: placeErrorReports.status, placeId: placeErrorReports.placeId })
+		.from(placeErrorReports)
+		.where(eq(placeErrorReports.id, reportId))
+		.for('update');
 	if (!r || r.status !== 'open' || r.placeId !== placeId) return;
 	await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, reportId));
-	await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'error_report.resolved', targetType: 'error_report', targetId: String(reportId), departmentCode, ip, details: { placeId, how } });
+	await journal(tx, {
+		actor: { kind: 'user', id: actor.userId },
+		action: 'error_report.resolved',
+		targetType: 'error_report',
+		targetId: String(reportId),
+		departmentCode,
+		ip,
+		details: { placeId, how }
+	});
 }
 
 // ——— identity and position ———
@@ -91,7 +111,16 @@ export interface IdentityForm {
 	longitude: string;
 }
 
-export function identityFormOf(p: { nom: string; pivot: string; adresse: string; complementAdresse: string | null; codePostal: string; commune: string; latitude: number | null; longitude: number | null }): IdentityForm {
+export function identityFormOf(p: {
+	nom: string;
+	pivot: string;
+	adresse: string;
+	complementAdresse: string | null;
+	codePostal: string;
+	commune: string;
+	latitude: number | null;
+	longitude: number | null;
+}): IdentityForm {
 	return {
 		nom: p.nom,
 		pivot: /^0+$/.test(p.pivot) ? '' : p.pivot,
@@ -143,7 +172,9 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 	const codePostal = f.codePostal.replace(/\s+/g, '');
 	if (!/^\d{5}$/.test(codePostal)) errors.codePostal = 'Le code postal a 5 chiffres. Exemple\u00a0: 47000';
 	const lookup = await municipalityLookup(database);
-	const town = errors.codePostal ? undefined : lookup.byName(f.commune.trim(), { postcode: codePostal }) ?? (f.commune.trim() ? undefined : lookup.byPostcode(codePostal)[0]);
+	const town = errors.codePostal
+		? undefined
+		: (lookup.byName(f.commune.trim(), { postcode: codePostal }) ?? (f.commune.trim() ? undefined : lookup.byPostcode(codePostal)[0]));
 	if (!f.commune.trim()) errors.commune = 'Indiquez la commune.';
 	else if (!errors.codePostal && !town) errors.commune = `Aucune commune « ${f.commune.trim()} » n’a le code postal ${codePostal}.`;
 	let latitude: number | null = null;
@@ -169,7 +200,17 @@ async function validateIdentity(database: Database, f: IdentityForm) {
 	return {
 		errors,
 		town,
-		values: { nom, pivot, adresse, complementAdresse, codePostal, commune: town?.name ?? f.commune.trim(), codeInsee: town?.inseeCode ?? null, latitude, longitude }
+		values: {
+			nom,
+			pivot,
+			adresse,
+			complementAdresse,
+			codePostal,
+			commune: town?.name ?? f.commune.trim(),
+			codeInsee: town?.inseeCode ?? null,
+			latitude,
+			longitude
+		}
 	};
 }
 
@@ -216,7 +257,8 @@ export async function correctPlace(
 	}
 	const changed = Object.keys(changes);
 	if (!changed.length) {
-		if (opts.reportId != null) await database.db.transaction((tx) => resolveReport(tx, actor, placeId, opts.reportId, 'corrected', row.departmentCode, opts.ip));
+		if (opts.reportId != null)
+			await database.db.transaction((tx) => resolveReport(tx, actor, placeId, opts.reportId, 'corrected', row.departmentCode, opts.ip));
 		return { changed };
 	}
 	const overrides = { ...(row.overrides ?? {}) };
@@ -248,7 +290,10 @@ export async function sourceComposition(database: DbOrTx, placeId: string): Prom
 		.from(placeSources)
 		.where(and(eq(placeSources.placeId, placeId), ne(placeSources.source, MANAGER_SOURCE)));
 	if (!rows.length) return null;
-	return composePlace(placeId, rows.map((r) => ({ ...expandView(r.record as StoredView), source: r.source })));
+	return composePlace(
+		placeId,
+		rows.map((r) => ({ ...expandView(r.record as StoredView), source: r.source }))
+	);
 }
 
 export interface OverrideView {
@@ -269,7 +314,7 @@ export async function placeOverrides(database: Database, placeId: string): Promi
 		field,
 		label: (CORRECTABLE as Record<string, string>)[field] ?? field,
 		value,
-		sourceValue: composed ? (composed as unknown as Record<string, unknown>)[field] ?? null : undefined
+		sourceValue: composed ? ((composed as unknown as Record<string, unknown>)[field] ?? null) : undefined
 	}));
 }
 
@@ -298,15 +343,22 @@ export async function takeSourceValue(database: Database, actor: Actor, placeId:
 			.set({ ...set, overrides, ...rowUpdate(next, placeId) })
 			.where(eq(places.id, placeId));
 		// the managers' own record copies the identity: it takes the sources' value too
-		const [managed] = await tx.select({ record: placeSources.record }).from(placeSources).where(and(eq(placeSources.placeId, placeId), eq(placeSources.source, MANAGER_SOURCE)));
+		const [managed] = await tx
+			.select({ record: placeSources.record })
+			.from(placeSources)
+			.where(and(eq(placeSources.placeId, placeId), eq(placeSources.source, MANAGER_SOURCE)));
 		if (managed) {
 			const view = expandView(managed.record as StoredView);
 			const fields = { ...view.fields } as Record<string, unknown>;
 			let precision = view.locationPrecision;
-			for (const f of group) if (f === 'locationPrecision') precision = set[f] as LocationPrecision;
+			for (const f of group)
+				if (f === 'locationPrecision') precision = set[f] as LocationPrecision;
 				else fields[f] = set[f];
 			const stored = compactView({ fields: fields as SourceView['fields'], locationPrecision: precision });
-			await tx.update(placeSources).set({ record: stored, contentHash: contentHash(fields as SourceView['fields']) }).where(and(eq(placeSources.placeId, placeId), eq(placeSources.source, MANAGER_SOURCE)));
+			await tx
+				.update(placeSources)
+				.set({ record: stored, contentHash: contentHash(fields as SourceView['fields']) })
+				.where(and(eq(placeSources.placeId, placeId), eq(placeSources.source, MANAGER_SOURCE)));
 		}
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
@@ -340,9 +392,11 @@ const COMMON_WORDS = Object.fromEntries(
 );
 /** Articles and prepositions: lower case but as the first word. */
 const SMALL_WORDS = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'et', 'à', 'au', 'aux', 'en', 'sur', 'sous', 'pour', 'par', 'd', 'l']);
-const KEEP_UPPER = /^(CCAS|CIAS|CAF|MSA|CPAM|EPN|MJC|MSAP|PIJ|BIJ|FS|CD|CC|CCI|UDAF|ADIL|CIDFF|FJT|II|III|IV|SNCF|EHPAD|PMI|MDPH|MDS|CSC|RSA|CNFPT|QPV|ZRR|APF|MFR|AFPA|GRETA|IUT|CFA|PIMMS|PIMM|MSAP|UNA|VGA|ADMR|CIO|CLIC|SIAO|UDCCAS|ANPE)$/;
+const KEEP_UPPER =
+	/^(CCAS|CIAS|CAF|MSA|CPAM|EPN|MJC|MSAP|PIJ|BIJ|FS|CD|CC|CCI|UDAF|ADIL|CIDFF|FJT|II|III|IV|SNCF|EHPAD|PMI|MDPH|MDS|CSC|RSA|CNFPT|QPV|ZRR|APF|MFR|AFPA|GRETA|IUT|CFA|PIMMS|PIMM|MSAP|UNA|VGA|ADMR|CIO|CLIC|SIAO|UDCCAS|ANPE)$/;
 /** An acronym written in capitals: 2 to 5 letters without a vowel (CCPL), or letters and digits together (CCPL47). */
-const looksAcronym = (w: string) => (/^\p{Lu}{2,5}$/u.test(w) && !/[AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ]/.test(w)) || (/\p{Lu}/u.test(w) && /\d/.test(w) && w === w.toLocaleUpperCase('fr'));
+const looksAcronym = (w: string) =>
+	(/^\p{Lu}{2,5}$/u.test(w) && !/[AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ]/.test(w)) || (/\p{Lu}/u.test(w) && /\d/.test(w) && w === w.toLocaleUpperCase('fr'));
 const capitalise = (w: string) => w.charAt(0).toLocaleUpperCase('fr') + w.slice(1);
 
 /**
@@ -356,7 +410,18 @@ const capitalise = (w: string) => w.charAt(0).toLocaleUpperCase('fr') + w.slice(
  * rewrites "LOT ET GARONNE" as "Lot-et-Garonne" and "NERAC" as "Nérac".
  */
 const COMPOUND_DEPARTMENTS = new Map(
-	['Lot-et-Garonne', 'Tarn-et-Garonne', 'Loir-et-Cher', 'Indre-et-Loire', 'Maine-et-Loire', 'Ille-et-Vilaine', 'Eure-et-Loir', 'Saône-et-Loire', 'Meurthe-et-Moselle', 'Seine-et-Marne'].map((n) => [normalizeKey(n), n])
+	[
+		'Lot-et-Garonne',
+		'Tarn-et-Garonne',
+		'Loir-et-Cher',
+		'Indre-et-Loire',
+		'Maine-et-Loire',
+		'Ille-et-Vilaine',
+		'Eure-et-Loir',
+		'Saône-et-Loire',
+		'Meurthe-et-Moselle',
+		'Seine-et-Marne'
+	].map((n) => [normalizeKey(n), n])
 );
 
 /** The communes' and départements' names (normalizeKey → spelling) for normalCase(), of the départements given. */
@@ -450,7 +515,13 @@ export interface ClosureForm {
  * Closes a place for a while (until a date, with a reason shown on its page: the place's
  * managers may too) or for good (coordinators only: the place leaves the search).
  */
-export async function closePlace(database: Database, actor: Actor, placeId: string, form: ClosureForm, opts: { ip?: string | null; reportId?: number | null; today?: string } = {}): Promise<void> {
+export async function closePlace(
+	database: Database,
+	actor: Actor,
+	placeId: string,
+	form: ClosureForm,
+	opts: { ip?: string | null; reportId?: number | null; today?: string } = {}
+): Promise<void> {
 	const row = await loadPlace(database, placeId);
 	const today = opts.today ?? parisToday();
 	const curator = canCuratePlace(actor, row.departmentCode);
@@ -467,7 +538,8 @@ export async function closePlace(database: Database, actor: Actor, placeId: stri
 		else if (!day || !isCalendarDay(day)) errors.until = 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 15/01/2027';
 		else if (day <= today) errors.until = 'La date de réouverture est passée\u00a0: choisissez une date à venir.';
 		// a year at most: beyond, the place is closed for good, which only the coordination decides
-		else if (day > addYear(today)) errors.until = 'Une fermeture temporaire dure un an au plus. Au-delà, demandez à l’équipe de coordination de fermer le lieu définitivement.';
+		else if (day > addYear(today))
+			errors.until = 'Une fermeture temporaire dure un an au plus. Au-delà, demandez à l’équipe de coordination de fermer le lieu définitivement.';
 		else form = { ...form, until: day };
 		if (!reason) errors.reason = 'Indiquez la raison, que le public lira. Exemple\u00a0: travaux.';
 	}
@@ -476,13 +548,20 @@ export async function closePlace(database: Database, actor: Actor, placeId: stri
 	const set = { closure: form.kind as 'temporary' | 'permanent', closedUntil: form.kind === 'temporary' ? form.until : null, closureReason: reason || null };
 	await database.db.transaction(async (tx) => {
 		// the same closure sent again (a double click, 50 requests at once): one change, one journal entry
-		const [now] = await tx.select({ closure: places.closure, closedUntil: places.closedUntil, closureReason: places.closureReason }).from(places).where(eq(places.id, placeId)).for('update');
+		const [now] = await tx
+			.select({ closure: places.closure, closedUntil: places.closedUntil, closureReason: places.closureReason })
+			.from(places)
+			.where(eq(places.id, placeId))
+			.for('update');
 		if (!now) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
 		if (now.closure === set.closure && (now.closedUntil ?? null) === set.closedUntil && (now.closureReason ?? null) === set.closureReason) {
 			await resolveReport(tx, actor, placeId, opts.reportId, 'closed', row.departmentCode, opts.ip);
 			return;
 		}
-		await tx.update(places).set({ ...set, updatedAt: new Date() }).where(eq(places.id, placeId));
+		await tx
+			.update(places)
+			.set({ ...set, updatedAt: new Date() })
+			.where(eq(places.id, placeId));
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
 			action: 'place.closed',
@@ -500,7 +579,11 @@ export async function reopenPlace(database: Database, actor: Actor, placeId: str
 	const row = await loadPlace(database, placeId);
 	const curator = canCuratePlace(actor, row.departmentCode);
 	if (!row.closure) return;
-	if (!curator && (row.closure === 'permanent' || !can(actor, 'place.edit', { departmentCode: row.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) })))
+	if (
+		!curator &&
+		(row.closure === 'permanent' ||
+			!can(actor, 'place.edit', { departmentCode: row.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) }))
+	)
 		throw new PlaceManagementError('forbidden', 'Vous ne pouvez pas rouvrir ce lieu.');
 	await database.db.transaction(async (tx) => {
 		const [now] = await tx.select({ closure: places.closure }).from(places).where(eq(places.id, placeId)).for('update');
@@ -531,7 +614,8 @@ export interface NewPlaceForm extends IdentityForm {
 export async function createPlace(database: Database, actor: Actor, form: NewPlaceForm, opts: { ip?: string | null; today?: string } = {}): Promise<string> {
 	const today = opts.today ?? parisToday();
 	const { errors, town, values } = await validateIdentity(database, form);
-	if (town && !canCuratePlace(actor, town.departmentCode)) errors.commune = 'Cette commune n’est pas dans votre département\u00a0: vous ne pouvez pas y ajouter de lieu.';
+	if (town && !canCuratePlace(actor, town.departmentCode))
+		errors.commune = 'Cette commune n’est pas dans votre département\u00a0: vous ne pouvez pas y ajouter de lieu.';
 	if (!form.services.length) errors.services = 'Cochez au moins un service proposé.';
 	const id = placeIdFor(MANAGER_SOURCE, randomUUID());
 	const precise = values.latitude != null && values.longitude != null;
@@ -569,7 +653,15 @@ export async function createPlace(database: Database, actor: Actor, form: NewPla
 	await database.db.transaction(async (tx) => {
 		await tx.insert(places).values({ ...composed, departmentCode: town.departmentCode, ...rowUpdate(composed, id) });
 		const now = new Date();
-		await tx.insert(placeSources).values({ placeId: id, source: MANAGER_SOURCE, sourceId: id, record: compactView(view), contentHash: contentHash(fields), firstSeenAt: now, lastSeenAt: now });
+		await tx.insert(placeSources).values({
+			placeId: id,
+			source: MANAGER_SOURCE,
+			sourceId: id,
+			record: compactView(view),
+			contentHash: contentHash(fields),
+			firstSeenAt: now,
+			lastSeenAt: now
+		});
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
 			action: 'place.created',
@@ -586,11 +678,7 @@ export async function createPlace(database: Database, actor: Actor, form: NewPla
 /** The place an old (merged) id now is, or null. */
 export async function survivorOf(database: Database, id: string): Promise<string | null> {
 	if (!id || id.length > 200) return null;
-	const [r] = await database.db
-		.select({ id: places.id })
-		.from(places)
-		.where(sqlAny(id))
-		.limit(1);
+	const [r] = await database.db.select({ id: places.id }).from(places).where(sqlAny(id)).limit(1);
 	return r?.id ?? null;
 }
 

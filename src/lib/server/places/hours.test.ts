@@ -29,14 +29,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const hhmm = (m: number) => `${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
 
 /** Per-day ranges: sorted, disjoint and not touching, within the day (end may be 24:00). */
-const dayRangesArb = fc
-	.uniqueArray(fc.integer({ min: 0, max: 1440 }), { maxLength: 6 })
-	.map((b) => {
-		const s = b.slice(0, b.length - (b.length % 2)).sort((x, y) => x - y);
-		const out: { start: string; end: string }[] = [];
-		for (let i = 0; i < s.length; i += 2) out.push({ start: hhmm(s[i]), end: hhmm(s[i + 1]) });
-		return out;
-	});
+const dayRangesArb = fc.uniqueArray(fc.integer({ min: 0, max: 1440 }), { maxLength: 6 }).map((b) => {
+	const s = b.slice(0, b.length - (b.length % 2)).sort((x, y) => x - y);
+	const out: { start: string; end: string }[] = [];
+	for (let i = 0; i < s.length; i += 2) out.push({ start: hhmm(s[i]), end: hhmm(s[i + 1]) });
+	return out;
+});
 const weekRangesArb: fc.Arbitrary<WeekRanges> = fc.array(dayRangesArb, { minLength: 7, maxLength: 7 });
 
 /** Values of the plain weekly syntax, with overrides, overlaps, off, lists of days. */
@@ -58,21 +56,22 @@ const plainValueArb = fc
 		{ minLength: 1, maxLength: 4 }
 	)
 	.chain((rules) => fc.tuple(fc.constant(rules), fc.boolean()))
-	.map(([rules, ph]) =>
-		rules
-			.map(({ days, ranges }) => {
-				const sorted = [...days].sort((a, b) => a - b);
-				const parts: string[] = [];
-				for (let i = 0; i < sorted.length; ) {
-					let j = i;
-					while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-					parts.push(j > i ? `${OSM[sorted[i]]}-${OSM[sorted[j]]}` : OSM[sorted[i]]);
-					i = j + 1;
-				}
-				const times = ranges ? ranges.map(([a, b]) => `${hhmm(a)}-${hhmm(b)}`).join(',') : 'off';
-				return `${parts.join(',')} ${times}`;
-			})
-			.join('; ') + (ph ? '; PH off' : '')
+	.map(
+		([rules, ph]) =>
+			rules
+				.map(({ days, ranges }) => {
+					const sorted = [...days].sort((a, b) => a - b);
+					const parts: string[] = [];
+					for (let i = 0; i < sorted.length;) {
+						let j = i;
+						while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+						parts.push(j > i ? `${OSM[sorted[i]]}-${OSM[sorted[j]]}` : OSM[sorted[i]]);
+						i = j + 1;
+					}
+					const times = ranges ? ranges.map(([a, b]) => `${hhmm(a)}-${hhmm(b)}`).join(',') : 'off';
+					return `${parts.join(',')} ${times}`;
+				})
+				.join('; ') + (ph ? '; PH off' : '')
 	);
 
 function openAt(iv: [number, number][], m: number) {
@@ -106,7 +105,11 @@ describe('validateHoraires', () => {
 		expect(validateHoraires('Sa 11:00-11:00,17:00-17:00')).toEqual({ ok: true, value: 'Sa off', corrected: true });
 		expect(validateHoraires('Mo 14:00-17:00,12:00-12:00')).toEqual({ ok: true, value: 'Mo 14:00-17:00', corrected: true });
 		expect(validateHoraires('Lu-Ve 9-12')).toEqual({ ok: true, value: 'Mo-Fr 09:00-12:00', corrected: true });
-		expect(validateHoraires('Mo 13:30-17:30;Tu 08:30-12:15 "sur rdv"')).toEqual({ ok: true, value: 'Mo 13:30-17:30;Tu 08:30-12:15 "sur rdv"', corrected: false });
+		expect(validateHoraires('Mo 13:30-17:30;Tu 08:30-12:15 "sur rdv"')).toEqual({
+			ok: true,
+			value: 'Mo 13:30-17:30;Tu 08:30-12:15 "sur rdv"',
+			corrected: false
+		});
 	});
 	it('rejects invalid values with a French reason', () => {
 		for (const v of ['garbage', 'Mo 09:00', 'Th 08:30-12:00-13:30', 'Mo-Fr 09:00-12:00; Tu 12:30', 'du lundi au vendredi']) {
@@ -181,7 +184,20 @@ describe('rangesToHoraires / horairesToRanges', () => {
 		);
 		expect(rangesToHoraires([[am], [pm], [am], [], [am], [], []])).toBe('Mo,We,Fr 09:00-12:00; Tu 14:00-18:30');
 		expect(rangesToHoraires([[am], [am], [], [], [], [am], [am]])).toBe('Mo,Tu,Sa,Su 09:00-12:00');
-		expect(rangesToHoraires([[{ start: '9:00', end: '12h00' }, { start: '11:00', end: '13:00' }], [], [], [], [], [], []])).toBe('Mo 09:00-13:00');
+		expect(
+			rangesToHoraires([
+				[
+					{ start: '9:00', end: '12h00' },
+					{ start: '11:00', end: '13:00' }
+				],
+				[],
+				[],
+				[],
+				[],
+				[],
+				[]
+			])
+		).toBe('Mo 09:00-13:00');
 		expect(rangesToHoraires([[], [], [], [], [], [], []])).toBeNull();
 	});
 	it('refuses invalid ranges', () => {
@@ -209,8 +225,14 @@ describe('rangesToHoraires / horairesToRanges', () => {
 	});
 	it('reads back a real value', () => {
 		expect(horairesToRanges('Mo-Th 09:00-12:00,14:00-18:00; Fr 09:00-12:00,14:00-17:00')).toEqual([
-			...Array.from({ length: 4 }, () => [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }]),
-			[{ start: '09:00', end: '12:00' }, { start: '14:00', end: '17:00' }],
+			...Array.from({ length: 4 }, () => [
+				{ start: '09:00', end: '12:00' },
+				{ start: '14:00', end: '18:00' }
+			]),
+			[
+				{ start: '09:00', end: '12:00' },
+				{ start: '14:00', end: '17:00' }
+			],
 			[],
 			[]
 		]);
@@ -270,20 +292,35 @@ describe.each([
 	it('says open or closed, and when that changes', () => {
 		const h = 'Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00';
 		expect(openingStatus(h, new Date('2025-11-19T09:30:00Z'))).toEqual({
-			open: true, label: 'Ouvert maintenant', detail: 'ferme à 12\u00a0h', nextChange: new Date('2025-11-19T11:00:00Z')
+			open: true,
+			label: 'Ouvert maintenant',
+			detail: 'ferme à 12\u00a0h',
+			nextChange: new Date('2025-11-19T11:00:00Z')
 		});
 		expect(openingStatus(h, new Date('2025-11-19T11:30:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'ouvre à 14\u00a0h', nextChange: new Date('2025-11-19T13:00:00Z')
+			open: false,
+			label: 'Fermé',
+			detail: 'ouvre à 14\u00a0h',
+			nextChange: new Date('2025-11-19T13:00:00Z')
 		});
 		expect(openingStatus(h, new Date('2025-11-19T18:00:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'ouvre demain à 9\u00a0h', nextChange: new Date('2025-11-20T08:00:00Z')
+			open: false,
+			label: 'Fermé',
+			detail: 'ouvre demain à 9\u00a0h',
+			nextChange: new Date('2025-11-20T08:00:00Z')
 		});
 		expect(openingStatus(h, new Date('2025-11-22T12:00:00Z'))).toEqual({
-			open: false, label: 'Fermé', detail: 'ouvre lundi à 9\u00a0h', nextChange: new Date('2025-11-24T08:00:00Z')
+			open: false,
+			label: 'Fermé',
+			detail: 'ouvre lundi à 9\u00a0h',
+			nextChange: new Date('2025-11-24T08:00:00Z')
 		});
 		// summer time
 		expect(openingStatus(h, new Date('2025-07-16T08:30:00Z'))).toEqual({
-			open: true, label: 'Ouvert maintenant', detail: 'ferme à 12\u00a0h', nextChange: new Date('2025-07-16T10:00:00Z')
+			open: true,
+			label: 'Ouvert maintenant',
+			detail: 'ferme à 12\u00a0h',
+			nextChange: new Date('2025-07-16T10:00:00Z')
 		});
 		// a Saturday just before Paris midnight, UTC still on Saturday
 		expect(openingStatus('Su 10:00-12:00', new Date('2025-07-05T21:30:00Z'))!.detail).toBe('ouvre demain à 10\u00a0h');
@@ -307,16 +344,25 @@ describe.each([
 		const bus = 'week 1-53/2 Mo 09:30-12:30,13:30-15:30; PH off';
 		// Monday 24 November 2025 is in week 48 (even): next opening Monday 1 December (week 49)
 		expect(openingStatus(bus, new Date('2025-11-24T09:00:00Z'))).toEqual({
-			open: false, label: 'Fermé aujourd’hui', detail: 'ouvre le 1er décembre à 9\u00a0h\u00a030', nextChange: new Date('2025-12-01T08:30:00Z')
+			open: false,
+			label: 'Fermé aujourd’hui',
+			detail: 'ouvre le 1er décembre à 9\u00a0h\u00a030',
+			nextChange: new Date('2025-12-01T08:30:00Z')
 		});
 		expect(openingStatus(bus, new Date('2025-11-17T09:00:00Z'))!.open).toBe(true);
 		// Christmas (Thursday) is a public holiday
 		expect(openingStatus('Mo-Fr 09:00-12:00; PH off', new Date('2025-12-25T09:00:00Z'))).toEqual({
-			open: false, label: 'Fermé aujourd’hui', detail: 'ouvre demain à 9\u00a0h', nextChange: new Date('2025-12-26T08:00:00Z')
+			open: false,
+			label: 'Fermé aujourd’hui',
+			detail: 'ouvre demain à 9\u00a0h',
+			nextChange: new Date('2025-12-26T08:00:00Z')
 		});
 		// spring forward (Sunday 30 March 2025, 02:00 CET → 03:00 CEST)
 		expect(openingStatus('Su 01:00-05:00', new Date('2025-03-30T00:30:00Z'))).toEqual({
-			open: true, label: 'Ouvert maintenant', detail: 'ferme à 5\u00a0h', nextChange: new Date('2025-03-30T03:00:00Z')
+			open: true,
+			label: 'Ouvert maintenant',
+			detail: 'ferme à 5\u00a0h',
+			nextChange: new Date('2025-03-30T03:00:00Z')
 		});
 		expect(openingStatus('Mo 09:00-12:00', new Date('2025-03-29T12:00:00Z'))!.nextChange).toEqual(new Date('2025-03-31T07:00:00Z'));
 		// fall back (Sunday 26 October 2025)
@@ -343,7 +389,9 @@ describe.each([
 					// the *server's* zone skips (New York's spring gap on a Sunday 02:xx) is seen a
 					// week later. Production runs in UTC or Europe/Paris (scripts/start.mjs sets UTC
 					// when TZ is unset), where this cannot happen; the other zones are checked for the rest.
-					const serverGap = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), 1).getTimezoneOffset() !== new Date(d.getFullYear(), d.getMonth(), d.getDate(), 4).getTimezoneOffset();
+					const serverGap = (d: Date) =>
+						new Date(d.getFullYear(), d.getMonth(), d.getDate(), 1).getTimezoneOffset() !==
+						new Date(d.getFullYear(), d.getMonth(), d.getDate(), 4).getTimezoneOffset();
 					const weekAfter = new Date(s.nextChange.getTime() - 7 * 86_400_000);
 					if (!(tz !== 'UTC' && tz !== 'Europe/Paris' && serverGap(weekAfter)))
 						expect(s.nextChange.getTime() - now.getTime()).toBeLessThanOrEqual(7 * 86_400_000 + 3_600_000);

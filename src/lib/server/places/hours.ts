@@ -24,10 +24,7 @@ const DAY_MS = 86_400_000;
 
 export const DAY_NAMES = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'] as const;
 export const OSM_DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'] as const;
-const MONTH_NAMES = [
-	'janvier', 'février', 'mars', 'avril', 'mai', 'juin',
-	'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'
-];
+const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 /** One opening range within a day, "HH:MM" (end may be "24:00"). */
 export interface TimeRange {
@@ -38,8 +35,7 @@ export interface TimeRange {
 export type WeekRanges = TimeRange[][];
 
 export type HorairesValidation =
-	| { ok: true; value: string; /** true when `value` differs from the input beyond spacing */ corrected: boolean }
-	| { ok: false; error: string };
+	{ ok: true; value: string; /** true when `value` differs from the input beyond spacing */ corrected: boolean } | { ok: false; error: string };
 
 export interface OpeningStatus {
 	open: boolean;
@@ -175,7 +171,9 @@ function canonical(x: string): string {
 }
 
 function libraryMessage(e: unknown): string {
-	const m = String(e instanceof Error ? e.message : e).replace(WS, ' ').trim();
+	const m = String(e instanceof Error ? e.message : e)
+		.replace(WS, ' ')
+		.trim();
 	const i = m.indexOf('<--- (');
 	if (i < 0) return m;
 	// the reason, up to its matching parenthesis
@@ -348,13 +346,27 @@ export function parisWallClock(instant: Date | number): WallClock {
 	const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, weekday: 0 };
 	for (const p of PARIS_FORMAT.formatToParts(instant)) {
 		switch (p.type) {
-			case 'year': w.year = +p.value; break;
-			case 'month': w.month = +p.value; break;
-			case 'day': w.day = +p.value; break;
-			case 'hour': w.hour = +p.value; break;
-			case 'minute': w.minute = +p.value; break;
-			case 'second': w.second = +p.value; break;
-			case 'weekday': w.weekday = WEEKDAY_MON0[p.value] ?? 0; break;
+			case 'year':
+				w.year = +p.value;
+				break;
+			case 'month':
+				w.month = +p.value;
+				break;
+			case 'day':
+				w.day = +p.value;
+				break;
+			case 'hour':
+				w.hour = +p.value;
+				break;
+			case 'minute':
+				w.minute = +p.value;
+				break;
+			case 'second':
+				w.second = +p.value;
+				break;
+			case 'weekday':
+				w.weekday = WEEKDAY_MON0[p.value] ?? 0;
+				break;
 		}
 	}
 	return w;
@@ -467,8 +479,7 @@ export function openingStatus(horaires: string | null | undefined, now: Date): O
 	if (!fakeNext) return { open, label: open ? 'Ouvert maintenant' : 'Fermé', detail: null, nextChange: null };
 	const verb = open ? 'ferme' : 'ouvre';
 	const dayDiff = Math.round(
-		(Date.UTC(fakeNext.getFullYear(), fakeNext.getMonth(), fakeNext.getDate()) -
-			Date.UTC(fakeNow.getFullYear(), fakeNow.getMonth(), fakeNow.getDate())) /
+		(Date.UTC(fakeNext.getFullYear(), fakeNext.getMonth(), fakeNext.getDate()) - Date.UTC(fakeNow.getFullYear(), fakeNow.getMonth(), fakeNow.getDate())) /
 			DAY_MS
 	);
 	const minutes = fakeNext.getHours() * 60 + fakeNext.getMinutes();
@@ -559,7 +570,7 @@ export function rangesToHoraires(days: WeekRanges): string | null {
 		const same: number[] = [];
 		for (let k = d; k < 7; k++) if (signatures[k] === sig) same.push(k);
 		const parts: string[] = [];
-		for (let i = 0; i < same.length; ) {
+		for (let i = 0; i < same.length;) {
 			let j = i;
 			while (j + 1 < same.length && same[j + 1] === same[j] + 1) j++;
 			const len = j - i + 1;
@@ -576,7 +587,8 @@ export function rangesToHoraires(days: WeekRanges): string | null {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const CLOSURE_RULE = /^(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2})(?:-(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}))? off$/;
+const CLOSURE_RULE =
+	/^(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2})(?:-(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}))? off$/;
 
 export interface Closure {
 	/** YYYY-MM-DD */
@@ -608,7 +620,10 @@ export function splitClosures(h: string | null | undefined): { weekly: string | 
 	if (!h?.trim()) return { weekly: null, closures: [] };
 	const closures: Closure[] = [];
 	const rest: string[] = [];
-	for (const rule of h.split(';').map((r) => r.trim()).filter(Boolean)) {
+	for (const rule of h
+		.split(';')
+		.map((r) => r.trim())
+		.filter(Boolean)) {
 		const m = CLOSURE_RULE.exec(rule);
 		if (!m) {
 			rest.push(rule);

@@ -38,11 +38,25 @@ async function exportCsv(): Promise<string> {
 const FILES: { file: string; format: string; total: number; created: number; rejected: number; reasons: RegExp[] }[] = [
 	{ file: 'lieux/charente-16-schema-v1.json', format: 'v0-json', total: 188, created: 187, rejected: 1, reasons: [/clé de contrôle invalide/] },
 	{ file: 'lieux/bus-france-services-charente-schema-v1.json', format: 'v0-json', total: 12, created: 12, rejected: 0, reasons: [] },
-	{ file: 'lieux/conseillers-numeriques-lieux-2022.json', format: 'v0-json', total: 4930, created: 4919, rejected: 11, reasons: [/clé de contrôle invalide/, /commune introuvable/] },
+	{
+		file: 'lieux/conseillers-numeriques-lieux-2022.json',
+		format: 'v0-json',
+		total: 4930,
+		created: 4919,
+		rejected: 11,
+		reasons: [/clé de contrôle invalide/, /commune introuvable/]
+	},
 	{ file: 'lieux/gironde-33-departement.json', format: 'gironde-33', total: 347, created: 347, rejected: 0, reasons: [] },
 	{ file: 'lieux/pyrenees-atlantiques-64-fibre64.json', format: 'fibre64', total: 61, created: 56, rejected: 5, reasons: [/doublon de la ligne/] },
 	{ file: 'reseaux/france-services-20221201.csv', format: 'france-services-csv', total: 2683, created: 2657, rejected: 26, reasons: [/ni adresse ni commune/] },
-	{ file: 'reseaux/conseillers-numeriques-structures-20230405.csv', format: 'conseillers-numeriques-structures-csv', total: 2889, created: 2863, rejected: 26, reasons: [/adresse absente/, /sans coordonnées connues/] },
+	{
+		file: 'reseaux/conseillers-numeriques-structures-20230405.csv',
+		format: 'conseillers-numeriques-structures-csv',
+		total: 2889,
+		created: 2863,
+		rejected: 26,
+		reasons: [/adresse absente/, /sans coordonnées connues/]
+	},
 	{
 		file: 'reseaux/aidants-connect-structures-2024-02.csv',
 		format: 'aidants-connect-csv',
@@ -60,7 +74,11 @@ describe('import of every real file', () => {
 			expect(r).toMatchObject({ format: f.format, total: f.total, created: f.created, rejected: f.rejected, merged: 0 });
 			expect(r.total).toBe(r.created + r.merged + r.updated + r.unchanged + r.rejected + r.skipped);
 			const reasons = r.rejections.flatMap((x) => x.reasons);
-			for (const re of f.reasons) expect(reasons.some((x) => re.test(x)), `a rejection matching ${re}`).toBe(true);
+			for (const re of f.reasons)
+				expect(
+					reasons.some((x) => re.test(x)),
+					`a rejection matching ${re}`
+				).toBe(true);
 			for (const rej of r.rejections) {
 				expect(rej.row).toBeGreaterThan(0);
 				expect(rej.reasons.length).toBeGreaterThan(0);
@@ -92,14 +110,18 @@ describe('import of every real file', () => {
 
 describe('transactions', () => {
 	it('never half-imports a file: a failure midway leaves nothing', async () => {
-		await db.query(sql.raw(`create function boom() returns trigger language plpgsql as $$
-			begin if new.nom ilike '%Nérac%' then raise exception 'simulated failure'; end if; return new; end $$`));
+		await db.query(
+			sql.raw(`create function boom() returns trigger language plpgsql as $$
+			begin if new.nom ilike '%Nérac%' then raise exception 'simulated failure'; end if; return new; end $$`)
+		);
 		await db.query(sql.raw(`create trigger boom before insert on places for each row execute function boom()`));
 		const err = await importFile('reseaux/france-services-20221201.csv', { onlyDepartments: ['47'] }).catch((e: Error) => e);
 		expect(err).toBeInstanceOf(Error);
 		// the row and the reason, never the SQL or the row's values (issue 11): PostgreSQL gives its
 		// SQLSTATE, PGlite the trigger's message
-		expect(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)).toMatch(/simulated failure|^rows? \d+(–\d+)?: the database refused it \(SQLSTATE P0001\); nothing was imported$/);
+		expect(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)).toMatch(
+			/simulated failure|^rows? \d+(–\d+)?: the database refused it \(SQLSTATE P0001\); nothing was imported$/
+		);
 		expect(await countPlaces(db)).toBe(0);
 		const [{ n }] = await db.query<{ n: number }>(sql`select count(*)::int as n from import_reports`);
 		expect(Number(n)).toBe(0);
@@ -107,14 +129,18 @@ describe('transactions', () => {
 
 	it('never half-imports a large file either: a failure in its last chunk rolls back every chunk', async () => {
 		// records go through in chunks of 2,000 written while the next chunk is validated
-		await db.query(sql.raw(`create function boom() returns trigger language plpgsql as $$
-			begin if new.nom = 'Arile Thémis' then raise exception 'simulated late failure'; end if; return new; end $$`));
+		await db.query(
+			sql.raw(`create function boom() returns trigger language plpgsql as $$
+			begin if new.nom = 'Arile Thémis' then raise exception 'simulated late failure'; end if; return new; end $$`)
+		);
 		await db.query(sql.raw(`create trigger boom before insert on places for each row execute function boom()`));
 		const err = await importFile('reseaux/aidants-connect-structures-2024-02.csv').catch((e: Error) => e);
 		expect(err).toBeInstanceOf(Error);
 		// the row and the reason, never the SQL or the row's values (issue 11): PostgreSQL gives its
 		// SQLSTATE, PGlite the trigger's message
-		expect(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)).toMatch(/simulated late failure|^rows? \d+(–\d+)?: the database refused it \(SQLSTATE P0001\); nothing was imported$/);
+		expect(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)).toMatch(
+			/simulated late failure|^rows? \d+(–\d+)?: the database refused it \(SQLSTATE P0001\); nothing was imported$/
+		);
 		expect(await countPlaces(db)).toBe(0);
 		const [{ n }] = await db.query<{ n: number }>(sql`select count(*)::int as n from place_sources`);
 		expect(Number(n)).toBe(0);
@@ -134,9 +160,7 @@ describe('same place from two sources', () => {
 		expect(fs.created).toBe(23);
 		expect(cn.merged).toBeGreaterThan(0);
 		expect(await countPlaces(db)).toBe(fs.created + cn.created);
-		const [row] = await db.query<{ place_id: string }>(
-			sql`select place_id from place_sources group by place_id having count(distinct source) = 2 limit 1`
-		);
+		const [row] = await db.query<{ place_id: string }>(sql`select place_id from place_sources group by place_id having count(distinct source) = 2 limit 1`);
 		const p = await getPlace(db, row.place_id);
 		expect(new Set(p!.sources.map((s) => s.source))).toEqual(new Set(['france-services', 'conseiller-numerique']));
 		expect(p!.dispositifProgrammesNationaux).toEqual(expect.arrayContaining(['France Services', 'Conseillers numériques']));

@@ -78,11 +78,31 @@ export function compactView(v: SourceView): StoredView {
 }
 
 const EMPTY_FIELDS: Omit<PlaceFields, 'id' | 'pivot' | 'nom' | 'commune' | 'codePostal' | 'adresse' | 'dateMaj'> = {
-	codeInsee: null, complementAdresse: null, latitude: null, longitude: null, typologie: [], telephone: null, courriels: [],
-	siteWeb: [], horaires: null, presentationResume: null, presentationDetail: null, source: null, itinerance: [],
-	structureParente: null, services: [], publicsSpecifiquementAdresses: [], priseEnChargeSpecifique: [], fraisACharge: [],
-	dispositifProgrammesNationaux: [], formationsLabels: [], autresFormationsLabels: [], modalitesAcces: [],
-	modalitesAccompagnement: [], ficheAccesLibre: null, priseRdv: null
+	codeInsee: null,
+	complementAdresse: null,
+	latitude: null,
+	longitude: null,
+	typologie: [],
+	telephone: null,
+	courriels: [],
+	siteWeb: [],
+	horaires: null,
+	presentationResume: null,
+	presentationDetail: null,
+	source: null,
+	itinerance: [],
+	structureParente: null,
+	services: [],
+	publicsSpecifiquementAdresses: [],
+	priseEnChargeSpecifique: [],
+	fraisACharge: [],
+	dispositifProgrammesNationaux: [],
+	formationsLabels: [],
+	autresFormationsLabels: [],
+	modalitesAcces: [],
+	modalitesAccompagnement: [],
+	ficheAccesLibre: null,
+	priseRdv: null
 };
 
 export function expandView(v: StoredView): SourceView {
@@ -166,7 +186,9 @@ function validateRecords(
 				rejections.push({
 					row: r.row,
 					sourceId: r.sourceId,
-					reasons: [`commune introuvable (« ${fields.commune} », ${fields.codePostal}) et pas de coordonnées\u00a0: le lieu ne pourrait pas être trouvé par distance`]
+					reasons: [
+						`commune introuvable (« ${fields.commune} », ${fields.codePostal}) et pas de coordonnées\u00a0: le lieu ne pourrait pas être trouvé par distance`
+					]
 				});
 				seen.delete(key);
 				continue;
@@ -186,17 +208,23 @@ function validateRecords(
 	return accepted;
 }
 
-const SCALARS_FROM_PRIMARY = [
-	'nom', 'commune', 'codePostal', 'codeInsee', 'adresse', 'complementAdresse', 'latitude', 'longitude'
-] as const;
+const SCALARS_FROM_PRIMARY = ['nom', 'commune', 'codePostal', 'codeInsee', 'adresse', 'complementAdresse', 'latitude', 'longitude'] as const;
 const LISTS = [
-	'typologie', 'courriels', 'siteWeb', 'itinerance', 'services', 'publicsSpecifiquementAdresses',
-	'priseEnChargeSpecifique', 'fraisACharge', 'dispositifProgrammesNationaux', 'formationsLabels',
-	'autresFormationsLabels', 'modalitesAcces', 'modalitesAccompagnement'
+	'typologie',
+	'courriels',
+	'siteWeb',
+	'itinerance',
+	'services',
+	'publicsSpecifiquementAdresses',
+	'priseEnChargeSpecifique',
+	'fraisACharge',
+	'dispositifProgrammesNationaux',
+	'formationsLabels',
+	'autresFormationsLabels',
+	'modalitesAcces',
+	'modalitesAccompagnement'
 ] as const;
-const OTHER_SCALARS = [
-	'telephone', 'horaires', 'presentationResume', 'presentationDetail', 'structureParente', 'ficheAccesLibre', 'priseRdv'
-] as const;
+const OTHER_SCALARS = ['telephone', 'horaires', 'presentationResume', 'presentationDetail', 'structureParente', 'ficheAccesLibre', 'priseRdv'] as const;
 
 /** Orders a place's sources: precise position first, then the most recently updated. */
 function byPriority(a: SourceView & { source: string }, b: SourceView & { source: string }): number {
@@ -244,13 +272,37 @@ export function composePlace(id: string, views: (SourceView & { source: string }
 
 /** Fields a coordinator may correct by hand (places.overrides); the import leaves them as corrected. */
 const OVERRIDABLE = new Set<string>([
-	'nom', 'adresse', 'complementAdresse', 'codePostal', 'commune', 'codeInsee', 'latitude', 'longitude', 'locationPrecision',
-	'telephone', 'courriels', 'siteWeb', 'horaires', 'presentationResume', 'presentationDetail', 'priseRdv', 'pivot',
-	'services', 'publicsSpecifiquementAdresses', 'fraisACharge', 'modalitesAcces', 'modalitesAccompagnement', 'typologie', 'structureParente'
+	'nom',
+	'adresse',
+	'complementAdresse',
+	'codePostal',
+	'commune',
+	'codeInsee',
+	'latitude',
+	'longitude',
+	'locationPrecision',
+	'telephone',
+	'courriels',
+	'siteWeb',
+	'horaires',
+	'presentationResume',
+	'presentationDetail',
+	'priseRdv',
+	'pivot',
+	'services',
+	'publicsSpecifiquementAdresses',
+	'fraisACharge',
+	'modalitesAcces',
+	'modalitesAccompagnement',
+	'typologie',
+	'structureParente'
 ]);
 
 /** Puts a place's hand corrections back over what its sources say. */
-export function applyOverrides<T extends PlaceFields & { locationPrecision: LocationPrecision }>(p: T, overrides: Record<string, unknown> | null | undefined): T {
+export function applyOverrides<T extends PlaceFields & { locationPrecision: LocationPrecision }>(
+	p: T,
+	overrides: Record<string, unknown> | null | undefined
+): T {
 	if (!overrides) return p;
 	let out: Record<string, unknown> | null = null;
 	for (const [k, v] of Object.entries(overrides)) {
@@ -274,7 +326,12 @@ function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup
 	} satisfies Omit<typeof places.$inferInsert, 'createdAt'>;
 }
 
-function candidateOf(id: string, p: Pick<PlaceFields, 'nom' | 'commune' | 'adresse' | 'latitude' | 'longitude' | 'codeInsee' | 'codePostal' | 'pivot'>, precise: boolean, importTag?: number): DedupCandidate {
+function candidateOf(
+	id: string,
+	p: Pick<PlaceFields, 'nom' | 'commune' | 'adresse' | 'latitude' | 'longitude' | 'codeInsee' | 'codePostal' | 'pivot'>,
+	precise: boolean,
+	importTag?: number
+): DedupCandidate {
 	return {
 		id,
 		nameKey: normalizeKey(p.nom),
@@ -360,7 +417,10 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		const allIds = new Set<string>();
 		for (const r of await tx.select({ id: places.id }).from(places)) allIds.add(r.id);
 		if (!opts.dryRun) {
-			const [rep] = await tx.insert(importReports).values({ fileName: opts.fileName, format: parsed.format, source: report.source }).returning({ id: importReports.id });
+			const [rep] = await tx
+				.insert(importReports)
+				.values({ fileName: opts.fileName, format: parsed.format, source: report.source })
+				.returning({ id: importReports.id });
 			report.id = rep.id;
 		}
 		const index = new DedupIndex();
@@ -373,7 +433,9 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			const chunkWarnings: ImportWarning[] = [];
 			let accepted: Accepted[] = [];
 			for (let v = c; v < Math.min(c + CHUNK, parsed.records.length); v += SLICE) {
-				accepted.push(...validateRecords(parsed.records.slice(v, Math.min(v + SLICE, c + CHUNK)), standardFormat, lookup, today, rejections, chunkWarnings, seen));
+				accepted.push(
+					...validateRecords(parsed.records.slice(v, Math.min(v + SLICE, c + CHUNK)), standardFormat, lookup, today, rejections, chunkWarnings, seen)
+				);
 				// give the event loop a turn: the driver sends the previous chunk's next statement
 				await new Promise<void>((resolve) => setImmediate(resolve));
 			}
@@ -387,13 +449,25 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			} else warnings.push(...chunkWarnings);
 			phase('validate');
 			// 3. the places of the départements this chunk touches, for matching (once each)
-			const deps = [...new Set(accepted.map((a) => departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup)).filter((d): d is string => !!d && !loadedDeps.has(d)))];
+			const deps = [
+				...new Set(
+					accepted.map((a) => departmentOf(a.view.fields.codeInsee, a.view.fields.codePostal, lookup)).filter((d): d is string => !!d && !loadedDeps.has(d))
+				)
+			];
 			if (deps.length) {
 				for (const d of deps) loadedDeps.add(d);
 				const rows = await tx
 					.select({
-						id: places.id, nom: places.nom, commune: places.commune, adresse: places.adresse, latitude: places.latitude, longitude: places.longitude,
-						codeInsee: places.codeInsee, codePostal: places.codePostal, pivot: places.pivot, precision: places.locationPrecision
+						id: places.id,
+						nom: places.nom,
+						commune: places.commune,
+						adresse: places.adresse,
+						latitude: places.latitude,
+						longitude: places.longitude,
+						codeInsee: places.codeInsee,
+						codePostal: places.codePostal,
+						pivot: places.pivot,
+						precision: places.locationPrecision
 					})
 					.from(places)
 					.where(inArray(places.departmentCode, deps));
@@ -462,7 +536,10 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			// hand corrections of the known places (edit.ts): the fields corrected stay as corrected
 			const corrections = new Map<string, Record<string, unknown>>();
 			if (known.length)
-				for (const r of await tx.select({ id: places.id, overrides: places.overrides }).from(places).where(and(inArray(places.id, known), sql`${places.overrides} <> '{}'::jsonb`)))
+				for (const r of await tx
+					.select({ id: places.id, overrides: places.overrides })
+					.from(places)
+					.where(and(inArray(places.id, known), sql`${places.overrides} <> '{}'::jsonb`)))
 					corrections.set(r.id, r.overrides);
 			phase('load-sources');
 			// 6. compose the places, then send their rows and the sources' without waiting
@@ -505,45 +582,54 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 	};
 
 	if (!opts.dryRun) {
-		await database.db.transaction(async (tx) => {
-			await write(tx);
-			report.ms = Math.round(performance.now() - t0);
-			const values = {
-				fileName: opts.fileName,
-				format: parsed.format,
-				source: report.source,
-				finishedAt: new Date(),
-				total: report.total,
-				created: report.created,
-				updated: report.updated,
-				merged: report.merged,
-				unchanged: report.unchanged,
-				rejected: report.rejected,
-				skipped: report.skipped,
-				rejections: report.rejections,
-				warnings: report.warnings
-			};
-			if (report.id == null) {
-				const [rep] = await tx.insert(importReports).values(values).returning({ id: importReports.id });
-				report.id = rep.id;
-			} else {
-				await tx.update(importReports).set(values).where(eq(importReports.id, report.id));
-			}
-			// one journal entry per file: its digest and counts (the rows are in the stored report)
-			if (report.created + report.updated + report.merged > 0)
-				await journal(tx, {
-					actor: opts.actor ?? { kind: 'cli' },
-					action: 'places.imported',
-					targetType: 'import_report',
-					targetId: String(report.id),
-					after: { sha256: createHash('sha256').update(opts.content).digest('hex') },
-					details: { file: opts.fileName, format: parsed.format, created: report.created, updated: report.updated, merged: report.merged, rejected: report.rejected }
-				});
-		}).catch(async (e: unknown) => {
-			// the database refused a chunk: find its row at fault (each alone, then rolled back)
-			if (e instanceof ImportFailedError && failedRows && e.rows.length > 1) throw await locateFailure(database, e, failedRows);
-			throw e;
-		});
+		await database.db
+			.transaction(async (tx) => {
+				await write(tx);
+				report.ms = Math.round(performance.now() - t0);
+				const values = {
+					fileName: opts.fileName,
+					format: parsed.format,
+					source: report.source,
+					finishedAt: new Date(),
+					total: report.total,
+					created: report.created,
+					updated: report.updated,
+					merged: report.merged,
+					unchanged: report.unchanged,
+					rejected: report.rejected,
+					skipped: report.skipped,
+					rejections: report.rejections,
+					warnings: report.warnings
+				};
+				if (report.id == null) {
+					const [rep] = await tx.insert(importReports).values(values).returning({ id: importReports.id });
+					report.id = rep.id;
+				} else {
+					await tx.update(importReports).set(values).where(eq(importReports.id, report.id));
+				}
+				// one journal entry per file: its digest and counts (the rows are in the stored report)
+				if (report.created + report.updated + report.merged > 0)
+					await journal(tx, {
+						actor: opts.actor ?? { kind: 'cli' },
+						action: 'places.imported',
+						targetType: 'import_report',
+						targetId: String(report.id),
+						after: { sha256: createHash('sha256').update(opts.content).digest('hex') },
+						details: {
+							file: opts.fileName,
+							format: parsed.format,
+							created: report.created,
+							updated: report.updated,
+							merged: report.merged,
+							rejected: report.rejected
+						}
+					});
+			})
+			.catch(async (e: unknown) => {
+				// the database refused a chunk: find its row at fault (each alone, then rolled back)
+				if (e instanceof ImportFailedError && failedRows && e.rows.length > 1) throw await locateFailure(database, e, failedRows);
+				throw e;
+			});
 		// fresh planner statistics after a large import: with stale ones PostgreSQL guesses
 		// that a filter like services && {…} keeps 0.5 % of the places and sorts thousands
 		// of rows instead of walking the position index nearest first (54 ms instead of 1 ms)
@@ -615,7 +701,12 @@ async function locateFailure(database: Database, e: ImportFailedError, failed: F
 	await database.db
 		.transaction(async (tx) => {
 			for (const row of failed.placeRows) {
-				const ok = await tx.transaction(async (sp) => bulkUpsert(sp, places, [row] as never, { conflict: ['id'] })).then(() => true, () => false);
+				const ok = await tx
+					.transaction(async (sp) => bulkUpsert(sp, places, [row] as never, { conflict: ['id'] }))
+					.then(
+						() => true,
+						() => false
+					);
 				if (!ok) {
 					const i = failed.placeOf.indexOf(String(row.id));
 					if (i >= 0) found = failed.rows[i];
@@ -625,8 +716,16 @@ async function locateFailure(database: Database, e: ImportFailedError, failed: F
 			if (found === null)
 				for (let i = 0; i < failed.srcRows.length; i++) {
 					const ok = await tx
-						.transaction(async (sp) => bulkUpsert(sp, placeSources, [{ ...failed.srcRows[i], importId: null }] as never, { conflict: ['source', 'sourceId'], update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt'] }))
-						.then(() => true, () => false);
+						.transaction(async (sp) =>
+							bulkUpsert(sp, placeSources, [{ ...failed.srcRows[i], importId: null }] as never, {
+								conflict: ['source', 'sourceId'],
+								update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt']
+							})
+						)
+						.then(
+							() => true,
+							() => false
+						);
 					if (!ok) {
 						found = failed.rows[i];
 						break;
@@ -645,7 +744,8 @@ async function locateFailure(database: Database, e: ImportFailedError, failed: F
 function importFailure(e: unknown, failed: FailedChunk | null): unknown {
 	if (e instanceof ImportFailedError) return e;
 	const cause = (e as { cause?: unknown })?.cause;
-	const code = [e, cause].map((x) => (x as { code?: unknown } | undefined)?.code).find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) ?? null;
+	const code =
+		[e, cause].map((x) => (x as { code?: unknown } | undefined)?.code).find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) ?? null;
 	if (!code && !(e instanceof Error && /Failed query/.test(e.message))) return e; // not the database's refusal
 	const reason = (code && REASONS[code]) ?? `the database refused it (SQLSTATE ${code ?? 'unknown'})`;
 	const rows = failed?.rows ?? [];

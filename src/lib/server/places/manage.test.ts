@@ -4,7 +4,18 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
 import { getPlace, allPlaces } from './service.ts';
-import { claimPlace, decideClaim, listClaims, managedPlaces, remindStalePlace, stalePlaces, updatePlace, canEditPlace, PlaceManagementError, type PlaceForm } from './manage.ts';
+import {
+	claimPlace,
+	decideClaim,
+	listClaims,
+	managedPlaces,
+	remindStalePlace,
+	stalePlaces,
+	updatePlace,
+	canEditPlace,
+	PlaceManagementError,
+	type PlaceForm
+} from './manage.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { horairesToRanges } from './hours.ts';
 import { places } from './db.ts';
@@ -27,9 +38,21 @@ beforeAll(async () => {
 	const cd33 = (await createOrganisation(db, null, { name: 'Département de la Gironde', kind: 'departement', departmentCode: '33' })).id;
 	mediatheque = (await createOrganisation(db, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
 	const P = 'une phrase de passe solide';
-	manager = await actorFor(db.db, (await addMember(db, null, { email: 'noa@mediatheque.test', displayName: 'Noa', organisationId: mediatheque, role: 'place_manager', password: P })).userId, true);
-	coordinator = await actorFor(db.db, (await addMember(db, null, { email: 'c@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId, true);
-	coordinator33 = await actorFor(db.db, (await addMember(db, null, { email: 'c@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId, true);
+	manager = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'noa@mediatheque.test', displayName: 'Noa', organisationId: mediatheque, role: 'place_manager', password: P })).userId,
+		true
+	);
+	coordinator = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'c@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId,
+		true
+	);
+	coordinator33 = await actorFor(
+		db.db,
+		(await addMember(db, null, { email: 'c@cd33.test', displayName: 'Dominique', organisationId: cd33, role: 'coordinator', password: P })).userId,
+		true
+	);
 });
 afterAll(async () => db?.close());
 
@@ -45,11 +68,23 @@ const form = (over: Partial<PlaceForm> = {}): PlaceForm => ({
 	modalitesAcces: ['Se présenter'],
 	modalitesAccompagnement: ['Accompagnement individuel'],
 	week: [
-		[{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
-		[{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+		[
+			{ start: '09:00', end: '12:00' },
+			{ start: '14:00', end: '18:00' }
+		],
+		[
+			{ start: '09:00', end: '12:00' },
+			{ start: '14:00', end: '18:00' }
+		],
 		[],
-		[{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
-		[{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+		[
+			{ start: '09:00', end: '12:00' },
+			{ start: '14:00', end: '18:00' }
+		],
+		[
+			{ start: '09:00', end: '12:00' },
+			{ start: '14:00', end: '18:00' }
+		],
 		[{ start: '09:00', end: '12:00' }],
 		[]
 	],
@@ -96,7 +131,12 @@ describe('claims per account', () => {
 describe('editing a place', () => {
 	it('explains each problem in French, field by field, and writes nothing', async () => {
 		const before = await getPlace(db, 'fixture-lacepede');
-		const e = await updatePlace(db, manager, 'fixture-lacepede', form({ telephone: '12', courriels: 'pas-un-mail', services: [], week: form().week.map((d, i) => (i === 0 ? [{ start: '18:00', end: '09:00' }] : d)) })).catch((x) => x);
+		const e = await updatePlace(
+			db,
+			manager,
+			'fixture-lacepede',
+			form({ telephone: '12', courriels: 'pas-un-mail', services: [], week: form().week.map((d, i) => (i === 0 ? [{ start: '18:00', end: '09:00' }] : d)) })
+		).catch((x) => x);
 		expect(e).toBeInstanceOf(PlaceManagementError);
 		expect(Object.keys(e.fields).sort()).toEqual(['courriels', 'horaires', 'services', 'telephone']);
 		expect(e.fields.horaires).toMatch(/Lundi\s: la plage 18:00–09:00 doit finir après son début/);
@@ -116,7 +156,11 @@ describe('editing a place', () => {
 		expect(exported.find((x) => x.id === 'fixture-lacepede')?.dateMaj).toBe('2026-11-22');
 		// the manager's version wins over a later import of the original source
 		const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
-		await importPlaces(db, { fileName: 'places-agen.json', content: content.toString().replace('Place Armand Fallières', 'Place A. Fallières'), today: '2026-11-23' });
+		await importPlaces(db, {
+			fileName: 'places-agen.json',
+			content: content.toString().replace('Place Armand Fallières', 'Place A. Fallières'),
+			today: '2026-11-23'
+		});
 		expect((await getPlace(db, 'fixture-lacepede'))?.telephone).toBe('+33553660001');
 		const log = await searchJournal(db, { departmentCodes: ['47'], action: 'place.updated' });
 		expect(log.rows[0].details).toMatchObject({ fields: expect.arrayContaining(['horaires', 'telephone', 'date_maj']) });
@@ -144,7 +188,9 @@ describe('stale places', () => {
 			expect(after.map((s) => s.id)).not.toContain(gone.id);
 			expect(after.find((s) => s.id === paused.id)!.closure).toEqual({ kind: 'temporary', until: '2027-01-15', reason: null });
 			expect(after.find((s) => s.id !== paused.id)!.closure).toBeNull();
-			await expect(remindStalePlace(db, coordinator, gone.id, { origin: 'https://exemple.fr', instanceName: 'Test' })).rejects.toMatchObject({ code: 'invalid' });
+			await expect(remindStalePlace(db, coordinator, gone.id, { origin: 'https://exemple.fr', instanceName: 'Test' })).rejects.toMatchObject({
+				code: 'invalid'
+			});
 		} finally {
 			await db.db.update(places).set({ closure: null, closedUntil: null }).where(eq(places.id, gone.id));
 			await db.db.update(places).set({ closure: null, closedUntil: null }).where(eq(places.id, paused.id));

@@ -44,7 +44,13 @@ export function claimLimitMessage(until: Date | null, now = new Date()): string 
 	return `Vous avez déjà fait ${RULES.claim.limit}\u00a0demandes ces dernières 24\u00a0heures, le maximum\u00a0: chacune est lue par l’équipe de coordination. Réessayez dans ${plural(hours, 'heure', 'heures')}, ou écrivez à l’équipe de coordination de votre département pour les lieux qui restent.`;
 }
 
-export async function claimPlace(database: Database, actor: Actor, input: { placeId: string; organisationId: string; message?: string }, ip?: string | null, now = new Date()) {
+export async function claimPlace(
+	database: Database,
+	actor: Actor,
+	input: { placeId: string; organisationId: string; message?: string },
+	ip?: string | null,
+	now = new Date()
+) {
 	if (!can(actor, 'place.claim', { organisationId: input.organisationId }))
 		throw new PlaceManagementError('forbidden', 'Seul un responsable de lieu peut demander à gérer un lieu pour sa structure.');
 	const [place] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, input.placeId));
@@ -86,7 +92,15 @@ export async function claimPlace(database: Database, actor: Actor, input: { plac
 			.insert(placeClaims)
 			.values({ placeId: place.id, organisationId: input.organisationId, requestedBy: actor.userId, message: input.message?.trim().slice(0, 1000) || null })
 			.returning();
-		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'place.claimed', targetType: 'place', targetId: place.id, departmentCode: place.departmentCode, ip, details: { organisationId: input.organisationId } });
+		await journal(tx, {
+			actor: { kind: 'user', id: actor.userId },
+			action: 'place.claimed',
+			targetType: 'place',
+			targetId: place.id,
+			departmentCode: place.departmentCode,
+			ip,
+			details: { organisationId: input.organisationId }
+		});
 		return claim;
 	});
 }
@@ -123,8 +137,12 @@ export async function decideClaim(database: Database, actor: Actor, claimId: str
 			.innerJoin(places, eq(places.id, placeClaims.placeId))
 			.where(eq(placeClaims.id, claimId));
 		if (!c || c.claim.status !== 'pending') throw new PlaceManagementError('not_found', 'Cette demande n’existe pas ou a déjà été traitée.');
-		if (!can(actor, 'claim.moderate', { departmentCode: c.departmentCode })) throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
-		await tx.update(placeClaims).set({ status: approve ? 'approved' : 'rejected', decidedBy: actor.userId, decidedAt: new Date() }).where(eq(placeClaims.id, claimId));
+		if (!can(actor, 'claim.moderate', { departmentCode: c.departmentCode }))
+			throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
+		await tx
+			.update(placeClaims)
+			.set({ status: approve ? 'approved' : 'rejected', decidedBy: actor.userId, decidedAt: new Date() })
+			.where(eq(placeClaims.id, claimId));
 		if (approve) await tx.insert(organisationPlaces).values({ organisationId: c.claim.organisationId, placeId: c.claim.placeId }).onConflictDoNothing();
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
@@ -144,12 +162,25 @@ export async function managedPlaces(database: Database, actor: Actor, today = pa
 	const orgs = actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);
 	if (!orgs.length) return [];
 	return database.db
-		.selectDistinct({ id: places.id, nom: places.nom, commune: places.commune, dateMaj: places.dateMaj, closure: places.closure, closedUntil: places.closedUntil, closureReason: places.closureReason })
+		.selectDistinct({
+			id: places.id,
+			nom: places.nom,
+			commune: places.commune,
+			dateMaj: places.dateMaj,
+			closure: places.closure,
+			closedUntil: places.closedUntil,
+			closureReason: places.closureReason
+		})
 		.from(organisationPlaces)
 		.innerJoin(places, eq(places.id, organisationPlaces.placeId))
 		.where(inArray(organisationPlaces.organisationId, orgs))
 		.orderBy(asc(places.nom))
-		.then((rows) => rows.map(({ closure: _k, closedUntil: _u, closureReason: _r, ...r }) => ({ ...r, closure: closureOf({ closure: _k, closedUntil: _u, closureReason: _r }, today) })));
+		.then((rows) =>
+			rows.map(({ closure: _k, closedUntil: _u, closureReason: _r, ...r }) => ({
+				...r,
+				closure: closureOf({ closure: _k, closedUntil: _u, closureReason: _r }, today)
+			}))
+		);
 }
 
 // ——— editing ———
@@ -227,7 +258,10 @@ export async function updatePlace(database: Database, actor: Actor, placeId: str
 	if (!form.services.length) fields.services = 'Cochez au moins un service proposé.';
 	if (!parsed.ok || Object.keys(fields).length) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', fields);
 	const { id: _id, ...placeFields } = parsed.place;
-	const view: SourceView = { fields: placeFields, locationPrecision: (row.locationPrecision === 'municipality' ? 'municipality' : 'address') as LocationPrecision };
+	const view: SourceView = {
+		fields: placeFields,
+		locationPrecision: (row.locationPrecision === 'municipality' ? 'municipality' : 'address') as LocationPrecision
+	};
 	const composed = composePlace(placeId, [{ ...view, source: MANAGER_SOURCE }]);
 	const before = toStandardRecord({ ...row } as unknown as PlaceFields);
 	await database.db.transaction(async (tx) => {
@@ -244,8 +278,19 @@ export async function updatePlace(database: Database, actor: Actor, placeId: str
 		const now = new Date();
 		await tx
 			.insert(placeSources)
-			.values({ placeId, source: MANAGER_SOURCE, sourceId: placeId, record: compactView(view), contentHash: contentHash(placeFields), firstSeenAt: now, lastSeenAt: now })
-			.onConflictDoUpdate({ target: [placeSources.source, placeSources.sourceId], set: { record: compactView(view), contentHash: contentHash(placeFields), lastSeenAt: now } });
+			.values({
+				placeId,
+				source: MANAGER_SOURCE,
+				sourceId: placeId,
+				record: compactView(view),
+				contentHash: contentHash(placeFields),
+				firstSeenAt: now,
+				lastSeenAt: now
+			})
+			.onConflictDoUpdate({
+				target: [placeSources.source, placeSources.sourceId],
+				set: { record: compactView(view), contentHash: contentHash(placeFields), lastSeenAt: now }
+			});
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
 			action: 'place.updated',
@@ -268,30 +313,43 @@ export async function stalePlaces(database: Database, actor: Actor, limit = 100,
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return [];
 	const cutoff = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
-	return database.db
-		.select({
-			id: places.id,
-			nom: places.nom,
-			commune: places.commune,
-			dateMaj: places.dateMaj,
-			closure: places.closure,
-			closedUntil: places.closedUntil,
-			managers: sql<number>`(select count(*)::int from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = ${places.id})`
-		})
-		.from(places)
-		// a place closed for good has nothing to update: it is not asked (nor listed)
-		.where(and(lt(places.dateMaj, cutoff), sql`${places.closure} IS DISTINCT FROM 'permanent'`, deps ? inArray(places.departmentCode, deps) : undefined))
-		.orderBy(asc(places.dateMaj), asc(places.nom))
-		.limit(limit)
-		.then((rows) => rows.map(({ closure: _k, closedUntil: _u, ...r }) => ({ ...r, closure: closureOf({ closure: _k, closedUntil: _u, closureReason: null }, today) })));
+	return (
+		database.db
+			.select({
+				id: places.id,
+				nom: places.nom,
+				commune: places.commune,
+				dateMaj: places.dateMaj,
+				closure: places.closure,
+				closedUntil: places.closedUntil,
+				managers: sql<number>`(select count(*)::int from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = ${places.id})`
+			})
+			.from(places)
+			// a place closed for good has nothing to update: it is not asked (nor listed)
+			.where(and(lt(places.dateMaj, cutoff), sql`${places.closure} IS DISTINCT FROM 'permanent'`, deps ? inArray(places.departmentCode, deps) : undefined))
+			.orderBy(asc(places.dateMaj), asc(places.nom))
+			.limit(limit)
+			.then((rows) =>
+				rows.map(({ closure: _k, closedUntil: _u, ...r }) => ({ ...r, closure: closureOf({ closure: _k, closedUntil: _u, closureReason: null }, today) }))
+			)
+	);
 }
 
 /** E-mails the managers of a stale place, asking them to check its page. Returns how many were written to. */
-export async function remindStalePlace(database: Database, actor: Actor, placeId: string, opts: { origin: string; instanceName: string; ip?: string | null }): Promise<number> {
-	const [p] = await database.db.select({ nom: places.nom, dateMaj: places.dateMaj, departmentCode: places.departmentCode, closure: places.closure }).from(places).where(eq(places.id, placeId));
+export async function remindStalePlace(
+	database: Database,
+	actor: Actor,
+	placeId: string,
+	opts: { origin: string; instanceName: string; ip?: string | null }
+): Promise<number> {
+	const [p] = await database.db
+		.select({ nom: places.nom, dateMaj: places.dateMaj, departmentCode: places.departmentCode, closure: places.closure })
+		.from(places)
+		.where(eq(places.id, placeId));
 	if (!p) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
 	if (p.closure === 'permanent') throw new PlaceManagementError('invalid', 'Ce lieu a fermé définitivement\u00a0: il n’a plus rien à mettre à jour.');
-	if (!can(actor, 'claim.moderate', { departmentCode: p.departmentCode })) throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
+	if (!can(actor, 'claim.moderate', { departmentCode: p.departmentCode }))
+		throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
 	const managers = await database.db
 		.selectDistinct({ email: users.email, displayName: users.displayName })
 		.from(organisationPlaces)
@@ -301,8 +359,27 @@ export async function remindStalePlace(database: Database, actor: Actor, placeId
 	if (!managers.length) return 0;
 	await database.db.transaction(async (tx) => {
 		for (const m of managers)
-			await queueMail(database, tx, staleReminderMail({ to: m.email, displayName: m.displayName, placeName: p.nom, lastUpdate: p.dateMaj, link: `${opts.origin.replace(/\/$/, '')}/espace/lieux/${encodeURIComponent(placeId)}`, instanceName: opts.instanceName }));
-		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'place.reminder_sent', targetType: 'place', targetId: placeId, departmentCode: p.departmentCode, ip: opts.ip, details: { recipients: managers.length } });
+			await queueMail(
+				database,
+				tx,
+				staleReminderMail({
+					to: m.email,
+					displayName: m.displayName,
+					placeName: p.nom,
+					lastUpdate: p.dateMaj,
+					link: `${opts.origin.replace(/\/$/, '')}/espace/lieux/${encodeURIComponent(placeId)}`,
+					instanceName: opts.instanceName
+				})
+			);
+		await journal(tx, {
+			actor: { kind: 'user', id: actor.userId },
+			action: 'place.reminder_sent',
+			targetType: 'place',
+			targetId: placeId,
+			departmentCode: p.departmentCode,
+			ip: opts.ip,
+			details: { recipients: managers.length }
+		});
 	});
 	return managers.length;
 }

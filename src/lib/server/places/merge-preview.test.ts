@@ -7,15 +7,42 @@ import { describe, expect, it } from 'vitest';
 import { mergePreview } from './merge.ts';
 
 type Row = Parameters<typeof mergePreview>[0];
-const row = (over: Partial<Row>): Row => ({ nom: 'Maison pour tous', adresse: null, complementAdresse: null, codePostal: null, commune: null, codeInsee: null, departmentCode: null, pivot: null, ...over }) as Row;
+const row = (over: Partial<Row>): Row =>
+	({
+		nom: 'Maison pour tous',
+		adresse: null,
+		complementAdresse: null,
+		codePostal: null,
+		commune: null,
+		codeInsee: null,
+		departmentCode: null,
+		pivot: null,
+		...over
+	}) as Row;
 
 describe('the merge page’s comparison', () => {
 	it('labels each value of the address and spaces the SIRET', () => {
-		const a = row({ adresse: 'Place du docteur esquirol', codePostal: '47000', commune: 'Agen', codeInsee: '47001', departmentCode: '47', pivot: '12345678900012' });
-		const b = row({ adresse: '8 place du Docteur Esquirol', codePostal: '47000', commune: 'Agen', codeInsee: '47001', departmentCode: '47', pivot: 'W473001234' });
+		const a = row({
+			adresse: 'Place du docteur esquirol',
+			codePostal: '47000',
+			commune: 'Agen',
+			codeInsee: '47001',
+			departmentCode: '47',
+			pivot: '12345678900012'
+		});
+		const b = row({
+			adresse: '8 place du Docteur Esquirol',
+			codePostal: '47000',
+			commune: 'Agen',
+			codeInsee: '47001',
+			departmentCode: '47',
+			pivot: 'W473001234'
+		});
 		const rows = mergePreview(a, b);
 		const address = rows.find((r) => r.key === 'adresse')!;
-		expect(address.survivant).toBe('Adresse\u00a0: Place du docteur esquirol · Code postal\u00a0: 47000 · Commune\u00a0: Agen · Code INSEE\u00a0: 47001 · Département\u00a0: 47');
+		expect(address.survivant).toBe(
+			'Adresse\u00a0: Place du docteur esquirol · Code postal\u00a0: 47000 · Commune\u00a0: Agen · Code INSEE\u00a0: 47001 · Département\u00a0: 47'
+		);
 		expect(address.differ).toBe(true);
 		const pivot = rows.find((r) => r.key === 'pivot')!;
 		expect(pivot.survivant).toBe('123 456 789 00012');

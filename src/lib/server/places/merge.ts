@@ -114,7 +114,9 @@ export async function mergePlaces(
 		const choice: MergeChoice = input.choices[g.key] === 'autre' ? 'autre' : 'survivant';
 		chosen[g.key] = choice;
 		const from = choice === 'autre' ? other : survivor;
-		const differ = g.fields.some((f) => JSON.stringify((survivor as Record<string, unknown>)[f] ?? null) !== JSON.stringify((other as Record<string, unknown>)[f] ?? null));
+		const differ = g.fields.some(
+			(f) => JSON.stringify((survivor as Record<string, unknown>)[f] ?? null) !== JSON.stringify((other as Record<string, unknown>)[f] ?? null)
+		);
 		for (const f of g.fields) {
 			const v = (from as Record<string, unknown>)[f] ?? null;
 			set[f] = v;
@@ -137,14 +139,24 @@ export async function mergePlaces(
 		const now = new Map(locked.map((r) => [r.id, r.updatedAt?.getTime()]));
 		if (now.size !== 2) throw new PlaceManagementError('not_found', 'L’un des deux lieux n’existe pas (ou a déjà été fusionné).');
 		if (now.get(survivor.id) !== survivor.updatedAt?.getTime() || now.get(other.id) !== other.updatedAt?.getTime())
-			throw new PlaceManagementError('conflict', 'L’un des deux lieux vient d’être modifié\u00a0: rechargez la page, vérifiez les valeurs, puis fusionnez de nouveau.');
+			throw new PlaceManagementError(
+				'conflict',
+				'L’un des deux lieux vient d’être modifié\u00a0: rechargez la page, vérifiez les valeurs, puis fusionnez de nouveau.'
+			);
 		// what referred to the other place now refers to the survivor (within the caller's territory only)
 		await tx.execute(sql`select maillage_move_place_references(${other.id}, ${survivor.id})`);
 		// the place's own record (what its managers wrote, MANAGER_SOURCE) is one per place, keyed by its id:
 		// the survivor keeps its own, or takes the other's under its id
-		const [own] = await tx.select({ id: placeSources.id }).from(placeSources).where(and(eq(placeSources.placeId, survivor.id), eq(placeSources.source, MANAGER_SOURCE)));
+		const [own] = await tx
+			.select({ id: placeSources.id })
+			.from(placeSources)
+			.where(and(eq(placeSources.placeId, survivor.id), eq(placeSources.source, MANAGER_SOURCE)));
 		if (own) await tx.delete(placeSources).where(and(eq(placeSources.placeId, other.id), eq(placeSources.source, MANAGER_SOURCE)));
-		else await tx.update(placeSources).set({ sourceId: survivor.id }).where(and(eq(placeSources.placeId, other.id), eq(placeSources.source, MANAGER_SOURCE)));
+		else
+			await tx
+				.update(placeSources)
+				.set({ sourceId: survivor.id })
+				.where(and(eq(placeSources.placeId, other.id), eq(placeSources.source, MANAGER_SOURCE)));
 		const moved = await tx.update(placeSources).set({ placeId: survivor.id }).where(eq(placeSources.placeId, other.id)).returning({ id: placeSources.id });
 		await tx.delete(places).where(eq(places.id, other.id));
 		await tx
@@ -181,10 +193,16 @@ export async function mergeCandidates(database: Database, actor: Actor, placeId:
 	const rows = await database.db
 		.select({ id: places.id, nom: places.nom, adresse: places.adresse, commune: places.commune })
 		.from(places)
-		.where(sql`${places.id} <> ${p.id} and ${places.departmentCode} = ${p.departmentCode} and (${places.codeInsee} = ${p.codeInsee} or ${places.commune} = ${p.commune})`);
+		.where(
+			sql`${places.id} <> ${p.id} and ${places.departmentCode} = ${p.departmentCode} and (${places.codeInsee} = ${p.codeInsee} or ${places.commune} = ${p.commune})`
+		);
 	const key = addressKey(p.adresse);
 	return rows
-		.map((r) => ({ ...r, sameAddress: !!key && addressKey(r.adresse) === key, score: nameSimilarity(normalizeKey(p.nom), normalizeKey(r.nom), normalizeKey(p.commune)) }))
+		.map((r) => ({
+			...r,
+			sameAddress: !!key && addressKey(r.adresse) === key,
+			score: nameSimilarity(normalizeKey(p.nom), normalizeKey(r.nom), normalizeKey(p.commune))
+		}))
 		.filter((r) => r.sameAddress || r.score >= 0.5)
 		.sort((a, b) => Number(b.sameAddress) - Number(a.sameAddress) || b.score - a.score)
 		.slice(0, 20);

@@ -136,7 +136,14 @@ const validPlaceArb: fc.Arbitrary<PlaceFields> = fc
 		nom: cleanText,
 		commune: cleanText,
 		codePostal: digits(5),
-		codeInsee: fc.option(fc.oneof(digits(3).map((d) => '33' + d), digits(3).map((d) => '2A' + d), digits(3).map((d) => '2B' + d)), { nil: null }),
+		codeInsee: fc.option(
+			fc.oneof(
+				digits(3).map((d) => '33' + d),
+				digits(3).map((d) => '2A' + d),
+				digits(3).map((d) => '2B' + d)
+			),
+			{ nil: null }
+		),
 		adresse: cleanText,
 		complementAdresse: fc.option(cleanText, { nil: null }),
 		coords: fc.option(
@@ -144,12 +151,27 @@ const validPlaceArb: fc.Arbitrary<PlaceFields> = fc
 			{ nil: null }
 		),
 		typologie: vocabList('typologie'),
-		telephone: fc.option(frenchNsnArb.map((n) => '+33' + n), { nil: null }),
-		courriels: fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,10}[a-z0-9])?$/), domainArb).map(([l, d]) => `${l}@${d}`).filter((e) => !e.includes('..')), { maxLength: 3 }),
-		siteWeb: fc.uniqueArray(fc.tuple(fc.constantFrom('https://', 'http://'), domainArb, fc.constantFrom('', '/', '/contact', '/a-b/c?x=1')).map((p) => p.join('')), { maxLength: 3 }),
+		telephone: fc.option(
+			frenchNsnArb.map((n) => '+33' + n),
+			{ nil: null }
+		),
+		courriels: fc.uniqueArray(
+			fc
+				.tuple(fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,10}[a-z0-9])?$/), domainArb)
+				.map(([l, d]) => `${l}@${d}`)
+				.filter((e) => !e.includes('..')),
+			{ maxLength: 3 }
+		),
+		siteWeb: fc.uniqueArray(
+			fc.tuple(fc.constantFrom('https://', 'http://'), domainArb, fc.constantFrom('', '/', '/contact', '/a-b/c?x=1')).map((p) => p.join('')),
+			{ maxLength: 3 }
+		),
 		horaires: fc.option(horairesArb, { nil: null }),
 		presentationResume: fc.option(cleanText, { nil: null }),
-		presentationDetail: fc.option(fc.array(cleanText, { minLength: 1, maxLength: 3 }).map((l) => l.join('\n')), { nil: null }),
+		presentationDetail: fc.option(
+			fc.array(cleanText, { minLength: 1, maxLength: 3 }).map((l) => l.join('\n')),
+			{ nil: null }
+		),
 		source: fc.option(cleanText, { nil: null }),
 		itinerance: vocabList('itinerance'),
 		structureParente: fc.option(cleanText, { nil: null }),
@@ -163,8 +185,14 @@ const validPlaceArb: fc.Arbitrary<PlaceFields> = fc
 		autresFormationsLabels: fc.uniqueArray(cleanText, { maxLength: 2 }),
 		modalitesAcces: vocabList('modalites_acces'),
 		modalitesAccompagnement: vocabList('modalites_accompagnement'),
-		ficheAccesLibre: fc.option(domainArb.map((d) => `https://acceslibre.beta.gouv.fr/app/${d}/`), { nil: null }),
-		priseRdv: fc.option(domainArb.map((d) => `https://${d}/rdv`), { nil: null })
+		ficheAccesLibre: fc.option(
+			domainArb.map((d) => `https://acceslibre.beta.gouv.fr/app/${d}/`),
+			{ nil: null }
+		),
+		priseRdv: fc.option(
+			domainArb.map((d) => `https://${d}/rdv`),
+			{ nil: null }
+		)
 	})
 	.map(({ coords, ...p }) => ({ ...p, latitude: coords ? coords[0] + 0 : null, longitude: coords ? coords[1] + 0 : null }));
 
@@ -172,17 +200,35 @@ const messyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.stri
 /** A record as found in real files: messy, partly invalid values. */
 const messyRecordArb: fc.Arbitrary<StandardRecord> = fc.record({
 	id: fc.oneof(messyText, fc.integer()),
-	pivot: fc.oneof(siretArb, siretArb.map((s) => s.replace(/(...)(...)(...)(.....)/, '$1 $2 $3 $4')), rnaArb.map((r) => r.toLowerCase()), fc.constant('00000000000000'), messyText),
+	pivot: fc.oneof(
+		siretArb,
+		siretArb.map((s) => s.replace(/(...)(...)(...)(.....)/, '$1 $2 $3 $4')),
+		rnaArb.map((r) => r.toLowerCase()),
+		fc.constant('00000000000000'),
+		messyText
+	),
 	nom: messyText,
 	commune: messyText,
 	code_postal: fc.oneof(digits(5), fc.integer({ min: 1000, max: 9999 }), messyText),
 	code_insee: fc.oneof(digits(5), fc.constant('2a004'), fc.integer({ min: 1000, max: 9999 }).map(String), messyText),
 	adresse: messyText,
 	complement_adresse: messyText,
-	latitude: fc.oneof(fc.double(), fc.double({ min: -90, max: 90 }).map((d) => String(d).replace('.', ',')), fc.constant(null), messyText),
+	latitude: fc.oneof(
+		fc.double(),
+		fc.double({ min: -90, max: 90 }).map((d) => String(d).replace('.', ',')),
+		fc.constant(null),
+		messyText
+	),
 	longitude: fc.oneof(fc.double(), fc.double({ min: -180, max: 180 }), fc.constant(null), messyText),
-	typologie: fc.oneof(vocabList('typologie').map((l) => l.map((x) => x.toLowerCase()).join(';')), messyText),
-	telephone: fc.oneof(frenchNsnArb.chain((n) => fc.constantFrom(...writtenForms(n))), fc.constant('05 57 65 75 39 / 06 12 34 56 78'), messyText),
+	typologie: fc.oneof(
+		vocabList('typologie').map((l) => l.map((x) => x.toLowerCase()).join(';')),
+		messyText
+	),
+	telephone: fc.oneof(
+		frenchNsnArb.chain((n) => fc.constantFrom(...writtenForms(n))),
+		fc.constant('05 57 65 75 39 / 06 12 34 56 78'),
+		messyText
+	),
 	courriels: fc.oneof(fc.constant('a@b.fr; c@d.com , bad@@x|e@f.org'), messyText),
 	site_web: fc.oneof(fc.constant('www.ville.fr|https://x.fr/a;www.y.fr'), domainArb, messyText),
 	horaires: fc.oneof(horairesArb, fc.constantFrom('mo-fr 9h-12h', 'We 09:00-09:00,14:00-17:00', 'Mo-Th 10h00-12h30', 'garbage'), messyText),
@@ -191,18 +237,41 @@ const messyRecordArb: fc.Arbitrary<StandardRecord> = fc.record({
 	source: messyText,
 	itinerance: fc.oneof(fc.constant('itinerant|FIXE'), messyText),
 	structure_parente: messyText,
-	date_maj: fc.oneof(isoDateArb, isoDateArb.map((d) => d.split('-').reverse().join('/')), fc.constant('1969-12-31'), fc.constant('2099-01-01'), fc.constant('2023-02-21T23:30:00.000Z'), messyText),
-	services: fc.oneof(vocabList('services').map((l) => l.join('|')), fc.constant('Comprehension du monde numerique; aide aux demarches administratives ;inconnu'), messyText),
-	publics_specifiquement_adresses: fc.oneof(vocabList('publics_specifiquement_adresses').map((l) => l.join('|')), messyText),
+	date_maj: fc.oneof(
+		isoDateArb,
+		isoDateArb.map((d) => d.split('-').reverse().join('/')),
+		fc.constant('1969-12-31'),
+		fc.constant('2099-01-01'),
+		fc.constant('2023-02-21T23:30:00.000Z'),
+		messyText
+	),
+	services: fc.oneof(
+		vocabList('services').map((l) => l.join('|')),
+		fc.constant('Comprehension du monde numerique; aide aux demarches administratives ;inconnu'),
+		messyText
+	),
+	publics_specifiquement_adresses: fc.oneof(
+		vocabList('publics_specifiquement_adresses').map((l) => l.join('|')),
+		messyText
+	),
 	prise_en_charge_specifique: vocabList('prise_en_charge_specifique').map((l) => l.join('|')),
 	frais_a_charge: fc.oneof(fc.constant('gratuit|Payant|gratuit'), messyText),
 	dispositif_programmes_nationaux: vocabList('dispositif_programmes_nationaux').map((l) => l.join(' | ')),
-	formations_labels: fc.oneof(fc.constant('Étapes numériques(La Poste)'), vocabList('formations_labels').map((l) => l.join('|'))),
+	formations_labels: fc.oneof(
+		fc.constant('Étapes numériques(La Poste)'),
+		vocabList('formations_labels').map((l) => l.join('|'))
+	),
 	autres_formations_labels: messyText,
 	modalites_acces: vocabList('modalites_acces').map((l) => l.join('|')),
-	modalites_accompagnement: fc.oneof(fc.constant("Dans un atelier collectif\u00a0: j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)"), messyText),
+	modalites_accompagnement: fc.oneof(
+		fc.constant("Dans un atelier collectif\u00a0: j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)"),
+		messyText
+	),
 	fiche_acces_libre: fc.oneof(domainArb, messyText),
-	prise_rdv: fc.oneof(domainArb.map((d) => 'http://' + d), messyText)
+	prise_rdv: fc.oneof(
+		domainArb.map((d) => 'http://' + d),
+		messyText
+	)
 });
 
 /** Warnings a valid place may carry again on re-reading: conventions accepted with a notice. */
@@ -272,7 +341,10 @@ describe('RNA', () => {
 	});
 	it('rejects other lengths and other letters', () => {
 		fc.assert(
-			fc.property(fc.string({ unit: upperAlnum, minLength: 0, maxLength: 12 }).filter((s) => s.length !== 9), (s) => !isValidRna('W' + s))
+			fc.property(
+				fc.string({ unit: upperAlnum, minLength: 0, maxLength: 12 }).filter((s) => s.length !== 9),
+				(s) => !isValidRna('W' + s)
+			)
 		);
 		expect(isValidRna('X123456789')).toBe(false);
 		expect(isValidRna('W33200123-')).toBe(false);
@@ -312,8 +384,7 @@ describe('telephone', () => {
 	});
 
 	it('normalises overseas numbers written nationally or internationally', () => {
-		const overseasCode = (nsn: string) =>
-			/^(590|690)/.test(nsn) ? '590' : /^(594|694)/.test(nsn) ? '594' : /^(596|696)/.test(nsn) ? '596' : '262';
+		const overseasCode = (nsn: string) => (/^(590|690)/.test(nsn) ? '590' : /^(594|694)/.test(nsn) ? '594' : /^(596|696)/.test(nsn) ? '596' : '262');
 		const overseas = fc
 			.tuple(fc.constantFrom('590', '690', '594', '694', '596', '696', '262', '692', '693', '269', '639'), digits(6))
 			.map(([p, d]) => p + d)
@@ -334,7 +405,13 @@ describe('telephone', () => {
 	});
 
 	it('keeps the first of several numbers, with a warning', () => {
-		for (const raw of ['05 57 65 75 39 / 06 12 34 56 78', '05 57 65 75 39 - 06 12 34 56 78', '0557657539 0612345678', '05 57 65 75 39 ou 06 12 34 56 78', '+33557657539;+33612345678']) {
+		for (const raw of [
+			'05 57 65 75 39 / 06 12 34 56 78',
+			'05 57 65 75 39 - 06 12 34 56 78',
+			'0557657539 0612345678',
+			'05 57 65 75 39 ou 06 12 34 56 78',
+			'+33557657539;+33612345678'
+		]) {
 			expect(extractPhones(raw).numbers, raw).toEqual(['+33557657539', '+33612345678']);
 			const r = ok({ ...base, telephone: raw });
 			expect(r.place.telephone).toBe('+33557657539');
@@ -416,7 +493,15 @@ describe('latitude and longitude', () => {
 		expect(r.warnings).toEqual([]);
 	});
 	it('drops one without the other, out-of-range, (0, 0) and garbage, with a warning', () => {
-		for (const [lat, lon] of [[44.8, null], [null, -0.5], [91, 0.5], [44, 181], [0, 0], ['abc', 1], ['1e', 2]] as const) {
+		for (const [lat, lon] of [
+			[44.8, null],
+			[null, -0.5],
+			[91, 0.5],
+			[44, 181],
+			[0, 0],
+			['abc', 1],
+			['1e', 2]
+		] as const) {
 			const r = ok({ ...base, latitude: lat, longitude: lon });
 			expect([r.place.latitude, r.place.longitude]).toEqual([null, null]);
 			expect(r.warnings.length).toBe(1);
@@ -425,10 +510,12 @@ describe('latitude and longitude', () => {
 		expect(ok({ ...base, latitude: '', longitude: '' }).warnings).toEqual([]);
 	});
 	it('prints numbers as plain decimals that read back the same', () => {
-		fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
-			const s = plainDecimal(n);
-			return !/e/i.test(s) && Number(s) === n + 0;
-		}));
+		fc.assert(
+			fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+				const s = plainDecimal(n);
+				return !/e/i.test(s) && Number(s) === n + 0;
+			})
+		);
 		expect(plainDecimal(1e-7)).toBe('0.0000001');
 		expect(plainDecimal(-1.5e-10)).toBe('-0.00000000015');
 		expect(plainDecimal(44.84)).toBe('44.84');
@@ -457,10 +544,12 @@ describe('courriels, site_web and URLs', () => {
 		expect(r.warnings).toEqual(['site_web\u00a0: adresse(s) web invalide(s) ignorée(s)\u00a0: « pas-une-url »']);
 	});
 	it('is idempotent', () => {
-		fc.assert(fc.property(fc.string(), (s) => {
-			const u = normalizeUrl(s);
-			return u === null || normalizeUrl(u) === u;
-		}));
+		fc.assert(
+			fc.property(fc.string(), (s) => {
+				const u = normalizeUrl(s);
+				return u === null || normalizeUrl(u) === u;
+			})
+		);
 	});
 	it('checks fiche_acces_libre and prise_rdv', () => {
 		const r = ok({ ...base, fiche_acces_libre: 'acceslibre.beta.gouv.fr/app/16-saint-fraigne/', prise_rdv: 'rdv !' }); // typography: ignore (outside data)
@@ -484,10 +573,12 @@ describe('texts', () => {
 		expect(ok({ ...base, presentation_resume: exact }).place.presentationResume).toBe(exact);
 	});
 	it('never yields a resume over 280 characters', () => {
-		fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 600 }), (s) => {
-			const r = ok({ ...base, presentation_resume: s });
-			return r.place.presentationResume === null || Array.from(r.place.presentationResume).length <= 280;
-		}));
+		fc.assert(
+			fc.property(fc.string({ unit: 'grapheme', maxLength: 600 }), (s) => {
+				const r = ok({ ...base, presentation_resume: s });
+				return r.place.presentationResume === null || Array.from(r.place.presentationResume).length <= 280;
+			})
+		);
 	});
 	it('collapses whitespace in one-line fields and keeps lines in presentation_detail', () => {
 		const r = ok({ ...base, nom: '  Espace\u00a0numérique \n  de Mérignac ', presentation_detail: 'Ligne 1\r\nLigne 2\u0000' });
@@ -557,7 +648,8 @@ describe('vocabularies', () => {
 			services: 'Comprehension du monde numerique; AIDE AUX DÉMARCHES ADMINISTRATIVES | aide aux démarches administratives|Prendre en main un ordinateur',
 			frais_a_charge: 'gratuit|Gratuit sous condition',
 			formations_labels: 'Étapes numériques(La Poste)',
-			modalites_accompagnement: "Dans un atelier collectif\u00a0: j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)",
+			modalites_accompagnement:
+				"Dans un atelier collectif\u00a0: j'apprends collectivement à utiliser le numérique|À distance (par téléphone ou en visioconférence)",
 			typologie: 'tiers_lieux|asso|XYZ',
 			itinerance: 'itinerant'
 		});
@@ -592,10 +684,12 @@ describe('normalizeKey and contentHash', () => {
 		expect(normalizeKey("L'Œuvre  d’ÉMMAÜS")).toBe('l oeuvre d emmaus');
 		expect(normalizeKey('CCAS de Bègles (33130)')).toBe('ccas de begles 33130');
 		expect(normalizeKey('')).toBe('');
-		fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-			const k = normalizeKey(s);
-			return /^([a-z0-9]+( [a-z0-9]+)*)?$/.test(k) && normalizeKey(k) === k;
-		}));
+		fc.assert(
+			fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+				const k = normalizeKey(s);
+				return /^([a-z0-9]+( [a-z0-9]+)*)?$/.test(k) && normalizeKey(k) === k;
+			})
+		);
 	});
 	it('hashes content, not list order nor id', () => {
 		fc.assert(

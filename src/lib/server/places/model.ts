@@ -11,20 +11,12 @@
 import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { PlaceFields, StandardRecord } from './types.ts';
-import {
-	FIELD_TO_KEY,
-	STANDARD_FIELDS,
-	VOCABULARIES,
-	VOCABULARY_ALIASES,
-	type VocabularyField
-} from './vocabulary.ts';
+import { FIELD_TO_KEY, STANDARD_FIELDS, VOCABULARIES, VOCABULARY_ALIASES, type VocabularyField } from './vocabulary.ts';
 import { validateHoraires, PARIS_TIME_ZONE } from './hours.ts';
 
 export type ParsedPlace = Omit<PlaceFields, 'id'> & { id: string };
 
-export type ParseResult =
-	| { ok: true; place: ParsedPlace; warnings: string[] }
-	| { ok: false; errors: string[] };
+export type ParseResult = { ok: true; place: ParsedPlace; warnings: string[] } | { ok: false; errors: string[] };
 
 export interface ParseOptions {
 	/** today's date (YYYY-MM-DD, Paris): replaces a date_maj before 2000 or in the future. Default: today in Paris. */
@@ -164,11 +156,20 @@ export const STANDARD_PHONE = /^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|
 
 /** National prefixes (after the trunk 0) of the overseas départements → their calling code. */
 const OVERSEAS_PREFIXES: Record<string, string> = {
-	'590': '590', '690': '590', '691': '590', // Guadeloupe, Saint-Martin, Saint-Barthélemy
-	'594': '594', '694': '594', // Guyane
-	'596': '596', '696': '596', '697': '596', // Martinique
-	'262': '262', '263': '262', '692': '262', '693': '262', // La Réunion
-	'269': '262', '639': '262' // Mayotte
+	'590': '590',
+	'690': '590',
+	'691': '590', // Guadeloupe, Saint-Martin, Saint-Barthélemy
+	'594': '594',
+	'694': '594', // Guyane
+	'596': '596',
+	'696': '596',
+	'697': '596', // Martinique
+	'262': '262',
+	'263': '262',
+	'692': '262',
+	'693': '262', // La Réunion
+	'269': '262',
+	'639': '262' // Mayotte
 };
 const PHONE_CHUNK = /\+?\d[\d\s.\-()]*\d/g;
 const NON_DIGIT = /\D/g;
@@ -272,11 +273,10 @@ export function normalizePhone(raw: string | number | null | undefined): string 
 
 // ——— e-mails and URLs ———
 
-const EMAIL =
-	/^[A-Za-z0-9!#$%&'*+/=?^_`{}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const EMAIL_SPLIT = /[|;,\s]+/;
 const MAILTO = /^mailto:/i;
-const EMAIL_TRIM = /^[<("'\[]+|[>)"'\].]+$/g;
+const EMAIL_TRIM = /^[<("'[]+|[>)"'\].]+$/g;
 
 /** An e-mail address, cleaned (mailto:, brackets, trailing dot removed; domain lower-cased), or null. */
 export function normalizeEmail(raw: string): string | null {
@@ -468,7 +468,12 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	if (!commune) errors.push('commune\u00a0: champ obligatoire manquant');
 	const adresse = oneLine(rec.adresse);
 	if (!adresse) errors.push('adresse\u00a0: champ obligatoire manquant');
-	for (const [name, value] of [['id', id], ['nom', nom], ['commune', commune], ['adresse', adresse]] as const)
+	for (const [name, value] of [
+		['id', id],
+		['nom', nom],
+		['commune', commune],
+		['adresse', adresse]
+	] as const)
 		if (value && formulaLike(value)) errors.push(`${name}\u00a0: ${quote(value)} ${FORMULA_REASON}`);
 
 	// — pivot —
@@ -488,7 +493,8 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 			if (isValidSiret(p)) pivot = p;
 			else errors.push(`pivot\u00a0: le SIRET ${p} a une clé de contrôle invalide`);
 		} else if (RNA.test(p)) pivot = p;
-		else if (DIGITS_9.test(p)) errors.push(`pivot\u00a0: ${p} est un SIREN (9 chiffres)\u00a0; le SIRET de l’établissement (14 chiffres) ou un numéro RNA est attendu`);
+		else if (DIGITS_9.test(p))
+			errors.push(`pivot\u00a0: ${p} est un SIREN (9 chiffres)\u00a0; le SIRET de l’établissement (14 chiffres) ou un numéro RNA est attendu`);
 		else errors.push(`pivot\u00a0: ${quote(pivotRaw)} n’est ni un SIRET (14 chiffres) ni un numéro RNA (W suivi de 9 caractères)`);
 	}
 
@@ -564,7 +570,10 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		}
 		if (ph.legacyMayotte && telephone) warnings.push(`telephone\u00a0: ancien indicatif de Mayotte +269 remplacé par +262`);
 		if (!telephone) {
-			if (ph.foreign.length) warnings.push(`telephone\u00a0: ${quote(telRaw)} n’est pas un numéro français (le standard n’admet que +33 et les indicatifs d’outre-mer)\u00a0; valeur ignorée`);
+			if (ph.foreign.length)
+				warnings.push(
+					`telephone\u00a0: ${quote(telRaw)} n’est pas un numéro français (le standard n’admet que +33 et les indicatifs d’outre-mer)\u00a0; valeur ignorée`
+				);
 			else warnings.push(`telephone\u00a0: ${quote(telRaw)} n’est pas un numéro de téléphone valide (exemple\u00a0: 05 53 69 47 47)\u00a0; valeur ignorée`);
 		} else if (ph.invalid.length || ph.foreign.length) {
 			warnings.push(`telephone\u00a0: partie non reconnue ignorée\u00a0: ${[...ph.invalid, ...ph.foreign].map(quote).join(', ')}`);
@@ -721,10 +730,21 @@ export function toStandardRecord(place: PlaceFields): Record<string, string> {
 	return out;
 }
 
-const LIST_KEYS = new Set<string>(
-	['typologie', 'courriels', 'siteWeb', 'itinerance', 'services', 'publicsSpecifiquementAdresses', 'priseEnChargeSpecifique',
-		'fraisACharge', 'dispositifProgrammesNationaux', 'formationsLabels', 'autresFormationsLabels', 'modalitesAcces', 'modalitesAccompagnement']
-);
+const LIST_KEYS = new Set<string>([
+	'typologie',
+	'courriels',
+	'siteWeb',
+	'itinerance',
+	'services',
+	'publicsSpecifiquementAdresses',
+	'priseEnChargeSpecifique',
+	'fraisACharge',
+	'dispositifProgrammesNationaux',
+	'formationsLabels',
+	'autresFormationsLabels',
+	'modalitesAcces',
+	'modalitesAccompagnement'
+]);
 const HASH_KEYS = (Object.values(FIELD_TO_KEY) as string[]).filter((k) => k !== 'id').sort();
 /** `"key":` of each hashed key, quoted once */
 const HASH_KEY_PREFIX = HASH_KEYS.map((k, i) => (i ? ',' : '') + JSON.stringify(k) + ':');

@@ -91,7 +91,11 @@ const placeWithSources = {
 				{
 					type: 'object',
 					required: ['type', 'jusqu_au', 'raison'],
-					properties: { type: { type: 'string', enum: ['temporaire', 'definitive'] }, jusqu_au: { type: ['string', 'null'], format: 'date' }, raison: { type: ['string', 'null'] } }
+					properties: {
+						type: { type: 'string', enum: ['temporaire', 'definitive'] },
+						jusqu_au: { type: ['string', 'null'], format: 'date' },
+						raison: { type: ['string', 'null'] }
+					}
 				}
 			]
 		}
@@ -153,7 +157,14 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 						listParam('acces', VOCABULARIES.modalites_acces, 'Modalités d’accès.'),
 						listParam('accompagnement', VOCABULARIES.modalites_accompagnement, 'Modalités d’accompagnement.'),
 						listParam('programme', VOCABULARIES.dispositif_programmes_nationaux, 'Dispositifs et programmes nationaux.'),
-						{ name: 'departement', in: 'query', description: 'Code de département (répétable)', schema: { type: 'array', items: { type: 'string', pattern: '^(\\d{2}|2[AB]|97\\d)$' } }, style: 'form', explode: true },
+						{
+							name: 'departement',
+							in: 'query',
+							description: 'Code de département (répétable)',
+							schema: { type: 'array', items: { type: 'string', pattern: '^(\\d{2}|2[AB]|97\\d)$' } },
+							style: 'form',
+							explode: true
+						},
 						flagParam('gratuit', 'Seulement les lieux gratuits'),
 						flagParam('ouvert', 'Seulement les lieux ouverts maintenant'),
 						flagParam('samedi', 'Seulement les lieux ouverts le samedi'),
@@ -173,8 +184,15 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 										required: ['data', 'pagination', 'total', 'total_plafonne', 'rayon_m', 'ou'],
 										properties: {
 											ou: { oneOf: [{ type: 'null' }, { type: 'object', required: ['status', 'point'], properties: { status: { const: 'found' }, point } }] },
-											total: { type: ['integer', 'null'], description: 'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement)\u00a0; compté jusqu’à 200 autour d’un point (voir total_plafonne)' },
-											total_plafonne: { type: 'boolean', description: 'Vrai quand le compte autour du point s’est arrêté à total\u00a0: il y a davantage de lieux' },
+											total: {
+												type: ['integer', 'null'],
+												description:
+													'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement)\u00a0; compté jusqu’à 200 autour d’un point (voir total_plafonne)'
+											},
+											total_plafonne: {
+												type: 'boolean',
+												description: 'Vrai quand le compte autour du point s’est arrêté à total\u00a0: il y a davantage de lieux'
+											},
 											rayon_m: { type: ['integer', 'null'], description: 'Rayon compté par total, en mètres' },
 											data: { type: 'array', items: { $ref: '#/components/schemas/Place' } },
 											pagination: {
@@ -206,11 +224,16 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 							}
 						},
 						'308': {
-							description: 'Lieu fusionné avec un autre\u00a0: l’en-tête Location donne l’adresse du lieu qui reste, et le corps son identifiant (fusionne_dans)',
+							description:
+								'Lieu fusionné avec un autre\u00a0: l’en-tête Location donne l’adresse du lieu qui reste, et le corps son identifiant (fusionne_dans)',
 							headers: { Location: { schema: { type: 'string' } } },
 							content: {
 								'application/json': {
-									schema: { type: 'object', required: ['erreur', 'fusionne_dans', 'lien'], properties: { erreur: { type: 'string', enum: ['fusionne'] }, message: str(), fusionne_dans: str(), lien: str() } }
+									schema: {
+										type: 'object',
+										required: ['erreur', 'fusionne_dans', 'lien'],
+										properties: { erreur: { type: 'string', enum: ['fusionne'] }, message: str(), fusionne_dans: str(), lien: str() }
+									}
 								}
 							}
 						},

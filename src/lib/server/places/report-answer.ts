@@ -16,7 +16,15 @@ import { inlineName as n } from '../../text/names.ts';
 export async function getErrorReport(database: Database, actor: Actor, id: number) {
 	if (!Number.isInteger(id)) return null;
 	const [r] = await database.db
-		.select({ id: placeErrorReports.id, placeId: placeErrorReports.placeId, fields: placeErrorReports.fields, message: placeErrorReports.message, status: placeErrorReports.status, departmentCode: places.departmentCode, withEmail: placeErrorReports.contactEmail })
+		.select({
+			id: placeErrorReports.id,
+			placeId: placeErrorReports.placeId,
+			fields: placeErrorReports.fields,
+			message: placeErrorReports.message,
+			status: placeErrorReports.status,
+			departmentCode: places.departmentCode,
+			withEmail: placeErrorReports.contactEmail
+		})
 		.from(placeErrorReports)
 		.innerJoin(places, eq(places.id, placeErrorReports.placeId))
 		.where(eq(placeErrorReports.id, id));
@@ -35,7 +43,14 @@ export async function rejectErrorReport(
 	const text = answer.replace(/\r\n/g, '\n').trim();
 	return database.db.transaction(async (tx) => {
 		const [r] = await tx
-			.select({ id: placeErrorReports.id, status: placeErrorReports.status, contactEmail: placeErrorReports.contactEmail, placeId: places.id, placeName: places.nom, departmentCode: places.departmentCode })
+			.select({
+				id: placeErrorReports.id,
+				status: placeErrorReports.status,
+				contactEmail: placeErrorReports.contactEmail,
+				placeId: places.id,
+				placeName: places.nom,
+				departmentCode: places.departmentCode
+			})
 			.from(placeErrorReports)
 			.innerJoin(places, eq(places.id, placeErrorReports.placeId))
 			.where(eq(placeErrorReports.id, id))
@@ -44,8 +59,12 @@ export async function rejectErrorReport(
 			.for('update', { of: placeErrorReports });
 		if (!r || r.status !== 'open' || !can(actor, 'report.moderate', { departmentCode: r.departmentCode }))
 			throw new PlaceManagementError('not_found', 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.');
-		if (r.contactEmail && !text) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'Écrivez la réponse que la personne recevra.' });
-		if (text.length > 2000) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'La réponse est trop longue\u00a0: 2\u202f000 caractères au plus.' });
+		if (r.contactEmail && !text)
+			throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', { reponse: 'Écrivez la réponse que la personne recevra.' });
+		if (text.length > 2000)
+			throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', {
+				reponse: 'La réponse est trop longue\u00a0: 2\u202f000 caractères au plus.'
+			});
 		let mailed = false;
 		if (r.contactEmail) {
 			const link = `${opts.origin.replace(/\/$/, '')}/lieux/${encodeURIComponent(r.placeId)}`;
@@ -56,7 +75,11 @@ export async function rejectErrorReport(
 					r.contactEmail,
 					// the place's name comes from open data or a hand correction: written as a name, never a link (text/names.ts)
 					`Votre signalement sur « ${n(r.placeName)} » – ${n(opts.instanceName)}`,
-					['Bonjour,', `Merci d’avoir signalé une erreur sur la page de « ${n(r.placeName)} ». Après vérification, la page n’a pas été modifiée. Voici la réponse de l’équipe de coordination\u00a0:`, ...text.split(/\n{2,}/)],
+					[
+						'Bonjour,',
+						`Merci d’avoir signalé une erreur sur la page de « ${n(r.placeName)} ». Après vérification, la page n’a pas été modifiée. Voici la réponse de l’équipe de coordination\u00a0:`,
+						...text.split(/\n{2,}/)
+					],
 					{ href: link, label: 'Voir la page du lieu' },
 					'error-report-answer'
 				)
@@ -65,7 +88,15 @@ export async function rejectErrorReport(
 		}
 		await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, id));
 		// the answer is not personal data, the address is: journaled without it
-		await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'error_report.rejected', targetType: 'error_report', targetId: String(id), departmentCode: r.departmentCode, ip: opts.ip, details: { placeId: r.placeId, answered: mailed, answer: text || null } });
+		await journal(tx, {
+			actor: { kind: 'user', id: actor.userId },
+			action: 'error_report.rejected',
+			targetType: 'error_report',
+			targetId: String(id),
+			departmentCode: r.departmentCode,
+			ip: opts.ip,
+			details: { placeId: r.placeId, answered: mailed, answer: text || null }
+		});
 		return { mailed };
 	});
 }

@@ -36,18 +36,36 @@ afterAll(async () => db?.close());
 
 /** the HTML search: numbered pages, places within 30 km */
 const page = (where: string, n = 1, f: Partial<PlaceFilters> = {}, now = WEDNESDAY_3PM) =>
-	searchPlaces(db, { where, filters: { ...emptyFilters(), ...f }, offset: (n - 1) * 20, limit: 20, maxMetres: NEARBY_METRES, homeDepartments: HOME, withStatus: true, now });
+	searchPlaces(db, {
+		where,
+		filters: { ...emptyFilters(), ...f },
+		offset: (n - 1) * 20,
+		limit: 20,
+		maxMetres: NEARBY_METRES,
+		homeDepartments: HOME,
+		withStatus: true,
+		now
+	});
 const complete = (i: SearchItem) => i.place.locationPrecision === 'address' && !!i.place.horaires && !!(i.place.telephone || i.place.courriels.length);
 
 describe('useful places first (item 4)', () => {
-	it.each(['Agen', '47000', 'Marmande', 'Bordeaux'])('around %s, the first results have an exact position, known hours and a contact, each with a distance', async (q) => {
-		const r = await page(q);
-		expect(r.where?.status).toBe('found');
-		expect(r.items.length).toBeGreaterThan(3);
-		// before: results 1–10 around Agen were placed at the commune's centre, with no hours, #1 with no phone nor e-mail
-		expect(r.items.slice(0, 3).every(complete), r.items.slice(0, 3).map((i) => i.place.nom).join(', ')).toBe(true);
-		expect(r.items.every((i) => i.distanceMeters != null)).toBe(true);
-	});
+	it.each(['Agen', '47000', 'Marmande', 'Bordeaux'])(
+		'around %s, the first results have an exact position, known hours and a contact, each with a distance',
+		async (q) => {
+			const r = await page(q);
+			expect(r.where?.status).toBe('found');
+			expect(r.items.length).toBeGreaterThan(3);
+			// before: results 1–10 around Agen were placed at the commune's centre, with no hours, #1 with no phone nor e-mail
+			expect(
+				r.items.slice(0, 3).every(complete),
+				r.items
+					.slice(0, 3)
+					.map((i) => i.place.nom)
+					.join(', ')
+			).toBe(true);
+			expect(r.items.every((i) => i.distanceMeters != null)).toBe(true);
+		}
+	);
 
 	it('ranks by distance band, then completeness, then distance: a complete place never comes after a less complete one of its band', async () => {
 		const r = await page('Agen');
@@ -78,7 +96,13 @@ describe('useful places first (item 4)', () => {
 		expect(town.every((i) => i.band === 0)).toBe(true);
 		expect(r.items.slice(0, town.length).map((i) => i.place.id)).toEqual(town.map((i) => i.place.id));
 		expect(r.items[0].place.codeInsee).toBe('47323');
-		expect(r.items.slice(0, 2).every(complete), r.items.slice(0, 3).map((i) => `${i.place.nom} (${i.completeness})`).join(', ')).toBe(true);
+		expect(
+			r.items.slice(0, 2).every(complete),
+			r.items
+				.slice(0, 3)
+				.map((i) => `${i.place.nom} (${i.completeness})`)
+				.join(', ')
+		).toBe(true);
 		const scores = town.map((i) => i.completeness);
 		expect(scores).toEqual([...scores].sort((a, b) => b - a));
 		// its postcode gives the same first places; from an address, distances alone decide
@@ -211,7 +235,18 @@ describe('Pass Numérique (item 7)', () => {
 			const request = await openRequestDatabase(db, 1);
 			{
 				const visitor = { departments: '', userId: '', owner: '', voucherCode: '' };
-				const seen = await runInScope(() => searchPlaces(request, { where: 'Agen', filters: { ...emptyFilters(), pass: true }, offset: 0, limit: 20, maxMetres: NEARBY_METRES, homeDepartments: HOME }), visitor);
+				const seen = await runInScope(
+					() =>
+						searchPlaces(request, {
+							where: 'Agen',
+							filters: { ...emptyFilters(), pass: true },
+							offset: 0,
+							limit: 20,
+							maxMetres: NEARBY_METRES,
+							homeDepartments: HOME
+						}),
+					visitor
+				);
 				expect(seen.items.map((i) => i.place.id)).toContain(target.place.id);
 				expect(await runInScope(() => request.db.select().from(passQualifications), visitor)).toEqual([]);
 			}
@@ -233,7 +268,11 @@ describe('the assessment’s recommendations (item 4)', () => {
 	it('around Agen, each says how far (or « Dans la commune »), and complete places come first', async () => {
 		const r = await recommendPlaces(db, assess({}), { where: 'Agen' }, { limit: 10, homeDepartments: HOME, now: WEDNESDAY_3PM });
 		expect(r.recommendations.length).toBe(10);
-		for (const x of r.recommendations) expect(x.reasons.some((t) => /^(À (environ )?[\d,]+ k?m|Dans la commune)$/.test(t)), x.reasons.join(' | ')).toBe(true);
+		for (const x of r.recommendations)
+			expect(
+				x.reasons.some((t) => /^(À (environ )?[\d,]+ k?m|Dans la commune)$/.test(t)),
+				x.reasons.join(' | ')
+			).toBe(true);
 		expect(r.recommendations[0].item.completeness).toBe(3);
 	});
 });

@@ -105,15 +105,29 @@ describe('pagination', () => {
 	it('places at the very same position come nearest first in a stable order, across pages', async () => {
 		// 40 places at one point (e.g. structures placed at their commune's centroid)
 		const same = Array.from({ length: 40 }, (_, i) => ({
-			id: `tieplace-${String(39 - i).padStart(2, '0')}`, pivot: '00000000000000', nom: `Structure ${i}`, commune: 'Astaffort', code_postal: '47220',
-			code_insee: '47015', adresse: `${i + 1} place de la Mairie`, latitude: 44.0646, longitude: 0.6513, date_maj: '2024-01-01', source: 'ties'
+			id: `tieplace-${String(39 - i).padStart(2, '0')}`,
+			pivot: '00000000000000',
+			nom: `Structure ${i}`,
+			commune: 'Astaffort',
+			code_postal: '47220',
+			code_insee: '47015',
+			adresse: `${i + 1} place de la Mairie`,
+			latitude: 44.0646,
+			longitude: 0.6513,
+			date_maj: '2024-01-01',
+			source: 'ties'
 		}));
 		await importPlaces(db, { fileName: 'ties.json', content: JSON.stringify(same), today: '2026-11-18' });
 		const walk = async () => {
 			const seen: { id: string; d: number }[] = [];
 			let after: string | undefined;
 			for (let i = 0; i < 30; i++) {
-				const r = await searchPlaces(db, { point: { label: 'Astaffort', latitude: 44.0646, longitude: 0.6513, kind: 'municipality' }, filters: emptyFilters(), limit: 3, after });
+				const r = await searchPlaces(db, {
+					point: { label: 'Astaffort', latitude: 44.0646, longitude: 0.6513, kind: 'municipality' },
+					filters: emptyFilters(),
+					limit: 3,
+					after
+				});
 				seen.push(...r.items.map((x) => ({ id: x.place.id, d: x.distanceMeters! })));
 				if (!r.nextCursor) break;
 				after = r.nextCursor;

@@ -223,7 +223,20 @@ export function decodeCursor(s: string): Cursor {
 }
 
 export function toPublicPlace(r: PlaceRow): PublicPlace {
-	const { openWeek: _w, nameKey: _n, departmentCode: _d, createdAt: _c, updatedAt: _u, pos: _p, closure: _cl, closedUntil: _cu, closureReason: _cr, mergedIds: _m, overrides: _o, ...rest } = r;
+	const {
+		openWeek: _w,
+		nameKey: _n,
+		departmentCode: _d,
+		createdAt: _c,
+		updatedAt: _u,
+		pos: _p,
+		closure: _cl,
+		closedUntil: _cu,
+		closureReason: _cr,
+		mergedIds: _m,
+		overrides: _o,
+		...rest
+	} = r;
 	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
 }
 
@@ -246,7 +259,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	const items = r.rows.map(({ chord, score, band, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
-		status: p.withStatus ? closedStatus(closureOf(row, parisToday(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null) : null,
+		status: p.withStatus ? (closedStatus(closureOf(row, parisToday(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null)) : null,
 		completeness: Number(score),
 		band: chord == null ? null : Number(band ?? bandOfChord(Number(chord))),
 		acceptsPass: !!acceptsPass
@@ -261,7 +274,15 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
  */
 export async function searchPlacesJson(database: Database, p: SearchParams): Promise<Omit<SearchResult, 'items'> & { items: string[] }> {
 	const r = await searchRows<{ json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
-	return { where: r.where, items: r.rows.map((x) => x.json), nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
+	return {
+		where: r.where,
+		items: r.rows.map((x) => x.json),
+		nextCursor: r.nextCursor,
+		total: r.total,
+		totalCapped: r.totalCapped,
+		radiusMeters: r.radiusMeters,
+		hasMore: r.hasMore
+	};
 }
 
 /** json_build_object of a place with the standard's names; `distance_m` when searching around a point. */
@@ -331,7 +352,10 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 		if (counted) {
 			if (!more && !offset) total = page.length;
 			else {
-				const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...conds));
+				const [{ n }] = await database.db
+					.select({ n: sql<number>`count(*)::int` })
+					.from(places)
+					.where(and(...conds));
 				total = Number(n);
 			}
 		}
@@ -427,7 +451,10 @@ async function bandedRows<Row extends { id: string; chord: number | null; score:
 
 /** Places matching the filters within NEARBY_METRES, counted up to NEARBY_COUNT_CAP + 1. */
 async function countNear(database: Database, f: Filters, origin: string): Promise<number> {
-	const [{ n }] = (await statementFor(database, 'nearby', 'count', () => ({ id: places.id, nameKey: places.nameKey }), f, false).execute({ ...f.params, origin })) as { n: number }[];
+	const [{ n }] = (await statementFor(database, 'nearby', 'count', () => ({ id: places.id, nameKey: places.nameKey }), f, false).execute({
+		...f.params,
+		origin
+	})) as { n: number }[];
 	return Number(n);
 }
 
@@ -462,9 +489,7 @@ function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shap
 	if (kind === 'band') {
 		const band = bandSql(chord, sql<string>`${sql.placeholder('home')}::text`);
 		const after = withCursor
-			? [
-					sql`(${band}, -${COMPLETENESS}, ${chord}, ${places.id}) > (${sql.placeholder('afterBand')}::int, -${afterScore}, ${afterChord}, ${afterId})`
-				]
+			? [sql`(${band}, -${COMPLETENESS}, ${chord}, ${places.id}) > (${sql.placeholder('afterBand')}::int, -${afterScore}, ${afterChord}, ${afterId})`]
 			: [];
 		built = database.db
 			.select({ ...(columns() as object), band: sql<number>`${band}`.as('band'), nearby: sql<number>`count(*) over ()`.as('nearby') } as never)
@@ -535,7 +560,11 @@ export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closure
 
 export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
 	if (!id || id.length > 200) return null;
-	const [found] = await database.db.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }).from(places).where(eq(places.id, id)).limit(1);
+	const [found] = await database.db
+		.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS })
+		.from(places)
+		.where(eq(places.id, id))
+		.limit(1);
 	if (!found) return null;
 	const { acceptsPass, ...row } = found;
 	const sources = await database.db
@@ -556,7 +585,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 
 export const ERROR_REPORT_FIELDS = {
 	horaires: 'Les horaires',
-	adresse: "L’adresse",
+	adresse: 'L’adresse',
 	telephone: 'Le téléphone ou le courriel',
 	services: 'Les services proposés',
 	ferme: 'Le lieu a fermé définitivement',
@@ -564,15 +593,16 @@ export const ERROR_REPORT_FIELDS = {
 } as const;
 
 const errorReportSchema = z.object({
-	champs: z.array(z.enum(Object.keys(ERROR_REPORT_FIELDS) as [keyof typeof ERROR_REPORT_FIELDS])).max(6).default([]),
+	champs: z
+		.array(z.enum(Object.keys(ERROR_REPORT_FIELDS) as [keyof typeof ERROR_REPORT_FIELDS]))
+		.max(6)
+		.default([]),
 	message: z
 		.string()
 		.trim()
 		.min(1, { error: 'Décrivez l’erreur en quelques mots.' })
 		.max(2000, { error: 'Votre message est trop long\u00a0: 2\u202f000 caractères au plus.' }),
-	courriel: z
-		.union([z.literal(''), z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple\u00a0: nom@exemple.fr' })])
-		.optional()
+	courriel: z.union([z.literal(''), z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple\u00a0: nom@exemple.fr' })]).optional()
 });
 
 export type ErrorReportResult = { ok: true } | { ok: false; errors: Record<string, string> };
@@ -592,9 +622,13 @@ export async function reportPlaceError(database: Database, placeId: string, form
 	await database.db.transaction(async (tx) => {
 		// the id is drawn first: on PostgreSQL the public request may insert a report (row-level security,
 		// place_error_reports_report) but not read it back, and RETURNING reads it (an error page, no report)
-		const drawn = (await tx.execute(sql`select nextval(pg_get_serial_sequence('place_error_reports', 'id'))::int as id`)) as unknown as { rows: { id: number }[] };
+		const drawn = (await tx.execute(sql`select nextval(pg_get_serial_sequence('place_error_reports', 'id'))::int as id`)) as unknown as {
+			rows: { id: number }[];
+		};
 		const row = { id: Number(drawn.rows[0].id) };
-		await tx.insert(placeErrorReports).values({ id: row.id, placeId, fields: parsed.data.champs, message: parsed.data.message, contactEmail: parsed.data.courriel || null });
+		await tx
+			.insert(placeErrorReports)
+			.values({ id: row.id, placeId, fields: parsed.data.champs, message: parsed.data.message, contactEmail: parsed.data.courriel || null });
 		// the message and the e-mail are personal data: journaled as a digest
 		await journal(tx, {
 			actor: { kind: 'public' },
@@ -638,7 +672,11 @@ export async function listErrorReports(database: Database, opts: { status?: 'ope
  * the place, or not). The reporter's e-mail is erased then: it served only to answer.
  * Returns false when the report is unknown, already closed, or outside `departments`.
  */
-export async function resolveErrorReport(database: Database, id: number, by: { departments: string[] | null; actorId: string; ip?: string | null }): Promise<boolean> {
+export async function resolveErrorReport(
+	database: Database,
+	id: number,
+	by: { departments: string[] | null; actorId: string; ip?: string | null }
+): Promise<boolean> {
 	const departments = by.departments;
 	return database.db.transaction(async (tx) => {
 		const [r] = await tx
@@ -650,7 +688,14 @@ export async function resolveErrorReport(database: Database, id: number, by: { d
 			.for('update', { of: placeErrorReports });
 		if (!r || r.status !== 'open' || (departments && !departments.includes(r.departmentCode ?? ''))) return false;
 		await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, id));
-		await journal(tx, { actor: { kind: 'user', id: by.actorId }, action: 'error_report.resolved', targetType: 'error_report', targetId: String(id), departmentCode: r.departmentCode, ip: by.ip });
+		await journal(tx, {
+			actor: { kind: 'user', id: by.actorId },
+			action: 'error_report.resolved',
+			targetType: 'error_report',
+			targetId: String(id),
+			departmentCode: r.departmentCode,
+			ip: by.ip
+		});
 		return true;
 	});
 }
@@ -663,7 +708,13 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 		const rows = await database.db
 			.select()
 			.from(places)
-			.where(and(gt(places.id, after), sql`${places.closure} IS DISTINCT FROM 'permanent'`, opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined))
+			.where(
+				and(
+					gt(places.id, after),
+					sql`${places.closure} IS DISTINCT FROM 'permanent'`,
+					opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined
+				)
+			)
 			.orderBy(asc(places.id))
 			.limit(batch);
 		if (!rows.length) return;
@@ -680,7 +731,11 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
  */
 export async function coverage(database: Database, homeDepartments: string[], point?: WherePoint | null): Promise<{ label: string; outside: boolean }> {
 	const rows = homeDepartments.length
-		? await database.db.select({ code: departments.code, name: departments.name }).from(departments).where(inArray(departments.code, homeDepartments)).orderBy(asc(departments.code))
+		? await database.db
+				.select({ code: departments.code, name: departments.name })
+				.from(departments)
+				.where(inArray(departments.code, homeDepartments))
+				.orderBy(asc(departments.code))
 		: [];
 	const label = rows.map((r) => `${r.name} (${r.code})`).join(', ');
 	let outside = false;
@@ -719,6 +774,17 @@ export async function countPlaces(database: Database): Promise<number> {
 	return Number(n);
 }
 
-export { claimPlace, listClaims, decideClaim, managedPlaces, canEditPlace, updatePlace, stalePlaces, remindStalePlace, PlaceManagementError, type PlaceForm } from './manage.ts';
+export {
+	claimPlace,
+	listClaims,
+	decideClaim,
+	managedPlaces,
+	canEditPlace,
+	updatePlace,
+	stalePlaces,
+	remindStalePlace,
+	PlaceManagementError,
+	type PlaceForm
+} from './manage.ts';
 export { emptyFilters } from './filters.ts';
 export { weeklyOpenIntervals } from './hours.ts';

@@ -2,16 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../paths.ts';
-import {
-	FIELD_TO_KEY,
-	KEY_TO_FIELD,
-	LIST_FIELDS,
-	REQUIRED_FIELDS,
-	STANDARD_FIELDS,
-	TYPOLOGIES,
-	VOCABULARIES,
-	type VocabularyField
-} from './vocabulary.ts';
+import { FIELD_TO_KEY, KEY_TO_FIELD, LIST_FIELDS, REQUIRED_FIELDS, STANDARD_FIELDS, TYPOLOGIES, VOCABULARIES, type VocabularyField } from './vocabulary.ts';
 import { matchVocabulary } from './model.ts';
 
 interface SchemaField {
@@ -60,7 +51,12 @@ describe('standard fields', () => {
 		}
 	});
 	it('knows which are required', () => {
-		expect([...REQUIRED_FIELDS].sort()).toEqual(schema.fields.filter((f) => f.constraints?.required).map((f) => f.name).sort());
+		expect([...REQUIRED_FIELDS].sort()).toEqual(
+			schema.fields
+				.filter((f) => f.constraints?.required)
+				.map((f) => f.name)
+				.sort()
+		);
 		expect(byName.get('services')!.constraints?.required).toBeUndefined();
 	});
 	it('knows which are lists', () => {

@@ -19,13 +19,7 @@ export const SERVICES = [
 	'Acquisition de matériel informatique à prix solidaire'
 ] as const;
 
-export const PUBLICS_SPECIFIQUEMENT_ADRESSES = [
-	'Jeunes',
-	'Étudiants',
-	'Familles et/ou enfants',
-	'Seniors',
-	'Femmes'
-] as const;
+export const PUBLICS_SPECIFIQUEMENT_ADRESSES = ['Jeunes', 'Étudiants', 'Familles et/ou enfants', 'Seniors', 'Femmes'] as const;
 
 export const PRISE_EN_CHARGE_SPECIFIQUE = [
 	'Surdité',
@@ -75,12 +69,7 @@ export const MODALITES_ACCES = [
 	'Envoyer un mail avec une fiche de prescription'
 ] as const;
 
-export const MODALITES_ACCOMPAGNEMENT = [
-	'En autonomie',
-	'Accompagnement individuel',
-	'Dans un atelier collectif',
-	'À distance'
-] as const;
+export const MODALITES_ACCOMPAGNEMENT = ['En autonomie', 'Accompagnement individuel', 'Dans un atelier collectif', 'À distance'] as const;
 
 export const ITINERANCE = ['Itinérant', 'Fixe'] as const;
 
@@ -90,15 +79,98 @@ export const ITINERANCE = ['Itinérant', 'Fixe'] as const;
  * `PE` (Pôle emploi, renamed France Travail `FT` in 2024) still found in older files.
  */
 export const TYPOLOGIES = [
-	'ACI', 'ACIPHC', 'AFPA', 'AI', 'ASE', 'ASSO', 'ASSO_CHOMEUR', 'AVIP', 'Autre', 'BIB',
-	'CAARUD', 'CADA', 'CAF', 'CAP_EMPLOI', 'CAVA', 'CC', 'CCAS', 'CCONS', 'CD', 'CDAS',
-	'CFP', 'CHRS', 'CHU', 'CIAS', 'CIDFF', 'CITMET', 'CMP', 'CMS', 'CPAM', 'CPH', 'CS',
-	'CSAPA', 'CSC', 'DEETS', 'DEPT', 'DIPLP', 'E2C', 'EA', 'EATT', 'EI', 'EITI', 'ENM',
-	'EPCI', 'EPI', 'EPIDE', 'EPN', 'ES', 'ESS', 'ETABL_PRI', 'ETABL_PUB', 'ETAT', 'ETTI',
-	'EVS', 'FABLAB', 'FAIS', 'FT', 'GEIQ', 'HUDA', 'LA_POSTE', 'MDE', 'MDEF', 'MDPH', 'MDS',
-	'MJC', 'ML', 'MQ', 'MSA', 'MSAP', 'MUNI', 'OACAS', 'ODC', 'OF', 'OIL', 'OPCS', 'PAD',
-	'PE', 'PENSION', 'PI', 'PIJ_BIJ', 'PIMMS', 'PJJ', 'PLIE', 'PREF', 'PREVENTION', 'REG',
-	'RESSOURCERIE', 'RFS', 'RS_FJT', 'SCP', 'SPIP', 'TIERS_LIEUX', 'UDAF'
+	'ACI',
+	'ACIPHC',
+	'AFPA',
+	'AI',
+	'ASE',
+	'ASSO',
+	'ASSO_CHOMEUR',
+	'AVIP',
+	'Autre',
+	'BIB',
+	'CAARUD',
+	'CADA',
+	'CAF',
+	'CAP_EMPLOI',
+	'CAVA',
+	'CC',
+	'CCAS',
+	'CCONS',
+	'CD',
+	'CDAS',
+	'CFP',
+	'CHRS',
+	'CHU',
+	'CIAS',
+	'CIDFF',
+	'CITMET',
+	'CMP',
+	'CMS',
+	'CPAM',
+	'CPH',
+	'CS',
+	'CSAPA',
+	'CSC',
+	'DEETS',
+	'DEPT',
+	'DIPLP',
+	'E2C',
+	'EA',
+	'EATT',
+	'EI',
+	'EITI',
+	'ENM',
+	'EPCI',
+	'EPI',
+	'EPIDE',
+	'EPN',
+	'ES',
+	'ESS',
+	'ETABL_PRI',
+	'ETABL_PUB',
+	'ETAT',
+	'ETTI',
+	'EVS',
+	'FABLAB',
+	'FAIS',
+	'FT',
+	'GEIQ',
+	'HUDA',
+	'LA_POSTE',
+	'MDE',
+	'MDEF',
+	'MDPH',
+	'MDS',
+	'MJC',
+	'ML',
+	'MQ',
+	'MSA',
+	'MSAP',
+	'MUNI',
+	'OACAS',
+	'ODC',
+	'OF',
+	'OIL',
+	'OPCS',
+	'PAD',
+	'PE',
+	'PENSION',
+	'PI',
+	'PIJ_BIJ',
+	'PIMMS',
+	'PJJ',
+	'PLIE',
+	'PREF',
+	'PREVENTION',
+	'REG',
+	'RESSOURCERIE',
+	'RFS',
+	'RS_FJT',
+	'SCP',
+	'SPIP',
+	'TIERS_LIEUX',
+	'UDAF'
 ] as const;
 
 export type Service = (typeof SERVICES)[number];
@@ -189,9 +261,9 @@ export const FIELD_TO_KEY = {
 export type PlaceKey = (typeof FIELD_TO_KEY)[StandardField];
 
 /** camelCase (PlaceFields) → snake_case (standard). */
-export const KEY_TO_FIELD = Object.freeze(
-	Object.fromEntries(Object.entries(FIELD_TO_KEY).map(([f, k]) => [k, f]))
-) as { readonly [K in keyof PlaceFields]: StandardField };
+export const KEY_TO_FIELD = Object.freeze(Object.fromEntries(Object.entries(FIELD_TO_KEY).map(([f, k]) => [k, f]))) as {
+	readonly [K in keyof PlaceFields]: StandardField;
+};
 
 /** The fields whose value is a list (joined with `|` in the standard's CSV). */
 export const LIST_FIELDS = [

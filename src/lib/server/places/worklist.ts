@@ -70,7 +70,12 @@ export async function workAreas(database: Database, actor: Actor) {
 /** The work list of the coordinator's départements, or of one area of them. */
 export async function workList(database: Database, actor: Actor, opts: { areaId?: number | null; today?: string } = {}): Promise<WorkList> {
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
-	const empty: WorkList = { counts: { doublons: 0, position: 0, horaires: 0, contact: 0, anciens: 0, noms: 0 }, lists: { position: [], horaires: [], contact: [], anciens: [], noms: [] }, duplicates: [], total: 0 };
+	const empty: WorkList = {
+		counts: { doublons: 0, position: 0, horaires: 0, contact: 0, anciens: 0, noms: 0 },
+		lists: { position: [], horaires: [], contact: [], anciens: [], noms: [] },
+		duplicates: [],
+		total: 0
+	};
 	if (deps && !deps.length) return empty;
 	const today = opts.today ?? parisToday();
 	const cutoff = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
@@ -79,7 +84,9 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 	if (opts.areaId != null) {
 		const [area] = await database.db.select({ departmentCode: areas.departmentCode }).from(areas).where(eq(areas.id, opts.areaId));
 		if (!area || (deps && !deps.includes(area.departmentCode))) return empty;
-		conds.push(sql`${places.codeInsee} in (select ${areaMunicipalities.inseeCode} from ${areaMunicipalities} where ${areaMunicipalities.areaId} = ${opts.areaId})`);
+		conds.push(
+			sql`${places.codeInsee} in (select ${areaMunicipalities.inseeCode} from ${areaMunicipalities} where ${areaMunicipalities.areaId} = ${opts.areaId})`
+		);
 	}
 	const rows = await database.db
 		.select({
@@ -102,12 +109,31 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 		.from(places)
 		.where(and(...conds))
 		.orderBy(asc(places.commune), asc(places.nom));
-	const out: WorkList = { ...empty, counts: { ...empty.counts }, lists: { position: [], horaires: [], contact: [], anciens: [], noms: [] }, duplicates: [], total: rows.length };
-	const closed = (r: (typeof rows)[number]) => (r.closure === 'temporary' && r.closedUntil && r.closedUntil > today ? { kind: 'temporary' as const, until: r.closedUntil } : null);
-	const item = (r: (typeof rows)[number]): WorkPlace => ({ id: r.id, nom: r.nom, commune: r.commune, adresse: r.adresse, dateMaj: r.dateMaj, closure: closed(r) });
+	const out: WorkList = {
+		...empty,
+		counts: { ...empty.counts },
+		lists: { position: [], horaires: [], contact: [], anciens: [], noms: [] },
+		duplicates: [],
+		total: rows.length
+	};
+	const closed = (r: (typeof rows)[number]) =>
+		r.closure === 'temporary' && r.closedUntil && r.closedUntil > today ? { kind: 'temporary' as const, until: r.closedUntil } : null;
+	const item = (r: (typeof rows)[number]): WorkPlace => ({
+		id: r.id,
+		nom: r.nom,
+		commune: r.commune,
+		adresse: r.adresse,
+		dateMaj: r.dateMaj,
+		closure: closed(r)
+	});
 	// the communes' spelling (« NERAC » → « Nérac ») for the names in capitals
 	const capitals = rows.filter((r) => inCapitals(r.nom));
-	const properNames = capitals.length ? await properNamesOf(database.db, capitals.map((r) => r.departmentCode)) : undefined;
+	const properNames = capitals.length
+		? await properNamesOf(
+				database.db,
+				capitals.map((r) => r.departmentCode)
+			)
+		: undefined;
 	for (const r of rows) {
 		if (r.precision === 'municipality') out.lists.position.push(item(r));
 		if (!r.horaires) out.lists.horaires.push(item(r));
@@ -123,7 +149,16 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 	return out;
 }
 
-type DupRow = { id: string; nom: string; commune: string; adresse: string; codeInsee: string | null; latitude: number | null; longitude: number | null; precision: string };
+type DupRow = {
+	id: string;
+	nom: string;
+	commune: string;
+	adresse: string;
+	codeInsee: string | null;
+	latitude: number | null;
+	longitude: number | null;
+	precision: string;
+};
 
 /**
  * Groups of places that are probably one: the same address in the same commune, or less

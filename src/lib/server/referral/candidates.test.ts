@@ -113,7 +113,10 @@ describe('referring to a place that receives nothing online', () => {
 		expect((await c.db.db.select({ n: sql<number>`count(*)::int` }).from(referrals))[0].n).toBe(before + 1);
 		const d = await referralDetail(c.db, c.prescriber, r.id);
 		expect(d.delivery).toBe('prescriber');
-		const [entry] = await c.db.db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.action, 'referral.sent'), eq(auditLog.targetId, r.id)));
+		const [entry] = await c.db.db
+			.select({ details: auditLog.details })
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'referral.sent'), eq(auditLog.targetId, r.id)));
 		expect(entry.details).toMatchObject({ delivery: 'prescriber', placeId: bus });
 		// the person reads who tells the place, not that the place will call
 		expect((await personReferrals(c.db, [id]))[0].statusLabel).toBe('Envoyée\u00a0: la structure qui vous oriente prévient le lieu');
@@ -155,7 +158,12 @@ describe('referring to a place that receives nothing online', () => {
 describe('the referral form’s errors', () => {
 	it('are all given at once: place, reason, consent, method', async () => {
 		const id = await c.newPerson();
-		const e = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: '', reason: '', consent: { method: '', scope: [] } }, links).catch((x) => x);
+		const e = await referOrAskConsent(
+			c.db,
+			c.prescriber,
+			{ beneficiaryId: id, organisationId: c.ccas, placeId: '', reason: '', consent: { method: '', scope: [] } },
+			links
+		).catch((x) => x);
 		expect(e).toBeInstanceOf(CareError);
 		expect(Object.keys(e.fields).sort()).toEqual(['method', 'placeId', 'reason', 'scope']);
 		expect(e.fields.scope).toMatch(/Cochez/);
@@ -163,16 +171,45 @@ describe('the referral form’s errors', () => {
 
 	it('refuses a consent without « Identité », and an assessment joined without its consent', async () => {
 		const id = await c.newPerson();
-		const noIdentity = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'oral', scope: ['referral_reason'] } }, links).catch((x) => x);
+		const noIdentity = await referOrAskConsent(
+			c.db,
+			c.prescriber,
+			{
+				beneficiaryId: id,
+				organisationId: c.ccas,
+				placeId: c.withTeam,
+				reason: 'Créer son compte Ameli.',
+				consent: { method: 'oral', scope: ['referral_reason'] }
+			},
+			links
+		).catch((x) => x);
 		expect(noIdentity.fields.scope).toMatch(/Identité/);
 		const a = await recordAssessment(c.db, c.prescriber, id, { appareils: ['smartphone'], internet: 'telephone', besoin: ['demarche'] });
-		const noAssessment = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', assessmentId: a.id, assessmentNeedsScope: true, consent: { method: 'oral', scope: ['identity'] } }, links).catch((x) => x);
+		const noAssessment = await referOrAskConsent(
+			c.db,
+			c.prescriber,
+			{
+				beneficiaryId: id,
+				organisationId: c.ccas,
+				placeId: c.withTeam,
+				reason: 'Créer son compte Ameli.',
+				assessmentId: a.id,
+				assessmentNeedsScope: true,
+				consent: { method: 'oral', scope: ['identity'] }
+			},
+			links
+		).catch((x) => x);
 		expect(noAssessment.fields.scope).toMatch(/Diagnostic numérique/);
 	});
 
 	it('refuses consent by SMS when the site cannot send SMS and receive the replies', async () => {
 		const id = await c.newPerson();
-		const e = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'sms', scope: ['identity'] } }, { ...links, smsReady: false }).catch((x) => x);
+		const e = await referOrAskConsent(
+			c.db,
+			c.prescriber,
+			{ beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'sms', scope: ['identity'] } },
+			{ ...links, smsReady: false }
+		).catch((x) => x);
 		expect(e.fields.method).toMatch(/pas configuré/);
 	});
 });
@@ -180,13 +217,36 @@ describe('the referral form’s errors', () => {
 describe('an honoured referral', () => {
 	it('cites the day of the accompaniment that honoured it, not an earlier appointment', async () => {
 		const id = await c.newPerson();
-		const sent = await referOrAskConsent(c.db, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: c.withTeam, reason: 'Créer son compte Ameli.', consent: { method: 'oral', scope: ['identity', 'referral_reason'] } }, links);
+		const sent = await referOrAskConsent(
+			c.db,
+			c.prescriber,
+			{
+				beneficiaryId: id,
+				organisationId: c.ccas,
+				placeId: c.withTeam,
+				reason: 'Créer son compte Ameli.',
+				consent: { method: 'oral', scope: ['identity', 'referral_reason'] }
+			},
+			links
+		);
 		if (sent.status !== 'sent') throw new Error('not sent');
 		await actOnReferral(c.db, c.mediator, sent.id, { type: 'accept', appointmentAt: '2026-12-08T10:00' }, links);
 		const { referralId } = await recordAccompaniment(
 			c.db,
 			c.mediator,
-			{ ...emptyForm(), organisationId: c.mediatheque, placeId: c.withTeam, date: '2026-12-02', kind: 'individual', duration: '30', location: 'place', themes: ['E-mail'], person: 'beneficiary', beneficiaryId: id, referralId: sent.id },
+			{
+				...emptyForm(),
+				organisationId: c.mediatheque,
+				placeId: c.withTeam,
+				date: '2026-12-02',
+				kind: 'individual',
+				duration: '30',
+				location: 'place',
+				themes: ['E-mail'],
+				person: 'beneficiary',
+				beneficiaryId: id,
+				referralId: sent.id
+			},
 			links,
 			null,
 			'2026-12-06'
@@ -232,7 +292,21 @@ describe.skipIf(!onPostgres())('through the request role (RLS)', () => {
 		const r = await as(() => referralCandidates(rq, { point: AGEN, limit: 3 }));
 		expect(r.items.map((p) => p.receives)).toEqual(['team', 'email', null]);
 		const id = await c.newPerson({ preferredContact: 'none', email: '', phone: '' });
-		const sent = await as(() => referOrAskConsent(rq, c.prescriber, { beneficiaryId: id, organisationId: c.ccas, placeId: bus, reason: 'Apprendre à envoyer une photo.', consent: { method: 'oral', scope: ['identity'] }, selfNotify: true }, links));
+		const sent = await as(() =>
+			referOrAskConsent(
+				rq,
+				c.prescriber,
+				{
+					beneficiaryId: id,
+					organisationId: c.ccas,
+					placeId: bus,
+					reason: 'Apprendre à envoyer une photo.',
+					consent: { method: 'oral', scope: ['identity'] },
+					selfNotify: true
+				},
+				links
+			)
+		);
 		expect(sent.status).toBe('sent');
 	});
 });

@@ -76,8 +76,18 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 	const haystack = sql`(${places.nameKey} || ' ' || ${folded(sql`${places.commune} || ' ' || ${places.codePostal} || ' ' || ${places.adresse}`)})`;
 	for (const w of words) conds.push(sql`${haystack} like ${'%' + w.replace(/[%_\\]/g, '') + '%'}`);
 	if (!words.length) {
-		if (origin) conds.push(sql`${places.pos} <@ cube_enlarge(${origin}, ${sql.raw(String(NEARBY_METRES))}::float8, 3)`, sql`${chord} <= ${sql.raw(String(NEARBY_METRES))}::float8`);
-		else if (q.departmentCodes?.length) conds.push(sql`${places.departmentCode} in (${sql.join(q.departmentCodes.map((d) => sql`${d}`), sql`, `)})`);
+		if (origin)
+			conds.push(
+				sql`${places.pos} <@ cube_enlarge(${origin}, ${sql.raw(String(NEARBY_METRES))}::float8, 3)`,
+				sql`${chord} <= ${sql.raw(String(NEARBY_METRES))}::float8`
+			);
+		else if (q.departmentCodes?.length)
+			conds.push(
+				sql`${places.departmentCode} in (${sql.join(
+					q.departmentCodes.map((d) => sql`${d}`),
+					sql`, `
+				)})`
+			);
 	}
 	// a team that can read referrals: an active structure with an active mediator or place manager (as the service decides)
 	const team = sql<boolean>`exists (select 1 from organisation_places op join organisations o on o.id = op.organisation_id join memberships m on m.organisation_id = o.id and m.role in ('mediator', 'place_manager') join users u on u.id = m.user_id and u.active where op.place_id = "places"."id" and o.active)`;
@@ -110,7 +120,10 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
 			.where(and(...conds))
 			.orderBy(sql`tier`, sql`chord asc nulls last`, asc(places.nameKey), asc(places.id))
 			.limit(limit + 1),
-		database.db.select({ n: sql<number>`count(*)::int` }).from(places).where(and(...conds))
+		database.db
+			.select({ n: sql<number>`count(*)::int` })
+			.from(places)
+			.where(and(...conds))
 	]);
 	const today = parisToday();
 	const items = rows.slice(0, limit).map(({ tier: t, chord: c, closure: k, closedUntil: u, ...r }) => ({
@@ -133,7 +146,11 @@ export async function referralCandidates(database: Database, q: CandidateQuery):
  * commune and its position is only the commune's centre (a distance would mean nothing),
  * else "à 190 m" / "à 12 km" (format.ts formatDistance).
  */
-export function distanceLabel(c: Pick<Candidate, 'codeInsee' | 'locationPrecision' | 'distanceMeters'>, inseeCode: string | null, format: (m: number | null | undefined) => string | null): string | null {
+export function distanceLabel(
+	c: Pick<Candidate, 'codeInsee' | 'locationPrecision' | 'distanceMeters'>,
+	inseeCode: string | null,
+	format: (m: number | null | undefined) => string | null
+): string | null {
 	if (inseeCode && c.codeInsee === inseeCode && c.locationPrecision !== 'address') return 'dans la commune';
 	return format(c.distanceMeters);
 }
@@ -155,7 +172,14 @@ const NEUTRAL: Assessment = {
 export function scoreCandidates(items: Candidate[], assessment: Assessment | null) {
 	const tierOf = (r: Receives) => (r === 'team' ? 0 : r === 'email' ? 1 : 2);
 	// a candidate carries every field scorePlace reads (Candidate's fields above)
-	const scored = items.map((c, i) => ({ c, i, s: scorePlace({ place: c as unknown as PublicPlace, distanceMeters: c.distanceMeters, status: null, completeness: 0, band: null, acceptsPass: false }, assessment ?? NEUTRAL) }));
+	const scored = items.map((c, i) => ({
+		c,
+		i,
+		s: scorePlace(
+			{ place: c as unknown as PublicPlace, distanceMeters: c.distanceMeters, status: null, completeness: 0, band: null, acceptsPass: false },
+			assessment ?? NEUTRAL
+		)
+	}));
 	if (assessment) scored.sort((x, y) => tierOf(x.c.receives) - tierOf(y.c.receives) || y.s.score - x.s.score || x.i - y.i);
 	return scored;
 }

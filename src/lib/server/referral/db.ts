@@ -14,13 +14,21 @@ export const referrals = pgTable(
 	'referrals',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		beneficiaryId: uuid('beneficiary_id').notNull().references(() => beneficiaries.id, { onDelete: 'cascade' }),
-		fromOrganisationId: uuid('from_organisation_id').notNull().references(() => organisations.id),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		fromOrganisationId: uuid('from_organisation_id')
+			.notNull()
+			.references(() => organisations.id),
 		prescriberId: uuid('prescriber_id').references(() => users.id, { onDelete: 'set null' }),
-		placeId: text('place_id').notNull().references(() => places.id),
+		placeId: text('place_id')
+			.notNull()
+			.references(() => places.id),
 		/** the organisation running the place when it was sent (null: the place answers by link) */
 		toOrganisationId: uuid('to_organisation_id').references(() => organisations.id),
-		consentId: uuid('consent_id').notNull().references(() => consents.id),
+		consentId: uuid('consent_id')
+			.notNull()
+			.references(() => consents.id),
 		assessmentId: uuid('assessment_id').references(() => assessments.id, { onDelete: 'set null' }),
 		reason: text('reason').notNull(),
 		status: text('status').notNull().default('sent'),
@@ -42,7 +50,9 @@ export const referrals = pgTable(
 		index('referrals_place_idx').on(t.placeId, t.status, t.sentAt),
 		index('referrals_from_org_idx').on(t.fromOrganisationId, t.status, t.sentAt),
 		index('referrals_beneficiary_idx').on(t.beneficiaryId, t.sentAt),
-		index('referrals_awaiting_idx').on(t.sentAt).where(sql`${t.status} IN ('sent', 'under_study')`)
+		index('referrals_awaiting_idx')
+			.on(t.sentAt)
+			.where(sql`${t.status} IN ('sent', 'under_study')`)
 	]
 );
 
@@ -51,7 +61,9 @@ export const referralEvents = pgTable(
 	'referral_events',
 	{
 		id: bigserial('id', { mode: 'number' }).primaryKey(),
-		referralId: uuid('referral_id').notNull().references(() => referrals.id, { onDelete: 'cascade' }),
+		referralId: uuid('referral_id')
+			.notNull()
+			.references(() => referrals.id, { onDelete: 'cascade' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 		type: text('type').notNull(),
 		/** 'prescriber' | 'place' | 'person' | 'system' */

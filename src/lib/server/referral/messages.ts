@@ -13,7 +13,14 @@ export const dateTimeFr = (d: Date) =>
 export const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
 
 /** To a member of the place's team (they have an account). */
-export function referralReceivedMail(p: { to: string; placeName: string; fromOrganisation: string; personName: string; link: string; instanceName: string }): Mail {
+export function referralReceivedMail(p: {
+	to: string;
+	placeName: string;
+	fromOrganisation: string;
+	personName: string;
+	link: string;
+	instanceName: string;
+}): Mail {
 	return mail(
 		p.to,
 		`Nouvelle orientation vers ${p.placeName}`,
@@ -28,7 +35,16 @@ export function referralReceivedMail(p: { to: string; placeName: string; fromOrg
 }
 
 /** To a place without an account: a signed link answers for them. */
-export function referralByLinkMail(p: { to: string; placeName: string; fromOrganisation: string; personName: string; link: string; instanceName: string; step: 'answer' | 'outcome' | 'reminder'; expiresAt: Date }): Mail {
+export function referralByLinkMail(p: {
+	to: string;
+	placeName: string;
+	fromOrganisation: string;
+	personName: string;
+	link: string;
+	instanceName: string;
+	step: 'answer' | 'outcome' | 'reminder';
+	expiresAt: Date;
+}): Mail {
 	const intro =
 		p.step === 'outcome'
 			? `Vous avez accepté de recevoir ${p.personName}, orientée par ${p.fromOrganisation}. Quand le rendez-vous a eu lieu (ou si la personne n’est pas venue), dites-le avec ce lien.`
@@ -37,7 +53,11 @@ export function referralByLinkMail(p: { to: string; placeName: string; fromOrgan
 				: `${p.fromOrganisation} oriente ${p.personName} vers ${p.placeName}, avec son accord.`;
 	return mail(
 		p.to,
-		p.step === 'reminder' ? `Rappel\u00a0: une orientation attend votre réponse` : p.step === 'outcome' ? `Orientation\u00a0: la personne est-elle venue\u00a0?` : `Nouvelle orientation vers ${p.placeName}`,
+		p.step === 'reminder'
+			? `Rappel\u00a0: une orientation attend votre réponse`
+			: p.step === 'outcome'
+				? `Orientation\u00a0: la personne est-elle venue\u00a0?`
+				: `Nouvelle orientation vers ${p.placeName}`,
 		['Bonjour,', intro, `Ce lien personnel est valable jusqu’au ${dateFr(p.expiresAt)}. Il ne demande pas de compte\u00a0: ne le transférez pas.`],
 		{ href: p.link, label: p.step === 'outcome' ? 'Dire si la personne est venue' : 'Répondre à l’orientation' },
 		p.step === 'reminder' ? 'referral-reminder' : 'referral-link',
@@ -49,14 +69,26 @@ export function referralReminderMail(p: { to: string; placeName: string; personN
 	return mail(
 		p.to,
 		`Rappel\u00a0: une orientation attend votre réponse depuis ${p.days} jours`,
-		['Bonjour,', `${p.personName} a été orientée vers ${p.placeName} il y a ${p.days} jours et attend votre réponse.`, 'Sans réponse, l’orientation expire au bout de 30 jours.'],
+		[
+			'Bonjour,',
+			`${p.personName} a été orientée vers ${p.placeName} il y a ${p.days} jours et attend votre réponse.`,
+			'Sans réponse, l’orientation expire au bout de 30 jours.'
+		],
 		{ href: p.link, label: 'Répondre à l’orientation' },
 		'referral-reminder'
 	);
 }
 
 /** To the prescriber: what became of their referral. */
-export function referralUpdateMail(p: { to: string; placeName: string; personName: string; status: ReferralStatus; appointmentAt?: Date | null; declineReason?: string | null; link: string }): Mail {
+export function referralUpdateMail(p: {
+	to: string;
+	placeName: string;
+	personName: string;
+	status: ReferralStatus;
+	appointmentAt?: Date | null;
+	declineReason?: string | null;
+	link: string;
+}): Mail {
 	const what: Record<ReferralStatus, string> = {
 		sent: 'a été envoyée',
 		under_study: `est en cours d’examen par ${p.placeName}`,
@@ -77,11 +109,20 @@ export function referralUpdateMail(p: { to: string; placeName: string; personNam
 }
 
 /** To the person: short, the action first; a declined referral never says why. */
-export function personMessage(p: { status: ReferralStatus; placeName: string; appointmentAt?: Date | null; prescriberOrganisation: string; link: string; instanceName: string }): { subject: string; text: string } {
+export function personMessage(p: {
+	status: ReferralStatus;
+	placeName: string;
+	appointmentAt?: Date | null;
+	prescriberOrganisation: string;
+	link: string;
+	instanceName: string;
+}): { subject: string; text: string } {
 	const t: Record<ReferralStatus, string> = {
 		sent: `${p.prescriberOrganisation} vous oriente vers ${p.placeName}. Le lieu va vous contacter.`,
 		under_study: `${p.placeName} étudie votre demande.`,
-		accepted: p.appointmentAt ? `${p.placeName} vous attend le ${dateTimeFr(p.appointmentAt)}.` : `${p.placeName} accepte de vous recevoir et va vous contacter.`,
+		accepted: p.appointmentAt
+			? `${p.placeName} vous attend le ${dateTimeFr(p.appointmentAt)}.`
+			: `${p.placeName} accepte de vous recevoir et va vous contacter.`,
 		declined: `${p.placeName} ne peut pas vous recevoir. ${p.prescriberOrganisation} vous proposera un autre lieu.`,
 		honoured: `Merci de votre venue à ${p.placeName}.`,
 		no_show: `Vous n’avez pas pu venir à ${p.placeName}. Vous pouvez reprendre rendez-vous.`,
@@ -93,7 +134,14 @@ export function personMessage(p: { status: ReferralStatus; placeName: string; ap
 
 export function personMail(to: string, m: { subject: string; text: string }, instanceName: string): Mail {
 	const [sentence, link] = m.text.split(' Voir ou annuler\u00a0: ');
-	return mail(to, m.subject, ['Bonjour,', sentence, 'Pour voir vos orientations, ou en annuler une, ouvrez ce lien\u00a0:'], { href: link, label: 'Voir mes orientations' }, 'referral-person', `Ce message vous est envoyé par ${instanceName}.`);
+	return mail(
+		to,
+		m.subject,
+		['Bonjour,', sentence, 'Pour voir vos orientations, ou en annuler une, ouvrez ce lien\u00a0:'],
+		{ href: link, label: 'Voir mes orientations' },
+		'referral-person',
+		`Ce message vous est envoyé par ${instanceName}.`
+	);
 }
 
 export function personCodeMessage(code: string, instanceName: string): { subject: string; text: string } {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { allowedEvents, clockDue, REFERRAL_STATUSES, TERMINAL, transition, type EventType, type ReferralActor, type ReferralEvent, type ReferralStatus } from './model.ts';
+import {
+	allowedEvents,
+	clockDue,
+	REFERRAL_STATUSES,
+	TERMINAL,
+	transition,
+	type EventType,
+	type ReferralActor,
+	type ReferralEvent,
+	type ReferralStatus
+} from './model.ts';
 
 const EVENTS: Record<EventType, ReferralEvent> = {
 	study: { type: 'study', by: 'place' },
@@ -45,7 +55,10 @@ describe('the referral state machine', () => {
 		expect(transition('sent', { type: 'expire', by: 'place' } as unknown as ReferralEvent).ok).toBe(false);
 		expect(transition('sent', { type: 'withdraw', by: 'place' } as unknown as ReferralEvent).ok).toBe(false);
 		expect(transition('accepted', { type: 'honour', by: 'system' })).toEqual({ ok: true, status: 'honoured' });
-		expect(transition('sent', { type: 'decline', by: 'place', reason: 'nope' } as unknown as ReferralEvent)).toEqual({ ok: false, message: 'Choisissez la raison du refus.' });
+		expect(transition('sent', { type: 'decline', by: 'place', reason: 'nope' } as unknown as ReferralEvent)).toEqual({
+			ok: false,
+			message: 'Choisissez la raison du refus.'
+		});
 	});
 
 	it('lists the buttons each actor gets', () => {
@@ -78,6 +91,7 @@ describe('the clock: reminders at day 10 and 20, expiry at day 30', () => {
 	});
 	it('expires at day 30 without an answer, never once answered', () => {
 		expect(clockDue({ status: 'sent', sentAt, remindersSent: 2 }, at(30))).toEqual({ expire: true, reminders: [] });
-		for (const status of ['accepted', 'declined', 'honoured', 'withdrawn'] as const) expect(clockDue({ status, sentAt, remindersSent: 0 }, at(45))).toEqual({ expire: false, reminders: [] });
+		for (const status of ['accepted', 'declined', 'honoured', 'withdrawn'] as const)
+			expect(clockDue({ status, sentAt, remindersSent: 0 }, at(45))).toEqual({ expire: false, reminders: [] });
 	});
 });

@@ -104,7 +104,10 @@ beforeAll(async () => {
 	withTeam = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
 	byLink = all.find((p) => p.nom === 'France services de Boé')!.id;
 	await db.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
-	await db.db.update(places).set({ courriels: ['boe@france-services.test'] }).where(eq(places.id, byLink));
+	await db.db
+		.update(places)
+		.set({ courriels: ['boe@france-services.test'] })
+		.where(eq(places.id, byLink));
 });
 afterAll(async () => {
 	await stopBoss(db);
@@ -114,20 +117,34 @@ afterAll(async () => {
 describe('a person’s record', () => {
 	it('flags a likely duplicate in the same organisation and creates only when asked', async () => {
 		await newPerson({ firstName: 'Jean', lastName: 'Petit', phone: '06 11 11 11 11' });
-		const again = await createBeneficiary(db, prescriber, { organisationId: ccas, form: person({ firstName: 'Jean', lastName: 'PETIT', phone: '0611111111' }) });
+		const again = await createBeneficiary(db, prescriber, {
+			organisationId: ccas,
+			form: person({ firstName: 'Jean', lastName: 'PETIT', phone: '0611111111' })
+		});
 		expect(again.status).toBe('duplicates');
 		if (again.status === 'duplicates') {
 			expect(again.candidates[0].reasons).toEqual(expect.arrayContaining(['même téléphone', 'même nom']));
 			expect(again.candidates[0].name).toBe('Jean Petit');
 		}
-		const forced = await createBeneficiary(db, prescriber, { organisationId: ccas, form: person({ firstName: 'Jean', lastName: 'PETIT', phone: '0611111111' }), confirmNew: true });
+		const forced = await createBeneficiary(db, prescriber, {
+			organisationId: ccas,
+			form: person({ firstName: 'Jean', lastName: 'PETIT', phone: '0611111111' }),
+			confirmNew: true
+		});
 		expect(forced.status).toBe('created');
 	});
 
 	it('refuses bad input with French messages per field', async () => {
-		const err = await createBeneficiary(db, prescriber, { organisationId: ccas, form: person({ firstName: '', pseudonym: '', phone: '12', birthYear: '58', commune: 'Nulle-Part-sur-Rien' }) }).catch((e) => e);
+		const err = await createBeneficiary(db, prescriber, {
+			organisationId: ccas,
+			form: person({ firstName: '', pseudonym: '', phone: '12', birthYear: '58', commune: 'Nulle-Part-sur-Rien' })
+		}).catch((e) => e);
 		expect(err).toBeInstanceOf(CareError);
-		expect(err.fields).toMatchObject({ firstName: expect.stringMatching(/prénom/), phone: expect.stringMatching(/pas valide/), birthYear: expect.stringMatching(/4 chiffres/) });
+		expect(err.fields).toMatchObject({
+			firstName: expect.stringMatching(/prénom/),
+			phone: expect.stringMatching(/pas valide/),
+			birthYear: expect.stringMatching(/4 chiffres/)
+		});
 		const landline = await createBeneficiary(db, prescriber, { organisationId: ccas, form: person({ phone: '05 53 00 00 00' }) }).catch((e) => e);
 		expect(landline.fields.phone).toMatch(/pas un portable/);
 	});
@@ -143,7 +160,12 @@ describe('consent opens the record to the place, and only to it', () => {
 		const id = await newPerson({ firstName: 'Awa', lastName: 'Diallo', phone: '06 22 22 22 22' });
 		await expect(loadBeneficiary(db.db, mediator, id)).rejects.toThrow(/n’existe pas/);
 		await expect(loadBeneficiary(db.db, otherMediator, id)).rejects.toThrow(/n’existe pas/);
-		await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte Ameli.', consent: CONSENT }, links);
+		await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Créer son compte Ameli.', consent: CONSENT },
+			links
+		);
 		const seen = await beneficiaryDetail(db, mediator, id);
 		// what the consent covers: name and commune, not the phone
 		expect(seen.record).toMatchObject({ firstName: 'Awa', lastName: 'Diallo', communeName: 'Nérac', phone: null, birthYear: null });
@@ -160,7 +182,12 @@ describe('consent opens the record to the place, and only to it', () => {
 
 	it('asks for a consent that at least names the person', async () => {
 		const id = await newPerson({ firstName: 'Léo', lastName: 'Martin', phone: '06 33 33 33 33' });
-		const err = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Déclarer ses revenus.', consent: { method: '', scope: [] } }, links).catch((e) => e);
+		const err = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Déclarer ses revenus.', consent: { method: '', scope: [] } },
+			links
+		).catch((e) => e);
 		expect(err.fields).toMatchObject({ method: expect.stringMatching(/comment/), scope: expect.stringMatching(/Cochez/) });
 		expect(await db.db.select().from(referrals).where(eq(referrals.beneficiaryId, id))).toEqual([]);
 	});
@@ -169,10 +196,19 @@ describe('consent opens the record to the place, and only to it', () => {
 describe('the loop with a place that has a team', () => {
 	it('sent → under study → accepted → honoured, with the messages of each step', async () => {
 		const id = await newPerson({ firstName: 'Hélène', lastName: 'Roux', phone: '06 44 44 44 44' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Prendre rendez-vous chez le médecin en ligne.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Prendre rendez-vous chez le médecin en ligne.', consent: CONSENT },
+			links
+		);
 		// the team (mediator and manager) by e-mail, the person by SMS
-		for (const to of ['lou@mediatheque.test', 'noa@mediatheque.test']) expect((await mails(to)).some((m) => m.text.includes(`/espace/orientations/${rid}`))).toBe(true);
-		const sms = await db.db.select().from(outbox).where(and(eq(outbox.to, '+33644444444'), eq(outbox.channel, 'sms')));
+		for (const to of ['lou@mediatheque.test', 'noa@mediatheque.test'])
+			expect((await mails(to)).some((m) => m.text.includes(`/espace/orientations/${rid}`))).toBe(true);
+		const sms = await db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, '+33644444444'), eq(outbox.channel, 'sms')));
 		expect(sms[0].text).toMatch(/CCAS de Nérac vous oriente vers Médiathèque Lacépède/);
 		const personToken = linkIn(sms[0].text, 'mes-orientations')!;
 		expect(await checkPersonLink(db.db, personToken)).toMatchObject({ ok: true, beneficiaryId: id, channel: 'sms' });
@@ -188,7 +224,9 @@ describe('the loop with a place that has a team', () => {
 		expect(accepted.status).toBe('accepted');
 		expect(accepted.appointmentAt?.toISOString()).toBe('2026-12-01T13:30:00.000Z');
 		const toPrescriber = await mails('pat@ccas.test');
-		expect(toPrescriber.map((m) => m.subject)).toEqual(expect.arrayContaining(['Orientation de Hélène R.\u00a0: en cours d’examen', 'Orientation de Hélène R.\u00a0: acceptée']));
+		expect(toPrescriber.map((m) => m.subject)).toEqual(
+			expect.arrayContaining(['Orientation de Hélène R.\u00a0: en cours d’examen', 'Orientation de Hélène R.\u00a0: acceptée'])
+		);
 		expect(toPrescriber.find((m) => m.subject.endsWith('acceptée'))!.text).toContain('rendez-vous le mardi 1 décembre à 14 h 30');
 
 		await actOnReferral(db, mediator, rid, { type: 'honour' }, links);
@@ -200,7 +238,12 @@ describe('the loop with a place that has a team', () => {
 
 	it('a decline: its reason goes to the prescriber, never to the person', async () => {
 		const id = await newPerson({ firstName: 'Nina', lastName: 'Blanc', phone: '06 55 55 55 55' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Apprendre à utiliser sa boîte e-mail.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Apprendre à utiliser sa boîte e-mail.', consent: CONSENT },
+			links
+		);
 		await expect(actOnReferral(db, mediator, rid, { type: 'decline' }, links)).rejects.toThrow(/raison du refus/);
 		await actOnReferral(db, mediator, rid, { type: 'decline', reason: 'full', note: 'Ateliers complets jusqu’en janvier' }, links);
 		expect((await mails('pat@ccas.test')).some((m) => m.text.includes('Plus de place disponible'))).toBe(true);
@@ -214,9 +257,19 @@ describe('the loop with a place that has a team', () => {
 
 	it('an accompaniment for the referred person closes the referral as honoured (accepting it first)', async () => {
 		const id = await newPerson({ firstName: 'Omar', lastName: 'Said', phone: '06 66 66 66 66' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Faire sa demande de RSA.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Faire sa demande de RSA.', consent: CONSENT },
+			links
+		);
 		const honoured = await db.db.transaction((tx) =>
-			honourByAccompaniment(db, tx, { beneficiaryId: id, organisationId: mediatheque, accompanimentId: '00000000-0000-4000-8000-000000000001', actor: mediator }, links)
+			honourByAccompaniment(
+				db,
+				tx,
+				{ beneficiaryId: id, organisationId: mediatheque, accompanimentId: '00000000-0000-4000-8000-000000000001', actor: mediator },
+				links
+			)
 		);
 		expect(honoured).toBe(rid);
 		const [r] = await db.db.select().from(referrals).where(eq(referrals.id, rid));
@@ -229,7 +282,12 @@ describe('the loop with a place that has a team', () => {
 describe('a place without an account answers by its link', () => {
 	it('one answer per link; the next step comes with a new link; tampered or expired links are refused', async () => {
 		const id = await newPerson({ firstName: 'Rose', lastName: 'Vidal', phone: '06 77 77 77 77' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: byLink, reason: 'Refaire sa carte grise.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: byLink, reason: 'Refaire sa carte grise.', consent: CONSENT },
+			links
+		);
 		const first = (await mails('boe@france-services.test')).find((m) => m.text.includes('Refaire') || m.subject.startsWith('Nouvelle orientation'))!;
 		const token = linkIn(first.text, 'orientation')!;
 		expect(await checkAnswerLink(db.db, token)).toEqual({ ok: true, referralId: rid });
@@ -255,7 +313,12 @@ describe('a place without an account answers by its link', () => {
 describe('the clock', () => {
 	it('reminds at day 10 and 20 and expires at day 30, once each', async () => {
 		const id = await newPerson({ firstName: 'Paul', lastName: 'Ney', phone: '06 88 88 88 88' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Scanner ses documents.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Scanner ses documents.', consent: CONSENT },
+			links
+		);
 		const sent = (await db.db.select().from(referrals).where(eq(referrals.id, rid)))[0].sentAt.getTime();
 		const reminders = async () => (await mails('lou@mediatheque.test')).filter((m) => m.template === 'referral-reminder' && m.text.includes(rid)).length;
 		await runReferralClock(db, links, new Date(sent + 9 * DAY));
@@ -293,13 +356,24 @@ describe('the team views', () => {
 describe('the person', () => {
 	it('gets a one-time code by SMS, sees their referrals and withdraws one', async () => {
 		const id = await newPerson({ firstName: 'Inès', lastName: 'Morel', phone: '06 99 99 99 99' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Ouvrir un compte France Travail.', consent: CONSENT }, links);
-		expect(await requestPersonCode(db, '07 81 23 45 67', { ip: '10.0.0.1', instanceName: 'maillage 47' })).toEqual({ status: 'sent', contact: 'votre téléphone' });
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Ouvrir un compte France Travail.', consent: CONSENT },
+			links
+		);
+		expect(await requestPersonCode(db, '07 81 23 45 67', { ip: '10.0.0.1', instanceName: 'maillage 47' })).toEqual({
+			status: 'sent',
+			contact: 'votre téléphone'
+		});
 		await backgroundSettled(); // the code is sent after the answer (issue 11, finding 11)
 		expect(await db.db.select().from(outbox).where(eq(outbox.to, '+33781234567'))).toEqual([]);
 		await requestPersonCode(db, '06 99 99 99 99', { ip: '10.0.0.1', instanceName: 'maillage 47' });
 		await backgroundSettled();
-		const [codeSms] = await db.db.select().from(outbox).where(and(eq(outbox.to, '+33699999999'), like(outbox.text, 'Votre code%')));
+		const [codeSms] = await db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, '+33699999999'), like(outbox.text, 'Votre code%')));
 		const code = /(\d{6})/.exec(codeSms.text)![1];
 		expect((await verifyPersonCode(db, '0699999999', code === '000000' ? '111111' : '000000', {})).status).toBe('invalid');
 		const ok = await verifyPersonCode(db, '0699999999', code, {});
@@ -310,7 +384,9 @@ describe('the person', () => {
 		expect(ids).toEqual([id]);
 		const mine = await personReferrals(db, ids);
 		expect(mine[0]).toMatchObject({ id: rid, canWithdraw: true });
-		await expect(withdrawByPerson(db, { ...session, beneficiaryIds: [ids[0].slice(0, -1) + (ids[0].endsWith('0') ? '1' : '0')] }, rid, links)).rejects.toThrow(/n’existe pas/);
+		await expect(withdrawByPerson(db, { ...session, beneficiaryIds: [ids[0].slice(0, -1) + (ids[0].endsWith('0') ? '1' : '0')] }, rid, links)).rejects.toThrow(
+			/n’existe pas/
+		);
 		await withdrawByPerson(db, session, rid, links);
 		expect((await personReferrals(db, ids))[0]).toMatchObject({ status: 'withdrawn', canWithdraw: false });
 		expect((await mails('pat@ccas.test')).some((m) => m.subject === 'Orientation de Inès M.\u00a0: retirée')).toBe(true);
@@ -321,7 +397,12 @@ describe('RGPD', () => {
 	it('exports everything held, then erases on request', async () => {
 		const id = await newPerson({ firstName: 'Lucie', lastName: 'Faure', phone: '06 10 10 10 10' });
 		await recordAssessment(db, prescriber, id, { equipement: ['smartphone'] });
-		await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Payer la cantine en ligne.', consent: CONSENT }, links).catch(() => undefined);
+		await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: withTeam, reason: 'Payer la cantine en ligne.', consent: CONSENT },
+			links
+		).catch(() => undefined);
 		await expect(exportRecord(db, mediator, id, 'maillage 47')).rejects.toThrow();
 		const data = await exportRecord(db, prescriber, id, 'maillage 47');
 		expect(data.person).toMatchObject({ firstName: 'Lucie', lastName: 'Faure', phone: '+33610101010', commune: 'Nérac' });
@@ -348,7 +429,10 @@ describe('RGPD', () => {
 	it('anonymises the records without activity for 24 months, and only those', async () => {
 		const old = await newPerson({ firstName: 'Ancien', lastName: 'Dossier', phone: '06 20 20 20 20' });
 		const recent = await newPerson({ firstName: 'Récent', lastName: 'Dossier', phone: '06 30 30 30 30' });
-		await db.db.update(beneficiaries).set({ lastActivityAt: new Date(Date.now() - 25 * 30 * DAY) }).where(eq(beneficiaries.id, old));
+		await db.db
+			.update(beneficiaries)
+			.set({ lastActivityAt: new Date(Date.now() - 25 * 30 * DAY) })
+			.where(eq(beneficiaries.id, old));
 		expect(await anonymiseInactive(db)).toBeGreaterThanOrEqual(1);
 		const rows = await db.db.select().from(beneficiaries);
 		expect(rows.find((r) => r.id === old)).toMatchObject({ firstName: null, phone: null });
@@ -359,7 +443,12 @@ describe('RGPD', () => {
 	it('merges two records of the same person', async () => {
 		const a = await newPerson({ firstName: 'Yves', lastName: 'Gomez', phone: '06 40 40 40 40', birthYear: '' });
 		const b = await newPerson({ firstName: 'Yves', lastName: 'Gomez', phone: '', preferredContact: 'none', email: 'yves@exemple.fr', birthYear: '1950' });
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: b, organisationId: ccas, placeId: withTeam, reason: 'Imprimer son attestation.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: b, organisationId: ccas, placeId: withTeam, reason: 'Imprimer son attestation.', consent: CONSENT },
+			links
+		);
 		await expect(mergeBeneficiaries(db, mediator, a, b)).rejects.toThrow();
 		await mergeBeneficiaries(db, prescriber, a, b);
 		const [kept] = await db.db.select().from(beneficiaries).where(eq(beneficiaries.id, a));
@@ -386,7 +475,12 @@ pgOnly('row-level security of the care tables (PostgreSQL, as the scoped role)',
 		const bordeaux = (await db.db.select({ id: places.id }).from(places).where(eq(places.nom, 'Tiers-lieu numérique de Bordeaux')))[0].id;
 		const org33 = (await db.db.select({ o: memberships.organisationId }).from(memberships).where(eq(memberships.userId, mediator33.userId)))[0].o;
 		await db.db.insert(organisationPlaces).values({ organisationId: org33, placeId: bordeaux }).onConflictDoNothing();
-		const { id: rid } = await sendReferral(db, prescriber, { beneficiaryId: id, organisationId: ccas, placeId: bordeaux, reason: 'Suivre ses démarches depuis Bordeaux.', consent: CONSENT }, links);
+		const { id: rid } = await sendReferral(
+			db,
+			prescriber,
+			{ beneficiaryId: id, organisationId: ccas, placeId: bordeaux, reason: 'Suivre ses démarches depuis Bordeaux.', consent: CONSENT },
+			links
+		);
 		expect(await count('33')).toBe(1);
 		expect((await asRole<{ id: string }>('33', sql`select id from referrals where id = ${rid}`)).length).toBe(1);
 		expect((await asRole<{ id: string }>('64', sql`select id from referrals where id = ${rid}`)).length).toBe(0);

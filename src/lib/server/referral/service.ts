@@ -17,7 +17,18 @@ import { issuePersonLink, personIp } from '../beneficiaries/person-access.ts';
 import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
-import { CareError, loadBeneficiary, recordConsent, touchBeneficiary, shortName, holdingOrganisations, revealedFields, scopedPerson, SCOPE_FIELDS, type Beneficiary } from '../beneficiaries/service.ts';
+import {
+	CareError,
+	loadBeneficiary,
+	recordConsent,
+	touchBeneficiary,
+	shortName,
+	holdingOrganisations,
+	revealedFields,
+	scopedPerson,
+	SCOPE_FIELDS,
+	type Beneficiary
+} from '../beneficiaries/service.ts';
 import { canAskBySms, requestConsentBySms, NO_MOBILE, SMS_NOT_READY } from '../beneficiaries/consent-sms.ts';
 import { consentInput } from '../beneficiaries/model.ts';
 import { fieldErrors } from '../accounts/service.ts';
@@ -108,7 +119,12 @@ async function teamEmails(db: DbOrTx, organisationId: string): Promise<string[]>
 type Side = 'sender' | 'place';
 
 async function sideOf(db: DbOrTx, actor: Actor, r: Referral): Promise<Side | null> {
-	if (can(actor, 'referral.answer', { placeOrganisationIds: [...new Set([...(await placeOrganisations(db, r.placeId)), ...(r.toOrganisationId ? [r.toOrganisationId] : [])])] })) return 'place';
+	if (
+		can(actor, 'referral.answer', {
+			placeOrganisationIds: [...new Set([...(await placeOrganisations(db, r.placeId)), ...(r.toOrganisationId ? [r.toOrganisationId] : [])])]
+		})
+	)
+		return 'place';
 	if (can(actor, 'referral.send', { organisationId: r.fromOrganisationId })) return 'sender';
 	return null;
 }
@@ -158,7 +174,8 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 		.where(eq(places.id, String(input.placeId ?? '')));
 	if (!place) fields.placeId = 'Choisissez un lieu dans la liste.';
 	else if (place.closure === 'permanent') fields.placeId = `${place.nom} a fermé définitivement\u00a0: choisissez un autre lieu.`;
-	if (reason.length < 5) fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple\u00a0: « Créer son compte Ameli et le garder en mémoire. »';
+	if (reason.length < 5)
+		fields.reason = 'Écrivez en une ou deux phrases ce dont la personne a besoin. Exemple\u00a0: « Créer son compte Ameli et le garder en mémoire. »';
 	else if (reason.length > 2000) fields.reason = '2\u202f000 caractères au plus.';
 	// the consent, box by box: checked here with the rest, so that every error shows at once
 	const consent = consentInput.safeParse(input.consent);
@@ -212,18 +229,60 @@ async function insertReferral(
 			delivery: p.delivery
 		})
 		.returning();
-	await tx.insert(referralEvents).values({ referralId: r.id, type: 'send', actorKind: 'prescriber', userId: p.prescriberId, fromStatus: null, toStatus: 'sent' });
-	await journal(tx, { actor: audit, action: 'referral.sent', targetType: 'referral', targetId: r.id, departmentCode: b.departmentCode, ip, details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg, delivery: p.delivery, ...details } });
+	await tx
+		.insert(referralEvents)
+		.values({ referralId: r.id, type: 'send', actorKind: 'prescriber', userId: p.prescriberId, fromStatus: null, toStatus: 'sent' });
+	await journal(tx, {
+		actor: audit,
+		action: 'referral.sent',
+		targetType: 'referral',
+		targetId: r.id,
+		departmentCode: b.departmentCode,
+		ip,
+		details: { placeId: place.id, beneficiaryId: b.id, toOrganisationId: toOrg, delivery: p.delivery, ...details }
+	});
 	// the place's e-mail names the person only as far as the consent's scope goes
 	const personName = await nameForPlace(tx, r);
 	if (toOrg) {
 		for (const to of await teamEmails(tx, toOrg))
-			await queueMail(database, tx, referralReceivedMail({ to, placeName: place.nom, fromOrganisation: p.fromName, personName, link: `${links.origin}/espace/orientations/${r.id}`, instanceName: links.instanceName }), b.id);
+			await queueMail(
+				database,
+				tx,
+				referralReceivedMail({
+					to,
+					placeName: place.nom,
+					fromOrganisation: p.fromName,
+					personName,
+					link: `${links.origin}/espace/orientations/${r.id}`,
+					instanceName: links.instanceName
+				}),
+				b.id
+			);
 	} else if (p.delivery === 'email' && place.courriels[0]) {
 		const link = answerLink(r, links);
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: p.fromName, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'answer' }), b.id);
+		await queueMail(
+			database,
+			tx,
+			referralByLinkMail({
+				to: place.courriels[0],
+				placeName: place.nom,
+				fromOrganisation: p.fromName,
+				personName,
+				link: link.href,
+				expiresAt: link.expiresAt,
+				instanceName: links.instanceName,
+				step: 'answer'
+			}),
+			b.id
+		);
 	}
-	await notifyPerson(database, tx, b, (link) => personMessage({ status: 'sent', placeName: place.nom, prescriberOrganisation: p.fromName, link, instanceName: links.instanceName }), links);
+	await notifyPerson(
+		database,
+		tx,
+		b,
+		(link) => personMessage({ status: 'sent', placeName: place.nom, prescriberOrganisation: p.fromName, link, instanceName: links.instanceName }),
+		links
+	);
 	return r.id;
 }
 
@@ -238,19 +297,50 @@ export type SendResult = { status: 'sent'; id: string } | { status: 'consent_req
 export async function referOrAskConsent(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<SendResult> {
 	const p = await prepareReferral(database, actor, input, links);
 	return database.db.transaction(async (tx) => {
-		const consent = await recordConsent(tx, actor, { beneficiary: p.b, recordedByOrganisationId: input.organisationId, withOrganisationId: p.toOrg, withPlaceId: p.place.id, purpose: `Orientation vers ${p.place.nom}`, input: input.consent }, ip);
+		const consent = await recordConsent(
+			tx,
+			actor,
+			{
+				beneficiary: p.b,
+				recordedByOrganisationId: input.organisationId,
+				withOrganisationId: p.toOrg,
+				withPlaceId: p.place.id,
+				purpose: `Orientation vers ${p.place.nom}`,
+				input: input.consent
+			},
+			ip
+		);
 		if (consent.input.method === 'sms') {
-			const req = await requestConsentBySms(database, tx, actor, { beneficiary: p.b, consentId: consent.id, organisationId: input.organisationId, referral: { placeId: p.place.id, reason: p.reason, assessmentId: p.assessmentId } }, ip);
+			const req = await requestConsentBySms(
+				database,
+				tx,
+				actor,
+				{
+					beneficiary: p.b,
+					consentId: consent.id,
+					organisationId: input.organisationId,
+					referral: { placeId: p.place.id, reason: p.reason, assessmentId: p.assessmentId }
+				},
+				ip
+			);
 			return { status: 'consent_requested' as const, requestId: req.id, consentId: consent.id };
 		}
-		const id = await insertReferral(database, tx, { ...p, organisationId: input.organisationId, prescriberId: actor.userId, consentId: consent.id }, { kind: 'user', id: actor.userId }, links, ip);
+		const id = await insertReferral(
+			database,
+			tx,
+			{ ...p, organisationId: input.organisationId, prescriberId: actor.userId, consentId: consent.id },
+			{ kind: 'user', id: actor.userId },
+			links,
+			ip
+		);
 		return { status: 'sent' as const, id };
 	});
 }
 
 /** Sends a referral now, with a consent given on site or orally (see referOrAskConsent for a consent asked by SMS). */
 export async function sendReferral(database: Database, actor: Actor, input: SendInput, links: Links, ip?: string | null): Promise<{ id: string }> {
-	if ((input.consent as { method?: unknown } | null)?.method === 'sms') throw new CareError('invalid', 'Un accord par SMS attend la réponse de la personne\u00a0: utilisez referOrAskConsent.');
+	if ((input.consent as { method?: unknown } | null)?.method === 'sms')
+		throw new CareError('invalid', 'Un accord par SMS attend la réponse de la personne\u00a0: utilisez referOrAskConsent.');
 	const r = await referOrAskConsent(database, actor, input, links, ip);
 	if (r.status !== 'sent') throw new Error('unreachable');
 	return { id: r.id };
@@ -263,13 +353,22 @@ export async function sendReferral(database: Database, actor: Actor, input: Send
 export async function sendReferralOnConsent(
 	database: Database,
 	tx: Tx,
-	c: { request: { organisationId: string; requestedBy: string | null; id: string }; consent: { id: string; withOrganisationId: string | null }; beneficiary: Beneficiary; draft: { placeId: string; reason: string; assessmentId: string | null } },
+	c: {
+		request: { organisationId: string; requestedBy: string | null; id: string };
+		consent: { id: string; withOrganisationId: string | null };
+		beneficiary: Beneficiary;
+		draft: { placeId: string; reason: string; assessmentId: string | null };
+	},
 	links: Links
 ): Promise<string> {
 	const cols = { id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels };
 	// the place chosen may have been merged into another while the person had not answered yet (its id lives on in merged_ids)
 	const [place] = (await tx.select(cols).from(places).where(eq(places.id, c.draft.placeId))).concat(
-		await tx.select(cols).from(places).where(sql`${places.mergedIds} @> ARRAY[${c.draft.placeId}]::text[]`).limit(1)
+		await tx
+			.select(cols)
+			.from(places)
+			.where(sql`${places.mergedIds} @> ARRAY[${c.draft.placeId}]::text[]`)
+			.limit(1)
 	);
 	if (!place) throw new CareError('not_found', 'Le lieu choisi n’existe plus.');
 	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.request.organisationId));
@@ -277,7 +376,18 @@ export async function sendReferralOnConsent(
 	return insertReferral(
 		database,
 		tx,
-		{ b: c.beneficiary, place, toOrg: c.consent.withOrganisationId, delivery: c.consent.withOrganisationId ? 'team' : place.courriels.length ? 'email' : 'prescriber', fromName: from.name, reason: c.draft.reason, assessmentId: a?.id ?? null, organisationId: c.request.organisationId, prescriberId: c.request.requestedBy, consentId: c.consent.id },
+		{
+			b: c.beneficiary,
+			place,
+			toOrg: c.consent.withOrganisationId,
+			delivery: c.consent.withOrganisationId ? 'team' : place.courriels.length ? 'email' : 'prescriber',
+			fromName: from.name,
+			reason: c.draft.reason,
+			assessmentId: a?.id ?? null,
+			organisationId: c.request.organisationId,
+			prescriberId: c.request.requestedBy,
+			consentId: c.consent.id
+		},
 		{ kind: 'person' },
 		links,
 		null,
@@ -289,7 +399,13 @@ export async function sendReferralOnConsent(
  * An SMS or an e-mail to the person, as they asked to be contacted; nothing otherwise. The
  * message carries a new link of its channel (the previous one of that channel stops).
  */
-async function notifyPerson(database: Database, tx: Tx, b: Beneficiary, message: (link: string) => { subject: string; text: string }, links: Links): Promise<void> {
+async function notifyPerson(
+	database: Database,
+	tx: Tx,
+	b: Beneficiary,
+	message: (link: string) => { subject: string; text: string },
+	links: Links
+): Promise<void> {
 	if (b.anonymisedAt) return;
 	const channel = b.preferredContact === 'sms' && b.phone ? 'sms' : b.preferredContact === 'email' && b.email ? 'email' : null;
 	if (!channel) return;
@@ -302,7 +418,10 @@ async function notifyPerson(database: Database, tx: Tx, b: Beneficiary, message:
 /** What the place's messages call the person: the scope of the referral's consent decides (beneficiaries/model.ts SCOPE_FIELDS). */
 async function nameForPlace(db: DbOrTx, r: Pick<Referral, 'consentId' | 'beneficiaryId'>): Promise<string> {
 	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
-	const [c] = await db.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.id, r.consentId));
+	const [c] = await db
+		.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt })
+		.from(consents)
+		.where(eq(consents.id, r.consentId));
 	return scopedPerson(b, c && c.status === 'in_force' && !c.withdrawnAt ? c.scope : []).name;
 }
 
@@ -328,7 +447,8 @@ function eventOf(input: AnswerInput, by: 'place' | 'person' | 'prescriber' | 'sy
 			let at: Date | null = null;
 			if (input.appointmentAt) {
 				at = input.appointmentAt instanceof Date ? input.appointmentAt : parisLocal(String(input.appointmentAt));
-				if (!at || Number.isNaN(at.getTime())) return { error: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 24/11/2026 à 14:30', field: 'appointmentAt' };
+				if (!at || Number.isNaN(at.getTime()))
+					return { error: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 24/11/2026 à 14:30', field: 'appointmentAt' };
 			}
 			return { type: 'accept', by: 'place', appointmentAt: at };
 		}
@@ -377,7 +497,16 @@ interface Who {
  * Applies one event in a transaction, with the row locked; writes the timeline, the
  * journal and the messages. Returns the new status.
  */
-async function apply(database: Database, tx: Tx, r: Referral, event: ReferralEvent, who: Who, links: Links, ip?: string | null, extra: { accompanimentId?: string } = {}): Promise<ReferralStatus> {
+async function apply(
+	database: Database,
+	tx: Tx,
+	r: Referral,
+	event: ReferralEvent,
+	who: Who,
+	links: Links,
+	ip?: string | null,
+	extra: { accompanimentId?: string } = {}
+): Promise<ReferralStatus> {
 	const t = transition(r.status as ReferralStatus, event);
 	if (!t.ok) throw new CareError('conflict', t.message);
 	const now = new Date();
@@ -394,7 +523,9 @@ async function apply(database: Database, tx: Tx, r: Referral, event: ReferralEve
 		.where(and(eq(referrals.id, r.id), eq(referrals.status, r.status)))
 		.returning();
 	if (!updated) throw new CareError('conflict', 'Cette orientation vient d’être modifiée par quelqu’un d’autre\u00a0: rechargez la page.');
-	await tx.insert(referralEvents).values({ referralId: r.id, type: event.type, actorKind: who.kind, userId: who.userId ?? null, fromStatus: r.status, toStatus: t.status });
+	await tx
+		.insert(referralEvents)
+		.values({ referralId: r.id, type: event.type, actorKind: who.kind, userId: who.userId ?? null, fromStatus: r.status, toStatus: t.status });
 	await journal(tx, {
 		actor: who.audit,
 		action: 'referral.transition',
@@ -402,7 +533,13 @@ async function apply(database: Database, tx: Tx, r: Referral, event: ReferralEve
 		targetId: r.id,
 		departmentCode: r.departmentCode,
 		ip,
-		details: { event: event.type, from: r.status, to: t.status, viaLink: !!who.viaLink, ...(who.personAccess ? { by: who.personAccess.by, personLinkId: who.personAccess.linkId } : {}) }
+		details: {
+			event: event.type,
+			from: r.status,
+			to: t.status,
+			viaLink: !!who.viaLink,
+			...(who.personAccess ? { by: who.personAccess.by, personLinkId: who.personAccess.linkId } : {})
+		}
 	});
 	await touchBeneficiary(tx, r.beneficiaryId, now);
 	await notify(database, tx, updated, who, links);
@@ -437,11 +574,39 @@ async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: 
 	}
 	// the person, unless they acted themselves
 	if (who.kind !== 'person')
-		await notifyPerson(database, tx, b, (link) => personMessage({ status, placeName: place.nom, appointmentAt: r.appointmentAt, prescriberOrganisation: from.name, link, instanceName: links.instanceName }), links);
+		await notifyPerson(
+			database,
+			tx,
+			b,
+			(link) =>
+				personMessage({
+					status,
+					placeName: place.nom,
+					appointmentAt: r.appointmentAt,
+					prescriberOrganisation: from.name,
+					link,
+					instanceName: links.instanceName
+				}),
+			links
+		);
 	// a place answering by link gets the next link (the one it used is spent)
 	if (who.viaLink && (status === 'accepted' || status === 'under_study') && place.courriels[0]) {
 		const link = answerLink(r, links);
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName: placeSide, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: status === 'accepted' ? 'outcome' : 'answer' }), b.id);
+		await queueMail(
+			database,
+			tx,
+			referralByLinkMail({
+				to: place.courriels[0],
+				placeName: place.nom,
+				fromOrganisation: from.name,
+				personName: placeSide,
+				link: link.href,
+				expiresAt: link.expiresAt,
+				instanceName: links.instanceName,
+				step: status === 'accepted' ? 'outcome' : 'answer'
+			}),
+			b.id
+		);
 	}
 }
 
@@ -453,7 +618,14 @@ async function lockReferral(tx: Tx, id: string): Promise<Referral | undefined> {
 const UUID = /^[0-9a-f-]{36}$/i;
 
 /** The place's team (or the prescriber: withdraw) acts on a referral. */
-export async function actOnReferral(database: Database, actor: Actor, id: string, input: AnswerInput, links: Links, ip?: string | null): Promise<ReferralStatus> {
+export async function actOnReferral(
+	database: Database,
+	actor: Actor,
+	id: string,
+	input: AnswerInput,
+	links: Links,
+	ip?: string | null
+): Promise<ReferralStatus> {
 	if (!UUID.test(id)) throw new CareError('not_found', 'Cette orientation n’existe pas, ou vous n’y avez pas accès.');
 	return database.db.transaction(async (tx) => {
 		const r = await lockReferral(tx, id);
@@ -486,7 +658,8 @@ export async function answerByLink(database: Database, token: string, input: Ans
 		const check = await checkAnswerLink(tx, token);
 		if (!check.ok) throw new CareError('conflict', LINK_MESSAGES[check.reason]);
 		const r = (await lockReferral(tx, check.referralId))!;
-		if (input.type === 'withdraw' || input.type === 'expire') throw new CareError('forbidden', 'Cette action n’est pas possible pour vous sur cette orientation.');
+		if (input.type === 'withdraw' || input.type === 'expire')
+			throw new CareError('forbidden', 'Cette action n’est pas possible pour vous sur cette orientation.');
 		const event = eventOf(input, 'place');
 		if ('error' in event) throw new CareError('invalid', event.error, event.field ? { [event.field]: event.error } : {});
 		// the nonce is checked again under the lock: two clicks on one link give one answer
@@ -519,7 +692,15 @@ export async function withdrawByPerson(
 		if (!r || !session.beneficiaryIds.includes(r.beneficiaryId)) throw new CareError('not_found', 'Cette orientation n’existe pas.');
 		// cancelled twice (a second click, a page kept open): it is cancelled, that is all
 		if (r.status === 'withdrawn') return;
-		await apply(database, tx, r, { type: 'withdraw', by: 'person' }, { kind: 'person', audit: { kind: 'person' }, personAccess: { by: session.via, linkId: session.linkId } }, links, personIp(ip));
+		await apply(
+			database,
+			tx,
+			r,
+			{ type: 'withdraw', by: 'person' },
+			{ kind: 'person', audit: { kind: 'person' }, personAccess: { by: session.via, linkId: session.linkId } },
+			links,
+			personIp(ip)
+		);
 	});
 }
 
@@ -536,7 +717,9 @@ export async function honourByAccompaniment(
 	ip?: string | null
 ): Promise<string | null> {
 	const open: ReferralStatus[] = ['sent', 'under_study', 'accepted'];
-	const orgPlaces = (await tx.select({ p: organisationPlaces.placeId }).from(organisationPlaces).where(eq(organisationPlaces.organisationId, a.organisationId))).map((x) => x.p);
+	const orgPlaces = (
+		await tx.select({ p: organisationPlaces.placeId }).from(organisationPlaces).where(eq(organisationPlaces.organisationId, a.organisationId))
+	).map((x) => x.p);
 	const [r] = await tx
 		.select()
 		.from(referrals)
@@ -551,7 +734,10 @@ export async function honourByAccompaniment(
 		.limit(1)
 		.for('update');
 	if (!r) {
-		if (a.referralId) throw new CareError('invalid', 'Cette orientation ne peut pas être close par cet accompagnement.', { referralId: 'Choisissez une orientation reçue par votre lieu et encore ouverte.' });
+		if (a.referralId)
+			throw new CareError('invalid', 'Cette orientation ne peut pas être close par cet accompagnement.', {
+				referralId: 'Choisissez une orientation reçue par votre lieu et encore ouverte.'
+			});
 		return null;
 	}
 	const who: Who = { kind: 'place', audit: { kind: 'user', id: a.actor.userId }, userId: a.actor.userId };
@@ -590,9 +776,19 @@ export async function runReferralClock(database: Database, links: Links, now = n
 				expired++;
 			} else if (c.reminders.length) {
 				const day = c.reminders[0];
-				await tx.update(referrals).set({ remindersSent: REMINDER_DAYS.indexOf(day as 10 | 20) + 1 }).where(eq(referrals.id, r.id));
+				await tx
+					.update(referrals)
+					.set({ remindersSent: REMINDER_DAYS.indexOf(day as 10 | 20) + 1 })
+					.where(eq(referrals.id, r.id));
 				await remind(database, tx, r, day, links);
-				await journal(tx, { actor: { kind: 'system' }, action: 'referral.reminded', targetType: 'referral', targetId: r.id, departmentCode: r.departmentCode, details: { day } });
+				await journal(tx, {
+					actor: { kind: 'system' },
+					action: 'referral.reminded',
+					targetType: 'referral',
+					targetId: r.id,
+					departmentCode: r.departmentCode,
+					details: { day }
+				});
 				reminded++;
 			}
 		});
@@ -605,11 +801,30 @@ async function remind(database: Database, tx: Tx, r: Referral, days: number, lin
 	const personName = await nameForPlace(tx, r);
 	if (r.toOrganisationId) {
 		for (const to of await teamEmails(tx, r.toOrganisationId))
-			await queueMail(database, tx, referralReminderMail({ to, placeName: place.nom, personName, days, link: `${links.origin}/espace/orientations/${r.id}` }), r.beneficiaryId);
+			await queueMail(
+				database,
+				tx,
+				referralReminderMail({ to, placeName: place.nom, personName, days, link: `${links.origin}/espace/orientations/${r.id}` }),
+				r.beneficiaryId
+			);
 	} else if (place.courriels[0]) {
 		const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 		const link = answerLink(r, links, Date.now());
-		await queueMail(database, tx, referralByLinkMail({ to: place.courriels[0], placeName: place.nom, fromOrganisation: from.name, personName, link: link.href, expiresAt: link.expiresAt, instanceName: links.instanceName, step: 'reminder' }), r.beneficiaryId);
+		await queueMail(
+			database,
+			tx,
+			referralByLinkMail({
+				to: place.courriels[0],
+				placeName: place.nom,
+				fromOrganisation: from.name,
+				personName,
+				link: link.href,
+				expiresAt: link.expiresAt,
+				instanceName: links.instanceName,
+				step: 'reminder'
+			}),
+			r.beneficiaryId
+		);
 	}
 }
 
@@ -646,7 +861,10 @@ const PAGE_SIZE = 50;
 function receivedCondition(actor: Actor): SQL {
 	const orgs = [...new Set(actor.memberships.filter((m) => PLACE_TEAM.includes(m.role)).map((m) => m.organisationId))];
 	if (!orgs.length) return sql`false`;
-	const list = sql.join(orgs.map((o) => sql`${o}::uuid`), sql`, `);
+	const list = sql.join(
+		orgs.map((o) => sql`${o}::uuid`),
+		sql`, `
+	);
 	// `= any(array(…))`: the places are listed once and both indexes are combined (an `in (select …)` under
 	// an `or` read all the referrals: p95 85 → 37 ms for the busiest of 400 organisations, 100,000 referrals)
 	return sql`(${referrals.toOrganisationId} in (${list}) or ${referrals.placeId} = any(array(select place_id from organisation_places where organisation_id in (${list}))))`;
@@ -662,14 +880,22 @@ function sentCondition(actor: Actor): SQL {
  * organisations; overdue first (waiting for more than 10 days), then waiting, then the
  * others by last change; counts by status and by age.
  */
-export async function teamReferrals(database: Database, actor: Actor, opts: { box: 'received' | 'sent'; status?: string | null; page?: number; now?: Date }): Promise<TeamView> {
+export async function teamReferrals(
+	database: Database,
+	actor: Actor,
+	opts: { box: 'received' | 'sent'; status?: string | null; page?: number; now?: Date }
+): Promise<TeamView> {
 	const now = opts.now ?? new Date();
 	const where = opts.box === 'received' ? receivedCondition(actor) : sentCondition(actor);
 	const status = opts.status && (REFERRAL_STATUSES as readonly string[]).includes(opts.status) ? opts.status : null;
 	const db = database.db;
 	const overdueAt = new Date(now.getTime() - REMINDER_DAYS[0] * DAY);
 	const [countRows, waitingRows] = await Promise.all([
-		db.select({ status: referrals.status, n: sql<number>`count(*)::int` }).from(referrals).where(where).groupBy(referrals.status),
+		db
+			.select({ status: referrals.status, n: sql<number>`count(*)::int` })
+			.from(referrals)
+			.where(where)
+			.groupBy(referrals.status),
 		db
 			.select({
 				under10: sql<number>`count(*) filter (where ${referrals.sentAt} > ${overdueAt.toISOString()}::timestamptz)::int`,
@@ -698,7 +924,11 @@ export async function teamReferrals(database: Database, actor: Actor, opts: { bo
 		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
 		.where(and(where, status ? eq(referrals.status, status) : undefined))
-		.orderBy(sql`case when ${awaiting} and ${referrals.sentAt} <= ${overdueAt.toISOString()}::timestamptz then 0 when ${awaiting} then 1 else 2 end`, sql`case when ${awaiting} then ${referrals.sentAt} end asc`, desc(referrals.statusAt))
+		.orderBy(
+			sql`case when ${awaiting} and ${referrals.sentAt} <= ${overdueAt.toISOString()}::timestamptz then 0 when ${awaiting} then 1 else 2 end`,
+			sql`case when ${awaiting} then ${referrals.sentAt} end asc`,
+			desc(referrals.statusAt)
+		)
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE);
 	return {
@@ -738,9 +968,29 @@ export interface ReferralDetail {
 	appointmentAt: Date | null;
 	declineReason: string | null;
 	declineNote: string | null;
-	place: { id: string; nom: string; adresse: string; codePostal: string; commune: string; telephone: string | null; courriels: string[]; horaires: string | null };
+	place: {
+		id: string;
+		nom: string;
+		adresse: string;
+		codePostal: string;
+		commune: string;
+		telephone: string | null;
+		courriels: string[];
+		horaires: string | null;
+	};
 	from: { organisation: string; prescriber: string | null; prescriberEmail: string | null };
-	person: { id: string; name: string; fullName: string; commune: string | null; phone: string | null; email: string | null; preferredContact: string | null; language: string | null; accessibilityNeeds: string[]; accessibilityNote: string | null };
+	person: {
+		id: string;
+		name: string;
+		fullName: string;
+		commune: string | null;
+		phone: string | null;
+		email: string | null;
+		preferredContact: string | null;
+		language: string | null;
+		accessibilityNeeds: string[];
+		accessibilityNote: string | null;
+	};
 	scope: string[];
 	assessment: { profile: Record<string, string | null>; services: string[]; urgency: string | null; at: Date } | null;
 	timeline: { at: Date; type: string; actorKind: string; toStatus: string; toStatusLabel: string }[];
@@ -756,14 +1006,27 @@ export interface ReferralDetail {
 async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<ReferralDetail> {
 	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
 	const [place] = await db
-		.select({ id: places.id, nom: places.nom, adresse: places.adresse, codePostal: places.codePostal, commune: places.commune, telephone: places.telephone, courriels: places.courriels, horaires: places.horaires })
+		.select({
+			id: places.id,
+			nom: places.nom,
+			adresse: places.adresse,
+			codePostal: places.codePostal,
+			commune: places.commune,
+			telephone: places.telephone,
+			courriels: places.courriels,
+			horaires: places.horaires
+		})
 		.from(places)
 		.where(eq(places.id, r.placeId));
 	const [from] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const [prescriber] = r.prescriberId ? await db.select({ name: users.displayName, email: users.email }).from(users).where(eq(users.id, r.prescriberId)) : [];
-	const [consent] = await db.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.id, r.consentId));
+	const [consent] = await db
+		.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt })
+		.from(consents)
+		.where(eq(consents.id, r.consentId));
 	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
-	const scope = side === 'sender' ? (Object.keys(SCOPE_FIELDS) as string[]) : consent && consent.status === 'in_force' && !consent.withdrawnAt ? consent.scope : [];
+	const scope =
+		side === 'sender' ? (Object.keys(SCOPE_FIELDS) as string[]) : consent && consent.status === 'in_force' && !consent.withdrawnAt ? consent.scope : [];
 	// every field through the one table of what each scope reveals (beneficiaries/model.ts SCOPE_FIELDS)
 	const shown = revealedFields(scope);
 	const p = scopedPerson(b, scope);
@@ -776,7 +1039,9 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 			assessment = { profile: res.profile, services: res.services, urgency: res.urgency, at: a.createdAt };
 		}
 	}
-	const [honouring] = r.honouredByAccompanimentId ? await db.select({ date: accompaniments.date }).from(accompaniments).where(eq(accompaniments.id, r.honouredByAccompanimentId)) : [];
+	const [honouring] = r.honouredByAccompanimentId
+		? await db.select({ date: accompaniments.date }).from(accompaniments).where(eq(accompaniments.id, r.honouredByAccompanimentId))
+		: [];
 	const events = await db.select().from(referralEvents).where(eq(referralEvents.referralId, r.id)).orderBy(asc(referralEvents.at), asc(referralEvents.id));
 	const actor: 'place' | 'prescriber' = side === 'sender' ? 'prescriber' : 'place';
 	return {
@@ -806,12 +1071,25 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 		},
 		scope,
 		assessment,
-		timeline: events.map((e) => ({ at: e.at, type: e.type, actorKind: e.actorKind, toStatus: e.toStatus, toStatusLabel: STATUS_LABELS[e.toStatus as ReferralStatus] })),
+		timeline: events.map((e) => ({
+			at: e.at,
+			type: e.type,
+			actorKind: e.actorKind,
+			toStatus: e.toStatus,
+			toStatusLabel: STATUS_LABELS[e.toStatus as ReferralStatus]
+		})),
 		actions: allowedEvents(r.status as ReferralStatus, actor),
 		beneficiaryId: b.id,
 		honouredByAccompanimentId: r.honouredByAccompanimentId,
 		// the accompaniment's day when the viewer reads it (RLS), else the day it was recorded
-		honouredOn: honouring?.date ?? (r.status === 'honoured' ? (events.findLast((e) => e.toStatus === 'honoured')?.at.toISOString().slice(0, 10) ?? null) : null),
+		honouredOn:
+			honouring?.date ??
+			(r.status === 'honoured'
+				? (events
+						.findLast((e) => e.toStatus === 'honoured')
+						?.at.toISOString()
+						.slice(0, 10) ?? null)
+				: null),
 		delivery: r.delivery as Delivery
 	};
 }
@@ -822,11 +1100,21 @@ export async function referralDetail(database: Database, actor: Actor, id: strin
 	const [r] = await database.db.select().from(referrals).where(eq(referrals.id, id));
 	const side = r ? await sideOf(database.db, actor, r) : null;
 	if (!r || !side) throw notFound;
-	await journal(database.db, { actor: { kind: 'user', id: actor.userId }, action: 'referral.viewed', targetType: 'referral', targetId: id, departmentCode: r.departmentCode, ip });
+	await journal(database.db, {
+		actor: { kind: 'user', id: actor.userId },
+		action: 'referral.viewed',
+		targetType: 'referral',
+		targetId: id,
+		departmentCode: r.departmentCode,
+		ip
+	});
 	return detailOf(database.db, r, side);
 }
 
-export async function referralByLink(database: Database, token: string): Promise<{ ok: true; detail: ReferralDetail } | { ok: false; reason: 'invalid' | 'expired' | 'used'; message: string }> {
+export async function referralByLink(
+	database: Database,
+	token: string
+): Promise<{ ok: true; detail: ReferralDetail } | { ok: false; reason: 'invalid' | 'expired' | 'used'; message: string }> {
 	const c = await checkAnswerLink(database.db, token);
 	if (!c.ok) return { ...c, message: LINK_MESSAGES[c.reason] };
 	const [r] = await database.db.select().from(referrals).where(eq(referrals.id, c.referralId));
@@ -842,7 +1130,16 @@ export async function referralsOfBeneficiary(database: Database, actor: Actor, b
 		.innerJoin(places, eq(places.id, referrals.placeId))
 		.where(and(eq(referrals.beneficiaryId, beneficiaryId), or(sentCondition(actor), receivedCondition(actor))))
 		.orderBy(desc(referrals.sentAt));
-	return rows.map(({ r, placeName, placeCommune }) => ({ id: r.id, reference: referenceOf(r.id), placeName, placeCommune, status: r.status as ReferralStatus, statusLabel: STATUS_LABELS[r.status as ReferralStatus], sentAt: r.sentAt, appointmentAt: r.appointmentAt }));
+	return rows.map(({ r, placeName, placeCommune }) => ({
+		id: r.id,
+		reference: referenceOf(r.id),
+		placeName,
+		placeCommune,
+		status: r.status as ReferralStatus,
+		statusLabel: STATUS_LABELS[r.status as ReferralStatus],
+		sentAt: r.sentAt,
+		appointmentAt: r.appointmentAt
+	}));
 }
 
 /** What the person sees of their referrals: never the decline reason nor the professionals' names. */
@@ -851,7 +1148,15 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 	const rows = await database.db
 		.select({
 			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
-			place: { id: places.id, nom: places.nom, adresse: places.adresse, codePostal: places.codePostal, commune: places.commune, telephone: places.telephone, horaires: places.horaires },
+			place: {
+				id: places.id,
+				nom: places.nom,
+				adresse: places.adresse,
+				codePostal: places.codePostal,
+				commune: places.commune,
+				telephone: places.telephone,
+				horaires: places.horaires
+			},
 			from: organisations.name
 		})
 		.from(referrals)
@@ -875,7 +1180,10 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		reference: referenceOf(r.id),
 		status: r.status as ReferralStatus,
 		// the place has no account and no e-mail: the prescriber tells it, the place does not call first
-		statusLabel: r.status === 'sent' && r.delivery === 'prescriber' ? 'Envoyée\u00a0: la structure qui vous oriente prévient le lieu' : PERSON_STATUS[r.status as ReferralStatus],
+		statusLabel:
+			r.status === 'sent' && r.delivery === 'prescriber'
+				? 'Envoyée\u00a0: la structure qui vous oriente prévient le lieu'
+				: PERSON_STATUS[r.status as ReferralStatus],
 		sentAt: r.sentAt,
 		appointmentAt: r.appointmentAt,
 		place,
@@ -884,7 +1192,6 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 	}));
 }
 
-
 /**
  * The printable sheet for the person (PDF): where, when, why, who. Printed by the
  * prescriber's side (for the person, who prefers paper), it carries a new link to the
@@ -892,7 +1199,13 @@ export async function personReferrals(database: Database, beneficiaryIds: string
  * Printed by the place's team, it carries no access of the person's: only the public page
  * where the person asks for a one-time code.
  */
-export async function referralSheet(database: Database, actor: Actor, id: string, links: Links, ip?: string | null): Promise<{ pdf: Buffer; reference: string; withPersonLink: boolean }> {
+export async function referralSheet(
+	database: Database,
+	actor: Actor,
+	id: string,
+	links: Links,
+	ip?: string | null
+): Promise<{ pdf: Buffer; reference: string; withPersonLink: boolean }> {
 	const d = await referralDetail(database, actor, id, ip);
 	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
 	const { weekTable } = await import('../places/hours.ts');
@@ -901,10 +1214,27 @@ export async function referralSheet(database: Database, actor: Actor, id: string
 	let personLink: string | null = null;
 	if (d.side === 'sender') {
 		personLink = await database.db.transaction(async (tx) => {
-			const [b] = await tx.select({ anonymisedAt: beneficiaries.anonymisedAt, departmentCode: beneficiaries.departmentCode }).from(beneficiaries).where(eq(beneficiaries.id, d.beneficiaryId));
+			const [b] = await tx
+				.select({ anonymisedAt: beneficiaries.anonymisedAt, departmentCode: beneficiaries.departmentCode })
+				.from(beneficiaries)
+				.where(eq(beneficiaries.id, d.beneficiaryId));
 			if (!b || b.anonymisedAt) return null;
-			const link = await issuePersonLink(tx, { beneficiaryId: d.beneficiaryId, channel: 'sheet', referralId: d.id, createdBy: actor.userId, origin: links.origin });
-			await journal(tx, { actor: { kind: 'user', id: actor.userId }, action: 'person.link_issued', targetType: 'beneficiary', targetId: d.beneficiaryId, departmentCode: b.departmentCode, ip, details: { channel: 'sheet', referralId: d.id, linkId: link.id } });
+			const link = await issuePersonLink(tx, {
+				beneficiaryId: d.beneficiaryId,
+				channel: 'sheet',
+				referralId: d.id,
+				createdBy: actor.userId,
+				origin: links.origin
+			});
+			await journal(tx, {
+				actor: { kind: 'user', id: actor.userId },
+				action: 'person.link_issued',
+				targetType: 'beneficiary',
+				targetId: d.beneficiaryId,
+				departmentCode: b.departmentCode,
+				ip,
+				details: { channel: 'sheet', referralId: d.id, linkId: link.id }
+			});
 			return link.href;
 		});
 	}
@@ -912,7 +1242,16 @@ export async function referralSheet(database: Database, actor: Actor, id: string
 		instanceName: links.instanceName,
 		reference: d.reference,
 		personName: d.person.name,
-		place: { name: d.place.nom, address: d.place.adresse, postalCode: d.place.codePostal, commune: d.place.commune, phone: d.place.telephone, emails: d.place.courriels, hours, access: null },
+		place: {
+			name: d.place.nom,
+			address: d.place.adresse,
+			postalCode: d.place.codePostal,
+			commune: d.place.commune,
+			phone: d.place.telephone,
+			emails: d.place.courriels,
+			hours,
+			access: null
+		},
 		reason: d.reason ?? '',
 		toBring: null,
 		sentAt: d.sentAt,

@@ -14,7 +14,11 @@ describe('inbound SMS payloads', () => {
 	});
 
 	it('reads the documented shape, any usual number form', () => {
-		expect(parseInboundSms({ from: '06 12 34 56 78', text: 'non', receivedAt: '2026-11-20T09:15:00Z' }, now)).toEqual({ from: '+33612345678', text: 'non', at: new Date('2026-11-20T09:15:00Z') });
+		expect(parseInboundSms({ from: '06 12 34 56 78', text: 'non', receivedAt: '2026-11-20T09:15:00Z' }, now)).toEqual({
+			from: '+33612345678',
+			text: 'non',
+			at: new Date('2026-11-20T09:15:00Z')
+		});
 		// a time in the future, or without its zone, is not trusted: the time of receipt instead
 		expect(parseInboundSms({ from: '+33612345678', text: 'oui', receivedAt: '2030-01-01T00:00:00Z' }, now)!.at).toEqual(now);
 		expect(parseInboundSms({ from: '+33612345678', text: 'oui', receivedAt: '2026-11-20 09:15:00' }, now)!.at).toEqual(now);

@@ -99,7 +99,7 @@ export function brevoProvider(opts: { apiKey: string; sender: string; baseUrl?: 
 				}
 				return { id: String(json.messageId ?? json.reference ?? '') };
 			}
-			let detail = '';
+			let detail: string;
 			try {
 				const json = JSON.parse(body) as { code?: unknown; message?: unknown };
 				detail = [json.code, json.message].filter((x) => typeof x === 'string' && x).join(': ');
@@ -108,7 +108,11 @@ export function brevoProvider(opts: { apiKey: string; sender: string; baseUrl?: 
 			}
 			const retryable = res.status === 429 || res.status >= 500;
 			const what = `brevo: HTTP ${res.status}${detail ? ` ${scrub(detail)}` : ''}`;
-			throw new SmsSendError(retryable ? `${what}, temporary` : `${what} (permanent: the provider refused this message, retrying will not help)`, !retryable, res.status);
+			throw new SmsSendError(
+				retryable ? `${what}, temporary` : `${what} (permanent: the provider refused this message, retrying will not help)`,
+				!retryable,
+				res.status
+			);
 		}
 	};
 }

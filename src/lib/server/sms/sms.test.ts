@@ -29,7 +29,17 @@ import {
 
 describe('French phone numbers', () => {
 	it('reads the usual ways of writing a metropolitan number, in E.164', () => {
-		for (const s of ['06 12 34 56 78', '0612345678', '06.12.34.56.78', '06-12-34-56-78', '+33 6 12 34 56 78', '+33612345678', '0033 6 12 34 56 78', '+33 (0)6 12 34 56 78', ' 06 12 34 56 78 '])
+		for (const s of [
+			'06 12 34 56 78',
+			'0612345678',
+			'06.12.34.56.78',
+			'06-12-34-56-78',
+			'+33 6 12 34 56 78',
+			'+33612345678',
+			'0033 6 12 34 56 78',
+			'+33 (0)6 12 34 56 78',
+			' 06 12 34 56 78 '
+		])
 			expect(normalisePhone(s), s).toBe('+33612345678');
 		expect(normalisePhone('07 56 12 34 56')).toBe('+33756123456');
 		expect(normalisePhone('05 53 69 42 00')).toBe('+33553694200');
@@ -58,7 +68,20 @@ describe('French phone numbers', () => {
 	});
 
 	it('rejects what is not a French number', () => {
-		for (const s of ['', '   ', 'abc', '06 12 34 56', '06 12 34 56 78 9', '0123', '+49 151 12345678', '+1 202 555 0143', '+33 6 12', '06 12 34 56 7a', '06123456781234567890123456789012', '0690 00 12'])
+		for (const s of [
+			'',
+			'   ',
+			'abc',
+			'06 12 34 56',
+			'06 12 34 56 78 9',
+			'0123',
+			'+49 151 12345678',
+			'+1 202 555 0143',
+			'+33 6 12',
+			'06 12 34 56 7a',
+			'06123456781234567890123456789012',
+			'0690 00 12'
+		])
 			expect(normalisePhone(s), s).toBeNull();
 	});
 
@@ -99,8 +122,8 @@ describe('SMS length', () => {
 
 	it('needs UCS-2 for French letters outside the GSM alphabet: 70 characters, then 67', () => {
 		expect(smsLength('Élève à l’école').encoding).toBe('UCS-2');
-		expect(smsLength('Élève à l\'école, déjà reçu ?')).toMatchObject({ encoding: 'UCS-2', nonGsm: ['ç'] });
-		expect(smsLength('Élève à l\'école').encoding).toBe('GSM-7');
+		expect(smsLength("Élève à l'école, déjà reçu ?")).toMatchObject({ encoding: 'UCS-2', nonGsm: ['ç'] });
+		expect(smsLength("Élève à l'école").encoding).toBe('GSM-7');
 		expect(smsLength('À bientôt').nonGsm).toEqual(['À', 'ô']);
 		expect(smsSegments('ê'.repeat(70))).toBe(1);
 		expect(smsSegments('ê'.repeat(71))).toBe(2);
@@ -236,7 +259,13 @@ describe('SMS through the outbox', () => {
 		expect(sentTo('+33612345678')).toEqual([
 			{ to: '+33612345678', text: 'Votre code maillage : 482913. Il expire dans 10 minutes.', sender: SENDER, type: 'transactional', unicodeEnabled: false }
 		]);
-		expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 1, lastError: null, messageId: expect.stringMatching(/^\d+$/), sentAt: expect.any(Date) });
+		expect(await rowOf(id)).toMatchObject({
+			status: 'sent',
+			attempts: 1,
+			lastError: null,
+			messageId: expect.stringMatching(/^\d+$/),
+			sentAt: expect.any(Date)
+		});
 		expect(logs).toContain('"msg":"sms sent"');
 		expect(logs).not.toMatch(/612345678|482913/);
 		// sent is sent: a second job for the same row does nothing
@@ -279,7 +308,11 @@ describe('SMS through the outbox', () => {
 		await expect(deliver(db, id, false)).rejects.toMatchObject({ permanent: true, status: 400 });
 		expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/HTTP 400 .*permanent/) });
 		await expect(deliver(db, id, true)).rejects.toThrow(/permanent/);
-		expect(await rowOf(id)).toMatchObject({ status: 'failed', attempts: 2, lastError: expect.stringMatching(/^brevo: HTTP 400 invalid_parameter: simulated failure 400 \(permanent/) });
+		expect(await rowOf(id)).toMatchObject({
+			status: 'failed',
+			attempts: 2,
+			lastError: expect.stringMatching(/^brevo: HTTP 400 invalid_parameter: simulated failure 400 \(permanent/)
+		});
 		expect(sentTo('+33600000002')).toEqual([]);
 	});
 
@@ -299,7 +332,9 @@ describe('SMS with the outbox worker', () => {
 	});
 
 	it('delivers an SMS committed with its transaction', async () => {
-		const id = await db.db.transaction(async (tx) => queueSms(db, tx, { to: '+33 6 98 76 54 32', text: 'Votre orientation est enregistrée.', template: 'referral' }));
+		const id = await db.db.transaction(async (tx) =>
+			queueSms(db, tx, { to: '+33 6 98 76 54 32', text: 'Votre orientation est enregistrée.', template: 'referral' })
+		);
 		await expect.poll(async () => (await rowOf(id)).status, { timeout: 20_000 }).toBe('sent');
 		expect(sentTo('+33698765432')).toMatchObject([{ text: 'Votre orientation est enregistrée.', sender: SENDER }]);
 	});
@@ -309,7 +344,9 @@ describe('SMS with the outbox worker', () => {
 		const id = await queue('06 11 22 33 44', 'Votre code : 555555');
 		// the worker has run its job, and left the SMS as it was
 		await expect
-			.poll(async () => (await db.query<{ state: string }>(sql`select state from pgboss.job where name = ${MAIL_QUEUE} and data->>'id' = ${id}`))[0]?.state, { timeout: 20_000 })
+			.poll(async () => (await db.query<{ state: string }>(sql`select state from pgboss.job where name = ${MAIL_QUEUE} and data->>'id' = ${id}`))[0]?.state, {
+				timeout: 20_000
+			})
 			.toBe('completed');
 		expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
 		expect(sentTo('+33611223344')).toEqual([]);

@@ -39,7 +39,7 @@ describe('small counts: primary and secondary suppression', () => {
 	it('the attack: from the shown cells and the total, no small count can be recomputed (every value 1 to 4 stays possible)', () => {
 		// a deterministic pseudo-random generator: many columns, small and large counts mixed
 		let seed = 12345;
-		const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		for (let t = 0; t < 5000; t++) {
 			const n = 1 + Math.floor(rand() * 8);
 			const values = Array.from({ length: n }, () => (rand() < 0.5 ? Math.floor(rand() * 5) : Math.floor(rand() * 40)));
@@ -97,11 +97,18 @@ describe('two nested columns (the last 12 months within all time)', () => {
 		const pairs: [number, number][] = [];
 		for (let w = 0; w <= D; w++) for (let p = 0; p <= w; p++) pairs.push([p, w]);
 		const seen = new Map<string, [number, number][][]>();
-		for (const a of pairs) for (const b of pairs) for (const c of pairs) {
-			const rows = [a, b, c];
-			const key = JSON.stringify(shownNestedColumns(rows.map((r) => r[0]), rows.map((r) => r[1])));
-			(seen.get(key) ?? seen.set(key, []).get(key)!).push(rows);
-		}
+		for (const a of pairs)
+			for (const b of pairs)
+				for (const c of pairs) {
+					const rows = [a, b, c];
+					const key = JSON.stringify(
+						shownNestedColumns(
+							rows.map((r) => r[0]),
+							rows.map((r) => r[1])
+						)
+					);
+					(seen.get(key) ?? seen.set(key, []).get(key)!).push(rows);
+				}
 		const leaks: string[] = [];
 		for (const [key, inputs] of seen) {
 			// at the domain's edge the attacker learns from the bound D itself, not from the page
@@ -123,7 +130,7 @@ describe('two nested columns (the last 12 months within all time)', () => {
 
 	it('the attack: no small count in either column, nor in their difference, can be recomputed', () => {
 		let seed = 777;
-		const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		for (let t = 0; t < 3000; t++) {
 			const n = 1 + Math.floor(rand() * 8);
 			const whole = Array.from({ length: n }, () => (rand() < 0.5 ? Math.floor(rand() * 6) : Math.floor(rand() * 40)));

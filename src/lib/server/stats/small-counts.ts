@@ -103,7 +103,11 @@ export function recomputable(shown: readonly (number | null)[], total: number | 
  * left, both totals are masked. Masked parts may be 0: that only widens what a reader can
  * guess.
  */
-export function shownNestedColumns(part: readonly number[], whole: readonly number[], threshold = SMALL_COUNT): { part: { cells: string[]; total: string }; whole: { cells: string[]; total: string } } {
+export function shownNestedColumns(
+	part: readonly number[],
+	whole: readonly number[],
+	threshold = SMALL_COUNT
+): { part: { cells: string[]; total: string }; whole: { cells: string[]; total: string } } {
 	const small = (n: number) => n > 0 && n < threshold;
 	const before = whole.map((w, i) => w - part[i]);
 	const hidden = whole.map((w, i) => small(part[i]) || small(w) || small(before[i]));

@@ -1,12 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-	addressApiFromEnv,
-	createNationalAddressApi,
-	searchAddress,
-	type AddressPoint
-} from './address-api.ts';
+import { addressApiFromEnv, createNationalAddressApi, searchAddress, type AddressPoint } from './address-api.ts';
 
 /** A local HTTP server playing api-adresse.data.gouv.fr's /search/ (real HTTP, the API's JSON shape). */
 let server: Server;

@@ -48,9 +48,7 @@ export class AddressApiUnavailableError extends Error {
 	}
 }
 
-export type AddressSearchResult =
-	| { status: 'ok'; points: WherePoint[] }
-	| { status: 'unavailable'; reason: AddressApiFailure | 'error'; message: string };
+export type AddressSearchResult = { status: 'ok'; points: WherePoint[] } | { status: 'unavailable'; reason: AddressApiFailure | 'error'; message: string };
 
 /** Calls the adapter and never throws. */
 export async function searchAddress(api: AddressApi, q: string, opts?: AddressSearchOptions): Promise<AddressSearchResult> {

@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	pgTable, text, doublePrecision, integer, serial, primaryKey, index, uniqueIndex, timestamp
-} from 'drizzle-orm/pg-core';
+import { pgTable, text, doublePrecision, integer, serial, primaryKey, index, uniqueIndex, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every French commune (INSEE code), joined from @etalab/decoupage-administratif and communes-2024.csv. */
 export const municipalities = pgTable(
@@ -11,7 +9,10 @@ export const municipalities = pgTable(
 		name: text('name').notNull(),
 		/** lower-case, unaccented, punctuation → space: for search and matching */
 		nameKey: text('name_key').notNull(),
-		postcodes: text('postcodes').array().notNull().default(sql`'{}'::text[]`),
+		postcodes: text('postcodes')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		latitude: doublePrecision('latitude'),
 		longitude: doublePrecision('longitude'),
 		population: integer('population'),
@@ -63,8 +64,12 @@ export const areas = pgTable(
 export const areaMunicipalities = pgTable(
 	'area_municipalities',
 	{
-		areaId: integer('area_id').notNull().references(() => areas.id, { onDelete: 'cascade' }),
-		inseeCode: text('insee_code').notNull().references(() => municipalities.inseeCode)
+		areaId: integer('area_id')
+			.notNull()
+			.references(() => areas.id, { onDelete: 'cascade' }),
+		inseeCode: text('insee_code')
+			.notNull()
+			.references(() => municipalities.inseeCode)
 	},
 	(t) => [primaryKey({ columns: [t.areaId, t.inseeCode] }), index('area_municipalities_insee_idx').on(t.inseeCode)]
 );

@@ -135,8 +135,7 @@ export interface TerritoryData {
 export function readTerritoryData(sharedDir: string): TerritoryData {
 	const communes = decoupageCommunes();
 	const epciOf = new Map<string, { code: string; name: string }>();
-	for (const epci of decoupageEpcis())
-		for (const m of epci.membres) epciOf.set(m.code, { code: epci.code, name: epci.nom });
+	for (const epci of decoupageEpcis()) for (const m of epci.membres) epciOf.set(m.code, { code: epci.code, name: epci.nom });
 
 	// communes-2024.csv: several rows per code (one per postcode, delegated communes): keep the first COM/ARM row
 	const csvByCode = new Map<string, Record<string, string>>();
@@ -194,8 +193,7 @@ export function readTerritoryData(sharedDir: string): TerritoryData {
 	// a few communes created or restored after the CSV's vintage have no centre: the mean of the communes
 	// sharing a postcode with them in their département, an approximation of a few kilometres
 	const located = new Map<string, MunicipalityRow[]>();
-	for (const r of rows)
-		if (r.latitude != null && r.longitude != null) for (const pc of r.postcodes ?? []) located.set(pc, [...(located.get(pc) ?? []), r]);
+	for (const r of rows) if (r.latitude != null && r.longitude != null) for (const pc of r.postcodes ?? []) located.set(pc, [...(located.get(pc) ?? []), r]);
 	const approximated: string[] = [];
 	for (const r of rows) {
 		if (r.latitude != null && r.longitude != null) continue;
@@ -219,8 +217,7 @@ export function readTerritoryData(sharedDir: string): TerritoryData {
 	for (const d of decoupageDepartements())
 		if (!depCodes.has(d.code)) deps.push({ code: d.code, name: d.nom, regionCode: d.region ?? null, latitude: null, longitude: null });
 	const used = new Set(rows.map((r) => r.departmentCode));
-	for (const code of used)
-		if (!deps.some((d) => d.code === code)) deps.push({ code, name: code, regionCode: null, latitude: null, longitude: null });
+	for (const code of used) if (!deps.some((d) => d.code === code)) deps.push({ code, name: code, regionCode: null, latitude: null, longitude: null });
 
 	const fragility: FragilityRow[] = [];
 	let fragilitySkipped = 0;
@@ -336,10 +333,7 @@ async function removeStale(tx: DbOrTx, table: 'municipalities' | 'fragility_inde
 }
 
 /** Loads the territory once per database (first start); returns null when already done. */
-export async function ensureTerritoryLoaded(
-	database: Database,
-	opts: { sharedDir: string }
-): Promise<LoadTerritoryResult | null> {
+export async function ensureTerritoryLoaded(database: Database, opts: { sharedDir: string }): Promise<LoadTerritoryResult | null> {
 	const done = await database.db.select().from(seedRuns).where(eq(seedRuns.step, TERRITORY_SEED_STEP));
 	if (done.length) return null;
 	return loadTerritory(database, opts);

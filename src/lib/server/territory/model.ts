@@ -106,7 +106,9 @@ export function trigrams(key: string): Set<string> {
 /** A 5-digit postcode from "47000", "47916 CEDEX 9", "1000" (leading zero lost by a spreadsheet); else null. */
 export function normalizePostcode(text: string | number | null | undefined): string | null {
 	if (text == null) return null;
-	const s = String(text).replace(/cedex.*$/i, '').replace(/\s+/g, '');
+	const s = String(text)
+		.replace(/cedex.*$/i, '')
+		.replace(/\s+/g, '');
 	if (/^\d{5}$/.test(s)) return s;
 	if (/^\d{4}$/.test(s)) return `0${s}`;
 	return null;
@@ -141,11 +143,7 @@ export function municipalityLabel(m: Pick<MunicipalityInfo, 'name' | 'department
 	return `${m.name} (${m.departmentCode})`;
 }
 
-export function municipalityPoint(
-	m: TerritoryMunicipality,
-	kind: WherePoint['kind'] = 'municipality',
-	label = municipalityLabel(m)
-): WherePoint | undefined {
+export function municipalityPoint(m: TerritoryMunicipality, kind: WherePoint['kind'] = 'municipality', label = municipalityLabel(m)): WherePoint | undefined {
 	if (m.latitude == null || m.longitude == null) return undefined;
 	return { label, latitude: m.latitude, longitude: m.longitude, kind, inseeCode: m.inseeCode };
 }
@@ -180,11 +178,57 @@ export interface WhereQuery {
 }
 
 const STREET_WORDS = new Set([
-	'rue', 'r', 'avenue', 'av', 'ave', 'bd', 'boulevard', 'blvd', 'chemin', 'ch', 'chem', 'route', 'rte',
-	'impasse', 'imp', 'allee', 'allees', 'all', 'place', 'pl', 'cours', 'quai', 'square', 'sq', 'lotissement',
-	'lieu', 'lieudit', 'residence', 'res', 'hameau', 'voie', 'passage', 'sentier', 'faubourg', 'fbg', 'cite',
-	'domaine', 'zone', 'za', 'zi', 'zac', 'esplanade', 'promenade', 'rond', 'parvis', 'venelle', 'ruelle',
-	'traverse', 'montee', 'bp', 'cs'
+	'rue',
+	'r',
+	'avenue',
+	'av',
+	'ave',
+	'bd',
+	'boulevard',
+	'blvd',
+	'chemin',
+	'ch',
+	'chem',
+	'route',
+	'rte',
+	'impasse',
+	'imp',
+	'allee',
+	'allees',
+	'all',
+	'place',
+	'pl',
+	'cours',
+	'quai',
+	'square',
+	'sq',
+	'lotissement',
+	'lieu',
+	'lieudit',
+	'residence',
+	'res',
+	'hameau',
+	'voie',
+	'passage',
+	'sentier',
+	'faubourg',
+	'fbg',
+	'cite',
+	'domaine',
+	'zone',
+	'za',
+	'zi',
+	'zac',
+	'esplanade',
+	'promenade',
+	'rond',
+	'parvis',
+	'venelle',
+	'ruelle',
+	'traverse',
+	'montee',
+	'bp',
+	'cs'
 ]);
 const CONNECTORS = new Set(['de', 'du', 'des', 'd', 'la', 'le', 'les', 'l', 'a', 'au', 'aux', 'et', 'en', 'sur']);
 
@@ -206,8 +250,7 @@ export function parseWhereQuery(text: string): WhereQuery {
 	rest = rest.replace(/\s+/g, ' ').replace(/^[\s,;-]+|[\s,;-]+$/g, '');
 	const inseeCode = /^(\d{2}|2[AB])\d{3}$/i.test(raw) ? raw.toUpperCase() : null;
 	const tokens = nameKey(rest).split(' ');
-	const looksLikeAddress =
-		/^\d{1,4}\s*(bis|ter|quater|[a-d])?\b[\s,]*[^\d\s,]/i.test(rest) || tokens.some((t) => STREET_WORDS.has(t));
+	const looksLikeAddress = /^\d{1,4}\s*(bis|ter|quater|[a-d])?\b[\s,]*[^\d\s,]/i.test(rest) || tokens.some((t) => STREET_WORDS.has(t));
 	return { raw, postcode, departmentCode, rest, inseeCode, looksLikeAddress };
 }
 
@@ -283,11 +326,7 @@ export interface AreaInput {
 }
 
 export const areaInputSchema = z.object({
-	departmentCode: z
-		.string()
-		.trim()
-		.toUpperCase()
-		.refine(isDepartmentCode, { message: 'Code de département invalide (exemples\u00a0: 47, 2A, 974).' }),
+	departmentCode: z.string().trim().toUpperCase().refine(isDepartmentCode, { message: 'Code de département invalide (exemples\u00a0: 47, 2A, 974).' }),
 	kind: z.enum(AREA_KINDS, { message: `Type de territoire inconnu (attendu\u00a0: ${AREA_KINDS.join(', ')}).` }),
 	name: z
 		.string()
@@ -365,15 +404,13 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 			rejected.push({ line, values, reasons: ['Ligne incomplète\u00a0: 4 colonnes attendues (departement;type;nom;code_insee).'] });
 			return;
 		}
-		let [dep, kindText, name, code] = values;
-		dep = dep.toUpperCase();
-		if (/^\d$/.test(dep)) dep = `0${dep}`;
+		const [rawDep, kindText, name] = values;
+		let code = values[3];
+		const upper = rawDep.toUpperCase();
+		const dep = /^\d$/.test(upper) ? `0${upper}` : upper;
 		if (!isDepartmentCode(dep)) reasons.push(`Département « ${values[0]} » invalide.`);
 		const kind = parseAreaKind(kindText);
-		if (!kind)
-			reasons.push(
-				`Type « ${kindText} » inconnu (attendu\u00a0: ${AREA_KINDS.map((k) => AREA_KIND_LABELS[k].toLowerCase()).join(', ')}).`
-			);
+		if (!kind) reasons.push(`Type « ${kindText} » inconnu (attendu\u00a0: ${AREA_KINDS.map((k) => AREA_KIND_LABELS[k].toLowerCase()).join(', ')}).`);
 		if (!name) reasons.push('Nom du territoire manquant.');
 		else if (name.length > 120) reasons.push('Nom du territoire trop long (120 caractères au plus).');
 		code = code.toUpperCase();
@@ -383,8 +420,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 		else if (opts.lookup) {
 			const lookup = opts.lookup;
 			let m = isInseeCode(code) ? lookup.byInsee(code) : undefined;
-			if (m && m.inseeCode !== code)
-				warnings.push(`Ligne ${line}\u00a0: le code ${code} est un ancien code, remplacé par ${m.inseeCode} (${m.name}).`);
+			if (m && m.inseeCode !== code) warnings.push(`Ligne ${line}\u00a0: le code ${code} est un ancien code, remplacé par ${m.inseeCode} (${m.name}).`);
 			if (!m && !isInseeCode(code)) {
 				m = lookup.byName(values[3], { departmentCode: dep });
 				if (m) warnings.push(`Ligne ${line}\u00a0: « ${values[3]} » lu comme la commune ${m.name} (${m.inseeCode}).`);
@@ -409,8 +445,7 @@ export function areasFromCsv(text: string, opts: { lookup?: TerritoryLookup } = 
 			return;
 		}
 		const other = seen.get(`${dep}|${kind}|${insee}`);
-		if (other && other !== area.name)
-			warnings.push(`Ligne ${line}\u00a0: la commune ${insee} est aussi dans « ${other} » (même type de territoire).`);
+		if (other && other !== area.name) warnings.push(`Ligne ${line}\u00a0: la commune ${insee} est aussi dans « ${other} » (même type de territoire).`);
 		seen.set(`${dep}|${kind}|${insee}`, area.name);
 		area.inseeCodes.push(insee);
 	});
@@ -475,7 +510,7 @@ export interface InstanceSettings {
 	updatedAt: Date;
 }
 
-export const DEFAULT_INSTANCE_NAME = "Déclic 47 — réseau d’inclusion numérique";
+export const DEFAULT_INSTANCE_NAME = 'Déclic 47 — réseau d’inclusion numérique';
 export const DEFAULT_COLOR_PRIMARY = '#1f4e8c';
 /** burnt orange, 5.5:1 against white: usable for text, borders and focus rings */
 export const DEFAULT_COLOR_ACCENT = '#b34700';
@@ -509,9 +544,7 @@ export function defaultInstanceSettings(env: Record<string, string | undefined> 
 
 /** WCAG 2.1 relative luminance of a #rrggbb colour. */
 export function relativeLuminance(hex: string): number {
-	const [r, g, b] = [1, 3, 5]
-		.map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
-		.map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+	const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
 	return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
@@ -571,9 +604,9 @@ export const instanceSettingsPatchSchema = z.strictObject(
 				z
 					.string()
 					.trim()
-					.max(2000, { message: "L’adresse du logo est trop longue." })
+					.max(2000, { message: 'L’adresse du logo est trop longue.' })
 					.refine((s) => /^https:\/\/[^\s]+$/i.test(s) || /^\/[^\s/][^\s]*$/.test(s), {
-						message: "Le logo doit être une adresse https://… ou un chemin du site commençant par « / »."
+						message: 'Le logo doit être une adresse https://… ou un chemin du site commençant par « / ».'
 					})
 					.nullable()
 			)
@@ -588,10 +621,8 @@ export const instanceSettingsPatchSchema = z.strictObject(
 					});
 			})
 			.optional(),
-		colorAccent: hexColour("Couleur d’accent").optional(),
-		contactEmail: z
-			.preprocess(emptyToNull, z.email({ message: 'Adresse e-mail de contact invalide.' }).max(254).nullable())
-			.optional(),
+		colorAccent: hexColour('Couleur d’accent').optional(),
+		contactEmail: z.preprocess(emptyToNull, z.email({ message: 'Adresse e-mail de contact invalide.' }).max(254).nullable()).optional(),
 		publisher: legalText('L’éditeur', 600).optional(),
 		publicationDirector: legalText('Le directeur ou la directrice de la publication', 200).optional(),
 		host: legalText('L’hébergeur', 600).optional(),
@@ -602,7 +633,9 @@ export const instanceSettingsPatchSchema = z.strictObject(
 					.string()
 					.trim()
 					.max(600, { message: 'Le contact du délégué à la protection des données est trop long (600 caractères au plus).' })
-					.refine((s) => !s.includes('@') || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { message: 'Contact du délégué à la protection des données\u00a0: adresse e-mail invalide. Exemple\u00a0: dpo@cd47.fr' })
+					.refine((s) => !s.includes('@') || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), {
+						message: 'Contact du délégué à la protection des données\u00a0: adresse e-mail invalide. Exemple\u00a0: dpo@cd47.fr'
+					})
 					.nullable()
 			)
 			.optional(),
@@ -613,7 +646,9 @@ export const instanceSettingsPatchSchema = z.strictObject(
 					.string()
 					.trim()
 					.max(600, { message: 'Le contact pour l’accessibilité est trop long (600 caractères au plus).' })
-					.refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) || /^https:\/\/\S+$/i.test(s), { message: 'Contact pour l’accessibilité\u00a0: une adresse e-mail ou une page https://… Exemple\u00a0: accessibilite@cd47.fr' })
+					.refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) || /^https:\/\/\S+$/i.test(s), {
+						message: 'Contact pour l’accessibilité\u00a0: une adresse e-mail ou une page https://… Exemple\u00a0: accessibilite@cd47.fr'
+					})
 					.nullable()
 			)
 			.optional()

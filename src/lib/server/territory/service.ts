@@ -59,8 +59,7 @@ export type { TerritoryLookup, TerritoryMunicipality } from './model.ts';
 // ---------------------------------------------------------------------------
 // The commune lookup (all in memory, built once per database object)
 
-const byPopulation = (a: TerritoryMunicipality, b: TerritoryMunicipality) =>
-	(b.population ?? 0) - (a.population ?? 0) || a.name.localeCompare(b.name, 'fr');
+const byPopulation = (a: TerritoryMunicipality, b: TerritoryMunicipality) => (b.population ?? 0) - (a.population ?? 0) || a.name.localeCompare(b.name, 'fr');
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 	const list = map.get(key);
@@ -340,14 +339,16 @@ function found(point: WherePoint | undefined): WhereResolution | undefined {
 
 function rank(ctx: WhereContext, list: TerritoryMunicipality[], extra?: (m: TerritoryMunicipality) => number) {
 	return [...list].sort(
-		(a, b) =>
-			Number(ctx.prefer.has(b.departmentCode)) - Number(ctx.prefer.has(a.departmentCode)) ||
-			(extra ? extra(b) - extra(a) : 0) ||
-			byPopulation(a, b)
+		(a, b) => Number(ctx.prefer.has(b.departmentCode)) - Number(ctx.prefer.has(a.departmentCode)) || (extra ? extra(b) - extra(a) : 0) || byPopulation(a, b)
 	);
 }
 
-function ambiguous(ctx: WhereContext, list: TerritoryMunicipality[], label?: (m: TerritoryMunicipality) => string, kind: WherePoint['kind'] = 'municipality'): WhereResolution | undefined {
+function ambiguous(
+	ctx: WhereContext,
+	list: TerritoryMunicipality[],
+	label?: (m: TerritoryMunicipality) => string,
+	kind: WherePoint['kind'] = 'municipality'
+): WhereResolution | undefined {
 	const candidates = list
 		.slice(0, MAX_CANDIDATES)
 		.map((m) => municipalityPoint(m, kind, label?.(m)))
@@ -462,7 +463,13 @@ function resolvePrefix(ctx: WhereContext, text: string): WhereResolution | undef
 function resolveFuzzy(ctx: WhereContext, text: string, minimum: number): WhereResolution | undefined {
 	if (spellingKey(text).length < 4) return undefined;
 	const scored = ctx.lookup.fuzzy(text, { minimum, limit: 20 }).map((r) => ({ m: r.municipality, score: r.score }));
-	const keep = new Set(applyHints(ctx, scored.map((s) => s.m), ctx.q.departmentCode));
+	const keep = new Set(
+		applyHints(
+			ctx,
+			scored.map((s) => s.m),
+			ctx.q.departmentCode
+		)
+	);
 	const list = scored.filter((s) => keep.has(s.m));
 	if (!list.length) return undefined;
 	const [best, second] = list;
@@ -488,7 +495,11 @@ function resolveInText(ctx: WhereContext): WhereResolution | undefined {
 		if (!list.length) continue;
 		// later segment (after the last comma), then longer, then later in the text
 		const score = [w.segment, w.length, w.start];
-		if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && (score[1] > best.score[1] || (score[1] === best.score[1] && score[2] > best.score[2]))))
+		if (
+			!best ||
+			score[0] > best.score[0] ||
+			(score[0] === best.score[0] && (score[1] > best.score[1] || (score[1] === best.score[1] && score[2] > best.score[2])))
+		)
 			best = { list, score };
 	}
 	if (!best) return undefined;
@@ -573,12 +584,7 @@ export async function resolveWhere(database: Database, query: string, opts: Reso
 }
 
 /** For an autocomplete / datalist: communes whose name (or postcode) starts with the text. */
-export async function suggestMunicipalities(
-	database: Database,
-	prefix: string,
-	limit = 10,
-	opts: { departmentCodes?: string[] } = {}
-): Promise<WherePoint[]> {
+export async function suggestMunicipalities(database: Database, prefix: string, limit = 10, opts: { departmentCodes?: string[] } = {}): Promise<WherePoint[]> {
 	const text = (prefix ?? '').trim().slice(0, 100);
 	if (text.length < 2) return [];
 	const lookup = await municipalityLookup(database);
@@ -618,10 +624,13 @@ async function knownDepartmentCodes(database: DbOrTx): Promise<Set<string>> {
 async function validateArea(database: Database, input: AreaInput | Record<string, unknown>): Promise<AreaInput> {
 	const parsed = areaInputSchema.safeParse(input);
 	if (!parsed.success)
-		throw new TerritoryError('invalid', 'Territoire invalide.', zodFieldErrors(parsed.error).map((e) => e.message));
+		throw new TerritoryError(
+			'invalid',
+			'Territoire invalide.',
+			zodFieldErrors(parsed.error).map((e) => e.message)
+		);
 	const area = parsed.data;
-	if (!(await knownDepartmentCodes(database.db)).has(area.departmentCode))
-		throw new TerritoryError('invalid', `Département ${area.departmentCode} inconnu.`);
+	if (!(await knownDepartmentCodes(database.db)).has(area.departmentCode)) throw new TerritoryError('invalid', `Département ${area.departmentCode} inconnu.`);
 	const codes = await checkMunicipalities(database, area.departmentCode, area.inseeCodes);
 	return { ...area, inseeCodes: codes };
 }
@@ -673,11 +682,7 @@ const toArea = (r: { id: number; departmentCode: string; kind: string; name: str
 export async function createArea(database: Database, input: AreaInput): Promise<AreaSummary> {
 	const area = await validateArea(database, input);
 	const created = await database.db.transaction(async (tx) => {
-		const [row] = await tx
-			.insert(areas)
-			.values({ departmentCode: area.departmentCode, kind: area.kind, name: area.name })
-			.onConflictDoNothing()
-			.returning();
+		const [row] = await tx.insert(areas).values({ departmentCode: area.departmentCode, kind: area.kind, name: area.name }).onConflictDoNothing().returning();
 		if (!row)
 			throw new TerritoryError(
 				'conflict',
@@ -690,11 +695,7 @@ export async function createArea(database: Database, input: AreaInput): Promise<
 }
 
 async function writeArea(t: DbOrTx, area: AreaInput): Promise<{ area: Area; created: boolean }> {
-	const [inserted] = await t
-		.insert(areas)
-		.values({ departmentCode: area.departmentCode, kind: area.kind, name: area.name })
-		.onConflictDoNothing()
-		.returning();
+	const [inserted] = await t.insert(areas).values({ departmentCode: area.departmentCode, kind: area.kind, name: area.name }).onConflictDoNothing().returning();
 	const row =
 		inserted ??
 		(
@@ -722,9 +723,7 @@ export async function saveAreas(database: Database, inputs: AreaInput[]): Promis
 		for (const area of valid) out.push(await writeArea(tx, area));
 		return out;
 	});
-	return Promise.all(
-		written.map(async (w, i) => ({ ...(await summarise(database, w.area, valid[i].inseeCodes)), created: w.created }))
-	);
+	return Promise.all(written.map(async (w, i) => ({ ...(await summarise(database, w.area, valid[i].inseeCodes)), created: w.created })));
 }
 
 /** Creates the area or replaces the communes of the existing one. Throws TerritoryError. */
@@ -814,7 +813,11 @@ export async function importAreasFromCsv(database: Database, text: string): Prom
 	const rejected: CsvRejection[] = [...parsed.rejected];
 	const valid = parsed.areas.filter((a) => {
 		if (known.has(a.departmentCode)) return true;
-		rejected.push({ line: 0, values: [a.departmentCode, a.kind, a.name], reasons: [`Département ${a.departmentCode} inconnu\u00a0: territoire « ${a.name} » ignoré.`] });
+		rejected.push({
+			line: 0,
+			values: [a.departmentCode, a.kind, a.name],
+			reasons: [`Département ${a.departmentCode} inconnu\u00a0: territoire « ${a.name} » ignoré.`]
+		});
 		return false;
 	});
 	const saved = await saveAreas(database, valid);
@@ -908,9 +911,7 @@ export async function importAreasFromGironde(
 		}
 		if (!placesPerPole.has(pole)) poleOrder.push(pole);
 		placesPerPole.set(pole, (placesPerPole.get(pole) ?? 0) + 1);
-		const m = commune
-			? (lookup.byName(commune, { postcode, departmentCode: GIRONDE }) ?? lookup.byName(commune, { departmentCode: GIRONDE }))
-			: undefined;
+		const m = commune ? (lookup.byName(commune, { postcode, departmentCode: GIRONDE }) ?? lookup.byName(commune, { departmentCode: GIRONDE })) : undefined;
 		if (!m) report.unresolvedPlaces.push({ row, commune: commune || '(vide)' });
 		else {
 			const counts = communePoles.get(m.inseeCode) ?? new Map<string, number>();
@@ -952,8 +953,7 @@ export async function importAreasFromGironde(
 
 	for (const [code, counts] of epciPoles) {
 		const epci = epciByCode.get(code)!;
-		if (epci.outside)
-			report.warnings.push(`${epci.name}\u00a0: ${epci.outside} commune(s) hors de la Gironde non rattachée(s).`);
+		if (epci.outside) report.warnings.push(`${epci.name}\u00a0: ${epci.outside} commune(s) hors de la Gironde non rattachée(s).`);
 		if (counts.size === 1) {
 			const pole = [...counts.keys()][0];
 			for (const m of epci.members) assign(m.inseeCode, pole, epci.name);
@@ -984,8 +984,7 @@ export async function importAreasFromGironde(
 			}
 			resolution += `, ${rest.length} autre(s) au pôle de la commune la plus proche`;
 		} else if (rest.length) {
-			for (const m of rest)
-				report.unassigned.push({ inseeCode: m.inseeCode, name: m.name, epci: epci.name, candidates: poles.map((p) => p.name) });
+			for (const m of rest) report.unassigned.push({ inseeCode: m.inseeCode, name: m.name, epci: epci.name, candidates: poles.map((p) => p.name) });
 			resolution += `, ${rest.length} commune(s) sans lieu laissée(s) hors pôle (${rest.map((m) => m.name).join(', ')})`;
 		}
 		report.conflicts.push({ epci: epci.name, epciCode: epci.code, poles, resolution: `${resolution}.` });
@@ -1120,10 +1119,7 @@ export async function fragilityOf(database: Database, inseeCode: string): Promis
 	// a former code (commune merged since the index was computed) or a renumbered commune
 	const current = (await municipalityLookup(database)).byInsee(code);
 	if (!current || current.inseeCode === code) return null;
-	const [again] = await database.db
-		.select(fragilityColumns)
-		.from(fragilityIndex)
-		.where(eq(fragilityIndex.inseeCode, current.inseeCode));
+	const [again] = await database.db.select(fragilityColumns).from(fragilityIndex).where(eq(fragilityIndex.inseeCode, current.inseeCode));
 	return again ?? null;
 }
 

@@ -46,7 +46,9 @@ export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
 export function checkOriginAtStart(env: NodeJS.ProcessEnv = process.env): void {
 	if (env.ORIGIN) parseOrigin(env.ORIGIN);
 	else if (isProduction(env))
-		throw new Error('ORIGIN is required in production (the public URL, e.g. https://maillage.example.fr): e-mailed links are built from it, never from the request');
+		throw new Error(
+			'ORIGIN is required in production (the public URL, e.g. https://maillage.example.fr): e-mailed links are built from it, never from the request'
+		);
 }
 
 /** The file where scripts/start.mjs records the derived public URL of the embedded default. */

@@ -6,12 +6,14 @@ export const REFUSALS = {
 	/** a body above the limit (hooks.server.ts MAX_BODY_BYTES, adapter-node's BODY_SIZE_LIMIT set to the same by scripts/start.mjs) */
 	'trop-volumineux': {
 		status: 413,
-		message: 'Ce que vous avez envoyé est trop volumineux (1\u00a0Mo au plus). Pour un fichier plus gros, découpez-le en plusieurs fichiers et envoyez-les l’un après l’autre.'
+		message:
+			'Ce que vous avez envoyé est trop volumineux (1\u00a0Mo au plus). Pour un fichier plus gros, découpez-le en plusieurs fichiers et envoyez-les l’un après l’autre.'
 	},
 	/** a form posted from another site (SvelteKit's same-origin check, answered here in French: scripts/start.mjs) */
 	'autre-site': {
 		status: 403,
-		message: 'Ce formulaire a été envoyé depuis un autre site\u00a0: par sécurité, il n’a pas été pris en compte. Ouvrez la page sur le site du service et envoyez le formulaire de nouveau.'
+		message:
+			'Ce formulaire a été envoyé depuis un autre site\u00a0: par sécurité, il n’a pas été pris en compte. Ouvrez la page sur le site du service et envoyez le formulaire de nouveau.'
 	}
 } as const;
 export type Refusal = keyof typeof REFUSALS;

@@ -38,10 +38,14 @@ export function parseTrustProxy(value: string | undefined): Trust {
 	if (!v || v === '0' || v === 'false') return { kind: 'none' };
 	if (/^\d{1,2}$/.test(v)) return { kind: 'hops', hops: Number(v) };
 	const list = new BlockList();
-	for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+	for (const part of v
+		.split(',')
+		.map((p) => p.trim())
+		.filter(Boolean)) {
 		const [addr, bits] = part.split('/');
 		const family = isIP(addr);
-		if (!family || (bits !== undefined && !/^\d{1,3}$/.test(bits))) throw new Error(`TRUST_PROXY: ${JSON.stringify(part)} is neither a number of proxies nor an IP address or CIDR range`);
+		if (!family || (bits !== undefined && !/^\d{1,3}$/.test(bits)))
+			throw new Error(`TRUST_PROXY: ${JSON.stringify(part)} is neither a number of proxies nor an IP address or CIDR range`);
 		const type = family === 6 ? 'ipv6' : 'ipv4';
 		if (bits === undefined) list.addAddress(addr, type);
 		else list.addSubnet(addr, Number(bits), type);

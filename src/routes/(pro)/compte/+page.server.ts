@@ -1,7 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { accountOverview, answerPendingRole, changePassword, logoutEverywhere, logoutOneSession, pendingRoles, ROLE_LABELS, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/service.ts';
+import {
+	accountOverview,
+	answerPendingRole,
+	changePassword,
+	logoutEverywhere,
+	logoutOneSession,
+	pendingRoles,
+	ROLE_LABELS,
+	PASSWORD_MIN_LENGTH
+} from '#lib/server/accounts/service.ts';
 import { publicLinks } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie } from '#lib/server/web/session-cookie.ts';
 
@@ -37,7 +46,10 @@ export const actions: Actions = {
 	role: async ({ request, locals }) => {
 		const form = await request.formData();
 		const db = await getDatabase();
-		const r = await answerPendingRole(db, locals.session!, String(form.get('id') ?? ''), form.get('answer') === 'accept', { ip: locals.ip, ...(await publicLinks(db)) });
+		const r = await answerPendingRole(db, locals.session!, String(form.get('id') ?? ''), form.get('answer') === 'accept', {
+			ip: locals.ip,
+			...(await publicLinks(db))
+		});
 		if (!r.ok) return fail(r.message.startsWith('Vous ne pouvez pas') ? 403 : 400, { roleError: r.message });
 		return { roleAnswered: r.accepted ? 'accepted' : 'refused' };
 	},

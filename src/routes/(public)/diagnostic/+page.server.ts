@@ -14,15 +14,31 @@ export const actions: Actions = {
 		const f = await request.formData();
 		const raw: Record<string, string | string[]> = {};
 		for (const q of QUESTIONS) raw[q.id] = q.multiple ? f.getAll(q.id).map(String) : String(f.get(q.id) ?? '');
-		const ou = String(f.get('ou') ?? '').trim().slice(0, 200);
+		const ou = String(f.get('ou') ?? '')
+			.trim()
+			.slice(0, 200);
 		const checked = checkAnswers(raw);
 		if (!checked.ok) return fail(400, { errors: checked.errors, answers: raw, ou });
-		if (!ou) return fail(400, { errors: { ou: 'Indiquez votre commune ou votre code postal, pour trouver les lieux près de chez vous. Exemple\u00a0: Agen ou 47000' }, answers: raw, ou });
+		if (!ou)
+			return fail(400, {
+				errors: { ou: 'Indiquez votre commune ou votre code postal, pour trouver les lieux près de chez vous. Exemple\u00a0: Agen ou 47000' },
+				answers: raw,
+				ou
+			});
 		const result = assess(checked.answers);
 		const instance = await loadInstance();
 		const r = await recommendPlaces(await getDatabase(), result, { where: ou }, { limit: 5, homeDepartments: instance.departmentCodes });
 		if (r.where?.status !== 'found')
-			return fail(400, { errors: { ou: r.where?.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${ou} 47000` : `Nous ne trouvons pas « ${ou} ». Vérifiez l’orthographe, ou indiquez le code postal.` }, answers: raw, ou });
+			return fail(400, {
+				errors: {
+					ou:
+						r.where?.status === 'ambiguous'
+							? `Plusieurs communes s’appellent « ${ou} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${ou} 47000`
+							: `Nous ne trouvons pas « ${ou} ». Vérifiez l’orthographe, ou indiquez le code postal.`
+				},
+				answers: raw,
+				ou
+			});
 		return {
 			answers: raw,
 			ou,

@@ -48,8 +48,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const lastPage = result.hasMore ? Math.max(pageCount, pageNo + 1) : pageNo;
 
 	/** the search's own parameters, without the cursor nor the view */
-	const base = (extra: Record<string, string | undefined> = {}) =>
-		filtersToSearchParams(filters, { ou: ou || undefined, ...extra }).toString();
+	const base = (extra: Record<string, string | undefined> = {}) => filtersToSearchParams(filters, { ou: ou || undefined, ...extra }).toString();
 	const href = (qs: string) => (qs ? `/lieux?${qs}` : '/lieux');
 	const vue = view === 'carte' ? 'carte' : undefined;
 	const candidates =
@@ -119,7 +118,9 @@ export const load: PageServerLoad = async ({ url }) => {
 			clearFilters: href(ou ? new URLSearchParams({ ou, ...(vue ? { vue } : {}) }).toString() : vue ? 'vue=carte' : ''),
 			/** what a place's page needs to link back to these results */
 			retour: base({ page: pageNo > 1 ? String(pageNo) : undefined, vue }),
-			withoutOpenNow: filters.ouvertMaintenant ? href(filtersToSearchParams({ ...filters, ouvertMaintenant: false }, { ou: ou || undefined, vue }).toString()) : null,
+			withoutOpenNow: filters.ouvertMaintenant
+				? href(filtersToSearchParams({ ...filters, ouvertMaintenant: false }, { ou: ou || undefined, vue }).toString())
+				: null,
 			api: `/api/v1/places?${filtersToSearchParams(filters, { ou: ou || undefined, format: 'geojson', limit: '200' })}`
 		},
 		map:

@@ -8,7 +8,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { requestPersonCode, verifyPersonCode, PERSON_COOKIE } from '#lib/server/beneficiaries/person.ts';
-import { openPersonSession, readPersonSession, endPersonSession, liveLinks, revokeLinksByPerson, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/person-access.ts';
+import {
+	openPersonSession,
+	readPersonSession,
+	endPersonSession,
+	liveLinks,
+	revokeLinksByPerson,
+	PERSON_SESSION_MINUTES
+} from '#lib/server/beneficiaries/person-access.ts';
 import { dateFr } from '#lib/server/referral/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { PRIVATE_HEADERS, COOKIE_PATH, referralsView, withdraw } from './person-view.server.ts';
@@ -22,11 +29,20 @@ export const load: PageServerLoad = async ({ cookies, setHeaders }) => {
 	const db = await getDatabase();
 	const session = await readPersonSession(db.db, cookies.get(PERSON_COOKIE));
 	if (!session) return { signedIn: false as const, referrals: [], links: [], minutes: PERSON_SESSION_MINUTES };
-	const links = (await liveLinks(db.db, session.beneficiaryIds)).map((l) => ({ id: l.id, label: l.label, since: dateFr(l.createdAt), until: dateFr(l.expiresAt), current: l.id === session.linkId }));
+	const links = (await liveLinks(db.db, session.beneficiaryIds)).map((l) => ({
+		id: l.id,
+		label: l.label,
+		since: dateFr(l.createdAt),
+		until: dateFr(l.expiresAt),
+		current: l.id === session.linkId
+	}));
 	return { signedIn: true as const, referrals: await referralsView(db, session.beneficiaryIds), links, minutes: PERSON_SESSION_MINUTES };
 };
 
-const contactOf = (f: FormData) => String(f.get('contact') ?? '').trim().slice(0, 200);
+const contactOf = (f: FormData) =>
+	String(f.get('contact') ?? '')
+		.trim()
+		.slice(0, 200);
 
 export const actions: Actions = {
 	code: async ({ request, locals }) => {
@@ -44,7 +60,13 @@ export const actions: Actions = {
 		if (r.status !== 'ok') return fail(r.status === 'throttled' ? 429 : 400, { step: 'code' as const, contact, error: r.message });
 		// the session is kept server-side (logout ends it), not the signed token verifyPersonCode also returns
 		const token = await openPersonSession(db, r.beneficiaryIds, { ip: locals.ip });
-		cookies.set(PERSON_COOKIE, token, { path: COOKIE_PATH, httpOnly: true, secure: url.protocol === 'https:', sameSite: 'lax', maxAge: PERSON_SESSION_MINUTES * 60 });
+		cookies.set(PERSON_COOKIE, token, {
+			path: COOKIE_PATH,
+			httpOnly: true,
+			secure: url.protocol === 'https:',
+			sameSite: 'lax',
+			maxAge: PERSON_SESSION_MINUTES * 60
+		});
 		redirect(303, '/mes-orientations');
 	},
 	annuler: async (event) => {

@@ -72,7 +72,8 @@ export function parseAidantsConnect(csv: CsvInput, ctx: AdapterContext): ParsedF
 		// last resort: the structure's name often ends with its town ("France Services Barcelonnette")
 		if (!resolved.municipality && zip && nom) {
 			const named = municipalityNamedIn(ctx.municipalities, zip, nom);
-			if (named) resolved = { municipality: named, warnings: [`${resolved.failure} : commune ${named.name} (${named.inseeCode}) déduite du nom de la structure`] };
+			if (named)
+				resolved = { municipality: named, warnings: [`${resolved.failure} : commune ${named.name} (${named.inseeCode}) déduite du nom de la structure`] };
 		}
 		const m = resolved.municipality;
 		if (!m) reasons.push(resolved.failure ?? 'commune introuvable');

@@ -14,7 +14,10 @@ describe('splitAddress', () => {
 		['8 rue de la Boétie - 33000 Bordeaux', { street: '8 rue de la Boétie', postcode: '33000', city: 'Bordeaux' }],
 		['20 Avenue de Ségur, 75007 Paris', { street: '20 Avenue de Ségur', postcode: '75007', city: 'Paris' }],
 		['102 RUE AMELOT 75011 PARIS 11', { street: '102 RUE AMELOT', postcode: '75011', city: 'PARIS 11' }],
-		['Hôtel de ville \nRue Amédée Dufourg \nBP 303 \n64603 Anglet Cedex', { street: 'Rue Amédée Dufourg', complement: 'Hôtel de ville', postcode: '64603', city: 'Anglet', cedex: true, postalBox: 'BP 303' }],
+		[
+			'Hôtel de ville \nRue Amédée Dufourg \nBP 303 \n64603 Anglet Cedex',
+			{ street: 'Rue Amédée Dufourg', complement: 'Hôtel de ville', postcode: '64603', city: 'Anglet', cedex: true, postalBox: 'BP 303' }
+		],
 		['Place du General de Gaulle\n59280\nArmentières', { street: 'Place du General de Gaulle', postcode: '59280', city: 'Armentières' }],
 		['1 bis, rue des arts, 33310 Lormont', { street: '1 bis rue des arts', postcode: '33310', city: 'Lormont' }],
 		['   03110 BROUT-VERNET', { postcode: '03110', city: 'BROUT-VERNET' }],
@@ -100,7 +103,10 @@ describe('free text → frais, publics', () => {
 	});
 
 	it('finds publics', () => {
-		expect(detectPublics('Seniors et seniors en situation de handicap psychique').map((t) => ('value' in t ? t.value : t.field))).toEqual(['Seniors', 'Handicaps mentaux']);
+		expect(detectPublics('Seniors et seniors en situation de handicap psychique').map((t) => ('value' in t ? t.value : t.field))).toEqual([
+			'Seniors',
+			'Handicaps mentaux'
+		]);
 		expect(detectPublics('Les jeunes de 16 a 25 ans en descolarisation').map((t) => ('value' in t ? t.value : t.field))).toEqual(['Jeunes']);
 	});
 });

@@ -262,8 +262,7 @@ function streetScore(s: string): number {
 
 // the LAST 5-digit number followed only by a town name (with an optional arrondissement
 // number and CEDEX) up to the end: "… BP 40273 33697 Mérignac Cedex" → 33697, "Mérignac"
-const POSTCODE_CITY_RE =
-	/(?:^|[^\d])(\d{5})(?!\d)[\s,;:.\-–—]*([^\d\n,;]*?(?:\s\d{1,2}\s*(?:er|e|eme|ème)?)?)[\s.]*(?:cedex(?:\s*\d{1,2})?)?[\s.]*$/i;
+const POSTCODE_CITY_RE = /(?:^|[^\d])(\d{5})(?!\d)[\s,;:.\-–—]*([^\d\n,;]*?(?:\s\d{1,2}\s*(?:er|e|eme|ème)?)?)[\s.]*(?:cedex(?:\s*\d{1,2})?)?[\s.]*$/i;
 const TRAILING_SEPARATORS_RE = /[\s,;:\-–—/.]+$/;
 const LEADING_SEPARATORS_RE = /^[\s,;:\-–—/.]+/;
 const SEGMENT_SPLIT_RE = /\s+[-–—]\s+|\s*\n\s*|\s*;\s*/;
@@ -528,7 +527,8 @@ function byNameAndPostcode(lookup: MunicipalityLookup, rawName: string | undefin
 function describe(match: NameMatch, name: string | undefined, pc: string | undefined): string | undefined {
 	const m = match.municipality;
 	if (match.how === 'loose') return `commune « ${name} » rapprochée de ${m.name} (${m.inseeCode})`;
-	if (match.how === 'postcode') return `commune « ${name} » inconnue au code postal ${pc} : ${m.name} (${m.inseeCode}), seule commune de ce code postal, retenue`;
+	if (match.how === 'postcode')
+		return `commune « ${name} » inconnue au code postal ${pc} : ${m.name} (${m.inseeCode}), seule commune de ce code postal, retenue`;
 	return undefined;
 }
 
@@ -551,13 +551,17 @@ export function resolveMunicipality(lookup: MunicipalityLookup, input: ResolveIn
 		const alt = byNameAndPostcode(lookup, name, pc);
 		if (m) {
 			if (alt) {
-				warnings.push(`code INSEE ${insee} (${m.name}) incohérent avec le code postal ${pc} : commune ${alt.municipality.name} (${alt.municipality.inseeCode}) retenue`);
+				warnings.push(
+					`code INSEE ${insee} (${m.name}) incohérent avec le code postal ${pc} : commune ${alt.municipality.name} (${alt.municipality.inseeCode}) retenue`
+				);
 				return accept(alt);
 			}
 			return { warnings, failure: `commune incohérente : code INSEE ${insee} (${m.name}) et code postal ${pc}${name ? ` (« ${name} »)` : ''}` };
 		}
 		if (alt) {
-			warnings.push(`code INSEE ${insee} inconnu : commune ${alt.municipality.name} (${alt.municipality.inseeCode}) retenue d’après ${name ? 'le nom et ' : ''}le code postal`);
+			warnings.push(
+				`code INSEE ${insee} inconnu : commune ${alt.municipality.name} (${alt.municipality.inseeCode}) retenue d’après ${name ? 'le nom et ' : ''}le code postal`
+			);
 			return accept(alt);
 		}
 		return { warnings, failure: `commune introuvable (code INSEE ${insee}${pc ? `, code postal ${pc}` : ''}${name ? `, « ${name} »` : ''})` };

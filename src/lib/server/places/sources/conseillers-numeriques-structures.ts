@@ -59,7 +59,10 @@ export function parseConseillersNumeriquesStructures(csv: CsvInput, ctx: Adapter
 			// the address and the columns disagree: try the columns alone
 			const fromColumns = resolveMunicipality(ctx.municipalities, { insee, postcode: columnPostcode, name: communeName });
 			if (fromColumns.municipality)
-				resolved = { municipality: fromColumns.municipality, warnings: [`${resolved.failure} d’après l’adresse : commune des colonnes retenue`, ...fromColumns.warnings] };
+				resolved = {
+					municipality: fromColumns.municipality,
+					warnings: [`${resolved.failure} d’après l’adresse : commune des colonnes retenue`, ...fromColumns.warnings]
+				};
 		}
 		const m = resolved.municipality;
 		if (!m) reasons.push(resolved.failure ?? 'commune introuvable');

@@ -31,7 +31,11 @@ export const FIBRE64_COLUMNS = ['Nomdelastructure', 'Enlibreacces', 'result_city
 /** Activity columns (answer: Souvent / De temps en temps / Exceptionnellement / Pas du tout). */
 const ACTIVITIES: [column: string, label: string, services: string[]][] = [
 	['Demarchesadministratives', 'Demarches administratives', ['Aide aux démarches administratives']],
-	['InitiationaunumeriqueFormationApprentissagePerfectionnement', 'Initiation au numerique : Formation - Apprentissage - Perfectionnement', ['Maîtrise des outils numériques du quotidien']],
+	[
+		'InitiationaunumeriqueFormationApprentissagePerfectionnement',
+		'Initiation au numerique : Formation - Apprentissage - Perfectionnement',
+		['Maîtrise des outils numériques du quotidien']
+	],
 	['Accesadesequipementsetuneconnexioninternet', 'Acces a des equipements et une connexion internet', ['Accès internet et matériel informatique']],
 	// accompanying professionals (shopkeepers, small firms): no v1 service
 	['Accompagnementdeprofessionnels', 'Accompagnement de professionnels', []]

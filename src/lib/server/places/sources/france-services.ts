@@ -3,17 +3,7 @@
  * opening hours per weekday as free text, no SIRET, no date.
  */
 import type { ParsedFile, Rejection } from '../types.ts';
-import {
-	PIVOT_UNKNOWN,
-	clean,
-	cleanText,
-	compact,
-	coordinate,
-	inseeCode,
-	padCode,
-	type AdapterContext,
-	type SourceRecordWithExtra
-} from './common.ts';
+import { PIVOT_UNKNOWN, clean, cleanText, compact, coordinate, inseeCode, padCode, type AdapterContext, type SourceRecordWithExtra } from './common.ts';
 import { readCsv, type CsvInput } from './csv.ts';
 import { weekToOsm } from './free-text-hours.ts';
 

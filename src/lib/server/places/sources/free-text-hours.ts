@@ -12,8 +12,7 @@ export const FRENCH_DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', '
 export type Interval = [number, number];
 
 export type DayParse =
-	| { ok: true; intervals: Interval[]; notes: string[]; /** intervals as OSM, "" when closed */ osm: string }
-	| { ok: false; reason: string };
+	{ ok: true; intervals: Interval[]; notes: string[]; /** intervals as OSM, "" when closed */ osm: string } | { ok: false; reason: string };
 
 const CLOSED_RE = /^(?:[-–—/.x]+|ferm[ée]e?s?|closed|non|aucune?|n\/a|sans objet)$/;
 const TIME_RE = /(?<!\d)(\d{1,2})(?!\d)\s*(?:(?::|h)\s*(?:(\d{2})(?!\d))?)?/g;

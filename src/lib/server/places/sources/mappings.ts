@@ -60,12 +60,18 @@ export type LabelTarget =
 	| { field: 'autres_formations_labels'; value: string };
 
 const LABELS_TABLE: [string[], LabelTarget][] = [
-	[['CNFS', 'Conseillers numériques', 'Conseiller numérique', 'Conseiller numérique France Services'], { field: 'dispositif_programmes_nationaux', value: 'Conseillers numériques' }],
+	[
+		['CNFS', 'Conseillers numériques', 'Conseiller numérique', 'Conseiller numérique France Services'],
+		{ field: 'dispositif_programmes_nationaux', value: 'Conseillers numériques' }
+	],
 	[['France Services', 'France Service', 'MSAP', 'Maison France Services'], { field: 'dispositif_programmes_nationaux', value: 'France Services' }],
 	[['Aidants Connect', 'Aidant Connect'], { field: 'dispositif_programmes_nationaux', value: 'Aidants Connect' }],
 	[['PIX', 'Certification PIX'], { field: 'dispositif_programmes_nationaux', value: 'Certification PIX' }],
 	[["Point d'accès numérique CAF", 'Point numérique CAF', 'CAF'], { field: 'dispositif_programmes_nationaux', value: "Point d'accès numérique CAF" }],
-	[['REFERENCE', 'Bibliothèques', 'Bibliothèques numérique de référence', 'Bibliothèque numérique de référence', 'BNR'], { field: 'dispositif_programmes_nationaux', value: 'Bibliothèques numérique de référence' }],
+	[
+		['REFERENCE', 'Bibliothèques', 'Bibliothèques numérique de référence', 'Bibliothèque numérique de référence', 'BNR'],
+		{ field: 'dispositif_programmes_nationaux', value: 'Bibliothèques numérique de référence' }
+	],
 	[['Grande école du numérique', 'GEN'], { field: 'dispositif_programmes_nationaux', value: 'Grande école du numérique' }],
 	[['Emmaüs Connect'], { field: 'dispositif_programmes_nationaux', value: 'Emmaüs Connect' }],
 	[['Relais numérique', 'Relais numérique (Emmaüs Connect)'], { field: 'dispositif_programmes_nationaux', value: 'Relais numérique (Emmaüs Connect)' }],
@@ -94,9 +100,7 @@ export function mapNationalLabel(label: string): LabelTarget | undefined {
 // ————————————————————————————————————————— publics_accueillis (v0)
 
 export type PublicTarget =
-	| { field: 'publics_specifiquement_adresses'; value: string }
-	| { field: 'prise_en_charge_specifique'; value: string }
-	| { field: 'tout public' };
+	{ field: 'publics_specifiquement_adresses'; value: string } | { field: 'prise_en_charge_specifique'; value: string } | { field: 'tout public' };
 
 const PUBLICS_TABLE: [string[], PublicTarget][] = [
 	[['Jeunes (16-26 ans)', 'Jeunes'], { field: 'publics_specifiquement_adresses', value: 'Jeunes' }],
@@ -107,7 +111,10 @@ const PUBLICS_TABLE: [string[], PublicTarget][] = [
 	[['Déficience visuelle'], { field: 'prise_en_charge_specifique', value: 'Déficience visuelle' }],
 	[['Surdité'], { field: 'prise_en_charge_specifique', value: 'Surdité' }],
 	[['Handicaps moteurs'], { field: 'prise_en_charge_specifique', value: 'Handicaps moteurs' }],
-	[['Handicaps psychiques', 'Handicaps mentaux', 'Handicaps psychiques : troubles psychiatriques donnant lieu à des atteintes comportementales'], { field: 'prise_en_charge_specifique', value: 'Handicaps mentaux' }],
+	[
+		['Handicaps psychiques', 'Handicaps mentaux', 'Handicaps psychiques : troubles psychiatriques donnant lieu à des atteintes comportementales'],
+		{ field: 'prise_en_charge_specifique', value: 'Handicaps mentaux' }
+	],
 	[['Illettrisme'], { field: 'prise_en_charge_specifique', value: 'Illettrisme' }],
 	[['Adultes', 'Tout public', 'Tous publics', 'Tous les publics'], { field: 'tout public' }]
 ];

@@ -26,7 +26,13 @@ interface Expected {
 
 const EXPECTED: Record<string, Expected> = {
 	// 12 stops of an itinerant bus, schema v1 names with v0 leftovers (old services with `;`)
-	'lieux/bus-france-services-charente-schema-v1.json': { format: 'v0-json', source: 'bus-france-services-charente-schema-v1', records: 12, rejected: 0, reasons: {} },
+	'lieux/bus-france-services-charente-schema-v1.json': {
+		format: 'v0-json',
+		source: 'bus-france-services-charente-schema-v1',
+		records: 12,
+		rejected: 0,
+		reasons: {}
+	},
 	// 188 records, all with name, address, commune; v0 leftovers (labels_nationaux, courriel, accessibilite)
 	'lieux/charente-16-schema-v1.json': { format: 'v0-json', source: 'charente-16-schema-v1', records: 188, rejected: 0, reasons: {} },
 	// 4,930 records, all complete (22 without coordinates: placed later by the importer)
@@ -56,7 +62,13 @@ const EXPECTED: Record<string, Expected> = {
 		reasons: { 'adresse absente': 23, 'commune introuvable': 4 }
 	},
 	// 2,683 rows: 26 have an empty address, commune, postcode and coordinates (ids 2696–2905)
-	'reseaux/france-services-20221201.csv': { format: 'france-services-csv', source: 'france-services', records: 2657, rejected: 26, reasons: { 'ni adresse ni commune': 26 } }
+	'reseaux/france-services-20221201.csv': {
+		format: 'france-services-csv',
+		source: 'france-services',
+		records: 2657,
+		rejected: 26,
+		reasons: { 'ni adresse ni commune': 26 }
+	}
 };
 
 let lookup: MunicipalityLookup;
@@ -145,18 +157,35 @@ describe('Gironde (Coord. X = latitude, Coord. Y = longitude)', () => {
 		});
 		expect(first.extra).toEqual({ 'Pôle territorial': 'Bordeaux', Intercommunalité: 'Bordeaux Métropole' });
 		const poles = new Set(p.records.map((r) => r.extra?.['Pôle territorial']));
-		expect([...poles].sort()).toEqual(['Bassin', 'Bordeaux', 'Graves', 'Haute Gironde', 'Hauts de Garonne', 'Libournais', 'Médoc', 'Porte du Médoc', 'Sud Gironde']);
+		expect([...poles].sort()).toEqual([
+			'Bassin',
+			'Bordeaux',
+			'Graves',
+			'Haute Gironde',
+			'Hauts de Garonne',
+			'Libournais',
+			'Médoc',
+			'Porte du Médoc',
+			'Sud Gironde'
+		]);
 		expect(p.records.every((r) => r.extra?.['Intercommunalité'])).toBe(true);
 		// a stable id from name + address (no id in the file)
 		expect(first.sourceId).toMatch(/^abracodabra-[0-9a-f]{8}$/);
-		expect(parseSourceFile('x.json', readFileSync(join(DATA, 'lieux/gironde-33-departement.json')), { municipalities: lookup }).records[0].sourceId).toBe(first.sourceId);
+		expect(parseSourceFile('x.json', readFileSync(join(DATA, 'lieux/gironde-33-departement.json')), { municipalities: lookup }).records[0].sourceId).toBe(
+			first.sourceId
+		);
 	});
 
 	it('reads the harder addresses', () => {
 		const p = get('lieux/gironde-33-departement.json');
 		const byRow = (row: number) => p.records.find((r) => r.row === row)!.record;
 		// "Place Charles de Gaulle, médiathèque Michel Sainte Marie BP 40273 33697 Mérignac Cedex"
-		expect(byRow(69)).toMatchObject({ adresse: 'Place Charles de Gaulle', complement_adresse: 'médiathèque Michel Sainte Marie', code_postal: '33700', commune: 'Mérignac' });
+		expect(byRow(69)).toMatchObject({
+			adresse: 'Place Charles de Gaulle',
+			complement_adresse: 'médiathèque Michel Sainte Marie',
+			code_postal: '33700',
+			commune: 'Mérignac'
+		});
 		// "Maison des Associations 11, rue du 8 Mai 1945 33150 Cenon"
 		expect(byRow(195)).toMatchObject({ adresse: '11 rue du 8 Mai 1945', complement_adresse: 'Maison des Associations', code_postal: '33150' });
 		// "10-12, place des Capucins - 33800 Bordeaux"
@@ -169,7 +198,9 @@ describe('Gironde (Coord. X = latitude, Coord. Y = longitude)', () => {
 
 	it('maps its services, and « Accès à Internet en autonomie » also as « En autonomie »', () => {
 		const p = get('lieux/gironde-33-departement.json');
-		const all = p.records.filter((r) => r.record.services === 'Accès internet et matériel informatique|Aide aux démarches administratives|Maîtrise des outils numériques du quotidien');
+		const all = p.records.filter(
+			(r) => r.record.services === 'Accès internet et matériel informatique|Aide aux démarches administratives|Maîtrise des outils numériques du quotidien'
+		);
 		expect(all.length).toBe(66);
 		expect(all.every((r) => r.record.modalites_accompagnement === 'En autonomie')).toBe(true);
 		expect(p.records.filter((r) => !r.record.services).length).toBe(29);
@@ -319,9 +350,18 @@ describe('Aidants Connect', () => {
 		const p = get('reseaux/aidants-connect-structures-2024-02.csv');
 		const byName = (n: string) => p.records.find((r) => r.record.nom === n)!;
 		// "Hôtel de Ville \n6 avenue Pasteur\n33270 Floirac"
-		expect(byName('La Fabrique Citoyenne').record).toMatchObject({ adresse: '6 avenue Pasteur', complement_adresse: 'Hôtel de Ville', commune: 'Floirac', code_insee: '33167' });
+		expect(byName('La Fabrique Citoyenne').record).toMatchObject({
+			adresse: '6 avenue Pasteur',
+			complement_adresse: 'Hôtel de Ville',
+			commune: 'Floirac',
+			code_insee: '33167'
+		});
 		// "Bat. C\nRésidence Philippe\nRoute de Mosnac", postcode 17503 (CEDEX), INSEE 17197
-		expect(byName('Département de la Charente-Maritime - DT RAHS - Jonzac').record).toMatchObject({ adresse: 'Route de Mosnac', complement_adresse: 'Bat. C, Résidence Philippe', code_insee: '17197' });
+		expect(byName('Département de la Charente-Maritime - DT RAHS - Jonzac').record).toMatchObject({
+			adresse: 'Route de Mosnac',
+			complement_adresse: 'Bat. C, Résidence Philippe',
+			code_insee: '17197'
+		});
 		// "19 Avenue Emile Zola ANNEMASSE\n\nAutre adresse :\n…": the second address is dropped
 		expect(byName("Pôle Médico-Social d'ANNEMASSE").warnings).toContain('seconde adresse (« Autre adresse ») ignorée');
 		// INSEE 57490 with postcode 04400 and the town in the name
@@ -339,7 +379,11 @@ describe('Conseillers numériques structures', () => {
 		const p = get('reseaux/conseillers-numeriques-structures-20230405.csv');
 		// Le Havre: 3 rows, same SIRET and address
 		const havre = p.records.filter((r) => r.record.pivot === '21760351300011');
-		expect(havre.map((r) => r.sourceId)).toEqual(['21760351300011', expect.stringMatching(/^21760351300011-[0-9a-f]{6}$/), expect.stringMatching(/^21760351300011-[0-9a-f]{6}-2$/)]);
+		expect(havre.map((r) => r.sourceId)).toEqual([
+			'21760351300011',
+			expect.stringMatching(/^21760351300011-[0-9a-f]{6}$/),
+			expect.stringMatching(/^21760351300011-[0-9a-f]{6}-2$/)
+		]);
 		expect(havre[1].warnings).toContain(`SIRET 21760351300011 déjà présent ligne ${havre[0].row} : identifiant « ${havre[1].sourceId} »`);
 		const again = parseSourceFile('x.csv', readFileSync(join(DATA, 'reseaux/conseillers-numeriques-structures-20230405.csv')), { municipalities: lookup });
 		expect(again.records.map((r) => r.sourceId)).toEqual(p.records.map((r) => r.sourceId));

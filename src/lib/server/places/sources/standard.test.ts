@@ -52,7 +52,10 @@ const PLACE: StandardRecord = {
 
 /** Our own export: the schema's columns in the schema's order, lists joined with `|`. */
 function exportCsv(rows: StandardRecord[], delimiter = ','): string {
-	return stringify(rows.map((r) => STANDARD_FIELDS.map((f) => r[f] ?? '')), { header: true, columns: [...STANDARD_FIELDS], delimiter });
+	return stringify(
+		rows.map((r) => STANDARD_FIELDS.map((f) => r[f] ?? '')),
+		{ header: true, columns: [...STANDARD_FIELDS], delimiter }
+	);
 }
 
 describe('standard CSV (our export) round-trips', () => {
@@ -123,7 +126,8 @@ describe('standard CSV (our export) round-trips', () => {
 	});
 
 	it('reads quoted fields spread over several lines', () => {
-		const csv = 'id,nom,commune,code_postal,adresse,presentation_detail\n"b1","Lieu\nsur deux lignes",Talence,33400,"5 rue Y","Ligne 1\n\nLigne 3"\nb2,Lieu 2,Talence,33400,6 rue Y,\n';
+		const csv =
+			'id,nom,commune,code_postal,adresse,presentation_detail\n"b1","Lieu\nsur deux lignes",Talence,33400,"5 rue Y","Ligne 1\n\nLigne 3"\nb2,Lieu 2,Talence,33400,6 rue Y,\n';
 		const p = parseSourceFile('x.csv', csv, { municipalities: lookup });
 		expect(p.records.map((r) => [r.row, r.record.nom, r.record.presentation_detail])).toEqual([
 			[1, 'Lieu sur deux lignes', 'Ligne 1\n\nLigne 3'],
@@ -261,7 +265,9 @@ describe('detection', () => {
 	});
 
 	it('throws a clear English error listing the known formats', () => {
-		expect(() => detectFormat('x.csv', 'a,b,c\n1,2,3\n')).toThrow(/Unknown place file format for "x.csv" \(CSV with columns a, b, c\); known formats: standard-csv/);
+		expect(() => detectFormat('x.csv', 'a,b,c\n1,2,3\n')).toThrow(
+			/Unknown place file format for "x.csv" \(CSV with columns a, b, c\); known formats: standard-csv/
+		);
 		expect(() => detectFormat('x.json', '[{"foo": 1}]')).toThrow(/JSON records with keys foo.*france-services-csv/);
 		expect(() => detectFormat('x.json', '{"foo": ')).toThrow(/invalid JSON/);
 		expect(() => detectFormat('x.csv', '')).toThrow(/empty file/);

@@ -28,21 +28,9 @@ import {
 	type SourceRecordWithExtra
 } from './common.ts';
 import { readCsv, type CsvInput } from './csv.ts';
-import {
-	V0_SERVICES,
-	canonicalValue,
-	detectFrais,
-	isVocabularyField,
-	mapNationalLabel,
-	mapPublic,
-	mapV0Accompagnement
-} from './mappings.ts';
+import { V0_SERVICES, canonicalValue, detectFrais, isVocabularyField, mapNationalLabel, mapPublic, mapV0Accompagnement } from './mappings.ts';
 
-type Role =
-	| { kind: 'field'; field: string }
-	| { kind: 'v0'; field: V0Field }
-	| { kind: 'ignored' }
-	| { kind: 'unknown'; name: string };
+type Role = { kind: 'field'; field: string } | { kind: 'v0'; field: V0Field } | { kind: 'ignored' } | { kind: 'unknown'; name: string };
 
 type V0Field = 'courriel' | 'accessibilite' | 'conditions_access' | 'labels_nationaux' | 'labels_autres' | 'publics_accueillis';
 
@@ -162,7 +150,8 @@ export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOp
 		if (general && targets.some((x) => x.t?.field === 'publics_specifiquement_adresses'))
 			warnings.push(`publics accueillis « ${values.join(' ; ')} » : tout public, pas de public spécifiquement adressé retenu`);
 	}
-	if (unknown.length) warnings.push(`colonne${unknown.length > 1 ? 's' : ''} hors standard non reprise${unknown.length > 1 ? 's' : ''} : ${unknown.join(', ')}`);
+	if (unknown.length)
+		warnings.push(`colonne${unknown.length > 1 ? 's' : ''} hors standard non reprise${unknown.length > 1 ? 's' : ''} : ${unknown.join(', ')}`);
 
 	const record: Record<string, string | number | undefined> = { ...scalars };
 	for (const [f, values] of lists) record[f] = joinList(values);
@@ -230,11 +219,7 @@ function oldValue(field: string, v: string): string[] | undefined {
 }
 
 /** Mapped standard object → SourceRecord, or the reasons it cannot be mapped at all. */
-function toSourceRecord(
-	row: number,
-	mapped: MappedStandard,
-	ctx: AdapterContext
-): { record: SourceRecordWithExtra } | { rejection: Rejection } {
+function toSourceRecord(row: number, mapped: MappedStandard, ctx: AdapterContext): { record: SourceRecordWithExtra } | { rejection: Rejection } {
 	const r = mapped.record;
 	const warnings = mapped.warnings;
 	const nom = r.nom as string | undefined;
@@ -287,13 +272,7 @@ function mapRows(
 export function parseStandardJson(items: unknown[], format: 'standard-json' | 'v0-json', ctx: AdapterContext): ParsedFile {
 	const records: SourceRecordWithExtra[] = [];
 	const rejected: Rejection[] = [];
-	mapRows(
-		numbered(items),
-		{ v0: format === 'v0-json', semicolonLists: true },
-		ctx,
-		records,
-		rejected
-	);
+	mapRows(numbered(items), { v0: format === 'v0-json', semicolonLists: true }, ctx, records, rejected);
 	return { format, source: ctx.baseName, records, rejected };
 }
 

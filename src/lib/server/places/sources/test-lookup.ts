@@ -27,7 +27,10 @@ export function municipalityNameKey(name: string): string {
 }
 
 function computeKey(name: string): string {
-	const tokens = fold(name).replace(/[^a-z0-9]+/g, ' ').trim().split(' ');
+	const tokens = fold(name)
+		.replace(/[^a-z0-9]+/g, ' ')
+		.trim()
+		.split(' ');
 	const out: string[] = [];
 	for (const t of tokens) {
 		if (!t || t === 'arrondissement' || t === 'cedex') continue;

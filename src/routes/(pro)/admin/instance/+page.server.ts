@@ -34,7 +34,15 @@ export const actions: Actions = {
 			for (const e of r.errors) fields[e.field] ??= e.message;
 			return fail(400, { fields, values });
 		}
-		await journal(db.db, { actor: { kind: 'user', id: locals.session!.userId }, action: 'instance.settings_updated', targetType: 'instance', targetId: '1', ip: locals.ip, before, after: r.settings });
+		await journal(db.db, {
+			actor: { kind: 'user', id: locals.session!.userId },
+			action: 'instance.settings_updated',
+			targetType: 'instance',
+			targetId: '1',
+			ip: locals.ip,
+			before,
+			after: r.settings
+		});
 		return { saved: true };
 	}
 };

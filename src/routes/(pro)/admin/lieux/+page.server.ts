@@ -43,7 +43,11 @@ export const actions: Actions = {
 		let n: number;
 		try {
 			const db = await getDatabase();
-			n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+			n = await remindStalePlace(db, locals.session!.actor, String(f.get('id') ?? ''), {
+				origin: publicOrigin(),
+				instanceName: (await getInstanceSettings(db)).name,
+				ip: locals.ip
+			});
 		} catch (e) {
 			return failure(e);
 		}

@@ -7,7 +7,13 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const actor = locals.session!.actor;
 	const list = await listOrganisations(await getDatabase(), actor);
 	return {
-		organisations: list.map((o) => ({ id: o.id, name: o.name, kind: ORGANISATION_KINDS[o.kind as keyof typeof ORGANISATION_KINDS] ?? o.kind, departmentCode: o.departmentCode, active: o.active })),
+		organisations: list.map((o) => ({
+			id: o.id,
+			name: o.name,
+			kind: ORGANISATION_KINDS[o.kind as keyof typeof ORGANISATION_KINDS] ?? o.kind,
+			departmentCode: o.departmentCode,
+			active: o.active
+		})),
 		kinds: Object.entries(ORGANISATION_KINDS).map(([value, label]) => ({ value, label })),
 		departments: actor.isAdmin ? null : departmentsWith(actor, ['coordinator'])
 	};

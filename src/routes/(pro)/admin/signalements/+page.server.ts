@@ -44,7 +44,13 @@ export const actions: Actions = {
 		let mailed: boolean;
 		try {
 			const db = await getDatabase();
-			mailed = (await rejectErrorReport(db, locals.session!.actor, id, answer, { instanceName: (await getInstanceSettings(db)).name, origin: publicOrigin(), ip: locals.ip })).mailed;
+			mailed = (
+				await rejectErrorReport(db, locals.session!.actor, id, answer, {
+					instanceName: (await getInstanceSettings(db)).name,
+					origin: publicOrigin(),
+					ip: locals.ip
+				})
+			).mailed;
 		} catch (e) {
 			if (e instanceof PlaceManagementError) return fail(e.code === 'invalid' ? 400 : 404, { message: e.message, fields: e.fields, reportId: id, answer });
 			throw e;
@@ -54,7 +60,13 @@ export const actions: Actions = {
 	traiter: async ({ request, locals }) => {
 		const actor = locals.session!.actor;
 		const id = Number((await request.formData()).get('id'));
-		const ok = Number.isInteger(id) && (await resolveErrorReport(await getDatabase(), id, { departments: actor.isAdmin ? null : departmentsWith(actor, ['coordinator']), actorId: actor.userId, ip: locals.ip }));
+		const ok =
+			Number.isInteger(id) &&
+			(await resolveErrorReport(await getDatabase(), id, {
+				departments: actor.isAdmin ? null : departmentsWith(actor, ['coordinator']),
+				actorId: actor.userId,
+				ip: locals.ip
+			}));
 		if (!ok) return fail(404, { message: 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.' });
 		redirect(303, '/admin/signalements?fait=traite');
 	}

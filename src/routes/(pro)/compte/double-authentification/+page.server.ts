@@ -23,7 +23,12 @@ export const load: PageServerLoad = async ({ locals, url, request }) => {
 	if (enrolled && !renew) return { enrolled, back, enrolment: null };
 	const name = await issuer();
 	const enrolment = (await pendingEnrolment(db, s, name)) ?? (await startTotpEnrolment(db, s, name));
-	return { enrolled, back, enrolment: { qrSvg: enrolment.qrSvg, secretGroups: enrolment.secretGroups }, partnerFigures: !enrolled && mayReadAggregatesBeforeCode(s) };
+	return {
+		enrolled,
+		back,
+		enrolment: { qrSvg: enrolment.qrSvg, secretGroups: enrolment.secretGroups },
+		partnerFigures: !enrolled && mayReadAggregatesBeforeCode(s)
+	};
 };
 
 export const actions: Actions = {

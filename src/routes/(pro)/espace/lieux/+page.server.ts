@@ -12,7 +12,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = (url.searchParams.get('q') ?? '').slice(0, 120);
 	return {
 		places: await managedPlaces(db, actor),
-		organisations: (await listOrganisations(db, actor)).filter((o) => mine.has(o.id)).map((o) => ({ id: o.id, name: o.name, departmentCode: o.departmentCode })),
+		organisations: (await listOrganisations(db, actor))
+			.filter((o) => mine.has(o.id))
+			.map((o) => ({ id: o.id, name: o.name, departmentCode: o.departmentCode })),
 		q,
 		results: q.trim() ? await placesToClaim(db, actor, q) : null,
 		pending: (await pendingClaimsOf(db, actor)).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
@@ -44,9 +46,15 @@ export const actions: Actions = {
 		const values = { lieu: String(form.get('lieu') ?? ''), organisation: String(form.get('organisation') ?? ''), message: String(form.get('message') ?? '') };
 		if (!values.lieu.trim()) return fail(400, { fields: { lieu: 'Cherchez votre lieu par son nom, puis choisissez-le dans la liste.' }, values });
 		try {
-			await claimPlace(await getDatabase(), locals.session!.actor, { placeId: placeIdOf(values.lieu), organisationId: values.organisation, message: values.message }, locals.ip);
+			await claimPlace(
+				await getDatabase(),
+				locals.session!.actor,
+				{ placeId: placeIdOf(values.lieu), organisationId: values.organisation, message: values.message },
+				locals.ip
+			);
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : e.code === 'throttled' ? 429 : 400, { fields: { lieu: e.message }, values });
+			if (e instanceof PlaceManagementError)
+				return fail(e.code === 'forbidden' ? 403 : e.code === 'throttled' ? 429 : 400, { fields: { lieu: e.message }, values });
 			throw e;
 		}
 		// Post/Redirect/Get: the claim waits in « Demandes en attente »

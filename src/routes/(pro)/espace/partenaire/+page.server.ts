@@ -2,7 +2,15 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { euros } from '#lib/server/pass/model.ts';
-import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals, SMALL_COUNT } from '#lib/server/partner/service.ts';
+import {
+	MASKED,
+	PartnerError,
+	partnerOrganisations,
+	partnerOverview,
+	shownPartnerCampaigns,
+	shownReferrals,
+	SMALL_COUNT
+} from '#lib/server/partner/service.ts';
 
 /** The partner's own figures (issue 12, item 12): reachable before the second factor, nothing personal on it. */
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -1,6 +1,15 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { distributableBooklets, euros, formatCode, listAlerts, managedDepartments, monthLabel, myStatements, placeRedemptions } from '#lib/server/pass/service.ts';
+import {
+	distributableBooklets,
+	euros,
+	formatCode,
+	listAlerts,
+	managedDepartments,
+	monthLabel,
+	myStatements,
+	placeRedemptions
+} from '#lib/server/pass/service.ts';
 
 /** The Pass Numérique hub: what each of the actor's roles can do here. */
 export const load: PageServerLoad = async ({ locals }) => {
@@ -33,6 +42,13 @@ export const load: PageServerLoad = async ({ locals }) => {
 			total: euros(s.totalCents),
 			paid: !!s.paidAt
 		})),
-		redemptions: redemptions.map((r) => ({ code: formatCode(r.code), at: r.redeemedAt, value: euros(r.faceValueCents), campaign: r.campaign, place: r.place, by: r.by }))
+		redemptions: redemptions.map((r) => ({
+			code: formatCode(r.code),
+			at: r.redeemedAt,
+			value: euros(r.faceValueCents),
+			campaign: r.campaign,
+			place: r.place,
+			by: r.by
+		}))
 	};
 };

@@ -22,7 +22,11 @@ function backHref(retour: string | null): string | null {
  * "À 1,2 km d’Agen": the distance from the point of the search the visitor came from (its
  * "Où ?" in the link back), as the results showed it.
  */
-async function distanceFromSearch(database: Awaited<ReturnType<typeof getDatabase>>, retour: string | null, place: { latitude: number | null; longitude: number | null; locationPrecision: string; codeInsee: string | null }) {
+async function distanceFromSearch(
+	database: Awaited<ReturnType<typeof getDatabase>>,
+	retour: string | null,
+	place: { latitude: number | null; longitude: number | null; locationPrecision: string; codeInsee: string | null }
+) {
 	const ou = retour ? new URLSearchParams(retour.replace(/^\?/, '')).get('ou')?.trim().slice(0, 200) : null;
 	if (!ou || place.latitude == null || place.longitude == null) return null;
 	const instance = await loadInstance();
@@ -30,10 +34,17 @@ async function distanceFromSearch(database: Awaited<ReturnType<typeof getDatabas
 	if (where?.status !== 'found') return null;
 	const m = distanceMetres(where.point, { latitude: place.latitude, longitude: place.longitude });
 	const label = where.point.label;
-	if (place.locationPrecision === 'municipality' && where.point.inseeCode && where.point.inseeCode === place.codeInsee) return `Dans la commune recherchée (${label})`;
+	if (place.locationPrecision === 'municipality' && where.point.inseeCode && where.point.inseeCode === place.codeInsee)
+		return `Dans la commune recherchée (${label})`;
 	const text = place.locationPrecision === 'municipality' ? formatDistance(Math.max(m, 1000))!.replace(/^à /, 'à environ ') : formatDistance(m)!;
 	// "à 190 m d’Agen (47)", "à 3 km de Boé (47)", "à 12 km du Passage (47)"
-	const from = /^le\s/i.test(label) ? `du ${label.slice(3)}` : /^les\s/i.test(label) ? `des ${label.slice(4)}` : /^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(label) ? `d’${label}` : `de ${label}`;
+	const from = /^le\s/i.test(label)
+		? `du ${label.slice(3)}`
+		: /^les\s/i.test(label)
+			? `des ${label.slice(4)}`
+			: /^[aeiouyhàâäéèêëîïôöûüÿœæ]/i.test(label)
+				? `d’${label}`
+				: `de ${label}`;
 	return `${text[0].toUpperCase()}${text.slice(1)} ${from}`;
 }
 

@@ -23,6 +23,12 @@ export const load: PageServerLoad = async ({ params, setHeaders, cookies, url, l
 	setHeaders(PRIVATE_HEADERS);
 	const r = await usePersonLink(await getDatabase(), params.token, { ip: locals.ip });
 	if (!r.ok) error(r.reason === 'invalid' ? 404 : 410, MESSAGES[r.reason]);
-	cookies.set(PERSON_COOKIE, r.sessionToken, { path: COOKIE_PATH, httpOnly: true, secure: url.protocol === 'https:', sameSite: 'lax', maxAge: PERSON_SESSION_MINUTES * 60 });
+	cookies.set(PERSON_COOKIE, r.sessionToken, {
+		path: COOKIE_PATH,
+		httpOnly: true,
+		secure: url.protocol === 'https:',
+		sameSite: 'lax',
+		maxAge: PERSON_SESSION_MINUTES * 60
+	});
 	redirect(303, '/mes-orientations');
 };

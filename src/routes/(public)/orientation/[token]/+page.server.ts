@@ -85,7 +85,8 @@ export const actions: Actions = {
 			reason: String(f.get('reason') ?? '').slice(0, 40),
 			note: String(f.get('note') ?? '').slice(0, 2000)
 		};
-		if (!ANSWERS.includes(type)) return fail(400, { type, message: 'Choisissez une réponse avec l’un des boutons.', fields: {} as Record<string, string>, values });
+		if (!ANSWERS.includes(type))
+			return fail(400, { type, message: 'Choisissez une réponse avec l’un des boutons.', fields: {} as Record<string, string>, values });
 		let status: string;
 		try {
 			const instance = await loadInstance();
@@ -97,7 +98,8 @@ export const actions: Actions = {
 				locals.ip
 			);
 		} catch (e) {
-			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'forbidden' ? 403 : 409, { type, message: e.message, fields: e.fields, values });
+			if (e instanceof CareError)
+				return fail(e.code === 'invalid' ? 400 : e.code === 'forbidden' ? 403 : 409, { type, message: e.message, fields: e.fields, values });
 			throw e;
 		}
 		// Post/Redirect/Get: reloading the confirmation does not answer again

@@ -27,7 +27,7 @@ import { publicOrigin } from '#lib/server/web/origin.ts';
 const MAX_BODY = 64 * 1024;
 const headers = { 'cache-control': 'no-store' };
 
-export const POST: RequestHandler = async ({ request, locals, url }) => {
+export const POST: RequestHandler = async ({ request, locals }) => {
 	const db = await getDatabase();
 	const ip = locals.ip ?? '?';
 	const failKey = `sms-inbound-fail:${ip}`;

@@ -2,7 +2,18 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
-import { canCuratePlace, closePlace, correctPlace, identityFormOf, placeOverrides, reopenPlace, takeSourceValue, CORRECTABLE, type ClosureForm, type IdentityForm } from '#lib/server/places/edit.ts';
+import {
+	canCuratePlace,
+	closePlace,
+	correctPlace,
+	identityFormOf,
+	placeOverrides,
+	reopenPlace,
+	takeSourceValue,
+	CORRECTABLE,
+	type ClosureForm,
+	type IdentityForm
+} from '#lib/server/places/edit.ts';
 import { getErrorReport } from '#lib/server/places/report-answer.ts';
 import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
 import { parisToday } from '#lib/server/places/model.ts';
@@ -47,8 +58,17 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		sources: p.sources.map((s) => ({ source: s.source, sourceId: s.sourceId, lastSeenAt: s.lastSeenAt.toISOString() })),
 		overrides: overrides
 			.filter((o) => o.field !== 'locationPrecision' && o.field !== 'codeInsee')
-			.map((o) => ({ field: o.field, label: o.label, value: show(o.field, o.value), sourceValue: o.sourceValue === undefined ? null : show(o.field, o.sourceValue), same: JSON.stringify(o.value) === JSON.stringify(o.sourceValue) })),
-		report: report && report.placeId === p.id && report.status === 'open' ? { id: report.id, message: report.message, fields: report.fields.map((f) => ERROR_REPORT_FIELDS[f as keyof typeof ERROR_REPORT_FIELDS] ?? f) } : null,
+			.map((o) => ({
+				field: o.field,
+				label: o.label,
+				value: show(o.field, o.value),
+				sourceValue: o.sourceValue === undefined ? null : show(o.field, o.sourceValue),
+				same: JSON.stringify(o.value) === JSON.stringify(o.sourceValue)
+			})),
+		report:
+			report && report.placeId === p.id && report.status === 'open'
+				? { id: report.id, message: report.message, fields: report.fields.map((f) => ERROR_REPORT_FIELDS[f as keyof typeof ERROR_REPORT_FIELDS] ?? f) }
+				: null,
 		today: parisToday(),
 		done: doneOf(url.searchParams.get('fait')),
 		reportClosed: url.searchParams.get('signalement') === 'traite',
@@ -73,7 +93,8 @@ const DONE = {
 } as const;
 type Done = keyof typeof DONE;
 const doneOf = (code: string | null) => (code && Object.hasOwn(DONE, code) ? { code: code as Done, title: DONE[code as Done] } : null);
-const backTo = (id: string, code: Done, reportClosed = false) => `/admin/lieux/${encodeURIComponent(id)}?fait=${code}${reportClosed ? '&signalement=traite' : ''}`;
+const backTo = (id: string, code: Done, reportClosed = false) =>
+	`/admin/lieux/${encodeURIComponent(id)}?fait=${code}${reportClosed ? '&signalement=traite' : ''}`;
 
 const reportOf = (f: FormData) => {
 	const n = Number(f.get('signalement'));
@@ -90,7 +111,16 @@ export const actions: Actions = {
 	corriger: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const str = (k: string) => String(f.get(k) ?? '');
-		const input: IdentityForm = { nom: str('nom'), pivot: str('pivot'), adresse: str('adresse'), complementAdresse: str('complementAdresse'), codePostal: str('codePostal'), commune: str('commune'), latitude: str('latitude'), longitude: str('longitude') };
+		const input: IdentityForm = {
+			nom: str('nom'),
+			pivot: str('pivot'),
+			adresse: str('adresse'),
+			complementAdresse: str('complementAdresse'),
+			codePostal: str('codePostal'),
+			commune: str('commune'),
+			latitude: str('latitude'),
+			longitude: str('longitude')
+		};
 		let changed: number;
 		try {
 			changed = (await correctPlace(await getDatabase(), locals.session!.actor, params.id, input, { ip: locals.ip, reportId: reportOf(f) })).changed.length;
@@ -111,7 +141,11 @@ export const actions: Actions = {
 	fermer: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const kind = String(f.get('type') ?? '');
-		const closure: ClosureForm = { kind: kind === 'temporary' || kind === 'permanent' ? kind : '', until: String(f.get('jusquau') ?? ''), reason: String(f.get('raison') ?? '') };
+		const closure: ClosureForm = {
+			kind: kind === 'temporary' || kind === 'permanent' ? kind : '',
+			until: String(f.get('jusquau') ?? ''),
+			reason: String(f.get('raison') ?? '')
+		};
 		try {
 			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip, reportId: reportOf(f) });
 		} catch (e) {
@@ -126,7 +160,11 @@ export const actions: Actions = {
 		const p = await getPlace(db, params.id);
 		if (!p) error(404, 'Ce lieu n’existe pas, ou il n’est plus dans l’annuaire.');
 		if (!canCuratePlace(actor, p.departmentCode)) error(403, 'Ce lieu n’est pas dans votre département.');
-		const { report, skipped } = await invitePlaceContacts(db, actor, [p.id], { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+		const { report, skipped } = await invitePlaceContacts(db, actor, [p.id], {
+			origin: publicOrigin(),
+			instanceName: (await getInstanceSettings(db)).name,
+			ip: locals.ip
+		});
 		if (skipped.length) return fail(409, { form: 'responsable', message: 'Ce lieu n’a pas d’adresse e-mail de contact à inviter.' });
 		if (!report) return fail(409, { form: 'responsable', message: 'Ce lieu a déjà un responsable.' });
 		if (report.errors.length) return fail(400, { form: 'responsable', message: report.errors.map((e) => e.message).join(' ') });

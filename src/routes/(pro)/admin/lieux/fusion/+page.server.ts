@@ -33,9 +33,16 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	if (!otherId) return { place, other: null, rows: null, candidates: await mergeCandidates(db, actor, keep.id), choiceError: null };
 	try {
 		const { survivor, other } = await loadMergePair(db, actor, keep.id, otherId);
-		return { place, other: { id: other.id, nom: other.nom, adresse: other.adresse, commune: other.commune }, rows: mergePreview(survivor, other), candidates: [], choiceError: null };
+		return {
+			place,
+			other: { id: other.id, nom: other.nom, adresse: other.adresse, commune: other.commune },
+			rows: mergePreview(survivor, other),
+			candidates: [],
+			choiceError: null
+		};
 	} catch (e) {
-		if (e instanceof PlaceManagementError) return { place, other: null, rows: null, candidates: await mergeCandidates(db, actor, keep.id), choiceError: e.message, typed: otherId };
+		if (e instanceof PlaceManagementError)
+			return { place, other: null, rows: null, candidates: await mergeCandidates(db, actor, keep.id), choiceError: e.message, typed: otherId };
 		throw e;
 	}
 };
@@ -47,7 +54,7 @@ export const actions: Actions = {
 		const otherId = String(f.get('autre') ?? '');
 		const choices: Record<string, MergeChoice> = {};
 		for (const g of MERGE_FIELDS) choices[g.key] = f.get(`choix_${g.key}`) === 'autre' ? 'autre' : 'survivant';
-		let mergedName = '';
+		let mergedName: string;
 		try {
 			const db = await getDatabase();
 			const pair = await loadMergePair(db, locals.session!.actor, survivorId, otherId);

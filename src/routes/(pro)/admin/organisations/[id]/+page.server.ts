@@ -63,7 +63,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 };
 
 function failure(e: unknown, values?: Record<string, string>) {
-	if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : e.code === 'not_found' ? 404 : 400, { message: e.message, fields: e.fields, values });
+	if (e instanceof AccountError)
+		return fail(e.code === 'forbidden' ? 403 : e.code === 'not_found' ? 404 : 400, { message: e.message, fields: e.fields, values });
 	throw e;
 }
 
@@ -75,11 +76,16 @@ export const actions: Actions = {
 		try {
 			if (!ROLES.includes(values.role as Role)) throw new AccountError('invalid', 'Vérifiez les champs signalés.', { role: 'Choisissez le rôle.' });
 			const db = await getDatabase();
-			const r = await invite(db, locals.session!.actor, { ...values, role: values.role as Role, organisationId: params.id }, {
-				ip: locals.ip,
-				origin: publicOrigin(),
-				instanceName: (await getInstanceSettings(db)).name
-			});
+			const r = await invite(
+				db,
+				locals.session!.actor,
+				{ ...values, role: values.role as Role, organisationId: params.id },
+				{
+					ip: locals.ip,
+					origin: publicOrigin(),
+					instanceName: (await getInstanceSettings(db)).name
+				}
+			);
 			done = { id: r.invitation.id, existing: r.existingAccount };
 		} catch (e) {
 			return failure(e, values);
@@ -101,14 +107,20 @@ export const actions: Actions = {
 			return fail(400, { roleFields: { role: `${member.displayName} a déjà ce rôle dans la structure.` }, roleValues: { userId, role } });
 		let id: string;
 		try {
-			const r = await invite(db, locals.session!.actor, { email: member.email, displayName: member.displayName, role: role as Role, organisationId: params.id }, {
-				ip: locals.ip,
-				origin: publicOrigin(),
-				instanceName: (await getInstanceSettings(db)).name
-			});
+			const r = await invite(
+				db,
+				locals.session!.actor,
+				{ email: member.email, displayName: member.displayName, role: role as Role, organisationId: params.id },
+				{
+					ip: locals.ip,
+					origin: publicOrigin(),
+					instanceName: (await getInstanceSettings(db)).name
+				}
+			);
 			id = r.invitation.id;
 		} catch (e) {
-			if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : 400, { roleFields: { role: e.fields.email ?? e.fields.role ?? e.message }, roleValues: { userId, role } });
+			if (e instanceof AccountError)
+				return fail(e.code === 'forbidden' ? 403 : 400, { roleFields: { role: e.fields.email ?? e.fields.role ?? e.message }, roleValues: { userId, role } });
 			throw e;
 		}
 		redirect(303, `${url.pathname}?invitation=${id}&existant=1#inviter`);
@@ -153,7 +165,12 @@ export const actions: Actions = {
 	remove: async ({ params, request, locals }) => {
 		const form = await request.formData();
 		try {
-			await removeMember(await getDatabase(), locals.session!.actor, { userId: String(form.get('userId') ?? ''), organisationId: params.id, role: String(form.get('role') ?? '') as Role }, locals.ip);
+			await removeMember(
+				await getDatabase(),
+				locals.session!.actor,
+				{ userId: String(form.get('userId') ?? ''), organisationId: params.id, role: String(form.get('role') ?? '') as Role },
+				locals.ip
+			);
 			return { removed: true };
 		} catch (e) {
 			return failure(e);

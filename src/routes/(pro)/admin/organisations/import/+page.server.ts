@@ -17,7 +17,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-const summary = (r: OnboardingReport, skipped = 0) => `${r.structures.created}-${r.places.linked}-${r.members.invited}-${r.members.offered}-${skipped + r.members.waiting + r.members.member}`;
+const summary = (r: OnboardingReport, skipped = 0) =>
+	`${r.structures.created}-${r.places.linked}-${r.members.invited}-${r.members.offered}-${skipped + r.members.waiting + r.members.member}`;
 
 /** The file's bytes (decoded by readOnboardingCsv: UTF-8, else Windows-1252 as Excel writes it), or the text pasted. */
 async function fileContent(form: FormData): Promise<Uint8Array | string> {
@@ -33,7 +34,10 @@ export const actions: Actions = {
 		const input = await fileContent(form);
 		const dryRun = form.get('etape') !== 'importer';
 		const read = readOnboardingCsv(input);
-		if (read.error !== null) return fail(400, { fileError: input.length && (typeof input !== 'string' || input.trim()) ? read.error : 'Choisissez un fichier CSV, ou collez son contenu.' });
+		if (read.error !== null)
+			return fail(400, {
+				fileError: input.length && (typeof input !== 'string' || input.trim()) ? read.error : 'Choisissez un fichier CSV, ou collez son contenu.'
+			});
 		// the text as read (a Windows-1252 file: its accents right), carried to the « Importer » step
 		const text = read.text;
 		const warning = read.warning;
@@ -61,7 +65,11 @@ export const actions: Actions = {
 				? (await placesWithoutManager(db.db, actor)).filter((p) => p.email && !p.waiting).map((p) => p.id)
 				: form.getAll('lieu').map(String);
 		// the places without a manager of the coordinator's départements only (invitePlaceContacts)
-		const { report, skipped } = await invitePlaceContacts(db, actor, chosen, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name, ip: locals.ip });
+		const { report, skipped } = await invitePlaceContacts(db, actor, chosen, {
+			origin: publicOrigin(),
+			instanceName: (await getInstanceSettings(db)).name,
+			ip: locals.ip
+		});
 		if (!report && !skipped.length) return fail(400, { contactsError: 'Cochez au moins un lieu, ou choisissez « Inviter tous les contacts ».' });
 		if (report?.errors.length) return fail(400, { contactsReport: report });
 		redirect(303, `/admin/organisations/import?fait=${report ? summary(report, skipped.length) : `0-0-0-0-${skipped.length}`}#resultat`);

@@ -82,7 +82,14 @@ export const actions: Actions = {
 		const today = todayInParis();
 		let result;
 		try {
-			result = await recordAccompaniment(await getDatabase(), locals.session!.actor, values, { origin: publicOrigin(), instanceName: (await loadInstance()).name }, locals.ip, today);
+			result = await recordAccompaniment(
+				await getDatabase(),
+				locals.session!.actor,
+				values,
+				{ origin: publicOrigin(), instanceName: (await loadInstance()).name },
+				locals.ip,
+				today
+			);
 		} catch (e) {
 			if (!(e instanceof CareError)) throw e;
 			if (e.code === 'forbidden') return fail(403, { message: e.message, fields: {} as Record<string, string>, values });

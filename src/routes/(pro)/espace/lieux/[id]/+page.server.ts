@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const { weekly, closures } = splitClosures(p.horaires);
 	const week = horairesToRanges(weekly) ?? Array.from({ length: 7 }, () => []);
 	// hours that the weekday form cannot express (alternate weeks, public holidays…) are said so
-	let advanced = false;
+	let advanced: boolean;
 	try {
 		advanced = !!p.horaires && withClosures(rangesToHoraires(week), closures) !== p.horaires;
 	} catch {
@@ -54,7 +54,13 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		today: parisToday(),
 		// the coordinators also correct the name, address and position, and close for good
 		curator: canCuratePlace(locals.session!.actor, p.departmentCode),
-		vocab: { services: SERVICES, publics: PUBLICS_SPECIFIQUEMENT_ADRESSES, frais: FRAIS_A_CHARGE, acces: MODALITES_ACCES, accompagnement: MODALITES_ACCOMPAGNEMENT }
+		vocab: {
+			services: SERVICES,
+			publics: PUBLICS_SPECIFIQUEMENT_ADRESSES,
+			frais: FRAIS_A_CHARGE,
+			acces: MODALITES_ACCES,
+			accompagnement: MODALITES_ACCOMPAGNEMENT
+		}
 	};
 };
 
@@ -66,7 +72,9 @@ function formOf(f: FormData): PlaceForm {
 			.filter((r) => r.start || r.end)
 			.map((r) => ({ start: r.start || '?', end: r.end || '?' }))
 	);
-	const closures = Array.from({ length: 10 }, (_, i) => ({ from: str(`fermeture_${i}_du`), to: str(`fermeture_${i}_au`) })).filter((c) => c.from || c.to).map((c) => ({ from: c.from || c.to, to: c.to || c.from }));
+	const closures = Array.from({ length: 10 }, (_, i) => ({ from: str(`fermeture_${i}_du`), to: str(`fermeture_${i}_au`) }))
+		.filter((c) => c.from || c.to)
+		.map((c) => ({ from: c.from || c.to, to: c.to || c.from }));
 	return {
 		presentationResume: str('presentationResume'),
 		telephone: str('telephone'),
@@ -91,7 +99,8 @@ export const actions: Actions = {
 		try {
 			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip });
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, closureFields: e.fields, closureInput: closure });
+			if (e instanceof PlaceManagementError)
+				return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, closureFields: e.fields, closureInput: closure });
 			throw e;
 		}
 		// F5 used to close it again (a second journal entry): Post/Redirect/Get
@@ -115,7 +124,12 @@ export const actions: Actions = {
 		try {
 			await updatePlace(await getDatabase(), locals.session!.actor, params.id, input, locals.ip);
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, fields: e.fields, input: { ...input, raw: Object.fromEntries([...f.entries()].filter(([k]) => /^(j\d_|fermeture_)/.test(k)).map(([k, v]) => [k, String(v)])) } });
+			if (e instanceof PlaceManagementError)
+				return fail(e.code === 'forbidden' ? 403 : 400, {
+					message: e.message,
+					fields: e.fields,
+					input: { ...input, raw: Object.fromEntries([...f.entries()].filter(([k]) => /^(j\d_|fermeture_)/.test(k)).map(([k, v]) => [k, String(v)])) }
+				});
 			throw e;
 		}
 		redirect(303, `/espace/lieux/${encodeURIComponent(params.id)}?fait=enregistre`);

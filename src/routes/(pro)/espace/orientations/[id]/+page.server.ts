@@ -16,10 +16,20 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		const fait = url.searchParams.get('fait') as EventType | null;
 		const telephone = detail.place.telephone;
 		return {
-			detail: { ...detail, place: { ...detail.place, telephoneDisplay: telephone ? formatPhone(telephone) : null, telephoneE164: telephone ? telephone.replace(/[^\d+]/g, '') : null } },
+			detail: {
+				...detail,
+				place: {
+					...detail.place,
+					telephoneDisplay: telephone ? formatPhone(telephone) : null,
+					telephoneE164: telephone ? telephone.replace(/[^\d+]/g, '') : null
+				}
+			},
 			done: fait && Object.hasOwn(DONE, fait) ? (DONE[fait] ?? null) : null,
 			needs,
-			declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })), axes: AXES as Record<string, string>, sent: url.searchParams.has('envoyee') };
+			declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })),
+			axes: AXES as Record<string, string>,
+			sent: url.searchParams.has('envoyee')
+		};
 	} catch (e) {
 		if (e instanceof CareError) error(404, e.message);
 		throw e;
@@ -36,16 +46,22 @@ const DONE: Partial<Record<EventType, string>> = {
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, locals, url }) => {
+	default: async ({ params, request, locals }) => {
 		const f = await request.formData();
 		const type = String(f.get('action') ?? '') as EventType;
 		if (type === 'withdraw' && f.get('confirmer') !== '1') return { confirmWithdraw: true };
-		const input = { type, appointmentAt: String(f.get('appointmentAt') ?? '') || null, reason: String(f.get('reason') ?? '') || null, note: String(f.get('note') ?? '') || null };
+		const input = {
+			type,
+			appointmentAt: String(f.get('appointmentAt') ?? '') || null,
+			reason: String(f.get('reason') ?? '') || null,
+			note: String(f.get('note') ?? '') || null
+		};
 		try {
 			const instance = await loadInstance();
 			await actOnReferral(await getDatabase(), locals.session!.actor, params.id, input, { origin: publicOrigin(), instanceName: instance.name }, locals.ip);
 		} catch (e) {
-			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { action: type, fields: e.fields, message: e.message, values: input });
+			if (e instanceof CareError)
+				return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { action: type, fields: e.fields, message: e.message, values: input });
 			throw e;
 		}
 		// Post/Redirect/Get: reloading the page after "Accepter" does not accept again

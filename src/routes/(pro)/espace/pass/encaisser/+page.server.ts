@@ -21,8 +21,8 @@ import {
 	type RedeemingPlace
 } from '#lib/server/pass/service.ts';
 
-
-const placeLabel = (p: RedeemingPlace) => `${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? '\u00a0: qualification suspendue' : '\u00a0: lieu non qualifié'}`;
+const placeLabel = (p: RedeemingPlace) =>
+	`${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? '\u00a0: qualification suspendue' : '\u00a0: lieu non qualifié'}`;
 
 /** The place chosen, or the one to propose: the only one, else the first qualified. */
 function defaultPlace(places: RedeemingPlace[], wanted: string | null): string {
@@ -30,7 +30,10 @@ function defaultPlace(places: RedeemingPlace[], wanted: string | null): string {
 }
 
 /** A code as typed, kept for the form (no more than a line). */
-const typed = (v: FormDataEntryValue | string | null) => String(v ?? '').trim().slice(0, 120);
+const typed = (v: FormDataEntryValue | string | null) =>
+	String(v ?? '')
+		.trim()
+		.slice(0, 120);
 
 function checkView(c: CheckResult) {
 	return {
@@ -112,13 +115,29 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		const actor = locals.session!.actor;
 		const f = await request.formData();
-		const values = { code: typed(f.get('code')), placeId: typed(f.get('lieu')), accompanimentId: typed(f.get('accompagnement')), confirmOutsideArea: f.get('horsTerritoire') === '1' };
+		const values = {
+			code: typed(f.get('code')),
+			placeId: typed(f.get('lieu')),
+			accompanimentId: typed(f.get('accompagnement')),
+			confirmOutsideArea: f.get('horsTerritoire') === '1'
+		};
 		try {
-			const r = await redeem(db, actor, { code: values.code, placeId: values.placeId, accompanimentId: values.accompanimentId, confirmOutsideArea: values.confirmOutsideArea }, locals.ip);
+			const r = await redeem(
+				db,
+				actor,
+				{ code: values.code, placeId: values.placeId, accompanimentId: values.accompanimentId, confirmOutsideArea: values.confirmOutsideArea },
+				locals.ip
+			);
 			return {
 				step: 'redeemed' as const,
 				placeId: r.placeId,
-				redeemed: { code: formatCode(r.code), spoken: spokenCode(r.code), value: euros(r.faceValueCents), campaign: r.campaign, outsideArea: r.alerts.includes('outside_area') }
+				redeemed: {
+					code: formatCode(r.code),
+					spoken: spokenCode(r.code),
+					value: euros(r.faceValueCents),
+					campaign: r.campaign,
+					outsideArea: r.alerts.includes('outside_area')
+				}
 			};
 		} catch (e) {
 			if (!(e instanceof PassError)) throw e;

@@ -9,7 +9,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
 	const { departments, departmentCode } = await pickDepartment(db, actor, url.searchParams.get('departement'));
 	try {
-		const [balances, contributions, funders] = await Promise.all([funderBalances(db, actor, departmentCode), listContributions(db, actor, departmentCode), possibleFunders(db, departmentCode)]);
+		const [balances, contributions, funders] = await Promise.all([
+			funderBalances(db, actor, departmentCode),
+			listContributions(db, actor, departmentCode),
+			possibleFunders(db, departmentCode)
+		]);
 		const total = (k: 'contributedCents' | 'committedCents' | 'creditedBackCents' | 'availableCents') => euros(balances.reduce((s, b) => s + b[k], 0));
 		return {
 			departments,
@@ -22,7 +26,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				creditedBack: euros(b.creditedBackCents),
 				available: euros(b.availableCents)
 			})),
-			totals: { contributed: total('contributedCents'), committed: total('committedCents'), creditedBack: total('creditedBackCents'), available: total('availableCents') },
+			totals: {
+				contributed: total('contributedCents'),
+				committed: total('committedCents'),
+				creditedBack: total('creditedBackCents'),
+				available: total('availableCents')
+			},
 			contributions: contributions.map((c) => ({
 				id: c.id,
 				funder: c.funder,
@@ -51,7 +60,13 @@ export const actions: Actions = {
 		const actor = locals.session!.actor;
 		const f = await request.formData();
 		const text = (k: string) => String(f.get(k) ?? '');
-		const values = { funderId: text('funderId'), amount: text('amount'), receivedOn: text('receivedOn'), agreementRef: text('agreementRef'), restrictions: text('restrictions') };
+		const values = {
+			funderId: text('funderId'),
+			amount: text('amount'),
+			receivedOn: text('receivedOn'),
+			agreementRef: text('agreementRef'),
+			restrictions: text('restrictions')
+		};
 		const { departmentCode } = await pickDepartment(db, actor, text('departement'), true);
 		try {
 			await recordContribution(db, actor, departmentCode, values, locals.ip);

@@ -10,7 +10,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const departments = await managedDepartments(db, actor);
 	const departmentCode = pickDepartment(departments, url.searchParams.get('departement'));
 	try {
-		const [rows, orgs, known] = await Promise.all([listQualifications(db, actor, departmentCode), possibleFunders(db, departmentCode), qualifiableOrganisations(db, actor, departmentCode)]);
+		const [rows, orgs, known] = await Promise.all([
+			listQualifications(db, actor, departmentCode),
+			possibleFunders(db, departmentCode),
+			qualifiableOrganisations(db, actor, departmentCode)
+		]);
 		return {
 			departments,
 			departmentCode,

@@ -37,7 +37,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				total: euros(sum((r) => r.totalCents)),
 				toPayCount: rows.filter(toPay).length,
 				toPay: euros(sum((r) => r.totalCents, toPay)),
-				paid: euros(sum((r) => r.totalCents, (r) => !toPay(r)))
+				paid: euros(
+					sum(
+						(r) => r.totalCents,
+						(r) => !toPay(r)
+					)
+				)
 			}
 		};
 	} catch (e) {

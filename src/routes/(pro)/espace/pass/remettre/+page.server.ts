@@ -19,7 +19,6 @@ import {
 import type { Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/service.ts';
 
-
 /** The person, when the actor can hand them vouchers (their structure holds the record). */
 async function personFor(database: Database, actor: Actor, id: string | null) {
 	if (!id) return null;
@@ -37,7 +36,14 @@ const RECENT = 5;
 
 /** Codes typed one per line (commas and semicolons also separate); blank lines ignored, repeats once. */
 function typedCodes(text: string): string[] {
-	return [...new Set(text.split(/[\r\n,;]+/).map((l) => l.trim()).filter(Boolean))];
+	return [
+		...new Set(
+			text
+				.split(/[\r\n,;]+/)
+				.map((l) => l.trim())
+				.filter(Boolean)
+		)
+	];
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -58,10 +64,18 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		personNotFound: !!wanted && !person,
 		search,
 		people: people.filter((p) => p.held && !p.anonymised).map((p) => ({ id: p.id, name: p.name, commune: p.communeName })),
-		referrals: referrals.map((r) => ({ id: r.id, label: `${r.placeName} (${r.placeCommune})\u00a0: ${r.statusLabel.toLowerCase()}` , sentAt: r.sentAt })),
+		referrals: referrals.map((r) => ({ id: r.id, label: `${r.placeName} (${r.placeCommune})\u00a0: ${r.statusLabel.toLowerCase()}`, sentAt: r.sentAt })),
 		booklets: booklets
 			.filter((b) => b.available > 0)
-			.map((b) => ({ id: b.bookletId, number: b.number, campaign: b.campaign, organisation: b.organisation, available: b.available, value: euros(b.faceValueCents), validUntil: dayLabel(b.validUntil) })),
+			.map((b) => ({
+				id: b.bookletId,
+				number: b.number,
+				campaign: b.campaign,
+				organisation: b.organisation,
+				available: b.available,
+				value: euros(b.faceValueCents),
+				validUntil: dayLabel(b.validUntil)
+			})),
 		handed: handed.map((v) => ({
 			code: formatCode(v.code),
 			spoken: spokenCode(v.code),

@@ -34,7 +34,15 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			consentRequests: await consentRequestsOf(db, actor, params.id),
 			// Pass Numérique: what prescribers handed to the person
 			pass: actor.memberships.some((m) => m.role === 'prescriber')
-				? (await vouchersOfPerson(db.db, params.id)).map((v) => ({ code: formatCode(v.code), spoken: spokenCode(v.code), state: STATE_LABELS[v.state as keyof typeof STATE_LABELS] ?? v.state, value: euros(v.faceValueCents), validUntil: dayLabel(v.validUntil), date: v.redeemedAt ?? v.distributedAt, redeemed: !!v.redeemedAt }))
+				? (await vouchersOfPerson(db.db, params.id)).map((v) => ({
+						code: formatCode(v.code),
+						spoken: spokenCode(v.code),
+						state: STATE_LABELS[v.state as keyof typeof STATE_LABELS] ?? v.state,
+						value: euros(v.faceValueCents),
+						validUntil: dayLabel(v.validUntil),
+						date: v.redeemedAt ?? v.distributedAt,
+						redeemed: !!v.redeemedAt
+					}))
 				: null,
 			duplicates: b && !b.anonymisedAt ? await findDuplicates(db.db, b.organisationId, b, b.id) : [],
 			// the holder sees (and can end) the links that open the person's page
@@ -47,7 +55,19 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			questions: QUESTIONS,
 			axes: AXES as Record<string, string>,
 			editValues: b
-				? { firstName: b.firstName ?? '', lastName: b.lastName ?? '', pseudonym: b.pseudonym ?? '', birthYear: b.birthYear ? String(b.birthYear) : '', commune: b.communeName ?? '', phone: b.phone ?? '', email: b.email ?? '', preferredContact: b.preferredContact, language: b.language, accessibilityNeeds: b.accessibilityNeeds, accessibilityNote: b.accessibilityNote ?? '' }
+				? {
+						firstName: b.firstName ?? '',
+						lastName: b.lastName ?? '',
+						pseudonym: b.pseudonym ?? '',
+						birthYear: b.birthYear ? String(b.birthYear) : '',
+						commune: b.communeName ?? '',
+						phone: b.phone ?? '',
+						email: b.email ?? '',
+						preferredContact: b.preferredContact,
+						language: b.language,
+						accessibilityNeeds: b.accessibilityNeeds,
+						accessibilityNote: b.accessibilityNote ?? ''
+					}
 				: null
 		};
 	} catch (e) {
@@ -86,17 +106,29 @@ export const actions: Actions = {
 	retirerConsentement: async ({ request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('consentId') ?? '');
-		return (await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? { done: 'Le consentement est retiré\u00a0: le lieu ne voit plus la fiche.' };
+		return (
+			(await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? {
+				done: 'Le consentement est retiré\u00a0: le lieu ne voit plus la fiche.'
+			}
+		);
 	},
 	annulerDemande: async ({ request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('requestId') ?? '');
-		return (await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'La demande est annulée\u00a0: même si la personne répond OUI, rien ne sera partagé.' };
+		return (
+			(await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? {
+				done: 'La demande est annulée\u00a0: même si la personne répond OUI, rien ne sera partagé.'
+			}
+		);
 	},
 	renvoyerDemande: async ({ request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('requestId') ?? '');
-		return (await run(() => resendConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? { done: 'Le SMS est renvoyé à la personne. Elle a de nouveau 7 jours pour répondre.' };
+		return (
+			(await run(() => resendConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? {
+				done: 'Le SMS est renvoyé à la personne. Elle a de nouveau 7 jours pour répondre.'
+			}
+		);
 	},
 	desactiverLiens: async ({ params, locals }) => {
 		const db = await getDatabase();

@@ -24,11 +24,17 @@ export const actions: Actions = {
 		const orgs = organisationsOf(locals);
 		const organisationId = String(f.get('organisationId') ?? orgs[0]?.organisationId ?? '');
 		try {
-			const r = await createBeneficiary(await getDatabase(), locals.session!.actor, { organisationId, form: values, confirmNew: f.get('confirmerNouvelle') === '1' }, locals.ip);
+			const r = await createBeneficiary(
+				await getDatabase(),
+				locals.session!.actor,
+				{ organisationId, form: values, confirmNew: f.get('confirmerNouvelle') === '1' },
+				locals.ip
+			);
 			if (r.status === 'duplicates') return fail(409, { values, organisationId, duplicates: r.candidates, fields: {} as Record<string, string> });
 			redirect(303, f.get('ensuite') === 'fiche' ? `/espace/personnes/${r.id}?enregistree=1` : `/espace/personnes/${r.id}/orienter`);
 		} catch (e) {
-			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : 403, { values, organisationId, duplicates: [], fields: e.fields, message: e.message });
+			if (e instanceof CareError)
+				return fail(e.code === 'invalid' ? 400 : 403, { values, organisationId, duplicates: [], fields: e.fields, message: e.message });
 			throw e;
 		}
 	}

@@ -6,12 +6,22 @@ import { CareError } from '#lib/server/beneficiaries/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
-export const GET: RequestHandler = async ({ params, locals, url }) => {
+export const GET: RequestHandler = async ({ params, locals }) => {
 	try {
 		const instance = await loadInstance();
-		const { pdf, reference } = await referralSheet(await getDatabase(), locals.session!.actor, params.id, { origin: publicOrigin(), instanceName: instance.name }, locals.ip);
+		const { pdf, reference } = await referralSheet(
+			await getDatabase(),
+			locals.session!.actor,
+			params.id,
+			{ origin: publicOrigin(), instanceName: instance.name },
+			locals.ip
+		);
 		return new Response(new Uint8Array(pdf), {
-			headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="orientation-${reference}.pdf"`, 'cache-control': 'private, no-store' }
+			headers: {
+				'content-type': 'application/pdf',
+				'content-disposition': `inline; filename="orientation-${reference}.pdf"`,
+				'cache-control': 'private, no-store'
+			}
 		});
 	} catch (e) {
 		if (e instanceof CareError) error(404, e.message);

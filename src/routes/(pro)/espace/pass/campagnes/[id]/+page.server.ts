@@ -40,7 +40,9 @@ function doneMessage(q: URLSearchParams, organisations: { id: string; name: stri
 			return `${n > 1 ? `${n} carnets confiés` : `${n} carnet confié`}${org ? ` à ${org.name}` : ''}.`;
 		}
 		case 'annules':
-			return n ? `${n > 1 ? `${n} pass annulés` : '1 pass annulé'}. Leur valeur reviendra aux financeurs.` : 'Aucun pass annulé\u00a0: ils étaient déjà utilisés ou annulés.';
+			return n
+				? `${n > 1 ? `${n} pass annulés` : '1 pass annulé'}. Leur valeur reviendra aux financeurs.`
+				: 'Aucun pass annulé\u00a0: ils étaient déjà utilisés ou annulés.';
 		default:
 			return null;
 	}

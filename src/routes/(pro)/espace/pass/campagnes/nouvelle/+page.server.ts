@@ -18,7 +18,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		departments,
 		departmentCode,
 		publics: [...PUBLICS],
-		areas: areas.map((a) => ({ value: String(a.id), label: `${a.name} (${AREA_KIND_LABELS[a.kind]?.toLowerCase() ?? a.kind}, ${a.municipalityCount} communes)` })),
+		areas: areas.map((a) => ({
+			value: String(a.id),
+			label: `${a.name} (${AREA_KIND_LABELS[a.kind]?.toLowerCase() ?? a.kind}, ${a.municipalityCount} communes)`
+		})),
 		funders: funders.map((f) => ({ id: f.id, name: f.name })),
 		shareRows: SHARES,
 		defaults: {

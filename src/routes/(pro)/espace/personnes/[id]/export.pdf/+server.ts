@@ -11,7 +11,11 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 		const data = await exportRecord(await getDatabase(), locals.session!.actor, params.id, (await loadInstance()).name, locals.ip);
 		const pdf = await recordExportPdf(JSON.parse(JSON.stringify(data)));
 		return new Response(new Uint8Array(pdf), {
-			headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="donnees-${params.id.slice(0, 8)}.pdf"`, 'cache-control': 'private, no-store' }
+			headers: {
+				'content-type': 'application/pdf',
+				'content-disposition': `inline; filename="donnees-${params.id.slice(0, 8)}.pdf"`,
+				'cache-control': 'private, no-store'
+			}
 		});
 	} catch (e) {
 		if (e instanceof CareError) error(404, e.message);

@@ -43,7 +43,11 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		if (r.status === 'found') {
 			where = r.point.label;
 			point = r.point;
-		} else whereError = r.status === 'ambiguous' ? `Plusieurs communes s’appellent « ${ou} »\u00a0: ajoutez le code postal.` : `Nous ne trouvons pas « ${ou} ». Écrivez une commune ou un code postal.`;
+		} else
+			whereError =
+				r.status === 'ambiguous'
+					? `Plusieurs communes s’appellent « ${ou} »\u00a0: ajoutez le code postal.`
+					: `Nous ne trouvons pas « ${ou} ». Écrivez une commune ou un code postal.`;
 	}
 	const found = await referralCandidates(db, { point, text: q, limit: shown, departmentCodes: instance.departmentCodes });
 	const scored = scoreCandidates(found.items, latest?.result ?? null);
@@ -67,7 +71,11 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			id: d.record.id,
 			name: [d.record.firstName, d.record.lastName].filter(Boolean).join(' ') || d.record.pseudonym || 'Sans nom',
 			/** messages the platform sends the person (referral/service.ts notifyPerson): by SMS or e-mail as she prefers, when she gave the number or the address; none otherwise (a call, a letter, no way recorded) */
-			contactChannel: (d.record.preferredContact === 'sms' && d.record.phone ? 'sms' : d.record.preferredContact === 'email' && d.record.email ? 'email' : 'none') as 'sms' | 'email' | 'none',
+			contactChannel: (d.record.preferredContact === 'sms' && d.record.phone
+				? 'sms'
+				: d.record.preferredContact === 'email' && d.record.email
+					? 'email'
+					: 'none') as 'sms' | 'email' | 'none',
 			communeName: d.record.communeName,
 			/** can be asked for their consent by SMS */
 			mobile: !!d.record.phone && isMobile(d.record.phone),
@@ -81,7 +89,9 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		whereError,
 		places,
 		total: found.total,
-		more: found.more ? { href: `?${new URLSearchParams({ ...(q ? { q } : {}), ...(ouTyped != null ? { ou: ouTyped } : {}), n: String(shown + PAGE) })}#o-lieu-${shown}` } : null,
+		more: found.more
+			? { href: `?${new URLSearchParams({ ...(q ? { q } : {}), ...(ouTyped != null ? { ou: ouTyped } : {}), n: String(shown + PAGE) })}#o-lieu-${shown}` }
+			: null,
 		smsReady: smsConsentReady(),
 		/** SMS leave this site at all (the person's messages, when they prefer SMS) */
 		smsSending: smsConfigured(),

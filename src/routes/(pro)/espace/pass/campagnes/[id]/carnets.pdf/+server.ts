@@ -73,7 +73,12 @@ export const GET: RequestHandler = async ({ params, locals, url }) => {
 				name: c.name,
 				faceValueCents: c.faceValueCents,
 				validUntil: c.validUntil,
-				area: c.areaIds.length ? areas.filter((a) => c.areaIds.includes(a.id)).map((a) => a.name).join(', ') : null,
+				area: c.areaIds.length
+					? areas
+							.filter((a) => c.areaIds.includes(a.id))
+							.map((a) => a.name)
+							.join(', ')
+					: null,
 				publics: c.publics,
 				department: sponsors.department,
 				funders: sponsors.funders
