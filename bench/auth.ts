@@ -10,12 +10,10 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import pg from 'pg';
 import autocannon from 'autocannon';
-import { hashPassword } from '../src/lib/server/accounts/password.ts';
+import { hashPassword, addMember, createOrganisation, newTotpSecret, totpCodeAt } from '../src/lib/server/accounts/index.ts';
 import { openDatabase } from '../src/lib/server/db/client.ts';
-import { addMember, createOrganisation } from '../src/lib/server/accounts/service.ts';
 import { eq } from 'drizzle-orm';
 import { users } from '../src/lib/server/accounts/db.ts';
-import { newTotpSecret, totpCodeAt } from '../src/lib/server/accounts/totp.ts';
 import { projectRoot } from '../src/lib/server/paths.ts';
 
 const PASSWORD = 'une phrase de passe pour le banc';

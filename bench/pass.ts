@@ -22,7 +22,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/client.ts';
 import { importPlaces } from '../src/lib/server/places/import.ts';
-import { createOrganisation, addMember, actorFor } from '../src/lib/server/accounts/service.ts';
+import { createOrganisation, addMember, actorFor } from '../src/lib/server/accounts/index.ts';
 import { organisationPlaces, organisations } from '../src/lib/server/accounts/db.ts';
 import { places } from '../src/lib/server/places/db.ts';
 import { getBoss, stopBoss } from '../src/lib/server/jobs/boss.ts';

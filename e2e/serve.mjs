@@ -14,7 +14,7 @@ const seedFile = join(dataDir, 'e2e-seed.json');
 if (!existsSync(seedFile)) {
 	register();
 	const { openDatabase } = await import('../src/lib/server/db/client.ts');
-	const { createOrganisation, invite } = await import('../src/lib/server/accounts/service.ts');
+	const { createOrganisation, invite } = await import('../src/lib/server/accounts/index.ts');
 	const db = await openDatabase();
 	const org = (name, kind, departmentCode) => createOrganisation(db, null, { name, kind, departmentCode });
 	const orgs = {
@@ -71,7 +71,7 @@ if (!existsSync(seedFile)) {
 		const { openDatabase } = await import('../src/lib/server/db/client.ts');
 		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
 		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
-		const { addMember, actorFor } = await import('../src/lib/server/accounts/service.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
 		const { createBeneficiary, recordAssessment } = await import('../src/lib/server/beneficiaries/service.ts');
 		const { sendReferral } = await import('../src/lib/server/referral/service.ts');
 		const { places } = await import('../src/lib/server/places/db.ts');
@@ -315,7 +315,7 @@ if (!existsSync(seedFile)) {
 		const { eq, sql } = await import('drizzle-orm');
 		const { openDatabase } = await import('../src/lib/server/db/client.ts');
 		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
-		const { addMember, actorFor } = await import('../src/lib/server/accounts/service.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
 		const { organisations } = await import('../src/lib/server/accounts/db.ts');
 		const { accompaniments } = await import('../src/lib/server/accompaniments/db.ts');
 		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/service.ts');
@@ -485,7 +485,7 @@ if (!existsSync(seedFile)) {
 		const { and, eq, ilike } = await import('drizzle-orm');
 		const { openDatabase } = await import('../src/lib/server/db/client.ts');
 		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
-		const { createOrganisation } = await import('../src/lib/server/accounts/service.ts');
+		const { createOrganisation } = await import('../src/lib/server/accounts/index.ts');
 		const { places } = await import('../src/lib/server/places/db.ts');
 		const { organisationPlaces } = await import('../src/lib/server/accounts/db.ts');
 		const db = await openDatabase();
@@ -499,7 +499,7 @@ if (!existsSync(seedFile)) {
 		const org = await createOrganisation(db, null, { name: 'France services Agen Léon Blum', kind: 'france_services', departmentCode: '47' });
 		await db.db.insert(organisationPlaces).values({ organisationId: org.id, placeId: place.id }).onConflictDoNothing();
 		// a mediator who has accepted: the place receives referrals only with someone to read them
-		const { invite: inviteMember, acceptInvitation } = await import('../src/lib/server/accounts/invitations.ts');
+		const { invite: inviteMember, acceptInvitation } = await import('../src/lib/server/accounts/index.ts');
 		const inv = await inviteMember(db, null, { email: 'mediation@fs-agen.test', displayName: 'Lou Léon Blum', organisationId: org.id, role: 'mediator' });
 		const accepted = await acceptInvitation(
 			db,

@@ -1,5 +1,5 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
-import type { LoadedSession } from '#lib/server/accounts/service.ts';
+import type { LoadedSession } from '#lib/server/accounts/index.ts';
 
 declare global {
 	namespace App {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
 import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
 import { describeError, log } from '#lib/server/log.ts';
-import { loadSession } from '#lib/server/accounts/service.ts';
+import { loadSession } from '#lib/server/accounts/index.ts';
 import { decide } from '#lib/server/access.ts';
 import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';

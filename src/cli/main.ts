@@ -23,9 +23,11 @@ import {
 	setUserActive,
 	ROLES,
 	ORGANISATION_KINDS,
-	type Role
-} from '../lib/server/accounts/service.ts';
-import { formatOnboardingReport, importOnboarding, readOnboardingCsv } from '../lib/server/accounts/onboarding.ts';
+	type Role,
+	formatOnboardingReport,
+	importOnboarding,
+	readOnboardingCsv
+} from '../lib/server/accounts/index.ts';
 import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/service.ts';
 import { getBoss, stopBoss } from '../lib/server/jobs/boss.ts';

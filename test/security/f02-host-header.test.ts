@@ -4,7 +4,7 @@
  * http://evil.test/…. Links now come from the configured public URL (ORIGIN), and requests
  * for another host are refused by the server's hook.
  */
-import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
+import { backgroundSettled, acceptInvitation, actorFor, createOrganisation, invite } from '../../src/lib/server/accounts/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../db.ts';
@@ -12,7 +12,6 @@ import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { users } from '../../src/lib/server/accounts/db.ts';
-import { acceptInvitation, actorFor, createOrganisation, invite } from '../../src/lib/server/accounts/service.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed, publicOrigin, savedPublicOrigin } from '../../src/lib/server/web/origin.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../db.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
+import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { describeError, log, redact } from '../../src/lib/server/log.ts';
 import { cleanText } from '../../src/lib/server/web/input.ts';

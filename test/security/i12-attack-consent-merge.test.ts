@@ -15,7 +15,7 @@ import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
+import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { answerConsentBySms } from '../../src/lib/server/beneficiaries/consent-sms.ts';
 import { referOrAskConsent } from '../../src/lib/server/referral/service.ts';

@@ -24,13 +24,12 @@ import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { places, placeErrorReports } from '../../src/lib/server/places/db.ts';
 import { placeClaims, organisations, invitations } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
+import { actorFor, addMember, createOrganisation, type Actor, importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/index.ts';
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
 import { closePlace, reopenPlace } from '../../src/lib/server/places/edit.ts';
 import { rejectErrorReport } from '../../src/lib/server/places/report-answer.ts';
 import { reportPlaceError } from '../../src/lib/server/places/service.ts';
 import { claimPlace, PlaceManagementError } from '../../src/lib/server/places/manage.ts';
-import { importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/onboarding.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 
 const P = 'une phrase de passe solide';

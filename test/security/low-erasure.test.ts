@@ -17,7 +17,7 @@ import { beneficiaries } from '../../src/lib/server/beneficiaries/db.ts';
 import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/service.ts';
 import { eraseBeneficiary, anonymiseInactive } from '../../src/lib/server/beneficiaries/service.ts';
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
-import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
+import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
 import { usePersonLink, readPersonSession } from '../../src/lib/server/beneficiaries/person-access.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmptyTestDatabase } from '../db.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
+import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
 import { safeReturnPath } from '../../src/lib/server/web/session-cookie.ts';
 import { impossibleRouteId, isCalendarDay, positiveInteger } from '../../src/lib/server/web/params.ts';
 

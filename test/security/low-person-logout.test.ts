@@ -10,7 +10,7 @@ import { careNetwork, links, personLinksIn, CANARY, type Care } from './care-fix
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/service.ts';
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
-import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
+import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
 import {
 	openPersonSession,
 	readPersonSession,

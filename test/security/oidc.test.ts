@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { addMember, createOrganisation, finishOidcLogin, invite, loadSession, startOidcLogin } from '../../src/lib/server/accounts/service.ts';
+import { addMember, createOrganisation, finishOidcLogin, invite, loadSession, startOidcLogin } from '../../src/lib/server/accounts/index.ts';
 import { users } from '../../src/lib/server/accounts/db.ts';
 
 let db: Database;

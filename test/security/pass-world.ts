@@ -10,7 +10,7 @@ import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { accompaniments } from '../../src/lib/server/accompaniments/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/index.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { passBooklets, passVouchers } from '../../src/lib/server/pass/db.ts';
 import {

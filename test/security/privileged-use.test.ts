@@ -14,9 +14,13 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/db/request-pool.ts': 'defines it',
 	'src/hooks.server.ts': 'loads the session (the token hash) and starts seeding and the scheduled jobs',
 	'src/lib/server/jobs/boss.ts': 'the job queue is the owner’s',
-	'src/lib/server/accounts/service.ts': 'passwords, TOTP secrets, recovery codes, sessions; all the roles of an account before deactivating it',
+	'src/lib/server/accounts/login.ts': 'passwords, TOTP secrets, recovery codes, sessions (no session yet)',
+	'src/lib/server/accounts/enrolment.ts': 'TOTP secrets and recovery codes',
+	'src/lib/server/accounts/account.ts': 'the account’s own password, sessions and recovery codes (« Mon compte »)',
+	'src/lib/server/accounts/members.ts': 'all the roles of an account before deactivating it',
 	'src/lib/server/accounts/reset.ts': 'password reset: the token is bound to the password hash',
 	'src/lib/server/accounts/invitations.ts': 'accepting an invitation (no session yet)',
+	'src/lib/server/accounts/pending-roles.ts': 'the roles offered to the account, read and answered as the owner (decision 0006)',
 	'src/lib/server/accounts/oidc.ts': 'ProConnect login (no session yet)'
 };
 

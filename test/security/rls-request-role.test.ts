@@ -14,15 +14,23 @@ import { createTestDatabase, onPostgres } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { openRequestDatabase, APP_ROLE } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
-import { scopeOf } from '../../src/lib/server/accounts/scope.ts';
+import {
+	scopeOf,
+	actorFor,
+	addMember,
+	createOrganisation,
+	listOrganisations,
+	removeMember,
+	setUserActive,
+	type Actor,
+	createSession,
+	invite
+} from '../../src/lib/server/accounts/index.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
 import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces, sessions } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { actorFor, addMember, createOrganisation, listOrganisations, removeMember, setUserActive, type Actor } from '../../src/lib/server/accounts/service.ts';
-import { createSession } from '../../src/lib/server/accounts/sessions.ts';
-import { invite } from '../../src/lib/server/accounts/invitations.ts';
 import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';

@@ -21,7 +21,7 @@ import {
 	loginWithPassword,
 	pendingRoles,
 	setUserActive
-} from '../../src/lib/server/accounts/service.ts';
+} from '../../src/lib/server/accounts/index.ts';
 import { invitations, memberships, users } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { searchJournal } from '../../src/lib/server/audit/service.ts';

@@ -15,9 +15,8 @@ import * as OTPAuth from 'otpauth';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, onPostgres } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { createOrganisation, addMember, hashToken } from '../../src/lib/server/accounts/service.ts';
+import { createOrganisation, addMember, hashToken, newTotpSecret } from '../../src/lib/server/accounts/index.ts';
 import { users } from '../../src/lib/server/accounts/db.ts';
-import { newTotpSecret } from '../../src/lib/server/accounts/totp.ts';
 import { startServer, postForm, sessionCookie, type RunningServer } from '../server.ts';
 
 const PASSWORD = 'une phrase de passe solide';

@@ -11,10 +11,8 @@ import { and, eq, like, desc } from 'drizzle-orm';
 import { careNetwork, links, type Care } from './care-fixture.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
-import { backgroundSettled } from '../../src/lib/server/accounts/background.ts';
-import { addMember, createOrganisation, removeMember, actorFor, AccountError } from '../../src/lib/server/accounts/service.ts';
+import { backgroundSettled, addMember, createOrganisation, removeMember, actorFor, AccountError, sameMailbox } from '../../src/lib/server/accounts/index.ts';
 import { cleanText, urlOk } from '../../src/lib/server/web/input.ts';
-import { sameMailbox } from '../../src/lib/server/accounts/invitations.ts';
 
 let c: Care;
 beforeAll(async () => {

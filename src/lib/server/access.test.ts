@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { decide, ROUTE_RULES, type Decision } from './access.ts';
-import type { LoadedSession } from './accounts/service.ts';
-import type { Role } from './accounts/model.ts';
+import type { LoadedSession, Role } from './accounts/index.ts';
 
 const ROUTES_DIR = join(import.meta.dirname, '..', '..', 'routes');
 

@@ -4,8 +4,7 @@
  * matrix test fails), so a new page can't be public by accident. Finer checks (which
  * département, which place) happen in the services through can().
  */
-import type { LoadedSession } from './accounts/service.ts';
-import { hasRole, requiresMfa, type Role } from './accounts/service.ts';
+import { type LoadedSession, hasRole, requiresMfa, type Role } from './accounts/index.ts';
 
 export type RouteRule =
 	/** anyone */

@@ -6,7 +6,7 @@ import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { importPlaces } from '../places/import.ts';
 import { organisationPlaces } from '../accounts/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { searchJournal, verifyChain } from '../audit/service.ts';
 import { outbox } from '../mail/db.ts';
 import { MAIL_QUEUE } from '../mail/service.ts';

@@ -18,7 +18,7 @@ import {
 	setUserActive,
 	startTotpEnrolment,
 	listOrganisations
-} from './service.ts';
+} from './index.ts';
 import { totpCodeAt } from './totp.ts';
 import { signToken } from '../security/secret.ts';
 import { eq } from 'drizzle-orm';
@@ -74,7 +74,7 @@ describe('invitations', () => {
 	});
 
 	it('stops working once cancelled', async () => {
-		const { revokeInvitation } = await import('./service.ts');
+		const { revokeInvitation } = await import('./index.ts');
 		const { invitation, token } = await invite(db, null, { email: 'annule@cd47.fr', displayName: 'Annulé', organisationId: cd47, role: 'mediator' });
 		const coord = await actorFor(db.db, (await loginUserId('coord@cd47.fr'))!, true);
 		await revokeInvitation(db, coord, invitation.id);
@@ -240,7 +240,7 @@ describe('login with password and TOTP', () => {
 
 describe('editing a structure', () => {
 	it('lets its département’s coordinator rename or deactivate it; deactivation ends its members’ sessions', async () => {
-		const { updateOrganisation } = await import('./service.ts');
+		const { updateOrganisation } = await import('./index.ts');
 		const org = await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' });
 		const { userId } = await addMember(db, null, {
 			email: 'agent@ccas-nerac.test',

@@ -22,7 +22,7 @@ import { journal } from '../audit/service.ts';
 import { decrypt, encrypt } from '../security/secret.ts';
 import { invitations, memberships, users } from './db.ts';
 import { createSession, type SessionMeta } from './sessions.ts';
-import { actorFor, requiresMfa } from './service.ts';
+import { actorFor, requiresMfa } from './actors.ts';
 
 const FLOW_TTL_MS = 10 * 60_000;
 const list = (v: string | undefined, d: string) => (v ?? d).split(/[\s,]+/).filter(Boolean);

@@ -7,18 +7,11 @@ import { importPlaces } from '../places/import.ts';
 import { places } from '../places/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { verifyChain } from '../audit/service.ts';
-import { actorFor, addMember, createOrganisation, organisationDetail, type Actor } from './service.ts';
+import { actorFor, addMember, createOrganisation, organisationDetail, type Actor } from './index.ts';
 import { invitations, organisationPlaces, organisations } from './db.ts';
-import {
-	byFrenchName,
-	placeKind,
-	importOnboarding,
-	invitePlaceContacts,
-	placeContactRows,
-	placeManagerState,
-	placesWithoutManager,
-	readOnboardingCsv
-} from './onboarding.ts';
+import { importOnboarding } from './onboarding.ts';
+import { readOnboardingCsv } from './onboarding-csv.ts';
+import { byFrenchName, placeKind, invitePlaceContacts, placeContactRows, placeManagerState, placesWithoutManager } from './place-contacts.ts';
 import { auditLog } from '../audit/db.ts';
 
 let db: Database;

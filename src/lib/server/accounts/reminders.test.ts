@@ -15,7 +15,7 @@ import {
 	pendingRoles,
 	remindInvitation,
 	remindWaitingInvitations
-} from './service.ts';
+} from './index.ts';
 import { invitations, memberships } from './db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 
@@ -75,7 +75,7 @@ describe('one invitation waiting per address, structure and role', () => {
 
 	it('gives every role of the invitation when it is accepted', async () => {
 		const [row] = await db.db.select().from(invitations).where(eq(invitations.email, 'lea@nerac.fr'));
-		const { invitationToken } = await import('./service.ts');
+		const { invitationToken } = await import('./index.ts');
 		const r = await acceptInvitation(db, invitationToken(row), { password: PASSWORD, confirm: PASSWORD }, meta);
 		expect(r).toMatchObject({ ok: true });
 		const s = await loadSession(db.db, (r as { token: string }).token);
@@ -95,7 +95,7 @@ describe('adding a role to an existing member', () => {
 		expect(r.existingAccount).toBe(true);
 		const [u] = await db.db.select().from(memberships).where(eq(memberships.role, 'prescriber'));
 		expect(u).toBeUndefined();
-		const login = await (await import('./service.ts')).loginWithPassword(db, { email: 'lea@nerac.fr', password: PASSWORD }, meta);
+		const login = await (await import('./index.ts')).loginWithPassword(db, { email: 'lea@nerac.fr', password: PASSWORD }, meta);
 		const session = (await loadSession(db.db, (login as { token: string }).token))!;
 		const offered = await pendingRoles(db, session);
 		expect(offered.map((o) => o.roleLabel)).toEqual(['Prescripteur (orientation)']);
@@ -122,7 +122,7 @@ describe('reminders to invitations not accepted', () => {
 		expect(await remindWaitingInvitations(db, links, at(4))).toBe(0);
 		// expired at D+7, the reminder of D+10 renews it for 7 days
 		const [before] = await db.db.select().from(invitations).where(eq(invitations.id, invitation.id));
-		expect(await checkInvitation(db, (await import('./service.ts')).invitationToken(before, at(3.1)), at(9))).toMatchObject({ ok: true });
+		expect(await checkInvitation(db, (await import('./index.ts')).invitationToken(before, at(3.1)), at(9))).toMatchObject({ ok: true });
 		expect(await remindWaitingInvitations(db, links, at(10.1))).toBe(1);
 		const [after] = await db.db.select().from(invitations).where(eq(invitations.id, invitation.id));
 		expect(after.reminders).toBe(2);
@@ -146,7 +146,7 @@ describe('reminders to invitations not accepted', () => {
 
 describe('sessions, one by one', () => {
 	it('lists the account’s sessions with their device and ends one, not the others', async () => {
-		const { loginWithPassword, accountOverview, logoutOneSession } = await import('./service.ts');
+		const { loginWithPassword, accountOverview, logoutOneSession } = await import('./index.ts');
 		const phone = await loginWithPassword(
 			db,
 			{ email: 'coord@cd47.fr', password: PASSWORD },

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { createEmptyTestDatabase, onPostgres } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { journal, verifyChain } from '../audit/service.ts';
-import { asScoped, createOrganisation, invite, listOrganisations, organisationDetail, type Actor } from './service.ts';
+import { asScoped, createOrganisation, invite, listOrganisations, organisationDetail, type Actor } from './index.ts';
 
 const pgOnly = onPostgres() ? describe : describe.skip;
 

@@ -16,7 +16,7 @@ import { places } from '../places/db.ts';
 import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
 import { auditLog } from '../audit/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { verifyChain } from '../audit/service.ts';
 import { referrals } from '../referral/db.ts';
 import { referOrAskConsent, sendReferral, referralsOfBeneficiary } from '../referral/service.ts';

@@ -10,8 +10,16 @@ import { createHash, randomInt } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
-import { clearAttempts, lockAfterFailure, lockedUntil, releaseAttempt, reserveAttempt, retryMessage, THROTTLE_RULES } from '../accounts/service.ts';
-import { afterResponse } from '../accounts/background.ts';
+import {
+	clearAttempts,
+	lockAfterFailure,
+	lockedUntil,
+	releaseAttempt,
+	reserveAttempt,
+	retryMessage,
+	THROTTLE_RULES,
+	afterResponse
+} from '../accounts/index.ts';
 import { queueMail, plainMail } from '../mail/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { signToken } from '../security/secret.ts';

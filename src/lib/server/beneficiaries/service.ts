@@ -7,7 +7,7 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal, changedFields, type AuditActor } from '../audit/service.ts';
-import { can, fieldErrors, type Actor } from '../accounts/service.ts';
+import { can, fieldErrors, type Actor, clearKeysNaming } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { places } from '../places/db.ts';
@@ -17,7 +17,6 @@ import { accompaniments } from '../accompaniments/db.ts';
 import { municipalityLookup, resolveWhere } from '../territory/service.ts';
 import { beneficiaries, consents, consentRequests, assessments, personCodes, personLinks } from './db.ts';
 import { purgeMessagesOf } from '../mail/service.ts';
-import { clearKeysNaming } from '../accounts/throttle.ts';
 import { endAllAccess } from './person-access.ts';
 import {
 	beneficiaryInput,

@@ -5,7 +5,7 @@
  * (docs/decisions/0006-rls-by-default.md).
  */
 import type { RequestEvent } from '@sveltejs/kit';
-import { scopeOf } from '../accounts/scope.ts';
+import { scopeOf } from '../accounts/index.ts';
 import { parseCode } from '../pass/code.ts';
 import { runInScope, type RequestScope } from './request-scope.ts';
 

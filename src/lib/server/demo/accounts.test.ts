@@ -11,7 +11,7 @@ import type { Database } from '../db/client.ts';
 import { importPlaces } from '../places/import.ts';
 import { seedRuns } from '../territory/db.ts';
 import { organisations } from '../accounts/db.ts';
-import { loginWithPassword, passSecondFactor, loadSession } from '../accounts/service.ts';
+import { loginWithPassword, passSecondFactor, loadSession } from '../accounts/index.ts';
 import { createDemoAccounts, demoCode, demoGuide, DemoError, PERSONAS } from './accounts.ts';
 
 let db: Database;

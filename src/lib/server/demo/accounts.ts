@@ -16,11 +16,8 @@ import type { Database } from '../db/client.ts';
 import { seedRuns } from '../territory/db.ts';
 import { places } from '../places/db.ts';
 import { memberships, organisationPlaces, organisations, recoveryCodes, users } from '../accounts/db.ts';
-import { addMember, createOrganisation, deleteUserSessions, type Role } from '../accounts/service.ts';
-import { hashPassword } from '../accounts/password.ts';
-import { newTotpSecret } from '../accounts/totp.ts';
+import { addMember, createOrganisation, deleteUserSessions, type Role, hashPassword, newTotpSecret, type OrganisationKind } from '../accounts/index.ts';
 import { journal } from '../audit/service.ts';
-import type { OrganisationKind } from '../accounts/model.ts';
 
 export const DEMO_DOMAIN = 'demo.invalid';
 

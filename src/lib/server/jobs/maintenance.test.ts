@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { purgePersonalData } from './maintenance.ts';
-import { createOrganisation, invite, addMember, loginWithPassword, loadSession } from '../accounts/service.ts';
+import { createOrganisation, invite, addMember, loginWithPassword, loadSession } from '../accounts/index.ts';
 import { invitations } from '../accounts/db.ts';
 
 let db: Database;

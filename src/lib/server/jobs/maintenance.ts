@@ -8,7 +8,7 @@ import { and, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { getBoss } from './boss.ts';
 import { log } from '../log.ts';
-import { purgeSessions, remindWaitingInvitations } from '../accounts/service.ts';
+import { purgeSessions, remindWaitingInvitations } from '../accounts/index.ts';
 import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive } from '../beneficiaries/service.ts';
 import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';

@@ -1,13 +1,5 @@
-import { backgroundSettled } from '../accounts/background.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { createEmptyTestDatabase } from '../../../../test/db.ts';
-import { startSmtp, type TestSmtp } from '../../../../test/smtp.ts';
-import type { Database } from '../db/client.ts';
-import { stopBoss } from '../jobs/boss.ts';
-import { outbox } from './db.ts';
-import { deliver, outboxFor, purgeOutbox, queueMail, startMailWorker, invitationMail } from './service.ts';
 import {
+	backgroundSettled,
 	acceptInvitation,
 	checkInvitation,
 	checkResetToken,
@@ -17,7 +9,15 @@ import {
 	loadSession,
 	requestPasswordReset,
 	resetPassword
-} from '../accounts/service.ts';
+} from '../accounts/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createEmptyTestDatabase } from '../../../../test/db.ts';
+import { startSmtp, type TestSmtp } from '../../../../test/smtp.ts';
+import type { Database } from '../db/client.ts';
+import { stopBoss } from '../jobs/boss.ts';
+import { outbox } from './db.ts';
+import { deliver, outboxFor, purgeOutbox, queueMail, startMailWorker, invitationMail } from './service.ts';
 
 let db: Database;
 let smtp: TestSmtp;

@@ -15,7 +15,7 @@ import pg from 'pg';
 import * as tar from 'tar';
 import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import { openDatabase, type Database } from '../db/client.ts';
-import { createOrganisation, actorFor, addMember } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember } from '../accounts/index.ts';
 import { recordContribution, verifyLedger } from '../pass/service.ts';
 import { makeCheckpoint, verifyAudit } from '../audit/checkpoint.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';

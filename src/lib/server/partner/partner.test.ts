@@ -8,7 +8,7 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import { passWorld } from '../../../../test/security/pass-world.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/service.ts';
+import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/index.ts';
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { actOnReferral, sendReferral } from '../referral/service.ts';
 import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals } from './service.ts';

@@ -8,7 +8,7 @@
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { can, type Actor } from '../accounts/permissions.ts';
+import { can, type Actor } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
 import { referrals } from '../referral/db.ts';

@@ -5,7 +5,7 @@
  */
 import { error, fail } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
-import type { Actor } from '../accounts/service.ts';
+import type { Actor } from '../accounts/index.ts';
 import { managedDepartments, PassError, STATE_SHORT, VOUCHER_STATES } from './service.ts';
 
 const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.';

@@ -13,7 +13,7 @@ import { importPlaces } from '../places/import.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { passBooklets, passVouchers } from './db.ts';
 import {

@@ -20,7 +20,7 @@ import { outbox } from '../mail/db.ts';
 import { areas, areaMunicipalities } from '../territory/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { auditLog } from '../audit/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { createBeneficiary } from '../beneficiaries/service.ts';
 import { newCode, formatCode } from './code.ts';
 import { passAlerts, passBooklets, passVouchers, passLedgerLines, passStatements } from './db.ts';

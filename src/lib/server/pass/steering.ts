@@ -6,7 +6,7 @@
  */
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
-import { departmentsWith, type Actor } from '../accounts/service.ts';
+import { departmentsWith, type Actor } from '../accounts/index.ts';
 import { PassError, dashboard, managedDepartments, type DashboardRow } from './service.ts';
 import { formatCode } from './code.ts';
 import { passErrorPage as passPageError } from './coordination.ts';

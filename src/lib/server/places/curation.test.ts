@@ -35,7 +35,7 @@ import { rejectErrorReport } from './report-answer.ts';
 import { reportPlaceError } from './service.ts';
 import { outbox } from '../mail/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { searchJournal, verifyChain } from '../audit/service.ts';
 
 const TODAY = '2026-12-06';

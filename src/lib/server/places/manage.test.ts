@@ -16,12 +16,19 @@ import {
 	PlaceManagementError,
 	type PlaceForm
 } from './manage.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import {
+	createOrganisation,
+	actorFor,
+	addMember,
+	type Actor,
+	clearAttempts as clear,
+	reserveAttempt as reserve,
+	THROTTLE_RULES as RULES
+} from '../accounts/index.ts';
 import { horairesToRanges } from './hours.ts';
 import { places } from './db.ts';
 import { eq } from 'drizzle-orm';
 import { searchJournal, verifyChain } from '../audit/service.ts';
-import { clear, reserve, RULES } from '../accounts/throttle.ts';
 import { placeClaims } from '../accounts/db.ts';
 
 let db: Database;

@@ -8,7 +8,7 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal, changedFields } from '../audit/service.ts';
-import { can, departmentsWith, type Actor } from '../accounts/service.ts';
+import { can, departmentsWith, type Actor, reserveAttempt as reserve, THROTTLE_RULES as RULES } from '../accounts/index.ts';
 import { organisationPlaces, organisations, placeClaims, memberships, users } from '../accounts/db.ts';
 import { places, placeSources } from './db.ts';
 import { parseStandardRecord, toStandardRecord, contentHash, normalizeKey, parisToday } from './model.ts';
@@ -18,7 +18,6 @@ import { earthPoint } from '../db/types.ts';
 import type { PlaceFields, LocationPrecision } from './types.ts';
 import { closureOf, getPlace } from './service.ts';
 import { queueMail, staleReminderMail } from '../mail/service.ts';
-import { reserve, RULES } from '../accounts/throttle.ts';
 import { plural } from '../../components/format.ts';
 
 export class PlaceManagementError extends Error {

@@ -10,7 +10,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
-import type { Actor } from '../accounts/service.ts';
+import type { Actor } from '../accounts/index.ts';
 import { places, placeSources } from './db.ts';
 import { normalizeKey, parisToday } from './model.ts';
 import { weeklyOpenRanges } from './hours.ts';

@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { departmentsWith, type Actor } from '../accounts/service.ts';
+import { departmentsWith, type Actor } from '../accounts/index.ts';
 import { areas, areaMunicipalities } from '../territory/db.ts';
 import { places } from './db.ts';
 import { parisToday } from './model.ts';

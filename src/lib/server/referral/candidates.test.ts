@@ -22,7 +22,7 @@ import { referrals } from './db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { openRequestDatabase } from '../db/request-pool.ts';
 import { runInScope } from '../db/request-scope.ts';
-import { scopeOf } from '../accounts/scope.ts';
+import { scopeOf } from '../accounts/index.ts';
 
 const AGEN = { latitude: 44.2033, longitude: 0.6163 };
 let c: Care;

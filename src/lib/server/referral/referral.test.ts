@@ -14,7 +14,7 @@ import { importPlaces } from '../places/import.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
+import { createOrganisation, actorFor, addMember, type Actor, backgroundSettled } from '../accounts/index.ts';
 import { verifyChain } from '../audit/service.ts';
 import {
 	createBeneficiary,
@@ -31,7 +31,6 @@ import {
 import { beneficiaries, consents } from '../beneficiaries/db.ts';
 import { requestPersonCode, verifyPersonCode } from '../beneficiaries/person.ts';
 import { checkPersonLink, openPersonSession, readPersonSession } from '../beneficiaries/person-access.ts';
-import { backgroundSettled } from '../accounts/background.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	sendReferral,

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/service.ts';
-import { can, type Actor } from '../accounts/service.ts';
+import { can, type Actor, fieldErrors } from '../accounts/index.ts';
 import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { queueMail, tagOutbox } from '../mail/service.ts';
@@ -31,7 +31,6 @@ import {
 } from '../beneficiaries/service.ts';
 import { canAskBySms, requestConsentBySms, NO_MOBILE, SMS_NOT_READY } from '../beneficiaries/consent-sms.ts';
 import { consentInput } from '../beneficiaries/model.ts';
-import { fieldErrors } from '../accounts/service.ts';
 import { referrals, referralEvents } from './db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import {

@@ -4,7 +4,7 @@
  */
 import type { Cookies } from '@sveltejs/kit';
 import { BlockList, isIP } from 'node:net';
-import { ABSOLUTE_HOURS } from '../accounts/service.ts';
+import { ABSOLUTE_HOURS } from '../accounts/index.ts';
 
 export function sessionCookieName(url: URL): string {
 	return url.protocol === 'https:' ? '__Host-maillage_session' : 'maillage_session';

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { logout } from '#lib/server/accounts/service.ts';
+import { logout } from '#lib/server/accounts/index.ts';
 import { clearSessionCookie } from '#lib/server/web/session-cookie.ts';
 
 export const load: PageServerLoad = async () => ({});

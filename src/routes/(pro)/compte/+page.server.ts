@@ -10,7 +10,7 @@ import {
 	pendingRoles,
 	ROLE_LABELS,
 	PASSWORD_MIN_LENGTH
-} from '#lib/server/accounts/service.ts';
+} from '#lib/server/accounts/index.ts';
 import { publicLinks } from '#lib/server/jobs/maintenance.ts';
 import { clearSessionCookie } from '#lib/server/web/session-cookie.ts';
 

@@ -1,5 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { hasRole } from '#lib/server/accounts/service.ts';
+import { hasRole } from '#lib/server/accounts/index.ts';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { coordinatorDashboard } from '#lib/server/network/dashboard.ts';
 

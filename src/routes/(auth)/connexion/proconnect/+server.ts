@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { oidcSettings, startOidcLogin, OIDC_COOKIE } from '#lib/server/accounts/service.ts';
+import { oidcSettings, startOidcLogin, OIDC_COOKIE } from '#lib/server/accounts/index.ts';
 import { safeReturnPath } from '#lib/server/web/session-cookie.ts';
 import { log } from '#lib/server/log.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { acceptInvitation, checkInvitation, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/service.ts';
+import { acceptInvitation, checkInvitation, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/index.ts';
 import { setSessionCookie } from '#lib/server/web/session-cookie.ts';
 
 export const load: PageServerLoad = async ({ params }) => {

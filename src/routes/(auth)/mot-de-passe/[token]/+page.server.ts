@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { checkResetToken, resetPassword, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/service.ts';
+import { checkResetToken, resetPassword, PASSWORD_MIN_LENGTH } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const c = await checkResetToken(await getDatabase(), params.token);

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { asScoped } from '#lib/server/accounts/service.ts';
+import { asScoped } from '#lib/server/accounts/index.ts';
 import { searchJournal } from '#lib/server/audit/service.ts';
 import { filtersQuery, journalQuery, PERIODS, readFilters } from '#lib/server/audit/filters.ts';
 import { journalActors, journalOrganisations, readableEntries } from '#lib/server/audit/readable.ts';

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { AccountError, createOrganisation, departmentsWith, listOrganisations, ORGANISATION_KINDS } from '#lib/server/accounts/service.ts';
+import { AccountError, createOrganisation, departmentsWith, listOrganisations, ORGANISATION_KINDS } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const actor = locals.session!.actor;

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { departmentsWith } from '#lib/server/accounts/service.ts';
+import { departmentsWith } from '#lib/server/accounts/index.ts';
 import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport, PlaceManagementError } from '#lib/server/places/service.ts';
 import { rejectErrorReport } from '#lib/server/places/report-answer.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';

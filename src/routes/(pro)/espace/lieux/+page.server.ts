@@ -2,8 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { claimPlace, managedPlaces, PlaceManagementError } from '#lib/server/places/service.ts';
-import { listOrganisations } from '#lib/server/accounts/service.ts';
-import { pendingClaimsOf, placesToClaim } from '#lib/server/accounts/claims.ts';
+import { listOrganisations, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { listOrganisations } from '#lib/server/accounts/service.ts';
+import { listOrganisations } from '#lib/server/accounts/index.ts';
 
 /** A place manager's structure(s): straight to it when there is one, a list otherwise. */
 export const load: PageServerLoad = async ({ locals }) => {

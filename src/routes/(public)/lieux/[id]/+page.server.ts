@@ -5,7 +5,7 @@ import { getPlace, reportPlaceError, distanceMetres, ERROR_REPORT_FIELDS } from 
 import { resolveWhere } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance } from '#lib/components/format.ts';
-import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
+import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { survivorOf } from '#lib/server/places/edit.ts';
 

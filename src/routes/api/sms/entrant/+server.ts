@@ -17,7 +17,7 @@
 import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { countAttempt, lockedUntil, THROTTLE_RULES } from '#lib/server/accounts/service.ts';
+import { countAttempt, lockedUntil, THROTTLE_RULES } from '#lib/server/accounts/index.ts';
 import { hasInboundSecret, parseInboundSms } from '#lib/server/sms/inbound.ts';
 import { answerConsentBySms } from '#lib/server/beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { finishOidcLogin, OIDC_COOKIE } from '#lib/server/accounts/service.ts';
+import { finishOidcLogin, OIDC_COOKIE } from '#lib/server/accounts/index.ts';
 import { setSessionCookie } from '#lib/server/web/session-cookie.ts';
 
 /** The identity provider's answer (authorization code): checked, then a session, or a clear message. */

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { asScoped, can } from '#lib/server/accounts/service.ts';
+import { asScoped, can } from '#lib/server/accounts/index.ts';
 import { journal, searchJournal, type AuditRow } from '#lib/server/audit/service.ts';
 import { journalQuery, readFilters } from '#lib/server/audit/filters.ts';
 import { JOURNAL_CSV_MAX, journalCsv, readableEntries } from '#lib/server/audit/readable.ts';

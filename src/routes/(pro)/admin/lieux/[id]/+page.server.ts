@@ -17,7 +17,7 @@ import {
 import { getErrorReport } from '#lib/server/places/report-answer.ts';
 import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
 import { parisToday } from '#lib/server/places/model.ts';
-import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/onboarding.ts';
+import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { placeValueText } from '#lib/server/places/display.ts';

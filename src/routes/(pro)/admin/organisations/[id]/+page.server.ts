@@ -19,7 +19,7 @@ import {
 	remindInvitation,
 	roleLabels,
 	type Role
-} from '#lib/server/accounts/service.ts';
+} from '#lib/server/accounts/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 /** The same page serves the coordinators (/admin/organisations/…) and a place manager's own structure (/espace/structure/…). */

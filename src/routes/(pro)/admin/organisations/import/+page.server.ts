@@ -4,7 +4,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { importOnboarding, invitePlaceContacts, placesWithoutManager, readOnboardingCsv, type OnboardingReport } from '#lib/server/accounts/onboarding.ts';
+import { importOnboarding, invitePlaceContacts, placesWithoutManager, readOnboardingCsv, type OnboardingReport } from '#lib/server/accounts/index.ts';
 
 /** Bringing the network on: a CSV of structures, places and members; places' contacts invited as their managers. */
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -17,7 +17,7 @@ import {
 	vouchersOfPerson
 } from '#lib/server/pass/service.ts';
 import type { Database } from '#lib/server/db/client.ts';
-import type { Actor } from '#lib/server/accounts/service.ts';
+import type { Actor } from '#lib/server/accounts/index.ts';
 
 /** The person, when the actor can hand them vouchers (their structure holds the record). */
 async function personFor(database: Database, actor: Actor, id: string | null) {

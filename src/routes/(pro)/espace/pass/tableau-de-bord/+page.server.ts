@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { can } from '#lib/server/accounts/service.ts';
+import { can } from '#lib/server/accounts/index.ts';
 import { dashboardFor, dashboardQuery, dashboardRowView, shownDashboard } from '#lib/server/pass/steering.ts';
 import { MASKED, SMALL_COUNT } from '#lib/server/stats/small-counts.ts';
 

@@ -12,7 +12,7 @@ function organisationsOf(locals: App.Locals) {
 export const load: PageServerLoad = async ({ locals }) => {
 	const orgs = organisationsOf(locals);
 	if (!orgs.length) error(403, 'Seuls les prescripteurs et les médiateurs d’une structure peuvent enregistrer une personne.');
-	const { listOrganisations } = await import('#lib/server/accounts/service.ts');
+	const { listOrganisations } = await import('#lib/server/accounts/index.ts');
 	const names = new Map((await listOrganisations(await getDatabase(), locals.session!.actor)).map((o) => [o.id, o.name]));
 	return { organisations: orgs.map((o) => ({ id: o.organisationId, name: names.get(o.organisationId) ?? o.organisationId })), vocab: PERSON_FORM_VOCAB };
 };

@@ -1,0 +1,81 @@
+/**
+ * The accounts capability's one public entry: logins (password, second factor, ProConnect),
+ * sessions, « Mon compte », organisations, members, invitations and pending roles, the
+ * onboarding file, place claims, permissions (`can()`) and throttling. Other code imports
+ * from here, never from the files inside (the tables of db.ts aside).
+ */
+export { can, hasRole, departmentsWith, type Actor, type Action, type Membership } from './permissions.ts';
+export { asScoped, scopeOf } from './scope.ts';
+export {
+	AccountError,
+	fieldErrors,
+	ORGANISATION_KINDS,
+	organisationSchema,
+	PASSWORD_MIN_LENGTH,
+	passwordProblem,
+	ROLE_LABELS,
+	ROLES,
+	type OrganisationKind,
+	type Role
+} from './model.ts';
+export { actorFor, requiresMfa } from './actors.ts';
+export { loginWithPassword, passSecondFactor, mfaKey, type LoginResult, type SecondFactorResult } from './login.ts';
+export {
+	confirmTotpEnrolment,
+	pendingEnrolment,
+	remainingRecoveryCodes,
+	startTotpEnrolment,
+	totpEnrolled,
+	type Enrolment,
+	type EnrolmentResult
+} from './enrolment.ts';
+export { accountOverview, changePassword, logout, logoutEverywhere, logoutOneSession } from './account.ts';
+export {
+	ABSOLUTE_HOURS,
+	createSession,
+	deleteSession,
+	deleteUserSessions,
+	hashToken,
+	IDLE_MINUTES,
+	listUserSessions,
+	loadSession,
+	purgeSessions,
+	type LoadedSession,
+	type SessionMeta
+} from './sessions.ts';
+export { createOrganisation, listOrganisations, organisationDetail, updateOrganisation, type Organisation } from './organisations.ts';
+export { addMember, removeMember, setUserActive } from './members.ts';
+export {
+	acceptInvitation,
+	checkInvitation,
+	invitationToken,
+	INVITATION_DAYS,
+	invite,
+	labels as roleLabels,
+	listPendingInvitations,
+	revokeInvitation,
+	rolesLabel,
+	sameMailbox
+} from './invitations.ts';
+export { answerPendingRole, pendingRoles } from './pending-roles.ts';
+export { remindInvitation, remindWaitingInvitations, REMINDER_DAYS } from './reminders.ts';
+export { checkResetToken, requestPasswordReset, resetPassword, RESET_MINUTES } from './reset.ts';
+export { finishOidcLogin, OIDC_COOKIE, oidcErrorMessage, oidcSettings, startOidcLogin, type OidcResult } from './oidc.ts';
+export {
+	clear as clearAttempts,
+	clearKeysNaming,
+	hit as countAttempt,
+	lockAfterFailure,
+	lockedUntil,
+	release as releaseAttempt,
+	reserve as reserveAttempt,
+	retryMessage,
+	RULES as THROTTLE_RULES
+} from './throttle.ts';
+export { formatOnboardingReport, importOnboarding, type OnboardingReport } from './onboarding.ts';
+export { readOnboardingCsv } from './onboarding-csv.ts';
+export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './place-contacts.ts';
+export { pendingClaimsOf, placesToClaim } from './claims.ts';
+export { afterResponse, backgroundSettled } from './background.ts';
+export { hashPassword } from './password.ts';
+export { newTotpSecret, totpCodeAt } from './totp.ts';

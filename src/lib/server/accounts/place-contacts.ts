@@ -1,0 +1,178 @@
+/**
+ * Places' own contact addresses invited as their managers, through the onboarding engine:
+ * which places nobody manages yet, the lines that invite their contacts (one structure per
+ * place when it has none) and the kind of structure a place's data says it is.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database, DbOrTx } from '../db/client.ts';
+import { invitations, memberships, organisationPlaces, organisations } from './db.ts';
+import { places } from '../places/db.ts';
+import { normalizeKey } from '../places/model.ts';
+import type { OrganisationKind } from './model.ts';
+import { departmentsWith, type Actor } from './permissions.ts';
+import type { OnboardingRow } from './onboarding-csv.ts';
+import { importOnboarding, type OnboardingOptions, type OnboardingReport } from './onboarding.ts';
+
+/**
+ * The lines that invite places' own contact addresses as their managers: the structure that
+ * runs the place when there is one, else a new one named after the place.
+ */
+export async function placeContactRows(
+	db: DbOrTx,
+	placeIds: string[]
+): Promise<{ rows: OnboardingRow[]; skipped: { id: string; nom: string; reason: string }[] }> {
+	if (!placeIds.length) return { rows: [], skipped: [] };
+	const list = await db
+		.select({
+			id: places.id,
+			nom: places.nom,
+			departmentCode: places.departmentCode,
+			courriels: places.courriels,
+			typologie: places.typologie,
+			programmes: places.dispositifProgrammesNationaux,
+			pivot: places.pivot,
+			organisation: sql<
+				string | null
+			>`(select o.name from ${organisationPlaces} op join ${organisations} o on o.id = op.organisation_id where op.place_id = "places"."id" order by o.created_at limit 1)`
+		})
+		.from(places)
+		.where(inArray(places.id, placeIds));
+	const rows: OnboardingRow[] = [];
+	const skipped: { id: string; nom: string; reason: string }[] = [];
+	for (const p of list) {
+		const email = (p.courriels as unknown as string[] | null)?.[0];
+		if (!email) skipped.push({ id: p.id, nom: p.nom, reason: 'pas d’adresse e-mail de contact' });
+		else
+			rows.push({
+				structure: p.organisation ?? p.nom.slice(0, 200),
+				// a new structure at the place's name: of the kind its source data says (used only when it is created)
+				type: p.organisation
+					? undefined
+					: placeKind({
+							nom: p.nom,
+							typologie: p.typologie as unknown as string[] | null,
+							programmes: p.programmes as unknown as string[] | null,
+							pivot: p.pivot
+						}),
+				departement: p.departmentCode ?? '',
+				lieu: p.id,
+				courriel: email,
+				role: 'place_manager'
+			});
+	}
+	return { rows, skipped };
+}
+
+const TYPOLOGY_KINDS: Record<string, OrganisationKind> = {
+	MSAP: 'france_services',
+	BIB: 'mediatheque',
+	CCAS: 'ccas',
+	CIAS: 'ccas',
+	MUNI: 'collectivite',
+	EPCI: 'collectivite',
+	CC: 'collectivite',
+	ASSO: 'association',
+	ASSO_CHOMEUR: 'association',
+	CAF: 'operateur',
+	CPAM: 'operateur',
+	MSA: 'operateur',
+	FT: 'emploi',
+	PE: 'emploi',
+	ML: 'emploi',
+	CAP_EMPLOI: 'emploi',
+	MDE: 'emploi',
+	MDEF: 'emploi',
+	PLIE: 'emploi'
+};
+
+/**
+ * The kind of structure a place's source data says it is (« Inviter son contact comme
+ * responsable » creates one at its name): France Services by its programme or typology, a
+ * médiathèque by its typology or its name, a CCAS, a commune, an association (also by an RNA
+ * number), an operator, an employment service; else « autre ».
+ */
+export function placeKind(p: { nom: string; typologie?: string[] | null; programmes?: string[] | null; pivot?: string | null }): OrganisationKind {
+	const programmes = (p.programmes ?? []).map((x) => normalizeKey(x));
+	if (programmes.includes(normalizeKey('France Services'))) return 'france_services';
+	for (const t of p.typologie ?? []) {
+		const kind = TYPOLOGY_KINDS[t.trim().toUpperCase()];
+		if (kind) return kind;
+	}
+	const name = normalizeKey(p.nom);
+	if (/^france services\b/.test(name)) return 'france_services';
+	if (/^(mediatheque|bibliotheque)\b/.test(name)) return 'mediatheque';
+	if (/^(ccas|cias)\b/.test(name)) return 'ccas';
+	if (/^W\d{9}$/i.test((p.pivot ?? '').trim())) return 'association';
+	return 'autre';
+}
+
+/** A place manager's invitation waits at a structure running the place (SQL, about "places"). */
+const MANAGER_WAITING = sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${invitations} i on i.organisation_id = op.organisation_id where op.place_id = "places"."id" and i.used_at is null and i.revoked_at is null and i.expires_at > now() and (i.role = 'place_manager' or 'place_manager' = any(i.extra_roles)))`;
+/** A structure running the place has a place manager (SQL, about "places"). */
+const MANAGED = sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = "places"."id")`;
+
+/**
+ * The places of the coordinator's départements that nobody manages yet (no structure of
+ * theirs has a place manager), with their contact address and whether a manager's
+ * invitation already waits. By name; only those of `ids` when given.
+ */
+export async function placesWithoutManager(db: DbOrTx, actor: Actor, ids?: string[]) {
+	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
+	if (deps && !deps.length) return [];
+	if (ids && !ids.length) return [];
+	const rows = await db
+		.select({
+			id: places.id,
+			nom: places.nom,
+			commune: places.commune,
+			courriels: places.courriels,
+			waiting: MANAGER_WAITING
+		})
+		.from(places)
+		.where(and(deps ? inArray(places.departmentCode, deps) : undefined, ids ? inArray(places.id, ids) : undefined, sql`not ${MANAGED}`))
+		.orderBy(places.nom)
+		.limit(1000);
+	return rows
+		.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }))
+		.sort((a, b) => byFrenchName(a.nom, b.nom) || byFrenchName(a.commune, b.commune));
+}
+
+const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+/** As a French reader sorts: case and accents aside (« Agence postale » before « AUDACE/S », which the database's byte order put first). */
+export function byFrenchName(a: string | null | undefined, b: string | null | undefined): number {
+	return FRENCH.compare(a ?? '', b ?? '');
+}
+
+/**
+ * Who answers for one place (a coordinator's place page): a place manager, an invitation
+ * waiting for one, or neither; its contact address (the first), the one to invite.
+ */
+export async function placeManagerState(db: DbOrTx, placeId: string): Promise<{ managed: boolean; waiting: boolean; email: string | null } | null> {
+	const [r] = await db.select({ managed: MANAGED, waiting: MANAGER_WAITING, courriels: places.courriels }).from(places).where(eq(places.id, placeId));
+	if (!r) return null;
+	return { managed: !!r.managed, waiting: !!r.waiting, email: (r.courriels as unknown as string[] | null)?.[0] ?? null };
+}
+
+/**
+ * The contact address of each place given invited as its manager, in one click: the
+ * onboarding page's « Lieux sans responsable » and a coordinator's place page. Only the
+ * places without a manager in the actor's départements are taken (placesWithoutManager);
+ * each becomes a line of the onboarding engine (placeContactRows: the structure running it,
+ * else a new one at its name), which checks the rights again, writes in one transaction,
+ * journals and e-mails (recordInvitation). `report` null: none of the places could be taken.
+ */
+export async function invitePlaceContacts(
+	database: Database,
+	actor: Actor,
+	placeIds: string[],
+	opts: Pick<OnboardingOptions, 'origin' | 'instanceName' | 'ip'> = {}
+): Promise<{ report: OnboardingReport | null; skipped: { id: string; nom: string; reason: string }[] }> {
+	const allowed = await placesWithoutManager(database.db, actor, [...new Set(placeIds)]);
+	if (!allowed.length) return { report: null, skipped: [] };
+	const { rows, skipped } = await placeContactRows(
+		database.db,
+		allowed.map((p) => p.id)
+	);
+	if (!rows.length) return { report: null, skipped };
+	return { report: await importOnboarding(database, actor, rows, { ...opts, contactsOf: rows.map((r) => r.lieu!).filter(Boolean) }), skipped };
+}
