@@ -27,7 +27,7 @@ import { organisationPlaces, organisations } from '../src/lib/server/accounts/db
 import { places } from '../src/lib/server/places/db.ts';
 import { getBoss, stopBoss } from '../src/lib/server/jobs/boss.ts';
 import { projectRoot, sharedDataDir } from '../src/lib/server/paths.ts';
-import { loadTerritory } from '../src/lib/server/territory/load.ts';
+import { loadTerritory } from '../src/lib/server/territory/index.ts';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { openDatabase } from '../src/lib/server/db/client.ts';
-import { loadTerritory } from '../src/lib/server/territory/load.ts';
+import { loadTerritory } from '../src/lib/server/territory/index.ts';
 import { sharedDataDir } from '../src/lib/server/paths.ts';
 
 /** Runs from several checkouts may share one server: TEST_DB_PREFIX keeps their databases apart. */

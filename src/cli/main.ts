@@ -10,7 +10,7 @@ import { importPlaces, formatReport, ImportFailedError } from '../lib/server/pla
 import { allPlaces, countPlaces, listErrorReports } from '../lib/server/places/service.ts';
 import { csvHeader, csvRow } from '../lib/server/places/csv.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
-import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/service.ts';
+import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/checkpoint.ts';

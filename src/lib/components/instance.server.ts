@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getDatabase } from '#lib/server/db/client.ts';
-import type { InstanceSettings } from '#lib/server/territory/model.ts';
-import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { type InstanceSettings, getInstanceSettings } from '#lib/server/territory/index.ts';
 
 /** What the layout and the theme need from the instance's settings. */
 export interface InstanceView {

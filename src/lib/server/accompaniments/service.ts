@@ -14,7 +14,7 @@ import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/service.ts';
 import { honourByAccompaniment, type Links } from '../referral/service.ts';
-import { municipalityLookup, resolveWhere } from '../territory/service.ts';
+import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { accompaniments } from './db.ts';
 import {
 	AUTONOMY,

@@ -14,7 +14,7 @@ import { places } from '../places/db.ts';
 import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS } from '../referral/model.ts';
 import { accompaniments } from '../accompaniments/db.ts';
-import { municipalityLookup, resolveWhere } from '../territory/service.ts';
+import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { beneficiaries, consents, consentRequests, assessments, personCodes, personLinks } from './db.ts';
 import { purgeMessagesOf } from '../mail/service.ts';
 import { endAllAccess } from './person-access.ts';

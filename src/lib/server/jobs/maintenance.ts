@@ -15,7 +15,7 @@ import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts
 import { runReferralClock } from '../referral/service.ts';
 import { runPassClock } from '../pass/service.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
-import { getInstanceSettings } from '../territory/service.ts';
+import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';
 import { AuditIntegrityError, makeCheckpoint } from '../audit/checkpoint.ts';
 

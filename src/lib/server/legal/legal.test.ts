@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
-import { updateInstanceSettings } from '../territory/service.ts';
+import { updateInstanceSettings } from '../territory/index.ts';
 import { contactOf, COOKIES, legalInfo, RETENTION } from './service.ts';
 
 let db: Database;

@@ -5,7 +5,7 @@
  * retention periods come from the code that applies them, so the notice cannot drift.
  */
 import { getDatabase, type Database } from '../db/client.ts';
-import { getInstanceSettings } from '../territory/service.ts';
+import { getInstanceSettings } from '../territory/index.ts';
 import { RETENTION_MONTHS } from '../beneficiaries/model.ts';
 import { PERSON_LINK_DAYS } from '../beneficiaries/person-access.ts';
 import { PERSON_SESSION_MINUTES, PERSON_COOKIE } from '../beneficiaries/person.ts';

@@ -17,7 +17,7 @@ import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
 import { areaMunicipalities, areas, departments } from '../territory/db.ts';
-import { getInstanceSettings } from '../territory/service.ts';
+import { getInstanceSettings } from '../territory/index.ts';
 import { loadBeneficiary, CareError } from '../beneficiaries/service.ts';
 import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';

@@ -27,7 +27,7 @@ const UNKNOWN_PIVOT = '00000000000000';
 import { applyOverrides, composePlace, compactView, expandView, MANAGER_SOURCE, placeIdFor, type SourceView, type StoredView } from './import.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
-import { municipalityLookup } from '../territory/service.ts';
+import { municipalityLookup } from '../territory/index.ts';
 import { departments, municipalities } from '../territory/db.ts';
 import { PlaceManagementError } from './manage.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';

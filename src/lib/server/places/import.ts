@@ -13,7 +13,7 @@ import { places, placeSources, importReports } from './db.ts';
 import { parseSourceFile } from './sources/index.ts';
 import { parseStandardRecord, normalizeKey, contentHash } from './model.ts';
 import { weeklyOpenRanges } from './hours.ts';
-import { municipalityLookup } from '../territory/service.ts';
+import { municipalityLookup } from '../territory/index.ts';
 import { DedupIndex, addressKey, type DedupCandidate } from './dedup.ts';
 import type { LocationPrecision, MunicipalityLookup, PlaceFields, Rejection } from './types.ts';
 import { frenchSpacing } from '../../text/typography';

@@ -10,7 +10,7 @@ import { openRequestDatabase } from '../db/request-pool.ts';
 import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
 import { ensureDemo } from '../demo/seed.ts';
-import { getInstanceSettings } from '../territory/service.ts';
+import { getInstanceSettings } from '../territory/index.ts';
 import { searchPlaces, searchPlacesJson, coverage, anyPassPlace, NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf, type SearchItem } from './service.ts';
 import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';

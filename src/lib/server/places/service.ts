@@ -12,9 +12,8 @@ import { KEY_TO_FIELD } from './vocabulary.ts';
 import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
 import { parisToday } from './model.ts';
 import { formatDate } from '../../components/format.ts';
-import { resolveWhere, municipalityLookup } from '../territory/service.ts';
+import { resolveWhere, municipalityLookup, type AddressApi } from '../territory/index.ts';
 import { departments } from '../territory/db.ts';
-import type { AddressApi } from '../territory/address-api.ts';
 import type { LocationPrecision, PlaceFields, PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 
 export type PlaceRow = typeof places.$inferSelect;

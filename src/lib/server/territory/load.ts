@@ -348,3 +348,9 @@ export const lookupCache = new WeakMap<Database, Promise<unknown>>();
 function forgetLookup(database: Database): void {
 	lookupCache.delete(database);
 }
+
+/** The départements loaded, else the national list. */
+export async function knownDepartmentCodes(database: DbOrTx): Promise<Set<string>> {
+	const rows = await database.select({ code: departments.code }).from(departments);
+	return new Set(rows.length ? rows.map((r) => r.code) : decoupageDepartements().map((d) => d.code));
+}

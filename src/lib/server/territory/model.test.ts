@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-	areasFromCsv,
-	candidateWindows,
-	contrastRatio,
-	defaultInstanceSettings,
-	demoDepartments,
-	departmentsOfPostcode,
-	instanceSettingsPatchSchema,
-	matchEpciName,
-	matchKey,
-	nameKey,
-	normalizePostcode,
-	parentOfArrondissement,
-	parseAreaKind,
-	parseWhereQuery,
-	spellingKey,
-	trigramSimilarity
-} from './model.ts';
+import { departmentsOfPostcode, matchKey, nameKey, normalizePostcode, parentOfArrondissement, spellingKey, trigramSimilarity } from './model.ts';
+import { candidateWindows, parseWhereQuery } from './where-query.ts';
+import { areasFromCsv, matchEpciName, parseAreaKind } from './area-model.ts';
+import { contrastRatio, defaultInstanceSettings, demoDepartments, instanceSettingsPatchSchema } from './settings-model.ts';
 
 describe('name keys', () => {
 	it('nameKey: lower-case, unaccented, punctuation to one space', () => {

@@ -27,7 +27,7 @@ import {
 	setAreaMunicipalities,
 	suggestMunicipalities,
 	updateInstanceSettings
-} from './service.ts';
+} from './index.ts';
 
 const sharedDir = sharedDataDir();
 const timings: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { requestPasswordReset, RESET_MINUTES } from '#lib/server/accounts/index.ts';
-import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async () => ({ minutes: RESET_MINUTES });

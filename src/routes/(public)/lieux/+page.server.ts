@@ -3,7 +3,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { searchPlaces, coverage, anyPassPlace, NEARBY_METRES } from '#lib/server/places/service.ts';
 import { filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from '#lib/server/places/filters.ts';
 import { VOCABULARIES } from '#lib/server/places/vocabulary.ts';
-import { suggestMunicipalities } from '#lib/server/territory/service.ts';
+import { suggestMunicipalities } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 

@@ -4,7 +4,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { departmentsWith } from '#lib/server/accounts/index.ts';
 import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport, PlaceManagementError } from '#lib/server/places/service.ts';
 import { rejectErrorReport } from '#lib/server/places/report-answer.ts';
-import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
 

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { confirmTotpEnrolment, pendingEnrolment, startTotpEnrolment, totpEnrolled } from '#lib/server/accounts/index.ts';
-import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { safeReturnPath, setSessionCookie } from '#lib/server/web/session-cookie.ts';
 import { mayReadAggregatesBeforeCode } from '#lib/server/access.ts';
 

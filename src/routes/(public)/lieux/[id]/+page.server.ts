@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, reportPlaceError, distanceMetres, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
-import { resolveWhere } from '#lib/server/territory/service.ts';
+import { resolveWhere } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance } from '#lib/components/format.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/index.ts';

@@ -18,7 +18,7 @@ import { getErrorReport } from '#lib/server/places/report-answer.ts';
 import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
 import { parisToday } from '#lib/server/places/model.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/index.ts';
-import { getInstanceSettings } from '#lib/server/territory/service.ts';
+import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { placeValueText } from '#lib/server/places/display.ts';
 

@@ -6,7 +6,7 @@ import { smsConsentReady } from '#lib/server/beneficiaries/consent-sms.ts';
 import { smsConfigured } from '#lib/server/sms/service.ts';
 import { referOrAskConsent } from '#lib/server/referral/service.ts';
 import { referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/candidates.ts';
-import { resolveWhere } from '#lib/server/territory/service.ts';
+import { resolveWhere } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { closureLabel, formatDistance, formatPhone, reopening } from '#lib/components/format.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

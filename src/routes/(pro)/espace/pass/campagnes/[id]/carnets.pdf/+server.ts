@@ -5,7 +5,7 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { campaignVouchersForPrint, campaignSponsors, PassError } from '#lib/server/pass/service.ts';
 import { writeBookletsPdf, type BookletFormat } from '#lib/server/documents/booklets.ts';
 import { journal } from '#lib/server/audit/service.ts';
-import { listAreas } from '#lib/server/territory/service.ts';
+import { listAreas } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { log } from '#lib/server/log.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

@@ -1,0 +1,28 @@
+/**
+ * The territory capability's one public entry: the communes (loading, in-memory lookup), the
+ * "Où ?" resolution, areas (pôles territoriaux, bassins de vie), the instance settings and
+ * the fragility index. Other code imports from here, never from the files inside (the tables
+ * of db.ts aside).
+ */
+export { municipalityLabel, type TerritoryLookup, type TerritoryMunicipality } from './model.ts';
+export { loadTerritory } from './load.ts';
+export type { AddressApi } from './address-api.ts';
+export { buildLookup, forgetMunicipalityLookup, municipalityLookup } from './lookup.ts';
+export { resolveWhere, suggestMunicipalities, type ResolveWhereOptions } from './where.ts';
+export { AREA_KIND_LABELS, areasFromCsv } from './area-model.ts';
+export {
+	areaOf,
+	createArea,
+	deleteArea,
+	getArea,
+	importAreasFromCsv,
+	listAreas,
+	saveArea,
+	saveAreas,
+	setAreaMunicipalities,
+	type AreasImportResult
+} from './areas.ts';
+export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
+export { demoDepartments, type InstanceSettings } from './settings-model.ts';
+export { getInstanceSettings, updateInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
+export { fragilityByDepartment, fragilityOf } from './fragility.ts';
