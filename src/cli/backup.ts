@@ -8,7 +8,7 @@ import { openDatabase } from '../lib/server/db/client.ts';
 import { dataDir } from '../lib/server/paths.ts';
 import { backup, backupFromDump, liveHolder, restore, BackupError, type Manifest } from '../lib/server/ops/backup.ts';
 import { controlSocketPath, requestDump } from '../lib/server/ops/control.ts';
-import { formatAuditReport, verifyAudit } from '../lib/server/audit/checkpoint.ts';
+import { formatAuditReport, verifyAudit } from '../lib/server/audit/index.ts';
 import { verifyLedger } from '../lib/server/pass/service.ts';
 
 const say = (m: string) => process.stderr.write(m + '\n');

@@ -13,7 +13,7 @@ import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
-import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/checkpoint.ts';
+import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/index.ts';
 import { verifyLedger } from '../lib/server/pass/service.ts';
 import {
 	AccountError,

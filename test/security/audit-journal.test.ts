@@ -11,9 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { journal, verifyChain } from '../../src/lib/server/audit/service.ts';
-import { chainHash } from '../../src/lib/server/audit/model.ts';
-import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../../src/lib/server/audit/checkpoint.ts';
+import { journal, verifyChain, chainHash, AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../../src/lib/server/audit/index.ts';
 
 let dir: string;
 beforeAll(async () => {

@@ -30,7 +30,7 @@ import { closePlace, reopenPlace } from '../../src/lib/server/places/edit.ts';
 import { rejectErrorReport } from '../../src/lib/server/places/report-answer.ts';
 import { reportPlaceError } from '../../src/lib/server/places/service.ts';
 import { claimPlace, PlaceManagementError } from '../../src/lib/server/places/manage.ts';
-import { verifyChain } from '../../src/lib/server/audit/service.ts';
+import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 const P = 'une phrase de passe solide';
 const N = 20;

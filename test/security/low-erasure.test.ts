@@ -19,7 +19,7 @@ import { eraseBeneficiary, anonymiseInactive } from '../../src/lib/server/benefi
 import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
 import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
 import { usePersonLink, readPersonSession } from '../../src/lib/server/beneficiaries/person-access.ts';
-import { verifyChain } from '../../src/lib/server/audit/service.ts';
+import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 let c: Care;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { checkCode, euros, formatCode, redeem, verifyLedger } from '../../src/lib/server/pass/service.ts';
-import { chainHash } from '../../src/lib/server/audit/model.ts';
+import { chainHash } from '../../src/lib/server/audit/index.ts';
 import { passWorld, TODAY } from './pass-world.ts';
 
 let db: Database;

@@ -21,7 +21,7 @@ import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts
 import { sendReferral } from '../../src/lib/server/referral/service.ts';
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
 import { correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/edit.ts';
-import { verifyChain } from '../../src/lib/server/audit/service.ts';
+import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 const P = 'une phrase de passe solide';
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };

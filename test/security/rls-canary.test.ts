@@ -20,7 +20,7 @@ import type { Database } from '../../src/lib/server/db/client.ts';
 import { addMember, createOrganisation, newTotpSecret, totpCodeAt } from '../../src/lib/server/accounts/index.ts';
 import { users } from '../../src/lib/server/accounts/db.ts';
 import { resetSecretForTests } from '../../src/lib/server/security/secret.ts';
-import { journal } from '../../src/lib/server/audit/service.ts';
+import { journal } from '../../src/lib/server/audit/index.ts';
 import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { readFile } from 'node:fs/promises';
 

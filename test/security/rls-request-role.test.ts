@@ -33,7 +33,7 @@ import { organisationPlaces, sessions } from '../../src/lib/server/accounts/db.t
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
-import { verifyChain } from '../../src/lib/server/audit/service.ts';
+import { verifyChain } from '../../src/lib/server/audit/index.ts';
 import { newCode } from '../../src/lib/server/pass/code.ts';
 import { publicPassStatus } from '../../src/lib/server/pass/service.ts';
 

@@ -24,7 +24,7 @@ import {
 } from '../../src/lib/server/accounts/index.ts';
 import { invitations, memberships, users } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { searchJournal } from '../../src/lib/server/audit/service.ts';
+import { searchJournal } from '../../src/lib/server/audit/index.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
 
 let db: Database;

@@ -7,7 +7,7 @@ import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { importPlaces } from '../places/import.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
-import { searchJournal, verifyChain } from '../audit/service.ts';
+import { searchJournal, verifyChain } from '../audit/index.ts';
 import { outbox } from '../mail/db.ts';
 import { MAIL_QUEUE } from '../mail/service.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';

@@ -8,7 +8,7 @@
 import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Database, DbOrTx } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { asScoped, type Actor } from '../accounts/index.ts';
 import { shortName } from '../beneficiaries/service.ts';
 import { neutraliseFormula } from '../web/spreadsheet.ts';

@@ -3,7 +3,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { memberships, organisations, users } from './db.ts';
 import { passwordProblem, type Role } from './model.ts';
 import { hashPassword, verifyPassword } from './password.ts';

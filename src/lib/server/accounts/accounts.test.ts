@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
-import { verifyChain, searchJournal } from '../audit/service.ts';
+import { verifyChain, searchJournal } from '../audit/index.ts';
 import {
 	acceptInvitation,
 	actorFor,

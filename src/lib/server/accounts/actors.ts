@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import type { AuditActor } from '../audit/service.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { memberships, organisations, users } from './db.ts';
 import { ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';
 import type { Actor } from './permissions.ts';

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { recoveryCodes, users } from './db.ts';
 import { normaliseRecoveryCode, RECOVERY_ALPHABET, totpCodeSchema } from './model.ts';
 import { checkTotp, newTotpSecret, openTotpSecret, totpQrSvg, totpUri } from './totp.ts';

@@ -11,7 +11,7 @@
  */
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { invitations, memberships, organisations, users } from './db.ts';
 import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLE_LABELS, ROLES, ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { recoveryCodes, users } from './db.ts';
 import { fieldErrors, loginSchema, normaliseRecoveryCode, totpCodeSchema } from './model.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';

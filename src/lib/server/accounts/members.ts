@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { memberships, organisations, users } from './db.ts';
 import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLES, type Role } from './model.ts';
 import { hashPassword } from './password.ts';

@@ -18,7 +18,7 @@
 import * as client from 'openid-client';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { decrypt, encrypt } from '../security/secret.ts';
 import { invitations, memberships, users } from './db.ts';
 import { createSession, type SessionMeta } from './sessions.ts';

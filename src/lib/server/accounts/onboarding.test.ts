@@ -6,7 +6,7 @@ import type { Database } from '../db/client.ts';
 import { importPlaces } from '../places/import.ts';
 import { places } from '../places/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { verifyChain } from '../audit/service.ts';
+import { verifyChain } from '../audit/index.ts';
 import { actorFor, addMember, createOrganisation, organisationDetail, type Actor } from './index.ts';
 import { invitations, organisationPlaces, organisations } from './db.ts';
 import { importOnboarding } from './onboarding.ts';
@@ -251,7 +251,7 @@ describe('inviting places’ own contact addresses as their managers', () => {
 			.where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
 		expect(entry).toMatchObject({ actorId: coordinator.userId, departmentCode: '47' });
 		// journaled as what it was, not as « a importé un fichier de 1 ligne »
-		const { readableEntries } = await import('../audit/readable.ts');
+		const { readableEntries } = await import('../audit/index.ts');
 		const clicks = await db.db
 			.select()
 			.from(auditLog)

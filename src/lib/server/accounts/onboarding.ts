@@ -15,7 +15,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
 import { places } from '../places/db.ts';
 import { normalizeKey } from '../places/model.ts';

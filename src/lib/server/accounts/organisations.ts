@@ -5,7 +5,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, DbOrTx } from '../db/client.ts';
-import { changedFields, journal } from '../audit/service.ts';
+import { changedFields, journal } from '../audit/index.ts';
 import { memberships, organisationPlaces, organisations, users } from './db.ts';
 import { places } from '../places/db.ts';
 import { asScoped } from './scope.ts';

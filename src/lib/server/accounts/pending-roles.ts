@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { invitations, memberships, organisations, users } from './db.ts';
 import { ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';
 import type { LoadedSession, SessionMeta } from './sessions.ts';

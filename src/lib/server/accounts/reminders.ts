@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull, lte, notLike, or, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { invitations, organisations, users } from './db.ts';
 import { AccountError, type Role } from './model.ts';
 import { can, type Actor } from './permissions.ts';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
 import { passwordResetMail, queueMail } from '../mail/service.ts';
 import { users } from './db.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createEmptyTestDatabase, onPostgres } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
-import { journal, verifyChain } from '../audit/service.ts';
+import { journal, verifyChain } from '../audit/index.ts';
 import { asScoped, createOrganisation, invite, listOrganisations, organisationDetail, type Actor } from './index.ts';
 
 const pgOnly = onPostgres() ? describe : describe.skip;

@@ -18,7 +18,9 @@ import { referrals } from '../referral/db.ts';
 import { passCampaigns, passQualifications, passStatements } from '../pass/db.ts';
 import { monthLabel } from '../pass/model.ts';
 import type { AuditRow } from './service.ts';
-import { capital, detailLines, sentence, actionLabel, type Facts } from './sentences.ts';
+import { sentence, actionLabel, type Facts } from './sentences.ts';
+import { detailLines } from './details.ts';
+import { capital } from './words.ts';
 
 export const SOMEONE = 'une personne';
 

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ACTIONS, actionChoices, de, detailLines, sentence, type Facts } from './sentences.ts';
+import { ACTIONS, actionChoices, sentence, type Facts } from './sentences.ts';
+import { detailLines } from './details.ts';
+import { de } from './words.ts';
 
 const SRC = join(import.meta.dirname, '..', '..', '..');
 

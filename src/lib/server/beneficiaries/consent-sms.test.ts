@@ -17,7 +17,7 @@ import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
-import { verifyChain } from '../audit/service.ts';
+import { verifyChain } from '../audit/index.ts';
 import { referrals } from '../referral/db.ts';
 import { referOrAskConsent, sendReferral, referralsOfBeneficiary } from '../referral/service.ts';
 import { consents, consentRequests } from './db.ts';

@@ -17,7 +17,7 @@
 import { randomInt } from 'node:crypto';
 import { and, desc, eq, isNull, lte } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { journal, type AuditActor } from '../audit/service.ts';
+import { journal, type AuditActor } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';

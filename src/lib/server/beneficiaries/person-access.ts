@@ -18,7 +18,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { beneficiaries, personLinks, personSessions } from './db.ts';
 import { personIp } from './model.ts';

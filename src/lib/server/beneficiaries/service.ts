@@ -6,7 +6,7 @@
  */
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { journal, changedFields, type AuditActor } from '../audit/service.ts';
+import { journal, changedFields, type AuditActor } from '../audit/index.ts';
 import { can, fieldErrors, type Actor, clearKeysNaming } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { auditLog } from '../audit/db.ts';

@@ -17,7 +17,7 @@ import { seedRuns } from '../territory/db.ts';
 import { places } from '../places/db.ts';
 import { memberships, organisationPlaces, organisations, recoveryCodes, users } from '../accounts/db.ts';
 import { addMember, createOrganisation, deleteUserSessions, type Role, hashPassword, newTotpSecret, type OrganisationKind } from '../accounts/index.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 
 export const DEMO_DOMAIN = 'demo.invalid';
 

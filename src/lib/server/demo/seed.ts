@@ -14,7 +14,7 @@ import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
 export const DEMO_FILES = [

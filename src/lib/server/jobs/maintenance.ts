@@ -17,7 +17,7 @@ import { runPassClock } from '../pass/service.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';
-import { AuditIntegrityError, makeCheckpoint } from '../audit/checkpoint.ts';
+import { AuditIntegrityError, makeCheckpoint } from '../audit/index.ts';
 
 const QUEUE = 'maintenance-purge';
 /** an unused invitation keeps its addressee's name and e-mail this long after expiring */

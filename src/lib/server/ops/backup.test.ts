@@ -17,7 +17,7 @@ import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { createOrganisation, actorFor, addMember } from '../accounts/index.ts';
 import { recordContribution, verifyLedger } from '../pass/service.ts';
-import { makeCheckpoint, verifyAudit } from '../audit/checkpoint.ts';
+import { makeCheckpoint, verifyAudit } from '../audit/index.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';
 import { resetSecretForTests } from '../security/secret.ts';
 import { requestDump, startControlSocket } from './control.ts';

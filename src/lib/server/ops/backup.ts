@@ -26,7 +26,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
-import { checkpointFile, keyFingerprint } from '../audit/checkpoint.ts';
+import { checkpointFile, keyFingerprint } from '../audit/index.ts';
 
 export const BACKUP_FORMAT = 'maillage-backup';
 export const BACKUP_VERSION = 1;

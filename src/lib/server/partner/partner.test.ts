@@ -26,8 +26,7 @@ import {
 	verifyLedger
 } from '../pass/service.ts';
 import { passContributions } from '../pass/db.ts';
-import { searchJournal } from '../audit/service.ts';
-import { readableEntries } from '../audit/readable.ts';
+import { searchJournal, readableEntries } from '../audit/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { eq } from 'drizzle-orm';
 

@@ -11,7 +11,7 @@
 import { MASKED } from '../stats/small-counts.ts';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import { can, departmentsWith, countAttempt, lockedUntil, reserveAttempt, type Actor, fieldErrors } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';

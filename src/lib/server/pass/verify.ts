@@ -23,7 +23,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { formatCode } from './code.ts';
 import { euros } from './model.ts';
-import { seal } from '../audit/model.ts';
+import { seal } from '../audit/index.ts';
 import { derivedKey } from '../security/secret.ts';
 
 type Rows<T> = { rows: T[] };

@@ -36,7 +36,7 @@ import { reportPlaceError } from './service.ts';
 import { outbox } from '../mail/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
-import { searchJournal, verifyChain } from '../audit/service.ts';
+import { searchJournal, verifyChain } from '../audit/index.ts';
 
 const TODAY = '2026-12-06';
 let db: Database;

@@ -9,7 +9,7 @@ import { importPlaces, type ImportReport } from './import.ts';
 import { allPlaces, countPlaces, getPlace } from './service.ts';
 import { csvHeader, csvRow } from './csv.ts';
 import { getImportReport } from './reports.ts';
-import { searchJournal, verifyChain } from '../audit/service.ts';
+import { searchJournal, verifyChain } from '../audit/index.ts';
 
 const shared = (f: string) => readFile(join(sharedDataDir(), f));
 const TODAY = '2026-11-18';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { bulkUpsert } from '../db/bulk.ts';
-import { journal, type AuditActor } from '../audit/service.ts';
+import { journal, type AuditActor } from '../audit/index.ts';
 import { earthPoint } from '../db/types.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { places, placeSources, importReports } from './db.ts';

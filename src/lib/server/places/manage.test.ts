@@ -28,7 +28,7 @@ import {
 import { horairesToRanges } from './hours.ts';
 import { places } from './db.ts';
 import { eq } from 'drizzle-orm';
-import { searchJournal, verifyChain } from '../audit/service.ts';
+import { searchJournal, verifyChain } from '../audit/index.ts';
 import { placeClaims } from '../accounts/db.ts';
 
 let db: Database;

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal, changedFields } from '../audit/service.ts';
+import { journal, changedFields } from '../audit/index.ts';
 import { can, departmentsWith, type Actor, reserveAttempt as reserve, THROTTLE_RULES as RULES } from '../accounts/index.ts';
 import { organisationPlaces, organisations, placeClaims, memberships, users } from '../accounts/db.ts';
 import { places, placeSources } from './db.ts';

@@ -9,7 +9,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/service.ts';
+import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { places, placeSources } from './db.ts';
 import { normalizeKey, parisToday } from './model.ts';

@@ -5,7 +5,7 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
 import { searchPlaces, getPlace, reportPlaceError, listErrorReports, resolveErrorReport } from './service.ts';
-import { searchJournal } from '../audit/service.ts';
+import { searchJournal } from '../audit/index.ts';
 import { emptyFilters, filtersFromSearchParams, filtersToSearchParams } from './filters.ts';
 import type { PlaceFilters } from './types.ts';
 

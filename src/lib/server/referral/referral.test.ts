@@ -15,7 +15,7 @@ import { places } from '../places/db.ts';
 import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor, backgroundSettled } from '../accounts/index.ts';
-import { verifyChain } from '../audit/service.ts';
+import { verifyChain } from '../audit/index.ts';
 import {
 	createBeneficiary,
 	loadBeneficiary,

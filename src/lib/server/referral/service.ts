@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { journal, type AuditActor } from '../audit/service.ts';
+import { journal, type AuditActor } from '../audit/index.ts';
 import { can, type Actor, fieldErrors } from '../accounts/index.ts';
 import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';

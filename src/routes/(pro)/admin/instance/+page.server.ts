@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings, updateInstanceSettings } from '#lib/server/territory/index.ts';
-import { journal } from '#lib/server/audit/service.ts';
+import { journal } from '#lib/server/audit/index.ts';
 
 export const load: PageServerLoad = async () => {
 	const s = await getInstanceSettings(await getDatabase());

@@ -2,10 +2,17 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { asScoped } from '#lib/server/accounts/index.ts';
-import { searchJournal } from '#lib/server/audit/service.ts';
-import { filtersQuery, journalQuery, PERIODS, readFilters } from '#lib/server/audit/filters.ts';
-import { journalActors, journalOrganisations, readableEntries } from '#lib/server/audit/readable.ts';
-import { actionChoices } from '#lib/server/audit/sentences.ts';
+import {
+	searchJournal,
+	filtersQuery,
+	journalQuery,
+	PERIODS,
+	readFilters,
+	journalActors,
+	journalOrganisations,
+	readableEntries,
+	actionChoices
+} from '#lib/server/audit/index.ts';
 import { positiveInteger } from '#lib/server/web/params.ts';
 
 /** The journal in French (issue 12, item 13): sentences with names, filters chosen from lists, a CSV export. */

@@ -4,7 +4,7 @@ import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { campaignVouchersForPrint, campaignSponsors, PassError } from '#lib/server/pass/service.ts';
 import { writeBookletsPdf, type BookletFormat } from '#lib/server/documents/booklets.ts';
-import { journal } from '#lib/server/audit/service.ts';
+import { journal } from '#lib/server/audit/index.ts';
 import { listAreas } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { log } from '#lib/server/log.ts';
