@@ -5,8 +5,8 @@
  * (the table of db.ts aside).
  */
 export { changedFields, chainHash, digest, seal, type AuditActor, type AuditEntry } from './model.ts';
-export { journal, searchJournal, verifyChain, type AuditRow, type ChainReport, type JournalQuery } from './service.ts';
-export { AuditIntegrityError, checkpointFile, formatAuditReport, keyFingerprint, makeCheckpoint, verifyAudit, type AuditReport } from './checkpoint.ts';
-export { JOURNAL_CSV_MAX, journalActors, journalCsv, journalOrganisations, readableEntries, type ReadableEntry } from './readable.ts';
-export { filtersQuery, journalQuery, PERIODS, readFilters, type JournalFilters, type Period } from './filters.ts';
+export { journal, searchJournal, verifyChain, type AuditRow } from './service.ts';
+export { AuditIntegrityError, checkpointFile, formatAuditReport, keyFingerprint, makeCheckpoint, verifyAudit } from './checkpoint.ts';
+export { JOURNAL_CSV_MAX, journalActors, journalCsv, journalOrganisations, readableEntries } from './readable.ts';
+export { filtersQuery, journalQuery, PERIODS, readFilters } from './filters.ts';
 export { actionChoices } from './sentences.ts';
