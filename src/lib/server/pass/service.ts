@@ -12,12 +12,11 @@ import { MASKED } from '../stats/small-counts.ts';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
-import { can, departmentsWith, countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/service.ts';
+import { can, countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/service.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
 import { areaMunicipalities, areas, departments } from '../territory/db.ts';
-import { getInstanceSettings } from '../territory/service.ts';
 import { loadBeneficiary, CareError } from '../beneficiaries/service.ts';
 import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
@@ -26,18 +25,7 @@ import { plainMail } from '../mail/templates.ts';
 import { fieldErrors } from '../accounts/model.ts';
 import { log } from '../log.ts';
 import { formatCode, newCode, parseCode } from './code.ts';
-import { verifySources } from './verify.ts';
-import {
-	passAlerts,
-	passBooklets,
-	passCampaignFunders,
-	passCampaigns,
-	passContributions,
-	passQualifications,
-	passStatements,
-	passVouchers,
-	passWarnings
-} from './db.ts';
+import { passAlerts, passBooklets, passCampaignFunders, passCampaigns, passQualifications, passStatements, passVouchers, passWarnings } from './db.ts';
 import {
 	ACCOUNT,
 	FRAUD,
@@ -45,7 +33,6 @@ import {
 	WARNING_DAYS,
 	addDays,
 	campaignInput,
-	contributionInput,
 	dayLabel,
 	daysBetween,
 	euros,
@@ -55,358 +42,29 @@ import {
 	monthOf,
 	parisDay,
 	parseEuros,
-	sumsToZero,
-	type LedgerKind,
-	type Line,
 	type VoucherState
 } from './model.ts';
 import { spreadsheetCell } from '../web/spreadsheet.ts';
+import {
+	type Campaign,
+	type Voucher,
+	PassError,
+	userActor,
+	SYSTEM,
+	UUID,
+	rowsOf,
+	prepared,
+	organisationsFor,
+	mustManage,
+	orgInDepartment
+} from './internal.ts';
+import { post, balanceOf, funderAvailable } from './ledger.ts';
 
 export * from './model.ts';
 export { formatCode, parseCode, spokenCode } from './code.ts';
-
-export type Campaign = typeof passCampaigns.$inferSelect;
-export type Voucher = typeof passVouchers.$inferSelect;
-export type Statement = typeof passStatements.$inferSelect;
-
-export class PassError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'throttled',
-		message: string,
-		public fields: Record<string, string> = {}
-	) {
-		super(message);
-	}
-
-	/** The HTTP status a page or a form answers with. */
-	get status(): 400 | 403 | 404 | 409 | 429 {
-		return PASS_ERROR_STATUS[this.code];
-	}
-}
-
-const PASS_ERROR_STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, throttled: 429 } as const;
-
-const userActor = (a: Actor) => ({ kind: 'user' as const, id: a.userId });
-const SYSTEM = { kind: 'system' as const };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-type Rows<T> = { rows: T[] };
-const rowsOf = <T>(r: unknown): T[] => (r as Rows<T>).rows;
-
-/**
- * A hot query as a named prepared statement on PostgreSQL (parsed and planned once per
- * connection: planning the redemption's joins costs more than running them), the same
- * text unnamed on PGlite. `on`: the database handle or the transaction.
- */
-async function prepared<T>(on: DbOrTx, name: string, text: string, values: unknown[]): Promise<T[]> {
-	type Client = { query: (...args: unknown[]) => Promise<{ rows: T[] }>; release?: unknown; totalCount?: unknown };
-	const client = (on as unknown as { session: { client: Client } }).session.client;
-	// node-postgres: a Pool (outside a transaction) or a PoolClient (inside one)
-	const nodePg = typeof client.release === 'function' || typeof client.totalCount === 'number';
-	return (await (nodePg ? client.query({ name, text, values }) : client.query(text, values))).rows;
-}
-
-// ——— who manages which département ———
-
-/** The actor's organisations where they may do a care team's Pass action (hand out, redeem). */
-function organisationsFor(actor: Actor, action: 'pass.redeem' | 'pass.distribute'): string[] {
-	return [...new Set(actor.memberships.map((m) => m.organisationId))].filter((id) => can(actor, action, { organisationId: id }));
-}
-
-/** The départements whose fund the actor manages: a coordinator's, all the instance's for its administrator. */
-export async function managedDepartments(database: Database, actor: Actor): Promise<string[]> {
-	if (actor.isAdmin) return (await getInstanceSettings(database)).departmentCodes;
-	return departmentsWith(actor, ['coordinator']);
-}
-
-function mustManage(actor: Actor, departmentCode: string) {
-	if (!can(actor, 'pass.manage', { departmentCode }))
-		throw new PassError('forbidden', 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.');
-}
-
-// ——— the ledger ———
-
-/** Posts a balanced transaction (one statement: the entry and its lines). */
-export async function post(
-	tx: DbOrTx,
-	t: { departmentCode: string; kind: LedgerKind; refType: string; refId: string; memo?: string | null; lines: Line[] }
-): Promise<void> {
-	if (!t.lines.length || !sumsToZero(t.lines)) throw new Error(`ledger: unbalanced ${t.kind} transaction`);
-	const accounts = `{${t.lines.map((l) => l.account).join(',')}}`;
-	const amounts = `{${t.lines.map((l) => l.amountCents).join(',')}}`;
-	await tx.execute(sql`
-		with e as (
-			insert into pass_ledger_entries (department_code, kind, ref_type, ref_id, memo)
-			values (${t.departmentCode}, ${t.kind}, ${t.refType}, ${t.refId}, ${t.memo ?? null})
-			returning id
-		)
-		insert into pass_ledger_lines (entry_id, account, amount_cents)
-		select e.id, l.account, l.amount from e, unnest(${accounts}::text[], ${amounts}::bigint[]) as l(account, amount)`);
-}
-
-/** Balances of the accounts (debit positive), optionally those starting with a prefix. */
-export async function balances(db: DbOrTx, departmentCode: string | null, prefix?: string): Promise<Map<string, number>> {
-	const rows = rowsOf<{ account: string; balance: string }>(
-		await db.execute(sql`
-			select l.account, sum(l.amount_cents)::text as balance
-			from pass_ledger_lines l join pass_ledger_entries e on e.id = l.entry_id
-			where (${departmentCode}::text is null or e.department_code = ${departmentCode})
-				and (${prefix ?? null}::text is null or l.account like ${(prefix ?? '') + '%'})
-			group by l.account`)
-	);
-	return new Map(rows.map((r) => [r.account, Number(r.balance)]));
-}
-
-async function balanceOf(db: DbOrTx, account: string): Promise<number> {
-	const [r] = rowsOf<{ b: string | null }>(await db.execute(sql`select sum(amount_cents)::text as b from pass_ledger_lines where account = ${account}`));
-	return Number(r?.b ?? 0);
-}
-
-/** What a funder paid in and has not committed yet (its account's credit balance). */
-export async function funderAvailable(db: DbOrTx, funderId: string): Promise<number> {
-	return -(await balanceOf(db, ACCOUNT.funder(funderId))) || 0;
-}
-
-// ——— the fund: contributions ———
-
-async function orgInDepartment(db: DbOrTx, id: string, departmentCode: string) {
-	if (!UUID.test(id)) return null;
-	const [o] = await db
-		.select()
-		.from(organisations)
-		.where(and(eq(organisations.id, id), eq(organisations.departmentCode, departmentCode)));
-	return o ?? null;
-}
-
-export async function recordContribution(database: Database, actor: Actor, departmentCode: string, input: unknown, ip?: string | null): Promise<string> {
-	mustManage(actor, departmentCode);
-	const parsed = contributionInput.safeParse(input);
-	if (!parsed.success) throw new PassError('invalid', 'La contribution n’est pas complète.', fieldErrors(parsed.error.issues));
-	const v = parsed.data;
-	return database.db.transaction(async (tx) => {
-		const funder = await orgInDepartment(tx, v.funderId, departmentCode);
-		if (!funder) throw new PassError('invalid', 'La contribution n’est pas complète.', { funderId: 'Choisissez un partenaire de ce département.' });
-		const [row] = await tx
-			.insert(passContributions)
-			.values({
-				departmentCode,
-				funderId: v.funderId,
-				amountCents: v.amount,
-				receivedOn: v.receivedOn,
-				agreementRef: v.agreementRef,
-				restrictions: v.restrictions || null,
-				recordedBy: actor.userId
-			})
-			.returning({ id: passContributions.id });
-		await post(tx, {
-			departmentCode,
-			kind: 'contribution',
-			refType: 'contribution',
-			refId: row.id,
-			memo: `${funder.name} · ${v.agreementRef}`,
-			lines: POST.contribution(v.funderId, v.amount)
-		});
-		await journal(tx, {
-			actor: userActor(actor),
-			action: 'pass.contribution.recorded',
-			targetType: 'pass_contribution',
-			targetId: row.id,
-			departmentCode,
-			ip,
-			details: { funderId: v.funderId, amountCents: v.amount, agreementRef: v.agreementRef }
-		});
-		return row.id;
-	});
-}
-
-/**
- * Corrects a contribution recorded wrong (issue 12, item 17). The ledger and the journal
- * are append-only: nothing is updated. In one transaction, a reversal — a contribution of
- * the opposite amount naming the one it cancels, posted (funder debited, cash credited)
- * and journaled — then, when a right amount is given, a new contribution. Refused when
- * the funder has already committed the money the reversal would take back.
- */
-export async function correctContribution(
-	database: Database,
-	actor: Actor,
-	contributionId: string,
-	input: { amount?: string; receivedOn?: string; agreementRef?: string; reason?: string },
-	ip?: string | null
-): Promise<{ reversalId: string; newId: string | null }> {
-	if (!UUID.test(contributionId)) throw new PassError('not_found', 'Cette contribution n’existe pas.');
-	const reason = (input.reason ?? '').trim();
-	const fields: Record<string, string> = {};
-	if (!reason)
-		fields.reason =
-			'Indiquez pourquoi la contribution est corrigée (gardé au journal). Exemple\u00a0: montant saisi 50\u202f000\u00a0€ au lieu de 5\u202f000\u00a0€';
-	else if (reason.length > 300) fields.reason = '300 caractères au plus.';
-	const amountText = (input.amount ?? '').trim();
-	const newCents = amountText === '' || amountText === '0' ? 0 : parseEuros(amountText);
-	if (newCents === null || newCents < 0)
-		fields.amount = 'Indiquez le bon montant en euros (par exemple 5\u202f000), ou laissez vide pour seulement annuler la contribution.';
-	return database.db.transaction(async (tx) => {
-		const [c] = await tx.select().from(passContributions).where(eq(passContributions.id, contributionId)).for('update');
-		if (!c) throw new PassError('not_found', 'Cette contribution n’existe pas.');
-		mustManage(actor, c.departmentCode);
-		if (c.correctsId) throw new PassError('conflict', 'Cette ligne annule déjà une contribution\u00a0: corrigez plutôt la nouvelle contribution.');
-		const [already] = await tx.select({ id: passContributions.id }).from(passContributions).where(eq(passContributions.correctsId, c.id));
-		if (already) throw new PassError('conflict', 'Cette contribution a déjà été corrigée\u00a0: corrigez la nouvelle contribution enregistrée à sa place.');
-		const next = newCents
-			? contributionInput.safeParse({
-					funderId: c.funderId,
-					amount: amountText,
-					receivedOn: input.receivedOn || c.receivedOn,
-					agreementRef: (input.agreementRef ?? '').trim() || c.agreementRef,
-					restrictions: c.restrictions ?? ''
-				})
-			: null;
-		if (next && !next.success) Object.assign(fields, fieldErrors(next.error.issues));
-		if (Object.keys(fields).length) throw new PassError('invalid', 'La correction n’est pas complète.', fields);
-		if (newCents === c.amountCents)
-			throw new PassError('invalid', 'La correction n’est pas complète.', {
-				amount: `La contribution est déjà de ${euros(c.amountCents)}\u00a0: indiquez le bon montant, ou laissez vide pour l’annuler.`
-			});
-		const available = await funderAvailable(tx, c.funderId);
-		if (available - c.amountCents + (newCents ?? 0) < 0)
-			throw new PassError(
-				'conflict',
-				`Impossible\u00a0: ${euros(c.amountCents - available)} de cette contribution sont déjà engagés dans des campagnes. Corrigez d’abord la part du financeur dans la campagne, ou indiquez un montant d’au moins ${euros(c.amountCents - available)}.`
-			);
-		const [funder] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.funderId));
-		const [rev] = await tx
-			.insert(passContributions)
-			.values({
-				departmentCode: c.departmentCode,
-				funderId: c.funderId,
-				amountCents: -c.amountCents,
-				receivedOn: parisDay(),
-				agreementRef: c.agreementRef,
-				correctsId: c.id,
-				correctionReason: reason,
-				recordedBy: actor.userId
-			})
-			.returning({ id: passContributions.id });
-		await post(tx, {
-			departmentCode: c.departmentCode,
-			kind: 'contribution',
-			refType: 'contribution',
-			refId: rev.id,
-			memo: `Annulation · ${funder?.name ?? ''} · ${c.agreementRef}`,
-			lines: POST.contribution(c.funderId, c.amountCents).map((l) => ({ ...l, amountCents: -l.amountCents }))
-		});
-		await journal(tx, {
-			actor: userActor(actor),
-			action: 'pass.contribution.recorded',
-			targetType: 'pass_contribution',
-			targetId: rev.id,
-			departmentCode: c.departmentCode,
-			ip,
-			details: { funderId: c.funderId, amountCents: -c.amountCents, agreementRef: c.agreementRef, correctionOf: c.id, reason }
-		});
-		let newId: string | null = null;
-		if (next?.success) {
-			const v = next.data;
-			const [row] = await tx
-				.insert(passContributions)
-				.values({
-					departmentCode: c.departmentCode,
-					funderId: c.funderId,
-					amountCents: v.amount,
-					receivedOn: v.receivedOn,
-					agreementRef: v.agreementRef,
-					restrictions: v.restrictions || null,
-					recordedBy: actor.userId
-				})
-				.returning({ id: passContributions.id });
-			await post(tx, {
-				departmentCode: c.departmentCode,
-				kind: 'contribution',
-				refType: 'contribution',
-				refId: row.id,
-				memo: `${funder?.name ?? ''} · ${v.agreementRef} (correction)`,
-				lines: POST.contribution(c.funderId, v.amount)
-			});
-			await journal(tx, {
-				actor: userActor(actor),
-				action: 'pass.contribution.recorded',
-				targetType: 'pass_contribution',
-				targetId: row.id,
-				departmentCode: c.departmentCode,
-				ip,
-				details: { funderId: c.funderId, amountCents: v.amount, agreementRef: v.agreementRef, replaces: c.id }
-			});
-			newId = row.id;
-		}
-		return { reversalId: rev.id, newId };
-	});
-}
-
-export interface FunderBalance {
-	funderId: string;
-	name: string;
-	contributedCents: number;
-	committedCents: number;
-	creditedBackCents: number;
-	availableCents: number;
-}
-
-/** Per funder: paid in, committed to campaigns, credited back, available. */
-export async function funderBalances(database: Database, actor: Actor, departmentCode: string): Promise<FunderBalance[]> {
-	mustManage(actor, departmentCode);
-	const rows = rowsOf<{ id: string; name: string; contributed: string; committed: string; credited: string; balance: string }>(
-		await database.db.execute(sql`
-			with f as (
-				select distinct funder_id as id from pass_contributions where department_code = ${departmentCode}
-				union select cf.funder_id from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id where c.department_code = ${departmentCode}
-			)
-			select o.id, o.name,
-				coalesce((select sum(amount_cents) from pass_contributions c where c.funder_id = o.id and c.department_code = ${departmentCode}), 0)::text as contributed,
-				coalesce((select sum(share_cents) from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id where cf.funder_id = o.id and cf.paid_at is not null and c.department_code = ${departmentCode}), 0)::text as committed,
-				coalesce((select -sum(l.amount_cents) from pass_ledger_lines l join pass_ledger_entries e on e.id = l.entry_id where l.account = 'funder:' || o.id::text and e.kind = 'credit_back'), 0)::text as credited,
-				coalesce((select sum(l.amount_cents) from pass_ledger_lines l where l.account = 'funder:' || o.id::text), 0)::text as balance
-			from f join organisations o on o.id = f.id
-			order by o.name`)
-	);
-	return rows.map((r) => ({
-		funderId: r.id,
-		name: r.name,
-		contributedCents: Number(r.contributed),
-		committedCents: Number(r.committed),
-		creditedBackCents: Number(r.credited),
-		availableCents: -Number(r.balance) || 0
-	}));
-}
-
-export async function listContributions(database: Database, actor: Actor, departmentCode: string) {
-	mustManage(actor, departmentCode);
-	return database.db
-		.select({
-			id: passContributions.id,
-			funderId: passContributions.funderId,
-			funder: organisations.name,
-			amountCents: passContributions.amountCents,
-			receivedOn: passContributions.receivedOn,
-			agreementRef: passContributions.agreementRef,
-			restrictions: passContributions.restrictions,
-			correctsId: passContributions.correctsId,
-			correctionReason: passContributions.correctionReason,
-			corrected: sql<boolean>`exists (select 1 from pass_contributions r where r.corrects_id = ${passContributions.id})`
-		})
-		.from(passContributions)
-		.innerJoin(organisations, eq(organisations.id, passContributions.funderId))
-		.where(eq(passContributions.departmentCode, departmentCode))
-		.orderBy(desc(passContributions.receivedOn), desc(passContributions.createdAt));
-}
-
-/** The organisations that can fund (every active one of the département; operators first). */
-export async function possibleFunders(database: Database, departmentCode: string) {
-	return database.db
-		.select({ id: organisations.id, name: organisations.name, kind: organisations.kind })
-		.from(organisations)
-		.where(and(eq(organisations.departmentCode, departmentCode), eq(organisations.active, true)))
-		.orderBy(sql`${organisations.kind} not in ('operateur', 'departement')`, asc(organisations.name));
-}
-
-// ——— campaigns ———
+export { PassError, managedDepartments, type Campaign, type Voucher, type Statement } from './internal.ts';
+export * from './ledger.ts';
+export * from './fund.ts';
 
 export async function createCampaign(
 	database: Database,
@@ -576,7 +234,7 @@ export async function recordSharePaid(
 }
 
 /** Activates a funded campaign's created vouchers, posting their value out of the budget. */
-async function activateCreated(tx: Tx, c: Campaign): Promise<number> {
+export async function activateCreated(tx: Tx, c: Campaign): Promise<number> {
 	const rows = await tx
 		.update(passVouchers)
 		.set({ state: 'activated', activatedAt: new Date() })
@@ -598,7 +256,7 @@ async function activateCreated(tx: Tx, c: Campaign): Promise<number> {
 }
 
 /** The most vouchers a campaign can still have: its shares' total over the face value, minus those made and not cancelled before activation. */
-async function remainingCapacity(db: DbOrTx, c: Campaign): Promise<number> {
+export async function remainingCapacity(db: DbOrTx, c: Campaign): Promise<number> {
 	const [{ total }] = rowsOf<{ total: string }>(
 		await db.execute(sql`select coalesce(sum(share_cents), 0)::text as total from pass_campaign_funders where campaign_id = ${c.id}`)
 	);
@@ -606,6 +264,97 @@ async function remainingCapacity(db: DbOrTx, c: Campaign): Promise<number> {
 		await db.execute(sql`select count(*)::int as made from pass_vouchers where campaign_id = ${c.id} and not (state = 'cancelled' and activated_at is null)`)
 	);
 	return Math.floor(Number(total) / c.faceValueCents) - made;
+}
+
+export type StateCounts = Record<VoucherState, number>;
+const zeroCounts = (): StateCounts => ({ created: 0, activated: 0, distributed: 0, redeemed: 0, reimbursed: 0, expired: 0, cancelled: 0, credited_back: 0 });
+
+export async function listCampaigns(database: Database, actor: Actor, departmentCode: string) {
+	mustManage(actor, departmentCode);
+	const cs = await database.db
+		.select()
+		.from(passCampaigns)
+		.where(eq(passCampaigns.departmentCode, departmentCode))
+		.orderBy(desc(passCampaigns.validUntil), asc(passCampaigns.name));
+	const counts = await stateCounts(
+		database.db,
+		cs.map((c) => c.id)
+	);
+	return cs.map((c) => ({ ...c, counts: counts.get(c.id) ?? zeroCounts() }));
+}
+
+async function stateCounts(db: DbOrTx, campaignIds: string[]): Promise<Map<string, StateCounts>> {
+	const m = new Map<string, StateCounts>();
+	if (!campaignIds.length) return m;
+	const rows = await db
+		.select({ campaignId: passVouchers.campaignId, state: passVouchers.state, n: sql<number>`count(*)::int` })
+		.from(passVouchers)
+		.where(inArray(passVouchers.campaignId, campaignIds))
+		.groupBy(passVouchers.campaignId, passVouchers.state);
+	for (const r of rows) {
+		const c = m.get(r.campaignId) ?? zeroCounts();
+		c[r.state as VoucherState] = r.n;
+		m.set(r.campaignId, c);
+	}
+	return m;
+}
+
+export async function campaignDetail(database: Database, actor: Actor, campaignId: string) {
+	const c = await loadCampaign(database.db, campaignId);
+	if (!(await canReadCampaign(database, actor, c))) throw new PassError('not_found', 'Cette campagne n’existe pas.');
+	const db = database.db;
+	const [shares, counts, booklets, budget, areaRows] = await Promise.all([
+		campaignShares(db, c.id),
+		stateCounts(db, [c.id]),
+		db
+			.select({
+				id: passBooklets.id,
+				number: passBooklets.number,
+				size: passBooklets.size,
+				holder: organisations.name,
+				holderId: passBooklets.holderOrganisationId,
+				distributed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = ${passBooklets.id} and v.distributed_at is not null)`,
+				redeemed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = ${passBooklets.id} and v.redeemed_at is not null)`
+			})
+			.from(passBooklets)
+			.leftJoin(organisations, eq(organisations.id, passBooklets.holderOrganisationId))
+			.where(eq(passBooklets.campaignId, c.id))
+			.orderBy(asc(passBooklets.number)),
+		balanceOf(db, ACCOUNT.budget(c.id)),
+		c.areaIds.length ? db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, c.areaIds)) : Promise.resolve([])
+	]);
+	const capacity = await remainingCapacity(db, c);
+	return {
+		campaign: c,
+		shares,
+		counts: counts.get(c.id) ?? zeroCounts(),
+		booklets,
+		budgetLeftCents: -budget || 0,
+		capacity,
+		areaNames: areaRows.map((a) => a.name),
+		manage: can(actor, 'pass.manage', { departmentCode: c.departmentCode })
+	};
+}
+
+/**
+ * Who the booklets name (issue 12, item 7): the Département running the campaign (its
+ * structure of kind 'departement', else "Département de …") and the campaign's funders.
+ * Called after campaignVouchersForPrint, which checks the actor may print.
+ */
+export async function campaignSponsors(
+	database: Database,
+	campaignId: string,
+	departmentCode: string
+): Promise<{ department: string | null; funders: string[] }> {
+	const [dep] = await database.db
+		.select({ name: organisations.name })
+		.from(organisations)
+		.where(and(eq(organisations.kind, 'departement'), eq(organisations.departmentCode, departmentCode), eq(organisations.active, true)))
+		.orderBy(asc(organisations.name))
+		.limit(1);
+	const [d] = dep ? [] : await database.db.select({ name: departments.name }).from(departments).where(eq(departments.code, departmentCode));
+	const funders = (await campaignShares(database.db, campaignId)).map((s) => s.name);
+	return { department: dep?.name ?? (d ? `Département de ${d.name}` : null), funders };
 }
 
 /**
@@ -758,97 +507,6 @@ export async function cancelVouchers(
 	});
 }
 
-export type StateCounts = Record<VoucherState, number>;
-const zeroCounts = (): StateCounts => ({ created: 0, activated: 0, distributed: 0, redeemed: 0, reimbursed: 0, expired: 0, cancelled: 0, credited_back: 0 });
-
-export async function listCampaigns(database: Database, actor: Actor, departmentCode: string) {
-	mustManage(actor, departmentCode);
-	const cs = await database.db
-		.select()
-		.from(passCampaigns)
-		.where(eq(passCampaigns.departmentCode, departmentCode))
-		.orderBy(desc(passCampaigns.validUntil), asc(passCampaigns.name));
-	const counts = await stateCounts(
-		database.db,
-		cs.map((c) => c.id)
-	);
-	return cs.map((c) => ({ ...c, counts: counts.get(c.id) ?? zeroCounts() }));
-}
-
-async function stateCounts(db: DbOrTx, campaignIds: string[]): Promise<Map<string, StateCounts>> {
-	const m = new Map<string, StateCounts>();
-	if (!campaignIds.length) return m;
-	const rows = await db
-		.select({ campaignId: passVouchers.campaignId, state: passVouchers.state, n: sql<number>`count(*)::int` })
-		.from(passVouchers)
-		.where(inArray(passVouchers.campaignId, campaignIds))
-		.groupBy(passVouchers.campaignId, passVouchers.state);
-	for (const r of rows) {
-		const c = m.get(r.campaignId) ?? zeroCounts();
-		c[r.state as VoucherState] = r.n;
-		m.set(r.campaignId, c);
-	}
-	return m;
-}
-
-export async function campaignDetail(database: Database, actor: Actor, campaignId: string) {
-	const c = await loadCampaign(database.db, campaignId);
-	if (!(await canReadCampaign(database, actor, c))) throw new PassError('not_found', 'Cette campagne n’existe pas.');
-	const db = database.db;
-	const [shares, counts, booklets, budget, areaRows] = await Promise.all([
-		campaignShares(db, c.id),
-		stateCounts(db, [c.id]),
-		db
-			.select({
-				id: passBooklets.id,
-				number: passBooklets.number,
-				size: passBooklets.size,
-				holder: organisations.name,
-				holderId: passBooklets.holderOrganisationId,
-				distributed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = ${passBooklets.id} and v.distributed_at is not null)`,
-				redeemed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = ${passBooklets.id} and v.redeemed_at is not null)`
-			})
-			.from(passBooklets)
-			.leftJoin(organisations, eq(organisations.id, passBooklets.holderOrganisationId))
-			.where(eq(passBooklets.campaignId, c.id))
-			.orderBy(asc(passBooklets.number)),
-		balanceOf(db, ACCOUNT.budget(c.id)),
-		c.areaIds.length ? db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, c.areaIds)) : Promise.resolve([])
-	]);
-	const capacity = await remainingCapacity(db, c);
-	return {
-		campaign: c,
-		shares,
-		counts: counts.get(c.id) ?? zeroCounts(),
-		booklets,
-		budgetLeftCents: -budget || 0,
-		capacity,
-		areaNames: areaRows.map((a) => a.name),
-		manage: can(actor, 'pass.manage', { departmentCode: c.departmentCode })
-	};
-}
-
-/**
- * Who the booklets name (issue 12, item 7): the Département running the campaign (its
- * structure of kind 'departement', else "Département de …") and the campaign's funders.
- * Called after campaignVouchersForPrint, which checks the actor may print.
- */
-export async function campaignSponsors(
-	database: Database,
-	campaignId: string,
-	departmentCode: string
-): Promise<{ department: string | null; funders: string[] }> {
-	const [dep] = await database.db
-		.select({ name: organisations.name })
-		.from(organisations)
-		.where(and(eq(organisations.kind, 'departement'), eq(organisations.departmentCode, departmentCode), eq(organisations.active, true)))
-		.orderBy(asc(organisations.name))
-		.limit(1);
-	const [d] = dep ? [] : await database.db.select({ name: departments.name }).from(departments).where(eq(departments.code, departmentCode));
-	const funders = (await campaignShares(database.db, campaignId)).map((s) => s.name);
-	return { department: dep?.name ?? (d ? `Département de ${d.name}` : null), funders };
-}
-
 /** Every voucher of a campaign with its booklet, for printing (booklet order). */
 export async function campaignVouchersForPrint(database: Database, actor: Actor, campaignId: string, booklets?: { from: number; to: number }) {
 	const c = await loadCampaign(database.db, campaignId);
@@ -863,8 +521,6 @@ export async function campaignVouchersForPrint(database: Database, actor: Actor,
 	for (const r of rows) (byBooklet.get(r.number) ?? byBooklet.set(r.number, []).get(r.number)!).push({ code: r.code });
 	return { campaign: c, booklets: [...byBooklet].map(([number, vouchers]) => ({ number, vouchers })) };
 }
-
-// ——— qualification of places ———
 
 export async function qualify(
 	database: Database,
@@ -1043,8 +699,6 @@ export async function redeemingPlaces(database: Database, actor: Actor): Promise
 	}));
 }
 
-// ——— distribution ———
-
 export async function distributableBooklets(database: Database, actor: Actor) {
 	const orgIds = organisationsFor(actor, 'pass.distribute');
 	if (!orgIds.length) return [];
@@ -1191,8 +845,6 @@ export async function vouchersOfPerson(db: DbOrTx, beneficiaryId: string) {
 		.orderBy(desc(passVouchers.distributedAt), asc(passVouchers.code));
 }
 
-// ——— checking and redeeming ———
-
 export type CheckProblem = { kind: 'blocking' | 'confirm'; message: string };
 export interface CheckResult {
 	code: string;
@@ -1211,7 +863,7 @@ export interface CheckResult {
 const CHECK_RULE = { limit: FRAUD.checksPer10Minutes, windowMinutes: 10, lockMinutes: 10 };
 
 /** Refused while the actor's code checks are locked (too many checks, or unknown codes): checking and redeeming alike. */
-async function mustNotBeLocked(database: Database, actor: Actor): Promise<void> {
+export async function mustNotBeLocked(database: Database, actor: Actor): Promise<void> {
 	const until = await lockedUntil(database.db, [`pass-check:${actor.userId}`, `pass-fail:${actor.userId}`]);
 	if (until) {
 		const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
@@ -1227,7 +879,7 @@ async function throttleCheck(database: Database, actor: Actor): Promise<void> {
 }
 
 /** An unknown code: counted; too many in a short time lock the checks and raise an alert. */
-async function unknownCode(database: Database, actor: Actor, place: RedeemingPlace | null): Promise<never> {
+export async function unknownCode(database: Database, actor: Actor, place: RedeemingPlace | null): Promise<never> {
 	const locked = await countAttempt(database.db, `pass-fail:${actor.userId}`, FRAUD.failures);
 	if (locked && place) {
 		await database.db.transaction(async (tx) => {
@@ -1258,7 +910,7 @@ async function unknownCode(database: Database, actor: Actor, place: RedeemingPla
 	});
 }
 
-function placeFor(places: RedeemingPlace[], placeId: string | null | undefined): RedeemingPlace {
+export function placeFor(places: RedeemingPlace[], placeId: string | null | undefined): RedeemingPlace {
 	const p = placeId ? places.find((x) => x.placeId === placeId) : places.length === 1 ? places[0] : undefined;
 	if (!p)
 		throw new PassError(
@@ -1269,7 +921,7 @@ function placeFor(places: RedeemingPlace[], placeId: string | null | undefined):
 	return p;
 }
 
-function problemsOf(
+export function problemsOf(
 	v: Pick<Voucher, 'state' | 'redeemedAt' | 'endedReason'> & {
 		campaign: Pick<Campaign, 'departmentCode' | 'validFrom' | 'validUntil' | 'toleranceDays' | 'communeCodes'>;
 		redeemedPlace?: string | null;
@@ -1326,7 +978,7 @@ function problemsOf(
 	return { problems, outsideArea };
 }
 
-async function voucherByCode(db: DbOrTx, code: string) {
+export async function voucherByCode(db: DbOrTx, code: string) {
 	const [row] = await db
 		.select({ v: passVouchers, campaign: passCampaigns, redeemedPlace: places.nom })
 		.from(passVouchers)
@@ -1775,8 +1427,6 @@ export async function placeRedemptions(database: Database, actor: Actor, limit =
 		.limit(limit);
 }
 
-// ——— statements and reimbursement ———
-
 /**
  * Makes the month's statements (one per place) for the vouchers redeemed in that month
  * and on no statement yet. Idempotent: a second run adds only what is new; late vouchers
@@ -1961,7 +1611,34 @@ export async function markStatementPaid(database: Database, actor: Actor, id: st
 	});
 }
 
-// ——— the daily clock: expiry, credit-back, warnings ———
+/** A statement as CSV (one line per voucher). */
+export function statementCsv(d: Awaited<ReturnType<typeof statementDetail>>): string {
+	const esc = (s: string) => spreadsheetCell(s); // formulas neutralised (issue 11, finding 12)
+	const fmt = (t: Date | null) => (t ? new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(t) : '');
+	const head = ['Relevé', 'Mois', 'Lieu', 'Structure', 'SIRET', 'Code du pass', 'Campagne', 'Utilisé le', 'Accompagnement du', 'Valeur (€)'];
+	const s = d.statement;
+	const lines = d.vouchers.map((v) =>
+		[
+			s.id,
+			s.monthLabel,
+			s.place,
+			s.organisation,
+			s.siret ?? '',
+			formatCode(v.code),
+			v.campaign,
+			fmt(v.redeemedAt),
+			v.accompanimentDate ?? '',
+			(v.faceValueCents / 100).toFixed(2).replace('.', ',')
+		]
+			.map((x) => esc(String(x)))
+			.join(';')
+	);
+	return (
+		'\ufeff' +
+		[head.join(';'), ...lines, ['Total', '', '', '', '', '', '', '', '', (s.totalCents / 100).toFixed(2).replace('.', ',')].join(';')].join('\r\n') +
+		'\r\n'
+	);
+}
 
 /**
  * Expires the vouchers past their campaign's last day (validity + tolerance), credits
@@ -2102,8 +1779,6 @@ async function warnPrescribers(database: Database, links: { origin: string; inst
 	return sent;
 }
 
-// ——— alerts ———
-
 export async function listAlerts(database: Database, actor: Actor, departmentCode: string, filter: { open?: boolean } = {}) {
 	mustManage(actor, departmentCode);
 	return database.db
@@ -2157,145 +1832,6 @@ export async function reviewAlert(database: Database, actor: Actor, id: string, 
 		});
 	});
 }
-
-// ——— verification of the ledger's invariants ———
-
-export interface VerifyReport {
-	ok: boolean;
-	checked: { entries: number; lines: number; vouchers: number; statements: number };
-	breaches: string[];
-}
-
-/**
- * Checks the fund's invariants and names every breach: each transaction sums to zero
- * (so all balances sum to zero); each voucher is in exactly one known state, with what
- * that state requires; the campaigns' outstanding accounts equal the value of their
- * vouchers in circulation; the places' payables equal their redeemed, unreimbursed
- * vouchers; each redeemed voucher has exactly one redemption posting and, once its month
- * is over, is on exactly one statement whose totals match; no account is overdrawn; and
- * (verify.ts) every posting matches its source record, the ledger matches the journal,
- * no accompaniment holds more vouchers than its participants.
- */
-export async function verifyLedger(database: Database, today = parisDay()): Promise<VerifyReport> {
-	const db = database.db;
-	const breaches: string[] = [];
-	const q = async <T>(s: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(s));
-	// fresh statistics: the checks join whole tables, a plan made on stale counts can be quadratic
-	await db.execute(sql`analyze pass_vouchers, pass_ledger_entries, pass_ledger_lines, pass_statements, pass_campaigns`);
-	const [counts] = await q<{ entries: number; lines: number; vouchers: number; statements: number }>(sql`
-		select (select count(*)::int from pass_ledger_entries) as entries, (select count(*)::int from pass_ledger_lines) as lines,
-			(select count(*)::int from pass_vouchers) as vouchers, (select count(*)::int from pass_statements) as statements`);
-
-	for (const r of await q<{ id: number; kind: string; sum: string; n: number }>(sql`
-		select e.id, e.kind, coalesce(sum(l.amount_cents), 0)::text as sum, count(l.id)::int as n
-		from pass_ledger_entries e left join pass_ledger_lines l on l.entry_id = e.id group by e.id having coalesce(sum(l.amount_cents), 0) <> 0 or count(l.id) < 2`))
-		breaches.push(`ledger entry ${r.id} (${r.kind}) is unbalanced: its ${r.n} lines sum to ${r.sum} cents`);
-	const [total] = await q<{ s: string }>(sql`select coalesce(sum(amount_cents), 0)::text as s from pass_ledger_lines`);
-	if (Number(total.s) !== 0) breaches.push(`the balances sum to ${total.s} cents, not 0`);
-
-	for (const r of await q<{ account: string; b: string }>(sql`
-		select account, sum(amount_cents)::text as b from pass_ledger_lines group by account
-		having (account = 'cash' and sum(amount_cents) < 0) or (account <> 'cash' and sum(amount_cents) > 0)`))
-		breaches.push(`account ${r.account} is overdrawn: balance ${r.b} cents`);
-
-	const states = `{created,activated,distributed,redeemed,reimbursed,expired,cancelled,credited_back}`;
-	for (const r of await q<{ id: string; code: string; state: string; why: string }>(sql`
-		select id, code, state, case
-			when state <> all(${states}::text[]) then 'an unknown state'
-			when state <> 'created' and activated_at is null and not (state = 'cancelled') then 'no activation date'
-			when state = 'created' and activated_at is not null then 'an activation date while created'
-			when state in ('distributed', 'redeemed', 'reimbursed') and distributed_at is null then 'no distribution'
-			when state in ('redeemed', 'reimbursed') and (redeemed_at is null or redeemed_place_id is null) then 'no redemption'
-			when state in ('created', 'activated', 'distributed') and redeemed_at is not null then 'a redemption while ' || state
-			when state = 'reimbursed' and (reimbursed_at is null or statement_id is null) then 'no reimbursement'
-			when state in ('expired', 'cancelled', 'credited_back') and ended_at is null then 'no end date'
-			when state = 'credited_back' and credited_back_at is null then 'no credit-back date'
-			when statement_id is not null and state not in ('redeemed', 'reimbursed') then 'a statement while ' || state
-		end as why
-		from pass_vouchers
-		where state <> all(${states}::text[])
-			or (state <> 'created' and activated_at is null and state <> 'cancelled')
-			or (state = 'created' and activated_at is not null)
-			or (state in ('distributed', 'redeemed', 'reimbursed') and distributed_at is null)
-			or (state in ('redeemed', 'reimbursed') and (redeemed_at is null or redeemed_place_id is null))
-			or (state in ('created', 'activated', 'distributed') and redeemed_at is not null)
-			or (state = 'reimbursed' and (reimbursed_at is null or statement_id is null))
-			or (state in ('expired', 'cancelled', 'credited_back') and ended_at is null)
-			or (state = 'credited_back' and credited_back_at is null)
-			or (statement_id is not null and state not in ('redeemed', 'reimbursed'))
-		limit 100`))
-		breaches.push(`voucher ${formatCode(r.code)} is ${r.state} with ${r.why}`);
-
-	// redemption postings: exactly one per redeemed voucher, none for others
-	for (const r of await q<{ code: string; state: string; n: number }>(sql`
-		with r as (select ref_id, count(*)::int as n from pass_ledger_entries where ref_type = 'voucher' and kind = 'redemption' group by ref_id)
-		select v.code, v.state, coalesce(r.n, 0) as n from pass_vouchers v left join r on r.ref_id = v.id::text
-		where coalesce(r.n, 0) <> (case when v.state in ('redeemed', 'reimbursed') or (v.redeemed_at is not null) then 1 else 0 end)
-		limit 100`))
-		breaches.push(`voucher ${formatCode(r.code)} (${r.state}) has ${r.n} redemption postings`);
-	for (const r of await q<{ code: string; state: string; n: number }>(sql`
-		with r as (select ref_id, count(*)::int as n from pass_ledger_entries where ref_type = 'voucher' and kind = 'credit_back' group by ref_id)
-		select v.code, v.state, coalesce(r.n, 0) as n from pass_vouchers v left join r on r.ref_id = v.id::text
-		where coalesce(r.n, 0) <> (case when v.state = 'credited_back' then 1 else 0 end)
-		limit 100`))
-		breaches.push(`voucher ${formatCode(r.code)} (${r.state}) has ${r.n} credit-back postings`);
-
-	// outstanding per campaign = value of activated vouchers not yet redeemed nor credited back
-	for (const r of await q<{ name: string; ledger: string; vouchers: string }>(sql`
-		select c.name,
-			coalesce((select -sum(amount_cents) from pass_ledger_lines where account = 'campaign:' || c.id::text || ':outstanding'), 0)::text as ledger,
-			coalesce((select sum(face_value_cents) from pass_vouchers v where v.campaign_id = c.id and v.activated_at is not null and v.state in ('activated', 'distributed', 'expired', 'cancelled')), 0)::text as vouchers
-		from pass_campaigns c`))
-		if (r.ledger !== r.vouchers) breaches.push(`campaign « ${r.name} »: outstanding account ${r.ledger} cents, vouchers in circulation ${r.vouchers} cents`);
-
-	// payable per place = value redeemed and not reimbursed
-	for (const r of await q<{ account: string; ledger: string; vouchers: string }>(sql`
-		with l as (select account, -sum(amount_cents) as b from pass_ledger_lines where account like 'place:%' group by account),
-		v as (select 'place:' || redeemed_place_id || ':payable' as account, sum(face_value_cents) as b from pass_vouchers where state = 'redeemed' group by redeemed_place_id)
-		select coalesce(l.account, v.account) as account, coalesce(l.b, 0)::text as ledger, coalesce(v.b, 0)::text as vouchers
-		from l full join v on v.account = l.account where coalesce(l.b, 0) <> coalesce(v.b, 0)`))
-		breaches.push(`${r.account}: ledger owes ${r.ledger} cents, redeemed unreimbursed vouchers are worth ${r.vouchers} cents`);
-
-	// statements: redeemed in a finished month ⇒ on one statement of that month and place; totals match
-	const monthStart = monthBounds(monthOf(today)).start.toISOString();
-	for (const r of await q<{ code: string }>(sql`
-		select code from pass_vouchers where state in ('redeemed', 'reimbursed') and statement_id is null and redeemed_at < ${monthStart} limit 100`))
-		breaches.push(`voucher ${formatCode(r.code)} was redeemed in a finished month and is on no statement`);
-	for (const r of await q<{ code: string }>(sql`
-		select v.code from pass_vouchers v join pass_statements s on s.id = v.statement_id
-		where s.place_id <> v.redeemed_place_id or to_char(v.redeemed_at at time zone 'Europe/Paris', 'YYYY-MM') <> to_char(s.month, 'YYYY-MM') limit 100`))
-		breaches.push(`voucher ${formatCode(r.code)} is on a statement of another place or month`);
-	for (const r of await q<{ id: string; month: string; count: number; total: string; n: number; sum: string }>(sql`
-		select s.id, s.month::text, s.voucher_count as count, s.total_cents::text as total, count(v.id)::int as n, coalesce(sum(v.face_value_cents), 0)::text as sum
-		from pass_statements s left join pass_vouchers v on v.statement_id = s.id group by s.id
-		having s.voucher_count <> count(v.id) or s.total_cents <> coalesce(sum(v.face_value_cents), 0)`))
-		breaches.push(`statement ${r.id} (${monthLabel(r.month)}) says ${r.count} vouchers / ${r.total} cents but holds ${r.n} / ${r.sum}`);
-	for (const r of await q<{ id: string; ledger: string; total: string }>(sql`
-		select s.id, coalesce((select sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
-			where e.kind = 'reimbursement' and e.ref_id = s.id::text and l.account = 'cash'), 0)::text as ledger,
-			(case when s.paid_at is null then 0 else s.total_cents end)::text as total
-		from pass_statements s
-		where coalesce((select -sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
-			where e.kind = 'reimbursement' and e.ref_id = s.id::text and l.account = 'cash'), 0) <> (case when s.paid_at is null then 0 else s.total_cents end)`))
-		breaches.push(`statement ${r.id}: paid ${r.total} cents but the ledger's reimbursement is ${-Number(r.ledger)} cents`);
-
-	// each funder's paid shares are on the ledger as commitments
-	for (const r of await q<{ name: string; campaign: string; share: string; posted: string }>(sql`
-		select o.name, c.name as campaign, cf.share_cents::text as share,
-			coalesce((select sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
-				where e.kind = 'commitment' and e.ref_id = c.id::text and l.account = 'funder:' || cf.funder_id::text), 0)::text as posted
-		from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id join organisations o on o.id = cf.funder_id
-		where coalesce((select sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
-			where e.kind = 'commitment' and e.ref_id = c.id::text and l.account = 'funder:' || cf.funder_id::text), 0) <> (case when cf.paid_at is null then 0 else cf.share_cents end)`))
-		breaches.push(`${r.name}'s share of « ${r.campaign} » (${r.share} cents) is posted as ${r.posted} cents`);
-
-	// every posting against its source record, the ledger against the journal, the seats (verify.ts)
-	breaches.push(...(await verifySources(db)));
-
-	return { ok: breaches.length === 0, checked: counts, breaches };
-}
-
-// ——— dashboards ———
 
 export interface DashboardRow {
 	key: string;
@@ -2421,37 +1957,6 @@ export function dashboardCsv(d: { byCampaign: CsvDashboardRow[]; byArea: CsvDash
 		);
 	return '\ufeff' + [head.join(';'), ...rows('Campagne', d.byCampaign), ...rows('Territoire', d.byArea), ...rows('Lieu', d.byPlace)].join('\r\n') + '\r\n';
 }
-
-/** A statement as CSV (one line per voucher). */
-export function statementCsv(d: Awaited<ReturnType<typeof statementDetail>>): string {
-	const esc = (s: string) => spreadsheetCell(s); // formulas neutralised (issue 11, finding 12)
-	const fmt = (t: Date | null) => (t ? new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(t) : '');
-	const head = ['Relevé', 'Mois', 'Lieu', 'Structure', 'SIRET', 'Code du pass', 'Campagne', 'Utilisé le', 'Accompagnement du', 'Valeur (€)'];
-	const s = d.statement;
-	const lines = d.vouchers.map((v) =>
-		[
-			s.id,
-			s.monthLabel,
-			s.place,
-			s.organisation,
-			s.siret ?? '',
-			formatCode(v.code),
-			v.campaign,
-			fmt(v.redeemedAt),
-			v.accompanimentDate ?? '',
-			(v.faceValueCents / 100).toFixed(2).replace('.', ',')
-		]
-			.map((x) => esc(String(x)))
-			.join(';')
-	);
-	return (
-		'\ufeff' +
-		[head.join(';'), ...lines, ['Total', '', '', '', '', '', '', '', '', (s.totalCents / 100).toFixed(2).replace('.', ',')].join(';')].join('\r\n') +
-		'\r\n'
-	);
-}
-
-// ——— the prescriber's and the person's pages ———
 
 export interface HandedOut {
 	code: string;
