@@ -34,7 +34,6 @@ export interface Redemption {
 	alerts: string[];
 }
 
-/** The accompaniments a voucher can be tied to: the organisation's, at the place, in the last 60 days. */
 /**
  * Whether an accompaniment of the list can take a voucher, as redeem() decides it: 'full'
  * (one voucher per participant), 'other_person' (the voucher was handed to someone else
@@ -48,6 +47,7 @@ export function seatFor(
 	return a.used >= a.participants ? 'full' : 'ok';
 }
 
+/** The accompaniments a voucher can be tied to: the organisation's, at the place, in the last 60 days. */
 export async function recentAccompaniments(database: Database, actor: Actor, placeId: string, today = parisDay()) {
 	const place = placeFor(await redeemingPlaces(database, actor), placeId);
 	return database.db
