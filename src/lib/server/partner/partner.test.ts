@@ -24,7 +24,7 @@ import {
 	qualify,
 	recordContribution,
 	verifyLedger
-} from '../pass/service.ts';
+} from '../pass/index.ts';
 import { passContributions } from '../pass/db.ts';
 import { searchJournal } from '../audit/service.ts';
 import { readableEntries } from '../audit/readable.ts';
