@@ -320,7 +320,7 @@ if (!existsSync(seedFile)) {
 		const { accompaniments } = await import('../src/lib/server/accompaniments/db.ts');
 		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/service.ts');
 		const { passVouchers, passBooklets, passAlerts } = await import('../src/lib/server/pass/db.ts');
-		const pass = await import('../src/lib/server/pass/service.ts');
+		const pass = await import('../src/lib/server/pass/index.ts');
 		const db = await openDatabase();
 		await getBoss(db);
 		const { cd47, caf47, ccas, mediatheque } = seed.organisations;

@@ -1,5 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
-import { error, json, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
 import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
@@ -15,6 +15,7 @@ import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from
 import { BAD_INPUT_MESSAGE, badPathResponse, bodyOk, pathOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
 import { REFUSALS, type Refusal } from '#lib/server/web/refusals.ts';
+import { jsonRefusal } from '#lib/server/web/errors.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
@@ -85,12 +86,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// server's entry (scripts/start.mjs) marks the request and it is refused here, in French
 	if (event.request.headers.get(CROSS_SITE_HEADER) === '1') {
 		const r = REFUSALS['autre-site'];
-		if (wantsJson(event)) return json({ erreur: 'cross_site', message: r.message }, { status: r.status });
+		if (wantsJson(event)) return jsonRefusal(r.status, 'cross_site', r.message);
 		return refusal(event, 'autre-site');
 	}
 	const tooLarge = () => {
 		const r = REFUSALS['trop-volumineux'];
-		if (wantsJson(event)) return json({ erreur: 'payload_too_large', message: r.message }, { status: r.status });
+		if (wantsJson(event)) return jsonRefusal(r.status, 'payload_too_large', r.message);
 		return refusal(event, 'trop-volumineux');
 	};
 	const length = Number(event.request.headers.get('content-length') ?? 0);
@@ -107,8 +108,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	if (!inputOk) {
 		if (!event.url.pathname.startsWith('/api/') && !pathOk(event.url)) return badPathResponse();
-		if (event.url.pathname.startsWith('/api/v1/')) return json({ error: { status: 400, code: 'bad_request', message: BAD_INPUT_MESSAGE } }, { status: 400 });
-		if (event.url.pathname.startsWith('/api/')) return json({ erreur: 'bad_request', message: BAD_INPUT_MESSAGE }, { status: 400 });
+		if (event.url.pathname.startsWith('/api/')) return jsonRefusal(400, 'bad_request', BAD_INPUT_MESSAGE);
 		error(400, BAD_INPUT_MESSAGE);
 	}
 	event.locals.ip = clientIp(event.request, event.getClientAddress);
@@ -128,10 +128,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 			return refusal(event, 'page-fermee');
 		}
 		if (decision === 'forbidden') {
-			if (api) return json({ erreur: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
+			if (api) return jsonRefusal(403, 'forbidden', 'Accès refusé.');
 			return refusal(event, 'acces-refuse');
 		}
-		if (api) return json({ erreur: 'unauthenticated', message: 'Connexion requise.' }, { status: 401 });
+		if (api) return jsonRefusal(401, 'unauthenticated', 'Connexion requise.');
 		const back = encodeURIComponent(event.url.pathname + event.url.search);
 		if (decision === 'login') redirect(303, `/connexion?retour=${back}`);
 		if (decision === 'second-factor') redirect(303, `/connexion/code?retour=${back}`);
@@ -139,8 +139,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	// an identifier that cannot exist is a 404, a malformed one in the query a 400, before any query
 	if (impossibleRouteId(event.route.id, event.params ?? {})) {
-		if (event.url.pathname.startsWith('/api/v1/'))
-			return json({ error: { status: 404, code: 'not_found', message: 'Aucun lieu n’a cet identifiant.' } }, { status: 404 });
+		if (event.url.pathname.startsWith('/api/v1/')) return jsonRefusal(404, 'not_found', 'Aucun lieu n’a cet identifiant.');
 		return refusal(event, 'introuvable');
 	}
 	const badQuery = malformedUuidQuery(event.url);

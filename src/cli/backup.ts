@@ -9,7 +9,7 @@ import { dataDir } from '../lib/server/paths.ts';
 import { backup, backupFromDump, liveHolder, restore, BackupError, type Manifest } from '../lib/server/ops/backup.ts';
 import { controlSocketPath, requestDump } from '../lib/server/ops/control.ts';
 import { formatAuditReport, verifyAudit } from '../lib/server/audit/index.ts';
-import { verifyLedger } from '../lib/server/pass/service.ts';
+import { verifyLedger } from '../lib/server/pass/index.ts';
 
 const say = (m: string) => process.stderr.write(m + '\n');
 

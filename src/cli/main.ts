@@ -14,7 +14,7 @@ import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFrom
 import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/index.ts';
-import { verifyLedger } from '../lib/server/pass/service.ts';
+import { verifyLedger } from '../lib/server/pass/index.ts';
 import {
 	AccountError,
 	createOrganisation,

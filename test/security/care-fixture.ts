@@ -5,21 +5,16 @@
  * département's mediator stand by. The person's fields are canaries: each can be looked
  * for in any view, message or document.
  */
-import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
 import { places } from '../../src/lib/server/places/db.ts';
-import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/index.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
+import type { Actor } from '../../src/lib/server/accounts/index.ts';
+import { openWorld } from '../world.ts';
 
 export const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 
@@ -55,71 +50,36 @@ export interface Care {
 }
 
 export async function careNetwork(): Promise<Care> {
-	const db = await createTestDatabase();
-	await getBoss(db);
-	const content = await readFile(new URL('../fixtures/places-agen.json', import.meta.url));
-	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
-	const ccas = (await createOrganisation(db, null, { name: 'CCAS de Test', kind: 'ccas', departmentCode: '47' })).id;
-	const mediatheque = (await createOrganisation(db, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
-	const other = (await createOrganisation(db, null, { name: 'Association Clic Clac', kind: 'association', departmentCode: '47' })).id;
-	const member = async (email: string, organisationId: string, role: 'prescriber' | 'mediator' | 'place_manager') =>
-		actorFor(
-			db.db,
-			(await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId,
-			true
-		);
-	const prescriber = await member('pat@ccas.test', ccas, 'prescriber');
-	const mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
-	const manager = await member('noa@mediatheque.test', mediatheque, 'place_manager');
-	const otherMediator = await member('zoe@clicclac.test', other, 'mediator');
-	const all = await db.db.select({ id: places.id, nom: places.nom }).from(places);
-	const withTeam = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
-	const byLink = all.find((p) => p.nom === 'France services de Boé')!.id;
-	await db.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
-	await db.db
+	const w = await openWorld({ places: 'agen' });
+	const ccas = await w.organisation('CCAS de Test', 'ccas');
+	const mediatheque = await w.organisation('Médiathèque Lacépède', 'mediatheque');
+	const other = await w.organisation('Association Clic Clac');
+	const prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
+	const mediator = await w.member('lou@mediatheque.test', mediatheque, 'mediator');
+	const manager = await w.member('noa@mediatheque.test', mediatheque, 'place_manager');
+	const otherMediator = await w.member('zoe@clicclac.test', other, 'mediator');
+	const withTeam = await w.runs(mediatheque, 'Médiathèque Lacépède');
+	const byLink = await w.place('France services de Boé');
+	await w.db.db
 		.update(places)
 		.set({ courriels: ['boe@france-services.test'] })
 		.where(eq(places.id, byLink));
-	let n = 0;
-	const newPerson = async (over: Record<string, unknown> = {}) => {
-		n++;
-		const r = await createBeneficiary(db, prescriber, {
-			organisationId: ccas,
-			confirmNew: true,
-			form: {
-				firstName: CANARY.firstName,
-				lastName: CANARY.lastName,
-				pseudonym: CANARY.pseudonym,
-				birthYear: '1958',
-				commune: CANARY.commune,
-				phone: CANARY.phone,
-				email: CANARY.email,
-				preferredContact: 'sms',
-				language: CANARY.language,
-				accessibilityNeeds: CANARY.needs,
-				accessibilityNote: CANARY.note,
-				...over
-			}
+	const newPerson = (over: Record<string, unknown> = {}) =>
+		w.person(prescriber, ccas, {
+			firstName: CANARY.firstName,
+			lastName: CANARY.lastName,
+			pseudonym: CANARY.pseudonym,
+			birthYear: '1958',
+			commune: CANARY.commune,
+			phone: CANARY.phone,
+			email: CANARY.email,
+			preferredContact: 'sms',
+			language: CANARY.language,
+			accessibilityNeeds: CANARY.needs,
+			accessibilityNote: CANARY.note,
+			...over
 		});
-		if (r.status !== 'created') throw new Error(`person ${n} not created`);
-		return r.id;
-	};
-	return {
-		db,
-		prescriber,
-		mediator,
-		manager,
-		otherMediator,
-		ccas,
-		mediatheque,
-		withTeam,
-		byLink,
-		newPerson,
-		close: async () => {
-			await stopBoss(db);
-			await db.close();
-		}
-	};
+	return { db: w.db, prescriber, mediator, manager, otherMediator, ccas, mediatheque, withTeam, byLink, newPerson, close: w.close };
 }
 
 export const messagesTo = (db: Database, to: string) => db.db.select().from(outbox).where(eq(outbox.to, to));

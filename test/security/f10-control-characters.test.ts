@@ -106,7 +106,7 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 				const json = JSON.stringify({ from: '+33612345678', text: `OUI ${CANARY}${bad}` });
 				const api = await through('POST', '/api/sms/entrant', json, 'application/json');
 				expect(api.status).toBe(400);
-				expect(JSON.parse(api.text)).toMatchObject({ erreur: 'bad_request' });
+				expect(JSON.parse(api.text)).toMatchObject({ error: { status: 400, code: 'bad_request' } });
 				expect(JSON.parse((await through('GET', `/api/v1/places?ou=${enc(bad)}`)).text)).toMatchObject({ error: { status: 400 } });
 				expect((await through('GET', `/lieux?ou=${enc(`${CANARY}${bad}`)}`)).status).toBe(400);
 				expect((await through('GET', `/lieux/${enc(`${CANARY}${bad}`)}`)).status).toBe(400);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, onPostgres } from '../db.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { PassError, redeem, verifyLedger } from '../../src/lib/server/pass/service.ts';
+import { PassError, redeem, verifyLedger } from '../../src/lib/server/pass/index.ts';
 import { passWorld } from './pass-world.ts';
 
 let db: Database;

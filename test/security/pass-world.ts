@@ -22,7 +22,7 @@ import {
 	qualify,
 	recordContribution,
 	recordSharePaid
-} from '../../src/lib/server/pass/service.ts';
+} from '../../src/lib/server/pass/index.ts';
 
 export const TODAY = parisDay();
 const YEAR = TODAY.slice(0, 4);

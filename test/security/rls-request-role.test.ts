@@ -35,7 +35,7 @@ import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/benefic
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 import { newCode } from '../../src/lib/server/pass/code.ts';
-import { publicPassStatus } from '../../src/lib/server/pass/service.ts';
+import { publicPassStatus } from '../../src/lib/server/pass/index.ts';
 
 /** Tables without personal data: readable by anyone (SELECT granted, no row-level security needed). */
 export const PUBLIC_TABLES = [

@@ -1,20 +1,16 @@
-/** JSON errors of the public API: { error: { status, code, message } }, French messages. */
-export class ApiError extends Error {
-	constructor(
-		public status: number,
-		public code: string,
-		message: string,
-		public details?: unknown
-	) {
-		super(message);
+/** The public API's errors: DomainErrors with the API's own codes, in the one JSON shape { error: { status, code, message } }. */
+import { DomainError } from '../errors.ts';
+import { apiError } from '../web/errors.ts';
+
+export class ApiError extends DomainError<string> {
+	constructor(status: number, code: string, message: string, details?: unknown) {
+		super(code, message, { status, details });
 	}
 }
 
-export function apiErrorResponse(e: unknown): Response {
-	if (e instanceof ApiError) {
-		return json({ error: { status: e.status, code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }, e.status);
-	}
-	throw e;
+/** A DomainError (ApiError included) as the API answers it; anything else is thrown on. */
+export function apiErrorResponse(e: unknown, headers: Record<string, string> = {}): Response {
+	return apiError(e, headers);
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

@@ -5,6 +5,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import { dataDir, projectRoot } from '../paths.ts';
 import { openRequestDatabase } from './request-pool.ts';
+import { poolOf, rowsOf } from './handles.ts';
+
+export { poolOf, rowsOf };
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query API as the database. */
@@ -47,11 +50,6 @@ export interface OpenOptions {
 	max?: number;
 }
 
-/** A database's `query`: the rows of a raw SQL query, whatever the driver. */
-export function rowsOf(db: Db): Database['query'] {
-	return async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
-}
-
 export const migrationsFolder = () => join(projectRoot(), 'migrations');
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
@@ -79,9 +77,6 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 	poolOf.set(database, pool);
 	return database;
 }
-
-/** the pg pool of an owner's PostgreSQL database (for the request pool's owner routes) */
-export const poolOf = new WeakMap<Database, import('pg').Pool>();
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
 	const { PGlite } = await import('@electric-sql/pglite');

@@ -10,7 +10,8 @@ import { createHmac } from 'node:crypto';
 import type pgTypes from 'pg';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
-import { poolOf, rowsOf, type Database, type Db } from './client.ts';
+import type { Database, Db } from './client.ts';
+import { poolOf, rowsOf } from './handles.ts';
 import { currentScope, scopeKey } from './request-scope.ts';
 import { derivedKey } from '../security/secret.ts';
 

@@ -13,7 +13,7 @@ import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive } from '../beneficiaries/service.ts';
 import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
 import { runReferralClock } from '../referral/service.ts';
-import { runPassClock } from '../pass/service.ts';
+import { runPassClock } from '../pass/index.ts';
 import { expireConsentRequests } from '../beneficiaries/consent-sms.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';

@@ -16,7 +16,7 @@ import * as tar from 'tar';
 import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { createOrganisation, actorFor, addMember } from '../accounts/index.ts';
-import { recordContribution, verifyLedger } from '../pass/service.ts';
+import { recordContribution, verifyLedger } from '../pass/index.ts';
 import { makeCheckpoint, verifyAudit } from '../audit/index.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';
 import { resetSecretForTests } from '../security/secret.ts';

@@ -24,7 +24,7 @@ import {
 	qualify,
 	recordContribution,
 	verifyLedger
-} from '../pass/service.ts';
+} from '../pass/index.ts';
 import { passContributions } from '../pass/db.ts';
 import { searchJournal, readableEntries } from '../audit/index.ts';
 import { organisations } from '../accounts/db.ts';

@@ -13,9 +13,8 @@ import { organisations } from '../accounts/db.ts';
 import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
 import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
-import { ACCOUNT } from '../pass/model.ts';
 import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
-import { dashboard, PassError } from '../pass/service.ts';
+import { ACCOUNT, dashboard, PassError } from '../pass/index.ts';
 import { shownDashboard } from '../pass/steering.ts';
 
 export class PartnerError extends Error {

@@ -6,7 +6,8 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
-import { managedDepartments, PassError, STATE_SHORT, VOUCHER_STATES } from './service.ts';
+import { managedDepartments, PassError } from './internal.ts';
+import { STATE_SHORT, VOUCHER_STATES } from './model.ts';
 
 const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.';
 

@@ -30,7 +30,7 @@ import {
 	recordSharePaid,
 	redeem,
 	cancelVouchers
-} from './service.ts';
+} from './index.ts';
 import { formatCode } from './code.ts';
 
 let db: Database;

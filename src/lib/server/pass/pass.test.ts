@@ -55,7 +55,7 @@ import {
 	monthOf,
 	previousMonth,
 	parisDay
-} from './service.ts';
+} from './index.ts';
 import { DASHBOARD_COUNTS, shownDashboard } from './steering.ts';
 
 let db: Database;

@@ -10,7 +10,7 @@ import { passWorld } from '../../../../test/security/pass-world.ts';
 import type { Database } from '../db/client.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { passVouchers } from './db.ts';
-import { checkCode, recentAccompaniments, redeem, seatFor } from './service.ts';
+import { checkCode, recentAccompaniments, redeem, seatFor } from './index.ts';
 
 let db: Database;
 let w: Awaited<ReturnType<typeof passWorld>>;

@@ -1,7 +1,7 @@
 /** The coordinators' Pass Numérique pages: the decisions their routes share. */
 import { describe, expect, it } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
-import { PassError, dashboardCsv, type DashboardRow } from './service.ts';
+import { PassError, dashboardCsv, type DashboardRow } from './index.ts';
 import { MASKED, recomputable } from '../stats/small-counts.ts';
 import {
 	DASHBOARD_COUNTS,

@@ -7,7 +7,8 @@
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/index.ts';
-import { PassError, dashboard, managedDepartments, type DashboardRow } from './service.ts';
+import { PassError, managedDepartments } from './internal.ts';
+import { dashboard, type DashboardRow } from './dashboards.ts';
 import { formatCode } from './code.ts';
 import { passErrorPage as passPageError } from './coordination.ts';
 import { ALERT_LABELS, FRAUD, euros, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';

@@ -1,5 +1,5 @@
 /**
- * What `pass verify` checks beyond the ledger's own arithmetic (service.ts, verifyLedger):
+ * What `pass verify` checks beyond the ledger's own arithmetic (ledger.ts, verifyLedger):
  * a ledger that balances proves nothing against someone who writes whole consistent
  * transactions (a fake €1 M contribution with its posting), moves a posting to another
  * place, or undoes a redemption and its posting together. So:

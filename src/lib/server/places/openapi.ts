@@ -121,7 +121,13 @@ const error = {
 		error: {
 			type: 'object',
 			required: ['status', 'code', 'message'],
-			properties: { status: { type: 'integer' }, code: str(), message: str('Message en français'), details: {} }
+			properties: {
+				status: { type: 'integer' },
+				code: str(),
+				message: str('Message en français'),
+				fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Message de chaque champ refusé' },
+				details: {}
+			}
 		}
 	}
 };
@@ -231,8 +237,16 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 								'application/json': {
 									schema: {
 										type: 'object',
-										required: ['erreur', 'fusionne_dans', 'lien'],
-										properties: { erreur: { type: 'string', enum: ['fusionne'] }, message: str(), fusionne_dans: str(), lien: str() }
+										required: ['error', 'fusionne_dans', 'lien'],
+										properties: {
+											error: {
+												type: 'object',
+												required: ['status', 'code', 'message'],
+												properties: { status: { type: 'integer', enum: [308] }, code: { type: 'string', enum: ['merged'] }, message: str() }
+											},
+											fusionne_dans: str(),
+											lien: str()
+										}
 									}
 								}
 							}

@@ -15,7 +15,7 @@ import { searchPlaces, searchPlacesJson, coverage, anyPassPlace, NEARBY_METRES, 
 import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
-import { campaignSponsors } from '../pass/service.ts';
+import { campaignSponsors } from '../pass/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { PlaceFilters } from './types.ts';
 import { recommendPlaces } from '../assessment/recommend.ts';

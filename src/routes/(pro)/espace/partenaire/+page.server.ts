@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { euros } from '#lib/server/pass/model.ts';
+import { euros } from '#lib/server/pass/index.ts';
 import {
 	MASKED,
 	PartnerError,

@@ -9,7 +9,7 @@ import {
 	monthLabel,
 	myStatements,
 	placeRedemptions
-} from '#lib/server/pass/service.ts';
+} from '#lib/server/pass/index.ts';
 
 /** The Pass Numérique hub: what each of the actor's roles can do here. */
 export const load: PageServerLoad = async ({ locals }) => {

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { dayLabel, euros, formatCode, parseCode, parisDay, publicPassStatus } from '#lib/server/pass/service.ts';
+import { dayLabel, euros, formatCode, parseCode, parisDay, publicPassStatus } from '#lib/server/pass/index.ts';
 
 export const csr = false;
 

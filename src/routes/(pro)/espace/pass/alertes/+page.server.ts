@@ -1,6 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { listAlerts, managedDepartments, reviewAlert } from '#lib/server/pass/service.ts';
+import { listAlerts, managedDepartments, reviewAlert } from '#lib/server/pass/index.ts';
 import { alertFacts, alertLabel, passFail, passPageError, pickDepartment, printedCode } from '#lib/server/pass/steering.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

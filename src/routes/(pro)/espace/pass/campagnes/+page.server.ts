@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { dayLabel, euros, lastRedemptionDay, listCampaigns } from '#lib/server/pass/service.ts';
+import { dayLabel, euros, lastRedemptionDay, listCampaigns } from '#lib/server/pass/index.ts';
 import { CAMPAIGN_STATUS, passErrorPage, pickDepartment, stateColumns } from '#lib/server/pass/coordination.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -19,7 +19,7 @@ import {
 	spokenCode,
 	type CheckResult,
 	type RedeemingPlace
-} from '#lib/server/pass/service.ts';
+} from '#lib/server/pass/index.ts';
 
 const placeLabel = (p: RedeemingPlace) =>
 	`${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? '\u00a0: qualification suspendue' : '\u00a0: lieu non qualifié'}`;

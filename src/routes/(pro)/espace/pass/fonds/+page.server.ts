@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { correctContribution, euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/service.ts';
+import { correctContribution, euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/index.ts';
 import { passErrorPage, passFail, pickDepartment } from '#lib/server/pass/coordination.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -1,6 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { euros, listStatements, makeStatements, managedDepartments, monthLabel } from '#lib/server/pass/service.ts';
+import { euros, listStatements, makeStatements, managedDepartments, monthLabel } from '#lib/server/pass/index.ts';
 import { finishedMonth, finishedMonths, parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/steering.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -15,7 +15,7 @@ import {
 	parseCode,
 	spokenCode,
 	vouchersOfPerson
-} from '#lib/server/pass/service.ts';
+} from '#lib/server/pass/index.ts';
 import type { Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/index.ts';
 

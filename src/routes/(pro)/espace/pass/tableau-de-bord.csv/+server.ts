@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { dashboardCsv } from '#lib/server/pass/service.ts';
+import { dashboardCsv } from '#lib/server/pass/index.ts';
 import { dashboardFor, shownDashboard } from '#lib/server/pass/steering.ts';
 import { can } from '#lib/server/accounts/index.ts';
 

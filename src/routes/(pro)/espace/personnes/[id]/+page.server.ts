@@ -19,7 +19,7 @@ import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
 import { liveLinks, revokeLinksByHolder } from '#lib/server/beneficiaries/person-access.ts';
 import { consentRequestsOf, cancelConsentRequest, resendConsentRequest } from '#lib/server/beneficiaries/consent-sms.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/service.ts';
-import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/service.ts';
+import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();

@@ -4,6 +4,7 @@ import { getPlace } from '#lib/server/places/service.ts';
 import { placeToJson } from '#lib/server/places/api.ts';
 import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
 import { survivorOf } from '#lib/server/places/edit.ts';
+import { errorBody } from '#lib/server/errors.ts';
 
 /** GET /api/v1/places/{id} — one place, with its sources. Public. */
 export const GET: RequestHandler = async ({ params }) => {
@@ -15,7 +16,8 @@ export const GET: RequestHandler = async ({ params }) => {
 			const survivor = await survivorOf(db, params.id);
 			if (survivor) {
 				const location = `/api/v1/places/${encodeURIComponent(survivor)}`;
-				return json({ erreur: 'fusionne', message: `Ce lieu a été fusionné avec le lieu « ${survivor} ».`, fusionne_dans: survivor, lien: location }, 308, {
+				const body = errorBody(308, 'merged', `Ce lieu a été fusionné avec le lieu « ${survivor} ».`);
+				return json({ ...body, fusionne_dans: survivor, lien: location }, 308, {
 					location,
 					'cache-control': 'public, max-age=60',
 					'access-control-allow-origin': '*'

@@ -12,7 +12,7 @@ import {
 	PassError,
 	possibleFunders,
 	recordSharePaid
-} from '#lib/server/pass/service.ts';
+} from '#lib/server/pass/index.ts';
 import { CAMPAIGN_STATUS, passErrorPage, passFail, stateColumns } from '#lib/server/pass/coordination.ts';
 
 /** Booklets shown per page (a campaign may have thousands). */

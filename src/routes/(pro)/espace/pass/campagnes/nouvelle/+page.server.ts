@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { campaignDefaults, createCampaign, possibleFunders, PUBLICS } from '#lib/server/pass/service.ts';
+import { campaignDefaults, createCampaign, possibleFunders, PUBLICS } from '#lib/server/pass/index.ts';
 import { listAreas, AREA_KIND_LABELS } from '#lib/server/territory/index.ts';
 import { passFail, pickDepartment } from '#lib/server/pass/coordination.ts';
 

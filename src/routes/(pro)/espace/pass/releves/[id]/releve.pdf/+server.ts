@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { statementDetail } from '#lib/server/pass/service.ts';
+import { statementDetail } from '#lib/server/pass/index.ts';
 import { passPageError, printedCode, statementFileName } from '#lib/server/pass/steering.ts';
 import { passStatementPdf } from '#lib/server/documents/pass-statement.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';

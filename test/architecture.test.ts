@@ -1,0 +1,161 @@
+/**
+ * The rules that keep the house livable (docs/architecture.md), read from the code's own
+ * imports, static and dynamic:
+ * 1. no file under src/lib/server over 500 lines (tests aside);
+ * 2. no import cycle between modules, `await import()` included (type-only imports are
+ *    erased at build and do not count);
+ * 3. a capability is entered from outside only through its index.ts: nobody imports
+ *    another capability's db.ts or inner files;
+ * 4. no cycle between capabilities at run time.
+ * A failure names the files: fix the code, do not widen the rule.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const SERVER = join(root, 'src/lib/server');
+const MAX_LINES = 500;
+
+/**
+ * Folders of src/lib/server that are plumbing shared by all, not capabilities: any module
+ * may import their files directly (the database client and schema, the web edge, logging…).
+ */
+const INFRASTRUCTURE = new Set(['db', 'web', 'api', 'jobs', 'security', 'ops']);
+/** Loose files of src/lib/server, shared by all. */
+const SHARED_FILES = new Set(['log.ts', 'paths.ts', 'errors.ts', 'access.ts']);
+
+function walk(dir: string, out: string[] = []): string[] {
+	for (const name of readdirSync(dir)) {
+		const p = join(dir, name);
+		if (statSync(p).isDirectory()) walk(p, out);
+		else if (/\.(ts|js|mjs|svelte)$/.test(name) && !/\.test\.ts$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+	}
+	return out;
+}
+
+const files = [...walk(join(root, 'src')), ...walk(join(root, 'bin')), ...walk(join(root, 'scripts'))];
+const known = new Set(files);
+
+interface Edge {
+	to: string;
+	/** erased at build: `import type`, or every name imported as `type` */
+	typeOnly: boolean;
+	dynamic: boolean;
+}
+
+const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+
+function resolveSpecifier(from: string, spec: string): string | null {
+	let target: string;
+	if (spec.startsWith('#lib/') || spec.startsWith('$lib/')) target = join(root, 'src/lib', spec.slice(5));
+	else if (spec.startsWith('.')) target = resolve(dirname(from), spec);
+	else return null;
+	for (const candidate of [target, `${target}.ts`, join(target, 'index.ts')]) if (known.has(candidate)) return candidate;
+	return null;
+}
+
+function edgesOf(file: string): Edge[] {
+	const text = readFileSync(file, 'utf8');
+	const code = file.endsWith('.svelte') ? [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n') : text;
+	const out: Edge[] = [];
+	for (const m of code.matchAll(IMPORT)) {
+		const spec = m[4] ?? m[5] ?? m[6];
+		const to = resolveSpecifier(file, spec);
+		if (!to) continue;
+		const names = m[3] ?? '';
+		const allTypes = /^\{[^}]*\}$/.test(names.trim()) && names.replace(/[{}\s]/g, '').split(',').filter(Boolean).every((n) => n.startsWith('type'));
+		out.push({ to, typeOnly: !!m[2] || allTypes, dynamic: !!m[5] });
+	}
+	return out;
+}
+
+const graph = new Map(files.map((f) => [f, edgesOf(f)]));
+const rel = (f: string) => relative(root, f).split(sep).join('/');
+
+/** The capability a file of src/lib/server belongs to (its first folder), or null for shared files. */
+function capabilityOf(file: string): string | null {
+	if (!file.startsWith(SERVER + sep)) return null;
+	const parts = relative(SERVER, file).split(sep);
+	if (parts.length === 1) return SHARED_FILES.has(parts[0]) ? null : parts[0].replace(/\.ts$/, '');
+	return INFRASTRUCTURE.has(parts[0]) ? null : parts[0];
+}
+
+/** Strongly connected components of more than one node (Tarjan), over run-time edges. */
+function cycles(nodes: string[], next: (n: string) => string[]): string[][] {
+	let index = 0;
+	const idx = new Map<string, number>();
+	const low = new Map<string, number>();
+	const stack: string[] = [];
+	const on = new Set<string>();
+	const out: string[][] = [];
+	const visit = (v: string) => {
+		idx.set(v, index);
+		low.set(v, index++);
+		stack.push(v);
+		on.add(v);
+		for (const w of next(v)) {
+			if (!idx.has(w)) {
+				visit(w);
+				low.set(v, Math.min(low.get(v)!, low.get(w)!));
+			} else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+		}
+		if (low.get(v) === idx.get(v)) {
+			const scc: string[] = [];
+			let w: string;
+			do {
+				w = stack.pop()!;
+				on.delete(w);
+				scc.push(w);
+			} while (w !== v);
+			if (scc.length > 1 || next(v).includes(v)) out.push(scc.sort());
+		}
+	};
+	for (const n of nodes) if (!idx.has(n)) visit(n);
+	return out;
+}
+
+const runtime = (f: string) => (graph.get(f) ?? []).filter((e) => !e.typeOnly).map((e) => e.to);
+
+describe('architecture', () => {
+	it(`no file under src/lib/server is over ${MAX_LINES} lines (tests aside)`, () => {
+		const long = files
+			.filter((f) => f.startsWith(SERVER + sep))
+			.map((f) => ({ file: rel(f), lines: readFileSync(f, 'utf8').split('\n').length - 1 }))
+			.filter((x) => x.lines > MAX_LINES)
+			.sort((a, b) => b.lines - a.lines);
+		expect(long).toEqual([]);
+	});
+
+	it('has no import cycle between modules, dynamic imports included', () => {
+		expect(cycles(files, runtime).map((c) => c.map(rel))).toEqual([]);
+	});
+
+	it('enters a capability from outside only through its index.ts', () => {
+		const breaches: string[] = [];
+		for (const [from, edges] of graph) {
+			const fromCap = capabilityOf(from);
+			for (const e of edges) {
+				const toCap = capabilityOf(e.to);
+				if (!toCap || toCap === fromCap) continue;
+				const inner = relative(join(SERVER, toCap), e.to);
+				if (inner !== 'index.ts') breaches.push(`${rel(from)} → ${rel(e.to)}`);
+			}
+		}
+		expect(breaches).toEqual([]);
+	});
+
+	it('has no cycle between capabilities at run time', () => {
+		const caps = [...new Set(files.map(capabilityOf).filter((c): c is string => !!c))];
+		const next = (cap: string) => [
+			...new Set(
+				files
+					.filter((f) => capabilityOf(f) === cap)
+					.flatMap(runtime)
+					.map(capabilityOf)
+					.filter((c): c is string => !!c && c !== cap)
+			)
+		];
+		expect(cycles(caps, next)).toEqual([]);
+	});
+});
