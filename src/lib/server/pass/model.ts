@@ -4,6 +4,7 @@
  * No I/O.
  */
 import { z } from 'zod';
+import { addDays, parisDay } from '../../time.ts';
 
 // ——— states ———
 
@@ -149,40 +150,12 @@ export function parseEuros(input: string): number | null {
 	return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
 }
 
-/** Today in Paris, YYYY-MM-DD. */
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-export function parisDay(at: Date = new Date()): string {
-	return PARIS_DAY.format(at);
-}
-
-export function addDays(day: string, n: number): string {
-	const d = new Date(`${day}T12:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + n);
-	return d.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-	return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000);
-}
+// Paris days and months: the one time module (src/lib/time.ts), part of the fund's vocabulary
+export { parisDay, addDays, daysBetween, monthOf, previousMonth, nextMonth, monthBounds, parisMidnight } from '../../time.ts';
 
 /** The last day a campaign's voucher is still redeemed: the end of validity plus the tolerance. */
 export function lastRedemptionDay(c: { validUntil: string; toleranceDays: number }): string {
 	return addDays(c.validUntil, c.toleranceDays);
-}
-
-/** First day of the month of a day: "2026-11-22" → "2026-11-01". */
-export function monthOf(day: string): string {
-	return `${day.slice(0, 7)}-01`;
-}
-
-export function previousMonth(month: string): string {
-	const [y, m] = month.split('-').map(Number);
-	return m === 1 ? `${y - 1}-12-01` : `${y}-${String(m - 1).padStart(2, '0')}-01`;
-}
-
-export function nextMonth(month: string): string {
-	const [y, m] = month.split('-').map(Number);
-	return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
 const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
@@ -196,22 +169,6 @@ export function monthLabel(month: string): string {
 export function dayLabel(day: string): string {
 	const [y, m, d] = day.split('-').map(Number);
 	return `${d === 1 ? '1er' : d} ${MONTH_NAMES[m - 1]} ${y}`;
-}
-
-/** The Paris-time bounds of a month, as instants [start, end). */
-export function monthBounds(month: string): { start: Date; end: Date } {
-	return { start: parisMidnight(month), end: parisMidnight(nextMonth(month)) };
-}
-
-/** Midnight in Paris at the start of a day, as an instant. */
-export function parisMidnight(day: string): Date {
-	// Paris is UTC+1 or UTC+2: try both, keep the one that is midnight there
-	for (const offset of [1, 2]) {
-		const t = new Date(`${day}T00:00:00Z`);
-		t.setUTCHours(-offset);
-		if (parisDay(t) === day && parisDay(new Date(t.getTime() - 1)) !== day) return t;
-	}
-	return new Date(`${day}T00:00:00Z`);
 }
 
 // ——— forms ———
