@@ -16,13 +16,12 @@ import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
 import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
 import { ACCOUNT, dashboard, PassError } from '../pass/index.ts';
 import { shownDashboard } from '../pass/steering.ts';
+import { DomainError } from '../errors.ts';
 
-export class PartnerError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found',
-		message: string
-	) {
-		super(message);
+/** A refusal of the partner's page (the one error model, ../errors.ts). */
+export class PartnerError extends DomainError<'forbidden' | 'not_found'> {
+	constructor(code: PartnerError['code'], message: string) {
+		super(code, message);
 	}
 }
 
