@@ -19,7 +19,7 @@ import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/service.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 
 export const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 

@@ -24,7 +24,7 @@ import {
 	liveLinks,
 	checkPersonLink,
 	PERSON_LINK_DAYS
-} from '../../src/lib/server/beneficiaries/person-access.ts';
+} from '../../src/lib/server/beneficiaries/index.ts';
 import { signToken } from '../../src/lib/server/security/secret.ts';
 
 let c: Care;

@@ -15,7 +15,6 @@ import { outbox } from '../../src/lib/server/mail/db.ts';
 import { sendReferral, referralDetail, referralByLink, referralSheet } from '../../src/lib/server/referral/service.ts';
 import {
 	beneficiaryDetail,
-	exportRecord,
 	recordAssessment,
 	CONSENT_SCOPES,
 	SCOPE_FIELDS,
@@ -27,8 +26,8 @@ import {
 	consentInput,
 	type ConsentScope,
 	type SharedField
-} from '../../src/lib/server/beneficiaries/service.ts';
-import { recordExportPdf } from '../../src/lib/server/documents/record-export.ts';
+} from '../../src/lib/server/beneficiaries/index.ts';
+import { exportRecord, recordExportPdf } from '../../src/lib/server/documents/index.ts';
 
 let c: Care;
 beforeAll(async () => {

@@ -23,7 +23,7 @@ import { outbox } from '../../src/lib/server/mail/db.ts';
 import { actorFor, addMember, createOrganisation, listOrganisations, removeMember, setUserActive, type Actor } from '../../src/lib/server/accounts/service.ts';
 import { createSession } from '../../src/lib/server/accounts/sessions.ts';
 import { invite } from '../../src/lib/server/accounts/invitations.ts';
-import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 import { newCode } from '../../src/lib/server/pass/code.ts';

@@ -11,7 +11,7 @@ import { searchJournal, verifyChain } from '../audit/service.ts';
 import { outbox } from '../mail/db.ts';
 import { MAIL_QUEUE } from '../mail/service.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, createBeneficiary } from '../beneficiaries/service.ts';
+import { CareError, createBeneficiary } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from '../referral/db.ts';
 import { sendReferral } from '../referral/service.ts';
 import { accompaniments } from './db.ts';

@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { asScoped, type Actor } from '../accounts/service.ts';
-import { shortName } from '../beneficiaries/service.ts';
+import { shortName } from '../beneficiaries/index.ts';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import { accompaniments } from './db.ts';
 import { accompanimentRows, placeAccompaniments } from './service.ts';

@@ -12,7 +12,7 @@ import { asScoped, can, type Actor } from '../accounts/service.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/service.ts';
+import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/index.ts';
 import { honourByAccompaniment, type Links } from '../referral/service.ts';
 import { municipalityLookup, resolveWhere } from '../territory/service.ts';
 import { accompaniments } from './db.ts';

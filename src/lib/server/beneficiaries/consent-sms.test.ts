@@ -21,7 +21,7 @@ import { verifyChain } from '../audit/service.ts';
 import { referrals } from '../referral/db.ts';
 import { referOrAskConsent, sendReferral, referralsOfBeneficiary } from '../referral/service.ts';
 import { consents, consentRequests } from './db.ts';
-import { createBeneficiary, loadBeneficiary, beneficiaryDetail, eraseBeneficiary, withdrawConsent, consentsOf, CareError } from './service.ts';
+import { createBeneficiary, loadBeneficiary, beneficiaryDetail, eraseBeneficiary, withdrawConsent, consentsOf, CareError } from './index.ts';
 import { answerConsentBySms, cancelConsentRequest, resendConsentRequest, consentRequestsOf, expireConsentRequests } from './consent-sms.ts';
 import { parseConsentReply, consentRequestText } from './model.ts';
 import { POST as inbound } from '../../../routes/api/sms/entrant/+server.ts';

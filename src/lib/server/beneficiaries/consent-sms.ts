@@ -27,7 +27,7 @@ import type { InboundSms } from '../sms/inbound.ts';
 import { log } from '../log.ts';
 import { beneficiaries, consents, consentRequests } from './db.ts';
 import { consentRequestText, parseConsentReply, shortName, CONSENT_REQUEST_DAYS, CONSENT_REQUEST_RESENDS } from './model.ts';
-import { CareError, loadBeneficiary, holdingOrganisations, touchBeneficiary, type Beneficiary } from './service.ts';
+import { CareError, loadBeneficiary, holdingOrganisations, touchBeneficiary, type Beneficiary } from './access.ts';
 
 const DAY = 86_400_000;
 const userActor = (actor: Actor): AuditActor => ({ kind: 'user', id: actor.userId });

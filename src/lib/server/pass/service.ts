@@ -18,7 +18,7 @@ import { places } from '../places/db.ts';
 import { isValidSiret } from '../places/model.ts';
 import { areaMunicipalities, areas, departments } from '../territory/db.ts';
 import { getInstanceSettings } from '../territory/service.ts';
-import { loadBeneficiary, CareError } from '../beneficiaries/service.ts';
+import { loadBeneficiary, CareError } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { queueMail } from '../mail/service.ts';

@@ -21,16 +21,19 @@ import {
 	loadBeneficiary,
 	beneficiaryDetail,
 	withdrawConsent,
-	exportRecord,
 	eraseBeneficiary,
 	anonymiseInactive,
 	mergeBeneficiaries,
 	recordAssessment,
-	CareError
-} from '../beneficiaries/service.ts';
+	CareError,
+	requestPersonCode,
+	verifyPersonCode,
+	checkPersonLink,
+	openPersonSession,
+	readPersonSession
+} from '../beneficiaries/index.ts';
 import { beneficiaries, consents } from '../beneficiaries/db.ts';
-import { requestPersonCode, verifyPersonCode } from '../beneficiaries/person.ts';
-import { checkPersonLink, openPersonSession, readPersonSession } from '../beneficiaries/person-access.ts';
+import { exportRecord } from '../documents/index.ts';
 import { backgroundSettled } from '../accounts/background.ts';
 import { referrals, referralEvents } from './db.ts';
 import {

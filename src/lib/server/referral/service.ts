@@ -13,11 +13,9 @@ import { can, type Actor } from '../accounts/service.ts';
 import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { queueMail, tagOutbox } from '../mail/service.ts';
-import { issuePersonLink, personIp } from '../beneficiaries/person-access.ts';
-import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
-import { signToken, verifyToken } from '../security/secret.ts';
-import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
 import {
+	issuePersonLink,
+	personIp,
 	CareError,
 	loadBeneficiary,
 	recordConsent,
@@ -27,10 +25,16 @@ import {
 	revealedFields,
 	scopedPerson,
 	SCOPE_FIELDS,
-	type Beneficiary
-} from '../beneficiaries/service.ts';
-import { canAskBySms, requestConsentBySms, NO_MOBILE, SMS_NOT_READY } from '../beneficiaries/consent-sms.ts';
-import { consentInput } from '../beneficiaries/model.ts';
+	type Beneficiary,
+	canAskBySms,
+	requestConsentBySms,
+	NO_MOBILE,
+	SMS_NOT_READY,
+	consentInput
+} from '../beneficiaries/index.ts';
+import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/service.ts';
+import { signToken, verifyToken } from '../security/secret.ts';
+import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
 import { fieldErrors } from '../accounts/service.ts';
 import { referrals, referralEvents } from './db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
@@ -87,7 +91,7 @@ function answerLink(r: Pick<Referral, 'id' | 'linkNonce' | 'status' | 'sentAt'>,
  * The person's own page: each message and the sheet printed for them carries a link of
  * its own, stored hashed, revocable, rotated, expiring (beneficiaries/person-access.ts).
  */
-export { PERSON_LINK_DAYS } from '../beneficiaries/person-access.ts';
+export { PERSON_LINK_DAYS } from '../beneficiaries/index.ts';
 
 // ——— who ———
 
@@ -1207,7 +1211,7 @@ export async function referralSheet(
 	ip?: string | null
 ): Promise<{ pdf: Buffer; reference: string; withPersonLink: boolean }> {
 	const d = await referralDetail(database, actor, id, ip);
-	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
+	const { referralSheetPdf } = await import('../documents/index.ts');
 	const { weekTable } = await import('../places/hours.ts');
 	const { formatRange } = await import('../../components/format.ts');
 	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day}\u00a0: ${r.closed ? 'fermé' : r.ranges.map(formatRange).join(' et ')}`);

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { CareError } from '#lib/server/beneficiaries/index.ts';
 import { accompanimentsCsv } from '#lib/server/accompaniments/export.ts';
 
 /** The team's accompaniments of the list's period and place, for a spreadsheet (journaled). */

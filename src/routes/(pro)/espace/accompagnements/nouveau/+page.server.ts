@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { CareError } from '#lib/server/beneficiaries/index.ts';
 import {
 	AGE_BANDS,
 	AUTONOMY,
