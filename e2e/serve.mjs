@@ -73,7 +73,7 @@ if (!existsSync(seedFile)) {
 		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
 		const { addMember, actorFor } = await import('../src/lib/server/accounts/service.ts');
 		const { createBeneficiary, recordAssessment } = await import('../src/lib/server/beneficiaries/index.ts');
-		const { sendReferral } = await import('../src/lib/server/referral/service.ts');
+		const { sendReferral } = await import('../src/lib/server/referral/index.ts');
 		const { places } = await import('../src/lib/server/places/db.ts');
 		const { outbox } = await import('../src/lib/server/mail/db.ts');
 		const db = await openDatabase();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { careNetwork, links, pdfText, CANARY, type Care } from './care-fixture.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { sendReferral, referralDetail, referralByLink, referralSheet } from '../../src/lib/server/referral/service.ts';
+import { sendReferral, referralDetail, referralByLink } from '../../src/lib/server/referral/index.ts';
 import {
 	beneficiaryDetail,
 	recordAssessment,
@@ -27,7 +27,7 @@ import {
 	type ConsentScope,
 	type SharedField
 } from '../../src/lib/server/beneficiaries/index.ts';
-import { exportRecord, recordExportPdf } from '../../src/lib/server/documents/index.ts';
+import { exportRecord, recordExportPdf, referralSheet } from '../../src/lib/server/documents/index.ts';
 
 let c: Care;
 beforeAll(async () => {

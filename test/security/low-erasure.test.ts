@@ -14,7 +14,7 @@ import { outbox } from '../../src/lib/server/mail/db.ts';
 import { throttles } from '../../src/lib/server/accounts/db.ts';
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 import { beneficiaries } from '../../src/lib/server/beneficiaries/db.ts';
-import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/service.ts';
+import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/index.ts';
 import {
 	eraseBeneficiary,
 	anonymiseInactive,

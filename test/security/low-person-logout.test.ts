@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { careNetwork, links, personLinksIn, CANARY, type Care } from './care-fixture.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/service.ts';
+import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/index.ts';
 import {
 	requestPersonCode,
 	verifyPersonCode,

@@ -19,7 +19,7 @@ import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
-import { sendReferral } from '../../src/lib/server/referral/service.ts';
+import { sendReferral } from '../../src/lib/server/referral/index.ts';
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
 import { correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/edit.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';

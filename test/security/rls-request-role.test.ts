@@ -24,7 +24,7 @@ import { actorFor, addMember, createOrganisation, listOrganisations, removeMembe
 import { createSession } from '../../src/lib/server/accounts/sessions.ts';
 import { invite } from '../../src/lib/server/accounts/invitations.ts';
 import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
-import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
+import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 import { newCode } from '../../src/lib/server/pass/code.ts';
 import { publicPassStatus } from '../../src/lib/server/pass/service.ts';

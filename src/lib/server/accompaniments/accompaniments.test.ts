@@ -13,7 +13,7 @@ import { MAIL_QUEUE } from '../mail/service.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { CareError, createBeneficiary } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from '../referral/db.ts';
-import { sendReferral } from '../referral/service.ts';
+import { sendReferral } from '../referral/index.ts';
 import { accompaniments } from './db.ts';
 import {
 	emptyForm,

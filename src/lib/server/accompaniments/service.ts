@@ -13,7 +13,7 @@ import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/index.ts';
-import { honourByAccompaniment, type Links } from '../referral/service.ts';
+import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/service.ts';
 import { accompaniments } from './db.ts';
 import {

@@ -29,11 +29,12 @@ export {
 	consentRequestsOf,
 	cancelConsentRequest,
 	resendConsentRequest,
-	answerConsentBySms,
+	answerConsentReply,
 	expireConsentRequests,
 	type ConsentRequestView,
 	type ReferralDraft,
-	type ReplyOutcome
+	type ReplyOutcome,
+	type SendOnConsent
 } from './consent-sms.ts';
 export {
 	PERSON_LINK_DAYS,

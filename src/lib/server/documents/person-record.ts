@@ -12,7 +12,7 @@ import { places } from '../places/db.ts';
 import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { assessments } from '../beneficiaries/db.ts';
-import { STATUS_LABELS } from '../referral/model.ts';
+import { STATUS_LABELS } from '../referral/index.ts';
 import { ACCESSIBILITY_NEEDS, CareError, LANGUAGES, consentsOf, contactLabel, holdingOrganisations, loadBeneficiary } from '../beneficiaries/index.ts';
 
 const AUDIT_LABELS: Record<string, string> = {

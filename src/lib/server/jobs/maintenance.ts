@@ -12,7 +12,7 @@ import { purgeSessions, remindWaitingInvitations } from '../accounts/service.ts'
 import { invitations, throttles } from '../accounts/db.ts';
 import { anonymiseInactive, expireConsentRequests } from '../beneficiaries/index.ts';
 import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
-import { runReferralClock } from '../referral/service.ts';
+import { runReferralClock } from '../referral/index.ts';
 import { runPassClock } from '../pass/service.ts';
 import { getInstanceSettings } from '../territory/service.ts';
 import { publicOrigin } from '../web/origin.ts';

@@ -12,7 +12,7 @@ import { INVITATION_DAYS } from '../accounts/invitations.ts';
 import { OIDC_COOKIE } from '../accounts/oidc.ts';
 import { EXPIRED_INVITATION_DAYS } from '../jobs/maintenance.ts';
 import { MAIL_RETENTION_DAYS } from '../mail/service.ts';
-import { EXPIRY_DAYS } from '../referral/model.ts';
+import { EXPIRY_DAYS } from '../referral/index.ts';
 
 import type { Contact } from '../../components/legal.ts';
 export type { Contact };

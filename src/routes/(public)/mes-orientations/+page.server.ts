@@ -18,7 +18,7 @@ import {
 	revokeLinksByPerson,
 	PERSON_SESSION_MINUTES
 } from '#lib/server/beneficiaries/index.ts';
-import { dateFr } from '#lib/server/referral/service.ts';
+import { dateFr } from '#lib/server/referral/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { PRIVATE_HEADERS, COOKIE_PATH, referralsView, withdraw } from './person-view.server.ts';
 

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
+import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
 import { AXES } from '#lib/server/assessment/index.ts';
 import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';

@@ -20,7 +20,7 @@ import {
 	cancelConsentRequest,
 	resendConsentRequest
 } from '#lib/server/beneficiaries/index.ts';
-import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
+import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/index.ts';
 import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/service.ts';
 
