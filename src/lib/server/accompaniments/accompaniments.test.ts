@@ -23,7 +23,7 @@ import {
 	recordingForm,
 	recordingOrganisations,
 	type AccompanimentForm
-} from './service.ts';
+} from './index.ts';
 
 const TODAY = '2026-11-21';
 const LINKS = { origin: 'https://maillage.test', instanceName: 'maillage 47' };

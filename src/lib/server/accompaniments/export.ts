@@ -14,7 +14,7 @@ import { shortName } from '../beneficiaries/index.ts';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import { accompaniments } from './db.ts';
 import { accompanimentRows, placeAccompaniments } from './service.ts';
-import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './model.ts';
+import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './vocabulary.ts';
 
 export const EXPORT_HEADERS = [
 	'Date',

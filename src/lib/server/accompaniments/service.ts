@@ -16,24 +16,10 @@ import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBenefici
 import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/service.ts';
 import { accompaniments } from './db.ts';
-import {
-	AUTONOMY,
-	KINDS,
-	LOCATIONS,
-	defaultForm,
-	formatMinutes,
-	parseAccompaniment,
-	periodOf,
-	repeatForm,
-	todayInParis,
-	type AccompanimentForm,
-	type Autonomy,
-	type Kind,
-	type LastAccompaniment,
-	type RecordingOrganisation
-} from './model.ts';
+import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './vocabulary.ts';
+import { formatMinutes, todayInParis } from './days.ts';
+import { defaultForm, parseAccompaniment, periodOf, repeatForm, type AccompanimentForm, type LastAccompaniment, type RecordingOrganisation } from './model.ts';
 
-export * from './model.ts';
 export type Accompaniment = typeof accompaniments.$inferSelect;
 
 const PLACE_TEAM = ['mediator', 'place_manager'];

@@ -25,7 +25,7 @@ import {
 	actOnReferral,
 	personReferrals
 } from './index.ts';
-import { recordAccompaniment, emptyForm } from '../accompaniments/service.ts';
+import { recordAccompaniment, emptyForm } from '../accompaniments/index.ts';
 import { referrals } from './db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { openRequestDatabase } from '../db/request-pool.ts';

@@ -28,7 +28,7 @@ import {
 	recordAccompaniment,
 	recordingForm,
 	todayInParis
-} from '#lib/server/accompaniments/service.ts';
+} from '#lib/server/accompaniments/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
