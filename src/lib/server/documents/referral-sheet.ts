@@ -18,7 +18,9 @@ import { formatRange } from '../../components/format.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { issuePersonLink } from '../beneficiaries/index.ts';
 import { referralDetail, type Links } from '../referral/index.ts';
-import { PdfWriter, capitalize, frenchDate, frenchDateTime, frenchPhone, mm } from './pdf.ts';
+import { PdfWriter } from './pdf.ts';
+import { capitalize, frenchDate, frenchDateTime, frenchPhone } from './pdf-text.ts';
+import { mm } from './pdf-layout.ts';
 
 export interface ReferralSheetData {
 	instanceName: string;
