@@ -20,7 +20,7 @@ import { places } from '../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../src/lib/server/accounts/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../src/lib/server/accounts/service.ts';
 import type { Role } from '../src/lib/server/accounts/model.ts';
-import { createBeneficiary } from '../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary } from '../src/lib/server/beneficiaries/index.ts';
 import { createEmptyTestDatabase, createTestDatabase } from './db.ts';
 
 /** A password every test member shares: long enough for the rules, never a real one. */

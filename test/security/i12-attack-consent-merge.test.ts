@@ -16,9 +16,8 @@ import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
-import { answerConsentBySms } from '../../src/lib/server/beneficiaries/consent-sms.ts';
-import { referOrAskConsent } from '../../src/lib/server/referral/service.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
+import { referOrAskConsent, answerConsentBySms } from '../../src/lib/server/referral/index.ts';
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
 
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };

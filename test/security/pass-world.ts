@@ -11,7 +11,7 @@ import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { accompaniments } from '../../src/lib/server/accompaniments/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/service.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { passBooklets, passVouchers } from '../../src/lib/server/pass/db.ts';
 import {
 	createCampaign,

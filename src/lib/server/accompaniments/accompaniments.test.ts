@@ -11,9 +11,9 @@ import { searchJournal, verifyChain } from '../audit/service.ts';
 import { outbox } from '../mail/db.ts';
 import { MAIL_QUEUE } from '../mail/service.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, createBeneficiary } from '../beneficiaries/service.ts';
+import { CareError, createBeneficiary } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from '../referral/db.ts';
-import { sendReferral } from '../referral/service.ts';
+import { sendReferral } from '../referral/index.ts';
 import { accompaniments } from './db.ts';
 import {
 	emptyForm,
@@ -23,7 +23,7 @@ import {
 	recordingForm,
 	recordingOrganisations,
 	type AccompanimentForm
-} from './service.ts';
+} from './index.ts';
 
 const TODAY = '2026-11-21';
 const LINKS = { origin: 'https://maillage.test', instanceName: 'maillage 47' };

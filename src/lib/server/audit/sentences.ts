@@ -7,7 +7,7 @@
  * viewer may see it ("une personne" otherwise).
  */
 import { ROLE_LABELS, type Role } from '../accounts/model.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
 import { ALERT_LABELS, euros, monthLabel } from '../pass/model.ts';
 import { formatDate } from '../../components/format.ts';
 

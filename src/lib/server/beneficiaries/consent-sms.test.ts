@@ -19,10 +19,10 @@ import { auditLog } from '../audit/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { verifyChain } from '../audit/service.ts';
 import { referrals } from '../referral/db.ts';
-import { referOrAskConsent, sendReferral, referralsOfBeneficiary } from '../referral/service.ts';
+import { referOrAskConsent, sendReferral, referralsOfBeneficiary, answerConsentBySms } from '../referral/index.ts';
 import { consents, consentRequests } from './db.ts';
-import { createBeneficiary, loadBeneficiary, beneficiaryDetail, eraseBeneficiary, withdrawConsent, consentsOf, CareError } from './service.ts';
-import { answerConsentBySms, cancelConsentRequest, resendConsentRequest, consentRequestsOf, expireConsentRequests } from './consent-sms.ts';
+import { createBeneficiary, loadBeneficiary, beneficiaryDetail, eraseBeneficiary, withdrawConsent, consentsOf, CareError } from './index.ts';
+import { cancelConsentRequest, resendConsentRequest, consentRequestsOf, expireConsentRequests } from './consent-sms.ts';
 import { parseConsentReply, consentRequestText } from './model.ts';
 import { POST as inbound } from '../../../routes/api/sms/entrant/+server.ts';
 

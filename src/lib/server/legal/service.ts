@@ -6,15 +6,13 @@
  */
 import { getDatabase, type Database } from '../db/client.ts';
 import { getInstanceSettings } from '../territory/service.ts';
-import { RETENTION_MONTHS } from '../beneficiaries/model.ts';
-import { PERSON_LINK_DAYS } from '../beneficiaries/person-access.ts';
-import { PERSON_SESSION_MINUTES, PERSON_COOKIE } from '../beneficiaries/person.ts';
+import { RETENTION_MONTHS, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES, PERSON_COOKIE } from '../beneficiaries/index.ts';
 import { ABSOLUTE_HOURS, IDLE_MINUTES } from '../accounts/sessions.ts';
 import { INVITATION_DAYS } from '../accounts/invitations.ts';
 import { OIDC_COOKIE } from '../accounts/oidc.ts';
 import { EXPIRED_INVITATION_DAYS } from '../jobs/maintenance.ts';
 import { MAIL_RETENTION_DAYS } from '../mail/service.ts';
-import { EXPIRY_DAYS } from '../referral/model.ts';
+import { EXPIRY_DAYS } from '../referral/index.ts';
 
 import type { Contact } from '../../components/legal.ts';
 export type { Contact };

@@ -12,7 +12,7 @@ import { can, type Actor } from '../accounts/permissions.ts';
 import { organisations } from '../accounts/db.ts';
 import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
 import { referrals } from '../referral/db.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
 import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
 import { ACCOUNT, dashboard, PassError } from '../pass/index.ts';
 import { shownDashboard } from '../pass/steering.ts';

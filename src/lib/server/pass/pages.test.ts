@@ -14,7 +14,7 @@ import { places } from '../places/db.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
-import { createBeneficiary } from '../beneficiaries/service.ts';
+import { createBeneficiary } from '../beneficiaries/index.ts';
 import { passBooklets, passVouchers } from './db.ts';
 import {
 	PUBLIC_PASS_FAILURES,

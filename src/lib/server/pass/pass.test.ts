@@ -21,7 +21,7 @@ import { areas, areaMunicipalities } from '../territory/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
-import { createBeneficiary } from '../beneficiaries/service.ts';
+import { createBeneficiary } from '../beneficiaries/index.ts';
 import { newCode, formatCode } from './code.ts';
 import { passAlerts, passBooklets, passVouchers, passLedgerLines, passStatements } from './db.ts';
 import {

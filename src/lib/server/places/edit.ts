@@ -19,7 +19,7 @@ import { can, type Actor } from '../accounts/service.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { isCalendarDay } from '../web/params.ts';
-import { parseDay } from '../accompaniments/model.ts';
+import { parseDay } from '../accompaniments/index.ts';
 import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret, formulaLike } from './model.ts';
 
 /** the standard's convention for an unknown SIRET */

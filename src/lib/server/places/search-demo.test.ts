@@ -18,8 +18,7 @@ import { passQualifications } from '../pass/db.ts';
 import { campaignSponsors } from '../pass/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { PlaceFilters } from './types.ts';
-import { recommendPlaces } from '../assessment/recommend.ts';
-import { assess } from '../assessment/model.ts';
+import { assess, recommendPlaces } from '../assessment/index.ts';
 
 let db: Database;
 const HOME = ['47'];

@@ -16,8 +16,7 @@ import { normalizeKey, parisToday } from '../places/model.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
 import { NEARBY_METRES } from '../places/service.ts';
 import type { PublicPlace } from '../places/service.ts';
-import { AXES, type Assessment } from '../assessment/service.ts';
-import { scorePlace } from '../assessment/recommend.ts';
+import { AXES, scorePlace, type Assessment } from '../assessment/index.ts';
 
 export type Receives = 'team' | 'email' | null;
 

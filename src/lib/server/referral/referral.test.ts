@@ -21,16 +21,19 @@ import {
 	loadBeneficiary,
 	beneficiaryDetail,
 	withdrawConsent,
-	exportRecord,
 	eraseBeneficiary,
 	anonymiseInactive,
 	mergeBeneficiaries,
 	recordAssessment,
-	CareError
-} from '../beneficiaries/service.ts';
+	CareError,
+	requestPersonCode,
+	verifyPersonCode,
+	checkPersonLink,
+	openPersonSession,
+	readPersonSession
+} from '../beneficiaries/index.ts';
 import { beneficiaries, consents } from '../beneficiaries/db.ts';
-import { requestPersonCode, verifyPersonCode } from '../beneficiaries/person.ts';
-import { checkPersonLink, openPersonSession, readPersonSession } from '../beneficiaries/person-access.ts';
+import { exportRecord } from '../documents/index.ts';
 import { backgroundSettled } from '../accounts/background.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
@@ -45,7 +48,7 @@ import {
 	personReferrals,
 	withdrawByPerson,
 	honourByAccompaniment
-} from './service.ts';
+} from './index.ts';
 
 let db: Database;
 let prescriber: Actor;
@@ -493,7 +496,7 @@ pgOnly('row-level security of the care tables (PostgreSQL, as the scoped role)',
 
 describe('small things a person or a place can do', () => {
 	it('refuses an impossible appointment date instead of rolling it over', async () => {
-		const { parisLocal } = await import('./service.ts');
+		const { parisLocal } = await import('./index.ts');
 		expect(parisLocal('2026-13-01T10:00')).toBeNull();
 		expect(parisLocal('2026-04-31T10:00')).toBeNull();
 		expect(parisLocal('2026-11-24T25:00')).toBeNull();
