@@ -16,6 +16,7 @@ import { CareError, personIp, shortName, touchBeneficiary } from '../beneficiari
 import { referrals, referralEvents } from './db.ts';
 import { transition, AWAITING, DECLINE_REASONS, type ReferralEvent, type ReferralStatus, type DeclineReason, type EventType } from './model.ts';
 import { personMessage, referralByLinkMail, referralUpdateMail } from './messages.ts';
+import { parseParisLocal } from '../../time.ts';
 import {
 	answerLink,
 	checkAnswerLink,
@@ -60,19 +61,8 @@ function eventOf(input: AnswerInput, by: 'place' | 'person' | 'prescriber' | 'sy
 	}
 }
 
-/** '2026-11-24T14:30' (a datetime-local field, Paris time) → the instant. */
-export function parisLocal(s: string): Date | null {
-	const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(s.trim());
-	if (!m) return null;
-	const [y, mo, d, h, mi] = m.slice(1).map(Number);
-	// an impossible date (13th month, 31 April, 25 h) is refused, not rolled over
-	if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate() || h > 23 || mi > 59) return null;
-	// the offset of Paris at that wall time (winter +1, summer +2)
-	const guess = new Date(Date.UTC(y, mo - 1, d, h, mi));
-	const paris = new Date(guess.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
-	const utc = new Date(guess.toLocaleString('en-US', { timeZone: 'UTC' }));
-	return new Date(guess.getTime() - (paris.getTime() - utc.getTime()));
-}
+/** '2026-11-24T14:30' (a datetime-local field, Paris time) → the instant: the one time module's, DST-safe whatever the server's TZ (decision 0013). */
+export const parisLocal = parseParisLocal;
 
 export interface Who {
 	kind: 'place' | 'prescriber' | 'person' | 'system';

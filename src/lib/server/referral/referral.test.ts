@@ -502,4 +502,18 @@ describe('small things a person or a place can do', () => {
 		expect(parisLocal('2026-11-24T25:00')).toBeNull();
 		expect(parisLocal('2026-07-14T10:00')?.toISOString()).toBe('2026-07-14T08:00:00.000Z');
 	});
+	it('reads an appointment typed on the night of a change of time in Paris time, whatever the server’s time zone (issue 13)', async () => {
+		const { parisLocal } = await import('./index.ts');
+		const before = process.env.TZ;
+		try {
+			for (const tz of ['UTC', 'America/New_York', 'Europe/Paris']) {
+				process.env.TZ = tz;
+				// was 23:30Z under TZ=UTC: an hour off
+				expect(parisLocal('2026-03-29T01:30')?.toISOString()).toBe('2026-03-29T00:30:00.000Z');
+				expect(parisLocal('2026-10-25T03:30')?.toISOString()).toBe('2026-10-25T02:30:00.000Z');
+			}
+		} finally {
+			process.env.TZ = before;
+		}
+	});
 });
