@@ -20,7 +20,9 @@ import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { isCalendarDay } from '../web/params.ts';
 import { parseDay } from '../accompaniments/model.ts';
-import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret, formulaLike } from './model.ts';
+import { parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';
+import { parisToday } from './paris-time.ts';
+import { normalizeKey, formulaLike } from './values.ts';
 
 /** the standard's convention for an unknown SIRET */
 const UNKNOWN_PIVOT = '00000000000000';

@@ -17,7 +17,7 @@ import {
 	type PlaceForm
 } from './manage.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
-import { horairesToRanges } from './hours.ts';
+import { horairesToRanges } from './hours-week.ts';
 import { places } from './db.ts';
 import { eq } from 'drizzle-orm';
 import { searchJournal, verifyChain } from '../audit/service.ts';

@@ -12,7 +12,8 @@
 import { and, asc, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey, parisToday } from '../places/model.ts';
+import { parisToday } from '../places/paris-time.ts';
+import { normalizeKey } from '../places/values.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
 import { NEARBY_METRES } from '../places/service.ts';
 import type { PublicPlace } from '../places/service.ts';

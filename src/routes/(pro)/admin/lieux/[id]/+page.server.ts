@@ -16,7 +16,7 @@ import {
 } from '#lib/server/places/edit.ts';
 import { getErrorReport } from '#lib/server/places/report-answer.ts';
 import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
-import { parisToday } from '#lib/server/places/model.ts';
+import { parisToday } from '#lib/server/places/paris-time.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/onboarding.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

@@ -2,9 +2,10 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceForm } from '#lib/server/places/service.ts';
-import { horairesToRanges, splitClosures, withClosures, rangesToHoraires, DAY_NAMES } from '#lib/server/places/hours.ts';
+import { DAY_NAMES } from '#lib/server/places/hours.ts';
+import { horairesToRanges, splitClosures, withClosures, rangesToHoraires } from '#lib/server/places/hours-week.ts';
 import { closePlace, reopenPlace, canCuratePlace } from '#lib/server/places/edit.ts';
-import { parisToday } from '#lib/server/places/model.ts';
+import { parisToday } from '#lib/server/places/paris-time.ts';
 import { formatPhone } from '#lib/components/format.ts';
 import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
 
