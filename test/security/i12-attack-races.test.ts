@@ -28,8 +28,9 @@ import { actorFor, addMember, createOrganisation, type Actor } from '../../src/l
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
 import { closePlace, reopenPlace } from '../../src/lib/server/places/edit.ts';
 import { rejectErrorReport } from '../../src/lib/server/places/report-answer.ts';
-import { reportPlaceError } from '../../src/lib/server/places/service.ts';
-import { claimPlace, PlaceManagementError } from '../../src/lib/server/places/manage.ts';
+import { reportPlaceError } from '../../src/lib/server/places/error-reports.ts';
+import { claimPlace } from '../../src/lib/server/places/manage.ts';
+import { PlaceManagementError } from '../../src/lib/server/places/errors.ts';
 import { importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/onboarding.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 

@@ -6,7 +6,9 @@
  * proposes.
  */
 import type { Database } from '../db/client.ts';
-import { searchPlaces, emptyFilters, weeklyOpenIntervals, type SearchItem } from '../places/service.ts';
+import { emptyFilters } from '../places/filters.ts';
+import { weeklyOpenIntervals } from '../places/hours.ts';
+import { searchPlaces, type SearchItem } from '../places/search.ts';
 import type { Assessment } from './model.ts';
 import { formatDistance } from '../../components/format.ts';
 

@@ -31,7 +31,7 @@ import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
 import { municipalityLookup } from '../territory/service.ts';
 import { departments, municipalities } from '../territory/db.ts';
-import { PlaceManagementError } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
 import { frenchSpacing } from '../../text/typography';
 

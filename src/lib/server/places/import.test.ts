@@ -6,7 +6,7 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { sharedDataDir } from '../paths.ts';
 import { importPlaces, type ImportReport } from './import.ts';
-import { allPlaces, countPlaces, getPlace } from './service.ts';
+import { allPlaces, countPlaces, getPlace } from './place.ts';
 import { csvHeader, csvRow } from './csv.ts';
 import { getImportReport } from './reports.ts';
 import { searchJournal, verifyChain } from '../audit/service.ts';

@@ -19,20 +19,11 @@ import { weeklyOpenRanges } from './hours.ts';
 import { withClosures, rangesToHoraires, type Closure, type WeekRanges } from './hours-week.ts';
 import { earthPoint } from '../db/types.ts';
 import type { PlaceFields, LocationPrecision } from './types.ts';
-import { closureOf, getPlace } from './service.ts';
+import { closureOf, getPlace } from './place.ts';
+import { PlaceManagementError } from './errors.ts';
 import { queueMail, staleReminderMail } from '../mail/service.ts';
 import { reserve, RULES } from '../accounts/throttle.ts';
 import { plural } from '../../components/format.ts';
-
-export class PlaceManagementError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'throttled',
-		message: string,
-		public fields: Record<string, string> = {}
-	) {
-		super(message);
-	}
-}
 
 async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {
 	const rows = await database.db.select({ o: organisationPlaces.organisationId }).from(organisationPlaces).where(eq(organisationPlaces.placeId, placeId));

@@ -16,7 +16,7 @@ import { parisToday } from './paris-time.ts';
 import { normalizeKey } from './values.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
-import { PlaceManagementError } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import { canCuratePlace } from './edit.ts';
 import { MANAGER_SOURCE } from './import.ts';
 import { addressKey, nameSimilarity } from './dedup.ts';

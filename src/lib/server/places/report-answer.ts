@@ -9,7 +9,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { can, type Actor } from '../accounts/service.ts';
 import { places, placeErrorReports } from './db.ts';
-import { PlaceManagementError } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import { plainMail, queueMail } from '../mail/service.ts';
 import { inlineName as n } from '../../text/names.ts';
 

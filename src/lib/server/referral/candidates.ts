@@ -6,7 +6,7 @@
  * words, any place that matches them, however far. A place that receives nothing online is
  * listed too: the prescriber may choose it and tell the place themselves.
  *
- * Kept apart from the public search (places/service.ts): a different order, and every
+ * Kept apart from the public search (places/search.ts): a different order, and every
  * place, whatever its data.
  */
 import { and, asc, sql, type SQL } from 'drizzle-orm';
@@ -15,8 +15,8 @@ import { places } from '../places/db.ts';
 import { parisToday } from '../places/paris-time.ts';
 import { normalizeKey } from '../places/values.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
-import { NEARBY_METRES } from '../places/service.ts';
-import type { PublicPlace } from '../places/service.ts';
+import { NEARBY_METRES } from '../places/search-sql.ts';
+import type { PublicPlace } from '../places/place.ts';
 import { AXES, type Assessment } from '../assessment/service.ts';
 import { scorePlace } from '../assessment/recommend.ts';
 

@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces, coverage, anyPassPlace, NEARBY_METRES } from '#lib/server/places/service.ts';
+import { NEARBY_METRES } from '#lib/server/places/search-sql.ts';
+import { searchPlaces, coverage, anyPassPlace } from '#lib/server/places/search.ts';
 import { filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from '#lib/server/places/filters.ts';
 import { VOCABULARIES } from '#lib/server/places/vocabulary.ts';
 import { suggestMunicipalities } from '#lib/server/territory/service.ts';

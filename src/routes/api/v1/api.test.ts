@@ -10,7 +10,7 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import { setDatabase, type Database } from '#lib/server/db/client.ts';
 import { importPlaces } from '#lib/server/places/import.ts';
 import { parseStandardCsv } from '#lib/server/places/csv.ts';
-import { searchPlaces } from '#lib/server/places/service.ts';
+import { searchPlaces } from '#lib/server/places/search.ts';
 import { placeToJson } from '#lib/server/places/api.ts';
 import { emptyFilters } from '#lib/server/places/filters.ts';
 import { GET as list } from './places/+server.ts';

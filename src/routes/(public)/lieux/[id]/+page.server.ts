@@ -1,7 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, reportPlaceError, distanceMetres, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+import { reportPlaceError, ERROR_REPORT_FIELDS } from '#lib/server/places/error-reports.ts';
+import { getPlace, distanceMetres } from '#lib/server/places/place.ts';
 import { resolveWhere } from '#lib/server/territory/service.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance } from '#lib/components/format.ts';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { allPlaces } from '#lib/server/places/service.ts';
+import { allPlaces } from '#lib/server/places/place.ts';
 import { csvHeader, csvRow } from '#lib/server/places/csv.ts';
 import { validateFilters } from '#lib/server/places/api.ts';
 import { filtersFromSearchParams } from '#lib/server/places/filters.ts';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces, searchPlacesJson } from '#lib/server/places/service.ts';
+import { searchPlaces, searchPlacesJson } from '#lib/server/places/search.ts';
 import { searchParamsFromQuery, searchJsonBody, searchToGeoJson, mapSearchError } from '#lib/server/places/api.ts';
 import { ApiError, apiErrorResponse } from '#lib/server/api/errors.ts';
 

@@ -1,7 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
+import { PlaceManagementError } from '#lib/server/places/errors.ts';
+import { getPlace } from '#lib/server/places/place.ts';
 import {
 	canCuratePlace,
 	closePlace,
@@ -15,7 +16,7 @@ import {
 	type IdentityForm
 } from '#lib/server/places/edit.ts';
 import { getErrorReport } from '#lib/server/places/report-answer.ts';
-import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+import { ERROR_REPORT_FIELDS } from '#lib/server/places/error-reports.ts';
 import { parisToday } from '#lib/server/places/paris-time.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/onboarding.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';

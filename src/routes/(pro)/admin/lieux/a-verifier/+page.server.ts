@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
+import { PlaceManagementError } from '#lib/server/places/errors.ts';
+import { getPlace } from '#lib/server/places/place.ts';
 import { applyNormalCase, canCuratePlace } from '#lib/server/places/edit.ts';
 import { workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/worklist.ts';
 

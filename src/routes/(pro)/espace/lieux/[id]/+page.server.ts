@@ -1,7 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceForm } from '#lib/server/places/service.ts';
+import { PlaceManagementError } from '#lib/server/places/errors.ts';
+import { canEditPlace, updatePlace, type PlaceForm } from '#lib/server/places/manage.ts';
+import { getPlace } from '#lib/server/places/place.ts';
 import { DAY_NAMES } from '#lib/server/places/hours.ts';
 import { horairesToRanges, splitClosures, withClosures, rangesToHoraires } from '#lib/server/places/hours-week.ts';
 import { closePlace, reopenPlace, canCuratePlace } from '#lib/server/places/edit.ts';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace } from '#lib/server/places/service.ts';
+import { getPlace } from '#lib/server/places/place.ts';
 import { placeToJson } from '#lib/server/places/api.ts';
 import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
 import { survivorOf } from '#lib/server/places/edit.ts';
