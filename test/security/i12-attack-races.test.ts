@@ -26,7 +26,7 @@ import { placeClaims, organisations, invitations } from '../../src/lib/server/ac
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
-import { closePlace, reopenPlace } from '../../src/lib/server/places/edit.ts';
+import { closePlace, reopenPlace } from '../../src/lib/server/places/closing.ts';
 import { rejectErrorReport } from '../../src/lib/server/places/report-answer.ts';
 import { reportPlaceError } from '../../src/lib/server/places/error-reports.ts';
 import { claimPlace } from '../../src/lib/server/places/manage.ts';

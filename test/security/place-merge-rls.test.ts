@@ -21,7 +21,8 @@ import { actorFor, addMember, createOrganisation, type Actor } from '../../src/l
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
 import { sendReferral } from '../../src/lib/server/referral/service.ts';
 import { mergePlaces } from '../../src/lib/server/places/merge.ts';
-import { correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/edit.ts';
+import { correctPlace, identityFormOf, survivorOf } from '../../src/lib/server/places/edit.ts';
+import { closePlace } from '../../src/lib/server/places/closing.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 
 const P = 'une phrase de passe solide';

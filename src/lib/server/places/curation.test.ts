@@ -18,19 +18,9 @@ import { getPlace, allPlaces } from './place.ts';
 import { searchPlaces } from './search.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './errors.ts';
-import {
-	correctPlace,
-	identityFormOf,
-	takeSourceValue,
-	placeOverrides,
-	closePlace,
-	reopenPlace,
-	createPlace,
-	survivorOf,
-	applyNormalCase,
-	normalCase,
-	inCapitals
-} from './edit.ts';
+import { correctPlace, identityFormOf, takeSourceValue, placeOverrides, createPlace, survivorOf, applyNormalCase } from './edit.ts';
+import { closePlace, reopenPlace } from './closing.ts';
+import { normalCase, inCapitals } from './names.ts';
 import { mergePlaces } from './merge.ts';
 import { workList } from './worklist.ts';
 import { rejectErrorReport } from './report-answer.ts';

@@ -14,7 +14,7 @@ import { places, placeSources } from './db.ts';
 import { parseStandardRecord, toStandardRecord, contentHash } from './model.ts';
 import { parisToday } from './paris-time.ts';
 import { normalizeKey } from './values.ts';
-import { composePlace, MANAGER_SOURCE, compactView, type SourceView } from './import.ts';
+import { composePlace, MANAGER_SOURCE, compactView, type SourceView } from './compose.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { withClosures, rangesToHoraires, type Closure, type WeekRanges } from './hours-week.ts';
 import { earthPoint } from '../db/types.ts';

@@ -18,7 +18,7 @@ import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
 import { PlaceManagementError } from './errors.ts';
 import { canCuratePlace } from './edit.ts';
-import { MANAGER_SOURCE } from './import.ts';
+import { MANAGER_SOURCE } from './compose.ts';
 import { addressKey, nameSimilarity } from './dedup.ts';
 import { placeValueText } from './display.ts';
 

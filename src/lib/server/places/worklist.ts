@@ -14,7 +14,7 @@ import { places } from './db.ts';
 import { parisToday } from './paris-time.ts';
 import { addressKey, distanceMetres, nameSimilarity } from './dedup.ts';
 import { normalizeKey } from './values.ts';
-import { inCapitals, normalCase, properNamesOf } from './edit.ts';
+import { inCapitals, normalCase, properNamesOf } from './names.ts';
 
 export const WORK_KINDS = {
 	doublons: 'Doublons probables',

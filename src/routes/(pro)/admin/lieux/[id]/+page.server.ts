@@ -3,18 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { PlaceManagementError } from '#lib/server/places/errors.ts';
 import { getPlace } from '#lib/server/places/place.ts';
-import {
-	canCuratePlace,
-	closePlace,
-	correctPlace,
-	identityFormOf,
-	placeOverrides,
-	reopenPlace,
-	takeSourceValue,
-	CORRECTABLE,
-	type ClosureForm,
-	type IdentityForm
-} from '#lib/server/places/edit.ts';
+import { canCuratePlace, correctPlace, identityFormOf, placeOverrides, takeSourceValue, CORRECTABLE, type IdentityForm } from '#lib/server/places/edit.ts';
+import { closePlace, reopenPlace, type ClosureForm } from '#lib/server/places/closing.ts';
 import { getErrorReport } from '#lib/server/places/report-answer.ts';
 import { ERROR_REPORT_FIELDS } from '#lib/server/places/error-reports.ts';
 import { parisToday } from '#lib/server/places/paris-time.ts';

@@ -6,7 +6,8 @@ import { canEditPlace, updatePlace, type PlaceForm } from '#lib/server/places/ma
 import { getPlace } from '#lib/server/places/place.ts';
 import { DAY_NAMES } from '#lib/server/places/hours.ts';
 import { horairesToRanges, splitClosures, withClosures, rangesToHoraires } from '#lib/server/places/hours-week.ts';
-import { closePlace, reopenPlace, canCuratePlace } from '#lib/server/places/edit.ts';
+import { canCuratePlace } from '#lib/server/places/edit.ts';
+import { closePlace, reopenPlace } from '#lib/server/places/closing.ts';
 import { parisToday } from '#lib/server/places/paris-time.ts';
 import { formatPhone } from '#lib/components/format.ts';
 import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
