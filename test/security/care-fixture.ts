@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';

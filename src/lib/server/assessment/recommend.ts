@@ -6,9 +6,7 @@
  * proposes.
  */
 import type { Database } from '../db/client.ts';
-import { emptyFilters } from '../places/filters.ts';
-import { weeklyOpenIntervals } from '../places/hours.ts';
-import { searchPlaces, type SearchItem } from '../places/search.ts';
+import { emptyFilters, weeklyOpenIntervals, searchPlaces, type SearchItem } from '../places/index.ts';
 import type { Assessment } from './model.ts';
 import { formatDistance } from '../../components/format.ts';
 

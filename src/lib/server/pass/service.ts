@@ -15,7 +15,7 @@ import { journal } from '../audit/service.ts';
 import { can, departmentsWith, countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/service.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { isValidSiret } from '../places/model.ts';
+import { isValidSiret } from '../places/index.ts';
 import { areaMunicipalities, areas, departments } from '../territory/db.ts';
 import { getInstanceSettings } from '../territory/service.ts';
 import { loadBeneficiary, CareError } from '../beneficiaries/service.ts';

@@ -12,11 +12,9 @@
 import { and, asc, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { places } from '../places/db.ts';
-import { parisToday } from '../places/paris-time.ts';
-import { normalizeKey } from '../places/values.ts';
+import { parisToday, normalizeKey, NEARBY_METRES } from '../places/index.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
-import { NEARBY_METRES } from '../places/search-sql.ts';
-import type { PublicPlace } from '../places/place.ts';
+import type { PublicPlace } from '../places/index.ts';
 import { AXES, type Assessment } from '../assessment/service.ts';
 import { scorePlace } from '../assessment/recommend.ts';
 

@@ -1208,7 +1208,7 @@ export async function referralSheet(
 ): Promise<{ pdf: Buffer; reference: string; withPersonLink: boolean }> {
 	const d = await referralDetail(database, actor, id, ip);
 	const { referralSheetPdf } = await import('../documents/referral-sheet.ts');
-	const { weekTable } = await import('../places/hours-week.ts');
+	const { weekTable } = await import('../places/index.ts');
 	const { formatRange } = await import('../../components/format.ts');
 	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day}\u00a0: ${r.closed ? 'fermé' : r.ranges.map(formatRange).join(' et ')}`);
 	let personLink: string | null = null;

@@ -1,8 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/errors.ts';
-import { decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/manage.ts';
+import { PlaceManagementError, decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

@@ -1,17 +1,27 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/errors.ts';
-import { getPlace } from '#lib/server/places/place.ts';
-import { canCuratePlace, correctPlace, identityFormOf, placeOverrides, takeSourceValue, CORRECTABLE, type IdentityForm } from '#lib/server/places/edit.ts';
-import { closePlace, reopenPlace, type ClosureForm } from '#lib/server/places/closing.ts';
-import { getErrorReport } from '#lib/server/places/report-answer.ts';
-import { ERROR_REPORT_FIELDS } from '#lib/server/places/error-reports.ts';
-import { parisToday } from '#lib/server/places/paris-time.ts';
+import {
+	PlaceManagementError,
+	getPlace,
+	canCuratePlace,
+	correctPlace,
+	identityFormOf,
+	placeOverrides,
+	takeSourceValue,
+	CORRECTABLE,
+	type IdentityForm,
+	closePlace,
+	reopenPlace,
+	type ClosureForm,
+	getErrorReport,
+	ERROR_REPORT_FIELDS,
+	parisToday,
+	placeValueText
+} from '#lib/server/places/index.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/onboarding.ts';
 import { getInstanceSettings } from '#lib/server/territory/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { placeValueText } from '#lib/server/places/display.ts';
 
 const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>';

@@ -1,10 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/errors.ts';
-import { getPlace } from '#lib/server/places/place.ts';
-import { applyNormalCase, canCuratePlace } from '#lib/server/places/edit.ts';
-import { workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/worklist.ts';
+import { PlaceManagementError, getPlace, applyNormalCase, canCuratePlace, workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/index.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDatabase();

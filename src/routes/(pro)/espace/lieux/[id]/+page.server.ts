@@ -1,16 +1,28 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/errors.ts';
-import { canEditPlace, updatePlace, type PlaceForm } from '#lib/server/places/manage.ts';
-import { getPlace } from '#lib/server/places/place.ts';
-import { DAY_NAMES } from '#lib/server/places/hours.ts';
-import { horairesToRanges, splitClosures, withClosures, rangesToHoraires } from '#lib/server/places/hours-week.ts';
-import { canCuratePlace } from '#lib/server/places/edit.ts';
-import { closePlace, reopenPlace } from '#lib/server/places/closing.ts';
-import { parisToday } from '#lib/server/places/paris-time.ts';
+import {
+	PlaceManagementError,
+	canEditPlace,
+	updatePlace,
+	type PlaceForm,
+	getPlace,
+	DAY_NAMES,
+	horairesToRanges,
+	splitClosures,
+	withClosures,
+	rangesToHoraires,
+	canCuratePlace,
+	closePlace,
+	reopenPlace,
+	parisToday,
+	SERVICES,
+	PUBLICS_SPECIFIQUEMENT_ADRESSES,
+	FRAIS_A_CHARGE,
+	MODALITES_ACCES,
+	MODALITES_ACCOMPAGNEMENT
+} from '#lib/server/places/index.ts';
 import { formatPhone } from '#lib/components/format.ts';
-import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
 
 const CLOSURE_ROWS = 3;
 
