@@ -2,7 +2,7 @@
  * Place management: a place manager claims a place for their organisation (a coordinator
  * of the place's département approves or rejects), then keeps its page up to date with a
  * form. What they write becomes the place's "maillage" source, which wins over imported
- * ones (import.ts, MANAGER_SOURCE); date_maj becomes today, so the export shows it.
+ * ones (compose.ts, MANAGER_SOURCE); date_maj becomes today, so the export shows it.
  * Coordinators see stale places (not updated for 12 months) and remind their managers.
  */
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
