@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../src/lib/server/places/import.ts';
+import { importPlaces } from '../src/lib/server/places/index.ts';
 import { places } from '../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../src/lib/server/accounts/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../src/lib/server/accounts/service.ts';

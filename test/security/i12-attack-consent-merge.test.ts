@@ -11,14 +11,13 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '../db.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces, mergePlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { referOrAskConsent, answerConsentBySms } from '../../src/lib/server/referral/index.ts';
-import { mergePlaces } from '../../src/lib/server/places/merge.ts';
 
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 const P = 'une phrase de passe solide';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { accompaniments } from '../../src/lib/server/accompaniments/db.ts';

@@ -14,14 +14,12 @@ import { openRequestDatabase } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
 import { scopeOf } from '../../src/lib/server/accounts/scope.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces, mergePlaces, correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/service.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { sendReferral } from '../../src/lib/server/referral/index.ts';
-import { mergePlaces } from '../../src/lib/server/places/merge.ts';
-import { correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/edit.ts';
 import { verifyChain } from '../../src/lib/server/audit/service.ts';
 
 const P = 'une phrase de passe solide';

@@ -16,7 +16,7 @@ import { openRequestDatabase, APP_ROLE } from '../../src/lib/server/db/request-p
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
 import { scopeOf } from '../../src/lib/server/accounts/scope.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces, sessions } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/service.ts';
 import { searchJournal, verifyChain } from '../audit/service.ts';

@@ -19,7 +19,7 @@ import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey } from '../places/model.ts';
+import { normalizeKey } from '../places/index.ts';
 import {
 	displayNameSchema,
 	emailSchema,

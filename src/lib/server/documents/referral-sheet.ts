@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/service.ts';
 import type { Actor } from '../accounts/service.ts';
-import { weekTable } from '../places/hours.ts';
+import { weekTable } from '../places/index.ts';
 import { formatRange } from '../../components/format.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { issuePersonLink } from '../beneficiaries/index.ts';

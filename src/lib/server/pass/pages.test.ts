@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';

@@ -10,7 +10,7 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';

@@ -4,7 +4,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import type { MunicipalityInfo, MunicipalityLookup, WherePoint } from '../places/types.ts';
+import type { MunicipalityInfo, MunicipalityLookup, WherePoint } from '../places/index.ts';
 
 // ---------------------------------------------------------------------------
 // Communes

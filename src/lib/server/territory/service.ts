@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
-import type { WherePoint, WhereResolution } from '../places/types.ts';
+import type { WherePoint, WhereResolution } from '../places/index.ts';
 import { searchAddress, type AddressApi, type AddressPoint } from './address-api.ts';
 import { areaMunicipalities, areas, departments, fragilityIndex, instanceSettings, municipalities } from './db.ts';
 import { decoupageCommunes, decoupageDepartements, decoupageEpcis, lookupCache, releaseDecoupageCache } from './load.ts';
