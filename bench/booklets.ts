@@ -20,7 +20,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newCode } from '../src/lib/server/pass/code.ts';
-import { writeBookletsPdf, type BookletFormat, type BookletsData } from '../src/lib/server/documents/booklets.ts';
+import { writeBookletsPdf, type BookletFormat, type BookletsData } from '../src/lib/server/documents/index.ts';
 
 const BOOKLETS = Number(process.env.BENCH_BOOKLETS ?? 1000);
 const SIZE = Number(process.env.BENCH_BOOKLETS_SIZE ?? 10);

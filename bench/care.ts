@@ -30,8 +30,8 @@ import { type SQL } from 'drizzle-orm';
 import * as schema from '../src/lib/server/db/schema.ts';
 import { openDatabase, type Database, type Db } from '../src/lib/server/db/client.ts';
 import { actorFor } from '../src/lib/server/accounts/index.ts';
-import { teamReferrals, referralDetail } from '../src/lib/server/referral/service.ts';
-import { placeAccompaniments, todayInParis, oneYearBefore, DIGITAL_THEMES, PROCEDURE_THEMES } from '../src/lib/server/accompaniments/service.ts';
+import { teamReferrals, referralDetail } from '../src/lib/server/referral/index.ts';
+import { placeAccompaniments, todayInParis, oneYearBefore, DIGITAL_THEMES, PROCEDURE_THEMES } from '../src/lib/server/accompaniments/index.ts';
 
 const DB_NAME = 'maillage_bench_care';
 const REFERRALS = Number(process.env.BENCH_CARE_REFERRALS ?? 100_000);

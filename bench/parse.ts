@@ -6,10 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDataDir } from '../src/lib/server/paths.ts';
-import { parseSourceFile } from '../src/lib/server/places/sources/index.ts';
-import { parseStandardRecord } from '../src/lib/server/places/model.ts';
-import { testMunicipalityLookup } from '../src/lib/server/places/sources/test-lookup.ts';
-import type { StandardRecord } from '../src/lib/server/places/types.ts';
+import { parseSourceFile, parseStandardRecord, testMunicipalityLookup } from '../src/lib/server/places/index.ts';
+import type { StandardRecord } from '../src/lib/server/places/index.ts';
 
 const ROWS = 100_000;
 const FILES: [string, 'csv' | 'json'][] = [

@@ -21,7 +21,7 @@ import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/client.ts';
-import { importPlaces } from '../src/lib/server/places/import.ts';
+import { importPlaces } from '../src/lib/server/places/index.ts';
 import { createOrganisation, addMember, actorFor } from '../src/lib/server/accounts/index.ts';
 import { organisationPlaces, organisations } from '../src/lib/server/accounts/db.ts';
 import { places } from '../src/lib/server/places/db.ts';

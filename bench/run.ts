@@ -22,8 +22,7 @@ import pg from 'pg';
 import autocannon from 'autocannon';
 import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
 import { loadTerritory } from '../src/lib/server/territory/index.ts';
-import { importPlaces } from '../src/lib/server/places/import.ts';
-import { countPlaces } from '../src/lib/server/places/service.ts';
+import { importPlaces, countPlaces } from '../src/lib/server/places/index.ts';
 import { projectRoot, sharedDataDir } from '../src/lib/server/paths.ts';
 import { syntheticPlaces } from './synthetic.ts';
 

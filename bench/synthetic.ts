@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { VOCABULARIES } from '../src/lib/server/places/vocabulary.ts';
+import { VOCABULARIES } from '../src/lib/server/places/index.ts';
 
 interface Commune {
 	insee: string;

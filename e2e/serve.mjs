@@ -72,8 +72,8 @@ if (!existsSync(seedFile)) {
 		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
 		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
 		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
-		const { createBeneficiary, recordAssessment } = await import('../src/lib/server/beneficiaries/service.ts');
-		const { sendReferral } = await import('../src/lib/server/referral/service.ts');
+		const { createBeneficiary, recordAssessment } = await import('../src/lib/server/beneficiaries/index.ts');
+		const { sendReferral } = await import('../src/lib/server/referral/index.ts');
 		const { places } = await import('../src/lib/server/places/db.ts');
 		const { outbox } = await import('../src/lib/server/mail/db.ts');
 		const db = await openDatabase();
@@ -318,7 +318,7 @@ if (!existsSync(seedFile)) {
 		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
 		const { organisations } = await import('../src/lib/server/accounts/db.ts');
 		const { accompaniments } = await import('../src/lib/server/accompaniments/db.ts');
-		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/service.ts');
+		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/index.ts');
 		const { passVouchers, passBooklets, passAlerts } = await import('../src/lib/server/pass/db.ts');
 		const pass = await import('../src/lib/server/pass/index.ts');
 		const db = await openDatabase();

@@ -44,7 +44,8 @@ interface Edge {
 	dynamic: boolean;
 }
 
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+const IMPORT =
+	/(?:^|\n)\s*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 function resolveSpecifier(from: string, spec: string): string | null {
 	let target: string;
@@ -64,7 +65,13 @@ function edgesOf(file: string): Edge[] {
 		const to = resolveSpecifier(file, spec);
 		if (!to) continue;
 		const names = m[3] ?? '';
-		const allTypes = /^\{[^}]*\}$/.test(names.trim()) && names.replace(/[{}\s]/g, '').split(',').filter(Boolean).every((n) => n.startsWith('type'));
+		const allTypes =
+			/^\{[^}]*\}$/.test(names.trim()) &&
+			names
+				.replace(/[{}\s]/g, '')
+				.split(',')
+				.filter(Boolean)
+				.every((n) => n.startsWith('type'));
 		out.push({ to, typeOnly: !!m[2] || allTypes, dynamic: !!m[5] });
 	}
 	return out;

@@ -15,11 +15,11 @@ import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../src/lib/server/places/import.ts';
+import { importPlaces } from '../src/lib/server/places/index.ts';
 import { places } from '../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../src/lib/server/accounts/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor, type Role } from '../src/lib/server/accounts/index.ts';
-import { createBeneficiary } from '../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary } from '../src/lib/server/beneficiaries/index.ts';
 import { createEmptyTestDatabase, createTestDatabase } from './db.ts';
 
 /** A password every test member shares: long enough for the rules, never a real one. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmptyTestDatabase } from '../../test/db.ts';
 import type { Database } from '../lib/server/db/client.ts';
-import { parseStandardCsv } from '../lib/server/places/csv.ts';
+import { parseStandardCsv } from '../lib/server/places/index.ts';
 import { openDatabase } from '../lib/server/db/client.ts';
 import { sql } from 'drizzle-orm';
 

@@ -6,12 +6,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../lib/server/db/client.ts';
-import { importPlaces, formatReport, ImportFailedError } from '../lib/server/places/import.ts';
-import { allPlaces, countPlaces, listErrorReports } from '../lib/server/places/service.ts';
-import { csvHeader, csvRow } from '../lib/server/places/csv.ts';
+import {
+	importPlaces,
+	ImportFailedError,
+	formatReport,
+	listErrorReports,
+	allPlaces,
+	countPlaces,
+	csvHeader,
+	csvRow,
+	listImportReports,
+	getImportReport
+} from '../lib/server/places/index.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
-import { listImportReports, getImportReport } from '../lib/server/places/reports.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/index.ts';
 import { verifyLedger } from '../lib/server/pass/index.ts';

@@ -15,7 +15,8 @@ import { careNetwork, links, pdfText, personLinksIn, CANARY, type Care } from '.
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { personLinks } from '../../src/lib/server/beneficiaries/db.ts';
-import { sendReferral, referralSheet, withdrawByPerson, personReferrals } from '../../src/lib/server/referral/service.ts';
+import { sendReferral, withdrawByPerson, personReferrals } from '../../src/lib/server/referral/index.ts';
+import { referralSheet } from '../../src/lib/server/documents/index.ts';
 import {
 	usePersonLink,
 	readPersonSession,
@@ -24,7 +25,7 @@ import {
 	liveLinks,
 	checkPersonLink,
 	PERSON_LINK_DAYS
-} from '../../src/lib/server/beneficiaries/person-access.ts';
+} from '../../src/lib/server/beneficiaries/index.ts';
 import { signToken } from '../../src/lib/server/security/secret.ts';
 
 let c: Care;

@@ -9,7 +9,7 @@ import { createTestDatabase } from '../db.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { describeError, log, redact } from '../../src/lib/server/log.ts';
 import { cleanText } from '../../src/lib/server/web/input.ts';
 import { handle, handleError } from '../../src/hooks.server.ts';

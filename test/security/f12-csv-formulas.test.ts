@@ -7,9 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../db.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
-import { parseStandardRecord } from '../../src/lib/server/places/model.ts';
-import { parseStandardCsv } from '../../src/lib/server/places/csv.ts';
+import { importPlaces, parseStandardRecord, parseStandardCsv } from '../../src/lib/server/places/index.ts';
 import { dashboardCsv, statementCsv } from '../../src/lib/server/pass/index.ts';
 import { neutraliseFormula, spreadsheetCell } from '../../src/lib/server/web/spreadsheet.ts';
 import { GET as placesCsv } from '../../src/routes/api/v1/places.csv/+server.ts';

@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { careNetwork, links, pdfText, CANARY, type Care } from './care-fixture.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { sendReferral, referralDetail, referralByLink, referralSheet } from '../../src/lib/server/referral/service.ts';
+import { sendReferral, referralDetail, referralByLink } from '../../src/lib/server/referral/index.ts';
 import {
 	beneficiaryDetail,
-	exportRecord,
 	recordAssessment,
 	CONSENT_SCOPES,
 	SCOPE_FIELDS,
@@ -27,8 +26,8 @@ import {
 	consentInput,
 	type ConsentScope,
 	type SharedField
-} from '../../src/lib/server/beneficiaries/service.ts';
-import { recordExportPdf } from '../../src/lib/server/documents/record-export.ts';
+} from '../../src/lib/server/beneficiaries/index.ts';
+import { exportRecord, recordExportPdf, referralSheet } from '../../src/lib/server/documents/index.ts';
 
 let c: Care;
 beforeAll(async () => {

@@ -11,15 +11,13 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '../db.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces, mergePlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
-import { answerConsentBySms } from '../../src/lib/server/beneficiaries/consent-sms.ts';
-import { referOrAskConsent } from '../../src/lib/server/referral/service.ts';
-import { mergePlaces } from '../../src/lib/server/places/merge.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
+import { referOrAskConsent, answerConsentBySms } from '../../src/lib/server/referral/index.ts';
 
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 const P = 'une phrase de passe solide';

@@ -20,16 +20,20 @@ import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { openRequestDatabase } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import {
+	importPlaces,
+	mergePlaces,
+	closePlace,
+	reopenPlace,
+	rejectErrorReport,
+	reportPlaceError,
+	claimPlace,
+	PlaceManagementError
+} from '../../src/lib/server/places/index.ts';
 import { places, placeErrorReports } from '../../src/lib/server/places/db.ts';
 import { placeClaims, organisations, invitations } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { actorFor, addMember, createOrganisation, type Actor, importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/index.ts';
-import { mergePlaces } from '../../src/lib/server/places/merge.ts';
-import { closePlace, reopenPlace } from '../../src/lib/server/places/edit.ts';
-import { rejectErrorReport } from '../../src/lib/server/places/report-answer.ts';
-import { reportPlaceError } from '../../src/lib/server/places/service.ts';
-import { claimPlace, PlaceManagementError } from '../../src/lib/server/places/manage.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 const P = 'une phrase de passe solide';

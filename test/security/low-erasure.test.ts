@@ -14,11 +14,16 @@ import { outbox } from '../../src/lib/server/mail/db.ts';
 import { throttles } from '../../src/lib/server/accounts/db.ts';
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 import { beneficiaries } from '../../src/lib/server/beneficiaries/db.ts';
-import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/service.ts';
-import { eraseBeneficiary, anonymiseInactive } from '../../src/lib/server/beneficiaries/service.ts';
-import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
+import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/index.ts';
+import {
+	eraseBeneficiary,
+	anonymiseInactive,
+	requestPersonCode,
+	verifyPersonCode,
+	usePersonLink,
+	readPersonSession
+} from '../../src/lib/server/beneficiaries/index.ts';
 import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
-import { usePersonLink, readPersonSession } from '../../src/lib/server/beneficiaries/person-access.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 let c: Care;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmptyTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { importPlaces, ImportFailedError } from '../../src/lib/server/places/import.ts';
+import { importPlaces, ImportFailedError } from '../../src/lib/server/places/index.ts';
 import { describeError } from '../../src/lib/server/log.ts';
 
 const CANARY = 'canari.import@personne.test';

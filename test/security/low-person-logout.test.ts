@@ -8,16 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { careNetwork, links, personLinksIn, CANARY, type Care } from './care-fixture.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/service.ts';
-import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
-import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
+import { sendReferral, withdrawByPerson } from '../../src/lib/server/referral/index.ts';
 import {
+	requestPersonCode,
+	verifyPersonCode,
 	openPersonSession,
 	readPersonSession,
 	endPersonSession,
 	usePersonLink,
 	PERSON_SESSION_MINUTES
-} from '../../src/lib/server/beneficiaries/person-access.ts';
+} from '../../src/lib/server/beneficiaries/index.ts';
+import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 
 let c: Care;

@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces } from '../../src/lib/server/accounts/db.ts';
 import { accompaniments } from '../../src/lib/server/accompaniments/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../../src/lib/server/accounts/index.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { passBooklets, passVouchers } from '../../src/lib/server/pass/db.ts';
 import {
 	createCampaign,

@@ -14,13 +14,11 @@ import { openRequestDatabase } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
 import { scopeOf, actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces, mergePlaces, correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
-import { createBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
-import { sendReferral } from '../../src/lib/server/referral/service.ts';
-import { mergePlaces } from '../../src/lib/server/places/merge.ts';
-import { correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/edit.ts';
+import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
+import { sendReferral } from '../../src/lib/server/referral/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 const P = 'une phrase de passe solide';

@@ -21,7 +21,7 @@ import { addMember, createOrganisation, newTotpSecret, totpCodeAt } from '../../
 import { users } from '../../src/lib/server/accounts/db.ts';
 import { resetSecretForTests } from '../../src/lib/server/security/secret.ts';
 import { journal } from '../../src/lib/server/audit/index.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces } from '../../src/lib/server/places/index.ts';
 import { readFile } from 'node:fs/promises';
 
 const CANARY = 'CANARI-RLS';

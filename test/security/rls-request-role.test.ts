@@ -27,12 +27,12 @@ import {
 	invite
 } from '../../src/lib/server/accounts/index.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/import.ts';
+import { importPlaces } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { organisationPlaces, sessions } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/service.ts';
-import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/service.ts';
+import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
+import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 import { newCode } from '../../src/lib/server/pass/code.ts';
 import { publicPassStatus } from '../../src/lib/server/pass/index.ts';

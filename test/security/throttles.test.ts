@@ -37,7 +37,7 @@ vi.mock('../../src/lib/server/accounts/password.ts', async (original) => {
 const { addMember, confirmTotpEnrolment, createOrganisation, loadSession, loginWithPassword, passSecondFactor, startTotpEnrolment } =
 	await import('../../src/lib/server/accounts/index.ts');
 const { totpCodeAt } = await import('../../src/lib/server/accounts/index.ts');
-const { requestPersonCode, verifyPersonCode } = await import('../../src/lib/server/beneficiaries/person.ts');
+const { requestPersonCode, verifyPersonCode } = await import('../../src/lib/server/beneficiaries/index.ts');
 const { backgroundSettled } = await import('../../src/lib/server/accounts/index.ts');
 const { beneficiaries, personCodes } = await import('../../src/lib/server/beneficiaries/db.ts');
 const { outbox } = await import('../../src/lib/server/mail/db.ts');

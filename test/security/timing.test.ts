@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { createEmptyTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { addMember, createOrganisation, requestPasswordReset, backgroundSettled } from '../../src/lib/server/accounts/index.ts';
-import { requestPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
+import { requestPersonCode } from '../../src/lib/server/beneficiaries/index.ts';
 import { beneficiaries, personCodes } from '../../src/lib/server/beneficiaries/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';

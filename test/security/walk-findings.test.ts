@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like, desc } from 'drizzle-orm';
 import { careNetwork, links, type Care } from './care-fixture.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/person.ts';
+import { requestPersonCode, verifyPersonCode } from '../../src/lib/server/beneficiaries/index.ts';
 import { backgroundSettled, addMember, createOrganisation, removeMember, actorFor, AccountError, sameMailbox } from '../../src/lib/server/accounts/index.ts';
 import { cleanText, urlOk } from '../../src/lib/server/web/input.ts';
 

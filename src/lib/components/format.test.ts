@@ -5,6 +5,9 @@ import {
 	statusText,
 	dayName,
 	formatDate,
+	euros,
+	monthLabel,
+	dayLabel,
 	formatDateTime,
 	formatDistance,
 	formatMinutes,
@@ -82,6 +85,17 @@ describe('format', () => {
 		expect(formatDate('2024-03-12')).toBe('12 mars 2024');
 		expect(formatDate('2024-02-01')).toBe('1er février 2024');
 		expect(formatDate(null)).toBeNull();
+		// an instant is the day it is in Paris: 23:30 UTC on 31 December is already 1 January there
+		expect(formatDate(new Date('2026-12-31T23:30:00Z'))).toBe('1er janvier 2027');
+		expect(formatDate('2026-07-14T22:30:00Z')).toBe('15 juillet 2026');
+		expect(formatDate(new Date('2026-07-14T21:30:00Z'))).toBe('14 juillet 2026');
+	});
+	it('money and months', () => {
+		expect(euros(1000)).toBe('10\u00a0€');
+		expect(euros(1050)).toBe('10,50\u00a0€');
+		expect(euros(1500000)).toBe('15\u202f000\u00a0€');
+		expect(monthLabel('2026-11-01')).toBe('novembre 2026');
+		expect(dayLabel('2026-11-01')).toBe('1er novembre 2026');
 	});
 	it('near', () => {
 		expect(near('Agen (47)')).toBe('près d’Agen (47)');

@@ -1,4 +1,9 @@
-/** Display helpers for French, plain-language pages. Pure functions (no I/O). */
+/**
+ * The French formatters, one set for pages, e-mails, SMS and documents: dates, money, phone
+ * numbers, distances, counts. Pure functions (no I/O). Paris days and instants come from
+ * the one time module (../time.ts).
+ */
+import { parisDay } from '../time.ts';
 
 const nf1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
@@ -33,12 +38,38 @@ export function phoneHref(phone: string): string {
 
 const dateFmt = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** "2024-03-12" → "12 mars 2024" (1 → "1er"). */
+/**
+ * A day: "2024-03-12" → "12 mars 2024" (1 → "1er"). An instant (a Date, or a timestamp
+ * string) is the day it is in Paris, whatever the server's time zone.
+ */
 export function formatDate(value: string | Date | null | undefined): string | null {
 	if (!value) return null;
 	const d = typeof value === 'string' ? new Date(value.length === 10 ? value + 'T00:00:00Z' : value) : value;
 	if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : null;
-	return dateFmt.format(d).replace(/^1 /, '1er ');
+	const day = typeof value === 'string' && value.length === 10 ? d : new Date(`${parisDay(d)}T00:00:00Z`);
+	return dateFmt.format(day).replace(/^1 /, '1er ');
+}
+
+const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+const EUROS_ROUND = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+
+/** Money in cents: 1000 → "10 €", 1050 → "10,50 €" (French spacing). */
+export function euros(cents: number): string {
+	return (cents % 100 === 0 ? EUROS_ROUND : EUROS).format(cents / 100);
+}
+
+const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+/** A month (its first day): "2026-11-01" → "novembre 2026". */
+export function monthLabel(month: string): string {
+	const [y, m] = month.split('-').map(Number);
+	return `${MONTH_NAMES[m - 1]} ${y}`;
+}
+
+/** A day: "2026-12-31" → "31 décembre 2026", "2026-11-01" → "1er novembre 2026". */
+export function dayLabel(day: string): string {
+	const [y, m, d] = day.split('-').map(Number);
+	return `${d === 1 ? '1er' : d} ${MONTH_NAMES[m - 1]} ${y}`;
 }
 
 const dateTimeFmt = new Intl.DateTimeFormat('fr-FR', {

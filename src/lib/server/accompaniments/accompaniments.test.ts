@@ -4,16 +4,16 @@ import { and, eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { searchJournal, verifyChain } from '../audit/index.ts';
 import { outbox } from '../mail/db.ts';
 import { MAIL_QUEUE } from '../mail/service.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, createBeneficiary } from '../beneficiaries/service.ts';
+import { CareError, createBeneficiary } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from '../referral/db.ts';
-import { sendReferral } from '../referral/service.ts';
+import { sendReferral } from '../referral/index.ts';
 import { accompaniments } from './db.ts';
 import {
 	emptyForm,
@@ -23,7 +23,7 @@ import {
 	recordingForm,
 	recordingOrganisations,
 	type AccompanimentForm
-} from './service.ts';
+} from './index.ts';
 
 const TODAY = '2026-11-21';
 const LINKS = { origin: 'https://maillage.test', instanceName: 'maillage 47' };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { careNetwork, type Care } from '../../../../test/security/care-fixture.ts';
 import { auditLog } from '../audit/db.ts';
-import { CareError } from '../beneficiaries/service.ts';
+import { CareError } from '../beneficiaries/index.ts';
 import { accompaniments } from './db.ts';
 import { accompanimentsCsv, EXPORT_HEADERS } from './export.ts';
 

@@ -10,11 +10,11 @@ import { stringify } from 'csv-stringify/sync';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { asScoped, type Actor } from '../accounts/index.ts';
-import { shortName } from '../beneficiaries/service.ts';
+import { shortName } from '../beneficiaries/index.ts';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import { accompaniments } from './db.ts';
 import { accompanimentRows, placeAccompaniments } from './service.ts';
-import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './model.ts';
+import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './vocabulary.ts';
 
 export const EXPORT_HEADERS = [
 	'Date',

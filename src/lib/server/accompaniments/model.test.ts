@@ -25,7 +25,7 @@ import {
 	type AccompanimentForm,
 	type LastAccompaniment,
 	type RecordingOrganisation
-} from './model.ts';
+} from './index.ts';
 
 const TODAY = '2026-11-21';
 const ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';

@@ -1,194 +1,39 @@
 /**
- * Accompaniments (accompagnements): pure rules. The national vocabulary mediators use,
- * the form and its validation (plain French, field by field), the fast-entry rules
- * (sensible defaults, "repeat the last one"), the period of the team view.
- *
- * Multi-valued vocabularies (themes, procedure themes, equipment, redirected to) are
- * stored as their national labels, like the places' vocabularies; single choices are
- * stored as short codes with a label each.
+ * Accompaniments (accompagnements): pure rules. The form and its validation (plain French,
+ * field by field), the fast-entry rules (sensible defaults, "repeat the last one"), the
+ * period of the team view. The vocabulary is in vocabulary.ts, the days in days.ts.
  */
 import { z } from 'zod';
 import { frenchSpacing } from '../../text/typography';
-
-// ——— the national vocabulary ———
-
-export const KINDS = {
-	individual: 'Individuel',
-	collective: 'Collectif'
-} as const;
-export type Kind = keyof typeof KINDS;
-
-/** The usual durations, in minutes; any other is entered by hand. */
-export const DURATIONS = [15, 30, 45, 60, 90, 120] as const;
-export const MAX_DURATION = 600;
-
-export const LOCATIONS = {
-	place: 'Lieu d’activité',
-	home: 'À domicile',
-	remote: 'À distance',
-	other: 'Autre lieu'
-} as const;
-export type Location = keyof typeof LOCATIONS;
-
-export const AUTONOMY = {
-	guided: 'Avec guidage',
-	partly: 'Autonome avec guidage en cas de besoin',
-	autonomous: 'Autonome'
-} as const;
-export type Autonomy = keyof typeof AUTONOMY;
-
-export const EQUIPMENT = ['Ordinateur', 'Téléphone', 'Tablette', 'Autre', 'Pas de matériel'] as const;
-
-export const DIGITAL_THEMES = [
-	'Diagnostic numérique',
-	'Prendre en main du matériel',
-	'Maintenance de matériel',
-	'Gérer ses contenus numériques',
-	'Navigation sur internet',
-	'E-mail',
-	'Bureautique',
-	'Réseaux sociaux',
-	'Santé',
-	'Banque et achats en ligne',
-	'Accompagner un professionnel',
-	'Insertion professionnelle',
-	'Prévention en sécurité numérique',
-	'Parentalité',
-	'Scolarité et numérique',
-	'Créer avec le numérique',
-	'Culture numérique',
-	'Intelligence artificielle',
-	'Aide aux démarches administratives'
-] as const;
-
-/** The theme implied by any procedure theme. */
-export const PROCEDURE_HELP_THEME = 'Aide aux démarches administratives';
-
-/** Also the scope of a mandate. */
-export const PROCEDURE_THEMES = [
-	'Papiers – Élections – Citoyenneté',
-	'Famille – Scolarité',
-	'Social – Santé',
-	'Travail – Formation',
-	'Logement',
-	'Transports – Mobilité',
-	'Argent – Impôts',
-	'Justice',
-	'Étrangers – Europe',
-	'Loisirs – Sports – Culture'
-] as const;
-
-export const REDIRECTED_TO = [
-	'Administration',
-	'Opérateur en charge de la démarche',
-	'Structure d’aide sociale',
-	'Structure d’insertion professionnelle',
-	'France Services / aide aux démarches',
-	'Autre lieu de médiation numérique',
-	'Autre'
-] as const;
-
-export const GENDERS = {
-	F: 'Femme',
-	M: 'Homme',
-	unknown: 'Non communiqué'
-} as const;
-export type Gender = keyof typeof GENDERS;
-
-export const AGE_BANDS = {
-	under12: 'Moins de 12 ans',
-	'12-17': '12 à 17 ans',
-	'18-24': '18 à 24 ans',
-	'25-39': '25 à 39 ans',
-	'40-59': '40 à 59 ans',
-	'60-69': '60 à 69 ans',
-	'70plus': '70 ans et plus'
-} as const;
-export type AgeBand = keyof typeof AGE_BANDS;
-
-export const STATUSES = {
-	student: 'Scolarisé(e)',
-	unemployed: 'Sans emploi',
-	employed: 'En emploi',
-	retired: 'Retraité(e)',
-	unknown: 'Non communiqué'
-} as const;
-export type SocialStatus = keyof typeof STATUSES;
-
-export const WORKSHOP_LEVELS = {
-	beginner: 'Débutant',
-	intermediate: 'Intermédiaire',
-	advanced: 'Avancé'
-} as const;
-export type WorkshopLevel = keyof typeof WORKSHOP_LEVELS;
-
-export const MAX_PARTICIPANTS = 200;
-
-/** The three ways a workshop's participants are counted. */
-export const BREAKDOWNS = {
-	byGender: { key: 'gender', label: 'par genre', options: GENDERS },
-	byAgeBand: { key: 'ageBand', label: 'par tranche d’âge', options: AGE_BANDS },
-	byStatus: { key: 'status', label: 'par statut', options: STATUSES }
-} as const;
-export type BreakdownField = keyof typeof BREAKDOWNS;
-export const BREAKDOWN_FIELDS = Object.keys(BREAKDOWNS) as BreakdownField[];
-
-/** What the breakdown column holds: only the counts given. */
-export interface Breakdown {
-	gender?: Partial<Record<Gender, number>>;
-	ageBand?: Partial<Record<AgeBand, number>>;
-	status?: Partial<Record<SocialStatus, number>>;
-}
-
-// ——— dates (Paris wall-clock days, 'YYYY-MM-DD') ———
-
-/** Today in Paris, whatever the server's time zone. */
-export function todayInParis(now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const FR_DAY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-
-/** '2026-11-21' or '21/11/2026' (a browser without a date picker) → '2026-11-21'; null if it is not a day of the calendar. */
-export function parseDay(raw: string): string | null {
-	const s = raw.trim();
-	let y: number, m: number, d: number;
-	const iso = ISO_DAY.exec(s);
-	const fr = FR_DAY.exec(s);
-	if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-	else if (fr) [y, m, d] = [Number(fr[3]), Number(fr[2]), Number(fr[1])];
-	else return null;
-	const t = new Date(Date.UTC(y, m - 1, d));
-	if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
-	return t.toISOString().slice(0, 10);
-}
-
-/** The same day one year earlier (29 February → 28 February). */
-export function oneYearBefore(day: string): string {
-	const [y, m, d] = day.split('-').map(Number);
-	const t = new Date(Date.UTC(y - 1, m - 1, d));
-	if (t.getUTCMonth() !== m - 1) t.setUTCDate(0);
-	return t.toISOString().slice(0, 10);
-}
-
-export function firstOfMonth(day: string): string {
-	return `${day.slice(0, 7)}-01`;
-}
-
-const dayFr = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-/** '2026-11-01' → '1er novembre 2026' */
-export function dayInFrench(day: string): string {
-	return dayFr.format(new Date(`${day}T00:00:00Z`)).replace(/^1 /, '1er ');
-}
-
-/** 30 → '30 min', 60 → '1 h', 90 → '1 h 30', 600 → '10 h' */
-export function formatMinutes(minutes: number): string {
-	if (minutes < 60) return `${minutes} min`;
-	const h = Math.floor(minutes / 60);
-	const m = minutes % 60;
-	return m ? `${h} h ${String(m).padStart(2, '0')}` : `${h} h`;
-}
+import {
+	AGE_BANDS,
+	AUTONOMY,
+	BREAKDOWNS,
+	BREAKDOWN_FIELDS,
+	DIGITAL_THEMES,
+	DURATIONS,
+	EQUIPMENT,
+	GENDERS,
+	KINDS,
+	LOCATIONS,
+	MAX_DURATION,
+	MAX_PARTICIPANTS,
+	PROCEDURE_HELP_THEME,
+	PROCEDURE_THEMES,
+	REDIRECTED_TO,
+	STATUSES,
+	WORKSHOP_LEVELS,
+	type AgeBand,
+	type Autonomy,
+	type Breakdown,
+	type BreakdownField,
+	type Gender,
+	type Kind,
+	type Location,
+	type SocialStatus,
+	type WorkshopLevel
+} from './vocabulary.ts';
+import { dayInFrench, firstOfMonth, oneYearBefore, parseDay } from './days.ts';
 
 // ——— the form ———
 

@@ -12,28 +12,14 @@ import { asScoped, can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/service.ts';
-import { honourByAccompaniment, type Links } from '../referral/service.ts';
+import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/index.ts';
+import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { accompaniments } from './db.ts';
-import {
-	AUTONOMY,
-	KINDS,
-	LOCATIONS,
-	defaultForm,
-	formatMinutes,
-	parseAccompaniment,
-	periodOf,
-	repeatForm,
-	todayInParis,
-	type AccompanimentForm,
-	type Autonomy,
-	type Kind,
-	type LastAccompaniment,
-	type RecordingOrganisation
-} from './model.ts';
+import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './vocabulary.ts';
+import { formatMinutes, todayInParis } from './days.ts';
+import { defaultForm, parseAccompaniment, periodOf, repeatForm, type AccompanimentForm, type LastAccompaniment, type RecordingOrganisation } from './model.ts';
 
-export * from './model.ts';
 export type Accompaniment = typeof accompaniments.$inferSelect;
 
 const PLACE_TEAM = ['mediator', 'place_manager'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assess, checkAnswers, QUESTIONS, AUTONOMY_SCALE } from './model.ts';
-import { SERVICES, PRISE_EN_CHARGE_SPECIFIQUE, MODALITES_ACCOMPAGNEMENT } from '../places/vocabulary.ts';
+import { SERVICES, PRISE_EN_CHARGE_SPECIFIQUE, MODALITES_ACCOMPAGNEMENT } from '../places/index.ts';
 import { readFileSync } from 'node:fs';
 
 /** the pictograms drawn by src/lib/components/Pictogram.svelte */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { assess } from './model.ts';
 import { distanceLabel, recommendPlaces } from './recommend.ts';
 import { formatDistance } from '../../components/format.ts';

@@ -6,7 +6,7 @@
  * proposes.
  */
 import type { Database } from '../db/client.ts';
-import { searchPlaces, emptyFilters, weeklyOpenIntervals, type SearchItem } from '../places/service.ts';
+import { emptyFilters, weeklyOpenIntervals, searchPlaces, type SearchItem } from '../places/index.ts';
 import type { Assessment } from './model.ts';
 import { formatDistance } from '../../components/format.ts';
 

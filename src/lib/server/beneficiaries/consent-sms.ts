@@ -27,7 +27,7 @@ import type { InboundSms } from '../sms/inbound.ts';
 import { log } from '../log.ts';
 import { beneficiaries, consents, consentRequests } from './db.ts';
 import { consentRequestText, parseConsentReply, shortName, CONSENT_REQUEST_DAYS, CONSENT_REQUEST_RESENDS } from './model.ts';
-import { CareError, loadBeneficiary, holdingOrganisations, touchBeneficiary, type Beneficiary } from './service.ts';
+import { CareError, loadBeneficiary, holdingOrganisations, touchBeneficiary, type Beneficiary } from './access.ts';
 
 const DAY = 86_400_000;
 const userActor = (actor: Actor): AuditActor => ({ kind: 'user', id: actor.userId });
@@ -314,18 +314,30 @@ const sayToPerson = (database: Database, tx: Tx, phone: string, text: string, te
 	queueSms(database, tx, { to: phone, text: toGsm7(text), template });
 
 /**
+ * Sends the referral that waited for the person's OUI, in the reply's transaction; returns
+ * its id. referral/ passes its sendReferralOnConsent (referral/send.ts answerConsentBySms):
+ * beneficiaries/ does not depend on referral/.
+ */
+export type SendOnConsent = (
+	database: Database,
+	tx: Tx,
+	c: { request: ConsentRequest; consent: typeof consents.$inferSelect; beneficiary: Beneficiary; draft: ReferralDraft },
+	links: Links
+) => Promise<string>;
+
+/**
  * Applies a reply the provider posted (already authenticated). Matches the sender's
  * number to the requests sent to it; the reference decides between several open ones.
  * Never throws for what the person wrote: the outcome says what happened.
  */
-export async function answerConsentBySms(database: Database, sms: InboundSms, links: Links): Promise<ReplyOutcome> {
-	const outcome = await answer(database, sms, links);
+export async function answerConsentReply(database: Database, sms: InboundSms, links: Links, sendOnConsent: SendOnConsent): Promise<ReplyOutcome> {
+	const outcome = await answer(database, sms, links, sendOnConsent);
 	// no number, no text: what happened, and to which request at most
 	log('info', 'sms consent reply', { outcome: outcome.outcome, ...(outcome.requestId ? { requestId: outcome.requestId } : {}) });
 	return outcome.outcome;
 }
 
-async function answer(database: Database, sms: InboundSms, links: Links): Promise<{ outcome: ReplyOutcome; requestId?: string }> {
+async function answer(database: Database, sms: InboundSms, links: Links, sendOnConsent: SendOnConsent): Promise<{ outcome: ReplyOutcome; requestId?: string }> {
 	if (!sms.from) return { outcome: 'unknown_number' };
 	const reply = parseConsentReply(sms.text);
 	const db = database.db;
@@ -403,8 +415,7 @@ async function answer(database: Database, sms: InboundSms, links: Links): Promis
 		let referralId: string | null = null;
 		const draft = req.referral as ReferralDraft | null;
 		if (draft && !b.anonymisedAt && !b.mergedInto) {
-			const { sendReferralOnConsent } = await import('../referral/service.ts');
-			referralId = await sendReferralOnConsent(database, tx, { request: req, consent: c, beneficiary: b, draft }, links);
+			referralId = await sendOnConsent(database, tx, { request: req, consent: c, beneficiary: b, draft }, links);
 			await tx.update(consentRequests).set({ referralId }).where(eq(consentRequests.id, requestId));
 		}
 		await tellPrescriber(database, tx, req, b, withName, 'confirmed', !!referralId, links);

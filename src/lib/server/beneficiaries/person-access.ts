@@ -23,6 +23,7 @@ import { can, type Actor } from '../accounts/index.ts';
 import { beneficiaries, personLinks, personSessions } from './db.ts';
 import { personIp } from './model.ts';
 import { PERSON_SESSION_MINUTES } from './person.ts';
+import { CareError, holdingOrganisations, loadBeneficiary } from './access.ts';
 
 export { personIp, PERSON_SESSION_MINUTES };
 
@@ -273,7 +274,6 @@ export async function revokeLinksByPerson(
 
 /** The organisation holding the record ends every link of the person (a lost sheet, a shared phone). */
 export async function revokeLinksByHolder(database: Database, actor: Actor, beneficiaryId: string, ip?: string | null, now = new Date()): Promise<number> {
-	const { loadBeneficiary, holdingOrganisations, CareError } = await import('./service.ts');
 	const b = await loadBeneficiary(database.db, actor, beneficiaryId, 'write');
 	if (!holdingOrganisations(actor).includes(b.organisationId) || !can(actor, 'beneficiary.write', { organisationId: b.organisationId }))
 		throw new CareError('forbidden', 'Seule la structure qui suit la personne peut désactiver ses liens.');

@@ -25,7 +25,6 @@ import { queueSms } from '../sms/service.ts';
 import { signToken } from '../security/secret.ts';
 import { beneficiaries, personCodes } from './db.ts';
 import { normalizePhone, personIp } from './model.ts';
-import { personCodeMessage } from '../referral/messages.ts';
 
 export const CODE_MINUTES = 15;
 export const CODE_TRIES = 5;
@@ -192,4 +191,9 @@ export async function verifyPersonCode(database: Database, raw: string, code: st
  */
 export function personSessionToken(beneficiaryIds: string[], now = new Date()): string {
 	return signToken(SESSION_PURPOSE, { b: beneficiaryIds }, PERSON_SESSION_MINUTES * 60, now.getTime());
+}
+
+/** The one-time code, by SMS or e-mail. */
+function personCodeMessage(code: string, instanceName: string): { subject: string; text: string } {
+	return { subject: `Votre code\u00a0: ${code}`, text: `Votre code pour voir vos orientations sur ${instanceName}\u00a0: ${code}. Il est valable 15 minutes.` };
 }

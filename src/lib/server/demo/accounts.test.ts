@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import * as OTPAuth from 'otpauth';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { seedRuns } from '../territory/db.ts';
 import { organisations } from '../accounts/db.ts';
 import { loginWithPassword, passSecondFactor, loadSession } from '../accounts/index.ts';

@@ -15,19 +15,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import QRCode from 'qrcode';
 import { formatCode, newCode } from '../pass/code.ts';
-import { mm } from './pdf.ts';
-import {
-	A4_GRID,
-	QR_BOX_MM,
-	QR_QUIET_MODULES,
-	bookletsPdf,
-	euros,
-	passLink,
-	passSegments,
-	qrModules,
-	writeBookletsPdf,
-	type BookletsData
-} from './booklets.ts';
+import { mm } from './pdf-layout.ts';
+import { A4_GRID, QR_BOX_MM, QR_QUIET_MODULES, euros, passLink, passSegments, qrModules, type BookletsData } from './booklets-parts.ts';
+import { bookletsPdf, writeBookletsPdf } from './booklets.ts';
 
 // ---------------------------------------------------------------------------------------
 // tools

@@ -6,7 +6,9 @@
  * the total in euros, and whether it is paid (when, with which reference) or still due.
  */
 import { euros } from '../pass/model.ts';
-import { PdfWriter, frenchDate, frenchDateTime, mm, type KeyValue } from './pdf.ts';
+import { PdfWriter } from './pdf.ts';
+import { frenchDate, frenchDateTime } from './pdf-text.ts';
+import { mm, type KeyValue } from './pdf-layout.ts';
 import { spacedSiret } from '../../components/format.ts';
 
 export interface PassStatementData {

@@ -4,7 +4,9 @@
  * section by section; an empty section says so instead of disappearing. It ends with the
  * person's rights and whom to ask.
  */
-import { PdfWriter, capitalize, frenchDate, frenchDateTime, frenchDuration, frenchPhone, mm, type KeyValue } from './pdf.ts';
+import { PdfWriter } from './pdf.ts';
+import { capitalize, frenchDate, frenchDateTime, frenchDuration, frenchPhone } from './pdf-text.ts';
+import { mm, type KeyValue } from './pdf-layout.ts';
 
 /**
  * A person's record, as exported (JSON-serialisable: dates are ISO 8601 strings). Every

@@ -9,7 +9,18 @@
  * between professionals (this function does not take them).
  */
 import QRCode from 'qrcode';
-import { PdfWriter, capitalize, frenchDate, frenchDateTime, frenchPhone, mm } from './pdf.ts';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { journal } from '../audit/index.ts';
+import type { Actor } from '../accounts/index.ts';
+import { weekTable } from '../places/index.ts';
+import { formatRange } from '../../components/format.ts';
+import { beneficiaries } from '../beneficiaries/db.ts';
+import { issuePersonLink } from '../beneficiaries/index.ts';
+import { referralDetail, type Links } from '../referral/index.ts';
+import { PdfWriter } from './pdf.ts';
+import { capitalize, frenchDate, frenchDateTime, frenchPhone } from './pdf-text.ts';
+import { mm } from './pdf-layout.ts';
 
 export interface ReferralSheetData {
 	instanceName: string;
@@ -150,4 +161,72 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 	}
 
 	return w.finish();
+}
+
+/**
+ * The printable sheet for the person (PDF): where, when, why, who. Printed by the
+ * prescriber's side (for the person, who prefers paper), it carries a new link to the
+ * person's page (QR code and address): printing again revokes the previous sheet's link.
+ * Printed by the place's team, it carries no access of the person's: only the public page
+ * where the person asks for a one-time code.
+ */
+export async function referralSheet(
+	database: Database,
+	actor: Actor,
+	id: string,
+	links: Links,
+	ip?: string | null
+): Promise<{ pdf: Buffer; reference: string; withPersonLink: boolean }> {
+	const d = await referralDetail(database, actor, id, ip);
+	const hours = (weekTable(d.place.horaires) ?? []).map((r) => `${r.day}\u00a0: ${r.closed ? 'fermé' : r.ranges.map(formatRange).join(' et ')}`);
+	let personLink: string | null = null;
+	if (d.side === 'sender') {
+		personLink = await database.db.transaction(async (tx) => {
+			const [b] = await tx
+				.select({ anonymisedAt: beneficiaries.anonymisedAt, departmentCode: beneficiaries.departmentCode })
+				.from(beneficiaries)
+				.where(eq(beneficiaries.id, d.beneficiaryId));
+			if (!b || b.anonymisedAt) return null;
+			const link = await issuePersonLink(tx, {
+				beneficiaryId: d.beneficiaryId,
+				channel: 'sheet',
+				referralId: d.id,
+				createdBy: actor.userId,
+				origin: links.origin
+			});
+			await journal(tx, {
+				actor: { kind: 'user', id: actor.userId },
+				action: 'person.link_issued',
+				targetType: 'beneficiary',
+				targetId: d.beneficiaryId,
+				departmentCode: b.departmentCode,
+				ip,
+				details: { channel: 'sheet', referralId: d.id, linkId: link.id }
+			});
+			return link.href;
+		});
+	}
+	const pdf = await referralSheetPdf({
+		instanceName: links.instanceName,
+		reference: d.reference,
+		personName: d.person.name,
+		place: {
+			name: d.place.nom,
+			address: d.place.adresse,
+			postalCode: d.place.codePostal,
+			commune: d.place.commune,
+			phone: d.place.telephone,
+			emails: d.place.courriels,
+			hours,
+			access: null
+		},
+		reason: d.reason ?? '',
+		toBring: null,
+		sentAt: d.sentAt,
+		appointmentAt: d.appointmentAt,
+		prescriber: { name: d.from.prescriber ?? '', organisation: d.from.organisation, phone: null },
+		personLink,
+		publicPage: `${links.origin}/mes-orientations`
+	});
+	return { pdf, reference: d.reference, withPersonLink: !!personLink };
 }

@@ -6,13 +6,11 @@
  */
 import { getDatabase, type Database } from '../db/client.ts';
 import { getInstanceSettings } from '../territory/index.ts';
-import { RETENTION_MONTHS } from '../beneficiaries/model.ts';
-import { PERSON_LINK_DAYS } from '../beneficiaries/person-access.ts';
-import { PERSON_SESSION_MINUTES, PERSON_COOKIE } from '../beneficiaries/person.ts';
+import { RETENTION_MONTHS, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES, PERSON_COOKIE } from '../beneficiaries/index.ts';
 import { ABSOLUTE_HOURS, IDLE_MINUTES, INVITATION_DAYS, OIDC_COOKIE } from '../accounts/index.ts';
 import { EXPIRED_INVITATION_DAYS } from '../jobs/maintenance.ts';
 import { MAIL_RETENTION_DAYS } from '../mail/service.ts';
-import { EXPIRY_DAYS } from '../referral/model.ts';
+import { EXPIRY_DAYS } from '../referral/index.ts';
 
 import type { Contact } from '../../components/legal.ts';
 export type { Contact };

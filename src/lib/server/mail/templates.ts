@@ -3,6 +3,7 @@
  * by every client, and by screen readers without surprise) and a minimal HTML part.
  */
 import { inlineName as n } from '../../text/names.ts';
+import { formatDate } from '../../components/format.ts';
 
 export interface Mail {
 	to: string;
@@ -34,7 +35,7 @@ export function plainMail(to: string, subject: string, lines: string[], link: { 
 	};
 }
 
-const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
+const dateFr = (d: Date) => formatDate(d) ?? '';
 
 export function invitationMail(p: {
 	to: string;

@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/index.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
 
 /** a referral still unanswered this many days after it was sent is overdue (the clock's first reminder) */
 export const OVERDUE_DAYS = 10;

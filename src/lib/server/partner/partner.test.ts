@@ -9,8 +9,8 @@ import { passWorld } from '../../../../test/security/pass-world.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/index.ts';
-import { createBeneficiary } from '../beneficiaries/service.ts';
-import { actOnReferral, sendReferral } from '../referral/service.ts';
+import { createBeneficiary } from '../beneficiaries/index.ts';
+import { actOnReferral, sendReferral } from '../referral/index.ts';
 import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals } from './service.ts';
 import { recomputable } from '../stats/small-counts.ts';
 import {

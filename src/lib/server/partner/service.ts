@@ -12,17 +12,16 @@ import { can, type Actor } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
 import { referrals } from '../referral/db.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
 import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
 import { ACCOUNT, dashboard, PassError } from '../pass/index.ts';
 import { shownDashboard } from '../pass/steering.ts';
+import { DomainError } from '../errors.ts';
 
-export class PartnerError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found',
-		message: string
-	) {
-		super(message);
+/** A refusal of the partner's page (the one error model, ../errors.ts). */
+export class PartnerError extends DomainError<'forbidden' | 'not_found'> {
+	constructor(code: PartnerError['code'], message: string) {
+		super(code, message);
 	}
 }
 

@@ -8,6 +8,7 @@ import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
 import { managedDepartments, PassError } from './internal.ts';
 import { STATE_SHORT, VOUCHER_STATES } from './model.ts';
+import { pageError } from '../web/errors.ts';
 
 const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.';
 
@@ -27,10 +28,9 @@ export async function pickDepartment(
 	return { departments, departmentCode };
 }
 
-/** In a load: a PassError becomes the error page. */
+/** In a load: a PassError (any DomainError) becomes the error page. */
 export function passErrorPage(e: unknown): never {
-	if (e instanceof PassError) error(e.status, e.message);
-	throw e;
+	pageError(e);
 }
 
 /** In an action: a PassError becomes a failed form (fields, message, what was typed; `form` says which form of the page). */

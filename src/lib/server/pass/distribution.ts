@@ -7,7 +7,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
-import { loadBeneficiary, CareError } from '../beneficiaries/service.ts';
+import { loadBeneficiary, CareError } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
 import { formatCode, parseCode } from './code.ts';
 import { passBooklets, passCampaigns, passVouchers } from './db.ts';

@@ -9,27 +9,18 @@ import { can, departmentsWith, type Actor } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { passCampaigns, passStatements, passVouchers } from './db.ts';
+import { DomainError } from '../errors.ts';
 
 export type Campaign = typeof passCampaigns.$inferSelect;
 export type Voucher = typeof passVouchers.$inferSelect;
 export type Statement = typeof passStatements.$inferSelect;
 
-export class PassError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'throttled',
-		message: string,
-		public fields: Record<string, string> = {}
-	) {
-		super(message);
-	}
-
-	/** The HTTP status a page or a form answers with. */
-	get status(): 400 | 403 | 404 | 409 | 429 {
-		return PASS_ERROR_STATUS[this.code];
+/** A refusal of the Pass Numérique's use cases (the one error model, ../errors.ts). */
+export class PassError extends DomainError<'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'throttled'> {
+	constructor(code: PassError['code'], message: string, fields: Record<string, string> = {}) {
+		super(code, message, { fields });
 	}
 }
-
-const PASS_ERROR_STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, throttled: 429 } as const;
 
 export const userActor = (a: Actor) => ({ kind: 'user' as const, id: a.userId });
 export const SYSTEM = { kind: 'system' as const };

@@ -134,13 +134,8 @@ export function sumsToZero(lines: Line[]): boolean {
 
 // ——— money, dates ———
 
-const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
-const EUROS_ROUND = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
-
-/** 1000 → "10 €", 1050 → "10,50 €" (French spacing). */
-export function euros(cents: number): string {
-	return (cents % 100 === 0 ? EUROS_ROUND : EUROS).format(cents / 100);
-}
+// money and dates in French: the one set of formatters (components/format.ts), part of the fund's vocabulary
+export { euros, monthLabel, dayLabel } from '../../components/format.ts';
 
 /** "10", "10,5", "10,50 €" … → cents, or null. */
 export function parseEuros(input: string): number | null {
@@ -156,19 +151,6 @@ export { parisDay, addDays, daysBetween, monthOf, previousMonth, nextMonth, mont
 /** The last day a campaign's voucher is still redeemed: the end of validity plus the tolerance. */
 export function lastRedemptionDay(c: { validUntil: string; toleranceDays: number }): string {
 	return addDays(c.validUntil, c.toleranceDays);
-}
-
-const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-/** "2026-11-01" → "novembre 2026" */
-export function monthLabel(month: string): string {
-	const [y, m] = month.split('-').map(Number);
-	return `${MONTH_NAMES[m - 1]} ${y}`;
-}
-
-/** "2026-12-31" → "31 décembre 2026" */
-export function dayLabel(day: string): string {
-	const [y, m, d] = day.split('-').map(Number);
-	return `${d === 1 ? '1er' : d} ${MONTH_NAMES[m - 1]} ${y}`;
 }
 
 // ——— forms ———

@@ -9,12 +9,12 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
-import { createBeneficiary } from '../beneficiaries/service.ts';
+import { createBeneficiary } from '../beneficiaries/index.ts';
 import { passBooklets, passVouchers } from './db.ts';
 import {
 	PUBLIC_PASS_FAILURES,

@@ -13,7 +13,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
@@ -21,7 +21,7 @@ import { areas, areaMunicipalities } from '../territory/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
-import { createBeneficiary } from '../beneficiaries/service.ts';
+import { createBeneficiary } from '../beneficiaries/index.ts';
 import { newCode, formatCode } from './code.ts';
 import { passAlerts, passBooklets, passVouchers, passLedgerLines, passStatements } from './db.ts';
 import {

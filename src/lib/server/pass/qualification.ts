@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
-import { isValidSiret } from '../places/model.ts';
+import { isValidSiret } from '../places/index.ts';
 import { passQualifications } from './db.ts';
 import { PassError, userActor, UUID, prepared, organisationsFor, mustManage, orgInDepartment } from './internal.ts';
 

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { filtersFromSearchParams, FILTER_PARAMS } from './filters.ts';
 import { VOCABULARIES, KEY_TO_FIELD } from './vocabulary.ts';
-import { InvalidCursorError, type PublicPlace, type SearchParams, type SearchResult } from './service.ts';
+import { type PublicPlace } from './place.ts';
+import { InvalidCursorError, type SearchParams, type SearchResult } from './search.ts';
 import type { PlaceFilters, WherePoint } from './types.ts';
 
 /** A place as the API returns it: the standard's snake_case names, lists as JSON arrays. */

@@ -13,26 +13,18 @@ import type { Database } from '../db/client.ts';
 import { sharedDataDir } from '../paths.ts';
 import { DEMO_FILES } from '../demo/seed.ts';
 import { importPlaces } from './import.ts';
-import { getPlace, searchPlaces, emptyFilters, allPlaces } from './service.ts';
+import { emptyFilters } from './filters.ts';
+import { getPlace, allPlaces } from './place.ts';
+import { searchPlaces } from './search.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
-import { PlaceManagementError } from './manage.ts';
-import {
-	correctPlace,
-	identityFormOf,
-	takeSourceValue,
-	placeOverrides,
-	closePlace,
-	reopenPlace,
-	createPlace,
-	survivorOf,
-	applyNormalCase,
-	normalCase,
-	inCapitals
-} from './edit.ts';
+import { PlaceManagementError } from './errors.ts';
+import { correctPlace, identityFormOf, takeSourceValue, placeOverrides, createPlace, survivorOf, applyNormalCase } from './edit.ts';
+import { closePlace, reopenPlace } from './closing.ts';
+import { normalCase, inCapitals } from './names.ts';
 import { mergePlaces } from './merge.ts';
 import { workList } from './worklist.ts';
 import { rejectErrorReport } from './report-answer.ts';
-import { reportPlaceError } from './service.ts';
+import { reportPlaceError } from './error-reports.ts';
 import { outbox } from '../mail/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';

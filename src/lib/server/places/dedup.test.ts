@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DedupIndex, matchScore, MERGE_THRESHOLD, nameSimilarity, addressKey, addressSimilarity, type DedupCandidate } from './dedup.ts';
-import { normalizeKey } from './model.ts';
+import { normalizeKey } from './values.ts';
 
 function cand(id: string, nom: string, adresse: string, lat: number | null, lng: number | null, extra: Partial<DedupCandidate> = {}): DedupCandidate {
 	return {

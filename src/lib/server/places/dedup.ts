@@ -4,7 +4,7 @@
  * score = 0.45·name + 0.30·address + 0.25·proximity, plus a small bonus for the same
  * real SIRET. Two records from one file are never merged (a file lists distinct places).
  */
-import { normalizeKey } from './model.ts';
+import { normalizeKey } from './values.ts';
 
 export interface DedupCandidate {
 	id: string;

@@ -6,7 +6,7 @@
  */
 import { formatPhone, formatRange, spacedSiret } from '../../components/format.ts';
 import { frenchSpacing } from '../../text/typography.ts';
-import { weekTable } from './hours.ts';
+import { weekTable } from './hours-week.ts';
 
 export function placeValueText(field: string, v: unknown): string {
 	if (v == null || v === '') return '';

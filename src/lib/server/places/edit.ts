@@ -1,7 +1,7 @@
 /**
  * Coordinators keep the places right (issue 12, item 8): a place's identity and position
- * (name, address, commune, coordinates), its closure (for a while or for good), new places,
- * and the hand corrections that later imports leave alone.
+ * (name, address, commune, coordinates), new places, and the hand corrections that later
+ * imports leave alone. Closing a place is in closing.ts; names in capitals in names.ts.
  *
  * A hand correction is recorded per field in places.overrides ({ field: value }): the
  * import recomposes a place from its sources, then puts the overridden fields back
@@ -12,26 +12,26 @@
  * (manage.ts, /espace/lieux/[id]), which coordinators of the département may use too.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
-import { isCalendarDay } from '../web/params.ts';
-import { parseDay } from '../accompaniments/model.ts';
-import { normalizeKey, parisToday, parseStandardRecord, contentHash, toStandardRecord, isValidSiret, formulaLike } from './model.ts';
+import { parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';
+import { parisToday } from './paris-time.ts';
+import { normalizeKey, formulaLike } from './values.ts';
 
 /** the standard's convention for an unknown SIRET */
 const UNKNOWN_PIVOT = '00000000000000';
-import { applyOverrides, composePlace, compactView, expandView, MANAGER_SOURCE, placeIdFor, type SourceView, type StoredView } from './import.ts';
+import { composePlace, compactView, expandView, MANAGER_SOURCE, placeIdFor, type SourceView, type StoredView } from './compose.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
 import { municipalityLookup } from '../territory/index.ts';
-import { departments, municipalities } from '../territory/db.ts';
-import { PlaceManagementError } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
 import { frenchSpacing } from '../../text/typography';
+import { inCapitals, normalCase, properNamesOf } from './names.ts';
 
 /** The fields a coordinator corrects by hand here, with their French labels. */
 export const CORRECTABLE = {
@@ -50,14 +50,12 @@ export type CorrectableField = keyof typeof CORRECTABLE;
 
 type Composed = PlaceFields & { locationPrecision: LocationPrecision };
 
-export { applyOverrides };
-
-async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {
+export async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {
 	const rows = await database.db.select({ o: organisationPlaces.organisationId }).from(organisationPlaces).where(eq(organisationPlaces.placeId, placeId));
 	return rows.map((r) => r.o);
 }
 
-async function loadPlace(database: Database, placeId: string) {
+export async function loadPlace(database: Database, placeId: string) {
 	if (!placeId || placeId.length > 200) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
 	const [row] = await database.db.select().from(places).where(eq(places.id, placeId));
 	if (!row) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
@@ -69,7 +67,7 @@ export function canCuratePlace(actor: Actor, departmentCode: string | null): boo
 }
 
 /** Closes the error report the change answers, in the change's transaction. */
-async function resolveReport(
+export async function resolveReport(
 	tx: DbOrTx,
 	actor: Actor,
 	placeId: string,
@@ -136,12 +134,6 @@ export function identityFormOf(p: {
 const COORD = /^-?\d{1,3}(?:[.,]\d+)?$/;
 
 /** Checks the identity form; returns the values or the errors, field by field, in French. */
-/** "2026-12-06" → "2027-12-06" (29 February → 1 March) */
-function addYear(day: string): string {
-	const d = new Date(day + 'T12:00:00Z');
-	d.setUTCFullYear(d.getUTCFullYear() + 1);
-	return d.toISOString().slice(0, 10);
-}
 
 async function validateIdentity(database: Database, f: IdentityForm) {
 	const errors: Record<string, string> = {};
@@ -372,127 +364,6 @@ export async function takeSourceValue(database: Database, actor: Actor, placeId:
 	});
 }
 
-/** Words of place names kept in lower case (after the first), their accents put back when a name in capitals lost them. */
-const COMMON_WORDS = Object.fromEntries(
-	(
-		'numérique numériques département départemental départementale départementaux médiathèque médiathèques bibliothèque communauté communautaire agglomération ' +
-		'cité école écoles réseau solidarité solidarités solidaire sécurité université collège lycée télécentre métropole pôle intérêt développement économique ' +
-		'génération générations réussite réinsertion médiation médiateur médiatrice activité activités préfecture sous-préfecture général générale régional régionale ' +
-		'région européen européenne association espace espaces centre centres maison maisons mission locale local social sociale sociaux communal communale ' +
-		'intercommunal intercommunale municipal municipale public publique publics services service mairie commune communes lieu tiers campus emploi formation ' +
-		'insertion jeunesse jeunes culture culturel culturelle loisirs famille familles quartier quartiers salle atelier ateliers point accueil information conseil ' +
-		'action aide aidants entraide secours populaire club comité foyer résidence habitat logement santé handicap retraite retraités aînés seniors âgés âgées ' +
-		'fabrique ressources permanence antenne bureau poste guichet unique itinérant itinérante bus mobile caisse allocations familiales affaires collectif collective ' +
-		'citoyen citoyenne citoyens coopérative fédération union chambre métiers artisanat commerce office tourisme hospitalier hôpital établissement scolaire ' +
-		'éducation ligue enseignement tous toutes pour avec chez numérique informatique multimédia cyberbase cybercentre animation vie sociale ville pays accès droits ' +
-		'inclusion inclusive numériques agence direction territorial territoriale territoire solidarités emplois initiative initiatives insertion gare marché place rue avenue'
-	)
-		.split(' ')
-		.map((w) => [normalizeKey(w), w])
-);
-/** Articles and prepositions: lower case but as the first word. */
-const SMALL_WORDS = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'et', 'à', 'au', 'aux', 'en', 'sur', 'sous', 'pour', 'par', 'd', 'l']);
-const KEEP_UPPER =
-	/^(CCAS|CIAS|CAF|MSA|CPAM|EPN|MJC|MSAP|PIJ|BIJ|FS|CD|CC|CCI|UDAF|ADIL|CIDFF|FJT|II|III|IV|SNCF|EHPAD|PMI|MDPH|MDS|CSC|RSA|CNFPT|QPV|ZRR|APF|MFR|AFPA|GRETA|IUT|CFA|PIMMS|PIMM|MSAP|UNA|VGA|ADMR|CIO|CLIC|SIAO|UDCCAS|ANPE)$/;
-/** An acronym written in capitals: 2 to 5 letters without a vowel (CCPL), or letters and digits together (CCPL47). */
-const looksAcronym = (w: string) =>
-	(/^\p{Lu}{2,5}$/u.test(w) && !/[AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ]/.test(w)) || (/\p{Lu}/u.test(w) && /\d/.test(w) && w === w.toLocaleUpperCase('fr'));
-const capitalise = (w: string) => w.charAt(0).toLocaleUpperCase('fr') + w.slice(1);
-
-/**
- * Suggested spelling of a name written in capitals, its letters kept (only the case changes;
- * accents lost by the source are put back for the common words of place names):
- * "CAMPUS NUMERIQUE 47" → "Campus numérique 47", "MISSION LOCALE DE L AGENAIS" → "Mission
- * locale de l’Agenais". The first word takes a capital; articles, prepositions and common
- * words are in lower case; acronyms are kept; other words (proper names) take a capital,
- * each part of a hyphenated one but its little words: "LOT-ET-GARONNE" → "Lot-et-Garonne".
- * `properNames` (normalizeKey of a name → its spelling: the communes and départements)
- * rewrites "LOT ET GARONNE" as "Lot-et-Garonne" and "NERAC" as "Nérac".
- */
-const COMPOUND_DEPARTMENTS = new Map(
-	[
-		'Lot-et-Garonne',
-		'Tarn-et-Garonne',
-		'Loir-et-Cher',
-		'Indre-et-Loire',
-		'Maine-et-Loire',
-		'Ille-et-Vilaine',
-		'Eure-et-Loir',
-		'Saône-et-Loire',
-		'Meurthe-et-Moselle',
-		'Seine-et-Marne'
-	].map((n) => [normalizeKey(n), n])
-);
-
-/** The communes' and départements' names (normalizeKey → spelling) for normalCase(), of the départements given. */
-export async function properNamesOf(db: DbOrTx, departmentCodes: (string | null)[]): Promise<Map<string, string>> {
-	const codes = [...new Set(departmentCodes.filter((c): c is string => !!c))];
-	const out = new Map<string, string>();
-	if (!codes.length) return out;
-	const rows = await db
-		.select({ name: municipalities.name })
-		.from(municipalities)
-		.where(inArray(municipalities.departmentCode, codes))
-		.union(db.select({ name: departments.name }).from(departments));
-	for (const r of rows) out.set(normalizeKey(r.name), r.name);
-	return out;
-}
-
-export function normalCase(name: string, properNames: ReadonlyMap<string, string> = COMPOUND_DEPARTMENTS): string {
-	if (properNames !== COMPOUND_DEPARTMENTS) properNames = new Map([...COMPOUND_DEPARTMENTS, ...properNames]);
-	const tokens = [...name.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ text: m[0], start: m.index!, end: m.index! + m[0].length }));
-	let out = '';
-	let at = 0;
-	for (let i = 0; i < tokens.length; i++) {
-		const t = tokens[i];
-		const first = i === 0;
-		const sepBefore = name.slice(at, t.start);
-		// a proper name of several words (the longest first), written with spaces, hyphens or apostrophes between them
-		{
-			let matched = false;
-			for (let j = Math.min(tokens.length, i + 6); j > i; j--) {
-				const span = tokens.slice(i, j);
-				if (span.some((x, k) => k > 0 && !/^[\s\-'’]+$/.test(name.slice(span[k - 1].end, x.start)))) continue;
-				const key = normalizeKey(span.map((x) => x.text).join(' '));
-				const proper = properNames.get(key);
-				if (!proper || (j === i + 1 && COMMON_WORDS[key])) continue;
-				out += sepBefore + (first ? capitalise(proper) : proper);
-				at = span[span.length - 1].end;
-				i = j - 1;
-				matched = true;
-				break;
-			}
-			if (matched) continue;
-		}
-		out += sepBefore;
-		at = t.end;
-		const w = t.text;
-		const lower = w.toLocaleLowerCase('fr');
-		const next = tokens[i + 1];
-		// « L AGENAIS », « D ACTION »: the apostrophe the source replaced with a space
-		if ((lower === 'l' || lower === 'd') && next && name.slice(t.end, next.start) === ' ' && /^[aeiouyhàâéèêîôûæœ]/i.test(next.text.normalize('NFC'))) {
-			out += (first ? w.toLocaleUpperCase('fr') : lower) + '’';
-			at = next.start;
-			continue;
-		}
-		if (KEEP_UPPER.test(w) || looksAcronym(w)) out += w;
-		else if (!first && lower === 'a' && w === 'A') out += 'à';
-		else if (SMALL_WORDS.has(lower)) out += first ? capitalise(lower) : lower;
-		else if (COMMON_WORDS[normalizeKey(w)]) {
-			// the source's accents when it has them, else the word's
-			const word = lower !== normalizeKey(w) ? lower : COMMON_WORDS[normalizeKey(w)];
-			out += first ? capitalise(word) : word;
-		} else out += capitalise(lower);
-	}
-	return out + name.slice(at);
-}
-
-/** A name in capitals (at least 4 letters, none lower-case). */
-export function inCapitals(name: string): boolean {
-	const letters = name.replace(/[^\p{L}]/gu, '');
-	return letters.length >= 4 && letters === letters.toLocaleUpperCase('fr') && letters !== letters.toLocaleLowerCase('fr');
-}
-
 /** One click from the work list: the name written in normal case (a correction like any other). */
 export async function applyNormalCase(database: Database, actor: Actor, placeId: string, opts: { ip?: string | null } = {}): Promise<string> {
 	const row = await loadPlace(database, placeId);
@@ -501,104 +372,6 @@ export async function applyNormalCase(database: Database, actor: Actor, placeId:
 	const nom = normalCase(row.nom, await properNamesOf(database.db, [row.departmentCode]));
 	await correctPlace(database, actor, placeId, { ...identityFormOf(row), nom }, { ip: opts.ip });
 	return nom;
-}
-
-// ——— closure ———
-
-export interface ClosureForm {
-	kind: 'temporary' | 'permanent' | '';
-	until: string;
-	reason: string;
-}
-
-/**
- * Closes a place for a while (until a date, with a reason shown on its page: the place's
- * managers may too) or for good (coordinators only: the place leaves the search).
- */
-export async function closePlace(
-	database: Database,
-	actor: Actor,
-	placeId: string,
-	form: ClosureForm,
-	opts: { ip?: string | null; reportId?: number | null; today?: string } = {}
-): Promise<void> {
-	const row = await loadPlace(database, placeId);
-	const today = opts.today ?? parisToday();
-	const curator = canCuratePlace(actor, row.departmentCode);
-	const editor = curator || can(actor, 'place.edit', { departmentCode: row.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) });
-	if (!editor) throw new PlaceManagementError('forbidden', 'Vous ne gérez pas ce lieu.');
-	const errors: Record<string, string> = {};
-	const reason = form.reason.replace(/\s+/g, ' ').trim();
-	if (form.kind !== 'temporary' && form.kind !== 'permanent') errors.kind = 'Choisissez\u00a0: fermé pour un temps, ou définitivement.';
-	if (form.kind === 'permanent' && !curator) errors.kind = 'Seule l’équipe de coordination peut fermer un lieu définitivement.';
-	if (form.kind === 'temporary') {
-		// the date picker sends 2027-01-15; a browser without one, what the person typed (15/01/2027)
-		const day = parseDay(form.until);
-		if (!form.until.trim()) errors.until = 'Indiquez la date de réouverture. Exemple\u00a0: 15/01/2027';
-		else if (!day || !isCalendarDay(day)) errors.until = 'Cette date n’existe pas. Écrivez-la ainsi\u00a0: 15/01/2027';
-		else if (day <= today) errors.until = 'La date de réouverture est passée\u00a0: choisissez une date à venir.';
-		// a year at most: beyond, the place is closed for good, which only the coordination decides
-		else if (day > addYear(today))
-			errors.until = 'Une fermeture temporaire dure un an au plus. Au-delà, demandez à l’équipe de coordination de fermer le lieu définitivement.';
-		else form = { ...form, until: day };
-		if (!reason) errors.reason = 'Indiquez la raison, que le public lira. Exemple\u00a0: travaux.';
-	}
-	if (reason.length > 200) errors.reason = 'La raison est trop longue\u00a0: 200 caractères au plus.';
-	if (Object.keys(errors).length) throw new PlaceManagementError('invalid', 'Vérifiez les champs signalés.', errors);
-	const set = { closure: form.kind as 'temporary' | 'permanent', closedUntil: form.kind === 'temporary' ? form.until : null, closureReason: reason || null };
-	await database.db.transaction(async (tx) => {
-		// the same closure sent again (a double click, 50 requests at once): one change, one journal entry
-		const [now] = await tx
-			.select({ closure: places.closure, closedUntil: places.closedUntil, closureReason: places.closureReason })
-			.from(places)
-			.where(eq(places.id, placeId))
-			.for('update');
-		if (!now) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
-		if (now.closure === set.closure && (now.closedUntil ?? null) === set.closedUntil && (now.closureReason ?? null) === set.closureReason) {
-			await resolveReport(tx, actor, placeId, opts.reportId, 'closed', row.departmentCode, opts.ip);
-			return;
-		}
-		await tx
-			.update(places)
-			.set({ ...set, updatedAt: new Date() })
-			.where(eq(places.id, placeId));
-		await journal(tx, {
-			actor: { kind: 'user', id: actor.userId },
-			action: 'place.closed',
-			targetType: 'place',
-			targetId: placeId,
-			departmentCode: row.departmentCode,
-			ip: opts.ip,
-			details: { kind: set.closure, until: set.closedUntil, reason: set.closureReason, before: { kind: row.closure, until: row.closedUntil } }
-		});
-		await resolveReport(tx, actor, placeId, opts.reportId, 'closed', row.departmentCode, opts.ip);
-	});
-}
-
-export async function reopenPlace(database: Database, actor: Actor, placeId: string, opts: { ip?: string | null } = {}): Promise<void> {
-	const row = await loadPlace(database, placeId);
-	const curator = canCuratePlace(actor, row.departmentCode);
-	if (!row.closure) return;
-	if (
-		!curator &&
-		(row.closure === 'permanent' ||
-			!can(actor, 'place.edit', { departmentCode: row.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) }))
-	)
-		throw new PlaceManagementError('forbidden', 'Vous ne pouvez pas rouvrir ce lieu.');
-	await database.db.transaction(async (tx) => {
-		const [now] = await tx.select({ closure: places.closure }).from(places).where(eq(places.id, placeId)).for('update');
-		if (!now?.closure) return; // reopened meanwhile
-		await tx.update(places).set({ closure: null, closedUntil: null, closureReason: null, updatedAt: new Date() }).where(eq(places.id, placeId));
-		await journal(tx, {
-			actor: { kind: 'user', id: actor.userId },
-			action: 'place.reopened',
-			targetType: 'place',
-			targetId: placeId,
-			departmentCode: row.departmentCode,
-			ip: opts.ip,
-			details: { before: { kind: row.closure, until: row.closedUntil, reason: row.closureReason } }
-		});
-	});
 }
 
 // ——— a new place ———

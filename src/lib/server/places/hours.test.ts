@@ -8,21 +8,15 @@ import {
 	clearHoursCache,
 	HOURS_CACHE_MAX,
 	hoursCacheSize,
-	horairesToRanges,
-	minuteOfWeek,
 	openingStatus,
 	statusSentence,
-	parisInstant,
-	rangesToHoraires,
-	withClosures,
-	splitClosures,
 	validateHoraires,
 	weeklyOpenIntervals,
 	weeklyOpenIntervalsByLibrary,
-	weeklyOpenRanges,
-	weekTable,
-	type WeekRanges
+	weeklyOpenRanges
 } from './hours.ts';
+import { horairesToRanges, rangesToHoraires, withClosures, splitClosures, weekTable, type WeekRanges } from './hours-week.ts';
+import { minuteOfWeek, parisInstant } from './paris-time.ts';
 
 const OSM = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,5 +1,7 @@
 /**
- * Opening hours (`horaires`, OpenStreetMap opening_hours syntax), evaluated server-side.
+ * Opening hours (`horaires`, OpenStreetMap opening_hours syntax), evaluated server-side:
+ * parsing, the weekly intervals, the opening status. The typical week per day (display,
+ * the manager's form, closures) is in hours-week.ts; Paris wall-clock time in paris-time.ts.
  *
  * Every time here is Europe/Paris wall-clock time, whatever the server's TZ: the
  * opening_hours library reads a Date's *local* fields, so we hand it "fake local" dates
@@ -15,24 +17,16 @@
  */
 import opening_hours from 'opening_hours';
 import { formatMinutes, statusText } from '../../components/format.ts';
+import { fromFakeLocal, toFakeLocal } from './paris-time.ts';
 
-export const PARIS_TIME_ZONE = 'Europe/Paris';
 /** Minutes in a week: weekly ranges are minutes from Monday 00:00, in [0, 10080]. */
 export const WEEK_MINUTES = 10080;
-const DAY_MINUTES = 1440;
+export const DAY_MINUTES = 1440;
 const DAY_MS = 86_400_000;
 
 export const DAY_NAMES = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'] as const;
 export const OSM_DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'] as const;
 const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-
-/** One opening range within a day, "HH:MM" (end may be "24:00"). */
-export interface TimeRange {
-	start: string;
-	end: string;
-}
-/** Opening ranges per weekday, Monday first (7 entries; an empty list = closed). */
-export type WeekRanges = TimeRange[][];
 
 export type HorairesValidation =
 	{ ok: true; value: string; /** true when `value` differs from the input beyond spacing */ corrected: boolean } | { ok: false; error: string };
@@ -46,14 +40,7 @@ export interface OpeningStatus {
 	nextChange: Date | null;
 }
 
-export interface WeekTableRow {
-	day: string;
-	/** "09:00 – 12:00" */
-	ranges: string[];
-	closed: boolean;
-}
-
-type Interval = [number, number];
+export type Interval = [number, number];
 
 // ——— library configuration ———
 
@@ -252,7 +239,7 @@ function fastWeek(v: string): Interval[] | null {
 	return mergeIntervals(out);
 }
 
-function mergeIntervals(iv: Interval[]): Interval[] {
+export function mergeIntervals(iv: Interval[]): Interval[] {
 	if (iv.length < 2) return iv.map(([a, b]) => [a, b]);
 	const sorted = iv.slice().sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 	const out: Interval[] = [[sorted[0][0], sorted[0][1]]];
@@ -273,6 +260,11 @@ function weekOf(e: Entry): Interval[] | null {
 	if (!oh) return null;
 	e.week = libraryWeek(oh);
 	return e.week;
+}
+
+/** The weekly intervals of a value, as cached (not to be changed); null when there are no valid horaires. For hours-week.ts. */
+export function cachedWeek(horaires: string): Interval[] | null {
+	return weekOf(entryFor(horaires));
 }
 
 function libraryWeek(oh: opening_hours): Interval[] {
@@ -315,95 +307,6 @@ function fakeMinutesSinceRef(d: Date): number {
 	return day * DAY_MINUTES + d.getHours() * 60 + d.getMinutes();
 }
 
-// ——— Paris time ———
-
-const PARIS_FORMAT = new Intl.DateTimeFormat('en-GB', {
-	timeZone: PARIS_TIME_ZONE,
-	year: 'numeric',
-	month: 'numeric',
-	day: 'numeric',
-	hour: 'numeric',
-	minute: 'numeric',
-	second: 'numeric',
-	weekday: 'short',
-	hourCycle: 'h23'
-});
-const WEEKDAY_MON0: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
-
-interface WallClock {
-	year: number;
-	month: number; // 1-12
-	day: number;
-	hour: number;
-	minute: number;
-	second: number;
-	/** 0 = Monday … 6 = Sunday */
-	weekday: number;
-}
-
-/** The Europe/Paris wall-clock fields of an instant. */
-export function parisWallClock(instant: Date | number): WallClock {
-	const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, weekday: 0 };
-	for (const p of PARIS_FORMAT.formatToParts(instant)) {
-		switch (p.type) {
-			case 'year':
-				w.year = +p.value;
-				break;
-			case 'month':
-				w.month = +p.value;
-				break;
-			case 'day':
-				w.day = +p.value;
-				break;
-			case 'hour':
-				w.hour = +p.value;
-				break;
-			case 'minute':
-				w.minute = +p.value;
-				break;
-			case 'second':
-				w.second = +p.value;
-				break;
-			case 'weekday':
-				w.weekday = WEEKDAY_MON0[p.value] ?? 0;
-				break;
-		}
-	}
-	return w;
-}
-
-/** Paris offset from UTC at an instant, in ms. */
-function parisOffset(t: number): number {
-	const w = parisWallClock(t);
-	return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
-}
-
-/** The instant at which Paris wall-clock shows these fields (in a DST gap: the time after it). */
-export function parisInstant(year: number, month0: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date {
-	const asUtc = Date.UTC(year, month0, day, hour, minute, second, ms);
-	const off1 = parisOffset(asUtc);
-	let t = asUtc - off1;
-	const off2 = parisOffset(t);
-	if (off2 !== off1) t = asUtc - off2;
-	return new Date(t);
-}
-
-/** A Date whose *local* fields are the Paris wall-clock time of the instant. */
-function toFakeLocal(instant: Date): Date {
-	const w = parisWallClock(instant);
-	return new Date(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, instant.getTime() - Math.floor(instant.getTime() / 1000) * 1000);
-}
-
-function fromFakeLocal(fake: Date): Date {
-	return parisInstant(fake.getFullYear(), fake.getMonth(), fake.getDate(), fake.getHours(), fake.getMinutes(), fake.getSeconds(), fake.getMilliseconds());
-}
-
-/** Minutes since Monday 00:00, Paris time (0 … 10079). */
-export function minuteOfWeek(now: Date): number {
-	const w = parisWallClock(now);
-	return w.weekday * DAY_MINUTES + w.hour * 60 + w.minute;
-}
-
 // ——— public API ———
 
 /**
@@ -439,9 +342,6 @@ export function weeklyOpenIntervals(horaires: string | null | undefined): [numbe
 	const week = weekOf(entryFor(horaires));
 	return week ? week.map(([a, b]) => [a, b]) : null;
 }
-
-const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
-const hhmm = (minutes: number) => pad2(Math.floor(minutes / 60)) + ':' + pad2(minutes % 60);
 
 /**
  * Whether the place is open at `now`, and when that changes. "Unknown" periods (rules with
@@ -497,141 +397,3 @@ export function openingStatus(horaires: string | null | undefined, now: Date): O
 
 /** The status in one phrase: « Fermé, ouvre mardi à 9 h », « Ouvert maintenant, ferme à 12 h ». */
 export const statusSentence = statusText;
-
-function perDay(week: Interval[]): Interval[][] {
-	const days: Interval[][] = [[], [], [], [], [], [], []];
-	for (const [a, b] of week) {
-		for (let d = Math.floor(a / DAY_MINUTES); d < 7 && d * DAY_MINUTES < b; d++) {
-			const s = Math.max(a, d * DAY_MINUTES) - d * DAY_MINUTES;
-			const e = Math.min(b, (d + 1) * DAY_MINUTES) - d * DAY_MINUTES;
-			if (e > s) days[d].push([s, e]);
-		}
-	}
-	return days;
-}
-
-/** The typical week, Monday first, for display; null when there are no valid horaires. */
-export function weekTable(horaires: string | null | undefined): WeekTableRow[] | null {
-	if (!horaires || !horaires.trim()) return null;
-	const week = weekOf(entryFor(horaires));
-	if (!week) return null;
-	return perDay(week).map((ranges, d) => ({
-		day: DAY_NAMES[d],
-		ranges: ranges.map(([a, b]) => `${hhmm(a)} – ${hhmm(b)}`),
-		closed: ranges.length === 0
-	}));
-}
-
-/** Per-weekday ranges of a value (typical week); null when there are no valid horaires. */
-export function horairesToRanges(h: string | null | undefined): WeekRanges | null {
-	if (!h || !h.trim()) return null;
-	const week = weekOf(entryFor(h));
-	if (!week) return null;
-	return perDay(week).map((ranges) => ranges.map(([a, b]) => ({ start: hhmm(a), end: hhmm(b) })));
-}
-
-const TIME = /^(\d{1,2})[:hH](\d{2})$/;
-
-function parseTime(t: string, isEnd: boolean): number {
-	const m = TIME.exec(String(t).trim());
-	const h = m ? +m[1] : NaN;
-	const mi = m ? +m[2] : NaN;
-	if (!m || mi > 59 || h > 24 || (h === 24 && (mi !== 0 || !isEnd))) {
-		throw new RangeError(`horaire invalide\u00a0: « ${t} » (format HH:MM attendu)`);
-	}
-	return h * 60 + mi;
-}
-
-/**
- * Builds a compact OSM value from per-weekday ranges (Monday first), e.g.
- * "Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00". Overlapping or touching ranges of a day
- * are merged. Null when every day is closed. Throws a RangeError (French message) on an
- * invalid time or a range that does not end after it starts.
- */
-export function rangesToHoraires(days: WeekRanges): string | null {
-	if (!Array.isArray(days) || days.length !== 7) throw new RangeError('7 jours attendus (du lundi au dimanche)');
-	const signatures = days.map((ranges, d) => {
-		const iv: Interval[] = (ranges ?? []).map((r) => {
-			const a = parseTime(r.start, false);
-			const b = parseTime(r.end, true);
-			if (b <= a) throw new RangeError(`${DAY_NAMES[d]}\u00a0: la plage ${r.start}–${r.end} doit finir après son début`);
-			return [a, b];
-		});
-		return mergeIntervals(iv)
-			.map(([a, b]) => `${hhmm(a)}-${hhmm(b)}`)
-			.join(',');
-	});
-	const rules: string[] = [];
-	const done = new Set<string>();
-	for (let d = 0; d < 7; d++) {
-		const sig = signatures[d];
-		if (!sig || done.has(sig)) continue;
-		done.add(sig);
-		const same: number[] = [];
-		for (let k = d; k < 7; k++) if (signatures[k] === sig) same.push(k);
-		const parts: string[] = [];
-		for (let i = 0; i < same.length;) {
-			let j = i;
-			while (j + 1 < same.length && same[j + 1] === same[j] + 1) j++;
-			const len = j - i + 1;
-			if (len >= 3) parts.push(`${OSM_DAYS[same[i]]}-${OSM_DAYS[same[j]]}`);
-			else for (let k = i; k <= j; k++) parts.push(OSM_DAYS[same[k]]);
-			i = j + 1;
-		}
-		rules.push(`${parts.join(',')} ${sig}`);
-	}
-	return rules.length ? rules.join('; ') : null;
-}
-
-// ——— exceptional closures (the place manager's form) ———
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const CLOSURE_RULE =
-	/^(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2})(?:-(\d{4}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}))? off$/;
-
-export interface Closure {
-	/** YYYY-MM-DD */
-	from: string;
-	/** YYYY-MM-DD, the same day or later */
-	to: string;
-}
-
-function osmDate(iso: string): string {
-	const m = ISO_DAY.exec(iso);
-	if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > 31) throw new RangeError(`date invalide\u00a0: « ${iso} » (format attendu\u00a0: 2026-12-24)`);
-	return `${m[1]} ${MONTHS[+m[2] - 1]} ${m[3]}`;
-}
-
-/** The weekly rules plus one "… off" rule per closure: "Mo-Fr 09:00-17:00; 2026 Dec 24-2026 Dec 26 off". */
-export function withClosures(weekly: string | null, closures: Closure[]): string | null {
-	const rules = weekly ? [weekly] : [];
-	for (const c of closures) {
-		const from = osmDate(c.from);
-		const to = osmDate(c.to || c.from);
-		if ((c.to || c.from) < c.from) throw new RangeError(`la fermeture du ${c.from} au ${c.to} doit finir après son début`);
-		rules.push(from === to ? `${from} off` : `${from}-${to} off`);
-	}
-	return rules.length ? rules.join('; ') : null;
-}
-
-/** The reverse: the weekly part and the closures of a value written by withClosures (other values: all weekly). */
-export function splitClosures(h: string | null | undefined): { weekly: string | null; closures: Closure[] } {
-	if (!h?.trim()) return { weekly: null, closures: [] };
-	const closures: Closure[] = [];
-	const rest: string[] = [];
-	for (const rule of h
-		.split(';')
-		.map((r) => r.trim())
-		.filter(Boolean)) {
-		const m = CLOSURE_RULE.exec(rule);
-		if (!m) {
-			rest.push(rule);
-			continue;
-		}
-		const iso = (y: string, mon: string, d: string) => `${y}-${String(MONTHS.indexOf(mon as (typeof MONTHS)[number]) + 1).padStart(2, '0')}-${d}`;
-		const from = iso(m[1], m[2], m[3]);
-		closures.push({ from, to: m[4] ? iso(m[4], m[5], m[6]) : from });
-	}
-	return { weekly: rest.length ? rest.join('; ') : null, closures };
-}

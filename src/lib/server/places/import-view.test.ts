@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactView, expandView, type SourceView } from './import.ts';
+import { compactView, expandView, type SourceView } from './compose.ts';
 
 describe('stored source views', () => {
 	it('drop empty values and come back whole', () => {

@@ -11,38 +11,16 @@ import { earthPoint } from '../db/types.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { places, placeSources, importReports } from './db.ts';
 import { parseSourceFile } from './sources/index.ts';
-import { parseStandardRecord, normalizeKey, contentHash } from './model.ts';
+import { parseStandardRecord, contentHash } from './model.ts';
+import { normalizeKey } from './values.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { municipalityLookup } from '../territory/index.ts';
 import { DedupIndex, addressKey, type DedupCandidate } from './dedup.ts';
 import type { LocationPrecision, MunicipalityLookup, PlaceFields, Rejection } from './types.ts';
+import type { ImportReport, ImportWarning } from './reports.ts';
+import { applyOverrides, compactView, composePlace, expandView, placeIdFor, type SourceView, type StoredView } from './compose.ts';
+import { ImportFailedError, importFailure, locateFailure, type FailedChunk } from './import-failure.ts';
 import { frenchSpacing } from '../../text/typography';
-
-export interface ImportWarning {
-	row: number;
-	sourceId?: string;
-	message: string;
-}
-
-export interface ImportReport {
-	id: number | null;
-	fileName: string;
-	format: string;
-	source: string;
-	total: number;
-	created: number;
-	updated: number;
-	merged: number;
-	unchanged: number;
-	rejected: number;
-	/** valid records outside onlyDepartments */
-	skipped: number;
-	rejections: Rejection[];
-	warnings: ImportWarning[];
-	ms: number;
-	/** milliseconds per phase: lookup, parse, validate, match, compose, write */
-	phases: Record<string, number>;
-}
 
 export interface ImportOptions {
 	fileName: string;
@@ -57,56 +35,6 @@ export interface ImportOptions {
 	onlyDepartments?: string[];
 	/** who imports, for the journal (default: the command line) */
 	actor?: AuditActor;
-}
-
-/** What we keep of one source's view of a place: validated fields + how precise its position is. */
-export interface SourceView {
-	fields: Omit<PlaceFields, 'id'>;
-	locationPrecision: LocationPrecision;
-}
-
-/** A source view as stored: fields without their empty values (lists [], null), about half the size. */
-export type StoredView = { fields: Partial<Omit<PlaceFields, 'id'>>; locationPrecision: LocationPrecision };
-
-export function compactView(v: SourceView): StoredView {
-	const fields: Record<string, unknown> = {};
-	for (const [k, x] of Object.entries(v.fields)) {
-		if (x == null || (Array.isArray(x) && x.length === 0)) continue;
-		fields[k] = x;
-	}
-	return { fields: fields as StoredView['fields'], locationPrecision: v.locationPrecision };
-}
-
-const EMPTY_FIELDS: Omit<PlaceFields, 'id' | 'pivot' | 'nom' | 'commune' | 'codePostal' | 'adresse' | 'dateMaj'> = {
-	codeInsee: null,
-	complementAdresse: null,
-	latitude: null,
-	longitude: null,
-	typologie: [],
-	telephone: null,
-	courriels: [],
-	siteWeb: [],
-	horaires: null,
-	presentationResume: null,
-	presentationDetail: null,
-	source: null,
-	itinerance: [],
-	structureParente: null,
-	services: [],
-	publicsSpecifiquementAdresses: [],
-	priseEnChargeSpecifique: [],
-	fraisACharge: [],
-	dispositifProgrammesNationaux: [],
-	formationsLabels: [],
-	autresFormationsLabels: [],
-	modalitesAcces: [],
-	modalitesAccompagnement: [],
-	ficheAccesLibre: null,
-	priseRdv: null
-};
-
-export function expandView(v: StoredView): SourceView {
-	return { fields: { ...EMPTY_FIELDS, ...v.fields } as SourceView['fields'], locationPrecision: v.locationPrecision };
 }
 
 interface Accepted {
@@ -126,10 +54,6 @@ const SLICE = 250;
 /** rows written from which an import refreshes the planner's statistics */
 const ANALYZE_AFTER = 500;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/;
-
-export function placeIdFor(source: string, sourceId: string): string {
-	return 'l' + createHash('sha256').update(`${source}\u0000${sourceId}`).digest('hex').slice(0, 15);
-}
 
 export function departmentOf(codeInsee: string | null, codePostal: string, lookup?: MunicipalityLookup): string | null {
 	if (codeInsee) {
@@ -206,112 +130,6 @@ function validateRecords(
 		});
 	}
 	return accepted;
-}
-
-const SCALARS_FROM_PRIMARY = ['nom', 'commune', 'codePostal', 'codeInsee', 'adresse', 'complementAdresse', 'latitude', 'longitude'] as const;
-const LISTS = [
-	'typologie',
-	'courriels',
-	'siteWeb',
-	'itinerance',
-	'services',
-	'publicsSpecifiquementAdresses',
-	'priseEnChargeSpecifique',
-	'fraisACharge',
-	'dispositifProgrammesNationaux',
-	'formationsLabels',
-	'autresFormationsLabels',
-	'modalitesAcces',
-	'modalitesAccompagnement'
-] as const;
-const OTHER_SCALARS = ['telephone', 'horaires', 'presentationResume', 'presentationDetail', 'structureParente', 'ficheAccesLibre', 'priseRdv'] as const;
-
-/** Orders a place's sources: precise position first, then the most recently updated. */
-function byPriority(a: SourceView & { source: string }, b: SourceView & { source: string }): number {
-	if (a.locationPrecision !== b.locationPrecision) return a.locationPrecision === 'address' ? -1 : 1;
-	if (a.fields.dateMaj !== b.fields.dateMaj) return a.fields.dateMaj < b.fields.dateMaj ? 1 : -1;
-	return a.source < b.source ? -1 : a.source > b.source ? 1 : 0;
-}
-
-/** One place from all its sources: identity and position from the best source, the rest completed, lists joined. */
-/** The source of what a place's manager wrote in maillage itself: it wins over imported sources. */
-export const MANAGER_SOURCE = 'maillage';
-
-export function composePlace(id: string, views: (SourceView & { source: string })[]): PlaceFields & { locationPrecision: LocationPrecision } {
-	const managed = views.find((v) => v.source === MANAGER_SOURCE);
-	if (managed) views = [managed];
-	if (views.length === 1) {
-		// one source (most places): its fields as they are, lists already without duplicates
-		const [v] = views;
-		const out = { ...v.fields, id, locationPrecision: v.locationPrecision };
-		if (!out.source) out.source = v.source;
-		return out;
-	}
-	const sorted = [...views].sort(byPriority);
-	const primary = sorted[0];
-	const out = { ...primary.fields, id } as PlaceFields & { locationPrecision: LocationPrecision };
-	out.locationPrecision = primary.locationPrecision;
-	for (const k of SCALARS_FROM_PRIMARY) (out as unknown as Record<string, unknown>)[k] = primary.fields[k];
-	for (const k of OTHER_SCALARS) {
-		const found = sorted.find((v) => v.fields[k] != null && v.fields[k] !== '');
-		(out as unknown as Record<string, unknown>)[k] = found ? found.fields[k] : null;
-	}
-	if (/^0+$/.test(out.pivot)) {
-		const real = sorted.find((v) => !/^0+$/.test(v.fields.pivot));
-		if (real) out.pivot = real.fields.pivot;
-	}
-	for (const k of LISTS) {
-		const set = new Set<string>();
-		for (const v of sorted) for (const x of v.fields[k]) set.add(x);
-		out[k] = [...set];
-	}
-	out.dateMaj = sorted.reduce((m, v) => (v.fields.dateMaj > m ? v.fields.dateMaj : m), primary.fields.dateMaj);
-	out.source = primary.fields.source || primary.source;
-	return out;
-}
-
-/** Fields a coordinator may correct by hand (places.overrides); the import leaves them as corrected. */
-const OVERRIDABLE = new Set<string>([
-	'nom',
-	'adresse',
-	'complementAdresse',
-	'codePostal',
-	'commune',
-	'codeInsee',
-	'latitude',
-	'longitude',
-	'locationPrecision',
-	'telephone',
-	'courriels',
-	'siteWeb',
-	'horaires',
-	'presentationResume',
-	'presentationDetail',
-	'priseRdv',
-	'pivot',
-	'services',
-	'publicsSpecifiquementAdresses',
-	'fraisACharge',
-	'modalitesAcces',
-	'modalitesAccompagnement',
-	'typologie',
-	'structureParente'
-]);
-
-/** Puts a place's hand corrections back over what its sources say. */
-export function applyOverrides<T extends PlaceFields & { locationPrecision: LocationPrecision }>(
-	p: T,
-	overrides: Record<string, unknown> | null | undefined
-): T {
-	if (!overrides) return p;
-	let out: Record<string, unknown> | null = null;
-	for (const [k, v] of Object.entries(overrides)) {
-		if (!OVERRIDABLE.has(k)) continue;
-		const o: Record<string, unknown> = out ?? { ...(p as Record<string, unknown>) };
-		o[k] = v;
-		out = o;
-	}
-	return (out ?? p) as T;
 }
 
 function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup: MunicipalityLookup) {
@@ -643,112 +461,4 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 	}
 	report.ms = Math.round(performance.now() - t0);
 	return report;
-}
-
-/** Human-readable summary for the CLI (English; rejection reasons stay in French as stored). */
-export function formatReport(r: ImportReport, maxLines = 50): string {
-	const lines = [
-		`${r.fileName} (${r.format}, source ${r.source}): ${r.total} rows in ${r.ms} ms`,
-		`  created ${r.created} · updated ${r.updated} · merged into existing ${r.merged} · unchanged ${r.unchanged} · rejected ${r.rejected}${r.skipped ? ` · skipped (outside the territory) ${r.skipped}` : ''}`
-	];
-	if (r.id != null) lines.push(`  report #${r.id} stored`);
-	for (const rej of r.rejections.slice(0, maxLines)) {
-		lines.push(`  rejected row ${rej.row}${rej.sourceId ? ` (${rej.sourceId})` : ''}: ${rej.reasons.join('\u00a0; ')}`);
-	}
-	if (r.rejections.length > maxLines) lines.push(`  … and ${r.rejections.length - maxLines} more rejections (see the stored report)`);
-	if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings (see the stored report)`);
-	return lines.join('\n');
-}
-
-/**
- * An import the database refused (issue 11, low finding: the command line printed the raw
- * SQL and every row of the chunk). Its message gives the file's row and the reason only.
- */
-export class ImportFailedError extends Error {
-	constructor(
-		message: string,
-		public rows: number[],
-		public code: string | null
-	) {
-		super(message);
-		this.name = 'ImportFailedError';
-	}
-}
-
-const REASONS: Record<string, string> = {
-	'22021': 'a text holds a character the database refuses (NUL or invalid UTF-8)',
-	'22P05': 'a text holds a character the database refuses (NUL or invalid UTF-8)',
-	'22001': 'a value is too long for its column',
-	'22003': 'a number is out of range',
-	'23505': 'the same place or source identifier appears twice',
-	'23502': 'a required value is missing',
-	'23514': 'a value breaks a rule of the database'
-};
-
-interface FailedChunk {
-	rows: number[];
-	placeRows: Record<string, unknown>[];
-	srcRows: Record<string, unknown>[];
-	/** the place of each row (same order as rows) */
-	placeOf: string[];
-}
-
-class Rollback extends Error {}
-
-/** Writes the failed chunk's rows one at a time (savepoints, all rolled back) to name the first refused. */
-async function locateFailure(database: Database, e: ImportFailedError, failed: FailedChunk): Promise<ImportFailedError> {
-	let found: number | null = null;
-	await database.db
-		.transaction(async (tx) => {
-			for (const row of failed.placeRows) {
-				const ok = await tx
-					.transaction(async (sp) => bulkUpsert(sp, places, [row] as never, { conflict: ['id'] }))
-					.then(
-						() => true,
-						() => false
-					);
-				if (!ok) {
-					const i = failed.placeOf.indexOf(String(row.id));
-					if (i >= 0) found = failed.rows[i];
-					break;
-				}
-			}
-			if (found === null)
-				for (let i = 0; i < failed.srcRows.length; i++) {
-					const ok = await tx
-						.transaction(async (sp) =>
-							bulkUpsert(sp, placeSources, [{ ...failed.srcRows[i], importId: null }] as never, {
-								conflict: ['source', 'sourceId'],
-								update: ['placeId', 'record', 'contentHash', 'importId', 'lastSeenAt']
-							})
-						)
-						.then(
-							() => true,
-							() => false
-						);
-					if (!ok) {
-						found = failed.rows[i];
-						break;
-					}
-				}
-			throw new Rollback();
-		})
-		.catch((x: unknown) => {
-			if (!(x instanceof Rollback)) throw x;
-		})
-		.catch(() => undefined);
-	if (found === null) return e;
-	return new ImportFailedError(e.message.replace(/^rows \d+–\d+/, `row ${found}`), [found], e.code);
-}
-
-function importFailure(e: unknown, failed: FailedChunk | null): unknown {
-	if (e instanceof ImportFailedError) return e;
-	const cause = (e as { cause?: unknown })?.cause;
-	const code =
-		[e, cause].map((x) => (x as { code?: unknown } | undefined)?.code).find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) ?? null;
-	if (!code && !(e instanceof Error && /Failed query/.test(e.message))) return e; // not the database's refusal
-	const reason = (code && REASONS[code]) ?? `the database refused it (SQLSTATE ${code ?? 'unknown'})`;
-	const rows = failed?.rows ?? [];
-	const where = rows.length === 0 ? 'import failed' : rows.length === 1 ? `row ${rows[0]}` : `rows ${Math.min(...rows)}–${Math.max(...rows)}`;
-	return new ImportFailedError(`${where}: ${reason}; nothing was imported`, rows, code);
 }

@@ -3,19 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
-import { getPlace, allPlaces } from './service.ts';
-import {
-	claimPlace,
-	decideClaim,
-	listClaims,
-	managedPlaces,
-	remindStalePlace,
-	stalePlaces,
-	updatePlace,
-	canEditPlace,
-	PlaceManagementError,
-	type PlaceForm
-} from './manage.ts';
+import { getPlace, allPlaces } from './place.ts';
+import { claimPlace, decideClaim, listClaims, managedPlaces, remindStalePlace, stalePlaces, updatePlace, canEditPlace, type PlaceForm } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import {
 	createOrganisation,
 	actorFor,
@@ -25,7 +15,7 @@ import {
 	reserveAttempt as reserve,
 	THROTTLE_RULES as RULES
 } from '../accounts/index.ts';
-import { horairesToRanges } from './hours.ts';
+import { horairesToRanges } from './hours-week.ts';
 import { places } from './db.ts';
 import { eq } from 'drizzle-orm';
 import { searchJournal, verifyChain } from '../audit/index.ts';

@@ -2,7 +2,7 @@
  * Place management: a place manager claims a place for their organisation (a coordinator
  * of the place's département approves or rejects), then keeps its page up to date with a
  * form. What they write becomes the place's "maillage" source, which wins over imported
- * ones (import.ts, MANAGER_SOURCE); date_maj becomes today, so the export shows it.
+ * ones (compose.ts, MANAGER_SOURCE); date_maj becomes today, so the export shows it.
  * Coordinators see stale places (not updated for 12 months) and remind their managers.
  */
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
@@ -11,24 +11,18 @@ import { journal, changedFields } from '../audit/index.ts';
 import { can, departmentsWith, type Actor, reserveAttempt as reserve, THROTTLE_RULES as RULES } from '../accounts/index.ts';
 import { organisationPlaces, organisations, placeClaims, memberships, users } from '../accounts/db.ts';
 import { places, placeSources } from './db.ts';
-import { parseStandardRecord, toStandardRecord, contentHash, normalizeKey, parisToday } from './model.ts';
-import { composePlace, MANAGER_SOURCE, compactView, type SourceView } from './import.ts';
-import { weeklyOpenRanges, withClosures, rangesToHoraires, type Closure, type WeekRanges } from './hours.ts';
+import { parseStandardRecord, toStandardRecord, contentHash } from './model.ts';
+import { parisToday } from './paris-time.ts';
+import { normalizeKey } from './values.ts';
+import { composePlace, MANAGER_SOURCE, compactView, type SourceView } from './compose.ts';
+import { weeklyOpenRanges } from './hours.ts';
+import { withClosures, rangesToHoraires, type Closure, type WeekRanges } from './hours-week.ts';
 import { earthPoint } from '../db/types.ts';
 import type { PlaceFields, LocationPrecision } from './types.ts';
-import { closureOf, getPlace } from './service.ts';
+import { closureOf, getPlace } from './place.ts';
+import { PlaceManagementError } from './errors.ts';
 import { queueMail, staleReminderMail } from '../mail/service.ts';
 import { plural } from '../../components/format.ts';
-
-export class PlaceManagementError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'throttled',
-		message: string,
-		public fields: Record<string, string> = {}
-	) {
-		super(message);
-	}
-}
 
 async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {
 	const rows = await database.db.select({ o: organisationPlaces.organisationId }).from(organisationPlaces).where(eq(organisationPlaces.placeId, placeId));

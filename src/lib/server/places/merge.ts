@@ -12,12 +12,13 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { places, placeSources } from './db.ts';
-import { normalizeKey, parisToday } from './model.ts';
+import { parisToday } from './paris-time.ts';
+import { normalizeKey } from './values.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
-import { PlaceManagementError } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import { canCuratePlace } from './edit.ts';
-import { MANAGER_SOURCE } from './import.ts';
+import { MANAGER_SOURCE } from './compose.ts';
 import { addressKey, nameSimilarity } from './dedup.ts';
 import { placeValueText } from './display.ts';
 

@@ -5,21 +5,8 @@ import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { sharedDataDir } from '../paths.ts';
 import type { PlaceFields, StandardRecord } from './types.ts';
-import {
-	contentHash,
-	extractPhones,
-	isValidRna,
-	isValidSiret,
-	matchVocabulary,
-	normalizeDate,
-	normalizeKey,
-	normalizePhone,
-	normalizeUrl,
-	parseStandardRecord,
-	plainDecimal,
-	toStandardRecord,
-	type ParsedPlace
-} from './model.ts';
+import { contentHash, isValidRna, isValidSiret, parseStandardRecord, toStandardRecord, type ParsedPlace } from './model.ts';
+import { extractPhones, matchVocabulary, normalizeDate, normalizeKey, normalizePhone, normalizeUrl, plainDecimal } from './values.ts';
 import { STANDARD_FIELDS, VOCABULARIES, FIELD_TO_KEY } from './vocabulary.ts';
 
 const TODAY = '2025-06-01';

@@ -1,6 +1,6 @@
 /**
  * Acting on a "Signaler une erreur" report from the report itself (issue 12, item 8): the
- * coordinator corrects or closes the place (edit.ts, which closes the report in the same
+ * coordinator corrects or closes the place (edit.ts, closing.ts: they close the report in the same
  * transaction), or rejects the report with an answer, e-mailed to the reporter when they
  * left an address. The address is erased then: it served only to answer.
  */
@@ -9,7 +9,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { places, placeErrorReports } from './db.ts';
-import { PlaceManagementError } from './manage.ts';
+import { PlaceManagementError } from './errors.ts';
 import { plainMail, queueMail } from '../mail/service.ts';
 import { inlineName as n } from '../../text/names.ts';
 

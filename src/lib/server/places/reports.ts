@@ -1,6 +1,49 @@
+/** Import reports: what an import tells (ImportReport, its summary for the command line), and the reports stored. */
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { importReports } from './db.ts';
+import type { Rejection } from './types.ts';
+
+export interface ImportWarning {
+	row: number;
+	sourceId?: string;
+	message: string;
+}
+
+export interface ImportReport {
+	id: number | null;
+	fileName: string;
+	format: string;
+	source: string;
+	total: number;
+	created: number;
+	updated: number;
+	merged: number;
+	unchanged: number;
+	rejected: number;
+	/** valid records outside onlyDepartments */
+	skipped: number;
+	rejections: Rejection[];
+	warnings: ImportWarning[];
+	ms: number;
+	/** milliseconds per phase: lookup, parse, validate, match, compose, write */
+	phases: Record<string, number>;
+}
+
+/** Human-readable summary for the CLI (English; rejection reasons stay in French as stored). */
+export function formatReport(r: ImportReport, maxLines = 50): string {
+	const lines = [
+		`${r.fileName} (${r.format}, source ${r.source}): ${r.total} rows in ${r.ms} ms`,
+		`  created ${r.created} · updated ${r.updated} · merged into existing ${r.merged} · unchanged ${r.unchanged} · rejected ${r.rejected}${r.skipped ? ` · skipped (outside the territory) ${r.skipped}` : ''}`
+	];
+	if (r.id != null) lines.push(`  report #${r.id} stored`);
+	for (const rej of r.rejections.slice(0, maxLines)) {
+		lines.push(`  rejected row ${rej.row}${rej.sourceId ? ` (${rej.sourceId})` : ''}: ${rej.reasons.join('\u00a0; ')}`);
+	}
+	if (r.rejections.length > maxLines) lines.push(`  … and ${r.rejections.length - maxLines} more rejections (see the stored report)`);
+	if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings (see the stored report)`);
+	return lines.join('\n');
+}
 
 export async function listImportReports(database: Database, limit = 50) {
 	return database.db

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
-import { searchPlaces, searchPlacesJson, NEARBY_COUNT_CAP } from './service.ts';
+import { NEARBY_COUNT_CAP } from './search-sql.ts';
+import { searchPlaces, searchPlacesJson } from './search.ts';
 import { emptyFilters } from './filters.ts';
 
 let db: Database;

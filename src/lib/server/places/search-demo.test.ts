@@ -11,15 +11,15 @@ import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
 import { ensureDemo } from '../demo/seed.ts';
 import { getInstanceSettings } from '../territory/index.ts';
-import { searchPlaces, searchPlacesJson, coverage, anyPassPlace, NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf, type SearchItem } from './service.ts';
+import { NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf } from './search-sql.ts';
+import { searchPlaces, searchPlacesJson, coverage, anyPassPlace, type SearchItem } from './search.ts';
 import { emptyFilters } from './filters.ts';
 import { organisations } from '../accounts/db.ts';
 import { passQualifications } from '../pass/db.ts';
 import { campaignSponsors } from '../pass/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { PlaceFilters } from './types.ts';
-import { recommendPlaces } from '../assessment/recommend.ts';
-import { assess } from '../assessment/model.ts';
+import { assess, recommendPlaces } from '../assessment/index.ts';
 
 let db: Database;
 const HOME = ['47'];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../paths.ts';
 import { FIELD_TO_KEY, KEY_TO_FIELD, LIST_FIELDS, REQUIRED_FIELDS, STANDARD_FIELDS, TYPOLOGIES, VOCABULARIES, type VocabularyField } from './vocabulary.ts';
-import { matchVocabulary } from './model.ts';
+import { matchVocabulary } from './values.ts';
 
 interface SchemaField {
 	name: string;

@@ -11,10 +11,10 @@ import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/index.ts';
 import { areas, areaMunicipalities } from '../territory/db.ts';
 import { places } from './db.ts';
-import { parisToday } from './model.ts';
+import { parisToday } from './paris-time.ts';
 import { addressKey, distanceMetres, nameSimilarity } from './dedup.ts';
-import { normalizeKey } from './model.ts';
-import { inCapitals, normalCase, properNamesOf } from './edit.ts';
+import { normalizeKey } from './values.ts';
+import { inCapitals, normalCase, properNamesOf } from './names.ts';
 
 export const WORK_KINDS = {
 	doublons: 'Doublons probables',

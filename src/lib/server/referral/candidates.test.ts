@@ -13,11 +13,19 @@ import { stopBoss } from '../jobs/boss.ts';
 import type { Database } from '../db/client.ts';
 import { places } from '../places/db.ts';
 import { auditLog } from '../audit/db.ts';
-import { recordAssessment, beneficiaryDetail, contactLabel, CareError, NO_CONTACT, PERSON_FORM_VOCAB } from '../beneficiaries/service.ts';
+import { recordAssessment, beneficiaryDetail, contactLabel, CareError, NO_CONTACT, PERSON_FORM_VOCAB } from '../beneficiaries/index.ts';
 import { formatDistance } from '../../components/format.ts';
-import { referralCandidates, candidateWords, distanceLabel, scoreCandidates } from './candidates.ts';
-import { referOrAskConsent, referralDetail, actOnReferral, personReferrals } from './service.ts';
-import { recordAccompaniment, emptyForm } from '../accompaniments/service.ts';
+import {
+	referralCandidates,
+	candidateWords,
+	distanceLabel,
+	scoreCandidates,
+	referOrAskConsent,
+	referralDetail,
+	actOnReferral,
+	personReferrals
+} from './index.ts';
+import { recordAccompaniment, emptyForm } from '../accompaniments/index.ts';
 import { referrals } from './db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { openRequestDatabase } from '../db/request-pool.ts';

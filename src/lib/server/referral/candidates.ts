@@ -6,18 +6,16 @@
  * words, any place that matches them, however far. A place that receives nothing online is
  * listed too: the prescriber may choose it and tell the place themselves.
  *
- * Kept apart from the public search (places/service.ts): a different order, and every
+ * Kept apart from the public search (places/search.ts): a different order, and every
  * place, whatever its data.
  */
 import { and, asc, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey, parisToday } from '../places/model.ts';
+import { parisToday, normalizeKey, NEARBY_METRES } from '../places/index.ts';
 import { chordToMetres, earthPoint } from '../db/types.ts';
-import { NEARBY_METRES } from '../places/service.ts';
-import type { PublicPlace } from '../places/service.ts';
-import { AXES, type Assessment } from '../assessment/service.ts';
-import { scorePlace } from '../assessment/recommend.ts';
+import type { PublicPlace } from '../places/index.ts';
+import { AXES, scorePlace, type Assessment } from '../assessment/index.ts';
 
 export type Receives = 'team' | 'email' | null;
 

@@ -143,7 +143,3 @@ export function personMail(to: string, m: { subject: string; text: string }, ins
 		`Ce message vous est envoyé par ${instanceName}.`
 	);
 }
-
-export function personCodeMessage(code: string, instanceName: string): { subject: string; text: string } {
-	return { subject: `Votre code\u00a0: ${code}`, text: `Votre code pour voir vos orientations sur ${instanceName}\u00a0: ${code}. Il est valable 15 minutes.` };
-}

@@ -10,7 +10,7 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/import.ts';
+import { importPlaces } from '../places/index.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
@@ -21,16 +21,19 @@ import {
 	loadBeneficiary,
 	beneficiaryDetail,
 	withdrawConsent,
-	exportRecord,
 	eraseBeneficiary,
 	anonymiseInactive,
 	mergeBeneficiaries,
 	recordAssessment,
-	CareError
-} from '../beneficiaries/service.ts';
+	CareError,
+	requestPersonCode,
+	verifyPersonCode,
+	checkPersonLink,
+	openPersonSession,
+	readPersonSession
+} from '../beneficiaries/index.ts';
 import { beneficiaries, consents } from '../beneficiaries/db.ts';
-import { requestPersonCode, verifyPersonCode } from '../beneficiaries/person.ts';
-import { checkPersonLink, openPersonSession, readPersonSession } from '../beneficiaries/person-access.ts';
+import { exportRecord } from '../documents/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	sendReferral,
@@ -44,7 +47,7 @@ import {
 	personReferrals,
 	withdrawByPerson,
 	honourByAccompaniment
-} from './service.ts';
+} from './index.ts';
 
 let db: Database;
 let prescriber: Actor;
@@ -492,10 +495,24 @@ pgOnly('row-level security of the care tables (PostgreSQL, as the scoped role)',
 
 describe('small things a person or a place can do', () => {
 	it('refuses an impossible appointment date instead of rolling it over', async () => {
-		const { parisLocal } = await import('./service.ts');
+		const { parisLocal } = await import('./index.ts');
 		expect(parisLocal('2026-13-01T10:00')).toBeNull();
 		expect(parisLocal('2026-04-31T10:00')).toBeNull();
 		expect(parisLocal('2026-11-24T25:00')).toBeNull();
 		expect(parisLocal('2026-07-14T10:00')?.toISOString()).toBe('2026-07-14T08:00:00.000Z');
+	});
+	it('reads an appointment typed on the night of a change of time in Paris time, whatever the server’s time zone (issue 13)', async () => {
+		const { parisLocal } = await import('./index.ts');
+		const before = process.env.TZ;
+		try {
+			for (const tz of ['UTC', 'America/New_York', 'Europe/Paris']) {
+				process.env.TZ = tz;
+				// was 23:30Z under TZ=UTC: an hour off
+				expect(parisLocal('2026-03-29T01:30')?.toISOString()).toBe('2026-03-29T00:30:00.000Z');
+				expect(parisLocal('2026-10-25T03:30')?.toISOString()).toBe('2026-10-25T02:30:00.000Z');
+			}
+		} finally {
+			process.env.TZ = before;
+		}
 	});
 });

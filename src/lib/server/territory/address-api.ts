@@ -5,7 +5,7 @@
  * Failures never reach the page: `searchAddress` turns them into { status: 'unavailable' }.
  */
 import { z } from 'zod';
-import type { WherePoint } from '../places/types.ts';
+import type { WherePoint } from '../places/index.ts';
 
 export interface AddressSearchOptions {
 	/** 1–20, default 5 */

@@ -5,7 +5,7 @@
  * area-model.ts, settings-model.ts).
  */
 import type { z } from 'zod';
-import type { MunicipalityInfo, MunicipalityLookup, WherePoint } from '../places/types.ts';
+import type { MunicipalityInfo, MunicipalityLookup, WherePoint } from '../places/index.ts';
 
 // ---------------------------------------------------------------------------
 // Communes

@@ -3,7 +3,7 @@
  * candidates when it is ambiguous; and the communes suggested while typing.
  */
 import type { Database } from '../db/client.ts';
-import type { WherePoint, WhereResolution } from '../places/types.ts';
+import type { WherePoint, WhereResolution } from '../places/index.ts';
 import { searchAddress, type AddressApi, type AddressPoint } from './address-api.ts';
 import {
 	departmentsOfPostcode,

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { QUESTIONS, AXES, assess, checkAnswers, recommendPlaces } from '#lib/server/assessment/service.ts';
+import { QUESTIONS, AXES, assess, checkAnswers, recommendPlaces } from '#lib/server/assessment/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { statusText } from '#lib/components/format.ts';
 

@@ -1,8 +1,15 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces, coverage, anyPassPlace, NEARBY_METRES } from '#lib/server/places/service.ts';
-import { filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from '#lib/server/places/filters.ts';
-import { VOCABULARIES } from '#lib/server/places/vocabulary.ts';
+import {
+	NEARBY_METRES,
+	searchPlaces,
+	coverage,
+	anyPassPlace,
+	filtersFromSearchParams,
+	filtersToSearchParams,
+	hasActiveFilters,
+	VOCABULARIES
+} from '#lib/server/places/index.ts';
 import { suggestMunicipalities } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

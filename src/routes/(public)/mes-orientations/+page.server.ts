@@ -7,16 +7,18 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { requestPersonCode, verifyPersonCode, PERSON_COOKIE } from '#lib/server/beneficiaries/person.ts';
 import {
+	requestPersonCode,
+	verifyPersonCode,
+	PERSON_COOKIE,
 	openPersonSession,
 	readPersonSession,
 	endPersonSession,
 	liveLinks,
 	revokeLinksByPerson,
 	PERSON_SESSION_MINUTES
-} from '#lib/server/beneficiaries/person-access.ts';
-import { dateFr } from '#lib/server/referral/service.ts';
+} from '#lib/server/beneficiaries/index.ts';
+import { dateFr } from '#lib/server/referral/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { PRIVATE_HEADERS, COOKIE_PATH, referralsView, withdraw } from './person-view.server.ts';
 

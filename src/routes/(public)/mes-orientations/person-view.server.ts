@@ -5,10 +5,9 @@
  */
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import type { Database } from '#lib/server/db/client.ts';
-import { personReferrals, withdrawByPerson, dateFr, dateTimeFr } from '#lib/server/referral/service.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
-import type { PersonSession } from '#lib/server/beneficiaries/person-access.ts';
-import { weekTable } from '#lib/server/places/hours.ts';
+import { personReferrals, withdrawByPerson, dateFr, dateTimeFr } from '#lib/server/referral/index.ts';
+import { CareError, type PersonSession } from '#lib/server/beneficiaries/index.ts';
+import { weekTable } from '#lib/server/places/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
 import { publicOrigin } from '#lib/server/web/origin.ts';

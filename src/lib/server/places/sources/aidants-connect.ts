@@ -13,14 +13,13 @@ import {
 	compact,
 	foldKey,
 	inseeCode,
-	municipalityNamedIn,
 	postcode,
-	resolveMunicipality,
 	siret,
-	splitAddress,
 	type AdapterContext,
 	type SourceRecordWithExtra
 } from './common.ts';
+import { splitAddress } from './addresses.ts';
+import { municipalityNamedIn, resolveMunicipality } from './communes.ts';
 import { readCsv, type CsvInput } from './csv.ts';
 
 export const AIDANTS_CONNECT_SOURCE = 'aidants-connect';

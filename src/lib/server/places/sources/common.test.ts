@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MunicipalityLookup } from '../types.ts';
-import { dateFromFileName, inseeCode, isoDate, padCode, resolveMunicipality, siret, splitAddress, stableId } from './common.ts';
+import { dateFromFileName, inseeCode, isoDate, padCode, siret, stableId } from './common.ts';
+import { splitAddress } from './addresses.ts';
+import { resolveMunicipality } from './communes.ts';
 import { detectFrais, detectPublics } from './mappings.ts';
 import { municipalityNameKey, testMunicipalityLookup } from './test-lookup.ts';
 

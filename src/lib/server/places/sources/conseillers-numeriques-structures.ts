@@ -14,14 +14,14 @@ import {
 	foldKey,
 	inseeCode,
 	postcode,
-	resolveMunicipality,
 	shortHash,
 	siret,
-	splitAddress,
 	stableId,
 	type AdapterContext,
 	type SourceRecordWithExtra
 } from './common.ts';
+import { splitAddress } from './addresses.ts';
+import { resolveMunicipality } from './communes.ts';
 import { readCsv, type CsvInput } from './csv.ts';
 
 export const CNFS_STRUCTURES_SOURCE = 'conseillers-numeriques-structures';

@@ -15,8 +15,6 @@ import {
 	foldKey,
 	isoDate,
 	joinList,
-	resolveMunicipality,
-	splitAddress,
 	splitList,
 	stableId,
 	jsonObjectRows,
@@ -24,6 +22,8 @@ import {
 	type AdapterContext,
 	type SourceRecordWithExtra
 } from './common.ts';
+import { splitAddress } from './addresses.ts';
+import { resolveMunicipality } from './communes.ts';
 
 export const GIRONDE_SOURCE = 'gironde-33';
 /** Columns that identify the format. */

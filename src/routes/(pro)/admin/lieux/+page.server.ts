@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { decideClaim, listClaims, remindStalePlace, stalePlaces, PlaceManagementError } from '#lib/server/places/service.ts';
+import { PlaceManagementError, decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { mailConfigured } from '#lib/server/mail/service.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

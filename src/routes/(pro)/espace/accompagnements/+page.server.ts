@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
-import { placeAccompaniments } from '#lib/server/accompaniments/service.ts';
+import { CareError } from '#lib/server/beneficiaries/index.ts';
+import { placeAccompaniments } from '#lib/server/accompaniments/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = url.searchParams;

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { claimPlace, managedPlaces, PlaceManagementError } from '#lib/server/places/service.ts';
+import { PlaceManagementError, claimPlace, managedPlaces } from '#lib/server/places/index.ts';
 import { listOrganisations, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { teamReferrals, STATUS_LABELS, REFERRAL_STATUSES } from '#lib/server/referral/service.ts';
-import { holdingOrganisations } from '#lib/server/beneficiaries/service.ts';
+import { teamReferrals, STATUS_LABELS, REFERRAL_STATUSES } from '#lib/server/referral/index.ts';
+import { holdingOrganisations } from '#lib/server/beneficiaries/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;

@@ -1,16 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 import { euros } from '#lib/server/pass/index.ts';
-import {
-	MASKED,
-	PartnerError,
-	partnerOrganisations,
-	partnerOverview,
-	shownPartnerCampaigns,
-	shownReferrals,
-	SMALL_COUNT
-} from '#lib/server/partner/service.ts';
+import { MASKED, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals, SMALL_COUNT } from '#lib/server/partner/service.ts';
 
 /** The partner's own figures (issue 12, item 12): reachable before the second factor, nothing personal on it. */
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -42,7 +35,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			masked: MASKED
 		};
 	} catch (e) {
-		if (e instanceof PartnerError) error(e.code === 'forbidden' ? 403 : 404, e.message);
-		throw e;
+		pageError(e);
 	}
 };

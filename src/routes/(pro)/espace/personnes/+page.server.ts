@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { listBeneficiaries, holdingOrganisations } from '#lib/server/beneficiaries/service.ts';
+import { listBeneficiaries, holdingOrganisations } from '#lib/server/beneficiaries/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;

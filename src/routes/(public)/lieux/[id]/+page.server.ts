@@ -1,13 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, reportPlaceError, distanceMetres, ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
+import { reportPlaceError, ERROR_REPORT_FIELDS, getPlace, distanceMetres, survivorOf } from '#lib/server/places/index.ts';
 import { resolveWhere } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance } from '#lib/components/format.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { survivorOf } from '#lib/server/places/edit.ts';
 
 export const csr = false;
 

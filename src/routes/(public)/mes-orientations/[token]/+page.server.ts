@@ -7,8 +7,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PERSON_COOKIE } from '#lib/server/beneficiaries/person.ts';
-import { usePersonLink, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/person-access.ts';
+import { PERSON_COOKIE, usePersonLink, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/index.ts';
 import { COOKIE_PATH, PRIVATE_HEADERS } from '../person-view.server.ts';
 
 export const csr = false;

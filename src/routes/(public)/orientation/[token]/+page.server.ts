@@ -6,9 +6,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
-import { AXES, QUESTIONS } from '#lib/server/assessment/service.ts';
-import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel, CareError } from '#lib/server/beneficiaries/service.ts';
+import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { AXES, QUESTIONS } from '#lib/server/assessment/index.ts';
+import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel, CareError } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 

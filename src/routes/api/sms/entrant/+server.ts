@@ -19,7 +19,7 @@ import { json } from '@sveltejs/kit';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { countAttempt, lockedUntil, THROTTLE_RULES } from '#lib/server/accounts/index.ts';
 import { hasInboundSecret, parseInboundSms } from '#lib/server/sms/inbound.ts';
-import { answerConsentBySms } from '#lib/server/beneficiaries/consent-sms.ts';
+import { answerConsentBySms } from '#lib/server/referral/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { log } from '#lib/server/log.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

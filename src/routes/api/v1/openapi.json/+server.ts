@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { openApiDocument } from '#lib/server/places/openapi.ts';
+import { openApiDocument } from '#lib/server/places/index.ts';
 import { json } from '#lib/server/api/errors.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 

@@ -1,9 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { allPlaces } from '#lib/server/places/service.ts';
-import { csvHeader, csvRow } from '#lib/server/places/csv.ts';
-import { validateFilters } from '#lib/server/places/api.ts';
-import { filtersFromSearchParams } from '#lib/server/places/filters.ts';
+import { allPlaces, csvHeader, csvRow, validateFilters, filtersFromSearchParams } from '#lib/server/places/index.ts';
 import { apiErrorResponse } from '#lib/server/api/errors.ts';
 
 /** GET /api/v1/places.csv — every place in the national standard's CSV (v1.0.2), streamed. Public. */

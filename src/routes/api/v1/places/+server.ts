@@ -1,7 +1,6 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { searchPlaces, searchPlacesJson } from '#lib/server/places/service.ts';
-import { searchParamsFromQuery, searchJsonBody, searchToGeoJson, mapSearchError } from '#lib/server/places/api.ts';
+import { searchPlaces, searchPlacesJson, searchParamsFromQuery, searchJsonBody, searchToGeoJson, mapSearchError } from '#lib/server/places/index.ts';
 import { ApiError, apiErrorResponse } from '#lib/server/api/errors.ts';
 
 /** GET /api/v1/places — search, nearest first when `ou` or `lat`/`lng` is given. Public. */

@@ -1,26 +1,27 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
 import {
+	PlaceManagementError,
+	getPlace,
 	canCuratePlace,
-	closePlace,
 	correctPlace,
 	identityFormOf,
 	placeOverrides,
-	reopenPlace,
 	takeSourceValue,
 	CORRECTABLE,
+	type IdentityForm,
+	closePlace,
+	reopenPlace,
 	type ClosureForm,
-	type IdentityForm
-} from '#lib/server/places/edit.ts';
-import { getErrorReport } from '#lib/server/places/report-answer.ts';
-import { ERROR_REPORT_FIELDS } from '#lib/server/places/service.ts';
-import { parisToday } from '#lib/server/places/model.ts';
+	getErrorReport,
+	ERROR_REPORT_FIELDS,
+	parisToday,
+	placeValueText
+} from '#lib/server/places/index.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { placeValueText } from '#lib/server/places/display.ts';
 
 const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>';

@@ -1,9 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace, PlaceManagementError } from '#lib/server/places/service.ts';
-import { applyNormalCase, canCuratePlace } from '#lib/server/places/edit.ts';
-import { workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/worklist.ts';
+import { PlaceManagementError, getPlace, applyNormalCase, canCuratePlace, workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/index.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDatabase();

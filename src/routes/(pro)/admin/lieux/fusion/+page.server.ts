@@ -1,10 +1,17 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/service.ts';
-import { loadMergePair, mergeCandidates, mergePlaces, mergePreview, MERGE_FIELDS, type MergeChoice } from '#lib/server/places/merge.ts';
-import { canCuratePlace } from '#lib/server/places/edit.ts';
-import { getPlace } from '#lib/server/places/service.ts';
+import {
+	PlaceManagementError,
+	loadMergePair,
+	mergeCandidates,
+	mergePlaces,
+	mergePreview,
+	MERGE_FIELDS,
+	type MergeChoice,
+	canCuratePlace,
+	getPlace
+} from '#lib/server/places/index.ts';
 
 /** "l123…", or the address of a place's page (…/lieux/l123…?…) */
 /** a malformed escape (« % » typed or pasted) is kept as it is: then « aucun lieu », never an error page */

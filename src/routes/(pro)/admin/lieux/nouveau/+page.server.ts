@@ -1,9 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError } from '#lib/server/places/service.ts';
-import { createPlace, type NewPlaceForm } from '#lib/server/places/edit.ts';
-import { SERVICES } from '#lib/server/places/vocabulary.ts';
+import { PlaceManagementError, createPlace, type NewPlaceForm, SERVICES } from '#lib/server/places/index.ts';
 
 export const load: PageServerLoad = async () => ({ services: SERVICES });
 

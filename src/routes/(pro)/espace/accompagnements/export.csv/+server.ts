@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
-import { accompanimentsCsv } from '#lib/server/accompaniments/export.ts';
+import { CareError } from '#lib/server/beneficiaries/index.ts';
+import { accompanimentsCsv } from '#lib/server/accompaniments/index.ts';
 
 /** The team's accompaniments of the list's period and place, for a spreadsheet (journaled). */
 export const GET: RequestHandler = async ({ locals, url }) => {

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { CareError } from '#lib/server/beneficiaries/index.ts';
 import {
 	AGE_BANDS,
 	AUTONOMY,
@@ -28,7 +28,7 @@ import {
 	recordAccompaniment,
 	recordingForm,
 	todayInParis
-} from '#lib/server/accompaniments/service.ts';
+} from '#lib/server/accompaniments/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));

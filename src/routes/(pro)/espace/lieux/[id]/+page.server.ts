@@ -1,12 +1,28 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { canEditPlace, getPlace, updatePlace, PlaceManagementError, type PlaceForm } from '#lib/server/places/service.ts';
-import { horairesToRanges, splitClosures, withClosures, rangesToHoraires, DAY_NAMES } from '#lib/server/places/hours.ts';
-import { closePlace, reopenPlace, canCuratePlace } from '#lib/server/places/edit.ts';
-import { parisToday } from '#lib/server/places/model.ts';
+import {
+	PlaceManagementError,
+	canEditPlace,
+	updatePlace,
+	type PlaceForm,
+	getPlace,
+	DAY_NAMES,
+	horairesToRanges,
+	splitClosures,
+	withClosures,
+	rangesToHoraires,
+	canCuratePlace,
+	closePlace,
+	reopenPlace,
+	parisToday,
+	SERVICES,
+	PUBLICS_SPECIFIQUEMENT_ADRESSES,
+	FRAIS_A_CHARGE,
+	MODALITES_ACCES,
+	MODALITES_ACCOMPAGNEMENT
+} from '#lib/server/places/index.ts';
 import { formatPhone } from '#lib/components/format.ts';
-import { SERVICES, PUBLICS_SPECIFIQUEMENT_ADRESSES, FRAIS_A_CHARGE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT } from '#lib/server/places/vocabulary.ts';
 
 const CLOSURE_ROWS = 3;
 

@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/service.ts';
-import { AXES } from '#lib/server/assessment/service.ts';
-import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/service.ts';
+import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { AXES } from '#lib/server/assessment/index.ts';
+import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { formatPhone } from '#lib/components/format.ts';

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase, type Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/index.ts';
-import { KINDS } from '#lib/server/accompaniments/model.ts';
+import { KINDS } from '#lib/server/accompaniments/index.ts';
 import {
 	PassError,
 	STATE_LABELS,

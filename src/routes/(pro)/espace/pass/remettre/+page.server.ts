@@ -1,9 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError, listBeneficiaries, loadBeneficiary } from '#lib/server/beneficiaries/service.ts';
-import { fullName } from '#lib/server/beneficiaries/model.ts';
-import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
+import { CareError, listBeneficiaries, loadBeneficiary, fullName } from '#lib/server/beneficiaries/index.ts';
+import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import {
 	PassError,
 	dayLabel,

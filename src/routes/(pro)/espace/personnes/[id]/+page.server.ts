@@ -13,12 +13,15 @@ import {
 	loadBeneficiary,
 	personFormValues,
 	CareError,
-	PERSON_FORM_VOCAB
-} from '#lib/server/beneficiaries/service.ts';
-import { referralsOfBeneficiary } from '#lib/server/referral/service.ts';
-import { liveLinks, revokeLinksByHolder } from '#lib/server/beneficiaries/person-access.ts';
-import { consentRequestsOf, cancelConsentRequest, resendConsentRequest } from '#lib/server/beneficiaries/consent-sms.ts';
-import { QUESTIONS, AXES } from '#lib/server/assessment/service.ts';
+	PERSON_FORM_VOCAB,
+	liveLinks,
+	revokeLinksByHolder,
+	consentRequestsOf,
+	cancelConsentRequest,
+	resendConsentRequest
+} from '#lib/server/beneficiaries/index.ts';
+import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
+import { QUESTIONS, AXES } from '#lib/server/assessment/index.ts';
 import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {

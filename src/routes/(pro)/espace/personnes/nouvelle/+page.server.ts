@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { createBeneficiary, holdingOrganisations, personFormValues, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
+import { createBeneficiary, holdingOrganisations, personFormValues, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/index.ts';
 
 function organisationsOf(locals: App.Locals) {
 	const actor = locals.session!.actor;

@@ -1,9 +1,7 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getPlace } from '#lib/server/places/service.ts';
-import { placeToJson } from '#lib/server/places/api.ts';
+import { getPlace, placeToJson, survivorOf } from '#lib/server/places/index.ts';
 import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
-import { survivorOf } from '#lib/server/places/edit.ts';
 import { errorBody } from '#lib/server/errors.ts';
 
 /** GET /api/v1/places/{id} — one place, with its sources. Public. */

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralSheet } from '#lib/server/referral/service.ts';
-import { CareError } from '#lib/server/beneficiaries/service.ts';
+import { referralSheet } from '#lib/server/documents/index.ts';
+import { CareError } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 

@@ -1,11 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/service.ts';
-import { smsConsentReady } from '#lib/server/beneficiaries/consent-sms.ts';
+import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB, smsConsentReady } from '#lib/server/beneficiaries/index.ts';
 import { smsConfigured } from '#lib/server/sms/service.ts';
-import { referOrAskConsent } from '#lib/server/referral/service.ts';
-import { referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/candidates.ts';
+import { referOrAskConsent, referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/index.ts';
 import { resolveWhere } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { closureLabel, formatDistance, formatPhone, reopening } from '#lib/components/format.ts';

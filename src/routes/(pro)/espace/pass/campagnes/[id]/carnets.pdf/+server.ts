@@ -3,7 +3,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { campaignVouchersForPrint, campaignSponsors, PassError } from '#lib/server/pass/index.ts';
-import { writeBookletsPdf, type BookletFormat } from '#lib/server/documents/booklets.ts';
+import { writeBookletsPdf, type BookletFormat } from '#lib/server/documents/index.ts';
 import { journal } from '#lib/server/audit/index.ts';
 import { listAreas } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';

@@ -1,28 +1,33 @@
 /**
- * Places use cases: public search, a place's page, "Signaler une erreur", export.
- * Routes call these; nothing here renders.
+ * The public search of places (the HTML search and the JSON API): where (a commune, an
+ * address, a point), filters, pages by cursor or by number; around a point, ranked by
+ * distance band and completeness (search-sql.ts), with statements prepared once.
  */
-import { and, asc, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import { and, asc, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { journal } from '../audit/index.ts';
-import { places, placeSources, placeErrorReports } from './db.ts';
+import { places } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
-import { openingStatus, weekTable, minuteOfWeek } from './hours.ts';
-import { parisToday } from './model.ts';
-import { formatDate } from '../../components/format.ts';
+import { parisToday } from './paris-time.ts';
 import { resolveWhere, municipalityLookup, type AddressApi } from '../territory/index.ts';
 import { departments } from '../territory/db.ts';
-import type { LocationPrecision, PlaceFields, PlaceFilters, WhereResolution, WherePoint } from './types.ts';
+import { ACCEPTS_PASS, closedStatus, closureOf, openingStatusOf, toPublicPlace, type OpeningState, type PlaceRow, type PublicPlace } from './place.ts';
+import {
+	BAND_CHORDS,
+	bandOfChord,
+	bandSql,
+	COMPLETENESS,
+	DISTANCE_BANDS_METRES,
+	filterConditions,
+	filterPlaceholders,
+	homeBand,
+	metresToChord,
+	NEARBY_COUNT_CAP,
+	NEARBY_METRES,
+	type Filters
+} from './search-sql.ts';
+import type { PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 
-export type PlaceRow = typeof places.$inferSelect;
-export type PublicPlace = PlaceFields & { locationPrecision: LocationPrecision };
-export interface OpeningState {
-	open: boolean;
-	label: string;
-	detail: string | null;
-}
 export interface SearchItem {
 	place: PublicPlace;
 	distanceMeters: number | null;
@@ -78,116 +83,6 @@ export class InvalidCursorError extends Error {
 	}
 }
 
-const SATURDAY = sql`int4multirange(int4range(7200, 8640))`;
-/** the place accepts the Pass Numérique (migration 0022: a qualification in force for its SIRET or its structure's) */
-export const ACCEPTS_PASS = sql<boolean>`(${places.id} IN (SELECT maillage_pass_places()))`;
-
-/**
- * Ranking around a point (issue 12, item 4). Results come by distance BAND, and within a
- * band the most complete places first: an exact position, known opening hours and a way to
- * contact the place (phone or e-mail) count one point each (COMPLETENESS, 0 to 3); then by
- * distance, then by id. So a complete place 1.5 km away comes before a place placed at the
- * commune's centre with no hours and no phone, while a complete place 8 km away does not
- * jump ahead of an incomplete one 500 m away. Beyond the last band (30 km, the reach of
- * "near") places come by distance alone. Documented in docs/search.md.
- *
- * A commune searched by its name or its postcode is searched from its centre, the middle of
- * its area (territoire/communes-2024.csv), which in a large commune lies kilometres from the
- * town: Villeneuve-sur-Lot's is 3.6 km from its France services. So the places OF the
- * commune searched all belong to the first band (homeBand), whatever their distance to that
- * point: "Villeneuve" lists the complete places of Villeneuve-sur-Lot first, not the one
- * placed at the centre with nothing known. From an address, distances alone decide.
- */
-export const DISTANCE_BANDS_METRES = [2_000, 5_000, 10_000, 20_000, 30_000] as const;
-export const COMPLETENESS = sql<number>`((${places.locationPrecision} <> 'municipality')::int + (${places.openWeek} IS NOT NULL)::int + (${places.telephone} IS NOT NULL OR cardinality(${places.courriels}) > 0)::int)`;
-const metresToChord = (m: number) => 2 * EARTH_RADIUS * Math.sin(m / (2 * EARTH_RADIUS));
-const BAND_CHORDS = DISTANCE_BANDS_METRES.map(metresToChord);
-/** band b covers chords [BAND_CHORDS[b - 1] (0 for the first), BAND_CHORDS[b]); the last band (b = BAND_CHORDS.length) has no end */
-export function bandOf(metres: number): number {
-	const i = DISTANCE_BANDS_METRES.findIndex((m) => metres < m);
-	return i < 0 ? DISTANCE_BANDS_METRES.length : i;
-}
-/** the reach of "near": results go further, but the count is of places within it */
-export const NEARBY_METRES = 30_000;
-/** around a point, places are counted up to this many */
-export const NEARBY_COUNT_CAP = 200;
-
-function textArray(values: string[]): SQL {
-	return sql`ARRAY[${sql.join(
-		values.map((v) => sql`${v}`),
-		sql`, `
-	)}]::text[]`;
-}
-
-/** not closed for a while on that day (closureOf's rule, in SQL): "open now" leaves such places out */
-const notClosedToday = (today: SQL) =>
-	sql`NOT (${places.closure} IS NOT DISTINCT FROM 'temporary' AND (${places.closedUntil} IS NULL OR ${places.closedUntil} > ${today}))`;
-
-export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
-	// a place closed for good is not searched (its page says it is closed)
-	const c: SQL[] = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
-	const any = (col: SQL | typeof places.services, values: string[]) => {
-		if (values.length) c.push(sql`${col} && ${textArray(values)}`);
-	};
-	any(places.services, f.services);
-	any(places.publicsSpecifiquementAdresses, f.publics);
-	any(places.priseEnChargeSpecifique, f.priseEnCharge);
-	any(places.modalitesAcces, f.modalitesAcces);
-	any(places.modalitesAccompagnement, f.modalitesAccompagnement);
-	any(places.dispositifProgrammesNationaux, f.programmes);
-	if (f.gratuit) c.push(sql`'Gratuit' = ANY(${places.fraisACharge})`);
-	if (f.itinerant) c.push(sql`'Itinérant' = ANY(${places.itinerance})`);
-	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`, notClosedToday(sql`${parisToday(now)}::date`));
-	if (f.ouvertSamedi) c.push(sql`${places.openWeek} && ${SATURDAY}`);
-	if (f.pass) c.push(ACCEPTS_PASS);
-	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
-	return c;
-}
-
-/**
- * The same filters as placeholders, for prepared statements: one statement per set of
- * filters used (not per value), its values in `params`.
- */
-export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; params: Record<string, unknown>; key: string } {
-	// a place closed for good is not searched (its page says it is closed)
-	const conds: SQL[] = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
-	const params: Record<string, unknown> = {};
-	const keys: string[] = [];
-	const overlap = (name: string, col: typeof places.services, values: string[]) => {
-		if (!values.length) return;
-		conds.push(sql`${col} && ${sql.placeholder(name)}::text[]`);
-		params[name] = values;
-		keys.push(name);
-	};
-	overlap('services', places.services, f.services);
-	overlap('publics', places.publicsSpecifiquementAdresses, f.publics);
-	overlap('pec', places.priseEnChargeSpecifique, f.priseEnCharge);
-	overlap('acces', places.modalitesAcces, f.modalitesAcces);
-	overlap('accompagnement', places.modalitesAccompagnement, f.modalitesAccompagnement);
-	overlap('programmes', places.dispositifProgrammesNationaux, f.programmes);
-	const flag = (name: string, on: boolean, cond: SQL) => {
-		if (!on) return;
-		conds.push(cond);
-		keys.push(name);
-	};
-	flag('gratuit', f.gratuit, sql`'Gratuit' = ANY(${places.fraisACharge})`);
-	flag('itinerant', f.itinerant, sql`'Itinérant' = ANY(${places.itinerance})`);
-	flag('samedi', f.ouvertSamedi, sql`${places.openWeek} && ${SATURDAY}`);
-	flag('pass', !!f.pass, ACCEPTS_PASS);
-	if (f.ouvertMaintenant) {
-		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`, notClosedToday(sql`${sql.placeholder('today')}::date`));
-		params.minute = minuteOfWeek(now);
-		params.today = parisToday(now);
-		keys.push('minute');
-	}
-	if (f.departements.length) {
-		conds.push(sql`${places.departmentCode} = ANY(${sql.placeholder('departements')}::text[])`);
-		params.departements = f.departements;
-		keys.push('departements');
-	}
-	return { conds, params, key: keys.join(',') };
-}
-
 /** A search statement prepared once per database, kind of rows, cursor or not, and set of filters. */
 type NearStatement = { execute(params: Record<string, unknown>): Promise<unknown[]> };
 const nearStatements = new WeakMap<Database, Map<string, NearStatement>>();
@@ -219,24 +114,6 @@ export function decodeCursor(s: string): Cursor {
 	} catch {
 		throw new InvalidCursorError();
 	}
-}
-
-export function toPublicPlace(r: PlaceRow): PublicPlace {
-	const {
-		openWeek: _w,
-		nameKey: _n,
-		departmentCode: _d,
-		createdAt: _c,
-		updatedAt: _u,
-		pos: _p,
-		closure: _cl,
-		closedUntil: _cu,
-		closureReason: _cr,
-		mergedIds: _m,
-		overrides: _o,
-		...rest
-	} = r;
-	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
 }
 
 /** What a search reads per row: always id and nameKey (for the cursor), then any columns. */
@@ -372,30 +249,6 @@ async function searchRows<R>(database: Database, p: SearchParams, shapeKey: stri
 	return { where, rows: page, nextCursor, total, totalCapped, radiusMeters: point ? NEARBY_METRES : null, hasMore: more };
 }
 
-function bandOfChord(chord: number): number {
-	const i = BAND_CHORDS.findIndex((c) => chord < c);
-	return i < 0 ? BAND_CHORDS.length : i;
-}
-
-type Filters = { conds: SQL[]; params: Record<string, unknown>; key: string };
-
-/**
- * The commune whose places all belong to the first band: the one searched by its name or its
- * postcode (the point is its centre, see DISTANCE_BANDS_METRES); none from an address or a
- * point given (lat/lng).
- */
-export function homeBand(point: Pick<WherePoint, 'kind' | 'inseeCode'>): string {
-	return point.kind !== 'address' && point.inseeCode ? point.inseeCode : '';
-}
-
-/** SQL: the distance band of a place (0 … BAND_CHORDS.length), constants inlined; the places of the commune `home` (INSEE code, '' for none) are band 0. */
-function bandSql(chord: SQL<number>, home: SQL<string>): SQL<number> {
-	return sql<number>`(CASE WHEN ${home} <> '' AND ${places.codeInsee} = ${home} THEN 0 ${sql.join(
-		BAND_CHORDS.map((c, i) => sql`WHEN ${chord} < ${sql.raw(String(c))}::float8 THEN ${sql.raw(String(i))}`),
-		sql` `
-	)} ELSE ${sql.raw(String(BAND_CHORDS.length))} END)`;
-}
-
 /**
  * The rows of one page around a point, in the ranking's order (see DISTANCE_BANDS_METRES):
  * within the bands (30 km), one statement reads the ball with the GiST index and sorts it
@@ -519,210 +372,6 @@ function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shap
 	return statement;
 }
 
-/** a temporary closure in force, said where the opening status would be: « Fermé temporairement, rouvre le 15 janvier » */
-export function closedStatus(c: PlaceClosure | null): OpeningState | null {
-	if (!c || c.kind !== 'temporary') return null;
-	return { open: false, label: 'Fermé temporairement', detail: c.until ? `rouvre le ${formatDate(c.until)}` : null };
-}
-
-function openingStatusOf(horaires: string, now: Date): OpeningState | null {
-	const s = openingStatus(horaires, now);
-	return s ? { open: s.open, label: s.label, detail: s.detail } : null;
-}
-
-export interface PlaceDetail extends PublicPlace {
-	sources: { source: string; sourceId: string; lastSeenAt: Date }[];
-	week: ReturnType<typeof weekTable>;
-	status: OpeningState | null;
-	departmentCode: string | null;
-	/** accepts the Pass Numérique */
-	acceptsPass: boolean;
-	/** closed for a while (until a date, with a reason) or for good; null when open */
-	closure: PlaceClosure | null;
-}
-
-export interface PlaceClosure {
-	kind: 'temporary' | 'permanent';
-	until: string | null;
-	reason: string | null;
-}
-
-/**
- * The closure in force today (Paris day). `closedUntil` is the day the place reopens (the
- * forms ask « Rouvre le »): the place is closed before it and open on it.
- */
-export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = parisToday()): PlaceClosure | null {
-	if (r.closure === 'permanent') return { kind: 'permanent', until: null, reason: r.closureReason };
-	if (r.closure === 'temporary' && (!r.closedUntil || r.closedUntil > today)) return { kind: 'temporary', until: r.closedUntil, reason: r.closureReason };
-	return null;
-}
-
-export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
-	if (!id || id.length > 200) return null;
-	const [found] = await database.db
-		.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS })
-		.from(places)
-		.where(eq(places.id, id))
-		.limit(1);
-	if (!found) return null;
-	const { acceptsPass, ...row } = found;
-	const sources = await database.db
-		.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt })
-		.from(placeSources)
-		.where(eq(placeSources.placeId, id))
-		.orderBy(asc(placeSources.firstSeenAt), asc(placeSources.id));
-	return {
-		...toPublicPlace(row),
-		departmentCode: row.departmentCode,
-		acceptsPass: !!acceptsPass,
-		closure: closureOf(row, parisToday(now)),
-		sources,
-		week: row.horaires ? weekTable(row.horaires) : null,
-		status: row.horaires ? openingStatusOf(row.horaires, now) : null
-	};
-}
-
-export const ERROR_REPORT_FIELDS = {
-	horaires: 'Les horaires',
-	adresse: 'L’adresse',
-	telephone: 'Le téléphone ou le courriel',
-	services: 'Les services proposés',
-	ferme: 'Le lieu a fermé définitivement',
-	autre: 'Autre chose'
-} as const;
-
-const errorReportSchema = z.object({
-	champs: z
-		.array(z.enum(Object.keys(ERROR_REPORT_FIELDS) as [keyof typeof ERROR_REPORT_FIELDS]))
-		.max(6)
-		.default([]),
-	message: z
-		.string()
-		.trim()
-		.min(1, { error: 'Décrivez l’erreur en quelques mots.' })
-		.max(2000, { error: 'Votre message est trop long\u00a0: 2\u202f000 caractères au plus.' }),
-	courriel: z.union([z.literal(''), z.email({ error: 'L’adresse e-mail n’est pas valide. Exemple\u00a0: nom@exemple.fr' })]).optional()
-});
-
-export type ErrorReportResult = { ok: true } | { ok: false; errors: Record<string, string> };
-
-export async function reportPlaceError(database: Database, placeId: string, form: unknown): Promise<ErrorReportResult> {
-	const parsed = errorReportSchema.safeParse(form);
-	if (!parsed.success) {
-		const errors: Record<string, string> = {};
-		for (const issue of parsed.error.issues) {
-			const k = String(issue.path[0] ?? 'message');
-			errors[k] ??= k === 'champs' ? 'Choix inconnu.' : issue.message;
-		}
-		return { ok: false, errors };
-	}
-	const [exists] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, placeId)).limit(1);
-	if (!exists) return { ok: false, errors: { message: 'Ce lieu n’existe plus.' } };
-	await database.db.transaction(async (tx) => {
-		// the id is drawn first: on PostgreSQL the public request may insert a report (row-level security,
-		// place_error_reports_report) but not read it back, and RETURNING reads it (an error page, no report)
-		const drawn = (await tx.execute(sql`select nextval(pg_get_serial_sequence('place_error_reports', 'id'))::int as id`)) as unknown as {
-			rows: { id: number }[];
-		};
-		const row = { id: Number(drawn.rows[0].id) };
-		await tx
-			.insert(placeErrorReports)
-			.values({ id: row.id, placeId, fields: parsed.data.champs, message: parsed.data.message, contactEmail: parsed.data.courriel || null });
-		// the message and the e-mail are personal data: journaled as a digest
-		await journal(tx, {
-			actor: { kind: 'public' },
-			action: 'error_report.created',
-			targetType: 'error_report',
-			targetId: String(row.id),
-			departmentCode: exists.departmentCode,
-			after: parsed.data,
-			details: { placeId, withEmail: !!parsed.data.courriel }
-		});
-	});
-	return { ok: true };
-}
-
-export async function listErrorReports(database: Database, opts: { status?: 'open' | 'resolved'; limit?: number; departments?: string[] | null } = {}) {
-	const conds = [eq(placeErrorReports.status, opts.status ?? 'open')];
-	if (opts.departments) conds.push(opts.departments.length ? inArray(places.departmentCode, opts.departments) : sql`false`);
-	return database.db
-		.select({
-			id: placeErrorReports.id,
-			placeId: placeErrorReports.placeId,
-			placeName: places.nom,
-			commune: places.commune,
-			departmentCode: places.departmentCode,
-			fields: placeErrorReports.fields,
-			message: placeErrorReports.message,
-			contactEmail: placeErrorReports.contactEmail,
-			status: placeErrorReports.status,
-			createdAt: placeErrorReports.createdAt,
-			resolvedAt: placeErrorReports.resolvedAt
-		})
-		.from(placeErrorReports)
-		.innerJoin(places, eq(places.id, placeErrorReports.placeId))
-		.where(and(...conds))
-		.orderBy(opts.status === 'resolved' ? desc(placeErrorReports.resolvedAt) : asc(placeErrorReports.createdAt))
-		.limit(opts.limit ?? 200);
-}
-
-/**
- * A coordinator closes a "Signaler une erreur" report of their département (after fixing
- * the place, or not). The reporter's e-mail is erased then: it served only to answer.
- * Returns false when the report is unknown, already closed, or outside `departments`.
- */
-export async function resolveErrorReport(
-	database: Database,
-	id: number,
-	by: { departments: string[] | null; actorId: string; ip?: string | null }
-): Promise<boolean> {
-	const departments = by.departments;
-	return database.db.transaction(async (tx) => {
-		const [r] = await tx
-			.select({ id: placeErrorReports.id, departmentCode: places.departmentCode, status: placeErrorReports.status })
-			.from(placeErrorReports)
-			.innerJoin(places, eq(places.id, placeErrorReports.placeId))
-			.where(eq(placeErrorReports.id, id))
-			// two coordinators (or a double click) at once: the second waits, then finds it resolved
-			.for('update', { of: placeErrorReports });
-		if (!r || r.status !== 'open' || (departments && !departments.includes(r.departmentCode ?? ''))) return false;
-		await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, id));
-		await journal(tx, {
-			actor: { kind: 'user', id: by.actorId },
-			action: 'error_report.resolved',
-			targetType: 'error_report',
-			targetId: String(id),
-			departmentCode: r.departmentCode,
-			ip: by.ip
-		});
-		return true;
-	});
-}
-
-/** Every place (optionally of some départements), in id order, page by page — for exports. Places closed for good are left out. */
-export async function* allPlaces(database: Database, opts: { departements?: string[]; batch?: number } = {}): AsyncGenerator<PublicPlace[]> {
-	const batch = opts.batch ?? 2000;
-	let after = '';
-	for (;;) {
-		const rows = await database.db
-			.select()
-			.from(places)
-			.where(
-				and(
-					gt(places.id, after),
-					sql`${places.closure} IS DISTINCT FROM 'permanent'`,
-					opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined
-				)
-			)
-			.orderBy(asc(places.id))
-			.limit(batch);
-		if (!rows.length) return;
-		yield rows.map(toPublicPlace);
-		after = rows[rows.length - 1].id;
-		if (rows.length < batch) return;
-	}
-}
-
 /**
  * The area the site covers, in words ("Lot-et-Garonne (47)"), and whether a searched point
  * lies outside it (its commune in another département): the search then says which area
@@ -758,32 +407,3 @@ export async function anyPassPlace(database: Database, homeDepartments: string[]
 		.limit(1);
 	return !!row;
 }
-
-/** Great-circle distance in metres between two positions (a place's page, from the search's point). */
-export function distanceMetres(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-	const r = (x: number) => (x * Math.PI) / 180;
-	const dLat = r(b.latitude - a.latitude);
-	const dLon = r(b.longitude - a.longitude);
-	const h = Math.sin(dLat / 2) ** 2 + Math.cos(r(a.latitude)) * Math.cos(r(b.latitude)) * Math.sin(dLon / 2) ** 2;
-	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-export async function countPlaces(database: Database): Promise<number> {
-	const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places);
-	return Number(n);
-}
-
-export {
-	claimPlace,
-	listClaims,
-	decideClaim,
-	managedPlaces,
-	canEditPlace,
-	updatePlace,
-	stalePlaces,
-	remindStalePlace,
-	PlaceManagementError,
-	type PlaceForm
-} from './manage.ts';
-export { emptyFilters } from './filters.ts';
-export { weeklyOpenIntervals } from './hours.ts';

@@ -1,0 +1,11 @@
+/**
+ * The documents capability's public entry: what is printed or handed to a person or a
+ * partner (the referral sheet, the record export, the Pass statement, the Pass booklets).
+ * The PDF toolkit (pdf.ts) stays inside. documents/ reads referral/ and beneficiaries/,
+ * never the reverse.
+ */
+export { exportRecord, type RecordExportData } from './person-record.ts';
+export { recordExportPdf, type RecordExport } from './record-export.ts';
+export { referralSheet, referralSheetPdf, type ReferralSheetData } from './referral-sheet.ts';
+export { passStatementPdf, type PassStatementData } from './pass-statement.ts';
+export { writeBookletsPdf, bookletsPdf, type BookletFormat, type BookletsData } from './booklets.ts';

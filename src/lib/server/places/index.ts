@@ -1,0 +1,65 @@
+/**
+ * Places: the capability's one public entry. Routes, other capabilities, the command line,
+ * benchmarks and tests import from here, never from the files inside places/ (which never
+ * import this file). The tables (db.ts) are not exported here.
+ */
+
+// the standard: vocabularies, field types, one record's validation, CSV
+export type { MunicipalityInfo, MunicipalityLookup, StandardRecord, WherePoint, WhereResolution } from './types.ts';
+export {
+	FRAIS_A_CHARGE,
+	MODALITES_ACCES,
+	MODALITES_ACCOMPAGNEMENT,
+	PRISE_EN_CHARGE_SPECIFIQUE,
+	PUBLICS_SPECIFIQUEMENT_ADRESSES,
+	SERVICES,
+	VOCABULARIES
+} from './vocabulary.ts';
+export { isValidSiret, parseStandardRecord } from './model.ts';
+export { normalizeKey } from './values.ts';
+export { csvHeader, csvRow, parseStandardCsv } from './csv.ts';
+export { parisToday } from './paris-time.ts';
+
+// opening hours
+export { DAY_NAMES, weeklyOpenIntervals } from './hours.ts';
+export { horairesToRanges, rangesToHoraires, splitClosures, weekTable, withClosures } from './hours-week.ts';
+
+// import of source files
+export { importPlaces } from './import.ts';
+export { ImportFailedError } from './import-failure.ts';
+export { formatReport, getImportReport, listImportReports, type ImportReport } from './reports.ts';
+export { parseSourceFile } from './sources/index.ts';
+export { testMunicipalityLookup } from './sources/test-lookup.ts';
+
+// the public search, a place's page, the API
+export { emptyFilters, filtersFromSearchParams, filtersToSearchParams, hasActiveFilters } from './filters.ts';
+export { NEARBY_METRES } from './search-sql.ts';
+export { anyPassPlace, coverage, searchPlaces, searchPlacesJson, type SearchItem } from './search.ts';
+export { allPlaces, countPlaces, distanceMetres, getPlace, type PublicPlace } from './place.ts';
+export { placeValueText } from './display.ts';
+export { mapSearchError, placeToJson, searchJsonBody, searchParamsFromQuery, searchToGeoJson, validateFilters } from './api.ts';
+export { openApiDocument } from './openapi.ts';
+
+// « Signaler une erreur »
+export { ERROR_REPORT_FIELDS, listErrorReports, reportPlaceError, resolveErrorReport } from './error-reports.ts';
+export { getErrorReport, rejectErrorReport } from './report-answer.ts';
+
+// managers (claims, the place's form, stale places) and coordinators (corrections, closure, merges, work list)
+export { PlaceManagementError } from './errors.ts';
+export { canEditPlace, claimPlace, decideClaim, listClaims, managedPlaces, remindStalePlace, stalePlaces, updatePlace, type PlaceForm } from './manage.ts';
+export {
+	applyNormalCase,
+	canCuratePlace,
+	correctPlace,
+	CORRECTABLE,
+	createPlace,
+	identityFormOf,
+	placeOverrides,
+	survivorOf,
+	takeSourceValue,
+	type IdentityForm,
+	type NewPlaceForm
+} from './edit.ts';
+export { closePlace, reopenPlace, type ClosureForm } from './closing.ts';
+export { loadMergePair, mergeCandidates, mergePlaces, mergePreview, MERGE_FIELDS, type MergeChoice } from './merge.ts';
+export { workAreas, workList, WORK_KINDS, type WorkKind } from './worklist.ts';

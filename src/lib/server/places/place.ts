@@ -1,0 +1,144 @@
+/**
+ * One place as the public sees it: the public fields of a row, whether it accepts the Pass
+ * Numérique, its closure and opening status, its page (getPlace); every place, page by
+ * page, for exports.
+ */
+import { and, asc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { places, placeSources } from './db.ts';
+import { EARTH_RADIUS } from '../db/types.ts';
+import { openingStatus } from './hours.ts';
+import { weekTable } from './hours-week.ts';
+import { parisToday } from './paris-time.ts';
+import { formatDate } from '../../components/format.ts';
+import type { LocationPrecision, PlaceFields } from './types.ts';
+
+export type PlaceRow = typeof places.$inferSelect;
+export type PublicPlace = PlaceFields & { locationPrecision: LocationPrecision };
+export interface OpeningState {
+	open: boolean;
+	label: string;
+	detail: string | null;
+}
+
+/** the place accepts the Pass Numérique (migration 0022: a qualification in force for its SIRET or its structure's) */
+export const ACCEPTS_PASS = sql<boolean>`(${places.id} IN (SELECT maillage_pass_places()))`;
+
+export function toPublicPlace(r: PlaceRow): PublicPlace {
+	const {
+		openWeek: _w,
+		nameKey: _n,
+		departmentCode: _d,
+		createdAt: _c,
+		updatedAt: _u,
+		pos: _p,
+		closure: _cl,
+		closedUntil: _cu,
+		closureReason: _cr,
+		mergedIds: _m,
+		overrides: _o,
+		...rest
+	} = r;
+	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
+}
+
+/** a temporary closure in force, said where the opening status would be: « Fermé temporairement, rouvre le 15 janvier » */
+export function closedStatus(c: PlaceClosure | null): OpeningState | null {
+	if (!c || c.kind !== 'temporary') return null;
+	return { open: false, label: 'Fermé temporairement', detail: c.until ? `rouvre le ${formatDate(c.until)}` : null };
+}
+
+export function openingStatusOf(horaires: string, now: Date): OpeningState | null {
+	const s = openingStatus(horaires, now);
+	return s ? { open: s.open, label: s.label, detail: s.detail } : null;
+}
+
+export interface PlaceDetail extends PublicPlace {
+	sources: { source: string; sourceId: string; lastSeenAt: Date }[];
+	week: ReturnType<typeof weekTable>;
+	status: OpeningState | null;
+	departmentCode: string | null;
+	/** accepts the Pass Numérique */
+	acceptsPass: boolean;
+	/** closed for a while (until a date, with a reason) or for good; null when open */
+	closure: PlaceClosure | null;
+}
+
+export interface PlaceClosure {
+	kind: 'temporary' | 'permanent';
+	until: string | null;
+	reason: string | null;
+}
+
+/**
+ * The closure in force today (Paris day). `closedUntil` is the day the place reopens (the
+ * forms ask « Rouvre le »): the place is closed before it and open on it.
+ */
+export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = parisToday()): PlaceClosure | null {
+	if (r.closure === 'permanent') return { kind: 'permanent', until: null, reason: r.closureReason };
+	if (r.closure === 'temporary' && (!r.closedUntil || r.closedUntil > today)) return { kind: 'temporary', until: r.closedUntil, reason: r.closureReason };
+	return null;
+}
+
+export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
+	if (!id || id.length > 200) return null;
+	const [found] = await database.db
+		.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS })
+		.from(places)
+		.where(eq(places.id, id))
+		.limit(1);
+	if (!found) return null;
+	const { acceptsPass, ...row } = found;
+	const sources = await database.db
+		.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt })
+		.from(placeSources)
+		.where(eq(placeSources.placeId, id))
+		.orderBy(asc(placeSources.firstSeenAt), asc(placeSources.id));
+	return {
+		...toPublicPlace(row),
+		departmentCode: row.departmentCode,
+		acceptsPass: !!acceptsPass,
+		closure: closureOf(row, parisToday(now)),
+		sources,
+		week: row.horaires ? weekTable(row.horaires) : null,
+		status: row.horaires ? openingStatusOf(row.horaires, now) : null
+	};
+}
+
+/** Every place (optionally of some départements), in id order, page by page — for exports. Places closed for good are left out. */
+export async function* allPlaces(database: Database, opts: { departements?: string[]; batch?: number } = {}): AsyncGenerator<PublicPlace[]> {
+	const batch = opts.batch ?? 2000;
+	let after = '';
+	for (;;) {
+		const rows = await database.db
+			.select()
+			.from(places)
+			.where(
+				and(
+					gt(places.id, after),
+					sql`${places.closure} IS DISTINCT FROM 'permanent'`,
+					opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined
+				)
+			)
+			.orderBy(asc(places.id))
+			.limit(batch);
+		if (!rows.length) return;
+		yield rows.map(toPublicPlace);
+		after = rows[rows.length - 1].id;
+		if (rows.length < batch) return;
+	}
+}
+
+/** Great-circle distance in metres between two positions (a place's page, from the search's point). */
+export function distanceMetres(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+	const r = (x: number) => (x * Math.PI) / 180;
+	const dLat = r(b.latitude - a.latitude);
+	const dLon = r(b.longitude - a.longitude);
+	const h = Math.sin(dLat / 2) ** 2 + Math.cos(r(a.latitude)) * Math.cos(r(b.latitude)) * Math.sin(dLon / 2) ** 2;
+	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export async function countPlaces(database: Database): Promise<number> {
+	const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(places);
+	return Number(n);
+}
