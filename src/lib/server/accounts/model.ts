@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { isValidSiret } from '../places/index.ts';
+import { isValidSiret } from '../../text/identifiers.ts';
 import { frenchSpacing } from '../../text/typography';
 import { nameProblem, tidyName } from '../../text/names.ts';
 
