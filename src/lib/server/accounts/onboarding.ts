@@ -18,7 +18,7 @@ import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey } from '../places/index.ts';
+import { normalizeKey } from '../places/values.ts';
 import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 import { INVITATION_DAYS, invitationToken, recordInvitation, rolesLabel, sameMailbox } from './invitations.ts';

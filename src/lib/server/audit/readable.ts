@@ -13,7 +13,7 @@ import { can, type Actor } from '../accounts/permissions.ts';
 import { invitations, organisations, users } from '../accounts/db.ts';
 import { places, placeErrorReports } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { fullName } from '../beneficiaries/index.ts';
+import { fullName } from '../beneficiaries/model.ts';
 import { referrals } from '../referral/db.ts';
 import { passCampaigns, passQualifications, passStatements } from '../pass/db.ts';
 import { monthLabel } from '../pass/model.ts';

@@ -3,7 +3,7 @@
  * statuses, dates and field names in French.
  */
 import { ROLE_LABELS, type Role } from '../accounts/model.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
 import { euros } from '../pass/model.ts';
 import { formatDate } from '../../components/format.ts';
 
