@@ -19,7 +19,7 @@ import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newCode } from '../src/lib/server/pass/code.ts';
+import { newCode } from '../src/lib/server/pass/index.ts';
 import { writeBookletsPdf, type BookletFormat, type BookletsData } from '../src/lib/server/documents/index.ts';
 
 const BOOKLETS = Number(process.env.BENCH_BOOKLETS ?? 1000);

@@ -2,11 +2,11 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks'
 import { error, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
-import { ensureDemo, ensureTerritory } from '#lib/server/demo/seed.ts';
+import { ensureDemo, ensureTerritory } from '#lib/server/demo/index.ts';
 import { describeError, log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/index.ts';
 import { decide } from '#lib/server/access.ts';
-import { mailConfigured, startMailWorker } from '#lib/server/mail/service.ts';
+import { mailConfigured, startMailWorker } from '#lib/server/mail/index.ts';
 import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
 import { checkpointAtStop, startMaintenance } from '#lib/server/jobs/maintenance.ts';
 import { startControlSocket } from '#lib/server/ops/control.ts';

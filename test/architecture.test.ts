@@ -7,11 +7,18 @@
  * 3. a capability is entered from outside only through its index.ts: nobody imports
  *    another capability's db.ts or inner files;
  * 4. no cycle between capabilities at run time.
- * A failure names the files: fix the code, do not widen the rule.
+ * A capability's db.ts may name another's tables for its foreign keys (the schema is one
+ * graph); any other read of another capability's tables is a breach of rule 3.
+ *
+ * What issue 13 has not yet paid off is listed in test/architecture-debt.json: the test
+ * fails on a breach that is not listed (a new one) and on a listed one that is gone (then
+ * remove it from the list: the list only shrinks). A failure names the files: fix the
+ * code, do not widen the rule.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import debt from './architecture-debt.json' with { type: 'json' };
 
 const root = resolve(import.meta.dirname, '..');
 const SERVER = join(root, 'src/lib/server');
@@ -146,10 +153,20 @@ describe('architecture', () => {
 				const toCap = capabilityOf(e.to);
 				if (!toCap || toCap === fromCap) continue;
 				const inner = relative(join(SERVER, toCap), e.to);
+				// a foreign key: one db.ts naming another's table
+				if (inner === 'db.ts' && fromCap && relative(join(SERVER, fromCap), from) === 'db.ts') continue;
 				if (inner !== 'index.ts') breaches.push(`${rel(from)} → ${rel(e.to)}`);
 			}
 		}
-		expect(breaches).toEqual([]);
+		const found = [...new Set(breaches)].sort();
+		expect(
+			found.filter((b) => !debt.entries.includes(b)),
+			'new breaches'
+		).toEqual([]);
+		expect(
+			debt.entries.filter((b) => !found.includes(b)),
+			'paid off: remove them from test/architecture-debt.json'
+		).toEqual([]);
 	});
 
 	it('has no cycle between capabilities at run time', () => {
@@ -163,6 +180,14 @@ describe('architecture', () => {
 					.filter((c): c is string => !!c && c !== cap)
 			)
 		];
-		expect(cycles(caps, next)).toEqual([]);
+		const found = cycles(caps, next).map((c) => c.join(' ↔ '));
+		expect(
+			found.filter((c) => !debt.capabilityCycles.includes(c)),
+			'new or larger cycles'
+		).toEqual([]);
+		expect(
+			debt.capabilityCycles.filter((c) => !found.includes(c)),
+			'paid off: remove them from test/architecture-debt.json'
+		).toEqual([]);
 	});
 });

@@ -18,7 +18,7 @@ import {
 	listImportReports,
 	getImportReport
 } from '../lib/server/places/index.ts';
-import { ensureDemo, ensureTerritory } from '../lib/server/demo/seed.ts';
+import { ensureDemo, ensureTerritory } from '../lib/server/demo/index.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/index.ts';
@@ -37,14 +37,14 @@ import {
 	readOnboardingCsv
 } from '../lib/server/accounts/index.ts';
 import { users } from '../lib/server/accounts/db.ts';
-import { mailConfigured } from '../lib/server/mail/service.ts';
+import { mailConfigured } from '../lib/server/mail/index.ts';
 import { getBoss, stopBoss } from '../lib/server/jobs/boss.ts';
 import { eq } from 'drizzle-orm';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { dataDir } from '../lib/server/paths.ts';
 import { liveHolder } from '../lib/server/ops/backup.ts';
 import { requestDemoAccounts } from '../lib/server/ops/control.ts';
-import { createDemoAccounts, demoCode, demoGuide, DemoError } from '../lib/server/demo/accounts.ts';
+import { createDemoAccounts, demoCode, demoGuide, DemoError } from '../lib/server/demo/index.ts';
 import { BackupError } from '../lib/server/ops/backup.ts';
 import { parseOrigin, savedPublicOrigin } from '../lib/server/web/origin.ts';
 import { describeError } from '../lib/server/log.ts';

@@ -9,7 +9,7 @@ import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { passVouchers } from '../../src/lib/server/pass/db.ts';
 import { checkCode, FRAUD, PassError, redeem } from '../../src/lib/server/pass/index.ts';
-import { newCode } from '../../src/lib/server/pass/code.ts';
+import { newCode } from '../../src/lib/server/pass/index.ts';
 import { passWorld } from './pass-world.ts';
 
 let db: Database;

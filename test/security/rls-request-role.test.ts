@@ -34,7 +34,7 @@ import { outbox } from '../../src/lib/server/mail/db.ts';
 import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
-import { newCode } from '../../src/lib/server/pass/code.ts';
+import { newCode } from '../../src/lib/server/pass/index.ts';
 import { publicPassStatus } from '../../src/lib/server/pass/index.ts';
 
 /** Tables without personal data: readable by anyone (SELECT granted, no row-level security needed). */

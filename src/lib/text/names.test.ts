@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inlineName, nameProblem, tidyName } from './names.ts';
-import { invitationMail, pendingRoleMail, staleReminderMail } from '../server/mail/templates.ts';
+import { invitationMail, pendingRoleMail, staleReminderMail } from '../server/mail/index.ts';
 import { organisationSchema } from '../server/accounts/index.ts';
 
 const HOSTILE = 'Mairie\nCliquez ici\u00a0: https://evil.example';

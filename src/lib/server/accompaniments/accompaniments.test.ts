@@ -9,7 +9,7 @@ import { organisationPlaces } from '../accounts/db.ts';
 import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
 import { searchJournal, verifyChain } from '../audit/index.ts';
 import { outbox } from '../mail/db.ts';
-import { MAIL_QUEUE } from '../mail/service.ts';
+import { MAIL_QUEUE } from '../mail/index.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { CareError, createBeneficiary } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from '../referral/db.ts';

@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { organisationPlaces, organisations, placeClaims } from './db.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey } from '../places/values.ts';
+import { normalizeKey } from '../../text/keys.ts';
 import { departmentsWith, type Actor } from './permissions.ts';
 
 const managerOrgs = (actor: Actor) => actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);

@@ -18,8 +18,8 @@ import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLE_LAB
 import { hashPassword } from './password.ts';
 import { can, type Actor } from './permissions.ts';
 import { createSession, type SessionMeta } from './sessions.ts';
-import { invitationMail, queueMail } from '../mail/service.ts';
-import { pendingRoleMail } from '../mail/templates.ts';
+import { invitationMail, queueMail } from '../mail/index.ts';
+import { pendingRoleMail } from '../mail/index.ts';
 
 export const INVITATION_DAYS = 7;
 const PURPOSE = 'invitation';

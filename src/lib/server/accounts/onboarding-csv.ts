@@ -4,7 +4,7 @@
  * cells. Pure: what the lines mean is onboarding.ts's.
  */
 import { parse } from 'csv-parse/sync';
-import { normalizeKey } from '../places/values.ts';
+import { normalizeKey } from '../../text/keys.ts';
 import { ORGANISATION_KINDS, ROLE_LABELS, ROLES, type OrganisationKind, type Role } from './model.ts';
 
 /**

@@ -251,7 +251,7 @@ describe('inviting places’ own contact addresses as their managers', () => {
 			.where(and(eq(auditLog.action, 'invitation.created'), eq(auditLog.targetId, inv.id)));
 		expect(entry).toMatchObject({ actorId: coordinator.userId, departmentCode: '47' });
 		// journaled as what it was, not as « a importé un fichier de 1 ligne »
-		const { readableEntries } = await import('../audit/index.ts');
+		const { readableEntries } = await import('../journal/index.ts');
 		const clicks = await db.db
 			.select()
 			.from(auditLog)

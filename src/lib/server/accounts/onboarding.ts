@@ -18,13 +18,13 @@ import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey } from '../places/values.ts';
+import { normalizeKey } from '../../text/keys.ts';
 import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
 import { can, departmentsWith, type Actor } from './permissions.ts';
 import { INVITATION_DAYS, invitationToken, recordInvitation, rolesLabel, sameMailbox } from './invitations.ts';
 import { KIND_WORDS, parseRoles, type OnboardingRow } from './onboarding-csv.ts';
-import { queueMail } from '../mail/service.ts';
-import { invitationMail, pendingRoleMail } from '../mail/templates.ts';
+import { queueMail } from '../mail/index.ts';
+import { invitationMail, pendingRoleMail } from '../mail/index.ts';
 
 export const DEFAULT_MEMBER_NAME = 'Équipe du lieu';
 

@@ -9,8 +9,8 @@ import { journal } from '../audit/index.ts';
 import { invitations, memberships, organisations, users } from './db.ts';
 import { ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';
 import type { LoadedSession, SessionMeta } from './sessions.ts';
-import { queueMail } from '../mail/service.ts';
-import { roleAddedMail } from '../mail/templates.ts';
+import { queueMail } from '../mail/index.ts';
+import { roleAddedMail } from '../mail/index.ts';
 import { journalRefusedSelfGrant, labels, rolesLabel, SELF_GRANT } from './invitations.ts';
 
 /**

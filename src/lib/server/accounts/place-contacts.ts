@@ -7,7 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { invitations, memberships, organisationPlaces, organisations } from './db.ts';
 import { places } from '../places/db.ts';
-import { normalizeKey } from '../places/values.ts';
+import { normalizeKey } from '../../text/keys.ts';
 import type { OrganisationKind } from './model.ts';
 import { departmentsWith, type Actor } from './permissions.ts';
 import type { OnboardingRow } from './onboarding-csv.ts';

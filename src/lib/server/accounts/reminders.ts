@@ -11,8 +11,8 @@ import { invitations, organisations, users } from './db.ts';
 import { AccountError, type Role } from './model.ts';
 import { can, type Actor } from './permissions.ts';
 import { invitationToken, INVITATION_DAYS, rolesLabel } from './invitations.ts';
-import { queueMail } from '../mail/service.ts';
-import { invitationMail, pendingRoleMail } from '../mail/templates.ts';
+import { queueMail } from '../mail/index.ts';
+import { invitationMail, pendingRoleMail } from '../mail/index.ts';
 
 /** days after the invitation's creation when the job reminds it: the first, then the second reminder */
 export const REMINDER_DAYS = [3, 10] as const;

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
-import { passwordResetMail, queueMail } from '../mail/service.ts';
+import { passwordResetMail, queueMail } from '../mail/index.ts';
 import { users } from './db.ts';
 import { emailSchema, passwordProblem } from './model.ts';
 import { hashPassword } from './password.ts';

@@ -8,7 +8,7 @@ import { journal, type AuditActor } from '../audit/index.ts';
 import { type Actor, clearKeysNaming } from '../accounts/index.ts';
 import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
-import { purgeMessagesOf } from '../mail/service.ts';
+import { purgeMessagesOf } from '../mail/index.ts';
 import { beneficiaries, consents, consentRequests, assessments, personCodes, personLinks } from './db.ts';
 import { CareError, holdingOrganisations, loadBeneficiary, userActor, type Beneficiary } from './access.ts';
 import { endAllAccess } from './person-access.ts';

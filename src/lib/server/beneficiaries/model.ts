@@ -3,7 +3,7 @@
  * what a consent covers, duplicate detection, the 24-month retention.
  */
 import { z } from 'zod';
-import { normalisePhone, isMobile, formatPhone } from '../sms/model.ts';
+import { normalisePhone, isMobile, formatPhone } from '../sms/index.ts';
 
 export { isMobile };
 

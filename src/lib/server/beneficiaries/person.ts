@@ -20,8 +20,8 @@ import {
 	THROTTLE_RULES,
 	afterResponse
 } from '../accounts/index.ts';
-import { queueMail, plainMail } from '../mail/service.ts';
-import { queueSms } from '../sms/service.ts';
+import { queueMail, plainMail } from '../mail/index.ts';
+import { queueSms } from '../sms/index.ts';
 import { signToken } from '../security/secret.ts';
 import { beneficiaries, personCodes } from './db.ts';
 import { normalizePhone, personIp } from './model.ts';

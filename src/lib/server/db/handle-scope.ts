@@ -6,7 +6,7 @@
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import { scopeOf } from '../accounts/index.ts';
-import { parseCode } from '../pass/code.ts';
+import { parseCode } from '../pass/index.ts';
 import { runInScope, type RequestScope } from './request-scope.ts';
 
 /**

@@ -2,7 +2,7 @@
  * The pages of the Pass Numérique booklets (booklets.ts): A4 sheets of 10 vouchers to cut
  * and their slips, A6 covers, vouchers and backs.
  */
-import { formatCode } from '../pass/code.ts';
+import { formatCode } from '../pass/index.ts';
 import { frenchDate, winAnsi } from './pdf-text.ts';
 import { mm } from './pdf-layout.ts';
 import {

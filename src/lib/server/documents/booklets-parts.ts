@@ -4,7 +4,7 @@
  * as vector paths, text set (sanitised, measured, wrapped) once per run, and tagging.
  */
 import QRCode from 'qrcode';
-import { euros } from '../pass/model.ts';
+import { euros } from '../pass/index.ts';
 
 export interface BookletsData {
 	/** e.g. 'maillage — Lot-et-Garonne' */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import QRCode from 'qrcode';
-import { formatCode, newCode } from '../pass/code.ts';
+import { formatCode, newCode } from '../pass/index.ts';
 import { mm } from './pdf-layout.ts';
 import { A4_GRID, QR_BOX_MM, QR_QUIET_MODULES, euros, passLink, passSegments, qrModules, type BookletsData } from './booklets-parts.ts';
 import { bookletsPdf, writeBookletsPdf } from './booklets.ts';

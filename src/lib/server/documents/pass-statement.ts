@@ -5,7 +5,7 @@
  * (code, when it was used, campaign, the accompaniment's day, value),
  * the total in euros, and whether it is paid (when, with which reference) or still due.
  */
-import { euros } from '../pass/model.ts';
+import { euros } from '../pass/index.ts';
 import { PdfWriter } from './pdf.ts';
 import { frenchDate, frenchDateTime } from './pdf-text.ts';
 import { mm, type KeyValue } from './pdf-layout.ts';

@@ -9,7 +9,7 @@ import { getInstanceSettings } from '../territory/index.ts';
 import { RETENTION_MONTHS, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES, PERSON_COOKIE } from '../beneficiaries/index.ts';
 import { ABSOLUTE_HOURS, IDLE_MINUTES, INVITATION_DAYS, OIDC_COOKIE } from '../accounts/index.ts';
 import { EXPIRED_INVITATION_DAYS } from '../jobs/maintenance.ts';
-import { MAIL_RETENTION_DAYS } from '../mail/service.ts';
+import { MAIL_RETENTION_DAYS } from '../mail/index.ts';
 import { EXPIRY_DAYS } from '../referral/index.ts';
 
 import type { Contact } from '../../components/legal.ts';

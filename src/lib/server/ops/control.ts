@@ -17,7 +17,7 @@ import type { Database } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
 import { dumpPglite, lastMigration } from './backup.ts';
 import { log } from '../log.ts';
-import { createDemoAccounts, demoGuide } from '../demo/accounts.ts';
+import { createDemoAccounts, demoGuide } from '../demo/index.ts';
 
 /** Unix socket paths are limited to about 100 bytes: a long DATA_DIR gets one in the temporary folder. */
 export function controlSocketPath(dir = dataDir()): string {

@@ -12,7 +12,7 @@ import { actorFor, addMember, createOrganisation, type Actor } from '../accounts
 import { createBeneficiary } from '../beneficiaries/index.ts';
 import { actOnReferral, sendReferral } from '../referral/index.ts';
 import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals } from './service.ts';
-import { recomputable } from '../stats/small-counts.ts';
+import { recomputable } from '../stats/index.ts';
 import {
 	correctContribution,
 	dashboard,
@@ -26,7 +26,8 @@ import {
 	verifyLedger
 } from '../pass/index.ts';
 import { passContributions } from '../pass/db.ts';
-import { searchJournal, readableEntries } from '../audit/index.ts';
+import { searchJournal } from '../audit/index.ts';
+import { readableEntries } from '../journal/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { eq } from 'drizzle-orm';
 

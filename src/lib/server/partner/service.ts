@@ -13,9 +13,9 @@ import { organisations } from '../accounts/db.ts';
 import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
 import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
-import { MASKED, shownNestedColumns } from '../stats/small-counts.ts';
+import { MASKED, shownNestedColumns } from '../stats/index.ts';
 import { ACCOUNT, dashboard, PassError } from '../pass/index.ts';
-import { shownDashboard } from '../pass/steering.ts';
+import { shownDashboard } from '../pass/index.ts';
 import { DomainError } from '../errors.ts';
 
 /** A refusal of the partner's page (the one error model, ../errors.ts). */
@@ -25,7 +25,7 @@ export class PartnerError extends DomainError<'forbidden' | 'not_found'> {
 	}
 }
 
-export { SMALL_COUNT, MASKED } from '../stats/small-counts.ts';
+export { SMALL_COUNT, MASKED } from '../stats/index.ts';
 
 /**
  * The referrals' table as the page shows it: each column (the last 12 months, since the

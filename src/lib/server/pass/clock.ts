@@ -6,8 +6,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { queueMail } from '../mail/service.ts';
-import { plainMail } from '../mail/templates.ts';
+import { queueMail } from '../mail/index.ts';
+import { plainMail } from '../mail/index.ts';
 import { passCampaignFunders, passVouchers, passWarnings } from './db.ts';
 import { POST, WARNING_DAYS, dayLabel, daysBetween, monthBounds, monthOf, parisDay } from './model.ts';
 import { SYSTEM, rowsOf } from './internal.ts';

@@ -16,7 +16,7 @@ const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les c
  * The départements the actor runs the fund of, and the one asked for (else the first).
  * `strict` (a form posted for a département): one the actor does not run is refused.
  */
-export async function pickDepartment(
+export async function pickFundDepartment(
 	database: Database,
 	actor: Actor,
 	asked: string | null | undefined,
@@ -34,7 +34,7 @@ export function passErrorPage(e: unknown): never {
 }
 
 /** In an action: a PassError becomes a failed form (fields, message, what was typed; `form` says which form of the page). */
-export function passFail<V>(e: unknown, form: string, values: V) {
+export function fundFormFail<V>(e: unknown, form: string, values: V) {
 	if (!(e instanceof PassError)) throw e;
 	if (e.code === 'not_found') error(404, e.message);
 	return fail(e.status, { form, message: e.message, fields: e.fields, values });

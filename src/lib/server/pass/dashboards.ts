@@ -2,7 +2,7 @@
  * Dashboards: the vouchers counted per campaign, per territory and per place, for the
  * coordination and the funders, and their CSV.
  */
-import { MASKED } from '../stats/small-counts.ts';
+import { MASKED } from '../stats/index.ts';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { can, type Actor } from '../accounts/index.ts';

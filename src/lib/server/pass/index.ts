@@ -39,3 +39,24 @@ export { runPassClock, creditBack } from './clock.ts';
 export { listAlerts, reviewAlert } from './alerts.ts';
 export { dashboard, dashboardCsv, NOT_HANDED_OUT, type DashboardRow } from './dashboards.ts';
 export { handedOutNotUsed, publicPassStatus, PUBLIC_PASS_LOOKUPS, PUBLIC_PASS_FAILURES, type HandedOut, type PublicPass } from './pages.ts';
+export { newCode, isValidCode } from './code.ts';
+export { euros } from './model.ts';
+export {
+	shownDashboard,
+	alertFacts,
+	alertLabel,
+	passFail,
+	passPageError,
+	pickDepartment,
+	printedCode,
+	parisDate,
+	spacedSiret,
+	finishedMonth,
+	finishedMonths,
+	statementFileName,
+	dashboardFor,
+	dashboardQuery,
+	dashboardRowView,
+	type DashboardRowView
+} from './steering.ts';
+export { CAMPAIGN_STATUS, passErrorPage, fundFormFail, pickFundDepartment, stateColumns } from './coordination.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
 import { PassError, dashboardCsv, type DashboardRow } from './index.ts';
-import { MASKED, recomputable } from '../stats/small-counts.ts';
+import { MASKED, recomputable } from '../stats/index.ts';
 import {
 	DASHBOARD_COUNTS,
 	alertFacts,

@@ -11,7 +11,7 @@ import { and, eq, ilike, sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { sharedDataDir } from '../paths.ts';
-import { DEMO_FILES } from '../demo/seed.ts';
+import { DEMO_FILES } from '../demo/index.ts';
 import { importPlaces } from './import.ts';
 import { emptyFilters } from './filters.ts';
 import { getPlace, allPlaces } from './place.ts';

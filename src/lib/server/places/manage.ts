@@ -21,7 +21,7 @@ import { earthPoint } from '../db/types.ts';
 import type { PlaceFields, LocationPrecision } from './types.ts';
 import { closureOf, getPlace } from './place.ts';
 import { PlaceManagementError } from './errors.ts';
-import { queueMail, staleReminderMail } from '../mail/service.ts';
+import { queueMail, staleReminderMail } from '../mail/index.ts';
 import { plural } from '../../components/format.ts';
 
 async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {

@@ -10,7 +10,7 @@ import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { places, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './errors.ts';
-import { plainMail, queueMail } from '../mail/service.ts';
+import { plainMail, queueMail } from '../mail/index.ts';
 import { inlineName as n } from '../../text/names.ts';
 
 export async function getErrorReport(database: Database, actor: Actor, id: number) {

@@ -9,7 +9,7 @@ import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
 import { openRequestDatabase } from '../db/request-pool.ts';
 import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
-import { ensureDemo } from '../demo/seed.ts';
+import { ensureDemo } from '../demo/index.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { NEARBY_METRES, DISTANCE_BANDS_METRES, bandOf } from './search-sql.ts';
 import { searchPlaces, searchPlacesJson, coverage, anyPassPlace, type SearchItem } from './search.ts';

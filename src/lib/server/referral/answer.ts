@@ -10,7 +10,7 @@ import { journal, type AuditActor } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail } from '../mail/index.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { CareError, personIp, shortName, touchBeneficiary } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';

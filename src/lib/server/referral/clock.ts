@@ -7,7 +7,7 @@ import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail } from '../mail/index.ts';
 import { referrals } from './db.ts';
 import { clockDue, AWAITING, REMINDER_DAYS, type ReferralStatus } from './model.ts';
 import { referralByLinkMail, referralReminderMail } from './messages.ts';

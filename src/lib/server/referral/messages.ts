@@ -2,7 +2,7 @@
  * The messages of the referral loop, in plain French: to the place's team, to the
  * prescriber, to the person (e-mail or SMS: short, no jargon, never the decline reason).
  */
-import { plainMail as mail, type Mail } from '../mail/service.ts';
+import { plainMail as mail, type Mail } from '../mail/index.ts';
 import { STATUS_LABELS, type ReferralStatus } from './model.ts';
 
 export const dateTimeFr = (d: Date) =>

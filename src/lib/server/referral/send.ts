@@ -10,8 +10,8 @@ import { journal, type AuditActor } from '../audit/index.ts';
 import { can, fieldErrors, type Actor } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { queueMail } from '../mail/service.ts';
-import type { InboundSms } from '../sms/inbound.ts';
+import { queueMail } from '../mail/index.ts';
+import type { InboundSms } from '../sms/index.ts';
 import { assessments } from '../beneficiaries/db.ts';
 import {
 	CareError,

@@ -6,7 +6,7 @@
  * provider.ts); without one it waits, like e-mail without SMTP_URL.
  */
 import type { Database, Tx } from '../db/client.ts';
-import { queueOutbox } from '../mail/service.ts';
+import { queueOutbox } from '../mail/index.ts';
 import { checkSmsText, parseFrenchPhone, smsFriendly } from './model.ts';
 
 export * from './model.ts';

@@ -7,7 +7,7 @@ import { startSmsProvider, type TestSmsProvider } from '../../../../test/sms-pro
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { outbox } from '../mail/db.ts';
-import { deliver, MAIL_QUEUE, startMailWorker, sweepOutbox } from '../mail/service.ts';
+import { deliver, MAIL_QUEUE, startMailWorker, sweepOutbox } from '../mail/index.ts';
 import {
 	checkSmsText,
 	formatPhone,

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { hasRole } from '#lib/server/accounts/index.ts';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { coordinatorDashboard } from '#lib/server/network/dashboard.ts';
+import { coordinatorDashboard } from '#lib/server/network/index.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const s = locals.session!;

@@ -1,4 +1,4 @@
 import type { PageServerLoad } from './$types';
-import { COOKIES } from '#lib/server/legal/service.ts';
+import { COOKIES } from '#lib/server/legal/index.ts';
 
 export const load: PageServerLoad = async () => ({ cookies: COOKIES });

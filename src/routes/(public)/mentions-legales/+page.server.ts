@@ -1,4 +1,4 @@
 import type { PageServerLoad } from './$types';
-import { legalInfo } from '#lib/server/legal/service.ts';
+import { legalInfo } from '#lib/server/legal/index.ts';
 
 export const load: PageServerLoad = async () => ({ legal: await legalInfo() });

@@ -2,8 +2,8 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { asScoped } from '#lib/server/accounts/index.ts';
+import { searchJournal } from '#lib/server/audit/index.ts';
 import {
-	searchJournal,
 	filtersQuery,
 	journalQuery,
 	PERIODS,
@@ -12,7 +12,7 @@ import {
 	journalOrganisations,
 	readableEntries,
 	actionChoices
-} from '#lib/server/audit/index.ts';
+} from '#lib/server/journal/index.ts';
 import { positiveInteger } from '#lib/server/web/params.ts';
 
 /** The journal in French (issue 12, item 13): sentences with names, filters chosen from lists, a CSV export. */

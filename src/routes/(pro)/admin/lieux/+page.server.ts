@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { PlaceManagementError, decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
-import { mailConfigured } from '#lib/server/mail/service.ts';
+import { mailConfigured } from '#lib/server/mail/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -5,7 +5,7 @@ import { departmentsWith } from '#lib/server/accounts/index.ts';
 import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport, PlaceManagementError, rejectErrorReport } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { mailConfigured } from '#lib/server/mail/service.ts';
+import { mailConfigured } from '#lib/server/mail/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;

@@ -18,7 +18,7 @@ import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { countAttempt, lockedUntil, THROTTLE_RULES } from '#lib/server/accounts/index.ts';
-import { hasInboundSecret, parseInboundSms } from '#lib/server/sms/inbound.ts';
+import { hasInboundSecret, parseInboundSms } from '#lib/server/sms/index.ts';
 import { answerConsentBySms } from '#lib/server/referral/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { log } from '#lib/server/log.ts';

@@ -2,7 +2,8 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { asScoped, can } from '#lib/server/accounts/index.ts';
-import { journal, searchJournal, type AuditRow, journalQuery, readFilters, JOURNAL_CSV_MAX, journalCsv, readableEntries } from '#lib/server/audit/index.ts';
+import { journal, searchJournal, type AuditRow } from '#lib/server/audit/index.ts';
+import { journalQuery, readFilters, JOURNAL_CSV_MAX, journalCsv, readableEntries } from '#lib/server/journal/index.ts';
 
 /** The journal's entries for the page's filters, as a CSV for spreadsheets; the export itself is journaled. */
 export const GET: RequestHandler = async ({ locals, url }) => {

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
-import { mailConfigured } from '#lib/server/mail/service.ts';
+import { mailConfigured } from '#lib/server/mail/index.ts';
 import {
 	AccountError,
 	invite,

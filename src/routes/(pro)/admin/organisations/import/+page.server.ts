@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
-import { mailConfigured } from '#lib/server/mail/service.ts';
+import { mailConfigured } from '#lib/server/mail/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { importOnboarding, invitePlaceContacts, placesWithoutManager, readOnboardingCsv, type OnboardingReport } from '#lib/server/accounts/index.ts';
 

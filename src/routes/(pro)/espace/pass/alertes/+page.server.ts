@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { listAlerts, managedDepartments, reviewAlert } from '#lib/server/pass/index.ts';
-import { alertFacts, alertLabel, passFail, passPageError, pickDepartment, printedCode } from '#lib/server/pass/steering.ts';
+import { alertFacts, alertLabel, passFail, passPageError, pickDepartment, printedCode } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();

@@ -1,12 +1,12 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { dayLabel, euros, lastRedemptionDay, listCampaigns } from '#lib/server/pass/index.ts';
-import { CAMPAIGN_STATUS, passErrorPage, pickDepartment, stateColumns } from '#lib/server/pass/coordination.ts';
+import { CAMPAIGN_STATUS, passErrorPage, pickFundDepartment, stateColumns } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
-	const { departments, departmentCode } = await pickDepartment(db, actor, url.searchParams.get('departement'));
+	const { departments, departmentCode } = await pickFundDepartment(db, actor, url.searchParams.get('departement'));
 	try {
 		const campaigns = await listCampaigns(db, actor, departmentCode);
 		return {

@@ -2,12 +2,12 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { correctContribution, euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/index.ts';
-import { passErrorPage, passFail, pickDepartment } from '#lib/server/pass/coordination.ts';
+import { passErrorPage, fundFormFail, pickFundDepartment } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
-	const { departments, departmentCode } = await pickDepartment(db, actor, url.searchParams.get('departement'));
+	const { departments, departmentCode } = await pickFundDepartment(db, actor, url.searchParams.get('departement'));
 	try {
 		const [balances, contributions, funders] = await Promise.all([
 			funderBalances(db, actor, departmentCode),
@@ -67,11 +67,11 @@ export const actions: Actions = {
 			agreementRef: text('agreementRef'),
 			restrictions: text('restrictions')
 		};
-		const { departmentCode } = await pickDepartment(db, actor, text('departement'), true);
+		const { departmentCode } = await pickFundDepartment(db, actor, text('departement'), true);
 		try {
 			await recordContribution(db, actor, departmentCode, values, locals.ip);
 		} catch (e) {
-			return passFail(e, 'contribution', values);
+			return fundFormFail(e, 'contribution', values);
 		}
 		redirect(303, `/espace/pass/fonds?departement=${departmentCode}&enregistree=1#contributions`);
 	},
@@ -82,11 +82,11 @@ export const actions: Actions = {
 		const text = (k: string) => String(f.get(k) ?? '');
 		const id = text('id');
 		const values = { amount: text('amount'), receivedOn: text('receivedOn'), agreementRef: text('agreementRef'), reason: text('reason') };
-		const { departmentCode } = await pickDepartment(db, actor, text('departement'), true);
+		const { departmentCode } = await pickFundDepartment(db, actor, text('departement'), true);
 		try {
 			await correctContribution(db, actor, id, values, locals.ip);
 		} catch (e) {
-			return passFail(e, `corriger:${id}`, values);
+			return fundFormFail(e, `corriger:${id}`, values);
 		}
 		redirect(303, `/espace/pass/fonds?departement=${departmentCode}&corrigee=1#contributions`);
 	}

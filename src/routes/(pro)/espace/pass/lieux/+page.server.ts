@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { listQualifications, managedDepartments, possibleFunders, qualifiableOrganisations, qualify, suspendQualification } from '#lib/server/pass/index.ts';
-import { parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/steering.ts';
+import { parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();

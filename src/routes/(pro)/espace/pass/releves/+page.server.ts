@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { euros, listStatements, makeStatements, managedDepartments, monthLabel } from '#lib/server/pass/index.ts';
-import { finishedMonth, finishedMonths, parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/steering.ts';
+import { finishedMonth, finishedMonths, parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();

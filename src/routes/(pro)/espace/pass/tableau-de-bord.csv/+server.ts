@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { dashboardCsv } from '#lib/server/pass/index.ts';
-import { dashboardFor, shownDashboard } from '#lib/server/pass/steering.ts';
+import { dashboardFor, shownDashboard } from '#lib/server/pass/index.ts';
 import { can } from '#lib/server/accounts/index.ts';
 
 /** The dashboard's three tables for a spreadsheet, with the page's filters; small counts masked as on the page. */

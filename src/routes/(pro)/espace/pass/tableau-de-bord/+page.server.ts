@@ -1,8 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { can } from '#lib/server/accounts/index.ts';
-import { dashboardFor, dashboardQuery, dashboardRowView, shownDashboard } from '#lib/server/pass/steering.ts';
-import { MASKED, SMALL_COUNT } from '#lib/server/stats/small-counts.ts';
+import { dashboardFor, dashboardQuery, dashboardRowView, shownDashboard } from '#lib/server/pass/index.ts';
+import { MASKED, SMALL_COUNT } from '#lib/server/stats/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;

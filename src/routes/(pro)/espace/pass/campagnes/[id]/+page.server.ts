@@ -13,7 +13,7 @@ import {
 	possibleFunders,
 	recordSharePaid
 } from '#lib/server/pass/index.ts';
-import { CAMPAIGN_STATUS, passErrorPage, passFail, stateColumns } from '#lib/server/pass/coordination.ts';
+import { CAMPAIGN_STATUS, passErrorPage, fundFormFail, stateColumns } from '#lib/server/pass/index.ts';
 
 /** Booklets shown per page (a campaign may have thousands). */
 const PER_PAGE = 100;
@@ -105,7 +105,7 @@ export const actions: Actions = {
 		try {
 			r = await recordSharePaid(await getDatabase(), locals.session!.actor, params.id, funderId, locals.ip);
 		} catch (e) {
-			return passFail(e, 'versement', { funderId });
+			return fundFormFail(e, 'versement', { funderId });
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=versement&financee=${r.funded ? 1 : 0}&n=${r.activated}#parts`);
 	},
@@ -115,7 +115,7 @@ export const actions: Actions = {
 		try {
 			r = await generateBooklets(await getDatabase(), locals.session!.actor, params.id, int(count) ?? NaN, locals.ip);
 		} catch (e) {
-			return passFail(e, 'generer', { count });
+			return fundFormFail(e, 'generer', { count });
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=carnets&de=${r.first}&a=${r.last}&n=${r.vouchers}#carnets`);
 	},
@@ -128,7 +128,7 @@ export const actions: Actions = {
 		try {
 			n = await entrustBooklets(await getDatabase(), locals.session!.actor, params.id, values.organisationId, from ?? NaN, to ?? NaN, locals.ip);
 		} catch (e) {
-			return passFail(e, 'confier', values);
+			return fundFormFail(e, 'confier', values);
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=confies&n=${n}&structure=${values.organisationId}#carnets`);
 	},
@@ -151,7 +151,7 @@ export const actions: Actions = {
 				locals.ip
 			);
 		} catch (e) {
-			return passFail(e, 'annuler', values);
+			return fundFormFail(e, 'annuler', values);
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=annules&n=${n}#annuler`);
 	}

@@ -3,14 +3,14 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { campaignDefaults, createCampaign, possibleFunders, PUBLICS } from '#lib/server/pass/index.ts';
 import { listAreas, AREA_KIND_LABELS } from '#lib/server/territory/index.ts';
-import { passFail, pickDepartment } from '#lib/server/pass/coordination.ts';
+import { fundFormFail, pickFundDepartment } from '#lib/server/pass/index.ts';
 
 /** Up to this many funders' shares on the form. */
 const SHARES = 4;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
-	const { departments, departmentCode } = await pickDepartment(db, locals.session!.actor, url.searchParams.get('departement'));
+	const { departments, departmentCode } = await pickFundDepartment(db, locals.session!.actor, url.searchParams.get('departement'));
 	const [areas, funders] = await Promise.all([listAreas(db, departmentCode), possibleFunders(db, departmentCode)]);
 	const d = campaignDefaults();
 	return {
@@ -54,13 +54,13 @@ export const actions: Actions = {
 			areaIds: f.getAll('areaIds').map(String),
 			shares: Array.from({ length: SHARES }, (_, i) => ({ funderId: text(`share-${i}-funder`), amount: text(`share-${i}-amount`) }))
 		};
-		const { departmentCode } = await pickDepartment(db, actor, text('departement'), true);
+		const { departmentCode } = await pickFundDepartment(db, actor, text('departement'), true);
 		let id: string;
 		try {
 			const { shares, ...input } = values;
 			id = await createCampaign(db, actor, departmentCode, input, shares, locals.ip);
 		} catch (e) {
-			return passFail(e, 'campagne', values);
+			return fundFormFail(e, 'campagne', values);
 		}
 		redirect(303, `/espace/pass/campagnes/${id}?fait=creee`);
 	}

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { euros, markStatementPaid, statementDetail } from '#lib/server/pass/index.ts';
-import { parisDate, passFail, passPageError, printedCode, spacedSiret } from '#lib/server/pass/steering.ts';
+import { parisDate, passFail, passPageError, printedCode, spacedSiret } from '#lib/server/pass/index.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	try {

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB, smsConsentReady } from '#lib/server/beneficiaries/index.ts';
-import { smsConfigured } from '#lib/server/sms/service.ts';
+import { smsConfigured } from '#lib/server/sms/index.ts';
 import { referOrAskConsent, referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/index.ts';
 import { resolveWhere } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';

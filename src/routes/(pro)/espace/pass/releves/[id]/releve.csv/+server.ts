@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { statementCsv, statementDetail } from '#lib/server/pass/index.ts';
-import { passPageError, statementFileName } from '#lib/server/pass/steering.ts';
+import { passPageError, statementFileName } from '#lib/server/pass/index.ts';
 
 /** The statement for a spreadsheet: one line per voucher, then the total. */
 export const GET: RequestHandler = async ({ params, locals }) => {

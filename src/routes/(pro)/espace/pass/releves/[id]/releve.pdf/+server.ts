@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { statementDetail } from '#lib/server/pass/index.ts';
-import { passPageError, printedCode, statementFileName } from '#lib/server/pass/steering.ts';
+import { passPageError, printedCode, statementFileName } from '#lib/server/pass/index.ts';
 import { passStatementPdf } from '#lib/server/documents/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 

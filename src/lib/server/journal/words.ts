@@ -2,9 +2,9 @@
  * The words the journal's sentences and details are made of (pure): numbers, amounts, roles,
  * statuses, dates and field names in French.
  */
-import { ROLE_LABELS, type Role } from '../accounts/model.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/model.ts';
-import { euros } from '../pass/model.ts';
+import { ROLE_LABELS, type Role } from '../accounts/index.ts';
+import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
+import { euros } from '../pass/index.ts';
 import { formatDate } from '../../components/format.ts';
 
 export const nf = new Intl.NumberFormat('fr-FR');

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { careNetwork, CANARY, links, type Care } from '../../../../test/security/care-fixture.ts';
 import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/index.ts';
 import { actOnReferral, sendReferral } from '../referral/index.ts';
-import { searchJournal } from './service.ts';
+import { searchJournal } from '../audit/index.ts';
 import { journalQuery, periodBounds, readFilters, parisMidnight } from './filters.ts';
 import { journalActors, journalCsv, journalOrganisations, readableEntries } from './readable.ts';
 

@@ -4,11 +4,11 @@
  * chosen from a list; or two dates. `cible` (a target's id) is kept for links from other
  * pages. Invalid values give French messages, never a 500.
  */
-import type { Actor } from '../accounts/permissions.ts';
-import { departmentsWith } from '../accounts/permissions.ts';
+import type { Actor } from '../accounts/index.ts';
+import { departmentsWith } from '../accounts/index.ts';
 import { isCalendarDay } from '../web/params.ts';
 import { ACTIONS, FAMILIES } from './sentences.ts';
-import type { JournalQuery } from './service.ts';
+import type { JournalQuery } from '../audit/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -2,7 +2,7 @@
  * The journal's details in French (pure): the non-personal facts of an entry as
  * "Label : valeur" lines, beside its sentence (sentences.ts).
  */
-import { ALERT_LABELS } from '../pass/model.ts';
+import { ALERT_LABELS } from '../pass/index.ts';
 import { FIELD_LABELS, frDate, num, status, str } from './words.ts';
 
 const CHANNELS: Record<string, string> = { sms: 'SMS', email: 'e-mail', sheet: 'fiche imprimée', link: 'lien', code: 'code' };

@@ -1,0 +1,2 @@
+/** The network capability's one public entry. The network's dashboard for the coordinators. */
+export { coordinatorDashboard } from './dashboard.ts';
