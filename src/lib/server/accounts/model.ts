@@ -6,6 +6,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import { isValidSiret } from '../../text/identifiers.ts';
 import { frenchSpacing } from '../../text/typography';
 import { nameProblem, tidyName } from '../../text/names.ts';
+import { DomainError } from '../errors.ts';
 
 export const ROLES = ['coordinator', 'partner', 'prescriber', 'mediator', 'place_manager'] as const;
 export type Role = (typeof ROLES)[number];
@@ -156,13 +157,10 @@ export const displayNameSchema = z
 			.refine((s) => !/[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u.test(s), { error: 'Le nom ne peut pas contenir d’adresse de site. Exemple\u00a0: Camille Martin' })
 	);
 
-export class AccountError extends Error {
-	constructor(
-		public code: 'invalid' | 'forbidden' | 'not_found' | 'conflict',
-		message: string,
-		public fields: Record<string, string> = {}
-	) {
-		super(message);
+/** A refusal of the accounts' use cases (the one error model, ../errors.ts). */
+export class AccountError extends DomainError<'invalid' | 'forbidden' | 'not_found' | 'conflict'> {
+	constructor(code: AccountError['code'], message: string, fields: Record<string, string> = {}) {
+		super(code, message, { fields });
 	}
 }
 

@@ -8,17 +8,15 @@ import type { DbOrTx } from '../db/client.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { beneficiaries, consents } from './db.ts';
+import { DomainError } from '../errors.ts';
 
 export type Beneficiary = typeof beneficiaries.$inferSelect;
 export type Consent = typeof consents.$inferSelect;
 
-export class CareError extends Error {
-	constructor(
-		public code: 'forbidden' | 'not_found' | 'invalid' | 'conflict',
-		message: string,
-		public fields: Record<string, string> = {}
-	) {
-		super(message);
+/** A refusal of the care loop's use cases (the one error model, ../errors.ts). */
+export class CareError extends DomainError<'forbidden' | 'not_found' | 'invalid' | 'conflict'> {
+	constructor(code: CareError['code'], message: string, fields: Record<string, string> = {}) {
+		super(code, message, { fields });
 	}
 }
 

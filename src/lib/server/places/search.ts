@@ -27,6 +27,7 @@ import {
 	type Filters
 } from './search-sql.ts';
 import type { PlaceFilters, WhereResolution, WherePoint } from './types.ts';
+import { DomainError } from '../errors.ts';
 
 export interface SearchItem {
 	place: PublicPlace;
@@ -77,9 +78,9 @@ export interface SearchParams {
 	addressApi?: AddressApi;
 }
 
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends DomainError<'invalid_cursor'> {
 	constructor() {
-		super('Le curseur de pagination est invalide ou périmé.');
+		super('invalid_cursor', 'Le curseur de pagination est invalide ou périmé.', { status: 400 });
 	}
 }
 

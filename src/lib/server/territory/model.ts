@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { MunicipalityInfo, MunicipalityLookup, WherePoint } from '../places/index.ts';
+import { DomainError } from '../errors.ts';
 
 // ---------------------------------------------------------------------------
 // Communes
@@ -196,13 +197,9 @@ export interface MunicipalityFragility extends FragilityScores {
 }
 
 /** Thrown by the territory services; `message` is French, for the user. */
-export class TerritoryError extends Error {
-	constructor(
-		readonly code: 'invalid' | 'not_found' | 'conflict',
-		message: string,
-		readonly details: string[] = []
-	) {
-		super(message);
-		this.name = 'TerritoryError';
+export class TerritoryError extends DomainError<'invalid' | 'not_found' | 'conflict'> {
+	declare readonly details: string[];
+	constructor(code: TerritoryError['code'], message: string, details: string[] = []) {
+		super(code, message, { details });
 	}
 }
