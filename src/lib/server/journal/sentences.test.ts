@@ -35,7 +35,7 @@ function journaledActions(): Map<string, string> {
 	const found = new Map<string, string>();
 	const skip = canActions();
 	for (const file of sourceFiles(SRC)) {
-		if (file.endsWith(join('audit', 'sentences.ts'))) continue;
+		if (file.endsWith(join('journal', 'sentences.ts'))) continue;
 		const text = readFileSync(file, 'utf8');
 		const segments = [...text.matchAll(/\baction:\s*([^,\n}]*(?:\?[^,\n}]*)?)/g), ...text.matchAll(/\bentry\(\s*('[^']*')/g)].map((m) => m[1]);
 		for (const seg of segments) {
@@ -80,7 +80,7 @@ describe('the journal’s sentences', () => {
 
 	it('every action written anywhere in the code has a sentence and a label', () => {
 		const missing = [...journaledActions()].filter(([a]) => !ACTIONS[a]).map(([a, file]) => `${a} (${file})`);
-		expect(missing, 'actions without a sentence in src/lib/server/audit/sentences.ts').toEqual([]);
+		expect(missing, 'actions without a sentence in src/lib/server/journal/sentences.ts').toEqual([]);
 	});
 
 	it('every sentence and label is French with names, no code nor id', () => {
