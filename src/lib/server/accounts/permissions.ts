@@ -63,6 +63,28 @@ export interface Resource {
 	funderOrganisationIds?: string[];
 }
 
+/**
+ * What the actor's own roles open, for menus and page sections: held through a membership,
+ * never by the administrator's rank. The use cases still decide each act with can().
+ */
+export function abilities(actor: Actor) {
+	const holdsAny = (roles: readonly Role[]) => actor.memberships.some((m) => roles.includes(m.role));
+	return {
+		/** records people and refers them */
+		care: holdsAny(CARE_ROLES),
+		/** works at a place: receives referrals, records accompaniments, redeems vouchers */
+		placeTeam: holdsAny(PLACE_TEAM),
+		/** hands Pass Numérique vouchers out */
+		passDistribution: holdsAny(['prescriber']),
+		partner: holdsAny(['partner'])
+	};
+}
+
+/** The structures where the actor holds one of the roles. */
+export function organisationsWhere(actor: Actor, roles: readonly Role[]): Set<string> {
+	return new Set(actor.memberships.filter((m) => roles.includes(m.role)).map((m) => m.organisationId));
+}
+
 /** The départements where the actor holds one of the roles. */
 export function departmentsWith(actor: Actor, roles: readonly Role[]): string[] {
 	return [...new Set(actor.memberships.filter((m) => roles.includes(m.role)).map((m) => m.departmentCode))];

@@ -1,5 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { hasRole } from '#lib/server/accounts/index.ts';
+import { abilities, hasRole } from '#lib/server/accounts/index.ts';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { coordinatorDashboard } from '#lib/server/network/index.ts';
 
@@ -12,11 +12,11 @@ export const load: PageServerLoad = async ({ locals }) => {
 		displayName: s.user.displayName,
 		coordinator: hasRole(s.actor, ['coordinator']),
 		placeManager: hasRole(s.actor, ['place_manager']),
-		care: s.actor.memberships.some((m) => m.role === 'prescriber' || m.role === 'mediator'),
-		placeTeam: s.actor.memberships.some((m) => m.role === 'mediator' || m.role === 'place_manager'),
+		care: abilities(s.actor).care,
+		placeTeam: abilities(s.actor).placeTeam,
 		admin: s.actor.isAdmin,
 		// partner (issue 12, item 12): its own figures
-		partner: s.actor.memberships.some((m) => m.role === 'partner'),
+		partner: abilities(s.actor).partner,
 		noRole: !s.actor.isAdmin && !s.actor.memberships.length
 	};
 };

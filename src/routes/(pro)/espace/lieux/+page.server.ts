@@ -2,12 +2,12 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { PlaceManagementError, claimPlace, managedPlaces } from '#lib/server/places/index.ts';
-import { listOrganisations, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
+import { listOrganisations, organisationsWhere, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
 	const db = await getDatabase();
-	const mine = new Set(actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId));
+	const mine = organisationsWhere(actor, ['place_manager']);
 	const q = (url.searchParams.get('q') ?? '').slice(0, 120);
 	return {
 		places: await managedPlaces(db, actor),

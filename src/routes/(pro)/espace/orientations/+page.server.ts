@@ -2,10 +2,11 @@ import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { teamReferrals, STATUS_LABELS, REFERRAL_STATUSES } from '#lib/server/referral/index.ts';
 import { holdingOrganisations } from '#lib/server/beneficiaries/index.ts';
+import { abilities } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
-	const canReceive = actor.memberships.some((m) => m.role === 'mediator' || m.role === 'place_manager');
+	const canReceive = abilities(actor).placeTeam;
 	const canSend = holdingOrganisations(actor).length > 0;
 	const asked = url.searchParams.get('boite');
 	const box: 'received' | 'sent' = asked === 'envoyees' ? 'sent' : asked === 'recues' ? 'received' : canReceive ? 'received' : 'sent';

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { dayLabel, euros, formatCode, parseCode, parisDay, publicPassStatus } from '#lib/server/pass/index.ts';
+import { abilities } from '#lib/server/accounts/index.ts';
 
 export const csr = false;
 
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 	// the code is in the URL: never sent on to another site, never kept by a cache
 	setHeaders({ 'referrer-policy': 'no-referrer', 'cache-control': 'private, no-store' });
 	const session = locals.session;
-	if (session?.actor.memberships.some((m) => m.role === 'mediator' || m.role === 'place_manager')) {
+	if (session && abilities(session.actor).placeTeam) {
 		const p = parseCode(params.code);
 		redirect(303, `/espace/pass/encaisser?code=${encodeURIComponent(p.ok ? formatCode(p.code) : params.code.slice(0, 40))}`);
 	}

@@ -23,6 +23,7 @@ import {
 import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/index.ts';
 import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
+import { abilities } from '#lib/server/accounts/index.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
@@ -36,7 +37,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			referrals: await referralsOfBeneficiary(db, actor, params.id),
 			consentRequests: await consentRequestsOf(db, actor, params.id),
 			// Pass Numérique: what prescribers handed to the person
-			pass: actor.memberships.some((m) => m.role === 'prescriber')
+			pass: abilities(actor).passDistribution
 				? (await vouchersOfPerson(db.db, params.id)).map((v) => ({
 						code: formatCode(v.code),
 						spoken: spokenCode(v.code),
