@@ -8,7 +8,7 @@ import type { DbOrTx } from '../db/client.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { memberships, organisations, users } from './db.ts';
 import { ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';
-import type { Actor } from './permissions.ts';
+import type { Actor } from '../permissions/index.ts';
 
 /** The journal's actor: the professional, or the command line when there is none. */
 export const actorOf = (actor: Actor | null): AuditActor => (actor ? { kind: 'user', id: actor.userId } : { kind: 'cli' });

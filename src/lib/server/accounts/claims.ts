@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import { organisationPlaces, organisations, placeClaims } from './db.ts';
 import { places } from '../places/db.ts';
 import { normalizeKey } from '../../text/keys.ts';
-import { departmentsWith, type Actor } from './permissions.ts';
+import { departmentsWith, type Actor } from '../permissions/index.ts';
 
 const managerOrgs = (actor: Actor) => actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);
 

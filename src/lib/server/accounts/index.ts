@@ -4,7 +4,7 @@
  * onboarding file, place claims, permissions (`can()`) and throttling. Other code imports
  * from here, never from the files inside (the tables of db.ts aside).
  */
-export { can, hasRole, departmentsWith, abilities, organisationsWhere, type Actor, type Action } from './permissions.ts';
+export { can, hasRole, departmentsWith, abilities, organisationsWhere, type Actor, type Action } from '../permissions/index.ts';
 export { asScoped, scopeOf } from './scope.ts';
 export {
 	AccountError,

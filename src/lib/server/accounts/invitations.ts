@@ -16,7 +16,7 @@ import { signToken, verifyToken } from '../security/secret.ts';
 import { invitations, memberships, organisations, users } from './db.ts';
 import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLE_LABELS, ROLES, ROLES_WITH_PERSONAL_DATA, type Role } from './model.ts';
 import { hashPassword } from './password.ts';
-import { can, type Actor } from './permissions.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { createSession, type SessionMeta } from './sessions.ts';
 import { invitationMail, queueMail } from '../mail/index.ts';
 import { pendingRoleMail } from '../mail/index.ts';

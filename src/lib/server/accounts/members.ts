@@ -9,7 +9,7 @@ import { memberships, organisations, users } from './db.ts';
 import { AccountError, displayNameSchema, emailSchema, passwordProblem, ROLES, type Role } from './model.ts';
 import { hashPassword } from './password.ts';
 import { deleteUserSessions } from './sessions.ts';
-import { can, type Actor } from './permissions.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { invite } from './invitations.ts';
 import { actorFor, actorOf } from './actors.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { passwordProblem, organisationSchema } from './model.ts';
 import { signToken, verifyToken, encrypt, decrypt } from '../security/secret.ts';
-import { can, type Actor } from './permissions.ts';
+import { can, type Actor } from '../permissions/index.ts';
 
 describe('password policy (ANSSI: length, no composition rule, not a common password)', () => {
 	it('asks for 12 characters at least, counting accents and emoji as one', () => {

@@ -20,7 +20,7 @@ import { invitations, memberships, organisationPlaces, organisations, users } fr
 import { places } from '../places/db.ts';
 import { normalizeKey } from '../../text/keys.ts';
 import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
-import { can, departmentsWith, type Actor } from './permissions.ts';
+import { can, departmentsWith, type Actor } from '../permissions/index.ts';
 import { INVITATION_DAYS, invitationToken, recordInvitation, rolesLabel, sameMailbox } from './invitations.ts';
 import { KIND_WORDS, parseRoles, type OnboardingRow } from './onboarding-csv.ts';
 import { queueMail } from '../mail/index.ts';

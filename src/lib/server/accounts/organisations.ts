@@ -11,7 +11,7 @@ import { places } from '../places/db.ts';
 import { asScoped } from './scope.ts';
 import { AccountError, fieldErrors, organisationSchema, ROLES, type Role } from './model.ts';
 import { deleteUserSessions } from './sessions.ts';
-import { can, departmentsWith, type Actor } from './permissions.ts';
+import { can, departmentsWith, type Actor } from '../permissions/index.ts';
 import { listPendingInvitations } from './invitations.ts';
 import { actorOf } from './actors.ts';
 

@@ -9,7 +9,7 @@ import { invitations, memberships, organisationPlaces, organisations } from './d
 import { places } from '../places/db.ts';
 import { normalizeKey } from '../../text/keys.ts';
 import type { OrganisationKind } from './model.ts';
-import { departmentsWith, type Actor } from './permissions.ts';
+import { departmentsWith, type Actor } from '../permissions/index.ts';
 import type { OnboardingRow } from './onboarding-csv.ts';
 import { importOnboarding, type OnboardingOptions, type OnboardingReport } from './onboarding.ts';
 

@@ -9,7 +9,7 @@ import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { invitations, organisations, users } from './db.ts';
 import { AccountError, type Role } from './model.ts';
-import { can, type Actor } from './permissions.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { invitationToken, INVITATION_DAYS, rolesLabel } from './invitations.ts';
 import { queueMail } from '../mail/index.ts';
 import { invitationMail, pendingRoleMail } from '../mail/index.ts';

@@ -9,7 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
-import type { Actor } from './permissions.ts';
+import type { Actor } from '../permissions/index.ts';
 
 export function scopeOf(actor: Actor): string {
 	if (actor.isAdmin) return '*';

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { memberships, organisations, sessions, users } from './db.ts';
-import type { Actor, Membership } from './permissions.ts';
+import type { Actor, Membership } from '../permissions/index.ts';
 import type { Role } from './model.ts';
 
 export const IDLE_MINUTES = 30;

@@ -24,5 +24,5 @@ export {
 } from './areas.ts';
 export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
 export { demoDepartments, type InstanceSettings } from './settings-model.ts';
-export { getInstanceSettings, updateInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
+export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';

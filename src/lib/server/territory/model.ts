@@ -197,7 +197,7 @@ export interface MunicipalityFragility extends FragilityScores {
 }
 
 /** Thrown by the territory services; `message` is French, for the user. */
-export class TerritoryError extends DomainError<'invalid' | 'not_found' | 'conflict'> {
+export class TerritoryError extends DomainError<'invalid' | 'not_found' | 'conflict' | 'forbidden'> {
 	declare readonly details: string[];
 	constructor(code: TerritoryError['code'], message: string, details: string[] = []) {
 		super(code, message, { details });

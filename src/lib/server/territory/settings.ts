@@ -5,9 +5,11 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { instanceSettings } from './db.ts';
-import { zodFieldErrors, type FieldError } from './model.ts';
+import { TerritoryError, zodFieldErrors, type FieldError } from './model.ts';
 import { defaultInstanceSettings, instanceSettingsPatchSchema, type InstanceSettings } from './settings-model.ts';
 import { knownDepartmentCodes } from './load.ts';
+import { journal } from '../audit/index.ts';
+import { can, type Actor } from '../permissions/index.ts';
 
 function toSettings(row: typeof instanceSettings.$inferSelect): InstanceSettings {
 	return {
@@ -57,7 +59,12 @@ async function readInstanceSettings(database: Database): Promise<InstanceSetting
 export type UpdateInstanceSettingsResult = { ok: true; settings: InstanceSettings } | { ok: false; errors: FieldError[] };
 
 /** Validates and applies a partial change (French messages per field); nothing is written when invalid. */
-export async function updateInstanceSettings(database: Database, patch: unknown): Promise<UpdateInstanceSettingsResult> {
+/** Without `by`: the command line and the first start (no journal entry, nobody acting). */
+export async function updateInstanceSettings(
+	database: Database,
+	patch: unknown,
+	by?: { actor: Actor; ip?: string | null }
+): Promise<UpdateInstanceSettingsResult> {
 	settingsCache.delete(database);
 	const parsed = instanceSettingsPatchSchema.safeParse(patch);
 	if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
@@ -71,13 +78,36 @@ export async function updateInstanceSettings(database: Database, patch: unknown)
 				errors: [{ field: 'departmentCodes', message: `Département(s) inconnu(s)\u00a0: ${unknown.join(', ')}.` }]
 			};
 	}
-	await getInstanceSettings(database);
+	const before = await getInstanceSettings(database);
 	const set = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
-	const [row] = await database.db
-		.update(instanceSettings)
-		.set({ ...set, updatedAt: new Date() })
-		.where(eq(instanceSettings.id, 1))
-		.returning();
+	const settings = await database.db.transaction(async (tx) => {
+		const [row] = await tx
+			.update(instanceSettings)
+			.set({ ...set, updatedAt: new Date() })
+			.where(eq(instanceSettings.id, 1))
+			.returning();
+		const after = toSettings(row);
+		if (by)
+			await journal(tx, {
+				actor: { kind: 'user', id: by.actor.userId },
+				action: 'instance.settings_updated',
+				targetType: 'instance',
+				targetId: '1',
+				ip: by.ip ?? null,
+				before,
+				after
+			});
+		return after;
+	});
 	settingsCache.delete(database);
-	return { ok: true, settings: toSettings(row) };
+	return { ok: true, settings };
+}
+
+/**
+ * The administrator changes the instance's settings from its page: checked with can(),
+ * journaled with what they were before, in the same transaction.
+ */
+export async function changeInstanceSettings(database: Database, actor: Actor, patch: unknown, ip?: string | null): Promise<UpdateInstanceSettingsResult> {
+	if (!can(actor, 'settings.manage')) throw new TerritoryError('forbidden', 'Seule l’administration de l’instance peut modifier ses réglages.');
+	return updateInstanceSettings(database, patch, { actor, ip });
 }

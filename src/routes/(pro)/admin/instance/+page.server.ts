@@ -1,8 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { getInstanceSettings, updateInstanceSettings } from '#lib/server/territory/index.ts';
-import { journal } from '#lib/server/audit/index.ts';
+import { getInstanceSettings, changeInstanceSettings } from '#lib/server/territory/index.ts';
 
 export const load: PageServerLoad = async () => {
 	const s = await getInstanceSettings(await getDatabase());
@@ -27,22 +26,13 @@ export const actions: Actions = {
 			accessibilityContact: String(f.get('accessibilityContact') ?? '')
 		};
 		const db = await getDatabase();
-		const before = await getInstanceSettings(db);
-		const r = await updateInstanceSettings(db, { ...values, departmentCodes: values.departmentCodes.split(/[\s,;]+/).filter(Boolean) });
+		const patch = { ...values, departmentCodes: values.departmentCodes.split(/[\s,;]+/).filter(Boolean) };
+		const r = await changeInstanceSettings(db, locals.session!.actor, patch, locals.ip);
 		if (!r.ok) {
 			const fields: Record<string, string> = {};
 			for (const e of r.errors) fields[e.field] ??= e.message;
 			return fail(400, { fields, values });
 		}
-		await journal(db.db, {
-			actor: { kind: 'user', id: locals.session!.userId },
-			action: 'instance.settings_updated',
-			targetType: 'instance',
-			targetId: '1',
-			ip: locals.ip,
-			before,
-			after: r.settings
-		});
 		return { saved: true };
 	}
 };

@@ -3,7 +3,7 @@
  * every read of non-public data and every write; the authorisation matrix tests it.
  * Territory isolation lives here: a role counts only in its organisation's département.
  */
-import type { Role } from './model.ts';
+import type { Role } from '../accounts/index.ts';
 
 export interface Membership {
 	organisationId: string;

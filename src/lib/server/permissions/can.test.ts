@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abilities, organisationsWhere, type Actor } from './permissions.ts';
+import { abilities, organisationsWhere, type Actor } from './can.ts';
 
 const actor = (memberships: Actor['memberships'], isAdmin = false): Actor => ({ userId: 'u', isAdmin, mfa: true, memberships });
 
