@@ -7,3 +7,4 @@
 export { JOURNAL_CSV_MAX, journalActors, journalCsv, journalOrganisations, readableEntries } from './readable.ts';
 export { filtersQuery, journalQuery, PERIODS, readFilters } from './filters.ts';
 export { actionChoices } from './sentences.ts';
+export { exportJournal } from './export.ts';

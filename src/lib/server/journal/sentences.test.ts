@@ -19,9 +19,9 @@ function sourceFiles(dir: string): string[] {
 	});
 }
 
-/** The authorisation actions of can() (permissions.ts): not journal entries. */
+/** The authorisation actions of can() (permissions/can.ts): not journal entries. */
 function canActions(): Set<string> {
-	const text = readFileSync(join(SRC, 'lib', 'server', 'accounts', 'permissions.ts'), 'utf8');
+	const text = readFileSync(join(SRC, 'lib', 'server', 'permissions', 'can.ts'), 'utf8');
 	const block = /export type Action =([\s\S]*?);/.exec(text)![1];
 	return new Set([...block.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]));
 }

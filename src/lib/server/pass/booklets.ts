@@ -175,3 +175,31 @@ export async function campaignVouchersForPrint(database: Database, actor: Actor,
 	for (const r of rows) (byBooklet.get(r.number) ?? byBooklet.set(r.number, []).get(r.number)!).push({ code: r.code });
 	return { campaign: c, booklets: [...byBooklet].map(([number, vouchers]) => ({ number, vouchers })) };
 }
+
+/**
+ * The booklets a coordinator prints (`format`, optionally a range of numbers): printed codes
+ * are money, so every print is journaled (who, which booklets, which format) before the
+ * document is drawn.
+ */
+export async function printBooklets(
+	database: Database,
+	actor: Actor,
+	campaignId: string,
+	opts: { format: 'a4' | 'a6'; range?: { from: number; to: number }; ip?: string | null }
+) {
+	const print = await campaignVouchersForPrint(database, actor, campaignId, opts.range);
+	const { campaign: c, booklets } = print;
+	if (!booklets.length)
+		throw new PassError('not_found', opts.range ? 'Aucun carnet ne porte ces numéros dans cette campagne.' : 'Cette campagne n’a pas encore de carnet.');
+	const vouchers = booklets.reduce((n, b) => n + b.vouchers.length, 0);
+	await journal(database.db, {
+		actor: userActor(actor),
+		action: 'pass.booklets.printed',
+		targetType: 'pass_campaign',
+		targetId: c.id,
+		departmentCode: c.departmentCode,
+		ip: opts.ip ?? null,
+		details: { format: opts.format, first: booklets[0].number, last: booklets[booklets.length - 1].number, booklets: booklets.length, vouchers }
+	});
+	return print;
+}

@@ -29,7 +29,7 @@ export {
 	campaignSponsors,
 	type StateCounts
 } from './campaigns.ts';
-export { generateBooklets, entrustBooklets, cancelVouchers, campaignVouchersForPrint } from './booklets.ts';
+export { generateBooklets, entrustBooklets, cancelVouchers, campaignVouchersForPrint, printBooklets } from './booklets.ts';
 export { qualify, qualifiableOrganisations, suspendQualification, listQualifications, redeemingPlaces, type RedeemingPlace } from './qualification.ts';
 export { distributableBooklets, distribute, vouchersOfPerson, type DistributeInput } from './distribution.ts';
 export { checkCode, type CheckProblem, type CheckResult } from './checking.ts';

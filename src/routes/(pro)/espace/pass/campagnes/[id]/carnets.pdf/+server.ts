@@ -2,9 +2,9 @@ import { error } from '@sveltejs/kit';
 import { PassThrough, Readable } from 'node:stream';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { campaignVouchersForPrint, campaignSponsors, PassError } from '#lib/server/pass/index.ts';
+import { printBooklets, campaignSponsors } from '#lib/server/pass/index.ts';
 import { writeBookletsPdf, type BookletFormat } from '#lib/server/documents/index.ts';
-import { journal } from '#lib/server/audit/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 import { listAreas } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { log } from '#lib/server/log.ts';
@@ -37,31 +37,19 @@ export const GET: RequestHandler = async ({ params, locals, url }) => {
 	const actor = locals.session!.actor;
 	let print;
 	try {
-		print = await campaignVouchersForPrint(db, actor, params.id, range);
+		print = await printBooklets(db, actor, params.id, { format, range, ip: locals.ip });
 	} catch (e) {
-		if (e instanceof PassError) error(e.code === 'forbidden' ? 403 : 404, e.message);
-		throw e;
+		pageError(e);
 	}
 	const { campaign: c, booklets } = print;
-	if (!booklets.length) error(404, range ? 'Aucun carnet ne porte ces numéros dans cette campagne.' : 'Cette campagne n’a pas encore de carnet.');
 
 	const [instance, areas, sponsors] = await Promise.all([
 		loadInstance(),
 		c.areaIds.length ? listAreas(db, c.departmentCode) : Promise.resolve([]),
 		campaignSponsors(db, c.id, c.departmentCode)
 	]);
-	const vouchers = booklets.reduce((n, b) => n + b.vouchers.length, 0);
 	const first = booklets[0].number;
 	const last = booklets[booklets.length - 1].number;
-	await journal(db.db, {
-		actor: { kind: 'user', id: actor.userId },
-		action: 'pass.booklets.printed',
-		targetType: 'pass_campaign',
-		targetId: c.id,
-		departmentCode: c.departmentCode,
-		ip: locals.ip,
-		details: { format, first, last, booklets: booklets.length, vouchers }
-	});
 
 	const out = new PassThrough();
 	writeBookletsPdf(
