@@ -1,15 +1,11 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { error, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { closeDatabase, getDatabase } from '#lib/server/db/client.ts';
-import { ensureDemo, ensureTerritory } from '#lib/server/demo/index.ts';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { startApp } from '#lib/server/app.ts';
 import { describeError, log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/index.ts';
 import { decide } from '#lib/server/access.ts';
-import { mailConfigured, startMailWorker } from '#lib/server/mail/index.ts';
-import { getBoss, stopBoss } from '#lib/server/jobs/boss.ts';
-import { checkpointAtStop, startMaintenance } from '#lib/server/jobs/maintenance.ts';
-import { startControlSocket } from '#lib/server/ops/control.ts';
 import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 import { BAD_INPUT_MESSAGE, badPathResponse, bodyOk, pathOk, urlOk } from '#lib/server/web/input.ts';
@@ -19,35 +15,13 @@ import { jsonRefusal } from '#lib/server/web/errors.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
 
 export const init: ServerInit = async () => {
-	const t = performance.now();
 	// production refuses to start without its public URL; elsewhere (the embedded default,
 	// `node build`) it is derived from PORT/HOST, and requests for another host are refused
 	checkOriginAtStart();
 	parseTrustProxy(process.env.TRUST_PROXY); // a malformed list stops the start, not the first request
 	if (!import.meta.env.DEV && !process.env.ORIGIN) process.env.ORIGIN = derivedOrigin();
-	// seeding and the scheduled jobs run as the tables' owner (docs/decisions/0006)
-	const db = (await getDatabase()).privileged;
-	const say = (m: string) => log('info', m);
-	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
-	else await ensureDemo(db, say);
-	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
-	if (process.env.MAILLAGE_JOBS !== '0') {
-		await startMailWorker(db);
-		await startMaintenance(db);
-		if (!mailConfigured()) log('warn', 'SMTP_URL is not set: e-mails wait in the outbox and invitation links are shown on screen');
-	} else {
-		// no workers here, but the queue is started now: messages are queued inside the
-		// services' transactions, where starting it would wait on PGlite's single connection
-		await getBoss(db);
-	}
-	// PGlite belongs to this process: `maillage backup` asks it for the dump
-	const stopControl = await startControlSocket(db);
-	const shutdown = async () => {
-		await stopControl();
-		if (process.env.MAILLAGE_JOBS !== '0') await checkpointAtStop(db);
-		await stopBoss(db);
-		await closeDatabase();
-	};
+	// the database, the workers and the scheduled jobs: the composition root
+	const shutdown = await startApp();
 	// scripts/start.mjs calls this on SIGTERM/SIGINT so the embedded database closes cleanly
 	(globalThis as { maillageShutdown?: () => Promise<void> }).maillageShutdown = shutdown;
 	// and adapter-node's own entry point (build/index.js) emits this one

@@ -29,8 +29,8 @@ const MAX_LINES = 500;
  * may import their files directly (the database client and schema, the web edge, logging…).
  */
 const INFRASTRUCTURE = new Set(['db', 'web', 'api', 'jobs', 'security', 'ops']);
-/** Loose files of src/lib/server, shared by all. */
-const SHARED_FILES = new Set(['log.ts', 'paths.ts', 'errors.ts', 'access.ts']);
+/** Loose files of src/lib/server: shared by all, and the composition root (app.ts), which enters capabilities through their indexes. */
+const SHARED_FILES = new Set(['log.ts', 'paths.ts', 'errors.ts', 'access.ts', 'app.ts']);
 
 function walk(dir: string, out: string[] = []): string[] {
 	for (const name of readdirSync(dir)) {

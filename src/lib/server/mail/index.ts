@@ -14,6 +14,7 @@ export {
 	type Mail,
 	queueOutbox,
 	deliver,
-	sweepOutbox
+	sweepOutbox,
+	purgeOutbox
 } from './service.ts';
 export { pendingRoleMail, roleAddedMail } from './templates.ts';

@@ -21,8 +21,6 @@ import type { Mail } from './templates.ts';
 export * from './templates.ts';
 
 export const MAIL_QUEUE = 'mail-outbox';
-const PURGE_QUEUE = 'mail-purge';
-const SWEEP_QUEUE = 'mail-sweep';
 export const MAIL_RETRIES = 6;
 export const MAIL_RETENTION_DAYS = 30;
 
@@ -157,26 +155,17 @@ export async function sweepOutbox(database: Database, olderThanMs = 60_000): Pro
 	return rows.length;
 }
 
-/** Starts the delivery worker, the sweep (every 10 minutes) and the daily purge (server only). */
+/**
+ * Starts the delivery worker and queues what was left pending. The outbox's purge and
+ * sweep are scheduled with every other job, in the composition root (../app.ts).
+ */
 export async function startMailWorker(database: Database, opts: { pollingIntervalSeconds?: number } = {}): Promise<void> {
 	const boss = await getBoss(database);
 	await boss.createQueue(MAIL_QUEUE);
-	await boss.createQueue(PURGE_QUEUE);
 	const options = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, includeMetadata: true } as const;
 	await boss.work<{ id: string }, void, typeof options>(MAIL_QUEUE, options, async ([job]) => {
 		await deliver(database, job.data.id, job.retryCount >= job.retryLimit);
 	});
-	await boss.work(PURGE_QUEUE, async () => {
-		const n = await purgeOutbox(database);
-		if (n) log('info', 'outbox purged', { removed: n });
-	});
-	await boss.schedule(PURGE_QUEUE, '17 3 * * *', null, { tz: 'Europe/Paris' });
-	await boss.createQueue(SWEEP_QUEUE);
-	await boss.work(SWEEP_QUEUE, async () => {
-		const n = await sweepOutbox(database);
-		if (n) log('info', 'outbox swept', { enqueued: n });
-	});
-	await boss.schedule(SWEEP_QUEUE, '*/10 * * * *');
 	await sweepOutbox(database, 0);
 }
 

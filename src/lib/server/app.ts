@@ -1,0 +1,139 @@
+/**
+ * The composition root: what the server starts, in one place. Making the database ready
+ * (territory, demo), the workers and every scheduled job (one table, SCHEDULE), the
+ * control socket, and the orderly stop. hooks.server.ts calls startApp() once; nothing
+ * else starts a worker or schedules a job.
+ */
+import type { Database } from './db/client.ts';
+import { closeDatabase, getDatabase } from './db/client.ts';
+import { log } from './log.ts';
+import { getBoss, stopBoss } from './jobs/boss.ts';
+import { checkpointAtStop, publicLinks, purgePersonalData } from './jobs/maintenance.ts';
+import { startControlSocket } from './ops/control.ts';
+import { ensureDemo, ensureTerritory } from './demo/index.ts';
+import { mailConfigured, purgeOutbox, startMailWorker, sweepOutbox } from './mail/index.ts';
+import { remindWaitingInvitations } from './accounts/index.ts';
+import { expireConsentRequests } from './beneficiaries/index.ts';
+import { runReferralClock } from './referral/index.ts';
+import { runPassClock } from './pass/index.ts';
+import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
+
+export interface ScheduledJob {
+	queue: string;
+	/** cron, in UTC unless `tz` */
+	cron: string;
+	tz?: string;
+	/** what it does, for the logs and for whoever reads this table */
+	what: string;
+	run: (database: Database) => Promise<void>;
+}
+
+/** Every recurring job of the server. */
+export const SCHEDULE: ScheduledJob[] = [
+	{
+		queue: 'maintenance-purge',
+		cron: '7 * * * *',
+		what: 'purge what must not outlive its use: sessions, counters, expired invitations, person codes and links, inactive records',
+		run: async (database) => {
+			const r = await purgePersonalData(database);
+			if (r.sessions || r.counters || r.invitations || r.codes || r.personAccess || r.records) log('info', 'personal data purged', r);
+		}
+	},
+	{
+		queue: 'referral-clock',
+		cron: '17 * * * *',
+		what: 'referrals: reminders at day 10 and 20, expiry at day 30; consents asked by SMS: expiry at day 7; invitations: reminders at day 3 and 10',
+		run: async (database) => {
+			const links = await publicLinks(database);
+			const r = await runReferralClock(database, links);
+			if (r.reminded || r.expired) log('info', 'referral clock', r);
+			const consentRequests = await expireConsentRequests(database, links);
+			if (consentRequests) log('info', 'consent requests expired', { count: consentRequests });
+			const invitationsReminded = await remindWaitingInvitations(database, links);
+			if (invitationsReminded) log('info', 'invitations reminded', { count: invitationsReminded });
+		}
+	},
+	{
+		queue: 'pass-clock',
+		cron: '27 1 * * *',
+		tz: 'Europe/Paris',
+		what: 'Pass Numérique: expiry and credit-back, warnings at D-30/15/7, statements of finished months',
+		run: async (database) => {
+			const r = await runPassClock(database, await publicLinks(database));
+			if (r.expired || r.creditedBack || r.warned || r.statements) log('info', 'pass clock', r);
+		}
+	},
+	{
+		queue: 'audit-checkpoint',
+		// every 5 minutes (a line only when the journal grew): entries cut from the tail after the
+		// latest checkpoint are the ones verify cannot see, so that window stays short
+		cron: '*/5 * * * *',
+		what: 'the audit journal’s head, signed and written outside the database',
+		run: async (database) => {
+			try {
+				await makeCheckpoint(database);
+			} catch (e) {
+				if (!(e instanceof AuditIntegrityError)) throw e;
+				log('error', 'audit journal tampered with: no checkpoint written', { problems: e.problems.slice(0, 20) });
+			}
+		}
+	},
+	{
+		queue: 'mail-purge',
+		cron: '17 3 * * *',
+		tz: 'Europe/Paris',
+		what: 'the outbox: messages sent or failed past their retention',
+		run: async (database) => {
+			const n = await purgeOutbox(database);
+			if (n) log('info', 'outbox purged', { removed: n });
+		}
+	},
+	{
+		queue: 'mail-sweep',
+		cron: '*/10 * * * *',
+		what: 'the outbox: pending messages whose delivery job was lost are queued again',
+		run: async (database) => {
+			const n = await sweepOutbox(database);
+			if (n) log('info', 'outbox swept', { enqueued: n });
+		}
+	}
+];
+
+/** The delivery worker and every job of SCHEDULE (server only: MAILLAGE_JOBS=0 turns them off). */
+export async function startJobs(database: Database): Promise<void> {
+	await startMailWorker(database);
+	const boss = await getBoss(database);
+	for (const job of SCHEDULE) {
+		await boss.createQueue(job.queue);
+		await boss.work(job.queue, () => job.run(database));
+		await boss.schedule(job.queue, job.cron, null, job.tz ? { tz: job.tz } : undefined);
+	}
+}
+
+/** Starts the server's side of the application; returns the orderly stop. */
+export async function startApp(): Promise<() => Promise<void>> {
+	const t = performance.now();
+	// seeding and the scheduled jobs run as the tables' owner (docs/decisions/0006)
+	const db = (await getDatabase()).privileged;
+	const say = (m: string) => log('info', m);
+	if (process.env.MAILLAGE_DEMO === '0') await ensureTerritory(db, say);
+	else await ensureDemo(db, say);
+	log('info', 'database ready', { kind: db.kind, ms: Math.round(performance.now() - t) });
+	const jobs = process.env.MAILLAGE_JOBS !== '0';
+	if (jobs) {
+		await startJobs(db);
+		if (!mailConfigured()) log('warn', 'SMTP_URL is not set: e-mails wait in the outbox and invitation links are shown on screen');
+	} else {
+		// no workers here, but the queue is started now: messages are queued inside the
+		// services' transactions, where starting it would wait on PGlite's single connection
+		await getBoss(db);
+	}
+	// PGlite belongs to this process: `maillage backup` asks it for the dump
+	const stopControl = await startControlSocket(db);
+	return async () => {
+		await stopControl();
+		if (jobs) await checkpointAtStop(db);
+		await stopBoss(db);
+		await closeDatabase();
+	};
+}
