@@ -131,7 +131,12 @@ test('a form posted from another site, and a too-large body: refused in French, 
 		maxRedirects: 0
 	});
 	expect(crossJson.status()).toBe(403);
-	expect((await crossJson.json()).message).toMatch(/^Ce formulaire a été envoyé depuis un autre site/);
+	// the one JSON error shape (decision 0012)
+	expect((await crossJson.json()).error).toMatchObject({
+		status: 403,
+		code: 'cross_site',
+		message: expect.stringMatching(/^Ce formulaire a été envoyé depuis un autre site/)
+	});
 
 	// 1.5 MB: above the 1 MB limit
 	const big = 'contenu=' + 'a'.repeat(1_500_000);

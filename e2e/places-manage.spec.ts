@@ -63,7 +63,8 @@ test('claim, accept, edit, and the public page is up to date', async ({ browser 
 	const hours = pub.getByRole('table').first();
 	await expect(hours).toContainText('Lundi');
 	// French administrative style, non-breaking spaces inside a time and before the dash
-	await expect(hours).toContainText('Lundi9\u00a0h\u00a0– 12\u00a0h et 14\u00a0h\u00a0– 17\u00a0h\u00a030MardiFermé');
+	// (« Lundi (aujourd’hui) » on a Monday in Paris)
+	await expect(hours).toContainText(/Lundi( \(aujourd’hui\))?9\u00a0h\u00a0– 12\u00a0h et 14\u00a0h\u00a0– 17\u00a0h\u00a030Mardi( \(aujourd’hui\))?Fermé/);
 	expect(await hours.locator('td').first().textContent()).toContain('9\u00a0h\u00a0– 12\u00a0h et 14\u00a0h\u00a0– 17\u00a0h\u00a030');
 	await expect(pub.getByRole('link', { name: /05 53 97 00 00/ })).toBeVisible();
 	await pub.close();

@@ -54,3 +54,4 @@ export {
 	type PersonSession
 } from './person-access.ts';
 export { PERSON_COOKIE, PERSON_SESSION_MINUTES, CODE_MINUTES, requestPersonCode, verifyPersonCode, type CodeRequest, type CodeCheck } from './person.ts';
+export { personalData } from './personal-data.ts';

@@ -13,6 +13,7 @@ import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { assessments } from '../beneficiaries/db.ts';
 import { STATUS_LABELS } from '../referral/index.ts';
+import { STATE_LABELS, euros, vouchersOfPerson } from '../pass/index.ts';
 import { ACCESSIBILITY_NEEDS, CareError, LANGUAGES, consentsOf, contactLabel, holdingOrganisations, loadBeneficiary } from '../beneficiaries/index.ts';
 
 const AUDIT_LABELS: Record<string, string> = {
@@ -52,6 +53,8 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 		.innerJoin(places, eq(places.id, referrals.placeId))
 		.where(eq(referrals.beneficiaryId, id))
 		.orderBy(referrals.sentAt);
+	// the Pass Numérique vouchers handed to the person (their codes are money: not in the export)
+	const voucherRows = await vouchersOfPerson(db, id);
 	const accRows = await db
 		.select({ a: accompaniments, place: places.nom })
 		.from(accompaniments)
@@ -128,6 +131,14 @@ export async function exportRecord(database: Database, actor: Actor, id: string,
 			reason: r.reason
 		})),
 		accompaniments: accRows.map(({ a, place }) => ({ date: a.date, place, themes: a.themes, durationMinutes: a.durationMinutes })),
+		vouchers: voucherRows.map((v) => ({
+			campaign: v.campaign,
+			value: euros(v.faceValueCents),
+			state: STATE_LABELS[v.state as keyof typeof STATE_LABELS] ?? v.state,
+			validUntil: v.validUntil,
+			handedOutAt: v.distributedAt?.toISOString() ?? null,
+			usedAt: v.redeemedAt?.toISOString() ?? null
+		})),
 		journal: journalRows.map((j) => ({
 			at: j.at.toISOString(),
 			action: AUDIT_LABELS[j.action] ?? j.action,

@@ -18,3 +18,4 @@ export {
 	purgeOutbox
 } from './service.ts';
 export { pendingRoleMail, roleAddedMail } from './templates.ts';
+export { personalData } from './personal-data.ts';

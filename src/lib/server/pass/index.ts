@@ -60,3 +60,4 @@ export {
 	type DashboardRowView
 } from './steering.ts';
 export { CAMPAIGN_STATUS, passErrorPage, fundFormFail, pickFundDepartment, stateColumns } from './coordination.ts';
+export { personalData } from './personal-data.ts';

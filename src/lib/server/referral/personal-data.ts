@@ -1,0 +1,18 @@
+import type { PersonalDataDeclaration } from '../personal-data.ts';
+
+/** What a referral holds about the person (see ../personal-data.ts). */
+export const personalData: PersonalDataDeclaration = {
+	capability: 'referral',
+	tables: [
+		{
+			table: 'referrals',
+			person: 'beneficiary_id',
+			holds: 'where the person was referred, why (in the prescriber’s words), the appointment, the answers',
+			export: 'referrals, with their timeline',
+			onRecordDeleted: 'deleted',
+			erasure: { cleared: ['reason', 'decline_note'] },
+			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
+			retention: 'the record’s'
+		}
+	]
+};
