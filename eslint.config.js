@@ -40,7 +40,7 @@ export default ts.config(
 	},
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
-		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser } },
+		languageOptions: { parserOptions: { extraFileExtensions: ['.svelte'], parser: ts.parser } },
 		// markup text is French with its no-break spaces; scripts/typography.mjs checks them
 		rules: { 'no-irregular-whitespace': 'off' }
 	}
