@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LocationPrecision, PlaceFields } from './types.ts';
+import { LIST_FIELDS } from './model.ts';
 
 /** What we keep of one source's view of a place: validated fields + how precise its position is. */
 export interface SourceView {
@@ -62,21 +63,7 @@ export function placeIdFor(source: string, sourceId: string): string {
 }
 
 const SCALARS_FROM_PRIMARY = ['nom', 'commune', 'codePostal', 'codeInsee', 'adresse', 'complementAdresse', 'latitude', 'longitude'] as const;
-const LISTS = [
-	'typologie',
-	'courriels',
-	'siteWeb',
-	'itinerance',
-	'services',
-	'publicsSpecifiquementAdresses',
-	'priseEnChargeSpecifique',
-	'fraisACharge',
-	'dispositifProgrammesNationaux',
-	'formationsLabels',
-	'autresFormationsLabels',
-	'modalitesAcces',
-	'modalitesAccompagnement'
-] as const;
+const LISTS = LIST_FIELDS;
 const OTHER_SCALARS = ['telephone', 'horaires', 'presentationResume', 'presentationDetail', 'structureParente', 'ficheAccesLibre', 'priseRdv'] as const;
 
 /** Orders a place's sources: precise position first, then the most recently updated. */

@@ -354,7 +354,8 @@ export function toStandardRecord(place: PlaceFields): Record<string, string> {
 	return out;
 }
 
-const LIST_KEYS = new Set<string>([
+/** The fields of a place that are lists (`|`-separated in the national CSV). */
+export const LIST_FIELDS = [
 	'typologie',
 	'courriels',
 	'siteWeb',
@@ -368,7 +369,8 @@ const LIST_KEYS = new Set<string>([
 	'autresFormationsLabels',
 	'modalitesAcces',
 	'modalitesAccompagnement'
-]);
+] as const;
+const LIST_KEYS = new Set<string>(LIST_FIELDS);
 const HASH_KEYS = (Object.values(FIELD_TO_KEY) as string[]).filter((k) => k !== 'id').sort();
 /** `"key":` of each hashed key, quoted once */
 const HASH_KEY_PREFIX = HASH_KEYS.map((k, i) => (i ? ',' : '') + JSON.stringify(k) + ':');
