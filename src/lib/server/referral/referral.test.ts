@@ -5,16 +5,14 @@
  * the record to the place; export, erasure, anonymisation, merge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
+import { onPostgres } from '../../../../test/db.ts';
+import { openWorld, type World } from '../../../../test/world.ts';
 import type { Database } from '../db/client.ts';
-import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/index.ts';
 import { places } from '../places/db.ts';
 import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor, backgroundSettled } from '../accounts/index.ts';
+import { type Actor, backgroundSettled } from '../accounts/index.ts';
 import { verifyChain } from '../audit/index.ts';
 import {
 	createBeneficiary,
@@ -60,7 +58,6 @@ let mediatheque: string;
 let withTeam: string;
 let byLink: string;
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
-const P = 'une phrase de passe solide';
 const DAY = 86_400_000;
 
 const person = (over: Record<string, unknown> = {}) => ({
@@ -85,35 +82,28 @@ async function newPerson(over: Record<string, unknown> = {}): Promise<string> {
 const mails = (to: string) => db.db.select().from(outbox).where(eq(outbox.to, to));
 const linkIn = (text: string, path: string) => new RegExp(`${links.origin}/${path}/([\\w.-]+)`).exec(text)?.[1];
 
+let world: World;
 beforeAll(async () => {
-	db = await createTestDatabase();
-	// started before any transaction sends to it (on PGlite it would wait for that transaction)
-	await getBoss(db);
-	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
-	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
-	ccas = (await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' })).id;
-	mediatheque = (await createOrganisation(db, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
-	const other = (await createOrganisation(db, null, { name: 'Association Clic Clac', kind: 'association', departmentCode: '47' })).id;
-	const org33 = (await createOrganisation(db, null, { name: 'Tiers-lieu de Bordeaux', kind: 'association', departmentCode: '33' })).id;
-	const member = async (email: string, organisationId: string, role: 'prescriber' | 'mediator' | 'place_manager') =>
-		actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: P })).userId, true);
-	prescriber = await member('pat@ccas.test', ccas, 'prescriber');
-	mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
-	manager = await member('noa@mediatheque.test', mediatheque, 'place_manager');
-	otherMediator = await member('zoe@clicclac.test', other, 'mediator');
-	mediator33 = await member('sam@bordeaux.test', org33, 'mediator');
-	const all = await db.db.select({ id: places.id, nom: places.nom }).from(places);
-	withTeam = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
-	byLink = all.find((p) => p.nom === 'France services de Boé')!.id;
-	await db.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
+	world = await openWorld({ places: 'agen' });
+	db = world.db;
+	ccas = await world.organisation('CCAS de Nérac', 'ccas');
+	mediatheque = await world.organisation('Médiathèque Lacépède', 'mediatheque');
+	const other = await world.organisation('Association Clic Clac');
+	const org33 = await world.organisation('Tiers-lieu de Bordeaux', 'association', '33');
+	prescriber = await world.member('pat@ccas.test', ccas, 'prescriber');
+	mediator = await world.member('lou@mediatheque.test', mediatheque, 'mediator');
+	manager = await world.member('noa@mediatheque.test', mediatheque, 'place_manager');
+	otherMediator = await world.member('zoe@clicclac.test', other, 'mediator');
+	mediator33 = await world.member('sam@bordeaux.test', org33, 'mediator');
+	withTeam = await world.runs(mediatheque, 'Médiathèque Lacépède');
+	byLink = await world.place('France services de Boé');
 	await db.db
 		.update(places)
 		.set({ courriels: ['boe@france-services.test'] })
 		.where(eq(places.id, byLink));
 });
 afterAll(async () => {
-	await stopBoss(db);
-	await db?.close();
+	await world?.close();
 });
 
 describe('a person’s record', () => {
