@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { places, placeErrorReports } from './db.ts';
+import { can, departmentsWith, type Actor } from '../permissions/index.ts';
+import { PlaceManagementError } from './errors.ts';
 
 export const ERROR_REPORT_FIELDS = {
 	horaires: 'Les horaires',
@@ -68,6 +70,17 @@ export async function reportPlaceError(database: Database, placeId: string, form
 	return { ok: true };
 }
 
+/**
+ * The error reports a coordinator moderates: those of the départements where they
+ * coordinate (every one for the instance's administrator). Refused to anyone else.
+ */
+export async function errorReportsFor(database: Database, actor: Actor, opts: { status?: 'open' | 'resolved'; limit?: number } = {}) {
+	const departments = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']).filter((d) => can(actor, 'report.moderate', { departmentCode: d }));
+	if (departments && !departments.length) throw new PlaceManagementError('forbidden', 'Les signalements sont traités par la coordination départementale.');
+	return listErrorReports(database, { ...opts, departments });
+}
+
+/** Every report of the given départements (null: all), for the command line and the use case above. */
 export async function listErrorReports(database: Database, opts: { status?: 'open' | 'resolved'; limit?: number; departments?: string[] | null } = {}) {
 	const conds = [eq(placeErrorReports.status, opts.status ?? 'open')];
 	if (opts.departments) conds.push(opts.departments.length ? inArray(places.departmentCode, opts.departments) : sql`false`);

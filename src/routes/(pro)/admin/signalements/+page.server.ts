@@ -2,16 +2,20 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { departmentsWith } from '#lib/server/accounts/index.ts';
-import { ERROR_REPORT_FIELDS, listErrorReports, resolveErrorReport, PlaceManagementError, rejectErrorReport } from '#lib/server/places/index.ts';
+import { ERROR_REPORT_FIELDS, errorReportsFor, resolveErrorReport, PlaceManagementError, rejectErrorReport } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { mailConfigured } from '#lib/server/mail/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.session!.actor;
-	const departments = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	const resolved = url.searchParams.get('statut') === 'traites';
-	const rows = await listErrorReports(await getDatabase(), { status: resolved ? 'resolved' : 'open', departments, limit: 200 });
+	let rows;
+	try {
+		rows = await errorReportsFor(await getDatabase(), locals.session!.actor, { status: resolved ? 'resolved' : 'open', limit: 200 });
+	} catch (e) {
+		pageError(e);
+	}
 	const fait = url.searchParams.get('fait');
 	return {
 		done: fait && Object.hasOwn(DONE, fait) ? (fait === 'rejete-repondu' && !mailConfigured() ? DONE_WITHOUT_MAIL : DONE[fait as keyof typeof DONE]) : null,
