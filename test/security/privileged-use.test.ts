@@ -12,7 +12,8 @@ import { OWNER_ROUTES } from '../../src/lib/server/db/handle-scope.ts';
 const ALLOWED: Record<string, string> = {
 	'src/lib/server/db/client.ts': 'defines it',
 	'src/lib/server/db/request-pool.ts': 'defines it',
-	'src/hooks.server.ts': 'loads the session (the token hash) and starts seeding and the scheduled jobs',
+	'src/hooks.server.ts': 'loads the session (the token hash)',
+	'src/lib/server/app.ts': 'the composition root: seeding and the scheduled jobs run as the tables’ owner (decision 0006)',
 	'src/lib/server/jobs/boss.ts': 'the job queue is the owner’s',
 	'src/lib/server/accounts/login.ts': 'passwords, TOTP secrets, recovery codes, sessions (no session yet)',
 	'src/lib/server/accounts/enrolment.ts': 'TOTP secrets and recovery codes',
