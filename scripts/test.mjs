@@ -97,10 +97,10 @@ for (const suite of suites) {
 	if (suite === 'pglite') {
 		res = vitest('pglite', { DATABASE_URL: '' }, ['--exclude', 'test/security/**']);
 	} else if (suite === 'postgres') {
-		// only the test files that use a database
+		// only the test files that use a database (directly, or through the test builders of test/world.ts)
 		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
 			.concat(existsSync(join(root, 'test')) ? files(join(root, 'test'), (p) => p.endsWith('.test.ts')) : [])
-			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(/.test(readFileSync(p, 'utf8')))
+			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(|openWorld\(/.test(readFileSync(p, 'utf8')))
 			.filter((p) => !relative(root, p).startsWith(join('test', 'security')))
 			.map((p) => relative(root, p));
 		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
