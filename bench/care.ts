@@ -248,8 +248,8 @@ function generation(referrals: number, accompaniments: number): [string, string]
 			order by r.sent_at`
 		],
 		[
-			'consents',
-			`insert into consents (id, beneficiary_id, scope, with_organisation_id, with_place_id, purpose, method, given_at, recorded_by, recorded_by_organisation_id, withdrawn_at, withdrawn_by)
+			'grants',
+			`insert into grants (id, beneficiary_id, scopes, grantee_organisation_id, grantee_place_id, purpose, method, valid_from, recorded_by, recorded_by_organisation_id, revoked_at, revoked_by)
 			select md5('con-' || r.i)::uuid, md5('ben-' || r.i)::uuid, array['identity', 'contact', 'assessment', 'referral_reason'], po.id, p.id, 'Orientation vers le lieu ' || p.p,
 				(array['oral', 'signature', 'oral', 'sms'])[1 + r.i % 4], r.sent_at,
 				${user('fo.k', 'case when fo.runs_places then 1 + floor(r.r9 * (fo.n_users - 1)) else floor(r.r9 * fo.n_users) end')}, fo.id,
@@ -331,7 +331,7 @@ function generation(referrals: number, accompaniments: number): [string, string]
 	];
 }
 
-const CARE_TABLES = ['beneficiaries', 'consents', 'referrals', 'referral_events', 'accompaniments'];
+const CARE_TABLES = ['beneficiaries', 'grants', 'referrals', 'referral_events', 'accompaniments'];
 
 async function generate(url: string, log: (m: string) => void) {
 	const c = new pg.Client({ connectionString: url });
@@ -475,7 +475,7 @@ export async function careBench(pgAdmin: string, log: (m: string) => void, impl:
 			await one<Record<string, number>>(`select
 				(select count(*)::int from places) places, (select count(*)::int from organisations) organisations, (select count(*)::int from organisation_places) organisation_places,
 				(select count(*)::int from users) users, (select count(*)::int from memberships) memberships, (select count(*)::int from beneficiaries) beneficiaries,
-				(select count(*)::int from consents) consents, (select count(*)::int from referrals) referrals, (select count(*)::int from referral_events) referral_events,
+				(select count(*)::int from grants) grants, (select count(*)::int from referrals) referrals, (select count(*)::int from referral_events) referral_events,
 				(select count(*)::int from accompaniments) accompaniments,
 				(select count(*)::int from referrals where status in ('sent', 'under_study')) waiting,
 				(select count(*)::int from referrals where status in ('sent', 'under_study') and sent_at <= now() - interval '10 days') overdue`)

@@ -8,7 +8,8 @@
  *    another capability's db.ts or inner files;
  * 4. no cycle between capabilities at run time.
  * A capability's db.ts may name another's tables for its foreign keys (the schema is one
- * graph); any other read of another capability's tables is a breach of rule 3.
+ * graph), and db/schema.ts gathers them all for drizzle-kit; any other read of another
+ * capability's tables is a breach of rule 3.
  *
  * What issue 13 has not yet paid off is listed in test/architecture-debt.json: the test
  * fails on a breach that is not listed (a new one) and on a listed one that is gone (then
@@ -23,6 +24,8 @@ import debt from './architecture-debt.json' with { type: 'json' };
 const root = resolve(import.meta.dirname, '..');
 const SERVER = join(root, 'src/lib/server');
 const MAX_LINES = 500;
+/** Gathers every capability's db.ts (and only those) for drizzle-kit and the typed database handle. */
+const SCHEMA = join(SERVER, 'db/schema.ts');
 
 /**
  * Folders of src/lib/server that are plumbing shared by all, not capabilities: any module
@@ -155,6 +158,8 @@ describe('architecture', () => {
 				const inner = relative(join(SERVER, toCap), e.to);
 				// a foreign key: one db.ts naming another's table
 				if (inner === 'db.ts' && fromCap && relative(join(SERVER, fromCap), from) === 'db.ts') continue;
+				// the schema's composition for drizzle-kit and the typed handle: every db.ts, nothing else
+				if (inner === 'db.ts' && from === SCHEMA) continue;
 				if (inner !== 'index.ts') breaches.push(`${rel(from)} → ${rel(e.to)}`);
 			}
 		}

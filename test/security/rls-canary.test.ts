@@ -133,9 +133,9 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 			values (${ccas47.id}, '33', ${CANARY + '-prenom'}, ${CANARY + '-nom'}, 'canari@rls33.test', '+33600000033', ${CANARY + '-sante'}) returning id`);
 		ids.benef33 = await q(sql`insert into beneficiaries (organisation_id, department_code, first_name, last_name, pseudonym)
 			values (${ccas33.id}, '33', ${CANARY + '-b'}, ${CANARY + '-b'}, ${CANARY + '-pseudo'}) returning id`);
-		ids.consent33 = await q(sql`insert into consents (beneficiary_id, scope, purpose, method, recorded_by_organisation_id)
+		ids.consent33 = await q(sql`insert into grants (beneficiary_id, scopes, purpose, method, recorded_by_organisation_id)
 			values (${ids.benef33}, '{identity}', ${CANARY + '-finalite'}, 'oral', ${ccas33.id}) returning id`);
-		const consentOrg47 = await q(sql`insert into consents (beneficiary_id, scope, purpose, method, recorded_by_organisation_id)
+		const consentOrg47 = await q(sql`insert into grants (beneficiary_id, scopes, purpose, method, recorded_by_organisation_id)
 			values (${ids.benef_org47}, '{identity}', ${CANARY + '-finalite47'}, 'oral', ${ccas33.id}) returning id`);
 		// a 33 referral sent "from" the 47 CCAS to the 47 médiathèque's place, department fields 33
 		ids.referral33 =

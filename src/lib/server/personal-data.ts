@@ -11,6 +11,7 @@ import { personalData as referral } from './referral/index.ts';
 import { personalData as accompaniments } from './accompaniments/index.ts';
 import { personalData as pass } from './pass/index.ts';
 import { personalData as mail } from './mail/index.ts';
+import { personalData as grants } from './grants/index.ts';
 
 export interface PersonalDataTable {
 	/** the SQL table */
@@ -45,4 +46,4 @@ export interface PersonalDataDeclaration {
 	tables: PersonalDataTable[];
 }
 
-export const PERSONAL_DATA: PersonalDataDeclaration[] = [beneficiaries, referral, accompaniments, pass, mail];
+export const PERSONAL_DATA: PersonalDataDeclaration[] = [beneficiaries, grants, referral, accompaniments, pass, mail];

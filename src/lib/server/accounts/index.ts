@@ -79,3 +79,4 @@ export { pendingClaimsOf, placesToClaim } from './claims.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';
+export { organisationNames } from './organisation-names.ts';

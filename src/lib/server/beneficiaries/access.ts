@@ -1,17 +1,19 @@
 /**
- * Who may read or write a person's record: the organisation holding it, or an organisation
- * a consent in force opens it to. Everything else in beneficiaries/ (and the capabilities
+ * Who may read or write a person's record: the organisation holding it, or whom a grant
+ * in force reaches (a consent: ../grants/; the rule: permissions/grants.ts). Everything else in beneficiaries/ (and the capabilities
  * that work on a person: referral/, accompaniments/, pass/) asks here first.
  */
-import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
-import { beneficiaries, consents } from './db.ts';
+import { beneficiaries } from './db.ts';
+import { grantOpensRecord, grantsOf, type Grant } from '../grants/index.ts';
 import { DomainError } from '../errors.ts';
 
 export type Beneficiary = typeof beneficiaries.$inferSelect;
-export type Consent = typeof consents.$inferSelect;
+/** A consent is a grant of kind 'consent'. */
+export type Consent = Grant;
 
 /** A refusal of the care loop's use cases (the one error model, ../errors.ts). */
 export class CareError extends DomainError<'forbidden' | 'not_found' | 'invalid' | 'conflict'> {
@@ -32,34 +34,12 @@ export function receivingOrganisations(actor: Actor): string[] {
 	return [...new Set(actor.memberships.filter((m) => [...CARE_ROLES, 'place_manager'].includes(m.role)).map((m) => m.organisationId))];
 }
 
-/** A consent opens something only when in force: given (not pending an SMS answer, nor refused) and not withdrawn. */
-export const inForce = () => and(eq(consents.status, 'in_force'), isNull(consents.withdrawnAt))!;
-
-function activeConsentFor(orgIds: string[]): SQL {
-	return sql`exists (select 1 from ${consents} c where c.beneficiary_id = ${beneficiaries.id} and c.status = 'in_force' and c.withdrawn_at is null
-		and c.with_organisation_id in (${sql.join(
-			orgIds.map((o) => sql`${o}::uuid`),
-			sql`, `
-		)}))`;
-}
-
-/** The records the actor may read: held by their organisations, or opened to them by a consent. */
+/** The records the actor may read: held by their organisations, or opened to them (their structure, or them by name) by a grant in force. */
 export function visibleTo(actor: Actor): SQL {
 	const own = holdingOrganisations(actor);
-	const recv = receivingOrganisations(actor);
-	const parts: SQL[] = [];
+	const parts: SQL[] = [grantOpensRecord(beneficiaries.id, receivingOrganisations(actor), actor.userId)];
 	if (own.length) parts.push(inArray(beneficiaries.organisationId, own));
-	if (recv.length) parts.push(activeConsentFor(recv));
-	return parts.length ? and(isNull(beneficiaries.mergedInto), or(...parts))! : sql`false`;
-}
-
-/** Organisations an active consent opens the record to. */
-async function consentedOrganisations(db: DbOrTx, beneficiaryId: string): Promise<string[]> {
-	const rows = await db
-		.select({ o: consents.withOrganisationId })
-		.from(consents)
-		.where(and(eq(consents.beneficiaryId, beneficiaryId), inForce()));
-	return [...new Set(rows.map((r) => r.o).filter((o): o is string => !!o))];
+	return and(isNull(beneficiaries.mergedInto), or(...parts))!;
 }
 
 /** The record if the actor may read (or write) it; otherwise not_found (no hint that it exists). */
@@ -67,9 +47,11 @@ export async function loadBeneficiary(db: DbOrTx, actor: Actor, id: string, need
 	if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CareError('not_found', 'Cette personne n’existe pas, ou vous n’y avez pas accès.');
 	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, id));
 	if (!b || b.mergedInto) throw new CareError('not_found', 'Cette personne n’existe pas, ou vous n’y avez pas accès.');
-	const consented = await consentedOrganisations(db, id);
-	if (!can(actor, need === 'read' ? 'beneficiary.read' : 'beneficiary.write', { organisationId: b.organisationId, consentedOrganisationIds: consented }))
-		throw new CareError('not_found', 'Cette personne n’existe pas, ou vous n’y avez pas accès.');
+	const allowed =
+		need === 'read'
+			? can(actor, 'beneficiary.read', { organisationId: b.organisationId, grants: await grantsOf(db, id) })
+			: can(actor, 'beneficiary.write', { organisationId: b.organisationId });
+	if (!allowed) throw new CareError('not_found', 'Cette personne n’existe pas, ou vous n’y avez pas accès.');
 	return b;
 }
 

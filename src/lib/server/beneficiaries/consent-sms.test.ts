@@ -20,7 +20,8 @@ import { createOrganisation, actorFor, addMember, type Actor } from '../accounts
 import { verifyChain } from '../audit/index.ts';
 import { referrals } from '../referral/db.ts';
 import { referOrAskConsent, sendReferral, referralsOfBeneficiary, answerConsentBySms } from '../referral/index.ts';
-import { consents, consentRequests } from './db.ts';
+import { consentRequests } from './db.ts';
+import { grants as consents } from '../grants/db.ts';
 import { createBeneficiary, loadBeneficiary, beneficiaryDetail, eraseBeneficiary, withdrawConsent, consentsOf, CareError } from './index.ts';
 import { cancelConsentRequest, resendConsentRequest, consentRequestsOf, expireConsentRequests } from './consent-sms.ts';
 import { parseConsentReply, consentRequestText } from './model.ts';
@@ -173,7 +174,7 @@ describe('asking', () => {
 		const p = await newPerson();
 		const r = await ask(p.id);
 		const c = await statusOf(r.consentId);
-		expect(c).toMatchObject({ status: 'pending', method: 'sms', withdrawnAt: null });
+		expect(c).toMatchObject({ status: 'pending', method: 'sms', revokedAt: null });
 		// no access for the place, no referral, nothing for the place's team
 		await expect(loadBeneficiary(db.db, mediator, p.id)).rejects.toThrow(/n’existe pas/);
 		expect(await referralsOf(p.id)).toEqual([]);
@@ -230,7 +231,10 @@ describe('the person answers', () => {
 		expect(await reply(p.phone, 'Oui', at)).toBe('confirmed');
 		const c = await statusOf(r.consentId);
 		expect(c.status).toBe('in_force');
-		expect(c.givenAt.toISOString()).toBe(at.toISOString());
+		expect(c.validFrom.toISOString()).toBe(at.toISOString());
+		// the proof of an SMS consent: the request and its reference, never the number nor the text
+		expect(c.evidence).toMatchObject({ smsRequestId: r.requestId, repliedAt: at.toISOString() });
+		expect(JSON.stringify(c.evidence)).not.toContain(p.phone);
 		const seen = await beneficiaryDetail(db, mediator, p.id);
 		expect(seen.record).toMatchObject({ firstName: 'Marie', phone: p.phone });
 		const [ref] = await referralsOf(p.id);

@@ -19,13 +19,15 @@ import { and, desc, eq, isNull, lte } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
-import { organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { users } from '../accounts/db.ts';
+import { organisationNames } from '../accounts/index.ts';
+import { placeNames } from '../places/index.ts';
+import { closePendingGrant, confirmGrant, grantById, grantsById, type Grant } from '../grants/index.ts';
 import { queueMail, plainMail, tagOutbox } from '../mail/index.ts';
 import { queueSms, isMobile, toGsm7, smsSegments, smsConfigured, SMS_MAX_SEGMENTS } from '../sms/index.ts';
 import type { InboundSms } from '../sms/index.ts';
 import { log } from '../log.ts';
-import { beneficiaries, consents, consentRequests } from './db.ts';
+import { beneficiaries, consentRequests } from './db.ts';
 import { consentRequestText, parseConsentReply, shortName, CONSENT_REQUEST_DAYS, CONSENT_REQUEST_RESENDS } from './model.ts';
 import { CareError, loadBeneficiary, holdingOrganisations, touchBeneficiary, type Beneficiary } from './access.ts';
 
@@ -78,19 +80,11 @@ async function newReference(tx: Tx, phone: string): Promise<string> {
 }
 
 async function requestText(db: DbOrTx, req: Pick<ConsentRequest, 'organisationId' | 'reference' | 'consentId'>): Promise<string> {
-	const [org] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, req.organisationId));
-	const [c] = await db
-		.select({ scope: consents.scope, org: organisations.name, place: places.nom })
-		.from(consents)
-		.leftJoin(organisations, eq(organisations.id, consents.withOrganisationId))
-		.leftJoin(places, eq(places.id, consents.withPlaceId))
-		.where(eq(consents.id, req.consentId));
-	return toGsm7(
-		consentRequestText(
-			{ organisation: org?.name ?? '', withName: c?.place ?? c?.org ?? 'un lieu d’accompagnement', scope: c?.scope ?? [], reference: req.reference },
-			fits
-		)
-	);
+	const c = await grantById(db, req.consentId);
+	const [orgs, placesById] = await Promise.all([organisationNames(db, [req.organisationId, c?.granteeOrganisationId]), placeNames(db, [c?.granteePlaceId])]);
+	const withName =
+		(c?.granteePlaceId && placesById.get(c.granteePlaceId)) || (c?.granteeOrganisationId && orgs.get(c.granteeOrganisationId)) || 'un lieu d’accompagnement';
+	return toGsm7(consentRequestText({ organisation: orgs.get(req.organisationId) ?? '', withName, scope: c?.scopes ?? [], reference: req.reference }, fits));
 }
 
 /**
@@ -159,22 +153,39 @@ export interface ConsentRequestView {
 export async function consentRequestsOf(database: Database, actor: Actor, beneficiaryId: string, now = new Date()): Promise<ConsentRequestView[]> {
 	const b = await loadBeneficiary(database.db, actor, beneficiaryId, 'read');
 	if (!holdingOrganisations(actor).includes(b.organisationId)) return [];
-	const rows = await database.db
-		.select({ r: consentRequests, c: consents, org: organisations.name, place: places.nom })
+	const requests = await database.db
+		.select()
 		.from(consentRequests)
-		.innerJoin(consents, eq(consents.id, consentRequests.consentId))
-		.leftJoin(organisations, eq(organisations.id, consents.withOrganisationId))
-		.leftJoin(places, eq(places.id, consents.withPlaceId))
 		.where(eq(consentRequests.beneficiaryId, beneficiaryId))
 		.orderBy(desc(consentRequests.sentAt));
-	return rows.map(({ r, c, org, place }) => {
+	const grants = await grantsById(
+		database.db,
+		requests.map((r) => r.consentId)
+	);
+	const rows = requests.flatMap((r) => {
+		const c = grants.get(r.consentId);
+		return c ? [{ r, c }] : [];
+	});
+	const [orgs, placesById] = await Promise.all([
+		organisationNames(
+			database.db,
+			rows.map(({ c }) => c.granteeOrganisationId)
+		),
+		placeNames(
+			database.db,
+			rows.map(({ c }) => c.granteePlaceId)
+		)
+	]);
+	return rows.map(({ r, c }) => {
+		const place = c.granteePlaceId ? placesById.get(c.granteePlaceId) : undefined;
+		const org = c.granteeOrganisationId ? orgs.get(c.granteeOrganisationId) : undefined;
 		const status = c.status === 'pending' && r.expiresAt <= now ? 'expired' : c.status;
 		return {
 			id: r.id,
 			consentId: c.id,
 			withName: place ?? org ?? '—',
 			purpose: c.purpose,
-			scope: c.scope,
+			scope: c.scopes,
 			sentAt: r.sentAt,
 			expiresAt: r.expiresAt,
 			resends: r.resends,
@@ -194,7 +205,7 @@ async function lockOwnRequest(tx: Tx, actor: Actor, requestId: string) {
 	if (!req) throw notFound;
 	const [b] = await tx.select().from(beneficiaries).where(eq(beneficiaries.id, req.beneficiaryId));
 	if (!b || !holdingOrganisations(actor).includes(b.organisationId)) throw notFound;
-	const [c] = await tx.select().from(consents).where(eq(consents.id, req.consentId)).for('update');
+	const c = (await grantById(tx, req.consentId, true))!;
 	return { req, b, c };
 }
 
@@ -205,7 +216,7 @@ export async function cancelConsentRequest(database: Database, actor: Actor, req
 		// cancelled twice (a page kept open): it is cancelled, that is all
 		if (c.status === 'cancelled') return;
 		if (c.status !== 'pending') throw new CareError('conflict', 'La personne a déjà répondu\u00a0: la demande ne peut plus être annulée.');
-		await tx.update(consents).set({ status: 'cancelled' }).where(eq(consents.id, c.id));
+		await closePendingGrant(tx, c.id, 'cancelled');
 		await tx.update(consentRequests).set({ closedAt: now }).where(eq(consentRequests.id, req.id));
 		await journal(tx, {
 			actor: userActor(actor),
@@ -298,16 +309,10 @@ async function tellPrescriber(
 	);
 }
 
-async function withNameOf(tx: Tx, c: typeof consents.$inferSelect): Promise<string> {
-	if (c.withPlaceId) {
-		const [p] = await tx.select({ nom: places.nom }).from(places).where(eq(places.id, c.withPlaceId));
-		if (p) return p.nom;
-	}
-	if (c.withOrganisationId) {
-		const [o] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.withOrganisationId));
-		if (o) return o.name;
-	}
-	return 'le lieu';
+async function withNameOf(tx: Tx, c: Grant): Promise<string> {
+	const place = (await placeNames(tx, [c.granteePlaceId])).get(c.granteePlaceId ?? '');
+	if (place) return place;
+	return (await organisationNames(tx, [c.granteeOrganisationId])).get(c.granteeOrganisationId ?? '') ?? 'le lieu';
 }
 
 const sayToPerson = (database: Database, tx: Tx, phone: string, text: string, template: string) =>
@@ -321,7 +326,7 @@ const sayToPerson = (database: Database, tx: Tx, phone: string, text: string, te
 export type SendOnConsent = (
 	database: Database,
 	tx: Tx,
-	c: { request: ConsentRequest; consent: typeof consents.$inferSelect; beneficiary: Beneficiary; draft: ReferralDraft },
+	c: { request: ConsentRequest; consent: Grant; beneficiary: Beneficiary; draft: ReferralDraft },
 	links: Links
 ) => Promise<string>;
 
@@ -341,13 +346,15 @@ async function answer(database: Database, sms: InboundSms, links: Links, sendOnC
 	if (!sms.from) return { outcome: 'unknown_number' };
 	const reply = parseConsentReply(sms.text);
 	const db = database.db;
-	const sent = await db
-		.select({ r: consentRequests, status: consents.status })
-		.from(consentRequests)
-		.innerJoin(consents, eq(consents.id, consentRequests.consentId))
-		.where(eq(consentRequests.phone, sms.from))
-		.orderBy(desc(consentRequests.sentAt))
-		.limit(50);
+	const requests = await db.select().from(consentRequests).where(eq(consentRequests.phone, sms.from)).orderBy(desc(consentRequests.sentAt)).limit(50);
+	const grants = await grantsById(
+		db,
+		requests.map((r) => r.consentId)
+	);
+	const sent = requests.flatMap((r) => {
+		const g = grants.get(r.consentId);
+		return g ? [{ r, status: g.status }] : [];
+	});
 	if (!sent.length) return { outcome: 'unknown_number' };
 	if (!reply.answer) return { outcome: 'not_understood' };
 	const open = sent.filter((s) => s.status === 'pending' && !s.r.closedAt);
@@ -372,12 +379,12 @@ async function answer(database: Database, sms: InboundSms, links: Links, sendOnC
 	const requestId = target.r.id;
 	return db.transaction(async (tx) => {
 		const [req] = await tx.select().from(consentRequests).where(eq(consentRequests.id, requestId)).for('update');
-		const [c] = await tx.select().from(consents).where(eq(consents.id, req.consentId)).for('update');
+		const c = (await grantById(tx, req.consentId, true))!;
 		// the same reply twice, or a reply after the professional cancelled: nothing changes
 		if (c.status !== 'pending' || req.closedAt) return { outcome: 'already_answered' as const, requestId };
 		const [b] = await tx.select().from(beneficiaries).where(eq(beneficiaries.id, c.beneficiaryId));
 		const withName = await withNameOf(tx, c);
-		const [org] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, req.organisationId));
+		const org = { name: (await organisationNames(tx, [req.organisationId])).get(req.organisationId) };
 		const entry = (action: string, details: Record<string, unknown> = {}) =>
 			journal(tx, {
 				actor: { kind: 'person' },
@@ -400,7 +407,7 @@ async function answer(database: Database, sms: InboundSms, links: Links, sendOnC
 			return { outcome: 'expired' as const, requestId };
 		}
 		if (reply.answer === 'no') {
-			await tx.update(consents).set({ status: 'refused' }).where(eq(consents.id, c.id));
+			await closePendingGrant(tx, c.id, 'refused');
 			await tx.update(consentRequests).set({ closedAt: sms.at }).where(eq(consentRequests.id, requestId));
 			await touchBeneficiary(tx, b.id);
 			await entry('consent.refused');
@@ -408,7 +415,8 @@ async function answer(database: Database, sms: InboundSms, links: Links, sendOnC
 			await sayToPerson(database, tx, req.phone, `C'est noté\u00a0: vous refusez. Rien n'est transmis à ${withName}.`, 'consent-reply-refused'); // typography: gsm
 			return { outcome: 'refused' as const, requestId };
 		}
-		await tx.update(consents).set({ status: 'in_force', givenAt: sms.at }).where(eq(consents.id, c.id));
+		// the proof: the reply's request and reference, and when it came (never the number nor the text: they are in consent_requests until erased)
+		await confirmGrant(tx, c.id, sms.at, { smsRequestId: requestId, reference: req.reference, repliedAt: sms.at.toISOString() });
 		await tx.update(consentRequests).set({ closedAt: sms.at }).where(eq(consentRequests.id, requestId));
 		await touchBeneficiary(tx, b.id);
 		await entry('consent.confirmed');
@@ -426,17 +434,8 @@ async function answer(database: Database, sms: InboundSms, links: Links, sendOnC
 	});
 }
 
-async function expire(
-	database: Database,
-	tx: Tx,
-	req: ConsentRequest,
-	c: typeof consents.$inferSelect,
-	b: Beneficiary,
-	withName: string,
-	links: Links,
-	now: Date
-) {
-	await tx.update(consents).set({ status: 'expired' }).where(eq(consents.id, c.id));
+async function expire(database: Database, tx: Tx, req: ConsentRequest, c: Grant, b: Beneficiary, withName: string, links: Links, now: Date) {
+	await closePendingGrant(tx, c.id, 'expired');
 	await tx.update(consentRequests).set({ closedAt: now }).where(eq(consentRequests.id, req.id));
 	await journal(tx, {
 		actor: { kind: 'system' },
@@ -461,7 +460,7 @@ export async function expireConsentRequests(database: Database, links: Links, no
 		await database.db.transaction(async (tx) => {
 			const [req] = await tx.select().from(consentRequests).where(eq(consentRequests.id, id)).for('update');
 			if (!req || req.closedAt) return;
-			const [c] = await tx.select().from(consents).where(eq(consents.id, req.consentId)).for('update');
+			const c = (await grantById(tx, req.consentId, true))!;
 			const [b] = await tx.select().from(beneficiaries).where(eq(beneficiaries.id, c.beneficiaryId));
 			if (c.status !== 'pending') {
 				await tx.update(consentRequests).set({ closedAt: now }).where(eq(consentRequests.id, id));

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, text, uuid, integer, timestamp, index, jsonb } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
+import { grants } from '../grants/db.ts';
 
 /**
  * A person helped (beneficiary), minimal identity. The organisation that created the
- * record owns it; another organisation sees it only through a consent that covers it
- * (consents). Anonymised after 24 months without activity: identity and contact columns
+ * record owns it; another organisation sees it only through a grant in force (a consent:
+ * ../grants/db.ts). Anonymised after 24 months without activity: identity and contact columns
  * are emptied, `anonymisedAt` set, the counts that depend on the row stay true.
  */
 export const beneficiaries = pgTable(
@@ -62,53 +63,6 @@ export const beneficiaries = pgTable(
 );
 
 /**
- * What the person agreed to share, with whom, when and how. A consent with
- * `withOrganisationId` lets that organisation's team read the record (identity, contact,
- * and what `scope` lists); one tied to a referral also covers the place's answer through
- * its link. Withdrawn at any time: `withdrawnAt` set, access ends at once.
- *
- * In force only when `status` is 'in_force' and `withdrawnAt` is null. A consent asked by
- * SMS is 'pending' until the person answers (consent_requests): it opens nothing, and
- * becomes 'in_force' (OUI), 'refused' (NON), 'expired' (no answer in time) or 'cancelled'
- * (by the professional).
- */
-export const consents = pgTable(
-	'consents',
-	{
-		id: uuid('id').primaryKey().defaultRandom(),
-		beneficiaryId: uuid('beneficiary_id')
-			.notNull()
-			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
-		/** keys of CONSENT_SCOPES: 'identity', 'contact', 'assessment', 'referral_reason' */
-		scope: text('scope').array().notNull(),
-		/** the organisation that may read (null: a place without an account, through the referral's link) */
-		withOrganisationId: uuid('with_organisation_id').references(() => organisations.id),
-		withPlaceId: text('with_place_id'),
-		/** what the person was told, in their words (shown on their page) */
-		purpose: text('purpose').notNull(),
-		/** 'signature' | 'oral' | 'sms' */
-		method: text('method').notNull(),
-		/** when it was given (for a consent by SMS: the time of the person's OUI; while pending: the request's) */
-		givenAt: timestamp('given_at', { withTimezone: true }).notNull().defaultNow(),
-		/** 'pending' | 'in_force' | 'refused' | 'expired' | 'cancelled' (see CONSENT_STATUSES) */
-		status: text('status').notNull().default('in_force'),
-		recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
-		recordedByOrganisationId: uuid('recorded_by_organisation_id')
-			.notNull()
-			.references(() => organisations.id),
-		withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
-		/** 'person' | 'professional' */
-		withdrawnBy: text('withdrawn_by')
-	},
-	(t) => [
-		index('consents_beneficiary_idx').on(t.beneficiaryId),
-		index('consents_organisation_idx')
-			.on(t.withOrganisationId)
-			.where(sql`${t.withdrawnAt} IS NULL`)
-	]
-);
-
-/**
  * A consent asked by SMS: the text sent to the person's mobile (`phone`, E.164, as it was
  * then) carries `reference` ("OUI 4821"), so that a person with several requests waiting
  * can say which one they answer. Open until `expiresAt`; one resend allowed. `referral`
@@ -122,7 +76,7 @@ export const consentRequests = pgTable(
 		consentId: uuid('consent_id')
 			.notNull()
 			.unique()
-			.references(() => consents.id, { onDelete: 'cascade' }),
+			.references(() => grants.id, { onDelete: 'cascade' }),
 		beneficiaryId: uuid('beneficiary_id')
 			.notNull()
 			.references(() => beneficiaries.id, { onDelete: 'cascade' }),

@@ -9,7 +9,8 @@ import { type Actor, clearKeysNaming } from '../accounts/index.ts';
 import { referrals } from '../referral/db.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { purgeMessagesOf } from '../mail/index.ts';
-import { beneficiaries, consents, consentRequests, assessments, personCodes, personLinks } from './db.ts';
+import { beneficiaries, consentRequests, assessments, personCodes, personLinks } from './db.ts';
+import { endGrantsOf, moveGrants } from '../grants/index.ts';
 import { CareError, holdingOrganisations, loadBeneficiary, userActor, type Beneficiary } from './access.ts';
 import { endAllAccess } from './person-access.ts';
 import { nameKeyOf, retentionCutoff, NO_CONTACT } from './model.ts';
@@ -32,7 +33,7 @@ export async function mergeBeneficiaries(database: Database, actor: Actor, keepI
 	const needs = [...new Set([...keep.accessibilityNeeds, ...drop.accessibilityNeeds])];
 	await database.db.transaction(async (tx) => {
 		// the other capabilities' rows that point to the person move with them
-		await tx.update(consents).set({ beneficiaryId: keepId }).where(eq(consents.beneficiaryId, dropId));
+		await moveGrants(tx, dropId, keepId);
 		await tx.update(consentRequests).set({ beneficiaryId: keepId }).where(eq(consentRequests.beneficiaryId, dropId));
 		await tx.update(assessments).set({ beneficiaryId: keepId }).where(eq(assessments.beneficiaryId, dropId));
 		await tx.update(personCodes).set({ beneficiaryId: keepId }).where(eq(personCodes.beneficiaryId, dropId));
@@ -93,15 +94,8 @@ async function anonymise(tx: Tx, b: Beneficiary, now: Date): Promise<void> {
 		.update(beneficiaries)
 		.set({ ...EMPTY_IDENTITY, preferredContact: NO_CONTACT, anonymisedAt: now, updatedAt: now })
 		.where(eq(beneficiaries.id, b.id));
-	await tx
-		.update(consents)
-		.set({ withdrawnAt: now, withdrawnBy: 'system' })
-		.where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'in_force'), isNull(consents.withdrawnAt)));
-	// requests still waiting for an SMS answer are cancelled (a later OUI opens nothing); the number they went to is forgotten
-	await tx
-		.update(consents)
-		.set({ status: 'cancelled' })
-		.where(and(eq(consents.beneficiaryId, b.id), eq(consents.status, 'pending')));
+	// grants in force are revoked; consents still waiting for an SMS answer are cancelled (a later OUI opens nothing); the number they went to is forgotten
+	await endGrantsOf(tx, b.id, now);
 	await tx
 		.update(consentRequests)
 		.set({ phone: '', referral: null, closedAt: sql`coalesce(${consentRequests.closedAt}, ${now.toISOString()}::timestamptz)` })

@@ -15,16 +15,6 @@ export const personalData: PersonalDataDeclaration = {
 			retention: '24 months after the last activity (RETENTION_MONTHS)'
 		},
 		{
-			table: 'consents',
-			person: 'beneficiary_id',
-			holds: 'what the person agreed to share, with whom, how and when',
-			export: 'consents',
-			onRecordDeleted: 'deleted',
-			erasure: { kept: 'what was agreed, with whom and when: no identity; those in force are withdrawn' },
-			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
-			retention: 'the record’s'
-		},
-		{
 			table: 'consent_requests',
 			person: 'beneficiary_id',
 			holds: 'a consent asked by SMS: the phone number it was sent to, its reference',

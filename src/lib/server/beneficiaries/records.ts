@@ -10,8 +10,9 @@ import { journal, changedFields } from '../audit/index.ts';
 import { can, fieldErrors, type Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
-import { beneficiaries, consents } from './db.ts';
-import { CareError, holdingOrganisations, inForce, loadBeneficiary, receivingOrganisations, userActor, visibleTo } from './access.ts';
+import { beneficiaries } from './db.ts';
+import { scopesGrantedTo } from '../grants/index.ts';
+import { CareError, holdingOrganisations, loadBeneficiary, receivingOrganisations, userActor, visibleTo } from './access.ts';
 import { consentsOf } from './consents.ts';
 import {
 	beneficiaryInput,
@@ -227,14 +228,7 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 	const [holder] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, b.organisationId));
 	const allConsents = await consentsOf(database.db, id);
 	// what the consents given to the actor's organisations cover
-	const recv = new Set(receivingOrganisations(actor));
-	const consentRows = held
-		? []
-		: await database.db
-				.select({ scope: consents.scope })
-				.from(consents)
-				.where(and(eq(consents.beneficiaryId, id), inForce(), inArray(consents.withOrganisationId, [...recv])));
-	const scope = new Set<string>(held ? Object.keys(CONSENT_SCOPES) : consentRows.flatMap((r) => r.scope));
+	const scope = held ? new Set<string>(Object.keys(CONSENT_SCOPES)) : await scopesGrantedTo(database.db, id, receivingOrganisations(actor), actor.userId);
 	// another structure sees only the fields of the scopes it was given (SCOPE_FIELDS)
 	const p = scopedPerson(b, [...scope]);
 	return {

@@ -5,6 +5,7 @@ export * from '../accounts/db.ts';
 export * from '../audit/db.ts';
 export * from '../mail/db.ts';
 export * from '../beneficiaries/db.ts';
+export * from '../grants/db.ts';
 export * from '../referral/db.ts';
 export * from '../accompaniments/db.ts';
 export * from '../pass/db.ts';

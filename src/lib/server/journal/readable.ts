@@ -131,7 +131,8 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 		const b = typeof id === 'string' ? personMap.get(id) : undefined;
 		if (!b) return SOMEONE;
 		if (b.anonymisedAt) return 'une personne (dossier anonymisé)';
-		return can(viewer, 'beneficiary.read', { organisationId: b.organisationId }) ? fullName(b) : SOMEONE;
+		// the holders' name for the person: a grant opens the record, not the journal's names
+		return can(viewer, 'beneficiary.read', { organisationId: b.organisationId, grants: [] }) ? fullName(b) : SOMEONE;
 	};
 
 	return rows.map((r, i) => {

@@ -4,6 +4,7 @@
  * Territory isolation lives here: a role counts only in its organisation's département.
  */
 import type { Role } from '../accounts/index.ts';
+import { grantsReaching, type GrantFacts } from './grants.ts';
 
 export interface Membership {
 	organisationId: string;
@@ -50,18 +51,55 @@ export type Action =
 	// a partner's own figures (its contributions, the campaigns it funds, its agents' referrals counted): no personal data
 	| 'partner.read';
 
-export interface Resource {
-	departmentCode?: string | null;
-	organisationId?: string | null;
-	/** for user.invite / membership.manage: the role being given */
-	role?: Role;
-	/** for place.edit and referral.answer: the organisations that run the place */
-	placeOrganisationIds?: string[];
-	/** for beneficiary.read / write: the organisations a consent in force lets read the record */
-	consentedOrganisationIds?: string[];
-	/** for pass.read: the organisations funding the campaign */
-	funderOrganisationIds?: string[];
+/** A département, for the actions decided by who coordinates it. */
+interface InDepartment {
+	departmentCode: string | null | undefined;
 }
+/** A structure, for the actions decided by a role held there. */
+interface OfOrganisation {
+	organisationId: string | null | undefined;
+}
+
+/**
+ * What each action is decided on: one shape per action, so that a caller cannot pass a
+ * list meant for another action, nor forget the one this action needs (a compile error,
+ * not a silent refusal or a silent allow).
+ */
+export interface Resources {
+	'organisation.read': Partial<InDepartment & OfOrganisation>;
+	'organisation.manage': InDepartment;
+	'user.read': Partial<InDepartment & OfOrganisation>;
+	/** `role`: the role being given */
+	'user.invite': Partial<InDepartment & OfOrganisation> & { role?: Role };
+	'membership.manage': Partial<InDepartment & OfOrganisation> & { role?: Role };
+	'user.deactivate': InDepartment;
+	'journal.read': InDepartment;
+	/** `placeOrganisationIds`: the structures that run the place */
+	'place.edit': InDepartment & { placeOrganisationIds: readonly string[] };
+	'place.curate': InDepartment;
+	/** without a structure: may the actor claim a place at all */
+	'place.claim': Partial<OfOrganisation>;
+	'claim.moderate': InDepartment;
+	'report.moderate': InDepartment;
+	'settings.manage': Record<string, never>;
+	'beneficiary.create': OfOrganisation;
+	/** `organisationId`: the structure holding the record; `grants`: the person's grants (all of them: the rule picks those in force that reach the actor) */
+	'beneficiary.read': OfOrganisation & { grants: readonly GrantFacts[]; at?: Date };
+	'beneficiary.write': OfOrganisation;
+	'referral.send': OfOrganisation;
+	/** `placeOrganisationIds`: the structures that run the place the referral goes to */
+	'referral.answer': { placeOrganisationIds: readonly string[] };
+	'accompaniment.record': OfOrganisation;
+	'accompaniment.read': OfOrganisation;
+	'pass.manage': InDepartment;
+	/** `funderOrganisationIds`: the structures funding the campaign */
+	'pass.read': InDepartment & { funderOrganisationIds?: readonly string[] };
+	'pass.distribute': OfOrganisation;
+	'pass.redeem': OfOrganisation;
+	'partner.read': Partial<InDepartment & OfOrganisation>;
+}
+
+export type Resource<A extends Action = Action> = Resources[A];
 
 /**
  * What the actor's own roles open, for menus and page sections: held through a membership,
@@ -105,21 +143,26 @@ function holds(actor: Actor, organisationId: string | null | undefined, roles: r
 /** The teams who work with the people helped. */
 const CARE_ROLES = ['prescriber', 'mediator'] as const;
 const PLACE_TEAM = ['mediator', 'place_manager'] as const;
+/** Whom a grant to a structure reaches there: its care team and its place team. */
+const GRANT_RECEIVERS = ['prescriber', 'mediator', 'place_manager'] as const;
 
 /**
  * Personal data of the people helped: the organisation that holds the record (its
- * prescribers and mediators), or an organisation the person consented to share it with.
+ * prescribers and mediators), or whom a grant of the person reaches (permissions/grants.ts).
  * The instance administrator and the coordinators get no access by their rank.
  */
-function canCare(actor: Actor, action: Action, r: Resource): boolean | null {
+function canCare(actor: Actor, action: Action, resource: Resource): boolean | null {
+	// each case reads the shape its action declares (Resources)
+	const r = resource as Partial<OfOrganisation> & { placeOrganisationIds?: readonly string[]; grants?: readonly GrantFacts[]; at?: Date };
 	switch (action) {
 		case 'beneficiary.create':
 		case 'referral.send':
 			return holds(actor, r.organisationId, CARE_ROLES);
 		case 'beneficiary.read':
-			return holds(actor, r.organisationId, CARE_ROLES) || (r.consentedOrganisationIds ?? []).some((o) => holds(actor, o, [...CARE_ROLES, 'place_manager']));
+			// the holding structure's care team, or whom a grant in force reaches (a structure's care or place team, or a named professional)
+			return holds(actor, r.organisationId, CARE_ROLES) || grantsReaching(r.grants ?? [], actor, GRANT_RECEIVERS, r.at).length > 0;
 		case 'beneficiary.write':
-			// a consent lets another organisation read, never edit
+			// a grant lets another structure read, never edit
 			return holds(actor, r.organisationId, CARE_ROLES);
 		case 'referral.answer':
 			return (r.placeOrganisationIds ?? []).some((o) => holds(actor, o, PLACE_TEAM));
@@ -136,9 +179,14 @@ function canCare(actor: Actor, action: Action, r: Resource): boolean | null {
 	}
 }
 
-export function can(actor: Actor | null, action: Action, r: Resource = {}): boolean {
+export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
 	if (!actor) return false;
-	const care = canCare(actor, action, r);
+	const care = canCare(actor, action, resource);
+	const r = resource as Partial<InDepartment & OfOrganisation> & {
+		role?: Role;
+		placeOrganisationIds?: readonly string[];
+		funderOrganisationIds?: readonly string[];
+	};
 	if (care !== null) return care;
 	if (actor.isAdmin) return true;
 	switch (action) {

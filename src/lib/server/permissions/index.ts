@@ -4,4 +4,16 @@
  * no capability at run time (the roles' names are a type of accounts'), so that checking a
  * permission never pulls in another capability.
  */
-export { can, hasRole, departmentsWith, abilities, organisationsWhere, type Actor, type Action, type Membership, type Resource } from './can.ts';
+export {
+	can,
+	hasRole,
+	departmentsWith,
+	abilities,
+	organisationsWhere,
+	type Actor,
+	type Action,
+	type Membership,
+	type Resource,
+	type Resources
+} from './can.ts';
+export { grantInForce, grantReaches, grantsReaching, type GrantFacts } from './grants.ts';

@@ -63,3 +63,4 @@ export {
 export { closePlace, reopenPlace, type ClosureForm } from './closing.ts';
 export { loadMergePair, mergeCandidates, mergePlaces, mergePreview, MERGE_FIELDS, type MergeChoice } from './merge.ts';
 export { workAreas, workList, WORK_KINDS, type WorkKind } from './worklist.ts';
+export { placeNames } from './place-names.ts';

@@ -11,7 +11,8 @@ import { memberships, organisationPlaces, organisations, users } from '../accoun
 import { queueMail, tagOutbox } from '../mail/index.ts';
 import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/index.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
-import { beneficiaries, consents } from '../beneficiaries/db.ts';
+import { beneficiaries } from '../beneficiaries/db.ts';
+import { scopesInForce } from '../grants/index.ts';
 import { issuePersonLink, scopedPerson, type Beneficiary } from '../beneficiaries/index.ts';
 import { referrals } from './db.ts';
 import { EXPIRY_DAYS } from './model.ts';
@@ -137,11 +138,7 @@ export async function notifyPerson(
 /** What the place's messages call the person: the scope of the referral's consent decides (beneficiaries/model.ts SCOPE_FIELDS). */
 export async function nameForPlace(db: DbOrTx, r: Pick<Referral, 'consentId' | 'beneficiaryId'>): Promise<string> {
 	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
-	const [c] = await db
-		.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt })
-		.from(consents)
-		.where(eq(consents.id, r.consentId));
-	return scopedPerson(b, c && c.status === 'in_force' && !c.withdrawnAt ? c.scope : []).name;
+	return scopedPerson(b, await scopesInForce(db, r.consentId)).name;
 }
 
 /**

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { pgTable, text, uuid, integer, timestamp, index, bigserial } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { beneficiaries, consents, assessments } from '../beneficiaries/db.ts';
+import { beneficiaries, assessments } from '../beneficiaries/db.ts';
+import { grants } from '../grants/db.ts';
 
 /**
  * A referral (orientation) of a person to a place, with their consent. `status` follows
@@ -28,7 +29,7 @@ export const referrals = pgTable(
 		toOrganisationId: uuid('to_organisation_id').references(() => organisations.id),
 		consentId: uuid('consent_id')
 			.notNull()
-			.references(() => consents.id),
+			.references(() => grants.id),
 		assessmentId: uuid('assessment_id').references(() => assessments.id, { onDelete: 'set null' }),
 		reason: text('reason').notNull(),
 		status: text('status').notNull().default('sent'),

@@ -30,7 +30,8 @@ import {
 	openPersonSession,
 	readPersonSession
 } from '../beneficiaries/index.ts';
-import { beneficiaries, consents } from '../beneficiaries/db.ts';
+import { beneficiaries } from '../beneficiaries/db.ts';
+import { grants as consents } from '../grants/db.ts';
 import { exportRecord } from '../documents/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
@@ -413,7 +414,7 @@ describe('RGPD', () => {
 		expect(b.anonymisedAt).not.toBeNull();
 		const [r] = await db.db.select().from(referrals).where(eq(referrals.beneficiaryId, id));
 		expect(r.reason).toBe('');
-		expect((await db.db.select().from(consents).where(eq(consents.beneficiaryId, id))).every((c) => c.withdrawnAt)).toBe(true);
+		expect((await db.db.select().from(consents).where(eq(consents.beneficiaryId, id))).every((c) => c.revokedAt)).toBe(true);
 		// the place no longer sees anything
 		await expect(loadBeneficiary(db.db, mediator, id)).rejects.toThrow(/n’existe pas/);
 	});

@@ -251,7 +251,7 @@ export async function sendReferralOnConsent(
 	tx: Tx,
 	c: {
 		request: { organisationId: string; requestedBy: string | null; id: string };
-		consent: { id: string; withOrganisationId: string | null };
+		consent: { id: string; granteeOrganisationId: string | null };
 		beneficiary: Beneficiary;
 		draft: { placeId: string; reason: string; assessmentId: string | null };
 	},
@@ -275,8 +275,8 @@ export async function sendReferralOnConsent(
 		{
 			b: c.beneficiary,
 			place,
-			toOrg: c.consent.withOrganisationId,
-			delivery: c.consent.withOrganisationId ? 'team' : place.courriels.length ? 'email' : 'prescriber',
+			toOrg: c.consent.granteeOrganisationId,
+			delivery: c.consent.granteeOrganisationId ? 'team' : place.courriels.length ? 'email' : 'prescriber',
 			fromName: from.name,
 			reason: c.draft.reason,
 			assessmentId: a?.id ?? null,

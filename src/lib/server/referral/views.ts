@@ -9,7 +9,8 @@ import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { beneficiaries, assessments, consents } from '../beneficiaries/db.ts';
+import { beneficiaries, assessments } from '../beneficiaries/db.ts';
+import { scopesInForce } from '../grants/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { CareError, holdingOrganisations, loadBeneficiary, revealedFields, scopedPerson, shortName, SCOPE_FIELDS } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
@@ -216,13 +217,8 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 		.where(eq(places.id, r.placeId));
 	const [from] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const [prescriber] = r.prescriberId ? await db.select({ name: users.displayName, email: users.email }).from(users).where(eq(users.id, r.prescriberId)) : [];
-	const [consent] = await db
-		.select({ scope: consents.scope, status: consents.status, withdrawnAt: consents.withdrawnAt })
-		.from(consents)
-		.where(eq(consents.id, r.consentId));
 	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
-	const scope =
-		side === 'sender' ? (Object.keys(SCOPE_FIELDS) as string[]) : consent && consent.status === 'in_force' && !consent.withdrawnAt ? consent.scope : [];
+	const scope = side === 'sender' ? (Object.keys(SCOPE_FIELDS) as string[]) : await scopesInForce(db, r.consentId);
 	// every field through the one table of what each scope reveals (beneficiaries/model.ts SCOPE_FIELDS)
 	const shown = revealedFields(scope);
 	const p = scopedPerson(b, scope);

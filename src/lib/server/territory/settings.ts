@@ -108,6 +108,6 @@ export async function updateInstanceSettings(
  * journaled with what they were before, in the same transaction.
  */
 export async function changeInstanceSettings(database: Database, actor: Actor, patch: unknown, ip?: string | null): Promise<UpdateInstanceSettingsResult> {
-	if (!can(actor, 'settings.manage')) throw new TerritoryError('forbidden', 'Seule l’administration de l’instance peut modifier ses réglages.');
+	if (!can(actor, 'settings.manage', {})) throw new TerritoryError('forbidden', 'Seule l’administration de l’instance peut modifier ses réglages.');
 	return updateInstanceSettings(database, patch, { actor, ip });
 }
