@@ -2,13 +2,14 @@
  * The personal-data registry (src/lib/server/personal-data.ts) against the database's own
  * catalogue: every table that names a person helped is declared, what a declaration says of
  * erasure is what the foreign key does, the export gives what the declaration says, and
- * erasing a person leaves no row of a declared table naming them.
+ * erasing a person leaves no row of a declared table naming them. Export, erasure and merge
+ * are walks of the registry (privacy/): each declaration carries its part, and these tests
+ * check that the parts cover what the tables say.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { PERSONAL_DATA } from '../src/lib/server/personal-data.ts';
-import { eraseBeneficiary } from '../src/lib/server/beneficiaries/index.ts';
-import { exportRecord } from '../src/lib/server/documents/index.ts';
+import { PERSONAL_DATA, eraseBeneficiary, exportRecord, mergeBeneficiaries } from '../src/lib/server/privacy/index.ts';
+import { insertGrant } from '../src/lib/server/grants/index.ts';
 import { openWorld, type World } from './world.ts';
 import type { Actor } from '../src/lib/server/accounts/index.ts';
 
@@ -77,5 +78,40 @@ describe('the personal-data registry', () => {
 					expect(`${t.table}.${c}: ${n} not empty`).toBe(`${t.table}.${c}: 0 not empty`);
 				}
 		}
+	});
+
+	it('gives each declaration the parts its tables need: erasure for what is cleared or deleted, a merge for every row that names the record (the export: tested above)', () => {
+		for (const d of PERSONAL_DATA) {
+			const erased = d.tables.filter((t) => !('kept' in t.erasure) && t.onRecordDeleted !== 'deleted');
+			// rows deleted with the record need no hook only if erasure deletes the record: it never does (it is emptied in place)
+			if (d.tables.some((t) => !('kept' in t.erasure)) || erased.length) expect(d.erase, `${d.capability}: erase`).toBeTypeOf('function');
+			if (d.tables.some((t) => t.onRecordDeleted !== 'expires')) expect(d.move, `${d.capability}: move`).toBeTypeOf('function');
+		}
+	});
+
+	it('merges by walking the registry: no row of a declared table names the folded record any more', async () => {
+		const keep = await w.person(prescriber, ccas, { firstName: 'Rosa', lastName: 'Lafitte' });
+		const drop = await w.person(prescriber, ccas, { firstName: 'Rosa', lastName: 'Laffite', phone: '06 12 34 56 79' });
+		await w.db.db.transaction((tx) =>
+			insertGrant(tx, {
+				beneficiaryId: drop,
+				granteeOrganisationId: ccas,
+				scopes: ['identity'],
+				purpose: 'Suivi',
+				method: 'signature',
+				status: 'in_force',
+				recordedBy: prescriber.userId,
+				recordedByOrganisationId: ccas
+			})
+		);
+		await mergeBeneficiaries(w.db, prescriber, keep, drop);
+		for (const t of declared.filter((t) => t.person !== 'id' && t.onRecordDeleted !== 'expires')) {
+			const [{ n }] = await w.db.query<{ n: number }>(
+				sql`select count(*)::int as n from ${sql.identifier(t.table)} where ${sql.identifier(t.person)} = ${drop}`
+			);
+			expect(`${t.table}: ${n} still naming the folded record`).toBe(`${t.table}: 0 still naming the folded record`);
+		}
+		const [{ n }] = await w.db.query<{ n: number }>(sql`select count(*)::int as n from grants where beneficiary_id = ${keep}`);
+		expect(n).toBe(1);
 	});
 });

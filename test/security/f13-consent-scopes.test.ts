@@ -27,7 +27,8 @@ import {
 	type ConsentScope,
 	type SharedField
 } from '../../src/lib/server/beneficiaries/index.ts';
-import { exportRecord, recordExportPdf, referralSheet } from '../../src/lib/server/documents/index.ts';
+import { recordExportPdf, referralSheet } from '../../src/lib/server/documents/index.ts';
+import { exportRecord } from '../../src/lib/server/privacy/index.ts';
 
 let c: Care;
 beforeAll(async () => {

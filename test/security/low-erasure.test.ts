@@ -15,14 +15,8 @@ import { throttles } from '../../src/lib/server/accounts/db.ts';
 import { auditLog } from '../../src/lib/server/audit/db.ts';
 import { beneficiaries } from '../../src/lib/server/beneficiaries/db.ts';
 import { sendReferral, referOrAskConsent } from '../../src/lib/server/referral/index.ts';
-import {
-	eraseBeneficiary,
-	anonymiseInactive,
-	requestPersonCode,
-	verifyPersonCode,
-	usePersonLink,
-	readPersonSession
-} from '../../src/lib/server/beneficiaries/index.ts';
+import { requestPersonCode, verifyPersonCode, usePersonLink, readPersonSession } from '../../src/lib/server/beneficiaries/index.ts';
+import { eraseBeneficiary, anonymiseInactive } from '../../src/lib/server/privacy/index.ts';
 import { backgroundSettled } from '../../src/lib/server/accounts/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 

@@ -2,16 +2,14 @@
  * The personal-data registry (issue 13, item 2): each capability declares, in its
  * `personal-data.ts`, the tables that hold something about a person helped, the column that
  * names the person, and what export, erasure, anonymisation and retention do with each.
- * `test/personal-data.test.ts` reads the database's own catalogue and fails when a table
- * names a person without being declared here, or when a declaration says something the
- * foreign keys do not do.
+ * Each declaration also carries what its capability does for the person's rights: its
+ * sections of the export, its part of erasure and anonymisation, its rows moved by a merge.
+ * `privacy/` walks the registry (PERSONAL_DATA, privacy/registry.ts) for each of them: no
+ * capability coordinates the others by hand. `test/personal-data.test.ts` reads the
+ * database's own catalogue and fails when a table names a person without being declared,
+ * or when a declaration says something the foreign keys or the hooks do not do.
  */
-import { personalData as beneficiaries } from './beneficiaries/index.ts';
-import { personalData as referral } from './referral/index.ts';
-import { personalData as accompaniments } from './accompaniments/index.ts';
-import { personalData as pass } from './pass/index.ts';
-import { personalData as mail } from './mail/index.ts';
-import { personalData as grants } from './grants/index.ts';
+import type { DbOrTx, Tx } from './db/client.ts';
 
 export interface PersonalDataTable {
 	/** the SQL table */
@@ -41,9 +39,23 @@ export interface PersonalDataTable {
 	retention: string;
 }
 
+/** The person as the hooks receive them: the record as it was before erasure (its contacts name the messages and counters to forget). */
+export interface PersonRef {
+	id: string;
+	departmentCode: string;
+	phone: string | null;
+	email: string | null;
+}
+
 export interface PersonalDataDeclaration {
 	capability: string;
 	tables: PersonalDataTable[];
+	/** its sections of the person's export (JSON keys of the export, as `tables[].export` names them) */
+	exportOf?(db: DbOrTx, person: PersonRef): Promise<Record<string, unknown>>;
+	/** its part of erasure and anonymisation, in the caller's transaction: what `tables[].erasure` says, and nothing else */
+	erase?(tx: Tx, person: PersonRef, now: Date): Promise<void>;
+	/** the journal's targets of its own that concern the person (a referral's entries): their lines join the export's journal */
+	journalTargets?(db: DbOrTx, person: PersonRef): Promise<{ targetType: string; ids: string[] }>;
+	/** a merge of two records of the same person: its rows naming `fromId` now name `toId` */
+	move?(tx: Tx, fromId: string, toId: string): Promise<void>;
 }
-
-export const PERSONAL_DATA: PersonalDataDeclaration[] = [beneficiaries, grants, referral, accompaniments, pass, mail];

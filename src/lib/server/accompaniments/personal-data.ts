@@ -1,4 +1,5 @@
 import type { PersonalDataDeclaration } from '../personal-data.ts';
+import { exportSections, moveAccompaniments } from './rights.ts';
 
 /** What an accompaniment holds about the person (see ../personal-data.ts). */
 export const personalData: PersonalDataDeclaration = {
@@ -14,5 +15,7 @@ export const personalData: PersonalDataDeclaration = {
 			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
 			retention: 'the place’s activity figures: kept without the person'
 		}
-	]
+	],
+	exportOf: exportSections,
+	move: moveAccompaniments
 };

@@ -1,6 +1,6 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { organisations } from './db.ts';
+import { memberships, organisations } from './db.ts';
 
 /** The names of structures by id, in one query (for lists that show a structure beside their own rows). */
 export async function organisationNames(db: DbOrTx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
@@ -8,4 +8,17 @@ export async function organisationNames(db: DbOrTx, ids: readonly (string | null
 	if (!wanted.length) return new Map();
 	const rows = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, wanted));
 	return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** For each professional, the names of their structures joined by ", " (who acted, by structure, never by name: a person's export). */
+export async function memberOrganisationNames(db: DbOrTx, userIds: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+	const wanted = [...new Set(userIds.filter((i): i is string => !!i))];
+	if (!wanted.length) return new Map();
+	const rows = await db
+		.select({ userId: memberships.userId, names: sql<string>`string_agg(distinct ${organisations.name}, ', ')` })
+		.from(memberships)
+		.innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+		.where(inArray(memberships.userId, wanted))
+		.groupBy(memberships.userId);
+	return new Map(rows.map((r) => [r.userId, r.names]));
 }

@@ -18,7 +18,8 @@ export {
 	type BeneficiaryListItem
 } from './records.ts';
 export { consentsOf, recordConsent, withdrawConsent, type ConsentView } from './consents.ts';
-export { mergeBeneficiaries, eraseBeneficiary, anonymiseInactive } from './erasure.ts';
+export { planMerge, foldRecords, erasableRecord, type MergePlan } from './erasure.ts';
+export { personRef, inactiveRecords } from './rights.ts';
 export { recordAssessment, assessmentsOf } from './assessments.ts';
 export {
 	NO_MOBILE,

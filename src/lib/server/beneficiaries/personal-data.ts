@@ -1,4 +1,5 @@
 import type { PersonalDataDeclaration } from '../personal-data.ts';
+import { eraseRecord, exportSections, moveRows } from './rights.ts';
 
 /** What the record of a person helped holds, and what becomes of it (see ../personal-data.ts). */
 export const personalData: PersonalDataDeclaration = {
@@ -8,7 +9,7 @@ export const personalData: PersonalDataDeclaration = {
 			table: 'beneficiaries',
 			person: 'id',
 			holds: 'the record: names, birth year, commune, phone, e-mail, language, accessibility needs',
-			export: 'person (JSON and PDF)',
+			export: 'person (JSON and PDF), with its holder',
 			onRecordDeleted: 'deleted',
 			erasure: { cleared: ['first_name', 'last_name', 'pseudonym', 'birth_year', 'phone', 'email', 'accessibility_note', 'name_key'] },
 			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
@@ -64,5 +65,8 @@ export const personalData: PersonalDataDeclaration = {
 			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
 			retention: 'a day after they end (maintenance purge)'
 		}
-	]
+	],
+	exportOf: exportSections,
+	erase: eraseRecord,
+	move: moveRows
 };

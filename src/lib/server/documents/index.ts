@@ -4,7 +4,6 @@
  * The PDF toolkit (pdf.ts) stays inside. documents/ reads referral/ and beneficiaries/,
  * never the reverse.
  */
-export { exportRecord, type RecordExportData } from './person-record.ts';
 export { recordExportPdf, type RecordExport } from './record-export.ts';
 export { referralSheet, referralSheetPdf, type ReferralSheetData } from './referral-sheet.ts';
 export { passStatementPdf, type PassStatementData } from './pass-statement.ts';

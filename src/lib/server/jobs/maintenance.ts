@@ -9,7 +9,7 @@ import type { Database } from '../db/client.ts';
 import { log } from '../log.ts';
 import { purgeSessions } from '../accounts/index.ts';
 import { invitations, throttles } from '../accounts/db.ts';
-import { anonymiseInactive } from '../beneficiaries/index.ts';
+import { anonymiseInactive } from '../privacy/index.ts';
 import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';

@@ -1,4 +1,5 @@
 import type { PersonalDataDeclaration } from '../personal-data.ts';
+import { purgeMessagesOf } from './service.ts';
 
 /** What the outbox holds about the person (see ../personal-data.ts). */
 export const personalData: PersonalDataDeclaration = {
@@ -14,5 +15,9 @@ export const personalData: PersonalDataDeclaration = {
 			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
 			retention: 'purged after their retention (MAIL_RETENTION_DAYS)'
 		}
-	]
+	],
+	// every message to or about the person (sent, or pending: then never sent), found by the record or by their address
+	erase: async (tx, person) => {
+		await purgeMessagesOf(tx, { beneficiaryId: person.id, addresses: [person.phone, person.email] });
+	}
 };

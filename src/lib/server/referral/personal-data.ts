@@ -1,4 +1,5 @@
 import type { PersonalDataDeclaration } from '../personal-data.ts';
+import { eraseTexts, exportSections, moveReferrals, referralTargets } from './rights.ts';
 
 /** What a referral holds about the person (see ../personal-data.ts). */
 export const personalData: PersonalDataDeclaration = {
@@ -14,5 +15,9 @@ export const personalData: PersonalDataDeclaration = {
 			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
 			retention: 'the record’s'
 		}
-	]
+	],
+	exportOf: exportSections,
+	erase: eraseTexts,
+	move: moveReferrals,
+	journalTargets: referralTargets
 };

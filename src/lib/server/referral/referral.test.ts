@@ -19,9 +19,6 @@ import {
 	loadBeneficiary,
 	beneficiaryDetail,
 	withdrawConsent,
-	eraseBeneficiary,
-	anonymiseInactive,
-	mergeBeneficiaries,
 	recordAssessment,
 	CareError,
 	requestPersonCode,
@@ -30,9 +27,10 @@ import {
 	openPersonSession,
 	readPersonSession
 } from '../beneficiaries/index.ts';
+import { eraseBeneficiary, anonymiseInactive, mergeBeneficiaries } from '../privacy/index.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { grants as consents } from '../grants/db.ts';
-import { exportRecord } from '../documents/index.ts';
+import { exportRecord } from '../privacy/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	sendReferral,

@@ -6,8 +6,6 @@ import {
 	assessmentsOf,
 	updateBeneficiary,
 	withdrawConsent,
-	eraseBeneficiary,
-	mergeBeneficiaries,
 	recordAssessment,
 	findDuplicates,
 	loadBeneficiary,
@@ -20,6 +18,7 @@ import {
 	cancelConsentRequest,
 	resendConsentRequest
 } from '#lib/server/beneficiaries/index.ts';
+import { eraseBeneficiary, mergeBeneficiaries } from '#lib/server/privacy/index.ts';
 import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/index.ts';
 import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';

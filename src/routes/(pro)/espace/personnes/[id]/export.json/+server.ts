@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { CareError } from '#lib/server/beneficiaries/index.ts';
-import { exportRecord } from '#lib/server/documents/index.ts';
+import { exportRecord } from '#lib/server/privacy/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 
 /** The person's data, complete and machine-readable (RGPD art. 15 and 20). */

@@ -2,7 +2,8 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { CareError } from '#lib/server/beneficiaries/index.ts';
-import { exportRecord, recordExportPdf } from '#lib/server/documents/index.ts';
+import { recordExportPdf } from '#lib/server/documents/index.ts';
+import { exportRecord } from '#lib/server/privacy/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 
 /** The same data as export.json, laid out to be read and handed to the person. */

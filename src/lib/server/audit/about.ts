@@ -1,0 +1,14 @@
+import { and, eq, inArray, or } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { auditLog } from './db.ts';
+
+/** The journal's lines about these targets, in order (a person's export: their record's and their referrals' lines). */
+export async function entriesAbout(db: DbOrTx, targets: readonly { targetType: string; ids: readonly string[] }[]) {
+	const conditions = targets.filter((t) => t.ids.length).map((t) => and(eq(auditLog.targetType, t.targetType), inArray(auditLog.targetId, [...t.ids])));
+	if (!conditions.length) return [];
+	return db
+		.select({ at: auditLog.at, action: auditLog.action, actorId: auditLog.actorId, actorKind: auditLog.actorKind })
+		.from(auditLog)
+		.where(or(...conditions))
+		.orderBy(auditLog.id);
+}
