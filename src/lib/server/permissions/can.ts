@@ -23,7 +23,6 @@ export interface Actor {
 export type Action =
 	| 'organisation.read'
 	| 'organisation.manage'
-	| 'user.read'
 	| 'user.invite'
 	| 'user.deactivate'
 	| 'membership.manage'
@@ -66,9 +65,9 @@ interface OfOrganisation {
  * not a silent refusal or a silent allow).
  */
 export interface Resources {
+	/** the structure's page, its members and their roles included */
 	'organisation.read': Partial<InDepartment & OfOrganisation>;
 	'organisation.manage': InDepartment;
-	'user.read': Partial<InDepartment & OfOrganisation>;
 	/** `role`: the role being given */
 	'user.invite': Partial<InDepartment & OfOrganisation> & { role?: Role };
 	'membership.manage': Partial<InDepartment & OfOrganisation> & { role?: Role };
@@ -194,8 +193,6 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 			return coordinates(actor, r.departmentCode) || holds(actor, r.organisationId, ['coordinator', 'partner', 'prescriber', 'mediator', 'place_manager']);
 		case 'organisation.manage':
 			return coordinates(actor, r.departmentCode);
-		case 'user.read':
-			return coordinates(actor, r.departmentCode) || holds(actor, r.organisationId, ['place_manager']);
 		case 'user.invite':
 		case 'membership.manage':
 			// a coordinator gives any role in their département; a place manager builds their own team
