@@ -8,3 +8,4 @@ export { JOURNAL_CSV_MAX, journalActors, journalCsv, journalOrganisations, reada
 export { filtersQuery, journalQuery, PERIODS, readFilters } from './filters.ts';
 export { actionChoices } from './sentences.ts';
 export { exportJournal } from './export.ts';
+export { journalPage } from './page.ts';

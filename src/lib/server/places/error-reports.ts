@@ -108,14 +108,11 @@ export async function listErrorReports(database: Database, opts: { status?: 'ope
 /**
  * A coordinator closes a "Signaler une erreur" report of their département (after fixing
  * the place, or not). The reporter's e-mail is erased then: it served only to answer.
- * Returns false when the report is unknown, already closed, or outside `departments`.
+ * Returns false when the report is unknown, already closed, or of a place the actor may not
+ * moderate (can: report.moderate, the place's département).
  */
-export async function resolveErrorReport(
-	database: Database,
-	id: number,
-	by: { departments: string[] | null; actorId: string; ip?: string | null }
-): Promise<boolean> {
-	const departments = by.departments;
+export async function resolveErrorReport(database: Database, actor: Actor, id: number, opts: { ip?: string | null } = {}): Promise<boolean> {
+	if (!Number.isInteger(id)) return false;
 	return database.db.transaction(async (tx) => {
 		const [r] = await tx
 			.select({ id: placeErrorReports.id, departmentCode: places.departmentCode, status: placeErrorReports.status })
@@ -124,15 +121,15 @@ export async function resolveErrorReport(
 			.where(eq(placeErrorReports.id, id))
 			// two coordinators (or a double click) at once: the second waits, then finds it resolved
 			.for('update', { of: placeErrorReports });
-		if (!r || r.status !== 'open' || (departments && !departments.includes(r.departmentCode ?? ''))) return false;
+		if (!r || r.status !== 'open' || !can(actor, 'report.moderate', { departmentCode: r.departmentCode })) return false;
 		await tx.update(placeErrorReports).set({ status: 'resolved', resolvedAt: new Date(), contactEmail: null }).where(eq(placeErrorReports.id, id));
 		await journal(tx, {
-			actor: { kind: 'user', id: by.actorId },
+			actor: { kind: 'user', id: actor.userId },
 			action: 'error_report.resolved',
 			targetType: 'error_report',
 			targetId: String(id),
 			departmentCode: r.departmentCode,
-			ip: by.ip
+			ip: opts.ip
 		});
 		return true;
 	});

@@ -5,6 +5,7 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
 import { reportPlaceError, listErrorReports, resolveErrorReport } from './error-reports.ts';
+import type { Actor } from '../accounts/index.ts';
 import { getPlace } from './place.ts';
 import { searchPlaces } from './search.ts';
 import { searchJournal } from '../audit/index.ts';
@@ -197,10 +198,20 @@ describe('a place and its error reports', () => {
 		const [r] = (await listErrorReports(db, { departments: ['47'] })).filter((x) => x.placeId === 'fixture-lacepede');
 		expect(r.contactEmail).toBe('habitant@exemple.fr');
 		expect(await listErrorReports(db, { departments: ['33'] })).toEqual([]);
-		const by = { actorId: '00000000-0000-4000-8000-000000000001', ip: '192.0.2.1' };
-		expect(await resolveErrorReport(db, r.id, { ...by, departments: ['33'] })).toBe(false);
-		expect(await resolveErrorReport(db, r.id, { ...by, departments: ['47'] })).toBe(true);
-		expect(await resolveErrorReport(db, r.id, { ...by, departments: ['47'] })).toBe(false);
+		const coordinator = (departmentCode: string): Actor => ({
+			userId: '00000000-0000-4000-8000-000000000001',
+			isAdmin: false,
+			mfa: true,
+			memberships: [{ organisationId: '00000000-0000-4000-8000-0000000000aa', role: 'coordinator', departmentCode }]
+		});
+		const by = { ip: '192.0.2.1' };
+		expect(await resolveErrorReport(db, coordinator('33'), r.id, by)).toBe(false);
+		// a mediator of the département does not moderate reports
+		expect(await resolveErrorReport(db, { ...coordinator('47'), memberships: [{ ...coordinator('47').memberships[0], role: 'mediator' }] }, r.id, by)).toBe(
+			false
+		);
+		expect(await resolveErrorReport(db, coordinator('47'), r.id, by)).toBe(true);
+		expect(await resolveErrorReport(db, coordinator('47'), r.id, by)).toBe(false);
 		const [done] = (await listErrorReports(db, { status: 'resolved', departments: ['47'] })).filter((x) => x.id === r.id);
 		expect(done).toMatchObject({ status: 'resolved', contactEmail: null });
 		const log = await searchJournal(db, { departmentCodes: ['47'], action: 'error_report.resolved' });

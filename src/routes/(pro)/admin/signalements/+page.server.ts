@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { departmentsWith } from '#lib/server/accounts/index.ts';
 import { ERROR_REPORT_FIELDS, errorReportsFor, resolveErrorReport, PlaceManagementError, rejectErrorReport } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
@@ -63,13 +62,7 @@ export const actions: Actions = {
 	traiter: async ({ request, locals }) => {
 		const actor = locals.session!.actor;
 		const id = Number((await request.formData()).get('id'));
-		const ok =
-			Number.isInteger(id) &&
-			(await resolveErrorReport(await getDatabase(), id, {
-				departments: actor.isAdmin ? null : departmentsWith(actor, ['coordinator']),
-				actorId: actor.userId,
-				ip: locals.ip
-			}));
+		const ok = Number.isInteger(id) && (await resolveErrorReport(await getDatabase(), actor, id, { ip: locals.ip }));
 		if (!ok) return fail(404, { message: 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.' });
 		redirect(303, '/admin/signalements?fait=traite');
 	}
