@@ -79,5 +79,5 @@ export { pendingClaimsOf, placesToClaim } from './claims.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';
-export { organisationNames, memberOrganisationNames } from './organisation-names.ts';
+export { organisationNames, memberOrganisationNames, userNames, activeUserEmail } from './organisation-names.ts';
 export { personalData } from './personal-data.ts';

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { memberships, organisations } from './db.ts';
+import { memberships, organisations, users } from './db.ts';
 
 /** The names of structures by id, in one query (for lists that show a structure beside their own rows). */
 export async function organisationNames(db: DbOrTx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
@@ -21,4 +21,18 @@ export async function memberOrganisationNames(db: DbOrTx, userIds: readonly (str
 		.where(inArray(memberships.userId, wanted))
 		.groupBy(memberships.userId);
 	return new Map(rows.map((r) => [r.userId, r.names]));
+}
+
+/** The names of professionals by id (pages that show who did what). */
+export async function userNames(db: DbOrTx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+	const wanted = [...new Set(ids.filter((i): i is string => !!i))];
+	if (!wanted.length) return new Map();
+	const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, wanted));
+	return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Where to write to a professional, if their account is still active (a message about their own request). */
+export async function activeUserEmail(db: DbOrTx, id: string): Promise<string | null> {
+	const [u] = await db.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, id));
+	return u?.active ? u.email : null;
 }

@@ -19,8 +19,7 @@ import { and, desc, eq, isNull, lte } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
-import { users } from '../accounts/db.ts';
-import { organisationNames } from '../accounts/index.ts';
+import { activeUserEmail, organisationNames } from '../accounts/index.ts';
 import { placeNames } from '../places/index.ts';
 import { closePendingGrant, confirmGrant, grantById, grantsById, type Grant } from '../grants/index.ts';
 import { queueMail, plainMail, tagOutbox } from '../mail/index.ts';
@@ -299,12 +298,12 @@ async function tellPrescriber(
 	links: Links
 ) {
 	if (!req.requestedBy) return;
-	const [u] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, req.requestedBy));
-	if (!u?.active) return;
+	const email = await activeUserEmail(tx, req.requestedBy);
+	if (!email) return;
 	await queueMail(
 		database,
 		tx,
-		answerMail(u.email, { personName: shortName(b), withName, outcome, referralSent, link: `${links.origin}/espace/personnes/${b.id}` }),
+		answerMail(email, { personName: shortName(b), withName, outcome, referralSent, link: `${links.origin}/espace/personnes/${b.id}` }),
 		b.id
 	);
 }

@@ -7,8 +7,7 @@
 import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal, changedFields } from '../audit/index.ts';
-import { can, fieldErrors, type Actor } from '../accounts/index.ts';
-import { organisations, users } from '../accounts/db.ts';
+import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { beneficiaries } from './db.ts';
 import { scopesGrantedTo } from '../grants/index.ts';
@@ -193,19 +192,22 @@ export interface BeneficiaryListItem {
 export async function listBeneficiaries(database: Database, actor: Actor, opts: { q?: string; limit?: number } = {}): Promise<BeneficiaryListItem[]> {
 	const q = normalizeName(opts.q);
 	const own = new Set(holdingOrganisations(actor));
-	const rows = await database.db
-		.select({ b: beneficiaries, organisationName: organisations.name })
+	const records = await database.db
+		.select()
 		.from(beneficiaries)
-		.innerJoin(organisations, eq(organisations.id, beneficiaries.organisationId))
 		.where(and(visibleTo(actor), q ? sql`${beneficiaries.nameKey} like ${'%' + q.replace(/[%_]/g, '') + '%'}` : undefined))
 		.orderBy(desc(beneficiaries.updatedAt))
 		.limit(opts.limit ?? 100);
-	return rows.map(({ b, organisationName }) => ({
+	const names = await organisationNames(
+		database.db,
+		records.map((b) => b.organisationId)
+	);
+	return records.map((b) => ({
 		id: b.id,
 		name: fullName(b),
 		communeName: b.communeName,
 		birthYear: b.birthYear,
-		organisationName,
+		organisationName: names.get(b.organisationId) ?? '',
 		held: own.has(b.organisationId),
 		updatedAt: b.updatedAt,
 		anonymised: !!b.anonymisedAt
@@ -225,7 +227,7 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 		ip
 	});
 	const held = holdingOrganisations(actor).includes(b.organisationId);
-	const [holder] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, b.organisationId));
+	const holder = { name: (await organisationNames(database.db, [b.organisationId])).get(b.organisationId) };
 	const allConsents = await consentsOf(database.db, id);
 	// what the consents given to the actor's organisations cover
 	const scope = held ? new Set<string>(Object.keys(CONSENT_SCOPES)) : await scopesGrantedTo(database.db, id, receivingOrganisations(actor), actor.userId);
@@ -262,11 +264,4 @@ export async function beneficiaryDetail(database: Database, actor: Actor, id: st
 		consents: held ? allConsents : allConsents.filter((c) => c.status === 'in_force' && !c.withdrawnAt && c.withOrganisation),
 		canWrite: held
 	};
-}
-
-/** The name of the professional, for pages that show who did what. */
-export async function userNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
-	if (!ids.length) return new Map();
-	const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids));
-	return new Map(rows.map((r) => [r.id, r.name]));
 }
