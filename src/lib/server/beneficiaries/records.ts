@@ -4,7 +4,7 @@
  * what the consents cover). Every write is journaled; journal details never hold the
  * person's data (only which fields changed).
  */
-import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal, changedFields } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
