@@ -12,16 +12,32 @@ export function pageError(e: unknown): never {
 	throw e;
 }
 
+/** What a form action gives back besides the mapped error: fixed, or computed from the error (`(e) => ({ roleFields: … })`). */
+export type Keep<T> = T | ((e: DomainError<string>) => T);
+
+export interface FormFailureOptions {
+	/**
+	 * Codes answered with the error page rather than the form again: a form about a row the
+	 * actor may not see (`not_found`, `forbidden`) has nothing to show again.
+	 */
+	page?: readonly string[];
+}
+
 /**
- * In a form action: the form again, with the message (`message`), the field errors
- * (`fields`) and whatever the page needs to show the form as it was typed (`keep`).
+ * In a form action: the form again, with the status of the error's code, the message
+ * (`message`), the field errors (`fields`) and whatever the page needs to show the form as
+ * it was typed (`keep`, spread last: it may place the message or the fields elsewhere when
+ * a page has several forms). A code listed in `options.page` answers the error page.
  */
 export function formFailure<T extends Record<string, unknown> = Record<never, never>>(
 	e: unknown,
-	keep?: T
+	keep?: Keep<T>,
+	options: FormFailureOptions = {}
 ): ActionFailure<{ code: string; message: string; fields: Record<string, string> } & T> {
 	if (!isDomainError(e)) throw e;
-	return fail(e.status, { code: e.code, message: e.message, fields: e.fields, ...(keep ?? ({} as T)) });
+	if (options.page?.includes(e.code)) error(e.status, e.message);
+	const extra = typeof keep === 'function' ? keep(e) : (keep ?? ({} as T));
+	return fail(e.status, { code: e.code, message: e.message, fields: e.fields, ...extra });
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };

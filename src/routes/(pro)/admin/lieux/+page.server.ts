@@ -1,10 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError, decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
+import { decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { mailConfigured } from '#lib/server/mail/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
@@ -21,11 +22,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-function failure(e: unknown) {
-	if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : e.code === 'invalid' ? 400 : 404, { message: e.message });
-	throw e;
-}
-
 export const actions: Actions = {
 	decide: async ({ request, locals }) => {
 		const f = await request.formData();
@@ -33,7 +29,7 @@ export const actions: Actions = {
 		try {
 			await decideClaim(await getDatabase(), locals.session!.actor, String(f.get('id') ?? ''), approve, locals.ip);
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 		// Post/Redirect/Get: reloading the page does not decide again
 		redirect(303, `/admin/lieux?demande=${approve ? 'accepted' : 'rejected'}`);
@@ -49,7 +45,7 @@ export const actions: Actions = {
 				ip: locals.ip
 			});
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 		// Post/Redirect/Get: reloading the page does not send the reminder again
 		redirect(303, `/admin/lieux?rappel=${n}`);

@@ -1,11 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { ERROR_REPORT_FIELDS, errorReportsFor, resolveErrorReport, PlaceManagementError, rejectErrorReport } from '#lib/server/places/index.ts';
+import { ERROR_REPORT_FIELDS, errorReportsFor, resolveErrorReport, rejectErrorReport } from '#lib/server/places/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { mailConfigured } from '#lib/server/mail/index.ts';
-import { pageError } from '#lib/server/web/errors.ts';
+import { formFailure, pageError } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const resolved = url.searchParams.get('statut') === 'traites';
@@ -54,8 +54,7 @@ export const actions: Actions = {
 				})
 			).mailed;
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'invalid' ? 400 : 404, { message: e.message, fields: e.fields, reportId: id, answer });
-			throw e;
+			return formFailure(e, { reportId: id, answer });
 		}
 		redirect(303, `/admin/signalements?fait=${mailed ? 'rejete-repondu' : 'rejete'}`);
 	},

@@ -1,8 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError, claimPlace, managedPlaces } from '#lib/server/places/index.ts';
+import { claimPlace, managedPlaces } from '#lib/server/places/index.ts';
 import { listOrganisations, organisationsWhere, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.session!.actor;
@@ -52,9 +53,8 @@ export const actions: Actions = {
 				locals.ip
 			);
 		} catch (e) {
-			if (e instanceof PlaceManagementError)
-				return fail(e.code === 'forbidden' ? 403 : e.code === 'throttled' ? 429 : 400, { fields: { lieu: e.message }, values });
-			throw e;
+			// the one field of the form: the refusal is said next to it
+			return formFailure(e, (d) => ({ fields: { lieu: d.message }, values }));
 		}
 		// Post/Redirect/Get: the claim waits in « Demandes en attente »
 		const back = new URLSearchParams({ demande: '1' });

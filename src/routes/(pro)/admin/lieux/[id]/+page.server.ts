@@ -2,7 +2,6 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import {
-	PlaceManagementError,
 	getPlace,
 	canCuratePlace,
 	correctPlace,
@@ -22,6 +21,7 @@ import {
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>';
@@ -102,12 +102,6 @@ const reportOf = (f: FormData) => {
 	return Number.isInteger(n) && n > 0 ? n : null;
 };
 
-function failure(e: unknown, extra: Record<string, unknown>) {
-	if (e instanceof PlaceManagementError)
-		return fail(e.code === 'forbidden' ? 403 : e.code === 'not_found' ? 404 : 400, { message: e.message, fields: e.fields, ...extra });
-	throw e;
-}
-
 export const actions: Actions = {
 	corriger: async ({ params, request, locals }) => {
 		const f = await request.formData();
@@ -126,7 +120,7 @@ export const actions: Actions = {
 		try {
 			changed = (await correctPlace(await getDatabase(), locals.session!.actor, params.id, input, { ip: locals.ip, reportId: reportOf(f) })).changed.length;
 		} catch (e) {
-			return failure(e, { form: 'identite', input });
+			return formFailure(e, { form: 'identite', input });
 		}
 		redirect(303, backTo(params.id, changed ? 'corrige' : 'inchange', reportOf(f) != null));
 	},
@@ -135,7 +129,7 @@ export const actions: Actions = {
 		try {
 			await takeSourceValue(await getDatabase(), locals.session!.actor, params.id, String(f.get('champ') ?? ''), { ip: locals.ip });
 		} catch (e) {
-			return failure(e, { form: 'source' });
+			return formFailure(e, { form: 'source' });
 		}
 		redirect(303, backTo(params.id, 'source'));
 	},
@@ -150,7 +144,7 @@ export const actions: Actions = {
 		try {
 			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip, reportId: reportOf(f) });
 		} catch (e) {
-			return failure(e, { form: 'fermeture', closureInput: closure });
+			return formFailure(e, { form: 'fermeture', closureInput: closure });
 		}
 		redirect(303, backTo(params.id, closure.kind === 'permanent' ? 'ferme-definitivement' : 'ferme-temporairement', reportOf(f) != null));
 	},
@@ -175,7 +169,7 @@ export const actions: Actions = {
 		try {
 			await reopenPlace(await getDatabase(), locals.session!.actor, params.id, { ip: locals.ip });
 		} catch (e) {
-			return failure(e, { form: 'fermeture' });
+			return formFailure(e, { form: 'fermeture' });
 		}
 		redirect(303, backTo(params.id, 'rouvert'));
 	}

@@ -1,7 +1,8 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError, getPlace, applyNormalCase, canCuratePlace, workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/index.ts';
+import { getPlace, applyNormalCase, canCuratePlace, workAreas, workList, WORK_KINDS, type WorkKind } from '#lib/server/places/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDatabase();
@@ -33,8 +34,7 @@ export const actions: Actions = {
 		try {
 			await applyNormalCase(await getDatabase(), locals.session!.actor, id, { ip: locals.ip });
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message });
-			throw e;
+			return formFailure(e);
 		}
 		// back to the list the button was on (its area kept)
 		const back = new URLSearchParams({ liste: 'noms' });

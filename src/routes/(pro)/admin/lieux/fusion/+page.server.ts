@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import {
@@ -12,6 +12,7 @@ import {
 	canCuratePlace,
 	getPlace
 } from '#lib/server/places/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 /** "l123…", or the address of a place's page (…/lieux/l123…?…) */
 /** a malformed escape (« % » typed or pasted) is kept as it is: then « aucun lieu », never an error page */
@@ -68,8 +69,7 @@ export const actions: Actions = {
 			mergedName = pair.other.nom;
 			await mergePlaces(db, locals.session!.actor, { survivorId, otherId, choices }, { ip: locals.ip });
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message });
-			throw e;
+			return formFailure(e);
 		}
 		redirect(303, `/admin/lieux/${encodeURIComponent(survivorId)}?fait=fusionne&nom=${encodeURIComponent(mergedName)}`);
 	}

@@ -1,7 +1,8 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PlaceManagementError, createPlace, type NewPlaceForm, SERVICES } from '#lib/server/places/index.ts';
+import { createPlace, type NewPlaceForm, SERVICES } from '#lib/server/places/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async () => ({ services: SERVICES });
 
@@ -27,8 +28,7 @@ export const actions: Actions = {
 		try {
 			id = await createPlace(await getDatabase(), locals.session!.actor, input, { ip: locals.ip });
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, fields: e.fields, input });
-			throw e;
+			return formFailure(e, { input });
 		}
 		// Post/Redirect/Get: the new place's page
 		redirect(303, `/admin/lieux/${encodeURIComponent(id)}?fait=cree`);

@@ -1,8 +1,7 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import {
-	PlaceManagementError,
 	canEditPlace,
 	updatePlace,
 	type PlaceForm,
@@ -23,6 +22,7 @@ import {
 	MODALITES_ACCOMPAGNEMENT
 } from '#lib/server/places/index.ts';
 import { formatPhone } from '#lib/components/format.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 const CLOSURE_ROWS = 3;
 
@@ -115,9 +115,8 @@ export const actions: Actions = {
 		try {
 			await closePlace(await getDatabase(), locals.session!.actor, params.id, closure, { ip: locals.ip });
 		} catch (e) {
-			if (e instanceof PlaceManagementError)
-				return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, closureFields: e.fields, closureInput: closure });
-			throw e;
+			// the closure's form, not the page's: its fields are said there
+			return formFailure(e, (d) => ({ fields: {}, closureFields: d.fields, closureInput: closure }));
 		}
 		// F5 used to close it again (a second journal entry): Post/Redirect/Get
 		redirect(303, `/espace/lieux/${encodeURIComponent(params.id)}?fait=ferme#fermeture-titre`);
@@ -127,8 +126,7 @@ export const actions: Actions = {
 		try {
 			await reopenPlace(await getDatabase(), locals.session!.actor, params.id, { ip: locals.ip });
 		} catch (e) {
-			if (e instanceof PlaceManagementError) return fail(403, { message: e.message });
-			throw e;
+			return formFailure(e);
 		}
 		// from « Mes lieux »: back on the list (Post/Redirect/Get)
 		if (f.get('retour') === 'liste') redirect(303, '/espace/lieux?rouvert=1');
@@ -140,13 +138,9 @@ export const actions: Actions = {
 		try {
 			await updatePlace(await getDatabase(), locals.session!.actor, params.id, input, locals.ip);
 		} catch (e) {
-			if (e instanceof PlaceManagementError)
-				return fail(e.code === 'forbidden' ? 403 : 400, {
-					message: e.message,
-					fields: e.fields,
-					input: { ...input, raw: Object.fromEntries([...f.entries()].filter(([k]) => /^(j\d_|fermeture_)/.test(k)).map(([k, v]) => [k, String(v)])) }
-				});
-			throw e;
+			return formFailure(e, {
+				input: { ...input, raw: Object.fromEntries([...f.entries()].filter(([k]) => /^(j\d_|fermeture_)/.test(k)).map(([k, v]) => [k, String(v)])) }
+			});
 		}
 		redirect(303, `/espace/lieux/${encodeURIComponent(params.id)}?fait=enregistre`);
 	}
