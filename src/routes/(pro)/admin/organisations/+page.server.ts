@@ -1,7 +1,8 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { AccountError, createOrganisation, departmentsWith, listOrganisations, ORGANISATION_KINDS } from '#lib/server/accounts/index.ts';
+import { createOrganisation, departmentsWith, listOrganisations, ORGANISATION_KINDS } from '#lib/server/accounts/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const actor = locals.session!.actor;
@@ -32,8 +33,7 @@ export const actions: Actions = {
 			const o = await createOrganisation(await getDatabase(), locals.session!.actor, values, locals.ip);
 			redirect(303, `/admin/organisations/${o.id}?cree`);
 		} catch (e) {
-			if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, fields: e.fields, values });
-			throw e;
+			return formFailure(e, { values });
 		}
 	}
 };

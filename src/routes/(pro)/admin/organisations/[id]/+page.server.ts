@@ -21,6 +21,7 @@ import {
 	type Role
 } from '#lib/server/accounts/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 /** The same page serves the coordinators (/admin/organisations/…) and a place manager's own structure (/espace/structure/…). */
 const inSpace = (url: URL) => url.pathname.startsWith('/espace/');
@@ -62,12 +63,6 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	};
 };
 
-function failure(e: unknown, values?: Record<string, string>) {
-	if (e instanceof AccountError)
-		return fail(e.code === 'forbidden' ? 403 : e.code === 'not_found' ? 404 : 400, { message: e.message, fields: e.fields, values });
-	throw e;
-}
-
 export const actions: Actions = {
 	invite: async ({ params, request, locals, url }) => {
 		const form = await request.formData();
@@ -88,7 +83,7 @@ export const actions: Actions = {
 			);
 			done = { id: r.invitation.id, existing: r.existingAccount };
 		} catch (e) {
-			return failure(e, values);
+			return formFailure(e, { values });
 		}
 		// Post/Redirect/Get: reloading the page does not send the invitation again
 		redirect(303, `${url.pathname}?invitation=${done.id}${done.existing ? '&existant=1' : ''}#inviter`);
@@ -119,9 +114,8 @@ export const actions: Actions = {
 			);
 			id = r.invitation.id;
 		} catch (e) {
-			if (e instanceof AccountError)
-				return fail(e.code === 'forbidden' ? 403 : 400, { roleFields: { role: e.fields.email ?? e.fields.role ?? e.message }, roleValues: { userId, role } });
-			throw e;
+			// the role form's own field says it; the invitation form above keeps its fields empty
+			return formFailure(e, (d) => ({ fields: {}, roleFields: { role: d.fields.email ?? d.fields.role ?? d.message }, roleValues: { userId, role } }));
 		}
 		redirect(303, `${url.pathname}?invitation=${id}&existant=1#inviter`);
 	},
@@ -132,7 +126,7 @@ export const actions: Actions = {
 			const db = await getDatabase();
 			await remindInvitation(db, locals.session!.actor, id, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name }, locals.ip);
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 		redirect(303, `${url.pathname}?relance=${id}#invitations`);
 	},
@@ -149,8 +143,8 @@ export const actions: Actions = {
 			await updateOrganisation(await getDatabase(), locals.session!.actor, params.id, values, locals.ip);
 			return { updated: true };
 		} catch (e) {
-			if (e instanceof AccountError) return fail(e.code === 'forbidden' ? 403 : 400, { message: e.message, orgFields: e.fields, orgValues: values });
-			throw e;
+			// the structure's form has its own fields
+			return formFailure(e, (d) => ({ fields: {}, orgFields: d.fields, orgValues: values }));
 		}
 	},
 	revoke: async ({ request, locals }) => {
@@ -159,7 +153,7 @@ export const actions: Actions = {
 			await revokeInvitation(await getDatabase(), locals.session!.actor, String(form.get('id') ?? ''), locals.ip);
 			return { revoked: true };
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 	},
 	remove: async ({ params, request, locals }) => {
@@ -173,7 +167,7 @@ export const actions: Actions = {
 			);
 			return { removed: true };
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 	},
 	deactivate: async ({ request, locals }) => {
@@ -182,7 +176,7 @@ export const actions: Actions = {
 			await setUserActive(await getDatabase(), locals.session!.actor, String(form.get('userId') ?? ''), form.get('active') === '1', locals.ip);
 			return { deactivated: form.get('active') !== '1' };
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 	}
 };
