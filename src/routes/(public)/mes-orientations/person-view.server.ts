@@ -3,14 +3,15 @@
  * needs: the list as the person sees it, the headers of a private
  * page, and "Annuler cette orientation" in two steps.
  */
-import { fail, type RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
 import type { Database } from '#lib/server/db/client.ts';
 import { personReferrals, withdrawByPerson, dateFr, dateTimeFr } from '#lib/server/referral/index.ts';
-import { CareError, type PersonSession } from '#lib/server/beneficiaries/index.ts';
+import type { PersonSession } from '#lib/server/beneficiaries/index.ts';
 import { weekTable } from '#lib/server/places/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 /**
  * Not cached, not indexed, and the address (a link's token) never sent as a Referer to
@@ -47,7 +48,7 @@ export async function withdraw(database: Database, session: PersonSession, event
 		await withdrawByPerson(database, session, referralId, { origin: publicOrigin(), instanceName: instance.name }, event.locals.ip);
 		return { withdrawn: true as const };
 	} catch (e) {
-		if (e instanceof CareError) return fail(e.code === 'not_found' ? 404 : 409, { withdrawError: e.message });
-		throw e;
+		// said under the referral, not at the top of the page
+		return formFailure(e, (d) => ({ withdrawError: d.message }));
 	}
 }

@@ -1,7 +1,6 @@
-import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 import { placeAccompaniments } from '#lib/server/accompaniments/index.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -28,7 +27,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			honoured: q.get('orientation') === 'honoree'
 		};
 	} catch (e) {
-		if (e instanceof CareError) error(e.code === 'forbidden' ? 403 : 404, e.message);
-		throw e;
+		pageError(e);
 	}
 };

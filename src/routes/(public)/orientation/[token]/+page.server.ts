@@ -8,9 +8,10 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
 import { AXES, QUESTIONS } from '#lib/server/assessment/index.ts';
-import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel, CareError } from '#lib/server/beneficiaries/index.ts';
+import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const csr = false;
 
@@ -98,9 +99,7 @@ export const actions: Actions = {
 				locals.ip
 			);
 		} catch (e) {
-			if (e instanceof CareError)
-				return fail(e.code === 'invalid' ? 400 : e.code === 'forbidden' ? 403 : 409, { type, message: e.message, fields: e.fields, values });
-			throw e;
+			return formFailure(e, { type, values });
 		}
 		// Post/Redirect/Get: reloading the confirmation does not answer again
 		redirect(303, `${url.pathname}?reponse=${encodeURIComponent(status)}`);

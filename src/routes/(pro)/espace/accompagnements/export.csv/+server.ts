@@ -1,7 +1,6 @@
-import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 import { accompanimentsCsv } from '#lib/server/accompaniments/index.ts';
 
 /** The team's accompaniments of the list's period and place, for a spreadsheet (journaled). */
@@ -17,7 +16,6 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof CareError) error(e.code === 'forbidden' ? 403 : 404, e.message);
-		throw e;
+		pageError(e);
 	}
 };

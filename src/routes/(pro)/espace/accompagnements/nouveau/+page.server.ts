@@ -1,8 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
-import { CareError } from '#lib/server/beneficiaries/index.ts';
+import { formFailure, pageError } from '#lib/server/web/errors.ts';
 import {
 	AGE_BANDS,
 	AUTONOMY,
@@ -71,8 +71,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			}
 		};
 	} catch (e) {
-		if (e instanceof CareError) error(e.code === 'forbidden' ? 403 : 404, e.message);
-		throw e;
+		pageError(e);
 	}
 };
 
@@ -91,10 +90,8 @@ export const actions: Actions = {
 				today
 			);
 		} catch (e) {
-			if (!(e instanceof CareError)) throw e;
-			if (e.code === 'forbidden') return fail(403, { message: e.message, fields: {} as Record<string, string>, values });
 			// a referral closed meanwhile: the form goes on without it
-			return fail(400, { message: e.message, fields: e.fields, values: e.fields.referralId ? { ...values, referralId: '' } : values });
+			return formFailure(e, (d) => ({ values: d.fields.referralId ? { ...values, referralId: '' } : values }));
 		}
 		// recorded to tie a Pass Numérique to it: back to the redemption (the form posts to its own URL, ?retour=… included)
 		const back = url.searchParams.get('retour');

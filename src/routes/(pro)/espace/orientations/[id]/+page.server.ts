@@ -1,12 +1,13 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
 import { AXES } from '#lib/server/assessment/index.ts';
-import { CareError, ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/index.ts';
+import { ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { formatPhone } from '#lib/components/format.ts';
+import { formFailure, pageError } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
@@ -31,8 +32,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			sent: url.searchParams.has('envoyee')
 		};
 	} catch (e) {
-		if (e instanceof CareError) error(404, e.message);
-		throw e;
+		pageError(e);
 	}
 };
 
@@ -60,9 +60,7 @@ export const actions: Actions = {
 			const instance = await loadInstance();
 			await actOnReferral(await getDatabase(), locals.session!.actor, params.id, input, { origin: publicOrigin(), instanceName: instance.name }, locals.ip);
 		} catch (e) {
-			if (e instanceof CareError)
-				return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { action: type, fields: e.fields, message: e.message, values: input });
-			throw e;
+			return formFailure(e, { action: type, values: input });
 		}
 		// Post/Redirect/Get: reloading the page after "Accepter" does not accept again
 		redirect(303, `/espace/orientations/${params.id}?fait=${encodeURIComponent(type)}`);

@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import {
@@ -10,7 +10,6 @@ import {
 	findDuplicates,
 	loadBeneficiary,
 	personFormValues,
-	CareError,
 	PERSON_FORM_VOCAB,
 	liveLinks,
 	revokeLinksByHolder,
@@ -23,6 +22,7 @@ import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/index.ts';
 import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
 import { abilities } from '#lib/server/accounts/index.ts';
+import { formFailure, pageError } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDatabase();
@@ -74,8 +74,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				: null
 		};
 	} catch (e) {
-		if (e instanceof CareError) error(404, e.message);
-		throw e;
+		pageError(e);
 	}
 };
 
@@ -83,8 +82,7 @@ async function run<T>(fn: () => Promise<T>, values?: unknown) {
 	try {
 		return await fn();
 	} catch (e) {
-		if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409, { fields: e.fields, message: e.message, values });
-		throw e;
+		return formFailure(e, { values });
 	}
 }
 

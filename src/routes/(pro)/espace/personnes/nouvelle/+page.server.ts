@@ -1,7 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { createBeneficiary, holdingOrganisations, personFormValues, CareError, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/index.ts';
+import { createBeneficiary, holdingOrganisations, personFormValues, PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 function organisationsOf(locals: App.Locals) {
 	const actor = locals.session!.actor;
@@ -33,9 +34,7 @@ export const actions: Actions = {
 			if (r.status === 'duplicates') return fail(409, { values, organisationId, duplicates: r.candidates, fields: {} as Record<string, string> });
 			redirect(303, f.get('ensuite') === 'fiche' ? `/espace/personnes/${r.id}?enregistree=1` : `/espace/personnes/${r.id}/orienter`);
 		} catch (e) {
-			if (e instanceof CareError)
-				return fail(e.code === 'invalid' ? 400 : 403, { values, organisationId, duplicates: [], fields: e.fields, message: e.message });
-			throw e;
+			return formFailure(e, { values, organisationId, duplicates: [] });
 		}
 	}
 };

@@ -1,9 +1,8 @@
-import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { referralSheet } from '#lib/server/documents/index.ts';
-import { CareError } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 export const GET: RequestHandler = async ({ params, locals }) => {
@@ -24,7 +23,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof CareError) error(404, e.message);
-		throw e;
+		pageError(e);
 	}
 };

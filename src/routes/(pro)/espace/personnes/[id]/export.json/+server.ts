@@ -1,9 +1,8 @@
-import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/index.ts';
 import { exportRecord } from '#lib/server/privacy/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 
 /** The person's data, complete and machine-readable (RGPD art. 15 and 20). */
 export const GET: RequestHandler = async ({ params, locals }) => {
@@ -13,7 +12,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 			headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="donnees-${params.id.slice(0, 8)}.json"`, 'cache-control': 'private, no-store' }
 		});
 	} catch (e) {
-		if (e instanceof CareError) error(404, e.message);
-		throw e;
+		pageError(e);
 	}
 };

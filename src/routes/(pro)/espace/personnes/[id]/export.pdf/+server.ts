@@ -1,10 +1,9 @@
-import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CareError } from '#lib/server/beneficiaries/index.ts';
 import { recordExportPdf } from '#lib/server/documents/index.ts';
 import { exportRecord } from '#lib/server/privacy/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 
 /** The same data as export.json, laid out to be read and handed to the person. */
 export const GET: RequestHandler = async ({ params, locals }) => {
@@ -19,7 +18,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof CareError) error(404, e.message);
-		throw e;
+		pageError(e);
 	}
 };

@@ -1,13 +1,14 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { beneficiaryDetail, assessmentsOf, isMobile, CareError, PERSON_FORM_VOCAB, smsConsentReady } from '#lib/server/beneficiaries/index.ts';
+import { beneficiaryDetail, assessmentsOf, isMobile, PERSON_FORM_VOCAB, smsConsentReady } from '#lib/server/beneficiaries/index.ts';
 import { smsConfigured } from '#lib/server/sms/index.ts';
 import { referOrAskConsent, referralCandidates, scoreCandidates, distanceLabel } from '#lib/server/referral/index.ts';
 import { resolveWhere } from '#lib/server/territory/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { closureLabel, formatDistance, formatPhone, reopening } from '#lib/components/format.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { formFailure, pageError } from '#lib/server/web/errors.ts';
 
 /** places shown at first, and added by each "Voir plus de lieux" */
 const PAGE = 10;
@@ -19,8 +20,7 @@ async function person(locals: App.Locals, id: string) {
 		if (!d.held) error(403, 'Seule la structure qui suit la personne peut l’orienter.');
 		return d;
 	} catch (e) {
-		if (e instanceof CareError) error(404, e.message);
-		throw e;
+		pageError(e);
 	}
 }
 
@@ -133,8 +133,7 @@ export const actions: Actions = {
 			if (r.status === 'consent_requested') redirect(303, `/espace/personnes/${params.id}?enregistree=sms`);
 			redirect(303, `/espace/orientations/${r.id}?envoyee=1`);
 		} catch (e) {
-			if (e instanceof CareError) return fail(e.code === 'invalid' ? 400 : 409, { values, fields: e.fields, message: e.message });
-			throw e;
+			return formFailure(e, { values });
 		}
 	}
 };
