@@ -1,7 +1,9 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { listAlerts, managedDepartments, reviewAlert } from '#lib/server/pass/index.ts';
-import { alertFacts, alertLabel, passFail, passPageError, pickDepartment, printedCode } from '#lib/server/pass/index.ts';
+import { alertFacts, alertLabel, pickDepartment, printedCode } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
+import { passFailure } from '../failure.server.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
@@ -26,7 +28,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		}));
 		return { departments, departmentCode, open: rows.filter((a) => !a.reviewedAt), reviewed: rows.filter((a) => a.reviewedAt) };
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 };
 
@@ -39,7 +41,7 @@ export const actions: Actions = {
 			await reviewAlert(await getDatabase(), locals.session!.actor, id, note, locals.ip);
 			return { done: 'L’alerte est examinée\u00a0: elle passe dans les alertes examinées, avec votre note.' };
 		} catch (e) {
-			return passFail(e, `examiner:${id}`, { note });
+			return passFailure(e, `examiner:${id}`, { note });
 		}
 	}
 };

@@ -1,7 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { dayLabel, euros, lastRedemptionDay, listCampaigns } from '#lib/server/pass/index.ts';
-import { CAMPAIGN_STATUS, passErrorPage, pickFundDepartment, stateColumns } from '#lib/server/pass/index.ts';
+import { CAMPAIGN_STATUS, pickFundDepartment, stateColumns } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
@@ -26,6 +27,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			}))
 		};
 	} catch (e) {
-		passErrorPage(e);
+		pageError(e);
 	}
 };

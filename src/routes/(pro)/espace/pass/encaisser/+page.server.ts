@@ -1,10 +1,8 @@
-import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase, type Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/index.ts';
 import { KINDS } from '#lib/server/accompaniments/index.ts';
 import {
-	PassError,
 	STATE_LABELS,
 	checkCode,
 	dayLabel,
@@ -20,6 +18,8 @@ import {
 	type CheckResult,
 	type RedeemingPlace
 } from '#lib/server/pass/index.ts';
+import { isDomainError } from '#lib/server/errors.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 const placeLabel = (p: RedeemingPlace) =>
 	`${p.nom} (${p.commune})${p.qualified ? '' : p.suspended ? '\u00a0: qualification suspendue' : '\u00a0: lieu non qualifié'}`;
@@ -107,8 +107,7 @@ export const actions: Actions = {
 		try {
 			return await checked(db, locals.session!.actor, values.code, values.placeId, locals.ip);
 		} catch (e) {
-			if (!(e instanceof PassError)) throw e;
-			return fail(e.status, { step: 'error' as const, message: e.message, fields: e.fields, values });
+			return formFailure(e, { step: 'error' as const, values });
 		}
 	},
 	encaisser: async ({ request, locals }) => {
@@ -140,19 +139,17 @@ export const actions: Actions = {
 				}
 			};
 		} catch (e) {
-			if (!(e instanceof PassError)) throw e;
-			const status = e.status;
 			// what the voucher is now, to choose again (or to see why it cannot be)
-			if (e.code !== 'throttled' && parseCode(values.code).ok) {
+			if (isDomainError(e) && e.code !== 'throttled' && parseCode(values.code).ok) {
+				let again;
 				try {
-					const again = await checked(db, actor, values.code, values.placeId, locals.ip);
-					return fail(status, { ...again, message: e.message, fields: e.fields, chosen: values.accompanimentId });
+					again = await checked(db, actor, values.code, values.placeId, locals.ip);
 				} catch (e2) {
-					if (!(e2 instanceof PassError)) throw e2;
-					return fail(e2.status, { step: 'error' as const, message: e2.message, fields: e2.fields, values });
+					return formFailure(e2, { step: 'error' as const, values });
 				}
+				return formFailure(e, { ...again, chosen: values.accompanimentId });
 			}
-			return fail(status, { step: 'error' as const, message: e.message, fields: e.fields, values });
+			return formFailure(e, { step: 'error' as const, values });
 		}
 	}
 };

@@ -2,7 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { correctContribution, euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/index.ts';
-import { passErrorPage, fundFormFail, pickFundDepartment } from '#lib/server/pass/index.ts';
+import { pickFundDepartment } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
+import { fundFailure } from '../failure.server.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
@@ -50,7 +52,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			corrected: url.searchParams.has('corrigee')
 		};
 	} catch (e) {
-		passErrorPage(e);
+		pageError(e);
 	}
 };
 
@@ -71,7 +73,7 @@ export const actions: Actions = {
 		try {
 			await recordContribution(db, actor, departmentCode, values, locals.ip);
 		} catch (e) {
-			return fundFormFail(e, 'contribution', values);
+			return fundFailure(e, 'contribution', values);
 		}
 		redirect(303, `/espace/pass/fonds?departement=${departmentCode}&enregistree=1#contributions`);
 	},
@@ -86,7 +88,7 @@ export const actions: Actions = {
 		try {
 			await correctContribution(db, actor, id, values, locals.ip);
 		} catch (e) {
-			return fundFormFail(e, `corriger:${id}`, values);
+			return fundFailure(e, `corriger:${id}`, values);
 		}
 		redirect(303, `/espace/pass/fonds?departement=${departmentCode}&corrigee=1#contributions`);
 	}

@@ -2,7 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { listQualifications, managedDepartments, possibleFunders, qualifiableOrganisations, qualify, suspendQualification } from '#lib/server/pass/index.ts';
-import { parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
+import { parisDate, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
+import { passFailure } from '../failure.server.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
@@ -35,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			done: doneMessage(url.searchParams)
 		};
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 };
 
@@ -73,7 +75,7 @@ export const actions: Actions = {
 			const id = await qualify(db, locals.session!.actor, departmentCode, values, locals.ip);
 			siret = (await listQualifications(db, locals.session!.actor, departmentCode)).find((q) => q.id === id)?.siret ?? values.siret.replace(/\s/g, '');
 		} catch (e) {
-			return passFail(e, 'qualifier', values);
+			return passFailure(e, 'qualifier', values);
 		}
 		redirect(303, `${back(departmentCode, 'qualifie', siret)}#qualifications`);
 	},
@@ -85,7 +87,7 @@ export const actions: Actions = {
 		try {
 			await suspendQualification(await getDatabase(), locals.session!.actor, id, reason, locals.ip);
 		} catch (e) {
-			return passFail(e, `suspendre:${id}`, { reason });
+			return passFailure(e, `suspendre:${id}`, { reason });
 		}
 		redirect(303, back(departmentCode, 'suspendu'));
 	},
@@ -96,7 +98,7 @@ export const actions: Actions = {
 		try {
 			await qualify(await getDatabase(), locals.session!.actor, departmentCode, values, locals.ip);
 		} catch (e) {
-			return passFail(e, `requalifier:${values.siret}`);
+			return passFailure(e, `requalifier:${values.siret}`);
 		}
 		redirect(303, back(departmentCode, 'retabli', values.siret));
 	}

@@ -1,7 +1,9 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { euros, listStatements, makeStatements, managedDepartments, monthLabel } from '#lib/server/pass/index.ts';
-import { finishedMonth, finishedMonths, parisDate, passFail, passPageError, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
+import { finishedMonth, finishedMonths, parisDate, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
+import { passFailure } from '../failure.server.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
@@ -46,7 +48,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			}
 		};
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 };
 
@@ -67,7 +69,7 @@ export const actions: Actions = {
 				month
 			};
 		} catch (e) {
-			return passFail(e, 'preparer', { mois: month });
+			return passFailure(e, 'preparer', { mois: month });
 		}
 	}
 };

@@ -4,7 +4,6 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { CareError, listBeneficiaries, loadBeneficiary, fullName } from '#lib/server/beneficiaries/index.ts';
 import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import {
-	PassError,
 	dayLabel,
 	distributableBooklets,
 	distribute,
@@ -17,6 +16,7 @@ import {
 } from '#lib/server/pass/index.ts';
 import type { Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 /** The person, when the actor can hand them vouchers (their structure holds the record). */
 async function personFor(database: Database, actor: Actor, id: string | null) {
@@ -125,8 +125,8 @@ export const actions: Actions = {
 				locals.ip
 			);
 		} catch (e) {
-			if (!(e instanceof PassError)) throw e;
-			return fail(e.status, { message: e.message, fields: e.fields, values: e.fields.referralId ? { ...values, referralId: '' } : values });
+			// a referral closed meanwhile: the form goes on without it
+			return formFailure(e, (d) => ({ values: d.fields.referralId ? { ...values, referralId: '' } : values }));
 		}
 		const person = await personFor(db, actor, values.personId);
 		const given = new Set(result.codes);

@@ -13,7 +13,9 @@ import {
 	possibleFunders,
 	recordSharePaid
 } from '#lib/server/pass/index.ts';
-import { CAMPAIGN_STATUS, passErrorPage, fundFormFail, stateColumns } from '#lib/server/pass/index.ts';
+import { CAMPAIGN_STATUS, stateColumns } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
+import { fundFailure } from '../../failure.server.ts';
 
 /** Booklets shown per page (a campaign may have thousands). */
 const PER_PAGE = 100;
@@ -54,7 +56,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
 		d = await campaignDetail(db, locals.session!.actor, params.id);
 	} catch (e) {
-		passErrorPage(e);
+		pageError(e);
 	}
 	const c = d.campaign;
 	const organisations = d.manage ? (await possibleFunders(db, c.departmentCode)).map((o) => ({ id: o.id, name: o.name })) : [];
@@ -105,7 +107,7 @@ export const actions: Actions = {
 		try {
 			r = await recordSharePaid(await getDatabase(), locals.session!.actor, params.id, funderId, locals.ip);
 		} catch (e) {
-			return fundFormFail(e, 'versement', { funderId });
+			return fundFailure(e, 'versement', { funderId });
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=versement&financee=${r.funded ? 1 : 0}&n=${r.activated}#parts`);
 	},
@@ -115,7 +117,7 @@ export const actions: Actions = {
 		try {
 			r = await generateBooklets(await getDatabase(), locals.session!.actor, params.id, int(count) ?? NaN, locals.ip);
 		} catch (e) {
-			return fundFormFail(e, 'generer', { count });
+			return fundFailure(e, 'generer', { count });
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=carnets&de=${r.first}&a=${r.last}&n=${r.vouchers}#carnets`);
 	},
@@ -128,7 +130,7 @@ export const actions: Actions = {
 		try {
 			n = await entrustBooklets(await getDatabase(), locals.session!.actor, params.id, values.organisationId, from ?? NaN, to ?? NaN, locals.ip);
 		} catch (e) {
-			return fundFormFail(e, 'confier', values);
+			return fundFailure(e, 'confier', values);
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=confies&n=${n}&structure=${values.organisationId}#carnets`);
 	},
@@ -151,7 +153,7 @@ export const actions: Actions = {
 				locals.ip
 			);
 		} catch (e) {
-			return fundFormFail(e, 'annuler', values);
+			return fundFailure(e, 'annuler', values);
 		}
 		redirect(303, `/espace/pass/campagnes/${params.id}?fait=annules&n=${n}#annuler`);
 	}

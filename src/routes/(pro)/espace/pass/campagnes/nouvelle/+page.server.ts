@@ -3,7 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { campaignDefaults, createCampaign, possibleFunders, PUBLICS } from '#lib/server/pass/index.ts';
 import { listAreas, AREA_KIND_LABELS } from '#lib/server/territory/index.ts';
-import { fundFormFail, pickFundDepartment } from '#lib/server/pass/index.ts';
+import { pickFundDepartment } from '#lib/server/pass/index.ts';
+import { fundFailure } from '../../failure.server.ts';
 
 /** Up to this many funders' shares on the form. */
 const SHARES = 4;
@@ -60,7 +61,7 @@ export const actions: Actions = {
 			const { shares, ...input } = values;
 			id = await createCampaign(db, actor, departmentCode, input, shares, locals.ip);
 		} catch (e) {
-			return fundFormFail(e, 'campagne', values);
+			return fundFailure(e, 'campagne', values);
 		}
 		redirect(303, `/espace/pass/campagnes/${id}?fait=creee`);
 	}

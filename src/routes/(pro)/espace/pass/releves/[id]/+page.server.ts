@@ -1,7 +1,9 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { euros, markStatementPaid, statementDetail } from '#lib/server/pass/index.ts';
-import { parisDate, passFail, passPageError, printedCode, spacedSiret } from '#lib/server/pass/index.ts';
+import { parisDate, printedCode, spacedSiret } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
+import { passFailure } from '../../failure.server.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	try {
@@ -33,7 +35,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			manage: d.manage
 		};
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 };
 
@@ -44,7 +46,7 @@ export const actions: Actions = {
 			await markStatementPaid(await getDatabase(), locals.session!.actor, params.id, paymentRef, locals.ip);
 			return { done: 'Le relevé est marqué payé\u00a0: ses pass sont remboursés.' };
 		} catch (e) {
-			return passFail(e, 'payer', { paymentRef });
+			return passFailure(e, 'payer', { paymentRef });
 		}
 	}
 };

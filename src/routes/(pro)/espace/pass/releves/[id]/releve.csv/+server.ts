@@ -1,7 +1,8 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { statementCsv, statementDetail } from '#lib/server/pass/index.ts';
-import { passPageError, statementFileName } from '#lib/server/pass/index.ts';
+import { statementFileName } from '#lib/server/pass/index.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 
 /** The statement for a spreadsheet: one line per voucher, then the total. */
 export const GET: RequestHandler = async ({ params, locals }) => {
@@ -15,6 +16,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 			}
 		});
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 };

@@ -1,9 +1,10 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { statementDetail } from '#lib/server/pass/index.ts';
-import { passPageError, printedCode, statementFileName } from '#lib/server/pass/index.ts';
+import { printedCode, statementFileName } from '#lib/server/pass/index.ts';
 import { passStatementPdf } from '#lib/server/documents/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
+import { pageError } from '#lib/server/web/errors.ts';
 
 /** The statement to read, print or send to the accounts office. */
 export const GET: RequestHandler = async ({ params, locals }) => {
@@ -30,6 +31,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 			}
 		});
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 };
