@@ -1,16 +1,10 @@
 /** The public API's errors: DomainErrors with the API's own codes, in the one JSON shape { error: { status, code, message } }. */
 import { DomainError } from '../errors.ts';
-import { apiError } from '../web/errors.ts';
 
 export class ApiError extends DomainError<string> {
 	constructor(status: number, code: string, message: string, details?: unknown) {
 		super(code, message, { status, details });
 	}
-}
-
-/** A DomainError (ApiError included) as the API answers it; anything else is thrown on. */
-export function apiErrorResponse(e: unknown, headers: Record<string, string> = {}): Response {
-	return apiError(e, headers);
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

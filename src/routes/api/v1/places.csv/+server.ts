@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { allPlaces, csvHeader, csvRow, validateFilters, filtersFromSearchParams } from '#lib/server/places/index.ts';
-import { apiErrorResponse } from '#lib/server/api/errors.ts';
+import { apiError } from '#lib/server/web/errors.ts';
 
 /** GET /api/v1/places.csv — every place in the national standard's CSV (v1.0.2), streamed. Public. */
 export const GET: RequestHandler = async ({ url }) => {
@@ -34,6 +34,6 @@ export const GET: RequestHandler = async ({ url }) => {
 			}
 		});
 	} catch (e) {
-		return apiErrorResponse(e);
+		return apiError(e);
 	}
 };

@@ -1,7 +1,8 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { searchPlaces, searchPlacesJson, searchParamsFromQuery, searchJsonBody, searchToGeoJson, mapSearchError } from '#lib/server/places/index.ts';
-import { ApiError, apiErrorResponse } from '#lib/server/api/errors.ts';
+import { ApiError } from '#lib/server/api/errors.ts';
+import { apiError } from '#lib/server/web/errors.ts';
 
 /** GET /api/v1/places — search, nearest first when `ou` or `lat`/`lng` is given. Public. */
 export const GET: RequestHandler = async ({ url }) => {
@@ -29,6 +30,6 @@ export const GET: RequestHandler = async ({ url }) => {
 				: searchJsonBody(result as Awaited<ReturnType<typeof searchPlacesJson>>, url);
 		return new Response(body, { headers });
 	} catch (e) {
-		return apiErrorResponse(e);
+		return apiError(e);
 	}
 };

@@ -1,7 +1,8 @@
 import type { RequestHandler } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getPlace, placeToJson, survivorOf } from '#lib/server/places/index.ts';
-import { ApiError, apiErrorResponse, json } from '#lib/server/api/errors.ts';
+import { ApiError, json } from '#lib/server/api/errors.ts';
+import { apiError } from '#lib/server/web/errors.ts';
 import { errorBody } from '#lib/server/errors.ts';
 
 /** GET /api/v1/places/{id} — one place, with its sources. Public. */
@@ -33,6 +34,6 @@ export const GET: RequestHandler = async ({ params }) => {
 			{ 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*' }
 		);
 	} catch (e) {
-		return apiErrorResponse(e);
+		return apiError(e);
 	}
 };
