@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { getInstanceSettings, changeInstanceSettings } from '#lib/server/territory/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async () => {
 	const s = await getInstanceSettings(await getDatabase());
@@ -27,11 +28,17 @@ export const actions: Actions = {
 		};
 		const db = await getDatabase();
 		const patch = { ...values, departmentCodes: values.departmentCodes.split(/[\s,;]+/).filter(Boolean) };
-		const r = await changeInstanceSettings(db, locals.session!.actor, patch, locals.ip);
+		let r;
+		try {
+			r = await changeInstanceSettings(db, locals.session!.actor, patch, locals.ip);
+		} catch (e) {
+			// refused as a whole (not the instance's administration): said above the form
+			return formFailure(e, { values });
+		}
 		if (!r.ok) {
 			const fields: Record<string, string> = {};
 			for (const e of r.errors) fields[e.field] ??= e.message;
-			return fail(400, { fields, values });
+			return fail(400, { message: 'Vérifiez les champs signalés.', fields, values });
 		}
 		return { saved: true };
 	}
