@@ -199,7 +199,9 @@ describe('issue 12, attacks: malformed input is not a 500', () => {
 			url: new URL(request.url)
 		}).catch((e: unknown) => e);
 		expect(out).not.toBeInstanceOf(URIError);
-		expect((out as { status?: number }).status).toBe(400);
+		// no place has that id: the claim's refusal (not_found) answers its status through the one mapping, said next to the field
+		expect((out as { status?: number }).status).toBe(404);
+		expect((out as { data: { fields: Record<string, string> } }).data.fields.lieu).toBeTruthy();
 	});
 });
 
