@@ -30,12 +30,12 @@ describe('formFailure', () => {
 			[new PlaceManagementError('forbidden', 'Vous ne gérez pas ce lieu.'), 403],
 			[new PlaceManagementError('not_found', 'Ce lieu n’existe pas.'), 404],
 			[new PlaceManagementError('conflict', 'Ce lieu est déjà fermé.'), 409],
-			[new PlaceManagementError('throttled', 'Trop de demandes : réessayez demain.'), 429],
+			[new PlaceManagementError('throttled', 'Trop de demandes\u00a0: réessayez demain.'), 429],
 			[new CareError('conflict', 'Cette orientation a déjà reçu une réponse.'), 409],
 			[new CareError('not_found', 'Cette personne n’est pas suivie par votre structure.'), 404],
 			[new AccountError('conflict', 'Cette personne a déjà ce rôle.'), 409],
 			[new AccountError('forbidden', 'Vous ne pouvez pas inviter à ce rôle.'), 403],
-			[new PassError('throttled', 'Trop d’essais : attendez une minute.'), 429],
+			[new PassError('throttled', 'Trop d’essais\u00a0: attendez une minute.'), 429],
 			[new DomainError('unavailable', 'La recherche d’adresse ne répond pas.'), 503]
 		];
 		for (const [e, status] of cases) {
