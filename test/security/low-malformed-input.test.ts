@@ -17,6 +17,7 @@ import { impossibleRouteId, isCalendarDay, positiveInteger } from '../../src/lib
 vi.mock('../../src/lib/server/access.ts', async (original) => ({ ...(await original<object>()), decide: () => 'allow' }));
 const { handle } = await import('../../src/hooks.server.ts');
 const { load: journal } = await import('../../src/routes/(pro)/admin/journal/+page.server.ts');
+const { actions: reports } = await import('../../src/routes/(pro)/admin/signalements/+page.server.ts');
 
 let db: Database;
 let coordinator: Actor;
@@ -111,6 +112,25 @@ describe('issue 11, low: malformed input is a 400 or a 404 with a French message
 		}
 		const ok = (await call('?du=2026-02-28&avant=12')) as { errors: Record<string, string> };
 		expect(ok.errors).toEqual({});
+	});
+
+	it('the error reports’ actions (acceptance walk of issue 13): a number that is no report’s is a 404 in French, never a 500 nor another report', async () => {
+		const act = async (name: 'traiter' | 'rejeter', id: string) => {
+			const f = new FormData();
+			f.set('id', id);
+			f.set('reponse', 'Merci, c’est corrigé.');
+			const request = new Request('http://localhost:3000/admin/signalements', { method: 'POST', body: f });
+			return Promise.resolve(reports[name]!({ request, locals: { session: { actor: coordinator }, ip: '192.0.2.1' } } as never)).then(
+				(r) => r as { status: number; data: { message: string } },
+				(x) => x as { status: number }
+			);
+		};
+		for (const id of ['1e400', '1.5', '99999999999999999999', '2147483648', '0x1', '-1', '%00', '9'.repeat(100_000), ''])
+			for (const name of ['traiter', 'rejeter'] as const) {
+				const r = await act(name, id);
+				expect(`${name} ${id.slice(0, 24)}: ${r.status}`).toBe(`${name} ${id.slice(0, 24)}: 404`);
+				expect((r as { data?: { message: string } }).data?.message).toMatch(/n’existe pas/);
+			}
 	});
 
 	it('the parsing helpers', () => {

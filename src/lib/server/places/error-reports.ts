@@ -111,8 +111,11 @@ export async function listErrorReports(database: Database, opts: { status?: 'ope
  * Returns false when the report is unknown, already closed, or of a place the actor may not
  * moderate (can: report.moderate, the place's département).
  */
+/** A report's number: the table's ids are 32-bit serials (a larger number would be a database error, not « not found »). */
+export const isReportId = (id: number) => Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647;
+
 export async function resolveErrorReport(database: Database, actor: Actor, id: number, opts: { ip?: string | null } = {}): Promise<boolean> {
-	if (!Number.isInteger(id)) return false;
+	if (!isReportId(id)) return false;
 	return database.db.transaction(async (tx) => {
 		const [r] = await tx
 			.select({ id: placeErrorReports.id, departmentCode: places.departmentCode, status: placeErrorReports.status })

@@ -41,7 +41,7 @@ export { mapSearchError, placeToJson, searchJsonBody, searchParamsFromQuery, sea
 export { openApiDocument } from './openapi.ts';
 
 // « Signaler une erreur »
-export { ERROR_REPORT_FIELDS, errorReportsFor, listErrorReports, reportPlaceError, resolveErrorReport } from './error-reports.ts';
+export { ERROR_REPORT_FIELDS, errorReportsFor, isReportId, listErrorReports, reportPlaceError, resolveErrorReport } from './error-reports.ts';
 export { getErrorReport, rejectErrorReport } from './report-answer.ts';
 
 // managers (claims, the place's form, stale places) and coordinators (corrections, closure, merges, work list)

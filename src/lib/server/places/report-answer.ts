@@ -10,11 +10,12 @@ import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { places, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './errors.ts';
+import { isReportId } from './error-reports.ts';
 import { plainMail, queueMail } from '../mail/index.ts';
 import { inlineName as n } from '../../text/names.ts';
 
 export async function getErrorReport(database: Database, actor: Actor, id: number) {
-	if (!Number.isInteger(id)) return null;
+	if (!isReportId(id)) return null;
 	const [r] = await database.db
 		.select({
 			id: placeErrorReports.id,
@@ -41,6 +42,8 @@ export async function rejectErrorReport(
 	opts: { instanceName: string; origin: string; ip?: string | null }
 ): Promise<{ mailed: boolean }> {
 	const text = answer.replace(/\r\n/g, '\n').trim();
+	if (!isReportId(id))
+		throw new PlaceManagementError('not_found', 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.');
 	return database.db.transaction(async (tx) => {
 		const [r] = await tx
 			.select({

@@ -6,6 +6,7 @@ import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { mailConfigured } from '#lib/server/mail/index.ts';
 import { formFailure, pageError } from '#lib/server/web/errors.ts';
+import { positiveInteger } from '#lib/server/web/params.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const resolved = url.searchParams.get('statut') === 'traites';
@@ -37,11 +38,17 @@ const DONE = {
 /** the answer is queued, but no e-mail leaves while SMTP_URL is not set */
 const DONE_WITHOUT_MAIL = 'Le signalement est rejeté\u00a0: votre réponse à la personne partira dès que l’envoi d’e-mails sera configuré.';
 
+/** The report's number as the form sent it: decimal digits only (« 0x1 », « 1e400 », « 1.5 » are no report's); 0 otherwise, which no report has. */
+function reportIdOf(f: FormData): number {
+	const n = positiveInteger(String(f.get('id') ?? '').slice(0, 20));
+	return n && !Number.isNaN(n) ? n : 0;
+}
+
 export const actions: Actions = {
 	// nothing to change on the place: the report is rejected, with an answer e-mailed to the reporter when they left an address
 	rejeter: async ({ request, locals }) => {
 		const f = await request.formData();
-		const id = Number(f.get('id'));
+		const id = reportIdOf(f);
 		const answer = String(f.get('reponse') ?? '');
 		let mailed: boolean;
 		try {
@@ -60,8 +67,8 @@ export const actions: Actions = {
 	},
 	traiter: async ({ request, locals }) => {
 		const actor = locals.session!.actor;
-		const id = Number((await request.formData()).get('id'));
-		const ok = Number.isInteger(id) && (await resolveErrorReport(await getDatabase(), actor, id, { ip: locals.ip }));
+		const id = reportIdOf(await request.formData());
+		const ok = await resolveErrorReport(await getDatabase(), actor, id, { ip: locals.ip });
 		if (!ok) return fail(404, { message: 'Ce signalement n’existe pas, est déjà traité, ou concerne un lieu hors de votre département.' });
 		redirect(303, '/admin/signalements?fait=traite');
 	}

@@ -14,12 +14,14 @@ import {
 	reopenPlace,
 	type ClosureForm,
 	getErrorReport,
+	isReportId,
 	ERROR_REPORT_FIELDS,
 	parisToday,
 	placeValueText
 } from '#lib/server/places/index.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
+import { positiveInteger } from '#lib/server/web/params.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 
@@ -34,8 +36,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const actor = locals.session!.actor;
 	const p = await getPlace(db, params.id);
 	if (!p || !canCuratePlace(actor, p.departmentCode)) error(404, 'Ce lieu n’existe pas, ou il n’est pas dans votre département.');
-	const reportId = Number(url.searchParams.get('signalement'));
-	const report = Number.isInteger(reportId) && reportId > 0 ? await getErrorReport(db, actor, reportId) : null;
+	const reportId = positiveInteger((url.searchParams.get('signalement') ?? '').slice(0, 20));
+	const report = reportId && isReportId(reportId) ? await getErrorReport(db, actor, reportId) : null;
 	const overrides = await placeOverrides(db, p.id);
 	const manager = await placeManagerState(db.db, p.id);
 	return {
@@ -97,9 +99,10 @@ const doneOf = (code: string | null) => (code && Object.hasOwn(DONE, code) ? { c
 const backTo = (id: string, code: Done, reportClosed = false) =>
 	`/admin/lieux/${encodeURIComponent(id)}?fait=${code}${reportClosed ? '&signalement=traite' : ''}`;
 
+/** The report being acted on, in decimal digits only (« 0x1 », « 1e400 » are none). */
 const reportOf = (f: FormData) => {
-	const n = Number(f.get('signalement'));
-	return Number.isInteger(n) && n > 0 ? n : null;
+	const n = positiveInteger(String(f.get('signalement') ?? '').slice(0, 20));
+	return n && isReportId(n) ? n : null;
 };
 
 export const actions: Actions = {
