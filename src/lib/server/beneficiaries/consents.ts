@@ -54,7 +54,12 @@ export async function consentViews(db: DbOrTx, rows: readonly Grant[]): Promise<
 		methodLabel: CONSENT_METHODS[c.method as keyof typeof CONSENT_METHODS] ?? c.method,
 		givenAt: c.validFrom,
 		status: c.status,
-		statusLabel: CONSENT_STATUSES[c.status as keyof typeof CONSENT_STATUSES] ?? c.status,
+		// a consent withdrawn (or past its end) is no longer « En cours », whatever its status was when given
+		statusLabel: c.revokedAt
+			? 'Retiré'
+			: c.validUntil && c.validUntil.getTime() <= Date.now()
+				? 'Terminé'
+				: (CONSENT_STATUSES[c.status as keyof typeof CONSENT_STATUSES] ?? c.status),
 		withdrawnAt: c.revokedAt,
 		withdrawnBy: c.revokedBy
 	}));

@@ -1,5 +1,5 @@
 import type { PersonalDataDeclaration } from '../personal-data.ts';
-import { eraseRecord, exportSections, moveRows } from './rights.ts';
+import { eraseRecord, exportSections, foldedRecords, moveRows } from './rights.ts';
 
 /** What the record of a person helped holds, and what becomes of it (see ../personal-data.ts). */
 export const personalData: PersonalDataDeclaration = {
@@ -68,5 +68,6 @@ export const personalData: PersonalDataDeclaration = {
 	],
 	exportOf: exportSections,
 	erase: eraseRecord,
-	move: moveRows
+	move: moveRows,
+	journalTargets: foldedRecords
 };

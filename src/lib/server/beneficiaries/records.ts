@@ -10,7 +10,7 @@ import { journal, changedFields } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { beneficiaries } from './db.ts';
-import { scopesGrantedTo } from '../grants/index.ts';
+import { scopesGrantedTo, scopesGrantedToEach } from '../grants/index.ts';
 import { CareError, holdingOrganisations, loadBeneficiary, receivingOrganisations, userActor, visibleTo } from './access.ts';
 import { consentsOf } from './consents.ts';
 import {
@@ -202,16 +202,22 @@ export async function listBeneficiaries(database: Database, actor: Actor, opts: 
 		database.db,
 		records.map((b) => b.organisationId)
 	);
-	return records.map((b) => ({
-		id: b.id,
-		name: fullName(b),
-		communeName: b.communeName,
-		birthYear: b.birthYear,
-		organisationName: names.get(b.organisationId) ?? '',
-		held: own.has(b.organisationId),
-		updatedAt: b.updatedAt,
-		anonymised: !!b.anonymisedAt
-	}));
+	// a record another structure opened to the actor shows what its grants cover, as its page does (the birth year is in no scope)
+	const others = records.filter((b) => !own.has(b.organisationId)).map((b) => b.id);
+	const granted = await scopesGrantedToEach(database.db, others, receivingOrganisations(actor), actor.userId);
+	return records.map((b) => {
+		const shown = own.has(b.organisationId) ? null : scopedPerson(b, [...(granted.get(b.id) ?? [])]);
+		return {
+			id: b.id,
+			name: shown ? shown.fullName : fullName(b),
+			communeName: shown ? shown.communeName : b.communeName,
+			birthYear: shown ? null : b.birthYear,
+			organisationName: names.get(b.organisationId) ?? '',
+			held: own.has(b.organisationId),
+			updatedAt: b.updatedAt,
+			anonymised: !!b.anonymisedAt
+		};
+	});
 }
 
 /** A record and what the actor may see of it: the full record for its holders; what the consents cover for the others. */

@@ -4,7 +4,7 @@
  * the assessments), its part of erasure (the record emptied in place, SMS consent requests,
  * assessments' answers, codes, links and sessions), its rows moved by a merge.
  */
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { organisationNames } from '../accounts/index.ts';
 import type { PersonRef } from '../personal-data.ts';
@@ -109,4 +109,16 @@ export async function inactiveRecords(db: DbOrTx, now: Date, batch: number): Pro
 		.from(beneficiaries)
 		.where(and(isNull(beneficiaries.anonymisedAt), isNull(beneficiaries.mergedInto), lt(beneficiaries.lastActivityAt, retentionCutoff(now))))
 		.limit(batch);
+}
+
+/** The records folded into this one by merges (and into those, in turn): their journal lines are the person's too. */
+export async function foldedRecords(db: DbOrTx, person: PersonRef): Promise<{ targetType: string; ids: string[] }> {
+	const ids: string[] = [];
+	let frontier = [person.id];
+	while (frontier.length && ids.length < 1000) {
+		const rows = await db.select({ id: beneficiaries.id }).from(beneficiaries).where(inArray(beneficiaries.mergedInto, frontier));
+		frontier = rows.map((r) => r.id).filter((id) => !ids.includes(id));
+		ids.push(...frontier);
+	}
+	return { targetType: 'beneficiary', ids };
 }

@@ -13,6 +13,7 @@ export {
 	grantsById,
 	grantById,
 	scopesGrantedTo,
+	scopesGrantedToEach,
 	scopesInForce,
 	insertGrant,
 	closePendingGrant,

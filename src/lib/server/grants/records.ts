@@ -85,6 +85,26 @@ export async function scopesGrantedTo(db: DbOrTx, beneficiaryId: string, organis
 	return new Set(rows.flatMap((r) => r.scopes));
 }
 
+/** scopesGrantedTo for several people at once (a list's rows): one query. */
+export async function scopesGrantedToEach(
+	db: DbOrTx,
+	beneficiaryIds: readonly string[],
+	organisationIds: readonly string[],
+	userId: string | null
+): Promise<Map<string, Set<string>>> {
+	const out = new Map<string, Set<string>>(beneficiaryIds.map((id) => [id, new Set<string>()]));
+	if (!beneficiaryIds.length || (!organisationIds.length && !userId)) return out;
+	const to: SQL[] = [];
+	if (organisationIds.length) to.push(and(isNull(grants.granteeUserId), inArray(grants.granteeOrganisationId, [...organisationIds]))!);
+	if (userId) to.push(eq(grants.granteeUserId, userId));
+	const rows = await db
+		.select({ person: grants.beneficiaryId, scopes: grants.scopes })
+		.from(grants)
+		.where(and(inArray(grants.beneficiaryId, [...new Set(beneficiaryIds)]), grantInForceSql(), or(...to)));
+	for (const r of rows) for (const sc of r.scopes) out.get(r.person)?.add(sc);
+	return out;
+}
+
 export interface NewGrant {
 	kind?: GrantKind;
 	beneficiaryId: string;

@@ -446,6 +446,14 @@ describe('RGPD', () => {
 		expect(kept).toMatchObject({ phone: '+33640404040', email: 'yves@exemple.fr', birthYear: 1950 });
 		expect((await db.db.select().from(referrals).where(eq(referrals.id, rid)))[0].beneficiaryId).toBe(a);
 		await expect(loadBeneficiary(db.db, prescriber, b)).rejects.toThrow(/n’existe pas/);
+		// the person's export of the kept record gives the folded record's journal too (its creation, its consent), and a withdrawn consent says so
+		const data = await exportRecord(db, prescriber, a, 'maillage 47');
+		expect(data.journal.filter((j) => j.action === 'Création du dossier')).toHaveLength(2);
+		expect(data.referrals).toHaveLength(1);
+		const [consent] = await db.db.select().from(consents).where(eq(consents.beneficiaryId, a));
+		await withdrawConsent(db, { actor: prescriber }, consent.id);
+		const after = await exportRecord(db, prescriber, a, 'maillage 47');
+		expect(after.consents.find((c) => c.withdrawnAt)).toMatchObject({ status: 'Retiré' });
 	});
 });
 

@@ -1,4 +1,4 @@
-import { redirect } from '@sveltejs/kit';
+import { isActionFailure, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import {
@@ -104,38 +104,33 @@ export const actions: Actions = {
 		if (f.get('retour') === 'orienter') redirect(303, `/espace/personnes/${params.id}/orienter?diagnostic=enregistre`);
 		redirect(303, `/espace/personnes/${params.id}?enregistree=diagnostic`);
 	},
-	retirerConsentement: async ({ request, locals }) => {
+	// Post/Redirect/Get: once done, back to the page with a code its load turns into the message (F5 then repeats nothing)
+	retirerConsentement: async ({ params, request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('consentId') ?? '');
-		return (
-			(await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip))) ?? {
-				done: 'Le consentement est retiré\u00a0: le lieu ne voit plus la fiche.'
-			}
-		);
+		const r = await run(() => withdrawConsent(db, { actor: locals.session!.actor }, id, locals.ip));
+		if (isActionFailure(r)) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=consentement-retire`);
 	},
-	annulerDemande: async ({ request, locals }) => {
+	annulerDemande: async ({ params, request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('requestId') ?? '');
-		return (
-			(await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? {
-				done: 'La demande est annulée\u00a0: même si la personne répond OUI, rien ne sera partagé.'
-			}
-		);
+		const r = await run(() => cancelConsentRequest(db, locals.session!.actor, id, locals.ip));
+		if (isActionFailure(r)) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=demande-annulee`);
 	},
-	renvoyerDemande: async ({ request, locals }) => {
+	renvoyerDemande: async ({ params, request, locals }) => {
 		const db = await getDatabase();
 		const id = String((await request.formData()).get('requestId') ?? '');
-		return (
-			(await run(() => resendConsentRequest(db, locals.session!.actor, id, locals.ip))) ?? {
-				done: 'Le SMS est renvoyé à la personne. Elle a de nouveau 7 jours pour répondre.'
-			}
-		);
+		const r = await run(() => resendConsentRequest(db, locals.session!.actor, id, locals.ip));
+		if (isActionFailure(r)) return r;
+		redirect(303, `/espace/personnes/${params.id}?enregistree=demande-renvoyee`);
 	},
 	desactiverLiens: async ({ params, locals }) => {
 		const db = await getDatabase();
 		const r = await run(() => revokeLinksByHolder(db, locals.session!.actor, params.id, locals.ip));
 		if (r && typeof r === 'object' && 'status' in r) return r;
-		return { done: r ? 'Ses liens sont désactivés\u00a0: ils ne marchent plus pour personne.' : 'Aucun lien n’était actif.' };
+		redirect(303, `/espace/personnes/${params.id}?enregistree=${r ? 'liens-desactives' : 'aucun-lien'}`);
 	},
 	effacer: async ({ params, request, locals }) => {
 		const db = await getDatabase();
