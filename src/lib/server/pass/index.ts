@@ -61,3 +61,4 @@ export {
 } from './steering.ts';
 export { CAMPAIGN_STATUS, passErrorPage, fundFormFail, pickFundDepartment, stateColumns } from './coordination.ts';
 export { personalData } from './personal-data.ts';
+export { funderFigures, type FunderFigures } from './funder-figures.ts';
