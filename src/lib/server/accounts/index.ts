@@ -94,3 +94,4 @@ export {
 	type OrganisationSummary
 } from './organisation-lookups.ts';
 export { setDemoCredentials, userIdByEmail } from './user-lookups.ts';
+export { anonymiseExpiredInvitations, purgeThrottleCounters } from './purges.ts';
