@@ -4,12 +4,12 @@
  * places where an actor may redeem, qualified or not.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { activeOrganisationsOf, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { isValidSiret } from '../places/index.ts';
 import { passQualifications } from './db.ts';
-import { PassError, userActor, UUID, prepared, organisationsFor, mustManage, orgInDepartment } from './internal.ts';
+import { PassError, SYSTEM, userActor, UUID, prepared, organisationsFor, mustManage, orgInDepartment } from './internal.ts';
 
 export async function qualify(
 	database: Database,
@@ -70,6 +70,33 @@ export async function qualify(
 		});
 		return row.id;
 	});
+}
+
+/** Whether a SIRET has a qualification (in force or suspended). */
+export async function siretQualified(db: DbOrTx, siret: string): Promise<boolean> {
+	return (await db.select({ id: passQualifications.id }).from(passQualifications).where(eq(passQualifications.siret, siret))).length > 0;
+}
+
+/**
+ * Qualifies a SIRET for an organisation as the system, in the caller's transaction, and
+ * journals it (`details` added to the entry): the demo's seed, which has no actor. The
+ * SIRET must not be qualified yet (siretQualified).
+ */
+export async function qualifyAsSystem(
+	tx: DbOrTx,
+	input: { departmentCode: string; siret: string; organisationId: string },
+	details: Record<string, unknown> = {}
+): Promise<string> {
+	const [q] = await tx.insert(passQualifications).values(input).returning({ id: passQualifications.id });
+	await journal(tx, {
+		actor: SYSTEM,
+		action: 'pass.qualification.granted',
+		targetType: 'pass_qualification',
+		targetId: q.id,
+		departmentCode: input.departmentCode,
+		details: { siret: input.siret, organisationId: input.organisationId, ...details }
+	});
+	return q.id;
 }
 
 /** The structures of the département whose SIRET is known and not qualified yet: qualified in one click. */
