@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/index.ts';
-import { placeLabels } from '../places/index.ts';
+import { placeNames } from '../places/index.ts';
 import { log } from '../log.ts';
 import { parseCode } from './code.ts';
 import { passAlerts, passCampaigns, passVouchers } from './db.ts';
@@ -155,7 +155,7 @@ export async function voucherByCode(db: DbOrTx, code: string) {
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
 		.where(eq(passVouchers.code, code));
 	if (!row) return null;
-	const redeemedPlace = row.v.redeemedPlaceId ? ((await placeLabels(db, [row.v.redeemedPlaceId])).get(row.v.redeemedPlaceId)?.nom ?? null) : null;
+	const redeemedPlace = row.v.redeemedPlaceId ? ((await placeNames(db, [row.v.redeemedPlaceId])).get(row.v.redeemedPlaceId) ?? null) : null;
 	return { ...row.v, campaign: row.campaign, redeemedPlace };
 }
 

@@ -7,7 +7,7 @@ import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { userNames, type Actor } from '../accounts/index.ts';
-import { placeLabels } from '../places/index.ts';
+import { placeNames } from '../places/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { parseCode } from './code.ts';
 import { passAlerts, passCampaigns, passVouchers } from './db.ts';
@@ -407,7 +407,7 @@ export async function placeRedemptions(database: Database, actor: Actor, limit =
 		.orderBy(desc(passVouchers.redeemedAt))
 		.limit(limit);
 	const [places, users] = await Promise.all([
-		placeLabels(
+		placeNames(
 			database.db,
 			rows.map((r) => r.placeId)
 		),
@@ -419,7 +419,7 @@ export async function placeRedemptions(database: Database, actor: Actor, limit =
 	// a redeemed place is a place (foreign key): every row has its name
 	return rows.map(({ placeId, state, redeemedBy, ...r }) => ({
 		...r,
-		place: places.get(placeId!)?.nom ?? '',
+		place: places.get(placeId!) ?? '',
 		state,
 		by: (redeemedBy && users.get(redeemedBy)) ?? null
 	}));
