@@ -34,12 +34,11 @@ import {
 	type Role,
 	formatOnboardingReport,
 	importOnboarding,
-	readOnboardingCsv
+	readOnboardingCsv,
+	userIdByEmail
 } from '../lib/server/accounts/index.ts';
-import { users } from '../lib/server/accounts/db.ts';
 import { mailConfigured } from '../lib/server/mail/index.ts';
 import { getBoss, stopBoss } from '../lib/server/jobs/boss.ts';
-import { eq } from 'drizzle-orm';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { dataDir } from '../lib/server/paths.ts';
 import { liveHolder } from '../lib/server/ops/backup.ts';
@@ -387,9 +386,9 @@ export async function main(argv: string[]): Promise<number> {
 	if (cmd === 'users' && sub === 'deactivate') {
 		if (!rest[0]) throw new UsageError('users deactivate <email>');
 		return withDb(async (db) => {
-			const [u] = await db.db.select({ id: users.id }).from(users).where(eq(users.email, rest[0].toLowerCase()));
-			if (!u) throw new UsageError(`no account ${rest[0]}`);
-			await setUserActive(db, null, u.id, false);
+			const userId = await userIdByEmail(db.db, rest[0]);
+			if (!userId) throw new UsageError(`no account ${rest[0]}`);
+			await setUserActive(db, null, userId, false);
 			log(`${rest[0]} deactivated, sessions ended`);
 			return 0;
 		});

@@ -81,3 +81,17 @@ export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';
 export { organisationNames, memberOrganisationNames, userNames, activeUserEmail } from './organisation-names.ts';
 export { personalData } from './personal-data.ts';
+
+// lookups for other capabilities (summaries by id, one organisation, a département's), the demo's credentials
+export {
+	activeOrganisationsOf,
+	linkOrganisationPlace,
+	organisationById,
+	organisationByName,
+	organisationInDepartment,
+	organisationSummaries,
+	organisationWithSiret,
+	type OrganisationSummary
+} from './organisation-lookups.ts';
+export { setDemoCredentials, userIdByEmail } from './user-lookups.ts';
+export { anonymiseExpiredInvitations, purgeThrottleCounters } from './purges.ts';

@@ -10,14 +10,21 @@
  * gives every demo account a new password and second factor (and ends its sessions).
  */
 import { randomInt } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
 import type { Database } from '../db/client.ts';
-import { seedRuns } from '../territory/db.ts';
-import { places } from '../places/db.ts';
-import { memberships, organisationPlaces, organisations, recoveryCodes, users } from '../accounts/db.ts';
-import { addMember, createOrganisation, deleteUserSessions, type Role, hashPassword, newTotpSecret, type OrganisationKind } from '../accounts/index.ts';
-import { journal } from '../audit/index.ts';
+import { seedStepDone } from '../territory/index.ts';
+import { placeIdByName } from '../places/index.ts';
+import {
+	addMember,
+	createOrganisation,
+	hashPassword,
+	linkOrganisationPlace,
+	newTotpSecret,
+	organisationByName,
+	setDemoCredentials,
+	type OrganisationKind,
+	type Role
+} from '../accounts/index.ts';
 
 export const DEMO_DOMAIN = 'demo.invalid';
 
@@ -96,22 +103,15 @@ function newPassword(): string {
 
 export async function createDemoAccounts(database: Database): Promise<DemoAccount[]> {
 	const db = database.db;
-	const [demo] = await db.select().from(seedRuns).where(eq(seedRuns.step, 'demo'));
-	if (!demo) throw new DemoError('this instance has no demo data (MAILLAGE_DEMO=0, or real data): demo accounts are refused here');
+	if (!(await seedStepDone(db, 'demo'))) throw new DemoError('this instance has no demo data (MAILLAGE_DEMO=0, or real data): demo accounts are refused here');
 	const orgIds = new Map<string, { id: string; name: string }>();
 	for (const s of STRUCTURES) {
-		let [org] = await db
-			.select({ id: organisations.id, name: organisations.name })
-			.from(organisations)
-			.where(and(eq(organisations.name, s.name), eq(organisations.departmentCode, '47')));
-		org ??= await createOrganisation(database, null, { name: s.name, kind: s.kind, departmentCode: '47' });
-		orgIds.set(s.key, org);
+		const org =
+			(await organisationByName(db, s.name, '47')) ?? (await createOrganisation(database, null, { name: s.name, kind: s.kind, departmentCode: '47' }));
+		orgIds.set(s.key, { id: org.id, name: org.name });
 		if (s.place) {
-			const [place] = await db
-				.select({ id: places.id })
-				.from(places)
-				.where(and(eq(places.nom, s.place), eq(places.departmentCode, '47')));
-			if (place) await db.insert(organisationPlaces).values({ organisationId: org.id, placeId: place.id }).onConflictDoNothing();
+			const placeId = await placeIdByName(db, s.place, '47');
+			if (placeId) await linkOrganisationPlace(db, org.id, placeId);
 		}
 	}
 	const out: DemoAccount[] = [];
@@ -127,25 +127,17 @@ export async function createDemoAccounts(database: Database): Promise<DemoAccoun
 			password,
 			isAdmin: !!p.admin
 		});
-		await db.transaction(async (tx) => {
-			await tx.insert(memberships).values({ userId, organisationId: org.id, role: p.role }).onConflictDoNothing();
-			await tx
-				.update(users)
-				.set({
-					passwordHash: await hashPassword(password),
-					totpSecret: sealed,
-					totpPendingSecret: null,
-					totpConfirmedAt: new Date(),
-					totpLastStep: null,
-					active: true,
-					isAdmin: !!p.admin,
-					updatedAt: new Date()
-				})
-				.where(eq(users.id, userId));
-			await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
-			await deleteUserSessions(tx, userId);
-			await journal(tx, { actor: { kind: 'cli' }, action: 'user.demo_credentials_set', targetType: 'user', targetId: userId, departmentCode: '47' });
-		});
+		await db.transaction(async (tx) =>
+			setDemoCredentials(tx, {
+				userId,
+				organisationId: org.id,
+				role: p.role,
+				passwordHash: await hashPassword(password),
+				sealedTotpSecret: sealed,
+				isAdmin: !!p.admin,
+				departmentCode: '47'
+			})
+		);
 		out.push({ ...p, password, totpSecret: base32, organisation: org.name });
 	}
 	return out;

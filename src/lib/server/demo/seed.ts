@@ -4,16 +4,20 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { seedRuns } from '../territory/db.ts';
-import { loadTerritory, demoDepartments, getInstanceSettings, importAreasFromGironde, updateInstanceSettings } from '../territory/index.ts';
-import { importPlaces, type ImportReport, isValidSiret } from '../places/index.ts';
+import {
+	loadTerritory,
+	demoDepartments,
+	getInstanceSettings,
+	importAreasFromGironde,
+	markSeedStep,
+	seedStepDone,
+	updateInstanceSettings
+} from '../territory/index.ts';
+import { importPlaces, type ImportReport, isValidSiret, placesOfCommune } from '../places/index.ts';
 import { sharedDataDir } from '../paths.ts';
-import { places } from '../places/db.ts';
-import { organisations } from '../accounts/db.ts';
-import { passQualifications } from '../pass/db.ts';
-import { journal } from '../audit/index.ts';
+import { organisationWithSiret } from '../accounts/index.ts';
+import { qualifyAsSystem, siretQualified } from '../pass/index.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
 export const DEMO_FILES = [
@@ -24,17 +28,8 @@ export const DEMO_FILES = [
 	'reseaux/aidants-connect-structures-2024-02.csv'
 ];
 
-async function done(database: Database, step: string): Promise<boolean> {
-	const rows = await database.db.select().from(seedRuns).where(eq(seedRuns.step, step));
-	return rows.length > 0;
-}
-
-async function mark(database: Database, step: string, detail: string) {
-	await database.db
-		.insert(seedRuns)
-		.values({ step, detail })
-		.onConflictDoUpdate({ target: seedRuns.step, set: { detail, doneAt: new Date() } });
-}
+const done = (database: Database, step: string) => seedStepDone(database.db, step);
+const mark = (database: Database, step: string, detail: string) => markSeedStep(database.db, step, detail);
 
 export async function ensureTerritory(database: Database, log: (m: string) => void = () => {}, sharedDir = sharedDataDir()) {
 	if (await done(database, 'territory')) return;
@@ -83,43 +78,18 @@ export const DEMO_PASS_COMMUNES = [
 async function qualifyDemoPassPlaces(database: Database): Promise<string[]> {
 	const done: string[] = [];
 	for (const c of DEMO_PASS_COMMUNES) {
-		const candidates = await database.db
-			.select({ nom: places.nom, pivot: places.pivot })
-			.from(places)
-			.where(and(eq(places.codeInsee, c.codeInsee), eq(places.departmentCode, '47')))
-			.orderBy(sql`${places.nom} = ${c.prefer ?? ''} desc`, asc(places.nom));
+		const candidates = await placesOfCommune(database.db, c.codeInsee, '47', c.prefer);
 		const p = candidates.find((x) => isValidSiret(x.pivot) && !/^0+$/.test(x.pivot));
 		if (!p) continue;
 		await database.db.transaction(async (tx) => {
-			if ((await tx.select({ id: passQualifications.id }).from(passQualifications).where(eq(passQualifications.siret, p.pivot))).length) return;
-			let [org] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.siret, p.pivot));
-			if (!org) {
-				// the France services keeps the name the demo accounts look for (createDemoAccounts)
-				[org] = await tx
-					.insert(organisations)
-					.values({ name: p.nom, kind: /^france services/i.test(p.nom) ? 'france_services' : 'association', departmentCode: '47', siret: p.pivot })
-					.returning({ id: organisations.id });
-				await journal(tx, {
-					actor: { kind: 'system' },
-					action: 'organisation.created',
-					targetType: 'organisation',
-					targetId: org.id,
-					departmentCode: '47',
-					details: { demo: true }
-				});
-			}
-			const [q] = await tx
-				.insert(passQualifications)
-				.values({ departmentCode: '47', siret: p.pivot, organisationId: org.id })
-				.returning({ id: passQualifications.id });
-			await journal(tx, {
-				actor: { kind: 'system' },
-				action: 'pass.qualification.granted',
-				targetType: 'pass_qualification',
-				targetId: q.id,
-				departmentCode: '47',
-				details: { siret: p.pivot, organisationId: org.id, demo: true }
-			});
+			if (await siretQualified(tx, p.pivot)) return;
+			// the France services keeps the name the demo accounts look for (createDemoAccounts)
+			const org = await organisationWithSiret(
+				tx,
+				{ name: p.nom, kind: /^france services/i.test(p.nom) ? 'france_services' : 'association', departmentCode: '47', siret: p.pivot },
+				{ demo: true }
+			);
+			await qualifyAsSystem(tx, { departmentCode: '47', siret: p.pivot, organisationId: org.id }, { demo: true });
 			done.push(p.nom);
 		});
 	}

@@ -4,11 +4,10 @@
  * person's ended sessions and dead links.
  * Scheduled every hour with the other jobs, in the composition root (../app.ts).
  */
-import { and, isNull, lt, or, sql } from 'drizzle-orm';
+import { lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { log } from '../log.ts';
-import { purgeSessions } from '../accounts/index.ts';
-import { invitations, throttles } from '../accounts/db.ts';
+import { anonymiseExpiredInvitations, purgeSessions, purgeThrottleCounters } from '../accounts/index.ts';
 import { anonymiseInactive } from '../privacy/index.ts';
 import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
 import { getInstanceSettings } from '../territory/index.ts';
@@ -22,20 +21,8 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	const db = database.db;
 	const sessions = await purgeSessions(db, now);
 	const dayAgo = new Date(now.getTime() - 86400_000);
-	const counters = (
-		await db
-			.delete(throttles)
-			.where(and(lt(throttles.windowStart, dayAgo), or(isNull(throttles.lockedUntil), lt(throttles.lockedUntil, now))))
-			.returning({ k: throttles.key })
-	).length;
-	const cutoff = new Date(now.getTime() - EXPIRED_INVITATION_DAYS * 86400_000);
-	const anonymised = (
-		await db
-			.update(invitations)
-			.set({ email: sql`'expiree-' || ${invitations.id} || '@invalid'`, displayName: '(invitation expirée)' })
-			.where(and(isNull(invitations.usedAt), lt(invitations.expiresAt, cutoff), sql`${invitations.email} not like 'expiree-%'`))
-			.returning({ id: invitations.id })
-	).length;
+	const counters = await purgeThrottleCounters(db, dayAgo, now);
+	const anonymised = await anonymiseExpiredInvitations(db, new Date(now.getTime() - EXPIRED_INVITATION_DAYS * 86400_000));
 	const codes = (await db.delete(personCodes).where(lt(personCodes.expiresAt, dayAgo)).returning({ id: personCodes.id })).length;
 	// the person's sessions a day after their end; their links (hashes) a month after they stopped working
 	const monthAgo = new Date(now.getTime() - 30 * 86400_000);

@@ -6,15 +6,13 @@
  * (DOMAIN.md, steering; the rule in stats/small-counts.ts). So
  * these pages are open to a partner before the second factor (access.ts, `aggregate`).
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
-import { passCampaignFunders, passCampaigns, passContributions, passVouchers } from '../pass/db.ts';
+import { can, organisationById, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { referrals } from '../referral/db.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
 import { MASKED, shownNestedColumns } from '../stats/index.ts';
-import { ACCOUNT, dashboard, PassError } from '../pass/index.ts';
+import { dashboard, funderFigures, PassError } from '../pass/index.ts';
 import { shownDashboard } from '../pass/index.ts';
 import { DomainError } from '../errors.ts';
 
@@ -52,11 +50,8 @@ export function shownReferrals(o: Pick<PartnerOverview, 'referrals'>): {
 export async function partnerOrganisations(database: Database, actor: Actor): Promise<{ id: string; name: string; departmentCode: string }[]> {
 	const ids = [...new Set(actor.memberships.filter((m) => m.role === 'partner').map((m) => m.organisationId))];
 	if (!ids.length) return [];
-	return database.db
-		.select({ id: organisations.id, name: organisations.name, departmentCode: organisations.departmentCode })
-		.from(organisations)
-		.where(and(inArray(organisations.id, ids), eq(organisations.active, true)))
-		.orderBy(organisations.name);
+	const found = await organisationSummaries(database.db, ids);
+	return [...found.values()].filter((o) => o.active).map(({ id, name, departmentCode }) => ({ id, name, departmentCode }));
 }
 
 const CAMPAIGN_STATUS: Record<string, string> = { draft: 'En préparation', funded: 'Financée, pass actifs', closed: 'Close' };
@@ -91,53 +86,15 @@ export interface PartnerOverview {
  */
 export async function partnerOverview(database: Database, actor: Actor, organisationId: string, now = new Date()): Promise<PartnerOverview> {
 	const db = database.db;
-	const [org] = await db
-		.select({ id: organisations.id, name: organisations.name, departmentCode: organisations.departmentCode })
-		.from(organisations)
-		.where(eq(organisations.id, organisationId));
-	if (!org) throw new PartnerError('not_found', 'Cette structure n’existe pas.');
+	const found = await organisationById(db, organisationId);
+	if (!found) throw new PartnerError('not_found', 'Cette structure n’existe pas.');
+	const org = { id: found.id, name: found.name, departmentCode: found.departmentCode };
 	if (!can(actor, 'partner.read', { organisationId: org.id, departmentCode: org.departmentCode }))
 		throw new PartnerError('forbidden', 'Ces chiffres sont réservés aux partenaires de cette structure.');
 
 	const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
-	const funderAccount = ACCOUNT.funder(org.id);
-	const [contributions, fundRows, campaigns, byStatus] = await Promise.all([
-		db
-			.select({
-				id: passContributions.id,
-				receivedOn: passContributions.receivedOn,
-				amountCents: passContributions.amountCents,
-				agreementRef: passContributions.agreementRef,
-				restrictions: passContributions.restrictions,
-				correctsId: passContributions.correctsId
-			})
-			.from(passContributions)
-			.where(eq(passContributions.funderId, org.id))
-			.orderBy(desc(passContributions.receivedOn), desc(passContributions.createdAt)),
-		db.execute(sql`
-			select
-				coalesce((select sum(amount_cents) from pass_contributions where funder_id = ${org.id}::uuid), 0)::text as contributed,
-				coalesce((select sum(share_cents) from pass_campaign_funders where funder_id = ${org.id}::uuid and paid_at is not null), 0)::text as committed,
-				coalesce((select -sum(l.amount_cents) from pass_ledger_lines l join pass_ledger_entries e on e.id = l.entry_id where l.account = ${funderAccount} and e.kind = 'credit_back'), 0)::text as credited,
-				coalesce((select sum(l.amount_cents) from pass_ledger_lines l where l.account = ${funderAccount}), 0)::text as balance`),
-		db
-			.select({
-				id: passCampaigns.id,
-				name: passCampaigns.name,
-				validFrom: passCampaigns.validFrom,
-				validUntil: passCampaigns.validUntil,
-				status: passCampaigns.status,
-				shareCents: passCampaignFunders.shareCents,
-				paidAt: passCampaignFunders.paidAt,
-				issued: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.activated_at is not null)::int`,
-				distributed: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.distributed_at is not null)::int`,
-				redeemed: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.state in ('redeemed', 'reimbursed'))::int`,
-				expired: sql<number>`(select count(*) from ${passVouchers} v where v.campaign_id = ${passCampaigns.id} and v.ended_reason = 'expired')::int`
-			})
-			.from(passCampaignFunders)
-			.innerJoin(passCampaigns, eq(passCampaigns.id, passCampaignFunders.campaignId))
-			.where(eq(passCampaignFunders.funderId, org.id))
-			.orderBy(desc(passCampaigns.validUntil), passCampaigns.name),
+	const [{ fund, contributions, campaigns }, byStatus] = await Promise.all([
+		funderFigures(db, org.id),
 		db
 			.select({
 				status: referrals.status,
@@ -148,7 +105,6 @@ export async function partnerOverview(database: Database, actor: Actor, organisa
 			.where(eq(referrals.fromOrganisationId, org.id))
 			.groupBy(referrals.status)
 	]);
-	const f = (fundRows as unknown as { rows: { contributed: string; committed: string; credited: string; balance: string }[] }).rows[0];
 	const counted = new Map(byStatus.map((r) => [r.status, r]));
 	const rows = STATUS_ORDER.map((status) => ({
 		status,
@@ -158,12 +114,7 @@ export async function partnerOverview(database: Database, actor: Actor, organisa
 	}));
 	return {
 		organisation: org,
-		fund: {
-			contributedCents: Number(f.contributed),
-			committedCents: Number(f.committed),
-			creditedBackCents: Number(f.credited),
-			availableCents: -Number(f.balance) || 0
-		},
+		fund,
 		contributions,
 		campaigns: campaigns.map((c) => ({
 			id: c.id,

@@ -5,15 +5,15 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import type { Actor } from '../accounts/index.ts';
-import { organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { organisationNames, userNames, type Actor } from '../accounts/index.ts';
+import { placeLabels } from '../places/index.ts';
 import { passAlerts, passBooklets, passCampaigns, passVouchers } from './db.ts';
 import { PassError, userActor, UUID, mustManage } from './internal.ts';
 
 export async function listAlerts(database: Database, actor: Actor, departmentCode: string, filter: { open?: boolean } = {}) {
 	mustManage(actor, departmentCode);
-	return database.db
+	const db = database.db;
+	const rows = await db
 		.select({
 			id: passAlerts.id,
 			kind: passAlerts.kind,
@@ -21,10 +21,9 @@ export async function listAlerts(database: Database, actor: Actor, departmentCod
 			details: passAlerts.details,
 			campaign: passCampaigns.name,
 			bookletNumber: passBooklets.number,
-			place: places.nom,
-			commune: places.commune,
-			organisation: organisations.name,
-			user: users.displayName,
+			placeId: passAlerts.placeId,
+			organisationId: passAlerts.organisationId,
+			userId: passAlerts.userId,
 			voucherCode: passVouchers.code,
 			reviewedAt: passAlerts.reviewedAt,
 			reviewNote: passAlerts.reviewNote
@@ -32,13 +31,37 @@ export async function listAlerts(database: Database, actor: Actor, departmentCod
 		.from(passAlerts)
 		.leftJoin(passCampaigns, eq(passCampaigns.id, passAlerts.campaignId))
 		.leftJoin(passBooklets, eq(passBooklets.id, passAlerts.bookletId))
-		.leftJoin(places, eq(places.id, passAlerts.placeId))
-		.leftJoin(organisations, eq(organisations.id, passAlerts.organisationId))
-		.leftJoin(users, eq(users.id, passAlerts.userId))
 		.leftJoin(passVouchers, eq(passVouchers.id, passAlerts.voucherId))
 		.where(and(eq(passAlerts.departmentCode, departmentCode), filter.open ? isNull(passAlerts.reviewedAt) : undefined))
 		.orderBy(sql`${passAlerts.reviewedAt} is not null`, desc(passAlerts.createdAt))
 		.limit(200);
+	const [places, organisations, users] = await Promise.all([
+		placeLabels(
+			db,
+			rows.map((r) => r.placeId)
+		),
+		organisationNames(
+			db,
+			rows.map((r) => r.organisationId)
+		),
+		userNames(
+			db,
+			rows.map((r) => r.userId)
+		)
+	]);
+	return rows.map(({ placeId, organisationId, userId, voucherCode, reviewedAt, reviewNote, ...r }) => {
+		const place = placeId ? places.get(placeId) : undefined;
+		return {
+			...r,
+			place: place?.nom ?? null,
+			commune: place?.commune ?? null,
+			organisation: (organisationId && organisations.get(organisationId)) ?? null,
+			user: (userId && users.get(userId)) ?? null,
+			voucherCode,
+			reviewedAt,
+			reviewNote
+		};
+	});
 }
 
 export async function reviewAlert(database: Database, actor: Actor, id: string, note: string, ip?: string | null): Promise<void> {

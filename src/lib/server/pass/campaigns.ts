@@ -6,9 +6,8 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor, fieldErrors } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
-import { areaMunicipalities, areas, departments } from '../territory/db.ts';
+import { activeOrganisationsOf, can, type Actor, fieldErrors, organisationNames, organisationSummaries } from '../accounts/index.ts';
+import { areaNames, communesOfAreas, departmentName } from '../territory/index.ts';
 import { passBooklets, passCampaignFunders, passCampaigns, passVouchers } from './db.ts';
 import { ACCOUNT, POST, campaignInput, euros, parseEuros, type VoucherState } from './model.ts';
 import { type Campaign, PassError, userActor, UUID, rowsOf, mustManage, orgInDepartment } from './internal.ts';
@@ -36,7 +35,7 @@ export async function createCampaign(
 		for (const s of shareCents)
 			if (!(await orgInDepartment(tx, s.funderId, departmentCode)))
 				throw new PassError('invalid', 'La campagne n’est pas complète.', { shares: 'Choisissez des financeurs de ce département.' });
-		const communeCodes = await areaCommunes(tx, departmentCode, v.areaIds);
+		const communeCodes = await communesOfAreas(tx, departmentCode, v.areaIds);
 		if (communeCodes === null) throw new PassError('invalid', 'La campagne n’est pas complète.', { areaIds: 'Choisissez des territoires de ce département.' });
 		const [row] = await tx
 			.insert(passCampaigns)
@@ -68,18 +67,6 @@ export async function createCampaign(
 	});
 }
 
-/** The communes of the chosen areas (null when one is not of the département). */
-async function areaCommunes(db: DbOrTx, departmentCode: string, areaIds: number[]): Promise<string[] | null> {
-	if (!areaIds.length) return [];
-	const found = await db
-		.select({ id: areas.id })
-		.from(areas)
-		.where(and(inArray(areas.id, areaIds), eq(areas.departmentCode, departmentCode)));
-	if (found.length !== new Set(areaIds).size) return null;
-	const rows = await db.selectDistinct({ code: areaMunicipalities.inseeCode }).from(areaMunicipalities).where(inArray(areaMunicipalities.areaId, areaIds));
-	return rows.map((r) => r.code).sort();
-}
-
 export async function loadCampaign(db: DbOrTx, id: string): Promise<Campaign> {
 	if (!UUID.test(id)) throw new PassError('not_found', 'Cette campagne n’existe pas.');
 	const [c] = await db.select().from(passCampaigns).where(eq(passCampaigns.id, id));
@@ -88,17 +75,25 @@ export async function loadCampaign(db: DbOrTx, id: string): Promise<Campaign> {
 }
 
 async function campaignShares(db: DbOrTx, campaignId: string) {
-	return db
+	const rows = await db
 		.select({
 			funderId: passCampaignFunders.funderId,
-			name: organisations.name,
 			shareCents: passCampaignFunders.shareCents,
 			paidAt: passCampaignFunders.paidAt
 		})
 		.from(passCampaignFunders)
-		.innerJoin(organisations, eq(organisations.id, passCampaignFunders.funderId))
-		.where(eq(passCampaignFunders.campaignId, campaignId))
-		.orderBy(asc(organisations.name));
+		.where(eq(passCampaignFunders.campaignId, campaignId));
+	// by the funder's name, in the database's order
+	const funders = await organisationSummaries(
+		db,
+		rows.map((r) => r.funderId)
+	);
+	const names = new Map([...funders].map(([id, o]) => [id, o.name]));
+	const rank = new Map([...names.keys()].map((id, i) => [id, i]));
+	return rows
+		.filter((r) => names.has(r.funderId))
+		.sort((a, b) => rank.get(a.funderId)! - rank.get(b.funderId)!)
+		.map((r) => ({ funderId: r.funderId, name: names.get(r.funderId)!, shareCents: r.shareCents, paidAt: r.paidAt }));
 }
 
 /** Whether the actor may read a campaign's figures: its coordinators, its funders' partners. */
@@ -134,10 +129,10 @@ export async function recordSharePaid(
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'pass-funder:' + funderId}))`);
 		const available = await funderAvailable(tx, funderId);
 		if (available < share.shareCents) {
-			const [f] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, funderId));
+			const funderName = (await organisationNames(tx, [funderId])).get(funderId);
 			throw new PassError(
 				'conflict',
-				`Les contributions de ${f?.name ?? 'ce financeur'} ne couvrent pas sa part\u00a0: il reste ${euros(available)} disponibles pour une part de ${euros(share.shareCents)}. Enregistrez d’abord son versement.`
+				`Les contributions de ${funderName ?? 'ce financeur'} ne couvrent pas sa part\u00a0: il reste ${euros(available)} disponibles pour une part de ${euros(share.shareCents)}. Enregistrez d’abord son versement.`
 			);
 		}
 		await tx
@@ -251,7 +246,7 @@ export async function campaignDetail(database: Database, actor: Actor, campaignI
 	const c = await loadCampaign(database.db, campaignId);
 	if (!(await canReadCampaign(database, actor, c))) throw new PassError('not_found', 'Cette campagne n’existe pas.');
 	const db = database.db;
-	const [shares, counts, booklets, budget, areaRows] = await Promise.all([
+	const [shares, counts, bookletRows, budget, areaNamesOfCampaign] = await Promise.all([
 		campaignShares(db, c.id),
 		stateCounts(db, [c.id]),
 		db
@@ -259,18 +254,29 @@ export async function campaignDetail(database: Database, actor: Actor, campaignI
 				id: passBooklets.id,
 				number: passBooklets.number,
 				size: passBooklets.size,
-				holder: organisations.name,
 				holderId: passBooklets.holderOrganisationId,
-				distributed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = ${passBooklets.id} and v.distributed_at is not null)`,
-				redeemed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = ${passBooklets.id} and v.redeemed_at is not null)`
+				// qualified by hand: Drizzle writes a column of the query's only table unqualified (see redemption.ts)
+				distributed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = "pass_booklets"."id" and v.distributed_at is not null)`,
+				redeemed: sql<number>`(select count(*)::int from pass_vouchers v where v.booklet_id = "pass_booklets"."id" and v.redeemed_at is not null)`
 			})
 			.from(passBooklets)
-			.leftJoin(organisations, eq(organisations.id, passBooklets.holderOrganisationId))
 			.where(eq(passBooklets.campaignId, c.id))
 			.orderBy(asc(passBooklets.number)),
 		balanceOf(db, ACCOUNT.budget(c.id)),
-		c.areaIds.length ? db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, c.areaIds)) : Promise.resolve([])
+		areaNames(db, c.areaIds)
 	]);
+	const holders = await organisationNames(
+		db,
+		bookletRows.map((b) => b.holderId)
+	);
+	const booklets = bookletRows.map(({ id, number, size, holderId, ...b }) => ({
+		id,
+		number,
+		size,
+		holder: (holderId && holders.get(holderId)) ?? null,
+		holderId,
+		...b
+	}));
 	const capacity = await remainingCapacity(db, c);
 	return {
 		campaign: c,
@@ -279,7 +285,7 @@ export async function campaignDetail(database: Database, actor: Actor, campaignI
 		booklets,
 		budgetLeftCents: -budget || 0,
 		capacity,
-		areaNames: areaRows.map((a) => a.name),
+		areaNames: areaNamesOfCampaign,
 		manage: can(actor, 'pass.manage', { departmentCode: c.departmentCode })
 	};
 }
@@ -294,13 +300,8 @@ export async function campaignSponsors(
 	campaignId: string,
 	departmentCode: string
 ): Promise<{ department: string | null; funders: string[] }> {
-	const [dep] = await database.db
-		.select({ name: organisations.name })
-		.from(organisations)
-		.where(and(eq(organisations.kind, 'departement'), eq(organisations.departmentCode, departmentCode), eq(organisations.active, true)))
-		.orderBy(asc(organisations.name))
-		.limit(1);
-	const [d] = dep ? [] : await database.db.select({ name: departments.name }).from(departments).where(eq(departments.code, departmentCode));
+	const [dep] = await activeOrganisationsOf(database.db, departmentCode, { kind: 'departement' });
+	const d = dep ? null : await departmentName(database.db, departmentCode);
 	const funders = (await campaignShares(database.db, campaignId)).map((s) => s.name);
-	return { department: dep?.name ?? (d ? `Département de ${d.name}` : null), funders };
+	return { department: dep?.name ?? (d ? `Département de ${d}` : null), funders };
 }

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/index.ts';
-import { places } from '../places/db.ts';
+import { placeNames } from '../places/index.ts';
 import { log } from '../log.ts';
 import { parseCode } from './code.ts';
 import { passAlerts, passCampaigns, passVouchers } from './db.ts';
@@ -150,12 +150,13 @@ export function problemsOf(
 
 export async function voucherByCode(db: DbOrTx, code: string) {
 	const [row] = await db
-		.select({ v: passVouchers, campaign: passCampaigns, redeemedPlace: places.nom })
+		.select({ v: passVouchers, campaign: passCampaigns })
 		.from(passVouchers)
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
-		.leftJoin(places, eq(places.id, passVouchers.redeemedPlaceId))
 		.where(eq(passVouchers.code, code));
-	return row ? { ...row.v, campaign: row.campaign, redeemedPlace: row.redeemedPlace } : null;
+	if (!row) return null;
+	const redeemedPlace = row.v.redeemedPlaceId ? ((await placeNames(db, [row.v.redeemedPlaceId])).get(row.v.redeemedPlaceId) ?? null) : null;
+	return { ...row.v, campaign: row.campaign, redeemedPlace };
 }
 
 /** Checks a typed or scanned code for a place of the actor: valid? campaign? expiry? area? Rate limited. */

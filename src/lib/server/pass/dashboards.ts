@@ -5,8 +5,7 @@
 import { MASKED } from '../stats/index.ts';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
+import { can, organisationNames, type Actor } from '../accounts/index.ts';
 import { passCampaignFunders, passCampaigns } from './db.ts';
 import { spreadsheetCell } from '../web/spreadsheet.ts';
 import { PassError, UUID, rowsOf } from './internal.ts';
@@ -62,7 +61,7 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 			redeemedCents: r.redeemed_cents
 		}));
 	const db = database.db;
-	const [byCampaign, byArea, byPlace, campaigns, funders] = await Promise.all([
+	const [byCampaign, byArea, byPlace, campaigns, funderIds] = await Promise.all([
 		db.execute(
 			sql`select c.id::text as key, c.name as label, ${counts} from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id where ${scope} group by c.id order by c.valid_until desc, c.name`
 		),
@@ -94,12 +93,16 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 					.innerJoin(passCampaignFunders, eq(passCampaignFunders.campaignId, passCampaigns.id))
 					.where(and(eq(passCampaigns.departmentCode, departmentCode), inArray(passCampaignFunders.funderId, partnerOrgs))),
 		db
-			.selectDistinct({ id: organisations.id, name: organisations.name })
+			.selectDistinct({ id: passCampaignFunders.funderId })
 			.from(passCampaignFunders)
 			.innerJoin(passCampaigns, eq(passCampaigns.id, passCampaignFunders.campaignId))
-			.innerJoin(organisations, eq(organisations.id, passCampaignFunders.funderId))
 			.where(and(eq(passCampaigns.departmentCode, departmentCode), manage ? undefined : inArray(passCampaignFunders.funderId, partnerOrgs)))
 	]);
+	const funderNames = await organisationNames(
+		db,
+		funderIds.map((f) => f.id)
+	);
+	const funders = [...funderNames].map(([id, name]) => ({ id, name }));
 	return {
 		byCampaign: map(rowsOf<R>(byCampaign)),
 		byArea: map(rowsOf<R>(byArea)),

@@ -5,8 +5,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
+import { can, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, CareError } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
 import { formatCode, parseCode } from './code.ts';
@@ -18,12 +17,11 @@ export async function distributableBooklets(database: Database, actor: Actor) {
 	const orgIds = organisationsFor(actor, 'pass.distribute');
 	if (!orgIds.length) return [];
 	const today = parisDay();
-	return database.db
+	const rows = await database.db
 		.select({
 			bookletId: passBooklets.id,
 			number: passBooklets.number,
 			organisationId: passBooklets.holderOrganisationId,
-			organisation: organisations.name,
 			campaignId: passCampaigns.id,
 			campaign: passCampaigns.name,
 			validUntil: passCampaigns.validUntil,
@@ -32,9 +30,16 @@ export async function distributableBooklets(database: Database, actor: Actor) {
 		})
 		.from(passBooklets)
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passBooklets.campaignId))
-		.innerJoin(organisations, eq(organisations.id, passBooklets.holderOrganisationId))
 		.where(and(inArray(passBooklets.holderOrganisationId, orgIds), eq(passCampaigns.status, 'funded'), sql`${passCampaigns.validUntil} >= ${today}`))
 		.orderBy(asc(passCampaigns.validUntil), asc(passBooklets.number));
+	const names = await organisationNames(
+		database.db,
+		rows.map((r) => r.organisationId)
+	);
+	return rows.flatMap(({ bookletId, number, organisationId, ...r }) => {
+		const organisation = organisationId ? names.get(organisationId) : undefined;
+		return organisation === undefined ? [] : [{ bookletId, number, organisationId, organisation, ...r }];
+	});
 }
 
 export interface DistributeInput {

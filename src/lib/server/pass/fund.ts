@@ -2,11 +2,10 @@
  * The departmental fund: the funders' contributions (recorded, corrected by a reversal),
  * what each funder paid in, committed and has left, and who can fund.
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { type Actor, fieldErrors } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
+import { activeOrganisationsOf, type Actor, fieldErrors, organisationNames } from '../accounts/index.ts';
 import { passContributions } from './db.ts';
 import { POST, contributionInput, euros, parisDay, parseEuros } from './model.ts';
 import { PassError, userActor, UUID, rowsOf, mustManage, orgInDepartment } from './internal.ts';
@@ -106,7 +105,7 @@ export async function correctContribution(
 				'conflict',
 				`Impossible\u00a0: ${euros(c.amountCents - available)} de cette contribution sont déjà engagés dans des campagnes. Corrigez d’abord la part du financeur dans la campagne, ou indiquez un montant d’au moins ${euros(c.amountCents - available)}.`
 			);
-		const [funder] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.funderId));
+		const funderName = (await organisationNames(tx, [c.funderId])).get(c.funderId) ?? '';
 		const [rev] = await tx
 			.insert(passContributions)
 			.values({
@@ -125,7 +124,7 @@ export async function correctContribution(
 			kind: 'contribution',
 			refType: 'contribution',
 			refId: rev.id,
-			memo: `Annulation · ${funder?.name ?? ''} · ${c.agreementRef}`,
+			memo: `Annulation · ${funderName} · ${c.agreementRef}`,
 			lines: POST.contribution(c.funderId, c.amountCents).map((l) => ({ ...l, amountCents: -l.amountCents }))
 		});
 		await journal(tx, {
@@ -157,7 +156,7 @@ export async function correctContribution(
 				kind: 'contribution',
 				refType: 'contribution',
 				refId: row.id,
-				memo: `${funder?.name ?? ''} · ${v.agreementRef} (correction)`,
+				memo: `${funderName} · ${v.agreementRef} (correction)`,
 				lines: POST.contribution(c.funderId, v.amount)
 			});
 			await journal(tx, {
@@ -213,30 +212,34 @@ export async function funderBalances(database: Database, actor: Actor, departmen
 
 export async function listContributions(database: Database, actor: Actor, departmentCode: string) {
 	mustManage(actor, departmentCode);
-	return database.db
+	const rows = await database.db
 		.select({
 			id: passContributions.id,
 			funderId: passContributions.funderId,
-			funder: organisations.name,
 			amountCents: passContributions.amountCents,
 			receivedOn: passContributions.receivedOn,
 			agreementRef: passContributions.agreementRef,
 			restrictions: passContributions.restrictions,
 			correctsId: passContributions.correctsId,
 			correctionReason: passContributions.correctionReason,
-			corrected: sql<boolean>`exists (select 1 from pass_contributions r where r.corrects_id = ${passContributions.id})`
+			// qualified by hand: Drizzle writes a column of the query's only table unqualified (see redemption.ts)
+			corrected: sql<boolean>`exists (select 1 from pass_contributions r where r.corrects_id = "pass_contributions"."id")`
 		})
 		.from(passContributions)
-		.innerJoin(organisations, eq(organisations.id, passContributions.funderId))
 		.where(eq(passContributions.departmentCode, departmentCode))
 		.orderBy(desc(passContributions.receivedOn), desc(passContributions.createdAt));
+	const names = await organisationNames(
+		database.db,
+		rows.map((r) => r.funderId)
+	);
+	// a funder is an organisation (foreign key): every row has its name
+	return rows.filter((r) => names.has(r.funderId)).map(({ id, funderId, ...r }) => ({ id, funderId, funder: names.get(funderId)!, ...r }));
 }
 
 /** The organisations that can fund (every active one of the département; operators first). */
 export async function possibleFunders(database: Database, departmentCode: string) {
-	return database.db
-		.select({ id: organisations.id, name: organisations.name, kind: organisations.kind })
-		.from(organisations)
-		.where(and(eq(organisations.departmentCode, departmentCode), eq(organisations.active, true)))
-		.orderBy(sql`${organisations.kind} not in ('operateur', 'departement')`, asc(organisations.name));
+	const all = await activeOrganisationsOf(database.db, departmentCode);
+	const operatorsFirst = (kind: string) => (kind === 'operateur' || kind === 'departement' ? 0 : 1);
+	// a stable sort: by name within each group, as the database ordered them
+	return all.map(({ id, name, kind }) => ({ id, name, kind })).sort((a, b) => operatorsFirst(a.kind) - operatorsFirst(b.kind));
 }

@@ -30,7 +30,16 @@ export {
 	type StateCounts
 } from './campaigns.ts';
 export { generateBooklets, entrustBooklets, cancelVouchers, campaignVouchersForPrint, printBooklets } from './booklets.ts';
-export { qualify, qualifiableOrganisations, suspendQualification, listQualifications, redeemingPlaces, type RedeemingPlace } from './qualification.ts';
+export {
+	qualify,
+	qualifiableOrganisations,
+	suspendQualification,
+	listQualifications,
+	redeemingPlaces,
+	qualifyAsSystem,
+	siretQualified,
+	type RedeemingPlace
+} from './qualification.ts';
 export { distributableBooklets, distribute, vouchersOfPerson, type DistributeInput } from './distribution.ts';
 export { checkCode, type CheckProblem, type CheckResult } from './checking.ts';
 export { seatFor, recentAccompaniments, redeem, placeRedemptions, type RedeemInput, type Redemption } from './redemption.ts';
@@ -61,3 +70,4 @@ export {
 } from './steering.ts';
 export { CAMPAIGN_STATUS, passErrorPage, fundFormFail, pickFundDepartment, stateColumns } from './coordination.ts';
 export { personalData } from './personal-data.ts';
+export { funderFigures, type FunderFigures } from './funder-figures.ts';

@@ -3,10 +3,8 @@
  * operation throws (PassError), the rows' types, who manages which département, the
  * journal's actors, and the raw-SQL helpers. Imports no topic file of pass/.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
-import { can, departmentsWith, type Actor } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
+import { can, departmentsWith, organisationInDepartment, type Actor } from '../accounts/index.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { passCampaigns, passStatements, passVouchers } from './db.ts';
 import { DomainError } from '../errors.ts';
@@ -59,9 +57,5 @@ export function mustManage(actor: Actor, departmentCode: string) {
 
 export async function orgInDepartment(db: DbOrTx, id: string, departmentCode: string) {
 	if (!UUID.test(id)) return null;
-	const [o] = await db
-		.select()
-		.from(organisations)
-		.where(and(eq(organisations.id, id), eq(organisations.departmentCode, departmentCode)));
-	return o ?? null;
+	return organisationInDepartment(db, id, departmentCode);
 }

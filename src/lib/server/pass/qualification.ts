@@ -3,14 +3,13 @@
  * structure's) so that its team may redeem vouchers, suspend it, list them; and the
  * places where an actor may redeem, qualified or not.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import type { Actor } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
+import { activeOrganisationsOf, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { isValidSiret } from '../places/index.ts';
 import { passQualifications } from './db.ts';
-import { PassError, userActor, UUID, prepared, organisationsFor, mustManage, orgInDepartment } from './internal.ts';
+import { PassError, SYSTEM, userActor, UUID, prepared, organisationsFor, mustManage, orgInDepartment } from './internal.ts';
 
 export async function qualify(
 	database: Database,
@@ -73,21 +72,46 @@ export async function qualify(
 	});
 }
 
+/** Whether a SIRET has a qualification (in force or suspended). */
+export async function siretQualified(db: DbOrTx, siret: string): Promise<boolean> {
+	return (await db.select({ id: passQualifications.id }).from(passQualifications).where(eq(passQualifications.siret, siret))).length > 0;
+}
+
+/**
+ * Qualifies a SIRET for an organisation as the system, in the caller's transaction, and
+ * journals it (`details` added to the entry): the demo's seed, which has no actor. The
+ * SIRET must not be qualified yet (siretQualified).
+ */
+export async function qualifyAsSystem(
+	tx: DbOrTx,
+	input: { departmentCode: string; siret: string; organisationId: string },
+	details: Record<string, unknown> = {}
+): Promise<string> {
+	const [q] = await tx.insert(passQualifications).values(input).returning({ id: passQualifications.id });
+	await journal(tx, {
+		actor: SYSTEM,
+		action: 'pass.qualification.granted',
+		targetType: 'pass_qualification',
+		targetId: q.id,
+		departmentCode: input.departmentCode,
+		details: { siret: input.siret, organisationId: input.organisationId, ...details }
+	});
+	return q.id;
+}
+
 /** The structures of the département whose SIRET is known and not qualified yet: qualified in one click. */
 export async function qualifiableOrganisations(database: Database, actor: Actor, departmentCode: string) {
 	mustManage(actor, departmentCode);
-	return database.db
-		.select({ id: organisations.id, name: organisations.name, siret: organisations.siret })
-		.from(organisations)
-		.where(
-			and(
-				eq(organisations.departmentCode, departmentCode),
-				eq(organisations.active, true),
-				sql`${organisations.siret} is not null`,
-				sql`not exists (select 1 from pass_qualifications q where q.siret = ${organisations.siret})`
-			)
-		)
-		.orderBy(organisations.name);
+	const known = await activeOrganisationsOf(database.db, departmentCode, { withSiret: true });
+	const sirets = known.map((o) => o.siret).filter((x): x is string => !!x);
+	const qualified = new Set(
+		sirets.length
+			? (await database.db.select({ siret: passQualifications.siret }).from(passQualifications).where(inArray(passQualifications.siret, sirets))).map(
+					(q) => q.siret
+				)
+			: []
+	);
+	return known.filter((o) => o.siret && !qualified.has(o.siret)).map(({ id, name, siret }) => ({ id, name, siret }));
 }
 
 export async function suspendQualification(database: Database, actor: Actor, id: string, reason: string, ip?: string | null): Promise<void> {
@@ -115,23 +139,33 @@ export async function suspendQualification(database: Database, actor: Actor, id:
 
 export async function listQualifications(database: Database, actor: Actor, departmentCode: string) {
 	mustManage(actor, departmentCode);
-	return database.db
+	const rows = await database.db
 		.select({
 			id: passQualifications.id,
 			siret: passQualifications.siret,
 			organisationId: passQualifications.organisationId,
-			organisation: organisations.name,
 			qualifiedAt: passQualifications.qualifiedAt,
 			suspendedAt: passQualifications.suspendedAt,
 			suspensionReason: passQualifications.suspensionReason,
+			// qualified by hand: Drizzle writes a column of the query's only table unqualified (see redemption.ts)
 			places: sql<
 				string[]
-			>`coalesce((select array_agg(p.nom || ' (' || p.commune || ')' order by p.nom) from places p where p.pivot = ${passQualifications.siret}), '{}')`
+			>`coalesce((select array_agg(p.nom || ' (' || p.commune || ')' order by p.nom) from places p where p.pivot = "pass_qualifications"."siret"), '{}')`
 		})
 		.from(passQualifications)
-		.innerJoin(organisations, eq(organisations.id, passQualifications.organisationId))
-		.where(eq(passQualifications.departmentCode, departmentCode))
-		.orderBy(asc(organisations.name), asc(passQualifications.siret));
+		.where(eq(passQualifications.departmentCode, departmentCode));
+	// by the structure's name (in the database's order), then by SIRET
+	const structures = await organisationSummaries(
+		database.db,
+		rows.map((r) => r.organisationId)
+	);
+	const names = new Map([...structures].map(([id, o]) => [id, o.name]));
+	const rank = new Map<string, number>();
+	for (const name of names.values()) if (!rank.has(name)) rank.set(name, rank.size);
+	return rows
+		.filter((r) => names.has(r.organisationId))
+		.map(({ id, siret, organisationId, ...r }) => ({ id, siret, organisationId, organisation: names.get(organisationId)!, ...r }))
+		.sort((a, b) => rank.get(a.organisation)! - rank.get(b.organisation)! || (a.siret < b.siret ? -1 : a.siret > b.siret ? 1 : 0));
 }
 
 export interface RedeemingPlace {

@@ -3,12 +3,11 @@
  * concurrency, in batches (group commit), with its ledger posting, journal entry and
  * fraud alerts; the accompaniments a voucher can be tied to; a place's redemptions.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import type { Actor } from '../accounts/index.ts';
-import { users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { userNames, type Actor } from '../accounts/index.ts';
+import { placeNames } from '../places/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { parseCode } from './code.ts';
 import { passAlerts, passCampaigns, passVouchers } from './db.ts';
@@ -392,21 +391,36 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 export async function placeRedemptions(database: Database, actor: Actor, limit = 50) {
 	const orgIds = organisationsFor(actor, 'pass.redeem');
 	if (!orgIds.length) return [];
-	return database.db
+	const rows = await database.db
 		.select({
 			code: passVouchers.code,
 			redeemedAt: passVouchers.redeemedAt,
 			faceValueCents: passVouchers.faceValueCents,
 			campaign: passCampaigns.name,
-			place: places.nom,
+			placeId: passVouchers.redeemedPlaceId,
 			state: passVouchers.state,
-			by: users.displayName
+			redeemedBy: passVouchers.redeemedBy
 		})
 		.from(passVouchers)
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
-		.innerJoin(places, eq(places.id, passVouchers.redeemedPlaceId))
-		.leftJoin(users, eq(users.id, passVouchers.redeemedBy))
-		.where(inArray(passVouchers.redeemedOrganisationId, orgIds))
+		.where(and(inArray(passVouchers.redeemedOrganisationId, orgIds), isNotNull(passVouchers.redeemedPlaceId)))
 		.orderBy(desc(passVouchers.redeemedAt))
 		.limit(limit);
+	const [places, users] = await Promise.all([
+		placeNames(
+			database.db,
+			rows.map((r) => r.placeId)
+		),
+		userNames(
+			database.db,
+			rows.map((r) => r.redeemedBy)
+		)
+	]);
+	// a redeemed place is a place (foreign key): every row has its name
+	return rows.map(({ placeId, state, redeemedBy, ...r }) => ({
+		...r,
+		place: places.get(placeId!) ?? '',
+		state,
+		by: (redeemedBy && users.get(redeemedBy)) ?? null
+	}));
 }

@@ -3,12 +3,11 @@
  * vouchers redeemed there, listed, detailed, exported as CSV, and paid (the vouchers are
  * reimbursed, the ledger pays the place from the fund's cash).
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { can, organisationSummaries, userNames, type Actor } from '../accounts/index.ts';
+import { placeLabels } from '../places/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import { formatCode } from './code.ts';
 import { passCampaigns, passStatements, passVouchers } from './db.ts';
@@ -105,27 +104,41 @@ export async function myStatements(database: Database, actor: Actor) {
 	return statementRows(database.db, inArray(passStatements.organisationId, orgIds));
 }
 
-function statementRows(db: DbOrTx, where: ReturnType<typeof and>) {
-	return db
+async function statementRows(db: DbOrTx, where: ReturnType<typeof and>) {
+	const rows = await db
 		.select({
 			id: passStatements.id,
 			month: passStatements.month,
 			placeId: passStatements.placeId,
-			place: places.nom,
-			commune: places.commune,
 			organisationId: passStatements.organisationId,
-			organisation: organisations.name,
-			siret: organisations.siret,
 			voucherCount: passStatements.voucherCount,
 			totalCents: passStatements.totalCents,
 			paidAt: passStatements.paidAt,
 			paymentRef: passStatements.paymentRef
 		})
 		.from(passStatements)
-		.innerJoin(places, eq(places.id, passStatements.placeId))
-		.innerJoin(organisations, eq(organisations.id, passStatements.organisationId))
-		.where(where)
-		.orderBy(desc(passStatements.month), asc(places.nom));
+		.where(where);
+	const [places, organisations] = await Promise.all([
+		placeLabels(
+			db,
+			rows.map((r) => r.placeId)
+		),
+		organisationSummaries(
+			db,
+			rows.map((r) => r.organisationId)
+		)
+	]);
+	// newest month first, then by the place's name (in the database's order)
+	const rank = new Map<string, number>();
+	for (const p of places.values()) if (!rank.has(p.nom)) rank.set(p.nom, rank.size);
+	return rows
+		.filter((r) => places.has(r.placeId) && organisations.has(r.organisationId))
+		.map(({ id, month, placeId, organisationId, ...r }) => {
+			const place = places.get(placeId)!;
+			const organisation = organisations.get(organisationId)!;
+			return { id, month, placeId, place: place.nom, commune: place.commune, organisationId, organisation: organisation.name, siret: organisation.siret, ...r };
+		})
+		.sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0) || rank.get(a.place)! - rank.get(b.place)!);
 }
 
 /** A statement with its vouchers: the coordinators of its département, or the place's team. */
@@ -134,7 +147,7 @@ export async function statementDetail(database: Database, actor: Actor, id: stri
 	const [raw] = s ? await database.db.select({ departmentCode: passStatements.departmentCode }).from(passStatements).where(eq(passStatements.id, id)) : [];
 	if (!s || !(can(actor, 'pass.manage', { departmentCode: raw.departmentCode }) || can(actor, 'pass.redeem', { organisationId: s.organisationId })))
 		throw new PassError('not_found', 'Ce relevé n’existe pas.');
-	const vouchers = await database.db
+	const voucherRows = await database.db
 		.select({
 			code: passVouchers.code,
 			redeemedAt: passVouchers.redeemedAt,
@@ -142,14 +155,18 @@ export async function statementDetail(database: Database, actor: Actor, id: stri
 			campaign: passCampaigns.name,
 			accompanimentId: passVouchers.accompanimentId,
 			accompanimentDate: accompaniments.date,
-			by: users.displayName
+			redeemedBy: passVouchers.redeemedBy
 		})
 		.from(passVouchers)
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
 		.leftJoin(accompaniments, eq(accompaniments.id, passVouchers.accompanimentId))
-		.leftJoin(users, eq(users.id, passVouchers.redeemedBy))
 		.where(eq(passVouchers.statementId, id))
 		.orderBy(asc(passVouchers.redeemedAt));
+	const users = await userNames(
+		database.db,
+		voucherRows.map((v) => v.redeemedBy)
+	);
+	const vouchers = voucherRows.map(({ redeemedBy, ...v }) => ({ ...v, by: (redeemedBy && users.get(redeemedBy)) ?? null }));
 	return {
 		statement: { ...s, departmentCode: raw.departmentCode, monthLabel: monthLabel(s.month) },
 		vouchers,

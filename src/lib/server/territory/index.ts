@@ -26,3 +26,7 @@ export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
 export { demoDepartments, type InstanceSettings } from './settings-model.ts';
 export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
+
+// lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
+export { areaNames, communesOfAreas, departmentName } from './area-lookups.ts';
+export { markSeedStep, seedStepDone } from './seed-runs.ts';

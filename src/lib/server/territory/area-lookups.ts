@@ -1,0 +1,33 @@
+/**
+ * Areas and départements read by other capabilities (the Pass Numérique's campaigns) without
+ * reaching into this capability's tables. Each takes the database handle or the caller's
+ * transaction (`db`).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { areaMunicipalities, areas, departments } from './db.ts';
+
+/** The communes (INSEE codes, sorted) of these areas; null when one of them is not an area of the département. */
+export async function communesOfAreas(db: DbOrTx, departmentCode: string, areaIds: number[]): Promise<string[] | null> {
+	if (!areaIds.length) return [];
+	const found = await db
+		.select({ id: areas.id })
+		.from(areas)
+		.where(and(inArray(areas.id, areaIds), eq(areas.departmentCode, departmentCode)));
+	if (found.length !== new Set(areaIds).size) return null;
+	const rows = await db.selectDistinct({ code: areaMunicipalities.inseeCode }).from(areaMunicipalities).where(inArray(areaMunicipalities.areaId, areaIds));
+	return rows.map((r) => r.code).sort();
+}
+
+/** The names of these areas (unknown ids left out). */
+export async function areaNames(db: DbOrTx, areaIds: number[]): Promise<string[]> {
+	if (!areaIds.length) return [];
+	const rows = await db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, areaIds));
+	return rows.map((a) => a.name);
+}
+
+/** A département's name (« Lot-et-Garonne »), or null when the territory does not know it. */
+export async function departmentName(db: DbOrTx, code: string): Promise<string | null> {
+	const [d] = await db.select({ name: departments.name }).from(departments).where(eq(departments.code, code));
+	return d?.name ?? null;
+}
