@@ -3,12 +3,11 @@
  * (`?departement=47`, the first one managed by default) and how a PassError becomes an
  * HTTP answer (an error page in a load, a failed form in an action).
  */
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
-import { managedDepartments, PassError } from './internal.ts';
+import { managedDepartments } from './internal.ts';
 import { STATE_SHORT, VOUCHER_STATES } from './model.ts';
-import { pageError } from '../web/errors.ts';
 
 const NOT_YOURS = 'Seule la coordination départementale gère le fonds et les campagnes du Pass Numérique.';
 
@@ -26,18 +25,6 @@ export async function pickFundDepartment(
 	if (!departments.length || (strict && asked && !departments.includes(asked))) error(403, NOT_YOURS);
 	const departmentCode = asked && departments.includes(asked) ? asked : departments[0];
 	return { departments, departmentCode };
-}
-
-/** In a load: a PassError (any DomainError) becomes the error page. */
-export function passErrorPage(e: unknown): never {
-	pageError(e);
-}
-
-/** In an action: a PassError becomes a failed form (fields, message, what was typed; `form` says which form of the page). */
-export function fundFormFail<V>(e: unknown, form: string, values: V) {
-	if (!(e instanceof PassError)) throw e;
-	if (e.code === 'not_found') error(404, e.message);
-	return fail(e.status, { form, message: e.message, fields: e.fields, values });
 }
 
 /** A campaign's status, in French. */

@@ -54,8 +54,6 @@ export {
 	shownDashboard,
 	alertFacts,
 	alertLabel,
-	passFail,
-	passPageError,
 	pickDepartment,
 	printedCode,
 	parisDate,
@@ -68,6 +66,6 @@ export {
 	dashboardRowView,
 	type DashboardRowView
 } from './steering.ts';
-export { CAMPAIGN_STATUS, passErrorPage, fundFormFail, pickFundDepartment, stateColumns } from './coordination.ts';
+export { CAMPAIGN_STATUS, pickFundDepartment, stateColumns } from './coordination.ts';
 export { personalData } from './personal-data.ts';
 export { funderFigures, type FunderFigures } from './funder-figures.ts';

@@ -1,7 +1,7 @@
 /** The coordinators' Pass Numérique pages: the decisions their routes share. */
 import { describe, expect, it } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
-import { PassError, dashboardCsv, type DashboardRow } from './index.ts';
+import { dashboardCsv, type DashboardRow } from './index.ts';
 import { MASKED, recomputable } from '../stats/index.ts';
 import {
 	DASHBOARD_COUNTS,
@@ -12,8 +12,6 @@ import {
 	shownDashboard,
 	finishedMonth,
 	finishedMonths,
-	passFail,
-	passPageError,
 	pickDepartment,
 	printedCode,
 	spacedSiret,
@@ -28,46 +26,6 @@ const thrown = (fn: () => unknown) => {
 	}
 	throw new Error('nothing thrown');
 };
-
-describe('PassError → HTTP', () => {
-	it('a page: not_found 404, forbidden 403, conflict 409, invalid 400, with the French message', () => {
-		for (const [code, status] of [
-			['not_found', 404],
-			['forbidden', 403],
-			['conflict', 409],
-			['invalid', 400],
-			['throttled', 429]
-		] as const) {
-			const e = thrown(() => passPageError(new PassError(code, 'Ce relevé n’existe pas.')));
-			expect(isHttpError(e) && e.status, code).toBe(status);
-			expect(isHttpError(e) && e.body.message).toBe('Ce relevé n’existe pas.');
-		}
-		const other = new Error('boom');
-		expect(thrown(() => passPageError(other))).toBe(other);
-	});
-
-	it('a form: invalid 400 and conflict 409 stay on the page with the fields and what was typed; not_found and forbidden are pages', () => {
-		const invalid = passFail(new PassError('invalid', 'Le SIRET n’est pas valide.', { siret: '14 chiffres' }), 'qualifier', { siret: '123' });
-		expect(invalid.status).toBe(400);
-		expect(invalid.data).toEqual({
-			message: 'Le SIRET n’est pas valide.',
-			code: 'invalid',
-			fields: { siret: 'Le SIRET n’est pas valide. 14 chiffres' },
-			values: { siret: '123' },
-			target: 'qualifier'
-		});
-		// several fields: each says its own
-		const two = passFail(new PassError('invalid', 'Incomplet.', { a: 'A\u00a0?', b: 'B\u00a0?' }), 'f');
-		expect(two.data.fields).toEqual({ a: 'A\u00a0?', b: 'B\u00a0?' });
-		const conflict = passFail(new PassError('conflict', 'Ce relevé est déjà payé.'), 'payer');
-		expect(conflict.status).toBe(409);
-		expect(conflict.data.message).toBe('Ce relevé est déjà payé.');
-		const nf = thrown(() => passFail(new PassError('not_found', 'Cette alerte n’existe pas.'), 'x'));
-		expect(isHttpError(nf) && nf.status).toBe(404);
-		const fb = thrown(() => passFail(new PassError('forbidden', 'Non.'), 'x'));
-		expect(isHttpError(fb) && fb.status).toBe(403);
-	});
-});
 
 describe('which département', () => {
 	it('the asked one when it is theirs, else the first; none: 403', () => {

@@ -1,46 +1,18 @@
 /**
  * The coordinators' Pass Numérique pages (qualified places, statements, alerts,
  * dashboards): the small decisions the routes share, kept here so they are tested
- * without a server. PassError → HTTP, which département a page shows, the months a
+ * without a server: which département a page shows, the months a
  * statement can be made for, and the readable forms of a service's rows.
  */
-import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/index.ts';
-import { PassError, managedDepartments } from './internal.ts';
+import { managedDepartments } from './internal.ts';
 import { dashboard, type DashboardRow } from './dashboards.ts';
 import { formatCode } from './code.ts';
-import { passErrorPage as passPageError } from './coordination.ts';
+import { pageError } from '../web/errors.ts';
 import { ALERT_LABELS, FRAUD, euros, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
 import { MASKED, SMALL_COUNT, suppressSmallCounts } from '../stats/index.ts';
-
-/** In a load or an endpoint: a PassError becomes the error page with its French message (one mapping for every Pass page). */
-export { passPageError };
-
-export type PassFailure = ActionFailure<{
-	message: string;
-	code: PassError['code'];
-	fields: Record<string, string>;
-	values: Record<string, string>;
-	target: string;
-}>;
-
-/**
- * In a form action: invalid → 400 with the fields, conflict → 409 with the message (and
- * its fields), throttled → 429; not_found and forbidden → the error page (404, 403).
- * `target` names the form that failed (a page may have several), `values` what was typed.
- */
-export function passFail(e: unknown, target: string, values: Record<string, string> = {}): PassFailure {
-	if (e instanceof PassError) {
-		if (e.code === 'not_found' || e.code === 'forbidden') passPageError(e);
-		// one field wrong: its message says what to do, the field's what it expects ("Indiquez la référence du virement. Par exemple …")
-		const keys = Object.keys(e.fields);
-		const fields =
-			e.code === 'invalid' && keys.length === 1 && !e.fields[keys[0]].includes(e.message) ? { [keys[0]]: `${e.message} ${e.fields[keys[0]]}` } : e.fields;
-		return fail(e.status, { message: e.message, code: e.code, fields, values, target });
-	}
-	throw e;
-}
 
 /**
  * The département a page shows: `?departement=` when it is one of the actor's, else
@@ -131,7 +103,7 @@ export async function dashboardFor(database: Database, actor: Actor, params: URL
 		});
 		return { departments, departmentCode, ...d };
 	} catch (e) {
-		passPageError(e);
+		pageError(e);
 	}
 }
 
