@@ -11,7 +11,8 @@ import { getBoss, stopBoss } from './jobs/boss.ts';
 import { checkpointAtStop, publicLinks, purgePersonalData } from './jobs/maintenance.ts';
 import { startControlSocket } from './ops/control.ts';
 import { ensureDemo, ensureTerritory } from './demo/index.ts';
-import { mailConfigured, purgeOutbox, startMailWorker, sweepOutbox } from './mail/index.ts';
+import { mailConfigured, purgeOutbox, startMailWorker, sweepOutbox, useSmsChannel } from './mail/index.ts';
+import { smsChannel } from './sms/index.ts';
 import { remindWaitingInvitations } from './accounts/index.ts';
 import { expireConsentRequests } from './beneficiaries/index.ts';
 import { runReferralClock } from './referral/index.ts';
@@ -101,6 +102,8 @@ export const SCHEDULE: ScheduledJob[] = [
 
 /** The delivery worker and every job of SCHEDULE (server only: MAILLAGE_JOBS=0 turns them off). */
 export async function startJobs(database: Database): Promise<void> {
+	// the outbox sends SMS through the sms capability's provider (mail does not import sms)
+	useSmsChannel(smsChannel);
 	await startMailWorker(database);
 	const boss = await getBoss(database);
 	for (const job of SCHEDULE) {
