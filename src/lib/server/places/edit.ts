@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { organisationPlaces } from '../accounts/db.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';

@@ -26,3 +26,4 @@ export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
 export { demoDepartments, type InstanceSettings } from './settings-model.ts';
 export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
+export { departmentNames, properNamesIn } from './names.ts';
