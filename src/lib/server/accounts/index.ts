@@ -75,9 +75,11 @@ export {
 export { formatOnboardingReport, importOnboarding, type OnboardingReport } from './onboarding.ts';
 export { readOnboardingCsv } from './onboarding-csv.ts';
 export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './place-contacts.ts';
-export { pendingClaimsOf, placesToClaim } from './claims.ts';
+export { claimPlace, decideClaim, listClaims, pendingClaimsOf, placesToClaim } from './claims.ts';
+export { placeTeams } from './place-teams.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';
 export { organisationNames, memberOrganisationNames, userNames, activeUserEmail } from './organisation-names.ts';
 export { personalData } from './personal-data.ts';
+export { invitationSummaries, organisationsOfDepartments } from './names.ts';

@@ -28,7 +28,8 @@ import { rejectErrorReport } from './report-answer.ts';
 import { reportPlaceError } from './error-reports.ts';
 import { outbox } from '../mail/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
+import { createOrganisation, actorFor, addMember, placeTeams, type Actor } from '../accounts/index.ts';
+import { usePlaceTeams } from './teams.ts';
 import { searchJournal, verifyChain } from '../audit/index.ts';
 
 const TODAY = '2026-12-06';
@@ -58,6 +59,8 @@ async function touchSources(placeId: string) {
 }
 
 beforeAll(async () => {
+	// who runs a place: accounts' answer to places' port, as the composition root (app.ts) wires it
+	usePlaceTeams(placeTeams);
 	db = await createTestDatabase();
 	// started before any transaction queues an e-mail (on PGlite it would wait for that transaction)
 	await getBoss(db);
