@@ -27,13 +27,12 @@ import {
 	reopenPlace,
 	rejectErrorReport,
 	reportPlaceError,
-	claimPlace,
 	PlaceManagementError
 } from '../../src/lib/server/places/index.ts';
 import { places, placeErrorReports } from '../../src/lib/server/places/db.ts';
 import { placeClaims, organisations, invitations } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { actorFor, addMember, createOrganisation, type Actor, importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/index.ts';
+import { actorFor, addMember, claimPlace, createOrganisation, type Actor, importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
 const P = 'une phrase de passe solide';

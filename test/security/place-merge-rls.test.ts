@@ -12,9 +12,9 @@ import { createTestDatabase, onPostgres } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { openRequestDatabase } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
-import { scopeOf, actorFor, addMember, createOrganisation, type Actor } from '../../src/lib/server/accounts/index.ts';
+import { scopeOf, actorFor, addMember, createOrganisation, placeTeams, type Actor } from '../../src/lib/server/accounts/index.ts';
 import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces, mergePlaces, correctPlace, identityFormOf, survivorOf, closePlace } from '../../src/lib/server/places/index.ts';
+import { importPlaces, mergePlaces, correctPlace, identityFormOf, survivorOf, closePlace, usePlaceTeams } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
@@ -36,6 +36,8 @@ describe.skipIf(!onPostgres())('issue 12, item 8: merging and correcting places 
 	const as = <T>(actor: Actor, fn: () => Promise<T>) => runInScope(fn, { departments: scopeOf(actor), userId: actor.userId, owner: '', voucherCode: '' });
 
 	beforeAll(async () => {
+		// who runs a place: accounts' answer to places' port, as the composition root (app.ts) wires it
+		usePlaceTeams(placeTeams);
 		owner = await createTestDatabase();
 		await getBoss(owner);
 		request = await openRequestDatabase(owner, 4);

@@ -11,8 +11,10 @@ import { getBoss, stopBoss } from './jobs/boss.ts';
 import { checkpointAtStop, publicLinks, purgePersonalData } from './jobs/maintenance.ts';
 import { startControlSocket } from './ops/control.ts';
 import { ensureDemo, ensureTerritory } from './demo/index.ts';
-import { mailConfigured, purgeOutbox, startMailWorker, sweepOutbox } from './mail/index.ts';
-import { remindWaitingInvitations } from './accounts/index.ts';
+import { mailConfigured, purgeOutbox, startMailWorker, sweepOutbox, useSmsChannel } from './mail/index.ts';
+import { smsChannel } from './sms/index.ts';
+import { placeTeams, remindWaitingInvitations } from './accounts/index.ts';
+import { usePlaceTeams } from './places/index.ts';
 import { expireConsentRequests } from './beneficiaries/index.ts';
 import { runReferralClock } from './referral/index.ts';
 import { runPassClock } from './pass/index.ts';
@@ -101,6 +103,8 @@ export const SCHEDULE: ScheduledJob[] = [
 
 /** The delivery worker and every job of SCHEDULE (server only: MAILLAGE_JOBS=0 turns them off). */
 export async function startJobs(database: Database): Promise<void> {
+	// the outbox sends SMS through the sms capability's provider (mail does not import sms)
+	useSmsChannel(smsChannel);
 	await startMailWorker(database);
 	const boss = await getBoss(database);
 	for (const job of SCHEDULE) {
@@ -113,6 +117,8 @@ export async function startJobs(database: Database): Promise<void> {
 /** Starts the server's side of the application; returns the orderly stop. */
 export async function startApp(): Promise<() => Promise<void>> {
 	const t = performance.now();
+	// places asks accounts who runs a place through a port (accounts depends on places, not the other way)
+	usePlaceTeams(placeTeams);
 	// seeding and the scheduled jobs run as the tables' owner (docs/decisions/0006)
 	const db = (await getDatabase()).privileged;
 	const say = (m: string) => log('info', m);

@@ -75,7 +75,8 @@ export {
 export { formatOnboardingReport, importOnboarding, type OnboardingReport } from './onboarding.ts';
 export { readOnboardingCsv } from './onboarding-csv.ts';
 export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './place-contacts.ts';
-export { pendingClaimsOf, placesToClaim } from './claims.ts';
+export { claimPlace, decideClaim, listClaims, pendingClaimsOf, placesToClaim } from './claims.ts';
+export { placeTeams } from './place-teams.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';
@@ -95,3 +96,4 @@ export {
 } from './organisation-lookups.ts';
 export { setDemoCredentials, userIdByEmail } from './user-lookups.ts';
 export { anonymiseExpiredInvitations, purgeThrottleCounters } from './purges.ts';
+export { invitationSummaries, organisationsOfDepartments } from './names.ts';

@@ -319,7 +319,7 @@ describe('the places without a manager, in French order', () => {
 
 describe('claiming a place by its name', () => {
 	it('finds it by words of its name or commune, accents ignored, and shows the claim waiting', async () => {
-		const { claimPlace } = await import('../places/index.ts');
+		const { claimPlace } = await import('./index.ts');
 		const { placesToClaim, pendingClaimsOf } = await import('./claims.ts');
 		const org = (await createOrganisation(db, null, { name: 'Association Clic Villeneuvois', kind: 'association', departmentCode: '47' })).id;
 		const manager = await actorFor(
@@ -351,7 +351,7 @@ describe('claiming a place by its name', () => {
 	});
 
 	it('keeps the search and the claim to the département of the claimant’s structure, whose coordinators decide', async () => {
-		const { claimPlace, listClaims, decideClaim } = await import('../places/index.ts');
+		const { claimPlace, listClaims, decideClaim } = await import('./index.ts');
 		const { placesToClaim } = await import('./claims.ts');
 		const org = (await createOrganisation(db, null, { name: 'Espace numérique de Nérac', kind: 'association', departmentCode: '47' })).id;
 		const manager = await actorFor(

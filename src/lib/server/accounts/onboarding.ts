@@ -17,7 +17,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { invitations, memberships, organisationPlaces, organisations, users } from './db.ts';
-import { places } from '../places/db.ts';
+import { placeSummaries } from '../places/index.ts';
 import { normalizeKey } from '../../text/keys.ts';
 import { displayNameSchema, emailSchema, ORGANISATION_KINDS, organisationSchema, ROLES_WITH_PERSONAL_DATA, type OrganisationKind, type Role } from './model.ts';
 import { can, departmentsWith, type Actor } from '../permissions/index.ts';
@@ -83,9 +83,7 @@ async function plan(db: DbOrTx, actor: Actor | null, rows: OnboardingRow[]) {
 	const structures = new Map<string, PlannedStructure>();
 	const ownDeps = actor ? (actor.isAdmin ? null : departmentsWith(actor, ['coordinator'])) : null;
 	const placeIds = [...new Set(rows.map((r) => r.lieu).filter((v): v is string => !!v))];
-	const found = placeIds.length
-		? await db.select({ id: places.id, departmentCode: places.departmentCode, nom: places.nom }).from(places).where(inArray(places.id, placeIds))
-		: [];
+	const found = await placeSummaries(db, placeIds);
 	const placeById = new Map(found.map((p) => [p.id, p]));
 	const [me] = actor ? await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId)) : [];
 

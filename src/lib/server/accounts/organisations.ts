@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { changedFields, journal } from '../audit/index.ts';
 import { memberships, organisationPlaces, organisations, users } from './db.ts';
-import { places } from '../places/db.ts';
+import { placeSummaries } from '../places/index.ts';
 import { asScoped } from './scope.ts';
 import { AccountError, fieldErrors, organisationSchema, ROLES, type Role } from './model.ts';
 import { deleteUserSessions } from './sessions.ts';
@@ -73,11 +73,13 @@ async function organisationDetailIn(db: DbOrTx, actor: Actor, organisationId: st
 		.orderBy(asc(users.displayName));
 	const pending = await listPendingInvitations(db, org.id);
 	// the places it runs (issue: the structure's page did not say which)
-	const run = await db
-		.select({ id: places.id, nom: places.nom, commune: places.commune })
-		.from(organisationPlaces)
-		.innerJoin(places, eq(places.id, organisationPlaces.placeId))
-		.where(eq(organisationPlaces.organisationId, org.id));
+	const runIds = await db.select({ id: organisationPlaces.placeId }).from(organisationPlaces).where(eq(organisationPlaces.organisationId, org.id));
+	const run = (
+		await placeSummaries(
+			db,
+			runIds.map((r) => r.id)
+		)
+	).map((p) => ({ id: p.id, nom: p.nom, commune: p.commune }));
 	const fr = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 	return {
 		organisation: org,

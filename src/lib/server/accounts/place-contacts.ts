@@ -3,10 +3,10 @@
  * which places nobody manages yet, the lines that invite their contacts (one structure per
  * place when it has none) and the kind of structure a place's data says it is.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { invitations, memberships, organisationPlaces, organisations } from './db.ts';
-import { places } from '../places/db.ts';
+import { placeSummaries, placesOf } from '../places/index.ts';
 import { normalizeKey } from '../../text/keys.ts';
 import type { OrganisationKind } from './model.ts';
 import { departmentsWith, type Actor } from '../permissions/index.ts';
@@ -22,21 +22,23 @@ export async function placeContactRows(
 	placeIds: string[]
 ): Promise<{ rows: OnboardingRow[]; skipped: { id: string; nom: string; reason: string }[] }> {
 	if (!placeIds.length) return { rows: [], skipped: [] };
-	const list = await db
-		.select({
-			id: places.id,
-			nom: places.nom,
-			departmentCode: places.departmentCode,
-			courriels: places.courriels,
-			typologie: places.typologie,
-			programmes: places.dispositifProgrammesNationaux,
-			pivot: places.pivot,
-			organisation: sql<
-				string | null
-			>`(select o.name from ${organisationPlaces} op join ${organisations} o on o.id = op.organisation_id where op.place_id = "places"."id" order by o.created_at limit 1)`
-		})
-		.from(places)
-		.where(inArray(places.id, placeIds));
+	const summaries = await placeSummaries(db, placeIds);
+	// the structure running each place (the oldest when several), in one look-up
+	const running = new Map<string, string>();
+	if (summaries.length)
+		for (const r of await db
+			.select({ placeId: organisationPlaces.placeId, name: organisations.name })
+			.from(organisationPlaces)
+			.innerJoin(organisations, eq(organisations.id, organisationPlaces.organisationId))
+			.where(
+				inArray(
+					organisationPlaces.placeId,
+					summaries.map((p) => p.id)
+				)
+			)
+			.orderBy(desc(organisations.createdAt)))
+			running.set(r.placeId, r.name);
+	const list = summaries.map((p) => ({ ...p, organisation: running.get(p.id) ?? null }));
 	const rows: OnboardingRow[] = [];
 	const skipped: { id: string; nom: string; reason: string }[] = [];
 	for (const p of list) {
@@ -106,10 +108,32 @@ export function placeKind(p: { nom: string; typologie?: string[] | null; program
 	return 'autre';
 }
 
-/** A place manager's invitation waits at a structure running the place (SQL, about "places"). */
-const MANAGER_WAITING = sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${invitations} i on i.organisation_id = op.organisation_id where op.place_id = "places"."id" and i.used_at is null and i.revoked_at is null and i.expires_at > now() and (i.role = 'place_manager' or 'place_manager' = any(i.extra_roles)))`;
-/** A structure running the place has a place manager (SQL, about "places"). */
-const MANAGED = sql<boolean>`exists (select 1 from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = "places"."id")`;
+/** Of these places, those where a place manager's invitation waits at a structure running them. */
+async function waitingFor(db: DbOrTx, placeIds: string[]): Promise<Set<string>> {
+	if (!placeIds.length) return new Set();
+	const rows = await db
+		.selectDistinct({ placeId: organisationPlaces.placeId })
+		.from(organisationPlaces)
+		.innerJoin(invitations, eq(invitations.organisationId, organisationPlaces.organisationId))
+		.where(
+			and(
+				inArray(organisationPlaces.placeId, placeIds),
+				sql`${invitations.usedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} > now() and (${invitations.role} = 'place_manager' or 'place_manager' = any(${invitations.extraRoles}))`
+			)
+		);
+	return new Set(rows.map((r) => r.placeId));
+}
+
+/** The places a structure running them has a place manager for (of `placeIds` when given, else all). */
+async function managedOf(db: DbOrTx, placeIds?: string[]): Promise<string[]> {
+	if (placeIds && !placeIds.length) return [];
+	const rows = await db
+		.selectDistinct({ placeId: organisationPlaces.placeId })
+		.from(organisationPlaces)
+		.innerJoin(memberships, and(eq(memberships.organisationId, organisationPlaces.organisationId), eq(memberships.role, 'place_manager')))
+		.where(placeIds ? inArray(organisationPlaces.placeId, placeIds) : undefined);
+	return rows.map((r) => r.placeId);
+}
 
 /**
  * The places of the coordinator's départements that nobody manages yet (no structure of
@@ -120,20 +144,14 @@ export async function placesWithoutManager(db: DbOrTx, actor: Actor, ids?: strin
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return [];
 	if (ids && !ids.length) return [];
-	const rows = await db
-		.select({
-			id: places.id,
-			nom: places.nom,
-			commune: places.commune,
-			courriels: places.courriels,
-			waiting: MANAGER_WAITING
-		})
-		.from(places)
-		.where(and(deps ? inArray(places.departmentCode, deps) : undefined, ids ? inArray(places.id, ids) : undefined, sql`not ${MANAGED}`))
-		.orderBy(places.nom)
-		.limit(1000);
-	return rows
-		.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: (r.courriels as unknown as string[] | null)?.[0] ?? null, waiting: !!r.waiting }))
+	// the places managed already are left out: their ids first (a structure's team), then the places
+	const found = await placesOf(db, { departmentCodes: deps, ids, excluding: await managedOf(db, ids), limit: 1000 });
+	const waiting = await waitingFor(
+		db,
+		found.map((p) => p.id)
+	);
+	return found
+		.map((r) => ({ id: r.id, nom: r.nom, commune: r.commune, email: r.courriels?.[0] ?? null, waiting: waiting.has(r.id) }))
 		.sort((a, b) => byFrenchName(a.nom, b.nom) || byFrenchName(a.commune, b.commune));
 }
 
@@ -148,9 +166,13 @@ export function byFrenchName(a: string | null | undefined, b: string | null | un
  * waiting for one, or neither; its contact address (the first), the one to invite.
  */
 export async function placeManagerState(db: DbOrTx, placeId: string): Promise<{ managed: boolean; waiting: boolean; email: string | null } | null> {
-	const [r] = await db.select({ managed: MANAGED, waiting: MANAGER_WAITING, courriels: places.courriels }).from(places).where(eq(places.id, placeId));
-	if (!r) return null;
-	return { managed: !!r.managed, waiting: !!r.waiting, email: (r.courriels as unknown as string[] | null)?.[0] ?? null };
+	const [p] = await placeSummaries(db, [placeId]);
+	if (!p) return null;
+	return {
+		managed: (await managedOf(db, [placeId])).length > 0,
+		waiting: (await waitingFor(db, [placeId])).has(placeId),
+		email: p.courriels?.[0] ?? null
+	};
 }
 
 /**

@@ -9,9 +9,8 @@ import { inArray, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { invitations, organisations, users } from '../accounts/db.ts';
-import { places, placeErrorReports } from '../places/db.ts';
+import { can, invitationSummaries, organisationNames, organisationsOfDepartments, userNames, type Actor } from '../accounts/index.ts';
+import { placeSummaries, placesOfErrorReports } from '../places/index.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { fullName } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
@@ -60,13 +59,7 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 	);
 	const reports = new Map<string, string>();
 	const reportIds = of('error_report').filter((x): x is string => !!x && /^\d{1,9}$/.test(x));
-	if (reportIds.length) {
-		for (const r of await db
-			.select({ id: placeErrorReports.id, placeId: placeErrorReports.placeId })
-			.from(placeErrorReports)
-			.where(inArray(placeErrorReports.id, reportIds.map(Number))))
-			reports.set(String(r.id), r.placeId);
-	}
+	for (const [id, placeId] of await placesOfErrorReports(db, reportIds.map(Number))) reports.set(String(id), placeId);
 	const statements = await byIds(uuids(of('pass_statement')), (ids) =>
 		db
 			.select({ id: passStatements.id, placeId: passStatements.placeId, month: passStatements.month })
@@ -79,12 +72,7 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 			.from(passQualifications)
 			.where(inArray(passQualifications.id, ids))
 	);
-	const invites = await byIds(uuids(of('invitation')), (ids) =>
-		db
-			.select({ id: invitations.id, displayName: invitations.displayName, email: invitations.email, organisationId: invitations.organisationId })
-			.from(invitations)
-			.where(inArray(invitations.id, ids))
-	);
+	const invites = await byIds(uuids(of('invitation')), (ids) => invitationSummaries(db, ids));
 
 	const userIds = uuids([...rows.map((r) => r.actorId), ...of('user'), ...ds.map((d) => d.userId)]);
 	const orgIds = uuids([
@@ -102,9 +90,9 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 	]);
 	const personIds = uuids([...of('beneficiary'), ...[...refs.values()].map((r) => r.beneficiaryId), ...ds.map((d) => d.beneficiaryId)]);
 	const [userMap, orgMap, placeMap, personMap, campaignMap] = await Promise.all([
-		byIds(userIds, (ids) => db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids))),
-		byIds(orgIds, (ids) => db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, ids))),
-		byIds(placeIds, (ids) => db.select({ id: places.id, nom: places.nom, commune: places.commune }).from(places).where(inArray(places.id, ids))),
+		userNames(db, userIds),
+		organisationNames(db, orgIds),
+		byIds(placeIds, (ids) => placeSummaries(db, ids)),
 		byIds(personIds, (ids) =>
 			db
 				.select({
@@ -123,8 +111,8 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 		)
 	]);
 
-	const userName = (id: unknown) => (typeof id === 'string' && userMap.get(id)?.name) || null;
-	const orgName = (id: unknown) => (typeof id === 'string' && orgMap.get(id)?.name) || null;
+	const userName = (id: unknown) => (typeof id === 'string' && userMap.get(id)) || null;
+	const orgName = (id: unknown) => (typeof id === 'string' && orgMap.get(id)) || null;
 	const place = (id: unknown) => (typeof id === 'string' ? placeName(placeMap.get(id)) : null);
 	/** the person's name only where the viewer may read their record */
 	const person = (id: unknown): string => {
@@ -252,8 +240,7 @@ export async function journalActors(db: DbOrTx, departmentCodes: string[] | null
 
 /** The structures of the viewer's départements (the "structure" filter's list). */
 export async function journalOrganisations(db: DbOrTx, departmentCodes: string[] | null): Promise<{ id: string; name: string }[]> {
-	const q = db.select({ id: organisations.id, name: organisations.name }).from(organisations);
-	const rows = departmentCodes === null ? await q : departmentCodes.length ? await q.where(inArray(organisations.departmentCode, departmentCodes)) : [];
+	const rows = await organisationsOfDepartments(db, departmentCodes);
 	return rows.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
 }
 

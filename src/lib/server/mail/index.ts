@@ -15,7 +15,9 @@ export {
 	queueOutbox,
 	deliver,
 	sweepOutbox,
-	purgeOutbox
+	purgeOutbox,
+	useSmsChannel,
+	type SmsChannel
 } from './service.ts';
 export { pendingRoleMail, roleAddedMail } from './templates.ts';
 export { personalData } from './personal-data.ts';

@@ -6,7 +6,8 @@
  * retry leaves the row 'failed' with its reason.
  *
  * The outbox also carries SMS (channel 'sms', queued by the sms capability's `queueSms`):
- * the same job, retries and bookkeeping, sent through the configured SMS provider.
+ * the same job, retries and bookkeeping, sent through the SMS channel the composition root
+ * gives (`useSmsChannel`, ../app.ts): mail does not depend on sms, sms depends on mail.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
@@ -14,7 +15,6 @@ import { fromDrizzle } from 'pg-boss';
 import type { Database, Tx } from '../db/client.ts';
 import { getBoss } from '../jobs/boss.ts';
 import { log } from '../log.ts';
-import { smsConfigured, smsProviderFromEnv } from '../sms/provider.ts';
 import { outbox } from './db.ts';
 import type { Mail } from './templates.ts';
 
@@ -28,6 +28,26 @@ export const MAIL_RETENTION_DAYS = 30;
 export function mailConfigured(): boolean {
 	return !!process.env.SMTP_URL;
 }
+
+/**
+ * How the outbox sends an SMS (a port): the sms capability implements it with the provider
+ * the environment configures, and the composition root (../app.ts) hands it over.
+ */
+export interface SmsChannel {
+	/** Is an SMS provider configured? Without one, SMS wait in the outbox. */
+	configured(): boolean;
+	/** Sends one SMS; resolves with the provider's message id, throws on failure (a misconfigured provider too). */
+	send(to: string, text: string): Promise<{ id: string }>;
+}
+
+let smsChannel: SmsChannel | null = null;
+
+/** Gives the outbox its SMS channel (null: none, SMS wait in the outbox). */
+export function useSmsChannel(channel: SmsChannel | null): void {
+	smsChannel = channel;
+}
+
+const smsReady = () => !!smsChannel?.configured();
 
 let transport: Transporter | undefined;
 let transportUrl: string | undefined;
@@ -97,13 +117,12 @@ export async function deliver(database: Database, id: string, lastAttempt: boole
 	if (!m || m.status === 'sent') return;
 	const sms = m.channel === 'sms';
 	// no SMTP server or no SMS provider (a demo): the message waits in the outbox; the sweep sends it once one is configured
-	if (sms ? !smsConfigured() : !mailConfigured()) return;
+	if (sms ? !smsReady() : !mailConfigured()) return;
 	try {
 		let messageId: string | null;
 		if (sms) {
 			// a misconfigured provider throws here: its reason becomes the row's last_error
-			const provider = smsProviderFromEnv()!;
-			messageId = (await provider.send(m.to, m.text)).id || null;
+			messageId = (await smsChannel!.send(m.to, m.text)).id || null;
 		} else {
 			const info = await getTransport().sendMail({
 				from: process.env.MAIL_FROM ?? 'maillage <ne-pas-repondre@maillage.localhost>',
@@ -143,7 +162,7 @@ export async function purgeOutbox(database: Database, now = new Date()): Promise
 
 /** Enqueues the messages still pending on a configured channel (after a restart with SMTP or SMS newly configured, or a lost job). */
 export async function sweepOutbox(database: Database, olderThanMs = 60_000): Promise<number> {
-	const channels = [...(mailConfigured() ? ['email'] : []), ...(smsConfigured() ? ['sms'] : [])];
+	const channels = [...(mailConfigured() ? ['email'] : []), ...(smsReady() ? ['sms'] : [])];
 	if (!channels.length) return 0;
 	const boss = await getBoss(database);
 	const rows = await database.db

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { places } from './db.ts';
 import { isCalendarDay } from '../web/params.ts';
 import { parseDay } from '../../time.ts';

@@ -22,12 +22,14 @@ import { correctPlace, identityFormOf, takeSourceValue, placeOverrides, createPl
 import { closePlace, reopenPlace } from './closing.ts';
 import { normalCase, inCapitals } from './names.ts';
 import { mergePlaces } from './merge.ts';
-import { workList } from './worklist.ts';
+import { workAreas, workList } from './worklist.ts';
+import { createArea } from '../territory/index.ts';
 import { rejectErrorReport } from './report-answer.ts';
 import { reportPlaceError } from './error-reports.ts';
 import { outbox } from '../mail/db.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
+import { createOrganisation, actorFor, addMember, placeTeams, type Actor } from '../accounts/index.ts';
+import { usePlaceTeams } from './teams.ts';
 import { searchJournal, verifyChain } from '../audit/index.ts';
 
 const TODAY = '2026-12-06';
@@ -57,6 +59,8 @@ async function touchSources(placeId: string) {
 }
 
 beforeAll(async () => {
+	// who runs a place: accounts' answer to places' port, as the composition root (app.ts) wires it
+	usePlaceTeams(placeTeams);
 	db = await createTestDatabase();
 	// started before any transaction queues an e-mail (on PGlite it would wait for that transaction)
 	await getBoss(db);
@@ -104,6 +108,24 @@ describe('the work list of Lot-et-Garonne', () => {
 		// nothing for a coordinator of another département
 		const other = await workList(db, coordinator33, { today: TODAY });
 		expect(other.total).toBe(0);
+	});
+
+	it('narrows to one area of the coordinator’s départements, its communes only', async () => {
+		const agen = await createArea(db, { departmentCode: '47', kind: 'secteur', name: 'Secteur d’Agen (test)', inseeCodes: ['47001'] });
+		const bordeaux = await createArea(db, { departmentCode: '33', kind: 'secteur', name: 'Secteur de Bordeaux (test)', inseeCodes: ['33063'] });
+		expect((await workAreas(db, coordinator)).map((a) => a.name)).toContain('Secteur d’Agen (test)');
+		expect((await workAreas(db, coordinator)).map((a) => a.name)).not.toContain('Secteur de Bordeaux (test)');
+		expect((await workAreas(db, coordinator33)).map((a) => a.id)).toContain(bordeaux.id);
+		const w = await workList(db, coordinator, { today: TODAY, areaId: agen.id });
+		const listed = [...Object.values(w.lists).flat(), ...w.duplicates.flatMap((g) => g.places)];
+		expect(w.total).toBeGreaterThan(0);
+		expect(w.total).toBeLessThan(99);
+		expect(
+			listed.every((p) => p.commune.toLowerCase() === 'agen'),
+			JSON.stringify(listed.map((p) => p.commune))
+		).toBe(true);
+		// another département's area is not the coordinator's
+		expect((await workList(db, coordinator, { today: TODAY, areaId: bordeaux.id })).total).toBe(0);
 	});
 
 	it('suggests a name in normal case, applied only on the coordinator’s click', async () => {

@@ -15,8 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisationPlaces } from '../accounts/db.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';
 import { parisToday } from './paris-time.ts';
@@ -29,6 +28,7 @@ import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
 import { municipalityLookup } from '../territory/index.ts';
 import { PlaceManagementError } from './errors.ts';
+import { placeTeams } from './teams.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
 import { frenchSpacing } from '../../text/typography';
 import { inCapitals, normalCase, properNamesOf } from './names.ts';
@@ -51,8 +51,7 @@ export type CorrectableField = keyof typeof CORRECTABLE;
 type Composed = PlaceFields & { locationPrecision: LocationPrecision };
 
 export async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {
-	const rows = await database.db.select({ o: organisationPlaces.organisationId }).from(organisationPlaces).where(eq(organisationPlaces.placeId, placeId));
-	return rows.map((r) => r.o);
+	return placeTeams().organisationsRunning(database.db, placeId);
 }
 
 export async function loadPlace(database: Database, placeId: string) {

@@ -44,9 +44,9 @@ export { openApiDocument } from './openapi.ts';
 export { ERROR_REPORT_FIELDS, errorReportsFor, isReportId, listErrorReports, reportPlaceError, resolveErrorReport } from './error-reports.ts';
 export { getErrorReport, rejectErrorReport } from './report-answer.ts';
 
-// managers (claims, the place's form, stale places) and coordinators (corrections, closure, merges, work list)
+// managers (the place's form, stale places; claims are accounts') and coordinators (corrections, closure, merges, work list)
 export { PlaceManagementError } from './errors.ts';
-export { canEditPlace, claimPlace, decideClaim, listClaims, managedPlaces, remindStalePlace, stalePlaces, updatePlace, type PlaceForm } from './manage.ts';
+export { canEditPlace, managedPlaces, remindStalePlace, stalePlaces, updatePlace, type PlaceForm } from './manage.ts';
 export {
 	applyNormalCase,
 	canCuratePlace,
@@ -67,3 +67,6 @@ export { placeNames } from './place-names.ts';
 
 // lookups for other capabilities (names by id, a place by name, a commune's places)
 export { placeIdByName, placeLabels, placesOfCommune, type PlaceLabel } from './place-lookups.ts';
+// for other capabilities: places by ids, by words, by département; the place of an error report
+export { placeSummaries, placesMatchingWords, placesOf, placesOfErrorReports, type PlaceSummary } from './summaries.ts';
+export { usePlaceTeams, type PlaceTeams } from './teams.ts';

@@ -4,7 +4,8 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from './import.ts';
 import { getPlace, allPlaces } from './place.ts';
-import { claimPlace, decideClaim, listClaims, managedPlaces, remindStalePlace, stalePlaces, updatePlace, canEditPlace, type PlaceForm } from './manage.ts';
+import { managedPlaces, remindStalePlace, stalePlaces, updatePlace, canEditPlace, type PlaceForm } from './manage.ts';
+import { usePlaceTeams } from './teams.ts';
 import { PlaceManagementError } from './errors.ts';
 import {
 	createOrganisation,
@@ -13,7 +14,11 @@ import {
 	type Actor,
 	clearAttempts as clear,
 	reserveAttempt as reserve,
-	THROTTLE_RULES as RULES
+	THROTTLE_RULES as RULES,
+	claimPlace,
+	decideClaim,
+	listClaims,
+	placeTeams
 } from '../accounts/index.ts';
 import { horairesToRanges } from './hours-week.ts';
 import { places } from './db.ts';
@@ -28,6 +33,8 @@ let coordinator33: Actor;
 let mediatheque: string;
 
 beforeAll(async () => {
+	// who runs a place: accounts' answer to places' port, as the composition root (app.ts) wires it
+	usePlaceTeams(placeTeams);
 	db = await createTestDatabase();
 	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
 	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });

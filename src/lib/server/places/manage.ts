@@ -1,6 +1,6 @@
 /**
- * Place management: a place manager claims a place for their organisation (a coordinator
- * of the place's département approves or rejects), then keeps its page up to date with a
+ * Place management: a place manager, once their organisation runs the place (a claim a
+ * coordinator approved: accounts' claims.ts), keeps its page up to date with a
  * form. What they write becomes the place's "maillage" source, which wins over imported
  * ones (compose.ts, MANAGER_SOURCE); date_maj becomes today, so the export shows it.
  * Coordinators see stale places (not updated for 12 months) and remind their managers.
@@ -8,8 +8,7 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal, changedFields } from '../audit/index.ts';
-import { can, departmentsWith, type Actor, reserveAttempt as reserve, THROTTLE_RULES as RULES } from '../accounts/index.ts';
-import { organisationPlaces, organisations, placeClaims, memberships, users } from '../accounts/db.ts';
+import { can, departmentsWith, type Actor } from '../permissions/index.ts';
 import { places, placeSources } from './db.ts';
 import { parseStandardRecord, toStandardRecord, contentHash } from './model.ts';
 import { parisToday } from './paris-time.ts';
@@ -22,140 +21,18 @@ import type { PlaceFields, LocationPrecision } from './types.ts';
 import { closureOf, getPlace } from './place.ts';
 import { PlaceManagementError } from './errors.ts';
 import { queueMail, staleReminderMail } from '../mail/index.ts';
-import { plural } from '../../components/format.ts';
-
-async function placeOrganisations(database: Database, placeId: string): Promise<string[]> {
-	const rows = await database.db.select({ o: organisationPlaces.organisationId }).from(organisationPlaces).where(eq(organisationPlaces.placeId, placeId));
-	return rows.map((r) => r.o);
-}
-
-// ——— claims ———
-
-/** « Vous avez déjà fait 10 demandes… Réessayez dans 5 heures. » */
-export function claimLimitMessage(until: Date | null, now = new Date()): string {
-	const hours = until ? Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 3_600_000)) : 24;
-	return `Vous avez déjà fait ${RULES.claim.limit}\u00a0demandes ces dernières 24\u00a0heures, le maximum\u00a0: chacune est lue par l’équipe de coordination. Réessayez dans ${plural(hours, 'heure', 'heures')}, ou écrivez à l’équipe de coordination de votre département pour les lieux qui restent.`;
-}
-
-export async function claimPlace(
-	database: Database,
-	actor: Actor,
-	input: { placeId: string; organisationId: string; message?: string },
-	ip?: string | null,
-	now = new Date()
-) {
-	if (!can(actor, 'place.claim', { organisationId: input.organisationId }))
-		throw new PlaceManagementError('forbidden', 'Seul un responsable de lieu peut demander à gérer un lieu pour sa structure.');
-	const [place] = await database.db.select({ id: places.id, departmentCode: places.departmentCode }).from(places).where(eq(places.id, input.placeId));
-	if (!place) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
-	// the claim goes to the coordinators of the place's département: the structure must be of it
-	const organisationDepartment =
-		actor.memberships.find((m) => m.organisationId === input.organisationId)?.departmentCode ??
-		(/^[0-9a-f-]{36}$/i.test(input.organisationId)
-			? (await database.db.select({ d: organisations.departmentCode }).from(organisations).where(eq(organisations.id, input.organisationId)))[0]?.d
-			: undefined);
-	if (!organisationDepartment) throw new PlaceManagementError('not_found', 'Cette structure n’existe pas.');
-	if (place.departmentCode !== organisationDepartment)
-		throw new PlaceManagementError(
-			'invalid',
-			`Ce lieu n’est pas dans le département de votre structure (${organisationDepartment})\u00a0: seule l’équipe de coordination de son département peut le confier. Cherchez un lieu de votre département, ou contactez l’équipe de coordination.`
-		);
-	if ((await placeOrganisations(database, place.id)).includes(input.organisationId))
-		throw new PlaceManagementError('conflict', 'Votre structure gère déjà ce lieu.');
-	const waitingAlready = () =>
-		new PlaceManagementError('conflict', 'Une demande est déjà en attente pour ce lieu\u00a0: l’équipe de coordination va l’examiner.');
-	// a claim already waiting does not spend the day's quota
-	const [before] = await database.db
-		.select({ id: placeClaims.id })
-		.from(placeClaims)
-		.where(and(eq(placeClaims.placeId, place.id), eq(placeClaims.organisationId, input.organisationId), eq(placeClaims.status, 'pending')));
-	if (before) throw waitingAlready();
-	// each claim is read by a coordinator: 10 a day per account (counted before it is written, so that concurrent ones cannot pass the limit)
-	const quota = await reserve(database.db, `place-claim:${actor.userId}`, RULES.claim, now);
-	if (!quota.allowed) throw new PlaceManagementError('throttled', claimLimitMessage(quota.lockedUntil, now));
-	return database.db.transaction(async (tx) => {
-		// the same claim sent several times at once: one claim, the others told it waits already
-		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'place-claim:' + place.id + ':' + input.organisationId}))`);
-		const [pending] = await tx
-			.select({ id: placeClaims.id })
-			.from(placeClaims)
-			.where(and(eq(placeClaims.placeId, place.id), eq(placeClaims.organisationId, input.organisationId), eq(placeClaims.status, 'pending')));
-		if (pending) throw waitingAlready();
-		const [claim] = await tx
-			.insert(placeClaims)
-			.values({ placeId: place.id, organisationId: input.organisationId, requestedBy: actor.userId, message: input.message?.trim().slice(0, 1000) || null })
-			.returning();
-		await journal(tx, {
-			actor: { kind: 'user', id: actor.userId },
-			action: 'place.claimed',
-			targetType: 'place',
-			targetId: place.id,
-			departmentCode: place.departmentCode,
-			ip,
-			details: { organisationId: input.organisationId }
-		});
-		return claim;
-	});
-}
-
-export async function listClaims(database: Database, actor: Actor, status: 'pending' | 'approved' | 'rejected' = 'pending') {
-	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
-	if (deps && !deps.length) return [];
-	return database.db
-		.select({
-			id: placeClaims.id,
-			placeId: places.id,
-			placeName: places.nom,
-			commune: places.commune,
-			departmentCode: places.departmentCode,
-			organisationName: organisations.name,
-			requestedBy: users.displayName,
-			message: placeClaims.message,
-			createdAt: placeClaims.createdAt
-		})
-		.from(placeClaims)
-		.innerJoin(places, eq(places.id, placeClaims.placeId))
-		.innerJoin(organisations, eq(organisations.id, placeClaims.organisationId))
-		.leftJoin(users, eq(users.id, placeClaims.requestedBy))
-		.where(and(eq(placeClaims.status, status), deps ? inArray(places.departmentCode, deps) : undefined))
-		.orderBy(asc(placeClaims.createdAt));
-}
-
-export async function decideClaim(database: Database, actor: Actor, claimId: string, approve: boolean, ip?: string | null): Promise<void> {
-	if (!/^[0-9a-f-]{36}$/.test(claimId)) throw new PlaceManagementError('not_found', 'Demande introuvable.');
-	await database.db.transaction(async (tx) => {
-		const [c] = await tx
-			.select({ claim: placeClaims, departmentCode: places.departmentCode })
-			.from(placeClaims)
-			.innerJoin(places, eq(places.id, placeClaims.placeId))
-			.where(eq(placeClaims.id, claimId));
-		if (!c || c.claim.status !== 'pending') throw new PlaceManagementError('not_found', 'Cette demande n’existe pas ou a déjà été traitée.');
-		if (!can(actor, 'claim.moderate', { departmentCode: c.departmentCode }))
-			throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
-		await tx
-			.update(placeClaims)
-			.set({ status: approve ? 'approved' : 'rejected', decidedBy: actor.userId, decidedAt: new Date() })
-			.where(eq(placeClaims.id, claimId));
-		if (approve) await tx.insert(organisationPlaces).values({ organisationId: c.claim.organisationId, placeId: c.claim.placeId }).onConflictDoNothing();
-		await journal(tx, {
-			actor: { kind: 'user', id: actor.userId },
-			action: approve ? 'place.claim_approved' : 'place.claim_rejected',
-			targetType: 'place',
-			targetId: c.claim.placeId,
-			departmentCode: c.departmentCode,
-			ip,
-			details: { organisationId: c.claim.organisationId }
-		});
-	});
-}
+import { placeOrganisations } from './edit.ts';
+import { placeTeams } from './teams.ts';
 
 /** The places the actor's organisations run (place managers), or of their département (coordinators). */
 /** The places the actor's structures manage, each with its closure in force (null when open). */
 export async function managedPlaces(database: Database, actor: Actor, today = parisToday()) {
 	const orgs = actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);
 	if (!orgs.length) return [];
+	const ids = await placeTeams().placesRunBy(database.db, orgs);
+	if (!ids.length) return [];
 	return database.db
-		.selectDistinct({
+		.select({
 			id: places.id,
 			nom: places.nom,
 			commune: places.commune,
@@ -164,9 +41,8 @@ export async function managedPlaces(database: Database, actor: Actor, today = pa
 			closedUntil: places.closedUntil,
 			closureReason: places.closureReason
 		})
-		.from(organisationPlaces)
-		.innerJoin(places, eq(places.id, organisationPlaces.placeId))
-		.where(inArray(organisationPlaces.organisationId, orgs))
+		.from(places)
+		.where(inArray(places.id, ids))
 		.orderBy(asc(places.nom))
 		.then((rows) =>
 			rows.map(({ closure: _k, closedUntil: _u, closureReason: _r, ...r }) => ({
@@ -306,26 +182,30 @@ export async function stalePlaces(database: Database, actor: Actor, limit = 100,
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return [];
 	const cutoff = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
-	return (
-		database.db
-			.select({
-				id: places.id,
-				nom: places.nom,
-				commune: places.commune,
-				dateMaj: places.dateMaj,
-				closure: places.closure,
-				closedUntil: places.closedUntil,
-				managers: sql<number>`(select count(*)::int from ${organisationPlaces} op join ${memberships} m on m.organisation_id = op.organisation_id and m.role = 'place_manager' where op.place_id = ${places.id})`
-			})
-			.from(places)
-			// a place closed for good has nothing to update: it is not asked (nor listed)
-			.where(and(lt(places.dateMaj, cutoff), sql`${places.closure} IS DISTINCT FROM 'permanent'`, deps ? inArray(places.departmentCode, deps) : undefined))
-			.orderBy(asc(places.dateMaj), asc(places.nom))
-			.limit(limit)
-			.then((rows) =>
-				rows.map(({ closure: _k, closedUntil: _u, ...r }) => ({ ...r, closure: closureOf({ closure: _k, closedUntil: _u, closureReason: null }, today) }))
-			)
+	const rows = await database.db
+		.select({
+			id: places.id,
+			nom: places.nom,
+			commune: places.commune,
+			dateMaj: places.dateMaj,
+			closure: places.closure,
+			closedUntil: places.closedUntil
+		})
+		.from(places)
+		// a place closed for good has nothing to update: it is not asked (nor listed)
+		.where(and(lt(places.dateMaj, cutoff), sql`${places.closure} IS DISTINCT FROM 'permanent'`, deps ? inArray(places.departmentCode, deps) : undefined))
+		.orderBy(asc(places.dateMaj), asc(places.nom))
+		.limit(limit);
+	// who manages them: one batched look-up of the structures' place managers
+	const managers = await placeTeams().managerCounts(
+		database.db,
+		rows.map((r) => r.id)
 	);
+	return rows.map(({ closure: _k, closedUntil: _u, ...r }) => ({
+		...r,
+		managers: managers.get(r.id) ?? 0,
+		closure: closureOf({ closure: _k, closedUntil: _u, closureReason: null }, today)
+	}));
 }
 
 /** E-mails the managers of a stale place, asking them to check its page. Returns how many were written to. */
@@ -343,12 +223,7 @@ export async function remindStalePlace(
 	if (p.closure === 'permanent') throw new PlaceManagementError('invalid', 'Ce lieu a fermé définitivement\u00a0: il n’a plus rien à mettre à jour.');
 	if (!can(actor, 'claim.moderate', { departmentCode: p.departmentCode }))
 		throw new PlaceManagementError('forbidden', 'Ce lieu n’est pas dans votre département.');
-	const managers = await database.db
-		.selectDistinct({ email: users.email, displayName: users.displayName })
-		.from(organisationPlaces)
-		.innerJoin(memberships, and(eq(memberships.organisationId, organisationPlaces.organisationId), eq(memberships.role, 'place_manager')))
-		.innerJoin(users, and(eq(users.id, memberships.userId), eq(users.active, true)))
-		.where(eq(organisationPlaces.placeId, placeId));
+	const managers = await placeTeams().activeManagers(database.db, placeId);
 	if (!managers.length) return 0;
 	await database.db.transaction(async (tx) => {
 		for (const m of managers)

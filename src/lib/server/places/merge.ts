@@ -10,7 +10,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import type { Actor } from '../accounts/index.ts';
+import type { Actor } from '../permissions/index.ts';
 import { places, placeSources } from './db.ts';
 import { parisToday } from './paris-time.ts';
 import { normalizeKey } from './values.ts';

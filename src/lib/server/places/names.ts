@@ -3,9 +3,8 @@
  * and their spelling in normal case (« Mission locale de l’Agenais »), the communes' and
  * départements' names spelt right: for the coordinators' work list and its one-click fix.
  */
-import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { departments, municipalities } from '../territory/db.ts';
+import { properNamesIn } from '../territory/index.ts';
 import { normalizeKey } from './values.ts';
 
 /** Words of place names kept in lower case (after the first), their accents put back when a name in capitals lost them. */
@@ -65,12 +64,7 @@ export async function properNamesOf(db: DbOrTx, departmentCodes: (string | null)
 	const codes = [...new Set(departmentCodes.filter((c): c is string => !!c))];
 	const out = new Map<string, string>();
 	if (!codes.length) return out;
-	const rows = await db
-		.select({ name: municipalities.name })
-		.from(municipalities)
-		.where(inArray(municipalities.departmentCode, codes))
-		.union(db.select({ name: departments.name }).from(departments));
-	for (const r of rows) out.set(normalizeKey(r.name), r.name);
+	for (const name of await properNamesIn(db, codes)) out.set(normalizeKey(name), name);
 	return out;
 }
 

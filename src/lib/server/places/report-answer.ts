@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
+import { can, type Actor } from '../permissions/index.ts';
 import { places, placeErrorReports } from './db.ts';
 import { PlaceManagementError } from './errors.ts';
 import { isReportId } from './error-reports.ts';

@@ -9,8 +9,7 @@ import { places } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
 import { parisToday } from './paris-time.ts';
-import { resolveWhere, municipalityLookup, type AddressApi } from '../territory/index.ts';
-import { departments } from '../territory/db.ts';
+import { resolveWhere, municipalityLookup, departmentNames, type AddressApi } from '../territory/index.ts';
 import { ACCEPTS_PASS, closedStatus, closureOf, openingStatusOf, toPublicPlace, type OpeningState, type PlaceRow, type PublicPlace } from './place.ts';
 import {
 	BAND_CHORDS,
@@ -379,13 +378,7 @@ function statementFor(database: Database, kind: 'band' | 'tail' | 'nearby', shap
  * the site covers (issue 12, item 5).
  */
 export async function coverage(database: Database, homeDepartments: string[], point?: WherePoint | null): Promise<{ label: string; outside: boolean }> {
-	const rows = homeDepartments.length
-		? await database.db
-				.select({ code: departments.code, name: departments.name })
-				.from(departments)
-				.where(inArray(departments.code, homeDepartments))
-				.orderBy(asc(departments.code))
-		: [];
+	const rows = await departmentNames(database.db, homeDepartments);
 	const label = rows.map((r) => `${r.name} (${r.code})`).join(', ');
 	let outside = false;
 	if (point?.inseeCode && homeDepartments.length) {

@@ -6,10 +6,10 @@
  * Nothing is changed here: each line links to the place's page, and a name in capitals
  * comes with a suggestion in normal case, applied only on the coordinator's click.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { departmentsWith, type Actor } from '../accounts/index.ts';
-import { areas, areaMunicipalities } from '../territory/db.ts';
+import { departmentsWith, type Actor } from '../permissions/index.ts';
+import { getArea, listAreas } from '../territory/index.ts';
 import { places } from './db.ts';
 import { parisToday } from './paris-time.ts';
 import { addressKey, distanceMetres, nameSimilarity } from './dedup.ts';
@@ -60,11 +60,10 @@ const SIMILAR_NAME = 0.5;
 export async function workAreas(database: Database, actor: Actor) {
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return [];
-	return database.db
-		.select({ id: areas.id, name: areas.name, kind: areas.kind, departmentCode: areas.departmentCode })
-		.from(areas)
-		.where(deps ? inArray(areas.departmentCode, deps) : undefined)
-		.orderBy(asc(areas.departmentCode), asc(areas.kind), asc(areas.name));
+	// by département, kind and name (listAreas' order)
+	return (await listAreas(database))
+		.filter((a) => !deps || deps.includes(a.departmentCode))
+		.map((a) => ({ id: a.id, name: a.name, kind: a.kind, departmentCode: a.departmentCode }));
 }
 
 /** The work list of the coordinator's départements, or of one area of them. */
@@ -82,11 +81,10 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 	const conds = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
 	if (deps) conds.push(inArray(places.departmentCode, deps));
 	if (opts.areaId != null) {
-		const [area] = await database.db.select({ departmentCode: areas.departmentCode }).from(areas).where(eq(areas.id, opts.areaId));
+		const area = await getArea(database, opts.areaId);
 		if (!area || (deps && !deps.includes(area.departmentCode))) return empty;
-		conds.push(
-			sql`${places.codeInsee} in (select ${areaMunicipalities.inseeCode} from ${areaMunicipalities} where ${areaMunicipalities.areaId} = ${opts.areaId})`
-		);
+		// the area's communes (a few hundred at most), from territory
+		conds.push(area.inseeCodes.length ? inArray(places.codeInsee, area.inseeCodes) : sql`false`);
 	}
 	const rows = await database.db
 		.select({

@@ -9,6 +9,7 @@
  * 11 letters or digits), SMS_API_URL (default https://api.brevo.com/v3; tests point it at a
  * local stand-in).
  */
+import type { SmsChannel } from '../mail/index.ts';
 import { smsLength, validSmsSender } from './model.ts';
 
 export interface SmsProvider {
@@ -52,6 +53,16 @@ export function smsProviderFromEnv(env: NodeJS.ProcessEnv = process.env): SmsPro
 	if (!env.SMS_SENDER || !validSmsSender(env.SMS_SENDER)) throw new Error('SMS_SENDER must be 1 to 11 letters or digits (the name shown to the recipient)');
 	return brevoProvider({ apiKey: env.SMS_API_KEY, sender: env.SMS_SENDER, baseUrl: env.SMS_API_URL || undefined });
 }
+
+/**
+ * The outbox's SMS channel (mail's port): the provider the environment configures, read at
+ * each send. The composition root (../app.ts) hands it to the outbox (`useSmsChannel`).
+ */
+export const smsChannel: SmsChannel = {
+	configured: () => smsConfigured(),
+	// a misconfigured provider throws here: its reason becomes the outbox row's last_error
+	send: (to, text) => smsProviderFromEnv()!.send(to, text)
+};
 
 const BREVO_URL = 'https://api.brevo.com/v3';
 const TIMEOUT_MS = 15_000;

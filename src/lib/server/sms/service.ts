@@ -10,7 +10,7 @@ import { queueOutbox } from '../mail/index.ts';
 import { checkSmsText, parseFrenchPhone, smsFriendly } from './model.ts';
 
 export * from './model.ts';
-export { smsConfigured, smsProviderFromEnv, type SmsProvider, SmsSendError } from './provider.ts';
+export { smsChannel, smsConfigured, smsProviderFromEnv, type SmsProvider, SmsSendError } from './provider.ts';
 
 export interface Sms {
 	/** a French mobile number, in any usual form: stored in E.164 */

@@ -7,7 +7,7 @@ import { startSmsProvider, type TestSmsProvider } from '../../../../test/sms-pro
 import type { Database } from '../db/client.ts';
 import { getBoss, stopBoss } from '../jobs/boss.ts';
 import { outbox } from '../mail/db.ts';
-import { deliver, MAIL_QUEUE, startMailWorker, sweepOutbox } from '../mail/index.ts';
+import { deliver, MAIL_QUEUE, startMailWorker, sweepOutbox, useSmsChannel } from '../mail/index.ts';
 import {
 	checkSmsText,
 	formatPhone,
@@ -23,6 +23,7 @@ import {
 	smsConfigured,
 	smsFriendly,
 	smsLength,
+	smsChannel,
 	smsProviderFromEnv,
 	smsSegments
 } from './service.ts';
@@ -206,6 +207,8 @@ beforeAll(async () => {
 	provider = await startSmsProvider();
 	delete process.env.SMTP_URL;
 	configureSms();
+	// the outbox's SMS channel, as the composition root (app.ts) wires it
+	useSmsChannel(smsChannel);
 	db = await createEmptyTestDatabase();
 	// no worker yet: the first tests call deliver themselves, as the worker's retries would.
 	// The queue must exist and be in pg-boss's queue cache before a send inside a transaction:

@@ -30,3 +30,4 @@ export { fragilityByDepartment, fragilityOf } from './fragility.ts';
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
 export { areaNames, communesOfAreas, departmentName } from './area-lookups.ts';
 export { markSeedStep, seedStepDone } from './seed-runs.ts';
+export { departmentNames, properNamesIn } from './names.ts';

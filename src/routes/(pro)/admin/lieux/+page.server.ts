@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { decideClaim, listClaims, remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
+import { remindStalePlace, stalePlaces } from '#lib/server/places/index.ts';
+import { decideClaim, listClaims } from '#lib/server/accounts/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { mailConfigured } from '#lib/server/mail/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';

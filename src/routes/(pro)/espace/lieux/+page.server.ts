@@ -1,8 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { claimPlace, managedPlaces } from '#lib/server/places/index.ts';
-import { listOrganisations, organisationsWhere, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
+import { managedPlaces } from '#lib/server/places/index.ts';
+import { claimPlace, listOrganisations, organisationsWhere, pendingClaimsOf, placesToClaim } from '#lib/server/accounts/index.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
