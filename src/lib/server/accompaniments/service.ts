@@ -11,8 +11,16 @@ import { journal } from '../audit/index.ts';
 import { asScoped, can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/index.ts';
+import {
+	CareError,
+	listBeneficiaries,
+	loadBeneficiary,
+	namesVisibleTo,
+	shortName,
+	touchBeneficiary,
+	type Beneficiary,
+	type PersonName
+} from '../beneficiaries/index.ts';
 import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { accompaniments } from './db.ts';
@@ -323,28 +331,28 @@ const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
  * Accompaniments as the list and its CSV export show them, newest first: the place's and
  * the mediator's names, and the person's only when the actor may read their record.
  */
-export function accompanimentRows(db: DbOrTx, actor: Actor, where: SQL | undefined, page: { limit: number; offset?: number }) {
-	return db
-		.select({
-			a: accompaniments,
-			placeName: places.nom,
-			mediatorName: users.displayName,
-			b: {
-				firstName: beneficiaries.firstName,
-				lastName: beneficiaries.lastName,
-				pseudonym: beneficiaries.pseudonym,
-				anonymisedAt: beneficiaries.anonymisedAt,
-				id: beneficiaries.id
-			}
-		})
+export async function accompanimentRows(
+	db: DbOrTx,
+	actor: Actor,
+	where: SQL | undefined,
+	page: { limit: number; offset?: number }
+): Promise<{ a: Accompaniment; placeName: string | null; mediatorName: string | null; b: PersonName | null }[]> {
+	const rows = await db
+		.select({ a: accompaniments, placeName: places.nom, mediatorName: users.displayName })
 		.from(accompaniments)
 		.leftJoin(places, eq(places.id, accompaniments.placeId))
 		.leftJoin(users, eq(users.id, accompaniments.mediatorId))
-		.leftJoin(beneficiaries, and(eq(beneficiaries.id, accompaniments.beneficiaryId), visibleTo(actor)))
 		.where(where)
 		.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
 		.limit(page.limit)
 		.offset(page.offset ?? 0);
+	// the people's names in one query, of the records the actor may read only
+	const names = await namesVisibleTo(
+		db,
+		actor,
+		rows.map(({ a }) => a.beneficiaryId)
+	);
+	return rows.map((r) => ({ ...r, b: (r.a.beneficiaryId && names.get(r.a.beneficiaryId)) || null }));
 }
 
 /**

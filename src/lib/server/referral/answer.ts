@@ -11,8 +11,7 @@ import { can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { queueMail } from '../mail/index.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, personIp, shortName, touchBeneficiary } from '../beneficiaries/index.ts';
+import { CareError, personIp, shortName, touchBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import { transition, AWAITING, DECLINE_REASONS, type ReferralEvent, type ReferralStatus, type DeclineReason, type EventType } from './model.ts';
 import { personMessage, referralByLinkMail, referralUpdateMail } from './messages.ts';
@@ -128,7 +127,8 @@ export async function apply(
 }
 
 async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: Links): Promise<void> {
-	const [b] = await tx.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
+	// the person of a referral this transaction holds locked, whoever acted (checked by the caller)
+	const b = (await uncheckedRecord(tx, r.beneficiaryId))!;
 	const [place] = await tx.select({ nom: places.nom, courriels: places.courriels }).from(places).where(eq(places.id, r.placeId));
 	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const status = r.status as ReferralStatus;

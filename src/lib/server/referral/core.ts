@@ -11,9 +11,8 @@ import { memberships, organisationPlaces, organisations, users } from '../accoun
 import { queueMail, tagOutbox } from '../mail/index.ts';
 import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/index.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
 import { scopesInForce } from '../grants/index.ts';
-import { issuePersonLink, scopedPerson, type Beneficiary } from '../beneficiaries/index.ts';
+import { issuePersonLink, scopedPerson, uncheckedRecord, type Beneficiary } from '../beneficiaries/index.ts';
 import { referrals } from './db.ts';
 import { EXPIRY_DAYS } from './model.ts';
 import { personMail } from './messages.ts';
@@ -137,7 +136,7 @@ export async function notifyPerson(
 
 /** What the place's messages call the person: the scope of the referral's consent decides (beneficiaries/model.ts SCOPE_FIELDS). */
 export async function nameForPlace(db: DbOrTx, r: Pick<Referral, 'consentId' | 'beneficiaryId'>): Promise<string> {
-	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
+	const b = (await uncheckedRecord(db, r.beneficiaryId))!;
 	return scopedPerson(b, await scopesInForce(db, r.consentId)).name;
 }
 

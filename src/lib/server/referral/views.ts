@@ -3,16 +3,28 @@
  * organisations), one referral's detail (what the consent lets the place see), the
  * referrals on a person's record, and what the person sees on their own page.
  */
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
-import { beneficiaries, assessments } from '../beneficiaries/db.ts';
 import { scopesInForce } from '../grants/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
-import { CareError, holdingOrganisations, loadBeneficiary, revealedFields, scopedPerson, shortName, SCOPE_FIELDS } from '../beneficiaries/index.ts';
+import {
+	CareError,
+	holdingOrganisations,
+	loadBeneficiary,
+	notAnonymised,
+	recordReadable,
+	revealedFields,
+	scopedPerson,
+	shortName,
+	uncheckedAssessment,
+	uncheckedNames,
+	uncheckedRecord,
+	SCOPE_FIELDS
+} from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	allowedEvents,
@@ -110,17 +122,23 @@ export async function teamReferrals(
 	const awaiting = sql`${referrals.status} in ('sent', 'under_study')`;
 	const rows = await db
 		.select({
-			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
-			b: { firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt },
+			r: {
+				id: referrals.id,
+				status: referrals.status,
+				sentAt: referrals.sentAt,
+				appointmentAt: referrals.appointmentAt,
+				delivery: referrals.delivery,
+				beneficiaryId: referrals.beneficiaryId
+			},
 			placeName: places.nom,
 			placeCommune: places.commune,
 			fromOrganisation: organisations.name
 		})
 		.from(referrals)
-		.innerJoin(beneficiaries, eq(beneficiaries.id, referrals.beneficiaryId))
 		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
-		.where(and(where, status ? eq(referrals.status, status) : undefined))
+		// the rows whose person the connection reads, as the inner join on the record kept them
+		.where(and(where, status ? eq(referrals.status, status) : undefined, recordReadable(referrals.beneficiaryId)))
 		.orderBy(
 			sql`case when ${awaiting} and ${referrals.sentAt} <= ${overdueAt.toISOString()}::timestamptz then 0 when ${awaiting} then 1 else 2 end`,
 			sql`case when ${awaiting} then ${referrals.sentAt} end asc`,
@@ -128,13 +146,19 @@ export async function teamReferrals(
 		)
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE);
+	// the page's people in one query: the actor's side sees these referrals (the conditions above)
+	const names = await uncheckedNames(
+		db,
+		rows.map(({ r }) => r.beneficiaryId)
+	);
 	return {
-		items: rows.map(({ r, b, placeName, placeCommune, fromOrganisation }) => {
+		items: rows.map(({ r, placeName, placeCommune, fromOrganisation }) => {
+			const b = names.get(r.beneficiaryId);
 			const waiting = AWAITING.includes(r.status as ReferralStatus);
 			return {
 				id: r.id,
 				reference: referenceOf(r.id),
-				personName: shortName(b),
+				personName: b ? shortName(b) : 'La personne',
 				placeName,
 				placeCommune,
 				fromOrganisation,
@@ -201,7 +225,8 @@ export interface ReferralDetail {
 }
 
 async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<ReferralDetail> {
-	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
+	// the side (or the place's link) was checked on the referral by the caller
+	const b = (await uncheckedRecord(db, r.beneficiaryId))!;
 	const [place] = await db
 		.select({
 			id: places.id,
@@ -225,7 +250,7 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 	const has = (s: 'assessment' | 'referral_reason') => shown.has(s === 'assessment' ? 'assessment' : 'reason');
 	let assessment: ReferralDetail['assessment'] = null;
 	if (r.assessmentId && has('assessment')) {
-		const [a] = await db.select().from(assessments).where(eq(assessments.id, r.assessmentId));
+		const a = await uncheckedAssessment(db, r.assessmentId);
 		if (a) {
 			const res = a.result as { profile: Record<string, string | null>; services: string[]; urgency: string | null };
 			assessment = { profile: res.profile, services: res.services, urgency: res.urgency, at: a.createdAt };
@@ -337,6 +362,8 @@ export async function referralsOfBeneficiary(database: Database, actor: Actor, b
 /** What the person sees of their referrals: never the decline reason nor the professionals' names. */
 export async function personReferrals(database: Database, beneficiaryIds: string[]) {
 	if (!beneficiaryIds.length) return [];
+	const ids = await notAnonymised(database.db, beneficiaryIds);
+	if (!ids.length) return [];
 	const rows = await database.db
 		.select({
 			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
@@ -354,8 +381,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		.from(referrals)
 		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
-		.innerJoin(beneficiaries, eq(beneficiaries.id, referrals.beneficiaryId))
-		.where(and(inArray(referrals.beneficiaryId, beneficiaryIds), isNull(beneficiaries.anonymisedAt)))
+		.where(inArray(referrals.beneficiaryId, ids))
 		.orderBy(desc(referrals.sentAt));
 	const PERSON_STATUS: Record<ReferralStatus, string> = {
 		sent: 'Envoyée\u00a0: le lieu va vous contacter',
