@@ -10,7 +10,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { asScoped, can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { placeCards } from '../places/index.ts';
 import {
 	CareError,
 	listBeneficiaries,
@@ -51,13 +51,19 @@ export async function recordingOrganisations(database: Database, actor: Actor): 
 			.where(and(inArray(organisations.id, ids), eq(organisations.active, true)))
 			.orderBy(asc(organisations.name)),
 		db
-			.select({ organisationId: organisationPlaces.organisationId, id: places.id, nom: places.nom, commune: places.commune })
+			.select({ organisationId: organisationPlaces.organisationId, placeId: organisationPlaces.placeId })
 			.from(organisationPlaces)
-			.innerJoin(places, eq(places.id, organisationPlaces.placeId))
 			.where(inArray(organisationPlaces.organisationId, ids))
-			.orderBy(asc(places.nom), asc(places.commune))
 	]);
-	return orgs.map((o) => ({ ...o, places: placeRows.filter((p) => p.organisationId === o.id).map(({ id, nom, commune }) => ({ id, nom, commune })) }));
+	// the places' names in one query, by name then commune
+	const cards = await placeCards(
+		db,
+		placeRows.map((p) => p.placeId)
+	);
+	return orgs.map((o) => {
+		const run = new Set(placeRows.filter((p) => p.organisationId === o.id).map((p) => p.placeId));
+		return { ...o, places: [...cards.values()].filter((c) => run.has(c.id)).map(({ id, nom, commune }) => ({ id, nom, commune })) };
+	});
 }
 
 // ——— record ———
@@ -338,21 +344,28 @@ export async function accompanimentRows(
 	page: { limit: number; offset?: number }
 ): Promise<{ a: Accompaniment; placeName: string | null; mediatorName: string | null; b: PersonName | null }[]> {
 	const rows = await db
-		.select({ a: accompaniments, placeName: places.nom, mediatorName: users.displayName })
+		.select({ a: accompaniments, mediatorName: users.displayName })
 		.from(accompaniments)
-		.leftJoin(places, eq(places.id, accompaniments.placeId))
 		.leftJoin(users, eq(users.id, accompaniments.mediatorId))
 		.where(where)
 		.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
 		.limit(page.limit)
 		.offset(page.offset ?? 0);
-	// the people's names in one query, of the records the actor may read only
+	// the places' names in one query, and the people's (of the records the actor may read only) in another
+	const cards = await placeCards(
+		db,
+		rows.flatMap(({ a }) => (a.placeId ? [a.placeId] : []))
+	);
 	const names = await namesVisibleTo(
 		db,
 		actor,
 		rows.map(({ a }) => a.beneficiaryId)
 	);
-	return rows.map((r) => ({ ...r, b: (r.a.beneficiaryId && names.get(r.a.beneficiaryId)) || null }));
+	return rows.map((r) => ({
+		...r,
+		placeName: r.a.placeId ? (cards.get(r.a.placeId)?.nom ?? null) : null,
+		b: (r.a.beneficiaryId && names.get(r.a.beneficiaryId)) || null
+	}));
 }
 
 /**

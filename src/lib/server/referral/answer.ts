@@ -9,7 +9,7 @@ import type { Database, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { organisationPlaces, organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { CareError, personIp, shortName, touchBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
@@ -129,7 +129,7 @@ export async function apply(
 async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: Links): Promise<void> {
 	// the person of a referral this transaction holds locked, whoever acted (checked by the caller)
 	const b = (await uncheckedRecord(tx, r.beneficiaryId))!;
-	const [place] = await tx.select({ nom: places.nom, courriels: places.courriels }).from(places).where(eq(places.id, r.placeId));
+	const place = (await placeCard(tx, r.placeId))!;
 	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const status = r.status as ReferralStatus;
 	const personName = shortName(b);

@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { organisations } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { referrals } from './db.ts';
 import { clockDue, AWAITING, REMINDER_DAYS, type ReferralStatus } from './model.ts';
@@ -59,7 +59,7 @@ export async function runReferralClock(database: Database, links: Links, now = n
 }
 
 async function remind(database: Database, tx: Tx, r: Referral, days: number, links: Links): Promise<void> {
-	const [place] = await tx.select({ nom: places.nom, courriels: places.courriels }).from(places).where(eq(places.id, r.placeId));
+	const place = (await placeCard(tx, r.placeId))!;
 	const personName = await nameForPlace(tx, r);
 	if (r.toOrganisationId) {
 		for (const to of await teamEmails(tx, r.toOrganisationId))

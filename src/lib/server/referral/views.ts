@@ -8,7 +8,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { placeCard, placeCards } from '../places/index.ts';
 import { scopesInForce } from '../grants/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import {
@@ -128,14 +128,12 @@ export async function teamReferrals(
 				sentAt: referrals.sentAt,
 				appointmentAt: referrals.appointmentAt,
 				delivery: referrals.delivery,
-				beneficiaryId: referrals.beneficiaryId
+				beneficiaryId: referrals.beneficiaryId,
+				placeId: referrals.placeId
 			},
-			placeName: places.nom,
-			placeCommune: places.commune,
 			fromOrganisation: organisations.name
 		})
 		.from(referrals)
-		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
 		// the rows whose person the connection reads, as the inner join on the record kept them
 		.where(and(where, status ? eq(referrals.status, status) : undefined, recordReadable(referrals.beneficiaryId)))
@@ -146,21 +144,28 @@ export async function teamReferrals(
 		)
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE);
-	// the page's people in one query: the actor's side sees these referrals (the conditions above)
-	const names = await uncheckedNames(
-		db,
-		rows.map(({ r }) => r.beneficiaryId)
-	);
+	// the page's people and places in one query each: the actor's side sees these referrals (the conditions above)
+	const [names, cards] = await Promise.all([
+		uncheckedNames(
+			db,
+			rows.map(({ r }) => r.beneficiaryId)
+		),
+		placeCards(
+			db,
+			rows.map(({ r }) => r.placeId)
+		)
+	]);
 	return {
-		items: rows.map(({ r, placeName, placeCommune, fromOrganisation }) => {
+		items: rows.map(({ r, fromOrganisation }) => {
 			const b = names.get(r.beneficiaryId);
+			const place = cards.get(r.placeId)!;
 			const waiting = AWAITING.includes(r.status as ReferralStatus);
 			return {
 				id: r.id,
 				reference: referenceOf(r.id),
 				personName: b ? shortName(b) : 'La personne',
-				placeName,
-				placeCommune,
+				placeName: place.nom,
+				placeCommune: place.commune,
 				fromOrganisation,
 				status: r.status as ReferralStatus,
 				statusLabel: STATUS_LABELS[r.status as ReferralStatus],
@@ -227,19 +232,7 @@ export interface ReferralDetail {
 async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<ReferralDetail> {
 	// the side (or the place's link) was checked on the referral by the caller
 	const b = (await uncheckedRecord(db, r.beneficiaryId))!;
-	const [place] = await db
-		.select({
-			id: places.id,
-			nom: places.nom,
-			adresse: places.adresse,
-			codePostal: places.codePostal,
-			commune: places.commune,
-			telephone: places.telephone,
-			courriels: places.courriels,
-			horaires: places.horaires
-		})
-		.from(places)
-		.where(eq(places.id, r.placeId));
+	const place = (await placeCard(db, r.placeId))!;
 	const [from] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const [prescriber] = r.prescriberId ? await db.select({ name: users.displayName, email: users.email }).from(users).where(eq(users.id, r.prescriberId)) : [];
 	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
@@ -342,16 +335,19 @@ export async function referralByLink(
 export async function referralsOfBeneficiary(database: Database, actor: Actor, beneficiaryId: string) {
 	await loadBeneficiary(database.db, actor, beneficiaryId, 'read');
 	const rows = await database.db
-		.select({ r: referrals, placeName: places.nom, placeCommune: places.commune })
+		.select()
 		.from(referrals)
-		.innerJoin(places, eq(places.id, referrals.placeId))
 		.where(and(eq(referrals.beneficiaryId, beneficiaryId), or(sentCondition(actor), receivedCondition(actor))))
 		.orderBy(desc(referrals.sentAt));
-	return rows.map(({ r, placeName, placeCommune }) => ({
+	const cards = await placeCards(
+		database.db,
+		rows.map((r) => r.placeId)
+	);
+	return rows.map((r) => ({
 		id: r.id,
 		reference: referenceOf(r.id),
-		placeName,
-		placeCommune,
+		placeName: cards.get(r.placeId)!.nom,
+		placeCommune: cards.get(r.placeId)!.commune,
 		status: r.status as ReferralStatus,
 		statusLabel: STATUS_LABELS[r.status as ReferralStatus],
 		sentAt: r.sentAt,
@@ -366,20 +362,17 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 	if (!ids.length) return [];
 	const rows = await database.db
 		.select({
-			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
-			place: {
-				id: places.id,
-				nom: places.nom,
-				adresse: places.adresse,
-				codePostal: places.codePostal,
-				commune: places.commune,
-				telephone: places.telephone,
-				horaires: places.horaires
+			r: {
+				id: referrals.id,
+				status: referrals.status,
+				sentAt: referrals.sentAt,
+				appointmentAt: referrals.appointmentAt,
+				delivery: referrals.delivery,
+				placeId: referrals.placeId
 			},
 			from: organisations.name
 		})
 		.from(referrals)
-		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
 		.where(inArray(referrals.beneficiaryId, ids))
 		.orderBy(desc(referrals.sentAt));
@@ -393,7 +386,16 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		expired: 'Le lieu n’a pas répondu',
 		withdrawn: 'Annulée'
 	};
-	return rows.map(({ r, place, from }) => ({
+	const cards = await placeCards(
+		database.db,
+		rows.map(({ r }) => r.placeId)
+	);
+	// what the person's page shows of the place (its e-mails aside)
+	const placeOf = (id: string) => {
+		const { id: placeId, nom, adresse, codePostal, commune, telephone, horaires } = cards.get(id)!;
+		return { id: placeId, nom, adresse, codePostal, commune, telephone, horaires };
+	};
+	return rows.map(({ r, from }) => ({
 		id: r.id,
 		reference: referenceOf(r.id),
 		status: r.status as ReferralStatus,
@@ -404,7 +406,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 				: PERSON_STATUS[r.status as ReferralStatus],
 		sentAt: r.sentAt,
 		appointmentAt: r.appointmentAt,
-		place,
+		place: placeOf(r.placeId),
 		from,
 		canWithdraw: allowedEvents(r.status as ReferralStatus, 'person').includes('withdraw')
 	}));
