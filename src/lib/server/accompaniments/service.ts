@@ -5,11 +5,10 @@
  * their referral as honoured, in the same transaction (the referral capability does it,
  * with its timeline, journal and messages).
  */
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { asScoped, can, type Actor } from '../accounts/index.ts';
-import { organisationPlaces, organisations, users } from '../accounts/db.ts';
+import { activeOrganisations, asScoped, can, placesRunBy, userNames, type Actor } from '../accounts/index.ts';
 import { placeCards } from '../places/index.ts';
 import {
 	CareError,
@@ -44,17 +43,7 @@ export async function recordingOrganisations(database: Database, actor: Actor): 
 	);
 	if (!ids.length) return [];
 	const db = database.db;
-	const [orgs, placeRows] = await Promise.all([
-		db
-			.select({ id: organisations.id, name: organisations.name, departmentCode: organisations.departmentCode })
-			.from(organisations)
-			.where(and(inArray(organisations.id, ids), eq(organisations.active, true)))
-			.orderBy(asc(organisations.name)),
-		db
-			.select({ organisationId: organisationPlaces.organisationId, placeId: organisationPlaces.placeId })
-			.from(organisationPlaces)
-			.where(inArray(organisationPlaces.organisationId, ids))
-	]);
+	const [orgs, placeRows] = await Promise.all([activeOrganisations(db, ids), placesRunBy(db, ids)]);
 	// the places' names in one query, by name then commune
 	const cards = await placeCards(
 		db,
@@ -344,27 +333,33 @@ export async function accompanimentRows(
 	page: { limit: number; offset?: number }
 ): Promise<{ a: Accompaniment; placeName: string | null; mediatorName: string | null; b: PersonName | null }[]> {
 	const rows = await db
-		.select({ a: accompaniments, mediatorName: users.displayName })
+		.select()
 		.from(accompaniments)
-		.leftJoin(users, eq(users.id, accompaniments.mediatorId))
 		.where(where)
 		.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
 		.limit(page.limit)
 		.offset(page.offset ?? 0);
-	// the places' names in one query, and the people's (of the records the actor may read only) in another
-	const cards = await placeCards(
-		db,
-		rows.flatMap(({ a }) => (a.placeId ? [a.placeId] : []))
-	);
-	const names = await namesVisibleTo(
-		db,
-		actor,
-		rows.map(({ a }) => a.beneficiaryId)
-	);
-	return rows.map((r) => ({
-		...r,
-		placeName: r.a.placeId ? (cards.get(r.a.placeId)?.nom ?? null) : null,
-		b: (r.a.beneficiaryId && names.get(r.a.beneficiaryId)) || null
+	// the places' and the mediators' names in one query each, and the people's (of the records the actor may read only)
+	const [cards, mediators, names] = await Promise.all([
+		placeCards(
+			db,
+			rows.flatMap((a) => (a.placeId ? [a.placeId] : []))
+		),
+		userNames(
+			db,
+			rows.map((a) => a.mediatorId)
+		),
+		namesVisibleTo(
+			db,
+			actor,
+			rows.map((a) => a.beneficiaryId)
+		)
+	]);
+	return rows.map((a) => ({
+		a,
+		placeName: a.placeId ? (cards.get(a.placeId)?.nom ?? null) : null,
+		mediatorName: a.mediatorId ? (mediators.get(a.mediatorId) ?? null) : null,
+		b: (a.beneficiaryId && names.get(a.beneficiaryId)) || null
 	}));
 }
 

@@ -7,8 +7,7 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisationPlaces, organisations, users } from '../accounts/db.ts';
+import { can, organisationNames, placesRunBy, userContact, type Actor } from '../accounts/index.ts';
 import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { CareError, personIp, shortName, touchBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
@@ -130,13 +129,13 @@ async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: 
 	// the person of a referral this transaction holds locked, whoever acted (checked by the caller)
 	const b = (await uncheckedRecord(tx, r.beneficiaryId))!;
 	const place = (await placeCard(tx, r.placeId))!;
-	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
+	const from = { name: (await organisationNames(tx, [r.fromOrganisationId])).get(r.fromOrganisationId)! };
 	const status = r.status as ReferralStatus;
 	const personName = shortName(b);
 	const placeSide = await nameForPlace(tx, r);
 	// the prescriber, unless they acted themselves
 	if (who.kind !== 'prescriber' && r.prescriberId) {
-		const [p] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, r.prescriberId));
+		const p = await userContact(tx, r.prescriberId);
 		if (p?.active)
 			await queueMail(
 				database,
@@ -273,9 +272,7 @@ export async function honourByAccompaniment(
 	ip?: string | null
 ): Promise<string | null> {
 	const open: ReferralStatus[] = ['sent', 'under_study', 'accepted'];
-	const orgPlaces = (
-		await tx.select({ p: organisationPlaces.placeId }).from(organisationPlaces).where(eq(organisationPlaces.organisationId, a.organisationId))
-	).map((x) => x.p);
+	const orgPlaces = (await placesRunBy(tx, [a.organisationId])).map((x) => x.placeId);
 	const [r] = await tx
 		.select()
 		.from(referrals)

@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { organisations } from '../accounts/db.ts';
+import { organisationNames } from '../accounts/index.ts';
 import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { referrals } from './db.ts';
@@ -70,7 +70,7 @@ async function remind(database: Database, tx: Tx, r: Referral, days: number, lin
 				r.beneficiaryId
 			);
 	} else if (place.courriels[0]) {
-		const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
+		const from = { name: (await organisationNames(tx, [r.fromOrganisationId])).get(r.fromOrganisationId)! };
 		const link = answerLink(r, links, Date.now());
 		await queueMail(
 			database,
