@@ -9,7 +9,7 @@ import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { activeOrganisations, asScoped, can, placesRunBy, userNames, type Actor } from '../accounts/index.ts';
-import { placeCards } from '../places/index.ts';
+import { placeCards, placeNames } from '../places/index.ts';
 import {
 	CareError,
 	listBeneficiaries,
@@ -340,10 +340,10 @@ export async function accompanimentRows(
 		.limit(page.limit)
 		.offset(page.offset ?? 0);
 	// the places' and the mediators' names in one query each, and the people's (of the records the actor may read only)
-	const [cards, mediators, names] = await Promise.all([
-		placeCards(
+	const [placeNameOf, mediators, names] = await Promise.all([
+		placeNames(
 			db,
-			rows.flatMap((a) => (a.placeId ? [a.placeId] : []))
+			rows.map((a) => a.placeId)
 		),
 		userNames(
 			db,
@@ -357,7 +357,7 @@ export async function accompanimentRows(
 	]);
 	return rows.map((a) => ({
 		a,
-		placeName: a.placeId ? (cards.get(a.placeId)?.nom ?? null) : null,
+		placeName: a.placeId ? (placeNameOf.get(a.placeId) ?? null) : null,
 		mediatorName: a.mediatorId ? (mediators.get(a.mediatorId) ?? null) : null,
 		b: (a.beneficiaryId && names.get(a.beneficiaryId)) || null
 	}));
