@@ -75,7 +75,7 @@ export {
 export { formatOnboardingReport, importOnboarding, type OnboardingReport } from './onboarding.ts';
 export { readOnboardingCsv } from './onboarding-csv.ts';
 export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './place-contacts.ts';
-export { PLACE_TEAM_ROLES, placeTeamOrganisations, placeTeamEmails, placesRunBy, activeOrganisations, userContact, userNames } from './teams.ts';
+export { PLACE_TEAM_ROLES, placeTeamOrganisations, placeTeamEmails, placesRunBy, activeOrganisations } from './teams.ts';
 export { pendingClaimsOf, placesToClaim } from './claims.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';

@@ -2,7 +2,7 @@
  * What other capabilities read of the structures, their places and their people, by ids
  * they hold (a referral's sender and place, an accompaniment's mediator): the team that
  * runs a place, its members' e-mails, the places a structure runs, the active structures
- * by name, a professional's name and e-mail (a structure's name: organisation-names.ts).
+ * by name (a structure's or a professional's name: organisation-names.ts).
  * Read through the caller's handle (its transaction, its row-level security); no can()
  * here: the caller has authorised the act on its own row.
  */
@@ -56,18 +56,4 @@ export function activeOrganisations(db: DbOrTx, ids: readonly string[]): Promise
 		.from(organisations)
 		.where(and(inArray(organisations.id, [...ids]), eq(organisations.active, true)))
 		.orderBy(asc(organisations.name));
-}
-
-/** One professional's name, e-mail and whether their account is active. */
-export async function userContact(db: DbOrTx, id: string): Promise<{ name: string; email: string; active: boolean } | undefined> {
-	const [u] = await db.select({ name: users.displayName, email: users.email, active: users.active }).from(users).where(eq(users.id, id));
-	return u;
-}
-
-/** The names of these professionals, by id (one query). */
-export async function userNames(db: DbOrTx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
-	const unique = [...new Set(ids.filter((id): id is string => !!id))];
-	if (!unique.length) return new Map();
-	const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, unique));
-	return new Map(rows.map((r) => [r.id, r.name]));
 }

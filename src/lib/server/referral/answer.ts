@@ -7,7 +7,7 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
-import { can, organisationNames, placesRunBy, userContact, type Actor } from '../accounts/index.ts';
+import { activeUserEmail, can, organisationNames, placesRunBy, type Actor } from '../accounts/index.ts';
 import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { CareError, personIp, shortName, touchBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
@@ -135,13 +135,13 @@ async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: 
 	const placeSide = await nameForPlace(tx, r);
 	// the prescriber, unless they acted themselves
 	if (who.kind !== 'prescriber' && r.prescriberId) {
-		const p = await userContact(tx, r.prescriberId);
-		if (p?.active)
+		const prescriberEmail = await activeUserEmail(tx, r.prescriberId);
+		if (prescriberEmail)
 			await queueMail(
 				database,
 				tx,
 				referralUpdateMail({
-					to: p.email,
+					to: prescriberEmail,
 					placeName: place.nom,
 					personName,
 					status,
