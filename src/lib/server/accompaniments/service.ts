@@ -5,14 +5,21 @@
  * their referral as honoured, in the same transaction (the referral capability does it,
  * with its timeline, journal and messages).
  */
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { asScoped, can, type Actor } from '../accounts/index.ts';
-import { organisationPlaces, organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, listBeneficiaries, loadBeneficiary, shortName, touchBeneficiary, visibleTo, type Beneficiary } from '../beneficiaries/index.ts';
+import { activeOrganisations, asScoped, can, placesRunBy, userNames, type Actor } from '../accounts/index.ts';
+import { placeCards, placeNames } from '../places/index.ts';
+import {
+	CareError,
+	listBeneficiaries,
+	loadBeneficiary,
+	namesVisibleTo,
+	shortName,
+	touchBeneficiary,
+	type Beneficiary,
+	type PersonName
+} from '../beneficiaries/index.ts';
 import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { accompaniments } from './db.ts';
@@ -36,20 +43,16 @@ export async function recordingOrganisations(database: Database, actor: Actor): 
 	);
 	if (!ids.length) return [];
 	const db = database.db;
-	const [orgs, placeRows] = await Promise.all([
-		db
-			.select({ id: organisations.id, name: organisations.name, departmentCode: organisations.departmentCode })
-			.from(organisations)
-			.where(and(inArray(organisations.id, ids), eq(organisations.active, true)))
-			.orderBy(asc(organisations.name)),
-		db
-			.select({ organisationId: organisationPlaces.organisationId, id: places.id, nom: places.nom, commune: places.commune })
-			.from(organisationPlaces)
-			.innerJoin(places, eq(places.id, organisationPlaces.placeId))
-			.where(inArray(organisationPlaces.organisationId, ids))
-			.orderBy(asc(places.nom), asc(places.commune))
-	]);
-	return orgs.map((o) => ({ ...o, places: placeRows.filter((p) => p.organisationId === o.id).map(({ id, nom, commune }) => ({ id, nom, commune })) }));
+	const [orgs, placeRows] = await Promise.all([activeOrganisations(db, ids), placesRunBy(db, ids)]);
+	// the places' names in one query, by name then commune
+	const cards = await placeCards(
+		db,
+		placeRows.map((p) => p.placeId)
+	);
+	return orgs.map((o) => {
+		const run = new Set(placeRows.filter((p) => p.organisationId === o.id).map((p) => p.placeId));
+		return { ...o, places: [...cards.values()].filter((c) => run.has(c.id)).map(({ id, nom, commune }) => ({ id, nom, commune })) };
+	});
 }
 
 // ——— record ———
@@ -323,28 +326,41 @@ const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
  * Accompaniments as the list and its CSV export show them, newest first: the place's and
  * the mediator's names, and the person's only when the actor may read their record.
  */
-export function accompanimentRows(db: DbOrTx, actor: Actor, where: SQL | undefined, page: { limit: number; offset?: number }) {
-	return db
-		.select({
-			a: accompaniments,
-			placeName: places.nom,
-			mediatorName: users.displayName,
-			b: {
-				firstName: beneficiaries.firstName,
-				lastName: beneficiaries.lastName,
-				pseudonym: beneficiaries.pseudonym,
-				anonymisedAt: beneficiaries.anonymisedAt,
-				id: beneficiaries.id
-			}
-		})
+export async function accompanimentRows(
+	db: DbOrTx,
+	actor: Actor,
+	where: SQL | undefined,
+	page: { limit: number; offset?: number }
+): Promise<{ a: Accompaniment; placeName: string | null; mediatorName: string | null; b: PersonName | null }[]> {
+	const rows = await db
+		.select()
 		.from(accompaniments)
-		.leftJoin(places, eq(places.id, accompaniments.placeId))
-		.leftJoin(users, eq(users.id, accompaniments.mediatorId))
-		.leftJoin(beneficiaries, and(eq(beneficiaries.id, accompaniments.beneficiaryId), visibleTo(actor)))
 		.where(where)
 		.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
 		.limit(page.limit)
 		.offset(page.offset ?? 0);
+	// the places' and the mediators' names in one query each, and the people's (of the records the actor may read only)
+	const [placeNameOf, mediators, names] = await Promise.all([
+		placeNames(
+			db,
+			rows.map((a) => a.placeId)
+		),
+		userNames(
+			db,
+			rows.map((a) => a.mediatorId)
+		),
+		namesVisibleTo(
+			db,
+			actor,
+			rows.map((a) => a.beneficiaryId)
+		)
+	]);
+	return rows.map((a) => ({
+		a,
+		placeName: a.placeId ? (placeNameOf.get(a.placeId) ?? null) : null,
+		mediatorName: a.mediatorId ? (mediators.get(a.mediatorId) ?? null) : null,
+		b: (a.beneficiaryId && names.get(a.beneficiaryId)) || null
+	}));
 }
 
 /**

@@ -77,6 +77,7 @@ export { readOnboardingCsv } from './onboarding-csv.ts';
 export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './place-contacts.ts';
 export { claimPlace, decideClaim, listClaims, pendingClaimsOf, placesToClaim } from './claims.ts';
 export { placeTeams } from './place-teams.ts';
+export { PLACE_TEAM_ROLES, placeTeamOrganisations, placeTeamEmails, placesRunBy, activeOrganisations } from './teams.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';

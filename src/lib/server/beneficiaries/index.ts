@@ -17,6 +17,16 @@ export {
 	type CreateResult,
 	type BeneficiaryListItem
 } from './records.ts';
+export {
+	namesVisibleTo,
+	uncheckedNames,
+	uncheckedRecord,
+	uncheckedAssessment,
+	notAnonymised,
+	recordReadable,
+	type PersonName,
+	type AssessmentRow
+} from './lookups.ts';
 export { consentsOf, recordConsent, withdrawConsent, type ConsentView } from './consents.ts';
 export { planMerge, foldRecords, erasableRecord, type MergePlan } from './erasure.ts';
 export { personRef, inactiveRecords } from './rights.ts';

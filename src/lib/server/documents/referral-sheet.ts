@@ -9,14 +9,12 @@
  * between professionals (this function does not take them).
  */
 import QRCode from 'qrcode';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { weekTable } from '../places/index.ts';
 import { formatRange } from '../../components/format.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { issuePersonLink } from '../beneficiaries/index.ts';
+import { issuePersonLink, uncheckedRecord } from '../beneficiaries/index.ts';
 import { referralDetail, type Links } from '../referral/index.ts';
 import { PdfWriter } from './pdf.ts';
 import { capitalize, frenchDate, frenchDateTime, frenchPhone } from './pdf-text.ts';
@@ -182,10 +180,8 @@ export async function referralSheet(
 	let personLink: string | null = null;
 	if (d.side === 'sender') {
 		personLink = await database.db.transaction(async (tx) => {
-			const [b] = await tx
-				.select({ anonymisedAt: beneficiaries.anonymisedAt, departmentCode: beneficiaries.departmentCode })
-				.from(beneficiaries)
-				.where(eq(beneficiaries.id, d.beneficiaryId));
+			// the sender's side of this referral (referralDetail checked it) holds the record
+			const b = await uncheckedRecord(tx, d.beneficiaryId);
 			if (!b || b.anonymisedAt) return null;
 			const link = await issuePersonLink(tx, {
 				beneficiaryId: d.beneficiaryId,

@@ -36,6 +36,7 @@ export { emptyFilters, filtersFromSearchParams, filtersToSearchParams, hasActive
 export { NEARBY_METRES } from './search-sql.ts';
 export { anyPassPlace, coverage, searchPlaces, searchPlacesJson, type SearchItem } from './search.ts';
 export { allPlaces, countPlaces, distanceMetres, getPlace, type PublicPlace } from './place.ts';
+export { placeCard, placeCards, type PlaceCard } from './cards.ts';
 export { placeValueText } from './display.ts';
 export { mapSearchError, placeToJson, searchJsonBody, searchParamsFromQuery, searchToGeoJson, validateFilters } from './api.ts';
 export { openApiDocument } from './openapi.ts';

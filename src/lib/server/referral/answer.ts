@@ -7,12 +7,10 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { organisationPlaces, organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { activeUserEmail, can, organisationNames, placesRunBy, type Actor } from '../accounts/index.ts';
+import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, personIp, shortName, touchBeneficiary } from '../beneficiaries/index.ts';
+import { CareError, personIp, shortName, touchBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import { transition, AWAITING, DECLINE_REASONS, type ReferralEvent, type ReferralStatus, type DeclineReason, type EventType } from './model.ts';
 import { personMessage, referralByLinkMail, referralUpdateMail } from './messages.ts';
@@ -128,21 +126,22 @@ export async function apply(
 }
 
 async function notify(database: Database, tx: Tx, r: Referral, who: Who, links: Links): Promise<void> {
-	const [b] = await tx.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
-	const [place] = await tx.select({ nom: places.nom, courriels: places.courriels }).from(places).where(eq(places.id, r.placeId));
-	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
+	// the person of a referral this transaction holds locked, whoever acted (checked by the caller)
+	const b = (await uncheckedRecord(tx, r.beneficiaryId))!;
+	const place = (await placeCard(tx, r.placeId))!;
+	const from = { name: (await organisationNames(tx, [r.fromOrganisationId])).get(r.fromOrganisationId)! };
 	const status = r.status as ReferralStatus;
 	const personName = shortName(b);
 	const placeSide = await nameForPlace(tx, r);
 	// the prescriber, unless they acted themselves
 	if (who.kind !== 'prescriber' && r.prescriberId) {
-		const [p] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, r.prescriberId));
-		if (p?.active)
+		const prescriberEmail = await activeUserEmail(tx, r.prescriberId);
+		if (prescriberEmail)
 			await queueMail(
 				database,
 				tx,
 				referralUpdateMail({
-					to: p.email,
+					to: prescriberEmail,
 					placeName: place.nom,
 					personName,
 					status,
@@ -273,9 +272,7 @@ export async function honourByAccompaniment(
 	ip?: string | null
 ): Promise<string | null> {
 	const open: ReferralStatus[] = ['sent', 'under_study', 'accepted'];
-	const orgPlaces = (
-		await tx.select({ p: organisationPlaces.placeId }).from(organisationPlaces).where(eq(organisationPlaces.organisationId, a.organisationId))
-	).map((x) => x.p);
+	const orgPlaces = (await placesRunBy(tx, [a.organisationId])).map((x) => x.placeId);
 	const [r] = await tx
 		.select()
 		.from(referrals)

@@ -5,8 +5,8 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { organisations } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { organisationNames } from '../accounts/index.ts';
+import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { referrals } from './db.ts';
 import { clockDue, AWAITING, REMINDER_DAYS, type ReferralStatus } from './model.ts';
@@ -59,7 +59,7 @@ export async function runReferralClock(database: Database, links: Links, now = n
 }
 
 async function remind(database: Database, tx: Tx, r: Referral, days: number, links: Links): Promise<void> {
-	const [place] = await tx.select({ nom: places.nom, courriels: places.courriels }).from(places).where(eq(places.id, r.placeId));
+	const place = (await placeCard(tx, r.placeId))!;
 	const personName = await nameForPlace(tx, r);
 	if (r.toOrganisationId) {
 		for (const to of await teamEmails(tx, r.toOrganisationId))
@@ -70,7 +70,7 @@ async function remind(database: Database, tx: Tx, r: Referral, days: number, lin
 				r.beneficiaryId
 			);
 	} else if (place.courriels[0]) {
-		const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
+		const from = { name: (await organisationNames(tx, [r.fromOrganisationId])).get(r.fromOrganisationId)! };
 		const link = answerLink(r, links, Date.now());
 		await queueMail(
 			database,

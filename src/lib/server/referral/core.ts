@@ -4,23 +4,21 @@
  * person (SMS or e-mail, as they asked, each with a new link to their page).
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
-import { can, type Actor } from '../accounts/index.ts';
-import { memberships, organisationPlaces, organisations, users } from '../accounts/db.ts';
+import { can, placeTeamEmails, placeTeamOrganisations, PLACE_TEAM_ROLES, type Actor } from '../accounts/index.ts';
 import { queueMail, tagOutbox } from '../mail/index.ts';
 import { queueSms, toGsm7, smsSegments, SMS_MAX_SEGMENTS } from '../sms/index.ts';
 import { signToken, verifyToken } from '../security/secret.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
 import { scopesInForce } from '../grants/index.ts';
-import { issuePersonLink, scopedPerson, type Beneficiary } from '../beneficiaries/index.ts';
+import { issuePersonLink, scopedPerson, uncheckedRecord, type Beneficiary } from '../beneficiaries/index.ts';
 import { referrals } from './db.ts';
 import { EXPIRY_DAYS } from './model.ts';
 import { personMail } from './messages.ts';
 
 export type Referral = typeof referrals.$inferSelect;
 export const DAY = 86_400_000;
-export const PLACE_TEAM = ['mediator', 'place_manager'];
+export const PLACE_TEAM = PLACE_TEAM_ROLES;
 
 /** How a referral reaches its place: its team, a link at its e-mail, or the prescriber tells it. */
 export type Delivery = 'team' | 'email' | 'prescriber';
@@ -77,25 +75,10 @@ export const LINK_MESSAGES = {
  * mediator or place manager. A structure just imported, whose invitations are not accepted
  * yet, does not count: the referral goes by e-mail, or the prescriber calls.
  */
-export async function placeOrganisations(db: DbOrTx, placeId: string): Promise<string[]> {
-	const rows = await db
-		.selectDistinct({ o: organisationPlaces.organisationId })
-		.from(organisationPlaces)
-		.innerJoin(organisations, eq(organisations.id, organisationPlaces.organisationId))
-		.innerJoin(memberships, and(eq(memberships.organisationId, organisationPlaces.organisationId), inArray(memberships.role, PLACE_TEAM)))
-		.innerJoin(users, and(eq(users.id, memberships.userId), eq(users.active, true)))
-		.where(and(eq(organisationPlaces.placeId, placeId), eq(organisations.active, true)));
-	return rows.map((r) => r.o);
-}
+export const placeOrganisations = (db: DbOrTx, placeId: string): Promise<string[]> => placeTeamOrganisations(db, placeId);
 
-export async function teamEmails(db: DbOrTx, organisationId: string): Promise<string[]> {
-	const rows = await db
-		.selectDistinct({ email: users.email })
-		.from(memberships)
-		.innerJoin(users, eq(users.id, memberships.userId))
-		.where(and(eq(memberships.organisationId, organisationId), inArray(memberships.role, PLACE_TEAM), eq(users.active, true)));
-	return rows.map((r) => r.email);
-}
+/** The e-mails of the place's team at a structure (accounts/ answers). */
+export const teamEmails = (db: DbOrTx, organisationId: string): Promise<string[]> => placeTeamEmails(db, organisationId);
 
 export type Side = 'sender' | 'place';
 
@@ -137,7 +120,7 @@ export async function notifyPerson(
 
 /** What the place's messages call the person: the scope of the referral's consent decides (beneficiaries/model.ts SCOPE_FIELDS). */
 export async function nameForPlace(db: DbOrTx, r: Pick<Referral, 'consentId' | 'beneficiaryId'>): Promise<string> {
-	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
+	const b = (await uncheckedRecord(db, r.beneficiaryId))!;
 	return scopedPerson(b, await scopesInForce(db, r.consentId)).name;
 }
 

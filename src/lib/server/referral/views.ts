@@ -3,16 +3,28 @@
  * organisations), one referral's detail (what the consent lets the place see), the
  * referrals on a person's record, and what the person sees on their own page.
  */
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
-import { beneficiaries, assessments } from '../beneficiaries/db.ts';
+import { placeCard, placeCards } from '../places/index.ts';
 import { scopesInForce } from '../grants/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
-import { CareError, holdingOrganisations, loadBeneficiary, revealedFields, scopedPerson, shortName, SCOPE_FIELDS } from '../beneficiaries/index.ts';
+import {
+	CareError,
+	holdingOrganisations,
+	loadBeneficiary,
+	notAnonymised,
+	recordReadable,
+	revealedFields,
+	scopedPerson,
+	shortName,
+	uncheckedAssessment,
+	uncheckedNames,
+	uncheckedRecord,
+	SCOPE_FIELDS
+} from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import {
 	allowedEvents,
@@ -110,17 +122,21 @@ export async function teamReferrals(
 	const awaiting = sql`${referrals.status} in ('sent', 'under_study')`;
 	const rows = await db
 		.select({
-			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
-			b: { firstName: beneficiaries.firstName, lastName: beneficiaries.lastName, pseudonym: beneficiaries.pseudonym, anonymisedAt: beneficiaries.anonymisedAt },
-			placeName: places.nom,
-			placeCommune: places.commune,
+			r: {
+				id: referrals.id,
+				status: referrals.status,
+				sentAt: referrals.sentAt,
+				appointmentAt: referrals.appointmentAt,
+				delivery: referrals.delivery,
+				beneficiaryId: referrals.beneficiaryId,
+				placeId: referrals.placeId
+			},
 			fromOrganisation: organisations.name
 		})
 		.from(referrals)
-		.innerJoin(beneficiaries, eq(beneficiaries.id, referrals.beneficiaryId))
-		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
-		.where(and(where, status ? eq(referrals.status, status) : undefined))
+		// the rows whose person the connection reads, as the inner join on the record kept them
+		.where(and(where, status ? eq(referrals.status, status) : undefined, recordReadable(referrals.beneficiaryId)))
 		.orderBy(
 			sql`case when ${awaiting} and ${referrals.sentAt} <= ${overdueAt.toISOString()}::timestamptz then 0 when ${awaiting} then 1 else 2 end`,
 			sql`case when ${awaiting} then ${referrals.sentAt} end asc`,
@@ -128,15 +144,28 @@ export async function teamReferrals(
 		)
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE);
+	// the page's people and places in one query each: the actor's side sees these referrals (the conditions above)
+	const [names, cards] = await Promise.all([
+		uncheckedNames(
+			db,
+			rows.map(({ r }) => r.beneficiaryId)
+		),
+		placeCards(
+			db,
+			rows.map(({ r }) => r.placeId)
+		)
+	]);
 	return {
-		items: rows.map(({ r, b, placeName, placeCommune, fromOrganisation }) => {
+		items: rows.map(({ r, fromOrganisation }) => {
+			const b = names.get(r.beneficiaryId);
+			const place = cards.get(r.placeId)!;
 			const waiting = AWAITING.includes(r.status as ReferralStatus);
 			return {
 				id: r.id,
 				reference: referenceOf(r.id),
-				personName: shortName(b),
-				placeName,
-				placeCommune,
+				personName: b ? shortName(b) : 'La personne',
+				placeName: place.nom,
+				placeCommune: place.commune,
 				fromOrganisation,
 				status: r.status as ReferralStatus,
 				statusLabel: STATUS_LABELS[r.status as ReferralStatus],
@@ -201,20 +230,9 @@ export interface ReferralDetail {
 }
 
 async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<ReferralDetail> {
-	const [b] = await db.select().from(beneficiaries).where(eq(beneficiaries.id, r.beneficiaryId));
-	const [place] = await db
-		.select({
-			id: places.id,
-			nom: places.nom,
-			adresse: places.adresse,
-			codePostal: places.codePostal,
-			commune: places.commune,
-			telephone: places.telephone,
-			courriels: places.courriels,
-			horaires: places.horaires
-		})
-		.from(places)
-		.where(eq(places.id, r.placeId));
+	// the side (or the place's link) was checked on the referral by the caller
+	const b = (await uncheckedRecord(db, r.beneficiaryId))!;
+	const place = (await placeCard(db, r.placeId))!;
 	const [from] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, r.fromOrganisationId));
 	const [prescriber] = r.prescriberId ? await db.select({ name: users.displayName, email: users.email }).from(users).where(eq(users.id, r.prescriberId)) : [];
 	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
@@ -225,7 +243,7 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 	const has = (s: 'assessment' | 'referral_reason') => shown.has(s === 'assessment' ? 'assessment' : 'reason');
 	let assessment: ReferralDetail['assessment'] = null;
 	if (r.assessmentId && has('assessment')) {
-		const [a] = await db.select().from(assessments).where(eq(assessments.id, r.assessmentId));
+		const a = await uncheckedAssessment(db, r.assessmentId);
 		if (a) {
 			const res = a.result as { profile: Record<string, string | null>; services: string[]; urgency: string | null };
 			assessment = { profile: res.profile, services: res.services, urgency: res.urgency, at: a.createdAt };
@@ -317,16 +335,19 @@ export async function referralByLink(
 export async function referralsOfBeneficiary(database: Database, actor: Actor, beneficiaryId: string) {
 	await loadBeneficiary(database.db, actor, beneficiaryId, 'read');
 	const rows = await database.db
-		.select({ r: referrals, placeName: places.nom, placeCommune: places.commune })
+		.select()
 		.from(referrals)
-		.innerJoin(places, eq(places.id, referrals.placeId))
 		.where(and(eq(referrals.beneficiaryId, beneficiaryId), or(sentCondition(actor), receivedCondition(actor))))
 		.orderBy(desc(referrals.sentAt));
-	return rows.map(({ r, placeName, placeCommune }) => ({
+	const cards = await placeCards(
+		database.db,
+		rows.map((r) => r.placeId)
+	);
+	return rows.map((r) => ({
 		id: r.id,
 		reference: referenceOf(r.id),
-		placeName,
-		placeCommune,
+		placeName: cards.get(r.placeId)!.nom,
+		placeCommune: cards.get(r.placeId)!.commune,
 		status: r.status as ReferralStatus,
 		statusLabel: STATUS_LABELS[r.status as ReferralStatus],
 		sentAt: r.sentAt,
@@ -337,25 +358,23 @@ export async function referralsOfBeneficiary(database: Database, actor: Actor, b
 /** What the person sees of their referrals: never the decline reason nor the professionals' names. */
 export async function personReferrals(database: Database, beneficiaryIds: string[]) {
 	if (!beneficiaryIds.length) return [];
+	const ids = await notAnonymised(database.db, beneficiaryIds);
+	if (!ids.length) return [];
 	const rows = await database.db
 		.select({
-			r: { id: referrals.id, status: referrals.status, sentAt: referrals.sentAt, appointmentAt: referrals.appointmentAt, delivery: referrals.delivery },
-			place: {
-				id: places.id,
-				nom: places.nom,
-				adresse: places.adresse,
-				codePostal: places.codePostal,
-				commune: places.commune,
-				telephone: places.telephone,
-				horaires: places.horaires
+			r: {
+				id: referrals.id,
+				status: referrals.status,
+				sentAt: referrals.sentAt,
+				appointmentAt: referrals.appointmentAt,
+				delivery: referrals.delivery,
+				placeId: referrals.placeId
 			},
 			from: organisations.name
 		})
 		.from(referrals)
-		.innerJoin(places, eq(places.id, referrals.placeId))
 		.innerJoin(organisations, eq(organisations.id, referrals.fromOrganisationId))
-		.innerJoin(beneficiaries, eq(beneficiaries.id, referrals.beneficiaryId))
-		.where(and(inArray(referrals.beneficiaryId, beneficiaryIds), isNull(beneficiaries.anonymisedAt)))
+		.where(inArray(referrals.beneficiaryId, ids))
 		.orderBy(desc(referrals.sentAt));
 	const PERSON_STATUS: Record<ReferralStatus, string> = {
 		sent: 'Envoyée\u00a0: le lieu va vous contacter',
@@ -367,7 +386,16 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		expired: 'Le lieu n’a pas répondu',
 		withdrawn: 'Annulée'
 	};
-	return rows.map(({ r, place, from }) => ({
+	const cards = await placeCards(
+		database.db,
+		rows.map(({ r }) => r.placeId)
+	);
+	// what the person's page shows of the place (its e-mails aside)
+	const placeOf = (id: string) => {
+		const { id: placeId, nom, adresse, codePostal, commune, telephone, horaires } = cards.get(id)!;
+		return { id: placeId, nom, adresse, codePostal, commune, telephone, horaires };
+	};
+	return rows.map(({ r, from }) => ({
 		id: r.id,
 		reference: referenceOf(r.id),
 		status: r.status as ReferralStatus,
@@ -378,7 +406,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 				: PERSON_STATUS[r.status as ReferralStatus],
 		sentAt: r.sentAt,
 		appointmentAt: r.appointmentAt,
-		place,
+		place: placeOf(r.placeId),
 		from,
 		canWithdraw: allowedEvents(r.status as ReferralStatus, 'person').includes('withdraw')
 	}));
