@@ -90,13 +90,15 @@ function dayWords(p: DayParts, words: DateWords): string {
 /**
  * A day: "2024-03-12" → "12 mars 2024" (1 → "1er"); { weekday: true } → "mardi 12 mars
  * 2024"; { year: false } → "12 mars". An instant (a Date, or a timestamp string) is the
- * day it is in Paris, whatever the server's time zone. Not a date: null (a string is
- * returned as it is).
+ * day it is in Paris, whatever the server's time zone. Nothing: null; not a date: a
+ * string is returned as it is, an invalid Date gives "".
  */
+export function formatDate(value: Date, words?: DateWords): string;
+export function formatDate(value: string | Date | null | undefined, words?: DateWords): string | null;
 export function formatDate(value: string | Date | null | undefined, words: DateWords = {}): string | null {
 	if (!value) return null;
 	const p = dayParts(value);
-	if (!p) return typeof value === 'string' ? value : null;
+	if (!p) return typeof value === 'string' ? value : '';
 	return dayWords(p, words);
 }
 

@@ -16,7 +16,7 @@ import { beneficiaries } from '../beneficiaries/db.ts';
 import { fullName } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
 import { passCampaigns, passQualifications, passStatements } from '../pass/db.ts';
-import { monthLabel } from '../pass/index.ts';
+import { monthLabel } from '../../components/format.ts';
 import type { AuditRow } from '../audit/index.ts';
 import { sentence, actionLabel, type Facts } from './sentences.ts';
 import { detailLines } from './details.ts';

@@ -10,7 +10,8 @@ import { can, type Actor, fieldErrors } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { areaMunicipalities, areas, departments } from '../territory/db.ts';
 import { passBooklets, passCampaignFunders, passCampaigns, passVouchers } from './db.ts';
-import { ACCOUNT, POST, campaignInput, euros, parseEuros, type VoucherState } from './model.ts';
+import { ACCOUNT, POST, campaignInput, parseEuros, type VoucherState } from './model.ts';
+import { euros } from '../../components/format.ts';
 import { type Campaign, PassError, userActor, UUID, rowsOf, mustManage, orgInDepartment } from './internal.ts';
 import { post, balanceOf, funderAvailable } from './ledger.ts';
 

@@ -8,7 +8,9 @@ import { journal } from '../audit/index.ts';
 import { type Actor, fieldErrors } from '../accounts/index.ts';
 import { organisations } from '../accounts/db.ts';
 import { passContributions } from './db.ts';
-import { POST, contributionInput, euros, parisDay, parseEuros } from './model.ts';
+import { POST, contributionInput, parseEuros } from './model.ts';
+import { euros } from '../../components/format.ts';
+import { parisDay } from '../../time.ts';
 import { PassError, userActor, UUID, rowsOf, mustManage, orgInDepartment } from './internal.ts';
 import { post, funderAvailable } from './ledger.ts';
 
