@@ -1,7 +1,17 @@
 /**
  * The French formatters, one set for pages, e-mails, SMS and documents: dates, money, phone
- * numbers, distances, counts. Pure functions (no I/O). Paris days and instants come from
- * the one time module (../time.ts).
+ * numbers, distances, counts. Pure functions (no I/O, no server import: pages use them
+ * too). Paris days and instants come from the one time module (../time.ts): every date is
+ * read on a clock in Paris, whatever the process's time zone.
+ *
+ * - a day: formatDate ("7 décembre 2026", { weekday: true } "lundi 7 décembre 2026",
+ *   { year: false } "7 décembre"), dayLabel for a 'YYYY-MM-DD' day; a month: monthLabel;
+ * - a date and time: formatDateTime ("7 décembre 2026 à 14 h 30"), formatAppointment
+ *   ("lundi 7 décembre à 14 h 30", e-mails, SMS, pages), formatShortDateTime
+ *   ("07/12/2026 14:30", spreadsheets); times of day: formatTime, formatMinutes, formatRange;
+ * - money: euros (cents); a duration: formatDuration; a phone: formatPhone, phoneHref;
+ *   a distance: formatDistance.
+ * PDFs pass the text through documents/pdf-text.ts winAnsi; SMS through sms toGsm7.
  */
 import { parisWallClock } from '../time.ts';
 
