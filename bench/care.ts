@@ -31,7 +31,8 @@ import * as schema from '../src/lib/server/db/schema.ts';
 import { openDatabase, type Database, type Db } from '../src/lib/server/db/client.ts';
 import { actorFor } from '../src/lib/server/accounts/index.ts';
 import { teamReferrals, referralDetail } from '../src/lib/server/referral/index.ts';
-import { placeAccompaniments, todayInParis, oneYearBefore, DIGITAL_THEMES, PROCEDURE_THEMES } from '../src/lib/server/accompaniments/index.ts';
+import { placeAccompaniments, DIGITAL_THEMES, PROCEDURE_THEMES } from '../src/lib/server/accompaniments/index.ts';
+import { parisDay, oneYearBefore } from '../src/lib/time.ts';
 
 const DB_NAME = 'maillage_bench_care';
 const REFERRALS = Number(process.env.BENCH_CARE_REFERRALS ?? 100_000);
@@ -503,7 +504,7 @@ export async function careBench(pgAdmin: string, log: (m: string) => void, impl:
 			`select o.id, o.name, count(*)::int n from referrals r join organisations o on o.id = r.from_organisation_id
 			where not exists (select 1 from organisation_places op where op.organisation_id = o.id) group by o.id order by n desc limit 1`
 		);
-		const today = todayInParis();
+		const today = parisDay();
 		const yearFrom = oneYearBefore(today);
 		const [acc] = await one<{ id: string; name: string; n: number; month: number }>(
 			`select o.id, o.name, count(*)::int n, count(*) filter (where a.date >= date_trunc('month', $1::date))::int as month

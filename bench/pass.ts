@@ -39,9 +39,9 @@ import {
 	recordSharePaid,
 	entrustBooklets,
 	redeem,
-	verifyLedger,
-	parisDay
+	verifyLedger
 } from '../src/lib/server/pass/index.ts';
+import { parisDay } from '../src/lib/time.ts';
 
 /** TEST_DB_PREFIX (as the tests): several checkouts can run it on one server without dropping each other's database */
 const DB_NAME = `maillage_bench_pass${process.env.TEST_DB_PREFIX ? '_' + process.env.TEST_DB_PREFIX.replace(/[^a-z0-9]/g, '') : ''}`;

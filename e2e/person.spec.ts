@@ -169,7 +169,7 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await signInBySms(phone, s);
 	const card = phone.locator('li.card').filter({ hasText: 'Acceptée\u00a0: le lieu vous attend' });
 	await expect(card).toContainText(`Orientation vers ${s.placeByLink.nom}`);
-	await expect(card).toContainText(/Votre rendez-vous\s: le \S+ \d+ \S+ à 14 h 30/);
+	await expect(card).toContainText(/Votre rendez-vous\s: le \S+ \d+(?:er)? \S+ à 14 h 30/);
 	await close();
 });
 

@@ -321,6 +321,7 @@ if (!existsSync(seedFile)) {
 		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/index.ts');
 		const { passVouchers, passBooklets, passAlerts } = await import('../src/lib/server/pass/db.ts');
 		const pass = await import('../src/lib/server/pass/index.ts');
+		const time = await import('../src/lib/time.ts');
 		const db = await openDatabase();
 		await getBoss(db);
 		const { cd47, caf47, ccas, mediatheque } = seed.organisations;
@@ -398,7 +399,7 @@ if (!existsSync(seedFile)) {
 		const personId = created.id;
 		await pass.distribute(db, prescriber, { beneficiaryId: personId, codes: b1.slice(0, 8) });
 		const placeId = seed.places.mediatheque.id;
-		const today = pass.parisDay();
+		const today = time.parisDay();
 		const accompanimentIds = [];
 		for (const participants of [10, 1, 1]) {
 			const [a] = await db.db
@@ -436,7 +437,7 @@ if (!existsSync(seedFile)) {
 			.returning({ id: accompaniments.id });
 		const redeemedCode = b1[7];
 		const r = await pass.redeem(db, mediator, { code: redeemedCode, placeId, accompanimentId: old.id });
-		const lastMonth = pass.previousMonth(pass.monthOf(today));
+		const lastMonth = time.previousMonth(time.monthOf(today));
 		await db.db.execute(sql`update pass_vouchers set redeemed_at = ${`${lastMonth.slice(0, 8)}15T10:00:00Z`} where id = ${r.voucherId}`);
 		await pass.makeStatements(db, null, '47', lastMonth);
 		const [{ id: statementId }] = await db.db

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { checkCode, euros, formatCode, redeem, verifyLedger } from '../../src/lib/server/pass/index.ts';
+import { checkCode, formatCode, redeem, verifyLedger } from '../../src/lib/server/pass/index.ts';
+import { euros } from '../../src/lib/components/format.ts';
 import { chainHash } from '../../src/lib/server/audit/index.ts';
 import { passWorld, TODAY } from './pass-world.ts';
 

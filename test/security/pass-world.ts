@@ -18,11 +18,11 @@ import {
 	distribute,
 	entrustBooklets,
 	generateBooklets,
-	parisDay,
 	qualify,
 	recordContribution,
 	recordSharePaid
 } from '../../src/lib/server/pass/index.ts';
+import { parisDay } from '../../src/lib/time.ts';
 
 export const TODAY = parisDay();
 const YEAR = TODAY.slice(0, 4);

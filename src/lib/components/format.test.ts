@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
 	closureLabel,
 	reopening,
@@ -8,7 +8,10 @@ import {
 	euros,
 	monthLabel,
 	dayLabel,
+	formatAppointment,
 	formatDateTime,
+	formatDuration,
+	formatShortDateTime,
 	formatDistance,
 	formatMinutes,
 	formatRange,
@@ -132,5 +135,82 @@ describe('theme', () => {
 			expect(contrast(primary, [255, 255, 255])).toBeGreaterThanOrEqual(4.5);
 			expect(contrast(accent, [255, 255, 255])).toBeGreaterThanOrEqual(3);
 		}
+	});
+});
+
+// Dates are Paris dates whatever the server's time zone: these run under several (as time.test.ts).
+const ZONES = ['UTC', 'Europe/Paris', 'Pacific/Kiritimati', 'America/New_York'];
+const zoneBefore = process.env.TZ;
+afterAll(() => {
+	process.env.TZ = zoneBefore;
+});
+const everyZone = (name: string, fn: () => void) =>
+	describe(name, () => {
+		for (const tz of ZONES)
+			it(`with TZ=${tz}`, () => {
+				process.env.TZ = tz;
+				fn();
+			});
+	});
+
+const n = '\u00a0';
+
+everyZone('dates and times on the spring change (Sunday 29 March 2026: 02:00 → 03:00)', () => {
+	// 00:59Z is 01:59 winter time, 01:00Z is 03:00 summer time
+	expect(formatDateTime('2026-03-29T00:59:00Z')).toBe(`29 mars 2026 à 1${n}h${n}59`);
+	expect(formatDateTime(new Date('2026-03-29T01:00:00Z'))).toBe(`29 mars 2026 à 3${n}h`);
+	expect(formatDateTime('2026-03-28T23:00:00Z', { weekday: true, nbsp: false })).toBe('dimanche 29 mars 2026 à 0 h');
+	expect(formatDateTime('2026-03-28T22:59:00Z', { weekday: true, nbsp: false })).toBe('samedi 28 mars 2026 à 23 h 59');
+	expect(formatAppointment(new Date('2026-03-29T07:05:00Z'))).toBe('dimanche 29 mars à 9 h 05');
+	expect(formatDate(new Date('2026-03-28T23:00:00Z'), { weekday: true })).toBe('dimanche 29 mars 2026');
+	expect(formatDate('2026-03-29')).toBe('29 mars 2026');
+	expect(formatShortDateTime(new Date('2026-03-29T07:05:09Z'), { seconds: true })).toBe('29/03/2026 09:05:09');
+	expect(formatShortDateTime(new Date('2026-03-29T00:30:00Z'))).toBe('29/03/2026 01:30');
+});
+
+everyZone('dates and times on the autumn change (Sunday 25 October 2026: 03:00 → 02:00)', () => {
+	// 00:30Z is 02:30 summer time, 01:30Z is 02:30 again, winter time
+	expect(formatDateTime('2026-10-25T00:30:00Z')).toBe(`25 octobre 2026 à 2${n}h${n}30`);
+	expect(formatDateTime('2026-10-25T01:30:00Z')).toBe(`25 octobre 2026 à 2${n}h${n}30`);
+	expect(formatDateTime('2026-10-24T22:00:00Z', { weekday: true, nbsp: false })).toBe('dimanche 25 octobre 2026 à 0 h');
+	expect(formatDateTime('2026-10-25T22:59:00Z', { nbsp: false })).toBe('25 octobre 2026 à 23 h 59');
+	expect(formatDateTime('2026-10-25T23:00:00Z', { nbsp: false })).toBe('26 octobre 2026 à 0 h');
+	expect(formatAppointment(new Date('2026-10-25T13:30:00Z'))).toBe('dimanche 25 octobre à 14 h 30');
+	expect(formatDate(new Date('2026-10-24T22:00:00Z'))).toBe('25 octobre 2026');
+	expect(formatShortDateTime(new Date('2026-10-25T01:30:00Z'))).toBe('25/10/2026 02:30');
+});
+
+everyZone('the first of the month, calendar days and the year boundary', () => {
+	expect(formatAppointment(new Date('2026-12-01T13:30:00Z'))).toBe('mardi 1er décembre à 14 h 30');
+	expect(formatDate(new Date('2026-12-31T23:30:00Z'), { weekday: true })).toBe('vendredi 1er janvier 2027');
+	expect(formatDate('2026-03-12', { weekday: true })).toBe('jeudi 12 mars 2026');
+	expect(formatDate('2026-03-12', { year: false })).toBe('12 mars');
+	// a calendar day has no time
+	expect(formatDateTime('2026-03-12')).toBe('12 mars 2026');
+	expect(formatDate('pas une date')).toBe('pas une date');
+	expect(formatDateTime(new Date(Number.NaN))).toBeNull();
+	expect(dayLabel('2026-11-01')).toBe('1er novembre 2026');
+	expect(monthLabel('2026-12-01')).toBe('décembre 2026');
+});
+
+describe('durations, phones, money', () => {
+	it('durations in minutes, plain spaces', () => {
+		expect(formatDuration(15)).toBe('15 min');
+		expect(formatDuration(60)).toBe('1 h');
+		expect(formatDuration(90)).toBe('1 h 30');
+		expect(formatDuration(125)).toBe('2 h 05');
+		expect(formatDuration(600)).toBe('10 h');
+		expect(formatDuration(-3)).toBe('0 min');
+	});
+	it('phones: French numbers nationally, others as typed', () => {
+		expect(formatPhone('+33 6 12 34 56 78')).toBe('06 12 34 56 78');
+		expect(formatPhone('0033612345678')).toBe('06 12 34 56 78');
+		expect(formatPhone('06.12.34.56.78')).toBe('06 12 34 56 78');
+		expect(formatPhone(' +41 22 123 45 67 ')).toBe('+41 22 123 45 67');
+		expect(formatPhone(null)).toBe('');
+	});
+	it('money from cents', () => {
+		expect(euros(0)).toBe('0\u00a0€');
+		expect(euros(-2550)).toBe('-25,50\u00a0€');
 	});
 });

@@ -1,10 +1,23 @@
 /**
  * The French formatters, one set for pages, e-mails, SMS and documents: dates, money, phone
- * numbers, distances, counts. Pure functions (no I/O). Paris days and instants come from
- * the one time module (../time.ts).
+ * numbers, distances, counts. Pure functions (no I/O, no server import: pages use them
+ * too). Paris days and instants come from the one time module (../time.ts): every date is
+ * read on a clock in Paris, whatever the process's time zone.
+ *
+ * - a day: formatDate ("7 décembre 2026", { weekday: true } "lundi 7 décembre 2026",
+ *   { year: false } "7 décembre"), dayLabel for a 'YYYY-MM-DD' day; a month: monthLabel;
+ * - a date and time: formatDateTime ("7 décembre 2026 à 14 h 30"), formatAppointment
+ *   ("lundi 7 décembre à 14 h 30", e-mails, SMS, pages), formatShortDateTime
+ *   ("07/12/2026 14:30", spreadsheets); times of day: formatTime, formatMinutes, formatRange;
+ * - money: euros (cents); a duration: formatDuration; a phone: formatPhone, phoneHref;
+ *   a distance: formatDistance.
+ * PDFs pass the text through documents/pdf-text.ts winAnsi; SMS through sms toGsm7.
  */
-import { parisDay } from '../time.ts';
+import { parisWallClock } from '../time.ts';
 
+const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+const NBSP = '\u00a0';
 const nf1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 
@@ -16,12 +29,17 @@ export function formatDistance(meters: number | null | undefined): string | null
 	return `à ${km < 10 ? nf1.format(km) : nf0.format(km)} km`;
 }
 
-/** "+33553123456" → "05 53 12 34 56"; anything else is returned as is. */
-export function formatPhone(phone: string): string {
+/**
+ * A French number as it is written in France: "+33553123456", "0033 5 53 12 34 56" or
+ * "05.53.12.34.56" → "05 53 12 34 56". Anything else (an international number) is
+ * returned as it was typed, trimmed; null or empty → "".
+ */
+export function formatPhone(phone: string | null | undefined): string {
+	if (!phone) return '';
 	const digits = phone.replace(/[^\d+]/g, '');
 	let national: string | null = null;
-	if (/^\+33\d{9}$/.test(digits)) national = '0' + digits.slice(3);
-	else if (/^0033\d{9}$/.test(digits)) national = '0' + digits.slice(4);
+	if (/^\+33[1-9]\d{8}$/.test(digits)) national = '0' + digits.slice(3);
+	else if (/^0033[1-9]\d{8}$/.test(digits)) national = '0' + digits.slice(4);
 	else if (/^0\d{9}$/.test(digits)) national = digits;
 	return national ? national.replace(/(\d{2})(?=\d)/g, '$1 ') : phone.trim();
 }
@@ -36,18 +54,108 @@ export function phoneHref(phone: string): string {
 	return 'tel:' + digits;
 }
 
-const dateFmt = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** How much of a date is written: the weekday (« mardi ») and the year are optional. */
+export interface DateWords {
+	/** « mardi 24 novembre 2026 »; false by default */
+	weekday?: boolean;
+	/** « 24 novembre » without it; true by default */
+	year?: boolean;
+}
+
+interface DayParts {
+	year: number;
+	month: number;
+	day: number;
+	/** 0 = Monday … 6 = Sunday */
+	weekday: number;
+	hour: number | null;
+	minute: number | null;
+}
+
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * A day: "2024-03-12" → "12 mars 2024" (1 → "1er"). An instant (a Date, or a timestamp
- * string) is the day it is in Paris, whatever the server's time zone.
+ * A calendar day ('YYYY-MM-DD') is that day, wherever the server is; an instant (a Date,
+ * or a timestamp string) is read on a clock in Paris (the one time module, through Intl
+ * with timeZone Europe/Paris). Null when it is not a date.
  */
-export function formatDate(value: string | Date | null | undefined): string | null {
+function dayParts(value: string | Date): DayParts | null {
+	if (typeof value === 'string' && CALENDAR_DAY.test(value)) {
+		const d = new Date(value + 'T12:00:00Z');
+		if (Number.isNaN(d.getTime())) return null;
+		return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: (d.getUTCDay() + 6) % 7, hour: null, minute: null };
+	}
+	const d = typeof value === 'string' ? new Date(value) : value;
+	if (Number.isNaN(d.getTime())) return null;
+	const w = parisWallClock(d);
+	return { year: w.year, month: w.month, day: w.day, weekday: w.weekday, hour: w.hour, minute: w.minute };
+}
+
+function dayWords(p: DayParts, words: DateWords): string {
+	return [words.weekday ? DAYS[p.weekday] : null, p.day === 1 ? '1er' : String(p.day), MONTH_NAMES[p.month - 1], words.year === false ? null : String(p.year)]
+		.filter(Boolean)
+		.join(' ');
+}
+
+/**
+ * A day: "2024-03-12" → "12 mars 2024" (1 → "1er"); { weekday: true } → "mardi 12 mars
+ * 2024"; { year: false } → "12 mars". An instant (a Date, or a timestamp string) is the
+ * day it is in Paris, whatever the server's time zone. Nothing: null; not a date: a
+ * string is returned as it is, an invalid Date gives "".
+ */
+export function formatDate(value: Date, words?: DateWords): string;
+export function formatDate(value: string | Date | null | undefined, words?: DateWords): string | null;
+export function formatDate(value: string | Date | null | undefined, words: DateWords = {}): string | null {
 	if (!value) return null;
-	const d = typeof value === 'string' ? new Date(value.length === 10 ? value + 'T00:00:00Z' : value) : value;
-	if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : null;
-	const day = typeof value === 'string' && value.length === 10 ? d : new Date(`${parisDay(d)}T00:00:00Z`);
-	return dateFmt.format(day).replace(/^1 /, '1er ');
+	const p = dayParts(value);
+	if (!p) return typeof value === 'string' ? value : '';
+	return dayWords(p, words);
+}
+
+/** A time of day with plain spaces: "14 h 30", "9 h", "9 h 05" (texts, SMS, PDFs). */
+function clock(hour: number, minute: number): string {
+	return minute ? `${hour} h ${String(minute).padStart(2, '0')}` : `${hour} h`;
+}
+
+/**
+ * An instant in Paris time: "22 novembre 2026 à 10 h 35", with non-breaking spaces in the
+ * time for pages ({ nbsp: false }: plain spaces, for texts, SMS and PDFs); { weekday:
+ * true } → "dimanche 22 novembre 2026 à 10 h 35"; { year: false } → "22 novembre à 10 h
+ * 35". A calendar day ('YYYY-MM-DD') has no time: the day alone.
+ */
+export function formatDateTime(value: string | Date | null | undefined, words: DateWords & { nbsp?: boolean } = {}): string | null {
+	if (!value) return null;
+	const p = dayParts(value);
+	if (!p) return null;
+	if (p.hour === null || p.minute === null) return dayWords(p, words);
+	const time = clock(p.hour, p.minute);
+	return `${dayWords(p, words)} à ${words.nbsp === false ? time : time.replace(/ /g, NBSP)}`;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * An instant in figures, Paris time, as spreadsheets and tables read it: "29/03/2026 09:05"
+ * ({ seconds: true } → "29/03/2026 09:05:09").
+ */
+export function formatShortDateTime(at: Date, opts: { seconds?: boolean } = {}): string {
+	const w = parisWallClock(at);
+	return `${two(w.day)}/${two(w.month)}/${w.year} ${two(w.hour)}:${two(w.minute)}${opts.seconds ? ':' + two(w.second) : ''}`;
+}
+
+/**
+ * An appointment as the person and the professionals are told it, in e-mails, SMS and
+ * pages: "mardi 24 novembre à 14 h 30" (the weekday, no year, plain spaces: SMS-ready).
+ */
+export function formatAppointment(at: Date): string {
+	return formatDateTime(at, { weekday: true, year: false, nbsp: false }) ?? '';
+}
+
+/** A duration in minutes: 45 → "45 min", 60 → "1 h", 90 → "1 h 30", 600 → "10 h" (plain spaces). */
+export function formatDuration(minutes: number): string {
+	const m = Math.max(0, Math.round(minutes));
+	if (m < 60) return `${m} min`;
+	return clock(Math.floor(m / 60), m % 60);
 }
 
 const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
@@ -58,38 +166,15 @@ export function euros(cents: number): string {
 	return (cents % 100 === 0 ? EUROS_ROUND : EUROS).format(cents / 100);
 }
 
-const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-
 /** A month (its first day): "2026-11-01" → "novembre 2026". */
 export function monthLabel(month: string): string {
 	const [y, m] = month.split('-').map(Number);
 	return `${MONTH_NAMES[m - 1]} ${y}`;
 }
 
-/** A day: "2026-12-31" → "31 décembre 2026", "2026-11-01" → "1er novembre 2026". */
+/** A day: "2026-12-31" → "31 décembre 2026", "2026-11-01" → "1er novembre 2026" (formatDate for a day that is there). */
 export function dayLabel(day: string): string {
-	const [y, m, d] = day.split('-').map(Number);
-	return `${d === 1 ? '1er' : d} ${MONTH_NAMES[m - 1]} ${y}`;
-}
-
-const dateTimeFmt = new Intl.DateTimeFormat('fr-FR', {
-	day: 'numeric',
-	month: 'long',
-	year: 'numeric',
-	hour: '2-digit',
-	minute: '2-digit',
-	timeZone: 'Europe/Paris'
-});
-
-/** An instant in Paris time: "22 novembre 2026 à 10 h 35" (the time as formatTime writes it). */
-export function formatDateTime(value: string | Date | null | undefined): string | null {
-	if (!value) return null;
-	const d = typeof value === 'string' ? new Date(value) : value;
-	if (Number.isNaN(d.getTime())) return null;
-	return dateTimeFmt
-		.format(d)
-		.replace(/^1 /, '1er ')
-		.replace(/(\d{1,2}):(\d{2})$/, (t) => formatTime(t));
+	return formatDate(day) ?? day;
 }
 
 /** 1 → "1 lieu", 12 → "12 lieux". */
@@ -170,7 +255,6 @@ export function sourceLabel(source: string): string {
 	return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 const DAY_CODES = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'];
 
 /** The French name of a day given as "Lundi", "lundi", "Mo" or "monday". */
@@ -187,7 +271,6 @@ export function todayName(now: Date = new Date()): string {
 	return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-const NBSP = '\u00a0';
 const CLOCK = /^([01]?\d|2[0-4])\s*[:hH]\s*([0-5]\d)?$/;
 
 /**

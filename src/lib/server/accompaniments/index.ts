@@ -5,7 +5,6 @@
  * stays in db.ts.
  */
 export * from './vocabulary.ts';
-export * from './days.ts';
 export * from './model.ts';
 export {
 	recordingOrganisations,

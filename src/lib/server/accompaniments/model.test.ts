@@ -14,18 +14,16 @@ import {
 	DURATIONS,
 	defaultForm,
 	emptyForm,
-	formatMinutes,
-	oneYearBefore,
 	parseAccompaniment,
-	parseDay,
 	periodOf,
 	readAccompanimentForm,
 	repeatForm,
-	todayInParis,
 	type AccompanimentForm,
 	type LastAccompaniment,
 	type RecordingOrganisation
 } from './index.ts';
+import { formatDuration as formatMinutes } from '../../components/format.ts';
+import { oneYearBefore, parseDay, parisDay as todayInParis } from '../../time.ts';
 
 const TODAY = '2026-11-21';
 const ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';

@@ -33,7 +33,8 @@ import {
 	type SocialStatus,
 	type WorkshopLevel
 } from './vocabulary.ts';
-import { dayInFrench, firstOfMonth, oneYearBefore, parseDay } from './days.ts';
+import { dayLabel as dayInFrench } from '../../components/format.ts';
+import { monthOf as firstOfMonth, oneYearBefore, parseDay } from '../../time.ts';
 
 // ——— the form ———
 

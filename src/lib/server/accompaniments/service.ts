@@ -24,7 +24,8 @@ import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { accompaniments } from './db.ts';
 import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './vocabulary.ts';
-import { formatMinutes, todayInParis } from './days.ts';
+import { formatDuration as formatMinutes } from '../../components/format.ts';
+import { parisDay as todayInParis } from '../../time.ts';
 import { defaultForm, parseAccompaniment, periodOf, repeatForm, type AccompanimentForm, type LastAccompaniment, type RecordingOrganisation } from './model.ts';
 
 export type Accompaniment = typeof accompaniments.$inferSelect;

@@ -4,7 +4,7 @@
  * as vector paths, text set (sanitised, measured, wrapped) once per run, and tagging.
  */
 import QRCode from 'qrcode';
-import { euros } from '../pass/index.ts';
+import { euros } from '../../components/format.ts';
 
 export interface BookletsData {
 	/** e.g. 'maillage — Lot-et-Garonne' */

@@ -30,7 +30,7 @@ import PDFDocument from 'pdfkit';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isValidCode } from '../pass/index.ts';
-import { euros } from '../pass/index.ts';
+import { euros } from '../../components/format.ts';
 import { frenchDate } from './pdf-text.ts';
 import type { BookletFormat, BookletsData, Run } from './booklets-parts.ts';
 import { PER_PAGE, a4Layout, a6Layout, drawA4Slip, drawA4Voucher, drawA6Back, drawA6Cover, drawA6Voucher, drawCutLines } from './booklets-pages.ts';

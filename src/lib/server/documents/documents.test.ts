@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { frenchDate, frenchDateTime, frenchDuration, frenchPhone, winAnsi } from './pdf-text.ts';
+import { frenchDate, frenchDateTime, winAnsi } from './pdf-text.ts';
+import { formatDuration as frenchDuration, formatPhone as frenchPhone } from '../../components/format.ts';
 import { QR_WIDTH_MM, groupHours, referralSheetPdf, type ReferralSheetData } from './referral-sheet.ts';
 import { recordExportPdf, type RecordExport } from './record-export.ts';
 

@@ -5,11 +5,10 @@
  * (code, when it was used, campaign, the accompaniment's day, value),
  * the total in euros, and whether it is paid (when, with which reference) or still due.
  */
-import { euros } from '../pass/index.ts';
 import { PdfWriter } from './pdf.ts';
 import { frenchDate, frenchDateTime } from './pdf-text.ts';
 import { mm, type KeyValue } from './pdf-layout.ts';
-import { spacedSiret } from '../../components/format.ts';
+import { spacedSiret, euros } from '../../components/format.ts';
 
 export interface PassStatementData {
 	instanceName: string;

@@ -5,9 +5,11 @@
  * - The built-in Helvetica only: no font file to ship. Its encoding is WinAnsi, which
  *   covers French (accents, « », ’, œ, €); every other character is replaced before it
  *   reaches pdfkit (which would otherwise write garbage for it): see `winAnsi`.
- * - Dates in French, Paris time: "mardi 24 novembre 2026 à 14 h 30".
+ * - Dates in French, Paris time: "mardi 24 novembre 2026 à 14 h 30", by the shared
+ *   formatters (src/lib/components/format.ts) with the documents' defaults.
  */
-export const PARIS_TIME_ZONE = 'Europe/Paris';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+
 // ---------------------------------------------------------------------------------------
 // Text: what the standard fonts can show
 
@@ -90,75 +92,17 @@ export function winAnsi(input: string | null | undefined): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Dates, times, durations, phone numbers, in French
+// Dates: the shared French formatters (durations and phone numbers too, used as they are), with
+// the documents' defaults
 
-const dateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
-
-function toDate(value: Date | string): { date: Date; timeZone: string } {
-	if (value instanceof Date) return { date: value, timeZone: PARIS_TIME_ZONE };
-	// a calendar date ("2026-03-12") is that day, wherever the server is
-	if (dateOnly(value)) return { date: new Date(value + 'T12:00:00Z'), timeZone: 'UTC' };
-	return { date: new Date(value), timeZone: PARIS_TIME_ZONE };
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function parts(value: Date | string): Record<string, string> | null {
-	const { date, timeZone } = toDate(value);
-	if (Number.isNaN(date.getTime())) return null;
-	let fmt = formats.get(timeZone);
-	if (!fmt) {
-		fmt = new Intl.DateTimeFormat('fr-FR', {
-			weekday: 'long',
-			day: 'numeric',
-			month: 'long',
-			year: 'numeric',
-			hour: 'numeric',
-			minute: '2-digit',
-			hourCycle: 'h23',
-			timeZone
-		});
-		formats.set(timeZone, fmt);
-	}
-	const out: Record<string, string> = {};
-	for (const p of fmt.formatToParts(date)) out[p.type] = p.value;
-	return out;
-}
-
-/** "14 h 30", "9 h", "9 h 05". */
-export function frenchTime(hour: number, minute: number): string {
-	return minute ? `${hour} h ${String(minute).padStart(2, '0')}` : `${hour} h`;
-}
-
-/** "mardi 24 novembre 2026" (weekday: false → "24 novembre 2026"; the 1st is "1er"). */
+/** "mardi 24 novembre 2026" (weekday: false → "24 novembre 2026"; the 1st is "1er"), in Paris time. */
 export function frenchDate(value: Date | string, opts: { weekday?: boolean } = {}): string {
-	const p = parts(value);
-	if (!p) return typeof value === 'string' ? value : '';
-	const day = p.day === '1' ? '1er' : p.day;
-	return [opts.weekday === false ? null : p.weekday, day, p.month, p.year].filter(Boolean).join(' ');
+	return formatDate(value, { weekday: opts.weekday !== false }) ?? '';
 }
 
 /** "mardi 24 novembre 2026 à 14 h 30", in Paris time. A calendar date has no time. */
 export function frenchDateTime(value: Date | string, opts: { weekday?: boolean } = {}): string {
-	const p = parts(value);
-	if (!p) return typeof value === 'string' ? value : '';
-	if (typeof value === 'string' && dateOnly(value)) return frenchDate(value, opts);
-	return `${frenchDate(value, opts)} à ${frenchTime(Number(p.hour), Number(p.minute))}`;
-}
-
-/** 45 → "45 min", 60 → "1 h", 90 → "1 h 30". */
-export function frenchDuration(minutes: number): string {
-	const m = Math.max(0, Math.round(minutes));
-	if (m < 60) return `${m} min`;
-	return frenchTime(Math.floor(m / 60), m % 60);
-}
-
-/** "+33559123456" → "05 59 12 34 56"; anything else unchanged. */
-export function frenchPhone(phone: string | null | undefined): string {
-	if (!phone) return '';
-	const p = phone.trim();
-	const m = /^\+33\s?([1-9](?:\s?\d){8})$/.exec(p);
-	const national = m ? '0' + m[1].replace(/\s/g, '') : /^0\d{9}$/.test(p) ? p : null;
-	return national ? national.replace(/(\d{2})(?=\d)/g, '$1 ') : p;
+	return formatDateTime(value, { weekday: opts.weekday !== false, nbsp: false }) ?? (typeof value === 'string' ? value : '');
 }
 
 export const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -5,7 +5,8 @@
  * person's rights and whom to ask.
  */
 import { PdfWriter } from './pdf.ts';
-import { capitalize, frenchDate, frenchDateTime, frenchDuration, frenchPhone } from './pdf-text.ts';
+import { capitalize, frenchDate, frenchDateTime } from './pdf-text.ts';
+import { formatDuration, formatPhone } from '../../components/format.ts';
 import { mm, type KeyValue } from './pdf-layout.ts';
 
 /**
@@ -79,7 +80,7 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 		['Pseudonyme', or(p.pseudonym, 'Aucun')],
 		['Année de naissance', or(p.birthYear)],
 		['Commune', or(p.commune)],
-		['Téléphone', or(frenchPhone(p.phone))],
+		['Téléphone', or(formatPhone(p.phone))],
 		['Adresse e-mail', or(p.email)],
 		['Pour vous contacter', or(p.preferredContact)],
 		['Langue', or(p.language)],
@@ -139,7 +140,7 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 	if (!data.accompaniments.length) w.paragraph('Aucun accompagnement enregistré.');
 	else {
 		const minutes = data.accompaniments.reduce((a, x) => a + x.durationMinutes, 0);
-		w.paragraph(`${plural(data.accompaniments.length, 'accompagnement', 'accompagnements')}, ${frenchDuration(minutes)} au total.`, { withNext: true });
+		w.paragraph(`${plural(data.accompaniments.length, 'accompagnement', 'accompagnements')}, ${formatDuration(minutes)} au total.`, { withNext: true });
 		w.table(
 			[
 				{ header: 'Date', width: 25 },
@@ -151,7 +152,7 @@ export async function recordExportPdf(data: RecordExport): Promise<Buffer> {
 				frenchDate(x.date, { weekday: false }),
 				or(x.place),
 				x.themes.length ? x.themes.join(', ') : NOT_GIVEN,
-				frenchDuration(x.durationMinutes)
+				formatDuration(x.durationMinutes)
 			])
 		);
 	}

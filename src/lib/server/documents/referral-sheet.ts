@@ -13,11 +13,11 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { weekTable } from '../places/index.ts';
-import { formatRange } from '../../components/format.ts';
+import { formatPhone, formatRange } from '../../components/format.ts';
 import { issuePersonLink, uncheckedRecord } from '../beneficiaries/index.ts';
 import { referralDetail, type Links } from '../referral/index.ts';
 import { PdfWriter } from './pdf.ts';
-import { capitalize, frenchDate, frenchDateTime, frenchPhone } from './pdf-text.ts';
+import { capitalize, frenchDate, frenchDateTime } from './pdf-text.ts';
 import { mm } from './pdf-layout.ts';
 
 export interface ReferralSheetData {
@@ -109,7 +109,7 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 	w.box([
 		{ text: place.name, bold: true, size: 15 },
 		{ text: `${place.address}, ${`${place.postalCode} ${place.commune}`.trim()}` },
-		...(place.phone ? [{ text: `Téléphone\u00a0: ${frenchPhone(place.phone)}` }] : []),
+		...(place.phone ? [{ text: `Téléphone\u00a0: ${formatPhone(place.phone)}` }] : []),
 		...(emails.length ? [{ text: `${emails.length > 1 ? 'E-mails' : 'E-mail'}\u00a0: ${emails.join(', ')}` }] : []),
 		...(place.access?.trim() ? [{ text: `Accès\u00a0: ${place.access.trim()}` }] : []),
 		...(data.appointmentAt
@@ -117,13 +117,13 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 					{ text: `Votre rendez-vous\u00a0: ${capitalize(frenchDateTime(data.appointmentAt))}`, bold: true },
 					{
 						text: place.phone
-							? `Si vous ne pouvez pas venir, appelez le ${frenchPhone(place.phone)} pour prévenir.`
+							? `Si vous ne pouvez pas venir, appelez le ${formatPhone(place.phone)} pour prévenir.`
 							: 'Si vous ne pouvez pas venir, prévenez le lieu.'
 					}
 				]
 			: [
 					{
-						text: `Il n’y a pas encore de rendez-vous. ${place.phone ? `Appelez le ${frenchPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.'}`
+						text: `Il n’y a pas encore de rendez-vous. ${place.phone ? `Appelez le ${formatPhone(place.phone)}, ou allez sur place aux heures d’ouverture.` : 'Allez sur place aux heures d’ouverture.'}`
 					}
 				]),
 		...(place.hours.length ? [{ text: 'Horaires d’ouverture\u00a0:', bold: true }, ...groupHours(place.hours).map((text) => ({ text }))] : [])
@@ -140,7 +140,7 @@ export async function referralSheetPdf(data: ReferralSheetData): Promise<Buffer>
 
 	w.heading('Qui vous envoie', 2);
 	w.paragraph(
-		`${[prescriber.name, prescriber.organisation, frenchPhone(prescriber.phone)].filter((x) => x && x.trim()).join(', ')}. Envoyée le ${frenchDate(data.sentAt)}.`
+		`${[prescriber.name, prescriber.organisation, formatPhone(prescriber.phone)].filter((x) => x && x.trim()).join(', ')}. Envoyée le ${frenchDate(data.sentAt)}.`
 	);
 
 	w.heading('Voir ou annuler', 2);

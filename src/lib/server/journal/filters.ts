@@ -7,6 +7,7 @@
 import type { Actor } from '../accounts/index.ts';
 import { departmentsWith } from '../accounts/index.ts';
 import { isCalendarDay } from '../web/params.ts';
+import { addDays, parisDay, parisMidnight } from '../../time.ts';
 import { ACTIONS, FAMILIES } from './sentences.ts';
 import type { JournalQuery } from '../audit/index.ts';
 
@@ -32,20 +33,6 @@ export interface JournalFilters {
 	au: string;
 	cible: string;
 }
-
-/** "2026-12-06" in Paris. */
-function parisDay(at: Date): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
-/** Midnight of a Paris day, as an instant (the offset of that day: winter +01:00, summer +02:00). */
-export function parisMidnight(day: string): Date {
-	const guess = new Date(`${day}T00:00:00Z`);
-	const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(guess));
-	return new Date(guess.getTime() - hour * 3600_000);
-}
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
 
 /** The instants a period covers, in Paris days: [from, to). */
 export function periodBounds(p: Period, now = new Date()): { from: Date; to: Date } {

@@ -9,7 +9,8 @@ import { careNetwork, CANARY, links, type Care } from '../../../../test/security
 import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/index.ts';
 import { actOnReferral, sendReferral } from '../referral/index.ts';
 import { searchJournal } from '../audit/index.ts';
-import { journalQuery, periodBounds, readFilters, parisMidnight } from './filters.ts';
+import { journalQuery, periodBounds, readFilters } from './filters.ts';
+import { parisMidnight } from '../../time.ts';
 import { journalActors, journalCsv, journalOrganisations, readableEntries } from './readable.ts';
 
 let care: Care;

@@ -15,7 +15,7 @@ import { beneficiaries } from '../beneficiaries/db.ts';
 import { fullName } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
 import { passCampaigns, passQualifications, passStatements } from '../pass/db.ts';
-import { monthLabel } from '../pass/index.ts';
+import { formatShortDateTime, monthLabel } from '../../components/format.ts';
 import type { AuditRow } from '../audit/index.ts';
 import { sentence, actionLabel, type Facts } from './sentences.ts';
 import { detailLines } from './details.ts';
@@ -252,11 +252,16 @@ export const JOURNAL_CSV_MAX = 20_000;
  * neutralised against formulas (docs/decisions/0005-csv-formulas.md).
  */
 export function journalCsv(entries: ReadableEntry[]): string {
-	const at = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' });
 	const rows = entries.map((e) =>
-		[at.format(new Date(e.at)), e.actor, e.actionLabel, e.sentence, e.details.join('\u00a0; '), e.departmentCode ?? '', e.ip ?? ''].map((v) =>
-			neutraliseFormula(v)
-		)
+		[
+			formatShortDateTime(new Date(e.at), { seconds: true }),
+			e.actor,
+			e.actionLabel,
+			e.sentence,
+			e.details.join('\u00a0; '),
+			e.departmentCode ?? '',
+			e.ip ?? ''
+		].map((v) => neutraliseFormula(v))
 	);
 	return (
 		'\ufeff' +

@@ -6,7 +6,8 @@
  * entry here. Pure: the names come resolved (readable.ts), a person's name only when the
  * viewer may see it ("une personne" otherwise).
  */
-import { ALERT_LABELS, monthLabel } from '../pass/index.ts';
+import { ALERT_LABELS } from '../pass/index.ts';
+import { monthLabel } from '../../components/format.ts';
 import { capital, de, fieldList, frDate, money, num, plural, role, status, str } from './words.ts';
 
 /** What a sentence is made of: names, never ids. */

@@ -4,8 +4,7 @@
  */
 import { ROLE_LABELS, type Role } from '../accounts/index.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
-import { euros } from '../pass/index.ts';
-import { formatDate } from '../../components/format.ts';
+import { formatDate, euros } from '../../components/format.ts';
 
 export const nf = new Intl.NumberFormat('fr-FR');
 export const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? nf.format(v) : '?');

@@ -35,8 +35,6 @@ export function plainMail(to: string, subject: string, lines: string[], link: { 
 	};
 }
 
-const dateFr = (d: Date) => formatDate(d) ?? '';
-
 export function invitationMail(p: {
 	to: string;
 	displayName: string;
@@ -49,7 +47,7 @@ export function invitationMail(p: {
 	const lines = [
 		`Bonjour ${n(p.displayName)},`,
 		`Vous êtes invité à rejoindre l’espace professionnel de ${n(p.instanceName)}, comme ${p.roleLabel} à ${n(p.organisationName)}.`,
-		`Pour créer votre compte, ouvrez ce lien et choisissez votre mot de passe. Le lien est valable jusqu’au ${dateFr(p.expiresAt)} et ne sert qu’une fois.`
+		`Pour créer votre compte, ouvrez ce lien et choisissez votre mot de passe. Le lien est valable jusqu’au ${formatDate(p.expiresAt)} et ne sert qu’une fois.`
 	];
 	const end = 'Si vous ne vous attendiez pas à cette invitation, ignorez ce message\u00a0: aucun compte ne sera créé.';
 	return {
@@ -77,7 +75,7 @@ export function pendingRoleMail(p: {
 		[
 			`Bonjour ${n(p.displayName)},`,
 			`On vous propose le rôle de ${p.roleLabel} à ${n(p.organisationName)}, sur votre compte ${n(p.instanceName)}.`,
-			`Ce rôle ne s’ajoute pas tout seul\u00a0: connectez-vous, puis acceptez-le ou refusez-le dans « Mon compte », avant le ${dateFr(p.expiresAt)}.`
+			`Ce rôle ne s’ajoute pas tout seul\u00a0: connectez-vous, puis acceptez-le ou refusez-le dans « Mon compte », avant le ${formatDate(p.expiresAt)}.`
 		],
 		{ href: p.link, label: 'Voir le rôle proposé' },
 		'pending-role',
@@ -121,7 +119,7 @@ export function staleReminderMail(p: { to: string; displayName: string; placeNam
 	const [y, m, d] = p.lastUpdate.split('-').map(Number);
 	const lines = [
 		`Bonjour ${n(p.displayName)},`,
-		`La page de « ${n(p.placeName)} » n’a pas été mise à jour depuis le ${dateFr(new Date(Date.UTC(y, m - 1, d, 12)))}.`,
+		`La page de « ${n(p.placeName)} » n’a pas été mise à jour depuis le ${formatDate(new Date(Date.UTC(y, m - 1, d, 12)))}.`,
 		'Les personnes qui cherchent de l’aide s’y fient\u00a0: vérifiez les horaires, le téléphone et les services proposés, puis enregistrez, même si rien n’a changé.'
 	];
 	return {

@@ -8,6 +8,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../accounts/index.ts';
 import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
+import { monthLabel } from '../../components/format.ts';
+import { monthOf, parisDay } from '../../time.ts';
 
 /** a referral still unanswered this many days after it was sent is overdue (the clock's first reminder) */
 export const OVERDUE_DAYS = 10;
@@ -101,7 +103,7 @@ export async function coordinatorDashboard(database: Database, actor: Actor, now
 			invitationsExpired: n(w.inv_expired)
 		},
 		month: {
-			label: new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(now),
+			label: monthLabel(monthOf(parisDay(now))),
 			referrals: referralRows
 				.map((r) => ({ status: r.status, label: STATUS_LABELS[r.status as ReferralStatus] ?? r.status, count: n(r.count) }))
 				.sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status)),

@@ -9,7 +9,8 @@ import { journal } from '../audit/index.ts';
 import { activeOrganisationsOf, can, type Actor, fieldErrors, organisationNames, organisationSummaries } from '../accounts/index.ts';
 import { areaNames, communesOfAreas, departmentName } from '../territory/index.ts';
 import { passBooklets, passCampaignFunders, passCampaigns, passVouchers } from './db.ts';
-import { ACCOUNT, POST, campaignInput, euros, parseEuros, type VoucherState } from './model.ts';
+import { ACCOUNT, POST, campaignInput, parseEuros, type VoucherState } from './model.ts';
+import { euros } from '../../components/format.ts';
 import { type Campaign, PassError, userActor, UUID, rowsOf, mustManage, orgInDepartment } from './internal.ts';
 import { post, balanceOf, funderAvailable } from './ledger.ts';
 

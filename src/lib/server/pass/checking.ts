@@ -11,7 +11,9 @@ import { placeNames } from '../places/index.ts';
 import { log } from '../log.ts';
 import { parseCode } from './code.ts';
 import { passAlerts, passCampaigns, passVouchers } from './db.ts';
-import { FRAUD, dayLabel, lastRedemptionDay, parisDay, type VoucherState } from './model.ts';
+import { FRAUD, lastRedemptionDay, type VoucherState } from './model.ts';
+import { dayLabel } from '../../components/format.ts';
+import { parisDay } from '../../time.ts';
 import { type Campaign, type Voucher, PassError, userActor } from './internal.ts';
 import { type RedeemingPlace, redeemingPlaces } from './qualification.ts';
 

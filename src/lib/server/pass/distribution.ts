@@ -10,7 +10,8 @@ import { loadBeneficiary, CareError } from '../beneficiaries/index.ts';
 import { referrals } from '../referral/db.ts';
 import { formatCode, parseCode } from './code.ts';
 import { passBooklets, passCampaigns, passVouchers } from './db.ts';
-import { dayLabel, parisDay } from './model.ts';
+import { dayLabel } from '../../components/format.ts';
+import { parisDay } from '../../time.ts';
 import { PassError, userActor, UUID, organisationsFor } from './internal.ts';
 
 export async function distributableBooklets(database: Database, actor: Actor) {

@@ -7,7 +7,9 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { activeOrganisationsOf, type Actor, fieldErrors, organisationNames } from '../accounts/index.ts';
 import { passContributions } from './db.ts';
-import { POST, contributionInput, euros, parisDay, parseEuros } from './model.ts';
+import { POST, contributionInput, parseEuros } from './model.ts';
+import { euros } from '../../components/format.ts';
+import { parisDay } from '../../time.ts';
 import { PassError, userActor, UUID, rowsOf, mustManage, orgInDepartment } from './internal.ts';
 import { post, funderAvailable } from './ledger.ts';
 

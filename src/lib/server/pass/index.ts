@@ -49,7 +49,6 @@ export { listAlerts, reviewAlert } from './alerts.ts';
 export { dashboard, dashboardCsv, NOT_HANDED_OUT, type DashboardRow } from './dashboards.ts';
 export { handedOutNotUsed, publicPassStatus, PUBLIC_PASS_LOOKUPS, PUBLIC_PASS_FAILURES, type HandedOut, type PublicPass } from './pages.ts';
 export { newCode, isValidCode } from './code.ts';
-export { euros } from './model.ts';
 export {
 	shownDashboard,
 	alertFacts,

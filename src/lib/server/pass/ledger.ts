@@ -7,7 +7,9 @@ import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { formatCode } from './code.ts';
 import { verifySources } from './verify.ts';
-import { ACCOUNT, monthBounds, monthLabel, monthOf, parisDay, sumsToZero, type LedgerKind, type Line } from './model.ts';
+import { ACCOUNT, sumsToZero, type LedgerKind, type Line } from './model.ts';
+import { monthBounds, monthOf, parisDay } from '../../time.ts';
+import { monthLabel } from '../../components/format.ts';
 import { rowsOf } from './internal.ts';
 
 /** Posts a balanced transaction (one statement: the entry and its lines). */

@@ -5,18 +5,15 @@ import {
 	TRANSITIONS,
 	VOUCHER_STATES,
 	canMove,
-	euros,
 	parseEuros,
 	splitByShares,
 	sumsToZero,
 	lastRedemptionDay,
-	monthBounds,
-	previousMonth,
-	nextMonth,
-	dayLabel,
 	campaignInput,
 	type VoucherState
 } from './model.ts';
+import { euros, dayLabel } from '../../components/format.ts';
+import { monthBounds, previousMonth, nextMonth } from '../../time.ts';
 
 describe('the voucher state machine', () => {
 	it('allows only the moves of the issue: created → activated → distributed → redeemed → reimbursed, or expired / cancelled → credited back', () => {

@@ -134,9 +134,6 @@ export function sumsToZero(lines: Line[]): boolean {
 
 // ——— money, dates ———
 
-// money and dates in French: the one set of formatters (components/format.ts), part of the fund's vocabulary
-export { euros, monthLabel, dayLabel } from '../../components/format.ts';
-
 /** "10", "10,5", "10,50 €" … → cents, or null. */
 export function parseEuros(input: string): number | null {
 	const s = (input ?? '').replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.');
@@ -144,9 +141,6 @@ export function parseEuros(input: string): number | null {
 	const [whole, frac = ''] = s.split('.');
 	return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
 }
-
-// Paris days and months: the one time module (src/lib/time.ts), part of the fund's vocabulary
-export { parisDay, addDays, daysBetween, monthOf, previousMonth, nextMonth, monthBounds, parisMidnight } from '../../time.ts';
 
 /** The last day a campaign's voucher is still redeemed: the end of validity plus the tolerance. */
 export function lastRedemptionDay(c: { validUntil: string; toleranceDays: number }): string {

@@ -23,7 +23,6 @@ import {
 	entrustBooklets,
 	generateBooklets,
 	handedOutNotUsed,
-	parisDay,
 	publicPassStatus,
 	qualify,
 	recordContribution,
@@ -31,6 +30,7 @@ import {
 	redeem,
 	cancelVouchers
 } from './index.ts';
+import { parisDay } from '../../time.ts';
 import { formatCode } from './code.ts';
 
 let db: Database;

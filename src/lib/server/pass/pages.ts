@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { countAttempt, lockedUntil, reserveAttempt, type Actor } from '../accounts/index.ts';
 import { parseCode } from './code.ts';
-import { lastRedemptionDay, parisDay, type VoucherState } from './model.ts';
+import { lastRedemptionDay, type VoucherState } from './model.ts';
+import { parisDay } from '../../time.ts';
 import { rowsOf, organisationsFor } from './internal.ts';
 import { voucherByCode } from './checking.ts';
 

@@ -51,11 +51,9 @@ import {
 	dashboardCsv,
 	listAlerts,
 	reviewAlert,
-	balances,
-	monthOf,
-	previousMonth,
-	parisDay
+	balances
 } from './index.ts';
+import { monthOf, previousMonth, parisDay } from '../../time.ts';
 import { DASHBOARD_COUNTS, shownDashboard } from './steering.ts';
 
 let db: Database;

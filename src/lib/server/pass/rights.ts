@@ -4,7 +4,8 @@ import type { DbOrTx, Tx } from '../db/client.ts';
 import type { PersonRef } from '../personal-data.ts';
 import { passVouchers } from './db.ts';
 import { vouchersOfPerson } from './distribution.ts';
-import { euros, STATE_LABELS } from './model.ts';
+import { STATE_LABELS } from './model.ts';
+import { euros } from '../../components/format.ts';
 
 export async function exportSections(db: DbOrTx, person: PersonRef) {
 	const rows = await vouchersOfPerson(db, person.id);

@@ -11,7 +11,9 @@ import { managedDepartments } from './internal.ts';
 import { dashboard, type DashboardRow } from './dashboards.ts';
 import { formatCode } from './code.ts';
 import { pageError } from '../web/errors.ts';
-import { ALERT_LABELS, FRAUD, euros, monthLabel, monthOf, parisDay, previousMonth } from './model.ts';
+import { ALERT_LABELS, FRAUD } from './model.ts';
+import { euros, monthLabel } from '../../components/format.ts';
+import { monthOf, parisDay, previousMonth } from '../../time.ts';
 import { MASKED, SMALL_COUNT, suppressSmallCounts } from '../stats/index.ts';
 
 /**

@@ -22,7 +22,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { formatCode } from './code.ts';
-import { euros } from './model.ts';
+import { euros } from '../../components/format.ts';
 import { seal } from '../audit/index.ts';
 import { derivedKey } from '../security/secret.ts';
 

@@ -6,7 +6,6 @@
  * referral/ imports from here; the tables stay in db.ts.
  */
 export * from './model.ts';
-export { dateFr, dateTimeFr } from './messages.ts';
 export { referenceOf, checkAnswerLink, LINK_MESSAGES, type Referral, type Links, type Delivery, type LinkCheck } from './core.ts';
 export { referOrAskConsent, sendReferral, answerConsentBySms, type SendInput, type SendResult } from './send.ts';
 export { actOnReferral, answerByLink, withdrawByPerson, honourByAccompaniment, parisLocal, type AnswerInput } from './answer.ts';

@@ -4,13 +4,7 @@
  */
 import { plainMail as mail, type Mail } from '../mail/index.ts';
 import { STATUS_LABELS, type ReferralStatus } from './model.ts';
-
-export const dateTimeFr = (d: Date) =>
-	new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' })
-		.format(d)
-		.replace(':', ' h ')
-		.replace(/ h 00$/, ' h');
-export const dateFr = (d: Date) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
+import { formatAppointment, formatDate } from '../../components/format.ts';
 
 /** To a member of the place's team (they have an account). */
 export function referralReceivedMail(p: {
@@ -58,7 +52,7 @@ export function referralByLinkMail(p: {
 			: p.step === 'outcome'
 				? `Orientation\u00a0: la personne est-elle venue\u00a0?`
 				: `Nouvelle orientation vers ${p.placeName}`,
-		['Bonjour,', intro, `Ce lien personnel est valable jusqu’au ${dateFr(p.expiresAt)}. Il ne demande pas de compte\u00a0: ne le transférez pas.`],
+		['Bonjour,', intro, `Ce lien personnel est valable jusqu’au ${formatDate(p.expiresAt)}. Il ne demande pas de compte\u00a0: ne le transférez pas.`],
 		{ href: p.link, label: p.step === 'outcome' ? 'Dire si la personne est venue' : 'Répondre à l’orientation' },
 		p.step === 'reminder' ? 'referral-reminder' : 'referral-link',
 		`Vous recevez ce message parce que l’adresse de ${p.placeName} est publiée dans l’annuaire de ${p.instanceName}.`
@@ -92,7 +86,7 @@ export function referralUpdateMail(p: {
 	const what: Record<ReferralStatus, string> = {
 		sent: 'a été envoyée',
 		under_study: `est en cours d’examen par ${p.placeName}`,
-		accepted: `a été acceptée par ${p.placeName}${p.appointmentAt ? `, rendez-vous le ${dateTimeFr(p.appointmentAt)}` : ''}`,
+		accepted: `a été acceptée par ${p.placeName}${p.appointmentAt ? `, rendez-vous le ${formatAppointment(p.appointmentAt)}` : ''}`,
 		declined: `a été refusée par ${p.placeName}${p.declineReason ? ` (${p.declineReason})` : ''}`,
 		honoured: `est honorée\u00a0: ${p.placeName} a reçu la personne`,
 		no_show: `: la personne n’est pas venue à ${p.placeName}`,
@@ -121,7 +115,7 @@ export function personMessage(p: {
 		sent: `${p.prescriberOrganisation} vous oriente vers ${p.placeName}. Le lieu va vous contacter.`,
 		under_study: `${p.placeName} étudie votre demande.`,
 		accepted: p.appointmentAt
-			? `${p.placeName} vous attend le ${dateTimeFr(p.appointmentAt)}.`
+			? `${p.placeName} vous attend le ${formatAppointment(p.appointmentAt)}.`
 			: `${p.placeName} accepte de vous recevoir et va vous contacter.`,
 		declined: `${p.placeName} ne peut pas vous recevoir. ${p.prescriberOrganisation} vous proposera un autre lieu.`,
 		honoured: `Merci de votre venue à ${p.placeName}.`,

@@ -218,7 +218,7 @@ describe('the loop with a place that has a team', () => {
 		expect(toPrescriber.map((m) => m.subject)).toEqual(
 			expect.arrayContaining(['Orientation de Hélène R.\u00a0: en cours d’examen', 'Orientation de Hélène R.\u00a0: acceptée'])
 		);
-		expect(toPrescriber.find((m) => m.subject.endsWith('acceptée'))!.text).toContain('rendez-vous le mardi 1 décembre à 14 h 30');
+		expect(toPrescriber.find((m) => m.subject.endsWith('acceptée'))!.text).toContain('rendez-vous le mardi 1er décembre à 14 h 30');
 
 		await actOnReferral(db, mediator, rid, { type: 'honour' }, links);
 		await expect(actOnReferral(db, mediator, rid, { type: 'accept' }, links)).rejects.toThrow(/« Honorée » ne peut pas être acceptée/);

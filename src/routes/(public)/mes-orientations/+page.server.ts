@@ -18,7 +18,7 @@ import {
 	revokeLinksByPerson,
 	PERSON_SESSION_MINUTES
 } from '#lib/server/beneficiaries/index.ts';
-import { dateFr } from '#lib/server/referral/index.ts';
+import { formatDate } from '#lib/components/format.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import { PRIVATE_HEADERS, COOKIE_PATH, referralsView, withdraw } from './person-view.server.ts';
 
@@ -34,8 +34,8 @@ export const load: PageServerLoad = async ({ cookies, setHeaders }) => {
 	const links = (await liveLinks(db.db, session.beneficiaryIds)).map((l) => ({
 		id: l.id,
 		label: l.label,
-		since: dateFr(l.createdAt),
-		until: dateFr(l.expiresAt),
+		since: formatDate(l.createdAt),
+		until: formatDate(l.expiresAt),
 		current: l.id === session.linkId
 	}));
 	return { signedIn: true as const, referrals: await referralsView(db, session.beneficiaryIds), links, minutes: PERSON_SESSION_MINUTES };

@@ -5,7 +5,8 @@
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Database } from '#lib/server/db/client.ts';
-import { personReferrals, withdrawByPerson, dateFr, dateTimeFr } from '#lib/server/referral/index.ts';
+import { personReferrals, withdrawByPerson } from '#lib/server/referral/index.ts';
+import { formatAppointment, formatDate } from '#lib/components/format.ts';
 import type { PersonSession } from '#lib/server/beneficiaries/index.ts';
 import { weekTable } from '#lib/server/places/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
@@ -29,9 +30,9 @@ export async function referralsView(database: Database, beneficiaryIds: string[]
 		id: r.id,
 		reference: r.reference,
 		statusLabel: r.statusLabel,
-		sentOn: dateFr(r.sentAt),
+		sentOn: formatDate(r.sentAt),
 		// an appointment to come only: once honoured (or closed), "votre rendez-vous" would cite a past or other date
-		appointment: r.appointmentAt && r.status === 'accepted' ? dateTimeFr(r.appointmentAt) : null,
+		appointment: r.appointmentAt && r.status === 'accepted' ? formatAppointment(r.appointmentAt) : null,
 		from: r.from,
 		canWithdraw: r.canWithdraw,
 		place: { ...r.place, week: weekTable(r.place.horaires) }

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { pageError } from '#lib/server/web/errors.ts';
-import { euros } from '#lib/server/pass/index.ts';
+import { euros } from '#lib/components/format.ts';
 import { MASKED, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals, SMALL_COUNT } from '#lib/server/partner/index.ts';
 
 /** The partner's own figures (issue 12, item 12): reachable before the second factor, nothing personal on it. */

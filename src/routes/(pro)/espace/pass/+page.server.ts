@@ -1,15 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import {
-	distributableBooklets,
-	euros,
-	formatCode,
-	listAlerts,
-	managedDepartments,
-	monthLabel,
-	myStatements,
-	placeRedemptions
-} from '#lib/server/pass/index.ts';
+import { distributableBooklets, formatCode, listAlerts, managedDepartments, myStatements, placeRedemptions } from '#lib/server/pass/index.ts';
+import { euros, monthLabel } from '#lib/components/format.ts';
 
 /** The Pass Numérique hub: what each of the actor's roles can do here. */
 export const load: PageServerLoad = async ({ locals }) => {

@@ -6,7 +6,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralByLink, answerByLink, dateFr, dateTimeFr, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { referralByLink, answerByLink, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { formatAppointment, formatDate } from '#lib/components/format.ts';
 import { AXES, QUESTIONS } from '#lib/server/assessment/index.ts';
 import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
@@ -47,8 +48,8 @@ export const load: PageServerLoad = async ({ params, request, setHeaders, url })
 			status: d.status,
 			statusLabel: d.statusLabel,
 			reason: d.reason,
-			sentOn: dateFr(d.sentAt),
-			appointment: d.appointmentAt && dateTimeFr(d.appointmentAt),
+			sentOn: formatDate(d.sentAt),
+			appointment: d.appointmentAt && formatAppointment(d.appointmentAt),
 			place: { nom: d.place.nom, commune: d.place.commune },
 			from: d.from,
 			person: {
@@ -62,7 +63,7 @@ export const load: PageServerLoad = async ({ params, request, setHeaders, url })
 				accessibilityNote: d.person.accessibilityNote
 			},
 			assessment: d.assessment && {
-				on: dateFr(d.assessment.at),
+				on: formatDate(d.assessment.at),
 				profile: Object.entries(d.assessment.profile).map(([axis, level]) => ({ axis: label(AXES, axis)!, level })),
 				services: d.assessment.services,
 				urgency: d.assessment.urgency && (URGENCY.find((o) => o.value === d.assessment!.urgency)?.label ?? d.assessment.urgency)

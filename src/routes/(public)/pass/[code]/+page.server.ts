@@ -1,7 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { dayLabel, euros, formatCode, parseCode, parisDay, publicPassStatus } from '#lib/server/pass/index.ts';
+import { formatCode, parseCode, publicPassStatus } from '#lib/server/pass/index.ts';
+import { dayLabel, euros } from '#lib/components/format.ts';
+import { parisDay } from '#lib/time.ts';
 import { abilities } from '#lib/server/accounts/index.ts';
 
 export const csr = false;

@@ -20,22 +20,19 @@ import {
 	REDIRECTED_TO,
 	STATUSES,
 	WORKSHOP_LEVELS,
-	firstOfMonth,
-	formatMinutes,
-	oneYearBefore,
-	parseDay,
 	readAccompanimentForm,
 	recordAccompaniment,
-	recordingForm,
-	todayInParis
+	recordingForm
 } from '#lib/server/accompaniments/index.ts';
+import { monthOf, oneYearBefore, parseDay, parisDay } from '#lib/time.ts';
+import { formatDuration } from '#lib/components/format.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
 const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = url.searchParams;
-	const today = todayInParis();
+	const today = parisDay();
 	try {
 		const view = await recordingForm(await getDatabase(), locals.session!.actor, {
 			personId: q.get('personne'),
@@ -52,7 +49,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 					{ value: 'individual', label: `${KINDS.individual}\u00a0: une personne` },
 					{ value: 'collective', label: `${KINDS.collective}\u00a0: un atelier` }
 				],
-				durations: [...DURATIONS.map((d) => ({ value: String(d), label: formatMinutes(d) })), { value: 'other', label: 'Autre durée' }],
+				durations: [...DURATIONS.map((d) => ({ value: String(d), label: formatDuration(d) })), { value: 'other', label: 'Autre durée' }],
 				locations: options(LOCATIONS),
 				themes: [...DIGITAL_THEMES],
 				procedureThemes: [...PROCEDURE_THEMES],
@@ -78,7 +75,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
 		const values = readAccompanimentForm(await request.formData());
-		const today = todayInParis();
+		const today = parisDay();
 		let result;
 		try {
 			result = await recordAccompaniment(
@@ -100,7 +97,7 @@ export const actions: Actions = {
 		const q = new URLSearchParams({ enregistre: '1' });
 		if (result.referralId) q.set('orientation', 'honoree');
 		const date = parseDay(values.date) ?? today;
-		if (date < firstOfMonth(today)) q.set('du', date);
+		if (date < monthOf(today)) q.set('du', date);
 		redirect(303, `/espace/accompagnements?${q}`);
 	}
 };

@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { dayLabel, euros, lastRedemptionDay, listCampaigns } from '#lib/server/pass/index.ts';
+import { lastRedemptionDay, listCampaigns } from '#lib/server/pass/index.ts';
+import { dayLabel, euros } from '#lib/components/format.ts';
 import { CAMPAIGN_STATUS, pickFundDepartment, stateColumns } from '#lib/server/pass/index.ts';
 import { pageError } from '#lib/server/web/errors.ts';
 

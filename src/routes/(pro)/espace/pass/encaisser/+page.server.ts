@@ -5,8 +5,6 @@ import { KINDS } from '#lib/server/accompaniments/index.ts';
 import {
 	STATE_LABELS,
 	checkCode,
-	dayLabel,
-	euros,
 	formatCode,
 	parseCode,
 	placeRedemptions,
@@ -18,6 +16,7 @@ import {
 	type CheckResult,
 	type RedeemingPlace
 } from '#lib/server/pass/index.ts';
+import { dayLabel, euros } from '#lib/components/format.ts';
 import { isDomainError } from '#lib/server/errors.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 

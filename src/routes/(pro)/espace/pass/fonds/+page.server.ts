@@ -1,7 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { correctContribution, euros, funderBalances, listContributions, parisDay, possibleFunders, recordContribution } from '#lib/server/pass/index.ts';
+import { correctContribution, funderBalances, listContributions, possibleFunders, recordContribution } from '#lib/server/pass/index.ts';
+import { euros } from '#lib/components/format.ts';
+import { parisDay } from '#lib/time.ts';
 import { pickFundDepartment } from '#lib/server/pass/index.ts';
 import { pageError } from '#lib/server/web/errors.ts';
 import { fundFailure } from '../failure.server.ts';

@@ -1,6 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { euros, listStatements, makeStatements, managedDepartments, monthLabel } from '#lib/server/pass/index.ts';
+import { listStatements, makeStatements, managedDepartments } from '#lib/server/pass/index.ts';
+import { euros, monthLabel } from '#lib/components/format.ts';
 import { finishedMonth, finishedMonths, parisDate, pickDepartment, spacedSiret } from '#lib/server/pass/index.ts';
 import { pageError } from '#lib/server/web/errors.ts';
 import { passFailure } from '../failure.server.ts';

@@ -3,17 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { CareError, listBeneficiaries, loadBeneficiary, fullName } from '#lib/server/beneficiaries/index.ts';
 import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
-import {
-	dayLabel,
-	distributableBooklets,
-	distribute,
-	euros,
-	formatCode,
-	handedOutNotUsed,
-	parseCode,
-	spokenCode,
-	vouchersOfPerson
-} from '#lib/server/pass/index.ts';
+import { distributableBooklets, distribute, formatCode, handedOutNotUsed, parseCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
+import { dayLabel, euros } from '#lib/components/format.ts';
 import type { Database } from '#lib/server/db/client.ts';
 import type { Actor } from '#lib/server/accounts/index.ts';
 import { formFailure } from '#lib/server/web/errors.ts';

@@ -20,7 +20,8 @@ import {
 import { eraseBeneficiary, mergeBeneficiaries } from '#lib/server/privacy/index.ts';
 import { referralsOfBeneficiary } from '#lib/server/referral/index.ts';
 import { QUESTIONS, AXES } from '#lib/server/assessment/index.ts';
-import { STATE_LABELS, dayLabel, euros, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
+import { STATE_LABELS, formatCode, spokenCode, vouchersOfPerson } from '#lib/server/pass/index.ts';
+import { dayLabel, euros } from '#lib/components/format.ts';
 import { abilities } from '#lib/server/accounts/index.ts';
 import { formFailure, pageError } from '#lib/server/web/errors.ts';
 

@@ -4,15 +4,14 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import {
 	campaignDetail,
 	cancelVouchers,
-	dayLabel,
 	entrustBooklets,
-	euros,
 	generateBooklets,
 	lastRedemptionDay,
 	PassError,
 	possibleFunders,
 	recordSharePaid
 } from '#lib/server/pass/index.ts';
+import { dayLabel, euros } from '#lib/components/format.ts';
 import { CAMPAIGN_STATUS, stateColumns } from '#lib/server/pass/index.ts';
 import { pageError } from '#lib/server/web/errors.ts';
 import { fundFailure } from '../../failure.server.ts';

@@ -1,6 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { euros, markStatementPaid, statementDetail } from '#lib/server/pass/index.ts';
+import { markStatementPaid, statementDetail } from '#lib/server/pass/index.ts';
+import { euros } from '#lib/components/format.ts';
 import { parisDate, printedCode, spacedSiret } from '#lib/server/pass/index.ts';
 import { pageError } from '#lib/server/web/errors.ts';
 import { passFailure } from '../../failure.server.ts';
