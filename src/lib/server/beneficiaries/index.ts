@@ -66,3 +66,4 @@ export {
 } from './person-access.ts';
 export { PERSON_COOKIE, PERSON_SESSION_MINUTES, CODE_MINUTES, requestPersonCode, verifyPersonCode, type CodeRequest, type CodeCheck } from './person.ts';
 export { personalData } from './personal-data.ts';
+export { purgePersonAccess } from './purges.ts';

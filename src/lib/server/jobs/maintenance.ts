@@ -4,12 +4,11 @@
  * person's ended sessions and dead links.
  * Scheduled every hour with the other jobs, in the composition root (../app.ts).
  */
-import { lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { log } from '../log.ts';
 import { anonymiseExpiredInvitations, purgeSessions, purgeThrottleCounters } from '../accounts/index.ts';
 import { anonymiseInactive } from '../privacy/index.ts';
-import { personCodes, personLinks, personSessions } from '../beneficiaries/db.ts';
+import { purgePersonAccess } from '../beneficiaries/index.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';
 import { AuditIntegrityError, makeCheckpoint } from '../audit/index.ts';
@@ -23,17 +22,8 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	const dayAgo = new Date(now.getTime() - 86400_000);
 	const counters = await purgeThrottleCounters(db, dayAgo, now);
 	const anonymised = await anonymiseExpiredInvitations(db, new Date(now.getTime() - EXPIRED_INVITATION_DAYS * 86400_000));
-	const codes = (await db.delete(personCodes).where(lt(personCodes.expiresAt, dayAgo)).returning({ id: personCodes.id })).length;
-	// the person's sessions a day after their end; their links (hashes) a month after they stopped working
-	const monthAgo = new Date(now.getTime() - 30 * 86400_000);
-	const personAccess =
-		(await db.delete(personSessions).where(lt(personSessions.expiresAt, dayAgo)).returning({ id: personSessions.id })).length +
-		(
-			await db
-				.delete(personLinks)
-				.where(or(lt(personLinks.expiresAt, monthAgo), lt(personLinks.revokedAt, monthAgo)))
-				.returning({ id: personLinks.id })
-		).length;
+	// the person's codes and sessions a day after their end; their links (hashes) a month after they stopped working
+	const { codes, personAccess } = await purgePersonAccess(db, now);
 	const records = await anonymiseInactive(database, now);
 	return { sessions, counters, invitations: anonymised, codes, personAccess, records };
 }

@@ -64,7 +64,7 @@ export {
 export { closePlace, reopenPlace, type ClosureForm } from './closing.ts';
 export { loadMergePair, mergeCandidates, mergePlaces, mergePreview, MERGE_FIELDS, type MergeChoice } from './merge.ts';
 export { workAreas, workList, WORK_KINDS, type WorkKind } from './worklist.ts';
-export { placeNames } from './place-names.ts';
+export { placeNames, placeForReferral } from './place-names.ts';
 
 // lookups for other capabilities (names by id, a place by name, a commune's places)
 export { placeIdByName, placeLabels, placesOfCommune, type PlaceLabel } from './place-lookups.ts';

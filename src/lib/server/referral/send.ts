@@ -4,15 +4,12 @@
  * in the reply's transaction. The place's team gets it on the platform, or a place without
  * an account by a signed link at its e-mail, or the prescriber tells the place.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal, type AuditActor } from '../audit/index.ts';
-import { can, fieldErrors, type Actor } from '../accounts/index.ts';
-import { organisations } from '../accounts/db.ts';
-import { places } from '../places/db.ts';
+import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
+import { placeForReferral } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import type { InboundSms } from '../sms/index.ts';
-import { assessments } from '../beneficiaries/db.ts';
 import {
 	CareError,
 	loadBeneficiary,
@@ -23,6 +20,7 @@ import {
 	consentInput,
 	NO_MOBILE,
 	SMS_NOT_READY,
+	uncheckedAssessment,
 	type Beneficiary,
 	type ReplyOutcome
 } from '../beneficiaries/index.ts';
@@ -64,10 +62,7 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé\u00a0: la personne ne peut plus être orientée.');
 	const reason = String(input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
-	const [place] = await database.db
-		.select({ id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels, closure: places.closure })
-		.from(places)
-		.where(eq(places.id, String(input.placeId ?? '')));
+	const place = await placeForReferral(database.db, String(input.placeId ?? '').slice(0, 200));
 	if (!place) fields.placeId = 'Choisissez un lieu dans la liste.';
 	else if (place.closure === 'permanent') fields.placeId = `${place.nom} a fermé définitivement\u00a0: choisissez un autre lieu.`;
 	if (reason.length < 5)
@@ -78,8 +73,8 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	if (!consent.success) Object.assign(fields, fieldErrors(consent.error.issues));
 	const scope = consent.success ? consent.data.scope : [];
 	if (input.assessmentId) {
-		const [a] = await database.db.select({ b: assessments.beneficiaryId }).from(assessments).where(eq(assessments.id, input.assessmentId));
-		if (!a || a.b !== b.id) fields.assessmentId = 'Ce diagnostic n’est pas celui de la personne.';
+		const a = /^[0-9a-f-]{36}$/i.test(input.assessmentId) ? await uncheckedAssessment(database.db, input.assessmentId) : undefined;
+		if (!a || a.beneficiaryId !== b.id) fields.assessmentId = 'Ce diagnostic n’est pas celui de la personne.';
 		else if (input.assessmentNeedsScope && consent.success && !scope.includes('assessment'))
 			fields.scope ??= 'Vous joignez son diagnostic\u00a0: cochez « Diagnostic numérique » si elle accepte de le partager, ou ne le joignez pas.';
 	}
@@ -92,8 +87,8 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 	if (place && delivery === 'prescriber' && !input.selfNotify)
 		fields.selfNotify = `${place.nom} ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail)\u00a0: cochez « Je préviens le lieu moi-même », ou choisissez un autre lieu.`;
 	if (Object.keys(fields).length) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
-	const [from] = await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, input.organisationId));
-	return { b, place: place!, toOrg, delivery, fromName: from.name, reason, assessmentId: input.assessmentId || null, method };
+	const fromName = (await organisationNames(database.db, [input.organisationId])).get(input.organisationId) ?? '';
+	return { b, place: place!, toOrg, delivery, fromName, reason, assessmentId: input.assessmentId || null, method };
 }
 
 /** Writes the referral, its first event and journal entry, and its messages (place's team or link, person), in the caller's transaction. */
@@ -257,18 +252,11 @@ export async function sendReferralOnConsent(
 	},
 	links: Links
 ): Promise<string> {
-	const cols = { id: places.id, nom: places.nom, departmentCode: places.departmentCode, courriels: places.courriels };
 	// the place chosen may have been merged into another while the person had not answered yet (its id lives on in merged_ids)
-	const [place] = (await tx.select(cols).from(places).where(eq(places.id, c.draft.placeId))).concat(
-		await tx
-			.select(cols)
-			.from(places)
-			.where(sql`${places.mergedIds} @> ARRAY[${c.draft.placeId}]::text[]`)
-			.limit(1)
-	);
+	const place = await placeForReferral(tx, c.draft.placeId, { followMerge: true });
 	if (!place) throw new CareError('not_found', 'Le lieu choisi n’existe plus.');
-	const [from] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, c.request.organisationId));
-	const [a] = c.draft.assessmentId ? await tx.select({ id: assessments.id }).from(assessments).where(eq(assessments.id, c.draft.assessmentId)) : [];
+	const from = { name: (await organisationNames(tx, [c.request.organisationId])).get(c.request.organisationId) ?? '' };
+	const a = c.draft.assessmentId ? await uncheckedAssessment(tx, c.draft.assessmentId) : undefined;
 	return insertReferral(
 		database,
 		tx,
