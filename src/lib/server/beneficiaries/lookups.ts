@@ -19,6 +19,8 @@ import { visibleTo, type Beneficiary } from './access.ts';
 /** What a list needs to name a person (model.ts shortName). */
 export interface PersonName {
 	id: string;
+	/** the structure holding the record (the caller decides with can() what it shows) */
+	organisationId: string;
 	firstName: string | null;
 	lastName: string | null;
 	pseudonym: string | null;
@@ -32,6 +34,7 @@ const BATCH = 5000;
 
 const NAME_COLUMNS = {
 	id: beneficiaries.id,
+	organisationId: beneficiaries.organisationId,
 	firstName: beneficiaries.firstName,
 	lastName: beneficiaries.lastName,
 	pseudonym: beneficiaries.pseudonym,

@@ -5,16 +5,15 @@
  * record (`can(viewer, 'beneficiary.read')` for the structure holding it): a coordinator,
  * whose rank gives no access to records, reads "une personne".
  */
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { can, invitationSummaries, organisationNames, organisationsOfDepartments, userNames, type Actor } from '../accounts/index.ts';
 import { placeSummaries, placesOfErrorReports } from '../places/index.ts';
-import { beneficiaries } from '../beneficiaries/db.ts';
-import { fullName } from '../beneficiaries/index.ts';
-import { referrals } from '../referral/db.ts';
-import { passCampaigns, passQualifications, passStatements } from '../pass/db.ts';
+import { fullName, uncheckedNames } from '../beneficiaries/index.ts';
+import { referralSubjects } from '../referral/index.ts';
+import { campaignNames, qualificationSubjects, statementSubjects } from '../pass/index.ts';
 import { formatShortDateTime, monthLabel } from '../../components/format.ts';
 import type { AuditRow } from '../audit/index.ts';
 import { sentence, actionLabel, type Facts } from './sentences.ts';
@@ -54,24 +53,12 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 	const of = (type: string) => rows.filter((r) => r.targetType === type).map((r) => r.targetId);
 
 	// referrals first: they name a person and a place
-	const refs = await byIds(uuids([...of('referral'), ...ds.map((d) => d.referralId)]), (ids) =>
-		db.select({ id: referrals.id, beneficiaryId: referrals.beneficiaryId, placeId: referrals.placeId }).from(referrals).where(inArray(referrals.id, ids))
-	);
+	const refs = await byIds(uuids([...of('referral'), ...ds.map((d) => d.referralId)]), (ids) => referralSubjects(db, ids));
 	const reports = new Map<string, string>();
 	const reportIds = of('error_report').filter((x): x is string => !!x && /^\d{1,9}$/.test(x));
 	for (const [id, placeId] of await placesOfErrorReports(db, reportIds.map(Number))) reports.set(String(id), placeId);
-	const statements = await byIds(uuids(of('pass_statement')), (ids) =>
-		db
-			.select({ id: passStatements.id, placeId: passStatements.placeId, month: passStatements.month })
-			.from(passStatements)
-			.where(inArray(passStatements.id, ids))
-	);
-	const qualifications = await byIds(uuids(of('pass_qualification')), (ids) =>
-		db
-			.select({ id: passQualifications.id, organisationId: passQualifications.organisationId, siret: passQualifications.siret })
-			.from(passQualifications)
-			.where(inArray(passQualifications.id, ids))
-	);
+	const statements = await byIds(uuids(of('pass_statement')), (ids) => statementSubjects(db, ids));
+	const qualifications = await byIds(uuids(of('pass_qualification')), (ids) => qualificationSubjects(db, ids));
 	const invites = await byIds(uuids(of('invitation')), (ids) => invitationSummaries(db, ids));
 
 	const userIds = uuids([...rows.map((r) => r.actorId), ...of('user'), ...ds.map((d) => d.userId)]);
@@ -93,22 +80,9 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 		userNames(db, userIds),
 		organisationNames(db, orgIds),
 		byIds(placeIds, (ids) => placeSummaries(db, ids)),
-		byIds(personIds, (ids) =>
-			db
-				.select({
-					id: beneficiaries.id,
-					organisationId: beneficiaries.organisationId,
-					firstName: beneficiaries.firstName,
-					lastName: beneficiaries.lastName,
-					pseudonym: beneficiaries.pseudonym,
-					anonymisedAt: beneficiaries.anonymisedAt
-				})
-				.from(beneficiaries)
-				.where(inArray(beneficiaries.id, ids))
-		),
-		byIds(uuids(of('pass_campaign')), (ids) =>
-			db.select({ id: passCampaigns.id, name: passCampaigns.name }).from(passCampaigns).where(inArray(passCampaigns.id, ids))
-		)
+		// every name, then can() decides below which the viewer may read (the holders' only)
+		uncheckedNames(db, personIds),
+		byIds(uuids(of('pass_campaign')), (ids) => campaignNames(db, ids))
 	]);
 
 	const userName = (id: unknown) => (typeof id === 'string' && userMap.get(id)) || null;

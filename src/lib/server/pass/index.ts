@@ -68,3 +68,4 @@ export {
 export { CAMPAIGN_STATUS, pickFundDepartment, stateColumns } from './coordination.ts';
 export { personalData } from './personal-data.ts';
 export { funderFigures, type FunderFigures } from './funder-figures.ts';
+export { campaignNames, statementSubjects, qualificationSubjects } from './journal-lookups.ts';
