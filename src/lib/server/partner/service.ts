@@ -6,11 +6,9 @@
  * (DOMAIN.md, steering; the rule in stats/small-counts.ts). So
  * these pages are open to a partner before the second factor (access.ts, `aggregate`).
  */
-import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { can, organisationById, organisationSummaries, type Actor } from '../accounts/index.ts';
-import { referrals } from '../referral/db.ts';
-import { STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
+import { STATUS_LABELS, referralCountsFrom, type ReferralStatus } from '../referral/index.ts';
 import { MASKED, shownNestedColumns } from '../stats/index.ts';
 import { dashboard, funderFigures, PassError } from '../pass/index.ts';
 import { shownDashboard } from '../pass/index.ts';
@@ -93,18 +91,7 @@ export async function partnerOverview(database: Database, actor: Actor, organisa
 		throw new PartnerError('forbidden', 'Ces chiffres sont réservés aux partenaires de cette structure.');
 
 	const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
-	const [{ fund, contributions, campaigns }, byStatus] = await Promise.all([
-		funderFigures(db, org.id),
-		db
-			.select({
-				status: referrals.status,
-				total: sql<number>`count(*)::int`,
-				lastYear: sql<number>`(count(*) filter (where ${referrals.sentAt} >= ${yearAgo.toISOString()}::timestamptz))::int`
-			})
-			.from(referrals)
-			.where(eq(referrals.fromOrganisationId, org.id))
-			.groupBy(referrals.status)
-	]);
+	const [{ fund, contributions, campaigns }, byStatus] = await Promise.all([funderFigures(db, org.id), referralCountsFrom(db, org.id, yearAgo)]);
 	const counted = new Map(byStatus.map((r) => [r.status, r]));
 	const rows = STATUS_ORDER.map((status) => ({
 		status,

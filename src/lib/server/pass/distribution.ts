@@ -7,7 +7,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, CareError } from '../beneficiaries/index.ts';
-import { referrals } from '../referral/db.ts';
+import { referralSubjects } from '../referral/index.ts';
 import { formatCode, parseCode } from './code.ts';
 import { passBooklets, passCampaigns, passVouchers } from './db.ts';
 import { dayLabel } from '../../components/format.ts';
@@ -83,9 +83,7 @@ export async function distribute(
 		throw new PassError('invalid', 'Choisissez un carnet ou saisissez les codes des pass remis.', { codes: 'Un carnet ou au moins un code.' });
 	return database.db.transaction(async (tx) => {
 		if (input.referralId) {
-			const [r] = UUID.test(input.referralId)
-				? await tx.select({ beneficiaryId: referrals.beneficiaryId }).from(referrals).where(eq(referrals.id, input.referralId))
-				: [];
+			const [r] = UUID.test(input.referralId) ? await referralSubjects(tx, [input.referralId]) : [];
 			if (!r || r.beneficiaryId !== person.id)
 				throw new PassError('invalid', 'Cette orientation n’est pas celle de la personne.', { referralId: 'Choisissez une orientation de cette personne.' });
 		}

@@ -22,4 +22,4 @@ export {
 } from './views.ts';
 export { referralCandidates, scoreCandidates, distanceLabel, candidateWords, type Candidate, type CandidateQuery, type Receives } from './candidates.ts';
 export { personalData } from './personal-data.ts';
-export { referralSubjects } from './subjects.ts';
+export { referralSubjects, referralCountsFrom } from './subjects.ts';

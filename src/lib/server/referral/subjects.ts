@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { referrals } from './db.ts';
 
@@ -9,4 +9,17 @@ export async function referralSubjects(db: DbOrTx, ids: readonly string[]) {
 		.select({ id: referrals.id, beneficiaryId: referrals.beneficiaryId, placeId: referrals.placeId })
 		.from(referrals)
 		.where(inArray(referrals.id, [...ids]));
+}
+
+/** A structure's referrals counted by status, in all and since `since` (a partner's own figures: counts only). */
+export async function referralCountsFrom(db: DbOrTx, organisationId: string, since: Date) {
+	return db
+		.select({
+			status: referrals.status,
+			total: sql<number>`count(*)::int`,
+			lastYear: sql<number>`(count(*) filter (where ${referrals.sentAt} >= ${since.toISOString()}::timestamptz))::int`
+		})
+		.from(referrals)
+		.where(eq(referrals.fromOrganisationId, organisationId))
+		.groupBy(referrals.status);
 }
