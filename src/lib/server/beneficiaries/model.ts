@@ -3,6 +3,7 @@
  * what a consent covers, duplicate detection, the 24-month retention.
  */
 import { z } from 'zod';
+import { GRANT_METHODS, GRANT_STATUSES } from '../grants/index.ts';
 import { normalisePhone, isMobile, formatPhone } from '../sms/index.ts';
 
 export { isMobile };
@@ -158,21 +159,12 @@ export function scopedPerson(b: PersonFields & { anonymisedAt?: Date | null }, s
 	};
 }
 
-export const CONSENT_METHODS = {
-	signature: 'Signature sur place',
-	oral: 'Accord oral, confirmé par le professionnel',
-	sms: 'Réponse par SMS'
-} as const;
+/** How a consent is given: the grants' methods but the one-time code (grants/model.ts). */
+export const CONSENT_METHODS = { signature: GRANT_METHODS.signature, oral: GRANT_METHODS.oral, sms: GRANT_METHODS.sms } as const;
 export type ConsentMethod = keyof typeof CONSENT_METHODS;
 
-/** Where a consent stands. Only 'in_force' (and not withdrawn) opens anything. */
-export const CONSENT_STATUSES = {
-	pending: 'En attente de sa réponse par SMS',
-	in_force: 'En cours',
-	refused: 'Refusé par SMS',
-	expired: 'Pas de réponse au SMS',
-	cancelled: 'Demande annulée'
-} as const;
+/** Where a consent stands: a grant's statuses (grants/model.ts). Only 'in_force' (and not withdrawn) opens anything. */
+export const CONSENT_STATUSES = GRANT_STATUSES;
 export type ConsentStatus = keyof typeof CONSENT_STATUSES;
 
 // ——— consent by SMS reply ———

@@ -10,7 +10,7 @@ import type { Database } from '../db/client.ts';
 import { can, organisationById, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { STATUS_LABELS, referralCountsFrom, type ReferralStatus } from '../referral/index.ts';
 import { MASKED, shownNestedColumns } from '../stats/index.ts';
-import { dashboard, funderFigures, PassError } from '../pass/index.ts';
+import { dashboard, funderFigures, PassError, type FunderFigures } from '../pass/index.ts';
 import { shownDashboard } from '../pass/index.ts';
 import { DomainError } from '../errors.ts';
 
@@ -59,8 +59,8 @@ const STATUS_ORDER: ReferralStatus[] = ['sent', 'under_study', 'accepted', 'hono
 
 export interface PartnerOverview {
 	organisation: { id: string; name: string; departmentCode: string };
-	fund: { contributedCents: number; committedCents: number; creditedBackCents: number; availableCents: number };
-	contributions: { id: string; receivedOn: string; amountCents: number; agreementRef: string; restrictions: string | null; correctsId: string | null }[];
+	fund: FunderFigures['fund'];
+	contributions: FunderFigures['contributions'];
 	campaigns: {
 		id: string;
 		name: string;
