@@ -21,3 +21,4 @@ export {
 } from './service.ts';
 export { accompanimentsCsv, EXPORT_HEADERS, EXPORT_MAX_ROWS } from './export.ts';
 export { personalData } from './personal-data.ts';
+export { accompanimentDates, accompanimentsAtPlaceSince } from './lookups.ts';

@@ -8,7 +8,7 @@ import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { userNames, type Actor } from '../accounts/index.ts';
 import { placeNames } from '../places/index.ts';
-import { accompaniments } from '../accompaniments/db.ts';
+import { accompanimentDates, accompanimentsAtPlaceSince } from '../accompaniments/index.ts';
 import { parseCode } from './code.ts';
 import { passAlerts, passCampaigns, passVouchers } from './db.ts';
 import { FRAUD, POST } from './model.ts';
@@ -50,29 +50,22 @@ export function seatFor(
 /** The accompaniments a voucher can be tied to: the organisation's, at the place, in the last 60 days. */
 export async function recentAccompaniments(database: Database, actor: Actor, placeId: string, today = parisDay()) {
 	const place = placeFor(await redeemingPlaces(database, actor), placeId);
-	return database.db
-		.select({
-			id: accompaniments.id,
-			date: accompaniments.date,
-			kind: accompaniments.kind,
-			title: accompaniments.title,
-			themes: accompaniments.themes,
-			participants: accompaniments.participants,
-			beneficiaryId: accompaniments.beneficiaryId,
-			// qualified by hand: Drizzle writes a column of the query's only table unqualified, and
-			// inside the subquery "id" would then be the voucher's own id (the count was always 0)
-			used: sql<number>`(select count(*)::int from pass_vouchers v where v.accompaniment_id = "accompaniments"."id")`
-		})
-		.from(accompaniments)
-		.where(
-			and(
-				eq(accompaniments.organisationId, place.organisationId),
-				sql`(${accompaniments.placeId} = ${place.placeId} or ${accompaniments.placeId} is null)`,
-				sql`${accompaniments.date} >= ${addDays(today, -60)}`
+	const rows = await accompanimentsAtPlaceSince(database.db, place.organisationId, place.placeId, addDays(today, -60), 50);
+	// how many vouchers each is already tied to
+	const used = new Map<string, number>();
+	if (rows.length)
+		for (const u of await database.db
+			.select({ id: passVouchers.accompanimentId, n: sql<number>`count(*)::int` })
+			.from(passVouchers)
+			.where(
+				inArray(
+					passVouchers.accompanimentId,
+					rows.map((r) => r.id)
+				)
 			)
-		)
-		.orderBy(desc(accompaniments.date), desc(accompaniments.createdAt))
-		.limit(50);
+			.groupBy(passVouchers.accompanimentId))
+			if (u.id) used.set(u.id, u.n);
+	return rows.map((r) => ({ ...r, used: used.get(r.id) ?? 0 }));
 }
 
 /**
@@ -244,8 +237,8 @@ async function redeemOne(tx: Tx, job: RedeemJob): Promise<{ redemption: Redempti
 	if (!row) {
 		const other = await voucherByCode(tx, job.code);
 		if (!other) return null;
-		const [a] = await tx.select({ id: accompaniments.id }).from(accompaniments).where(eq(accompaniments.id, input.accompanimentId));
-		if (a) throw new PassError('conflict', 'Ce pass est en train d’être encaissé par ailleurs. Vérifiez-le à nouveau dans un instant.');
+		if ((await accompanimentDates(tx, [input.accompanimentId])).has(input.accompanimentId))
+			throw new PassError('conflict', 'Ce pass est en train d’être encaissé par ailleurs. Vérifiez-le à nouveau dans un instant.');
 	}
 	if (!row || row.a_organisation_id !== place.organisationId || (row.a_place_id && row.a_place_id !== place.placeId))
 		throw new PassError('invalid', 'Cet accompagnement n’est pas un de ceux de votre lieu.', {

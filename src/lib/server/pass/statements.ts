@@ -8,7 +8,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, organisationSummaries, userNames, type Actor } from '../accounts/index.ts';
 import { placeLabels } from '../places/index.ts';
-import { accompaniments } from '../accompaniments/db.ts';
+import { accompanimentDates } from '../accompaniments/index.ts';
 import { formatCode } from './code.ts';
 import { passCampaigns, passStatements, passVouchers } from './db.ts';
 import { ACCOUNT, POST } from './model.ts';
@@ -156,19 +156,25 @@ export async function statementDetail(database: Database, actor: Actor, id: stri
 			faceValueCents: passVouchers.faceValueCents,
 			campaign: passCampaigns.name,
 			accompanimentId: passVouchers.accompanimentId,
-			accompanimentDate: accompaniments.date,
 			redeemedBy: passVouchers.redeemedBy
 		})
 		.from(passVouchers)
 		.innerJoin(passCampaigns, eq(passCampaigns.id, passVouchers.campaignId))
-		.leftJoin(accompaniments, eq(accompaniments.id, passVouchers.accompanimentId))
 		.where(eq(passVouchers.statementId, id))
 		.orderBy(asc(passVouchers.redeemedAt));
 	const users = await userNames(
 		database.db,
 		voucherRows.map((v) => v.redeemedBy)
 	);
-	const vouchers = voucherRows.map(({ redeemedBy, ...v }) => ({ ...v, by: (redeemedBy && users.get(redeemedBy)) ?? null }));
+	const dates = await accompanimentDates(
+		database.db,
+		voucherRows.map((v) => v.accompanimentId)
+	);
+	const vouchers = voucherRows.map(({ redeemedBy, ...v }) => ({
+		...v,
+		accompanimentDate: (v.accompanimentId && dates.get(v.accompanimentId)) || null,
+		by: (redeemedBy && users.get(redeemedBy)) ?? null
+	}));
 	return {
 		statement: { ...s, departmentCode: raw.departmentCode, monthLabel: monthLabel(s.month) },
 		vouchers,
