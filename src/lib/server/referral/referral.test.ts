@@ -167,8 +167,13 @@ describe('consent opens the record to the place, and only to it', () => {
 		await expect(loadBeneficiary(db.db, mediator, id, 'write')).rejects.toThrow(/n’existe pas/);
 		const [c] = await db.db.select().from(consents).where(eq(consents.beneficiaryId, id));
 		await expect(withdrawConsent(db, { actor: mediator }, c.id)).rejects.toThrow(/n’existe pas/);
+		const inbox = async () =>
+			(await teamReferrals(db, mediator, { box: 'received' })).items.filter((r) => r.personName.startsWith('Awa') || r.personName === 'La personne');
+		expect((await inbox()).map((r) => r.personName)).toContain('Awa D.');
 		await withdrawConsent(db, { person: [id] }, c.id);
 		await expect(loadBeneficiary(db.db, mediator, id)).rejects.toThrow(/n’existe pas/);
+		// the inbox no longer names the person either (the acceptance walk found the list did, the page did not)
+		expect((await inbox()).map((r) => r.personName)).not.toContain('Awa D.');
 	});
 
 	it('asks for a consent that at least names the person', async () => {

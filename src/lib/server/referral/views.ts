@@ -9,7 +9,7 @@ import { journal } from '../audit/index.ts';
 import type { Actor } from '../accounts/index.ts';
 import { organisations, users } from '../accounts/db.ts';
 import { placeCard, placeCards } from '../places/index.ts';
-import { scopesInForce } from '../grants/index.ts';
+import { grantInForce, grantsById, scopesInForce } from '../grants/index.ts';
 import { accompaniments } from '../accompaniments/db.ts';
 import {
 	CareError,
@@ -129,7 +129,8 @@ export async function teamReferrals(
 				appointmentAt: referrals.appointmentAt,
 				delivery: referrals.delivery,
 				beneficiaryId: referrals.beneficiaryId,
-				placeId: referrals.placeId
+				placeId: referrals.placeId,
+				consentId: referrals.consentId
 			},
 			fromOrganisation: organisations.name
 		})
@@ -145,7 +146,7 @@ export async function teamReferrals(
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE);
 	// the page's people and places in one query each: the actor's side sees these referrals (the conditions above)
-	const [names, cards] = await Promise.all([
+	const [names, cards, consents] = await Promise.all([
 		uncheckedNames(
 			db,
 			rows.map(({ r }) => r.beneficiaryId)
@@ -153,8 +154,17 @@ export async function teamReferrals(
 		placeCards(
 			db,
 			rows.map(({ r }) => r.placeId)
+		),
+		grantsById(
+			db,
+			rows.map(({ r }) => r.consentId)
 		)
 	]);
+	// the place's team sees the person's first name while the referral's consent is in force and covers it, as on the referral's page
+	const named = (consentId: string) => {
+		const g = consents.get(consentId);
+		return !!g && grantInForce(g) && revealedFields(g.scopes).has('firstName');
+	};
 	return {
 		items: rows.map(({ r, fromOrganisation }) => {
 			const b = names.get(r.beneficiaryId);
@@ -163,7 +173,7 @@ export async function teamReferrals(
 			return {
 				id: r.id,
 				reference: referenceOf(r.id),
-				personName: b ? shortName(b) : 'La personne',
+				personName: b && named(r.consentId) ? shortName(b) : 'La personne',
 				placeName: place.nom,
 				placeCommune: place.commune,
 				fromOrganisation,
