@@ -64,7 +64,13 @@ const NO_ACCESS = 'Cette personne n’existe pas, ou vous n’y avez pas accès.
 async function resolveCommune(database: Database, text: string, departmentCode: string): Promise<{ code: string } | { error: string }> {
 	const r = await resolveWhere(database, text, { departmentCodes: [departmentCode] });
 	if (r.status === 'found' && r.point.inseeCode && (await municipalityLookup(database)).byInsee(r.point.inseeCode)) return { code: r.point.inseeCode };
-	if (r.status === 'ambiguous') return { error: `Plusieurs communes s’appellent « ${text} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${text} 47000` };
+	if (r.status === 'ambiguous')
+		return {
+			error: `Plusieurs communes s’appellent « ${text} »\u00a0: précisez laquelle, par exemple ${r.candidates
+				.slice(0, 3)
+				.map((c) => `« ${c.label} »`)
+				.join(' ou ')}.`
+		};
 	return { error: `Nous ne trouvons pas la commune « ${text} ». Vérifiez l’orthographe, ou indiquez le code postal.` };
 }
 

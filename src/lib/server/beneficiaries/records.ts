@@ -37,7 +37,11 @@ async function resolveCommune(database: Database, text: string | null, departmen
 	}
 	if (r.status === 'ambiguous')
 		throw new CareError('invalid', 'Vérifiez la commune.', {
-			commune: `Plusieurs communes s’appellent « ${text} »\u00a0: ajoutez le code postal. Exemple\u00a0: ${text} 47000`
+			// examples the search reads back (the candidates' own labels), not a made-up postcode
+			commune: `Plusieurs communes s’appellent « ${text} »\u00a0: précisez laquelle, par exemple ${r.candidates
+				.slice(0, 3)
+				.map((c) => `« ${c.label} »`)
+				.join(' ou ')}.`
 		});
 	throw new CareError('invalid', 'Vérifiez la commune.', {
 		commune: `Nous ne trouvons pas la commune « ${text} ». Vérifiez l’orthographe, ou indiquez le code postal.`
