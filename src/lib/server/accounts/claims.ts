@@ -32,6 +32,11 @@ export function claimDepartments(actor: Actor): string[] | null {
  * (one word may be the commune, another a word of the name; accents, case, hyphens and
  * apostrophes ignored), 20 at most, with who runs them.
  */
+/** The claimed places' names and départements, by id: one batched look-up for a list of claims. */
+async function summariesById(db: Parameters<typeof placeSummaries>[0], ids: string[]) {
+	return new Map((await placeSummaries(db, ids)).map((p) => [p.id, p]));
+}
+
 export async function placesToClaim(database: Database, actor: Actor, query: string, limit = 20) {
 	const words = normalizeKey(query)
 		.split(' ')
@@ -83,13 +88,9 @@ export async function pendingClaimsOf(database: Database, actor: Actor) {
 		.innerJoin(organisations, eq(organisations.id, placeClaims.organisationId))
 		.where(and(eq(placeClaims.status, 'pending'), inArray(placeClaims.organisationId, orgs)))
 		.orderBy(desc(placeClaims.createdAt));
-	const byId = new Map(
-		(
-			await placeSummaries(
-				database.db,
-				claims.map((c) => c.placeId)
-			)
-		).map((p) => [p.id, p])
+	const byId = await summariesById(
+		database.db,
+		claims.map((c) => c.placeId)
 	);
 	return claims.flatMap((c) => {
 		const p = byId.get(c.placeId);
@@ -185,13 +186,9 @@ export async function listClaims(database: Database, actor: Actor, status: 'pend
 		.where(eq(placeClaims.status, status))
 		.orderBy(asc(placeClaims.createdAt));
 	// the places' names and départements: one batched look-up, then the coordinator's départements only
-	const byId = new Map(
-		(
-			await placeSummaries(
-				database.db,
-				claims.map((c) => c.placeId)
-			)
-		).map((p) => [p.id, p])
+	const byId = await summariesById(
+		database.db,
+		claims.map((c) => c.placeId)
 	);
 	return claims.flatMap((c) => {
 		const p = byId.get(c.placeId);
