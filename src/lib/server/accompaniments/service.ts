@@ -159,7 +159,7 @@ export async function recordAccompaniment(
 			referralId = await honourByAccompaniment(
 				database,
 				tx,
-				{ beneficiaryId: person.id, organisationId: org.id, placeId, referralId: v.referralId, accompanimentId: row.id, actor },
+				{ beneficiaryId: person.id, organisationId: org.id, placeId, referralId: v.referralId, accompanimentId: row.id, accompanimentDate: v.date, actor },
 				links,
 				ip
 			);

@@ -77,11 +77,12 @@ export { readOnboardingCsv } from './onboarding-csv.ts';
 export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './place-contacts.ts';
 export { claimPlace, decideClaim, listClaims, pendingClaimsOf, placesToClaim } from './claims.ts';
 export { placeTeams } from './place-teams.ts';
+export { membersOf, placeHasTeam, placesRunByArray } from './conditions.ts';
 export { PLACE_TEAM_ROLES, placeTeamOrganisations, placeTeamEmails, placesRunBy, activeOrganisations } from './teams.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';
-export { organisationNames, memberOrganisationNames, userNames, activeUserEmail } from './organisation-names.ts';
+export { organisationNames, memberOrganisationNames, userNames, userContacts, activeUserEmail } from './organisation-names.ts';
 export { personalData } from './personal-data.ts';
 
 // lookups for other capabilities (summaries by id, one organisation, a département's), the demo's credentials

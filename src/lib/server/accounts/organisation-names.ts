@@ -31,6 +31,20 @@ export async function userNames(db: DbOrTx, ids: readonly (string | null | undef
 	return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** Professionals' names and e-mails by id, and whether their account is active (who sent a referral; whom to warn about their vouchers). */
+export async function userContacts(
+	db: DbOrTx,
+	ids: readonly (string | null | undefined)[]
+): Promise<Map<string, { name: string; email: string; active: boolean }>> {
+	const wanted = [...new Set(ids.filter((i): i is string => !!i))];
+	if (!wanted.length) return new Map();
+	const rows = await db
+		.select({ id: users.id, name: users.displayName, email: users.email, active: users.active })
+		.from(users)
+		.where(inArray(users.id, wanted));
+	return new Map(rows.map(({ id, ...u }) => [id, u]));
+}
+
 /** Where to write to a professional, if their account is still active (a message about their own request). */
 export async function activeUserEmail(db: DbOrTx, id: string): Promise<string | null> {
 	const [u] = await db.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, id));

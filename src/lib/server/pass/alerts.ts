@@ -6,7 +6,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { organisationNames, userNames, type Actor } from '../accounts/index.ts';
-import { placeLabels } from '../places/index.ts';
+import { placeCards } from '../places/index.ts';
 import { passAlerts, passBooklets, passCampaigns, passVouchers } from './db.ts';
 import { PassError, userActor, UUID, mustManage } from './internal.ts';
 
@@ -36,7 +36,7 @@ export async function listAlerts(database: Database, actor: Actor, departmentCod
 		.orderBy(sql`${passAlerts.reviewedAt} is not null`, desc(passAlerts.createdAt))
 		.limit(200);
 	const [places, organisations, users] = await Promise.all([
-		placeLabels(
+		placeCards(
 			db,
 			rows.map((r) => r.placeId)
 		),

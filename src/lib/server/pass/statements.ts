@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, organisationSummaries, userNames, type Actor } from '../accounts/index.ts';
-import { placeLabels } from '../places/index.ts';
+import { placeCards } from '../places/index.ts';
 import { accompanimentDates } from '../accompaniments/index.ts';
 import { formatCode } from './code.ts';
 import { passCampaigns, passStatements, passVouchers } from './db.ts';
@@ -121,7 +121,7 @@ async function statementRows(db: DbOrTx, where: ReturnType<typeof and>) {
 		.from(passStatements)
 		.where(where);
 	const [places, organisations] = await Promise.all([
-		placeLabels(
+		placeCards(
 			db,
 			rows.map((r) => r.placeId)
 		),

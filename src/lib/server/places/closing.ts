@@ -10,7 +10,7 @@ import { can, type Actor } from '../permissions/index.ts';
 import { places } from './db.ts';
 import { isCalendarDay } from '../web/params.ts';
 import { parseDay } from '../../time.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { PlaceManagementError } from './errors.ts';
 import { canCuratePlace, loadPlace, placeOrganisations, resolveReport } from './edit.ts';
 
@@ -39,7 +39,7 @@ export async function closePlace(
 	opts: { ip?: string | null; reportId?: number | null; today?: string } = {}
 ): Promise<void> {
 	const row = await loadPlace(database, placeId);
-	const today = opts.today ?? parisToday();
+	const today = opts.today ?? parisDay();
 	const curator = canCuratePlace(actor, row.departmentCode);
 	const editor = curator || can(actor, 'place.edit', { departmentCode: row.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) });
 	if (!editor) throw new PlaceManagementError('forbidden', 'Vous ne gérez pas ce lieu.');

@@ -18,7 +18,7 @@ import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../permissions/index.ts';
 import { places, placeSources, placeErrorReports } from './db.ts';
 import { parseStandardRecord, contentHash, toStandardRecord, isValidSiret } from './model.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { normalizeKey, formulaLike } from './values.ts';
 
 /** the standard's convention for an unknown SIRET */
@@ -258,7 +258,7 @@ export async function correctPlace(
 	await database.db.transaction(async (tx) => {
 		await tx
 			.update(places)
-			.set({ ...next, departmentCode, overrides, dateMaj: opts.today ?? parisToday(), ...rowUpdate({ ...next, horaires: row.horaires }, placeId) })
+			.set({ ...next, departmentCode, overrides, dateMaj: opts.today ?? parisDay(), ...rowUpdate({ ...next, horaires: row.horaires }, placeId) })
 			.where(eq(places.id, placeId));
 		await journal(tx, {
 			actor: { kind: 'user', id: actor.userId },
@@ -384,7 +384,7 @@ export interface NewPlaceForm extends IdentityForm {
 
 /** A coordinator adds a place missing from every source; it is the place's "maillage" record. Returns its id. */
 export async function createPlace(database: Database, actor: Actor, form: NewPlaceForm, opts: { ip?: string | null; today?: string } = {}): Promise<string> {
-	const today = opts.today ?? parisToday();
+	const today = opts.today ?? parisDay();
 	const { errors, town, values } = await validateIdentity(database, form);
 	if (town && !canCuratePlace(actor, town.departmentCode))
 		errors.commune = 'Cette commune n’est pas dans votre département\u00a0: vous ne pouvez pas y ajouter de lieu.';

@@ -1,7 +1,7 @@
 /**
  * Opening hours (`horaires`, OpenStreetMap opening_hours syntax), evaluated server-side:
  * parsing, the weekly intervals, the opening status. The typical week per day (display,
- * the manager's form, closures) is in hours-week.ts; Paris wall-clock time in paris-time.ts.
+ * the manager's form, closures) is in hours-week.ts; Paris time in src/lib/time.ts.
  *
  * Every time here is Europe/Paris wall-clock time, whatever the server's TZ: the
  * opening_hours library reads a Date's *local* fields, so we hand it "fake local" dates
@@ -17,7 +17,7 @@
  */
 import opening_hours from 'opening_hours';
 import { formatMinutes, statusText } from '../../components/format.ts';
-import { fromFakeLocal, toFakeLocal } from './paris-time.ts';
+import { parisInstant, parisWallClock } from '../../time.ts';
 
 /** Minutes in a week: weekly ranges are minutes from Monday 00:00, in [0, 10080]. */
 export const WEEK_MINUTES = 10080;
@@ -26,6 +26,17 @@ const DAY_MS = 86_400_000;
 
 export const DAY_NAMES = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'] as const;
 export const OSM_DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'] as const;
+/** A Date whose *local* fields are the Paris wall-clock time of the instant (what opening_hours reads). */
+function toFakeLocal(instant: Date): Date {
+	const w = parisWallClock(instant);
+	return new Date(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, instant.getTime() % 1000);
+}
+
+/** The instant whose Paris wall-clock time a fake local Date's fields hold (toFakeLocal's reverse). */
+function fromFakeLocal(fake: Date): Date {
+	return parisInstant(fake.getFullYear(), fake.getMonth(), fake.getDate(), fake.getHours(), fake.getMinutes(), fake.getSeconds(), fake.getMilliseconds());
+}
+
 const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 export type HorairesValidation =

@@ -18,7 +18,6 @@ export {
 export { isValidSiret, parseStandardRecord } from './model.ts';
 export { normalizeKey } from './values.ts';
 export { csvHeader, csvRow, parseStandardCsv } from './csv.ts';
-export { parisToday } from './paris-time.ts';
 
 // opening hours
 export { DAY_NAMES, weeklyOpenIntervals } from './hours.ts';
@@ -36,7 +35,6 @@ export { emptyFilters, filtersFromSearchParams, filtersToSearchParams, hasActive
 export { NEARBY_METRES } from './search-sql.ts';
 export { anyPassPlace, coverage, searchPlaces, searchPlacesJson, type SearchItem } from './search.ts';
 export { allPlaces, countPlaces, distanceMetres, getPlace, type PublicPlace } from './place.ts';
-export { placeCard, placeCards, type PlaceCard } from './cards.ts';
 export { placeValueText } from './display.ts';
 export { mapSearchError, placeToJson, searchJsonBody, searchParamsFromQuery, searchToGeoJson, validateFilters } from './api.ts';
 export { openApiDocument } from './openapi.ts';
@@ -64,10 +62,23 @@ export {
 export { closePlace, reopenPlace, type ClosureForm } from './closing.ts';
 export { loadMergePair, mergeCandidates, mergePlaces, mergePreview, MERGE_FIELDS, type MergeChoice } from './merge.ts';
 export { workAreas, workList, WORK_KINDS, type WorkKind } from './worklist.ts';
-export { placeNames, placeForReferral } from './place-names.ts';
 
 // lookups for other capabilities (names by id, a place by name, a commune's places)
-export { placeIdByName, placeLabels, placesOfCommune, type PlaceLabel } from './place-lookups.ts';
 // for other capabilities: places by ids, by words, by département; the place of an error report
-export { placeSummaries, placesMatchingWords, placesOf, placesOfErrorReports, type PlaceSummary } from './summaries.ts';
+export {
+	placeNames,
+	placeCard,
+	placeCards,
+	placeSummaries,
+	placeForReferral,
+	placesBySiret,
+	placesMatchingWords,
+	placesOf,
+	placesOfCommune,
+	placeIdByName,
+	placesOfErrorReports,
+	type PlaceCard,
+	type PlaceSummary
+} from './lookups.ts';
 export { usePlaceTeams, type PlaceTeams } from './teams.ts';
+export { placesToReferTo, candidateWords, type Candidate, type CandidateQuery, type Receives } from './candidates.ts';

@@ -11,7 +11,7 @@ import { journal, changedFields } from '../audit/index.ts';
 import { can, departmentsWith, type Actor } from '../permissions/index.ts';
 import { places, placeSources } from './db.ts';
 import { parseStandardRecord, toStandardRecord, contentHash } from './model.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { normalizeKey } from './values.ts';
 import { composePlace, MANAGER_SOURCE, compactView, type SourceView } from './compose.ts';
 import { weeklyOpenRanges } from './hours.ts';
@@ -26,7 +26,7 @@ import { placeTeams } from './teams.ts';
 
 /** The places the actor's organisations run (place managers), or of their département (coordinators). */
 /** The places the actor's structures manage, each with its closure in force (null when open). */
-export async function managedPlaces(database: Database, actor: Actor, today = parisToday()) {
+export async function managedPlaces(database: Database, actor: Actor, today = parisDay()) {
 	const orgs = actor.memberships.filter((m) => m.role === 'place_manager').map((m) => m.organisationId);
 	if (!orgs.length) return [];
 	const ids = await placeTeams().placesRunBy(database.db, orgs);
@@ -90,7 +90,7 @@ export async function canEditPlace(database: Database, actor: Actor, placeId: st
 	return can(actor, 'place.edit', { departmentCode: p.departmentCode, placeOrganisationIds: await placeOrganisations(database, placeId) });
 }
 
-export async function updatePlace(database: Database, actor: Actor, placeId: string, form: PlaceForm, ip?: string | null, today = parisToday()) {
+export async function updatePlace(database: Database, actor: Actor, placeId: string, form: PlaceForm, ip?: string | null, today = parisDay()) {
 	const [row] = await database.db.select().from(places).where(eq(places.id, placeId));
 	if (!row) throw new PlaceManagementError('not_found', 'Ce lieu n’existe pas.');
 	if (!(await canEditPlace(database, actor, placeId))) throw new PlaceManagementError('forbidden', 'Vous ne gérez pas ce lieu.');
@@ -178,7 +178,7 @@ export async function updatePlace(database: Database, actor: Actor, placeId: str
 // ——— stale places ———
 
 /** Places of the coordinator's départements not updated for 12 months, oldest first, with who manages them. */
-export async function stalePlaces(database: Database, actor: Actor, limit = 100, today = parisToday()) {
+export async function stalePlaces(database: Database, actor: Actor, limit = 100, today = parisDay()) {
 	const deps = actor.isAdmin ? null : departmentsWith(actor, ['coordinator']);
 	if (deps && !deps.length) return [];
 	const cutoff = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;

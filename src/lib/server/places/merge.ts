@@ -12,7 +12,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import type { Actor } from '../permissions/index.ts';
 import { places, placeSources } from './db.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { normalizeKey } from './values.ts';
 import { weeklyOpenRanges } from './hours.ts';
 import { earthPoint } from '../db/types.ts';
@@ -167,7 +167,7 @@ export async function mergePlaces(
 				mergedIds,
 				overrides,
 				// the other place's closure does not carry over: the survivor's stays
-				dateMaj: opts.today ?? parisToday(),
+				dateMaj: opts.today ?? parisDay(),
 				nameKey: normalizeKey(next.nom),
 				openWeek: weeklyOpenRanges(next.horaires),
 				pos: next.latitude != null && next.longitude != null ? earthPoint(next.latitude, next.longitude, survivor.id) : null,

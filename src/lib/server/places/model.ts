@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { PlaceFields, StandardRecord } from './types.ts';
 import { FIELD_TO_KEY, STANDARD_FIELDS } from './vocabulary.ts';
 import { validateHoraires } from './hours.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import {
 	EMAIL_SPLIT,
 	extractPhones,
@@ -140,7 +140,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const d = normalizeDate(dateRaw);
 		if (!d) errors.push(`date_maj\u00a0: ${quote(dateRaw)} n’est pas une date (AAAA-MM-JJ attendu)`);
 		else {
-			const today = opts.today ?? parisToday();
+			const today = opts.today ?? parisDay();
 			if (d < '2000-01-01') {
 				dateMaj = today;
 				warnings.push(`date_maj\u00a0: la date ${d} est antérieure à 2000\u00a0; remplacée par la date du jour (${today})`);

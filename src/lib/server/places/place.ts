@@ -9,7 +9,7 @@ import { places, placeSources } from './db.ts';
 import { EARTH_RADIUS } from '../db/types.ts';
 import { openingStatus } from './hours.ts';
 import { weekTable } from './hours-week.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { formatDate } from '../../components/format.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
 
@@ -74,7 +74,7 @@ export interface PlaceClosure {
  * The closure in force today (Paris day). `closedUntil` is the day the place reopens (the
  * forms ask « Rouvre le »): the place is closed before it and open on it.
  */
-export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = parisToday()): PlaceClosure | null {
+export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closureReason'>, today = parisDay()): PlaceClosure | null {
 	if (r.closure === 'permanent') return { kind: 'permanent', until: null, reason: r.closureReason };
 	if (r.closure === 'temporary' && (!r.closedUntil || r.closedUntil > today)) return { kind: 'temporary', until: r.closedUntil, reason: r.closureReason };
 	return null;
@@ -98,7 +98,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 		...toPublicPlace(row),
 		departmentCode: row.departmentCode,
 		acceptsPass: !!acceptsPass,
-		closure: closureOf(row, parisToday(now)),
+		closure: closureOf(row, parisDay(now)),
 		sources,
 		week: row.horaires ? weekTable(row.horaires) : null,
 		status: row.horaires ? openingStatusOf(row.horaires, now) : null

@@ -6,7 +6,7 @@ import { inArray, sql, type SQL } from 'drizzle-orm';
 import { places } from './db.ts';
 import { EARTH_RADIUS } from '../db/types.ts';
 import { ACCEPTS_PASS } from './place.ts';
-import { minuteOfWeek, parisToday } from './paris-time.ts';
+import { minuteOfWeek, parisDay } from '../../time.ts';
 import type { PlaceFilters, WherePoint } from './types.ts';
 
 const SATURDAY = sql`int4multirange(int4range(7200, 8640))`;
@@ -66,7 +66,7 @@ export function filterConditions(f: PlaceFilters, now: Date): SQL[] {
 	any(places.dispositifProgrammesNationaux, f.programmes);
 	if (f.gratuit) c.push(sql`'Gratuit' = ANY(${places.fraisACharge})`);
 	if (f.itinerant) c.push(sql`'Itinérant' = ANY(${places.itinerance})`);
-	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`, notClosedToday(sql`${parisToday(now)}::date`));
+	if (f.ouvertMaintenant) c.push(sql`${places.openWeek} @> ${minuteOfWeek(now)}::int`, notClosedToday(sql`${parisDay(now)}::date`));
 	if (f.ouvertSamedi) c.push(sql`${places.openWeek} && ${SATURDAY}`);
 	if (f.pass) c.push(ACCEPTS_PASS);
 	if (f.departements.length) c.push(inArray(places.departmentCode, f.departements));
@@ -106,7 +106,7 @@ export function filterPlaceholders(f: PlaceFilters, now: Date): { conds: SQL[]; 
 	if (f.ouvertMaintenant) {
 		conds.push(sql`${places.openWeek} @> ${sql.placeholder('minute')}::int`, notClosedToday(sql`${sql.placeholder('today')}::date`));
 		params.minute = minuteOfWeek(now);
-		params.today = parisToday(now);
+		params.today = parisDay(now);
 		keys.push('minute');
 	}
 	if (f.departements.length) {

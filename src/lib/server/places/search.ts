@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import { places } from './db.ts';
 import { chordToMetres, earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { KEY_TO_FIELD } from './vocabulary.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { resolveWhere, municipalityLookup, departmentNames, type AddressApi } from '../territory/index.ts';
 import { ACCEPTS_PASS, closedStatus, closureOf, openingStatusOf, toPublicPlace, type OpeningState, type PlaceRow, type PublicPlace } from './place.ts';
 import {
@@ -135,7 +135,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
 	const items = r.rows.map(({ chord, score, band, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
-		status: p.withStatus ? (closedStatus(closureOf(row, parisToday(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null)) : null,
+		status: p.withStatus ? (closedStatus(closureOf(row, parisDay(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null)) : null,
 		completeness: Number(score),
 		band: chord == null ? null : Number(band ?? bandOfChord(Number(chord))),
 		acceptsPass: !!acceptsPass

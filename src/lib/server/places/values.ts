@@ -6,7 +6,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { VOCABULARIES, VOCABULARY_ALIASES, type VocabularyField } from './vocabulary.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { normalizeKey } from '../../text/keys.ts';
 
 // ——— keys and text ———
@@ -323,7 +323,7 @@ export function normalizeDate(raw: string): string | null {
 		if (!date || !m[7]) return date;
 		const zone = m[7].length === 5 ? m[7].slice(0, 3) + ':' + m[7].slice(3) : m[7].length === 3 ? m[7] + ':00' : m[7];
 		const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${zone.toUpperCase()}`);
-		return Number.isFinite(t) ? parisToday(new Date(t)) : null;
+		return Number.isFinite(t) ? parisDay(new Date(t)) : null;
 	}
 	return null;
 }

@@ -11,7 +11,7 @@ import type { Database } from '../db/client.ts';
 import { departmentsWith, type Actor } from '../permissions/index.ts';
 import { getArea, listAreas } from '../territory/index.ts';
 import { places } from './db.ts';
-import { parisToday } from './paris-time.ts';
+import { parisDay } from '../../time.ts';
 import { addressKey, distanceMetres, nameSimilarity } from './dedup.ts';
 import { normalizeKey } from './values.ts';
 import { inCapitals, normalCase, properNamesOf } from './names.ts';
@@ -76,7 +76,7 @@ export async function workList(database: Database, actor: Actor, opts: { areaId?
 		total: 0
 	};
 	if (deps && !deps.length) return empty;
-	const today = opts.today ?? parisToday();
+	const today = opts.today ?? parisDay();
 	const cutoff = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
 	const conds = [sql`${places.closure} IS DISTINCT FROM 'permanent'`];
 	if (deps) conds.push(inArray(places.departmentCode, deps));

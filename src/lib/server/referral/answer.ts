@@ -84,7 +84,7 @@ export async function apply(
 	who: Who,
 	links: Links,
 	ip?: string | null,
-	extra: { accompanimentId?: string } = {}
+	extra: { accompanimentId?: string; accompanimentDate?: string } = {}
 ): Promise<ReferralStatus> {
 	const t = transition(r.status as ReferralStatus, event);
 	if (!t.ok) throw new CareError('conflict', t.message);
@@ -95,7 +95,10 @@ export async function apply(
 		set.declineReason = event.reason;
 		set.declineNote = event.note ?? null;
 	}
-	if (extra.accompanimentId) set.honouredByAccompanimentId = extra.accompanimentId;
+	if (extra.accompanimentId) {
+		set.honouredByAccompanimentId = extra.accompanimentId;
+		set.honouredOn = extra.accompanimentDate ?? null;
+	}
 	const [updated] = await tx
 		.update(referrals)
 		.set(set)
@@ -267,7 +270,15 @@ export async function withdrawByPerson(
 export async function honourByAccompaniment(
 	database: Database,
 	tx: Tx,
-	a: { beneficiaryId: string; organisationId: string; placeId?: string | null; referralId?: string | null; accompanimentId: string; actor: Actor },
+	a: {
+		beneficiaryId: string;
+		organisationId: string;
+		placeId?: string | null;
+		referralId?: string | null;
+		accompanimentId: string;
+		accompanimentDate: string;
+		actor: Actor;
+	},
 	links: Links,
 	ip?: string | null
 ): Promise<string | null> {
@@ -299,6 +310,9 @@ export async function honourByAccompaniment(
 		await apply(database, tx, r, { type: 'accept', by: 'place', appointmentAt: null }, { ...who }, { ...links }, ip);
 		[current] = await tx.select().from(referrals).where(eq(referrals.id, r.id));
 	}
-	await apply(database, tx, current, { type: 'honour', by: 'place' }, who, links, ip, { accompanimentId: a.accompanimentId });
+	await apply(database, tx, current, { type: 'honour', by: 'place' }, who, links, ip, {
+		accompanimentId: a.accompanimentId,
+		accompanimentDate: a.accompanimentDate
+	});
 	return r.id;
 }

@@ -15,16 +15,8 @@ import { places } from '../places/db.ts';
 import { auditLog } from '../audit/db.ts';
 import { recordAssessment, beneficiaryDetail, contactLabel, CareError, NO_CONTACT, PERSON_FORM_VOCAB } from '../beneficiaries/index.ts';
 import { formatDistance } from '../../components/format.ts';
-import {
-	referralCandidates,
-	candidateWords,
-	distanceLabel,
-	scoreCandidates,
-	referOrAskConsent,
-	referralDetail,
-	actOnReferral,
-	personReferrals
-} from './index.ts';
+import { candidateWords } from '../places/index.ts';
+import { referralCandidates, distanceLabel, scoreCandidates, referOrAskConsent, referralDetail, actOnReferral, personReferrals } from './index.ts';
 import { recordAccompaniment, emptyForm } from '../accompaniments/index.ts';
 import { referrals } from './db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';

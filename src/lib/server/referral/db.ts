@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid, integer, timestamp, index, bigserial } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, integer, timestamp, index, bigserial, date } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries, assessments } from '../beneficiaries/db.ts';
@@ -43,6 +43,8 @@ export const referrals = pgTable(
 		remindersSent: integer('reminders_sent').notNull().default(0),
 		linkNonce: text('link_nonce').notNull(),
 		honouredByAccompanimentId: uuid('honoured_by_accompaniment_id'),
+		/** the day of the accompaniment that honoured it (YYYY-MM-DD), written with it */
+		honouredOn: date('honoured_on'),
 		/** how it reached the place: 'team', 'email' (a signed link), 'prescriber' (they tell the place themselves) */
 		delivery: text('delivery').notNull().default('email')
 	},

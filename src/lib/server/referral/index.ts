@@ -20,6 +20,6 @@ export {
 	type TeamView,
 	type ReferralDetail
 } from './views.ts';
-export { referralCandidates, scoreCandidates, distanceLabel, candidateWords, type Candidate, type CandidateQuery, type Receives } from './candidates.ts';
+export { referralCandidates, scoreCandidates, distanceLabel } from './candidates.ts';
 export { personalData } from './personal-data.ts';
 export { referralSubjects, referralCountsFrom } from './subjects.ts';

@@ -263,7 +263,13 @@ describe('the loop with a place that has a team', () => {
 			honourByAccompaniment(
 				db,
 				tx,
-				{ beneficiaryId: id, organisationId: mediatheque, accompanimentId: '00000000-0000-4000-8000-000000000001', actor: mediator },
+				{
+					beneficiaryId: id,
+					organisationId: mediatheque,
+					accompanimentId: '00000000-0000-4000-8000-000000000001',
+					accompanimentDate: '2026-12-01',
+					actor: mediator
+				},
 				links
 			)
 		);

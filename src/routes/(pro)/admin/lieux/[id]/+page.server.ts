@@ -16,9 +16,9 @@ import {
 	getErrorReport,
 	isReportId,
 	ERROR_REPORT_FIELDS,
-	parisToday,
 	placeValueText
 } from '#lib/server/places/index.ts';
+import { parisDay } from '#lib/time.ts';
 import { invitePlaceContacts, placeManagerState } from '#lib/server/accounts/index.ts';
 import { getInstanceSettings } from '#lib/server/territory/index.ts';
 import { positiveInteger } from '#lib/server/web/params.ts';
@@ -72,7 +72,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			report && report.placeId === p.id && report.status === 'open'
 				? { id: report.id, message: report.message, fields: report.fields.map((f) => ERROR_REPORT_FIELDS[f as keyof typeof ERROR_REPORT_FIELDS] ?? f) }
 				: null,
-		today: parisToday(),
+		today: parisDay(),
 		done: doneOf(url.searchParams.get('fait')),
 		reportClosed: url.searchParams.get('signalement') === 'traite',
 		created: url.searchParams.get('fait') === 'cree',

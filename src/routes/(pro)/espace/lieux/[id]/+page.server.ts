@@ -14,13 +14,13 @@ import {
 	canCuratePlace,
 	closePlace,
 	reopenPlace,
-	parisToday,
 	SERVICES,
 	PUBLICS_SPECIFIQUEMENT_ADRESSES,
 	FRAIS_A_CHARGE,
 	MODALITES_ACCES,
 	MODALITES_ACCOMPAGNEMENT
 } from '#lib/server/places/index.ts';
+import { parisDay } from '#lib/time.ts';
 import { formatPhone } from '#lib/components/format.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 
@@ -67,7 +67,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		advanced,
 		closure: p.closure,
 		done: (DONE as readonly string[]).includes(url.searchParams.get('fait') ?? '') ? (url.searchParams.get('fait') as (typeof DONE)[number]) : null,
-		today: parisToday(),
+		today: parisDay(),
 		// the coordinators also correct the name, address and position, and close for good
 		curator: canCuratePlace(locals.session!.actor, p.departmentCode),
 		vocab: {
