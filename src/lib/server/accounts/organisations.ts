@@ -87,7 +87,8 @@ async function organisationDetailIn(db: DbOrTx, actor: Actor, organisationId: st
 		members: members.map((m) => ({ ...m, role: m.role as Role, totpEnrolled: !!m.totp })),
 		invitations: pending,
 		canInvite: ROLES.filter((role) => can(actor, 'user.invite', { departmentCode: org.departmentCode, organisationId: org.id, role })),
-		canDeactivate: can(actor, 'user.deactivate', { departmentCode: org.departmentCode })
+		canDeactivate: can(actor, 'user.deactivate', { departmentCode: org.departmentCode }),
+		canManage: can(actor, 'organisation.manage', { departmentCode: org.departmentCode })
 	};
 }
 

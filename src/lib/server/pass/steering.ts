@@ -6,7 +6,7 @@
  */
 import { error } from '@sveltejs/kit';
 import type { Database } from '../db/client.ts';
-import { departmentsWith, type Actor } from '../accounts/index.ts';
+import { can, departmentsWith, type Actor } from '../accounts/index.ts';
 import { managedDepartments } from './internal.ts';
 import { dashboard, type DashboardRow } from './dashboards.ts';
 import { formatCode } from './code.ts';
@@ -94,16 +94,22 @@ export async function dashboardDepartments(database: Database, actor: Actor): Pr
 	return [...new Set([...(await managedDepartments(database, actor)), ...departmentsWith(actor, ['partner'])])];
 }
 
-/** The dashboard for the URL's filters (`?departement=&campagne=&financeur=`), shared by the page and its CSV. */
+/**
+ * The dashboard for the URL's filters (`?departement=&campagne=&financeur=`) as the actor
+ * may read it, shared by the page and its CSV: a coordinator of the département (`exact`)
+ * sees every count, a funder sees small counts masked (shownDashboard). The unmasked rows
+ * never leave this function.
+ */
 export async function dashboardFor(database: Database, actor: Actor, params: URLSearchParams) {
 	const departments = await dashboardDepartments(database, actor);
 	const departmentCode = pickDepartment(departments, params.get('departement'));
 	try {
-		const d = await dashboard(database, actor, departmentCode, {
+		const { byCampaign, byArea, byPlace, ...d } = await dashboard(database, actor, departmentCode, {
 			campaignId: params.get('campagne') || undefined,
 			funderId: params.get('financeur') || undefined
 		});
-		return { departments, departmentCode, ...d };
+		const exact = can(actor, 'pass.manage', { departmentCode });
+		return { departments, departmentCode, ...d, exact, shown: shownDashboard({ byCampaign, byArea, byPlace }, exact) };
 	} catch (e) {
 		pageError(e);
 	}

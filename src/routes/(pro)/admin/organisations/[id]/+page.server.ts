@@ -11,7 +11,6 @@ import {
 	removeMember,
 	updateOrganisation,
 	revokeInvitation,
-	can,
 	ROLE_LABELS,
 	ROLES,
 	setUserActive,
@@ -57,7 +56,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		reminded: reminded ? { email: reminded.email, link: reminded.link } : null,
 		roles: d.canInvite.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
 		canDeactivate: d.canDeactivate,
-		canManage: can(locals.session!.actor, 'organisation.manage', { departmentCode: d.organisation.departmentCode }),
+		canManage: d.canManage,
 		kinds: Object.entries(ORGANISATION_KINDS).map(([value, label]) => ({ value, label })),
 		me: locals.session!.userId
 	};
