@@ -12,3 +12,13 @@ export async function entriesAbout(db: DbOrTx, targets: readonly { targetType: s
 		.where(or(...conditions))
 		.orderBy(auditLog.id);
 }
+
+/** The professionals who acted in the journal of these départements (null: all), by id (the journal's "person" filter). */
+export async function actorsInJournal(db: DbOrTx, departmentCodes: readonly string[] | null): Promise<string[]> {
+	if (departmentCodes && !departmentCodes.length) return [];
+	const rows = await db
+		.selectDistinct({ id: auditLog.actorId })
+		.from(auditLog)
+		.where(and(eq(auditLog.actorKind, 'user'), departmentCodes ? inArray(auditLog.departmentCode, [...departmentCodes]) : undefined));
+	return rows.map((r) => r.id).filter((id): id is string => !!id);
+}

@@ -95,8 +95,12 @@ export interface JournalQuery {
 	targetType?: string;
 	targetId?: string;
 	actorId?: string;
-	/** entries of a structure: by its members, about it, or naming it in their details */
-	organisationId?: string;
+	/**
+	 * entries of a structure: about it, or naming it in their details, or by its members
+	 * (`members`: a subquery of their user ids, accounts' `membersOf`; the journal reads no
+	 * accounts table itself)
+	 */
+	organisation?: { id: string; members: SQL };
 	from?: Date;
 	to?: Date;
 	/** entries older than this id (pagination, newest first) */
@@ -115,11 +119,11 @@ export async function searchJournal(database: Database, q: JournalQuery, executo
 	if (q.targetType) c.push(eq(auditLog.targetType, q.targetType));
 	if (q.targetId) c.push(eq(auditLog.targetId, q.targetId));
 	if (q.actorId) c.push(eq(auditLog.actorId, q.actorId));
-	if (q.organisationId)
-		c.push(sql`(${auditLog.actorId} in (select m.user_id from memberships m where m.organisation_id = ${q.organisationId}::uuid)
-			or (${auditLog.targetType} = 'organisation' and ${auditLog.targetId} = ${q.organisationId})
-			or ${auditLog.details}->>'organisationId' = ${q.organisationId}
-			or ${auditLog.details}->>'funderId' = ${q.organisationId})`);
+	if (q.organisation)
+		c.push(sql`(${auditLog.actorId} in ${q.organisation.members}
+			or (${auditLog.targetType} = 'organisation' and ${auditLog.targetId} = ${q.organisation.id})
+			or ${auditLog.details}->>'organisationId' = ${q.organisation.id}
+			or ${auditLog.details}->>'funderId' = ${q.organisation.id})`);
 	if (q.from) c.push(gte(auditLog.at, q.from));
 	if (q.to) c.push(lte(auditLog.at, q.to));
 	if (q.before) c.push(lt(auditLog.id, q.before));

@@ -5,7 +5,7 @@
  * pages. Invalid values give French messages, never a 500.
  */
 import type { Actor } from '../accounts/index.ts';
-import { departmentsWith } from '../accounts/index.ts';
+import { departmentsWith, membersOf } from '../accounts/index.ts';
 import { isCalendarDay } from '../web/params.ts';
 import { addDays, parisDay, parisMidnight } from '../../time.ts';
 import { ACTIONS, FAMILIES } from './sentences.ts';
@@ -103,7 +103,7 @@ export function journalQuery(actor: Actor, f: JournalFilters, now = new Date()):
 			departmentCodes: journalDepartments(actor),
 			action: f.action || undefined,
 			actorId: f.auteur || undefined,
-			organisationId: f.structure || undefined,
+			organisation: f.structure ? { id: f.structure, members: membersOf(f.structure) } : undefined,
 			targetId: f.cible || undefined,
 			from,
 			to

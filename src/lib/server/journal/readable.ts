@@ -5,17 +5,16 @@
  * record (`can(viewer, 'beneficiary.read')` for the structure holding it): a coordinator,
  * whose rank gives no access to records, reads "une personne".
  */
-import { sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../web/spreadsheet.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { can, invitationSummaries, organisationNames, organisationsOfDepartments, userNames, type Actor } from '../accounts/index.ts';
+import { can, invitationSummaries, memberOrganisationNames, organisationNames, organisationsOfDepartments, userNames, type Actor } from '../accounts/index.ts';
 import { placeSummaries, placesOfErrorReports } from '../places/index.ts';
 import { fullName, uncheckedNames } from '../beneficiaries/index.ts';
 import { referralSubjects } from '../referral/index.ts';
 import { campaignNames, qualificationSubjects, statementSubjects } from '../pass/index.ts';
 import { formatShortDateTime, monthLabel } from '../../components/format.ts';
-import type { AuditRow } from '../audit/index.ts';
+import { actorsInJournal, type AuditRow } from '../audit/index.ts';
 import { sentence, actionLabel, type Facts } from './sentences.ts';
 import { detailLines } from './details.ts';
 import { capital } from './words.ts';
@@ -189,27 +188,13 @@ export async function readableEntries(db: DbOrTx, viewer: Actor, rows: AuditRow[
 
 /** The professionals who appear in the journal the viewer reads (the "person" filter's list), by name. */
 export async function journalActors(db: DbOrTx, departmentCodes: string[] | null): Promise<{ id: string; name: string; label: string }[]> {
-	const where =
-		departmentCodes === null
-			? sql`true`
-			: departmentCodes.length
-				? sql`a.department_code in (${sql.join(
-						departmentCodes.map((c) => sql`${c}`),
-						sql`, `
-					)})`
-				: sql`false`;
-	const r = await db.execute(sql`
-		select u.id, u.display_name as name,
-			(select string_agg(distinct o.name, ', ') from memberships m join organisations o on o.id = m.organisation_id where m.user_id = u.id) as orgs
-		from users u
-		where exists (select 1 from audit_log a where a.actor_id = u.id and ${where})
-		order by u.display_name limit 2000`);
+	const ids = await actorsInJournal(db, departmentCodes);
+	const [names, orgs] = await Promise.all([userNames(db, ids), memberOrganisationNames(db, ids)]);
 	// two professionals may share a name: their structures tell them apart
-	return (r as unknown as { rows: { id: string; name: string; orgs: string | null }[] }).rows.map((p) => ({
-		id: p.id,
-		name: p.name,
-		label: p.orgs ? `${p.name} (${p.orgs})` : p.name
-	}));
+	return [...names]
+		.map(([id, name]) => ({ id, name, label: orgs.get(id) ? `${name} (${orgs.get(id)})` : name }))
+		.sort((a, b) => a.name.localeCompare(b.name, 'fr') || (a.id < b.id ? -1 : 1))
+		.slice(0, 2000);
 }
 
 /** The structures of the viewer's départements (the "structure" filter's list). */

@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { queueMail } from '../mail/index.ts';
+import { userContacts } from '../accounts/index.ts';
 import { plainMail } from '../mail/index.ts';
 import { passCampaignFunders, passVouchers, passWarnings } from './db.ts';
 import { POST, WARNING_DAYS } from './model.ts';
@@ -90,22 +91,29 @@ export async function creditBack(database: Database, now = new Date()): Promise<
 
 async function warnPrescribers(database: Database, links: { origin: string; instanceName: string }, today: string): Promise<number> {
 	const db = database.db;
-	const due = rowsOf<{
+	const byUser = rowsOf<{
 		campaign_id: string;
 		name: string;
 		valid_until: string;
 		user_id: string;
-		email: string;
-		display_name: string;
 		n: number;
 		department_code: string;
 	}>(
 		await db.execute(sql`
-			select c.id as campaign_id, c.name, c.valid_until::text, u.id as user_id, u.email, u.display_name, count(*)::int as n, c.department_code
-			from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id join users u on u.id = v.distributed_by
-			where v.state = 'distributed' and c.valid_until >= ${today}::date and c.valid_until - ${today}::date <= ${WARNING_DAYS[0]} and u.active
-			group by c.id, u.id`)
+			select c.id as campaign_id, c.name, c.valid_until::text, v.distributed_by as user_id, count(*)::int as n, c.department_code
+			from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id
+			where v.state = 'distributed' and v.distributed_by is not null and c.valid_until >= ${today}::date and c.valid_until - ${today}::date <= ${WARNING_DAYS[0]}
+			group by c.id, v.distributed_by`)
 	);
+	// the prescribers whose account is still active (accounts' look-up)
+	const contacts = await userContacts(
+		db,
+		byUser.map((d) => d.user_id)
+	);
+	const due = byUser.flatMap((d) => {
+		const u = contacts.get(d.user_id);
+		return u?.active ? [{ ...d, email: u.email, display_name: u.name }] : [];
+	});
 	let sent = 0;
 	for (const d of due) {
 		const left = daysBetween(today, d.valid_until);

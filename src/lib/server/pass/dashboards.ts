@@ -8,6 +8,7 @@ import type { Database } from '../db/client.ts';
 import { can, organisationNames, type Actor } from '../accounts/index.ts';
 import { passCampaignFunders, passCampaigns } from './db.ts';
 import { spreadsheetCell } from '../web/spreadsheet.ts';
+import { placeCards } from '../places/index.ts';
 import { PassError, UUID, rowsOf } from './internal.ts';
 
 export interface DashboardRow {
@@ -66,7 +67,9 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 			sql`select c.id::text as key, c.name as label, ${counts} from pass_vouchers v join pass_campaigns c on c.id = v.campaign_id where ${scope} group by c.id order by c.valid_until desc, c.name`
 		),
 		// every voucher, so that the totals agree with the campaigns' (issue 12: "Émis 2" beside "Émis 30"):
-		// a voucher has a territory once handed out; the others are one row of their own
+		// a voucher has a territory once handed out; the others are one row of their own.
+		// One statement across places, beneficiaries and territory (docs/architecture.md, reads across capabilities):
+		// each voucher's commune is the redeeming place's, else the person's, and is counted in SQL, not row by row here
 		db.execute(sql`
 			select case when v.distributed_at is null then ${NOT_HANDED_OUT} else coalesce(a.id::text, '-') end as key,
 				case when v.distributed_at is null then 'Pas encore remis à une personne' else coalesce(a.name, 'Hors territoire découpé') end as label, ${counts}
@@ -78,9 +81,9 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 			where ${scope}
 			group by 1, 2 order by min(case when v.distributed_at is null then 1 else 0 end), 2`),
 		db.execute(sql`
-			select p.id as key, p.nom || ' (' || p.commune || ')' as label, ${counts}
-			from pass_vouchers v join places p on p.id = v.redeemed_place_id
-			where ${scope} group by p.id order by redeemed desc, label limit 200`),
+			select v.redeemed_place_id as key, '' as label, ${counts}
+			from pass_vouchers v
+			where ${scope} and v.redeemed_place_id is not null group by v.redeemed_place_id`),
 		manage
 			? db
 					.select({ id: passCampaigns.id, name: passCampaigns.name })
@@ -103,10 +106,21 @@ export async function dashboard(database: Database, actor: Actor, departmentCode
 		funderIds.map((f) => f.id)
 	);
 	const funders = [...funderNames].map(([id, name]) => ({ id, name }));
+	// the places' names (places' look-up); the most used first, then by name, 200 at most
+	const placeRows = rowsOf<R>(byPlace);
+	const cards = await placeCards(
+		db,
+		placeRows.map((r) => r.key)
+	);
+	const placesShown = placeRows
+		.filter((r) => cards.has(r.key))
+		.map((r) => ({ ...r, label: `${cards.get(r.key)!.nom} (${cards.get(r.key)!.commune})` }))
+		.sort((a, b) => b.redeemed - a.redeemed || a.label.localeCompare(b.label, 'fr'))
+		.slice(0, 200);
 	return {
 		byCampaign: map(rowsOf<R>(byCampaign)),
 		byArea: map(rowsOf<R>(byArea)),
-		byPlace: map(rowsOf<R>(byPlace)),
+		byPlace: map(placesShown),
 		campaigns,
 		funders,
 		filter: { campaignId, funderId }

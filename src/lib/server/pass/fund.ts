@@ -188,28 +188,35 @@ export interface FunderBalance {
 /** Per funder: paid in, committed to campaigns, credited back, available. */
 export async function funderBalances(database: Database, actor: Actor, departmentCode: string): Promise<FunderBalance[]> {
 	mustManage(actor, departmentCode);
-	const rows = rowsOf<{ id: string; name: string; contributed: string; committed: string; credited: string; balance: string }>(
+	const rows = rowsOf<{ id: string; contributed: string; committed: string; credited: string; balance: string }>(
 		await database.db.execute(sql`
 			with f as (
 				select distinct funder_id as id from pass_contributions where department_code = ${departmentCode}
 				union select cf.funder_id from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id where c.department_code = ${departmentCode}
 			)
-			select o.id, o.name,
-				coalesce((select sum(amount_cents) from pass_contributions c where c.funder_id = o.id and c.department_code = ${departmentCode}), 0)::text as contributed,
-				coalesce((select sum(share_cents) from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id where cf.funder_id = o.id and cf.paid_at is not null and c.department_code = ${departmentCode}), 0)::text as committed,
-				coalesce((select -sum(l.amount_cents) from pass_ledger_lines l join pass_ledger_entries e on e.id = l.entry_id where l.account = 'funder:' || o.id::text and e.kind = 'credit_back'), 0)::text as credited,
-				coalesce((select sum(l.amount_cents) from pass_ledger_lines l where l.account = 'funder:' || o.id::text), 0)::text as balance
-			from f join organisations o on o.id = f.id
-			order by o.name`)
+			select f.id,
+				coalesce((select sum(amount_cents) from pass_contributions c where c.funder_id = f.id and c.department_code = ${departmentCode}), 0)::text as contributed,
+				coalesce((select sum(share_cents) from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id where cf.funder_id = f.id and cf.paid_at is not null and c.department_code = ${departmentCode}), 0)::text as committed,
+				coalesce((select -sum(l.amount_cents) from pass_ledger_lines l join pass_ledger_entries e on e.id = l.entry_id where l.account = 'funder:' || f.id::text and e.kind = 'credit_back'), 0)::text as credited,
+				coalesce((select sum(l.amount_cents) from pass_ledger_lines l where l.account = 'funder:' || f.id::text), 0)::text as balance
+			from f`)
 	);
-	return rows.map((r) => ({
-		funderId: r.id,
-		name: r.name,
-		contributedCents: Number(r.contributed),
-		committedCents: Number(r.committed),
-		creditedBackCents: Number(r.credited),
-		availableCents: -Number(r.balance) || 0
-	}));
+	// a funder is an organisation (foreign key): every row has its name; by name, as a reader looks one up
+	const names = await organisationNames(
+		database.db,
+		rows.map((r) => r.id)
+	);
+	return rows
+		.filter((r) => names.has(r.id))
+		.sort((a, b) => names.get(a.id)!.localeCompare(names.get(b.id)!, 'fr') || (a.id < b.id ? -1 : 1))
+		.map((r) => ({
+			funderId: r.id,
+			name: names.get(r.id)!,
+			contributedCents: Number(r.contributed),
+			committedCents: Number(r.committed),
+			creditedBackCents: Number(r.credited),
+			availableCents: -Number(r.balance) || 0
+		}));
 }
 
 export async function listContributions(database: Database, actor: Actor, departmentCode: string) {

@@ -11,6 +11,7 @@ import { ACCOUNT, sumsToZero, type LedgerKind, type Line } from './model.ts';
 import { monthBounds, monthOf, parisDay } from '../../time.ts';
 import { monthLabel } from '../../components/format.ts';
 import { rowsOf } from './internal.ts';
+import { organisationNames } from '../accounts/index.ts';
 
 /** Posts a balanced transaction (one statement: the entry and its lines). */
 export async function post(
@@ -175,14 +176,19 @@ export async function verifyLedger(database: Database, today = parisDay()): Prom
 		breaches.push(`statement ${r.id}: paid ${r.total} cents but the ledger's reimbursement is ${-Number(r.ledger)} cents`);
 
 	// each funder's paid shares are on the ledger as commitments
-	for (const r of await q<{ name: string; campaign: string; share: string; posted: string }>(sql`
-		select o.name, c.name as campaign, cf.share_cents::text as share,
+	const shares = await q<{ funder_id: string; campaign: string; share: string; posted: string }>(sql`
+		select cf.funder_id, c.name as campaign, cf.share_cents::text as share,
 			coalesce((select sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
 				where e.kind = 'commitment' and e.ref_id = c.id::text and l.account = 'funder:' || cf.funder_id::text), 0)::text as posted
-		from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id join organisations o on o.id = cf.funder_id
+		from pass_campaign_funders cf join pass_campaigns c on c.id = cf.campaign_id
 		where coalesce((select sum(l.amount_cents) from pass_ledger_entries e join pass_ledger_lines l on l.entry_id = e.id
-			where e.kind = 'commitment' and e.ref_id = c.id::text and l.account = 'funder:' || cf.funder_id::text), 0) <> (case when cf.paid_at is null then 0 else cf.share_cents end)`))
-		breaches.push(`${r.name}'s share of « ${r.campaign} » (${r.share} cents) is posted as ${r.posted} cents`);
+			where e.kind = 'commitment' and e.ref_id = c.id::text and l.account = 'funder:' || cf.funder_id::text), 0) <> (case when cf.paid_at is null then 0 else cf.share_cents end)`);
+	const funders = await organisationNames(
+		db,
+		shares.map((r) => r.funder_id)
+	);
+	for (const r of shares)
+		breaches.push(`${funders.get(r.funder_id) ?? r.funder_id}'s share of « ${r.campaign} » (${r.share} cents) is posted as ${r.posted} cents`);
 
 	// every posting against its source record, the ledger against the journal, the seats (verify.ts)
 	breaches.push(...(await verifySources(db)));

@@ -10,6 +10,7 @@ import { lastRedemptionDay, type VoucherState } from './model.ts';
 import { parisDay } from '../../time.ts';
 import { rowsOf, organisationsFor } from './internal.ts';
 import { voucherByCode } from './checking.ts';
+import { fullName, uncheckedNames } from '../beneficiaries/index.ts';
 
 export interface HandedOut {
 	code: string;
@@ -36,31 +37,33 @@ export async function handedOutNotUsed(database: Database, actor: Actor, limit =
 		face_value_cents: number;
 		distributed_at: Date | string;
 		beneficiary_id: string | null;
-		first_name: string | null;
-		last_name: string | null;
-		pseudonym: string | null;
-		anonymised_at: Date | string | null;
 	}>(
 		await database.db.execute(sql`
-			select v.code, c.name as campaign, c.valid_until::text as valid_until, v.face_value_cents, v.distributed_at, v.beneficiary_id,
-				b.first_name, b.last_name, b.pseudonym, b.anonymised_at
+			select v.code, c.name as campaign, c.valid_until::text as valid_until, v.face_value_cents, v.distributed_at, v.beneficiary_id
 			from pass_vouchers v
 			join pass_campaigns c on c.id = v.campaign_id
-			left join beneficiaries b on b.id = v.beneficiary_id
 			where v.distributed_by = ${actor.userId} and v.state = 'distributed'
 				and v.distributed_organisation_id = any(${`{${orgIds.join(',')}}`}::uuid[])
 			order by v.distributed_at desc, v.code
 			limit ${limit}`)
 	);
-	return rows.map((r) => ({
-		code: r.code,
-		campaign: r.campaign,
-		validUntil: r.valid_until,
-		faceValueCents: Number(r.face_value_cents),
-		distributedAt: new Date(r.distributed_at),
-		beneficiaryId: r.beneficiary_id,
-		person: r.anonymised_at ? 'Personne anonymisée' : [r.first_name, r.last_name].filter(Boolean).join(' ') || r.pseudonym || 'Sans nom'
-	}));
+	// the people the actor handed these vouchers to, as their records say (a record the connection no longer reads: « Sans nom »)
+	const names = await uncheckedNames(
+		database.db,
+		rows.map((r) => r.beneficiary_id)
+	);
+	return rows.map((r) => {
+		const b = r.beneficiary_id ? names.get(r.beneficiary_id) : undefined;
+		return {
+			code: r.code,
+			campaign: r.campaign,
+			validUntil: r.valid_until,
+			faceValueCents: Number(r.face_value_cents),
+			distributedAt: new Date(r.distributed_at),
+			beneficiaryId: r.beneficiary_id,
+			person: b ? fullName(b) : 'Sans nom'
+		};
+	});
 }
 
 /** What the public page of a voucher (the one its QR code opens) may say: no person, no place. */

@@ -3,11 +3,11 @@
  * structure's) so that its team may redeem vouchers, suspend it, list them; and the
  * places where an actor may redeem, qualified or not.
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { activeOrganisationsOf, organisationSummaries, type Actor } from '../accounts/index.ts';
-import { isValidSiret } from '../places/index.ts';
+import { isValidSiret, placesBySiret } from '../places/index.ts';
 import { passQualifications } from './db.ts';
 import { PassError, SYSTEM, userActor, UUID, prepared, organisationsFor, mustManage, orgInDepartment } from './internal.ts';
 
@@ -146,25 +146,34 @@ export async function listQualifications(database: Database, actor: Actor, depar
 			organisationId: passQualifications.organisationId,
 			qualifiedAt: passQualifications.qualifiedAt,
 			suspendedAt: passQualifications.suspendedAt,
-			suspensionReason: passQualifications.suspensionReason,
-			// qualified by hand: Drizzle writes a column of the query's only table unqualified (see redemption.ts)
-			places: sql<
-				string[]
-			>`coalesce((select array_agg(p.nom || ' (' || p.commune || ')' order by p.nom) from places p where p.pivot = "pass_qualifications"."siret"), '{}')`
+			suspensionReason: passQualifications.suspensionReason
 		})
 		.from(passQualifications)
 		.where(eq(passQualifications.departmentCode, departmentCode));
-	// by the structure's name (in the database's order), then by SIRET
-	const structures = await organisationSummaries(
-		database.db,
-		rows.map((r) => r.organisationId)
-	);
+	// by the structure's name (in the database's order), then by SIRET; each with the places of its SIRET
+	const [structures, placesOfSiret] = await Promise.all([
+		organisationSummaries(
+			database.db,
+			rows.map((r) => r.organisationId)
+		),
+		placesBySiret(
+			database.db,
+			rows.map((r) => r.siret)
+		)
+	]);
 	const names = new Map([...structures].map(([id, o]) => [id, o.name]));
 	const rank = new Map<string, number>();
 	for (const name of names.values()) if (!rank.has(name)) rank.set(name, rank.size);
 	return rows
 		.filter((r) => names.has(r.organisationId))
-		.map(({ id, siret, organisationId, ...r }) => ({ id, siret, organisationId, organisation: names.get(organisationId)!, ...r }))
+		.map(({ id, siret, organisationId, ...r }) => ({
+			id,
+			siret,
+			organisationId,
+			organisation: names.get(organisationId)!,
+			...r,
+			places: (placesOfSiret.get(siret) ?? []).map((p) => `${p.nom} (${p.commune})`)
+		}))
 		.sort((a, b) => rank.get(a.organisation)! - rank.get(b.organisation)! || (a.siret < b.siret ? -1 : a.siret > b.siret ? 1 : 0));
 }
 
