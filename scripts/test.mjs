@@ -11,7 +11,16 @@
 //   node scripts/test.mjs --suite types    svelte-check (TypeScript strict), the French typography of the source (scripts/typography.mjs),
 //                                          Prettier and ESLint: one test each
 // Extra arguments after -- go to the test runner (e.g. a file filter).
-import { spawnSync } from 'node:child_process';
+//
+// Speed (docs/benchmarks.md, CI time): vitest runs TEST_WORKERS test files at once (default:
+// the machine's cores; vitest's own default leaves one core idle), and when several suites
+// are asked for, two lanes run side by side, each suite's output printed whole when it ends:
+// types then pglite, and postgres then security (they wait on the PostgreSQL server and on
+// the network much of the time). The browser suite runs alone afterwards: it keeps both cores
+// busy, and its timeouts are those of a person waiting. TEST_PARALLEL=0 runs one suite after
+// the other, with their output as it comes.
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -34,7 +43,7 @@ if (!suites.length) {
 	else console.log(`(browser suite skipped: no Chromium at ${chromium})`);
 }
 
-const out = mkdtempSync(join(tmpdir(), 'maillage-results-'));
+const results = mkdtempSync(join(tmpdir(), 'maillage-results-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
@@ -47,13 +56,29 @@ function files(dir, pred, acc = []) {
 	return acc;
 }
 
-function vitest(name, env, filter = []) {
-	const json = join(out, `${name}.json`);
-	const r = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...filter, ...passthrough], {
-		cwd: root,
-		stdio: 'inherit',
-		env: { ...process.env, ...env }
+const workers = Number(process.env.TEST_WORKERS) || availableParallelism();
+
+/** Runs a command; with `out`, its output goes there (printed when its suite ends), else to the terminal. */
+function run(cmd, argv, opts, out) {
+	return new Promise((resolvePromise) => {
+		const child = spawn(cmd, argv, { ...opts, stdio: out ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+		if (out) {
+			child.stdout.on('data', (d) => out.push(d));
+			child.stderr.on('data', (d) => out.push(d));
+		}
+		child.on('error', () => resolvePromise({ status: 1 }));
+		child.on('close', (status) => resolvePromise({ status }));
 	});
+}
+
+async function vitest(name, env, filter, out) {
+	const json = join(results, `${name}.json`);
+	const r = await run(
+		bin('vitest'),
+		['run', `--maxWorkers=${workers}`, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...filter, ...passthrough],
+		{ cwd: root, env: { ...process.env, ...env } },
+		out
+	);
 	let passed = 0,
 		failed = 0,
 		skipped = 0;
@@ -68,13 +93,14 @@ function vitest(name, env, filter = []) {
 	return { passed, failed, skipped };
 }
 
-function playwright() {
-	const json = join(out, 'browser.json');
-	const r = spawnSync(bin('playwright'), ['test', '--reporter=list,json', ...passthrough], {
-		cwd: root,
-		stdio: 'inherit',
-		env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium }
-	});
+async function playwright(out) {
+	const json = join(results, 'browser.json');
+	const r = await run(
+		bin('playwright'),
+		['test', '--reporter=list,json', ...passthrough],
+		{ cwd: root, env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium } },
+		out
+	);
 	let passed = 0,
 		failed = 0,
 		skipped = 0;
@@ -91,11 +117,12 @@ function playwright() {
 // .svelte-kit/tsconfig.json and the generated types must exist before vite/vitest start
 spawnSync(bin('svelte-kit'), ['sync'], { cwd: root, stdio: 'inherit' });
 
-for (const suite of suites) {
-	console.log(`\n=== ${suite} suite ===`);
+/** One suite: its counts; `out` collects its output when it runs beside another. */
+async function runSuite(suite, out) {
 	let res;
+	const started = Date.now();
 	if (suite === 'pglite') {
-		res = vitest('pglite', { DATABASE_URL: '' }, ['--exclude', 'test/security/**']);
+		res = await vitest('pglite', { DATABASE_URL: '' }, ['--exclude', 'test/security/**'], out);
 	} else if (suite === 'postgres') {
 		// only the test files that use a database (directly, or through the test builders of test/world.ts)
 		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
@@ -103,35 +130,74 @@ for (const suite of suites) {
 			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(|openWorld\(/.test(readFileSync(p, 'utf8')))
 			.filter((p) => !relative(root, p).startsWith(join('test', 'security')))
 			.map((p) => relative(root, p));
-		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
+		res = await vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles, out);
 	} else if (suite === 'security') {
 		// on PGlite (the embedded default), then on PostgreSQL when there is one
-		res = vitest('security-pglite', { DATABASE_URL: '' }, ['test/security']);
+		res = await vitest('security-pglite', { DATABASE_URL: '' }, ['test/security'], out);
 		if (process.env.DATABASE_URL) {
-			const pgRes = vitest('security-postgres', { DATABASE_URL: process.env.DATABASE_URL }, ['test/security']);
+			const pgRes = await vitest('security-postgres', { DATABASE_URL: process.env.DATABASE_URL }, ['test/security'], out);
 			for (const k of Object.keys(res)) res[k] += pgRes[k];
 		}
 	} else if (suite === 'browser') {
-		res = playwright();
+		res = await playwright(out);
 	} else if (suite === 'types') {
-		const r = spawnSync(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root, stdio: 'inherit' });
-		// French typography of the source's user-facing text (scripts/typography.mjs)
-		const t = spawnSync(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root, stdio: 'inherit' });
-		// the layout (Prettier) and the lint rules (ESLint: typescript-eslint, eslint-plugin-svelte; eslint.config.js)
-		const f = spawnSync(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: root, stdio: 'inherit' });
-		if (f.status !== 0) console.error('prettier: run `npm run format` to lay the files out');
-		const l = spawnSync(bin('eslint'), ['.'], { cwd: root, stdio: 'inherit' });
-		const checks = [r.status, t.status, f.status, l.status];
+		const checks = [
+			await run(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root }, out),
+			// French typography of the source's user-facing text (scripts/typography.mjs)
+			await run(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root }, out),
+			// the layout (Prettier) and the lint rules (ESLint: typescript-eslint, eslint-plugin-svelte; eslint.config.js)
+			await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: root }, out),
+			await run(bin('eslint'), ['.'], { cwd: root }, out)
+		].map((r) => r.status);
+		if (checks[2] !== 0) {
+			const hint = 'prettier: run `npm run format` to lay the files out\n';
+			if (out) out.push(hint);
+			else process.stderr.write(hint);
+		}
 		const ok = checks.filter((s) => s === 0).length;
 		res = { passed: ok, failed: checks.length - ok, skipped: 0 };
 	} else {
 		console.error(`unknown suite ${suite}`);
 		res = { passed: 0, failed: 1, skipped: 0 };
 	}
-	console.log(`${suite}: ${res.passed} passed, ${res.failed} failed, ${res.skipped} skipped`);
+	return { res, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+function report(suite, { res, seconds }, out) {
+	if (out) {
+		console.log(`\n=== ${suite} suite ===`);
+		process.stdout.write(Buffer.concat(out.map((d) => (typeof d === 'string' ? Buffer.from(d) : d))));
+	}
+	console.log(`${suite}: ${res.passed} passed, ${res.failed} failed, ${res.skipped} skipped (${seconds} s)`);
 	for (const k of Object.keys(totals)) totals[k] += res[k];
 }
-rmSync(out, { recursive: true, force: true });
+
+/** The suites one after the other, their output as it comes (alone) or whole at the end of each (beside another lane). */
+async function lane(names, beside) {
+	for (const suite of names) {
+		const out = beside ? [] : null;
+		if (!beside) console.log(`\n=== ${suite} suite ===`);
+		report(suite, await runSuite(suite, out), out);
+	}
+}
+
+const LANES = [
+	['types', 'pglite'],
+	['postgres', 'security']
+];
+const parallel = process.env.TEST_PARALLEL !== '0';
+const lanes = LANES.map((l) => l.filter((s) => suites.includes(s))).filter((l) => l.length);
+const after = suites.filter((s) => !LANES.flat().includes(s));
+if (parallel && lanes.length > 1) {
+	console.log(`\n(suites side by side: ${lanes.map((l) => l.join(' then ')).join(' | ')}; each suite's output comes when it ends)`);
+	await Promise.all(lanes.map((l) => lane(l, true)));
+} else
+	await lane(
+		suites.filter((s) => LANES.flat().includes(s)),
+		false
+	);
+await lane(after, false);
+rmSync(results, { recursive: true, force: true });
 if (totals.skipped) console.log(`(${totals.skipped} skipped: tests for another database than this suite's)`);
 // the last line, plain, as CI reads it
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
