@@ -13,33 +13,21 @@
  * requests really race), where the anonymous report goes through the request role.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDatabase, onPostgres } from '../db.ts';
+import { onPostgres } from '../db.ts';
+import { openWorld, type World } from '../world.ts';
 import { setDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { openRequestDatabase } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
-import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import {
-	importPlaces,
-	mergePlaces,
-	closePlace,
-	reopenPlace,
-	rejectErrorReport,
-	reportPlaceError,
-	PlaceManagementError
-} from '../../src/lib/server/places/index.ts';
+import { mergePlaces, closePlace, reopenPlace, rejectErrorReport, reportPlaceError, PlaceManagementError } from '../../src/lib/server/places/index.ts';
 import { places, placeErrorReports } from '../../src/lib/server/places/db.ts';
 import { placeClaims, organisations, invitations } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
-import { actorFor, addMember, claimPlace, createOrganisation, type Actor, importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/index.ts';
+import { claimPlace, type Actor, importOnboarding, readOnboardingCsv } from '../../src/lib/server/accounts/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
-const P = 'une phrase de passe solide';
 const N = 20;
+let w: World;
 let db: Database;
-/** PostgreSQL: the request role's pool (closing it closes the owner's too) */
-let request: Database | undefined;
 let coordinator: Actor;
 let manager: Actor;
 let team: string;
@@ -62,31 +50,19 @@ async function race<T>(fn: (i: number) => Promise<T>) {
 }
 
 beforeAll(async () => {
-	db = await createTestDatabase();
+	w = await openWorld({ places: 'agen', placesDay: '2026-12-06' });
+	db = w.db;
 	setDatabase(db);
-	await getBoss(db);
-	const content = await readFile(new URL('../fixtures/places-agen.json', import.meta.url));
-	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-12-06' });
 	for (const r of await db.db.select({ id: places.id, nom: places.nom }).from(places)) ids[r.nom] = r.id;
-	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-	team = (await createOrganisation(db, null, { name: 'Association Les Claviers', kind: 'association', departmentCode: '47' })).id;
-	coordinator = await actorFor(
-		db.db,
-		(await addMember(db, null, { email: 'cam@cd47.test', displayName: 'Camille', organisationId: cd47, role: 'coordinator', password: P })).userId,
-		true
-	);
-	manager = await actorFor(
-		db.db,
-		(await addMember(db, null, { email: 'noa@claviers.test', displayName: 'Noa', organisationId: team, role: 'place_manager', password: P })).userId,
-		true
-	);
+	const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
+	team = await w.organisation('Association Les Claviers');
+	coordinator = await w.member('cam@cd47.test', cd47, 'coordinator', { displayName: 'Camille' });
+	manager = await w.member('noa@claviers.test', team, 'place_manager', { displayName: 'Noa' });
 }, 120_000);
 
 afterAll(async () => {
-	await stopBoss(db);
 	setDatabase(undefined);
-	if (request) await request.close();
-	else await db?.close();
+	await w?.close(); // with the request role's pool, if a test opened it
 });
 
 describe('issue 12, attacks: the same change sent many times at once has one effect', () => {
@@ -206,10 +182,10 @@ describe('issue 12, attacks: malformed input is not a 500', () => {
 
 describe.skipIf(!onPostgres())('issue 12, attacks: the public error report under row-level security', () => {
 	it('an anonymous request reports an error on a place: written, not an error', async () => {
-		request = await openRequestDatabase(db, 2);
+		const request = await w.requestDatabase(2);
 		{
 			const place = ids['Tiers-lieu numérique de Bordeaux'];
-			const r = await runInScope(() => reportPlaceError(request!, place, { champs: ['telephone'], message: 'Le numéro ne répond plus', courriel: '' }), {
+			const r = await runInScope(() => reportPlaceError(request, place, { champs: ['telephone'], message: 'Le numéro ne répond plus', courriel: '' }), {
 				departments: '',
 				userId: '',
 				owner: '',

@@ -6,25 +6,23 @@
  * neither correct nor merge places of Lot-et-Garonne, even by calling the function.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDatabase, onPostgres } from '../db.ts';
+import { onPostgres } from '../db.ts';
+import { openWorld, type World } from '../world.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { openRequestDatabase } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
-import { scopeOf, actorFor, addMember, createOrganisation, placeTeams, type Actor } from '../../src/lib/server/accounts/index.ts';
-import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces, mergePlaces, correctPlace, identityFormOf, survivorOf, closePlace, usePlaceTeams } from '../../src/lib/server/places/index.ts';
+import { scopeOf, placeTeams, type Actor } from '../../src/lib/server/accounts/index.ts';
+import { mergePlaces, correctPlace, identityFormOf, survivorOf, closePlace, usePlaceTeams } from '../../src/lib/server/places/index.ts';
 import { places } from '../../src/lib/server/places/db.ts';
 import { referrals } from '../../src/lib/server/referral/db.ts';
 import { createBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { sendReferral } from '../../src/lib/server/referral/index.ts';
 import { verifyChain } from '../../src/lib/server/audit/index.ts';
 
-const P = 'une phrase de passe solide';
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };
 
 describe.skipIf(!onPostgres())('issue 12, item 8: merging and correcting places through the request role', () => {
+	let w: World;
 	let owner: Database;
 	let request: Database;
 	let prescriber: Actor;
@@ -38,32 +36,22 @@ describe.skipIf(!onPostgres())('issue 12, item 8: merging and correcting places 
 	beforeAll(async () => {
 		// who runs a place: accounts' answer to places' port, as the composition root (app.ts) wires it
 		usePlaceTeams(placeTeams);
-		owner = await createTestDatabase();
-		await getBoss(owner);
-		request = await openRequestDatabase(owner, 4);
-		const content = await readFile(new URL('../fixtures/places-agen.json', import.meta.url));
-		await importPlaces(owner, { fileName: 'places-agen.json', content, today: '2026-11-18' });
-		ccas = (await createOrganisation(owner, null, { name: 'CCAS d’Agen', kind: 'ccas', departmentCode: '47' })).id;
-		const cd47 = (await createOrganisation(owner, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-		const cd33 = (await createOrganisation(owner, null, { name: 'Département de la Gironde', kind: 'departement', departmentCode: '33' })).id;
-		const member = async (email: string, organisationId: string, role: 'prescriber' | 'coordinator') =>
-			actorFor(owner.db, (await addMember(owner, null, { email, displayName: email.split('@')[0], organisationId, role, password: P })).userId, true);
-		prescriber = await member('pat@ccas.test', ccas, 'prescriber');
-		coordinator = await member('cam@cd47.test', cd47, 'coordinator');
-		coordinator33 = await member('dom@cd33.test', cd33, 'coordinator');
-		const rows = await owner.db.select({ id: places.id, nom: places.nom }).from(places).where(eq(places.departmentCode, '47'));
-		keep = rows.find((r) => r.nom === 'Médiathèque Lacépède')!.id;
-		gone = rows.find((r) => r.nom === 'France services de Boé')!.id;
+		w = await openWorld({ places: 'agen' });
+		owner = w.db;
+		request = await w.requestDatabase(4);
+		ccas = await w.organisation('CCAS d’Agen', 'ccas');
+		const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
+		const cd33 = await w.organisation('Département de la Gironde', 'departement', '33');
+		prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
+		coordinator = await w.member('cam@cd47.test', cd47, 'coordinator');
+		coordinator33 = await w.member('dom@cd33.test', cd33, 'coordinator');
+		keep = await w.place('Médiathèque Lacépède');
 		// a place without a team receives referrals by e-mail
-		await owner.db
-			.update(places)
-			.set({ courriels: ['boe@exemple.test'] })
-			.where(eq(places.id, gone));
+		gone = await w.placeByEmail('France services de Boé', 'boe@exemple.test');
 	}, 120_000);
 
 	afterAll(async () => {
-		await stopBoss(owner);
-		await request?.close();
+		await w?.close(); // the request role's pool, and the owner's with it
 	});
 
 	it('a coordinator of another département changes nothing, even through the function', async () => {

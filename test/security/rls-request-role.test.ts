@@ -8,28 +8,14 @@
  * - the professionals' writes work through the request pool, scoped to the actor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDatabase, onPostgres } from '../db.ts';
+import { onPostgres } from '../db.ts';
+import { openWorld, type World } from '../world.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { openRequestDatabase, APP_ROLE } from '../../src/lib/server/db/request-pool.ts';
 import { runInScope } from '../../src/lib/server/db/request-scope.ts';
-import {
-	scopeOf,
-	actorFor,
-	addMember,
-	createOrganisation,
-	listOrganisations,
-	removeMember,
-	setUserActive,
-	type Actor,
-	createSession,
-	invite
-} from '../../src/lib/server/accounts/index.ts';
-import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
-import { importPlaces } from '../../src/lib/server/places/index.ts';
-import { places } from '../../src/lib/server/places/db.ts';
-import { organisationPlaces, sessions } from '../../src/lib/server/accounts/db.ts';
+import { scopeOf, listOrganisations, removeMember, setUserActive, type Actor, createSession, invite } from '../../src/lib/server/accounts/index.ts';
+import { sessions } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { createBeneficiary, loadBeneficiary } from '../../src/lib/server/beneficiaries/index.ts';
 import { actOnReferral, sendReferral, teamReferrals } from '../../src/lib/server/referral/index.ts';
@@ -71,10 +57,10 @@ export const SECRET_COLUMNS = [
 	['person_codes', 'code_hash']
 ];
 
-const P = 'une phrase de passe solide';
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };
 
 describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_app', () => {
+	let w: World;
 	let owner: Database;
 	let request: Database;
 	let prescriber: Actor;
@@ -86,26 +72,20 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: the request role maillage_a
 	const as = <T>(actor: Actor, fn: () => Promise<T>) => runInScope(fn, { departments: scopeOf(actor), userId: actor.userId, owner: '', voucherCode: '' });
 
 	beforeAll(async () => {
-		owner = await createTestDatabase();
-		await getBoss(owner);
-		request = await openRequestDatabase(owner, 4);
-		const content = await readFile(new URL('../fixtures/places-agen.json', import.meta.url));
-		await importPlaces(owner, { fileName: 'places-agen.json', content, today: '2026-11-18' });
-		ccas = (await createOrganisation(owner, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' })).id;
-		mediatheque = (await createOrganisation(owner, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
-		const cd47 = (await createOrganisation(owner, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-		const member = async (email: string, organisationId: string, role: 'prescriber' | 'mediator' | 'coordinator') =>
-			actorFor(owner.db, (await addMember(owner, null, { email, displayName: email.split('@')[0], organisationId, role, password: P })).userId, true);
-		prescriber = await member('pat@ccas.test', ccas, 'prescriber');
-		mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
-		coordinator = await member('cam@cd47.test', cd47, 'coordinator');
-		withTeam = (await owner.db.select({ id: places.id }).from(places).where(eq(places.nom, 'Médiathèque Lacépède')))[0].id;
-		await owner.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
+		w = await openWorld({ places: 'agen' });
+		owner = w.db;
+		request = await w.requestDatabase(4);
+		ccas = await w.organisation('CCAS de Nérac', 'ccas');
+		mediatheque = await w.organisation('Médiathèque Lacépède', 'mediatheque');
+		const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
+		prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
+		mediator = await w.member('lou@mediatheque.test', mediatheque, 'mediator');
+		coordinator = await w.member('cam@cd47.test', cd47, 'coordinator');
+		withTeam = await w.runs(mediatheque, 'Médiathèque Lacépède');
 	}, 120_000);
 
 	afterAll(async () => {
-		await stopBoss(owner);
-		await request?.close(); // closes the owner's pool too
+		await w?.close(); // the request role's pool, and the owner's with it
 	});
 
 	/** runs SQL as maillage_app (the owner's superuser session takes the role: the same privileges) */

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createEmptyTestDatabase } from '../db.ts';
+import { openWorld, TEST_PASSWORD as PASSWORD, type World } from '../world.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import {
 	acceptInvitation,
@@ -15,7 +15,6 @@ import {
 	addMember,
 	answerPendingRole,
 	checkInvitation,
-	createOrganisation,
 	invite,
 	loadSession,
 	loginWithPassword,
@@ -25,23 +24,21 @@ import {
 import { invitations, memberships, users } from '../../src/lib/server/accounts/db.ts';
 import { outbox } from '../../src/lib/server/mail/db.ts';
 import { searchJournal } from '../../src/lib/server/audit/index.ts';
-import { getBoss, stopBoss } from '../../src/lib/server/jobs/boss.ts';
 
+let w: World;
 let db: Database;
 let cd47: string;
 let ccas: string;
-const PASSWORD = 'une phrase de passe solide';
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 
 beforeAll(async () => {
-	db = await createEmptyTestDatabase();
-	await getBoss(db);
-	cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-	ccas = (await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' })).id;
+	w = await openWorld({ territory: false });
+	db = w.db;
+	cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
+	ccas = await w.organisation('CCAS de Nérac', 'ccas');
 });
 afterAll(async () => {
-	if (db) await stopBoss(db);
-	await db?.close();
+	await w?.close();
 });
 
 const userId = async (email: string) => (await db.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0].id;
@@ -56,14 +53,8 @@ async function sessionOf(email: string) {
 
 describe('issue 11, finding 4: nobody grants themselves access to personal data; a new role needs its owner', () => {
 	it('refuses a coordinator inviting their own e-mail as prescriber, and journals the attempt', async () => {
-		const { userId: coordId } = await addMember(db, null, {
-			email: 'coord@cd47.fr',
-			displayName: 'Camille Coordination',
-			organisationId: cd47,
-			role: 'coordinator',
-			password: PASSWORD
-		});
-		const coord = await actorFor(db.db, coordId, true);
+		const coord = await w.member('coord@cd47.fr', cd47, 'coordinator', { displayName: 'Camille Coordination' });
+		const coordId = coord.userId;
 		await expect(invite(db, coord, { email: 'Coord@CD47.fr', displayName: 'Camille', organisationId: ccas, role: 'prescriber' }, links)).rejects.toThrow(
 			/vous donner vous-même/
 		);
@@ -77,13 +68,7 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 
 	it('gives an existing account a pending role only: the link adds nothing; the owner, logged in, accepts or refuses; the account is told', async () => {
 		const coord = await actorFor(db.db, await userId('coord@cd47.fr'), true);
-		const { userId: medId } = await addMember(db, null, {
-			email: 'med@ccas.test',
-			displayName: 'Dominique Médiation',
-			organisationId: ccas,
-			role: 'mediator',
-			password: PASSWORD
-		});
+		const { userId: medId } = await w.member('med@ccas.test', ccas, 'mediator', { displayName: 'Dominique Médiation' });
 		const { token, existingAccount } = await invite(
 			db,
 			coord,
@@ -135,13 +120,7 @@ describe('issue 11, finding 4: nobody grants themselves access to personal data;
 	});
 
 	it('refuses to let an account accept a personal-data role from an invitation it created itself', async () => {
-		const { userId: coordId } = await addMember(db, null, {
-			email: 'coord2@cd47.fr',
-			displayName: 'Alex Coordination',
-			organisationId: cd47,
-			role: 'coordinator',
-			password: PASSWORD
-		});
+		const { userId: coordId } = await w.member('coord2@cd47.fr', cd47, 'coordinator', { displayName: 'Alex Coordination' });
 		// an invitation the coordinator created for an address that is now their account's
 		// (e.g. they changed their address afterwards): written directly, invite() refuses it
 		const { invitation } = await invite(db, null, { email: 'coord2@cd47.fr', displayName: 'Alex', organisationId: ccas, role: 'mediator' });

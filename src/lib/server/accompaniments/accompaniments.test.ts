@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
-import { createTestDatabase } from '../../../../test/db.ts';
+import { openWorld, type World } from '../../../../test/world.ts';
 import type { Database } from '../db/client.ts';
-import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/index.ts';
-import { organisationPlaces } from '../accounts/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
+import { getBoss } from '../jobs/boss.ts';
+import type { Actor } from '../accounts/index.ts';
 import { searchJournal, verifyChain } from '../audit/index.ts';
 import { outbox } from '../mail/db.ts';
 import { MAIL_QUEUE } from '../mail/index.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
-import { CareError, createBeneficiary } from '../beneficiaries/index.ts';
+import { CareError } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from '../referral/db.ts';
 import { sendReferral } from '../referral/index.ts';
 import { accompaniments } from './db.ts';
@@ -27,8 +24,8 @@ import {
 
 const TODAY = '2026-11-21';
 const LINKS = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
-const P = 'une phrase de passe solide';
 
+let w: World;
 let db: Database;
 let mediatheque: string;
 let ccas: string;
@@ -39,35 +36,28 @@ let prescriber: Actor;
 let otherMediator: Actor;
 let loner: Actor;
 
-const member = async (email: string, organisationId: string, role: 'mediator' | 'place_manager' | 'prescriber') =>
-	actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: P })).userId, true);
-
 beforeAll(async () => {
-	db = await createTestDatabase();
-	// the job queue first, its queue known to it: messages are queued inside transactions, and on
+	// the job queue first (openWorld starts it), its queue known to it: messages are queued inside transactions, and on
 	// PGlite (one connection) the queue cannot look anything up outside them; no worker: they stay in the outbox
+	w = await openWorld({ places: 'agen' });
+	db = w.db;
 	const boss = await getBoss(db);
 	await boss.createQueue(MAIL_QUEUE);
 	expect(await boss.fetch(MAIL_QUEUE)).toEqual([]);
-	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
-	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
-	mediatheque = (await createOrganisation(db, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
-	ccas = (await createOrganisation(db, null, { name: 'CCAS d’Agen', kind: 'ccas', departmentCode: '47' })).id;
-	boe = (await createOrganisation(db, null, { name: 'Espace numérique de Boé', kind: 'association', departmentCode: '47' })).id;
-	const alone = (await createOrganisation(db, null, { name: 'Médiateurs itinérants', kind: 'association', departmentCode: '47' })).id;
-	await db.db.insert(organisationPlaces).values([
-		{ organisationId: mediatheque, placeId: 'fixture-lacepede' },
-		{ organisationId: boe, placeId: 'fixture-boe' }
-	]);
-	mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
-	manager = await member('noa@mediatheque.test', mediatheque, 'place_manager');
-	prescriber = await member('sacha@ccas.test', ccas, 'prescriber');
-	otherMediator = await member('eli@boe.test', boe, 'mediator');
-	loner = await member('max@itinerant.test', alone, 'mediator');
+	mediatheque = await w.organisation('Médiathèque Lacépède', 'mediatheque');
+	ccas = await w.organisation('CCAS d’Agen', 'ccas');
+	boe = await w.organisation('Espace numérique de Boé');
+	const alone = await w.organisation('Médiateurs itinérants');
+	await w.runs(mediatheque, 'Médiathèque Lacépède'); // fixture-lacepede
+	await w.runs(boe, 'France services de Boé'); // fixture-boe
+	mediator = await w.member('lou@mediatheque.test', mediatheque, 'mediator');
+	manager = await w.member('noa@mediatheque.test', mediatheque, 'place_manager');
+	prescriber = await w.member('sacha@ccas.test', ccas, 'prescriber');
+	otherMediator = await w.member('eli@boe.test', boe, 'mediator');
+	loner = await w.member('max@itinerant.test', alone, 'mediator');
 });
 afterAll(async () => {
-	if (db) await stopBoss(db);
-	await db?.close();
+	await w?.close();
 });
 
 const individual = (over: Partial<AccompanimentForm> = {}): AccompanimentForm => ({
@@ -92,15 +82,9 @@ const failure = async (p: Promise<unknown>): Promise<CareError> => {
 	expect(e).toBeInstanceOf(CareError);
 	return e as CareError;
 };
-const newPerson = async (actor: Actor, organisationId: string, firstName: string) => {
-	const r = await createBeneficiary(db, actor, {
-		organisationId,
-		form: { firstName, lastName: 'Martin', preferredContact: 'phone', phone: '06 12 34 56 78' },
-		confirmNew: true
-	});
-	if (r.status !== 'created') throw new Error('not created');
-	return r.id;
-};
+/** a person with a first name, a mobile, and (as always in this file) no birth year nor commune */
+const newPerson = (actor: Actor, organisationId: string, firstName: string) =>
+	w.person(actor, organisationId, { firstName, lastName: 'Martin', birthYear: '', commune: '', preferredContact: 'phone', phone: '06 12 34 56 78' });
 
 describe('who records for what', () => {
 	it('lists the organisations of the place’s team, with the places each runs', async () => {

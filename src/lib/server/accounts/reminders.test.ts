@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createEmptyTestDatabase } from '../../../../test/db.ts';
+import { openWorld, TEST_PASSWORD as PASSWORD, type World } from '../../../../test/world.ts';
 import type { Database } from '../db/client.ts';
 import { outbox } from '../mail/db.ts';
 import {
 	acceptInvitation,
 	actorFor,
-	addMember,
 	answerPendingRole,
 	checkInvitation,
-	createOrganisation,
 	invite,
 	loadSession,
 	pendingRoles,
@@ -17,28 +15,24 @@ import {
 	remindWaitingInvitations
 } from './index.ts';
 import { invitations, memberships } from './db.ts';
-import { getBoss, stopBoss } from '../jobs/boss.ts';
 
+let w: World;
 let db: Database;
 let org: string;
 let coordId: string;
 const links = { origin: 'https://maillage.example.fr', instanceName: 'maillage 47' };
 const meta = { ip: '198.51.100.7', userAgent: 'Firefox' };
-const PASSWORD = 'une phrase de passe solide';
 
 beforeAll(async () => {
-	db = await createEmptyTestDatabase();
-	// e-mails are queued inside the writer's transaction: the queue must be up first (PGlite: one connection)
-	await getBoss(db);
-	const cd47 = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
-	org = (await createOrganisation(db, null, { name: 'Médiathèque de Nérac', kind: 'mediatheque', departmentCode: '47' })).id;
-	coordId = (
-		await addMember(db, null, { email: 'coord@cd47.fr', displayName: 'Camille Coordination', organisationId: cd47, role: 'coordinator', password: PASSWORD })
-	).userId;
+	// nothing loaded; e-mails are queued inside the writer's transaction: openWorld starts the queue first (PGlite: one connection)
+	w = await openWorld({ territory: false });
+	db = w.db;
+	const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
+	org = await w.organisation('Médiathèque de Nérac', 'mediatheque');
+	coordId = (await w.member('coord@cd47.fr', cd47, 'coordinator', { displayName: 'Camille Coordination' })).userId;
 });
 afterAll(async () => {
-	if (db) await stopBoss(db);
-	await db?.close();
+	await w?.close();
 });
 
 const mailsTo = async (to: string) => (await db.db.select().from(outbox)).filter((m) => JSON.stringify(m).includes(to));

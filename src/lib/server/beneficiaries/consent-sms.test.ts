@@ -6,37 +6,33 @@
  * expired requests and repeated replies change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
+import { onPostgres } from '../../../../test/db.ts';
+import { openWorld, type World } from '../../../../test/world.ts';
 import { setDatabase, type Database } from '../db/client.ts';
-import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { importPlaces } from '../places/index.ts';
-import { places } from '../places/db.ts';
-import { organisationPlaces, memberships } from '../accounts/db.ts';
 import { outbox } from '../mail/db.ts';
 import { auditLog } from '../audit/db.ts';
-import { createOrganisation, actorFor, addMember, type Actor } from '../accounts/index.ts';
+import type { Actor } from '../accounts/index.ts';
 import { verifyChain } from '../audit/index.ts';
 import { referrals } from '../referral/db.ts';
 import { referOrAskConsent, sendReferral, referralsOfBeneficiary, answerConsentBySms } from '../referral/index.ts';
 import { consentRequests } from './db.ts';
 import { grants as consents } from '../grants/db.ts';
-import { createBeneficiary, loadBeneficiary, beneficiaryDetail, withdrawConsent, consentsOf, CareError } from './index.ts';
+import { loadBeneficiary, beneficiaryDetail, withdrawConsent, consentsOf, CareError } from './index.ts';
 import { eraseBeneficiary } from '../privacy/index.ts';
 import { cancelConsentRequest, resendConsentRequest, consentRequestsOf, expireConsentRequests } from './consent-sms.ts';
 import { parseConsentReply, consentRequestText } from './model.ts';
 import { POST as inbound } from '../../../routes/api/sms/entrant/+server.ts';
 
+let w: World;
 let db: Database;
 let prescriber: Actor;
 let mediator: Actor;
-let mediator33: Actor;
 let ccas: string;
+let org33: string;
 let withTeam: string;
 let byLink: string;
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
-const P = 'une phrase de passe solide';
 const DAY = 86_400_000;
 const SECRET = 'un-secret-partage-avec-le-fournisseur-sms';
 const SMS_CONSENT = { method: 'sms', scope: ['identity', 'contact', 'referral_reason'] };
@@ -48,24 +44,16 @@ const e164 = (p: string) => '+33' + p.replace(/\s/g, '').slice(1);
 
 async function newPerson(over: Record<string, unknown> = {}): Promise<{ id: string; phone: string }> {
 	const phone = nextPhone();
-	const r = await createBeneficiary(db, prescriber, {
-		organisationId: ccas,
-		confirmNew: true,
-		form: {
-			firstName: 'Marie',
-			lastName: `Durand${phones}`,
-			birthYear: '1958',
-			commune: 'Nérac',
-			phone,
-			email: '',
-			preferredContact: 'sms',
-			language: 'fr',
-			accessibilityNeeds: [],
-			...over
-		}
+	const id = await w.person(prescriber, ccas, {
+		firstName: 'Marie',
+		lastName: `Durand${phones}`,
+		birthYear: '1958',
+		commune: 'Nérac',
+		phone,
+		preferredContact: 'sms',
+		...over
 	});
-	if (r.status !== 'created') throw new Error('not created');
-	return { id: r.id, phone: e164(phone) };
+	return { id, phone: e164(phone) };
 }
 
 async function ask(beneficiaryId: string, placeId = withTeam, reason = 'Créer son compte Ameli.') {
@@ -104,34 +92,23 @@ function post(body: unknown, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-	db = await createTestDatabase();
+	w = await openWorld({ places: 'agen' });
+	db = w.db;
 	setDatabase(db);
 	process.env.SMS_INBOUND_SECRET = SECRET;
-	await getBoss(db);
-	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
-	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
-	ccas = (await createOrganisation(db, null, { name: 'CCAS de Nérac', kind: 'ccas', departmentCode: '47' })).id;
-	const mediatheque = (await createOrganisation(db, null, { name: 'Médiathèque Lacépède', kind: 'mediatheque', departmentCode: '47' })).id;
-	const org33 = (await createOrganisation(db, null, { name: 'Tiers-lieu de Bordeaux', kind: 'association', departmentCode: '33' })).id;
-	const member = async (email: string, organisationId: string, role: 'prescriber' | 'mediator') =>
-		actorFor(db.db, (await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: P })).userId, true);
-	prescriber = await member('pat@ccas.test', ccas, 'prescriber');
-	mediator = await member('lou@mediatheque.test', mediatheque, 'mediator');
-	mediator33 = await member('sam@bordeaux.test', org33, 'mediator');
-	const all = await db.db.select({ id: places.id, nom: places.nom }).from(places);
-	withTeam = all.find((p) => p.nom === 'Médiathèque Lacépède')!.id;
-	byLink = all.find((p) => p.nom === 'France services de Boé')!.id;
-	await db.db.insert(organisationPlaces).values({ organisationId: mediatheque, placeId: withTeam });
-	await db.db
-		.update(places)
-		.set({ courriels: ['boe@france-services.test'] })
-		.where(eq(places.id, byLink));
+	ccas = await w.organisation('CCAS de Nérac', 'ccas');
+	const mediatheque = await w.organisation('Médiathèque Lacépède', 'mediatheque');
+	org33 = await w.organisation('Tiers-lieu de Bordeaux', 'association', '33');
+	prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
+	mediator = await w.member('lou@mediatheque.test', mediatheque, 'mediator');
+	await w.member('sam@bordeaux.test', org33, 'mediator'); // the Gironde's team, whose place a consent may open the record to
+	withTeam = await w.runs(mediatheque, 'Médiathèque Lacépède');
+	byLink = await w.placeByEmail('France services de Boé', 'boe@france-services.test');
 });
 afterAll(async () => {
 	setDatabase(undefined);
 	delete process.env.SMS_INBOUND_SECRET;
-	await stopBoss(db);
-	await db?.close();
+	await w?.close();
 });
 
 describe('what the person reads and writes', () => {
@@ -447,9 +424,7 @@ pgOnly('row-level security (PostgreSQL, as the scoped role)', () => {
 	it('a consent waiting for its SMS answer opens nothing to another département; the OUI opens it', async () => {
 		const p = await newPerson();
 		const count = async (dep: string) => (await asRole<{ n: number }>(dep, sql`select count(*)::int as n from beneficiaries where id = ${p.id}`))[0].n;
-		const bordeaux = (await db.db.select({ id: places.id }).from(places).where(eq(places.nom, 'Tiers-lieu numérique de Bordeaux')))[0].id;
-		const org33 = (await db.db.select({ o: memberships.organisationId }).from(memberships).where(eq(memberships.userId, mediator33.userId)))[0].o;
-		await db.db.insert(organisationPlaces).values({ organisationId: org33, placeId: bordeaux }).onConflictDoNothing();
+		const bordeaux = await w.runs(org33, 'Tiers-lieu numérique de Bordeaux');
 		await ask(p.id, bordeaux, 'Suivre ses démarches depuis Bordeaux.');
 		expect(await count('47')).toBe(1);
 		expect(await count('33')).toBe(0);

@@ -4,12 +4,10 @@
  * factor too, since nothing personal is in them — and nothing of another structure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../../test/db.ts';
+import { openWorld, type World } from '../../../../test/world.ts';
 import { passWorld } from '../../../../test/security/pass-world.ts';
 import type { Database } from '../db/client.ts';
-import { getBoss, stopBoss } from '../jobs/boss.ts';
-import { actorFor, addMember, createOrganisation, type Actor } from '../accounts/index.ts';
-import { createBeneficiary } from '../beneficiaries/index.ts';
+import type { Actor } from '../accounts/index.ts';
 import { actOnReferral, sendReferral } from '../referral/index.ts';
 import { MASKED, PartnerError, partnerOrganisations, partnerOverview, shownPartnerCampaigns, shownReferrals } from './service.ts';
 import { recomputable } from '../stats/index.ts';
@@ -47,6 +45,7 @@ function luhnSiret(first13: string): string {
 
 const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
 
+let w: World;
 let db: Database;
 let world: Awaited<ReturnType<typeof passWorld>>;
 let partner: Actor;
@@ -54,46 +53,25 @@ let msaPartner: Actor;
 let cafAgent: Actor;
 
 beforeAll(async () => {
-	db = await createTestDatabase();
-	await getBoss(db);
+	w = await openWorld(); // the places: passWorld imports them
+	db = w.db;
 	world = await passWorld(db);
-	const member = async (email: string, organisationId: string, role: 'partner' | 'prescriber', mfa: boolean) =>
-		actorFor(
-			db.db,
-			(await addMember(db, null, { email, displayName: email.split('@')[0], organisationId, role, password: 'une phrase de passe solide' })).userId,
-			mfa
-		);
 	// the partner has not typed its code: the figures are open to it all the same
-	partner = await member('direction@caf47.test', world.caf, 'partner', false);
-	cafAgent = await member('agent@caf47.test', world.caf, 'prescriber', true);
-	const msa = (await createOrganisation(db, null, { name: 'MSA Dordogne Lot-et-Garonne', kind: 'operateur', departmentCode: '47' })).id;
-	msaPartner = await member('direction@msa.test', msa, 'partner', true);
+	partner = await w.member('direction@caf47.test', world.caf, 'partner', { mfa: false });
+	cafAgent = await w.member('agent@caf47.test', world.caf, 'prescriber');
+	const msa = await w.organisation('MSA Dordogne Lot-et-Garonne', 'operateur');
+	msaPartner = await w.member('direction@msa.test', msa, 'partner');
 	const codes = await world.campaign(2);
 	await world.handOut(codes.slice(0, 3));
 	// the CAF's agent refers 7 people; the médiathèque accepts one of them
 	const ids: string[] = [];
 	for (let i = 0; i < 7; i++) {
-		const p = await createBeneficiary(db, cafAgent, {
-			organisationId: world.caf,
-			form: {
-				firstName: 'Jean',
-				lastName: `Allocataire ${i}`,
-				birthYear: '1960',
-				commune: 'Agen',
-				phone: '',
-				email: '',
-				preferredContact: 'none',
-				language: 'fr',
-				accessibilityNeeds: []
-			},
-			confirmNew: true
-		});
-		if (p.status !== 'created') throw new Error('person not created');
+		const person = await w.person(cafAgent, world.caf, { firstName: 'Jean', lastName: `Allocataire ${i}`, birthYear: '1960', commune: 'Agen' });
 		const r = await sendReferral(
 			db,
 			cafAgent,
 			{
-				beneficiaryId: p.id,
+				beneficiaryId: person,
 				organisationId: world.caf,
 				placeId: world.lacepede,
 				reason: 'Créer son espace CAF.',
@@ -106,27 +84,12 @@ beforeAll(async () => {
 	}
 	await actOnReferral(db, world.mediator, ids[0], { type: 'accept' }, links);
 	// a referral of the CCAS: not the CAF's
-	const other = await createBeneficiary(db, world.prescriber, {
-		organisationId: world.ccas,
-		form: {
-			firstName: 'Paule',
-			lastName: 'Autre',
-			birthYear: '1970',
-			commune: 'Nérac',
-			phone: '',
-			email: '',
-			preferredContact: 'none',
-			language: 'fr',
-			accessibilityNeeds: []
-		},
-		confirmNew: true
-	});
-	if (other.status !== 'created') throw new Error('person not created');
+	const other = await w.person(world.prescriber, world.ccas, { firstName: 'Paule', lastName: 'Autre', birthYear: '1970', commune: 'Nérac' });
 	await sendReferral(
 		db,
 		world.prescriber,
 		{
-			beneficiaryId: other.id,
+			beneficiaryId: other,
 			organisationId: world.ccas,
 			placeId: world.lacepede,
 			reason: 'Déclarer ses revenus.',
@@ -138,8 +101,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-	await stopBoss(db);
-	await db.close();
+	await w?.close();
 });
 
 describe('the Pass dashboard', () => {
@@ -158,7 +120,7 @@ describe('the Pass dashboard', () => {
 describe('qualifying a structure whose SIRET is stored', () => {
 	it('is offered in one click, and the SIRET is not asked again', async () => {
 		const siret = luhnSiret('4470000000012');
-		const asso = (await createOrganisation(db, null, { name: 'Association Clic 47', kind: 'association', departmentCode: '47' })).id;
+		const asso = await w.organisation('Association Clic 47');
 		await db.db.update(organisations).set({ siret }).where(eq(organisations.id, asso));
 		expect((await qualifiableOrganisations(db, world.coordinator, '47')).map((o) => o.name)).toContain('Association Clic 47');
 		await qualify(db, world.coordinator, '47', { siret: '', organisationId: asso });
