@@ -13,13 +13,11 @@
 // Extra arguments after -- go to the test runner (e.g. a file filter).
 //
 // Speed (docs/benchmarks.md, CI time): vitest runs TEST_WORKERS test files at once (default:
-// the machine's cores; vitest's own default leaves one core idle), and when several suites
-// are asked for, two lanes run side by side, each suite's output printed whole when it ends:
-// types then pglite, and postgres then security (they wait on the PostgreSQL server and on
-// the network much of the time). The browser suite runs alone afterwards: it keeps both cores
-// busy, and its timeouts are those of a person waiting. TEST_PARALLEL=0 runs one suite after
-// the other, with their output as it comes.
-import { spawn, spawnSync } from 'node:child_process';
+// the machine's cores; vitest's own default, cores − 1, ran one file at a time on two cores).
+// Each test file has its own database, so files do not share state. The suites run one
+// after the other: two suites side by side on two cores were slower (each file's PGlite is
+// CPU-bound), and the browser suite's timeouts are those of a person waiting.
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
@@ -58,26 +56,17 @@ function files(dir, pred, acc = []) {
 
 const workers = Number(process.env.TEST_WORKERS) || availableParallelism();
 
-/** Runs a command; with `out`, its output goes there (printed when its suite ends), else to the terminal. */
-function run(cmd, argv, opts, out) {
-	return new Promise((resolvePromise) => {
-		const child = spawn(cmd, argv, { ...opts, stdio: out ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-		if (out) {
-			child.stdout.on('data', (d) => out.push(d));
-			child.stderr.on('data', (d) => out.push(d));
-		}
-		child.on('error', () => resolvePromise({ status: 1 }));
-		child.on('close', (status) => resolvePromise({ status }));
-	});
+/** Runs a command, its output to the terminal. */
+function run(cmd, argv, opts) {
+	return spawnSync(cmd, argv, { ...opts, stdio: 'inherit' });
 }
 
-async function vitest(name, env, filter, out) {
+function vitest(name, env, filter) {
 	const json = join(results, `${name}.json`);
-	const r = await run(
+	const r = run(
 		bin('vitest'),
 		['run', `--maxWorkers=${workers}`, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...filter, ...passthrough],
-		{ cwd: root, env: { ...process.env, ...env } },
-		out
+		{ cwd: root, env: { ...process.env, ...env } }
 	);
 	let passed = 0,
 		failed = 0,
@@ -93,14 +82,12 @@ async function vitest(name, env, filter, out) {
 	return { passed, failed, skipped };
 }
 
-async function playwright(out) {
+function playwright() {
 	const json = join(results, 'browser.json');
-	const r = await run(
-		bin('playwright'),
-		['test', '--reporter=list,json', ...passthrough],
-		{ cwd: root, env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium } },
-		out
-	);
+	const r = run(bin('playwright'), ['test', '--reporter=list,json', ...passthrough], {
+		cwd: root,
+		env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, CHROMIUM_PATH: chromium }
+	});
 	let passed = 0,
 		failed = 0,
 		skipped = 0;
@@ -117,12 +104,12 @@ async function playwright(out) {
 // .svelte-kit/tsconfig.json and the generated types must exist before vite/vitest start
 spawnSync(bin('svelte-kit'), ['sync'], { cwd: root, stdio: 'inherit' });
 
-/** One suite: its counts; `out` collects its output when it runs beside another. */
-async function runSuite(suite, out) {
+/** One suite: its counts and how long it took. */
+function runSuite(suite) {
 	let res;
 	const started = Date.now();
 	if (suite === 'pglite') {
-		res = await vitest('pglite', { DATABASE_URL: '' }, ['--exclude', 'test/security/**'], out);
+		res = vitest('pglite', { DATABASE_URL: '' }, ['--exclude', 'test/security/**']);
 	} else if (suite === 'postgres') {
 		// only the test files that use a database (directly, or through the test builders of test/world.ts)
 		const dbFiles = files(join(root, 'src'), (p) => p.endsWith('.test.ts'))
@@ -130,30 +117,26 @@ async function runSuite(suite, out) {
 			.filter((p) => /create(Empty)?TestDatabase|openDatabase\(|openWorld\(/.test(readFileSync(p, 'utf8')))
 			.filter((p) => !relative(root, p).startsWith(join('test', 'security')))
 			.map((p) => relative(root, p));
-		res = await vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles, out);
+		res = vitest('postgres', { DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' }, dbFiles);
 	} else if (suite === 'security') {
 		// on PGlite (the embedded default), then on PostgreSQL when there is one
-		res = await vitest('security-pglite', { DATABASE_URL: '' }, ['test/security'], out);
+		res = vitest('security-pglite', { DATABASE_URL: '' }, ['test/security']);
 		if (process.env.DATABASE_URL) {
-			const pgRes = await vitest('security-postgres', { DATABASE_URL: process.env.DATABASE_URL }, ['test/security'], out);
+			const pgRes = vitest('security-postgres', { DATABASE_URL: process.env.DATABASE_URL }, ['test/security']);
 			for (const k of Object.keys(res)) res[k] += pgRes[k];
 		}
 	} else if (suite === 'browser') {
-		res = await playwright(out);
+		res = playwright();
 	} else if (suite === 'types') {
 		const checks = [
-			await run(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root }, out),
+			run(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root }),
 			// French typography of the source's user-facing text (scripts/typography.mjs)
-			await run(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root }, out),
+			run(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root }),
 			// the layout (Prettier) and the lint rules (ESLint: typescript-eslint, eslint-plugin-svelte; eslint.config.js)
-			await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: root }, out),
-			await run(bin('eslint'), ['.'], { cwd: root }, out)
+			run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: root }),
+			run(bin('eslint'), ['.'], { cwd: root })
 		].map((r) => r.status);
-		if (checks[2] !== 0) {
-			const hint = 'prettier: run `npm run format` to lay the files out\n';
-			if (out) out.push(hint);
-			else process.stderr.write(hint);
-		}
+		if (checks[2] !== 0) console.error('prettier: run `npm run format` to lay the files out');
 		const ok = checks.filter((s) => s === 0).length;
 		res = { passed: ok, failed: checks.length - ok, skipped: 0 };
 	} else {
@@ -163,40 +146,12 @@ async function runSuite(suite, out) {
 	return { res, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
-function report(suite, { res, seconds }, out) {
-	if (out) {
-		console.log(`\n=== ${suite} suite ===`);
-		process.stdout.write(Buffer.concat(out.map((d) => (typeof d === 'string' ? Buffer.from(d) : d))));
-	}
+for (const suite of suites) {
+	console.log(`\n=== ${suite} suite ===`);
+	const { res, seconds } = runSuite(suite);
 	console.log(`${suite}: ${res.passed} passed, ${res.failed} failed, ${res.skipped} skipped (${seconds} s)`);
 	for (const k of Object.keys(totals)) totals[k] += res[k];
 }
-
-/** The suites one after the other, their output as it comes (alone) or whole at the end of each (beside another lane). */
-async function lane(names, beside) {
-	for (const suite of names) {
-		const out = beside ? [] : null;
-		if (!beside) console.log(`\n=== ${suite} suite ===`);
-		report(suite, await runSuite(suite, out), out);
-	}
-}
-
-const LANES = [
-	['types', 'pglite'],
-	['postgres', 'security']
-];
-const parallel = process.env.TEST_PARALLEL !== '0';
-const lanes = LANES.map((l) => l.filter((s) => suites.includes(s))).filter((l) => l.length);
-const after = suites.filter((s) => !LANES.flat().includes(s));
-if (parallel && lanes.length > 1) {
-	console.log(`\n(suites side by side: ${lanes.map((l) => l.join(' then ')).join(' | ')}; each suite's output comes when it ends)`);
-	await Promise.all(lanes.map((l) => lane(l, true)));
-} else
-	await lane(
-		suites.filter((s) => LANES.flat().includes(s)),
-		false
-	);
-await lane(after, false);
 rmSync(results, { recursive: true, force: true });
 if (totals.skipped) console.log(`(${totals.skipped} skipped: tests for another database than this suite's)`);
 // the last line, plain, as CI reads it
