@@ -7,6 +7,9 @@ export default defineConfig({
 		sveltekit({
 			// static assets precompressed (gzip, brotli) at build time
 			adapter: adapter({ out: 'build', precompress: true }),
+			// absolute asset paths: an error page rendered for a deep URL (a 403 under
+			// /espace/structure/<id>) linked its stylesheets one level too shallow when relative
+			paths: { relative: false },
 			// Strict CSP: no inline script. Public pages are server-rendered without
 			// JavaScript; SvelteKit hashes what it injects itself.
 			csp: {

@@ -207,3 +207,37 @@ test('a form posted from another site is refused (CSRF)', async ({ baseURL }) =>
 	});
 	expect(same.status()).toBe(400);
 });
+
+test('a structure’s page acts only on its own members: another structure’s account is refused, another département’s page is not found, nothing changes', async ({
+	baseURL
+}) => {
+	const { cd47, mediatheque } = seed().organisations;
+	const post = (who: Who, path: string, data: string) =>
+		ctx[who].post(path, { headers: { origin: baseURL!, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, data });
+	const page47 = await (await ctx.coordinator.get(`/admin/organisations/${cd47}`)).text();
+	const userId = /action="\?\/deactivate"[\s\S]*?name="userId" value="([0-9a-f-]{36})"/.exec(page47)?.[1];
+	expect(userId, 'a member of the Département 47 with a deactivation form').toBeTruthy();
+	// the attack pass of issue 13: the id posted was acted on whatever the structure of the URL
+	const elsewhere = await post('coordinator', `/admin/organisations/${mediatheque}?/deactivate`, `userId=${userId}&active=0`);
+	expect(elsewhere.status()).toBe(400);
+	expect(await elsewhere.text()).toContain('Ce compte n’est pas membre de cette structure.');
+	const otherDepartment = await post('coordinator_other_department', `/admin/organisations/${cd47}?/deactivate`, `userId=${userId}&active=0`);
+	expect(otherDepartment.status()).toBe(404);
+	const revoke = await post('coordinator', `/admin/organisations/${mediatheque}?/revoke`, `id=${NIL}`);
+	expect(revoke.status()).toBe(400);
+	// still active: its form still offers to deactivate it
+	const after = await (await ctx.coordinator.get(`/admin/organisations/${cd47}`)).text();
+	expect(after).toMatch(new RegExp(`name="userId" value="${userId}"[^<]*<input[^>]*name="active" value="0"`));
+});
+
+test('a refusal deep in the site keeps its look: every stylesheet of the 403 page loads', async ({ browser, baseURL }) => {
+	// the walk of issue 13: /espace/pass/fonds refused to a mediator came without any style
+	const context = await browser.newContext({ baseURL, storageState: statePath('mediator') });
+	const page = await context.newPage();
+	const res = await page.goto('/espace/pass/fonds');
+	expect(res!.status()).toBe(403);
+	const sheets = await page.evaluate(() => [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => (l as HTMLLinkElement).href));
+	expect(sheets.length).toBeGreaterThan(1);
+	for (const href of sheets) expect((await context.request.get(href)).status(), href).toBe(200);
+	await context.close();
+});

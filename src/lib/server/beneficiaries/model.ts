@@ -118,7 +118,7 @@ export const CONSENT_SCOPES = Object.fromEntries(
 
 /** The fields a set of scopes reveals. */
 export function revealedFields(scope: readonly string[]): Set<SharedField> {
-	return new Set(scope.flatMap((s) => (s in SCOPE_FIELDS ? [...SCOPE_FIELDS[s as ConsentScope]] : [])));
+	return new Set(scope.flatMap((s) => (Object.hasOwn(SCOPE_FIELDS, s) ? [...SCOPE_FIELDS[s as ConsentScope]] : [])));
 }
 
 type PersonFields = {
@@ -195,7 +195,7 @@ export function consentRequestText(
 	p: { organisation: string; withName: string; scope: readonly string[]; reference: string; days?: number },
 	fits: (text: string) => boolean = () => true
 ): string {
-	const what = listFr(p.scope.filter((s): s is ConsentScope => s in SCOPE_IN_SMS).map((s) => SCOPE_IN_SMS[s])) || 'vos informations';
+	const what = listFr(p.scope.filter((s): s is ConsentScope => Object.hasOwn(SCOPE_IN_SMS, s)).map((s) => SCOPE_IN_SMS[s])) || 'vos informations';
 	const build = (org: string, to: string, shared: string) =>
 		`${org} vous demande votre accord pour transmettre ${shared} à ${to}, pour vous y orienter. ` +
 		`Répondez OUI ${p.reference} pour accepter, NON ${p.reference} pour refuser. ` +

@@ -75,7 +75,7 @@ export function winAnsi(input: string | null | undefined): string {
 	for (const c of text) {
 		if (c === '\n') out += c;
 		else if (c === '\t') out += ' ';
-		else if (c in REPLACEMENTS) out += REPLACEMENTS[c];
+		else if (Object.hasOwn(REPLACEMENTS, c)) out += REPLACEMENTS[c];
 		else if (inWinAnsi(c)) out += c;
 		else if (/[\u0000-\u001f\u007f-\u009f]/.test(c)) continue;
 		else if (/[\u2000-\u200a\u3000]/.test(c)) out += ' ';

@@ -75,7 +75,7 @@ export function readFilters(p: URLSearchParams): JournalFilters {
 	};
 }
 
-const knownAction = (a: string) => a in ACTIONS || FAMILIES.some((f) => f.prefix === a);
+const knownAction = (a: string) => Object.hasOwn(ACTIONS, a) || FAMILIES.some((f) => f.prefix === a);
 
 /** The query for searchJournal, or the fields' errors (French). */
 export function journalQuery(actor: Actor, f: JournalFilters, now = new Date()): { query: JournalQuery; errors: Record<string, string> } {
@@ -83,14 +83,14 @@ export function journalQuery(actor: Actor, f: JournalFilters, now = new Date()):
 	if (f.auteur && !UUID.test(f.auteur)) errors.auteur = 'Choisissez la personne dans la liste.';
 	if (f.structure && !UUID.test(f.structure)) errors.structure = 'Choisissez la structure dans la liste.';
 	if (f.action && !knownAction(f.action)) errors.action = 'Choisissez l’action dans la liste.';
-	if (f.periode && !(f.periode in PERIODS)) errors.periode = 'Choisissez la période dans la liste.';
+	if (f.periode && !Object.hasOwn(PERIODS, f.periode)) errors.periode = 'Choisissez la période dans la liste.';
 	// a date in the right format that does not exist (2026-13-45) gets the same message
 	if (f.du && (!DAY.test(f.du) || !isCalendarDay(f.du))) errors.du = 'Date invalide. Format attendu\u00a0: 2026-11-22';
 	if (f.au && (!DAY.test(f.au) || !isCalendarDay(f.au))) errors.au = 'Date invalide. Format attendu\u00a0: 2026-11-22';
 	if (!errors.du && !errors.au && f.du && f.au && f.du > f.au) errors.au = 'La date de fin doit suivre la date de début.';
 	let from: Date | undefined;
 	let to: Date | undefined;
-	if (f.periode && f.periode in PERIODS) {
+	if (f.periode && Object.hasOwn(PERIODS, f.periode)) {
 		const b = periodBounds(f.periode as Period, now);
 		from = b.from;
 		to = new Date(b.to.getTime() - 1);

@@ -10,8 +10,8 @@ export const nf = new Intl.NumberFormat('fr-FR');
 export const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? nf.format(v) : '?');
 export const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 export const money = (v: unknown): string => (typeof v === 'number' ? euros(v) : '?');
-export const role = (v: unknown): string => (typeof v === 'string' && v in ROLE_LABELS ? `« ${ROLE_LABELS[v as Role]} »` : 'un rôle');
-export const status = (v: unknown): string => (typeof v === 'string' && v in STATUS_LABELS ? STATUS_LABELS[v as ReferralStatus] : str(v));
+export const role = (v: unknown): string => (typeof v === 'string' && Object.hasOwn(ROLE_LABELS, v) ? `« ${ROLE_LABELS[v as Role]} »` : 'un rôle');
+export const status = (v: unknown): string => (typeof v === 'string' && Object.hasOwn(STATUS_LABELS, v) ? STATUS_LABELS[v as ReferralStatus] : str(v));
 export const plural = (n: unknown, one: string, many: string) => `${num(n)} ${typeof n === 'number' && n > 1 ? many : one}`;
 export const fieldList = (v: unknown): string =>
 	Array.isArray(v) && v.length ? [...new Set(v.map((x) => FIELD_LABELS[String(x)] ?? String(x)))].join(', ') : 'des champs';

@@ -23,11 +23,15 @@ import {
 	newNonce,
 	notifyPerson,
 	sideOf,
+	DAY,
 	LINK_MESSAGES,
 	UUID,
 	type Links,
 	type Referral
 } from './core.ts';
+
+/** No appointment before the platform's time (1 January 2020, UTC). */
+const EARLIEST_APPOINTMENT = Date.UTC(2020, 0, 1);
 
 export type AnswerInput = { type: EventType; appointmentAt?: string | Date | null; reason?: string | null; note?: string | null };
 
@@ -39,11 +43,17 @@ function eventOf(input: AnswerInput, by: 'place' | 'person' | 'prescriber' | 'sy
 				at = input.appointmentAt instanceof Date ? input.appointmentAt : parisLocal(String(input.appointmentAt));
 				if (!at || Number.isNaN(at.getTime()))
 					return { error: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 24/11/2026 à 14:30', field: 'appointmentAt' };
+				// a typing slip (year 0000, 2206…) is not an appointment: from 2020 (a place may record it afterwards) to two years ahead
+				if (at.getTime() < EARLIEST_APPOINTMENT || at.getTime() > Date.now() + 731 * DAY)
+					return {
+						error: 'Cette date de rendez-vous n’est pas possible\u00a0: vérifiez l’année (au plus tard dans deux ans).',
+						field: 'appointmentAt'
+					};
 			}
 			return { type: 'accept', by: 'place', appointmentAt: at };
 		}
 		case 'decline':
-			if (!input.reason || !(input.reason in DECLINE_REASONS)) return { error: 'Choisissez la raison du refus.', field: 'reason' };
+			if (!input.reason || !Object.hasOwn(DECLINE_REASONS, input.reason)) return { error: 'Choisissez la raison du refus.', field: 'reason' };
 			return { type: 'decline', by: 'place', reason: input.reason as DeclineReason, note: input.note?.trim().slice(0, 500) || null };
 		case 'withdraw':
 			return { type: 'withdraw', by: by === 'person' ? 'person' : 'prescriber' };

@@ -95,3 +95,10 @@ describe('the clock: reminders at day 10 and 20, expiry at day 30', () => {
 			expect(clockDue({ status, sentAt, remindersSent: 0 }, at(45))).toEqual({ expire: false, reminders: [] });
 	});
 });
+
+describe('a decline reason', () => {
+	it('is one of the list, not the name of a built-in property', () => {
+		for (const reason of ['__proto__', 'constructor', 'toString'])
+			expect(transition('sent', { type: 'decline', by: 'place', reason } as ReferralEvent)).toEqual({ ok: false, message: 'Choisissez la raison du refus.' });
+	});
+});

@@ -81,7 +81,7 @@ export function transition(status: ReferralStatus, event: ReferralEvent): Transi
 	const next = TRANSITIONS[status]?.[event.type];
 	if (!next) return { ok: false, message: `Une orientation « ${STATUS_LABELS[status]} » ne peut pas être ${EVENT_VERBS[event.type]}.` };
 	if (!ACTORS[event.type].includes(event.by)) return { ok: false, message: `Cette action n’est pas possible pour vous sur cette orientation.` };
-	if (event.type === 'decline' && !(event.reason in DECLINE_REASONS)) return { ok: false, message: 'Choisissez la raison du refus.' };
+	if (event.type === 'decline' && !Object.hasOwn(DECLINE_REASONS, event.reason)) return { ok: false, message: 'Choisissez la raison du refus.' };
 	return { ok: true, status: next };
 }
 

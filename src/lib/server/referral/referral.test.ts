@@ -215,6 +215,12 @@ describe('the loop with a place that has a team', () => {
 		await expect(actOnReferral(db, prescriber, rid, { type: 'accept' }, links)).rejects.toThrow(/pas possible pour vous/);
 
 		await actOnReferral(db, mediator, rid, { type: 'study' }, links);
+		// a slip of the year, or a decline reason that is a built-in property's name, are refused in French, nothing written (attack pass, issue 13)
+		for (const appointmentAt of ['0000-01-01T00:00', '1900-01-01T09:00', '2206-12-01T14:30'])
+			await expect(actOnReferral(db, manager, rid, { type: 'accept', appointmentAt }, links)).rejects.toThrow(/n’est pas possible/);
+		for (const reason of ['__proto__', 'constructor', 'toString'])
+			await expect(actOnReferral(db, manager, rid, { type: 'decline', reason }, links)).rejects.toThrow(/Choisissez la raison du refus/);
+		expect((await referralDetail(db, prescriber, rid)).status).toBe('under_study');
 		await actOnReferral(db, manager, rid, { type: 'accept', appointmentAt: '2026-12-01T14:30' }, links);
 		const accepted = await referralDetail(db, prescriber, rid);
 		expect(accepted.status).toBe('accepted');

@@ -64,6 +64,12 @@ export interface TeamView {
 
 const PAGE_SIZE = 50;
 
+/**
+ * The sender of a referral from another département: the reader's connection does not read
+ * that département's structures (row-level security), so their name is not shown.
+ */
+const OTHER_DEPARTMENT = 'Une structure d’un autre département';
+
 /** Places run by the organisations where the actor is in the place's team. */
 function receivedCondition(actor: Actor): SQL {
 	const orgs = [...new Set(actor.memberships.filter((m) => PLACE_TEAM.includes(m.role)).map((m) => m.organisationId))];
@@ -173,7 +179,7 @@ export async function teamReferrals(
 				personName: b && named(r.consentId) ? shortName(b) : 'La personne',
 				placeName: place.nom,
 				placeCommune: place.commune,
-				fromOrganisation: senders.get(r.fromOrganisationId) ?? '',
+				fromOrganisation: senders.get(r.fromOrganisationId) ?? OTHER_DEPARTMENT,
 				status: r.status as ReferralStatus,
 				statusLabel: STATUS_LABELS[r.status as ReferralStatus],
 				sentAt: r.sentAt,
@@ -240,7 +246,7 @@ async function detailOf(db: DbOrTx, r: Referral, side: Side | 'link'): Promise<R
 	// the side (or the place's link) was checked on the referral by the caller
 	const b = (await uncheckedRecord(db, r.beneficiaryId))!;
 	const place = (await placeCard(db, r.placeId))!;
-	const from = (await organisationNames(db, [r.fromOrganisationId])).get(r.fromOrganisationId) ?? '';
+	const from = (await organisationNames(db, [r.fromOrganisationId])).get(r.fromOrganisationId) ?? OTHER_DEPARTMENT;
 	const prescriber = r.prescriberId ? (await userContacts(db, [r.prescriberId])).get(r.prescriberId) : undefined;
 	// the sender sees what they hold; the place what the consent covers (nothing once withdrawn, nor before it is in force)
 	const scope = side === 'sender' ? (Object.keys(SCOPE_FIELDS) as string[]) : await scopesInForce(db, r.consentId);
@@ -416,7 +422,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		sentAt: r.sentAt,
 		appointmentAt: r.appointmentAt,
 		place: placeOf(r.placeId),
-		from: senders.get(r.fromOrganisationId) ?? '',
+		from: senders.get(r.fromOrganisationId) ?? OTHER_DEPARTMENT,
 		canWithdraw: allowedEvents(r.status as ReferralStatus, 'person').includes('withdraw')
 	}));
 }

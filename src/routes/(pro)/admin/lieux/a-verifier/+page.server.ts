@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const zone = Number(url.searchParams.get('zone'));
 	const areaId = Number.isInteger(zone) && zone > 0 ? zone : null;
 	const kindParam = url.searchParams.get('liste') ?? 'doublons';
-	const kind: WorkKind = kindParam in WORK_KINDS ? (kindParam as WorkKind) : 'doublons';
+	const kind: WorkKind = Object.hasOwn(WORK_KINDS, kindParam) ? (kindParam as WorkKind) : 'doublons';
 	const [areas, list] = await Promise.all([workAreas(db, actor), workList(db, actor, { areaId })]);
 	// Post/Redirect/Get: after « casse », `?fait=casse&lieu=<id>`; the new name is read from the place itself
 	const renamedPlace = url.searchParams.get('fait') === 'casse' ? await getPlace(db, url.searchParams.get('lieu') ?? '') : null;

@@ -25,9 +25,21 @@ import { formFailure } from '#lib/server/web/errors.ts';
 /** The same page serves the coordinators (/admin/organisations/…) and a place manager's own structure (/espace/structure/…). */
 const inSpace = (url: URL) => url.pathname.startsWith('/espace/');
 
+const NOT_HERE = 'Cette structure n’existe pas, ou elle n’est pas sur votre territoire.';
+
+/**
+ * The structure of the URL as the actor reads it (else 404), for the forms that act on one
+ * of its members or invitations: the id posted must be one of this structure's, so that an
+ * action never lands on someone else's through another structure's page.
+ */
+async function thisStructure(id: string, actor: Parameters<typeof organisationDetail>[1]) {
+	const d = await organisationDetail(await getDatabase(), actor, id);
+	if (!d) error(404, NOT_HERE);
+	return d;
+}
+
 export const load: PageServerLoad = async ({ params, locals, url }) => {
-	const d = await organisationDetail(await getDatabase(), locals.session!.actor, params.id);
-	if (!d) error(404, 'Cette structure n’existe pas, ou elle n’est pas sur votre territoire.');
+	const d = await thisStructure(params.id, locals.session!.actor);
 	const now = new Date();
 	// without an SMTP server (a demo, a first install) the links are shown, to be passed on by hand
 	const showLinks = !mailConfigured();
@@ -118,9 +130,11 @@ export const actions: Actions = {
 		}
 		redirect(303, `${url.pathname}?invitation=${id}&existant=1#inviter`);
 	},
-	remind: async ({ request, locals, url }) => {
+	remind: async ({ params, request, locals, url }) => {
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
+		const d = await thisStructure(params.id, locals.session!.actor);
+		if (!d.invitations.some((i) => i.id === id)) return fail(400, { message: 'Cette invitation n’est pas en attente dans cette structure.' });
 		try {
 			const db = await getDatabase();
 			await remindInvitation(db, locals.session!.actor, id, { origin: publicOrigin(), instanceName: (await getInstanceSettings(db)).name }, locals.ip);
@@ -146,10 +160,13 @@ export const actions: Actions = {
 			return formFailure(e, (d) => ({ fields: {}, orgFields: d.fields, orgValues: values }));
 		}
 	},
-	revoke: async ({ request, locals }) => {
+	revoke: async ({ params, request, locals }) => {
 		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		const d = await thisStructure(params.id, locals.session!.actor);
+		if (!d.invitations.some((i) => i.id === id)) return fail(400, { message: 'Cette invitation n’est pas en attente dans cette structure.' });
 		try {
-			await revokeInvitation(await getDatabase(), locals.session!.actor, String(form.get('id') ?? ''), locals.ip);
+			await revokeInvitation(await getDatabase(), locals.session!.actor, id, locals.ip);
 			return { revoked: true };
 		} catch (e) {
 			return formFailure(e);
@@ -169,10 +186,13 @@ export const actions: Actions = {
 			return formFailure(e);
 		}
 	},
-	deactivate: async ({ request, locals }) => {
+	deactivate: async ({ params, request, locals }) => {
 		const form = await request.formData();
+		const userId = String(form.get('userId') ?? '');
+		const d = await thisStructure(params.id, locals.session!.actor);
+		if (!d.members.some((m) => m.userId === userId)) return fail(400, { message: 'Ce compte n’est pas membre de cette structure.' });
 		try {
-			await setUserActive(await getDatabase(), locals.session!.actor, String(form.get('userId') ?? ''), form.get('active') === '1', locals.ip);
+			await setUserActive(await getDatabase(), locals.session!.actor, userId, form.get('active') === '1', locals.ip);
 			return { deactivated: form.get('active') !== '1' };
 		} catch (e) {
 			return formFailure(e);
