@@ -83,12 +83,9 @@ async function qualifyDemoPassPlaces(database: Database): Promise<string[]> {
 		if (!p) continue;
 		await database.db.transaction(async (tx) => {
 			if (await siretQualified(tx, p.pivot)) return;
-			// the France services keeps the name the demo accounts look for (createDemoAccounts)
-			const org = await organisationWithSiret(
-				tx,
-				{ name: p.nom, kind: /^france services/i.test(p.nom) ? 'france_services' : 'association', departmentCode: '47', siret: p.pivot },
-				{ demo: true }
-			);
+			// the France services and the Département keep the names the demo accounts look for (createDemoAccounts), with their kind
+			const kind = /^france services/i.test(p.nom) ? 'france_services' : /^(conseil )?d[ée]partement\b/i.test(p.nom) ? 'departement' : 'association';
+			const org = await organisationWithSiret(tx, { name: p.nom, kind, departmentCode: '47', siret: p.pivot }, { demo: true });
 			await qualifyAsSystem(tx, { departmentCode: '47', siret: p.pivot, organisationId: org.id }, { demo: true });
 			done.push(p.nom);
 		});

@@ -276,3 +276,14 @@ describe('the assessment’s recommendations (item 4)', () => {
 		expect(r.recommendations[0].item.completeness).toBe(3);
 	});
 });
+
+describe('the demo’s Pass structures', () => {
+	it('take the kind their name says: the Département is a Département, not an association (walk of issue 13)', async () => {
+		const rows = await db.query<{ name: string; kind: string }>(sql`select name, kind from organisations order by name`);
+		expect(rows.map((r) => r.name)).toContain('Département de Lot-et-Garonne');
+		for (const r of rows) {
+			if (/^(conseil )?d[ée]partement\b/i.test(r.name)) expect(r.kind, r.name).toBe('departement');
+			if (/^france services/i.test(r.name)) expect(r.kind, r.name).toBe('france_services');
+		}
+	});
+});
