@@ -268,6 +268,10 @@ describe('editing a structure', () => {
 			).userId,
 			true
 		);
+		// who may not deactivate accounts at all is told so, not that the account has roles elsewhere (attack pass of issue 13)
+		const agent = await actorFor(db.db, userId, true);
+		await expect(setUserActive(db, agent, coordId, false)).rejects.toThrow('Seule la coordination du département peut désactiver ou réactiver un compte.');
+		await expect(setUserActive(db, other, userId, false)).rejects.toThrow('Seule la coordination du département peut désactiver ou réactiver un compte.');
 		const input = { name: 'CCAS de la ville de Nérac', kind: 'ccas', departmentCode: '47', siret: '', active: true };
 		await expect(updateOrganisation(db, other, org.id, input)).rejects.toThrow(/votre département/);
 		await expect(updateOrganisation(db, coord, org.id, { ...input, departmentCode: '33' })).rejects.toThrow(/votre département/);

@@ -126,8 +126,13 @@ export async function setUserActive(database: Database, actor: Actor | null, use
 	// every role of the account, whatever its département: the check below needs them all
 	const target = await actorFor(database.privileged.db, userId, false);
 	const deps = [...new Set(target.memberships.map((m) => m.departmentCode))];
-	if (actor && !(actor.isAdmin || (deps.length > 0 && deps.every((d) => can(actor, 'user.deactivate', { departmentCode: d })))))
-		throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département\u00a0: seul un administrateur peut le désactiver.');
+	if (actor && !actor.isAdmin) {
+		const allowed = deps.filter((d) => can(actor, 'user.deactivate', { departmentCode: d }));
+		// a place manager, or a coordinator of another département: no right on this account at all
+		if (deps.length > 0 && !allowed.length) throw new AccountError('forbidden', 'Seule la coordination du département peut désactiver ou réactiver un compte.');
+		if (!deps.length || allowed.length < deps.length)
+			throw new AccountError('forbidden', 'Ce compte a des rôles hors de votre département\u00a0: seul un administrateur peut le désactiver.');
+	}
 	if (actor && actor.userId === userId && !active) throw new AccountError('invalid', 'Vous ne pouvez pas désactiver votre propre compte.');
 	if (actor && !actor.isAdmin) {
 		const [t] = await database.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId));
