@@ -43,10 +43,10 @@ function eventOf(input: AnswerInput, by: 'place' | 'person' | 'prescriber' | 'sy
 				at = input.appointmentAt instanceof Date ? input.appointmentAt : parisLocal(String(input.appointmentAt));
 				if (!at || Number.isNaN(at.getTime()))
 					return { error: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 24/11/2026 à 14:30', field: 'appointmentAt' };
-				// a typing slip (year 0000, 2206…) is not an appointment: from 2020 (a place may record it afterwards) to two years ahead
-				if (at.getTime() < EARLIEST_APPOINTMENT || at.getTime() > Date.now() + 731 * DAY)
+				// a typing slip (year 0000, 2206…) is not an appointment: from 2020 (a place may record it afterwards) to five years ahead
+				if (at.getTime() < EARLIEST_APPOINTMENT || at.getTime() > Date.now() + 1827 * DAY)
 					return {
-						error: 'Cette date de rendez-vous n’est pas possible\u00a0: vérifiez l’année (au plus tard dans deux ans).',
+						error: 'Cette date de rendez-vous n’est pas possible\u00a0: vérifiez l’année (au plus tard dans cinq ans).',
 						field: 'appointmentAt'
 					};
 			}
