@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	addDays,
 	dayBounds,
@@ -19,21 +19,9 @@ import {
 	toParisLocal,
 	weekdayOf
 } from './time.ts';
+import { everyZone } from '../../test/zones.ts';
 
-// The results must not depend on the server's time zone: every test runs under several.
-const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Pacific/Kiritimati', 'Asia/Kolkata'];
-const before = process.env.TZ;
-afterAll(() => {
-	process.env.TZ = before;
-});
-const everyZone = (name: string, fn: () => void) =>
-	describe(name, () => {
-		for (const tz of ZONES)
-			it(`with TZ=${tz}`, () => {
-				process.env.TZ = tz;
-				fn();
-			});
-	});
+// The results must not depend on the server's time zone: every test runs under several (test/zones.ts).
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	closureLabel,
 	reopening,
@@ -28,6 +28,7 @@ import {
 	todayName
 } from './format.ts';
 import { contrast, parseHex, themeCss } from './theme.ts';
+import { everyZone as everyZoneOf } from '../../../test/zones.ts';
 
 describe('format', () => {
 	it('elides « de » before a person’s name, never turning « Le » into « du »', () => {
@@ -138,20 +139,8 @@ describe('theme', () => {
 	});
 });
 
-// Dates are Paris dates whatever the server's time zone: these run under several (as time.test.ts).
-const ZONES = ['UTC', 'Europe/Paris', 'Pacific/Kiritimati', 'America/New_York'];
-const zoneBefore = process.env.TZ;
-afterAll(() => {
-	process.env.TZ = zoneBefore;
-});
-const everyZone = (name: string, fn: () => void) =>
-	describe(name, () => {
-		for (const tz of ZONES)
-			it(`with TZ=${tz}`, () => {
-				process.env.TZ = tz;
-				fn();
-			});
-	});
+// Dates are Paris dates whatever the server's time zone: these run under several (test/zones.ts).
+const everyZone = (name: string, fn: () => void) => everyZoneOf(name, fn, ['UTC', 'Europe/Paris', 'Pacific/Kiritimati', 'America/New_York']);
 
 const n = '\u00a0';
 
