@@ -47,6 +47,6 @@ export async function userContacts(
 
 /** Where to write to a professional, if their account is still active (a message about their own request). */
 export async function activeUserEmail(db: DbOrTx, id: string): Promise<string | null> {
-	const [u] = await db.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, id));
+	const u = (await userContacts(db, [id])).get(id);
 	return u?.active ? u.email : null;
 }
