@@ -56,9 +56,17 @@ describe('npx maillage', () => {
 	});
 
 	it('imports, reports, exports', async () => {
+		// no communes yet: the import refuses and says what to run, instead of rejecting every row
+		const early = await maillage('import', 'places', fixture).catch((e) => e);
+		expect(early.code).toBe(2);
+		expect(early.stderr).toMatch(/maillage seed territory/);
+		expect(early.stdout).toBe('');
 		await maillage('seed', 'territory');
 		const imp = await maillage('import', 'places', fixture);
 		expect(imp.stdout).toMatch(/created 5 · updated 0 · merged into existing 0 · unchanged 0 · rejected 0/);
+		// the fidelity table: one line per field of the file, read = kept + mapped + dropped
+		expect(imp.stdout).toMatch(/values per field of the file:/);
+		expect(imp.stdout).toMatch(/^\s+nom\s+5\s+5\s+0\s+0$/m);
 		const again = await maillage('import', 'places', fixture, '--json');
 		expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, unchanged: 5 });
 

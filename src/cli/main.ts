@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../lib/server/db/client.ts';
 import {
 	importPlaces,
 	ImportFailedError,
+	TerritoryNotLoadedError,
 	formatReport,
 	listErrorReports,
 	allPlaces,
@@ -200,6 +201,10 @@ export async function main(argv: string[]): Promise<number> {
 				}).catch((e: unknown) => {
 					// the row and the reason, never the SQL nor the rows' values
 					if (e instanceof ImportFailedError) throw new Error(`${basename(file)}: ${e.message}`);
+					if (e instanceof TerritoryNotLoadedError)
+						throw new UsageError(
+							`${basename(file)}: no communes are loaded, so no row could be placed in its commune; run "maillage seed territory" first (nothing was imported)`
+						);
 					throw e;
 				});
 				if (values.json) process.stdout.write(JSON.stringify(report) + '\n');

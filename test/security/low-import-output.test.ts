@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmptyTestDatabase } from '../db.ts';
+import { createTestDatabase } from '../db.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { importPlaces, ImportFailedError } from '../../src/lib/server/places/index.ts';
 import { describeError } from '../../src/lib/server/log.ts';
@@ -17,7 +17,7 @@ const CANARY = 'canari.import@personne.test';
 let db: Database;
 
 beforeAll(async () => {
-	db = await createEmptyTestDatabase();
+	db = await createTestDatabase();
 	await db.db.execute(
 		sql.raw(
 			`create function edges_refuse() returns trigger language plpgsql as $$ begin if new.nom like '%Refusé%' then raise exception 'refused %', new.nom; end if; return new; end $$`

@@ -112,6 +112,14 @@ export function formatDate(value: string | Date | null | undefined, words: DateW
 	return dayWords(p, words);
 }
 
+/**
+ * Whether a place's date_maj is a real date: the sources write 1970-01-01 (or 1969-12-31) for
+ * « unknown », and the import keeps it rather than invent a freshness (issue 14).
+ */
+export function knownUpdate(dateMaj: string | null | undefined): dateMaj is string {
+	return !!dateMaj && dateMaj >= '2000-01-01';
+}
+
 /** A time of day with plain spaces: "14 h 30", "9 h", "9 h 05" (texts, SMS, PDFs). */
 function clock(hour: number, minute: number): string {
 	return minute ? `${hour} h ${String(minute).padStart(2, '0')}` : `${hour} h`;

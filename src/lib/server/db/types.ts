@@ -14,7 +14,10 @@ export const cube = customType<{ data: string; driverData: string }>({
 	}
 });
 
-/** Earth radius used by the earthdistance extension (metres). */
+/**
+ * THE earth radius of maillage (metres): the earthdistance extension's, with which every
+ * stored position (places.pos) was computed. Every distance, in SQL or in JavaScript, uses it.
+ */
 export const EARTH_RADIUS = 6378168;
 
 /**
@@ -43,4 +46,13 @@ export function earthPoint(latitude: number, longitude: number, tieBreaker?: str
 /** Great-circle distance (metres) from the straight-line (chord) distance between two earth points. */
 export function chordToMetres(chord: number): number {
 	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, chord / (2 * EARTH_RADIUS)));
+}
+
+/** Great-circle distance (metres) between two positions given in degrees (haversine). */
+export function greatCircleMetres(lat1: number, lon1: number, lat2: number, lon2: number): number {
+	const r = Math.PI / 180;
+	const dLat = (lat2 - lat1) * r;
+	const dLon = (lon2 - lon1) * r;
+	const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
+	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
 }

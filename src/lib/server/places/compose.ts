@@ -12,10 +12,12 @@ import { LIST_FIELDS } from './model.ts';
 export interface SourceView {
 	fields: Omit<PlaceFields, 'id'>;
 	locationPrecision: LocationPrecision;
+	/** the source says the place accepts the Pass Numérique (no field of the standard holds it) */
+	passNumerique?: true;
 }
 
 /** A source view as stored: fields without their empty values (lists [], null), about half the size. */
-export type StoredView = { fields: Partial<Omit<PlaceFields, 'id'>>; locationPrecision: LocationPrecision };
+export type StoredView = { fields: Partial<Omit<PlaceFields, 'id'>>; locationPrecision: LocationPrecision; passNumerique?: true };
 
 export function compactView(v: SourceView): StoredView {
 	const fields: Record<string, unknown> = {};
@@ -23,7 +25,7 @@ export function compactView(v: SourceView): StoredView {
 		if (x == null || (Array.isArray(x) && x.length === 0)) continue;
 		fields[k] = x;
 	}
-	return { fields: fields as StoredView['fields'], locationPrecision: v.locationPrecision };
+	return { fields: fields as StoredView['fields'], locationPrecision: v.locationPrecision, ...(v.passNumerique ? { passNumerique: true } : {}) };
 }
 
 const EMPTY_FIELDS: Omit<PlaceFields, 'id' | 'pivot' | 'nom' | 'commune' | 'codePostal' | 'adresse' | 'dateMaj'> = {
@@ -55,7 +57,11 @@ const EMPTY_FIELDS: Omit<PlaceFields, 'id' | 'pivot' | 'nom' | 'commune' | 'code
 };
 
 export function expandView(v: StoredView): SourceView {
-	return { fields: { ...EMPTY_FIELDS, ...v.fields } as SourceView['fields'], locationPrecision: v.locationPrecision };
+	return {
+		fields: { ...EMPTY_FIELDS, ...v.fields } as SourceView['fields'],
+		locationPrecision: v.locationPrecision,
+		...(v.passNumerique ? { passNumerique: true } : {})
+	};
 }
 
 export function placeIdFor(source: string, sourceId: string): string {
@@ -76,8 +82,18 @@ function byPriority(a: SourceView & { source: string }, b: SourceView & { source
 /** The source of what a place's manager wrote in maillage itself: it wins over imported sources. */
 export const MANAGER_SOURCE = 'maillage';
 
-/** One place from all its sources: identity and position from the best source, the rest completed, lists joined. */
-export function composePlace(id: string, views: (SourceView & { source: string })[]): PlaceFields & { locationPrecision: LocationPrecision } {
+export type ComposedPlace = PlaceFields & { locationPrecision: LocationPrecision; passNumerique: boolean };
+
+/**
+ * One place from all its sources: identity and position from the best source, the rest
+ * completed, lists joined. It accepts the Pass Numérique when one of its sources says so.
+ */
+export function composePlace(id: string, views: (SourceView & { source: string })[]): ComposedPlace {
+	const passNumerique = views.some((v) => v.passNumerique === true);
+	return { ...composeFields(id, views), passNumerique };
+}
+
+function composeFields(id: string, views: (SourceView & { source: string })[]): PlaceFields & { locationPrecision: LocationPrecision } {
 	const managed = views.find((v) => v.source === MANAGER_SOURCE);
 	if (managed) views = [managed];
 	if (views.length === 1) {

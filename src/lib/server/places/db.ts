@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, doublePrecision, integer, serial, index, uniqueIndex, timestamp, date, jsonb } from 'drizzle-orm/pg-core';
+import { pgTable, boolean, text, doublePrecision, integer, serial, index, uniqueIndex, timestamp, date, jsonb } from 'drizzle-orm/pg-core';
 import { cube, int4multirange } from '../db/types.ts';
 
 const list = (name: string) =>
@@ -48,6 +48,8 @@ export const places = pgTable(
 		ficheAccesLibre: text('fiche_acces_libre'),
 		priseRdv: text('prise_rdv'),
 		// — our own columns, not in the standard —
+		/** a source says the place accepts the Pass Numérique (v0 « Accepte le Pass numérique »), besides qualifications */
+		passNumerique: boolean('pass_numerique').notNull().default(false),
 		/** 'address' (geocoded address) or 'municipality' (placed at the commune's centroid) */
 		locationPrecision: text('location_precision').notNull().default('address'),
 		departmentCode: text('department_code'),
@@ -129,6 +131,10 @@ export const importReports = pgTable('import_reports', {
 		.default(sql`'[]'::jsonb`),
 	/** [{ row, sourceId, message }]: accepted rows with something not mapped or corrected */
 	warnings: jsonb('warnings')
+		.notNull()
+		.default(sql`'[]'::jsonb`),
+	/** [{ field, read, kept, mapped, dropped, conversions, drops }]: what became of each value read (sources/fidelity.ts) */
+	fidelity: jsonb('fidelity')
 		.notNull()
 		.default(sql`'[]'::jsonb`)
 });

@@ -5,6 +5,7 @@
  * real SIRET. Two records from one file are never merged (a file lists distinct places).
  */
 import { normalizeKey } from './values.ts';
+import { greatCircleMetres } from '../db/types.ts';
 
 export interface DedupCandidate {
 	id: string;
@@ -141,14 +142,8 @@ export function addressSimilarity(a: string, b: string): number {
 	return s;
 }
 
-export function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: number): number {
-	const R = 6_371_000;
-	const toRad = Math.PI / 180;
-	const dLat = (lat2 - lat1) * toRad;
-	const dLng = (lng2 - lng1) * toRad;
-	const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLng / 2) ** 2;
-	return 2 * R * Math.asin(Math.sqrt(h));
-}
+/** Great-circle distance (metres), with the one earth radius of maillage (db/types.ts). */
+export const distanceMetres = greatCircleMetres;
 
 const UNKNOWN_PIVOT = /^0+$/;
 

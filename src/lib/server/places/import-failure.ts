@@ -21,6 +21,20 @@ export class ImportFailedError extends Error {
 	}
 }
 
+/**
+ * An import into a database whose communes are not loaded: every row would be rejected as
+ * « commune introuvable » or lose its INSEE code. Nothing is read; the message says what to run.
+ */
+export class TerritoryNotLoadedError extends Error {
+	constructor() {
+		super(
+			'Le référentiel des communes n’est pas chargé\u00a0: aucun lieu ne pourrait être rattaché à sa commune. ' +
+				'Chargez-le avec « maillage seed territory », puis relancez l’import. Rien n’a été importé.'
+		);
+		this.name = 'TerritoryNotLoadedError';
+	}
+}
+
 const REASONS: Record<string, string> = {
 	'22021': 'a text holds a character the database refuses (NUL or invalid UTF-8)',
 	'22P05': 'a text holds a character the database refuses (NUL or invalid UTF-8)',

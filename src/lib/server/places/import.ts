@@ -19,7 +19,8 @@ import { DedupIndex, addressKey, type DedupCandidate } from './dedup.ts';
 import type { LocationPrecision, MunicipalityLookup, PlaceFields, Rejection } from './types.ts';
 import type { ImportReport, ImportWarning } from './reports.ts';
 import { applyOverrides, compactView, composePlace, expandView, placeIdFor, type SourceView, type StoredView } from './compose.ts';
-import { ImportFailedError, importFailure, locateFailure, type FailedChunk } from './import-failure.ts';
+import { ImportFailedError, TerritoryNotLoadedError, importFailure, locateFailure, type FailedChunk } from './import-failure.ts';
+import type { Fidelity } from './sources/fidelity.ts';
 import { frenchSpacing } from '../../text/typography';
 
 export interface ImportOptions {
@@ -66,12 +67,20 @@ export function departmentOf(codeInsee: string | null, codePostal: string, looku
 	return codePostal.startsWith('97') ? codePostal.slice(0, 3) : codePostal.slice(0, 2);
 }
 
+/** What validating a file's records needs besides the records. */
+interface ValidationContext {
+	standardFormat: boolean;
+	lookup: MunicipalityLookup;
+	today: string;
+	/** the file's date (from its name), for unknown or future date_maj */
+	fileDate: string | null;
+	fidelity: Fidelity;
+}
+
 /** Validates every record of a parsed file; fills INSEE code, département and missing positions. */
 function validateRecords(
 	records: ReturnType<typeof parseSourceFile>['records'],
-	standardFormat: boolean,
-	lookup: MunicipalityLookup,
-	today: string,
+	{ standardFormat, lookup, today, fileDate, fidelity }: ValidationContext,
 	rejections: Rejection[],
 	warnings: ImportWarning[],
 	/** source keys already seen in the file (shared by the chunks of one file) */
@@ -84,7 +93,13 @@ function validateRecords(
 			rejections.push({ row: r.row, sourceId: r.sourceId, reasons: [`identifiant « ${r.sourceId} » déjà présent plus haut dans le fichier`] });
 			continue;
 		}
-		const v = parseStandardRecord(r.record, { today });
+		const origins = r.origins;
+		const v = parseStandardRecord(r.record, {
+			today,
+			fileDate,
+			// a value the validator drops is counted against the file's column it came from
+			dropped: (field, value, reason) => fidelity.droppedAfter(origins?.[field] ?? field, value, reason)
+		});
 		if (!v.ok) {
 			rejections.push({ row: r.row, sourceId: r.sourceId, reasons: v.errors });
 			continue;
@@ -119,20 +134,20 @@ function validateRecords(
 			}
 		}
 		for (const message of notes) warnings.push({ row: r.row, sourceId: r.sourceId, message });
-		const view: SourceView = { fields, locationPrecision: precision };
+		const view: SourceView = { fields, locationPrecision: precision, ...(r.passNumerique ? { passNumerique: true } : {}) };
 		accepted.push({
 			row: r.row,
 			source: r.source,
 			sourceId: r.sourceId,
 			view,
-			hash: contentHash(view.fields) + (precision === 'municipality' ? ':m' : ''),
+			hash: contentHash(view.fields) + (precision === 'municipality' ? ':m' : '') + (r.passNumerique ? ':p' : ''),
 			standardId: standardFormat ? String(r.record.id ?? '') || null : null
 		});
 	}
 	return accepted;
 }
 
-function toRow(p: PlaceFields & { locationPrecision: LocationPrecision }, lookup: MunicipalityLookup) {
+function toRow(p: PlaceFields & { locationPrecision: LocationPrecision; passNumerique: boolean }, lookup: MunicipalityLookup) {
 	return {
 		...p,
 		nom: frenchSpacing(p.nom), // the sources' "ESPACE 3E: EMPLOI" reads with French spacing
@@ -176,6 +191,8 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 	};
 	const today = opts.today ?? new Date().toISOString().slice(0, 10);
 	const lookup = await municipalityLookup(database);
+	// without the communes every row would be rejected or lose its INSEE code: refuse
+	if (lookup.all.length === 0) throw new TerritoryNotLoadedError();
 	phase('lookup');
 	const parsed = parseSourceFile(opts.fileName, opts.content, { municipalities: lookup, today });
 	phase('parse');
@@ -195,11 +212,18 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		skipped: 0,
 		rejections,
 		warnings,
+		fidelity: [],
 		ms: 0,
 		phases
 	};
 	const keepDepartments = opts.onlyDepartments?.length ? new Set(opts.onlyDepartments) : null;
-	const standardFormat = parsed.format.startsWith('standard');
+	const validation: ValidationContext = {
+		standardFormat: parsed.format.startsWith('standard'),
+		lookup,
+		today,
+		fileDate: parsed.fileDate,
+		fidelity: parsed.fidelity
+	};
 
 	/**
 	 * The file goes through in chunks: validating and matching chunk n+1 (JavaScript) runs
@@ -251,9 +275,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 			const chunkWarnings: ImportWarning[] = [];
 			let accepted: Accepted[] = [];
 			for (let v = c; v < Math.min(c + CHUNK, parsed.records.length); v += SLICE) {
-				accepted.push(
-					...validateRecords(parsed.records.slice(v, Math.min(v + SLICE, c + CHUNK)), standardFormat, lookup, today, rejections, chunkWarnings, seen)
-				);
+				accepted.push(...validateRecords(parsed.records.slice(v, Math.min(v + SLICE, c + CHUNK)), validation, rejections, chunkWarnings, seen));
 				// give the event loop a turn: the driver sends the previous chunk's next statement
 				await new Promise<void>((resolve) => setImmediate(resolve));
 			}
@@ -397,6 +419,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		phase('write');
 		rejections.sort((a, b) => a.row - b.row);
 		report.rejected = rejections.length;
+		report.fidelity = parsed.fidelity.table();
 	};
 
 	if (!opts.dryRun) {
@@ -417,7 +440,8 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 					rejected: report.rejected,
 					skipped: report.skipped,
 					rejections: report.rejections,
-					warnings: report.warnings
+					warnings: report.warnings,
+					fidelity: report.fidelity
 				};
 				if (report.id == null) {
 					const [rep] = await tx.insert(importReports).values(values).returning({ id: importReports.id });

@@ -25,8 +25,9 @@ export { horairesToRanges, rangesToHoraires, splitClosures, weekTable, withClosu
 
 // import of source files
 export { importPlaces } from './import.ts';
-export { ImportFailedError } from './import-failure.ts';
-export { formatReport, getImportReport, listImportReports, type ImportReport } from './reports.ts';
+export { ImportFailedError, TerritoryNotLoadedError } from './import-failure.ts';
+export { formatReport, formatFidelity, getImportReport, listImportReports, type ImportReport } from './reports.ts';
+export type { FidelityRow } from './sources/fidelity.ts';
 export { parseSourceFile } from './sources/index.ts';
 export { testMunicipalityLookup } from './sources/test-lookup.ts';
 

@@ -22,8 +22,8 @@ const base: StandardRecord = {
 	services: 'Aide aux démarches administratives'
 };
 
-function ok(rec: StandardRecord, today = TODAY) {
-	const r = parseStandardRecord(rec, { today });
+function ok(rec: StandardRecord, opts: { today?: string; fileDate?: string } = {}) {
+	const r = parseStandardRecord(rec, { today: TODAY, ...opts });
 	if (!r.ok) throw new Error('rejected: ' + r.errors.join(' / '));
 	return r;
 }
@@ -266,7 +266,9 @@ const messyRecordArb: fc.Arbitrary<StandardRecord> = fc.record({
 });
 
 /** Warnings a valid place may carry again on re-reading: conventions accepted with a notice. */
-const CONVENTION_WARNINGS = /^(pivot\s: SIRET inconnu|services\s: aucun service)/;
+/** warnings a value gives each time it is read (a convention, a date kept as unknown) */
+const CONVENTION_WARNINGS =
+	/^(pivot\s: SIRET inconnu|services\s: aucun service|date_maj\s: la date \d{4}-\d\d-\d\d n’est pas une vraie date de mise à jour\s; conservée)/;
 
 // ——— tests ———
 
@@ -614,13 +616,20 @@ describe('date_maj', () => {
 		expect(normalizeDate('2023-02-30')).toBeNull();
 		expect(normalizeDate('29/02/2024')).toBe('2024-02-29');
 	});
-	it('replaces a date before 2000 or in the future by today, with a warning', () => {
+	it('never makes a date fresher than its source: an unknown date (before 2000) takes the file’s date or stays, with a warning', () => {
 		let r = ok({ ...base, date_maj: '1969-12-31' });
-		expect(r.place.dateMaj).toBe(TODAY);
-		expect(r.warnings).toEqual([`date_maj\u00a0: la date 1969-12-31 est antérieure à 2000\u00a0; remplacée par la date du jour (${TODAY})`]);
+		expect(r.place.dateMaj).toBe('1969-12-31');
+		expect(r.warnings).toEqual([
+			'date_maj\u00a0: la date 1969-12-31 n’est pas une vraie date de mise à jour\u00a0; conservée telle quelle (le lieu est à vérifier)'
+		]);
+		r = ok({ ...base, date_maj: '1970-01-01' }, { fileDate: '2023-05-17' });
+		expect(r.place.dateMaj).toBe('2023-05-17');
+		expect(r.warnings).toEqual(['date_maj\u00a0: la date 1970-01-01 n’est pas une vraie date de mise à jour\u00a0; date du fichier retenue (2023-05-17)']);
 		r = ok({ ...base, date_maj: '2030-01-01' });
 		expect(r.place.dateMaj).toBe(TODAY);
 		expect(r.warnings).toEqual([`date_maj\u00a0: la date 2030-01-01 est dans le futur\u00a0; remplacée par la date du jour (${TODAY})`]);
+		r = ok({ ...base, date_maj: '2030-01-01' }, { fileDate: '2024-02-01' });
+		expect(r.place.dateMaj).toBe('2024-02-01');
 		expect(ok({ ...base, date_maj: TODAY }).warnings).toEqual([]);
 	});
 	it('defaults today to the Paris date', () => {
@@ -765,7 +774,8 @@ describe('real files (shared/data/lieux)', () => {
 		const bus = records.find((r) => r.horaires === 'week 1-53/2 Mo 09:30-12:30,13:30-15:30; PH off')!;
 		const r = ok(bus);
 		expect(r.place.horaires).toBe('week 1-53/2 Mo 09:30-12:30,13:30-15:30; PH off');
-		expect(r.place.dateMaj).toBe(TODAY);
+		// an unknown date stays unknown: never today's
+		expect(r.place.dateMaj).toBe('1969-12-31');
 		expect(r.place.telephone).toBe('+33630392518');
 		expect(r.place.pivot).toBe('00000000000000');
 	});

@@ -39,9 +39,15 @@ export type ParsedPlace = Omit<PlaceFields, 'id'> & { id: string };
 export type ParseResult = { ok: true; place: ParsedPlace; warnings: string[] } | { ok: false; errors: string[] };
 
 export interface ParseOptions {
-	/** today's date (YYYY-MM-DD, Paris): replaces a date_maj before 2000 or in the future. Default: today in Paris. */
+	/** today's date (YYYY-MM-DD, Paris): a date_maj in the future becomes the file's date, else today. Default: today in Paris. */
 	today?: string;
+	/** the file's date (YYYY-MM-DD, from its name): replaces a date_maj that is unknown (before 2000) or in the future */
+	fileDate?: string | null;
+	/** told of every value read and dropped (for the import's fidelity table) */
+	dropped?: (field: string, value: string, reason: string) => void;
 }
+
+const NO_DROP = () => {};
 
 /** Maximum length of presentation_resume (characters), per the schema. */
 export const RESUME_MAX_LENGTH = 280;
@@ -82,6 +88,7 @@ function truncateResume(s: string): string {
 export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}): ParseResult {
 	const errors: string[] = [];
 	const warnings: string[] = [];
+	const drop = opts.dropped ?? NO_DROP;
 
 	// — required text fields —
 	const id = oneLine(rec.id);
@@ -141,12 +148,22 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		if (!d) errors.push(`date_maj\u00a0: ${quote(dateRaw)} n’est pas une date (AAAA-MM-JJ attendu)`);
 		else {
 			const today = opts.today ?? parisDay();
+			const fileDate = opts.fileDate && opts.fileDate >= '2000-01-01' && opts.fileDate <= today ? opts.fileDate : null;
+			// never a freshness the source did not give: an unknown date (1970-01-01…) stays unknown
+			// unless the file is dated; a date in the future is at most the file's, else today's
 			if (d < '2000-01-01') {
-				dateMaj = today;
-				warnings.push(`date_maj\u00a0: la date ${d} est antérieure à 2000\u00a0; remplacée par la date du jour (${today})`);
+				if (fileDate) {
+					dateMaj = fileDate;
+					warnings.push(`date_maj\u00a0: la date ${d} n’est pas une vraie date de mise à jour\u00a0; date du fichier retenue (${fileDate})`);
+				} else {
+					dateMaj = d;
+					warnings.push(`date_maj\u00a0: la date ${d} n’est pas une vraie date de mise à jour\u00a0; conservée telle quelle (le lieu est à vérifier)`);
+				}
 			} else if (d > today) {
-				dateMaj = today;
-				warnings.push(`date_maj\u00a0: la date ${d} est dans le futur\u00a0; remplacée par la date du jour (${today})`);
+				dateMaj = fileDate ?? today;
+				warnings.push(
+					`date_maj\u00a0: la date ${d} est dans le futur\u00a0; remplacée par ${fileDate ? 'la date du fichier' : 'la date du jour'} (${dateMaj})`
+				);
 			} else dateMaj = d;
 		}
 	}
@@ -161,21 +178,32 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		else if (INSEE_4.test(inseeRaw) && INSEE.test('0' + inseeRaw)) {
 			codeInsee = '0' + inseeRaw;
 			warnings.push(`code_insee\u00a0: ${inseeRaw} complété en ${codeInsee} (zéro initial perdu)`);
-		} else warnings.push(`code_insee\u00a0: ${quote(inseeRaw)} n’est pas un code INSEE de commune\u00a0; valeur ignorée`);
+		} else {
+			warnings.push(`code_insee\u00a0: ${quote(inseeRaw)} n’est pas un code INSEE de commune\u00a0; valeur ignorée`);
+			drop('code_insee', inseeRaw, 'pas un code INSEE de commune');
+		}
 	}
 
 	let latitude: number | null = null;
 	let longitude: number | null = null;
 	const lat = parseCoordinate(rec.latitude);
 	const lon = parseCoordinate(rec.longitude);
+	const dropCoordinates = (reason: string) => {
+		if (rawString(rec.latitude).trim()) drop('latitude', rawString(rec.latitude), reason);
+		if (rawString(rec.longitude).trim()) drop('longitude', rawString(rec.longitude), reason);
+	};
 	if (lat === undefined || lon === undefined) {
+		dropCoordinates('coordonnées illisibles');
 		warnings.push(`latitude/longitude\u00a0: coordonnées illisibles (${quote(rawString(rec.latitude))}, ${quote(rawString(rec.longitude))})\u00a0; ignorées`);
 	} else if ((lat === null) !== (lon === null)) {
+		dropCoordinates('latitude ou longitude absente');
 		warnings.push(`latitude/longitude\u00a0: ${lat === null ? 'latitude' : 'longitude'} absente\u00a0; coordonnées ignorées`);
 	} else if (lat !== null && lon !== null) {
 		if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+			dropCoordinates('coordonnées hors limites');
 			warnings.push(`latitude/longitude\u00a0: coordonnées hors limites (${lat}, ${lon})\u00a0; ignorées`);
 		} else if (lat === 0 && lon === 0) {
+			dropCoordinates('coordonnées (0, 0)');
 			warnings.push('latitude/longitude\u00a0: coordonnées (0, 0)\u00a0; ignorées');
 		} else {
 			latitude = lat;
@@ -194,6 +222,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		}
 		if (ph.legacyMayotte && telephone) warnings.push(`telephone\u00a0: ancien indicatif de Mayotte +269 remplacé par +262`);
 		if (!telephone) {
+			drop('telephone', 'numéro', ph.foreign.length ? 'numéro étranger' : 'numéro invalide');
 			if (ph.foreign.length)
 				warnings.push(
 					`telephone\u00a0: ${quote(telRaw)} n’est pas un numéro français (le standard n’admet que +33 et les indicatifs d’outre-mer)\u00a0; valeur ignorée`
@@ -216,6 +245,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 				if (!courriels.some((c) => c.toLowerCase() === e.toLowerCase())) courriels.push(e);
 			} else bad.push(part);
 		}
+		for (const _ of bad) drop('courriels', 'adresse', 'adresse électronique invalide');
 		if (bad.length) {
 			warnings.push(
 				courriels.length
@@ -237,6 +267,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 				if (!siteWeb.includes(u)) siteWeb.push(u);
 			} else bad.push(part);
 		}
+		for (const b of bad) drop('site_web', b, 'adresse web invalide');
 		if (bad.length) warnings.push(`site_web\u00a0: adresse(s) web invalide(s) ignorée(s)\u00a0: ${bad.map(quote).join(', ')}`);
 	}
 
@@ -245,7 +276,10 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const raw = oneLine(rec[field]);
 		if (!raw) return null;
 		const u = normalizeUrl(raw);
-		if (!u) warnings.push(`${field}\u00a0: ${quote(raw)} n’est pas une adresse web valide\u00a0; valeur ignorée`);
+		if (!u) {
+			warnings.push(`${field}\u00a0: ${quote(raw)} n’est pas une adresse web valide\u00a0; valeur ignorée`);
+			drop(field, raw, 'adresse web invalide');
+		}
 		return u;
 	};
 	const ficheAccesLibre = singleUrl('fiche_acces_libre');
@@ -261,6 +295,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 			if (h.corrected) warnings.push(`horaires\u00a0: ${quote(horairesRaw)} corrigées en ${quote(h.value)}`);
 		} else {
 			warnings.push(`horaires\u00a0: ${quote(horairesRaw)} ne respecte pas le format OpenStreetMap (${h.error})\u00a0; valeur ignorée`);
+			drop('horaires', 'horaires', 'format OpenStreetMap illisible');
 		}
 	}
 
@@ -268,6 +303,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	let presentationResume: string | null = multiLine(rec.presentation_resume) || null;
 	if (presentationResume && formulaLike(presentationResume)) {
 		warnings.push(`presentation_resume\u00a0: ${quote(presentationResume.slice(0, 40))} ${FORMULA_REASON}\u00a0; valeur ignorée`);
+		drop('presentation_resume', 'texte', 'ressemble à une formule de tableur');
 		presentationResume = null;
 	}
 	if (presentationResume && presentationResume.length > RESUME_MAX_LENGTH) {
@@ -280,6 +316,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	let presentationDetail = multiLine(rec.presentation_detail) || null;
 	if (presentationDetail && formulaLike(presentationDetail)) {
 		warnings.push(`presentation_detail\u00a0: ${quote(presentationDetail.slice(0, 40))} ${FORMULA_REASON}\u00a0; valeur ignorée`);
+		drop('presentation_detail', 'texte', 'ressemble à une formule de tableur');
 		presentationDetail = null;
 	}
 	// the other free texts: a formula-like value is dropped
@@ -287,18 +324,20 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const v = oneLine(rec[field]);
 		if (v && formulaLike(v)) {
 			warnings.push(`${field}\u00a0: ${quote(v)} ${FORMULA_REASON}\u00a0; valeur ignorée`);
+			drop(field, 'texte', 'ressemble à une formule de tableur');
 			return null;
 		}
 		return v || null;
 	};
 
 	// vocabularies
-	const services = vocabularyList('services', rec.services, warnings);
+	const services = vocabularyList('services', rec.services, warnings, drop);
 	if (!services.length) warnings.push('services\u00a0: aucun service du référentiel renseigné');
 
 	const autresFormationsLabels = splitList(rec.autres_formations_labels).filter((v) => {
 		if (!formulaLike(v)) return true;
 		warnings.push(`autres_formations_labels\u00a0: ${quote(v)} ${FORMULA_REASON}\u00a0; valeur ignorée`);
+		drop('autres_formations_labels', 'texte', 'ressemble à une formule de tableur');
 		return false;
 	});
 
@@ -313,7 +352,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		complementAdresse: freeText('complement_adresse'),
 		latitude,
 		longitude,
-		typologie: vocabularyList('typologie', rec.typologie, warnings),
+		typologie: vocabularyList('typologie', rec.typologie, warnings, drop),
 		telephone,
 		courriels,
 		siteWeb,
@@ -321,18 +360,18 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		presentationResume,
 		presentationDetail,
 		source: freeText('source'),
-		itinerance: vocabularyList('itinerance', rec.itinerance, warnings),
+		itinerance: vocabularyList('itinerance', rec.itinerance, warnings, drop),
 		structureParente: freeText('structure_parente'),
 		dateMaj,
 		services,
-		publicsSpecifiquementAdresses: vocabularyList('publics_specifiquement_adresses', rec.publics_specifiquement_adresses, warnings),
-		priseEnChargeSpecifique: vocabularyList('prise_en_charge_specifique', rec.prise_en_charge_specifique, warnings),
-		fraisACharge: vocabularyList('frais_a_charge', rec.frais_a_charge, warnings),
-		dispositifProgrammesNationaux: vocabularyList('dispositif_programmes_nationaux', rec.dispositif_programmes_nationaux, warnings),
-		formationsLabels: vocabularyList('formations_labels', rec.formations_labels, warnings),
+		publicsSpecifiquementAdresses: vocabularyList('publics_specifiquement_adresses', rec.publics_specifiquement_adresses, warnings, drop),
+		priseEnChargeSpecifique: vocabularyList('prise_en_charge_specifique', rec.prise_en_charge_specifique, warnings, drop),
+		fraisACharge: vocabularyList('frais_a_charge', rec.frais_a_charge, warnings, drop),
+		dispositifProgrammesNationaux: vocabularyList('dispositif_programmes_nationaux', rec.dispositif_programmes_nationaux, warnings, drop),
+		formationsLabels: vocabularyList('formations_labels', rec.formations_labels, warnings, drop),
 		autresFormationsLabels,
-		modalitesAcces: vocabularyList('modalites_acces', rec.modalites_acces, warnings),
-		modalitesAccompagnement: vocabularyList('modalites_accompagnement', rec.modalites_accompagnement, warnings),
+		modalitesAcces: vocabularyList('modalites_acces', rec.modalites_acces, warnings, drop),
+		modalitesAccompagnement: vocabularyList('modalites_accompagnement', rec.modalites_accompagnement, warnings, drop),
 		ficheAccesLibre,
 		priseRdv
 	};

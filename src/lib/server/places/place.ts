@@ -6,7 +6,7 @@
 import { and, asc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { places, placeSources } from './db.ts';
-import { EARTH_RADIUS } from '../db/types.ts';
+import { greatCircleMetres } from '../db/types.ts';
 import { openingStatus } from './hours.ts';
 import { weekTable } from './hours-week.ts';
 import { parisDay } from '../../time.ts';
@@ -37,6 +37,8 @@ export function toPublicPlace(r: PlaceRow): PublicPlace {
 		closureReason: _cr,
 		mergedIds: _m,
 		overrides: _o,
+		// a source's claim, shown through acceptsPass (ACCEPTS_PASS) with the qualifications
+		passNumerique: _pn,
 		...rest
 	} = r;
 	return { ...rest, locationPrecision: rest.locationPrecision === 'municipality' ? 'municipality' : 'address' };
@@ -131,11 +133,7 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 
 /** Great-circle distance in metres between two positions (a place's page, from the search's point). */
 export function distanceMetres(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-	const r = (x: number) => (x * Math.PI) / 180;
-	const dLat = r(b.latitude - a.latitude);
-	const dLon = r(b.longitude - a.longitude);
-	const h = Math.sin(dLat / 2) ** 2 + Math.cos(r(a.latitude)) * Math.cos(r(b.latitude)) * Math.sin(dLon / 2) ** 2;
-	return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
+	return greatCircleMetres(a.latitude, a.longitude, b.latitude, b.longitude);
 }
 
 export async function countPlaces(database: Database): Promise<number> {

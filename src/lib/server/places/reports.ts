@@ -3,6 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { importReports } from './db.ts';
 import type { Rejection } from './types.ts';
+import type { FidelityRow } from './sources/fidelity.ts';
 
 export interface ImportWarning {
 	row: number;
@@ -25,6 +26,8 @@ export interface ImportReport {
 	skipped: number;
 	rejections: Rejection[];
 	warnings: ImportWarning[];
+	/** per field of the file: values read, kept, mapped to the standard, dropped (with the values) */
+	fidelity: FidelityRow[];
 	ms: number;
 	/** milliseconds per phase: lookup, parse, validate, match, compose, write */
 	phases: Record<string, number>;
@@ -42,7 +45,23 @@ export function formatReport(r: ImportReport, maxLines = 50): string {
 	}
 	if (r.rejections.length > maxLines) lines.push(`  … and ${r.rejections.length - maxLines} more rejections (see the stored report)`);
 	if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings (see the stored report)`);
+	if (r.fidelity.length) lines.push(...formatFidelity(r.fidelity));
 	return lines.join('\n');
+}
+
+/** The fidelity table: one line per field of the file, then the values dropped (at most 10 per field). */
+export function formatFidelity(table: FidelityRow[], maxDrops = 10): string[] {
+	const width = Math.max(5, ...table.map((row) => row.field.length));
+	const num = (n: number) => String(n).padStart(7);
+	const lines = [`  values per field of the file:`, `    ${'field'.padEnd(width)}    read    kept  mapped dropped`];
+	for (const row of table) lines.push(`    ${row.field.padEnd(width)} ${num(row.read)} ${num(row.kept)} ${num(row.mapped)} ${num(row.dropped)}`);
+	for (const row of table) {
+		if (!row.dropped) continue;
+		const shown = row.drops.slice(0, maxDrops).map((d) => `« ${d.value} » ×${d.count} (${d.reason})`);
+		const more = row.drops.length > maxDrops ? ` … and ${row.drops.length - maxDrops} more` : '';
+		lines.push(`  dropped from ${row.field}: ${shown.join('\u00a0; ')}${more}`);
+	}
+	return lines;
 }
 
 export async function listImportReports(database: Database, limit = 50) {

@@ -56,6 +56,10 @@ export interface SourceRecord {
 	locationPrecision: LocationPrecision;
 	/** things not mapped or corrected (French, for the import report) */
 	warnings: string[];
+	/** the source says the place accepts the Pass Numérique (v0 « Accepte le Pass numérique »; no v1 field) */
+	passNumerique?: boolean;
+	/** standard field → the file's column it was read from, where the names differ (for the fidelity table) */
+	origins?: Record<string, string>;
 }
 
 export interface Rejection {

@@ -8,6 +8,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { VOCABULARIES, VOCABULARY_ALIASES, type VocabularyField } from './vocabulary.ts';
 import { parisDay } from '../../time.ts';
 import { normalizeKey } from '../../text/keys.ts';
+import { z } from 'zod';
 
 // ——— keys and text ———
 
@@ -191,7 +192,8 @@ export function normalizePhone(raw: string | number | null | undefined): string 
 
 // ——— e-mails and URLs ———
 
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+/** the one e-mail rule of maillage: zod's, as the accounts' forms use it (accounts/model.ts emailSchema) */
+const EMAIL = z.email();
 export const EMAIL_SPLIT = /[|;,\s]+/;
 const MAILTO = /^mailto:/i;
 const EMAIL_TRIM = /^[<("'[]+|[>)"'\].]+$/g;
@@ -199,7 +201,7 @@ const EMAIL_TRIM = /^[<("'[]+|[>)"'\].]+$/g;
 /** An e-mail address, cleaned (mailto:, brackets, trailing dot removed; domain lower-cased), or null. */
 export function normalizeEmail(raw: string): string | null {
 	const s = raw.trim().replace(MAILTO, '').replace(EMAIL_TRIM, '');
-	if (!EMAIL.test(s)) return null;
+	if (s.length > 254 || !EMAIL.safeParse(s).success) return null;
 	const at = s.lastIndexOf('@');
 	return s.slice(0, at) + '@' + s.slice(at + 1).toLowerCase();
 }
@@ -268,10 +270,16 @@ export function matchVocabulary(field: VocabularyField, value: string): string |
  * The same few list values repeat across a file's rows (a network's services, its
  * publics): each distinct raw value is split and matched once.
  */
-const VOCABULARY_MEMO = new Map<string, { values: string[]; warning: string | null }>();
+const VOCABULARY_MEMO = new Map<string, { values: string[]; unknown: string[]; warning: string | null }>();
 const VOCABULARY_MEMO_MAX = 20_000;
 
-export function vocabularyList(field: VocabularyField, v: unknown, warnings: string[]): string[] {
+export function vocabularyList(
+	field: VocabularyField,
+	v: unknown,
+	warnings: string[],
+	/** told of each value outside the vocabulary */
+	dropped?: (field: string, value: string, reason: string) => void
+): string[] {
 	const raw = rawString(v);
 	if (!raw) return [];
 	const memoKey = field + '\u0000' + raw;
@@ -292,9 +300,10 @@ export function vocabularyList(field: VocabularyField, v: unknown, warnings: str
 					? `${field}\u00a0: valeurs hors vocabulaire ignorées\u00a0: ${unknown.map(quote).join(', ')}`
 					: null;
 		if (VOCABULARY_MEMO.size >= VOCABULARY_MEMO_MAX) VOCABULARY_MEMO.clear();
-		VOCABULARY_MEMO.set(memoKey, (hit = { values, warning }));
+		VOCABULARY_MEMO.set(memoKey, (hit = { values, unknown, warning }));
 	}
 	if (hit.warning) warnings.push(hit.warning);
+	if (dropped) for (const u of hit.unknown) dropped(field, u, 'hors du vocabulaire du standard');
 	return hit.values.slice();
 }
 

@@ -84,7 +84,10 @@ export function parseAidantsConnect(csv: CsvInput, ctx: AdapterContext): ParsedF
 
 		const warnings: string[] = [WARN_CENTROID, ...resolved.warnings];
 		if (active && !TRUE_RE.test(active)) warnings.push(`valeur « ${active} » de Is Active non reconnue : structure considérée active`);
-		if (addr.droppedOther) warnings.push('seconde adresse (« Autre adresse ») ignorée');
+		if (addr.droppedOther) {
+			warnings.push('seconde adresse (« Autre adresse ») ignorée');
+			ctx.fidelity.dropped('Autre adresse', 'adresse', 'une seule adresse par lieu');
+		}
 		const pivot = siret(get(cells, 'siret'));
 		if (!pivot) warnings.push(WARN_NO_PIVOT);
 		const fs = TRUE_RE.test(clean(get(cells, 'france services label')) ?? '');

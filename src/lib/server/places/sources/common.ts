@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MunicipalityLookup, Rejection, SourceRecord, StandardRecord } from '../types.ts';
+import type { Fidelity } from './fidelity.ts';
 
 /** A SourceRecord with the source's own columns we keep beside the standard (e.g. Gironde's areas). */
 export interface SourceRecordWithExtra extends SourceRecord {
@@ -28,6 +29,8 @@ export interface AdapterContext {
 	today: string;
 	/** YYYY-MM-DD read from the file name (…-20221201.csv, …-2024-02.csv), if any */
 	fileDate: string | null;
+	/** what happens to each value read (the import report's fidelity table) */
+	fidelity: Fidelity;
 }
 
 export const PIVOT_UNKNOWN = '00000000000000';

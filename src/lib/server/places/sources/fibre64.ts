@@ -85,13 +85,19 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 			const answer = foldKey(String(r[column] ?? ''));
 			if (!OFFERED.has(answer)) continue;
 			if (mapped.length) addAll(services, mapped);
-			else warnings.push(`activité « ${label} » sans équivalent dans les services du standard : non reprise`);
+			else {
+				warnings.push(`activité « ${label} » sans équivalent dans les services du standard : non reprise`);
+				ctx.fidelity.dropped(column, label, 'sans équivalent dans les services du standard');
+			}
 		}
 		const main = clean(r[MAIN_ACTIVITY]);
 		if (main) {
 			const t = mainActivities.get(foldKey(main));
 			if (t?.services.length) addAll(services, t.services);
-			else if (!t) warnings.push(`activité principale « ${main} » non reconnue : non reprise`);
+			else if (!t) {
+				warnings.push(`activité principale « ${main} » non reconnue : non reprise`);
+				ctx.fidelity.dropped(MAIN_ACTIVITY, main, 'activité non reconnue');
+			}
 		}
 
 		// access and accompaniment
@@ -103,11 +109,17 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 		if (ticked('Surrendezvousinscription')) {
 			if (telephone) acces.push('Téléphoner');
 			if (email) acces.push('Contacter par mail');
-			if (!telephone && !email) warnings.push('accueil sur rendez-vous mais ni téléphone ni courriel : modalité d’accès non reprise');
+			if (!telephone && !email) {
+				warnings.push('accueil sur rendez-vous mais ni téléphone ni courriel : modalité d’accès non reprise');
+				ctx.fidelity.dropped('Surrendezvousinscription', 'sur rendez-vous', 'ni téléphone ni courriel pour prendre rendez-vous');
+			}
 		}
 		if (ticked('Individuellement')) accompagnement.push('Accompagnement individuel');
 		if (ticked('Collectivement')) accompagnement.push('Dans un atelier collectif');
-		if (ticked('Adomicilesouscertainesconditions')) warnings.push('accompagnement à domicile (sous conditions) : pas d’équivalent dans le standard');
+		if (ticked('Adomicilesouscertainesconditions')) {
+			warnings.push('accompagnement à domicile (sous conditions) : pas d’équivalent dans le standard');
+			ctx.fidelity.dropped('Adomicilesouscertainesconditions', 'à domicile (sous conditions)', 'pas d’équivalent dans le standard');
+		}
 
 		// publics
 		const publics: string[] = [];
@@ -119,7 +131,10 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 				if (t.field === 'publics_specifiquement_adresses') addAll(publics, [t.value]);
 				else if (t.field === 'prise_en_charge_specifique') addAll(priseEnCharge, [t.value]);
 			}
-			if (!found.length) warnings.push(`public spécifique « ${precise} » sans équivalent dans le standard : non repris`);
+			if (!found.length) {
+				warnings.push(`public spécifique « ${precise} » sans équivalent dans le standard : non repris`);
+				ctx.fidelity.dropped('Precisezsiaccueildepublicspecifique', 'texte libre', 'aucun public du standard reconnu');
+			}
 		}
 
 		// fees and hours (free text)

@@ -40,7 +40,10 @@ export function parseFranceServices(csv: CsvInput, ctx: AdapterContext): ParsedF
 		const warnings: string[] = [];
 		const rawInsee = clean(get(cells, 'insee_com'));
 		const insee = inseeCode(rawInsee);
-		if (rawInsee && !insee) warnings.push(`code INSEE « ${rawInsee} » invalide : non repris`);
+		if (rawInsee && !insee) {
+			warnings.push(`code INSEE « ${rawInsee} » invalide : non repris`);
+			ctx.fidelity.dropped('insee_com', rawInsee, 'code INSEE invalide');
+		}
 
 		// a postcode copied from the INSEE code (61275 for Le Merlerault, whose postcode is 61240)
 		let pc = codePostal;

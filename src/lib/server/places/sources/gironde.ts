@@ -110,6 +110,7 @@ export function parseGironde(items: unknown[], ctx: AdapterContext): ParsedFile 
 			const t = SERVICES.get(foldKey(label));
 			if (!t) {
 				warnings.push(`service « ${label} » sans équivalent dans le standard : non repris`);
+				ctx.fidelity.dropped('services', label, 'sans équivalent dans les services du standard');
 				continue;
 			}
 			addAll(services, t.services);
@@ -122,7 +123,10 @@ export function parseGironde(items: unknown[], ctx: AdapterContext): ParsedFile 
 		if (type) {
 			const code = TYPES.get(foldKey(type));
 			if (code) typologie = code;
-			else if (code === undefined) warnings.push(`type de structure « ${type} » sans équivalent dans la typologie : non repris`);
+			else if (code === undefined) {
+				warnings.push(`type de structure « ${type} » sans équivalent dans la typologie : non repris`);
+				ctx.fidelity.dropped('Type Structure', type, 'sans équivalent dans la typologie');
+			}
 		}
 
 		const extra: Record<string, string> = {};

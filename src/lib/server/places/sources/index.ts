@@ -9,7 +9,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { basename } from 'node:path';
-import type { ParsedFile } from '../types.ts';
+import type { ParsedFile, SourceRecord } from '../types.ts';
+import { LIST_FIELDS } from '../vocabulary.ts';
+import { Fidelity } from './fidelity.ts';
 import { parseAidantsConnect, AIDANTS_CONNECT_COLUMNS } from './aidants-connect.ts';
 import { dateFromFileName, foldKey, type AdapterContext, type ParseContext, type SourceRecordWithExtra } from './common.ts';
 import { parseConseillersNumeriquesStructures, CNFS_STRUCTURES_COLUMNS } from './conseillers-numeriques-structures.ts';
@@ -36,10 +38,16 @@ export const FORMATS = [
 
 export type SourceFormat = (typeof FORMATS)[number];
 
+const LIST_FIELD_SET = new Set<string>(LIST_FIELDS);
+
 /** ParsedFile whose records may carry the source's own extra columns. */
 export interface ParsedSourceFile extends ParsedFile {
 	format: SourceFormat;
 	records: SourceRecordWithExtra[];
+	/** what happened to each value read, per field of the file */
+	fidelity: Fidelity;
+	/** YYYY-MM-DD read from the file name, if any */
+	fileDate: string | null;
 }
 
 const FORMAT_HELP =
@@ -174,7 +182,8 @@ export function parseSourceFile(fileName: string, raw: Buffer | string, ctx: Par
 		baseName,
 		municipalities: ctx.municipalities,
 		today: ctx.today ?? new Date().toISOString().slice(0, 10),
-		fileDate: dateFromFileName(baseName)
+		fileDate: dateFromFileName(baseName),
+		fidelity: new Fidelity()
 	};
 	const csv = () => ({ data: content.csv(), delimiter: s.delimiter! });
 	let parsed: ParsedFile;
@@ -203,5 +212,20 @@ export function parseSourceFile(fileName: string, raw: Buffer | string, ctx: Par
 			parsed = parseConseillersNumeriquesStructures(csv(), actx);
 			break;
 	}
-	return parsed as ParsedSourceFile;
+	// the formats of one producer (a network's list, a survey) are mapped column by column in
+	// their adapter, which records what it drops; what reaches the standard is counted here
+	if (!s.format.startsWith('standard') && !s.format.startsWith('v0')) countMapped(parsed.records, actx.fidelity);
+	return { ...parsed, fidelity: actx.fidelity, fileDate: actx.fileDate } as ParsedSourceFile;
+}
+
+/** Each value a network's or survey's adapter put in a standard field, as mapped to that field. */
+function countMapped(records: readonly SourceRecord[], fidelity: Fidelity): void {
+	const counts = new Map<string, number>();
+	for (const r of records)
+		for (const [field, value] of Object.entries(r.record)) {
+			if (value === undefined || value === null || value === '' || field === 'id' || field === 'source') continue;
+			const n = LIST_FIELD_SET.has(field) ? String(value).split('|').filter(Boolean).length : 1;
+			counts.set(field, (counts.get(field) ?? 0) + n);
+		}
+	for (const [field, n] of counts) fidelity.mappedCount(field, n);
 }

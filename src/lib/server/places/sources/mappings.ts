@@ -67,12 +67,15 @@ const LABELS_TABLE: [string[], LabelTarget][] = [
 	[['France Services', 'France Service', 'MSAP', 'Maison France Services'], { field: 'dispositif_programmes_nationaux', value: 'France Services' }],
 	[['Aidants Connect', 'Aidant Connect'], { field: 'dispositif_programmes_nationaux', value: 'Aidants Connect' }],
 	[['PIX', 'Certification PIX'], { field: 'dispositif_programmes_nationaux', value: 'Certification PIX' }],
-	[["Point d'accès numérique CAF", 'Point numérique CAF', 'CAF'], { field: 'dispositif_programmes_nationaux', value: "Point d'accès numérique CAF" }],
+	[
+		["Point d'accès numérique CAF", 'Point numérique CAF', 'Point relais CAF', 'CAF'],
+		{ field: 'dispositif_programmes_nationaux', value: "Point d'accès numérique CAF" }
+	],
 	[
 		['REFERENCE', 'Bibliothèques', 'Bibliothèques numérique de référence', 'Bibliothèque numérique de référence', 'BNR'],
 		{ field: 'dispositif_programmes_nationaux', value: 'Bibliothèques numérique de référence' }
 	],
-	[['Grande école du numérique', 'GEN'], { field: 'dispositif_programmes_nationaux', value: 'Grande école du numérique' }],
+	[['Grande école du numérique', 'Grandes écoles du numérique', 'GEN'], { field: 'dispositif_programmes_nationaux', value: 'Grande école du numérique' }],
 	[['Emmaüs Connect'], { field: 'dispositif_programmes_nationaux', value: 'Emmaüs Connect' }],
 	[['Relais numérique', 'Relais numérique (Emmaüs Connect)'], { field: 'dispositif_programmes_nationaux', value: 'Relais numérique (Emmaüs Connect)' }],
 	[['La Croix Rouge', 'Croix-Rouge', 'Croix Rouge française'], { field: 'dispositif_programmes_nationaux', value: 'La Croix Rouge' }],
@@ -84,7 +87,9 @@ const LABELS_TABLE: [string[], LabelTarget][] = [
 	// real labels with no place in the v1 lists: kept as free text
 	[['APTIC'], { field: 'autres_formations_labels', value: 'APTIC' }],
 	[['Campus connecté'], { field: 'autres_formations_labels', value: 'Campus connecté' }],
-	[['French Tech Tremplin'], { field: 'autres_formations_labels', value: 'French Tech Tremplin' }]
+	[['French Tech Tremplin'], { field: 'autres_formations_labels', value: 'French Tech Tremplin' }],
+	[['French Tech'], { field: 'autres_formations_labels', value: 'French Tech' }],
+	[['Relais pôle emploi', 'Relais Pôle emploi', 'Relais France Travail'], { field: 'autres_formations_labels', value: 'Relais Pôle emploi' }]
 ];
 
 const LABELS = new Map<string, LabelTarget>();
@@ -112,10 +117,17 @@ const PUBLICS_TABLE: [string[], PublicTarget][] = [
 	[['Surdité'], { field: 'prise_en_charge_specifique', value: 'Surdité' }],
 	[['Handicaps moteurs'], { field: 'prise_en_charge_specifique', value: 'Handicaps moteurs' }],
 	[
-		['Handicaps psychiques', 'Handicaps mentaux', 'Handicaps psychiques : troubles psychiatriques donnant lieu à des atteintes comportementales'],
+		[
+			'Handicaps psychiques',
+			'Handicaps mentaux',
+			'Handicaps psychiques : troubles psychiatriques donnant lieu à des atteintes comportementales',
+			"Handicaps mentaux : déficiences limitant les activités d'une personne"
+		],
 		{ field: 'prise_en_charge_specifique', value: 'Handicaps mentaux' }
 	],
-	[['Illettrisme'], { field: 'prise_en_charge_specifique', value: 'Illettrisme' }],
+	[['Illettrisme', "Personnes en situation d'illettrisme"], { field: 'prise_en_charge_specifique', value: 'Illettrisme' }],
+	// v0 named no language; v1 tells English from the others: « autres » claims no English
+	[['Public langues étrangères', 'Langues étrangères'], { field: 'prise_en_charge_specifique', value: 'Langues étrangères (autres)' }],
 	[['Adultes', 'Tout public', 'Tous publics', 'Tous les publics'], { field: 'tout public' }]
 ];
 
@@ -131,6 +143,12 @@ export function mapPublic(label: string): PublicTarget | undefined {
 const V0_ACCOMPAGNEMENT = new Map<string, string>(
 	(
 		[
+			// the v0 schema's values, as written (@gouvfr-anct/lieux-de-mediation-numerique 1.x), and their short forms
+			["Seul : j'ai accès à du matériel et une connexion", 'En autonomie'],
+			["Avec de l'aide : je suis accompagné seul dans l'usage du numérique", 'Accompagnement individuel'],
+			["Dans un atelier : j'apprends collectivement à utiliser le numérique", 'Dans un atelier collectif'],
+			// v1 has no « done for me »: someone does it with the person, one to one
+			['A ma place : une personne habilitée fait les démarches à ma place', 'Accompagnement individuel'],
 			['Seul', 'En autonomie'],
 			["Avec de l'aide", 'Accompagnement individuel'],
 			['Dans un atelier', 'Dans un atelier collectif'],
@@ -141,6 +159,43 @@ const V0_ACCOMPAGNEMENT = new Map<string, string>(
 
 export function mapV0Accompagnement(v: string): string | undefined {
 	return V0_ACCOMPAGNEMENT.get(foldKey(v));
+}
+
+// ————————————————————————————————————————— conditions_acces (v0)
+
+export interface ConditionTarget {
+	/** frais_a_charge values */
+	frais: string[];
+	/** the place accepts the Pass Numérique (no v1 field: the place's Pass flag) */
+	pass: boolean;
+}
+
+const V0_CONDITIONS = new Map<string, ConditionTarget>();
+for (const [names, target] of [
+	[['Gratuit : Je peux accéder gratuitement au lieu et à ses services', 'Gratuit'], { frais: ['Gratuit'], pass: false }],
+	[
+		[
+			'Gratuit sous condition : La gratuité est conditionnée à des critères (situation familiale, convention avec un organisme social...)',
+			'Gratuit sous condition'
+		],
+		{ frais: ['Gratuit sous condition'], pass: false }
+	],
+	[["Payant : L'accès au lieu et/ou à ses services est payant", 'Payant'], { frais: ['Payant'], pass: false }],
+	// a membership is paid for (the national library maps data·inclusion's « adhesion » the same way)
+	[["Adhésion : L'accès au lieu et/ou à ses services nécessite d'y adhérer", 'Adhésion'], { frais: ['Payant'], pass: false }],
+	[
+		["Accepte le Pass numérique : Il est possible d'utiliser un Pass numérique pour accéder au lieu", 'Accepte le Pass numérique', 'Pass numérique'],
+		{ frais: [], pass: true }
+	]
+] as [string[], ConditionTarget][])
+	for (const n of names) V0_CONDITIONS.set(foldKey(n), target);
+
+/** A v0 access condition (official value, else free text) → frais_a_charge values and the Pass flag; undefined if neither. */
+export function mapCondition(text: string): ConditionTarget | undefined {
+	const official = V0_CONDITIONS.get(foldKey(text));
+	if (official) return official;
+	const r = detectFrais(text);
+	return r.values.length || r.passNumerique ? { frais: r.values, pass: r.passNumerique } : undefined;
 }
 
 // ————————————————————————————————————————— frais à charge, from free text

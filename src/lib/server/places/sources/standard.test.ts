@@ -230,16 +230,19 @@ describe('v0 (old vocabulary)', () => {
 			formations_labels: 'Fabriques de Territoire',
 			frais_a_charge: 'Payant',
 			publics_specifiquement_adresses: 'Femmes',
-			prise_en_charge_specifique: 'Surdité',
+			prise_en_charge_specifique: 'Surdité|Langues étrangères (autres)',
 			modalites_accompagnement: 'En autonomie|Accompagnement individuel|Dans un atelier collectif'
 		});
+		// « Accepte le Pass numérique » has no v1 field: it is the place's Pass flag
+		expect(r.passNumerique).toBe(true);
 		expect(r.warnings).toEqual([
 			'services : valeur « Faire du vélo » sans équivalent dans le standard : non reprise',
-			'conditions d’accès « Accepte le Pass numérique » sans équivalent dans frais_a_charge : non reprises',
 			'label national « Label inconnu » inconnu : non repris',
-			'public accueilli « Public langues étrangères » sans équivalent : non repris',
 			'pivot (SIRET/RNA) absent : « 00000000000000 » utilisé'
 		]);
+		// only what is not official is dropped, and the fidelity table says so
+		const dropped = p.fidelity.table().flatMap((row) => row.drops.map((d) => `${row.field}: ${d.value}`));
+		expect(dropped).toEqual(['services: Faire du vélo', 'labels_nationaux: Label inconnu']);
 	});
 
 	it('detects a v0 CSV from its old service labels', () => {

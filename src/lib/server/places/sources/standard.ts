@@ -28,7 +28,8 @@ import {
 	type SourceRecordWithExtra
 } from './common.ts';
 import { readCsv, type CsvInput } from './csv.ts';
-import { V0_SERVICES, canonicalValue, detectFrais, isVocabularyField, mapNationalLabel, mapPublic, mapV0Accompagnement } from './mappings.ts';
+import { V0_SERVICES, canonicalValue, isVocabularyField, mapCondition, mapNationalLabel, mapPublic, mapV0Accompagnement } from './mappings.ts';
+import { Fidelity } from './fidelity.ts';
 
 type Role = { kind: 'field'; field: string } | { kind: 'v0'; field: V0Field } | { kind: 'ignored' } | { kind: 'unknown'; name: string };
 
@@ -76,23 +77,32 @@ export interface StandardOptions {
 export interface MappedStandard {
 	record: Record<string, string | number | undefined>;
 	warnings: string[];
+	/** a v0 access condition says the place accepts the Pass Numérique */
+	passNumerique: boolean;
+	/** standard field → the file's column it was read from, where they differ (courriel → courriels) */
+	origins: Record<string, string>;
 }
+
+const NO_FIDELITY = new Fidelity();
+const arrow = (field: string, values: readonly string[]) => values.map((v) => `${field} : ${v}`).join(' + ');
 
 /**
  * One record with standard (or v0) field names → the standard's fields. Never throws; values
- * that are not mapped are reported in `warnings` (French).
+ * that are not mapped are reported in `warnings` (French) and in the file's fidelity table.
  */
-export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOptions, roles: Map<string, Role>): MappedStandard {
+export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOptions, roles: Map<string, Role>, fidelity = NO_FIDELITY): MappedStandard {
 	const warnings: string[] = [];
 	const scalars: Record<string, string | number | undefined> = {};
+	const origins: Record<string, string> = {};
 	const lists = new Map<string, string[]>();
 	const list = (f: string) => {
 		let l = lists.get(f);
 		if (!l) lists.set(f, (l = []));
 		return l;
 	};
-	const v0: Partial<Record<V0Field, unknown>> = {};
+	const v0: Partial<Record<V0Field, { key: string; value: unknown }>> = {};
 	const unknown: string[] = [];
+	let passNumerique = false;
 
 	for (const key in raw) {
 		const value = raw[key];
@@ -102,50 +112,105 @@ export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOp
 		switch (role.kind) {
 			case 'field': {
 				const f = role.field;
-				if (LIST_SET.has(f)) addAll(list(f), listValues(f, value, opts, warnings));
-				else scalars[f] = scalarValue(f, value);
+				if (LIST_SET.has(f)) addAll(list(f), listValues(f, key, value, opts, warnings, fidelity));
+				else {
+					const v = scalarValue(f, value);
+					scalars[f] = v;
+					if (v !== undefined) fidelity.kept(key);
+					else if (clean(value) !== undefined) fidelity.dropped(key, f === 'date_maj' ? String(value) : 'valeur illisible', 'valeur illisible');
+				}
 				break;
 			}
 			case 'v0':
-				v0[role.field] = value;
+				v0[role.field] = { key, value };
 				break;
 			case 'unknown':
-				if (clean(value) !== undefined) unknown.push(role.name);
+				if (clean(value) !== undefined) {
+					unknown.push(role.name);
+					// the values of a column we do not know may be personal: counted, not listed
+					fidelity.dropped(key, 'colonne hors standard', 'pas de champ du standard pour cette colonne');
+				}
 				break;
 		}
 	}
 
 	// — v0 leftovers
-	if (v0.courriel !== undefined) addAll(list('courriels'), splitList(v0.courriel, opts.semicolonLists));
-	if (v0.accessibilite !== undefined && scalars.fiche_acces_libre === undefined) scalars.fiche_acces_libre = clean(v0.accessibilite);
-	if (v0.conditions_access !== undefined) {
-		for (const c of splitList(v0.conditions_access, opts.semicolonLists)) {
-			const r = detectFrais(c);
-			if (r.values.length) addAll(list('frais_a_charge'), r.values);
-			else warnings.push(`conditions d’accès « ${c} » sans équivalent dans frais_a_charge : non reprises`);
+	if (v0.courriel) {
+		for (const c of splitList(v0.courriel.value, opts.semicolonLists)) {
+			addAll(list('courriels'), [c]);
+			fidelity.mapped(v0.courriel.key, 'adresse', 'courriels');
+		}
+		origins.courriels = v0.courriel.key;
+	}
+	if (v0.accessibilite) {
+		const v = clean(v0.accessibilite.value);
+		if (v !== undefined) {
+			if (scalars.fiche_acces_libre === undefined || scalars.fiche_acces_libre === v) {
+				scalars.fiche_acces_libre = v;
+				origins.fiche_acces_libre = v0.accessibilite.key;
+				fidelity.mapped(v0.accessibilite.key, 'lien', 'fiche_acces_libre');
+			} else {
+				warnings.push(`accessibilite « ${v} » : fiche_acces_libre déjà renseignée (« ${scalars.fiche_acces_libre} ») : non reprise`);
+				fidelity.dropped(v0.accessibilite.key, 'lien', 'fiche_acces_libre déjà renseignée par une autre adresse');
+			}
 		}
 	}
-	if (v0.labels_nationaux !== undefined) {
-		for (const label of splitList(v0.labels_nationaux, opts.semicolonLists)) {
+	if (v0.conditions_access) {
+		const key = v0.conditions_access.key;
+		for (const c of splitList(v0.conditions_access.value, opts.semicolonLists)) {
+			const t = mapCondition(c);
+			if (!t) {
+				warnings.push(`conditions d’accès « ${c} » sans équivalent dans frais_a_charge : non reprises`);
+				fidelity.dropped(key, c, 'sans équivalent dans frais_a_charge');
+				continue;
+			}
+			addAll(list('frais_a_charge'), t.frais);
+			if (t.pass) passNumerique = true;
+			fidelity.mapped(key, c, [arrow('frais_a_charge', t.frais), t.pass ? 'accepte le Pass numérique' : ''].filter(Boolean).join(' + '));
+		}
+	}
+	if (v0.labels_nationaux) {
+		const key = v0.labels_nationaux.key;
+		for (const label of splitList(v0.labels_nationaux.value, opts.semicolonLists)) {
 			const t = mapNationalLabel(label);
-			if (t) addAll(list(t.field), [t.value]);
-			else warnings.push(`label national « ${label} » inconnu : non repris`);
+			if (t) {
+				addAll(list(t.field), [t.value]);
+				fidelity.mapped(key, label, arrow(t.field, [t.value]));
+			} else {
+				warnings.push(`label national « ${label} » inconnu : non repris`);
+				fidelity.dropped(key, label, 'label inconnu');
+			}
 		}
 	}
-	if (v0.labels_autres !== undefined) {
-		for (const label of splitList(v0.labels_autres, opts.semicolonLists)) {
-			if (NOT_LABELS.has(foldKey(label))) warnings.push(`« ${label} » (labels_autres) est un zonage, pas un label : non repris`);
-			else addAll(list('autres_formations_labels'), [label]);
+	if (v0.labels_autres) {
+		const key = v0.labels_autres.key;
+		for (const label of splitList(v0.labels_autres.value, opts.semicolonLists)) {
+			if (NOT_LABELS.has(foldKey(label))) {
+				warnings.push(`« ${label} » (labels_autres) est un zonage, pas un label : non repris`);
+				fidelity.dropped(key, label, 'zonage (ZRR, QPV), pas un label');
+			} else {
+				addAll(list('autres_formations_labels'), [label]);
+				fidelity.mapped(key, label, arrow('autres_formations_labels', [label]));
+			}
 		}
 	}
-	if (v0.publics_accueillis !== undefined) {
-		const values = splitList(v0.publics_accueillis, opts.semicolonLists);
+	if (v0.publics_accueillis) {
+		const key = v0.publics_accueillis.key;
+		const values = splitList(v0.publics_accueillis.value, opts.semicolonLists);
 		const targets = values.map((v) => ({ v, t: mapPublic(v) }));
 		const general = targets.some((x) => x.t?.field === 'tout public');
 		for (const { v, t } of targets) {
-			if (!t) warnings.push(`public accueilli « ${v} » sans équivalent : non repris`);
-			else if (t.field === 'prise_en_charge_specifique') addAll(list(t.field), [t.value]);
-			else if (t.field === 'publics_specifiquement_adresses' && !general) addAll(list(t.field), [t.value]);
+			if (!t) {
+				warnings.push(`public accueilli « ${v} » sans équivalent : non repris`);
+				fidelity.dropped(key, v, 'sans équivalent dans le standard');
+			} else if (t.field === 'prise_en_charge_specifique') {
+				addAll(list(t.field), [t.value]);
+				fidelity.mapped(key, v, arrow(t.field, [t.value]));
+			} else if (t.field === 'tout public') fidelity.mapped(key, v, 'tout public (aucun public spécifiquement adressé)');
+			else if (!general) {
+				addAll(list(t.field), [t.value]);
+				fidelity.mapped(key, v, arrow(t.field, [t.value]));
+			} else fidelity.mapped(key, v, 'tout public (le lieu accueille aussi les adultes)');
 		}
 		if (general && targets.some((x) => x.t?.field === 'publics_specifiquement_adresses'))
 			warnings.push(`publics accueillis « ${values.join(' ; ')} » : tout public, pas de public spécifiquement adressé retenu`);
@@ -155,7 +220,7 @@ export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOp
 
 	const record: Record<string, string | number | undefined> = { ...scalars };
 	for (const [f, values] of lists) record[f] = joinList(values);
-	return { record, warnings };
+	return { record, warnings, passNumerique, origins };
 }
 
 function scalarValue(field: string, value: unknown): string | number | undefined {
@@ -179,23 +244,35 @@ function scalarValue(field: string, value: unknown): string | number | undefined
 	}
 }
 
-function listValues(field: string, value: unknown, opts: StandardOptions, warnings: string[]): string[] {
+function listValues(field: string, key: string, value: unknown, opts: StandardOptions, warnings: string[], fidelity: Fidelity): string[] {
 	const raw = Array.isArray(value) ? value.map((v) => String(v)) : splitList(value, opts.semicolonLists);
-	if (!isVocabularyField(field)) return raw.map((v) => v.trim()).filter(Boolean);
+	if (!isVocabularyField(field)) {
+		const out = raw.map((v) => v.trim()).filter(Boolean);
+		fidelity.kept(key, out.length);
+		return out;
+	}
 	const out: string[] = [];
 	for (const v of raw) {
 		const exact = canonicalValue(field, v);
 		if (exact) {
 			addAll(out, [exact]);
+			if (exact === v.trim()) fidelity.kept(key);
+			else fidelity.mapped(key, v, arrow(field, [exact]));
 			continue;
 		}
 		const old = oldValue(field, v);
 		if (old) {
 			addAll(out, old);
+			fidelity.mapped(key, v, arrow(field, old));
 			continue;
 		}
-		if (opts.v0) warnings.push(`${field} : valeur « ${v} » sans équivalent dans le standard : non reprise`);
-		else addAll(out, [v]); // the validator reports it
+		if (opts.v0) {
+			warnings.push(`${field} : valeur « ${v} » sans équivalent dans le standard : non reprise`);
+			fidelity.dropped(key, v, 'sans équivalent dans le standard');
+		} else {
+			addAll(out, [v]); // the validator reports it
+			fidelity.kept(key);
+		}
 	}
 	return out;
 }
@@ -249,7 +326,9 @@ function toSourceRecord(row: number, mapped: MappedStandard, ctx: AdapterContext
 			sourceId,
 			record: compact(r),
 			locationPrecision: 'address',
-			warnings
+			warnings,
+			...(mapped.passNumerique ? { passNumerique: true } : {}),
+			...(Object.keys(mapped.origins).length ? { origins: mapped.origins } : {})
 		}
 	};
 }
@@ -263,7 +342,7 @@ function mapRows(
 ): void {
 	const roles = new Map<string, Role>();
 	for (const { row, r } of jsonObjectRows(rows, rejected)) {
-		const out = toSourceRecord(row, mapStandardObject(r, opts, roles), ctx);
+		const out = toSourceRecord(row, mapStandardObject(r, opts, roles, ctx.fidelity), ctx);
 		if ('record' in out) records.push(out.record);
 		else rejected.push(out.rejection);
 	}
