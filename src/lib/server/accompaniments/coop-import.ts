@@ -20,6 +20,7 @@ import { normalizeKey } from '../../text/keys.ts';
 import { parisDay as todayInParis } from '../../time.ts';
 import { accompaniments } from './db.ts';
 import { recordingOrganisations } from './service.ts';
+import { periodOf, type Period, type RecordingOrganisation } from './model.ts';
 import { readCoopCsv, type CoopActivity, type Dropped, type Rejection } from './coop-read.ts';
 
 export interface CoopImportReport {
@@ -44,6 +45,33 @@ export interface CoopImportReport {
 export type CoopImportResult = { fileError: string } | { fileError: null; report: CoopImportReport; text: string };
 
 const FORBIDDEN = 'Seuls les médiateurs et les responsables d’un lieu importent des accompagnements, pour leur structure.';
+
+export interface CoopPageView {
+	/** the structures the actor records for, with their places */
+	organisations: RecordingOrganisation[];
+	/** the structure and the place asked for, when they are the actor's */
+	organisationId: string | null;
+	placeId: string | null;
+	/** the export's period (this month by default) */
+	from: string;
+	to: string;
+	periodErrors: Period['errors'];
+}
+
+/** What the Coop page offers the actor: their structures and places, the export's period. A place team only. */
+export async function coopPage(
+	database: Database,
+	actor: Actor,
+	opts: { organisationId?: string | null; placeId?: string | null; from?: string | null; to?: string | null; today?: string } = {}
+): Promise<CoopPageView> {
+	const organisations = await recordingOrganisations(database, actor);
+	if (!organisations.length) throw new CareError('forbidden', FORBIDDEN);
+	const organisationId = organisations.some((o) => o.id === opts.organisationId) ? opts.organisationId! : null;
+	const inOrgs = organisationId ? organisations.filter((o) => o.id === organisationId) : organisations;
+	const placeId = inOrgs.some((o) => o.places.some((p) => p.id === opts.placeId)) ? opts.placeId! : null;
+	const period = periodOf(opts.from, opts.to, opts.today ?? todayInParis());
+	return { organisations, organisationId, placeId, from: period.from, to: period.to, periodErrors: period.errors };
+}
 const BATCH = 500;
 const UUID = /^[0-9a-f-]{36}$/;
 
