@@ -110,6 +110,10 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace/accompagnements', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		['/espace/accompagnements/nouveau', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		['/espace/accompagnements/export.csv', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
+		// La Coop de la médiation numérique: the place team's own (issue 14, item 8)
+		['/espace/accompagnements/coop', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
+		['/espace/accompagnements/coop/activites.csv', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
+		['/espace/accompagnements/coop/activites.json', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		// a place's answer link, and the person's page: no account; a damaged link is refused
 		['/orientation/lien-abime', row(404)],
 		['/mes-orientations', row(200)],

@@ -105,6 +105,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/accompagnements': PLACE_TEAM,
 	'/(pro)/espace/accompagnements/nouveau': PLACE_TEAM,
 	'/(pro)/espace/accompagnements/export.csv': PLACE_TEAM,
+	// La Coop de la médiation numérique: the import of its export, ours in its words
+	'/(pro)/espace/accompagnements/coop': PLACE_TEAM,
+	'/(pro)/espace/accompagnements/coop/activites.csv': PLACE_TEAM,
+	'/(pro)/espace/accompagnements/coop/activites.json': PLACE_TEAM,
 	// Pass Numérique: the coordinators run the fund; partners read what they fund; prescribers hand out; place teams redeem
 	'/(public)/pass/[code]': PUBLIC,
 	'/(pro)/espace/pass': { access: 'pro' },

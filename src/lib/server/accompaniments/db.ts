@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid, integer, timestamp, index, jsonb, date } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, integer, timestamp, index, uniqueIndex, jsonb, date } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
@@ -55,6 +55,8 @@ export const accompaniments = pgTable(
 		participants: integer('participants').notNull().default(1),
 		/** { gender: {F: n…}, ageBand: {…}, status: {…} } */
 		breakdown: jsonb('breakdown'),
+		/** imported from La Coop's export of activities: 'coop:<ID CRA>' or 'coop-sha256:<digest>' (coop-import.ts); null when recorded here */
+		importKey: text('import_key'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
@@ -68,6 +70,10 @@ export const accompaniments = pgTable(
 		index('accompaniments_mediator_idx').on(t.mediatorId, t.createdAt),
 		index('accompaniments_beneficiary_idx')
 			.on(t.beneficiaryId)
-			.where(sql`${t.beneficiaryId} IS NOT NULL`)
+			.where(sql`${t.beneficiaryId} IS NOT NULL`),
+		// the same activity imported twice into one structure is one accompaniment (migration 0026)
+		uniqueIndex('accompaniments_import_key_idx')
+			.on(t.organisationId, t.importKey)
+			.where(sql`${t.importKey} IS NOT NULL`)
 	]
 );

@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { normalizeKey } from '../../text/keys.ts';
+import { BINARY, decodeCsvBytes, UNREADABLE } from '../web/spreadsheet.ts';
 import { ORGANISATION_KINDS, ROLE_LABELS, ROLES, type OrganisationKind, type Role } from './model.ts';
 
 /**
@@ -86,31 +87,6 @@ export const KIND_WORDS: Record<string, OrganisationKind> = {
 	bibliotheque: 'mediatheque',
 	'france services': 'france_services'
 };
-
-export const NOT_UTF8_WARNING = 'Le fichier n’était pas en UTF-8\u00a0: lu comme Windows-1252 (Excel). Vérifiez les accents.';
-const UNREADABLE =
-	'Ce fichier ne peut pas être lu comme un tableau CSV (caractères illisibles)\u00a0: dans votre tableur, enregistrez-le au format « CSV UTF-8 », puis importez ce fichier.';
-// C0 controls except \t \n \r, DEL, C1 controls (what Windows-1252 gives for its unassigned bytes): a binary file
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
-
-/**
- * The file's bytes as text: UTF-8 (a byte order mark dropped), else Windows-1252, what Excel
- * writes for « CSV (séparateur : point-virgule) » in France, with a warning. A binary file
- * (controls, bytes no encoding explains) is refused with a French message: never an exception.
- */
-export function decodeCsvBytes(bytes: Uint8Array): { text: string; warning: string | null; error: null } | { text: null; warning: null; error: string } {
-	const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-	let text: string;
-	let warning: string | null = null;
-	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-	} catch {
-		text = new TextDecoder('windows-1252').decode(body);
-		warning = NOT_UTF8_WARNING;
-	}
-	if (BINARY.test(text)) return { text: null, warning: null, error: UNREADABLE };
-	return { text, warning, error: null };
-}
 
 /** What the file says, line by line, or the reason it cannot be read at all (its bytes: decoded by decodeCsvBytes). */
 export function readOnboardingCsv(

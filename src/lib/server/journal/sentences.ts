@@ -143,7 +143,15 @@ export const ACTIONS: Record<string, ActionText> = {
 	'session.ended': { label: 'Session d’un appareil fermée', say: (f) => `${f.actor} a fermé une de ses sessions sur un autre appareil` },
 	'accompaniment.exported': {
 		label: 'Accompagnements exportés',
-		say: (f) => `${f.actor} a exporté ${plural(f.d.rows, 'accompagnement', 'accompagnements')} en CSV`
+		say: (f) =>
+			`${f.actor} a exporté ${plural(f.d.rows, 'accompagnement', 'accompagnements')} ${
+				f.d.format === 'coop-csv' ? 'au format de la Coop (CSV)' : f.d.format === 'coop-json' ? 'au format de la Coop (JSON)' : 'en CSV'
+			}`
+	},
+	'accompaniment.imported': {
+		label: 'Accompagnements importés',
+		say: (f) =>
+			`${f.actor} a importé ${plural(f.d.created, 'accompagnement', 'accompagnements')} depuis la Coop de la médiation numérique (${plural(f.d.duplicates, 'déjà présent', 'déjà présents')})`
 	},
 
 	// ——— the people helped ———

@@ -3,7 +3,7 @@
  * Places are public data; each look-up reads through the caller's handle (its transaction)
  * and answers in one batched query:
  * - by id: a name (`placeNames`), a card (`placeCards`, `placeCard`: name, address, phone,
- *   e-mails, hours), a summary for the structures' pages (`placeSummaries`: with its
+ *   e-mails, hours, INSEE code), a summary for the structures' pages (`placeSummaries`: with its
  *   département, typology and SIRET), what a referral needs (`placeForReferral`);
  * - by SIRET: the places a structure's qualification covers (`placesBySiret`);
  * - by words or area: `placesMatchingWords`, `placesOf`, `placesOfCommune`, `placeIdByName`;
@@ -31,7 +31,10 @@ export async function placeNames(db: DbOrTx, ids: Ids): Promise<Map<string, stri
 	return new Map(rows.map((r) => [r.id, r.nom]));
 }
 
-export type PlaceCard = Pick<typeof places.$inferSelect, 'id' | 'nom' | 'adresse' | 'codePostal' | 'commune' | 'telephone' | 'courriels' | 'horaires'>;
+export type PlaceCard = Pick<
+	typeof places.$inferSelect,
+	'id' | 'nom' | 'adresse' | 'codePostal' | 'commune' | 'codeInsee' | 'telephone' | 'courriels' | 'horaires'
+>;
 
 const CARD = {
 	id: places.id,
@@ -39,6 +42,7 @@ const CARD = {
 	adresse: places.adresse,
 	codePostal: places.codePostal,
 	commune: places.commune,
+	codeInsee: places.codeInsee,
 	telephone: places.telephone,
 	courriels: places.courriels,
 	horaires: places.horaires
