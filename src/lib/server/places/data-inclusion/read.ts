@@ -115,7 +115,7 @@ export class ServicesSum {
 		const d = clean(sv.date_maj);
 		if (d) this.dates.push(d);
 		const text = cleanText(sv.description);
-		if (text && !(named && text.startsWith(SERVICE_MAPPINGS[named].description))) this.descriptions.push({ nom, text });
+		if (text && !(named && text.startsWith(cleanText(SERVICE_MAPPINGS[named].description)!))) this.descriptions.push({ nom, text });
 		const dropped: string[] = [];
 		for (const f of ['conditions_acces', 'zone_eligibilite', 'volume_horaire_hebdomadaire', 'nombre_semaines'] as const) {
 			const v = sv[f];

@@ -16,20 +16,7 @@
  * (in the second shape, a service has its structure's row).
  */
 import type { ParsedFile, Rejection, Skip } from '../types.ts';
-import {
-	PIVOT_UNKNOWN,
-	WARN_NO_PIVOT,
-	clean,
-	cleanText,
-	compact,
-	coordinate,
-	foldKey,
-	isoDate,
-	joinList,
-	padCode,
-	siret,
-	type SourceRecordWithExtra
-} from './common.ts';
+import { PIVOT_UNKNOWN, clean, cleanText, compact, coordinate, foldKey, isoDate, joinList, padCode, siret, type SourceRecordWithExtra } from './common.ts';
 import { canonicalValue } from './mappings.ts';
 import { isValidSiret } from '../../../text/identifiers.ts';
 import { ServicesSum, isDigitalService, listOf, quote, readReseaux, textDropped } from '../data-inclusion/read.ts';
@@ -191,11 +178,8 @@ function toRecord(row: number, sourceId: string, s: Obj, nom: string, loc: Locat
 		warnings.push(`siret\u00a0: ${quote(pivot)} a une clé de contrôle invalide\u00a0: non repris`);
 		pivot = undefined;
 	}
-	pivot ??= clean(s.rna);
-	if (!pivot) {
-		pivot = PIVOT_UNKNOWN;
-		warnings.push(WARN_NO_PIVOT);
-	}
+	// no SIRET: the standard's convention for an unknown one (the validator notes it)
+	pivot ??= clean(s.rna) ?? PIVOT_UNKNOWN;
 	return {
 		row,
 		source: DATA_INCLUSION_SOURCE,
