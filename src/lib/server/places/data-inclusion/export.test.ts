@@ -218,7 +218,7 @@ describe('read back by the import (no database)', () => {
 		expect(roundTrip(place({ modalitesAccompagnement: ['Dans un atelier collectif'] })).place.modalitesAccompagnement).toEqual(['Dans un atelier collectif']);
 	});
 
-	it('cannot by design: « En autonomie », a workshop beside one-to-one help, typologies without a réseau, RNA, a second e-mail or website, itinérance, parent structure (each reported)', () => {
+	it('cannot by design: « En autonomie », a workshop beside one-to-one help, typologies without a réseau, RNA, a second e-mail or website, itinérance, parent structure, other labels', () => {
 		const r = roundTrip(
 			place({
 				modalitesAccompagnement: ['En autonomie', 'Accompagnement individuel', 'Dans un atelier collectif'],
@@ -227,6 +227,7 @@ describe('read back by the import (no database)', () => {
 				siteWeb: ['https://a.example.fr/', 'https://b.example.fr/'],
 				itinerance: ['Itinérant'],
 				structureParente: 'Ville d’Agen',
+				autresFormationsLabels: ['APTIC'],
 				dispositifProgrammesNationaux: ['Certification PIX', "Point d'accès numérique CAF", 'Promeneurs du net']
 			})
 		);
@@ -236,6 +237,7 @@ describe('read back by the import (no database)', () => {
 		expect(r.place.siteWeb).toEqual(['https://a.example.fr/']);
 		expect(r.place.itinerance).toEqual([]);
 		expect(r.place.structureParente).toBeNull();
+		expect(r.place.autresFormationsLabels).toEqual([]);
 		expect(r.place.dispositifProgrammesNationaux).toEqual([]);
 		// the CCAS went out as « ccas-cias » (CCAS or CIAS?): reported when read back, not guessed
 		expect(r.warnings).toContain('reseaux_porteurs\u00a0: valeur « ccas-cias » sans équivalent dans le standard\u00a0: non reprise');
