@@ -14,6 +14,7 @@ import { placeIdFor } from '../compose.ts';
 import { detectFormat, parseSourceFile } from './index.ts';
 import { testMunicipalityLookup } from './test-lookup.ts';
 import { DATA_INCLUSION_SOURCE } from './data-inclusion.ts';
+import { vocabulary } from '../../../../../test/data-inclusion.ts';
 
 const TODAY = '2026-01-15';
 const SAMPLE = readFileSync(new URL('../../../../../test/fixtures/data-inclusion/sample.json', import.meta.url), 'utf8');
@@ -144,6 +145,91 @@ describe('reading a data·inclusion file', () => {
 		expect(() => detectFormat('services.json', JSON.stringify({ items: sample.services, total: 7, page: 1, size: 100, pages: 1 }))).toThrow(
 			/data·inclusion services without their structures/
 		);
+	});
+});
+
+describe('every value of data·inclusion’s vocabularies is mapped or reported, never dropped silently', () => {
+	const base = { source: 's', nom: 'Structure', date_maj: '2025-01-01', adresse: '1 place de la Mairie', commune: 'Agen', code_postal: '47000' };
+	/** one structure per value, with one service of digital help carrying it */
+	function read(field: string, values: string[], onStructure = false) {
+		const structures = values.map((v, i) => ({ ...base, id: `s--${i}`, ...(onStructure ? { [field]: [v] } : {}) }));
+		const services = values.map((v, i) => ({
+			source: 's',
+			structure_id: `s--${i}`,
+			id: `s--${i}--service`,
+			nom: 'Médiation numérique',
+			description: 'Un service',
+			date_maj: '2025-01-01',
+			thematiques: ['numerique--acceder-a-des-services-en-ligne'],
+			...(onStructure ? {} : { [field]: field === 'type' || field === 'frais' ? v : [v] }),
+			// a thématique beside v0's bare « numerique », which says digital help and maps to no service
+			...(field === 'thematiques' ? { thematiques: ['numerique', v] } : {})
+		}));
+		const p = parse(JSON.stringify({ structures, services }));
+		expect(p.records).toHaveLength(values.length);
+		return values.map((v, i) => ({ v, r: recordOf(p, `s--${i}`) }));
+	}
+	const said = (w: string[], v: string) => w.some((m) => m.includes(`« ${v} »`));
+	const FIELDS = [
+		'services',
+		'publics_specifiquement_adresses',
+		'prise_en_charge_specifique',
+		'frais_a_charge',
+		'modalites_acces',
+		'modalites_accompagnement',
+		'typologie',
+		'dispositif_programmes_nationaux',
+		'formations_labels',
+		'autres_formations_labels'
+	];
+	const mapped = (r: { record: Record<string, unknown> }, baseline: { record: Record<string, unknown> }) =>
+		FIELDS.some((f) => r.record[f] !== baseline.record[f]);
+	const baseline = () => read('publics', ['tous-publics'])[0].r;
+
+	it('thematiques', () => {
+		for (const { v, r } of read('thematiques', vocabulary('Thematique'))) expect(!!r.record.services || said(r.warnings, v), v).toBe(true);
+	});
+
+	it.each([
+		['publics', 'Public'],
+		['frais', 'Frais'],
+		['modes_accueil', 'ModeAccueil'],
+		['modes_mobilisation', 'ModeMobilisation'],
+		['type', 'TypeService']
+	])('%s', (field, vocab) => {
+		const b = baseline();
+		for (const { v, r } of read(field, vocabulary(vocab))) {
+			// tous-publics: no public in particular, the standard's default; en-presentiel alone: reported at the end
+			if (v === 'tous-publics') continue;
+			expect(mapped(r, b) || said(r.warnings, v), `${field} ${v}`).toBe(true);
+		}
+	});
+
+	it('réseaux porteurs', () => {
+		const b = baseline();
+		for (const { v, r } of read('reseaux_porteurs', vocabulary('ReseauPorteur'), true)) expect(mapped(r, b) || said(r.warnings, v), v).toBe(true);
+	});
+
+	it('mobilisable_par: professionals only turn an e-mail into a prescription', () => {
+		const [pros] = parse(
+			JSON.stringify({
+				structures: [{ ...base, id: 's--1' }],
+				services: [
+					{
+						structure_id: 's--1',
+						source: 's',
+						id: 'x',
+						nom: 'Médiation numérique',
+						description: 'Un service',
+						date_maj: '2025-01-01',
+						thematiques: ['numerique--acquerir-un-equipement'],
+						modes_mobilisation: ['envoyer-un-courriel'],
+						mobilisable_par: ['professionnels']
+					}
+				]
+			})
+		).records;
+		expect(pros.record.modalites_acces).toBe('Envoyer un mail avec une fiche de prescription');
 	});
 });
 
