@@ -65,6 +65,51 @@ export function exactLabels(text: string, fields: string[]): { field: string; va
 	return out.length ? out : undefined;
 }
 
+/** Service fields this module reads (v1, and v0's names where they differ); any other is reported. */
+const SERVICE_READ = new Set([
+	'source',
+	'structure_id',
+	'id',
+	'nom',
+	'description',
+	'date_maj',
+	'lien_source',
+	'type',
+	'types',
+	'thematiques',
+	'frais',
+	'frais_precisions',
+	'publics',
+	'publics_precisions',
+	'conditions_acces',
+	'commune',
+	'code_postal',
+	'code_insee',
+	'adresse',
+	'complement_adresse',
+	'latitude',
+	'longitude',
+	'telephone',
+	'courriel',
+	'modes_accueil',
+	'zone_eligibilite',
+	'contact_nom_prenom',
+	'lien_mobilisation',
+	'prise_rdv',
+	'modes_mobilisation',
+	'modes_orientation_beneficiaire',
+	'modes_orientation_accompagnateur',
+	'mobilisable_par',
+	'mobilisation_precisions',
+	'volume_horaire_hebdomadaire',
+	'nombre_semaines',
+	'horaires_accueil',
+	// computed by data·inclusion's pipeline, not data
+	'score_qualite'
+]);
+
+const present = (v: unknown) => v != null && v !== '' && !(Array.isArray(v) && !v.length);
+
 /** What the services of digital help of one place add up to. */
 export class ServicesSum {
 	readonly services = new Set<string>();
@@ -89,8 +134,8 @@ export class ServicesSum {
 		if (!this.warnings.includes(m)) this.warnings.push(m);
 	}
 
-	/** Adds one service of digital help. */
-	add(sv: Obj): void {
+	/** Adds one service of digital help (`structureLink`: its structure's lien_source, which the service's may repeat). */
+	add(sv: Obj, structureLink?: string): void {
 		const nom = clean(sv.nom) ?? '';
 		const named = namedService(nom);
 		const mine: Service[] = [];
@@ -119,11 +164,16 @@ export class ServicesSum {
 		const dropped: string[] = [];
 		for (const f of ['conditions_acces', 'zone_eligibilite', 'volume_horaire_hebdomadaire', 'nombre_semaines'] as const) {
 			const v = sv[f];
-			if (v != null && v !== '' && !(Array.isArray(v) && !v.length)) dropped.push(`${f} ${quote(Array.isArray(v) ? v.join(', ') : String(v))}`);
+			if (present(v)) dropped.push(`${f} ${quote(Array.isArray(v) ? v.join(', ') : String(v))}`);
 		}
+		const link = clean(sv.lien_source);
+		if (link && link !== structureLink) dropped.push(`lien_source ${quote(link)}`);
 		// a person's name: said, never copied into the report
 		if (clean(sv.contact_nom_prenom)) dropped.push('contact_nom_prenom');
 		if (dropped.length) this.warn(`service ${quote(nom)}\u00a0: sans équivalent dans le standard, non repris\u00a0: ${dropped.join(', ')}`);
+		const unknown = Object.keys(sv).filter((k) => !SERVICE_READ.has(k) && present(sv[k]));
+		if (unknown.length)
+			this.warn(`service ${quote(nom)}\u00a0: champ${unknown.length > 1 ? 's' : ''} hors schéma data·inclusion v1 non repris\u00a0: ${unknown.join(', ')}`);
 	}
 
 	private readFrais(sv: Obj) {

@@ -73,7 +73,7 @@ describe('reading a data·inclusion file', () => {
 			expect.arrayContaining([
 				'1 service sans aide numérique non repris (hors médiation numérique)\u00a0: « Aide alimentaire d’urgence »',
 				'reseaux_porteurs\u00a0: valeur « ccas-cias » sans équivalent dans le standard\u00a0: non reprise',
-				'service « Accompagnement aux démarches en ligne »\u00a0: sans équivalent dans le standard, non repris\u00a0: zone_eligibilite « 47195 »',
+				'service « Accompagnement aux démarches en ligne »\u00a0: sans équivalent dans le standard, non repris\u00a0: zone_eligibilite « 47195 », lien_source « https://dora.inclusion.beta.gouv.fr/services/ccas-nerac-demarches »',
 				expect.stringMatching(/^lien_source « https:\/\/dora\.inclusion\.beta\.gouv\.fr\/structures\/ccas-de-nerac »/)
 			])
 		);
@@ -127,7 +127,9 @@ describe('reading a data·inclusion file', () => {
 		expect(epn.warnings).toEqual(
 			expect.arrayContaining([
 				'siret\u00a0: « 21470310000000 » a une clé de contrôle invalide\u00a0: non repris',
-				'thematiques\u00a0: valeur « numerique--faire-un-tour-du-monde » sans équivalent dans le standard\u00a0: non reprise'
+				'thematiques\u00a0: valeur « numerique--faire-un-tour-du-monde » sans équivalent dans le standard\u00a0: non reprise',
+				// a v0 field, not read: named
+				'service « Accès libre aux ordinateurs »\u00a0: champ hors schéma data·inclusion v1 non repris\u00a0: profils'
 			])
 		);
 	});

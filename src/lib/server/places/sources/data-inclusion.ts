@@ -95,7 +95,7 @@ const STRUCTURE_READ = new Set([
 	'services'
 ]);
 /** Computed by data·inclusion's pipeline, not data: left out without a word. */
-const STRUCTURE_IGNORED = new Set(['score_qualite', 'doublons', '_di_surrogate_id', 'thematiques']);
+const STRUCTURE_IGNORED = new Set(['score_qualite']);
 
 interface Location {
 	adresse?: string;
@@ -141,7 +141,7 @@ const latest = (dates: (string | undefined)[]) =>
 /** One place: a structure (or a service elsewhere) with its services of digital help. */
 function toRecord(row: number, sourceId: string, s: Obj, nom: string, loc: Location, services: Obj[], warnings: string[]): SourceRecordWithExtra {
 	const sum = new ServicesSum();
-	for (const sv of services) sum.add(sv);
+	for (const sv of services) sum.add(sv, clean(s.lien_source));
 	sum.finish();
 	warnings.push(...sum.warnings);
 
