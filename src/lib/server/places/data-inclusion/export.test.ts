@@ -27,7 +27,9 @@ import { isDigitalThematique, servicesOfThematique } from './mapping.ts';
 const ctx = { producer: 'maillage', origin: 'https://maillage.example.fr' };
 const TODAY = '2026-01-15';
 
-function place(over: Partial<PlaceFields> = {}): PlaceFields & { locationPrecision: 'address' | 'municipality' } {
+function place(
+	over: Partial<PlaceFields & { locationPrecision: 'address' | 'municipality' }> = {}
+): PlaceFields & { locationPrecision: 'address' | 'municipality' } {
 	return {
 		id: 'l0123456789abcde',
 		pivot: '21470001500016',
