@@ -87,6 +87,22 @@ describe('npx maillage', () => {
 		expect(parseStandardCsv(only33.stdout).rows).toHaveLength(1);
 	}, 180_000); // it loads every commune of France first: a minute on a loaded machine
 
+	it('exports the places as data·inclusion in one file, which import places reads back (into the same places)', async () => {
+		// after the test above: the fixture's places are there
+		const out = join(dir, 'data-inclusion.json');
+		await maillage('export', 'places', '--format', 'data-inclusion', '--out', out);
+		const file = JSON.parse(await readFile(out, 'utf8'));
+		expect(file.structures.map((s: { id: string }) => s.id).sort()).toEqual(
+			['fixture-boe', 'fixture-bordeaux', 'fixture-bus', 'fixture-lacepede', 'fixture-villeneuve'].map((id) => `maillage--${id}`)
+		);
+		expect(file.services).toHaveLength(6);
+		const back = await maillage('import', 'places', out, '--dry-run', '--json');
+		expect(JSON.parse(back.stdout)).toMatchObject({ format: 'data-inclusion-json', created: 0, merged: 5, rejected: 0 });
+		const wrong = await maillage('export', 'places', '--format', 'xml').catch((e) => e);
+		expect(wrong.code).toBe(2);
+		expect(wrong.stderr).toMatch(/--format csv \| data-inclusion/);
+	}, 60_000);
+
 	it('organisations import: a dry run, a line in error (nothing written), the import, the links printed without SMTP', async () => {
 		// after the test above: the fixture's places are there
 		const file = join(dir, 'reseau.csv');

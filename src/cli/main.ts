@@ -17,7 +17,9 @@ import {
 	csvHeader,
 	csvRow,
 	listImportReports,
-	getImportReport
+	getImportReport,
+	dataInclusionChunks,
+	producerName
 } from '../lib/server/places/index.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/index.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
@@ -57,9 +59,12 @@ PGlite database in DATA_DIR (default ./data; stop the server first: one process 
 Usage:
   maillage import places <file>… [--dry-run] [--json] [--departement 47,33]
       Import places from the national standard (CSV with | or ; lists, JSON), v0 exports,
-      or any source format of ../shared/data (detected from the content).
-  maillage export places [--out file.csv] [--departement 47,33]
-      Export every place in the national standard's CSV (v1.0.2).
+      data·inclusion structures with their services, or any source format of ../shared/data
+      (detected from the content).
+  maillage export places [--out file] [--departement 47,33] [--format csv | data-inclusion]
+      Export every place in the national standard's CSV (v1.0.2), or as data·inclusion v1
+      JSON, {"structures": [...], "services": [...]}, that \`import places\` reads back
+      (producer id: DATA_INCLUSION_SOURCE, default "maillage").
   maillage import-reports [list | show <id>]      Stored import reports.
   maillage reports errors                          Open "Signaler une erreur" reports.
   maillage seed territory | demo                   Load the territory / the demo network.
@@ -148,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
 			admin: { type: 'boolean' },
 			force: { type: 'boolean' },
 			origin: { type: 'string' },
+			format: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
@@ -214,7 +220,19 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'export' && sub === 'places') {
+		const format = values.format ?? 'csv';
+		if (format !== 'csv' && format !== 'data-inclusion') throw new UsageError('export places --format csv | data-inclusion');
 		await withDb(async (db) => {
+			if (format === 'data-inclusion') {
+				const opts = { departements: deps(values.departement), producer: producerName(), origin: savedPublicOrigin() };
+				const chunks: string[] = [];
+				for await (const c of dataInclusionChunks(db, 'both', opts)) chunks.push(c);
+				if (values.out) {
+					await writeFile(values.out, chunks.join(''));
+					log(`data·inclusion structures and services written to ${values.out}`);
+				} else process.stdout.write(chunks.join(''));
+				return;
+			}
 			const chunks: string[] = [csvHeader()];
 			let n = 0;
 			for await (const batch of allPlaces(db, { departements: deps(values.departement) })) {

@@ -113,6 +113,10 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/api/v1/places': PUBLIC,
 	'/api/v1/places/[id]': PUBLIC,
 	'/api/v1/places.csv': PUBLIC,
+	// data·inclusion v1: structures, services, both in one file
+	'/api/v1/data-inclusion': PUBLIC,
+	'/api/v1/data-inclusion/structures': PUBLIC,
+	'/api/v1/data-inclusion/services': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
 	// no session needed: the provider's shared secret is checked by the route (401 without it)
 	'/api/sms/entrant': PUBLIC,

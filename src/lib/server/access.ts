@@ -61,6 +61,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/places': PUBLIC,
 	'/api/v1/places/[id]': PUBLIC,
 	'/api/v1/places.csv': PUBLIC,
+	// data·inclusion v1: structures, services, both in one file
+	'/api/v1/data-inclusion': PUBLIC,
+	'/api/v1/data-inclusion/structures': PUBLIC,
+	'/api/v1/data-inclusion/services': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
 	// the SMS provider posts the replies of the people (consent by SMS): its shared secret, checked in the route
 	'/api/sms/entrant': { access: 'provider', secret: 'SMS_INBOUND_SECRET' },

@@ -40,6 +40,17 @@ export { placeValueText } from './display.ts';
 export { mapSearchError, placeToJson, searchJsonBody, searchParamsFromQuery, searchToGeoJson, validateFilters } from './api.ts';
 export { openApiDocument } from './openapi.ts';
 
+// data·inclusion (schema v1): our places as its structures and services (its files are read by the import, sources/data-inclusion.ts)
+export { DATA_INCLUSION_SCHEMA } from './data-inclusion/mapping.ts';
+export { placeToServices, placeToStructure } from './data-inclusion/export.ts';
+export {
+	dataInclusionChunks,
+	dataInclusionStream,
+	producerName,
+	schemaUrl as dataInclusionSchemaUrl,
+	type DataInclusionPart
+} from './data-inclusion/stream.ts';
+
 // « Signaler une erreur »
 export { ERROR_REPORT_FIELDS, errorReportsFor, isReportId, listErrorReports, reportPlaceError, resolveErrorReport } from './error-reports.ts';
 export { getErrorReport, rejectErrorReport } from './report-answer.ts';

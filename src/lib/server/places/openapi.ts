@@ -3,6 +3,7 @@
  * field names and vocabularies; the contract tests validate real responses against it.
  */
 import { VOCABULARIES } from './vocabulary.ts';
+import { dataInclusionPaths } from './data-inclusion/openapi.ts';
 
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
 const nullable = (s: Record<string, unknown>) => ({ ...s, type: [s.type as string, 'null'] });
@@ -265,7 +266,8 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 						'400': errorResponse('Paramètre invalide')
 					}
 				}
-			}
+			},
+			...dataInclusionPaths()
 		},
 		components: { schemas: { Place: place, PlaceWithSources: placeWithSources, Error: error } }
 	};

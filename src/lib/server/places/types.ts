@@ -69,6 +69,14 @@ export interface Rejection {
 	reasons: string[];
 }
 
+/** A row left out on purpose, not for an error (e.g. a data·inclusion structure with no service of digital help). */
+export interface Skip {
+	row: number;
+	sourceId?: string;
+	/** French */
+	reason: string;
+}
+
 export interface ParsedFile {
 	/** detected format, e.g. "standard-csv", "standard-json", "v0-json", "france-services-csv" */
 	format: string;
@@ -77,6 +85,8 @@ export interface ParsedFile {
 	records: SourceRecord[];
 	/** rows that could not even be mapped (the validator rejects more later) */
 	rejected: Rejection[];
+	/** rows that are not places of digital help: counted apart, neither records nor rejections */
+	skipped?: Skip[];
 }
 
 /** A commune as the importers and the search need it (all in memory: ~35,000). */

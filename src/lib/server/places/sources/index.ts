@@ -15,6 +15,7 @@ import { Fidelity } from './fidelity.ts';
 import { parseAidantsConnect, AIDANTS_CONNECT_COLUMNS } from './aidants-connect.ts';
 import { dateFromFileName, foldKey, type AdapterContext, type ParseContext, type SourceRecordWithExtra } from './common.ts';
 import { parseConseillersNumeriquesStructures, CNFS_STRUCTURES_COLUMNS } from './conseillers-numeriques-structures.ts';
+import { asDataInclusion, dataInclusionHalf, parseDataInclusion, type DataInclusionInput } from './data-inclusion.ts';
 import { readHeader } from './csv.ts';
 import { parseFibre64, FIBRE64_COLUMNS } from './fibre64.ts';
 import { parseFranceServices, FRANCE_SERVICES_COLUMNS } from './france-services.ts';
@@ -33,7 +34,8 @@ export const FORMATS = [
 	'gironde-33',
 	'fibre64',
 	'aidants-connect-csv',
-	'conseillers-numeriques-structures-csv'
+	'conseillers-numeriques-structures-csv',
+	'data-inclusion-json'
 ] as const;
 
 export type SourceFormat = (typeof FORMATS)[number];
@@ -54,7 +56,8 @@ const FORMAT_HELP =
 	'known formats: standard-csv / standard-json (national standard v1.0.2, our export), ' +
 	'v0-csv / v0-json (schema v0 and older exports), france-services-csv (ANCT France Services list), ' +
 	'gironde-33 (Gironde Département JSON), fibre64 (Fibre 64 survey JSON), ' +
-	'aidants-connect-csv (Aidants Connect structures), conseillers-numeriques-structures-csv (structures hosting conseillers numériques)';
+	'aidants-connect-csv (Aidants Connect structures), conseillers-numeriques-structures-csv (structures hosting conseillers numériques), ' +
+	'data-inclusion-json (data·inclusion v1: {"structures": [...], "services": [...]}, or structures with their "services" inside)';
 
 class UnknownFormatError extends Error {
 	constructor(fileName: string, detail: string) {
@@ -110,6 +113,7 @@ interface Sniffed {
 	format: SourceFormat;
 	items?: unknown[];
 	delimiter?: string;
+	dataInclusion?: DataInclusionInput;
 }
 
 const JSON_START_RE = /^\s*[[{]/;
@@ -125,6 +129,14 @@ function sniff(fileName: string, content: Content): Sniffed {
 		} catch (e) {
 			throw new UnknownFormatError(fileName, `invalid JSON: ${(e as Error).message}`);
 		}
+		const dataInclusion = asDataInclusion(data);
+		if (dataInclusion) return { format: 'data-inclusion-json', dataInclusion };
+		const half = dataInclusionHalf(data);
+		if (half)
+			throw new UnknownFormatError(
+				fileName,
+				`data·inclusion ${half} without their ${half === 'structures' ? 'services' : 'structures'}: put both arrays in one file, {"structures": [...], "services": [...]}, e.g. jq -s '{structures: .[0], services: .[1]}' structures.json services.json`
+			);
 		const items = Array.isArray(data)
 			? data
 			: data && typeof data === 'object' && Array.isArray((data as { data?: unknown }).data)
@@ -210,6 +222,9 @@ export function parseSourceFile(fileName: string, raw: Buffer | string, ctx: Par
 			break;
 		case 'conseillers-numeriques-structures-csv':
 			parsed = parseConseillersNumeriquesStructures(csv(), actx);
+			break;
+		case 'data-inclusion-json':
+			parsed = parseDataInclusion(s.dataInclusion!);
 			break;
 	}
 	// the formats of one producer (a network's list, a survey) are mapped column by column in
