@@ -96,7 +96,8 @@ const FILES = [
 	...readdirSync(join(sharedDataDir(), 'reseaux')).map((f) => join(sharedDataDir(), 'reseaux', f)),
 	...readdirSync(NATIONAL)
 		.filter((f) => f.endsWith('.json'))
-		.map((f) => join(NATIONAL, f))
+		.map((f) => join(NATIONAL, f)),
+	join(import.meta.dirname, '../../../../test/fixtures/data-inclusion/sample.json')
 ];
 
 let db: Database;
@@ -241,5 +242,16 @@ describe('an import before the territory is loaded (issue 14, item 3)', () => {
 		} finally {
 			await empty.close();
 		}
+	});
+});
+
+describe('a data·inclusion file (issue 14, item 7): the same report', () => {
+	it('names what it leaves out in the fidelity table, and counts the structures with no digital help as skipped', async () => {
+		const r = await reportOf(join(import.meta.dirname, '../../../../test/fixtures/data-inclusion/sample.json'));
+		expect(r.format).toBe('data-inclusion-json');
+		expect(r.skipped).toBeGreaterThan(0);
+		expect(r.warnings.filter((w) => w.message.startsWith('non importé')).length).toBe(r.skipped);
+		expect(r.fidelity.some((row) => row.dropped > 0)).toBe(true);
+		expect(r.total).toBe(r.created + r.merged + r.updated + r.unchanged + r.rejected + r.skipped);
 	});
 });

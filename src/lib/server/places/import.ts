@@ -203,7 +203,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		fileName: opts.fileName,
 		format: parsed.format,
 		source: opts.source ?? parsed.source,
-		total: parsed.records.length + parsed.rejected.length,
+		total: parsed.records.length + parsed.rejected.length + (parsed.skipped?.length ?? 0),
 		created: 0,
 		updated: 0,
 		merged: 0,
@@ -216,6 +216,11 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 		ms: 0,
 		phases
 	};
+	// records the format itself leaves out (a data·inclusion structure with no digital help): counted, with why
+	for (const k of parsed.skipped ?? []) {
+		report.skipped++;
+		warnings.push({ row: k.row, sourceId: k.sourceId, message: `non importé\u00a0: ${k.reason}` });
+	}
 	const keepDepartments = opts.onlyDepartments?.length ? new Set(opts.onlyDepartments) : null;
 	const validation: ValidationContext = {
 		standardFormat: parsed.format.startsWith('standard'),

@@ -22,7 +22,7 @@ export interface ImportReport {
 	merged: number;
 	unchanged: number;
 	rejected: number;
-	/** valid records outside onlyDepartments */
+	/** valid records outside onlyDepartments, and records the format leaves out (data·inclusion structures with no digital help) */
 	skipped: number;
 	rejections: Rejection[];
 	warnings: ImportWarning[];
@@ -37,7 +37,7 @@ export interface ImportReport {
 export function formatReport(r: ImportReport, maxLines = 50): string {
 	const lines = [
 		`${r.fileName} (${r.format}, source ${r.source}): ${r.total} rows in ${r.ms} ms`,
-		`  created ${r.created} · updated ${r.updated} · merged into existing ${r.merged} · unchanged ${r.unchanged} · rejected ${r.rejected}${r.skipped ? ` · skipped (outside the territory) ${r.skipped}` : ''}`
+		`  created ${r.created} · updated ${r.updated} · merged into existing ${r.merged} · unchanged ${r.unchanged} · rejected ${r.rejected}${r.skipped ? ` · skipped (outside the territory, or not digital help) ${r.skipped}` : ''}`
 	];
 	if (r.id != null) lines.push(`  report #${r.id} stored`);
 	for (const rej of r.rejections.slice(0, maxLines)) {

@@ -67,7 +67,9 @@ describe('exported, then imported into an empty database', () => {
 	it('every place with a service comes back; a place without any service is not a place of digital help for data·inclusion (skipped)', () => {
 		expect(report.format).toBe('data-inclusion-json');
 		expect(report.rejections.slice(0, 5)).toEqual([]);
-		expect(report.total).toBe(withServices().length);
+		// every structure is counted; those with no service are skipped, with why
+		expect(report.total).toBe(places.length);
+		expect(report.skipped).toBe(places.length - withServices().length);
 		expect(report.created + report.merged).toBe(withServices().length);
 		const missing = withServices().filter((p) => !returned(p));
 		// two demo places alike enough (name, address) are merged again by the import's dedup
@@ -81,7 +83,8 @@ describe('exported, then imported into an empty database', () => {
 				'lien_source «…»\u00a0: lien vers la fiche du producteur, sans équivalent dans le standard\u00a0: non repris',
 				'pivot\u00a0: SIRET inconnu (00000000000000, convention nationale)',
 				'modes_accueil\u00a0: valeur «…» sans la modalité (en autonomie, accompagnement individuel, atelier collectif)\u00a0: non reprise',
-				'coordonnées absentes\u00a0: lieu placé au centre de la commune'
+				'coordonnées absentes\u00a0: lieu placé au centre de la commune',
+				'non importé\u00a0: aucun service'
 			].sort()
 		);
 	});

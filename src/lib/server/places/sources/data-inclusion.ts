@@ -15,6 +15,7 @@
  * (« <structure> – <service> »). Rows are numbered: the structures 1…n, then the services n+1…
  * (in the second shape, a service has its structure's row).
  */
+import type { Fidelity } from './fidelity.ts';
 import type { ParsedFile, Rejection, Skip } from '../types.ts';
 import { PIVOT_UNKNOWN, clean, cleanText, compact, coordinate, foldKey, isoDate, joinList, padCode, siret, type SourceRecordWithExtra } from './common.ts';
 import { canonicalValue } from './mappings.ts';
@@ -324,4 +325,55 @@ export function parseDataInclusion(input: DataInclusionInput): ParsedFile {
 	}
 	rejected.sort((a, b) => a.row - b.row);
 	return { format: 'data-inclusion-json', source: DATA_INCLUSION_SOURCE, records, rejected, skipped };
+}
+
+/** data·inclusion's fields whose values are vocabularies (listed in the fidelity table); the others may be personal. */
+const LISTED_FIELDS = new Set([
+	'typologie',
+	'reseaux_porteurs',
+	'thematiques',
+	'type',
+	'types',
+	'frais',
+	'publics',
+	'profils',
+	'modes_accueil',
+	'modes_mobilisation',
+	'modes_orientation_beneficiaire',
+	'modes_orientation_accompagnateur',
+	'labels_nationaux'
+]);
+const VALUE_DROPPED = /^([a-z_]+)(?: du service « [^»]* »)?\u00a0: (valeur|texte) « (.*?) » .*non reprise?$/s;
+const FIELDS_DROPPED = /^service « [^»]* »\u00a0: sans équivalent dans le standard, non repris\u00a0: (.*)$/s;
+const OUT_OF_SCHEMA = /hors schéma data·inclusion v1 non repris\u00a0: (.*)$/;
+const OTHER_SERVICES = /^(\d+) services? sans aide numérique non repris/;
+const FIELD_FIRST = /^([a-z_]+)[\s\u00a0]/;
+
+/**
+ * The fidelity table of a data·inclusion file, from what its records say they did not keep
+ * (every value left out is named in a warning, by read.ts and this adapter).
+ */
+export function dataInclusionFidelity(records: readonly SourceRecordWithExtra[], fidelity: Fidelity): void {
+	for (const r of records)
+		for (const w of r.warnings) {
+			let m = VALUE_DROPPED.exec(w);
+			if (m) {
+				const [, field, kind, value] = m;
+				fidelity.dropped(field, kind === 'valeur' && LISTED_FIELDS.has(field) ? value : kind, 'sans équivalent dans le standard');
+				continue;
+			}
+			if ((m = FIELDS_DROPPED.exec(w))) {
+				for (const part of m[1].split(/, (?=[a-z_]+(?: «|$))/)) fidelity.dropped(part.split(' ')[0], 'valeur', 'sans équivalent dans le standard');
+				continue;
+			}
+			if ((m = OUT_OF_SCHEMA.exec(w))) {
+				for (const f of m[1].split(', ')) fidelity.dropped(f, 'champ hors schéma', 'hors du schéma data·inclusion v1');
+				continue;
+			}
+			if ((m = OTHER_SERVICES.exec(w))) {
+				for (let i = 0; i < Number(m[1]); i++) fidelity.dropped('services', 'service hors médiation numérique', 'pas un service d’aide numérique');
+				continue;
+			}
+			if (/non repris/.test(w) && (m = FIELD_FIRST.exec(w))) fidelity.dropped(m[1], 'valeur', w.replace(/^[^:]*:\s*/, '').slice(0, 120));
+		}
 }

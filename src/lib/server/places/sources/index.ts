@@ -15,7 +15,7 @@ import { Fidelity } from './fidelity.ts';
 import { parseAidantsConnect, AIDANTS_CONNECT_COLUMNS } from './aidants-connect.ts';
 import { dateFromFileName, foldKey, type AdapterContext, type ParseContext, type SourceRecordWithExtra } from './common.ts';
 import { parseConseillersNumeriquesStructures, CNFS_STRUCTURES_COLUMNS } from './conseillers-numeriques-structures.ts';
-import { asDataInclusion, dataInclusionHalf, parseDataInclusion, type DataInclusionInput } from './data-inclusion.ts';
+import { asDataInclusion, dataInclusionFidelity, dataInclusionHalf, parseDataInclusion, type DataInclusionInput } from './data-inclusion.ts';
 import { readHeader } from './csv.ts';
 import { parseFibre64, FIBRE64_COLUMNS } from './fibre64.ts';
 import { parseFranceServices, FRANCE_SERVICES_COLUMNS } from './france-services.ts';
@@ -230,6 +230,7 @@ export function parseSourceFile(fileName: string, raw: Buffer | string, ctx: Par
 	// the formats of one producer (a network's list, a survey) are mapped column by column in
 	// their adapter, which records what it drops; what reaches the standard is counted here
 	if (!s.format.startsWith('standard') && !s.format.startsWith('v0')) countMapped(parsed.records, actx.fidelity);
+	if (s.format === 'data-inclusion-json') dataInclusionFidelity(parsed.records, actx.fidelity);
 	return { ...parsed, fidelity: actx.fidelity, fileDate: actx.fileDate } as ParsedSourceFile;
 }
 
