@@ -27,6 +27,7 @@ import {
 } from './search-sql.ts';
 import type { PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 import { DomainError } from '../errors.ts';
+import { PLACE_LICENCE } from './licences.ts';
 
 export interface SearchItem {
 	place: PublicPlace;
@@ -38,6 +39,8 @@ export interface SearchItem {
 	band: number | null;
 	/** accepts the Pass Numérique */
 	acceptsPass: boolean;
+	/** its licence's identifier when it is open data, else null (licences.ts); searches only */
+	licence?: string | null;
 }
 export interface SearchResult {
 	where: WhereResolution | null;
@@ -131,14 +134,19 @@ interface RowsResult<R> {
 
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
 	const now = p.now ?? new Date();
-	const r = await searchRows<PlaceRow & { acceptsPass: boolean }>(database, p, 'row', () => ({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }));
-	const items = r.rows.map(({ chord, score, band, acceptsPass, ...row }) => ({
+	const r = await searchRows<PlaceRow & { acceptsPass: boolean; licence: string | null }>(database, p, 'row', () => ({
+		...getTableColumns(places),
+		acceptsPass: ACCEPTS_PASS,
+		licence: PLACE_LICENCE
+	}));
+	const items = r.rows.map(({ chord, score, band, acceptsPass, licence, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus ? (closedStatus(closureOf(row, parisDay(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null)) : null,
 		completeness: Number(score),
 		band: chord == null ? null : Number(band ?? bandOfChord(Number(chord))),
-		acceptsPass: !!acceptsPass
+		acceptsPass: !!acceptsPass,
+		licence: licence ?? null
 	}));
 	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
 }
@@ -161,13 +169,13 @@ export async function searchPlacesJson(database: Database, p: SearchParams): Pro
 	};
 }
 
-/** json_build_object of a place with the standard's names; `distance_m` when searching around a point. */
+/** json_build_object of a place with the standard's names and its licence; `distance_m` when searching around a point. */
 let placeJsonPairs: SQL[] | undefined;
 function placeJsonSql(chord: SQL<number> | null): SQL<string> {
 	placeJsonPairs ??= (() => {
 		const cols = getTableColumns(places) as Record<string, unknown>;
 		const base = Object.entries(KEY_TO_FIELD).map(([key, field]) => sql`${field}::text, ${cols[key]}`);
-		base.push(sql`'position_approximative', ${places.locationPrecision} = 'municipality'`);
+		base.push(sql`'position_approximative', ${places.locationPrecision} = 'municipality'`, sql`'licence', ${PLACE_LICENCE}`);
 		return base;
 	})();
 	const pairs = [...placeJsonPairs];
