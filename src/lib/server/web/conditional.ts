@@ -31,14 +31,18 @@ const KEPT_ON_304 = ['etag', 'last-modified', 'cache-control', 'expires', 'vary'
  * its ETag and Last-Modified), with the same validators and caching headers and no body;
  * null when the full answer must be sent. If-Modified-Since is ignored when If-None-Match
  * is present (RFC 9110 §13.2.2, and `fresh` ≥ 1.0 does the same).
+ *
+ * The request's `Cache-Control: no-cache` is not passed to `fresh`, which would then always
+ * answer in full: a browser adds it to every request a script makes with its own
+ * If-None-Match (Fetch standard, cache mode "no-store"), so a web page could never get a
+ * 304. It asks caches to check with the origin (RFC 9111 §5.2.1.4); the origin answering
+ * 304 to explicit validators is that check. A reload without validators gets the full
+ * answer anyway.
  */
 export function notModified(request: Request, headers: Record<string, string>): Response | null {
 	if (request.method !== 'GET' && request.method !== 'HEAD') return null;
 	const noneMatch = request.headers.get('if-none-match') ?? undefined;
-	const cacheControl = request.headers.get('cache-control') ?? undefined;
-	const conditions = noneMatch
-		? { 'if-none-match': noneMatch, 'cache-control': cacheControl }
-		: { 'if-modified-since': request.headers.get('if-modified-since') ?? undefined, 'cache-control': cacheControl };
+	const conditions = noneMatch ? { 'if-none-match': noneMatch } : { 'if-modified-since': request.headers.get('if-modified-since') ?? undefined };
 	if (!fresh(conditions, { etag: headers.etag, 'last-modified': headers['last-modified'] })) return null;
 	const kept: Record<string, string> = {};
 	for (const k of KEPT_ON_304) if (headers[k] !== undefined) kept[k] = headers[k];
