@@ -14,7 +14,7 @@
  * record's `source` name: the national map's files, under Licence Ouverte, also carry
  * records whose `source` is "aidants-connect".
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { importReports, places, placeSources } from './db.ts';
 import type { SourceFormat } from './sources/index.ts';
@@ -126,18 +126,29 @@ const licensedRecord = (format: SQL): SQL =>
 	)}))`;
 
 /**
- * SQL, per place row (correlated: for a page of results): the place is open data — it has
- * no source record at all, or one under a licence.
+ * The licence of each of these places (a page of results, a batch of an export): its
+ * identifier when one of its source records is under a licence or it has none (entered
+ * here), else null. One look-up by the sources' place index, whatever the number of places
+ * in the base (a condition in the search's own statement was planned as a scan of every
+ * source record).
  */
-export const OPEN_PLACE = sql<boolean>`(NOT EXISTS (SELECT 1 FROM ${placeSources} ls WHERE ls.place_id = ${places.id}) OR EXISTS (SELECT 1 FROM ${placeSources} ls LEFT JOIN ${importReports} lr ON lr.id = ls.import_id WHERE ls.place_id = ${places.id} AND ${licensedRecord(sql`lr.format`)}))`;
-
-/** SQL, per place row: its licence's identifier, or NULL. */
-export const PLACE_LICENCE = sql<string | null>`(CASE WHEN ${OPEN_PLACE} THEN ${LICENCE_OUVERTE.id}::text END)`;
+export async function licencesOf(database: Database, ids: string[]): Promise<Map<string, string | null>> {
+	const out = new Map<string, string | null>(ids.map((id) => [id, LICENCE_OUVERTE.id]));
+	if (!ids.length) return out;
+	const rows = await database.db
+		.select({ id: placeSources.placeId, open: sql<boolean>`bool_or(${licensedRecord(sql`${importReports.format}`)})` })
+		.from(placeSources)
+		.leftJoin(importReports, eq(importReports.id, placeSources.importId))
+		.where(inArray(placeSources.placeId, ids))
+		.groupBy(placeSources.placeId);
+	for (const r of rows) if (!r.open) out.set(r.id, null);
+	return out;
+}
 
 /**
- * SQL, for a whole set (an export): the place is open data, as OPEN_PLACE says, written as
- * one hashed look-up of the places none of whose records is under a licence, instead of
- * two sub-queries per row.
+ * SQL, for a whole set (the counts of an export): the place is open data, as licencesOf
+ * says, written as one hashed look-up of the places none of whose records is under a
+ * licence.
  */
 export const OPEN_PLACE_IN_SET = sql<boolean>`(${places.id} NOT IN (SELECT us.place_id FROM ${placeSources} us LEFT JOIN ${importReports} ur ON ur.id = us.import_id GROUP BY us.place_id HAVING NOT bool_or(${licensedRecord(sql`ur.format`)})))`;
 

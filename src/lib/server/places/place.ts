@@ -10,7 +10,7 @@ import { EARTH_RADIUS } from '../db/types.ts';
 import { openingStatus } from './hours.ts';
 import { weekTable } from './hours-week.ts';
 import { parisDay, parisMidnight } from '../../time.ts';
-import { licenceOfFormat, OPEN_PLACE_IN_SET, PLACE_LICENCE } from './licences.ts';
+import { licenceOfFormat, licencesOf } from './licences.ts';
 import { formatDate } from '../../components/format.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
 
@@ -92,12 +92,12 @@ export function closureOf(r: Pick<PlaceRow, 'closure' | 'closedUntil' | 'closure
 export async function getPlace(database: Database, id: string, now = new Date()): Promise<PlaceDetail | null> {
 	if (!id || id.length > 200) return null;
 	const [found] = await database.db
-		.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS, licence: PLACE_LICENCE })
+		.select({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS })
 		.from(places)
 		.where(eq(places.id, id))
 		.limit(1);
 	if (!found) return null;
-	const { acceptsPass, licence, ...row } = found;
+	const { acceptsPass, ...row } = found;
 	const sources = (
 		await database.db
 			.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt, format: importReports.format })
@@ -113,7 +113,7 @@ export async function getPlace(database: Database, id: string, now = new Date())
 	return {
 		...toPublicPlace(row),
 		lastModified,
-		licence: licence ?? null,
+		licence: (await licencesOf(database, [id])).get(id) ?? null,
 		departmentCode: row.departmentCode,
 		acceptsPass: !!acceptsPass,
 		closure: closureOf(row, parisDay(now)),
@@ -142,14 +142,20 @@ export async function* allPlaces(
 				and(
 					gt(places.id, after),
 					sql`${places.closure} IS DISTINCT FROM 'permanent'`,
-					opts.openOnly ? OPEN_PLACE_IN_SET : undefined,
 					opts.departements?.length ? inArray(places.departmentCode, opts.departements) : undefined
 				)
 			)
 			.orderBy(asc(places.id))
 			.limit(batch);
 		if (!rows.length) return;
-		yield rows.map(toPublicPlace);
+		const licences = opts.openOnly
+			? await licencesOf(
+					database,
+					rows.map((r) => r.id)
+				)
+			: null;
+		const kept = licences ? rows.filter((r) => licences.get(r.id)) : rows;
+		if (kept.length) yield kept.map(toPublicPlace);
 		after = rows[rows.length - 1].id;
 		if (rows.length < batch) return;
 	}

@@ -27,7 +27,7 @@ import {
 } from './search-sql.ts';
 import type { PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 import { DomainError } from '../errors.ts';
-import { PLACE_LICENCE } from './licences.ts';
+import { licencesOf } from './licences.ts';
 
 export interface SearchItem {
 	place: PublicPlace;
@@ -134,19 +134,19 @@ interface RowsResult<R> {
 
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
 	const now = p.now ?? new Date();
-	const r = await searchRows<PlaceRow & { acceptsPass: boolean; licence: string | null }>(database, p, 'row', () => ({
-		...getTableColumns(places),
-		acceptsPass: ACCEPTS_PASS,
-		licence: PLACE_LICENCE
-	}));
-	const items = r.rows.map(({ chord, score, band, acceptsPass, licence, ...row }) => ({
+	const r = await searchRows<PlaceRow & { acceptsPass: boolean }>(database, p, 'row', () => ({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }));
+	const licences = await licencesOf(
+		database,
+		r.rows.map((x) => x.id)
+	);
+	const items = r.rows.map(({ chord, score, band, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus ? (closedStatus(closureOf(row, parisDay(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null)) : null,
 		completeness: Number(score),
 		band: chord == null ? null : Number(band ?? bandOfChord(Number(chord))),
 		acceptsPass: !!acceptsPass,
-		licence: licence ?? null
+		licence: licences.get(row.id) ?? null
 	}));
 	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
 }
@@ -158,9 +158,14 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
  */
 export async function searchPlacesJson(database: Database, p: SearchParams): Promise<Omit<SearchResult, 'items'> & { items: string[] }> {
 	const r = await searchRows<{ json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
+	const licences = await licencesOf(
+		database,
+		r.rows.map((x) => x.id)
+	);
 	return {
 		where: r.where,
-		items: r.rows.map((x) => x.json),
+		// the licence last, spliced in: `{…}` → `{…,"licence":…}`
+		items: r.rows.map((x) => `${x.json.slice(0, -1)},"licence":${JSON.stringify(licences.get(x.id) ?? null)}}`),
 		nextCursor: r.nextCursor,
 		total: r.total,
 		totalCapped: r.totalCapped,
@@ -169,13 +174,13 @@ export async function searchPlacesJson(database: Database, p: SearchParams): Pro
 	};
 }
 
-/** json_build_object of a place with the standard's names and its licence; `distance_m` when searching around a point. */
+/** json_build_object of a place with the standard's names; `distance_m` when searching around a point. */
 let placeJsonPairs: SQL[] | undefined;
 function placeJsonSql(chord: SQL<number> | null): SQL<string> {
 	placeJsonPairs ??= (() => {
 		const cols = getTableColumns(places) as Record<string, unknown>;
 		const base = Object.entries(KEY_TO_FIELD).map(([key, field]) => sql`${field}::text, ${cols[key]}`);
-		base.push(sql`'position_approximative', ${places.locationPrecision} = 'municipality'`, sql`'licence', ${PLACE_LICENCE}`);
+		base.push(sql`'position_approximative', ${places.locationPrecision} = 'municipality'`);
 		return base;
 	})();
 	const pairs = [...placeJsonPairs];
