@@ -15,7 +15,7 @@ import { CSV_MEDIA_TYPE, csvHeader, csvRow } from './csv.ts';
 import { placeToJson } from './api.ts';
 import { allPlaces, type PublicPlace } from './place.ts';
 import { exportState, type ExportState } from './freshness.ts';
-import { LICENCE_OUVERTE, NO_EXPLICIT_LICENCE, sourceCounts } from './licences.ts';
+import { LICENCE_OUVERTE, NO_EXPLICIT_LICENCE, sourceCounts, UNLICENSED_SOURCES } from './licences.ts';
 
 export type DownloadKind = 'csv' | 'json';
 
@@ -114,7 +114,7 @@ function placesJsonStream(database: Database, d: Download): ReadableStream<Uint8
 		date_maj: parisDay(d.lastModified),
 		lieux_non_inclus: {
 			nombre: d.excluded,
-			raison: 'Lieux connus seulement par des sources publiées sans licence explicite (liste des structures Aidants Connect)\u00a0: ils ne sont pas republiés.'
+			raison: `Lieux connus seulement par des sources publiées sans licence explicite (${UNLICENSED_SOURCES})\u00a0: ils ne sont pas republiés.`
 		}
 	});
 	return streamOf(allPlaces(database, { departements: d.departements, openOnly: true }), {
@@ -149,6 +149,8 @@ export interface OpenDataSummary {
 	files: { kind: DownloadKind; path: string; fileName: string; count: number; bytes: number; lastModified: Date }[];
 	/** places shown on the site but left out of the files (no licence) */
 	excluded: number;
+	/** the sources published with no licence, by name */
+	unlicensed: string;
 	/** the sources that inform published places; `licence` is the licence's name or « Pas de licence explicite » */
 	sources: { name: string; producer: string; places: number; lastImport: Date | null; licence: string; open: boolean; note: string }[];
 }
@@ -173,5 +175,5 @@ export async function openDataSummary(database: Database): Promise<OpenDataSumma
 			open: !!s.source.licence,
 			note: s.source.note
 		}));
-	return { files, excluded, sources };
+	return { files, excluded, unlicensed: UNLICENSED_SOURCES, sources };
 }

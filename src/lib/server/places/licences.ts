@@ -109,6 +109,11 @@ export const PLACE_SOURCES: readonly SourceDescription[] = Object.freeze([
 	}
 ] satisfies SourceDescription[]);
 
+/** The sources published with no licence, by name, in one phrase: « Aidants Connect : structures habilitées ». */
+export const UNLICENSED_SOURCES: string = PLACE_SOURCES.filter((s) => !s.licence)
+	.map((s) => s.name)
+	.join(', ');
+
 /** The licence of a source record, from the format of the file it was imported from (null: entered on the site); null when none, or the format is not declared. */
 export function licenceOfFormat(format: string | null): Licence | null {
 	if (format === null) return LICENCE_OUVERTE;

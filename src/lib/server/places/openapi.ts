@@ -4,7 +4,7 @@
  * responses against it.
  */
 import { VOCABULARIES } from './vocabulary.ts';
-import { LICENCE_OUVERTE } from './licences.ts';
+import { LICENCE_OUVERTE, UNLICENSED_SOURCES } from './licences.ts';
 import { DOWNLOAD_PATHS, STANDARD_SCHEMA_NAME, STANDARD_SCHEMA_URL } from './downloads.ts';
 import {
 	cacheHeaders,
@@ -27,7 +27,7 @@ import {
 const DESCRIPTION = [
 	'Lieux de médiation numérique du territoire, au format du schéma national v1.0.2 (mêmes noms de champs\u00a0; les listes sont des tableaux JSON). Données publiques, sans authentification.',
 	'',
-	'**Licence.** Chaque lieu dit sa licence (champ licence)\u00a0: Licence Ouverte 2.0 quand une de ses sources au moins est sous cette licence ou qu’il a été saisi sur ce site. Un lieu connu seulement par des sources publiées sans licence explicite (liste des structures Aidants Connect) a une licence null\u00a0: il est consultable ici mais n’est pas republié dans les fichiers (places.csv, téléchargements), dont chaque ligne est sous Licence Ouverte 2.0. Leur nombre est donné sur la page /donnees et dans le fichier JSON (lieux_non_inclus).',
+	`**Licence.** Chaque lieu dit sa licence (champ licence)\u00a0: Licence Ouverte 2.0 quand une de ses sources au moins est sous cette licence ou qu’il a été saisi sur ce site. Un lieu connu seulement par des sources publiées sans licence explicite (${UNLICENSED_SOURCES}) a une licence null\u00a0: il est consultable ici mais n’est pas republié dans les fichiers (places.csv, téléchargements), dont chaque ligne est sous Licence Ouverte 2.0. Leur nombre est donné sur la page /donnees et dans le fichier JSON (lieux_non_inclus).`,
 	'',
 	'**HTTP.** Toutes les réponses, erreurs comprises, portent Access-Control-Allow-Origin: * (aucun identifiant n’est accepté ni nécessaire)\u00a0; une requête OPTIONS de prévol reçoit 204 (méthodes GET, HEAD, OPTIONS\u00a0; en-têtes If-None-Match, If-Modified-Since, Accept, Content-Type…). HEAD répond comme GET, sans corps. Les réponses portent ETag et Last-Modified\u00a0: renvoyés dans If-None-Match ou If-Modified-Since, ils donnent 304 Not Modified tant que rien n’a changé.'
 ].join('\n');

@@ -157,7 +157,7 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
  * re-serialising in Node, the cost that capped throughput.
  */
 export async function searchPlacesJson(database: Database, p: SearchParams): Promise<Omit<SearchResult, 'items'> & { items: string[] }> {
-	const r = await searchRows<{ json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
+	const r = await searchRows<{ id: string; json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
 	const licences = await licencesOf(
 		database,
 		r.rows.map((x) => x.id)
