@@ -1,5 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
-import { error, redirect } from '@sveltejs/kit';
+import { error, isHttpError, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { startApp } from '#lib/server/app.ts';
@@ -13,6 +13,7 @@ import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts
 import { REFUSALS, type Refusal } from '#lib/server/web/refusals.ts';
 import { jsonRefusal } from '#lib/server/web/errors.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
+import { isPublicApi, preflight, withCors } from '#lib/server/web/cors.ts';
 
 export const init: ServerInit = async () => {
 	// production refuses to start without its public URL; elsewhere (the embedded default,
@@ -45,7 +46,21 @@ const CROSS_SITE_HEADER = 'x-maillage-cross-site';
 const wantsJson = (event: Parameters<Handle>[0]['event']) =>
 	event.url.pathname.startsWith('/api/') || /^application\/json\b/.test(event.request.headers.get('accept') ?? '');
 
-export const handle: Handle = async ({ event, resolve }) => {
+/**
+ * Every answer of the public data API (/api/v1) carries CORS headers, errors and refusals
+ * included (web/cors.ts); an error thrown before routing is answered there as JSON.
+ */
+export const handle: Handle = async (input) => {
+	if (!isPublicApi(input.event.url.pathname)) return serve(input);
+	try {
+		return withCors(await serve(input));
+	} catch (e) {
+		if (isHttpError(e)) return withCors(jsonRefusal(e.status, e.status === 404 ? 'not_found' : 'bad_request', e.body.message));
+		throw e;
+	}
+};
+
+const serve: Handle = async ({ event, resolve }) => {
 	const start = performance.now();
 	// a request for another host (a forged Host header): links are never built from it, and it
 	// gets no page either (the dev server, without ORIGIN, serves whatever host it is given)
@@ -84,6 +99,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (!event.url.pathname.startsWith('/api/') && !pathOk(event.url)) return badPathResponse();
 		if (event.url.pathname.startsWith('/api/')) return jsonRefusal(400, 'bad_request', BAD_INPUT_MESSAGE);
 		error(400, BAD_INPUT_MESSAGE);
+	}
+	if (isPublicApi(event.url.pathname)) {
+		// an address the API does not have: its JSON error, not the site's page
+		if (event.route.id === null) return jsonRefusal(404, 'not_found', 'Cette adresse n’existe pas dans l’API. Sa description est à /api/v1/openapi.json.');
+		// a cross-origin request's preflight: public data, no session needed
+		if (event.request.method === 'OPTIONS') return preflight();
 	}
 	event.locals.ip = clientIp(event.request, event.getClientAddress);
 	event.locals.session = null;
@@ -177,7 +198,7 @@ function compress(request: Request, response: Response): Response {
 	const headers = new Headers(response.headers);
 	headers.set('content-encoding', 'gzip');
 	headers.delete('content-length');
-	headers.append('vary', 'Accept-Encoding');
+	if (!/\baccept-encoding\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Accept-Encoding');
 	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
 		status: response.status,
 		statusText: response.statusText,

@@ -13,6 +13,7 @@ import {
 	formatDuration,
 	formatShortDateTime,
 	formatDistance,
+	formatBytes,
 	formatMinutes,
 	formatRange,
 	formatTime,
@@ -183,6 +184,14 @@ everyZone('the first of the month, calendar days and the year boundary', () => {
 });
 
 describe('durations, phones, money', () => {
+	it('file sizes as a file manager shows them, the unit after a no-break space', () => {
+		expect(formatBytes(1)).toBe('1\u00a0octet');
+		expect(formatBytes(850)).toBe('850\u00a0octets');
+		expect(formatBytes(5 * 1024 + 300)).toBe('5,3\u00a0Ko');
+		expect(formatBytes(41_230)).toBe('40\u00a0Ko');
+		expect(formatBytes(1_234_567)).toBe('1,2\u00a0Mo');
+		expect(formatBytes(52_000_000)).toBe('50\u00a0Mo');
+	});
 	it('durations in minutes, plain spaces', () => {
 		expect(formatDuration(15)).toBe('15 min');
 		expect(formatDuration(60)).toBe('1 h');

@@ -29,6 +29,15 @@ export function formatDistance(meters: number | null | undefined): string | null
 	return `à ${km < 10 ? nf1.format(km) : nf0.format(km)} km`;
 }
 
+/** A file's size as a file manager shows it (multiples of 1,024): 850 → "850 octets", 41 230 → "40 Ko", 1 234 567 → "1,2 Mo". */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${nf0.format(bytes)}${NBSP}octet${bytes > 1 ? 's' : ''}`;
+	const kb = bytes / 1024;
+	if (kb < 1024) return `${kb < 10 ? nf1.format(kb) : nf0.format(kb)}${NBSP}Ko`;
+	const mb = kb / 1024;
+	return `${mb < 10 ? nf1.format(mb) : nf0.format(mb)}${NBSP}Mo`;
+}
+
 /**
  * A French number as it is written in France: "+33553123456", "0033 5 53 12 34 56" or
  * "05.53.12.34.56" → "05 53 12 34 56". Anything else (an international number) is

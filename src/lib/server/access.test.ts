@@ -118,6 +118,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/api/v1/data-inclusion/structures': PUBLIC,
 	'/api/v1/data-inclusion/services': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
+	'/api/v1/telechargements/lieux-mediation-numerique.csv': PUBLIC,
+	'/api/v1/telechargements/lieux-mediation-numerique.json': PUBLIC,
 	// no session needed: the provider's shared secret is checked by the route (401 without it)
 	'/api/sms/entrant': PUBLIC,
 	'/(public)/erreur/[raison]': PUBLIC,

@@ -66,6 +66,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/data-inclusion/structures': PUBLIC,
 	'/api/v1/data-inclusion/services': PUBLIC,
 	'/api/v1/openapi.json': PUBLIC,
+	'/api/v1/telechargements/lieux-mediation-numerique.csv': PUBLIC,
+	'/api/v1/telechargements/lieux-mediation-numerique.json': PUBLIC,
 	// the SMS provider posts the replies of the people (consent by SMS): its shared secret, checked in the route
 	'/api/sms/entrant': { access: 'provider', secret: 'SMS_INBOUND_SECRET' },
 	'/(auth)/connexion': PUBLIC,

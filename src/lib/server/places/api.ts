@@ -95,43 +95,57 @@ export function mapSearchError(e: unknown): never {
 	throw e;
 }
 
-/**
- * The JSON body of a search: data, the resolved point, pagination links. The places come
- * already serialised by PostgreSQL (searchPlacesJson) and are spliced in as they are.
- */
-export function searchJsonBody(r: Omit<SearchResult, 'items'> & { items: string[] }, url: URL): string {
-	let next: string | null = null;
-	if (r.nextCursor) {
-		const u = new URL(url);
-		u.searchParams.set('apres', r.nextCursor);
-		next = u.pathname + u.search;
-	}
-	const head = JSON.stringify({
+type JsonResult = Omit<SearchResult, 'items'> & { items: string[] };
+
+/** The address of the next page (same query, the cursor set), relative to the site; null on the last page. */
+export function nextPagePath(url: URL, cursor: string | null): string | null {
+	if (!cursor) return null;
+	const u = new URL(url);
+	u.searchParams.set('apres', cursor);
+	return u.pathname + u.search;
+}
+
+/** The HTTP Link header of a page of results (RFC 8288): the next page, absolute. */
+export function pageLinkHeader(url: URL, cursor: string | null): string | null {
+	const next = nextPagePath(url, cursor);
+	return next ? `<${new URL(next, url).href}>; rel="next"` : null;
+}
+
+function head(r: JsonResult, url: URL) {
+	return {
 		ou: r.where,
 		total: r.total,
 		total_plafonne: r.totalCapped,
 		rayon_m: r.radiusMeters,
-		pagination: { suivant: next, apres: r.nextCursor }
-	});
-	return `${head.slice(0, -1)},"data":[${r.items.join(',')}]}`;
+		pagination: { suivant: nextPagePath(url, r.nextCursor), apres: r.nextCursor }
+	};
 }
 
-export function searchToGeoJson(r: SearchResult): Record<string, unknown> {
-	return {
-		type: 'FeatureCollection',
-		features: r.items
-			.filter((i) => i.place.latitude != null && i.place.longitude != null)
-			.map((i) => ({
-				type: 'Feature',
-				geometry: { type: 'Point', coordinates: [i.place.longitude, i.place.latitude] },
-				properties: {
-					id: i.place.id,
-					nom: i.place.nom,
-					adresse: i.place.adresse,
-					commune: i.place.commune,
-					distance_m: i.distanceMeters,
-					position_approximative: i.place.locationPrecision === 'municipality'
-				}
-			}))
-	};
+/**
+ * The JSON body of a search: data, the resolved point, pagination links. The places come
+ * already serialised by PostgreSQL (searchPlacesJson) and are spliced in as they are.
+ */
+export function searchJsonBody(r: JsonResult, url: URL): string {
+	const h = JSON.stringify(head(r, url));
+	return `${h.slice(0, -1)},"data":[${r.items.join(',')}]}`;
+}
+
+export const GEOJSON_MEDIA_TYPE = 'application/geo+json';
+
+/**
+ * The same page as a GeoJSON FeatureCollection (RFC 7946): one feature per place, its
+ * `properties` every field the JSON list gives (the same object), a place with no position
+ * kept with a null geometry; paging as in the JSON list (total, pagination) plus `links`
+ * (rel "next", as OGC API – Features writes it), foreign members a GeoJSON reader ignores.
+ */
+export function searchGeoJsonBody(r: JsonResult, url: URL): string {
+	const h = head(r, url);
+	const links: { href: string; rel: string; type: string }[] = [{ href: url.pathname + url.search, rel: 'self', type: GEOJSON_MEDIA_TYPE }];
+	if (h.pagination.suivant) links.push({ href: h.pagination.suivant, rel: 'next', type: GEOJSON_MEDIA_TYPE });
+	const features = r.items.map((json) => {
+		const p = JSON.parse(json) as Record<string, unknown> & { id: string; latitude: number | null; longitude: number | null };
+		const geometry = p.latitude != null && p.longitude != null ? { type: 'Point', coordinates: [p.longitude, p.latitude] } : null;
+		return { type: 'Feature', id: p.id, geometry, properties: p };
+	});
+	return JSON.stringify({ type: 'FeatureCollection', ...h, links, features });
 }

@@ -83,7 +83,9 @@ export const places = pgTable(
 		index('places_pec_idx').using('gin', t.priseEnChargeSpecifique),
 		index('places_programmes_idx').using('gin', t.dispositifProgrammesNationaux),
 		index('places_open_week_idx').using('gist', t.openWeek),
-		index('places_pos_idx').using('gist', t.pos)
+		index('places_pos_idx').using('gist', t.pos),
+		// the last change of any place, read by every answer of the API (places/freshness.ts)
+		index('places_updated_at_idx').on(t.updatedAt)
 	]
 );
 

@@ -37,8 +37,32 @@ export { NEARBY_METRES } from './search-sql.ts';
 export { anyPassPlace, coverage, searchPlaces, searchPlacesJson, type SearchItem } from './search.ts';
 export { allPlaces, countPlaces, distanceMetres, getPlace, type PublicPlace } from './place.ts';
 export { placeValueText } from './display.ts';
-export { mapSearchError, placeToJson, searchJsonBody, searchParamsFromQuery, searchToGeoJson, validateFilters } from './api.ts';
+export {
+	GEOJSON_MEDIA_TYPE,
+	mapSearchError,
+	pageLinkHeader,
+	placeToJson,
+	searchGeoJsonBody,
+	searchJsonBody,
+	searchParamsFromQuery,
+	validateFilters
+} from './api.ts';
 export { openApiDocument } from './openapi.ts';
+export { bodyValidators, exportState, lastPlaceChange, latest, REPRESENTATION, type ExportState, type PlaceValidators } from './freshness.ts';
+export { LICENCE_OUVERTE, NO_EXPLICIT_LICENCE, PLACE_SOURCES, sourceCounts, type Licence, type SourceCount, type SourceDescription } from './licences.ts';
+export {
+	describeDownload,
+	DOWNLOAD_PATHS,
+	downloadSize,
+	downloadStream,
+	openDataSummary,
+	placesCsvStream,
+	STANDARD_SCHEMA_NAME,
+	STANDARD_SCHEMA_URL,
+	type Download,
+	type DownloadKind,
+	type OpenDataSummary
+} from './downloads.ts';
 
 // data·inclusion (schema v1): our places as its structures and services (its files are read by the import, sources/data-inclusion.ts)
 export { DATA_INCLUSION_SCHEMA } from './data-inclusion/mapping.ts';

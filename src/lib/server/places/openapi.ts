@@ -1,159 +1,60 @@
 /**
  * The OpenAPI 3.1 document of the public places API. Schemas use the national standard's
- * field names and vocabularies; the contract tests validate real responses against it.
+ * field names and vocabularies (openapi-schemas.ts); the contract tests validate real
+ * responses against it.
  */
 import { VOCABULARIES } from './vocabulary.ts';
 import { dataInclusionPaths } from './data-inclusion/openapi.ts';
+import { LICENCE_OUVERTE, UNLICENSED_SOURCES } from './licences.ts';
+import { DOWNLOAD_PATHS, STANDARD_SCHEMA_NAME, STANDARD_SCHEMA_URL } from './downloads.ts';
+import {
+	cacheHeaders,
+	conditionalParameters,
+	downloadJson,
+	error,
+	errorResponse,
+	flagParam,
+	geoJsonPage,
+	headers,
+	listParam,
+	notModified,
+	page,
+	parameters,
+	place,
+	placeWithSources,
+	str
+} from './openapi-schemas.ts';
 
-const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
-const nullable = (s: Record<string, unknown>) => ({ ...s, type: [s.type as string, 'null'] });
-const list = (values?: readonly string[], description?: string) => ({
-	type: 'array',
-	items: values ? { type: 'string', enum: [...values] } : { type: 'string' },
-	...(description ? { description } : {})
-});
+const DESCRIPTION = [
+	'Lieux de médiation numérique du territoire, au format du schéma national v1.0.2 (mêmes noms de champs\u00a0; les listes sont des tableaux JSON). Données publiques, sans authentification.',
+	'',
+	`**Licence.** Chaque lieu dit sa licence (champ licence)\u00a0: Licence Ouverte 2.0 quand une de ses sources au moins est sous cette licence ou qu’il a été saisi sur ce site. Un lieu connu seulement par des sources publiées sans licence explicite (${UNLICENSED_SOURCES}) a une licence null\u00a0: il est consultable ici mais n’est pas republié dans les fichiers (places.csv, téléchargements), dont chaque ligne est sous Licence Ouverte 2.0. Leur nombre est donné sur la page /donnees et dans le fichier JSON (lieux_non_inclus).`,
+	'',
+	'**HTTP.** Toutes les réponses, erreurs comprises, portent Access-Control-Allow-Origin: * (aucun identifiant n’est accepté ni nécessaire)\u00a0; une requête OPTIONS de prévol reçoit 204 (méthodes GET, HEAD, OPTIONS\u00a0; en-têtes If-None-Match, If-Modified-Since, Accept, Content-Type…). HEAD répond comme GET, sans corps. Les réponses portent ETag et Last-Modified\u00a0: renvoyés dans If-None-Match ou If-Modified-Since, ils donnent 304 Not Modified tant que rien n’a changé.'
+].join('\n');
 
-const listParam = (name: string, values: readonly string[], description: string) => ({
-	name,
-	in: 'query',
-	required: false,
-	description: `${description} Répétable (ou valeurs séparées par « | »)\u00a0: un lieu correspond s’il a au moins une des valeurs.`,
-	schema: { type: 'array', items: { type: 'string', enum: [...values] } },
-	style: 'form',
-	explode: true
-});
-const flagParam = (name: string, description: string) => ({
-	name,
-	in: 'query',
-	required: false,
-	description,
-	schema: { type: 'string', enum: ['1'] }
-});
+const FILE_DESCRIPTION = `Fichier de lieux au standard national v1.0.2, publiable sur data.gouv.fr (schéma « ${STANDARD_SCHEMA_NAME} »)\u00a0: seulement les lieux sous ${LICENCE_OUVERTE.name}.`;
 
-const place = {
-	type: 'object',
-	additionalProperties: false,
-	required: ['id', 'pivot', 'nom', 'commune', 'code_postal', 'adresse', 'date_maj', 'services', 'position_approximative'],
-	properties: {
-		id: str('Identifiant du lieu'),
-		pivot: { type: 'string', pattern: '^([0-9]{14}|W[0-9A-Z]{9})$', description: 'SIRET (14 chiffres) ou RNA (W + 9 caractères)' },
-		nom: str(),
-		commune: str(),
-		code_postal: { type: 'string', pattern: '^\\d{5}$' },
-		code_insee: nullable({ type: 'string', pattern: '^([013-9]\\d|2[AB1-9])\\d{3}$' }),
-		adresse: str(),
-		complement_adresse: nullable(str()),
-		latitude: nullable({ type: 'number', minimum: -90, maximum: 90 }),
-		longitude: nullable({ type: 'number', minimum: -180, maximum: 180 }),
-		typologie: list(undefined, 'Codes de typologie (CCAS, BIB, EPN…)'),
-		telephone: nullable({ type: 'string', pattern: '^\\+\\d{8,12}$' }),
-		courriels: list(),
-		site_web: list(),
-		horaires: nullable(str('Horaires au format OpenStreetMap opening_hours')),
-		presentation_resume: nullable({ type: 'string', maxLength: 280 }),
-		presentation_detail: nullable(str()),
-		source: nullable(str()),
-		itinerance: list(VOCABULARIES.itinerance),
-		structure_parente: nullable(str()),
-		date_maj: { type: 'string', format: 'date' },
-		services: list(VOCABULARIES.services),
-		publics_specifiquement_adresses: list(VOCABULARIES.publics_specifiquement_adresses),
-		prise_en_charge_specifique: list(VOCABULARIES.prise_en_charge_specifique),
-		frais_a_charge: list(VOCABULARIES.frais_a_charge),
-		dispositif_programmes_nationaux: list(VOCABULARIES.dispositif_programmes_nationaux),
-		formations_labels: list(VOCABULARIES.formations_labels),
-		autres_formations_labels: list(),
-		modalites_acces: list(VOCABULARIES.modalites_acces),
-		modalites_accompagnement: list(VOCABULARIES.modalites_accompagnement),
-		fiche_acces_libre: nullable(str()),
-		prise_rdv: nullable(str()),
-		position_approximative: { type: 'boolean', description: 'Vrai quand le lieu est placé au centre de sa commune faute d’adresse géolocalisée' },
-		distance_m: { type: 'integer', minimum: 0, description: 'Distance au point de recherche, en mètres' }
-	}
-};
-
-const placeWithSources = {
-	...place,
-	required: [...place.required, 'sources'],
-	properties: {
-		...place.properties,
-		sources: {
-			type: 'array',
-			items: {
-				type: 'object',
-				required: ['source', 'identifiant', 'vu_le'],
-				properties: { source: str(), identifiant: str(), vu_le: { type: 'string', format: 'date-time' } }
-			}
-		},
-		fermeture: {
-			description: 'Le lieu est fermé pour un temps (jusqu’à une date) ou définitivement\u00a0; null s’il est ouvert.',
-			oneOf: [
-				{ type: 'null' },
-				{
-					type: 'object',
-					required: ['type', 'jusqu_au', 'raison'],
-					properties: {
-						type: { type: 'string', enum: ['temporaire', 'definitive'] },
-						jusqu_au: { type: ['string', 'null'], format: 'date' },
-						raison: { type: ['string', 'null'] }
-					}
-				}
-			]
-		}
-	}
-};
-
-const point = {
-	type: 'object',
-	required: ['label', 'latitude', 'longitude', 'kind'],
-	properties: {
-		label: str(),
-		latitude: { type: 'number' },
-		longitude: { type: 'number' },
-		kind: { type: 'string', enum: ['municipality', 'postcode', 'address'] },
-		inseeCode: str()
-	}
-};
-
-const error = {
-	type: 'object',
-	required: ['error'],
-	properties: {
-		error: {
-			type: 'object',
-			required: ['status', 'code', 'message'],
-			properties: {
-				status: { type: 'integer' },
-				code: str(),
-				message: str('Message en français'),
-				fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Message de chaque champ refusé' },
-				details: {}
-			}
-		}
-	}
-};
-
-const errorResponse = (description: string) => ({
-	description,
-	content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
-});
+/** The operation fields every public GET shares. */
+const publicGet = { security: [] as never[] };
 
 export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 	return {
 		openapi: '3.1.0',
 		info: {
 			title: 'maillage — lieux de médiation numérique',
-			version: '1.0.0',
-			description:
-				'Lieux de médiation numérique du territoire, au format du schéma national v1.0.2 (mêmes noms de champs\u00a0; les listes sont des tableaux JSON). Données publiques, sans authentification.',
-			license: { name: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' }
+			version: '1.1.0',
+			description: DESCRIPTION,
+			license: { name: LICENCE_OUVERTE.name, url: LICENCE_OUVERTE.url }
 		},
 		servers: [{ url: serverUrl }],
+		security: [],
 		paths: {
 			'/api/v1/places': {
 				get: {
+					...publicGet,
 					operationId: 'searchPlaces',
-					summary: 'Rechercher des lieux (les plus proches d’abord quand un point est donné)',
+					summary: 'Rechercher des lieux (les plus proches d’abord quand un point est donné), en JSON ou en GeoJSON, page par page',
 					parameters: [
 						{ name: 'ou', in: 'query', description: 'Commune, code postal ou adresse', schema: { type: 'string', maxLength: 200 } },
 						{ name: 'lat', in: 'query', description: 'Latitude du point de recherche (avec lng)', schema: { type: 'number', minimum: -90, maximum: 90 } },
@@ -177,59 +78,49 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 						flagParam('samedi', 'Seulement les lieux ouverts le samedi'),
 						flagParam('itinerant', 'Seulement les lieux itinérants'),
 						flagParam('pass', 'Seulement les lieux qui acceptent le Pass Numérique (qualifiés)'),
-						{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+						{
+							name: 'limit',
+							in: 'query',
+							description:
+								'Lieux par page, en JSON comme en GeoJSON\u00a0; les suivants sont à l’adresse pagination.suivant (et dans l’en-tête Link rel="next")',
+							schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 }
+						},
 						{ name: 'apres', in: 'query', description: 'Curseur de la page suivante (pagination.apres de la réponse précédente)', schema: { type: 'string' } },
-						{ name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'geojson'], default: 'json' } }
+						{
+							name: 'format',
+							in: 'query',
+							description: 'json (défaut) ou geojson (application/geo+json, mêmes lieux, mêmes pages)',
+							schema: { type: 'string', enum: ['json', 'geojson'], default: 'json' }
+						},
+						...conditionalParameters
 					],
 					responses: {
 						'200': {
 							description: 'Une page de résultats',
+							headers: cacheHeaders('Link-Next'),
 							content: {
-								'application/json': {
-									schema: {
-										type: 'object',
-										required: ['data', 'pagination', 'total', 'total_plafonne', 'rayon_m', 'ou'],
-										properties: {
-											ou: { oneOf: [{ type: 'null' }, { type: 'object', required: ['status', 'point'], properties: { status: { const: 'found' }, point } }] },
-											total: {
-												type: ['integer', 'null'],
-												description:
-													'Nombre de lieux correspondants, à moins de rayon_m mètres du point quand il y en a un (première page seulement)\u00a0; compté jusqu’à 200 autour d’un point (voir total_plafonne)'
-											},
-											total_plafonne: {
-												type: 'boolean',
-												description: 'Vrai quand le compte autour du point s’est arrêté à total\u00a0: il y a davantage de lieux'
-											},
-											rayon_m: { type: ['integer', 'null'], description: 'Rayon compté par total, en mètres' },
-											data: { type: 'array', items: { $ref: '#/components/schemas/Place' } },
-											pagination: {
-												type: 'object',
-												required: ['suivant', 'apres'],
-												properties: { suivant: { type: ['string', 'null'] }, apres: { type: ['string', 'null'] } }
-											}
-										}
-									}
-								}
+								'application/json': { schema: { $ref: '#/components/schemas/Page' } },
+								'application/geo+json': { schema: { $ref: '#/components/schemas/GeoJsonPage' } }
 							}
 						},
+						'304': { $ref: '#/components/responses/NotModified' },
 						'400': errorResponse('Paramètre invalide, lieu de recherche inconnu ou ambigu')
 					}
 				}
 			},
 			'/api/v1/places/{id}': {
 				get: {
+					...publicGet,
 					operationId: 'getPlace',
-					summary: 'Un lieu, avec ses sources',
-					parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+					summary: 'Un lieu, avec ses sources et sa licence',
+					parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, ...conditionalParameters],
 					responses: {
 						'200': {
 							description: 'Le lieu',
-							content: {
-								'application/json': {
-									schema: { $ref: '#/components/schemas/PlaceWithSources' }
-								}
-							}
+							headers: cacheHeaders(),
+							content: { 'application/json': { schema: { $ref: '#/components/schemas/PlaceWithSources' } } }
 						},
+						'304': { $ref: '#/components/responses/NotModified' },
 						'308': {
 							description:
 								'Lieu fusionné avec un autre\u00a0: l’en-tête Location donne l’adresse du lieu qui reste, et le corps son identifiant (fusionne_dans)',
@@ -258,17 +149,63 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 			},
 			'/api/v1/places.csv': {
 				get: {
+					...publicGet,
 					operationId: 'exportPlaces',
-					summary: 'Tous les lieux au format CSV du schéma national v1.0.2',
-					parameters: [{ name: 'departement', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true }],
+					summary: 'Les lieux sous Licence Ouverte au format CSV du schéma national v1.0.2',
+					description: `${FILE_DESCRIPTION} Filtrable par département.`,
+					parameters: [
+						{ name: 'departement', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+						...conditionalParameters
+					],
 					responses: {
-						'200': { description: 'Fichier CSV (UTF-8, virgule, listes séparées par « | »)', content: { 'text/csv': { schema: { type: 'string' } } } },
+						'200': csvResponse(),
+						'304': { $ref: '#/components/responses/NotModified' },
 						'400': errorResponse('Paramètre invalide')
+					}
+				}
+			},
+			[DOWNLOAD_PATHS.csv]: {
+				get: {
+					...publicGet,
+					operationId: 'downloadPlacesCsv',
+					summary: 'Téléchargement complet\u00a0: tous les lieux du territoire, CSV du standard national',
+					description: `${FILE_DESCRIPTION} Un seul fichier, à adresse stable, nommé d’après le jour de la dernière modification des données.`,
+					parameters: conditionalParameters,
+					responses: { '200': csvResponse(), '304': { $ref: '#/components/responses/NotModified' } }
+				}
+			},
+			[DOWNLOAD_PATHS.json]: {
+				get: {
+					...publicGet,
+					operationId: 'downloadPlacesJson',
+					summary: 'Téléchargement complet\u00a0: tous les lieux du territoire, en JSON (comme l’API les donne)',
+					description: `Même contenu que le CSV complet, en JSON\u00a0: les lieux sous ${LICENCE_OUVERTE.name}, la licence, le nombre de lieux non inclus et le total.`,
+					parameters: conditionalParameters,
+					responses: {
+						'200': {
+							description: 'Fichier JSON (UTF-8)',
+							headers: cacheHeaders('Content-Disposition'),
+							content: { 'application/json': { schema: { $ref: '#/components/schemas/Download' } } }
+						},
+						'304': { $ref: '#/components/responses/NotModified' }
 					}
 				}
 			},
 			...dataInclusionPaths()
 		},
-		components: { schemas: { Place: place, PlaceWithSources: placeWithSources, Error: error } }
+		components: {
+			schemas: { Place: place, PlaceWithSources: placeWithSources, Page: page, GeoJsonPage: geoJsonPage, Download: downloadJson, Error: error },
+			parameters,
+			headers,
+			responses: { NotModified: notModified }
+		}
+	};
+}
+
+function csvResponse() {
+	return {
+		description: `Fichier CSV (UTF-8, virgule, listes séparées par « | »), décrit par le Table Schema du standard (${STANDARD_SCHEMA_URL})`,
+		headers: cacheHeaders('Link-Schema', 'Content-Disposition'),
+		content: { 'text/csv': { schema: { type: 'string' } } }
 	};
 }

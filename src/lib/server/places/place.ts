@@ -5,11 +5,12 @@
  */
 import { and, asc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { places, placeSources } from './db.ts';
+import { importReports, places, placeSources } from './db.ts';
 import { greatCircleMetres } from '../db/types.ts';
 import { openingStatus } from './hours.ts';
 import { weekTable } from './hours-week.ts';
-import { parisDay } from '../../time.ts';
+import { parisDay, parisMidnight } from '../../time.ts';
+import { licenceOfFormat, licencesOf } from './licences.ts';
 import { formatDate } from '../../components/format.ts';
 import type { LocationPrecision, PlaceFields } from './types.ts';
 
@@ -56,7 +57,10 @@ export function openingStatusOf(horaires: string, now: Date): OpeningState | nul
 }
 
 export interface PlaceDetail extends PublicPlace {
-	sources: { source: string; sourceId: string; lastSeenAt: Date }[];
+	/** each source it was seen in, with the licence of the file it came from (null: none stated) */
+	sources: { source: string; sourceId: string; lastSeenAt: Date; licence: string | null }[];
+	/** its licence's identifier when it is open data, else null (licences.ts) */
+	licence: string | null;
 	week: ReturnType<typeof weekTable>;
 	status: OpeningState | null;
 	departmentCode: string | null;
@@ -64,6 +68,11 @@ export interface PlaceDetail extends PublicPlace {
 	acceptsPass: boolean;
 	/** closed for a while (until a date, with a reason) or for good; null when open */
 	closure: PlaceClosure | null;
+	/**
+	 * when what the page and the API show of it last changed: its row, its sources (seen
+	 * again by an import), the end of a temporary closure once passed (Last-Modified)
+	 */
+	lastModified: Date;
 }
 
 export interface PlaceClosure {
@@ -91,13 +100,22 @@ export async function getPlace(database: Database, id: string, now = new Date())
 		.limit(1);
 	if (!found) return null;
 	const { acceptsPass, ...row } = found;
-	const sources = await database.db
-		.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt })
-		.from(placeSources)
-		.where(eq(placeSources.placeId, id))
-		.orderBy(asc(placeSources.firstSeenAt), asc(placeSources.id));
+	const sources = (
+		await database.db
+			.select({ source: placeSources.source, sourceId: placeSources.sourceId, lastSeenAt: placeSources.lastSeenAt, format: importReports.format })
+			.from(placeSources)
+			.leftJoin(importReports, eq(importReports.id, placeSources.importId))
+			.where(eq(placeSources.placeId, id))
+			.orderBy(asc(placeSources.firstSeenAt), asc(placeSources.id))
+	).map(({ format, ...s }) => ({ ...s, licence: licenceOfFormat(format)?.id ?? null }));
+	let lastModified = row.updatedAt;
+	for (const s of sources) if (s.lastSeenAt > lastModified) lastModified = s.lastSeenAt;
+	const reopened = row.closure === 'temporary' && row.closedUntil ? parisMidnight(row.closedUntil) : null;
+	if (reopened && reopened <= now && reopened > lastModified) lastModified = reopened;
 	return {
 		...toPublicPlace(row),
+		lastModified,
+		licence: (await licencesOf(database, [id])).get(id) ?? null,
 		departmentCode: row.departmentCode,
 		acceptsPass: !!acceptsPass,
 		closure: closureOf(row, parisDay(now)),
@@ -107,8 +125,15 @@ export async function getPlace(database: Database, id: string, now = new Date())
 	};
 }
 
-/** Every place (optionally of some départements), in id order, page by page — for exports. Places closed for good are left out. */
-export async function* allPlaces(database: Database, opts: { departements?: string[]; batch?: number } = {}): AsyncGenerator<PublicPlace[]> {
+/**
+ * Every place (optionally of some départements), in id order, page by page — for exports.
+ * Places closed for good are left out; with `openOnly`, so are the places no source of
+ * which has a licence (licences.ts): the files offered for reuse.
+ */
+export async function* allPlaces(
+	database: Database,
+	opts: { departements?: string[]; batch?: number; openOnly?: boolean } = {}
+): AsyncGenerator<PublicPlace[]> {
 	const batch = opts.batch ?? 2000;
 	let after = '';
 	for (;;) {
@@ -125,7 +150,14 @@ export async function* allPlaces(database: Database, opts: { departements?: stri
 			.orderBy(asc(places.id))
 			.limit(batch);
 		if (!rows.length) return;
-		yield rows.map(toPublicPlace);
+		const licences = opts.openOnly
+			? await licencesOf(
+					database,
+					rows.map((r) => r.id)
+				)
+			: null;
+		const kept = licences ? rows.filter((r) => licences.get(r.id)) : rows;
+		if (kept.length) yield kept.map(toPublicPlace);
 		after = rows[rows.length - 1].id;
 		if (rows.length < batch) return;
 	}

@@ -27,6 +27,7 @@ import {
 } from './search-sql.ts';
 import type { PlaceFilters, WhereResolution, WherePoint } from './types.ts';
 import { DomainError } from '../errors.ts';
+import { licencesOf } from './licences.ts';
 
 export interface SearchItem {
 	place: PublicPlace;
@@ -38,6 +39,8 @@ export interface SearchItem {
 	band: number | null;
 	/** accepts the Pass Numérique */
 	acceptsPass: boolean;
+	/** its licence's identifier when it is open data, else null (licences.ts); searches only */
+	licence?: string | null;
 }
 export interface SearchResult {
 	where: WhereResolution | null;
@@ -132,13 +135,18 @@ interface RowsResult<R> {
 export async function searchPlaces(database: Database, p: SearchParams): Promise<SearchResult> {
 	const now = p.now ?? new Date();
 	const r = await searchRows<PlaceRow & { acceptsPass: boolean }>(database, p, 'row', () => ({ ...getTableColumns(places), acceptsPass: ACCEPTS_PASS }));
+	const licences = await licencesOf(
+		database,
+		r.rows.map((x) => x.id)
+	);
 	const items = r.rows.map(({ chord, score, band, acceptsPass, ...row }) => ({
 		place: toPublicPlace(row),
 		distanceMeters: chord == null ? null : Math.round(chordToMetres(Number(chord))),
 		status: p.withStatus ? (closedStatus(closureOf(row, parisDay(now))) ?? (row.horaires ? openingStatusOf(row.horaires, now) : null)) : null,
 		completeness: Number(score),
 		band: chord == null ? null : Number(band ?? bandOfChord(Number(chord))),
-		acceptsPass: !!acceptsPass
+		acceptsPass: !!acceptsPass,
+		licence: licences.get(row.id) ?? null
 	}));
 	return { where: r.where, items, nextCursor: r.nextCursor, total: r.total, totalCapped: r.totalCapped, radiusMeters: r.radiusMeters, hasMore: r.hasMore };
 }
@@ -149,10 +157,19 @@ export async function searchPlaces(database: Database, p: SearchParams): Promise
  * re-serialising in Node, the cost that capped throughput.
  */
 export async function searchPlacesJson(database: Database, p: SearchParams): Promise<Omit<SearchResult, 'items'> & { items: string[] }> {
-	const r = await searchRows<{ json: string }>(database, p, 'json', (chord) => ({ id: places.id, nameKey: places.nameKey, json: placeJsonSql(chord) }));
+	const r = await searchRows<{ id: string; json: string }>(database, p, 'json', (chord) => ({
+		id: places.id,
+		nameKey: places.nameKey,
+		json: placeJsonSql(chord)
+	}));
+	const licences = await licencesOf(
+		database,
+		r.rows.map((x) => x.id)
+	);
 	return {
 		where: r.where,
-		items: r.rows.map((x) => x.json),
+		// the licence last, spliced in: `{…}` → `{…,"licence":…}`
+		items: r.rows.map((x) => `${x.json.slice(0, -1)},"licence":${JSON.stringify(licences.get(x.id) ?? null)}}`),
 		nextCursor: r.nextCursor,
 		total: r.total,
 		totalCapped: r.totalCapped,

@@ -26,11 +26,11 @@ function call(handler: (e: any) => Promise<Response> | Response, path: string, p
 }
 
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
-function responseSchema(path: string, status: string) {
-	const key = `resp:${path}:${status}`;
+function responseSchema(path: string, status: string, mediaType = 'application/json') {
+	const key = `resp:${path}:${status}:${mediaType}`;
 	if (compiled.has(key)) return compiled.get(key)!;
 	const op = doc.paths[path].get;
-	const schema = op.responses[status].content['application/json'].schema;
+	const schema = op.responses[status].content[mediaType].schema;
 	const validate = ajv.compile({ ...schema, $id: key, components: doc.components });
 	compiled.set(key, validate);
 	return validate;
@@ -56,10 +56,53 @@ describe('GET /api/v1/openapi.json', () => {
 			'/api/v1/places',
 			'/api/v1/places/{id}',
 			'/api/v1/places.csv',
+			'/api/v1/telechargements/lieux-mediation-numerique.csv',
+			'/api/v1/telechargements/lieux-mediation-numerique.json',
 			'/api/v1/data-inclusion',
 			'/api/v1/data-inclusion/structures',
 			'/api/v1/data-inclusion/services'
 		]);
+	});
+});
+
+describe('the HTTP conventions in the document', () => {
+	it('every operation is public (security: []), answers 304 to a conditional request, says its validators and CORS headers', () => {
+		expect(doc.security).toEqual([]);
+		for (const [path, item] of Object.entries<any>(doc.paths)) {
+			const op = item.get;
+			expect(op.security, path).toEqual([]);
+			expect(op.responses['304'], path).toEqual({ $ref: '#/components/responses/NotModified' });
+			expect(op.parameters.map((p: any) => p.$ref).filter(Boolean), path).toEqual([
+				'#/components/parameters/If-None-Match',
+				'#/components/parameters/If-Modified-Since'
+			]);
+			for (const h of ['ETag', 'Last-Modified', 'Cache-Control', 'Access-Control-Allow-Origin'])
+				expect(op.responses['200'].headers[h], `${path} ${h}`).toBeDefined();
+		}
+		expect(Object.keys(doc.components.responses.NotModified.headers)).toEqual(['ETag', 'Last-Modified', 'Cache-Control', 'Access-Control-Allow-Origin']);
+	});
+
+	it('every $ref points into the document', () => {
+		const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+		for (const r of refs) {
+			const path = r.slice(8, -1).replace(/^#\//, '').split('/');
+			expect(
+				path.reduce((o: any, k) => o?.[k], doc),
+				r
+			).toBeDefined();
+		}
+	});
+
+	it('the list in GeoJSON (application/geo+json, paging), the CSV with its schema link and file name', () => {
+		const search = doc.paths['/api/v1/places'].get;
+		expect(Object.keys(search.responses['200'].content)).toEqual(['application/json', 'application/geo+json']);
+		expect(search.responses['200'].headers.Link).toBeDefined();
+		expect(search.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['limit', 'apres', 'format']));
+		for (const path of ['/api/v1/places.csv', '/api/v1/telechargements/lieux-mediation-numerique.csv']) {
+			const headers = doc.paths[path].get.responses['200'].headers;
+			expect(headers.Link, path).toEqual({ $ref: '#/components/headers/Link-Schema' });
+			expect(headers['Content-Disposition'], path).toBeDefined();
+		}
 	});
 });
 
@@ -84,7 +127,7 @@ describe('GET /api/v1/places', () => {
 	it('serialises places exactly as placeToJson does (SQL-built JSON)', async () => {
 		const body = await (await call(list, '/api/v1/places?ou=Agen&limit=5')).json();
 		const objects = await searchPlaces(db, { where: 'Agen', filters: emptyFilters(), limit: 5 });
-		expect(body.data).toEqual(objects.items.map((i) => placeToJson(i.place, { distance_m: i.distanceMeters })));
+		expect(body.data).toEqual(objects.items.map((i) => placeToJson(i.place, { licence: i.licence, distance_m: i.distanceMeters })));
 	});
 
 	it('takes lat/lng and filters from the URL', async () => {
@@ -92,10 +135,15 @@ describe('GET /api/v1/places', () => {
 		expect(body.data.map((p: any) => p.id)).toEqual(['fixture-lacepede']);
 	});
 
-	it('serves GeoJSON for the map', async () => {
-		const body = await (await call(list, '/api/v1/places?ou=Agen&format=geojson')).json();
+	it('serves GeoJSON for the map, as the document says', async () => {
+		const res = await call(list, '/api/v1/places?ou=Agen&format=geojson&limit=2');
+		expect(res.headers.get('content-type')).toBe('application/geo+json; charset=utf-8');
+		const body = await res.json();
+		const validate = responseSchema('/api/v1/places', '200', 'application/geo+json');
+		expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 		expect(body.type).toBe('FeatureCollection');
 		expect(body.features[0].geometry.coordinates).toEqual([0.619, 44.204]);
+		expect(body.links.map((l: any) => l.rel)).toEqual(['self', 'next']);
 	});
 
 	it.each([

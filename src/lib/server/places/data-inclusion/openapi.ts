@@ -4,6 +4,7 @@
  */
 import { DATA_INCLUSION_SCHEMA } from './mapping.ts';
 import { schemaUrl } from './stream.ts';
+import { cacheHeaders, conditionalParameters } from '../openapi-schemas.ts';
 
 const departement = {
 	name: 'departement',
@@ -30,9 +31,14 @@ const download = (operationId: string, summary: string, description: string, sch
 		summary,
 		description,
 		security: [],
-		parameters: [departement],
+		parameters: [departement, ...conditionalParameters],
 		responses: {
-			'200': { description: 'Fichier JSON (UTF-8), envoyé au fil de la lecture', content: { 'application/json': { schema } } },
+			'200': {
+				description: 'Fichier JSON (UTF-8), envoyé au fil de la lecture',
+				headers: cacheHeaders(...(operationId === 'exportDataInclusion' ? (['Content-Disposition'] as const) : [])),
+				content: { 'application/json': { schema } }
+			},
+			'304': { $ref: '#/components/responses/NotModified' },
 			'400': { description: 'Paramètre invalide', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
 		}
 	}

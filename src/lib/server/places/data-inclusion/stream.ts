@@ -38,7 +38,7 @@ export async function* dataInclusionChunks(database: Database, part: DataInclusi
 	async function* array(kind: 'structures' | 'services'): AsyncGenerator<string> {
 		yield '[';
 		let first = true;
-		for await (const batch of allPlaces(database, { departements: opts.departements })) {
+		for await (const batch of allPlaces(database, { departements: opts.departements, openOnly: true })) {
 			const items = kind === 'structures' ? batch.map((p) => placeToStructure(p, ctx)) : batch.flatMap((p) => placeToServices(p, ctx));
 			if (!items.length) continue;
 			yield (first ? '' : ',') + items.map((x) => JSON.stringify(x)).join(',');

@@ -41,7 +41,7 @@ describe('data·inclusion downloads', () => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
 		expect(res.headers.get('access-control-allow-origin')).toBe('*');
-		expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+		expect(res.headers.get('cache-control')).toBe('public, max-age=300, must-revalidate');
 		expect(res.headers.get('link')).toBe(
 			'<https://www.etalab.gouv.fr/licence-ouverte-open-licence/>; rel="license", <https://raw.githubusercontent.com/gip-inclusion/data-inclusion-schema/v1.0.8/schemas/v1/structure.json>; rel="describedby"'
 		);

@@ -2,4 +2,4 @@ import type { RequestHandler } from './$types';
 import { dataInclusionResponse } from '../respond.ts';
 
 /** GET /api/v1/data-inclusion/structures — one data·inclusion v1 structure per place (JSON array, streamed). Public. */
-export const GET: RequestHandler = ({ url }) => dataInclusionResponse('structures', url);
+export const GET: RequestHandler = ({ url, request }) => dataInclusionResponse('structures', url, request);

@@ -1,0 +1,91 @@
+import { test, expect } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expectNoAxeViolations } from './helpers.ts';
+
+// Issue 14, items 4 and 5: /donnees lists the files for reuse (count, size, date, licence)
+// and says which places they leave out; the API is read from other sites by real browsers.
+
+const FILE_NAME = /^\d{8}-lieux-mediation-numerique-[a-z0-9-]+\.(csv|json)$/;
+
+test('axe: /donnees', async ({ page }) => {
+	await page.goto('/donnees');
+	await expectNoAxeViolations(page, '/donnees');
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the files with their count, size, date and licence, the places left out, a download under its dated name', async ({ page }) => {
+		await page.goto('/donnees');
+		const files = page.getByRole('table', { name: 'Fichiers à télécharger' });
+		const rows = files.locator('tbody tr');
+		await expect(rows).toHaveCount(2);
+		for (const row of await rows.all()) {
+			await expect(row.getByRole('rowheader').getByRole('link')).toHaveText(FILE_NAME);
+			await expect(row.locator('td[data-label="Lieux"]')).toHaveText(/^\d[\d\s\u202f]* lieux$/);
+			await expect(row.locator('td[data-label="Taille"]')).toHaveText(/^[\d,]+\s(Ko|Mo)$/);
+			await expect(row.locator('td[data-label="Mis à jour le"]')).toHaveText(/^\d{1,2}(er)? \p{L}+ \d{4}$/u);
+			await expect(row.locator('td[data-label="Licence"]')).toHaveText('Licence Ouverte 2.0');
+		}
+		// the demo imports the Aidants Connect list: its places alone are not in the files, and the page says so
+		await expect(page.locator('#lieux-non-inclus')).toContainText(/^\s*\d[\d\s\u202f]* lieux? (ne sont|n’est) pas dans ces fichiers/);
+		await expect(page.locator('#lieux-non-inclus')).toContainText('Aidants Connect');
+		const sources = page.getByRole('table', { name: 'Sources des données' });
+		await expect(sources.getByRole('row', { name: /Aidants Connect/ }).locator('td[data-label="Licence"]')).toContainText('Pas de licence explicite');
+
+		const link = files.locator('tbody tr').first().getByRole('rowheader').getByRole('link');
+		const name = (await link.textContent())!.trim();
+		const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+		expect(download.suggestedFilename()).toBe(name);
+	});
+});
+
+test('a page of another site reads the API: the preflight passes, errors and validators are readable, 304 comes back', async ({ page, baseURL }) => {
+	// a page of another origin: another server on this machine (another port), with no policy of ours restricting its scripts
+	const elsewhere = createServer((_req, res) =>
+		res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Une carte ailleurs</title>')
+	);
+	await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+	await page.goto(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`);
+	const seen = await page.evaluate(async (base) => {
+		const bad = await fetch(`${base}/api/v1/places?limit=0`);
+		const first = await fetch(`${base}/api/v1/places?ou=Agen&limit=2`);
+		const etag = first.headers.get('etag');
+		// If-None-Match is not a simple header: the browser sends a preflight first
+		const again = await fetch(`${base}/api/v1/places?ou=Agen&limit=2`, { headers: { 'If-None-Match': etag ?? '' }, cache: 'no-store' });
+		return {
+			bad: { status: bad.status, code: (await bad.json()).error.code },
+			first: { status: first.status, etag, lastModified: first.headers.get('last-modified'), link: first.headers.get('link') },
+			again: again.status
+		};
+	}, baseURL);
+	elsewhere.close();
+	expect(seen.bad).toEqual({ status: 400, code: 'invalid_parameter' });
+	expect(seen.first.status).toBe(200);
+	expect(seen.first.etag).toMatch(/^W\//);
+	expect(seen.first.lastModified).toBeTruthy();
+	expect(seen.first.link).toMatch(/rel="next"/);
+	expect(seen.again).toBe(304);
+});
+
+test('over HTTP: OPTIONS, HEAD on a download, CORS on a 404', async ({ request }) => {
+	const preflight = await request.fetch('/api/v1/places', {
+		method: 'OPTIONS',
+		headers: { origin: 'https://carte.example.org', 'access-control-request-method': 'GET', 'access-control-request-headers': 'if-modified-since' }
+	});
+	expect(preflight.status()).toBe(204);
+	expect(preflight.headers()['access-control-allow-origin']).toBe('*');
+	expect(preflight.headers()['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
+	expect(preflight.headers()['access-control-allow-headers']).toMatch(/If-Modified-Since/);
+
+	const head = await request.head('/api/v1/telechargements/lieux-mediation-numerique.csv');
+	expect(head.status()).toBe(200);
+	expect(head.headers()['content-disposition']).toMatch(/^attachment; filename="\d{8}-lieux-mediation-numerique-[a-z0-9-]+\.csv"$/);
+	expect(head.headers()['link']).toMatch(/rel="describedby"/);
+	expect((await head.body()).length).toBe(0);
+
+	const missing = await request.get('/api/v1/places/ce-lieu-n-existe-pas');
+	expect(missing.status()).toBe(404);
+	expect(missing.headers()['access-control-allow-origin']).toBe('*');
+});
