@@ -3,6 +3,7 @@
  * field names and vocabularies; the contract tests validate real responses against it.
  */
 import { VOCABULARIES } from './vocabulary.ts';
+import { NATIONAL_MAP_PATHS, NATIONAL_MAP_SCHEMAS } from './national-map-openapi.ts';
 
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
 const nullable = (s: Record<string, unknown>) => ({ ...s, type: [s.type as string, 'null'] });
@@ -265,8 +266,9 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 						'400': errorResponse('Paramètre invalide')
 					}
 				}
-			}
+			},
+			...NATIONAL_MAP_PATHS
 		},
-		components: { schemas: { Place: place, PlaceWithSources: placeWithSources, Error: error } }
+		components: { schemas: { Place: place, PlaceWithSources: placeWithSources, Error: error, ...NATIONAL_MAP_SCHEMAS } }
 	};
 }

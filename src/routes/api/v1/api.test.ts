@@ -52,7 +52,13 @@ afterAll(async () => {
 describe('GET /api/v1/openapi.json', () => {
 	it('is an OpenAPI 3.1 document describing every public endpoint', () => {
 		expect(doc.openapi).toBe('3.1.0');
-		expect(Object.keys(doc.paths)).toEqual(['/api/v1/places', '/api/v1/places/{id}', '/api/v1/places.csv']);
+		expect(Object.keys(doc.paths)).toEqual([
+			'/api/v1/places',
+			'/api/v1/places/{id}',
+			'/api/v1/places.csv',
+			'/api/v1/cartographie-nationale.json',
+			'/api/v1/cartographie-nationale/exclus.json'
+		]);
 	});
 });
 
