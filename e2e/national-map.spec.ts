@@ -102,3 +102,21 @@ test('pointed at the search API (an object with paging), the same component show
 	await expect(page.locator('.marker-group')).toHaveCount(0);
 	await expect(page.getByText(/\d+ résultats/)).toHaveCount(0);
 });
+
+test('« Données ouvertes » gives the feed to reusers, with the number of places it holds and leaves out', async ({ page }) => {
+	await page.goto('/donnees');
+	await expect(page.getByRole('heading', { level: 2, name: 'Sur la carte nationale' })).toBeVisible();
+	await expect(page.locator('pre code')).toContainText(/source="https?:\/\/[^"]+\/api\/v1\/cartographie-nationale\.json"/);
+	// the counts (of at most 5 minutes ago: other tests change places) add up
+	const int = (s: string) => Number(s.replace(/\D/g, ''));
+	const text = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+	const [, shown, all] = /([\d\s]+) lieux sur ([\d\s]+) y figurent\./.exec(text) ?? [];
+	const [, left] = /([\d\s]+) lieux sont laissés de côté/.exec(text) ?? [];
+	expect(int(shown) + int(left)).toBe(int(all));
+	expect(int(left)).toBeGreaterThan(0);
+	await expect(page.getByRole('listitem').filter({ hasText: 'aucun service' })).toContainText(/\(\d[\d\s]* lieux?\)/);
+	await expect(page.getByRole('link', { name: 'Les lieux laissés de côté et leurs motifs (JSON)' })).toHaveAttribute(
+		'href',
+		'/api/v1/cartographie-nationale/exclus.json'
+	);
+});

@@ -47,6 +47,7 @@ export {
 	nationalMapFeed,
 	nationalMapSummary,
 	nationalMapSummaryJson,
+	recentNationalMapSummary,
 	type NationalMapSummary
 } from './national-map-feed.ts';
 

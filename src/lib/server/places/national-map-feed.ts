@@ -106,6 +106,18 @@ export async function nationalMapSummary(database: Database, opts: NationalMapOp
 	};
 }
 
+const recent = new WeakMap<Database, { at: number; summary: Promise<NationalMapSummary> }>();
+
+/** The summary of every place, computed at most once per `maxAgeMs` (the public page « Données ouvertes » shows its counts). */
+export function recentNationalMapSummary(database: Database, maxAgeMs = 300_000, now = Date.now()): Promise<NationalMapSummary> {
+	const hit = recent.get(database);
+	if (hit && now - hit.at < maxAgeMs) return hit.summary;
+	const summary = nationalMapSummary(database);
+	recent.set(database, { at: now, summary });
+	summary.catch(() => recent.delete(database));
+	return summary;
+}
+
 /** the component these records are made for (npm), said in the summary */
 export const NATIONAL_MAP_COMPONENT = '@gouvfr-anct/cartographie-nationale 5.22.0';
 
