@@ -40,7 +40,7 @@ const ELISION = /(?<![\p{L}\\])((?:[LlDdNnSsJjCcMmTt]|[Qq]u|[Jj]usqu|[Ll]orsqu|[
  * sources' own values ("Gratuit : Je peux accéder…"), matched as the files write them; the
  * SMS module, whose texts and alphabets are GSM-7 (no non-breaking space there).
  */
-const DATA = /[\\/]places[\\/](sources[\\/]|vocabulary\.ts$)|[\\/]sms[\\/]/;
+const DATA = /[\\/]places[\\/](sources[\\/]|vocabulary(-v0)?\.ts$)|[\\/]sms[\\/]/;
 
 function files(dir, acc = []) {
 	for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -68,6 +68,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/openapi.json': PUBLIC,
 	'/api/v1/telechargements/lieux-mediation-numerique.csv': PUBLIC,
 	'/api/v1/telechargements/lieux-mediation-numerique.json': PUBLIC,
+	'/api/v1/cartographie-nationale.json': PUBLIC,
+	'/api/v1/cartographie-nationale/exclus.json': PUBLIC,
 	// the SMS provider posts the replies of the people (consent by SMS): its shared secret, checked in the route
 	'/api/sms/entrant': { access: 'provider', secret: 'SMS_INBOUND_SECRET' },
 	'/(auth)/connexion': PUBLIC,

@@ -75,6 +75,19 @@ export {
 	type DataInclusionPart
 } from './data-inclusion/stream.ts';
 
+// the national map's web component (@gouvfr-anct/cartographie-nationale): its feed and what it leaves out
+export { toNationalMapRecord, nationalMapRefusal, EXCLUSION_REASONS as NATIONAL_MAP_EXCLUSIONS, type NationalMapRecord } from './national-map.ts';
+export {
+	NATIONAL_MAP_COMPONENT,
+	NATIONAL_MAP_HEADERS,
+	nationalMapFeed,
+	nationalMapSummary,
+	nationalMapValidators,
+	nationalMapSummaryJson,
+	recentNationalMapSummary,
+	type NationalMapSummary
+} from './national-map-feed.ts';
+
 // « Signaler une erreur »
 export { ERROR_REPORT_FIELDS, errorReportsFor, isReportId, listErrorReports, reportPlaceError, resolveErrorReport } from './error-reports.ts';
 export { getErrorReport, rejectErrorReport } from './report-answer.ts';

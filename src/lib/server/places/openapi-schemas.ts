@@ -259,7 +259,7 @@ export const headers = {
 	}
 };
 
-const header = (name: keyof typeof headers) => ({ $ref: `#/components/headers/${name}` });
+export const header = (name: keyof typeof headers) => ({ $ref: `#/components/headers/${name}` });
 
 /** The headers of every cacheable answer; `link` adds Link under its own name. */
 export function cacheHeaders(...extra: ('Link-Next' | 'Link-Schema' | 'Content-Disposition')[]): Record<string, unknown> {

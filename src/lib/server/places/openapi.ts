@@ -24,6 +24,7 @@ import {
 	placeWithSources,
 	str
 } from './openapi-schemas.ts';
+import { NATIONAL_MAP_PATHS, NATIONAL_MAP_SCHEMAS } from './national-map-openapi.ts';
 
 const DESCRIPTION = [
 	'Lieux de médiation numérique du territoire, au format du schéma national v1.0.2 (mêmes noms de champs\u00a0; les listes sont des tableaux JSON). Données publiques, sans authentification.',
@@ -191,10 +192,19 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
 					}
 				}
 			},
-			...dataInclusionPaths()
+			...dataInclusionPaths(),
+			...NATIONAL_MAP_PATHS
 		},
 		components: {
-			schemas: { Place: place, PlaceWithSources: placeWithSources, Page: page, GeoJsonPage: geoJsonPage, Download: downloadJson, Error: error },
+			schemas: {
+				Place: place,
+				PlaceWithSources: placeWithSources,
+				Page: page,
+				GeoJsonPage: geoJsonPage,
+				Download: downloadJson,
+				Error: error,
+				...NATIONAL_MAP_SCHEMAS
+			},
 			parameters,
 			headers,
 			responses: { NotModified: notModified }

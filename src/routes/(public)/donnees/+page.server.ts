@@ -1,15 +1,34 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { LICENCE_OUVERTE, openDataSummary, STANDARD_SCHEMA_NAME, STANDARD_SCHEMA_URL } from '#lib/server/places/index.ts';
+import {
+	LICENCE_OUVERTE,
+	NATIONAL_MAP_COMPONENT,
+	openDataSummary,
+	recentNationalMapSummary,
+	STANDARD_SCHEMA_NAME,
+	STANDARD_SCHEMA_URL
+} from '#lib/server/places/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
 
-/** /donnees: the files offered for reuse (count, size, date, licence), the API, the sources and their licences. Public. */
+/**
+ * /donnees: the files offered for reuse (count, size, date, licence), the API, the national
+ * map's feed (how many places it holds and leaves out, counted at most every 5 minutes), the
+ * sources and their licences. Public.
+ */
 export const load: PageServerLoad = async () => {
-	const summary = await openDataSummary(await getDatabase());
+	const db = await getDatabase();
+	const [summary, map] = await Promise.all([openDataSummary(db), recentNationalMapSummary(db)]);
 	return {
 		...summary,
 		origin: publicOrigin(),
 		licence: LICENCE_OUVERTE,
-		schema: { name: STANDARD_SCHEMA_NAME, url: STANDARD_SCHEMA_URL }
+		schema: { name: STANDARD_SCHEMA_NAME, url: STANDARD_SCHEMA_URL },
+		nationalMap: {
+			version: NATIONAL_MAP_COMPONENT.split(' ').pop()!,
+			published: map.published,
+			included: map.included,
+			excluded: map.excluded,
+			reasons: map.reasons.map((r) => ({ label: r.label, count: r.count }))
+		}
 	};
 };

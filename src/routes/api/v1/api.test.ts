@@ -60,7 +60,9 @@ describe('GET /api/v1/openapi.json', () => {
 			'/api/v1/telechargements/lieux-mediation-numerique.json',
 			'/api/v1/data-inclusion',
 			'/api/v1/data-inclusion/structures',
-			'/api/v1/data-inclusion/services'
+			'/api/v1/data-inclusion/services',
+			'/api/v1/cartographie-nationale.json',
+			'/api/v1/cartographie-nationale/exclus.json'
 		]);
 	});
 });
