@@ -48,12 +48,15 @@ const DAY_COLUMNS = new Set<string>(['Date', 'Enregistré le', 'Dernière modifi
 /** Read by nobody (coop-read.ts leaves them): left empty in the text. */
 const UNREAD = new Set<string>(['Bénéficiaire', 'Notes supplémentaires']);
 
+/** What the CSV reader would take for a binary file (controls a cell may hold): dropped, they show as nothing. */
+const CONTROLS = new RegExp(BINARY.source, 'g');
+
 /** A cell as a spreadsheet saves it in CSV: dates as the sheet shows them, numbers as they are, nothing a CSV reader would take for binary. */
 function cellText(value: CellPlain, date1904: boolean, dayColumn = false): string {
 	if (value === null) return '';
 	if (value instanceof Date) return sheetDate(value, date1904) ?? '';
 	if (typeof value === 'number' && dayColumn && value >= 1 && value < 2_958_466) return sheetDate(value, date1904) ?? String(value);
-	return String(value).replace(new RegExp(BINARY.source, 'g'), '');
+	return String(value).replace(CONTROLS, '');
 }
 
 /** The Coop's .xlsx → the same reading as its CSV. */
