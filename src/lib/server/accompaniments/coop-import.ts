@@ -1,8 +1,9 @@
 /**
  * Importing La Coop's export of activities (issue 14, item 8), so that nobody types an
- * accompaniment twice: the mediator uploads the CSV (coop-read.ts reads and checks it), each
- * activity becomes an accompaniment of their structure, recorded by them, at one of its
- * places (the place of that name, else the one chosen), for an anonymous person.
+ * accompaniment twice: the mediator uploads the Coop's .xlsx as it is, or a CSV (coop-xlsx.ts
+ * and coop-read.ts read and check it), each activity becomes an accompaniment of their
+ * structure, recorded by them, at one of its places (the place of that name, else the one
+ * chosen), for an anonymous person.
  *
  * All or nothing: one line refused and nothing is written. Importing the same file again
  * creates nothing: an activity is known by its Coop id (or its line's digest), and an
@@ -21,7 +22,8 @@ import { parisDay as todayInParis } from '../../time.ts';
 import { accompaniments } from './db.ts';
 import { recordingOrganisations } from './service.ts';
 import { periodOf, type Period, type RecordingOrganisation } from './model.ts';
-import { readCoopCsv, type CoopActivity, type Dropped, type Rejection } from './coop-read.ts';
+import { type CoopActivity, type Dropped, type Rejection } from './coop-read.ts';
+import { readCoopFile } from './coop-xlsx.ts';
 
 export interface CoopImportReport {
 	/** checked only (« Vérifier »): nothing written */
@@ -76,7 +78,7 @@ const BATCH = 500;
 const UUID = /^[0-9a-f-]{36}$/;
 
 /**
- * Checks (`dryRun`) or imports the Coop's CSV for one of the actor's organisations. The
+ * Checks (`dryRun`) or imports the Coop's export (.xlsx or CSV) for one of the actor's organisations. The
  * organisation must be one they record for (can 'accompaniment.record'); the place one it
  * runs. A file that cannot be read answers `fileError`; lines refused are in the report and
  * nothing is written.
@@ -96,7 +98,7 @@ export async function importCoopActivities(
 		throw new CareError('invalid', 'Choisissez un des lieux de votre structure.', { placeId: 'Choisissez un des lieux de votre structure.' });
 
 	const today = opts.today ?? todayInParis();
-	const read = readCoopCsv(input, today);
+	const read = await readCoopFile(input, today);
 	if (read.error !== null) return { fileError: read.error };
 
 	// the person's commune: its INSEE code, else its name and postcode; one we do not know is set aside

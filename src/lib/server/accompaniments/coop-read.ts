@@ -1,9 +1,10 @@
 /**
- * Reading La Coop's export of activities (issue 14, item 8), saved as CSV: the Coop writes
- * a workbook (« Activités »: a few lines about the export, then the table); a spreadsheet
- * saves it as CSV with those lines above the table, `;` or `,`, UTF-8 or Windows-1252, the
- * day as 21/11/2026 and a cell of several values one a line. Our own Coop CSV (coop-export.ts)
- * reads the same. Pure: the communes and the duplicates are the import's (coop-import.ts).
+ * Reading La Coop's export of activities (issue 14, item 8) as a table of text: the Coop
+ * writes a workbook (« Activités »: a few lines about the export, then the table), read as it
+ * is by coop-xlsx.ts, which hands its rows here as CSV text; a spreadsheet saves it as CSV
+ * with those lines above the table, `;` or `,`, UTF-8 or Windows-1252, the day as 21/11/2026
+ * and a cell of several values one a line. Our own Coop CSV (coop-export.ts) reads the same.
+ * Pure: the communes and the duplicates are the import's (coop-import.ts).
  *
  * One activity a Coop id (« ID CRA »): a workshop is one line per participant, gathered
  * here. Every line is checked; what we have no word for is set aside and counted, never
@@ -116,13 +117,10 @@ export type CoopRead =
 	  };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const XLSX_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const NOT_A_COOP_FILE = (missing: string[]) =>
+export const NOT_A_COOP_FILE = (missing: string[]) =>
 	`Ce fichier ne ressemble pas à l’export des activités de la Coop\u00a0: ${missing.length > 1 ? 'il manque les colonnes' : 'il manque la colonne'} ${missing
 		.map((m) => `« ${m} »`)
-		.join(', ')}. Dans la Coop, ouvrez « Mes activités », choisissez « Exporter », puis enregistrez le fichier au format CSV.`;
-export const XLSX_FILE =
-	'C’est un classeur Excel (.xlsx)\u00a0: ouvrez-le dans votre tableur (Excel, LibreOffice), choisissez « Enregistrer sous », le format « CSV UTF-8 » (ou « CSV, séparateur point-virgule »), puis importez ce fichier CSV.';
+		.join(', ')}. Dans la Coop, ouvrez « Mes activités », choisissez « Exporter », puis importez ici le fichier obtenu, tel quel.`;
 
 /** Several values in one cell: one a line, as the Coop writes them (or `|`, `,`, `;` when typed by hand). */
 const valuesOf = (cell: string) =>
@@ -146,16 +144,20 @@ interface LineRead {
 	dropped: { column: string; value: string | null }[];
 }
 
-/** The table's first line: the first naming at least three of the Coop's columns (the export's lines about itself come before it). */
+/** The table's first line names at least three of the Coop's columns (the export's lines about itself come before it). */
+export const isCoopHeader = (cells: string[]) => cells.filter((cell) => COLUMN_KEYS.has(normalizeKey(cell))).length >= 3;
+/** How far down the table may start. */
+export const HEADER_WITHIN = 60;
+
+/** The first line of the text that is the table's header. */
 function headerLine(text: string): { offset: number; index: number; delimiter: string } | null {
 	let offset = 0;
 	const lines = text.split('\n');
-	for (let i = 0; i < lines.length && i < 60; i++) {
+	for (let i = 0; i < lines.length && i < HEADER_WITHIN; i++) {
 		const line = lines[i];
 		const count = (c: string) => line.split(c).length - 1;
 		const delimiter = [';', ',', '\t'].sort((a, b) => count(b) - count(a))[0];
-		const named = line.split(delimiter).filter((cell) => COLUMN_KEYS.has(normalizeKey(cell.replace(/^"|"$/g, '')))).length;
-		if (named >= 3) return { offset, index: i, delimiter };
+		if (isCoopHeader(line.split(delimiter).map((cell) => cell.replace(/^"|"$/g, '')))) return { offset, index: i, delimiter };
 		offset += line.length + 1;
 	}
 	return null;
@@ -312,7 +314,10 @@ function breakdownOf(people: LineRead['person'][]): Breakdown | null {
 	return Object.keys(b).length ? b : null;
 }
 
-/** The Coop's CSV → its activities in our words, the lines refused (with why), the values set aside. */
+/**
+ * The Coop's table as CSV → its activities in our words, the lines refused (with why), the
+ * values set aside. Each line is numbered as the spreadsheet numbers it (the workbook's row).
+ */
 export function readCoopCsv(input: Uint8Array | string, today: string): CoopRead {
 	const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
 	if (!size || (typeof input === 'string' && !input.trim())) return { error: 'Le fichier est vide.' };
@@ -320,7 +325,6 @@ export function readCoopCsv(input: Uint8Array | string, today: string): CoopRead
 		return {
 			error: `Le fichier pèse ${fr.format(Math.ceil(size / 1024))}\u00a0Ko\u00a0: ${fr.format(COOP_MAX_BYTES / 1024)}\u00a0Ko au plus par import. Exportez de la Coop une période plus courte (un trimestre, par exemple), puis importez chaque fichier.`
 		};
-	if (typeof input !== 'string' && XLSX_MAGIC.every((b, i) => input[i] === b)) return { error: XLSX_FILE };
 	const decoded = typeof input === 'string' ? { text: input, warning: null, error: BINARY.test(input) ? UNREADABLE : null } : decodeCsvBytes(input);
 	if (decoded.error !== null) return { error: decoded.error };
 	const text = decoded.text!.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');

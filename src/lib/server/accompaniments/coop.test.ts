@@ -2,7 +2,7 @@
  * Issue 14, item 8: a mediator records once. Their accompaniments go out in La Coop's
  * words (its export's columns and spellings, its API v1 JSON), nothing personal in them;
  * the Coop's export of activities comes in (test/fixtures/coop/activites-coop.csv: its
- * header and spellings, fictitious data) as accompaniments, once: re-importing creates
+ * header and spellings, fictitious data; and as the .xlsx the Coop gives) as accompaniments, once: re-importing creates
  * nothing, an accompaniment exported and imported back is recognised, a bad file writes
  * nothing and says why in French. Only for the actor's own structure.
  */
@@ -17,6 +17,8 @@ import { CareError } from '../beneficiaries/index.ts';
 import { accompaniments } from './db.ts';
 import { coopExport } from './coop-export.ts';
 import { importCoopActivities, type CoopImportResult } from './coop-import.ts';
+import { WORKBOOK_ERRORS } from './coop-xlsx.ts';
+import { coopWorkbook } from '../../../../test/fixtures/coop/coop-workbook.ts';
 
 const FIXTURE = new Uint8Array(readFileSync(new URL('../../../../test/fixtures/coop/activites-coop.csv', import.meta.url)));
 const TODAY = '2026-11-20';
@@ -378,8 +380,8 @@ describe('the import of the Coop’s export', () => {
 		};
 		expect(await fileError('')).toBe('Le fichier est vide.');
 		expect(await fileError('nom;prenom\nMartin;Jeanne\n')).toMatch(/^Ce fichier ne ressemble pas à l’export des activités de la Coop/);
-		// the Coop's own workbook, not saved as CSV
-		expect(await fileError(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]))).toMatch(/^C’est un classeur Excel \(\.xlsx\)/);
+		// the beginning of a zip, and nothing after
+		expect(await fileError(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]))).toBe(WORKBOOK_ERRORS.corrupt);
 		expect(await fileError(COOP_HEADER.replace('Durée (min);', 'Temps;'))).toMatch(/il manque la colonne « Durée \(min\) »/);
 		// a day more than a year back: the form's rule
 		const old = report(
@@ -419,5 +421,55 @@ describe('the import of the Coop’s export', () => {
 		const r = report(await importCoopActivities(c.db, c.otherMediator, FIXTURE, { dryRun: true, today: TODAY }));
 		expect(r.created).toBe(6);
 		expect(r.placeId).toBeNull();
+	});
+});
+
+/**
+ * The Coop's export as it gives it: an .xlsx workbook (test/fixtures/coop/coop-workbook.ts,
+ * the Coop's layout), uploaded as it is: the same accompaniments as its CSV, once.
+ */
+describe('the import of the Coop’s workbook (.xlsx), as it is', () => {
+	const csv = new TextDecoder().decode(FIXTURE);
+	const IDS = [...new Set(csv.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))];
+	/** the fixture's activities under other ids: a file the médiathèque has not imported yet */
+	const renamed = IDS.reduce((t, id) => t.replaceAll(id, `eeeeeeee${id.slice(8)}`), csv);
+	const mine = (keys: string[]) => imported().then((rows) => rows.filter((r) => keys.includes(r.importKey!)));
+	/** an accompaniment without what makes it this row (its id, key, creation time) */
+	const content = ({ id: _id, importKey: _key, createdAt: _at, ...a }: Awaited<ReturnType<typeof imported>>[number]) => a;
+
+	it('the workbook of a file already imported as CSV: its activities recognised, nothing created', async () => {
+		const r = report(await importCoopActivities(c.db, c.mediator, await coopWorkbook(csv), { today: TODAY }));
+		expect(r).toMatchObject({ lines: 12, activities: 6, created: 0, duplicates: 6, rejected: [] });
+	});
+
+	it('creates the accompaniments its CSV creates, field for field; again, nothing', async () => {
+		const xlsx = await coopWorkbook(renamed);
+		const checked = report(await importCoopActivities(c.db, c.mediator, xlsx, { dryRun: true, today: TODAY }));
+		expect(checked).toMatchObject({ lines: 12, activities: 6, created: 6, duplicates: 0, rejected: [] });
+		expect(checked.dropped).toEqual(expect.arrayContaining([{ column: 'Thématique(s) d’accompagnement', count: 1, values: ['Associations'] }]));
+
+		const r = report(await importCoopActivities(c.db, c.mediator, xlsx, { today: TODAY }));
+		expect(r).toMatchObject({ written: true, created: 6, duplicates: 0 });
+		const fromCsv = new Map((await mine(IDS.map((id) => `coop:${id}`))).map((a) => [a.importKey!.slice(13), a]));
+		const fromXlsx = await mine(IDS.map((id) => `coop:eeeeeeee${id.slice(8)}`));
+		expect(fromXlsx).toHaveLength(6);
+		for (const a of fromXlsx) expect(content(a)).toEqual(content(fromCsv.get(a.importKey!.slice(13))!));
+		expect(JSON.stringify(fromXlsx)).not.toMatch(/Zorglub|Cunégonde|Canari/);
+
+		// the same workbook again, or its CSV: nothing new
+		expect(report(await importCoopActivities(c.db, c.mediator, xlsx, { today: TODAY }))).toMatchObject({ created: 0, duplicates: 6 });
+		expect(report(await importCoopActivities(c.db, c.mediator, renamed, { today: TODAY }))).toMatchObject({ created: 0, duplicates: 6 });
+		expect(await mine(IDS.map((id) => `coop:eeeeeeee${id.slice(8)}`))).toHaveLength(6);
+	});
+
+	it('a workbook it cannot read or will not take writes nothing, and says why in French', async () => {
+		const before = await imported();
+		const xlsx = await coopWorkbook(csv.replaceAll('04b15d59', 'ffffffff'));
+		const cut = await importCoopActivities(c.db, c.mediator, xlsx.subarray(0, xlsx.length - 200), { today: TODAY });
+		expect(cut.fileError).toBe(WORKBOOK_ERRORS.corrupt);
+		const ole = new Uint8Array(2048);
+		ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+		expect((await importCoopActivities(c.db, c.mediator, ole, { today: TODAY })).fileError).toBe(WORKBOOK_ERRORS.legacy);
+		expect(await imported()).toEqual(before);
 	});
 });

@@ -25,6 +25,7 @@ export { accompanimentsCsv, EXPORT_HEADERS, EXPORT_MAX_ROWS } from './export.ts'
 export { COOP_COMMIT, COOP_EXPORT_HEADERS, COOP_REPOSITORY } from './coop.ts';
 export { coopExport, type CoopExport, type CoopFormat } from './coop-export.ts';
 export { COOP_MAX_BYTES, COOP_MAX_LINES } from './coop-read.ts';
+export { COOP_MAX_INFLATED } from './coop-xlsx.ts';
 export { coopPage, importCoopActivities, type CoopImportReport, type CoopImportResult, type CoopPageView } from './coop-import.ts';
 export { personalData } from './personal-data.ts';
 export { accompanimentDates, accompanimentsAtPlaceSince } from './lookups.ts';

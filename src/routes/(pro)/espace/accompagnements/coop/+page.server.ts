@@ -31,7 +31,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	}
 };
 
-/** The file's bytes (decoded by the reader: UTF-8, else Windows-1252 as Excel writes it), or the text carried from « Vérifier ». */
+/** The file's bytes (the Coop's .xlsx, or a CSV: the reader tells them apart), or the text carried from « Vérifier ». */
 async function fileContent(form: FormData): Promise<Uint8Array | string> {
 	const file = form.get('fichier');
 	if (file instanceof File && file.size) return new Uint8Array(await file.arrayBuffer());
@@ -47,7 +47,8 @@ export const actions: Actions = {
 		const choice = { organisationId: String(form.get('structure') ?? ''), placeId: String(form.get('lieu') ?? '') };
 		try {
 			const r = await importCoopActivities(await getDatabase(), locals.session!.actor, input, { ...choice, dryRun, ip: locals.ip });
-			if (r.fileError !== null) return fail(400, { fileError: input.length ? r.fileError : 'Choisissez le fichier CSV exporté de la Coop.', choice });
+			if (r.fileError !== null)
+				return fail(400, { fileError: input.length ? r.fileError : 'Choisissez le fichier exporté de la Coop (.xlsx ou CSV).', choice });
 			// all or nothing: the lines to correct, and nothing written
 			if (r.report.rejected.length) return fail(400, { report: r.report, choice });
 			if (dryRun || !r.report.written) return { report: r.report, content: r.text, choice };
