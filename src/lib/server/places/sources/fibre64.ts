@@ -25,6 +25,9 @@ import {
 } from './common.ts';
 import { detectFrais, detectPublics } from './mappings.ts';
 
+/** date_maj when nothing dates the survey: « unknown », as the national files write it */
+const UNKNOWN_DATE = '1970-01-01';
+
 export const FIBRE64_SOURCE = 'fibre64';
 export const FIBRE64_COLUMNS = ['Nomdelastructure', 'Enlibreacces', 'result_citycode'] as const;
 
@@ -51,8 +54,9 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 	const rejected: Rejection[] = [];
 	/** id (from name and address) → first row: ids must be unique within a source */
 	const seenIds = new Map<string, number>();
-	// no date in the survey: the file name's, else today's
-	const date = ctx.fileDate ?? ctx.today;
+	// no date in the survey: the file name's, else unknown (the national files' 1970-01-01),
+	// never today's: an import must not make a place look freshly checked
+	const date = ctx.fileDate ?? UNKNOWN_DATE;
 	const mainActivities = new Map(ACTIVITIES.map(([, label, services]) => [foldKey(label), { label, services }]));
 
 	for (const { row, r } of jsonObjectRows(numbered(items), rejected)) {
@@ -77,7 +81,7 @@ export function parseFibre64(items: unknown[], ctx: AdapterContext): ParsedFile 
 		}
 		seenIds.set(sourceId, row);
 		const warnings: string[] = [WARN_NO_PIVOT];
-		if (!ctx.fileDate) warnings.push(`date de mise à jour absente de l’enquête : ${date} retenue`);
+		if (!ctx.fileDate) warnings.push('date de mise à jour absente de l’enquête et du nom du fichier : date inconnue');
 
 		// services
 		const services: string[] = [];

@@ -325,8 +325,9 @@ describe('Fibre 64 survey', () => {
 		expect(r.warnings).toContain('horaires en texte libre, non convertis : « Lundi - samedi »');
 		expect(r.warnings).toContain('pivot (SIRET/RNA) absent : « 00000000000000 » utilisé');
 		// no date in the survey
-		expect(r.record.date_maj).toBe(TODAY);
-		expect(r.warnings).toContain(`date de mise à jour absente de l’enquête : ${TODAY} retenue`);
+		// nothing dates the survey: unknown, never today's
+		expect(r.record.date_maj).toBe('1970-01-01');
+		expect(r.warnings).toContain('date de mise à jour absente de l’enquête et du nom du fichier : date inconnue');
 	});
 });
 
