@@ -207,6 +207,16 @@ describe('CORS', () => {
 		expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
 	});
 
+	it('an ambiguous place name: a 400 that says communes (not places) match, with the candidates', async () => {
+		const res = await viaHook(list, '/api/v1/places?ou=Saint-Martin', '/api/v1/places', { headers: { origin: 'https://carte.example.org' } });
+		expect(res.status).toBe(400);
+		expectCors(res);
+		const { error } = await res.json();
+		expect(error.code).toBe('ambiguous_location');
+		expect(error.message).toMatch(/^Plusieurs communes correspondent à « Saint-Martin »/);
+		expect(error.details.candidates.length).toBeGreaterThan(1);
+	});
+
 	it('the national map’s feed: its counts of places held and left out stay readable from another site', async () => {
 		const res = await viaHook(feed, '/api/v1/cartographie-nationale.json', '/api/v1/cartographie-nationale.json', {
 			headers: { origin: 'https://carte.example.org' }
