@@ -78,6 +78,10 @@ test.describe('a mediator and La Coop', () => {
 		await expect(page).toHaveURL(/\/espace\/accompagnements\/coop\?importe=6-0/);
 		await expect(page.getByRole('status')).toContainText('6 accompagnements importés.');
 		await expectNoAxeViolations(page, 'the Coop page, imported');
+		// « Voir vos accompagnements » opens the file's period: the oldest imported activity is on the list
+		await page.getByRole('link', { name: /^Voir vos accompagnements du / }).click();
+		await expect(page.getByRole('table', { name: /^Accompagnements du / })).toContainText('Prendre rendez-vous chez le médecin en ligne');
+		await page.goBack();
 		for (const [again, name] of [
 			[file, undefined],
 			[Buffer.from(csvText, 'utf8'), 'activites.csv']

@@ -34,6 +34,14 @@ test.describe('without JavaScript', () => {
 		const sources = page.getByRole('table', { name: 'Sources des données' });
 		await expect(sources.getByRole('row', { name: /Aidants Connect/ }).locator('td[data-label="Licence"]')).toContainText('Pas de licence explicite');
 
+		// the data·inclusion files are found on the same page
+		const di = page.getByRole('link', { name: 'les structures et les services dans un seul fichier' });
+		await expect(di).toHaveAttribute('href', '/api/v1/data-inclusion');
+		await expect(page.getByRole('link', { name: 'les structures', exact: true })).toHaveAttribute('href', '/api/v1/data-inclusion/structures');
+		await expect(page.getByRole('link', { name: 'les services', exact: true })).toHaveAttribute('href', '/api/v1/data-inclusion/services');
+		const [both] = await Promise.all([page.waitForEvent('download'), di.click()]);
+		expect(both.suggestedFilename()).toMatch(/^data-inclusion-\d{4}-\d{2}-\d{2}\.json$/);
+
 		const link = files.locator('tbody tr').first().getByRole('rowheader').getByRole('link');
 		const name = (await link.textContent())!.trim();
 		const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
@@ -54,7 +62,10 @@ test('a page of another site reads the API: the preflight passes, errors and val
 		const etag = first.headers.get('etag');
 		// If-None-Match is not a simple header: the browser sends a preflight first
 		const again = await fetch(`${base}/api/v1/places?ou=Agen&limit=2`, { headers: { 'If-None-Match': etag ?? '' }, cache: 'no-store' });
+		// the national map's feed says how many places it leaves out, in a header a script reads
+		const feed = await fetch(`${base}/api/v1/cartographie-nationale.json`);
 		return {
+			excluded: feed.headers.get('x-lieux-exclus'),
 			bad: { status: bad.status, code: (await bad.json()).error.code },
 			first: { status: first.status, etag, lastModified: first.headers.get('last-modified'), link: first.headers.get('link') },
 			again: again.status
@@ -67,6 +78,7 @@ test('a page of another site reads the API: the preflight passes, errors and val
 	expect(seen.first.lastModified).toBeTruthy();
 	expect(seen.first.link).toMatch(/rel="next"/);
 	expect(seen.again).toBe(304);
+	expect(seen.excluded).toMatch(/^\d+$/);
 });
 
 test('over HTTP: OPTIONS, HEAD on a download, CORS on a 404', async ({ request }) => {

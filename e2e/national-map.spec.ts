@@ -35,8 +35,8 @@ function componentFile(path: string): string | null {
 	return file.startsWith(COMPONENT + '/') && existsSync(file) && statSync(file).isFile() ? file : null;
 }
 
-/** Serves the reuser's page and the component; lets requests to our server through; refuses and lists the rest. */
-async function hostComponent(page: Page, baseURL: string, source: string) {
+/** Serves the reuser's page (ours, or the given one) and the component; lets requests to our server through; refuses and lists the rest. */
+async function hostComponent(page: Page, baseURL: string, source: string, html = pageWith(source)) {
 	const refused: string[] = [];
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
@@ -51,7 +51,7 @@ async function hostComponent(page: Page, baseURL: string, source: string) {
 		const { origin, pathname } = new URL(url);
 		if (origin === new URL(baseURL).origin) return route.continue();
 		if (origin === SITE) {
-			if (pathname === '/') return route.fulfill({ contentType: 'text/html; charset=utf-8', body: pageWith(source) });
+			if (pathname === '/') return route.fulfill({ contentType: 'text/html; charset=utf-8', body: html });
 			const file = componentFile(pathname);
 			if (file) return route.fulfill({ path: file });
 		}
@@ -119,4 +119,19 @@ test('« Données ouvertes » gives the feed to reusers, with the number of plac
 		'href',
 		'/api/v1/cartographie-nationale/exclus.json'
 	);
+});
+
+test('the code given on « Données ouvertes », pasted as it is in another site’s page, shows the map with every place', async ({ page, baseURL }) => {
+	await page.goto('/donnees');
+	const embed = await page.locator('pre code').innerText();
+	const feed: unknown[] = await (await page.request.get('/api/v1/cartographie-nationale.json')).json();
+	const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Mon site</title></head><body><h1>Les lieux près de chez vous</h1>\n${embed}\n</body></html>`;
+	const { errors } = await hostComponent(page, baseURL!, '', html);
+	const markers = page.locator('.marker-group');
+	await expect(markers.first()).toBeVisible({ timeout: 30_000 });
+	expect(total(await markers.allTextContents())).toBe(feed.length);
+	// the map has the height the code gives it, not the few pixels of its toolbar
+	const map = await page.locator('fr-mediation-numerique-cartographie').boundingBox();
+	expect(map?.height).toBeGreaterThanOrEqual(500);
+	expect(errors, 'errors in the page').toEqual([]);
 });

@@ -77,6 +77,15 @@ describe('npx maillage', () => {
 
 		const list = await maillage('import-reports');
 		expect(list.stdout.trim().split('\n')).toHaveLength(3);
+		// a stored report, for a person: its counts and fidelity table, not pages of JSON; --json gives it whole
+		const id = /^#(\d+) /m.exec(list.stdout.trim().split('\n').at(-1)!)![1];
+		const shown = await maillage('import-reports', 'show', id);
+		expect(shown.stdout).toMatch(/created 5 · updated 0/);
+		expect(shown.stdout).toMatch(/^\s+nom\s+5\s+5\s+0\s+0$/m);
+		expect(() => JSON.parse(shown.stdout)).toThrow();
+		const raw = JSON.parse((await maillage('import-reports', 'show', id, '--json')).stdout);
+		expect(raw).toMatchObject({ created: 5, rejected: 0 });
+		expect(raw.fidelity.length).toBeGreaterThan(5);
 
 		const out = join(dir, 'export.csv');
 		await maillage('export', 'places', '--out', out);

@@ -18,6 +18,8 @@ import {
 	csvRow,
 	listImportReports,
 	getImportReport,
+	formatStoredReport,
+	type StoredImportReport,
 	dataInclusionChunks,
 	producerName
 } from '../lib/server/places/index.ts';
@@ -65,7 +67,9 @@ Usage:
       Export every place in the national standard's CSV (v1.0.2), or as data·inclusion v1
       JSON, {"structures": [...], "services": [...]}, that \`import places\` reads back
       (producer id: DATA_INCLUSION_SOURCE, default "maillage").
-  maillage import-reports [list | show <id>]      Stored import reports.
+  maillage import-reports [list | show <id> [--json]]
+      Stored import reports. show: the counts, every rejection, the warnings by field, the
+      fidelity table and what each value became; --json: the whole report.
   maillage reports errors                          Open "Signaler une erreur" reports.
   maillage seed territory | demo                   Load the territory / the demo network.
   maillage demo accounts                           One account per role on real structures of the
@@ -251,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
 			if (sub === 'show') {
 				const r = await getImportReport(db, Number(rest[0]));
 				if (!r) throw new UsageError(`no import report #${rest[0]}`);
-				process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+				process.stdout.write((values.json ? JSON.stringify(r, null, 2) : formatStoredReport(r as StoredImportReport)) + '\n');
 			} else {
 				for (const r of await listImportReports(db)) {
 					process.stdout.write(

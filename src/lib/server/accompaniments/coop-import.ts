@@ -42,6 +42,8 @@ export interface CoopImportReport {
 	rejected: Rejection[];
 	dropped: Dropped[];
 	warning: string | null;
+	/** the first and last dates of the file's activities (null when it has none): where to see them once imported */
+	period: { from: string; to: string } | null;
 }
 
 export type CoopImportResult = { fileError: string } | { fileError: null; report: CoopImportReport; text: string };
@@ -83,6 +85,11 @@ const UUID = /^[0-9a-f-]{36}$/;
  * runs. A file that cannot be read answers `fileError`; lines refused are in the report and
  * nothing is written.
  */
+function periodOfActivities(dates: string[]): CoopImportReport['period'] {
+	const sorted = [...dates].sort();
+	return sorted.length ? { from: sorted[0], to: sorted.at(-1)! } : null;
+}
+
 export async function importCoopActivities(
 	database: Database,
 	actor: Actor,
@@ -172,7 +179,8 @@ export async function importCoopActivities(
 		duplicates: rows.length - fresh.length + read.repeated,
 		rejected: read.rejected,
 		dropped,
-		warning: read.warning
+		warning: read.warning,
+		period: periodOfActivities(rows.map((r) => r.a.date))
 	};
 	if (read.rejected.length) {
 		// all or nothing: the file is refused whole

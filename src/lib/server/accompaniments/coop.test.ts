@@ -247,6 +247,8 @@ describe('the import of the Coop’s export', () => {
 	it('checks first (« Vérifier »): what it would create, what has no equivalent, nothing written', async () => {
 		const r = report(await importCoopActivities(c.db, c.mediator, FIXTURE, { dryRun: true, today: TODAY }));
 		expect(r).toMatchObject({ dryRun: true, written: false, lines: 12, activities: 6, created: 6, duplicates: 0, rejected: [] });
+		// the file's first and last days: where the page sends the mediator to see them once imported
+		expect(r.period).toEqual({ from: '2026-10-05', to: '2026-11-18' });
 		expect(r.dropped).toEqual(
 			expect.arrayContaining([
 				{ column: 'Thématique(s) d’accompagnement', count: 1, values: ['Associations'] },

@@ -169,6 +169,41 @@ describe('fidelity of imports (issue 14)', () => {
 	});
 });
 
+describe('values the import replaces are counted as mapped, with what they became', () => {
+	it('an unknown date_maj takes the file’s date; hours are corrected or dropped, and the table says which', async () => {
+		const base = { pivot: '00000000000000', commune: 'Agen', code_postal: '47000', services: 'Aide aux démarches administratives' };
+		const records = [
+			{ ...base, id: 'date-1', nom: 'Lieu daté', adresse: '1 rue Lamouroux', date_maj: '2023-02-01', horaires: 'Mo-Fr 09:00-12:00' },
+			{ ...base, id: 'date-2', nom: 'Lieu sans date', adresse: '2 rue Lamouroux', date_maj: '1970-01-01', horaires: 'Tu-Fr 09:00-12:00; Mo 14-17' },
+			{
+				...base,
+				id: 'date-3',
+				nom: 'Lieu aux horaires illisibles',
+				adresse: '3 rue Lamouroux',
+				date_maj: '2023-03-01',
+				horaires: 'Mo-Fr 09:00-19:00; Sa 17:00'
+			}
+		];
+		const r = await importPlaces(db, { fileName: '20230517-lieux.json', content: JSON.stringify(records), today: TODAY, dryRun: true });
+		expect(rowOf(r, 'date_maj')).toMatchObject({
+			read: 3,
+			kept: 2,
+			mapped: 1,
+			dropped: 0,
+			conversions: [{ from: '1970-01-01', to: 'date du fichier (2023-05-17)', count: 1 }]
+		});
+		expect(rowOf(r, 'horaires')).toMatchObject({
+			read: 3,
+			kept: 1,
+			mapped: 1,
+			dropped: 1,
+			conversions: [{ from: 'Tu-Fr 09:00-12:00; Mo 14-17', to: 'Tu-Fr 09:00-12:00; Mo 14:00-17:00', count: 1 }],
+			// the value itself (opening hours are nothing personal), to be corrected at its source
+			drops: [{ value: 'Mo-Fr 09:00-19:00; Sa 17:00', reason: 'format OpenStreetMap illisible', count: 1 }]
+		});
+	});
+});
+
 describe('« Accepte le Pass numérique » becomes the place’s Pass flag (issue 14)', () => {
 	it('imported from a v0 file, the place accepts the Pass; without it, it does not', async () => {
 		const base = { pivot: '00000000000000', commune: 'Agen', code_postal: '47000', services: 'Accéder à du matériel', date_maj: '2023-01-10' };

@@ -98,7 +98,8 @@ function validateRecords(
 			today,
 			fileDate,
 			// a value the validator drops is counted against the file's column it came from
-			dropped: (field, value, reason) => fidelity.droppedAfter(origins?.[field] ?? field, value, reason)
+			dropped: (field, value, reason) => fidelity.droppedAfter(origins?.[field] ?? field, value, reason),
+			converted: (field, from, to) => fidelity.mappedAfter(origins?.[field] ?? field, from, to)
 		});
 		if (!v.ok) {
 			rejections.push({ row: r.row, sourceId: r.sourceId, reasons: v.errors });

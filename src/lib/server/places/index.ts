@@ -26,7 +26,7 @@ export { horairesToRanges, rangesToHoraires, splitClosures, weekTable, withClosu
 // import of source files
 export { importPlaces } from './import.ts';
 export { ImportFailedError, TerritoryNotLoadedError } from './import-failure.ts';
-export { formatReport, formatFidelity, getImportReport, listImportReports, type ImportReport } from './reports.ts';
+export { formatReport, formatFidelity, formatStoredReport, getImportReport, listImportReports, type ImportReport, type StoredImportReport } from './reports.ts';
 export type { FidelityRow } from './sources/fidelity.ts';
 export { parseSourceFile } from './sources/index.ts';
 export { testMunicipalityLookup } from './sources/test-lookup.ts';

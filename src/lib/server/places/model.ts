@@ -45,6 +45,8 @@ export interface ParseOptions {
 	fileDate?: string | null;
 	/** told of every value read and dropped (for the import's fidelity table) */
 	dropped?: (field: string, value: string, reason: string) => void;
+	/** told of every value read and replaced by another (an unknown date by the file's, hours corrected), for the same table */
+	converted?: (field: string, from: string, to: string) => void;
 }
 
 const NO_DROP = () => {};
@@ -89,6 +91,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	const errors: string[] = [];
 	const warnings: string[] = [];
 	const drop = opts.dropped ?? NO_DROP;
+	const convert = opts.converted ?? NO_DROP;
 
 	// — required text fields —
 	const id = oneLine(rec.id);
@@ -154,6 +157,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 			if (d < '2000-01-01') {
 				if (fileDate) {
 					dateMaj = fileDate;
+					convert('date_maj', d, `date du fichier (${fileDate})`);
 					warnings.push(`date_maj\u00a0: la date ${d} n’est pas une vraie date de mise à jour\u00a0; date du fichier retenue (${fileDate})`);
 				} else {
 					dateMaj = d;
@@ -161,6 +165,7 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 				}
 			} else if (d > today) {
 				dateMaj = fileDate ?? today;
+				convert('date_maj', d, fileDate ? `date du fichier (${fileDate})` : `date du jour (${today})`);
 				warnings.push(
 					`date_maj\u00a0: la date ${d} est dans le futur\u00a0; remplacée par ${fileDate ? 'la date du fichier' : 'la date du jour'} (${dateMaj})`
 				);
@@ -292,10 +297,14 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 		const h = validateHoraires(horairesRaw);
 		if (h.ok) {
 			horaires = h.value;
-			if (h.corrected) warnings.push(`horaires\u00a0: ${quote(horairesRaw)} corrigées en ${quote(h.value)}`);
+			if (h.corrected) {
+				warnings.push(`horaires\u00a0: ${quote(horairesRaw)} corrigées en ${quote(h.value)}`);
+				convert('horaires', horairesRaw, h.value);
+			}
 		} else {
 			warnings.push(`horaires\u00a0: ${quote(horairesRaw)} ne respecte pas le format OpenStreetMap (${h.error})\u00a0; valeur ignorée`);
-			drop('horaires', 'horaires', 'format OpenStreetMap illisible');
+			// opening hours are nothing personal: the value itself, so that it can be corrected at its source
+			drop('horaires', horairesRaw, 'format OpenStreetMap illisible');
 		}
 	}
 

@@ -64,6 +64,43 @@ export function formatFidelity(table: FidelityRow[], maxDrops = 10): string[] {
 	return lines;
 }
 
+/** A stored report as `import-reports show` prints it: the counts, every rejection, the warnings by field, the fidelity table with what each value became. */
+export function formatStoredReport(r: StoredImportReport, maxConversions = 10): string {
+	const lines = [
+		`#${r.id} ${r.fileName} (${r.format}, source ${r.source}), imported ${r.startedAt.toISOString()}: ${r.total} rows`,
+		`  created ${r.created} · updated ${r.updated} · merged into existing ${r.merged} · unchanged ${r.unchanged} · rejected ${r.rejected}${r.skipped ? ` · skipped ${r.skipped}` : ''}`
+	];
+	for (const rej of r.rejections) lines.push(`  rejected row ${rej.row}${rej.sourceId ? ` (${rej.sourceId})` : ''}: ${rej.reasons.join('\u00a0; ')}`);
+	if (r.warnings.length) {
+		// by what they are about (« pivot », « horaires »…), an example of each
+		const byField = new Map<string, { count: number; example: ImportWarning }>();
+		for (const w of r.warnings) {
+			const field = w.message.split('\u00a0:')[0].split(' « ')[0];
+			const seen = byField.get(field);
+			if (seen) seen.count++;
+			else byField.set(field, { count: 1, example: w });
+		}
+		lines.push(`  ${r.warnings.length} warnings (--json lists them all):`);
+		for (const [field, { count, example }] of [...byField].sort((a, b) => b[1].count - a[1].count))
+			lines.push(`    ${field}: ${count} rows, e.g. row ${example.row}: ${example.message}`);
+	}
+	if (r.fidelity.length) {
+		lines.push(...formatFidelity(r.fidelity));
+		for (const row of r.fidelity) {
+			if (!row.conversions.length) continue;
+			const shown = row.conversions.slice(0, maxConversions).map((c) => `« ${c.from} » → ${c.to} ×${c.count}`);
+			const more = row.conversions.length > maxConversions ? ` … and ${row.conversions.length - maxConversions} more` : '';
+			lines.push(`  mapped in ${row.field}: ${shown.join('\u00a0; ')}${more}`);
+		}
+	}
+	return lines.join('\n');
+}
+
+export type StoredImportReport = Pick<
+	ImportReport,
+	'fileName' | 'format' | 'source' | 'total' | 'created' | 'updated' | 'merged' | 'unchanged' | 'rejected' | 'skipped' | 'rejections' | 'warnings' | 'fidelity'
+> & { id: number; startedAt: Date };
+
 export async function listImportReports(database: Database, limit = 50) {
 	return database.db
 		.select({

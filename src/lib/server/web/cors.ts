@@ -42,14 +42,26 @@ export function preflight(): Response {
 	});
 }
 
-/** The response with the CORS headers (copied first when its headers cannot be changed). */
+/**
+ * The response with the CORS headers (copied first when its headers cannot be changed). The
+ * headers a route exposes itself (the national map's feed: X-Lieux-Inclus, X-Lieux-Exclus)
+ * are kept beside the common ones, or a script on another site could not read them.
+ */
 export function withCors(response: Response): Response {
+	const set = (headers: Headers) => {
+		const own = (headers.get('access-control-expose-headers') ?? '')
+			.split(',')
+			.map((h) => h.trim())
+			.filter((h) => h && !EXPOSED_HEADERS.some((e) => e.toLowerCase() === h.toLowerCase()));
+		for (const [k, v] of Object.entries(CORS)) headers.set(k, v);
+		if (own.length) headers.set('access-control-expose-headers', [...EXPOSED_HEADERS, ...own].join(', '));
+	};
 	try {
-		for (const [k, v] of Object.entries(CORS)) response.headers.set(k, v);
+		set(response.headers);
 		return response;
 	} catch {
 		const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
-		for (const [k, v] of Object.entries(CORS)) copy.headers.set(k, v);
+		set(copy.headers);
 		return copy;
 	}
 }

@@ -15,6 +15,7 @@ import { openWorld, type World } from '../../../../test/world.ts';
 import { GET as list } from './places/+server.ts';
 import { GET as one } from './places/[id]/+server.ts';
 import { GET as csv } from './places.csv/+server.ts';
+import { GET as feed } from './cartographie-nationale.json/+server.ts';
 
 type Handler = (e: any) => Promise<Response> | Response;
 
@@ -204,6 +205,27 @@ describe('CORS', () => {
 		const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase();
 		for (const h of ['if-none-match', 'if-modified-since', 'content-type', 'accept']) expect(allowed).toContain(h);
 		expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
+	});
+
+	it('an ambiguous place name: a 400 that says communes (not places) match, with the candidates', async () => {
+		const res = await viaHook(list, '/api/v1/places?ou=Saint-Martin', '/api/v1/places', { headers: { origin: 'https://carte.example.org' } });
+		expect(res.status).toBe(400);
+		expectCors(res);
+		const { error } = await res.json();
+		expect(error.code).toBe('ambiguous_location');
+		expect(error.message).toMatch(/^Plusieurs communes correspondent à « Saint-Martin »/);
+		expect(error.details.candidates.length).toBeGreaterThan(1);
+	});
+
+	it('the national map’s feed: its counts of places held and left out stay readable from another site', async () => {
+		const res = await viaHook(feed, '/api/v1/cartographie-nationale.json', '/api/v1/cartographie-nationale.json', {
+			headers: { origin: 'https://carte.example.org' }
+		});
+		expect(res.status).toBe(200);
+		expectCors(res);
+		const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/,\s*/);
+		expect(exposed).toEqual(expect.arrayContaining(['etag', 'link', 'x-lieux-inclus', 'x-lieux-exclus']));
+		expect(Number(res.headers.get('x-lieux-inclus'))).toBeGreaterThan(0);
 	});
 
 	it('only for the public API: the site’s pages get none', async () => {

@@ -64,10 +64,31 @@ export class Fidelity {
 		const r = this.#row(field);
 		r.read++;
 		r.mapped++;
+		this.#convert(r, from, to);
+	}
+
+	#convert(r: Accumulator, from: string, to: string): void {
 		const key = from + '\u0000' + to;
 		const c = r.conversions.get(key);
 		if (c) c.count++;
 		else if (r.conversions.size < MAX_LISTED) r.conversions.set(key, { from, to, count: 1 });
+	}
+
+	/**
+	 * A value counted as kept when the file was read, then replaced by the validator (an
+	 * unknown date_maj by the file's date, opening hours corrected): mapped, with what it became.
+	 */
+	mappedAfter(field: string, from: string, to: string): void {
+		const r = this.#row(field);
+		if (r.kept > 0) {
+			r.kept--;
+			r.mapped++;
+		} else if (r.mapped === 0) {
+			// not counted when read: counted now
+			r.read++;
+			r.mapped++;
+		} // else already counted as mapped (a renamed column): only what it became is added
+		this.#convert(r, from, to);
 	}
 
 	/** Values a producer's own format gave to a field of the standard (its adapter maps column by column). */

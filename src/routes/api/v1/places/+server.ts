@@ -36,7 +36,7 @@ export const GET: RequestHandler = async ({ url, request }) => {
 				400,
 				status,
 				result.where.status === 'ambiguous'
-					? `Plusieurs lieux correspondent à « ${params.where} »\u00a0: précisez (code postal ou département).`
+					? `Plusieurs communes correspondent à « ${params.where} »\u00a0: précisez (code postal ou département).`
 					: `Aucune commune ni code postal ne correspond à « ${params.where} ».`,
 				result.where.status === 'ambiguous' ? { candidates: result.where.candidates } : undefined
 			);

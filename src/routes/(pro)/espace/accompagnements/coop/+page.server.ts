@@ -52,8 +52,10 @@ export const actions: Actions = {
 			// all or nothing: the lines to correct, and nothing written
 			if (r.report.rejected.length) return fail(400, { report: r.report, choice });
 			if (dryRun || !r.report.written) return { report: r.report, content: r.text, choice };
-			// Post/Redirect/Get: reloading does not import again
-			redirect(303, `/espace/accompagnements/coop?importe=${r.report.created}-${r.report.duplicates}#resultat`);
+			// Post/Redirect/Get: reloading does not import again; the period is the file's, so that
+			// « Voir vos accompagnements » (and the export below) shows what was just imported
+			const period = r.report.period ? `&du=${r.report.period.from}&au=${r.report.period.to}` : '';
+			redirect(303, `/espace/accompagnements/coop?importe=${r.report.created}-${r.report.duplicates}${period}#resultat`);
 		} catch (e) {
 			return formFailure(e, { choice }, { page: ['forbidden'] });
 		}
