@@ -48,6 +48,17 @@ export interface Download extends ExportState {
 	title: string;
 }
 
+/**
+ * The départements a file offered for reuse covers: those asked (`?departement=`), else the
+ * instance's, so that the downloads, the national map's feed and the data·inclusion files of
+ * one instance hold the same places (its territory; the neighbours' places it knows come
+ * from files their own producers publish).
+ */
+export async function reuseDepartements(database: Database, asked: string[] = []): Promise<string[]> {
+	if (asked.length) return asked;
+	return (await getInstanceSettings(database)).departmentCodes ?? [];
+}
+
 /** What a download holds now: its places, validators, name. The territory is the instance's départements (all places when it has none). */
 export async function describeDownload(database: Database, kind: DownloadKind): Promise<Download> {
 	const settings = await getInstanceSettings(database);

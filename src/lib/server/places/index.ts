@@ -61,7 +61,8 @@ export {
 	STANDARD_SCHEMA_URL,
 	type Download,
 	type DownloadKind,
-	type OpenDataSummary
+	type OpenDataSummary,
+	reuseDepartements
 } from './downloads.ts';
 
 // data·inclusion (schema v1): our places as its structures and services (its files are read by the import, sources/data-inclusion.ts)

@@ -6,6 +6,7 @@
  */
 import type { Database } from '../db/client.ts';
 import { exportState, weakTag, type PlaceValidators } from './freshness.ts';
+import { reuseDepartements } from './downloads.ts';
 import { places } from './db.ts';
 import { ACCEPTS_PASS, allPlaces } from './place.ts';
 import {
@@ -120,11 +121,12 @@ export async function nationalMapSummary(database: Database, opts: NationalMapOp
 
 const recent = new WeakMap<Database, { at: number; summary: Promise<NationalMapSummary> }>();
 
-/** The summary of every place, computed at most once per `maxAgeMs` (the public page « Données ouvertes » shows its counts). */
+/** The summary of the feed's places (the instance's territory), computed at most once per `maxAgeMs` (the public page « Données ouvertes » shows its counts). */
 export function recentNationalMapSummary(database: Database, maxAgeMs = 300_000, now = Date.now()): Promise<NationalMapSummary> {
 	const hit = recent.get(database);
 	if (hit && now - hit.at < maxAgeMs) return hit.summary;
-	const summary = nationalMapSummary(database);
+	// the feed's default: the instance's territory
+	const summary = reuseDepartements(database).then((departements) => nationalMapSummary(database, { departements }));
 	recent.set(database, { at: now, summary });
 	summary.catch(() => recent.delete(database));
 	return summary;

@@ -11,6 +11,7 @@ import { fromSchemaLieuxDeMediationNumerique } from 'lieux-de-mediation-numeriqu
 import { createTestDatabase } from '../../../../test/db.ts';
 import { setDatabase, type Database } from '#lib/server/db/client.ts';
 import { importPlaces } from '#lib/server/places/index.ts';
+import { updateInstanceSettings } from '#lib/server/territory/index.ts';
 import { GET as feed } from './cartographie-nationale.json/+server.ts';
 import { GET as summary } from './cartographie-nationale/exclus.json/+server.ts';
 import { GET as openapi } from './openapi.json/+server.ts';
@@ -61,6 +62,8 @@ const LEFT_OUT = [
 beforeAll(async () => {
 	db = await createTestDatabase();
 	setDatabase(db);
+	// the instance's territory: the files offered for reuse cover it unless départements are asked
+	await updateInstanceSettings(db, { departmentCodes: ['33', '47'] });
 	const content = await readFile(new URL('../../../../test/fixtures/places-agen.json', import.meta.url));
 	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
 	await importPlaces(db, { fileName: 'carte.json', content: Buffer.from(JSON.stringify(LEFT_OUT)), today: '2026-11-18' });
@@ -160,5 +163,21 @@ describe('conditional requests (issue 14, item 4)', () => {
 		expect(second.status).toBe(200);
 		expect(second.headers.get('x-lieux-inclus')).toBe('6');
 		await second.body?.cancel();
+	});
+});
+
+describe('the territory (issue 14: the files offered for reuse cover the same places)', () => {
+	it('without « departement », the feed holds the instance’s départements only', async () => {
+		await updateInstanceSettings(db, { departmentCodes: ['47'] });
+		try {
+			const res = await call(feed, '/api/v1/cartographie-nationale.json');
+			const ids = (await res.json()).map((r: { id: string }) => r.id);
+			expect(ids).not.toContain('fixture-bordeaux');
+			expect(ids.length).toBeGreaterThan(0);
+			const asked = await call(feed, '/api/v1/cartographie-nationale.json?departement=33');
+			expect((await asked.json()).map((r: { id: string }) => r.id)).toEqual(['fixture-bordeaux']);
+		} finally {
+			await updateInstanceSettings(db, { departmentCodes: ['33', '47'] });
+		}
 	});
 });

@@ -6,6 +6,7 @@ import {
 	nationalMapFeed,
 	nationalMapSummary,
 	nationalMapValidators,
+	reuseDepartements,
 	validateFilters
 } from '#lib/server/places/index.ts';
 import { apiError } from '#lib/server/web/errors.ts';
@@ -18,8 +19,10 @@ import { notModified, validatorHeaders } from '#lib/server/web/conditional.ts';
  */
 export const GET: RequestHandler = async ({ url, request }) => {
 	try {
-		const { departements } = validateFilters(filtersFromSearchParams(url.searchParams));
+		const asked = validateFilters(filtersFromSearchParams(url.searchParams)).departements;
 		const db = await getDatabase();
+		// the instance's territory unless départements are asked, as the other files offered for reuse
+		const departements = await reuseDepartements(db, asked);
 		const validators = validatorHeaders(await nationalMapValidators(db, 'feed', departements));
 		// the client's copy is current: neither the counts nor the feed are computed
 		const unchanged = notModified(request, { ...NATIONAL_MAP_HEADERS, ...validators });

@@ -9,6 +9,7 @@ import { createTestDatabase } from '../../../../../test/db.ts';
 import { errorsOf } from '../../../../../test/data-inclusion.ts';
 import { setDatabase, type Database } from '#lib/server/db/client.ts';
 import { importPlaces } from '#lib/server/places/index.ts';
+import { updateInstanceSettings } from '#lib/server/territory/index.ts';
 import { GET as both } from './+server.ts';
 import { GET as structures } from './structures/+server.ts';
 import { GET as services } from './services/+server.ts';
@@ -25,6 +26,8 @@ beforeAll(async () => {
 	process.env.ORIGIN = 'https://maillage.example.fr';
 	db = await createTestDatabase();
 	setDatabase(db);
+	// the instance's territory: the files offered for reuse cover it unless départements are asked
+	await updateInstanceSettings(db, { departmentCodes: ['33', '47'] });
 	const content = await readFile(new URL('../../../../../test/fixtures/places-agen.json', import.meta.url));
 	await importPlaces(db, { fileName: 'places-agen.json', content, today: '2026-11-18' });
 });

@@ -10,6 +10,7 @@ import {
 	exportState,
 	filtersFromSearchParams,
 	producerName,
+	reuseDepartements,
 	validateFilters,
 	type DataInclusionPart
 } from '#lib/server/places/index.ts';
@@ -22,8 +23,10 @@ const LICENCE = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/';
 
 export async function dataInclusionResponse(part: DataInclusionPart, url: URL, request: Request): Promise<Response> {
 	try {
-		const { departements } = validateFilters(filtersFromSearchParams(url.searchParams));
+		const asked = validateFilters(filtersFromSearchParams(url.searchParams)).departements;
 		const db = await getDatabase();
+		// the instance's territory unless départements are asked, as the other files offered for reuse
+		const departements = await reuseDepartements(db, asked);
 		const state = await exportState(db, `data-inclusion-${part}`, departements);
 		const schemas = part === 'both' ? (['structure', 'service'] as const) : ([part === 'structures' ? 'structure' : 'service'] as const);
 		const headers: Record<string, string> = {

@@ -6,6 +6,7 @@ import {
 	nationalMapSummary,
 	nationalMapSummaryJson,
 	nationalMapValidators,
+	reuseDepartements,
 	validateFilters
 } from '#lib/server/places/index.ts';
 import { apiError } from '#lib/server/web/errors.ts';
@@ -14,8 +15,9 @@ import { conditionalAnswer, notModified, validatorHeaders } from '#lib/server/we
 /** GET /api/v1/cartographie-nationale/exclus.json — how many places the national map's feed holds, which it leaves out and why. Public. */
 export const GET: RequestHandler = async ({ url, request }) => {
 	try {
-		const { departements } = validateFilters(filtersFromSearchParams(url.searchParams));
+		const asked = validateFilters(filtersFromSearchParams(url.searchParams)).departements;
 		const db = await getDatabase();
+		const departements = await reuseDepartements(db, asked);
 		const headers = { ...NATIONAL_MAP_HEADERS, ...validatorHeaders(await nationalMapValidators(db, 'summary', departements)) };
 		// the client's copy is current: the places are not read
 		const unchanged = notModified(request, headers);
