@@ -14,71 +14,21 @@ import type { Database } from '../db/client.ts';
 import { getImportReport, getPlace, importPlaces, TerritoryNotLoadedError } from './index.ts';
 import { places } from './db.ts';
 import { VOCABULARIES } from './vocabulary.ts';
+import * as V0 from 'lieux-de-mediation-numerique-v0';
 import type { ImportReport } from './reports.ts';
 import { sharedDataDir } from '../paths.ts';
 
 /**
- * The v0 vocabularies as the national library wrote them (@gouvfr-anct/lieux-de-mediation-numerique
- * 1.22.2: Service, ModaliteAccompagnement, PublicAccueilli, ConditionAcces, LabelNational),
- * written out here so that the test does not trust the importer's own tables.
+ * The v0 vocabularies as the national library itself defines them (@gouvfr-anct/lieux-de-mediation-numerique
+ * 1.22, the version the national map's component embeds): the test does not trust the
+ * importer's own tables.
  */
 const OFFICIAL_V0: Record<string, readonly string[]> = {
-	services: [
-		'Accéder à du matériel',
-		'Accéder à une connexion internet',
-		'Accompagner les démarches de santé',
-		'Approfondir ma culture numérique',
-		'Créer avec le numérique',
-		'Créer et développer mon entreprise',
-		'Devenir autonome dans les démarches administratives',
-		'Favoriser mon insertion professionnelle',
-		'Prendre en main un ordinateur',
-		'Prendre en main un smartphone ou une tablette',
-		'Promouvoir la citoyenneté numérique',
-		'Réaliser des démarches administratives avec un accompagnement',
-		"S'équiper en matériel informatique",
-		'Utiliser le numérique au quotidien',
-		"Soutenir la parentalité et l'éducation avec le numérique"
-	],
-	modalites_accompagnement: [
-		'A ma place : une personne habilitée fait les démarches à ma place',
-		"Avec de l'aide : je suis accompagné seul dans l'usage du numérique",
-		"Dans un atelier : j'apprends collectivement à utiliser le numérique",
-		"Seul : j'ai accès à du matériel et une connexion"
-	],
-	publics_accueillis: [
-		'Adultes',
-		'Déficience visuelle',
-		'Familles/enfants',
-		'Handicaps psychiques : troubles psychiatriques donnant lieu à des atteintes comportementales',
-		'Jeunes (16-26 ans)',
-		'Public langues étrangères',
-		'Seniors (+ 65 ans)',
-		'Surdité',
-		'Uniquement femmes',
-		"Handicaps mentaux : déficiences limitant les activités d'une personne",
-		"Personnes en situation d'illettrisme"
-	],
-	conditions_acces: [
-		"Adhésion : L'accès au lieu et/ou à ses services nécessite d'y adhérer",
-		'Gratuit : Je peux accéder gratuitement au lieu et à ses services',
-		'Gratuit sous condition : La gratuité est conditionnée à des critères (situation familiale, convention avec un organisme social...)',
-		"Accepte le Pass numérique : Il est possible d'utiliser un Pass numérique pour accéder au lieu",
-		"Payant : L'accès au lieu et/ou à ses services est payant"
-	],
-	labels_nationaux: [
-		'Aidants Connect',
-		'APTIC',
-		'Campus connecté',
-		'CNFS',
-		'Fabriques de Territoire',
-		'France Services',
-		'French Tech',
-		'Grandes écoles du numérique',
-		'Point numérique CAF',
-		'Point relais CAF',
-		'Relais pôle emploi'
-	]
+	services: Object.values(V0.Service),
+	modalites_accompagnement: Object.values(V0.ModaliteAccompagnement),
+	publics_accueillis: Object.values(V0.PublicAccueilli),
+	conditions_acces: Object.values(V0.ConditionAcces),
+	labels_nationaux: Object.values(V0.LabelNational)
 };
 
 /** Official values, v0 and v1, of each field (a file's column may carry either). */
