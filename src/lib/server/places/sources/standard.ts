@@ -30,6 +30,7 @@ import {
 import { readCsv, type CsvInput } from './csv.ts';
 import { V0_SERVICES, canonicalValue, isVocabularyField, mapCondition, mapNationalLabel, mapPublic, mapV0Accompagnement } from './mappings.ts';
 import { Fidelity } from './fidelity.ts';
+import { textOf } from '../values.ts';
 
 type Role = { kind: 'field'; field: string } | { kind: 'v0'; field: V0Field } | { kind: 'ignored' } | { kind: 'unknown'; name: string };
 
@@ -117,7 +118,7 @@ export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOp
 					const v = scalarValue(f, value);
 					scalars[f] = v;
 					if (v !== undefined) fidelity.kept(key);
-					else if (clean(value) !== undefined) fidelity.dropped(key, f === 'date_maj' ? String(value) : 'valeur illisible', 'valeur illisible');
+					else if (clean(value) !== undefined) fidelity.dropped(key, f === 'date_maj' ? textOf(value) : 'valeur illisible', 'valeur illisible');
 				}
 				break;
 			}
@@ -245,7 +246,7 @@ function scalarValue(field: string, value: unknown): string | number | undefined
 }
 
 function listValues(field: string, key: string, value: unknown, opts: StandardOptions, warnings: string[], fidelity: Fidelity): string[] {
-	const raw = Array.isArray(value) ? value.map((v) => String(v)) : splitList(value, opts.semicolonLists);
+	const raw = Array.isArray(value) ? value.map((v) => textOf(v)) : splitList(value, opts.semicolonLists);
 	if (!isVocabularyField(field)) {
 		const out = raw.map((v) => v.trim()).filter(Boolean);
 		fidelity.kept(key, out.length);
