@@ -30,7 +30,7 @@ import {
 import { readCsv, type CsvInput } from './csv.ts';
 import { V0_SERVICES, canonicalValue, isVocabularyField, mapCondition, mapNationalLabel, mapPublic, mapV0Accompagnement } from './mappings.ts';
 import { Fidelity } from './fidelity.ts';
-import { textOf } from '../values.ts';
+import { formulaLike, textOf } from '../values.ts';
 
 type Role = { kind: 'field'; field: string } | { kind: 'v0'; field: V0Field } | { kind: 'ignored' } | { kind: 'unknown'; name: string };
 
@@ -317,7 +317,10 @@ function toSourceRecord(row: number, mapped: MappedStandard, ctx: AdapterContext
 		r.pivot = PIVOT_UNKNOWN;
 		warnings.push(WARN_NO_PIVOT);
 	}
-	const source = (r.source as string | undefined) ?? ctx.baseName;
+	// the record's own source names its place (and is the national CSV's « source » when the
+	// record has no other): a formula there would reach the CSV live (docs/decisions/0005)
+	const own = r.source as string | undefined;
+	const source = own && !formulaLike(own) ? own : formulaLike(ctx.baseName) ? 'fichier' : ctx.baseName;
 	r.id = sourceId;
 	r.source = source;
 	return {
