@@ -13,7 +13,7 @@ import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts
 import { REFUSALS, type Refusal } from '#lib/server/web/refusals.ts';
 import { jsonRefusal } from '#lib/server/web/errors.ts';
 import { checkOriginAtStart, derivedOrigin, hostAllowed } from '#lib/server/web/origin.ts';
-import { isPublicApi, preflight, withCors } from '#lib/server/web/cors.ts';
+import { API_METHODS, apiMethod, isPublicApi, METHOD_NOT_ALLOWED, preflight, withCors } from '#lib/server/web/cors.ts';
 
 export const init: ServerInit = async () => {
 	// production refuses to start without its public URL; elsewhere (the embedded default,
@@ -52,6 +52,8 @@ const wantsJson = (event: Parameters<Handle>[0]['event']) =>
  */
 export const handle: Handle = async (input) => {
 	if (!isPublicApi(input.event.url.pathname)) return serve(input);
+	// it only reads: SvelteKit's own 405 is bare English text (and a DELETE was taken for a form sent from another site)
+	if (!apiMethod(input.event.request.method)) return withCors(jsonRefusal(405, 'method_not_allowed', METHOD_NOT_ALLOWED, { allow: API_METHODS }));
 	try {
 		return withCors(await serve(input));
 	} catch (e) {

@@ -13,6 +13,9 @@ import type { Database } from '../lib/server/db/client.ts';
 import { parseStandardCsv } from '../lib/server/places/index.ts';
 import { openDatabase } from '../lib/server/db/client.ts';
 import { sql } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { sharedDataDir } from '../lib/server/paths.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -87,8 +90,18 @@ describe('npx maillage', () => {
 		expect(raw).toMatchObject({ created: 5, rejected: 0 });
 		expect(raw.fidelity.length).toBeGreaterThan(5);
 
+		// places known only from the Aidants Connect list (no licence): not in the file for reuse, as in /api/v1/places.csv
+		const ac = parse(await readFile(join(sharedDataDir(), 'reseaux', 'aidants-connect-structures-2024-02.csv')), { columns: true }) as Record<string, string>[];
+		const acFile = join(dir, 'aidants-connect-structures-2024-02.csv');
+		await writeFile(
+			acFile,
+			stringify(ac.filter((r) => r['Is Active'] === 'true' && r['City Insee Code'].startsWith('47')).slice(0, 2), { header: true, columns: Object.keys(ac[0]) })
+		);
+		expect((await maillage('import', 'places', acFile)).stdout).toMatch(/created 2/);
+
 		const out = join(dir, 'export.csv');
-		await maillage('export', 'places', '--out', out);
+		const exported = await maillage('export', 'places', '--out', out);
+		expect(exported.stderr).toMatch(/^2 places left out: known only from sources published without a licence \(Aidants Connect/m);
 		const { headers, rows } = parseStandardCsv(await readFile(out, 'utf8'));
 		expect(headers[0]).toBe('id');
 		expect(rows.map((r) => r.id).sort()).toEqual(['fixture-boe', 'fixture-bordeaux', 'fixture-bus', 'fixture-lacepede', 'fixture-villeneuve']);

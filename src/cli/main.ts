@@ -21,7 +21,9 @@ import {
 	formatStoredReport,
 	type StoredImportReport,
 	dataInclusionChunks,
-	producerName
+	exportState,
+	producerName,
+	UNLICENSED_SOURCES
 } from '../lib/server/places/index.ts';
 import { ensureDemo, ensureTerritory } from '../lib/server/demo/index.ts';
 import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
@@ -64,8 +66,9 @@ Usage:
       data·inclusion structures with their services, or any source format of ../shared/data
       (detected from the content).
   maillage export places [--out file] [--departement 47,33] [--format csv | data-inclusion]
-      Export every place in the national standard's CSV (v1.0.2), or as data·inclusion v1
-      JSON, {"structures": [...], "services": [...]}, that \`import places\` reads back
+      Export the places under Licence Ouverte (as /api/v1/places.csv: those known only from
+      a source without a licence are left out, and counted) in the national standard's CSV
+      (v1.0.2), or as data·inclusion v1 JSON, {"structures": [...], "services": [...]}, that \`import places\` reads back
       (producer id: DATA_INCLUSION_SOURCE, default "maillage").
   maillage import-reports [list | show <id> [--json]]
       Stored import reports. show: the counts, every rejection, the warnings by field, the
@@ -237,12 +240,16 @@ export async function main(argv: string[]): Promise<number> {
 				} else process.stdout.write(chunks.join(''));
 				return;
 			}
+			// the file for reuse, as /api/v1/places.csv: the places under a licence only (places/licences.ts)
+			const departements = deps(values.departement);
 			const chunks: string[] = [csvHeader()];
 			let n = 0;
-			for await (const batch of allPlaces(db, { departements: deps(values.departement) })) {
+			for await (const batch of allPlaces(db, { departements, openOnly: true })) {
 				for (const p of batch) chunks.push(csvRow(p));
 				n += batch.length;
 			}
+			const { excluded } = await exportState(db, 'csv', departements);
+			if (excluded) log(`${excluded} places left out: known only from sources published without a licence (${UNLICENSED_SOURCES})`);
 			if (values.out) {
 				await writeFile(values.out, chunks.join(''));
 				log(`${n} places written to ${values.out}`);

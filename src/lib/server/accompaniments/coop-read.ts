@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { normalizeKey } from '../../text/keys.ts';
 import { frenchSpacing } from '../../text/typography.ts';
 import { decodeCsvBytes, BINARY, UNREADABLE } from '../web/spreadsheet.ts';
@@ -112,7 +113,7 @@ export type CoopRead =
 			/** lines of an individual activity found twice in the file */
 			repeated: number;
 			warning: string | null;
-			/** the text as read (a Windows-1252 file: its accents right), carried to the « Importer » step */
+			/** the text as read (a Windows-1252 file: its accents right), the names and notes left empty: carried to the « Importer » step */
 			text: string;
 	  };
 
@@ -428,5 +429,27 @@ export function readCoopCsv(input: Uint8Array | string, today: string): CoopRead
 		});
 	}
 	rejected.sort((a, b) => a.line - b.line);
-	return { error: null, activities, rejected, dropped: [...droppedMap.values()], lines: read.length, repeated, warning: decoded.warning, text };
+	return {
+		error: null,
+		activities,
+		rejected,
+		dropped: [...droppedMap.values()],
+		lines: read.length,
+		repeated,
+		warning: decoded.warning,
+		text: carried(text, head, records, columns)
+	};
+}
+
+/**
+ * The text the « Importer » step carries (in the page, then posted again): the file's, the
+ * person's name and the notes left empty, as the workbook's (coop-xlsx.ts). They are never
+ * read; sent back in a hidden field, a note about someone's health travelled for nothing.
+ * The table's records stay the same, so its lines keep their numbers.
+ */
+function carried(text: string, head: { offset: number; delimiter: string }, records: string[][], columns: (CoopColumn | null)[]): string {
+	const unread = columns.map((c) => c === 'Bénéficiaire' || c === 'Notes supplémentaires');
+	if (!records.slice(1).some((r) => r.some((v, i) => unread[i] && v))) return text;
+	const table = records.map((r, n) => (n === 0 ? r : r.map((v, i) => (unread[i] ? '' : v))));
+	return text.slice(0, head.offset) + stringify(table, { delimiter: head.delimiter, record_delimiter: '\n', quoted_match: /[\r\n]/ });
 }

@@ -63,7 +63,7 @@ const querySchema = z.object({
 		.min(1, { error: '« limit » doit être entre 1 et 200.' })
 		.max(200, { error: '« limit » doit être entre 1 et 200.' })
 		.default(50),
-	apres: z.string().max(500).optional()
+	apres: z.string().max(500, { error: 'Le curseur de pagination est invalide ou périmé.' }).optional()
 });
 
 /** Turns the query string of GET /api/v1/places into search parameters, or throws ApiError 400. */

@@ -292,7 +292,7 @@ export async function importPlaces(database: Database, opts: ImportOptions): Pro
 				// warnings of records outside the territory are not reported
 				const kept = new Set(accepted.map((a) => a.row));
 				for (const w of chunkWarnings) if (kept.has(w.row)) warnings.push(w);
-			} else warnings.push(...chunkWarnings);
+			} else for (const w of chunkWarnings) warnings.push(w); // a spread of this many arguments overflows the stack
 			phase('validate');
 			// 3. the places of the départements this chunk touches, for matching (once each)
 			const deps = [

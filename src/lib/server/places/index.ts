@@ -15,7 +15,7 @@ export {
 	SERVICES,
 	VOCABULARIES
 } from './vocabulary.ts';
-export { isValidSiret, parseStandardRecord } from './model.ts';
+export { isValidSiret, listCell, parseStandardRecord } from './model.ts';
 export { normalizeKey } from './values.ts';
 export { csvHeader, csvRow, parseStandardCsv } from './csv.ts';
 
@@ -49,7 +49,16 @@ export {
 } from './api.ts';
 export { openApiDocument } from './openapi.ts';
 export { bodyValidators, exportState, lastPlaceChange, latest, REPRESENTATION, type ExportState, type PlaceValidators } from './freshness.ts';
-export { LICENCE_OUVERTE, NO_EXPLICIT_LICENCE, PLACE_SOURCES, sourceCounts, type Licence, type SourceCount, type SourceDescription } from './licences.ts';
+export {
+	LICENCE_OUVERTE,
+	NO_EXPLICIT_LICENCE,
+	PLACE_SOURCES,
+	sourceCounts,
+	UNLICENSED_SOURCES,
+	type Licence,
+	type SourceCount,
+	type SourceDescription
+} from './licences.ts';
 export {
 	describeDownload,
 	DOWNLOAD_PATHS,

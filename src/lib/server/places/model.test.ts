@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { sharedDataDir } from '../paths.ts';
 import type { PlaceFields, StandardRecord } from './types.ts';
-import { contentHash, isValidRna, isValidSiret, parseStandardRecord, toStandardRecord, type ParsedPlace } from './model.ts';
+import { cellOrder, contentHash, isValidRna, isValidSiret, parseStandardRecord, toStandardRecord, type ParsedPlace } from './model.ts';
 import { extractPhones, matchVocabulary, normalizeDate, normalizeKey, normalizePhone, normalizeUrl, plainDecimal } from './values.ts';
 import { STANDARD_FIELDS, VOCABULARIES, FIELD_TO_KEY } from './vocabulary.ts';
 
@@ -173,7 +173,8 @@ const validPlaceArb: fc.Arbitrary<PlaceFields> = fc
 		fraisACharge: vocabList('frais_a_charge'),
 		dispositifProgrammesNationaux: vocabList('dispositif_programmes_nationaux'),
 		formationsLabels: vocabList('formations_labels'),
-		autresFormationsLabels: fc.uniqueArray(cleanText, { maxLength: 2 }),
+		// in the order the parser stores them: one that starts no formula once joined in a CSV cell
+		autresFormationsLabels: fc.uniqueArray(cleanText, { maxLength: 2 }).filter((l) => cellOrder(l).join('|') === l.join('|')),
 		modalitesAcces: vocabList('modalites_acces'),
 		modalitesAccompagnement: vocabList('modalites_accompagnement'),
 		ficheAccesLibre: fc.option(

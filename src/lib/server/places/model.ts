@@ -343,12 +343,19 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 	const services = vocabularyList('services', rec.services, warnings, drop);
 	if (!services.length) warnings.push('services\u00a0: aucun service du référentiel renseigné');
 
-	const autresFormationsLabels = splitList(rec.autres_formations_labels).filter((v) => {
+	const labels = splitList(rec.autres_formations_labels).filter((v) => {
 		if (!formulaLike(v)) return true;
 		warnings.push(`autres_formations_labels\u00a0: ${quote(v)} ${FORMULA_REASON}\u00a0; valeur ignorée`);
 		drop('autres_formations_labels', 'texte', 'ressemble à une formule de tableur');
 		return false;
 	});
+	// one cell in the CSV: in an order that starts no formula once joined
+	const autresFormationsLabels = cellOrder(labels);
+	for (const v of labels)
+		if (!autresFormationsLabels.includes(v)) {
+			warnings.push(`autres_formations_labels\u00a0: ${quote(v)} ${FORMULA_REASON} une fois la liste écrite en une cellule\u00a0; valeur ignorée`);
+			drop('autres_formations_labels', 'texte', 'ressemble à une formule de tableur');
+		}
 
 	const place: ParsedPlace = {
 		id,
@@ -390,12 +397,30 @@ export function parseStandardRecord(rec: StandardRecord, opts: ParseOptions = {}
 // ——— the way back ———
 
 /** A place as a row of the standard: every STANDARD_FIELDS column as a string (lists joined with `|`, null → ''). */
+/**
+ * The items of a list in an order its cell of the national CSV (`|`-joined) can be written
+ * in. Each item is checked at input, but the join makes a text of its own: « +cmd » then
+ * « ' /C calc'!A0 » (two labels, or two sources' labels composed) is `+cmd|' /C calc'!A0`,
+ * a formula that runs a program (docs/decisions/0005-csv-formulas.md). Only the first item
+ * can start one: when the cell would, an item that cannot goes first (same values); a list
+ * of nothing but such items keeps its first one only. The parser stores lists in this order.
+ */
+export function cellOrder(values: readonly string[]): string[] {
+	if (values.length < 2 || !formulaLike(values.join('|'))) return [...values];
+	const safe = values.findIndex((v) => !/^\s*[=+\-@]/.test(v));
+	if (safe >= 0) return [values[safe], ...values.filter((_, i) => i !== safe)];
+	return formulaLike(values[0]) ? [] : [values[0]];
+}
+
+/** A list as one cell of the national CSV (cellOrder). */
+export const listCell = (values: readonly string[]): string => cellOrder(values).join('|');
+
 export function toStandardRecord(place: PlaceFields): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const f of STANDARD_FIELDS) {
 		const v = (place as unknown as Record<string, unknown>)[FIELD_TO_KEY[f]];
 		if (v === null || v === undefined) out[f] = '';
-		else if (Array.isArray(v)) out[f] = v.join('|');
+		else if (Array.isArray(v)) out[f] = listCell(v);
 		else if (typeof v === 'number') out[f] = Number.isFinite(v) ? plainDecimal(v) : '';
 		else out[f] = String(v);
 	}

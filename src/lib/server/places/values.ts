@@ -19,12 +19,27 @@ export const WS_RUN = /\s+/g;
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const CRLF = /\r\n?/g;
 
+/**
+ * Any value read from a file as text, never an exception: String() throws on an object
+ * whose own `toString` and `valueOf` are not functions (`{"toString": "x"}` in a JSON file),
+ * which stopped a whole import.
+ */
+export function textOf(v: unknown): string {
+	if (typeof v === 'string') return v;
+	if (v === null || typeof v !== 'object') return String(v);
+	try {
+		return String(v);
+	} catch {
+		return JSON.stringify(v) ?? '';
+	}
+}
+
 export function rawString(v: unknown): string {
 	if (v === null || v === undefined) return '';
 	if (typeof v === 'string') return v;
 	if (typeof v === 'number') return Number.isFinite(v) ? plainDecimal(v) : '';
 	if (Array.isArray(v)) return v.map(rawString).join('|');
-	return String(v);
+	return textOf(v);
 }
 
 /** One-line text: controls removed, whitespace runs → one space, trimmed. */
@@ -244,12 +259,13 @@ const LIST_SPLIT = /[|;]/;
 export function splitList(v: unknown): string[] {
 	const s = rawString(v);
 	if (!s) return [];
-	const out: string[] = [];
+	// a Set: a cell of 100,000 values took minutes with a look-up in the list
+	const out = new Set<string>();
 	for (const part of s.split(LIST_SPLIT)) {
 		const t = part.replace(CONTROL_CHARS, '').replace(WS_RUN, ' ').trim();
-		if (t && !out.includes(t)) out.push(t);
+		if (t) out.add(t);
 	}
-	return out;
+	return [...out];
 }
 
 const VOCABULARY_INDEX = Object.fromEntries(

@@ -43,25 +43,33 @@ export function preflight(): Response {
 }
 
 /**
- * The response with the CORS headers (copied first when its headers cannot be changed). The
- * headers a route exposes itself (the national map's feed: X-Lieux-Inclus, X-Lieux-Exclus)
- * are kept beside the common ones, or a script on another site could not read them.
+ * Sets the CORS headers on these headers. The headers a route exposes itself (the national
+ * map's X-Lieux-Inclus and X-Lieux-Exclus) are kept beside ours: replaced, a script on another
+ * site could not read them.
  */
+function setCors(headers: Headers): void {
+	const own = (headers.get('access-control-expose-headers') ?? '')
+		.split(',')
+		.map((h) => h.trim())
+		.filter((h) => h && !EXPOSED_HEADERS.some((e) => e.toLowerCase() === h.toLowerCase()));
+	headers.set('access-control-allow-origin', CORS['access-control-allow-origin']);
+	headers.set('access-control-expose-headers', [...EXPOSED_HEADERS, ...own].join(', '));
+}
+
+/** The response with the CORS headers (copied first when its headers cannot be changed). */
 export function withCors(response: Response): Response {
-	const set = (headers: Headers) => {
-		const own = (headers.get('access-control-expose-headers') ?? '')
-			.split(',')
-			.map((h) => h.trim())
-			.filter((h) => h && !EXPOSED_HEADERS.some((e) => e.toLowerCase() === h.toLowerCase()));
-		for (const [k, v] of Object.entries(CORS)) headers.set(k, v);
-		if (own.length) headers.set('access-control-expose-headers', [...EXPOSED_HEADERS, ...own].join(', '));
-	};
 	try {
-		set(response.headers);
+		setCors(response.headers);
 		return response;
 	} catch {
 		const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
-		set(copy.headers);
+		setCors(copy.headers);
 		return copy;
 	}
 }
+
+/** The public API only reads: any other method gets this refusal (405, with Allow), in French, before anything else runs. */
+export const METHOD_NOT_ALLOWED = `L’API des données ouvertes se consulte seulement\u00a0: méthodes acceptées ${API_METHODS}.`;
+
+/** A method the public API answers. */
+export const apiMethod = (method: string): boolean => API_METHODS.split(', ').includes(method);

@@ -7,6 +7,7 @@
 import { SERVICES, type Service } from '../vocabulary.ts';
 import { canonicalValue, detectPublics } from '../sources/mappings.ts';
 import { clean, cleanText } from '../sources/common.ts';
+import { textOf } from '../values.ts';
 import {
 	A_DISTANCE,
 	DI_A_DISTANCE,
@@ -33,7 +34,7 @@ const textDropped = (field: string, v: string, owner = '') => `${field}${owner}\
 /** A list field: a JSON array (v1), or a `|`/`,`-separated text (CSV exports). */
 export function listOf(v: unknown): string[] {
 	if (v == null) return [];
-	const parts = Array.isArray(v) ? v.map((x) => String(x ?? '')) : String(v).split(/[|,]/);
+	const parts = Array.isArray(v) ? v.map((x) => textOf(x ?? '')) : textOf(v).split(/[|,]/);
 	return [...new Set(parts.map((x) => x.trim()).filter(Boolean))];
 }
 
@@ -130,8 +131,12 @@ export class ServicesSum {
 	handicapUnnamed = false;
 	readonly warnings: string[] = [];
 
+	/** the warnings already said, for a look-up in constant time (a file may hold 100,000 values without equivalent) */
+	readonly #said = new Set<string>();
 	private warn(m: string) {
-		if (!this.warnings.includes(m)) this.warnings.push(m);
+		if (this.#said.has(m)) return;
+		this.#said.add(m);
+		this.warnings.push(m);
 	}
 
 	/** Adds one service of digital help (`structureLink`: its structure's lien_source, which the service's may repeat). */
@@ -164,7 +169,7 @@ export class ServicesSum {
 		const dropped: string[] = [];
 		for (const f of ['conditions_acces', 'zone_eligibilite', 'volume_horaire_hebdomadaire', 'nombre_semaines'] as const) {
 			const v = sv[f];
-			if (present(v)) dropped.push(`${f} ${quote(Array.isArray(v) ? v.join(', ') : String(v))}`);
+			if (present(v)) dropped.push(`${f} ${quote(Array.isArray(v) ? v.map((x) => textOf(x)).join(', ') : textOf(v))}`);
 		}
 		const link = clean(sv.lien_source);
 		if (link && link !== structureLink) dropped.push(`lien_source ${quote(link)}`);

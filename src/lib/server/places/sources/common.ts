@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { MunicipalityLookup, Rejection, SourceRecord, StandardRecord } from '../types.ts';
 import type { Fidelity } from './fidelity.ts';
+import { textOf } from '../values.ts';
 
 /** A SourceRecord with the source's own columns we keep beside the standard (e.g. Gironde's areas). */
 export interface SourceRecordWithExtra extends SourceRecord {
@@ -91,7 +92,7 @@ const DOUBLE_SPACE_OR_CONTROL_RE = /\s\s|[\t\n\r\f\v\u00a0]/;
 /** Trims, collapses inner whitespace; undefined when empty. */
 export function clean(v: unknown): string | undefined {
 	if (v == null) return undefined;
-	let s = typeof v === 'string' ? v : String(v);
+	let s = textOf(v);
 	if (DOUBLE_SPACE_OR_CONTROL_RE.test(s)) s = s.replace(SPACES_RE, ' ');
 	s = s.trim();
 	return s === '' ? undefined : s;
@@ -103,7 +104,7 @@ const MANY_BREAKS_RE = /\n{3,}/g;
 const NEEDS_TEXT_CLEANING_RE = /[ \t\u00a0]{2}|[\t\r\u00a0]|[ \t]\n|\n[ \t]|\n{3}/;
 export function cleanText(v: unknown): string | undefined {
 	if (v == null) return undefined;
-	let s = typeof v === 'string' ? v : String(v);
+	let s = textOf(v);
 	if (NEEDS_TEXT_CLEANING_RE.test(s))
 		s = s
 			.replace(CRLF_RE, '\n')
@@ -120,17 +121,28 @@ export function splitList(v: unknown, allowSemicolon = true): string[] {
 	const s = clean(v);
 	if (!s) return [];
 	const parts = s.includes('|') ? s.split('|') : allowSemicolon && s.includes(';') ? s.split(';') : [s];
-	const out: string[] = [];
+	// a Set: a cell of 100,000 values took minutes with a look-up in the list
+	const out = new Set<string>();
 	for (const p of parts) {
 		const t = p.trim();
-		if (t && !out.includes(t)) out.push(t);
+		if (t) out.add(t);
 	}
-	return out;
+	return [...out];
 }
+
+const HELD = new WeakMap<string[], Set<string>>();
 
 /** Adds values to a list without duplicates. */
 export function addAll(list: string[], values: Iterable<string>): string[] {
-	for (const v of values) if (!list.includes(v)) list.push(v);
+	// what the list holds, kept beside it: called once per value, a look-up in the list made
+	// a cell of 100,000 values take minutes (rebuilt when the list changed otherwise)
+	let held = HELD.get(list);
+	if (!held || held.size !== list.length) HELD.set(list, (held = new Set(list)));
+	for (const v of values) {
+		if (held.has(v)) continue;
+		held.add(v);
+		list.push(v);
+	}
 	return list;
 }
 

@@ -19,6 +19,7 @@ import type { Fidelity } from './fidelity.ts';
 import type { ParsedFile, Rejection, Skip } from '../types.ts';
 import { PIVOT_UNKNOWN, clean, cleanText, compact, coordinate, foldKey, isoDate, joinList, padCode, siret, type SourceRecordWithExtra } from './common.ts';
 import { canonicalValue } from './mappings.ts';
+import { textOf } from '../values.ts';
 import { isValidSiret } from '../../../text/identifiers.ts';
 import { ServicesSum, isDigitalService, listOf, quote, readReseaux, textDropped } from '../data-inclusion/read.ts';
 import { ID_SEPARATOR } from '../data-inclusion/mapping.ts';
@@ -144,7 +145,7 @@ function toRecord(row: number, sourceId: string, s: Obj, nom: string, loc: Locat
 	const sum = new ServicesSum();
 	for (const sv of services) sum.add(sv, clean(s.lien_source));
 	sum.finish();
-	warnings.push(...sum.warnings);
+	for (const w of sum.warnings) warnings.push(w); // one per value: a file can hold too many for a spread
 
 	const reseaux = readReseaux(listOf(s.reseaux_porteurs), warnings);
 	const typologie = [...(reseaux.typologie ?? [])];
@@ -223,7 +224,7 @@ function structureLeftovers(s: Obj): string[] {
 	for (const [k, v] of Object.entries(s)) {
 		if (v == null || v === '' || (Array.isArray(v) && !v.length)) continue;
 		if (k === 'lien_source')
-			out.push(`lien_source ${quote(String(v))}\u00a0: lien vers la fiche du producteur, sans équivalent dans le standard\u00a0: non repris`);
+			out.push(`lien_source ${quote(textOf(v))}\u00a0: lien vers la fiche du producteur, sans équivalent dans le standard\u00a0: non repris`);
 		else if (!STRUCTURE_READ.has(k) && !STRUCTURE_IGNORED.has(k)) unknown.push(k);
 	}
 	if (unknown.length) out.push(`champ${unknown.length > 1 ? 's' : ''} hors schéma data·inclusion v1 non repris\u00a0: ${unknown.join(', ')}`);
@@ -374,6 +375,16 @@ export function dataInclusionFidelity(records: readonly SourceRecordWithExtra[],
 				for (let i = 0; i < Number(m[1]); i++) fidelity.dropped('services', 'service hors médiation numérique', 'pas un service d’aide numérique');
 				continue;
 			}
-			if (/non repris/.test(w) && (m = FIELD_FIRST.exec(w))) fidelity.dropped(m[1], 'valeur', w.replace(/^[^:]*:\s*/, '').slice(0, 120));
+			// any other: its reason without what it quotes (free texts may name people; a service's name holding « » made
+			// the patterns above miss and the text of its conditions reach the table)
+			if (/non repris/.test(w) && (m = FIELD_FIRST.exec(w)))
+				fidelity.dropped(
+					m[1],
+					'valeur',
+					w
+						.replace(/«.*»/s, '«\u00a0…\u00a0»')
+						.replace(/^[^:]*:\s*/, '')
+						.slice(0, 120)
+				);
 		}
 }

@@ -30,6 +30,7 @@ import {
 import { readCsv, type CsvInput } from './csv.ts';
 import { V0_SERVICES, canonicalValue, isVocabularyField, mapCondition, mapNationalLabel, mapPublic, mapV0Accompagnement } from './mappings.ts';
 import { Fidelity } from './fidelity.ts';
+import { formulaLike, textOf } from '../values.ts';
 
 type Role = { kind: 'field'; field: string } | { kind: 'v0'; field: V0Field } | { kind: 'ignored' } | { kind: 'unknown'; name: string };
 
@@ -117,7 +118,7 @@ export function mapStandardObject(raw: Record<string, unknown>, opts: StandardOp
 					const v = scalarValue(f, value);
 					scalars[f] = v;
 					if (v !== undefined) fidelity.kept(key);
-					else if (clean(value) !== undefined) fidelity.dropped(key, f === 'date_maj' ? String(value) : 'valeur illisible', 'valeur illisible');
+					else if (clean(value) !== undefined) fidelity.dropped(key, f === 'date_maj' ? textOf(value) : 'valeur illisible', 'valeur illisible');
 				}
 				break;
 			}
@@ -245,7 +246,7 @@ function scalarValue(field: string, value: unknown): string | number | undefined
 }
 
 function listValues(field: string, key: string, value: unknown, opts: StandardOptions, warnings: string[], fidelity: Fidelity): string[] {
-	const raw = Array.isArray(value) ? value.map((v) => String(v)) : splitList(value, opts.semicolonLists);
+	const raw = Array.isArray(value) ? value.map((v) => textOf(v)) : splitList(value, opts.semicolonLists);
 	if (!isVocabularyField(field)) {
 		const out = raw.map((v) => v.trim()).filter(Boolean);
 		fidelity.kept(key, out.length);
@@ -316,7 +317,10 @@ function toSourceRecord(row: number, mapped: MappedStandard, ctx: AdapterContext
 		r.pivot = PIVOT_UNKNOWN;
 		warnings.push(WARN_NO_PIVOT);
 	}
-	const source = (r.source as string | undefined) ?? ctx.baseName;
+	// the record's own source names its place (and is the national CSV's « source » when the
+	// record has no other): a formula there would reach the CSV live (docs/decisions/0005)
+	const own = r.source as string | undefined;
+	const source = own && !formulaLike(own) ? own : formulaLike(ctx.baseName) ? 'fichier' : ctx.baseName;
 	r.id = sourceId;
 	r.source = source;
 	return {
