@@ -40,7 +40,12 @@ async function crawl(page: Page, start: string[]): Promise<Map<string, string[]>
 		const response = await page.goto(path);
 		visited++;
 		if (!response || !(response.headers()['content-type'] ?? '').includes('text/html')) continue;
-		const text = await page.evaluate(() => document.body.innerText);
+		// code samples (the embed code on /donnees, API addresses) are not French text
+		const text = await page.evaluate(() => {
+			let t = document.body.innerText;
+			for (const c of document.querySelectorAll<HTMLElement>('pre, code')) t = t.replace(c.innerText, ' ');
+			return t;
+		});
 		const found = typographyFaults(text);
 		// on a phone a table reflows and each cell shows its column's name (data-label; an empty
 		// one marks a cell that says itself what it is, e.g. « pas d’adresse : à trouver »)
