@@ -1,5 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { LoadedSession } from '#lib/server/accounts/index.ts';
+import type { PersonSession } from '#lib/server/beneficiaries/index.ts';
 
 declare global {
 	namespace App {
@@ -11,6 +12,10 @@ declare global {
 			session: LoadedSession | null;
 			/** the raw cookie token, to replace or end the session */
 			sessionToken: string | null;
+			/** the person helped, in their own session (Mon espace), if any (hooks.server.ts) */
+			person: PersonSession | null;
+			/** the raw cookie token of that session, to end it */
+			personToken: string | null;
 			/** the client's address, for throttling and the journal */
 			ip: string | null;
 		}

@@ -5,9 +5,11 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { startApp } from '#lib/server/app.ts';
 import { describeError, log } from '#lib/server/log.ts';
 import { loadSession } from '#lib/server/accounts/index.ts';
+import { PERSON_COOKIE, readPersonSession } from '#lib/server/beneficiaries/index.ts';
 import { decide } from '#lib/server/access.ts';
 import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
+import { clearPersonCookie } from '#lib/server/web/person-cookie.ts';
 import { BAD_INPUT_MESSAGE, badPathResponse, bodyOk, pathOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
 import { REFUSALS, type Refusal } from '#lib/server/web/refusals.ts';
@@ -117,7 +119,16 @@ const serve: Handle = async ({ event, resolve }) => {
 		if (event.locals.session) event.locals.sessionToken = token;
 		else clearSessionCookie(event.cookies, event.url);
 	}
-	const decision = decide(event.route.id, event.locals.session);
+	// the person helped (Mon espace): a session of their own, never a professional's
+	event.locals.person = null;
+	event.locals.personToken = null;
+	const personToken = event.cookies.get(PERSON_COOKIE);
+	if (personToken) {
+		event.locals.person = await readPersonSession((await getDatabase()).privileged.db, personToken);
+		if (event.locals.person) event.locals.personToken = personToken;
+		else clearPersonCookie(event.cookies, event.url);
+	}
+	const decision = decide(event.route.id, event.locals.session, !!event.locals.person);
 	if (decision !== 'allow') {
 		const api = event.url.pathname.startsWith('/api/');
 		if (decision === 'no-rule') {
@@ -131,6 +142,7 @@ const serve: Handle = async ({ event, resolve }) => {
 		if (api) return jsonRefusal(401, 'unauthenticated', 'Connexion requise.');
 		const back = encodeURIComponent(event.url.pathname + event.url.search);
 		if (decision === 'login') redirect(303, `/connexion?retour=${back}`);
+		if (decision === 'person-login') redirect(303, `/mon-espace/connexion?retour=${back}`);
 		if (decision === 'second-factor') redirect(303, `/connexion/code?retour=${back}`);
 		redirect(303, `/compte/double-authentification?retour=${back}`);
 	}

@@ -16,9 +16,13 @@ export type RouteRule =
 	/** the instance administrator */
 	| { access: 'admin' }
 	/** a provider calling us server to server (no session): the route itself checks its shared secret */
-	| { access: 'provider'; secret: string };
+	| { access: 'provider'; secret: string }
+	/** the person helped, in their own session (Mon espace: a one-time code, a link, a passkey); no professional account */
+	| { access: 'person' };
 
 const PUBLIC = { access: 'public' } as const;
+/** the person helped, signed in to Mon espace (issue 15); without their session: the sign-in page */
+export const PERSON = { access: 'person' } as const;
 const COORDINATORS = { access: 'pro', roles: ['coordinator'] } as const;
 /** the people who work with the persons helped: records, referrals sent */
 const CARE = { access: 'pro', roles: ['prescriber', 'mediator'] } as const;
@@ -140,13 +144,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/partenaire': PARTNER_PAGE
 };
 
-export type Decision = 'allow' | 'login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';
+export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';
 
-export function decide(routeId: string | null, session: LoadedSession | null): Decision {
+/**
+ * `person`: whether the request carries an open session of the person helped (Mon espace).
+ * It never stands for a professional's session, nor the reverse.
+ */
+export function decide(routeId: string | null, session: LoadedSession | null, person = false): Decision {
 	if (routeId === null) return 'allow'; // no route: SvelteKit answers 404
 	const rule = ROUTE_RULES[routeId];
 	if (!rule) return 'no-rule';
 	if (rule.access === 'public' || rule.access === 'provider') return 'allow';
+	if (rule.access === 'person') return person ? 'allow' : 'person-login';
 	if (!session) return 'login';
 	if (rule.access === 'session') return 'allow';
 	if (requiresMfa(session.actor) && !session.mfa && !aggregateBeforeCode(rule, session)) return session.user.totpEnrolled ? 'second-factor' : 'enrol';

@@ -20,7 +20,8 @@ import {
 } from '#lib/server/beneficiaries/index.ts';
 import { formatDate } from '#lib/components/format.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
-import { PRIVATE_HEADERS, COOKIE_PATH, referralsView, withdraw } from './person-view.server.ts';
+import { PRIVATE_HEADERS, referralsView, withdraw } from './person-view.server.ts';
+import { clearPersonCookie, setPersonCookie } from '#lib/server/web/person-cookie.ts';
 
 export const csr = false;
 
@@ -62,13 +63,7 @@ export const actions: Actions = {
 		if (r.status !== 'ok') return fail(r.status === 'throttled' ? 429 : 400, { step: 'code' as const, contact, error: r.message });
 		// the session is kept server-side (logout ends it), not the signed token verifyPersonCode also returns
 		const token = await openPersonSession(db, r.beneficiaryIds, { ip: locals.ip });
-		cookies.set(PERSON_COOKIE, token, {
-			path: COOKIE_PATH,
-			httpOnly: true,
-			secure: url.protocol === 'https:',
-			sameSite: 'lax',
-			maxAge: PERSON_SESSION_MINUTES * 60
-		});
+		setPersonCookie(cookies, url, token);
 		redirect(303, '/mes-orientations');
 	},
 	annuler: async (event) => {
@@ -88,7 +83,7 @@ export const actions: Actions = {
 	},
 	deconnexion: async ({ cookies, url }) => {
 		await endPersonSession((await getDatabase()).db, cookies.get(PERSON_COOKIE));
-		cookies.delete(PERSON_COOKIE, { path: COOKIE_PATH, secure: url.protocol === 'https:' });
+		clearPersonCookie(cookies, url);
 		return { loggedOut: true as const };
 	}
 };

@@ -21,9 +21,6 @@ import { formFailure } from '#lib/server/web/errors.ts';
  */
 export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
 
-/** The person's session cookie lives on these pages only. */
-export const COOKIE_PATH = '/mes-orientations';
-
 export async function referralsView(database: Database, beneficiaryIds: string[]): Promise<PersonReferralItem[]> {
 	const list = await personReferrals(database, beneficiaryIds);
 	return list.map((r) => ({

@@ -7,8 +7,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { PERSON_COOKIE, usePersonLink, PERSON_LINK_DAYS, PERSON_SESSION_MINUTES } from '#lib/server/beneficiaries/index.ts';
-import { COOKIE_PATH, PRIVATE_HEADERS } from '../person-view.server.ts';
+import { usePersonLink, PERSON_LINK_DAYS } from '#lib/server/beneficiaries/index.ts';
+import { PRIVATE_HEADERS } from '../person-view.server.ts';
+import { setPersonCookie } from '#lib/server/web/person-cookie.ts';
 
 export const csr = false;
 
@@ -22,12 +23,6 @@ export const load: PageServerLoad = async ({ params, setHeaders, cookies, url, l
 	setHeaders(PRIVATE_HEADERS);
 	const r = await usePersonLink(await getDatabase(), params.token, { ip: locals.ip });
 	if (!r.ok) error(r.reason === 'invalid' ? 404 : 410, MESSAGES[r.reason]);
-	cookies.set(PERSON_COOKIE, r.sessionToken, {
-		path: COOKIE_PATH,
-		httpOnly: true,
-		secure: url.protocol === 'https:',
-		sameSite: 'lax',
-		maxAge: PERSON_SESSION_MINUTES * 60
-	});
+	setPersonCookie(cookies, url, r.sessionToken);
 	redirect(303, '/mes-orientations');
 };
