@@ -83,9 +83,10 @@ const sameLoopback = (h) => {
 	return !!m && (m[2] ?? (origin.protocol === 'https:' ? '443' : '80')) === (origin.port || (origin.protocol === 'https:' ? '443' : '80'));
 };
 
-// adapter-node's own limit (512 KB by default, refused in English) set to the server hook's
-// (MAX_BODY_BYTES, 1 MB), which refuses a larger body with a French page
-process.env.BODY_SIZE_LIMIT ??= '1M';
+// adapter-node's own limit (512 KB by default, refused in English) set to the largest body the
+// server hook lets through, a document sent to a vault (web/uploads.ts MAX_UPLOAD_BYTES, 60 MiB);
+// the hook refuses every other body over 1 MB, and any body of unknown length, with a French page
+process.env.BODY_SIZE_LIMIT ??= '60M';
 
 // Loading the handler runs the server's init hook: migrations and first-start seeding.
 const { handler } = await import(join(root, 'build', 'handler.js'));

@@ -10,6 +10,7 @@ import { decide } from '#lib/server/access.ts';
 import { resolveInScope } from '#lib/server/db/handle-scope.ts';
 import { clearSessionCookie, clientIp, parseTrustProxy, sessionCookieName } from '#lib/server/web/session-cookie.ts';
 import { clearPersonCookie } from '#lib/server/web/person-cookie.ts';
+import { isUploadRoute, MAX_UPLOAD_BYTES } from '#lib/server/web/uploads.ts';
 import { BAD_INPUT_MESSAGE, badPathResponse, bodyOk, pathOk, urlOk } from '#lib/server/web/input.ts';
 import { impossibleRouteId, malformedUuidQuery } from '#lib/server/web/params.ts';
 import { REFUSALS, type Refusal } from '#lib/server/web/refusals.ts';
@@ -40,7 +41,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'x-frame-options': 'DENY'
 };
 
-/** Request bodies above this are refused (forms and API; imports go through the command line). scripts/start.mjs sets adapter-node's BODY_SIZE_LIMIT to the same. */
+/** Request bodies above this are refused (forms and API; imports go through the command line). */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** set by scripts/start.mjs on a form posted from another origin (it removes any such header the client sent) */
 const CROSS_SITE_HEADER = 'x-maillage-cross-site';
@@ -87,13 +88,19 @@ const serve: Handle = async ({ event, resolve }) => {
 		if (wantsJson(event)) return jsonRefusal(r.status, 'payload_too_large', r.message);
 		return refusal(event, 'trop-volumineux');
 	};
-	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) return tooLarge();
+	const declared = event.request.headers.get('content-length');
+	const length = Number(declared ?? 0);
+	// a document sent to a vault may be larger (its route reads the form itself and checks its fields)
+	const upload = isUploadRoute(event.route.id);
+	if (length > (upload ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES)) return tooLarge();
+	// adapter-node's limit is the uploads' (scripts/start.mjs): a body of unknown length elsewhere is refused
+	// rather than read up to it (browsers always send the length of a form)
+	if (!upload && declared === null && event.request.body && !['GET', 'HEAD'].includes(event.request.method)) return tooLarge();
 	// control characters, lone surrogates, malformed UTF-8: refused here for every route
 	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
 	let inputOk: boolean;
 	try {
-		inputOk = urlOk(event.url) && (await bodyOk(event.request));
+		inputOk = urlOk(event.url) && (upload || (await bodyOk(event.request)));
 	} catch (e) {
 		// a body sent without its length that goes over adapter-node's limit (BODY_SIZE_LIMIT)
 		if ((e as { status?: number } | null)?.status === 413) return tooLarge();

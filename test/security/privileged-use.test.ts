@@ -22,7 +22,11 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/accounts/reset.ts': 'password reset: the token is bound to the password hash',
 	'src/lib/server/accounts/invitations.ts': 'accepting an invitation (no session yet)',
 	'src/lib/server/accounts/pending-roles.ts': 'the roles offered to the account, read and answered as the owner (decision 0006)',
-	'src/lib/server/accounts/oidc.ts': 'ProConnect login (no session yet)'
+	'src/lib/server/accounts/oidc.ts': 'ProConnect login (no session yet)',
+	'src/lib/server/vault/keys.ts': 'the persons’ vault keys: owner only, like credentials (decision 0016)',
+	'src/lib/server/vault/documents.ts': 'the person’s record and vault usage before a deposit; a refused attempt journaled for the person when the policy hides the row; marking a document that failed its digest',
+	'src/lib/server/vault/presence.ts': 'the one-time codes that open a vault with the person present: owner only, like credentials',
+	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner'
 };
 
 function sources(dir: string): string[] {
@@ -46,6 +50,12 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 		expect(Object.keys(OWNER_ROUTES).sort()).toEqual([
 			'/(public)/mes-orientations',
 			'/(public)/mes-orientations/[token]',
+			'/(public)/mon-espace/documents',
+			'/(public)/mon-espace/documents/[id]',
+			'/(public)/mon-espace/documents/[id]/fichier',
+			'/(public)/mon-espace/documents/[id]/vignette',
+			'/(public)/mon-espace/documents/ajouter',
+			'/(public)/mon-espace/documents/export.zip',
 			'/(public)/orientation/[token]',
 			'/api/sms/entrant'
 		]);

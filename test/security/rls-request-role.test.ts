@@ -45,7 +45,7 @@ export const DIRECTORY_TABLES: Record<string, string[]> = {
 	users: ['id', 'email', 'display_name', 'totp_confirmed_at', 'is_admin', 'active', 'deactivated_at', 'last_login_at', 'created_at', 'updated_at']
 };
 /** Credentials: the request role has no privilege at all on them. */
-export const OWNER_ONLY_TABLES = ['recovery_codes', 'sessions'];
+export const OWNER_ONLY_TABLES = ['recovery_codes', 'sessions', 'vault_keys', 'vault_presence_codes'];
 /** Columns that hold secrets: never readable by the request role, wherever they are. */
 export const SECRET_COLUMNS = [
 	['users', 'password_hash'],

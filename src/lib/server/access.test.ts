@@ -93,6 +93,9 @@ const PARTNER_FIGURES: Record<string, Decision> = {
 	partner_not_enrolled: 'allow'
 };
 
+/** Mon espace: a professional's session never opens it; without the person's own session, the sign-in page. */
+const PERSON_ONLY = Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>;
+
 /** What each persona gets on each route. The other département is refused by the services (404), not here. */
 const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/': PUBLIC,
@@ -106,6 +109,12 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/plan-du-site': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
 	'/(public)/mes-orientations': PUBLIC,
+	'/(public)/mon-espace/documents': PERSON_ONLY,
+	'/(public)/mon-espace/documents/ajouter': PERSON_ONLY,
+	'/(public)/mon-espace/documents/export.zip': PERSON_ONLY,
+	'/(public)/mon-espace/documents/[id]': PERSON_ONLY,
+	'/(public)/mon-espace/documents/[id]/fichier': PERSON_ONLY,
+	'/(public)/mon-espace/documents/[id]/vignette': PERSON_ONLY,
 	'/(public)/mes-orientations/[token]': PUBLIC,
 	'/(public)/orientation/[token]': PUBLIC,
 	'/theme.css': PUBLIC,
@@ -156,6 +165,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/personnes': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/nouvelle': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/[id]': restrict(['prescriber', 'mediator', 'admin']),
+	'/(pro)/espace/personnes/[id]/coffre': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/personnes/[id]/coffre/[document]': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/personnes/[id]/export.json': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/[id]/export.pdf': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/[id]/orienter': restrict(['prescriber', 'mediator', 'admin']),
@@ -240,6 +251,16 @@ describe('pages of aggregates before the second factor', () => {
 			expect(decide(page, persona(['partner', 'coordinator'], { mfa: false })), page).not.toBe('allow');
 			expect(decide(page, persona(['partner', 'prescriber'], { mfa: false })), page).not.toBe('allow');
 			expect(decide(page, persona(['partner'], { mfa: false, admin: true })), page).not.toBe('allow');
+		}
+	});
+});
+
+describe('Mon espace: the person’s own session', () => {
+	it('opens the person’s pages to their session only, whatever professional session comes with it', () => {
+		for (const id of Object.keys(ROUTE_RULES).filter((r) => ROUTE_RULES[r].access === 'person')) {
+			expect(decide(id, null, true), id).toBe('allow');
+			expect(decide(id, PERSONAS.admin, false), id).toBe('person-login');
+			expect(decide(id, PERSONAS.prescriber, false), id).toBe('person-login');
 		}
 	});
 });

@@ -22,7 +22,7 @@ export type RouteRule =
 
 const PUBLIC = { access: 'public' } as const;
 /** the person helped, signed in to Mon espace (issue 15); without their session: the sign-in page */
-export const PERSON = { access: 'person' } as const;
+const PERSON = { access: 'person' } as const;
 const COORDINATORS = { access: 'pro', roles: ['coordinator'] } as const;
 /** the people who work with the persons helped: records, referrals sent */
 const CARE = { access: 'pro', roles: ['prescriber', 'mediator'] } as const;
@@ -60,6 +60,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/mes-orientations': PUBLIC,
 	'/(public)/mes-orientations/[token]': PUBLIC,
 	'/(public)/orientation/[token]': PUBLIC,
+	// the person's vault (issue 15): their own session only
+	'/(public)/mon-espace/documents': PERSON,
+	'/(public)/mon-espace/documents/ajouter': PERSON,
+	'/(public)/mon-espace/documents/export.zip': PERSON,
+	'/(public)/mon-espace/documents/[id]': PERSON,
+	'/(public)/mon-espace/documents/[id]/fichier': PERSON,
+	'/(public)/mon-espace/documents/[id]/vignette': PERSON,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
 	'/api/v1/places': PUBLIC,
@@ -108,6 +115,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/personnes': CARE,
 	'/(pro)/espace/personnes/nouvelle': CARE,
 	'/(pro)/espace/personnes/[id]': CARE,
+	// the person's vault: only what the person shared, or opened with them at the counter (issue 15)
+	'/(pro)/espace/personnes/[id]/coffre': REFERRALS,
+	'/(pro)/espace/personnes/[id]/coffre/[document]': REFERRALS,
 	'/(pro)/espace/personnes/[id]/export.json': CARE,
 	'/(pro)/espace/personnes/[id]/export.pdf': CARE,
 	'/(pro)/espace/personnes/[id]/orienter': CARE,

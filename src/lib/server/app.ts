@@ -19,6 +19,7 @@ import { expireConsentRequests } from './beneficiaries/index.ts';
 import { runReferralClock } from './referral/index.ts';
 import { runPassClock } from './pass/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
+import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
 
 export interface ScheduledJob {
 	queue: string;
@@ -78,6 +79,29 @@ export const SCHEDULE: ScheduledJob[] = [
 				if (!(e instanceof AuditIntegrityError)) throw e;
 				log('error', 'audit journal tampered with: no checkpoint written', { problems: e.problems.slice(0, 20) });
 			}
+		}
+	},
+	{
+		queue: 'vault-expiry',
+		cron: '37 9 * * *',
+		tz: 'Europe/Paris',
+		what: 'vault: reminders to the person (and the professional they chose) 90, 30 and 7 days before a paper expires',
+		run: async (database) => {
+			const n = await remindExpiringDocuments(database, await publicLinks(database));
+			if (n) log('info', 'vault expiry reminders', { documents: n });
+		}
+	},
+	{
+		queue: 'vault-integrity',
+		cron: '43 2 1 * *',
+		tz: 'Europe/Paris',
+		what: 'vault: every document decrypted and its digest checked (L.103, criterion 1); orphan blobs removed',
+		run: async (database) => {
+			const r = await checkIntegrity(database);
+			if (r.failed.length) log('error', 'vault documents no longer match their digest', { checked: r.checked, failed: r.failed });
+			else log('info', 'vault integrity checked', { checked: r.checked });
+			const removed = await purgeOrphanBlobs(database);
+			if (removed) log('info', 'vault orphan blobs removed', { removed });
 		}
 	},
 	{

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray, like, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { auditLog } from './db.ts';
 
@@ -21,4 +21,14 @@ export async function actorsInJournal(db: DbOrTx, departmentCodes: readonly stri
 		.from(auditLog)
 		.where(and(eq(auditLog.actorKind, 'user'), departmentCodes ? inArray(auditLog.departmentCode, [...departmentCodes]) : undefined));
 	return rows.map((r) => r.id).filter((id): id is string => !!id);
+}
+
+/** The journal's lines about these records whose action starts with `prefix` ('vault.'), with their non-personal details (the vault's export). */
+export async function entriesWithDetails(db: DbOrTx, beneficiaryIds: readonly string[], prefix: string) {
+	if (!beneficiaryIds.length) return [];
+	return db
+		.select({ at: auditLog.at, action: auditLog.action, actorId: auditLog.actorId, actorKind: auditLog.actorKind, details: auditLog.details })
+		.from(auditLog)
+		.where(and(eq(auditLog.targetType, 'beneficiary'), inArray(auditLog.targetId, [...beneficiaryIds]), like(auditLog.action, `${prefix}%`)))
+		.orderBy(auditLog.id);
 }

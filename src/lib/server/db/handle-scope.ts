@@ -18,7 +18,13 @@ export const OWNER_ROUTES: Record<string, string> = {
 	'/(public)/mes-orientations': 'the person, after a one-time code',
 	'/(public)/mes-orientations/[token]': 'the person, through their link',
 	'/(public)/orientation/[token]': 'the receiving place, through the referral’s signed link',
-	'/api/sms/entrant': 'the person’s SMS replies (signed webhook)'
+	'/api/sms/entrant': 'the person’s SMS replies (signed webhook)',
+	'/(public)/mon-espace/documents': 'the person, in their own session: their vault',
+	'/(public)/mon-espace/documents/ajouter': 'the person, in their own session: a deposit in their vault',
+	'/(public)/mon-espace/documents/export.zip': 'the person, in their own session: their vault’s export',
+	'/(public)/mon-espace/documents/[id]': 'the person, in their own session: one of their documents',
+	'/(public)/mon-espace/documents/[id]/fichier': 'the person, in their own session: one of their documents',
+	'/(public)/mon-espace/documents/[id]/vignette': 'the person, in their own session: a document’s small picture'
 };
 
 /** /pass/{code}: its holder reads that voucher only (policies pass_vouchers_by_code, pass_campaigns_by_code) */

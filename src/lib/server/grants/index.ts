@@ -10,6 +10,7 @@ export {
 	grantInForceSql,
 	grantOpensRecord,
 	grantsOf,
+	grantsOfKinds,
 	grantsById,
 	grantById,
 	scopesGrantedTo,

@@ -22,8 +22,17 @@ export const GRANT_STATUSES = {
 } as const;
 export type GrantStatus = keyof typeof GRANT_STATUSES;
 
-/** What it is for: a consent to share the record today; mandates, document shares and appointments to come. */
-export const GRANT_KINDS = { consent: 'Consentement au partage' } as const;
+/**
+ * What it is for: a consent to share the record; a share of vault documents (per document
+ * or category); the person present at a counter, opening their vault to the professional
+ * for a few minutes. Only consents (and mandates) open the person's record itself
+ * (grantOpensRecord, the policy beneficiaries_territory); the vault's kinds open documents only.
+ */
+export const GRANT_KINDS = {
+	consent: 'Consentement au partage',
+	document_share: 'Partage de documents',
+	vault_presence: 'Coffre ouvert en votre présence'
+} as const;
 export type GrantKind = keyof typeof GRANT_KINDS;
 
 /** Who revoked it: the person, a professional of the holding structure, or the system (erasure, anonymisation). */

@@ -4,7 +4,7 @@
  * grant opens is permissions/grants.ts, its SQL twin is here (grantOpensRecord), and the
  * row-level security policies of migration 0023 say the same.
  */
-import { and, eq, inArray, isNull, lte, or, gt, sql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or, gt, sql, type SQL, type AnyColumn } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { grants, type Grant } from './db.ts';
 import type { GrantKind, GrantMethod, GrantRevoker, GrantStatus } from './model.ts';
@@ -41,7 +41,7 @@ export function grantOpensRecord(person: AnyColumn, organisationIds: readonly st
 	if (userId) to.push(sql`g.grantee_user_id = ${userId}::uuid`);
 	if (!to.length) return sql`false`;
 	const t = at.toISOString();
-	return sql`exists (select 1 from ${grants} g where g.beneficiary_id = ${person} and g.status = 'in_force' and g.revoked_at is null
+	return sql`exists (select 1 from ${grants} g where g.beneficiary_id = ${person} and g.kind in ('consent', 'mandate') and g.status = 'in_force' and g.revoked_at is null
 		and g.valid_from <= ${t}::timestamptz and (g.valid_until is null or g.valid_until > ${t}::timestamptz)
 		and (${sql.join(to, sql` or `)}))`;
 }
@@ -53,6 +53,16 @@ export async function grantsOf(db: DbOrTx, beneficiaryId: string, kind: GrantKin
 		.from(grants)
 		.where(and(eq(grants.beneficiaryId, beneficiaryId), eq(grants.kind, kind)))
 		.orderBy(sql`${grants.validFrom} desc`);
+}
+
+/** Every grant of a person of these kinds (the vault's shares and presence), newest first. */
+export async function grantsOfKinds(db: DbOrTx, beneficiaryIds: readonly string[], kinds: readonly GrantKind[]): Promise<Grant[]> {
+	if (!beneficiaryIds.length || !kinds.length) return [];
+	return db
+		.select()
+		.from(grants)
+		.where(and(inArray(grants.beneficiaryId, [...beneficiaryIds]), inArray(grants.kind, [...kinds])))
+		.orderBy(desc(grants.validFrom));
 }
 
 /** Grants by id (for the lists that show a grant beside something else: a referral, an SMS request). */
@@ -72,7 +82,7 @@ export async function grantById(db: DbOrTx, id: string, lock = false): Promise<G
 	return g ?? null;
 }
 
-/** The scopes that grants in force give to these structures on this person (what they may see of the record). */
+/** The scopes that consents in force give to these structures on this person (what they may see of the record). */
 export async function scopesGrantedTo(db: DbOrTx, beneficiaryId: string, organisationIds: readonly string[], userId: string | null): Promise<Set<string>> {
 	if (!organisationIds.length && !userId) return new Set();
 	const to: SQL[] = [];
@@ -81,7 +91,7 @@ export async function scopesGrantedTo(db: DbOrTx, beneficiaryId: string, organis
 	const rows = await db
 		.select({ scopes: grants.scopes })
 		.from(grants)
-		.where(and(eq(grants.beneficiaryId, beneficiaryId), grantInForceSql(), or(...to)));
+		.where(and(eq(grants.beneficiaryId, beneficiaryId), eq(grants.kind, 'consent'), grantInForceSql(), or(...to)));
 	return new Set(rows.flatMap((r) => r.scopes));
 }
 
@@ -100,7 +110,7 @@ export async function scopesGrantedToEach(
 	const rows = await db
 		.select({ person: grants.beneficiaryId, scopes: grants.scopes })
 		.from(grants)
-		.where(and(inArray(grants.beneficiaryId, [...new Set(beneficiaryIds)]), grantInForceSql(), or(...to)));
+		.where(and(inArray(grants.beneficiaryId, [...new Set(beneficiaryIds)]), eq(grants.kind, 'consent'), grantInForceSql(), or(...to)));
 	for (const r of rows) for (const sc of r.scopes) out.get(r.person)?.add(sc);
 	return out;
 }

@@ -6,6 +6,6 @@
  */
 export { JOURNAL_CSV_MAX, journalActors, journalCsv, journalOrganisations, readableEntries } from './readable.ts';
 export { filtersQuery, journalQuery, PERIODS, readFilters } from './filters.ts';
-export { actionChoices } from './sentences.ts';
+export { actionChoices, actionLabel } from './sentences.ts';
 export { exportJournal } from './export.ts';
 export { journalPage } from './page.ts';

@@ -8,6 +8,7 @@
  */
 import { ALERT_LABELS } from '../pass/index.ts';
 import { monthLabel } from '../../components/format.ts';
+import { VAULT_ACTIONS } from './sentences-vault.ts';
 import { capital, de, fieldList, frDate, money, num, plural, role, status, str } from './words.ts';
 
 /** What a sentence is made of: names, never ids. */
@@ -256,7 +257,8 @@ export const ACTIONS: Record<string, ActionText> = {
 	'pass.alert.reviewed': {
 		label: 'Alerte examinée',
 		say: (f) => `${f.actor} a examiné l’alerte « ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'} »`
-	}
+	},
+	...VAULT_ACTIONS
 };
 
 /** An action no sentence knows yet (never expected: the test checks): said plainly, not as a code. */
@@ -278,6 +280,7 @@ export const FAMILIES: { prefix: string; label: string }[] = [
 	{ prefix: 'assessment.', label: 'Diagnostics' },
 	{ prefix: 'accompaniment.', label: 'Accompagnements' },
 	{ prefix: 'pass.', label: 'Pass Numérique' },
+	{ prefix: 'vault.', label: 'Coffre-fort numérique' },
 	{ prefix: 'place', label: 'Lieux' },
 	{ prefix: 'error_report.', label: 'Signalements d’erreurs' },
 	{ prefix: 'organisation.', label: 'Structures' },

@@ -4,7 +4,7 @@
  * Territory isolation lives here: a role counts only in its organisation's département.
  */
 import type { Role } from '../accounts/index.ts';
-import { grantsReaching, type GrantFacts } from './grants.ts';
+import { grantsReaching, scopesCover, WHOLE_VAULT, type GrantFacts } from './grants.ts';
 
 export interface Membership {
 	organisationId: string;
@@ -48,7 +48,11 @@ export type Action =
 	| 'pass.distribute'
 	| 'pass.redeem'
 	// a partner's own figures (its contributions, the campaigns it funds, its agents' referrals counted): no personal data
-	| 'partner.read';
+	| 'partner.read'
+	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
+	| 'vault.read'
+	| 'vault.deposit'
+	| 'vault.open_with_person';
 
 /** A département, for the actions decided by who coordinates it. */
 interface InDepartment {
@@ -96,6 +100,12 @@ export interface Resources {
 	'pass.distribute': OfOrganisation;
 	'pass.redeem': OfOrganisation;
 	'partner.read': Partial<InDepartment & OfOrganisation>;
+	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
+	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
+	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
+	'vault.deposit': { grants: readonly GrantFacts[]; at?: Date };
+	/** the structure the professional acts for, at the counter with the person */
+	'vault.open_with_person': OfOrganisation;
 }
 
 export type Resource<A extends Action = Action> = Resources[A];
@@ -173,6 +183,17 @@ function canCare(actor: Actor, action: Action, resource: Resource): boolean | nu
 			return holds(actor, r.organisationId, ['prescriber']);
 		case 'pass.redeem':
 			return holds(actor, r.organisationId, PLACE_TEAM);
+		case 'vault.read': {
+			const v = resource as Resources['vault.read'];
+			return grantsReaching(v.grants, actor, GRANT_RECEIVERS, v.at).some((g) => scopesCover(g.scopes, v.document));
+		}
+		case 'vault.deposit': {
+			const v = resource as Resources['vault.deposit'];
+			// the person present: a grant naming this professional, over the whole vault
+			return grantsReaching(v.grants, actor, GRANT_RECEIVERS, v.at).some((g) => g.granteeUserId === actor.userId && g.scopes.includes(WHOLE_VAULT));
+		}
+		case 'vault.open_with_person':
+			return holds(actor, r.organisationId, GRANT_RECEIVERS);
 		default:
 			return null;
 	}

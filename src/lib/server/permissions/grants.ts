@@ -39,3 +39,11 @@ export function grantReaches(g: GrantFacts, actor: Actor, roles: readonly Role[]
 export function grantsReaching(grants: readonly GrantFacts[], actor: Actor, roles: readonly Role[], at: Date = new Date(), scope?: string): GrantFacts[] {
 	return grants.filter((g) => grantInForce(g, at) && grantReaches(g, actor, roles) && (scope === undefined || g.scopes.includes(scope)));
 }
+
+/** The scope of a vault grant over the whole vault (the person present at a counter, issue 15). */
+export const WHOLE_VAULT = 'vault';
+
+/** Whether a vault grant's scopes cover a document: the whole vault, this document, or its category. */
+export function scopesCover(scopes: readonly string[], doc: { id: string; category: string }): boolean {
+	return scopes.some((s) => s === WHOLE_VAULT || s === `document:${doc.id}` || s === `category:${doc.category}`);
+}

@@ -16,4 +16,4 @@ export {
 	type Resource,
 	type Resources
 } from './can.ts';
-export { grantInForce, grantReaches, grantsReaching, type GrantFacts } from './grants.ts';
+export { grantInForce, grantReaches, grantsReaching, scopesCover, WHOLE_VAULT, type GrantFacts } from './grants.ts';

@@ -1,0 +1,263 @@
+/**
+ * The coffre-fort numérique (issue 15): the five criteria of L.103 on the embedded database
+ * (and on PostgreSQL where DATABASE_URL is set): integrity and origin, traceability,
+ * exclusive access (refusals journaled), export in one request; crypto-erasure, the
+ * database-and-storage copy without the master key, master key rotation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, desc, eq, like, sql } from 'drizzle-orm';
+import JSZip from 'jszip';
+import { openWorld, type World } from '../../../../test/world.ts';
+import type { Actor } from '../accounts/index.ts';
+import { auditLog } from '../audit/db.ts';
+import { outbox } from '../mail/db.ts';
+import { eraseBeneficiary } from '../privacy/index.ts';
+import { DomainError } from '../errors.ts';
+import {
+	askPresence,
+	checkIntegrity,
+	closePresence,
+	confirmPresence,
+	deleteDocument,
+	depositDocument,
+	documentsForProfessional,
+	exportVault,
+	openDocument,
+	personDocuments,
+	personShares,
+	revokeShare,
+	rewrapPersonKeys,
+	setVaultRuntime,
+	shareDocuments,
+	type VaultActor
+} from './index.ts';
+import { fileBlobStore } from './store/blobs.ts';
+import { loadMasterKeys, rotateMasterKeyFile } from './store/keys.ts';
+import { vaultDocuments, vaultKeys } from './db.ts';
+import { tinyJpeg, tinyPdf } from '../../../../test/vault-files.ts';
+
+const text = async (s: NodeJS.ReadableStream) => {
+	const parts: Buffer[] = [];
+	for await (const c of s) parts.push(c as Buffer);
+	return Buffer.concat(parts);
+};
+const code = async (p: Promise<unknown>) => {
+	try {
+		await p;
+		return 'ok';
+	} catch (e) {
+		if (e instanceof DomainError) return e.code;
+		throw e;
+	}
+};
+
+describe('the vault (issue 15)', () => {
+	let w: World;
+	let dir: string;
+	let keyFile: string;
+	let ccas: string;
+	let assoc: string;
+	let other: string;
+	let prescriber: Actor;
+	let mediator: Actor;
+	let colleague: Actor;
+	let stranger: Actor;
+	let coordinator: Actor;
+	let admin: Actor;
+	let personId: string;
+	let me: VaultActor;
+	const pdf = tinyPdf('Avis d’imposition 2026 — revenu fiscal de référence 12345');
+	let jpeg: Buffer;
+
+	const runtime = () => ({ keys: loadMasterKeys({ env: { VAULT_MASTER_KEY_FILE: keyFile }, dataDir: dir }), blobs: fileBlobStore(join(dir, 'blobs')) });
+	const refusals = async () =>
+		(await w.db.db.select().from(auditLog).where(eq(auditLog.action, 'vault.access_refused'))).length;
+
+	beforeAll(async () => {
+		jpeg = await tinyJpeg();
+		dir = mkdtempSync(join(tmpdir(), 'vault-'));
+		keyFile = join(dir, 'keys', 'vault-master.json');
+		setVaultRuntime({ keys: loadMasterKeys({ env: { VAULT_MASTER_KEY_FILE: keyFile }, dataDir: dir, create: true }), blobs: fileBlobStore(join(dir, 'blobs')) });
+		w = await openWorld({ places: false });
+		ccas = await w.organisation('CCAS de Nérac', 'ccas');
+		assoc = await w.organisation('Association Lien numérique');
+		other = await w.organisation('Espace de vie sociale', 'association');
+		const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
+		prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
+		mediator = await w.member('lou@lien.test', assoc, 'mediator');
+		colleague = await w.member('max@lien.test', assoc, 'mediator');
+		stranger = await w.member('sam@evs.test', other, 'mediator');
+		coordinator = await w.member('cam@cd47.test', cd47, 'coordinator');
+		admin = { ...(await w.member('root@cd47.test', cd47, 'partner')), isAdmin: true };
+		personId = await w.person(prescriber, ccas, { firstName: 'Odette', lastName: 'Garrigues', phone: '06 99 88 77 66' });
+		me = { kind: 'person', beneficiaryIds: [personId], ip: '192.0.2.10' };
+	}, 120_000);
+
+	afterAll(async () => {
+		setVaultRuntime(null);
+		await w?.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('criteria 1 and 2: a deposit records its digest and its origin, and is journaled; a read gives back the same bytes', async () => {
+		const { id } = await depositDocument(w.db, me, { type: 'avis_imposition', title: 'Impôts 2026', parts: [pdf] });
+		const [doc] = await personDocuments(w.db, [personId]);
+		expect(doc).toMatchObject({ id, title: 'Impôts 2026', typeLabel: 'Avis d’imposition', categoryLabel: 'Impôts', origin: 'person', mime: 'application/pdf' });
+		expect(doc.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
+		const opened = await openDocument(w.db, me, id, 'download');
+		expect((await text(opened.stream)).equals(pdf)).toBe(true);
+		const actions = (await w.db.db.select().from(auditLog).where(and(eq(auditLog.targetId, personId), like(auditLog.action, 'vault.%')))).map((e) => e.action);
+		expect(actions).toEqual(['vault.document_added', 'vault.document_downloaded']);
+	});
+
+	it('criterion 4: nobody else reads a document without a grant — the holding structure, another structure, a coordinator, the administrator — and each attempt is journaled', async () => {
+		const [doc] = await personDocuments(w.db, [personId]);
+		const before = await refusals();
+		for (const who of [prescriber, mediator, stranger, coordinator, admin]) {
+			expect(await code(openDocument(w.db, { kind: 'professional', actor: who }, doc.id, 'view'))).toBe('not_found');
+			expect((await documentsForProfessional(w.db, { kind: 'professional', actor: who }, personId)).documents).toEqual([]);
+		}
+		expect(await refusals()).toBe(before + 5);
+	});
+
+	it('a share per category opens those documents to the structure’s team until revoked, and no other structure', async () => {
+		const { id: jpg } = await depositDocument(w.db, me, { type: 'carte_identite', parts: [jpeg] });
+		// the person may share with the structures they know: the one holding their record here
+		expect(await code(shareDocuments(w.db, me as never, { category: 'identite', organisationId: assoc }))).toBe('invalid');
+		const { id: share } = await shareDocuments(w.db, me as never, { category: 'identite', organisationId: ccas });
+		const pro = { kind: 'professional' as const, actor: prescriber };
+		const list = await documentsForProfessional(w.db, pro, personId);
+		expect(list.documents.map((d) => d.id)).toEqual([jpg]); // identity only: the tax notice stays closed
+		expect((await text((await openDocument(w.db, pro, jpg, 'view')).stream)).equals(jpeg)).toBe(true);
+		const [pdfDoc] = (await personDocuments(w.db, [personId])).filter((d) => d.type === 'avis_imposition');
+		expect(await code(openDocument(w.db, pro, pdfDoc.id, 'view'))).toBe('not_found');
+		expect(await code(openDocument(w.db, { kind: 'professional', actor: mediator }, jpg, 'view'))).toBe('not_found');
+		expect((await personShares(w.db, [personId]))[0]).toMatchObject({ id: share, to: 'CCAS de Nérac', inForce: true });
+		await revokeShare(w.db, me as never, share);
+		expect(await code(openDocument(w.db, pro, jpg, 'view'))).toBe('not_found');
+		expect((await personShares(w.db, [personId]))[0].inForce).toBe(false);
+	});
+
+	it('a share ends by itself at its end date', async () => {
+		const day = new Date('2026-12-07T10:00:00Z');
+		const { id: share } = await shareDocuments(w.db, me as never, { category: 'identite', organisationId: ccas, until: '2026-12-08' }, day);
+		const [jpg] = (await personDocuments(w.db, [personId])).filter((d) => d.category === 'identite');
+		const pro = { kind: 'professional' as const, actor: prescriber };
+		expect((await openDocument(w.db, pro, jpg.id, 'view', new Date('2026-12-08T22:00:00Z'))).document.id).toBe(jpg.id);
+		// the end of 8 December, Paris time
+		expect(await code(openDocument(w.db, pro, jpg.id, 'view', new Date('2026-12-08T23:00:01Z')))).toBe('not_found');
+		await revokeShare(w.db, me as never, share);
+	});
+
+	it('the person present: a code sent to their phone opens the vault to this professional only, who can then add a scan', async () => {
+		const pro = { kind: 'professional' as const, actor: prescriber };
+		expect(await code(depositDocument(w.db, pro, { beneficiaryId: personId, type: 'attestation_caf', parts: [pdf] }))).toBe('forbidden');
+		const sent = await askPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, instanceName: 'maillage 47' });
+		expect(sent.sentTo).toBe('au 06 •• •• •• 66');
+		const [sms] = await w.db.db.select().from(outbox).where(eq(outbox.to, '+33699887766')).orderBy(desc(outbox.createdAt)).limit(1);
+		const given = /(\d{6})/.exec(sms.text)![1];
+		expect(await code(confirmPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, code: given === '000000' ? '111111' : '000000' }))).toBe('invalid');
+		await confirmPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, code: given });
+		const seen = await documentsForProfessional(w.db, pro, personId);
+		expect(seen.presence).not.toBeNull();
+		expect(seen.documents.length).toBe(2);
+		// a colleague of the same structure is not the professional the person confirmed
+		const mate = await w.member('alex@ccas.test', ccas, 'prescriber');
+		expect((await documentsForProfessional(w.db, { kind: 'professional', actor: mate }, personId)).documents).toEqual([]);
+		const { id } = await depositDocument(w.db, pro, { beneficiaryId: personId, type: 'attestation_caf', parts: [pdf] });
+		const added = (await personDocuments(w.db, [personId])).find((d) => d.id === id)!;
+		expect(added).toMatchObject({ origin: 'professional', depositedBy: 'CCAS de Nérac' });
+		await closePresence(w.db, { actor: prescriber }, personId);
+		expect((await documentsForProfessional(w.db, pro, personId)).documents).toEqual([]);
+		await deleteDocument(w.db, me as never, id);
+	});
+
+	it('criterion 1: the monthly check names a document whose stored bytes were changed, and a read of it fails', async () => {
+		const [doc] = await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, personId)).limit(1);
+		const file = join(dir, 'blobs', doc.blob);
+		const original = readFileSync(file);
+		const tampered = Buffer.from(original);
+		tampered[tampered.length - 40] ^= 0xff;
+		writeFileSync(file, tampered);
+		const report = await checkIntegrity(w.db, { beneficiaryId: personId });
+		expect(report.failed).toEqual([{ id: doc.id, reason: 'unreadable' }]);
+		await expect(text((await openDocument(w.db, me, doc.id, 'download')).stream)).rejects.toThrow();
+		writeFileSync(file, original);
+		expect((await checkIntegrity(w.db, { beneficiaryId: personId })).failed).toEqual([]);
+		const actions = (await w.db.db.select().from(auditLog).where(eq(auditLog.action, 'vault.integrity_failed'))).length;
+		expect(actions).toBe(1);
+	});
+
+	it('criterion 5: everything in one request — the originals, a manifest with their digests and origin, and the journal', async () => {
+		const out = await exportVault(w.db, me as never, (a) => a);
+		const zip = await JSZip.loadAsync(await text(out.stream));
+		const manifest = JSON.parse(await zip.file('manifeste.json')!.async('string'));
+		expect(manifest.documents).toHaveLength(2);
+		for (const d of manifest.documents) {
+			const bytes = await zip.file(d.file)!.async('nodebuffer');
+			expect(createHash('sha256').update(bytes).digest('hex')).toBe(d.sha256);
+		}
+		const journalLines = JSON.parse(await zip.file('journal.json')!.async('string'));
+		expect(journalLines.map((l: { action: string }) => l.action)).toContain('vault.shared');
+		expect(journalLines.map((l: { action: string }) => l.action)).toContain('vault.exported');
+	});
+
+	it('master key rotation rewraps the persons’ keys and leaves the documents’ bytes untouched', async () => {
+		const files = () =>
+			Object.fromEntries(
+				walk(join(dir, 'blobs')).map((f) => [f, createHash('sha256').update(readFileSync(f)).digest('hex')])
+			);
+		const before = files();
+		const { newId } = rotateMasterKeyFile(keyFile);
+		setVaultRuntime(runtime());
+		const r = await rewrapPersonKeys(w.db, runtime().keys);
+		expect(r).toMatchObject({ current: newId });
+		expect(r.rewrapped).toBeGreaterThan(0);
+		expect(files()).toEqual(before);
+		const keysNow = await w.db.db.select().from(vaultKeys);
+		expect(keysNow.every((k) => k.masterKeyId === newId)).toBe(true);
+		// the old master key is no longer needed: a key set holding only the new one reads everything
+		const onlyNew = JSON.parse(readFileSync(keyFile, 'utf8'));
+		onlyNew.keys = { [newId]: onlyNew.keys[newId] };
+		writeFileSync(keyFile, JSON.stringify(onlyNew));
+		setVaultRuntime(runtime());
+		const [doc] = await personDocuments(w.db, [personId]);
+		expect((await text((await openDocument(w.db, me, doc.id, 'view')).stream)).length).toBe(doc.bytes);
+	});
+
+	it('a copy of the database and of the storage, without the master key, shows no document and no document’s name', async () => {
+		await depositDocument(w.db, me, { type: 'autre', category: 'sante', title: 'Compte rendu cardiologie Dr Zebulon', parts: [pdf] });
+		const dump = w.db.pglite ? Buffer.from(await (await w.db.pglite.dumpDataDir('none')).arrayBuffer()) : Buffer.from(JSON.stringify(await w.db.query(sql`select * from vault_documents`)));
+		const storage = Buffer.concat(walk(join(dir, 'blobs')).map((f) => readFileSync(f)));
+		for (const copy of [dump, storage]) {
+			expect(copy.includes('Zebulon')).toBe(false);
+			expect(copy.includes('revenu fiscal')).toBe(false);
+			expect(copy.includes(pdf.subarray(0, 200))).toBe(false);
+			expect(copy.includes(jpeg.subarray(100, 300))).toBe(false);
+		}
+	});
+
+	it('erasing the person destroys their keys: their documents can no longer be read, even from the stored bytes', async () => {
+		const rows = await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, personId));
+		expect(rows.length).toBeGreaterThan(0);
+		await eraseBeneficiary(w.db, prescriber, personId);
+		expect(await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, personId))).toEqual([]);
+		const keys = await w.db.db.select().from(vaultKeys).where(eq(vaultKeys.beneficiaryId, personId));
+		expect(keys.length).toBeGreaterThan(0);
+		expect(keys.every((k) => k.wrapped === null && k.destroyedAt)).toBe(true);
+		// the stored bytes are still there until the purge, and nothing in the database nor the key file opens them
+		expect(statSync(join(dir, 'blobs', rows[0].blob)).size).toBeGreaterThan(0);
+		expect(await personDocuments(w.db, [personId])).toEqual([]);
+		expect(await code(depositDocument(w.db, me, { type: 'cv', parts: [pdf] }))).not.toBe('ok');
+	});
+});
+
+function walk(d: string): string[] {
+	return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+}
+
+void randomBytes;

@@ -1,0 +1,110 @@
+/**
+ * The person's vault, seen by a professional (issue 15, items 2, 4 and 7): only what the
+ * person shared with their structure or with them, or everything for 30 minutes when the
+ * person, present at the counter, gave the code sent to their phone. Then the professional
+ * may add a scan for them. Every read is journaled and shown to the person.
+ */
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { loadBeneficiary } from '#lib/server/beneficiaries/index.ts';
+import {
+	askPresence,
+	closePresence,
+	confirmPresence,
+	depositDocument,
+	documentsForProfessional,
+	MAX_PDF_BYTES,
+	PRESENCE_CODE_MINUTES,
+	PRESENCE_MINUTES,
+	typeGroups
+} from '#lib/server/vault/index.ts';
+import { DomainError } from '#lib/server/errors.ts';
+import { formatDate, formatDateTime } from '#lib/components/format.ts';
+import { cleanText } from '#lib/server/web/input.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+
+export const load: PageServerLoad = async ({ params, locals, url }) => {
+	const db = await getDatabase();
+	const actor = locals.session!.actor;
+	const who = { kind: 'professional' as const, actor, ip: locals.ip };
+	let name: string | null = null;
+	let canAsk = false;
+	try {
+		const b = await loadBeneficiary(db.db, actor, params.id, 'read');
+		name = [b.firstName, b.lastName].filter(Boolean).join(' ') || b.pseudonym || null;
+		canAsk = !b.anonymisedAt;
+	} catch {
+		/* a share alone: the documents shared, not the record */
+	}
+	const v = await documentsForProfessional(db, who, params.id);
+	return {
+		personId: params.id,
+		name,
+		canAsk,
+		presence: v.presence ? { until: v.presence.until ? formatDateTime(v.presence.until) : null } : null,
+		documents: v.documents.map((d) => ({
+			id: d.id,
+			title: d.title,
+			typeLabel: d.typeLabel,
+			categoryLabel: d.categoryLabel,
+			addedOn: formatDate(d.createdAt),
+			isPdf: d.mime === 'application/pdf',
+			validUntil: d.expiresOn ? formatDate(new Date(`${d.expiresOn}T12:00:00Z`)) : null
+		})),
+		groups: typeGroups(),
+		codeMinutes: PRESENCE_CODE_MINUTES,
+		presenceMinutes: PRESENCE_MINUTES,
+		maxPdfMb: Math.round(MAX_PDF_BYTES / 1024 / 1024),
+		added: url.searchParams.get('ajoute') === '1'
+	};
+};
+
+export const actions: Actions = {
+	demander: async ({ params, locals }) => {
+		try {
+			const instance = await loadInstance();
+			const r = await askPresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, instanceName: instance.name });
+			return { asked: r.sentTo };
+		} catch (e) {
+			return formFailure(e, {}, { page: ['not_found'] });
+		}
+	},
+	confirmer: async ({ params, locals, request }) => {
+		const f = await request.formData();
+		try {
+			await confirmPresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, code: String(f.get('code') ?? '').slice(0, 12) });
+		} catch (e) {
+			return formFailure(e, { asked: 'au contact de la personne' }, { page: ['not_found'] });
+		}
+		redirect(303, `/espace/personnes/${params.id}/coffre`);
+	},
+	fermer: async ({ params, locals }) => {
+		await closePresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, params.id);
+		return { closed: true as const };
+	},
+	deposer: async ({ params, locals, request }) => {
+		let values = { type: '', title: '' };
+		try {
+			let f: FormData;
+			try {
+				f = await request.formData();
+			} catch {
+				throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez la connexion, puis réessayez.');
+			}
+			values = { type: String(f.get('type') ?? '').slice(0, 40), title: String(f.get('titre') ?? '').slice(0, 200) };
+			if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
+			const files = f.getAll('fichier').filter((v): v is File => typeof v !== 'string' && v.size > 0);
+			await depositDocument(await getDatabase(), { kind: 'professional', actor: locals.session!.actor, ip: locals.ip }, {
+				beneficiaryId: params.id,
+				type: values.type,
+				title: values.title,
+				parts: await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())))
+			});
+		} catch (e) {
+			return formFailure(e, { values, deposit: true }, { page: ['not_found'] });
+		}
+		redirect(303, `/espace/personnes/${params.id}/coffre?ajoute=1`);
+	}
+};

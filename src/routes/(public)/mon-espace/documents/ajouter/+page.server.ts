@@ -1,0 +1,58 @@
+/**
+ * Ajouter un document: a photo taken with the phone's camera (`capture`, no JavaScript
+ * needed), several photos (they become one PDF), or a PDF. The files are checked by content
+ * on the server (vault/files); the body may reach MAX_UPLOAD_BYTES (web/uploads.ts).
+ */
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { CATEGORIES, CATEGORY_KEYS, MAX_PDF_BYTES, typeGroups, MAX_PHOTOS_PER_DOCUMENT, depositDocument } from '#lib/server/vault/index.ts';
+import { DomainError } from '#lib/server/errors.ts';
+import { cleanText } from '#lib/server/web/input.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
+import { parisDay } from '#lib/time.ts';
+import { PRIVATE_HEADERS, personActor } from '../vault.server.ts';
+
+export const csr = false;
+
+export const load: PageServerLoad = async (event) => {
+	event.setHeaders(PRIVATE_HEADERS);
+	personActor(event);
+	return {
+		groups: typeGroups(),
+		categories: CATEGORY_KEYS.map((c) => ({ value: c, label: CATEGORIES[c] })),
+		maxPdfMb: Math.round(MAX_PDF_BYTES / 1024 / 1024),
+		maxPhotos: MAX_PHOTOS_PER_DOCUMENT,
+		today: parisDay()
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const who = personActor(event);
+		let values = { type: '', category: '', title: '', expiresOn: '' };
+		try {
+			let f: FormData;
+			try {
+				f = await event.request.formData();
+			} catch {
+				throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez votre connexion, puis réessayez.');
+			}
+			const text = (k: string, max: number) => String(f.get(k) ?? '').slice(0, max);
+			values = { type: text('type', 40), category: text('categorie', 20), title: text('titre', 200), expiresOn: text('fin', 10) };
+			if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
+			const files = [...f.getAll('photos'), ...f.getAll('fichier')].filter((v): v is File => typeof v !== 'string' && v.size > 0);
+			const parts = await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())));
+			await depositDocument(await getDatabase(), who, {
+				type: values.type,
+				category: values.type === 'autre' ? values.category || null : null,
+				title: values.title,
+				expiresOn: values.expiresOn || null,
+				parts
+			});
+		} catch (e) {
+			return formFailure(e, { values });
+		}
+		redirect(303, '/mon-espace/documents?ajoute=1');
+	}
+};
