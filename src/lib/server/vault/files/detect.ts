@@ -106,7 +106,8 @@ export const REFUSALS: Record<Refused, string> = {
 	word:
 		'C’est un fichier de traitement de texte (Word ou autre). Enregistrez-le en PDF\u00a0: ' +
 		'menu Fichier, puis Enregistrer sous, puis choisissez PDF. Ensuite, envoyez le PDF.',
-	spreadsheet: 'C’est un tableau (Excel ou autre). Enregistrez-le en PDF\u00a0: menu Fichier, puis Enregistrer sous, puis choisissez PDF. Ensuite, envoyez le PDF.',
+	spreadsheet:
+		'C’est un tableau (Excel ou autre). Enregistrez-le en PDF\u00a0: menu Fichier, puis Enregistrer sous, puis choisissez PDF. Ensuite, envoyez le PDF.',
 	presentation:
 		'C’est une présentation (PowerPoint ou autre). Enregistrez-la en PDF\u00a0: menu Fichier, puis Enregistrer sous, puis choisissez PDF. Ensuite, envoyez le PDF.',
 	opendocument: 'C’est un fichier LibreOffice. Enregistrez-le en PDF\u00a0: menu Fichier, puis Exporter au format PDF. Ensuite, envoyez le PDF.',
