@@ -53,6 +53,24 @@ CREATE TABLE "vault_presence_codes" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );--> statement-breakpoint
 CREATE INDEX "vault_presence_codes_idx" ON "vault_presence_codes" USING btree ("beneficiary_id", "user_id");--> statement-breakpoint
+-- « Pièce demandée »: a professional asks the person for a paper; the person (or a helper
+-- with them) provides it, and it is shared with the structure that asked.
+CREATE TABLE "vault_requests" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"beneficiary_id" uuid NOT NULL REFERENCES "beneficiaries"("id") ON DELETE CASCADE,
+	"department_code" text NOT NULL,
+	"organisation_id" uuid NOT NULL REFERENCES "organisations"("id"),
+	"requested_by" uuid REFERENCES "users"("id") ON DELETE SET NULL,
+	"doc_type" text NOT NULL,
+	"note" text,
+	"status" text DEFAULT 'open' NOT NULL,
+	"document_id" uuid REFERENCES "vault_documents"("id") ON DELETE SET NULL,
+	"grant_id" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closed_at" timestamp with time zone,
+	CONSTRAINT "vault_requests_status" CHECK ("vault_requests"."status" IN ('open', 'provided', 'cancelled'))
+);--> statement-breakpoint
+CREATE INDEX "vault_requests_beneficiary_idx" ON "vault_requests" USING btree ("beneficiary_id");--> statement-breakpoint
 CREATE INDEX "vault_keys_beneficiary_idx" ON "vault_keys" USING btree ("beneficiary_id");--> statement-breakpoint
 CREATE INDEX "vault_documents_beneficiary_idx" ON "vault_documents" USING btree ("beneficiary_id");--> statement-breakpoint
 CREATE INDEX "vault_documents_expiry_idx" ON "vault_documents" USING btree ("expires_on") WHERE "vault_documents"."expires_on" IS NOT NULL;--> statement-breakpoint
@@ -72,6 +90,13 @@ CREATE POLICY beneficiaries_territory ON beneficiaries TO maillage_scoped
 -- through a structure where they hold a role that receives grants; never by rank, never by
 -- département alone. The person's own pages and the jobs run as the owner.
 GRANT SELECT, INSERT, UPDATE ON vault_documents TO maillage_scoped;--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE ON vault_requests TO maillage_scoped;--> statement-breakpoint
+ALTER TABLE vault_requests ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE vault_requests FORCE ROW LEVEL SECURITY;--> statement-breakpoint
+-- a request is the asking structure's: seen by its département's requests, like the records
+CREATE POLICY vault_requests_territory ON vault_requests TO maillage_scoped
+	USING ((SELECT maillage_scope_all()) OR department_code = ANY ((SELECT maillage_scope_departments())::text[]))
+	WITH CHECK ((SELECT maillage_scope_all()) OR department_code = ANY ((SELECT maillage_scope_departments())::text[]));--> statement-breakpoint
 ALTER TABLE vault_keys ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE vault_presence_codes ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE vault_presence_codes FORCE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -97,6 +122,7 @@ BEGIN
 	EXECUTE format('CREATE POLICY vault_keys_owner ON vault_keys TO %I USING (true) WITH CHECK (true)', current_user);
 	EXECUTE format('CREATE POLICY vault_presence_codes_owner ON vault_presence_codes TO %I USING (true) WITH CHECK (true)', current_user);
 	EXECUTE format('CREATE POLICY vault_documents_owner ON vault_documents TO %I USING (true) WITH CHECK (true)', current_user);
+	EXECUTE format('CREATE POLICY vault_requests_owner ON vault_requests TO %I USING (true) WITH CHECK (true)', current_user);
 END
 $$;--> statement-breakpoint
 
@@ -121,6 +147,7 @@ BEGIN
 	UPDATE vault_keys SET wrapped = NULL, destroyed_at = now() WHERE beneficiary_id = person AND wrapped IS NOT NULL;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	DELETE FROM vault_presence_codes WHERE beneficiary_id = person;
+	DELETE FROM vault_requests WHERE beneficiary_id = person;
 	RETURN n;
 END
 $$;--> statement-breakpoint
@@ -146,6 +173,7 @@ BEGIN
 	UPDATE vault_keys SET beneficiary_id = to_id WHERE beneficiary_id = from_id;
 	UPDATE vault_documents SET beneficiary_id = to_id, department_code = to_dep WHERE beneficiary_id = from_id;
 	DELETE FROM vault_presence_codes WHERE beneficiary_id = from_id;
+	UPDATE vault_requests SET beneficiary_id = to_id, department_code = to_dep WHERE beneficiary_id = from_id;
 END
 $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION maillage_vault_move(uuid, uuid) FROM PUBLIC;--> statement-breakpoint

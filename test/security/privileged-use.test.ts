@@ -56,6 +56,7 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 			'/(public)/mon-espace/documents/[id]/vignette',
 			'/(public)/mon-espace/documents/ajouter',
 			'/(public)/mon-espace/documents/export.zip',
+			'/(public)/mon-espace/documents/fermer',
 			'/(public)/orientation/[token]',
 			'/api/sms/entrant'
 		]);

@@ -112,6 +112,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/mon-espace/documents': PERSON_ONLY,
 	'/(public)/mon-espace/documents/ajouter': PERSON_ONLY,
 	'/(public)/mon-espace/documents/export.zip': PERSON_ONLY,
+	'/(public)/mon-espace/documents/fermer': PERSON_ONLY,
 	'/(public)/mon-espace/documents/[id]': PERSON_ONLY,
 	'/(public)/mon-espace/documents/[id]/fichier': PERSON_ONLY,
 	'/(public)/mon-espace/documents/[id]/vignette': PERSON_ONLY,

@@ -64,6 +64,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/mon-espace/documents': PERSON,
 	'/(public)/mon-espace/documents/ajouter': PERSON,
 	'/(public)/mon-espace/documents/export.zip': PERSON,
+	'/(public)/mon-espace/documents/fermer': PERSON,
 	'/(public)/mon-espace/documents/[id]': PERSON,
 	'/(public)/mon-espace/documents/[id]/fichier': PERSON,
 	'/(public)/mon-espace/documents/[id]/vignette': PERSON,

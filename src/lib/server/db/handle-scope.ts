@@ -22,6 +22,7 @@ export const OWNER_ROUTES: Record<string, string> = {
 	'/(public)/mon-espace/documents': 'the person, in their own session: their vault',
 	'/(public)/mon-espace/documents/ajouter': 'the person, in their own session: a deposit in their vault',
 	'/(public)/mon-espace/documents/export.zip': 'the person, in their own session: their vault’s export',
+	'/(public)/mon-espace/documents/fermer': 'the person, in their own session: closing their vault',
 	'/(public)/mon-espace/documents/[id]': 'the person, in their own session: one of their documents',
 	'/(public)/mon-espace/documents/[id]/fichier': 'the person, in their own session: one of their documents',
 	'/(public)/mon-espace/documents/[id]/vignette': 'the person, in their own session: a document’s small picture'

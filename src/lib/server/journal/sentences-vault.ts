@@ -32,7 +32,13 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 		label: 'Document du coffre altéré',
 		say: (f) => `Le contrôle d’intégrité a trouvé un document du coffre de ${f.person} qui ne correspond plus à son empreinte`
 	},
-	'vault.key_destroyed': { label: 'Clé du coffre détruite', say: (f) => `La clé du coffre de ${f.person} a été détruite : ses documents ne peuvent plus être lus` },
+	'vault.document_requested': { label: 'Document demandé à la personne', say: (f) => `${f.actor} a demandé un document à ${f.person} pour ${f.organisation}` },
+	'vault.request_provided': { label: 'Document demandé fourni', say: (f) => `${f.actor} a fourni le document demandé par ${f.organisation}` },
+	'vault.request_cancelled': { label: 'Demande de document retirée', say: (f) => `${f.actor} a retiré une demande de document à ${f.person}` },
+	'vault.closed': {
+		label: 'Coffre fermé par la personne',
+		say: (f) => `${f.actor} a fermé son coffre : ses ${str(f.d.documents)} document(s) et sa clé ont été détruits`
+	},
 	'vault.expiry_reminder_sent': {
 		label: 'Rappel de fin de validité envoyé',
 		say: (f) => `Un rappel a été envoyé à ${f.person} : un document de son coffre arrive à la fin de sa validité dans ${str(f.d.days)} jours`

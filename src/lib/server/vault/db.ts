@@ -118,3 +118,32 @@ export const vaultPresenceCodes = pgTable(
 	},
 	(t) => [index('vault_presence_codes_idx').on(t.beneficiaryId, t.userId)]
 );
+
+/**
+ * « Pièce demandée »: a professional asks the person for a paper (`docType`, a short note);
+ * the person, or a helper with them, provides it: the document is then shared with the
+ * structure that asked (`grantId`), and the request is closed.
+ */
+export const vaultRequests = pgTable(
+	'vault_requests',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		departmentCode: text('department_code').notNull(),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
+		requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+		docType: text('doc_type').notNull(),
+		note: text('note'),
+		/** 'open' | 'provided' | 'cancelled' */
+		status: text('status').notNull().default('open'),
+		documentId: uuid('document_id').references(() => vaultDocuments.id, { onDelete: 'set null' }),
+		grantId: uuid('grant_id'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		closedAt: timestamp('closed_at', { withTimezone: true })
+	},
+	(t) => [index('vault_requests_beneficiary_idx').on(t.beneficiaryId), check('vault_requests_status', sql`${t.status} IN ('open', 'provided', 'cancelled')`)]
+);

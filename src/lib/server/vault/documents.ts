@@ -156,6 +156,8 @@ export async function depositDocument(database: Database, who: VaultActor, input
 				depositedByOrganisationId: depositor.organisationId,
 				depositedUnderGrantId: depositor.grantId,
 				expiresOn: v.expiresOn,
+				// a professional who scanned a paper with the person is reminded before it expires too
+				remindUserId: depositor.origin === 'professional' ? depositor.userId : null,
 				createdAt: now
 			});
 			await journal(tx, {

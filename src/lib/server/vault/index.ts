@@ -19,6 +19,8 @@ export {
 export { shareDocuments, revokeShare, personShares, shareTargets, type ShareInput, type ShareView } from './shares.ts';
 export { askPresence, confirmPresence, closePresence, PRESENCE_CODE_MINUTES } from './presence.ts';
 export { exportVault } from './export.ts';
+export { closeVault } from './close.ts';
+export { requestDocument, personRequests, requestsForProfessional, provideRequest, cancelRequest, REQUEST_NOTE_MAX, type RequestView } from './requests.ts';
 export { checkIntegrity, remindExpiringDocuments, purgeOrphanBlobs, type IntegrityReport } from './jobs.ts';
 export { rewrapPersonKeys } from './keys.ts';
 export { vaultRuntime, setVaultRuntime, type VaultRuntime } from './runtime.ts';

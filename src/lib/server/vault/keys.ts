@@ -17,16 +17,10 @@ export const metaAad = (documentId: string) => `vault-meta:${documentId}`;
 export const blobAad = (documentId: string) => `vault-blob:${documentId}`;
 export const thumbAad = (documentId: string) => `vault-thumb:${documentId}`;
 
-export class VaultKeyDestroyedError extends Error {
-	constructor() {
-		super('the person’s vault key was destroyed');
-	}
-}
-
 /**
  * The person's key in clear, for the length of one operation: their first live key (the one
  * new documents are wrapped with), created when `create` and absent. Null when the person
- * has no vault yet (and `create` is false). Throws when their keys were destroyed. Call it
+ * has no live key (and `create` is false). Call it
  * before opening the operation's transaction: on the embedded database the owner's
  * connection is the same single connection.
  */
@@ -41,8 +35,7 @@ export async function personKey(database: Database, keys: MasterKeys, beneficiar
 			.limit(1);
 	let [row] = await live();
 	if (!row) {
-		const [destroyed] = await owner.select({ id: vaultKeys.id }).from(vaultKeys).where(eq(vaultKeys.beneficiaryId, beneficiaryId)).limit(1);
-		if (destroyed) throw new VaultKeyDestroyedError();
+		// none yet, or all destroyed (a vault closed by the person): a new vault starts with a new key
 		if (!create) return null;
 		const id = randomUUID();
 		const fresh = newDataKey();

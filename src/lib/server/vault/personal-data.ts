@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { PersonalDataDeclaration } from '../personal-data.ts';
 import { grantsOfKinds } from '../grants/index.ts';
-import { vaultDocuments } from './db.ts';
+import { vaultDocuments, vaultRequests } from './db.ts';
 import { destroyPersonKeys, moveVault } from './keys.ts';
 import { CATEGORIES, ORIGINS, type Category, type Origin } from './model.ts';
 
@@ -34,6 +34,16 @@ export const personalData: PersonalDataDeclaration = {
 			retention: 'until the person deletes them, closes their vault, or their record is erased'
 		},
 		{
+			table: 'vault_requests',
+			person: 'beneficiary_id',
+			holds: 'the papers a structure asked the person for, its short note, and which document answered it',
+			export: 'vault.requests',
+			onRecordDeleted: 'deleted',
+			erasure: { deleted: true },
+			anonymisation: 'the same as erasure',
+			retention: 'until the person closes their vault or their record is erased'
+		},
+		{
 			table: 'vault_presence_codes',
 			person: 'beneficiary_id',
 			holds: 'the one-time codes sent to open the vault with a professional (hashed)',
@@ -50,6 +60,7 @@ export const personalData: PersonalDataDeclaration = {
 			.from(vaultDocuments)
 			.where(inArray(vaultDocuments.beneficiaryId, [person.id]));
 		const shares = await grantsOfKinds(db, [person.id], ['document_share', 'vault_presence']);
+		const requests = await db.select().from(vaultRequests).where(inArray(vaultRequests.beneficiaryId, [person.id]));
 		return {
 			vault: {
 				documents: rows.map((r) => ({
@@ -62,6 +73,7 @@ export const personalData: PersonalDataDeclaration = {
 					validUntil: r.expiresOn,
 					note: 'le nom et le fichier sont dans l’export de votre coffre (Mon espace, « Tout télécharger »)'
 				})),
+				requests: requests.map((r) => ({ type: r.docType, note: r.note, status: r.status, askedAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null })),
 				shares: shares.map((g) => ({ kind: g.kind, scopes: g.scopes, from: g.validFrom.toISOString(), until: g.validUntil?.toISOString() ?? null, revokedAt: g.revokedAt?.toISOString() ?? null }))
 			}
 		};

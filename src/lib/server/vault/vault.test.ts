@@ -20,6 +20,7 @@ import { DomainError } from '../errors.ts';
 import {
 	askPresence,
 	checkIntegrity,
+	closeVault,
 	closePresence,
 	confirmPresence,
 	deleteDocument,
@@ -132,7 +133,11 @@ describe('the vault (issue 15)', () => {
 		const pro = { kind: 'professional' as const, actor: prescriber };
 		const list = await documentsForProfessional(w.db, pro, personId);
 		expect(list.documents.map((d) => d.id)).toEqual([jpg]); // identity only: the tax notice stays closed
-		expect((await text((await openDocument(w.db, pro, jpg, 'view')).stream)).equals(jpeg)).toBe(true);
+		const photo = await text((await openDocument(w.db, pro, jpg, 'view')).stream);
+		// the photo as kept: re-encoded, its location and the owner's name gone
+		expect(photo.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+		expect(photo.includes('Garrigues')).toBe(false);
+		expect(jpeg.includes('Garrigues')).toBe(true);
 		const [pdfDoc] = (await personDocuments(w.db, [personId])).filter((d) => d.type === 'avis_imposition');
 		expect(await code(openDocument(w.db, pro, pdfDoc.id, 'view'))).toBe('not_found');
 		expect(await code(openDocument(w.db, { kind: 'professional', actor: mediator }, jpg, 'view'))).toBe('not_found');
@@ -239,6 +244,21 @@ describe('the vault (issue 15)', () => {
 			expect(copy.includes(pdf.subarray(0, 200))).toBe(false);
 			expect(copy.includes(jpeg.subarray(100, 300))).toBe(false);
 		}
+	});
+
+	it('closing the vault destroys its documents and its keys, and a new vault can start afresh', async () => {
+		const other = await w.person(prescriber, ccas, { firstName: 'Henri' });
+		const him = { kind: 'person' as const, beneficiaryIds: [other] };
+		const { id } = await depositDocument(w.db, him, { type: 'cv', parts: [pdf] });
+		const [row] = await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.id, id));
+		expect(await closeVault(w.db, him)).toEqual({ documents: 1 });
+		expect(await personDocuments(w.db, [other])).toEqual([]);
+		expect((await w.db.db.select().from(vaultKeys).where(eq(vaultKeys.beneficiaryId, other))).every((k) => k.wrapped === null)).toBe(true);
+		expect(() => statSync(join(dir, 'blobs', row.blob))).toThrow();
+		const closed = await w.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'vault.closed'), eq(auditLog.targetId, other)));
+		expect(closed).toHaveLength(1);
+		await depositDocument(w.db, him, { type: 'cv', parts: [pdf] });
+		expect(await personDocuments(w.db, [other])).toHaveLength(1);
 	});
 
 	it('erasing the person destroys their keys: their documents can no longer be read, even from the stored bytes', async () => {

@@ -17,8 +17,14 @@ import {
 	MAX_PDF_BYTES,
 	PRESENCE_CODE_MINUTES,
 	PRESENCE_MINUTES,
-	typeGroups
+	typeGroups,
+	requestDocument,
+	requestsForProfessional,
+	provideRequest,
+	cancelRequest,
+	REQUEST_NOTE_MAX
 } from '#lib/server/vault/index.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
 import { DomainError } from '#lib/server/errors.ts';
 import { formatDate, formatDateTime } from '#lib/components/format.ts';
 import { cleanText } from '#lib/server/web/input.ts';
@@ -39,7 +45,11 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		/* a share alone: the documents shared, not the record */
 	}
 	const v = await documentsForProfessional(db, who, params.id);
+	const requests = await requestsForProfessional(db, { actor }, params.id);
+	const STATUS = { open: 'en attente', provided: 'fourni', cancelled: 'retirée' } as const;
 	return {
+		requests: requests.map((r) => ({ id: r.id, typeLabel: r.typeLabel, organisation: r.organisation, askedOn: formatDate(r.createdAt), status: r.status, statusLabel: STATUS[r.status], documentId: r.documentId })),
+		noteMax: REQUEST_NOTE_MAX,
 		personId: params.id,
 		name,
 		canAsk,
@@ -79,6 +89,39 @@ export const actions: Actions = {
 			return formFailure(e, { asked: 'au contact de la personne' }, { page: ['not_found'] });
 		}
 		redirect(303, `/espace/personnes/${params.id}/coffre`);
+	},
+	demanderPiece: async ({ params, locals, request }) => {
+		const f = await request.formData();
+		const values = { type: String(f.get('type') ?? '').slice(0, 40), note: String(f.get('note') ?? '').slice(0, 400) };
+		try {
+			if (!cleanText(values.note)) throw new DomainError('invalid', 'Le message contient des caractères non valides.', { fields: { note: 'Le message contient des caractères non valides.' } });
+			const instance = await loadInstance();
+			await requestDocument(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, type: values.type, note: values.note, origin: publicOrigin(), instanceName: instance.name });
+			return { requested: true as const };
+		} catch (e) {
+			return formFailure(e, { requestValues: values, requestForm: true }, { page: ['not_found'] });
+		}
+	},
+	retirerDemande: async ({ locals, request }) => {
+		const f = await request.formData();
+		try {
+			await cancelRequest(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, String(f.get('demande') ?? '').slice(0, 64));
+			return { cancelled: true as const };
+		} catch (e) {
+			return formFailure(e, {}, { page: ['not_found'] });
+		}
+	},
+	fournir: async ({ locals, request }) => {
+		const f = await request.formData();
+		try {
+			await provideRequest(await getDatabase(), { kind: 'professional', actor: locals.session!.actor, ip: locals.ip }, {
+				requestId: String(f.get('demande') ?? '').slice(0, 64),
+				documentId: String(f.get('document') ?? '').slice(0, 64)
+			});
+			return { provided: true as const };
+		} catch (e) {
+			return formFailure(e, {}, { page: ['not_found'] });
+		}
 	},
 	fermer: async ({ params, locals }) => {
 		await closePresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, params.id);

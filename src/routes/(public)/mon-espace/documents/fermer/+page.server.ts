@@ -1,0 +1,22 @@
+/** Fermer mon coffre (issue 15, item 9): the export first, then, once confirmed, everything destroyed for good. */
+import type { Actions, PageServerLoad } from './$types';
+import { getDatabase } from '#lib/server/db/client.ts';
+import { closeVault, personDocuments } from '#lib/server/vault/index.ts';
+import { PRIVATE_HEADERS, personActor } from '../vault.server.ts';
+
+export const csr = false;
+
+export const load: PageServerLoad = async (event) => {
+	event.setHeaders(PRIVATE_HEADERS);
+	const who = personActor(event);
+	return { count: (await personDocuments(await getDatabase(), who.beneficiaryIds)).length };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const f = await event.request.formData();
+		if (f.get('confirmer') !== 'FERMER') return { notConfirmed: true as const };
+		const r = await closeVault(await getDatabase(), personActor(event));
+		return { closed: r.documents };
+	}
+};
