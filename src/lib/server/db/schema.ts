@@ -9,3 +9,4 @@ export * from '../grants/db.ts';
 export * from '../referral/db.ts';
 export * from '../accompaniments/db.ts';
 export * from '../pass/db.ts';
+export * from '../mandates/db.ts';

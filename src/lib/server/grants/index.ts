@@ -10,6 +10,7 @@ export {
 	grantInForceSql,
 	grantOpensRecord,
 	grantsOf,
+	grantsOfMandates,
 	grantsById,
 	grantById,
 	scopesGrantedTo,

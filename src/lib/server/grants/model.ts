@@ -22,8 +22,8 @@ export const GRANT_STATUSES = {
 } as const;
 export type GrantStatus = keyof typeof GRANT_STATUSES;
 
-/** What it is for: a consent to share the record today; mandates, document shares and appointments to come. */
-export const GRANT_KINDS = { consent: 'Consentement au partage' } as const;
+/** What it is for: a consent to share the record, one theme of a mandate; document shares and appointments to come. */
+export const GRANT_KINDS = { consent: 'Consentement au partage', mandate: 'Mandat' } as const;
 export type GrantKind = keyof typeof GRANT_KINDS;
 
 /** Who revoked it: the person, a professional of the holding structure, or the system (erasure, anonymisation). */

@@ -46,13 +46,23 @@ export function grantOpensRecord(person: AnyColumn, organisationIds: readonly st
 		and (${sql.join(to, sql` or `)}))`;
 }
 
-/** Every grant of a person, newest first (what can() reads: it picks those in force that reach the actor). */
-export async function grantsOf(db: DbOrTx, beneficiaryId: string, kind: GrantKind = 'consent'): Promise<Grant[]> {
+/** Every grant of a person of these kinds, newest first (what can() reads: it picks those in force that reach the actor). */
+export async function grantsOf(db: DbOrTx, beneficiaryId: string, kind: GrantKind | readonly GrantKind[] = 'consent'): Promise<Grant[]> {
 	return db
 		.select()
 		.from(grants)
-		.where(and(eq(grants.beneficiaryId, beneficiaryId), eq(grants.kind, kind)))
+		.where(and(eq(grants.beneficiaryId, beneficiaryId), typeof kind === 'string' ? eq(grants.kind, kind) : inArray(grants.kind, [...kind])))
 		.orderBy(sql`${grants.validFrom} desc`);
+}
+
+/** The grants of these mandates (one per theme), oldest first. */
+export async function grantsOfMandates(db: DbOrTx, mandateIds: readonly string[]): Promise<Grant[]> {
+	if (!mandateIds.length) return [];
+	return db
+		.select()
+		.from(grants)
+		.where(and(eq(grants.kind, 'mandate'), inArray(grants.mandateId, [...new Set(mandateIds)])))
+		.orderBy(grants.validFrom, grants.id);
 }
 
 /** Grants by id (for the lists that show a grant beside something else: a referral, an SMS request). */
@@ -122,6 +132,8 @@ export interface NewGrant {
 	evidence?: Record<string, unknown>;
 	recordedBy: string | null;
 	recordedByOrganisationId: string;
+	/** kind 'mandate': the mandate this grant is one theme of */
+	mandateId?: string | null;
 }
 
 /** Records a grant in the caller's transaction (the caller journals it with its own words). */
@@ -142,7 +154,8 @@ export async function insertGrant(tx: Tx, g: NewGrant): Promise<string> {
 			validUntil: g.validUntil ?? null,
 			evidence: g.evidence ?? {},
 			recordedBy: g.recordedBy,
-			recordedByOrganisationId: g.recordedByOrganisationId
+			recordedByOrganisationId: g.recordedByOrganisationId,
+			mandateId: g.mandateId ?? null
 		})
 		.returning({ id: grants.id });
 	return row.id;

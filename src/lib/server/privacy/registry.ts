@@ -12,5 +12,6 @@ import { personalData as accompaniments } from '../accompaniments/index.ts';
 import { personalData as pass } from '../pass/index.ts';
 import { personalData as mail } from '../mail/index.ts';
 import { personalData as accounts } from '../accounts/index.ts';
+import { personalData as mandates } from '../mandates/index.ts';
 
-export const PERSONAL_DATA: readonly PersonalDataDeclaration[] = [beneficiaries, grants, referral, accompaniments, pass, mail, accounts];
+export const PERSONAL_DATA: readonly PersonalDataDeclaration[] = [beneficiaries, grants, mandates, referral, accompaniments, pass, mail, accounts];
