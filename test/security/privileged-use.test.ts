@@ -44,8 +44,10 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 
 	it('serves only the person flows from the owner pool', () => {
 		expect(Object.keys(OWNER_ROUTES).sort()).toEqual([
+			'/(public)/mandat/[token]',
 			'/(public)/mes-orientations',
 			'/(public)/mes-orientations/[token]',
+			'/(public)/mon-espace/mandats',
 			'/(public)/orientation/[token]',
 			'/api/sms/entrant'
 		]);
