@@ -22,8 +22,8 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 };
 
 export const actions: Actions = {
-	arreter: async ({ params, request, locals, setHeaders }) => {
-		setHeaders(HEADERS);
+	// the page's load sets the headers of the answer (once: a second setHeaders would throw)
+	arreter: async ({ params, request, locals }) => {
 		if ((await request.formData()).get('confirmer') !== '1') return { confirm: true };
 		try {
 			await revokeMandate(await getDatabase(), { kind: 'attestation', ip: locals.ip }, params.token);
