@@ -24,7 +24,8 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/accounts/pending-roles.ts': 'the roles offered to the account, read and answered as the owner (decision 0006)',
 	'src/lib/server/accounts/oidc.ts': 'ProConnect login (no session yet)',
 	'src/lib/server/vault/keys.ts': 'the persons’ vault keys: owner only, like credentials (decision 0016)',
-	'src/lib/server/vault/documents.ts': 'the person’s record and vault usage before a deposit; a refused attempt journaled for the person when the policy hides the row; marking a document that failed its digest',
+	'src/lib/server/vault/documents.ts':
+		'the person’s record and vault usage before a deposit; a refused attempt journaled for the person when the policy hides the row; marking a document that failed its digest',
 	'src/lib/server/vault/presence.ts': 'the one-time codes that open a vault with the person present: owner only, like credentials',
 	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner'
 };
@@ -48,8 +49,10 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 
 	it('serves only the person flows from the owner pool', () => {
 		expect(Object.keys(OWNER_ROUTES).sort()).toEqual([
+			'/(public)/mandat/[token]',
 			'/(public)/mes-orientations',
 			'/(public)/mes-orientations/[token]',
+			'/(public)/mon-espace/mandats',
 			'/(public)/mon-espace/documents',
 			'/(public)/mon-espace/documents/[id]',
 			'/(public)/mon-espace/documents/[id]/fichier',

@@ -171,6 +171,13 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/personnes/[id]/export.json': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/[id]/export.pdf': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/personnes/[id]/orienter': restrict(['prescriber', 'mediator', 'admin']),
+	// mandates: the helpers of a structure (the services refuse the administrator: can())
+	'/(pro)/espace/personnes/[id]/mandats': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/personnes/[id]/mandats/[mandat]': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/personnes/[id]/mandats/[mandat]/attestation.pdf': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(public)/mandat/[token]': PUBLIC,
+	// the person's own page: no professional's session opens it
+	'/(public)/mon-espace/mandats': Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>,
 	'/(pro)/espace/orientations': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/orientations/[id]': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/orientations/[id]/fiche.pdf': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),

@@ -26,6 +26,8 @@ const PERSON = { access: 'person' } as const;
 const COORDINATORS = { access: 'pro', roles: ['coordinator'] } as const;
 /** the people who work with the persons helped: records, referrals sent */
 const CARE = { access: 'pro', roles: ['prescriber', 'mediator'] } as const;
+/** the helpers of a structure, who act for a person under a mandate */
+const HELPERS = { access: 'pro', roles: ['prescriber', 'mediator', 'place_manager'] } as const;
 /** referrals sent or received */
 const REFERRALS = { access: 'pro', roles: ['prescriber', 'mediator', 'place_manager'] } as const;
 /** a place's team: referrals received, accompaniments */
@@ -122,6 +124,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/personnes/[id]/export.json': CARE,
 	'/(pro)/espace/personnes/[id]/export.pdf': CARE,
 	'/(pro)/espace/personnes/[id]/orienter': CARE,
+	// mandates (issue 15): the helpers of a structure (care and place teams) prepare, confirm, use and end them
+	'/(pro)/espace/personnes/[id]/mandats': HELPERS,
+	'/(pro)/espace/personnes/[id]/mandats/[mandat]': HELPERS,
+	'/(pro)/espace/personnes/[id]/mandats/[mandat]/attestation.pdf': HELPERS,
+	// the attestation's QR code: valid or not, nothing else; whoever holds it may end the mandate
+	'/(public)/mandat/[token]': PUBLIC,
+	// Mon espace: the person's own mandates
+	'/(public)/mon-espace/mandats': PERSON,
 	'/(pro)/espace/orientations': REFERRALS,
 	'/(pro)/espace/orientations/[id]': REFERRALS,
 	'/(pro)/espace/orientations/[id]/fiche.pdf': REFERRALS,

@@ -15,7 +15,15 @@ afterAll(async () => {
 
 describe('the composition root', () => {
 	it('holds every recurring job of the server, once each', () => {
-		expect(SCHEDULE.map((j) => j.queue).sort()).toEqual(['audit-checkpoint', 'mail-purge', 'mail-sweep', 'maintenance-purge', 'pass-clock', 'referral-clock']);
+		expect(SCHEDULE.map((j) => j.queue).sort()).toEqual([
+			'audit-checkpoint',
+			'mail-purge',
+			'mail-sweep',
+			'maintenance-purge',
+			'mandate-clock',
+			'pass-clock',
+			'referral-clock'
+		]);
 		for (const j of SCHEDULE) expect(j.cron.split(' ')).toHaveLength(5);
 	});
 

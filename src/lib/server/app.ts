@@ -18,6 +18,7 @@ import { usePlaceTeams } from './places/index.ts';
 import { expireConsentRequests } from './beneficiaries/index.ts';
 import { runReferralClock } from './referral/index.ts';
 import { runPassClock } from './pass/index.ts';
+import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
 
@@ -64,6 +65,16 @@ export const SCHEDULE: ScheduledJob[] = [
 		run: async (database) => {
 			const r = await runPassClock(database, await publicLinks(database));
 			if (r.expired || r.creditedBack || r.warned || r.statements) log('info', 'pass clock', r);
+		}
+	},
+	{
+		queue: 'mandate-clock',
+		cron: '37 9 * * *',
+		tz: 'Europe/Paris',
+		what: 'mandates: the reminders before their end (D-30 and D-7), to the person and to the structure, each once',
+		run: async (database) => {
+			const r = await runMandateClock(database, await publicLinks(database));
+			if (r.reminded) log('info', 'mandate clock', r);
 		}
 	},
 	{

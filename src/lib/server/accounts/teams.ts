@@ -57,3 +57,14 @@ export function activeOrganisations(db: DbOrTx, ids: readonly string[]): Promise
 		.where(and(inArray(organisations.id, [...ids]), eq(organisations.active, true)))
 		.orderBy(asc(organisations.name));
 }
+
+/** The e-mails of a structure's active members holding one of `roles` (a mandate's helpers, warned before it ends). */
+export async function memberEmails(db: DbOrTx, organisationId: string, roles: readonly string[]): Promise<string[]> {
+	if (!roles.length) return [];
+	const rows = await db
+		.selectDistinct({ email: users.email })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.where(and(eq(memberships.organisationId, organisationId), inArray(memberships.role, [...roles]), eq(users.active, true)));
+	return rows.map((r) => r.email);
+}

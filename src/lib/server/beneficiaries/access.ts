@@ -49,7 +49,8 @@ export async function loadBeneficiary(db: DbOrTx, actor: Actor, id: string, need
 	if (!b || b.mergedInto) throw new CareError('not_found', 'Cette personne n’existe pas, ou vous n’y avez pas accès.');
 	const allowed =
 		need === 'read'
-			? can(actor, 'beneficiary.read', { organisationId: b.organisationId, grants: await grantsOf(db, id) })
+			? // a consent opens what it covers; a mandate opens the person's identity to the structure acting for them
+				can(actor, 'beneficiary.read', { organisationId: b.organisationId, grants: await grantsOf(db, id, ['consent', 'mandate']) })
 			: can(actor, 'beneficiary.write', { organisationId: b.organisationId });
 	if (!allowed) throw new CareError('not_found', 'Cette personne n’existe pas, ou vous n’y avez pas accès.');
 	return b;

@@ -18,6 +18,8 @@ export const OWNER_ROUTES: Record<string, string> = {
 	'/(public)/mes-orientations': 'the person, after a one-time code',
 	'/(public)/mes-orientations/[token]': 'the person, through their link',
 	'/(public)/orientation/[token]': 'the receiving place, through the referral’s signed link',
+	'/(public)/mandat/[token]': 'whoever holds a mandate’s attestation: valid or not, and ending it',
+	'/(public)/mon-espace/mandats': 'the person, in their own session: their mandates',
 	'/api/sms/entrant': 'the person’s SMS replies (signed webhook)',
 	'/(public)/mon-espace/documents': 'the person, in their own session: their vault',
 	'/(public)/mon-espace/documents/ajouter': 'the person, in their own session: a deposit in their vault',

@@ -10,3 +10,4 @@ export * from '../referral/db.ts';
 export * from '../accompaniments/db.ts';
 export * from '../pass/db.ts';
 export * from '../vault/db.ts';
+export * from '../mandates/db.ts';

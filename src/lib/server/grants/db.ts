@@ -14,9 +14,10 @@ import { organisations, users } from '../accounts/db.ts';
  * and now within its window. A consent asked by SMS is 'pending' until the person answers
  * OUI (consent_requests), then 'in_force'; or 'refused', 'expired', 'cancelled'.
  *
- * `kind` is 'consent' today (sharing the record with a structure for a referral or a
- * follow-up); mandates, document shares and appointments are kinds to come on the same
- * table, read by the same rule (permissions/grants.ts) and the same policies (migration 0023).
+ * `kind` is 'consent' (sharing the record with a structure for a referral or a follow-up)
+ * or 'mandate' (one theme of a mandate, `mandateId`: ../mandates/); document shares and
+ * appointments are kinds to come on the same table, read by the same rule
+ * (permissions/grants.ts) and the same policies (migration 0023).
  */
 export const grants = pgTable(
 	'grants',
@@ -52,7 +53,9 @@ export const grants = pgTable(
 		revokedAt: timestamp('revoked_at', { withTimezone: true }),
 		/** 'person' | 'professional' */
 		revokedBy: text('revoked_by'),
-		revokedByUserId: uuid('revoked_by_user_id').references(() => users.id, { onDelete: 'set null' })
+		revokedByUserId: uuid('revoked_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+		/** for a grant of kind 'mandate': the mandate it is one theme of (mandates.id; the foreign key, ON DELETE CASCADE, is in migration 0029) */
+		mandateId: uuid('mandate_id')
 	},
 	(t) => [
 		index('grants_beneficiary_idx').on(t.beneficiaryId),
@@ -65,7 +68,11 @@ export const grants = pgTable(
 		check('grants_window', sql`${t.validUntil} IS NULL OR ${t.validUntil} > ${t.validFrom}`),
 		check('grants_method', sql`${t.method} IN ('signature', 'oral', 'sms', 'code')`),
 		check('grants_status', sql`${t.status} IN ('pending', 'in_force', 'refused', 'expired', 'cancelled')`),
-		check('grants_revoked', sql`(${t.revokedAt} IS NULL) = (${t.revokedBy} IS NULL)`)
+		check('grants_revoked', sql`(${t.revokedAt} IS NULL) = (${t.revokedBy} IS NULL)`),
+		check('grants_mandate_kind', sql`(${t.kind} = 'mandate') = (${t.mandateId} IS NOT NULL)`),
+		index('grants_mandate_idx')
+			.on(t.mandateId)
+			.where(sql`${t.mandateId} IS NOT NULL`)
 	]
 );
 

@@ -11,6 +11,7 @@ export {
 	grantOpensRecord,
 	grantsOf,
 	grantsOfKinds,
+	grantsOfMandates,
 	grantsById,
 	grantById,
 	scopesGrantedTo,

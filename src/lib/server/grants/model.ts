@@ -23,13 +23,15 @@ export const GRANT_STATUSES = {
 export type GrantStatus = keyof typeof GRANT_STATUSES;
 
 /**
- * What it is for: a consent to share the record; a share of vault documents (per document
- * or category); the person present at a counter, opening their vault to the professional
- * for a few minutes. Only consents (and mandates) open the person's record itself
- * (grantOpensRecord, the policy beneficiaries_territory); the vault's kinds open documents only.
+ * What it is for: a consent to share the record; one theme of a mandate; a share of vault
+ * documents (per document or category); the person present at a counter, opening their vault
+ * to the professional for a few minutes. Only consents and mandates open the person's record
+ * itself (grantOpensRecord, the policy beneficiaries_territory); the vault's kinds open
+ * documents only.
  */
 export const GRANT_KINDS = {
 	consent: 'Consentement au partage',
+	mandate: 'Mandat',
 	document_share: 'Partage de documents',
 	vault_presence: 'Coffre ouvert en votre présence'
 } as const;

@@ -46,12 +46,12 @@ export function grantOpensRecord(person: AnyColumn, organisationIds: readonly st
 		and (${sql.join(to, sql` or `)}))`;
 }
 
-/** Every grant of a person, newest first (what can() reads: it picks those in force that reach the actor). */
-export async function grantsOf(db: DbOrTx, beneficiaryId: string, kind: GrantKind = 'consent'): Promise<Grant[]> {
+/** Every grant of a person of these kinds, newest first (what can() reads: it picks those in force that reach the actor). */
+export async function grantsOf(db: DbOrTx, beneficiaryId: string, kind: GrantKind | readonly GrantKind[] = 'consent'): Promise<Grant[]> {
 	return db
 		.select()
 		.from(grants)
-		.where(and(eq(grants.beneficiaryId, beneficiaryId), eq(grants.kind, kind)))
+		.where(and(eq(grants.beneficiaryId, beneficiaryId), typeof kind === 'string' ? eq(grants.kind, kind) : inArray(grants.kind, [...kind])))
 		.orderBy(sql`${grants.validFrom} desc`);
 }
 
@@ -63,6 +63,16 @@ export async function grantsOfKinds(db: DbOrTx, beneficiaryIds: readonly string[
 		.from(grants)
 		.where(and(inArray(grants.beneficiaryId, [...beneficiaryIds]), inArray(grants.kind, [...kinds])))
 		.orderBy(desc(grants.validFrom));
+}
+
+/** The grants of these mandates (one per theme), oldest first. */
+export async function grantsOfMandates(db: DbOrTx, mandateIds: readonly string[]): Promise<Grant[]> {
+	if (!mandateIds.length) return [];
+	return db
+		.select()
+		.from(grants)
+		.where(and(eq(grants.kind, 'mandate'), inArray(grants.mandateId, [...new Set(mandateIds)])))
+		.orderBy(grants.validFrom, grants.id);
 }
 
 /** Grants by id (for the lists that show a grant beside something else: a referral, an SMS request). */
@@ -82,7 +92,7 @@ export async function grantById(db: DbOrTx, id: string, lock = false): Promise<G
 	return g ?? null;
 }
 
-/** The scopes that consents in force give to these structures on this person (what they may see of the record). */
+/** The scopes that consents and mandates in force give to these structures on this person (what they may see of the record). */
 export async function scopesGrantedTo(db: DbOrTx, beneficiaryId: string, organisationIds: readonly string[], userId: string | null): Promise<Set<string>> {
 	if (!organisationIds.length && !userId) return new Set();
 	const to: SQL[] = [];
@@ -91,7 +101,7 @@ export async function scopesGrantedTo(db: DbOrTx, beneficiaryId: string, organis
 	const rows = await db
 		.select({ scopes: grants.scopes })
 		.from(grants)
-		.where(and(eq(grants.beneficiaryId, beneficiaryId), eq(grants.kind, 'consent'), grantInForceSql(), or(...to)));
+		.where(and(eq(grants.beneficiaryId, beneficiaryId), inArray(grants.kind, ['consent', 'mandate']), grantInForceSql(), or(...to)));
 	return new Set(rows.flatMap((r) => r.scopes));
 }
 
@@ -110,7 +120,7 @@ export async function scopesGrantedToEach(
 	const rows = await db
 		.select({ person: grants.beneficiaryId, scopes: grants.scopes })
 		.from(grants)
-		.where(and(inArray(grants.beneficiaryId, [...new Set(beneficiaryIds)]), eq(grants.kind, 'consent'), grantInForceSql(), or(...to)));
+		.where(and(inArray(grants.beneficiaryId, [...new Set(beneficiaryIds)]), inArray(grants.kind, ['consent', 'mandate']), grantInForceSql(), or(...to)));
 	for (const r of rows) for (const sc of r.scopes) out.get(r.person)?.add(sc);
 	return out;
 }
@@ -132,6 +142,8 @@ export interface NewGrant {
 	evidence?: Record<string, unknown>;
 	recordedBy: string | null;
 	recordedByOrganisationId: string;
+	/** kind 'mandate': the mandate this grant is one theme of */
+	mandateId?: string | null;
 }
 
 /** Records a grant in the caller's transaction (the caller journals it with its own words). */
@@ -152,7 +164,8 @@ export async function insertGrant(tx: Tx, g: NewGrant): Promise<string> {
 			validUntil: g.validUntil ?? null,
 			evidence: g.evidence ?? {},
 			recordedBy: g.recordedBy,
-			recordedByOrganisationId: g.recordedByOrganisationId
+			recordedByOrganisationId: g.recordedByOrganisationId,
+			mandateId: g.mandateId ?? null
 		})
 		.returning({ id: grants.id });
 	return row.id;

@@ -180,6 +180,36 @@ export const ACTIONS: Record<string, ActionText> = {
 	'person.link_used': { label: 'Lien de la personne utilisé', say: (f) => `${capital(f.person)} a ouvert ses orientations par son lien` },
 	'person.link_issued': { label: 'Lien remis à la personne', say: (f) => `${f.actor} a remis à ${f.person} un lien vers ses orientations` },
 	'person.links_revoked': { label: 'Liens de la personne désactivés', say: (f) => `${f.actor} a désactivé les liens ${de(f.person)} vers ses orientations` },
+	// ——— mandates (issue 15): a structure acting for a person ———
+	'mandate.prepared': { label: 'Mandat préparé', say: (f) => `${f.actor} a préparé un mandat ${de(f.person)} pour ${f.organisation}` },
+	'mandate.cancelled': { label: 'Mandat abandonné', say: (f) => `${f.actor} a abandonné un mandat ${de(f.person)} pas encore confirmé` },
+	'mandate.code_sent': {
+		label: 'Code de mandat envoyé',
+		say: (f) => `${f.actor} a envoyé à ${f.person} un code ${f.d.channel === 'email' ? 'par e-mail' : 'par SMS'} pour confirmer un mandat`
+	},
+	'mandate.signed': {
+		label: 'Mandat confirmé',
+		say: (f) =>
+			`${capital(f.person)} a donné un mandat à ${f.organisation}${f.d.representative ? ', par son représentant légal' : ''}, ${f.d.method === 'code' ? 'confirmé avec un code devant' : 'confirmé sur l’écran de'} ${f.actor}`
+	},
+	'mandate.theme_revoked': {
+		label: 'Domaine retiré d’un mandat',
+		say: (f) => `${f.d.by === 'structure' ? f.actor : capital(f.person)} a retiré un domaine du mandat ${de(f.person)} à ${f.organisation}`
+	},
+	'mandate.revoked': {
+		label: 'Mandat arrêté',
+		say: (f) =>
+			f.d.by === 'structure'
+				? `${f.actor} a arrêté le mandat ${de(f.person)} à ${f.organisation}`
+				: `${capital(f.person)} a arrêté son mandat à ${f.organisation}${f.d.by === 'attestation' ? ' depuis la page de l’attestation' : ''}`
+	},
+	'mandate.attestation_printed': { label: 'Attestation de mandat imprimée', say: (f) => `${f.actor} a imprimé l’attestation du mandat ${de(f.person)}` },
+	'mandate.used': { label: 'Mandat utilisé', say: (f) => `${f.actor} a agi pour ${f.person} au titre de son mandat à ${f.organisation}` },
+	'mandate.reminded': {
+		label: 'Fin de mandat rappelée',
+		say: (f) =>
+			`Le traitement automatique a rappelé à ${f.person} et à ${f.organisation} que le mandat se termine ${f.d.days ? `dans ${f.d.days} jours` : 'bientôt'}`
+	},
 
 	// ——— referrals ———
 	'referral.sent': { label: 'Orientation envoyée', say: (f) => `${f.actor} a orienté ${f.person} vers ${f.place}` },
@@ -277,6 +307,7 @@ export const FAMILIES: { prefix: string; label: string }[] = [
 	{ prefix: 'beneficiary.', label: 'Dossiers des personnes' },
 	{ prefix: 'consent.', label: 'Consentements' },
 	{ prefix: 'person.', label: 'Accès des personnes à leurs orientations' },
+	{ prefix: 'mandate.', label: 'Mandats' },
 	{ prefix: 'assessment.', label: 'Diagnostics' },
 	{ prefix: 'accompaniment.', label: 'Accompagnements' },
 	{ prefix: 'pass.', label: 'Pass Numérique' },

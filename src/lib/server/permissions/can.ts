@@ -42,6 +42,9 @@ export type Action =
 	| 'referral.answer'
 	| 'accompaniment.record'
 	| 'accompaniment.read'
+	// mandates (issue 15): a structure of helpers acting for a person, never by rank
+	| 'mandate.create'
+	| 'mandate.act'
 	// Pass Numérique
 	| 'pass.manage'
 	| 'pass.read'
@@ -94,6 +97,10 @@ export interface Resources {
 	'referral.answer': { placeOrganisationIds: readonly string[] };
 	'accompaniment.record': OfOrganisation;
 	'accompaniment.read': OfOrganisation;
+	/** `organisationId`: the structure that would hold the mandate */
+	'mandate.create': OfOrganisation;
+	/** confirm, revoke, record a use, read its mandates: `organisationId` the structure holding the mandate */
+	'mandate.act': OfOrganisation;
 	'pass.manage': InDepartment;
 	/** `funderOrganisationIds`: the structures funding the campaign */
 	'pass.read': InDepartment & { funderOrganisationIds?: readonly string[] };
@@ -154,6 +161,8 @@ const CARE_ROLES = ['prescriber', 'mediator'] as const;
 const PLACE_TEAM = ['mediator', 'place_manager'] as const;
 /** Whom a grant to a structure reaches there: its care team and its place team. */
 const GRANT_RECEIVERS = ['prescriber', 'mediator', 'place_manager'] as const;
+/** The helpers of a structure, who act for a person under a mandate (Aidants Connect's « aidants »). */
+export const HELPERS = GRANT_RECEIVERS;
 
 /**
  * Personal data of the people helped: the organisation that holds the record (its
@@ -178,6 +187,10 @@ function canCare(actor: Actor, action: Action, resource: Resource): boolean | nu
 		case 'accompaniment.record':
 		case 'accompaniment.read':
 			return holds(actor, r.organisationId, PLACE_TEAM);
+		// a mandate is held by a structure: its helpers (care and place teams) prepare, confirm, use and end it
+		case 'mandate.create':
+		case 'mandate.act':
+			return holds(actor, r.organisationId, HELPERS);
 		// handing a voucher to a person and redeeming it are acts of the care teams: not by rank
 		case 'pass.distribute':
 			return holds(actor, r.organisationId, ['prescriber']);

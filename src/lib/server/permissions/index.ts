@@ -10,6 +10,7 @@ export {
 	departmentsWith,
 	abilities,
 	organisationsWhere,
+	HELPERS,
 	type Actor,
 	type Action,
 	type Membership,
