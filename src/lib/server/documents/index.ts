@@ -8,3 +8,4 @@ export { recordExportPdf, type RecordExport } from './record-export.ts';
 export { referralSheet, referralSheetPdf, type ReferralSheetData } from './referral-sheet.ts';
 export { passStatementPdf, type PassStatementData } from './pass-statement.ts';
 export { writeBookletsPdf, bookletsPdf, type BookletFormat, type BookletsData } from './booklets.ts';
+export { recoverySheetPdf, type RecoverySheetData } from './recovery-sheet.ts';

@@ -10,6 +10,7 @@ export {
 	grantInForceSql,
 	grantOpensRecord,
 	grantsOf,
+	grantsOfPeople,
 	grantsById,
 	grantById,
 	scopesGrantedTo,

@@ -55,6 +55,16 @@ export async function grantsOf(db: DbOrTx, beneficiaryId: string, kind: GrantKin
 		.orderBy(sql`${grants.validFrom} desc`);
 }
 
+/** Every grant of these people, of every kind, newest first (the person's own page: who sees their information). */
+export async function grantsOfPeople(db: DbOrTx, beneficiaryIds: readonly string[]): Promise<Grant[]> {
+	if (!beneficiaryIds.length) return [];
+	return db
+		.select()
+		.from(grants)
+		.where(inArray(grants.beneficiaryId, [...beneficiaryIds]))
+		.orderBy(sql`${grants.validFrom} desc`);
+}
+
 /** Grants by id (for the lists that show a grant beside something else: a referral, an SMS request). */
 export async function grantsById(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Grant>> {
 	if (!ids.length) return new Map();
