@@ -3,9 +3,11 @@
  * ended lately — consents (withdrawn here in two steps), mandates and document shares
  * (their own pages act on them) — and the links that open this space without a code.
  */
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { liveLinks, personGrants, revokeLinksByPerson, withdrawConsent, type PersonGrantView } from '#lib/server/beneficiaries/index.ts';
+import { liveLinks, personGrants, readPersonSession, revokeLinksByPerson, withdrawConsent, type PersonGrantView } from '#lib/server/beneficiaries/index.ts';
+import { clearPersonCookie } from '#lib/server/web/person-cookie.ts';
 import { formatDate } from '#lib/components/format.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 
@@ -47,10 +49,16 @@ export const actions: Actions = {
 			return formFailure(e, (d) => ({ withdrawError: d.message }));
 		}
 	},
-	liens: async ({ request, locals }) => {
+	liens: async ({ request, locals, cookies, url }) => {
 		const f = await request.formData();
 		const which = String(f.get('lien') ?? '').slice(0, 64);
-		const n = await revokeLinksByPerson(await getDatabase(), locals.person!, which === 'tous' ? null : which, { ip: locals.ip });
+		const db = await getDatabase();
+		const n = await revokeLinksByPerson(db, locals.person!, which === 'tous' ? null : which, { ip: locals.ip });
+		// the link this session came by: the session ended with it
+		if (!(await readPersonSession(db.db, locals.personToken ?? undefined))) {
+			clearPersonCookie(cookies, url);
+			redirect(303, '/mon-espace/connexion?lien=desactive');
+		}
 		return { linksRevoked: n };
 	}
 };

@@ -24,7 +24,7 @@ export const csr = false;
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const back = personReturnPath(url.searchParams.get('retour'));
 	if (locals.person) redirect(303, back);
-	return { back, loggedOut: url.searchParams.get('deconnecte') === '1' };
+	return { back, loggedOut: url.searchParams.get('deconnecte') === '1', linkEnded: url.searchParams.get('lien') === 'desactive' };
 };
 
 const field = (f: FormData, name: string, max = 200) =>
