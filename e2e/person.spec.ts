@@ -46,7 +46,7 @@ const smsMessages = async (to: string): Promise<{ text: string }[]> => {
 	const r = await fetch(`${messages}?to=${encodeURIComponent(to)}`);
 	return r.json();
 };
-/** The person asks for a code for their mobile on /mes-orientations, reads it in the SMS (sent just after the answer) and types it. */
+/** The person asks for a code for their mobile on /mes-orientations (now Mon espace's sign-in), reads it in the SMS (sent just after the answer) and types it. */
 async function signInBySms(page: Page, s: PersonSeed) {
 	const before = (await smsMessages(s.phone)).length;
 	await page.goto('/mes-orientations');
@@ -58,7 +58,9 @@ async function signInBySms(page: Page, s: PersonSeed) {
 	const code = /\b(\d{6})\b/.exec(sms)?.[1];
 	expect(code, `a 6-digit code in "${sms}"`).toBeTruthy();
 	await page.getByLabel(/^Le code à 6 chiffres/).fill(code!);
-	await page.getByRole('button', { name: 'Voir mes orientations' }).click();
+	await page.getByRole('button', { name: 'Entrer', exact: true }).click();
+	// the old address leads back to the person's referrals in Mon espace
+	await expect(page).toHaveURL(/\/mon-espace\/orientations$/);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
 }
 
@@ -106,8 +108,9 @@ test('a place without an account accepts by its link, without JavaScript; the li
 
 	// the person's link (their latest e-mail) opens their page, and leaves the address bar
 	await phone.goto(s.personLink);
-	await expect(phone).toHaveURL(/\/mes-orientations$/);
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
+	await expect(phone).toHaveURL(/\/mon-espace$/);
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mon espace');
+	await phone.goto('/mon-espace/acces');
 	await expect(phone.locator('main li').filter({ hasText: 'Lien reçu par e-mail' })).toContainText('(celui que vous venez d’utiliser)');
 
 	// axe on the page before the answer (nothing sent)
@@ -251,7 +254,7 @@ test('the person signs in and cancels a referral after confirming, without JavaS
 	await expectNoAxeViolations(otherAxe, 'an invalid person link');
 	await other.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill(s.email);
 	await other.getByRole('button', { name: 'Recevoir un code' }).click();
-	await expect(other).toHaveURL(/\/mes-orientations\?\/code$/);
+	await expect(other).toHaveURL(/\/mon-espace\/connexion\?\/code$/);
 	await expect(other.getByRole('heading', { level: 1 })).toHaveText('Saisissez votre code');
 	await closeOther();
 });
@@ -297,19 +300,19 @@ test('the one-time code: the same answer for a known or unknown address; the cod
 	expect(code, `a 6-digit code in "${sms}"`).toBeTruthy();
 
 	await phone.getByLabel(/^Le code à 6 chiffres/).fill(code === '000000' ? '111111' : '000000');
-	await phone.getByRole('button', { name: 'Voir mes orientations' }).click();
+	await phone.getByRole('button', { name: 'Entrer', exact: true }).click();
 	await expect(phone.getByRole('alert')).toContainText('Ce code n’est pas le bon');
 	await expect(phone.getByLabel(/^Le code à 6 chiffres/)).toHaveAttribute('aria-invalid', 'true');
 	await phone.getByLabel(/^Le code à 6 chiffres/).fill(`${code!.slice(0, 3)} ${code!.slice(3)}`);
-	await phone.getByRole('button', { name: 'Voir mes orientations' }).click();
-	await expect(phone).toHaveURL(/\/mes-orientations$/);
+	await phone.getByRole('button', { name: 'Entrer', exact: true }).click();
+	await expect(phone).toHaveURL(/\/mon-espace\/orientations$/);
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
 	await expect(phone.locator('li.card').filter({ hasText: `Orientation vers ${s.otherPlace.nom}` })).toBeVisible();
 	await noHorizontalScroll(phone, 'the person’s page after the code');
 
 	const cookie = (await phone.context().cookies()).find((c) => c.name === 'maillage_personne');
 	expect(cookie, 'the session cookie').toBeTruthy();
-	expect(cookie).toMatchObject({ httpOnly: true, path: '/mes-orientations', sameSite: 'Lax' });
+	expect(cookie).toMatchObject({ httpOnly: true, path: '/', sameSite: 'Lax' });
 	expect(cookie!.expires - Date.now() / 1000).toBeLessThanOrEqual(30 * 60 + 5);
 
 	// axe on the page as signed in: the same cookie in a context with JavaScript
@@ -330,7 +333,7 @@ test('the one-time code: the same answer for a known or unknown address; the cod
 	const replayPage = await replay.newPage();
 	await replayPage.goto('/mes-orientations');
 	await expect(replayPage.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
-	await expect(replayPage.getByRole('heading', { level: 1 })).toHaveText('Voir mes orientations');
+	await expect(replayPage.getByRole('heading', { level: 1 })).toHaveText('Entrer dans mon espace');
 	await replay.close();
 	await close();
 });

@@ -118,7 +118,7 @@ test.describe('without JavaScript', () => {
 
 	test('the home page links to « Mes orientations »', async ({ page }) => {
 		await page.goto('/');
-		await expect(page.getByRole('link', { name: 'retrouvez vos orientations' })).toHaveAttribute('href', '/mes-orientations');
+		await expect(page.getByRole('link', { name: 'retrouvez vos orientations' })).toHaveAttribute('href', '/mon-espace');
 	});
 });
 

@@ -516,6 +516,80 @@ if (!existsSync(seedFile)) {
 }
 // ——— end: referral ———
 
+// ——— begin: Mon espace (e2e/mon-espace.spec.ts) ———
+// Two people of the CAF, each with a mobile and one referral (Alice and Bruno Espace: one
+// must never see the other's data), and a recovery sheet for Jeanne Passe (the Pass
+// person, who has no phone: the sheet is her way in). Written under "monEspace".
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.monEspace && seed.person && seed.pass && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { randomUUID } = await import('node:crypto');
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
+		const { createBeneficiary, issueRecoverySheet } = await import('../src/lib/server/beneficiaries/index.ts');
+		const { sendReferral } = await import('../src/lib/server/referral/index.ts');
+		const db = await openDatabase();
+		await getBoss(db);
+		const links = { origin: process.env.ORIGIN || `http://localhost:${process.env.PORT ?? 3000}`, instanceName: 'maillage (tests)' };
+		const prescriber = await actorFor(
+			db.db,
+			(
+				await addMember(db, null, {
+					email: 'prescription.espace@caf47.test',
+					displayName: 'Élise Espace',
+					organisationId: seed.organisations.caf47,
+					role: 'prescriber'
+				})
+			).userId,
+			true
+		);
+		const people = {};
+		for (const [key, firstName, phone, place] of [
+			['alice', 'Alice', '06 47 00 00 01', seed.person.placeByLink],
+			['bruno', 'Bruno', '06 47 00 00 02', seed.person.otherPlace]
+		]) {
+			const c = await createBeneficiary(db, prescriber, {
+				organisationId: seed.organisations.caf47,
+				confirmNew: true,
+				form: {
+					firstName,
+					lastName: 'Espace',
+					birthYear: '1970',
+					commune: 'Agen',
+					phone,
+					email: '',
+					preferredContact: 'sms',
+					language: 'fr',
+					accessibilityNeeds: []
+				}
+			});
+			await sendReferral(
+				db,
+				prescriber,
+				{
+					beneficiaryId: c.id,
+					organisationId: seed.organisations.caf47,
+					placeId: place.id,
+					reason: `Aide pour ${firstName}.`,
+					assessmentId: null,
+					consent: { method: 'oral', scope: ['identity', 'contact', 'referral_reason'] }
+				},
+				links
+			);
+			people[key] = { id: c.id, firstName, phone, phoneE164: `+33${phone.replace(/\s/g, '').slice(1)}`, place: place.nom };
+		}
+		const sheet = await issueRecoverySheet(db, { id: randomUUID(), beneficiaryIds: [seed.pass.person.id], via: 'code', linkId: null }, {});
+		await stopBoss(db);
+		await db.close();
+		seed.monEspace = { ...people, jeanne: { id: seed.pass.person.id, recoveryCodes: sheet.codes } };
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: Mon espace ———
+
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS, and answer an SMS as the person
 // would (its POST /reply posts the reply to this server's /api/sms/entrant with the shared

@@ -128,25 +128,27 @@ test.describe('roles offered to an existing account (« Mon compte » → « Rô
 });
 
 test.describe('the person’s links', () => {
-	test('the person ends the link they came by on /mes-orientations, without JavaScript; it then says so', async ({ browser }) => {
+	test('the person ends the link they came by in Mon espace, without JavaScript; it then says so', async ({ browser }) => {
 		const h = holders().byPerson;
 		const axeCtx = await browser.newContext();
 		const axe = await axeCtx.newPage();
 		await axe.goto(h.link);
-		await expect(axe).toHaveURL(/\/mes-orientations$/);
-		await expect(axe.getByRole('heading', { name: 'Vos liens vers cette page' })).toBeVisible();
-		await expectNoAxeViolations(axe, '/mes-orientations with the person’s links');
+		await expect(axe).toHaveURL(/\/mon-espace$/);
+		await axe.goto('/mon-espace/acces');
+		await expect(axe.getByRole('heading', { name: 'Mes liens vers cet espace' })).toBeVisible();
+		await expectNoAxeViolations(axe, '/mon-espace/acces with the person’s links');
 
 		const phoneCtx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
 		const phone = await phoneCtx.newPage();
 		await phone.goto(h.link);
-		await expect(phone).toHaveURL(/\/mes-orientations$/);
+		await expect(phone).toHaveURL(/\/mon-espace$/);
+		await phone.goto('/mon-espace/acces');
 		const current = phone.locator('main li').filter({ hasText: 'Lien reçu par e-mail' });
 		await expect(current).toContainText('(celui que vous venez d’utiliser)');
 		await current.getByRole('button', { name: /^Désactiver ce lien/ }).click();
 		// the session it opened ends with it
 		await expect(phone.getByRole('status')).toContainText(
-			'C’est fait\u00a0: le lien que vous avez utilisé ne marche plus. Pour revenir sur votre page, demandez un code.'
+			'C’est fait\u00a0: le lien que vous avez utilisé ne marche plus. Pour revenir dans votre espace, demandez un code.'
 		);
 		await expect(phone.getByLabel('Votre numéro de portable ou votre adresse e-mail')).toBeVisible();
 
@@ -156,7 +158,7 @@ test.describe('the person’s links', () => {
 		await expect(phone.getByText(/il a été désactivé/)).toBeVisible();
 		// the other session (the axe context's) opened by that link is closed too
 		await axe.goto('/mes-orientations');
-		await expect(axe.getByRole('heading', { level: 1 })).toHaveText('Voir mes orientations');
+		await expect(axe.getByRole('heading', { level: 1 })).toHaveText('Entrer dans mon espace');
 		await axe.goto(h.link);
 		await expectNoAxeViolations(axe, 'a link the person ended');
 		await phoneCtx.close();

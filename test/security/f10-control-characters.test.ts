@@ -85,7 +85,7 @@ describe('issue 11, finding 10: control characters are refused at the boundary, 
 			'/connexion',
 			'/mot-de-passe-oublie',
 			'/lieux/x?/signaler',
-			'/mes-orientations?/code',
+			'/mon-espace/connexion?/code',
 			'/espace/pass/encaisser'
 		];
 		let n = 0;

@@ -50,9 +50,12 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 	it('serves only the person flows from the owner pool', () => {
 		expect(Object.keys(OWNER_ROUTES).sort()).toEqual([
 			'/(public)/mandat/[token]',
-			'/(public)/mes-orientations',
 			'/(public)/mes-orientations/[token]',
-			'/(public)/mon-espace/mandats',
+			'/(public)/mon-espace',
+			'/(public)/mon-espace/acces',
+			'/(public)/mon-espace/connexion',
+			'/(public)/mon-espace/connexion/cle',
+			'/(public)/mon-espace/deconnexion',
 			'/(public)/mon-espace/documents',
 			'/(public)/mon-espace/documents/[id]',
 			'/(public)/mon-espace/documents/[id]/fichier',
@@ -60,6 +63,13 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 			'/(public)/mon-espace/documents/ajouter',
 			'/(public)/mon-espace/documents/export.zip',
 			'/(public)/mon-espace/documents/fermer',
+			'/(public)/mon-espace/journal',
+			'/(public)/mon-espace/mandats',
+			'/(public)/mon-espace/orientations',
+			'/(public)/mon-espace/pass',
+			'/(public)/mon-espace/securite',
+			'/(public)/mon-espace/securite/cle',
+			'/(public)/mon-espace/securite/feuille.pdf',
 			'/(public)/orientation/[token]',
 			'/api/sms/entrant'
 		]);

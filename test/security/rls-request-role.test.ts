@@ -45,7 +45,15 @@ export const DIRECTORY_TABLES: Record<string, string[]> = {
 	users: ['id', 'email', 'display_name', 'totp_confirmed_at', 'is_admin', 'active', 'deactivated_at', 'last_login_at', 'created_at', 'updated_at']
 };
 /** Credentials: the request role has no privilege at all on them. */
-export const OWNER_ONLY_TABLES = ['recovery_codes', 'sessions', 'vault_keys', 'vault_presence_codes'];
+export const OWNER_ONLY_TABLES = [
+	'person_passkey_challenges',
+	'person_passkeys',
+	'person_recovery_codes',
+	'recovery_codes',
+	'sessions',
+	'vault_keys',
+	'vault_presence_codes'
+];
 /** Columns that hold secrets: never readable by the request role, wherever they are. */
 export const SECRET_COLUMNS = [
 	['users', 'password_hash'],
@@ -54,7 +62,8 @@ export const SECRET_COLUMNS = [
 	['users', 'totp_last_step'],
 	['recovery_codes', 'code_hash'],
 	['sessions', 'token_hash'],
-	['person_codes', 'code_hash']
+	['person_codes', 'code_hash'],
+	['person_recovery_codes', 'code_hash']
 ];
 
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };

@@ -93,8 +93,18 @@ const PARTNER_FIGURES: Record<string, Decision> = {
 	partner_not_enrolled: 'allow'
 };
 
-/** Mon espace: a professional's session never opens it; without the person's own session, the sign-in page. */
+/** Mon espace: the person's own session only; no professional's session opens it (the person's is decided apart, below). */
 const PERSON_ONLY = Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>;
+const PERSON_ROUTES = [
+	'/(public)/mon-espace',
+	'/(public)/mon-espace/orientations',
+	'/(public)/mon-espace/pass',
+	'/(public)/mon-espace/acces',
+	'/(public)/mon-espace/journal',
+	'/(public)/mon-espace/securite',
+	'/(public)/mon-espace/securite/cle',
+	'/(public)/mon-espace/securite/feuille.pdf'
+];
 
 /** What each persona gets on each route. The other département is refused by the services (404), not here. */
 const EXPECTED: Record<string, Record<string, Decision>> = {
@@ -117,6 +127,11 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/mon-espace/documents/[id]/fichier': PERSON_ONLY,
 	'/(public)/mon-espace/documents/[id]/vignette': PERSON_ONLY,
 	'/(public)/mes-orientations/[token]': PUBLIC,
+	'/(public)/mon-espace/connexion': PUBLIC,
+	'/(public)/mon-espace/connexion/cle': PUBLIC,
+	'/(public)/mon-espace/deconnexion': PUBLIC,
+	...Object.fromEntries(PERSON_ROUTES.map((id) => [id, PERSON_ONLY])),
+	'/vendor/webauthn.js': PUBLIC,
 	'/(public)/orientation/[token]': PUBLIC,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
@@ -247,6 +262,24 @@ describe('authorisation matrix', () => {
 	it('refuses a route nobody wrote a rule for', () => {
 		expect(decide('/(pro)/admin/nouvelle-page', PERSONAS.admin)).toBe('no-rule');
 		expect(decide('/(pro)/admin/nouvelle-page', null)).toBe('no-rule');
+	});
+});
+
+describe('Mon espace: the person’s own session', () => {
+	it('opens every page of Mon espace to the person’s session, with or without a professional’s beside it', () => {
+		for (const id of PERSON_ROUTES) for (const p of ALL) expect(decide(id, PERSONAS[p], true), `${id} for ${p} with the person’s session`).toBe('allow');
+	});
+	it('lists every route whose rule is the person’s', () => {
+		expect(
+			Object.keys(ROUTE_RULES)
+				.filter((id) => ROUTE_RULES[id].access === 'person')
+				.sort()
+		).toEqual([...PERSON_ROUTES].sort());
+	});
+	it('the person’s session opens no professional page', () => {
+		for (const [id, rule] of Object.entries(ROUTE_RULES)) {
+			if (rule.access === 'pro' || rule.access === 'admin' || rule.access === 'session') expect(decide(id, null, true), id).toBe('login');
+		}
 	});
 });
 

@@ -58,9 +58,25 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// the branded page of a refusal decided before routing (hooks.server.ts)
 	'/(public)/erreur/[raison]': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
-	// the person helped: their referrals, by link or one-time code; a place without an account answering by link
+	// the person helped: the old address of their page leads to Mon espace; their link opens a session; a place without an account answering by link
 	'/(public)/mes-orientations': PUBLIC,
 	'/(public)/mes-orientations/[token]': PUBLIC,
+	// ——— Mon espace (issue 15): the person's own place, in their own session ———
+	'/(public)/mon-espace/connexion': PUBLIC,
+	// a passkey challenge for the sign-in page's script (counted per address)
+	'/(public)/mon-espace/connexion/cle': PUBLIC,
+	// logout: ends the session when there is one, clears the cookie either way
+	'/(public)/mon-espace/deconnexion': PUBLIC,
+	'/(public)/mon-espace': PERSON,
+	'/(public)/mon-espace/orientations': PERSON,
+	'/(public)/mon-espace/pass': PERSON,
+	'/(public)/mon-espace/acces': PERSON,
+	'/(public)/mon-espace/journal': PERSON,
+	'/(public)/mon-espace/securite': PERSON,
+	'/(public)/mon-espace/securite/cle': PERSON,
+	'/(public)/mon-espace/securite/feuille.pdf': PERSON,
+	// @simplewebauthn/browser's bundle, for the passkeys' script
+	'/vendor/webauthn.js': PUBLIC,
 	'/(public)/orientation/[token]': PUBLIC,
 	// the person's vault (issue 15): their own session only
 	'/(public)/mon-espace/documents': PERSON,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { auditLog } from './db.ts';
 
@@ -31,4 +31,26 @@ export async function entriesWithDetails(db: DbOrTx, beneficiaryIds: readonly st
 		.from(auditLog)
 		.where(and(eq(auditLog.targetType, 'beneficiary'), inArray(auditLog.targetId, [...beneficiaryIds]), like(auditLog.action, `${prefix}%`)))
 		.orderBy(auditLog.id);
+}
+
+/**
+ * One page of the journal's lines about these targets, newest first (a person's own
+ * journal in Mon espace): `before` an entry id, at most `limit`, and the id to continue from.
+ */
+export async function entriesAboutPage(
+	db: DbOrTx,
+	targets: readonly { targetType: string; ids: readonly string[] }[],
+	page: { before?: number; limit: number }
+): Promise<{ rows: (typeof auditLog.$inferSelect)[]; next: number | null }> {
+	const conditions = targets.filter((t) => t.ids.length).map((t) => and(eq(auditLog.targetType, t.targetType), inArray(auditLog.targetId, [...t.ids])));
+	if (!conditions.length) return { rows: [], next: null };
+	const rows = await db
+		.select()
+		.from(auditLog)
+		.where(and(or(...conditions), page.before ? lt(auditLog.id, page.before) : undefined))
+		.orderBy(desc(auditLog.id))
+		.limit(page.limit + 1);
+	const more = rows.length > page.limit;
+	const shown = rows.slice(0, page.limit);
+	return { rows: shown, next: more ? shown[shown.length - 1].id : null };
 }

@@ -7,4 +7,4 @@
 export { changedFields, chainHash, digest, seal, type AuditActor, type AuditEntry } from './model.ts';
 export { journal, searchJournal, verifyChain, type AuditRow, type JournalQuery } from './service.ts';
 export { AuditIntegrityError, checkpointFile, formatAuditReport, keyFingerprint, makeCheckpoint, verifyAudit } from './checkpoint.ts';
-export { entriesAbout, entriesWithDetails, actorsInJournal } from './about.ts';
+export { entriesAbout, entriesAboutPage, entriesWithDetails, actorsInJournal } from './about.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid, integer, timestamp, index, jsonb } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, integer, timestamp, index, jsonb, bigint, check, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { grants } from '../grants/db.ts';
 
@@ -192,12 +192,90 @@ export const personSessions = pgTable(
 		id: uuid('id').primaryKey().defaultRandom(),
 		tokenHash: text('token_hash').notNull().unique(),
 		beneficiaryIds: uuid('beneficiary_ids').array().notNull(),
-		/** 'code' | 'link' */
+		/** 'code' | 'link' | 'passkey' | 'recovery' */
 		via: text('via').notNull(),
 		linkId: uuid('link_id').references(() => personLinks.id, { onDelete: 'cascade' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-		endedAt: timestamp('ended_at', { withTimezone: true })
+		endedAt: timestamp('ended_at', { withTimezone: true }),
+		/** the kind of device, as the person reads it (« Téléphone Android »): never the browser's full string */
+		device: text('device')
 	},
 	(t) => [index('person_sessions_expires_idx').on(t.expiresAt)]
+);
+
+/**
+ * A passkey (WebAuthn) of the person (Mon espace, issue 15): one row per record it opens
+ * (the same credential on each of the records one sign-in opens). The public key only:
+ * the private key never leaves the person's phone or computer.
+ */
+export const personPasskeys = pgTable(
+	'person_passkeys',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		/** base64url, as the authenticator gives it */
+		credentialId: text('credential_id').notNull(),
+		/** base64url of the COSE public key */
+		publicKey: text('public_key').notNull(),
+		counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+		transports: text('transports')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
+		/** the person's name for it: « Mon téléphone » */
+		name: text('name').notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('person_passkeys_credential_idx').on(t.credentialId, t.beneficiaryId),
+		index('person_passkeys_beneficiary_idx').on(t.beneficiaryId),
+		check('person_passkeys_name', sql`char_length(${t.name}) BETWEEN 1 AND 60`)
+	]
+);
+
+/**
+ * The one-use codes of the person's printed recovery sheet, hashed with a key derived from
+ * the instance secret. A new sheet replaces the previous one (its codes are deleted); one
+ * row per code and record (`sheetId` groups a sheet's codes).
+ */
+export const personRecoveryCodes = pgTable(
+	'person_recovery_codes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		beneficiaryId: uuid('beneficiary_id')
+			.notNull()
+			.references(() => beneficiaries.id, { onDelete: 'cascade' }),
+		sheetId: uuid('sheet_id').notNull(),
+		codeHash: text('code_hash').notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('person_recovery_codes_hash_idx')
+			.on(t.codeHash)
+			.where(sql`${t.usedAt} IS NULL`),
+		index('person_recovery_codes_beneficiary_idx').on(t.beneficiaryId)
+	]
+);
+
+/** A WebAuthn challenge handed to the browser, spent once (registration: tied to the session asking). */
+export const personPasskeyChallenges = pgTable(
+	'person_passkey_challenges',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		challenge: text('challenge').notNull().unique(),
+		/** 'register' | 'sign_in' */
+		purpose: text('purpose').notNull(),
+		sessionId: uuid('session_id').references(() => personSessions.id, { onDelete: 'cascade' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(t) => [
+		index('person_passkey_challenges_expires_idx').on(t.expiresAt),
+		check('person_passkey_challenges_purpose', sql`${t.purpose} IN ('register', 'sign_in')`)
+	]
 );

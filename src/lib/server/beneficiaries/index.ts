@@ -54,6 +54,9 @@ export {
 	checkPersonLink,
 	usePersonLink,
 	openPersonSession,
+	openSessionsOf,
+	endSessionsByPerson,
+	SIGN_IN_METHODS,
 	readPersonSession,
 	endPersonSession,
 	liveLinks,
@@ -62,8 +65,27 @@ export {
 	type LinkChannel,
 	type LinkCheck,
 	type LinkView,
-	type PersonSession
+	type PersonSession,
+	type SessionView,
+	type SignInMethod
 } from './person-access.ts';
+export {
+	recoveryStatus,
+	issueRecoverySheet,
+	signInWithRecoveryCode,
+	passkeysOf,
+	passkeyRegistrationOptions,
+	addPasskey,
+	removePasskey,
+	passkeySignInOptions,
+	signInWithPasskey,
+	type RecoveryStatus,
+	type PasskeyView,
+	type PasskeyAdded,
+	type SignInResult
+} from './person-credentials.ts';
+export { personGrants, PERSON_SCOPE_WORDS, RECENT_GRANT_DAYS, type PersonGrantView } from './person-grants.ts';
+export { RECOVERY_CODES_PER_SHEET, personReturnPath, passkeyName } from './person-model.ts';
 export { PERSON_COOKIE, PERSON_SESSION_MINUTES, CODE_MINUTES, requestPersonCode, verifyPersonCode, type CodeRequest, type CodeCheck } from './person.ts';
 export { personalData } from './personal-data.ts';
 export { purgePersonAccess } from './purges.ts';

@@ -22,6 +22,7 @@ import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { beneficiaries, personLinks, personSessions } from './db.ts';
 import { personIp } from './model.ts';
+import { deviceLabel } from './person-model.ts';
 import { PERSON_SESSION_MINUTES } from './person.ts';
 import { CareError, holdingOrganisations, loadBeneficiary } from './access.ts';
 
@@ -111,7 +112,7 @@ export async function checkPersonLink(db: DbOrTx, token: string, now = new Date(
 export async function usePersonLink(
 	database: Database,
 	token: string,
-	meta: { ip?: string | null },
+	meta: { ip?: string | null; userAgent?: string | null },
 	now = new Date()
 ): Promise<{ ok: true; sessionToken: string } | Extract<LinkCheck, { ok: false }>> {
 	return database.db.transaction(async (tx) => {
@@ -121,7 +122,7 @@ export async function usePersonLink(
 			.update(personLinks)
 			.set({ uses: sql`${personLinks.uses} + 1`, lastUsedAt: now })
 			.where(eq(personLinks.id, c.id));
-		const sessionToken = await startSession(tx, [c.beneficiaryId], 'link', c.id, now);
+		const sessionToken = await startSession(tx, [c.beneficiaryId], 'link', c.id, now, meta.userAgent);
 		const [b] = await tx.select({ departmentCode: beneficiaries.departmentCode }).from(beneficiaries).where(eq(beneficiaries.id, c.beneficiaryId));
 		await journal(tx, {
 			actor: { kind: 'person' },
@@ -138,44 +139,77 @@ export async function usePersonLink(
 
 // ——— sessions ———
 
-async function startSession(tx: Tx, beneficiaryIds: string[], via: 'code' | 'link', linkId: string | null, now: Date): Promise<string> {
+/** How a session was opened: what the journal and the security page say. */
+export type SignInMethod = 'code' | 'link' | 'passkey' | 'recovery';
+export const SIGN_IN_METHODS: Record<SignInMethod, string> = {
+	code: 'avec un code reçu par SMS ou e-mail',
+	link: 'avec un lien',
+	passkey: 'avec une clé d’accès',
+	recovery: 'avec un code de la feuille de secours'
+};
+
+async function startSession(tx: Tx, beneficiaryIds: string[], via: SignInMethod, linkId: string | null, now: Date, userAgent?: string | null): Promise<string> {
 	const token = newToken();
-	await tx
-		.insert(personSessions)
-		.values({ tokenHash: hashToken(token), beneficiaryIds, via, linkId, createdAt: now, expiresAt: new Date(now.getTime() + PERSON_SESSION_MINUTES * 60_000) });
+	await tx.insert(personSessions).values({
+		tokenHash: hashToken(token),
+		beneficiaryIds,
+		via,
+		linkId,
+		createdAt: now,
+		expiresAt: new Date(now.getTime() + PERSON_SESSION_MINUTES * 60_000),
+		device: deviceLabel(userAgent)
+	});
+	return token;
+}
+
+/**
+ * A session after a right one-time code (person.ts verifyPersonCode), a passkey or a code
+ * of the recovery sheet (person-credentials.ts), in the caller's transaction, journaled
+ * 'person.signed_in' with the method.
+ */
+export async function openSessionIn(
+	tx: Tx,
+	beneficiaryIds: string[],
+	by: Exclude<SignInMethod, 'link'>,
+	meta: { ip?: string | null; userAgent?: string | null },
+	now: Date
+): Promise<string> {
+	const token = await startSession(tx, beneficiaryIds, by, null, now, meta.userAgent);
+	const rows = beneficiaryIds.length
+		? await tx
+				.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
+				.from(beneficiaries)
+				.where(inArray(beneficiaries.id, beneficiaryIds))
+		: [];
+	await journal(
+		tx,
+		...rows.map((r) => ({
+			actor: { kind: 'person' as const },
+			action: 'person.signed_in',
+			targetType: 'beneficiary',
+			targetId: r.id,
+			departmentCode: r.departmentCode,
+			ip: personIp(meta.ip),
+			details: { by }
+		}))
+	);
 	return token;
 }
 
 /** After a right one-time code (person.ts verifyPersonCode): the session, journaled "by code". */
-export async function openPersonSession(database: Database, beneficiaryIds: string[], meta: { ip?: string | null }, now = new Date()): Promise<string> {
-	return database.db.transaction(async (tx) => {
-		const token = await startSession(tx, beneficiaryIds, 'code', null, now);
-		const rows = beneficiaryIds.length
-			? await tx
-					.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
-					.from(beneficiaries)
-					.where(inArray(beneficiaries.id, beneficiaryIds))
-			: [];
-		await journal(
-			tx,
-			...rows.map((r) => ({
-				actor: { kind: 'person' as const },
-				action: 'person.signed_in',
-				targetType: 'beneficiary',
-				targetId: r.id,
-				departmentCode: r.departmentCode,
-				ip: personIp(meta.ip),
-				details: { by: 'code' }
-			}))
-		);
-		return token;
-	});
+export async function openPersonSession(
+	database: Database,
+	beneficiaryIds: string[],
+	meta: { ip?: string | null; userAgent?: string | null },
+	now = new Date()
+): Promise<string> {
+	return database.db.transaction((tx) => openSessionIn(tx, beneficiaryIds, 'code', meta, now));
 }
 
 export interface PersonSession {
 	id: string;
 	beneficiaryIds: string[];
-	via: 'code' | 'link';
+	via: SignInMethod;
 	linkId: string | null;
 }
 
@@ -186,7 +220,86 @@ export async function readPersonSession(db: DbOrTx, token: string | undefined, n
 		.select()
 		.from(personSessions)
 		.where(and(eq(personSessions.tokenHash, hashToken(token)), isNull(personSessions.endedAt), gt(personSessions.expiresAt, now)));
-	return s ? { id: s.id, beneficiaryIds: s.beneficiaryIds, via: s.via as 'code' | 'link', linkId: s.linkId } : null;
+	return s ? { id: s.id, beneficiaryIds: s.beneficiaryIds, via: s.via as SignInMethod, linkId: s.linkId } : null;
+}
+
+export interface SessionView {
+	id: string;
+	via: SignInMethod;
+	/** « avec une clé d’accès » */
+	viaLabel: string;
+	device: string | null;
+	createdAt: Date;
+	expiresAt: Date;
+	current: boolean;
+}
+
+/** The sessions still open on these records (the security page), newest first. */
+export async function openSessionsOf(db: DbOrTx, session: PersonSession, now = new Date()): Promise<SessionView[]> {
+	const rows = await db
+		.select()
+		.from(personSessions)
+		.where(
+			and(sql`${personSessions.beneficiaryIds} && ${toUuidArray(session.beneficiaryIds)}`, isNull(personSessions.endedAt), gt(personSessions.expiresAt, now))
+		)
+		.orderBy(desc(personSessions.createdAt));
+	return rows.map((s) => ({
+		id: s.id,
+		via: s.via as SignInMethod,
+		viaLabel: SIGN_IN_METHODS[s.via as SignInMethod] ?? '',
+		device: s.device,
+		createdAt: s.createdAt,
+		expiresAt: s.expiresAt,
+		current: s.id === session.id
+	}));
+}
+
+const toUuidArray = (ids: readonly string[]) => sql`${`{${ids.filter((id) => UUID.test(id)).join(',')}}`}::uuid[]`;
+
+/**
+ * The person ends one of their open sessions (a phone lost, a computer shared), or every
+ * other one (`sessionId` null): only sessions on their own records.
+ */
+export async function endSessionsByPerson(
+	database: Database,
+	session: PersonSession,
+	sessionId: string | null,
+	meta: { ip?: string | null },
+	now = new Date()
+): Promise<number> {
+	if (sessionId !== null && !UUID.test(sessionId)) return 0;
+	return database.db.transaction(async (tx) => {
+		const ended = await tx
+			.update(personSessions)
+			.set({ endedAt: now })
+			.where(
+				and(
+					sql`${personSessions.beneficiaryIds} && ${toUuidArray(session.beneficiaryIds)}`,
+					isNull(personSessions.endedAt),
+					sessionId ? eq(personSessions.id, sessionId) : sql`${personSessions.id} <> ${session.id}::uuid`
+				)
+			)
+			.returning({ id: personSessions.id });
+		if (ended.length) {
+			const rows = await tx
+				.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
+				.from(beneficiaries)
+				.where(inArray(beneficiaries.id, session.beneficiaryIds));
+			await journal(
+				tx,
+				...rows.map((r) => ({
+					actor: { kind: 'person' as const },
+					action: 'person.sessions_ended',
+					targetType: 'beneficiary',
+					targetId: r.id,
+					departmentCode: r.departmentCode,
+					ip: personIp(meta.ip),
+					details: { sessions: ended.length }
+				}))
+			);
+		}
+		return ended.length;
+	});
 }
 
 /** Logout: the session ends server-side; the same cookie or token opens nothing afterwards. */

@@ -64,6 +64,26 @@ export const personalData: PersonalDataDeclaration = {
 			erasure: { kept: 'ended at once, purged a day after they end' },
 			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
 			retention: 'a day after they end (maintenance purge)'
+		},
+		{
+			table: 'person_passkeys',
+			person: 'beneficiary_id',
+			holds: 'the public keys of the person’s passkeys, and the names they gave them (« Mon téléphone »)',
+			export: 'not exported: a public key that only opens the person’s space (listed on their security page)',
+			onRecordDeleted: 'deleted',
+			erasure: { deleted: true },
+			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
+			retention: 'until the person removes it, or the record’s'
+		},
+		{
+			table: 'person_recovery_codes',
+			person: 'beneficiary_id',
+			holds: 'the codes of the person’s printed recovery sheet (hashed)',
+			export: 'not exported: a hash that only opens the person’s space',
+			onRecordDeleted: 'deleted',
+			erasure: { deleted: true },
+			anonymisation: 'the same as erasure, after 24 months without activity (anonymiseInactive)',
+			retention: 'until a new sheet replaces them, or the record’s'
 		}
 	],
 	exportOf: exportSections,

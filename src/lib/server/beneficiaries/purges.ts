@@ -1,11 +1,11 @@
 /** The hourly purge's part of beneficiaries/: the person's one-time codes, sessions and links, once they can no longer serve. */
 import { lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { personCodes, personLinks, personSessions } from './db.ts';
+import { personCodes, personLinks, personPasskeyChallenges, personSessions } from './db.ts';
 
 const DAY = 86_400_000;
 
-/** Codes and sessions a day after they end; links (hashes) a month after they stopped working. Returns how many went. */
+/** Codes and sessions a day after they end; passkey challenges once past their time; links (hashes) a month after they stopped working. Returns how many went. */
 export async function purgePersonAccess(db: DbOrTx, now: Date): Promise<{ codes: number; personAccess: number }> {
 	const dayAgo = new Date(now.getTime() - DAY);
 	const monthAgo = new Date(now.getTime() - 30 * DAY);
@@ -17,5 +17,7 @@ export async function purgePersonAccess(db: DbOrTx, now: Date): Promise<{ codes:
 			.where(or(lt(personLinks.expiresAt, monthAgo), lt(personLinks.revokedAt, monthAgo)))
 			.returning({ id: personLinks.id })
 	).length;
-	return { codes, personAccess: sessions + links };
+	const challenges = (await db.delete(personPasskeyChallenges).where(lt(personPasskeyChallenges.expiresAt, now)).returning({ id: personPasskeyChallenges.id }))
+		.length;
+	return { codes, personAccess: sessions + links + challenges };
 }

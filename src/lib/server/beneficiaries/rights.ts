@@ -8,7 +8,7 @@ import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { organisationNames } from '../accounts/index.ts';
 import type { PersonRef } from '../personal-data.ts';
-import { assessments, beneficiaries, consentRequests, personCodes, personLinks } from './db.ts';
+import { assessments, beneficiaries, consentRequests, personCodes, personLinks, personPasskeys, personRecoveryCodes } from './db.ts';
 import type { Beneficiary } from './access.ts';
 import { consentsOf } from './consents.ts';
 import { endAllAccess } from './person-access.ts';
@@ -78,7 +78,7 @@ export async function exportSections(db: DbOrTx, person: PersonRef) {
  * Empties the record in place (identity, contacts, the note on needs; the commune stays so
  * that counts per commune stay true), forgets the number SMS consent requests went to and
  * the draft they carried, the assessments' answers (their levels stay, unlinked from
- * anyone), the codes; ends the person's links and sessions.
+ * anyone), the codes, the passkeys and the recovery sheet; ends the person's links and sessions.
  */
 export async function eraseRecord(tx: Tx, person: PersonRef, now: Date): Promise<void> {
 	await endAllAccess(tx, person.id, now);
@@ -92,14 +92,27 @@ export async function eraseRecord(tx: Tx, person: PersonRef, now: Date): Promise
 		.where(eq(consentRequests.beneficiaryId, person.id));
 	await tx.update(assessments).set({ answers: {} }).where(eq(assessments.beneficiaryId, person.id));
 	await tx.delete(personCodes).where(eq(personCodes.beneficiaryId, person.id));
+	await tx.delete(personPasskeys).where(eq(personPasskeys.beneficiaryId, person.id));
+	await tx.delete(personRecoveryCodes).where(eq(personRecoveryCodes.beneficiaryId, person.id));
 }
 
-/** A merge: the SMS consent requests, assessments, codes and links of `fromId` now belong to `toId`. */
+/** A merge: the SMS consent requests, assessments, codes, links, passkeys and recovery codes of `fromId` now belong to `toId`. */
 export async function moveRows(tx: Tx, fromId: string, toId: string): Promise<void> {
 	await tx.update(consentRequests).set({ beneficiaryId: toId }).where(eq(consentRequests.beneficiaryId, fromId));
 	await tx.update(assessments).set({ beneficiaryId: toId }).where(eq(assessments.beneficiaryId, fromId));
 	await tx.update(personCodes).set({ beneficiaryId: toId }).where(eq(personCodes.beneficiaryId, fromId));
 	await tx.update(personLinks).set({ beneficiaryId: toId }).where(eq(personLinks.beneficiaryId, fromId));
+	// a passkey already on both records (one sign-in opened both) stays once
+	await tx
+		.delete(personPasskeys)
+		.where(
+			and(
+				eq(personPasskeys.beneficiaryId, fromId),
+				sql`${personPasskeys.credentialId} in (select credential_id from person_passkeys where beneficiary_id = ${toId}::uuid)`
+			)
+		);
+	await tx.update(personPasskeys).set({ beneficiaryId: toId }).where(eq(personPasskeys.beneficiaryId, fromId));
+	await tx.update(personRecoveryCodes).set({ beneficiaryId: toId }).where(eq(personRecoveryCodes.beneficiaryId, fromId));
 }
 
 /** The records without activity for 24 months, not yet anonymised (the scheduled job's batch). */

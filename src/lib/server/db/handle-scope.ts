@@ -15,8 +15,18 @@ import { runInScope, type RequestScope } from './request-scope.ts';
  * record; narrowing them to a scope the policies understand is the next step.
  */
 export const OWNER_ROUTES: Record<string, string> = {
-	'/(public)/mes-orientations': 'the person, after a one-time code',
 	'/(public)/mes-orientations/[token]': 'the person, through their link',
+	'/(public)/mon-espace': 'the person, in their own session (Mon espace: the services read their records only)',
+	'/(public)/mon-espace/connexion': 'the person signing in (a one-time code, a recovery code, a passkey)',
+	'/(public)/mon-espace/connexion/cle': 'the person signing in with a passkey (a challenge)',
+	'/(public)/mon-espace/deconnexion': 'the person logging out (their own session)',
+	'/(public)/mon-espace/orientations': 'the person, in their own session',
+	'/(public)/mon-espace/pass': 'the person, in their own session',
+	'/(public)/mon-espace/acces': 'the person, in their own session',
+	'/(public)/mon-espace/journal': 'the person, in their own session',
+	'/(public)/mon-espace/securite': 'the person, in their own session (their credentials)',
+	'/(public)/mon-espace/securite/cle': 'the person, in their own session (a passkey challenge)',
+	'/(public)/mon-espace/securite/feuille.pdf': 'the person, in their own session (their recovery sheet)',
 	'/(public)/orientation/[token]': 'the receiving place, through the referral’s signed link',
 	'/(public)/mandat/[token]': 'whoever holds a mandate’s attestation: valid or not, and ending it',
 	'/(public)/mon-espace/mandats': 'the person, in their own session: their mandates',

@@ -9,3 +9,4 @@ export { referralSheet, referralSheetPdf, type ReferralSheetData } from './refer
 export { passStatementPdf, type PassStatementData } from './pass-statement.ts';
 export { writeBookletsPdf, bookletsPdf, type BookletFormat, type BookletsData } from './booklets.ts';
 export { mandateAttestation, mandateAttestationPdf, type MandateAttestationData } from './mandate-attestation.ts';
+export { recoverySheetPdf, type RecoverySheetData } from './recovery-sheet.ts';

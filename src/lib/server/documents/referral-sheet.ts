@@ -222,7 +222,7 @@ export async function referralSheet(
 		appointmentAt: d.appointmentAt,
 		prescriber: { name: d.from.prescriber ?? '', organisation: d.from.organisation, phone: null },
 		personLink,
-		publicPage: `${links.origin}/mes-orientations`
+		publicPage: `${links.origin}/mon-espace/connexion`
 	});
 	return { pdf, reference: d.reference, withPersonLink: !!personLink };
 }

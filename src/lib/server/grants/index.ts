@@ -12,6 +12,7 @@ export {
 	grantsOf,
 	grantsOfKinds,
 	grantsOfMandates,
+	grantsOfPeople,
 	grantsById,
 	grantById,
 	scopesGrantedTo,

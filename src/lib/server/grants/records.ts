@@ -75,6 +75,16 @@ export async function grantsOfMandates(db: DbOrTx, mandateIds: readonly string[]
 		.orderBy(grants.validFrom, grants.id);
 }
 
+/** Every grant of these people, of every kind, newest first (the person's own page: who sees their information). */
+export async function grantsOfPeople(db: DbOrTx, beneficiaryIds: readonly string[]): Promise<Grant[]> {
+	if (!beneficiaryIds.length) return [];
+	return db
+		.select()
+		.from(grants)
+		.where(inArray(grants.beneficiaryId, [...beneficiaryIds]))
+		.orderBy(sql`${grants.validFrom} desc`);
+}
+
 /** Grants by id (for the lists that show a grant beside something else: a referral, an SMS request). */
 export async function grantsById(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Grant>> {
 	if (!ids.length) return new Map();

@@ -9,3 +9,12 @@ export { filtersQuery, journalQuery, PERIODS, readFilters } from './filters.ts';
 export { actionChoices, actionLabel } from './sentences.ts';
 export { exportJournal } from './export.ts';
 export { journalPage } from './page.ts';
+export {
+	personJournal,
+	personEntries,
+	PERSON_SENTENCES,
+	type JournalTarget,
+	type PersonFacts,
+	type PersonSentence,
+	type PersonJournalEntry
+} from './person.ts';

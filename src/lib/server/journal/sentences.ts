@@ -35,6 +35,14 @@ export interface ActionText {
 	say: (f: Facts) => string;
 }
 
+/** How the person signed in to their space ('person.signed_in' details.by). */
+export const SIGN_IN_WAYS: Record<string, string> = {
+	code: 'avec un code reçu par SMS ou e-mail',
+	link: 'avec un lien',
+	passkey: 'avec une clé d’accès',
+	recovery: 'avec un code de sa feuille de secours'
+};
+
 const REFERRAL_EVENTS: Record<string, string> = {
 	study: 'a mis à l’étude',
 	accept: 'a accepté',
@@ -176,7 +184,20 @@ export const ACTIONS: Record<string, ActionText> = {
 	'consent.refused': { label: 'Accord refusé par SMS', say: (f) => `${capital(f.person)} a refusé par SMS de donner son accord` },
 	'consent.expired': { label: 'Demande d’accord expirée', say: (f) => `La demande d’accord par SMS envoyée à ${f.person} a expiré sans réponse` },
 	'person.code_sent': { label: 'Code demandé par la personne', say: (f) => `${capital(f.person)} a demandé un code pour voir ses orientations` },
-	'person.signed_in': { label: 'Personne connectée avec un code', say: (f) => `${capital(f.person)} a ouvert ses orientations avec un code` },
+	'person.signed_in': {
+		label: 'Personne connectée à son espace',
+		say: (f) => `${capital(f.person)} s’est connecté·e à son espace ${SIGN_IN_WAYS[str(f.d.by)] ?? 'avec un code'}`
+	},
+	'person.passkey_added': { label: 'Clé d’accès ajoutée par la personne', say: (f) => `${capital(f.person)} a ajouté une clé d’accès à son espace` },
+	'person.passkey_removed': { label: 'Clé d’accès supprimée par la personne', say: (f) => `${capital(f.person)} a supprimé une clé d’accès de son espace` },
+	'person.recovery_sheet_issued': {
+		label: 'Feuille de secours imprimée',
+		say: (f) => `${capital(f.person)} a imprimé une nouvelle feuille de codes de secours (l’ancienne ne marche plus)`
+	},
+	'person.sessions_ended': {
+		label: 'Connexions fermées par la personne',
+		say: (f) => `${capital(f.person)} a fermé ${plural(f.d.sessions, 'connexion ouverte', 'connexions ouvertes')} à son espace`
+	},
 	'person.link_used': { label: 'Lien de la personne utilisé', say: (f) => `${capital(f.person)} a ouvert ses orientations par son lien` },
 	'person.link_issued': { label: 'Lien remis à la personne', say: (f) => `${f.actor} a remis à ${f.person} un lien vers ses orientations` },
 	'person.links_revoked': { label: 'Liens de la personne désactivés', say: (f) => `${f.actor} a désactivé les liens ${de(f.person)} vers ses orientations` },
@@ -306,7 +327,7 @@ export const FAMILIES: { prefix: string; label: string }[] = [
 	{ prefix: 'referral.', label: 'Orientations' },
 	{ prefix: 'beneficiary.', label: 'Dossiers des personnes' },
 	{ prefix: 'consent.', label: 'Consentements' },
-	{ prefix: 'person.', label: 'Accès des personnes à leurs orientations' },
+	{ prefix: 'person.', label: 'Accès des personnes à leur espace' },
 	{ prefix: 'mandate.', label: 'Mandats' },
 	{ prefix: 'assessment.', label: 'Diagnostics' },
 	{ prefix: 'accompaniment.', label: 'Accompagnements' },

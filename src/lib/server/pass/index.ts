@@ -69,3 +69,4 @@ export { CAMPAIGN_STATUS, pickFundDepartment, stateColumns } from './coordinatio
 export { personalData } from './personal-data.ts';
 export { funderFigures, type FunderFigures } from './funder-figures.ts';
 export { campaignNames, statementSubjects, qualificationSubjects } from './journal-lookups.ts';
+export { personPasses, personPassState, type PersonPass, type PersonPassState } from './person.ts';

@@ -78,8 +78,8 @@ export interface Who {
 	userId?: string | null;
 	/** answered through the place's signed link */
 	viaLink?: boolean;
-	/** the person acted in a session opened by their link or by a one-time code */
-	personAccess?: { by: 'code' | 'link'; linkId: string | null };
+	/** the person acted in a session opened by their link, a one-time code, a passkey or a recovery code */
+	personAccess?: { by: 'code' | 'link' | 'passkey' | 'recovery'; linkId: string | null };
 }
 
 /**
@@ -249,7 +249,7 @@ export async function answerByLink(database: Database, token: string, input: Ans
  */
 export async function withdrawByPerson(
 	database: Database,
-	session: { beneficiaryIds: string[]; via: 'code' | 'link'; linkId: string | null },
+	session: { beneficiaryIds: string[]; via: 'code' | 'link' | 'passkey' | 'recovery'; linkId: string | null },
 	referralId: string,
 	links: Links,
 	ip?: string | null

@@ -22,4 +22,4 @@ export {
 } from './views.ts';
 export { referralCandidates, scoreCandidates, distanceLabel } from './candidates.ts';
 export { personalData } from './personal-data.ts';
-export { referralSubjects, referralCountsFrom } from './subjects.ts';
+export { referralSubjects, referralCountsFrom, referralIdsOf } from './subjects.ts';

@@ -11,6 +11,16 @@ export async function referralSubjects(db: DbOrTx, ids: readonly string[]) {
 		.where(inArray(referrals.id, [...ids]));
 }
 
+/** The ids of these people's referrals (their own journal: Mon espace). */
+export async function referralIdsOf(db: DbOrTx, beneficiaryIds: readonly string[]): Promise<string[]> {
+	if (!beneficiaryIds.length) return [];
+	const rows = await db
+		.select({ id: referrals.id })
+		.from(referrals)
+		.where(inArray(referrals.beneficiaryId, [...beneficiaryIds]));
+	return rows.map((r) => r.id);
+}
+
 /** A structure's referrals counted by status, in all and since `since` (a partner's own figures: counts only). */
 export async function referralCountsFrom(db: DbOrTx, organisationId: string, since: Date) {
 	return db

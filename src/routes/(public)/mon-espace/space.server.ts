@@ -1,13 +1,12 @@
 /**
- * What the person's page (/mes-orientations, in a session opened by a code or a link)
- * needs: the list as the person sees it, the headers of a private
- * page, and "Annuler cette orientation" in two steps.
+ * What the pages of Mon espace share: the headers of a private page, the person's
+ * referrals as they see them, and "Annuler cette orientation" in two steps.
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Database } from '#lib/server/db/client.ts';
 import { personReferrals, withdrawByPerson } from '#lib/server/referral/index.ts';
 import { formatAppointment, formatDate } from '#lib/components/format.ts';
-import type { PersonSession } from '#lib/server/beneficiaries/index.ts';
+import { uncheckedNames, type PersonSession } from '#lib/server/beneficiaries/index.ts';
 import { weekTable } from '#lib/server/places/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
@@ -49,4 +48,14 @@ export async function withdraw(database: Database, session: PersonSession, event
 		// said under the referral, not at the top of the page
 		return formFailure(e, (d) => ({ withdrawError: d.message }));
 	}
+}
+
+/** The person's first name, for the header of Mon espace (the first of their records that has one). */
+export async function firstNameOf(database: Database, beneficiaryIds: string[]): Promise<string | null> {
+	const names = await uncheckedNames(database.db, beneficiaryIds);
+	for (const id of beneficiaryIds) {
+		const n = names.get(id);
+		if (n?.firstName && !n.anonymisedAt) return n.firstName;
+	}
+	return null;
 }
