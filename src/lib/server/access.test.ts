@@ -103,7 +103,15 @@ const PERSON_ROUTES = [
 	'/(public)/mon-espace/journal',
 	'/(public)/mon-espace/securite',
 	'/(public)/mon-espace/securite/cle',
-	'/(public)/mon-espace/securite/feuille.pdf'
+	'/(public)/mon-espace/securite/feuille.pdf',
+	'/(public)/mon-espace/mandats',
+	'/(public)/mon-espace/documents',
+	'/(public)/mon-espace/documents/ajouter',
+	'/(public)/mon-espace/documents/export.zip',
+	'/(public)/mon-espace/documents/fermer',
+	'/(public)/mon-espace/documents/[id]',
+	'/(public)/mon-espace/documents/[id]/fichier',
+	'/(public)/mon-espace/documents/[id]/vignette'
 ];
 
 /** What each persona gets on each route. The other département is refused by the services (404), not here. */

@@ -22,7 +22,9 @@ describe('the composition root', () => {
 			'maintenance-purge',
 			'mandate-clock',
 			'pass-clock',
-			'referral-clock'
+			'referral-clock',
+			'vault-expiry',
+			'vault-integrity'
 		]);
 		for (const j of SCHEDULE) expect(j.cron.split(' ')).toHaveLength(5);
 	});

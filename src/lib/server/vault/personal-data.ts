@@ -37,7 +37,7 @@ export const personalData: PersonalDataDeclaration = {
 			table: 'vault_requests',
 			person: 'beneficiary_id',
 			holds: 'the papers a structure asked the person for, its short note, and which document answered it',
-			export: 'vault.requests',
+			export: 'vault (its requests: the papers asked for, and which document answered)',
 			onRecordDeleted: 'deleted',
 			erasure: { deleted: true },
 			anonymisation: 'the same as erasure',
