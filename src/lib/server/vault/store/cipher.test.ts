@@ -16,8 +16,8 @@ async function run(transform: NodeJS.ReadWriteStream, data: Buffer, piece = 10_0
 	const pieces = function* () {
 		for (let i = 0; i < data.length; i += piece) yield data.subarray(i, i + piece);
 	};
-	await pipeline(Readable.from(pieces()), transform, async (source: AsyncIterable<Buffer>) => {
-		for await (const p of source) parts.push(p);
+	await pipeline(Readable.from(pieces()), transform, async (source: AsyncIterable<Buffer | string>) => {
+		for await (const p of source) parts.push(Buffer.from(p));
 	});
 	return Buffer.concat(parts);
 }
