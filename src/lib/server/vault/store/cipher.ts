@@ -107,9 +107,11 @@ export function encryptStream(key: Buffer, aad: string): Transform {
 		}
 		const c = createCipheriv('aes-256-gcm', key, nonce(prefix, counter++, last));
 		c.setAAD(fullAad);
+		// ciphertext and tag pushed apart: joining them costs more than the encryption itself
 		const ct = c.update(plain);
 		c.final();
-		t.push(Buffer.concat([ct, c.getAuthTag()], ct.length + TAG_BYTES));
+		if (ct.length) t.push(ct);
+		t.push(c.getAuthTag());
 	};
 
 	return new Transform({

@@ -14,6 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, checkBlobName, checkBlobPrefix, type BlobStore } from './blob-store.ts';
 
 const SUFFIX = '.blob';
+/** Bytes per read and buffered per write: large enough that the disk works while the cipher does. */
+const IO_BYTES = 1024 * 1024;
 
 async function syncDir(dir: string): Promise<void> {
 	let fh: FileHandle | undefined;
@@ -62,20 +64,10 @@ export function fileBlobStore(root: string): BlobStore {
 			const target = pathOf(name);
 			await mkdir(tmpDir, { recursive: true, mode: 0o700 });
 			const tmp = join(tmpDir, `${randomBytes(8).toString('hex')}.tmp`);
-			let bytes = 0;
+			// flush: the data reaches the disk before the file is closed and renamed
+			const file = createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: IO_BYTES });
 			try {
-				await pipeline(
-					body,
-					async function* (source: AsyncIterable<Buffer | string>) {
-						for await (const chunk of source) {
-							const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-							bytes += b.length;
-							yield b;
-						}
-					},
-					// flush: the data reaches the disk before the file is closed and renamed
-					createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true })
-				);
+				await pipeline(body, file);
 				// a delete may prune the folder between mkdir and rename: try again
 				for (let attempt = 0; ; attempt++) {
 					await mkdir(dirname(target), { recursive: true, mode: 0o700 });
@@ -92,13 +84,13 @@ export function fileBlobStore(root: string): BlobStore {
 				throw e;
 			}
 			await syncDir(dirname(target));
-			return { bytes };
+			return { bytes: file.bytesWritten };
 		},
 
 		async get(name) {
 			try {
 				const fh = await open(pathOf(name), 'r');
-				return fh.createReadStream();
+				return fh.createReadStream({ highWaterMark: IO_BYTES });
 			} catch (e) {
 				if (missing(e)) throw new BlobNotFoundError(name);
 				throw e;
