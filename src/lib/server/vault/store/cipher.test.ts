@@ -46,6 +46,24 @@ describe('vault stream cipher', () => {
 		}
 	});
 
+	it('streams both ways: a chunk comes out before the rest of the document goes in', async () => {
+		const plain = randomBytes(3 * CHUNK_BYTES);
+		const sealed = await encrypt(plain);
+		const enc = encryptStream(key, AAD);
+		const dec = decryptStream(key, AAD);
+		const out: Buffer[] = [];
+		const sealedOut: Buffer[] = [];
+		dec.on('data', (b: Buffer) => out.push(b));
+		enc.on('data', (b: Buffer) => sealedOut.push(b));
+		enc.write(plain.subarray(0, CHUNK_BYTES + 10));
+		dec.write(sealed.subarray(0, HEADER + SEALED + 10));
+		await new Promise((r) => setImmediate(r));
+		expect(Buffer.concat(sealedOut).length).toBe(HEADER + SEALED);
+		expect(Buffer.concat(out).equals(plain.subarray(0, CHUNK_BYTES))).toBe(true);
+		enc.destroy();
+		dec.destroy();
+	});
+
 	it('hides the plaintext: the same document twice gives two different streams', async () => {
 		const plain = Buffer.alloc(CHUNK_BYTES * 2, 'A');
 		const [a, b] = [await encrypt(plain), await encrypt(plain)];
