@@ -590,6 +590,47 @@ if (!existsSync(seedFile)) {
 }
 // ——— end: Mon espace ———
 
+// ——— begin: the vault (issue 15) ———
+// Victor Coffre, followed by the CCAS de Marmande (the demo prescriber's structure), with a
+// mobile: he signs in to Mon espace by SMS code; the CCAS opens his vault with him present.
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.vault && seed.organisations?.ccas && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
+		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/index.ts');
+		const db = await openDatabase();
+		const prescriber = await actorFor(
+			db.db,
+			(await addMember(db, null, { email: 'accueil.coffre@ccas.test', displayName: 'Noé Coffre', organisationId: seed.organisations.ccas, role: 'prescriber' }))
+				.userId,
+			true
+		);
+		const phone = '06 47 00 00 09';
+		const c = await createBeneficiary(db, prescriber, {
+			organisationId: seed.organisations.ccas,
+			confirmNew: true,
+			form: {
+				firstName: 'Victor',
+				lastName: 'Coffre',
+				birthYear: '1958',
+				commune: 'Marmande',
+				phone,
+				email: '',
+				preferredContact: 'sms',
+				language: 'fr',
+				accessibilityNeeds: []
+			}
+		});
+		await db.close();
+		seed.vault = { person: { id: c.id, firstName: 'Victor', phone, phoneE164: '+33647000009' } };
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: the vault ———
+
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS, and answer an SMS as the person
 // would (its POST /reply posts the reply to this server's /api/sms/entrant with the shared

@@ -16,6 +16,7 @@ import { placeSummaries } from '../places/index.ts';
 import { referralIdsOf, referralSubjects } from '../referral/index.ts';
 import { personPasses } from '../pass/index.ts';
 import { money, plural, str } from './words.ts';
+import { VAULT_PERSON_SENTENCES } from './person-vault.ts';
 
 export interface JournalTarget {
 	targetType: string;
@@ -59,6 +60,7 @@ const SIGN_IN: Record<string, string> = {
 
 /** Every action about a person the journal holds, said to them. */
 export const PERSON_SENTENCES: Record<string, PersonSentence> = {
+	...VAULT_PERSON_SENTENCES,
 	'beneficiary.created': (f) => `${has(f)} créé votre dossier`,
 	'beneficiary.updated': (f) => `${has(f)} modifié votre dossier`,
 	'beneficiary.viewed': (f) => `${has(f)} consulté votre dossier`,

@@ -16,16 +16,25 @@ const READ_WHAT: Record<string, string> = { view: 'voir', download: 'télécharg
 export const VAULT_ACTIONS: Record<string, ActionText> = {
 	'vault.document_added': { label: 'Document ajouté au coffre', say: (f) => `${f.actor} a ajouté un document au coffre de ${f.person}${cat(f.d)}` },
 	'vault.document_viewed': { label: 'Document du coffre consulté', say: (f) => `${f.actor} a consulté un document du coffre de ${f.person}${cat(f.d)}` },
-	'vault.document_downloaded': { label: 'Document du coffre téléchargé', say: (f) => `${f.actor} a téléchargé un document du coffre de ${f.person}${cat(f.d)}` },
+	'vault.document_downloaded': {
+		label: 'Document du coffre téléchargé',
+		say: (f) => `${f.actor} a téléchargé un document du coffre de ${f.person}${cat(f.d)}`
+	},
 	'vault.document_deleted': { label: 'Document du coffre supprimé', say: (f) => `${f.actor} a supprimé un document du coffre de ${f.person}${cat(f.d)}` },
 	'vault.access_refused': {
 		label: 'Accès au coffre refusé',
-		say: (f) => `${f.actor} a essayé de ${READ_WHAT[str(f.d.what)] ?? 'voir'} un document du coffre de ${f.person} sans autorisation : accès refusé`
+		say: (f) => `${f.actor} a essayé de ${READ_WHAT[str(f.d.what)] ?? 'voir'} un document du coffre de ${f.person} sans autorisation\u00a0: accès refusé`
 	},
 	'vault.shared': { label: 'Documents partagés', say: (f) => `${f.actor} a partagé des documents de son coffre avec ${f.organisation}` },
 	'vault.share_revoked': { label: 'Partage de documents arrêté', say: (f) => `${f.actor} a arrêté un partage de documents de son coffre` },
-	'vault.presence_asked': { label: 'Code demandé pour ouvrir le coffre', say: (f) => `${f.actor} a demandé un code pour ouvrir le coffre de ${f.person} avec elle` },
-	'vault.opened_with_person': { label: 'Coffre ouvert avec la personne', say: (f) => `${f.actor} a ouvert le coffre de ${f.person} avec elle, grâce à son code` },
+	'vault.presence_asked': {
+		label: 'Code demandé pour ouvrir le coffre',
+		say: (f) => `${f.actor} a demandé un code pour ouvrir le coffre de ${f.person} avec elle`
+	},
+	'vault.opened_with_person': {
+		label: 'Coffre ouvert avec la personne',
+		say: (f) => `${f.actor} a ouvert le coffre de ${f.person} avec elle, grâce à son code`
+	},
 	'vault.presence_closed': { label: 'Coffre refermé', say: (f) => `${f.actor} a refermé le coffre de ${f.person}` },
 	'vault.exported': { label: 'Coffre exporté', say: (f) => `${f.actor} a téléchargé tout son coffre (${str(f.d.documents)} document(s))` },
 	'vault.integrity_failed': {
@@ -37,10 +46,10 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 	'vault.request_cancelled': { label: 'Demande de document retirée', say: (f) => `${f.actor} a retiré une demande de document à ${f.person}` },
 	'vault.closed': {
 		label: 'Coffre fermé par la personne',
-		say: (f) => `${f.actor} a fermé son coffre : ses ${str(f.d.documents)} document(s) et sa clé ont été détruits`
+		say: (f) => `${f.actor} a fermé son coffre\u00a0: ses ${str(f.d.documents)} document(s) et sa clé ont été détruits`
 	},
 	'vault.expiry_reminder_sent': {
 		label: 'Rappel de fin de validité envoyé',
-		say: (f) => `Un rappel a été envoyé à ${f.person} : un document de son coffre arrive à la fin de sa validité dans ${str(f.d.days)} jours`
+		say: (f) => `Un rappel a été envoyé à ${f.person}\u00a0: un document de son coffre arrive à la fin de sa validité dans ${str(f.d.days)} jours`
 	}
 };

@@ -15,9 +15,7 @@ import { DomainError } from '../errors.ts';
 import { VAULT_GRANT_KINDS } from './model.ts';
 import type { VaultDocumentRow } from './db.ts';
 
-export type VaultActor =
-	| { kind: 'person'; beneficiaryIds: readonly string[]; ip?: string | null }
-	| { kind: 'professional'; actor: Actor; ip?: string | null };
+export type VaultActor = { kind: 'person'; beneficiaryIds: readonly string[]; ip?: string | null } | { kind: 'professional'; actor: Actor; ip?: string | null };
 
 export const NOT_FOUND = 'Ce document n’existe pas, ou vous n’y avez pas accès.';
 
@@ -32,13 +30,7 @@ export async function vaultGrantsOf(db: DbOrTx, beneficiaryId: string): Promise<
 /** The grant that lets this professional read this document now, if any (the first found). */
 export function grantFor(list: readonly Grant[], actor: Actor, doc: { id: string; category: string }, at: Date): Grant | null {
 	if (!can(actor, 'vault.read', { grants: list, document: doc, at })) return null;
-	return (
-		list.find(
-			(g) =>
-				grantInForce(g, at) &&
-				can(actor, 'vault.read', { grants: [g], document: doc, at })
-		) ?? null
-	);
+	return list.find((g) => grantInForce(g, at) && can(actor, 'vault.read', { grants: [g], document: doc, at })) ?? null;
 }
 
 /** The person present at the counter: the grant naming this professional over the whole vault, in force now. */
@@ -47,7 +39,12 @@ export function presenceGrant(list: readonly Grant[], actor: Actor, at: Date): G
 }
 
 /** A professional's refused attempt, journaled in its own transaction (it stays when the request fails). */
-export async function journalRefusal(db: DbOrTx, who: Extract<VaultActor, { kind: 'professional' }>, doc: Pick<VaultDocumentRow, 'id' | 'beneficiaryId' | 'departmentCode'>, what: string): Promise<never> {
+export async function journalRefusal(
+	db: DbOrTx,
+	who: Extract<VaultActor, { kind: 'professional' }>,
+	doc: Pick<VaultDocumentRow, 'id' | 'beneficiaryId' | 'departmentCode'>,
+	what: string
+): Promise<never> {
 	await journal(db, {
 		actor: { kind: 'user', id: who.actor.userId },
 		action: 'vault.access_refused',

@@ -18,7 +18,10 @@ export async function closeVault(database: Database, who: Extract<VaultActor, { 
 	const ids = [...who.beneficiaryIds];
 	if (!ids.length) return { documents: 0 };
 	const blobs = await database.db.transaction(async (tx) => {
-		const rows = await tx.delete(vaultDocuments).where(inArray(vaultDocuments.beneficiaryId, ids)).returning({ blob: vaultDocuments.blob, thumb: vaultDocuments.thumbBlob, b: vaultDocuments.beneficiaryId });
+		const rows = await tx
+			.delete(vaultDocuments)
+			.where(inArray(vaultDocuments.beneficiaryId, ids))
+			.returning({ blob: vaultDocuments.blob, thumb: vaultDocuments.thumbBlob, b: vaultDocuments.beneficiaryId });
 		for (const g of await grantsOfKinds(tx, ids, VAULT_GRANT_KINDS)) if (!g.revokedAt) await revokeGrant(tx, g.id, { by: 'person' }, now);
 		const keys = await tx
 			.update(vaultKeys)

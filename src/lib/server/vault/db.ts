@@ -68,7 +68,10 @@ export const vaultDocuments = pgTable(
 		/** the paper's own end of validity (an identity card, a certificate), a Paris day */
 		expiresOn: date('expires_on', { mode: 'string' }),
 		/** the reminders already sent (days before the end: 90, 30, 7) */
-		remindersSent: integer('reminders_sent').array().notNull().default(sql`'{}'::integer[]`),
+		remindersSent: integer('reminders_sent')
+			.array()
+			.notNull()
+			.default(sql`'{}'::integer[]`),
 		/** the professional the person chose to be reminded too */
 		remindUserId: uuid('remind_user_id').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -81,10 +84,7 @@ export const vaultDocuments = pgTable(
 			.on(t.expiresOn)
 			.where(sql`${t.expiresOn} IS NOT NULL`),
 		check('vault_documents_origin', sql`${t.origin} IN ('person', 'professional', 'issuer')`),
-		check(
-			'vault_documents_category',
-			sql`${t.category} IN ('identite', 'ressources', 'logement', 'sante', 'impots', 'emploi', 'famille', 'autre')`
-		)
+		check('vault_documents_category', sql`${t.category} IN ('identite', 'ressources', 'logement', 'sante', 'impots', 'emploi', 'famille', 'autre')`)
 	]
 );
 

@@ -20,7 +20,19 @@ import { prepareDocument } from './files/prepare.ts';
 import { QUOTA_BYTES_PER_PERSON } from './files/limits.ts';
 import { revokeDocumentShares } from './shares.ts';
 import { auditActor, auditIp, grantFor, journalRefusal, NOT_FOUND, presenceGrant, vaultGrantsOf, type VaultActor } from './access.ts';
-import { CATEGORIES, DOCUMENT_TYPES, ORIGINS, TITLE_MAX, categoryOf, isCategory, isDocumentType, titleOf, type Category, type DocumentType, type Origin } from './model.ts';
+import {
+	CATEGORIES,
+	DOCUMENT_TYPES,
+	ORIGINS,
+	TITLE_MAX,
+	categoryOf,
+	isCategory,
+	isDocumentType,
+	titleOf,
+	type Category,
+	type DocumentType,
+	type Origin
+} from './model.ts';
 
 export interface DepositInput {
 	/** the person's record (a professional names it; the person's own vault otherwise) */
@@ -77,8 +89,9 @@ function validate(input: DepositInput, today: string): { type: DocumentType; cat
 	if (input.expiresOn) {
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || Number.isNaN(Date.parse(`${input.expiresOn}T00:00:00Z`)))
 			fields.expiresOn = 'Écrivez la date de fin de validité au format jj/mm/aaaa.';
-		else if (input.expiresOn < today) fields.expiresOn = 'Cette date est déjà passée : ce papier n’est plus valable. Laissez vide si vous voulez le garder quand même.';
-		else if (input.expiresOn > '2100-12-31') fields.expiresOn = 'Cette date est trop loin : vérifiez l’année.';
+		else if (input.expiresOn < today)
+			fields.expiresOn = 'Cette date est déjà passée\u00a0: ce papier n’est plus valable. Laissez vide si vous voulez le garder quand même.';
+		else if (input.expiresOn > '2100-12-31') fields.expiresOn = 'Cette date est trop loin\u00a0: vérifiez l’année.';
 		else expiresOn = input.expiresOn;
 	}
 	if (!input.parts.length) fields.file = 'Ajoutez une photo ou un fichier PDF.';
@@ -118,14 +131,21 @@ export async function depositDocument(database: Database, who: VaultActor, input
 		if (!input.beneficiaryId) throw new DomainError('not_found', NOT_FOUND);
 		beneficiaryId = input.beneficiaryId;
 		const g = presenceGrant(await vaultGrantsOf(db, beneficiaryId), who.actor, now);
-		if (!g) throw new DomainError('forbidden', 'Pour déposer un document dans le coffre de la personne, ouvrez-le d’abord avec elle : elle confirme avec un code.');
+		if (!g)
+			throw new DomainError(
+				'forbidden',
+				'Pour déposer un document dans le coffre de la personne, ouvrez-le d’abord avec elle\u00a0: elle confirme avec un code.'
+			);
 		depositor = { origin: 'professional', userId: who.actor.userId, organisationId: g.recordedByOrganisationId, grantId: g.id };
 	}
 	const record = await uncheckedRecord(database.privileged.db, beneficiaryId);
 	if (!record || record.anonymisedAt || record.mergedInto) throw new DomainError('not_found', NOT_FOUND);
 	const prepared = await prepareDocument(input.parts);
 	if ((await usedBytes(database.privileged.db, beneficiaryId)) + prepared.bytes.length > QUOTA_BYTES_PER_PERSON)
-		throw new DomainError('payload_too_large', `Le coffre est plein (${Math.round(QUOTA_BYTES_PER_PERSON / 1024 / 1024)} Mo au plus). Supprimez des documents dont vous n’avez plus besoin, puis réessayez.`);
+		throw new DomainError(
+			'payload_too_large',
+			`Le coffre est plein (${Math.round(QUOTA_BYTES_PER_PERSON / 1024 / 1024)} Mo au plus). Supprimez des documents dont vous n’avez plus besoin, puis réessayez.`
+		);
 	const person = (await personKey(database, vaultRuntime().keys, beneficiaryId, true))!;
 	const id = randomUUID();
 	const { key, wrapped } = newDocumentKey(person.key, id);
@@ -209,7 +229,10 @@ function view(row: VaultDocumentRow, key: Buffer, names: Map<string, string>): D
 
 /** Rows to views: one person key per record, one document key per row, all in memory for this call only. */
 async function views(database: Database, rows: VaultDocumentRow[]): Promise<DocumentView[]> {
-	const names = await organisationNames(database.db, rows.map((r) => r.depositedByOrganisationId));
+	const names = await organisationNames(
+		database.db,
+		rows.map((r) => r.depositedByOrganisationId)
+	);
 	const out: DocumentView[] = [];
 	const byKey = new Map<string, VaultDocumentRow[]>();
 	for (const r of rows) byKey.set(r.keyId, [...(byKey.get(r.keyId) ?? []), r]);
@@ -345,7 +368,11 @@ export async function openDocument(
 }
 
 /** A document whose bytes no longer match: marked, journaled (the monthly check and every read call it). */
-export async function markIntegrityFailure(database: Database, row: Pick<VaultDocumentRow, 'id' | 'beneficiaryId' | 'departmentCode'>, now: Date): Promise<void> {
+export async function markIntegrityFailure(
+	database: Database,
+	row: Pick<VaultDocumentRow, 'id' | 'beneficiaryId' | 'departmentCode'>,
+	now: Date
+): Promise<void> {
 	await database.privileged.db.transaction(async (tx) => {
 		const done = await tx
 			.update(vaultDocuments)
@@ -387,3 +414,16 @@ export async function deleteDocument(database: Database, who: Extract<VaultActor
 	await Promise.allSettled([blobs.delete(row.blob), row.thumbBlob ? blobs.delete(row.thumbBlob) : Promise.resolve()]);
 }
 
+/** How many documents the person keeps, and how many papers they are asked for (Mon espace's home: counts only, nothing decrypted). */
+export async function vaultSummary(database: Database, beneficiaryIds: readonly string[]): Promise<{ documents: number; expiringSoon: number }> {
+	if (!beneficiaryIds.length) return { documents: 0, expiringSoon: 0 };
+	const today = parisDay();
+	const [r] = await database.db
+		.select({
+			documents: sql<number>`count(*)::int`,
+			expiringSoon: sql<number>`count(*) filter (where ${vaultDocuments.expiresOn} between ${today}::date and ${today}::date + 30)::int`
+		})
+		.from(vaultDocuments)
+		.where(inArray(vaultDocuments.beneficiaryId, [...beneficiaryIds]));
+	return { documents: Number(r?.documents ?? 0), expiringSoon: Number(r?.expiringSoon ?? 0) };
+}

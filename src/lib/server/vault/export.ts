@@ -44,7 +44,10 @@ export async function exportVault(
 		details: { documents: docs.length, bytes: docs.reduce((n, d) => n + d.bytes, 0) }
 	});
 	const entries = await entriesWithDetails(database.db, who.beneficiaryIds, 'vault.');
-	const names = await userNames(database.db, entries.map((e) => e.actorId));
+	const names = await userNames(
+		database.db,
+		entries.map((e) => e.actorId)
+	);
 	const files = docs.map((d, i) => ({ d, file: `documents/${exportFileName(i + 1, d.title, d.mime)}` }));
 	const manifest = {
 		format: 'maillage-coffre-fort/1',
@@ -103,10 +106,10 @@ export async function exportVault(
 const README = `Votre coffre-fort numérique, exporté en entier.
 
 - documents/ : vos documents, tels que vous les avez déposés (PDF ou photo).
-- manifeste.json : pour chaque document, son nom, son type, sa catégorie, sa taille,
-  son empreinte SHA-256 (qui prouve qu'il n'a pas été modifié), qui l'a déposé et quand.
-- journal.json : toutes les opérations faites sur votre coffre (dépôts, lectures,
+- manifeste.json\u00a0: pour chaque document, son nom, son type, sa catégorie, sa taille,
+  son empreinte SHA-256 (qui prouve qu’il n’a pas été modifié), qui l’a déposé et quand.
+- journal.json\u00a0: toutes les opérations faites sur votre coffre (dépôts, lectures,
   partages, téléchargements), avec leur date et leur auteur.
 
-Ces fichiers sont à vous : gardez-les en lieu sûr, ils contiennent vos papiers.
+Ces fichiers sont à vous\u00a0: gardez-les en lieu sûr, ils contiennent vos papiers.
 `;

@@ -12,6 +12,7 @@ export {
 	documentsForProfessional,
 	openDocument,
 	deleteDocument,
+	vaultSummary,
 	type DepositInput,
 	type DocumentView,
 	type OpenMode

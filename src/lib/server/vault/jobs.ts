@@ -61,8 +61,7 @@ export async function checkIntegrity(database: Database, opts: { beneficiaryId?:
 			if (reason) {
 				report.failed.push({ id: row.id, reason });
 				await markIntegrityFailure(owner, row, now);
-			} else
-				await owner.db.update(vaultDocuments).set({ integrityCheckedAt: now, integrityFailedAt: null }).where(eq(vaultDocuments.id, row.id));
+			} else await owner.db.update(vaultDocuments).set({ integrityCheckedAt: now, integrityFailedAt: null }).where(eq(vaultDocuments.id, row.id));
 		}
 	}
 	return report;
@@ -96,7 +95,7 @@ export async function remindExpiringDocuments(database: Database, links: { origi
 			continue;
 		}
 		const until = row.expiresOn!.split('-').reverse().join('/');
-		const text = `${links.instanceName} : ${label} de votre coffre n'est plus valable a partir du ${until}. Pensez a le renouveler. Votre coffre : ${links.origin}/mon-espace/documents`; // typography: gsm
+		const text = `${links.instanceName}\u00a0: ${label} de votre coffre n'est plus valable a partir du ${until}. Pensez a le renouveler. Votre coffre\u00a0: ${links.origin}/mon-espace/documents`; // typography: gsm
 		const pro = row.remindUserId ? (await userContacts(owner.db, [row.remindUserId])).get(row.remindUserId) : undefined;
 		await owner.db.transaction(async (tx) => {
 			const done = await tx
@@ -117,7 +116,7 @@ export async function remindExpiringDocuments(database: Database, links: { origi
 						'Un papier d’une personne que vous suivez arrive à sa fin',
 						[
 							'Bonjour,',
-							`Une personne vous a demandé de la prévenir : « ${label} » de son coffre n’est plus valable à partir du ${until}. Elle a reçu le même rappel.`
+							`Une personne vous a demandé de la prévenir\u00a0: « ${label} » de son coffre n’est plus valable à partir du ${until}. Elle a reçu le même rappel.`
 						],
 						null,
 						'vault-expiry-pro'

@@ -121,6 +121,9 @@ export function exportFileName(index: number, title: string, mime: string): stri
 export function typeGroups(): { label: string; types: { value: DocumentType; label: string }[] }[] {
 	return CATEGORY_KEYS.map((c) => ({
 		label: CATEGORIES[c] as string,
-		types: DOCUMENT_TYPE_KEYS.filter((t) => t !== 'autre' && DOCUMENT_TYPES[t].category === c).map((t) => ({ value: t, label: DOCUMENT_TYPES[t].label as string }))
+		types: DOCUMENT_TYPE_KEYS.filter((t) => t !== 'autre' && DOCUMENT_TYPES[t].category === c).map((t) => ({
+			value: t,
+			label: DOCUMENT_TYPES[t].label as string
+		}))
 	})).filter((g) => g.types.length);
 }

@@ -60,7 +60,10 @@ export const personalData: PersonalDataDeclaration = {
 			.from(vaultDocuments)
 			.where(inArray(vaultDocuments.beneficiaryId, [person.id]));
 		const shares = await grantsOfKinds(db, [person.id], ['document_share', 'vault_presence']);
-		const requests = await db.select().from(vaultRequests).where(inArray(vaultRequests.beneficiaryId, [person.id]));
+		const requests = await db
+			.select()
+			.from(vaultRequests)
+			.where(inArray(vaultRequests.beneficiaryId, [person.id]));
 		return {
 			vault: {
 				documents: rows.map((r) => ({
@@ -73,8 +76,20 @@ export const personalData: PersonalDataDeclaration = {
 					validUntil: r.expiresOn,
 					note: 'le nom et le fichier sont dans l’export de votre coffre (Mon espace, « Tout télécharger »)'
 				})),
-				requests: requests.map((r) => ({ type: r.docType, note: r.note, status: r.status, askedAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null })),
-				shares: shares.map((g) => ({ kind: g.kind, scopes: g.scopes, from: g.validFrom.toISOString(), until: g.validUntil?.toISOString() ?? null, revokedAt: g.revokedAt?.toISOString() ?? null }))
+				requests: requests.map((r) => ({
+					type: r.docType,
+					note: r.note,
+					status: r.status,
+					askedAt: r.createdAt.toISOString(),
+					closedAt: r.closedAt?.toISOString() ?? null
+				})),
+				shares: shares.map((g) => ({
+					kind: g.kind,
+					scopes: g.scopes,
+					from: g.validFrom.toISOString(),
+					until: g.validUntil?.toISOString() ?? null,
+					revokedAt: g.revokedAt?.toISOString() ?? null
+				}))
 			}
 		};
 	},

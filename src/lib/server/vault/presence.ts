@@ -30,7 +30,8 @@ type Pro = { actor: Actor; ip?: string | null };
 /** The structure the professional acts for here: one where they hold a role that receives grants. */
 function actingFor(actor: Actor, organisationId: string | null | undefined): string {
 	const id = organisationId ?? actor.memberships.find((m) => can(actor, 'vault.open_with_person', { organisationId: m.organisationId }))?.organisationId;
-	if (!id || !can(actor, 'vault.open_with_person', { organisationId: id })) throw new DomainError('forbidden', 'Votre rôle ne permet pas d’ouvrir le coffre d’une personne.');
+	if (!id || !can(actor, 'vault.open_with_person', { organisationId: id }))
+		throw new DomainError('forbidden', 'Votre rôle ne permet pas d’ouvrir le coffre d’une personne.');
 	return id;
 }
 
@@ -47,10 +48,10 @@ export async function askPresence(
 	if (!channel)
 		throw new DomainError(
 			'invalid',
-			'Cette personne n’a ni portable ni e-mail enregistré : le code ne peut pas lui être envoyé. Ajoutez son portable à sa fiche, ou aidez-la dans le cadre d’un mandat.'
+			'Cette personne n’a ni portable ni e-mail enregistré\u00a0: le code ne peut pas lui être envoyé. Ajoutez son portable à sa fiche, ou aidez-la dans le cadre d’un mandat.'
 		);
 	const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-	const text = `${p.instanceName} : votre code pour ouvrir votre coffre avec le professionnel qui vous reçoit est ${code}. Il marche ${PRESENCE_CODE_MINUTES} minutes. Ne le donnez que si vous êtes avec lui.`; // typography: gsm
+	const text = `${p.instanceName}\u00a0: votre code pour ouvrir votre coffre avec le professionnel qui vous reçoit est ${code}. Il marche ${PRESENCE_CODE_MINUTES} minutes. Ne le donnez que si vous êtes avec lui.`; // typography: gsm
 	await database.privileged.db.transaction(async (tx) => {
 		await tx
 			.update(vaultPresenceCodes)
@@ -68,13 +69,22 @@ export async function askPresence(
 				createdAt: now
 			})
 			.returning({ id: vaultPresenceCodes.id });
-		await tx.update(vaultPresenceCodes).set({ codeHash: hash(row.id, code) }).where(eq(vaultPresenceCodes.id, row.id));
+		await tx
+			.update(vaultPresenceCodes)
+			.set({ codeHash: hash(row.id, code) })
+			.where(eq(vaultPresenceCodes.id, row.id));
 		if (channel === 'sms') await queueSms(database, tx, { to: b.phone!, text, template: 'vault-presence-code' });
 		else
 			await queueMail(
 				database,
 				tx,
-				plainMail(b.email!, 'Votre code pour ouvrir votre coffre', ['Bonjour,', text, 'Si vous n’êtes pas en rendez-vous, ne donnez ce code à personne.'], null, 'vault-presence-code')
+				plainMail(
+					b.email!,
+					'Votre code pour ouvrir votre coffre',
+					['Bonjour,', text, 'Si vous n’êtes pas en rendez-vous, ne donnez ce code à personne.'],
+					null,
+					'vault-presence-code'
+				)
 			);
 		await journal(tx, {
 			actor: { kind: 'user', id: pro.actor.userId },
@@ -110,7 +120,8 @@ export async function confirmPresence(database: Database, pro: Pro, p: { benefic
 		.orderBy(desc(vaultPresenceCodes.createdAt))
 		.limit(1);
 	const again = 'Demandez un nouveau code.';
-	if (!row || row.expiresAt <= now) throw new DomainError('invalid', `Ce code n’est plus valable. ${again}`, { fields: { code: `Ce code n’est plus valable. ${again}` } });
+	if (!row || row.expiresAt <= now)
+		throw new DomainError('invalid', `Ce code n’est plus valable. ${again}`, { fields: { code: `Ce code n’est plus valable. ${again}` } });
 	if (row.attempts >= PRESENCE_CODE_TRIES) throw new DomainError('throttled', `Trop d’essais. ${again}`);
 	if (!/^\d{6}$/.test(code) || hash(row.id, code) !== row.codeHash) {
 		await owner

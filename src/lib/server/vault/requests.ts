@@ -55,7 +55,7 @@ export async function requestDocument(
 	const names = await organisationNames(database.db, [organisationId]);
 	const org = names.get(organisationId) ?? 'Une structure';
 	const label = DOCUMENT_TYPES[p.type as DocumentType].label;
-	const text = `${p.instanceName} : ${org} vous demande ce document : ${label}. Ajoutez-le dans votre coffre : ${p.origin}/mon-espace/documents`; // typography: gsm
+	const text = `${p.instanceName}\u00a0: ${org} vous demande ce document\u00a0: ${label}. Ajoutez-le dans votre coffre\u00a0: ${p.origin}/mon-espace/documents`; // typography: gsm
 	return database.db.transaction(async (tx) => {
 		const [row] = await tx
 			.insert(vaultRequests)
@@ -92,7 +92,10 @@ export async function requestDocument(
 }
 
 async function views(database: Database, rows: (typeof vaultRequests.$inferSelect)[]): Promise<RequestView[]> {
-	const names = await organisationNames(database.db, rows.map((r) => r.organisationId));
+	const names = await organisationNames(
+		database.db,
+		rows.map((r) => r.organisationId)
+	);
 	return rows.map((r) => {
 		const type = (isDocumentType(r.docType) ? r.docType : 'autre') as DocumentType;
 		return {
@@ -148,8 +151,9 @@ export async function provideRequest(database: Database, who: VaultActor, p: { r
 	if (!req || req.status !== 'open') throw gone;
 	if (who.kind === 'person' && !who.beneficiaryIds.includes(req.beneficiaryId)) throw gone;
 	if (who.kind === 'professional' && !presenceGrant(await vaultGrantsOf(database.db, req.beneficiaryId), who.actor, now))
-		throw new DomainError('forbidden', 'Ouvrez d’abord le coffre avec la personne : elle confirme avec un code.');
-	if (!doc || doc.beneficiaryId !== req.beneficiaryId) throw new DomainError('invalid', 'Choisissez un document de la liste.', { fields: { document: 'Choisissez un document de la liste.' } });
+		throw new DomainError('forbidden', 'Ouvrez d’abord le coffre avec la personne\u00a0: elle confirme avec un code.');
+	if (!doc || doc.beneficiaryId !== req.beneficiaryId)
+		throw new DomainError('invalid', 'Choisissez un document de la liste.', { fields: { document: 'Choisissez un document de la liste.' } });
 	const record = await uncheckedRecord(database.db, req.beneficiaryId);
 	const until = addDays(parisDay(now), SHARE_DAYS.default);
 	await database.db.transaction(async (tx) => {

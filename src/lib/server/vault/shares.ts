@@ -48,7 +48,8 @@ export async function shareTargets(database: Database, beneficiaryIds: readonly 
 		const r = await uncheckedRecord(database.db, b);
 		if (r?.organisationId) ids.add(r.organisationId);
 	}
-	for (const g of await grantsOfKinds(database.db, beneficiaryIds, ['consent', 'document_share'])) if (g.granteeOrganisationId) ids.add(g.granteeOrganisationId);
+	for (const g of await grantsOfKinds(database.db, beneficiaryIds, ['consent', 'document_share']))
+		if (g.granteeOrganisationId) ids.add(g.granteeOrganisationId);
 	const names = await organisationNames(database.db, [...ids]);
 	return [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
 }
@@ -62,15 +63,13 @@ export async function shareDocuments(database: Database, who: Person, input: Sha
 	const last = input.until || addDays(today, SHARE_DAYS.default);
 	const max = addDays(today, SHARE_DAYS.max);
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(last) || Number.isNaN(Date.parse(`${last}T00:00:00Z`))) fields.until = 'Écrivez la date de fin au format jj/mm/aaaa.';
-	else if (last < today) fields.until = 'Cette date est déjà passée : choisissez aujourd’hui ou plus tard.';
-	else if (last > max) fields.until = `Un partage dure un an au plus : choisissez une date avant le ${max.split('-').reverse().join('/')}.`;
+	else if (last < today) fields.until = 'Cette date est déjà passée\u00a0: choisissez aujourd’hui ou plus tard.';
+	else if (last > max) fields.until = `Un partage dure un an au plus\u00a0: choisissez une date avant le ${max.split('-').reverse().join('/')}.`;
 	let scope: string | null = null;
 	let beneficiaryId: string | null = null;
 	let category: string | null = null;
 	if (input.documentId) {
-		const [d] = /^[0-9a-f-]{36}$/i.test(input.documentId)
-			? await database.db.select().from(vaultDocuments).where(eq(vaultDocuments.id, input.documentId))
-			: [];
+		const [d] = /^[0-9a-f-]{36}$/i.test(input.documentId) ? await database.db.select().from(vaultDocuments).where(eq(vaultDocuments.id, input.documentId)) : [];
 		if (!d || !who.beneficiaryIds.includes(d.beneficiaryId)) throw new DomainError('not_found', 'Ce document n’existe pas, ou vous n’y avez pas accès.');
 		scope = scopeForDocument(d.id);
 		beneficiaryId = d.beneficiaryId;
@@ -84,8 +83,9 @@ export async function shareDocuments(database: Database, who: Person, input: Sha
 			.where(and(inArray(vaultDocuments.beneficiaryId, [...who.beneficiaryIds]), eq(vaultDocuments.category, input.category)))
 			.limit(1);
 		beneficiaryId = d?.b ?? who.beneficiaryIds[0] ?? null;
-	} else fields.category = 'Choisissez ce que vous partagez : un document, ou une catégorie.';
-	if (Object.keys(fields).length || !scope || !beneficiaryId) throw new DomainError('invalid', 'Le partage n’a pas été fait. Corrigez ce qui est indiqué.', { fields });
+	} else fields.category = 'Choisissez ce que vous partagez\u00a0: un document, ou une catégorie.';
+	if (Object.keys(fields).length || !scope || !beneficiaryId)
+		throw new DomainError('invalid', 'Le partage n’a pas été fait. Corrigez ce qui est indiqué.', { fields });
 	const record = await uncheckedRecord(database.db, beneficiaryId);
 	if (!record) throw new DomainError('not_found', 'Reconnectez-vous pour continuer.');
 	const validUntil = parisMidnight(addDays(last, 1));
@@ -148,7 +148,10 @@ export async function revokeDocumentShares(tx: Tx, beneficiaryId: string, docume
 /** Every share and presence of the person, newest first, in force or not (the last 50). */
 export async function personShares(database: Database, beneficiaryIds: readonly string[], now = new Date()): Promise<ShareView[]> {
 	const list = (await grantsOfKinds(database.db, beneficiaryIds, VAULT_GRANT_KINDS)).slice(0, 50);
-	const names = await organisationNames(database.db, list.flatMap((g) => [g.granteeOrganisationId, g.recordedByOrganisationId]));
+	const names = await organisationNames(
+		database.db,
+		list.flatMap((g) => [g.granteeOrganisationId, g.recordedByOrganisationId])
+	);
 	return list.map((g) => shareView(g, names, now));
 }
 

@@ -65,7 +65,6 @@ describe('the vault (issue 15)', () => {
 	let other: string;
 	let prescriber: Actor;
 	let mediator: Actor;
-	let colleague: Actor;
 	let stranger: Actor;
 	let coordinator: Actor;
 	let admin: Actor;
@@ -75,14 +74,16 @@ describe('the vault (issue 15)', () => {
 	let jpeg: Buffer;
 
 	const runtime = () => ({ keys: loadMasterKeys({ env: { VAULT_MASTER_KEY_FILE: keyFile }, dataDir: dir }), blobs: fileBlobStore(join(dir, 'blobs')) });
-	const refusals = async () =>
-		(await w.db.db.select().from(auditLog).where(eq(auditLog.action, 'vault.access_refused'))).length;
+	const refusals = async () => (await w.db.db.select().from(auditLog).where(eq(auditLog.action, 'vault.access_refused'))).length;
 
 	beforeAll(async () => {
 		jpeg = await tinyJpeg();
 		dir = mkdtempSync(join(tmpdir(), 'vault-'));
 		keyFile = join(dir, 'keys', 'vault-master.json');
-		setVaultRuntime({ keys: loadMasterKeys({ env: { VAULT_MASTER_KEY_FILE: keyFile }, dataDir: dir, create: true }), blobs: fileBlobStore(join(dir, 'blobs')) });
+		setVaultRuntime({
+			keys: loadMasterKeys({ env: { VAULT_MASTER_KEY_FILE: keyFile }, dataDir: dir, create: true }),
+			blobs: fileBlobStore(join(dir, 'blobs'))
+		});
 		w = await openWorld({ places: false });
 		ccas = await w.organisation('CCAS de Nérac', 'ccas');
 		assoc = await w.organisation('Association Lien numérique');
@@ -90,7 +91,7 @@ describe('the vault (issue 15)', () => {
 		const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
 		prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
 		mediator = await w.member('lou@lien.test', assoc, 'mediator');
-		colleague = await w.member('max@lien.test', assoc, 'mediator');
+		await w.member('max@lien.test', assoc, 'mediator');
 		stranger = await w.member('sam@evs.test', other, 'mediator');
 		coordinator = await w.member('cam@cd47.test', cd47, 'coordinator');
 		admin = { ...(await w.member('root@cd47.test', cd47, 'partner')), isAdmin: true };
@@ -111,7 +112,12 @@ describe('the vault (issue 15)', () => {
 		expect(doc.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
 		const opened = await openDocument(w.db, me, id, 'download');
 		expect((await text(opened.stream)).equals(pdf)).toBe(true);
-		const actions = (await w.db.db.select().from(auditLog).where(and(eq(auditLog.targetId, personId), like(auditLog.action, 'vault.%')))).map((e) => e.action);
+		const actions = (
+			await w.db.db
+				.select()
+				.from(auditLog)
+				.where(and(eq(auditLog.targetId, personId), like(auditLog.action, 'vault.%')))
+		).map((e) => e.action);
 		expect(actions).toEqual(['vault.document_added', 'vault.document_downloaded']);
 	});
 
@@ -165,7 +171,9 @@ describe('the vault (issue 15)', () => {
 		expect(sent.sentTo).toBe('au 06 •• •• •• 66');
 		const [sms] = await w.db.db.select().from(outbox).where(eq(outbox.to, '+33699887766')).orderBy(desc(outbox.createdAt)).limit(1);
 		const given = /(\d{6})/.exec(sms.text)![1];
-		expect(await code(confirmPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, code: given === '000000' ? '111111' : '000000' }))).toBe('invalid');
+		expect(await code(confirmPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, code: given === '000000' ? '111111' : '000000' }))).toBe(
+			'invalid'
+		);
 		await confirmPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, code: given });
 		const seen = await documentsForProfessional(w.db, pro, personId);
 		expect(seen.presence).not.toBeNull();
@@ -183,7 +191,7 @@ describe('the vault (issue 15)', () => {
 
 	it('criterion 1: the monthly check names a document whose stored bytes were changed, and a read of it fails', async () => {
 		const [doc] = await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, personId)).limit(1);
-		const file = join(dir, 'blobs', doc.blob);
+		const file = join(dir, 'blobs', `${doc.blob}.blob`);
 		const original = readFileSync(file);
 		const tampered = Buffer.from(original);
 		tampered[tampered.length - 40] ^= 0xff;
@@ -212,10 +220,7 @@ describe('the vault (issue 15)', () => {
 	});
 
 	it('master key rotation rewraps the persons’ keys and leaves the documents’ bytes untouched', async () => {
-		const files = () =>
-			Object.fromEntries(
-				walk(join(dir, 'blobs')).map((f) => [f, createHash('sha256').update(readFileSync(f)).digest('hex')])
-			);
+		const files = () => Object.fromEntries(walk(join(dir, 'blobs')).map((f) => [f, createHash('sha256').update(readFileSync(f)).digest('hex')]));
 		const before = files();
 		const { newId } = rotateMasterKeyFile(keyFile);
 		setVaultRuntime(runtime());
@@ -236,7 +241,9 @@ describe('the vault (issue 15)', () => {
 
 	it('a copy of the database and of the storage, without the master key, shows no document and no document’s name', async () => {
 		await depositDocument(w.db, me, { type: 'autre', category: 'sante', title: 'Compte rendu cardiologie Dr Zebulon', parts: [pdf] });
-		const dump = w.db.pglite ? Buffer.from(await (await w.db.pglite.dumpDataDir('none')).arrayBuffer()) : Buffer.from(JSON.stringify(await w.db.query(sql`select * from vault_documents`)));
+		const dump = w.db.pglite
+			? Buffer.from(await (await w.db.pglite.dumpDataDir('none')).arrayBuffer())
+			: Buffer.from(JSON.stringify(await w.db.query(sql`select * from vault_documents`)));
 		const storage = Buffer.concat(walk(join(dir, 'blobs')).map((f) => readFileSync(f)));
 		for (const copy of [dump, storage]) {
 			expect(copy.includes('Zebulon')).toBe(false);
@@ -254,8 +261,11 @@ describe('the vault (issue 15)', () => {
 		expect(await closeVault(w.db, him)).toEqual({ documents: 1 });
 		expect(await personDocuments(w.db, [other])).toEqual([]);
 		expect((await w.db.db.select().from(vaultKeys).where(eq(vaultKeys.beneficiaryId, other))).every((k) => k.wrapped === null)).toBe(true);
-		expect(() => statSync(join(dir, 'blobs', row.blob))).toThrow();
-		const closed = await w.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'vault.closed'), eq(auditLog.targetId, other)));
+		expect(() => statSync(join(dir, 'blobs', `${row.blob}.blob`))).toThrow();
+		const closed = await w.db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'vault.closed'), eq(auditLog.targetId, other)));
 		expect(closed).toHaveLength(1);
 		await depositDocument(w.db, him, { type: 'cv', parts: [pdf] });
 		expect(await personDocuments(w.db, [other])).toHaveLength(1);
@@ -270,7 +280,7 @@ describe('the vault (issue 15)', () => {
 		expect(keys.length).toBeGreaterThan(0);
 		expect(keys.every((k) => k.wrapped === null && k.destroyedAt)).toBe(true);
 		// the stored bytes are still there until the purge, and nothing in the database nor the key file opens them
-		expect(statSync(join(dir, 'blobs', rows[0].blob)).size).toBeGreaterThan(0);
+		expect(statSync(join(dir, 'blobs', `${rows[0].blob}.blob`)).size).toBeGreaterThan(0);
 		expect(await personDocuments(w.db, [personId])).toEqual([]);
 		expect(await code(depositDocument(w.db, me, { type: 'cv', parts: [pdf] }))).not.toBe('ok');
 	});

@@ -7,13 +7,12 @@ import { getDatabase } from '#lib/server/db/client.ts';
 import { personDocuments, personRequests, personShares, provideRequest, revokeShare, QUOTA_BYTES } from '#lib/server/vault/index.ts';
 import { formatDate } from '#lib/components/format.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
-import { PRIVATE_HEADERS, personActor } from './vault.server.ts';
+import { personActor } from './vault.server.ts';
 import { documentCard } from './cards.server.ts';
 
 export const csr = false;
 
 export const load: PageServerLoad = async (event) => {
-	event.setHeaders(PRIVATE_HEADERS);
 	const who = personActor(event);
 	const db = await getDatabase();
 	const documents = await personDocuments(db, who.beneficiaryIds);

@@ -2,22 +2,33 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CATEGORIES, deleteDocument, personDocuments, personShares, revokeShare, shareDocuments, shareTargets, SHARE_DAYS, NOT_FOUND } from '#lib/server/vault/index.ts';
+import {
+	CATEGORIES,
+	deleteDocument,
+	personDocuments,
+	personShares,
+	revokeShare,
+	shareDocuments,
+	shareTargets,
+	SHARE_DAYS,
+	NOT_FOUND
+} from '#lib/server/vault/index.ts';
 import { formatDate } from '#lib/components/format.ts';
 import { addDays, parisDay } from '#lib/time.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
-import { PRIVATE_HEADERS, personActor } from '../vault.server.ts';
+import { personActor } from '../vault.server.ts';
 import { documentCard } from '../cards.server.ts';
 
 export const csr = false;
 
 export const load: PageServerLoad = async (event) => {
-	event.setHeaders(PRIVATE_HEADERS);
 	const who = personActor(event);
 	const db = await getDatabase();
 	const doc = (await personDocuments(db, who.beneficiaryIds)).find((d) => d.id === event.params.id);
 	if (!doc) error(404, NOT_FOUND);
-	const shares = (await personShares(db, who.beneficiaryIds)).filter((s) => s.inForce && (s.documentId === doc.id || s.category === doc.category || s.kind === 'vault_presence'));
+	const shares = (await personShares(db, who.beneficiaryIds)).filter(
+		(s) => s.inForce && (s.documentId === doc.id || s.category === doc.category || s.kind === 'vault_presence')
+	);
 	const today = parisDay();
 	return {
 		document: documentCard(doc),
@@ -33,13 +44,19 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	partager: async (event) => {
 		const f = await event.request.formData();
-		const values = { organisationId: String(f.get('structure') ?? '').slice(0, 64), until: String(f.get('jusqua') ?? '').slice(0, 10), what: String(f.get('quoi') ?? 'document') };
+		const values = {
+			organisationId: String(f.get('structure') ?? '').slice(0, 64),
+			until: String(f.get('jusqua') ?? '').slice(0, 10),
+			what: String(f.get('quoi') ?? 'document')
+		};
 		try {
 			await shareDocuments(await getDatabase(), personActor(event), {
 				organisationId: values.organisationId,
 				until: values.until || null,
 				...(values.what === 'categorie'
-					? { category: (await personDocuments(await getDatabase(), personActor(event).beneficiaryIds)).find((d) => d.id === event.params.id)?.category ?? null }
+					? {
+							category: (await personDocuments(await getDatabase(), personActor(event).beneficiaryIds)).find((d) => d.id === event.params.id)?.category ?? null
+						}
 					: { documentId: event.params.id })
 			});
 			return { shared: true as const };

@@ -6,17 +6,25 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { CATEGORIES, CATEGORY_KEYS, MAX_PDF_BYTES, typeGroups, MAX_PHOTOS_PER_DOCUMENT, depositDocument, personRequests, provideRequest } from '#lib/server/vault/index.ts';
+import {
+	CATEGORIES,
+	CATEGORY_KEYS,
+	MAX_PDF_BYTES,
+	typeGroups,
+	MAX_PHOTOS_PER_DOCUMENT,
+	depositDocument,
+	personRequests,
+	provideRequest
+} from '#lib/server/vault/index.ts';
 import { DomainError } from '#lib/server/errors.ts';
 import { cleanText } from '#lib/server/web/input.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 import { parisDay } from '#lib/time.ts';
-import { PRIVATE_HEADERS, personActor } from '../vault.server.ts';
+import { personActor } from '../vault.server.ts';
 
 export const csr = false;
 
 export const load: PageServerLoad = async (event) => {
-	event.setHeaders(PRIVATE_HEADERS);
 	const who = personActor(event);
 	const wanted = event.url.searchParams.get('demande');
 	const request = wanted ? (await personRequests(await getDatabase(), who.beneficiaryIds)).find((r) => r.id === wanted && r.status === 'open') : undefined;

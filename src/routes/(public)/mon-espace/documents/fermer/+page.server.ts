@@ -2,12 +2,11 @@
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { closeVault, personDocuments } from '#lib/server/vault/index.ts';
-import { PRIVATE_HEADERS, personActor } from '../vault.server.ts';
+import { personActor } from '../vault.server.ts';
 
 export const csr = false;
 
 export const load: PageServerLoad = async (event) => {
-	event.setHeaders(PRIVATE_HEADERS);
 	const who = personActor(event);
 	return { count: (await personDocuments(await getDatabase(), who.beneficiaryIds)).length };
 };

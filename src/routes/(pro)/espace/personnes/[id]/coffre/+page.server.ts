@@ -48,7 +48,15 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const requests = await requestsForProfessional(db, { actor }, params.id);
 	const STATUS = { open: 'en attente', provided: 'fourni', cancelled: 'retirée' } as const;
 	return {
-		requests: requests.map((r) => ({ id: r.id, typeLabel: r.typeLabel, organisation: r.organisation, askedOn: formatDate(r.createdAt), status: r.status, statusLabel: STATUS[r.status], documentId: r.documentId })),
+		requests: requests.map((r) => ({
+			id: r.id,
+			typeLabel: r.typeLabel,
+			organisation: r.organisation,
+			askedOn: formatDate(r.createdAt),
+			status: r.status,
+			statusLabel: STATUS[r.status],
+			documentId: r.documentId
+		})),
 		noteMax: REQUEST_NOTE_MAX,
 		personId: params.id,
 		name,
@@ -75,7 +83,11 @@ export const actions: Actions = {
 	demander: async ({ params, locals }) => {
 		try {
 			const instance = await loadInstance();
-			const r = await askPresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, instanceName: instance.name });
+			const r = await askPresence(
+				await getDatabase(),
+				{ actor: locals.session!.actor, ip: locals.ip },
+				{ beneficiaryId: params.id, instanceName: instance.name }
+			);
 			return { asked: r.sentTo };
 		} catch (e) {
 			return formFailure(e, {}, { page: ['not_found'] });
@@ -84,7 +96,11 @@ export const actions: Actions = {
 	confirmer: async ({ params, locals, request }) => {
 		const f = await request.formData();
 		try {
-			await confirmPresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, code: String(f.get('code') ?? '').slice(0, 12) });
+			await confirmPresence(
+				await getDatabase(),
+				{ actor: locals.session!.actor, ip: locals.ip },
+				{ beneficiaryId: params.id, code: String(f.get('code') ?? '').slice(0, 12) }
+			);
 		} catch (e) {
 			return formFailure(e, { asked: 'au contact de la personne' }, { page: ['not_found'] });
 		}
@@ -94,9 +110,16 @@ export const actions: Actions = {
 		const f = await request.formData();
 		const values = { type: String(f.get('type') ?? '').slice(0, 40), note: String(f.get('note') ?? '').slice(0, 400) };
 		try {
-			if (!cleanText(values.note)) throw new DomainError('invalid', 'Le message contient des caractères non valides.', { fields: { note: 'Le message contient des caractères non valides.' } });
+			if (!cleanText(values.note))
+				throw new DomainError('invalid', 'Le message contient des caractères non valides.', {
+					fields: { note: 'Le message contient des caractères non valides.' }
+				});
 			const instance = await loadInstance();
-			await requestDocument(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, type: values.type, note: values.note, origin: publicOrigin(), instanceName: instance.name });
+			await requestDocument(
+				await getDatabase(),
+				{ actor: locals.session!.actor, ip: locals.ip },
+				{ beneficiaryId: params.id, type: values.type, note: values.note, origin: publicOrigin(), instanceName: instance.name }
+			);
 			return { requested: true as const };
 		} catch (e) {
 			return formFailure(e, { requestValues: values, requestForm: true }, { page: ['not_found'] });
@@ -114,10 +137,14 @@ export const actions: Actions = {
 	fournir: async ({ locals, request }) => {
 		const f = await request.formData();
 		try {
-			await provideRequest(await getDatabase(), { kind: 'professional', actor: locals.session!.actor, ip: locals.ip }, {
-				requestId: String(f.get('demande') ?? '').slice(0, 64),
-				documentId: String(f.get('document') ?? '').slice(0, 64)
-			});
+			await provideRequest(
+				await getDatabase(),
+				{ kind: 'professional', actor: locals.session!.actor, ip: locals.ip },
+				{
+					requestId: String(f.get('demande') ?? '').slice(0, 64),
+					documentId: String(f.get('document') ?? '').slice(0, 64)
+				}
+			);
 			return { provided: true as const };
 		} catch (e) {
 			return formFailure(e, {}, { page: ['not_found'] });
@@ -139,12 +166,16 @@ export const actions: Actions = {
 			values = { type: String(f.get('type') ?? '').slice(0, 40), title: String(f.get('titre') ?? '').slice(0, 200) };
 			if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
 			const files = f.getAll('fichier').filter((v): v is File => typeof v !== 'string' && v.size > 0);
-			await depositDocument(await getDatabase(), { kind: 'professional', actor: locals.session!.actor, ip: locals.ip }, {
-				beneficiaryId: params.id,
-				type: values.type,
-				title: values.title,
-				parts: await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())))
-			});
+			await depositDocument(
+				await getDatabase(),
+				{ kind: 'professional', actor: locals.session!.actor, ip: locals.ip },
+				{
+					beneficiaryId: params.id,
+					type: values.type,
+					title: values.title,
+					parts: await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())))
+				}
+			);
 		} catch (e) {
 			return formFailure(e, { values, deposit: true }, { page: ['not_found'] });
 		}

@@ -8,7 +8,12 @@ import { pageError } from '#lib/server/web/errors.ts';
 export const GET: RequestHandler = async ({ params, locals, url }) => {
 	const download = url.searchParams.get('telecharger') === '1';
 	try {
-		const r = await openDocument(await getDatabase(), { kind: 'professional', actor: locals.session!.actor, ip: locals.ip }, params.document, download ? 'download' : 'view');
+		const r = await openDocument(
+			await getDatabase(),
+			{ kind: 'professional', actor: locals.session!.actor, ip: locals.ip },
+			params.document,
+			download ? 'download' : 'view'
+		);
 		const pdf = r.mime === 'application/pdf';
 		const ext = pdf ? 'pdf' : 'jpg';
 		const headers: Record<string, string> = {
