@@ -17,8 +17,10 @@ let current: VaultRuntime | null = null;
 export function vaultRuntime(): VaultRuntime {
 	if (!current) {
 		const dir = dataDir();
-		// the embedded default creates its key file on first start; a deployment sets VAULT_MASTER_KEY or VAULT_MASTER_KEY_FILE
-		current = { keys: loadMasterKeys({ env: process.env, dataDir: dir, create: true }), blobs: blobStoreFromEnv(process.env, dir) };
+		// the embedded default (and development) creates its key file on first start; a production
+		// deployment sets VAULT_MASTER_KEY or VAULT_MASTER_KEY_FILE, or the first vault operation stops with how to
+		const create = process.env.NODE_ENV !== 'production' || !process.env.DATABASE_URL;
+		current = { keys: loadMasterKeys({ env: process.env, dataDir: dir, create }), blobs: blobStoreFromEnv(process.env, dir) };
 	}
 	return current;
 }
