@@ -13,7 +13,7 @@ import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary } from '../beneficiaries/index.ts';
 import { insertGrant, revokeGrant } from '../grants/index.ts';
-import { queueSms } from '../sms/index.ts';
+import { isMobile, queueSms } from '../sms/index.ts';
 import { plainMail, queueMail } from '../mail/index.ts';
 import { DomainError } from '../errors.ts';
 import { vaultPresenceCodes } from './db.ts';
@@ -44,7 +44,9 @@ export async function askPresence(
 ): Promise<{ sentTo: string; channel: 'sms' | 'email' }> {
 	const organisationId = actingFor(pro.actor, p.organisationId);
 	const b = await loadBeneficiary(database.db, pro.actor, p.beneficiaryId, 'read');
-	const channel = b.phone ? 'sms' : b.email ? 'email' : null;
+	// a landline cannot receive the code: the e-mail address then, if any
+	const mobile = b.phone && isMobile(b.phone);
+	const channel = mobile ? 'sms' : b.email ? 'email' : null;
 	if (!channel)
 		throw new DomainError(
 			'invalid',
