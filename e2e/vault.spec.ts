@@ -203,3 +203,40 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await fits(phone, 'the journal');
 	await ctx.close();
 });
+
+test('a document over 60 MB is refused in French before it is read; a body of unknown length is refused outside the uploads', async ({ browser, baseURL }) => {
+	const s = seed();
+	const ctx = await browser.newContext({ javaScriptEnabled: false });
+	const page = await ctx.newPage();
+	await signIn(page, s, '/mon-espace/documents/ajouter');
+	const big = await page.request.post('/mon-espace/documents/ajouter', {
+		headers: { origin: baseURL! },
+		multipart: { type: 'cv', fichier: { name: 'gros.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(61 * 1024 * 1024, 32) } },
+		maxRedirects: 0
+	});
+	expect(big.status()).toBe(413);
+	expect(await big.text()).toContain('trop lourd (60\u00a0Mo au plus en une fois)');
+	// the same form's ordinary size still passes the edge (and is answered by the route)
+	const small = await page.request.post('/mon-espace/documents/ajouter', {
+		headers: { origin: baseURL!, accept: 'text/html' },
+		multipart: { type: 'cv', fichier: { name: 'cv.pdf', mimeType: 'application/pdf', buffer: tinyPdf('CV de Victor') } },
+		maxRedirects: 0
+	});
+	expect(small.status()).toBe(303);
+	// a form elsewhere sent without its length (chunked): refused, not read up to the uploads' limit
+	const chunks = new ReadableStream({
+		start(c) {
+			c.enqueue(new TextEncoder().encode('contact=' + 'a'.repeat(2_000_000)));
+			c.close();
+		}
+	});
+	const res = await fetch(`${baseURL}/mon-espace/connexion?/code`, {
+		method: 'POST',
+		body: chunks,
+		// @ts-expect-error -- Node's fetch needs it for a streamed body
+		duplex: 'half',
+		headers: { origin: baseURL!, 'content-type': 'application/x-www-form-urlencoded' }
+	});
+	expect(res.status).toBe(413);
+	await ctx.close();
+});

@@ -84,9 +84,10 @@ const serve: Handle = async ({ event, resolve }) => {
 		return refusal(event, 'autre-site');
 	}
 	const tooLarge = () => {
-		const r = REFUSALS['trop-volumineux'];
+		const reason = isUploadRoute(event.route.id) ? 'document-trop-lourd' : 'trop-volumineux';
+		const r = REFUSALS[reason];
 		if (wantsJson(event)) return jsonRefusal(r.status, 'payload_too_large', r.message);
-		return refusal(event, 'trop-volumineux');
+		return refusal(event, reason);
 	};
 	const declared = event.request.headers.get('content-length');
 	const length = Number(declared ?? 0);
