@@ -629,6 +629,40 @@ if (!existsSync(seedFile)) {
 		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
 	}
 }
+// Victor is referred to the médiathèque (its team: the demo mediator), so that he can join
+// documents of his vault to that appointment (issue 15, item 7).
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (seed.vault && !seed.vault.referralId && seed.places?.mediatheque && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
+		const { actorFor, userIdByEmail } = await import('../src/lib/server/accounts/index.ts');
+		const { sendReferral } = await import('../src/lib/server/referral/index.ts');
+		const db = await openDatabase();
+		await getBoss(db);
+		const links = { origin: process.env.ORIGIN || `http://localhost:${process.env.PORT ?? 3000}`, instanceName: 'maillage (tests)' };
+		const prescriber = await actorFor(db.db, await userIdByEmail(db.db, 'accueil.coffre@ccas.test'), true);
+		const { id } = await sendReferral(
+			db,
+			prescriber,
+			{
+				beneficiaryId: seed.vault.person.id,
+				organisationId: seed.organisations.ccas,
+				placeId: seed.places.mediatheque.id,
+				reason: 'Faire sa demande de RSA en ligne.',
+				assessmentId: null,
+				consent: { method: 'oral', scope: ['identity', 'referral_reason'] }
+			},
+			links
+		);
+		await stopBoss(db);
+		await db.close();
+		seed.vault.referralId = id;
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
 // ——— end: the vault ———
 
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———

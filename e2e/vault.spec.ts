@@ -21,6 +21,8 @@ import { tinyJpeg, tinyPdf } from '../test/vault-files.ts';
 
 interface VaultSeed {
 	person: { id: string; firstName: string; phone: string; phoneE164: string };
+	/** Victor's referral to the médiathèque (the demo mediator's place) */
+	referralId: string;
 }
 const dataDir = () => process.env.E2E_DATA_DIR!;
 const seed = (): VaultSeed => {
@@ -203,6 +205,58 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await fits(phone, 'the journal');
 	await ctx.close();
 });
+
+test('Victor joins a paper to his appointment at the médiathèque, without JavaScript at 320 px; its mediator opens it; Victor stops it', async ({
+	browser
+}) => {
+	const s = seed();
+	const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
+	const phone = await ctx.newPage();
+	await signIn(phone, s, '/mon-espace/orientations');
+	await phone.getByRole('link', { name: 'Joindre des documents pour ce rendez-vous' }).click();
+	await expect(phone).toHaveURL(new RegExp(`/mon-espace/orientations/${s.referralId}/documents$`));
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Joindre des documents pour votre rendez-vous');
+	await fits(phone, 'the documents of a referral');
+	// nothing ticked: said in French
+	await phone.getByRole('button', { name: 'Joindre ces documents' }).click();
+	await expect(phone.getByRole('alert')).toContainText('Cochez au moins un document');
+	await phone.getByLabel(/^Impôts 2026/).check();
+	await phone.getByRole('button', { name: 'Joindre ces documents' }).click();
+	await expect(phone.getByRole('status')).toContainText('le lieu peut voir vos documents');
+	await expect(phone.locator('main')).toContainText('Impôts 2026');
+	await fits(phone, 'a document joined');
+	// « Qui voit mes documents »: the médiathèque
+	await phone.goto('/mon-espace/documents');
+	await expect(phone.locator('main')).toContainText('pour votre orientation vers ce lieu');
+
+	// axe, with JavaScript (the same session)
+	const axeCtx = await browser.newContext({ storageState: await ctx.storageState() });
+	const axe = await axeCtx.newPage();
+	const path = `/mon-espace/orientations/${s.referralId}/documents`;
+	isPrivate(await axe.goto(path), path);
+	await expectNoAxeViolations(axe, 'the documents of a referral');
+	await axeCtx.close();
+
+	// the médiathèque's mediator sees it on the referral's page and opens it
+	const pro = await browser.newContext({ storageState: statePath('mediator'), viewport: { width: 1280, height: 900 } });
+	const page = await pro.newPage();
+	await page.goto(`/espace/orientations/${s.referralId}`);
+	await expect(page.getByRole('heading', { name: 'Documents joints par la personne' })).toBeVisible();
+	const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Impôts 2026' }).click()]);
+	const saved = join(dataDir(), 'mediatheque-impots.pdf');
+	await file.saveAs(saved);
+	expect(execFileSync('pdftotext', [saved, '-'], { encoding: 'utf8' })).toContain('Avis d impot 2026');
+	await expectNoAxeViolations(page, 'a referral with a document joined');
+
+	// Victor stops it: the médiathèque no longer sees it
+	await phone.goto(path);
+	await phone.getByRole('button', { name: /^Ne plus partager/ }).click();
+	await expect(phone.getByRole('status')).toContainText('le lieu ne voit plus ce document');
+	await page.reload();
+	await expect(page.getByRole('heading', { name: 'Documents joints par la personne' })).toHaveCount(0);
+	await phone.goto('/mon-espace/journal');
+	await expect(phone.locator('main')).toContainText('Vous avez joint un document de votre coffre à votre orientation vers');
+	await pro.close();
 
 test('a document over 60 MB is refused in French before it is read; a body of unknown length is refused outside the uploads', async ({ browser, baseURL }) => {
 	const s = seed();

@@ -66,11 +66,13 @@ describe('issue 11, finding 5: the owner’s connection is used only where revie
 			'/(public)/mon-espace/journal',
 			'/(public)/mon-espace/mandats',
 			'/(public)/mon-espace/orientations',
+			'/(public)/mon-espace/orientations/[id]/documents',
 			'/(public)/mon-espace/pass',
 			'/(public)/mon-espace/securite',
 			'/(public)/mon-espace/securite/cle',
 			'/(public)/mon-espace/securite/feuille.pdf',
 			'/(public)/orientation/[token]',
+			'/(public)/orientation/[token]/documents/[document]',
 			'/api/sms/entrant'
 		]);
 	});

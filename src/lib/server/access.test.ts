@@ -98,6 +98,7 @@ const PERSON_ONLY = Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as R
 const PERSON_ROUTES = [
 	'/(public)/mon-espace',
 	'/(public)/mon-espace/orientations',
+	'/(public)/mon-espace/orientations/[id]/documents',
 	'/(public)/mon-espace/pass',
 	'/(public)/mon-espace/acces',
 	'/(public)/mon-espace/journal',
@@ -141,6 +142,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	...Object.fromEntries(PERSON_ROUTES.map((id) => [id, PERSON_ONLY])),
 	'/vendor/webauthn.js': PUBLIC,
 	'/(public)/orientation/[token]': PUBLIC,
+	'/(public)/orientation/[token]/documents/[document]': PUBLIC,
 	'/theme.css': PUBLIC,
 	'/vendor/leaflet/[...file]': PUBLIC,
 	'/api/v1/places': PUBLIC,

@@ -69,6 +69,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/mon-espace/deconnexion': PUBLIC,
 	'/(public)/mon-espace': PERSON,
 	'/(public)/mon-espace/orientations': PERSON,
+	'/(public)/mon-espace/orientations/[id]/documents': PERSON,
 	'/(public)/mon-espace/pass': PERSON,
 	'/(public)/mon-espace/acces': PERSON,
 	'/(public)/mon-espace/journal': PERSON,
@@ -78,6 +79,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// @simplewebauthn/browser's bundle, for the passkeys' script
 	'/vendor/webauthn.js': PUBLIC,
 	'/(public)/orientation/[token]': PUBLIC,
+	'/(public)/orientation/[token]/documents/[document]': PUBLIC,
 	// the person's vault (issue 15): their own session only
 	'/(public)/mon-espace/documents': PERSON,
 	'/(public)/mon-espace/documents/ajouter': PERSON,

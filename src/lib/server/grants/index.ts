@@ -22,6 +22,8 @@ export {
 	closePendingGrant,
 	confirmGrant,
 	revokeGrant,
+	liveGrantsByEvidence,
+	setGrantEnd,
 	endGrantsOf,
 	moveGrants,
 	type Grant,

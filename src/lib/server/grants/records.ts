@@ -204,6 +204,36 @@ export async function revokeGrant(tx: Tx, id: string, by: GrantRevoker, at: Date
 		.where(and(eq(grants.id, id), isNull(grants.revokedAt)));
 }
 
+/**
+ * The grants not revoked of one kind to one grantee (a structure, or a place without an
+ * account) whose evidence carries `key` = `value`: the documents joined to a referral
+ * (evidence.referralId), read by the place and ended with the referral.
+ */
+export async function liveGrantsByEvidence(
+	db: DbOrTx,
+	p: { kind: GrantKind; granteeOrganisationId: string | null; granteePlaceId: string | null; key: string; value: string }
+): Promise<Grant[]> {
+	const grantee = p.granteeOrganisationId
+		? eq(grants.granteeOrganisationId, p.granteeOrganisationId)
+		: p.granteePlaceId
+			? and(isNull(grants.granteeOrganisationId), eq(grants.granteePlaceId, p.granteePlaceId))
+			: null;
+	if (!grantee) return [];
+	return db
+		.select()
+		.from(grants)
+		.where(and(eq(grants.kind, p.kind), grantee, isNull(grants.revokedAt), sql`${grants.evidence} ->> ${p.key} = ${p.value}`))
+		.orderBy(grants.validFrom, grants.id);
+}
+
+/** Moves the end of a grant not revoked (a referral accepted: its documents stay shared as long as it can stay open). */
+export async function setGrantEnd(tx: Tx, id: string, until: Date): Promise<void> {
+	await tx
+		.update(grants)
+		.set({ validUntil: until })
+		.where(and(eq(grants.id, id), isNull(grants.revokedAt)));
+}
+
 /** Ends every grant of a person (erasure, anonymisation): those in force are revoked by the system, those waiting cancelled. */
 export async function endGrantsOf(tx: Tx, beneficiaryId: string, at: Date): Promise<void> {
 	await tx

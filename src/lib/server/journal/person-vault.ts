@@ -17,6 +17,7 @@ const CATEGORY: Record<string, string> = {
 	famille: 'Famille',
 	autre: 'Autre'
 };
+const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : 'la fin de l’orientation');
 const cat = (f: PersonFacts) => (CATEGORY[str(f.d.category)] ? ` (« ${CATEGORY[str(f.d.category)]} »)` : '');
 
 export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
@@ -25,8 +26,17 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 	'vault.document_downloaded': (f) => `${has(f)} téléchargé un document de votre coffre${cat(f)}`,
 	'vault.document_deleted': (f) => `${has(f)} supprimé un document de votre coffre${cat(f)}`,
 	'vault.access_refused': (f) => `${f.who} a essayé d’ouvrir un document de votre coffre sans votre accord\u00a0: l’accès a été refusé`,
-	'vault.shared': (f) => `Vous avez partagé des documents de votre coffre avec ${f.organisation}`,
-	'vault.share_revoked': (f) => (f.you ? 'Vous avez arrêté un partage de documents' : `${f.who} a arrêté un partage de vos documents`),
+	'vault.shared': (f) =>
+		f.d.referralId
+			? `Vous avez joint un document de votre coffre à votre orientation vers ${f.place}`
+			: `Vous avez partagé des documents de votre coffre avec ${f.organisation}`,
+	'vault.share_revoked': (f) =>
+		f.you
+			? 'Vous avez arrêté un partage de documents'
+			: f.d.referralId
+				? `${f.place} ne voit plus votre document\u00a0: votre orientation est terminée`
+				: `${f.who} a arrêté un partage de vos documents`,
+	'vault.share_extended': (f) => `${f.place} a accepté votre orientation\u00a0: le lieu voit vos documents jusqu’au ${day(f.d.until)}`,
 	'vault.presence_asked': (f) => `${f.who} vous a envoyé un code pour ouvrir votre coffre avec vous`,
 	'vault.opened_with_person': (f) => `${f.who} a ouvert votre coffre avec vous, grâce à votre code`,
 	'vault.presence_closed': (f) => `${f.who} a refermé votre coffre`,

@@ -11,6 +11,7 @@ const cat = (d: Record<string, unknown>) => {
 	const c = CATEGORIES[str(d.category) as keyof typeof CATEGORIES];
 	return c ? ` (catégorie « ${c} »)` : '';
 };
+const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : 'la fin de l’orientation');
 const READ_WHAT: Record<string, string> = { view: 'voir', download: 'télécharger', thumbnail: 'voir' };
 
 export const VAULT_ACTIONS: Record<string, ActionText> = {
@@ -25,8 +26,24 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 		label: 'Accès au coffre refusé',
 		say: (f) => `${f.actor} a essayé de ${READ_WHAT[str(f.d.what)] ?? 'voir'} un document du coffre de ${f.person} sans autorisation\u00a0: accès refusé`
 	},
-	'vault.shared': { label: 'Documents partagés', say: (f) => `${f.actor} a partagé des documents de son coffre avec ${f.organisation}` },
-	'vault.share_revoked': { label: 'Partage de documents arrêté', say: (f) => `${f.actor} a arrêté un partage de documents de son coffre` },
+	'vault.shared': {
+		label: 'Documents partagés',
+		say: (f) =>
+			f.d.referralId
+				? `${f.actor} a joint un document de son coffre à son orientation vers ${f.place}`
+				: `${f.actor} a partagé des documents de son coffre avec ${f.organisation}`
+	},
+	'vault.share_revoked': {
+		label: 'Partage de documents arrêté',
+		say: (f) =>
+			f.d.referralId
+				? `Le partage d’un document de ${f.person} avec ${f.place} s’est arrêté avec la fin de son orientation`
+				: `${f.actor} a arrêté un partage de documents de son coffre`
+	},
+	'vault.share_extended': {
+		label: 'Partage de documents prolongé',
+		say: (f) => `Le partage d’un document de ${f.person} avec ${f.place} est prolongé jusqu’au ${day(f.d.until)}\u00a0: le lieu a accepté son orientation`
+	},
 	'vault.presence_asked': {
 		label: 'Code demandé pour ouvrir le coffre',
 		say: (f) => `${f.actor} a demandé un code pour ouvrir le coffre de ${f.person} avec elle`

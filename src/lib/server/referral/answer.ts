@@ -12,7 +12,19 @@ import { placeCard } from '../places/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { CareError, personIp, shortName, touchBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
-import { transition, AWAITING, DECLINE_REASONS, type ReferralEvent, type ReferralStatus, type DeclineReason, type EventType } from './model.ts';
+import {
+	transition,
+	referralHorizon,
+	AWAITING,
+	DECLINE_REASONS,
+	TERMINAL,
+	type ReferralEvent,
+	type ReferralStatus,
+	type DeclineReason,
+	type EventType
+} from './model.ts';
+import { followReferralShares } from '../vault/index.ts';
+import { granteeOf } from './documents.ts';
 import { personMessage, referralByLinkMail, referralUpdateMail } from './messages.ts';
 import { parseParisLocal } from '../../time.ts';
 import {
@@ -133,6 +145,9 @@ export async function apply(
 			...(who.personAccess ? { by: who.personAccess.by, personLinkId: who.personAccess.linkId } : {})
 		}
 	});
+	// the documents the person joined end with the referral, or stay as long as it may stay open once accepted
+	if (TERMINAL.includes(t.status) || t.status === 'accepted')
+		await followReferralShares(tx, granteeOf(updated), referralHorizon({ status: t.status, sentAt: updated.sentAt, statusAt: now }), now);
 	await touchBeneficiary(tx, r.beneficiaryId, now);
 	await notify(database, tx, updated, who, links);
 	return t.status;

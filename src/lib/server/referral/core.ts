@@ -13,7 +13,7 @@ import { signToken, verifyToken } from '../security/secret.ts';
 import { scopesInForce } from '../grants/index.ts';
 import { issuePersonLink, scopedPerson, uncheckedRecord, type Beneficiary } from '../beneficiaries/index.ts';
 import { referrals } from './db.ts';
-import { EXPIRY_DAYS } from './model.ts';
+import { ACCEPTED_DAYS, EXPIRY_DAYS } from './model.ts';
 import { personMail } from './messages.ts';
 
 export type Referral = typeof referrals.$inferSelect;
@@ -45,7 +45,7 @@ const LINK_PURPOSE = 'referral-answer';
 /** The link of a place without an account: bound to the referral's current nonce (one answer per link). */
 export function answerLink(r: Pick<Referral, 'id' | 'linkNonce' | 'status' | 'sentAt'>, links: Links, now = Date.now()): { href: string; expiresAt: Date } {
 	// waiting for an answer: until the referral expires; accepted: 60 days to say how it went
-	const until = r.status === 'accepted' ? now + 60 * DAY : r.sentAt.getTime() + EXPIRY_DAYS * DAY;
+	const until = r.status === 'accepted' ? now + ACCEPTED_DAYS * DAY : r.sentAt.getTime() + EXPIRY_DAYS * DAY;
 	const ttl = Math.max(60, Math.floor((until - now) / 1000));
 	return { href: `${links.origin}/orientation/${signToken(LINK_PURPOSE, { r: r.id, n: r.linkNonce }, ttl, now)}`, expiresAt: new Date(until) };
 }

@@ -11,6 +11,14 @@ export { referOrAskConsent, sendReferral, answerConsentBySms, type SendInput, ty
 export { actOnReferral, answerByLink, withdrawByPerson, honourByAccompaniment, parisLocal, type AnswerInput } from './answer.ts';
 export { runReferralClock } from './clock.ts';
 export {
+	personReferralDocuments,
+	joinDocuments,
+	teamReferralDocuments,
+	linkReferralDocuments,
+	openDocumentByLink,
+	type ReferralDocumentsView
+} from './documents.ts';
+export {
 	teamReferrals,
 	referralDetail,
 	referralByLink,

@@ -121,3 +121,27 @@ export function clockDue(r: { status: ReferralStatus; sentAt: Date; remindersSen
 	// a late run sends only the latest reminder due, not a burst
 	return { expire: false, reminders: due.length ? [due[due.length - 1]] : [] };
 }
+
+// ——— documents joined to a referral (issue 15, item 7) ———
+
+/** Still open: the person may join documents, the place may read them. */
+export const OPEN: readonly ReferralStatus[] = ['sent', 'under_study', 'accepted'];
+
+/** An accepted referral: the place has this many days to say how it went (its link lives as long). */
+export const ACCEPTED_DAYS = 60;
+
+/**
+ * How long the documents joined to a referral may stay shared, at most: until it expires
+ * while it waits for an answer (day 30), 60 days after it was accepted once accepted. They
+ * end before that when the referral ends (revoked with it); null once it has ended.
+ */
+export function referralHorizon(r: { status: ReferralStatus; sentAt: Date; statusAt: Date }): Date | null {
+	if (AWAITING.includes(r.status)) return new Date(r.sentAt.getTime() + EXPIRY_DAYS * DAY);
+	if (r.status === 'accepted') return new Date(r.statusAt.getTime() + ACCEPTED_DAYS * DAY);
+	return null;
+}
+
+/** Whether the person may join documents to the referral: still open, and sent to a place that can read them (its team, or its link). */
+export function documentsJoinable(r: { status: ReferralStatus; delivery: string; toOrganisationId: string | null }): boolean {
+	return OPEN.includes(r.status) && !(r.delivery === 'prescriber' && !r.toOrganisationId);
+}

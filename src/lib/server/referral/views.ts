@@ -26,6 +26,7 @@ import {
 import { referrals, referralEvents } from './db.ts';
 import {
 	allowedEvents,
+	documentsJoinable,
 	AWAITING,
 	DECLINE_REASONS,
 	REFERRAL_STATUSES,
@@ -379,6 +380,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 				appointmentAt: referrals.appointmentAt,
 				delivery: referrals.delivery,
 				placeId: referrals.placeId,
+				toOrganisationId: referrals.toOrganisationId,
 				fromOrganisationId: referrals.fromOrganisationId
 			}
 		})
@@ -423,6 +425,7 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		appointmentAt: r.appointmentAt,
 		place: placeOf(r.placeId),
 		from: senders.get(r.fromOrganisationId) ?? OTHER_DEPARTMENT,
-		canWithdraw: allowedEvents(r.status as ReferralStatus, 'person').includes('withdraw')
+		canWithdraw: allowedEvents(r.status as ReferralStatus, 'person').includes('withdraw'),
+		canJoinDocuments: documentsJoinable({ status: r.status as ReferralStatus, delivery: r.delivery, toOrganisationId: r.toOrganisationId })
 	}));
 }

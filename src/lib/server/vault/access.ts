@@ -12,15 +12,29 @@ import { grantsOfKinds, grantInForce, type Grant } from '../grants/index.ts';
 import { journal } from '../audit/index.ts';
 import { personIp } from '../beneficiaries/index.ts';
 import { DomainError } from '../errors.ts';
-import { VAULT_GRANT_KINDS } from './model.ts';
+import { VAULT_GRANT_KINDS, scopesCover } from './model.ts';
 import type { VaultDocumentRow } from './db.ts';
 
 export type VaultActor = { kind: 'person'; beneficiaryIds: readonly string[]; ip?: string | null } | { kind: 'professional'; actor: Actor; ip?: string | null };
 
+/**
+ * A place without an account reading the documents the person joined to a referral, through
+ * the referral's signed link (checked by referral/, which names the place and the referral):
+ * it reads only under a grant to that place carrying that referral, and only reads.
+ */
+export type PlaceLinkReader = { kind: 'link'; placeId: string; referralId: string; ip?: string | null };
+
+/** The referral a grant was given for (a document joined to a referral), if any. */
+export const referralOfGrant = (g: Pick<Grant, 'evidence'>): string | null => {
+	const e = g.evidence as { referralId?: unknown } | null;
+	return e && typeof e.referralId === 'string' ? e.referralId : null;
+};
+
 export const NOT_FOUND = 'Ce document n’existe pas, ou vous n’y avez pas accès.';
 
-export const auditActor = (who: VaultActor) => (who.kind === 'person' ? { kind: 'person' as const } : { kind: 'user' as const, id: who.actor.userId });
-export const auditIp = (who: VaultActor) => (who.kind === 'person' ? personIp(who.ip) : (who.ip ?? null));
+export const auditActor = (who: VaultActor | PlaceLinkReader) =>
+	who.kind === 'person' ? { kind: 'person' as const } : who.kind === 'link' ? { kind: 'link' as const } : { kind: 'user' as const, id: who.actor.userId };
+export const auditIp = (who: VaultActor | PlaceLinkReader) => (who.kind === 'person' ? personIp(who.ip) : (who.ip ?? null));
 
 /** The person's vault grants (shares, presence), all of them: the rule picks those in force that reach the actor. */
 export async function vaultGrantsOf(db: DbOrTx, beneficiaryId: string): Promise<Grant[]> {
@@ -33,6 +47,20 @@ export function grantFor(list: readonly Grant[], actor: Actor, doc: { id: string
 	return list.find((g) => grantInForce(g, at) && can(actor, 'vault.read', { grants: [g], document: doc, at })) ?? null;
 }
 
+/** The grant that lets a place without an account read this document now, through the referral's link. */
+export function linkGrantFor(list: readonly Grant[], who: PlaceLinkReader, doc: { id: string; category: string }, at: Date): Grant | null {
+	return (
+		list.find(
+			(g) =>
+				g.kind === 'document_share' &&
+				g.granteePlaceId === who.placeId &&
+				referralOfGrant(g) === who.referralId &&
+				grantInForce(g, at) &&
+				scopesCover(g.scopes, doc)
+		) ?? null
+	);
+}
+
 /** The person present at the counter: the grant naming this professional over the whole vault, in force now. */
 export function presenceGrant(list: readonly Grant[], actor: Actor, at: Date): Grant | null {
 	return list.find((g) => g.kind === 'vault_presence' && can(actor, 'vault.deposit', { grants: [g], at })) ?? null;
@@ -41,18 +69,18 @@ export function presenceGrant(list: readonly Grant[], actor: Actor, at: Date): G
 /** A professional's refused attempt, journaled in its own transaction (it stays when the request fails). */
 export async function journalRefusal(
 	db: DbOrTx,
-	who: Extract<VaultActor, { kind: 'professional' }>,
+	who: Extract<VaultActor, { kind: 'professional' }> | PlaceLinkReader,
 	doc: Pick<VaultDocumentRow, 'id' | 'beneficiaryId' | 'departmentCode'>,
 	what: string
 ): Promise<never> {
 	await journal(db, {
-		actor: { kind: 'user', id: who.actor.userId },
+		actor: auditActor(who),
 		action: 'vault.access_refused',
 		targetType: 'beneficiary',
 		targetId: doc.beneficiaryId,
 		departmentCode: doc.departmentCode,
 		ip: who.ip ?? null,
-		details: { documentId: doc.id, what }
+		details: { documentId: doc.id, what, ...(who.kind === 'link' ? { referralId: who.referralId, placeId: who.placeId } : {}) }
 	});
 	throw new DomainError('not_found', NOT_FOUND);
 }

@@ -19,7 +19,19 @@ import { encryptStream, decryptStream } from './store/cipher.ts';
 import { prepareDocument } from './files/prepare.ts';
 import { QUOTA_BYTES_PER_PERSON } from './files/limits.ts';
 import { revokeDocumentShares } from './shares.ts';
-import { auditActor, auditIp, grantFor, journalRefusal, NOT_FOUND, presenceGrant, vaultGrantsOf, type VaultActor } from './access.ts';
+import {
+	auditActor,
+	auditIp,
+	grantFor,
+	journalRefusal,
+	linkGrantFor,
+	NOT_FOUND,
+	presenceGrant,
+	referralOfGrant,
+	vaultGrantsOf,
+	type PlaceLinkReader,
+	type VaultActor
+} from './access.ts';
 import {
 	CATEGORIES,
 	DOCUMENT_TYPES,
@@ -228,7 +240,7 @@ function view(row: VaultDocumentRow, key: Buffer, names: Map<string, string>): D
 }
 
 /** Rows to views: one person key per record, one document key per row, all in memory for this call only. */
-async function views(database: Database, rows: VaultDocumentRow[]): Promise<DocumentView[]> {
+export async function documentViews(database: Database, rows: VaultDocumentRow[]): Promise<DocumentView[]> {
 	const names = await organisationNames(
 		database.db,
 		rows.map((r) => r.depositedByOrganisationId)
@@ -256,7 +268,7 @@ export async function personDocuments(database: Database, beneficiaryIds: readon
 		.select()
 		.from(vaultDocuments)
 		.where(inArray(vaultDocuments.beneficiaryId, [...beneficiaryIds]));
-	return views(database, rows);
+	return documentViews(database, rows);
 }
 
 /**
@@ -273,7 +285,7 @@ export async function documentsForProfessional(
 	const rows = await database.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, beneficiaryId));
 	const allowed = rows.filter((r) => grantFor(grantsList, who.actor, r, now));
 	const presence = presenceGrant(grantsList, who.actor, now);
-	return { documents: await views(database, allowed), presence: presence ? { until: presence.validUntil } : null };
+	return { documents: await documentViews(database, allowed), presence: presence ? { until: presence.validUntil } : null };
 }
 
 export type OpenMode = 'view' | 'download' | 'thumbnail';
@@ -307,7 +319,7 @@ class DigestCheck extends Transform {
  */
 export async function openDocument(
 	database: Database,
-	who: VaultActor,
+	who: VaultActor | PlaceLinkReader,
 	documentId: string,
 	mode: OpenMode,
 	now = new Date(),
@@ -317,7 +329,7 @@ export async function openDocument(
 	const [row] = await database.db.select().from(vaultDocuments).where(eq(vaultDocuments.id, documentId));
 	if (!row) {
 		// on PostgreSQL the policy hides a document no grant covers: the attempt is still journaled for the person
-		if (who.kind === 'professional') {
+		if (who.kind !== 'person') {
 			const [hidden] = await database.privileged.db
 				.select({ id: vaultDocuments.id, beneficiaryId: vaultDocuments.beneficiaryId, departmentCode: vaultDocuments.departmentCode })
 				.from(vaultDocuments)
@@ -327,19 +339,22 @@ export async function openDocument(
 		throw new DomainError('not_found', NOT_FOUND);
 	}
 	let grantId: string | null = null;
+	let referralId: string | null = null;
 	if (who.kind === 'person') {
 		if (!who.beneficiaryIds.includes(row.beneficiaryId)) throw new DomainError('not_found', NOT_FOUND);
 	} else {
 		if (mode === 'thumbnail') throw new DomainError('not_found', NOT_FOUND);
-		const g = grantFor(await vaultGrantsOf(database.db, row.beneficiaryId), who.actor, row, now);
+		const list = await vaultGrantsOf(database.db, row.beneficiaryId);
+		const g = who.kind === 'link' ? linkGrantFor(list, who, row, now) : grantFor(list, who.actor, row, now);
 		if (!g) return journalRefusal(database.db, who, row, mode);
 		grantId = g.id;
+		referralId = referralOfGrant(g);
 	}
 	const person = await keyById(database, vaultRuntime().keys, row.keyId);
 	if (!person) throw new DomainError('not_found', NOT_FOUND);
 	const key = documentKey(person, row.id, row.wrappedKey);
 	person.fill(0);
-	const [document] = await views(database, [row]);
+	const [document] = await documentViews(database, [row]);
 	if (mode !== 'thumbnail' && opts.journaled !== false)
 		await journal(database.db, {
 			actor: auditActor(who),
@@ -348,7 +363,7 @@ export async function openDocument(
 			targetId: row.beneficiaryId,
 			departmentCode: row.departmentCode,
 			ip: auditIp(who),
-			details: { documentId: row.id, category: row.category, ...(grantId ? { grantId } : {}) }
+			details: { documentId: row.id, category: row.category, ...(grantId ? { grantId } : {}), ...(referralId ? { referralId } : {}) }
 		});
 	const blobs = vaultRuntime().blobs;
 	if (mode === 'thumbnail') {

@@ -5,7 +5,7 @@
  * rotation. The crypto and the blob store are in store/, the file checks in files/.
  */
 export * from './model.ts';
-export { type VaultActor, NOT_FOUND } from './access.ts';
+export { type VaultActor, type PlaceLinkReader, NOT_FOUND } from './access.ts';
 export {
 	depositDocument,
 	personDocuments,
@@ -18,6 +18,14 @@ export {
 	type OpenMode
 } from './documents.ts';
 export { shareDocuments, revokeShare, personShares, shareTargets, type ShareInput, type ShareView } from './shares.ts';
+export {
+	shareWithReferral,
+	referralDocuments,
+	followReferralShares,
+	type ReferralFacts,
+	type ReferralGrantee,
+	type JoinedDocument
+} from './referral-shares.ts';
 export { askPresence, confirmPresence, closePresence, PRESENCE_CODE_MINUTES } from './presence.ts';
 export { exportVault } from './export.ts';
 export { closeVault } from './close.ts';

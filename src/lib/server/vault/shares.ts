@@ -9,11 +9,12 @@ import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { grantInForce, grantsOfKinds, insertGrant, revokeGrant, grantById, type Grant } from '../grants/index.ts';
 import { organisationNames } from '../accounts/index.ts';
+import { placeCards } from '../places/index.ts';
 import { uncheckedRecord } from '../beneficiaries/index.ts';
 import { DomainError } from '../errors.ts';
 import { addDays, parisDay, parisMidnight } from '../../time.ts';
 import { vaultDocuments } from './db.ts';
-import { auditIp, type VaultActor } from './access.ts';
+import { auditIp, referralOfGrant, type VaultActor } from './access.ts';
 import { CATEGORIES, SHARE_DAYS, VAULT_GRANT_KINDS, isCategory, scopeForCategory, scopeForDocument, type Category } from './model.ts';
 
 type Person = Extract<VaultActor, { kind: 'person' }>;
@@ -152,19 +153,34 @@ export async function personShares(database: Database, beneficiaryIds: readonly 
 		database.db,
 		list.flatMap((g) => [g.granteeOrganisationId, g.recordedByOrganisationId])
 	);
+	// a place without an account, reading the documents joined to a referral through its link
+	const placeIds = [...new Set(list.flatMap((g) => (g.granteePlaceId && !g.granteeOrganisationId ? [g.granteePlaceId] : [])))];
+	const places = placeIds.length ? await placeCards(database.db, placeIds) : new Map<string, { nom: string }>();
+	for (const [id, p] of places) names.set(`place:${id}`, p.nom);
 	return list.map((g) => shareView(g, names, now));
 }
 
 function shareView(g: Grant, names: Map<string, string>, now: Date): ShareView {
+	const forReferral = referralOfGrant(g) !== null;
 	const scope = g.scopes[0] ?? '';
 	const documentId = scope.startsWith('document:') ? scope.slice(9) : null;
 	const category = scope.startsWith('category:') && isCategory(scope.slice(9)) ? (scope.slice(9) as Category) : null;
-	const org = names.get(g.granteeOrganisationId ?? g.recordedByOrganisationId) ?? 'une structure';
+	const org =
+		(g.granteeOrganisationId ? names.get(g.granteeOrganisationId) : g.granteePlaceId ? names.get(`place:${g.granteePlaceId}`) : undefined) ??
+		names.get(g.recordedByOrganisationId) ??
+		'une structure';
 	return {
 		id: g.id,
 		kind: g.kind as ShareView['kind'],
 		to: g.kind === 'vault_presence' ? `Un professionnel de ${org}, avec vous` : org,
-		what: g.kind === 'vault_presence' ? 'Tout votre coffre, le temps du rendez-vous' : category ? `Les documents « ${CATEGORIES[category]} »` : 'Un document',
+		what:
+			g.kind === 'vault_presence'
+				? 'Tout votre coffre, le temps du rendez-vous'
+				: category
+					? `Les documents « ${CATEGORIES[category]} »`
+					: forReferral
+						? 'Un document, pour votre orientation vers ce lieu'
+						: 'Un document',
 		documentId,
 		category,
 		since: g.validFrom,

@@ -31,6 +31,7 @@ export async function referralsView(database: Database, beneficiaryIds: string[]
 		appointment: r.appointmentAt && r.status === 'accepted' ? formatAppointment(r.appointmentAt) : null,
 		from: r.from,
 		canWithdraw: r.canWithdraw,
+		documentsHref: r.canJoinDocuments ? `/mon-espace/orientations/${r.id}/documents` : null,
 		place: { ...r.place, week: weekTable(r.place.horaires) }
 	}));
 }

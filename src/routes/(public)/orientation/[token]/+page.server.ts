@@ -6,7 +6,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralByLink, answerByLink, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { referralByLink, answerByLink, linkReferralDocuments, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
 import { formatAppointment, formatDate } from '#lib/components/format.ts';
 import { AXES, QUESTIONS } from '#lib/server/assessment/index.ts';
 import { ACCESSIBILITY_NEEDS, LANGUAGES, contactLabel } from '#lib/server/beneficiaries/index.ts';
@@ -32,13 +32,14 @@ const ANSWERED = ['under_study', 'accepted', 'declined', 'honoured', 'no_show'];
 
 export const load: PageServerLoad = async ({ params, request, setHeaders, url }) => {
 	setHeaders(PRIVATE_HEADERS);
-	const r = await referralByLink(await getDatabase(), params.token);
+	const db = await getDatabase();
+	const r = await referralByLink(db, params.token);
 	if (!r.ok) {
 		// after an answer the link is spent: the page shows the action's result instead
-		if (request.method === 'POST') return { detail: null, answered: null };
+		if (request.method === 'POST') return { detail: null, answered: null, documents: [], path: url.pathname };
 		// Post/Redirect/Get: the confirmation, shown again on reload (it holds nothing of the referral)
 		const answered = url.searchParams.get('reponse');
-		if (r.reason === 'used' && answered && ANSWERED.includes(answered)) return { detail: null, answered };
+		if (r.reason === 'used' && answered && ANSWERED.includes(answered)) return { detail: null, answered, documents: [], path: url.pathname };
 		error(r.reason === 'invalid' ? 404 : 410, r.message);
 	}
 	const d = r.detail;
@@ -72,6 +73,9 @@ export const load: PageServerLoad = async ({ params, request, setHeaders, url })
 			actions: d.actions
 		},
 		declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })),
+		// the documents the person joined: downloaded through this link while the referral is open
+		documents: (await linkReferralDocuments(db, params.token)).map((doc) => ({ id: doc.id, title: doc.title, typeLabel: doc.typeLabel, pages: doc.pages })),
+		path: url.pathname,
 		answered: null
 	};
 };

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralDetail, actOnReferral, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { referralDetail, actOnReferral, teamReferralDocuments, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
 import { AXES } from '#lib/server/assessment/index.ts';
 import { ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
@@ -11,7 +11,15 @@ import { formFailure, pageError } from '#lib/server/web/errors.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	try {
-		const detail = await referralDetail(await getDatabase(), locals.session!.actor, params.id, locals.ip);
+		const db = await getDatabase();
+		const detail = await referralDetail(db, locals.session!.actor, params.id, locals.ip);
+		// the documents the person joined for this appointment (the place's team only: the grants reach them)
+		const documents = (await teamReferralDocuments(db, locals.session!.actor, params.id)).map((doc) => ({
+			id: doc.id,
+			title: doc.title,
+			typeLabel: doc.typeLabel,
+			pages: doc.pages
+		}));
 		// the needs are in the view only when the consent covers health and disability (scope 'health')
 		const needs = detail.person.accessibilityNeeds.map((n) => ACCESSIBILITY_NEEDS[n as keyof typeof ACCESSIBILITY_NEEDS] ?? n);
 		const fait = url.searchParams.get('fait') as EventType | null;
@@ -27,6 +35,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			},
 			done: fait && Object.hasOwn(DONE, fait) ? (DONE[fait] ?? null) : null,
 			needs,
+			documents,
 			declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })),
 			axes: AXES as Record<string, string>,
 			sent: url.searchParams.has('envoyee')
