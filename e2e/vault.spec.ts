@@ -257,6 +257,8 @@ test('Victor joins a paper to his appointment at the médiathèque, without Java
 	await phone.goto('/mon-espace/journal');
 	await expect(phone.locator('main')).toContainText('Vous avez joint un document de votre coffre à votre orientation vers');
 	await pro.close();
+	await ctx.close();
+});
 
 test('a document over 60 MB is refused in French before it is read; a body of unknown length is refused outside the uploads', async ({ browser, baseURL }) => {
 	const s = seed();
