@@ -311,7 +311,7 @@ async function httpBench(log: (m: string) => void) {
 			const form = new FormData();
 			form.set('type', 'avis_imposition');
 			form.set('titre', title);
-			form.set('fichier', new Blob([pdf], { type: 'application/pdf' }), 'scan.pdf');
+			form.set('fichier', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'scan.pdf');
 			const res = await fetch(`${base}/mon-espace/documents/ajouter`, {
 				method: 'POST',
 				body: form,
