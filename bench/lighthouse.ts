@@ -2,7 +2,8 @@
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 
-export async function lighthouseScores(url: string) {
+/** `extraHeaders`: sent with every request (a session cookie, for a page behind sign-in). */
+export async function lighthouseScores(url: string, extraHeaders?: Record<string, string>) {
 	const chrome = await chromeLauncher.launch({
 		chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 		chromeFlags: [
@@ -20,6 +21,7 @@ export async function lighthouseScores(url: string) {
 		const r = await lighthouse(url, {
 			port: chrome.port,
 			output: 'json',
+			...(extraHeaders ? { extraHeaders } : {}),
 			logLevel: 'error',
 			onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo']
 		});

@@ -108,13 +108,17 @@ Usage:
   maillage users deactivate <email>                Ends the account's sessions, blocks login.
   maillage migrate                                 Apply pending migrations.
   maillage backup [--out file.tar]                 One file: the database (pg_dump's format on
-                                                   PostgreSQL, the data folder on PGlite) and the
-                                                   journal's checkpoints. While the server runs on
-                                                   PGlite, the server makes it (consistent).
+                                                   PostgreSQL, the data folder on PGlite), the
+                                                   journal's checkpoints and the vault's encrypted
+                                                   documents on disk (on S3 they stay in the bucket).
+                                                   Never the vault's master key: keep it apart.
+                                                   While the server runs on PGlite, it makes it.
   maillage restore <file.tar> [--force]            Restores a backup (the embedded folder, or
                                                    DATABASE_URL, which must be empty unless --force;
                                                    what is replaced is set aside, not deleted), then
-                                                   runs audit verify and pass verify on it.
+                                                   runs audit verify and pass verify on it. Needs
+                                                   the vault's master key(s) the backup names
+                                                   (VAULT_MASTER_KEY[_FILE] or DATA_DIR/keys).
   maillage help
 `;
 

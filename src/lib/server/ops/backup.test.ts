@@ -3,10 +3,13 @@
  * Pass Numérique ledger restores into a new place, and `audit verify` and `pass verify`
  * pass on the restored copy; while a server holds the embedded database, the backup is
  * made through its control socket; a damaged or foreign file is refused before anything
- * is touched; a non-empty target is never overwritten without --force.
+ * is touched; a non-empty target is never overwritten without --force. The vault's
+ * documents travel with the backup, encrypted, and its master key never does: a restore
+ * with the key file copied opens a document, one without it is refused and says why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +17,8 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import * as tar from 'tar';
 import { createTestDatabase, onPostgres } from '../../../../test/db.ts';
+import { openWorld, type World } from '../../../../test/world.ts';
+import { tinyPdf } from '../../../../test/vault-files.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { createOrganisation, actorFor, addMember } from '../accounts/index.ts';
 import { recordContribution, verifyLedger } from '../pass/index.ts';
@@ -21,9 +26,14 @@ import { makeCheckpoint, verifyAudit } from '../audit/index.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';
 import { resetSecretForTests } from '../security/secret.ts';
 import { requestDump, startControlSocket } from './control.ts';
+import { depositDocument, masterKeyIdsInUse, openDocument, setVaultRuntime, vaultStorage, type VaultActor } from '../vault/index.ts';
+import { fileBlobStore } from '../vault/store/blobs.ts';
+import { loadMasterKeys } from '../vault/store/keys.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'maillage-backup-test-'));
 process.env.AUDIT_CHECKPOINT_FILE = join(work, 'checkpoints.jsonl');
+// this instance's DATA_DIR (its vault folder): never the developer's data/
+process.env.DATA_DIR = join(work, 'data');
 
 async function fill(db: Database) {
 	const dep = (await createOrganisation(db, null, { name: 'Département de Lot-et-Garonne', kind: 'departement', departmentCode: '47' })).id;
@@ -113,9 +123,11 @@ describe('backup and restore of the embedded database', () => {
 		const socket = join(work, 'control.sock');
 		const stop = await startControlSocket(source, socket);
 		try {
-			const { dump } = await requestDump(socket);
+			const { dump, masterKeyIds } = await requestDump(socket);
+			// the server says which vault master keys its data needs (none here), never a key
+			expect(masterKeyIds).toEqual([]);
 			const out = join(work, 'through-server.tar');
-			await backupFromDump(out, dump, null);
+			await backupFromDump(out, dump, null, masterKeyIds);
 			const target = join(work, 'from-server');
 			await restore(out, { pgliteDir: target, checkpoints: join(work, 'from-server.jsonl') });
 			const copy = await openDatabase({ dataDir: target, migrate: false });
@@ -207,5 +219,95 @@ describe.runIf(onPostgres())('backup and restore on PostgreSQL (pg_dump format)'
 		expect((await verifyLedger(target)).breaches).toEqual([]);
 		// a second restore into the now non-empty database is refused without --force
 		await expect(restore(file, { url: u.toString(), checkpoints: join(work, 'pg-checkpoints.jsonl') })).rejects.toThrow(/not empty/);
+	});
+});
+
+describe.skipIf(onPostgres())('the vault’s documents in a backup, never its master key', () => {
+	let w: World;
+	let me: VaultActor;
+	let documentId: string;
+	let keyId: string;
+	const pdf = tinyPdf('Attestation de la CAF — quotient familial 612');
+	const home = join(work, 'vault-home');
+	const keyFile = join(home, 'keys', 'vault-master.json');
+	const file = join(work, 'with-vault.tar');
+	const fresh = (name: string) => {
+		const dir = join(work, name);
+		return { dir, pgliteDir: join(dir, 'pglite'), vaultDir: join(dir, 'vault'), checkpoints: join(dir, 'checkpoints.jsonl'), dataDir: dir, env: {} };
+	};
+	const read = async (s: NodeJS.ReadableStream) => {
+		const parts: Buffer[] = [];
+		for await (const c of s) parts.push(c as Buffer);
+		return Buffer.concat(parts);
+	};
+
+	beforeAll(async () => {
+		// the embedded default: the key file in DATA_DIR/keys, the blobs in DATA_DIR/vault
+		const keys = loadMasterKeys({ env: {}, dataDir: home, create: true });
+		keyId = keys.currentId();
+		setVaultRuntime({ keys, blobs: fileBlobStore(join(home, 'vault')) });
+		w = await openWorld({ places: false });
+		const caf = await w.organisation('CAF de Lot-et-Garonne', 'operateur');
+		const personId = await w.person(await w.member('pres@caf.test', caf, 'prescriber'), caf);
+		me = { kind: 'person', beneficiaryIds: [personId], ip: '192.0.2.20' };
+		documentId = (await depositDocument(w.db, me, { type: 'attestation_caf', title: 'Attestation CAF', parts: [pdf] })).id;
+	}, 120_000);
+	afterAll(async () => {
+		setVaultRuntime(null);
+		await w?.close();
+	});
+
+	it('holds the encrypted documents and the master key’s id, not the key', async () => {
+		const m = await backup(w.db, file, { vault: { storage: vaultStorage({}, home), masterKeyIds: await masterKeyIdsInUse(w.db) } });
+		// the document and its thumbnail
+		expect(m.vault).toEqual({ storage: 'fs', blobs: 2, masterKeyIds: [keyId] });
+		expect(Object.keys(m.files)).toContain('vault.tar');
+		const dir = mkdtempSync(join(tmpdir(), 'maillage-vault-tar-'));
+		try {
+			await tar.x({ file, cwd: dir });
+			const inside: string[] = [];
+			await tar.t({ file: join(dir, 'vault.tar'), onReadEntry: (e) => void (e.type === 'File' && inside.push(e.path)) });
+			expect(inside).toHaveLength(2);
+			expect(inside.every((p) => /^v1\/\d{10}\/[0-9a-f]{32}\.blob$/.test(p))).toBe(true);
+			// no part of the backup holds the key, nor the document in clear
+			const key = Object.values(JSON.parse(readFileSync(keyFile, 'utf8')).keys as Record<string, string>)[0];
+			const whole = readFileSync(file);
+			expect(whole.includes(Buffer.from(key))).toBe(false);
+			expect(whole.includes(Buffer.from(key, 'base64'))).toBe(false);
+			expect(whole.includes(Buffer.from('quotient familial 612'))).toBe(false);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('without the master key, refuses to restore and says where to give it', async () => {
+		const t = fresh('no-key');
+		const refusal = restore(file, t);
+		await expect(refusal).rejects.toThrow(/master key is not here/);
+		await expect(restore(file, t)).rejects.toThrow(new RegExp(`need the master key\\(s\\) ${keyId}.*Nothing was restored`));
+		await expect(restore(file, t)).rejects.toThrow(/VAULT_MASTER_KEY_FILE/);
+		expect(existsSync(t.pgliteDir)).toBe(false);
+		expect(existsSync(t.vaultDir)).toBe(false);
+		// another key is no better: its id is not the one the documents need
+		await expect(restore(file, { ...t, env: { VAULT_MASTER_KEY: randomBytes(32).toString('base64') } })).rejects.toThrow(new RegExp(`do not include ${keyId}`));
+	});
+
+	it('with the key file copied into the new DATA_DIR, restores the documents and one opens', async () => {
+		const t = fresh('with-key');
+		mkdirSync(join(t.dir, 'keys'), { recursive: true, mode: 0o700 });
+		copyFileSync(keyFile, join(t.dir, 'keys', 'vault-master.json'));
+		const r = await restore(file, t);
+		expect(r.vault).toMatch(/2 encrypted file\(s\) restored/);
+		expect(statSync(t.vaultDir).mode & 0o777).toBe(0o700);
+		const copy = await openDatabase({ dataDir: t.pgliteDir, migrate: false });
+		try {
+			setVaultRuntime({ keys: loadMasterKeys({ env: {}, dataDir: t.dir }), blobs: fileBlobStore(t.vaultDir) });
+			const opened = await openDocument(copy, me, documentId, 'download');
+			expect((await read(opened.stream)).equals(pdf)).toBe(true);
+		} finally {
+			await copy.close();
+		}
+		// the documents there now are never overwritten without --force
+		await expect(restore(file, t)).rejects.toThrow(/vault already holds documents: add --force/);
 	});
 });

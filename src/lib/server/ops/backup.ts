@@ -6,7 +6,15 @@
  *   it after a CHECKPOINT) or `database.dump` (PostgreSQL, `pg_dump --format=custom`);
  * - `audit-checkpoints.jsonl` when the instance has one: the signed checkpoints of the
  *   audit journal live outside the database, and a restored journal is checked against
- *   the checkpoints of its own time.
+ *   the checkpoints of its own time;
+ * - `vault.tar` when the vault keeps its documents on disk (DATA_DIR/vault): the encrypted
+ *   blobs, `*.blob` files only, copied after the database was dumped (a deposit writes its
+ *   blobs before its row commits, so every document of the dump has its bytes). On S3 the
+ *   manifest names the bucket: the documents stay there, not copied.
+ * The vault's master keys (DATA_DIR/keys, or the environment) are NEVER in a backup: the
+ * manifest records their ids only, and a restore refuses to start when the keys it would
+ * run with lack one of them (the documents would be unreadable, and the embedded default
+ * would make a new key on its first start), as it does for the instance key.
  *
  * The embedded database belongs to one process: while the server runs, the backup is
  * made by the server itself, asked over its control socket (ops/control.ts); PGlite runs
@@ -17,16 +25,18 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { dataDir } from '../paths.ts';
 import { checkpointFile, keyFingerprint } from '../audit/index.ts';
+import { checkMasterKeys, masterKeyIdsInUse, vaultStorage, type VaultStorage } from '../vault/index.ts';
 
 export const BACKUP_FORMAT = 'maillage-backup';
 export const BACKUP_VERSION = 1;
@@ -41,6 +51,18 @@ export interface Manifest {
 	/** the fingerprint of the instance key that sealed the journal (never the key) */
 	keyFingerprint?: string;
 	files: Record<string, { sha256: string; bytes: number }>;
+	/** the vault's documents: copied (fs, in vault.tar) or left in their bucket (s3); the ids of the master keys they need */
+	vault?: VaultManifest;
+}
+
+export type VaultManifest = { masterKeyIds: string[] } & (
+	{ storage: 'fs'; blobs: number } | { storage: 's3'; bucket: string; prefix: string | null; endpoint: string | null; note: string }
+);
+
+/** What the backup takes of the vault: where its blobs are, and the master key ids in use. */
+export interface VaultSource {
+	storage: VaultStorage;
+	masterKeyIds: string[];
 }
 
 export class BackupError extends Error {}
@@ -49,6 +71,17 @@ export class BackupError extends Error {}
 export const checkpointsFile = checkpointFile;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A file's digest, streamed: the vault's copy may be larger than memory. */
+async function sha256File(path: string): Promise<string> {
+	const h = createHash('sha256');
+	await pipeline(createReadStream(path), h);
+	return h.digest('hex');
+}
+
+/** A blob of the file store, by its path inside the vault's folder: `a/b.blob`, no hidden part (.tmp). */
+const BLOB_PATH = /^(?:[a-z0-9-]+\/)*[a-z0-9-]+\.blob$/;
+const blobPath = (p: string) => BLOB_PATH.test(p.replace(/^\.\//, ''));
 
 export async function lastMigration(database: Database): Promise<string | null> {
 	try {
@@ -101,18 +134,60 @@ function libpqArgs(url: string): { args: string[]; env: NodeJS.ProcessEnv } {
 	return { args: ['--dbname', u.toString()], env };
 }
 
-/** Writes the backup of `database` to `out` (one file). */
-export async function backup(database: Database, out: string): Promise<Manifest> {
-	if (database.kind === 'pglite') return writeBackup(out, 'pglite', { dump: await dumpPglite(database) }, await lastMigration(database));
-	return writeBackup(out, 'postgres', { url: database.url! }, await lastMigration(database));
+/** The vault as this process finds it (VAULT_STORAGE, DATA_DIR), with the master key ids `database` uses. */
+export async function vaultSource(database: Database): Promise<VaultSource> {
+	return { storage: vaultStorage(process.env, dataDir()), masterKeyIds: await masterKeyIdsInUse(database) };
+}
+
+/** Writes the backup of `database` to `out` (one file); `vault` defaults to this instance's. */
+export async function backup(database: Database, out: string, opts: { vault?: VaultSource } = {}): Promise<Manifest> {
+	const migration = await lastMigration(database);
+	const vault = opts.vault ?? (await vaultSource(database));
+	if (database.kind === 'pglite') return writeBackup(out, 'pglite', { dump: await dumpPglite(database) }, migration, vault);
+	return writeBackup(out, 'postgres', { url: database.url! }, migration, vault);
 }
 
 /** The embedded database's dump, made by the running server (control socket), written as a backup. */
-export function backupFromDump(out: string, dump: Buffer, migration: string | null): Promise<Manifest> {
-	return writeBackup(out, 'pglite', { dump }, migration);
+export function backupFromDump(
+	out: string,
+	dump: Buffer,
+	migration: string | null,
+	masterKeyIds: string[],
+	storage = vaultStorage(process.env, dataDir())
+): Promise<Manifest> {
+	return writeBackup(out, 'pglite', { dump }, migration, { storage, masterKeyIds });
 }
 
-async function writeBackup(out: string, kind: Manifest['kind'], source: { dump?: Buffer; url?: string }, migration: string | null): Promise<Manifest> {
+/** Copies the file store's blobs (nothing else of the folder) into `target`, a tar; returns how many (none: no file). */
+async function copyVault(dir: string, target: string): Promise<number> {
+	let blobs = 0;
+	const entries = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : [];
+	if (!entries.length) return 0;
+	await tar.c(
+		{
+			file: target,
+			cwd: dir,
+			portable: true,
+			filter: (p, stat) => {
+				if (p.split('/').some((s) => s.startsWith('.') && s !== '.')) return false; // .tmp: deposits under way
+				if ('isDirectory' in stat && stat.isDirectory()) return true;
+				if (!blobPath(p)) return false;
+				blobs++;
+				return true;
+			}
+		},
+		entries
+	);
+	return blobs;
+}
+
+async function writeBackup(
+	out: string,
+	kind: Manifest['kind'],
+	source: { dump?: Buffer; url?: string },
+	migration: string | null,
+	vault: VaultSource
+): Promise<Manifest> {
 	const work = mkdtempSync(join(tmpdir(), 'maillage-backup-'));
 	try {
 		const files: Manifest['files'] = {};
@@ -130,6 +205,24 @@ async function writeBackup(out: string, kind: Manifest['kind'], source: { dump?:
 		}
 		const cp = checkpointsFile();
 		if (existsSync(cp)) await add('audit-checkpoints.jsonl', await readFile(cp));
+		// after the dump: every document it holds has its blobs on disk already
+		let vaultManifest: VaultManifest;
+		if (vault.storage.storage === 'fs') {
+			const target = join(work, 'vault.tar');
+			const blobs = await copyVault(vault.storage.dir, target);
+			if (existsSync(target)) files['vault.tar'] = { sha256: await sha256File(target), bytes: statSync(target).size };
+			vaultManifest = { storage: 'fs', blobs, masterKeyIds: vault.masterKeyIds };
+		} else {
+			const { bucket, prefix, endpoint } = vault.storage;
+			vaultManifest = {
+				storage: 's3',
+				bucket,
+				prefix,
+				endpoint,
+				masterKeyIds: vault.masterKeyIds,
+				note: 'the documents live in the bucket: they are not copied into this backup (keep the bucket versioned or backed up on its own)'
+			};
+		}
 		const manifest: Manifest = {
 			format: BACKUP_FORMAT,
 			version: BACKUP_VERSION,
@@ -137,7 +230,8 @@ async function writeBackup(out: string, kind: Manifest['kind'], source: { dump?:
 			createdAt: new Date().toISOString(),
 			lastMigration: migration,
 			keyFingerprint: keyFingerprint(),
-			files
+			files,
+			vault: vaultManifest
 		};
 		await writeFile(join(work, 'manifest.json'), JSON.stringify(manifest, null, 2));
 		await mkdir(dirname(out), { recursive: true });
@@ -166,7 +260,7 @@ export async function openBackup(file: string): Promise<{ dir: string; manifest:
 		for (const [name, { sha256: expected }] of Object.entries(manifest.files)) {
 			const p = join(dir, name);
 			if (!existsSync(p)) throw new BackupError(`the backup is incomplete: ${name} is missing`);
-			if (sha256(await readFile(p)) !== expected) throw new BackupError(`the backup is damaged: ${name} does not match its checksum`);
+			if ((await sha256File(p)) !== expected) throw new BackupError(`the backup is damaged: ${name} does not match its checksum`);
 		}
 		return { dir, manifest };
 	} catch (e) {
@@ -185,12 +279,19 @@ export interface RestoreOptions {
 	force?: boolean;
 	/** where the checkpoints go (default checkpointsFile()) */
 	checkpoints?: string;
+	/** where the vault's blobs go (default $DATA_DIR/vault) */
+	vaultDir?: string;
+	/** where the vault's master keys are looked for (default: this process's environment and DATA_DIR) */
+	env?: NodeJS.ProcessEnv;
+	dataDir?: string;
 }
 
 export interface RestoreResult {
 	manifest: Manifest;
 	/** the folder or file set aside instead of being overwritten */
 	setAside: string[];
+	/** what became of the vault's documents, in a sentence for the operator */
+	vault: string | null;
 }
 
 /** Restores a backup made by `backup()`: into an embedded folder, or into a PostgreSQL database. */
@@ -198,8 +299,16 @@ export async function restore(file: string, opts: RestoreOptions = {}): Promise<
 	const { dir, manifest } = await openBackup(file);
 	// the journal's seals, the TOTP secrets and the links need the instance key the backup
 	// was made with: without it the restored instance would make a new one and read as forged
+	const env = opts.env ?? process.env;
+	const home = opts.dataDir ?? dataDir();
+	const vaultDir = opts.vaultDir ?? join(home, 'vault');
 	try {
 		assertSameKey(manifest);
+		// the documents need the master keys that wrap them, and a backup never holds them
+		const { problem } = checkMasterKeys(manifest.vault?.masterKeyIds ?? [], env, home);
+		if (problem) throw new BackupError(`${problem} Nothing was restored.`);
+		if (manifest.files['vault.tar'] && holdsBlobs(vaultDir) && !opts.force)
+			throw new BackupError(`${vaultDir} already holds documents: add --force to set it aside (renamed, not deleted) and restore`);
 	} catch (e) {
 		rmSync(dir, { recursive: true, force: true });
 		throw e;
@@ -244,10 +353,35 @@ export async function restore(file: string, opts: RestoreOptions = {}): Promise<
 			await mkdir(dirname(target), { recursive: true });
 			await copyFile(cp, target);
 		}
-		return { manifest, setAside };
+		return { manifest, setAside, vault: await restoreVault(dir, manifest, vaultDir, stamp, setAside) };
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+/** Whether the vault's folder holds a blob (an empty tree, or only deposits under way, does not count). */
+function holdsBlobs(dir: string): boolean {
+	if (!existsSync(dir)) return false;
+	return (readdirSync(dir, { recursive: true }) as string[]).some((p) => blobPath(p) && !p.split('/').some((s) => s.startsWith('.')));
+}
+
+async function restoreVault(dir: string, manifest: Manifest, vaultDir: string, stamp: string, setAside: string[]): Promise<string | null> {
+	const v = manifest.vault;
+	if (!v) return null;
+	const keys = v.masterKeyIds.length ? ` (master key${v.masterKeyIds.length > 1 ? 's' : ''} ${v.masterKeyIds.join(', ')}: present here)` : '';
+	if (v.storage === 's3')
+		return `vault: the documents live in the bucket ${v.bucket}${v.prefix ? ` under ${v.prefix}` : ''}, not in the backup: point VAULT_STORAGE=s3 and S3_* at it${keys}`;
+	if (!manifest.files['vault.tar']) return `vault: no document on disk in the backup${keys}`;
+	if (existsSync(vaultDir) && readdirSync(vaultDir).length) {
+		const aside = `${vaultDir}.before-restore-${stamp}`;
+		renameSync(vaultDir, aside);
+		setAside.push(aside);
+	}
+	await mkdir(vaultDir, { recursive: true, mode: 0o700 });
+	chmodSync(vaultDir, 0o700);
+	// blobs only, inside the folder: a crafted archive cannot write elsewhere
+	await tar.x({ file: join(dir, 'vault.tar'), cwd: vaultDir, strict: true, filter: (p, e) => ('type' in e && e.type === 'Directory') || blobPath(p) });
+	return `vault: ${v.blobs} encrypted file(s) restored to ${vaultDir}${keys}`;
 }
 
 function assertSameKey(manifest: Manifest): void {

@@ -3,7 +3,8 @@
  * process, so `maillage backup` asks the running server to make the dump. A Unix socket
  * in DATA_DIR, readable by the server's own user only (mode 0600): whoever can use it can
  * already read the data folder. One request per connection, a JSON line:
- *   {"cmd":"backup"}  →  a JSON line {"ok":true,"bytes":N,"lastMigration":…} then N bytes (the dump)
+ *   {"cmd":"backup"}  →  a JSON line {"ok":true,"bytes":N,"lastMigration":…,"masterKeyIds":[…]} then N bytes
+ *                        (the dump; the ids of the vault's master keys it needs, never a key)
  *                    or  {"ok":false,"error":"…"}
  *   {"cmd":"demo-accounts","origin":"…"}  →  {"ok":true,"bytes":N} then the printed guide
  *                    (`maillage demo accounts` while the server runs; refused without demo data)
@@ -18,6 +19,7 @@ import { dataDir } from '../paths.ts';
 import { dumpPglite, lastMigration } from './backup.ts';
 import { log } from '../log.ts';
 import { createDemoAccounts, demoGuide } from '../demo/index.ts';
+import { masterKeyIdsInUse } from '../vault/index.ts';
 
 /** Unix socket paths are limited to about 100 bytes: a long DATA_DIR gets one in the temporary folder. */
 export function controlSocketPath(dir = dataDir()): string {
@@ -64,7 +66,8 @@ export async function startControlSocket(database: Database, path = controlSocke
 			}
 			try {
 				const dump = await dumpPglite(database);
-				conn.write(JSON.stringify({ ok: true, bytes: dump.length, lastMigration: await lastMigration(database) }) + '\n');
+				const head = { ok: true, bytes: dump.length, lastMigration: await lastMigration(database), masterKeyIds: await masterKeyIdsInUse(database) };
+				conn.write(JSON.stringify(head) + '\n');
 				conn.end(dump);
 				log('info', 'backup made through the control socket', { bytes: dump.length });
 			} catch (e) {
@@ -87,9 +90,10 @@ export async function startControlSocket(database: Database, path = controlSocke
 }
 
 /** Asks the running server for a dump of its embedded database. */
-export async function requestDump(path = controlSocketPath()): Promise<{ dump: Buffer; lastMigration: string | null }> {
+export async function requestDump(path = controlSocketPath()): Promise<{ dump: Buffer; lastMigration: string | null; masterKeyIds: string[] }> {
 	const { body, head } = await ask(path, { cmd: 'backup' });
-	return { dump: body, lastMigration: (head.lastMigration as string | null) ?? null };
+	if (!Array.isArray(head.masterKeyIds)) throw new Error('the running server is older than this command (no vault key ids): restart it, then back up');
+	return { dump: body, lastMigration: (head.lastMigration as string | null) ?? null, masterKeyIds: head.masterKeyIds as string[] };
 }
 
 /** Asks the running server to (re)create the demo accounts; returns the guide to print. */

@@ -33,5 +33,6 @@ export { requestDocument, personRequests, requestsForProfessional, provideReques
 export { checkIntegrity, remindExpiringDocuments, purgeOrphanBlobs, type IntegrityReport } from './jobs.ts';
 export { rewrapPersonKeys } from './keys.ts';
 export { vaultRuntime, setVaultRuntime, type VaultRuntime } from './runtime.ts';
+export { vaultStorage, masterKeyIdsInUse, checkMasterKeys, type VaultStorage } from './backup.ts';
 export { personalData } from './personal-data.ts';
 export { QUOTA_BYTES_PER_PERSON as QUOTA_BYTES, MAX_PDF_BYTES, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_DOCUMENT } from './files/limits.ts';
