@@ -24,6 +24,7 @@ export { closeVault } from './close.ts';
 export { requestDocument, personRequests, requestsForProfessional, provideRequest, cancelRequest, REQUEST_NOTE_MAX, type RequestView } from './requests.ts';
 export { checkIntegrity, remindExpiringDocuments, purgeOrphanBlobs, type IntegrityReport } from './jobs.ts';
 export { rewrapPersonKeys } from './keys.ts';
+export { loadMasterKeys, masterKeyFilePath, rotateMasterKeyFile } from './store/keys.ts';
 export { vaultRuntime, setVaultRuntime, type VaultRuntime } from './runtime.ts';
 export { personalData } from './personal-data.ts';
 export { QUOTA_BYTES_PER_PERSON as QUOTA_BYTES, MAX_PDF_BYTES, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_DOCUMENT } from './files/limits.ts';
