@@ -47,6 +47,7 @@ import {
 import { mailConfigured } from '../lib/server/mail/index.ts';
 import { getBoss, stopBoss } from '../lib/server/jobs/boss.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
+import { isVaultCommand, vaultCommand, VAULT_HELP } from './vault.ts';
 import { dataDir } from '../lib/server/paths.ts';
 import { liveHolder } from '../lib/server/ops/backup.ts';
 import { requestDemoAccounts } from '../lib/server/ops/control.ts';
@@ -119,7 +120,7 @@ Usage:
                                                    runs audit verify and pass verify on it. Needs
                                                    the vault's master key(s) the backup names
                                                    (VAULT_MASTER_KEY[_FILE] or DATA_DIR/keys).
-  maillage help
+${VAULT_HELP}  maillage help
 `;
 
 function deps(v: string | undefined): string[] | undefined {
@@ -201,6 +202,10 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (cmd === 'backup') return backupCommand(values.out);
 	if (cmd === 'restore') return restoreCommand(sub, !!values.force);
+	if (cmd === 'vault') {
+		if (!isVaultCommand(sub)) throw new UsageError(`unknown command: vault ${sub ?? ''}`.trim());
+		return withDb((db) => vaultCommand(db, sub));
+	}
 	if (cmd === 'migrate') {
 		await withDb(async () => log('migrations applied'));
 		return 0;

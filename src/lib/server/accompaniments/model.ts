@@ -58,6 +58,9 @@ export interface AccompanimentForm {
 	beneficiaryId: string;
 	/** the referral this accompaniment answers, when the page was opened from it */
 	referralId: string;
+	/** « Fait au titre du mandat » ticked ('1'), and the mandate's theme chosen (a key of MANDATE_THEMES, or '': the service infers it) */
+	underMandate: string;
+	mandateTheme: string;
 	gender: string;
 	ageBand: string;
 	socialStatus: string;
@@ -99,6 +102,8 @@ export function readAccompanimentForm(f: { get(name: string): unknown; getAll(na
 		person: str('person') || (str('beneficiaryId').trim() ? 'beneficiary' : 'anonymous'),
 		beneficiaryId: str('beneficiaryId'),
 		referralId: str('referralId'),
+		underMandate: str('underMandate'),
+		mandateTheme: str('mandateTheme'),
 		gender: str('gender'),
 		ageBand: str('ageBand'),
 		socialStatus: str('socialStatus'),
@@ -131,6 +136,8 @@ export function emptyForm(): AccompanimentForm {
 		person: '',
 		beneficiaryId: '',
 		referralId: '',
+		underMandate: '',
+		mandateTheme: '',
 		gender: '',
 		ageBand: '',
 		socialStatus: '',

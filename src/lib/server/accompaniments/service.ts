@@ -23,6 +23,7 @@ import {
 import { honourByAccompaniment, type Links } from '../referral/index.ts';
 import { municipalityLookup, resolveWhere } from '../territory/index.ts';
 import { accompaniments } from './db.ts';
+import { mandateChoice, mandateOffer, recordUnderMandate, type MandateOffer } from './mandate.ts';
 import { AUTONOMY, KINDS, LOCATIONS, type Autonomy, type Kind } from './vocabulary.ts';
 import { formatDuration as formatMinutes } from '../../components/format.ts';
 import { parisDay as todayInParis } from '../../time.ts';
@@ -124,6 +125,7 @@ export async function recordAccompaniment(
 		if ('code' in c) communeCode = c.code;
 		else fields.commune = c.error;
 	}
+	const mandateTheme = await mandateChoice(database.db, actor, form, fields.beneficiaryId ? null : person, org.id, fields);
 	if (Object.keys(fields).length) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
 
 	return database.db.transaction(async (tx) => {
@@ -165,6 +167,11 @@ export async function recordAccompaniment(
 			);
 			if (referralId) await tx.update(accompaniments).set({ referralId }).where(eq(accompaniments.id, row.id));
 			else await touchBeneficiary(tx, person.id);
+			// done for the person under their mandate: the use is recorded with the accompaniment, or neither is
+			if (mandateTheme) {
+				const use = { beneficiaryId: person.id, theme: mandateTheme, organisationId: org.id, departmentCode: person.departmentCode };
+				await recordUnderMandate(tx, actor, { ...use, themes: v.themes, durationMinutes: v.durationMinutes }, ip);
+			}
 		}
 		// no personal data here: what kind of work, not who
 		await journal(tx, {
@@ -182,7 +189,8 @@ export async function recordAccompaniment(
 				durationMinutes: v.durationMinutes,
 				participants: v.participants,
 				linked: !!person,
-				referralId
+				referralId,
+				...(mandateTheme ? { mandateTheme } : {})
 			}
 		});
 		return { id: row.id, referralId };
@@ -227,6 +235,8 @@ export interface RecordingFormView {
 	person: { id: string; name: string } | null;
 	/** the actor may record a new person (prescribers and mediators of the organisation) */
 	canCreatePerson: boolean;
+	/** the person asked for gave one of the actor's structures a mandate in force: « Fait au titre du mandat » */
+	mandate: MandateOffer | null;
 }
 
 const PEOPLE_LIMIT = 200;
@@ -274,7 +284,10 @@ export async function recordingForm(
 		}
 	}
 	const canCreatePerson = orgs.some((o) => can(actor, 'beneficiary.create', { organisationId: o.id }));
-	return { organisations: orgs, values, repeated, people, person, canCreatePerson };
+	const ids = orgs.map((o) => o.id);
+	const mandate = person ? await mandateOffer(database.db, actor, person.id, ids, values) : null;
+	if (mandate) values = { ...values, mandateTheme: mandate.selected };
+	return { organisations: orgs, values, repeated, people, person, canCreatePerson, mandate };
 }
 
 // ——— the team view ———

@@ -53,6 +53,11 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 	'mandate.cancelled': (f) => `${f.who} a abandonné un mandat que vous n’aviez pas confirmé`,
 	'mandate.theme_revoked': (f) => (f.you ? 'Vous avez retiré un domaine d’un de vos mandats' : `${f.who} a retiré un domaine d’un de vos mandats`),
 	'mandate.revoked': (f) => (f.you ? 'Vous avez mis fin à un mandat' : `${f.who} a mis fin à un de vos mandats`),
-	'mandate.used': (f) => `${f.who} a fait une démarche pour vous, au titre de votre mandat`,
+	'mandate.used': (f) =>
+		str(f.d.kind) === 'accompaniment'
+			? `${f.who} vous a accompagné(e) au titre de votre mandat`
+			: str(f.d.kind) === 'vault'
+				? `${f.who} a utilisé votre coffre au titre de votre mandat`
+				: `${f.who} a fait une démarche pour vous, au titre de votre mandat`,
 	'mandate.reminded': () => 'Nous vous avons prévenu(e) qu’un de vos mandats se termine bientôt'
 };

@@ -9,7 +9,7 @@ export * from './model.ts';
 export { MandateError, verificationToken } from './common.ts';
 export { prepareMandate, cancelMandate, sendMandateCode, confirmOnScreen, confirmByCode, codeChannels } from './sign.ts';
 export { revokeTheme, revokeMandate } from './revoke.ts';
-export { mandateReaching, recordMandateUse, recordProcedure, type MandateReach } from './uses.ts';
+export { mandateReaching, themesReaching, recordMandateUse, recordProcedure, type MandateReach } from './uses.ts';
 export {
 	STATE_LABELS,
 	mandatesOfRecord,

@@ -35,8 +35,10 @@ import {
 	canonicalJson,
 	mandateDigest,
 	mandateEnd,
+	vaultCategoriesOf,
 	type MandateContent
 } from './index.ts';
+import { CATEGORY_KEYS } from '../vault/index.ts';
 import { PROCEDURE_THEMES } from '../accompaniments/vocabulary.ts';
 
 let w: World;
@@ -83,6 +85,13 @@ const actions = async (beneficiaryId: string) =>
 describe('the words and rules', () => {
 	it('covers the 10 procedure themes of the national vocabulary, in its words', () => {
 		expect(Object.values(MANDATE_THEMES)).toEqual([...PROCEDURE_THEMES]);
+	});
+	it('maps each theme to the vault’s categories it reaches, in the vault’s own words; leisure, transport and justice reach none', () => {
+		expect(vaultCategoriesOf(['argent'])).toEqual(['impots', 'ressources']);
+		expect(vaultCategoriesOf(['logement', 'social', 'argent'])).toEqual(['sante', 'ressources', 'logement', 'impots']);
+		expect(vaultCategoriesOf(['papiers', 'etrangers'])).toEqual(['identite']);
+		expect(vaultCategoriesOf(['loisirs', 'transports', 'justice'])).toEqual([]);
+		for (const c of vaultCategoriesOf(Object.keys(MANDATE_THEMES))) expect(CATEGORY_KEYS).toContain(c);
 	});
 	it('ends a day 24 hours later, months at the end of the same date', () => {
 		expect(mandateEnd('1d', t0).toISOString()).toBe('2027-03-06T10:00:00.000Z');

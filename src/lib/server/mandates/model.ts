@@ -36,6 +36,27 @@ export const themeOfScopes = (scopes: readonly string[]): MandateTheme | null =>
 	return isTheme(s) ? s : null;
 };
 
+/**
+ * The vault's categories a mandate's theme reaches, when the person ticked « avec accès à
+ * mes documents » (issue 15): what the helpers may read, and deposit, under that theme.
+ * The vault's category keys (vault/model.ts CATEGORIES), kept here as words so that
+ * mandates depend on no vault code; a theme absent here reaches no document.
+ */
+export const THEME_VAULT_CATEGORIES: Readonly<Partial<Record<MandateTheme, readonly string[]>>> = {
+	argent: ['impots', 'ressources'],
+	logement: ['logement'],
+	social: ['sante', 'ressources'],
+	famille: ['famille'],
+	travail: ['emploi', 'ressources'],
+	papiers: ['identite'],
+	etrangers: ['identite']
+};
+
+/** The vault categories the themes reach together, each once, in the table's order. */
+export const vaultCategoriesOf = (themes: readonly string[]): string[] => [
+	...new Set(THEME_KEYS.filter((t) => themes.includes(t)).flatMap((t) => THEME_VAULT_CATEGORIES[t] ?? []))
+];
+
 export const MANDATE_DURATIONS = { '1d': '1 jour', '1m': '1 mois', '6m': '6 mois', '12m': '12 mois' } as const;
 export type MandateDuration = keyof typeof MANDATE_DURATIONS;
 

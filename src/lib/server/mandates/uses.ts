@@ -13,7 +13,7 @@ import { HELPERS } from '../permissions/index.ts';
 import { touchBeneficiary } from '../beneficiaries/index.ts';
 import { grantInForce, grantReaches, grantsOf, type Grant } from '../grants/index.ts';
 import { mandateUses } from './db.ts';
-import { MANDATE_THEMES, isTheme, themeScope, type MandateTheme, type UseKind } from './model.ts';
+import { MANDATE_THEMES, THEME_KEYS, isTheme, themeScope, type MandateTheme, type UseKind } from './model.ts';
 import { MandateError, mandateFor, userActor } from './common.ts';
 
 export interface MandateReach {
@@ -46,6 +46,27 @@ export async function mandateReaching(
 			(!organisationId || g.granteeOrganisationId === organisationId)
 	);
 	return g ? { mandateId: g.mandateId!, grantId: g.id, organisationId: g.granteeOrganisationId!, validUntil: g.validUntil } : null;
+}
+
+/**
+ * Every theme in force for which this actor may act for this person now (through one of
+ * their structures, or `organisationId` only), in the vocabulary's order: what a form offers
+ * under « Fait au titre du mandat ».
+ */
+export async function themesReaching(
+	db: DbOrTx,
+	actor: Actor,
+	beneficiaryId: string,
+	now = new Date(),
+	organisationId?: string
+): Promise<{ theme: MandateTheme; label: string; organisationId: string }[]> {
+	const grants = (await grantsOf(db, beneficiaryId, 'mandate')).filter(
+		(g: Grant) => !!g.mandateId && grantInForce(g, now) && grantReaches(g, actor, HELPERS) && (!organisationId || g.granteeOrganisationId === organisationId)
+	);
+	return THEME_KEYS.flatMap((theme) => {
+		const g = grants.find((x) => x.scopes.includes(themeScope(theme)));
+		return g ? [{ theme, label: MANDATE_THEMES[theme], organisationId: g.granteeOrganisationId! }] : [];
+	});
 }
 
 const useInput = z.object({

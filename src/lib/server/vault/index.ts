@@ -32,6 +32,7 @@ export { closeVault } from './close.ts';
 export { requestDocument, personRequests, requestsForProfessional, provideRequest, cancelRequest, REQUEST_NOTE_MAX, type RequestView } from './requests.ts';
 export { checkIntegrity, remindExpiringDocuments, purgeOrphanBlobs, type IntegrityReport } from './jobs.ts';
 export { rewrapPersonKeys } from './keys.ts';
+export { loadMasterKeys, masterKeyFilePath, rotateMasterKeyFile } from './store/keys.ts';
 export { vaultRuntime, setVaultRuntime, type VaultRuntime } from './runtime.ts';
 export { vaultStorage, masterKeyIdsInUse, checkMasterKeys, type VaultStorage } from './backup.ts';
 export { personalData } from './personal-data.ts';
