@@ -11,11 +11,10 @@ import { formFailure } from '#lib/server/web/errors.ts';
 
 export const csr = false;
 
-const HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
 const CLOSED = 'Pour votre sécurité, la page s’est fermée. Reconnectez-vous pour continuer.';
 
-export const load: PageServerLoad = async ({ locals, setHeaders, url }) => {
-	setHeaders(HEADERS);
+// the private headers come from Mon espace's layout (setting them twice is an error)
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const list = await personMandates((await getDatabase()).db, locals.person!.beneficiaryIds);
 	return { mandates: list, done: url.searchParams.get('fait') };
 };
