@@ -44,5 +44,6 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 	'mandate.theme_revoked': (f) => (f.you ? 'Vous avez retiré un domaine d’un de vos mandats' : `${f.who} a retiré un domaine d’un de vos mandats`),
 	'mandate.revoked': (f) => (f.you ? 'Vous avez mis fin à un mandat' : `${f.who} a mis fin à un de vos mandats`),
 	'mandate.used': (f) => `${f.who} a fait une démarche pour vous, au titre de votre mandat`,
+	'mandate.attestation_printed': (f) => `${f.who} a imprimé l’attestation de votre mandat`,
 	'mandate.reminded': () => 'Nous vous avons prévenu(e) qu’un de vos mandats se termine bientôt'
 };
