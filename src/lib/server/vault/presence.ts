@@ -7,7 +7,7 @@
  * act journaled and shown to the person. Either of them closes it at once.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
@@ -122,18 +122,27 @@ export async function confirmPresence(database: Database, pro: Pro, p: { benefic
 	const again = 'Demandez un nouveau code.';
 	if (!row || row.expiresAt <= now)
 		throw new DomainError('invalid', `Ce code n’est plus valable. ${again}`, { fields: { code: `Ce code n’est plus valable. ${again}` } });
-	if (row.attempts >= PRESENCE_CODE_TRIES) throw new DomainError('throttled', `Trop d’essais. ${again}`);
+	// a try is spent before the guess is checked, in one statement: guesses sent together
+	// cannot all read the same count (they did, and each was checked)
+	const [spent] = await owner
+		.update(vaultPresenceCodes)
+		.set({ attempts: sql`${vaultPresenceCodes.attempts} + 1` })
+		.where(and(eq(vaultPresenceCodes.id, row.id), isNull(vaultPresenceCodes.usedAt), lt(vaultPresenceCodes.attempts, PRESENCE_CODE_TRIES)))
+		.returning({ attempts: vaultPresenceCodes.attempts });
+	if (!spent) throw new DomainError('throttled', `Trop d’essais. ${again}`);
 	if (!/^\d{6}$/.test(code) || hash(row.id, code) !== row.codeHash) {
-		await owner
-			.update(vaultPresenceCodes)
-			.set({ attempts: row.attempts + 1 })
-			.where(eq(vaultPresenceCodes.id, row.id));
-		const left = PRESENCE_CODE_TRIES - row.attempts - 1;
+		const left = PRESENCE_CODE_TRIES - spent.attempts;
 		const msg = left > 0 ? `Ce code n’est pas le bon. Il reste ${left} essai${left > 1 ? 's' : ''}.` : `Ce code n’est pas le bon. ${again}`;
 		throw new DomainError('invalid', msg, { fields: { code: msg } });
 	}
 	const until = new Date(now.getTime() + PRESENCE_MINUTES * 60_000);
-	await owner.update(vaultPresenceCodes).set({ usedAt: now }).where(eq(vaultPresenceCodes.id, row.id));
+	// used once: the same right code sent twice at once opens the vault once
+	const [used] = await owner
+		.update(vaultPresenceCodes)
+		.set({ usedAt: now })
+		.where(and(eq(vaultPresenceCodes.id, row.id), isNull(vaultPresenceCodes.usedAt)))
+		.returning({ id: vaultPresenceCodes.id });
+	if (!used) throw new DomainError('invalid', `Ce code n’est plus valable. ${again}`, { fields: { code: `Ce code n’est plus valable. ${again}` } });
 	await database.db.transaction(async (tx) => {
 		const id = await insertGrant(tx, {
 			kind: 'vault_presence',
