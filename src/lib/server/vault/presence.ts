@@ -13,7 +13,7 @@ import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary } from '../beneficiaries/index.ts';
 import { insertGrant, revokeGrant } from '../grants/index.ts';
-import { queueSms } from '../sms/index.ts';
+import { isMobile, queueSms, toGsm7 } from '../sms/index.ts';
 import { plainMail, queueMail } from '../mail/index.ts';
 import { DomainError } from '../errors.ts';
 import { vaultPresenceCodes } from './db.ts';
@@ -44,7 +44,8 @@ export async function askPresence(
 ): Promise<{ sentTo: string; channel: 'sms' | 'email' }> {
 	const organisationId = actingFor(pro.actor, p.organisationId);
 	const b = await loadBeneficiary(database.db, pro.actor, p.beneficiaryId, 'read');
-	const channel = b.phone ? 'sms' : b.email ? 'email' : null;
+	// a landline cannot receive the code (queueSms refuses it): the e-mail, or nothing
+	const channel = b.phone && isMobile(b.phone) ? 'sms' : b.email ? 'email' : null;
 	if (!channel)
 		throw new DomainError(
 			'invalid',
@@ -73,7 +74,7 @@ export async function askPresence(
 			.update(vaultPresenceCodes)
 			.set({ codeHash: hash(row.id, code) })
 			.where(eq(vaultPresenceCodes.id, row.id));
-		if (channel === 'sms') await queueSms(database, tx, { to: b.phone!, text, template: 'vault-presence-code' });
+		if (channel === 'sms') await queueSms(database, tx, { to: b.phone!, text: toGsm7(text), template: 'vault-presence-code' });
 		else
 			await queueMail(
 				database,
