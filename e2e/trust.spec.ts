@@ -171,7 +171,7 @@ test.describe('the person’s links', () => {
 		const axe = await axeCtx.newPage();
 		await axe.goto(`/espace/personnes/${h.id}`);
 		await expect(axe.getByRole('heading', { level: 1 })).toContainText(h.name);
-		await expect(axe.getByRole('heading', { name: 'Ses liens vers « Mes orientations »' })).toBeVisible();
+		await expect(axe.getByRole('heading', { name: 'Ses liens vers « Mon espace »' })).toBeVisible();
 		await expect(axe.getByText(/Un lien ouvre sa page sans code \(lien reçu par e-mail, jusqu’au/)).toBeVisible();
 		await expectNoAxeViolations(axe, 'a record with the person’s links');
 
@@ -180,7 +180,7 @@ test.describe('the person’s links', () => {
 		await nojs.goto(`/espace/personnes/${h.id}`);
 		await nojs.getByRole('button', { name: 'Désactiver ses liens' }).click();
 		await expect(nojs.getByRole('status')).toContainText('Ses liens sont désactivés\u00a0: ils ne marchent plus pour personne.');
-		await expect(nojs.getByText('Aucun lien actif\u00a0: la personne peut demander un code sur la page « Mes orientations ».')).toBeVisible();
+		await expect(nojs.getByText('Aucun lien actif\u00a0: la personne peut demander un code sur la page « Mon espace ».')).toBeVisible();
 		await expect(nojs.getByRole('button', { name: 'Désactiver ses liens' })).toHaveCount(0);
 
 		// the person's link no longer opens anything

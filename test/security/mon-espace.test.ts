@@ -191,6 +191,12 @@ describe('Mon espace: where the sign-in leads back', () => {
 			'/espace/personnes',
 			'/mon-espace/connexion',
 			'/\\evil.example',
+			// dot segments and empty segments leave Mon espace once resolved (acceptance walk of issue 15)
+			'/mon-espace/..//evil.example',
+			'/mon-espace/../connexion',
+			'/mon-espace/%2e%2e/%2E%2E//evil.example',
+			'/mon-espace/./../espace',
+			'/mon-espace//evil.example',
 			null,
 			''
 		])

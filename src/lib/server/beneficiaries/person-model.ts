@@ -63,6 +63,9 @@ export function deviceLabel(userAgent: string | null | undefined): string | null
 export function personReturnPath(raw: string | null | undefined): string {
 	const s = String(raw ?? '');
 	if (!/^\/mon-espace(?:[/?#]|$)/.test(s) || /[\\\s]/.test(s) || s.startsWith('//')) return '/mon-espace';
+	// dot segments (plain or encoded) climb out of Mon espace once the browser resolves them: « /mon-espace/../connexion »
+	const path = s.split(/[?#]/)[0];
+	if (/(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i.test(path) || /\/\//.test(path)) return '/mon-espace';
 	if (/^\/mon-espace\/(?:connexion|deconnexion)(?:[/?#]|$)/.test(s)) return '/mon-espace';
 	return s.slice(0, 500);
 }

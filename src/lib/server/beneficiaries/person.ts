@@ -195,5 +195,8 @@ export function personSessionToken(beneficiaryIds: string[], now = new Date()): 
 
 /** The one-time code, by SMS or e-mail. */
 function personCodeMessage(code: string, instanceName: string): { subject: string; text: string } {
-	return { subject: `Votre code\u00a0: ${code}`, text: `Votre code pour voir vos orientations sur ${instanceName}\u00a0: ${code}. Il est valable 15 minutes.` };
+	return {
+		subject: `Votre code\u00a0: ${code}`,
+		text: `Votre code pour entrer dans votre espace sur ${instanceName}\u00a0: ${code}. Il est valable 15 minutes.`
+	};
 }

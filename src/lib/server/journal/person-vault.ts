@@ -59,5 +59,6 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 			: str(f.d.kind) === 'vault'
 				? `${f.who} a utilisé votre coffre au titre de votre mandat`
 				: `${f.who} a fait une démarche pour vous, au titre de votre mandat`,
+	'mandate.attestation_printed': (f) => `${f.who} a imprimé l’attestation de votre mandat`,
 	'mandate.reminded': () => 'Nous vous avons prévenu(e) qu’un de vos mandats se termine bientôt'
 };

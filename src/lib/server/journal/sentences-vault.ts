@@ -5,7 +5,7 @@
  */
 import { CATEGORIES } from '../vault/index.ts';
 import type { ActionText } from './sentences.ts';
-import { str } from './words.ts';
+import { de, str } from './words.ts';
 
 const cat = (d: Record<string, unknown>) => {
 	const c = CATEGORIES[str(d.category) as keyof typeof CATEGORIES];
@@ -15,16 +15,16 @@ const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test
 const READ_WHAT: Record<string, string> = { view: 'voir', download: 'télécharger', thumbnail: 'voir' };
 
 export const VAULT_ACTIONS: Record<string, ActionText> = {
-	'vault.document_added': { label: 'Document ajouté au coffre', say: (f) => `${f.actor} a ajouté un document au coffre de ${f.person}${cat(f.d)}` },
-	'vault.document_viewed': { label: 'Document du coffre consulté', say: (f) => `${f.actor} a consulté un document du coffre de ${f.person}${cat(f.d)}` },
+	'vault.document_added': { label: 'Document ajouté au coffre', say: (f) => `${f.actor} a ajouté un document au coffre ${de(f.person)}${cat(f.d)}` },
+	'vault.document_viewed': { label: 'Document du coffre consulté', say: (f) => `${f.actor} a consulté un document du coffre ${de(f.person)}${cat(f.d)}` },
 	'vault.document_downloaded': {
 		label: 'Document du coffre téléchargé',
-		say: (f) => `${f.actor} a téléchargé un document du coffre de ${f.person}${cat(f.d)}`
+		say: (f) => `${f.actor} a téléchargé un document du coffre ${de(f.person)}${cat(f.d)}`
 	},
-	'vault.document_deleted': { label: 'Document du coffre supprimé', say: (f) => `${f.actor} a supprimé un document du coffre de ${f.person}${cat(f.d)}` },
+	'vault.document_deleted': { label: 'Document du coffre supprimé', say: (f) => `${f.actor} a supprimé un document du coffre ${de(f.person)}${cat(f.d)}` },
 	'vault.access_refused': {
 		label: 'Accès au coffre refusé',
-		say: (f) => `${f.actor} a essayé de ${READ_WHAT[str(f.d.what)] ?? 'voir'} un document du coffre de ${f.person} sans autorisation\u00a0: accès refusé`
+		say: (f) => `${f.actor} a essayé de ${READ_WHAT[str(f.d.what)] ?? 'voir'} un document du coffre ${de(f.person)} sans autorisation\u00a0: accès refusé`
 	},
 	'vault.shared': {
 		label: 'Documents partagés',
@@ -46,17 +46,17 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 	},
 	'vault.presence_asked': {
 		label: 'Code demandé pour ouvrir le coffre',
-		say: (f) => `${f.actor} a demandé un code pour ouvrir le coffre de ${f.person} avec elle`
+		say: (f) => `${f.actor} a demandé un code pour ouvrir le coffre ${de(f.person)} avec elle`
 	},
 	'vault.opened_with_person': {
 		label: 'Coffre ouvert avec la personne',
-		say: (f) => `${f.actor} a ouvert le coffre de ${f.person} avec elle, grâce à son code`
+		say: (f) => `${f.actor} a ouvert le coffre ${de(f.person)} avec elle, grâce à son code`
 	},
-	'vault.presence_closed': { label: 'Coffre refermé', say: (f) => `${f.actor} a refermé le coffre de ${f.person}` },
+	'vault.presence_closed': { label: 'Coffre refermé', say: (f) => `${f.actor} a refermé le coffre ${de(f.person)}` },
 	'vault.exported': { label: 'Coffre exporté', say: (f) => `${f.actor} a téléchargé tout son coffre (${str(f.d.documents)} document(s))` },
 	'vault.integrity_failed': {
 		label: 'Document du coffre altéré',
-		say: (f) => `Le contrôle d’intégrité a trouvé un document du coffre de ${f.person} qui ne correspond plus à son empreinte`
+		say: (f) => `Le contrôle d’intégrité a trouvé un document du coffre ${de(f.person)} qui ne correspond plus à son empreinte`
 	},
 	'vault.document_requested': { label: 'Document demandé à la personne', say: (f) => `${f.actor} a demandé un document à ${f.person} pour ${f.organisation}` },
 	'vault.request_provided': { label: 'Document demandé fourni', say: (f) => `${f.actor} a fourni le document demandé par ${f.organisation}` },

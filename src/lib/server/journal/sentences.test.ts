@@ -92,6 +92,10 @@ describe('the journal’s sentences', () => {
 		}
 	});
 
+	it('elides « de » before « une personne » in every sentence (« le coffre d’une personne », not « de une »)', () => {
+		for (const action of Object.keys(ACTIONS)) expect(sentence(action, facts()), action).not.toMatch(/\bde une\b/);
+	});
+
 	it('the accepted referral: who, whose (minimised), where', () => {
 		expect(sentence('referral.transition', facts({ d: { event: 'accept', from: 'sent', to: 'accepted' } }))).toBe(
 			'Camille Martin a accepté l’orientation d’une personne vers Médiathèque de Nérac (Nérac)'

@@ -43,7 +43,7 @@ const AUDIT_LABELS: Record<string, string> = {
 	'referral.transition': 'Orientation mise à jour',
 	'referral.viewed': 'Consultation de l’orientation',
 	'referral.reminded': 'Rappel envoyé au lieu',
-	'person.code_sent': 'Code envoyé pour voir vos orientations',
+	'person.code_sent': 'Code envoyé pour entrer dans votre espace',
 	'accompaniment.recorded': 'Accompagnement enregistré'
 };
 

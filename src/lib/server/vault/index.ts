@@ -26,7 +26,7 @@ export {
 	type ReferralGrantee,
 	type JoinedDocument
 } from './referral-shares.ts';
-export { askPresence, confirmPresence, closePresence, PRESENCE_CODE_MINUTES } from './presence.ts';
+export { askPresence, confirmPresence, closePresence, PRESENCE_CODE_MINUTES, PRESENCE_CODE_TRIES } from './presence.ts';
 export { exportVault } from './export.ts';
 export { closeVault } from './close.ts';
 export { requestDocument, personRequests, requestsForProfessional, provideRequest, cancelRequest, REQUEST_NOTE_MAX, type RequestView } from './requests.ts';

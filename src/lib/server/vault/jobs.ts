@@ -10,7 +10,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { uncheckedRecord } from '../beneficiaries/index.ts';
 import { userContacts } from '../accounts/index.ts';
-import { queueSms } from '../sms/index.ts';
+import { queueSms, toGsm7 } from '../sms/index.ts';
 import { plainMail, queueMail } from '../mail/index.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { vaultDocuments } from './db.ts';
@@ -104,7 +104,7 @@ export async function remindExpiringDocuments(database: Database, links: { origi
 				.where(and(eq(vaultDocuments.id, row.id), eq(vaultDocuments.remindersSent, row.remindersSent)))
 				.returning({ id: vaultDocuments.id });
 			if (!done.length) return; // another run reminded it first
-			if (record.phone) await queueSms(owner, tx, { to: record.phone, text, template: 'vault-expiry' });
+			if (record.phone) await queueSms(owner, tx, { to: record.phone, text: toGsm7(text), template: 'vault-expiry' });
 			else if (record.email)
 				await queueMail(owner, tx, plainMail(record.email, 'Un papier de votre coffre arrive à sa fin', ['Bonjour,', text], null, 'vault-expiry'));
 			if (pro?.active)

@@ -7,13 +7,13 @@
  * act journaled and shown to the person. Either of them closes it at once.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary } from '../beneficiaries/index.ts';
 import { insertGrant, revokeGrant } from '../grants/index.ts';
-import { isMobile, queueSms } from '../sms/index.ts';
+import { isMobile, queueSms, toGsm7 } from '../sms/index.ts';
 import { plainMail, queueMail } from '../mail/index.ts';
 import { DomainError } from '../errors.ts';
 import { vaultPresenceCodes } from './db.ts';
@@ -44,9 +44,8 @@ export async function askPresence(
 ): Promise<{ sentTo: string; channel: 'sms' | 'email' }> {
 	const organisationId = actingFor(pro.actor, p.organisationId);
 	const b = await loadBeneficiary(database.db, pro.actor, p.beneficiaryId, 'read');
-	// a landline cannot receive the code: the e-mail address then, if any
-	const mobile = b.phone && isMobile(b.phone);
-	const channel = mobile ? 'sms' : b.email ? 'email' : null;
+	// a landline cannot receive the code (queueSms refuses it): the e-mail, or nothing
+	const channel = b.phone && isMobile(b.phone) ? 'sms' : b.email ? 'email' : null;
 	if (!channel)
 		throw new DomainError(
 			'invalid',
@@ -75,7 +74,7 @@ export async function askPresence(
 			.update(vaultPresenceCodes)
 			.set({ codeHash: hash(row.id, code) })
 			.where(eq(vaultPresenceCodes.id, row.id));
-		if (channel === 'sms') await queueSms(database, tx, { to: b.phone!, text, template: 'vault-presence-code' });
+		if (channel === 'sms') await queueSms(database, tx, { to: b.phone!, text: toGsm7(text), template: 'vault-presence-code' });
 		else
 			await queueMail(
 				database,
@@ -124,18 +123,27 @@ export async function confirmPresence(database: Database, pro: Pro, p: { benefic
 	const again = 'Demandez un nouveau code.';
 	if (!row || row.expiresAt <= now)
 		throw new DomainError('invalid', `Ce code n’est plus valable. ${again}`, { fields: { code: `Ce code n’est plus valable. ${again}` } });
-	if (row.attempts >= PRESENCE_CODE_TRIES) throw new DomainError('throttled', `Trop d’essais. ${again}`);
+	// a try is spent before the guess is checked, in one statement: guesses sent together
+	// cannot all read the same count (they did, and each was checked)
+	const [spent] = await owner
+		.update(vaultPresenceCodes)
+		.set({ attempts: sql`${vaultPresenceCodes.attempts} + 1` })
+		.where(and(eq(vaultPresenceCodes.id, row.id), isNull(vaultPresenceCodes.usedAt), lt(vaultPresenceCodes.attempts, PRESENCE_CODE_TRIES)))
+		.returning({ attempts: vaultPresenceCodes.attempts });
+	if (!spent) throw new DomainError('throttled', `Trop d’essais. ${again}`);
 	if (!/^\d{6}$/.test(code) || hash(row.id, code) !== row.codeHash) {
-		await owner
-			.update(vaultPresenceCodes)
-			.set({ attempts: row.attempts + 1 })
-			.where(eq(vaultPresenceCodes.id, row.id));
-		const left = PRESENCE_CODE_TRIES - row.attempts - 1;
+		const left = PRESENCE_CODE_TRIES - spent.attempts;
 		const msg = left > 0 ? `Ce code n’est pas le bon. Il reste ${left} essai${left > 1 ? 's' : ''}.` : `Ce code n’est pas le bon. ${again}`;
 		throw new DomainError('invalid', msg, { fields: { code: msg } });
 	}
 	const until = new Date(now.getTime() + PRESENCE_MINUTES * 60_000);
-	await owner.update(vaultPresenceCodes).set({ usedAt: now }).where(eq(vaultPresenceCodes.id, row.id));
+	// used once: the same right code sent twice at once opens the vault once
+	const [used] = await owner
+		.update(vaultPresenceCodes)
+		.set({ usedAt: now })
+		.where(and(eq(vaultPresenceCodes.id, row.id), isNull(vaultPresenceCodes.usedAt)))
+		.returning({ id: vaultPresenceCodes.id });
+	if (!used) throw new DomainError('invalid', `Ce code n’est plus valable. ${again}`, { fields: { code: `Ce code n’est plus valable. ${again}` } });
 	await database.db.transaction(async (tx) => {
 		const id = await insertGrant(tx, {
 			kind: 'vault_presence',

@@ -10,7 +10,7 @@ import { journal } from '../audit/index.ts';
 import { can, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, uncheckedRecord } from '../beneficiaries/index.ts';
 import { insertGrant } from '../grants/index.ts';
-import { queueSms } from '../sms/index.ts';
+import { queueSms, toGsm7 } from '../sms/index.ts';
 import { plainMail, queueMail } from '../mail/index.ts';
 import { DomainError } from '../errors.ts';
 import { addDays, parisDay, parisMidnight } from '../../time.ts';
@@ -72,7 +72,7 @@ export async function requestDocument(
 		let sent = false;
 		if (b.phone)
 			try {
-				await queueSms(database, tx, { to: b.phone, text, template: 'vault-request' });
+				await queueSms(database, tx, { to: b.phone, text: toGsm7(text), template: 'vault-request' });
 				sent = true;
 			} catch {
 				/* not a mobile number: by e-mail below */

@@ -19,7 +19,8 @@ const view = (g: PersonGrantView) => ({
 	shows: g.shows,
 	purpose: g.purpose,
 	since: formatDate(g.since),
-	until: g.until ? formatDate(g.until) : null,
+	// « jusqu’au 7 janvier » names the last day: a grant's end is the first instant after it (midnight)
+	until: g.until ? formatDate(new Date(g.until.getTime() - 1)) : null,
 	inForce: g.inForce,
 	ended: g.endedLabel,
 	endedOn: g.endedAt ? formatDate(g.endedAt) : null

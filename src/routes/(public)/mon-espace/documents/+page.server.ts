@@ -30,7 +30,7 @@ export const load: PageServerLoad = async (event) => {
 			// the person's documents of that type first
 			choices: [...documents]
 				.sort((a, b) => Number(b.type === r.type) - Number(a.type === r.type))
-				.map((d) => ({ id: d.id, label: `${d.title} (${d.typeLabel})` }))
+				.map((d) => ({ id: d.id, label: `${d.title} (${d.typeLabel})`, match: d.type === r.type }))
 		})),
 		documents: documents.map((d) => documentCard(d)),
 		shares: shares.map((s) => ({ id: s.id, to: s.to, what: s.what, until: s.until ? formatDate(new Date(s.until.getTime() - 1)) : null, kind: s.kind })),

@@ -151,7 +151,12 @@ export const actions: Actions = {
 		}
 	},
 	fermer: async ({ params, locals }) => {
-		await closePresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, params.id);
+		try {
+			await closePresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, params.id);
+		} catch (e) {
+			// a record they cannot read: the same 404 as the other actions, not a 500
+			return formFailure(e, {}, { page: ['not_found'] });
+		}
 		return { closed: true as const };
 	},
 	deposer: async ({ params, locals, request }) => {
