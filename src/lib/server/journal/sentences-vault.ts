@@ -42,7 +42,7 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 	},
 	'vault.share_extended': {
 		label: 'Partage de documents prolongé',
-		say: (f) => `Le partage d’un document de ${f.person} avec ${f.place} est prolongé jusqu’au ${day(f.d.until)}\u00a0: le lieu a accepté son orientation`
+		say: (f) => `Le partage d’un document ${de(f.person)} avec ${f.place} est prolongé jusqu’au ${day(f.d.until)}\u00a0: le lieu a accepté son orientation`
 	},
 	'vault.presence_asked': {
 		label: 'Code demandé pour ouvrir le coffre',
