@@ -7,7 +7,7 @@
  * act journaled and shown to the person. Either of them closes it at once.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, type Actor } from '../accounts/index.ts';
@@ -22,6 +22,8 @@ import { PRESENCE_MINUTES, WHOLE_VAULT } from './model.ts';
 
 export const PRESENCE_CODE_MINUTES = 10;
 export const PRESENCE_CODE_TRIES = 5;
+/** Codes sent to one person within an hour, by all professionals together. */
+export const PRESENCE_CODES_PER_HOUR = 5;
 
 const hash = (id: string, code: string) => createHash('sha256').update(`vault-presence:${id}:${code}`).digest('hex');
 
@@ -50,6 +52,16 @@ export async function askPresence(
 		throw new DomainError(
 			'invalid',
 			'Cette personne n’a ni portable ni e-mail enregistré\u00a0: le code ne peut pas lui être envoyé. Ajoutez son portable à sa fiche, ou aidez-la dans le cadre d’un mandat.'
+		);
+	// a person is not flooded with codes: a few an hour, whoever asks
+	const [sent] = await database.privileged.db
+		.select({ n: sql<number>`count(*)::int` })
+		.from(vaultPresenceCodes)
+		.where(and(eq(vaultPresenceCodes.beneficiaryId, b.id), gt(vaultPresenceCodes.createdAt, new Date(now.getTime() - 3600_000))));
+	if (Number(sent?.n ?? 0) >= PRESENCE_CODES_PER_HOUR)
+		throw new DomainError(
+			'throttled',
+			'Plusieurs codes ont déjà été envoyés à cette personne dans l’heure\u00a0: utilisez le dernier reçu, ou réessayez plus tard.'
 		);
 	const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
 	const text = `${p.instanceName}\u00a0: votre code pour ouvrir votre coffre avec le professionnel qui vous reçoit est ${code}. Il marche ${PRESENCE_CODE_MINUTES} minutes. Ne le donnez que si vous êtes avec lui.`; // typography: gsm

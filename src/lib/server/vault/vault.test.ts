@@ -189,6 +189,15 @@ describe('the vault (issue 15)', () => {
 		await deleteDocument(w.db, me as never, id);
 	});
 
+	it('the counter sends a person a few codes an hour, not more, whoever asks', async () => {
+		const other = await w.person(prescriber, ccas, { firstName: 'Rose', phone: '06 11 22 33 44' });
+		for (let i = 0; i < 5; i++) await askPresence(w.db, { actor: prescriber }, { beneficiaryId: other, instanceName: 'maillage 47' });
+		expect(await code(askPresence(w.db, { actor: prescriber }, { beneficiaryId: other, instanceName: 'maillage 47' }))).toBe('throttled');
+		// an hour later, again
+		const later = new Date(Date.now() + 3_700_000);
+		expect(await code(askPresence(w.db, { actor: prescriber }, { beneficiaryId: other, instanceName: 'maillage 47' }, later))).toBe('ok');
+	});
+
 	it('criterion 1: the monthly check names a document whose stored bytes were changed, and a read of it fails', async () => {
 		const [doc] = await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, personId)).limit(1);
 		const file = join(dir, 'blobs', `${doc.blob}.blob`);

@@ -46,6 +46,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		passes: { usable: usable.length, soon: soon ? { until: formatDate(soon.lastDay) } : null },
 		consents: (grants.consent ?? []).filter((g) => g.inForce).length,
 		mandates: (grants.mandate ?? []).filter((g) => g.inForce).length,
+		// the vault open at a counter right now (to one professional, for a few minutes)
+		vaultOpen: (grants.vault_presence ?? []).some((g) => g.inForce),
 		vault: { ...vault, asked: requests.filter((q) => q.status === 'open').map((q) => ({ organisation: q.organisation, typeLabel: q.typeLabel })) }
 	};
 };

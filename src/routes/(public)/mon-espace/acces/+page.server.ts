@@ -33,7 +33,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return {
 		consents: (grants.consent ?? []).map(view),
 		mandates: (grants.mandate ?? []).map(view),
-		shares: (grants.document_share ?? []).map(view),
+		// the vault opened at a counter first: the whole vault, to one professional, for a few minutes
+		shares: [...(grants.vault_presence ?? []), ...(grants.document_share ?? [])].map(view),
 		links: links.map((l) => ({ id: l.id, label: l.label, since: formatDate(l.createdAt), until: formatDate(l.expiresAt), current: l.id === person.linkId }))
 	};
 };

@@ -18,6 +18,7 @@ import {
 } from '#lib/server/vault/index.ts';
 import { DomainError } from '#lib/server/errors.ts';
 import { cleanText } from '#lib/server/web/input.ts';
+import { withUploadSlot } from '#lib/server/web/uploads.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 import { parisDay } from '#lib/time.ts';
 import { personActor } from '../vault.server.ts';
@@ -43,27 +44,35 @@ export const actions: Actions = {
 		const who = personActor(event);
 		let values = { type: '', category: '', title: '', expiresOn: '', request: '' };
 		try {
-			let f: FormData;
-			try {
-				f = await event.request.formData();
-			} catch {
-				throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez votre connexion, puis réessayez.');
-			}
-			const text = (k: string, max: number) => String(f.get(k) ?? '').slice(0, max);
-			values = { type: text('type', 40), category: text('categorie', 20), title: text('titre', 200), expiresOn: text('fin', 10), request: text('demande', 64) };
-			if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
-			const files = [...f.getAll('photos'), ...f.getAll('fichier')].filter((v): v is File => typeof v !== 'string' && v.size > 0);
-			const parts = await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())));
-			const { id } = await depositDocument(await getDatabase(), who, {
-				type: values.type,
-				category: values.type === 'autre' ? values.category || null : null,
-				title: values.title,
-				expiresOn: values.expiresOn || null,
-				parts
+			await withUploadSlot(async () => {
+				let f: FormData;
+				try {
+					f = await event.request.formData();
+				} catch {
+					throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez votre connexion, puis réessayez.');
+				}
+				const text = (k: string, max: number) => String(f.get(k) ?? '').slice(0, max);
+				values = {
+					type: text('type', 40),
+					category: text('categorie', 20),
+					title: text('titre', 200),
+					expiresOn: text('fin', 10),
+					request: text('demande', 64)
+				};
+				if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
+				const files = [...f.getAll('photos'), ...f.getAll('fichier')].filter((v): v is File => typeof v !== 'string' && v.size > 0);
+				const parts = await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())));
+				const { id } = await depositDocument(await getDatabase(), who, {
+					type: values.type,
+					category: values.type === 'autre' ? values.category || null : null,
+					title: values.title,
+					expiresOn: values.expiresOn || null,
+					parts
+				});
+				// asked by a structure: shared with it at once
+				// (a request withdrawn meanwhile: the document stays in the vault, shared with no one)
+				if (values.request) await provideRequest(await getDatabase(), who, { requestId: values.request, documentId: id }).catch(() => undefined);
 			});
-			// asked by a structure: shared with it at once
-			// (a request withdrawn meanwhile: the document stays in the vault, shared with no one)
-			if (values.request) await provideRequest(await getDatabase(), who, { requestId: values.request, documentId: id }).catch(() => undefined);
 		} catch (e) {
 			return formFailure(e, { values });
 		}

@@ -28,6 +28,7 @@ import { publicOrigin } from '#lib/server/web/origin.ts';
 import { DomainError } from '#lib/server/errors.ts';
 import { formatDate, formatDateTime } from '#lib/components/format.ts';
 import { cleanText } from '#lib/server/web/input.ts';
+import { withUploadSlot } from '#lib/server/web/uploads.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 
@@ -162,25 +163,27 @@ export const actions: Actions = {
 	deposer: async ({ params, locals, request }) => {
 		let values = { type: '', title: '' };
 		try {
-			let f: FormData;
-			try {
-				f = await request.formData();
-			} catch {
-				throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez la connexion, puis réessayez.');
-			}
-			values = { type: String(f.get('type') ?? '').slice(0, 40), title: String(f.get('titre') ?? '').slice(0, 200) };
-			if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
-			const files = f.getAll('fichier').filter((v): v is File => typeof v !== 'string' && v.size > 0);
-			await depositDocument(
-				await getDatabase(),
-				{ kind: 'professional', actor: locals.session!.actor, ip: locals.ip },
-				{
-					beneficiaryId: params.id,
-					type: values.type,
-					title: values.title,
-					parts: await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())))
+			await withUploadSlot(async () => {
+				let f: FormData;
+				try {
+					f = await request.formData();
+				} catch {
+					throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez la connexion, puis réessayez.');
 				}
-			);
+				values = { type: String(f.get('type') ?? '').slice(0, 40), title: String(f.get('titre') ?? '').slice(0, 200) };
+				if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
+				const files = f.getAll('fichier').filter((v): v is File => typeof v !== 'string' && v.size > 0);
+				await depositDocument(
+					await getDatabase(),
+					{ kind: 'professional', actor: locals.session!.actor, ip: locals.ip },
+					{
+						beneficiaryId: params.id,
+						type: values.type,
+						title: values.title,
+						parts: await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())))
+					}
+				);
+			});
 		} catch (e) {
 			return formFailure(e, { values, deposit: true }, { page: ['not_found'] });
 		}
