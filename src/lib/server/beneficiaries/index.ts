@@ -62,6 +62,7 @@ export {
 	liveLinks,
 	revokeLinksByPerson,
 	revokeLinksByHolder,
+	personFirstName,
 	type LinkChannel,
 	type LinkCheck,
 	type LinkView,

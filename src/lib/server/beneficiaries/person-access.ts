@@ -15,6 +15,7 @@
  * session opened by a code ('person.signed_in', "by code"). The person's address is kept
  * in the journal only truncated (personIp).
  */
+import { uncheckedNames } from './lookups.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
@@ -413,4 +414,14 @@ export async function endAllAccess(tx: Tx, beneficiaryId: string, now = new Date
 		.update(personSessions)
 		.set({ endedAt: now })
 		.where(and(sql`${beneficiaryId}::uuid = any(${personSessions.beneficiaryIds})`, isNull(personSessions.endedAt)));
+}
+
+/** The person's first name, for the header of Mon espace: the first of their session's records that has one (never an anonymised one). */
+export async function personFirstName(db: DbOrTx, session: Pick<PersonSession, 'beneficiaryIds'>): Promise<string | null> {
+	const names = await uncheckedNames(db, session.beneficiaryIds);
+	for (const id of session.beneficiaryIds) {
+		const n = names.get(id);
+		if (n?.firstName && !n.anonymisedAt) return n.firstName;
+	}
+	return null;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
 import { grants } from '../grants/db.ts';
@@ -38,6 +38,8 @@ export const mandates = pgTable(
 		/** 'signature' (on the helper's screen, the professional attesting) | 'code' (a one-time code sent to the person) */
 		method: text('method'),
 		/** 'tutelle' | 'curatelle' | 'habilitation_familiale': the mandate is given by the person's legal representative */
+		/** the person also opened their vault to the structure, for the documents its themes need (THEME_VAULT_CATEGORIES) */
+		vaultAccess: boolean('vault_access').notNull().default(false),
 		representativeKind: text('representative_kind'),
 		representativeName: text('representative_name'),
 		validFrom: timestamp('valid_from', { withTimezone: true }),

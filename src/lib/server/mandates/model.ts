@@ -30,7 +30,11 @@ export const themeOfLabel = (label: string): MandateTheme | null => THEME_KEYS.f
 
 /** A grant of a mandate covers its theme, and the person's identity (the helpers must know for whom they act). */
 export const themeScope = (t: MandateTheme) => `theme:${t}`;
-export const scopesOfTheme = (t: MandateTheme) => ['identity', themeScope(t)];
+export const scopesOfTheme = (t: MandateTheme, vaultAccess = false) => [
+	'identity',
+	themeScope(t),
+	...(vaultAccess ? (THEME_VAULT_CATEGORIES[t] ?? []).map((c) => `category:${c}`) : [])
+];
 export const themeOfScopes = (scopes: readonly string[]): MandateTheme | null => {
 	const s = scopes.find((x) => x.startsWith('theme:'))?.slice(6) ?? '';
 	return isTheme(s) ? s : null;
@@ -42,6 +46,18 @@ export const themeOfScopes = (scopes: readonly string[]): MandateTheme | null =>
  * The vault's category keys (vault/model.ts CATEGORIES), kept here as words so that
  * mandates depend on no vault code; a theme absent here reaches no document.
  */
+/** The vault's categories, in the words the person reads (the same as vault/model.ts CATEGORIES; mandates do not import the vault). */
+export const VAULT_CATEGORY_LABELS: Readonly<Record<string, string>> = {
+	identite: 'Identité',
+	ressources: 'Ressources',
+	logement: 'Logement',
+	sante: 'Santé',
+	impots: 'Impôts',
+	emploi: 'Emploi',
+	famille: 'Famille',
+	autre: 'Autre'
+};
+
 export const THEME_VAULT_CATEGORIES: Readonly<Partial<Record<MandateTheme, readonly string[]>>> = {
 	argent: ['impots', 'ressources'],
 	logement: ['logement'],
@@ -133,6 +149,8 @@ export interface MandateContent {
 	validUntil: string;
 	method: MandateMethod;
 	representative: { kind: RepresentativeKind; name: string } | null;
+	/** the vault's categories opened to the structure (only when the person opened them) */
+	vault?: string[];
 	law: string;
 }
 
@@ -168,7 +186,9 @@ export const prepareInput = z
 		representativeKind: z
 			.union([z.literal(''), z.enum(['tutelle', 'curatelle', 'habilitation_familiale'])], { message: 'Choisissez le type de mesure.' })
 			.default(''),
-		representativeName: z.string().trim().max(120, { message: 'Ce nom est trop long (120 caractères au plus).' }).default('')
+		representativeName: z.string().trim().max(120, { message: 'Ce nom est trop long (120 caractères au plus).' }).default(''),
+		/** the person also opens their vault, for the documents of the categories the themes need */
+		vaultAccess: z.boolean().default(false)
 	})
 	.superRefine((v, ctx) => {
 		if (v.representativeKind && !v.representativeName)

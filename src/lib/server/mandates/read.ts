@@ -13,6 +13,8 @@ import { grantInForce, grantsOfMandates, type Grant } from '../grants/index.ts';
 import { mandates, mandateUses, type Mandate, type MandateUse } from './db.ts';
 import {
 	MANDATE_DURATIONS,
+	VAULT_CATEGORY_LABELS,
+	vaultCategoriesOf,
 	MANDATE_METHODS,
 	MANDATE_THEMES,
 	REPRESENTATIVE_KINDS,
@@ -70,6 +72,8 @@ export interface MandateView {
 	signedAt: Date | null;
 	createdAt: Date;
 	representative: { kind: string; label: string; name: string } | null;
+	/** the vault's categories the person opened to the structure with this mandate (empty: none) */
+	vaultCategories: string[];
 	themes: ThemeView[];
 	uses: UseView[];
 	digest: string | null;
@@ -117,6 +121,7 @@ async function views(db: DbOrTx, rows: readonly Mandate[], now: Date): Promise<M
 						name: m.representativeName ?? ''
 					}
 				: null,
+			vaultCategories: m.vaultAccess ? vaultCategoriesOf(m.themes).map((c) => VAULT_CATEGORY_LABELS[c] ?? c) : [],
 			themes: m.themes.filter(isTheme).map((key) => {
 				const g = own.find((x) => themeOfScopes(x.scopes) === key);
 				return {

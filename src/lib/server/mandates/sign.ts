@@ -33,6 +33,8 @@ import {
 	mandateEnd,
 	prepareInput,
 	scopesOfTheme,
+	vaultCategoriesOf,
+	VAULT_CATEGORY_LABELS,
 	themeLabels,
 	type MandateContent,
 	type MandateDuration,
@@ -63,6 +65,7 @@ export async function prepareMandate(database: Database, actor: Actor, beneficia
 				duration: v.duration,
 				representativeKind: v.representativeKind || null,
 				representativeName: v.representativeKind ? v.representativeName : null,
+				vaultAccess: v.vaultAccess,
 				preparedBy: actor.userId
 			})
 			.returning({ id: mandates.id });
@@ -73,7 +76,14 @@ export async function prepareMandate(database: Database, actor: Actor, beneficia
 			targetId: b.id,
 			departmentCode: b.departmentCode,
 			ip,
-			details: { mandateId: row.id, organisationId: v.organisationId, themes: v.themes, duration: v.duration, representative: v.representativeKind || null }
+			details: {
+				mandateId: row.id,
+				organisationId: v.organisationId,
+				themes: v.themes,
+				duration: v.duration,
+				representative: v.representativeKind || null,
+				vaultAccess: v.vaultAccess
+			}
 		});
 		return row.id;
 	});
@@ -242,6 +252,7 @@ async function sign(tx: Tx, actor: Actor, m: Mandate, method: MandateMethod, ip:
 		validUntil: validUntil.toISOString(),
 		method,
 		representative: m.representativeKind ? { kind: m.representativeKind as RepresentativeKind, name: m.representativeName ?? '' } : null,
+		...(m.vaultAccess ? { vault: vaultCategoriesOf(m.themes).map((c) => VAULT_CATEGORY_LABELS[c] ?? c) } : {}),
 		law: LEGAL_MENTION
 	};
 	const digest = mandateDigest(content);
@@ -268,7 +279,7 @@ async function sign(tx: Tx, actor: Actor, m: Mandate, method: MandateMethod, ip:
 			mandateId: m.id,
 			beneficiaryId: m.beneficiaryId,
 			granteeOrganisationId: m.organisationId,
-			scopes: scopesOfTheme(theme),
+			scopes: scopesOfTheme(theme, m.vaultAccess),
 			purpose: `Mandat pour les démarches\u00a0: ${MANDATE_THEMES[theme]}`,
 			method,
 			status: 'in_force',

@@ -12,7 +12,7 @@ import { grantsOfKinds, grantInForce, type Grant } from '../grants/index.ts';
 import { journal } from '../audit/index.ts';
 import { personIp } from '../beneficiaries/index.ts';
 import { DomainError } from '../errors.ts';
-import { VAULT_GRANT_KINDS, scopesCover } from './model.ts';
+import { VAULT_GRANT_KINDS, VAULT_OPENING_KINDS, scopesCover } from './model.ts';
 import type { VaultDocumentRow } from './db.ts';
 
 export type VaultActor = { kind: 'person'; beneficiaryIds: readonly string[]; ip?: string | null } | { kind: 'professional'; actor: Actor; ip?: string | null };
@@ -36,9 +36,21 @@ export const auditActor = (who: VaultActor | PlaceLinkReader) =>
 	who.kind === 'person' ? { kind: 'person' as const } : who.kind === 'link' ? { kind: 'link' as const } : { kind: 'user' as const, id: who.actor.userId };
 export const auditIp = (who: VaultActor | PlaceLinkReader) => (who.kind === 'person' ? personIp(who.ip) : (who.ip ?? null));
 
-/** The person's vault grants (shares, presence), all of them: the rule picks those in force that reach the actor. */
+/**
+ * The person's grants that may open documents (shares, presence, a mandate with its vault's
+ * categories), all of them: the rule picks those in force that reach the actor.
+ */
 export async function vaultGrantsOf(db: DbOrTx, beneficiaryId: string): Promise<Grant[]> {
-	return grantsOfKinds(db, [beneficiaryId], VAULT_GRANT_KINDS);
+	return grantsOfKinds(db, [beneficiaryId], VAULT_OPENING_KINDS);
+}
+
+/** A mandate in force that opened the vault to the actor's structure for this category (a helper adding a paper), if any. */
+export function mandateGrantFor(list: readonly Grant[], actor: Actor, category: string, at: Date): Grant | null {
+	return (
+		list.find(
+			(g) => g.kind === 'mandate' && g.scopes.includes(`category:${category}`) && can(actor, 'vault.read', { grants: [g], document: { id: '', category }, at })
+		) ?? null
+	);
 }
 
 /** The grant that lets this professional read this document now, if any (the first found). */

@@ -19,12 +19,15 @@ import { encryptStream, decryptStream } from './store/cipher.ts';
 import { prepareDocument } from './files/prepare.ts';
 import { QUOTA_BYTES_PER_PERSON } from './files/limits.ts';
 import { revokeDocumentShares } from './shares.ts';
+import { recordVaultUse } from './mandate-uses.ts';
+import type { Grant } from '../grants/index.ts';
 import {
 	auditActor,
 	auditIp,
 	grantFor,
 	journalRefusal,
 	linkGrantFor,
+	mandateGrantFor,
 	NOT_FOUND,
 	presenceGrant,
 	referralOfGrant,
@@ -136,19 +139,23 @@ export async function depositDocument(database: Database, who: VaultActor, input
 	const db = database.db;
 	let beneficiaryId: string;
 	let depositor: { origin: Origin; userId: string | null; organisationId: string | null; grantId: string | null };
+	let depositGrant: Grant | null = null;
 	if (who.kind === 'person') {
 		beneficiaryId = input.beneficiaryId && who.beneficiaryIds.includes(input.beneficiaryId) ? input.beneficiaryId : await homeRecord(db, who.beneficiaryIds);
 		depositor = { origin: 'person', userId: null, organisationId: null, grantId: null };
 	} else {
 		if (!input.beneficiaryId) throw new DomainError('not_found', NOT_FOUND);
 		beneficiaryId = input.beneficiaryId;
-		const g = presenceGrant(await vaultGrantsOf(db, beneficiaryId), who.actor, now);
+		const list = await vaultGrantsOf(db, beneficiaryId);
+		// the person present at the counter, or a mandate they opened their vault to, for this category
+		const g = presenceGrant(list, who.actor, now) ?? mandateGrantFor(list, who.actor, v.category, now);
 		if (!g)
 			throw new DomainError(
 				'forbidden',
 				'Pour déposer un document dans le coffre de la personne, ouvrez-le d’abord avec elle\u00a0: elle confirme avec un code.'
 			);
-		depositor = { origin: 'professional', userId: who.actor.userId, organisationId: g.recordedByOrganisationId, grantId: g.id };
+		depositGrant = g;
+		depositor = { origin: 'professional', userId: who.actor.userId, organisationId: g.granteeOrganisationId ?? g.recordedByOrganisationId, grantId: g.id };
 	}
 	const record = await uncheckedRecord(database.privileged.db, beneficiaryId);
 	if (!record || record.anonymisedAt || record.mergedInto) throw new DomainError('not_found', NOT_FOUND);
@@ -201,6 +208,15 @@ export async function depositDocument(database: Database, who: VaultActor, input
 				ip: auditIp(who),
 				details: { documentId: id, category: v.category, origin: depositor.origin, bytes: prepared.bytes.length, pages: prepared.pages, sha256 }
 			});
+			if (who.kind === 'professional')
+				await recordVaultUse(
+					tx,
+					who.actor,
+					depositGrant,
+					{ beneficiaryId, departmentCode: record.departmentCode, label: 'Document ajouté au coffre' },
+					who.ip,
+					now
+				);
 		});
 	} catch (e) {
 		const blobs = vaultRuntime().blobs;
@@ -339,6 +355,7 @@ export async function openDocument(
 		throw new DomainError('not_found', NOT_FOUND);
 	}
 	let grantId: string | null = null;
+	let usedGrant: Grant | null = null;
 	let referralId: string | null = null;
 	if (who.kind === 'person') {
 		if (!who.beneficiaryIds.includes(row.beneficiaryId)) throw new DomainError('not_found', NOT_FOUND);
@@ -348,6 +365,7 @@ export async function openDocument(
 		const g = who.kind === 'link' ? linkGrantFor(list, who, row, now) : grantFor(list, who.actor, row, now);
 		if (!g) return journalRefusal(database.db, who, row, mode);
 		grantId = g.id;
+		usedGrant = g;
 		referralId = referralOfGrant(g);
 	}
 	const person = await keyById(database, vaultRuntime().keys, row.keyId);
@@ -356,14 +374,26 @@ export async function openDocument(
 	person.fill(0);
 	const [document] = await documentViews(database, [row]);
 	if (mode !== 'thumbnail' && opts.journaled !== false)
-		await journal(database.db, {
-			actor: auditActor(who),
-			action: mode === 'download' ? 'vault.document_downloaded' : 'vault.document_viewed',
-			targetType: 'beneficiary',
-			targetId: row.beneficiaryId,
-			departmentCode: row.departmentCode,
-			ip: auditIp(who),
-			details: { documentId: row.id, category: row.category, ...(grantId ? { grantId } : {}), ...(referralId ? { referralId } : {}) }
+		await database.db.transaction(async (tx) => {
+			await journal(tx, {
+				actor: auditActor(who),
+				action: mode === 'download' ? 'vault.document_downloaded' : 'vault.document_viewed',
+				targetType: 'beneficiary',
+				targetId: row.beneficiaryId,
+				departmentCode: row.departmentCode,
+				ip: auditIp(who),
+				details: { documentId: row.id, category: row.category, ...(grantId ? { grantId } : {}), ...(referralId ? { referralId } : {}) }
+			});
+			// under a mandate: a use of it, shown to the person
+			if (who.kind === 'professional')
+				await recordVaultUse(
+					tx,
+					who.actor,
+					usedGrant,
+					{ beneficiaryId: row.beneficiaryId, departmentCode: row.departmentCode, label: 'Document du coffre consulté' },
+					who.ip,
+					now
+				);
 		});
 	const blobs = vaultRuntime().blobs;
 	if (mode === 'thumbnail') {

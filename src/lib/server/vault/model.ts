@@ -67,6 +67,8 @@ export type Origin = keyof typeof ORIGINS;
 /** The grants that open documents (decision 0014): a share per document or category, and the person present at a counter. */
 export const VAULT_GRANT_KINDS = ['document_share', 'vault_presence'] as const;
 export type VaultGrantKind = (typeof VAULT_GRANT_KINDS)[number];
+/** The grants that may open a document: the vault's own, and a mandate the person opened their vault to (its `category:` scopes). */
+export const VAULT_OPENING_KINDS = ['document_share', 'vault_presence', 'mandate'] as const;
 
 /** Scopes of a vault grant: one document, one category, or the whole vault (the person present). */
 export const scopeForDocument = (id: string) => `document:${id}`;

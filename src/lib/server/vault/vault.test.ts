@@ -39,6 +39,8 @@ import {
 import { fileBlobStore } from './store/blobs.ts';
 import { loadMasterKeys, rotateMasterKeyFile } from './store/keys.ts';
 import { vaultDocuments, vaultKeys } from './db.ts';
+import { mandateUses } from '../mandates/db.ts';
+import { confirmOnScreen, prepareMandate, revokeTheme } from '../mandates/index.ts';
 import { tinyJpeg, tinyPdf } from '../../../../test/vault-files.ts';
 
 const text = async (s: NodeJS.ReadableStream) => {
@@ -187,6 +189,31 @@ describe('the vault (issue 15)', () => {
 		await closePresence(w.db, { actor: prescriber }, personId);
 		expect((await documentsForProfessional(w.db, pro, personId)).documents).toEqual([]);
 		await deleteDocument(w.db, me as never, id);
+	});
+
+	it('a mandate the person opened their vault to lets its helpers see and add the papers of its themes only, each use recorded; without it, nothing', async () => {
+		const pro = { kind: 'professional' as const, actor: prescriber };
+		// a mandate for housing, without the vault: nothing opens
+		const plain = await prepareMandate(w.db, prescriber, personId, { organisationId: ccas, themes: ['logement'], duration: '1m' });
+		await confirmOnScreen(w.db, prescriber, plain, { personAgrees: true, professionalAttests: true });
+		expect((await documentsForProfessional(w.db, pro, personId)).documents).toEqual([]);
+		// for money and taxes, with the vault: the tax notice, not the identity card
+		const withVault = await prepareMandate(w.db, prescriber, personId, { organisationId: ccas, themes: ['argent'], duration: '1m', vaultAccess: true });
+		await confirmOnScreen(w.db, prescriber, withVault, { personAgrees: true, professionalAttests: true });
+		const seen = await documentsForProfessional(w.db, pro, personId);
+		expect(seen.documents.map((d) => d.category)).toEqual(['impots']);
+		expect((await text((await openDocument(w.db, pro, seen.documents[0].id, 'view')).stream)).equals(pdf)).toBe(true);
+		const [identity] = (await personDocuments(w.db, [personId])).filter((d) => d.category === 'identite');
+		expect(await code(openDocument(w.db, pro, identity.id, 'view'))).toBe('not_found');
+		// a helper adds a CAF certificate (ressources), not an identity card
+		const { id: added } = await depositDocument(w.db, pro, { beneficiaryId: personId, type: 'attestation_caf', parts: [pdf] });
+		expect(await code(depositDocument(w.db, pro, { beneficiaryId: personId, type: 'carte_identite', parts: [pdf] }))).toBe('forbidden');
+		const uses = await w.db.db.select().from(mandateUses).where(eq(mandateUses.mandateId, withVault));
+		expect(uses.map((u) => u.kind).sort()).toEqual(['vault', 'vault']);
+		// the person withdraws the theme: closed at once
+		await revokeTheme(w.db, { kind: 'person', session: { id: 's', beneficiaryIds: [personId], via: 'code', linkId: null } }, withVault, 'argent');
+		expect((await documentsForProfessional(w.db, pro, personId)).documents).toEqual([]);
+		await deleteDocument(w.db, me as never, added);
 	});
 
 	it('the counter sends a person a few codes an hour, not more, whoever asks', async () => {

@@ -6,7 +6,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { Database } from '#lib/server/db/client.ts';
 import { personReferrals, withdrawByPerson } from '#lib/server/referral/index.ts';
 import { formatAppointment, formatDate } from '#lib/components/format.ts';
-import { uncheckedNames, type PersonSession } from '#lib/server/beneficiaries/index.ts';
+import { personFirstName, type PersonSession } from '#lib/server/beneficiaries/index.ts';
 import { weekTable } from '#lib/server/places/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
 import type { PersonReferralItem } from '#lib/components/PersonReferrals.svelte';
@@ -53,10 +53,5 @@ export async function withdraw(database: Database, session: PersonSession, event
 
 /** The person's first name, for the header of Mon espace (the first of their records that has one). */
 export async function firstNameOf(database: Database, beneficiaryIds: string[]): Promise<string | null> {
-	const names = await uncheckedNames(database.db, beneficiaryIds);
-	for (const id of beneficiaryIds) {
-		const n = names.get(id);
-		if (n?.firstName && !n.anonymisedAt) return n.firstName;
-	}
-	return null;
+	return personFirstName(database.db, { beneficiaryIds });
 }

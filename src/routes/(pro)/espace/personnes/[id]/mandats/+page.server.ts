@@ -33,7 +33,8 @@ export const actions: Actions = {
 			themes: f.getAll('themes').map(String),
 			duration: String(f.get('duration') ?? ''),
 			representativeKind: String(f.get('representativeKind') ?? ''),
-			representativeName: String(f.get('representativeName') ?? '').slice(0, 200)
+			representativeName: String(f.get('representativeName') ?? '').slice(0, 200),
+			vaultAccess: f.get('vaultAccess') === '1'
 		};
 		let id: string;
 		try {
