@@ -12,7 +12,7 @@ import { grantsOfKinds, grantInForce, type Grant } from '../grants/index.ts';
 import { journal } from '../audit/index.ts';
 import { personIp } from '../beneficiaries/index.ts';
 import { DomainError } from '../errors.ts';
-import { VAULT_GRANT_KINDS, VAULT_OPENING_KINDS, scopesCover } from './model.ts';
+import { VAULT_OPENING_KINDS, scopesCover } from './model.ts';
 import type { VaultDocumentRow } from './db.ts';
 
 export type VaultActor = { kind: 'person'; beneficiaryIds: readonly string[]; ip?: string | null } | { kind: 'professional'; actor: Actor; ip?: string | null };
