@@ -3,20 +3,12 @@
  * every deposit, read, download, share, refusal and the counter's presence; every step of a
  * mandate and each use. Part of PERSON_SENTENCES (person.ts).
  */
+import { VAULT_CATEGORIES } from '../../text/vault-categories.ts';
 import type { PersonFacts, PersonSentence } from './person.ts';
 import { str } from './words.ts';
 
 const has = (f: PersonFacts) => (f.you ? 'Vous avez' : `${f.who} a`);
-const CATEGORY: Record<string, string> = {
-	identite: 'Identité',
-	ressources: 'Ressources',
-	logement: 'Logement',
-	sante: 'Santé',
-	impots: 'Impôts',
-	emploi: 'Emploi',
-	famille: 'Famille',
-	autre: 'Autre'
-};
+const CATEGORY: Readonly<Record<string, string>> = VAULT_CATEGORIES;
 const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : 'la fin de l’orientation');
 const cat = (f: PersonFacts) => (CATEGORY[str(f.d.category)] ? ` (« ${CATEGORY[str(f.d.category)]} »)` : '');
 

@@ -4,6 +4,7 @@
  * when it ends, what was signed (canonical JSON and its digest), the texts the person
  * reads (the summary on the helper's screen, the code, the reminders). No I/O.
  */
+import { VAULT_CATEGORIES } from '../../text/vault-categories.ts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { addDays, parisDay, parisMidnight } from '../../time.ts';
@@ -46,17 +47,8 @@ export const themeOfScopes = (scopes: readonly string[]): MandateTheme | null =>
  * The vault's category keys (vault/model.ts CATEGORIES), kept here as words so that
  * mandates depend on no vault code; a theme absent here reaches no document.
  */
-/** The vault's categories, in the words the person reads (the same as vault/model.ts CATEGORIES; mandates do not import the vault). */
-export const VAULT_CATEGORY_LABELS: Readonly<Record<string, string>> = {
-	identite: 'Identité',
-	ressources: 'Ressources',
-	logement: 'Logement',
-	sante: 'Santé',
-	impots: 'Impôts',
-	emploi: 'Emploi',
-	famille: 'Famille',
-	autre: 'Autre'
-};
+/** The vault's categories, in the words the person reads. */
+export const VAULT_CATEGORY_LABELS: Readonly<Record<string, string>> = VAULT_CATEGORIES;
 
 export const THEME_VAULT_CATEGORIES: Readonly<Partial<Record<MandateTheme, readonly string[]>>> = {
 	argent: ['impots', 'ressources'],

@@ -4,17 +4,10 @@
  * is reminded that a paper expires. No I/O.
  */
 
+import { VAULT_CATEGORIES } from '../../text/vault-categories.ts';
+
 /** The categories a document is filed under (and the unit of a share "per category"). */
-export const CATEGORIES = {
-	identite: 'Identité',
-	ressources: 'Ressources',
-	logement: 'Logement',
-	sante: 'Santé',
-	impots: 'Impôts',
-	emploi: 'Emploi',
-	famille: 'Famille',
-	autre: 'Autre'
-} as const;
+export const CATEGORIES = VAULT_CATEGORIES;
 export type Category = keyof typeof CATEGORIES;
 export const CATEGORY_KEYS = Object.keys(CATEGORIES) as Category[];
 
