@@ -112,6 +112,10 @@ test('a place without an account accepts by its link, without JavaScript; the li
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mon espace');
 	await phone.goto('/mon-espace/acces');
 	await expect(phone.locator('main li').filter({ hasText: 'Lien reçu par e-mail' })).toContainText('(celui que vous venez d’utiliser)');
+	// a link opens Mon espace, not the vault: the documents ask for a code, a passkey or the recovery sheet
+	await phone.goto('/mon-espace/documents');
+	await expect(phone).toHaveURL(/\/mon-espace\/connexion\?coffre=1&retour=%2Fmon-espace%2Fdocuments$/);
+	await expect(phone.getByRole('status')).toContainText('Pour ouvrir vos documents, entrez avec un code reçu maintenant');
 
 	// axe on the page before the answer (nothing sent)
 	await axe.goto(link);

@@ -23,8 +23,10 @@ export const csr = false;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const back = personReturnPath(url.searchParams.get('retour'));
-	if (locals.person) redirect(303, back);
-	return { back, loggedOut: url.searchParams.get('deconnecte') === '1', linkEnded: url.searchParams.get('lien') === 'desactive' };
+	// a session opened by a link is asked for more before the vault (documents/vault.server.ts)
+	const vaultStepUp = url.searchParams.get('coffre') === '1' && locals.person?.via === 'link';
+	if (locals.person && !vaultStepUp) redirect(303, back);
+	return { back, vaultStepUp, loggedOut: url.searchParams.get('deconnecte') === '1', linkEnded: url.searchParams.get('lien') === 'desactive' };
 };
 
 const field = (f: FormData, name: string, max = 200) =>

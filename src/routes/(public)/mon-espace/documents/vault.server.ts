@@ -4,14 +4,17 @@
  */
 import { Readable } from 'node:stream';
 import type { RequestEvent } from '@sveltejs/kit';
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { VaultActor } from '#lib/server/vault/index.ts';
 
 export const PRIVATE_HEADERS = { 'cache-control': 'private, no-store', 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' };
 
-export function personActor(event: Pick<RequestEvent, 'locals'>): Extract<VaultActor, { kind: 'person' }> {
+export function personActor(event: Pick<RequestEvent, 'locals' | 'url'>): Extract<VaultActor, { kind: 'person' }> {
 	const p = event.locals.person;
 	if (!p) error(401, 'Reconnectez-vous pour voir vos documents.');
+	// a link (a message, the printed sheet) opens Mon espace for 90 days; the vault asks for more:
+	// a code received now, a passkey or a code of the recovery sheet
+	if (p.via === 'link') redirect(303, `/mon-espace/connexion?coffre=1&retour=${encodeURIComponent(event.url.pathname)}`);
 	return { kind: 'person', beneficiaryIds: p.beneficiaryIds, ip: event.locals.ip };
 }
 
