@@ -116,7 +116,7 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace/accompagnements/coop/activites.json', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, admin: 403 })],
 		// a place's answer link, and the person's page: no account; a damaged link is refused
 		['/orientation/lien-abime', row(404)],
-		['/mes-orientations', row(200)],
+		['/mes-orientations', row('→ /mon-espace/orientations')],
 		// Pass Numérique (the other département's coordinator sees their own, empty, fund)
 		['/espace/pass', PRO()],
 		['/espace/pass/fonds', COORDINATION()],

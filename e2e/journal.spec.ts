@@ -11,9 +11,11 @@ test.use({ storageState: statePath('coordinator') });
 
 test('sentences with names, filters from lists, CSV', async ({ page }) => {
 	const s = seed();
-	await page.goto('/admin/journal');
+	// the Pass family (the seed writes many lines: the contribution is not always on the first page)
+	await page.goto('/admin/journal?action=pass.');
 	const list = page.locator('.journal');
 	await expect(list).toContainText(/Camille Coordination a enregistré une contribution de CAF de Lot-et-Garonne au fonds\u00a0: 5\s000\s€\./);
+	await page.goto('/admin/journal');
 	for (const width of [390, 1280]) {
 		await page.setViewportSize({ width, height: 844 });
 		await expectNoAxeViolations(page, `/admin/journal at ${width} px`);

@@ -137,13 +137,13 @@ test('the person sees their mandates in Mon espace and withdraws a theme, withou
 
 	// signed in with a code sent to their phone
 	const before = (await smsMessages('+33647665544')).length;
-	await person.goto('/mes-orientations');
+	await person.goto('/mon-espace/connexion?retour=%2Fmon-espace%2Forientations');
 	await person.getByLabel('Votre numéro de portable ou votre adresse e-mail').fill(phone);
 	await person.getByRole('button', { name: 'Recevoir un code' }).click();
 	await expect.poll(async () => (await smsMessages('+33647665544')).length, { timeout: 30_000 }).toBeGreaterThan(before);
 	const code = /\b(\d{6})\b/.exec((await smsMessages('+33647665544')).at(-1)!.text)![1];
 	await person.getByLabel(/^Le code à 6 chiffres/).fill(code);
-	await person.getByRole('button', { name: 'Voir mes orientations' }).click();
+	await person.getByRole('button', { name: 'Entrer', exact: true }).click();
 	await expect(person.getByRole('heading', { level: 1 })).toHaveText('Mes orientations');
 
 	const res = await person.goto('/mon-espace/mandats');

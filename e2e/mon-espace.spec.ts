@@ -132,7 +132,7 @@ test('Alice signs in by SMS code without JavaScript at 320 px; every page is her
 	await phone.goto('/mon-espace/acces');
 	await expect(phone.getByText('votre téléphone et votre adresse e-mail')).toBeVisible();
 	await phone.goto('/mon-espace/journal');
-	await expect(phone.locator('main')).toContainText(`Élise Espace (CAF de Lot-et-Garonne) vous a orienté(e) vers ${s.alice.place}.`);
+	await expect(phone.locator('main')).toContainText(`Élise Espace (CCAS d’Agen) vous a orienté(e) vers ${s.alice.place}.`);
 	await expect(phone.locator('main')).toContainText('Vous vous êtes connecté(e) avec un code reçu par SMS ou e-mail.');
 
 	// withdraw the consent, in two steps

@@ -528,19 +528,21 @@ if (!existsSync(seedFile)) {
 		const { randomUUID } = await import('node:crypto');
 		const { openDatabase } = await import('../src/lib/server/db/client.ts');
 		const { getBoss, stopBoss } = await import('../src/lib/server/jobs/boss.ts');
-		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
+		const { addMember, actorFor, createOrganisation } = await import('../src/lib/server/accounts/index.ts');
 		const { createBeneficiary, issueRecoverySheet } = await import('../src/lib/server/beneficiaries/index.ts');
 		const { sendReferral } = await import('../src/lib/server/referral/index.ts');
 		const db = await openDatabase();
 		await getBoss(db);
 		const links = { origin: process.env.ORIGIN || `http://localhost:${process.env.PORT ?? 3000}`, instanceName: 'maillage (tests)' };
+		// a structure of its own: the CAF's figures (partner.spec) keep their small counts
+		const espace = (await createOrganisation(db, null, { name: 'CCAS d’Agen', kind: 'ccas', departmentCode: '47' })).id;
 		const prescriber = await actorFor(
 			db.db,
 			(
 				await addMember(db, null, {
-					email: 'prescription.espace@caf47.test',
+					email: 'prescription.espace@ccas-agen.test',
 					displayName: 'Élise Espace',
-					organisationId: seed.organisations.caf47,
+					organisationId: espace,
 					role: 'prescriber'
 				})
 			).userId,
@@ -552,7 +554,7 @@ if (!existsSync(seedFile)) {
 			['bruno', 'Bruno', '06 47 00 00 02', seed.person.otherPlace]
 		]) {
 			const c = await createBeneficiary(db, prescriber, {
-				organisationId: seed.organisations.caf47,
+				organisationId: espace,
 				confirmNew: true,
 				form: {
 					firstName,
@@ -571,7 +573,7 @@ if (!existsSync(seedFile)) {
 				prescriber,
 				{
 					beneficiaryId: c.id,
-					organisationId: seed.organisations.caf47,
+					organisationId: espace,
 					placeId: place.id,
 					reason: `Aide pour ${firstName}.`,
 					assessmentId: null,

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import JSZip from 'jszip';
-import { test, expect, type Page, type Response } from '@playwright/test';
+import { test, expect, type Browser, type Page, type Response } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers.ts';
 import { statePath } from './accounts.ts';
 import { tinyJpeg, tinyPdf } from '../test/vault-files.ts';
@@ -51,6 +51,13 @@ async function signIn(page: Page, s: VaultSeed, from = '/mon-espace/documents') 
 	await expect(page).toHaveURL(new RegExp(`${from}$`));
 }
 
+/** Victor's session, kept after his first sign-in: each code asked counts against the address's limit, shared by the whole browser suite. */
+const victorState = () => join(dataDir(), 'victor-state.json');
+async function victor(browser: Browser, width = 320) {
+	const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 700 }, storageState: victorState() });
+	return { ctx, phone: await ctx.newPage() };
+}
+
 async function fits(page: Page, what: string) {
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 	expect(overflow, `horizontal overflow on ${what}`).toBeLessThanOrEqual(0);
@@ -67,6 +74,7 @@ test('Victor keeps his papers from his phone, without JavaScript: a photo, a PDF
 	const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
 	const phone = await ctx.newPage();
 	await signIn(phone, s);
+	await ctx.storageState({ path: victorState() });
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mes documents');
 	await expect(phone.getByText('Votre coffre est vide.')).toBeVisible();
 	await fits(phone, 'the empty vault');
@@ -191,9 +199,8 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await pro.close();
 
 	// Victor sees the paper asked for, the scan added, and every access in his journal
-	const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
-	const phone = await ctx.newPage();
-	await signIn(phone, s, '/mon-espace/documents');
+	const { ctx, phone } = await victor(browser);
+	await phone.goto('/mon-espace/documents');
 	await expect(phone.locator('main')).toContainText('CCAS de Marmande vous demande');
 	await expect(phone.locator('main')).toContainText('Justificatif de domicile');
 	await expect(phone.locator('.vault-card')).toHaveCount(3);
@@ -210,9 +217,8 @@ test('Victor joins a paper to his appointment at the médiathèque, without Java
 	browser
 }) => {
 	const s = seed();
-	const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
-	const phone = await ctx.newPage();
-	await signIn(phone, s, '/mon-espace/orientations');
+	const { ctx, phone } = await victor(browser);
+	await phone.goto('/mon-espace/orientations');
 	await phone.getByRole('link', { name: 'Joindre des documents pour ce rendez-vous' }).click();
 	await expect(phone).toHaveURL(new RegExp(`/mon-espace/orientations/${s.referralId}/documents$`));
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Joindre des documents pour votre rendez-vous');
@@ -261,10 +267,8 @@ test('Victor joins a paper to his appointment at the médiathèque, without Java
 });
 
 test('a document over 60 MB is refused in French before it is read; a body of unknown length is refused outside the uploads', async ({ browser, baseURL }) => {
-	const s = seed();
-	const ctx = await browser.newContext({ javaScriptEnabled: false });
-	const page = await ctx.newPage();
-	await signIn(page, s, '/mon-espace/documents/ajouter');
+	const { ctx, phone: page } = await victor(browser, 1280);
+	await page.goto('/mon-espace/documents/ajouter');
 	const big = await page.request.post('/mon-espace/documents/ajouter', {
 		headers: { origin: baseURL! },
 		multipart: { type: 'cv', fichier: { name: 'gros.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(61 * 1024 * 1024, 32) } },
