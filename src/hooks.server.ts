@@ -46,21 +46,6 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** set by scripts/start.mjs on a form posted from another origin (it removes any such header the client sent) */
 const CROSS_SITE_HEADER = 'x-maillage-cross-site';
 
-/** Reads a copy of a body of unknown length up to `limit` bytes: false as soon as it goes past (the rest is not read). */
-async function withinLimit(request: Request, limit: number): Promise<boolean> {
-	const reader = request.clone().body!.getReader();
-	let bytes = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) return true;
-		bytes += value.byteLength;
-		if (bytes > limit) {
-			await reader.cancel();
-			return false;
-		}
-	}
-}
-
 const wantsJson = (event: Parameters<Handle>[0]['event']) =>
 	event.url.pathname.startsWith('/api/') || /^application\/json\b/.test(event.request.headers.get('accept') ?? '');
 
@@ -109,9 +94,9 @@ const serve: Handle = async ({ event, resolve }) => {
 	// a document sent to a vault may be larger (its route reads the form itself and checks its fields)
 	const upload = isUploadRoute(event.route.id);
 	if (length > (upload ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES)) return tooLarge();
-	// adapter-node's limit is the uploads' (scripts/start.mjs): a body of unknown length elsewhere is
-	// counted as it comes and refused past 1 MiB, rather than read up to the uploads' limit
-	if (!upload && declared === null && event.request.body && !(await withinLimit(event.request, MAX_BODY_BYTES))) return tooLarge();
+	// adapter-node's limit is the uploads' (scripts/start.mjs): a body of unknown length elsewhere is refused
+	// rather than read up to it (browsers always send the length of a form)
+	if (!upload && declared === null && event.request.body && !['GET', 'HEAD'].includes(event.request.method)) return tooLarge();
 	// control characters, lone surrogates, malformed UTF-8: refused here for every route
 	// (a NUL byte made PostgreSQL fail mid-write and the error carried the record to the logs)
 	let inputOk: boolean;

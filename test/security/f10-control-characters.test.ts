@@ -66,7 +66,17 @@ const enc = (v: string) =>
 /** One request through the server's hook; `resolve` records whether a route would have run it. */
 async function through(method: string, path: string, body?: BodyInit, type = 'application/x-www-form-urlencoded') {
 	const url = new URL(path, ORIGIN);
-	const request = new Request(url, { method, headers: body ? { 'content-type': type } : {}, body, duplex: 'half' } as RequestInit);
+	// as a browser sends a form: with its length (a body of unknown length is refused at the edge)
+	const headers: Record<string, string> = {};
+	if (body instanceof URLSearchParams) body = body.toString();
+	if (body instanceof FormData) {
+		const encoded = new Response(body);
+		headers['content-type'] = encoded.headers.get('content-type')!;
+		body = Buffer.from(await encoded.arrayBuffer());
+	} else if (body) headers['content-type'] = type;
+	if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+	else if (body instanceof Uint8Array) headers['content-length'] = String(body.byteLength);
+	const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
 	let resolved = false;
 	const event = { request, url, route: { id: null }, getClientAddress: () => '192.0.2.1', cookies: { get: () => undefined }, locals: {} };
 	try {
