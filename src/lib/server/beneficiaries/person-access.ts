@@ -38,6 +38,33 @@ const UUID = /^[0-9a-f-]{36}$/i;
 const hashToken = (token: string) => createHash('sha256').update(`person-access:${token}`).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
 
+/** A person's own act, journaled once on each of their records (their session may hold several). */
+async function journalPersonAct(
+	tx: Tx,
+	beneficiaryIds: readonly string[],
+	action: string,
+	ip: string | null | undefined,
+	details: Record<string, unknown>
+): Promise<void> {
+	if (!beneficiaryIds.length) return;
+	const rows = await tx
+		.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
+		.from(beneficiaries)
+		.where(inArray(beneficiaries.id, [...beneficiaryIds]));
+	await journal(
+		tx,
+		...rows.map((r) => ({
+			actor: { kind: 'person' as const },
+			action,
+			targetType: 'beneficiary',
+			targetId: r.id,
+			departmentCode: r.departmentCode,
+			ip: personIp(ip),
+			details
+		}))
+	);
+}
+
 // ——— links ———
 
 /**
@@ -176,24 +203,7 @@ export async function openSessionIn(
 	now: Date
 ): Promise<string> {
 	const token = await startSession(tx, beneficiaryIds, by, null, now, meta.userAgent);
-	const rows = beneficiaryIds.length
-		? await tx
-				.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
-				.from(beneficiaries)
-				.where(inArray(beneficiaries.id, beneficiaryIds))
-		: [];
-	await journal(
-		tx,
-		...rows.map((r) => ({
-			actor: { kind: 'person' as const },
-			action: 'person.signed_in',
-			targetType: 'beneficiary',
-			targetId: r.id,
-			departmentCode: r.departmentCode,
-			ip: personIp(meta.ip),
-			details: { by }
-		}))
-	);
+	await journalPersonAct(tx, beneficiaryIds, 'person.signed_in', meta.ip, { by });
 	return token;
 }
 
@@ -282,22 +292,7 @@ export async function endSessionsByPerson(
 			)
 			.returning({ id: personSessions.id });
 		if (ended.length) {
-			const rows = await tx
-				.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
-				.from(beneficiaries)
-				.where(inArray(beneficiaries.id, session.beneficiaryIds));
-			await journal(
-				tx,
-				...rows.map((r) => ({
-					actor: { kind: 'person' as const },
-					action: 'person.sessions_ended',
-					targetType: 'beneficiary',
-					targetId: r.id,
-					departmentCode: r.departmentCode,
-					ip: personIp(meta.ip),
-					details: { sessions: ended.length }
-				}))
-			);
+			await journalPersonAct(tx, session.beneficiaryIds, 'person.sessions_ended', meta.ip, { sessions: ended.length });
 		}
 		return ended.length;
 	});
@@ -365,22 +360,7 @@ export async function revokeLinksByPerson(
 			now
 		);
 		if (ids.length) {
-			const rows = await tx
-				.select({ id: beneficiaries.id, departmentCode: beneficiaries.departmentCode })
-				.from(beneficiaries)
-				.where(inArray(beneficiaries.id, session.beneficiaryIds));
-			await journal(
-				tx,
-				...rows.map((r) => ({
-					actor: { kind: 'person' as const },
-					action: 'person.links_revoked',
-					targetType: 'beneficiary',
-					targetId: r.id,
-					departmentCode: r.departmentCode,
-					ip: personIp(meta.ip),
-					details: { links: ids, by: session.via }
-				}))
-			);
+			await journalPersonAct(tx, session.beneficiaryIds, 'person.links_revoked', meta.ip, { links: ids, by: session.via });
 		}
 		return ids.length;
 	});
