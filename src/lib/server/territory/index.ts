@@ -9,7 +9,7 @@ export { loadTerritory } from './load.ts';
 export type { AddressApi } from './address-api.ts';
 export { buildLookup, forgetMunicipalityLookup, municipalityLookup } from './lookup.ts';
 export { resolveWhere, suggestMunicipalities, type ResolveWhereOptions } from './where.ts';
-export { AREA_KIND_LABELS, areasFromCsv } from './area-model.ts';
+export { AREA_KINDS, AREA_KIND_LABELS, areasFromCsv, type AreaKind } from './area-model.ts';
 export {
 	areaOf,
 	createArea,
