@@ -87,4 +87,15 @@ describe('can(): territory isolation', () => {
 	it('gives nothing to nobody', () => {
 		expect(can(null, 'organisation.read', { departmentCode: '47' })).toBe(false);
 	});
+	it('opens the steering space to the coordinators and partners of the département; the whole network’s figures to the coordinators', () => {
+		const caf47: Actor = { userId: 'u3', isAdmin: false, mfa: false, memberships: [{ organisationId: 'caf', role: 'partner', departmentCode: '47' }] };
+		const prescriber: Actor = { userId: 'u4', isAdmin: false, mfa: true, memberships: [{ organisationId: 'ccas', role: 'prescriber', departmentCode: '47' }] };
+		expect(can(coord47, 'steering.read', { departmentCode: '47' })).toBe(true);
+		expect(can(coord47, 'steering.read_all', { departmentCode: '47' })).toBe(true);
+		expect(can(coord47, 'steering.read', { departmentCode: '33' })).toBe(false);
+		expect(can(caf47, 'steering.read', { departmentCode: '47' })).toBe(true);
+		expect(can(caf47, 'steering.read_all', { departmentCode: '47' })).toBe(false);
+		expect(can(caf47, 'steering.read', { departmentCode: '64' })).toBe(false);
+		for (const a of [prescriber, manager]) expect(can(a, 'steering.read', { departmentCode: '47' })).toBe(false);
+	});
 });

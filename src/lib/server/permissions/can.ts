@@ -52,6 +52,8 @@ export type Action =
 	| 'pass.redeem'
 	// a partner's own figures (its contributions, the campaigns it funds, its agents' referrals counted): no personal data
 	| 'partner.read'
+	| 'steering.read'
+	| 'steering.read_all'
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
@@ -107,6 +109,10 @@ export interface Resources {
 	'pass.distribute': OfOrganisation;
 	'pass.redeem': OfOrganisation;
 	'partner.read': Partial<InDepartment & OfOrganisation>;
+	/** the steering space (issue 16): aggregates of a département, read by its coordinators and partners */
+	'steering.read': InDepartment;
+	/** the whole network's demand and outcomes, every partner's included: the coordinators (a partner reads its own scope) */
+	'steering.read_all': InDepartment;
 	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
 	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
 	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
@@ -254,6 +260,10 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 			return coordinates(actor, r.departmentCode) || (r.funderOrganisationIds ?? []).some((o) => holds(actor, o, ['partner']));
 		case 'partner.read':
 			return holds(actor, r.organisationId, ['partner']) || coordinates(actor, r.departmentCode);
+		case 'steering.read':
+			return coordinates(actor, r.departmentCode) || actor.memberships.some((m) => m.role === 'partner' && m.departmentCode === r.departmentCode);
+		case 'steering.read_all':
+			return coordinates(actor, r.departmentCode);
 		default:
 			return false;
 	}
