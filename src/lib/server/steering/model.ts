@@ -174,3 +174,35 @@ export function steeringQueryString(q: SteeringQuery, extra: Record<string, stri
 	for (const [k, v] of Object.entries(extra)) if (v) p.set(k, v);
 	return p.toString();
 }
+
+/**
+ * One table of figures, as every steering page shows it and every export writes it (CSV,
+ * XLSX, the annual report's PDF, the open data): the services of each section build these,
+ * already masked (a count of 1 to 4 persons, and whatever would tell it by difference, is
+ * `MASKED_CELL`), so that no unmasked figure leaves the capability.
+ */
+export interface SteeringColumn {
+	key: string;
+	/** the column's French heading */
+	label: string;
+	/** how the value reads: text, a count, a count of persons (masked when small), a ratio 0–1 shown as %, a rate per 10,000, km, days, euros in cents, a Paris day */
+	kind: 'text' | 'count' | 'persons' | 'percent' | 'per10k' | 'km' | 'days' | 'cents' | 'day' | 'score';
+}
+
+export const MASKED_CELL = { masked: true } as const;
+export type SteeringCell = string | number | null | typeof MASKED_CELL;
+
+export interface SteeringTable {
+	/** stable, used in the export's URL and file name: 'offre-lieux-par-service' */
+	id: string;
+	/** the table's caption */
+	title: string;
+	columns: SteeringColumn[];
+	rows: SteeringCell[][];
+	/** the total row, when the table has one */
+	total?: SteeringCell[];
+	/** what the reader must know (straight-line distances, sources, masking), one sentence each */
+	notes?: string[];
+}
+
+export const isMasked = (c: SteeringCell): c is typeof MASKED_CELL => typeof c === 'object' && c !== null && 'masked' in c;
