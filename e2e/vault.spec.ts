@@ -136,6 +136,18 @@ test('Victor keeps his papers from his phone, without JavaScript: a photo, a PDF
 	await expect(phone.locator('main')).toContainText('CCAS de Marmande');
 	await fits(phone, 'a document');
 
+	// the identity card ends in 2031: Victor wants his worker at the CCAS reminded too
+	await phone.goto('/mon-espace/documents');
+	await phone.getByRole('link', { name: 'Carte d’identité' }).click();
+	await expect(phone.getByRole('heading', { name: 'Rappels avant la fin de validité' })).toBeVisible();
+	const worker = phone.getByLabel('Prévenir aussi').locator('option', { hasText: 'CCAS de Marmande' }).first();
+	const workerLabel = (await worker.textContent())!.trim();
+	await phone.getByLabel('Prévenir aussi').selectOption({ label: workerLabel });
+	await phone.getByRole('button', { name: 'Enregistrer' }).click();
+	await expect(phone.getByRole('status')).toContainText('C’est enregistré');
+	await expect(phone.getByLabel('Prévenir aussi')).toHaveValue((await worker.getAttribute('value'))!);
+	await fits(phone, 'the reminders of a document');
+
 	// everything in one request: the originals, the manifest with their digests, the journal
 	const [zipped] = await Promise.all([
 		phone.waitForEvent('download'),
@@ -158,6 +170,9 @@ test('Victor keeps his papers from his phone, without JavaScript: a photo, a PDF
 	await axe.goto('/mon-espace/documents');
 	await axe.getByRole('link', { name: 'Impôts 2026' }).click();
 	await expectNoAxeViolations(axe, 'a document');
+	await axe.goto('/mon-espace/documents');
+	await axe.getByRole('link', { name: 'Carte d’identité' }).click();
+	await expectNoAxeViolations(axe, 'a document with an end of validity');
 	await axeCtx.close();
 	await ctx.close();
 	writeFileSync(join(dataDir(), 'vault-e2e.json'), JSON.stringify({ done: true }));

@@ -78,7 +78,7 @@ export { invitePlaceContacts, placeManagerState, placesWithoutManager } from './
 export { claimPlace, decideClaim, listClaims, pendingClaimsOf, placesToClaim } from './claims.ts';
 export { placeTeams } from './place-teams.ts';
 export { membersOf, placeHasTeam, placesRunByArray } from './conditions.ts';
-export { PLACE_TEAM_ROLES, placeTeamOrganisations, placeTeamEmails, memberEmails, placesRunBy, activeOrganisations } from './teams.ts';
+export { PLACE_TEAM_ROLES, placeTeamOrganisations, placeTeamEmails, memberEmails, activeMembers, placesRunBy, activeOrganisations } from './teams.ts';
 export { afterResponse, backgroundSettled } from './background.ts';
 export { hashPassword } from './password.ts';
 export { newTotpSecret, totpCodeAt } from './totp.ts';

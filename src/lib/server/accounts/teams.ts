@@ -68,3 +68,17 @@ export async function memberEmails(db: DbOrTx, organisationId: string, roles: re
 		.where(and(eq(memberships.organisationId, organisationId), inArray(memberships.role, [...roles]), eq(users.active, true)));
 	return rows.map((r) => r.email);
 }
+
+/** The active members holding one of the roles in these structures: id, name, structure (a person chooses whom to remind about a paper). */
+export async function activeMembers(
+	db: DbOrTx,
+	organisationIds: readonly string[],
+	roles: readonly string[]
+): Promise<{ userId: string; name: string; organisationId: string }[]> {
+	if (!organisationIds.length || !roles.length) return [];
+	return db
+		.selectDistinct({ userId: users.id, name: users.displayName, organisationId: memberships.organisationId })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.where(and(inArray(memberships.organisationId, [...organisationIds]), inArray(memberships.role, [...roles]), eq(users.active, true)));
+}

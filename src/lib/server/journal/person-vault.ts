@@ -35,6 +35,10 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 	'vault.exported': () => 'Vous avez téléchargé tout votre coffre',
 	'vault.closed': () => 'Vous avez fermé votre coffre\u00a0: vos documents et leur clé ont été détruits',
 	'vault.integrity_failed': () => 'Le contrôle a trouvé un document abîmé dans votre coffre',
+	'vault.reminder_contact_set': (f) =>
+		f.d.organisationId
+			? `Vous avez choisi qu’un professionnel de ${f.organisation} soit prévenu aussi avant la fin de validité d’un document${cat(f)}`
+			: `Vous avez choisi que personne d’autre que vous ne soit prévenu avant la fin de validité d’un document${cat(f)}`,
 	'vault.expiry_reminder_sent': (f) => `Nous vous avons prévenu(e) qu’un document de votre coffre ne sera plus valable dans ${str(f.d.days)} jours`,
 	'vault.document_requested': (f) => `${f.who} vous a demandé un document`,
 	'vault.request_provided': (f) => `${has(f)} envoyé le document demandé par ${f.organisation}`,

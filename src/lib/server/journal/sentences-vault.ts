@@ -65,6 +65,13 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 		label: 'Coffre fermé par la personne',
 		say: (f) => `${f.actor} a fermé son coffre\u00a0: ses ${str(f.d.documents)} document(s) et sa clé ont été détruits`
 	},
+	'vault.reminder_contact_set': {
+		label: 'Professionnel prévenu de la fin d’un document choisi',
+		say: (f) =>
+			f.d.organisationId
+				? `${f.actor} a choisi qu’un professionnel de ${f.organisation} soit prévenu avant la fin de validité d’un document de son coffre${cat(f.d)}`
+				: `${f.actor} a choisi que personne d’autre ne soit prévenu avant la fin de validité d’un document de son coffre${cat(f.d)}`
+	},
 	'vault.expiry_reminder_sent': {
 		label: 'Rappel de fin de validité envoyé',
 		say: (f) => `Un rappel a été envoyé à ${f.person}\u00a0: un document de son coffre arrive à la fin de sa validité dans ${str(f.d.days)} jours`

@@ -57,6 +57,8 @@ export interface DepositInput {
 	title?: string | null;
 	/** the paper's end of validity, 'YYYY-MM-DD' */
 	expiresOn?: string | null;
+	/** a professional at the counter: the person wants them reminded too before the paper's end (the person can change it in Mon espace) */
+	remindMe?: boolean;
 	parts: Buffer[];
 }
 
@@ -77,6 +79,8 @@ export interface DocumentView {
 	depositedBy: string | null;
 	createdAt: Date;
 	expiresOn: string | null;
+	/** the professional the person chose to be reminded too before the paper's end */
+	remindUserId: string | null;
 	hasThumbnail: boolean;
 	integrityFailed: boolean;
 }
@@ -195,8 +199,8 @@ export async function depositDocument(database: Database, who: VaultActor, input
 				depositedByOrganisationId: depositor.organisationId,
 				depositedUnderGrantId: depositor.grantId,
 				expiresOn: v.expiresOn,
-				// a professional who scanned a paper with the person is reminded before it expires too
-				remindUserId: depositor.origin === 'professional' ? depositor.userId : null,
+				// the professional who scanned a paper with the person, when the person asked them to be reminded too
+				remindUserId: depositor.origin === 'professional' && input.remindMe ? depositor.userId : null,
 				createdAt: now
 			});
 			await journal(tx, {
@@ -250,6 +254,7 @@ function view(row: VaultDocumentRow, key: Buffer, names: Map<string, string>): D
 		depositedBy: row.depositedByOrganisationId ? (names.get(row.depositedByOrganisationId) ?? null) : null,
 		createdAt: row.createdAt,
 		expiresOn: row.expiresOn,
+		remindUserId: row.remindUserId,
 		hasThumbnail: !!row.thumbBlob,
 		integrityFailed: !!row.integrityFailedAt
 	};

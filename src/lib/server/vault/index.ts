@@ -28,6 +28,7 @@ export {
 } from './referral-shares.ts';
 export { askPresence, confirmPresence, closePresence, PRESENCE_CODE_MINUTES, PRESENCE_CODE_TRIES } from './presence.ts';
 export { exportVault } from './export.ts';
+export { reminderContacts, chooseReminderContact, type ReminderContact } from './reminders.ts';
 export { closeVault } from './close.ts';
 export { requestDocument, personRequests, requestsForProfessional, provideRequest, cancelRequest, REQUEST_NOTE_MAX, type RequestView } from './requests.ts';
 export { checkIntegrity, remindExpiringDocuments, purgeOrphanBlobs, type IntegrityReport } from './jobs.ts';

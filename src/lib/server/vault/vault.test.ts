@@ -5,7 +5,7 @@
  * database-and-storage copy without the master key, master key rotation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID as randomUUIDv4 } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { DomainError } from '../errors.ts';
 import {
 	askPresence,
 	checkIntegrity,
+	chooseReminderContact,
 	closeVault,
 	closePresence,
 	confirmPresence,
@@ -30,6 +31,8 @@ import {
 	openDocument,
 	personDocuments,
 	personShares,
+	reminderContacts,
+	remindExpiringDocuments,
 	revokeShare,
 	rewrapPersonKeys,
 	setVaultRuntime,
@@ -183,11 +186,54 @@ describe('the vault (issue 15)', () => {
 		// a colleague of the same structure is not the professional the person confirmed
 		const mate = await w.member('alex@ccas.test', ccas, 'prescriber');
 		expect((await documentsForProfessional(w.db, { kind: 'professional', actor: mate }, personId)).documents).toEqual([]);
-		const { id } = await depositDocument(w.db, pro, { beneficiaryId: personId, type: 'attestation_caf', parts: [pdf] });
+		const { id } = await depositDocument(w.db, pro, {
+			beneficiaryId: personId,
+			type: 'attestation_caf',
+			expiresOn: '2027-06-30',
+			remindMe: true,
+			parts: [pdf]
+		});
 		const added = (await personDocuments(w.db, [personId])).find((d) => d.id === id)!;
-		expect(added).toMatchObject({ origin: 'professional', depositedBy: 'CCAS de Nérac' });
+		// the person asked, at the counter, that this professional be reminded too before the paper's end
+		expect(added).toMatchObject({ origin: 'professional', depositedBy: 'CCAS de Nérac', expiresOn: '2027-06-30', remindUserId: prescriber.userId });
 		await closePresence(w.db, { actor: prescriber }, personId);
 		expect((await documentsForProfessional(w.db, pro, personId)).documents).toEqual([]);
+		await deleteDocument(w.db, me as never, id);
+	});
+
+	it('before a paper’s end: the person is reminded at 90, 30 and 7 days, and so is the professional they chose among the teams that follow them', async () => {
+		const links = { origin: 'https://maillage.test', instanceName: 'maillage 47' };
+		const sent = async (template: string) => (await w.db.db.select().from(outbox).where(eq(outbox.template, template))).length;
+		const day0 = new Date('2026-12-07T08:00:00Z');
+		const { id } = await depositDocument(w.db, me, { type: 'carte_identite', expiresOn: '2027-03-07', parts: [pdf] }, day0);
+		// whom the person may choose: the helpers of the structures that follow them, not another structure's
+		const contacts = await reminderContacts(w.db, [personId]);
+		expect(contacts.map((c) => c.userId)).toContain(prescriber.userId);
+		expect(contacts.find((c) => c.userId === prescriber.userId)?.label).toBe('pat (CCAS de Nérac)');
+		expect(contacts.map((c) => c.userId)).not.toContain(stranger.userId);
+		expect(await code(chooseReminderContact(w.db, me as never, id, stranger.userId!))).toBe('invalid');
+		await chooseReminderContact(w.db, me as never, id, prescriber.userId!);
+		const [person0, pro0] = [await sent('vault-expiry'), await sent('vault-expiry-pro')];
+		// 90 days before: the person, and Pat
+		expect(await remindExpiringDocuments(w.db, links, day0)).toBe(1);
+		expect([await sent('vault-expiry'), await sent('vault-expiry-pro')]).toEqual([person0 + 1, pro0 + 1]);
+		const [mail] = await w.db.db.select().from(outbox).where(eq(outbox.template, 'vault-expiry-pro')).orderBy(desc(outbox.createdAt)).limit(1);
+		expect(mail.to).toBe('pat@ccas.test');
+		expect(mail.text).toContain('Carte d’identité');
+		expect(mail.text).not.toContain('Odette');
+		// once each
+		expect(await remindExpiringDocuments(w.db, links, new Date('2026-12-08T08:00:00Z'))).toBe(0);
+		// the person changes their mind: nobody but them at 30 days
+		await chooseReminderContact(w.db, me as never, id, null);
+		expect(await remindExpiringDocuments(w.db, links, new Date('2027-02-05T08:00:00Z'))).toBe(1);
+		expect([await sent('vault-expiry'), await sent('vault-expiry-pro')]).toEqual([person0 + 2, pro0 + 1]);
+		const choices = await w.db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'vault.reminder_contact_set'), eq(auditLog.targetId, personId)));
+		expect(choices.map((c) => (c.details as { organisationId: string | null }).organisationId)).toEqual([ccas, null]);
+		// a document of another person is not theirs to change
+		expect(await code(chooseReminderContact(w.db, { kind: 'person', beneficiaryIds: [randomUUIDv4()] } as never, id, null))).toBe('not_found');
 		await deleteDocument(w.db, me as never, id);
 	});
 

@@ -4,7 +4,9 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import {
 	CATEGORIES,
+	chooseReminderContact,
 	deleteDocument,
+	reminderContacts,
 	personDocuments,
 	personShares,
 	revokeShare,
@@ -34,6 +36,13 @@ export const load: PageServerLoad = async (event) => {
 		document: documentCard(doc),
 		category: CATEGORIES[doc.category],
 		targets: await shareTargets(db, who.beneficiaryIds),
+		// who else is reminded before the paper's end: only for a paper with an end of validity
+		reminder: doc.expiresOn
+			? {
+					contacts: (await reminderContacts(db, who.beneficiaryIds)).map((c) => ({ id: c.userId, label: c.label })),
+					current: doc.remindUserId
+				}
+			: null,
 		shares: shares.map((s) => ({ id: s.id, to: s.to, what: s.what, until: s.until ? formatDate(new Date(s.until.getTime() - 1)) : null })),
 		defaultUntil: addDays(today, SHARE_DAYS.default),
 		today,
@@ -63,6 +72,16 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, { values }, { page: ['not_found'] });
 		}
+	},
+	prevenir: async (event) => {
+		const f = await event.request.formData();
+		const userId = String(f.get('professionnel') ?? '').slice(0, 64);
+		try {
+			await chooseReminderContact(await getDatabase(), personActor(event), event.params.id, userId || null);
+		} catch (e) {
+			return formFailure(e, { values: { remindUserId: userId } }, { page: ['not_found'] });
+		}
+		redirect(303, `/mon-espace/documents/${event.params.id}?prevenu=1#rappels`);
 	},
 	arreter: async (event) => {
 		const f = await event.request.formData();

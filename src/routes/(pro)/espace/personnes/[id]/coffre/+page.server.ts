@@ -28,6 +28,7 @@ import { publicOrigin } from '#lib/server/web/origin.ts';
 import { DomainError } from '#lib/server/errors.ts';
 import { formatDate, formatDateTime } from '#lib/components/format.ts';
 import { cleanText } from '#lib/server/web/input.ts';
+import { parisDay } from '#lib/time.ts';
 import { withUploadSlot } from '#lib/server/web/uploads.ts';
 import { formFailure } from '#lib/server/web/errors.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
@@ -59,6 +60,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			documentId: r.documentId
 		})),
 		noteMax: REQUEST_NOTE_MAX,
+		today: parisDay(),
 		personId: params.id,
 		name,
 		canAsk,
@@ -161,7 +163,7 @@ export const actions: Actions = {
 		return { closed: true as const };
 	},
 	deposer: async ({ params, locals, request }) => {
-		let values = { type: '', title: '' };
+		let values = { type: '', title: '', expiresOn: '', remindMe: '' };
 		try {
 			await withUploadSlot(async () => {
 				let f: FormData;
@@ -170,7 +172,12 @@ export const actions: Actions = {
 				} catch {
 					throw new DomainError('invalid', 'L’envoi a été coupé. Vérifiez la connexion, puis réessayez.');
 				}
-				values = { type: String(f.get('type') ?? '').slice(0, 40), title: String(f.get('titre') ?? '').slice(0, 200) };
+				values = {
+					type: String(f.get('type') ?? '').slice(0, 40),
+					title: String(f.get('titre') ?? '').slice(0, 200),
+					expiresOn: String(f.get('fin') ?? '').slice(0, 10),
+					remindMe: f.get('prevenir') === '1' ? '1' : ''
+				};
 				if (!Object.values(values).every((v) => cleanText(v, false))) throw new DomainError('invalid', 'Un des champs contient des caractères non valides.');
 				const files = f.getAll('fichier').filter((v): v is File => typeof v !== 'string' && v.size > 0);
 				await depositDocument(
@@ -180,6 +187,8 @@ export const actions: Actions = {
 						beneficiaryId: params.id,
 						type: values.type,
 						title: values.title,
+						expiresOn: values.expiresOn || null,
+						remindMe: values.remindMe === '1',
 						parts: await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer())))
 					}
 				);
