@@ -199,6 +199,14 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	const before = (await smsMessages(s.person.phoneE164)).length;
 	await page.getByRole('button', { name: 'Envoyer le code à la personne' }).click();
 	await expect(page.locator('main')).toContainText('au 06 •• •• •• 09');
+	// a reload sends no other code: the field waits for the one sent
+	const codesSent = async () => (await smsMessages(s.person.phoneE164)).filter((m) => m.text.includes('ouvrir votre coffre')).length;
+	await expect.poll(codesSent).toBeGreaterThan(0);
+	const sentOnce = await codesSent();
+	await page.reload();
+	await expect(page.locator('main')).toContainText('au 06 •• •• •• 09');
+	await page.waitForTimeout(500);
+	expect(await codesSent()).toBe(sentOnce);
 	await page.getByLabel('Le code à 6 chiffres reçu par la personne').fill(await lastCode(s.person.phoneE164, before));
 	await page.getByRole('button', { name: 'Ouvrir le coffre' }).click();
 	await expect(page.getByRole('status').first()).toContainText('Coffre ouvert avec la personne');
@@ -210,11 +218,26 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await page.getByRole('button', { name: 'Ajouter au coffre de la personne' }).click();
 	await expect(page.getByRole('status').first()).toContainText('le document est dans le coffre de la personne');
 
+	// a paper asked for that Victor has with him: shared for 30 days only once he has said yes
+	await page.getByLabel('Quel document').last().selectOption({ label: 'Avis d’imposition' });
+	await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+	await expect(page.getByRole('status').first()).toContainText('la personne a reçu votre demande');
+	const provide = page.getByLabel('Document à fournir pour « Avis d’imposition »');
+	await provide.selectOption({ label: 'Impôts 2026 (Avis d’imposition)' });
+	await page.getByRole('button', { name: 'Fournir ce document' }).click();
+	await expect(page.getByRole('alert').first()).toContainText('cochez la case');
+	await provide.selectOption({ label: 'Impôts 2026 (Avis d’imposition)' });
+	await page.getByLabel('La personne, présente, accepte de partager ce document avec CCAS de Marmande pendant 30 jours').check();
+	await page.getByRole('button', { name: 'Fournir ce document' }).click();
+	await expect(page.getByRole('status').first()).toContainText('partagé avec votre structure pendant 30 jours');
+	await expectNoAxeViolations(page, 'a paper provided at the counter');
+
 	// ask for another paper, then close
 	await page.getByLabel('Quel document').last().selectOption({ label: 'Justificatif de domicile' });
 	await page.getByRole('button', { name: 'Envoyer la demande' }).click();
 	await expect(page.getByRole('status').first()).toContainText('la personne a reçu votre demande');
 	await page.getByRole('button', { name: 'Refermer le coffre' }).click();
+	await expect(page.getByRole('status').first()).toContainText('Le coffre est refermé');
 	await expect(page.getByRole('link', { name: 'Carte d’identité', exact: true })).toHaveCount(0);
 	await expectNoAxeViolations(page, 'the vault after closing');
 	await pro.close();
@@ -230,6 +253,9 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await expect(phone.locator('main')).toContainText('Sacha Prescripteur (CCAS de Marmande) a consulté un document de votre coffre (« Impôts »)');
 	await expect(phone.locator('main')).toContainText('Sacha Prescripteur (CCAS de Marmande) a ouvert votre coffre avec vous, grâce à votre code');
 	await expect(phone.locator('main')).toContainText('Sacha Prescripteur (CCAS de Marmande) a ajouté un document à votre coffre (« Ressources »)');
+	await expect(phone.locator('main')).toContainText(
+		'Sacha Prescripteur (CCAS de Marmande) a partagé avec CCAS de Marmande le document demandé, avec votre accord, au guichet'
+	);
 	await fits(phone, 'the journal');
 	await ctx.close();
 });

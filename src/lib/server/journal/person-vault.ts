@@ -41,7 +41,10 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 			: `Vous avez choisi que personne d’autre que vous ne soit prévenu avant la fin de validité d’un document${cat(f)}`,
 	'vault.expiry_reminder_sent': (f) => `Nous vous avons prévenu(e) qu’un document de votre coffre ne sera plus valable dans ${str(f.d.days)} jours`,
 	'vault.document_requested': (f) => `${f.who} vous a demandé un document`,
-	'vault.request_provided': (f) => `${has(f)} envoyé le document demandé par ${f.organisation}`,
+	'vault.request_provided': (f) =>
+		f.you
+			? `Vous avez envoyé le document demandé par ${f.organisation}`
+			: `${f.who} a partagé avec ${f.organisation} le document demandé, avec votre accord, au guichet`,
 	'vault.request_cancelled': (f) => `${f.who} a retiré sa demande de document`,
 	'mandate.prepared': (f) => `${f.who} a préparé un mandat pour faire des démarches pour vous`,
 	'mandate.code_sent': (f) => `${f.who} vous a envoyé un code pour confirmer un mandat`,

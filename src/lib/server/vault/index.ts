@@ -26,7 +26,7 @@ export {
 	type ReferralGrantee,
 	type JoinedDocument
 } from './referral-shares.ts';
-export { askPresence, confirmPresence, closePresence, PRESENCE_CODE_MINUTES, PRESENCE_CODE_TRIES } from './presence.ts';
+export { askPresence, confirmPresence, closePresence, pendingPresenceCode, PRESENCE_CODE_MINUTES, PRESENCE_CODE_TRIES } from './presence.ts';
 export { exportVault } from './export.ts';
 export { reminderContacts, chooseReminderContact, type ReminderContact } from './reminders.ts';
 export { closeVault } from './close.ts';

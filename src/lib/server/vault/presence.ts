@@ -112,6 +112,31 @@ export async function askPresence(
 	return { channel, sentTo: channel === 'sms' ? `au ${maskPhone(b.phone!)}` : `à ${maskEmail(b.email!)}` };
 }
 
+/**
+ * The code this professional sent the person and is waiting for (unused, not expired): the
+ * counter's page shows the field to type it after a reload, without sending another.
+ */
+export async function pendingPresenceCode(database: Database, pro: Pro, beneficiaryId: string, now = new Date()): Promise<{ sentTo: string } | null> {
+	const [row] = await database.privileged.db
+		.select({ channel: vaultPresenceCodes.channel })
+		.from(vaultPresenceCodes)
+		.where(
+			and(
+				eq(vaultPresenceCodes.beneficiaryId, beneficiaryId),
+				eq(vaultPresenceCodes.userId, pro.actor.userId),
+				isNull(vaultPresenceCodes.usedAt),
+				gt(vaultPresenceCodes.expiresAt, now)
+			)
+		)
+		.orderBy(desc(vaultPresenceCodes.createdAt))
+		.limit(1);
+	if (!row) return null;
+	const b = await loadBeneficiary(database.db, pro.actor, beneficiaryId, 'read');
+	if (row.channel === 'sms' && b.phone) return { sentTo: `au ${maskPhone(b.phone)}` };
+	if (row.channel === 'email' && b.email) return { sentTo: `à ${maskEmail(b.email)}` };
+	return { sentTo: 'au contact de la personne' };
+}
+
 const maskPhone = (p: string) => {
 	const d = p.replace(/\D/g, '').replace(/^33/, '0');
 	return `${d.slice(0, 2)} •• •• •• ${d.slice(-2)}`;

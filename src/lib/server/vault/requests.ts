@@ -143,7 +143,12 @@ export async function requestsForProfessional(database: Database, pro: Pro, bene
  * Provides a paper for a request: a document of the person's vault, shared with the
  * structure that asked. By the person, or by the professional who has the vault open with them.
  */
-export async function provideRequest(database: Database, who: VaultActor, p: { requestId: string; documentId: string }, now = new Date()): Promise<void> {
+export async function provideRequest(
+	database: Database,
+	who: VaultActor,
+	p: { requestId: string; documentId: string; personAgrees?: boolean },
+	now = new Date()
+): Promise<void> {
 	const uuid = /^[0-9a-f-]{36}$/i;
 	const [req] = uuid.test(p.requestId) ? await database.db.select().from(vaultRequests).where(eq(vaultRequests.id, p.requestId)) : [];
 	const [doc] = uuid.test(p.documentId) ? await database.db.select().from(vaultDocuments).where(eq(vaultDocuments.id, p.documentId)) : [];
@@ -154,6 +159,11 @@ export async function provideRequest(database: Database, who: VaultActor, p: { r
 		throw new DomainError('forbidden', 'Ouvrez d’abord le coffre avec la personne\u00a0: elle confirme avec un code.');
 	if (!doc || doc.beneficiaryId !== req.beneficiaryId)
 		throw new DomainError('invalid', 'Choisissez un document de la liste.', { fields: { document: 'Choisissez un document de la liste.' } });
+	// the counter's opening lasts 30 minutes; sharing a paper for 30 days is the person's own decision, said at the counter
+	if (who.kind === 'professional' && !p.personAgrees)
+		throw new DomainError('invalid', 'Le document n’est pas partagé : cochez la case quand la personne, présente, a dit qu’elle accepte.', {
+			fields: { accord: 'Cochez la case quand la personne, présente, a dit qu’elle accepte.' }
+		});
 	const record = await uncheckedRecord(database.db, req.beneficiaryId);
 	const until = addDays(parisDay(now), SHARE_DAYS.default);
 	await database.db.transaction(async (tx) => {
@@ -167,7 +177,11 @@ export async function provideRequest(database: Database, who: VaultActor, p: { r
 			status: 'in_force',
 			validFrom: now,
 			validUntil: parisMidnight(addDays(until, 1)),
-			evidence: { requestId: req.id, from: who.kind === 'person' ? 'mon-espace' : 'presence' },
+			evidence: {
+				requestId: req.id,
+				from: who.kind === 'person' ? 'mon-espace' : 'presence',
+				...(who.kind === 'professional' ? { personAgreedAtCounter: true } : {})
+			},
 			recordedBy: who.kind === 'professional' ? who.actor.userId : null,
 			recordedByOrganisationId: req.organisationId
 		});

@@ -31,7 +31,9 @@ import {
 	openDocument,
 	personDocuments,
 	personShares,
+	provideRequest,
 	reminderContacts,
+	requestDocument,
 	remindExpiringDocuments,
 	revokeShare,
 	rewrapPersonKeys,
@@ -196,8 +198,18 @@ describe('the vault (issue 15)', () => {
 		const added = (await personDocuments(w.db, [personId])).find((d) => d.id === id)!;
 		// the person asked, at the counter, that this professional be reminded too before the paper's end
 		expect(added).toMatchObject({ origin: 'professional', depositedBy: 'CCAS de Nérac', expiresOn: '2027-06-30', remindUserId: prescriber.userId });
+		// a paper asked for and provided at the counter: shared for 30 days only with the person's yes
+		const asked = await requestDocument(
+			w.db,
+			{ actor: prescriber },
+			{ beneficiaryId: personId, type: 'attestation_caf', origin: 'https://maillage.test', instanceName: 'maillage 47' }
+		);
+		expect(await code(provideRequest(w.db, pro, { requestId: asked.id, documentId: id }))).toBe('invalid');
+		await provideRequest(w.db, pro, { requestId: asked.id, documentId: id, personAgrees: true });
+		const share = (await personShares(w.db, [personId])).find((x) => x.documentId === id && x.kind === 'document_share');
+		expect(share?.inForce).toBe(true);
 		await closePresence(w.db, { actor: prescriber }, personId);
-		expect((await documentsForProfessional(w.db, pro, personId)).documents).toEqual([]);
+		expect((await documentsForProfessional(w.db, pro, personId)).documents.map((d) => d.id)).toEqual([id]);
 		await deleteDocument(w.db, me as never, id);
 	});
 

@@ -14,6 +14,7 @@ import {
 	confirmPresence,
 	depositDocument,
 	documentsForProfessional,
+	pendingPresenceCode,
 	MAX_PDF_BYTES,
 	PRESENCE_CODE_MINUTES,
 	PRESENCE_MINUTES,
@@ -78,7 +79,11 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		codeMinutes: PRESENCE_CODE_MINUTES,
 		presenceMinutes: PRESENCE_MINUTES,
 		maxPdfMb: Math.round(MAX_PDF_BYTES / 1024 / 1024),
-		added: url.searchParams.get('ajoute') === '1'
+		added: url.searchParams.get('ajoute') === '1',
+		// what the last act did (each action redirects: a reload repeats nothing)
+		done: (['referme', 'demandee', 'retiree', 'fourni'] as const).find((k) => url.searchParams.get(k) === '1') ?? null,
+		// a code sent and not used yet: the field to type it
+		pendingCode: v.presence ? null : ((await pendingPresenceCode(db, { actor }, params.id).catch(() => null))?.sentTo ?? null)
 	};
 };
 
@@ -86,15 +91,12 @@ export const actions: Actions = {
 	demander: async ({ params, locals }) => {
 		try {
 			const instance = await loadInstance();
-			const r = await askPresence(
-				await getDatabase(),
-				{ actor: locals.session!.actor, ip: locals.ip },
-				{ beneficiaryId: params.id, instanceName: instance.name }
-			);
-			return { asked: r.sentTo };
+			await askPresence(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, { beneficiaryId: params.id, instanceName: instance.name });
 		} catch (e) {
 			return formFailure(e, {}, { page: ['not_found'] });
 		}
+		// the page shows the code's field while the code waits: a reload sends no other code
+		redirect(303, `/espace/personnes/${params.id}/coffre#ouvrir`);
 	},
 	confirmer: async ({ params, locals, request }) => {
 		const f = await request.formData();
@@ -123,35 +125,33 @@ export const actions: Actions = {
 				{ actor: locals.session!.actor, ip: locals.ip },
 				{ beneficiaryId: params.id, type: values.type, note: values.note, origin: publicOrigin(), instanceName: instance.name }
 			);
-			return { requested: true as const };
 		} catch (e) {
 			return formFailure(e, { requestValues: values, requestForm: true }, { page: ['not_found'] });
 		}
+		redirect(303, `/espace/personnes/${params.id}/coffre?demandee=1#demandes`);
 	},
-	retirerDemande: async ({ locals, request }) => {
+	retirerDemande: async ({ params, locals, request }) => {
 		const f = await request.formData();
 		try {
 			await cancelRequest(await getDatabase(), { actor: locals.session!.actor, ip: locals.ip }, String(f.get('demande') ?? '').slice(0, 64));
-			return { cancelled: true as const };
 		} catch (e) {
 			return formFailure(e, {}, { page: ['not_found'] });
 		}
+		redirect(303, `/espace/personnes/${params.id}/coffre?retiree=1#demandes`);
 	},
-	fournir: async ({ locals, request }) => {
+	fournir: async ({ params, locals, request }) => {
 		const f = await request.formData();
+		const requestId = String(f.get('demande') ?? '').slice(0, 64);
 		try {
 			await provideRequest(
 				await getDatabase(),
 				{ kind: 'professional', actor: locals.session!.actor, ip: locals.ip },
-				{
-					requestId: String(f.get('demande') ?? '').slice(0, 64),
-					documentId: String(f.get('document') ?? '').slice(0, 64)
-				}
+				{ requestId, documentId: String(f.get('document') ?? '').slice(0, 64), personAgrees: f.get('accord') === '1' }
 			);
-			return { provided: true as const };
 		} catch (e) {
-			return formFailure(e, {}, { page: ['not_found'] });
+			return formFailure(e, { provideFor: requestId }, { page: ['not_found'] });
 		}
+		redirect(303, `/espace/personnes/${params.id}/coffre?fourni=1#demandes`);
 	},
 	fermer: async ({ params, locals }) => {
 		try {
@@ -160,7 +160,7 @@ export const actions: Actions = {
 			// a record they cannot read: the same 404 as the other actions, not a 500
 			return formFailure(e, {}, { page: ['not_found'] });
 		}
-		return { closed: true as const };
+		redirect(303, `/espace/personnes/${params.id}/coffre?referme=1`);
 	},
 	deposer: async ({ params, locals, request }) => {
 		let values = { type: '', title: '', expiresOn: '', remindMe: '' };
