@@ -10,3 +10,4 @@ export { passStatementPdf, type PassStatementData } from './pass-statement.ts';
 export { writeBookletsPdf, bookletsPdf, type BookletFormat, type BookletsData } from './booklets.ts';
 export { mandateAttestation, mandateAttestationPdf, type MandateAttestationData } from './mandate-attestation.ts';
 export { recoverySheetPdf, type RecoverySheetData } from './recovery-sheet.ts';
+export { steeringReportPdf, type SteeringReportData, type SteeringReportTable } from './steering-report.ts';
