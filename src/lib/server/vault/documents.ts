@@ -164,11 +164,13 @@ export async function depositDocument(database: Database, who: VaultActor, input
 	const record = await uncheckedRecord(database.privileged.db, beneficiaryId);
 	if (!record || record.anonymisedAt || record.mergedInto) throw new DomainError('not_found', NOT_FOUND);
 	const prepared = await prepareDocument(input.parts);
-	if ((await usedBytes(database.privileged.db, beneficiaryId)) + prepared.bytes.length > QUOTA_BYTES_PER_PERSON)
-		throw new DomainError(
+	const full = () =>
+		new DomainError(
 			'payload_too_large',
 			`Le coffre est plein (${Math.round(QUOTA_BYTES_PER_PERSON / 1024 / 1024)} Mo au plus). Supprimez des documents dont vous n’avez plus besoin, puis réessayez.`
 		);
+	// a first answer before encrypting and storing anything; checked again under the person's lock below
+	if ((await usedBytes(database.privileged.db, beneficiaryId)) + prepared.bytes.length > QUOTA_BYTES_PER_PERSON) throw full();
 	const person = (await personKey(database, vaultRuntime().keys, beneficiaryId, true))!;
 	const id = randomUUID();
 	const { key, wrapped } = newDocumentKey(person.key, id);
@@ -180,6 +182,12 @@ export async function depositDocument(database: Database, who: VaultActor, input
 		await put(blob, key, blobAad(id), prepared.bytes);
 		await put(thumbBlob, key, thumbAad(id), prepared.thumbnail);
 		await db.transaction(async (tx) => {
+			// two deposits at once for one person: the second waits for the first to commit, then counts it
+			await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`vault-quota:${beneficiaryId}`}))`);
+			// every document of the person counts, whatever this reader may see: the owner's handle (another
+			// connection on a server, which reads what is committed; this very transaction when it is the owner's)
+			const used = await usedBytes(database.privileged === database ? tx : database.privileged.db, beneficiaryId);
+			if (used + prepared.bytes.length > QUOTA_BYTES_PER_PERSON) throw full();
 			await tx.insert(vaultDocuments).values({
 				id,
 				beneficiaryId,

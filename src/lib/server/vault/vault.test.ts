@@ -39,6 +39,7 @@ import {
 	rewrapPersonKeys,
 	setVaultRuntime,
 	shareDocuments,
+	QUOTA_BYTES,
 	type VaultActor
 } from './index.ts';
 import { fileBlobStore } from './store/blobs.ts';
@@ -331,6 +332,40 @@ describe('the vault (issue 15)', () => {
 		setVaultRuntime(runtime());
 		const [doc] = await personDocuments(w.db, [personId]);
 		expect((await text((await openDocument(w.db, me, doc.id, 'view')).stream)).length).toBe(doc.bytes);
+	});
+
+	it('the quota holds when two documents arrive at once: the second is refused, nothing of it stored', async () => {
+		const [big] = await w.db.db.select().from(vaultDocuments).where(eq(vaultDocuments.beneficiaryId, personId)).limit(1);
+		const used = Number(
+			(
+				await w.db.db
+					.select({ n: sql<string>`sum(${vaultDocuments.bytes})` })
+					.from(vaultDocuments)
+					.where(eq(vaultDocuments.beneficiaryId, personId))
+			)[0].n
+		);
+		// room for one more of these PDFs, not two
+		const room = Math.floor(pdf.length * 1.5);
+		await w.db.db
+			.update(vaultDocuments)
+			.set({ bytes: big.bytes + QUOTA_BYTES - used - room })
+			.where(eq(vaultDocuments.id, big.id));
+		try {
+			const before = (await personDocuments(w.db, [personId])).length;
+			const results = await Promise.allSettled([
+				depositDocument(w.db, me, { type: 'autre', title: 'Un', parts: [pdf] }),
+				depositDocument(w.db, me, { type: 'autre', title: 'Deux', parts: [pdf] })
+			]);
+			expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+			const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+			expect(refused.reason).toMatchObject({ code: 'payload_too_large' });
+			expect(String(refused.reason.message)).toContain('Le coffre est plein');
+			const after = await personDocuments(w.db, [personId]);
+			expect(after.length).toBe(before + 1);
+			await deleteDocument(w.db, me as never, after.find((d) => d.title === 'Un' || d.title === 'Deux')!.id);
+		} finally {
+			await w.db.db.update(vaultDocuments).set({ bytes: big.bytes }).where(eq(vaultDocuments.id, big.id));
+		}
 	});
 
 	it('a copy of the database and of the storage, without the master key, shows no document and no document’s name', async () => {
