@@ -218,6 +218,20 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await page.getByRole('button', { name: 'Ajouter au coffre de la personne' }).click();
 	await expect(page.getByRole('status').first()).toContainText('le document est dans le coffre de la personne');
 
+	// the paper scanned joins Victor's appointment at the médiathèque, once he says yes
+	await page.goto(`/espace/orientations/${s.referralId}`);
+	await page.getByRole('link', { name: 'Joindre des papiers de son coffre à cette orientation' }).click();
+	await page.getByLabel(/^Attestation CAF/).check();
+	await page.getByRole('button', { name: 'Joindre ces papiers' }).click();
+	await expect(page.getByRole('alert').first()).toContainText(/cochez la case/i);
+	await page.getByLabel(/^Attestation CAF/).check();
+	await page.getByLabel(/^La personne, présente, accepte que/).check();
+	await page.getByRole('button', { name: 'Joindre ces papiers' }).click();
+	await expect(page.getByRole('status').first()).toContainText('le lieu peut voir ces papiers');
+	await expect(page.locator('main')).toContainText('Papiers déjà joints');
+	await expectNoAxeViolations(page, 'papers joined at the counter');
+	await page.goto(`/espace/personnes/${s.person.id}/coffre`);
+
 	// a paper asked for that Victor has with him: shared for 30 days only once he has said yes
 	await page.getByLabel('Quel document').last().selectOption({ label: 'Avis d’imposition' });
 	await page.getByRole('button', { name: 'Envoyer la demande' }).click();
@@ -255,6 +269,9 @@ test('the CCAS sees only what Victor shared; with him present (a code on his pho
 	await expect(phone.locator('main')).toContainText('Sacha Prescripteur (CCAS de Marmande) a ajouté un document à votre coffre (« Ressources »)');
 	await expect(phone.locator('main')).toContainText(
 		'Sacha Prescripteur (CCAS de Marmande) a partagé avec CCAS de Marmande le document demandé, avec votre accord, au guichet'
+	);
+	await expect(phone.locator('main')).toContainText(
+		/Sacha Prescripteur \(CCAS de Marmande\) a joint un document de votre coffre à votre orientation vers .+, avec votre accord, au guichet/
 	);
 	await fits(phone, 'the journal');
 	await ctx.close();
@@ -303,10 +320,12 @@ test('Victor joins a paper to his appointment at the médiathèque, without Java
 
 	// Victor stops it: the médiathèque no longer sees it
 	await phone.goto(path);
-	await phone.getByRole('button', { name: /^Ne plus partager/ }).click();
+	await phone.getByRole('button', { name: /^Ne plus partager.*Impôts 2026$/ }).click();
 	await expect(phone.getByRole('status')).toContainText('le lieu ne voit plus ce document');
 	await page.reload();
-	await expect(page.getByRole('heading', { name: 'Documents joints par la personne' })).toHaveCount(0);
+	// the paper joined at the counter stays; this one is gone
+	await expect(page.getByRole('link', { name: 'Impôts 2026' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'Attestation CAF' })).toHaveCount(1);
 	await phone.goto('/mon-espace/journal');
 	await expect(phone.locator('main')).toContainText('Vous avez joint un document de votre coffre à votre orientation vers');
 	await pro.close();

@@ -205,6 +205,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/mon-espace/mandats': Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>,
 	'/(pro)/espace/orientations': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/orientations/[id]': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/orientations/[id]/documents': restrict(['prescriber', 'mediator', 'admin']),
 	'/(pro)/espace/orientations/[id]/fiche.pdf': restrict(['prescriber', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/accompagnements': restrict(['mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/accompagnements/nouveau': restrict(['mediator', 'place_manager', 'admin']),

@@ -152,6 +152,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/mon-espace/mandats': PERSON,
 	'/(pro)/espace/orientations': REFERRALS,
 	'/(pro)/espace/orientations/[id]': REFERRALS,
+	// at the counter, the sender joins papers of the person's vault (the vault open with the person)
+	'/(pro)/espace/orientations/[id]/documents': CARE,
 	'/(pro)/espace/orientations/[id]/fiche.pdf': REFERRALS,
 	'/(pro)/espace/accompagnements': PLACE_TEAM,
 	'/(pro)/espace/accompagnements/nouveau': PLACE_TEAM,

@@ -20,7 +20,9 @@ export const VAULT_PERSON_SENTENCES: Record<string, PersonSentence> = {
 	'vault.access_refused': (f) => `${f.who} a essayé d’ouvrir un document de votre coffre sans votre accord\u00a0: l’accès a été refusé`,
 	'vault.shared': (f) =>
 		f.d.referralId
-			? `Vous avez joint un document de votre coffre à votre orientation vers ${f.place}`
+			? f.you
+				? `Vous avez joint un document de votre coffre à votre orientation vers ${f.place}`
+				: `${f.who} a joint un document de votre coffre à votre orientation vers ${f.place}, avec votre accord, au guichet`
 			: `Vous avez partagé des documents de votre coffre avec ${f.organisation}`,
 	'vault.share_revoked': (f) =>
 		f.you

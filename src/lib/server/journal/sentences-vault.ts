@@ -30,7 +30,9 @@ export const VAULT_ACTIONS: Record<string, ActionText> = {
 		label: 'Documents partagés',
 		say: (f) =>
 			f.d.referralId
-				? `${f.actor} a joint un document de son coffre à son orientation vers ${f.place}`
+				? f.d.personAgreed
+					? `${f.actor} a joint un document du coffre ${de(f.person)} à son orientation vers ${f.place}, avec son accord, au guichet`
+					: `${f.actor} a joint un document de son coffre à son orientation vers ${f.place}`
 				: `${f.actor} a partagé des documents de son coffre avec ${f.organisation}`
 	},
 	'vault.share_revoked': {

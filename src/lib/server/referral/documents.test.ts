@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { onPostgres } from '../../../../test/db.ts';
 import { openWorld, type World } from '../../../../test/world.ts';
 import { runInScope } from '../db/request-scope.ts';
@@ -21,13 +21,15 @@ import { auditLog } from '../audit/db.ts';
 import { outbox } from '../mail/db.ts';
 import { grants } from '../grants/db.ts';
 import { DomainError } from '../errors.ts';
-import { depositDocument, openDocument, personShares, revokeShare, setVaultRuntime } from '../vault/index.ts';
+import { askPresence, closePresence, confirmPresence, depositDocument, openDocument, personShares, revokeShare, setVaultRuntime } from '../vault/index.ts';
 import { fileBlobStore } from '../vault/store/blobs.ts';
 import { loadMasterKeys } from '../vault/store/keys.ts';
 import {
 	actOnReferral,
 	answerByLink,
+	counterReferralDocuments,
 	joinDocuments,
+	joinDocumentsAtCounter,
 	linkReferralDocuments,
 	openDocumentByLink,
 	personReferralDocuments,
@@ -267,6 +269,40 @@ describe('documents joined to a referral (issue 15, item 7)', () => {
 			expect(g.revokedBy).toBe('system');
 		}
 	);
+
+	it('at the counter: the sender, with the person’s vault open to them, joins a paper once the person says yes; the place then opens it', async () => {
+		const { personId, documentId, referralId } = await referred(withTeam, 'Henriette');
+		const other = await referred(withTeam, 'Irène');
+		// the vault not open with the person: nothing to show, nothing joined
+		expect(await counterReferralDocuments(w.db, prescriber, referralId)).toBeNull();
+		expect(await code(joinDocumentsAtCounter(w.db, prescriber, { referralId, documentIds: [documentId], personAgrees: true }))).toBe('forbidden');
+		// the person gives the code sent to their phone
+		await askPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, instanceName: 'maillage 47' });
+		const [sms] = await w.db.db.select().from(outbox).where(eq(outbox.template, 'vault-presence-code')).orderBy(desc(outbox.createdAt)).limit(1);
+		await confirmPresence(w.db, { actor: prescriber }, { beneficiaryId: personId, code: /(\d{6})/.exec(sms.text)![1] });
+		const view = await counterReferralDocuments(w.db, prescriber, referralId);
+		expect(view).toMatchObject({ placeName: 'Médiathèque Lacépède', closedBecause: null, documents: [{ id: documentId, joined: false }] });
+		// the place's team is not the sender: no such view for them
+		expect(await counterReferralDocuments(w.db, mediator, referralId)).toBeNull();
+		// without the person's yes; another person's paper
+		expect(await code(joinDocumentsAtCounter(w.db, prescriber, { referralId, documentIds: [documentId], personAgrees: false }))).toBe('invalid');
+		expect(await code(joinDocumentsAtCounter(w.db, prescriber, { referralId, documentIds: [other.documentId], personAgrees: true }))).toBe('not_found');
+		expect(await teamReferralDocuments(w.db, mediator, referralId)).toEqual([]);
+		// with it (on PostgreSQL, as the route runs: the request role, under row-level security)
+		const db: Database = onPostgres() ? await w.requestDatabase(2) : w.db;
+		const as = <T>(fn: () => Promise<T>) => runInScope(fn, { departments: scopeOf(prescriber), userId: prescriber.userId, owner: '', voucherCode: '' });
+		expect((await as(() => counterReferralDocuments(db, prescriber, referralId)))?.documents).toHaveLength(1);
+		expect(await as(() => joinDocumentsAtCounter(db, prescriber, { referralId, documentIds: [documentId], personAgrees: true }))).toEqual({ shared: 1 });
+		expect((await counterReferralDocuments(w.db, prescriber, referralId))?.documents).toMatchObject([{ id: documentId, joined: true }]);
+		expect((await teamReferralDocuments(w.db, mediator, referralId)).map((d) => d.id)).toEqual([documentId]);
+		const [shared] = await w.db.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'vault.shared'), eq(auditLog.targetId, personId)));
+		expect(shared).toMatchObject({ actorKind: 'user', actorId: prescriber.userId, details: expect.objectContaining({ referralId, personAgreed: true }) });
+		await closePresence(w.db, { actor: prescriber }, personId);
+		expect(await counterReferralDocuments(w.db, prescriber, referralId)).toBeNull();
+	});
 
 	it('the person joins only their own documents, to their own referrals', async () => {
 		const a = await referred(withTeam, 'Fanny');

@@ -6,11 +6,20 @@
  * The grants themselves are the vault's (vault/referral-shares.ts).
  */
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database, Tx } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
 import { placeCard } from '../places/index.ts';
 import { CareError } from '../beneficiaries/index.ts';
-import { openDocument, referralDocuments, shareWithReferral, type JoinedDocument, type OpenMode, type ReferralGrantee } from '../vault/index.ts';
+import {
+	documentsForProfessional,
+	openDocument,
+	referralDocuments,
+	shareWithReferral,
+	type JoinedDocument,
+	type OpenMode,
+	type ReferralFacts,
+	type ReferralGrantee
+} from '../vault/index.ts';
 import { referrals } from './db.ts';
 import { OPEN, STATUS_LABELS, documentsJoinable, referralHorizon, type ReferralStatus } from './model.ts';
 import { checkAnswerLink, lockReferral, referenceOf, sideOf, LINK_MESSAGES, UUID, type Referral } from './core.ts';
@@ -92,22 +101,81 @@ export async function joinDocuments(
 	const r = await personsReferral(database, session, referralId);
 	const why = cannotJoin(r, now);
 	if (why) throw new CareError('conflict', why);
-	const place = await placeCard(database.db, r.placeId);
 	return shareWithReferral(
 		database,
 		{ kind: 'person', beneficiaryIds: session.beneficiaryIds, ip: session.ip },
-		{
-			...granteeOf(r),
-			placeName: place?.nom ?? 'le lieu',
-			senderOrganisationId: r.fromOrganisationId,
-			until: referralHorizon({ status: r.status as ReferralStatus, sentAt: r.sentAt, statusAt: r.statusAt })!
-		},
+		await factsOf(database, r),
 		documentIds,
 		now,
-		async (tx) => {
-			const locked = await lockReferral(tx, r.id);
-			if (!locked || locked.status !== r.status) throw new CareError('conflict', 'Cette orientation vient de changer. Rechargez la page, puis réessayez.');
-		}
+		recheckOpen(r)
+	);
+}
+
+/** What the vault hands to join documents to this referral. */
+async function factsOf(database: Database, r: Referral): Promise<ReferralFacts> {
+	const place = await placeCard(database.db, r.placeId);
+	return {
+		...granteeOf(r),
+		placeName: place?.nom ?? 'le lieu',
+		senderOrganisationId: r.fromOrganisationId,
+		until: referralHorizon({ status: r.status as ReferralStatus, sentAt: r.sentAt, statusAt: r.statusAt })!
+	};
+}
+
+const recheckOpen = (r: Referral) => async (tx: Tx) => {
+	const locked = await lockReferral(tx, r.id);
+	if (!locked || locked.status !== r.status) throw new CareError('conflict', 'Cette orientation vient de changer. Rechargez la page, puis réessayez.');
+};
+
+export interface CounterDocuments {
+	/** why documents cannot be joined now, or null */
+	closedBecause: string | null;
+	placeName: string;
+	documents: { id: string; title: string; typeLabel: string; joined: boolean }[];
+}
+
+/**
+ * At the counter: the professional who sent the referral, with the person's vault open to
+ * them (the person's code), sees the person's papers and which are joined to this referral;
+ * null when they are not the sender's side or the vault is not open with the person.
+ */
+export async function counterReferralDocuments(database: Database, actor: Actor, referralId: string, now = new Date()): Promise<CounterDocuments | null> {
+	const [r] = UUID.test(referralId) ? await database.db.select().from(referrals).where(eq(referrals.id, referralId)) : [];
+	if (!r || (await sideOf(database.db, actor, r)) !== 'sender') return null;
+	const v = await documentsForProfessional(database, { kind: 'professional', actor }, r.beneficiaryId, now);
+	if (!v.presence) return null;
+	const joined = new Set((await referralDocuments(database, { kind: 'person', beneficiaryIds: [r.beneficiaryId] }, granteeOf(r), now)).map((d) => d.id));
+	const place = await placeCard(database.db, r.placeId);
+	return {
+		closedBecause: cannotJoin(r, now),
+		placeName: place?.nom ?? 'le lieu',
+		documents: v.documents.map((d) => ({ id: d.id, title: d.title, typeLabel: d.typeLabel, joined: joined.has(d.id) }))
+	};
+}
+
+/**
+ * At the counter, the professional joins papers of the person's vault to the referral they
+ * sent, once the person, present, says yes: the same shares as the person's own (until the
+ * referral's end), recorded as given at the counter and shown in the person's journal.
+ */
+export async function joinDocumentsAtCounter(
+	database: Database,
+	actor: Actor,
+	p: { referralId: string; documentIds: readonly string[]; personAgrees: boolean; ip?: string | null },
+	now = new Date()
+): Promise<{ shared: number }> {
+	const [r] = UUID.test(p.referralId) ? await database.db.select().from(referrals).where(eq(referrals.id, p.referralId)) : [];
+	if (!r || (await sideOf(database.db, actor, r)) !== 'sender') throw new CareError('not_found', NOT_FOUND);
+	const why = cannotJoin(r, now);
+	if (why)
+		throw new CareError('conflict', why.replace('vous ne pouvez plus', 'on ne peut plus').replace('Apportez vos papiers', 'La personne apportera ses papiers'));
+	return shareWithReferral(
+		database,
+		{ kind: 'professional', actor, ip: p.ip, beneficiaryId: r.beneficiaryId, personAgrees: p.personAgrees },
+		await factsOf(database, r),
+		p.documentIds,
+		now,
+		recheckOpen(r)
 	);
 }
 

@@ -13,10 +13,13 @@ export { runReferralClock } from './clock.ts';
 export {
 	personReferralDocuments,
 	joinDocuments,
+	joinDocumentsAtCounter,
+	counterReferralDocuments,
 	teamReferralDocuments,
 	linkReferralDocuments,
 	openDocumentByLink,
-	type ReferralDocumentsView
+	type ReferralDocumentsView,
+	type CounterDocuments
 } from './documents.ts';
 export {
 	teamReferrals,

@@ -24,6 +24,7 @@ export {
 	followReferralShares,
 	type ReferralFacts,
 	type ReferralGrantee,
+	type CounterHelper,
 	type JoinedDocument
 } from './referral-shares.ts';
 export { askPresence, confirmPresence, closePresence, pendingPresenceCode, PRESENCE_CODE_MINUTES, PRESENCE_CODE_TRIES } from './presence.ts';

@@ -19,7 +19,7 @@ import { uncheckedRecord } from '../beneficiaries/index.ts';
 import { DomainError } from '../errors.ts';
 import { parisDay } from '../../time.ts';
 import { vaultDocuments } from './db.ts';
-import { auditIp, referralOfGrant, type PlaceLinkReader, type VaultActor } from './access.ts';
+import { auditIp, presenceGrant, referralOfGrant, vaultGrantsOf, type PlaceLinkReader, type VaultActor } from './access.ts';
 import { documentViews, type DocumentView } from './documents.ts';
 import { scopeForDocument } from './model.ts';
 
@@ -60,12 +60,21 @@ const documentOf = (g: Pick<Grant, 'scopes'>): string | null => {
 };
 
 /**
- * The person joins documents of their vault to a referral: one grant per document (each
- * can be stopped alone), journaled on their record. A document already joined is skipped.
+ * The professional who sends the referral, at the counter with the person: the vault open to
+ * them by the person's code (a grant naming them), and the person saying yes to sharing these
+ * papers with the place (a box the professional ticks, as for a paper asked for).
+ */
+export type CounterHelper = Extract<VaultActor, { kind: 'professional' }> & { beneficiaryId: string; personAgrees: boolean };
+
+/**
+ * The person joins documents of their vault to a referral — themselves in Mon espace, or at
+ * the counter through the professional who has their vault open with them: one grant per
+ * document (each can be stopped alone), journaled on their record. A document already
+ * joined is skipped.
  */
 export async function shareWithReferral(
 	database: Database,
-	who: Person,
+	who: Person | CounterHelper,
 	ref: ReferralFacts,
 	documentIds: readonly string[],
 	now = new Date(),
@@ -79,13 +88,20 @@ export async function shareWithReferral(
 		});
 	if (ref.until.getTime() <= now.getTime())
 		throw new DomainError('conflict', 'Cette orientation est terminée\u00a0: vous ne pouvez plus y joindre de documents.');
+	const beneficiaryIds = who.kind === 'person' ? who.beneficiaryIds : [who.beneficiaryId];
+	if (who.kind === 'professional') {
+		if (!presenceGrant(await vaultGrantsOf(database.db, who.beneficiaryId), who.actor, now))
+			throw new DomainError('forbidden', 'Ouvrez d’abord le coffre avec la personne\u00a0: elle confirme avec un code.');
+		if (!who.personAgrees)
+			throw new DomainError('invalid', 'Aucun document n’a été joint\u00a0: cochez la case quand la personne, présente, a dit qu’elle accepte.', {
+				fields: { accord: 'Cochez la case quand la personne, présente, a dit qu’elle accepte.' }
+			});
+	}
 	const rows = await database.db.select().from(vaultDocuments).where(inArray(vaultDocuments.id, ids));
-	if (rows.length !== ids.length || rows.some((r) => !who.beneficiaryIds.includes(r.beneficiaryId)))
+	if (rows.length !== ids.length || rows.some((r) => !beneficiaryIds.includes(r.beneficiaryId)))
 		throw new DomainError('not_found', 'Ce document n’existe pas, ou vous n’y avez pas accès.');
 	const already = new Set(
-		(await grantsOfKinds(database.db, who.beneficiaryIds, ['document_share']))
-			.filter((g) => referralOfGrant(g) === ref.id && grantInForce(g, now))
-			.map(documentOf)
+		(await grantsOfKinds(database.db, beneficiaryIds, ['document_share'])).filter((g) => referralOfGrant(g) === ref.id && grantInForce(g, now)).map(documentOf)
 	);
 	const fresh = rows.filter((r) => !already.has(r.id));
 	if (!fresh.length) return { shared: 0 };
@@ -100,17 +116,17 @@ export async function shareWithReferral(
 				granteePlaceId: ref.granteeOrganisationId ? null : ref.placeId,
 				scopes: [scope],
 				purpose: `Préparer votre rendez-vous à ${ref.placeName}`,
-				method: 'code',
+				method: who.kind === 'person' ? 'code' : 'signature',
 				status: 'in_force',
 				validFrom: now,
 				validUntil: ref.until,
-				evidence: { from: 'mon-espace', referralId: ref.id },
-				recordedBy: null,
+				evidence: who.kind === 'person' ? { from: 'mon-espace', referralId: ref.id } : { from: 'presence', referralId: ref.id, personAgreedAtCounter: true },
+				recordedBy: who.kind === 'person' ? null : who.actor.userId,
 				recordedByOrganisationId: ref.senderOrganisationId
 			});
 			const record = await uncheckedRecord(tx, d.beneficiaryId);
 			await journal(tx, {
-				actor: { kind: 'person' },
+				actor: who.kind === 'person' ? { kind: 'person' } : { kind: 'user', id: who.actor.userId },
 				action: 'vault.shared',
 				targetType: 'beneficiary',
 				targetId: d.beneficiaryId,
@@ -119,9 +135,18 @@ export async function shareWithReferral(
 				details: {
 					grantId,
 					referralId: ref.id,
-					...(ref.granteeOrganisationId ? { organisationId: ref.granteeOrganisationId } : { placeId: ref.placeId }),
+					// the receiving structure (or the place); a professional at the counter acts for the sending one
+					...(who.kind === 'person'
+						? ref.granteeOrganisationId
+							? { organisationId: ref.granteeOrganisationId }
+							: { placeId: ref.placeId }
+						: {
+								organisationId: ref.senderOrganisationId,
+								...(ref.granteeOrganisationId ? { toOrganisationId: ref.granteeOrganisationId } : { placeId: ref.placeId })
+							}),
 					scope,
-					until: parisDay(new Date(ref.until.getTime() - 1))
+					until: parisDay(new Date(ref.until.getTime() - 1)),
+					...(who.kind === 'professional' ? { personAgreed: true } : {})
 				}
 			});
 		}

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { referralDetail, actOnReferral, teamReferralDocuments, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
+import { referralDetail, actOnReferral, teamReferralDocuments, counterReferralDocuments, DECLINE_REASONS, type EventType } from '#lib/server/referral/index.ts';
 import { AXES } from '#lib/server/assessment/index.ts';
 import { ACCESSIBILITY_NEEDS } from '#lib/server/beneficiaries/index.ts';
 import { loadInstance } from '#lib/components/instance.server.ts';
@@ -36,6 +36,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			done: fait && Object.hasOwn(DONE, fait) ? (DONE[fait] ?? null) : null,
 			needs,
 			documents,
+			// the sender with the person's vault open at the counter: a link to join papers to this referral
+			counter: detail.side === 'sender' && !!(await counterReferralDocuments(db, locals.session!.actor, params.id)),
 			declineReasons: Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label })),
 			axes: AXES as Record<string, string>,
 			sent: url.searchParams.has('envoyee')
