@@ -26,6 +26,8 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/vault/keys.ts': 'the persons’ vault keys: owner only, like credentials (decision 0016)',
 	'src/lib/server/vault/documents.ts':
 		'the person’s record and vault usage before a deposit; a refused attempt journaled for the person when the policy hides the row; marking a document that failed its digest',
+	'src/lib/server/vault/reminders.ts':
+		'the active helpers of the structures that follow the person, whom they may choose to be reminded about a paper (names and structures only)',
 	'src/lib/server/vault/presence.ts': 'the one-time codes that open a vault with the person present: owner only, like credentials',
 	'src/lib/server/vault/backup.ts': 'the master key ids a backup needs (the persons’ keys are owner only)',
 	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner'

@@ -23,7 +23,7 @@ export const actions: Actions = {
 			.getAll('document')
 			.map((v) => String(v).slice(0, 64))
 			.slice(0, 100);
-		let shared = 0;
+		let shared: number;
 		try {
 			({ shared } = await joinDocumentsAtCounter(await getDatabase(), locals.session!.actor, {
 				referralId: params.id,
