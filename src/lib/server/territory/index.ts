@@ -26,8 +26,9 @@ export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
 export { demoDepartments, type InstanceSettings } from './settings-model.ts';
 export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
+export { departmentShapes, loadShapes, SHAPES_SEED_STEP, type DepartmentShapes, type ShapeDetail } from './shapes.ts';
 
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
-export { areaNames, communesOfAreas, departmentName } from './area-lookups.ts';
+export { areaNames, areasWithCommunes, communesOfAreas, departmentName } from './area-lookups.ts';
 export { markSeedStep, seedStepDone } from './seed-runs.ts';
 export { departmentNames, properNamesIn } from './names.ts';

@@ -29,6 +29,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { bulkUpsert } from '../db/bulk.ts';
 import { departments, fragilityIndex, municipalities, seedRuns } from './db.ts';
 import { nameKey, parentOfArrondissement } from './model.ts';
+import { loadShapes } from './shapes.ts';
 
 // ---------------------------------------------------------------------------
 // @etalab/decoupage-administratif (its main entry reads ./data from the cwd: read the JSON files)
@@ -263,6 +264,8 @@ export interface LoadTerritoryResult {
 	/** time reading and joining the files, and writing, in ms */
 	readMs: number;
 	writeMs: number;
+	/** boundaries stored for the maps (shapes.ts): départements, those with their communes' */
+	shapes: { departments: number; withCommunes: string[]; ms: number };
 }
 
 export const TERRITORY_SEED_STEP = 'territory';
@@ -298,6 +301,7 @@ export async function loadTerritory(database: Database, opts: { sharedDir: strin
 	await database.db.execute(sql`analyze fragility_index`);
 	forgetLookup(database);
 	releaseDecoupageCache();
+	const shapes = await loadShapes(database, opts);
 	const ms = performance.now() - started;
 	return {
 		municipalities: data.municipalities.length,
@@ -310,7 +314,8 @@ export async function loadTerritory(database: Database, opts: { sharedDir: strin
 		fragilitySkipped: data.fragilitySkipped,
 		removed,
 		readMs: Math.round(readMs),
-		writeMs: Math.round(ms - readMs)
+		writeMs: Math.round(ms - readMs - shapes.ms),
+		shapes
 	};
 }
 

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.ts';
+import { createTestDatabase } from '../../../../test/db.ts';
+import { saveArea } from '../territory/index.ts';
+import { departmentMap } from './index.ts';
+
+let db: Database;
+beforeAll(async () => {
+	db = await createTestDatabase();
+});
+afterAll(async () => db?.close());
+
+describe('departmentMap', () => {
+	it('draws every commune of Lot-et-Garonne from its boundary, inside a viewBox 1,000 wide', async () => {
+		const map = await departmentMap(db, '47', { kind: 'commune' });
+		expect(map.mode).toBe('shapes');
+		expect(map.units.length).toBe(319);
+		expect(map.units.filter((u) => !u.d).map((u) => u.code)).toEqual([]);
+		expect(map.width).toBe(1000);
+		expect(map.height).toBeGreaterThan(500);
+		expect(map.outline).toMatch(/^M\d+ \d+l/);
+		for (const u of map.units) {
+			expect(u.x).toBeGreaterThanOrEqual(0);
+			expect(u.x).toBeLessThanOrEqual(map.width);
+			expect(u.y).toBeLessThanOrEqual(map.height);
+		}
+		const agen = map.units.find((u) => u.code === '47001')!;
+		expect(agen.name).toBe('Agen');
+	});
+
+	it('merges the communes of each EPCI into one shape', async () => {
+		const map = await departmentMap(db, '33', { kind: 'epci' });
+		expect(map.mode).toBe('shapes');
+		expect(map.units.length).toBeGreaterThan(20);
+		expect(map.units.length).toBeLessThan(35);
+		const bordeaux = map.units.find((u) => /Bordeaux Métropole/.test(u.name))!;
+		expect(bordeaux.d).toBeTruthy();
+		const communes = await departmentMap(db, '33', { kind: 'commune' });
+		expect(communes.units.filter((u) => !u.d)).toEqual([]);
+		expect(bordeaux.d!.length).toBeLessThan(communes.units.filter((u) => u.code.startsWith('33')).reduce((s, u) => s + u.d!.length, 0));
+	});
+
+	it('draws a département without commune boundaries as its outline and dots at the centres', async () => {
+		const map = await departmentMap(db, '24', { kind: 'commune' });
+		expect(map.mode).toBe('dots');
+		expect(map.outline).toMatch(/^M/);
+		expect(map.units.every((u) => u.d === null)).toBe(true);
+		expect(map.units.length).toBeGreaterThan(400);
+		expect(map.source).toMatch(/points au centre/);
+	});
+
+	it('draws the instance’s areas, and a changed area anew', async () => {
+		const first = await saveArea(db, { departmentCode: '47', kind: 'bassin_de_vie', name: 'Agenais', inseeCodes: ['47001', '47157'] });
+		const map = await departmentMap(db, '47', { kind: 'area', areaKind: 'bassin_de_vie' });
+		expect(map.units.map((u) => [u.code, u.name])).toEqual([[String(first.id), 'Agenais']]);
+		await saveArea(db, { departmentCode: '47', kind: 'bassin_de_vie', name: 'Agenais', inseeCodes: ['47001'] });
+		const again = await departmentMap(db, '47', { kind: 'area', areaKind: 'bassin_de_vie' });
+		expect(again.units[0].d!.length).toBeLessThan(map.units[0].d!.length);
+	});
+});
