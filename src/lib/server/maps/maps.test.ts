@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createTestDatabase } from '../../../../test/db.ts';
-import { saveArea } from '../territory/index.ts';
+import { departmentShapes, saveArea } from '../territory/index.ts';
 import { departmentMap } from './index.ts';
 
 let db: Database;
@@ -26,6 +26,19 @@ describe('departmentMap', () => {
 		}
 		const agen = map.units.find((u) => u.code === '47001')!;
 		expect(agen.name).toBe('Agen');
+	});
+
+	it('stores Gironde’s communes under their current codes (4 former communes joined the commune they merged into)', async () => {
+		const shapes = (await departmentShapes(db.db, '33'))!;
+		expect(shapes.detail).toBe('communes');
+		const ids = (shapes.topology.objects.communes as unknown as { geometries: { id: string }[] }).geometries.map((g) => g.id);
+		expect(ids.length).toBe(538);
+		const map = await departmentMap(db, '33', { kind: 'commune' });
+		const codes = new Set(map.units.map((u) => u.code));
+		expect(ids.filter((id) => !codes.has(id))).toEqual([]);
+		expect(ids.filter((id) => id === '33008')).toHaveLength(3);
+		expect((await departmentShapes(db.db, '24'))!.detail).toBe('outline');
+		expect(JSON.stringify(shapes.topology).length).toBeLessThan(150_000);
 	});
 
 	it('merges the communes of each EPCI into one shape', async () => {

@@ -137,8 +137,9 @@ export function buildMapGeometry(input: MapInput): MapGeometry {
 	const topo = input.topology;
 	const communeObject = topo?.objects.communes as GeometryCollection | undefined;
 	const outlineObject = topo?.objects.departement as GeometryCollection | undefined;
-	const shapeOf = new Map<string, GeometryCollection['geometries'][number]>();
-	for (const g of communeObject?.geometries ?? []) if (g.id != null) shapeOf.set(String(g.id), g);
+	// a commune may have several geometries (former communes merged into it since the file was made)
+	const shapeOf = new Map<string, GeometryCollection['geometries']>();
+	for (const g of communeObject?.geometries ?? []) if (g.id != null) shapeOf.set(String(g.id), [...(shapeOf.get(String(g.id)) ?? []), g]);
 
 	// the outline: the communes merged, else the département's own
 	let outlineGeo: Polygon | MultiPolygon | null = null;
@@ -179,7 +180,7 @@ export function buildMapGeometry(input: MapInput): MapGeometry {
 		const members = spec.communes.map((c) => byCode.get(c)).filter((c): c is MapCommune => !!c);
 		const centre = weightedCentre(members);
 		const [x, y] = centre ? (projection(centre) ?? [MAP_WIDTH / 2, height / 2]) : [MAP_WIDTH / 2, height / 2];
-		const geoms = topo ? spec.communes.map((c) => shapeOf.get(c)).filter((g) => !!g) : [];
+		const geoms = topo ? spec.communes.flatMap((c) => shapeOf.get(c) ?? []) : [];
 		let d: string | null = null;
 		if (topo && geoms.length) {
 			const geometry =

@@ -65,8 +65,12 @@ export function compactTopology(name: 'communes' | 'departement', features: Feat
 	return topo as Topology;
 }
 
-/** Reads ../shared/data/geo and builds the topology of every département it describes (no database). */
-export function readShapes(sharedDir: string): DepartmentShapes[] {
+/**
+ * Reads ../shared/data/geo and builds the topology of every département it describes (no
+ * database). `currentOf` gives a former commune's current code (the files predate a few
+ * mergers): its shape becomes part of the commune it joined.
+ */
+export function readShapes(sharedDir: string, currentOf: (code: string) => string = (c) => c): DepartmentShapes[] {
 	const dir = join(sharedDir, 'geo');
 	if (!existsSync(dir)) return [];
 	const out = new Map<string, DepartmentShapes>();
@@ -74,7 +78,9 @@ export function readShapes(sharedDir: string): DepartmentShapes[] {
 		const match = /^communes-(\d[\dAB]\d?)-.*\.geojson$/.exec(file);
 		if (!match) continue;
 		const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as FeatureCollection<Geometry, Props>;
-		const features = data.features.filter((f) => f.geometry && f.properties?.code);
+		const features = data.features
+			.filter((f) => f.geometry && f.properties?.code)
+			.map((f) => ({ ...f, properties: { ...f.properties, code: currentOf(f.properties!.code!) } }));
 		if (!features.length) continue;
 		out.set(match[1], { departmentCode: match[1], detail: 'communes', topology: compactTopology('communes', features), source: `geo/${file}` });
 	}
@@ -91,10 +97,13 @@ export function readShapes(sharedDir: string): DepartmentShapes[] {
 	return [...out.values()];
 }
 
-/** Stores the boundaries read from the shared directory (replacing those of the same départements); marks the seed step. */
-export async function loadShapes(database: Database, opts: { sharedDir: string }): Promise<{ departments: number; withCommunes: string[]; ms: number }> {
+/** Stores the boundaries read from the shared directory (territory/load.ts's loadShapes gives the current codes) (replacing those of the same départements); marks the seed step. */
+export async function storeShapes(
+	database: Database,
+	opts: { sharedDir: string; currentOf?: (code: string) => string }
+): Promise<{ departments: number; withCommunes: string[]; ms: number }> {
 	const started = performance.now();
-	const shapes = readShapes(opts.sharedDir);
+	const shapes = readShapes(opts.sharedDir, opts.currentOf);
 	await database.db.transaction(async (tx) => {
 		for (const s of shapes)
 			await tx
