@@ -47,9 +47,17 @@ export const BAR_COLOUR = '#253494';
 /** A shown number of the values (masked and missing apart). */
 export const isNumber = (v: ChartValue): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Upper bounds of `k` classes by natural breaks (Jenks–Fisher, exact by dynamic programming). */
+/** Above this many values, natural breaks are computed on an even sample of them (the method is quadratic). */
+export const JENKS_SAMPLE = 1500;
+
+/**
+ * Upper bounds of `k` classes by natural breaks (Jenks–Fisher, exact by dynamic programming,
+ * O(n²·k)); beyond JENKS_SAMPLE values, on an even sample of the sorted values, its largest kept.
+ */
 export function jenksBreaks(values: readonly number[], k: number): number[] {
-	const data = [...values].sort((a, b) => a - b);
+	const sorted = [...values].sort((a, b) => a - b);
+	const data =
+		sorted.length > JENKS_SAMPLE ? Array.from({ length: JENKS_SAMPLE }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (JENKS_SAMPLE - 1))]) : sorted;
 	const n = data.length;
 	if (!n) return [];
 	k = Math.min(k, new Set(data).size);

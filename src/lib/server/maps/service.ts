@@ -45,6 +45,19 @@ export function forgetMaps(database: Database): void {
 export async function departmentMap(database: Database, departmentCode: string, level: MapLevel): Promise<MapGeometry> {
 	const lookup = await municipalityLookup(database);
 	const communes = lookup.inDepartment(departmentCode).filter((c) => !c.parentInseeCode);
+	let perDb = cache.get(database);
+	if (!perDb) cache.set(database, (perDb = new Map()));
+	// the areas are read each time (they may be edited): their composition is part of the key
+	const areas = level.kind === 'area' ? await areasWithCommunes(database.db, departmentCode, level.areaKind) : null;
+	const signature = areas
+		? createHash('sha1')
+				.update(JSON.stringify(areas.map((a) => [a.id, a.name, a.inseeCodes])))
+				.digest('base64url')
+		: String(communes.length);
+	const key = `${departmentCode}|${mapLevelKey(level)}|${signature}`;
+	const hit = perDb.get(key);
+	if (hit) return hit;
+
 	let units: MapUnitSpec[];
 	switch (level.kind) {
 		case 'commune':
@@ -62,11 +75,7 @@ export async function departmentMap(database: Database, departmentCode: string, 
 			break;
 		}
 		case 'area':
-			units = (await areasWithCommunes(database.db, departmentCode, level.areaKind)).map((a) => ({
-				code: String(a.id),
-				name: a.name,
-				communes: a.inseeCodes
-			}));
+			units = (areas ?? []).map((a) => ({ code: String(a.id), name: a.name, communes: a.inseeCodes }));
 			break;
 		case 'departement':
 			units = [
@@ -75,17 +84,6 @@ export async function departmentMap(database: Database, departmentCode: string, 
 			break;
 	}
 	units.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-	const signature =
-		level.kind === 'area'
-			? createHash('sha1')
-					.update(JSON.stringify(units.map((u) => [u.code, u.name, u.communes])))
-					.digest('base64url')
-			: String(communes.length);
-	const key = `${departmentCode}|${mapLevelKey(level)}|${signature}`;
-	let perDb = cache.get(database);
-	if (!perDb) cache.set(database, (perDb = new Map()));
-	const hit = perDb.get(key);
-	if (hit) return hit;
 
 	const shapes = await shapesOf(database, departmentCode);
 	const mapCommunes: MapCommune[] = communes.map((c) => ({
