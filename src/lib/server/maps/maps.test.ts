@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createTestDatabase } from '../../../../test/db.ts';
-import { departmentShapes, saveArea } from '../territory/index.ts';
-import { departmentMap } from './index.ts';
+import { sql } from 'drizzle-orm';
+import { departmentShapes, saveArea, seedStepDone, SHAPES_SEED_STEP } from '../territory/index.ts';
+import { ensureTerritory } from '../demo/index.ts';
+import { sharedDataDir } from '../paths.ts';
+import { departmentMap, forgetMaps } from './index.ts';
 
 let db: Database;
 beforeAll(async () => {
@@ -69,5 +72,20 @@ describe('departmentMap', () => {
 		await saveArea(db, { departmentCode: '47', kind: 'bassin_de_vie', name: 'Agenais', inseeCodes: ['47001'] });
 		const again = await departmentMap(db, '47', { kind: 'area', areaKind: 'bassin_de_vie' });
 		expect(again.units[0].d!.length).toBeLessThan(map.units[0].d!.length);
+	});
+
+	it('a database loaded before the maps gets its boundaries at the next start, once', async () => {
+		await db.db.execute(sql`delete from territory_shapes`);
+		await db.db.execute(sql`delete from seed_runs where step = 'shapes'`);
+		forgetMaps(db);
+		expect((await departmentMap(db, '47', { kind: 'commune' })).mode).toBe('dots');
+		const logged: string[] = [];
+		await ensureTerritory(db, (m) => logged.push(m), sharedDataDir());
+		expect(logged).toEqual([expect.stringMatching(/^shapes: 96 départements \(communes: 33, 47, 64\)/)]);
+		expect(await seedStepDone(db.db, SHAPES_SEED_STEP)).toBe(true);
+		forgetMaps(db);
+		expect((await departmentMap(db, '47', { kind: 'commune' })).mode).toBe('shapes');
+		await ensureTerritory(db, (m) => logged.push(m), sharedDataDir());
+		expect(logged).toHaveLength(1);
 	});
 });
