@@ -327,4 +327,12 @@ describe('maps on a small fixed world', () => {
 		const legendSvg = d.all((e) => e.name === 'svg' && (e.attribs['aria-label'] ?? '').startsWith('Légende'))[0];
 		expect(legendSvg.attribs['aria-label']).toBe(`Légende${NBSP}: cercles de 5, 2 lieux`);
 	});
+
+	it('choropleth around a reference: orange below, purple above, the reference said', () => {
+		const d = draw(ChoroplethMap, { geometry, data, title: 'Écart', measure: 'lieux', reference: 6, referenceLabel: 'la moyenne du département' });
+		const fills = new Set(d.all((e) => e.name === 'g' && !!e.attribs.fill && !e.attribs.fill.startsWith('url'), [d.svg]).map((g) => g.attribs.fill));
+		for (const f of fills) expect([...DIVERGING[7].slice(0, 3), ...DIVERGING[7].slice(4)]).toContain(f);
+		const legend = d.all((e) => e.name === 'ul' && e.attribs['aria-label'] === 'Légende')[0];
+		expect(d.text(legend)).toContain(`Orange${NBSP}: sous la moyenne du département (6)${NBSP}; violet${NBSP}: au-dessus.`);
+	});
 });
