@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { openDatabase } from '../src/lib/server/db/client.ts';
-import { importAreasFromGironde, loadTerritory } from '../src/lib/server/territory/index.ts';
+import { departmentShapes, importAreasFromGironde, loadTerritory } from '../src/lib/server/territory/index.ts';
 import { departmentMap, forgetMaps, type MapLevel } from '../src/lib/server/maps/index.ts';
 import { projectRoot, sharedDataDir } from '../src/lib/server/paths.ts';
 import type { MapDatum, MapGeometry } from '../src/lib/components/charts/types.ts';
@@ -44,7 +44,9 @@ function figures(g: MapGeometry): MapDatum[] {
 
 const svgOf = (html: string) => html.slice(html.indexOf('<svg'), html.indexOf('</svg>') + 6);
 
-export async function mapsBench(log: (m: string) => void = console.log): Promise<{ rows: MapBenchRow[]; territoryMs: number }> {
+export async function mapsBench(
+	log: (m: string) => void = console.log
+): Promise<{ rows: MapBenchRow[]; territoryMs: number; shapesMs: number; storedBytes: Record<string, number> }> {
 	const vite = await createServer({ root: projectRoot(), server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'error' });
 	try {
 		const { render } = (await vite.ssrLoadModule('svelte/server')) as typeof import('svelte/server');
@@ -52,8 +54,17 @@ export async function mapsBench(log: (m: string) => void = console.log): Promise
 		const DotMap = (await vite.ssrLoadModule('/src/lib/components/charts/DotMap.svelte')).default;
 		const db = await openDatabase({ dataDir: 'memory' });
 		const t0 = performance.now();
-		await loadTerritory(db, { sharedDir: sharedDataDir() });
+		const loaded = await loadTerritory(db, { sharedDir: sharedDataDir() });
 		const territoryMs = Math.round(performance.now() - t0);
+		const stored: Record<string, number> = {};
+		for (const dep of ['47', '33', '64', '24']) stored[dep] = JSON.stringify((await departmentShapes(db.db, dep))?.topology ?? null).length;
+		log(
+			`maps: territory loaded in ${territoryMs} ms, of which the boundaries ${loaded.shapes.ms} ms (${loaded.shapes.departments} départements); stored topology JSON: ${Object.entries(
+				stored
+			)
+				.map(([d, n]) => `${d} ${(n / 1024).toFixed(1)} KB`)
+				.join(', ')}`
+		);
 		await importAreasFromGironde(db, sharedDataDir());
 		const rows: MapBenchRow[] = [];
 		const plan: [string, MapLevel][] = [];
@@ -106,7 +117,7 @@ export async function mapsBench(log: (m: string) => void = console.log): Promise
 			log(
 				`| ${r.departement} | ${r.level} | ${r.units} | ${r.mode} | ${r.buildMs} ms / ${r.cachedMs} ms | ${r.choroplethRenderMs} ms | ${(r.choroplethBytes / 1024).toFixed(1)} → ${(r.choroplethGzip / 1024).toFixed(1)} KB | ${r.dotsRenderMs} ms | ${(r.dotsGzip / 1024).toFixed(1)} KB |`
 			);
-		return { rows, territoryMs };
+		return { rows, territoryMs, shapesMs: loaded.shapes.ms, storedBytes: stored };
 	} finally {
 		await vite.close();
 	}
