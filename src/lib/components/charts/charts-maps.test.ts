@@ -108,7 +108,7 @@ describe('ChoroplethMap on the real boundaries', () => {
 		expect(d.units.filter((u) => /-masque\)$/.test((u.parent as Element).attribs.fill)).length).toBe(data.filter((x) => x.value === 'masked').length);
 		// the outline drawn over
 		expect(DomUtils.findAll((e) => e.name === 'path' && e.attribs.fill === 'none' && e.attribs.d?.startsWith('M'), d.svg.children)).toHaveLength(1);
-		expect(body).toContain('points au centre de chaque unité');
+		expect(body).toContain('un point au centre de chaque unité');
 	});
 });
 

@@ -62,7 +62,7 @@ describe('departmentMap', () => {
 		expect(map.outline).toMatch(/^M/);
 		expect(map.units.every((u) => u.d === null)).toBe(true);
 		expect(map.units.length).toBeGreaterThan(400);
-		expect(map.source).toMatch(/points au centre/);
+		expect(map.source).toMatch(/un point au centre de chaque unité/);
 	});
 
 	it('draws the instance’s areas, and a changed area anew', async () => {

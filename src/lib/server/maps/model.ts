@@ -46,7 +46,6 @@ export interface MapInput {
 	levelKey: string;
 	/** the stored topology: object `communes` (ids: INSEE codes) or `departement` (outline), or null */
 	topology: Topology | null;
-	source: string | null;
 	communes: MapCommune[];
 	units: MapUnitSpec[];
 }
@@ -192,12 +191,13 @@ export function buildMapGeometry(input: MapInput): MapGeometry {
 	}
 
 	const mode = shaped > 0 ? 'shapes' : 'dots';
+	// the shared files are IGN Admin Express 2018 (../shared/data/README.md), under the Licence Ouverte
 	const source =
 		mode === 'shapes'
-			? `Limites communales\u00a0: IGN Admin Express, via ${input.source ?? 'geo'}, simplifiées.`
+			? 'Limites communales\u00a0: IGN Admin Express 2018 (Licence Ouverte), simplifiées\u00a0; les communes fusionnées depuis y sont réunies.'
 			: outlineGeo
-				? 'Pas de limites communales pour ce département\u00a0: contour du département (IGN, simplifié) et points au centre de chaque unité (centre des communes pondéré par leur population).'
-				: 'Pas de limites pour ce département\u00a0: points au centre de chaque unité (centre des communes pondéré par leur population).';
+				? 'Pas de limites communales pour ce département\u00a0: son contour (IGN Admin Express 2018, Licence Ouverte, simplifié) et un point au centre de chaque unité (centre de ses communes pondéré par leur population).'
+				: 'Pas de limites pour ce département\u00a0: un point au centre de chaque unité (centre de ses communes pondéré par leur population).';
 	return {
 		departmentCode: input.departmentCode,
 		levelKey: input.levelKey,

@@ -97,7 +97,6 @@ export async function departmentMap(database: Database, departmentCode: string, 
 		departmentCode,
 		levelKey: mapLevelKey(level),
 		topology: shapes?.topology ?? null,
-		source: shapes?.source ?? null,
 		communes: mapCommunes,
 		units
 	});
