@@ -6,13 +6,14 @@
  * Results: bench/results/<date>.json and a printed Markdown table for docs/benchmarks.md.
  *
  * Options (env): BENCH_TARGETS (pglite,postgres), BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
- * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,booklets,vault,vault-upload,bytes,lighthouse), BENCH_PG_URL (admin URL).
+ * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,booklets,vault,vault-upload,maps,bytes,lighthouse), BENCH_PG_URL (admin URL).
  * care: issue 4's referral inbox and team views on PostgreSQL (bench/care.ts, its own options there).
  * pass: issue 5's redemptions per second on PostgreSQL, with zero double spend (bench/pass.ts, its own options there).
  * booklets: issue 5's Pass Numérique booklet PDFs, 10,000 vouchers (bench/booklets.ts, its own options there).
  * vault: issue 15's document encryption, write and read overhead and memory (bench/vault.ts, runnable alone).
  * vault-upload: issue 15 as the person feels it: deposit and open end to end and over HTTP, encrypted vs plain,
  *   memory for 100 MB, export of a 500 MB vault, Mon espace's page weights and Lighthouse (bench/vault-upload.ts, runnable alone).
+ * maps: issue 16's SVG maps per département and level: geometry, render time, gzip size (bench/maps.ts, runnable alone).
  */
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -31,7 +32,7 @@ import { syntheticPlaces } from './synthetic.ts';
 
 const N = Number(process.env.BENCH_PLACES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'parse,import,search,auth,care,pass,booklets,vault,vault-upload,bytes,lighthouse').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'parse,import,search,auth,care,pass,booklets,vault,vault-upload,maps,bytes,lighthouse').split(','));
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'maillage_bench';
@@ -296,6 +297,10 @@ async function main() {
 		if (ONLY.has('vault-upload')) {
 			const { vaultUploadBench } = await import('./vault-upload.ts');
 			results.vaultUpload = await vaultUploadBench(log);
+		}
+		if (ONLY.has('maps')) {
+			const { mapsBench } = await import('./maps.ts');
+			results.maps = await mapsBench(log);
 		}
 		if (ONLY.has('bytes') || ONLY.has('lighthouse')) {
 			// the demo territory, as a newcomer sees it

@@ -34,7 +34,8 @@ export const PUBLIC_TABLES = [
 	'municipalities',
 	'place_sources',
 	'places',
-	'seed_runs'
+	'seed_runs',
+	'territory_shapes'
 ];
 /** Failure counters of the throttles: read and written by anonymous requests (login, forms), by key. */
 export const COUNTER_TABLES = ['throttles'];

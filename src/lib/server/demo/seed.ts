@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { Database } from '../db/client.ts';
 import {
 	loadTerritory,
+	loadShapes,
+	SHAPES_SEED_STEP,
 	demoDepartments,
 	getInstanceSettings,
 	importAreasFromGironde,
@@ -32,7 +34,14 @@ const done = (database: Database, step: string) => seedStepDone(database.db, ste
 const mark = (database: Database, step: string, detail: string) => markSeedStep(database.db, step, detail);
 
 export async function ensureTerritory(database: Database, log: (m: string) => void = () => {}, sharedDir = sharedDataDir()) {
-	if (await done(database, 'territory')) return;
+	if (await done(database, 'territory')) {
+		// a database loaded before the maps (issue 16): its boundaries, once
+		if (!(await done(database, SHAPES_SEED_STEP))) {
+			const s = await loadShapes(database, { sharedDir });
+			log(`shapes: ${s.departments} départements (communes: ${s.withCommunes.join(', ') || 'none'}) in ${s.ms} ms`);
+		}
+		return;
+	}
 	const r = await loadTerritory(database, { sharedDir });
 	log(`territory: ${r.municipalities} communes, ${r.departments} départements, ${r.fragility} fragility rows in ${r.ms} ms`);
 	await mark(database, 'territory', JSON.stringify(r));

@@ -31,3 +31,19 @@ export async function departmentName(db: DbOrTx, code: string): Promise<string |
 	const [d] = await db.select({ name: departments.name }).from(departments).where(eq(departments.code, code));
 	return d?.name ?? null;
 }
+
+/** The areas of one kind in a département, each with its communes (INSEE codes, sorted), by name. */
+export async function areasWithCommunes(db: DbOrTx, departmentCode: string, kind: string): Promise<{ id: number; name: string; inseeCodes: string[] }[]> {
+	const rows = await db
+		.select({ id: areas.id, name: areas.name, code: areaMunicipalities.inseeCode })
+		.from(areas)
+		.leftJoin(areaMunicipalities, eq(areaMunicipalities.areaId, areas.id))
+		.where(and(eq(areas.departmentCode, departmentCode), eq(areas.kind, kind)));
+	const byId = new Map<number, { id: number; name: string; inseeCodes: string[] }>();
+	for (const r of rows) {
+		const a = byId.get(r.id) ?? { id: r.id, name: r.name, inseeCodes: [] };
+		if (r.code) a.inseeCodes.push(r.code);
+		byId.set(r.id, a);
+	}
+	return [...byId.values()].map((a) => ({ ...a, inseeCodes: a.inseeCodes.sort() })).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}

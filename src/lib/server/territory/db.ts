@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, doublePrecision, integer, serial, primaryKey, index, uniqueIndex, timestamp } from 'drizzle-orm/pg-core';
+import { pgTable, text, doublePrecision, integer, jsonb, serial, primaryKey, index, uniqueIndex, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every French commune (INSEE code), joined from @etalab/decoupage-administratif and communes-2024.csv. */
 export const municipalities = pgTable(
@@ -97,4 +97,20 @@ export const seedRuns = pgTable('seed_runs', {
 	step: text('step').primaryKey(),
 	doneAt: timestamp('done_at', { withTimezone: true }).notNull().defaultNow(),
 	detail: text('detail')
+});
+
+/**
+ * Boundaries per département (issue 16, item 7; migration 0035), built at load time from
+ * ../shared/data/geo (which production may not keep): a TopoJSON topology, simplified and
+ * quantized, with the object `communes` (one geometry per commune, `id` its INSEE code) where
+ * commune boundaries exist, else the object `departement` (its outline) only.
+ */
+export const territoryShapes = pgTable('territory_shapes', {
+	departmentCode: text('department_code').primaryKey(),
+	/** 'communes' when the topology has the communes' boundaries, 'outline' when only the département's */
+	detail: text('detail').notNull(),
+	topology: jsonb('topology').notNull(),
+	/** the source file(s), for the maps' note */
+	source: text('source').notNull(),
+	builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow()
 });

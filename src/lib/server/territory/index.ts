@@ -5,7 +5,7 @@
  * of db.ts aside).
  */
 export { municipalityLabel, type TerritoryLookup, type TerritoryMunicipality } from './model.ts';
-export { loadTerritory } from './load.ts';
+export { loadShapes, loadTerritory } from './load.ts';
 export type { AddressApi } from './address-api.ts';
 export { buildLookup, forgetMunicipalityLookup, municipalityLookup } from './lookup.ts';
 export { resolveWhere, suggestMunicipalities, type ResolveWhereOptions } from './where.ts';
@@ -26,8 +26,9 @@ export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
 export { demoDepartments, type InstanceSettings } from './settings-model.ts';
 export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
+export { departmentShapes, SHAPES_SEED_STEP, type DepartmentShapes, type ShapeDetail } from './shapes.ts';
 
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
-export { areaNames, communesOfAreas, departmentName } from './area-lookups.ts';
+export { areaNames, areasWithCommunes, communesOfAreas, departmentName } from './area-lookups.ts';
 export { markSeedStep, seedStepDone } from './seed-runs.ts';
 export { departmentNames, properNamesIn } from './names.ts';

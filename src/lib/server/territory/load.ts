@@ -29,6 +29,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { bulkUpsert } from '../db/bulk.ts';
 import { departments, fragilityIndex, municipalities, seedRuns } from './db.ts';
 import { nameKey, parentOfArrondissement } from './model.ts';
+import { storeShapes } from './shapes.ts';
 
 // ---------------------------------------------------------------------------
 // @etalab/decoupage-administratif (its main entry reads ./data from the cwd: read the JSON files)
@@ -263,6 +264,8 @@ export interface LoadTerritoryResult {
 	/** time reading and joining the files, and writing, in ms */
 	readMs: number;
 	writeMs: number;
+	/** boundaries stored for the maps (shapes.ts): départements, those with their communes' */
+	shapes: { departments: number; withCommunes: string[]; ms: number };
 }
 
 export const TERRITORY_SEED_STEP = 'territory';
@@ -297,6 +300,7 @@ export async function loadTerritory(database: Database, opts: { sharedDir: strin
 	await database.db.execute(sql`analyze municipalities`);
 	await database.db.execute(sql`analyze fragility_index`);
 	forgetLookup(database);
+	const shapes = await loadShapes(database, opts);
 	releaseDecoupageCache();
 	const ms = performance.now() - started;
 	return {
@@ -310,7 +314,8 @@ export async function loadTerritory(database: Database, opts: { sharedDir: strin
 		fragilitySkipped: data.fragilitySkipped,
 		removed,
 		readMs: Math.round(readMs),
-		writeMs: Math.round(ms - readMs)
+		writeMs: Math.round(ms - readMs - shapes.ms),
+		shapes
 	};
 }
 
@@ -330,6 +335,25 @@ async function removeStale(tx: DbOrTx, table: 'municipalities' | 'fragility_inde
 		removed += (res as unknown as { rows: unknown[] }).rows.length;
 	}
 	return removed;
+}
+
+/**
+ * Stores the boundaries of ../shared/data/geo (shapes.ts), a former commune's shape given to
+ * the commune it joined (decoupage-administratif's former codes, delegated and associated
+ * communes): Gironde's file has 4 of them, Pyrénées-Atlantiques' 1.
+ */
+export async function loadShapes(database: Database, opts: { sharedDir: string }): Promise<{ departments: number; withCommunes: string[]; ms: number }> {
+	const current = new Map<string, string>();
+	for (const c of decoupageCommunes()) {
+		if (c.type === 'commune-actuelle') for (const old of c.anciensCodes ?? []) if (old !== c.code) current.set(old, c.code);
+	}
+	for (const c of decoupageCommunes())
+		if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && !current.has(c.code)) current.set(c.code, c.chefLieu);
+	// a code that is still current stays itself
+	for (const c of decoupageCommunes()) if (c.type === 'commune-actuelle') current.delete(c.code);
+	const result = await storeShapes(database, { sharedDir: opts.sharedDir, currentOf: (code) => current.get(code) ?? code });
+	releaseDecoupageCache();
+	return result;
 }
 
 /** Loads the territory once per database (first start); returns null when already done. */
