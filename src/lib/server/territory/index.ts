@@ -26,6 +26,7 @@ export { importAreasFromGironde, type GirondeAreasReport } from './gironde.ts';
 export { demoDepartments, type InstanceSettings } from './settings-model.ts';
 export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
+export { steeringCommunes, type SteeringCommune } from './steering-communes.ts';
 
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
 export { areaNames, communesOfAreas, departmentName } from './area-lookups.ts';

@@ -1,0 +1,101 @@
+/**
+ * Steering (issue 16), the offer and the fragility sections' use cases: who asks (the
+ * département's coordinators and partners: neither section holds personal data, both read it
+ * whole), what they asked for (département, period, level, half-days), the communes and the
+ * places around them loaded in two queries, the figures computed (offer-tables.ts,
+ * fragility-tables.ts). Nothing is stored: distances are computed per request with a grid
+ * (docs/decisions/0017-steering-offer.md).
+ */
+import type { Database } from '../db/client.ts';
+import type { Actor } from '../accounts/index.ts';
+import { offerPlaces } from '../places/index.ts';
+import { steeringCommunes, type SteeringCommune } from '../territory/index.ts';
+import { greatCircleMetres } from '../db/types.ts';
+import { dayLabel } from '../../components/format.ts';
+import { addDays, parisDay } from '../../time.ts';
+import { steeringContext, type SteeringContext } from './context.ts';
+import { DEFAULT_HALF_DAYS, HALF_DAYS, SEARCH_METRES } from './offer-model.ts';
+import { offerFigures, type OfferFigures } from './offer-tables.ts';
+import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
+
+/** `?demi_journees=` → 1…14, else the default (5). */
+export function parseHalfDays(raw: string | null | undefined): number {
+	const n = Number((raw ?? '').trim());
+	return Number.isInteger(n) && n >= 1 && n <= HALF_DAYS ? n : DEFAULT_HALF_DAYS;
+}
+
+interface Loaded {
+	context: SteeringContext;
+	department: { code: string; name: string };
+	communes: SteeringCommune[];
+	offer: OfferFigures;
+	halfDays: number;
+	/** « aujourd’hui », « au 31 décembre 2025 » */
+	asOf: string;
+}
+
+/** The smallest circle (centre of the communes' box, radius) holding every commune's centre. */
+function reachOf(communes: readonly SteeringCommune[]): { centre: { latitude: number; longitude: number }; radius: number } | null {
+	const placed = communes.filter((c) => c.latitude != null && c.longitude != null);
+	if (!placed.length) return null;
+	const lats = placed.map((c) => c.latitude!);
+	const lons = placed.map((c) => c.longitude!);
+	const centre = { latitude: (Math.min(...lats) + Math.max(...lats)) / 2, longitude: (Math.min(...lons) + Math.max(...lons)) / 2 };
+	const radius = Math.max(...placed.map((c) => greatCircleMetres(centre.latitude, centre.longitude, c.latitude!, c.longitude!)));
+	return { centre, radius };
+}
+
+async function load(database: Database, actor: Actor, params: URLSearchParams, today: string): Promise<Loaded> {
+	// throws 403 unless a coordinator or a partner of the département (can 'steering.read')
+	const context = await steeringContext(database, actor, params, today);
+	const { departmentCode, period, level } = context.query;
+	const department = { code: departmentCode, name: context.departments.find((d) => d.code === departmentCode)?.name ?? departmentCode };
+	const communes = await steeringCommunes(database.db, departmentCode);
+	const around = reachOf(communes);
+	const places = around ? await offerPlaces(database.db, departmentCode, around.centre, around.radius + SEARCH_METRES + 1000) : [];
+	const halfDays = parseHalfDays(params.get('demi_journees'));
+	const offer = offerFigures({ department, level, period, today, halfDays, communes, places });
+	const asOf = period.ongoing ? 'aujourd’hui' : `au ${dayLabel(addDays(period.end, -1))}`;
+	return { context, department, communes, offer, halfDays, asOf };
+}
+
+export interface OfferSection {
+	context: SteeringContext;
+	halfDays: number;
+	offer: OfferFigures;
+}
+
+/** The offer page (`/pilotage/offre`): its tables. */
+export async function offerSection(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<OfferSection> {
+	const l = await load(database, actor, params, today);
+	return { context: l.context, halfDays: l.halfDays, offer: l.offer };
+}
+
+export interface FragilitySection {
+	context: SteeringContext;
+	fragility: FragilityFigures;
+}
+
+function fragilityOf(l: Loaded): FragilityFigures {
+	return fragilityFigures({ department: l.department, level: l.context.query.level, communes: l.communes, reach: l.offer.reach, asOf: l.asOf });
+}
+
+/** The fragility page (`/pilotage/fragilite`): its tables. */
+export async function fragilitySection(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<FragilitySection> {
+	const l = await load(database, actor, params, today);
+	return { context: l.context, fragility: fragilityOf(l) };
+}
+
+export interface SteeringOverview {
+	context: SteeringContext;
+	asOf: string;
+	halfDays: number;
+	offer: OfferFigures['key'];
+	fragility: FragilityFigures['key'];
+}
+
+/** The home page (`/pilotage`): the key figures of the offer and the fragility. */
+export async function steeringOverview(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<SteeringOverview> {
+	const l = await load(database, actor, params, today);
+	return { context: l.context, asOf: l.asOf, halfDays: l.halfDays, offer: l.offer.key, fragility: fragilityOf(l).key };
+}
