@@ -229,9 +229,11 @@ describe('the fragility', () => {
 describe('the home page, the exports and who may read', () => {
 	it('gives the key figures of both sections', async () => {
 		const o = await steeringOverview(db, partner, q(''), today);
-		expect(o.offer.adminWithin10km).toBe(0.95);
-		expect(o.fragility.fragilePopulation).toBe(9500);
-		expect(o.asOf).toBe('aujourd’hui');
+		expect(o.offer.map((f) => f.value)).toEqual(['4', '1,3', '95\u00a0%', '1 (1\u202f500 habitants)', '50\u00a0%', '1']);
+		expect(o.fragility.map((f) => f.value)).toEqual(['5,3', '9\u202f500 (31,7\u00a0%)', '1\u202f500']);
+		expect(o.summary).toBe(
+			'Lot-et-Garonne compte 4 lieux de médiation numérique aujourd’hui, 1,3 pour 10\u00a0000 habitants\u00a0; 95\u00a0% des habitants vivent à moins de 10 km d’un lieu d’aide aux démarches administratives et 1 commune (1\u202f500 habitants) n’a aucun lieu à moins de 15 km. L’indice de fragilité numérique moyen est de 5,3 sur 10\u00a0; 9\u202f500 habitants vivent dans une commune fragile, dont 1\u202f500 à plus de 15 km de tout lieu.'
+		);
 	});
 
 	it('writes any table as a CSV for spreadsheets; an unknown table is not found', async () => {

@@ -17,6 +17,7 @@ import { steeringContext, type SteeringContext } from './context.ts';
 import { DEFAULT_HALF_DAYS, HALF_DAYS, SEARCH_METRES } from './offer-model.ts';
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
+import { count, dec, int, pct } from './blocks.ts';
 
 /** `?demi_journees=` → 1…14, else the default (5). */
 export function parseHalfDays(raw: string | null | undefined): number {
@@ -86,16 +87,52 @@ export async function fragilitySection(database: Database, actor: Actor, params:
 	return { context: l.context, fragility: fragilityOf(l) };
 }
 
+export interface KeyFigure {
+	label: string;
+	value: string;
+}
+
 export interface SteeringOverview {
 	context: SteeringContext;
 	asOf: string;
-	halfDays: number;
-	offer: OfferFigures['key'];
-	fragility: FragilityFigures['key'];
+	offer: KeyFigure[];
+	fragility: KeyFigure[];
+	/** the home page's text summary */
+	summary: string;
 }
 
-/** The home page (`/pilotage`): the key figures of the offer and the fragility. */
+const orNone = <T>(x: T | null, f: (x: T) => string) => (x == null ? 'non disponible' : f(x));
+
+/** The home page (`/pilotage`): the key figures of the offer and the fragility, and what they say in two sentences. */
 export async function steeringOverview(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<SteeringOverview> {
 	const l = await load(database, actor, params, today);
-	return { context: l.context, asOf: l.asOf, halfDays: l.halfDays, offer: l.offer.key, fragility: fragilityOf(l).key };
+	const o = l.offer.key;
+	const f = fragilityOf(l).key;
+	const summary =
+		`${l.department.name} compte ${count(o.places, 'lieu', 'lieux')} de médiation numérique ${l.asOf}, ${orNone(o.placesPer10k, dec)} pour 10\u00a0000 habitants\u00a0; ` +
+		`${orNone(o.adminWithin10km, pct)} des habitants vivent à moins de 10 km d’un lieu d’aide aux démarches administratives et ` +
+		(o.whiteZoneCommunes
+			? `${count(o.whiteZoneCommunes, 'commune', 'communes')} (${int(o.whiteZonePopulation)} habitants) ${o.whiteZoneCommunes > 1 ? 'n’ont' : 'n’a'} aucun lieu à moins de 15 km. `
+			: 'chaque commune a un lieu à moins de 15 km. ') +
+		(f.index == null
+			? 'L’indice de fragilité numérique ne couvre aucune commune du département.'
+			: `L’indice de fragilité numérique moyen est de ${dec(f.index)} sur 10\u00a0; ${int(f.fragilePopulation)} habitants vivent dans une commune fragile, dont ${int(f.fragileBeyond15km)} à plus de 15 km de tout lieu.`);
+	return {
+		context: l.context,
+		asOf: l.asOf,
+		summary,
+		offer: [
+			{ label: `Lieux de médiation numérique ${l.asOf}`, value: int(o.places) },
+			{ label: 'Lieux pour 10\u00a0000 habitants', value: orNone(o.placesPer10k, dec) },
+			{ label: 'Habitants à moins de 10 km d’un lieu d’aide aux démarches administratives', value: orNone(o.adminWithin10km, pct) },
+			{ label: 'Communes sans aucun lieu à moins de 15 km (zones blanches)', value: `${int(o.whiteZoneCommunes)} (${int(o.whiteZonePopulation)} habitants)` },
+			{ label: 'Lieux mis à jour depuis moins de 12 mois', value: orNone(o.fresh12, pct) },
+			{ label: 'Lieux acceptant le Pass Numérique', value: int(o.passPlaces) }
+		],
+		fragility: [
+			{ label: 'Indice de fragilité numérique moyen (0 à 10, pondéré par la population)', value: orNone(f.index, dec) },
+			{ label: 'Habitants de communes fragiles (indice 7 ou plus)', value: `${int(f.fragilePopulation)} (${orNone(f.fragileShare, pct)})` },
+			{ label: 'Dont à plus de 15 km de tout lieu', value: int(f.fragileBeyond15km) }
+		]
+	};
 }
