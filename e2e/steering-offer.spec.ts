@@ -46,7 +46,7 @@ test.describe('the coordinator of Lot-et-Garonne', () => {
 			.getByRole('region', { name: 'Lieux par service' })
 			.getByRole('link', { name: /Télécharger ce tableau/ })
 			.getAttribute('href');
-		expect(href).toMatch(/^\/pilotage\/export\/offre-services\?departement=47&periode=\d{4}&niveau=epci&demi_journees=5$/);
+		expect(href).toMatch(/^\/pilotage\/export\/offre-services\.csv\?departement=47&periode=\d{4}&niveau=epci&demi_journees=5$/);
 		const csv = await page.request.get(href!);
 		expect(csv.status()).toBe(200);
 		expect(csv.headers()['content-type']).toContain('text/csv');
@@ -95,18 +95,18 @@ test.describe('the CAF’s partner', () => {
 		await page.goto('/pilotage/fragilite?niveau=departement');
 		await expect(h1(page)).toHaveText('Fragilité numérique de la population');
 		await expect(page.getByRole('table', { name: /Population fragile éloignée de tout lieu, par département/ })).toBeVisible();
-		const res = await page.request.get('/pilotage/export/fragilite-territoires?niveau=departement');
+		const res = await page.request.get('/pilotage/export/fragilite-territoires.csv?niveau=departement');
 		expect(res.status()).toBe(200);
 		expect(await res.text()).toContain('Département;Population (habitants);Indice de fragilité numérique (0 à 10)');
 		await page.goto('/pilotage/offre');
 		await expect(page.getByRole('heading', { name: 'Population proche d’un lieu' })).toBeVisible();
-		expect((await page.request.get('/pilotage/export/offre-inconnue')).status()).toBe(404);
+		expect((await page.request.get('/pilotage/export/offre-inconnue.csv')).status()).toBe(404);
 	});
 });
 
 test('a prescriber is refused the steering space', async ({ browser }) => {
 	const ctx = await browser.newContext({ storageState: statePath('prescriber') });
-	for (const path of ['/pilotage', '/pilotage/offre', '/pilotage/fragilite', '/pilotage/export/offre-services'])
+	for (const path of ['/pilotage', '/pilotage/offre', '/pilotage/fragilite', '/pilotage/export/offre-services.csv'])
 		expect((await ctx.request.get(path, { maxRedirects: 0 })).status(), path).toBe(403);
 	await ctx.close();
 });

@@ -236,7 +236,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/pilotage': PARTNER_FIGURES,
 	'/(pro)/pilotage/offre': PARTNER_FIGURES,
 	'/(pro)/pilotage/fragilite': PARTNER_FIGURES,
-	'/(pro)/pilotage/export/[table]': PARTNER_FIGURES
+	'/(pro)/pilotage/export/[table].csv': PARTNER_FIGURES
 };
 
 describe('authorisation matrix', () => {

@@ -186,7 +186,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/pilotage': STEERING,
 	'/(pro)/pilotage/offre': STEERING,
 	'/(pro)/pilotage/fragilite': STEERING,
-	'/(pro)/pilotage/export/[table]': STEERING
+	'/(pro)/pilotage/export/[table].csv': STEERING
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

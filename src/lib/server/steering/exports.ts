@@ -1,6 +1,6 @@
 /**
  * Steering (issue 16): every table of the steering space as a CSV for spreadsheets, from one
- * route (`/pilotage/export/<table id>?departement=…&periode=…&niveau=…`). A registry maps the
+ * route (`/pilotage/export/<table id>.csv?departement=…&periode=…&niveau=…`). A registry maps the
  * first word of a table's id (`offre-…`, `fragilite-…`) to the use case that builds that
  * section's tables with the reader's rights; a section adds its line here, the route does not
  * change. Cells are written as the page shows them, formulas neutralised (decision 0005),

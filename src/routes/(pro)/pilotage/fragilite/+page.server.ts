@@ -8,7 +8,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	try {
 		const s = await fragilitySection(await getDatabase(), locals.session!.actor, url.searchParams);
 		const query = steeringQueryString(s.context.query);
-		return { blocks: s.fragility.blocks.map((b) => ({ ...b, csvHref: `/pilotage/export/${b.table.id}?${query}` })) };
+		return { blocks: s.fragility.blocks.map((b) => ({ ...b, csvHref: `/pilotage/export/${b.table.id}.csv?${query}` })) };
 	} catch (e) {
 		pageError(e);
 	}

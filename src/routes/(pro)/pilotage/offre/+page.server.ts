@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		return {
 			halfDays: s.halfDays,
 			at: s.offer.at,
-			blocks: s.offer.blocks.map((b) => ({ ...b, csvHref: `/pilotage/export/${b.table.id}?${query}` }))
+			blocks: s.offer.blocks.map((b) => ({ ...b, csvHref: `/pilotage/export/${b.table.id}.csv?${query}` }))
 		};
 	} catch (e) {
 		pageError(e);
