@@ -38,14 +38,18 @@ export function parseWeekRanges(text: string | null): [number, number][] | null 
 /**
  * The places of a département (by their `department_code`, with or without a position) and
  * every placed one within `radiusMetres` of `centre` (those of the neighbouring départements
- * serve its communes too): one query, through the GiST index on `pos`.
+ * serve its communes too): one query, through the GiST index on `pos`. A place outside the
+ * département is only a distance: its services are reduced to `serviceAround` (when it offers
+ * it) and the Pass is not read for it, which keeps the rows small at national scale.
  */
 export async function offerPlaces(
 	db: DbOrTx,
 	departmentCode: string,
 	centre: { latitude: number; longitude: number },
-	radiusMetres: number
+	radiusMetres: number,
+	serviceAround: string
 ): Promise<OfferPlace[]> {
+	const mine = sql`${places.departmentCode} = ${departmentCode}`;
 	const origin = sql`${earthPoint(centre.latitude, centre.longitude)}::cube`;
 	const chord = metresToChord(radiusMetres);
 	const rows = await db
@@ -55,18 +59,15 @@ export async function offerPlaces(
 			longitude: places.longitude,
 			codeInsee: places.codeInsee,
 			departmentCode: places.departmentCode,
-			services: places.services,
+			services: sql<
+				string[]
+			>`case when ${mine} then ${places.services} when ${serviceAround} = any(${places.services}) then array[${serviceAround}]::text[] else '{}'::text[] end`,
 			openWeek: sql<string | null>`${places.openWeek}::text`,
 			dateMaj: places.dateMaj,
 			createdOn: sql<string>`to_char(${places.createdAt} at time zone 'Europe/Paris', 'YYYY-MM-DD')`,
-			acceptsPass: ACCEPTS_PASS
+			acceptsPass: sql<boolean>`(${mine} and ${ACCEPTS_PASS})`
 		})
 		.from(places)
-		.where(
-			and(
-				sql`${places.closure} IS DISTINCT FROM 'permanent'`,
-				or(sql`${places.departmentCode} = ${departmentCode}`, sql`${places.pos} <@ cube_enlarge(${origin}, ${chord}::float8, 3)`)
-			)
-		);
+		.where(and(sql`${places.closure} IS DISTINCT FROM 'permanent'`, or(mine, sql`${places.pos} <@ cube_enlarge(${origin}, ${chord}::float8, 3)`)));
 	return rows.map((r) => ({ ...r, openWeek: parseWeekRanges(r.openWeek), acceptsPass: !!r.acceptsPass }));
 }

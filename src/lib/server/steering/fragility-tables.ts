@@ -6,7 +6,7 @@
  */
 import type { Level, SteeringTable } from './model.ts';
 import { levelKey, levelLabel } from './model.ts';
-import { unitsOf, type SteeringUnit, type UnitCommune } from './units.ts';
+import { byFrench, unitsOf, type SteeringUnit, type UnitCommune } from './units.ts';
 import { count, dec, int, pct, round, rowsAndFigures, share, type SteeringBlock, type UnitRow } from './blocks.ts';
 import { within, type CommuneReach } from './offer-model.ts';
 
@@ -54,7 +54,7 @@ interface Tally {
 	far: number[];
 }
 
-function tally(communes: readonly FragilityCommune[], codes: readonly string[], reach: Map<string, CommuneReach>): Tally {
+function tally(byCode: ReadonlyMap<string, FragilityCommune>, codes: readonly string[], reach: Map<string, CommuneReach>): Tally {
 	const t: Tally = {
 		population: 0,
 		weight: 0,
@@ -63,7 +63,6 @@ function tally(communes: readonly FragilityCommune[], codes: readonly string[], 
 		fragile: 0,
 		far: FAR_KM.map(() => 0)
 	};
-	const byCode = new Map(communes.map((c) => [c.inseeCode, c]));
 	for (const code of codes) {
 		const c = byCode.get(code)!;
 		t.population += c.population;
@@ -88,9 +87,10 @@ export function fragilityFigures(input: FragilityInput): FragilityFigures {
 	const { department, level, communes, reach, asOf } = input;
 	const by = levelLabel(level);
 	const units: SteeringUnit[] = unitsOf(communes, level, department);
-	const tallies = units.map((unit) => ({ unit, t: tally(communes, unit.communes, reach) }));
+	const byCode = new Map(communes.map((c) => [c.inseeCode, c]));
+	const tallies = units.map((unit) => ({ unit, t: tally(byCode, unit.communes, reach) }));
 	const total = tally(
-		communes,
+		byCode,
 		communes.map((c) => c.inseeCode),
 		reach
 	);
@@ -109,7 +109,7 @@ export function fragilityFigures(input: FragilityInput): FragilityFigures {
 			value: mean(t, 'total'),
 			cells: [unit.name, t.population, mean(t, 'total'), ...INDICATORS.map((i) => mean(t, i.key)), t.fragile, round(share(t.fragile, t.population), 3)]
 		}));
-		unitRows.sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || a.unit.name.localeCompare(b.unit.name, 'fr'));
+		unitRows.sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || byFrench(a.unit.name, b.unit.name));
 		const { rows, figures } = rowsAndFigures(unitRows);
 		const table: SteeringTable = {
 			id: 'fragilite-territoires',
@@ -146,7 +146,7 @@ export function fragilityFigures(input: FragilityInput): FragilityFigures {
 	{
 		const cells = (t: Tally) => [t.fragile, ...t.far, round(share(t.far[1], t.fragile), 3)];
 		const unitRows: UnitRow[] = tallies.map(({ unit, t }) => ({ unit, value: t.far[0], cells: [unit.name, ...cells(t)] }));
-		unitRows.sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || (b.cells[1] as number) - (a.cells[1] as number) || a.unit.name.localeCompare(b.unit.name, 'fr'));
+		unitRows.sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || (b.cells[1] as number) - (a.cells[1] as number) || byFrench(a.unit.name, b.unit.name));
 		const { rows, figures } = rowsAndFigures(unitRows);
 		const table: SteeringTable = {
 			id: 'fragilite-eloignement',

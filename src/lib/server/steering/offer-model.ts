@@ -9,7 +9,7 @@
  * commune looks at the cells within SEARCH_METRES only, so a département of 900 communes and
  * 8,000 places nearby takes milliseconds (docs/decisions/0017-steering-offer.md).
  */
-import { greatCircleMetres } from '../db/types.ts';
+import { EARTH_RADIUS, greatCircleMetres } from '../db/types.ts';
 import { knownUpdate } from '../../components/format.ts';
 
 export const ADMIN_SERVICE = 'Aide aux démarches administratives';
@@ -62,17 +62,19 @@ export interface CommuneReach {
  */
 export function halfDaysOpen(week: readonly (readonly [number, number])[] | null): number | null {
 	if (week == null) return null;
-	let n = 0;
-	for (let d = 0; d < 7; d++) {
-		for (const [from, to] of [
-			[d * 1440, d * 1440 + NOON],
-			[d * 1440 + NOON, (d + 1) * 1440]
-		]) {
-			let open = 0;
-			for (const [a, b] of week) open += Math.max(0, Math.min(b, to) - Math.max(a, from));
-			if (open >= HALF_DAY_MIN_OPEN) n++;
+	const open = new Array<number>(HALF_DAYS).fill(0);
+	for (const [a, b] of week) {
+		// walk the interval across the half-days it spans
+		for (let s = a; s < b;) {
+			const day = Math.floor(s / 1440);
+			const afternoon = s - day * 1440 >= NOON;
+			const end = Math.min(b, day * 1440 + (afternoon ? 1440 : NOON));
+			open[day * 2 + (afternoon ? 1 : 0)] += end - s;
+			s = end;
 		}
 	}
+	let n = 0;
+	for (const minutes of open) if (minutes >= HALF_DAY_MIN_OPEN) n++;
 	return n;
 }
 
@@ -99,7 +101,18 @@ export function monthsBefore(day: string, months: number): string {
 const CELL = 0.1;
 const cellKey = (i: number, j: number) => i * 100_000 + j;
 
-/** Per commune (by INSEE code), the nearest place of each kind. */
+const RAD = Math.PI / 180;
+/** metres per degree of latitude (the one earth radius) */
+const METRES_PER_DEGREE = EARTH_RADIUS * RAD;
+/** how far the flat-earth estimate may be from the great-circle distance within SEARCH_METRES (relative, generous) */
+const SLACK = 0.01;
+
+/**
+ * Per commune (by INSEE code), the nearest place of each kind. Each commune looks at the grid's
+ * cells within SEARCH_METRES; a flat-earth estimate (exact within 1 % at 30 km) discards the
+ * places too far or no nearer than what is found already, and the great-circle distance is
+ * computed for the others only.
+ */
 export function communeReach(communes: readonly CommuneCentre[], places: readonly PlaceFact[]): Map<string, CommuneReach> {
 	const grid = new Map<number, { lat: number; lon: number; admin: boolean; halfDays: number | null }[]>();
 	for (const p of places) {
@@ -110,12 +123,14 @@ export function communeReach(communes: readonly CommuneCentre[], places: readonl
 		grid.set(k, list);
 	}
 	const out = new Map<string, CommuneReach>();
-	const latSpan = SEARCH_METRES / 111_000;
+	const latSpan = (SEARCH_METRES * (1 + SLACK)) / METRES_PER_DEGREE;
+	const reach2 = (SEARCH_METRES * (1 + SLACK)) ** 2;
 	for (const c of communes) {
 		const reach: CommuneReach = { any: null, admin: null, open: new Array<number | null>(HALF_DAYS).fill(null) };
 		out.set(c.inseeCode, reach);
 		if (c.latitude == null || c.longitude == null) continue;
-		const lonSpan = latSpan / Math.max(0.05, Math.cos((c.latitude * Math.PI) / 180));
+		const cos = Math.cos(c.latitude * RAD);
+		const lonSpan = latSpan / Math.max(0.05, cos);
 		const byHalfDays = new Array<number>(HALF_DAYS + 1).fill(Infinity);
 		let any = Infinity;
 		let admin = Infinity;
@@ -124,6 +139,15 @@ export function communeReach(communes: readonly CommuneCentre[], places: readonl
 				const cell = grid.get(cellKey(i, j));
 				if (!cell) continue;
 				for (const p of cell) {
+					const dy = (p.lat - c.latitude) * METRES_PER_DEGREE;
+					const dx = (p.lon - c.longitude) * METRES_PER_DEGREE * cos;
+					const flat2 = dx * dx + dy * dy;
+					if (flat2 > reach2) continue;
+					// the worst of what this place could improve
+					let worst = any;
+					if (p.admin && admin > worst) worst = admin;
+					if (p.halfDays != null && byHalfDays[p.halfDays] > worst) worst = byHalfDays[p.halfDays];
+					if (worst !== Infinity && Math.sqrt(flat2) * (1 - SLACK) > worst) continue;
 					const d = greatCircleMetres(c.latitude, c.longitude, p.lat, p.lon);
 					if (d > SEARCH_METRES) continue;
 					if (d < any) any = d;

@@ -12,7 +12,7 @@ import { dayLabel } from '../../components/format.ts';
 import { addDays } from '../../time.ts';
 import type { Level, Period, SteeringCell, SteeringTable } from './model.ts';
 import { levelKey, levelLabel } from './model.ts';
-import { levelPlural, NO_EPCI, OUTSIDE_AREAS, unitsOf, type SteeringUnit, type UnitCommune } from './units.ts';
+import { byFrench, levelPlural, NO_EPCI, OUTSIDE_AREAS, unitsOf, type SteeringUnit, type UnitCommune } from './units.ts';
 import { count, dec, int, pct, per10k, round, rowsAndFigures, share, type SteeringBlock, type UnitRow } from './blocks.ts';
 import {
 	ADMIN_SERVICE,
@@ -111,8 +111,11 @@ export function offerFigures(input: OfferInput): OfferFigures {
 	const placesByCommune = new Map<string, PlaceFact[]>();
 	const unplaced: PlaceFact[] = [];
 	for (const p of mine) {
-		if (p.codeInsee && communeOf.has(p.codeInsee)) placesByCommune.set(p.codeInsee, [...(placesByCommune.get(p.codeInsee) ?? []), p]);
-		else unplaced.push(p);
+		if (p.codeInsee && communeOf.has(p.codeInsee)) {
+			const list = placesByCommune.get(p.codeInsee);
+			if (list) list.push(p);
+			else placesByCommune.set(p.codeInsee, [p]);
+		} else unplaced.push(p);
 	}
 	const addPlaces = (t: Tally, ps: readonly PlaceFact[]) => {
 		for (const p of ps) {
@@ -164,7 +167,7 @@ export function offerFigures(input: OfferInput): OfferFigures {
 
 	// 1. by service, for the département
 	{
-		const rows = SERVICES.map((s, i) => ({ s, n: total.byService[i] })).sort((a, b) => b.n - a.n || a.s.localeCompare(b.s, 'fr'));
+		const rows = SERVICES.map((s, i) => ({ s, n: total.byService[i] })).sort((a, b) => b.n - a.n || byFrench(a.s, b.s));
 		const top = rows[0];
 		const table: SteeringTable = {
 			id: 'offre-services',
@@ -204,7 +207,7 @@ export function offerFigures(input: OfferInput): OfferFigures {
 			};
 		});
 		unitRows.sort(
-			(a, b) => (a.value ?? Infinity) - (b.value ?? Infinity) || (b.cells[1] as number) - (a.cells[1] as number) || a.unit.name.localeCompare(b.unit.name, 'fr')
+			(a, b) => (a.value ?? Infinity) - (b.value ?? Infinity) || (b.cells[1] as number) - (a.cells[1] as number) || byFrench(a.unit.name, b.unit.name)
 		);
 		const { rows, figures } = rowsAndFigures(unitRows);
 		const none = tallies.filter(({ unit, t }) => t.places === 0 && t.population > 0 && unit.code !== NO_EPCI.code && unit.code !== OUTSIDE_AREAS.code);
@@ -291,7 +294,7 @@ export function offerFigures(input: OfferInput): OfferFigures {
 			value: round(share(t.adminWithin[1], t.population), 3),
 			cells: [unit.name, ...cells(t)]
 		}));
-		unitRows.sort((a, b) => (a.value ?? Infinity) - (b.value ?? Infinity) || a.unit.name.localeCompare(b.unit.name, 'fr'));
+		unitRows.sort((a, b) => (a.value ?? Infinity) - (b.value ?? Infinity) || byFrench(a.unit.name, b.unit.name));
 		const { rows, figures } = rowsAndFigures(unitRows);
 		const placesWithoutHours = total.places - total.hoursKnown;
 		const halfDaysWord = `${halfDays} demi-journée${halfDays > 1 ? 's' : ''}`;
@@ -338,7 +341,7 @@ export function offerFigures(input: OfferInput): OfferFigures {
 	// 5. white zones
 	const white = input.communes
 		.filter((c) => !within(reach.get(c.inseeCode)!.any, WHITE_ZONE_KM))
-		.sort((a, b) => b.population - a.population || a.name.localeCompare(b.name, 'fr'));
+		.sort((a, b) => b.population - a.population || byFrench(a.name, b.name));
 	const whitePopulation = white.reduce((s, c) => s + c.population, 0);
 	{
 		const far = `plus de ${SEARCH_METRES / 1000} km`;

@@ -14,7 +14,7 @@ import { greatCircleMetres } from '../db/types.ts';
 import { dayLabel } from '../../components/format.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { steeringContext, type SteeringContext } from './context.ts';
-import { DEFAULT_HALF_DAYS, HALF_DAYS, SEARCH_METRES } from './offer-model.ts';
+import { ADMIN_SERVICE, DEFAULT_HALF_DAYS, HALF_DAYS, SEARCH_METRES } from './offer-model.ts';
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
 import { count, dec, int, pct } from './blocks.ts';
@@ -53,7 +53,7 @@ async function load(database: Database, actor: Actor, params: URLSearchParams, t
 	const department = { code: departmentCode, name: context.departments.find((d) => d.code === departmentCode)?.name ?? departmentCode };
 	const communes = await steeringCommunes(database.db, departmentCode);
 	const around = reachOf(communes);
-	const places = around ? await offerPlaces(database.db, departmentCode, around.centre, around.radius + SEARCH_METRES + 1000) : [];
+	const places = around ? await offerPlaces(database.db, departmentCode, around.centre, around.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [];
 	const halfDays = parseHalfDays(params.get('demi_journees'));
 	const offer = offerFigures({ department, level, period, today, halfDays, communes, places });
 	const asOf = period.ongoing ? 'aujourd’hui' : `au ${dayLabel(addDays(period.end, -1))}`;

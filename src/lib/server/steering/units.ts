@@ -6,6 +6,10 @@
  */
 import type { Level } from './model.ts';
 
+const collator = new Intl.Collator('fr');
+/** French alphabetical order (one collator: `localeCompare(…, 'fr')` builds one per call). */
+export const byFrench = (a: string, b: string) => collator.compare(a, b);
+
 /** What a unit needs of a commune. */
 export interface UnitCommune {
 	inseeCode: string;
@@ -59,7 +63,7 @@ export const OUTSIDE_AREAS = { code: 'hors-territoire', name: 'Hors des territoi
  * in both (each area is what the Département defined).
  */
 export function unitsOf(communes: readonly UnitCommune[], level: Level, department: { code: string; name: string }): SteeringUnit[] {
-	const byName = (a: SteeringUnit, b: SteeringUnit) => a.name.localeCompare(b.name, 'fr') || a.code.localeCompare(b.code);
+	const byName = (a: SteeringUnit, b: SteeringUnit) => byFrench(a.name, b.name) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 	if (level.kind === 'departement') return [{ code: department.code, name: department.name, communes: communes.map((c) => c.inseeCode) }];
 	if (level.kind === 'commune') return communes.map((c) => ({ code: c.inseeCode, name: c.name, communes: [c.inseeCode] })).sort(byName);
 	const units = new Map<string, SteeringUnit>();
