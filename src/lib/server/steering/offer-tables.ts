@@ -46,6 +46,8 @@ export interface OfferInput {
 	communes: OfferCommune[];
 	/** the département's places and those near it (any département) */
 	places: PlaceFact[];
+	/** per commune, the nearest places among those existing at the period's end, when computed already */
+	reach?: Map<string, CommuneReach>;
 }
 
 export interface OfferFigures {
@@ -101,7 +103,7 @@ export function offerFigures(input: OfferInput): OfferFigures {
 	const { department, level, period, today, halfDays } = input;
 	const at = addDays(period.end, -1);
 	const existing = placesAt(input.places, period.end);
-	const reach = communeReach(input.communes, existing);
+	const reach = input.reach ?? communeReach(input.communes, existing);
 	const mine = existing.filter((p) => p.departmentCode === department.code);
 	const communeOf = new Map(input.communes.map((c) => [c.inseeCode, c]));
 	const since12 = monthsBefore(today, 12);

@@ -250,6 +250,15 @@ describe('the home page, the exports and who may read', () => {
 		await expect(steeringExport(db, coordinator, 'demande-x', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
 	});
 
+	it('sees a change of a place at once (the places kept in memory are dropped)', async () => {
+		const total = async () => block((await offerSection(db, coordinator, q('niveau=departement'), today)).offer.blocks, 'offre-services').table.total![1];
+		expect(await total()).toBe(4);
+		await db.query(sql`update places set closure = 'permanent', updated_at = now() + interval '1 minute' where id = 'P2'`);
+		expect(await total()).toBe(3);
+		await db.query(sql`update places set closure = null, updated_at = now() + interval '2 minutes' where id = 'P2'`);
+		expect(await total()).toBe(4);
+	});
+
 	it('refuses a prescriber', async () => {
 		await expect(offerSection(db, prescriber, q(''), today)).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(fragilitySection(db, prescriber, q(''), today)).rejects.toMatchObject({ code: 'forbidden' });

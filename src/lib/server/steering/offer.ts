@@ -3,18 +3,18 @@
  * département's coordinators and partners: neither section holds personal data, both read it
  * whole), what they asked for (département, period, level, half-days), the communes and the
  * places around them loaded in two queries, the figures computed (offer-tables.ts,
- * fragility-tables.ts). Nothing is stored: distances are computed per request with a grid
- * (docs/decisions/0017-steering-offer.md).
+ * fragility-tables.ts). Nothing is stored: distances are computed with a grid, kept in memory a
+ * few minutes (docs/decisions/0017-steering-offer.md).
  */
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
-import { offerPlaces } from '../places/index.ts';
+import { lastPlaceChange, offerPlaces, type OfferPlace } from '../places/index.ts';
 import { steeringCommunes, type SteeringCommune } from '../territory/index.ts';
 import { greatCircleMetres } from '../db/types.ts';
 import { dayLabel } from '../../components/format.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { steeringContext, type SteeringContext } from './context.ts';
-import { ADMIN_SERVICE, DEFAULT_HALF_DAYS, HALF_DAYS, SEARCH_METRES } from './offer-model.ts';
+import { ADMIN_SERVICE, communeReach, DEFAULT_HALF_DAYS, HALF_DAYS, placesAt, SEARCH_METRES, type CommuneReach } from './offer-model.ts';
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
 import { count, dec, int, pct } from './blocks.ts';
@@ -46,16 +46,47 @@ function reachOf(communes: readonly SteeringCommune[]): { centre: { latitude: nu
 	return { centre, radius };
 }
 
+/**
+ * How long the places around a département and the communes' nearest places are kept in
+ * memory: the issue allows figures 15 minutes old; any change of a place (its last update)
+ * drops them at once. A steering committee's clicks through levels, periods and pages then
+ * read the database once for the places.
+ */
+const KEEP_MS = 5 * 60_000;
+const KEPT_PER_DATABASE = 32;
+interface Around {
+	at: number;
+	stamp: number;
+	places: OfferPlace[];
+	reach: Map<string, CommuneReach>;
+}
+const kept = new WeakMap<Database, Map<string, Around>>();
+
+async function placesAround(database: Database, departmentCode: string, communes: SteeringCommune[], periodEnd: string): Promise<Around> {
+	const stamp = (await lastPlaceChange(database)).getTime();
+	const key = `${departmentCode}|${periodEnd}`;
+	let byKey = kept.get(database);
+	if (!byKey) kept.set(database, (byKey = new Map()));
+	const hit = byKey.get(key);
+	if (hit && hit.stamp === stamp && Date.now() - hit.at < KEEP_MS) return hit;
+	const circle = reachOf(communes);
+	const places = circle ? await offerPlaces(database.db, departmentCode, circle.centre, circle.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [];
+	const entry: Around = { at: Date.now(), stamp, places, reach: communeReach(communes, placesAt(places, periodEnd)) };
+	byKey.delete(key);
+	byKey.set(key, entry);
+	if (byKey.size > KEPT_PER_DATABASE) byKey.delete(byKey.keys().next().value!);
+	return entry;
+}
+
 async function load(database: Database, actor: Actor, params: URLSearchParams, today: string): Promise<Loaded> {
 	// throws 403 unless a coordinator or a partner of the département (can 'steering.read')
 	const context = await steeringContext(database, actor, params, today);
 	const { departmentCode, period, level } = context.query;
 	const department = { code: departmentCode, name: context.departments.find((d) => d.code === departmentCode)?.name ?? departmentCode };
 	const communes = await steeringCommunes(database.db, departmentCode);
-	const around = reachOf(communes);
-	const places = around ? await offerPlaces(database.db, departmentCode, around.centre, around.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [];
+	const { places, reach } = await placesAround(database, departmentCode, communes, period.end);
 	const halfDays = parseHalfDays(params.get('demi_journees'));
-	const offer = offerFigures({ department, level, period, today, halfDays, communes, places });
+	const offer = offerFigures({ department, level, period, today, halfDays, communes, places, reach });
 	const asOf = period.ongoing ? 'aujourd’hui' : `au ${dayLabel(addDays(period.end, -1))}`;
 	return { context, department, communes, offer, halfDays, asOf };
 }
