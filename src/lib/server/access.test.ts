@@ -232,7 +232,12 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/pass/remettre': restrict(['prescriber', 'admin']),
 	'/(pro)/espace/pass/encaisser': restrict(['mediator', 'place_manager', 'admin']),
 	// ——— partner (issue 12, item 12) ———
-	'/(pro)/espace/partenaire': { ...restrict(['partner', 'admin']), partner_before_code: 'allow', partner_not_enrolled: 'allow' }
+	'/(pro)/espace/partenaire': { ...restrict(['partner', 'admin']), partner_before_code: 'allow', partner_not_enrolled: 'allow' },
+	// ——— steering (issue 16): aggregates only, the département's coordinators and partners (a partner before its code too) ———
+	'/(pro)/pilotage': PARTNER_FIGURES,
+	'/(pro)/pilotage/offre': PARTNER_FIGURES,
+	'/(pro)/pilotage/fragilite': PARTNER_FIGURES,
+	'/(pro)/pilotage/export/[table].csv': PARTNER_FIGURES
 };
 
 describe('authorisation matrix', () => {

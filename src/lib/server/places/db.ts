@@ -85,7 +85,12 @@ export const places = pgTable(
 		index('places_open_week_idx').using('gist', t.openWeek),
 		index('places_pos_idx').using('gist', t.pos),
 		// the last change of any place, read by every answer of the API (places/freshness.ts)
-		index('places_updated_at_idx').on(t.updatedAt)
+		index('places_updated_at_idx').on(t.updatedAt),
+		// the Pass Numérique's places (maillage_pass_places(), migration 0032): its two branches on places
+		index('places_pass_numerique_idx')
+			.on(t.id)
+			.where(sql`${t.passNumerique}`),
+		index('places_pivot_idx').on(t.pivot)
 	]
 );
 

@@ -1,3 +1,8 @@
 /** Steering (issue 16): the public entry of the capability. */
 export * from './model.ts';
 export { steeringContext, steeringDepartments, type SteeringContext } from './context.ts';
+export { levelPlural, NO_EPCI, OUTSIDE_AREAS, unitsOf, type SteeringUnit, type UnitCommune, type UnitFigure } from './units.ts';
+export type { SteeringBlock, SteeringMap } from './blocks.ts';
+export { DEFAULT_HALF_DAYS, HALF_DAYS, halfDaysOpen } from './offer-model.ts';
+export { fragilitySection, offerSection, parseHalfDays, steeringOverview, type FragilitySection, type OfferSection, type SteeringOverview } from './offer.ts';
+export { csvValue, steeringCsv, steeringExport, STEERING_SECTIONS, type SectionTables } from './exports.ts';

@@ -27,6 +27,7 @@ export { demoDepartments, type InstanceSettings } from './settings-model.ts';
 export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, type UpdateInstanceSettingsResult } from './settings.ts';
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
 export { departmentShapes, SHAPES_SEED_STEP, type DepartmentShapes, type ShapeDetail } from './shapes.ts';
+export { steeringCommunes, type SteeringCommune } from './steering-communes.ts';
 
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
 export { areaNames, areasWithCommunes, communesOfAreas, departmentName } from './area-lookups.ts';

@@ -1,0 +1,169 @@
+/**
+ * Steering (issue 16), the offer and the fragility sections' use cases: who asks (the
+ * département's coordinators and partners: neither section holds personal data, both read it
+ * whole), what they asked for (département, period, level, half-days), the communes and the
+ * places around them loaded in two queries, the figures computed (offer-tables.ts,
+ * fragility-tables.ts). Nothing is stored: distances are computed with a grid, kept in memory a
+ * few minutes (docs/decisions/0017-steering-offer.md).
+ */
+import type { Database } from '../db/client.ts';
+import type { Actor } from '../accounts/index.ts';
+import { lastPlaceChange, offerPlaces, type OfferPlace } from '../places/index.ts';
+import { steeringCommunes, type SteeringCommune } from '../territory/index.ts';
+import { greatCircleMetres } from '../db/types.ts';
+import { dayLabel } from '../../components/format.ts';
+import { addDays, parisDay } from '../../time.ts';
+import { steeringContext, type SteeringContext } from './context.ts';
+import { ADMIN_SERVICE, communeReach, DEFAULT_HALF_DAYS, HALF_DAYS, placesAt, SEARCH_METRES, type CommuneReach } from './offer-model.ts';
+import { offerFigures, type OfferFigures } from './offer-tables.ts';
+import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
+import { count, dec, int, pct } from './blocks.ts';
+
+/** `?demi_journees=` → 1…14, else the default (5). */
+export function parseHalfDays(raw: string | null | undefined): number {
+	const n = Number((raw ?? '').trim());
+	return Number.isInteger(n) && n >= 1 && n <= HALF_DAYS ? n : DEFAULT_HALF_DAYS;
+}
+
+interface Loaded {
+	context: SteeringContext;
+	department: { code: string; name: string };
+	communes: SteeringCommune[];
+	offer: OfferFigures;
+	halfDays: number;
+	/** « aujourd’hui », « au 31 décembre 2025 » */
+	asOf: string;
+}
+
+/** The smallest circle (centre of the communes' box, radius) holding every commune's centre. */
+function reachOf(communes: readonly SteeringCommune[]): { centre: { latitude: number; longitude: number }; radius: number } | null {
+	const placed = communes.filter((c) => c.latitude != null && c.longitude != null);
+	if (!placed.length) return null;
+	const lats = placed.map((c) => c.latitude!);
+	const lons = placed.map((c) => c.longitude!);
+	const centre = { latitude: (Math.min(...lats) + Math.max(...lats)) / 2, longitude: (Math.min(...lons) + Math.max(...lons)) / 2 };
+	const radius = Math.max(...placed.map((c) => greatCircleMetres(centre.latitude, centre.longitude, c.latitude!, c.longitude!)));
+	return { centre, radius };
+}
+
+/**
+ * How long the places around a département and the communes' nearest places are kept in
+ * memory: the issue allows figures 15 minutes old; any change of a place (its last update)
+ * drops them at once. A steering committee's clicks through levels, periods and pages then
+ * read the database once for the places.
+ */
+const KEEP_MS = 5 * 60_000;
+const KEPT_PER_DATABASE = 32;
+interface Around {
+	at: number;
+	stamp: number;
+	places: OfferPlace[];
+	reach: Map<string, CommuneReach>;
+}
+const kept = new WeakMap<Database, Map<string, Around>>();
+
+async function placesAround(database: Database, departmentCode: string, communes: SteeringCommune[], periodEnd: string): Promise<Around> {
+	const stamp = (await lastPlaceChange(database)).getTime();
+	const key = `${departmentCode}|${periodEnd}`;
+	let byKey = kept.get(database);
+	if (!byKey) kept.set(database, (byKey = new Map()));
+	const hit = byKey.get(key);
+	if (hit && hit.stamp === stamp && Date.now() - hit.at < KEEP_MS) return hit;
+	const circle = reachOf(communes);
+	const places = circle ? await offerPlaces(database.db, departmentCode, circle.centre, circle.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [];
+	const entry: Around = { at: Date.now(), stamp, places, reach: communeReach(communes, placesAt(places, periodEnd)) };
+	byKey.delete(key);
+	byKey.set(key, entry);
+	if (byKey.size > KEPT_PER_DATABASE) byKey.delete(byKey.keys().next().value!);
+	return entry;
+}
+
+async function load(database: Database, actor: Actor, params: URLSearchParams, today: string): Promise<Loaded> {
+	// throws 403 unless a coordinator or a partner of the département (can 'steering.read')
+	const context = await steeringContext(database, actor, params, today);
+	const { departmentCode, period, level } = context.query;
+	const department = { code: departmentCode, name: context.departments.find((d) => d.code === departmentCode)?.name ?? departmentCode };
+	const communes = await steeringCommunes(database.db, departmentCode);
+	const { places, reach } = await placesAround(database, departmentCode, communes, period.end);
+	const halfDays = parseHalfDays(params.get('demi_journees'));
+	const offer = offerFigures({ department, level, period, today, halfDays, communes, places, reach });
+	const asOf = period.ongoing ? 'aujourd’hui' : `au ${dayLabel(addDays(period.end, -1))}`;
+	return { context, department, communes, offer, halfDays, asOf };
+}
+
+export interface OfferSection {
+	context: SteeringContext;
+	halfDays: number;
+	offer: OfferFigures;
+}
+
+/** The offer page (`/pilotage/offre`): its tables. */
+export async function offerSection(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<OfferSection> {
+	const l = await load(database, actor, params, today);
+	return { context: l.context, halfDays: l.halfDays, offer: l.offer };
+}
+
+export interface FragilitySection {
+	context: SteeringContext;
+	fragility: FragilityFigures;
+}
+
+function fragilityOf(l: Loaded): FragilityFigures {
+	return fragilityFigures({ department: l.department, level: l.context.query.level, communes: l.communes, reach: l.offer.reach, asOf: l.asOf });
+}
+
+/** The fragility page (`/pilotage/fragilite`): its tables. */
+export async function fragilitySection(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<FragilitySection> {
+	const l = await load(database, actor, params, today);
+	return { context: l.context, fragility: fragilityOf(l) };
+}
+
+export interface KeyFigure {
+	label: string;
+	value: string;
+}
+
+export interface SteeringOverview {
+	context: SteeringContext;
+	asOf: string;
+	offer: KeyFigure[];
+	fragility: KeyFigure[];
+	/** the home page's text summary */
+	summary: string;
+}
+
+const orNone = <T>(x: T | null, f: (x: T) => string) => (x == null ? 'non disponible' : f(x));
+
+/** The home page (`/pilotage`): the key figures of the offer and the fragility, and what they say in two sentences. */
+export async function steeringOverview(database: Database, actor: Actor, params: URLSearchParams, today = parisDay()): Promise<SteeringOverview> {
+	const l = await load(database, actor, params, today);
+	const o = l.offer.key;
+	const f = fragilityOf(l).key;
+	const summary =
+		`${l.department.name} compte ${count(o.places, 'lieu', 'lieux')} de médiation numérique ${l.asOf}, ${orNone(o.placesPer10k, dec)} pour 10\u00a0000 habitants\u00a0; ` +
+		`${orNone(o.adminWithin10km, pct)} des habitants vivent à moins de 10 km d’un lieu d’aide aux démarches administratives et ` +
+		(o.whiteZoneCommunes
+			? `${count(o.whiteZoneCommunes, 'commune', 'communes')} (${int(o.whiteZonePopulation)} habitants) ${o.whiteZoneCommunes > 1 ? 'n’ont' : 'n’a'} aucun lieu à moins de 15 km. `
+			: 'chaque commune a un lieu à moins de 15 km. ') +
+		(f.index == null
+			? 'L’indice de fragilité numérique ne couvre aucune commune du département.'
+			: `L’indice de fragilité numérique moyen est de ${dec(f.index)} sur 10\u00a0; ${int(f.fragilePopulation)} habitants vivent dans une commune fragile, dont ${int(f.fragileBeyond15km)} à plus de 15 km de tout lieu.`);
+	return {
+		context: l.context,
+		asOf: l.asOf,
+		summary,
+		offer: [
+			{ label: `Lieux de médiation numérique ${l.asOf}`, value: int(o.places) },
+			{ label: 'Lieux pour 10\u00a0000 habitants', value: orNone(o.placesPer10k, dec) },
+			{ label: 'Habitants à moins de 10 km d’un lieu d’aide aux démarches administratives', value: orNone(o.adminWithin10km, pct) },
+			{ label: 'Communes sans aucun lieu à moins de 15 km (zones blanches)', value: `${int(o.whiteZoneCommunes)} (${int(o.whiteZonePopulation)} habitants)` },
+			{ label: 'Lieux mis à jour depuis moins de 12 mois', value: orNone(o.fresh12, pct) },
+			{ label: 'Lieux acceptant le Pass Numérique', value: int(o.passPlaces) }
+		],
+		fragility: [
+			{ label: 'Indice de fragilité numérique moyen (0 à 10, pondéré par la population)', value: orNone(f.index, dec) },
+			{ label: 'Habitants de communes fragiles (indice 7 ou plus)', value: `${int(f.fragilePopulation)} (${orNone(f.fragileShare, pct)})` },
+			{ label: 'Dont à plus de 15 km de tout lieu', value: int(f.fragileBeyond15km) }
+		]
+	};
+}
