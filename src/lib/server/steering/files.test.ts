@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { steeringReportPdf } from '../documents/index.ts';
 import { MASKED_CELL, type SteeringTable } from './model.ts';
-import { cellText } from './format.ts';
-import { tableCsv, tablesXlsx } from './files.ts';
+import { cellText } from '../../components/steering-cells.ts';
+import { tablesXlsx } from './files.ts';
 
 const table: SteeringTable = {
 	id: 'offre-services',
@@ -28,30 +28,7 @@ const table: SteeringTable = {
 	notes: ['Distances à vol d’oiseau.']
 };
 
-describe('the steering tables as people read them', () => {
-	it('writes French numbers with their units, « masqué » and « — »', () => {
-		expect(table.columns.map((c, i) => cellText(c, table.rows[0][i]))).toEqual([
-			'=HYPERLINK("http://x")',
-			'12',
-			'3,5',
-			'12,5\u00a0%',
-			'masqué',
-			'1\u202f200\u00a0€'
-		]);
-		expect(cellText(table.columns[1], table.rows[1][1])).toBe('1\u202f234');
-		expect(cellText(table.columns[5], null)).toBe('—');
-	});
-
-	it('as a CSV: the scope on top, units in the headings, decimal commas, formulas neutralised, the notes after', () => {
-		const csv = tableCsv(table, 'Lot-et-Garonne, 2026, par intercommunalité');
-		const lines = csv.replace(/^\ufeff/, '').split('\r\n');
-		expect(lines[0]).toBe('Lieux pour 10 000 habitants, par service — Lot-et-Garonne, 2026, par intercommunalité');
-		expect(lines[1]).toBe('Intercommunalité;Lieux;Lieux pour 10 000 habitants;Part à jour (%);Personnes orientées;Payé par le fonds (€)');
-		expect(lines[2]).toBe(`"'=HYPERLINK(""http://x"")";12;3,46;12,5;masqué;1200`);
-		expect(lines[4]).toBe('Total;1246;4,2;50;31;1200');
-		expect(lines.slice(5)).toEqual(['', 'Distances à vol d’oiseau.', '']);
-	});
-
+describe('the steering tables as files', () => {
 	it('as a workbook: a sheet per table, numbers as numbers, text neutralised', async () => {
 		const book = new ExcelJS.Workbook();
 		await book.xlsx.load(
@@ -75,7 +52,11 @@ describe('the steering tables as people read them', () => {
 					heading: 'Offre',
 					summary: ['Plus de lieux qu’en 2025.'],
 					tables: [
-						{ title: table.title, headers: table.columns.map((c) => c.label), rows: table.rows.map((r) => table.columns.map((c, i) => cellText(c, r[i]))) }
+						{
+							title: table.title,
+							headers: table.columns.map((c) => c.label),
+							rows: table.rows.map((r) => table.columns.map((c, i) => cellText(r[i], c.kind) ?? '—'))
+						}
 					]
 				}
 			]

@@ -1,22 +1,17 @@
 /**
- * The steering tables as files: a CSV per table (`;`, UTF-8 with a BOM, French decimal comma,
- * formulas neutralised: docs/decisions/0005-csv-formulas.md), and a workbook (XLSX, exceljs)
- * with one sheet per table, numbers as numbers. The tables arrive already masked.
+ * The steering tables as a workbook (XLSX, exceljs): one sheet per table, numbers as numbers
+ * with their format, text neutralised against formulas (docs/decisions/0005-csv-formulas.md),
+ * masked cells as « masqué ». The tables arrive already masked. (A table's CSV: exports.ts.)
  */
 import ExcelJS from 'exceljs';
-import { neutraliseFormula, spreadsheetCell } from '../web/spreadsheet.ts';
+import { neutraliseFormula } from '../web/spreadsheet.ts';
 import { MASKED } from '../stats/index.ts';
-import { isMasked, type SteeringTable } from './model.ts';
-import { cellCsv, headingWithUnit } from './format.ts';
+import { isMasked, type SteeringColumn, type SteeringTable } from './model.ts';
 
-/** One table as a CSV for spreadsheets; its notes follow, after an empty line, so nobody reads the figures without them. */
-export function tableCsv(table: SteeringTable, scope: string): string {
-	const lines = [spreadsheetCell(`${table.title} — ${scope}`), table.columns.map((c) => spreadsheetCell(headingWithUnit(c))).join(';')];
-	const row = (cells: SteeringTable['rows'][number]) => table.columns.map((c, i) => spreadsheetCell(cellCsv(c, cells[i] ?? null))).join(';');
-	for (const r of table.rows) lines.push(row(r));
-	if (table.total) lines.push(row(table.total));
-	if (table.notes?.length) lines.push('', ...table.notes.map((n) => spreadsheetCell(n)));
-	return `\ufeff${lines.join('\r\n')}\r\n`;
+/** The column's heading with its unit (a spreadsheet's cell holds the bare number). */
+export function headingWithUnit(column: SteeringColumn): string {
+	const unit = ({ percent: '%', per10k: 'pour 10 000 habitants', km: 'km', days: 'jours', cents: '€' } as Record<string, string>)[column.kind];
+	return unit && !column.label.includes(unit) ? `${column.label} (${unit})` : column.label;
 }
 
 const NUMBER_FORMAT: Record<string, string> = {
