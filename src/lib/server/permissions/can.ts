@@ -52,6 +52,9 @@ export type Action =
 	| 'pass.redeem'
 	// a partner's own figures (its contributions, the campaigns it funds, its agents' referrals counted): no personal data
 	| 'partner.read'
+	// the territorial strategy (issue 16, item 6): the roadmap and the steering committees; organisations only, no personal data
+	| 'strategy.read'
+	| 'strategy.manage'
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
@@ -107,6 +110,10 @@ export interface Resources {
 	'pass.distribute': OfOrganisation;
 	'pass.redeem': OfOrganisation;
 	'partner.read': Partial<InDepartment & OfOrganisation>;
+	/** the département's roadmap and committees: its coordinators and its partners read */
+	'strategy.read': InDepartment;
+	/** write them: its coordinators */
+	'strategy.manage': InDepartment;
 	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
 	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
 	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
@@ -254,6 +261,14 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 			return coordinates(actor, r.departmentCode) || (r.funderOrganisationIds ?? []).some((o) => holds(actor, o, ['partner']));
 		case 'partner.read':
 			return holds(actor, r.organisationId, ['partner']) || coordinates(actor, r.departmentCode);
+		case 'strategy.read':
+			// the partners of the network (funders, operators) read the strategy they take part in, in their own département
+			return (
+				coordinates(actor, r.departmentCode) ||
+				(!!r.departmentCode && actor.memberships.some((m) => m.role === 'partner' && m.departmentCode === r.departmentCode))
+			);
+		case 'strategy.manage':
+			return coordinates(actor, r.departmentCode);
 		default:
 			return false;
 	}
