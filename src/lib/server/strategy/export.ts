@@ -68,7 +68,7 @@ export function roadmapCsv(rows: readonly RoadmapRow[]): string {
 	);
 }
 
-export async function roadmapXlsx(rows: readonly RoadmapRow[], title: string): Promise<Uint8Array> {
+export async function roadmapXlsx(rows: readonly RoadmapRow[], title: string): Promise<Uint8Array<ArrayBuffer>> {
 	const wb = new ExcelJS.Workbook();
 	wb.creator = 'maillage';
 	const sheet = wb.addWorksheet('Feuille de route', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -110,7 +110,8 @@ export async function roadmapXlsx(rows: readonly RoadmapRow[], title: string): P
 			row.getCell(5).numFmt = 'dd/mm/yyyy';
 		}
 	wb.title = title;
-	return new Uint8Array(await wb.xlsx.writeBuffer());
+	const buffer = await wb.xlsx.writeBuffer();
+	return new Uint8Array(buffer as ArrayBuffer);
 }
 
 /** The roadmap's file for the actor, with the page's filters: its bytes, type and name. */
