@@ -51,3 +51,38 @@ export const STRATEGY_ACTIONS: Record<string, ActionText> = {
 	},
 	'strategy.decision.deleted': { label: 'Décision de comité supprimée', say: (f) => `${f.actor} a supprimé une décision de comité` }
 };
+
+/** The strategy's fields, as the forms name them. */
+const FIELDS: Record<string, string> = {
+	title: 'titre',
+	description: 'description',
+	axisId: 'axe',
+	pilotOrganisationId: 'pilote',
+	partnerOrganisationIds: 'co-partenaires',
+	wholeDepartment: 'territoires',
+	areaIds: 'territoires',
+	epciCodes: 'territoires',
+	communeCodes: 'territoires',
+	budgetCents: 'budget',
+	fundings: 'financements',
+	indicators: 'indicateurs suivis',
+	dueDate: 'échéance',
+	status: 'état',
+	kind: 'type de réunion',
+	heldOn: 'date',
+	startTime: 'heure',
+	mode: 'sur place ou en visio',
+	location: 'lieu',
+	presentOrganisationIds: 'structures présentes',
+	agenda: 'ordre du jour',
+	minutes: 'compte rendu'
+};
+
+/** The details of a strategy entry, in French: what changed, the due date; the names are in the sentence. */
+export function strategyDetailLines(action: string, d: Record<string, unknown>): string[] {
+	const out: string[] = [];
+	if (Array.isArray(d.fields) && d.fields.length) out.push(`Champs modifiés\u00a0: ${[...new Set(d.fields.map((f) => FIELDS[str(f)] ?? str(f)))].join(', ')}`);
+	if (typeof d.dueDate === 'string') out.push(`Échéance\u00a0: ${frDate(d.dueDate)}`);
+	if (action === 'strategy.action.created' && typeof d.status === 'string') out.push(`État\u00a0: ${actionStatus(d.status)}`);
+	return out;
+}
