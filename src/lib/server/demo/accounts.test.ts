@@ -76,15 +76,18 @@ describe('maillage demo accounts', () => {
 		expect(r.axes.map((a) => a.label)).toContain('Fonds départemental d’inclusion numérique');
 		expect(r.counts).toMatchObject({ late: 1, done: 1 });
 		expect(r.actions.find((a) => a.title.startsWith('Une permanence itinérante'))?.areas).toEqual([
-			'Nérac',
-			'Mézin',
-			'Lavardac',
-			'Houeillès',
+			'CC Albret Communauté',
+			'CC Fumel Vallée du Lot',
 			'Casteljaloux',
-			'Fumel',
-			// the official name, typed in the seed with a curly apostrophe
-			expect.stringMatching(/^Tournon-d.Agenais$/)
+			'Houeillès'
 		]);
+		// filtered by a commune of the Albret: the action on its intercommunality, and those of the whole département
+		const nerac = await roadmap(db, actor, new URLSearchParams('territoire=commune:47195'));
+		expect(nerac.actions.map((a) => a.title)).toContain('Une permanence itinérante dans l’Albret et le Fumélois');
+		expect(nerac.actions).toHaveLength(7);
+		const agen = await roadmap(db, actor, new URLSearchParams('territoire=commune:47001'));
+		expect(agen.actions.map((a) => a.title)).not.toContain('Une permanence itinérante dans l’Albret et le Fumélois');
+		expect(agen.actions).toHaveLength(6);
 		const m = await meetingsOverview(db, actor, null);
 		expect(m.upcoming.map((x) => x.kind)).toEqual(['copil']);
 		expect(m.past.map((x) => x.kind)).toEqual(['cotech', 'copil']);

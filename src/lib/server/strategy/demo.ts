@@ -10,7 +10,7 @@ import type { Database } from '../db/client.ts';
 import { createOrganisation, organisationByName, type Actor, type OrganisationKind } from '../accounts/index.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { strategyAxes } from './db.ts';
-import { axesOf } from './internal.ts';
+import { axesOf, territoryOf } from './internal.ts';
 import { addActionNote, createAction } from './actions.ts';
 import { createAxis } from './roadmap.ts';
 import { addDecision, createMeeting } from './meetings.ts';
@@ -47,6 +47,8 @@ export async function seedDemoStrategy(database: Database, coordinator: Actor, t
 		).id;
 	for (const label of AXES) await createAxis(database, coordinator, '47', { label });
 	const axis = new Map((await axesOf(database.db, '47')).map((a) => [a.label, a.id]));
+	// the intercommunalities of the Albret and the Fumélois, by name (their codes follow the territory's data)
+	const epciCodes = (await territoryOf(database, '47')).epcis.filter((e) => /Albret|Fumel/.test(e.label)).map((e) => e.code);
 	const day = (n: number) => addDays(today, n);
 	const blank = {
 		description: '',
@@ -87,7 +89,8 @@ export async function seedDemoStrategy(database: Database, coordinator: Actor, t
 		description: 'Des communes sans lieu à moins de 15 km\u00a0: une permanence mobile d’aide aux démarches, une demi-journée par semaine dans chaque bourg.',
 		pilotId: org.lgn,
 		partnerIds: [org.poste, org.cd47],
-		communes: 'Nérac, Mézin, Lavardac, Houeillès, Casteljaloux, Fumel, Tournon-d’Agenais',
+		epciCodes,
+		communes: 'Casteljaloux, Houeillès',
 		budget: '45000',
 		fundings: [{ funderId: org.cd47, amount: '25000' }],
 		indicators: [
