@@ -6,7 +6,7 @@
 export * from './model.ts';
 export { StrategyError, readableDepartments } from './internal.ts';
 export { actionDetail, addActionNote, createAction, deleteAction, updateAction } from './actions.ts';
-export { actionFormChoices, createAxis, deleteAxis, renameAxis, roadmap, type RoadmapRow } from './roadmap.ts';
+export { actionFormChoices, createAxis, deleteAxis, indicatorTargets, renameAxis, roadmap, type IndicatorTarget, type RoadmapRow } from './roadmap.ts';
 export {
 	addDecision,
 	createMeeting,

@@ -22,6 +22,7 @@ import {
 	matchesFilter,
 	parseRoadmapFilter,
 	type ActionStatus,
+	type IndicatorKey,
 	type ShownStatus
 } from './model.ts';
 import { StrategyError, axesOf, communesOfKeys, mustManage, orgNames, organisationsOf, pickDepartment, territoryOf, userActor } from './internal.ts';
@@ -251,4 +252,43 @@ export async function actionFormChoices(database: Database, actor: Actor, asked:
 		epcis: t.epcis.map((e) => ({ value: e.code, label: e.label })),
 		indicators: Object.entries(INDICATORS).map(([key, i]) => ({ key, label: i.label, unit: i.unit }))
 	};
+}
+
+/**
+ * For the figures pages: the targets the roadmap sets on each steering indicator of a
+ * département (the actions neither done nor dropped, by due date), so that a figure can be
+ * shown beside the target it is expected to reach. Read like the roadmap (coordinators, partners).
+ */
+export async function indicatorTargets(database: Database, actor: Actor, departmentCode: string, today = parisDay()) {
+	if (!can(actor, 'strategy.read', { departmentCode })) return new Map<IndicatorKey, IndicatorTarget[]>();
+	const rows = await database.db
+		.select({ id: strategyActions.id, title: strategyActions.title, status: strategyActions.status, dueDate: strategyActions.dueDate })
+		.from(strategyActions)
+		.where(eq(strategyActions.departmentCode, departmentCode));
+	const live = rows.filter((r) => r.status === 'planned' || r.status === 'in_progress');
+	const extras = await extrasOf(
+		database,
+		live.map((r) => r.id)
+	);
+	const out = new Map<IndicatorKey, IndicatorTarget[]>();
+	for (const r of live.sort(byDueDate))
+		for (const i of extras.indicators.get(r.id) ?? []) {
+			if (!out.has(i.key)) out.set(i.key, []);
+			out.get(i.key)!.push({
+				actionId: r.id,
+				title: r.title,
+				target: i.target,
+				targetDate: i.targetDate,
+				shownStatus: effectiveStatus(r.status as ActionStatus, r.dueDate, today)
+			});
+		}
+	return out;
+}
+
+export interface IndicatorTarget {
+	actionId: string;
+	title: string;
+	target: number | null;
+	targetDate: string | null;
+	shownStatus: ShownStatus;
 }

@@ -25,6 +25,7 @@ import {
 	deleteAxis,
 	meetingDetail,
 	meetingsOverview,
+	indicatorTargets,
 	roadmap,
 	roadmapFile,
 	setDecisionStatus,
@@ -188,6 +189,13 @@ describe('the strategy’s use cases', () => {
 		expect(r.manage).toBe(false);
 		expect(r.counts).toMatchObject({ late: 1, planned: 1 });
 		expect(fund).toBeTruthy();
+		// for the figures pages: the targets set on an indicator, by the live actions, for whoever reads the roadmap
+		const targets = await indicatorTargets(w.db, partner, '47');
+		expect(targets.get('white_zone_communes')?.map((t) => [t.title, t.target, t.shownStatus])).toEqual([
+			['Une permanence itinérante dans l’Albret', 0, 'late'],
+			['Abonder le fonds', 0, 'planned']
+		]);
+		expect((await indicatorTargets(w.db, outsider, '47')).size).toBe(0);
 	});
 
 	it('a partner of 47 reads but cannot write; a coordinator of 33 and a prescriber of 47 see nothing', async () => {
