@@ -145,9 +145,15 @@ test.describe.serial('the coordinator keeps the roadmap and the committees', () 
 		await page.getByRole('button', { name: `Changer l’état de la décision « ${DECISION} »` }).click();
 		await expect(page.getByRole('status')).toContainText('L’état de la décision a été changé.');
 		await expect(page.locator('.decisions > li', { hasText: DECISION })).toContainText(/Faite\s.*Faite le/);
-		// the action's page shows the decision
+		// the action's page shows the decision; the action is then marked done through its form
 		await page.goto(actionPath);
 		await expect(page.getByRole('link', { name: DECISION })).toBeVisible();
+		await expect(page.getByLabel('Titre de l’action')).toHaveValue(ACTION);
+		await expect(page.getByLabel(/^Budget de l’action/)).toHaveValue('45000');
+		await page.getByRole('radio', { name: 'Réalisée' }).check();
+		await page.getByRole('button', { name: 'Enregistrer l’action' }).click();
+		await expect(page.getByRole('status')).toContainText('L’action a été enregistrée.');
+		await expect(page.locator('dl.profile')).toContainText('Réalisée');
 		// the printable version: the minutes and the decisions, no form
 		await page.goto(`${meetingPath}?impression`);
 		await expect(page.locator('main form')).toHaveCount(0);
