@@ -142,6 +142,15 @@ test.beforeAll(async ({ baseURL }) => {
 		['/espace/pass/encaisser', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403 })],
 		// ——— issue 12, items 12–14 (helper "partner") ———
 		['/espace/partenaire', PRO({ coordinator: 403, coordinator_other_department: 403, prescriber: 403, mediator: 403, place_manager: 403, admin: 403 })],
+		// ——— the strategy (issue 16, item 6): coordinators write, partners read; another département's rows do not exist for them ———
+		['/pilotage/feuille-de-route', COORDINATION({ partner: 200 })],
+		['/pilotage/feuille-de-route/nouvelle', COORDINATION()],
+		[`/pilotage/feuille-de-route/${NIL}`, COORDINATION({ partner: 404, coordinator: 404, coordinator_other_department: 404, admin: 404 })],
+		['/pilotage/feuille-de-route.csv', COORDINATION({ partner: 200 })],
+		['/pilotage/feuille-de-route.xlsx', COORDINATION({ partner: 200 })],
+		['/pilotage/comites', COORDINATION({ partner: 200 })],
+		['/pilotage/comites/nouveau', COORDINATION()],
+		[`/pilotage/comites/${NIL}`, COORDINATION({ partner: 404, coordinator: 404, coordinator_other_department: 404, admin: 404 })],
 		['/admin/journal/journal.csv', COORDINATION()],
 		['/mentions-legales', row(200)],
 		['/donnees-personnelles', row(200)],

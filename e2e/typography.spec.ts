@@ -20,7 +20,7 @@ const START: Record<Persona | 'anonymous', string[]> = {
 	...(Object.fromEntries(PERSONAS.map((p) => [p, ['/espace', '/compte']])) as Record<Persona, string[]>)
 };
 /** links never followed: they act, download, leave, or repeat a page with other data */
-const SKIP = /^\/(deconnexion|api\/|vendor\/)|\.(csv|pdf|json|geojson|ics|svg|png|js|css)(\?|$)|[?&](page|apres|curseur|cursor|vue)=/;
+const SKIP = /^\/(deconnexion|api\/|vendor\/)|\.(csv|xlsx|pdf|json|geojson|ics|svg|png|js|css)(\?|$)|[?&](page|apres|curseur|cursor|vue)=/;
 
 /** a path with its record ids replaced: "/lieux/:id" */
 const shape = (path: string) =>

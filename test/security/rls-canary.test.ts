@@ -166,6 +166,21 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 			values ('33', 'velocity', ${ids.campaign33}, ${ccas47.id}, ${CANARY + '-alerte'}, ${JSON.stringify({ note: CANARY })}::jsonb)`);
 		await database.query(sql`insert into pass_contributions (department_code, funder_id, amount_cents, received_on, agreement_ref)
 			values ('33', ${ccas33.id}, 100000, current_date, ${CANARY + '-convention'})`);
+		// the strategy of 33 (issue 16, item 6): an axis, an action piloted by a 47 structure, a committee with 47 present and a decision
+		const axis33 = await q(sql`insert into strategy_axes (department_code, label) values ('33', ${CANARY + '-axe'}) returning id`);
+		ids.strategyAction33 =
+			await q(sql`insert into strategy_actions (department_code, axis_id, title, description, pilot_organisation_id, partner_organisation_ids, due_date, whole_department)
+			values ('33', ${axis33}, ${CANARY + '-action'}, ${CANARY}, ${caf47.id}, array[${cd47.id}]::uuid[], current_date + 30, true) returning id`);
+		await database.query(
+			sql`insert into strategy_action_notes (action_id, noted_on, body) values (${ids.strategyAction33}, current_date, ${CANARY + '-note'})`
+		);
+		await database.query(
+			sql`insert into strategy_action_fundings (action_id, funder_organisation_id, amount_cents) values (${ids.strategyAction33}, ${caf47.id}, 100000)`
+		);
+		ids.strategyMeeting33 = await q(sql`insert into strategy_meetings (department_code, kind, held_on, location, present_organisation_ids, agenda, minutes)
+			values ('33', 'copil', current_date + 10, ${CANARY + '-lieu'}, array[${cd47.id}]::uuid[], ${CANARY + '-ordre'}, ${CANARY + '-compte-rendu'}) returning id`);
+		await database.query(sql`insert into strategy_decisions (meeting_id, department_code, body, owner_organisation_id, action_ids)
+			values (${ids.strategyMeeting33}, '33', ${CANARY + '-decision'}, ${caf47.id}, array[${ids.strategyAction33}]::uuid[])`);
 		// the journal: an entry of 33 about the 47 CCAS
 		await journal(db, {
 			actor: { kind: 'user', id: coordinator33.userId },
@@ -276,7 +291,9 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 			ids.org33,
 			ids.ccas47,
 			ids.place33,
-			ids.voucher33
+			ids.voucher33,
+			ids.strategyAction33,
+			ids.strategyMeeting33
 		];
 		const params = { id: idList, token: ['x'], code: ['CANARIRLS33'] };
 		let requests = 0;
@@ -285,7 +302,17 @@ describe.skipIf(!onPostgres())('issue 11, finding 5: canary rows of another dép
 		const leaks: string[] = [];
 		const errors: string[] = [];
 		const openedCanary: string[] = [];
-		const canaryIds = new Set([ids.benef_org47, ids.benef33, ids.referral33, ids.accompaniment33, ids.campaign33, ids.statement33, ids.org33]);
+		const canaryIds = new Set([
+			ids.benef_org47,
+			ids.benef33,
+			ids.referral33,
+			ids.accompaniment33,
+			ids.campaign33,
+			ids.statement33,
+			ids.org33,
+			ids.strategyAction33,
+			ids.strategyMeeting33
+		]);
 		for (const persona of Object.keys(tokens)) {
 			for (const route of routes) {
 				for (const url of urlsOf(route, params)) {

@@ -93,6 +93,9 @@ const PARTNER_FIGURES: Record<string, Decision> = {
 	partner_not_enrolled: 'allow'
 };
 
+/** The département's strategy: its coordinators and partners, never before the second factor. */
+const STRATEGY = restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']);
+
 /** Mon espace: the person's own session only; no professional's session opens it (the person's is decided apart, below). */
 const PERSON_ONLY = Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>;
 const PERSON_ROUTES = [
@@ -237,7 +240,16 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/pilotage': PARTNER_FIGURES,
 	'/(pro)/pilotage/offre': PARTNER_FIGURES,
 	'/(pro)/pilotage/fragilite': PARTNER_FIGURES,
-	'/(pro)/pilotage/export/[table].csv': PARTNER_FIGURES
+	'/(pro)/pilotage/export/[table].csv': PARTNER_FIGURES,
+	// the strategy: coordinators and partners, second factor passed (which département: can() in the services)
+	'/(pro)/pilotage/feuille-de-route': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route/nouvelle': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route/[id]': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route.csv': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route.xlsx': STRATEGY,
+	'/(pro)/pilotage/comites': STRATEGY,
+	'/(pro)/pilotage/comites/nouveau': STRATEGY,
+	'/(pro)/pilotage/comites/[id]': STRATEGY
 };
 
 describe('authorisation matrix', () => {

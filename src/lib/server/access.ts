@@ -41,6 +41,12 @@ const STATEMENT_READERS = { access: 'pro', roles: ['coordinator', 'mediator', 'p
  * the partner role before the second factor (`aggregate`); anything personal still asks for it.
  */
 const PARTNER_FIGURES = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
+/**
+ * The département's strategy (issue 16, item 6): its roadmap and committees, read by its
+ * coordinators and partners (the second factor passed: minutes are free text), written by
+ * its coordinators (can('strategy.manage') in the services).
+ */
+const STRATEGY = { access: 'pro', roles: ['coordinator', 'partner'] } as const;
 /** the partner's own page: its figures, for the partner role only */
 const PARTNER_PAGE = { access: 'pro', roles: ['partner'], aggregate: ['partner'] } as const;
 const STEERING = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
@@ -188,7 +194,16 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/pilotage': STEERING,
 	'/(pro)/pilotage/offre': STEERING,
 	'/(pro)/pilotage/fragilite': STEERING,
-	'/(pro)/pilotage/export/[table].csv': STEERING
+	'/(pro)/pilotage/export/[table].csv': STEERING,
+	// ——— steering: the strategy (issue 16, item 6) ———
+	'/(pro)/pilotage/feuille-de-route': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route/nouvelle': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route/[id]': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route.csv': STRATEGY,
+	'/(pro)/pilotage/feuille-de-route.xlsx': STRATEGY,
+	'/(pro)/pilotage/comites': STRATEGY,
+	'/(pro)/pilotage/comites/nouveau': STRATEGY,
+	'/(pro)/pilotage/comites/[id]': STRATEGY
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

@@ -10,8 +10,10 @@ import { createTestDatabase } from '../../../../test/db.ts';
 import type { Database } from '../db/client.ts';
 import { importPlaces } from '../places/index.ts';
 import { seedRuns } from '../territory/db.ts';
-import { organisations } from '../accounts/db.ts';
-import { loginWithPassword, passSecondFactor, loadSession } from '../accounts/index.ts';
+import { eq } from 'drizzle-orm';
+import { organisations, users } from '../accounts/db.ts';
+import { actorFor, loginWithPassword, passSecondFactor, loadSession } from '../accounts/index.ts';
+import { meetingsOverview, roadmap } from '../strategy/index.ts';
 import { createDemoAccounts, demoCode, demoGuide, DemoError, PERSONAS } from './accounts.ts';
 
 let db: Database;
@@ -58,9 +60,38 @@ describe('maillage demo accounts', () => {
 		expect(old.status).toBe('invalid');
 		const now = await loginWithPassword(db, { email: again[0].email, password: again[0].password }, { ip: '127.0.0.2' });
 		expect(now.status).toBe('ok');
-		// the structures are not duplicated
+		// the structures are not duplicated: the 4 of the accounts, the 7 other partners of the demo roadmap
 		const orgs = await db.db.select({ name: organisations.name }).from(organisations);
-		expect(orgs.length).toBe(4);
+		expect(orgs.length).toBe(11);
+	});
+
+	it('seeds Lot-et-Garonne’s roadmap and committees once, read by the demo partner', async () => {
+		const accounts = await createDemoAccounts(db);
+		const partner = accounts.find((a) => a.role === 'partner')!;
+		const [user] = await db.db.select({ id: users.id }).from(users).where(eq(users.email, partner.email));
+		const actor = await actorFor(db.db, user.id, true);
+		const r = await roadmap(db, actor, new URLSearchParams());
+		expect(r.manage).toBe(false);
+		expect(r.total).toBe(7);
+		expect(r.axes.map((a) => a.label)).toContain('Fonds départemental d’inclusion numérique');
+		expect(r.counts).toMatchObject({ late: 1, done: 1 });
+		expect(r.actions.find((a) => a.title.startsWith('Une permanence itinérante'))?.areas).toEqual([
+			'CC Albret Communauté',
+			'CC Fumel Vallée du Lot',
+			'Casteljaloux',
+			'Houeillès'
+		]);
+		// filtered by a commune of the Albret: the action on its intercommunality, and those of the whole département
+		const nerac = await roadmap(db, actor, new URLSearchParams('territoire=commune:47195'));
+		expect(nerac.actions.map((a) => a.title)).toContain('Une permanence itinérante dans l’Albret et le Fumélois');
+		expect(nerac.actions).toHaveLength(7);
+		const agen = await roadmap(db, actor, new URLSearchParams('territoire=commune:47001'));
+		expect(agen.actions.map((a) => a.title)).not.toContain('Une permanence itinérante dans l’Albret et le Fumélois');
+		expect(agen.actions).toHaveLength(6);
+		const m = await meetingsOverview(db, actor, null);
+		expect(m.upcoming.map((x) => x.kind)).toEqual(['copil']);
+		expect(m.past.map((x) => x.kind)).toEqual(['cotech', 'copil']);
+		expect(m.toFollow.map((d) => d.statusLabel)).toEqual(['En retard', 'À faire']);
 	});
 
 	it('refuses something that is not a TOTP secret', () => {

@@ -14,7 +14,9 @@ import * as OTPAuth from 'otpauth';
 import type { Database } from '../db/client.ts';
 import { seedStepDone } from '../territory/index.ts';
 import { placeIdByName } from '../places/index.ts';
+import { seedDemoStrategy } from '../strategy/index.ts';
 import {
+	actorFor,
 	addMember,
 	createOrganisation,
 	hashPassword,
@@ -59,9 +61,15 @@ export const PERSONAS: DemoPersona[] = [
 		name: 'Camille Coordination',
 		structure: 'cd47',
 		role: 'coordinator',
-		sees: 'le réseau du département\u00a0: lieux, structures, journal, Pass Numérique'
+		sees: 'le réseau du département\u00a0: lieux, structures, journal, Pass Numérique, feuille de route et comités de pilotage'
 	},
-	{ email: `partenaire@${DEMO_DOMAIN}`, name: 'Alex Partenaire', structure: 'caf47', role: 'partner', sees: 'ce que la CAF finance (Pass Numérique)' },
+	{
+		email: `partenaire@${DEMO_DOMAIN}`,
+		name: 'Alex Partenaire',
+		structure: 'caf47',
+		role: 'partner',
+		sees: 'ce que la CAF finance (Pass Numérique), la feuille de route et les comités du département'
+	},
 	{
 		email: `prescription@${DEMO_DOMAIN}`,
 		name: 'Sacha Prescription',
@@ -139,6 +147,8 @@ export async function createDemoAccounts(database: Database): Promise<DemoAccoun
 			})
 		);
 		out.push({ ...p, password, totpSecret: base32, organisation: org.name });
+		// the département's roadmap and committees (once), written by the demo coordinator
+		if (p.role === 'coordinator' && !p.admin) await seedDemoStrategy(database, await actorFor(db, userId, true));
 	}
 	return out;
 }

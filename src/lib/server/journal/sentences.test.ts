@@ -171,3 +171,28 @@ describe('details of the actions issue 12 added', () => {
 		]);
 	});
 });
+
+describe('the strategy’s entries (issue 16, item 6)', () => {
+	it('say the action, the meeting and the change in French, with the details in French too', () => {
+		const f = (d: Record<string, unknown>) => facts({ d, organisation: 'Lot-et-Garonne Numérique' });
+		expect(sentence('strategy.action.updated', f({ title: 'Permanence itinérante', from: 'planned', to: 'in_progress' }))).toBe(
+			'Camille Martin a fait passer l’action « Permanence itinérante » de « à lancer » à « en cours »'
+		);
+		expect(sentence('strategy.action.noted', f({ title: 'Permanence itinérante', notedOn: '2026-12-07' }))).toBe(
+			'Camille Martin a noté l’avancement de l’action « Permanence itinérante » au 7 décembre 2026'
+		);
+		expect(sentence('strategy.decision.recorded', f({ kind: 'copil', heldOn: '2026-11-20', organisationId: 'x' }))).toBe(
+			'Camille Martin a enregistré une décision du comité de pilotage du 20 novembre 2026, portée par Lot-et-Garonne Numérique'
+		);
+		expect(sentence('strategy.meeting.deleted', f({ kind: 'pleniere', heldOn: '2026-11-20' }))).toBe(
+			'Camille Martin a supprimé la réunion plénière du 20 novembre 2026'
+		);
+		expect(
+			detailLines('strategy.action.updated', { title: 'x', fields: ['dueDate', 'status', 'communeCodes', 'areaIds'], from: 'planned', to: 'done' })
+		).toEqual(['Champs modifiés\u00a0: échéance, état, territoires']);
+		expect(detailLines('strategy.action.created', { title: 'x', status: 'planned', dueDate: '2027-06-30' })).toEqual([
+			'Échéance\u00a0: 30 juin 2027',
+			'État\u00a0: à lancer'
+		]);
+	});
+});

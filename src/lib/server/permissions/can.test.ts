@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abilities, organisationsWhere, type Actor } from './can.ts';
+import { abilities, can, organisationsWhere, type Actor } from './can.ts';
 
 const actor = (memberships: Actor['memberships'], isAdmin = false): Actor => ({ userId: 'u', isAdmin, mfa: true, memberships });
 
@@ -31,5 +31,30 @@ describe('what the actor’s own roles open (menus and page sections)', () => {
 		]);
 		expect([...organisationsWhere(a, ['place_manager'])]).toEqual(['epn']);
 		expect([...organisationsWhere(a, ['mediator', 'place_manager'])].sort()).toEqual(['epn', 'mediatheque']);
+	});
+});
+
+describe('the strategy (issue 16, item 6): the département’s coordinators write, its partners read, nobody else', () => {
+	it('by role and by département', () => {
+		const coordinator47 = actor([{ organisationId: 'cd47', role: 'coordinator', departmentCode: '47' }]);
+		const partner47 = actor([{ organisationId: 'caf47', role: 'partner', departmentCode: '47' }]);
+		const coordinator33 = actor([{ organisationId: 'cd33', role: 'coordinator', departmentCode: '33' }]);
+		const prescriber47 = actor([{ organisationId: 'ccas', role: 'prescriber', departmentCode: '47' }]);
+		const mediator47 = actor([{ organisationId: 'epn', role: 'mediator', departmentCode: '47' }]);
+		const rows = [coordinator47, partner47, coordinator33, prescriber47, mediator47, actor([], true)].map((a) => [
+			can(a, 'strategy.read', { departmentCode: '47' }),
+			can(a, 'strategy.manage', { departmentCode: '47' })
+		]);
+		expect(rows).toEqual([
+			[true, true],
+			[true, false],
+			[false, false],
+			[false, false],
+			[false, false],
+			// the instance administrator, as for every action that is not about the people helped
+			[true, true]
+		]);
+		expect(can(partner47, 'strategy.read', { departmentCode: '33' })).toBe(false);
+		expect(can(coordinator47, 'strategy.manage', { departmentCode: null })).toBe(false);
 	});
 });

@@ -54,6 +54,9 @@ export type Action =
 	| 'partner.read'
 	| 'steering.read'
 	| 'steering.read_all'
+	// the territorial strategy (issue 16, item 6): the roadmap and the steering committees; organisations only, no personal data
+	| 'strategy.read'
+	| 'strategy.manage'
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
@@ -113,6 +116,10 @@ export interface Resources {
 	'steering.read': InDepartment;
 	/** the whole network's demand and outcomes, every partner's included: the coordinators (a partner reads its own scope) */
 	'steering.read_all': InDepartment;
+	/** the département's roadmap and committees: its coordinators and its partners read */
+	'strategy.read': InDepartment;
+	/** write them: its coordinators */
+	'strategy.manage': InDepartment;
 	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
 	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
 	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
@@ -263,6 +270,13 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 		case 'steering.read':
 			return coordinates(actor, r.departmentCode) || actor.memberships.some((m) => m.role === 'partner' && m.departmentCode === r.departmentCode);
 		case 'steering.read_all':
+		case 'strategy.read':
+			// the partners of the network (funders, operators) read the strategy they take part in, in their own département
+			return (
+				coordinates(actor, r.departmentCode) ||
+				(!!r.departmentCode && actor.memberships.some((m) => m.role === 'partner' && m.departmentCode === r.departmentCode))
+			);
+		case 'strategy.manage':
 			return coordinates(actor, r.departmentCode);
 		default:
 			return false;
