@@ -270,6 +270,7 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 		case 'steering.read':
 			return coordinates(actor, r.departmentCode) || actor.memberships.some((m) => m.role === 'partner' && m.departmentCode === r.departmentCode);
 		case 'steering.read_all':
+			return coordinates(actor, r.departmentCode);
 		case 'strategy.read':
 			// the partners of the network (funders, operators) read the strategy they take part in, in their own département
 			return (
