@@ -40,6 +40,11 @@ test.describe('the coordinator of Lot-et-Garonne', () => {
 			page.getByRole('table', { name: /Population à moins de 5, 10 et 15 km d’un lieu, par intercommunalité \(distance à vol d’oiseau\)/ })
 		).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Zones blanches' })).toBeVisible();
+		// the maps beside the tables: server-drawn SVG, named, with their summary
+		const map = page.getByRole('img', { name: 'Lieux pour 10\u00a0000 habitants' });
+		await expect(map).toBeVisible();
+		expect(await map.locator('path').count(), 'one shape per intercommunality at least').toBeGreaterThan(5);
+		await expect(page.locator('main')).toContainText(/Sur \d+ intercommunalités, de [\d,]+ à [\d,]+ pour 10\u00a0000 habitants/);
 		await axeAtBothWidths(page, '/pilotage/offre');
 
 		const href = await page

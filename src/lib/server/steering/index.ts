@@ -6,3 +6,4 @@ export type { SteeringBlock, SteeringMap } from './blocks.ts';
 export { DEFAULT_HALF_DAYS, HALF_DAYS, halfDaysOpen } from './offer-model.ts';
 export { fragilitySection, offerSection, parseHalfDays, steeringOverview, type FragilitySection, type OfferSection, type SteeringOverview } from './offer.ts';
 export { csvValue, steeringCsv, steeringExport, STEERING_SECTIONS, type SectionTables } from './exports.ts';
+export { steeringMaps, type BlockMap } from './maps.ts';
