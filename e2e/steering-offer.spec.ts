@@ -29,6 +29,18 @@ test.describe('the coordinator of Lot-et-Garonne', () => {
 		await expect(offer.getByText('Lieux pour 10\u00a0000 habitants')).toBeVisible();
 		await expect(page.getByRole('link', { name: 'Demande' }).first()).toBeVisible();
 		await axeAtBothWidths(page, '/pilotage');
+		// the printable report of the département, and of one intercommunality
+		const report = await page.request.get((await page.getByRole('link', { name: /^Rapport de Lot-et-Garonne/ }).getAttribute('href'))!);
+		expect(report.status()).toBe(200);
+		expect(report.headers()['content-type']).toBe('application/pdf');
+		const zone = await page
+			.getByLabel(/Ou le rapport d’un territoire/)
+			.locator('option')
+			.first()
+			.getAttribute('value');
+		const one = await page.request.get(`/pilotage/rapport.pdf?departement=47&niveau=epci&zone=${encodeURIComponent(zone!)}`);
+		expect(one.status()).toBe(200);
+		expect(one.headers()['content-disposition']).toMatch(/attachment; filename="rapport-47-.+\.pdf"/);
 
 		await page.getByRole('link', { name: /Voir l’offre en détail/ }).click();
 		await expect(h1(page)).toHaveText('Offre de médiation numérique');
@@ -52,6 +64,9 @@ test.describe('the coordinator of Lot-et-Garonne', () => {
 			.getByRole('link', { name: /Télécharger ce tableau/ })
 			.getAttribute('href');
 		expect(href).toMatch(/^\/pilotage\/export\/offre-services\.csv\?departement=47&periode=\d{4}&niveau=epci&demi_journees=5$/);
+		const book = await page.request.get((await page.getByRole('link', { name: /classeur XLSX/ }).getAttribute('href'))!);
+		expect(book.status()).toBe(200);
+		expect(book.headers()['content-type']).toContain('spreadsheetml');
 		const csv = await page.request.get(href!);
 		expect(csv.status()).toBe(200);
 		expect(csv.headers()['content-type']).toContain('text/csv');

@@ -241,6 +241,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/pilotage/offre': PARTNER_FIGURES,
 	'/(pro)/pilotage/fragilite': PARTNER_FIGURES,
 	'/(pro)/pilotage/export/[table].csv': PARTNER_FIGURES,
+	'/(pro)/pilotage/export/[section].xlsx': PARTNER_FIGURES,
+	'/(pro)/pilotage/rapport.pdf': PARTNER_FIGURES,
 	// the strategy: coordinators and partners, second factor passed (which département: can() in the services)
 	'/(pro)/pilotage/feuille-de-route': STRATEGY,
 	'/(pro)/pilotage/feuille-de-route/nouvelle': STRATEGY,

@@ -195,6 +195,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/pilotage/offre': STEERING,
 	'/(pro)/pilotage/fragilite': STEERING,
 	'/(pro)/pilotage/export/[table].csv': STEERING,
+	'/(pro)/pilotage/export/[section].xlsx': STEERING,
+	'/(pro)/pilotage/rapport.pdf': STEERING,
 	// ——— steering: the strategy (issue 16, item 6) ———
 	'/(pro)/pilotage/feuille-de-route': STRATEGY,
 	'/(pro)/pilotage/feuille-de-route/nouvelle': STRATEGY,

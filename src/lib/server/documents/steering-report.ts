@@ -14,6 +14,8 @@ export interface SteeringReportTable {
 	/** the cells as read (« 1 234 », « 12,5 % », « masqué »); the first column is the row's name */
 	rows: string[][];
 	notes?: string[];
+	/** why the table is not printed (too wide for a page): said instead */
+	omitted?: string;
 }
 
 export interface SteeringReportData {
@@ -51,6 +53,10 @@ export async function steeringReportPdf(data: SteeringReportData): Promise<Buffe
 		for (const s of section.summary) w.paragraph(s, { withNext: true });
 		for (const t of section.tables) {
 			w.heading(t.title, 3);
+			if (t.omitted) {
+				w.paragraph(t.omitted);
+				continue;
+			}
 			if (!t.rows.length) {
 				w.paragraph('Aucune donnée pour cette période.');
 				continue;

@@ -12,29 +12,37 @@ import { MASKED } from '../stats/index.ts';
 import { DomainError } from '../errors.ts';
 import { spreadsheetCell } from '../web/spreadsheet.ts';
 import { parisDay } from '../../time.ts';
-import { isMasked, type SteeringCell, type SteeringColumn, type SteeringTable } from './model.ts';
+import { isMasked, levelLabel, type SteeringCell, type SteeringColumn, type SteeringTable } from './model.ts';
+import type { SteeringContext } from './context.ts';
+import { tablesXlsx } from './files.ts';
+import { steeringReportPdf } from '../documents/index.ts';
+import { cellText } from '../../components/steering-cells.ts';
 import { fragilitySection, offerSection } from './offer.ts';
 
-/** The tables of one section, built for the reader (already masked where they hold persons). */
+/** The tables of one section, built for the reader (already masked where they hold persons), each with its sentence. */
 export type SectionTables = (
 	database: Database,
 	actor: Actor,
 	params: URLSearchParams,
 	today: string
-) => Promise<{ departmentCode: string; periodKey: string; tables: SteeringTable[] }>;
+) => Promise<{ context: SteeringContext; tables: SteeringTable[]; summaries: Record<string, string> }>;
 
-const tablesOf = async <T extends { context: { query: { departmentCode: string; period: { key: string } } } }>(
-	section: Promise<T>,
-	pick: (s: T) => SteeringTable[]
-) => {
+const tablesOf = async <T extends { context: SteeringContext }>(section: Promise<T>, pick: (s: T) => { table: SteeringTable; summary: string }[]) => {
 	const s = await section;
-	return { departmentCode: s.context.query.departmentCode, periodKey: s.context.query.period.key, tables: pick(s) };
+	const blocks = pick(s);
+	return { context: s.context, tables: blocks.map((b) => b.table), summaries: Object.fromEntries(blocks.map((b) => [b.table.id, b.summary])) };
 };
 
-/** By the first word of the table ids: the section that builds them. */
+/** By the first word of the table ids: the section that builds them (in the order of the report). */
 export const STEERING_SECTIONS: Record<string, SectionTables> = {
-	offre: (database, actor, params, today) => tablesOf(offerSection(database, actor, params, today), (s) => s.offer.blocks.map((b) => b.table)),
-	fragilite: (database, actor, params, today) => tablesOf(fragilitySection(database, actor, params, today), (s) => s.fragility.blocks.map((b) => b.table))
+	offre: (database, actor, params, today) => tablesOf(offerSection(database, actor, params, today), (s) => s.offer.blocks),
+	fragilite: (database, actor, params, today) => tablesOf(fragilitySection(database, actor, params, today), (s) => s.fragility.blocks)
+};
+
+/** The sections' titles, in the workbook's name and the report's headings. */
+export const SECTION_TITLES: Record<string, string> = {
+	offre: 'Offre de médiation numérique',
+	fragilite: 'Fragilité numérique de la population'
 };
 
 const nf = (digits: number) => (n: number) =>
@@ -85,5 +93,88 @@ export async function steeringExport(
 	const built = await section(database, actor, params, today);
 	const table = built.tables.find((t) => t.id === tableId);
 	if (!table) throw new DomainError('not_found', 'Ce tableau n’existe pas.');
-	return { fileName: `${table.id}-${built.departmentCode}-${built.periodKey}.csv`, body: steeringCsv(table) };
+	return { fileName: `${table.id}-${built.context.query.departmentCode}-${built.context.query.period.key}.csv`, body: steeringCsv(table) };
+}
+
+/** More columns than an A4 page can show legibly: the table is left to the workbook. */
+const REPORT_MAX_COLUMNS = 8;
+
+/** « Lot-et-Garonne, 2026 (en cours), par intercommunalité » */
+export const scopeLine = (c: SteeringContext) =>
+	`${c.departments.find((d) => d.code === c.query.departmentCode)?.name ?? c.query.departmentCode}, ${c.query.period.label}${c.query.period.ongoing ? ' (en cours)' : ''}, par ${levelLabel(c.query.level).toLowerCase()}`;
+
+/** Every table of a section as one workbook (a sheet each), with the reader's rights; 404 for an unknown section. */
+export async function steeringWorkbook(
+	database: Database,
+	actor: Actor,
+	sectionKey: string,
+	params: URLSearchParams,
+	instanceName: string,
+	today = parisDay()
+): Promise<{ fileName: string; body: Buffer }> {
+	const section = Object.hasOwn(STEERING_SECTIONS, sectionKey) ? STEERING_SECTIONS[sectionKey] : null;
+	if (!section) throw new DomainError('not_found', 'Ce tableau n’existe pas.');
+	const built = await section(database, actor, params, today);
+	const q = built.context.query;
+	return {
+		fileName: `${sectionKey}-${q.departmentCode}-${q.period.key}.xlsx`,
+		body: await tablesXlsx(built.tables, { scope: scopeLine(built.context), instanceName })
+	};
+}
+
+/**
+ * The printable report (PDF) of the département, or of one of its units (an area, an EPCI, a
+ * commune: `?zone=<its name>`), for the period and level asked for: every section, its
+ * sentences and its tables; a table by unit keeps that unit's row and the total.
+ */
+export async function steeringReport(
+	database: Database,
+	actor: Actor,
+	params: URLSearchParams,
+	instanceName: string,
+	today = parisDay()
+): Promise<{ fileName: string; body: Buffer }> {
+	const built = await Promise.all(Object.entries(STEERING_SECTIONS).map(async ([key, build]) => ({ key, ...(await build(database, actor, params, today)) })));
+	const context = built[0].context;
+	const q = context.query;
+	const zone = (params.get('zone') ?? '').trim().slice(0, 200);
+	const byUnit = (t: SteeringTable) => t.columns[0]?.label === levelLabel(q.level);
+	const units = new Set(built.flatMap((b) => b.tables.filter(byUnit).flatMap((t) => t.rows.map((r) => String(r[0])))));
+	if (zone && !units.has(zone)) throw new DomainError('not_found', 'Ce territoire n’est pas dans ce découpage.');
+	const dept = context.departments.find((d) => d.code === q.departmentCode)?.name ?? q.departmentCode;
+	const text = (t: SteeringTable, cells: SteeringTable['rows'][number]) => t.columns.map((c, i) => cellText(cells[i] ?? null, c.kind) ?? '—');
+	const body = await steeringReportPdf({
+		instanceName,
+		title: `Rapport ${q.period.kind === 'year' ? 'annuel ' : ''}${q.period.label}${q.period.ongoing ? ' (en cours)' : ''}`,
+		scope: zone ? `${zone} (${dept})` : `${dept}, par ${levelLabel(q.level).toLowerCase()}`,
+		summary: [],
+		sections: built.map((b) => ({
+			heading: SECTION_TITLES[b.key] ?? b.key,
+			summary: [],
+			tables: b.tables.map((t) => {
+				const rows = zone && byUnit(t) ? t.rows.filter((r) => String(r[0]) === zone) : t.rows;
+				if (t.columns.length > REPORT_MAX_COLUMNS)
+					return {
+						title: t.title,
+						headers: [],
+						rows: [],
+						omitted: `Ce tableau a ${t.columns.length} colonnes, trop pour une page\u00a0: il est dans le classeur de la section et dans son fichier CSV.`
+					};
+				return {
+					title: t.title,
+					headers: t.columns.map((c) => c.label),
+					rows: [...rows.map((r) => text(t, r)), ...(t.total ? [text(t, t.total)] : [])],
+					notes: [b.summaries[t.id], ...(t.notes ?? [])].filter((n): n is string => !!n)
+				};
+			})
+		}))
+	});
+	const slug = zone
+		? `-${zone
+				.normalize('NFD')
+				.replace(/[^\w]+/g, '-')
+				.replace(/^-|-$/g, '')
+				.toLowerCase()}`
+		: '';
+	return { fileName: `rapport-${q.departmentCode}${slug}-${q.period.key}.pdf`, body };
 }

@@ -5,5 +5,15 @@ export { levelPlural, NO_EPCI, OUTSIDE_AREAS, unitsOf, type SteeringUnit, type U
 export type { SteeringBlock, SteeringMap } from './blocks.ts';
 export { DEFAULT_HALF_DAYS, HALF_DAYS, halfDaysOpen } from './offer-model.ts';
 export { fragilitySection, offerSection, parseHalfDays, steeringOverview, type FragilitySection, type OfferSection, type SteeringOverview } from './offer.ts';
-export { csvValue, steeringCsv, steeringExport, STEERING_SECTIONS, type SectionTables } from './exports.ts';
+export {
+	csvValue,
+	steeringCsv,
+	steeringExport,
+	steeringReport,
+	steeringWorkbook,
+	scopeLine,
+	STEERING_SECTIONS,
+	SECTION_TITLES,
+	type SectionTables
+} from './exports.ts';
 export { steeringMaps, type BlockMap } from './maps.ts';

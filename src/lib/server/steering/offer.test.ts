@@ -21,7 +21,25 @@ import type { Actor } from '../accounts/index.ts';
 import { places } from '../places/db.ts';
 import { earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { weeklyOpenIntervals } from '../places/index.ts';
-import { fragilitySection, offerSection, steeringExport, steeringOverview, type SteeringBlock } from './index.ts';
+import { fragilitySection, offerSection, steeringExport, steeringOverview, steeringReport, steeringWorkbook, type SteeringBlock } from './index.ts';
+import ExcelJS from 'exceljs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The PDF's text (poppler), or null where pdftotext is absent. */
+function pdfText(pdf: Buffer): string | null {
+	const dir = mkdtempSync(join(tmpdir(), 'steering-report-'));
+	try {
+		writeFileSync(join(dir, 'r.pdf'), pdf);
+		return execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+	} catch {
+		return null;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
 
 const today = '2026-12-07';
 const LAT0 = 44;
@@ -248,6 +266,30 @@ describe('the home page, the exports and who may read', () => {
 		expect(ifn.body).toContain('\r\nLot-et-Garonne;30000;5,25;5,25;6,25;4,25;5,25;5,25;9500;31,7\r\n');
 		await expect(steeringExport(db, coordinator, 'offre-inconnue', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
 		await expect(steeringExport(db, coordinator, 'demande-x', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
+	});
+
+	it('writes a section as a workbook and the whole as a printable report, for the département or one unit', async () => {
+		const book = await steeringWorkbook(db, partner, 'fragilite', q('periode=2026&niveau=epci'), 'maillage 47', today);
+		expect(book.fileName).toBe('fragilite-47-2026.xlsx');
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(book.body as unknown as ArrayBuffer);
+		expect(wb.worksheets.length).toBe((await fragilitySection(db, partner, q('niveau=epci'), today)).fragility.blocks.length);
+		expect(wb.worksheets[0].getRow(2).getCell(1).value).toBe('Lot-et-Garonne, 2026 (en cours), par intercommunalité');
+		await expect(steeringWorkbook(db, partner, 'inconnue', q(''), 'maillage 47', today)).rejects.toMatchObject({ code: 'not_found' });
+
+		const whole = await steeringReport(db, coordinator, q('periode=2026&niveau=epci'), 'maillage 47', today);
+		expect(whole.fileName).toBe('rapport-47-2026.pdf');
+		expect(whole.body.subarray(0, 5).toString()).toBe('%PDF-');
+		const one = await steeringReport(db, coordinator, q('periode=2026&niveau=epci&zone=CC Charlie'), 'maillage 47', today);
+		expect(one.fileName).toBe('rapport-47-cc-charlie-2026.pdf');
+		await expect(steeringReport(db, coordinator, q('niveau=epci&zone=Ailleurs'), 'maillage 47', today)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(steeringReport(db, prescriber, q(''), 'maillage 47', today)).rejects.toMatchObject({ code: 'forbidden' });
+		const text = pdfText(one.body);
+		if (text !== null) {
+			expect(text).toContain('CC Charlie (Lot-et-Garonne)');
+			expect(text).toContain('Fragilité numérique de la population');
+			expect(text).not.toContain('CA Alpha');
+		}
 	});
 
 	it('sees a change of a place at once (the places kept in memory are dropped)', async () => {

@@ -18,6 +18,7 @@ import { ADMIN_SERVICE, communeReach, DEFAULT_HALF_DAYS, HALF_DAYS, placesAt, SE
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
 import { count, dec, int, pct } from './blocks.ts';
+import { byFrench, unitsOf } from './units.ts';
 
 /** `?demi_journees=` → 1…14, else the default (5). */
 export function parseHalfDays(raw: string | null | undefined): number {
@@ -130,6 +131,8 @@ export interface SteeringOverview {
 	fragility: KeyFigure[];
 	/** the home page's text summary */
 	summary: string;
+	/** the units of the level asked for, by name (the report of one of them); none at the département's level */
+	units: string[];
 }
 
 const orNone = <T>(x: T | null, f: (x: T) => string) => (x == null ? 'non disponible' : f(x));
@@ -152,6 +155,12 @@ export async function steeringOverview(database: Database, actor: Actor, params:
 		context: l.context,
 		asOf: l.asOf,
 		summary,
+		units:
+			l.context.query.level.kind === 'departement'
+				? []
+				: unitsOf(l.communes, l.context.query.level, l.department)
+						.map((u) => u.name)
+						.sort(byFrench),
 		offer: [
 			{ label: `Lieux de médiation numérique ${l.asOf}`, value: int(o.places) },
 			{ label: 'Lieux pour 10\u00a0000 habitants', value: orNone(o.placesPer10k, dec) },

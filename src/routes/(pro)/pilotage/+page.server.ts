@@ -7,7 +7,7 @@ import { pageError } from '#lib/server/web/errors.ts';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	try {
 		const o = await steeringOverview(await getDatabase(), locals.session!.actor, url.searchParams);
-		return { summary: o.summary, offer: o.offer, fragility: o.fragility };
+		return { summary: o.summary, offer: o.offer, fragility: o.fragility, units: o.units };
 	} catch (e) {
 		pageError(e);
 	}
