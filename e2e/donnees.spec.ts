@@ -101,3 +101,20 @@ test('over HTTP: OPTIONS, HEAD on a download, CORS on a 404', async ({ request }
 	expect(missing.status()).toBe(404);
 	expect(missing.headers()['access-control-allow-origin']).toBe('*');
 });
+
+test('the steering figures without persons are open data at a stable address, without an account', async ({ page, request }) => {
+	await page.goto('/donnees');
+	await expect(page.getByRole('heading', { name: 'Les chiffres de l’offre et de la fragilité, par territoire' })).toBeVisible();
+	const link = page.getByRole('link', { name: 'Population à moins de 5, 10 et 15 km d’un lieu (à vol d’oiseau), Lot-et-Garonne' });
+	expect(await link.getAttribute('href')).toBe('/donnees/pilotage/47/offre-acces.csv');
+	const csv = await request.get('/donnees/pilotage/47/offre-acces.csv');
+	expect(csv.status()).toBe(200);
+	expect(csv.headers()['content-type']).toContain('text/csv');
+	expect(csv.headers()['access-control-allow-origin']).toBe('*');
+	const text = await csv.text();
+	expect(text.startsWith('\ufeff')).toBe(true);
+	expect(text).toContain('Lot-et-Garonne');
+	// another period and level, by the same address; figures about people are not published
+	expect((await request.get('/donnees/pilotage/47/fragilite-territoires.csv?niveau=commune')).status()).toBe(200);
+	expect((await request.get('/donnees/pilotage/47/demande-orientations.csv')).status()).toBe(404);
+});

@@ -128,6 +128,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/donnees-personnelles': PUBLIC,
 	'/(public)/cookies': PUBLIC,
 	'/(public)/donnees': PUBLIC,
+	'/(public)/donnees/pilotage/[departement]/[table].csv': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	'/(public)/diagnostic': PUBLIC,
 	'/(public)/mes-orientations': PUBLIC,

@@ -61,6 +61,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/donnees-personnelles': PUBLIC,
 	'/(public)/cookies': PUBLIC,
 	'/(public)/donnees': PUBLIC,
+	// steering's offer and fragility, published (no person in them): issue 16, item 9
+	'/(public)/donnees/pilotage/[departement]/[table].csv': PUBLIC,
 	'/(public)/plan-du-site': PUBLIC,
 	// the branded page of a refusal decided before routing (hooks.server.ts)
 	'/(public)/erreur/[raison]': PUBLIC,

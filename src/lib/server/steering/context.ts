@@ -49,3 +49,28 @@ export async function steeringContext(database: Database, actor: Actor, params: 
 }
 
 export { levelLabel };
+
+/**
+ * The open data's context (no reader): the instance's départements, the period and level
+ * asked for (by default the last finished year, by EPCI); nothing about people is read with it.
+ */
+export async function openDataContext(database: Database, params: URLSearchParams, today = parisDay()): Promise<SteeringContext> {
+	const codes = (await getInstanceSettings(database)).departmentCodes;
+	const asked = (params.get('departement') ?? '').trim().toUpperCase();
+	if (!codes.includes(asked)) throw new DomainError('not_found', 'Ce département n’est pas publié ici.');
+	const withDefaults = new URLSearchParams(params);
+	if (!withDefaults.get('periode')) withDefaults.set('periode', String(Number(today.slice(0, 4)) - 1));
+	const query = parseSteeringQuery(withDefaults, [asked], today);
+	const kinds = [...new Set((await listAreas(database, asked)).map((a) => a.kind as AreaKind))];
+	const levels = levelChoices(kinds);
+	if (!levels.some((l) => levelKey(l) === levelKey(query.level))) query.level = { kind: 'epci' };
+	const names = await departmentNames(database.db, [asked]);
+	return {
+		departments: [{ code: asked, name: names[0]?.name ?? asked }],
+		query,
+		levels,
+		periods: { year: recentPeriods('year', today), quarter: recentPeriods('quarter', today), month: recentPeriods('month', today) },
+		coordinator: false,
+		partnerOrganisationIds: []
+	};
+}

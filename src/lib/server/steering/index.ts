@@ -17,3 +17,4 @@ export {
 	type SectionTables
 } from './exports.ts';
 export { steeringMaps, type BlockMap } from './maps.ts';
+export { openDataCatalogue, openDataTable, OPEN_TABLES } from './open-data.ts';

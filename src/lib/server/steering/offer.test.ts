@@ -21,7 +21,17 @@ import type { Actor } from '../accounts/index.ts';
 import { places } from '../places/db.ts';
 import { earthPoint, EARTH_RADIUS } from '../db/types.ts';
 import { weeklyOpenIntervals } from '../places/index.ts';
-import { fragilitySection, offerSection, steeringExport, steeringOverview, steeringReport, steeringWorkbook, type SteeringBlock } from './index.ts';
+import {
+	fragilitySection,
+	offerSection,
+	openDataTable,
+	OPEN_TABLES,
+	steeringExport,
+	steeringOverview,
+	steeringReport,
+	steeringWorkbook,
+	type SteeringBlock
+} from './index.ts';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -290,6 +300,20 @@ describe('the home page, the exports and who may read', () => {
 			expect(text).toContain('Fragilité numérique de la population');
 			expect(text).not.toContain('CA Alpha');
 		}
+	});
+
+	it('publishes the offer and the fragility as open data at a stable address, for anyone; nothing else', async () => {
+		const open = await openDataTable(db, '47', 'offre-zones-blanches', q(''), today);
+		expect(open.fileName).toBe('offre-zones-blanches-47-2025-intercommunalité.csv');
+		expect(open.body.replace('\ufeff', '').split('\r\n')[0]).toBe(
+			'Commune;Code Insee;Intercommunalité;Population (habitants);Lieu le plus proche (km, à vol d’oiseau);Indice de fragilité numérique (0 à 10)'
+		);
+		expect((await openDataTable(db, '47', 'fragilite-territoires', q('periode=2026&niveau=commune'), today)).fileName).toBe(
+			'fragilite-territoires-47-2026-commune.csv'
+		);
+		await expect(openDataTable(db, '47', 'demande-orientations', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(openDataTable(db, '75', 'offre-services', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
+		expect(Object.keys(OPEN_TABLES).every((id) => id.startsWith('offre-') || id.startsWith('fragilite-'))).toBe(true);
 	});
 
 	it('sees a change of a place at once (the places kept in memory are dropped)', async () => {

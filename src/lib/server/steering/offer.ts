@@ -13,7 +13,7 @@ import { steeringCommunes, type SteeringCommune } from '../territory/index.ts';
 import { greatCircleMetres } from '../db/types.ts';
 import { dayLabel } from '../../components/format.ts';
 import { addDays, parisDay } from '../../time.ts';
-import { steeringContext, type SteeringContext } from './context.ts';
+import { openDataContext, steeringContext, type SteeringContext } from './context.ts';
 import { ADMIN_SERVICE, communeReach, DEFAULT_HALF_DAYS, HALF_DAYS, placesAt, SEARCH_METRES, type CommuneReach } from './offer-model.ts';
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
@@ -79,9 +79,9 @@ async function placesAround(database: Database, departmentCode: string, communes
 	return entry;
 }
 
-async function load(database: Database, actor: Actor, params: URLSearchParams, today: string): Promise<Loaded> {
-	// throws 403 unless a coordinator or a partner of the département (can 'steering.read')
-	const context = await steeringContext(database, actor, params, today);
+async function load(database: Database, actor: Actor | null, params: URLSearchParams, today: string): Promise<Loaded> {
+	// throws 403 unless a coordinator or a partner of the département (can 'steering.read'); null: the open data (no person in these figures)
+	const context = actor ? await steeringContext(database, actor, params, today) : await openDataContext(database, params, today);
 	const { departmentCode, period, level } = context.query;
 	const department = { code: departmentCode, name: context.departments.find((d) => d.code === departmentCode)?.name ?? departmentCode };
 	const communes = await steeringCommunes(database.db, departmentCode);
@@ -175,4 +175,14 @@ export async function steeringOverview(database: Database, actor: Actor, params:
 			{ label: 'Dont à plus de 15 km de tout lieu', value: int(f.fragileBeyond15km) }
 		]
 	};
+}
+
+/**
+ * The offer and the fragility as open data (`/donnees/pilotage/…`): the same tables, for
+ * anyone, since they hold no person (places, population, the fragility index); the figures
+ * about people (demand, outcomes) are never published here.
+ */
+export async function openOfferTables(database: Database, params: URLSearchParams, today = parisDay()) {
+	const l = await load(database, null, params, today);
+	return { context: l.context, blocks: [...l.offer.blocks, ...fragilityOf(l).blocks] };
 }

@@ -9,6 +9,7 @@ import {
 	STANDARD_SCHEMA_URL
 } from '#lib/server/places/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { openDataCatalogue } from '#lib/server/steering/index.ts';
 
 /**
  * /donnees: the files offered for reuse (count, size, date, licence), the API, the national
@@ -17,10 +18,11 @@ import { publicOrigin } from '#lib/server/web/origin.ts';
  */
 export const load: PageServerLoad = async () => {
 	const db = await getDatabase();
-	const [summary, map] = await Promise.all([openDataSummary(db), recentNationalMapSummary(db)]);
+	const [summary, map, steering] = await Promise.all([openDataSummary(db), recentNationalMapSummary(db), openDataCatalogue(db)]);
 	return {
 		...summary,
 		origin: publicOrigin(),
+		steering,
 		licence: LICENCE_OUVERTE,
 		schema: { name: STANDARD_SCHEMA_NAME, url: STANDARD_SCHEMA_URL },
 		nationalMap: {
