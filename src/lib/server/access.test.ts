@@ -231,7 +231,14 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/pass/remettre': restrict(['prescriber', 'admin']),
 	'/(pro)/espace/pass/encaisser': restrict(['mediator', 'place_manager', 'admin']),
 	// ——— partner (issue 12, item 12) ———
-	'/(pro)/espace/partenaire': { ...restrict(['partner', 'admin']), partner_before_code: 'allow', partner_not_enrolled: 'allow' }
+	'/(pro)/espace/partenaire': { ...restrict(['partner', 'admin']), partner_before_code: 'allow', partner_not_enrolled: 'allow' },
+	// ——— steering (issue 16): the coordinators and the partners, aggregates only ———
+	'/(pro)/pilotage/demande': PARTNER_FIGURES,
+	'/(pro)/pilotage/demande.csv': PARTNER_FIGURES,
+	'/(pro)/pilotage/resultats': PARTNER_FIGURES,
+	'/(pro)/pilotage/resultats.csv': PARTNER_FIGURES,
+	'/(pro)/pilotage/partenaires': PARTNER_FIGURES,
+	'/(pro)/pilotage/partenaires.csv': PARTNER_FIGURES
 };
 
 describe('authorisation matrix', () => {

@@ -43,6 +43,7 @@ const STATEMENT_READERS = { access: 'pro', roles: ['coordinator', 'mediator', 'p
 const PARTNER_FIGURES = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
 /** the partner's own page: its figures, for the partner role only */
 const PARTNER_PAGE = { access: 'pro', roles: ['partner'], aggregate: ['partner'] } as const;
+const STEERING = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -180,7 +181,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/pass/remettre': { access: 'pro', roles: ['prescriber'] },
 	'/(pro)/espace/pass/encaisser': PLACE_TEAM,
 	// ——— partner (issue 12, item 12) ———
-	'/(pro)/espace/partenaire': PARTNER_PAGE
+	'/(pro)/espace/partenaire': PARTNER_PAGE,
+	// ——— steering (issue 16): aggregates only, masked ———
+	'/(pro)/pilotage/demande': STEERING,
+	'/(pro)/pilotage/demande.csv': STEERING,
+	'/(pro)/pilotage/resultats': STEERING,
+	'/(pro)/pilotage/resultats.csv': STEERING,
+	'/(pro)/pilotage/partenaires': STEERING,
+	'/(pro)/pilotage/partenaires.csv': STEERING
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

@@ -21,6 +21,7 @@ import { runPassClock } from './pass/index.ts';
 import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
+import { refreshSteeringFacts } from './steering/index.ts';
 
 export interface ScheduledJob {
 	queue: string;
@@ -123,6 +124,17 @@ export const SCHEDULE: ScheduledJob[] = [
 		run: async (database) => {
 			const n = await purgeOutbox(database);
 			if (n) log('info', 'outbox purged', { removed: n });
+		}
+	},
+	{
+		queue: 'steering-refresh',
+		// the steering figures at most 15 minutes old (docs/decisions/0018): every 10 minutes, the months whose sources changed
+		cron: '*/10 * * * *',
+		what: 'steering: the pre-aggregated figures of the months whose sources changed since the last refresh',
+		run: async (database) => {
+			const r = await refreshSteeringFacts(database);
+			const months = r.departments.reduce((s, d) => s + d.months.length, 0);
+			if (months) log('info', 'steering figures refreshed', { months, ms: r.ms });
 		}
 	},
 	{

@@ -11,3 +11,4 @@ export * from '../accompaniments/db.ts';
 export * from '../pass/db.ts';
 export * from '../vault/db.ts';
 export * from '../mandates/db.ts';
+export * from '../steering/db.ts';

@@ -36,6 +36,8 @@ export interface LinkedCells {
 	lines: readonly Line[];
 	/** cells masked whatever their value (e.g. an area's figure masked because its communes' page asked for it) */
 	forced?: readonly boolean[];
+	/** cells published elsewhere whatever happens here (a total every page shows): never masked here, never chosen */
+	fixed?: readonly boolean[];
 	threshold?: number;
 }
 
@@ -65,7 +67,7 @@ export function suppressLinkedCells(input: LinkedCells): LinkedSuppression {
 	const maxStep = steps.reduce((a, b) => Math.max(a, b), 0);
 	for (let step = 1; step <= maxStep; step++) {
 		// published before this step and shown: known for good
-		const known = (i: number) => steps[i] < step && !hidden[i];
+		const known = (i: number) => (!!input.fixed?.[i] && !hidden[i]) || (steps[i] < step && !hidden[i]);
 		const queue: number[] = [];
 		const queued = new Set<number>();
 		const push = (li: number) => {

@@ -24,6 +24,12 @@ export interface YearFigures {
 	groups?: { key: string; rows: number[] }[];
 	/** cells to mask whatever their value: (row, column, month index of the period's end, period kind) */
 	forced?: (row: number, column: number, kind: 'month' | 'quarter' | 'year', step: number) => boolean;
+	/**
+	 * The total row as masked once for every table of the same figures (`totalsOf`): masked
+	 * where it says, shown and never used to protect anything elsewhere. Without it, the
+	 * total row is masked like any other row.
+	 */
+	totalHidden?: (column: number, kind: 'month' | 'quarter' | 'year', step: number) => boolean;
 }
 
 export type PeriodCell = { kind: 'month' | 'quarter' | 'year'; step: number };
@@ -101,20 +107,30 @@ export function maskYear(f: YearFigures): MaskedYear {
 				groupLines.push({ key: `${g.key}|${c}|${kind}|${(t % K) + 1}`, li: lines.length });
 				lines.push({ members: g.rows.map((r) => cell(r, c, t)), total: null });
 			}
-	const forced = f.forced
+	const where = (i: number) => {
+		const t = i % T;
+		const rc = (i - t) / T;
+		const c = rc % C;
+		const r = (rc - c) / C;
+		return { r, c, kind: (t < K ? 'month' : t < 2 * K ? 'quarter' : 'year') as 'month' | 'quarter' | 'year', step: (t % K) + 1 };
+	};
+	const isTotal = (r: number) => f.additive && r === R - 1;
+	const forced = values.map((_, i) => {
+		const x = where(i);
+		if (isTotal(x.r) && f.totalHidden) return f.totalHidden(x.c, x.kind, x.step);
+		return f.forced ? f.forced(x.r < f.monthly.length ? x.r : -1, x.c, x.kind, x.step) : false;
+	});
+	const fixed = f.totalHidden
 		? values.map((_, i) => {
-				const t = i % T;
-				const rc = (i - t) / T;
-				const c = rc % C;
-				const r = (rc - c) / C;
-				const kind = t < K ? 'month' : t < 2 * K ? 'quarter' : 'year';
-				return f.forced!(r < f.monthly.length ? r : -1, c, kind, (t % K) + 1);
+				const x = where(i);
+				return isTotal(x.r) && !forced[i];
 			})
 		: undefined;
-	const s = suppressLinkedCells({ values, steps, lines, forced });
+	const s = suppressLinkedCells({ values, steps, lines, forced, fixed });
 	const external = new Set(s.externalHidden);
 	return {
 		value(row, column, p) {
+			if (p.step > K) throw new Error('maskYear: a period not published');
 			const r = row === 'total' ? R - 1 : row;
 			if (row === 'total' && !f.additive) throw new Error('maskYear: no total row for rows that do not add up');
 			const i = cell(r, column, tIndex(p.kind, p.step));
@@ -122,4 +138,13 @@ export function maskYear(f: YearFigures): MaskedYear {
 		},
 		groupsHidden: new Set(groupLines.filter((g) => external.has(g.li)).map((g) => g.key))
 	};
+}
+
+/**
+ * The figures of a whole (the département, or a partner's scope) per column, masked once
+ * for every table that shows them as its total: only the periods relate them.
+ */
+export function totalsOf(monthlyTotals: number[][], months: number): (column: number, kind: 'month' | 'quarter' | 'year', step: number) => boolean {
+	const m = maskYear({ monthly: [monthlyTotals], months, columns: monthlyTotals.length, additive: false });
+	return (column, kind, step) => m.value(0, column, { kind, step }) === null;
 }

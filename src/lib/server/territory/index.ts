@@ -28,6 +28,6 @@ export { getInstanceSettings, updateInstanceSettings, changeInstanceSettings, ty
 export { fragilityByDepartment, fragilityOf } from './fragility.ts';
 
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
-export { areaNames, communesOfAreas, departmentName } from './area-lookups.ts';
+export { areaNames, communesOfAreas, departmentName, departmentUnits } from './area-lookups.ts';
 export { markSeedStep, seedStepDone } from './seed-runs.ts';
 export { departmentNames, properNamesIn } from './names.ts';
