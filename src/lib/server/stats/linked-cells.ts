@@ -12,9 +12,11 @@
  * protected here it is reported (`externalHidden`) so that the other page masks it.
  *
  * The rule, per line whose total is shown: its masked members must keep every one of them
- * possibly anywhere from 1 to 4 (`protectedBy`); else the smallest member still shown and not
- * already published is masked too; else the total is masked; else (the total was published
- * already) every member not yet published is masked. Repeated until every line holds.
+ * possibly anywhere from 1 to 4 (`protectedBy`); else the smallest count still shown and not
+ * already published is masked too; else the total, if not published already; else the zeros
+ * not yet published are masked with them (each masked figure may then be 0: their sum must
+ * leave room for 4); else, for a total published on another page, it is reported. Repeated
+ * until every line holds.
  *
  * Publication in steps: cells carry the step (the month) they are published at; a cell shown
  * at an earlier step is known for good and is never chosen to protect another (masking it
@@ -65,6 +67,18 @@ export function suppressLinkedCells(input: LinkedCells): LinkedSuppression {
 		return s;
 	});
 	const maxStep = steps.reduce((a, b) => Math.max(a, b), 0);
+	/**
+	 * Masked members that keep each of them undetermined within 1 to 4: the rule of
+	 * small-counts.ts when each is at least 1; when a 0 is masked among them, each may be 0,
+	 * and their sum alone must leave room for 4.
+	 */
+	const safe = (masked: number[]) =>
+		masked.some((m) => values[m] === 0)
+			? masked.reduce((a, m) => a + values[m], 0) >= threshold - 1
+			: protectedBy(
+					masked.map((m) => values[m]),
+					threshold
+				);
 	for (let step = 1; step <= maxStep; step++) {
 		// published before this step and shown: known for good
 		const known = (i: number) => (!!input.fixed?.[i] && !hidden[i]) || (steps[i] < step && !hidden[i]);
@@ -89,14 +103,7 @@ export function suppressLinkedCells(input: LinkedCells): LinkedSuppression {
 			const line = lines[li];
 			if (line.total !== null ? hidden[line.total] : externalHidden.has(li)) continue;
 			const masked = line.members.filter((m) => hidden[m]);
-			if (
-				!masked.length ||
-				protectedBy(
-					masked.map((m) => values[m]),
-					threshold
-				)
-			)
-				continue;
+			if (!masked.length || safe(masked)) continue;
 			// the smallest member still shown (not 0, not already published); the first on a tie
 			let next = -1;
 			for (const m of line.members) if (!hidden[m] && values[m] > 0 && !known(m) && (next < 0 || values[m] < values[next])) next = m;
@@ -104,17 +111,17 @@ export function suppressLinkedCells(input: LinkedCells): LinkedSuppression {
 				hide(next);
 				continue;
 			}
-			if (line.total === null) {
-				externalHidden.add(li);
-				continue;
-			}
-			if (!known(line.total)) {
+			// no count left: the total, when it is not out already
+			if (line.total !== null && !known(line.total)) {
 				hide(line.total);
 				continue;
 			}
-			// the total is out already: every member not published yet is masked, zeros too, so that
-			// none can be told from the others (each may be anything from 0 to what the total leaves)
-			for (const m of line.members) if (!hidden[m] && !known(m)) hide(m);
+			// else the zeros not yet published are masked too, so that none can be told from the
+			// others (each may then be anything from 0 to what the total leaves)
+			const zeros = line.members.filter((m) => !hidden[m] && !known(m));
+			for (const m of zeros) hide(m);
+			if (zeros.length && safe(line.members.filter((m) => hidden[m]))) continue;
+			if (line.total === null) externalHidden.add(li);
 		}
 	}
 	return { hidden, externalHidden: [...externalHidden].sort((a, b) => a - b) };
