@@ -159,6 +159,8 @@ export async function startJobs(database: Database): Promise<void> {
 		await boss.work(job.queue, () => job.run(database));
 		await boss.schedule(job.queue, job.cron, null, job.tz ? { tz: job.tz } : undefined);
 	}
+	// the steering figures at once, not at the next tick (the months changed while the server was down)
+	await boss.send('steering-refresh', null);
 }
 
 /** Starts the server's side of the application; returns the orderly stop. */

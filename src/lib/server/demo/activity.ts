@@ -18,12 +18,11 @@ import { AGE_BANDS, AUTONOMY, DIGITAL_THEMES, PROCEDURE_THEMES, STATUSES } from 
 import { AUTONOMY_SCALE } from '../assessment/index.ts';
 import { refreshSteeringFacts } from '../steering/index.ts';
 
-/** The structures whose agents orient and record in the demo's activity (not those of the demo accounts but the CAF, a partner). */
+/** The structures whose agents orient in the demo's activity: none of the demo accounts' (their own figures stay theirs). */
 const PRESCRIBERS: { name: string; kind: OrganisationKind; weight: number }[] = [
-	{ name: 'CAF de Lot-et-Garonne', kind: 'operateur', weight: 3 },
 	{ name: 'CCAS de Marmande (démonstration)', kind: 'ccas', weight: 3 },
 	{ name: 'Mission locale de l’Agenais (démonstration)', kind: 'emploi', weight: 2 },
-	{ name: 'MSA Dordogne Lot-et-Garonne (démonstration)', kind: 'operateur', weight: 1 },
+	{ name: 'MSA Dordogne Lot-et-Garonne (démonstration)', kind: 'operateur', weight: 3 },
 	{ name: 'Espace départemental des solidarités de Villeneuve-sur-Lot (démonstration)', kind: 'departement', weight: 2 }
 ];
 const MEDIATORS: { name: string; kind: OrganisationKind }[] = [
