@@ -97,8 +97,8 @@ export function suppressLinkedCells(input: LinkedCells): LinkedSuppression {
 			hidden[i] = true;
 			for (const li of linesOf[i]) push(li);
 		};
-		while (queue.length) {
-			const li = queue.shift()!;
+		for (let head = 0; head < queue.length; head++) {
+			const li = queue[head];
 			queued.delete(li);
 			const line = lines[li];
 			if (line.total !== null ? hidden[line.total] : externalHidden.has(li)) continue;

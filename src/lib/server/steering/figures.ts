@@ -88,7 +88,11 @@ export async function yearFacts(
 	now = new Date()
 ): Promise<YearFacts> {
 	const year = Number(period.start.slice(0, 4));
-	const last = lastPublishedMonth(now);
+	// a month is shown once published and refreshed after its publication (the records of its last minutes are in)
+	const [state] = await database.query<{ at: string }>(sql`select refreshed_at::text as at from steering_refresh where department_code = ${dept}`);
+	if (!state) return { year, published: 0, rows: [] };
+	const refreshed = new Date(state.at);
+	const last = lastPublishedMonth(refreshed < now ? refreshed : now);
 	const published = Number(last.slice(0, 4)) > year ? 12 : Number(last.slice(0, 4)) < year ? 0 : Number(last.slice(5, 7));
 	if (!published) return { year, published, rows: [] };
 	const rows = await database.query<{

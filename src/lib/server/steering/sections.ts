@@ -6,8 +6,8 @@
 import type { Database } from '../db/client.ts';
 import { departmentStructures, type Actor } from '../accounts/index.ts';
 import { steeringContext, type SteeringContext } from './context.ts';
-import { isMasked, levelLabel, type SteeringTable } from './model.ts';
-import { buildTable, levelUnits, yearFacts, type BuiltTable, type ColumnSpec, type FactRow, type YearFacts } from './figures.ts';
+import { isMasked, levelKey, levelLabel, type Level, type SteeringTable } from './model.ts';
+import { buildTable, levelUnits, yearFacts, type BuiltTable, type ColumnSpec, type FactRow, type Units, type YearFacts } from './figures.ts';
 import { parisDay } from '../../time.ts';
 
 /** A table as a page shows it: the table (already masked) and its summary in words. */
@@ -26,6 +26,8 @@ export interface SteeringSection {
 
 export interface Reader {
 	context: SteeringContext;
+	/** the units of each level asked so far (read once per page) */
+	units?: Map<string, Promise<Units>>;
 	/** null: the whole network (a coordinator); else the partner's structures */
 	scope: string[] | null;
 	departmentName: string;
@@ -66,7 +68,7 @@ export async function byLevel(
 ): Promise<BuiltTable> {
 	const q = reader.context.query;
 	const communeOf = spec.communeOf ?? ((f: FactRow) => f.commune);
-	const units = await levelUnits(database, q.departmentCode, q.level, reader.departmentName);
+	const units = await unitsOf(database, reader, q.level);
 	const heading = levelLabel(q.level);
 	const make = (u: typeof units, forced?: BuiltTable['groupsHidden']) =>
 		buildTable(
@@ -87,8 +89,16 @@ export async function byLevel(
 			q.period
 		);
 	if (q.level.kind === 'commune') return make(units);
-	const communes = await levelUnits(database, q.departmentCode, { kind: 'commune' }, reader.departmentName);
+	const communes = await unitsOf(database, reader, { kind: 'commune' });
 	return make(units, make(communes).groupsHidden);
+}
+
+function unitsOf(database: Database, reader: Reader, level: Level): Promise<Units> {
+	reader.units ??= new Map();
+	const key = levelKey(level);
+	let u = reader.units.get(key);
+	if (!u) reader.units.set(key, (u = levelUnits(database, reader.context.query.departmentCode, level, reader.departmentName)));
+	return u;
 }
 
 const nf = new Intl.NumberFormat('fr-FR');
