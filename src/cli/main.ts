@@ -364,7 +364,7 @@ export async function main(argv: string[]): Promise<number> {
 			const r = await refreshSteeringFacts(db, { full: !!values.full, departments: deps(values.departement as string | undefined) });
 			for (const d of r.departments)
 				process.stdout.write(
-					`steering refresh: ${d.code}: ${d.months.length} month${d.months.length > 1 ? 's' : ''} written${d.months.length ? ` (${d.months[0].slice(0, 7)} to ${d.months[d.months.length - 1].slice(0, 7)})` : ''}\n`
+					`steering refresh: ${d.code}: ${d.months.length} month${d.months.length === 1 ? '' : 's'} written${d.months.length ? ` (${d.months[0].slice(0, 7)} to ${d.months[d.months.length - 1].slice(0, 7)})` : ''}\n`
 				);
 			process.stdout.write(`steering refresh: done in ${r.ms} ms\n`);
 			return 0;
