@@ -124,7 +124,7 @@ export async function demandSections(
 				intro: 'Les diagnostics d’autonomie numérique faits avec une personne par un professionnel du réseau.',
 				tables: [
 					shown(assessed, 'diagnostics'),
-					{ table: autonomy.table, summary: `${summarise(autonomy.table, 'diagnostics')} (axe «\u00a0${AXES.equipment}\u00a0»).` },
+					{ table: autonomy.table, summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}` },
 					shown(needs, 'personnes')
 				]
 			},
