@@ -168,6 +168,15 @@ describe('npx maillage', () => {
 		expect(err.stdout).toMatch(/ledger entry \d+ \(contribution\) refers to contribution x, which does not exist/);
 	});
 
+	it('steering refresh: writes the months whose sources changed, every month with --full', async () => {
+		const full = await maillage('steering', 'refresh', '--full', '--departement', '47');
+		expect(full.stdout).toMatch(/^steering refresh: 47: \d+ months? written/m);
+		expect(full.stdout).toMatch(/steering refresh: done in \d+ ms/);
+		// nothing changed since: only the month under way
+		const again = await maillage('steering', 'refresh', '--departement', '47');
+		expect(again.stdout).toMatch(/^steering refresh: 47: 1 month written \((\d{4}-\d{2}) to \1\)$/m);
+	});
+
 	it("audit checkpoint and audit verify: signs the journal's head outside the database, then checks the chain against it", async () => {
 		const file = join(dir, 'checkpoints.jsonl');
 		const withFile = (...args: string[]) =>

@@ -30,6 +30,7 @@ import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFrom
 import { sharedDataDir } from '../lib/server/paths.ts';
 import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/index.ts';
 import { verifyLedger } from '../lib/server/pass/index.ts';
+import { refreshSteeringFacts } from '../lib/server/steering/index.ts';
 import {
 	AccountError,
 	createOrganisation,
@@ -96,6 +97,11 @@ Usage:
                                                    ledger, each voucher in one consistent state, every
                                                    redeemed voucher on exactly one statement…); names
                                                    every breach; exit code 1 when there is one.
+  maillage steering refresh [--full] [--departement 47]
+                                                   The steering space's pre-aggregated figures: the
+                                                   months whose sources changed since the last refresh
+                                                   (the server does it every 10 minutes); --full: every
+                                                   month again. Safe while the server runs (PostgreSQL).
   maillage organisations list | add --name … --kind departement --departement 47 [--siret …]
       Kinds: ${Object.keys(ORGANISATION_KINDS).join(', ')}.
   maillage organisations import <file.csv> [--dry-run]
@@ -164,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
 			role: { type: 'string' },
 			admin: { type: 'boolean' },
 			force: { type: 'boolean' },
+			full: { type: 'boolean' },
 			origin: { type: 'string' },
 			format: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
@@ -350,6 +357,17 @@ export async function main(argv: string[]): Promise<number> {
 				process.stdout.write(`audit checkpoint: REFUSED, the journal was tampered with:\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
 				return 1;
 			}
+		});
+	}
+	if (cmd === 'steering' && sub === 'refresh') {
+		return withDb(async (db) => {
+			const r = await refreshSteeringFacts(db, { full: !!values.full, departments: deps(values.departement as string | undefined) });
+			for (const d of r.departments)
+				process.stdout.write(
+					`steering refresh: ${d.code}: ${d.months.length} month${d.months.length === 1 ? '' : 's'} written${d.months.length ? ` (${d.months[0].slice(0, 7)} to ${d.months[d.months.length - 1].slice(0, 7)})` : ''}\n`
+				);
+			process.stdout.write(`steering refresh: done in ${r.ms} ms\n`);
+			return 0;
 		});
 	}
 	if (cmd === 'pass' && sub === 'verify') {

@@ -30,7 +30,9 @@ const ALLOWED: Record<string, string> = {
 		'the active helpers of the structures that follow the person, whom they may choose to be reminded about a paper (names and structures only)',
 	'src/lib/server/vault/presence.ts': 'the one-time codes that open a vault with the person present: owner only, like credentials',
 	'src/lib/server/vault/backup.ts': 'the master key ids a backup needs (the persons’ keys are owner only)',
-	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner'
+	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner',
+	'src/lib/server/steering/facts.ts':
+		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)'
 };
 
 function sources(dir: string): string[] {

@@ -207,7 +207,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/pilotage/feuille-de-route.xlsx': STRATEGY,
 	'/(pro)/pilotage/comites': STRATEGY,
 	'/(pro)/pilotage/comites/nouveau': STRATEGY,
-	'/(pro)/pilotage/comites/[id]': STRATEGY
+	'/(pro)/pilotage/comites/[id]': STRATEGY,
+	// ——— steering (issue 16): aggregates only, masked ———
+	'/(pro)/pilotage/demande': STEERING,
+	'/(pro)/pilotage/demande.csv': STEERING,
+	'/(pro)/pilotage/resultats': STEERING,
+	'/(pro)/pilotage/resultats.csv': STEERING,
+	'/(pro)/pilotage/partenaires': STEERING,
+	'/(pro)/pilotage/partenaires.csv': STEERING
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

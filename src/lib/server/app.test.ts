@@ -23,6 +23,7 @@ describe('the composition root', () => {
 			'mandate-clock',
 			'pass-clock',
 			'referral-clock',
+			'steering-refresh',
 			'vault-expiry',
 			'vault-integrity'
 		]);

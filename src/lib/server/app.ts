@@ -21,6 +21,7 @@ import { runPassClock } from './pass/index.ts';
 import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
+import { refreshSteeringFacts } from './steering/index.ts';
 
 export interface ScheduledJob {
 	queue: string;
@@ -126,6 +127,17 @@ export const SCHEDULE: ScheduledJob[] = [
 		}
 	},
 	{
+		queue: 'steering-refresh',
+		// the steering figures at most 15 minutes old (docs/decisions/0018): every 10 minutes, the months whose sources changed
+		cron: '*/10 * * * *',
+		what: 'steering: the pre-aggregated figures of the months whose sources changed since the last refresh',
+		run: async (database) => {
+			const r = await refreshSteeringFacts(database);
+			const months = r.departments.reduce((s, d) => s + d.months.length, 0);
+			if (months) log('info', 'steering figures refreshed', { months, ms: r.ms });
+		}
+	},
+	{
 		queue: 'mail-sweep',
 		cron: '*/10 * * * *',
 		what: 'the outbox: pending messages whose delivery job was lost are queued again',
@@ -147,6 +159,8 @@ export async function startJobs(database: Database): Promise<void> {
 		await boss.work(job.queue, () => job.run(database));
 		await boss.schedule(job.queue, job.cron, null, job.tz ? { tz: job.tz } : undefined);
 	}
+	// the steering figures at once, not at the next tick (the months changed while the server was down)
+	await boss.send('steering-refresh', null);
 }
 
 /** Starts the server's side of the application; returns the orderly stop. */

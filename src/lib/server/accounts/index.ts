@@ -94,6 +94,7 @@ export {
 	organisationInDepartment,
 	organisationSummaries,
 	organisationWithSiret,
+	departmentStructures,
 	type OrganisationSummary
 } from './organisation-lookups.ts';
 export { setDemoCredentials, userIdByEmail } from './user-lookups.ts';

@@ -5,10 +5,10 @@
  * the demo's find-or-create by name or SIRET. Each takes the database handle or the
  * caller's transaction (`db`), and checks no permission: the caller's use case has done it.
  */
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
-import { organisationPlaces, organisations } from './db.ts';
+import { memberships, organisationPlaces, organisations } from './db.ts';
 import type { Organisation } from './organisations.ts';
 import type { OrganisationKind } from './model.ts';
 
@@ -108,4 +108,28 @@ export async function organisationWithSiret(
 /** Records that an organisation runs a place (nothing when it already does). For seeding: not journaled. */
 export async function linkOrganisationPlace(db: DbOrTx, organisationId: string, placeId: string): Promise<void> {
 	await db.insert(organisationPlaces).values({ organisationId, placeId }).onConflictDoNothing();
+}
+
+/**
+ * The structures of a département (and those of `alsoIds`, wherever they are), in name order,
+ * with whether one of their members is a partner of the network (the steering space).
+ */
+export async function departmentStructures(
+	db: DbOrTx,
+	departmentCode: string,
+	alsoIds: readonly string[] = []
+): Promise<{ id: string; name: string; kind: string; partner: boolean }[]> {
+	const also = alsoIds.filter((i) => /^[0-9a-f-]{36}$/i.test(i));
+	const [rows, partners] = await Promise.all([
+		db
+			.select({ id: organisations.id, name: organisations.name, kind: organisations.kind })
+			.from(organisations)
+			.where(
+				also.length ? or(eq(organisations.departmentCode, departmentCode), inArray(organisations.id, also)) : eq(organisations.departmentCode, departmentCode)
+			)
+			.orderBy(asc(organisations.name), asc(organisations.id)),
+		db.selectDistinct({ id: memberships.organisationId }).from(memberships).where(eq(memberships.role, 'partner'))
+	]);
+	const partner = new Set(partners.map((p) => p.id));
+	return rows.map((r) => ({ ...r, partner: partner.has(r.id) }));
 }

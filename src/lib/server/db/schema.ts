@@ -12,3 +12,4 @@ export * from '../pass/db.ts';
 export * from '../vault/db.ts';
 export * from '../mandates/db.ts';
 export * from '../strategy/db.ts';
+export * from '../steering/db.ts';

@@ -20,6 +20,7 @@ import { importPlaces, type ImportReport, isValidSiret, placesOfCommune } from '
 import { sharedDataDir } from '../paths.ts';
 import { organisationWithSiret } from '../accounts/index.ts';
 import { qualifyAsSystem, siretQualified } from '../pass/index.ts';
+import { seedDemoActivity } from './activity.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
 export const DEMO_FILES = [
@@ -105,7 +106,10 @@ async function qualifyDemoPassPlaces(database: Database): Promise<string[]> {
 export async function ensureDemo(database: Database, log: (m: string) => void = () => {}, sharedDir = sharedDataDir()): Promise<ImportReport[]> {
 	await ensureTerritory(database, log, sharedDir);
 	await getInstanceSettings(database);
-	if (await done(database, 'demo')) return [];
+	if (await done(database, 'demo')) {
+		await ensureDemoActivity(database, log);
+		return [];
+	}
 	const reports: ImportReport[] = [];
 	const onlyDepartments = demoDepartments();
 	for (const file of DEMO_FILES) {
@@ -122,5 +126,15 @@ export async function ensureDemo(database: Database, log: (m: string) => void = 
 	const areas = await importAreasFromGironde(database, sharedDir);
 	log(`demo: areas from Gironde: ${JSON.stringify(areas).slice(0, 200)}`);
 	await mark(database, 'demo', reports.map((r) => `${r.fileName}:${r.created}+${r.merged}`).join(' '));
+	await ensureDemoActivity(database, log);
 	return reports;
+}
+
+/** Twelve months of activity for the steering pages (activity.ts), once; demo instances made before it get it at their next start. */
+async function ensureDemoActivity(database: Database, log: (m: string) => void) {
+	if (await done(database, 'demo-activity')) return;
+	const t = performance.now();
+	const r = await seedDemoActivity(database);
+	log(`demo: activity of the last 12 months: ${JSON.stringify(r)} in ${Math.round(performance.now() - t)} ms`);
+	await mark(database, 'demo-activity', JSON.stringify(r));
 }

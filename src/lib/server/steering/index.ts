@@ -7,7 +7,6 @@ export { DEFAULT_HALF_DAYS, HALF_DAYS, halfDaysOpen } from './offer-model.ts';
 export { fragilitySection, offerSection, parseHalfDays, steeringOverview, type FragilitySection, type OfferSection, type SteeringOverview } from './offer.ts';
 export {
 	csvValue,
-	steeringCsv,
 	steeringExport,
 	steeringReport,
 	steeringWorkbook,
@@ -18,3 +17,10 @@ export {
 } from './exports.ts';
 export { steeringMaps, type BlockMap } from './maps.ts';
 export { openDataCatalogue, openDataTable, OPEN_TABLES } from './open-data.ts';
+export { refreshSteeringFacts, lastRefresh, FACT_KINDS, type RefreshReport } from './facts.ts';
+export { lastPublishedMonth, publicationInstant, publishedMonths, PUBLICATION_DAY } from './publication.ts';
+export { demandSections } from './demand.ts';
+export { outcomeSections, OUTCOME_SECTIONS, type OutcomeSection } from './outcomes.ts';
+export { partnerSections, fieldOf, PARTNER_FIELDS } from './partners.ts';
+export { steeringCsv, steeringCsvName } from './csv.ts';
+export type { SteeringSection, ShownTable } from './sections.ts';

@@ -3,9 +3,9 @@
  * reaching into this capability's tables. Each takes the database handle or the caller's
  * transaction (`db`).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { areaMunicipalities, areas, departments } from './db.ts';
+import { areaMunicipalities, areas, departments, municipalities } from './db.ts';
 
 /** The communes (INSEE codes, sorted) of these areas; null when one of them is not an area of the département. */
 export async function communesOfAreas(db: DbOrTx, departmentCode: string, areaIds: number[]): Promise<string[] | null> {
@@ -46,4 +46,31 @@ export async function areasWithCommunes(db: DbOrTx, departmentCode: string, kind
 		byId.set(r.id, a);
 	}
 	return [...byId.values()].map((a) => ({ ...a, inseeCodes: a.inseeCodes.sort() })).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}
+
+/**
+ * The units a département's figures are counted by (the steering space): its communes with
+ * their EPCI, in name order, and the communes of each of its areas.
+ */
+export async function departmentUnits(
+	db: DbOrTx,
+	departmentCode: string
+): Promise<{
+	communes: { code: string; name: string; epci: string | null; epciName: string | null }[];
+	areas: { id: number; kind: string; name: string; code: string }[];
+}> {
+	const [communes, members] = await Promise.all([
+		db
+			.select({ code: municipalities.inseeCode, name: municipalities.name, epci: municipalities.epciCode, epciName: municipalities.epciName })
+			.from(municipalities)
+			.where(eq(municipalities.departmentCode, departmentCode))
+			.orderBy(asc(municipalities.name), asc(municipalities.inseeCode)),
+		db
+			.select({ id: areas.id, kind: areas.kind, name: areas.name, code: areaMunicipalities.inseeCode })
+			.from(areas)
+			.innerJoin(areaMunicipalities, eq(areaMunicipalities.areaId, areas.id))
+			.where(eq(areas.departmentCode, departmentCode))
+			.orderBy(asc(areas.name))
+	]);
+	return { communes, areas: members };
 }

@@ -30,6 +30,6 @@ export { departmentShapes, SHAPES_SEED_STEP, type DepartmentShapes, type ShapeDe
 export { steeringCommunes, type SteeringCommune } from './steering-communes.ts';
 
 // lookups for other capabilities (a campaign's areas, a département's name) and the first start's steps
-export { areaNames, areasWithCommunes, communesOfAreas, departmentName } from './area-lookups.ts';
+export { areaNames, areasWithCommunes, communesOfAreas, departmentName, departmentUnits } from './area-lookups.ts';
 export { markSeedStep, seedStepDone } from './seed-runs.ts';
 export { departmentNames, properNamesIn } from './names.ts';

@@ -1,0 +1,205 @@
+/**
+ * Issue 16's benchmark, on PostgreSQL: the steering space at national scale — 1,000,000
+ * persons, 1,000,000 referrals (with their timelines), 10,000,000 accompaniments, 600,000
+ * assessments over every département — then the refresh of the pre-aggregated figures
+ * (full, then incremental after a few new rows) and the steering pages of the busiest
+ * département (demand, outcomes, partners; by EPCI and by commune): p50 / p95 / max over
+ * timed calls (target: p95 ≤ 1 s; figures at most 15 minutes old: a refresh well under 10
+ * minutes).
+ *
+ * A fresh database (maillage_bench_steering), the territory loaded, one place per commune
+ * and ten structures per département, filled with SQL generate_series (no row-by-row
+ * inserts), then VACUUM ANALYZE.
+ *
+ * Options (env): BENCH_STEERING_SCALE (1 = national; 0.01 for a quick run),
+ * BENCH_STEERING_CALLS (timed calls per page, default 20), BENCH_PG_URL (admin URL),
+ * BENCH_STEERING_KEEP=1 (keep the database).
+ *
+ *   node --import tsx bench/steering.ts
+ */
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
+import { loadTerritory } from '../src/lib/server/territory/index.ts';
+import { sharedDataDir } from '../src/lib/server/paths.ts';
+import { actorFor, addMember, createOrganisation } from '../src/lib/server/accounts/index.ts';
+import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts } from '../src/lib/server/steering/index.ts';
+
+const SCALE = Number(process.env.BENCH_STEERING_SCALE ?? 1);
+const CALLS = Number(process.env.BENCH_STEERING_CALLS ?? 20);
+const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'maillage_bench_steering';
+const PERSONS = Math.round(1_000_000 * SCALE);
+const REFERRALS = Math.round(1_000_000 * SCALE);
+const ACCOMPANIMENTS = Math.round(10_000_000 * SCALE);
+const ASSESSMENTS = Math.round(600_000 * SCALE);
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+const url = (db: string) => {
+	const u = new URL(ADMIN);
+	u.pathname = `/${db}`;
+	return u.toString();
+};
+
+const q = (xs: number[], p: number) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]);
+};
+
+async function timed(label: string, fn: () => Promise<unknown>): Promise<number> {
+	const t = performance.now();
+	await fn();
+	const ms = Math.round(performance.now() - t);
+	log(`${label}: ${ms} ms`);
+	return ms;
+}
+
+/** Statements in order: the helper tables bench_* drive the generation; every id derives from md5 of a counter. */
+const GENERATION: [string, string][] = [
+	[
+		'structures and places',
+		`create unlogged table bench_dept as
+		select d.code, array_agg(m.insee_code order by m.insee_code) as communes, row_number() over (order by d.code) - 1 as k
+		from departments d join municipalities m on m.department_code = d.code group by d.code;
+		insert into organisations (id, name, kind, department_code)
+		select md5('org-' || d.code || '-' || j)::uuid, (array['CAF', 'CCAS', 'France Travail', 'France Services', 'Association numérique', 'MSA', 'Médiathèque', 'Mission locale', 'Département', 'CPAM'])[1 + j] || ' ' || d.code,
+			(array['operateur', 'ccas', 'emploi', 'france_services', 'association', 'operateur', 'mediatheque', 'emploi', 'departement', 'operateur'])[1 + j], d.code
+		from bench_dept d cross join generate_series(0, 9) j;
+		insert into places (id, pivot, nom, commune, code_postal, adresse, date_maj, department_code, name_key, code_insee)
+		select 'bs-' || m.insee_code, '00000000000000', 'Lieu de ' || m.name, m.name, '00000', '1 place de la Mairie', '2026-01-01', m.department_code, lower('lieu de ' || m.name), m.insee_code
+		from municipalities m`
+	],
+	[
+		'persons',
+		`create unlogged table bench_person as
+		select i, d.code as dept, d.communes[1 + floor(random() * array_length(d.communes, 1))::int] as commune, floor(random() * 10)::int as org
+		from generate_series(1, ${PERSONS}) i cross join lateral (select * from bench_dept where k = (i::bigint * 7919) % (select count(*) from bench_dept)) d;
+		alter table bench_person add primary key (i);
+		insert into beneficiaries (id, organisation_id, department_code, first_name, commune_code)
+		select md5('ben-' || i)::uuid, md5('org-' || dept || '-' || org)::uuid, dept, 'Bench', commune from bench_person`
+	],
+	[
+		'assessments',
+		`insert into assessments (beneficiary_id, organisation_id, version, answers, result, created_at)
+		select md5('ben-' || p.i)::uuid, md5('org-' || p.dept || '-' || p.org)::uuid, 1,
+			jsonb_build_object('besoin', case when random() < 0.7 then '["demarche"]'::jsonb else '["bases", "securite"]'::jsonb end),
+			jsonb_build_object('profile', jsonb_build_object('equipment', (array['Avec guidage', 'Autonome avec guidage en cas de besoin', 'Autonome'])[1 + floor(random() * 3)::int],
+				'skills', (array['Avec guidage', 'Autonome avec guidage en cas de besoin', 'Autonome'])[1 + floor(random() * 3)::int], 'procedures', 'Autonome')),
+			now() - random() * interval '365 days'
+		from bench_person p where p.i <= ${ASSESSMENTS}`
+	],
+	[
+		'referrals and their consents',
+		`create unlogged table bench_ref as
+		select p.i, p.dept, p.commune, p.org, now() - (2 + random() * 363) * interval '1 day' as sent_at, random() as r, random() as d
+		from bench_person p where p.i <= ${REFERRALS};
+		insert into grants (id, beneficiary_id, grantee_organisation_id, recorded_by_organisation_id, scopes, purpose, method, valid_from)
+		select md5('con-' || i)::uuid, md5('ben-' || i)::uuid, md5('org-' || dept || '-' || org)::uuid, md5('org-' || dept || '-' || org)::uuid, array['referral'], 'Orientation', 'oral', sent_at from bench_ref;
+		insert into referrals (id, beneficiary_id, from_organisation_id, place_id, consent_id, reason, status, department_code, place_department_code, sent_at, status_at, decline_reason, link_nonce)
+		select md5('ref-' || i)::uuid, md5('ben-' || i)::uuid, md5('org-' || dept || '-' || org)::uuid, 'bs-' || commune, md5('con-' || i)::uuid, 'Démarche en ligne',
+			case when r < 0.55 then 'honoured' when r < 0.65 then 'no_show' when r < 0.8 then 'declined' when r < 0.9 then 'expired' else 'withdrawn' end,
+			dept, dept, sent_at, sent_at + interval '10 days', case when r >= 0.65 and r < 0.8 then 'full' end, substr(md5('n-' || i), 1, 12)
+		from bench_ref;
+		insert into referral_events (referral_id, at, type, actor_kind, from_status, to_status)
+		select * from (
+			select md5('ref-' || i)::uuid, sent_at, 'send', 'prescriber', null, 'sent' from bench_ref
+			union all
+			select md5('ref-' || i)::uuid, sent_at + d * 6 * interval '1 day', case when r < 0.65 then 'accept' else 'decline' end, 'place', 'sent', case when r < 0.65 then 'accepted' else 'declined' end
+				from bench_ref where r < 0.8
+			union all
+			select md5('ref-' || i)::uuid, sent_at + interval '10 days', case when r < 0.55 then 'honour' when r < 0.65 then 'no_show' when r < 0.9 then 'expire' else 'withdraw' end,
+				case when r < 0.65 then 'place' when r < 0.9 then 'system' else 'person' end, case when r < 0.65 then 'accepted' else 'sent' end,
+				case when r < 0.55 then 'honoured' when r < 0.65 then 'no_show' when r < 0.9 then 'expired' else 'withdrawn' end
+				from bench_ref where r < 0.65 or r >= 0.8
+		) e`
+	],
+	[
+		'accompaniments',
+		`insert into accompaniments (organisation_id, place_id, department_code, date, kind, duration_minutes, location, themes, procedure_themes, autonomy, gender, age_band, social_status, participants, breakdown, created_at)
+		select md5('org-' || d.code || '-' || (3 + i % 4))::uuid, 'bs-' || c.commune, d.code, (t.at at time zone 'Europe/Paris')::date,
+			case when i % 20 = 0 then 'collective' else 'individual' end, 60, 'place',
+			array[(array['Aide aux démarches administratives', 'E-mail', 'Navigation sur internet', 'Prendre en main du matériel', 'Prévention en sécurité numérique'])[1 + i % 5]],
+			case when i % 5 = 0 then array[(array['Social – Santé', 'Famille – Scolarité', 'Travail – Formation', 'Argent – Impôts', 'Logement'])[1 + (i / 5) % 5]] else '{}'::text[] end,
+			case when i % 20 <> 0 then (array['guided', 'partly', 'autonomous'])[1 + i % 3] end,
+			case when i % 20 <> 0 then (array['F', 'M', 'unknown'])[1 + (i / 3) % 3] end,
+			case when i % 20 <> 0 then (array['18-24', '25-39', '40-59', '60-69', '70plus'])[1 + (i / 7) % 5] end,
+			case when i % 20 <> 0 then (array['unemployed', 'employed', 'retired', 'unknown'])[1 + (i / 11) % 4] end,
+			case when i % 20 = 0 then 8 else 1 end,
+			case when i % 20 = 0 then '{"gender": {"F": 5, "M": 3}}'::jsonb end,
+			t.at
+		from generate_series(1, ${ACCOMPANIMENTS}) i
+		cross join lateral (select * from bench_dept where k = (i::bigint * 104729) % (select count(*) from bench_dept)) d
+		cross join lateral (select d.communes[1 + (i::bigint * 31) % array_length(d.communes, 1)] as commune) c
+		cross join lateral (select now() - (1 + (i % 364) + random()) * interval '1 day' as at) t`
+	],
+	['clean up', 'drop table bench_dept, bench_person, bench_ref']
+];
+
+async function main() {
+	const admin = new pg.Client({ connectionString: ADMIN });
+	await admin.connect();
+	await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+	await admin.query(`create database ${DB_NAME}`);
+	await admin.end();
+	const db: Database = await openDatabase({ url: url(DB_NAME), max: 4 });
+	const results: Record<string, unknown> = { scale: SCALE, persons: PERSONS, referrals: REFERRALS, accompaniments: ACCOMPANIMENTS, assessments: ASSESSMENTS };
+	try {
+		await timed('territory', () => loadTerritory(db, { sharedDir: sharedDataDir() }));
+		const codes = (await db.query<{ code: string }>(sql`select code from departments order by code`)).map((r) => r.code);
+		await db.query(sql`insert into instance_settings (id, name, department_codes, color_primary, color_accent) values (1, 'Banc d’essai', ${`{${codes.join(',')}}`}::text[], '#0b4f8a', '#b34000')
+			on conflict (id) do update set department_codes = excluded.department_codes`);
+		for (const [label, statement] of GENERATION) results[`generate ${label} (ms)`] = await timed(`generate ${label}`, () => db.query(sql.raw(statement)));
+		await timed('vacuum analyze', () => db.query(sql.raw('vacuum analyze')));
+
+		results['refresh full (ms)'] = await timed('refresh full', () => refreshSteeringFacts(db, { full: true }));
+		const [facts] = await db.query<{ n: number }>(sql`select count(*)::int as n from steering_facts`);
+		results['fact rows'] = facts.n;
+		// a few new rows now, then the refresh every 10 minutes would find them
+		await db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result)
+			select id, organisation_id, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb from beneficiaries limit 1000`);
+		results['refresh incremental (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
+
+		// the busiest département, a coordinator
+		const [busiest] = await db.query<{ code: string }>(sql`select department_code as code from referrals group by 1 order by count(*) desc limit 1`);
+		const dept = busiest.code;
+		const org = await createOrganisation(db, null, { name: `Département ${dept} (banc)`, kind: 'departement', departmentCode: dept });
+		const { userId } = await addMember(db, null, {
+			email: `coord@${dept}.bench.test`,
+			displayName: 'Coordination',
+			organisationId: org.id,
+			role: 'coordinator',
+			password: 'une phrase de passe solide'
+		});
+		const actor = await actorFor(db.db, userId, true);
+		results.departement = dept;
+		const year = new Date().getFullYear() - (new Date().getMonth() === 0 && new Date().getDate() < 6 ? 1 : 0);
+		for (const niveau of ['epci', 'commune'])
+			for (const [name, page] of [
+				['demande', demandSections],
+				['resultats', outcomeSections],
+				['partenaires', partnerSections]
+			] as const) {
+				const params = new URLSearchParams(`departement=${dept}&periode=${year}&niveau=${niveau}`);
+				await page(db, actor, params);
+				const times: number[] = [];
+				for (let i = 0; i < CALLS; i++) {
+					const t = performance.now();
+					await page(db, actor, params);
+					times.push(performance.now() - t);
+				}
+				results[`/pilotage/${name} by ${niveau}`] = { p50: q(times, 50), p95: q(times, 95), max: q(times, 100) };
+				log(`/pilotage/${name} by ${niveau}: p50 ${q(times, 50)} ms, p95 ${q(times, 95)} ms`);
+			}
+	} finally {
+		await db.close();
+		if (process.env.BENCH_STEERING_KEEP !== '1') {
+			const a = new pg.Client({ connectionString: ADMIN });
+			await a.connect();
+			await a.query(`drop database if exists ${DB_NAME} with (force)`);
+			await a.end();
+		}
+	}
+	process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,31 @@
+import { bigint, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The steering space's pre-aggregated figures (migration 0033, docs/decisions/0018): one row
+ * per département × month × kind of fact × commune × structure × two dimensions. Written by
+ * the refresh job only (facts.ts), read by the steering services, which mask them.
+ */
+export const steeringFacts = pgTable(
+	'steering_facts',
+	{
+		departmentCode: text('department_code').notNull(),
+		month: date('month').notNull(),
+		kind: text('kind').notNull(),
+		communeCode: text('commune_code').notNull().default(''),
+		organisationId: text('organisation_id').notNull().default(''),
+		dimA: text('dim_a').notNull().default(''),
+		dimB: text('dim_b').notNull().default(''),
+		n: integer('n').notNull(),
+		persons: integer('persons').notNull().default(0),
+		amountCents: bigint('amount_cents', { mode: 'number' }).notNull().default(0)
+	},
+	(t) => [primaryKey({ name: 'steering_facts_pkey', columns: [t.departmentCode, t.kind, t.month, t.communeCode, t.organisationId, t.dimA, t.dimB] })]
+);
+
+/** Per département: the sources were read up to `watermark` (the next refresh reads what changed since, with a margin). */
+export const steeringRefresh = pgTable('steering_refresh', {
+	departmentCode: text('department_code').primaryKey(),
+	watermark: timestamp('watermark', { withTimezone: true }).notNull(),
+	refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
+	months: integer('months').notNull().default(0)
+});

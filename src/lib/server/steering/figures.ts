@@ -1,0 +1,236 @@
+/**
+ * From the pre-aggregated facts to a masked `SteeringTable`: the units of a level (communes,
+ * EPCI, areas of a kind, the département), the facts of a year read once, and one builder
+ * that masks a table for every period of the year at once (masking.ts) before it reads the
+ * period asked. No unmasked figure leaves this file but the totals' masks.
+ */
+import { sql } from 'drizzle-orm';
+import { departmentUnits } from '../territory/index.ts';
+import type { Database } from '../db/client.ts';
+import { MASKED_CELL, type Level, type Period, type SteeringCell, type SteeringColumn, type SteeringTable } from './model.ts';
+import { maskYear, periodCell, totalsOf, type PeriodCell } from './masking.ts';
+import { lastPublishedMonth } from './publication.ts';
+
+export interface FactRow {
+	month: string;
+	kind: string;
+	commune: string;
+	org: string;
+	a: string;
+	b: string;
+	n: number;
+	persons: number;
+	amount: number;
+}
+
+/** The key of the row of communes outside the département, outside every area of a kind, or not known. */
+export const ELSEWHERE = '-';
+
+export interface Units {
+	rows: { key: string; label: string }[];
+	/** the unit of a commune (ELSEWHERE when none) */
+	unitOf(commune: string): string;
+	/** at the commune level: the communes of each EPCI, area and the département (their sums are published at the other levels) */
+	groups: { key: string; rows: string[] }[];
+}
+
+/** The units of a level in a département, in French order, the row « elsewhere » last. */
+export async function levelUnits(database: Database, dept: string, level: Level, deptName: string): Promise<Units> {
+	const { communes: rawCommunes, areas } = await departmentUnits(database.db, dept);
+	const communes = rawCommunes.map((c) => ({ ...c, epci_name: c.epciName }));
+	const elsewhere = { key: ELSEWHERE, label: 'Hors du territoire découpé ou commune non renseignée' };
+	const inDept = new Set(communes.map((c) => c.code));
+	if (level.kind === 'commune') {
+		const groups = new Map<string, string[]>();
+		const add = (k: string, c: string) => (groups.get(k) ?? groups.set(k, []).get(k)!).push(c);
+		for (const c of communes) if (c.epci) add(`epci:${c.epci}`, c.code);
+		for (const a of areas) add(`area:${a.id}`, a.code);
+		groups.set(`dept:${dept}`, [...inDept]);
+		return {
+			rows: [...communes.map((c) => ({ key: c.code, label: c.name })), elsewhere],
+			unitOf: (c) => (inDept.has(c) ? c : ELSEWHERE),
+			groups: [...groups].map(([key, rows]) => ({ key, rows }))
+		};
+	}
+	if (level.kind === 'departement')
+		return { rows: [{ key: `dept:${dept}`, label: deptName }, elsewhere], unitOf: (c) => (inDept.has(c) ? `dept:${dept}` : ELSEWHERE), groups: [] };
+	const map = new Map<string, string>();
+	const labels = new Map<string, string>();
+	if (level.kind === 'epci')
+		for (const c of communes)
+			if (c.epci) {
+				map.set(c.code, `epci:${c.epci}`);
+				labels.set(`epci:${c.epci}`, c.epci_name ?? c.epci);
+			}
+	if (level.kind === 'area')
+		for (const a of areas.filter((x) => x.kind === level.areaKind)) {
+			if (!map.has(a.code) && inDept.has(a.code)) map.set(a.code, `area:${a.id}`);
+			labels.set(`area:${a.id}`, a.name);
+		}
+	const rows = [...labels].map(([key, label]) => ({ key, label })).sort((x, y) => x.label.localeCompare(y.label, 'fr'));
+	return { rows: [...rows, elsewhere], unitOf: (c) => map.get(c) ?? ELSEWHERE, groups: [] };
+}
+
+export interface YearFacts {
+	year: number;
+	/** published months of the year (1–12 from January); 0: none yet */
+	published: number;
+	rows: FactRow[];
+}
+
+/** The facts of `kinds` for the year of the period, its published months only; `orgs`: a partner's scope. */
+export async function yearFacts(
+	database: Database,
+	dept: string,
+	period: Period,
+	kinds: string[],
+	orgs: string[] | null,
+	now = new Date()
+): Promise<YearFacts> {
+	const year = Number(period.start.slice(0, 4));
+	// a month is shown once published and refreshed after its publication (the records of its last minutes are in)
+	const [state] = await database.query<{ at: string }>(sql`select refreshed_at::text as at from steering_refresh where department_code = ${dept}`);
+	if (!state) return { year, published: 0, rows: [] };
+	const refreshed = new Date(state.at);
+	const last = lastPublishedMonth(refreshed < now ? refreshed : now);
+	const published = Number(last.slice(0, 4)) > year ? 12 : Number(last.slice(0, 4)) < year ? 0 : Number(last.slice(5, 7));
+	if (!published) return { year, published, rows: [] };
+	const rows = await database.query<{
+		month: string;
+		kind: string;
+		commune: string;
+		org: string;
+		a: string;
+		b: string;
+		n: number;
+		persons: number;
+		amount: string;
+	}>(sql`
+		select to_char(month, 'YYYY-MM-DD') as month, kind, commune_code as commune, organisation_id as org, dim_a as a, dim_b as b,
+			n, persons, amount_cents::text as amount
+		from steering_facts
+		where department_code = ${dept} and kind in ${sql.raw(`(${kinds.map((k) => `'${k.replace(/'/g, '')}'`).join(', ')})`)}
+			and month >= ${`${year}-01-01`}::date and month <= ${last}::date and month < ${`${year + 1}-01-01`}::date
+			${orgs ? sql`and organisation_id in ${sql.raw(`(${orgs.length ? orgs.map((o) => `'${o.replace(/[^0-9a-f-]/gi, '')}'`).join(', ') : "''"})`)}` : sql``}`);
+	return { year, published, rows: rows.map((r) => ({ ...r, n: Number(r.n), persons: Number(r.persons), amount: Number(r.amount) })) };
+}
+
+export interface ColumnSpec {
+	key: string;
+	label: string;
+	kind: SteeringColumn['kind'];
+	/** the column's measure of a fact (0: not in this column) */
+	of: (f: FactRow) => number;
+	/** not about persons (money received from a funder, counted contributions): shown as it is */
+	unmasked?: boolean;
+}
+
+export interface TableSpec {
+	id: string;
+	title: string;
+	rowHeading: string;
+	rows: { key: string; label: string }[];
+	/** a fact's row (null: not in this table) */
+	rowOf: (f: FactRow) => string | null;
+	columns: ColumnSpec[];
+	/** the rows part the whole (each fact in one row): a total row, masked like the whole's figures */
+	additive: boolean;
+	groups?: { key: string; rows: string[] }[];
+	/** rows masked at this level because a finer level asked for it */
+	forced?: (rowKey: string, column: number, p: PeriodCell) => boolean;
+	/** drop rows whose every shown figure is 0 (long lists of places) */
+	dropEmpty?: boolean;
+	notes?: string[];
+}
+
+export interface BuiltTable {
+	table: SteeringTable;
+	/** the masked figures, by row key and column key (null: masked), and the total row */
+	cells: Map<string, (number | null)[]>;
+	total: (number | null)[] | null;
+	/** groups (commune level) whose figure must be masked at their own level: `${group}|${column}|${kind}|${step}` */
+	groupsHidden: Set<string>;
+}
+
+/** The period cell the asked period is read from (null: none of its months is published). */
+export function cellOf(period: Period, facts: YearFacts): PeriodCell | null {
+	return periodCell(
+		period.kind,
+		period.months.map((m) => Number(m.slice(5, 7))),
+		facts.published
+	);
+}
+
+/** Masks a table for every period of the year, then reads the asked one. */
+export function buildTable(spec: TableSpec, facts: YearFacts, period: Period): BuiltTable {
+	const index = new Map(spec.rows.map((r, i) => [r.key, i]));
+	const K = Math.max(facts.published, 1);
+	const monthly = spec.rows.map(() => spec.columns.map(() => new Array<number>(K).fill(0)));
+	const wholes = spec.columns.map(() => new Array<number>(K).fill(0));
+	for (const f of facts.rows) {
+		const key = spec.rowOf(f);
+		const j = Number(f.month.slice(5, 7)) - 1;
+		if (key === null || j >= K) continue;
+		const r = index.get(key);
+		spec.columns.forEach((c, ci) => {
+			const v = c.of(f);
+			if (!v) return;
+			wholes[ci][j] += v;
+			if (r !== undefined) monthly[r][ci][j] += v;
+		});
+	}
+	const p = cellOf(period, facts);
+	const empty = {
+		table: { id: spec.id, title: spec.title, columns: head(spec), rows: [], notes: spec.notes },
+		cells: new Map(),
+		total: null,
+		groupsHidden: new Set<string>()
+	};
+	if (!p) return { ...empty, table: { ...empty.table, notes: [...(spec.notes ?? []), NOT_PUBLISHED] } };
+	const totalHidden = spec.additive ? totalsOf(wholes, K) : undefined;
+	const masked = maskYear({
+		monthly,
+		months: K,
+		columns: spec.columns.length,
+		additive: spec.additive,
+		groups: spec.groups?.map((g) => ({ key: g.key, rows: g.rows.map((k) => index.get(k)!).filter((i) => i !== undefined) })),
+		forced: spec.forced ? (r, c, kind, step) => r >= 0 && spec.forced!(spec.rows[r].key, c, { kind, step }) : undefined,
+		totalHidden
+	});
+	// a column that is not about persons: the plain sum of the period's months
+	const months = new Set(period.months.map((m) => Number(m.slice(5, 7))).filter((m) => m <= K));
+	const plain = (r: number | 'total', c: number) => {
+		let s = 0;
+		for (const j of months) s += r === 'total' ? spec.rows.reduce((a, _, i) => a + monthly[i][c][j - 1], 0) : monthly[r][c][j - 1];
+		return s;
+	};
+	const cells = new Map<string, (number | null)[]>();
+	const rows: SteeringCell[][] = [];
+	spec.rows.forEach((row, r) => {
+		const values = spec.columns.map((col, c) => (col.unmasked ? plain(r, c) : masked.value(r, c, p)));
+		cells.set(row.key, values);
+		if (spec.dropEmpty && values.every((v) => v === 0)) return;
+		rows.push([row.label, ...values.map(shown)]);
+	});
+	const total = spec.additive ? spec.columns.map((col, c) => (col.unmasked ? plain('total', c) : masked.value('total', c, p))) : null;
+	return {
+		table: { id: spec.id, title: spec.title, columns: head(spec), rows, total: total ? ['Total', ...total.map(shown)] : undefined, notes: spec.notes },
+		cells,
+		total,
+		groupsHidden: masked.groupsHidden
+	};
+}
+
+export const NOT_PUBLISHED = 'Aucun mois de cette période n’est encore publié\u00a0: les chiffres d’un mois paraissent le 5 du mois suivant.';
+
+const head = (spec: TableSpec): SteeringColumn[] => [
+	{ key: 'libelle', label: spec.rowHeading, kind: 'text' },
+	...spec.columns.map((c) => ({ key: c.key, label: c.label, kind: c.kind }))
+];
+const shown = (v: number | null): SteeringCell => (v === null ? MASKED_CELL : v);
+
+/** A ratio of two masked figures: masked when either is (a shown ratio and a shown whole would give the part). */
+export function ratio(part: number | null, whole: number | null): SteeringCell {
+	if (part === null || whole === null) return MASKED_CELL;
+	return whole > 0 ? part / whole : null;
+}
