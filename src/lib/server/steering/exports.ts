@@ -18,6 +18,10 @@ import { tablesXlsx } from './files.ts';
 import { steeringReportPdf } from '../documents/index.ts';
 import { cellText } from '../../components/steering-cells.ts';
 import { fragilitySection, offerSection } from './offer.ts';
+import { demandSections } from './demand.ts';
+import { outcomeSections } from './outcomes.ts';
+import { partnerSections } from './partners.ts';
+import type { SteeringSection } from './sections.ts';
 
 /** The tables of one section, built for the reader (already masked where they hold persons), each with its sentence. */
 export type SectionTables = (
@@ -33,16 +37,31 @@ const tablesOf = async <T extends { context: SteeringContext }>(section: Promise
 	return { context: s.context, tables: blocks.map((b) => b.table), summaries: Object.fromEntries(blocks.map((b) => [b.table.id, b.summary])) };
 };
 
+/** The pages of figures about people (demand, outcomes, partners): their sections' tables, already masked. */
+const fromSections = async (built: Promise<{ reader: { context: SteeringContext }; sections: SteeringSection[] }>) => {
+	const { reader, sections } = await built;
+	const shown = sections.flatMap((s) => s.tables);
+	return { context: reader.context, tables: shown.map((t) => t.table), summaries: Object.fromEntries(shown.map((t) => [t.table.id, t.summary])) };
+};
+/** The instant a Paris day stands for (today: now, for the figures of the day). */
+const instantOf = (today: string) => (today === parisDay() ? new Date() : new Date(`${today}T12:00:00Z`));
+
 /** By the first word of the table ids: the section that builds them (in the order of the report). */
 export const STEERING_SECTIONS: Record<string, SectionTables> = {
 	offre: (database, actor, params, today) => tablesOf(offerSection(database, actor, params, today), (s) => s.offer.blocks),
-	fragilite: (database, actor, params, today) => tablesOf(fragilitySection(database, actor, params, today), (s) => s.fragility.blocks)
+	fragilite: (database, actor, params, today) => tablesOf(fragilitySection(database, actor, params, today), (s) => s.fragility.blocks),
+	demande: (database, actor, params, today) => fromSections(demandSections(database, actor, params, instantOf(today))),
+	resultats: (database, actor, params, today) => fromSections(outcomeSections(database, actor, params, instantOf(today))),
+	partenaires: (database, actor, params, today) => fromSections(partnerSections(database, actor, params, instantOf(today)))
 };
 
 /** The sections' titles, in the workbook's name and the report's headings. */
 export const SECTION_TITLES: Record<string, string> = {
 	offre: 'Offre de médiation numérique',
-	fragilite: 'Fragilité numérique de la population'
+	fragilite: 'Fragilité numérique de la population',
+	demande: 'Demande',
+	resultats: 'Résultats',
+	partenaires: 'Partenaires'
 };
 
 const nf = (digits: number) => (n: number) =>
