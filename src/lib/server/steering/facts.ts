@@ -154,11 +154,13 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 		where r.department_code = ${dept} group by 4, 5, 6`);
 
 	// accompaniments: counted in the month of their date when recorded before its publication, else in the month recorded
+	// two disjoint parts, each read through its own index (department and date; recording time)
 	const acc = sql`with ac as (
 		select a.*, coalesce(p.code_insee, a.commune_code, '') as commune from accompaniments a left join places p on p.id = a.place_id
-		where a.department_code = ${dept} and (
-			(a.date >= ${month}::date and a.date < ${next}::date and a.created_at < ${publicationInstant(month)})
-			or (a.created_at >= ${S} and a.created_at < ${E} and a.created_at >= ${accompanimentPublication})))`;
+		where a.department_code = ${dept} and a.date >= ${month}::date and a.date < ${next}::date and a.created_at < ${publicationInstant(month)}
+		union all
+		select a.*, coalesce(p.code_insee, a.commune_code, '') as commune from accompaniments a left join places p on p.id = a.place_id
+		where a.department_code = ${dept} and a.created_at >= ${S} and a.created_at < ${E} and a.created_at >= ${accompanimentPublication})`;
 	await ins(sql`${acc}
 		select ${head('accompaniment')}, commune, organisation_id::text, kind, '', count(*)::int, sum(participants)::int, 0 from ac group by 4, 5, 6
 		union all select ${head('accompaniment_theme')}, commune, organisation_id::text, t.v, '', count(*)::int, sum(participants)::int, 0 from ac cross join lateral unnest(ac.themes) t(v) group by 4, 5, 6
