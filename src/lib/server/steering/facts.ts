@@ -146,7 +146,8 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 	await ins(sql`select ${head('referral_delay')}, coalesce(b.commune_code, ''), r.from_organisation_id::text, x.bucket, '', count(*)::int, count(*)::int, 0
 		from (select e.referral_id, min(e.at) as at from referral_events e
 			where e.type in ('study', 'accept', 'decline')
-				and e.referral_id in (select referral_id from referral_events where at >= ${S} and at < ${E} and type in ('study', 'accept', 'decline'))
+				and e.referral_id in (select x.referral_id from referral_events x join referrals rx on rx.id = x.referral_id
+					where rx.department_code = ${dept} and x.at >= ${S} and x.at < ${E} and x.type in ('study', 'accept', 'decline'))
 			group by e.referral_id having min(e.at) >= ${S} and min(e.at) < ${E}) f
 		join referrals r on r.id = f.referral_id join beneficiaries b on b.id = r.beneficiary_id
 		cross join lateral (select extract(epoch from (f.at - r.sent_at)) / 86400 as d) dd
