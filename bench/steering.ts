@@ -13,7 +13,9 @@
  *
  * Options (env): BENCH_STEERING_SCALE (1 = national; 0.01 for a quick run),
  * BENCH_STEERING_CALLS (timed calls per page, default 20), BENCH_PG_URL (admin URL),
- * BENCH_STEERING_KEEP=1 (keep the database).
+ * BENCH_STEERING_KEEP=1 (keep the database), BENCH_STEERING_REUSE=1 (measure the kept database
+ * again, no generation), BENCH_STEERING_FULL (all | busiest: the full refresh of every
+ * département, or of the measured one only, the others set as refreshed a moment ago).
  *
  *   node --import tsx bench/steering.ts
  */
@@ -33,6 +35,9 @@ const PERSONS = Math.round(1_000_000 * SCALE);
 const REFERRALS = Math.round(1_000_000 * SCALE);
 const ACCOMPANIMENTS = Math.round(10_000_000 * SCALE);
 const ASSESSMENTS = Math.round(600_000 * SCALE);
+const REUSE = process.env.BENCH_STEERING_REUSE === '1';
+/** 'all': a full refresh of every département first; 'busiest': of the measured one only */
+const FULL = process.env.BENCH_STEERING_FULL ?? 'all';
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 const url = (db: string) => {
@@ -135,36 +140,52 @@ const GENERATION: [string, string][] = [
 	['clean up', 'drop table bench_dept, bench_person, bench_ref']
 ];
 
+async function generate(db: Database, results: Record<string, unknown>) {
+	await timed('territory', () => loadTerritory(db, { sharedDir: sharedDataDir() }));
+	const codes = (await db.query<{ code: string }>(sql`select code from departments order by code`)).map((r) => r.code);
+	await db.query(sql`insert into instance_settings (id, name, department_codes, color_primary, color_accent) values (1, 'Banc d’essai', ${`{${codes.join(',')}}`}::text[], '#0b4f8a', '#b34000')
+		on conflict (id) do update set department_codes = excluded.department_codes`);
+	for (const [label, statement] of GENERATION) results[`generate ${label} (ms)`] = await timed(`generate ${label}`, () => db.query(sql.raw(statement)));
+	await timed('vacuum analyze', () => db.query(sql.raw('vacuum analyze')));
+}
+
 async function main() {
-	const admin = new pg.Client({ connectionString: ADMIN });
-	await admin.connect();
-	await admin.query(`drop database if exists ${DB_NAME} with (force)`);
-	await admin.query(`create database ${DB_NAME}`);
-	await admin.end();
+	if (!REUSE) {
+		const admin = new pg.Client({ connectionString: ADMIN });
+		await admin.connect();
+		await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+		await admin.query(`create database ${DB_NAME}`);
+		await admin.end();
+	}
 	const db: Database = await openDatabase({ url: url(DB_NAME), max: 4 });
 	const results: Record<string, unknown> = { scale: SCALE, persons: PERSONS, referrals: REFERRALS, accompaniments: ACCOMPANIMENTS, assessments: ASSESSMENTS };
 	try {
-		await timed('territory', () => loadTerritory(db, { sharedDir: sharedDataDir() }));
-		const codes = (await db.query<{ code: string }>(sql`select code from departments order by code`)).map((r) => r.code);
-		await db.query(sql`insert into instance_settings (id, name, department_codes, color_primary, color_accent) values (1, 'Banc d’essai', ${`{${codes.join(',')}}`}::text[], '#0b4f8a', '#b34000')
-			on conflict (id) do update set department_codes = excluded.department_codes`);
-		for (const [label, statement] of GENERATION) results[`generate ${label} (ms)`] = await timed(`generate ${label}`, () => db.query(sql.raw(statement)));
-		await timed('vacuum analyze', () => db.query(sql.raw('vacuum analyze')));
+		if (!REUSE) await generate(db, results);
+		else await db.query(sql.raw('delete from steering_facts; delete from steering_refresh'));
 
-		results['refresh full (ms)'] = await timed('refresh full', () => refreshSteeringFacts(db, { full: true }));
+		// the busiest département: its pages are measured
+		const [busiest] = await db.query<{ code: string }>(sql`select department_code as code from referrals group by 1 order by count(*) desc limit 1`);
+		const dept = busiest.code;
+		if (FULL === 'all') results['refresh full, every département (ms)'] = await timed('refresh full', () => refreshSteeringFacts(db, { full: true }));
+		else {
+			// the busiest one in full; the others as if refreshed a moment ago (the steady state of the 10-minute cycle)
+			results['refresh full, the busiest département (ms)'] = await timed(`refresh full of ${dept}`, () =>
+				refreshSteeringFacts(db, { full: true, departments: [dept] })
+			);
+			await db.query(
+				sql`insert into steering_refresh (department_code, watermark, refreshed_at) select code, now(), now() from departments where code <> ${dept}`
+			);
+		}
 		const [facts] = await db.query<{ n: number }>(sql`select count(*)::int as n from steering_facts`);
 		results['fact rows'] = facts.n;
 		// a few new rows now, then the refresh every 10 minutes would find them
 		await db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result)
 			select id, organisation_id, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb from beneficiaries limit 1000`);
-		results['refresh incremental (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
+		results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
 
-		// the busiest département, a coordinator
-		const [busiest] = await db.query<{ code: string }>(sql`select department_code as code from referrals group by 1 order by count(*) desc limit 1`);
-		const dept = busiest.code;
-		const org = await createOrganisation(db, null, { name: `Département ${dept} (banc)`, kind: 'departement', departmentCode: dept });
+		const org = await createOrganisation(db, null, { name: `Département ${dept} (banc ${Date.now()})`, kind: 'departement', departmentCode: dept });
 		const { userId } = await addMember(db, null, {
-			email: `coord@${dept}.bench.test`,
+			email: `coord-${Date.now()}@${dept}.bench.test`,
 			displayName: 'Coordination',
 			organisationId: org.id,
 			role: 'coordinator',
@@ -192,7 +213,7 @@ async function main() {
 			}
 	} finally {
 		await db.close();
-		if (process.env.BENCH_STEERING_KEEP !== '1') {
+		if (process.env.BENCH_STEERING_KEEP !== '1' && !REUSE) {
 			const a = new pg.Client({ connectionString: ADMIN });
 			await a.connect();
 			await a.query(`drop database if exists ${DB_NAME} with (force)`);

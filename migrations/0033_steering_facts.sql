@@ -26,7 +26,7 @@ CREATE TABLE "steering_refresh" (
 	"months" integer DEFAULT 0 NOT NULL
 );--> statement-breakpoint
 -- what the refresh looks up: the rows changed since the watermark, month by month
-CREATE INDEX IF NOT EXISTS "accompaniments_created_idx" ON "accompaniments" ("created_at");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "accompaniments_department_created_idx" ON "accompaniments" ("department_code", "created_at");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "accompaniments_department_date_idx" ON "accompaniments" ("department_code", "date");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "referral_events_at_idx" ON "referral_events" ("at");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "referrals_sent_idx" ON "referrals" ("department_code", "sent_at");--> statement-breakpoint

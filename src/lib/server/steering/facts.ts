@@ -146,7 +146,8 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 	await ins(sql`select ${head('referral_delay')}, coalesce(b.commune_code, ''), r.from_organisation_id::text, x.bucket, '', count(*)::int, count(*)::int, 0
 		from (select e.referral_id, min(e.at) as at from referral_events e
 			where e.type in ('study', 'accept', 'decline')
-				and e.referral_id in (select referral_id from referral_events where at >= ${S} and at < ${E} and type in ('study', 'accept', 'decline'))
+				and e.referral_id in (select x.referral_id from referral_events x join referrals rx on rx.id = x.referral_id
+					where rx.department_code = ${dept} and x.at >= ${S} and x.at < ${E} and x.type in ('study', 'accept', 'decline'))
 			group by e.referral_id having min(e.at) >= ${S} and min(e.at) < ${E}) f
 		join referrals r on r.id = f.referral_id join beneficiaries b on b.id = r.beneficiary_id
 		cross join lateral (select extract(epoch from (f.at - r.sent_at)) / 86400 as d) dd
@@ -154,11 +155,13 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 		where r.department_code = ${dept} group by 4, 5, 6`);
 
 	// accompaniments: counted in the month of their date when recorded before its publication, else in the month recorded
+	// two disjoint parts, each read through its own index (department and date; recording time)
 	const acc = sql`with ac as (
 		select a.*, coalesce(p.code_insee, a.commune_code, '') as commune from accompaniments a left join places p on p.id = a.place_id
-		where a.department_code = ${dept} and (
-			(a.date >= ${month}::date and a.date < ${next}::date and a.created_at < ${publicationInstant(month)})
-			or (a.created_at >= ${S} and a.created_at < ${E} and a.created_at >= ${accompanimentPublication})))`;
+		where a.department_code = ${dept} and a.date >= ${month}::date and a.date < ${next}::date and a.created_at < ${publicationInstant(month)}
+		union all
+		select a.*, coalesce(p.code_insee, a.commune_code, '') as commune from accompaniments a left join places p on p.id = a.place_id
+		where a.department_code = ${dept} and a.created_at >= ${S} and a.created_at < ${E} and a.created_at >= ${accompanimentPublication})`;
 	await ins(sql`${acc}
 		select ${head('accompaniment')}, commune, organisation_id::text, kind, '', count(*)::int, sum(participants)::int, 0 from ac group by 4, 5, 6
 		union all select ${head('accompaniment_theme')}, commune, organisation_id::text, t.v, '', count(*)::int, sum(participants)::int, 0 from ac cross join lateral unnest(ac.themes) t(v) group by 4, 5, 6
