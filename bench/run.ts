@@ -33,7 +33,9 @@ import { syntheticPlaces } from './synthetic.ts';
 
 const N = Number(process.env.BENCH_PLACES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'parse,import,search,auth,care,pass,steering-offer,booklets,vault,vault-upload,maps,bytes,lighthouse').split(','));
+const ONLY = new Set(
+	(process.env.BENCH_ONLY ?? 'parse,import,search,auth,care,pass,steering-offer,booklets,vault,vault-upload,maps,bytes,lighthouse').split(',')
+);
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'maillage_bench';

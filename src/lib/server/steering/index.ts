@@ -5,16 +5,7 @@ export { levelPlural, NO_EPCI, OUTSIDE_AREAS, unitsOf, type SteeringUnit, type U
 export type { SteeringBlock, SteeringMap } from './blocks.ts';
 export { DEFAULT_HALF_DAYS, HALF_DAYS, halfDaysOpen } from './offer-model.ts';
 export { fragilitySection, offerSection, parseHalfDays, steeringOverview, type FragilitySection, type OfferSection, type SteeringOverview } from './offer.ts';
-export {
-	csvValue,
-	steeringExport,
-	steeringReport,
-	steeringWorkbook,
-	scopeLine,
-	STEERING_SECTIONS,
-	SECTION_TITLES,
-	type SectionTables
-} from './exports.ts';
+export { csvValue, steeringExport, steeringReport, steeringWorkbook, scopeLine, STEERING_SECTIONS, SECTION_TITLES, type SectionTables } from './exports.ts';
 export { steeringMaps, type BlockMap } from './maps.ts';
 export { openDataCatalogue, openDataTable, OPEN_TABLES } from './open-data.ts';
 export { refreshSteeringFacts, lastRefresh, FACT_KINDS, type RefreshReport } from './facts.ts';
