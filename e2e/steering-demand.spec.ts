@@ -34,14 +34,14 @@ test.describe('the coordinator', () => {
 			await page.setViewportSize({ width, height: 844 });
 			await expectNoAxeViolations(page, `/pilotage/demande at ${width} px`);
 		}
-		const csv = await page.request.get('/pilotage/demande.csv?departement=47&niveau=epci&table=demande-orientations-territoire');
+		const csv = await page.request.get('/pilotage/export/demande-orientations-territoire.csv?departement=47&niveau=epci');
 		expect(csv.status()).toBe(200);
 		expect(csv.headers()['content-type']).toContain('text/csv');
-		expect(csv.headers()['content-disposition']).toMatch(/pilotage-demande-orientations-territoire-47-\d{4}\.csv/);
+		expect(csv.headers()['content-disposition']).toMatch(/demande-orientations-territoire-47-\d{4}\.csv/);
 		const body = await csv.text();
 		expect(body).toContain('Intercommunalité;Orientations (personnes)');
 		expect(body).toMatch(/\r\nTotal;\d+\r\n/);
-		expect((await page.request.get('/pilotage/demande.csv?departement=47&table=nope')).status()).toBe(404);
+		expect((await page.request.get('/pilotage/export/demande-nope.csv?departement=47')).status()).toBe(404);
 	});
 
 	test('reads the outcomes and the partners', async ({ page }) => {
@@ -102,7 +102,7 @@ test.describe('the partner', () => {
 
 test('a prescriber is refused', async ({ browser }) => {
 	const ctx = await browser.newContext({ storageState: statePath('prescriber') });
-	for (const path of ['/pilotage/demande', '/pilotage/resultats', '/pilotage/partenaires', '/pilotage/demande.csv?table=demande-besoins'])
+	for (const path of ['/pilotage/demande', '/pilotage/resultats', '/pilotage/partenaires', '/pilotage/export/demande-besoins.csv'])
 		expect((await ctx.request.get(path, { maxRedirects: 0 })).status(), path).toBe(403);
 	await ctx.close();
 });

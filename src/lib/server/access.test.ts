@@ -255,11 +255,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/pilotage/comites/[id]': STRATEGY,
 	// ——— steering (issue 16): the coordinators and the partners, aggregates only ———
 	'/(pro)/pilotage/demande': PARTNER_FIGURES,
-	'/(pro)/pilotage/demande.csv': PARTNER_FIGURES,
 	'/(pro)/pilotage/resultats': PARTNER_FIGURES,
-	'/(pro)/pilotage/resultats.csv': PARTNER_FIGURES,
-	'/(pro)/pilotage/partenaires': PARTNER_FIGURES,
-	'/(pro)/pilotage/partenaires.csv': PARTNER_FIGURES
+	'/(pro)/pilotage/partenaires': PARTNER_FIGURES
 };
 
 describe('authorisation matrix', () => {

@@ -210,11 +210,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/pilotage/comites/[id]': STRATEGY,
 	// ——— steering (issue 16): aggregates only, masked ———
 	'/(pro)/pilotage/demande': STEERING,
-	'/(pro)/pilotage/demande.csv': STEERING,
 	'/(pro)/pilotage/resultats': STEERING,
-	'/(pro)/pilotage/resultats.csv': STEERING,
-	'/(pro)/pilotage/partenaires': STEERING,
-	'/(pro)/pilotage/partenaires.csv': STEERING
+	'/(pro)/pilotage/partenaires': STEERING
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

@@ -22,7 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
 import type { Actor } from '../accounts/index.ts';
-import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts, steeringCsv, type SteeringSection } from './index.ts';
+import { parisDay } from '../../time.ts';
+import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts, steeringExport, type SteeringSection } from './index.ts';
 import { MASKED_CELL, type SteeringTable } from './model.ts';
 
 const NOW = new Date('2026-12-07T11:00:00Z');
@@ -353,16 +354,12 @@ describe('the partners', () => {
 });
 
 describe('the CSV of a table', () => {
-	it('writes the table as shown, masked cells « masqué », names neutralised for spreadsheets', async () => {
-		const { sections } = await demandSections(w.db, coordinator, params('periode=2026&niveau=commune'), NOW);
-		const t = table(sections, 'demande-orientations-territoire');
-		const csv = steeringCsv(
-			{ ...t, rows: [...t.rows, ['=HYPERLINK("x")', 5]] },
-			{ departmentName: 'Lot-et-Garonne', periodLabel: '2026', levelLabel: 'Commune' }
-		);
-		expect(csv.startsWith('\ufeffCommune;Orientations (personnes)\r\n')).toBe(true);
-		expect(csv).toContain('Nérac;masqué\r\n');
-		expect(csv).toContain('Total;18\r\n');
-		expect(csv).toContain(`"'=HYPERLINK(""x"")";5`);
+	it('writes the table as shown, masked cells « masqué », through the one export of every steering table', async () => {
+		const { fileName, body } = await steeringExport(w.db, coordinator, 'demande-orientations-territoire', params('periode=2026&niveau=commune'), parisDay(NOW));
+		expect(fileName).toBe('demande-orientations-territoire-47-2026.csv');
+		expect(body.startsWith('\ufeffCommune;Orientations (personnes)\r\n')).toBe(true);
+		expect(body).toContain('\r\nNérac;masqué\r\n');
+		expect(body).toContain('\r\nTotal;18\r\n');
+		await expect(steeringExport(w.db, coordinator, 'demande-inconnue', params(''), parisDay(NOW))).rejects.toMatchObject({ code: 'not_found' });
 	});
 });
