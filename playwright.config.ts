@@ -60,7 +60,14 @@ export default defineConfig({
 	projects: [
 		// accepts each persona's invitation, sets up their second factor, keeps their session
 		{ name: 'accounts', testMatch: /accounts\.setup\.ts/, use: { ...devices['Desktop Chrome'], channel: undefined } },
-		{ name: 'chromium', dependencies: ['accounts'], use: { ...devices['Desktop Chrome'], channel: undefined } }
+		{
+			name: 'chromium',
+			dependencies: ['accounts'],
+			testIgnore: /sessions-end\.spec\.ts/,
+			use: { ...devices['Desktop Chrome'], channel: undefined }
+		},
+		// ends every session of an account: after every other spec, which keep the sessions the setup opened
+		{ name: 'last', dependencies: ['chromium'], testMatch: /sessions-end\.spec\.ts/, use: { ...devices['Desktop Chrome'], channel: undefined } }
 	],
 	webServer: process.env.E2E_BASE_URL
 		? undefined

@@ -3,7 +3,7 @@
  * factor, throttling, structures and invitations, the journal, and the forms without
  * JavaScript.
  */
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { expectNoAxeViolations } from './helpers.ts';
 import { PASSWORD, seed, secretPath, statePath, totpNow } from './accounts.ts';
@@ -202,30 +202,6 @@ test.describe('logging in', () => {
 
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
-
-	async function login(page: Page, who: 'partner') {
-		const secret = readFileSync(secretPath(who), 'utf8');
-		await page.goto('/connexion');
-		await page.getByLabel('Adresse e-mail').fill(seed().invitations[who].email);
-		await page.getByLabel('Mot de passe').fill(PASSWORD);
-		await page.getByRole('button', { name: 'Se connecter' }).click();
-		await expect(page).toHaveURL(/\/connexion\/code/);
-		await page.waitForTimeout(((30 - (Math.floor(Date.now() / 1000) % 30)) % 30) * 1000 + 500);
-		await page.getByLabel('Code à 6 chiffres').fill(totpNow(secret));
-		await page.getByRole('button', { name: 'Valider' }).click();
-	}
-
-	test('logs in, logs out everywhere', async ({ page }) => {
-		await login(page, 'partner');
-		await expect(page).toHaveURL(/\/espace$/);
-		await page.goto('/compte');
-		await expect(page.getByRole('table')).toContainText('(cet appareil)');
-		await page.getByRole('button', { name: 'Se déconnecter partout, y compris ici' }).click();
-		await expect(page).toHaveURL(/\/connexion\?deconnecte/);
-		await expect(page.getByRole('status')).toHaveText('Vous êtes déconnecté.');
-		await page.goto('/compte');
-		await expect(page).toHaveURL(/\/connexion\?retour=%2Fcompte/);
-	});
 
 	test('changing the password refuses a common one', async ({ browser }) => {
 		const context = await browser.newContext({ storageState: statePath('prescriber'), javaScriptEnabled: false });
