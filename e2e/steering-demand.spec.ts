@@ -49,6 +49,8 @@ test.describe('the coordinator', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Résultats');
 		const funnel = page.getByRole('table', { name: 'Parcours des orientations dans la période' });
 		await expect(funnel.getByRole('rowheader', { name: 'Honorées (la personne est venue)' })).toBeVisible();
+		// drawn too: the funnel as an SVG, named, with its summary
+		await expect(page.getByRole('img', { name: 'Parcours des orientations dans la période' })).toBeVisible();
 		await expect(page.getByRole('table', { name: 'Délai de première réponse des lieux (médiane et 9e décile)' })).toContainText(/jour/);
 		await expect(page.getByRole('heading', { name: 'Accompagnements', level: 2 })).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Pass Numérique', level: 2 })).toBeVisible();
