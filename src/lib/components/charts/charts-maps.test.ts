@@ -118,8 +118,11 @@ describe('DotMap on the real boundaries', () => {
 		const data = figures(geometry);
 		const { body } = render(DotMap, { props: { geometry, data, title: 'Lieux par commune', measure: 'lieux' } });
 		const d = parse(body, 'dots-47');
-		const counted = data.filter((x) => (typeof x.value === 'number' && x.value > 0) || x.value === 'masked').length;
+		const counted = data.filter((x) => typeof x.value === 'number' && x.value > 0).length;
 		expect(d.units.filter((u) => u.name === 'circle')).toHaveLength(counted);
+		// masked communes: their shape hatched, no circle
+		const hatched = DomUtils.findAll((e) => e.name === 'path' && (e.parent as Element).attribs.fill?.endsWith('-masque-fond)'), d.svg.children);
+		expect(hatched).toHaveLength(data.filter((x) => x.value === 'masked').length);
 		expect(gzipSync(d.outer).length).toBeLessThanOrEqual(100 * 1024);
 	});
 });

@@ -17,7 +17,7 @@ import LineChart from './LineChart.svelte';
 import ChoroplethMap from './ChoroplethMap.svelte';
 import DotMap from './DotMap.svelte';
 import { classify, contrast, jenksBreaks, quantileBreaks, textOn, BAR_COLOUR, CATEGORICAL, LINE_COLOURS, SEQUENTIAL, DIVERGING } from './scale.ts';
-import { funnelSummary, lineSummary, median, rankSummary, shareSummary } from './summary.ts';
+import { funnelSummary, groupSummary, lineSummary, median, rankSummary, shareSummary } from './summary.ts';
 import type { MapGeometry } from './types.ts';
 
 const NBSP = '\u00a0';
@@ -189,6 +189,60 @@ describe('BarChart', () => {
 		expect(d.body).not.toMatch(/<script|style=/);
 		expect(d.svg.attribs.viewBox).toMatch(/^0 0 480 \d+/);
 	});
+
+	it('grouped: a bar per series in each row, one colour per series named in the legend, masked hatched, a link to the page’s table', () => {
+		const d = draw(
+			BarChart,
+			{
+				rows: [
+					{ label: 'CAF de Lot-et-Garonne', value: null, values: [120, 40] },
+					{ label: 'MSA', value: null, values: [12, 'masked'] },
+					{ label: 'CPAM', value: null, values: [6, 0] }
+				],
+				series: ['Envoyées', 'Honorées'],
+				title: 'Orientations par partenaire',
+				measure: 'orientations',
+				unit: ['partenaire', 'partenaires'],
+				feminine: false,
+				tableHref: '#tableau-partenaires'
+			},
+			'bars-grouped'
+		);
+		const rects = d.all((e) => e.name === 'rect' && e.attribs.width != null && e.attribs.y != null, [d.svg]);
+		expect(rects.map((r) => r.attribs.fill)).toEqual([
+			LINE_COLOURS[0],
+			LINE_COLOURS[1],
+			LINE_COLOURS[0],
+			expect.stringMatching(/-masque\)$/),
+			LINE_COLOURS[0],
+			LINE_COLOURS[1]
+		]);
+		// the label once per row, the bars of a row one under the other
+		const labels = d.all((e) => e.name === 'text' && e.attribs['font-weight'] !== '700', [d.svg]).map((e) => d.text(e).trim());
+		expect(labels).toEqual(['CAF de Lot-et-Garonne', 'MSA', 'CPAM']);
+		expect(Number(rects[1].attribs.y)).toBeGreaterThan(Number(rects[0].attribs.y));
+		const written = d.all((e) => e.name === 'text' && e.attribs['font-weight'] === '700', [d.svg]).map((e) => d.text(e));
+		expect(written).toEqual(['120', '40', '12', 'masqué', '6', '0']);
+		const legend = d.all((e) => e.name === 'ul' && e.attribs['aria-label'] === 'Légende')[0];
+		expect(d.text(legend)).toMatch(/de haut en bas.*Envoyées.*Honorées/s);
+		expect(accessible(d).description).toBe(
+			`Sur 3 partenaires, envoyées de 6 à 120 (le plus${NBSP}: CAF de Lot-et-Garonne, 120) et honorées de 0 à 40 (le plus${NBSP}: CAF de Lot-et-Garonne, 40). 1 chiffre masqué (moins de 5${NBSP}personnes, ou pour en protéger un autre).`
+		);
+		// no second copy of the figures: a link to the page's table
+		expect(d.all((e) => e.name === 'details')).toHaveLength(0);
+		expect(d.all((e) => e.name === 'a').map((a) => a.attribs.href)).toEqual(['#tableau-partenaires']);
+		expect(smallestText(d)).toBeGreaterThanOrEqual(12);
+	});
+
+	it('grouped, one row: its figures in words', () => {
+		expect(
+			groupSummary([{ label: 'CAF', value: null, values: [500000, 0] }], ['Apports reçus', 'Payé'], {
+				unit: ['partenaire', 'partenaires'],
+				measure: 'euros',
+				format: (n) => `${n / 100}${NBSP}€`
+			})
+		).toBe(`CAF${NBSP}: apports reçus 5000${NBSP}€ et payé 0${NBSP}€.`);
+	});
 });
 
 describe('Funnel and StackedBar', () => {
@@ -320,10 +374,16 @@ describe('maps on a small fixed world', () => {
 	it('proportional symbols: circle areas follow the counts, largest drawn first', () => {
 		const d = draw(DotMap, { geometry, data, title: 'Lieux par commune', measure: 'lieux', maxRadius: 30 }, 'dots-small');
 		const circles = d.all((e) => e.name === 'circle' && !!DomUtils.findOne((t) => t.name === 'title', e.children, false), [d.svg]);
-		expect(circles.map((c) => d.text(c).split(NBSP)[0])).toEqual(['Cours', 'Estillac', 'Brax', 'Aubiac', 'Dolmayrac']);
+		expect(circles.map((c) => d.text(c).split(NBSP)[0])).toEqual(['Cours', 'Estillac', 'Brax', 'Aubiac']);
 		expect(Number(circles[0].attribs.r)).toBe(30);
 		expect(Number(circles[2].attribs.r)).toBeCloseTo(30 * Math.sqrt(5 / 9), 1);
-		expect(circles[4].attribs.fill).toMatch(/-masque\)$/);
+		// the masked one: its shape hatched, or without a shape a hatched square (their size says nothing), named « masqué »
+		const hatched = d.all((e) => (e.name === 'rect' || e.name === 'path') && (e.parent as Element).attribs.fill?.match(/-masque(-fond)?\)$/) != null, [d.svg]);
+		expect(hatched.map((q) => d.text(q))).toEqual([`Dolmayrac${NBSP}: masqué`]);
+		const noShape = draw(DotMap, { geometry: { ...geometry, units: geometry.units.map((u) => ({ ...u, d: null })) }, data, title: 'Lieux', measure: 'lieux' });
+		const squares = noShape.all((e) => e.name === 'rect' && (e.parent as Element).attribs.fill?.endsWith('-masque)'), [noShape.svg]);
+		expect(squares.map((q) => noShape.text(q))).toEqual([`Dolmayrac${NBSP}: masqué`]);
+		expect(d.text(d.all((e) => e.name === 'svg' && (e.attribs['aria-label'] ?? '').startsWith('Légende'))[0])).toContain('masqué (moins de 5');
 		const legendSvg = d.all((e) => e.name === 'svg' && (e.attribs['aria-label'] ?? '').startsWith('Légende'))[0];
 		expect(legendSvg.attribs['aria-label']).toBe(`Légende${NBSP}: cercles de 5, 2 lieux`);
 	});

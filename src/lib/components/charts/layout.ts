@@ -42,6 +42,56 @@ export interface BarLayout {
 	valueColour: string;
 }
 
+/** One bar (and its value) whose label line starts at `y0`; `label` '' draws none (a group's next bars). */
+function oneBar(
+	value: BarDatum['value'],
+	label: string,
+	y0: number,
+	bar: { y: number; colour: string; align?: 'start' | 'center'; scale: (v: number) => number; text: string }
+): BarLayout {
+	const labelY = y0 + FONT;
+	const y = bar.y;
+	if (!isNumber(value)) {
+		const fill = value === 'masked' ? 'masked' : 'missing';
+		const width = 24;
+		const x = bar.align === 'center' ? (CHART_WIDTH - width) / 2 : 0;
+		return {
+			label: fit(label),
+			fullLabel: label,
+			labelY,
+			x,
+			y,
+			width,
+			height: BAR,
+			fill,
+			value: bar.text,
+			valueX: x + width + 6,
+			valueY: y + BAR - 5,
+			valueAnchor: 'start',
+			valueColour: '#1e1e1e'
+		};
+	}
+	const width = Math.max(value > 0 ? 2 : 0, bar.scale(value));
+	const x = bar.align === 'center' ? (CHART_WIDTH - width) / 2 : 0;
+	const inside = textWidth(bar.text) + 12 <= width;
+	const after = x + width + 6;
+	return {
+		label: fit(label),
+		fullLabel: label,
+		labelY,
+		x,
+		y,
+		width,
+		height: BAR,
+		fill: bar.colour,
+		value: bar.text,
+		valueX: inside ? x + width - 6 : Math.min(after, CHART_WIDTH - textWidth(bar.text)),
+		valueY: y + BAR - 5,
+		valueAnchor: inside ? 'end' : 'start',
+		valueColour: inside ? textOn(bar.colour) : '#1e1e1e'
+	};
+}
+
 /**
  * Rows of bars: the label above, the bar below (full width on a phone); the value inside the
  * bar when it fits, else after it. `align: 'center'` centres the bars (a funnel).
@@ -64,48 +114,40 @@ export function barRows(
 	const scale = (v: number) => (max > 0 ? (Math.max(0, v) / max) * room : 0);
 	const bars = rows.map((r, i): BarLayout => {
 		const y0 = top + i * ROW;
-		const value = valueLabel(r.value, opts.format) + (opts.suffix?.(r, i) ?? '');
-		const labelY = y0 + FONT;
-		const y = y0 + FONT + 6;
-		if (!isNumber(r.value)) {
-			const fill = r.value === 'masked' ? 'masked' : 'missing';
-			const width = 24;
-			const x = opts.align === 'center' ? (CHART_WIDTH - width) / 2 : 0;
-			return {
-				label: fit(r.label),
-				fullLabel: r.label,
-				labelY,
-				x,
-				y,
-				width,
-				height: BAR,
-				fill,
-				value,
-				valueX: x + width + 6,
-				valueY: y + BAR - 5,
-				valueAnchor: 'start',
-				valueColour: '#1e1e1e'
-			};
-		}
-		const width = Math.max(r.value > 0 ? 2 : 0, scale(r.value));
-		const x = opts.align === 'center' ? (CHART_WIDTH - width) / 2 : 0;
-		const inside = textWidth(value) + 12 <= width;
-		const after = x + width + 6;
-		return {
-			label: fit(r.label),
-			fullLabel: r.label,
-			labelY,
-			x,
-			y,
-			width,
-			height: BAR,
-			fill: colour,
-			value,
-			valueX: inside ? x + width - 6 : Math.min(after, CHART_WIDTH - textWidth(value)),
-			valueY: y + BAR - 5,
-			valueAnchor: inside ? 'end' : 'start',
-			valueColour: inside ? textOn(colour) : '#1e1e1e'
-		};
+		const text = valueLabel(r.value, opts.format) + (opts.suffix?.(r, i) ?? '');
+		return oneBar(r.value, r.label, y0, { y: y0 + FONT + 6, colour, align: opts.align, scale, text });
 	});
 	return { bars, height: top + rows.length * ROW, scale };
+}
+
+/** The gap between two bars of a group. */
+const GROUP_GAP = 4;
+
+/**
+ * Groups of bars (a grouped bar chart): per row its label, then one bar per series (its
+ * `values`, in `colours` order), one scale for all; masked and missing values as in barRows.
+ */
+export function barGroups(
+	rows: readonly BarDatum[],
+	colours: readonly string[],
+	opts: { top?: number; max?: number; format?: (n: number) => string } = {}
+): { bars: BarLayout[]; height: number; scale: (v: number) => number } {
+	const top = opts.top ?? 0;
+	const n = colours.length;
+	const values = (r: BarDatum) => r.values ?? [r.value];
+	const max = opts.max ?? Math.max(0, ...rows.flatMap((r) => values(r).map((v) => (isNumber(v) ? v : 0))));
+	const scale = (v: number) => (max > 0 ? (Math.max(0, v) / max) * (CHART_WIDTH - VALUE_ROOM) : 0);
+	const height = ROW + (n - 1) * (BAR + GROUP_GAP);
+	const bars = rows.flatMap((r, i) => {
+		const y0 = top + i * height;
+		return colours.map((colour, s) =>
+			oneBar(values(r)[s] ?? null, s === 0 ? r.label : '', y0, {
+				y: y0 + FONT + 6 + s * (BAR + GROUP_GAP),
+				colour,
+				scale,
+				text: valueLabel(values(r)[s] ?? null, opts.format)
+			})
+		);
+	});
+	return { bars, height: top + rows.length * height, scale };
 }

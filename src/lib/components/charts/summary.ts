@@ -161,3 +161,29 @@ export function lineSummary(series: readonly LineSeries[], format: (n: number) =
 	}
 	return sentences.join(' ') || 'Aucune série à montrer.';
 }
+
+/**
+ * A grouped bar chart's summary: per series its range and the row where it is highest, then
+ * the masked figures: « Sur 4 partenaires, envoyées de 6 à 120 (le plus : CAF, 120) et
+ * honorées de 0 à 40 (le plus : CAF, 40). 2 chiffres masqués (…). » One row: its figures.
+ */
+export function groupSummary(rows: readonly BarDatum[], series: readonly string[], w: SummaryWords): string {
+	const fmt = w.format ?? ((n: number) => defaultNumber.format(n));
+	if (!rows.length) return `Aucun${w.feminine === false ? '' : 'e'} ${w.unit[0]} à montrer.`;
+	const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+	const masked = rows.reduce((n, r) => n + (r.values ?? []).filter((v) => v === 'masked').length, 0);
+	const after = masked ? ` ${plural(masked, 'chiffre masqué', 'chiffres masqués')} (moins de 5${NBSP}personnes, ou pour en protéger un autre).` : '';
+	if (rows.length === 1)
+		return `${rows[0].label}${NBSP}: ${listFr(series.map((label, s) => `${lower(label)} ${valueLabel(rows[0].values?.[s] ?? null, fmt)}`))}.${after}`;
+	const parts = series.map((label, s) => {
+		const shown = rows.map((r) => ({ name: r.label, value: r.values?.[s] ?? null })).filter((i): i is { name: string; value: number } => isNumber(i.value));
+		const name = lower(label);
+		if (!shown.length) return `${name}${NBSP}: aucun chiffre montré`;
+		const best = [...shown].sort((a, b) => b.value - a.value || a.name.localeCompare(b.name, 'fr'))[0];
+		const min = Math.min(...shown.map((x) => x.value));
+		if (shown.length === 1) return `${name} ${fmt(best.value)} pour ${best.name} seulement`;
+		if (min === best.value) return `${name} ${fmt(min)} partout où le chiffre est montré`;
+		return `${name} de ${fmt(min)} à ${fmt(best.value)} (le plus${NBSP}: ${best.name}, ${fmt(best.value)})`;
+	});
+	return `Sur ${plural(rows.length, w.unit[0], w.unit[1])}, ${listFr(parts)}.${after}`;
+}
