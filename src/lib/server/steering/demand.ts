@@ -10,6 +10,7 @@ import { AUTONOMY_SCALE, AXES, QUESTIONS } from '../assessment/index.ts';
 import { DomainError } from '../errors.ts';
 import { buildTable, type FactRow } from './figures.ts';
 import { byLevel, facts, readerOf, shown, structures, summarise, type Reader, type SteeringSection } from './sections.ts';
+import { bars, residenceMap } from './charts.ts';
 
 const NEEDS = QUESTIONS.find((q) => q.id === 'besoin')!.options;
 const count = (f: FactRow) => f.n;
@@ -123,16 +124,42 @@ export async function demandSections(
 				title: 'Diagnostics',
 				intro: 'Les diagnostics d’autonomie numérique faits avec une personne par un professionnel du réseau.',
 				tables: [
-					shown(assessed, 'diagnostics'),
-					{ table: autonomy.table, summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}` },
-					shown(needs, 'personnes')
+					{ ...shown(assessed, 'diagnostics'), chart: residenceMap(assessed, 'Diagnostics', 'diagnostics', reader.context.query.level) },
+					{
+						table: autonomy.table,
+						summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}`,
+						chart: bars('Autonomie mesurée au diagnostic, par axe', 'personnes', ['axe', 'axes'], {
+							columns: Object.keys(AXES).map((_, i) => i + 1),
+							byColumn: true,
+							feminine: false
+						})
+					},
+					{
+						...shown(needs, 'personnes'),
+						chart: bars('Besoins exprimés au diagnostic', 'personnes', ['besoin', 'besoins'], {
+							feminine: false,
+							highest: 'les plus cités',
+							highestOne: 'le plus cité'
+						})
+					}
 				]
 			},
 			{
 				id: 'orientations',
 				title: 'Orientations',
 				intro: 'Les orientations envoyées vers un lieu, avec le consentement de la personne.',
-				tables: [shown(byArea, 'orientations'), shown(byStructure, 'orientations'), shown(byKind, 'orientations'), shown(byNeed, 'orientations')]
+				tables: [
+					{ ...shown(byArea, 'orientations'), chart: residenceMap(byArea, 'Orientations envoyées', 'orientations', reader.context.query.level) },
+					shown(byStructure, 'orientations'),
+					{
+						...shown(byKind, 'orientations'),
+						chart: bars('Orientations envoyées, par type de structure d’origine', 'orientations', ['type de structure', 'types de structure'], {
+							feminine: false,
+							sort: true
+						})
+					},
+					shown(byNeed, 'orientations')
+				]
 			}
 		]
 	};

@@ -5,9 +5,11 @@
  */
 import type { Database } from '../db/client.ts';
 import { departmentMap } from '../maps/index.ts';
-import type { MapDatum, MapGeometry } from '../../components/charts/types.ts';
+import type { ChartValue, MapDatum, MapGeometry, TableChart } from '../../components/charts/types.ts';
 import type { SteeringBlock } from './blocks.ts';
+import { ELSEWHERE, type BuiltTable } from './figures.ts';
 import type { SteeringQuery } from './model.ts';
+import type { SteeringSection } from './sections.ts';
 
 /** What a block's map needs besides the geometry: its figures, what they measure, how to read them. */
 export interface BlockMap {
@@ -39,4 +41,34 @@ export async function steeringMaps(
 		};
 	}
 	return { geometry, maps };
+}
+
+/** A unit row's key in a table by level (figures.ts levelUnits) as the map's code; null for the département and « elsewhere ». */
+const unitCode = (key: string): string | null =>
+	key.startsWith('epci:') || key.startsWith('area:') ? key.slice(5) : key === ELSEWHERE || key.includes(':') ? null : key;
+
+/**
+ * The map of a table by unit of the asked level (sections.ts byLevel): each unit's figure,
+ * `of` its masked cells (null: masked), keyed as the map's units. Undefined at the
+ * département's level (one unit is not a map). A masked cell stays `'masked'`: the map
+ * hatches it, never draws a number for it.
+ */
+export function unitChart(
+	built: BuiltTable,
+	chart: Omit<Extract<TableChart, { kind: 'map' }>, 'kind' | 'data'>,
+	of: (cells: (number | null)[]) => ChartValue = (cells) => (cells[0] === null ? 'masked' : cells[0])
+): TableChart | undefined {
+	const data: MapDatum[] = [];
+	for (const [key, cells] of built.cells) {
+		const code = unitCode(key);
+		if (code !== null) data.push({ code, value: of(cells) });
+	}
+	return data.length ? { kind: 'map', ...chart, data } : undefined;
+}
+
+/** The geometry the maps of a page of sections are drawn on (the level asked); null when none is drawn. */
+export async function sectionsGeometry(database: Database, query: SteeringQuery, sections: readonly SteeringSection[]): Promise<MapGeometry | null> {
+	const drawn = sections.some((s) => s.tables.some((t) => t.chart?.kind === 'map' && t.table.rows.length));
+	if (query.level.kind === 'departement' || !drawn) return null;
+	return departmentMap(database, query.departmentCode, query.level);
 }

@@ -12,11 +12,12 @@ import type { Actor } from '../accounts/index.ts';
 import { AGE_BANDS, AUTONOMY, DIGITAL_THEMES, GENDERS, STATUSES, KINDS } from '../accompaniments/index.ts';
 import { DECLINE_REASONS } from '../referral/index.ts';
 import { placeCards } from '../places/index.ts';
-import { buildTable, ratio, type FactRow, type YearFacts } from './figures.ts';
+import { buildTable, ratio, type FactRow, type TableSpec, type YearFacts } from './figures.ts';
 import { DELAY_BUCKETS } from './facts-buckets.ts';
 import { MASKED_CELL, type SteeringCell } from './model.ts';
 import { byLevel, facts, readerOf, shown, structures, summarise, type Reader, type SteeringSection } from './sections.ts';
 import { delayLabel, quantileBucket } from './delays.ts';
+import { bars, honouredMap, monthsSummary, referralMonths } from './charts.ts';
 
 const count = (f: FactRow) => f.n;
 const persons = (f: FactRow) => f.persons;
@@ -41,22 +42,20 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 		{ key: 'expired', label: 'Expirées sans réponse (30 jours)', of: event('expired') },
 		{ key: 'withdrawn', label: 'Retirées', of: event('withdrawn') }
 	];
-	const funnel = buildTable(
-		{
-			id: 'resultats-entonnoir',
-			title: 'Parcours des orientations dans la période',
-			rowHeading: 'Étape',
-			rows: steps.map((s) => ({ key: s.key, label: s.label })),
-			rowOf: (f) => (f.kind === 'referral_sent' ? 'sent' : f.kind === 'referral_event' ? f.a : null),
-			columns: [{ key: 'orientations', label: 'Orientations', kind: 'persons', of: count }],
-			additive: false,
-			notes: [
-				'Chaque étape est comptée dans le mois où elle a eu lieu\u00a0: une orientation envoyée en mars et honorée en avril compte en mars parmi les envoyées, en avril parmi les honorées.'
-			]
-		},
-		yf,
-		period
-	);
+	const funnelSpec: TableSpec = {
+		id: 'resultats-entonnoir',
+		title: 'Parcours des orientations dans la période',
+		rowHeading: 'Étape',
+		rows: steps.map((s) => ({ key: s.key, label: s.label })),
+		rowOf: (f) => (f.kind === 'referral_sent' ? 'sent' : f.kind === 'referral_event' ? f.a : null),
+		columns: [{ key: 'orientations', label: 'Orientations', kind: 'persons', of: count }],
+		additive: false,
+		notes: [
+			'Chaque étape est comptée dans le mois où elle a eu lieu\u00a0: une orientation envoyée en mars et honorée en avril compte en mars parmi les envoyées, en avril parmi les honorées.'
+		]
+	};
+	const funnel = buildTable(funnelSpec, yf, period);
+	const monthly = referralMonths(funnelSpec, yf, period);
 	const reasons = Object.entries(DECLINE_REASONS);
 	const declined = buildTable(
 		{
@@ -152,7 +151,12 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 		id: 'orientations',
 		title: 'Orientations',
 		tables: [
-			shown(funnel, 'orientations envoyées'),
+			{ ...shown(funnel, 'orientations envoyées'), chart: { kind: 'funnel', title: funnel.table.title, steps: 3 } },
+			{
+				table: monthly.table,
+				summary: monthsSummary(monthly.table),
+				chart: { kind: 'line', title: monthly.table.title, columns: [1, 2], months: monthly.months, measure: 'orientations' }
+			},
 			shown(declined, 'refus'),
 			{
 				table: quantiles,
@@ -161,8 +165,11 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 						? `La moitié des premières réponses arrivent en ${medianCell}.`
 						: 'Trop peu de réponses dans la période pour en donner la médiane.'
 			},
-			shown(delays, 'premières réponses'),
-			shown(byArea, 'orientations closes'),
+			{
+				...shown(delays, 'premières réponses'),
+				chart: bars('Premières réponses des lieux, par délai', 'premières réponses', ['délai', 'délais'], { feminine: false })
+			},
+			{ ...shown(byArea, 'orientations closes'), chart: honouredMap(byArea, reader.context.query.level) },
 			shown(byPlace, 'orientations closes')
 		]
 	};
@@ -253,7 +260,10 @@ async function accompaniments(database: Database, reader: Reader, yf: YearFacts)
 		tables: [
 			shown(byArea, 'accompagnements'),
 			shown(byKind, 'accompagnements'),
-			shown(themes, 'accompagnements'),
+			{
+				...shown(themes, 'accompagnements'),
+				chart: bars('Accompagnements, par thème', 'accompagnements', ['thème', 'thèmes'], { feminine: false, sort: true })
+			},
 			shown(autonomy, 'accompagnements individuels'),
 			shown(age, 'personnes'),
 			shown(gender, 'personnes'),

@@ -12,6 +12,7 @@ import { PROCEDURE_THEMES } from '../accompaniments/index.ts';
 import { buildTable, type FactRow } from './figures.ts';
 import { MASKED_CELL, type SteeringCell, type SteeringTable } from './model.ts';
 import { facts, readerOf, structures, summarise, type Reader, type SteeringSection, type Structure } from './sections.ts';
+import { bars } from './charts.ts';
 
 type ProcedureTheme = (typeof PROCEDURE_THEMES)[number];
 
@@ -151,12 +152,27 @@ export async function partnerSections(
 			{
 				id: 'fonds',
 				title: 'Fonds Pass Numérique',
-				tables: [{ table: fund.table, summary: fundSummary(fund.table) }]
+				tables: [
+					{
+						table: fund.table,
+						summary: fundSummary(fund.table),
+						chart: bars('Apports reçus et payé par le fonds, par partenaire', 'euros', ['partenaire', 'partenaires'], { columns: [1, 3], feminine: false })
+					}
+				]
 			},
 			{
 				id: 'orientations',
 				title: 'Orientations de leurs agents',
-				tables: [{ table: referrals, summary: summarise(referrals, 'orientations envoyées') }]
+				tables: [
+					{
+						table: referrals,
+						summary: summarise(referrals, 'orientations envoyées'),
+						chart: bars('Orientations envoyées et honorées, par partenaire', 'orientations', ['partenaire', 'partenaires'], {
+							columns: [1, 3],
+							feminine: false
+						})
+					}
+				]
 			},
 			{
 				id: 'demarches',

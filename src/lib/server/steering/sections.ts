@@ -9,11 +9,13 @@ import { steeringContext, type SteeringContext } from './context.ts';
 import { isMasked, levelKey, levelLabel, type Level, type SteeringTable } from './model.ts';
 import { buildTable, levelUnits, yearFacts, type BuiltTable, type ColumnSpec, type FactRow, type Units, type YearFacts } from './figures.ts';
 import { parisDay } from '../../time.ts';
+import type { TableChart } from '../../components/charts/types.ts';
 
-/** A table as a page shows it: the table (already masked) and its summary in words. */
+/** A table as a page shows it: the table (already masked), its summary in words, and how it is drawn (issue 16, item 7). */
 export interface ShownTable {
 	table: SteeringTable;
 	summary: string;
+	chart?: TableChart;
 }
 
 /** A section of a steering page: later modules (trainings, equipment) append theirs to a page's list. */

@@ -363,3 +363,65 @@ describe('the CSV of a table', () => {
 		await expect(steeringExport(w.db, coordinator, 'demande-inconnue', params(''), parisDay(NOW))).rejects.toMatchObject({ code: 'not_found' });
 	});
 });
+
+describe('the charts beside the tables (issue 16, item 7)', () => {
+	const shownOf = (sections: SteeringSection[], id: string) => sections.flatMap((s) => s.tables).find((x) => x.table.id === id)!;
+	const mapOf = (sections: SteeringSection[], id: string) => {
+		const c = shownOf(sections, id).chart;
+		if (c?.kind !== 'map') throw new Error(`no map beside ${id}`);
+		return new Map(c.data.map((d) => [d.code, d.value]));
+	};
+
+	it('the demand’s maps: the table’s figures by INSEE code or area id, masked ones masked; none for the département', async () => {
+		const { sections } = await demandSections(w.db, coordinator, params('periode=2026&niveau=commune'), NOW);
+		const referrals = mapOf(sections, 'demande-orientations-territoire');
+		// Agen, Nérac, Marmande: masked as in the table; a commune without any: 0
+		expect([referrals.get('47001'), referrals.get('47195'), referrals.get('47157'), referrals.get('47323')]).toEqual(['masked', 'masked', 'masked', 0]);
+		expect(referrals.has('-')).toBe(false);
+		const [area] = await w.db.query<{ id: number }>(sql`select id from areas where name = 'Bassin d’Agen'`);
+		const bassin = await demandSections(w.db, coordinator, params('periode=2026&niveau=bassin_de_vie'), NOW);
+		expect([...mapOf(bassin.sections, 'demande-orientations-territoire')]).toEqual([[String(area.id), 12]]);
+		const dept = await demandSections(w.db, coordinator, params('periode=2026&niveau=departement'), NOW);
+		expect(shownOf(dept.sections, 'demande-orientations-territoire').chart).toBeUndefined();
+		expect(shownOf(dept.sections, 'demande-autonomie').chart).toMatchObject({ kind: 'bars', columns: [1, 2, 3], byColumn: true });
+	});
+
+	it('the referrals month by month: the funnel’s own masking, so that no masked month is told by the period’s figure', async () => {
+		for (const p of ['2026', '2026-T3', '2026-07']) {
+			const { sections } = await outcomeSections(w.db, coordinator, params(`periode=${p}&niveau=departement`), NOW);
+			const months = shownOf(sections, 'resultats-orientations-mois');
+			const funnel = table(sections, 'resultats-entonnoir');
+			expect(months.chart).toMatchObject({ kind: 'line', columns: [1, 2] });
+			for (const [column, step] of [
+				[1, 0],
+				[2, 2]
+			]) {
+				const masked = months.table.rows.filter((r) => r[column] === MASKED_CELL).length;
+				// one masked month and the period shown would give it by difference
+				if (masked === 1) expect(funnel.rows[step][1], `${p}, column ${column}`).toEqual(MASKED_CELL);
+				if (masked === 0) expect(funnel.rows[step][1]).toBe(months.table.rows.reduce((s, r) => s + (r[column] as number), 0));
+			}
+		}
+		const t3 = await outcomeSections(w.db, coordinator, params('periode=2026-T3&niveau=departement'), NOW);
+		expect(table(t3.sections, 'resultats-orientations-mois').rows).toEqual([
+			['juillet 2026', 18, 7],
+			['août 2026', 0, 0],
+			['septembre 2026', 0, 0]
+		]);
+	});
+
+	it('the honoured rate on a map, as the table says it, around the whole’s rate', async () => {
+		const { sections } = await outcomeSections(w.db, coordinator, params('periode=2026-T3&niveau=commune'), NOW);
+		const shown = shownOf(sections, 'resultats-honorees-territoire');
+		const rates = mapOf(sections, 'resultats-honorees-territoire');
+		expect(rates.get('47001')).toEqual(row(shown.table, 'Agen')[2] === MASKED_CELL ? 'masked' : row(shown.table, 'Agen')[2]);
+		expect(rates.get('47323')).toBeNull();
+		expect(shown.chart).toMatchObject({ value: 'percent', reference: shown.table.total![3] });
+	});
+
+	it('the partners’ bars: referrals sent and honoured, contributions and what the fund paid', async () => {
+		const { sections } = await partnerSections(w.db, coordinator, params('periode=2026-T3'), NOW);
+		expect(shownOf(sections, 'partenaires-fonds').chart).toMatchObject({ kind: 'bars', columns: [1, 3] });
+		expect(shownOf(sections, 'partenaires-orientations').chart).toMatchObject({ kind: 'bars', columns: [1, 3] });
+	});
+});
