@@ -1,8 +1,8 @@
 /**
  * The steering space's home, offer and fragility pages (issue 16, items 1 and 2) on the demo
  * territory (Lot-et-Garonne's places and communes): the coordinator reads the key figures and
- * the tables, downloads a table as CSV; without JavaScript the filter form changes the level
- * and the period, the half-days form the minimum opening; the CAF's partner reads them too;
+ * the tables, downloads a table as CSV; without JavaScript one filter form changes the level,
+ * the period and the minimum opening, and changing one keeps the others; the CAF's partner reads them too;
  * a prescriber is refused. axe at 390 and 1280 px on each page.
  */
 import { test, expect, type Page } from '@playwright/test';
@@ -15,6 +15,9 @@ async function axeAtBothWidths(page: Page, what: string) {
 	for (const width of [390, 1280]) {
 		await page.setViewportSize({ width, height: 844 });
 		await expectNoAxeViolations(page, `${what} at ${width} px`);
+		// no horizontal scroll on a phone (the maps scale by their viewBox)
+		if (width === 390)
+			expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), what).toBeLessThanOrEqual(0);
 	}
 }
 
@@ -87,24 +90,33 @@ test.describe('the coordinator of Lot-et-Garonne', () => {
 test.describe('the coordinator, without JavaScript', () => {
 	test.use({ storageState: statePath('coordinator'), javaScriptEnabled: false });
 
-	test('changes the level and the period with the filter form, the minimum opening with its own', async ({ page }) => {
+	test('changes the level, the period and the minimum opening in one form: changing one keeps the others', async ({ page }) => {
 		await page.goto('/pilotage/offre');
 		const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
+		// one form for every filter of the page
+		await expect(page.locator('form[method="get"]').filter({ has: page.getByRole('button', { name: 'Afficher' }) })).toHaveCount(1);
 		const filters = page.locator('form').filter({ has: page.getByLabel('Découpage') });
 		await filters.getByLabel('Découpage').selectOption('commune');
 		await filters.getByLabel('Période').selectOption(String(year - 1));
+		await filters.getByLabel('Compter les lieux ouverts au moins').selectOption('3');
 		await filters.getByRole('button', { name: 'Afficher' }).click();
-		await expect(page).toHaveURL(new RegExp(`periode=${year - 1}&niveau=commune`));
+		await expect(page).toHaveURL(new RegExp(`periode=${year - 1}&niveau=commune&demi_journees=3`));
 		await expect(page.getByRole('table', { name: `Lieux par commune, pour 10 000 habitants, au 31 décembre ${year - 1}` })).toBeVisible();
 		await expect(page.locator('.steering-scope')).toContainText(`Lot-et-Garonne, ${year - 1}, par commune`);
-
-		const hours = page.locator('form').filter({ has: page.getByLabel('Compter les lieux ouverts au moins') });
-		await hours.getByLabel('Compter les lieux ouverts au moins').selectOption('3');
-		await hours.getByRole('button', { name: 'Afficher' }).click();
-		await expect(page).toHaveURL(new RegExp(`periode=${year - 1}&niveau=commune&demi_journees=3`));
 		const access = page.getByRole('table', { name: /Population à moins de 5, 10 et 15 km d’un lieu, par commune/ });
 		await expect(access.getByRole('columnheader', { name: 'À moins de 10 km d’un lieu ouvert au moins 3 demi-journées par semaine (%)' })).toBeAttached();
 		await expect(access.getByRole('rowheader', { name: 'Agen', exact: true })).toBeVisible();
+
+		// the period changed alone: the minimum opening stays, in the URL, the form and the workbook's link
+		await filters.getByLabel('Période').selectOption(String(year));
+		await filters.getByRole('button', { name: 'Afficher' }).click();
+		await expect(page).toHaveURL(new RegExp(`periode=${year}&niveau=commune&demi_journees=3`));
+		await expect(filters.getByLabel('Compter les lieux ouverts au moins')).toHaveValue('3');
+		expect(await page.getByRole('link', { name: /classeur XLSX/ }).getAttribute('href')).toContain('demi_journees=3');
+		// and the other way round: the opening changed alone keeps the period and the level
+		await filters.getByLabel('Compter les lieux ouverts au moins').selectOption('7');
+		await filters.getByRole('button', { name: 'Afficher' }).click();
+		await expect(page).toHaveURL(new RegExp(`periode=${year}&niveau=commune&demi_journees=7`));
 	});
 });
 

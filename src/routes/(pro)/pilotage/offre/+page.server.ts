@@ -12,6 +12,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		const query = steeringQueryString(s.context.query, { demi_journees: String(s.halfDays) });
 		return {
 			halfDays: s.halfDays,
+			// the page's query with its minimum opening: the workbook's link keeps it as the tables' links do
+			query,
 			at: s.offer.at,
 			geometry,
 			// the figures only: the map's (its units' values), not the per-commune lists behind them
