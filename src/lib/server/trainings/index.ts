@@ -1,6 +1,24 @@
 /**
  * The trainings capability's one public entry (issue 17): the catalogue of trainings for
- * helpers, their sessions in half-day slots, events, registrations with a waiting list. The
- * tables stay in db.ts.
+ * helpers, their sessions in half-day slots, events, registrations with a waiting list
+ * promoted in order, the organisers' pages and list. The tables stay in db.ts.
  */
 export * from './model.ts';
+export { TrainingError, organiserScope, placeChoices, eventChoices } from './internal.ts';
+export { type Links } from './messages.ts';
+export { catalogue, placeSessions, sessionPage, type CatalogueItem, type SessionPage } from './catalogue.ts';
+export { createSession, createTraining, organisedTrainings, trainingForOrganiser, updateSession, updateTraining } from './organise.ts';
+export { registrantsCsv, sessionForOrganiser } from './registrants.ts';
+export {
+	cancelByToken,
+	cancelMine,
+	confirmRegistration,
+	myRegistration,
+	registerWithAccount,
+	registrationByToken,
+	requestRegistration,
+	type Placed,
+	type RegistrationView
+} from './seats.ts';
+export { purgeOldRegistrations } from './retention.ts';
+export { personalData, TRAINING_RETENTION } from './personal-data.ts';
