@@ -31,7 +31,7 @@ import {
 	type Theme
 } from './model.ts';
 import { NO_SESSION, TrainingError, loadSession, mayManage, slotsOf } from './internal.ts';
-import { myRegistration } from './seats.ts';
+import { myRegistration } from './seats-read.ts';
 
 /** The published sessions still to come (or under way), with their training. */
 async function upcoming(database: Database, today: string, where?: { placeIds?: string[]; sessionIds?: string[] }) {

@@ -4,21 +4,21 @@
  * promoted in order, the organisers' pages and list. The tables stay in db.ts.
  */
 export * from './model.ts';
-export { TrainingError, organiserScope, placeChoices, eventChoices } from './internal.ts';
+export { TrainingError, mailLinks, organiserScope, placeChoices, eventChoices } from './internal.ts';
 export { type Links } from './messages.ts';
 export { catalogue, placeSessions, sessionPage, type CatalogueItem, type SessionPage } from './catalogue.ts';
-export { createSession, createTraining, organisedTrainings, trainingForOrganiser, updateSession, updateTraining } from './organise.ts';
-export { registrantsCsv, sessionForOrganiser } from './registrants.ts';
 export {
-	cancelByToken,
-	cancelMine,
-	confirmRegistration,
-	myRegistration,
-	registerWithAccount,
-	registrationByToken,
-	requestRegistration,
-	type Placed,
-	type RegistrationView
-} from './seats.ts';
+	createSession,
+	createTraining,
+	organisedTrainings,
+	sessionFormChoices,
+	trainingForOrganiser,
+	trainingFormChoices,
+	updateSession,
+	updateTraining
+} from './organise.ts';
+export { registrantsCsv, sessionForOrganiser } from './registrants.ts';
+export { cancelByToken, cancelMine, confirmRegistration, registerWithAccount, requestRegistration, type Placed } from './seats.ts';
+export { myRegistration, myRegistrations, registrationByToken, type RegistrationView } from './seats-read.ts';
 export { purgeOldRegistrations } from './retention.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';

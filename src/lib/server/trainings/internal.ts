@@ -10,6 +10,7 @@ import { activeOrganisationsOf, can, departmentsWith, organisationsWhere, type A
 import { getInstanceSettings } from '../territory/index.ts';
 import { placesOf } from '../places/index.ts';
 import { DomainError } from '../errors.ts';
+import { publicOrigin } from '../web/origin.ts';
 import { trainingEvents, trainingSessions, trainingSlots, trainings, type Training, type TrainingSession } from './db.ts';
 import { isUuid, sortSlots } from './model.ts';
 
@@ -102,4 +103,9 @@ export async function eventChoices(db: DbOrTx, departmentCode: string) {
 		.from(trainingEvents)
 		.where(and(eq(trainingEvents.departmentCode, departmentCode)))
 		.orderBy(asc(trainingEvents.startsOn));
+}
+
+/** The links the registrants' e-mails carry: the public address (ORIGIN, never the request's) and the instance's name. */
+export async function mailLinks(database: Database): Promise<{ origin: string; instanceName: string }> {
+	return { origin: publicOrigin(), instanceName: (await getInstanceSettings(database)).name };
 }

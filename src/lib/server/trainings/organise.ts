@@ -12,7 +12,20 @@ import { placeCard, placeForReferral } from '../places/index.ts';
 import { parisDay } from '../../time.ts';
 import { trainingAttendance, trainingEvents, trainingSessions, trainingSlots, trainings, type Training, type TrainingSession } from './db.ts';
 import { checkSlots, defaultDeadline, isWebinar, sessionInput, trainingInput, type Half, type TrainingInput } from './model.ts';
-import { TrainingError, loadSession, loadTraining, mayManage, mustManage, organiserScope, slotsOf, userActor } from './internal.ts';
+import {
+	TrainingError,
+	NO_SESSION,
+	eventChoices,
+	loadSession,
+	loadTraining,
+	mayManage,
+	mustManage,
+	organiserScope,
+	placeChoices,
+	slotsOf,
+	userActor
+} from './internal.ts';
+import { AUDIENCES, FORMATS, THEMES } from './model.ts';
 import { promoteWaiting } from './seats.ts';
 import type { Links } from './messages.ts';
 
@@ -264,10 +277,12 @@ export async function updateSession(
 	sessionId: string,
 	input: unknown,
 	links: Links,
-	ip?: string | null,
-	today = parisDay()
+	opts: { ip?: string | null; trainingId?: string; today?: string } = {}
 ): Promise<void> {
+	const { ip, today = parisDay() } = opts;
 	const current = await loadSession(database.db, sessionId);
+	// the session of the address's training only
+	if (opts.trainingId && current.trainingId !== opts.trainingId) throw new TrainingError('not_found', NO_SESSION);
 	const t = await loadTraining(database.db, current.trainingId);
 	mustManage(actor, t);
 	const c = await checkSession(database, t, input, today);
@@ -366,5 +381,30 @@ export async function trainingForOrganiser(database: Database, actor: Actor, id:
 		training: t,
 		organiser: names.get(t.organiserOrganisationId) ?? 'Structure inconnue',
 		sessions: sessions.map((s) => ({ ...s, slots: slots.get(s.id) ?? [] }))
+	};
+}
+
+/** What the training's form offers: the structures the actor organises for (and may name as trainer), the vocabularies. */
+export async function trainingFormChoices(database: Database, actor: Actor) {
+	const scope = await organiserScope(database, actor);
+	if (!scope.organisations.length)
+		throw new TrainingError('forbidden', 'Les formations sont organisées par la coordination du département et par les responsables de structure.');
+	return {
+		organisations: scope.organisations.map((o) => ({ value: o.id, label: scope.departments.length > 1 ? `${o.name} (${o.departmentCode})` : o.name })),
+		audiences: Object.entries(AUDIENCES).map(([value, label]) => ({ value, label })),
+		themes: Object.entries(THEMES).map(([value, label]) => ({ value, label })),
+		formats: Object.entries(FORMATS).map(([value, label]) => ({ value, label }))
+	};
+}
+
+/** What the session's form offers: the places of the training's département, its events. */
+export async function sessionFormChoices(database: Database, actor: Actor, trainingId: string) {
+	const t = await loadTraining(database.db, trainingId);
+	mustManage(actor, t);
+	const [places, events] = await Promise.all([placeChoices(database, t.departmentCode), eventChoices(database.db, t.departmentCode)]);
+	return {
+		training: { id: t.id, title: t.title, format: t.format },
+		places: places.map((p) => ({ value: p.id, label: p.label })),
+		events: events.map((e) => ({ value: e.id, label: e.title }))
 	};
 }

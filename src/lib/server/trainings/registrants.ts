@@ -13,7 +13,7 @@ import { spreadsheetCell } from '../web/spreadsheet.ts';
 import { formatShortDateTime } from '../../components/format.ts';
 import { trainingRegistrations, type TrainingRegistration } from './db.ts';
 import { PROFILE_SHORT, REGISTRANTS_HEAD, REGISTRATION_STATUSES, seatsText, type Profile, type RegistrationStatus } from './model.ts';
-import { eventChoices, loadSession, loadTraining, mustManage, slotsOf, userActor } from './internal.ts';
+import { NO_SESSION, TrainingError, eventChoices, loadSession, loadTraining, mustManage, slotsOf, userActor } from './internal.ts';
 
 const ORDER: Record<string, number> = { confirmed: 0, waiting: 1, pending: 2, cancelled: 3, expired: 4 };
 
@@ -29,8 +29,10 @@ function ranks(rows: TrainingRegistration[]): Map<string, number> {
 	return new Map(waiting.map((r, i) => [r.id, i + 1]));
 }
 
-export async function sessionForOrganiser(database: Database, actor: Actor, sessionId: string) {
+export async function sessionForOrganiser(database: Database, actor: Actor, sessionId: string, trainingId?: string) {
 	const s = await loadSession(database.db, sessionId);
+	// the session of the address's training only
+	if (trainingId && s.trainingId !== trainingId) throw new TrainingError('not_found', NO_SESSION);
 	const t = await loadTraining(database.db, s.trainingId);
 	mustManage(actor, t);
 	const [slots, rows, place, events] = await Promise.all([
@@ -64,8 +66,14 @@ export async function sessionForOrganiser(database: Database, actor: Actor, sess
 }
 
 /** The registrants for a spreadsheet (journaled: personal data leaves the application). */
-export async function registrantsCsv(database: Database, actor: Actor, sessionId: string, ip?: string | null): Promise<{ csv: string; fileName: string }> {
-	const d = await sessionForOrganiser(database, actor, sessionId);
+export async function registrantsCsv(
+	database: Database,
+	actor: Actor,
+	sessionId: string,
+	opts: { ip?: string | null; trainingId?: string } = {}
+): Promise<{ csv: string; fileName: string }> {
+	const { ip } = opts;
+	const d = await sessionForOrganiser(database, actor, sessionId, opts.trainingId);
 	const rows = d.registrants.map((r) => [
 		r.lastName,
 		r.firstName,

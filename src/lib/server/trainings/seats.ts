@@ -11,8 +11,8 @@
  * registration; each path checks who acts first (can('training.register'), or the
  * registration's own link, whose hash only is stored).
  */
-import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import {
@@ -28,31 +28,11 @@ import {
 } from '../accounts/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { placeCard } from '../places/index.ts';
-import { derivedKey } from '../security/secret.ts';
 import { trainingRegistrations, trainingSessions, trainings, type TrainingRegistration, type TrainingSession } from './db.ts';
-import {
-	CONFIRM_HOURS,
-	isWebinar,
-	placement,
-	profileOf,
-	publicRegistrationInput,
-	registrationState,
-	REGISTRATION_STATE_TEXT,
-	type RegistrationState
-} from './model.ts';
+import { CONFIRM_HOURS, isWebinar, placement, profileOf, publicRegistrationInput, REGISTRATION_STATE_TEXT, type RegistrationState } from './model.ts';
 import { TrainingError, NO_SESSION, slotsOf, userActor } from './internal.ts';
+import { NO_LINK, byToken, hashToken, linkToken, openState, rankOf } from './tokens.ts';
 import { alreadyMail, confirmMail, placedMail, promotedMail, registrationLink, type Links, type SessionWords } from './messages.ts';
-
-const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
-/**
- * A registration's link token: derived from its id with a key of the instance secret, so that
- * every e-mail about it (the confirmation, a promotion, later the reminders and calendar
- * updates) carries the same link; only its hash is stored, to find the registration.
- */
-const linkToken = (registrationId: string) =>
-	createHmac('sha256', derivedKey('training-registration-links')).update(registrationId).digest('base64url').slice(0, 32);
-/** A link's token as it comes in a URL: 32 characters of base64url. */
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /** The session's row, locked until the transaction ends: every change of its seats goes through here first. */
 async function lockSession(tx: Tx, id: string): Promise<TrainingSession> {
@@ -77,11 +57,6 @@ async function sessionWords(db: DbOrTx, s: TrainingSession): Promise<SessionWord
 	return { title: t.title, slots: slots.get(s.id) ?? [], where, broadcastUrl: isWebinar(t.format) ? s.broadcastUrl : null };
 }
 
-async function openState(db: DbOrTx, s: TrainingSession, now: Date): Promise<RegistrationState> {
-	const slots = (await slotsOf(db, [s.id])).get(s.id) ?? [];
-	return registrationState(s, slots[0], now);
-}
-
 function refuseClosed(state: RegistrationState) {
 	if (state !== 'open') throw new TrainingError('conflict', REGISTRATION_STATE_TEXT[state]);
 }
@@ -102,15 +77,6 @@ async function takePlace(tx: Tx, s: TrainingSession, registrationId: string, now
 		.set({ lastPosition: s.lastPosition, seatsTaken: s.seatsTaken, waitingCount: s.waitingCount })
 		.where(eq(trainingSessions.id, s.id));
 	return { status, position };
-}
-
-/** The rank on the waiting list (1 for the next to get a seat). */
-async function rankOf(db: DbOrTx, sessionId: string, position: number): Promise<number> {
-	const [{ n }] = await db
-		.select({ n: sql<number>`count(*)::int` })
-		.from(trainingRegistrations)
-		.where(and(eq(trainingRegistrations.sessionId, sessionId), eq(trainingRegistrations.status, 'waiting'), lte(trainingRegistrations.position, position)));
-	return n;
 }
 
 /**
@@ -327,47 +293,6 @@ export async function requestRegistration(
 	});
 }
 
-async function byToken(db: DbOrTx, token: string): Promise<TrainingRegistration | undefined> {
-	if (!TOKEN.test(token)) return undefined;
-	const [r] = await db
-		.select()
-		.from(trainingRegistrations)
-		.where(eq(trainingRegistrations.tokenHash, hashToken(token)));
-	return r;
-}
-
-const NO_LINK = 'Ce lien ne correspond à aucune inscription. Il a peut-être été remplacé par un lien plus récent, envoyé par e-mail.';
-
-export interface RegistrationView {
-	status: TrainingRegistration['status'];
-	rank: number | null;
-	firstName: string;
-	/** a pending registration whose link has expired */
-	expired: boolean;
-	sessionId: string;
-	/** whether one may still register to the session (a pending registration can then be confirmed) */
-	open: boolean;
-	closedText: string | null;
-}
-
-/** What the registration's link shows: its state, its rank on the waiting list. */
-export async function registrationByToken(database: Database, token: string, now = new Date()): Promise<RegistrationView> {
-	const owner = database.privileged;
-	const r = await byToken(owner.db, token);
-	if (!r) throw new TrainingError('not_found', NO_LINK);
-	const [s] = await owner.db.select().from(trainingSessions).where(eq(trainingSessions.id, r.sessionId));
-	const state = await openState(owner.db, s, now);
-	return {
-		status: r.status,
-		rank: r.status === 'waiting' && r.position ? await rankOf(owner.db, r.sessionId, r.position) : null,
-		firstName: r.firstName,
-		expired: r.status === 'pending' && !!r.confirmBefore && r.confirmBefore <= now,
-		sessionId: r.sessionId,
-		open: state === 'open',
-		closedText: state === 'open' ? null : REGISTRATION_STATE_TEXT[state]
-	};
-}
-
 /** The link's registration confirmed: it takes its place (a seat or the waiting list) and an e-mail says which. Confirming twice changes nothing. */
 export async function confirmRegistration(database: Database, token: string, links: Links, ip?: string | null, now = new Date()): Promise<Placed> {
 	const owner = database.privileged;
@@ -416,11 +341,12 @@ async function cancel(
 	find: (db: DbOrTx) => Promise<TrainingRegistration | undefined>,
 	who: { actor: { kind: 'user'; id: string } | { kind: 'public' }; ip?: string | null },
 	links: Links,
-	now: Date
+	now: Date,
+	notFound = NO_LINK
 ): Promise<{ sessionId: string; promoted: number }> {
 	const owner = database.privileged;
 	const found = await find(owner.db);
-	if (!found) throw new TrainingError('not_found', NO_LINK);
+	if (!found) throw new TrainingError('not_found', notFound);
 	return owner.db.transaction(async (tx) => {
 		const s = await lockSession(tx, found.sessionId);
 		const [r] = await tx.select().from(trainingRegistrations).where(eq(trainingRegistrations.id, found.id)).for('update');
@@ -472,31 +398,7 @@ export async function cancelMine(database: Database, actor: Actor | null, sessio
 		},
 		{ actor: userActor(actor), ip },
 		links,
-		now
+		now,
+		'Vous n’êtes pas inscrit à cette session.'
 	);
-}
-
-/** The actor's own registration to a session, and its rank on the waiting list (counted among all the session's registrants). */
-export async function myRegistration(
-	database: Database,
-	actor: Actor | null,
-	sessionId: string
-): Promise<{ status: 'confirmed' | 'waiting' | 'pending'; rank: number | null } | null> {
-	if (!actor) return null;
-	const owner = database.privileged;
-	const [r] = await owner.db
-		.select({ status: trainingRegistrations.status, position: trainingRegistrations.position })
-		.from(trainingRegistrations)
-		.where(
-			and(
-				eq(trainingRegistrations.sessionId, sessionId),
-				eq(trainingRegistrations.userId, actor.userId),
-				inArray(trainingRegistrations.status, ['pending', 'confirmed', 'waiting'])
-			)
-		);
-	if (!r) return null;
-	return {
-		status: r.status as 'confirmed' | 'waiting' | 'pending',
-		rank: r.status === 'waiting' && r.position ? await rankOf(owner.db, sessionId, r.position) : null
-	};
 }
