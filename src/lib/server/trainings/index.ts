@@ -22,3 +22,4 @@ export { cancelByToken, cancelMine, confirmRegistration, registerWithAccount, re
 export { myRegistration, myRegistrations, registrationByToken, type RegistrationView } from './seats-read.ts';
 export { purgeOldRegistrations } from './retention.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';
+export { seedDemoTrainings } from './demo.ts';
