@@ -10,11 +10,12 @@ import { openWorld, type World } from '../../../../test/world.ts';
 import { onPostgres } from '../../../../test/db.ts';
 import type { Actor } from '../accounts/index.ts';
 import { outbox } from '../mail/db.ts';
+import { mergePlaces } from '../places/index.ts';
 import { auditLog } from '../audit/db.ts';
 import { runInScope } from '../db/request-scope.ts';
 import { scopeOf } from '../accounts/index.ts';
 import { addDays, parisDay } from '../../time.ts';
-import { trainingRegistrations, trainingSessions } from './db.ts';
+import { trainingRegistrations, trainingRelays, trainingSessions } from './db.ts';
 import {
 	cancelByToken,
 	cancelMine,
@@ -379,6 +380,25 @@ describe('the catalogue', () => {
 			training: { trainer: 'Claire Formatrice, Campus Numérique 47' }
 		});
 		expect((await placeSessions(w.db, boe)).map((s) => s.title)).toEqual(['Repérer les fragilités']);
+	});
+});
+
+describe('places merged', () => {
+	it('move the sessions and relay groups held at the merged place to the survivor (maillage_move_place_references)', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Fusion', format: 'relayed_webinar' }));
+		const id = await createSession(w.db, coordinator, t, session({ placeId: '', broadcastUrl: 'https://visio.exemple.fr/f' }));
+		const here = await createSession(w.db, coordinator, await createTraining(w.db, coordinator, training({ title: 'Sur place' })), session({ placeId: boe }));
+		const villeneuve = await w.place('EPN de Villeneuve-sur-Lot');
+		await w.db.db.insert(trainingRelays).values([
+			{ sessionId: id, departmentCode: '47', placeId: boe },
+			{ sessionId: id, departmentCode: '47', placeId: villeneuve }
+		]);
+		await mergePlaces(w.db, coordinator, { survivorId: villeneuve, otherId: boe, choices: {} });
+		const [s] = await w.db.db.select().from(trainingSessions).where(eq(trainingSessions.id, here));
+		expect(s.placeId).toBe(villeneuve);
+		const relays = await w.db.db.select().from(trainingRelays).where(eq(trainingRelays.sessionId, id));
+		expect(relays.map((r) => r.placeId)).toEqual([villeneuve]);
+		boe = villeneuve;
 	});
 });
 
