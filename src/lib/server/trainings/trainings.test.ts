@@ -450,7 +450,12 @@ describe.skipIf(!onPostgres())('row-level security (PostgreSQL)', () => {
 		const cat = await as(null, () => catalogue(request, parseCatalogueFilter(new URLSearchParams())));
 		expect(cat.items.map((i) => i.id)).toContain(published);
 		expect(cat.items.map((i) => i.id)).not.toContain(draft);
-		// an organiser's write through the request role
+		// an organiser's writes and reads through the request role
+		const mine = await as(coordinator, () => createTraining(request, coordinator, training({ title: 'RLS, par le rôle des requêtes' })));
+		await as(coordinator, () => createSession(request, coordinator, mine, session()));
+		await as(manager, () => createTraining(request, manager, training({ organiserId: mediatheque, title: 'RLS, une structure' })));
+		expect((await as(coordinator, () => registrantsCsv(request, coordinator, published))).csv).toContain('pat@ccas.test');
+		expect((await as(coordinator, () => organisedTrainings(request, coordinator))).trainings.map((x) => x.title)).toContain('RLS, par le rôle des requêtes');
 		await as(coordinator, () => updateSession(request, coordinator, published, session({ capacity: '12' }), links));
 		await expect(as(coordinator33, () => updateSession(request, coordinator33, published, session({ capacity: '12' }), links))).rejects.toMatchObject({
 			code: 'forbidden'
