@@ -38,6 +38,12 @@ test.beforeAll(async ({ baseURL }) => {
 	const list = await (await ctx.anonymous.get('/api/v1/places?ou=Agen&limit=1')).json();
 	const place = list.data[0].id as string;
 	const { cd47, mediatheque } = s.organisations;
+	// a session of the demo's catalogue (issue 17)
+	const session = /href="\/formations\/([0-9a-f-]{36})"/.exec(await (await ctx.anonymous.get('/formations')).text())?.[1];
+	expect(session, 'a session in the catalogue').toBeTruthy();
+	/** organising trainings: the coordinators and the structures' managers; a training that exists nowhere is not found */
+	const ORGANISERS = (overrides: Partial<Record<Who, Outcome>> = {}) => PRO({ partner: 403, prescriber: 403, mediator: 403, ...overrides });
+	const NO_TRAINING = { coordinator: 404, coordinator_other_department: 404, place_manager: 404, admin: 404 } as const;
 	matrix = [
 		['/', row(200)],
 		['/lieux?ou=Agen', row(200)],
@@ -151,6 +157,17 @@ test.beforeAll(async ({ baseURL }) => {
 		['/pilotage/comites', COORDINATION({ partner: 200 })],
 		['/pilotage/comites/nouveau', COORDINATION()],
 		[`/pilotage/comites/${NIL}`, COORDINATION({ partner: 404, coordinator: 404, coordinator_other_department: 404, admin: 404 })],
+		// ——— training the helpers (issue 17): the catalogue and the registration's link are public; organising is the coordinators' and the managers' ———
+		['/formations', row(200)],
+		[`/formations/${session}`, row(200)],
+		[`/formations/${NIL}`, row(404)],
+		['/formations/inscription/lien-abime', row(404)],
+		['/espace/formations', PRO()],
+		['/espace/formations/nouvelle', ORGANISERS()],
+		[`/espace/formations/${NIL}`, ORGANISERS(NO_TRAINING)],
+		[`/espace/formations/${NIL}/sessions/nouvelle`, ORGANISERS(NO_TRAINING)],
+		[`/espace/formations/${NIL}/sessions/${NIL}`, ORGANISERS(NO_TRAINING)],
+		[`/espace/formations/${NIL}/sessions/${NIL}/inscrits.csv`, ORGANISERS(NO_TRAINING)],
 		['/admin/journal/journal.csv', COORDINATION()],
 		['/mentions-legales', row(200)],
 		['/donnees-personnelles', row(200)],

@@ -31,6 +31,10 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/vault/presence.ts': 'the one-time codes that open a vault with the person present: owner only, like credentials',
 	'src/lib/server/vault/backup.ts': 'the master key ids a backup needs (the persons’ keys are owner only)',
 	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner',
+	'src/lib/server/trainings/seats.ts':
+		"the seats of a training session (issue 17): a registrant of another département or without an account (the link’s hash), and the waiting list promoted across registrants, counted under the session row’s lock; can('training.register') or the link checked first",
+	'src/lib/server/trainings/seats-read.ts':
+		'a registrant’s own registration (by the link’s hash, or the signed-in professional’s) with its rank on the waiting list, which counts the other registrants',
 	'src/lib/server/steering/facts.ts':
 		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)'
 };

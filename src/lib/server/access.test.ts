@@ -96,6 +96,9 @@ const PARTNER_FIGURES: Record<string, Decision> = {
 /** The département's strategy: its coordinators and partners, never before the second factor. */
 const STRATEGY = restrict(['coordinator', 'coordinator_other_department', 'partner', 'admin']);
 
+/** Organising trainings (issue 17): the coordinators and the structures' managers, the second factor passed. */
+const TRAINING_ORGANISERS = restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']);
+
 /** Mon espace: the person's own session only; no professional's session opens it (the person's is decided apart, below). */
 const PERSON_ONLY = Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>;
 const PERSON_ROUTES = [
@@ -256,7 +259,17 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	// ——— steering (issue 16): the coordinators and the partners, aggregates only ———
 	'/(pro)/pilotage/demande': PARTNER_FIGURES,
 	'/(pro)/pilotage/resultats': PARTNER_FIGURES,
-	'/(pro)/pilotage/partenaires': PARTNER_FIGURES
+	'/(pro)/pilotage/partenaires': PARTNER_FIGURES,
+	// ——— training the helpers (issue 17): the catalogue and the registration's link public, organising for the coordinators and the managers ———
+	'/(public)/formations': PUBLIC,
+	'/(public)/formations/[id]': PUBLIC,
+	'/(public)/formations/inscription/[token]': PUBLIC,
+	'/(pro)/espace/formations': PRO,
+	'/(pro)/espace/formations/nouvelle': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/nouvelle': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/[session]': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/[session]/inscrits.csv': TRAINING_ORGANISERS
 };
 
 describe('authorisation matrix', () => {

@@ -50,6 +50,12 @@ const STRATEGY = { access: 'pro', roles: ['coordinator', 'partner'] } as const;
 /** the partner's own page: its figures, for the partner role only */
 const PARTNER_PAGE = { access: 'pro', roles: ['partner'], aggregate: ['partner'] } as const;
 const STEERING = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: ['partner'] } as const;
+/**
+ * Training the helpers (issue 17): the département's coordinators and the managers of a
+ * structure organise (can('training.manage') narrows to their own trainings); the second
+ * factor passed: the registrants' names and addresses are personal data.
+ */
+const TRAINING_ORGANISERS = { access: 'pro', roles: ['coordinator', 'place_manager'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -211,7 +217,20 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// ——— steering (issue 16): aggregates only, masked ———
 	'/(pro)/pilotage/demande': STEERING,
 	'/(pro)/pilotage/resultats': STEERING,
-	'/(pro)/pilotage/partenaires': STEERING
+	'/(pro)/pilotage/partenaires': STEERING,
+	// ——— training the helpers (issue 17) ———
+	// the catalogue and a session's page: anyone; registering there in one click needs an account (the use case says so)
+	'/(public)/formations': PUBLIC,
+	'/(public)/formations/[id]': PUBLIC,
+	// the registration's own link, sent by e-mail: see it, confirm it, cancel it
+	'/(public)/formations/inscription/[token]': PUBLIC,
+	// « Mes inscriptions » for any professional, and what they organise
+	'/(pro)/espace/formations': { access: 'pro' },
+	'/(pro)/espace/formations/nouvelle': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/nouvelle': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/[session]': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/[session]/inscrits.csv': TRAINING_ORGANISERS
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

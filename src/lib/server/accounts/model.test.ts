@@ -98,4 +98,30 @@ describe('can(): territory isolation', () => {
 		expect(can(caf47, 'steering.read', { departmentCode: '64' })).toBe(false);
 		for (const a of [prescriber, manager]) expect(can(a, 'steering.read', { departmentCode: '47' })).toBe(false);
 	});
+	it('lets the coordinators organise the département’s trainings, a structure’s managers its own; anyone with an account registers', () => {
+		const mediator: Actor = {
+			userId: 'u5',
+			isAdmin: false,
+			mfa: true,
+			memberships: [{ organisationId: 'mediatheque', role: 'mediator', departmentCode: '47' }]
+		};
+		const caf47: Actor = { userId: 'u6', isAdmin: false, mfa: true, memberships: [{ organisationId: 'caf', role: 'partner', departmentCode: '47' }] };
+		const coord33: Actor = { userId: 'u7', isAdmin: false, mfa: true, memberships: [{ organisationId: 'cd33', role: 'coordinator', departmentCode: '33' }] };
+		const noRole: Actor = { userId: 'u8', isAdmin: false, mfa: false, memberships: [] };
+		expect(can(coord47, 'training.manage', { departmentCode: '47', organisationId: 'cd47' })).toBe(true);
+		// a coordinator organises for any structure of their département, not another's
+		expect(can(coord47, 'training.manage', { departmentCode: '47', organisationId: 'mediatheque' })).toBe(true);
+		expect(can(coord47, 'training.manage', { departmentCode: '33', organisationId: 'cd33' })).toBe(false);
+		expect(can(coord33, 'training.manage', { departmentCode: '47', organisationId: 'cd47' })).toBe(false);
+		// a place manager: their own structure's trainings, in its département
+		expect(can(manager, 'training.manage', { departmentCode: '47', organisationId: 'mediatheque' })).toBe(true);
+		expect(can(manager, 'training.manage', { departmentCode: '47', organisationId: 'cd47' })).toBe(false);
+		expect(can(manager, 'training.manage', { departmentCode: '33', organisationId: 'mediatheque' })).toBe(false);
+		// a mediator of that structure, a partner: not organisers
+		expect(can(mediator, 'training.manage', { departmentCode: '47', organisationId: 'mediatheque' })).toBe(false);
+		expect(can(caf47, 'training.manage', { departmentCode: '47', organisationId: 'caf' })).toBe(false);
+		for (const a of [coord47, coord33, manager, mediator, caf47, noRole]) expect(can(a, 'training.register', {})).toBe(true);
+		expect(can(null, 'training.register', {})).toBe(false);
+		expect(can(null, 'training.manage', { departmentCode: '47', organisationId: 'cd47' })).toBe(false);
+	});
 });

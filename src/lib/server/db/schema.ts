@@ -13,3 +13,4 @@ export * from '../vault/db.ts';
 export * from '../mandates/db.ts';
 export * from '../strategy/db.ts';
 export * from '../steering/db.ts';
+export * from '../trainings/db.ts';

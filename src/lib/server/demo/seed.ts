@@ -21,6 +21,7 @@ import { sharedDataDir } from '../paths.ts';
 import { organisationWithSiret } from '../accounts/index.ts';
 import { qualifyAsSystem, siretQualified } from '../pass/index.ts';
 import { seedDemoActivity } from './activity.ts';
+import { seedDemoTrainings } from '../trainings/index.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
 export const DEMO_FILES = [
@@ -108,6 +109,7 @@ export async function ensureDemo(database: Database, log: (m: string) => void = 
 	await getInstanceSettings(database);
 	if (await done(database, 'demo')) {
 		await ensureDemoActivity(database, log);
+		await ensureDemoTrainings(database, log);
 		return [];
 	}
 	const reports: ImportReport[] = [];
@@ -127,7 +129,16 @@ export async function ensureDemo(database: Database, log: (m: string) => void = 
 	log(`demo: areas from Gironde: ${JSON.stringify(areas).slice(0, 200)}`);
 	await mark(database, 'demo', reports.map((r) => `${r.fileName}:${r.created}+${r.merged}`).join(' '));
 	await ensureDemoActivity(database, log);
+	await ensureDemoTrainings(database, log);
 	return reports;
+}
+
+/** The catalogue of trainings for helpers (issue 17), once; demo instances made before it get it at their next start. */
+async function ensureDemoTrainings(database: Database, log: (m: string) => void) {
+	if (await done(database, 'demo-trainings')) return;
+	const r = await seedDemoTrainings(database);
+	log(`demo: trainings for helpers: ${JSON.stringify(r)}`);
+	await mark(database, 'demo-trainings', JSON.stringify(r));
 }
 
 /** Twelve months of activity for the steering pages (activity.ts), once; demo instances made before it get it at their next start. */

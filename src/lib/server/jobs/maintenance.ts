@@ -1,7 +1,7 @@
 /**
  * Scheduled purges of what must not outlive its use: expired and idle sessions, old
  * throttling counters, expired invitations' personal data (their e-mail and name), the
- * person's ended sessions and dead links.
+ * person's ended sessions and dead links, training registrations past their time.
  * Scheduled every hour with the other jobs, in the composition root (../app.ts).
  */
 import type { Database } from '../db/client.ts';
@@ -9,6 +9,7 @@ import { log } from '../log.ts';
 import { anonymiseExpiredInvitations, purgeSessions, purgeThrottleCounters } from '../accounts/index.ts';
 import { anonymiseInactive } from '../privacy/index.ts';
 import { purgePersonAccess } from '../beneficiaries/index.ts';
+import { purgeOldRegistrations } from '../trainings/index.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';
 import { AuditIntegrityError, makeCheckpoint } from '../audit/index.ts';
@@ -25,7 +26,18 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	// the person's codes and sessions a day after their end; their links (hashes) a month after they stopped working
 	const { codes, personAccess } = await purgePersonAccess(db, now);
 	const records = await anonymiseInactive(database, now);
-	return { sessions, counters, invitations: anonymised, codes, personAccess, records };
+	// trainings (issue 17): registrations never confirmed expire; all go 36 months after their session
+	const registrations = await purgeOldRegistrations(db, now);
+	return {
+		sessions,
+		counters,
+		invitations: anonymised,
+		codes,
+		personAccess,
+		records,
+		registrationsExpired: registrations.expired,
+		registrationsDeleted: registrations.deleted
+	};
 }
 
 /** The links in reminders need the public address: ORIGIN, else the local one (web/origin.ts). */

@@ -5,6 +5,7 @@
 import { ALERT_LABELS } from '../pass/index.ts';
 import { FIELD_LABELS, frDate, num, status, str } from './words.ts';
 import { strategyDetailLines } from './sentences-strategy.ts';
+import { trainingDetailLines } from './sentences-trainings.ts';
 
 const CHANNELS: Record<string, string> = { sms: 'SMS', email: 'e-mail', sheet: 'fiche imprimée', link: 'lien', code: 'code' };
 
@@ -15,6 +16,7 @@ const CHANNELS: Record<string, string> = { sms: 'SMS', email: 'e-mail', sheet: '
 export function detailLines(action: string, d: Record<string, unknown> | null | undefined): string[] {
 	if (!d) return [];
 	if (action.startsWith('strategy.')) return strategyDetailLines(action, d);
+	if (action.startsWith('training.')) return trainingDetailLines(action, d);
 	const out: string[] = [];
 	const fields = (v: unknown) => [...new Set((Array.isArray(v) ? v : []).map((x) => FIELD_LABELS[str(x)] ?? str(x)))].join(', ');
 	for (const [k, v] of Object.entries(d)) {

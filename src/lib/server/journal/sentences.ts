@@ -10,6 +10,7 @@ import { ALERT_LABELS } from '../pass/index.ts';
 import { monthLabel } from '../../components/format.ts';
 import { VAULT_ACTIONS } from './sentences-vault.ts';
 import { STRATEGY_ACTIONS } from './sentences-strategy.ts';
+import { TRAINING_ACTIONS } from './sentences-trainings.ts';
 import { capital, de, fieldList, frDate, money, num, plural, role, status, str } from './words.ts';
 
 /** What a sentence is made of: names, never ids. */
@@ -311,7 +312,8 @@ export const ACTIONS: Record<string, ActionText> = {
 		say: (f) => `${f.actor} a examiné l’alerte « ${ALERT_LABELS[str(f.d.kind)] ?? 'alerte du Pass Numérique'} »`
 	},
 	...VAULT_ACTIONS,
-	...STRATEGY_ACTIONS
+	...STRATEGY_ACTIONS,
+	...TRAINING_ACTIONS
 };
 
 /** An action no sentence knows yet (never expected: the test checks): said plainly, not as a code. */
@@ -336,6 +338,7 @@ export const FAMILIES: { prefix: string; label: string }[] = [
 	{ prefix: 'pass.', label: 'Pass Numérique' },
 	{ prefix: 'vault.', label: 'Coffre-fort numérique' },
 	{ prefix: 'strategy.', label: 'Stratégie départementale' },
+	{ prefix: 'training.', label: 'Formations des aidants' },
 	{ prefix: 'place', label: 'Lieux' },
 	{ prefix: 'error_report.', label: 'Signalements d’erreurs' },
 	{ prefix: 'organisation.', label: 'Structures' },

@@ -11,6 +11,7 @@ import { ABSOLUTE_HOURS, IDLE_MINUTES, INVITATION_DAYS, OIDC_COOKIE } from '../a
 import { EXPIRED_INVITATION_DAYS } from '../jobs/maintenance.ts';
 import { MAIL_RETENTION_DAYS } from '../mail/index.ts';
 import { EXPIRY_DAYS } from '../referral/index.ts';
+import { CONFIRM_HOURS, REGISTRATION_RETENTION_MONTHS } from '../trainings/index.ts';
 
 import type { Contact } from '../../components/legal.ts';
 export type { Contact };
@@ -63,7 +64,9 @@ export const RETENTION = {
 	invitationDays: INVITATION_DAYS,
 	expiredInvitationDays: EXPIRED_INVITATION_DAYS,
 	mailDays: MAIL_RETENTION_DAYS,
-	referralExpiryDays: EXPIRY_DAYS
+	referralExpiryDays: EXPIRY_DAYS,
+	trainingMonths: REGISTRATION_RETENTION_MONTHS,
+	trainingConfirmHours: CONFIRM_HOURS
 };
 
 /** The cookies the site sets: all necessary to a service asked for, none to measure or advertise. */

@@ -16,6 +16,7 @@ export {
 	deliver,
 	sweepOutbox,
 	purgeOutbox,
+	outboxFor,
 	useSmsChannel,
 	type SmsChannel
 } from './service.ts';

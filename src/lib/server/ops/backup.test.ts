@@ -25,7 +25,7 @@ import { recordContribution, verifyLedger } from '../pass/index.ts';
 import { makeCheckpoint, verifyAudit } from '../audit/index.ts';
 import { backup, backupFromDump, restore, BackupError } from './backup.ts';
 import { resetSecretForTests } from '../security/secret.ts';
-import { requestDump, startControlSocket } from './control.ts';
+import { requestDump, requestOutbox, startControlSocket } from './control.ts';
 import { depositDocument, masterKeyIdsInUse, openDocument, setVaultRuntime, vaultStorage, type VaultActor } from '../vault/index.ts';
 import { fileBlobStore } from '../vault/store/blobs.ts';
 import { loadMasterKeys } from '../vault/store/keys.ts';
@@ -140,6 +140,20 @@ describe('backup and restore of the embedded database', () => {
 			await stop();
 		}
 		expect(existsSync(socket)).toBe(false);
+	});
+
+	it('gives the messages queued for an address over the control socket (an instance without SMTP, the browser tests)', async () => {
+		await source.query(
+			sql`insert into outbox ("to", subject, text, template) values ('ines@exemple.fr', 'Confirmez', 'Le lien : https://x/formations/inscription/abc', 'training-confirm')`
+		);
+		const socket = join(work, 'control-outbox.sock');
+		const stop = await startControlSocket(source, socket);
+		try {
+			expect(await requestOutbox('ines@exemple.fr', socket)).toMatchObject([{ template: 'training-confirm', subject: 'Confirmez', status: 'pending' }]);
+			expect(await requestOutbox('personne@exemple.fr', socket)).toEqual([]);
+		} finally {
+			await stop();
+		}
 	});
 
 	it('refuses to restore with another instance key (the journal would read as forged, second factors lost)', async () => {

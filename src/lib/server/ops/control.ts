@@ -8,6 +8,10 @@
  *                    or  {"ok":false,"error":"…"}
  *   {"cmd":"demo-accounts","origin":"…"}  →  {"ok":true,"bytes":N} then the printed guide
  *                    (`maillage demo accounts` while the server runs; refused without demo data)
+ *   {"cmd":"outbox","to":"…"}  →  {"ok":true,"bytes":N} then a JSON array of the messages
+ *                    queued for that address, oldest first ({ template, subject, text, status,
+ *                    createdAt }): what an instance without SMTP_URL would have sent (the
+ *                    browser tests read the links of the trainings' e-mails this way)
  */
 import { createConnection, createServer, type Server } from 'node:net';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { dumpPglite, lastMigration } from './backup.ts';
 import { log } from '../log.ts';
 import { createDemoAccounts, demoGuide } from '../demo/index.ts';
 import { masterKeyIdsInUse } from '../vault/index.ts';
+import { outboxFor } from '../mail/index.ts';
 
 /** Unix socket paths are limited to about 100 bytes: a long DATA_DIR gets one in the temporary folder. */
 export function controlSocketPath(dir = dataDir()): string {
@@ -55,6 +60,24 @@ export async function startControlSocket(database: Database, path = controlSocke
 					const guide = Buffer.from(demoGuide(await createDemoAccounts(database), String((req as { origin?: string }).origin ?? '')));
 					conn.write(JSON.stringify({ ok: true, bytes: guide.length }) + '\n');
 					conn.end(guide);
+				} catch (e) {
+					conn.end(JSON.stringify({ ok: false, error: (e as Error).message }) + '\n');
+				}
+				return;
+			}
+			if (req.cmd === 'outbox') {
+				try {
+					const to = String((req as { to?: unknown }).to ?? '').slice(0, 320);
+					const rows = (await outboxFor(database, to)).map((m) => ({
+						template: m.template,
+						subject: m.subject,
+						text: m.text,
+						status: m.status,
+						createdAt: m.createdAt.toISOString()
+					}));
+					const body = Buffer.from(JSON.stringify(rows));
+					conn.write(JSON.stringify({ ok: true, bytes: body.length }) + '\n');
+					conn.end(body);
 				} catch (e) {
 					conn.end(JSON.stringify({ ok: false, error: (e as Error).message }) + '\n');
 				}
@@ -99,6 +122,14 @@ export async function requestDump(path = controlSocketPath()): Promise<{ dump: B
 /** Asks the running server to (re)create the demo accounts; returns the guide to print. */
 export async function requestDemoAccounts(origin: string, path = controlSocketPath()): Promise<string> {
 	return (await ask(path, { cmd: 'demo-accounts', origin })).body.toString('utf8');
+}
+
+/** Asks the running server for the messages queued for an address (embedded database only). */
+export async function requestOutbox(
+	to: string,
+	path = controlSocketPath()
+): Promise<{ template: string; subject: string; text: string; status: string; createdAt: string }[]> {
+	return JSON.parse((await ask(path, { cmd: 'outbox', to })).body.toString('utf8'));
 }
 
 function ask(path: string, request: Record<string, unknown>): Promise<{ head: Record<string, unknown>; body: Buffer }> {

@@ -57,6 +57,9 @@ export type Action =
 	// the territorial strategy (issue 16, item 6): the roadmap and the steering committees; organisations only, no personal data
 	| 'strategy.read'
 	| 'strategy.manage'
+	// training the helpers (issue 17): organising sessions and reading their registrants; registering oneself
+	| 'training.manage'
+	| 'training.register'
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
@@ -120,6 +123,10 @@ export interface Resources {
 	'strategy.read': InDepartment;
 	/** write them: its coordinators */
 	'strategy.manage': InDepartment;
+	/** create and edit a training and its sessions, read and export its registrants: `organisationId` the structure that organises it, `departmentCode` the training's */
+	'training.manage': InDepartment & OfOrganisation;
+	/** register oneself to a session (any professional account; helpers without one go through the e-mail link) */
+	'training.register': Record<string, never>;
 	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
 	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
 	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
@@ -279,6 +286,16 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 			);
 		case 'strategy.manage':
 			return coordinates(actor, r.departmentCode);
+		case 'training.manage':
+			// the département's coordinators, and the managers of the structure that organises it (its own trainings only)
+			return (
+				coordinates(actor, r.departmentCode) ||
+				(!!r.departmentCode &&
+					actor.memberships.some((m) => m.organisationId === r.organisationId && m.role === 'place_manager' && m.departmentCode === r.departmentCode))
+			);
+		case 'training.register':
+			// any professional account, whatever its roles
+			return true;
 		default:
 			return false;
 	}

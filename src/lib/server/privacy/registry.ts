@@ -14,5 +14,17 @@ import { personalData as mail } from '../mail/index.ts';
 import { personalData as accounts } from '../accounts/index.ts';
 import { personalData as vault } from '../vault/index.ts';
 import { personalData as mandates } from '../mandates/index.ts';
+import { personalData as trainings } from '../trainings/index.ts';
 
-export const PERSONAL_DATA: readonly PersonalDataDeclaration[] = [beneficiaries, grants, mandates, referral, accompaniments, pass, mail, accounts, vault];
+export const PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
+	beneficiaries,
+	grants,
+	mandates,
+	referral,
+	accompaniments,
+	pass,
+	mail,
+	accounts,
+	vault,
+	trainings
+];

@@ -7,6 +7,7 @@ import { loadInstance } from '#lib/components/instance.server.ts';
 import { formatDistance } from '#lib/components/format.ts';
 import { countAttempt, lockedUntil, retryMessage, THROTTLE_RULES } from '#lib/server/accounts/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
+import { placeSessions } from '#lib/server/trainings/index.ts';
 
 export const csr = false;
 
@@ -77,6 +78,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		back: backHref(url.searchParams.get('retour')),
 		reportFields: Object.entries(ERROR_REPORT_FIELDS).map(([value, label]) => ({ value, label })),
 		origin: publicOrigin(),
+		// the training sessions to come held here, or followed here in a group (issue 17)
+		trainings: await placeSessions(database, fields.id),
 		// after a report, Post/Redirect/Get (?signale=1): F5 no longer sends it again
 		sent: url.searchParams.get('signale') === '1'
 	};

@@ -1,0 +1,25 @@
+/**
+ * The trainings capability's one public entry (issue 17): the catalogue of trainings for
+ * helpers, their sessions in half-day slots, events, registrations with a waiting list
+ * promoted in order, the organisers' pages and list. The tables stay in db.ts.
+ */
+export * from './model.ts';
+export { TrainingError, mailLinks, organiserScope, placeChoices, eventChoices } from './internal.ts';
+export { type Links } from './messages.ts';
+export { catalogue, placeSessions, sessionPage, type CatalogueItem, type SessionPage } from './catalogue.ts';
+export {
+	createSession,
+	createTraining,
+	organisedTrainings,
+	sessionFormChoices,
+	trainingForOrganiser,
+	trainingFormChoices,
+	updateSession,
+	updateTraining
+} from './organise.ts';
+export { registrantsCsv, sessionForOrganiser } from './registrants.ts';
+export { cancelByToken, cancelMine, confirmRegistration, registerWithAccount, requestRegistration, type Placed } from './seats.ts';
+export { myRegistration, myRegistrations, registrationByToken, type RegistrationView } from './seats-read.ts';
+export { purgeOldRegistrations } from './retention.ts';
+export { personalData, TRAINING_RETENTION } from './personal-data.ts';
+export { seedDemoTrainings } from './demo.ts';
