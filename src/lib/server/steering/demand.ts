@@ -22,6 +22,11 @@ export async function demandSections(
 ): Promise<{ reader: Reader; sections: SteeringSection[] }> {
 	const reader = await readerOf(database, actor, params, now);
 	if (!can(actor, 'steering.read', { departmentCode: reader.context.query.departmentCode })) throw new DomainError('forbidden', 'Réservé au pilotage.');
+	return { reader, sections: await demandOf(database, reader, now) };
+}
+
+/** The demand's sections for a reader already allowed (a coordinator or partner above; the open data's reader, the whole network). */
+export async function demandOf(database: Database, reader: Reader, now = new Date()): Promise<SteeringSection[]> {
 	const yf = await facts(database, reader, ['assessment', 'assessment_axis', 'assessment_need', 'referral_sent', 'referral_need'], true, now);
 	const period = reader.context.query.period;
 	const scopeNote = reader.scope ? ['Ce que vos structures ont fait (diagnostics réalisés, orientations envoyées par leurs agents).'] : [];
@@ -115,25 +120,22 @@ export async function demandSections(
 		filter: (f) => f.kind === 'referral_sent'
 	});
 
-	return {
-		reader,
-		sections: [
-			{
-				id: 'diagnostics',
-				title: 'Diagnostics',
-				intro: 'Les diagnostics d’autonomie numérique faits avec une personne par un professionnel du réseau.',
-				tables: [
-					shown(assessed, 'diagnostics'),
-					{ table: autonomy.table, summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}` },
-					shown(needs, 'personnes')
-				]
-			},
-			{
-				id: 'orientations',
-				title: 'Orientations',
-				intro: 'Les orientations envoyées vers un lieu, avec le consentement de la personne.',
-				tables: [shown(byArea, 'orientations'), shown(byStructure, 'orientations'), shown(byKind, 'orientations'), shown(byNeed, 'orientations')]
-			}
-		]
-	};
+	return [
+		{
+			id: 'diagnostics',
+			title: 'Diagnostics',
+			intro: 'Les diagnostics d’autonomie numérique faits avec une personne par un professionnel du réseau.',
+			tables: [
+				shown(assessed, 'diagnostics'),
+				{ table: autonomy.table, summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}` },
+				shown(needs, 'personnes')
+			]
+		},
+		{
+			id: 'orientations',
+			title: 'Orientations',
+			intro: 'Les orientations envoyées vers un lieu, avec le consentement de la personne.',
+			tables: [shown(byArea, 'orientations'), shown(byStructure, 'orientations'), shown(byKind, 'orientations'), shown(byNeed, 'orientations')]
+		}
+	];
 }
