@@ -186,7 +186,7 @@ describe('issue 16: the steering routes against the real server, a canary in the
 		}
 		console.log(`[steering server] ${requests} requests over ${steeringRoutes().length} routes: ${JSON.stringify(statuses)}`);
 		expect(problems).toEqual([]);
-		expect(statuses['coordinator 200']).toBeGreaterThan(100);
+		expect(statuses['coordinator 200']).toBeGreaterThan(40);
 	}, 900_000);
 
 	it('hostile query strings on every steering page and file and the open data: a French 400 or 404, or the page; never a 5xx', async () => {
