@@ -32,7 +32,9 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/vault/backup.ts': 'the master key ids a backup needs (the persons’ keys are owner only)',
 	'src/lib/server/vault/jobs.ts': 'the monthly integrity check, the expiry reminders and the purge of orphan blobs run as the owner',
 	'src/lib/server/steering/facts.ts':
-		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)'
+		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)',
+	'src/lib/server/steering/open-data.ts':
+		'the demand and outcomes as open data, without a session: the facts of the département in the address, read as the owner and masked as the coordinator’s tables; no person’s row is read (decision 0018)'
 };
 
 function sources(dir: string): string[] {

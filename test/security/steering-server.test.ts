@@ -184,6 +184,12 @@ describe('issue 16: the steering routes against the real server, a canary in the
 						if (url.startsWith('/pilotage') && persona === null) expect(r.status, url).toBe(303);
 					}
 		}
+		// the open data of the demand and outcomes, for anyone (on PostgreSQL the request role reads no facts without a session)
+		for (const table of ['demande-diagnostics-territoire', 'resultats-genre', 'resultats-entonnoir']) {
+			const open = await visit(`/donnees/pilotage/47/${table}.csv?periode=${month}&niveau=commune`, null);
+			expect(open.status, table).toBe(200);
+			expect(open.text, table).toMatch(/\r\nTotal;\d|\r\n[^;\r\n]+;\d/);
+		}
 		console.log(`[steering server] ${requests} requests over ${steeringRoutes().length} routes: ${JSON.stringify(statuses)}`);
 		expect(problems).toEqual([]);
 		expect(statuses['coordinator 200']).toBeGreaterThan(40);

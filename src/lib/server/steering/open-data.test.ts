@@ -15,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
+import { onPostgres } from '../../../../test/db.ts';
 import type { Actor } from '../accounts/index.ts';
 import { AUTONOMY_SCALE, AXES, QUESTIONS } from '../assessment/index.ts';
 import { AGE_BANDS, AUTONOMY, DIGITAL_THEMES, GENDERS, KINDS, STATUSES } from '../accompaniments/index.ts';
@@ -402,6 +403,17 @@ describe('the demand and the outcomes as open data', () => {
 		const t2 = await openDataTable(w.db, '47', 'resultats-genre', params('periode=2026-T2'), TODAY);
 		expect(t2.body).toBe((await steeringExport(w.db, coordinator, 'resultats-genre', params('periode=2026-T2'), TODAY)).body);
 	}, 120_000);
+
+	it.skipIf(!onPostgres())('on PostgreSQL, through the request role without a session: the same files (the facts read as the owner)', async () => {
+		// found by the server's walk: without a session the request role reads no département's facts, and every file was « not published »
+		const request = await w.requestDatabase(2);
+		for (const id of ['demande-orientations-territoire', 'resultats-genre']) {
+			const asked = params('periode=2026-T1&niveau=commune');
+			expect((await openDataTable(request, '47', id, asked, TODAY)).body, id).toBe((await openDataTable(w.db, '47', id, asked, TODAY)).body);
+		}
+		const [{ n }] = await request.query<{ n: number }>(sql`select count(*)::int as n from steering_facts`);
+		expect(n).toBe(0);
+	});
 
 	it('answers an unknown table, a table per structure, place or funder, another département with a French 404', async () => {
 		for (const id of [

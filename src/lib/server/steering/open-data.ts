@@ -104,12 +104,17 @@ async function openTables(
 	if (!publishedMonths(q.period.months, now).length) throw new DomainError('not_found', NOT_PUBLISHED);
 	const reader: Reader = { context, scope: null, departmentName: context.departments[0].name };
 	const section = tableId.startsWith('demande-') ? 'demande' : 'resultats';
-	const key = [section, q.departmentCode, q.period.key, levelKey(q.level), today, (await lastRefresh(database, q.departmentCode))?.toISOString()].join('|');
+	// Without a session the request role reads no département's facts (row-level security): the
+	// figures of the département in the address are read as the owner, as the refresh writes them.
+	// The builders read the facts, the territory, places' and structures' names, never a person's
+	// row, and every figure leaves masked (privileged-use.test.ts).
+	const owner = database.privileged;
+	const key = [section, q.departmentCode, q.period.key, levelKey(q.level), today, (await lastRefresh(owner, q.departmentCode))?.toISOString()].join('|');
 	const tables = await cached(database, key, async () => {
-		if (section === 'demande') return (await demandOf(database, reader, now)).flatMap((s) => s.tables.map((t) => t.table));
-		const yf = await facts(database, reader, [...new Set(OUTCOME_SECTIONS.flatMap((s) => s.kinds))], true, now);
+		if (section === 'demande') return (await demandOf(owner, reader, now)).flatMap((s) => s.tables.map((t) => t.table));
+		const yf = await facts(owner, reader, [...new Set(OUTCOME_SECTIONS.flatMap((s) => s.kinds))], true, now);
 		const out: SteeringTable[] = [];
-		for (const s of OUTCOME_SECTIONS) out.push(...(await s.build(database, reader, yf)).tables.map((t) => t.table));
+		for (const s of OUTCOME_SECTIONS) out.push(...(await s.build(owner, reader, yf)).tables.map((t) => t.table));
 		return out;
 	});
 	return { context, tables };
