@@ -5,13 +5,18 @@ import { expectNoAxeViolations } from './helpers.ts';
 
 // Issue 14, items 4 and 5: /donnees lists the files for reuse (count, size, date, licence)
 // and says which places they leave out; the API is read from other sites by real browsers.
+// Issue 16, item 9: the steering figures as open data, the demand and the outcomes masked.
 
 const FILE_NAME = /^\d{8}-lieux-mediation-numerique-[a-z0-9-]+\.(csv|json)$/;
 
-test('axe: /donnees', async ({ page }) => {
-	await page.goto('/donnees');
-	await expectNoAxeViolations(page, '/donnees');
-});
+for (const width of [390, 1280])
+	test(`axe: /donnees at ${width} px, its tables of the steering figures reflowed`, async ({ page }) => {
+		await page.setViewportSize({ width, height: 900 });
+		await page.goto('/donnees');
+		await expectNoAxeViolations(page, `/donnees (${width} px)`);
+		// nothing wider than the screen (the tables reflow on a phone)
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+	});
 
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
@@ -114,7 +119,38 @@ test('the steering figures without persons are open data at a stable address, wi
 	const text = await csv.text();
 	expect(text.startsWith('\ufeff')).toBe(true);
 	expect(text).toContain('Lot-et-Garonne');
-	// another period and level, by the same address; figures about people are not published
+	// another period and level, by the same address; a table that is not one is not found
 	expect((await request.get('/donnees/pilotage/47/fragilite-territoires.csv?niveau=commune')).status()).toBe(200);
 	expect((await request.get('/donnees/pilotage/47/demande-orientations.csv')).status()).toBe(404);
+});
+
+test('the demand and the outcomes are open data too: masked, published months only, nothing per structure', async ({ page, request }) => {
+	await page.goto('/donnees');
+	await expect(page.getByRole('heading', { name: 'Les chiffres de la demande et des résultats, sans donnée personnelle' })).toBeVisible();
+	await expect(page.locator('#pilotage-personnes ~ ul').first()).toContainText('Un nombre de 1 à 4 personnes est masqué');
+	const tables = page.getByRole('table', { name: 'Tableaux de la demande et des résultats, par département' });
+	const link = tables.getByRole('link', { name: 'Orientations envoyées, par lieu de résidence de la personne, Lot-et-Garonne' });
+	expect(await link.getAttribute('href')).toBe('/donnees/pilotage/47/demande-orientations-territoire.csv');
+	await expect(tables.getByRole('link', { name: /par structure/ })).toHaveCount(0);
+	await expect(page.getByText('les tableaux du pilotage aussi')).toBeVisible();
+	// the demo's activity: the last published month, by commune (many small counts: « masqué » cells, never 1 to 4)
+	const now = new Date();
+	const published = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (now.getUTCDate() > 5 ? 1 : 2), 1));
+	const month = published.toISOString().slice(0, 7);
+	const csv = await request.get(`/donnees/pilotage/47/demande-orientations-territoire.csv?periode=${month}&niveau=commune`);
+	expect(csv.status()).toBe(200);
+	expect(csv.headers()['access-control-allow-origin']).toBe('*');
+	const lines = (await csv.text()).split('\r\n');
+	expect(lines[0]).toBe('\ufeffCommune;Orientations (personnes)');
+	const cells = lines.slice(1, lines.indexOf('')).map((l) => l.split(';')[1]);
+	expect(cells).toContain('masqué');
+	expect(cells.filter((c) => /^[1-4]$/.test(c))).toEqual([]);
+	// the month under way is not published; a table per structure does not exist; a period that is not one is refused
+	const current = await request.get(`/donnees/pilotage/47/resultats-entonnoir.csv?periode=${now.toISOString().slice(0, 7)}`);
+	expect(current.status()).toBe(404);
+	expect(await current.text()).toContain('Aucun mois de cette période n’est encore publié');
+	const byStructure = await request.get('/donnees/pilotage/47/demande-orientations-structure.csv');
+	expect(byStructure.status()).toBe(404);
+	expect(await byStructure.text()).toContain('Ce jeu de données n’existe pas.');
+	expect((await request.get('/donnees/pilotage/47/resultats-genre.csv?periode=2026-T9')).status()).toBe(400);
 });

@@ -110,6 +110,20 @@ const server = createServer((req, res) => {
 	}
 	handler(req, res);
 });
+// A request Node cannot read never reaches the app: an address or headers over Node's 16 KB
+// (`?zone=` of 20,000 characters), a malformed request line. Node answered with an empty body
+// (431, or 400 « Bad Request »); the same statuses, in French, and the connection closed.
+server.on('clientError', (err, socket) => {
+	const code = /** @type {{ code?: string }} */ (err).code;
+	if (code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+	const tooLong = code === 'HPE_HEADER_OVERFLOW';
+	const body = tooLong
+		? 'L’adresse demandée ou ses en-têtes sont trop longs (16 Ko au plus)\u00a0: raccourcissez-la puis réessayez.'
+		: 'La requête est mal formée\u00a0: vérifiez l’adresse puis réessayez.';
+	socket.end(
+		`HTTP/1.1 ${tooLong ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+	);
+});
 server.keepAliveTimeout = 5_000;
 server.listen(port, host, () => {
 	console.log(`maillage: ${origin.origin}/lieux`);

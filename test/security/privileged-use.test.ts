@@ -36,7 +36,9 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/trainings/seats-read.ts':
 		'a registrant’s own registration (by the link’s hash, or the signed-in professional’s) with its rank on the waiting list, which counts the other registrants',
 	'src/lib/server/steering/facts.ts':
-		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)'
+		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)',
+	'src/lib/server/steering/open-data.ts':
+		'the demand and outcomes as open data, without a session: the facts of the département in the address, read as the owner and masked as the coordinator’s tables; no person’s row is read (decision 0018)'
 };
 
 function sources(dir: string): string[] {

@@ -8,7 +8,7 @@ import { can, departmentsWith, type Actor } from '../accounts/index.ts';
 import { departmentNames, getInstanceSettings, listAreas, type AreaKind } from '../territory/index.ts';
 import { DomainError } from '../errors.ts';
 import { parisDay } from '../../time.ts';
-import { levelChoices, levelKey, levelLabel, parseSteeringQuery, recentPeriods, type Level, type Period, type SteeringQuery } from './model.ts';
+import { levelChoices, levelKey, levelLabel, parsePeriod, parseSteeringQuery, recentPeriods, type Level, type Period, type SteeringQuery } from './model.ts';
 
 export interface SteeringContext {
 	departments: { code: string; name: string }[];
@@ -58,12 +58,20 @@ export async function openDataContext(database: Database, params: URLSearchParam
 	const codes = (await getInstanceSettings(database)).departmentCodes;
 	const asked = (params.get('departement') ?? '').trim().toUpperCase();
 	if (!codes.includes(asked)) throw new DomainError('not_found', 'Ce département n’est pas publié ici.');
+	// a stable address means what it says: a period or a level that is not one is refused, never replaced by a default
 	const withDefaults = new URLSearchParams(params);
 	if (!withDefaults.get('periode')) withDefaults.set('periode', String(Number(today.slice(0, 4)) - 1));
-	const query = parseSteeringQuery(withDefaults, [asked], today);
+	else if (!parsePeriod(withDefaults.get('periode'), today))
+		throw new DomainError(
+			'invalid',
+			'Cette période n’existe pas ou n’a pas commencé : écrivez une année (2025), un trimestre (2025-T3) ou un mois (2025-03), à partir de 2015.'
+		);
 	const kinds = [...new Set((await listAreas(database, asked)).map((a) => a.kind as AreaKind))];
 	const levels = levelChoices(kinds);
-	if (!levels.some((l) => levelKey(l) === levelKey(query.level))) query.level = { kind: 'epci' };
+	const level = withDefaults.get('niveau');
+	if (level && !levels.some((l) => levelKey(l) === level))
+		throw new DomainError('invalid', `Ce découpage n’existe pas pour ce département : écrivez ${levels.map((l) => levelKey(l)).join(', ')}.`);
+	const query = parseSteeringQuery(withDefaults, [asked], today);
 	const names = await departmentNames(database.db, [asked]);
 	return {
 		departments: [{ code: asked, name: names[0]?.name ?? asked }],

@@ -23,6 +23,11 @@ export async function demandSections(
 ): Promise<{ reader: Reader; sections: SteeringSection[] }> {
 	const reader = await readerOf(database, actor, params, now);
 	if (!can(actor, 'steering.read', { departmentCode: reader.context.query.departmentCode })) throw new DomainError('forbidden', 'Réservé au pilotage.');
+	return { reader, sections: await demandOf(database, reader, now) };
+}
+
+/** The demand's sections for a reader already allowed (a coordinator or partner above; the open data's reader, the whole network). */
+export async function demandOf(database: Database, reader: Reader, now = new Date()): Promise<SteeringSection[]> {
 	const yf = await facts(database, reader, ['assessment', 'assessment_axis', 'assessment_need', 'referral_sent', 'referral_need'], true, now);
 	const period = reader.context.query.period;
 	const scopeNote = reader.scope ? ['Ce que vos structures ont fait (diagnostics réalisés, orientations envoyées par leurs agents).'] : [];
@@ -116,51 +121,48 @@ export async function demandSections(
 		filter: (f) => f.kind === 'referral_sent'
 	});
 
-	return {
-		reader,
-		sections: [
-			{
-				id: 'diagnostics',
-				title: 'Diagnostics',
-				intro: 'Les diagnostics d’autonomie numérique faits avec une personne par un professionnel du réseau.',
-				tables: [
-					{ ...shown(assessed, 'diagnostics'), chart: residenceMap(assessed, 'Diagnostics', 'diagnostics', reader.context.query.level) },
-					{
-						table: autonomy.table,
-						summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}`,
-						chart: bars('Autonomie mesurée au diagnostic, par axe', 'personnes', ['axe', 'axes'], {
-							columns: Object.keys(AXES).map((_, i) => i + 1),
-							byColumn: true,
-							feminine: false
-						})
-					},
-					{
-						...shown(needs, 'personnes'),
-						chart: bars('Besoins exprimés au diagnostic', 'personnes', ['besoin', 'besoins'], {
-							feminine: false,
-							highest: 'les plus cités',
-							highestOne: 'le plus cité'
-						})
-					}
-				]
-			},
-			{
-				id: 'orientations',
-				title: 'Orientations',
-				intro: 'Les orientations envoyées vers un lieu, avec le consentement de la personne.',
-				tables: [
-					{ ...shown(byArea, 'orientations'), chart: residenceMap(byArea, 'Orientations envoyées', 'orientations', reader.context.query.level) },
-					shown(byStructure, 'orientations'),
-					{
-						...shown(byKind, 'orientations'),
-						chart: bars('Orientations envoyées, par type de structure d’origine', 'orientations', ['type de structure', 'types de structure'], {
-							feminine: false,
-							sort: true
-						})
-					},
-					shown(byNeed, 'orientations')
-				]
-			}
-		]
-	};
+	return [
+		{
+			id: 'diagnostics',
+			title: 'Diagnostics',
+			intro: 'Les diagnostics d’autonomie numérique faits avec une personne par un professionnel du réseau.',
+			tables: [
+				{ ...shown(assessed, 'diagnostics'), chart: residenceMap(assessed, 'Diagnostics', 'diagnostics', reader.context.query.level) },
+				{
+					table: autonomy.table,
+					summary: `${AXES.equipment}\u00a0: ${summarise(autonomy.table, 'diagnostics').replace(/^./, (c) => c.toLowerCase())}`,
+					chart: bars('Autonomie mesurée au diagnostic, par axe', 'personnes', ['axe', 'axes'], {
+						columns: Object.keys(AXES).map((_, i) => i + 1),
+						byColumn: true,
+						feminine: false
+					})
+				},
+				{
+					...shown(needs, 'personnes'),
+					chart: bars('Besoins exprimés au diagnostic', 'personnes', ['besoin', 'besoins'], {
+						feminine: false,
+						highest: 'les plus cités',
+						highestOne: 'le plus cité'
+					})
+				}
+			]
+		},
+		{
+			id: 'orientations',
+			title: 'Orientations',
+			intro: 'Les orientations envoyées vers un lieu, avec le consentement de la personne.',
+			tables: [
+				{ ...shown(byArea, 'orientations'), chart: residenceMap(byArea, 'Orientations envoyées', 'orientations', reader.context.query.level) },
+				shown(byStructure, 'orientations'),
+				{
+					...shown(byKind, 'orientations'),
+					chart: bars('Orientations envoyées, par type de structure d’origine', 'orientations', ['type de structure', 'types de structure'], {
+						feminine: false,
+						sort: true
+					})
+				},
+				shown(byNeed, 'orientations')
+			]
+		}
+	];
 }

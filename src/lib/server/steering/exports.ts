@@ -44,7 +44,7 @@ const fromSections = async (built: Promise<{ reader: { context: SteeringContext 
 	return { context: reader.context, tables: shown.map((t) => t.table), summaries: Object.fromEntries(shown.map((t) => [t.table.id, t.summary])) };
 };
 /** The instant a Paris day stands for (today: now, for the figures of the day). */
-const instantOf = (today: string) => (today === parisDay() ? new Date() : new Date(`${today}T12:00:00Z`));
+export const instantOf = (today: string) => (today === parisDay() ? new Date() : new Date(`${today}T12:00:00Z`));
 
 /** By the first word of the table ids: the section that builds them (in the order of the report). */
 export const STEERING_SECTIONS: Record<string, SectionTables> = {

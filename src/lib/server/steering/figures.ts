@@ -5,9 +5,9 @@
  * period asked. No unmasked figure leaves this file but the totals' masks.
  */
 import { sql } from 'drizzle-orm';
-import { departmentUnits } from '../territory/index.ts';
+import { departmentUnits, type AreaKind } from '../territory/index.ts';
 import type { Database } from '../db/client.ts';
-import { MASKED_CELL, type Level, type Period, type SteeringCell, type SteeringColumn, type SteeringTable } from './model.ts';
+import { levelKey, MASKED_CELL, type Level, type Period, type SteeringCell, type SteeringColumn, type SteeringTable } from './model.ts';
 import { maskYear, periodCell, totalsOf, type PeriodCell } from './masking.ts';
 import { lastPublishedMonth } from './publication.ts';
 
@@ -25,6 +25,9 @@ export interface FactRow {
 
 /** The key of the row of communes outside the département, outside every area of a kind, or not known. */
 export const ELSEWHERE = '-';
+
+/** At the commune level, the key of the group of rows that is the row « elsewhere » of another level. */
+export const elsewhereOf = (level: Level) => `${ELSEWHERE}${levelKey(level)}`;
 
 export interface Units {
 	rows: { key: string; label: string }[];
@@ -46,6 +49,14 @@ export async function levelUnits(database: Database, dept: string, level: Level,
 		for (const c of communes) if (c.epci) add(`epci:${c.epci}`, c.code);
 		for (const a of areas) add(`area:${a.id}`, a.code);
 		groups.set(`dept:${dept}`, [...inDept]);
+		// the row « elsewhere » of each other level is a sum of rows here too: those outside the
+		// département, and at the EPCI or an areas' level the communes of no EPCI or no such area
+		groups.set(elsewhereOf({ kind: 'departement' }), [ELSEWHERE]);
+		groups.set(elsewhereOf({ kind: 'epci' }), [ELSEWHERE, ...communes.filter((c) => !c.epci).map((c) => c.code)]);
+		for (const kind of new Set(areas.map((a) => a.kind))) {
+			const inArea = new Set(areas.filter((a) => a.kind === kind).map((a) => a.code));
+			groups.set(elsewhereOf({ kind: 'area', areaKind: kind as AreaKind }), [ELSEWHERE, ...communes.filter((c) => !inArea.has(c.code)).map((c) => c.code)]);
+		}
 		return {
 			rows: [...communes.map((c) => ({ key: c.code, label: c.name })), elsewhere],
 			unitOf: (c) => (inDept.has(c) ? c : ELSEWHERE),

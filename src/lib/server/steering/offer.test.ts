@@ -313,7 +313,29 @@ describe('the home page, the exports and who may read', () => {
 		);
 		await expect(openDataTable(db, '47', 'demande-orientations', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
 		await expect(openDataTable(db, '75', 'offre-services', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
-		expect(Object.keys(OPEN_TABLES).every((id) => id.startsWith('offre-') || id.startsWith('fragilite-'))).toBe(true);
+		// the counts of persons are the demand's and the outcomes' (open-data.test.ts); nothing per structure, place, funder or partner
+		expect(Object.keys(OPEN_TABLES).every((id) => /^(offre|fragilite|demande|resultats)-/.test(id))).toBe(true);
+		for (const id of ['demande-orientations-structure', 'demande-orientations-type', 'resultats-honorees-lieu', 'resultats-pass-financeurs'])
+			expect(Object.keys(OPEN_TABLES)).not.toContain(id);
+	});
+
+	it('refuses a period or a level that is not one rather than answering another (a stable address means what it says)', async () => {
+		for (const asked of [
+			'periode=2026-13',
+			'periode=2014',
+			'periode=2099',
+			'periode=%00',
+			`periode=${'9'.repeat(5000)}`,
+			'niveau=canton',
+			'niveau=pole_territorial'
+		])
+			await expect(openDataTable(db, '47', 'offre-services', q(asked), today), asked).rejects.toMatchObject({
+				code: 'invalid',
+				message: expect.stringMatching(/^Ce(tte période| découpage) n’existe pas/)
+			});
+		expect((await openDataTable(db, '47', 'offre-services', q('periode=2026-T3&niveau=departement'), today)).fileName).toBe(
+			'offre-services-47-2026-T3-département.csv'
+		);
 	});
 
 	it('sees a change of a place at once (the places kept in memory are dropped)', async () => {

@@ -7,7 +7,18 @@ import type { Database } from '../db/client.ts';
 import { departmentStructures, type Actor } from '../accounts/index.ts';
 import { steeringContext, type SteeringContext } from './context.ts';
 import { isMasked, levelKey, levelLabel, type Level, type SteeringTable } from './model.ts';
-import { buildTable, levelUnits, yearFacts, type BuiltTable, type ColumnSpec, type FactRow, type Units, type YearFacts } from './figures.ts';
+import {
+	buildTable,
+	ELSEWHERE,
+	elsewhereOf,
+	levelUnits,
+	yearFacts,
+	type BuiltTable,
+	type ColumnSpec,
+	type FactRow,
+	type Units,
+	type YearFacts
+} from './figures.ts';
 import { parisDay } from '../../time.ts';
 import type { TableChart } from '../../components/charts/types.ts';
 
@@ -83,7 +94,7 @@ export async function byLevel(
 				columns: spec.columns,
 				additive: true,
 				groups: u.groups,
-				forced: forced ? (key, c, p) => forced.has(`${key}|${c}|${p.kind}|${p.step}`) : undefined,
+				forced: forced ? (key, c, p) => forced.has(`${key === ELSEWHERE ? elsewhereOf(q.level) : key}|${c}|${p.kind}|${p.step}`) : undefined,
 				dropEmpty: q.level.kind === 'commune',
 				notes: spec.notes
 			},

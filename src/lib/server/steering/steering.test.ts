@@ -290,8 +290,11 @@ describe('the outcomes', () => {
 	it('the honoured rate by area of residence and by place', async () => {
 		const { sections } = await outcomeSections(w.db, coordinator, params('periode=2026-T3&niveau=departement'), NOW);
 		const byArea = table(sections, 'resultats-honorees-territoire');
-		// closed in the quarter: 7 honoured, 3 declined, 2 not come, 6 expired
-		expect(row(byArea, 'Lot-et-Garonne')).toEqual([18, 7, 7 / 18]);
+		// closed in the quarter: 7 honoured, 3 declined, 2 not come, 6 expired; the département's row is masked beside the
+		// row « elsewhere », a 0 masked at the commune level (to protect the communes of no bassin de vie, Marmande's 6 among them)
+		expect(byArea.total).toEqual(['Total', 18, 7, 7 / 18]);
+		expect(row(byArea, 'Lot-et-Garonne')).toEqual([MASKED_CELL, 7, MASKED_CELL]);
+		expect(row(byArea, /^Hors du territoire/)).toEqual([MASKED_CELL, 0, MASKED_CELL]);
 		const byPlace = table(sections, 'resultats-honorees-lieu');
 		expect(byPlace.total).toEqual(['Total', 18, 7, 7 / 18]);
 	});

@@ -45,3 +45,11 @@ export function isCalendarDay(v: string): boolean {
 	const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
 	return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 2000 && +m[1] <= 2999;
 }
+
+/**
+ * The message a page shows after an action (`?fait=supprimee`), from its own list; null for
+ * anything else. The list's own keys only: `?fait=constructor` read `Object`'s and gave a 500.
+ */
+export function doneMessage(messages: Readonly<Record<string, string>>, code: string | null): string | null {
+	return code !== null && Object.hasOwn(messages, code) ? messages[code] : null;
+}

@@ -2,6 +2,7 @@ import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { DECISION_STATUS_TONES, MEETING_KIND_LABELS, MEETING_MODE_LABELS, meetingsOverview, type MeetingMode } from '#lib/server/strategy/index.ts';
 import { pageError } from '#lib/server/web/errors.ts';
+import { doneMessage } from '#lib/server/web/params.ts';
 
 const DONE: Record<string, string> = { supprimee: 'La réunion a été supprimée.' };
 
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			upcoming: o.upcoming.map(view),
 			past: o.past.map(view),
 			toFollow: o.toFollow.map((d) => ({ ...d, tone: DECISION_STATUS_TONES[d.shownStatus] })),
-			done: DONE[url.searchParams.get('fait') ?? ''] ?? null
+			done: doneMessage(DONE, url.searchParams.get('fait'))
 		};
 	} catch (e) {
 		pageError(e);

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { STATUS_LABELS, STATUS_TONES, createAxis, deleteAxis, renameAxis, roadmap } from '#lib/server/strategy/index.ts';
 import { formFailure, pageError } from '#lib/server/web/errors.ts';
+import { doneMessage } from '#lib/server/web/params.ts';
 
 const DONE: Record<string, string> = {
 	supprimee: 'L’action a été supprimée.',
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	try {
 		const r = await roadmap(await getDatabase(), locals.session!.actor, url.searchParams);
 		const actions = r.actions.map((a) => ({ ...a, statusLabel: STATUS_LABELS[a.shownStatus], tone: STATUS_TONES[a.shownStatus] }));
-		return { ...r, actions, done: DONE[url.searchParams.get('fait') ?? ''] ?? null, query: url.searchParams.toString() };
+		return { ...r, actions, done: doneMessage(DONE, url.searchParams.get('fait')), query: url.searchParams.toString() };
 	} catch (e) {
 		pageError(e);
 	}

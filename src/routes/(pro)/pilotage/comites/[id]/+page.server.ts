@@ -20,6 +20,7 @@ import {
 	type MeetingMode
 } from '#lib/server/strategy/index.ts';
 import { formFailure, pageError } from '#lib/server/web/errors.ts';
+import { doneMessage } from '#lib/server/web/params.ts';
 import { DECISION_TARGETS, MEETING_TARGETS, readMeetingForm } from '../meeting-form.ts';
 
 const DONE: Record<string, string> = {
@@ -66,7 +67,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			edit,
 			print,
 			removing: d.manage ? (d.decisions.find((x) => x.id === url.searchParams.get('retirer'))?.id ?? null) : null,
-			done: DONE[url.searchParams.get('fait') ?? ''] ?? null
+			done: doneMessage(DONE, url.searchParams.get('fait'))
 		};
 	} catch (e) {
 		pageError(e);

@@ -17,6 +17,7 @@ import {
 	type DecisionStatus
 } from '#lib/server/strategy/index.ts';
 import { formFailure, pageError } from '#lib/server/web/errors.ts';
+import { doneMessage } from '#lib/server/web/params.ts';
 import { parisDay } from '#lib/time.ts';
 import { ACTION_TARGETS, actionInputOf, actionValues, readActionForm } from '../action-form.ts';
 
@@ -51,7 +52,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			}),
 			edit,
 			today,
-			done: DONE[url.searchParams.get('fait') ?? ''] ?? null
+			done: doneMessage(DONE, url.searchParams.get('fait'))
 		};
 	} catch (e) {
 		pageError(e);
