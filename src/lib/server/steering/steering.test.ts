@@ -25,6 +25,7 @@ import type { Actor } from '../accounts/index.ts';
 import { parisDay } from '../../time.ts';
 import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts, steeringExport, type SteeringSection } from './index.ts';
 import { MASKED_CELL, type SteeringTable } from './model.ts';
+import { MASKS } from './figures.ts';
 
 const NOW = new Date('2026-12-07T11:00:00Z');
 const at = (day: string, hours = 10) => new Date(`${day}T${String(hours).padStart(2, '0')}:00:00+02:00`);
@@ -361,5 +362,40 @@ describe('the CSV of a table', () => {
 		expect(body).toContain('\r\nNérac;masqué\r\n');
 		expect(body).toContain('\r\nTotal;18\r\n');
 		await expect(steeringExport(w.db, coordinator, 'demande-inconnue', params(''), parisDay(NOW))).rejects.toMatchObject({ code: 'not_found' });
+	});
+});
+
+describe('the figures and masks kept between pages', () => {
+	it('are read again after a refresh that changes the facts: the page shows the new figures, masked anew', async () => {
+		const page = async () =>
+			table((await demandSections(w.db, coordinator, params('periode=2026&niveau=commune'), NOW)).sections, 'demande-diagnostics-territoire');
+		const before = await page();
+		expect(row(before, 'Nérac')).toEqual([MASKED_CELL]);
+		expect(row(before, 'Agen')).toEqual([MASKED_CELL]);
+		expect(before.total).toEqual(['Total', 10]);
+		// the same page again, or the year's other periods: the masks kept are read, none solved again
+		const { hits, misses } = MASKS;
+		expect(await page()).toEqual(before);
+		await demandSections(w.db, coordinator, params('periode=2026-T3&niveau=commune'), NOW);
+		expect(MASKS.misses).toBe(misses);
+		expect(MASKS.hits).toBeGreaterThan(hits);
+		// three more assessments of Nérac's persons in July, recorded then: Nérac 5, Agen 8, nothing small left
+		const [ccasId] = await w.db.query<{ id: string }>(sql`select id from organisations where name = 'CCAS d’Agen'`);
+		for (let i = 0; i < 3; i++) {
+			const [b] = await w.db.query<{ id: string }>(
+				sql`insert into beneficiaries (organisation_id, department_code, first_name, commune_code) values (${ccasId.id}, '47', 'P', '47195') returning id`
+			);
+			await w.db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result, created_at)
+				values (${b.id}, ${ccasId.id}, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb, ${at('2026-07-20')})`);
+		}
+		// not refreshed yet: the page is the same
+		expect(await page()).toEqual(before);
+		// a past month's sources are picked up by a full refresh (facts.ts)
+		await refreshSteeringFacts(w.db, { full: true, now: NOW, departments: ['47'] });
+		const after = await page();
+		expect(MASKS.misses).toBeGreaterThan(misses);
+		expect(row(after, 'Nérac')).toEqual([5]);
+		expect(row(after, 'Agen')).toEqual([8]);
+		expect(after.total).toEqual(['Total', 13]);
 	});
 });
