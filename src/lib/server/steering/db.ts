@@ -22,10 +22,16 @@ export const steeringFacts = pgTable(
 	(t) => [primaryKey({ name: 'steering_facts_pkey', columns: [t.departmentCode, t.kind, t.month, t.communeCode, t.organisationId, t.dimA, t.dimB] })]
 );
 
-/** Per département: the sources were read up to `watermark` (the next refresh reads what changed since, with a margin). */
+/**
+ * Per département: the sources were read up to `watermark` (the next refresh reads what
+ * changed since, with a margin); `figures_changed_at` (migration 0036): when a refresh last
+ * wrote a month a page may show (published, or any in a full refresh), the key of the facts
+ * the pages keep (figures.ts).
+ */
 export const steeringRefresh = pgTable('steering_refresh', {
 	departmentCode: text('department_code').primaryKey(),
 	watermark: timestamp('watermark', { withTimezone: true }).notNull(),
 	refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
-	months: integer('months').notNull().default(0)
+	months: integer('months').notNull().default(0),
+	figuresChangedAt: timestamp('figures_changed_at', { withTimezone: true }).notNull().defaultNow()
 });

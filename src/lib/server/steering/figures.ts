@@ -108,9 +108,11 @@ export const FACT_DIMENSIONS: Record<FactKind, readonly ('commune' | 'org' | 'a'
 
 /**
  * The facts read, kept per département, year, published months, kinds and scope, and the
- * refresh they were read after (`steering_refresh.refreshed_at`, written by every refresh
- * after its months: the facts change only then). A committee clicking through periods,
- * levels and pages reads them once per refresh. A few entries per database.
+ * last refresh that wrote figures a page may show (`steering_refresh.figures_changed_at`,
+ * written by a refresh after its months: a published month, or a full refresh; the cycle of
+ * every ten minutes rewrites the month under way only, which no page reads). A committee
+ * clicking through periods, levels and pages reads them once, and again when a month is
+ * published. A few entries per database.
  */
 const KEPT_FACTS = 48;
 const keptFacts = new WeakMap<Database, Map<string, YearFacts>>();
@@ -126,7 +128,9 @@ export async function yearFacts(
 ): Promise<YearFacts> {
 	const year = Number(period.start.slice(0, 4));
 	// a month is shown once published and refreshed after its publication (the records of its last minutes are in)
-	const [state] = await database.query<{ at: string }>(sql`select refreshed_at::text as at from steering_refresh where department_code = ${dept}`);
+	const [state] = await database.query<{ at: string; changed: string }>(
+		sql`select refreshed_at::text as at, figures_changed_at::text as changed from steering_refresh where department_code = ${dept}`
+	);
 	if (!state) return { year, published: 0, rows: [] };
 	const refreshed = new Date(state.at);
 	const last = lastPublishedMonth(refreshed < now ? refreshed : now);
@@ -134,7 +138,7 @@ export async function yearFacts(
 	if (!published) return { year, published, rows: [] };
 	const known = [...new Set(kinds)].filter((k): k is FactKind => k in FACT_DIMENSIONS).sort();
 	const scope = orgs ? [...new Set(orgs)].sort() : null;
-	const key = JSON.stringify([dept, year, published, known, scope, state.at]);
+	const key = JSON.stringify([dept, year, published, known, scope, state.changed]);
 	let kept = keptFacts.get(database);
 	if (!kept) keptFacts.set(database, (kept = new Map()));
 	const hit = kept.get(key);

@@ -366,6 +366,28 @@ describe('the CSV of a table', () => {
 });
 
 describe('the figures and masks kept between pages', () => {
+	const stamp = async () =>
+		(await w.db.query<{ at: string }>(sql`select figures_changed_at::text as at from steering_refresh where department_code = '47'`))[0].at;
+
+	it('a refresh of the month under way alone changes no figure a page shows: the facts kept stay; one that writes a published month does not', async () => {
+		const fund = async () =>
+			row(table((await partnerSections(w.db, coordinator, params('periode=2026-T3'), NOW)).sections, 'partenaires-fonds'), 'CAF de Lot-et-Garonne');
+		expect(await fund()).toEqual([500000, 6, 6000]);
+		const before = await stamp();
+		const r = await refreshSteeringFacts(w.db, { now: NOW, departments: ['47'] });
+		expect(r.departments[0].months).toEqual(['2026-12-01']);
+		expect(await stamp()).toBe(before);
+		// a contribution recorded now, received in July (published): July is written again, and the stamp moves
+		const [caf] = await w.db.query<{ id: string }>(sql`select id from organisations where name = 'CAF de Lot-et-Garonne'`);
+		await w.db.query(
+			sql`insert into pass_contributions (department_code, funder_id, amount_cents, received_on, agreement_ref) values ('47', ${caf.id}, 100, '2026-07-02', 'CONV-2')`
+		);
+		const again = await refreshSteeringFacts(w.db, { now: NOW, departments: ['47'] });
+		expect(again.departments[0].months).toContain('2026-07-01');
+		expect(await stamp()).not.toBe(before);
+		expect(await fund()).toEqual([500100, 6, 6000]);
+	});
+
 	it('are read again after a refresh that changes the facts: the page shows the new figures, masked anew', async () => {
 		const page = async () =>
 			table((await demandSections(w.db, coordinator, params('periode=2026&niveau=commune'), NOW)).sections, 'demande-diagnostics-territoire');
