@@ -173,7 +173,7 @@ export async function steeringBench(pgAdmin: string, logTo: (m: string) => void)
 	const results: Record<string, unknown> = { scale: SCALE, persons: PERSONS, referrals: REFERRALS, accompaniments: ACCOMPANIMENTS, assessments: ASSESSMENTS };
 	try {
 		if (!REUSE) await generate(db, results);
-		else await db.query(sql.raw('delete from steering_facts; delete from steering_refresh'));
+		else await db.query(sql.raw('truncate steering_facts, steering_facts_summed, steering_refresh'));
 
 		// the busiest département (or the one asked for): its pages are measured
 		const [busiest] = await db.query<{ code: string }>(sql`select department_code as code from referrals group by 1 order by count(*) desc limit 1`);
@@ -190,11 +190,14 @@ export async function steeringBench(pgAdmin: string, logTo: (m: string) => void)
 		}
 		const [facts] = await db.query<{ n: number }>(sql`select count(*)::int as n from steering_facts`);
 		results['fact rows'] = facts.n;
+		results['fact rows summed over the communes'] = (await db.query<{ n: number }>(sql`select count(*)::int as n from steering_facts_summed`))[0].n;
 		// a few new rows now, then the refresh every 10 minutes would find them
 		await db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result)
 			select id, organisation_id, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb from beneficiaries limit 1000`);
 		results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
 
+		// what autovacuum does between two cycles (each rewrites the month under way of every département)
+		await db.query(sql.raw('vacuum analyze steering_facts, steering_facts_summed'));
 		const org = await createOrganisation(db, null, { name: `Département ${dept} (banc ${Date.now()})`, kind: 'departement', departmentCode: dept });
 		const { userId } = await addMember(db, null, {
 			email: `coord-${Date.now()}@${dept}.bench.test`,

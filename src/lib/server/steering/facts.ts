@@ -102,6 +102,7 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 	const ins = (q: SQL) =>
 		tx.execute(sql`insert into steering_facts (department_code, month, kind, commune_code, organisation_id, dim_a, dim_b, n, persons, amount_cents) ${q}`);
 	await tx.execute(sql`delete from steering_facts where department_code = ${dept} and month = ${month}::date`);
+	await tx.execute(sql`delete from steering_facts_summed where department_code = ${dept} and month = ${month}::date`);
 
 	// assessments: how many, autonomy per axis, needs
 	const assessed = sql`from assessments a join beneficiaries b on b.id = a.beneficiary_id
@@ -193,6 +194,11 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 		where v.department_code = ${dept} and ev.at >= ${S} and ev.at < ${E} group by 4, 5, 6, 7`);
 	await ins(sql`select ${head('contribution')}, '', c.funder_id::text, '', '', count(*)::int, 0, sum(c.amount_cents)::bigint
 		from pass_contributions c where c.department_code = ${dept} and c.received_on >= ${month}::date and c.received_on < ${next}::date group by 5`);
+
+	// the same facts summed over the communes (what the tables not drawn by commune read)
+	await tx.execute(sql`insert into steering_facts_summed (department_code, month, kind, organisation_id, dim_a, dim_b, n, persons, amount_cents)
+		select department_code, month, kind, organisation_id, dim_a, dim_b, sum(n), sum(persons), sum(amount_cents) from steering_facts
+		where department_code = ${dept} and month = ${month}::date group by 1, 2, 3, 4, 5, 6`);
 }
 
 export interface RefreshReport {
@@ -245,7 +251,7 @@ export async function refreshSteeringFacts(database: Database, opts: { full?: bo
 	// a full refresh rewrites a département's years at once: the planner's statistics are read
 	// again now (a page's read is a hash aggregate of a few hundred thousand rows, not a sort
 	// spilled to disk; measured 0.7 s → 0.2 s at national scale), not when autovacuum comes
-	if (opts.full) await owner.query(sql`analyze steering_facts`);
+	if (opts.full) await owner.query(sql`analyze steering_facts, steering_facts_summed`);
 	return { departments: out, ms: Math.round(performance.now() - t) };
 }
 

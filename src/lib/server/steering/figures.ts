@@ -84,8 +84,9 @@ export interface YearFacts {
 /**
  * What the pages read of each kind of fact: the other dimensions are added up in SQL (a
  * department's year is read as a few thousand rows, not the hundreds of thousands the
- * refresh writes at national scale). A table that reads another dimension of a kind adds it
- * here; a dimension left out reads ''.
+ * refresh writes at national scale), and a kind not read by commune is read from the facts
+ * summed over the communes (`steering_facts_summed`). A table that reads another dimension
+ * of a kind adds it here; a dimension left out reads ''.
  */
 export const FACT_DIMENSIONS: Record<FactKind, readonly ('commune' | 'org' | 'a' | 'b')[]> = {
 	assessment: ['commune'],
@@ -144,15 +145,22 @@ export async function yearFacts(
 	const hit = kept.get(key);
 	if (hit) return hit;
 	const list = (xs: readonly string[]) => sql.raw(`(${xs.length ? xs.map((x) => `'${x.replace(/[^a-z0-9_-]/gi, '')}'`).join(', ') : "''"})`);
-	const kept_ = (dim: 'commune' | 'org' | 'a' | 'b', column: string) =>
+	// the kinds drawn by commune from the facts, the others from the facts summed over the communes
+	const byCommune = known.filter((k) => FACT_DIMENSIONS[k].includes('commune'));
+	const summed = known.filter((k) => !FACT_DIMENSIONS[k].includes('commune'));
+	const read = (of: FactKind[], dim: 'commune' | 'org' | 'a' | 'b', column: string) =>
 		sql.raw(
 			`case when kind in (${
-				known
+				of
 					.filter((k) => FACT_DIMENSIONS[k].includes(dim))
 					.map((k) => `'${k}'`)
 					.join(', ') || "''"
 			}) then ${column} else '' end`
 		);
+	const where = (of: FactKind[]) => sql`department_code = ${dept} and kind in ${list(of)}
+		and month >= ${`${year}-01-01`}::date and month <= ${last}::date and month < ${`${year + 1}-01-01`}::date
+		${scope ? sql`and organisation_id in ${list(scope)}` : sql``}`;
+	const sums = sql`sum(n)::int as n, sum(persons)::int as persons, sum(amount_cents)::text as amount`;
 	const rows = await database.query<{
 		month: string;
 		kind: string;
@@ -164,13 +172,13 @@ export async function yearFacts(
 		persons: number;
 		amount: string;
 	}>(sql`
-		select to_char(month, 'YYYY-MM-DD') as month, kind, ${kept_('commune', 'commune_code')} as commune, ${kept_('org', 'organisation_id')} as org,
-			${kept_('a', 'dim_a')} as a, ${kept_('b', 'dim_b')} as b, sum(n)::int as n, sum(persons)::int as persons, sum(amount_cents)::text as amount
-		from steering_facts
-		where department_code = ${dept} and kind in ${list(known)}
-			and month >= ${`${year}-01-01`}::date and month <= ${last}::date and month < ${`${year + 1}-01-01`}::date
-			${scope ? sql`and organisation_id in ${list(scope)}` : sql``}
-		group by 1, 2, 3, 4, 5, 6`);
+		select to_char(month, 'YYYY-MM-DD') as month, kind, ${read(byCommune, 'commune', 'commune_code')} as commune, ${read(byCommune, 'org', 'organisation_id')} as org,
+			${read(byCommune, 'a', 'dim_a')} as a, ${read(byCommune, 'b', 'dim_b')} as b, ${sums}
+		from steering_facts where ${where(byCommune)} group by 1, 2, 3, 4, 5, 6
+		union all
+		select to_char(month, 'YYYY-MM-DD') as month, kind, '' as commune, ${read(summed, 'org', 'organisation_id')} as org,
+			${read(summed, 'a', 'dim_a')} as a, ${read(summed, 'b', 'dim_b')} as b, ${sums}
+		from steering_facts_summed where ${where(summed)} group by 1, 2, 3, 4, 5, 6`);
 	const out = {
 		year,
 		published,

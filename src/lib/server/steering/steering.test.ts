@@ -21,6 +21,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
+import { onPostgres } from '../../../../test/db.ts';
+import { runInScope } from '../db/request-scope.ts';
+import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
 import { parisDay } from '../../time.ts';
 import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts, steeringExport, type SteeringSection } from './index.ts';
@@ -186,6 +189,15 @@ describe('the refresh', () => {
 		const again = await refreshSteeringFacts(w.db, { now: far, departments: ['47'] });
 		expect(again.departments[0].months).toContain(`${new Date().toISOString().slice(0, 7)}-01`);
 		expect(again.departments[0].months).not.toContain('2026-07-01');
+	});
+
+	it('writes the facts summed over the communes with them: the same sums, month by month', async () => {
+		const summed = await w.db.query(sql`select department_code, month::text, kind, organisation_id, dim_a, dim_b, n, persons, amount_cents::text
+			from steering_facts_summed order by 1, 2, 3, 4, 5, 6`);
+		const facts = await w.db.query(sql`select department_code, month::text, kind, organisation_id, dim_a, dim_b, sum(n)::int as n, sum(persons)::int as persons,
+				sum(amount_cents)::text as amount_cents from steering_facts group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+		expect(summed.length).toBeGreaterThan(10);
+		expect(summed).toEqual(facts);
 	});
 
 	it('counts an accompaniment recorded after its month was published in the month it was recorded', async () => {
@@ -419,5 +431,33 @@ describe('the figures and masks kept between pages', () => {
 		expect(row(after, 'Nérac')).toEqual([5]);
 		expect(row(after, 'Agen')).toEqual([8]);
 		expect(after.total).toEqual(['Total', 13]);
+	});
+});
+
+describe.skipIf(!onPostgres())('on PostgreSQL, through the request role', () => {
+	it('a request scoped to 47 reads its facts, summed or not; one scoped to 33 reads none of them', async () => {
+		const request: Database = await w.requestDatabase(2);
+		const count = (departments: string) =>
+			runInScope(
+				async () =>
+					(
+						await request.query<{ facts: number; summed: number; refresh: number }>(sql`select (select count(*)::int from steering_facts) as facts,
+							(select count(*)::int from steering_facts_summed) as summed, (select count(*)::int from steering_refresh) as refresh`)
+					)[0],
+				{ departments, userId: '', owner: '', voucherCode: '' }
+			);
+		const mine = await count('47');
+		expect(mine.facts).toBeGreaterThan(10);
+		expect(mine.summed).toBeGreaterThan(10);
+		expect(mine.refresh).toBe(1);
+		expect(await count('33')).toEqual({ facts: 0, summed: 0, refresh: 0 });
+		// the page itself, through the request role: the same figures as through the owner
+		const page = await runInScope(() => demandSections(request, coordinator, params('periode=2026&niveau=commune'), NOW), {
+			departments: '47',
+			userId: coordinator.userId,
+			owner: '',
+			voucherCode: ''
+		});
+		expect(table(page.sections, 'demande-diagnostics-territoire').total).toEqual(['Total', 13]);
 	});
 });
