@@ -6,10 +6,14 @@
  * Results: bench/results/<date>.json and a printed Markdown table for docs/benchmarks.md.
  *
  * Options (env): BENCH_TARGETS (pglite,postgres), BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
- * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,steering-offer,booklets,vault,vault-upload,maps,bytes,lighthouse), BENCH_PG_URL (admin URL).
+ * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,bytes,lighthouse;
+ *   steering on demand only), BENCH_PG_URL (admin URL).
  * care: issue 4's referral inbox and team views on PostgreSQL (bench/care.ts, its own options there).
  * pass: issue 5's redemptions per second on PostgreSQL, with zero double spend (bench/pass.ts, its own options there).
  * steering-offer: issue 16's offer and fragility pages at 35,000 communes and 100,000 places on PostgreSQL (bench/steering-offer.ts, runnable alone).
+ * steering: issue 16's demand, outcomes and partners pages at national scale on PostgreSQL (1M persons, 1M referrals, 10M accompaniments:
+ *   about 15 minutes of generation and 45 of refresh, so only when named; bench/steering.ts, its own options there, runnable alone).
+ * steering-embedded: every /pilotage page on the embedded database with the demo territory and its activity (bench/steering-embedded.ts, runnable alone).
  * booklets: issue 5's Pass Numérique booklet PDFs, 10,000 vouchers (bench/booklets.ts, its own options there).
  * vault: issue 15's document encryption, write and read overhead and memory (bench/vault.ts, runnable alone).
  * vault-upload: issue 15 as the person feels it: deposit and open end to end and over HTTP, encrypted vs plain,
@@ -34,7 +38,7 @@ import { syntheticPlaces } from './synthetic.ts';
 const N = Number(process.env.BENCH_PLACES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ONLY = new Set(
-	(process.env.BENCH_ONLY ?? 'parse,import,search,auth,care,pass,steering-offer,booklets,vault,vault-upload,maps,bytes,lighthouse').split(',')
+	(process.env.BENCH_ONLY ?? 'parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,bytes,lighthouse').split(',')
 );
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -292,6 +296,14 @@ async function main() {
 		if (ONLY.has('steering-offer') && TARGETS.has('postgres')) {
 			const { steeringOfferBench } = await import('./steering-offer.ts');
 			results.steeringOffer = await steeringOfferBench(PG_ADMIN, log);
+		}
+		if (ONLY.has('steering') && TARGETS.has('postgres')) {
+			const { steeringBench } = await import('./steering.ts');
+			results.steering = await steeringBench(PG_ADMIN, log);
+		}
+		if (ONLY.has('steering-embedded') && TARGETS.has('pglite')) {
+			const { steeringEmbeddedBench } = await import('./steering-embedded.ts');
+			results.steeringEmbedded = await steeringEmbeddedBench(log);
 		}
 		if (ONLY.has('booklets')) {
 			const { bookletsBench } = await import('./booklets.ts');

@@ -3,9 +3,14 @@
  * persons, 1,000,000 referrals (with their timelines), 10,000,000 accompaniments, 600,000
  * assessments over every département — then the refresh of the pre-aggregated figures
  * (full, then incremental after a few new rows) and the steering pages of the busiest
- * département (demand, outcomes, partners; by EPCI and by commune): p50 / p95 / max over
- * timed calls (target: p95 ≤ 1 s; figures at most 15 minutes old: a refresh well under 10
- * minutes).
+ * département (or the one asked for; demand, outcomes, partners; by EPCI and by commune):
+ * p50 / p95 / max over timed calls (target: p95 ≤ 1 s; figures at most 15 minutes old: a
+ * refresh well under 10 minutes), in three states (docs/decisions/0018, amendment):
+ * - warm: the facts and masks kept from the call before (a committee clicking through);
+ * - refreshed: after the refresh of every 10 minutes, which rewrites the month under way only
+ *   (no page shows it): the facts and masks kept;
+ * - nothing kept: the facts read again and the masks solved again (a month published, a full
+ *   refresh, or a process just started).
  *
  * A fresh database (maillage_bench_steering), the territory loaded, one place per commune
  * and ten structures per département, filled with SQL generate_series (no row-by-row
@@ -15,9 +20,12 @@
  * BENCH_STEERING_CALLS (timed calls per page, default 20), BENCH_PG_URL (admin URL),
  * BENCH_STEERING_KEEP=1 (keep the database), BENCH_STEERING_REUSE=1 (measure the kept database
  * again, no generation), BENCH_STEERING_FULL (all | busiest: the full refresh of every
- * département, or of the measured one only, the others set as refreshed a moment ago).
+ * département, or of the measured one only, the others set as refreshed a moment ago),
+ * BENCH_STEERING_DEPT (the département measured; default the busiest by referrals; the
+ * generator spreads the activity evenly, so 62, Pas-de-Calais, has the most communes for the
+ * same activity: the most masking).
  *
- *   node --import tsx bench/steering.ts
+ *   node --import tsx bench/steering.ts   (or BENCH_ONLY=steering npm run bench)
  */
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
@@ -25,11 +33,12 @@ import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
 import { loadTerritory } from '../src/lib/server/territory/index.ts';
 import { sharedDataDir } from '../src/lib/server/paths.ts';
 import { actorFor, addMember, createOrganisation } from '../src/lib/server/accounts/index.ts';
+import { pathToFileURL } from 'node:url';
 import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts } from '../src/lib/server/steering/index.ts';
+import { MASKS } from '../src/lib/server/steering/figures.ts';
 
 const SCALE = Number(process.env.BENCH_STEERING_SCALE ?? 1);
 const CALLS = Number(process.env.BENCH_STEERING_CALLS ?? 20);
-const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'maillage_bench_steering';
 const PERSONS = Math.round(1_000_000 * SCALE);
 const REFERRALS = Math.round(1_000_000 * SCALE);
@@ -38,8 +47,9 @@ const ASSESSMENTS = Math.round(600_000 * SCALE);
 const REUSE = process.env.BENCH_STEERING_REUSE === '1';
 /** 'all': a full refresh of every département first; 'busiest': of the measured one only */
 const FULL = process.env.BENCH_STEERING_FULL ?? 'all';
-const log = (m: string) => process.stderr.write(`${m}\n`);
+let log = (m: string) => process.stderr.write(`${m}\n`);
 
+let ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = (db: string) => {
 	const u = new URL(ADMIN);
 	u.pathname = `/${db}`;
@@ -149,7 +159,9 @@ async function generate(db: Database, results: Record<string, unknown>) {
 	await timed('vacuum analyze', () => db.query(sql.raw('vacuum analyze')));
 }
 
-async function main() {
+export async function steeringBench(pgAdmin: string, logTo: (m: string) => void): Promise<Record<string, unknown>> {
+	ADMIN = pgAdmin;
+	log = logTo;
 	if (!REUSE) {
 		const admin = new pg.Client({ connectionString: ADMIN });
 		await admin.connect();
@@ -161,11 +173,11 @@ async function main() {
 	const results: Record<string, unknown> = { scale: SCALE, persons: PERSONS, referrals: REFERRALS, accompaniments: ACCOMPANIMENTS, assessments: ASSESSMENTS };
 	try {
 		if (!REUSE) await generate(db, results);
-		else await db.query(sql.raw('delete from steering_facts; delete from steering_refresh'));
+		else await db.query(sql.raw('truncate steering_facts, steering_facts_summed, steering_refresh'));
 
-		// the busiest département: its pages are measured
+		// the busiest département (or the one asked for): its pages are measured
 		const [busiest] = await db.query<{ code: string }>(sql`select department_code as code from referrals group by 1 order by count(*) desc limit 1`);
-		const dept = busiest.code;
+		const dept = process.env.BENCH_STEERING_DEPT ?? busiest.code;
 		if (FULL === 'all') results['refresh full, every département (ms)'] = await timed('refresh full', () => refreshSteeringFacts(db, { full: true }));
 		else {
 			// the busiest one in full; the others as if refreshed a moment ago (the steady state of the 10-minute cycle)
@@ -178,11 +190,14 @@ async function main() {
 		}
 		const [facts] = await db.query<{ n: number }>(sql`select count(*)::int as n from steering_facts`);
 		results['fact rows'] = facts.n;
+		results['fact rows summed over the communes'] = (await db.query<{ n: number }>(sql`select count(*)::int as n from steering_facts_summed`))[0].n;
 		// a few new rows now, then the refresh every 10 minutes would find them
 		await db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result)
 			select id, organisation_id, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb from beneficiaries limit 1000`);
 		results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
 
+		// what autovacuum does between two cycles (each rewrites the month under way of every département)
+		await db.query(sql.raw('vacuum analyze steering_facts, steering_facts_summed'));
 		const org = await createOrganisation(db, null, { name: `Département ${dept} (banc ${Date.now()})`, kind: 'departement', departmentCode: dept });
 		const { userId } = await addMember(db, null, {
 			email: `coord-${Date.now()}@${dept}.bench.test`,
@@ -194,6 +209,20 @@ async function main() {
 		const actor = await actorFor(db.db, userId, true);
 		results.departement = dept;
 		const year = new Date().getFullYear() - (new Date().getMonth() === 0 && new Date().getDate() < 6 ? 1 : 0);
+		const [communes] = await db.query<{ n: number }>(sql`select count(*)::int as n from municipalities where department_code = ${dept}`);
+		results.communes = communes.n;
+		// the cycle of every 10 minutes, which rewrites the month under way only: a new refreshed_at, the figures' stamp unchanged
+		const refreshed = () => db.query(sql`update steering_refresh set refreshed_at = refreshed_at + interval '1 millisecond' where department_code = ${dept}`);
+		// a month published (or a full refresh, or a new process): the facts read again (figures_changed_at), the masks solved again
+		const published = async () => {
+			MASKS.clear();
+			await db.query(sql`update steering_refresh set figures_changed_at = clock_timestamp() where department_code = ${dept}`);
+		};
+		const states: [string, () => Promise<unknown>][] = [
+			['warm', async () => {}],
+			['refreshed', refreshed],
+			['nothing kept', published]
+		];
 		for (const niveau of ['epci', 'commune'])
 			for (const [name, page] of [
 				['demande', demandSections],
@@ -202,14 +231,17 @@ async function main() {
 			] as const) {
 				const params = new URLSearchParams(`departement=${dept}&periode=${year}&niveau=${niveau}`);
 				await page(db, actor, params);
-				const times: number[] = [];
-				for (let i = 0; i < CALLS; i++) {
-					const t = performance.now();
-					await page(db, actor, params);
-					times.push(performance.now() - t);
+				for (const [state, before] of states) {
+					const times: number[] = [];
+					for (let i = 0; i < CALLS; i++) {
+						await before();
+						const t = performance.now();
+						await page(db, actor, params);
+						times.push(performance.now() - t);
+					}
+					results[`/pilotage/${name} by ${niveau}, ${state}`] = { p50: q(times, 50), p95: q(times, 95), max: q(times, 100) };
+					log(`/pilotage/${name} by ${niveau}, ${state}: p50 ${q(times, 50)} ms, p95 ${q(times, 95)} ms, max ${q(times, 100)} ms`);
 				}
-				results[`/pilotage/${name} by ${niveau}`] = { p50: q(times, 50), p95: q(times, 95), max: q(times, 100) };
-				log(`/pilotage/${name} by ${niveau}: p50 ${q(times, 50)} ms, p95 ${q(times, 95)} ms`);
 			}
 	} finally {
 		await db.close();
@@ -220,7 +252,13 @@ async function main() {
 			await a.end();
 		}
 	}
-	process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+	return results;
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+	steeringBench(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', (m) => process.stderr.write(`${m}\n`))
+		.then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
+		.catch((e) => {
+			console.error(e);
+			process.exit(1);
+		});

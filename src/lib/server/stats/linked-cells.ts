@@ -23,7 +23,7 @@
  * now would hide nothing), so what a reader saw last month and sees today never tell more
  * than each page alone. Pure: no I/O.
  */
-import { protectedBy, SMALL_COUNT } from './small-counts.ts';
+import { SMALL_COUNT } from './small-counts.ts';
 
 export interface Line {
 	members: number[];
@@ -50,81 +50,162 @@ export interface LinkedSuppression {
 }
 
 export function suppressLinkedCells(input: LinkedCells): LinkedSuppression {
-	const { values, lines } = input;
-	const threshold = input.threshold ?? SMALL_COUNT;
-	const steps = input.steps ?? values.map(() => 1);
-	const hidden = values.map((v, i) => (v > 0 && v < threshold) || !!input.forced?.[i]);
-	const externalHidden = new Set<number>();
-	// the lines each cell is in; the step a line is checked at (when its last cell is published)
-	const linesOf: number[][] = values.map(() => []);
-	const lineStep = lines.map((l, li) => {
-		let s = l.total === null ? 0 : steps[l.total];
-		for (const m of l.members) {
-			linesOf[m].push(li);
-			if (steps[m] > s) s = steps[m];
-		}
-		if (l.total !== null) linesOf[l.total].push(li);
-		return s;
+	const { lines } = input;
+	let size = 0;
+	for (const l of lines) size += l.members.length;
+	const flat: FlatLines = { start: new Int32Array(lines.length + 1), members: new Int32Array(size), total: new Int32Array(lines.length) };
+	let at = 0;
+	lines.forEach((l, li) => {
+		flat.start[li] = at;
+		for (const m of l.members) flat.members[at++] = m;
+		flat.total[li] = l.total ?? -1;
 	});
-	const maxStep = steps.reduce((a, b) => Math.max(a, b), 0);
-	/**
-	 * Masked members that keep each of them undetermined within 1 to 4: the rule of
-	 * small-counts.ts when each is at least 1; when a 0 is masked among them, each may be 0,
-	 * and their sum alone must leave room for 4.
-	 */
-	const safe = (masked: number[]) =>
-		masked.some((m) => values[m] === 0)
-			? masked.reduce((a, m) => a + values[m], 0) >= threshold - 1
-			: protectedBy(
-					masked.map((m) => values[m]),
-					threshold
-				);
+	flat.start[lines.length] = at;
+	const s = suppressFlat({ ...input, lines: flat });
+	return { hidden: Array.from(s.hidden, (h) => h === 1), externalHidden: s.externalHidden };
+}
+
+/**
+ * The lines in flat arrays (what `maskYear` builds for tens of thousands of lines): line `li`
+ * has the members `members[start[li]]` to `members[start[li + 1] - 1]` and the total
+ * `total[li]` (−1: published elsewhere).
+ */
+export interface FlatLines {
+	start: Int32Array;
+	members: Int32Array;
+	total: Int32Array;
+}
+
+export interface FlatCells {
+	values: ArrayLike<number>;
+	/** the step each cell is first published at (all 1 when absent) */
+	steps?: ArrayLike<number>;
+	lines: FlatLines;
+	forced?: ArrayLike<boolean | number>;
+	fixed?: ArrayLike<boolean | number>;
+	threshold?: number;
+}
+
+/** `suppressLinkedCells` on flat arrays: the same rule, the same choices, in the same order. `hidden[i]` is 1 when masked. */
+export function suppressFlat(input: FlatCells): { hidden: Uint8Array; externalHidden: number[] } {
+	const { values, lines } = input;
+	const { start, members, total } = lines;
+	const n = values.length;
+	const L = total.length;
+	const threshold = input.threshold ?? SMALL_COUNT;
+	const steps = input.steps ?? new Int32Array(n).fill(1);
+	const hidden = new Uint8Array(n);
+	const fixed = new Uint8Array(n);
+	for (let i = 0; i < n; i++) {
+		const v = values[i];
+		hidden[i] = (v > 0 && v < threshold) || input.forced?.[i] ? 1 : 0;
+		fixed[i] = input.fixed?.[i] ? 1 : 0;
+	}
+	const external = new Uint8Array(L);
+	// the lines each cell is in (flat), and the step a line is checked at (when its last cell is published)
+	const count = new Int32Array(n + 1);
+	const lineStep = new Int32Array(L);
+	let maxStep = 0;
+	for (let li = 0; li < L; li++) {
+		let s = total[li] < 0 ? 0 : steps[total[li]];
+		for (let k = start[li]; k < start[li + 1]; k++) {
+			count[members[k]]++;
+			if (steps[members[k]] > s) s = steps[members[k]];
+		}
+		if (total[li] >= 0) count[total[li]]++;
+		lineStep[li] = s;
+		if (s > maxStep) maxStep = s;
+	}
+	const linesAt = new Int32Array(n + 1);
+	for (let i = 0; i < n; i++) linesAt[i + 1] = linesAt[i] + count[i];
+	const linesOf = new Int32Array(linesAt[n]);
+	const fill = linesAt.slice(0, n);
+	for (let li = 0; li < L; li++) {
+		for (let k = start[li]; k < start[li + 1]; k++) linesOf[fill[members[k]]++] = li;
+		if (total[li] >= 0) linesOf[fill[total[li]]++] = li;
+	}
+	// the lines of each step, in order
+	const byStep: number[][] = Array.from({ length: maxStep + 1 }, () => []);
+	for (let li = 0; li < L; li++) byStep[lineStep[li]].push(li);
+	const queued = new Uint8Array(L);
+	const least = threshold - 1;
 	for (let step = 1; step <= maxStep; step++) {
-		// published before this step and shown: known for good
-		const known = (i: number) => (!!input.fixed?.[i] && !hidden[i]) || (steps[i] < step && !hidden[i]);
+		// published before this step (or elsewhere) and shown: known for good, never chosen
+		const known = (i: number) => hidden[i] === 0 && (fixed[i] === 1 || steps[i] < step);
 		const queue: number[] = [];
-		const queued = new Set<number>();
 		const push = (li: number) => {
-			if (lineStep[li] <= step && !queued.has(li)) {
-				queued.add(li);
+			if (lineStep[li] <= step && queued[li] === 0) {
+				queued[li] = 1;
 				queue.push(li);
 			}
 		};
-		lines.forEach((_, li) => {
-			if (lineStep[li] === step) push(li);
-		});
+		for (const li of byStep[step]) push(li);
 		const hide = (i: number) => {
-			hidden[i] = true;
-			for (const li of linesOf[i]) push(li);
+			hidden[i] = 1;
+			for (let k = linesAt[i]; k < linesAt[i + 1]; k++) push(linesOf[k]);
 		};
 		for (let head = 0; head < queue.length; head++) {
 			const li = queue[head];
-			queued.delete(li);
-			const line = lines[li];
-			if (line.total !== null ? hidden[line.total] : externalHidden.has(li)) continue;
-			const masked = line.members.filter((m) => hidden[m]);
-			if (!masked.length || safe(masked)) continue;
-			// the smallest member still shown (not 0, not already published); the first on a tie
+			queued[li] = 0;
+			const t = total[li];
+			if (t >= 0 ? hidden[t] === 1 : external[li] === 1) continue;
+			// the masked members (how many, their sum, whether a 0 is among them), and the smallest
+			// member still shown (not 0, not already published; the first on a tie)
+			let k = 0;
+			let sum = 0;
+			let zero = false;
 			let next = -1;
-			for (const m of line.members) if (!hidden[m] && values[m] > 0 && !known(m) && (next < 0 || values[m] < values[next])) next = m;
+			for (let x = start[li]; x < start[li + 1]; x++) {
+				const m = members[x];
+				const v = values[m];
+				if (hidden[m] === 1) {
+					k++;
+					sum += v;
+					if (v === 0) zero = true;
+				} else if (v > 0 && fixed[m] === 0 && steps[m] >= step && (next < 0 || v < values[next])) next = m;
+			}
+			// masked members that keep each of them undetermined within 1 to 4 (small-counts.ts
+			// `protectedBy`); when a 0 is masked among them, their sum alone must leave room for 4
+			if (!k || (zero ? sum >= least : k > 1 && sum - (k - 1) >= least)) continue;
 			if (next >= 0) {
 				hide(next);
 				continue;
 			}
 			// no count left: the total, when it is not out already
-			if (line.total !== null && !known(line.total)) {
-				hide(line.total);
+			if (t >= 0 && !known(t)) {
+				hide(t);
 				continue;
 			}
 			// else the zeros not yet published are masked too, so that none can be told from the
 			// others (each may then be anything from 0 to what the total leaves)
-			const zeros = line.members.filter((m) => !hidden[m] && !known(m));
-			for (const m of zeros) hide(m);
-			if (zeros.length && safe(line.members.filter((m) => hidden[m]))) continue;
-			if (line.total === null) externalHidden.add(li);
+			let zeros = 0;
+			for (let x = start[li]; x < start[li + 1]; x++) {
+				const m = members[x];
+				if (hidden[m] === 0 && !known(m)) {
+					hide(m);
+					zeros++;
+				}
+			}
+			if (zeros) {
+				let k2 = 0;
+				let sum2 = 0;
+				let zero2 = false;
+				for (let x = start[li]; x < start[li + 1]; x++) {
+					const m = members[x];
+					if (hidden[m] === 1) {
+						k2++;
+						sum2 += values[m];
+						if (values[m] === 0) zero2 = true;
+					}
+				}
+				if (zero2 ? sum2 >= least : k2 > 1 && sum2 - (k2 - 1) >= least) continue;
+			}
+			if (t < 0) external[li] = 1;
 		}
 	}
-	return { hidden, externalHidden: [...externalHidden].sort((a, b) => a - b) };
+	const externalHidden: number[] = [];
+	for (let li = 0; li < L; li++) if (external[li]) externalHidden.push(li);
+	return { hidden, externalHidden };
 }
 
 /**

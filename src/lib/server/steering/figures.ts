@@ -8,11 +8,14 @@ import { sql } from 'drizzle-orm';
 import { departmentUnits, type AreaKind } from '../territory/index.ts';
 import type { Database } from '../db/client.ts';
 import { levelKey, MASKED_CELL, type Level, type Period, type SteeringCell, type SteeringColumn, type SteeringTable } from './model.ts';
-import { maskYear, periodCell, totalsOf, type PeriodCell } from './masking.ts';
+import { MaskMemo, maskYear, periodCell, totalsOf, type PeriodCell } from './masking.ts';
+import type { FactKind } from './facts.ts';
 import { lastPublishedMonth } from './publication.ts';
 
 export interface FactRow {
 	month: string;
+	/** the month's index in its year (0: January) */
+	m: number;
 	kind: string;
 	commune: string;
 	org: string;
@@ -89,6 +92,43 @@ export interface YearFacts {
 	rows: FactRow[];
 }
 
+/**
+ * What the pages read of each kind of fact: the other dimensions are added up in SQL (a
+ * department's year is read as a few thousand rows, not the hundreds of thousands the
+ * refresh writes at national scale), and a kind not read by commune is read from the facts
+ * summed over the communes (`steering_facts_summed`). A table that reads another dimension
+ * of a kind adds it here; a dimension left out reads ''.
+ */
+export const FACT_DIMENSIONS: Record<FactKind, readonly ('commune' | 'org' | 'a' | 'b')[]> = {
+	assessment: ['commune'],
+	assessment_axis: ['a', 'b'],
+	assessment_need: ['a'],
+	referral_sent: ['commune', 'org'],
+	referral_need: ['a'],
+	referral_event: ['commune', 'org', 'a', 'b'],
+	referral_place: ['a', 'b'],
+	referral_delay: ['a'],
+	accompaniment: ['commune', 'a'],
+	accompaniment_theme: ['a'],
+	accompaniment_procedure: ['a'],
+	accompaniment_autonomy: ['a'],
+	accompaniment_profile: ['a', 'b'],
+	voucher: ['a'],
+	voucher_funder: ['org', 'a'],
+	contribution: ['org']
+};
+
+/**
+ * The facts read, kept per département, year, published months, kinds and scope, and the
+ * last refresh that wrote figures a page may show (`steering_refresh.figures_changed_at`,
+ * written by a refresh after its months: a published month, or a full refresh; the cycle of
+ * every ten minutes rewrites the month under way only, which no page reads). A committee
+ * clicking through periods, levels and pages reads them once, and again when a month is
+ * published. A few entries per database.
+ */
+const KEPT_FACTS = 48;
+const keptFacts = new WeakMap<Database, Map<string, YearFacts>>();
+
 /** The facts of `kinds` for the year of the period, its published months only; `orgs`: a partner's scope. */
 export async function yearFacts(
 	database: Database,
@@ -100,12 +140,38 @@ export async function yearFacts(
 ): Promise<YearFacts> {
 	const year = Number(period.start.slice(0, 4));
 	// a month is shown once published and refreshed after its publication (the records of its last minutes are in)
-	const [state] = await database.query<{ at: string }>(sql`select refreshed_at::text as at from steering_refresh where department_code = ${dept}`);
+	const [state] = await database.query<{ at: string; changed: string }>(
+		sql`select refreshed_at::text as at, figures_changed_at::text as changed from steering_refresh where department_code = ${dept}`
+	);
 	if (!state) return { year, published: 0, rows: [] };
 	const refreshed = new Date(state.at);
 	const last = lastPublishedMonth(refreshed < now ? refreshed : now);
 	const published = Number(last.slice(0, 4)) > year ? 12 : Number(last.slice(0, 4)) < year ? 0 : Number(last.slice(5, 7));
 	if (!published) return { year, published, rows: [] };
+	const known = [...new Set(kinds)].filter((k): k is FactKind => k in FACT_DIMENSIONS).sort();
+	const scope = orgs ? [...new Set(orgs)].sort() : null;
+	const key = JSON.stringify([dept, year, published, known, scope, state.changed]);
+	let kept = keptFacts.get(database);
+	if (!kept) keptFacts.set(database, (kept = new Map()));
+	const hit = kept.get(key);
+	if (hit) return hit;
+	const list = (xs: readonly string[]) => sql.raw(`(${xs.length ? xs.map((x) => `'${x.replace(/[^a-z0-9_-]/gi, '')}'`).join(', ') : "''"})`);
+	// the kinds drawn by commune from the facts, the others from the facts summed over the communes
+	const byCommune = known.filter((k) => FACT_DIMENSIONS[k].includes('commune'));
+	const summed = known.filter((k) => !FACT_DIMENSIONS[k].includes('commune'));
+	const read = (of: FactKind[], dim: 'commune' | 'org' | 'a' | 'b', column: string) =>
+		sql.raw(
+			`case when kind in (${
+				of
+					.filter((k) => FACT_DIMENSIONS[k].includes(dim))
+					.map((k) => `'${k}'`)
+					.join(', ') || "''"
+			}) then ${column} else '' end`
+		);
+	const where = (of: FactKind[]) => sql`department_code = ${dept} and kind in ${list(of)}
+		and month >= ${`${year}-01-01`}::date and month <= ${last}::date and month < ${`${year + 1}-01-01`}::date
+		${scope ? sql`and organisation_id in ${list(scope)}` : sql``}`;
+	const sums = sql`sum(n)::int as n, sum(persons)::int as persons, sum(amount_cents)::text as amount`;
 	const rows = await database.query<{
 		month: string;
 		kind: string;
@@ -117,13 +183,21 @@ export async function yearFacts(
 		persons: number;
 		amount: string;
 	}>(sql`
-		select to_char(month, 'YYYY-MM-DD') as month, kind, commune_code as commune, organisation_id as org, dim_a as a, dim_b as b,
-			n, persons, amount_cents::text as amount
-		from steering_facts
-		where department_code = ${dept} and kind in ${sql.raw(`(${kinds.map((k) => `'${k.replace(/'/g, '')}'`).join(', ')})`)}
-			and month >= ${`${year}-01-01`}::date and month <= ${last}::date and month < ${`${year + 1}-01-01`}::date
-			${orgs ? sql`and organisation_id in ${sql.raw(`(${orgs.length ? orgs.map((o) => `'${o.replace(/[^0-9a-f-]/gi, '')}'`).join(', ') : "''"})`)}` : sql``}`);
-	return { year, published, rows: rows.map((r) => ({ ...r, n: Number(r.n), persons: Number(r.persons), amount: Number(r.amount) })) };
+		select to_char(month, 'YYYY-MM-DD') as month, kind, ${read(byCommune, 'commune', 'commune_code')} as commune, ${read(byCommune, 'org', 'organisation_id')} as org,
+			${read(byCommune, 'a', 'dim_a')} as a, ${read(byCommune, 'b', 'dim_b')} as b, ${sums}
+		from steering_facts where ${where(byCommune)} group by 1, 2, 3, 4, 5, 6
+		union all
+		select to_char(month, 'YYYY-MM-DD') as month, kind, '' as commune, ${read(summed, 'org', 'organisation_id')} as org,
+			${read(summed, 'a', 'dim_a')} as a, ${read(summed, 'b', 'dim_b')} as b, ${sums}
+		from steering_facts_summed where ${where(summed)} group by 1, 2, 3, 4, 5, 6`);
+	const out = {
+		year,
+		published,
+		rows: rows.map((r) => ({ ...r, m: Number(r.month.slice(5, 7)) - 1, n: Number(r.n), persons: Number(r.persons), amount: Number(r.amount) }))
+	};
+	kept.set(key, out);
+	if (kept.size > KEPT_FACTS) kept.delete(kept.keys().next().value!);
+	return out;
 }
 
 export interface ColumnSpec {
@@ -172,23 +246,32 @@ export function cellOf(period: Period, facts: YearFacts): PeriodCell | null {
 	);
 }
 
-/** Masks a table for every period of the year, then reads the asked one. */
+/**
+ * The masks solved so far, in this process (masking.ts `MaskMemo`): keyed by the figures
+ * themselves, so that a refresh that changes them is never answered from here. At most
+ * 16 million cells (16 MB; Pas-de-Calais's communes' table for a year is about 100,000).
+ */
+export const MASKS = new MaskMemo();
+
+/** Masks a table for every period of the year (or takes the masks already solved for the same figures), then reads the asked one. */
 export function buildTable(spec: TableSpec, facts: YearFacts, period: Period): BuiltTable {
 	const index = new Map(spec.rows.map((r, i) => [r.key, i]));
 	const K = Math.max(facts.published, 1);
 	const monthly = spec.rows.map(() => spec.columns.map(() => new Array<number>(K).fill(0)));
 	const wholes = spec.columns.map(() => new Array<number>(K).fill(0));
+	const columns = spec.columns;
 	for (const f of facts.rows) {
+		const j = f.m;
+		if (j >= K) continue;
 		const key = spec.rowOf(f);
-		const j = Number(f.month.slice(5, 7)) - 1;
-		if (key === null || j >= K) continue;
+		if (key === null) continue;
 		const r = index.get(key);
-		spec.columns.forEach((c, ci) => {
-			const v = c.of(f);
-			if (!v) return;
+		for (let ci = 0; ci < columns.length; ci++) {
+			const v = columns[ci].of(f);
+			if (!v) continue;
 			wholes[ci][j] += v;
 			if (r !== undefined) monthly[r][ci][j] += v;
-		});
+		}
 	}
 	const p = cellOf(period, facts);
 	const empty = {
@@ -198,16 +281,19 @@ export function buildTable(spec: TableSpec, facts: YearFacts, period: Period): B
 		groupsHidden: new Set<string>()
 	};
 	if (!p) return { ...empty, table: { ...empty.table, notes: [...(spec.notes ?? []), NOT_PUBLISHED] } };
-	const totalHidden = spec.additive ? totalsOf(wholes, K) : undefined;
-	const masked = maskYear({
-		monthly,
-		months: K,
-		columns: spec.columns.length,
-		additive: spec.additive,
-		groups: spec.groups?.map((g) => ({ key: g.key, rows: g.rows.map((k) => index.get(k)!).filter((i) => i !== undefined) })),
-		forced: spec.forced ? (r, c, kind, step) => r >= 0 && spec.forced!(spec.rows[r].key, c, { kind, step }) : undefined,
-		totalHidden
-	});
+	const totalHidden = spec.additive ? totalsOf(wholes, K, MASKS) : undefined;
+	const masked = maskYear(
+		{
+			monthly,
+			months: K,
+			columns: spec.columns.length,
+			additive: spec.additive,
+			groups: spec.groups?.map((g) => ({ key: g.key, rows: g.rows.map((k) => index.get(k)!).filter((i) => i !== undefined) })),
+			forced: spec.forced ? (r, c, kind, step) => r >= 0 && spec.forced!(spec.rows[r].key, c, { kind, step }) : undefined,
+			totalHidden
+		},
+		MASKS
+	);
 	// a column that is not about persons: the plain sum of the period's months
 	const months = new Set(period.months.map((m) => Number(m.slice(5, 7))).filter((m) => m <= K));
 	const plain = (r: number | 'total', c: number) => {

@@ -5,7 +5,7 @@
  * after the other, and every masked count of 1 to 4 must stay undetermined within 1 to 4.
  */
 import { describe, expect, it } from 'vitest';
-import { maskYear, periodCell, type MaskedYear, type PeriodCell } from './masking.ts';
+import { MaskMemo, maskYear, periodCell, type MaskedYear, type PeriodCell } from './masking.ts';
 import { attack, suppressLinkedCells, type Line } from '../stats/index.ts';
 
 /** Every period cell a reader can open for a year published up to month K (each as of each step). */
@@ -182,5 +182,68 @@ describe('a year of a steering table, every period at once', () => {
 		expect(periodCell('quarter', [1, 2, 3], 2)).toEqual({ kind: 'quarter', step: 2 });
 		expect(periodCell('month', [4], 3)).toBeNull();
 		expect(periodCell('year', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 11)).toEqual({ kind: 'year', step: 11 });
+	});
+});
+
+describe('the masks kept (MaskMemo)', () => {
+	const figures = (nerac: number) => ({
+		// Agen, Nérac and Marmande over two months, rows adding up to the total
+		monthly: [[[8, 9]], [[nerac, 6]], [[15, 12]]],
+		months: 2,
+		columns: 1,
+		additive: true,
+		groups: [{ key: 'bassin', rows: [0, 1] }]
+	});
+	const read = (m: MaskedYear) => [0, 1, 2, 'total' as const].map((r) => allPeriodCells(2).map((p) => m.value(r, 0, p)));
+
+	it('gives the masks of the same figures again without solving them, the same as solved afresh', () => {
+		const memo = new MaskMemo();
+		const first = maskYear(figures(2), memo);
+		const again = maskYear(figures(2), memo);
+		expect(memo.misses).toBe(1);
+		expect(memo.hits).toBe(1);
+		expect(read(again)).toEqual(read(first));
+		expect(read(again)).toEqual(read(maskYear(figures(2))));
+		expect([...again.groupsHidden]).toEqual([...maskYear(figures(2)).groupsHidden]);
+		expect(again.value(1, 0, { kind: 'month', step: 1 })).toBeNull();
+	});
+
+	it('solves them again when a figure changes (a refresh of the facts): other figures, other masks', () => {
+		const memo = new MaskMemo();
+		maskYear(figures(2), memo);
+		const changed = maskYear(figures(5), memo);
+		expect(memo.misses).toBe(2);
+		expect(memo.hits).toBe(0);
+		// Nérac's 5 in January is shown now, and Agen's 8 with it
+		expect(changed.value(1, 0, { kind: 'month', step: 1 })).toBe(5);
+		expect(changed.value(0, 0, { kind: 'month', step: 1 })).toBe(8);
+		expect(read(changed)).toEqual(read(maskYear(figures(5))));
+	});
+
+	it('tells apart what else the masks depend on: the cells forced, the total masked elsewhere, the groups', () => {
+		const memo = new MaskMemo();
+		const plain = maskYear(figures(7), memo);
+		const forced = maskYear({ ...figures(7), forced: (r, _c, kind, step) => r === 2 && kind === 'month' && step === 2 }, memo);
+		const total = maskYear({ ...figures(7), totalHidden: (_c, kind) => kind === 'month' }, memo);
+		const ungrouped = maskYear({ ...figures(7), groups: [] }, memo);
+		expect(memo.misses).toBe(4);
+		expect(plain.value(2, 0, { kind: 'month', step: 2 })).toBe(12);
+		expect(forced.value(2, 0, { kind: 'month', step: 2 })).toBeNull();
+		expect(total.value('total', 0, { kind: 'month', step: 1 })).toBeNull();
+		expect(ungrouped.groupsHidden.size).toBe(0);
+	});
+
+	it('drops the least recently used beyond its budget of cells', () => {
+		// one table of 4 rows × 1 column × 6 period cells: 24 cells; room for two
+		const memo = new MaskMemo(50);
+		maskYear(figures(1), memo);
+		maskYear(figures(2), memo);
+		maskYear(figures(1), memo); // used again: kept
+		maskYear(figures(3), memo); // the third: figures(2) goes
+		expect(memo.size).toBe(2);
+		maskYear(figures(1), memo);
+		expect(memo.hits).toBe(2);
+		maskYear(figures(2), memo);
+		expect(memo.misses).toBe(4);
 	});
 });

@@ -32,6 +32,7 @@ import {
 	steeringWorkbook,
 	type SteeringBlock
 } from './index.ts';
+import { forgetKeptPlaces, placeReads } from './offer.ts';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -345,6 +346,51 @@ describe('the home page, the exports and who may read', () => {
 		expect(await total()).toBe(3);
 		await db.query(sql`update places set closure = null, updated_at = now() + interval '2 minutes' where id = 'P2'`);
 		expect(await total()).toBe(4);
+	});
+
+	it('patches a change of places into what it keeps: the same figures as read afresh (moved, closed, added, deleted)', async () => {
+		const figures = async () => {
+			const byCommune = (await offerSection(db, coordinator, q('niveau=commune'), today)).offer.blocks;
+			const byDept = (await fragilitySection(db, coordinator, q('niveau=departement'), today)).fragility.blocks;
+			return JSON.stringify([byCommune, byDept].map((bs) => bs.map((b) => b.table)));
+		};
+		const afresh = async () => {
+			forgetKeptPlaces(db);
+			return figures();
+		};
+		const before = await figures();
+		let minutes = 10;
+		const change = async (statement: ReturnType<typeof sql>) => {
+			await db.query(statement);
+			await db.query(sql`update places set updated_at = now() + make_interval(mins => ${minutes++}) where id in ('P3', 'P7')`);
+		};
+		// P3 (démarches, 12 km) moves to 30 km and stops offering « démarches »: Charlie and Delta's nearest change
+		await change(sql`update places set latitude = ${north(30)}, pos = ${earthPoint(north(30), LON, 'P3')}, services = array[${TOOLS}] where id = 'P3'`);
+		const reads = { ...placeReads };
+		const moved = await figures();
+		expect(placeReads).toEqual({ full: reads.full, patched: reads.patched + 1 });
+		expect(moved).not.toBe(before);
+		expect(moved).toBe(await afresh());
+		// a new place near Echo, then P3 closed for good
+		await place('P7', { km: 58, dep: '47', insee: '47005', services: [ADMIN], horaires: 'Mo-Fr 09:00-17:00', dateMaj: '2026-10-01' });
+		await change(sql`select 1`);
+		const added = await figures();
+		expect(added).toBe(await afresh());
+		await change(sql`update places set closure = 'permanent' where id = 'P3'`);
+		expect(await figures()).toBe(await afresh());
+		// a place deleted (merged into another) is told by the count
+		await db.query(sql`delete from places where id = 'P7'`);
+		await change(sql`select 1`);
+		const full = placeReads.full;
+		const deleted = await figures();
+		expect(placeReads.full).toBe(full + 1);
+		expect(deleted).not.toBe(added);
+		expect(deleted).toBe(await afresh());
+		// as it was
+		await change(
+			sql`update places set closure = null, latitude = ${north(12)}, pos = ${earthPoint(north(12), LON, 'P3')}, services = array[${ADMIN}] where id = 'P3'`
+		);
+		expect(await figures()).toBe(before);
 	});
 
 	it('refuses a prescriber', async () => {

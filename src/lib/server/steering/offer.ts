@@ -8,7 +8,7 @@
  */
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
-import { lastPlaceChange, offerPlaces, type OfferPlace } from '../places/index.ts';
+import { lastPlaceChange, offerPlaces, offerPlacesChanged, type OfferPlace } from '../places/index.ts';
 import { steeringCommunes, type SteeringCommune } from '../territory/index.ts';
 import { greatCircleMetres } from '../db/types.ts';
 import { dayLabel } from '../../components/format.ts';
@@ -49,12 +49,19 @@ function reachOf(communes: readonly SteeringCommune[]): { centre: { latitude: nu
 
 /**
  * How long the places around a département and the communes' nearest places are kept in
- * memory: the issue allows figures 15 minutes old; any change of a place (its last update)
- * drops them at once. A steering committee's clicks through levels, periods and pages then
- * read the database once for the places.
+ * memory: the issue allows figures 15 minutes old. A change of places (their last update)
+ * is patched in at once: the places updated since are read again, and only the communes
+ * within SEARCH_METRES of where they were or are now look for their nearest places again
+ * (an import of many, a deletion told by the count, or a list older than this: all read
+ * again). A steering committee's clicks through levels, periods and pages then read the
+ * database once for the places, and a place's change costs a few rows.
  */
 const KEEP_MS = 5 * 60_000;
 const KEPT_PER_DATABASE = 32;
+/** more places changed than this since the places were kept: read them all again */
+const PATCH_AT_MOST = 200;
+/** places updated this long before the last change seen are read again (a transaction that committed late) */
+const PATCH_MARGIN_MS = 60_000;
 interface Around {
 	at: number;
 	stamp: number;
@@ -62,6 +69,8 @@ interface Around {
 	reach: Map<string, CommuneReach>;
 }
 const kept = new WeakMap<Database, Map<string, Around>>();
+/** how the places were read (tests, benchmarks): all of them, or the changes patched into those kept */
+export const placeReads = { full: 0, patched: 0 };
 
 async function placesAround(database: Database, departmentCode: string, communes: SteeringCommune[], periodEnd: string): Promise<Around> {
 	const stamp = (await lastPlaceChange(database)).getTime();
@@ -69,14 +78,76 @@ async function placesAround(database: Database, departmentCode: string, communes
 	let byKey = kept.get(database);
 	if (!byKey) kept.set(database, (byKey = new Map()));
 	const hit = byKey.get(key);
-	if (hit && hit.stamp === stamp && Date.now() - hit.at < KEEP_MS) return hit;
+	const fresh = hit && Date.now() - hit.at < KEEP_MS && communes.every((c) => hit.reach.has(c.inseeCode));
+	if (hit && fresh && hit.stamp === stamp) return hit;
 	const circle = reachOf(communes);
-	const places = circle ? await offerPlaces(database.db, departmentCode, circle.centre, circle.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [];
-	const entry: Around = { at: Date.now(), stamp, places, reach: communeReach(communes, placesAt(places, periodEnd)) };
+	const patched = hit && fresh && circle ? await patch(database, departmentCode, communes, periodEnd, hit, circle, stamp) : null;
+	const entry: Around = patched ?? {
+		at: Date.now(),
+		stamp,
+		places: circle ? await offerPlaces(database.db, departmentCode, circle.centre, circle.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [],
+		reach: new Map()
+	};
+	if (!patched) entry.reach = communeReach(communes, placesAt(entry.places, periodEnd));
+	placeReads[patched ? 'patched' : 'full']++;
 	byKey.delete(key);
 	byKey.set(key, entry);
 	if (byKey.size > KEPT_PER_DATABASE) byKey.delete(byKey.keys().next().value!);
 	return entry;
+}
+
+/** Forgets the places and nearest places kept for a database (tests: to compare with figures read afresh). */
+export function forgetKeptPlaces(database: Database): void {
+	kept.delete(database);
+}
+
+/**
+ * The kept places with those changed since patched in, and the nearest places found again
+ * for the communes they may be the nearest of (within SEARCH_METRES of where they were or
+ * are); null when it is simpler, or necessary, to read them all again.
+ */
+async function patch(
+	database: Database,
+	departmentCode: string,
+	communes: SteeringCommune[],
+	periodEnd: string,
+	hit: Around,
+	circle: NonNullable<ReturnType<typeof reachOf>>,
+	stamp: number
+): Promise<Around | null> {
+	const { changed, count } = await offerPlacesChanged(
+		database.db,
+		departmentCode,
+		circle.centre,
+		circle.radius + SEARCH_METRES + 1000,
+		ADMIN_SERVICE,
+		new Date(hit.stamp - PATCH_MARGIN_MS)
+	);
+	if (changed.length > PATCH_AT_MOST) return null;
+	const byId = new Map(hit.places.map((p) => [p.id, p]));
+	const moved: { latitude: number; longitude: number }[] = [];
+	for (const p of changed) {
+		const before = byId.get(p.id);
+		for (const at of [before, p.inScope ? p : undefined])
+			if (at && at.latitude != null && at.longitude != null) moved.push({ latitude: at.latitude, longitude: at.longitude });
+		byId.delete(p.id);
+		if (p.inScope) {
+			const { inScope: _, ...place } = p;
+			byId.set(p.id, place);
+		}
+	}
+	// a place deleted (merged into another) is in no list of changes: the count tells
+	if (byId.size !== count) return null;
+	const places = [...byId.values()];
+	const near = communes.filter(
+		(c) =>
+			c.latitude != null &&
+			c.longitude != null &&
+			moved.some((m) => greatCircleMetres(c.latitude!, c.longitude!, m.latitude, m.longitude) <= SEARCH_METRES * 1.01 + 1000)
+	);
+	const reach = new Map(hit.reach);
+	if (near.length) for (const [code, r] of communeReach(near, placesAt(places, periodEnd))) reach.set(code, r);
+	return { at: hit.at, stamp, places, reach };
 }
 
 async function load(database: Database, actor: Actor | null, params: URLSearchParams, today: string): Promise<Loaded> {

@@ -127,9 +127,9 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 	);
 	const answered = delays.total?.[0] ?? null;
 	// the quantiles of the true histogram when the whole is shown (a median does not tell a count)
-	const trueCounts = DELAY_BUCKETS.map((b) =>
-		yf.rows.filter((f) => f.kind === 'referral_delay' && f.a === String(b) && inPeriod(f, reader)).reduce((s, f) => s + f.n, 0)
-	);
+	const bucketOf = new Map(DELAY_BUCKETS.map((b, i) => [String(b), i]));
+	const trueCounts = DELAY_BUCKETS.map(() => 0);
+	for (const f of yf.rows) if (f.kind === 'referral_delay' && bucketOf.has(f.a) && inPeriod(f, reader)) trueCounts[bucketOf.get(f.a)!] += f.n;
 	const quantiles = {
 		id: 'resultats-delai',
 		title: 'Délai de première réponse des lieux (médiane et 9e décile)',

@@ -21,10 +21,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
+import { onPostgres } from '../../../../test/db.ts';
+import { runInScope } from '../db/request-scope.ts';
+import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
 import { parisDay } from '../../time.ts';
 import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts, steeringExport, type SteeringSection } from './index.ts';
 import { MASKED_CELL, type SteeringTable } from './model.ts';
+import { MASKS } from './figures.ts';
 
 const NOW = new Date('2026-12-07T11:00:00Z');
 const at = (day: string, hours = 10) => new Date(`${day}T${String(hours).padStart(2, '0')}:00:00+02:00`);
@@ -185,6 +189,15 @@ describe('the refresh', () => {
 		const again = await refreshSteeringFacts(w.db, { now: far, departments: ['47'] });
 		expect(again.departments[0].months).toContain(`${new Date().toISOString().slice(0, 7)}-01`);
 		expect(again.departments[0].months).not.toContain('2026-07-01');
+	});
+
+	it('writes the facts summed over the communes with them: the same sums, month by month', async () => {
+		const summed = await w.db.query(sql`select department_code, month::text, kind, organisation_id, dim_a, dim_b, n, persons, amount_cents::text
+			from steering_facts_summed order by 1, 2, 3, 4, 5, 6`);
+		const facts = await w.db.query(sql`select department_code, month::text, kind, organisation_id, dim_a, dim_b, sum(n)::int as n, sum(persons)::int as persons,
+				sum(amount_cents)::text as amount_cents from steering_facts group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+		expect(summed.length).toBeGreaterThan(10);
+		expect(summed).toEqual(facts);
 	});
 
 	it('counts an accompaniment recorded after its month was published in the month it was recorded', async () => {
@@ -426,5 +439,90 @@ describe('the charts beside the tables (issue 16, item 7)', () => {
 		const { sections } = await partnerSections(w.db, coordinator, params('periode=2026-T3'), NOW);
 		expect(shownOf(sections, 'partenaires-fonds').chart).toMatchObject({ kind: 'bars', columns: [1, 3] });
 		expect(shownOf(sections, 'partenaires-orientations').chart).toMatchObject({ kind: 'bars', columns: [1, 3] });
+	});
+});
+
+describe('the figures and masks kept between pages', () => {
+	const stamp = async () =>
+		(await w.db.query<{ at: string }>(sql`select figures_changed_at::text as at from steering_refresh where department_code = '47'`))[0].at;
+
+	it('a refresh of the month under way alone changes no figure a page shows: the facts kept stay; one that writes a published month does not', async () => {
+		const fund = async () =>
+			row(table((await partnerSections(w.db, coordinator, params('periode=2026-T3'), NOW)).sections, 'partenaires-fonds'), 'CAF de Lot-et-Garonne');
+		expect(await fund()).toEqual([500000, 6, 6000]);
+		const before = await stamp();
+		const r = await refreshSteeringFacts(w.db, { now: NOW, departments: ['47'] });
+		expect(r.departments[0].months).toEqual(['2026-12-01']);
+		expect(await stamp()).toBe(before);
+		// a contribution recorded now, received in July (published): July is written again, and the stamp moves
+		const [caf] = await w.db.query<{ id: string }>(sql`select id from organisations where name = 'CAF de Lot-et-Garonne'`);
+		await w.db.query(
+			sql`insert into pass_contributions (department_code, funder_id, amount_cents, received_on, agreement_ref) values ('47', ${caf.id}, 100, '2026-07-02', 'CONV-2')`
+		);
+		const again = await refreshSteeringFacts(w.db, { now: NOW, departments: ['47'] });
+		expect(again.departments[0].months).toContain('2026-07-01');
+		expect(await stamp()).not.toBe(before);
+		expect(await fund()).toEqual([500100, 6, 6000]);
+	});
+
+	it('are read again after a refresh that changes the facts: the page shows the new figures, masked anew', async () => {
+		const page = async () =>
+			table((await demandSections(w.db, coordinator, params('periode=2026&niveau=commune'), NOW)).sections, 'demande-diagnostics-territoire');
+		const before = await page();
+		expect(row(before, 'Nérac')).toEqual([MASKED_CELL]);
+		expect(row(before, 'Agen')).toEqual([MASKED_CELL]);
+		expect(before.total).toEqual(['Total', 10]);
+		// the same page again, or the year's other periods: the masks kept are read, none solved again
+		const { hits, misses } = MASKS;
+		expect(await page()).toEqual(before);
+		await demandSections(w.db, coordinator, params('periode=2026-T3&niveau=commune'), NOW);
+		expect(MASKS.misses).toBe(misses);
+		expect(MASKS.hits).toBeGreaterThan(hits);
+		// three more assessments of Nérac's persons in July, recorded then: Nérac 5, Agen 8, nothing small left
+		const [ccasId] = await w.db.query<{ id: string }>(sql`select id from organisations where name = 'CCAS d’Agen'`);
+		for (let i = 0; i < 3; i++) {
+			const [b] = await w.db.query<{ id: string }>(
+				sql`insert into beneficiaries (organisation_id, department_code, first_name, commune_code) values (${ccasId.id}, '47', 'P', '47195') returning id`
+			);
+			await w.db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result, created_at)
+				values (${b.id}, ${ccasId.id}, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb, ${at('2026-07-20')})`);
+		}
+		// not refreshed yet: the page is the same
+		expect(await page()).toEqual(before);
+		// a past month's sources are picked up by a full refresh (facts.ts)
+		await refreshSteeringFacts(w.db, { full: true, now: NOW, departments: ['47'] });
+		const after = await page();
+		expect(MASKS.misses).toBeGreaterThan(misses);
+		expect(row(after, 'Nérac')).toEqual([5]);
+		expect(row(after, 'Agen')).toEqual([8]);
+		expect(after.total).toEqual(['Total', 13]);
+	});
+});
+
+describe.skipIf(!onPostgres())('on PostgreSQL, through the request role', () => {
+	it('a request scoped to 47 reads its facts, summed or not; one scoped to 33 reads none of them', async () => {
+		const request: Database = await w.requestDatabase(2);
+		const count = (departments: string) =>
+			runInScope(
+				async () =>
+					(
+						await request.query<{ facts: number; summed: number; refresh: number }>(sql`select (select count(*)::int from steering_facts) as facts,
+							(select count(*)::int from steering_facts_summed) as summed, (select count(*)::int from steering_refresh) as refresh`)
+					)[0],
+				{ departments, userId: '', owner: '', voucherCode: '' }
+			);
+		const mine = await count('47');
+		expect(mine.facts).toBeGreaterThan(10);
+		expect(mine.summed).toBeGreaterThan(10);
+		expect(mine.refresh).toBe(1);
+		expect(await count('33')).toEqual({ facts: 0, summed: 0, refresh: 0 });
+		// the page itself, through the request role: the same figures as through the owner
+		const page = await runInScope(() => demandSections(request, coordinator, params('periode=2026&niveau=commune'), NOW), {
+			departments: '47',
+			userId: coordinator.userId,
+			owner: '',
+			voucherCode: ''
+		});
+		expect(table(page.sections, 'demande-diagnostics-territoire').total).toEqual(['Total', 13]);
 	});
 });
