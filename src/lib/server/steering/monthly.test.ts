@@ -10,6 +10,7 @@ import { monthlyTable } from './monthly.ts';
 const TODAY = '2026-12-07';
 const fact = (month: number, kind: string, n: number): FactRow => ({
 	month: `2026-${String(month).padStart(2, '0')}-01`,
+	m: month - 1,
 	kind,
 	commune: '47001',
 	org: '',
