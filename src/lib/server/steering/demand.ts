@@ -32,6 +32,7 @@ export async function demandSections(
 		title: 'Diagnostics d’autonomie numérique, par lieu de résidence',
 		columns: [{ key: 'diagnostics', label: 'Diagnostics (personnes)', kind: 'persons', of: count }],
 		filter: (f) => f.kind === 'assessment',
+		kinds: ['assessment'],
 		notes: scopeNote
 	});
 	const levels = [...AUTONOMY_SCALE, ''];
@@ -42,6 +43,7 @@ export async function demandSections(
 			rowHeading: 'Niveau',
 			rows: levels.map((l) => ({ key: l, label: l || 'Sans réponse' })),
 			rowOf: (f) => (f.kind === 'assessment_axis' ? (levels.includes(f.b) ? f.b : '') : null),
+			kinds: ['assessment_axis'],
 			columns: Object.entries(AXES).map(([k, label]) => ({ key: k, label, kind: 'persons' as const, of: (f: FactRow) => (f.a === k ? f.n : 0) })),
 			additive: true
 		},
@@ -55,6 +57,7 @@ export async function demandSections(
 			rowHeading: 'Besoin',
 			rows: NEEDS.map((o) => ({ key: o.value, label: o.label })),
 			rowOf: (f) => (f.kind === 'assessment_need' ? f.a : null),
+			kinds: ['assessment_need'],
 			columns: [{ key: 'personnes', label: 'Personnes', kind: 'persons', of: count }],
 			additive: false
 		},
@@ -73,6 +76,7 @@ export async function demandSections(
 			rowHeading: 'Structure',
 			rows: named.map((o) => ({ key: o.id, label: o.partner ? `${o.name} (partenaire)` : o.name })),
 			rowOf: (f) => (f.kind === 'referral_sent' ? f.org : null),
+			kinds: ['referral_sent'],
 			columns: [{ key: 'orientations', label: 'Orientations (personnes)', kind: 'persons', of: count }],
 			additive: true,
 			notes: ['« Partenaire »\u00a0: une structure partenaire de la stratégie départementale (CAF, MSA, CPAM…), dont les agents orientent.']
@@ -89,6 +93,7 @@ export async function demandSections(
 			rowHeading: 'Type de structure',
 			rows: kinds.map((k) => ({ key: k, label: ORGANISATION_KINDS[k] })),
 			rowOf: (f) => (f.kind === 'referral_sent' ? (kindOf.get(f.org) ?? 'autre') : null),
+			kinds: ['referral_sent'],
 			columns: [{ key: 'orientations', label: 'Orientations (personnes)', kind: 'persons', of: count }],
 			additive: true
 		},
@@ -102,6 +107,7 @@ export async function demandSections(
 			rowHeading: 'Besoin',
 			rows: [...NEEDS.map((o) => ({ key: o.value, label: o.label })), { key: 'non_precise', label: 'Sans diagnostic joint' }],
 			rowOf: (f) => (f.kind === 'referral_need' ? f.a : null),
+			kinds: ['referral_need'],
 			columns: [{ key: 'orientations', label: 'Orientations', kind: 'persons', of: count }],
 			additive: false
 		},
@@ -112,7 +118,8 @@ export async function demandSections(
 		id: 'demande-orientations-territoire',
 		title: 'Orientations envoyées, par lieu de résidence de la personne',
 		columns: [{ key: 'orientations', label: 'Orientations (personnes)', kind: 'persons', of: count }],
-		filter: (f) => f.kind === 'referral_sent'
+		filter: (f) => f.kind === 'referral_sent',
+		kinds: ['referral_sent']
 	});
 
 	return {
