@@ -47,7 +47,7 @@ const ASSESSMENTS = Math.round(600_000 * SCALE);
 const REUSE = process.env.BENCH_STEERING_REUSE === '1';
 /** 'all': a full refresh of every département first; 'busiest': of the measured one only */
 const FULL = process.env.BENCH_STEERING_FULL ?? 'all';
-let log: (m: string) => void = (m: string) => process.stderr.write(`${m}\n`);
+let log: (m: string) => void = (m) => process.stderr.write(`${m}\n`);
 
 let ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = (db: string) => {

@@ -125,27 +125,36 @@ export function suppressFlat(input: FlatCells): { hidden: Uint8Array; externalHi
 		if (total[li] >= 0) linesOf[fill[total[li]]++] = li;
 	}
 	// the lines of each step, in order
-	const byStep: number[][] = Array.from({ length: maxStep + 1 }, () => []);
-	for (let li = 0; li < L; li++) byStep[lineStep[li]].push(li);
+	const stepAt = new Int32Array(maxStep + 2);
+	for (let li = 0; li < L; li++) stepAt[lineStep[li] + 1]++;
+	for (let s = 0; s <= maxStep; s++) stepAt[s + 1] += stepAt[s];
+	const byStep = new Int32Array(L);
+	const fillStep = stepAt.slice(0, maxStep + 1);
+	for (let li = 0; li < L; li++) byStep[fillStep[lineStep[li]]++] = li;
 	const queued = new Uint8Array(L);
+	// a ring: a line is in it at most once at a time
+	const queue = new Int32Array(L + 1);
 	const least = threshold - 1;
 	for (let step = 1; step <= maxStep; step++) {
 		// published before this step (or elsewhere) and shown: known for good, never chosen
 		const known = (i: number) => hidden[i] === 0 && (fixed[i] === 1 || steps[i] < step);
-		const queue: number[] = [];
+		let head = 0;
+		let tail = 0;
 		const push = (li: number) => {
 			if (lineStep[li] <= step && queued[li] === 0) {
 				queued[li] = 1;
-				queue.push(li);
+				queue[tail] = li;
+				tail = tail === L ? 0 : tail + 1;
 			}
 		};
-		for (const li of byStep[step]) push(li);
+		for (let k = stepAt[step]; k < stepAt[step + 1]; k++) push(byStep[k]);
 		const hide = (i: number) => {
 			hidden[i] = 1;
 			for (let k = linesAt[i]; k < linesAt[i + 1]; k++) push(linesOf[k]);
 		};
-		for (let head = 0; head < queue.length; head++) {
+		while (head !== tail) {
 			const li = queue[head];
+			head = head === L ? 0 : head + 1;
 			queued[li] = 0;
 			const t = total[li];
 			if (t >= 0 ? hidden[t] === 1 : external[li] === 1) continue;

@@ -38,6 +38,7 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 		title: 'Diagnostics d’autonomie numérique, par lieu de résidence',
 		columns: [{ key: 'diagnostics', label: 'Diagnostics (personnes)', kind: 'persons', of: count }],
 		filter: (f) => f.kind === 'assessment',
+		kinds: ['assessment'],
 		notes: scopeNote
 	});
 	const levels = [...AUTONOMY_SCALE, ''];
@@ -48,6 +49,7 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 			rowHeading: 'Niveau',
 			rows: levels.map((l) => ({ key: l, label: l || 'Sans réponse' })),
 			rowOf: (f) => (f.kind === 'assessment_axis' ? (levels.includes(f.b) ? f.b : '') : null),
+			kinds: ['assessment_axis'],
 			columns: Object.entries(AXES).map(([k, label]) => ({ key: k, label, kind: 'persons' as const, of: (f: FactRow) => (f.a === k ? f.n : 0) })),
 			additive: true
 		},
@@ -61,6 +63,7 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 			rowHeading: 'Besoin',
 			rows: NEEDS.map((o) => ({ key: o.value, label: o.label })),
 			rowOf: (f) => (f.kind === 'assessment_need' ? f.a : null),
+			kinds: ['assessment_need'],
 			columns: [{ key: 'personnes', label: 'Personnes', kind: 'persons', of: count }],
 			additive: false
 		},
@@ -79,6 +82,7 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 			rowHeading: 'Structure',
 			rows: named.map((o) => ({ key: o.id, label: o.partner ? `${o.name} (partenaire)` : o.name })),
 			rowOf: (f) => (f.kind === 'referral_sent' ? f.org : null),
+			kinds: ['referral_sent'],
 			columns: [{ key: 'orientations', label: 'Orientations (personnes)', kind: 'persons', of: count }],
 			additive: true,
 			notes: ['« Partenaire »\u00a0: une structure partenaire de la stratégie départementale (CAF, MSA, CPAM…), dont les agents orientent.']
@@ -95,6 +99,7 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 			rowHeading: 'Type de structure',
 			rows: kinds.map((k) => ({ key: k, label: ORGANISATION_KINDS[k] })),
 			rowOf: (f) => (f.kind === 'referral_sent' ? (kindOf.get(f.org) ?? 'autre') : null),
+			kinds: ['referral_sent'],
 			columns: [{ key: 'orientations', label: 'Orientations (personnes)', kind: 'persons', of: count }],
 			additive: true
 		},
@@ -108,6 +113,7 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 			rowHeading: 'Besoin',
 			rows: [...NEEDS.map((o) => ({ key: o.value, label: o.label })), { key: 'non_precise', label: 'Sans diagnostic joint' }],
 			rowOf: (f) => (f.kind === 'referral_need' ? f.a : null),
+			kinds: ['referral_need'],
 			columns: [{ key: 'orientations', label: 'Orientations', kind: 'persons', of: count }],
 			additive: false
 		},
@@ -118,7 +124,8 @@ export async function demandOf(database: Database, reader: Reader, now = new Dat
 		id: 'demande-orientations-territoire',
 		title: 'Orientations envoyées, par lieu de résidence de la personne',
 		columns: [{ key: 'orientations', label: 'Orientations (personnes)', kind: 'persons', of: count }],
-		filter: (f) => f.kind === 'referral_sent'
+		filter: (f) => f.kind === 'referral_sent',
+		kinds: ['referral_sent']
 	});
 
 	return [

@@ -129,6 +129,17 @@ export const FACT_DIMENSIONS: Record<FactKind, readonly ('commune' | 'org' | 'a'
 const KEPT_FACTS = 48;
 const keptFacts = new WeakMap<Database, Map<string, YearFacts>>();
 
+const byKind = new WeakMap<YearFacts, Map<string, FactRow[]>>();
+/** The facts of one kind (indexed once per year's facts). */
+export function factsOfKind(facts: YearFacts, kind: string): FactRow[] {
+	let index = byKind.get(facts);
+	if (!index) {
+		byKind.set(facts, (index = new Map()));
+		for (const f of facts.rows) (index.get(f.kind) ?? index.set(f.kind, []).get(f.kind)!).push(f);
+	}
+	return index.get(kind) ?? [];
+}
+
 /** The facts of `kinds` for the year of the period, its published months only; `orgs`: a partner's scope. */
 export async function yearFacts(
 	database: Database,
@@ -190,11 +201,15 @@ export async function yearFacts(
 		select to_char(month, 'YYYY-MM-DD') as month, kind, '' as commune, ${read(summed, 'org', 'organisation_id')} as org,
 			${read(summed, 'a', 'dim_a')} as a, ${read(summed, 'b', 'dim_b')} as b, ${sums}
 		from steering_facts_summed where ${where(summed)} group by 1, 2, 3, 4, 5, 6`);
-	const out = {
-		year,
-		published,
-		rows: rows.map((r) => ({ ...r, m: Number(r.month.slice(5, 7)) - 1, n: Number(r.n), persons: Number(r.persons), amount: Number(r.amount) }))
-	};
+	// the rows as read, completed in place (tens of thousands at national scale: no copy)
+	const facts = rows as unknown as FactRow[];
+	for (const r of facts) {
+		r.m = Number(r.month.slice(5, 7)) - 1;
+		r.n = Number(r.n);
+		r.persons = Number(r.persons);
+		r.amount = Number(r.amount);
+	}
+	const out = { year, published, rows: facts };
 	kept.set(key, out);
 	if (kept.size > KEPT_FACTS) kept.delete(kept.keys().next().value!);
 	return out;
@@ -217,6 +232,8 @@ export interface TableSpec {
 	rows: { key: string; label: string }[];
 	/** a fact's row (null: not in this table) */
 	rowOf: (f: FactRow) => string | null;
+	/** the kinds of facts `rowOf` may take (the others are not looked at); all when absent */
+	kinds?: readonly string[];
 	columns: ColumnSpec[];
 	/** the rows part the whole (each fact in one row): a total row, masked like the whole's figures */
 	additive: boolean;
@@ -260,7 +277,7 @@ export function buildTable(spec: TableSpec, facts: YearFacts, period: Period): B
 	const monthly = spec.rows.map(() => spec.columns.map(() => new Array<number>(K).fill(0)));
 	const wholes = spec.columns.map(() => new Array<number>(K).fill(0));
 	const columns = spec.columns;
-	for (const f of facts.rows) {
+	for (const f of spec.kinds ? spec.kinds.flatMap((k) => factsOfKind(facts, k)) : facts.rows) {
 		const j = f.m;
 		if (j >= K) continue;
 		const key = spec.rowOf(f);

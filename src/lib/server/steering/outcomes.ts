@@ -48,6 +48,7 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 		rowHeading: 'Étape',
 		rows: steps.map((s) => ({ key: s.key, label: s.label })),
 		rowOf: (f) => (f.kind === 'referral_sent' ? 'sent' : f.kind === 'referral_event' ? f.a : null),
+		kinds: ['referral_sent', 'referral_event'],
 		columns: [{ key: 'orientations', label: 'Orientations', kind: 'persons', of: count }],
 		additive: false,
 		notes: [
@@ -64,6 +65,7 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 			rowHeading: 'Motif',
 			rows: reasons.map(([k, label]) => ({ key: k, label })),
 			rowOf: (f) => (f.kind === 'referral_event' && f.a === 'declined' ? (DECLINE_REASONS[f.b as keyof typeof DECLINE_REASONS] ? f.b : 'other') : null),
+			kinds: ['referral_event'],
 			columns: [{ key: 'orientations', label: 'Orientations refusées', kind: 'persons', of: count }],
 			additive: true
 		},
@@ -88,7 +90,8 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 			id: 'resultats-honorees-territoire',
 			title: 'Orientations honorées parmi celles closes dans la période, par lieu de résidence',
 			columns: closedColumns,
-			filter: (f) => f.kind === 'referral_event'
+			filter: (f) => f.kind === 'referral_event',
+			kinds: ['referral_event']
 		})
 	);
 	const placeIds = [...new Set(yf.rows.filter((f) => f.kind === 'referral_place').map((f) => f.a))];
@@ -103,6 +106,7 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 					.map((id) => ({ key: id, label: cards.get(id) ? `${cards.get(id)!.nom} (${cards.get(id)!.commune})` : 'Lieu retiré' }))
 					.sort((a, b) => a.label.localeCompare(b.label, 'fr')),
 				rowOf: (f) => (f.kind === 'referral_place' ? f.a : null),
+				kinds: ['referral_place'],
 				columns: closedColumns,
 				additive: true,
 				dropEmpty: true
@@ -119,6 +123,7 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 			rowHeading: 'Délai',
 			rows: DELAY_BUCKETS.map((b) => ({ key: String(b), label: delayLabel(b) })),
 			rowOf: (f) => (f.kind === 'referral_delay' ? f.a : null),
+			kinds: ['referral_delay'],
 			columns: [{ key: 'reponses', label: 'Premières réponses', kind: 'persons', of: count }],
 			additive: true
 		},
@@ -192,7 +197,8 @@ async function accompaniments(database: Database, reader: Reader, yf: YearFacts)
 			{ key: 'accompagnements', label: 'Accompagnements', kind: 'persons', of: count },
 			{ key: 'personnes', label: 'Personnes accompagnées', kind: 'persons', of: persons }
 		],
-		filter: (f) => f.kind === 'accompaniment'
+		filter: (f) => f.kind === 'accompaniment',
+		kinds: ['accompaniment']
 	});
 	const byKind = buildTable(
 		{
@@ -201,6 +207,7 @@ async function accompaniments(database: Database, reader: Reader, yf: YearFacts)
 			rowHeading: 'Type',
 			rows: Object.entries(KINDS).map(([k, label]) => ({ key: k, label })),
 			rowOf: (f) => (f.kind === 'accompaniment' ? f.a : null),
+			kinds: ['accompaniment'],
 			columns: [
 				{ key: 'accompagnements', label: 'Accompagnements', kind: 'persons', of: count },
 				{ key: 'personnes', label: 'Personnes accompagnées', kind: 'persons', of: persons }
@@ -217,6 +224,7 @@ async function accompaniments(database: Database, reader: Reader, yf: YearFacts)
 			rowHeading: 'Thème',
 			rows: DIGITAL_THEMES.map((t) => ({ key: t, label: t })),
 			rowOf: (f) => (f.kind === 'accompaniment_theme' ? f.a : null),
+			kinds: ['accompaniment_theme'],
 			columns: [{ key: 'accompagnements', label: 'Accompagnements', kind: 'persons', of: count }],
 			additive: false
 		},
@@ -230,6 +238,7 @@ async function accompaniments(database: Database, reader: Reader, yf: YearFacts)
 			rowHeading: 'Autonomie',
 			rows: [...Object.entries(AUTONOMY).map(([k, label]) => ({ key: k, label })), { key: '', label: 'Non renseignée' }],
 			rowOf: (f) => (f.kind === 'accompaniment_autonomy' ? f.a : null),
+			kinds: ['accompaniment_autonomy'],
 			columns: [{ key: 'accompagnements', label: 'Accompagnements individuels', kind: 'persons', of: count }],
 			additive: true
 		},
@@ -244,6 +253,7 @@ async function accompaniments(database: Database, reader: Reader, yf: YearFacts)
 				rowHeading: heading,
 				rows: [...Object.entries(labels).filter(([k]) => k !== 'unknown'), ['unknown', 'Non communiqué']].map(([k, label]) => ({ key: k, label })),
 				rowOf: (f) => (f.kind === 'accompaniment_profile' && f.a === dim ? (f.b in labels ? f.b : 'unknown') : null),
+				kinds: ['accompaniment_profile'],
 				columns: [{ key: 'personnes', label: 'Personnes accompagnées', kind: 'persons', of: persons }],
 				additive: true
 			},
@@ -289,6 +299,7 @@ async function pass(database: Database, reader: Reader, yf: YearFacts): Promise<
 			rowHeading: 'Étape',
 			rows: VOUCHER_EVENTS.map(([k, label]) => ({ key: k, label })),
 			rowOf: (f) => (f.kind === 'voucher' ? f.a : null),
+			kinds: ['voucher'],
 			columns: [
 				{ key: 'pass', label: 'Pass', kind: 'persons', of: count },
 				{ key: 'valeur', label: 'Valeur faciale', kind: 'cents', of: (f) => f.amount }
@@ -312,6 +323,7 @@ async function pass(database: Database, reader: Reader, yf: YearFacts): Promise<
 			rowHeading: 'Financeur',
 			rows: funders.map((o) => ({ key: o.id, label: o.name })),
 			rowOf: (f) => (f.kind === 'voucher_funder' ? f.org : null),
+			kinds: ['voucher_funder'],
 			columns: [
 				...VOUCHER_EVENTS.map(([k, label]) => ({ key: k, label, kind: 'persons' as const, of: (f: FactRow) => (f.a === k ? f.n : 0) })),
 				{ key: 'valeur', label: 'Valeur utilisée, à sa part', kind: 'cents' as const, of: (f: FactRow) => (f.a === 'redeemed' ? f.amount : 0) }

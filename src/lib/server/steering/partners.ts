@@ -67,6 +67,7 @@ export async function partnerSections(
 			rowHeading: 'Partenaire',
 			rows: rowsOf(partners),
 			rowOf: (f) => (f.kind === 'contribution' || f.kind === 'voucher_funder' ? f.org : null),
+			kinds: ['contribution', 'voucher_funder'],
 			columns: [
 				{ key: 'apports', label: 'Apports reçus', kind: 'cents', unmasked: true, of: (f) => (f.kind === 'contribution' ? f.amount : 0) },
 				{ key: 'utilises', label: 'Pass utilisés', kind: 'persons', of: (f) => (f.kind === 'voucher_funder' && f.a === 'redeemed' ? f.n : 0) },
@@ -99,6 +100,7 @@ export async function partnerSections(
 			rowHeading: 'Partenaire',
 			rows: rowsOf(all),
 			rowOf: (f) => (f.kind === 'referral_sent' || f.kind === 'referral_event' ? f.org : null),
+			kinds: ['referral_sent', 'referral_event'],
 			columns: events.map(([k, label]) => ({
 				key: k,
 				label,
@@ -127,6 +129,7 @@ export async function partnerSections(
 			rowHeading: 'Thème de démarches',
 			rows: PROCEDURE_THEMES.map((t) => ({ key: t, label: t })),
 			rowOf: (f) => (f.kind === 'accompaniment_procedure' ? f.a : null),
+			kinds: ['accompaniment_procedure'],
 			columns: [{ key: 'accompagnements', label: 'Accompagnements', kind: 'persons', of: count }],
 			additive: false
 		},

@@ -77,7 +77,16 @@ export async function byLevel(
 	database: Database,
 	reader: Reader,
 	yf: YearFacts,
-	spec: { id: string; title: string; columns: ColumnSpec[]; notes?: string[]; communeOf?: (f: FactRow) => string; filter: (f: FactRow) => boolean }
+	spec: {
+		id: string;
+		title: string;
+		columns: ColumnSpec[];
+		notes?: string[];
+		communeOf?: (f: FactRow) => string;
+		filter: (f: FactRow) => boolean;
+		/** the kinds of facts `filter` may keep */
+		kinds?: readonly string[];
+	}
 ): Promise<BuiltTable> {
 	const q = reader.context.query;
 	const communeOf = spec.communeOf ?? ((f: FactRow) => f.commune);
@@ -91,6 +100,7 @@ export async function byLevel(
 				rowHeading: heading,
 				rows: u.rows,
 				rowOf: (f) => (spec.filter(f) ? u.unitOf(communeOf(f)) : null),
+				kinds: spec.kinds,
 				columns: spec.columns,
 				additive: true,
 				groups: u.groups,
