@@ -67,7 +67,8 @@ function collapse(spec: TableSpec, facts: YearFacts): { spec: TableSpec; facts: 
 		spec.columns.forEach((c, i) => (s.values[i] += c.of(f)));
 	}
 	return {
-		spec: { ...spec, rowOf: (f) => f.kind, columns: spec.columns.map((c, i) => ({ ...c, of: (f: FactRow) => sums.get(f.a)!.values[i] })) },
+		// the sums' kind is their row's key: every one of them is read (not the spec's kinds of facts)
+		spec: { ...spec, kinds: undefined, rowOf: (f) => f.kind, columns: spec.columns.map((c, i) => ({ ...c, of: (f: FactRow) => sums.get(f.a)!.values[i] })) },
 		facts: { ...facts, rows: [...sums.values()].map((s) => s.fact) }
 	};
 }
