@@ -37,7 +37,7 @@ describe('the .ics of a registration (parsed back by node-ical)', () => {
 		// winter (UTC+1) then summer (UTC+2)
 		expect(friday.start.toISOString()).toBe('2027-03-26T13:00:00.000Z');
 		expect(monday.start.toISOString()).toBe('2027-03-29T07:00:00.000Z');
-		expect(monday.end.toISOString()).toBe('2027-03-29T10:00:00.000Z');
+		expect(monday.end!.toISOString()).toBe('2027-03-29T10:00:00.000Z');
 		expect((monday.start as { tz?: string }).tz).toBe('Europe/Paris');
 		expect(Number(monday.sequence)).toBe(0);
 		expect(monday.status).toBe('CONFIRMED');
