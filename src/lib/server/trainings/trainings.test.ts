@@ -5,6 +5,7 @@
  * registrants' CSV, the personal-data hooks, the journal; on PostgreSQL, row-level security.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ical, { type VEvent } from 'node-ical';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
 import { onPostgres } from '../../../../test/db.ts';
@@ -298,6 +299,74 @@ describe('registering', () => {
 		const [e] = await w.db.db.select().from(auditLog).where(eq(auditLog.action, 'training.registrants.exported'));
 		expect(e.details).toMatchObject({ title: 'Liste', rows: 2 });
 		expect(JSON.stringify(e.details)).not.toContain('formule');
+	});
+});
+
+/** The .ics of the last e-mail of this template sent to this address, parsed back by node-ical. */
+async function icsSent(to: string, template: string) {
+	const [m] = await w.db.db
+		.select({ ics: outbox.ics, method: outbox.icsMethod })
+		.from(outbox)
+		.where(and(eq(outbox.to, to), eq(outbox.template, template)))
+		.orderBy(sql`${outbox.createdAt} desc`)
+		.limit(1);
+	if (!m?.ics) throw new Error(`no ${template} .ics to ${to}`);
+	const events = Object.values(ical.sync.parseICS(m.ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
+	return { method: m.method, text: m.ics, events };
+}
+
+describe('calendars in the e-mails', () => {
+	it('a seat carries a REQUEST; a change of hours the same UID with SEQUENCE + 1 to those with a seat; a cancellation a CANCEL', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Agenda partagé' }));
+		const id = await createSession(w.db, coordinator, t, session({ capacity: '1', slots: [{ day: day(40), start: '9:00', end: '12:00' }] }));
+		await registerWithAccount(w.db, prescriber, id, links);
+		expect(await registerWithAccount(w.db, manager, id, links)).toMatchObject({ status: 'waiting' });
+		const first = await icsSent('pat@ccas.test', 'training-confirmed');
+		expect(first.method).toBe('REQUEST');
+		expect(first.text).toContain('METHOD:REQUEST');
+		expect(first.text).toMatch(new RegExp(`DTSTART;TZID=Europe/Paris:${day(40).replaceAll('-', '')}T090000`));
+		expect(first.events).toHaveLength(1);
+		expect(Number(first.events[0].sequence)).toBe(0);
+		expect(first.events[0].location).toContain('Médiathèque Lacépède');
+		// the waiting list gets no calendar entry
+		const [waiting] = await w.db.db
+			.select({ ics: outbox.ics })
+			.from(outbox)
+			.where(and(eq(outbox.to, 'noa@mediatheque.test'), eq(outbox.template, 'training-waiting')));
+		expect(waiting.ics).toBeNull();
+
+		await updateSession(w.db, coordinator, id, session({ capacity: '1', slots: [{ day: day(40), start: '9:30', end: '12:00' }] }), links);
+		const [s] = await w.db.db.select().from(trainingSessions).where(eq(trainingSessions.id, id));
+		expect(s.icsSequence).toBe(1);
+		const changed = await icsSent('pat@ccas.test', 'training-changed');
+		expect(changed.events[0].uid).toBe(first.events[0].uid);
+		expect(Number(changed.events[0].sequence)).toBe(1);
+		expect(changed.text).toMatch(/DTSTART;TZID=Europe\/Paris:\d{8}T093000/);
+		const none = await w.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, 'noa@mediatheque.test'), eq(outbox.template, 'training-changed')));
+		expect(none).toEqual([]);
+		// a change that is not the calendar's (the seats) keeps the SEQUENCE and sends nothing
+		await updateSession(
+			w.db,
+			coordinator,
+			id,
+			session({ capacity: '1', registrationDeadline: addDays(day(40), -2), slots: [{ day: day(40), start: '9:30', end: '12:00' }] }),
+			links
+		);
+		expect((await w.db.db.select().from(trainingSessions).where(eq(trainingSessions.id, id)))[0].icsSequence).toBe(1);
+
+		await cancelMine(w.db, prescriber, id, links);
+		const cancelled = await icsSent('pat@ccas.test', 'training-cancelled');
+		expect(cancelled.method).toBe('CANCEL');
+		expect(cancelled.text).toContain('METHOD:CANCEL');
+		expect(cancelled.events[0]).toMatchObject({ uid: first.events[0].uid, status: 'CANCELLED' });
+		expect(Number(cancelled.events[0].sequence)).toBe(1);
+		// the next one promoted gets the current entry
+		const promoted = await icsSent('noa@mediatheque.test', 'training-promoted');
+		expect(Number(promoted.events[0].sequence)).toBe(1);
+		expect(promoted.events[0].status).toBe('CONFIRMED');
 	});
 });
 
