@@ -174,3 +174,22 @@ export function alreadyMail(p: { to: string; firstName: string; session: Session
 		'Si vous n’avez rien demandé, ignorez ce message.'
 	);
 }
+
+/** Seven days or one day before the session: the dates, the place, the link (to cancel and free the seat). */
+export function reminderMail(p: { to: string; firstName: string; session: SessionWords; days: 7 | 1; link: string; links: Links }): Mail {
+	const when = p.days === 1 ? 'demain' : 'dans une semaine';
+	return plainMail(
+		p.to,
+		`Rappel\u00a0: ${n(p.session.title)} ${when} – ${n(p.links.instanceName)}`,
+		[
+			`Bonjour ${n(p.firstName)},`,
+			`La formation « ${n(p.session.title)} », à laquelle vous êtes inscrit, commence ${when}.`,
+			...whenLines(p.session),
+			`Lieu\u00a0: ${n(p.session.where)}`,
+			...(p.session.broadcastUrl ? [`Lien du webinaire\u00a0: ${p.session.broadcastUrl}`] : []),
+			'Si vous ne pouvez plus venir, annulez votre inscription avec ce lien\u00a0: votre place ira à la personne suivante.'
+		],
+		{ href: p.link, label: 'Voir ou annuler mon inscription' },
+		p.days === 1 ? 'training-reminder-d1' : 'training-reminder-d7'
+	);
+}

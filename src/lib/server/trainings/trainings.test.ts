@@ -35,7 +35,8 @@ import {
 	updateSession,
 	updateTraining,
 	personalData,
-	parseCatalogueFilter
+	parseCatalogueFilter,
+	remindRegistrants
 } from './index.ts';
 
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };
@@ -367,6 +368,36 @@ describe('calendars in the e-mails', () => {
 		const promoted = await icsSent('noa@mediatheque.test', 'training-promoted');
 		expect(Number(promoted.events[0].sequence)).toBe(1);
 		expect(promoted.events[0].status).toBe('CONFIRMED');
+	});
+});
+
+describe('the reminders', () => {
+	it('at D-7 and D-1 (Paris days), to the registrants with a seat only, each once however often the job runs', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Rappels' }));
+		const id = await createSession(w.db, coordinator, t, session({ capacity: '1', slots: [{ day: day(7), start: '9:00', end: '12:00' }] }));
+		await registerWithAccount(w.db, prescriber, id, links);
+		expect(await registerWithAccount(w.db, manager, id, links)).toMatchObject({ status: 'waiting' });
+		const sent = async (to: string, template: string) =>
+			(
+				await w.db.db
+					.select()
+					.from(outbox)
+					.where(and(eq(outbox.to, to), eq(outbox.template, template)))
+			).length;
+		expect(await remindRegistrants(w.db, links)).toMatchObject({ d7: 1 });
+		expect(await remindRegistrants(w.db, links)).toEqual({ d7: 0, d1: 0 });
+		expect(await sent('pat@ccas.test', 'training-reminder-d7')).toBe(1);
+		expect(await sent('noa@mediatheque.test', 'training-reminder-d7')).toBe(0);
+		const sixDaysOn = new Date(Date.now() + 6 * 86_400_000);
+		expect(await remindRegistrants(w.db, links, sixDaysOn)).toMatchObject({ d1: 1 });
+		expect(await remindRegistrants(w.db, links, sixDaysOn)).toEqual({ d7: 0, d1: 0 });
+		expect(await sent('pat@ccas.test', 'training-reminder-d1')).toBe(1);
+		const [r] = await w.db.db
+			.select()
+			.from(trainingRegistrations)
+			.where(and(eq(trainingRegistrations.sessionId, id), eq(trainingRegistrations.email, 'pat@ccas.test')));
+		expect(r.remindedD7At).not.toBeNull();
+		expect(r.remindedD1At).not.toBeNull();
 	});
 });
 
