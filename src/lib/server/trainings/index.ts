@@ -22,5 +22,6 @@ export { cancelByToken, cancelMine, confirmRegistration, registerWithAccount, re
 export { myRegistration, myRegistrations, registrationByToken, type RegistrationView } from './seats-read.ts';
 export { purgeOldRegistrations } from './retention.ts';
 export { remindRegistrants } from './reminders.ts';
+export { feedBySecret, myFeed, organiserFeed } from './feeds.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';
 export { seedDemoTrainings } from './demo.ts';

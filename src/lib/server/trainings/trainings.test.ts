@@ -36,7 +36,10 @@ import {
 	updateTraining,
 	personalData,
 	parseCatalogueFilter,
-	remindRegistrants
+	remindRegistrants,
+	myFeed,
+	organiserFeed,
+	feedBySecret
 } from './index.ts';
 
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };
@@ -398,6 +401,50 @@ describe('the reminders', () => {
 			.where(and(eq(trainingRegistrations.sessionId, id), eq(trainingRegistrations.email, 'pat@ccas.test')));
 		expect(r.remindedD7At).not.toBeNull();
 		expect(r.remindedD1At).not.toBeNull();
+	});
+});
+
+describe('calendar feeds by secret address', () => {
+	const secretOf = (url: string) => /\/formations\/agenda\/([A-Za-z0-9_-]{32})\.ics$/.exec(url)![1];
+	it('a personal feed: my seats only, nothing of the others; the same address until renewed, then the old one is unknown', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Flux personnel', format: 'webinar' }));
+		const id = await createSession(
+			w.db,
+			coordinator,
+			t,
+			session({ placeId: '', location: '', broadcastUrl: 'https://visio.example.fr/flux', slots: [{ day: day(50), start: '14:00', end: '16:00' }] })
+		);
+		await registerWithAccount(w.db, prescriber, id, links);
+		await registerWithAccount(w.db, manager, id, links);
+		await expect(myFeed(w.db, null, links)).rejects.toMatchObject({ code: 'unauthenticated' });
+		const url = await myFeed(w.db, prescriber, links);
+		expect(url).toMatch(/^http:\/\/localhost:3000\/formations\/agenda\/[A-Za-z0-9_-]{32}\.ics$/);
+		expect(await myFeed(w.db, prescriber, links)).toBe(url);
+		const text = (await feedBySecret(w.db, secretOf(url), links))!;
+		expect(text).toContain('METHOD:PUBLISH');
+		const events = Object.values(ical.sync.parseICS(text)).filter((c): c is VEvent => c?.type === 'VEVENT');
+		expect(events.some((e) => e.summary === 'Flux personnel')).toBe(true);
+		expect(text).toContain('https://visio.example.fr/flux');
+		expect(text).not.toMatch(/noa@|Noa|ATTENDEE|pat@ccas/);
+		const renewed = await myFeed(w.db, prescriber, links, { renew: true });
+		expect(renewed).not.toBe(url);
+		expect(await feedBySecret(w.db, secretOf(url), links)).toBeNull();
+		expect(await feedBySecret(w.db, secretOf(renewed), links)).toContain('Flux personnel');
+		expect(await feedBySecret(w.db, 'A'.repeat(32), links)).toBeNull();
+		expect(await feedBySecret(w.db, '../etc', links)).toBeNull();
+	});
+
+	it('an organiser’s feed: the structure’s sessions with counts, no names; its managers and the coordination only', async () => {
+		const url = await organiserFeed(w.db, coordinator, cd47, links);
+		const text = (await feedBySecret(w.db, secretOf(url), links))!;
+		expect(text).toContain('SUMMARY:Flux personnel');
+		expect(text).toMatch(/2 inscrits sur 10 places/);
+		expect(text).not.toMatch(/Prescripteur|Pat |pat@|noa@|ATTENDEE/);
+		await expect(organiserFeed(w.db, otherManager, cd47, links)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(organiserFeed(w.db, coordinator33, cd47, links)).rejects.toMatchObject({ code: 'forbidden' });
+		const renewed = await organiserFeed(w.db, coordinator, cd47, links, { renew: true });
+		expect(await feedBySecret(w.db, secretOf(url), links)).toBeNull();
+		expect(await feedBySecret(w.db, secretOf(renewed), links)).toContain('Flux personnel');
 	});
 });
 
