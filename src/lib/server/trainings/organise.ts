@@ -27,6 +27,7 @@ import {
 	NO_SESSION,
 	eventChoices,
 	loadSession,
+	mailLinks,
 	loadTraining,
 	mayManage,
 	mustManage,
@@ -126,6 +127,7 @@ export async function updateTraining(database: Database, actor: Actor, id: strin
 	if (departmentCode !== current.departmentCode)
 		throw new TrainingError('invalid', INCOMPLETE, { organiserId: 'Choisissez une structure du même département que la formation.' });
 	const next = trainingRow(v, trainerStructure);
+	const links = await mailLinks(database);
 	await database.db.transaction(async (tx) => {
 		const [before] = await tx.select().from(trainings).where(eq(trainings.id, id)).for('update');
 		const fields = TRAINING_FIELDS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
@@ -153,6 +155,15 @@ export async function updateTraining(database: Database, actor: Actor, id: strin
 			ip,
 			details: { title: v.title, fields }
 		});
+		// the title is the calendars' SUMMARY: the published sessions to come move on their SEQUENCE, and those with a seat are told
+		if (fields.includes('title')) {
+			const moved = await tx
+				.update(trainingSessions)
+				.set({ icsSequence: sql`${trainingSessions.icsSequence} + 1` })
+				.where(and(eq(trainingSessions.trainingId, id), eq(trainingSessions.status, 'published'), sql`${trainingSessions.lastDay} >= ${parisDay()}`))
+				.returning();
+			for (const s of moved) await mailChange(database, tx, s, links);
+		}
 	});
 }
 

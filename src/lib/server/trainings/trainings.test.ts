@@ -361,15 +361,21 @@ describe('calendars in the e-mails', () => {
 		);
 		expect((await w.db.db.select().from(trainingSessions).where(eq(trainingSessions.id, id)))[0].icsSequence).toBe(1);
 
+		// the training's title is the entries' SUMMARY: renamed, the SEQUENCE moves on and those with a seat are told
+		await updateTraining(w.db, coordinator, t, training({ title: 'Agenda partagé, nouvelle formule' }));
+		const renamed = await icsSent('pat@ccas.test', 'training-changed');
+		expect(Number(renamed.events[0].sequence)).toBe(2);
+		expect(renamed.events[0].summary).toBe('Agenda partagé, nouvelle formule');
+
 		await cancelMine(w.db, prescriber, id, links);
 		const cancelled = await icsSent('pat@ccas.test', 'training-cancelled');
 		expect(cancelled.method).toBe('CANCEL');
 		expect(cancelled.text).toContain('METHOD:CANCEL');
 		expect(cancelled.events[0]).toMatchObject({ uid: first.events[0].uid, status: 'CANCELLED' });
-		expect(Number(cancelled.events[0].sequence)).toBe(1);
+		expect(Number(cancelled.events[0].sequence)).toBe(2);
 		// the next one promoted gets the current entry
 		const promoted = await icsSent('noa@mediatheque.test', 'training-promoted');
-		expect(Number(promoted.events[0].sequence)).toBe(1);
+		expect(Number(promoted.events[0].sequence)).toBe(2);
 		expect(promoted.events[0].status).toBe('CONFIRMED');
 	});
 });
