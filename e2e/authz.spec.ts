@@ -162,6 +162,9 @@ test.beforeAll(async ({ baseURL }) => {
 		[`/formations/${session}`, row(200)],
 		[`/formations/${NIL}`, row(404)],
 		['/formations/inscription/lien-abime', row(404)],
+		// a calendar feed: public by its secret; unknown or malformed, 404 for everyone
+		[`/formations/agenda/${'A'.repeat(32)}.ics`, row(404)],
+		['/formations/agenda/lien-abime.ics', row(404)],
 		['/espace/formations', PRO()],
 		['/espace/formations/nouvelle', ORGANISERS()],
 		[`/espace/formations/${NIL}`, ORGANISERS(NO_TRAINING)],

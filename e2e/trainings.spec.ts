@@ -229,6 +229,19 @@ test.describe('a professional with an account', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Formations des aidants');
 		await expect(page.locator('main')).toContainText('liste d’attente (position 3)');
 		await axeAtBothWidths(page, '/espace/formations (my registrations)');
+		// my calendar feed: the address shown, read as a calendar application would (no session), renewed without JavaScript
+		const feed = await page.getByLabel('Adresse de mon agenda de formations').inputValue();
+		const path = new URL(feed).pathname;
+		expect(path).toMatch(/^\/formations\/agenda\/[A-Za-z0-9_-]{32}\.ics$/);
+		const ics = await page.request.fetch(path, { headers: { cookie: '' } });
+		expect(ics.status()).toBe(200);
+		expect(ics.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+		expect(await ics.text()).toContain('SUMMARY:Webinaire');
+		await page.getByRole('button', { name: 'Renouveler l’adresse de mon agenda' }).click();
+		await expect(page.getByRole('status')).toContainText('L’adresse est renouvelée');
+		expect(await page.getByLabel('Adresse de mon agenda de formations').inputValue()).not.toBe(feed);
+		expect((await page.request.fetch(path)).status()).toBe(404);
+		await axeAtBothWidths(page, '/espace/formations (my calendar renewed)');
 		await page.goto(full.href);
 		await page.getByRole('button', { name: 'Annuler mon inscription' }).click();
 		await expect(page.getByRole('status')).toContainText('Votre inscription est annulée.');

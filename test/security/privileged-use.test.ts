@@ -35,6 +35,10 @@ const ALLOWED: Record<string, string> = {
 		"the seats of a training session (issue 17): a registrant of another département or without an account (the link’s hash), and the waiting list promoted across registrants, counted under the session row’s lock; can('training.register') or the link checked first",
 	'src/lib/server/trainings/seats-read.ts':
 		'a registrant’s own registration (by the link’s hash, or the signed-in professional’s) with its rank on the waiting list, which counts the other registrants',
+	'src/lib/server/trainings/reminders.ts':
+		'the daily reminders at D-7 and D-1 (issue 17) to the registrants with a seat of every département, claimed once each (a scheduled job, no request)',
+	'src/lib/server/trainings/feeds.ts':
+		'the calendar feeds by secret address (issue 17): read by a calendar application without a session (the secret’s hash), a professional’s own seats or a structure’s sessions with counts; made or renewed after can() or mustManage',
 	'src/lib/server/steering/facts.ts':
 		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)',
 	'src/lib/server/steering/open-data.ts':

@@ -264,6 +264,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(public)/formations': PUBLIC,
 	'/(public)/formations/[id]': PUBLIC,
 	'/(public)/formations/inscription/[token]': PUBLIC,
+	'/(public)/formations/agenda/[secret].ics': PUBLIC,
 	'/(pro)/espace/formations': PRO,
 	'/(pro)/espace/formations/nouvelle': TRAINING_ORGANISERS,
 	'/(pro)/espace/formations/[id]': TRAINING_ORGANISERS,

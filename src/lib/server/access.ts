@@ -224,6 +224,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/formations/[id]': PUBLIC,
 	// the registration's own link, sent by e-mail: see it, confirm it, cancel it
 	'/(public)/formations/inscription/[token]': PUBLIC,
+	// a calendar feed by its secret address (the secret hashed, compared in constant time; 404 when unknown or renewed)
+	'/(public)/formations/agenda/[secret].ics': PUBLIC,
 	// « Mes inscriptions » for any professional, and what they organise
 	'/(pro)/espace/formations': { access: 'pro' },
 	'/(pro)/espace/formations/nouvelle': TRAINING_ORGANISERS,

@@ -24,6 +24,7 @@ describe('the composition root', () => {
 			'pass-clock',
 			'referral-clock',
 			'steering-refresh',
+			'training-reminders',
 			'vault-expiry',
 			'vault-integrity'
 		]);

@@ -22,6 +22,7 @@ import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
 import { refreshSteeringFacts } from './steering/index.ts';
+import { remindRegistrants } from './trainings/index.ts';
 
 export interface ScheduledJob {
 	queue: string;
@@ -76,6 +77,16 @@ export const SCHEDULE: ScheduledJob[] = [
 		run: async (database) => {
 			const r = await runMandateClock(database, await publicLinks(database));
 			if (r.reminded) log('info', 'mandate clock', r);
+		}
+	},
+	{
+		queue: 'training-reminders',
+		cron: '7 9 * * *',
+		tz: 'Europe/Paris',
+		what: 'trainings: the reminders seven days and one day before a session, to the registrants with a seat, each once',
+		run: async (database) => {
+			const r = await remindRegistrants(database, await publicLinks(database));
+			if (r.d7 || r.d1) log('info', 'training reminders', r);
 		}
 	},
 	{

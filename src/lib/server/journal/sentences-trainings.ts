@@ -37,6 +37,11 @@ export const TRAINING_ACTIONS: Record<string, ActionText> = {
 		label: 'Place donnée depuis la liste d’attente',
 		say: (f) => `Une place s’est libérée ${toTraining(f.d)}\u00a0: la personne suivante de la liste d’attente l’a reçue`
 	},
+	'training.feed.renewed': {
+		label: 'Adresse d’agenda renouvelée',
+		say: (f) =>
+			`${f.actor} a renouvelé l’adresse ${f.d.kind === 'organiser' ? 'de l’agenda des formations organisées par sa structure' : 'de son agenda de formations'}\u00a0: l’ancienne ne fonctionne plus`
+	},
 	'training.registrants.exported': {
 		label: 'Liste des inscrits exportée',
 		say: (f) => `${f.actor} a exporté la liste des inscrits ${ofTraining(f.d)}${typeof f.d.rows === 'number' ? ` (${num(f.d.rows)} lignes)` : ''}`

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid, integer, timestamp, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, integer, timestamp, index, check } from 'drizzle-orm/pg-core';
 
 /**
  * E-mails to send, written in the same transaction as what they announce, then delivered
@@ -27,12 +27,17 @@ export const outbox = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		sentAt: timestamp('sent_at', { withTimezone: true }),
 		/** the person the message is to or about (purged with their record on erasure); no foreign key */
-		beneficiaryId: uuid('beneficiary_id')
+		beneficiaryId: uuid('beneficiary_id'),
+		/** a calendar invitation (RFC 5545 text), sent as the e-mail's text/calendar part */
+		ics: text('ics'),
+		/** its METHOD: 'REQUEST' | 'CANCEL' */
+		icsMethod: text('ics_method')
 	},
 	(t) => [
 		index('outbox_status_idx').on(t.status, t.createdAt),
 		index('outbox_beneficiary_idx')
 			.on(t.beneficiaryId)
-			.where(sql`${t.beneficiaryId} IS NOT NULL`)
+			.where(sql`${t.beneficiaryId} IS NOT NULL`),
+		check('outbox_ics_method', sql`${t.icsMethod} IS NULL OR ${t.icsMethod} IN ('REQUEST', 'CANCEL')`)
 	]
 );

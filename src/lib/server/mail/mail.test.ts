@@ -121,6 +121,26 @@ describe('the outbox', () => {
 		expect(row).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
 	});
 
+	it('sends a calendar invitation as the text/calendar part, with its METHOD', async () => {
+		const before = smtp.received.length;
+		const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//FR', 'METHOD:CANCEL', 'END:VCALENDAR', ''].join('\r\n');
+		await db.db.transaction((tx) =>
+			queueMail(db, tx, {
+				to: 'agenda@cd47.test',
+				subject: 'Inscription annulée',
+				text: 'Votre inscription est annulée.\n',
+				html: '<p>Votre inscription est annulée.</p>',
+				template: 'test-ics',
+				ics: { method: 'CANCEL', content: ics }
+			})
+		);
+		const mail = (await smtp.waitFor(before + 1)).slice(before).find((m) => m.subject === 'Inscription annulée')!;
+		const part = mail.attachments.find((a) => a.contentType === 'text/calendar')!;
+		expect(part).toBeDefined();
+		expect(part.content.toString('utf8')).toContain('METHOD:CANCEL');
+		expect(part.headers.get('content-type')).toMatchObject({ value: 'text/calendar', params: { method: 'CANCEL' } });
+	});
+
 	it('purges sent messages after 30 days', async () => {
 		const n = await purgeOutbox(db, new Date(Date.now() + 31 * 86400_000));
 		expect(n).toBeGreaterThanOrEqual(2);

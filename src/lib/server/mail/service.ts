@@ -72,7 +72,9 @@ export async function queueMail(database: Database, tx: Tx, mail: Mail, about?: 
 		text: mail.text,
 		html: mail.html,
 		template: mail.template,
-		beneficiaryId: about ?? null
+		beneficiaryId: about ?? null,
+		ics: mail.ics?.content ?? null,
+		icsMethod: mail.ics?.method ?? null
 	});
 }
 
@@ -99,7 +101,17 @@ export async function purgeMessagesOf(tx: Tx, p: { beneficiaryId: string; addres
 export async function queueOutbox(
 	database: Database,
 	tx: Tx,
-	message: { channel: 'email' | 'sms'; to: string; subject: string; text: string; html?: string | null; template: string; beneficiaryId?: string | null }
+	message: {
+		channel: 'email' | 'sms';
+		to: string;
+		subject: string;
+		text: string;
+		html?: string | null;
+		template: string;
+		beneficiaryId?: string | null;
+		ics?: string | null;
+		icsMethod?: string | null;
+	}
 ): Promise<string> {
 	const [row] = await tx.insert(outbox).values(message).returning({ id: outbox.id });
 	const boss = await getBoss(database);
@@ -129,7 +141,9 @@ export async function deliver(database: Database, id: string, lastAttempt: boole
 				to: m.to,
 				subject: m.subject,
 				text: m.text,
-				html: m.html ?? undefined
+				html: m.html ?? undefined,
+				// a calendar invitation: the text/calendar part with its METHOD (RFC 6047), named invitation.ics
+				icalEvent: m.ics ? { method: m.icsMethod ?? 'REQUEST', filename: 'invitation.ics', content: m.ics } : undefined
 			});
 			messageId = info.messageId ?? null;
 		}

@@ -11,6 +11,8 @@ export interface Mail {
 	text: string;
 	html: string;
 	template: string;
+	/** a calendar invitation (an .ics, RFC 5545) sent with it */
+	ics?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

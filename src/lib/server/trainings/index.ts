@@ -21,5 +21,7 @@ export { registrantsCsv, sessionForOrganiser } from './registrants.ts';
 export { cancelByToken, cancelMine, confirmRegistration, registerWithAccount, requestRegistration, type Placed } from './seats.ts';
 export { myRegistration, myRegistrations, registrationByToken, type RegistrationView } from './seats-read.ts';
 export { purgeOldRegistrations } from './retention.ts';
+export { remindRegistrants } from './reminders.ts';
+export { feedBySecret, myFeed, organiserFeed } from './feeds.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';
 export { seedDemoTrainings } from './demo.ts';

@@ -7,6 +7,7 @@
 import { plainMail, type Mail } from '../mail/index.ts';
 import { inlineName as n } from '../../text/names.ts';
 import { slotLabel, CONFIRM_HOURS, type SlotTimes } from './model.ts';
+import { registrantIcs } from './calendar.ts';
 
 export interface Links {
 	origin: string;
@@ -20,6 +21,35 @@ export interface SessionWords {
 	where: string;
 	/** the webinar's link, for those who have a seat */
 	broadcastUrl: string | null;
+	/** the session's id, its calendar SEQUENCE and whether it is cancelled (the .ics) */
+	id: string;
+	sequence: number;
+	cancelled: boolean;
+}
+
+/** The address the e-mails come from (MAIL_FROM's), the ORGANIZER of the invitations. */
+const fromEmail = () =>
+	/<([^>]+)>/.exec(process.env.MAIL_FROM ?? '')?.[1] ??
+	(process.env.MAIL_FROM?.includes('@') ? process.env.MAIL_FROM.trim() : 'ne-pas-repondre@maillage.localhost');
+
+/** The mail with its calendar invitation: the webinar's link for a seat only (a REQUEST), never in a CANCEL. */
+function withIcs(mail: Mail, p: { to: string; firstName: string; session: SessionWords; links: Links }, method: 'REQUEST' | 'CANCEL'): Mail {
+	const s = p.session;
+	const content = registrantIcs({
+		session: {
+			id: s.id,
+			title: s.title,
+			slots: s.slots,
+			location: s.where,
+			url: method === 'REQUEST' ? s.broadcastUrl : null,
+			sequence: s.sequence,
+			cancelled: s.cancelled
+		},
+		method,
+		owner: { origin: p.links.origin, instanceName: p.links.instanceName, fromEmail: fromEmail() },
+		attendee: { email: p.to, name: p.firstName }
+	});
+	return { ...mail, ics: { method, content } };
 }
 
 export const registrationLink = (links: Links, token: string) => `${links.origin}/formations/inscription/${token}`;
@@ -55,7 +85,7 @@ export function placedMail(p: {
 	links: Links;
 }): Mail {
 	const seat = p.status === 'confirmed';
-	return plainMail(
+	const mail = plainMail(
 		p.to,
 		`${seat ? 'Inscription confirmée' : 'Liste d’attente'}\u00a0: ${n(p.session.title)} – ${n(p.links.instanceName)}`,
 		[
@@ -71,11 +101,12 @@ export function placedMail(p: {
 		{ href: p.link, label: 'Voir ou annuler mon inscription' },
 		seat ? 'training-confirmed' : 'training-waiting'
 	);
+	return seat ? withIcs(mail, p, 'REQUEST') : mail;
 }
 
 /** A seat freed for someone on the waiting list. */
 export function promotedMail(p: { to: string; firstName: string; session: SessionWords; link: string; links: Links }): Mail {
-	return plainMail(
+	const mail = plainMail(
 		p.to,
 		`Une place s’est libérée\u00a0: ${n(p.session.title)} – ${n(p.links.instanceName)}`,
 		[
@@ -89,6 +120,44 @@ export function promotedMail(p: { to: string; firstName: string; session: Sessio
 		{ href: p.link, label: 'Voir ou annuler mon inscription' },
 		'training-promoted'
 	);
+	return withIcs(mail, p, 'REQUEST');
+}
+
+/** The session's dates, place or link changed: to those with a seat, the calendar entry replaced (the same UID, the next SEQUENCE). */
+export function changedMail(p: { to: string; firstName: string; session: SessionWords; link: string; links: Links }): Mail {
+	const mail = plainMail(
+		p.to,
+		`Formation modifiée\u00a0: ${n(p.session.title)} – ${n(p.links.instanceName)}`,
+		[
+			`Bonjour ${n(p.firstName)},`,
+			`L’organisateur a modifié la formation « ${n(p.session.title)} », à laquelle vous êtes inscrit. Voici ce qui vaut désormais.`,
+			...whenLines(p.session),
+			`Lieu\u00a0: ${n(p.session.where)}`,
+			...(p.session.broadcastUrl ? [`Lien du webinaire\u00a0: ${p.session.broadcastUrl}`] : []),
+			'L’invitation jointe met à jour votre agenda. Si vous ne pouvez plus venir, annulez votre inscription avec ce lien\u00a0: votre place ira à la personne suivante.'
+		],
+		{ href: p.link, label: 'Voir ou annuler mon inscription' },
+		'training-changed'
+	);
+	return withIcs(mail, p, 'REQUEST');
+}
+
+/** The registrant cancelled: said, with the calendar entry withdrawn (METHOD:CANCEL) when they had a seat. */
+export function cancelledMail(p: { to: string; firstName: string; session: SessionWords; hadSeat: boolean; links: Links }): Mail {
+	const mail = plainMail(
+		p.to,
+		`Inscription annulée\u00a0: ${n(p.session.title)} – ${n(p.links.instanceName)}`,
+		[
+			`Bonjour ${n(p.firstName)},`,
+			`Votre inscription à la formation « ${n(p.session.title)} » est annulée${p.hadSeat ? '\u00a0: votre place est libérée pour la personne suivante' : ''}.`,
+			...whenLines(p.session),
+			...(p.hadSeat ? ['L’annulation jointe retire la formation de votre agenda.'] : [])
+		],
+		null,
+		'training-cancelled',
+		'Si vous changez d’avis, inscrivez-vous de nouveau depuis la page de la formation, s’il reste des places.'
+	);
+	return p.hadSeat ? withIcs(mail, { ...p }, 'CANCEL') : mail;
 }
 
 /** Someone asked again with an address already registered: said to that address only (the form says the same thing either way). */
@@ -103,5 +172,24 @@ export function alreadyMail(p: { to: string; firstName: string; session: Session
 		{ href: p.link, label: 'Voir mon inscription' },
 		'training-already',
 		'Si vous n’avez rien demandé, ignorez ce message.'
+	);
+}
+
+/** Seven days or one day before the session: the dates, the place, the link (to cancel and free the seat). */
+export function reminderMail(p: { to: string; firstName: string; session: SessionWords; days: 7 | 1; link: string; links: Links }): Mail {
+	const when = p.days === 1 ? 'demain' : 'dans une semaine';
+	return plainMail(
+		p.to,
+		`Rappel\u00a0: ${n(p.session.title)} ${when} – ${n(p.links.instanceName)}`,
+		[
+			`Bonjour ${n(p.firstName)},`,
+			`La formation « ${n(p.session.title)} », à laquelle vous êtes inscrit, commence ${when}.`,
+			...whenLines(p.session),
+			`Lieu\u00a0: ${n(p.session.where)}`,
+			...(p.session.broadcastUrl ? [`Lien du webinaire\u00a0: ${p.session.broadcastUrl}`] : []),
+			'Si vous ne pouvez plus venir, annulez votre inscription avec ce lien\u00a0: votre place ira à la personne suivante.'
+		],
+		{ href: p.link, label: 'Voir ou annuler mon inscription' },
+		p.days === 1 ? 'training-reminder-d1' : 'training-reminder-d7'
 	);
 }

@@ -7,16 +7,27 @@
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
+import { queueMail } from '../mail/index.ts';
 import { fieldErrors, organisationInDepartment, organisationNames, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { placeCard, placeForReferral } from '../places/index.ts';
 import { parisDay } from '../../time.ts';
-import { trainingAttendance, trainingEvents, trainingSessions, trainingSlots, trainings, type Training, type TrainingSession } from './db.ts';
+import {
+	trainingAttendance,
+	trainingEvents,
+	trainingRegistrations,
+	trainingSessions,
+	trainingSlots,
+	trainings,
+	type Training,
+	type TrainingSession
+} from './db.ts';
 import { checkSlots, defaultDeadline, isWebinar, sessionInput, trainingInput, type Half, type TrainingInput } from './model.ts';
 import {
 	TrainingError,
 	NO_SESSION,
 	eventChoices,
 	loadSession,
+	mailLinks,
 	loadTraining,
 	mayManage,
 	mustManage,
@@ -26,7 +37,9 @@ import {
 	userActor
 } from './internal.ts';
 import { AUDIENCES, FORMATS, THEMES } from './model.ts';
-import { promoteWaiting } from './seats.ts';
+import { promoteWaiting, sessionWords } from './seats.ts';
+import { changedMail, registrationLink } from './messages.ts';
+import { linkToken } from './tokens.ts';
 import type { Links } from './messages.ts';
 
 const INCOMPLETE = 'La formation n’est pas complète.';
@@ -114,6 +127,7 @@ export async function updateTraining(database: Database, actor: Actor, id: strin
 	if (departmentCode !== current.departmentCode)
 		throw new TrainingError('invalid', INCOMPLETE, { organiserId: 'Choisissez une structure du même département que la formation.' });
 	const next = trainingRow(v, trainerStructure);
+	const links = await mailLinks(database);
 	await database.db.transaction(async (tx) => {
 		const [before] = await tx.select().from(trainings).where(eq(trainings.id, id)).for('update');
 		const fields = TRAINING_FIELDS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
@@ -141,6 +155,15 @@ export async function updateTraining(database: Database, actor: Actor, id: strin
 			ip,
 			details: { title: v.title, fields }
 		});
+		// the title is the calendars' SUMMARY: the published sessions to come move on their SEQUENCE, and those with a seat are told
+		if (fields.includes('title')) {
+			const moved = await tx
+				.update(trainingSessions)
+				.set({ icsSequence: sql`${trainingSessions.icsSequence} + 1` })
+				.where(and(eq(trainingSessions.trainingId, id), eq(trainingSessions.status, 'published'), sql`${trainingSessions.lastDay} >= ${parisDay()}`))
+				.returning();
+			for (const s of moved) await mailChange(database, tx, s, links);
+		}
 	});
 }
 
@@ -316,8 +339,21 @@ export async function updateSession(
 			ip,
 			details: { title: t.title, firstDay: c.row.firstDay, fields, ...(s.capacity !== c.row.capacity ? { from: s.capacity, to: c.row.capacity } : {}) }
 		});
+		if (next.icsSequence !== s.icsSequence) await mailChange(database, tx, next, links);
 		await promoteWaiting(database, tx, next, links);
 	});
+}
+
+/** The session's dates, place or link changed (its SEQUENCE moved on): each registrant with a seat gets the change and its .ics, in the change's transaction. */
+async function mailChange(database: Database, tx: Tx, s: TrainingSession, links: Links): Promise<void> {
+	const seated = await tx
+		.select({ id: trainingRegistrations.id, email: trainingRegistrations.email, firstName: trainingRegistrations.firstName })
+		.from(trainingRegistrations)
+		.where(and(eq(trainingRegistrations.sessionId, s.id), eq(trainingRegistrations.status, 'confirmed')));
+	if (!seated.length) return;
+	const words = await sessionWords(tx, s);
+	for (const r of seated)
+		await queueMail(database, tx, changedMail({ to: r.email, firstName: r.firstName, session: words, link: registrationLink(links, linkToken(r.id)), links }));
 }
 
 /** What the actor organises: the trainings of their départements (coordinators) and of their structures (managers), each with its sessions. */

@@ -32,7 +32,7 @@ import { trainingRegistrations, trainingSessions, trainings, type TrainingRegist
 import { CONFIRM_HOURS, isWebinar, placement, profileOf, publicRegistrationInput, REGISTRATION_STATE_TEXT, type RegistrationState } from './model.ts';
 import { TrainingError, NO_SESSION, slotsOf, userActor } from './internal.ts';
 import { NO_LINK, byToken, hashToken, linkToken, openState, rankOf } from './tokens.ts';
-import { alreadyMail, confirmMail, placedMail, promotedMail, registrationLink, type Links, type SessionWords } from './messages.ts';
+import { alreadyMail, cancelledMail, confirmMail, placedMail, promotedMail, registrationLink, type Links, type SessionWords } from './messages.ts';
 
 /** The session's row, locked until the transaction ends: every change of its seats goes through here first. */
 async function lockSession(tx: Tx, id: string): Promise<TrainingSession> {
@@ -42,7 +42,7 @@ async function lockSession(tx: Tx, id: string): Promise<TrainingSession> {
 }
 
 /** What the e-mails say of the session. */
-async function sessionWords(db: DbOrTx, s: TrainingSession): Promise<SessionWords> {
+export async function sessionWords(db: DbOrTx, s: TrainingSession): Promise<SessionWords> {
 	const [[t], slots, place] = await Promise.all([
 		db.select({ title: trainings.title, format: trainings.format }).from(trainings).where(eq(trainings.id, s.trainingId)),
 		slotsOf(db, [s.id]),
@@ -54,7 +54,15 @@ async function sessionWords(db: DbOrTx, s: TrainingSession): Promise<SessionWord
 			? `En ligne, ou en groupe à ${at}`
 			: 'En ligne'
 		: [at, s.location].filter(Boolean).join(' – ') || 'à préciser par l’organisateur';
-	return { title: t.title, slots: slots.get(s.id) ?? [], where, broadcastUrl: isWebinar(t.format) ? s.broadcastUrl : null };
+	return {
+		title: t.title,
+		slots: slots.get(s.id) ?? [],
+		where,
+		broadcastUrl: isWebinar(t.format) ? s.broadcastUrl : null,
+		id: s.id,
+		sequence: s.icsSequence,
+		cancelled: s.status === 'cancelled'
+	};
 }
 
 function refuseClosed(state: RegistrationState) {
@@ -358,7 +366,9 @@ async function cancel(
 		if (r.status === 'confirmed') s.seatsTaken -= 1;
 		if (r.status === 'waiting') s.waitingCount -= 1;
 		await tx.update(trainingSessions).set({ seatsTaken: s.seatsTaken, waitingCount: s.waitingCount }).where(eq(trainingSessions.id, s.id));
-		const [t] = await tx.select({ title: trainings.title }).from(trainings).where(eq(trainings.id, s.trainingId));
+		const words = await sessionWords(tx, s);
+		if (r.status !== 'pending')
+			await queueMail(database, tx, cancelledMail({ to: r.email, firstName: r.firstName, session: words, hadSeat: r.status === 'confirmed', links }));
 		await journal(tx, {
 			actor: who.actor,
 			action: 'training.registration.cancelled',
@@ -366,7 +376,7 @@ async function cancel(
 			targetId: r.id,
 			departmentCode: s.departmentCode,
 			ip: who.ip,
-			details: { sessionId: s.id, title: t.title, from: r.status }
+			details: { sessionId: s.id, title: words.title, from: r.status }
 		});
 		const promoted = r.status === 'confirmed' ? await promoteWaiting(database, tx, s, links, now) : [];
 		return { sessionId: s.id, promoted: promoted.length };

@@ -5,6 +5,7 @@
  * registrants' CSV, the personal-data hooks, the journal; on PostgreSQL, row-level security.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ical, { type VEvent } from 'node-ical';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
 import { onPostgres } from '../../../../test/db.ts';
@@ -34,7 +35,11 @@ import {
 	updateSession,
 	updateTraining,
 	personalData,
-	parseCatalogueFilter
+	parseCatalogueFilter,
+	remindRegistrants,
+	myFeed,
+	organiserFeed,
+	feedBySecret
 } from './index.ts';
 
 const links = { origin: 'http://localhost:3000', instanceName: 'maillage (tests)' };
@@ -298,6 +303,154 @@ describe('registering', () => {
 		const [e] = await w.db.db.select().from(auditLog).where(eq(auditLog.action, 'training.registrants.exported'));
 		expect(e.details).toMatchObject({ title: 'Liste', rows: 2 });
 		expect(JSON.stringify(e.details)).not.toContain('formule');
+	});
+});
+
+/** The .ics of the last e-mail of this template sent to this address, parsed back by node-ical. */
+async function icsSent(to: string, template: string) {
+	const [m] = await w.db.db
+		.select({ ics: outbox.ics, method: outbox.icsMethod })
+		.from(outbox)
+		.where(and(eq(outbox.to, to), eq(outbox.template, template)))
+		.orderBy(sql`${outbox.createdAt} desc`)
+		.limit(1);
+	if (!m?.ics) throw new Error(`no ${template} .ics to ${to}`);
+	const events = Object.values(ical.sync.parseICS(m.ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
+	return { method: m.method, text: m.ics, events };
+}
+
+describe('calendars in the e-mails', () => {
+	it('a seat carries a REQUEST; a change of hours the same UID with SEQUENCE + 1 to those with a seat; a cancellation a CANCEL', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Agenda partagé' }));
+		const id = await createSession(w.db, coordinator, t, session({ capacity: '1', slots: [{ day: day(40), start: '9:00', end: '12:00' }] }));
+		await registerWithAccount(w.db, prescriber, id, links);
+		expect(await registerWithAccount(w.db, manager, id, links)).toMatchObject({ status: 'waiting' });
+		const first = await icsSent('pat@ccas.test', 'training-confirmed');
+		expect(first.method).toBe('REQUEST');
+		expect(first.text).toContain('METHOD:REQUEST');
+		expect(first.text).toMatch(new RegExp(`DTSTART;TZID=Europe/Paris:${day(40).replaceAll('-', '')}T090000`));
+		expect(first.events).toHaveLength(1);
+		expect(Number(first.events[0].sequence)).toBe(0);
+		expect(first.events[0].location).toContain('Médiathèque Lacépède');
+		// the waiting list gets no calendar entry
+		const [waiting] = await w.db.db
+			.select({ ics: outbox.ics })
+			.from(outbox)
+			.where(and(eq(outbox.to, 'noa@mediatheque.test'), eq(outbox.template, 'training-waiting')));
+		expect(waiting.ics).toBeNull();
+
+		await updateSession(w.db, coordinator, id, session({ capacity: '1', slots: [{ day: day(40), start: '9:30', end: '12:00' }] }), links);
+		const [s] = await w.db.db.select().from(trainingSessions).where(eq(trainingSessions.id, id));
+		expect(s.icsSequence).toBe(1);
+		const changed = await icsSent('pat@ccas.test', 'training-changed');
+		expect(changed.events[0].uid).toBe(first.events[0].uid);
+		expect(Number(changed.events[0].sequence)).toBe(1);
+		expect(changed.text).toMatch(/DTSTART;TZID=Europe\/Paris:\d{8}T093000/);
+		const none = await w.db.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.to, 'noa@mediatheque.test'), eq(outbox.template, 'training-changed')));
+		expect(none).toEqual([]);
+		// a change that is not the calendar's (the seats) keeps the SEQUENCE and sends nothing
+		await updateSession(
+			w.db,
+			coordinator,
+			id,
+			session({ capacity: '1', registrationDeadline: addDays(day(40), -2), slots: [{ day: day(40), start: '9:30', end: '12:00' }] }),
+			links
+		);
+		expect((await w.db.db.select().from(trainingSessions).where(eq(trainingSessions.id, id)))[0].icsSequence).toBe(1);
+
+		// the training's title is the entries' SUMMARY: renamed, the SEQUENCE moves on and those with a seat are told
+		await updateTraining(w.db, coordinator, t, training({ title: 'Agenda partagé, nouvelle formule' }));
+		const renamed = await icsSent('pat@ccas.test', 'training-changed');
+		expect(Number(renamed.events[0].sequence)).toBe(2);
+		expect(renamed.events[0].summary).toBe('Agenda partagé, nouvelle formule');
+
+		await cancelMine(w.db, prescriber, id, links);
+		const cancelled = await icsSent('pat@ccas.test', 'training-cancelled');
+		expect(cancelled.method).toBe('CANCEL');
+		expect(cancelled.text).toContain('METHOD:CANCEL');
+		expect(cancelled.events[0]).toMatchObject({ uid: first.events[0].uid, status: 'CANCELLED' });
+		expect(Number(cancelled.events[0].sequence)).toBe(2);
+		// the next one promoted gets the current entry
+		const promoted = await icsSent('noa@mediatheque.test', 'training-promoted');
+		expect(Number(promoted.events[0].sequence)).toBe(2);
+		expect(promoted.events[0].status).toBe('CONFIRMED');
+	});
+});
+
+describe('the reminders', () => {
+	it('at D-7 and D-1 (Paris days), to the registrants with a seat only, each once however often the job runs', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Rappels' }));
+		const id = await createSession(w.db, coordinator, t, session({ capacity: '1', slots: [{ day: day(7), start: '9:00', end: '12:00' }] }));
+		await registerWithAccount(w.db, prescriber, id, links);
+		expect(await registerWithAccount(w.db, manager, id, links)).toMatchObject({ status: 'waiting' });
+		const sent = async (to: string, template: string) =>
+			(
+				await w.db.db
+					.select()
+					.from(outbox)
+					.where(and(eq(outbox.to, to), eq(outbox.template, template)))
+			).length;
+		expect(await remindRegistrants(w.db, links)).toMatchObject({ d7: 1 });
+		expect(await remindRegistrants(w.db, links)).toEqual({ d7: 0, d1: 0 });
+		expect(await sent('pat@ccas.test', 'training-reminder-d7')).toBe(1);
+		expect(await sent('noa@mediatheque.test', 'training-reminder-d7')).toBe(0);
+		const sixDaysOn = new Date(Date.now() + 6 * 86_400_000);
+		expect(await remindRegistrants(w.db, links, sixDaysOn)).toMatchObject({ d1: 1 });
+		expect(await remindRegistrants(w.db, links, sixDaysOn)).toEqual({ d7: 0, d1: 0 });
+		expect(await sent('pat@ccas.test', 'training-reminder-d1')).toBe(1);
+		const [r] = await w.db.db
+			.select()
+			.from(trainingRegistrations)
+			.where(and(eq(trainingRegistrations.sessionId, id), eq(trainingRegistrations.email, 'pat@ccas.test')));
+		expect(r.remindedD7At).not.toBeNull();
+		expect(r.remindedD1At).not.toBeNull();
+	});
+});
+
+describe('calendar feeds by secret address', () => {
+	const secretOf = (url: string) => /\/formations\/agenda\/([A-Za-z0-9_-]{32})\.ics$/.exec(url)![1];
+	it('a personal feed: my seats only, nothing of the others; the same address until renewed, then the old one is unknown', async () => {
+		const t = await createTraining(w.db, coordinator, training({ title: 'Flux personnel', format: 'webinar' }));
+		const id = await createSession(
+			w.db,
+			coordinator,
+			t,
+			session({ placeId: '', location: '', broadcastUrl: 'https://visio.example.fr/flux', slots: [{ day: day(50), start: '14:00', end: '16:00' }] })
+		);
+		await registerWithAccount(w.db, prescriber, id, links);
+		await registerWithAccount(w.db, manager, id, links);
+		await expect(myFeed(w.db, null, links)).rejects.toMatchObject({ code: 'unauthenticated' });
+		const url = await myFeed(w.db, prescriber, links);
+		expect(url).toMatch(/^http:\/\/localhost:3000\/formations\/agenda\/[A-Za-z0-9_-]{32}\.ics$/);
+		expect(await myFeed(w.db, prescriber, links)).toBe(url);
+		const text = (await feedBySecret(w.db, secretOf(url), links))!;
+		expect(text).toContain('METHOD:PUBLISH');
+		const events = Object.values(ical.sync.parseICS(text)).filter((c): c is VEvent => c?.type === 'VEVENT');
+		expect(events.some((e) => e.summary === 'Flux personnel')).toBe(true);
+		expect(text).toContain('https://visio.example.fr/flux');
+		expect(text).not.toMatch(/noa@|Noa|ATTENDEE|pat@ccas/);
+		const renewed = await myFeed(w.db, prescriber, links, { renew: true });
+		expect(renewed).not.toBe(url);
+		expect(await feedBySecret(w.db, secretOf(url), links)).toBeNull();
+		expect(await feedBySecret(w.db, secretOf(renewed), links)).toContain('Flux personnel');
+		expect(await feedBySecret(w.db, 'A'.repeat(32), links)).toBeNull();
+		expect(await feedBySecret(w.db, '../etc', links)).toBeNull();
+	});
+
+	it('an organiser’s feed: the structure’s sessions with counts, no names; its managers and the coordination only', async () => {
+		const url = await organiserFeed(w.db, coordinator, cd47, links);
+		const text = (await feedBySecret(w.db, secretOf(url), links))!;
+		expect(text).toContain('SUMMARY:Flux personnel');
+		expect(text).toMatch(/2 inscrits sur 10 places/);
+		expect(text).not.toMatch(/Prescripteur|Pat |pat@|noa@|ATTENDEE/);
+		await expect(organiserFeed(w.db, otherManager, cd47, links)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(organiserFeed(w.db, coordinator33, cd47, links)).rejects.toMatchObject({ code: 'forbidden' });
+		const renewed = await organiserFeed(w.db, coordinator, cd47, links, { renew: true });
+		expect(await feedBySecret(w.db, secretOf(url), links)).toBeNull();
+		expect(await feedBySecret(w.db, secretOf(renewed), links)).toContain('Flux personnel');
 	});
 });
 

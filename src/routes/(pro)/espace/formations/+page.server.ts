@@ -1,13 +1,31 @@
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
+import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { REGISTRATION_STATUSES, SESSION_STATUSES, myRegistrations, organisedTrainings, seatsText, type SessionStatus } from '#lib/server/trainings/index.ts';
+import { formFailure } from '#lib/server/web/errors.ts';
+import {
+	REGISTRATION_STATUSES,
+	SESSION_STATUSES,
+	mailLinks,
+	myFeed,
+	myRegistrations,
+	organisedTrainings,
+	organiserFeed,
+	seatsText,
+	type SessionStatus
+} from '#lib/server/trainings/index.ts';
 import { formatDate } from '#lib/components/format.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
-	const [mine, organised] = await Promise.all([myRegistrations(db, actor), organisedTrainings(db, actor)]);
+	const [mine, organised, links] = await Promise.all([myRegistrations(db, actor), organisedTrainings(db, actor), mailLinks(db)]);
+	// an organiser's feed for each structure that organises a training the actor may manage
+	const organisers = new Map(organised.trainings.map((t) => [t.organiserOrganisationId, t.organiser]));
+	const feeds = [];
+	for (const [id, name] of organisers) feeds.push({ id, name, url: await organiserFeed(db, actor, id, links) });
 	return {
+		myFeed: await myFeed(db, actor, links),
+		organiserFeeds: feeds.sort((a, b) => a.name.localeCompare(b.name, 'fr')),
 		mine: mine.map((r) => ({ ...r, day: formatDate(r.firstDay, { weekday: true }), statusLabel: REGISTRATION_STATUSES[r.status] })),
 		organiser: organised.scope.organisations.length > 0,
 		trainings: organised.trainings.map((t) => ({
@@ -23,4 +41,21 @@ export const load: PageServerLoad = async ({ locals }) => {
 			}))
 		}))
 	};
+};
+
+export const actions: Actions = {
+	/** A new address for the feed: the old one stops working. */
+	renouveler: async ({ request, locals }) => {
+		const form = await request.formData();
+		const organisationId = String(form.get('structure') ?? '');
+		const db = await getDatabase();
+		try {
+			const links = await mailLinks(db);
+			if (organisationId) await organiserFeed(db, locals.session!.actor, organisationId, links, { renew: true });
+			else await myFeed(db, locals.session!.actor, links, { renew: true });
+		} catch (e) {
+			return formFailure(e, {}, { page: ['forbidden', 'not_found'] });
+		}
+		redirect(303, '/espace/formations?fait=agenda#agenda');
+	}
 };
