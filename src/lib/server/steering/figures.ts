@@ -99,7 +99,8 @@ export interface YearFacts {
  * summed over the communes (`steering_facts_summed`). A table that reads another dimension
  * of a kind adds it here; a dimension left out reads ''.
  */
-export const FACT_DIMENSIONS: Record<FactKind, readonly ('commune' | 'org' | 'a' | 'b')[]> = {
+export type FactDimension = 'commune' | 'org' | 'a' | 'b';
+export const FACT_DIMENSIONS: Record<FactKind, readonly FactDimension[]> = {
 	assessment: ['commune'],
 	assessment_axis: ['a', 'b'],
 	assessment_need: ['a'],
@@ -140,14 +141,19 @@ export function factsOfKind(facts: YearFacts, kind: string): FactRow[] {
 	return index.get(kind) ?? [];
 }
 
-/** The facts of `kinds` for the year of the period, its published months only; `orgs`: a partner's scope. */
+/**
+ * The facts of `kinds` for the year of the period, its published months only; `orgs`: a
+ * partner's scope; `dims`: what a page reads of a kind when less than `FACT_DIMENSIONS` says
+ * (the outcomes count the referrals sent by month only: 11 rows, not thousands).
+ */
 export async function yearFacts(
 	database: Database,
 	dept: string,
 	period: Period,
 	kinds: string[],
 	orgs: string[] | null,
-	now = new Date()
+	now = new Date(),
+	dims: Partial<Record<FactKind, readonly FactDimension[]>> = {}
 ): Promise<YearFacts> {
 	const year = Number(period.start.slice(0, 4));
 	// a month is shown once published and refreshed after its publication (the records of its last minutes are in)
@@ -161,20 +167,21 @@ export async function yearFacts(
 	if (!published) return { year, published, rows: [] };
 	const known = [...new Set(kinds)].filter((k): k is FactKind => k in FACT_DIMENSIONS).sort();
 	const scope = orgs ? [...new Set(orgs)].sort() : null;
-	const key = JSON.stringify([dept, year, published, known, scope, state.changed]);
+	const dimsOf = (k: FactKind) => dims[k] ?? FACT_DIMENSIONS[k];
+	const key = JSON.stringify([dept, year, published, known.map((k) => [k, dimsOf(k)]), scope, state.changed]);
 	let kept = keptFacts.get(database);
 	if (!kept) keptFacts.set(database, (kept = new Map()));
 	const hit = kept.get(key);
 	if (hit) return hit;
 	const list = (xs: readonly string[]) => sql.raw(`(${xs.length ? xs.map((x) => `'${x.replace(/[^a-z0-9_-]/gi, '')}'`).join(', ') : "''"})`);
 	// the kinds drawn by commune from the facts, the others from the facts summed over the communes
-	const byCommune = known.filter((k) => FACT_DIMENSIONS[k].includes('commune'));
-	const summed = known.filter((k) => !FACT_DIMENSIONS[k].includes('commune'));
+	const byCommune = known.filter((k) => dimsOf(k).includes('commune'));
+	const summed = known.filter((k) => !dimsOf(k).includes('commune'));
 	const read = (of: FactKind[], dim: 'commune' | 'org' | 'a' | 'b', column: string) =>
 		sql.raw(
 			`case when kind in (${
 				of
-					.filter((k) => FACT_DIMENSIONS[k].includes(dim))
+					.filter((k) => dimsOf(k).includes(dim))
 					.map((k) => `'${k}'`)
 					.join(', ') || "''"
 			}) then ${column} else '' end`

@@ -361,7 +361,11 @@ export async function outcomeSections(
 ): Promise<{ reader: Reader; sections: SteeringSection[] }> {
 	const reader = await readerOf(database, actor, params, now);
 	// a partner: its agents' referrals, its structures' accompaniments, the vouchers of the campaigns it funds
-	const yf = await facts(database, reader, [...new Set(OUTCOME_SECTIONS.flatMap((s) => s.kinds))], true, now);
+	// the referrals sent are counted by month only here, their events by commune of residence (not by structure)
+	const yf = await facts(database, reader, [...new Set(OUTCOME_SECTIONS.flatMap((s) => s.kinds))], true, now, {
+		referral_sent: [],
+		referral_event: ['commune', 'a', 'b']
+	});
 	const sections: SteeringSection[] = [];
 	for (const s of OUTCOME_SECTIONS) sections.push(await s.build(database, reader, yf));
 	return { reader, sections };

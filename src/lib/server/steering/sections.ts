@@ -64,8 +64,15 @@ export async function structures(database: Database, dept: string, ids: string[]
 	return departmentStructures(database.db, dept, ids);
 }
 
-export async function facts(database: Database, reader: Reader, kinds: string[], scoped = true, now = new Date()): Promise<YearFacts> {
-	return yearFacts(database, reader.context.query.departmentCode, reader.context.query.period, kinds, scoped ? reader.scope : null, now);
+export async function facts(
+	database: Database,
+	reader: Reader,
+	kinds: string[],
+	scoped = true,
+	now = new Date(),
+	dims?: Parameters<typeof yearFacts>[6]
+): Promise<YearFacts> {
+	return yearFacts(database, reader.context.query.departmentCode, reader.context.query.period, kinds, scoped ? reader.scope : null, now, dims);
 }
 
 /**
