@@ -153,6 +153,9 @@ async function buildFacts() {
 			from jsonb_to_recordset(${JSON.stringify(
 				rows.slice(i, i + 500).map(([month, kind, commune, org, a, b, n, persons, amount]) => ({ month, kind, commune, org, a, b, n, persons, amount }))
 			)}::jsonb) as x(month text, kind text, commune text, org text, a text, b text, n int, persons int, amount bigint)`);
+	// and summed over the communes, as the refresh writes them beside the facts (what the pages read of the kinds they do not draw by commune)
+	await w.db.query(sql`insert into steering_facts_summed (department_code, month, kind, organisation_id, dim_a, dim_b, n, persons, amount_cents)
+		select department_code, month, kind, organisation_id, dim_a, dim_b, sum(n), sum(persons), sum(amount_cents) from steering_facts group by 1, 2, 3, 4, 5, 6`);
 	await refreshedAt('2026-06-06T01:00:00Z');
 }
 
