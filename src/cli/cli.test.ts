@@ -107,7 +107,7 @@ describe('npx maillage', () => {
 		expect(rows.map((r) => r.id).sort()).toEqual(['fixture-boe', 'fixture-bordeaux', 'fixture-bus', 'fixture-lacepede', 'fixture-villeneuve']);
 		const only33 = await maillage('export', 'places', '--departement', '33');
 		expect(parseStandardCsv(only33.stdout).rows).toHaveLength(1);
-	}, 180_000); // it loads every commune of France first: a minute on a loaded machine
+	}, 360_000); // it loads every commune of France first, then runs a dozen commands each opening the database: three minutes on a loaded machine
 
 	it('exports the places as data·inclusion in one file, which import places reads back (into the same places)', async () => {
 		// after the test above: the fixture's places are there
