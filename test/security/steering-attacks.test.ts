@@ -88,6 +88,9 @@ beforeAll(async () => {
 	await fact('2026-07-01', 'contribution', '', msaOrg, '', 1, 777700);
 	await fact('2026-08-01', 'voucher_funder', '47001', msaOrg, 'redeemed', 9, 9000);
 	await fact('2026-08-01', 'voucher_funder', '47001', cafOrg, 'redeemed', 7, 7000);
+	// and summed over the communes, as the refresh writes them beside the facts
+	await w.db.query(sql`insert into steering_facts_summed (department_code, month, kind, organisation_id, dim_a, dim_b, n, persons, amount_cents)
+		select department_code, month, kind, organisation_id, dim_a, dim_b, sum(n), sum(persons), sum(amount_cents) from steering_facts group by 1, 2, 3, 4, 5, 6`);
 	await w.db.query(
 		sql`insert into steering_refresh (department_code, watermark, refreshed_at, months) values ('47', ${NOW.toISOString()}::timestamptz, ${NOW.toISOString()}::timestamptz, 12)`
 	);
