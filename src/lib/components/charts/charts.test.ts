@@ -19,6 +19,7 @@ import DotMap from './DotMap.svelte';
 import { classify, contrast, jenksBreaks, quantileBreaks, textOn, BAR_COLOUR, CATEGORICAL, LINE_COLOURS, SEQUENTIAL, DIVERGING } from './scale.ts';
 import { funnelSummary, groupSummary, lineSummary, median, rankSummary, shareSummary } from './summary.ts';
 import type { MapGeometry } from './types.ts';
+import { CHART_WIDTH, MIN_PHONE_TEXT_PX, PHONE_CHART_PX } from './layout.ts';
 
 const NBSP = '\u00a0';
 
@@ -44,11 +45,17 @@ function accessible(d: ReturnType<typeof draw>) {
 	return { name, description };
 }
 
-/** Every font size in the SVG, in px when it is drawn 390 px wide. */
+/**
+ * The smallest text of every drawing of the figure (the chart, a map's legend), in CSS px on a
+ * phone 390 px wide, where a drawing is `PHONE_CHART_PX` wide (the page's margins taken).
+ */
 function smallestText(d: ReturnType<typeof draw>): number {
-	const width = Number(d.svg.attribs.viewBox.split(' ')[2]);
-	const sizes = d.all((e) => e.attribs['font-size'] != null, [d.svg]).map((e) => Number(e.attribs['font-size']));
-	return Math.min(...sizes) * (390 / width);
+	const svgs = d.all((e) => e.name === 'svg' && e.attribs.class?.split(' ').includes('chart__svg'));
+	const sizes = svgs.flatMap((svg) => {
+		const width = Number(svg.attribs.viewBox.split(' ')[2]);
+		return d.all((e) => e.attribs['font-size'] != null, [svg]).map((e) => Number(e.attribs['font-size']) * (PHONE_CHART_PX / width));
+	});
+	return Math.min(...sizes);
 }
 
 describe('classes and colours', () => {
@@ -184,10 +191,10 @@ describe('BarChart', () => {
 		expect(d.body).toContain('…');
 		const cells = d.all((e) => e.name === 'th' && e.attribs.scope === 'row').map((e) => d.text(e));
 		expect(cells[2]).toBe(rows[2].label);
-		expect(smallestText(d)).toBeGreaterThanOrEqual(12);
+		expect(smallestText(d)).toBeGreaterThanOrEqual(MIN_PHONE_TEXT_PX);
 		// no script, no style attribute (CSP), a viewBox to scale
 		expect(d.body).not.toMatch(/<script|style=/);
-		expect(d.svg.attribs.viewBox).toMatch(/^0 0 480 \d+/);
+		expect(d.svg.attribs.viewBox).toMatch(new RegExp(`^0 0 ${CHART_WIDTH} \\d+`));
 	});
 
 	it('grouped: a bar per series in each row, one colour per series named in the legend, masked hatched, a link to the page’s table', () => {
@@ -231,7 +238,7 @@ describe('BarChart', () => {
 		// no second copy of the figures: a link to the page's table
 		expect(d.all((e) => e.name === 'details')).toHaveLength(0);
 		expect(d.all((e) => e.name === 'a').map((a) => a.attribs.href)).toEqual(['#tableau-partenaires']);
-		expect(smallestText(d)).toBeGreaterThanOrEqual(12);
+		expect(smallestText(d)).toBeGreaterThanOrEqual(MIN_PHONE_TEXT_PX);
 	});
 
 	it('grouped, one row: its figures in words', () => {
@@ -267,7 +274,7 @@ describe('Funnel and StackedBar', () => {
 		expect(accessible(d).name).toBe('Parcours des orientations');
 		const written = d.all((e) => e.name === 'text' && e.attribs['font-weight'] === '700', [d.svg]).map((e) => d.text(e));
 		expect(written).toEqual(['120', `90 (75${NBSP}%)`, `60 (50${NBSP}%)`, 'Sorties du parcours', '20', '6', 'masqué']);
-		expect(smallestText(d)).toBeGreaterThanOrEqual(12);
+		expect(smallestText(d)).toBeGreaterThanOrEqual(MIN_PHONE_TEXT_PX);
 	});
 
 	it('the stacked bar: parts in proportion, legend with figures', () => {
@@ -285,7 +292,7 @@ describe('Funnel and StackedBar', () => {
 			'stacked'
 		);
 		const rects = d.all((e) => e.name === 'rect' && e.attribs.x != null, [d.svg]);
-		expect(rects.map((r) => Math.round(Number(r.attribs.width)))).toEqual([288, 144, 48]);
+		expect(rects.map((r) => Math.round(Number(r.attribs.width)))).toEqual([0.6, 0.3, 0.1].map((f) => Math.round(f * CHART_WIDTH)));
 		const legend = d.all((e) => e.name === 'ul' && e.attribs['aria-label'] === 'Légende')[0];
 		expect(d.text(legend)).toContain(`Retirées${NBSP}: masqué`);
 		expect(accessible(d).description).toContain('sans les masqués');
@@ -312,7 +319,7 @@ describe('LineChart', () => {
 		expect(lines[1].attribs.d.match(/M/g)!.length).toBe(1);
 		expect(lines[1].attribs['stroke-dasharray']).toBe('8 5');
 		expect(d.body).toContain('mois masqué');
-		expect(smallestText(d)).toBeGreaterThanOrEqual(12);
+		expect(smallestText(d)).toBeGreaterThanOrEqual(MIN_PHONE_TEXT_PX);
 		expect(d.all((e) => e.name === 'tr').length).toBe(7);
 	});
 });
@@ -380,6 +387,8 @@ describe('maps on a small fixed world', () => {
 		// the masked one: its shape hatched, or without a shape a hatched square (their size says nothing), named « masqué »
 		const hatched = d.all((e) => (e.name === 'rect' || e.name === 'path') && (e.parent as Element).attribs.fill?.match(/-masque(-fond)?\)$/) != null, [d.svg]);
 		expect(hatched.map((q) => d.text(q))).toEqual([`Dolmayrac${NBSP}: masqué`]);
+		// the legend's figures, readable on a phone
+		expect(smallestText(d)).toBeGreaterThanOrEqual(MIN_PHONE_TEXT_PX);
 		const noShape = draw(DotMap, { geometry: { ...geometry, units: geometry.units.map((u) => ({ ...u, d: null })) }, data, title: 'Lieux', measure: 'lieux' });
 		const squares = noShape.all((e) => e.name === 'rect' && (e.parent as Element).attribs.fill?.endsWith('-masque)'), [noShape.svg]);
 		expect(squares.map((q) => noShape.text(q))).toEqual([`Dolmayrac${NBSP}: masqué`]);

@@ -1,12 +1,18 @@
 /**
  * Layout of the bar charts (issue 16, item 7), pure: where each bar, its label and its value
- * go in a viewBox 480 wide, text 15 units high (≥ 12 px when the chart is 390 px wide).
+ * go in a viewBox 380 wide, text 15 units high: ≥ 14 px on a phone 390 px wide, where the
+ * chart is drawn `PHONE_CHART_PX` wide (the page's margins taken), and about 20 px on a wide
+ * screen, where the stylesheet keeps a chart at most 32rem wide (`.chart__svg`).
  */
 import { BAR_COLOUR, isNumber, textOn } from './scale.ts';
 import { valueLabel } from './summary.ts';
 import type { BarDatum } from './types.ts';
 
-export const CHART_WIDTH = 480;
+export const CHART_WIDTH = 380;
+/** The width a chart is drawn at on a phone 390 px wide: the page's margins (1 rem each side) taken. */
+export const PHONE_CHART_PX = 358;
+/** The smallest text a chart may show on that phone, in CSS pixels. */
+export const MIN_PHONE_TEXT_PX = 14;
 export const FONT = 15;
 /** A label line, then the bar. */
 export const ROW = 50;
