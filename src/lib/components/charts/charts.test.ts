@@ -163,7 +163,7 @@ describe('BarChart', () => {
 		{ label: 'Communauté de communes du Confluent et des Coteaux de Prayssas, un nom long à couper', value: 'masked' as const },
 		{ label: 'Fumel Vallée du Lot', value: null }
 	];
-	it('a bar and a written value per row, masked hatched, named and described, text ≥ 12 px at 390 px', () => {
+	it('a bar and a written value per row, masked hatched, named and described, text ≥ 14 px at 390 px', () => {
 		const d = draw(
 			BarChart,
 			{
