@@ -14,6 +14,7 @@ import { greatCircleMetres } from '../db/types.ts';
 import { dayLabel } from '../../components/format.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { openDataContext, steeringContext, type SteeringContext } from './context.ts';
+import { defaultPeriod } from './model.ts';
 import { ADMIN_SERVICE, communeReach, DEFAULT_HALF_DAYS, HALF_DAYS, placesAt, SEARCH_METRES, type CommuneReach } from './offer-model.ts';
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
@@ -75,15 +76,21 @@ interface Around {
 	places: OfferPlace[];
 	reach: Map<string, CommuneReach>;
 }
+/**
+ * Kept per owner's database: a server's request pool and the owner's pool beside it share them
+ * (places are public data), so that what the refresh job reads in advance (`warmOffer`) is what
+ * the first reader finds.
+ */
 const kept = new WeakMap<Database, Map<string, Around>>();
+const keptOf = (database: Database) => database.privileged ?? database;
 /** how the places were read (tests, benchmarks): all of them, or the changes patched into those kept */
 export const placeReads = { full: 0, patched: 0, pass: 0 };
 
 async function placesAround(database: Database, departmentCode: string, communes: SteeringCommune[], periodEnd: string): Promise<Around> {
 	const stamp = (await lastPlaceChange(database)).getTime();
 	const key = `${departmentCode}|${periodEnd}`;
-	let byKey = kept.get(database);
-	if (!byKey) kept.set(database, (byKey = new Map()));
+	let byKey = kept.get(keptOf(database));
+	if (!byKey) kept.set(keptOf(database), (byKey = new Map()));
 	const hit = byKey.get(key);
 	const fresh = hit && Date.now() - hit.at < KEEP_MS && communes.every((c) => hit.reach.has(c.inseeCode));
 	const passFresh = hit && Date.now() - hit.passAt < PASS_EVERY_MS;
@@ -127,7 +134,7 @@ function keep(byKey: Map<string, Around>, key: string, entry: Around): Around {
 
 /** Makes the places kept for a database look `ms` older (tests, benchmarks: the Pass read again, or everything). */
 export function ageKeptPlaces(database: Database, ms: number): void {
-	for (const e of kept.get(database)?.values() ?? []) {
+	for (const e of kept.get(keptOf(database))?.values() ?? []) {
 		e.at -= ms;
 		e.passAt -= ms;
 	}
@@ -135,7 +142,29 @@ export function ageKeptPlaces(database: Database, ms: number): void {
 
 /** Forgets the places and nearest places kept for a database (tests: to compare with figures read afresh). */
 export function forgetKeptPlaces(database: Database): void {
-	kept.delete(database);
+	kept.delete(keptOf(database));
+}
+
+/** départements whose places the job keeps read in advance (half of what is kept: room for the periods readers ask) */
+export const WARM_OFFER_DEPARTMENTS = KEPT_PER_DATABASE / 2;
+
+/**
+ * The places around each département and its communes' nearest places, for the year under
+ * way (the pages' default period), read in advance by the refresh job (every 10 minutes, and
+ * at start): kept ones cost a probe, the Pass is read again past 5 minutes, everything past
+ * 6 hours or in a new process — by the job rather than by the first reader. `database`: the
+ * job's. At most WARM_OFFER_DEPARTMENTS départements.
+ */
+export async function warmOffer(database: Database, departments: string[], today = parisDay()): Promise<number> {
+	const end = defaultPeriod(today).end;
+	let n = 0;
+	for (const code of departments.slice(0, WARM_OFFER_DEPARTMENTS)) {
+		const communes = await steeringCommunes(database.db, code);
+		await placesAround(database, code, communes, end);
+		n++;
+		await new Promise<void>((resolve) => setImmediate(resolve));
+	}
+	return n;
 }
 
 /**

@@ -5,7 +5,8 @@
  * level in advance; the first reader then solves no mask and reads exactly what a cold
  * computation gives (same figures, same masked cells); a month published later is warmed
  * again; the work is bounded (départements left for the next cycle); nothing is done again
- * while the figures have not changed. No timing is asserted.
+ * while the figures have not changed; the offer's places are read in advance too. No timing
+ * is asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -14,7 +15,8 @@ import { onPostgres } from '../../../../test/db.ts';
 import { runInScope } from '../db/request-scope.ts';
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
-import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts, type SteeringSection } from './index.ts';
+import { demandSections, offerSection, outcomeSections, partnerSections, refreshSteeringFacts, type SteeringSection } from './index.ts';
+import { forgetKeptPlaces, placeReads } from './offer.ts';
 import { keptYearFacts, MASKS, NOT_PUBLISHED } from './figures.ts';
 import { forgetWarmed, warmSteering } from './warm.ts';
 
@@ -147,6 +149,22 @@ describe('the warming after a refresh', () => {
 		expect(next.departments.map((d) => d.code)).toEqual(['47']);
 		// a département never refreshed is not warmed (nothing to read)
 		expect((await warmSteering(w.db, { departments: ['33'], now: SEPTEMBER })).departments).toEqual([]);
+	});
+});
+
+describe('the offer read in advance', () => {
+	it('the places around the département and the nearest places for the year under way: the first reader of the offer reads none', async () => {
+		forgetKeptPlaces(w.db);
+		forgetWarmed(w.db);
+		const r = await warmSteering(w.db, { departments: ['47'], now: SEPTEMBER });
+		expect(r.offer).toBe(1);
+		const reads = { ...placeReads };
+		const page = await offerSection(w.db, coordinator, new URLSearchParams('departement=47&niveau=commune'), '2026-09-07');
+		expect(placeReads).toEqual(reads);
+		// the same figures as read afresh
+		forgetKeptPlaces(w.db);
+		expect((await offerSection(w.db, coordinator, new URLSearchParams('departement=47&niveau=commune'), '2026-09-07')).offer).toEqual(page.offer);
+		expect(placeReads.full).toBe(reads.full + 1);
 	});
 });
 

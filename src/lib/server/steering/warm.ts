@@ -10,6 +10,9 @@
  * finds both, and reads what a cold computation would give, since the masks are a function of
  * the figures alone and the facts are keyed by the stamp the refresh moved.
  *
+ * The offer's places (offer.ts `warmOffer`) are read in advance as well, every cycle: a probe
+ * when kept, the Pass past 5 minutes, everything at start or past 6 hours.
+ *
  * Bounded: at most `maxDepartments` départements per call and `budgetMs` of work (those left
  * are warmed at the next cycle: their state has not been warmed yet); the event loop is let go
  * between two pages. Nothing personal is read beyond the facts; the whole network's scope only
@@ -23,6 +26,7 @@ import { openDataContext } from './context.ts';
 import { demandOf } from './demand.ts';
 import { outcomesOf } from './outcomes.ts';
 import { partnersOf } from './partners.ts';
+import { warmOffer } from './offer.ts';
 import { levelKey } from './model.ts';
 import { lastPublishedMonth } from './publication.ts';
 import type { Reader } from './sections.ts';
@@ -38,6 +42,8 @@ export interface WarmReport {
 	unchanged: number;
 	/** départements left for the next call (budget spent) */
 	left: string[];
+	/** départements whose offer places were read or checked (offer.ts `warmOffer`) */
+	offer: number;
 	ms: number;
 }
 
@@ -72,7 +78,7 @@ export async function warmSteering(
 		sql`select department_code as code, refreshed_at::text as at, figures_changed_at::text as changed from steering_refresh`
 	);
 	const stateOf = new Map(states.map((s) => [s.code, s]));
-	const report: WarmReport = { departments: [], unchanged: 0, left: [], ms: 0 };
+	const report: WarmReport = { departments: [], unchanged: 0, left: [], offer: 0, ms: 0 };
 	for (const code of codes) {
 		const state = stateOf.get(code);
 		if (!state) continue;
@@ -114,6 +120,8 @@ export async function warmSteering(
 		done.set(code, key);
 		report.departments.push({ code, year, published, pages, ms: Math.round(performance.now() - t0) });
 	}
+	// the offer's places, read in advance too (a probe when kept; the Pass past 5 minutes; all of them at start)
+	report.offer = await warmOffer(owner, codes, parisDay(now));
 	report.ms = Math.round(performance.now() - t);
 	return report;
 }
