@@ -25,6 +25,7 @@
  * again, no generation), BENCH_STEERING_FULL (all | busiest: the full refresh of every
  * département, or of the measured one only, the others set as refreshed a moment ago),
  * BENCH_STEERING_WARMS (publications followed by the warming, default 10),
+ * BENCH_STEERING_INCREMENTAL=0 (skip the timing of the incremental refresh of every département),
  * BENCH_STEERING_DEPT (the département measured; default the busiest by referrals; the
  * generator spreads the activity evenly, so 62, Pas-de-Calais, has the most communes for the
  * same activity: the most masking).
@@ -201,7 +202,8 @@ export async function steeringBench(pgAdmin: string, logTo: (m: string) => void)
 		// a few new rows now, then the refresh every 10 minutes would find them
 		await db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result)
 			select id, organisation_id, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb from beneficiaries limit 1000`);
-		results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
+		if (process.env.BENCH_STEERING_INCREMENTAL !== '0')
+			results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
 
 		// what autovacuum does between two cycles (each rewrites the month under way of every département)
 		await db.query(sql.raw('vacuum analyze steering_facts, steering_facts_summed'));
