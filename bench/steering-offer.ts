@@ -7,13 +7,15 @@
  * cases are timed, as a coordinator calls them, for the départements with the most communes
  * and places (Pas-de-Calais, Aisne, Gironde, Nord, Paris, Lot-et-Garonne) at the commune and
  * EPCI levels: the offer page, the fragility page, the home page and one CSV export; 3 warm-up
- * calls then BENCH_OFFER_RUNS timed calls each, in three states: a place changed just before
- * (the change patched into the places kept), nothing kept (the places and their distances
- * read and computed again: the first reader, or places kept over 5 minutes ago) and warm
+ * calls then BENCH_OFFER_RUNS timed calls each, in four states: a place changed just before
+ * (the change patched into the places kept), kept over 5 minutes (the Pass read again and
+ * patched in), nothing kept (the places and their distances read and computed again: the
+ * first reader after a restart, or places kept over 6 hours ago) and warm
  * (kept in memory): p50 / p95 / max. Target: p95 ≤ 1 s (docs/decisions/0017-steering-offer.md).
  *
  * Options (env): BENCH_OFFER_PLACES (100000), BENCH_OFFER_RUNS (20), BENCH_OFFER_KEEP=1 (keep
- * the database), BENCH_OFFER_REUSE=1 (measure the kept database again). Runnable alone:
+ * the database), BENCH_OFFER_REUSE=1 (measure the kept database again), BENCH_OFFER_DEPTS (comma
+ * list, default 62,02,33,59,75,47). Runnable alone:
  * `node --import tsx bench/steering-offer.ts`.
  */
 import { pathToFileURL } from 'node:url';
@@ -24,7 +26,7 @@ import { loadTerritory } from '../src/lib/server/territory/index.ts';
 import { sharedDataDir } from '../src/lib/server/paths.ts';
 import type { Actor } from '../src/lib/server/accounts/index.ts';
 import { fragilitySection, offerSection, steeringExport, steeringOverview } from '../src/lib/server/steering/index.ts';
-import { forgetKeptPlaces } from '../src/lib/server/steering/offer.ts';
+import { ageKeptPlaces, forgetKeptPlaces } from '../src/lib/server/steering/offer.ts';
 
 const DB_NAME = `maillage_bench_offer${process.env.TEST_DB_PREFIX ? '_' + process.env.TEST_DB_PREFIX.replace(/[^a-z0-9]/g, '') : ''}`;
 const PLACES = Number(process.env.BENCH_OFFER_PLACES ?? 100_000);
@@ -32,7 +34,7 @@ const RUNS = Number(process.env.BENCH_OFFER_RUNS ?? 20);
 const KEEP = process.env.BENCH_OFFER_KEEP === '1';
 const REUSE = process.env.BENCH_OFFER_REUSE === '1';
 const TARGET_MS = 1000;
-const DEPARTMENTS = ['62', '02', '33', '59', '75', '47'];
+const DEPARTMENTS = (process.env.BENCH_OFFER_DEPTS ?? '62,02,33,59,75,47').split(',');
 
 const q = (xs: number[], p: number) => {
 	const s = [...xs].sort((a, b) => a - b);
@@ -95,9 +97,11 @@ export async function steeringOfferBench(pgAdmin: string, log: (m: string) => vo
 					['accueil', (p) => steeringOverview(db, actor, p)],
 					['export offre-acces.csv', (p) => steeringExport(db, actor, 'offre-acces', p)]
 				];
-				// after a place changed (patched into the places kept); nothing kept (the first reader, or the places kept over 5 minutes ago); warm
+				// after a place changed (patched into the places kept); kept over 5 minutes (the Pass read again); nothing kept (the first reader after a restart); warm
 				const states: [string, () => Promise<unknown>][] = [
 					['changed', touch],
+					// the places kept over 5 minutes ago: the Pass read again and patched in (decision 0017, second amendment)
+					['kept over 5 minutes', async () => ageKeptPlaces(db, 5 * 60_000 + 1000)],
 					['nothing kept', async () => forgetKeptPlaces(db)],
 					['warm', async () => {}]
 				];

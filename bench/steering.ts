@@ -10,7 +10,10 @@
  * - refreshed: after the refresh of every 10 minutes, which rewrites the month under way only
  *   (no page shows it): the facts and masks kept;
  * - nothing kept: the facts read again and the masks solved again (a month published, a full
- *   refresh, or a process just started).
+ *   refresh, or a process just started, in a process that did not warm them);
+ * - first reader after the warming: a month published, the refresh job's warming (warm.ts:
+ *   the facts read and masks solved in advance; its time is reported), then each page read
+ *   once (BENCH_STEERING_WARMS times).
  *
  * A fresh database (maillage_bench_steering), the territory loaded, one place per commune
  * and ten structures per département, filled with SQL generate_series (no row-by-row
@@ -21,6 +24,8 @@
  * BENCH_STEERING_KEEP=1 (keep the database), BENCH_STEERING_REUSE=1 (measure the kept database
  * again, no generation), BENCH_STEERING_FULL (all | busiest: the full refresh of every
  * département, or of the measured one only, the others set as refreshed a moment ago),
+ * BENCH_STEERING_WARMS (publications followed by the warming, default 10),
+ * BENCH_STEERING_INCREMENTAL=0 (skip the timing of the incremental refresh of every département),
  * BENCH_STEERING_DEPT (the département measured; default the busiest by referrals; the
  * generator spreads the activity evenly, so 62, Pas-de-Calais, has the most communes for the
  * same activity: the most masking).
@@ -35,7 +40,8 @@ import { sharedDataDir } from '../src/lib/server/paths.ts';
 import { actorFor, addMember, createOrganisation } from '../src/lib/server/accounts/index.ts';
 import { pathToFileURL } from 'node:url';
 import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts } from '../src/lib/server/steering/index.ts';
-import { MASKS } from '../src/lib/server/steering/figures.ts';
+import { keptYearFacts, MASKS } from '../src/lib/server/steering/figures.ts';
+import { forgetWarmed, warmSteering } from '../src/lib/server/steering/warm.ts';
 
 const SCALE = Number(process.env.BENCH_STEERING_SCALE ?? 1);
 const CALLS = Number(process.env.BENCH_STEERING_CALLS ?? 20);
@@ -47,6 +53,8 @@ const ASSESSMENTS = Math.round(600_000 * SCALE);
 const REUSE = process.env.BENCH_STEERING_REUSE === '1';
 /** 'all': a full refresh of every département first; 'busiest': of the measured one only */
 const FULL = process.env.BENCH_STEERING_FULL ?? 'all';
+/** publications followed by the job's warming, each then read once per page as its first reader */
+const WARMS = Number(process.env.BENCH_STEERING_WARMS ?? 10);
 let log: (m: string) => void = (m) => process.stderr.write(`${m}\n`);
 
 let ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -194,7 +202,8 @@ export async function steeringBench(pgAdmin: string, logTo: (m: string) => void)
 		// a few new rows now, then the refresh every 10 minutes would find them
 		await db.query(sql`insert into assessments (beneficiary_id, organisation_id, version, answers, result)
 			select id, organisation_id, 1, '{"besoin": ["demarche"]}'::jsonb, '{"profile": {}}'::jsonb from beneficiaries limit 1000`);
-		results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
+		if (process.env.BENCH_STEERING_INCREMENTAL !== '0')
+			results['refresh incremental, every département (ms)'] = await timed('refresh incremental', () => refreshSteeringFacts(db));
 
 		// what autovacuum does between two cycles (each rewrites the month under way of every département)
 		await db.query(sql.raw('vacuum analyze steering_facts, steering_facts_summed'));
@@ -223,6 +232,42 @@ export async function steeringBench(pgAdmin: string, logTo: (m: string) => void)
 			['refreshed', refreshed],
 			['nothing kept', published]
 		];
+		// a month published, then the refresh job's warming (warm.ts), then the first reader of each page: WARMS times
+		const firstAfterWarm = new Map<string, number[]>();
+		const warmMs: number[] = [];
+		const pages = [
+			['demande', demandSections],
+			['resultats', outcomeSections],
+			['partenaires', partnerSections]
+		] as const;
+		for (let i = 0; i < WARMS; i++) {
+			await published();
+			keptYearFacts.clear(db);
+			forgetWarmed(db);
+			const t = performance.now();
+			const w = await warmSteering(db, { departments: [dept] });
+			warmMs.push(performance.now() - t);
+			if (i === 0) log(`warm of ${dept}: ${JSON.stringify(w.departments)}`);
+			const misses = MASKS.misses;
+			for (const niveau of ['epci', 'commune'])
+				for (const [name, page] of pages) {
+					const params = new URLSearchParams(`departement=${dept}&periode=${year}&niveau=${niveau}`);
+					const t0 = performance.now();
+					await page(db, actor, params);
+					const label = `/pilotage/${name} by ${niveau}`;
+					(firstAfterWarm.get(label) ?? firstAfterWarm.set(label, []).get(label)!).push(performance.now() - t0);
+				}
+			// every mask the pages needed was solved by the warming
+			if (MASKS.misses !== misses) log(`after the warming, ${MASKS.misses - misses} masks solved again by the readers`);
+			results['masks solved by the readers after the warming'] =
+				((results['masks solved by the readers after the warming'] as number) ?? 0) + MASKS.misses - misses;
+		}
+		results['warming of the département after a publication (ms)'] = { p50: q(warmMs, 50), max: q(warmMs, 100) };
+		log(`warming of ${dept}: p50 ${q(warmMs, 50)} ms, max ${q(warmMs, 100)} ms`);
+		for (const [label, times] of firstAfterWarm) {
+			results[`${label}, first reader after the warming`] = { p50: q(times, 50), p95: q(times, 95), max: q(times, 100) };
+			log(`${label}, first reader after the warming: p50 ${q(times, 50)} ms, p95 ${q(times, 95)} ms, max ${q(times, 100)} ms`);
+		}
 		for (const niveau of ['epci', 'commune'])
 			for (const [name, page] of [
 				['demande', demandSections],

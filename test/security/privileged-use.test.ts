@@ -41,6 +41,10 @@ const ALLOWED: Record<string, string> = {
 		'the calendar feeds by secret address (issue 17): read by a calendar application without a session (the secret’s hash), a professional’s own seats or a structure’s sessions with counts; made or renewed after can() or mustManage',
 	'src/lib/server/steering/facts.ts':
 		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)',
+	'src/lib/server/steering/figures.ts':
+		'no read: the owner’s database object is the key of the facts kept, so that the request pool finds what the refresh job read in advance (steering/warm.ts); a use case reads them only after can() for the département, keyed by département and scope',
+	'src/lib/server/steering/offer.ts':
+		'no read: the owner’s database object is the key of the places kept (public data), so that the request pool finds what the refresh job read in advance',
 	'src/lib/server/steering/open-data.ts':
 		'the demand and outcomes as open data, without a session: the facts of the département in the address, read as the owner and masked as the coordinator’s tables; no person’s row is read (decision 0018)'
 };

@@ -21,7 +21,7 @@ import { runPassClock } from './pass/index.ts';
 import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
-import { refreshSteeringFacts } from './steering/index.ts';
+import { refreshSteeringFacts, warmSteering } from './steering/index.ts';
 import { remindRegistrants } from './trainings/index.ts';
 
 export interface ScheduledJob {
@@ -146,6 +146,14 @@ export const SCHEDULE: ScheduledJob[] = [
 			const r = await refreshSteeringFacts(database);
 			const months = r.departments.reduce((s, d) => s + d.months.length, 0);
 			if (months) log('info', 'steering figures refreshed', { months, ms: r.ms });
+			// then the pages' figures read and masked in advance where a month was published (or at start), in this
+			// process, so that the first reader after a publication does not pay for it (steering/warm.ts); bounded
+			try {
+				const w = await warmSteering(database);
+				if (w.departments.length) log('info', 'steering pages warmed', { departments: w.departments.length, left: w.left.length, ms: w.ms });
+			} catch (e) {
+				log('warn', 'steering pages not warmed', { error: e instanceof Error ? e.message : String(e) });
+			}
 		}
 	},
 	{

@@ -140,6 +140,6 @@ export {
 	type PlaceSummary
 } from './lookups.ts';
 // the steering space's offer figures (issue 16)
-export { offerPlaces, offerPlacesChanged, parseWeekRanges, type OfferPlace } from './offer-facts.ts';
+export { offerPassPlaces, offerPlaces, offerPlacesChanged, parseWeekRanges, type OfferPlace } from './offer-facts.ts';
 export { usePlaceTeams, type PlaceTeams } from './teams.ts';
 export { placesToReferTo, candidateWords, type Candidate, type CandidateQuery, type Receives } from './candidates.ts';

@@ -102,3 +102,16 @@ export async function offerPlacesChanged(
 	const count = Number(rows[0].count);
 	return { changed: rows.filter((r) => r.id !== null).map((r) => ({ ...offerPlace(r), inScope: !!r.inScope })), count };
 }
+
+/**
+ * The places of a département (as `offerPlaces` reads them: not closed for good) that accept
+ * the Pass Numérique now: a qualification changes it without touching the place's
+ * `updated_at`, so that a caller who kept the places reads this again now and then (a probe
+ * of the Pass's indexes, not the places).
+ */
+export async function offerPassPlaces(db: DbOrTx, departmentCode: string): Promise<Set<string>> {
+	const rows = await rowsOf(db as Db)<{ id: string }>(
+		sql`select ${places.id} as id from ${places} where ${places.departmentCode} = ${departmentCode} and ${places.closure} IS DISTINCT FROM 'permanent' and ${ACCEPTS_PASS}`
+	);
+	return new Set(rows.map((r) => r.id));
+}

@@ -128,7 +128,20 @@ export const FACT_DIMENSIONS: Record<FactKind, readonly FactDimension[]> = {
  * published. A few entries per database.
  */
 const KEPT_FACTS = 48;
+/**
+ * Kept per owner's database (`database.privileged`): a server's request pool and the owner's
+ * pool beside it share them, so that what the refresh job reads in advance as the owner
+ * (warm.ts) is what the first reader finds. The key holds the département and the scope, and
+ * a use case reads the facts only after `can()` for that département.
+ */
 const keptFacts = new WeakMap<Database, Map<string, YearFacts>>();
+const keptOf = (database: Database) => database.privileged ?? database;
+
+/** The facts kept for a database (tests, benchmarks): how many entries, and forgetting them all. */
+export const keptYearFacts = {
+	size: (database: Database) => keptFacts.get(keptOf(database))?.size ?? 0,
+	clear: (database: Database) => keptFacts.delete(keptOf(database))
+};
 
 const byKind = new WeakMap<YearFacts, Map<string, FactRow[]>>();
 /** The facts of one kind (indexed once per year's facts). */
@@ -169,10 +182,15 @@ export async function yearFacts(
 	const scope = orgs ? [...new Set(orgs)].sort() : null;
 	const dimsOf = (k: FactKind) => dims[k] ?? FACT_DIMENSIONS[k];
 	const key = JSON.stringify([dept, year, published, known.map((k) => [k, dimsOf(k)]), scope, state.changed]);
-	let kept = keptFacts.get(database);
-	if (!kept) keptFacts.set(database, (kept = new Map()));
+	let kept = keptFacts.get(keptOf(database));
+	if (!kept) keptFacts.set(keptOf(database), (kept = new Map()));
 	const hit = kept.get(key);
-	if (hit) return hit;
+	if (hit) {
+		// the most recently used last (the least recently used is dropped first)
+		kept.delete(key);
+		kept.set(key, hit);
+		return hit;
+	}
 	const list = (xs: readonly string[]) => sql.raw(`(${xs.length ? xs.map((x) => `'${x.replace(/[^a-z0-9_-]/gi, '')}'`).join(', ') : "''"})`);
 	// the kinds drawn by commune from the facts, the others from the facts summed over the communes
 	const byCommune = known.filter((k) => dimsOf(k).includes('commune'));

@@ -9,6 +9,7 @@ export { csvValue, steeringExport, steeringReport, steeringWorkbook, scopeLine, 
 export { sectionsGeometry, steeringMaps, type BlockMap } from './maps.ts';
 export { openDataCatalogue, openDataTable, OPEN_TABLES } from './open-data.ts';
 export { refreshSteeringFacts, lastRefresh, FACT_KINDS, type RefreshReport } from './facts.ts';
+export { warmSteering, type WarmReport } from './warm.ts';
 export { lastPublishedMonth, publicationInstant, publishedMonths, PUBLICATION_DAY } from './publication.ts';
 export { demandSections } from './demand.ts';
 export { outcomeSections, OUTCOME_SECTIONS, type OutcomeSection } from './outcomes.ts';

@@ -32,7 +32,7 @@ import {
 	steeringWorkbook,
 	type SteeringBlock
 } from './index.ts';
-import { forgetKeptPlaces, placeReads } from './offer.ts';
+import { ageKeptPlaces, forgetKeptPlaces, placeReads } from './offer.ts';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -368,7 +368,7 @@ describe('the home page, the exports and who may read', () => {
 		await change(sql`update places set latitude = ${north(30)}, pos = ${earthPoint(north(30), LON, 'P3')}, services = array[${TOOLS}] where id = 'P3'`);
 		const reads = { ...placeReads };
 		const moved = await figures();
-		expect(placeReads).toEqual({ full: reads.full, patched: reads.patched + 1 });
+		expect(placeReads).toEqual({ full: reads.full, patched: reads.patched + 1, pass: reads.pass });
 		expect(moved).not.toBe(before);
 		expect(moved).toBe(await afresh());
 		// a new place near Echo, then P3 closed for good
@@ -391,6 +391,31 @@ describe('the home page, the exports and who may read', () => {
 			sql`update places set closure = null, latitude = ${north(12)}, pos = ${earthPoint(north(12), LON, 'P3')}, services = array[${ADMIN}] where id = 'P3'`
 		);
 		expect(await figures()).toBe(before);
+	});
+
+	it('keeps its places past 5 minutes: the Pass read again and patched in (a qualification does not touch the place), everything after 6 hours', async () => {
+		const passOf = async () => block((await offerSection(db, coordinator, q('niveau=departement'), today)).offer.blocks, 'offre-territoires').table.total![5];
+		const figures = async () => JSON.stringify((await offerSection(db, coordinator, q('niveau=commune'), today)).offer.blocks.map((b) => b.table));
+		expect(await passOf()).toBe(1);
+		// P2 accepts the Pass now, its update untouched (as a qualification of its SIRET does)
+		await db.query(sql`update places set pass_numerique = true where id = 'P2'`);
+		// within 5 minutes, the places kept are read as they were (figures may be 15 minutes old)
+		expect(await passOf()).toBe(1);
+		const reads = { ...placeReads };
+		ageKeptPlaces(db, 5 * 60_000 + 1000);
+		expect(await passOf()).toBe(2);
+		// the Pass alone was read: no place, no distance
+		expect(placeReads).toEqual({ ...reads, pass: reads.pass + 1 });
+		const kept = await figures();
+		forgetKeptPlaces(db);
+		expect(await figures()).toBe(kept);
+		// past 6 hours, everything is read again
+		ageKeptPlaces(db, 6 * 60 * 60_000);
+		await passOf();
+		expect(placeReads.full).toBe(reads.full + 2);
+		await db.query(sql`update places set pass_numerique = false where id = 'P2'`);
+		ageKeptPlaces(db, 5 * 60_000 + 1000);
+		expect(await passOf()).toBe(1);
 	});
 
 	it('refuses a prescriber', async () => {

@@ -8,12 +8,13 @@
  */
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
-import { lastPlaceChange, offerPlaces, offerPlacesChanged, type OfferPlace } from '../places/index.ts';
+import { lastPlaceChange, offerPassPlaces, offerPlaces, offerPlacesChanged, type OfferPlace } from '../places/index.ts';
 import { steeringCommunes, type SteeringCommune } from '../territory/index.ts';
 import { greatCircleMetres } from '../db/types.ts';
 import { dayLabel } from '../../components/format.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { openDataContext, steeringContext, type SteeringContext } from './context.ts';
+import { defaultPeriod } from './model.ts';
 import { ADMIN_SERVICE, communeReach, DEFAULT_HALF_DAYS, HALF_DAYS, placesAt, SEARCH_METRES, type CommuneReach } from './offer-model.ts';
 import { offerFigures, type OfferFigures } from './offer-tables.ts';
 import { fragilityFigures, type FragilityFigures } from './fragility-tables.ts';
@@ -48,15 +49,20 @@ function reachOf(communes: readonly SteeringCommune[]): { centre: { latitude: nu
 }
 
 /**
- * How long the places around a département and the communes' nearest places are kept in
- * memory: the issue allows figures 15 minutes old. A change of places (their last update)
- * is patched in at once: the places updated since are read again, and only the communes
- * within SEARCH_METRES of where they were or are now look for their nearest places again
- * (an import of many, a deletion told by the count, or a list older than this: all read
- * again). A steering committee's clicks through levels, periods and pages then read the
- * database once for the places, and a place's change costs a few rows.
+ * How the places around a département and the communes' nearest places are kept in memory
+ * (the issue allows figures 15 minutes old). A change of places (their last update) is
+ * patched in at once: the places updated since are read again, and only the communes within
+ * SEARCH_METRES of where they were or are now look for their nearest places again (an import
+ * of many, or a deletion told by the count: all read again). Which places accept the Pass
+ * Numérique owes to qualifications that do not touch a place's update: read again every
+ * PASS_EVERY_MS (one probe of the Pass's indexes) and patched in; it changes no distance.
+ * Everything is read again after KEEP_MS at most, a safety net (decision 0017, second
+ * amendment). A steering committee's clicks through levels, periods and pages then read the
+ * database once for the places, a place's change costs a few rows, and the first reader of
+ * the hour reads the Pass only.
  */
-const KEEP_MS = 5 * 60_000;
+const PASS_EVERY_MS = 5 * 60_000;
+const KEEP_MS = 6 * 60 * 60_000;
 const KEPT_PER_DATABASE = 32;
 /** more places changed than this since the places were kept: read them all again */
 const PATCH_AT_MOST = 200;
@@ -64,41 +70,101 @@ const PATCH_AT_MOST = 200;
 const PATCH_MARGIN_MS = 60_000;
 interface Around {
 	at: number;
+	/** when the Pass was read */
+	passAt: number;
 	stamp: number;
 	places: OfferPlace[];
 	reach: Map<string, CommuneReach>;
 }
+/**
+ * Kept per owner's database: a server's request pool and the owner's pool beside it share them
+ * (places are public data), so that what the refresh job reads in advance (`warmOffer`) is what
+ * the first reader finds.
+ */
 const kept = new WeakMap<Database, Map<string, Around>>();
+const keptOf = (database: Database) => database.privileged ?? database;
 /** how the places were read (tests, benchmarks): all of them, or the changes patched into those kept */
-export const placeReads = { full: 0, patched: 0 };
+export const placeReads = { full: 0, patched: 0, pass: 0 };
 
 async function placesAround(database: Database, departmentCode: string, communes: SteeringCommune[], periodEnd: string): Promise<Around> {
 	const stamp = (await lastPlaceChange(database)).getTime();
 	const key = `${departmentCode}|${periodEnd}`;
-	let byKey = kept.get(database);
-	if (!byKey) kept.set(database, (byKey = new Map()));
+	let byKey = kept.get(keptOf(database));
+	if (!byKey) kept.set(keptOf(database), (byKey = new Map()));
 	const hit = byKey.get(key);
 	const fresh = hit && Date.now() - hit.at < KEEP_MS && communes.every((c) => hit.reach.has(c.inseeCode));
-	if (hit && fresh && hit.stamp === stamp) return hit;
+	const passFresh = hit && Date.now() - hit.passAt < PASS_EVERY_MS;
+	if (hit && fresh && passFresh && hit.stamp === stamp) {
+		// the most recently used last (the least recently used is dropped first)
+		byKey.delete(key);
+		byKey.set(key, hit);
+		return hit;
+	}
 	const circle = reachOf(communes);
-	const patched = hit && fresh && circle ? await patch(database, departmentCode, communes, periodEnd, hit, circle, stamp) : null;
+	const patched = hit && fresh && circle ? (hit.stamp === stamp ? hit : await patch(database, departmentCode, communes, periodEnd, hit, circle, stamp)) : null;
+	const now = Date.now();
 	const entry: Around = patched ?? {
-		at: Date.now(),
+		at: now,
+		passAt: now,
 		stamp,
 		places: circle ? await offerPlaces(database.db, departmentCode, circle.centre, circle.radius + SEARCH_METRES + 1000, ADMIN_SERVICE) : [],
 		reach: new Map()
 	};
 	if (!patched) entry.reach = communeReach(communes, placesAt(entry.places, periodEnd));
-	placeReads[patched ? 'patched' : 'full']++;
+	if (patched !== hit) placeReads[patched ? 'patched' : 'full']++;
+	if (patched && now - patched.passAt >= PASS_EVERY_MS) {
+		// the Pass read again: a new list (a reader may hold the one kept), the same distances
+		const pass = await offerPassPlaces(database.db, departmentCode);
+		const places = patched.places.map((p) =>
+			p.departmentCode === departmentCode && p.acceptsPass !== pass.has(p.id) ? { ...p, acceptsPass: !p.acceptsPass } : p
+		);
+		const renewed: Around = { ...patched, passAt: now, places };
+		placeReads.pass++;
+		return keep(byKey, key, renewed);
+	}
+	return keep(byKey, key, entry);
+}
+
+function keep(byKey: Map<string, Around>, key: string, entry: Around): Around {
 	byKey.delete(key);
 	byKey.set(key, entry);
 	if (byKey.size > KEPT_PER_DATABASE) byKey.delete(byKey.keys().next().value!);
 	return entry;
 }
 
+/** Makes the places kept for a database look `ms` older (tests, benchmarks: the Pass read again, or everything). */
+export function ageKeptPlaces(database: Database, ms: number): void {
+	for (const e of kept.get(keptOf(database))?.values() ?? []) {
+		e.at -= ms;
+		e.passAt -= ms;
+	}
+}
+
 /** Forgets the places and nearest places kept for a database (tests: to compare with figures read afresh). */
 export function forgetKeptPlaces(database: Database): void {
-	kept.delete(database);
+	kept.delete(keptOf(database));
+}
+
+/** départements whose places the job keeps read in advance (half of what is kept: room for the periods readers ask) */
+export const WARM_OFFER_DEPARTMENTS = KEPT_PER_DATABASE / 2;
+
+/**
+ * The places around each département and its communes' nearest places, for the year under
+ * way (the pages' default period), read in advance by the refresh job (every 10 minutes, and
+ * at start): kept ones cost a probe, the Pass is read again past 5 minutes, everything past
+ * 6 hours or in a new process — by the job rather than by the first reader. `database`: the
+ * job's. At most WARM_OFFER_DEPARTMENTS départements.
+ */
+export async function warmOffer(database: Database, departments: string[], today = parisDay()): Promise<number> {
+	const end = defaultPeriod(today).end;
+	let n = 0;
+	for (const code of departments.slice(0, WARM_OFFER_DEPARTMENTS)) {
+		const communes = await steeringCommunes(database.db, code);
+		await placesAround(database, code, communes, end);
+		n++;
+		await new Promise<void>((resolve) => setImmediate(resolve));
+	}
+	return n;
 }
 
 /**
@@ -147,7 +213,7 @@ async function patch(
 	);
 	const reach = new Map(hit.reach);
 	if (near.length) for (const [code, r] of communeReach(near, placesAt(places, periodEnd))) reach.set(code, r);
-	return { at: hit.at, stamp, places, reach };
+	return { at: hit.at, passAt: hit.passAt, stamp, places, reach };
 }
 
 async function load(database: Database, actor: Actor | null, params: URLSearchParams, today: string): Promise<Loaded> {

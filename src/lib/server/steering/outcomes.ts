@@ -360,6 +360,11 @@ export async function outcomeSections(
 	now = new Date()
 ): Promise<{ reader: Reader; sections: SteeringSection[] }> {
 	const reader = await readerOf(database, actor, params, now);
+	return { reader, sections: await outcomesOf(database, reader, now) };
+}
+
+/** The outcomes' sections for a reader already allowed (a coordinator or partner above; the refresh job's warming, the whole network). */
+export async function outcomesOf(database: Database, reader: Reader, now = new Date()): Promise<SteeringSection[]> {
 	// a partner: its agents' referrals, its structures' accompaniments, the vouchers of the campaigns it funds
 	// the referrals sent are counted by month only here, their events by commune of residence (not by structure)
 	const yf = await facts(database, reader, [...new Set(OUTCOME_SECTIONS.flatMap((s) => s.kinds))], true, now, {
@@ -368,5 +373,5 @@ export async function outcomeSections(
 	});
 	const sections: SteeringSection[] = [];
 	for (const s of OUTCOME_SECTIONS) sections.push(await s.build(database, reader, yf));
-	return { reader, sections };
+	return sections;
 }

@@ -52,6 +52,11 @@ export async function partnerSections(
 	now = new Date()
 ): Promise<{ reader: Reader; sections: SteeringSection[] }> {
 	const reader = await readerOf(database, actor, params, now);
+	return { reader, sections: await partnersOf(database, reader, now) };
+}
+
+/** The partners' sections for a reader already allowed (a coordinator or partner above; the refresh job's warming, the whole network). */
+export async function partnersOf(database: Database, reader: Reader, now = new Date()): Promise<SteeringSection[]> {
 	const dept = reader.context.query.departmentCode;
 	const period = reader.context.query.period;
 	const yf = await facts(database, reader, ['referral_sent', 'referral_event', 'voucher_funder', 'contribution'], true, now);
@@ -149,41 +154,38 @@ export async function partnerSections(
 		notes: ['Le champ d’un partenaire est déduit de son nom (CAF, MSA, CPAM, CARSAT, France Travail…) ou de son type de structure.']
 	};
 
-	return {
-		reader,
-		sections: [
-			{
-				id: 'fonds',
-				title: 'Fonds Pass Numérique',
-				tables: [
-					{
-						table: fund.table,
-						summary: fundSummary(fund.table),
-						chart: bars('Apports reçus et payé par le fonds, par partenaire', 'euros', ['partenaire', 'partenaires'], { columns: [1, 3], feminine: false })
-					}
-				]
-			},
-			{
-				id: 'orientations',
-				title: 'Orientations de leurs agents',
-				tables: [
-					{
-						table: referrals,
-						summary: summarise(referrals, 'orientations envoyées'),
-						chart: bars('Orientations envoyées et honorées, par partenaire', 'orientations', ['partenaire', 'partenaires'], {
-							columns: [1, 3],
-							feminine: false
-						})
-					}
-				]
-			},
-			{
-				id: 'demarches',
-				title: 'Démarches de leur champ',
-				tables: [{ table: fields, summary: summarise(fields, 'accompagnements', 2) }]
-			}
-		]
-	};
+	return [
+		{
+			id: 'fonds',
+			title: 'Fonds Pass Numérique',
+			tables: [
+				{
+					table: fund.table,
+					summary: fundSummary(fund.table),
+					chart: bars('Apports reçus et payé par le fonds, par partenaire', 'euros', ['partenaire', 'partenaires'], { columns: [1, 3], feminine: false })
+				}
+			]
+		},
+		{
+			id: 'orientations',
+			title: 'Orientations de leurs agents',
+			tables: [
+				{
+					table: referrals,
+					summary: summarise(referrals, 'orientations envoyées'),
+					chart: bars('Orientations envoyées et honorées, par partenaire', 'orientations', ['partenaire', 'partenaires'], {
+						columns: [1, 3],
+						feminine: false
+					})
+				}
+			]
+		},
+		{
+			id: 'demarches',
+			title: 'Démarches de leur champ',
+			tables: [{ table: fields, summary: summarise(fields, 'accompagnements', 2) }]
+		}
+	];
 }
 
 function fundSummary(t: SteeringTable): string {
