@@ -242,6 +242,7 @@ GRANT EXECUTE ON FUNCTION maillage_equipment_public_counts(text) TO maillage_sco
 -- the structure); the requests name a person and follow the same wall. The owner keeps
 -- every row (jobs, the command line, the demo seed).
 GRANT SELECT, INSERT, UPDATE, DELETE ON equipment_settings, equipment_donors, equipment_donor_stock, equipment_lots, equipment_devices, equipment_device_events, equipment_tests, equipment_erasures, equipment_recycling, equipment_requests, equipment_handovers TO maillage_scoped;--> statement-breakpoint
+GRANT USAGE, SELECT ON SEQUENCE equipment_device_events_id_seq TO maillage_scoped;--> statement-breakpoint
 DO $$
 DECLARE t text;
 BEGIN

@@ -143,10 +143,7 @@ export const equipmentDevices = pgTable(
 		index('equipment_devices_lot_idx').on(t.lotId),
 		index('equipment_devices_stock_idx').on(t.refurbisherOrganisationId, t.status, t.type),
 		index('equipment_devices_department_idx').on(t.departmentCode, t.status),
-		check(
-			'equipment_devices_status',
-			sql`${t.status} IN ('received', 'refurbishing', 'available', 'reserved', 'handed_over', 'returned', 'recycled')`
-		),
+		check('equipment_devices_status', sql`${t.status} IN ('received', 'refurbishing', 'available', 'reserved', 'handed_over', 'returned', 'recycled')`),
 		check('equipment_devices_type', sql`${t.type} IN ('laptop', 'desktop', 'tablet', 'smartphone', 'screen', 'other')`),
 		check('equipment_devices_grade', sql`${t.grade} IS NULL OR ${t.grade} IN ('A', 'B', 'C')`),
 		check(
@@ -228,21 +225,18 @@ export const equipmentErasures = pgTable(
 );
 
 /** A device sent to recycling, recorded. */
-export const equipmentRecycling = pgTable(
-	'equipment_recycling',
-	{
-		deviceId: uuid('device_id')
-			.primaryKey()
-			.references(() => equipmentDevices.id, { onDelete: 'cascade' }),
-		departmentCode: text('department_code').notNull(),
-		recycledOn: date('recycled_on').notNull(),
-		channel: text('channel').notNull(),
-		certificateReference: text('certificate_reference').notNull().default(''),
-		reason: text('reason').notNull().default(''),
-		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-	}
-);
+export const equipmentRecycling = pgTable('equipment_recycling', {
+	deviceId: uuid('device_id')
+		.primaryKey()
+		.references(() => equipmentDevices.id, { onDelete: 'cascade' }),
+	departmentCode: text('department_code').notNull(),
+	recycledOn: date('recycled_on').notNull(),
+	channel: text('channel').notNull(),
+	certificateReference: text('certificate_reference').notNull().default(''),
+	reason: text('reason').notNull().default(''),
+	createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});
 
 /** A prescriber's request of a device for a person they follow: the waiting list of its area. */
 export const equipmentRequests = pgTable(
