@@ -418,3 +418,20 @@ export async function availableFor(database: Database, actor: Actor, organisatio
 		.orderBy(asc(equipmentDevices.statusChangedAt))
 		.limit(200);
 }
+
+/** The waiting requests a device could answer (its type, its département), first asked first, with the request its reservation holds. */
+export async function requestsForDevice(database: Database, actor: Actor, deviceId: string) {
+	const d = await loadDevice(database.db, deviceId);
+	mustAllocate(actor, d.refurbisherOrganisationId);
+	const waiting = await database.db
+		.select({ id: equipmentRequests.id, reference: equipmentRequests.reference, requestedAt: equipmentRequests.requestedAt, areaId: equipmentRequests.areaId })
+		.from(equipmentRequests)
+		.where(and(eq(equipmentRequests.departmentCode, d.departmentCode), eq(equipmentRequests.status, 'waiting'), eq(equipmentRequests.need, d.type)))
+		.orderBy(asc(equipmentRequests.requestedAt), asc(equipmentRequests.id))
+		.limit(50);
+	const [holding] = await database.db
+		.select({ id: equipmentRequests.id, reference: equipmentRequests.reference, status: equipmentRequests.status })
+		.from(equipmentRequests)
+		.where(and(eq(equipmentRequests.deviceId, d.id), inArray(equipmentRequests.status, ['reserved', 'handed_over'])));
+	return { waiting, holding: holding ?? null };
+}

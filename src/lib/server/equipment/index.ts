@@ -32,7 +32,10 @@ export {
 	returnDevice,
 	recordAccompanimentOutcome,
 	availableFor,
+	requestsForDevice,
 	type WaitingRow
 } from './allocation.ts';
 export { donorReport, donorReportCsv, donorReportPdfFile, type DonorReport, type ReuseLine } from './reuse.ts';
 export { personalData, EQUIPMENT_RETENTION } from './personal-data.ts';
+export { equipmentDepartments, equipmentHome, requestFormChoices, waitingAreas } from './pages.ts';
+export { seedDemoEquipment } from './demo.ts';
