@@ -171,6 +171,25 @@ test.beforeAll(async ({ baseURL }) => {
 		[`/espace/formations/${NIL}/sessions/nouvelle`, ORGANISERS(NO_TRAINING)],
 		[`/espace/formations/${NIL}/sessions/${NIL}`, ORGANISERS(NO_TRAINING)],
 		[`/espace/formations/${NIL}/sessions/${NIL}/inscrits.csv`, ORGANISERS(NO_TRAINING)],
+		// ——— refurbished equipment (issue 18): the hub and the requests for every professional (the use cases say what each sees); a device is its refurbisher's ———
+		['/espace/materiel', PRO()],
+		['/espace/materiel/demandes', PRO()],
+		[
+			`/espace/materiel/appareils/${NIL}`,
+			PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 404, place_manager: 404, admin: 404 })
+		],
+		[
+			`/espace/materiel/donateurs/${NIL}`,
+			PRO({ coordinator: 404, coordinator_other_department: 404, partner: 404, prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
+		[
+			`/espace/materiel/donateurs/${NIL}/rapport.csv`,
+			PRO({ coordinator: 404, coordinator_other_department: 404, partner: 404, prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
+		[
+			`/espace/materiel/donateurs/${NIL}/rapport.pdf`,
+			PRO({ coordinator: 404, coordinator_other_department: 404, partner: 404, prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
 		['/admin/journal/journal.csv', COORDINATION()],
 		['/mentions-legales', row(200)],
 		['/donnees-personnelles', row(200)],

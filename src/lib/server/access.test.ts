@@ -270,7 +270,13 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/formations/[id]': TRAINING_ORGANISERS,
 	'/(pro)/espace/formations/[id]/sessions/nouvelle': TRAINING_ORGANISERS,
 	'/(pro)/espace/formations/[id]/sessions/[session]': TRAINING_ORGANISERS,
-	'/(pro)/espace/formations/[id]/sessions/[session]/inscrits.csv': TRAINING_ORGANISERS
+	'/(pro)/espace/formations/[id]/sessions/[session]/inscrits.csv': TRAINING_ORGANISERS,
+	'/(pro)/espace/materiel': PRO,
+	'/(pro)/espace/materiel/appareils/[id]': restrict(['mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/materiel/demandes': PRO,
+	'/(pro)/espace/materiel/donateurs/[id]': PRO,
+	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': PRO,
+	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': PRO
 };
 
 describe('authorisation matrix', () => {

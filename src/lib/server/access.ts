@@ -232,7 +232,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/formations/[id]': TRAINING_ORGANISERS,
 	'/(pro)/espace/formations/[id]/sessions/nouvelle': TRAINING_ORGANISERS,
 	'/(pro)/espace/formations/[id]/sessions/[session]': TRAINING_ORGANISERS,
-	'/(pro)/espace/formations/[id]/sessions/[session]/inscrits.csv': TRAINING_ORGANISERS
+	'/(pro)/espace/formations/[id]/sessions/[session]/inscrits.csv': TRAINING_ORGANISERS,
+	// ——— refurbished equipment (issue 18): every professional reaches the hub, the use cases say what each sees (stock, requests, donors' reports) ———
+	'/(pro)/espace/materiel': { access: 'pro' },
+	'/(pro)/espace/materiel/appareils/[id]': PLACE_TEAM,
+	'/(pro)/espace/materiel/demandes': { access: 'pro' },
+	'/(pro)/espace/materiel/donateurs/[id]': { access: 'pro' },
+	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': { access: 'pro' },
+	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': { access: 'pro' }
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

@@ -14,3 +14,4 @@ export * from '../mandates/db.ts';
 export * from '../strategy/db.ts';
 export * from '../steering/db.ts';
 export * from '../trainings/db.ts';
+export * from '../equipment/db.ts';

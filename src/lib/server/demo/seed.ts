@@ -22,6 +22,7 @@ import { organisationWithSiret } from '../accounts/index.ts';
 import { qualifyAsSystem, siretQualified } from '../pass/index.ts';
 import { seedDemoActivity } from './activity.ts';
 import { seedDemoTrainings } from '../trainings/index.ts';
+import { seedDemoEquipment } from '../equipment/index.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
 export const DEMO_FILES = [
@@ -130,6 +131,7 @@ export async function ensureDemo(database: Database, log: (m: string) => void = 
 	await mark(database, 'demo', reports.map((r) => `${r.fileName}:${r.created}+${r.merged}`).join(' '));
 	await ensureDemoActivity(database, log);
 	await ensureDemoTrainings(database, log);
+	await ensureDemoEquipment(database, log);
 	return reports;
 }
 
@@ -139,6 +141,14 @@ async function ensureDemoTrainings(database: Database, log: (m: string) => void)
 	const r = await seedDemoTrainings(database);
 	log(`demo: trainings for helpers: ${JSON.stringify(r)}`);
 	await mark(database, 'demo-trainings', JSON.stringify(r));
+}
+
+/** The refurbished equipment channel (issue 18), once; demo instances made before it get it at their next start. */
+async function ensureDemoEquipment(database: Database, log: (m: string) => void) {
+	if (await done(database, 'demo-equipment')) return;
+	const r = await seedDemoEquipment(database);
+	log(`demo: refurbished equipment: ${JSON.stringify(r)}`);
+	await mark(database, 'demo-equipment', JSON.stringify(r));
 }
 
 /** Twelve months of activity for the steering pages (activity.ts), once; demo instances made before it get it at their next start. */

@@ -11,3 +11,4 @@ export { writeBookletsPdf, bookletsPdf, type BookletFormat, type BookletsData } 
 export { mandateAttestation, mandateAttestationPdf, type MandateAttestationData } from './mandate-attestation.ts';
 export { recoverySheetPdf, type RecoverySheetData } from './recovery-sheet.ts';
 export { steeringReportPdf, type SteeringReportData, type SteeringReportTable } from './steering-report.ts';
+export { reuseReportPdf, type ReuseReportData } from './reuse-report.ts';

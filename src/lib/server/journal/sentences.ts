@@ -11,6 +11,7 @@ import { monthLabel } from '../../components/format.ts';
 import { VAULT_ACTIONS } from './sentences-vault.ts';
 import { STRATEGY_ACTIONS } from './sentences-strategy.ts';
 import { TRAINING_ACTIONS } from './sentences-trainings.ts';
+import { EQUIPMENT_ACTIONS } from './sentences-equipment.ts';
 import { capital, de, fieldList, frDate, money, num, plural, role, status, str } from './words.ts';
 
 /** What a sentence is made of: names, never ids. */
@@ -313,7 +314,8 @@ export const ACTIONS: Record<string, ActionText> = {
 	},
 	...VAULT_ACTIONS,
 	...STRATEGY_ACTIONS,
-	...TRAINING_ACTIONS
+	...TRAINING_ACTIONS,
+	...EQUIPMENT_ACTIONS
 };
 
 /** An action no sentence knows yet (never expected: the test checks): said plainly, not as a code. */
@@ -339,6 +341,7 @@ export const FAMILIES: { prefix: string; label: string }[] = [
 	{ prefix: 'vault.', label: 'Coffre-fort numérique' },
 	{ prefix: 'strategy.', label: 'Stratégie départementale' },
 	{ prefix: 'training.', label: 'Formations des aidants' },
+	{ prefix: 'equipment.', label: 'Matériel reconditionné' },
 	{ prefix: 'place', label: 'Lieux' },
 	{ prefix: 'error_report.', label: 'Signalements d’erreurs' },
 	{ prefix: 'organisation.', label: 'Structures' },

@@ -58,3 +58,35 @@ describe('the strategy (issue 16, item 6): the département’s coordinators wri
 		expect(can(coordinator47, 'strategy.manage', { departmentCode: null })).toBe(false);
 	});
 });
+
+describe('refurbished equipment (issue 18, decision 0020): the refurbisher’s team, the care team holding the record, never by rank for the person', () => {
+	it('by role, structure and département', () => {
+		const coordinator47 = actor([{ organisationId: 'cd47', role: 'coordinator', departmentCode: '47' }]);
+		const coordinator33 = actor([{ organisationId: 'cd33', role: 'coordinator', departmentCode: '33' }]);
+		const workshop = actor([{ organisationId: 'atelier', role: 'place_manager', departmentCode: '47' }]);
+		const workshopMediator = actor([{ organisationId: 'atelier', role: 'mediator', departmentCode: '47' }]);
+		const prescriber = actor([{ organisationId: 'ccas', role: 'prescriber', departmentCode: '47' }]);
+		const partner = actor([{ organisationId: 'caf47', role: 'partner', departmentCode: '47' }]);
+		const admin = actor([], true);
+		const rows = [coordinator47, coordinator33, workshop, workshopMediator, prescriber, partner, admin].map((a) => [
+			can(a, 'equipment.manage', { departmentCode: '47', organisationId: 'atelier' }),
+			can(a, 'equipment.refurbish', { organisationId: 'atelier' }),
+			can(a, 'equipment.read', { departmentCode: '47', organisationId: 'atelier' }),
+			can(a, 'equipment.request', { organisationId: 'ccas' }),
+			can(a, 'equipment.allocate', { organisationId: 'atelier' })
+		]);
+		expect(rows).toEqual([
+			[true, false, true, false, false],
+			[false, false, false, false, false],
+			[true, true, true, false, true],
+			[true, true, true, false, true],
+			[false, false, false, true, false],
+			[false, false, false, false, false],
+			// the administrator: the stock, never a person's request nor a handover
+			[true, true, true, false, false]
+		]);
+		// a donor's structure reads its own report
+		expect(can(partner, 'equipment.read', { departmentCode: '47', donorOrganisationId: 'caf47' })).toBe(true);
+		expect(can(partner, 'equipment.read', { departmentCode: '47', donorOrganisationId: 'other' })).toBe(false);
+	});
+});

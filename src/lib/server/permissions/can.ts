@@ -63,7 +63,13 @@ export type Action =
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
-	| 'vault.open_with_person';
+	| 'vault.open_with_person'
+	// refurbished equipment (issue 18, decision 0020): donors and lots, refurbishing, stock; requests and allocation link a person, never by rank
+	| 'equipment.manage'
+	| 'equipment.refurbish'
+	| 'equipment.read'
+	| 'equipment.request'
+	| 'equipment.allocate';
 
 /** A département, for the actions decided by who coordinates it. */
 interface InDepartment {
@@ -133,6 +139,16 @@ export interface Resources {
 	'vault.deposit': { grants: readonly GrantFacts[]; at?: Date };
 	/** the structure the professional acts for, at the counter with the person */
 	'vault.open_with_person': OfOrganisation;
+	/** donors, lots, stock declarations: `organisationId` the refurbisher receiving the lot (null for a donor alone) */
+	'equipment.manage': InDepartment & Partial<OfOrganisation>;
+	/** tests, erasure, specification, offer, recycling: `organisationId` the refurbisher holding the device */
+	'equipment.refurbish': OfOrganisation;
+	/** stock, a device, a donor's report: `organisationId` the refurbisher, `donorOrganisationId` the donor's structure in the network */
+	'equipment.read': InDepartment & Partial<OfOrganisation> & { donorOrganisationId?: string | null };
+	/** ask for a device for a person: `organisationId` the structure holding the person's record */
+	'equipment.request': OfOrganisation;
+	/** reserve, hand over, take back: `organisationId` the refurbisher holding the device */
+	'equipment.allocate': OfOrganisation;
 }
 
 export type Resource<A extends Action = Action> = Resources[A];
@@ -227,6 +243,11 @@ function canCare(actor: Actor, action: Action, resource: Resource): boolean | nu
 		}
 		case 'vault.open_with_person':
 			return holds(actor, r.organisationId, GRANT_RECEIVERS);
+		// a device asked for a person followed, and handed over to them: the care team holding the record, the refurbisher's team
+		case 'equipment.request':
+			return holds(actor, r.organisationId, CARE_ROLES);
+		case 'equipment.allocate':
+			return holds(actor, r.organisationId, PLACE_TEAM);
 		default:
 			return null;
 	}
@@ -296,6 +317,15 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 		case 'training.register':
 			// any professional account, whatever its roles
 			return true;
+		case 'equipment.manage':
+			// the département's coordinators, and the team of the refurbisher receiving the lot
+			return coordinates(actor, r.departmentCode) || holds(actor, r.organisationId, PLACE_TEAM);
+		case 'equipment.refurbish':
+			return holds(actor, r.organisationId, PLACE_TEAM);
+		case 'equipment.read': {
+			const donor = (resource as Resources['equipment.read']).donorOrganisationId;
+			return coordinates(actor, r.departmentCode) || holds(actor, r.organisationId, PLACE_TEAM) || holds(actor, donor, ['partner', 'coordinator']);
+		}
 		default:
 			return false;
 	}

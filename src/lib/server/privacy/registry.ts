@@ -15,6 +15,7 @@ import { personalData as accounts } from '../accounts/index.ts';
 import { personalData as vault } from '../vault/index.ts';
 import { personalData as mandates } from '../mandates/index.ts';
 import { personalData as trainings } from '../trainings/index.ts';
+import { personalData as equipment } from '../equipment/index.ts';
 
 export const PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
 	beneficiaries,
@@ -26,5 +27,6 @@ export const PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
 	mail,
 	accounts,
 	vault,
-	trainings
+	trainings,
+	equipment
 ];

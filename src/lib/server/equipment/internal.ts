@@ -1,0 +1,86 @@
+/**
+ * What the equipment's files share: the error every use case throws, the journal's actor,
+ * loading a device, and the one function that moves a device (checks the transition, writes
+ * its event). Imports no topic file of equipment/.
+ */
+import { desc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../db/client.ts';
+import type { Actor } from '../accounts/index.ts';
+import { DomainError } from '../errors.ts';
+import { equipmentDeviceEvents, equipmentDevices, equipmentErasures, type EquipmentDevice } from './db.ts';
+import { checkTransition, isUuid, type DeviceStatus, type OfferFacts } from './model.ts';
+
+/** A refusal of the equipment's use cases (the one error model, ../errors.ts). */
+export class EquipmentError extends DomainError<'forbidden' | 'not_found' | 'invalid' | 'conflict'> {
+	constructor(code: EquipmentError['code'], message: string, fields: Record<string, string> = {}) {
+		super(code, message, { fields });
+	}
+}
+
+export const userActor = (a: Actor) => ({ kind: 'user' as const, id: a.userId });
+
+export const NO_DEVICE = 'Cet appareil n’existe pas, ou vous n’y avez pas accès.';
+export const NO_LOT = 'Ce lot n’existe pas, ou vous n’y avez pas accès.';
+export const NO_DONOR = 'Ce donateur n’existe pas, ou vous n’y avez pas accès.';
+export const NO_REQUEST = 'Cette demande n’existe pas, ou vous n’y avez pas accès.';
+
+/** The device, locked for the rest of the transaction when `lock`. */
+export async function loadDevice(db: DbOrTx, id: string, lock = false): Promise<EquipmentDevice> {
+	if (!isUuid(id)) throw new EquipmentError('not_found', NO_DEVICE);
+	const q = db.select().from(equipmentDevices).where(eq(equipmentDevices.id, id));
+	const [d] = lock ? await q.for('update') : await q;
+	if (!d) throw new EquipmentError('not_found', NO_DEVICE);
+	return d;
+}
+
+export async function hasErasureReport(db: DbOrTx, deviceId: string): Promise<boolean> {
+	const [r] = await db.select({ id: equipmentErasures.id }).from(equipmentErasures).where(eq(equipmentErasures.deviceId, deviceId)).limit(1);
+	return !!r;
+}
+
+/**
+ * Moves a locked device to `to` after the model's check (the guards' facts given by the
+ * caller), and writes its event. The caller holds the device's row lock and journals.
+ */
+export async function moveDevice(
+	tx: Tx,
+	device: EquipmentDevice,
+	to: DeviceStatus,
+	event: { kind: string; actor: Actor | null; requestId?: string | null; details?: Record<string, unknown>; now?: Date },
+	facts: { offer?: OfferFacts; erasureReport?: boolean } = {}
+): Promise<void> {
+	const check = checkTransition(device.status as DeviceStatus, to, facts);
+	if (!check.ok) throw new EquipmentError('conflict', check.message);
+	const now = event.now ?? new Date();
+	await tx.update(equipmentDevices).set({ status: to, statusChangedAt: now, updatedAt: now }).where(eq(equipmentDevices.id, device.id));
+	await addEvent(tx, device, { ...event, from: device.status, to, now });
+}
+
+export async function addEvent(
+	tx: Tx,
+	device: Pick<EquipmentDevice, 'id' | 'departmentCode'>,
+	e: { kind: string; actor: Actor | null; from?: string | null; to?: string | null; requestId?: string | null; details?: Record<string, unknown>; now?: Date }
+): Promise<void> {
+	await tx.insert(equipmentDeviceEvents).values({
+		deviceId: device.id,
+		departmentCode: device.departmentCode,
+		kind: e.kind,
+		fromStatus: e.from ?? null,
+		toStatus: e.to ?? null,
+		requestId: e.requestId ?? null,
+		at: e.now ?? new Date(),
+		actorUserId: e.actor?.userId ?? null,
+		details: e.details ?? {}
+	});
+}
+
+/** A device's history, newest first. */
+export async function historyOf(db: DbOrTx, deviceId: string) {
+	return db
+		.select()
+		.from(equipmentDeviceEvents)
+		.where(eq(equipmentDeviceEvents.deviceId, deviceId))
+		.orderBy(desc(equipmentDeviceEvents.at), desc(equipmentDeviceEvents.id));
+}
+
+export const countInt = sql<number>`count(*)::int`;
