@@ -227,6 +227,8 @@ const READS_ACROSS: Record<string, string> = {
 		'the demo’s twelve months of activity (issue 16): the communes by population and the places without a team, read once at the first start to spread fictitious activity over them',
 	'src/lib/server/steering/facts.ts: accompaniments, assessments, beneficiaries, pass_campaign_funders, pass_contributions, pass_vouchers, places, referral_events, referrals':
 		'the steering figures’ refresh (decision 0018): each kind of fact is one INSERT … SELECT counting the sources of a month with the commune they count in (the person’s, the place’s), in SQL, never row by row',
+	'src/lib/server/steering/training-facts.ts: organisation_places, places, training_attendance, training_registrations, training_relays, training_satisfaction, training_sessions, training_slots, trainings':
+		'the trainings’ facts in the steering refresh (issue 17, decision 0018): one INSERT … SELECT per kind of fact, counting the month’s attendance and answers with the commune of the trainee’s structure, in SQL',
 	'src/lib/server/network/dashboard.ts: accompaniments, area_municipalities, areas, invitations, memberships, organisation_places, organisations, place_claims, place_error_reports, places, referrals':
 		'the coordinator’s home: counts over the whole network, one aggregate per figure',
 	'src/lib/server/pass/dashboards.ts: area_municipalities, areas, beneficiaries, places':

@@ -39,6 +39,8 @@ const ALLOWED: Record<string, string> = {
 		'the daily reminders at D-7 and D-1 (issue 17) to the registrants with a seat of every département, claimed once each (a scheduled job, no request)',
 	'src/lib/server/trainings/feeds.ts':
 		'the calendar feeds by secret address (issue 17): read by a calendar application without a session (the secret’s hash), a professional’s own seats or a structure’s sessions with counts; made or renewed after can() or mustManage',
+	'src/lib/server/trainings/survey.ts':
+		'the satisfaction survey (issue 17): sent by a scheduled job to the registrants present of every département, answered by its one-use link without a session (the link’s hash); the answer names no registration',
 	'src/lib/server/steering/facts.ts':
 		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)',
 	'src/lib/server/steering/figures.ts':

@@ -259,11 +259,13 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	// ——— steering (issue 16): the coordinators and the partners, aggregates only ———
 	'/(pro)/pilotage/demande': PARTNER_FIGURES,
 	'/(pro)/pilotage/resultats': PARTNER_FIGURES,
+	'/(pro)/pilotage/formations': PARTNER_FIGURES,
 	'/(pro)/pilotage/partenaires': PARTNER_FIGURES,
 	// ——— training the helpers (issue 17): the catalogue and the registration's link public, organising for the coordinators and the managers ———
 	'/(public)/formations': PUBLIC,
 	'/(public)/formations/[id]': PUBLIC,
 	'/(public)/formations/inscription/[token]': PUBLIC,
+	'/(public)/formations/enquete/[token]': PUBLIC,
 	'/(public)/formations/agenda/[secret].ics': PUBLIC,
 	'/(pro)/espace/formations': PRO,
 	'/(pro)/espace/formations/nouvelle': TRAINING_ORGANISERS,

@@ -217,6 +217,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// ——— steering (issue 16): aggregates only, masked ———
 	'/(pro)/pilotage/demande': STEERING,
 	'/(pro)/pilotage/resultats': STEERING,
+	'/(pro)/pilotage/formations': STEERING,
 	'/(pro)/pilotage/partenaires': STEERING,
 	// ——— training the helpers (issue 17) ———
 	// the catalogue and a session's page: anyone; registering there in one click needs an account (the use case says so)
@@ -224,6 +225,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/formations/[id]': PUBLIC,
 	// the registration's own link, sent by e-mail: see it, confirm it, cancel it
 	'/(public)/formations/inscription/[token]': PUBLIC,
+	'/(public)/formations/enquete/[token]': PUBLIC,
 	// a calendar feed by its secret address (the secret hashed, compared in constant time; 404 when unknown or renewed)
 	'/(public)/formations/agenda/[secret].ics': PUBLIC,
 	// « Mes inscriptions » for any professional, and what they organise

@@ -25,6 +25,7 @@ describe('the composition root', () => {
 			'referral-clock',
 			'steering-refresh',
 			'training-reminders',
+			'training-survey',
 			'vault-expiry',
 			'vault-integrity'
 		]);

@@ -22,7 +22,7 @@ import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
 import { refreshSteeringFacts, warmSteering } from './steering/index.ts';
-import { remindRegistrants } from './trainings/index.ts';
+import { remindRegistrants, sendSurveys } from './trainings/index.ts';
 
 export interface ScheduledJob {
 	queue: string;
@@ -87,6 +87,16 @@ export const SCHEDULE: ScheduledJob[] = [
 		run: async (database) => {
 			const r = await remindRegistrants(database, await publicLinks(database));
 			if (r.d7 || r.d1) log('info', 'training reminders', r);
+		}
+	},
+	{
+		queue: 'training-survey',
+		cron: '23 * * * *',
+		tz: 'Europe/Paris',
+		what: 'trainings: the anonymous satisfaction survey, once, to the registrants present at a session that has ended',
+		run: async (database) => {
+			const n = await sendSurveys(database, await publicLinks(database));
+			if (n) log('info', 'training surveys sent', { sent: n });
 		}
 	},
 	{

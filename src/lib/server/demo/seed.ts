@@ -21,7 +21,7 @@ import { sharedDataDir } from '../paths.ts';
 import { organisationWithSiret } from '../accounts/index.ts';
 import { qualifyAsSystem, siretQualified } from '../pass/index.ts';
 import { seedDemoActivity } from './activity.ts';
-import { seedDemoTrainings } from '../trainings/index.ts';
+import { mailLinks, seedDemoSurvey, seedDemoTrainings } from '../trainings/index.ts';
 import { seedDemoEquipment } from '../equipment/index.ts';
 
 /** Files of ../shared/data imported for the demo, in this order (most precise first). */
@@ -132,6 +132,7 @@ export async function ensureDemo(database: Database, log: (m: string) => void = 
 	await ensureDemoActivity(database, log);
 	await ensureDemoTrainings(database, log);
 	await ensureDemoEquipment(database, log);
+	await ensureDemoSurvey(database, log);
 	return reports;
 }
 
@@ -149,6 +150,14 @@ async function ensureDemoEquipment(database: Database, log: (m: string) => void)
 	const r = await seedDemoEquipment(database);
 	log(`demo: refurbished equipment: ${JSON.stringify(r)}`);
 	await mark(database, 'demo-equipment', JSON.stringify(r));
+}
+
+/** Two past sessions of the demo's training with their satisfaction survey (issue 17), once. */
+async function ensureDemoSurvey(database: Database, log: (m: string) => void) {
+	if (await done(database, 'demo-survey')) return;
+	const r = await seedDemoSurvey(database, await mailLinks(database));
+	log(`demo: training survey: ${JSON.stringify(r)}`);
+	await mark(database, 'demo-survey', JSON.stringify(r));
 }
 
 /** Twelve months of activity for the steering pages (activity.ts), once; demo instances made before it get it at their next start. */

@@ -21,6 +21,7 @@ import { fragilitySection, offerSection } from './offer.ts';
 import { demandSections } from './demand.ts';
 import { outcomeSections } from './outcomes.ts';
 import { partnerSections } from './partners.ts';
+import { trainingSections } from './trainings.ts';
 import type { SteeringSection } from './sections.ts';
 
 /** The tables of one section, built for the reader (already masked where they hold persons), each with its sentence. */
@@ -52,7 +53,8 @@ export const STEERING_SECTIONS: Record<string, SectionTables> = {
 	fragilite: (database, actor, params, today) => tablesOf(fragilitySection(database, actor, params, today), (s) => s.fragility.blocks),
 	demande: (database, actor, params, today) => fromSections(demandSections(database, actor, params, instantOf(today))),
 	resultats: (database, actor, params, today) => fromSections(outcomeSections(database, actor, params, instantOf(today))),
-	partenaires: (database, actor, params, today) => fromSections(partnerSections(database, actor, params, instantOf(today)))
+	partenaires: (database, actor, params, today) => fromSections(partnerSections(database, actor, params, instantOf(today))),
+	formations: (database, actor, params, today) => fromSections(trainingSections(database, actor, params, instantOf(today)))
 };
 
 /** The sections' titles, in the workbook's name and the report's headings. */
@@ -61,7 +63,8 @@ export const SECTION_TITLES: Record<string, string> = {
 	fragilite: 'Fragilité numérique de la population',
 	demande: 'Demande',
 	resultats: 'Résultats',
-	partenaires: 'Partenaires'
+	partenaires: 'Partenaires',
+	formations: 'Formation des aidants'
 };
 
 const nf = (digits: number) => (n: number) =>

@@ -25,6 +25,7 @@ import { rowsOf } from '../db/client.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { monthOf, nextMonth, parisDay, parisMidnight, previousMonth } from '../../time.ts';
 import { publicationInstant } from './publication.ts';
+import { TRAINING_FACT_KINDS, trainingChangedMonths, trainingFirst, writeTrainingMonth } from './training-facts.ts';
 
 /** Sources changed this long before the last refresh's start are read again (transactions that committed after it). */
 export const WATERMARK_MARGIN_MS = 10 * 60_000;
@@ -48,7 +49,8 @@ export const FACT_KINDS = {
 	accompaniment_profile: 'persons accompanied by gender, age band or status (dim_a), value (dim_b)',
 	voucher: 'Pass Numérique vouchers by event (dim_a) and campaign (dim_b), face value in amount_cents',
 	voucher_funder: 'the same per funder (organisation_id), value prorated to its share',
-	contribution: 'contributions received by the fund (organisation_id: the funder)'
+	contribution: 'contributions received by the fund (organisation_id: the funder)',
+	...TRAINING_FACT_KINDS
 } as const;
 export type FactKind = keyof typeof FACT_KINDS;
 
@@ -74,7 +76,8 @@ async function changedMonths(tx: Tx, dept: string, since: Date): Promise<string[
 		union select ${parisMonth(sql`ev.at`)} from pass_vouchers v
 			cross join lateral (values (v.activated_at), (v.distributed_at), (v.redeemed_at), (v.reimbursed_at), (v.ended_at)) ev(at)
 			where v.department_code = ${dept} and ev.at > ${since}
-		union select to_char(c.received_on, 'YYYY-MM-01') from pass_contributions c where c.department_code = ${dept} and c.created_at > ${since}`);
+		union select to_char(c.received_on, 'YYYY-MM-01') from pass_contributions c where c.department_code = ${dept} and c.created_at > ${since}
+		union ${trainingChangedMonths(dept, since)}`);
 	return (await rows).map((r) => r.month);
 }
 
@@ -86,7 +89,8 @@ async function allMonths(tx: Tx, dept: string, today: string): Promise<string[]>
 			(select min(sent_at) from referrals where department_code = ${dept}),
 			(select min(date)::timestamptz from accompaniments where department_code = ${dept}),
 			(select min(activated_at) from pass_vouchers where department_code = ${dept}),
-			(select min(received_on)::timestamptz from pass_contributions where department_code = ${dept}))::text as first`);
+			(select min(received_on)::timestamptz from pass_contributions where department_code = ${dept}),
+			${trainingFirst(dept)})::text as first`);
 	if (!r?.first) return [];
 	const out: string[] = [];
 	for (let m = monthOf(parisDay(new Date(r.first))); m <= monthOf(today); m = nextMonth(m)) out.push(m);
@@ -203,6 +207,9 @@ async function writeMonth(tx: Tx, dept: string, month: string): Promise<void> {
 		where v.department_code = ${dept} and ev.at >= ${S} and ev.at < ${E} group by 4, 5, 6, 7`);
 	await ins(sql`select ${head('contribution')}, '', c.funder_id::text, '', '', count(*)::int, 0, sum(c.amount_cents)::bigint
 		from pass_contributions c where c.department_code = ${dept} and c.received_on >= ${month}::date and c.received_on < ${next}::date group by 5`);
+
+	// the trainings (training-facts.ts)
+	await writeTrainingMonth(tx, dept, month, head, ins);
 
 	// the same facts summed over the communes (what the tables not drawn by commune read)
 	await tx.execute(sql`insert into steering_facts_summed (department_code, month, kind, organisation_id, dim_a, dim_b, n, persons, amount_cents)

@@ -11,6 +11,7 @@ import { levelKey, MASKED_CELL, type Level, type Period, type SteeringCell, type
 import { MaskMemo, maskYear, periodCell, totalsOf, type PeriodCell } from './masking.ts';
 import type { FactKind } from './facts.ts';
 import { lastPublishedMonth } from './publication.ts';
+import { TRAINING_FACT_DIMENSIONS } from './training-facts.ts';
 
 export interface FactRow {
 	month: string;
@@ -116,7 +117,8 @@ export const FACT_DIMENSIONS: Record<FactKind, readonly FactDimension[]> = {
 	accompaniment_profile: ['a', 'b'],
 	voucher: ['a'],
 	voucher_funder: ['org', 'a'],
-	contribution: ['org']
+	contribution: ['org'],
+	...TRAINING_FACT_DIMENSIONS
 };
 
 /**

@@ -14,4 +14,5 @@ export { lastPublishedMonth, publicationInstant, publishedMonths, PUBLICATION_DA
 export { demandSections } from './demand.ts';
 export { outcomeSections, OUTCOME_SECTIONS, type OutcomeSection } from './outcomes.ts';
 export { partnerSections, fieldOf, PARTNER_FIELDS } from './partners.ts';
+export { trainingSections } from './trainings.ts';
 export type { SteeringSection, ShownTable } from './sections.ts';

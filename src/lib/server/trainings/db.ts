@@ -256,6 +256,10 @@ export const trainingRegistrations = pgTable(
 		remindedD1At: timestamp('reminded_d1_at', { withTimezone: true }),
 		/** whether the anonymous survey was answered (what was answered is not linked to the registration) */
 		surveyAnsweredAt: timestamp('survey_answered_at', { withTimezone: true }),
+		/** SHA-256 of the survey's one-use link (survey.ts; migration 0040) */
+		surveyTokenHash: text('survey_token_hash'),
+		/** when the survey's e-mail was queued (once) */
+		surveySentAt: timestamp('survey_sent_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -263,6 +267,9 @@ export const trainingRegistrations = pgTable(
 		index('training_registrations_session_idx').on(t.sessionId, t.status, t.position),
 		index('training_registrations_user_idx').on(t.userId),
 		index('training_registrations_email_idx').on(t.email),
+		uniqueIndex('training_registrations_survey_token_idx')
+			.on(t.surveyTokenHash)
+			.where(sql`${t.surveyTokenHash} IS NOT NULL`),
 		uniqueIndex('training_registrations_email_active_idx')
 			.on(t.sessionId, t.email)
 			.where(sql`${t.status} IN ('pending', 'confirmed', 'waiting')`),
@@ -372,7 +379,7 @@ export const trainingSatisfaction = pgTable(
 		scores: jsonb('scores').notNull(),
 		comment: text('comment').notNull().default('')
 	},
-	(t) => [index('training_satisfaction_session_idx').on(t.sessionId)]
+	(t) => [index('training_satisfaction_session_idx').on(t.sessionId), check('training_satisfaction_comment_length', sql`char_length(${t.comment}) <= 2000`)]
 );
 
 /**

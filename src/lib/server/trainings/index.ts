@@ -25,3 +25,6 @@ export { remindRegistrants } from './reminders.ts';
 export { feedBySecret, myFeed, organiserFeed } from './feeds.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';
 export { seedDemoTrainings } from './demo.ts';
+export { seedDemoSurvey } from './survey-demo.ts';
+export { answerSurvey, sendSurveys, sessionSurvey, surveyByToken, type SurveyView } from './survey.ts';
+export { COMMENT_MAX, MIN_ANSWERS, SURVEY_QUESTIONS, SURVEY_SCALE, readSurveyForm, type SurveyResults } from './survey-model.ts';

@@ -6,6 +6,8 @@ import {
 	isWebinar,
 	sessionForOrganiser,
 	sessionFormChoices,
+	sessionSurvey,
+	SURVEY_SCALE,
 	slotLabel,
 	updateSession,
 	type SessionStatus,
@@ -38,6 +40,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			choices: await sessionFormChoices(db, actor, params.id),
 			webinar: isWebinar(d.training.format),
 			targets: SESSION_TARGETS,
+			survey: await sessionSurvey(db, actor, params.session),
+			surveyScale: SURVEY_SCALE,
 			done: DONE[url.searchParams.get('fait') ?? ''] ?? null
 		};
 	} catch (e) {
