@@ -11,3 +11,5 @@ export { writeBookletsPdf, bookletsPdf, type BookletFormat, type BookletsData } 
 export { mandateAttestation, mandateAttestationPdf, type MandateAttestationData } from './mandate-attestation.ts';
 export { recoverySheetPdf, type RecoverySheetData } from './recovery-sheet.ts';
 export { steeringReportPdf, type SteeringReportData, type SteeringReportTable } from './steering-report.ts';
+export { trainingSheetPdf, type TrainingSheetData } from './training-sheet.ts';
+export { trainingAttestationPdf, type TrainingAttestationData } from './training-attestation.ts';

@@ -25,3 +25,33 @@ export { remindRegistrants } from './reminders.ts';
 export { feedBySecret, myFeed, organiserFeed } from './feeds.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';
 export { seedDemoTrainings } from './demo.ts';
+export {
+	ATTENDANCE_METHODS,
+	mayCheckIn,
+	recordAttendance,
+	sessionAttendance,
+	sheetPrinted,
+	type AttendanceMethod,
+	type SessionAttendance
+} from './attendance.ts';
+export {
+	ATTESTATION_WINDOW_DAYS,
+	hoursText,
+	issueAttestations,
+	issueNow,
+	myAttestations,
+	revokeAttestation,
+	sessionAttestations,
+	type AttestationContent
+} from './attestations.ts';
+export {
+	ATTESTATION_STATUS_TITLE,
+	checkAttestation,
+	holderAttestation,
+	issuerProfile,
+	openBadge,
+	verificationLink,
+	verifyCredential,
+	type AttestationShown,
+	type AttestationStatus
+} from './attestations-public.ts';
