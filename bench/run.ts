@@ -6,11 +6,12 @@
  * Results: bench/results/<date>.json and a printed Markdown table for docs/benchmarks.md.
  *
  * Options (env): BENCH_TARGETS (pglite,postgres), BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
- * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,trainings-ical,bytes,lighthouse;
+ * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,trainings-ical,trainings-attestations,bytes,lighthouse;
  *   steering on demand only), BENCH_PG_URL (admin URL).
  * care: issue 4's referral inbox and team views on PostgreSQL (bench/care.ts, its own options there).
  * pass: issue 5's redemptions per second on PostgreSQL, with zero double spend (bench/pass.ts, its own options there).
  * trainings-ical: issue 17's iCal feed of 1,000 sessions built (bench/trainings-ical.ts, runnable alone).
+ * trainings-attestations: issue 17's attestations of a 200-person session issued and their PDFs built (bench/trainings-attestations.ts, runnable alone).
  * steering-offer: issue 16's offer and fragility pages at 35,000 communes and 100,000 places on PostgreSQL (bench/steering-offer.ts, runnable alone).
  * steering: issue 16's demand, outcomes and partners pages at national scale on PostgreSQL (1M persons, 1M referrals, 10M accompaniments:
  *   about 15 minutes of generation and 45 of refresh, so only when named; bench/steering.ts, its own options there, runnable alone).
@@ -41,7 +42,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ONLY = new Set(
 	(
 		process.env.BENCH_ONLY ??
-		'parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,trainings-ical,bytes,lighthouse'
+		'parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,trainings-ical,trainings-attestations,bytes,lighthouse'
 	).split(',')
 );
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
@@ -328,6 +329,10 @@ async function main() {
 		if (ONLY.has('trainings-ical')) {
 			const { trainingsIcalBench } = await import('./trainings-ical.ts');
 			results.trainingsIcal = trainingsIcalBench(log);
+		}
+		if (ONLY.has('trainings-attestations')) {
+			const { trainingsAttestationsBench } = await import('./trainings-attestations.ts');
+			results.trainingsAttestations = await trainingsAttestationsBench(log);
 		}
 		if (ONLY.has('bytes') || ONLY.has('lighthouse')) {
 			// the demo territory, as a newcomer sees it

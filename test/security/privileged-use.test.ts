@@ -41,6 +41,10 @@ const ALLOWED: Record<string, string> = {
 		'the calendar feeds by secret address (issue 17): read by a calendar application without a session (the secret’s hash), a professional’s own seats or a structure’s sessions with counts; made or renewed after can() or mustManage',
 	'src/lib/server/trainings/survey.ts':
 		'the satisfaction survey (issue 17): sent by a scheduled job to the registrants present of every département, answered by its one-use link without a session (the link’s hash); the answer names no registration',
+	'src/lib/server/trainings/attestations.ts':
+		'the hourly job that issues the attestations of attendance (issue 17) for the sessions of every département, once each (a scheduled job, no request); an organiser’s « now » runs on their own connection',
+	'src/lib/server/trainings/attestations-public.ts':
+		'an attestation checked without a session (issue 17): by its unguessable number (the QR code’s page: the minimum, nothing of the person when revoked), by the holder’s registration link (the link’s hash), or named by a submitted credential whose signature holds',
 	'src/lib/server/steering/facts.ts':
 		'the steering figures’ refresh (job and command line) counts every source row of a département, as the owner (decision 0018)',
 	'src/lib/server/steering/figures.ts':

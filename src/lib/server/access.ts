@@ -241,7 +241,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/materiel/demandes': { access: 'pro' },
 	'/(pro)/espace/materiel/donateurs/[id]': { access: 'pro' },
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': { access: 'pro' },
-	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': { access: 'pro' }
+	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': { access: 'pro' },
+	// attendance (issue 17, item 5): the organisers and any member of the structure that trains (can('training.attendance') in the use case)
+	'/(pro)/espace/formations/[id]/sessions/[session]/presences': { access: 'pro' },
+	'/(pro)/espace/formations/[id]/sessions/[session]/emargement/[slot].pdf': { access: 'pro' },
+	// attestations: the public check by number (the QR code's; the minimum, nothing else of the person), the issuer's profile and public key,
+	// a submitted Open Badges credential checked; the holder's own, by their registration's link
+	'/(public)/formations/attestations/[number]': PUBLIC,
+	'/(public)/formations/attestations/emetteur': PUBLIC,
+	'/(public)/formations/attestations/verifier': PUBLIC,
+	'/(public)/formations/inscription/[token]/attestation': PUBLIC,
+	'/(public)/formations/inscription/[token]/attestation/attestation.pdf': PUBLIC,
+	'/(public)/formations/inscription/[token]/attestation/open-badge.jwt': PUBLIC
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

@@ -22,7 +22,7 @@ import { runMandateClock } from './mandates/index.ts';
 import { AuditIntegrityError, makeCheckpoint } from './audit/index.ts';
 import { checkIntegrity, purgeOrphanBlobs, remindExpiringDocuments } from './vault/index.ts';
 import { refreshSteeringFacts, warmSteering } from './steering/index.ts';
-import { remindRegistrants, sendSurveys } from './trainings/index.ts';
+import { issueAttestations, remindRegistrants, sendSurveys } from './trainings/index.ts';
 
 export interface ScheduledJob {
 	queue: string;
@@ -97,6 +97,15 @@ export const SCHEDULE: ScheduledJob[] = [
 		run: async (database) => {
 			const n = await sendSurveys(database, await publicLinks(database));
 			if (n) log('info', 'training surveys sent', { sent: n });
+		}
+	},
+	{
+		queue: 'training-attestations',
+		cron: '23 * * * *',
+		what: 'trainings: the attestations of attendance, within the hour after a session’s last half-day (and for attendance recorded later), each once',
+		run: async (database) => {
+			const r = await issueAttestations(database, await publicLinks(database));
+			if (r.attestations) log('info', 'training attestations issued', r);
 		}
 	},
 	{

@@ -12,3 +12,5 @@ export { mandateAttestation, mandateAttestationPdf, type MandateAttestationData 
 export { recoverySheetPdf, type RecoverySheetData } from './recovery-sheet.ts';
 export { steeringReportPdf, type SteeringReportData, type SteeringReportTable } from './steering-report.ts';
 export { reuseReportPdf, type ReuseReportData } from './reuse-report.ts';
+export { trainingSheetPdf, type TrainingSheetData } from './training-sheet.ts';
+export { trainingAttestationPdf, type TrainingAttestationData } from './training-attestation.ts';

@@ -42,6 +42,23 @@ export const TRAINING_ACTIONS: Record<string, ActionText> = {
 		say: (f) =>
 			`${f.actor} a renouvelé l’adresse ${f.d.kind === 'organiser' ? 'de l’agenda des formations organisées par sa structure' : 'de son agenda de formations'}\u00a0: l’ancienne ne fonctionne plus`
 	},
+	'training.attendance.recorded': {
+		label: 'Présences enregistrées',
+		say: (f) =>
+			`${f.actor} a enregistré les présences${typeof f.d.day === 'string' ? ` du ${frDate(f.d.day)}` : ''} ${ofTraining(f.d)}${f.d.method === 'sheet' ? ' (depuis la feuille d’émargement)' : ''}${typeof f.d.present === 'number' ? ` : ${num(f.d.present)} présents, ${num(f.d.absent)} absents` : ''}`
+	},
+	'training.sheet.printed': {
+		label: 'Feuille d’émargement imprimée',
+		say: (f) => `${f.actor} a téléchargé la feuille d’émargement${typeof f.d.day === 'string' ? ` du ${frDate(f.d.day)}` : ''} ${ofTraining(f.d)}`
+	},
+	'training.attestations.issued': {
+		label: 'Attestations de formation délivrées',
+		say: (f) => `${f.actor} a délivré ${typeof f.d.count === 'number' ? num(f.d.count) : 'des'} attestation(s) de présence ${ofTraining(f.d)}`
+	},
+	'training.attestation.revoked': {
+		label: 'Attestation de formation révoquée',
+		say: (f) => `${f.actor} a révoqué l’attestation ${str(f.d.number)} ${ofTraining(f.d)}${f.d.reason ? ` (raison : ${str(f.d.reason)})` : ''}`
+	},
 	'training.registrants.exported': {
 		label: 'Liste des inscrits exportée',
 		say: (f) => `${f.actor} a exporté la liste des inscrits ${ofTraining(f.d)}${typeof f.d.rows === 'number' ? ` (${num(f.d.rows)} lignes)` : ''}`

@@ -60,6 +60,8 @@ export type Action =
 	// training the helpers (issue 17): organising sessions and reading their registrants; registering oneself
 	| 'training.manage'
 	| 'training.register'
+	// attendance (issue 17, item 5): the organisers, and the members of the structure that trains
+	| 'training.attendance'
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
@@ -133,6 +135,8 @@ export interface Resources {
 	'training.manage': InDepartment & OfOrganisation;
 	/** register oneself to a session (any professional account; helpers without one go through the e-mail link) */
 	'training.register': Record<string, never>;
+	/** check in a session's registrants and print its sign-in sheets: the organisers (`training.manage`), and any member of the trainer's structure (`trainerOrganisationId`, in the training's département) */
+	'training.attendance': InDepartment & OfOrganisation & { trainerOrganisationId: string | null | undefined };
 	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
 	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
 	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
@@ -313,6 +317,15 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
 				coordinates(actor, r.departmentCode) ||
 				(!!r.departmentCode &&
 					actor.memberships.some((m) => m.organisationId === r.organisationId && m.role === 'place_manager' && m.departmentCode === r.departmentCode))
+			);
+		case 'training.attendance':
+			return (
+				can(actor, 'training.manage', { departmentCode: r.departmentCode, organisationId: r.organisationId }) ||
+				(!!r.departmentCode &&
+					!!(resource as Resources['training.attendance']).trainerOrganisationId &&
+					actor.memberships.some(
+						(m) => m.organisationId === (resource as Resources['training.attendance']).trainerOrganisationId && m.departmentCode === r.departmentCode
+					))
 			);
 		case 'training.register':
 			// any professional account, whatever its roles

@@ -12,8 +12,8 @@ afterAll(async () => {
 });
 
 describe('the demo’s catalogue', () => {
-	it('has the Thursdays at places of the network (the first one full, two waiting), a webinar relayed in France Services, the forum grouping two sessions; once', async () => {
-		expect(await seedDemoTrainings(w.db, '2026-11-18')).toEqual({ trainings: 4, sessions: 5 });
+	it('has the Thursdays at places of the network (the first one full, two waiting), a webinar relayed in France Services, the forum grouping two sessions, a Thursday already held; once', async () => {
+		expect(await seedDemoTrainings(w.db, '2026-11-18')).toEqual({ trainings: 4, sessions: 6 });
 		expect(await seedDemoTrainings(w.db, '2026-11-18')).toEqual({ trainings: 0, sessions: 0 });
 		const c = await catalogue(w.db, parseCatalogueFilter(new URLSearchParams()), new Date('2026-11-18T09:00:00Z'));
 		const titles = c.items.map((i) => i.title);

@@ -191,5 +191,35 @@ export async function seedDemoTrainings(database: Database, today = parisDay()):
 		await db.insert(trainingRegistrations).values(rows);
 		await db.update(trainingSessions).set({ seatsTaken: 12, waitingCount: 2, lastPosition: 14 }).where(eq(trainingSessions.id, full));
 	}
+	// a Thursday already held, two half-days, six people with a seat: its attendance is to be ticked, then its attestations issued (issue 17, item 5)
+	let held = addDays(today, -1);
+	while (weekdayOf(held) !== 3) held = addDays(held, -1);
+	const past = await session(
+		jeudis,
+		[
+			{ day: held, start: '09:30', end: '12:00' },
+			{ day: held, start: '13:30', end: '16:30' }
+		],
+		{ placeId: towns[0]?.id, capacity: 15 }
+	);
+	const participants = Array.from({ length: 6 }, (_, i) => {
+		const id = randomUUID();
+		return {
+			id,
+			sessionId: past,
+			departmentCode: '47',
+			firstName: 'Démo',
+			lastName: `Participant ${i + 1}`,
+			email: `participant-${i + 1}@demo.invalid`,
+			profile: (['social_worker', 'france_services', 'volunteer'] as const)[i % 3],
+			status: 'confirmed',
+			position: i + 1,
+			tokenHash: hashToken(linkToken(id)),
+			placedAt: new Date(),
+			confirmedAt: new Date()
+		};
+	});
+	await db.insert(trainingRegistrations).values(participants);
+	await db.update(trainingSessions).set({ seatsTaken: 6, lastPosition: 6 }).where(eq(trainingSessions.id, past));
 	return { trainings: 4, sessions };
 }

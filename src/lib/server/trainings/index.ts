@@ -28,3 +28,33 @@ export { seedDemoTrainings } from './demo.ts';
 export { seedDemoSurvey } from './survey-demo.ts';
 export { answerSurvey, sendSurveys, sessionSurvey, surveyByToken, type SurveyView } from './survey.ts';
 export { COMMENT_MAX, MIN_ANSWERS, SURVEY_QUESTIONS, SURVEY_SCALE, readSurveyForm, type SurveyResults } from './survey-model.ts';
+export {
+	ATTENDANCE_METHODS,
+	mayCheckIn,
+	recordAttendance,
+	sessionAttendance,
+	sheetPrinted,
+	type AttendanceMethod,
+	type SessionAttendance
+} from './attendance.ts';
+export {
+	ATTESTATION_WINDOW_DAYS,
+	hoursText,
+	issueAttestations,
+	issueNow,
+	myAttestations,
+	revokeAttestation,
+	sessionAttestations,
+	type AttestationContent
+} from './attestations.ts';
+export {
+	ATTESTATION_STATUS_TITLE,
+	checkAttestation,
+	holderAttestation,
+	issuerProfile,
+	openBadge,
+	verificationLink,
+	verifyCredential,
+	type AttestationShown,
+	type AttestationStatus
+} from './attestations-public.ts';

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import type { PersonalDataDeclaration, PersonRef } from '../personal-data.ts';
-import { trainingCalendarFeeds, trainingRegistrations, trainingSessions, trainings } from './db.ts';
+import { trainingAttestations, trainingCalendarFeeds, trainingRegistrations, trainingSessions, trainings } from './db.ts';
 import { REGISTRATION_RETENTION_MONTHS, REGISTRATION_STATUSES, type RegistrationStatus } from './model.ts';
 
 /**
@@ -9,7 +9,9 @@ import { REGISTRATION_RETENTION_MONTHS, REGISTRATION_STATUSES, type Registration
  * helpers' (professionals, volunteers) and, for the public webinars, the people helped
  * themselves: no table names a record (no beneficiary_id), so the rights reach them by the
  * person's e-mail address: the export lists the registrations made with it, erasure cancels
- * and deletes them (their attestations with them) and the calendar feeds it holds.
+ * and deletes them (their attestations with them: the public check of their number then says
+ * « inconnue », nothing of the person; decision 0021) and the calendar feeds it holds. The
+ * export includes the attestations.
  * Kept REGISTRATION_RETENTION_MONTHS after the session's last day (purgeOldRegistrations).
  */
 export const TRAINING_RETENTION = `${REGISTRATION_RETENTION_MONTHS} months after the session’s last day (REGISTRATION_RETENTION_MONTHS, purgeOldRegistrations)`;
@@ -23,7 +25,25 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
 		.innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
 		.where(eq(trainingRegistrations.email, person.email.toLowerCase()));
 	if (!rows.length) return {};
+	// the attestations of attendance (issue 17, item 5): what they attest, their number, revoked or not
+	const attestations = await db
+		.select({ a: trainingAttestations })
+		.from(trainingAttestations)
+		.innerJoin(trainingRegistrations, eq(trainingRegistrations.id, trainingAttestations.registrationId))
+		.where(eq(trainingRegistrations.email, person.email.toLowerCase()));
 	return {
+		...(attestations.length
+			? {
+					trainingAttestations: attestations.map(({ a }) => ({
+						number: a.number,
+						holder: a.holderName,
+						minutes: a.minutes,
+						content: a.content,
+						issuedAt: a.issuedAt.toISOString(),
+						revokedAt: a.revokedAt?.toISOString() ?? null
+					}))
+				}
+			: {}),
 		trainings: rows.map(({ r, title, firstDay }) => ({
 			training: title,
 			firstDay,

@@ -6,6 +6,7 @@ import {
 	REGISTRATION_STATUSES,
 	SESSION_STATUSES,
 	mailLinks,
+	myAttestations,
 	myFeed,
 	myRegistrations,
 	organisedTrainings,
@@ -25,6 +26,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	for (const [id, name] of organisers) feeds.push({ id, name, url: await organiserFeed(db, actor, id, links) });
 	return {
 		myFeed: await myFeed(db, actor, links),
+		attestations: await myAttestations(db, actor),
 		organiserFeeds: feeds.sort((a, b) => a.name.localeCompare(b.name, 'fr')),
 		mine: mine.map((r) => ({ ...r, day: formatDate(r.firstDay, { weekday: true }), statusLabel: REGISTRATION_STATUSES[r.status] })),
 		organiser: organised.scope.organisations.length > 0,
