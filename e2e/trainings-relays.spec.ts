@@ -102,6 +102,15 @@ test('a place’s mediator registers it as a relay and records the group; the pu
 	await expect(coord.page.getByRole('row', { name: new RegExp(place.nom) })).toContainText('7');
 	await axeAtBothWidths(coord.page, 'a session’s relays for its organiser');
 	await coord.context.close();
+
+	// withdrawn: the demo's webinar back to its own relays (trainings.spec.ts counts them)
+	const again = await as(browser, 'mediator', false);
+	await again.page.goto(relayUrl);
+	await again.page.getByRole('button', { name: 'Retirer mon lieu des relais' }).click();
+	await expect(h1(again.page)).toHaveText('Lieux relais des webinaires');
+	await again.page.goto(href);
+	await expect(again.page.locator('main')).not.toContainText(place.nom);
+	await again.context.close();
 });
 
 test('the forum groups its sessions on its page; the coordinator creates an event', async ({ browser }) => {
