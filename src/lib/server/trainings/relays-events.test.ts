@@ -26,6 +26,7 @@ import {
 	eventPage,
 	feedBySecret,
 	organiserFeed,
+	parseCatalogueFilter,
 	personalData,
 	placeSessions,
 	promoteFreedSeats,
@@ -146,7 +147,7 @@ describe('relayed webinars', () => {
 		const page = await sessionPage(w.db, null, s);
 		expect(page.relays).toEqual([expect.objectContaining({ placeId: lacepede, nom: 'Médiathèque Lacépède' })]);
 		expect((await placeSessions(w.db, lacepede)).find((x) => x.id === s)?.format).toBe('Webinaire suivi en groupe dans ce lieu');
-		expect((await catalogue(w.db, {})).items.find((i) => i.id === s)?.where).toMatch(/en groupe dans 1 lieu/);
+		expect((await catalogue(w.db, parseCatalogueFilter(new URLSearchParams()))).items.find((i) => i.id === s)?.where).toMatch(/en groupe dans 1 lieu/);
 
 		// a registrant of the place's structure, named as followed there; others' registrants are never offered
 		await registerWithAccount(w.db, manager, s, links);
@@ -243,7 +244,9 @@ describe('events', () => {
 		expect(page.sessions.map((s) => s.title)).toEqual(['Atelier du forum', 'Table ronde du forum']);
 		expect(page.place?.nom).toBe('Médiathèque Lacépède');
 		expect((await upcomingEvents(w.db)).find((e) => e.id === id)).toMatchObject({ sessions: 2, startsOn: forumDay, endsOn: forumDay });
-		expect((await catalogue(w.db, {})).items.find((i) => i.id === atelier)?.event).toBe('Forum de la vie numérique & citoyenne');
+		expect((await catalogue(w.db, parseCatalogueFilter(new URLSearchParams()))).items.find((i) => i.id === atelier)?.event).toBe(
+			'Forum de la vie numérique & citoyenne'
+		);
 		// registrations per session
 		await registerWithAccount(w.db, people[1], atelier, links);
 		await registerWithAccount(w.db, people[2], atelier, links);
@@ -289,7 +292,7 @@ describe('the organiser’s cancellations', () => {
 			['cancelled', 'organiser'],
 			['cancelled', 'organiser']
 		]);
-		const item = (await catalogue(w.db, {})).items.find((i) => i.id === s);
+		const item = (await catalogue(w.db, parseCatalogueFilter(new URLSearchParams()))).items.find((i) => i.id === s);
 		expect(item).toMatchObject({ cancelled: true, open: false });
 		const page = await sessionPage(w.db, null, s);
 		expect(page).toMatchObject({ status: 'cancelled', state: 'cancelled', cancelReason: 'Formatrice malade' });
