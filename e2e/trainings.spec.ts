@@ -104,7 +104,8 @@ test('the catalogue filters without JavaScript: audience, theme, area, month; a 
 	await p.getByLabel('Public').selectOption({ label: 'Personnes accompagnées (webinaire ouvert à tous)' });
 	await p.getByRole('button', { name: 'Filtrer' }).click();
 	await expect(p.locator('.result h3')).toHaveText(['Webinaire\u00a0: la prime d’activité en ligne sur caf.fr']);
-	await expect(p.locator('.result')).toContainText('En ligne, et en groupe dans 3 lieux');
+	// 3 relays in the demo; a fourth while trainings-relays.spec.ts runs on the same server
+	await expect(p.locator('.result')).toContainText(/En ligne, et en groupe dans [34] lieux/);
 
 	// the month of the webinar, from the filter's own choices
 	const month = (await p.locator('#filtre-mois option').nth(1).getAttribute('value'))!;

@@ -37,6 +37,8 @@ const ALLOWED: Record<string, string> = {
 		'a registrant’s own registration (by the link’s hash, or the signed-in professional’s) with its rank on the waiting list, which counts the other registrants',
 	'src/lib/server/trainings/reminders.ts':
 		'the daily reminders at D-7 and D-1 (issue 17) to the registrants with a seat of every département, claimed once each (a scheduled job, no request)',
+	'src/lib/server/trainings/cancellations.ts':
+		'the seats freed while nobody could be told (a registrant’s personal data erased, the retention purge) given to the waiting lists of every département, in order, by the hourly maintenance (no request)',
 	'src/lib/server/trainings/feeds.ts':
 		'the calendar feeds by secret address (issue 17): read by a calendar application without a session (the secret’s hash), a professional’s own seats or a structure’s sessions with counts; made or renewed after can() or mustManage',
 	'src/lib/server/trainings/survey.ts':

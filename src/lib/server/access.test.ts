@@ -98,6 +98,8 @@ const STRATEGY = restrict(['coordinator', 'coordinator_other_department', 'partn
 
 /** Organising trainings (issue 17): the coordinators and the structures' managers, the second factor passed. */
 const TRAINING_ORGANISERS = restrict(['coordinator', 'coordinator_other_department', 'place_manager', 'admin']);
+/** Relayed webinars' groups: the places' teams (mediators and managers), the second factor passed; can('training.relay') narrows to their places. */
+const TRAINING_RELAYS = restrict(['mediator', 'place_manager', 'admin']);
 
 /** Mon espace: the person's own session only; no professional's session opens it (the person's is decided apart, below). */
 const PERSON_ONLY = Object.fromEntries(ALL.map((p) => [p, 'person-login'])) as Record<string, Decision>;
@@ -264,6 +266,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	// ——— training the helpers (issue 17): the catalogue and the registration's link public, organising for the coordinators and the managers ———
 	'/(public)/formations': PUBLIC,
 	'/(public)/formations/[id]': PUBLIC,
+	'/(public)/formations/evenements/[event]': PUBLIC,
 	'/(public)/formations/inscription/[token]': PUBLIC,
 	'/(public)/formations/enquete/[token]': PUBLIC,
 	'/(public)/formations/agenda/[secret].ics': PUBLIC,
@@ -278,7 +281,13 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/materiel/demandes': PRO,
 	'/(pro)/espace/materiel/donateurs/[id]': PRO,
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': PRO,
-	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': PRO
+	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': PRO,
+	'/(pro)/espace/formations/[id]/sessions/[session]/annulation': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/[session]/relais': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/relais': TRAINING_RELAYS,
+	'/(pro)/espace/formations/relais/[relay]': TRAINING_RELAYS,
+	'/(pro)/espace/formations/evenements': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/evenements/[event]': TRAINING_ORGANISERS
 };
 
 describe('authorisation matrix', () => {

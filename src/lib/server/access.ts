@@ -56,6 +56,8 @@ const STEERING = { access: 'pro', roles: ['partner', 'coordinator'], aggregate: 
  * factor passed: the registrants' names and addresses are personal data.
  */
 const TRAINING_ORGANISERS = { access: 'pro', roles: ['coordinator', 'place_manager'] } as const;
+/** A relayed webinar's groups: the teams of the places (their managers and mediators; can('training.relay') narrows to the place's structures). */
+const TRAINING_RELAYS = { access: 'pro', roles: ['place_manager', 'mediator'] } as const;
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -223,6 +225,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	// the catalogue and a session's page: anyone; registering there in one click needs an account (the use case says so)
 	'/(public)/formations': PUBLIC,
 	'/(public)/formations/[id]': PUBLIC,
+	'/(public)/formations/evenements/[event]': PUBLIC,
 	// the registration's own link, sent by e-mail: see it, confirm it, cancel it
 	'/(public)/formations/inscription/[token]': PUBLIC,
 	'/(public)/formations/enquete/[token]': PUBLIC,
@@ -252,7 +255,15 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(public)/formations/attestations/verifier': PUBLIC,
 	'/(public)/formations/inscription/[token]/attestation': PUBLIC,
 	'/(public)/formations/inscription/[token]/attestation/attestation.pdf': PUBLIC,
-	'/(public)/formations/inscription/[token]/attestation/open-badge.jwt': PUBLIC
+	'/(public)/formations/inscription/[token]/attestation/open-badge.jwt': PUBLIC,
+	'/(pro)/espace/formations/[id]/sessions/[session]/annulation': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/[id]/sessions/[session]/relais': TRAINING_ORGANISERS,
+	// relayed webinars (issue 17, item 4): a place's team registers its place and records its group's attendance (can('training.relay'))
+	'/(pro)/espace/formations/relais': TRAINING_RELAYS,
+	'/(pro)/espace/formations/relais/[relay]': TRAINING_RELAYS,
+	// events (issue 17, item 6): the forum grouping sessions
+	'/(pro)/espace/formations/evenements': TRAINING_ORGANISERS,
+	'/(pro)/espace/formations/evenements/[event]': TRAINING_ORGANISERS
 };
 
 export type Decision = 'allow' | 'login' | 'person-login' | 'second-factor' | 'enrol' | 'forbidden' | 'no-rule';

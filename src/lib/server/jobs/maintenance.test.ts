@@ -28,7 +28,17 @@ describe('scheduled purge of personal data', () => {
 		const s = (await loginWithPassword(db, { email: 'agent@ccas.test', password: 'une phrase de passe solide' }, { ip: '192.0.2.1' }, t0)) as { token: string };
 		await loginWithPassword(db, { email: 'agent@ccas.test', password: 'faux mot de passe ici' }, { ip: '192.0.2.1' }, t0);
 		const r = await purgePersonalData(db, new Date('2026-03-01T09:00:00Z'));
-		expect(r).toEqual({ sessions: 1, counters: 2, invitations: 1, codes: 0, personAccess: 0, records: 0, registrationsExpired: 0, registrationsDeleted: 0 });
+		expect(r).toEqual({
+			sessions: 1,
+			counters: 2,
+			invitations: 1,
+			codes: 0,
+			personAccess: 0,
+			records: 0,
+			registrationsExpired: 0,
+			registrationsDeleted: 0,
+			registrationsPromoted: 0
+		});
 		const [gone] = await db.db.select().from(invitations).where(eq(invitations.id, old.invitation.id));
 		expect(gone).toMatchObject({ email: `expiree-${old.invitation.id}@invalid`, displayName: '(invitation expirée)' });
 		const [kept] = await db.db.select().from(invitations).where(eq(invitations.id, fresh.invitation.id));
@@ -43,7 +53,8 @@ describe('scheduled purge of personal data', () => {
 			personAccess: 0,
 			records: 0,
 			registrationsExpired: 0,
-			registrationsDeleted: 0
+			registrationsDeleted: 0,
+			registrationsPromoted: 0
 		});
 	});
 });

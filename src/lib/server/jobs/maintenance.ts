@@ -9,7 +9,7 @@ import { log } from '../log.ts';
 import { anonymiseExpiredInvitations, purgeSessions, purgeThrottleCounters } from '../accounts/index.ts';
 import { anonymiseInactive } from '../privacy/index.ts';
 import { purgePersonAccess } from '../beneficiaries/index.ts';
-import { purgeOldRegistrations } from '../trainings/index.ts';
+import { promoteFreedSeats, purgeOldRegistrations } from '../trainings/index.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';
 import { AuditIntegrityError, makeCheckpoint } from '../audit/index.ts';
@@ -28,6 +28,8 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	const records = await anonymiseInactive(database, now);
 	// trainings (issue 17): registrations never confirmed expire; all go 36 months after their session
 	const registrations = await purgeOldRegistrations(db, now);
+	// the seats freed by the purge or by an erasure go to the waiting lists, in order, each person told
+	const promoted = await promoteFreedSeats(database, await publicLinks(database), now);
 	return {
 		sessions,
 		counters,
@@ -36,7 +38,8 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 		personAccess,
 		records,
 		registrationsExpired: registrations.expired,
-		registrationsDeleted: registrations.deleted
+		registrationsDeleted: registrations.deleted,
+		registrationsPromoted: promoted
 	};
 }
 

@@ -31,7 +31,7 @@ export const TRAINING_ACTIONS: Record<string, ActionText> = {
 	'training.registration.cancelled': {
 		label: 'Inscription à une formation annulée',
 		say: (f) =>
-			`${f.actor} a annulé une inscription ${toTraining(f.d)}${f.d.from ? ` (${(REGISTRATION_STATUSES[str(f.d.from) as RegistrationStatus] ?? str(f.d.from)).toLowerCase()})` : ''}`
+			`${f.actor} a annulé ${f.d.by === 'organiser' ? 'en tant qu’organisateur ' : ''}une inscription ${toTraining(f.d)}${f.d.from ? ` (${(REGISTRATION_STATUSES[str(f.d.from) as RegistrationStatus] ?? str(f.d.from)).toLowerCase()})` : ''}`
 	},
 	'training.registration.promoted': {
 		label: 'Place donnée depuis la liste d’attente',
@@ -58,6 +58,29 @@ export const TRAINING_ACTIONS: Record<string, ActionText> = {
 	'training.attestation.revoked': {
 		label: 'Attestation de formation révoquée',
 		say: (f) => `${f.actor} a révoqué l’attestation ${str(f.d.number)} ${ofTraining(f.d)}${f.d.reason ? ` (raison : ${str(f.d.reason)})` : ''}`
+	},
+	'training.session.cancelled': {
+		label: 'Session de formation annulée',
+		say: (f) =>
+			`${f.actor} a annulé la session${when(f.d)} ${ofTraining(f.d)}${typeof f.d.told === 'number' ? ` (${num(f.d.told)} personne${f.d.told > 1 ? 's' : ''} prévenue${f.d.told > 1 ? 's' : ''})` : ''}`
+	},
+	'training.relay.registered': {
+		label: 'Lieu relais d’un webinaire inscrit',
+		say: (f) =>
+			`${f.actor} a inscrit son lieu comme relais ${ofTraining(f.d)}${typeof f.d.expected === 'number' ? ` (groupe attendu : ${num(f.d.expected)})` : ''}`
+	},
+	'training.relay.withdrawn': { label: 'Lieu relais retiré', say: (f) => `${f.actor} a retiré son lieu des relais d’un webinaire` },
+	'training.relay.attendance': {
+		label: 'Présence d’un groupe relais enregistrée',
+		say: (f) => `${f.actor} a enregistré la présence du groupe relais ${ofTraining(f.d)}`
+	},
+	'training.event.created': {
+		label: 'Événement de formation créé',
+		say: (f) => `${f.actor} a créé l’événement${typeof f.d.title === 'string' ? ` « ${f.d.title} »` : ''}`
+	},
+	'training.event.updated': {
+		label: 'Événement de formation modifié',
+		say: (f) => `${f.actor} a modifié l’événement${typeof f.d.title === 'string' ? ` « ${f.d.title} »` : ''}`
 	},
 	'training.registrants.exported': {
 		label: 'Liste des inscrits exportée',

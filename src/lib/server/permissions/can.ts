@@ -62,6 +62,7 @@ export type Action =
 	| 'training.register'
 	// attendance (issue 17, item 5): the organisers, and the members of the structure that trains
 	| 'training.attendance'
+	| 'training.relay'
 	// the person's vault (issue 15): never by rank nor by holding the record; only under the person's grants
 	| 'vault.read'
 	| 'vault.deposit'
@@ -137,6 +138,8 @@ export interface Resources {
 	'training.register': Record<string, never>;
 	/** check in a session's registrants and print its sign-in sheets: the organisers (`training.manage`), and any member of the trainer's structure (`trainerOrganisationId`, in the training's département) */
 	'training.attendance': InDepartment & OfOrganisation & { trainerOrganisationId: string | null | undefined };
+	/** register a place as a relayed webinar's relay and record its group's attendance: `placeOrganisationIds` the structures that run the place */
+	'training.relay': { placeOrganisationIds: readonly string[] };
 	/** `grants`: the person's vault grants (shares, the person present); `document`: what is read */
 	'vault.read': { grants: readonly GrantFacts[]; document: { id: string; category: string }; at?: Date };
 	/** `grants`: the person's vault grants; a professional deposits only while the person is present (a grant naming them) */
@@ -222,7 +225,9 @@ function canCare(actor: Actor, action: Action, resource: Resource): boolean | nu
 		case 'beneficiary.write':
 			// a grant lets another structure read, never edit
 			return holds(actor, r.organisationId, CARE_ROLES);
+		// a relayed webinar's group at a place (training.relay): the place's own team, never by rank
 		case 'referral.answer':
+		case 'training.relay':
 			return (r.placeOrganisationIds ?? []).some((o) => holds(actor, o, PLACE_TEAM));
 		case 'accompaniment.record':
 		case 'accompaniment.read':

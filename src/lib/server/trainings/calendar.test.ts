@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import ical, { type VEvent } from 'node-ical';
-import { eventUid, feedIcs, registrantIcs, type CalendarSession } from './calendar.ts';
+import { eventUid, feedIcs, luxonWallClock, registrantIcs, wallClock, type CalendarSession } from './calendar.ts';
 
 const owner = { origin: 'https://maillage.example.fr', instanceName: 'Réseau numérique 47', fromEmail: 'ne-pas-repondre@maillage.example.fr' };
 const session = (over: Partial<CalendarSession> = {}): CalendarSession => ({
@@ -84,5 +84,19 @@ describe('a feed', () => {
 		const parsed = events(text);
 		expect(parsed).toHaveLength(4);
 		expect(parsed.filter((e) => e.status === 'CANCELLED')).toHaveLength(2);
+	});
+});
+
+describe('the Paris wall-clock times handed to ical-generator', () => {
+	it('are the instants luxon gives, every half hour of days around both changes of time and across a year', () => {
+		const days = ['2027-01-04', '2027-03-27', '2027-03-28', '2027-03-29', '2027-06-30', '2027-10-30', '2027-10-31', '2027-11-01', '2028-03-26', '2028-10-29'];
+		for (const day of days)
+			for (let h = 0; h < 24; h++)
+				for (const m of ['00', '30']) {
+					const time = `${String(h).padStart(2, '0')}:${m}`;
+					// the hour that does not exist in Paris (spring forward) is the only one left out
+					if ((day === '2027-03-28' || day === '2028-03-26') && h === 2) continue;
+					expect(wallClock(day, time).toInstant().epochMilliseconds, `${day} ${time}`).toBe(luxonWallClock(day, time).toMillis());
+				}
 	});
 });

@@ -43,8 +43,60 @@ const PARIS_VTIMEZONE = [
 
 const timezone = { name: PARIS, generator: (tz: string) => (tz === PARIS ? PARIS_VTIMEZONE : null) };
 
-/** A Paris day and wall-clock time, as luxon reads it in the zone. */
-const wallClock = (day: string, time: string) => DateTime.fromISO(`${day}T${time}`, { zone: PARIS });
+/** A Paris day and wall-clock time, as luxon reads it in the zone (the reference the fast path is checked against, calendar.test.ts). */
+export const luxonWallClock = (day: string, time: string) => DateTime.fromISO(`${day}T${time}`, { zone: PARIS });
+
+/**
+ * A Paris wall-clock time handed to ical-generator in the shape of a Temporal.ZonedDateTime
+ * in Europe/Paris (the fields it reads: the zone's id, year… second, toPlainDateTime), so
+ * that it writes `DTSTART;TZID=Europe/Paris:20270104T090000` from the fields as they are:
+ * the slots are Paris wall-clock times already, no zone arithmetic is needed (luxon's took
+ * most of a feed's build, docs/benchmarks.md). The same text as luxon's for every time that
+ * exists in Paris (calendar.test.ts compares them); a slot never starts in the spring-forward
+ * hour (02:00–03:00 on a Sunday night).
+ */
+class ParisWallClock {
+	readonly timeZoneId = PARIS;
+	readonly second = 0;
+	constructor(
+		readonly year: number,
+		readonly month: number,
+		readonly day: number,
+		readonly hour: number,
+		readonly minute: number
+	) {}
+	withTimeZone(zone: string): ParisWallClock {
+		if (zone !== PARIS) throw new Error(`only ${PARIS} wall-clock times`);
+		return this;
+	}
+	toPlainDateTime() {
+		const { year, month, day, hour, minute, second } = this;
+		return {
+			year,
+			month,
+			day,
+			hour,
+			minute,
+			second,
+			toPlainDate: () => ({ year, month, day }),
+			toZonedDateTime: () => this
+		};
+	}
+	/** what ical-generator compares start and end with (the instant: EU summer time's rule, as PARIS_VTIMEZONE says) */
+	toInstant(): { epochMilliseconds: number } {
+		const asUtc = Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute);
+		const lastSunday = (month: number) => {
+			const last = new Date(Date.UTC(this.year, month, 0));
+			return Date.UTC(this.year, month - 1, last.getUTCDate() - last.getUTCDay(), 1);
+		};
+		const winter = asUtc - 3_600_000;
+		const summer = winter >= lastSunday(3) && winter < lastSunday(10);
+		return { epochMilliseconds: asUtc - (summer ? 7_200_000 : 3_600_000) };
+	}
+}
+
+export const wallClock = (day: string, time: string) =>
+	new ParisWallClock(Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8, 10)), Number(time.slice(0, 2)), Number(time.slice(3, 5)));
 
 export interface CalendarSession {
 	id: string;
@@ -82,8 +134,8 @@ function addSession(
 			id: eventUid(owner.origin, s.id, i + 1),
 			sequence: s.sequence,
 			stamp: opts.now,
-			start: wallClock(slot.day, slot.startTime),
-			end: wallClock(slot.day, slot.endTime),
+			start: wallClock(slot.day, slot.startTime) as never,
+			end: wallClock(slot.day, slot.endTime) as never,
 			timezone: PARIS,
 			summary: s.slots.length > 1 ? `${s.title} (${i + 1}/${s.slots.length})` : s.title,
 			location: s.location || null,

@@ -34,14 +34,14 @@ import { NO_SESSION, TrainingError, loadSession, mayManage, slotsOf } from './in
 import { myRegistration } from './seats-read.ts';
 
 /** The published sessions still to come (or under way), with their training. */
-async function upcoming(database: Database, today: string, where?: { placeIds?: string[]; sessionIds?: string[] }) {
+async function upcoming(database: Database, today: string, where?: { placeIds?: string[]; sessionIds?: string[]; cancelled?: boolean }) {
 	return database.db
 		.select({ s: trainingSessions, t: trainings })
 		.from(trainingSessions)
 		.innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
 		.where(
 			and(
-				eq(trainingSessions.status, 'published'),
+				where?.cancelled ? inArray(trainingSessions.status, ['published', 'cancelled']) : eq(trainingSessions.status, 'published'),
 				gte(trainingSessions.lastDay, today),
 				where?.placeIds ? inArray(trainingSessions.placeId, where.placeIds) : undefined,
 				where?.sessionIds ? inArray(trainingSessions.id, where.sessionIds) : undefined
@@ -97,6 +97,7 @@ export interface CatalogueItem {
 	full: boolean;
 	open: boolean;
 	event: string | null;
+	cancelled: boolean;
 }
 
 function hoursText(minutes: number): string {
@@ -108,7 +109,8 @@ function hoursText(minutes: number): string {
 /** The catalogue: the sessions to come that pass the filter, and the filter's choices. */
 export async function catalogue(database: Database, filter: CatalogueFilter, now = new Date()) {
 	const today = parisDay(now);
-	const rows = await upcoming(database, today);
+	// the sessions cancelled stay in the catalogue, marked « Annulée », until their day has passed
+	const rows = await upcoming(database, today, { cancelled: true });
 	const ids = rows.map((r) => r.s.id);
 	const [slots, relays, settings] = await Promise.all([slotsOf(database.db, ids), relaysOf(database, ids), getInstanceSettings(database)]);
 	const departments = [...new Set([...settings.departmentCodes, ...rows.map((r) => r.s.departmentCode)])].sort();
@@ -172,7 +174,8 @@ export async function catalogue(database: Database, filter: CatalogueFilter, now
 			seats: seatsText(s.capacity, s.seatsTaken, s.waitingCount),
 			full: seatsLeft(s.capacity, s.seatsTaken) === 0,
 			open: registrationState(s, sl[0], now) === 'open',
-			event: s.eventId ? (events.get(s.eventId) ?? null) : null
+			event: s.eventId ? (events.get(s.eventId) ?? null) : null,
+			cancelled: s.status === 'cancelled'
 		});
 	}
 	return {
@@ -208,7 +211,7 @@ export interface SessionPage {
 	place: { id: string; nom: string; adresse: string; codePostal: string; commune: string } | null;
 	location: string;
 	relays: { placeId: string; nom: string; commune: string }[];
-	event: { title: string; startsOn: string; endsOn: string } | null;
+	event: { id: string; title: string; startsOn: string; endsOn: string } | null;
 	seats: string;
 	full: boolean;
 	deadline: string;
@@ -233,7 +236,7 @@ export async function sessionPage(database: Database, actor: Actor | null, id: s
 	const place = s.placeId ? cards.get(s.placeId) : undefined;
 	const [event] = s.eventId
 		? await database.db
-				.select({ title: trainingEvents.title, startsOn: trainingEvents.startsOn, endsOn: trainingEvents.endsOn })
+				.select({ id: trainingEvents.id, title: trainingEvents.title, startsOn: trainingEvents.startsOn, endsOn: trainingEvents.endsOn })
 				.from(trainingEvents)
 				.where(eq(trainingEvents.id, s.eventId))
 		: [];

@@ -9,7 +9,7 @@
  * Reading a feed has no session (a calendar application asks): it runs on the owner's
  * connection, the secret's hash found, then compared in constant time.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
@@ -168,10 +168,25 @@ export async function feedBySecret(database: Database, secret: string, links: Li
 					? `${r.seatsTaken} inscrit${r.seatsTaken > 1 ? 's' : ''}${r.capacity !== null ? ` sur ${r.capacity} places` : ''}, ${r.waitingCount} en liste d’attente. ${links.origin}/formations/${r.id}`
 					: `${links.origin}/formations/${r.id}`
 		});
-	return feedIcs({
-		name: feed.kind === 'personal' ? `Mes formations – ${links.instanceName}` : `Formations organisées – ${links.instanceName}`,
-		sessions,
-		owner: { origin: links.origin, instanceName: links.instanceName },
-		now
-	});
+	const name = feed.kind === 'personal' ? `Mes formations – ${links.instanceName}` : `Formations organisées – ${links.instanceName}`;
+	// the text built last time for this feed, while nothing it says has changed (a calendar asks every hour or so)
+	const stamp = createHash('sha256')
+		.update(JSON.stringify([name, links.origin, sessions]))
+		.digest('base64url');
+	const cached = builtFeeds.get(feed.id);
+	if (cached?.stamp === stamp) return cached.text;
+	const text = feedIcs({ name, sessions, owner: { origin: links.origin, instanceName: links.instanceName }, now });
+	builtFeeds.delete(feed.id);
+	builtFeeds.set(feed.id, { stamp, text });
+	if (builtFeeds.size > BUILT_FEEDS) builtFeeds.delete(builtFeeds.keys().next().value!);
+	return text;
 }
+
+/**
+ * The feeds' texts last built, by feed, with the stamp of what they say (the sessions'
+ * titles, slots, places, SEQUENCE, status and counts): a feed read again unchanged is not
+ * built again. Per process, the least recently built dropped first; a renewed feed has a new
+ * id, a revoked one is refused before its text is looked at.
+ */
+const builtFeeds = new Map<string, { stamp: string; text: string }>();
+const BUILT_FEEDS = 500;

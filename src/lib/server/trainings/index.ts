@@ -24,6 +24,19 @@ export { purgeOldRegistrations } from './retention.ts';
 export { remindRegistrants } from './reminders.ts';
 export { feedBySecret, myFeed, organiserFeed } from './feeds.ts';
 export { personalData, TRAINING_RETENTION } from './personal-data.ts';
+export { cancelRegistration, cancelSession, promoteFreedSeats } from './cancellations.ts';
+export {
+	EVENT_STATUSES,
+	createEvent,
+	eventForOrganiser,
+	eventFormChoices,
+	eventPage,
+	organisedEvents,
+	updateEvent,
+	upcomingEvents,
+	type EventPageSession
+} from './events.ts';
+export { MAX_GROUP, recordRelayAttendance, registerRelay, relayChoices, relayPage, sessionRelays, withdrawRelay } from './relays.ts';
 export { seedDemoTrainings } from './demo.ts';
 export { seedDemoSurvey } from './survey-demo.ts';
 export { answerSurvey, sendSurveys, sessionSurvey, surveyByToken, type SurveyView } from './survey.ts';

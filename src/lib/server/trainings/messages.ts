@@ -193,3 +193,40 @@ export function reminderMail(p: { to: string; firstName: string; session: Sessio
 		p.days === 1 ? 'training-reminder-d1' : 'training-reminder-d7'
 	);
 }
+
+/** The organiser cancelled the session: to every registrant (seat, waiting list, link not yet confirmed), the calendar entry withdrawn (METHOD:CANCEL, the next SEQUENCE). */
+export function sessionCancelledMail(p: { to: string; firstName: string; session: SessionWords; reason: string; links: Links }): Mail {
+	const mail = plainMail(
+		p.to,
+		`Formation annulée\u00a0: ${n(p.session.title)} – ${n(p.links.instanceName)}`,
+		[
+			`Bonjour ${n(p.firstName)},`,
+			`L’organisateur a annulé la formation « ${n(p.session.title)} », à laquelle vous étiez inscrit. Votre inscription est annulée, vous n’avez rien à faire.`,
+			...whenLines(p.session),
+			...(p.reason ? [`Motif\u00a0: ${n(p.reason)}`] : []),
+			'L’annulation jointe retire la formation de votre agenda.'
+		],
+		null,
+		'training-session-cancelled',
+		'D’autres sessions sont peut-être prévues\u00a0: consultez le catalogue des formations.'
+	);
+	return withIcs(mail, p, 'CANCEL');
+}
+
+/** The organiser cancelled one registration: said, with the calendar entry withdrawn when it had a seat. */
+export function organiserCancelledMail(p: { to: string; firstName: string; session: SessionWords; hadSeat: boolean; links: Links }): Mail {
+	const mail = plainMail(
+		p.to,
+		`Inscription annulée par l’organisateur\u00a0: ${n(p.session.title)} – ${n(p.links.instanceName)}`,
+		[
+			`Bonjour ${n(p.firstName)},`,
+			`L’organisateur a annulé votre inscription à la formation « ${n(p.session.title)} ».`,
+			...whenLines(p.session),
+			...(p.hadSeat ? ['L’annulation jointe retire la formation de votre agenda.'] : [])
+		],
+		null,
+		'training-cancelled-by-organiser',
+		'Pour toute question, répondez à l’organisateur de la formation.'
+	);
+	return p.hadSeat ? withIcs(mail, p, 'CANCEL') : mail;
+}

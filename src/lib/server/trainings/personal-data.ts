@@ -60,8 +60,9 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
  * Erasure: the registrations made with the person's address are cancelled (the seats they
  * held are given back to the session's count) and deleted, with their attestations; the
  * calendar feeds of that address go. A seat freed this way is not given to the waiting list
- * here (no message can be sent from the erasure's transaction): the next registration or the
- * organiser's change of seats does.
+ * here (no message can be sent from the erasure's transaction): the hourly maintenance
+ * gives it, in order, each person told (promoteFreedSeats, cancellations.ts), unless a
+ * cancellation or the organiser's change of seats does first.
  */
 async function erase(tx: Tx, person: PersonRef): Promise<void> {
 	if (!person.email) return;

@@ -35,7 +35,7 @@ import { NO_LINK, byToken, hashToken, linkToken, openState, rankOf } from './tok
 import { alreadyMail, cancelledMail, confirmMail, placedMail, promotedMail, registrationLink, type Links, type SessionWords } from './messages.ts';
 
 /** The session's row, locked until the transaction ends: every change of its seats goes through here first. */
-async function lockSession(tx: Tx, id: string): Promise<TrainingSession> {
+export async function lockSession(tx: Tx, id: string): Promise<TrainingSession> {
 	const [s] = await tx.select().from(trainingSessions).where(eq(trainingSessions.id, id)).for('update');
 	if (!s) throw new TrainingError('not_found', NO_SESSION);
 	return s;
@@ -195,6 +195,8 @@ export async function registerWithAccount(
 				tokenHash: hashToken(token)
 			})
 			.returning({ id: trainingRegistrations.id, firstName: trainingRegistrations.firstName });
+		// a seat freed while nobody could be told (an erasure) goes to the waiting list first
+		await promoteWaiting(database, tx, s, links, now);
 		const placed = await takePlace(tx, s, row.id, now);
 		const rank = placed.status === 'waiting' ? await rankOf(tx, s.id, placed.position) : null;
 		const words = await sessionWords(tx, s);
@@ -320,6 +322,7 @@ export async function confirmRegistration(database: Database, token: string, lin
 			return 'expired';
 		}
 		refuseClosed(await openState(tx, s, now));
+		await promoteWaiting(database, tx, s, links, now);
 		const placed = await takePlace(tx, s, r.id, now);
 		const rank = placed.status === 'waiting' ? await rankOf(tx, s.id, placed.position) : null;
 		const words = await sessionWords(tx, s);
