@@ -24,6 +24,7 @@ describe('the composition root', () => {
 			'pass-clock',
 			'referral-clock',
 			'steering-refresh',
+			'training-attestations',
 			'training-reminders',
 			'training-survey',
 			'vault-expiry',

@@ -3,10 +3,11 @@
  * training, with fictitious attendees (« Démo », addresses in the reserved .invalid domain)
  * present — one ended 40 days ago whose survey is closed with 6 answers (the organiser's
  * results show), one ended 2 days ago whose survey is sent now (the links are in the
- * outbox: the browser tests answer it). Once (skipped when the training has a past session).
+ * outbox: the browser tests answer it). Once (skipped when a session of the training already has
+ * answers: the demo's held Thursday of the attendance is past too, without any).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { addDays, parisDay, parisMidnight } from '../../time.ts';
 import { trainingAttendance, trainingRegistrations, trainingSatisfaction, trainingSessions, trainingSlots, trainings } from './db.ts';
@@ -23,12 +24,13 @@ export async function seedDemoSurvey(database: Database, links: Links, now = new
 	const today = parisDay(now);
 	const [t] = await db.select().from(trainings).where(eq(trainings.departmentCode, '47')).orderBy(asc(trainings.createdAt)).limit(1);
 	if (!t) return { sessions: 0, sent: 0 };
-	const [past] = await db
-		.select({ id: trainingSessions.id })
-		.from(trainingSessions)
-		.where(and(eq(trainingSessions.trainingId, t.id), lt(trainingSessions.lastDay, today)))
+	const [answered] = await db
+		.select({ id: trainingSatisfaction.id })
+		.from(trainingSatisfaction)
+		.innerJoin(trainingSessions, eq(trainingSessions.id, trainingSatisfaction.sessionId))
+		.where(eq(trainingSessions.trainingId, t.id))
 		.limit(1);
-	if (past) return { sessions: 0, sent: 0 };
+	if (answered) return { sessions: 0, sent: 0 };
 	const [model] = await db.select().from(trainingSessions).where(eq(trainingSessions.trainingId, t.id)).limit(1);
 	for (const [k, days, present] of [
 		['ancienne', 40, 8],
