@@ -87,6 +87,22 @@ describe('a feed', () => {
 	});
 });
 
+describe('RFC 5545 details a strict reader checks', () => {
+	it('DTSTAMP in UTC with its Z, every line ended by CRLF including the last (a feed and an e-mail’s .ics)', () => {
+		const now = new Date('2027-03-01T08:30:15Z');
+		for (const text of [
+			feedIcs({ name: 'Mes formations', sessions: [session()], owner, now }),
+			registrantIcs({ session: session(), method: 'CANCEL', owner, attendee, now })
+		]) {
+			const stamps = text.split('\r\n').filter((l) => l.startsWith('DTSTAMP'));
+			expect(stamps).toEqual(['DTSTAMP:20270301T083015Z', 'DTSTAMP:20270301T083015Z']);
+			expect(text.endsWith('END:VCALENDAR\r\n')).toBe(true);
+			expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+			expect(events(text)[0].dtstamp.toISOString()).toBe('2027-03-01T08:30:15.000Z');
+		}
+	});
+});
+
 describe('the Paris wall-clock times handed to ical-generator', () => {
 	it('are the instants luxon gives, every half hour of days around both changes of time and across a year', () => {
 		const days = ['2027-01-04', '2027-03-27', '2027-03-28', '2027-03-29', '2027-06-30', '2027-10-30', '2027-10-31', '2027-11-01', '2028-03-26', '2028-10-29'];

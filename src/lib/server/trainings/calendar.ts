@@ -121,6 +121,13 @@ export interface CalendarOwner {
 	fromEmail?: string;
 }
 
+/**
+ * What ical-generator leaves to fix for RFC 5545: with the calendar's time zone set, it writes
+ * DTSTAMP's UTC digits without their `Z` (a reader would take them for local time; §3.8.7.2
+ * wants UTC), and it ends the file without the last line's CRLF (§3.1: every line ends so).
+ */
+export const finished = (text: string) => text.replace(/^DTSTAMP:(\d{8}T\d{6})(?=\r?$)/gm, 'DTSTAMP:$1Z').replace(/(?<!\r\n)$/, '\r\n');
+
 export const eventUid = (origin: string, sessionId: string, n: number) => `training-${sessionId}-${n}@${new URL(origin).host}`;
 
 function addSession(
@@ -162,7 +169,7 @@ export function registrantIcs(p: {
 	const cal = ical({ name: p.owner.instanceName, prodId: { company: 'maillage', product: 'formations', language: 'FR' }, timezone });
 	cal.method(p.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
 	addSession(cal, p.session, p.owner, { cancelled: p.method === 'CANCEL' || p.session.cancelled, attendee: p.attendee, now: p.now ?? new Date() });
-	return cal.toString();
+	return finished(cal.toString());
 }
 
 /** A feed (METHOD:PUBLISH): every session given, cancelled ones marked so. No attendee. */
@@ -171,5 +178,5 @@ export function feedIcs(p: { name: string; sessions: readonly CalendarSession[];
 	cal.method(ICalCalendarMethod.PUBLISH);
 	const now = p.now ?? new Date();
 	for (const s of p.sessions) addSession(cal, s, { ...p.owner, fromEmail: undefined }, { cancelled: s.cancelled, now });
-	return cal.toString();
+	return finished(cal.toString());
 }
