@@ -14,7 +14,7 @@ import { DECLINE_REASONS } from '../referral/index.ts';
 import { placeCards } from '../places/index.ts';
 import { buildTable, ratio, type FactRow, type TableSpec, type YearFacts } from './figures.ts';
 import { DELAY_BUCKETS } from './facts-buckets.ts';
-import { MASKED_CELL, type SteeringCell } from './model.ts';
+import { MASKED_CELL, type SteeringCell, type SteeringTable } from './model.ts';
 import { byLevel, facts, readerOf, shown, structures, summarise, type Reader, type SteeringSection } from './sections.ts';
 import { delayLabel, quantileBucket } from './delays.ts';
 import { bars, honouredMap, monthsSummary, referralMonths } from './charts.ts';
@@ -23,6 +23,20 @@ const count = (f: FactRow) => f.n;
 const persons = (f: FactRow) => f.persons;
 const event = (status: string) => (f: FactRow) => (f.kind === 'referral_event' && f.a === status ? f.n : 0);
 const CLOSED = ['honoured', 'declined', 'no_show', 'expired', 'withdrawn'];
+
+const nf = new Intl.NumberFormat('fr-FR');
+/**
+ * The funnel's summary says its steps, not « le plus » (its first step is always the largest):
+ * sent, accepted, honoured in the period, a masked step said so.
+ */
+export function funnelSummary(t: SteeringTable): string {
+	const cell = (i: number, unit: string) => {
+		const v = t.rows[i]?.[1];
+		return typeof v === 'number' ? `${nf.format(v)} ${unit}` : `${unit} masquées (moins de 5 personnes, ou pour ne pas les laisser déduire)`;
+	};
+	if (!t.rows.length) return 'Aucun chiffre publié pour cette période.';
+	return `${cell(0, 'orientations envoyées')}, ${cell(1, 'acceptées')}, ${cell(2, 'honorées')} dans la période.`.replace(/^./, (c) => c.toUpperCase());
+}
 
 export interface OutcomeSection {
 	id: string;
@@ -156,7 +170,7 @@ async function referrals(database: Database, reader: Reader, yf: YearFacts): Pro
 		id: 'orientations',
 		title: 'Orientations',
 		tables: [
-			{ ...shown(funnel, 'orientations envoyées'), chart: { kind: 'funnel', title: funnel.table.title, steps: 3 } },
+			{ table: funnel.table, summary: funnelSummary(funnel.table), chart: { kind: 'funnel', title: funnel.table.title, steps: 3 } },
 			{
 				table: monthly.table,
 				summary: monthsSummary(monthly.table),
