@@ -13,14 +13,13 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createConnection } from 'node:net';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectNoAxeViolations } from './helpers.ts';
 import { statePath } from './accounts.ts';
 import { typographyFaults } from './typography.ts';
+import { outbox } from './outbox.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const flat = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -38,27 +37,6 @@ async function axeAtBothWidths(nojs: Page, what: string, scripted: Page) {
 		...(await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) => tds.map((td) => `cell without data-label: ${td.textContent}`)))
 	);
 	expect(faults, `typography of ${what}`).toEqual([]);
-}
-
-/** The messages the server queued for an address, through its control socket (src/lib/server/ops/control.ts). */
-function outbox(to: string): Promise<{ template: string; subject: string; text: string }[]> {
-	const dir = process.env.E2E_DATA_DIR!;
-	const plain = join(dir, 'control.sock');
-	const path = Buffer.byteLength(plain) < 100 ? plain : join(tmpdir(), `maillage-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
-	return new Promise((resolve, reject) => {
-		const conn = createConnection(path);
-		const chunks: Buffer[] = [];
-		conn.on('error', reject);
-		conn.on('connect', () => conn.write(JSON.stringify({ cmd: 'outbox', to }) + '\n'));
-		conn.on('data', (d: Buffer) => chunks.push(d));
-		conn.on('end', () => {
-			const all = Buffer.concat(chunks);
-			const nl = all.indexOf(10);
-			const head = JSON.parse(all.subarray(0, nl).toString('utf8'));
-			if (!head.ok) return reject(new Error(head.error));
-			resolve(JSON.parse(all.subarray(nl + 1).toString('utf8')));
-		});
-	});
 }
 
 async function download(page: Page, link: ReturnType<Page['getByRole']>, dir: string, name: string): Promise<string> {

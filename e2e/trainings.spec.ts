@@ -11,14 +11,11 @@
  * Axe on every page at 390 and 1280 px, and the French typography of the text.
  */
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { createConnection } from 'node:net';
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { expectNoAxeViolations } from './helpers.ts';
 import { statePath } from './accounts.ts';
 import { typographyFaults } from './typography.ts';
+import { outbox } from './outbox.ts';
 
 const RUN = Date.now().toString(36);
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
@@ -34,27 +31,6 @@ async function axeAtBothWidths(page: Page, what: string) {
 		...(await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) => tds.map((td) => `cell without data-label: ${td.textContent}`)))
 	);
 	expect(faults, `typography of ${what}`).toEqual([]);
-}
-
-/** The messages the server queued for an address, through its control socket (src/lib/server/ops/control.ts). */
-function outbox(to: string): Promise<{ template: string; subject: string; text: string }[]> {
-	const dir = process.env.E2E_DATA_DIR!;
-	const plain = join(dir, 'control.sock');
-	const path = Buffer.byteLength(plain) < 100 ? plain : join(tmpdir(), `maillage-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
-	return new Promise((resolve, reject) => {
-		const conn = createConnection(path);
-		const chunks: Buffer[] = [];
-		conn.on('error', reject);
-		conn.on('connect', () => conn.write(JSON.stringify({ cmd: 'outbox', to }) + '\n'));
-		conn.on('data', (d: Buffer) => chunks.push(d));
-		conn.on('end', () => {
-			const all = Buffer.concat(chunks);
-			const nl = all.indexOf(10);
-			const head = JSON.parse(all.subarray(0, nl).toString('utf8'));
-			if (!head.ok) return reject(new Error(head.error));
-			resolve(JSON.parse(all.subarray(nl + 1).toString('utf8')));
-		});
-	});
 }
 
 /** The link of the latest e-mail of this kind to this address. */

@@ -6,11 +6,8 @@
  *   was served cacheable and indexable, unlike every other page opened by a link of the person's.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { createConnection } from 'node:net';
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { statePath } from './accounts.ts';
+import { outbox } from './outbox.ts';
 
 /** The smallest text of the page's charts as drawn (font size × the drawing's scale), in CSS px. */
 async function smallestChartText(page: Page): Promise<{ px: number; text: string }> {
@@ -48,27 +45,6 @@ test.describe('the steering charts on a phone', () => {
 		});
 	}
 });
-
-/** The messages the server queued for an address, through its control socket (as trainings.spec.ts reads them). */
-function outbox(to: string): Promise<{ template: string; text: string }[]> {
-	const dir = process.env.E2E_DATA_DIR!;
-	const plain = join(dir, 'control.sock');
-	const path = Buffer.byteLength(plain) < 100 ? plain : join(tmpdir(), `maillage-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
-	return new Promise((resolve, reject) => {
-		const conn = createConnection(path);
-		const chunks: Buffer[] = [];
-		conn.on('error', reject);
-		conn.on('connect', () => conn.write(JSON.stringify({ cmd: 'outbox', to }) + '\n'));
-		conn.on('data', (d: Buffer) => chunks.push(d));
-		conn.on('end', () => {
-			const all = Buffer.concat(chunks);
-			const nl = all.indexOf(10);
-			const head = JSON.parse(all.subarray(0, nl).toString('utf8'));
-			if (!head.ok) return reject(new Error(head.error));
-			resolve(JSON.parse(all.subarray(nl + 1).toString('utf8')));
-		});
-	});
-}
 
 test('a registration’s link is never cached, indexed nor sent to another site, its page’s forms still post', async ({ browser, page }) => {
 	const email = `walk.${Date.now().toString(36)}@exemple.fr`;

@@ -1,9 +1,9 @@
 /** The funnel's summary (outcomes.ts): its steps said, not the generic « le plus » that always named « Envoyées ». */
 import { describe, expect, it } from 'vitest';
-import { MASKED_CELL, type SteeringTable } from './model.ts';
+import { MASKED_CELL, type SteeringCell, type SteeringTable } from './model.ts';
 import { funnelSummary } from './outcomes.ts';
 
-const table = (sent: number | string, accepted: number | string, honoured: number | string): SteeringTable =>
+const table = (sent: SteeringCell, accepted: SteeringCell, honoured: SteeringCell): SteeringTable =>
 	({
 		id: 'resultats-entonnoir',
 		title: 'Parcours des orientations dans la période',
