@@ -182,6 +182,9 @@ test.beforeAll(async ({ baseURL }) => {
 			`/espace/materiel/donateurs/${NIL}`,
 			PRO({ coordinator: 404, coordinator_other_department: 404, partner: 404, prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })
 		],
+		// recording donors and lots: the coordinators and the refurbishers' teams (can('equipment.manage'))
+		['/espace/materiel/donateurs/nouveau', PRO({ partner: 403, prescriber: 403 })],
+		['/espace/materiel/lots/nouveau', PRO({ partner: 403, prescriber: 403 })],
 		[
 			`/espace/materiel/donateurs/${NIL}/rapport.csv`,
 			PRO({ coordinator: 404, coordinator_other_department: 404, partner: 404, prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })

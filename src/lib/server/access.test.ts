@@ -280,6 +280,8 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/espace/materiel/appareils/[id]': restrict(['mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/materiel/demandes': PRO,
 	'/(pro)/espace/materiel/donateurs/[id]': PRO,
+	'/(pro)/espace/materiel/donateurs/nouveau': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
+	'/(pro)/espace/materiel/lots/nouveau': restrict(['coordinator', 'coordinator_other_department', 'mediator', 'place_manager', 'admin']),
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': PRO,
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': PRO,
 	'/(pro)/espace/formations/[id]/sessions/[session]/presences': PRO,

@@ -32,6 +32,8 @@ const HELPERS = { access: 'pro', roles: ['prescriber', 'mediator', 'place_manage
 const REFERRALS = { access: 'pro', roles: ['prescriber', 'mediator', 'place_manager'] } as const;
 /** a place's team: referrals received, accompaniments */
 const PLACE_TEAM = { access: 'pro', roles: ['mediator', 'place_manager'] } as const;
+/** donors and lots of refurbished equipment: the coordinators, and the refurbishers' teams (can('equipment.manage') narrows to the département and the structure) */
+const EQUIPMENT_MANAGERS = { access: 'pro', roles: ['coordinator', 'mediator', 'place_manager'] } as const;
 /** Pass Numérique figures: the coordinators, and the partners for the campaigns they fund */
 const PASS_READERS = { access: 'pro', roles: ['coordinator', 'partner'] } as const;
 /** a Pass Numérique statement: the coordinators, and the team of the place it pays */
@@ -243,6 +245,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/materiel/appareils/[id]': PLACE_TEAM,
 	'/(pro)/espace/materiel/demandes': { access: 'pro' },
 	'/(pro)/espace/materiel/donateurs/[id]': { access: 'pro' },
+	'/(pro)/espace/materiel/donateurs/nouveau': EQUIPMENT_MANAGERS,
+	'/(pro)/espace/materiel/lots/nouveau': EQUIPMENT_MANAGERS,
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': { access: 'pro' },
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': { access: 'pro' },
 	// attendance (issue 17, item 5): the organisers and any member of the structure that trains (can('training.attendance') in the use case)

@@ -34,7 +34,11 @@ export async function createDonor(
 	}
 	mustManage(actor, departmentCode, actingFor);
 	const parsed = donorInput.safeParse(input);
-	if (!parsed.success) throw new EquipmentError('invalid', INCOMPLETE, fieldErrors(parsed.error.issues));
+	const fields = parsed.success ? {} : fieldErrors(parsed.error.issues);
+	const commune = (input as { communeCode?: unknown } | null)?.communeCode;
+	if (!fields.communeCode && typeof commune === 'string' && commune && !commune.startsWith(departmentCode))
+		fields.communeCode = 'Indiquez une commune du département.';
+	if (!parsed.success || Object.keys(fields).length) throw new EquipmentError('invalid', INCOMPLETE, fields);
 	const v = parsed.data;
 	if (v.organisationId) {
 		const org = (await organisationSummaries(database.db, [v.organisationId])).get(v.organisationId);
@@ -50,6 +54,7 @@ export async function createDonor(
 				name: v.name,
 				publicBody: v.publicBody || v.kind === 'departement' || v.kind === 'commune' || v.kind === 'public_body',
 				communeCode: v.communeCode ?? null,
+				siret: v.siret ?? null,
 				organisationId: v.organisationId ?? null,
 				createdBy: actor.userId
 			})
@@ -85,6 +90,10 @@ export async function declareStock(
 	ip?: string | null
 ): Promise<void> {
 	const donor = await loadDonor(database, donorId);
+	if (actingFor) {
+		const org = (await organisationSummaries(database.db, [actingFor])).get(actingFor);
+		if (!org || org.departmentCode !== donor.departmentCode) throw new EquipmentError('forbidden', 'Cette structure n’est pas de ce département.');
+	}
 	mustManage(actor, donor.departmentCode, actingFor);
 	if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new EquipmentError('invalid', INCOMPLETE, { year: 'Indiquez une année.' });
 	if (!Number.isInteger(retiredInStock) || retiredInStock < 0 || retiredInStock > 10_000_000)

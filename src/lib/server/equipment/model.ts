@@ -3,6 +3,7 @@
  * its guards, the waiting list's order and the reuse duty of décret 2023-266. Pure: no I/O.
  */
 import { z } from 'zod';
+import { isValidSiret } from '../../text/identifiers.ts';
 
 export const DONOR_KINDS = {
 	departement: 'Département',
@@ -263,7 +264,11 @@ export const donorInput = z.object({
 			.nullable()
 			.optional()
 	),
-	organisationId: z.preprocess((v) => (v === '' ? null : v), z.uuid({ error: 'Structure inconnue.' }).nullable().optional())
+	organisationId: z.preprocess((v) => (v === '' ? null : v), z.uuid({ error: 'Structure inconnue.' }).nullable().optional()),
+	siret: z.preprocess(
+		(v) => (typeof v === 'string' ? v.replace(/\s/g, '') || null : v),
+		z.string().refine(isValidSiret, { error: 'Ce numéro SIRET n’est pas valide (14 chiffres).' }).nullable().optional()
+	)
 });
 export type DonorInput = z.infer<typeof donorInput>;
 

@@ -4,11 +4,11 @@
  * areas whose waiting list the actor reads, the actor's place in the channel (refurbisher,
  * prescriber, donor's reader). Each reads through a checked use case.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { can, type Actor } from '../accounts/index.ts';
+import { can, organisationsOfDepartments, type Actor } from '../accounts/index.ts';
 import { listBeneficiaries } from '../beneficiaries/index.ts';
-import { listAreas } from '../territory/index.ts';
+import { departmentNames, listAreas } from '../territory/index.ts';
 import { equipmentDonors } from './db.ts';
 import { ELIGIBILITY_KINDS, NEEDS } from './model.ts';
 import { acceptedEligibility } from './allocation.ts';
@@ -74,4 +74,51 @@ export async function equipmentHome(database: Database, actor: Actor) {
 		);
 	}
 	return { refurbishers, requests: requestDepartments(actor).length > 0, donors };
+}
+
+/**
+ * Whether the actor records donors, lots and stock declarations in a département, and for
+ * which structure: none for its coordinator, else the first of the actor's refurbishing
+ * structures there (decided here, never taken from the form).
+ */
+export function manageActingFor(actor: Actor, departmentCode: string): { allowed: boolean; actingFor: string | null } {
+	if (can(actor, 'equipment.manage', { departmentCode, organisationId: null })) return { allowed: true, actingFor: null };
+	const team = actor.memberships
+		.filter((m) => m.departmentCode === departmentCode && can(actor, 'equipment.manage', { departmentCode, organisationId: m.organisationId }))
+		.map((m) => m.organisationId)
+		.sort()[0];
+	return team ? { allowed: true, actingFor: team } : { allowed: false, actingFor: null };
+}
+
+/** The donor and lot forms' choices: the départements, their donors, the structures that may receive a lot (null: the actor records nothing). */
+export async function manageChoices(database: Database, actor: Actor) {
+	const codes = [...new Set(actor.memberships.map((m) => m.departmentCode))].filter((d) => manageActingFor(actor, d).allowed).sort();
+	if (!codes.length) return null;
+	const departments = await departmentNames(database.db, codes);
+	const donors = await database.db
+		.select({ id: equipmentDonors.id, name: equipmentDonors.name, departmentCode: equipmentDonors.departmentCode })
+		.from(equipmentDonors)
+		.where(inArray(equipmentDonors.departmentCode, codes))
+		.orderBy(asc(equipmentDonors.name));
+	const own = await refurbisherChoices(database, actor);
+	const refurbishers: { id: string; name: string }[] = [];
+	for (const d of codes) {
+		if (manageActingFor(actor, d).actingFor === null) refurbishers.push(...(await organisationsOfDepartments(database.db, [d])));
+	}
+	for (const o of own) if (!refurbishers.some((r) => r.id === o.id)) refurbishers.push(o);
+	refurbishers.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+	return {
+		departments: codes.map((code) => ({ code, name: departments.find((d) => d.code === code)?.name ?? code })),
+		donors,
+		refurbishers
+	};
+}
+
+/** Whether the actor reads the donor's page (its coordinators, the partners of its structure): where a form sends them after recording. */
+export async function donorReadable(database: Database, actor: Actor, donorId: string): Promise<boolean> {
+	const [d] = await database.db
+		.select({ departmentCode: equipmentDonors.departmentCode, organisationId: equipmentDonors.organisationId })
+		.from(equipmentDonors)
+		.where(eq(equipmentDonors.id, donorId));
+	return !!d && can(actor, 'equipment.read', { departmentCode: d.departmentCode, donorOrganisationId: d.organisationId });
 }

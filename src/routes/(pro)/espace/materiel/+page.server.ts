@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
 import { pageError } from '#lib/server/web/errors.ts';
-import { DEVICE_STATUSES, DEVICE_TYPES, equipmentHome, stockOf, type DeviceStatus, type DeviceType } from '#lib/server/equipment/index.ts';
+import { DEVICE_STATUSES, DEVICE_TYPES, equipmentHome, manageActingFor, stockOf, type DeviceStatus, type DeviceType } from '#lib/server/equipment/index.ts';
 import { euros, formatDate } from '#lib/components/format.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -33,5 +33,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			pageError(e);
 		}
 	}
-	return { home, structure, status, stock, statuses: Object.entries(DEVICE_STATUSES).map(([value, label]) => ({ value, label })) };
+	const manage = actor.memberships.some((m) => manageActingFor(actor, m.departmentCode).allowed);
+	return { home, manage, structure, status, stock, statuses: Object.entries(DEVICE_STATUSES).map(([value, label]) => ({ value, label })) };
 };
