@@ -18,7 +18,8 @@ function pdfText(pdf: Buffer): string {
 	try {
 		writeFileSync(join(dir, 'r.pdf'), pdf);
 		const r = spawnSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'r.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-		if (r.status !== 0) throw new Error(r.stderr);
+		// poppler reports a malformed content stream on stderr, and still exits 0
+		if (r.status !== 0 || /error/i.test(r.stderr)) throw new Error(r.stderr);
 		return r.stdout.replace(/\s+/g, ' ');
 	} finally {
 		rmSync(dir, { recursive: true, force: true });

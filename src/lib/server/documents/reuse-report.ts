@@ -124,8 +124,6 @@ const WIN_ANSI_HIGH = new Map<number, number>([
 	[0x178, 0x9f]
 ]);
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
 /** pdfkit's font object, reached for its resource name and metrics (the same ones `doc.text` uses). */
 interface KitFont {
 	id: string;
@@ -136,7 +134,7 @@ interface KitFont {
 
 /**
  * A one-line text drawer for the standard fonts: the text's WinAnsi bytes straight into the
- * page's content (what `doc.text` writes, without its per-call option handling, wrapping and
+ * page's content, one write per paragraph (what `doc.text` writes, without its per-call option handling, wrapping and
  * kerning, which cost ~0.1 ms a call: 2 s for 10,000 devices), and a plain word wrap on
  * the font's metrics (per character, cached).
  */
@@ -183,17 +181,25 @@ function lineDrawer(doc: PDFKit.PDFDocument, size: number) {
 			if (line) out.push(line);
 			return out;
 		},
-		draw(name: string, text: string, x: number, y: number): void {
+		/** The operators that draw the text on one line at (x, y), top-left origin: a string of WinAnsi bytes (one char each). */
+		ops(name: string, text: string, x: number, y: number): string {
 			const { font } = use(name);
 			const page = doc.page as unknown as { height: number; fonts: Record<string, unknown> };
 			page.fonts[font.id] ??= font.ref();
-			let hex = '';
+			let bytes = '';
 			for (let i = 0; i < text.length; i++) {
 				const c = text.charCodeAt(i);
-				hex += HEX[c < 0x80 || (c >= 0xa0 && c <= 0xff) ? c : (WIN_ANSI_HIGH.get(c) ?? 0x3f)];
+				const b = c < 0x80 || (c >= 0xa0 && c <= 0xff) ? c : (WIN_ANSI_HIGH.get(c) ?? 0x3f);
+				bytes += b === 0x28 || b === 0x29 || b === 0x5c ? '\\' + String.fromCharCode(b) : String.fromCharCode(b);
 			}
 			const baseline = page.height - y - (font.ascender / 1000) * size;
-			doc.addContent(`q 1 0 0 -1 0 ${page.height} cm BT 1 0 0 1 ${x.toFixed(2)} ${baseline.toFixed(2)} Tm /${font.id} ${size} Tf <${hex}> Tj ET Q`);
+			return `BT 1 0 0 1 ${x.toFixed(2)} ${baseline.toFixed(2)} Tm /${font.id} ${size} Tf (${bytes}) Tj ET `;
+		},
+		/** Writes operators into the page in one go, in the top-left coordinates pdfkit's text uses. */
+		write(ops: string): void {
+			const height = (doc.page as unknown as { height: number }).height;
+			// bytes already (latin1: one char one byte), so pdfkit does not convert them char by char
+			doc.addContent(Buffer.from(`q 1 0 0 -1 0 ${height} cm ${ops}Q\n`, 'latin1') as unknown as string);
 		}
 	};
 }
@@ -208,7 +214,7 @@ function deviceLines(w: PdfWriter, lines: ReuseReportData['lines']): void {
 	const width = w.width;
 	const bottom = () => doc.page.height - doc.page.margins.bottom;
 	const kit = lineDrawer(doc, size);
-	const [r, g, b] = [1, 3, 5].map((i) => (parseInt(COLOR.text.slice(i, i + 2), 16) / 255).toFixed(3));
+	const color = [1, 3, 5].map((i) => (parseInt(COLOR.text.slice(i, i + 2), 16) / 255).toFixed(3)).join(' ');
 	const cached = new Map<string, string>();
 	const plain = (text: string) => {
 		let v = cached.get(text);
@@ -228,11 +234,10 @@ function deviceLines(w: PdfWriter, lines: ReuseReportData['lines']): void {
 		const whyHeight = why.length * lineHeight;
 		if (doc.y + headHeight + whyHeight > bottom()) doc.addPage();
 		const y = doc.y;
-		w.tag('P', () => {
-			doc.addContent(`${r} ${g} ${b} rg`);
-			head.forEach((t, i) => kit.draw(FONT.bold, t, left, y + i * lineHeight));
-			why.forEach((t, i) => kit.draw(FONT.regular, t, left, y + headHeight + i * lineHeight));
-		});
+		let ops = `${color} rg `;
+		head.forEach((t, i) => (ops += kit.ops(FONT.bold, t, left, y + i * lineHeight)));
+		why.forEach((t, i) => (ops += kit.ops(FONT.regular, t, left, y + headHeight + i * lineHeight)));
+		w.tag('P', () => kit.write(ops));
 		doc.x = left;
 		doc.y = y + headHeight + whyHeight + gap;
 	}
