@@ -6,7 +6,7 @@
  * Results: bench/results/<date>.json and a printed Markdown table for docs/benchmarks.md.
  *
  * Options (env): BENCH_TARGETS (pglite,postgres), BENCH_PLACES (default 100000), BENCH_DURATION (s per load run, default 10),
- * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,trainings-ical,trainings-attestations,bytes,lighthouse;
+ * BENCH_ONLY (comma list: parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,equipment,trainings-ical,trainings-attestations,bytes,lighthouse;
  *   steering on demand only), BENCH_PG_URL (admin URL).
  * care: issue 4's referral inbox and team views on PostgreSQL (bench/care.ts, its own options there).
  * pass: issue 5's redemptions per second on PostgreSQL, with zero double spend (bench/pass.ts, its own options there).
@@ -20,6 +20,7 @@
  * vault: issue 15's document encryption, write and read overhead and memory (bench/vault.ts, runnable alone).
  * vault-upload: issue 15 as the person feels it: deposit and open end to end and over HTTP, encrypted vs plain,
  *   memory for 100 MB, export of a 500 MB vault, Mon espace's page weights and Lighthouse (bench/vault-upload.ts, runnable alone).
+ * equipment: issue 18's donor report for 10,000 devices and stock and requests pages with 100,000 devices on PostgreSQL (bench/equipment.ts, runnable alone).
  * maps: issue 16's SVG maps per département and level: geometry, render time, gzip size (bench/maps.ts, runnable alone).
  */
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,7 +43,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ONLY = new Set(
 	(
 		process.env.BENCH_ONLY ??
-		'parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,trainings-ical,trainings-attestations,bytes,lighthouse'
+		'parse,import,search,auth,care,pass,steering-offer,steering-embedded,booklets,vault,vault-upload,maps,equipment,trainings-ical,trainings-attestations,bytes,lighthouse'
 	).split(',')
 );
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'pglite,postgres').split(','));
@@ -325,6 +326,10 @@ async function main() {
 		if (ONLY.has('maps')) {
 			const { mapsBench } = await import('./maps.ts');
 			results.maps = await mapsBench(log);
+		}
+		if (ONLY.has('equipment') && TARGETS.has('postgres')) {
+			const { equipmentBench } = await import('./equipment.ts');
+			results.equipment = await equipmentBench(PG_ADMIN, log);
 		}
 		if (ONLY.has('trainings-ical')) {
 			const { trainingsIcalBench } = await import('./trainings-ical.ts');

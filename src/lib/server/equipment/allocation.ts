@@ -7,7 +7,7 @@
  * in that order); a partial unique index refuses a second active request on a device.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
@@ -157,6 +157,58 @@ export async function waitingList(database: Database, actor: Actor, departmentCo
 	});
 }
 
+/**
+ * The ranks of waiting requests on their lists (first asked first), in one query: each list
+ * (département and area) they are on is numbered once up to the latest of them, instead of
+ * one count per request (up to 500 of them on the page).
+ */
+async function waitingPositions(database: Database, rows: readonly EquipmentRequest[]): Promise<Map<string, number>> {
+	const waiting = rows.filter((r) => r.status === 'waiting');
+	if (!waiting.length) return new Map();
+	const lists = new Map<string, { departmentCode: string; areaId: number | null; until: Date }>();
+	for (const r of waiting) {
+		const key = `${r.departmentCode}|${r.areaId ?? ''}`;
+		const l = lists.get(key);
+		if (!l) lists.set(key, { departmentCode: r.departmentCode, areaId: r.areaId, until: r.requestedAt });
+		else if (r.requestedAt > l.until) l.until = r.requestedAt;
+	}
+	const ranked = database.db
+		.select({
+			id: equipmentRequests.id,
+			position:
+				sql<number>`row_number() over (partition by ${equipmentRequests.departmentCode}, ${equipmentRequests.areaId} order by ${equipmentRequests.requestedAt}, ${equipmentRequests.id})`.as(
+					'position'
+				)
+		})
+		.from(equipmentRequests)
+		.where(
+			and(
+				eq(equipmentRequests.status, 'waiting'),
+				or(
+					...[...lists.values()].map((l) =>
+						and(
+							eq(equipmentRequests.departmentCode, l.departmentCode),
+							l.areaId === null ? isNull(equipmentRequests.areaId) : eq(equipmentRequests.areaId, l.areaId),
+							// a millisecond over: the timestamps hold microseconds, Date only milliseconds (later rows change no earlier rank)
+							lte(equipmentRequests.requestedAt, new Date(l.until.getTime() + 1))
+						)
+					)
+				)
+			)
+		)
+		.as('ranked');
+	const found = await database.db
+		.select({ id: ranked.id, position: ranked.position })
+		.from(ranked)
+		.where(
+			inArray(
+				ranked.id,
+				waiting.map((r) => r.id)
+			)
+		);
+	return new Map(found.map((f) => [f.id, Number(f.position)]));
+}
+
 /** The requests the actor's care structures made, newest first, with their rank while waiting. */
 export async function requestsOfMyStructures(database: Database, actor: Actor) {
 	const orgs = [...new Set(actor.memberships.map((m) => m.organisationId))].filter((o) => can(actor, 'equipment.request', { organisationId: o }));
@@ -172,23 +224,10 @@ export async function requestsOfMyStructures(database: Database, actor: Actor) {
 		actor,
 		rows.map((r) => r.beneficiaryId)
 	);
+	const positions = await waitingPositions(database, rows);
 	const out = [];
 	for (const r of rows) {
-		let position: number | null = null;
-		if (r.status === 'waiting') {
-			const [{ n }] = await database.db
-				.select({ n: sql<number>`count(*)::int` })
-				.from(equipmentRequests)
-				.where(
-					and(
-						eq(equipmentRequests.departmentCode, r.departmentCode),
-						eq(equipmentRequests.status, 'waiting'),
-						r.areaId === null ? isNull(equipmentRequests.areaId) : eq(equipmentRequests.areaId, r.areaId),
-						sql`(${equipmentRequests.requestedAt}, ${equipmentRequests.id}) < (${r.requestedAt.toISOString()}::timestamptz, ${r.id}::uuid)`
-					)
-				);
-			position = Number(n) + 1;
-		}
+		const position = r.status === 'waiting' ? (positions.get(r.id) ?? null) : null;
 		const name = r.beneficiaryId ? names.get(r.beneficiaryId) : undefined;
 		out.push({ ...r, position, person: name ? [name.firstName, name.lastName].filter(Boolean).join(' ') || name.pseudonym || '' : '' });
 	}

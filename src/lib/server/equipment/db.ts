@@ -142,6 +142,9 @@ export const equipmentDevices = pgTable(
 	(t) => [
 		index('equipment_devices_lot_idx').on(t.lotId),
 		index('equipment_devices_stock_idx').on(t.refurbisherOrganisationId, t.status, t.type),
+		// the stock page's order, all statuses or one (0044)
+		index('equipment_devices_stock_recent_idx').on(t.refurbisherOrganisationId, t.statusChangedAt.desc(), t.id),
+		index('equipment_devices_stock_status_recent_idx').on(t.refurbisherOrganisationId, t.status, t.statusChangedAt.desc(), t.id),
 		index('equipment_devices_department_idx').on(t.departmentCode, t.status),
 		check('equipment_devices_status', sql`${t.status} IN ('received', 'refurbishing', 'available', 'reserved', 'handed_over', 'returned', 'recycled')`),
 		check('equipment_devices_type', sql`${t.type} IN ('laptop', 'desktop', 'tablet', 'smartphone', 'screen', 'other')`),

@@ -157,6 +157,21 @@ export function donorReportCsv(r: DonorReport): string {
 	return '\ufeff' + lines.join('\r\n') + '\r\n';
 }
 
+/** The devices given by type: given, counted (10 years or less), proven reused (counted and handed over). */
+function byType(lines: readonly ReuseLine[]) {
+	const m = new Map<string, { type: string; given: number; counted: number; provenReused: number }>();
+	for (const l of lines) {
+		const t = m.get(l.type) ?? { type: l.type, given: 0, counted: 0, provenReused: 0 };
+		t.given++;
+		if (l.counted) {
+			t.counted++;
+			if (l.handedOverOn) t.provenReused++;
+		}
+		m.set(l.type, t);
+	}
+	return [...m.values()].sort((a, b) => a.type.localeCompare(b.type, 'fr'));
+}
+
 /** The report as a PDF (pdfkit, tagged, French). */
 export async function donorReportPdfFile(database: Database, r: DonorReport, now = new Date()): Promise<Buffer> {
 	const instanceName = (await getInstanceSettings(database)).name;
@@ -165,6 +180,7 @@ export async function donorReportPdfFile(database: Database, r: DonorReport, now
 		donor: r.donor.name,
 		publicBody: r.donor.publicBody,
 		figures: r.figures,
+		byType: byType(r.lines),
 		lines: r.lines.map((l) => ({
 			lot: l.lot,
 			device: [l.type, l.brand, l.model].filter(Boolean).join(' '),
