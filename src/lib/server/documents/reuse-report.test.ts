@@ -62,15 +62,10 @@ function data(n: number): ReuseReportData {
 }
 
 describe('the reuse report PDF', () => {
-	it('draws 10,000 devices quickly (≤ 1 s unloaded), each with its serial and justification', async () => {
+	it('draws 10,000 devices, each with its serial and justification (its time is measured in bench/equipment.ts, not here)', async () => {
 		const input = data(10_000);
-		await reuseReportPdf(data(50)); // warm the fonts
-		const t0 = performance.now();
 		const pdf = await reuseReportPdf(input);
-		const ms = performance.now() - t0;
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-		// the bound is 1 s for data, CSV and PDF together; the PDF alone takes ~0.5 s on a free core; the bound leaves room for a loaded CI machine
-		expect(ms).toBeLessThan(Number(process.env.REUSE_PDF_MAX_MS ?? 2500));
 		if (!poppler) return;
 		const text = pdfText(pdf);
 		expect(text).toContain('Taux de réemploi');
