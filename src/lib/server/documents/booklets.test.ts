@@ -226,18 +226,27 @@ describe.each([
 
 	it('has QR codes that decode to exactly the vouchers’ links: all of them, none extra', (ctx) => {
 		needZbar(ctx);
-		run('pdftoppm', ['-r', '150', '-png', file, join(dir, `all-${format}`)]);
-		const pngs = readdirSync(dir).filter((f) => f.startsWith(`all-${format}-`) && f.endsWith('.png'));
-		expect(pngs).toHaveLength(pages);
-		const decoded = pngs.flatMap((png) =>
-			spawnSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'utf8' })
-				.stdout.split('\n')
-				.filter(Boolean)
-		);
 		// plus the back of each A6 booklet, or the slip of each A4 one: the places that accept the pass (issue 12, item 7)
 		const backs = data.booklets.map(() => `${ORIGIN}/lieux?pass=1`);
-		expect(decoded.sort()).toEqual([...links, ...backs].sort());
-	});
+		const expected = [...links, ...backs].sort();
+		// read at 150 dpi (a phone far from the sheet); zbar now and then misses one symbol of a
+		// random set at that size (1 in ~50 runs), so a page read short is read again at 300 dpi,
+		// as a phone brought closer would: every code must be read, once, and nothing else
+		const decode = (dpi: number) => {
+			const prefix = `all-${format}-${dpi}`;
+			run('pdftoppm', ['-r', String(dpi), '-png', file, join(dir, prefix)]);
+			const pngs = readdirSync(dir).filter((f) => f.startsWith(`${prefix}-`) && f.endsWith('.png'));
+			expect(pngs).toHaveLength(pages);
+			return pngs.flatMap((png) =>
+				spawnSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'utf8' })
+					.stdout.split('\n')
+					.filter(Boolean)
+			);
+		};
+		let decoded = decode(150).sort();
+		if (decoded.length < expected.length && decoded.every((d) => expected.includes(d))) decoded = decode(300).sort();
+		expect(decoded).toEqual(expected);
+	}, 180_000);
 });
 
 describe('A6 booklets, page by page', () => {
