@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { openWorld, type World } from '../world.ts';
+import { getThroughHooks, type Handler } from './through-hooks.ts';
 import { setDatabase } from '../../src/lib/server/db/client.ts';
 import type { Actor } from '../../src/lib/server/accounts/index.ts';
 import { addDecision, createAction, createAxis, createMeeting, roadmap, roadmapFile } from '../../src/lib/server/strategy/index.ts';
@@ -142,36 +143,9 @@ afterAll(async () => {
 	await w?.close();
 });
 
-type Handler = (event: never) => unknown;
 /** A GET through the server's hook, then the route (a load or a +server handler), as `actor`. */
-async function get(path: string, routeId: string, handler: Handler, actor: Actor | null, params: Record<string, string> = {}, host = 'localhost:3000') {
-	const url = new URL(path, 'http://localhost:3000');
-	const request = new Request(url, { headers: { host, accept: 'text/html' } });
-	const event = {
-		request,
-		url,
-		route: { id: routeId },
-		params,
-		getClientAddress: () => '192.0.2.1',
-		cookies: { get: () => undefined },
-		locals: {} as Record<string, unknown>
-	};
-	try {
-		const res = await handle({
-			event: event as never,
-			resolve: async () => {
-				event.locals.session = actor ? { actor, mfa: true } : null;
-				const out = await handler(event as never);
-				return out instanceof Response ? out : new Response(JSON.stringify(out), { headers: { 'content-type': 'application/json' } });
-			}
-		});
-		return { status: res.status, body: res.status === 200 ? '' : await res.text() };
-	} catch (e) {
-		const err = e as { status?: number; body?: { message: string } };
-		if (!err.status) throw e;
-		return { status: err.status, body: err.body?.message ?? '' };
-	}
-}
+const get = (path: string, routeId: string, handler: Handler, actor: Actor | null, params: Record<string, string> = {}, host = 'localhost:3000') =>
+	getThroughHooks(handle, path, routeId, handler, actor, params, host);
 
 describe('issue 16, steering attacked: query strings', () => {
 	const TARGETS: [string, string, Handler, Record<string, string>][] = [

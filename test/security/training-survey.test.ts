@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openWorld, type World } from '../world.ts';
+import { getThroughHooks, type Handler } from './through-hooks.ts';
 import { setDatabase } from '../../src/lib/server/db/client.ts';
 import type { Actor } from '../../src/lib/server/accounts/index.ts';
 import { refreshSteeringFacts, steeringExport, steeringWorkbook } from '../../src/lib/server/steering/index.ts';
@@ -27,34 +28,8 @@ let coordinator: Actor;
 let partner: Actor;
 const tokens: string[] = [];
 
-type Handler = (event: never) => unknown;
-async function get(path: string, routeId: string, handler: Handler, actor: Actor | null, params: Record<string, string> = {}) {
-	const url = new URL(path, 'http://localhost:3000');
-	const event = {
-		request: new Request(url, { headers: { host: 'localhost:3000', accept: 'text/html' } }),
-		url,
-		route: { id: routeId },
-		params,
-		getClientAddress: () => '192.0.2.1',
-		cookies: { get: () => undefined },
-		locals: {} as Record<string, unknown>
-	};
-	try {
-		const res = await handle({
-			event: event as never,
-			resolve: async () => {
-				event.locals.session = actor ? { actor, mfa: true } : null;
-				const out = await handler(event as never);
-				return out instanceof Response ? out : new Response(JSON.stringify(out), { headers: { 'content-type': 'application/json' } });
-			}
-		});
-		return { status: res.status, body: res.status === 200 ? '' : await res.text() };
-	} catch (e) {
-		const err = e as { status?: number; body?: { message: string } };
-		if (!err.status) throw e;
-		return { status: err.status, body: err.body?.message ?? '' };
-	}
-}
+const get = (path: string, routeId: string, handler: Handler, actor: Actor | null, params: Record<string, string> = {}) =>
+	getThroughHooks(handle, path, routeId, handler, actor, params);
 
 /** The survey's form action, as a browser posts it. */
 async function post(token: string, fields: Record<string, string>) {
