@@ -6,20 +6,11 @@
  * empty and in error. A form posted from another site is refused.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
-import { typographyFaults } from './typography.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const stamp = `${Date.now().toString(36)}`;
-
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-	expect(typographyFaults(await page.evaluate(() => document.body.innerText)), `typography of ${what}`).toEqual([]);
-}
 
 test.describe('a coordinator records the donations', () => {
 	test.use({ storageState: statePath('coordinator') });

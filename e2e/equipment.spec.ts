@@ -6,19 +6,10 @@
  * list's choice of area works (a GET form).
  */
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
-import { typographyFaults } from './typography.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-	expect(typographyFaults(await page.evaluate(() => document.body.innerText)), `typography of ${what}`).toEqual([]);
-}
 
 test.describe('a prescriber asks for a device', () => {
 	test.use({ storageState: statePath('prescriber') });

@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { typographyFaults } from './typography.ts';
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -30,4 +31,32 @@ export async function claimPlace(manager: Page, placeName: string) {
 		.first()
 		.click();
 	await expect(manager.getByRole('status')).toContainText('Votre demande est envoyée.');
+}
+
+/**
+ * A page as its users meet it, at a phone's width (390 px) and a laptop's (1280 px): no axe
+ * violation at either, no horizontal scroll on the phone, the French typography of its text,
+ * and every cell of a stacking table labelled (data-label: the phone shows each row as a card).
+ * `scripted`: the same page in a context with JavaScript (axe needs it), when `page` has none.
+ */
+export async function axeAtBothWidths(page: Page, what: string, scripted?: Page) {
+	if (scripted) {
+		const u = new URL(page.url());
+		await scripted.goto(u.pathname + u.search);
+		page = scripted;
+	}
+	for (const width of [390, 1280]) {
+		await page.setViewportSize({ width, height: 900 });
+		await expectNoAxeViolations(page, `${what} at ${width} px`);
+		if (width === 390)
+			expect(
+				await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+				`${what}: no horizontal scroll at 390 px`
+			).toBeLessThanOrEqual(0);
+	}
+	const faults = typographyFaults(await page.evaluate(() => document.body.innerText));
+	faults.push(
+		...(await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) => tds.map((td) => `cell without data-label: ${td.textContent}`)))
+	);
+	expect(faults, `typography of ${what}`).toEqual([]);
 }

@@ -6,7 +6,7 @@
  * report (corrected, or rejected with an answer). Axe at 390 and 1280 px.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 
 /** the 15th of the month after next: within the year a temporary closure may last */
 const soon = (() => {
@@ -19,13 +19,6 @@ const soon = (() => {
 import { seed, statePath } from './accounts.ts';
 
 test.use({ storageState: statePath('coordinator') });
-
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-}
 
 /** Post/Redirect/Get: after a successful action the address is a page's, not the action's (F5 sends nothing again) */
 function expectRedirected(page: Page, done: string) {

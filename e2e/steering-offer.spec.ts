@@ -6,20 +6,10 @@
  * a prescriber is refused. axe at 390 and 1280 px on each page.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 844 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-		// no horizontal scroll on a phone (the maps scale by their viewBox)
-		if (width === 390)
-			expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), what).toBeLessThanOrEqual(0);
-	}
-}
 
 test.describe('the coordinator of Lot-et-Garonne', () => {
 	test.use({ storageState: statePath('coordinator') });

@@ -8,9 +8,8 @@
  * and the meeting's forms answer in French field by field, keep what was typed, then work.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
-import { typographyFaults } from './typography.ts';
 
 const RUN = Date.now().toString(36);
 const AXIS = `Réseau de proximité ${RUN}`;
@@ -19,19 +18,6 @@ const DECISION = `Proposer un itinéraire ${RUN}`;
 const CAF = 'CAF de Lot-et-Garonne';
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-/** axe at a phone's and a desktop's width; French typography of the text, and every table cell naming its column (for phones) */
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-	const faults = typographyFaults(await page.evaluate(() => document.body.innerText));
-	faults.push(
-		...(await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) => tds.map((td) => `cell without data-label: ${td.textContent}`)))
-	);
-	expect(faults, `typography of ${what}`).toEqual([]);
-}
 
 let actionPath = '';
 let meetingPath = '';

@@ -10,18 +10,11 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
 import { outbox } from './outbox.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-}
 
 /** The survey links sent to the demo's attendees of the recent session. */
 async function surveyLinks(): Promise<string[]> {

@@ -16,28 +16,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
-import { typographyFaults } from './typography.ts';
 import { outbox } from './outbox.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const flat = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
-
-/** Axe runs with JavaScript only: the same address opened in a context with it (`scripted`), after the check without it. */
-async function axeAtBothWidths(nojs: Page, what: string, scripted: Page) {
-	await scripted.goto(new URL(nojs.url()).pathname + new URL(nojs.url()).search);
-	const page = scripted;
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-	const faults = typographyFaults(await page.evaluate(() => document.body.innerText));
-	faults.push(
-		...(await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) => tds.map((td) => `cell without data-label: ${td.textContent}`)))
-	);
-	expect(faults, `typography of ${what}`).toEqual([]);
-}
 
 async function download(page: Page, link: ReturnType<Page['getByRole']>, dir: string, name: string): Promise<string> {
 	const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);

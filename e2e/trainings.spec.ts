@@ -12,26 +12,13 @@
  */
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
-import { expectNoAxeViolations } from './helpers.ts';
+import { axeAtBothWidths } from './helpers.ts';
 import { statePath } from './accounts.ts';
-import { typographyFaults } from './typography.ts';
 import { outbox } from './outbox.ts';
 
 const RUN = Date.now().toString(36);
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-
-async function axeAtBothWidths(page: Page, what: string) {
-	for (const width of [390, 1280]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expectNoAxeViolations(page, `${what} at ${width} px`);
-	}
-	const faults = typographyFaults(await page.evaluate(() => document.body.innerText));
-	faults.push(
-		...(await page.$$eval('.table-wrap .table:not(.table--keep) td:not([data-label])', (tds) => tds.map((td) => `cell without data-label: ${td.textContent}`)))
-	);
-	expect(faults, `typography of ${what}`).toEqual([]);
-}
 
 /** The link of the latest e-mail of this kind to this address. */
 async function linkIn(to: string, template: string): Promise<string> {
