@@ -25,7 +25,8 @@
  * again, no generation), BENCH_STEERING_FULL (all | busiest: the full refresh of every
  * département, or of the measured one only, the others set as refreshed a moment ago),
  * BENCH_STEERING_WARMS (publications followed by the warming, default 10),
- * BENCH_STEERING_INCREMENTAL=0 (skip the timing of the incremental refresh of every département),
+ * BENCH_STEERING_EXPORTS (timed runs of each export — CSV of every table, XLSX per section, the PDF report —
+ * by commune, nothing kept then warm; default 3, 0 for none), BENCH_STEERING_INCREMENTAL=0 (skip the timing of the incremental refresh of every département),
  * BENCH_STEERING_DEPT (the département measured; default the busiest by referrals; the
  * generator spreads the activity evenly, so 62, Pas-de-Calais, has the most communes for the
  * same activity: the most masking).
@@ -41,6 +42,7 @@ import { actorFor, addMember, createOrganisation } from '../src/lib/server/accou
 import { pathToFileURL } from 'node:url';
 import { demandSections, outcomeSections, partnerSections, refreshSteeringFacts } from '../src/lib/server/steering/index.ts';
 import { keptYearFacts, MASKS } from '../src/lib/server/steering/figures.ts';
+import { STEERING_SECTIONS, steeringExport, steeringReport, steeringWorkbook } from '../src/lib/server/steering/exports.ts';
 import { forgetWarmed, warmSteering } from '../src/lib/server/steering/warm.ts';
 
 const SCALE = Number(process.env.BENCH_STEERING_SCALE ?? 1);
@@ -55,6 +57,8 @@ const REUSE = process.env.BENCH_STEERING_REUSE === '1';
 const FULL = process.env.BENCH_STEERING_FULL ?? 'all';
 /** publications followed by the job's warming, each then read once per page as its first reader */
 const WARMS = Number(process.env.BENCH_STEERING_WARMS ?? 10);
+/** timed runs of each export per state (0: none) */
+const EXPORT_RUNS = Number(process.env.BENCH_STEERING_EXPORTS ?? 3);
 let log: (m: string) => void = (m) => process.stderr.write(`${m}\n`);
 
 let ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -288,6 +292,39 @@ export async function steeringBench(pgAdmin: string, logTo: (m: string) => void)
 					log(`/pilotage/${name} by ${niveau}, ${state}: p50 ${q(times, 50)} ms, p95 ${q(times, 95)} ms, max ${q(times, 100)} ms`);
 				}
 			}
+		// the exports (target ≤ 5 s each), by commune (the most rows), with nothing kept (a month just
+		// published: the facts read and masks solved by the export itself) then warm: every table of
+		// the three pages about people as CSV, each section's workbook (XLSX), the printable report (PDF)
+		if (EXPORT_RUNS > 0) {
+			const params = new URLSearchParams(`departement=${dept}&periode=${year}&niveau=commune`);
+			const kinds: [string, () => Promise<unknown>][] = [];
+			for (const key of ['demande', 'resultats', 'partenaires']) {
+				const { tables } = await STEERING_SECTIONS[key](db, actor, params, new Date().toISOString().slice(0, 10));
+				kinds.push([
+					`${key}: every table as CSV (${tables.length})`,
+					async () => {
+						for (const t of tables) await steeringExport(db, actor, t.id, params);
+					}
+				]);
+				kinds.push([`${key}.xlsx`, () => steeringWorkbook(db, actor, key, params, 'Banc')]);
+			}
+			kinds.push(['rapport.pdf (every section)', () => steeringReport(db, actor, params, 'Banc')]);
+			for (const [what, run] of kinds)
+				for (const [state, before] of [
+					['nothing kept', published],
+					['warm', async () => {}]
+				] as const) {
+					const times: number[] = [];
+					for (let i = 0; i < EXPORT_RUNS; i++) {
+						await before();
+						const t = performance.now();
+						await run();
+						times.push(performance.now() - t);
+					}
+					results[`export ${what} by commune, ${state}`] = { p50: q(times, 50), max: q(times, 100) };
+					log(`export ${what} by commune, ${state}: p50 ${q(times, 50)} ms, max ${q(times, 100)} ms`);
+				}
+		}
 	} finally {
 		await db.close();
 		if (process.env.BENCH_STEERING_KEEP !== '1' && !REUSE) {
