@@ -305,7 +305,7 @@ describe('the home page, the exports and who may read', () => {
 
 	it('publishes the offer and the fragility as open data at a stable address, for anyone; nothing else', async () => {
 		const open = await openDataTable(db, '47', 'offre-zones-blanches', q(''), today);
-		expect(open.fileName).toBe('offre-zones-blanches-47-2025-intercommunalité.csv');
+		expect(open.fileName).toBe('offre-zones-blanches-47-2025-intercommunalite.csv');
 		expect(open.body.replace('\ufeff', '').split('\r\n')[0]).toBe(
 			'Commune;Code Insee;Intercommunalité;Population (habitants);Lieu le plus proche (km, à vol d’oiseau);Indice de fragilité numérique (0 à 10)'
 		);
@@ -335,7 +335,7 @@ describe('the home page, the exports and who may read', () => {
 				message: expect.stringMatching(/^Ce(tte période| découpage) n’existe pas/)
 			});
 		expect((await openDataTable(db, '47', 'offre-services', q('periode=2026-T3&niveau=departement'), today)).fileName).toBe(
-			'offre-services-47-2026-T3-département.csv'
+			'offre-services-47-2026-T3-departement.csv'
 		);
 	});
 

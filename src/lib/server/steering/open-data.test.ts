@@ -398,7 +398,7 @@ describe('the demand and the outcomes as open data', () => {
 		try {
 			await expect(openDataTable(w.db, '47', 'resultats-entonnoir', params('periode=2026-05'), TODAY)).rejects.toMatchObject({ code: 'not_found' });
 			expect((await openDataTable(w.db, '47', 'resultats-entonnoir', params('periode=2026-04'), TODAY)).fileName).toBe(
-				'resultats-entonnoir-47-2026-04-intercommunalité.csv'
+				'resultats-entonnoir-47-2026-04-intercommunalite.csv' // ASCII: a header's filename is read as Latin-1
 			);
 		} finally {
 			await refreshedAt('2026-06-06T01:00:00Z');

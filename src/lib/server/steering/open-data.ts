@@ -137,7 +137,11 @@ export async function openDataTable(
 	if (tables.some((t) => t.notes?.includes(NOT_PUBLISHED))) throw new DomainError('not_found', NOT_PUBLISHED);
 	const q = context.query;
 	return {
-		fileName: `${tableId}-${q.departmentCode}-${q.period.key}-${levelLabel(q.level).toLowerCase().replace(/\s+/g, '-')}.csv`,
+		fileName: `${tableId}-${q.departmentCode}-${q.period.key}-${levelLabel(q.level)
+			.toLowerCase()
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.replace(/[^a-z0-9]+/g, '-')}.csv`,
 		body: steeringCsv(table),
 		title: table.title
 	};
