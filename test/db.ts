@@ -32,7 +32,10 @@ async function create(withTerritory: boolean): Promise<Database> {
 		const name = `maillage_t_${prefix ? `${prefix}_` : ''}${randomBytes(6).toString('hex')}`;
 		const admin = new pg.Client({ connectionString: adminUrl(url) });
 		await admin.connect();
-		await admin.query(withTerritory ? `create database ${name} template ${pgTemplate}` : `create database ${name}`);
+		const emptyTemplate = inject('pgEmptyTemplate');
+		await admin.query(
+			withTerritory ? `create database ${name} template ${pgTemplate}` : `create database ${name}${emptyTemplate ? ` template ${emptyTemplate}` : ''}`
+		);
 		await admin.end();
 		const db = await openDatabase({ url: adminUrl(url, name), max: 4 });
 		const close = db.close;
@@ -45,8 +48,9 @@ async function create(withTerritory: boolean): Promise<Database> {
 		};
 		return db;
 	}
-	if (!withTerritory) return openDatabase({ dataDir: 'memory' });
-	const file = inject('pgliteTemplate');
+	// the run's dumps (test/global-setup.ts): migrated, with or without the territory
+	const file = inject(withTerritory ? 'pgliteTemplate' : 'pgliteEmptyTemplate');
+	if (!file) return openDatabase({ dataDir: 'memory' });
 	const blob = new Blob([await readFile(file)]);
 	return openDatabase({ dataDir: 'memory', loadDataDir: blob });
 }

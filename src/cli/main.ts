@@ -5,57 +5,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Database } from '../lib/server/db/client.ts';
-import {
-	importPlaces,
-	ImportFailedError,
-	TerritoryNotLoadedError,
-	formatReport,
-	listErrorReports,
-	allPlaces,
-	countPlaces,
-	csvHeader,
-	csvRow,
-	listImportReports,
-	getImportReport,
-	formatStoredReport,
-	type StoredImportReport,
-	dataInclusionChunks,
-	exportState,
-	producerName,
-	UNLICENSED_SOURCES
-} from '../lib/server/places/index.ts';
-import { ensureDemo, ensureTerritory } from '../lib/server/demo/index.ts';
-import { getInstanceSettings, updateInstanceSettings, listAreas, importAreasFromGironde, importAreasFromCsv } from '../lib/server/territory/index.ts';
-import { sharedDataDir } from '../lib/server/paths.ts';
-import { AuditIntegrityError, formatAuditReport, makeCheckpoint, verifyAudit } from '../lib/server/audit/index.ts';
-import { verifyLedger } from '../lib/server/pass/index.ts';
-import { refreshSteeringFacts } from '../lib/server/steering/index.ts';
-import {
-	AccountError,
-	createOrganisation,
-	invite,
-	listOrganisations,
-	setUserActive,
-	ROLES,
-	ORGANISATION_KINDS,
-	type Role,
-	formatOnboardingReport,
-	importOnboarding,
-	readOnboardingCsv,
-	userIdByEmail
-} from '../lib/server/accounts/index.ts';
-import { mailConfigured } from '../lib/server/mail/index.ts';
-import { getBoss, stopBoss } from '../lib/server/jobs/boss.ts';
-import { backupCommand, restoreCommand } from './backup.ts';
-import { isVaultCommand, vaultCommand, VAULT_HELP } from './vault.ts';
-import { dataDir } from '../lib/server/paths.ts';
-import { liveHolder } from '../lib/server/ops/backup.ts';
-import { requestDemoAccounts } from '../lib/server/ops/control.ts';
-import { createDemoAccounts, demoCode, demoGuide, DemoError } from '../lib/server/demo/index.ts';
-import { BackupError } from '../lib/server/ops/backup.ts';
+// Only light modules here: each command imports what it uses when it runs (`maillage help`
+// loads nothing else; a command that does not seed the demo does not load every capability).
+import type { Database } from '../lib/server/db/client.ts';
+import type { StoredImportReport } from '../lib/server/places/index.ts';
+import { sharedDataDir, dataDir } from '../lib/server/paths.ts';
+import { AccountError, ROLES, ORGANISATION_KINDS, type Role } from '../lib/server/accounts/model.ts';
+import { VAULT_HELP, isVaultCommand } from './vault-help.ts';
 import { parseOrigin, savedPublicOrigin } from '../lib/server/web/origin.ts';
 import { describeError } from '../lib/server/log.ts';
+
+const places = () => import('../lib/server/places/index.ts');
+const accounts = () => import('../lib/server/accounts/index.ts');
+const demo = () => import('../lib/server/demo/index.ts');
+const territory = () => import('../lib/server/territory/index.ts');
 
 const HELP = `maillage — command-line tool of the maillage platform
 
@@ -139,6 +102,8 @@ function deps(v: string | undefined): string[] | undefined {
 }
 
 async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+	const { openDatabase } = await import('../lib/server/db/client.ts');
+	const { stopBoss } = await import('../lib/server/jobs/boss.ts');
 	const db = await openDatabase();
 	try {
 		return await fn(db);
@@ -184,6 +149,9 @@ export async function main(argv: string[]): Promise<number> {
 	const log = (m: string) => process.stderr.write(m + '\n');
 
 	if (cmd === 'demo' && sub === 'accounts') {
+		const { liveHolder } = await import('../lib/server/ops/backup.ts');
+		const { requestDemoAccounts } = await import('../lib/server/ops/control.ts');
+		const { createDemoAccounts, demoGuide, DemoError } = await demo();
 		const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
 		// the running server holds the embedded database: it creates them
 		if (!process.env.DATABASE_URL && liveHolder(join(dataDir(), 'pglite'))) {
@@ -191,26 +159,28 @@ export async function main(argv: string[]): Promise<number> {
 			return 0;
 		}
 		return withDb(async (db) => {
-			process.stdout.write(demoGuide(await createDemoAccounts(db).catch(demoUsage), origin));
+			process.stdout.write(demoGuide(await createDemoAccounts(db).catch(demoUsage(DemoError)), origin));
 			return 0;
 		});
 	}
 	if (cmd === 'demo' && sub === 'code') {
+		const { demoCode, DemoError } = await import('../lib/server/demo/accounts.ts');
 		const { code, validForSeconds } = (() => {
 			try {
 				return demoCode([rest[0] ?? '', ...rest.slice(1)].join(''));
 			} catch (e) {
-				return demoUsage(e);
+				return demoUsage(DemoError)(e);
 			}
 		})();
 		process.stdout.write(`${code}\n`);
 		log(`(valid for ${validForSeconds} more seconds; each code can be used once)`);
 		return 0;
 	}
-	if (cmd === 'backup') return backupCommand(values.out);
-	if (cmd === 'restore') return restoreCommand(sub, !!values.force);
+	if (cmd === 'backup') return (await import('./backup.ts')).backupCommand(values.out);
+	if (cmd === 'restore') return (await import('./backup.ts')).restoreCommand(sub, !!values.force);
 	if (cmd === 'vault') {
 		if (!isVaultCommand(sub)) throw new UsageError(`unknown command: vault ${sub ?? ''}`.trim());
+		const { vaultCommand } = await import('./vault.ts');
 		return withDb((db) => vaultCommand(db, sub));
 	}
 	if (cmd === 'migrate') {
@@ -219,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (cmd === 'import' && sub === 'places') {
 		if (!rest.length) throw new UsageError('import places needs at least one file');
+		const { importPlaces, ImportFailedError, TerritoryNotLoadedError, formatReport } = await places();
 		await withDb(async (db) => {
 			for (const file of rest) {
 				const content = await readFile(file);
@@ -245,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
 	if (cmd === 'export' && sub === 'places') {
 		const format = values.format ?? 'csv';
 		if (format !== 'csv' && format !== 'data-inclusion') throw new UsageError('export places --format csv | data-inclusion');
+		const { dataInclusionChunks, producerName, csvHeader, allPlaces, csvRow, exportState, UNLICENSED_SOURCES } = await places();
 		await withDb(async (db) => {
 			if (format === 'data-inclusion') {
 				const opts = { departements: deps(values.departement), producer: producerName(), origin: savedPublicOrigin() };
@@ -274,6 +246,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'import-reports') {
+		const { getImportReport, formatStoredReport, listImportReports } = await places();
 		await withDb(async (db) => {
 			if (sub === 'show') {
 				const r = await getImportReport(db, Number(rest[0]));
@@ -290,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'reports' && sub === 'errors') {
+		const { listErrorReports } = await places();
 		await withDb(async (db) => {
 			for (const r of await listErrorReports(db)) {
 				process.stdout.write(`#${r.id} ${r.createdAt.toISOString()} ${r.placeName} [${r.fields.join(', ')}]: ${r.message.replace(/\s+/g, ' ')}\n`);
@@ -298,6 +272,8 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'seed') {
+		const { ensureDemo, ensureTerritory } = await demo();
+		const { countPlaces } = await places();
 		await withDb(async (db) => {
 			if (sub === 'territory') await ensureTerritory(db, log);
 			else if (sub === 'demo') await ensureDemo(db, log);
@@ -307,6 +283,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'areas') {
+		const { importAreasFromGironde, importAreasFromCsv, listAreas } = await territory();
 		await withDb(async (db) => {
 			if (sub === 'import-gironde') log(JSON.stringify(await importAreasFromGironde(db, sharedDataDir())));
 			else if (sub === 'import') {
@@ -320,6 +297,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'config') {
+		const { updateInstanceSettings, getInstanceSettings } = await territory();
 		await withDb(async (db) => {
 			if (sub === 'set') {
 				const patch: Record<string, unknown> = {};
@@ -337,6 +315,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (cmd === 'audit' && sub === 'verify') {
+		const { verifyAudit, formatAuditReport } = await import('../lib/server/audit/index.ts');
 		return withDb(async (db) => {
 			const r = await verifyAudit(db);
 			process.stdout.write(formatAuditReport(r));
@@ -344,6 +323,7 @@ export async function main(argv: string[]): Promise<number> {
 		});
 	}
 	if (cmd === 'audit' && sub === 'checkpoint') {
+		const { makeCheckpoint, AuditIntegrityError } = await import('../lib/server/audit/index.ts');
 		return withDb(async (db) => {
 			try {
 				const r = await makeCheckpoint(db);
@@ -360,6 +340,7 @@ export async function main(argv: string[]): Promise<number> {
 		});
 	}
 	if (cmd === 'steering' && sub === 'refresh') {
+		const { refreshSteeringFacts } = await import('../lib/server/steering/index.ts');
 		return withDb(async (db) => {
 			const r = await refreshSteeringFacts(db, { full: !!values.full, departments: deps(values.departement as string | undefined) });
 			for (const d of r.departments)
@@ -371,6 +352,7 @@ export async function main(argv: string[]): Promise<number> {
 		});
 	}
 	if (cmd === 'pass' && sub === 'verify') {
+		const { verifyLedger } = await import('../lib/server/pass/index.ts');
 		return withDb(async (db) => {
 			const r = await verifyLedger(db);
 			const what = `${r.checked.entries} ledger entries (${r.checked.lines} lines), ${r.checked.vouchers} vouchers, ${r.checked.statements} statements`;
@@ -384,6 +366,10 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (cmd === 'organisations' && sub === 'import') {
 		if (!rest[0]) throw new UsageError('organisations import <file.csv> [--dry-run]');
+		const { readOnboardingCsv, importOnboarding, formatOnboardingReport } = await accounts();
+		const { mailConfigured } = await import('../lib/server/mail/index.ts');
+		const { getBoss } = await import('../lib/server/jobs/boss.ts');
+		const { getInstanceSettings } = await territory();
 		// the bytes: UTF-8, else Windows-1252 (Excel) with a warning
 		const read = readOnboardingCsv(new Uint8Array(await readFile(rest[0]).catch(() => Promise.reject(new UsageError(`cannot read ${rest[0]}`)))));
 		if (read.error !== null) throw new UsageError(read.error);
@@ -405,6 +391,7 @@ export async function main(argv: string[]): Promise<number> {
 		});
 	}
 	if (cmd === 'organisations') {
+		const { createOrganisation, listOrganisations } = await accounts();
 		return withDb(async (db) => {
 			if (sub === 'add') {
 				if (values.kind && !(values.kind in ORGANISATION_KINDS))
@@ -427,6 +414,9 @@ export async function main(argv: string[]): Promise<number> {
 		const role = values.role as Role;
 		if (!values.email || !values.name || !values.organisation || !ROLES.includes(role))
 			throw new UsageError(`users invite --email … --name … --organisation <id> --role ${ROLES.join('|')} [--admin]`);
+		const { invite } = await accounts();
+		const { mailConfigured } = await import('../lib/server/mail/index.ts');
+		const { getInstanceSettings } = await territory();
 		return withDb(async (db) => {
 			// the public URL (ORIGIN, else the one the embedded server recorded at its last start)
 			const origin = values.origin ? parseOrigin(values.origin) : savedPublicOrigin();
@@ -446,6 +436,7 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (cmd === 'users' && sub === 'deactivate') {
 		if (!rest[0]) throw new UsageError('users deactivate <email>');
+		const { userIdByEmail, setUserActive } = await accounts();
 		return withDb(async (db) => {
 			const userId = await userIdByEmail(db.db, rest[0]);
 			if (!userId) throw new UsageError(`no account ${rest[0]}`);
@@ -459,10 +450,12 @@ export async function main(argv: string[]): Promise<number> {
 
 export class UsageError extends Error {}
 
-function demoUsage(e: unknown): never {
-	if (e instanceof DemoError) throw new UsageError(e.message);
-	throw e;
-}
+const demoUsage =
+	(DemoError: new (...a: never[]) => Error) =>
+	(e: unknown): never => {
+		if (e instanceof DemoError) throw new UsageError(e.message);
+		throw e;
+	};
 
 function accountUsage(e: unknown): never {
 	if (e instanceof AccountError) {
@@ -476,7 +469,8 @@ export async function run(argv = process.argv.slice(2)) {
 	try {
 		process.exitCode = await main(argv);
 	} catch (e) {
-		if (e instanceof UsageError || e instanceof BackupError) {
+		// a backup's refusal is a usage error too (its module is loaded only by backup and restore)
+		if (e instanceof UsageError || (e instanceof Error && e.constructor.name === 'BackupError')) {
 			process.stderr.write(`maillage: ${e.message}\nRun "maillage help" for usage.\n`);
 			process.exitCode = 2;
 		} else {

@@ -19,17 +19,9 @@ import {
 	setVaultRuntime,
 	vaultRuntime
 } from '../lib/server/vault/index.ts';
+import type { VaultCommand } from './vault-help.ts';
 
-export const VAULT_HELP = `  maillage vault rotate-master-key                 A new master key in the key file (VAULT_MASTER_KEY_FILE
-                                                   or DATA_DIR/keys/vault-master.json), made current, then
-                                                   every person key rewrapped with it; restart the server
-                                                   afterwards. With VAULT_MASTER_KEY, says how to change it,
-                                                   and rewraps with the key the environment makes current.
-  maillage vault check                             Decrypts every document and compares its digest; exit
-                                                   code 1 and the failing document ids when one fails.
-  maillage vault purge-orphans                     Removes the stored files no document names any more
-                                                   (those written in the last two hours are left alone).
-`;
+export { VAULT_HELP, VAULT_COMMANDS, isVaultCommand, type VaultCommand } from './vault-help.ts';
 
 export const ENV_KEY_STEPS = `The vault master key comes from VAULT_MASTER_KEY: the command cannot change it.
 To rotate it:
@@ -43,10 +35,6 @@ To rotate it:
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 const std: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
-
-export const VAULT_COMMANDS = ['rotate-master-key', 'check', 'purge-orphans'] as const;
-export type VaultCommand = (typeof VAULT_COMMANDS)[number];
-export const isVaultCommand = (s: string | undefined): s is VaultCommand => (VAULT_COMMANDS as readonly string[]).includes(s ?? '');
 
 /** Runs one vault command on an open database; returns the exit code. */
 export async function vaultCommand(database: Database, sub: VaultCommand, io: Out = std, env: NodeJS.ProcessEnv = process.env): Promise<number> {
