@@ -17,7 +17,7 @@
 // Each test file has its own database, so files do not share state. The suites run one
 // after the other: two suites side by side on two cores were slower (each file's PGlite is
 // CPU-bound), and the browser suite's timeouts are those of a person waiting.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
@@ -59,6 +59,20 @@ const workers = Number(process.env.TEST_WORKERS) || availableParallelism();
 /** Runs a command, its output to the terminal. */
 function run(cmd, argv, opts) {
 	return spawnSync(cmd, argv, { ...opts, stdio: 'inherit' });
+}
+
+/** Runs commands side by side (each single-threaded: on two cores, two at a time finish in about half the time); their exit codes. */
+function runTogether(commands, opts) {
+	return Promise.all(
+		commands.map(
+			([cmd, argv]) =>
+				new Promise((done) => {
+					const child = spawn(cmd, argv, { ...opts, stdio: 'inherit' });
+					child.on('error', () => done(1));
+					child.on('close', (code) => done(code ?? 1));
+				})
+		)
+	);
 }
 
 function vitest(name, env, filter) {
@@ -105,7 +119,7 @@ function playwright() {
 spawnSync(bin('svelte-kit'), ['sync'], { cwd: root, stdio: 'inherit' });
 
 /** One suite: its counts and how long it took. */
-function runSuite(suite) {
+async function runSuite(suite) {
 	let res;
 	const started = Date.now();
 	if (suite === 'pglite') {
@@ -128,14 +142,17 @@ function runSuite(suite) {
 	} else if (suite === 'browser') {
 		res = playwright();
 	} else if (suite === 'types') {
-		const checks = [
-			run(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: root }),
-			// French typography of the source's user-facing text (scripts/typography.mjs)
-			run(process.execPath, [join(root, 'scripts', 'typography.mjs')], { cwd: root }),
-			// the layout (Prettier) and the lint rules (ESLint: typescript-eslint, eslint-plugin-svelte; eslint.config.js)
-			run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: root }),
-			run(bin('eslint'), ['.'], { cwd: root })
-		].map((r) => r.status);
+		const checks = await runTogether(
+			[
+				[bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings']],
+				// French typography of the source's user-facing text (scripts/typography.mjs)
+				[process.execPath, [join(root, 'scripts', 'typography.mjs')]],
+				// the layout (Prettier) and the lint rules (ESLint: typescript-eslint, eslint-plugin-svelte; eslint.config.js)
+				[bin('prettier'), ['--check', '--log-level', 'warn', '.']],
+				[bin('eslint'), ['.']]
+			],
+			{ cwd: root }
+		);
 		if (checks[2] !== 0) console.error('prettier: run `npm run format` to lay the files out');
 		const ok = checks.filter((s) => s === 0).length;
 		res = { passed: ok, failed: checks.length - ok, skipped: 0 };
@@ -148,7 +165,7 @@ function runSuite(suite) {
 
 for (const suite of suites) {
 	console.log(`\n=== ${suite} suite ===`);
-	const { res, seconds } = runSuite(suite);
+	const { res, seconds } = await runSuite(suite);
 	console.log(`${suite}: ${res.passed} passed, ${res.failed} failed, ${res.skipped} skipped (${seconds} s)`);
 	for (const k of Object.keys(totals)) totals[k] += res[k];
 }
