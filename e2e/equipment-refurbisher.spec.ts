@@ -114,7 +114,7 @@ test('the refurbisher receives a lot, refurbishes a device, hands it over and ex
 	await expect(page.locator('dl.facts')).toContainText('Remis');
 
 	// brought back under warranty and exchanged for another laptop of the stock
-	await page.getByLabel('Échange sous garantie').check();
+	await page.getByRole('radio', { name: 'Échange sous garantie' }).check();
 	await expect(page.getByLabel(/^Appareil d’échange/)).toBeVisible();
 	await page.getByRole('button', { name: 'Enregistrer le retour' }).click();
 	await expect(page.getByRole('status')).toHaveText(/Le retour est enregistré\./);
