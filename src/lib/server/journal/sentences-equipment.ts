@@ -4,7 +4,16 @@
  * details carry a device's type, a lot's reference, a request's short reference: never the
  * person's name. Part of ACTIONS (sentences.ts).
  */
-import { DEVICE_TYPES, ELIGIBILITY_KINDS, NEEDS, RETURN_REASONS, type DeviceType, type EligibilityKind, type Need, type ReturnReason } from '../equipment/index.ts';
+import {
+	DEVICE_TYPES,
+	ELIGIBILITY_KINDS,
+	NEEDS,
+	RETURN_REASONS,
+	type DeviceType,
+	type EligibilityKind,
+	type Need,
+	type ReturnReason
+} from '../equipment/index.ts';
 import type { ActionText } from './sentences.ts';
 import { num, str } from './words.ts';
 
@@ -16,8 +25,7 @@ export const EQUIPMENT_ACTIONS: Record<string, ActionText> = {
 	'equipment.donor.created': { label: 'Donateur de matériel enregistré', say: (f) => `${f.actor} a enregistré le donateur « ${str(f.d.name)} »` },
 	'equipment.donor.updated': {
 		label: 'Donateur de matériel corrigé',
-		say: (f) =>
-			`${f.actor} a corrigé le donateur « ${str(f.d.name)} »${typeof f.d.previousName === 'string' ? ` (auparavant « ${f.d.previousName} »)` : ''}`
+		say: (f) => `${f.actor} a corrigé le donateur « ${str(f.d.name)} »${typeof f.d.previousName === 'string' ? ` (auparavant « ${f.d.previousName} »)` : ''}`
 	},
 	'equipment.lot.corrected': {
 		label: 'Lot de matériel corrigé',
