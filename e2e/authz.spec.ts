@@ -81,6 +81,10 @@ test.beforeAll(async ({ baseURL }) => {
 		[`/admin/lieux/${place}`, COORDINATION({ coordinator_other_department: 404 })],
 		[`/admin/lieux/fusion?garder=${place}`, COORDINATION({ coordinator_other_department: 404 })],
 		['/admin/instance', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403, place_manager: 403 })],
+		[
+			'/admin/instance/materiel',
+			PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403, place_manager: 403 })
+		],
 		['/espace/lieux', PRO({ coordinator: 403, coordinator_other_department: 403, partner: 403, prescriber: 403, mediator: 403 })],
 		// editing a place: its managers and its département's coordinators; nobody manages this one yet
 		[`/espace/lieux/${place}`, COORDINATION({ coordinator_other_department: 404, place_manager: 404 })],
@@ -185,6 +189,15 @@ test.beforeAll(async ({ baseURL }) => {
 		// recording donors and lots: the coordinators and the refurbishers' teams (can('equipment.manage'))
 		['/espace/materiel/donateurs/nouveau', PRO({ partner: 403, prescriber: 403 })],
 		['/espace/materiel/lots/nouveau', PRO({ partner: 403, prescriber: 403 })],
+		// correcting a lot or a donor: the same people; one that exists nowhere is not found
+		[
+			`/espace/materiel/lots/${NIL}`,
+			PRO({ partner: 403, prescriber: 403, coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
+		[
+			`/espace/materiel/donateurs/${NIL}/modifier`,
+			PRO({ partner: 403, prescriber: 403, coordinator: 404, coordinator_other_department: 404, mediator: 404, place_manager: 404, admin: 404 })
+		],
 		[
 			`/espace/materiel/donateurs/${NIL}/rapport.csv`,
 			PRO({ coordinator: 404, coordinator_other_department: 404, partner: 404, prescriber: 404, mediator: 404, place_manager: 404, admin: 404 })

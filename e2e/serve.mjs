@@ -667,6 +667,31 @@ if (!existsSync(seedFile)) {
 }
 // ——— end: the vault ———
 
+// ——— begin: the refurbisher's team (e2e/equipment-refurbisher.spec.ts) ———
+// Transnumeric, the demo's refurbisher (equipment/demo.ts), and an invitation for a member of
+// its team (not a persona of the matrix: only its own spec logs in with it), written to
+// e2e-seed.json under "invitations.refurbisher".
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.invitations.refurbisher && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { ensureDemo } = await import('../src/lib/server/demo/seed.ts');
+		const { invite, organisationByName } = await import('../src/lib/server/accounts/index.ts');
+		const db = await openDatabase();
+		await ensureDemo(db, (m) => console.log(m));
+		const org = await organisationByName(db.db, 'Transnumeric', '47');
+		if (!org) throw new Error('e2e seed: the demo refurbisher Transnumeric is missing');
+		const email = 'atelier@transnumeric.test';
+		const r = await invite(db, null, { email, displayName: 'Rémi Reconditionnement', organisationId: org.id, role: 'place_manager' });
+		await db.close();
+		seed.invitations.refurbisher = { email, token: r.token };
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: the refurbisher's team ———
+
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS, and answer an SMS as the person
 // would (its POST /reply posts the reply to this server's /api/sms/entrant with the shared

@@ -144,6 +144,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/admin/lieux/fusion': COORDINATORS,
 	'/(pro)/admin/lieux/a-verifier': COORDINATORS,
 	'/(pro)/admin/instance': { access: 'admin' },
+	// the eligibility proofs the instance accepts for a refurbished device (issue 18, item 3)
+	'/(pro)/admin/instance/materiel': { access: 'admin' },
 	'/(pro)/espace/lieux': { access: 'pro', roles: ['place_manager'] },
 	'/(pro)/espace/lieux/[id]': { access: 'pro', roles: ['place_manager', 'coordinator'] },
 	'/(pro)/admin/organisations': COORDINATORS,
@@ -247,6 +249,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/espace/materiel/donateurs/[id]': { access: 'pro' },
 	'/(pro)/espace/materiel/donateurs/nouveau': EQUIPMENT_MANAGERS,
 	'/(pro)/espace/materiel/lots/nouveau': EQUIPMENT_MANAGERS,
+	// correcting a donor, a lot and its devices not yet refurbished (issue 18, item 1)
+	'/(pro)/espace/materiel/lots/[id]': EQUIPMENT_MANAGERS,
+	'/(pro)/espace/materiel/donateurs/[id]/modifier': EQUIPMENT_MANAGERS,
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.csv': { access: 'pro' },
 	'/(pro)/espace/materiel/donateurs/[id]/rapport.pdf': { access: 'pro' },
 	// attendance (issue 17, item 5): the organisers and any member of the structure that trains (can('training.attendance') in the use case)

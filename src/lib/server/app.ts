@@ -39,10 +39,10 @@ export const SCHEDULE: ScheduledJob[] = [
 	{
 		queue: 'maintenance-purge',
 		cron: '7 * * * *',
-		what: 'purge what must not outlive its use: sessions, counters, expired invitations, person codes and links, inactive records',
+		what: 'purge what must not outlive its use: sessions, counters, expired invitations, person codes and links, inactive records, equipment requests’ link to their person past retention',
 		run: async (database) => {
 			const r = await purgePersonalData(database);
-			if (r.sessions || r.counters || r.invitations || r.codes || r.personAccess || r.records) log('info', 'personal data purged', r);
+			if (r.sessions || r.counters || r.invitations || r.codes || r.personAccess || r.records || r.equipmentUnlinked) log('info', 'personal data purged', r);
 		}
 	},
 	{

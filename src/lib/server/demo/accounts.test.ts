@@ -35,7 +35,9 @@ describe('maillage demo accounts', () => {
 	it('creates one account per role on the demo structures, and each can log in with its second factor', async () => {
 		await db.db.insert(seedRuns).values({ step: 'demo', detail: 'test' });
 		const accounts = await createDemoAccounts(db);
-		expect(accounts.map((a) => a.role).sort()).toEqual(['coordinator', 'coordinator', 'mediator', 'partner', 'place_manager', 'prescriber']);
+		expect(accounts.map((a) => a.role).sort()).toEqual(['coordinator', 'coordinator', 'mediator', 'partner', 'place_manager', 'place_manager', 'prescriber']);
+		// the refurbisher's team of the equipment channel (issue 18): the demo's Transnumeric
+		expect(accounts.find((a) => a.email.startsWith('reconditionnement@'))?.organisation).toBe('Transnumeric');
 		expect(accounts.filter((a) => a.admin)).toHaveLength(1);
 		const guide = demoGuide(accounts, 'https://declic47.test');
 		for (const a of accounts) {
@@ -60,9 +62,9 @@ describe('maillage demo accounts', () => {
 		expect(old.status).toBe('invalid');
 		const now = await loginWithPassword(db, { email: again[0].email, password: again[0].password }, { ip: '127.0.0.2' });
 		expect(now.status).toBe('ok');
-		// the structures are not duplicated: the 4 of the accounts, the 7 other partners of the demo roadmap
+		// the structures are not duplicated: the 5 of the accounts, the 7 other partners of the demo roadmap
 		const orgs = await db.db.select({ name: organisations.name }).from(organisations);
-		expect(orgs.length).toBe(11);
+		expect(orgs.length).toBe(12);
 	});
 
 	it('seeds Lot-et-Garonne’s roadmap and committees once, read by the demo partner', async () => {

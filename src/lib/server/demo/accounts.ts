@@ -5,7 +5,8 @@
  * second factors printed on a terminal, which a real network must never have.
  *
  * The structures are the real ones of the demo data (the Département, the CAF, the CCAS
- * and the France services of Agen, whose place then receives referrals); the addresses are
+ * and the France services of Agen, whose place then receives referrals, and Transnumeric,
+ * the refurbisher of the demo's equipment channel); the addresses are
  * in the reserved `.invalid` domain, so no e-mail ever leaves for them. Running it again
  * gives every demo account a new password and second factor (and ends its sessions).
  */
@@ -42,7 +43,9 @@ const STRUCTURES: DemoStructure[] = [
 	{ key: 'cd47', name: 'Département de Lot-et-Garonne', kind: 'departement' },
 	{ key: 'caf47', name: 'CAF de Lot-et-Garonne', kind: 'operateur' },
 	{ key: 'ccas', name: 'CCAS d’Agen', kind: 'ccas' },
-	{ key: 'fs', name: 'France services Agen Léon Blum', kind: 'france_services', place: 'France services Agen Léon Blum' }
+	{ key: 'fs', name: 'France services Agen Léon Blum', kind: 'france_services', place: 'France services Agen Léon Blum' },
+	// the demo's refurbisher of the equipment channel (equipment/demo.ts)
+	{ key: 'atelier', name: 'Transnumeric', kind: 'association' }
 ];
 
 interface DemoPersona {
@@ -85,6 +88,13 @@ export const PERSONAS: DemoPersona[] = [
 		sees: 'les orientations reçues, les accompagnements, l’encaissement des pass'
 	},
 	{ email: `responsable@${DEMO_DOMAIN}`, name: 'Noa Responsable', structure: 'fs', role: 'place_manager', sees: 'la fiche du lieu et ses horaires' },
+	{
+		email: `reconditionnement@${DEMO_DOMAIN}`,
+		name: 'Rémi Reconditionnement',
+		structure: 'atelier',
+		role: 'place_manager',
+		sees: 'l’atelier de reconditionnement de Transnumeric\u00a0: lots reçus, tests, effacement des données, fiche et prix, stock, réservation, remise et retour des appareils'
+	},
 	{
 		email: `administration@${DEMO_DOMAIN}`,
 		name: 'Ada Administration',

@@ -31,7 +31,7 @@ import { EquipmentError, NO_DEVICE, NO_REQUEST, addEvent, hasErasureReport, load
 
 const INCOMPLETE = 'La demande n’est pas complète.';
 
-/** The eligibility proofs the département accepts (all of them until its coordinators choose). */
+/** The eligibility proofs the département accepts (all of them until the instance's administrator chooses: settings.ts). */
 export async function acceptedEligibility(db: DbOrTx, departmentCode: string): Promise<EligibilityKind[]> {
 	const [s] = await db
 		.select({ kinds: equipmentSettings.eligibilityKinds })

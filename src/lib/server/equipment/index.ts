@@ -37,6 +37,9 @@ export {
 } from './allocation.ts';
 export { donorReport, donorReportCsv, donorReportPdfFile, type DonorReport, type ReuseLine } from './reuse.ts';
 export { personalData, EQUIPMENT_RETENTION } from './personal-data.ts';
+export { unlinkPastRetention, retentionLimit } from './retention.ts';
+export { eligibilitySettings, setAcceptedEligibility } from './settings.ts';
+export { updateDonor, updateLot, lotForEditing, donorForEditing } from './corrections.ts';
 export { equipmentDepartments, equipmentHome, requestFormChoices, waitingAreas, manageChoices, manageActingFor, donorReadable } from './pages.ts';
 export { seedDemoEquipment } from './demo.ts';
 export { parseLotLines, deviceTypeOf, MAX_LOT_LINES, MAX_LOT_TEXT, type LotLines } from './lot-lines.ts';

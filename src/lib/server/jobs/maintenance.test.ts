@@ -37,7 +37,8 @@ describe('scheduled purge of personal data', () => {
 			records: 0,
 			registrationsExpired: 0,
 			registrationsDeleted: 0,
-			registrationsPromoted: 0
+			registrationsPromoted: 0,
+			equipmentUnlinked: 0
 		});
 		const [gone] = await db.db.select().from(invitations).where(eq(invitations.id, old.invitation.id));
 		expect(gone).toMatchObject({ email: `expiree-${old.invitation.id}@invalid`, displayName: '(invitation expirée)' });
@@ -54,7 +55,8 @@ describe('scheduled purge of personal data', () => {
 			records: 0,
 			registrationsExpired: 0,
 			registrationsDeleted: 0,
-			registrationsPromoted: 0
+			registrationsPromoted: 0,
+			equipmentUnlinked: 0
 		});
 	});
 });

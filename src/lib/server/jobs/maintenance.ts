@@ -1,7 +1,8 @@
 /**
  * Scheduled purges of what must not outlive its use: expired and idle sessions, old
  * throttling counters, expired invitations' personal data (their e-mail and name), the
- * person's ended sessions and dead links, training registrations past their time.
+ * person's ended sessions and dead links, training registrations past their time, the
+ * equipment requests' link to their person past retention.
  * Scheduled every hour with the other jobs, in the composition root (../app.ts).
  */
 import type { Database } from '../db/client.ts';
@@ -10,6 +11,7 @@ import { anonymiseExpiredInvitations, purgeSessions, purgeThrottleCounters } fro
 import { anonymiseInactive } from '../privacy/index.ts';
 import { purgePersonAccess } from '../beneficiaries/index.ts';
 import { promoteFreedSeats, purgeOldRegistrations } from '../trainings/index.ts';
+import { unlinkPastRetention } from '../equipment/index.ts';
 import { getInstanceSettings } from '../territory/index.ts';
 import { publicOrigin } from '../web/origin.ts';
 import { AuditIntegrityError, makeCheckpoint } from '../audit/index.ts';
@@ -30,6 +32,8 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 	const registrations = await purgeOldRegistrations(db, now);
 	// the seats freed by the purge or by an erasure go to the waiting lists, in order, each person told
 	const promoted = await promoteFreedSeats(database, await publicLinks(database), now);
+	// equipment (issue 18): a request no longer names its person 36 months after the handover or its end
+	const equipmentUnlinked = await unlinkPastRetention(database, now);
 	return {
 		sessions,
 		counters,
@@ -39,7 +43,8 @@ export async function purgePersonalData(database: Database, now = new Date()) {
 		records,
 		registrationsExpired: registrations.expired,
 		registrationsDeleted: registrations.deleted,
-		registrationsPromoted: promoted
+		registrationsPromoted: promoted,
+		equipmentUnlinked
 	};
 }
 

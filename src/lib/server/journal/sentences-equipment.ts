@@ -4,7 +4,16 @@
  * details carry a device's type, a lot's reference, a request's short reference: never the
  * person's name. Part of ACTIONS (sentences.ts).
  */
-import { DEVICE_TYPES, NEEDS, RETURN_REASONS, type DeviceType, type Need, type ReturnReason } from '../equipment/index.ts';
+import {
+	DEVICE_TYPES,
+	ELIGIBILITY_KINDS,
+	NEEDS,
+	RETURN_REASONS,
+	type DeviceType,
+	type EligibilityKind,
+	type Need,
+	type ReturnReason
+} from '../equipment/index.ts';
 import type { ActionText } from './sentences.ts';
 import { num, str } from './words.ts';
 
@@ -14,6 +23,31 @@ const request = (d: Record<string, unknown>) => (typeof d.reference === 'string'
 
 export const EQUIPMENT_ACTIONS: Record<string, ActionText> = {
 	'equipment.donor.created': { label: 'Donateur de matériel enregistré', say: (f) => `${f.actor} a enregistré le donateur « ${str(f.d.name)} »` },
+	'equipment.donor.updated': {
+		label: 'Donateur de matériel corrigé',
+		say: (f) => `${f.actor} a corrigé le donateur « ${str(f.d.name)} »${typeof f.d.previousName === 'string' ? ` (auparavant « ${f.d.previousName} »)` : ''}`
+	},
+	'equipment.lot.corrected': {
+		label: 'Lot de matériel corrigé',
+		say: (f) =>
+			`${f.actor} a corrigé le lot ${str(f.d.reference)} (${num(f.d.changed)} appareil(s) corrigé(s), ${num(f.d.removed)} retiré(s), ${num(f.d.added)} ajouté(s))`
+	},
+	'equipment.settings.eligibility': {
+		label: 'Justificatifs du matériel choisis',
+		say: (f) =>
+			`${f.actor} a choisi les justificatifs retenus pour demander un appareil${
+				Array.isArray(f.d.after)
+					? `\u00a0: ${f.d.after
+							.filter((k): k is EligibilityKind => typeof k === 'string' && k in ELIGIBILITY_KINDS)
+							.map((k) => ELIGIBILITY_KINDS[k].toLowerCase())
+							.join(', ')}`
+					: ''
+			}`
+	},
+	'equipment.requests.unlinked_after_retention': {
+		label: 'Demandes d’appareil détachées des personnes',
+		say: (f) => `${f.actor} a détaché ${num(f.d.requests)} demande(s) d’appareil de leur personne, ${num(f.d.months)} mois après leur fin`
+	},
 	'equipment.donor.stock_declared': {
 		label: 'Stock réformé déclaré',
 		say: (f) => `${f.actor} a déclaré ${num(f.d.retiredInStock)} appareils réformés au 1er janvier ${str(f.d.year)} pour « ${str(f.d.name)} »`

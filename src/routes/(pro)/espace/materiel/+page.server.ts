@@ -22,6 +22,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 					label: [DEVICE_TYPES[d.type as DeviceType] ?? d.type, d.brand, d.model].filter(Boolean).join(' '),
 					serial: d.serial,
 					lot: d.lot,
+					lotId: d.lotId,
 					status: DEVICE_STATUSES[d.status as DeviceStatus] ?? d.status,
 					grade: d.grade ?? '',
 					price: d.priceCents === null ? '' : euros(d.priceCents),

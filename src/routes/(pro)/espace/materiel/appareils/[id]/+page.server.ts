@@ -11,6 +11,8 @@ import {
 	RECEIPTS,
 	RETURN_REASONS,
 	TEST_FUNCTIONS,
+	NEEDS,
+	availableFor,
 	cancelReservation,
 	deviceForRefurbisher,
 	handOver,
@@ -25,7 +27,8 @@ import {
 	startRefurbishing,
 	withdrawDevice,
 	type DeviceStatus,
-	type DeviceType
+	type DeviceType,
+	type Need
 } from '#lib/server/equipment/index.ts';
 import { euros, formatDate, formatDateTime } from '#lib/components/format.ts';
 import { parisDay } from '#lib/time.ts';
@@ -43,7 +46,8 @@ const EVENT_WORDS: Record<string, string> = {
 	handed_over: 'Remis à la personne',
 	returned: 'Retourné',
 	recycled: 'Recyclé',
-	accompaniment: 'Accompagnement de prise en main suivi'
+	accompaniment: 'Accompagnement de prise en main suivi',
+	corrected: 'Lignes du lot corrigées'
 };
 
 const DONE: Record<string, string> = {
@@ -67,6 +71,16 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		const p = await deviceForRefurbisher(db, actor, params.id);
 		const d = p.device;
 		const requests = await requestsForDevice(db, actor, d.id);
+		// an exchange under warranty: another available device of the same type, from the same stock
+		const exchange =
+			d.status === 'handed_over' && d.type in NEEDS
+				? (await availableFor(db, actor, d.refurbisherOrganisationId, d.type as Need))
+						.filter((x) => x.id !== d.id)
+						.map((x) => ({
+							id: x.id,
+							label: [x.brand, x.model, x.grade ? `grade ${x.grade}` : '', x.priceCents === null ? '' : euros(x.priceCents)].filter(Boolean).join(', ')
+						}))
+				: [];
 		return {
 			device: {
 				id: d.id,
@@ -90,7 +104,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 				price: d.priceCents === null ? null : euros(d.priceCents)
 			},
 			organisation: p.organisation,
-			lot: p.lot ? { reference: p.lot.reference, donor: p.lot.donor, receivedOn: formatDate(p.lot.receivedOn) } : null,
+			lot: p.lot ? { id: d.lotId, reference: p.lot.reference, donor: p.lot.donor, receivedOn: formatDate(p.lot.receivedOn) } : null,
 			tests: p.tests.map((t) => ({
 				id: t.id,
 				on: formatDate(t.testedOn),
@@ -111,6 +125,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			history: p.history.map((h) => ({ id: h.id, at: formatDateTime(h.at) ?? '', what: EVENT_WORDS[h.kind] ?? h.kind })),
 			waiting: requests.waiting.map((r) => ({ id: r.id, label: `${r.reference}, demandée le ${formatDate(r.requestedAt)}` })),
 			holding: requests.holding,
+			exchange,
 			today: parisDay(),
 			choices: {
 				functions: Object.entries(TEST_FUNCTIONS).map(([value, label]) => ({ value, label })),
@@ -119,7 +134,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 				receipts: Object.entries(RECEIPTS).map(([value, label]) => ({ value, label })),
 				accompaniments: Object.entries(ACCOMPANIMENT_PROPOSALS).map(([value, label]) => ({ value, label })),
 				returns: Object.entries(RETURN_REASONS)
-					.filter(([v]) => v !== 'exchange')
+					.filter(([v]) => v !== 'exchange' || exchange.length > 0)
 					.map(([value, label]) => ({ value, label }))
 			},
 			done: DONE[url.searchParams.get('fait') ?? ''] ?? null
@@ -203,7 +218,7 @@ export const actions: Actions = {
 	},
 	reprendre: async ({ request, locals, params }) => {
 		const f = await request.formData();
-		const values = { reason: str(f, 'reason') };
+		const values = { reason: str(f, 'reason'), exchangeDeviceId: str(f, 'reason') === 'exchange' ? str(f, 'exchangeDeviceId') : '' };
 		return act(
 			params,
 			'retour',
