@@ -13,7 +13,9 @@ import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, namesVisibleTo } from '../beneficiaries/index.ts';
 import { getArea } from '../territory/index.ts';
-import { parisDay } from '../../time.ts';
+import { prepareHandoverReferral, sendHandoverReferral, type Links } from '../referral/index.ts';
+import { DomainError } from '../errors.ts';
+import { parisDay, parseParisLocal } from '../../time.ts';
 import { equipmentDevices, equipmentHandovers, equipmentRequests, equipmentSettings, type EquipmentRequest } from './db.ts';
 import {
 	ELIGIBILITY_KINDS,
@@ -25,6 +27,7 @@ import {
 	returnInput,
 	warrantyUntil,
 	type EligibilityKind,
+	type HandoverInput,
 	type Need
 } from './model.ts';
 import { EquipmentError, NO_DEVICE, NO_REQUEST, addEvent, hasErasureReport, loadDevice, moveDevice, userActor } from './internal.ts';
@@ -307,8 +310,20 @@ export async function cancelReservation(database: Database, actor: Actor, reques
 /**
  * The device handed over for its request: only with an erasure report (checked again under
  * the lock), the receipt's kind, the set-up accompaniment proposed; the warranty runs from today.
+ * A referral to a place of the network (or an appointment at one of the actor's places) is
+ * sent through the referral capability in the same transaction, with the person's consent
+ * given at the counter; the handover keeps its id (decision 0023). `links`: the site's, for
+ * the referral's messages.
  */
-export async function handOver(database: Database, actor: Actor, requestId: string, input: unknown, ip?: string | null, now = new Date()): Promise<string> {
+export async function handOver(
+	database: Database,
+	actor: Actor,
+	requestId: string,
+	input: unknown,
+	ip?: string | null,
+	now = new Date(),
+	links?: Links
+): Promise<string> {
 	const parsed = handoverInput.safeParse(input);
 	if (!parsed.success) throw new EquipmentError('invalid', 'La remise n’est pas complète.', fieldErrors(parsed.error.issues));
 	const v = parsed.data;
@@ -316,11 +331,30 @@ export async function handOver(database: Database, actor: Actor, requestId: stri
 	if (!head?.deviceId) throw new EquipmentError('not_found', NO_REQUEST);
 	const first = await loadDevice(database.db, head.deviceId);
 	mustAllocate(actor, first.refurbisherOrganisationId);
+	const referral = v.accompaniment === 'referral' || v.accompaniment === 'appointment' ? await prepareSetup(database, actor, head, v, now, links) : null;
 	return database.db.transaction(async (tx) => {
 		const d = await loadDevice(tx, head.deviceId!, true);
 		const r = await lockRequest(tx, requestId);
 		if (r.status !== 'reserved' || r.deviceId !== d.id) throw new EquipmentError('conflict', 'Cet appareil n’est pas réservé pour cette demande.');
+		if (referral && r.beneficiaryId !== referral.b.id) throw new EquipmentError('conflict', 'Cette demande vient de changer\u00a0: rechargez la page.');
 		await moveDevice(tx, d, 'handed_over', { kind: 'handed_over', actor, requestId: r.id, now }, { erasureReport: await hasErasureReport(tx, d.id) });
+		const referralId = referral
+			? await sendHandoverReferral(
+					database,
+					tx,
+					actor,
+					referral,
+					{
+						recordedByOrganisationId: d.refurbisherOrganisationId,
+						// the prescriber who asked for the device hears how it goes, while their structure still follows the person
+						prescriberId: r.organisationId === referral.b.organisationId ? r.createdBy : null,
+						consent: { method: v.consentMethod ?? '', scope: v.consentScope ?? [] },
+						handoverOf: { requestId: r.id, deviceId: d.id }
+					},
+					links!,
+					ip
+				)
+			: null;
 		const [h] = await tx
 			.insert(equipmentHandovers)
 			.values({
@@ -333,7 +367,8 @@ export async function handOver(database: Database, actor: Actor, requestId: stri
 				warrantyUntil: warrantyUntil(parisDay(now), d.warrantyMonths ?? 0),
 				priceCents: d.priceCents ?? 0,
 				accompaniment: v.accompaniment,
-				accompanimentPlaceId: v.accompanimentPlaceId ?? null,
+				accompanimentPlaceId: referral ? referral.place.id : null,
+				referralId,
 				accompanimentOutcome: v.accompaniment === 'declined' ? 'declined' : 'pending',
 				createdBy: actor.userId
 			})
@@ -346,10 +381,45 @@ export async function handOver(database: Database, actor: Actor, requestId: stri
 			targetId: d.id,
 			departmentCode: d.departmentCode,
 			ip,
-			details: { requestId: r.id, reference: r.reference, receipt: v.receipt, accompaniment: v.accompaniment }
+			details: { requestId: r.id, reference: r.reference, receipt: v.receipt, accompaniment: v.accompaniment, referralId }
 		});
 		return h.id;
 	});
+}
+
+/** The referral (or appointment) a handover proposes, checked before anything is written; its errors under the handover form's field names. */
+async function prepareSetup(database: Database, actor: Actor, head: EquipmentRequest, v: HandoverInput, now: Date, links?: Links) {
+	if (!links) throw new Error('handOver: the site’s links are needed to send a referral');
+	if (!head.beneficiaryId) throw new EquipmentError('conflict', 'La personne n’est plus liée à cette demande\u00a0: proposez un accompagnement hors du réseau.');
+	let appointmentAt: Date | null = null;
+	if (v.accompaniment === 'appointment') {
+		const at = parseParisLocal(String(v.appointmentAt ?? '').trim());
+		if (!at || Number.isNaN(at.getTime()))
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 10/12/2026 à 14:30' });
+		if (at.getTime() < now.getTime() - 3_600_000 || at.getTime() > now.getTime() + 366 * 86_400_000)
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'Le rendez-vous se prend après la remise, dans l’année qui vient.' });
+		appointmentAt = at;
+	}
+	try {
+		return await prepareHandoverReferral(database, actor, {
+			beneficiaryId: head.beneficiaryId,
+			placeId: v.accompanimentPlaceId ?? '',
+			reason: v.accompanimentReason ?? '',
+			consent: { method: v.consentMethod ?? '', scope: v.consentScope ?? [] },
+			appointmentAt
+		});
+	} catch (e) {
+		if (e instanceof DomainError && e.code === 'invalid') {
+			const names: Record<string, string> = { placeId: 'accompanimentPlaceId', reason: 'accompanimentReason', method: 'consentMethod', scope: 'consentScope' };
+			throw new EquipmentError(
+				'invalid',
+				'La remise n’est pas complète.',
+				Object.fromEntries(Object.entries(e.fields).map(([k, m]) => [names[k] ?? k, m]))
+			);
+		}
+		if (e instanceof DomainError) throw new EquipmentError(e.code === 'forbidden' ? 'forbidden' : 'conflict', e.message);
+		throw e;
+	}
 }
 
 /**
@@ -412,7 +482,7 @@ export async function returnDevice(database: Database, actor: Actor, requestId: 
 	});
 }
 
-/** The set-up accompaniment's outcome, tracked by the refurbisher's team. */
+/** The outcome of a set-up accompaniment outside the network (or recorded before decision 0023), typed by the refurbisher's team. */
 export async function recordAccompanimentOutcome(
 	database: Database,
 	actor: Actor,
@@ -421,11 +491,18 @@ export async function recordAccompanimentOutcome(
 	on: string | null,
 	ip?: string | null
 ): Promise<void> {
-	if (!isUuid(handoverId) || !['done', 'not_done', 'declined'].includes(outcome)) throw new EquipmentError('not_found', NO_REQUEST);
+	if (!isUuid(handoverId)) throw new EquipmentError('not_found', NO_REQUEST);
+	if (!['done', 'not_done', 'declined'].includes(outcome))
+		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { outcome: 'Indiquez si l’accompagnement a eu lieu.' });
+	if (on !== null && !/^\d{4}-\d{2}-\d{2}$/.test(on))
+		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { on: 'La date n’est pas valide. Exemple\u00a0: 10/12/2026' });
 	const [h] = await database.db.select().from(equipmentHandovers).where(eq(equipmentHandovers.id, handoverId));
 	if (!h) throw new EquipmentError('not_found', NO_REQUEST);
 	const d = await loadDevice(database.db, h.deviceId);
 	mustAllocate(actor, d.refurbisherOrganisationId);
+	// a referral's outcome is the place's to say (its inbox, or the accompaniment it records): never typed here
+	if (h.referralId)
+		throw new EquipmentError('conflict', 'Cet accompagnement est une orientation\u00a0: son résultat vient du lieu qui reçoit la personne.');
 	await database.db.transaction(async (tx) => {
 		await tx.update(equipmentHandovers).set({ accompanimentOutcome: outcome, accompanimentOn: on }).where(eq(equipmentHandovers.id, h.id));
 		await addEvent(tx, d, { kind: 'accompaniment', actor, requestId: h.requestId, details: { outcome } });

@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from '../db/client.ts';
 import type { PersonalDataDeclaration, PersonRef } from '../personal-data.ts';
 import { dayLabel } from '../../components/format.ts';
 import { equipmentDevices, equipmentHandovers, equipmentRequests } from './db.ts';
+import { freezeSetups } from './setup.ts';
 import {
 	DEVICE_TYPES,
 	EQUIPMENT_RETENTION_MONTHS,
@@ -58,6 +59,12 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
 
 /** Erasure and anonymisation: the requests no longer name the person. */
 async function erase(tx: Tx, person: PersonRef): Promise<void> {
+	// the referrals of the set-up accompaniments name the person: their outcomes stay on the handovers, the links go
+	const mine = await tx.select({ id: equipmentRequests.id }).from(equipmentRequests).where(eq(equipmentRequests.beneficiaryId, person.id));
+	await freezeSetups(
+		tx,
+		mine.map((r) => r.id)
+	);
 	await tx.update(equipmentRequests).set({ beneficiaryId: null, updatedAt: new Date() }).where(eq(equipmentRequests.beneficiaryId, person.id));
 }
 
