@@ -13,9 +13,9 @@ import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, namesVisibleTo } from '../beneficiaries/index.ts';
 import { getArea } from '../territory/index.ts';
-import { prepareHandoverReferral, sendHandoverReferral, type Links } from '../referral/index.ts';
-import { DomainError } from '../errors.ts';
-import { parisDay, parseParisLocal } from '../../time.ts';
+import { sendHandoverReferral, type Links } from '../referral/index.ts';
+import { prepareSetup } from './setup.ts';
+import { parisDay } from '../../time.ts';
 import { equipmentDevices, equipmentHandovers, equipmentRequests, equipmentSettings, type EquipmentRequest } from './db.ts';
 import {
 	ELIGIBILITY_KINDS,
@@ -27,10 +27,9 @@ import {
 	returnInput,
 	warrantyUntil,
 	type EligibilityKind,
-	type HandoverInput,
 	type Need
 } from './model.ts';
-import { EquipmentError, NO_DEVICE, NO_REQUEST, addEvent, hasErasureReport, loadDevice, moveDevice, userActor } from './internal.ts';
+import { EquipmentError, NO_DEVICE, NO_REQUEST, hasErasureReport, loadDevice, moveDevice, userActor } from './internal.ts';
 
 const INCOMPLETE = 'La demande n’est pas complète.';
 
@@ -387,41 +386,6 @@ export async function handOver(
 	});
 }
 
-/** The referral (or appointment) a handover proposes, checked before anything is written; its errors under the handover form's field names. */
-async function prepareSetup(database: Database, actor: Actor, head: EquipmentRequest, v: HandoverInput, now: Date, links?: Links) {
-	if (!links) throw new Error('handOver: the site’s links are needed to send a referral');
-	if (!head.beneficiaryId) throw new EquipmentError('conflict', 'La personne n’est plus liée à cette demande\u00a0: proposez un accompagnement hors du réseau.');
-	let appointmentAt: Date | null = null;
-	if (v.accompaniment === 'appointment') {
-		const at = parseParisLocal(String(v.appointmentAt ?? '').trim());
-		if (!at || Number.isNaN(at.getTime()))
-			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 10/12/2026 à 14:30' });
-		if (at.getTime() < now.getTime() - 3_600_000 || at.getTime() > now.getTime() + 366 * 86_400_000)
-			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'Le rendez-vous se prend après la remise, dans l’année qui vient.' });
-		appointmentAt = at;
-	}
-	try {
-		return await prepareHandoverReferral(database, actor, {
-			beneficiaryId: head.beneficiaryId,
-			placeId: v.accompanimentPlaceId ?? '',
-			reason: v.accompanimentReason ?? '',
-			consent: { method: v.consentMethod ?? '', scope: v.consentScope ?? [] },
-			appointmentAt
-		});
-	} catch (e) {
-		if (e instanceof DomainError && e.code === 'invalid') {
-			const names: Record<string, string> = { placeId: 'accompanimentPlaceId', reason: 'accompanimentReason', method: 'consentMethod', scope: 'consentScope' };
-			throw new EquipmentError(
-				'invalid',
-				'La remise n’est pas complète.',
-				Object.fromEntries(Object.entries(e.fields).map(([k, m]) => [names[k] ?? k, m]))
-			);
-		}
-		if (e instanceof DomainError) throw new EquipmentError(e.code === 'forbidden' ? 'forbidden' : 'conflict', e.message);
-		throw e;
-	}
-}
-
 /**
  * A device brought back: under warranty (until its last day) or for an exchange, which
  * reserves another available device of the same refurbisher for the same request; otherwise
@@ -478,42 +442,6 @@ export async function returnDevice(database: Database, actor: Actor, requestId: 
 			departmentCode: d.departmentCode,
 			ip,
 			details: { requestId: r.id, reference: r.reference, reason: v.reason }
-		});
-	});
-}
-
-/** The outcome of a set-up accompaniment outside the network (or recorded before decision 0023), typed by the refurbisher's team. */
-export async function recordAccompanimentOutcome(
-	database: Database,
-	actor: Actor,
-	handoverId: string,
-	outcome: 'done' | 'not_done' | 'declined',
-	on: string | null,
-	ip?: string | null
-): Promise<void> {
-	if (!isUuid(handoverId)) throw new EquipmentError('not_found', NO_REQUEST);
-	if (!['done', 'not_done', 'declined'].includes(outcome))
-		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { outcome: 'Indiquez si l’accompagnement a eu lieu.' });
-	if (on !== null && !/^\d{4}-\d{2}-\d{2}$/.test(on))
-		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { on: 'La date n’est pas valide. Exemple\u00a0: 10/12/2026' });
-	const [h] = await database.db.select().from(equipmentHandovers).where(eq(equipmentHandovers.id, handoverId));
-	if (!h) throw new EquipmentError('not_found', NO_REQUEST);
-	const d = await loadDevice(database.db, h.deviceId);
-	mustAllocate(actor, d.refurbisherOrganisationId);
-	// a referral's outcome is the place's to say (its inbox, or the accompaniment it records): never typed here
-	if (h.referralId)
-		throw new EquipmentError('conflict', 'Cet accompagnement est une orientation\u00a0: son résultat vient du lieu qui reçoit la personne.');
-	await database.db.transaction(async (tx) => {
-		await tx.update(equipmentHandovers).set({ accompanimentOutcome: outcome, accompanimentOn: on }).where(eq(equipmentHandovers.id, h.id));
-		await addEvent(tx, d, { kind: 'accompaniment', actor, requestId: h.requestId, details: { outcome } });
-		await journal(tx, {
-			actor: userActor(actor),
-			action: 'equipment.accompaniment.recorded',
-			targetType: 'equipment_device',
-			targetId: d.id,
-			departmentCode: d.departmentCode,
-			ip,
-			details: { requestId: h.requestId, outcome }
 		});
 	});
 }

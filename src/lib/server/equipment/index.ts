@@ -30,14 +30,13 @@ export {
 	cancelReservation,
 	handOver,
 	returnDevice,
-	recordAccompanimentOutcome,
 	availableFor,
 	requestsForDevice,
 	type WaitingRow
 } from './allocation.ts';
 export { donorReport, donorReportCsv, donorReportPdfFile, type DonorReport, type ReuseLine } from './reuse.ts';
 export { personalData, EQUIPMENT_RETENTION } from './personal-data.ts';
-export { setupViews, freezeSetups, handoversOfRequests, setupPlaceChoices, type SetupView } from './setup.ts';
+export { setupViews, freezeSetups, handoversOfRequests, setupPlaceChoices, recordAccompanimentOutcome, handoverFigures, type SetupView } from './setup.ts';
 export { equipmentDepartments, equipmentHome, requestFormChoices, waitingAreas, manageChoices, manageActingFor, donorReadable } from './pages.ts';
 export { seedDemoEquipment } from './demo.ts';
 export { parseLotLines, deviceTypeOf, MAX_LOT_LINES, MAX_LOT_TEXT, type LotLines } from './lot-lines.ts';

@@ -75,6 +75,10 @@ async function handoverOf(requestId: string) {
 	return h;
 }
 
+/** A day and time next week, as the page's field sends it (Paris time). */
+const nextWeek = (at = new Date(Date.now() + 7 * 86_400_000)) =>
+	new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(at).replace(' ', 'T');
+
 const count = async (table: string) => Number((await w.db.query<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n);
 
 beforeAll(async () => {
@@ -133,7 +137,7 @@ describe('the set-up accompaniment of a handover', () => {
 	it('takes an appointment at one of the refurbisher’s places: the referral accepted with its time; a no-show is not done', async () => {
 		const { requestId } = await reserved();
 		const at = new Date(Date.now() + 7 * 86_400_000);
-		const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(at).replace(' ', 'T');
+		const local = nextWeek(at);
 		await handOver(
 			w.db,
 			refurbisher,
@@ -175,7 +179,7 @@ describe('the set-up accompaniment of a handover', () => {
 		).rejects.toMatchObject({ fields: { consentMethod: expect.stringContaining('présente') } });
 		// an appointment is taken only at one of the actor's places
 		await expect(
-			attempt({ accompaniment: 'appointment', accompanimentPlaceId: lacepede, accompanimentReason: reason, appointmentAt: '2030-01-10T10:00', ...consent })
+			attempt({ accompaniment: 'appointment', accompanimentPlaceId: lacepede, accompanimentReason: reason, appointmentAt: nextWeek(), ...consent })
 		).rejects.toMatchObject({ fields: { accompanimentPlaceId: expect.stringContaining('un de vos lieux') } });
 		await expect(attempt({ accompaniment: 'appointment', accompanimentPlaceId: boe, accompanimentReason: reason, appointmentAt: 'demain', ...consent })).rejects.toMatchObject(
 			{ fields: { appointmentAt: expect.stringContaining('n’est pas valide') } }

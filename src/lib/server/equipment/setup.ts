@@ -4,14 +4,25 @@
  * time), whose outcome is read from the referral's own life; an accompaniment outside the
  * network, whose outcome the team types; or none, the person declined. Pages read it here.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, min } from 'drizzle-orm';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { can, placesRunBy, type Actor } from '../accounts/index.ts';
 import { getPlace, placeNames } from '../places/index.ts';
-import { referralCandidates, referralOutcomes, STATUS_LABELS, type ReferralStatus } from '../referral/index.ts';
-import { parisDay } from '../../time.ts';
-import { equipmentHandovers } from './db.ts';
-import { ACCOMPANIMENT_OUTCOMES, ACCOMPANIMENT_PROPOSALS, outcomeOfReferral, type AccompanimentOutcome, type AccompanimentProposal } from './model.ts';
+import { prepareHandoverReferral, referralCandidates, referralOutcomes, STATUS_LABELS, type Links, type ReferralStatus } from '../referral/index.ts';
+import { DomainError } from '../errors.ts';
+import { parisDay, parseParisLocal } from '../../time.ts';
+import { equipmentHandovers, equipmentRequests, type EquipmentRequest } from './db.ts';
+import { journal } from '../audit/index.ts';
+import { EquipmentError, NO_DEVICE, NO_REQUEST, addEvent, loadDevice, userActor } from './internal.ts';
+import {
+	ACCOMPANIMENT_OUTCOMES,
+	ACCOMPANIMENT_PROPOSALS,
+	outcomeOfReferral,
+	type AccompanimentOutcome,
+	type AccompanimentProposal,
+	type HandoverInput,
+	isUuid
+} from './model.ts';
 
 type Handover = Pick<
 	typeof equipmentHandovers.$inferSelect,
@@ -118,4 +129,125 @@ export async function setupPlaceChoices(
 		.filter((c) => c.receives && !ownIds.includes(c.id) && c.closure?.kind !== 'permanent')
 		.map((c) => ({ id: c.id, name: `${c.nom} (${`${c.codePostal} ${c.commune}`.trim()})` }));
 	return { own, network };
+}
+
+/** The referral (or appointment) a handover proposes, checked before anything is written; its errors under the handover form's field names. */
+export async function prepareSetup(database: Database, actor: Actor, head: EquipmentRequest, v: HandoverInput, now: Date, links?: Links) {
+	if (!links) throw new Error('handOver: the site’s links are needed to send a referral');
+	if (!head.beneficiaryId) throw new EquipmentError('conflict', 'La personne n’est plus liée à cette demande\u00a0: proposez un accompagnement hors du réseau.');
+	let appointmentAt: Date | null = null;
+	if (v.accompaniment === 'appointment') {
+		const at = parseParisLocal(String(v.appointmentAt ?? '').trim());
+		if (!at || Number.isNaN(at.getTime()))
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 10/12/2026 à 14:30' });
+		if (at.getTime() < now.getTime() - 3_600_000 || at.getTime() > now.getTime() + 366 * 86_400_000)
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'Le rendez-vous se prend après la remise, dans l’année qui vient.' });
+		appointmentAt = at;
+	}
+	try {
+		return await prepareHandoverReferral(database, actor, {
+			beneficiaryId: head.beneficiaryId,
+			placeId: v.accompanimentPlaceId ?? '',
+			reason: v.accompanimentReason ?? '',
+			consent: { method: v.consentMethod ?? '', scope: v.consentScope ?? [] },
+			appointmentAt
+		});
+	} catch (e) {
+		if (e instanceof DomainError && e.code === 'invalid') {
+			const names: Record<string, string> = { placeId: 'accompanimentPlaceId', reason: 'accompanimentReason', method: 'consentMethod', scope: 'consentScope' };
+			throw new EquipmentError(
+				'invalid',
+				'La remise n’est pas complète.',
+				Object.fromEntries(Object.entries(e.fields).map(([k, m]) => [names[k] ?? k, m]))
+			);
+		}
+		if (e instanceof DomainError) throw new EquipmentError(e.code === 'forbidden' ? 'forbidden' : 'conflict', e.message);
+		throw e;
+	}
+}
+
+/** The outcome of a set-up accompaniment outside the network (or recorded before decision 0023), typed by the refurbisher's team. */
+export async function recordAccompanimentOutcome(
+	database: Database,
+	actor: Actor,
+	handoverId: string,
+	outcome: 'done' | 'not_done' | 'declined',
+	on: string | null,
+	ip?: string | null
+): Promise<void> {
+	if (!isUuid(handoverId)) throw new EquipmentError('not_found', NO_REQUEST);
+	if (!['done', 'not_done', 'declined'].includes(outcome))
+		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { outcome: 'Indiquez si l’accompagnement a eu lieu.' });
+	if (on !== null && !/^\d{4}-\d{2}-\d{2}$/.test(on))
+		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { on: 'La date n’est pas valide. Exemple\u00a0: 10/12/2026' });
+	const [h] = await database.db.select().from(equipmentHandovers).where(eq(equipmentHandovers.id, handoverId));
+	if (!h) throw new EquipmentError('not_found', NO_REQUEST);
+	const d = await loadDevice(database.db, h.deviceId);
+	if (!can(actor, 'equipment.allocate', { organisationId: d.refurbisherOrganisationId })) throw new EquipmentError('not_found', NO_DEVICE);
+	// a referral's outcome is the place's to say (its inbox, or the accompaniment it records): never typed here
+	if (h.referralId)
+		throw new EquipmentError('conflict', 'Cet accompagnement est une orientation\u00a0: son résultat vient du lieu qui reçoit la personne.');
+	await database.db.transaction(async (tx) => {
+		await tx.update(equipmentHandovers).set({ accompanimentOutcome: outcome, accompanimentOn: on }).where(eq(equipmentHandovers.id, h.id));
+		await addEvent(tx, d, { kind: 'accompaniment', actor, requestId: h.requestId, details: { outcome } });
+		await journal(tx, {
+			actor: userActor(actor),
+			action: 'equipment.accompaniment.recorded',
+			targetType: 'equipment_device',
+			targetId: d.id,
+			departmentCode: d.departmentCode,
+			ip,
+			details: { requestId: h.requestId, outcome }
+		});
+	});
+}
+
+export interface HandoverFigure {
+	/** Paris days */
+	handedDay: string;
+	requestedDay: string;
+	areaId: number | null;
+	/** the request's first handover (an exchange under warranty is a second device, not a second wait) */
+	first: boolean;
+	accompaniment: AccompanimentProposal;
+	/** the set-up done (the referral honoured, or typed done), on that day */
+	done: boolean;
+	doneOn: string | null;
+}
+
+/**
+ * The handovers of a département between two instants, with their request's day and area and
+ * their set-up's outcome: counts only leave with them (the steering's figures, masked there).
+ * Nothing names a person. The département's readers of the equipment (its coordinators).
+ */
+export async function handoverFigures(database: Database, actor: Actor, departmentCode: string, from: Date, to: Date): Promise<HandoverFigure[]> {
+	if (!can(actor, 'equipment.read', { departmentCode })) throw new EquipmentError('forbidden', 'Ces chiffres sont réservés à la coordination du département.');
+	const rows = await database.db
+		.select({ h: equipmentHandovers, requestedAt: equipmentRequests.requestedAt, areaId: equipmentRequests.areaId })
+		.from(equipmentHandovers)
+		.innerJoin(equipmentRequests, eq(equipmentRequests.id, equipmentHandovers.requestId))
+		.where(and(eq(equipmentHandovers.departmentCode, departmentCode), gte(equipmentHandovers.handedOverAt, from), lt(equipmentHandovers.handedOverAt, to)));
+	if (!rows.length) return [];
+	const firsts = await database.db
+		.select({ requestId: equipmentHandovers.requestId, at: min(equipmentHandovers.handedOverAt) })
+		.from(equipmentHandovers)
+		.where(inArray(equipmentHandovers.requestId, [...new Set(rows.map((r) => r.h.requestId))]))
+		.groupBy(equipmentHandovers.requestId);
+	const firstAt = new Map(firsts.map((f) => [f.requestId, f.at ? new Date(f.at).getTime() : 0]));
+	const views = await setupViews(
+		database.db,
+		rows.map((r) => r.h)
+	);
+	return rows.map((r) => {
+		const v = views.get(r.h.id)!;
+		return {
+			handedDay: parisDay(r.h.handedOverAt),
+			requestedDay: parisDay(r.requestedAt),
+			areaId: r.areaId,
+			first: r.h.handedOverAt.getTime() <= (firstAt.get(r.h.requestId) ?? 0),
+			accompaniment: v.kind,
+			done: v.outcome === 'done',
+			doneOn: v.doneOn
+		};
+	});
 }

@@ -327,7 +327,8 @@ export async function prepareHandoverReferral(database: Database, actor: Actor, 
 	} catch (e) {
 		if (!(e instanceof CareError) || e.code !== 'invalid') throw e;
 		const { selfNotify, ...rest } = e.fields;
-		Object.assign(fields, rest, fields);
+		const ours = { ...fields };
+		Object.assign(fields, rest, ours);
 		// the person leaves with the device: the place must receive the referral online (its team, or its link)
 		if (selfNotify) fields.placeId ??= 'Ce lieu ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail)\u00a0: choisissez un autre lieu.';
 	}

@@ -4,8 +4,8 @@
  * lists' areas) and by month, the median days from the request to the handover, and the share
  * of people whose set-up accompaniment was done within 60 days of the handover.
  *
- * The figures are read from the equipment's own tables (a few thousand handovers a year, no
- * refresh needed) as this page's facts, for the published months only (a month appears on the
+ * The figures are read from the equipment capability (`handoverFigures`: a few thousand
+ * handovers a year, no refresh needed) as this page's facts, for the published months only (a month appears on the
  * 5th of the next), and masked by the steering's one builder (figures.ts buildTable, decision
  * 0018): 1 to 4 people never shown, nor any figure that would tell them by difference between
  * cells, months, quarters and the year. Which month a figure counts in:
@@ -15,13 +15,12 @@
  * - the set-up: the month its 60 days end (the first handover of the request), so that a
  *   published month does not move when an accompaniment is done later.
  */
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { can, type Actor } from '../accounts/index.ts';
 import { DomainError } from '../errors.ts';
 import { listAreas } from '../territory/index.ts';
-import { outcomeOfReferral, SETUP_WINDOW_DAYS } from '../equipment/index.ts';
-import { addDays } from '../../time.ts';
+import { handoverFigures, SETUP_WINDOW_DAYS } from '../equipment/index.ts';
+import { addDays, parisMidnight } from '../../time.ts';
 import { buildTable, ELSEWHERE, ratio, type FactRow, type YearFacts } from './figures.ts';
 import { lastPublishedMonth } from './publication.ts';
 import { MASKED_CELL, type SteeringCell, type SteeringTable } from './model.ts';
@@ -34,65 +33,16 @@ export const SETUP_ROWS = {
 	declined: 'La personne n’en voulait pas'
 } as const;
 
-interface Handover {
-	/** Paris days */
-	handedDay: string;
-	requestedDay: string;
-	area: string | null;
-	/** the request's first handover (not an exchange) */
-	first: boolean;
-	accompaniment: string;
-	/** the set-up's outcome and its day: the referral's, else the one typed */
-	done: boolean;
-	doneOn: string | null;
-}
-
-/** The handovers that count in a year: handed over in it, or whose 60 days end in it. */
-async function handoversAround(database: Database, dept: string, year: number): Promise<Handover[]> {
-	const from = addDays(`${year}-01-01`, -SETUP_WINDOW_DAYS - 1);
-	const rows = await database.query<{
-		handed_day: string;
-		requested_day: string;
-		area: string | null;
-		first: boolean;
-		accompaniment: string;
-		typed_outcome: string;
-		typed_on: string | null;
-		status: string | null;
-		status_day: string | null;
-		honoured_on: string | null;
-	}>(sql`
-		select to_char(h.handed_over_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as handed_day,
-			to_char(r.requested_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as requested_day,
-			r.area_id::text as area,
-			not exists (select 1 from equipment_handovers e where e.request_id = h.request_id and e.handed_over_at < h.handed_over_at) as first,
-			h.accompaniment, h.accompaniment_outcome as typed_outcome, h.accompaniment_on::text as typed_on,
-			rf.status, to_char(rf.status_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as status_day, rf.honoured_on::text as honoured_on
-		from equipment_handovers h
-		join equipment_requests r on r.id = h.request_id
-		left join referrals rf on rf.id = h.referral_id
-		where h.department_code = ${dept}
-			and h.handed_over_at >= (${from}::date::timestamp at time zone 'Europe/Paris')
-			and h.handed_over_at < (${`${year + 1}-01-01`}::date::timestamp at time zone 'Europe/Paris')`);
-	return rows.map((r) => {
-		const byReferral = r.status !== null;
-		const done = byReferral ? outcomeOfReferral(r.status!) === 'done' : r.typed_outcome === 'done';
-		return {
-			handedDay: r.handed_day,
-			requestedDay: r.requested_day,
-			area: r.area,
-			first: !!r.first,
-			accompaniment: r.accompaniment,
-			done,
-			doneOn: !done ? null : byReferral ? (r.honoured_on ?? r.status_day) : r.typed_on
-		};
-	});
-}
-
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /** The year's facts of this page, its published months only (rows as figures.ts reads them). */
-export async function equipmentYear(database: Database, dept: string, year: number, now = new Date()): Promise<{ facts: YearFacts; delays: { m: number; days: number }[] }> {
+export async function equipmentYear(
+	database: Database,
+	actor: Actor,
+	dept: string,
+	year: number,
+	now = new Date()
+): Promise<{ facts: YearFacts; delays: { m: number; days: number }[] }> {
 	const last = lastPublishedMonth(now);
 	const lastYear = Number(last.slice(0, 4));
 	const published = lastYear > year ? 12 : lastYear < year ? 0 : Number(last.slice(5, 7));
@@ -112,9 +62,11 @@ export async function equipmentYear(database: Database, dept: string, year: numb
 		amount: 0
 	});
 	const inYear = (day: string) => Number(day.slice(0, 4)) === year && Number(day.slice(5, 7)) <= published;
-	for (const h of await handoversAround(database, dept, year)) {
+	// handed over in the year, or whose 60 days end in it
+	const from = parisMidnight(addDays(`${year}-01-01`, -SETUP_WINDOW_DAYS - 1));
+	for (const h of await handoverFigures(database, actor, dept, from, parisMidnight(`${year + 1}-01-01`))) {
 		if (inYear(h.handedDay)) {
-			rows.push(fact(h.handedDay, 'equipment_handover', h.area ? `area:${h.area}` : ELSEWHERE));
+			rows.push(fact(h.handedDay, 'equipment_handover', h.areaId !== null ? `area:${h.areaId}` : ELSEWHERE));
 			if (h.first) delays.push({ m: Number(h.handedDay.slice(5, 7)) - 1, days: daysBetween(h.requestedDay, h.handedDay) });
 		}
 		const end = addDays(h.handedDay, SETUP_WINDOW_DAYS);
@@ -149,14 +101,14 @@ export async function equipmentSections(
 	const reader = await readerOf(database, actor, params, now);
 	if (!can(actor, 'steering.read', { departmentCode: reader.context.query.departmentCode })) throw new DomainError('forbidden', 'Réservé au pilotage.');
 	if (!mayRead(actor, reader)) return { reader, sections: [], allowed: false };
-	return { reader, sections: await equipmentOf(database, reader, now), allowed: true };
+	return { reader, sections: await equipmentOf(database, actor, reader, now), allowed: true };
 }
 
 /** The sections for a reader already allowed. */
-export async function equipmentOf(database: Database, reader: Reader, now = new Date()): Promise<SteeringSection[]> {
+export async function equipmentOf(database: Database, actor: Actor, reader: Reader, now = new Date()): Promise<SteeringSection[]> {
 	const q = reader.context.query;
 	const year = Number(q.period.start.slice(0, 4));
-	const { facts, delays } = await equipmentYear(database, q.departmentCode, year, now);
+	const { facts, delays } = await equipmentYear(database, actor, q.departmentCode, year, now);
 	const areas = (await listAreas(database, q.departmentCode)).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
 	const devices = { key: 'appareils', label: 'Appareils remis', kind: 'persons' as const, of: (f: FactRow) => (f.kind === 'equipment_handover' ? f.n : 0) };
 

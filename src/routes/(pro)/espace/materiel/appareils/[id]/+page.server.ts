@@ -126,7 +126,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			waiting: requests.waiting.map((r) => ({ id: r.id, label: `${r.reference}, demandée le ${formatDate(r.requestedAt)}` })),
 			holding: requests.holding,
 			today: parisDay(),
-			setups: handovers.toReversed().map((h) => {
+			setups: [...handovers].reverse().map((h) => {
 				const v = setups.get(h.id)!;
 				return {
 					id: h.id,
