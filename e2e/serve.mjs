@@ -692,7 +692,15 @@ if (!existsSync(seedFile)) {
 		const person = await createBeneficiary(db, prescriber, {
 			organisationId: seed.organisations.ccas,
 			confirmNew: true,
-			form: { firstName: 'Yasmine', lastName: 'Équipée', birthYear: '1970', commune: 'Marmande', preferredContact: 'none', language: 'fr', accessibilityNeeds: [] }
+			form: {
+				firstName: 'Yasmine',
+				lastName: 'Équipée',
+				birthYear: '1970',
+				commune: 'Marmande',
+				preferredContact: 'none',
+				language: 'fr',
+				accessibilityNeeds: []
+			}
 		});
 		const donor = await eq.createDonor(db, coordinator, '47', { kind: 'company', name: 'Entreprise donatrice (tests)' });
 		const { deviceIds } = await eq.createLot(db, coordinator, {

@@ -32,7 +32,17 @@ import {
 
 const links: Links = { origin: 'https://maillage.test', instanceName: 'Maillage 47' };
 const ALL_OK = { power: true, screen: true, keyboard: true, storage: true, memory: true, network: true, battery: true };
-const spec = { cpu: 'i5', memoryGb: '8', storageGb: '256', screenInches: '14', batteryHealth: '80', operatingSystem: 'Linux', grade: 'B', warrantyMonths: '12', priceEuros: '90' };
+const spec = {
+	cpu: 'i5',
+	memoryGb: '8',
+	storageGb: '256',
+	screenInches: '14',
+	batteryHealth: '80',
+	operatingSystem: 'Linux',
+	grade: 'B',
+	warrantyMonths: '12',
+	priceEuros: '90'
+};
 const consent = { consentMethod: 'signature', consentScope: ['identity', 'contact'] };
 const reason = 'Prise en main de l’ordinateur remis\u00a0: se connecter, créer ses comptes.';
 
@@ -181,9 +191,9 @@ describe('the set-up accompaniment of a handover', () => {
 		await expect(
 			attempt({ accompaniment: 'appointment', accompanimentPlaceId: lacepede, accompanimentReason: reason, appointmentAt: nextWeek(), ...consent })
 		).rejects.toMatchObject({ fields: { accompanimentPlaceId: expect.stringContaining('un de vos lieux') } });
-		await expect(attempt({ accompaniment: 'appointment', accompanimentPlaceId: boe, accompanimentReason: reason, appointmentAt: 'demain', ...consent })).rejects.toMatchObject(
-			{ fields: { appointmentAt: expect.stringContaining('n’est pas valide') } }
-		);
+		await expect(
+			attempt({ accompaniment: 'appointment', accompanimentPlaceId: boe, accompanimentReason: reason, appointmentAt: 'demain', ...consent })
+		).rejects.toMatchObject({ fields: { appointmentAt: expect.stringContaining('n’est pas valide') } });
 		await expect(attempt({ accompaniment: 'peut-être' })).rejects.toMatchObject({ fields: { accompaniment: expect.stringContaining('Indiquez') } });
 		expect({ referrals: await count('referrals'), grants: await count('grants'), handovers: await count('equipment_handovers') }).toEqual(before);
 		const [dev] = await w.db.db.select().from(equipmentDevices).where(eq(equipmentDevices.id, deviceId));

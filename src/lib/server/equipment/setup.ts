@@ -106,7 +106,6 @@ export async function handoversOfRequests(db: DbOrTx, requestIds: readonly strin
 		.orderBy(equipmentHandovers.handedOverAt);
 }
 
-
 /**
  * The places a handover may propose for the set-up: the places of the actor's structures that
  * hold the device first (an appointment is taken there), then the places of the network nearest
@@ -134,14 +133,19 @@ export async function setupPlaceChoices(
 /** The referral (or appointment) a handover proposes, checked before anything is written; its errors under the handover form's field names. */
 export async function prepareSetup(database: Database, actor: Actor, head: EquipmentRequest, v: HandoverInput, now: Date, links?: Links) {
 	if (!links) throw new Error('handOver: the site’s links are needed to send a referral');
-	if (!head.beneficiaryId) throw new EquipmentError('conflict', 'La personne n’est plus liée à cette demande\u00a0: proposez un accompagnement hors du réseau.');
+	if (!head.beneficiaryId)
+		throw new EquipmentError('conflict', 'La personne n’est plus liée à cette demande\u00a0: proposez un accompagnement hors du réseau.');
 	let appointmentAt: Date | null = null;
 	if (v.accompaniment === 'appointment') {
 		const at = parseParisLocal(String(v.appointmentAt ?? '').trim());
 		if (!at || Number.isNaN(at.getTime()))
-			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 10/12/2026 à 14:30' });
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', {
+				appointmentAt: 'La date du rendez-vous n’est pas valide. Exemple\u00a0: 10/12/2026 à 14:30'
+			});
 		if (at.getTime() < now.getTime() - 3_600_000 || at.getTime() > now.getTime() + 366 * 86_400_000)
-			throw new EquipmentError('invalid', 'La remise n’est pas complète.', { appointmentAt: 'Le rendez-vous se prend après la remise, dans l’année qui vient.' });
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', {
+				appointmentAt: 'Le rendez-vous se prend après la remise, dans l’année qui vient.'
+			});
 		appointmentAt = at;
 	}
 	try {
@@ -155,11 +159,7 @@ export async function prepareSetup(database: Database, actor: Actor, head: Equip
 	} catch (e) {
 		if (e instanceof DomainError && e.code === 'invalid') {
 			const names: Record<string, string> = { placeId: 'accompanimentPlaceId', reason: 'accompanimentReason', method: 'consentMethod', scope: 'consentScope' };
-			throw new EquipmentError(
-				'invalid',
-				'La remise n’est pas complète.',
-				Object.fromEntries(Object.entries(e.fields).map(([k, m]) => [names[k] ?? k, m]))
-			);
+			throw new EquipmentError('invalid', 'La remise n’est pas complète.', Object.fromEntries(Object.entries(e.fields).map(([k, m]) => [names[k] ?? k, m])));
 		}
 		if (e instanceof DomainError) throw new EquipmentError(e.code === 'forbidden' ? 'forbidden' : 'conflict', e.message);
 		throw e;
@@ -185,8 +185,7 @@ export async function recordAccompanimentOutcome(
 	const d = await loadDevice(database.db, h.deviceId);
 	if (!can(actor, 'equipment.allocate', { organisationId: d.refurbisherOrganisationId })) throw new EquipmentError('not_found', NO_DEVICE);
 	// a referral's outcome is the place's to say (its inbox, or the accompaniment it records): never typed here
-	if (h.referralId)
-		throw new EquipmentError('conflict', 'Cet accompagnement est une orientation\u00a0: son résultat vient du lieu qui reçoit la personne.');
+	if (h.referralId) throw new EquipmentError('conflict', 'Cet accompagnement est une orientation\u00a0: son résultat vient du lieu qui reçoit la personne.');
 	await database.db.transaction(async (tx) => {
 		await tx.update(equipmentHandovers).set({ accompanimentOutcome: outcome, accompanimentOn: on }).where(eq(equipmentHandovers.id, h.id));
 		await addEvent(tx, d, { kind: 'accompaniment', actor, requestId: h.requestId, details: { outcome } });

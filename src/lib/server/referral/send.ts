@@ -330,7 +330,8 @@ export async function prepareHandoverReferral(database: Database, actor: Actor, 
 		const ours = { ...fields };
 		Object.assign(fields, rest, ours);
 		// the person leaves with the device: the place must receive the referral online (its team, or its link)
-		if (selfNotify) fields.placeId ??= 'Ce lieu ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail)\u00a0: choisissez un autre lieu.';
+		if (selfNotify)
+			fields.placeId ??= 'Ce lieu ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail)\u00a0: choisissez un autre lieu.';
 	}
 	if (p && input.appointmentAt !== undefined && input.appointmentAt !== null) {
 		const placeOrgs = await placeOrganisations(database.db, p.place.id);
@@ -338,7 +339,16 @@ export async function prepareHandoverReferral(database: Database, actor: Actor, 
 			fields.placeId = `Un rendez-vous se prend dans un lieu de votre structure\u00a0: ${p.place.nom} n’en est pas un. Choisissez un de vos lieux, ou proposez une orientation.`;
 	}
 	if (Object.keys(fields).length || !p) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
-	return { b: p.b, place: p.place, toOrg: p.toOrg, delivery: p.delivery, fromName: p.fromName, reason: p.reason, assessmentId: null, appointmentAt: input.appointmentAt ?? null };
+	return {
+		b: p.b,
+		place: p.place,
+		toOrg: p.toOrg,
+		delivery: p.delivery,
+		fromName: p.fromName,
+		reason: p.reason,
+		assessmentId: null,
+		appointmentAt: input.appointmentAt ?? null
+	};
 }
 
 /**

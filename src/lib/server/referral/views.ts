@@ -441,7 +441,13 @@ export async function referralOutcomes(
 ): Promise<Map<string, { status: string; statusAt: Date; honouredOn: string | null; appointmentAt: Date | null }>> {
 	if (!ids.length) return new Map();
 	const rows = await db
-		.select({ id: referrals.id, status: referrals.status, statusAt: referrals.statusAt, honouredOn: referrals.honouredOn, appointmentAt: referrals.appointmentAt })
+		.select({
+			id: referrals.id,
+			status: referrals.status,
+			statusAt: referrals.statusAt,
+			honouredOn: referrals.honouredOn,
+			appointmentAt: referrals.appointmentAt
+		})
 		.from(referrals)
 		.where(inArray(referrals.id, [...new Set(ids)]));
 	return new Map(rows.map((r) => [r.id, { status: r.status, statusAt: r.statusAt, honouredOn: r.honouredOn, appointmentAt: r.appointmentAt }]));

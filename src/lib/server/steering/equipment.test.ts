@@ -44,7 +44,17 @@ const HANDED = new Date('2026-03-10T10:00:00Z');
 const DAY = 86_400_000;
 const links: Links = { origin: 'https://maillage.test', instanceName: 'Maillage 47' };
 const ALL_OK = { power: true, screen: true, keyboard: true, storage: true, memory: true, network: true, battery: true };
-const spec = { cpu: 'i5', memoryGb: '8', storageGb: '256', screenInches: '14', batteryHealth: '80', operatingSystem: 'Linux', grade: 'B', warrantyMonths: '12', priceEuros: '90' };
+const spec = {
+	cpu: 'i5',
+	memoryGb: '8',
+	storageGb: '256',
+	screenInches: '14',
+	batteryHealth: '80',
+	operatingSystem: 'Linux',
+	grade: 'B',
+	warrantyMonths: '12',
+	priceEuros: '90'
+};
 const setupConsent = { consentMethod: 'oral', consentScope: ['identity'], accompanimentReason: 'Prise en main de l’ordinateur remis.' };
 
 let w: World;

@@ -86,7 +86,8 @@ function median(xs: number[]): number | null {
 }
 
 /** Whether the actor reads the equipment's steering figures of the département: its coordinators (and the instance's administrator). */
-const mayRead = (actor: Actor, reader: Reader) => reader.scope === null && can(actor, 'equipment.read', { departmentCode: reader.context.query.departmentCode });
+const mayRead = (actor: Actor, reader: Reader) =>
+	reader.scope === null && can(actor, 'equipment.read', { departmentCode: reader.context.query.departmentCode });
 
 /**
  * The page's sections for the period asked. A partner (who reads the other steering pages for
@@ -147,7 +148,9 @@ export async function equipmentOf(database: Database, actor: Actor, reader: Read
 		q.period
 	);
 	// the period's published months only (the others read 0 for this period)
-	const shownMonths = new Set(q.period.months.filter((m) => Number(m.slice(0, 4)) === year && Number(m.slice(5, 7)) <= facts.published).map((m) => m.slice(0, 7)));
+	const shownMonths = new Set(
+		q.period.months.filter((m) => Number(m.slice(0, 4)) === year && Number(m.slice(5, 7)) <= facts.published).map((m) => m.slice(0, 7))
+	);
 	const byMonth: SteeringTable = {
 		...byMonthBuilt.table,
 		rows: byMonthBuilt.table.rows.filter((_, i) => shownMonths.has(months[i].slice(0, 7)))
@@ -238,7 +241,9 @@ export async function equipmentOf(database: Database, actor: Actor, reader: Read
 			tables: [
 				{
 					table: setupTable,
-					summary: share ? `${share} des personnes équipées ont eu leur accompagnement de prise en main dans les ${SETUP_WINDOW_DAYS} jours.` : summarise(setupTable, 'personnes')
+					summary: share
+						? `${share} des personnes équipées ont eu leur accompagnement de prise en main dans les ${SETUP_WINDOW_DAYS} jours.`
+						: summarise(setupTable, 'personnes')
 				}
 			]
 		}

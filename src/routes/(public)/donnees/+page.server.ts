@@ -21,7 +21,11 @@ export const load: PageServerLoad = async () => {
 	const [summary, map, steering] = await Promise.all([openDataSummary(db), recentNationalMapSummary(db), openDataCatalogue(db)]);
 	// the devices given per area and finished year (issue 18), masked: a table per département
 	const equipment = await Promise.all(
-		steering.departments.map(async (d) => ({ ...d, table: await equipmentOpenTable(db, d.code), csv: `/donnees/pilotage/${d.code}/${EQUIPMENT_OPEN_TABLE}.csv` }))
+		steering.departments.map(async (d) => ({
+			...d,
+			table: await equipmentOpenTable(db, d.code),
+			csv: `/donnees/pilotage/${d.code}/${EQUIPMENT_OPEN_TABLE}.csv`
+		}))
 	);
 	return {
 		equipment,
