@@ -23,10 +23,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const [choices, mine, areas] = await Promise.all([requestFormChoices(db, actor), requestsOfMyStructures(db, actor), waitingAreas(db, actor)]);
 	// the set-up accompaniment of each device handed over: the latest handover of a request
 	const handovers = await handoversOfRequests(
-		db,
+		db.db,
 		mine.filter((r) => r.status === 'handed_over' || r.status === 'closed').map((r) => r.id)
 	);
-	const setups = await setupViews(db, handovers);
+	const setups = await setupViews(db.db, handovers);
 	const setupOf = new Map(handovers.map((h) => [h.requestId, setups.get(h.id)!]));
 	const area = areas.find((a) => String(a.id) === url.searchParams.get('territoire')) ?? null;
 	let list = null;

@@ -76,10 +76,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		const d = p.device;
 		const requests = await requestsForDevice(db, actor, d.id);
 		// the set-up accompaniment of the device's handovers (the latest first): its referral's outcome, or the one typed
-		const handovers = (await handoversOfRequests(db, [...new Set(p.history.map((h) => h.requestId).filter((x): x is string => !!x))])).filter(
+		const handovers = (await handoversOfRequests(db.db, [...new Set(p.history.map((h) => h.requestId).filter((x): x is string => !!x))])).filter(
 			(h) => h.deviceId === d.id
 		);
-		const setups = await setupViews(db, handovers);
+		const setups = await setupViews(db.db, handovers);
 		const places = d.status === 'reserved' ? await setupPlaceChoices(db, actor, d) : null;
 		return {
 			device: {
