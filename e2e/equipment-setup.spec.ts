@@ -7,7 +7,7 @@
  * page and the open-data page.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { axeAtBothWidths } from './helpers.ts';
+import { axeAtBothWidths, expectNoAxeViolations } from './helpers.ts';
 import { seed, statePath } from './accounts.ts';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
@@ -72,6 +72,10 @@ test('a handover with a referral, the place’s inbox, the steering page and the
 	const csv = await donnees.request.get('/donnees/pilotage/47/materiel-appareils-remis.csv');
 	expect(csv.status()).toBe(200);
 	expect(await csv.text()).toContain('Territoire');
-	await axeAtBothWidths(donnees, '/donnees (equipment)');
+	// axe at both widths (the page's embed snippet of the national map is code, not prose: donnees.spec.ts checks it so too)
+	for (const width of [390, 1280]) {
+		await donnees.setViewportSize({ width, height: 900 });
+		await expectNoAxeViolations(donnees, `/donnees (equipment, ${width} px)`);
+	}
 	await open.close();
 });
