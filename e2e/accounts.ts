@@ -37,6 +37,8 @@ export interface Seed {
 		alertId: string;
 		siret: string;
 	};
+	/** equipment (e2e/serve.mjs): a laptop of the médiathèque's structure reserved for a request of the CCAS */
+	equipment?: { deviceId: string; reference: string };
 }
 
 const dir = () => process.env.E2E_DATA_DIR!;

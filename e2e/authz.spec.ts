@@ -160,6 +160,8 @@ test.beforeAll(async ({ baseURL }) => {
 		['/pilotage/feuille-de-route.xlsx', COORDINATION({ partner: 200 })],
 		['/pilotage/comites', COORDINATION({ partner: 200 })],
 		['/pilotage/comites/nouveau', COORDINATION()],
+		// issue 18, item 5: the equipment's steering figures, the département's coordinators only
+		['/pilotage/materiel', COORDINATION()],
 		[`/pilotage/comites/${NIL}`, COORDINATION({ partner: 404, coordinator: 404, coordinator_other_department: 404, admin: 404 })],
 		// ——— training the helpers (issue 17): the catalogue and the registration's link are public; organising is the coordinators' and the managers' ———
 		['/formations', row(200)],

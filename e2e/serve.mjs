@@ -691,6 +691,76 @@ if (!existsSync(seedFile)) {
 	}
 }
 // ——— end: the refurbisher's team ———
+// ——— begin: equipment set-up (e2e/equipment-setup.spec.ts) ———
+// A laptop refurbished by the médiathèque's structure (the place manager persona's), reserved
+// for a request of the CCAS (the prescriber persona's structure) for Yasmine Équipée, in an
+// area of its own: the spec hands it over with a referral to the médiathèque's place, without
+// JavaScript. Through the use cases; written under "equipment".
+{
+	const { readFileSync } = await import('node:fs');
+	const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+	if (!seed.equipment && seed.places?.mediatheque && process.env.MAILLAGE_DEMO !== '0') {
+		register();
+		const { openDatabase } = await import('../src/lib/server/db/client.ts');
+		const { addMember, actorFor } = await import('../src/lib/server/accounts/index.ts');
+		const { createBeneficiary } = await import('../src/lib/server/beneficiaries/index.ts');
+		const { areas } = await import('../src/lib/server/territory/db.ts');
+		const eq = await import('../src/lib/server/equipment/index.ts');
+		const db = await openDatabase();
+		const member = async (email, displayName, organisationId, role) =>
+			actorFor(db.db, (await addMember(db, null, { email, displayName, organisationId, role })).userId, true);
+		const coordinator = await member('materiel.coordination@cd47.test', 'Camille Matériel', seed.organisations.cd47, 'coordinator');
+		const atelier = await member('atelier.materiel@mediatheque.test', 'Léa Atelier', seed.organisations.mediatheque, 'place_manager');
+		const prescriber = await member('materiel.prescription@ccas.test', 'Pat Matériel', seed.organisations.ccas, 'prescriber');
+		const [area] = await db.db.insert(areas).values({ departmentCode: '47', kind: 'pole', name: 'Pôle matériel (tests)' }).returning({ id: areas.id });
+		const person = await createBeneficiary(db, prescriber, {
+			organisationId: seed.organisations.ccas,
+			confirmNew: true,
+			form: {
+				firstName: 'Yasmine',
+				lastName: 'Équipée',
+				birthYear: '1970',
+				commune: 'Marmande',
+				preferredContact: 'none',
+				language: 'fr',
+				accessibilityNeeds: []
+			}
+		});
+		const donor = await eq.createDonor(db, coordinator, '47', { kind: 'company', name: 'Entreprise donatrice (tests)' });
+		const { deviceIds } = await eq.createLot(db, coordinator, {
+			donorId: donor,
+			refurbisherId: seed.organisations.mediatheque,
+			reference: 'LOT-E2E-SETUP',
+			receivedOn: '2026-01-05',
+			devices: [{ type: 'laptop', brand: 'Lenovo', model: 'ThinkPad T470', serial: 'E2E-SETUP-1', manufactureYear: '2018' }]
+		});
+		const [d] = deviceIds;
+		await eq.startRefurbishing(db, atelier, d);
+		await eq.recordTest(db, atelier, d, {
+			testedOn: '2026-01-06',
+			results: { power: true, screen: true, keyboard: true, storage: true, memory: true, network: true, battery: true }
+		});
+		await eq.recordErasure(db, atelier, d, { method: 'overwrite', erasedOn: '2026-01-06', operatorName: 'Léa Atelier' });
+		await eq.specifyDevice(db, atelier, d, {
+			cpu: 'Intel Core i5',
+			memoryGb: '8',
+			storageGb: '256',
+			screenInches: '14',
+			batteryHealth: '85',
+			operatingSystem: 'Linux Mint',
+			grade: 'B',
+			warrantyMonths: '12',
+			priceEuros: '90'
+		});
+		await eq.offerDevice(db, atelier, d);
+		const r = await eq.requestDevice(db, prescriber, { beneficiaryId: person.id, need: 'laptop', eligibilityKind: 'minima_sociaux', areaId: String(area.id) });
+		await eq.reserveDevice(db, atelier, d, r.id);
+		await db.close();
+		seed.equipment = { deviceId: d, reference: r.reference };
+		writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+	}
+}
+// ——— end: equipment set-up ———
 
 // ——— begin: a stand-in of the SMS provider (e2e/sms-provider.mjs) ———
 // So that a test can read a one-time code sent by SMS, and answer an SMS as the person

@@ -263,6 +263,7 @@ const EXPECTED: Record<string, Record<string, Decision>> = {
 	'/(pro)/pilotage/demande': PARTNER_FIGURES,
 	'/(pro)/pilotage/resultats': PARTNER_FIGURES,
 	'/(pro)/pilotage/formations': PARTNER_FIGURES,
+	'/(pro)/pilotage/materiel': restrict(['coordinator', 'coordinator_other_department', 'admin']),
 	'/(pro)/pilotage/partenaires': PARTNER_FIGURES,
 	// ——— training the helpers (issue 17): the catalogue and the registration's link public, organising for the coordinators and the managers ———
 	'/(public)/formations': PUBLIC,

@@ -224,6 +224,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/(pro)/pilotage/demande': STEERING,
 	'/(pro)/pilotage/resultats': STEERING,
 	'/(pro)/pilotage/formations': STEERING,
+	// issue 18, item 5: the equipment's figures are the network's (its coordinators; can() narrows to the département)
+	'/(pro)/pilotage/materiel': COORDINATORS,
 	'/(pro)/pilotage/partenaires': STEERING,
 	// ——— training the helpers (issue 17) ———
 	// the catalogue and a session's page: anyone; registering there in one click needs an account (the use case says so)

@@ -13,6 +13,8 @@ import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, namesVisibleTo } from '../beneficiaries/index.ts';
 import { getArea } from '../territory/index.ts';
+import { sendHandoverReferral, type Links } from '../referral/index.ts';
+import { prepareSetup } from './setup.ts';
 import { parisDay } from '../../time.ts';
 import { equipmentDevices, equipmentHandovers, equipmentRequests, equipmentSettings, type EquipmentRequest } from './db.ts';
 import {
@@ -27,7 +29,7 @@ import {
 	type EligibilityKind,
 	type Need
 } from './model.ts';
-import { EquipmentError, NO_DEVICE, NO_REQUEST, addEvent, hasErasureReport, loadDevice, moveDevice, userActor } from './internal.ts';
+import { EquipmentError, NO_DEVICE, NO_REQUEST, hasErasureReport, loadDevice, moveDevice, userActor } from './internal.ts';
 
 const INCOMPLETE = 'La demande n’est pas complète.';
 
@@ -307,8 +309,20 @@ export async function cancelReservation(database: Database, actor: Actor, reques
 /**
  * The device handed over for its request: only with an erasure report (checked again under
  * the lock), the receipt's kind, the set-up accompaniment proposed; the warranty runs from today.
+ * A referral to a place of the network (or an appointment at one of the actor's places) is
+ * sent through the referral capability in the same transaction, with the person's consent
+ * given at the counter; the handover keeps its id (decision 0023). `links`: the site's, for
+ * the referral's messages.
  */
-export async function handOver(database: Database, actor: Actor, requestId: string, input: unknown, ip?: string | null, now = new Date()): Promise<string> {
+export async function handOver(
+	database: Database,
+	actor: Actor,
+	requestId: string,
+	input: unknown,
+	ip?: string | null,
+	now = new Date(),
+	links?: Links
+): Promise<string> {
 	const parsed = handoverInput.safeParse(input);
 	if (!parsed.success) throw new EquipmentError('invalid', 'La remise n’est pas complète.', fieldErrors(parsed.error.issues));
 	const v = parsed.data;
@@ -316,11 +330,30 @@ export async function handOver(database: Database, actor: Actor, requestId: stri
 	if (!head?.deviceId) throw new EquipmentError('not_found', NO_REQUEST);
 	const first = await loadDevice(database.db, head.deviceId);
 	mustAllocate(actor, first.refurbisherOrganisationId);
+	const referral = v.accompaniment === 'referral' || v.accompaniment === 'appointment' ? await prepareSetup(database, actor, head, v, now, links) : null;
 	return database.db.transaction(async (tx) => {
 		const d = await loadDevice(tx, head.deviceId!, true);
 		const r = await lockRequest(tx, requestId);
 		if (r.status !== 'reserved' || r.deviceId !== d.id) throw new EquipmentError('conflict', 'Cet appareil n’est pas réservé pour cette demande.');
+		if (referral && r.beneficiaryId !== referral.b.id) throw new EquipmentError('conflict', 'Cette demande vient de changer\u00a0: rechargez la page.');
 		await moveDevice(tx, d, 'handed_over', { kind: 'handed_over', actor, requestId: r.id, now }, { erasureReport: await hasErasureReport(tx, d.id) });
+		const referralId = referral
+			? await sendHandoverReferral(
+					database,
+					tx,
+					actor,
+					referral,
+					{
+						recordedByOrganisationId: d.refurbisherOrganisationId,
+						// the prescriber who asked for the device hears how it goes, while their structure still follows the person
+						prescriberId: r.organisationId === referral.b.organisationId ? r.createdBy : null,
+						consent: { method: v.consentMethod ?? '', scope: v.consentScope ?? [] },
+						handoverOf: { requestId: r.id, deviceId: d.id }
+					},
+					links!,
+					ip
+				)
+			: null;
 		const [h] = await tx
 			.insert(equipmentHandovers)
 			.values({
@@ -333,7 +366,8 @@ export async function handOver(database: Database, actor: Actor, requestId: stri
 				warrantyUntil: warrantyUntil(parisDay(now), d.warrantyMonths ?? 0),
 				priceCents: d.priceCents ?? 0,
 				accompaniment: v.accompaniment,
-				accompanimentPlaceId: v.accompanimentPlaceId ?? null,
+				accompanimentPlaceId: referral ? referral.place.id : null,
+				referralId,
 				accompanimentOutcome: v.accompaniment === 'declined' ? 'declined' : 'pending',
 				createdBy: actor.userId
 			})
@@ -346,7 +380,7 @@ export async function handOver(database: Database, actor: Actor, requestId: stri
 			targetId: d.id,
 			departmentCode: d.departmentCode,
 			ip,
-			details: { requestId: r.id, reference: r.reference, receipt: v.receipt, accompaniment: v.accompaniment }
+			details: { requestId: r.id, reference: r.reference, receipt: v.receipt, accompaniment: v.accompaniment, referralId }
 		});
 		return h.id;
 	});
@@ -408,35 +442,6 @@ export async function returnDevice(database: Database, actor: Actor, requestId: 
 			departmentCode: d.departmentCode,
 			ip,
 			details: { requestId: r.id, reference: r.reference, reason: v.reason }
-		});
-	});
-}
-
-/** The set-up accompaniment's outcome, tracked by the refurbisher's team. */
-export async function recordAccompanimentOutcome(
-	database: Database,
-	actor: Actor,
-	handoverId: string,
-	outcome: 'done' | 'not_done' | 'declined',
-	on: string | null,
-	ip?: string | null
-): Promise<void> {
-	if (!isUuid(handoverId) || !['done', 'not_done', 'declined'].includes(outcome)) throw new EquipmentError('not_found', NO_REQUEST);
-	const [h] = await database.db.select().from(equipmentHandovers).where(eq(equipmentHandovers.id, handoverId));
-	if (!h) throw new EquipmentError('not_found', NO_REQUEST);
-	const d = await loadDevice(database.db, h.deviceId);
-	mustAllocate(actor, d.refurbisherOrganisationId);
-	await database.db.transaction(async (tx) => {
-		await tx.update(equipmentHandovers).set({ accompanimentOutcome: outcome, accompanimentOn: on }).where(eq(equipmentHandovers.id, h.id));
-		await addEvent(tx, d, { kind: 'accompaniment', actor, requestId: h.requestId, details: { outcome } });
-		await journal(tx, {
-			actor: userActor(actor),
-			action: 'equipment.accompaniment.recorded',
-			targetType: 'equipment_device',
-			targetId: d.id,
-			departmentCode: d.departmentCode,
-			ip,
-			details: { requestId: h.requestId, outcome }
 		});
 	});
 }

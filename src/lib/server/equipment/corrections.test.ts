@@ -243,7 +243,9 @@ describe('a place merged', () => {
 		await w.db.db.update(equipmentDevices).set({ placeId: merged }).where(eq(equipmentDevices.id, d));
 		const req = await ask(new Date());
 		await reserveDevice(w.db, refurbisher, d, req.id);
-		await handOver(w.db, refurbisher, req.id, { receipt: 'paper', accompaniment: 'referral', placeId: merged, accompanimentPlaceId: merged });
+		await handOver(w.db, refurbisher, req.id, { receipt: 'paper', accompaniment: 'outside', placeId: merged });
+		// as a referral to that place would have left it (setup.test.ts sends one)
+		await w.db.db.update(equipmentHandovers).set({ accompanimentPlaceId: merged }).where(eq(equipmentHandovers.requestId, req.id));
 		await mergePlaces(w.db, coordinator, { survivorId: kept, otherId: merged, choices: {} });
 		const [dev] = await w.db.db.select().from(equipmentDevices).where(eq(equipmentDevices.id, d));
 		expect(dev.placeId).toBe(kept);

@@ -4,6 +4,7 @@ import { organisations, users } from '../accounts/db.ts';
 import { places } from '../places/db.ts';
 import { areas } from '../territory/db.ts';
 import { beneficiaries } from '../beneficiaries/db.ts';
+import { referrals } from '../referral/db.ts';
 
 /**
  * Equipping people (issue 18, decision 0020): the local channel of refurbished devices.
@@ -308,7 +309,9 @@ export const equipmentHandovers = pgTable(
 		/** a key of ACCOMPANIMENT_PROPOSALS */
 		accompaniment: text('accompaniment').notNull(),
 		accompanimentPlaceId: text('accompaniment_place_id').references(() => places.id, { onDelete: 'set null' }),
-		/** a key of ACCOMPANIMENT_OUTCOMES */
+		/** the referral (or appointment: the referral accepted with its time) the handover created; its outcome is the referral's (decision 0023) */
+		referralId: uuid('referral_id').references(() => referrals.id, { onDelete: 'set null' }),
+		/** a key of ACCOMPANIMENT_OUTCOMES: typed by hand for an accompaniment outside the network; frozen from the referral when the person is unlinked */
 		accompanimentOutcome: text('accompaniment_outcome').notNull().default('pending'),
 		accompanimentOn: date('accompaniment_on'),
 		returnedAt: timestamp('returned_at', { withTimezone: true }),
@@ -323,7 +326,10 @@ export const equipmentHandovers = pgTable(
 		index('equipment_handovers_device_idx').on(t.deviceId),
 		index('equipment_handovers_department_idx').on(t.departmentCode, t.handedOverAt),
 		check('equipment_handovers_receipt', sql`${t.receipt} IN ('on_screen', 'paper')`),
-		check('equipment_handovers_accompaniment', sql`${t.accompaniment} IN ('referral', 'appointment', 'declined')`),
+		index('equipment_handovers_referral_idx')
+			.on(t.referralId)
+			.where(sql`${t.referralId} IS NOT NULL`),
+		check('equipment_handovers_accompaniment', sql`${t.accompaniment} IN ('referral', 'appointment', 'outside', 'declined')`),
 		check('equipment_handovers_outcome', sql`${t.accompanimentOutcome} IN ('pending', 'done', 'not_done', 'declined')`),
 		check('equipment_handovers_return', sql`${t.returnReason} IS NULL OR ${t.returnReason} IN ('warranty', 'exchange', 'other')`)
 	]

@@ -192,7 +192,8 @@ export async function seedDemoEquipment(database: Database, today = parisDay()):
 							receipt: 'paper',
 							warrantyUntil: warrantyUntil(l.receivedOn, 12),
 							priceCents: 12000,
-							accompaniment: 'referral',
+							// a demo names no one: no referral to send, an accompaniment outside the network noted done
+							accompaniment: 'outside',
 							accompanimentOutcome: 'done',
 							returnedAt: d.status === 'returned' ? at : null,
 							returnReason: d.status === 'returned' ? 'warranty' : null

@@ -165,7 +165,7 @@ describe('allocation', () => {
 		// a reservation is not handed over by rank either
 		await recordErasureDirect(d);
 		await expect(handOver(w.db, coordinator, r.id, { receipt: 'paper', accompaniment: 'declined' })).rejects.toMatchObject({ code: 'not_found' });
-		await handOver(w.db, refurbisher, r.id, { receipt: 'on_screen', accompaniment: 'referral' });
+		await handOver(w.db, refurbisher, r.id, { receipt: 'on_screen', accompaniment: 'outside' });
 		const [req] = await w.db.db.select().from(equipmentRequests).where(eq(equipmentRequests.id, r.id));
 		expect(req.status).toBe('handed_over');
 	});
@@ -221,7 +221,7 @@ describe('allocation', () => {
 		const r = await waitingRequest();
 		await reserveDevice(w.db, refurbisher, d, r.id);
 		const handedAt = new Date('2026-04-01T10:00:00Z');
-		await handOver(w.db, refurbisher, r.id, { receipt: 'paper', accompaniment: 'appointment' }, null, handedAt);
+		await handOver(w.db, refurbisher, r.id, { receipt: 'paper', accompaniment: 'outside' }, null, handedAt);
 		// past the warranty (12 months): only an « autre retour »
 		await expect(returnDevice(w.db, refurbisher, r.id, { reason: 'warranty' }, null, new Date('2027-05-01T10:00:00Z'))).rejects.toMatchObject({
 			code: 'conflict'

@@ -30,7 +30,6 @@ export {
 	cancelReservation,
 	handOver,
 	returnDevice,
-	recordAccompanimentOutcome,
 	availableFor,
 	requestsForDevice,
 	type WaitingRow
@@ -40,6 +39,7 @@ export { personalData, EQUIPMENT_RETENTION } from './personal-data.ts';
 export { unlinkPastRetention, retentionLimit } from './retention.ts';
 export { eligibilitySettings, setAcceptedEligibility } from './settings.ts';
 export { updateDonor, updateLot, lotForEditing, donorForEditing } from './corrections.ts';
+export { setupViews, freezeSetups, handoversOfRequests, setupPlaceChoices, recordAccompanimentOutcome, handoverFigures, type SetupView } from './setup.ts';
 export { equipmentDepartments, equipmentHome, requestFormChoices, waitingAreas, manageChoices, manageActingFor, donorReadable } from './pages.ts';
 export { seedDemoEquipment } from './demo.ts';
 export { parseLotLines, deviceTypeOf, MAX_LOT_LINES, MAX_LOT_TEXT, type LotLines } from './lot-lines.ts';

@@ -107,10 +107,34 @@ export type Receipt = keyof typeof RECEIPTS;
 
 export const ACCOMPANIMENT_PROPOSALS = {
 	referral: 'Orientation vers un lieu du réseau pour la prise en main',
-	appointment: 'Rendez-vous avec un médiateur numérique',
+	appointment: 'Rendez-vous avec un médiateur numérique dans un lieu de votre structure',
+	outside: 'Accompagnement hors du réseau (vous noterez s’il a eu lieu)',
 	declined: 'La personne ne souhaite pas d’accompagnement'
 } as const;
 export type AccompanimentProposal = keyof typeof ACCOMPANIMENT_PROPOSALS;
+
+/** Where the set-up accompaniment stands (a referral's, read from its life; typed by hand outside the network). */
+export const ACCOMPANIMENT_OUTCOMES = {
+	pending: 'En attente',
+	done: 'Faite',
+	not_done: 'Pas faite',
+	declined: 'Refusée par la personne'
+} as const;
+export type AccompanimentOutcome = keyof typeof ACCOMPANIMENT_OUTCOMES;
+
+/** The steering's share: a set-up accompaniment done within this many days of the handover. */
+export const SETUP_WINDOW_DAYS = 60;
+
+/**
+ * The set-up accompaniment's outcome from its referral's status (decision 0023): honoured (the
+ * place received the person, or recorded an accompaniment for them) is done; declined, no-show,
+ * expired or withdrawn is not done; sent, under study or accepted (an appointment to come) waits.
+ */
+export function outcomeOfReferral(status: string): 'pending' | 'done' | 'not_done' {
+	if (status === 'honoured') return 'done';
+	if (['sent', 'under_study', 'accepted'].includes(status)) return 'pending';
+	return 'not_done';
+}
 
 export const RETURN_REASONS = { warranty: 'Retour sous garantie', exchange: 'Échange sous garantie', other: 'Autre retour' } as const;
 export type ReturnReason = keyof typeof RETURN_REASONS;
@@ -338,12 +362,27 @@ export const requestInput = z.object({
 });
 export type RequestInput = z.infer<typeof requestInput>;
 
-export const handoverInput = z.object({
-	receipt: z.enum(['on_screen', 'paper'], { error: 'Indiquez comment le reçu a été signé.' }),
-	accompaniment: z.enum(['referral', 'appointment', 'declined'], { error: 'Indiquez l’accompagnement proposé pour la prise en main.' }),
-	placeId: z.preprocess((v) => (v === '' ? null : v), z.string().max(200).nullable().optional()),
-	accompanimentPlaceId: z.preprocess((v) => (v === '' ? null : v), z.string().max(200).nullable().optional())
-});
+export const handoverInput = z
+	.object({
+		receipt: z.enum(['on_screen', 'paper'], { error: 'Indiquez comment le reçu a été signé.' }),
+		accompaniment: z.enum(['referral', 'appointment', 'outside', 'declined'], { error: 'Indiquez l’accompagnement proposé pour la prise en main.' }),
+		placeId: z.preprocess((v) => (v === '' ? null : v), z.string().max(200).nullable().optional()),
+		accompanimentPlaceId: z.preprocess((v) => (v === '' ? null : v), z.string().max(200).nullable().optional()),
+		/** the referral's reason (the page proposes one) */
+		accompanimentReason: z.string().max(4000).optional(),
+		/** an appointment's day and time, Paris time ('2026-12-10T14:30') */
+		appointmentAt: z.string().max(40).optional(),
+		/** the person's consent to the referral, given on site: 'signature' or 'oral', and what they share */
+		consentMethod: z.string().max(40).optional(),
+		consentScope: z.array(z.string().max(40)).max(20).optional()
+	})
+	.superRefine((v, ctx) => {
+		if ((v.accompaniment === 'referral' || v.accompaniment === 'appointment') && !v.accompanimentPlaceId)
+			ctx.addIssue({ code: 'custom', path: ['accompanimentPlaceId'], message: 'Choisissez le lieu de la prise en main.' });
+		if (v.accompaniment === 'appointment' && !v.appointmentAt?.trim())
+			ctx.addIssue({ code: 'custom', path: ['appointmentAt'], message: 'Indiquez le jour et l’heure du rendez-vous.' });
+	});
+export type HandoverInput = z.output<typeof handoverInput>;
 
 export const returnInput = z.object({
 	reason: z.enum(['warranty', 'exchange', 'other'], { error: 'Indiquez la raison du retour.' }),

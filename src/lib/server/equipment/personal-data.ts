@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from '../db/client.ts';
 import type { PersonalDataDeclaration, PersonRef } from '../personal-data.ts';
 import { dayLabel } from '../../components/format.ts';
 import { equipmentDevices, equipmentHandovers, equipmentRequests } from './db.ts';
+import { freezeSetups, setupViews } from './setup.ts';
 import {
 	DEVICE_TYPES,
 	EQUIPMENT_RETENTION_MONTHS,
@@ -36,6 +37,10 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
 				rows.map((r) => r.id)
 			)
 		);
+	const setups = await setupViews(
+		db,
+		handovers.map((x) => x.h)
+	);
 	return {
 		equipment: rows.map((r) => ({
 			reference: r.reference,
@@ -50,6 +55,10 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
 					handedOverAt: x.h.handedOverAt.toISOString(),
 					receipt: RECEIPTS[x.h.receipt as keyof typeof RECEIPTS] ?? x.h.receipt,
 					warrantyUntil: dayLabel(x.h.warrantyUntil),
+					setUp: (() => {
+						const v = setups.get(x.h.id)!;
+						return `${v.kindLabel}${v.place ? ` (${v.place})` : ''}\u00a0: ${v.outcomeLabel}`;
+					})(),
 					returnedAt: x.h.returnedAt?.toISOString() ?? null
 				}))
 		}))
@@ -58,6 +67,12 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
 
 /** Erasure and anonymisation: the requests no longer name the person. */
 async function erase(tx: Tx, person: PersonRef): Promise<void> {
+	// the referrals of the set-up accompaniments name the person: their outcomes stay on the handovers, the links go
+	const mine = await tx.select({ id: equipmentRequests.id }).from(equipmentRequests).where(eq(equipmentRequests.beneficiaryId, person.id));
+	await freezeSetups(
+		tx,
+		mine.map((r) => r.id)
+	);
 	await tx.update(equipmentRequests).set({ beneficiaryId: null, updatedAt: new Date() }).where(eq(equipmentRequests.beneficiaryId, person.id));
 }
 

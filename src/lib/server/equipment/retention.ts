@@ -10,6 +10,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { equipmentHandovers, equipmentRequests } from './db.ts';
 import { EQUIPMENT_RETENTION_MONTHS } from './model.ts';
+import { freezeSetups } from './setup.ts';
 
 /** The instant before which a request's end (or its device's handover) is past retention. */
 export function retentionLimit(now: Date): Date {
@@ -48,8 +49,13 @@ export async function unlinkPastRetention(database: Database, now = new Date()):
 					)
 				)
 			)
-			.returning({ departmentCode: equipmentRequests.departmentCode });
+			.returning({ id: equipmentRequests.id, departmentCode: equipmentRequests.departmentCode });
 		if (!rows.length) return 0;
+		// a set-up referral would still lead back to the person: its outcome is copied onto the handover, the link cut
+		await freezeSetups(
+			tx,
+			rows.map((r) => r.id)
+		);
 		const byDepartment = new Map<string, number>();
 		for (const r of rows) byDepartment.set(r.departmentCode, (byDepartment.get(r.departmentCode) ?? 0) + 1);
 		await journal(

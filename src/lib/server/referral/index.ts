@@ -7,7 +7,17 @@
  */
 export * from './model.ts';
 export { referenceOf, checkAnswerLink, LINK_MESSAGES, type Referral, type Links, type Delivery, type LinkCheck } from './core.ts';
-export { referOrAskConsent, sendReferral, answerConsentBySms, type SendInput, type SendResult } from './send.ts';
+export {
+	referOrAskConsent,
+	sendReferral,
+	answerConsentBySms,
+	prepareHandoverReferral,
+	sendHandoverReferral,
+	type SendInput,
+	type SendResult,
+	type HandoverReferralInput,
+	type PreparedHandoverReferral
+} from './send.ts';
 export { actOnReferral, answerByLink, withdrawByPerson, honourByAccompaniment, parisLocal, type AnswerInput } from './answer.ts';
 export { runReferralClock } from './clock.ts';
 export {
@@ -27,6 +37,7 @@ export {
 	referralByLink,
 	referralsOfBeneficiary,
 	personReferrals,
+	referralOutcomes,
 	type InboxItem,
 	type TeamView,
 	type ReferralDetail

@@ -13,6 +13,7 @@ import type { InboundSms } from '../sms/index.ts';
 import {
 	CareError,
 	loadBeneficiary,
+	uncheckedRecord,
 	recordConsent,
 	canAskBySms,
 	requestConsentBySms,
@@ -26,7 +27,8 @@ import {
 } from '../beneficiaries/index.ts';
 import { referrals, referralEvents } from './db.ts';
 import { referralByLinkMail, referralReceivedMail, personMessage } from './messages.ts';
-import { answerLink, nameForPlace, newNonce, notifyPerson, placeOrganisations, teamEmails, type Delivery, type Links } from './core.ts';
+import { answerLink, lockReferral, nameForPlace, newNonce, notifyPerson, placeOrganisations, teamEmails, type Delivery, type Links } from './core.ts';
+import { apply } from './answer.ts';
 
 export interface SendInput {
 	beneficiaryId: string;
@@ -59,6 +61,11 @@ async function prepareReferral(database: Database, actor: Actor, input: SendInpu
 		throw new CareError('forbidden', 'Seuls les prescripteurs et les médiateurs peuvent orienter une personne.');
 	const b = await loadBeneficiary(database.db, actor, input.beneficiaryId, 'write');
 	if (b.organisationId !== input.organisationId) throw new CareError('forbidden', 'Seule la structure qui suit la personne peut l’orienter.');
+	return checkReferral(database, b, input, links);
+}
+
+/** The checks of a referral for a person already allowed (by the caller's right): place, reason, consent, delivery; every error at once. */
+async function checkReferral(database: Database, b: Beneficiary, input: SendInput, links?: Links): Promise<Prepared> {
 	if (b.anonymisedAt) throw new CareError('conflict', 'Ce dossier a été anonymisé\u00a0: la personne ne peut plus être orientée.');
 	const reason = String(input.reason ?? '').trim();
 	const fields: Record<string, string> = {};
@@ -285,4 +292,113 @@ export async function sendReferralOnConsent(
  */
 export function answerConsentBySms(database: Database, sms: InboundSms, links: Links): Promise<ReplyOutcome> {
 	return answerConsentReply(database, sms, links, sendReferralOnConsent);
+}
+
+// ——— the set-up accompaniment of a device handed over (equipment/allocation.ts, decision 0023) ———
+
+export interface HandoverReferralInput {
+	beneficiaryId: string;
+	placeId: string;
+	reason: string;
+	consent: unknown;
+	/** an appointment taken at the handover: the place's team (the actor's structure runs it) accepts the referral with this time */
+	appointmentAt?: Date | null;
+}
+
+export type PreparedHandoverReferral = Omit<Prepared, 'method'> & { appointmentAt: Date | null };
+
+/**
+ * Checks a referral a device's handover proposes, before anything is written: the same checks
+ * as a prescriber's (place, reason, consent, delivery), every error at once. The person is at
+ * the counter: their consent is given there (signature or orally), never by SMS; an
+ * appointment is taken only at a place the actor's structure runs (its team accepts the
+ * referral with the time at once). The caller checked its own right (equipment.allocate on
+ * the device) and that the person is the request's.
+ */
+export async function prepareHandoverReferral(database: Database, actor: Actor, input: HandoverReferralInput): Promise<PreparedHandoverReferral> {
+	const b = await uncheckedRecord(database.db, input.beneficiaryId);
+	if (!b || b.mergedInto) throw new CareError('conflict', 'La personne n’est plus liée à cette demande\u00a0: proposez un accompagnement hors du réseau.');
+	const fields: Record<string, string> = {};
+	if ((input.consent as { method?: unknown } | null)?.method === 'sms')
+		fields.method = 'La personne est présente\u00a0: recueillez son accord sur place (signature ou à l’oral).';
+	let p: Prepared | null = null;
+	try {
+		p = await checkReferral(database, b, { ...input, organisationId: b.organisationId, selfNotify: false });
+	} catch (e) {
+		if (!(e instanceof CareError) || e.code !== 'invalid') throw e;
+		const { selfNotify, ...rest } = e.fields;
+		const ours = { ...fields };
+		Object.assign(fields, rest, ours);
+		// the person leaves with the device: the place must receive the referral online (its team, or its link)
+		if (selfNotify)
+			fields.placeId ??= 'Ce lieu ne reçoit pas d’orientation en ligne (ni équipe sur la plateforme, ni adresse e-mail)\u00a0: choisissez un autre lieu.';
+	}
+	if (p && input.appointmentAt !== undefined && input.appointmentAt !== null) {
+		const placeOrgs = await placeOrganisations(database.db, p.place.id);
+		if (!can(actor, 'referral.answer', { placeOrganisationIds: placeOrgs }))
+			fields.placeId = `Un rendez-vous se prend dans un lieu de votre structure\u00a0: ${p.place.nom} n’en est pas un. Choisissez un de vos lieux, ou proposez une orientation.`;
+	}
+	if (Object.keys(fields).length || !p) throw new CareError('invalid', 'Le formulaire contient des erreurs.', fields);
+	return {
+		b: p.b,
+		place: p.place,
+		toOrg: p.toOrg,
+		delivery: p.delivery,
+		fromName: p.fromName,
+		reason: p.reason,
+		assessmentId: null,
+		appointmentAt: input.appointmentAt ?? null
+	};
+}
+
+/**
+ * Sends the referral a handover proposes, in the handover's transaction (nothing half-written):
+ * in the name of the structure that follows the person (its prescriber who asked for the device
+ * gets the updates), the consent recorded by the actor for the structure handing the device
+ * over; an appointment accepts it at once with its time. Returns the referral's id.
+ */
+export async function sendHandoverReferral(
+	database: Database,
+	tx: Tx,
+	actor: Actor,
+	p: PreparedHandoverReferral,
+	c: { recordedByOrganisationId: string; prescriberId: string | null; consent: unknown; handoverOf: { requestId: string; deviceId: string } },
+	links: Links,
+	ip?: string | null
+): Promise<string> {
+	const consent = await recordConsent(
+		tx,
+		actor,
+		{
+			beneficiary: p.b,
+			recordedByOrganisationId: c.recordedByOrganisationId,
+			withOrganisationId: p.toOrg,
+			withPlaceId: p.place.id,
+			purpose: `Orientation vers ${p.place.nom} (prise en main d’un appareil remis)`,
+			input: c.consent
+		},
+		ip
+	);
+	const id = await insertReferral(
+		database,
+		tx,
+		{ ...p, organisationId: p.b.organisationId, prescriberId: c.prescriberId, consentId: consent.id },
+		{ kind: 'user', id: actor.userId },
+		links,
+		ip,
+		{ equipmentHandover: c.handoverOf }
+	);
+	if (p.appointmentAt) {
+		const r = (await lockReferral(tx, id))!;
+		await apply(
+			database,
+			tx,
+			r,
+			{ type: 'accept', by: 'place', appointmentAt: p.appointmentAt },
+			{ kind: 'place', audit: { kind: 'user', id: actor.userId }, userId: actor.userId },
+			links,
+			ip
+		);
+	}
+	return id;
 }

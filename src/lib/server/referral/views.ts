@@ -429,3 +429,26 @@ export async function personReferrals(database: Database, beneficiaryIds: string
 		canJoinDocuments: documentsJoinable({ status: r.status as ReferralStatus, delivery: r.delivery, toOrganisationId: r.toOrganisationId })
 	}));
 }
+
+/**
+ * Where referrals stand, by id, for a capability that holds their ids on its own rows and
+ * authorised its reader there (equipment/setup.ts: the set-up accompaniment of a device
+ * handed over): the status and its days only, nothing of the person.
+ */
+export async function referralOutcomes(
+	db: DbOrTx,
+	ids: readonly string[]
+): Promise<Map<string, { status: string; statusAt: Date; honouredOn: string | null; appointmentAt: Date | null }>> {
+	if (!ids.length) return new Map();
+	const rows = await db
+		.select({
+			id: referrals.id,
+			status: referrals.status,
+			statusAt: referrals.statusAt,
+			honouredOn: referrals.honouredOn,
+			appointmentAt: referrals.appointmentAt
+		})
+		.from(referrals)
+		.where(inArray(referrals.id, [...new Set(ids)]));
+	return new Map(rows.map((r) => [r.id, { status: r.status, statusAt: r.statusAt, honouredOn: r.honouredOn, appointmentAt: r.appointmentAt }]));
+}

@@ -22,6 +22,7 @@ import { demandSections } from './demand.ts';
 import { outcomeSections } from './outcomes.ts';
 import { partnerSections } from './partners.ts';
 import { trainingSections } from './trainings.ts';
+import { equipmentSections } from './equipment.ts';
 import type { SteeringSection } from './sections.ts';
 
 /** The tables of one section, built for the reader (already masked where they hold persons), each with its sentence. */
@@ -54,7 +55,8 @@ export const STEERING_SECTIONS: Record<string, SectionTables> = {
 	demande: (database, actor, params, today) => fromSections(demandSections(database, actor, params, instantOf(today))),
 	resultats: (database, actor, params, today) => fromSections(outcomeSections(database, actor, params, instantOf(today))),
 	partenaires: (database, actor, params, today) => fromSections(partnerSections(database, actor, params, instantOf(today))),
-	formations: (database, actor, params, today) => fromSections(trainingSections(database, actor, params, instantOf(today)))
+	formations: (database, actor, params, today) => fromSections(trainingSections(database, actor, params, instantOf(today))),
+	materiel: (database, actor, params, today) => fromSections(equipmentSections(database, actor, params, instantOf(today)))
 };
 
 /** The sections' titles, in the workbook's name and the report's headings. */
@@ -64,7 +66,8 @@ export const SECTION_TITLES: Record<string, string> = {
 	demande: 'Demande',
 	resultats: 'Résultats',
 	partenaires: 'Partenaires',
-	formations: 'Formation des aidants'
+	formations: 'Formation des aidants',
+	materiel: 'Matériel reconditionné'
 };
 
 const nf = (digits: number) => (n: number) =>

@@ -15,4 +15,6 @@ export { demandSections } from './demand.ts';
 export { outcomeSections, OUTCOME_SECTIONS, type OutcomeSection } from './outcomes.ts';
 export { partnerSections, fieldOf, PARTNER_FIELDS } from './partners.ts';
 export { trainingSections } from './trainings.ts';
+export { equipmentSections, equipmentYear } from './equipment.ts';
+export { equipmentOpenTable, EQUIPMENT_OPEN_TABLE, EQUIPMENT_OPEN_TITLE } from './equipment-open.ts';
 export type { SteeringSection, ShownTable } from './sections.ts';

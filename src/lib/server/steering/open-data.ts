@@ -28,6 +28,7 @@ import { NOT_PUBLISHED } from './figures.ts';
 import { publishedMonths } from './publication.ts';
 import { levelKey, levelLabel, type SteeringTable } from './model.ts';
 import { lastRefresh } from './facts.ts';
+import { EQUIPMENT_OPEN_TABLE, equipmentOpenTable } from './equipment-open.ts';
 
 /** The tables published, by id (stable: an id is never reused for other figures; the same ids as the steering exports). */
 export const OPEN_TABLES: Record<string, string> = {
@@ -127,6 +128,12 @@ export async function openDataTable(
 	params: URLSearchParams,
 	today = parisDay()
 ): Promise<{ fileName: string; body: string; title: string }> {
+	// the devices given per area and finished year (issue 18): counts only, from their own function
+	if (tableId === EQUIPMENT_OPEN_TABLE) {
+		if (!(await getInstanceSettings(database)).departmentCodes.includes(departmentCode)) throw new DomainError('not_found', NOT_FOUND);
+		const table = await equipmentOpenTable(database, departmentCode, today);
+		return { fileName: `${tableId}-${departmentCode}.csv`, body: steeringCsv(table), title: table.title };
+	}
 	if (!Object.hasOwn(OPEN_TABLES, tableId)) throw new DomainError('not_found', NOT_FOUND);
 	const asked = new URLSearchParams(params);
 	asked.set('departement', departmentCode);

@@ -9,7 +9,7 @@ import {
 	STANDARD_SCHEMA_URL
 } from '#lib/server/places/index.ts';
 import { publicOrigin } from '#lib/server/web/origin.ts';
-import { openDataCatalogue } from '#lib/server/steering/index.ts';
+import { EQUIPMENT_OPEN_TABLE, equipmentOpenTable, openDataCatalogue } from '#lib/server/steering/index.ts';
 
 /**
  * /donnees: the files offered for reuse (count, size, date, licence), the API, the national
@@ -19,7 +19,16 @@ import { openDataCatalogue } from '#lib/server/steering/index.ts';
 export const load: PageServerLoad = async () => {
 	const db = await getDatabase();
 	const [summary, map, steering] = await Promise.all([openDataSummary(db), recentNationalMapSummary(db), openDataCatalogue(db)]);
+	// the devices given per area and finished year (issue 18), masked: a table per département
+	const equipment = await Promise.all(
+		steering.departments.map(async (d) => ({
+			...d,
+			table: await equipmentOpenTable(db, d.code),
+			csv: `/donnees/pilotage/${d.code}/${EQUIPMENT_OPEN_TABLE}.csv`
+		}))
+	);
 	return {
+		equipment,
 		...summary,
 		origin: publicOrigin(),
 		steering,

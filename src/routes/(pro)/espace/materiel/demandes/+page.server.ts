@@ -5,7 +5,9 @@ import { formFailure, pageError } from '#lib/server/web/errors.ts';
 import {
 	NEEDS,
 	REQUEST_STATUSES,
+	handoversOfRequests,
 	requestDevice,
+	setupViews,
 	requestFormChoices,
 	requestsOfMyStructures,
 	waitingAreas,
@@ -19,6 +21,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
 	const [choices, mine, areas] = await Promise.all([requestFormChoices(db, actor), requestsOfMyStructures(db, actor), waitingAreas(db, actor)]);
+	// the set-up accompaniment of each device handed over: the latest handover of a request
+	const handovers = await handoversOfRequests(
+		db.db,
+		mine.filter((r) => r.status === 'handed_over' || r.status === 'closed').map((r) => r.id)
+	);
+	const setups = await setupViews(db.db, handovers);
+	const setupOf = new Map(handovers.map((h) => [h.requestId, setups.get(h.id)!]));
 	const area = areas.find((a) => String(a.id) === url.searchParams.get('territoire')) ?? null;
 	let list = null;
 	if (area) {
@@ -45,7 +54,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			need: NEEDS[r.need as Need] ?? r.need,
 			status: REQUEST_STATUSES[r.status as RequestStatus] ?? r.status,
 			position: r.position,
-			requestedOn: formatDate(r.requestedAt) ?? ''
+			requestedOn: formatDate(r.requestedAt) ?? '',
+			setup: setupOf.has(r.id)
+				? (() => {
+						const v = setupOf.get(r.id)!;
+						return v.kind === 'declined'
+							? v.outcomeLabel
+							: `${v.place ?? v.kindLabel}\u00a0: ${v.outcomeLabel.toLowerCase()}${v.doneOn ? ` le ${formatDate(v.doneOn)}` : ''}${v.referralStatus && v.outcome === 'pending' ? ` (orientation ${v.referralStatus.toLowerCase()})` : ''}`;
+					})()
+				: null
 		})),
 		areas: areas.map((a) => ({ id: a.id, name: a.name })),
 		area: area ? { id: area.id, name: area.name } : null,

@@ -16,7 +16,11 @@ import {
 	cancelReservation,
 	deviceForRefurbisher,
 	handOver,
+	handoversOfRequests,
 	offerDevice,
+	recordAccompanimentOutcome,
+	setupPlaceChoices,
+	setupViews,
 	recordErasure,
 	recordTest,
 	recycleDevice,
@@ -30,7 +34,10 @@ import {
 	type DeviceType,
 	type Need
 } from '#lib/server/equipment/index.ts';
-import { euros, formatDate, formatDateTime } from '#lib/components/format.ts';
+import { PERSON_FORM_VOCAB } from '#lib/server/beneficiaries/index.ts';
+import { loadInstance } from '#lib/components/instance.server.ts';
+import { publicOrigin } from '#lib/server/web/origin.ts';
+import { euros, formatAppointment, formatDate, formatDateTime } from '#lib/components/format.ts';
 import { parisDay } from '#lib/time.ts';
 
 const EVENT_WORDS: Record<string, string> = {
@@ -61,7 +68,8 @@ const DONE: Record<string, string> = {
 	reserve: 'L’appareil est réservé.',
 	annule: 'La réservation est annulée.',
 	remis: 'La remise est enregistrée.',
-	retour: 'Le retour est enregistré.'
+	retour: 'Le retour est enregistré.',
+	suivi: 'Le suivi de l’accompagnement est enregistré.'
 };
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -81,6 +89,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 							label: [x.brand, x.model, x.grade ? `grade ${x.grade}` : '', x.priceCents === null ? '' : euros(x.priceCents)].filter(Boolean).join(', ')
 						}))
 				: [];
+		// the set-up accompaniment of the device's handovers (the latest first): its referral's outcome, or the one typed
+		const handovers = (await handoversOfRequests(db.db, [...new Set(p.history.map((h) => h.requestId).filter((x): x is string => !!x))])).filter(
+			(h) => h.deviceId === d.id
+		);
+		const setups = await setupViews(db.db, handovers);
+		const places = d.status === 'reserved' ? await setupPlaceChoices(db, actor, d) : null;
 		return {
 			device: {
 				id: d.id,
@@ -127,6 +141,24 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			holding: requests.holding,
 			exchange,
 			today: parisDay(),
+			setups: [...handovers].reverse().map((h) => {
+				const v = setups.get(h.id)!;
+				return {
+					id: h.id,
+					on: formatDate(h.handedOverAt) ?? '',
+					kind: v.kindLabel,
+					place: v.place,
+					referralStatus: v.referralStatus,
+					appointment: v.appointmentAt ? formatAppointment(v.appointmentAt) : null,
+					outcome: v.outcomeLabel,
+					doneOn: v.doneOn ? formatDate(v.doneOn) : null,
+					// typed by hand: an accompaniment outside the network, still to say
+					toRecord: v.typed && v.kind !== 'declined'
+				};
+			}),
+			places,
+			reason: `Prise en main de l’appareil remis le ${formatDate(new Date())} (${DEVICE_TYPES[d.type as DeviceType] ?? d.type}${d.brand ? ` ${d.brand}` : ''})\u00a0: l’allumer, se connecter à internet, créer ou retrouver ses comptes, et s’en servir en sécurité.`,
+			vocab: { scopes: PERSON_FORM_VOCAB.scopes.filter((s) => s.value !== 'assessment'), methods: PERSON_FORM_VOCAB.methods.filter((m) => m.value !== 'sms') },
 			choices: {
 				functions: Object.entries(TEST_FUNCTIONS).map(([value, label]) => ({ value, label })),
 				methods: Object.entries(ERASURE_METHODS).map(([value, label]) => ({ value, label })),
@@ -208,11 +240,43 @@ export const actions: Actions = {
 	},
 	remettre: async ({ request, locals, params }) => {
 		const f = await request.formData();
-		const values = { receipt: str(f, 'receipt'), accompaniment: str(f, 'accompaniment') };
+		const values = {
+			receipt: str(f, 'receipt'),
+			accompaniment: str(f, 'accompaniment'),
+			accompanimentPlaceId: str(f, 'accompanimentPlaceId'),
+			accompanimentReason: str(f, 'accompanimentReason').slice(0, 4000),
+			appointmentAt: str(f, 'appointmentAt'),
+			consentMethod: str(f, 'consentMethod'),
+			consentScope: f.getAll('consentScope').map(String)
+		};
+		const instance = await loadInstance();
 		return act(
 			params,
 			'remis',
-			async () => handOver(await getDatabase(), locals.session!.actor, await holdingOf(locals, params.id), values, locals.ip),
+			async () =>
+				handOver(await getDatabase(), locals.session!.actor, await holdingOf(locals, params.id), values, locals.ip, new Date(), {
+					origin: publicOrigin(),
+					instanceName: instance.name
+				}),
+			values
+		);
+	},
+	suivi: async ({ request, locals, params }) => {
+		const f = await request.formData();
+		const outcome = str(f, 'outcome');
+		const values = { outcome, on: str(f, 'on') };
+		return act(
+			params,
+			'suivi',
+			async () =>
+				recordAccompanimentOutcome(
+					await getDatabase(),
+					locals.session!.actor,
+					str(f, 'handover'),
+					outcome as 'done' | 'not_done',
+					outcome === 'done' ? values.on || parisDay() : null,
+					locals.ip
+				),
 			values
 		);
 	},
