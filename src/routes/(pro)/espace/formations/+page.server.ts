@@ -17,6 +17,13 @@ import {
 } from '#lib/server/trainings/index.ts';
 import { formatDate } from '#lib/components/format.ts';
 
+/** « 12 inscrits sur 12 places, 2 en liste d’attente », « Aucun inscrit (places sans limite) ». */
+function registeredText(capacity: number | null, seated: number, waiting: number): string {
+	const who = seated === 0 ? 'Aucun inscrit' : `${seated.toLocaleString('fr-FR')} inscrit${seated > 1 ? 's' : ''}`;
+	const seats = capacity === null ? ' (places sans limite)' : ` sur ${capacity.toLocaleString('fr-FR')} place${capacity > 1 ? 's' : ''}`;
+	return `${who}${seats}${waiting ? `, ${waiting.toLocaleString('fr-FR')} en liste d’attente` : ''}`;
+}
+
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
@@ -47,9 +54,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 			cancelled: s.status === 'cancelled',
 			role:
 				s.role === 'trainer' ? `Formation assurée par ${s.trainer}` : `Organisée par ${s.organiser}${s.trainer ? `, formation assurée par ${s.trainer}` : ''}`,
-			seats: seatsText(s.capacity, s.seatsTaken, s.waiting),
-			registered: s.seatsTaken,
-			waiting: s.waiting,
+			seats: registeredText(s.capacity, s.seatsTaken, s.waiting),
 			halfDays: s.halfDays,
 			recorded: s.recorded,
 			present: s.present,
