@@ -6,6 +6,7 @@ import { expectNoAxeViolations } from './helpers.ts';
 // Issue 14, items 4 and 5: /donnees lists the files for reuse (count, size, date, licence)
 // and says which places they leave out; the API is read from other sites by real browsers.
 // Issue 16, item 9: the steering figures as open data, the demand and the outcomes masked.
+// Issue 17: the trainings' key figures and their tables (helpers trained masked, sessions by theme).
 
 const FILE_NAME = /^\d{8}-lieux-mediation-numerique-[a-z0-9-]+\.(csv|json)$/;
 
@@ -46,6 +47,13 @@ test.describe('without JavaScript', () => {
 		await expect(page.getByRole('link', { name: 'les services', exact: true })).toHaveAttribute('href', '/api/v1/data-inclusion/services');
 		const [both] = await Promise.all([page.waitForEvent('download'), di.click()]);
 		expect(both.suggestedFilename()).toMatch(/^data-inclusion-\d{4}-\d{2}-\d{2}\.json$/);
+
+		// the trainings of the helpers (issue 17): the year's key figures, and their tables as CSV
+		await expect(page.getByRole('table', { name: /^Formations des aidants en \d{4}, Lot-et-Garonne/ })).toBeVisible();
+		const trainings = page.getByRole('table', { name: 'Tableaux des formations des aidants, par département' });
+		await expect(trainings.getByRole('rowheader')).toHaveCount(3);
+		const [sessions] = await Promise.all([page.waitForEvent('download'), trainings.getByRole('link', { name: /^Sessions tenues.*Lot-et-Garonne$/ }).click()]);
+		expect(sessions.suggestedFilename()).toMatch(/^formations-sessions.*\.csv$/);
 
 		const link = files.locator('tbody tr').first().getByRole('rowheader').getByRole('link');
 		const name = (await link.textContent())!.trim();

@@ -68,6 +68,10 @@ test('a place’s mediator registers it as a relay and records the group; the pu
 	await page.getByRole('button', { name: 'Enregistrer la présence' }).click();
 	await expect(page.getByRole('status')).toContainText('La présence du groupe est enregistrée.');
 	const relayUrl = new URL(page.url()).pathname;
+	// a place that already relays the session is not offered it again (the walk's finding: the form, then « déjà »)
+	await page.goto('/espace/formations/relais');
+	await expect(itemOf(page, sessionId).getByText(`Déjà relayé chez vous`)).toBeVisible();
+	await expect(itemOf(page, sessionId).getByRole('button', { name: 'Inscrire ce lieu comme relais' })).toHaveCount(0);
 	await page.goto(href);
 	await expect(page.locator('main')).toContainText(place.nom);
 	await page.goto(`/lieux/${encodeURIComponent(place.id)}`);

@@ -7,7 +7,8 @@
  *   confirms with its link, all without JavaScript; then cancels;
  * - a professional registers in one click: a seat on the webinar (its link shown), the
  *   waiting list on the full Thursday (the message before and after), and cancels;
- * - the coordinator creates a training and a session, lists the registrants, downloads them.
+ * - the coordinator creates a training and a session, lists the registrants, downloads them;
+ * - a structure that trains (the CAF) lists the sessions it runs and opens their attendance.
  * Axe on every page at 390 and 1280 px, and the French typography of the text.
  */
 import { test, expect, type Browser, type Page } from '@playwright/test';
@@ -264,4 +265,22 @@ test.describe('the coordinator organises', () => {
 		expect(csv.startsWith('\ufeffNom;Prénom;E-mail;Profil;Structure;État;Rang en liste d’attente;Inscription;Compte professionnel\r\n')).toBe(true);
 		expect(csv).toContain('Aidant 13;Démo;aidant-13@demo.invalid');
 	});
+});
+
+test('a structure that trains lists the sessions it runs, their registrants counted, and opens their attendance, without JavaScript', async ({ browser }) => {
+	// the CAF trains the demo's relayed webinar (the Département organises it); the partner's account is of the CAF
+	const context = await browser.newContext({ javaScriptEnabled: false, storageState: statePath('partner') });
+	const page = await context.newPage();
+	const scripted = await browser.newContext({ storageState: statePath('partner') });
+	await page.goto('/espace/formations');
+	await expect(page.getByRole('heading', { name: 'Les sessions que ma structure anime' })).toBeVisible();
+	const item = page.locator('.result', { hasText: 'Formation assurée par CAF de Lot-et-Garonne' }).first();
+	await expect(item).toContainText(/Aucun inscrit|\d+ inscrits? (sur|\(places)/);
+	// not an organiser: the attendance, not the session's settings
+	await expect(item.getByRole('link', { name: /^Inscrits et réglages/ })).toHaveCount(0);
+	await axeAtBothWidths(page, '/espace/formations (the sessions my structure runs)', await scripted.newPage());
+	await item.getByRole('link', { name: /^Présences et feuilles d’émargement/ }).click();
+	await expect(h1(page)).toContainText('Présences et attestations');
+	await context.close();
+	await scripted.close();
 });

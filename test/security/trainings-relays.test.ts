@@ -122,7 +122,7 @@ describe('relays: the place’s own team only', () => {
 
 		for (const who of [otherManager, coordinator33, team33]) {
 			await expect(relayPage(w.db, who, relay)).rejects.toMatchObject({ code: 'forbidden' });
-			await expect(recordRelayAttendance(w.db, who, relay, { counts: {}, named: [] })).rejects.toMatchObject({ code: 'forbidden' });
+			await expect(recordRelayAttendance(w.db, who, relay, { counts: {}, present: {} })).rejects.toMatchObject({ code: 'forbidden' });
 			await expect(withdrawRelay(w.db, who, relay)).rejects.toMatchObject({ code: 'forbidden' });
 		}
 		// another session's slot, a registrant of another structure, out of range counts
@@ -130,10 +130,24 @@ describe('relays: the place’s own team only', () => {
 		const foreign = await registerWithAccount(w.db, prescriber, relayed, links);
 		const page = await relayPage(w.db, manager, relay);
 		for (const bad of ['-1', '501', '1e3', ' 12abc'])
-			await expect(recordRelayAttendance(w.db, manager, relay, { counts: { [`slot-${page.slots[0].id}`]: bad }, named: [] })).rejects.toMatchObject({
+			await expect(recordRelayAttendance(w.db, manager, relay, { counts: { [`slot-${page.slots[0].id}`]: bad }, present: {} })).rejects.toMatchObject({
 				code: 'invalid'
 			});
-		await recordRelayAttendance(w.db, manager, relay, { counts: { [`slot-${foreignSlot.id}`]: '40', [`slot-${page.slots[0].id}`]: '7' }, named: [foreign.id] });
+		// a registrant of another structure ticked by hand: refused, nothing written
+		await expect(
+			recordRelayAttendance(
+				w.db,
+				manager,
+				relay,
+				{ counts: { [`slot-${page.slots[0].id}`]: '7' }, present: { [page.slots[0].id]: [foreign.id] } },
+				{ today: day(20) }
+			)
+		).rejects.toMatchObject({ code: 'invalid' });
+		// another session's slot: left alone
+		await recordRelayAttendance(w.db, manager, relay, {
+			counts: { [`slot-${foreignSlot.id}`]: '40', [`slot-${page.slots[0].id}`]: '7' },
+			present: { [foreignSlot.id]: [] }
+		});
 		const rows = await w.db.db.select().from(trainingRelayAttendance).where(eq(trainingRelayAttendance.relayId, relay));
 		expect(rows.map((r) => [r.slotId, r.attendees])).toEqual([[page.slots[0].id, 7]]);
 		expect((await w.db.db.select().from(trainingRegistrations).where(eq(trainingRegistrations.id, foreign.id)))[0].relayId).toBeNull();
@@ -172,7 +186,7 @@ describe.skipIf(!onPostgres())('row-level security (PostgreSQL)', () => {
 		const s = await createSession(w.db, coordinator, await createTraining(w.db, coordinator, training({ title: 'RLS relais' })), session());
 		const relay = await as(mediator, () => registerRelay(request, mediator, s, { placeId: lacepede, expected: '5' }));
 		const page = await as(mediator, () => relayPage(request, mediator, relay));
-		await as(mediator, () => recordRelayAttendance(request, mediator, relay, { counts: { [`slot-${page.slots[0].id}`]: '5' }, named: [] }));
+		await as(mediator, () => recordRelayAttendance(request, mediator, relay, { counts: { [`slot-${page.slots[0].id}`]: '5' }, present: {} }));
 		const count = (where: ReturnType<typeof sql>) => async () =>
 			(await request.query<{ n: number }>(sql`select count(*)::int as n from training_relay_attendance where ${where}`))[0].n;
 		expect(await as(coordinator, count(sql`relay_id = ${relay}`))).toBe(1);

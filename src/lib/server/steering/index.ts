@@ -7,7 +7,7 @@ export { DEFAULT_HALF_DAYS, HALF_DAYS, halfDaysOpen } from './offer-model.ts';
 export { fragilitySection, offerSection, parseHalfDays, steeringOverview, type FragilitySection, type OfferSection, type SteeringOverview } from './offer.ts';
 export { csvValue, steeringExport, steeringReport, steeringWorkbook, scopeLine, STEERING_SECTIONS, SECTION_TITLES, type SectionTables } from './exports.ts';
 export { sectionsGeometry, steeringMaps, type BlockMap } from './maps.ts';
-export { openDataCatalogue, openDataTable, OPEN_TABLES } from './open-data.ts';
+export { openDataCatalogue, openDataTable, openTrainingFigures, OPEN_TABLES, type TrainingOpenFigures } from './open-data.ts';
 export { refreshSteeringFacts, lastRefresh, FACT_KINDS, type RefreshReport } from './facts.ts';
 export { warmSteering, type WarmReport } from './warm.ts';
 export { lastPublishedMonth, publicationInstant, publishedMonths, PUBLICATION_DAY } from './publication.ts';

@@ -23,10 +23,12 @@ import { openOfferTables } from './offer.ts';
 import { openDataContext } from './context.ts';
 import { demandOf } from './demand.ts';
 import { OUTCOME_SECTIONS } from './outcomes.ts';
+import { trainingsOf } from './trainings.ts';
 import { facts, type Reader } from './sections.ts';
 import { NOT_PUBLISHED } from './figures.ts';
 import { publishedMonths } from './publication.ts';
 import { levelKey, levelLabel, type SteeringTable } from './model.ts';
+import { monthLabel } from '../../components/format.ts';
 import { lastRefresh } from './facts.ts';
 import { EQUIPMENT_OPEN_TABLE, equipmentOpenTable } from './equipment-open.ts';
 
@@ -57,11 +59,17 @@ export const OPEN_TABLES: Record<string, string> = {
 	'resultats-tranche-age': 'Personnes accompagnées, par tranche d’âge',
 	'resultats-genre': 'Personnes accompagnées, par genre',
 	'resultats-statut': 'Personnes accompagnées, par statut',
-	'resultats-pass': 'Pass Numérique dans la période'
+	'resultats-pass': 'Pass Numérique dans la période',
+	// the trainings of the helpers (issue 17): by territory and profile, masked; the sessions by theme (not persons). Never by structure, nor the survey.
+	'formations-aidants-territoire': 'Aidants formés, par territoire de leur structure',
+	'formations-aidants-profil': 'Aidants formés, par profil',
+	'formations-sessions': 'Sessions tenues et heures de formation dispensées, par thème'
 };
 
 /** A table of counts of persons (masked, published months only), by its id. */
-export const aboutPersons = (tableId: string) => tableId.startsWith('demande-') || tableId.startsWith('resultats-');
+export const aboutPersons = (tableId: string) => tableId.startsWith('demande-') || tableId.startsWith('resultats-') || isTrainingTable(tableId);
+/** A table of the trainings of the helpers (built from the training facts, published months only). */
+export const isTrainingTable = (tableId: string) => tableId.startsWith('formations-');
 
 const NOT_FOUND = 'Ce jeu de données n’existe pas.';
 
@@ -104,7 +112,7 @@ async function openTables(
 	// a period none of whose months is published yet is refused (its figures would grow a day at a time)
 	if (!publishedMonths(q.period.months, now).length) throw new DomainError('not_found', NOT_PUBLISHED);
 	const reader: Reader = { context, scope: null, departmentName: context.departments[0].name };
-	const section = tableId.startsWith('demande-') ? 'demande' : 'resultats';
+	const section = tableId.startsWith('demande-') ? 'demande' : isTrainingTable(tableId) ? 'formations' : 'resultats';
 	// Without a session the request role reads no département's facts (row-level security): the
 	// figures of the département in the address are read as the owner, as the refresh writes them.
 	// The builders read the facts, the territory, places' and structures' names, never a person's
@@ -113,6 +121,7 @@ async function openTables(
 	const key = [section, q.departmentCode, q.period.key, levelKey(q.level), today, (await lastRefresh(owner, q.departmentCode))?.toISOString()].join('|');
 	const tables = await cached(database, key, async () => {
 		if (section === 'demande') return (await demandOf(owner, reader, now)).flatMap((s) => s.tables.map((t) => t.table));
+		if (section === 'formations') return (await trainingsOf(owner, reader, now)).flatMap((s) => s.tables.map((t) => t.table));
 		const yf = await facts(owner, reader, [...new Set(OUTCOME_SECTIONS.flatMap((s) => s.kinds))], true, now);
 		const out: SteeringTable[] = [];
 		for (const s of OUTCOME_SECTIONS) out.push(...(await s.build(owner, reader, yf)).tables.map((t) => t.table));
@@ -154,13 +163,73 @@ export async function openDataTable(
 	};
 }
 
-/** What /donnees lists: the instance's départements and the tables published for each (`persons`: counts of persons, masked). */
+/**
+ * What /donnees lists: the instance's départements and the tables published for each
+ * (`persons`: the demand and the outcomes, counts of persons, masked; `trainings`: the
+ * trainings of the helpers, masked the same way).
+ */
 export async function openDataCatalogue(
 	database: Database
-): Promise<{ departments: { code: string; name: string }[]; tables: { id: string; title: string; persons: boolean }[] }> {
+): Promise<{ departments: { code: string; name: string }[]; tables: { id: string; title: string; persons: boolean; trainings: boolean }[] }> {
 	const codes = (await getInstanceSettings(database)).departmentCodes;
 	return {
 		departments: await departmentNames(database.db, codes),
-		tables: Object.entries(OPEN_TABLES).map(([id, title]) => ({ id, title, persons: aboutPersons(id) }))
+		tables: Object.entries(OPEN_TABLES).map(([id, title]) => ({
+			id,
+			title,
+			persons: aboutPersons(id) && !isTrainingTable(id),
+			trainings: isTrainingTable(id)
+		}))
 	};
+}
+
+/** The trainings' key figures of a département shown on /donnees: the year under way (its published months), else the last one. */
+export interface TrainingOpenFigures {
+	departmentCode: string;
+	departmentName: string;
+	period: string;
+	periodLabel: string;
+	/** the last month counted ('novembre 2026'): a month is published on the 5th of the next */
+	through: string;
+	sessions: number;
+	hours: number;
+	/** persons trained (null: masked, 1 to 4 or telling one by difference) */
+	trained: number | null;
+	/** sessions held by theme (themes with none left out) */
+	themes: { label: string; sessions: number; hours: number }[];
+}
+
+export async function openTrainingFigures(database: Database, today = parisDay()): Promise<TrainingOpenFigures[]> {
+	const codes = (await getInstanceSettings(database)).departmentCodes;
+	const year = today.slice(0, 4);
+	const out: TrainingOpenFigures[] = [];
+	for (const code of codes) {
+		let built: Awaited<ReturnType<typeof openTables>> | null = null;
+		for (const periode of [year, String(Number(year) - 1)]) {
+			try {
+				built = await openTables(database, 'formations-sessions', new URLSearchParams({ departement: code, periode, niveau: 'departement' }), today);
+				if (built.tables.some((t) => t.notes?.includes(NOT_PUBLISHED))) built = null;
+			} catch (e) {
+				if (!(e instanceof DomainError)) throw e;
+				built = null;
+			}
+			if (built) break;
+		}
+		if (!built) continue;
+		const sessions = built.tables.find((t) => t.id === 'formations-sessions');
+		const trained = built.tables.find((t) => t.id === 'formations-aidants-territoire');
+		const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+		out.push({
+			departmentCode: code,
+			departmentName: built.context.departments[0].name,
+			period: built.context.query.period.key,
+			periodLabel: built.context.query.period.label,
+			through: monthLabel(publishedMonths(built.context.query.period.months, instantOf(today)).at(-1)!),
+			sessions: num(sessions?.total?.[1]),
+			hours: num(sessions?.total?.[2]),
+			trained: typeof trained?.total?.[1] === 'number' ? (trained.total[1] as number) : null,
+			themes: (sessions?.rows ?? []).filter((r) => num(r[1]) > 0).map((r) => ({ label: String(r[0]), sessions: num(r[1]), hours: num(r[2]) }))
+		});
+	}
+	return out;
 }

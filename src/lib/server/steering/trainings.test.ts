@@ -23,7 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
 import type { Actor } from '../accounts/index.ts';
-import { refreshSteeringFacts, steeringExport, trainingSections, type SteeringSection } from './index.ts';
+import { openDataTable, openTrainingFigures, refreshSteeringFacts, steeringExport, trainingSections, type SteeringSection } from './index.ts';
+import { THEMES } from '../trainings/index.ts';
 import { MASKED_CELL, type SteeringTable } from './model.ts';
 
 const NOW = new Date('2026-12-07T11:00:00Z');
@@ -249,5 +250,47 @@ describe('the trainings’ page', () => {
 		expect(csv.body).toContain('masqué');
 		const mine = await steeringExport(w.db, partner, 'formations-aidants-structure', params('periode=2026-09&niveau=epci'), '2026-12-07');
 		expect(mine.body).not.toContain('CCAS');
+	});
+});
+
+describe('the trainings as open data (/donnees)', () => {
+	const TODAY = '2026-12-07';
+	const open = (id: string, q: string) => openDataTable(w.db, '47', id, new URLSearchParams(q), TODAY);
+
+	it('publishes the helpers trained by territory and by profile as the coordinator reads them, masked; the sessions by theme', async () => {
+		for (const [id, q] of [
+			['formations-aidants-territoire', 'periode=2026-10&niveau=commune'],
+			['formations-aidants-territoire', 'periode=2026-09&niveau=commune'],
+			['formations-aidants-profil', 'periode=2026-10'],
+			['formations-sessions', 'periode=2026']
+		])
+			expect((await open(id, q)).body, `${id} ${q}`).toBe((await steeringExport(w.db, coordinator, id, params(q), TODAY)).body);
+		const october = (await open('formations-aidants-territoire', 'periode=2026-10&niveau=commune')).body;
+		expect(october).toContain('masqué');
+		expect(october).not.toMatch(/;3\r?\n/);
+		expect((await open('formations-sessions', 'periode=2026')).fileName).toMatch(/^formations-sessions-47-2026-[a-zé-]+\.csv$/);
+	});
+
+	it('publishes neither the table by structure nor the survey, nor a month not yet published', async () => {
+		for (const id of ['formations-aidants-structure', 'formations-satisfaction'])
+			await expect(open(id, 'periode=2026')).rejects.toMatchObject({ code: 'not_found' });
+		await expect(open('formations-sessions', 'periode=2026-12')).rejects.toMatchObject({ code: 'not_found' });
+	});
+
+	it('shows the year’s key figures on the page: sessions and hours by theme, the helpers trained masked like the table', async () => {
+		const figures = (await openTrainingFigures(w.db, TODAY)).find((f) => f.departmentCode === '47');
+		expect(figures).toMatchObject({
+			period: '2026',
+			through: 'novembre 2026',
+			sessions: 2,
+			hours: 8,
+			themes: [
+				{ label: THEMES.procedures, sessions: 1, hours: 6 },
+				{ label: THEMES.security, sessions: 1, hours: 2 }
+			]
+		});
+		const dept = (await open('formations-aidants-territoire', 'periode=2026&niveau=departement')).body;
+		const total = /\nTotal;([^;\r\n]*)/.exec(dept)?.[1];
+		expect(figures!.trained === null ? total : String(figures!.trained)).toBe(figures!.trained === null ? 'masqué' : total);
 	});
 });

@@ -7,13 +7,13 @@
  * save replaces the half-day's marks for every registrant with a seat in one transaction
  * with its journal entry (counts only, never a name).
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, organisationNames, type Actor } from '../accounts/index.ts';
 import { placeCard } from '../places/index.ts';
-import { parisDay } from '../../time.ts';
-import { trainingAttendance, trainingRegistrations, trainingSlots } from './db.ts';
+import { addDays, parisDay } from '../../time.ts';
+import { trainingAttendance, trainingRegistrations, trainingSessions, trainingSlots, trainings } from './db.ts';
 import { slotLabel, slotMinutes } from './model.ts';
 import { NO_SESSION, TrainingError, loadSession, loadTraining, mayManage, slotsOf, userActor } from './internal.ts';
 
@@ -98,7 +98,8 @@ export type SessionAttendance = Awaited<ReturnType<typeof sessionAttendance>>;
 
 /**
  * A half-day's attendance saved: `present` the registrations ticked, every other registrant
- * with a seat absent. Replaces what was recorded for that half-day.
+ * with a seat absent. Replaces what was recorded for that half-day, except a presence
+ * recorded at a relay place (method `relay`), which stays unless ticked here too.
  */
 export async function recordAttendance(
 	database: Database,
@@ -136,7 +137,9 @@ export async function recordAttendance(
 				)
 				.onConflictDoUpdate({
 					target: [trainingAttendance.registrationId, trainingAttendance.slotId],
-					set: { present: sql`excluded.present`, method: sql`excluded.method`, recordedBy: actor.userId, recordedAt: now }
+					set: { present: sql`excluded.present`, method: sql`excluded.method`, recordedBy: actor.userId, recordedAt: now },
+					// a presence recorded at a relay place (relays.ts) is not undone by the room's sheet, where that person was not
+					setWhere: sql`${trainingAttendance.method} <> 'relay' OR excluded.present`
 				});
 		await journal(tx, {
 			actor: userActor(actor),
@@ -163,3 +166,89 @@ export async function sheetPrinted(database: Database, actor: Actor, d: SessionA
 		details: { title: d.training.title, day: slotDay, rows: d.registrants.length }
 	});
 }
+
+/** How far back « the sessions my structure runs » go: the attendance and attestations of the last three months are still followed up. */
+export const ANIMATED_PAST_DAYS = 92;
+
+/**
+ * « Les sessions que ma structure anime »: the sessions of the trainings one of the actor's
+ * structures trains (`trainerOrganisationId`) or organises, that the actor may check in
+ * (can('training.attendance'): any member of the trainer's structure, the organiser's
+ * managers, the coordination), from three months ago on: dates, seats and registrants
+ * counts (no name), the half-days whose attendance is recorded, and the links the actor may
+ * follow. Read as the request role (row-level security keeps each département's own).
+ */
+export async function animatedSessions(database: Database, actor: Actor, today = parisDay()) {
+	const mine = [...new Set(actor.memberships.map((m) => m.organisationId))];
+	if (!mine.length) return [];
+	const rows = (
+		await database.db
+			.select()
+			.from(trainings)
+			.where(or(inArray(trainings.trainerOrganisationId, mine), inArray(trainings.organiserOrganisationId, mine)))
+	).filter((t) => mayCheckIn(actor, t));
+	if (!rows.length) return [];
+	const from = addDays(today, -ANIMATED_PAST_DAYS);
+	const sessions = await database.db
+		.select()
+		.from(trainingSessions)
+		.where(
+			and(
+				inArray(
+					trainingSessions.trainingId,
+					rows.map((t) => t.id)
+				),
+				gte(trainingSessions.lastDay, from)
+			)
+		);
+	if (!sessions.length) return [];
+	const ids = sessions.map((s) => s.id);
+	const [slots, recorded, present, names] = await Promise.all([
+		slotsOf(database.db, ids),
+		database.db
+			.selectDistinct({ slotId: trainingAttendance.slotId })
+			.from(trainingAttendance)
+			.innerJoin(trainingSlots, eq(trainingSlots.id, trainingAttendance.slotId))
+			.where(inArray(trainingSlots.sessionId, ids)),
+		database.db
+			.select({ sessionId: trainingSlots.sessionId, n: sql<number>`count(distinct ${trainingAttendance.registrationId})::int` })
+			.from(trainingAttendance)
+			.innerJoin(trainingSlots, eq(trainingSlots.id, trainingAttendance.slotId))
+			.where(and(inArray(trainingSlots.sessionId, ids), eq(trainingAttendance.present, true)))
+			.groupBy(trainingSlots.sessionId),
+		organisationNames(database.db, [...new Set(rows.flatMap((t) => [t.organiserOrganisationId, t.trainerOrganisationId]))])
+	]);
+	const done = new Set(recorded.map((r) => r.slotId));
+	const byTraining = new Map(rows.map((t) => [t.id, t]));
+	return sessions
+		.map((s) => {
+			const t = byTraining.get(s.trainingId)!;
+			const sl = slots.get(s.id) ?? [];
+			const ours = (id: string | null) => !!id && actor.memberships.some((m) => m.organisationId === id && m.departmentCode === t.departmentCode);
+			return {
+				id: s.id,
+				trainingId: t.id,
+				title: t.title,
+				status: s.status,
+				format: t.format,
+				firstDay: s.firstDay,
+				lastDay: s.lastDay,
+				past: s.lastDay < today,
+				when: sl.map(slotLabel),
+				/** what the actor's structure does in it */
+				role: ours(t.trainerOrganisationId) ? ('trainer' as const) : ('organiser' as const),
+				organiser: names.get(t.organiserOrganisationId) ?? '',
+				trainer: t.trainerOrganisationId ? (names.get(t.trainerOrganisationId) ?? '') : [t.trainerPerson, t.trainerStructure].filter(Boolean).join(', '),
+				capacity: s.capacity,
+				seatsTaken: s.seatsTaken,
+				waiting: s.waitingCount,
+				halfDays: sl.length,
+				recorded: sl.filter((x) => done.has(x.id)).length,
+				present: present.find((p) => p.sessionId === s.id)?.n ?? 0,
+				manage: mayManage(actor, t)
+			};
+		})
+		.sort((a, b) => (a.past !== b.past ? (a.past ? 1 : -1) : a.past ? (a.firstDay < b.firstDay ? 1 : -1) : a.firstDay < b.firstDay ? -1 : 1));
+}
+
+export type AnimatedSession = Awaited<ReturnType<typeof animatedSessions>>[number];

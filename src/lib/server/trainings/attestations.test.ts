@@ -19,6 +19,8 @@ import { scopeOf } from '../accounts/index.ts';
 import { addDays, parisDay } from '../../time.ts';
 import { trainingAttestations, trainingRegistrations, trainingSessions } from './db.ts';
 import {
+	ANIMATED_PAST_DAYS,
+	animatedSessions,
 	checkAttestation,
 	createSession,
 	createTraining,
@@ -159,6 +161,35 @@ describe('attendance', () => {
 		await expect(
 			recordAttendance(w.db, coordinator, { sessionId: s.sessionId, slotId: s.slots[0], present: [], method: 'screen' }, { today: day(-3) })
 		).rejects.toMatchObject({ code: 'invalid' });
+	});
+});
+
+describe('the sessions my structure runs', () => {
+	it('lists to the trainer’s structure the sessions it trains, upcoming first, with their counts; to nobody outside', async () => {
+		const s = await pastSession(3, 2, 'Animée');
+		const next = await pastSession(-10, 0, 'À venir');
+		await recordAttendance(w.db, trainerHelper, { sessionId: s.sessionId, slotId: s.slots[0], present: [s.registrations[0]], method: 'screen' });
+		const mine = await animatedSessions(w.db, trainerHelper);
+		expect(mine.find((x) => x.id === s.sessionId)).toMatchObject({
+			title: 'Animée',
+			role: 'trainer',
+			organiser: 'Département de Lot-et-Garonne',
+			seatsTaken: 2,
+			halfDays: 2,
+			recorded: 1,
+			present: 1,
+			manage: false,
+			past: true
+		});
+		const ids = mine.map((x) => x.id);
+		expect(ids.indexOf(next.sessionId)).toBeLessThan(ids.indexOf(s.sessionId));
+		expect(mine.slice(mine.findIndex((x) => x.past)).every((x) => x.past)).toBe(true);
+		// the organiser's coordination: the same sessions, with the management link
+		expect((await animatedSessions(w.db, coordinator)).find((x) => x.id === s.sessionId)).toMatchObject({ role: 'organiser', manage: true });
+		for (const who of [otherManager, coordinator33, prescriber]) expect((await animatedSessions(w.db, who)).map((x) => x.id)).not.toContain(s.sessionId);
+		// more than three months ago: no longer listed
+		const old = await pastSession(ANIMATED_PAST_DAYS + 5, 0, 'Ancienne');
+		expect((await animatedSessions(w.db, trainerHelper)).map((x) => x.id)).not.toContain(old.sessionId);
 	});
 });
 
@@ -312,5 +343,8 @@ describe.skipIf(!onPostgres())('row-level security (PostgreSQL)', () => {
 		expect(await as(null, n)).toBe(0);
 		expect(await as(coordinator33, n)).toBe(0);
 		expect(await as(coordinator, n)).toBe(1);
+		// the trainer's structure lists the session through the request role; another département's coordinator does not
+		expect((await as(trainerHelper, () => animatedSessions(request, trainerHelper))).map((x) => x.id)).toContain(s.sessionId);
+		expect(await as(coordinator33, () => animatedSessions(request, coordinator33))).toEqual([]);
 	});
 });

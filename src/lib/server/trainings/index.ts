@@ -42,11 +42,14 @@ export { seedDemoSurvey } from './survey-demo.ts';
 export { answerSurvey, sendSurveys, sessionSurvey, surveyByToken, type SurveyView } from './survey.ts';
 export { COMMENT_MAX, MIN_ANSWERS, SURVEY_QUESTIONS, SURVEY_SCALE, readSurveyForm, type SurveyResults } from './survey-model.ts';
 export {
+	ANIMATED_PAST_DAYS,
 	ATTENDANCE_METHODS,
+	animatedSessions,
 	mayCheckIn,
 	recordAttendance,
 	sessionAttendance,
 	sheetPrinted,
+	type AnimatedSession,
 	type AttendanceMethod,
 	type SessionAttendance
 } from './attendance.ts';

@@ -8,13 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ical, { type VEvent } from 'node-ical';
-import { and, asc, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { openWorld, type World } from '../../../../test/world.ts';
 import type { Actor } from '../accounts/index.ts';
 import { outbox } from '../mail/db.ts';
 import { places } from '../places/db.ts';
 import { addDays, parisDay } from '../../time.ts';
-import { trainingRegistrations, trainingSessions } from './db.ts';
+import { trainingAttendance, trainingAttestations, trainingRegistrations, trainingSessions } from './db.ts';
+import { refreshSteeringFacts } from '../steering/index.ts';
 import {
 	cancelRegistration,
 	cancelSession,
@@ -23,6 +25,9 @@ import {
 	createSession,
 	createTraining,
 	eventForOrganiser,
+	issueAttestations,
+	recordAttendance,
+	sessionAttendance,
 	eventPage,
 	feedBySecret,
 	organiserFeed,
@@ -155,20 +160,37 @@ describe('relayed webinars', () => {
 		const rp = await relayPage(w.db, mediator, relay);
 		expect(rp.registrants.map((r) => r.name)).toEqual(['RESPONSABLE Noa']);
 		await expect(relayPage(w.db, otherManager, relay)).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(recordRelayAttendance(w.db, mediator, relay, { counts: { [`slot-${rp.slots[0].id}`]: 'douze' }, named: [] })).rejects.toMatchObject({
+		await expect(recordRelayAttendance(w.db, mediator, relay, { counts: { [`slot-${rp.slots[0].id}`]: 'douze' }, present: {} })).rejects.toMatchObject({
 			code: 'invalid',
 			fields: { [`slot-${rp.slots[0].id}`]: 'Indiquez un nombre de personnes entre 0 et 500.' }
 		});
-		await expect(recordRelayAttendance(w.db, otherManager, relay, { counts: {}, named: [] })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(recordRelayAttendance(w.db, otherManager, relay, { counts: {}, present: {} })).rejects.toMatchObject({ code: 'forbidden' });
 		const stranger = (
 			await w.db.db.select({ id: trainingRegistrations.id }).from(trainingRegistrations).where(eq(trainingRegistrations.userId, people[0].userId))
 		)[0].id;
-		await recordRelayAttendance(w.db, mediator, relay, {
-			counts: { [`slot-${rp.slots[0].id}`]: '11', [`slot-${rp.slots[1].id}`]: '9' },
-			named: [rp.registrants[0].id, stranger]
+		// another structure's registrant is refused, and a registrant is not ticked before the half-day's day
+		await expect(
+			recordRelayAttendance(w.db, mediator, relay, { counts: {}, present: { [rp.slots[0].id]: [stranger] } }, { today: day(20) })
+		).rejects.toMatchObject({ code: 'invalid' });
+		await expect(recordRelayAttendance(w.db, mediator, relay, { counts: {}, present: { [rp.slots[0].id]: [rp.registrants[0].id] } })).rejects.toMatchObject({
+			code: 'invalid',
+			fields: { [`slot-${rp.slots[0].id}`]: 'Cette demi-journée n’a pas encore eu lieu\u00a0: les inscrits présents se notent à partir de son jour.' }
 		});
+		await recordRelayAttendance(
+			w.db,
+			mediator,
+			relay,
+			{ counts: { [`slot-${rp.slots[0].id}`]: '11', [`slot-${rp.slots[1].id}`]: '9' }, present: { [rp.slots[0].id]: [rp.registrants[0].id] } },
+			{ today: day(20) }
+		);
 		// again: the counts replaced, not added
-		await recordRelayAttendance(w.db, mediator, relay, { counts: { [`slot-${rp.slots[1].id}`]: '8' }, named: [rp.registrants[0].id] });
+		await recordRelayAttendance(
+			w.db,
+			mediator,
+			relay,
+			{ counts: { [`slot-${rp.slots[1].id}`]: '8' }, present: { [rp.slots[0].id]: [rp.registrants[0].id] } },
+			{ today: day(20) }
+		);
 		expect((await relayPage(w.db, mediator, relay)).slots.map((x) => x.attendees)).toEqual([11, 8]);
 		// the stranger (another structure's registrant) was not attached
 		expect(
@@ -193,6 +215,91 @@ describe('relayed webinars', () => {
 		expect((await sessionPage(w.db, null, s)).relays).toEqual([]);
 		// registered again: open again
 		expect(await registerRelay(w.db, mediator, s, { placeId: lacepede, expected: '' })).toBe(relay);
+	});
+
+	it('writes the registrants present at a relay to the attendance (`relay`): the room’s sheet keeps them, their attestation and the figures count them', async () => {
+		const first = day(-2);
+		const t = await createTraining(w.db, coordinator, training({ title: 'Webinaire relayé passé' }));
+		const s = await createSession(
+			w.db,
+			coordinator,
+			t,
+			session({
+				slots: [
+					{ day: first, start: '09:00', end: '12:00' },
+					{ day: first, start: '14:00', end: '16:00' }
+				]
+			}),
+			null,
+			day(-12)
+		);
+		const relay = await registerRelay(w.db, mediator, s, { placeId: lacepede }, { today: day(-5) });
+		// two registrants of the médiathèque, one of another structure, with a seat (registered before the session)
+		const reg = async (actor: Actor, org: string, last: string) => {
+			const id = randomUUID();
+			await w.db.privileged.db.insert(trainingRegistrations).values({
+				id,
+				sessionId: s,
+				departmentCode: '47',
+				userId: actor.userId,
+				organisationId: org,
+				firstName: 'Test',
+				lastName: last,
+				email: `${last.toLowerCase()}@relais.test`,
+				// a profile of their own, to find their figures
+				profile: 'france_services',
+				status: 'confirmed',
+				position: 1,
+				tokenHash: `relay-${id}`
+			});
+			return id;
+		};
+		const here = await reg(manager, mediatheque, 'Ici');
+		const inRoom = await reg(mediator, mediatheque, 'Salle');
+		const rp = await relayPage(w.db, mediator, relay);
+		const [am, pm] = rp.slots.map((x) => x.id);
+		const marks = async () =>
+			(
+				await w.db.privileged.db
+					.select({
+						r: trainingAttendance.registrationId,
+						slot: trainingAttendance.slotId,
+						present: trainingAttendance.present,
+						method: trainingAttendance.method
+					})
+					.from(trainingAttendance)
+					.where(inArray(trainingAttendance.registrationId, [here, inRoom]))
+			)
+				.map((m) => `${m.r === here ? 'ici' : 'salle'} ${m.slot === am ? 'matin' : 'après-midi'} ${m.present ? 'présent' : 'absent'} ${m.method}`)
+				.sort();
+
+		// the organiser checks in the room first: « Salle » present in the morning, « Ici » absent (they were at the médiathèque)
+		await recordAttendance(w.db, coordinator, { sessionId: s, slotId: am, present: [inRoom], method: 'screen' });
+		// the relay ticks both for the morning, « Ici » for the afternoon too: the room's presence stays the organiser's
+		await recordRelayAttendance(w.db, mediator, relay, { counts: { [`slot-${am}`]: '9' }, present: { [am]: [here, inRoom], [pm]: [here] } });
+		expect(await marks()).toEqual(['ici après-midi présent relay', 'ici matin présent relay', 'salle matin présent screen']);
+		expect((await relayPage(w.db, mediator, relay)).slots.map((x) => x.present)).toEqual([{ [here]: 'here', [inRoom]: 'elsewhere' }, { [here]: 'here' }]);
+		// unticked for the afternoon: its mark goes; the organiser's sheet saved again does not undo the relay's morning
+		await recordRelayAttendance(w.db, mediator, relay, { counts: {}, present: { [am]: [here] } });
+		await recordAttendance(w.db, coordinator, { sessionId: s, slotId: am, present: [inRoom], method: 'sheet' });
+		expect(await marks()).toEqual(['ici matin présent relay', 'salle matin présent sheet']);
+		const d = await sessionAttendance(w.db, coordinator, s);
+		expect(d.slots[0].marks.get(here)).toEqual({ present: true, method: 'relay' });
+		expect(
+			(await w.db.db.select({ relayId: trainingRegistrations.relayId }).from(trainingRegistrations).where(eq(trainingRegistrations.id, here)))[0].relayId
+		).toBe(relay);
+
+		// the attestation: the morning's 3 hours
+		await issueAttestations(w.db, links);
+		const att = await w.db.privileged.db.select().from(trainingAttestations).where(eq(trainingAttestations.registrationId, here));
+		expect(att.map((a) => a.minutes)).toEqual([180]);
+		// the steering figures: a person trained, at the relay's session
+		await refreshSteeringFacts(w.db, { full: true, departments: ['47'] });
+		const [facts] = await w.db.query<{ n: number; minutes: number }>(
+			sql`select coalesce(sum(n), 0)::int as n, coalesce(sum(amount_cents), 0)::int as minutes from steering_facts
+				where kind = 'training_person' and organisation_id = ${mediatheque} and dim_a = 'france_services'`
+		);
+		expect(facts).toEqual({ n: 2, minutes: 360 });
 	});
 
 	it('refuses a relay for a session that is not a relayed webinar', async () => {

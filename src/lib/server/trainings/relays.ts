@@ -5,19 +5,20 @@
  * of its département (the group's expected size, themselves as contact); the session's and
  * the place's public pages list the relays, so that the people helped can come and watch
  * there; the relay records its group's headcount per half-day (training_relay_attendance)
- * and may name the registrants of its own structures who followed it there; the organisers
- * see every relay with its headcounts.
+ * and marks present the registrants of its own structures who followed it there (written to
+ * training_attendance with the method `relay`: their attestation, survey and figures count
+ * them); the organisers see every relay with its headcounts.
  *
  * On the request's connection: row-level security keeps each write in the session's
  * département, can() narrows to the place's team (or the training's organisers for reading).
  */
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, placesRunBy, placeTeams, userContacts, type Actor } from '../accounts/index.ts';
 import { placeCard, placeCards, placeForReferral } from '../places/index.ts';
 import { parisDay } from '../../time.ts';
-import { trainingRegistrations, trainingRelayAttendance, trainingRelays, trainingSessions, trainings } from './db.ts';
+import { trainingAttendance, trainingRegistrations, trainingRelayAttendance, trainingRelays, trainingSessions, trainingSlots, trainings } from './db.ts';
 import { isUuid, slotLabel } from './model.ts';
 import { NO_SESSION, TrainingError, loadSession, loadTraining, mayManage, slotsOf, userActor } from './internal.ts';
 
@@ -206,8 +207,8 @@ async function loadRelay(db: DbOrTx, id: string) {
 	return r;
 }
 
-/** The relay's page for its place's team: the session, the headcounts per half-day, the registrants of its structures who may be named. */
-export async function relayPage(database: Database, actor: Actor, relayId: string) {
+/** The relay's page for its place's team: the session, per half-day its headcount and the registrants of its structures marked present here. */
+export async function relayPage(database: Database, actor: Actor, relayId: string, today = parisDay()) {
 	const r = await loadRelay(database.db, relayId);
 	await mustRelay(database, actor, r.placeId, r.departmentCode);
 	const s = await loadSession(database.db, r.sessionId);
@@ -233,14 +234,37 @@ export async function relayPage(database: Database, actor: Actor, relayId: strin
 				)
 				.orderBy(asc(trainingRegistrations.lastName), asc(trainingRegistrations.firstName))
 		: [];
+	const marks = named.length
+		? await database.db
+				.select()
+				.from(trainingAttendance)
+				.where(
+					and(
+						inArray(
+							trainingAttendance.registrationId,
+							named.map((n) => n.id)
+						),
+						eq(trainingAttendance.present, true)
+					)
+				)
+		: [];
+	const sl = slots.get(s.id) ?? [];
 	return {
 		relay: { id: r.id, status: r.status, expected: r.capacity },
 		place: { id: r.placeId, label: card ? `${card.nom}, ${card.commune}` : r.placeId },
 		session: { id: s.id, status: s.status, title: t.title },
-		slots: (slots.get(s.id) ?? []).map((x) => ({
+		slots: sl.map((x) => ({
 			id: x.id,
 			label: slotLabel(x),
-			attendees: counts.find((c) => c.slotId === x.id)?.attendees ?? null
+			/** recorded from the half-day's day on (Paris), never before */
+			open: x.day <= today,
+			attendees: counts.find((c) => c.slotId === x.id)?.attendees ?? null,
+			/** the registrants marked present at this half-day: here (`relay`), or by the organisers in the room (`elsewhere`) */
+			present: Object.fromEntries(
+				marks
+					.filter((m) => m.slotId === x.id)
+					.map((m) => [m.registrationId, m.method === 'relay' && named.find((n) => n.id === m.registrationId)?.relayId === r.id ? 'here' : 'elsewhere'])
+			) as Record<string, 'here' | 'elsewhere'>
 		})),
 		registrants: named.map((n) => ({ id: n.id, name: `${n.lastName.toUpperCase()} ${n.firstName}`, here: n.relayId === r.id }))
 	};
@@ -248,17 +272,21 @@ export async function relayPage(database: Database, actor: Actor, relayId: strin
 
 /**
  * The relay's group recorded: a headcount per half-day (`slot-<id>`: a whole number; empty:
- * not recorded), and the registrants of its structures who followed it there (`named`).
- * Every field checked before anything is written.
+ * not recorded), and, from the half-day's day on, the registrants of its structures present
+ * here at each (`present[<slot id>]`: their registration ids), written to the
+ * attendance with the method `relay` so that their attestation, their survey and the
+ * figures count them as any person present. A registrant unticked loses the mark this
+ * relay gave (never one the organisers recorded in the room). Every field checked before
+ * anything is written; the slots' rows locked first, as the organisers' check-in does.
  */
 export async function recordRelayAttendance(
 	database: Database,
 	actor: Actor,
 	relayId: string,
-	input: { counts: Record<string, unknown>; named: readonly string[] },
-	opts: { ip?: string | null } = {}
+	input: { counts: Record<string, unknown>; present: Record<string, readonly string[]> },
+	opts: { ip?: string | null; today?: string } = {}
 ): Promise<void> {
-	const page = await relayPage(database, actor, relayId);
+	const page = await relayPage(database, actor, relayId, opts.today);
 	if (page.relay.status !== 'open') throw new TrainingError('conflict', 'Ce lieu ne relaie plus cette session.');
 	if (page.session.status !== 'published') throw new TrainingError('conflict', 'Cette session est annulée.');
 	const fields: Record<string, string> = {};
@@ -266,26 +294,81 @@ export async function recordRelayAttendance(
 	for (const slot of page.slots) {
 		const raw = input.counts[`slot-${slot.id}`];
 		const text = typeof raw === 'string' ? raw.trim() : '';
+		const ticked = (input.present[slot.id] ?? []).length > 0;
+		if (!slot.open && ticked) {
+			fields[`slot-${slot.id}`] = 'Cette demi-journée n’a pas encore eu lieu\u00a0: les inscrits présents se notent à partir de son jour.';
+			continue;
+		}
 		if (!text) continue;
 		if (!/^\d{1,4}$/.test(text) || Number(text) > MAX_GROUP) fields[`slot-${slot.id}`] = `Indiquez un nombre de personnes entre 0 et ${MAX_GROUP}.`;
 		else counts.push({ slotId: slot.id, attendees: Number(text) });
 	}
-	if (Object.keys(fields).length) throw new TrainingError('invalid', 'La présence n’est pas complète.', fields);
 	const allowed = new Set(page.registrants.map((r) => r.id));
-	const named = [...new Set(input.named)].filter((id) => allowed.has(id));
+	const unknown = Object.values(input.present)
+		.flat()
+		.some((id) => !allowed.has(id));
+	if (unknown) throw new TrainingError('invalid', 'Une personne cochée n’est pas inscrite à cette session par une structure du lieu.');
+	if (Object.keys(fields).length) throw new TrainingError('invalid', 'La présence n’est pas complète.', fields);
+	const open = page.slots.filter((x) => x.open);
+	// a presence recorded elsewhere (the organisers in the room, another relay) is theirs: a tick on it changes nothing
+	const presentAt = new Map(open.map((x) => [x.id, new Set((input.present[x.id] ?? []).filter((id) => x.present[id] !== 'elsewhere'))]));
+	// here: present at one half-day at least; the others keep their relay only if another relay named them
+	const here = page.registrants.filter((r) => open.some((x) => presentAt.get(x.id)!.has(r.id))).map((r) => r.id);
+	const mineBefore = new Set(page.registrants.filter((r) => r.here).map((r) => r.id));
+	const gone = [...mineBefore].filter((id) => !here.includes(id));
 	const { departmentCode } = await loadRelay(database.db, relayId);
+	const now = new Date();
 	await database.db.transaction(async (tx) => {
+		if (open.length)
+			await tx
+				.select({ id: trainingSlots.id })
+				.from(trainingSlots)
+				.where(
+					inArray(
+						trainingSlots.id,
+						open.map((x) => x.id)
+					)
+				)
+				.orderBy(asc(trainingSlots.id))
+				.for('update');
 		for (const c of counts)
 			await tx
 				.insert(trainingRelayAttendance)
 				.values({ relayId, slotId: c.slotId, departmentCode, attendees: c.attendees, recordedBy: actor.userId })
 				.onConflictDoUpdate({
 					target: [trainingRelayAttendance.relayId, trainingRelayAttendance.slotId],
-					set: { attendees: c.attendees, recordedBy: actor.userId, recordedAt: new Date() }
+					set: { attendees: c.attendees, recordedBy: actor.userId, recordedAt: now }
 				});
-		const before = page.registrants.filter((r) => r.here).map((r) => r.id);
-		const gone = before.filter((id) => !named.includes(id));
-		if (named.length) await tx.update(trainingRegistrations).set({ relayId }).where(inArray(trainingRegistrations.id, named));
+		for (const x of open) {
+			const ticked = [...presentAt.get(x.id)!];
+			if (ticked.length)
+				await tx
+					.insert(trainingAttendance)
+					.values(
+						ticked.map((id) => ({
+							registrationId: id,
+							slotId: x.id,
+							departmentCode,
+							present: true,
+							method: 'relay',
+							recordedBy: actor.userId,
+							recordedAt: now
+						}))
+					)
+					.onConflictDoUpdate({
+						target: [trainingAttendance.registrationId, trainingAttendance.slotId],
+						set: { present: true, method: 'relay', recordedBy: actor.userId, recordedAt: now },
+						// a presence the organisers recorded in the room stays theirs
+						setWhere: sql`${trainingAttendance.method} = 'relay' OR NOT ${trainingAttendance.present}`
+					});
+			// unticked: the mark this relay gave goes (those of this relay's registrants only)
+			const untick = [...mineBefore, ...here].filter((id) => !presentAt.get(x.id)!.has(id));
+			if (untick.length)
+				await tx
+					.delete(trainingAttendance)
+					.where(and(eq(trainingAttendance.slotId, x.id), eq(trainingAttendance.method, 'relay'), inArray(trainingAttendance.registrationId, untick)));
+		}
+		if (here.length) await tx.update(trainingRegistrations).set({ relayId }).where(inArray(trainingRegistrations.id, here));
 		if (gone.length) await tx.update(trainingRegistrations).set({ relayId: null }).where(inArray(trainingRegistrations.id, gone));
 		await journal(tx, {
 			actor: userActor(actor),
@@ -294,7 +377,12 @@ export async function recordRelayAttendance(
 			targetId: relayId,
 			departmentCode,
 			ip: opts.ip,
-			details: { sessionId: page.session.id, title: page.session.title, attendees: counts.reduce((a, c) => a + c.attendees, 0), named: named.length }
+			details: {
+				sessionId: page.session.id,
+				title: page.session.title,
+				attendees: counts.reduce((a, c) => a + c.attendees, 0),
+				named: here.length
+			}
 		});
 	});
 }

@@ -5,6 +5,7 @@ import { formFailure } from '#lib/server/web/errors.ts';
 import {
 	REGISTRATION_STATUSES,
 	SESSION_STATUSES,
+	animatedSessions,
 	mailLinks,
 	myAttestations,
 	myFeed,
@@ -16,10 +17,22 @@ import {
 } from '#lib/server/trainings/index.ts';
 import { formatDate } from '#lib/components/format.ts';
 
+/** « 12 inscrits sur 12 places, 2 en liste d’attente », « Aucun inscrit (places sans limite) ». */
+function registeredText(capacity: number | null, seated: number, waiting: number): string {
+	const who = seated === 0 ? 'Aucun inscrit' : `${seated.toLocaleString('fr-FR')} inscrit${seated > 1 ? 's' : ''}`;
+	const seats = capacity === null ? ' (places sans limite)' : ` sur ${capacity.toLocaleString('fr-FR')} place${capacity > 1 ? 's' : ''}`;
+	return `${who}${seats}${waiting ? `, ${waiting.toLocaleString('fr-FR')} en liste d’attente` : ''}`;
+}
+
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
 	const actor = locals.session!.actor;
-	const [mine, organised, links] = await Promise.all([myRegistrations(db, actor), organisedTrainings(db, actor), mailLinks(db)]);
+	const [mine, organised, links, animated] = await Promise.all([
+		myRegistrations(db, actor),
+		organisedTrainings(db, actor),
+		mailLinks(db),
+		animatedSessions(db, actor)
+	]);
 	// an organiser's feed for each structure that organises a training the actor may manage
 	const organisers = new Map(organised.trainings.map((t) => [t.organiserOrganisationId, t.organiser]));
 	const feeds = [];
@@ -30,6 +43,23 @@ export const load: PageServerLoad = async ({ locals }) => {
 		organiserFeeds: feeds.sort((a, b) => a.name.localeCompare(b.name, 'fr')),
 		mine: mine.map((r) => ({ ...r, day: formatDate(r.firstDay, { weekday: true }), statusLabel: REGISTRATION_STATUSES[r.status] })),
 		organiser: organised.scope.organisations.length > 0,
+		animated: animated.map((s) => ({
+			id: s.id,
+			trainingId: s.trainingId,
+			title: s.title,
+			past: s.past,
+			when: s.when,
+			status: SESSION_STATUSES[s.status as SessionStatus] ?? s.status,
+			draft: s.status === 'draft',
+			cancelled: s.status === 'cancelled',
+			role:
+				s.role === 'trainer' ? `Formation assurée par ${s.trainer}` : `Organisée par ${s.organiser}${s.trainer ? `, formation assurée par ${s.trainer}` : ''}`,
+			seats: registeredText(s.capacity, s.seatsTaken, s.waiting),
+			halfDays: s.halfDays,
+			recorded: s.recorded,
+			present: s.present,
+			manage: s.manage
+		})),
 		trainings: organised.trainings.map((t) => ({
 			id: t.id,
 			title: t.title,

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDatabase } from '#lib/server/db/client.ts';
-import { MAX_GROUP, recordRelayAttendance, relayPage, withdrawRelay } from '#lib/server/trainings/index.ts';
+import { MAX_GROUP, isUuid, recordRelayAttendance, relayPage, withdrawRelay } from '#lib/server/trainings/index.ts';
 import { formFailure, pageError } from '#lib/server/web/errors.ts';
 
 /** Forms that post: no script */
@@ -26,11 +26,16 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const counts: Record<string, string> = {};
 		for (const [k, v] of form) if (k.startsWith('slot-') && typeof v === 'string') counts[k] = v;
-		const named = form.getAll('named').filter((v): v is string => typeof v === 'string');
+		// `present-<slot id>`: the registrants present here at that half-day (a slot's id only: never `__proto__` or the like)
+		const present: Record<string, string[]> = {};
+		for (const [k, v] of form) {
+			const slot = k.slice('present-'.length);
+			if (k.startsWith('present-') && isUuid(slot) && typeof v === 'string') (present[slot] ??= []).push(v);
+		}
 		try {
-			await recordRelayAttendance(await getDatabase(), locals.session!.actor, params.relay, { counts, named }, { ip: locals.ip });
+			await recordRelayAttendance(await getDatabase(), locals.session!.actor, params.relay, { counts, present }, { ip: locals.ip });
 		} catch (e) {
-			return formFailure(e, { counts }, { page: ['forbidden', 'not_found'] });
+			return formFailure(e, { counts, present }, { page: ['forbidden', 'not_found'] });
 		}
 		redirect(303, `/espace/formations/relais/${params.relay}?fait=presence`);
 	},

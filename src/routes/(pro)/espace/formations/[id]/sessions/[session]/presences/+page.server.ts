@@ -38,14 +38,18 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 						label: chosen.label,
 						open: chosen.open,
 						recorded: chosen.recorded,
-						method: chosen.recorded ? (ATTENDANCE_METHODS[[...chosen.marks.values()][0]?.method ?? ''] ?? '') : ''
+						method: chosen.recorded
+							? (ATTENDANCE_METHODS[([...chosen.marks.values()].find((m) => m.method !== 'relay') ?? [...chosen.marks.values()][0])?.method ?? ''] ?? '')
+							: ''
 					}
 				: null,
 			registrants: d.registrants.map((r) => ({
 				id: r.id,
 				name: r.name,
 				structure: r.structure,
-				present: chosen?.marks.get(r.id)?.present ?? false
+				present: chosen?.marks.get(r.id)?.present ?? false,
+				/** present at a relay place, as its team recorded (the room's sheet does not undo it) */
+				relay: !!chosen?.marks.get(r.id)?.present && chosen?.marks.get(r.id)?.method === 'relay'
 			})),
 			organiser,
 			ended: !!last && last.open,
