@@ -12,10 +12,10 @@ import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, organisationSummaries, type Actor } from '../accounts/index.ts';
-import { equipmentDeviceEvents, equipmentDevices, equipmentDonors, equipmentLots, type EquipmentDonor } from './db.ts';
+import { equipmentDevices, equipmentDonors, equipmentLots, type EquipmentDonor } from './db.ts';
 import { deviceLine, donorInput, isUuid, type DeviceLine } from './model.ts';
 import { parseLotLines } from './lot-lines.ts';
-import { EquipmentError, NO_DONOR, NO_LOT, addEvent, userActor } from './internal.ts';
+import { EquipmentError, NO_DONOR, NO_LOT, addEvent, receiveDevices, userActor } from './internal.ts';
 
 const INCOMPLETE = 'Le formulaire n’est pas complet.';
 const NOBODY = 'Seules la coordination du département et les structures qui reconditionnent corrigent les dons.';
@@ -248,35 +248,7 @@ export async function updateLot(
 					removals.map((d) => d.id)
 				)
 			);
-		if (added.length) {
-			const rows = await tx
-				.insert(equipmentDevices)
-				.values(
-					added.map((d) => ({
-						departmentCode: lot.departmentCode,
-						lotId: lot.id,
-						refurbisherOrganisationId: lot.refurbisherOrganisationId,
-						type: d.type,
-						brand: d.brand,
-						model: d.model,
-						serial: d.serial,
-						manufactureYear: d.manufactureYear,
-						stateOnReceipt: d.stateOnReceipt,
-						createdBy: actor.userId
-					}))
-				)
-				.returning({ id: equipmentDevices.id });
-			await tx.insert(equipmentDeviceEvents).values(
-				rows.map((r) => ({
-					deviceId: r.id,
-					departmentCode: lot.departmentCode,
-					kind: 'received',
-					toStatus: 'received',
-					actorUserId: actor.userId,
-					details: { lotId: lot.id, donorId: h.donorId, addedByCorrection: true }
-				}))
-			);
-		}
+		if (added.length) await receiveDevices(tx, { ...lot, donorId: h.donorId }, added, actor, { addedByCorrection: true });
 		const summary = { changed: changes.length, removed: removals.length, added: added.length };
 		if (headerChanged.length || summary.changed || summary.removed || summary.added)
 			await journal(tx, {

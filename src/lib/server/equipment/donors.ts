@@ -8,9 +8,9 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationSummaries, type Actor } from '../accounts/index.ts';
-import { equipmentDeviceEvents, equipmentDevices, equipmentDonorStock, equipmentDonors, equipmentLots } from './db.ts';
+import { equipmentDonorStock, equipmentDonors, equipmentLots } from './db.ts';
 import { donorInput, isUuid, lotInput } from './model.ts';
-import { EquipmentError, NO_DONOR, userActor } from './internal.ts';
+import { EquipmentError, NO_DONOR, receiveDevices, userActor } from './internal.ts';
 
 const INCOMPLETE = 'Le formulaire n’est pas complet.';
 
@@ -147,37 +147,12 @@ export async function createLot(database: Database, actor: Actor, input: unknown
 				createdBy: actor.userId
 			})
 			.returning({ id: equipmentLots.id });
-		const deviceIds: string[] = [];
-		for (let i = 0; i < v.devices.length; i += 500) {
-			const rows = await tx
-				.insert(equipmentDevices)
-				.values(
-					v.devices.slice(i, i + 500).map((d) => ({
-						departmentCode: donor.departmentCode,
-						lotId: lot.id,
-						refurbisherOrganisationId: refurbisher.id,
-						type: d.type,
-						brand: d.brand,
-						model: d.model,
-						serial: d.serial,
-						manufactureYear: d.manufactureYear,
-						stateOnReceipt: d.stateOnReceipt,
-						createdBy: actor.userId
-					}))
-				)
-				.returning({ id: equipmentDevices.id });
-			deviceIds.push(...rows.map((r) => r.id));
-			await tx.insert(equipmentDeviceEvents).values(
-				rows.map((r) => ({
-					deviceId: r.id,
-					departmentCode: donor.departmentCode,
-					kind: 'received',
-					toStatus: 'received',
-					actorUserId: actor.userId,
-					details: { lotId: lot.id, donorId: donor.id }
-				}))
-			);
-		}
+		const deviceIds = await receiveDevices(
+			tx,
+			{ id: lot.id, departmentCode: donor.departmentCode, refurbisherOrganisationId: refurbisher.id, donorId: donor.id },
+			v.devices,
+			actor
+		);
 		await journal(tx, {
 			actor: userActor(actor),
 			action: 'equipment.lot.received',

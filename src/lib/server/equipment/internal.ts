@@ -8,7 +8,7 @@ import type { DbOrTx, Tx } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
 import { DomainError } from '../errors.ts';
 import { equipmentDeviceEvents, equipmentDevices, equipmentErasures, type EquipmentDevice } from './db.ts';
-import { checkTransition, isUuid, type DeviceStatus, type OfferFacts } from './model.ts';
+import { checkTransition, isUuid, type DeviceLine, type DeviceStatus, type OfferFacts } from './model.ts';
 
 /** A refusal of the equipment's use cases (the one error model, ../errors.ts). */
 export class EquipmentError extends DomainError<'forbidden' | 'not_found' | 'invalid' | 'conflict'> {
@@ -84,3 +84,48 @@ export async function historyOf(db: DbOrTx, deviceId: string) {
 }
 
 export const countInt = sql<number>`count(*)::int`;
+
+/**
+ * Devices received in a lot (a new lot, or lines added to it by a correction), each with its
+ * « received » event, 500 rows per statement; their ids in the lines' order.
+ */
+export async function receiveDevices(
+	tx: Tx,
+	lot: { id: string; departmentCode: string; refurbisherOrganisationId: string; donorId: string },
+	lines: readonly DeviceLine[],
+	actor: Actor,
+	details: Record<string, unknown> = {}
+): Promise<string[]> {
+	const ids: string[] = [];
+	for (let i = 0; i < lines.length; i += 500) {
+		const rows = await tx
+			.insert(equipmentDevices)
+			.values(
+				lines.slice(i, i + 500).map((d) => ({
+					departmentCode: lot.departmentCode,
+					lotId: lot.id,
+					refurbisherOrganisationId: lot.refurbisherOrganisationId,
+					type: d.type,
+					brand: d.brand,
+					model: d.model,
+					serial: d.serial,
+					manufactureYear: d.manufactureYear,
+					stateOnReceipt: d.stateOnReceipt,
+					createdBy: actor.userId
+				}))
+			)
+			.returning({ id: equipmentDevices.id });
+		ids.push(...rows.map((r) => r.id));
+		await tx.insert(equipmentDeviceEvents).values(
+			rows.map((r) => ({
+				deviceId: r.id,
+				departmentCode: lot.departmentCode,
+				kind: 'received',
+				toStatus: 'received',
+				actorUserId: actor.userId,
+				details: { lotId: lot.id, donorId: lot.donorId, ...details }
+			}))
+		);
+	}
+	return ids;
+}
