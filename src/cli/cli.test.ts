@@ -166,7 +166,7 @@ describe('npx maillage', () => {
 		expect(err.stdout).toMatch(/the balances sum to 500 cents, not 0/);
 		// and a posting must have its source record
 		expect(err.stdout).toMatch(/ledger entry \d+ \(contribution\) refers to contribution x, which does not exist/);
-	});
+	}, 180_000); // each command opens the embedded database holding every commune: over a minute on a loaded machine
 
 	it('steering refresh: writes the months whose sources changed, every month with --full', async () => {
 		const full = await maillage('steering', 'refresh', '--full', '--departement', '47');
@@ -175,7 +175,7 @@ describe('npx maillage', () => {
 		// nothing changed since: only the month under way
 		const again = await maillage('steering', 'refresh', '--departement', '47');
 		expect(again.stdout).toMatch(/^steering refresh: 47: 1 month written \((\d{4}-\d{2}) to \1\)$/m);
-	});
+	}, 180_000); // each command opens the embedded database holding every commune: over a minute on a loaded machine
 
 	it("audit checkpoint and audit verify: signs the journal's head outside the database, then checks the chain against it", async () => {
 		const file = join(dir, 'checkpoints.jsonl');

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Database } from '../lib/server/db/client.ts';
 import type { StoredImportReport } from '../lib/server/places/index.ts';
 import { sharedDataDir, dataDir } from '../lib/server/paths.ts';
-import { AccountError, ROLES, ORGANISATION_KINDS, type Role } from '../lib/server/accounts/model.ts';
+import { AccountError, ROLES, ORGANISATION_KINDS, type Role } from '../lib/server/accounts/index.ts';
 import { VAULT_HELP, isVaultCommand } from './vault-help.ts';
 import { parseOrigin, savedPublicOrigin } from '../lib/server/web/origin.ts';
 import { describeError } from '../lib/server/log.ts';
@@ -164,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
 		});
 	}
 	if (cmd === 'demo' && sub === 'code') {
-		const { demoCode, DemoError } = await import('../lib/server/demo/accounts.ts');
+		const { demoCode, DemoError } = await demo();
 		const { code, validForSeconds } = (() => {
 			try {
 				return demoCode([rest[0] ?? '', ...rest.slice(1)].join(''));

@@ -315,8 +315,16 @@ describe('the home page, the exports and who may read', () => {
 		await expect(openDataTable(db, '47', 'demande-orientations', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
 		await expect(openDataTable(db, '75', 'offre-services', q(''), today)).rejects.toMatchObject({ code: 'not_found' });
 		// the counts of persons are the demand's and the outcomes' (open-data.test.ts); nothing per structure, place, funder or partner
-		expect(Object.keys(OPEN_TABLES).every((id) => /^(offre|fragilite|demande|resultats)-/.test(id))).toBe(true);
-		for (const id of ['demande-orientations-structure', 'demande-orientations-type', 'resultats-honorees-lieu', 'resultats-pass-financeurs'])
+		// (and the trainings' by territory, profile and theme: steering/trainings.test.ts)
+		expect(Object.keys(OPEN_TABLES).every((id) => /^(offre|fragilite|demande|resultats|formations)-/.test(id))).toBe(true);
+		for (const id of [
+			'demande-orientations-structure',
+			'demande-orientations-type',
+			'resultats-honorees-lieu',
+			'resultats-pass-financeurs',
+			'formations-aidants-structure',
+			'formations-satisfaction'
+		])
 			expect(Object.keys(OPEN_TABLES)).not.toContain(id);
 	});
 

@@ -236,7 +236,7 @@ export async function animatedSessions(database: Database, actor: Actor, today =
 				past: s.lastDay < today,
 				when: sl.map(slotLabel),
 				/** what the actor's structure does in it */
-				role: ours(t.trainerOrganisationId) ? ('trainer' as const) : ('organiser' as const),
+				part: ours(t.trainerOrganisationId) ? ('trainer' as const) : ('organiser' as const),
 				organiser: names.get(t.organiserOrganisationId) ?? '',
 				trainer: t.trainerOrganisationId ? (names.get(t.trainerOrganisationId) ?? '') : [t.trainerPerson, t.trainerStructure].filter(Boolean).join(', '),
 				capacity: s.capacity,

@@ -172,7 +172,7 @@ describe('the sessions my structure runs', () => {
 		const mine = await animatedSessions(w.db, trainerHelper);
 		expect(mine.find((x) => x.id === s.sessionId)).toMatchObject({
 			title: 'Animée',
-			role: 'trainer',
+			part: 'trainer',
 			organiser: 'Département de Lot-et-Garonne',
 			seatsTaken: 2,
 			halfDays: 2,
@@ -185,7 +185,7 @@ describe('the sessions my structure runs', () => {
 		expect(ids.indexOf(next.sessionId)).toBeLessThan(ids.indexOf(s.sessionId));
 		expect(mine.slice(mine.findIndex((x) => x.past)).every((x) => x.past)).toBe(true);
 		// the organiser's coordination: the same sessions, with the management link
-		expect((await animatedSessions(w.db, coordinator)).find((x) => x.id === s.sessionId)).toMatchObject({ role: 'organiser', manage: true });
+		expect((await animatedSessions(w.db, coordinator)).find((x) => x.id === s.sessionId)).toMatchObject({ part: 'organiser', manage: true });
 		for (const who of [otherManager, coordinator33, prescriber]) expect((await animatedSessions(w.db, who)).map((x) => x.id)).not.toContain(s.sessionId);
 		// more than three months ago: no longer listed
 		const old = await pastSession(ANIMATED_PAST_DAYS + 5, 0, 'Ancienne');

@@ -53,7 +53,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 			draft: s.status === 'draft',
 			cancelled: s.status === 'cancelled',
 			role:
-				s.role === 'trainer' ? `Formation assurée par ${s.trainer}` : `Organisée par ${s.organiser}${s.trainer ? `, formation assurée par ${s.trainer}` : ''}`,
+				s.part === 'trainer' ? `Formation assurée par ${s.trainer}` : `Organisée par ${s.organiser}${s.trainer ? `, formation assurée par ${s.trainer}` : ''}`,
 			seats: registeredText(s.capacity, s.seatsTaken, s.waiting),
 			halfDays: s.halfDays,
 			recorded: s.recorded,
