@@ -13,7 +13,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { equipmentDeviceEvents, equipmentDevices, equipmentDonors, equipmentLots, type EquipmentDonor } from './db.ts';
-import { deviceLine, donorInput, isUuid, type DeviceLine } from './model.ts';
+import { dayField, deviceLine, donorInput, isUuid, type DeviceLine } from './model.ts';
 import { parseLotLines } from './lot-lines.ts';
 import { EquipmentError, NO_DONOR, NO_LOT, addEvent, userActor } from './internal.ts';
 
@@ -117,7 +117,6 @@ export async function lotForEditing(database: Database, actor: Actor, lotId: str
 	return { lot, devices, donors, refurbisher, opensDevices };
 }
 
-const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
 const lotHeader = z.object({
 	donorId: z.uuid({ error: 'Choisissez le donateur.' }),
 	reference: z.string().trim().min(1, { error: 'Indiquez la référence du lot.' }).max(60, { error: '60 caractères au plus.' }),
