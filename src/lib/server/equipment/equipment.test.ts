@@ -335,8 +335,25 @@ describe('personal data', () => {
 		expect(exported.equipment).toEqual([expect.objectContaining({ reference: r.reference, need: 'Tablette' })]);
 		await w.db.db.transaction((tx) => personalData.erase!(tx, ref, new Date()));
 		const [row] = await w.db.db.select().from(equipmentRequests).where(eq(equipmentRequests.id, r.id));
-		expect(row.beneficiaryId).toBeNull();
+		// nobody will come for it: cancelled, out of the waiting list
+		expect(row).toMatchObject({ beneficiaryId: null, status: 'cancelled' });
+		expect((await waitingList(w.db, prescriber, '47', agenArea)).map((x) => x.id)).not.toContain(r.id);
 		expect(await personalData.exportOf!(w.db.db, ref)).toEqual({ equipment: [] });
+	});
+
+	it('erasing a person a device is reserved for puts the device back on offer', async () => {
+		const { deviceIds } = await lot('L-2026-006', [{ type: 'smartphone', brand: 'Fairphone', model: '4', serial: 'SN8', manufactureYear: '2022' }]);
+		const [d] = deviceIds;
+		await readyDevice(d);
+		const person = await w.person(prescriber, ccas, { firstName: 'Effacée' });
+		const r = await requestDevice(w.db, prescriber, { beneficiaryId: person, need: 'smartphone', eligibilityKind: 'student', areaId: String(agenArea) });
+		await reserveDevice(w.db, refurbisher, d, r.id);
+		await w.db.db.transaction((tx) => personalData.erase!(tx, { id: person, departmentCode: '47', phone: null, email: null }, new Date()));
+		const [dev] = await w.db.db.select().from(equipmentDevices).where(eq(equipmentDevices.id, d));
+		expect(dev.status).toBe('available');
+		const [row] = await w.db.db.select().from(equipmentRequests).where(eq(equipmentRequests.id, r.id));
+		expect(row).toMatchObject({ beneficiaryId: null, status: 'cancelled', deviceId: null });
+		expect((await deviceForRefurbisher(w.db, refurbisher, d)).history[0].kind).toBe('reservation_cancelled');
 	});
 });
 
