@@ -196,11 +196,12 @@ describe('allocation', () => {
 			code: 'invalid',
 			fields: { areaId: 'Choisissez le territoire.' }
 		});
-		const ccas33 = await w.organisation('CCAS de Bordeaux', 'ccas', '33');
-		const prescriber33 = await w.member('max@ccas33.test', ccas33, 'prescriber');
-		const person33 = await w.person(prescriber33, ccas33, { commune: 'Bordeaux' });
-		const r = await requestDevice(w.db, prescriber33, { beneficiaryId: person33, need: 'tablet', eligibilityKind: 'student', areaId: '' });
-		expect((await waitingList(w.db, prescriber33, '33', null)).map((x) => x.id)).toEqual([r.id]);
+		// (the Landes: the Gironde stays empty for the row-level security test below)
+		const ccas40 = await w.organisation('CCAS de Dax', 'ccas', '40');
+		const prescriber40 = await w.member('max@ccas40.test', ccas40, 'prescriber');
+		const person40 = await w.person(prescriber40, ccas40, { commune: 'Dax' });
+		const r = await requestDevice(w.db, prescriber40, { beneficiaryId: person40, need: 'tablet', eligibilityKind: 'student', areaId: '' });
+		expect((await waitingList(w.db, prescriber40, '40', null)).map((x) => x.id)).toEqual([r.id]);
 	});
 
 	it('keeps each area’s waiting list in the order asked, names only for the structure that follows the person', async () => {
