@@ -100,8 +100,8 @@ test('the refurbisher receives a lot, refurbishes a device, hands it over and ex
 	await expect(page.getByRole('status')).toHaveText(/Le rapport d’effacement est enregistré\./);
 	await page.getByRole('button', { name: 'Proposer l’appareil' }).click();
 	await expect(page.getByRole('status')).toHaveText(/L’appareil est proposé\./);
-	await expect(page.locator('dl.facts')).toContainText('Disponible');
-	await expect(page.locator('dl.facts')).toContainText(/120\s€/);
+	await expect(page.locator('dl.facts').first()).toContainText('Disponible');
+	await expect(page.locator('dl.facts').first()).toContainText(/120\s€/);
 
 	// a prescriber's request of the demo reserved (the oldest first), handed over with a paper receipt
 	await page.getByRole('button', { name: 'Réserver' }).click();
@@ -111,15 +111,15 @@ test('the refurbisher receives a lot, refurbishes a device, hands it over and ex
 	await page.getByLabel('La personne ne souhaite pas d’accompagnement').check();
 	await page.getByRole('button', { name: 'Enregistrer la remise' }).click();
 	await expect(page.getByRole('status')).toHaveText(/La remise est enregistrée\./);
-	await expect(page.locator('dl.facts')).toContainText('Remis');
+	await expect(page.locator('dl.facts').first()).toContainText('Remis');
 
 	// brought back under warranty and exchanged for another laptop of the stock
 	await page.getByRole('radio', { name: 'Échange sous garantie' }).check();
 	await expect(page.getByLabel(/^Appareil d’échange/)).toBeVisible();
 	await page.getByRole('button', { name: 'Enregistrer le retour' }).click();
 	await expect(page.getByRole('status')).toHaveText(/Le retour est enregistré\./);
-	await expect(page.locator('dl.facts')).toContainText('Retourné');
-	await expect(page.locator('dl.facts')).toContainText(`${reference}, donné par Commune de Boé`);
+	await expect(page.locator('dl.facts').first()).toContainText('Retourné');
+	await expect(page.locator('dl.facts').first()).toContainText(`${reference}, donné par Commune de Boé`);
 
 	// the history, from the donor's lot to the person and back
 	const history = page.locator('ol.history');

@@ -220,7 +220,12 @@ describe('the set-up accompaniment of a handover', () => {
 				fields: { on: expect.stringMatching(message) }
 			});
 		await recordAccompanimentOutcome(w.db, refurbisher, ho.id, 'done', parisDay());
-		expect((await setupViews(w.db.db, [await handoverOf(outside.requestId)])).get(ho.id)).toMatchObject({ outcome: 'done', doneOn: parisDay(), typed: true });
+		expect((await setupViews(w.db.db, [await handoverOf(outside.requestId)])).get(ho.id)).toMatchObject({
+			outcome: 'done',
+			doneOn: parisDay(),
+			typed: true,
+			kindLabel: 'Accompagnement hors du réseau'
+		});
 
 		const referred = await reserved();
 		await handOver(
