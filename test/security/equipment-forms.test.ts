@@ -192,10 +192,15 @@ describe('hostile input', () => {
 		for (const [k, v] of Object.entries(lot({ devices: '' }))) binary.set(k, v);
 		binary.set('fichier', new File([new Uint8Array([0, 1, 2, 3, 0xff, 0xfe, 0, 0])], 'lot.csv', { type: 'text/csv' }));
 		expect((await act(lotForm.actions.default, coordinator, binary)).status).toBe(400);
+		// a day the calendar has not (the database would refuse it: a 500 before) or to come
+		const impossible = await act(lotForm.actions.default, coordinator, lot({ receivedOn: '2026-02-30' }));
+		expect(impossible).toMatchObject({ status: 400, fields: { receivedOn: expect.stringMatching(/n’existe pas/) } });
+		const future = await act(lotForm.actions.default, coordinator, lot({ receivedOn: '2999-01-01' }));
+		expect(future).toMatchObject({ status: 400, fields: { receivedOn: expect.stringMatching(/futur/) } });
 		const stock = await act(donorPage.actions.stock, coordinator, { year: '=1+1', retiredInStock: '-5' }, { id: donor });
 		expect(Object.keys(stock.fields!).sort()).toEqual(['retiredInStock', 'year']);
 		expect([await count('equipment_donors'), await count('equipment_lots'), await count('equipment_devices')]).toEqual(before);
-		for (const r of [long, huge, many, cells, quote, empty, missing, stock])
+		for (const r of [long, huge, many, cells, quote, empty, missing, impossible, future, stock])
 			for (const m of Object.values(r.fields!)) expect(m).toMatch(/[àâéèêîôûç’«]|Ligne|SIRET|au plus|Indiquez|Choisissez/);
 	});
 

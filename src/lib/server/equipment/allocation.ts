@@ -12,7 +12,7 @@ import type { Database, DbOrTx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { loadBeneficiary, namesVisibleTo } from '../beneficiaries/index.ts';
-import { getArea } from '../territory/index.ts';
+import { getArea, listAreas } from '../territory/index.ts';
 import { sendHandoverReferral, type Links } from '../referral/index.ts';
 import { prepareSetup } from './setup.ts';
 import { parisDay } from '../../time.ts';
@@ -57,8 +57,13 @@ export async function requestDevice(
 	if (!can(actor, 'equipment.request', { organisationId: person.organisationId }))
 		throw new EquipmentError('forbidden', 'Seuls les professionnels qui suivent la personne peuvent demander un appareil pour elle.');
 	const fields: Record<string, string> = {};
-	const area = await getArea(database, v.areaId);
-	if (!area || area.departmentCode !== person.departmentCode) fields.areaId = 'Choisissez un territoire du département.';
+	if (v.areaId === null) {
+		// no area chosen: only where the département defines none (its requests wait in one list)
+		if ((await listAreas(database, person.departmentCode)).length) fields.areaId = 'Choisissez le territoire.';
+	} else {
+		const area = await getArea(database, v.areaId);
+		if (!area || area.departmentCode !== person.departmentCode) fields.areaId = 'Choisissez un territoire du département.';
+	}
 	if (!(await acceptedEligibility(database.db, person.departmentCode)).includes(v.eligibilityKind))
 		fields.eligibilityKind = 'Ce justificatif n’est pas retenu dans le département.';
 	if (Object.keys(fields).length) throw new EquipmentError('invalid', INCOMPLETE, fields);

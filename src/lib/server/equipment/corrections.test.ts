@@ -31,7 +31,8 @@ import {
 	startRefurbishing,
 	updateDonor,
 	updateLot,
-	lotForEditing
+	lotForEditing,
+	donorForEditing
 } from './index.ts';
 
 let w: World;
@@ -42,6 +43,7 @@ let refurbisher: Actor;
 let otherRefurbisher: Actor;
 let prescriber: Actor;
 let atelier: string;
+let clic: string;
 let ccas: string;
 let area: number;
 let donor: string;
@@ -87,12 +89,12 @@ beforeAll(async () => {
 	const cd47 = await w.organisation('Département de Lot-et-Garonne', 'departement');
 	const cd33 = await w.organisation('Département de la Gironde', 'departement', '33');
 	atelier = await w.organisation('Atelier solidaire', 'association');
-	const other = await w.organisation('Association Clic', 'association');
+	clic = await w.organisation('Association Clic', 'association');
 	ccas = await w.organisation('CCAS de Nérac', 'ccas');
 	coordinator = await w.member('cam@cd47.test', cd47, 'coordinator');
 	coordinator33 = await w.member('dom@cd33.test', cd33, 'coordinator');
 	refurbisher = await w.member('lea@atelier.test', atelier, 'place_manager');
-	otherRefurbisher = await w.member('eli@clic.test', other, 'place_manager');
+	otherRefurbisher = await w.member('eli@clic.test', clic, 'place_manager');
 	prescriber = await w.member('pat@ccas.test', ccas, 'prescriber');
 	admin = { ...(await w.member('root@instance.test', cd47, 'partner')), isAdmin: true };
 	[{ id: area }] = await w.db.db.insert(areas).values({ departmentCode: '47', kind: 'pole', name: 'Albret' }).returning({ id: areas.id });
@@ -176,6 +178,13 @@ describe('correcting donors and lots', () => {
 		});
 		await expect(updateDonor(w.db, prescriber, donor, { kind: 'commune', name: 'Boé' })).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(updateDonor(w.db, coordinator33, donor, { kind: 'commune', name: 'Boé' })).rejects.toMatchObject({ code: 'forbidden' });
+		// the team of a structure that received no lot from this donor: neither its form nor a rename
+		await expect(donorForEditing(w.db, otherRefurbisher, donor)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(updateDonor(w.db, otherRefurbisher, donor, { kind: 'company', name: 'Boé SARL' })).rejects.toMatchObject({ code: 'forbidden' });
+		// a donor without a lot yet: the one who recorded it corrects it, not another team
+		const fresh = await createDonor(w.db, otherRefurbisher, '47', { kind: 'company', name: 'Entreprise Clic' }, clic);
+		await expect(updateDonor(w.db, refurbisher, fresh, { kind: 'company', name: 'Autre nom' })).rejects.toMatchObject({ code: 'forbidden' });
+		await updateDonor(w.db, otherRefurbisher, fresh, { kind: 'company', name: 'Entreprise Clic et Cie' });
 		await updateDonor(w.db, refurbisher, donor, { kind: 'commune', name: 'Mairie de Boé', communeCode: '47031' });
 		const [d] = await w.db.db.select().from(equipmentDonors).where(eq(equipmentDonors.id, donor));
 		expect(d).toMatchObject({ name: 'Mairie de Boé', communeCode: '47031', publicBody: true });

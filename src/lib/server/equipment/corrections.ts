@@ -13,7 +13,7 @@ import type { Database } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, organisationSummaries, type Actor } from '../accounts/index.ts';
 import { equipmentDevices, equipmentDonors, equipmentLots, type EquipmentDonor } from './db.ts';
-import { deviceLine, donorInput, isUuid, type DeviceLine } from './model.ts';
+import { dayField, deviceLine, donorInput, isUuid, type DeviceLine } from './model.ts';
 import { parseLotLines } from './lot-lines.ts';
 import { EquipmentError, NO_DONOR, NO_LOT, addEvent, receiveDevices, userActor } from './internal.ts';
 
@@ -32,6 +32,23 @@ function mustCorrect(actor: Actor, departmentCode: string, refurbisherId: string
 	if (!ok) throw new EquipmentError('forbidden', NOBODY);
 }
 
+/**
+ * Who corrects a donor: the département's coordinators; else the teams of the structures that
+ * received a lot from it; a donor without a lot yet, the one who recorded it. (Any team of the
+ * département could rename or retype the Département's own donor, whose report is a legal proof.)
+ */
+async function mustCorrectDonor(database: Database, actor: Actor, donor: EquipmentDonor) {
+	if (can(actor, 'equipment.manage', { departmentCode: donor.departmentCode, organisationId: null })) return;
+	const lots = await database.db
+		.selectDistinct({ refurbisher: equipmentLots.refurbisherOrganisationId })
+		.from(equipmentLots)
+		.where(eq(equipmentLots.donorId, donor.id));
+	const ok = lots.length
+		? lots.some((l) => can(actor, 'equipment.manage', { departmentCode: donor.departmentCode, organisationId: l.refurbisher }))
+		: donor.createdBy === actor.userId;
+	if (!ok) throw new EquipmentError('forbidden', NOBODY);
+}
+
 async function loadDonor(database: Database, id: string): Promise<EquipmentDonor> {
 	if (!isUuid(id)) throw new EquipmentError('not_found', NO_DONOR);
 	const [d] = await database.db.select().from(equipmentDonors).where(eq(equipmentDonors.id, id));
@@ -42,14 +59,14 @@ async function loadDonor(database: Database, id: string): Promise<EquipmentDonor
 /** A donor as its correction form shows it. */
 export async function donorForEditing(database: Database, actor: Actor, donorId: string) {
 	const d = await loadDonor(database, donorId);
-	mustCorrect(actor, d.departmentCode, null);
+	await mustCorrectDonor(database, actor, d);
 	return d;
 }
 
 /** A donor's details corrected: the same checks as when it was recorded. */
 export async function updateDonor(database: Database, actor: Actor, donorId: string, input: unknown, ip?: string | null): Promise<void> {
 	const donor = await loadDonor(database, donorId);
-	mustCorrect(actor, donor.departmentCode, null);
+	await mustCorrectDonor(database, actor, donor);
 	const parsed = donorInput.safeParse(input);
 	const fields = parsed.success ? {} : fieldErrors(parsed.error.issues);
 	const commune = (input as { communeCode?: unknown } | null)?.communeCode;
@@ -117,7 +134,6 @@ export async function lotForEditing(database: Database, actor: Actor, lotId: str
 	return { lot, devices, donors, refurbisher, opensDevices };
 }
 
-const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
 const lotHeader = z.object({
 	donorId: z.uuid({ error: 'Choisissez le donateur.' }),
 	reference: z.string().trim().min(1, { error: 'Indiquez la référence du lot.' }).max(60, { error: '60 caractères au plus.' }),

@@ -190,6 +190,20 @@ describe('allocation', () => {
 		expect(list.map((x) => x.id)).toEqual(requests.map((r) => r.id));
 	}, 120_000);
 
+	it('asks for the territory where the département defines some; where it defines none, the request waits in the département’s list', async () => {
+		const person = await w.person(prescriber, ccas, { firstName: 'Sans territoire' });
+		await expect(requestDevice(w.db, prescriber, { beneficiaryId: person, need: 'tablet', eligibilityKind: 'student', areaId: '' })).rejects.toMatchObject({
+			code: 'invalid',
+			fields: { areaId: 'Choisissez le territoire.' }
+		});
+		// (the Landes: the Gironde stays empty for the row-level security test below)
+		const ccas40 = await w.organisation('CCAS de Dax', 'ccas', '40');
+		const prescriber40 = await w.member('max@ccas40.test', ccas40, 'prescriber');
+		const person40 = await w.person(prescriber40, ccas40, { commune: 'Dax' });
+		const r = await requestDevice(w.db, prescriber40, { beneficiaryId: person40, need: 'tablet', eligibilityKind: 'student', areaId: '' });
+		expect((await waitingList(w.db, prescriber40, '40', null)).map((x) => x.id)).toEqual([r.id]);
+	});
+
 	it('keeps each area’s waiting list in the order asked, names only for the structure that follows the person', async () => {
 		const base = Date.UTC(2026, 0, 10, 9);
 		const at = (days: number) => new Date(base + days * 86_400_000);
@@ -233,6 +247,37 @@ describe('allocation', () => {
 		expect(old.status).toBe('returned');
 		await handOver(w.db, refurbisher, r.id, { receipt: 'paper', accompaniment: 'declined' }, null, new Date('2026-06-01T11:00:00Z'));
 		await recycleDevice(w.db, refurbisher, d, { recycledOn: '2026-06-10', channel: 'Ecosystem', certificateReference: 'BSD-1' });
+	});
+
+	it('tests and erases a device again when it comes back from a person, before anyone else gets it; refuses impossible and future days', async () => {
+		const { deviceIds } = await lot('L-2026-005', [{ type: 'laptop', brand: 'Asus', model: 'X515', serial: 'SN7', manufactureYear: '2021' }]);
+		const [d] = deviceIds;
+		await readyDevice(d);
+		const r = await waitingRequest();
+		await reserveDevice(w.db, refurbisher, d, r.id);
+		await handOver(w.db, refurbisher, r.id, { receipt: 'paper', accompaniment: 'declined' });
+		await returnDevice(w.db, refurbisher, r.id, { reason: 'other' });
+		await startRefurbishing(w.db, refurbisher, d);
+		// the first person's data may still be on it: the tests and the report before the return do not count
+		await expect(offerDevice(w.db, refurbisher, d)).rejects.toMatchObject({
+			code: 'conflict',
+			message: expect.stringMatching(/testées.*rapport d’effacement/)
+		});
+		await expect(recordErasure(w.db, refurbisher, d, { ...erasure, erasedOn: '2026-13-45' })).rejects.toMatchObject({
+			code: 'invalid',
+			fields: { erasedOn: expect.stringMatching(/n’existe pas/) }
+		});
+		await expect(recordTest(w.db, refurbisher, d, { testedOn: '2999-01-01', results: ALL_OK })).rejects.toMatchObject({
+			code: 'invalid',
+			fields: { testedOn: expect.stringMatching(/futur/) }
+		});
+		await expect(recycleDevice(w.db, refurbisher, d, { recycledOn: '0000-00-00', channel: 'Ecosystem' })).rejects.toMatchObject({ code: 'invalid' });
+		await recordTest(w.db, refurbisher, d, { testedOn: '2026-03-02', results: ALL_OK });
+		await expect(offerDevice(w.db, refurbisher, d)).rejects.toMatchObject({ message: expect.stringContaining('rapport d’effacement') });
+		await recordErasure(w.db, refurbisher, d, erasure);
+		await offerDevice(w.db, refurbisher, d);
+		const [dev] = await w.db.db.select().from(equipmentDevices).where(eq(equipmentDevices.id, d));
+		expect(dev.status).toBe('available');
 	});
 });
 
@@ -291,8 +336,25 @@ describe('personal data', () => {
 		expect(exported.equipment).toEqual([expect.objectContaining({ reference: r.reference, need: 'Tablette' })]);
 		await w.db.db.transaction((tx) => personalData.erase!(tx, ref, new Date()));
 		const [row] = await w.db.db.select().from(equipmentRequests).where(eq(equipmentRequests.id, r.id));
-		expect(row.beneficiaryId).toBeNull();
+		// nobody will come for it: cancelled, out of the waiting list
+		expect(row).toMatchObject({ beneficiaryId: null, status: 'cancelled' });
+		expect((await waitingList(w.db, prescriber, '47', agenArea)).map((x) => x.id)).not.toContain(r.id);
 		expect(await personalData.exportOf!(w.db.db, ref)).toEqual({ equipment: [] });
+	});
+
+	it('erasing a person a device is reserved for puts the device back on offer', async () => {
+		const { deviceIds } = await lot('L-2026-006', [{ type: 'smartphone', brand: 'Fairphone', model: '4', serial: 'SN8', manufactureYear: '2022' }]);
+		const [d] = deviceIds;
+		await readyDevice(d);
+		const person = await w.person(prescriber, ccas, { firstName: 'Effacée' });
+		const r = await requestDevice(w.db, prescriber, { beneficiaryId: person, need: 'smartphone', eligibilityKind: 'student', areaId: String(agenArea) });
+		await reserveDevice(w.db, refurbisher, d, r.id);
+		await w.db.db.transaction((tx) => personalData.erase!(tx, { id: person, departmentCode: '47', phone: null, email: null }, new Date()));
+		const [dev] = await w.db.db.select().from(equipmentDevices).where(eq(equipmentDevices.id, d));
+		expect(dev.status).toBe('available');
+		const [row] = await w.db.db.select().from(equipmentRequests).where(eq(equipmentRequests.id, r.id));
+		expect(row).toMatchObject({ beneficiaryId: null, status: 'cancelled', deviceId: null });
+		expect((await deviceForRefurbisher(w.db, refurbisher, d)).history[0].kind).toBe('reservation_cancelled');
 	});
 });
 

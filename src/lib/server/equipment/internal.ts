@@ -3,11 +3,11 @@
  * loading a device, and the one function that moves a device (checks the transition, writes
  * its event). Imports no topic file of equipment/.
  */
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, max, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import type { Actor } from '../accounts/index.ts';
 import { DomainError } from '../errors.ts';
-import { equipmentDeviceEvents, equipmentDevices, equipmentErasures, type EquipmentDevice } from './db.ts';
+import { equipmentDeviceEvents, equipmentDevices, equipmentErasures, equipmentHandovers, type EquipmentDevice } from './db.ts';
 import { checkTransition, isUuid, type DeviceLine, type DeviceStatus, type OfferFacts } from './model.ts';
 
 /** A refusal of the equipment's use cases (the one error model, ../errors.ts). */
@@ -33,8 +33,27 @@ export async function loadDevice(db: DbOrTx, id: string, lock = false): Promise<
 	return d;
 }
 
+/**
+ * When the device last came back from a person (its latest return), or null: the tests and
+ * erasure reports recorded before speak of the previous user's data (décret 2022-190), a device
+ * handed over again needs new ones.
+ */
+export async function lastReturnedAt(db: DbOrTx, deviceId: string): Promise<Date | null> {
+	const [h] = await db
+		.select({ at: max(equipmentHandovers.returnedAt) })
+		.from(equipmentHandovers)
+		.where(eq(equipmentHandovers.deviceId, deviceId));
+	return h?.at ? new Date(h.at) : null;
+}
+
+/** An erasure report recorded for the device since it last came back from a person (or ever, if it never did). */
 export async function hasErasureReport(db: DbOrTx, deviceId: string): Promise<boolean> {
-	const [r] = await db.select({ id: equipmentErasures.id }).from(equipmentErasures).where(eq(equipmentErasures.deviceId, deviceId)).limit(1);
+	const since = await lastReturnedAt(db, deviceId);
+	const [r] = await db
+		.select({ id: equipmentErasures.id })
+		.from(equipmentErasures)
+		.where(and(eq(equipmentErasures.deviceId, deviceId), since ? gt(equipmentErasures.createdAt, since) : undefined))
+		.limit(1);
 	return !!r;
 }
 

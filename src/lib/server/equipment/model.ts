@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidSiret } from '../../text/identifiers.ts';
+import { parisDay, parseDay } from '../../time.ts';
 
 export const DONOR_KINDS = {
 	departement: 'Département',
@@ -112,6 +113,14 @@ export const ACCOMPANIMENT_PROPOSALS = {
 	declined: 'La personne ne souhaite pas d’accompagnement'
 } as const;
 export type AccompanimentProposal = keyof typeof ACCOMPANIMENT_PROPOSALS;
+
+/** The set-up accompaniment proposed, as read afterwards (the prescriber's list, the device's page, the person's export). */
+export const ACCOMPANIMENT_KINDS: Record<AccompanimentProposal, string> = {
+	referral: 'Orientation vers un lieu du réseau',
+	appointment: 'Rendez-vous avec un médiateur numérique',
+	outside: 'Accompagnement hors du réseau',
+	declined: 'Accompagnement refusé par la personne'
+};
 
 /** Where the set-up accompaniment stands (a referral's, read from its life; typed by hand outside the network). */
 export const ACCOMPANIMENT_OUTCOMES = {
@@ -274,7 +283,21 @@ const optionalInt = (min: number, max: number, message: string) =>
 		(v) => (v === '' || v === null || v === undefined ? null : typeof v === 'string' ? Number(v.replace(',', '.')) : v),
 		z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }).nullable()
 	);
-const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
+/**
+ * A day that has happened (ISO, of the calendar, 1980 to today in Paris): a lot received, a test,
+ * an erasure, a recycling, a set-up done. Never a day the database would refuse (« 2026-13-45 »).
+ */
+export function pastDayError(s: string, today = parisDay()): string | null {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return 'Indiquez une date (jj/mm/aaaa).';
+	if (parseDay(s) !== s) return 'Cette date n’existe pas\u00a0: indiquez une date (jj/mm/aaaa).';
+	if (s < '1980-01-01') return 'Indiquez une date après 1980.';
+	if (s > today) return 'La date ne peut pas être dans le futur.';
+	return null;
+}
+export const dayField = z.string().superRefine((s, ctx) => {
+	const message = pastDayError(s);
+	if (message) ctx.addIssue({ code: 'custom', message });
+});
 
 export const donorInput = z.object({
 	kind: z.enum(Object.keys(DONOR_KINDS) as [DonorKind, ...DonorKind[]], { error: 'Choisissez le type de donateur.' }),
@@ -358,7 +381,15 @@ export const requestInput = z.object({
 	beneficiaryId: z.uuid({ error: 'Choisissez la personne.' }),
 	need: z.enum(Object.keys(NEEDS) as [Need, ...Need[]], { error: 'Choisissez le besoin.' }),
 	eligibilityKind: z.enum(Object.keys(ELIGIBILITY_KINDS) as [EligibilityKind, ...EligibilityKind[]], { error: 'Choisissez le justificatif vu.' }),
-	areaId: z.coerce.number({ error: 'Choisissez le territoire.' }).int({ error: 'Choisissez le territoire.' }).positive({ error: 'Choisissez le territoire.' })
+	/** none while the département defines no area: the request waits in the département's list */
+	areaId: z.preprocess(
+		(v) => (v === '' || v === null || v === undefined ? null : v),
+		z.coerce
+			.number({ error: 'Choisissez le territoire.' })
+			.int({ error: 'Choisissez le territoire.' })
+			.positive({ error: 'Choisissez le territoire.' })
+			.nullable()
+	)
 });
 export type RequestInput = z.infer<typeof requestInput>;
 

@@ -1,9 +1,11 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import type { PersonalDataDeclaration, PersonRef } from '../personal-data.ts';
 import { dayLabel } from '../../components/format.ts';
 import { equipmentDevices, equipmentHandovers, equipmentRequests } from './db.ts';
 import { freezeSetups, setupViews } from './setup.ts';
+import { loadDevice, moveDevice } from './internal.ts';
+import { journal } from '../audit/index.ts';
 import {
 	DEVICE_TYPES,
 	EQUIPMENT_RETENTION_MONTHS,
@@ -65,8 +67,40 @@ async function exportOf(db: DbOrTx, person: PersonRef): Promise<Record<string, u
 	};
 }
 
-/** Erasure and anonymisation: the requests no longer name the person. */
-async function erase(tx: Tx, person: PersonRef): Promise<void> {
+/**
+ * Erasure and anonymisation: the requests no longer name the person. A request still waiting,
+ * or holding a device, is cancelled first: nobody will come for it, it would keep its place in
+ * the list and the device reserved for no one; the device goes back on offer.
+ */
+async function erase(tx: Tx, person: PersonRef, now = new Date()): Promise<void> {
+	const live = await tx
+		.select()
+		.from(equipmentRequests)
+		.where(and(eq(equipmentRequests.beneficiaryId, person.id), inArray(equipmentRequests.status, ['waiting', 'reserved'])));
+	for (const r of live) {
+		if (r.status !== 'reserved' || !r.deviceId) continue;
+		const d = await loadDevice(tx, r.deviceId, true);
+		if (d.status !== 'reserved') continue;
+		await moveDevice(tx, d, 'available', { kind: 'reservation_cancelled', actor: null, requestId: r.id, now, details: { personErased: true } });
+		await journal(tx, {
+			actor: { kind: 'system' },
+			action: 'equipment.reservation.cancelled',
+			targetType: 'equipment_device',
+			targetId: d.id,
+			departmentCode: d.departmentCode,
+			details: { requestId: r.id, reference: r.reference, personErased: true }
+		});
+	}
+	if (live.length)
+		await tx
+			.update(equipmentRequests)
+			.set({ status: 'cancelled', deviceId: null, reservedAt: null, closedAt: now, updatedAt: now })
+			.where(
+				inArray(
+					equipmentRequests.id,
+					live.map((r) => r.id)
+				)
+			);
 	// the referrals of the set-up accompaniments name the person: their outcomes stay on the handovers, the links go
 	const mine = await tx.select({ id: equipmentRequests.id }).from(equipmentRequests).where(eq(equipmentRequests.beneficiaryId, person.id));
 	await freezeSetups(

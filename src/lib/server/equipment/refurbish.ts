@@ -5,13 +5,13 @@
  * conditions hold, or sends it to recycling. Each act locks the device's row, writes its event
  * and the journal entry in one transaction.
  */
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
 import { journal } from '../audit/index.ts';
 import { can, fieldErrors, organisationNames, type Actor } from '../accounts/index.ts';
 import { equipmentDevices, equipmentErasures, equipmentLots, equipmentDonors, equipmentRecycling, equipmentTests, type EquipmentDevice } from './db.ts';
 import { DEVICE_STATUSES, TEST_FUNCTIONS, erasureInput, recycleInput, specInput, testInput, type DeviceStatus, type OfferFacts } from './model.ts';
-import { EquipmentError, NO_DEVICE, addEvent, hasErasureReport, historyOf, loadDevice, moveDevice, userActor } from './internal.ts';
+import { EquipmentError, NO_DEVICE, addEvent, hasErasureReport, historyOf, lastReturnedAt, loadDevice, moveDevice, userActor } from './internal.ts';
 
 const INCOMPLETE = 'Le formulaire n’est pas complet.';
 
@@ -149,10 +149,12 @@ export async function specifyDevice(database: Database, actor: Actor, deviceId: 
 
 /** What the offer's guard reads about a device. */
 async function offerFacts(tx: Tx, d: EquipmentDevice): Promise<OfferFacts> {
+	// only the tests since the device last came back from a person: a device returned is tested again
+	const since = await lastReturnedAt(tx, d.id);
 	const [lastTest] = await tx
 		.select({ passed: equipmentTests.passed })
 		.from(equipmentTests)
-		.where(eq(equipmentTests.deviceId, d.id))
+		.where(and(eq(equipmentTests.deviceId, d.id), since ? gt(equipmentTests.createdAt, since) : undefined))
 		.orderBy(desc(equipmentTests.testedOn), desc(equipmentTests.createdAt))
 		.limit(1);
 	const [fresh] = await tx.select().from(equipmentDevices).where(eq(equipmentDevices.id, d.id));

@@ -30,6 +30,7 @@ import {
 	startRefurbishing
 } from './index.ts';
 import { unlinkPastRetention } from './retention.ts';
+import { parisDay } from '../../time.ts';
 
 const links: Links = { origin: 'https://maillage.test', instanceName: 'Maillage 47' };
 const ALL_OK = { power: true, screen: true, keyboard: true, storage: true, memory: true, network: true, battery: true };
@@ -208,8 +209,23 @@ describe('the set-up accompaniment of a handover', () => {
 		await expect(recordAccompanimentOutcome(w.db, refurbisher, ho.id, '' as 'done', null)).rejects.toMatchObject({
 			fields: { outcome: 'Indiquez si l’accompagnement a eu lieu.' }
 		});
-		await recordAccompanimentOutcome(w.db, refurbisher, ho.id, 'done', '2026-12-01');
-		expect((await setupViews(w.db.db, [await handoverOf(outside.requestId)])).get(ho.id)).toMatchObject({ outcome: 'done', doneOn: '2026-12-01', typed: true });
+		// a day the calendar has not, to come, or before the handover: refused in French (a 500 before)
+		for (const [on, message] of [
+			['2026-13-45', /n’existe pas/],
+			['2999-01-01', /futur/],
+			['2020-01-01', /après la remise/]
+		] as const)
+			await expect(recordAccompanimentOutcome(w.db, refurbisher, ho.id, 'done', on)).rejects.toMatchObject({
+				code: 'invalid',
+				fields: { on: expect.stringMatching(message) }
+			});
+		await recordAccompanimentOutcome(w.db, refurbisher, ho.id, 'done', parisDay());
+		expect((await setupViews(w.db.db, [await handoverOf(outside.requestId)])).get(ho.id)).toMatchObject({
+			outcome: 'done',
+			doneOn: parisDay(),
+			typed: true,
+			kindLabel: 'Accompagnement hors du réseau'
+		});
 
 		const referred = await reserved();
 		await handOver(

@@ -16,12 +16,13 @@ import { journal } from '../audit/index.ts';
 import { EquipmentError, NO_DEVICE, NO_REQUEST, addEvent, loadDevice, userActor } from './internal.ts';
 import {
 	ACCOMPANIMENT_OUTCOMES,
-	ACCOMPANIMENT_PROPOSALS,
+	ACCOMPANIMENT_KINDS,
 	outcomeOfReferral,
 	type AccompanimentOutcome,
 	type AccompanimentProposal,
 	type HandoverInput,
-	isUuid
+	isUuid,
+	pastDayError
 } from './model.ts';
 
 type Handover = Pick<
@@ -60,7 +61,7 @@ export async function setupViews(db: DbOrTx, handovers: readonly Handover[]): Pr
 		const outcome: AccompanimentOutcome = r ? outcomeOfReferral(r.status) : (h.accompanimentOutcome as AccompanimentOutcome);
 		out.set(h.id, {
 			kind: h.accompaniment as AccompanimentProposal,
-			kindLabel: ACCOMPANIMENT_PROPOSALS[h.accompaniment as AccompanimentProposal] ?? h.accompaniment,
+			kindLabel: ACCOMPANIMENT_KINDS[h.accompaniment as AccompanimentProposal] ?? h.accompaniment,
 			place: h.accompanimentPlaceId ? (names.get(h.accompanimentPlaceId) ?? null) : null,
 			referralStatus: r ? (STATUS_LABELS[r.status as ReferralStatus] ?? r.status) : null,
 			appointmentAt: r?.appointmentAt ?? null,
@@ -178,12 +179,14 @@ export async function recordAccompanimentOutcome(
 	if (!isUuid(handoverId)) throw new EquipmentError('not_found', NO_REQUEST);
 	if (!['done', 'not_done', 'declined'].includes(outcome))
 		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { outcome: 'Indiquez si l’accompagnement a eu lieu.' });
-	if (on !== null && !/^\d{4}-\d{2}-\d{2}$/.test(on))
-		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { on: 'La date n’est pas valide. Exemple\u00a0: 10/12/2026' });
+	const wrongDay = on === null ? null : pastDayError(on);
+	if (wrongDay) throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { on: wrongDay });
 	const [h] = await database.db.select().from(equipmentHandovers).where(eq(equipmentHandovers.id, handoverId));
 	if (!h) throw new EquipmentError('not_found', NO_REQUEST);
 	const d = await loadDevice(database.db, h.deviceId);
 	if (!can(actor, 'equipment.allocate', { organisationId: d.refurbisherOrganisationId })) throw new EquipmentError('not_found', NO_DEVICE);
+	if (on !== null && on < parisDay(h.handedOverAt))
+		throw new EquipmentError('invalid', 'Le suivi n’est pas complet.', { on: 'L’accompagnement a lieu après la remise de l’appareil.' });
 	// a referral's outcome is the place's to say (its inbox, or the accompaniment it records): never typed here
 	if (h.referralId) throw new EquipmentError('conflict', 'Cet accompagnement est une orientation\u00a0: son résultat vient du lieu qui reçoit la personne.');
 	await database.db.transaction(async (tx) => {

@@ -202,8 +202,11 @@ export const actions: Actions = {
 		const checked = new Set(f.getAll('ok').map(String));
 		const functions = f.getAll('fonction').map(String);
 		const results = Object.fromEntries(functions.map((k) => [k, checked.has(k)]));
-		return act(params, 'teste', async () =>
-			recordTest(await getDatabase(), locals.session!.actor, params.id, { testedOn: str(f, 'testedOn'), results, note: str(f, 'note') }, locals.ip)
+		return act(
+			params,
+			'teste',
+			async () => recordTest(await getDatabase(), locals.session!.actor, params.id, { testedOn: str(f, 'testedOn'), results, note: str(f, 'note') }, locals.ip),
+			{ testedOn: str(f, 'testedOn') }
 		);
 	},
 	effacer: async ({ request, locals, params }) => {
